@@ -1,0 +1,40 @@
+package dev.offboarding.contracts;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code data} of an offboarding event.
+ *
+ * @param targets what to act on, at least one
+ * @param actions the actions asked for, in canonical order without repeats; empty means the
+ *     event type's default (all actions)
+ * @param reason free text for the audit trail
+ * @param ticket optional reference in the requester's system
+ * @param requestedBy optional identity of the requesting system or person
+ * @param dryRun resolve and report only; make no write
+ */
+public record EventData(
+    List<Target> targets,
+    List<Action> actions,
+    String reason,
+    String ticket,
+    String requestedBy,
+    boolean dryRun) {
+
+  public static final int MAX_TARGET_ENTRIES = 1000;
+
+  public EventData {
+    targets = List.copyOf(Objects.requireNonNull(targets, "targets"));
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("targets must not be empty");
+    }
+    actions =
+        Objects.requireNonNull(actions, "actions").stream()
+            .distinct()
+            .sorted(Comparator.naturalOrder())
+            .toList();
+    Objects.requireNonNull(reason, "reason");
+  }
+}

@@ -1,0 +1,35 @@
+package dev.offboarding.contracts;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The kinds of offboarding event the worker accepts, with their CloudEvents {@code type} names. */
+public enum EventType {
+  /** An HR leaver: bulk work, runs within the shared write budget. */
+  LEAVER("dev.offboarding.leaver.v1", false),
+  /** A compromised account: urgent, must not wait behind bulk leaver work. */
+  COMPROMISE("dev.offboarding.compromise.v1", true);
+
+  private final String wireName;
+  private final boolean urgent;
+
+  EventType(String wireName, boolean urgent) {
+    this.wireName = wireName;
+    this.urgent = urgent;
+  }
+
+  /** The CloudEvents {@code type} attribute value. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** True when work for this event type goes ahead of bulk work. */
+  public boolean urgent() {
+    return urgent;
+  }
+
+  /** The event type with this CloudEvents {@code type}, if it is one of ours. */
+  public static Optional<EventType> fromWire(String wireName) {
+    return Arrays.stream(values()).filter(t -> t.wireName.equals(wireName)).findFirst();
+  }
+}

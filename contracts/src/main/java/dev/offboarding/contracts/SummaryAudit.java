@@ -1,0 +1,64 @@
+package dev.offboarding.contracts;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The {@code data} of a {@code dev.offboarding.audit.summary.v1} message: how one event ended.
+ *
+ * @param eventId the event's id, or null when the message could not be read far enough to have one
+ * @param eventType the event's CloudEvents type as received, when readable
+ * @param status the overall status
+ * @param counts users by outcome; every outcome is present, zero included
+ * @param skippedMembers group members that were not users, by kind ({@code device}, {@code
+ *     orgContact}, {@code servicePrincipal}, {@code group}, ...), counted and not acted on
+ * @param usersResolved distinct users the plan resolved
+ * @param startedAt when processing began
+ * @param finishedAt when the outcome was known
+ * @param rejectionReason why the event was rejected, null otherwise
+ * @param problems every contract problem, for rejected events
+ * @param redelivery true when the event had been delivered before
+ * @param dryRun true when nothing was written by design
+ */
+public record SummaryAudit(
+    String eventId,
+    String eventType,
+    SummaryStatus status,
+    Map<TargetOutcome, Integer> counts,
+    Map<String, Integer> skippedMembers,
+    int usersResolved,
+    Instant startedAt,
+    Instant finishedAt,
+    String rejectionReason,
+    List<Problem> problems,
+    boolean redelivery,
+    boolean dryRun) {
+
+  public static final String TYPE = "dev.offboarding.audit.summary.v1";
+
+  public SummaryAudit {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(finishedAt, "finishedAt");
+    EnumMap<TargetOutcome, Integer> all = new EnumMap<>(TargetOutcome.class);
+    for (TargetOutcome o : TargetOutcome.values()) {
+      all.put(o, 0);
+    }
+    all.putAll(Objects.requireNonNull(counts, "counts"));
+    counts = java.util.Collections.unmodifiableMap(all);
+    skippedMembers = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(skippedMembers, "skippedMembers")));
+    problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
+    if (status == SummaryStatus.REJECTED && (rejectionReason == null || rejectionReason.isBlank())) {
+      throw new IllegalArgumentException("a rejected summary needs a rejectionReason");
+    }
+  }
+
+  /** Duration of processing in milliseconds. */
+  public long durationMillis() {
+    return java.time.Duration.between(startedAt, finishedAt).toMillis();
+  }
+}

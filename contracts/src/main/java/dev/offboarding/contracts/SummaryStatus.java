@@ -1,0 +1,15 @@
+package dev.offboarding.contracts;
+
+/** How an event ended, as a whole. */
+public enum SummaryStatus {
+  /** Every resolved user ended SUCCEEDED, NOT_FOUND or PROTECTED. */
+  COMPLETED,
+  /** Some users succeeded and some did not. */
+  PARTIAL,
+  /** No user succeeded and at least one failed or was forbidden. */
+  FAILED,
+  /** The event was refused before any write (invalid, unsafe, over the blast-radius limit). */
+  REJECTED,
+  /** A dry run: resolved and reported, nothing written. */
+  DRY_RUN
+}

@@ -1,0 +1,5 @@
+package dev.offboarding.worker;
+
+public final class Main {
+  public static void main(String[] args) {}
+}
