@@ -23,6 +23,7 @@ public enum Action {
     return wireName;
   }
 
+  /** The action with this wire name, if it is one of ours. */
   public static Optional<Action> fromWire(String wireName) {
     return Arrays.stream(values()).filter(a -> a.wireName.equals(wireName)).findFirst();
   }

@@ -49,11 +49,23 @@ public record SummaryAudit(
       all.put(o, 0);
     }
     all.putAll(Objects.requireNonNull(counts, "counts"));
+    // A count is a number of users: a null or negative one would make the audit unreadable.
+    all.values().forEach(n -> requireCount(n, "counts"));
     counts = java.util.Collections.unmodifiableMap(all);
     skippedMembers = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(skippedMembers, "skippedMembers")));
+    skippedMembers.values().forEach(n -> requireCount(n, "skippedMembers"));
+    if (usersResolved < 0) {
+      throw new IllegalArgumentException("usersResolved must be >= 0");
+    }
     problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
     if (status == SummaryStatus.REJECTED && (rejectionReason == null || rejectionReason.isBlank())) {
       throw new IllegalArgumentException("a rejected summary needs a rejectionReason");
+    }
+  }
+
+  private static void requireCount(Integer n, String what) {
+    if (n == null || n < 0) {
+      throw new IllegalArgumentException(what + " must hold counts >= 0");
     }
   }
 

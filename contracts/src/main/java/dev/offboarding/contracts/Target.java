@@ -13,12 +13,20 @@ public sealed interface Target permits Target.User, Target.Group, Target.Attribu
       Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
   /**
-   * A user principal name: local part and domain, no whitespace or control characters. Local
-   * parts may contain {@code ' # $ + &} and non-ASCII letters, so this is deliberately permissive
-   * there; the domain must be dotted labels.
+   * A user principal name: local part and domain, no whitespace, separator, control or format
+   * characters. Local parts may contain {@code ' # $ + &} and non-ASCII letters, so this is
+   * deliberately permissive there; the domain must be dotted labels. The categories are Unicode
+   * ones ({@code \p{Cc}}, not the ASCII-only {@code \s} or {@code \p{Cntrl}}) so that a no-break
+   * space or a line separator cannot hide in a UPN. The same text is the {@code pattern} of the
+   * event schema, which ECMA-262 (with the {@code u} flag), Java and RE2 engines all read alike.
+   * Check {@link #MAX_UPN_LENGTH} before matching.
    */
   Pattern UPN =
-      Pattern.compile("^[^\\s@\\p{Cntrl}/\\\\?]{1,113}@(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+[\\p{L}]{2,63}$");
+      Pattern.compile(
+          "^[^\\p{Cc}\\p{Cf}\\p{Cs}\\p{Z}@/\\\\?]{1,113}@(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}\\-]{0,61}[\\p{L}\\p{N}])?\\.)+\\p{L}{2,63}$");
+
+  /** Entra ID caps a user principal name at 113 characters (Unicode code points here). */
+  int MAX_UPN_LENGTH = 113;
 
   /** User attributes an event may select users by; anything else is rejected. */
   Set<String> ALLOWED_ATTRIBUTES =
@@ -28,7 +36,7 @@ public sealed interface Target permits Target.User, Target.Group, Target.Attribu
   record User(String user) implements Target {
     public User {
       Objects.requireNonNull(user, "user");
-      if (!isGuid(user) && !UPN.matcher(user).matches()) {
+      if (!isGuid(user) && !isUpn(user)) {
         throw new IllegalArgumentException("user must be an object id (GUID) or a user principal name");
       }
     }
@@ -60,7 +68,8 @@ public sealed interface Target permits Target.User, Target.Group, Target.Attribu
       if (!ALLOWED_ATTRIBUTES.contains(attribute)) {
         throw new IllegalArgumentException("attribute is not one of " + ALLOWED_ATTRIBUTES);
       }
-      if (equals.isBlank() || equals.length() > MAX_VALUE_LENGTH) {
+      // Code points, not UTF-16 units, as JSON Schema's maxLength counts them.
+      if (equals.isBlank() || equals.codePointCount(0, equals.length()) > MAX_VALUE_LENGTH) {
         throw new IllegalArgumentException("equals must be 1.." + MAX_VALUE_LENGTH + " characters");
       }
       if (equals.chars().anyMatch(Character::isISOControl)) {
@@ -69,7 +78,18 @@ public sealed interface Target permits Target.User, Target.Group, Target.Attribu
     }
   }
 
+  /** True when {@code s} is a directory object id. */
   static boolean isGuid(String s) {
     return s != null && GUID.matcher(s).matches();
+  }
+
+  /**
+   * True when {@code s} is a user principal name. The length is checked first: it bounds the work
+   * the regular expression can do on hostile input.
+   */
+  static boolean isUpn(String s) {
+    return s != null
+        && s.codePointCount(0, s.length()) <= MAX_UPN_LENGTH
+        && UPN.matcher(s).matches();
   }
 }
