@@ -1,0 +1,86 @@
+package dev.offboarding.worker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WorkerConfigTest {
+
+  @Test
+  void appliesTheDocumentedDefaults() {
+    WorkerConfig c = WorkerConfig.fromEnvironment(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+
+    assertEquals("offboarding-events", c.queue());
+    assertEquals("offboarding-audit", c.auditTopic());
+    assertEquals("https://graph.microsoft.com/v1.0", c.graphBaseUrl().toString());
+    assertEquals(WorkerConfig.GraphAuth.AZURE, c.graphAuth());
+    assertEquals(20.0, c.writesPerSecond());
+    assertEquals(1000, c.maxTargetsPerEvent());
+    assertEquals(8080, c.httpPort());
+    assertEquals(Set.of(), c.protectedUsers());
+  }
+
+  @Test
+  void reportsEveryBadVariableByNameAtOnce() {
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
+        "GRAPH_WRITES_PER_SECOND", "fast",
+        "MAX_TARGETS_PER_EVENT", "0",
+        "HTTP_PORT", "70000",
+        "GRAPH_AUTH", "password",
+        "PROTECTED_GROUPS", "break-glass")));
+
+    String all = String.join("\n", e.problems());
+    for (String name : new String[] {"SERVICEBUS_CONNECTION_STRING", "GRAPH_WRITES_PER_SECOND",
+        "MAX_TARGETS_PER_EVENT", "HTTP_PORT", "GRAPH_AUTH", "PROTECTED_GROUPS"}) {
+      assertTrue(all.contains(name), name + " missing from " + all);
+    }
+  }
+
+  @Test
+  void refusesUnauthenticatedGraphAnywhereButLoopback() {
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.forGraphOnly(Map.of(
+        "GRAPH_AUTH", "none", "GRAPH_BASE_URL", "http://graph.example.com/v1.0")));
+
+    assertTrue(e.getMessage().contains("loopback"));
+    assertEquals(WorkerConfig.GraphAuth.NONE, WorkerConfig.forGraphOnly(Map.of(
+        "GRAPH_AUTH", "none", "GRAPH_BASE_URL", "http://127.0.0.1:8081/v1.0")).graphAuth());
+    WorkerConfig.forGraphOnly(Map.of("GRAPH_AUTH", "none", "GRAPH_BASE_URL", "http://localhost:1/v1.0"));
+    WorkerConfig.forGraphOnly(Map.of("GRAPH_AUTH", "none", "GRAPH_BASE_URL", "http://[::1]:1/v1.0"));
+  }
+
+  @Test
+  void requiresHttpsForRealCredentials() {
+    assertThrows(ConfigException.class, () -> WorkerConfig.forGraphOnly(Map.of(
+        "GRAPH_BASE_URL", "http://graph.microsoft.com/v1.0")));
+  }
+
+  @Test
+  void requiresTheVersionSegmentTheSdkExpects() {
+    assertThrows(ConfigException.class, () -> WorkerConfig.forGraphOnly(Map.of(
+        "GRAPH_BASE_URL", "https://graph.microsoft.com/graph/v1.0")));
+  }
+
+  @Test
+  void normalisesProtectedAccountsToLowerCase() {
+    WorkerConfig c = WorkerConfig.forGraphOnly(Map.of(
+        "PROTECTED_USERS", " Glass@Contoso.com , 5F1D3C2A-0000-4000-8000-000000000001 ",
+        "PROTECTED_GROUPS", "84B18857-3C01-48BE-B707-492019C57142"));
+
+    assertEquals(Set.of("glass@contoso.com", "5f1d3c2a-0000-4000-8000-000000000001"), c.protectedUsers());
+    assertEquals(Set.of("84b18857-3c01-48be-b707-492019c57142"), c.protectedGroups());
+  }
+
+  @Test
+  void keepsTheConnectionStringOutOfItsDescription() {
+    WorkerConfig c = WorkerConfig.fromEnvironment(Map.of("SERVICEBUS_CONNECTION_STRING",
+        "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=SECRETVALUE"));
+
+    assertFalse(c.toString().contains("SECRETVALUE"));
+    assertFalse(c.toString().contains("SharedAccessKey="));
+  }
+}
