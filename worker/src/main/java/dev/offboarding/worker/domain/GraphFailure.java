@@ -1,0 +1,79 @@
+package dev.offboarding.worker.domain;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A failed directory request, translated from whatever the adapter speaks into the few cases the
+ * domain acts on. The cause is attached; the message never contains a token or secret.
+ */
+public final class GraphFailure extends RuntimeException {
+
+  /** What kind of failure, which decides between retrying and a final outcome. */
+  public enum Kind {
+    /** 404: the object does not exist. Final. */
+    NOT_FOUND(false),
+    /** 403 (or 401): not allowed. Final. */
+    FORBIDDEN(false),
+    /** 429: over the budget; retried after Retry-After. */
+    THROTTLED(true),
+    /** 503, 504, a timeout or a broken connection: retried with backoff. */
+    UNAVAILABLE(true),
+    /** Anything else (400, 500, unexpected answers). Final. */
+    OTHER(false);
+
+    private final boolean transientFailure;
+
+    Kind(boolean transientFailure) {
+      this.transientFailure = transientFailure;
+    }
+
+    public boolean isTransient() {
+      return transientFailure;
+    }
+  }
+
+  private final Kind kind;
+  private final int status;
+  private final String errorCode;
+  private final String requestId;
+  private final Duration retryAfter;
+
+  public GraphFailure(Kind kind, int status, String errorCode, String message, String requestId,
+      Duration retryAfter, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.status = status;
+    this.errorCode = errorCode;
+    this.requestId = requestId;
+    this.retryAfter = retryAfter;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The HTTP status, or 0 when no response arrived. */
+  public int status() {
+    return status;
+  }
+
+  /** Graph's error code such as {@code Request_ResourceNotFound}, or a short code of our own. */
+  public String errorCode() {
+    return errorCode;
+  }
+
+  /** Graph's {@code request-id} of the failed response, when there was one. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** How long the server asked us to wait, when it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  public boolean isTransient() {
+    return kind.isTransient();
+  }
+}

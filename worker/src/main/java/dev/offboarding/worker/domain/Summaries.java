@@ -1,0 +1,44 @@
+package dev.offboarding.worker.domain;
+
+import dev.offboarding.contracts.Problem;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.SummaryStatus;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.contracts.TargetOutcome;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds event summaries from target results, so that the status rules live in one place. */
+public final class Summaries {
+  private Summaries() {}
+
+  /**
+   * COMPLETED when no user failed or was forbidden; PARTIAL when some succeeded and some did not;
+   * FAILED when none succeeded and some failed; DRY_RUN for dry runs.
+   */
+  public static SummaryAudit of(Plan plan, List<TargetAudit> results, Instant startedAt, Instant finishedAt,
+      boolean redelivery) {
+    Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
+    for (TargetAudit r : results) {
+      counts.merge(r.outcome(), 1, Integer::sum);
+    }
+    int failed = counts.getOrDefault(TargetOutcome.FAILED, 0) + counts.getOrDefault(TargetOutcome.FORBIDDEN, 0);
+    int succeeded = counts.getOrDefault(TargetOutcome.SUCCEEDED, 0);
+    boolean dryRun = plan.event().data().dryRun();
+    SummaryStatus status = dryRun ? SummaryStatus.DRY_RUN
+        : failed == 0 ? SummaryStatus.COMPLETED
+        : succeeded > 0 ? SummaryStatus.PARTIAL
+        : SummaryStatus.FAILED;
+    return new SummaryAudit(plan.event().id(), plan.event().type().wireName(), status, counts,
+        plan.skippedMembers(), plan.users().size(), startedAt, finishedAt, null, List.of(), redelivery, dryRun);
+  }
+
+  /** A summary for an event refused before any write. */
+  public static SummaryAudit rejected(String eventId, String eventType, String reason, List<Problem> problems,
+      Instant startedAt, Instant finishedAt, boolean redelivery) {
+    return new SummaryAudit(eventId, eventType, SummaryStatus.REJECTED, Map.of(), Map.of(), 0, startedAt,
+        finishedAt, reason, problems, redelivery, false);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.offboarding.worker.domain;
+
+import java.time.Duration;
+
+/**
+ * The tenant-wide write budget every Graph write passes through, shared by all in-flight events of
+ * the process. Implementations are thread-safe.
+ */
+public interface WriteBudget {
+
+  /** Blocks until one write may be sent; urgent callers go ahead of bulk ones. */
+  void acquire(boolean urgent) throws InterruptedException;
+
+  /** Graph answered 429: writes pause for {@code retryAfter} and the pace may drop. */
+  void onThrottled(Duration retryAfter);
+
+  /** A write was accepted: the pace may recover toward the configured budget. */
+  void onAccepted();
+
+  /** A budget that never waits, for dry runs and tests. */
+  WriteBudget UNLIMITED = new WriteBudget() {
+    @Override
+    public void acquire(boolean urgent) {}
+
+    @Override
+    public void onThrottled(Duration retryAfter) {}
+
+    @Override
+    public void onAccepted() {}
+  };
+}

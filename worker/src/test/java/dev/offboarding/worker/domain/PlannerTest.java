@@ -1,0 +1,150 @@
+package dev.offboarding.worker.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offboarding.contracts.Target;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+  static final String ALICE = "00000000-0000-4000-8000-000000000001";
+  static final String BOB = "00000000-0000-4000-8000-000000000002";
+  static final String CAROL = "00000000-0000-4000-8000-000000000003";
+  static final String GLASS = "00000000-0000-4000-8000-0000000000ff";
+  static final String STAFF = "10000000-0000-4000-8000-000000000001";
+  static final String TEAM = "10000000-0000-4000-8000-000000000002";
+  static final String BREAK_GLASS = "10000000-0000-4000-8000-0000000000ff";
+
+  final FakeDirectory directory = new FakeDirectory();
+
+  PlannerTest() {
+    directory.addUser(ALICE, "alice@contoso.com");
+    directory.addUser(BOB, "bob@contoso.com");
+    directory.addUser(CAROL, "carol_fabrikam.com#EXT#@contoso.onmicrosoft.com", "Guest");
+    directory.addUser(GLASS, "glass@contoso.com");
+    directory.addGroup(TEAM, BOB, "device", "orgContact");
+    directory.addGroup(STAFF, ALICE, "group:" + TEAM, CAROL, "servicePrincipal", "device");
+    directory.addGroup(BREAK_GLASS, GLASS);
+  }
+
+  Plan ready(PlanResult result) {
+    return assertInstanceOf(PlanResult.Ready.class, result).plan();
+  }
+
+  @Test
+  void resolvesUsersByIdAndByUpn() {
+    Planner planner = new Planner(directory, Protection.none(), 100);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.User(ALICE), new Target.User("bob@contoso.com"))));
+
+    assertEquals(List.of(ALICE, BOB), plan.users().stream().map(u -> u.user().id()).toList());
+    assertEquals(List.of("user:bob@contoso.com"), plan.users().get(1).via());
+  }
+
+  @Test
+  void expandsNestedGroupsIntoUsersAndCountsEveryOtherMemberKind() {
+    Planner planner = new Planner(directory, Protection.none(), 100);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.Group(STAFF))));
+
+    assertEquals(Set.of(ALICE, BOB, CAROL), Set.copyOf(plan.users().stream().map(u -> u.user().id()).toList()));
+    assertEquals(Map.of("device", 2, "orgContact", 1, "servicePrincipal", 1, "group", 1), plan.skippedMembers());
+  }
+
+  @Test
+  void removesDuplicatesAcrossTargetsAndKeepsEveryWayAUserWasReached() {
+    directory.setAttribute(BOB, "department", "HP");
+    Planner planner = new Planner(directory, Protection.none(), 100);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.User(BOB), new Target.Group(TEAM),
+        new Target.Attribute("department", "HP"), new Target.User("BOB@contoso.com"))));
+
+    assertEquals(1, plan.users().size());
+    assertEquals(List.of("user:" + BOB, "group:" + TEAM, "attribute:department", "user:BOB@contoso.com"),
+        plan.users().getFirst().via());
+  }
+
+  @Test
+  void marksExplicitlyProtectedUsersByIdOrUpnWhateverTheCase() {
+    Planner planner = new Planner(directory, new Protection(Set.of("ALICE@contoso.com", BOB), Set.of()), 100);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.Group(STAFF))));
+
+    assertEquals(Set.of(CAROL), Set.copyOf(plan.writable().stream().map(u -> u.user().id()).toList()));
+    assertEquals(2, plan.users().stream().filter(PlannedUser::isProtected).count());
+  }
+
+  @Test
+  void marksTransitiveMembersOfProtectedGroups() {
+    directory.addGroup(STAFF, ALICE, "group:" + BREAK_GLASS);
+    Planner planner = new Planner(directory, new Protection(Set.of(), Set.of(BREAK_GLASS)), 100);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.Group(STAFF), new Target.User(GLASS))));
+
+    PlannedUser glass = plan.users().stream().filter(u -> u.user().id().equals(GLASS)).findFirst().orElseThrow();
+    assertEquals("member of a protected group", glass.protectedBecause());
+    assertEquals(List.of(ALICE), plan.writable().stream().map(u -> u.user().id()).toList());
+  }
+
+  @Test
+  void failsRatherThanPlanWhenAProtectedGroupCannotBeRead() {
+    Planner planner = new Planner(directory, new Protection(Set.of(), Set.of("10000000-0000-4000-8000-00000000dead")), 100);
+
+    GraphFailure failure = assertThrows(GraphFailure.class, () -> planner.plan(Events.leaver(new Target.User(ALICE))));
+
+    assertEquals("ProtectedGroupUnreadable", failure.errorCode());
+  }
+
+  @Test
+  void flagsGuests() {
+    Planner planner = new Planner(directory, Protection.none(), 100);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.User(CAROL), new Target.User(ALICE))));
+
+    assertTrue(plan.users().get(0).guest());
+    assertTrue(!plan.users().get(1).guest());
+  }
+
+  @Test
+  void reportsUsersAndGroupsThatDoNotExistWithoutFailingTheRest() {
+    Planner planner = new Planner(directory, Protection.none(), 100);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.User("nobody@contoso.com"),
+        new Target.Group("10000000-0000-4000-8000-00000000beef"), new Target.User(ALICE))));
+
+    assertEquals(List.of(ALICE), plan.users().stream().map(u -> u.user().id()).toList());
+    assertEquals(List.of("user:nobody@contoso.com", "group:10000000-0000-4000-8000-00000000beef"),
+        plan.unresolved().stream().map(Plan.Unresolved::via).toList());
+  }
+
+  @Test
+  void rejectsAnEventOverTheBlastRadiusLimitAndStopsListingMembers() {
+    Planner planner = new Planner(directory, Protection.none(), 2);
+
+    PlanResult result = planner.plan(Events.leaver(new Target.Group(STAFF)));
+
+    assertEquals("BlastRadiusExceeded", assertInstanceOf(PlanResult.Rejected.class, result).code());
+  }
+
+  @Test
+  void countsProtectedUsersTowardTheLimitButAnEventAtTheLimitPasses() {
+    Planner planner = new Planner(directory, new Protection(Set.of(ALICE), Set.of()), 3);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.Group(STAFF))));
+
+    assertEquals(3, plan.users().size());
+  }
+
+  @Test
+  void letsDirectoryOutagesThroughSoTheEventIsRetriedLater() {
+    directory.failGroupsWith = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "x", "down", null, null, null);
+    Planner planner = new Planner(directory, Protection.none(), 100);
+
+    assertThrows(GraphFailure.class, () -> planner.plan(Events.leaver(new Target.Group(STAFF))));
+  }
+}
