@@ -1,0 +1,45 @@
+package dev.offboarding.worker.graph;
+
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
+import com.microsoft.graph.core.requests.GraphClientFactory;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.RequestOption;
+import com.microsoft.kiota.authentication.AnonymousAuthenticationProvider;
+import com.microsoft.kiota.authentication.AuthenticationProvider;
+import com.microsoft.kiota.authentication.AzureIdentityAuthenticationProvider;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import dev.offboarding.worker.config.WorkerConfig;
+import java.net.URI;
+import java.time.Duration;
+import okhttp3.OkHttpClient;
+
+/**
+ * Builds the Graph SDK client from configuration. The SDK's own retry handler is switched off:
+ * retries are the worker's policy, so that every attempt passes the write budget and is counted.
+ */
+public final class GraphClients {
+  private GraphClients() {}
+
+  public static GraphServiceClient create(WorkerConfig config) {
+    URI base = config.graphBaseUrl();
+    AuthenticationProvider auth = switch (config.graphAuth()) {
+      case NONE -> {
+        if (!WorkerConfig.isLoopback(base.getHost())) {
+          throw new IllegalStateException("GRAPH_AUTH=none is only allowed for loopback URLs");
+        }
+        yield new AnonymousAuthenticationProvider();
+      }
+      // DefaultAzureCredential: client secret or certificate (AZURE_*), workload or managed identity.
+      case AZURE -> new AzureIdentityAuthenticationProvider(new DefaultAzureCredentialBuilder().build(),
+          new String[] {base.getHost()}, base.getScheme() + "://" + base.getAuthority() + "/.default");
+    };
+    OkHttpClient http = GraphClientFactory
+        .create(new RequestOption[] {new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0)})
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofSeconds(30))
+        .callTimeout(Duration.ofSeconds(60))
+        .build();
+    return new GraphServiceClient(new BaseGraphRequestAdapter(auth, base.toString(), http));
+  }
+}

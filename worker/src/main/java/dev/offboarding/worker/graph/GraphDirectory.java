@@ -1,0 +1,178 @@
+package dev.offboarding.worker.graph;
+
+import com.microsoft.graph.models.DirectoryObject;
+import com.microsoft.graph.models.DirectoryObjectCollectionResponse;
+import com.microsoft.graph.models.User;
+import com.microsoft.graph.models.UserCollectionResponse;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.worker.domain.Directory;
+import dev.offboarding.worker.domain.DirectoryUser;
+import dev.offboarding.worker.domain.GraphFailure;
+import dev.offboarding.worker.domain.RetryPolicy;
+import dev.offboarding.worker.domain.Sleeper;
+import io.github.resilience4j.retry.Retry;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Directory reads through the Graph SDK v6: users by id or UPN, a group's transitive members page
+ * by page (every {@code @odata.nextLink} followed), and users by an allow-listed attribute. Each
+ * page is retried on its own under the read {@link RetryPolicy}. Thread-safe.
+ */
+public final class GraphDirectory implements Directory {
+  private static final String[] USER_FIELDS = {"id", "userPrincipalName", "userType"};
+  private static final int PAGE_SIZE = 999;
+  private static final String ODATA_PREFIX = "#microsoft.graph.";
+
+  private final GraphServiceClient graph;
+  private final URI baseUrl;
+  private final RetryPolicy retryPolicy;
+  private final Sleeper sleeper;
+  private final Clock clock;
+
+  public GraphDirectory(GraphServiceClient graph, URI baseUrl, RetryPolicy retryPolicy, Sleeper sleeper, Clock clock) {
+    this.graph = graph;
+    this.baseUrl = baseUrl;
+    this.retryPolicy = retryPolicy;
+    this.sleeper = sleeper;
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<DirectoryUser> user(String idOrUserPrincipalName) {
+    try {
+      // The SDK percent-encodes the path segment, so UPNs with ' # $ + and non-ASCII arrive intact.
+      User user = read(() -> graph.users().byUserId(idOrUserPrincipalName)
+          .get(rc -> rc.queryParameters.select = USER_FIELDS));
+      return user == null || user.getId() == null ? Optional.empty() : Optional.of(toUser(user));
+    } catch (GraphFailure e) {
+      if (e.kind() == GraphFailure.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void transitiveMembers(String groupId, MemberVisitor visitor) {
+    if (!Target.isGuid(groupId)) {
+      throw new IllegalArgumentException("group id must be a GUID");
+    }
+    var members = graph.groups().byGroupId(groupId).transitiveMembers();
+    DirectoryObjectCollectionResponse page = read(() -> members.get(rc -> {
+      rc.queryParameters.select = USER_FIELDS;
+      rc.queryParameters.top = PAGE_SIZE;
+    }));
+    Set<String> seenLinks = new HashSet<>();
+    while (page != null) {
+      List<DirectoryObject> items = page.getValue() == null ? List.of() : page.getValue();
+      for (DirectoryObject item : items) {
+        if (item instanceof User user && user.getId() != null) {
+          if (!visitor.user(toUser(user))) {
+            return;
+          }
+        } else {
+          visitor.other(kindOf(item.getOdataType()));
+        }
+      }
+      String next = checkedNextLink(page.getOdataNextLink(), seenLinks);
+      if (next == null) {
+        return;
+      }
+      page = read(() -> members.withUrl(next).get());
+    }
+  }
+
+  @Override
+  public void usersWhere(String attribute, String value, MemberVisitor visitor) {
+    if (!Target.ALLOWED_ATTRIBUTES.contains(attribute)) {
+      throw new IllegalArgumentException("attribute is not allow-listed");
+    }
+    // The attribute is one of a fixed set; the value becomes an OData string literal with its
+    // quotes doubled, so no event text can change the shape of the filter.
+    String filter = attribute + " eq '" + value.replace("'", "''") + "'";
+    UserCollectionResponse page = read(() -> graph.users().get(rc -> {
+      rc.queryParameters.filter = filter;
+      rc.queryParameters.select = USER_FIELDS;
+      rc.queryParameters.top = PAGE_SIZE;
+      rc.queryParameters.count = true;
+      rc.headers.add("ConsistencyLevel", "eventual");
+    }));
+    Set<String> seenLinks = new HashSet<>();
+    while (page != null) {
+      for (User user : page.getValue() == null ? List.<User>of() : page.getValue()) {
+        if (user.getId() != null && !visitor.user(toUser(user))) {
+          return;
+        }
+      }
+      String next = checkedNextLink(page.getOdataNextLink(), seenLinks);
+      if (next == null) {
+        return;
+      }
+      page = read(() -> graph.users().withUrl(next).get(rc -> rc.headers.add("ConsistencyLevel", "eventual")));
+    }
+  }
+
+  /**
+   * A next link must point back at the configured Graph root (it is followed with our credentials)
+   * and must not repeat (a loop would never end).
+   */
+  private String checkedNextLink(String next, Set<String> seen) {
+    if (next == null || next.isBlank()) {
+      return null;
+    }
+    URI uri = URI.create(next);
+    if (!baseUrl.getScheme().equalsIgnoreCase(uri.getScheme())
+        || !baseUrl.getAuthority().equalsIgnoreCase(uri.getAuthority())
+        || !uri.getPath().startsWith(baseUrl.getPath() + "/")) {
+      throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "UnexpectedNextLink",
+          "Graph returned a next link outside " + baseUrl, null, null, null);
+    }
+    if (!seen.add(next)) {
+      throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "NextLinkLoop", "Graph returned the same next link twice",
+          null, null, null);
+    }
+    return next;
+  }
+
+  private <T> T read(Supplier<T> call) {
+    Retry.AsyncContext<Object> retry = retryPolicy.newCall();
+    while (true) {
+      try {
+        T result = call.get();
+        retry.onComplete();
+        return result;
+      } catch (RuntimeException e) {
+        GraphFailure failure = e instanceof GraphFailure g ? g : GraphErrors.translate(e, clock);
+        long wait = retry.onError(failure);
+        if (wait < 0) {
+          throw failure;
+        }
+        try {
+          sleeper.sleep(java.time.Duration.ofMillis(wait));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "Interrupted", "interrupted while waiting to retry",
+              failure.requestId(), null, interrupted);
+        }
+      }
+    }
+  }
+
+  private static DirectoryUser toUser(User user) {
+    return new DirectoryUser(user.getId(), user.getUserPrincipalName(), user.getUserType());
+  }
+
+  private static String kindOf(String odataType) {
+    if (odataType == null) {
+      return "unknown";
+    }
+    return odataType.startsWith(ODATA_PREFIX) ? odataType.substring(ODATA_PREFIX.length()) : odataType;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.offboarding.worker.graph;
+
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.ResponseHeaders;
+import dev.offboarding.worker.domain.GraphFailure;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+/** Translates what the Graph SDK throws into the domain's {@link GraphFailure}, in one place. */
+final class GraphErrors {
+  private GraphErrors() {}
+
+  static GraphFailure translate(RuntimeException e, Clock clock) {
+    if (e instanceof ApiException api && api.getResponseStatusCode() > 0) {
+      int status = api.getResponseStatusCode();
+      ResponseHeaders headers = api.getResponseHeaders();
+      String requestId = first(headers, "request-id");
+      Duration retryAfter = RetryAfter.parse(first(headers, "retry-after"), clock).orElse(null);
+      String code = null;
+      String message = null;
+      if (api instanceof ODataError odata && odata.getError() != null) {
+        code = odata.getError().getCode();
+        message = odata.getError().getMessage();
+      }
+      if (code == null) {
+        code = "Http" + status;
+      }
+      if (message == null) {
+        message = "Graph answered HTTP " + status;
+      }
+      GraphFailure.Kind kind = switch (status) {
+        case 404 -> GraphFailure.Kind.NOT_FOUND;
+        case 401, 403 -> GraphFailure.Kind.FORBIDDEN;
+        case 429 -> GraphFailure.Kind.THROTTLED;
+        case 408, 502, 503, 504 -> GraphFailure.Kind.UNAVAILABLE;
+        default -> GraphFailure.Kind.OTHER;
+      };
+      return new GraphFailure(kind, status, code, "HTTP " + status + " " + code + ": " + message, requestId,
+          retryAfter, e);
+    }
+    if (hasCause(e, IOException.class)) {
+      String what = hasCause(e, InterruptedIOException.class) ? "timed out" : "connection failed";
+      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "ConnectionError",
+          "Graph request " + what + ": " + rootMessage(e), null, null, e);
+    }
+    return new GraphFailure(GraphFailure.Kind.OTHER, 0, "ClientError", "Graph request failed: " + rootMessage(e),
+        null, null, e);
+  }
+
+  private static String first(ResponseHeaders headers, String name) {
+    if (headers == null) {
+      return null;
+    }
+    for (var entry : headers.entrySet()) {
+      if (entry.getKey().equalsIgnoreCase(name)) {
+        Set<String> values = entry.getValue();
+        return values == null || values.isEmpty() ? null : values.iterator().next();
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  static String requestId(com.microsoft.kiota.http.middleware.options.HeadersInspectionOption inspection) {
+    return first(inspection.getResponseHeaders(), "request-id");
+  }
+}
