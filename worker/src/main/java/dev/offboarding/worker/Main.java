@@ -1,5 +1,100 @@
 package dev.offboarding.worker;
 
+import dev.offboarding.contracts.DecodeResult;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.Problem;
+import dev.offboarding.worker.cli.DryRun;
+import dev.offboarding.worker.config.ConfigException;
+import dev.offboarding.worker.config.WorkerConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Command-line entry: {@code validate FILE}, {@code dry-run [--json] FILE}. */
 public final class Main {
-  public static void main(String[] args) {}
+  /** Success. */
+  public static final int OK = 0;
+  /** Unexpected failure (Graph unreachable, I/O). */
+  public static final int FAILED = 1;
+  /** Bad input or configuration: invalid event, rejected plan, bad variable, bad usage. */
+  public static final int REJECTED = 2;
+
+  private static final String USAGE = """
+      usage: java -jar offboarding-worker.jar <command>
+        validate FILE          check an event against the v1 contract; print every problem
+        dry-run [--json] FILE  resolve the event against Graph; print who would be touched; write nothing
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  /** Runs a command; the streams and environment are parameters so tests can drive it. */
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.print(USAGE);
+      return REJECTED;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      return switch (args[0]) {
+        case "validate" -> validate(rest, out, err);
+        case "dry-run" -> DryRun.run(rest, env, out, err);
+        case "-h", "--help", "help" -> {
+          out.print(USAGE);
+          yield OK;
+        }
+        default -> {
+          err.println("unknown command '" + args[0] + "'");
+          err.print(USAGE);
+          yield REJECTED;
+        }
+      };
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return REJECTED;
+    }
+  }
+
+  private static int validate(String[] args, PrintStream out, PrintStream err) {
+    if (args.length != 1) {
+      err.println("usage: validate FILE");
+      return REJECTED;
+    }
+    byte[] body;
+    try {
+      body = readEvent(Path.of(args[0]));
+    } catch (IOException e) {
+      err.println("cannot read " + args[0] + ": " + e.getMessage());
+      return REJECTED;
+    }
+    DecodeResult result = new EventCodec().decode(body);
+    if (result instanceof DecodeResult.Invalid invalid) {
+      err.println(args[0] + ": invalid event, " + invalid.problems().size() + " problem(s):");
+      for (Problem p : invalid.problems()) {
+        err.println("  " + p.path() + ": " + p.message());
+      }
+      return REJECTED;
+    }
+    OffboardingEvent event = ((DecodeResult.Valid) result).event();
+    out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " with "
+        + event.data().targets().size() + " target(s)");
+    return OK;
+  }
+
+  /**
+   * Reads an event file, at most one byte over the contract's size limit: enough for the codec to
+   * report the size problem without reading a huge file into memory.
+   */
+  public static byte[] readEvent(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      return in.readNBytes(EventCodec.MAX_BYTES + 1);
+    }
+  }
 }

@@ -1,0 +1,72 @@
+package dev.offboarding.worker.cli;
+
+import dev.offboarding.contracts.DecodeResult;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.Problem;
+import dev.offboarding.worker.Main;
+import dev.offboarding.worker.Wiring;
+import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.domain.GraphFailure;
+import dev.offboarding.worker.domain.PlanResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** {@code dry-run [--json] FILE}: plans an event against Graph and prints it; never writes. */
+public final class DryRun {
+  private DryRun() {}
+
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    boolean json = args.length == 2 && args[0].equals("--json");
+    if (!(args.length == 1 && !args[0].startsWith("--")) && !json) {
+      err.println("usage: dry-run [--json] FILE");
+      return Main.REJECTED;
+    }
+    String file = args[args.length - 1];
+    byte[] body;
+    try {
+      body = Main.readEvent(Path.of(file));
+    } catch (IOException e) {
+      err.println("cannot read " + file + ": " + e.getMessage());
+      return Main.REJECTED;
+    }
+    DecodeResult decoded = new EventCodec().decode(body);
+    try {
+      if (decoded instanceof DecodeResult.Invalid invalid) {
+        String detail = String.join("; ", invalid.problems().stream().map(Problem::toString).toList());
+        if (json) {
+          DryRunReport.rejectedJson(invalid.eventId(), "InvalidEvent", detail, out);
+        } else {
+          err.println("rejected: invalid event: " + detail);
+        }
+        return Main.REJECTED;
+      }
+      OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
+      Wiring wiring = Wiring.system(WorkerConfig.forGraphOnly(env));
+      PlanResult result = wiring.planner().plan(event);
+      if (result instanceof PlanResult.Rejected rejected) {
+        if (json) {
+          DryRunReport.rejectedJson(event.id(), rejected.code(), rejected.detail(), out);
+        } else {
+          err.println("rejected: " + rejected.code() + ": " + rejected.detail());
+        }
+        return Main.REJECTED;
+      }
+      PlanResult.Ready ready = (PlanResult.Ready) result;
+      if (json) {
+        DryRunReport.json(ready.plan(), out);
+      } else {
+        DryRunReport.text(ready.plan(), out);
+      }
+      return Main.OK;
+    } catch (GraphFailure e) {
+      err.println("Graph request failed: " + e.getMessage());
+      return Main.FAILED;
+    } catch (IOException e) {
+      err.println("cannot write the report: " + e.getMessage());
+      return Main.FAILED;
+    }
+  }
+}
