@@ -1,0 +1,128 @@
+package dev.offboarding.worker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.offboarding.testkit.graph.FakeDevice;
+import dev.offboarding.testkit.graph.FakeGraphServer;
+import dev.offboarding.testkit.graph.FakeGroup;
+import dev.offboarding.testkit.graph.FakeTenant;
+import dev.offboarding.testkit.graph.FakeUser;
+import dev.offboarding.worker.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DryRunCommandTest {
+  @TempDir Path dir;
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  final FakeTenant tenant = new FakeTenant();
+  FakeGraphServer server;
+  Map<String, String> env;
+  FakeUser alice;
+  FakeUser glass;
+  FakeUser guest;
+  FakeGroup team;
+
+  @BeforeEach
+  void start() {
+    alice = tenant.addUser("alice@contoso.com");
+    glass = tenant.addUser("glass@contoso.com");
+    guest = tenant.addUser(FakeUser.builder("carol_fabrikam.com#EXT#@contoso.onmicrosoft.com").guest().build());
+    team = tenant.addGroup("team", alice, glass, guest);
+    tenant.addMembers(team.id(), tenant.addDevice(FakeDevice.named("kiosk")));
+    server = FakeGraphServer.start(tenant);
+    env = new HashMap<>(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none",
+        "PROTECTED_USERS", "glass@contoso.com"));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  int run(String... args) {
+    return Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  Path event(String targets) throws Exception {
+    Path f = dir.resolve("event.json");
+    Files.writeString(f, """
+        {"specversion":"1.0","id":"dry-1","source":"/hr/workday","type":"dev.offboarding.leaver.v1",
+         "data":{"targets":[%s],"reason":"Leaver"}}
+        """.formatted(targets));
+    return f;
+  }
+
+  @Test
+  void printsWhoWouldBeTouchedWhoIsProtectedAndWhatWasSkippedWithoutWriting() throws Exception {
+    int code = run("dry-run", event("{\"group\":\"" + team.id() + "\"},{\"user\":\"gone@contoso.com\"}").toString());
+
+    assertEquals(0, code, err.toString());
+    String text = out.toString();
+    assertTrue(text.contains("Would write to 2 user(s)"), text);
+    assertTrue(text.contains("alice@contoso.com"), text);
+    assertTrue(text.contains("guest"), text);
+    assertTrue(text.contains("Protected, never touched: 1"), text);
+    assertTrue(text.contains("listed in PROTECTED_USERS"), text);
+    assertTrue(text.contains("user:gone@contoso.com"), text);
+    assertTrue(text.contains("device 1"), text);
+    assertEquals(List.of(), server.writeLog());
+  }
+
+  @Test
+  void printsOneJsonDocumentForScripts() throws Exception {
+    int code = run("dry-run", "--json", event("{\"group\":\"" + team.id() + "\"}").toString());
+
+    assertEquals(0, code, err.toString());
+    JsonNode plan = new ObjectMapper().readTree(out.toString());
+    assertEquals("PLANNED", plan.get("status").asText());
+    assertEquals(3, plan.get("users").size());
+    JsonNode first = plan.get("users").get(0);
+    for (String field : new String[] {"id", "userPrincipalName", "via", "actions", "status"}) {
+      assertTrue(first.has(field), field);
+    }
+    assertEquals(1, plan.get("skippedMembers").get("device").asInt());
+    long protectedCount = 0;
+    for (JsonNode u : plan.get("users")) {
+      if (u.get("status").asText().equals("PROTECTED")) {
+        protectedCount++;
+        assertEquals(0, u.get("actions").size());
+      }
+    }
+    assertEquals(1, protectedCount);
+    assertEquals(List.of(), server.writeLog());
+  }
+
+  @Test
+  void exitsTwoWhenThePlanIsOverTheBlastRadius() throws Exception {
+    env.put("MAX_TARGETS_PER_EVENT", "2");
+
+    int code = run("dry-run", "--json", event("{\"group\":\"" + team.id() + "\"}").toString());
+
+    assertEquals(2, code);
+    assertEquals("BlastRadiusExceeded", new ObjectMapper().readTree(out.toString()).get("reason").asText());
+  }
+
+  @Test
+  void exitsTwoForAnInvalidEventAndNamesTheBadVariable() throws Exception {
+    assertEquals(2, run("dry-run", event("{\"user\":\"not-an-upn\"}").toString()));
+
+    env.put("GRAPH_AUTH", "sometimes");
+    assertEquals(2, run("dry-run", event("{\"user\":\"alice@contoso.com\"}").toString()));
+    assertTrue(err.toString().contains("GRAPH_AUTH"), err.toString());
+  }
+}
