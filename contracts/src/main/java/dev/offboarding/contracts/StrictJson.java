@@ -72,7 +72,7 @@ final class StrictJson {
       }
       return root;
     } catch (StreamConstraintsException e) {
-      throw new MalformedJsonException("not valid JSON: nested deeper than " + MAX_DEPTH + " levels or a value too long");
+      throw new MalformedJsonException("not valid JSON: nested deeper than " + MAX_DEPTH + " levels, or a name or value too long");
     } catch (JsonProcessingException e) {
       // Jackson's messages quote the input (e.g. the duplicated name): say what and where instead.
       String what =

@@ -1,0 +1,367 @@
+package dev.offboarding.contracts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Writes and reads audit messages: CloudEvents 1.0 envelopes (structured JSON mode) around {@link
+ * TargetAudit} or {@link SummaryAudit}, as described by {@link Schemas#AUDIT_TARGET} and {@link
+ * Schemas#AUDIT_SUMMARY}.
+ *
+ * <p>On the wire, outcomes and statuses are their enum names, actions their wire names, instants
+ * RFC 3339 in UTC, and null fields are left out. The envelope's {@code subject} is the user (object
+ * id, else UPN) for a target audit and the event id for a summary, so consumers can filter on it.
+ *
+ * <p>Readers accept data properties they do not know, so version 1 can gain optional fields
+ * without breaking consumers; everything they do know is checked, and bad input is an {@link
+ * IllegalArgumentException} naming the JSONPath. Instances hold no mutable state: share one.
+ */
+public final class AuditCodec {
+
+  /** The CloudEvents {@code source} of every audit message. */
+  public static final String SOURCE = "/offboarding-worker";
+
+  private static final int MAX_ID_LENGTH = 256;
+
+  private final StrictJson json = new StrictJson();
+
+  /** A codec; reusable and thread-safe. */
+  public AuditCodec() {}
+
+  /**
+   * Encodes the audit of one user.
+   *
+   * @param messageId the audit message's own CloudEvents id: non-blank, at most 256 characters, no
+   *     control characters
+   * @param time when the message was written
+   */
+  public byte[] encodeTarget(String messageId, Instant time, TargetAudit audit) {
+    Objects.requireNonNull(audit, "audit");
+    String subject = audit.userId() != null ? audit.userId() : audit.userPrincipalName();
+    ObjectNode root = envelope(messageId, time, TargetAudit.TYPE, subject);
+    ObjectNode data = root.putObject("data");
+    data.put("eventId", audit.eventId());
+    putIfPresent(data, "userId", audit.userId());
+    putIfPresent(data, "userPrincipalName", audit.userPrincipalName());
+    ArrayNode via = data.putArray("via");
+    audit.via().forEach(via::add);
+    data.put("guest", audit.guest());
+    data.put("outcome", audit.outcome().name());
+    putIfPresent(data, "detail", audit.detail());
+    ArrayNode actions = data.putArray("actions");
+    for (ActionResult result : audit.actions()) {
+      ObjectNode item = actions.addObject();
+      item.put("action", result.action().wireName());
+      item.put("outcome", result.outcome().name());
+      item.put("attempts", result.attempts());
+      putIfPresent(item, "requestId", result.requestId());
+      putInstantIfPresent(item, "startedAt", result.startedAt());
+      putInstantIfPresent(item, "finishedAt", result.finishedAt());
+      putIfPresent(item, "errorCode", result.errorCode());
+      putIfPresent(item, "errorMessage", result.errorMessage());
+    }
+    data.put("redelivery", audit.redelivery());
+    return json.write(root);
+  }
+
+  /**
+   * Encodes the summary of one event, including its {@code durationMillis}.
+   *
+   * @param messageId the audit message's own CloudEvents id: non-blank, at most 256 characters, no
+   *     control characters
+   * @param time when the message was written
+   */
+  public byte[] encodeSummary(String messageId, Instant time, SummaryAudit audit) {
+    Objects.requireNonNull(audit, "audit");
+    ObjectNode root = envelope(messageId, time, SummaryAudit.TYPE, audit.eventId());
+    ObjectNode data = root.putObject("data");
+    putIfPresent(data, "eventId", audit.eventId());
+    putIfPresent(data, "eventType", audit.eventType());
+    data.put("status", audit.status().name());
+    ObjectNode counts = data.putObject("counts");
+    audit.counts().forEach((outcome, n) -> counts.put(outcome.name(), n));
+    ObjectNode skipped = data.putObject("skippedMembers");
+    audit.skippedMembers().forEach(skipped::put);
+    data.put("usersResolved", audit.usersResolved());
+    data.put("startedAt", Rfc3339.format(audit.startedAt()));
+    data.put("finishedAt", Rfc3339.format(audit.finishedAt()));
+    data.put("durationMillis", audit.durationMillis());
+    putIfPresent(data, "rejectionReason", audit.rejectionReason());
+    ArrayNode problems = data.putArray("problems");
+    audit.problems().forEach(p -> problems.addObject().put("path", p.path()).put("message", p.message()));
+    data.put("redelivery", audit.redelivery());
+    data.put("dryRun", audit.dryRun());
+    return json.write(root);
+  }
+
+  /**
+   * The CloudEvents {@code type} of an audit message, to choose a decoder.
+   *
+   * @throws IllegalArgumentException when the bytes are not a JSON object with a string {@code type}
+   */
+  public String typeOf(byte[] message) {
+    JsonNode root = read(message);
+    return text(root, "$", "type");
+  }
+
+  /**
+   * Reads a {@code dev.offboarding.audit.target.v1} message.
+   *
+   * @throws IllegalArgumentException when the message is not one, naming what is wrong and where
+   */
+  public TargetAudit decodeTarget(byte[] message) {
+    JsonNode data = dataOf(message, TargetAudit.TYPE);
+    try {
+      List<String> via = new ArrayList<>();
+      JsonNode viaNode = array(data, "$.data", "via");
+      for (int i = 0; i < viaNode.size(); i++) {
+        via.add(textValue(viaNode.get(i), "$.data.via[" + i + "]"));
+      }
+      List<ActionResult> actions = new ArrayList<>();
+      JsonNode actionsNode = array(data, "$.data", "actions");
+      for (int i = 0; i < actionsNode.size(); i++) {
+        actions.add(actionResult(actionsNode.get(i), "$.data.actions[" + i + "]"));
+      }
+      return new TargetAudit(
+          text(data, "$.data", "eventId"),
+          optionalText(data, "$.data", "userId"),
+          optionalText(data, "$.data", "userPrincipalName"),
+          via,
+          bool(data, "$.data", "guest"),
+          outcome(text(data, "$.data", "outcome"), "$.data.outcome"),
+          optionalText(data, "$.data", "detail"),
+          actions,
+          bool(data, "$.data", "redelivery"));
+    } catch (IllegalArgumentException e) {
+      throw invalid(TargetAudit.TYPE, e);
+    }
+  }
+
+  /**
+   * Reads a {@code dev.offboarding.audit.summary.v1} message. Its {@code durationMillis} is derived
+   * from the timestamps, so it is not read back.
+   *
+   * @throws IllegalArgumentException when the message is not one, naming what is wrong and where
+   */
+  public SummaryAudit decodeSummary(byte[] message) {
+    JsonNode data = dataOf(message, SummaryAudit.TYPE);
+    try {
+      String statusText = text(data, "$.data", "status");
+      SummaryStatus status;
+      try {
+        status = SummaryStatus.valueOf(statusText);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("$.data.status: unknown status");
+      }
+      Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
+      JsonNode countsNode = object(data, "$.data", "counts");
+      for (Iterator<Map.Entry<String, JsonNode>> it = countsNode.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String path = JsonPath.property("$.data.counts", e.getKey());
+        counts.put(outcome(e.getKey(), path), intValue(e.getValue(), path));
+      }
+      Map<String, Integer> skipped = new TreeMap<>();
+      JsonNode skippedNode = object(data, "$.data", "skippedMembers");
+      for (Iterator<Map.Entry<String, JsonNode>> it = skippedNode.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        skipped.put(e.getKey(), intValue(e.getValue(), JsonPath.property("$.data.skippedMembers", e.getKey())));
+      }
+      List<Problem> problems = new ArrayList<>();
+      JsonNode problemsNode = array(data, "$.data", "problems");
+      for (int i = 0; i < problemsNode.size(); i++) {
+        String path = "$.data.problems[" + i + "]";
+        JsonNode p = problemsNode.get(i);
+        problems.add(new Problem(text(p, path, "path"), text(p, path, "message")));
+      }
+      return new SummaryAudit(
+          optionalText(data, "$.data", "eventId"),
+          optionalText(data, "$.data", "eventType"),
+          status,
+          counts,
+          skipped,
+          intValue(data.get("usersResolved"), "$.data.usersResolved"),
+          instant(data, "$.data", "startedAt"),
+          instant(data, "$.data", "finishedAt"),
+          optionalText(data, "$.data", "rejectionReason"),
+          problems,
+          bool(data, "$.data", "redelivery"),
+          bool(data, "$.data", "dryRun"));
+    } catch (IllegalArgumentException e) {
+      throw invalid(SummaryAudit.TYPE, e);
+    }
+  }
+
+  private ObjectNode envelope(String messageId, Instant time, String type, String subject) {
+    Objects.requireNonNull(messageId, "messageId");
+    Objects.requireNonNull(time, "time");
+    if (!Text.isPrintable(messageId, MAX_ID_LENGTH)) {
+      throw new IllegalArgumentException("messageId must be non-blank, at most 256 characters, without control characters");
+    }
+    ObjectNode root = json.objectNode();
+    root.put("specversion", OffboardingEvent.SPEC_VERSION);
+    root.put("id", messageId);
+    root.put("source", SOURCE);
+    root.put("type", type);
+    root.put("time", Rfc3339.format(time));
+    if (subject != null && !subject.isEmpty()) {
+      root.put("subject", subject);
+    }
+    root.put("datacontenttype", EventReader.DATA_CONTENT_TYPE);
+    return root;
+  }
+
+  private JsonNode read(byte[] message) {
+    if (message == null || message.length == 0) {
+      throw new IllegalArgumentException("not an audit message: empty");
+    }
+    JsonNode root;
+    try {
+      root = json.read(message);
+    } catch (StrictJson.MalformedJsonException e) {
+      throw new IllegalArgumentException("not an audit message: " + e.getMessage());
+    }
+    if (!root.isObject()) {
+      throw new IllegalArgumentException("not an audit message: not a JSON object");
+    }
+    return root;
+  }
+
+  private JsonNode dataOf(byte[] message, String expectedType) {
+    JsonNode root = read(message);
+    try {
+      String specversion = text(root, "$", "specversion");
+      if (!OffboardingEvent.SPEC_VERSION.equals(specversion)) {
+        throw new IllegalArgumentException("$.specversion: must be \"1.0\"");
+      }
+      String type = text(root, "$", "type");
+      if (!expectedType.equals(type)) {
+        throw new IllegalArgumentException("$.type: not " + expectedType);
+      }
+      return object(root, "$", "data");
+    } catch (IllegalArgumentException e) {
+      throw invalid(expectedType, e);
+    }
+  }
+
+  private static IllegalArgumentException invalid(String type, RuntimeException cause) {
+    return new IllegalArgumentException("not a valid " + type + " message: " + cause.getMessage(), cause);
+  }
+
+  private static ActionResult actionResult(JsonNode node, String path) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(path + ": must be an object");
+    }
+    String wire = text(node, path, "action");
+    Action action =
+        Action.fromWire(wire).orElseThrow(() -> new IllegalArgumentException(path + ".action: unknown action"));
+    return new ActionResult(
+        action,
+        outcome(text(node, path, "outcome"), path + ".outcome"),
+        intValue(node.get("attempts"), path + ".attempts"),
+        optionalText(node, path, "requestId"),
+        optionalInstant(node, path, "startedAt"),
+        optionalInstant(node, path, "finishedAt"),
+        optionalText(node, path, "errorCode"),
+        optionalText(node, path, "errorMessage"));
+  }
+
+  private static TargetOutcome outcome(String name, String path) {
+    try {
+      return TargetOutcome.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + ": unknown outcome");
+    }
+  }
+
+  private static void putIfPresent(ObjectNode node, String name, String value) {
+    if (value != null) {
+      node.put(name, value);
+    }
+  }
+
+  private static void putInstantIfPresent(ObjectNode node, String name, Instant value) {
+    if (value != null) {
+      node.put(name, Rfc3339.format(value));
+    }
+  }
+
+  private static String text(JsonNode parent, String parentPath, String name) {
+    JsonNode node = parent.get(name);
+    if (node == null) {
+      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": required");
+    }
+    return textValue(node, JsonPath.property(parentPath, name));
+  }
+
+  private static String optionalText(JsonNode parent, String parentPath, String name) {
+    JsonNode node = parent.get(name);
+    return node == null ? null : textValue(node, JsonPath.property(parentPath, name));
+  }
+
+  private static String textValue(JsonNode node, String path) {
+    if (node == null || !node.isTextual()) {
+      throw new IllegalArgumentException(path + ": must be a string");
+    }
+    return node.textValue();
+  }
+
+  private static boolean bool(JsonNode parent, String parentPath, String name) {
+    JsonNode node = parent.get(name);
+    if (node == null || !node.isBoolean()) {
+      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be true or false");
+    }
+    return node.booleanValue();
+  }
+
+  private static int intValue(JsonNode node, String path) {
+    if (node == null || !node.isIntegralNumber() || !node.canConvertToInt()) {
+      throw new IllegalArgumentException(path + ": must be an integer");
+    }
+    return node.intValue();
+  }
+
+  private static JsonNode array(JsonNode parent, String parentPath, String name) {
+    JsonNode node = parent.get(name);
+    if (node == null || !node.isArray()) {
+      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be an array");
+    }
+    return node;
+  }
+
+  private static JsonNode object(JsonNode parent, String parentPath, String name) {
+    JsonNode node = parent.get(name);
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be an object");
+    }
+    return node;
+  }
+
+  private static Instant instant(JsonNode parent, String parentPath, String name) {
+    Instant instant = optionalInstant(parent, parentPath, name);
+    if (instant == null) {
+      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": required");
+    }
+    return instant;
+  }
+
+  private static Instant optionalInstant(JsonNode parent, String parentPath, String name) {
+    String text = optionalText(parent, parentPath, name);
+    if (text == null) {
+      return null;
+    }
+    Instant instant = Rfc3339.parse(text);
+    if (instant == null) {
+      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be an RFC 3339 date-time");
+    }
+    return instant;
+  }
+}

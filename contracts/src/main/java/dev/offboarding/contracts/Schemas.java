@@ -1,0 +1,32 @@
+package dev.offboarding.contracts;
+
+import java.util.List;
+
+/**
+ * Where the JSON Schemas (draft 2020-12) of the v1 contracts live on the classpath. Names are full
+ * resource names, usable with {@link ClassLoader#getResource} or {@link #load}.
+ */
+public final class Schemas {
+  private static final String DIR = Resources.BASE + "schema/";
+
+  /** Offboarding events: the CloudEvents envelope and its {@code data}. */
+  public static final String EVENT = DIR + "event.v1.schema.json";
+
+  /** {@code dev.offboarding.audit.target.v1} messages, envelope included. */
+  public static final String AUDIT_TARGET = DIR + "audit-target.v1.schema.json";
+
+  /** {@code dev.offboarding.audit.summary.v1} messages, envelope included. */
+  public static final String AUDIT_SUMMARY = DIR + "audit-summary.v1.schema.json";
+
+  private Schemas() {}
+
+  /** Every schema above. */
+  public static List<String> all() {
+    return List.of(EVENT, AUDIT_TARGET, AUDIT_SUMMARY);
+  }
+
+  /** The bytes of one of these schemas. */
+  public static byte[] load(String name) {
+    return Resources.load(name);
+  }
+}

@@ -1,0 +1,237 @@
+package dev.offboarding.contracts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AuditCodecTest {
+  private static final SchemaValidation TARGET_SCHEMA = SchemaValidation.of(Schemas.AUDIT_TARGET);
+  private static final SchemaValidation SUMMARY_SCHEMA = SchemaValidation.of(Schemas.AUDIT_SUMMARY);
+  private static final Instant T0 = Instant.parse("2026-11-27T09:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-27T09:00:01.250Z");
+
+  private final AuditCodec codec = new AuditCodec();
+
+  static Stream<TargetAudit> targetAudits() {
+    return Stream.of(
+        new TargetAudit(
+            "evt-1", "5f1d3c2a-0000-4000-8000-000000000001", "alice@contoso.com",
+            List.of("user:alice@contoso.com", "group:84b18857-3c01-48be-b707-492019c57142"), false, TargetOutcome.SUCCEEDED,
+            null,
+            List.of(
+                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-1", T0, T1),
+                new ActionResult(Action.REVOKE_SESSIONS, TargetOutcome.SUCCEEDED, 3, "req-2", T0, T1, null, null)),
+            false),
+        new TargetAudit(
+            "evt-1", null, "o'brien#1$x+y@contoso.com", List.of("user:o'brien#1$x+y@contoso.com"), false,
+            TargetOutcome.NOT_FOUND, "no such user",
+            List.of(new ActionResult(Action.DISABLE_ACCOUNT, TargetOutcome.NOT_FOUND, 1, "req-3", T0, T1,
+                "Request_ResourceNotFound", "Resource 'o'brien' does not exist"),
+                ActionResult.skipped(Action.REVOKE_SESSIONS, "an earlier action failed")),
+            true),
+        new TargetAudit(
+            "evt-2", "5f1d3c2a-0000-4000-8000-000000000009", null, List.of("attribute:department"), true,
+            TargetOutcome.PROTECTED, "break-glass account", List.of(), false));
+  }
+
+  static Stream<SummaryAudit> summaryAudits() {
+    DecodeResult.Invalid rejected =
+        (DecodeResult.Invalid) new EventCodec().decode(SampleEvents.load(SampleEvents.MALFORMED));
+    return Stream.of(
+        new SummaryAudit(
+            "evt-1", EventType.LEAVER.wireName(), SummaryStatus.PARTIAL,
+            Map.of(TargetOutcome.SUCCEEDED, 41, TargetOutcome.FORBIDDEN, 1), Map.of("device", 3, "orgContact", 1),
+            42, T0, T1, null, List.of(), false, false),
+        new SummaryAudit(
+            rejected.eventId(), rejected.eventType(), SummaryStatus.REJECTED, Map.of(), Map.of(), 0, T0, T0,
+            "the event breaks the v1 contract", rejected.problems(), false, false),
+        new SummaryAudit(
+            null, null, SummaryStatus.REJECTED, Map.of(), Map.of(), 0, T0, T0, "not valid JSON",
+            List.of(new Problem("$", "not valid JSON at line 1, column 2")), true, false),
+        new SummaryAudit(
+            "evt-3", EventType.COMPROMISE.wireName(), SummaryStatus.DRY_RUN, Map.of(TargetOutcome.SKIPPED, 7), Map.of(),
+            7, T0, T1, null, List.of(), false, true));
+  }
+
+  @ParameterizedTest
+  @MethodSource("targetAudits")
+  void encodesATargetAuditThatTheSchemaAcceptsAndThatDecodesToItself(TargetAudit audit) {
+    byte[] message = codec.encodeTarget("msg-1", T1, audit);
+
+    List<String> schemaErrors = TARGET_SCHEMA.errors(message);
+    TargetAudit decoded = codec.decodeTarget(message);
+
+    assertEquals(List.of(), schemaErrors);
+    assertEquals(audit, decoded);
+  }
+
+  @ParameterizedTest
+  @MethodSource("summaryAudits")
+  void encodesASummaryAuditThatTheSchemaAcceptsAndThatDecodesToItself(SummaryAudit audit) {
+    byte[] message = codec.encodeSummary("msg-2", T1, audit);
+
+    List<String> schemaErrors = SUMMARY_SCHEMA.errors(message);
+    SummaryAudit decoded = codec.decodeSummary(message);
+
+    assertEquals(List.of(), schemaErrors);
+    assertEquals(audit, decoded);
+  }
+
+  @Test
+  void writesTheCloudEventsEnvelopeWithTheUserAsSubject() throws Exception {
+    TargetAudit audit = targetAudits().findFirst().orElseThrow();
+
+    JsonNode root = EventJson.MAPPER.readTree(codec.encodeTarget("msg-1", T1, audit));
+
+    assertEquals("1.0", root.get("specversion").asText());
+    assertEquals("msg-1", root.get("id").asText());
+    assertEquals("/offboarding-worker", root.get("source").asText());
+    assertEquals(TargetAudit.TYPE, root.get("type").asText());
+    assertEquals("2026-11-27T09:00:01.250Z", root.get("time").asText());
+    assertEquals("5f1d3c2a-0000-4000-8000-000000000001", root.get("subject").asText());
+    assertEquals("application/json", root.get("datacontenttype").asText());
+  }
+
+  @Test
+  void writesEnumsByNameActionsByWireNameAndLeavesNullsOut() throws Exception {
+    TargetAudit audit = targetAudits().skip(1).findFirst().orElseThrow();
+
+    JsonNode data = EventJson.MAPPER.readTree(codec.encodeTarget("msg-1", T1, audit)).get("data");
+
+    assertEquals("NOT_FOUND", data.get("outcome").asText());
+    assertEquals("disableAccount", data.at("/actions/0/action").asText());
+    assertEquals("SKIPPED", data.at("/actions/1/outcome").asText());
+    assertEquals("2026-11-27T09:00:00Z", data.at("/actions/0/startedAt").asText());
+    assertFalse(data.has("userId"));
+    assertFalse(data.get("actions").get(1).has("requestId"));
+    assertFalse(data.get("actions").get(1).has("startedAt"));
+  }
+
+  @Test
+  void writesTheSummaryDurationAndEveryOutcomeCount() throws Exception {
+    SummaryAudit audit = summaryAudits().findFirst().orElseThrow();
+
+    JsonNode root = EventJson.MAPPER.readTree(codec.encodeSummary("msg-2", T1, audit));
+
+    assertEquals(1250, root.at("/data/durationMillis").asLong());
+    assertEquals(0, root.at("/data/counts/NOT_FOUND").asInt());
+    assertEquals(41, root.at("/data/counts/SUCCEEDED").asInt());
+    assertEquals("PARTIAL", root.at("/data/status").asText());
+    assertEquals("evt-1", root.get("subject").asText());
+  }
+
+  @Test
+  void leavesTheSubjectOutWhenTheEventIdIsUnknown() throws Exception {
+    SummaryAudit audit = summaryAudits().skip(2).findFirst().orElseThrow();
+
+    JsonNode root = EventJson.MAPPER.readTree(codec.encodeSummary("msg-2", T1, audit));
+
+    assertFalse(root.has("subject"));
+    assertFalse(root.get("data").has("eventId"));
+  }
+
+  @Test
+  void tellsTheTypeOfAnAuditMessage() {
+    byte[] target = codec.encodeTarget("m", T0, targetAudits().findFirst().orElseThrow());
+    byte[] summary = codec.encodeSummary("m", T0, summaryAudits().findFirst().orElseThrow());
+
+    assertEquals(TargetAudit.TYPE, codec.typeOf(target));
+    assertEquals(SummaryAudit.TYPE, codec.typeOf(summary));
+  }
+
+  @Test
+  void refusesToDecodeASummaryAsATargetAudit() {
+    byte[] summary = codec.encodeSummary("m", T0, summaryAudits().findFirst().orElseThrow());
+
+    IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(summary));
+
+    assertTrue(thrown.getMessage().contains("$.type"), thrown.getMessage());
+  }
+
+  @Test
+  void namesThePathOfABadFieldWhenDecoding() throws Exception {
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(codec.encodeTarget("m", T0, targetAudits().findFirst().orElseThrow()));
+    ((ObjectNode) root.at("/data/actions/1")).put("outcome", "EXPLODED");
+
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
+
+    assertEquals(
+        "not a valid dev.offboarding.audit.target.v1 message: $.data.actions[1].outcome: unknown outcome",
+        thrown.getMessage());
+  }
+
+  @Test
+  void rejectsAMissingRequiredFieldWhenDecoding() throws Exception {
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(codec.encodeSummary("m", T0, summaryAudits().findFirst().orElseThrow()));
+    ((ObjectNode) root.get("data")).remove("finishedAt");
+
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
+
+    assertTrue(thrown.getMessage().endsWith("$.data.finishedAt: required"), thrown.getMessage());
+  }
+
+  @Test
+  void toleratesDataPropertiesItDoesNotKnow() throws Exception {
+    TargetAudit audit = targetAudits().findFirst().orElseThrow();
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(codec.encodeTarget("m", T0, audit));
+    ((ObjectNode) root.get("data")).put("addedInAMinorVersion", 1);
+
+    assertEquals(audit, codec.decodeTarget(EventJson.bytes(root)));
+  }
+
+  @Test
+  void rejectsInputThatIsNotAnAuditMessage() {
+    for (String junk : List.of("", "[]", "{", "{\"type\":1}", "{\"type\":\"a\",\"type\":\"b\"}")) {
+      byte[] bytes = junk.getBytes(StandardCharsets.UTF_8);
+
+      assertThrows(IllegalArgumentException.class, () -> codec.typeOf(bytes), junk);
+      assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(bytes), junk);
+      assertThrows(IllegalArgumentException.class, () -> codec.decodeSummary(bytes), junk);
+    }
+  }
+
+  @Test
+  void refusesAMessageIdThatCouldNotCorrelate() {
+    TargetAudit audit = targetAudits().findFirst().orElseThrow();
+
+    assertThrows(IllegalArgumentException.class, () -> codec.encodeTarget(" ", T0, audit));
+    assertThrows(IllegalArgumentException.class, () -> codec.encodeTarget("m\n1", T0, audit));
+    assertThrows(NullPointerException.class, () -> codec.encodeTarget(null, T0, audit));
+  }
+
+  @Test
+  void theSchemaRejectsARejectedSummaryWithoutAReason() throws Exception {
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
+        codec.encodeSummary("m", T0, summaryAudits().skip(1).findFirst().orElseThrow()));
+    ((ObjectNode) root.get("data")).remove("rejectionReason");
+
+    assertFalse(SUMMARY_SCHEMA.accepts(EventJson.bytes(root)));
+  }
+
+  @Test
+  void aRejectionSummaryCarriesEveryProblemOfTheDecodedEvent() {
+    DecodeResult.Invalid rejected = assertInstanceOf(
+        DecodeResult.Invalid.class, new EventCodec().decode(SampleEvents.load(SampleEvents.MALFORMED)));
+    SummaryAudit audit = summaryAudits().skip(1).findFirst().orElseThrow();
+
+    SummaryAudit decoded = codec.decodeSummary(codec.encodeSummary("m", T0, audit));
+
+    assertEquals(rejected.problems(), decoded.problems());
+    assertEquals(rejected.eventId(), decoded.eventId());
+  }
+}

@@ -1,0 +1,170 @@
+package dev.offboarding.contracts;
+
+import static dev.offboarding.contracts.EventJson.bytes;
+import static dev.offboarding.contracts.EventJson.data;
+import static dev.offboarding.contracts.EventJson.targets;
+import static dev.offboarding.contracts.EventJson.validLeaver;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The event schema and {@link EventCodec} must say the same about every document. */
+class SchemaCodecAgreementTest {
+  private static final SchemaValidation SCHEMA = SchemaValidation.of(Schemas.EVENT);
+  private final EventCodec codec = new EventCodec();
+
+  static List<String> validExamples() {
+    return Examples.valid();
+  }
+
+  static List<String> invalidExamples() {
+    return Examples.invalid();
+  }
+
+  @ParameterizedTest
+  @MethodSource("validExamples")
+  void everyValidExampleIsAcceptedByTheSchemaAndTheCodec(String example) {
+    byte[] json = Examples.load(example);
+
+    List<String> schemaErrors = SCHEMA.errors(json);
+    DecodeResult decoded = codec.decode(json);
+
+    assertEquals(List.of(), schemaErrors);
+    assertInstanceOf(DecodeResult.Valid.class, decoded, () -> ((DecodeResult.Invalid) decoded).describe());
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidExamples")
+  void everyInvalidExampleIsRejectedByTheSchemaAndTheCodecAtItsExpectedPaths(String example) {
+    byte[] json = Examples.load(example);
+    List<String> expected = Examples.expectedProblemPaths().get(example);
+
+    boolean schemaAccepts = SCHEMA.accepts(json);
+    DecodeResult decoded = codec.decode(json);
+
+    assertEquals(false, schemaAccepts, "the schema accepts " + example);
+    DecodeResult.Invalid invalid = assertInstanceOf(DecodeResult.Invalid.class, decoded);
+    List<String> paths = invalid.problems().stream().map(Problem::path).toList();
+    assertTrue(paths.containsAll(expected), () -> example + " expected " + expected + ", got:\n" + invalid.describe());
+  }
+
+  @Test
+  void everyInvalidExampleIsIndexedWithItsExpectedProblems() {
+    assertEquals(
+        Examples.invalid().stream().sorted().toList(),
+        Examples.expectedProblemPaths().keySet().stream().sorted().toList());
+    assertTrue(Examples.expectedProblemPaths().values().stream().noneMatch(List::isEmpty));
+  }
+
+  @Test
+  void theSchemaCarriesTheCodecsPatternsVerbatim() throws Exception {
+    JsonNode defs = EventJson.MAPPER.readTree(Schemas.load(Schemas.EVENT)).get("$defs");
+
+    assertEquals(Target.GUID.pattern(), defs.at("/guid/pattern").asText());
+    assertEquals(Target.UPN.pattern(), defs.at("/upn/pattern").asText());
+    assertEquals(Target.MAX_UPN_LENGTH, defs.at("/upn/maxLength").asInt());
+    assertEquals(UriReference.PATTERN.pattern(), defs.at("/uriReference/pattern").asText());
+    assertEquals(Rfc3339.DATE_TIME.pattern(), defs.at("/dateTime/pattern").asText());
+    assertEquals(EventData.MAX_TARGET_ENTRIES, defs.at("/data/properties/targets/maxItems").asInt());
+    List<String> attributes = Target.ALLOWED_ATTRIBUTES.stream().sorted().toList();
+    assertEquals(attributes, EventJson.MAPPER.convertValue(defs.at("/target/oneOf/2/properties/attribute/enum"), List.class));
+  }
+
+  /** One field changed at a time, to values either side of each rule's edge. */
+  static Stream<Arguments> edgeCases() {
+    Stream.Builder<Arguments> cases = Stream.builder();
+    for (String id : List.of("x", " x ", "", " ", "\u00a0", "\u3000", "\ufeff", "a\u0000", "a\n", "a\u0085", "a\u2028",
+        "😀".repeat(256), "😀".repeat(257), "x".repeat(256), "x".repeat(257), "é")) {
+      cases.add(Arguments.of("id " + escape(id), edit(e -> e.put("id", id))));
+    }
+    for (String source : List.of("/hr/workday", "https://hr.contoso.com/a?b=c#d", "urn:x:y", "//host/p", "rel/p", "a/b:c", "1a:b",
+        "", "HR Workday", "/%zz", "/%4", "/%", "/%41", "/é", "a#b#c", "/x[1]", "https://[::1]/x", "/hr\n", "?q", "#f",
+        "mailto:hr@contoso.com", "/a b")) {
+      cases.add(Arguments.of("source " + escape(source), edit(e -> e.put("source", source))));
+    }
+    for (String time : List.of("2026-11-27T09:00:00Z", "2026-11-27T09:00:00.123456789+01:00", "2026-11-27T09:00:00-05:30",
+        "2026-11-27", "2026-11-27T09:00Z", "2026-11-27 09:00:00Z", "2026-11-27T09:00:00", "2026-02-30T09:00:00Z",
+        "2026-02-29T09:00:00Z", "2028-02-29T09:00:00Z", "2026-11-27T09:00:60Z", "2026-11-27T24:00:00Z",
+        "2026-11-27T09:00:00.1234567890Z", "2026-11-27T09:00:00+25:00", "2026-11-27T09:00:00Z\n", "2026-13-01T00:00:00Z")) {
+      cases.add(Arguments.of("time " + escape(time), edit(e -> e.put("time", time))));
+    }
+    for (String user : List.of("alice@contoso.com", "o'brien#1$x+y@contoso.com", "zoë@contoso.com", "ALICE@CONTOSO.COM",
+        "84b18857-3c01-48be-b707-492019c57142", "84B18857-3C01-48BE-B707-492019C57142", "alice", "alice@", "@contoso.com",
+        "alice smith@contoso.com", "alice@contoso", "alice@-contoso.com", "alice@contoso-.com", "alice@contoso.c",
+        "alice@contoso.com\n", "alice@contoso.com\u2028", "84b18857-3c01-48be-b707-492019c57142\n", "ali\u00a0ce@contoso.com",
+        "ali\u200bce@contoso.com", "ali\u0085ce@contoso.com", "a?b@contoso.com", "a\\b@contoso.com", "a/b@contoso.com",
+        "a@b@contoso.com", "a".repeat(101) + "@contoso.com", "a".repeat(102) + "@contoso.com", "user@xn--bcher-kva.example",
+        "user@例え.テスト", "user@contoso.123")) {
+      cases.add(Arguments.of("user " + escape(user), edit(e -> targets(e).removeAll().addObject().put("user", user))));
+    }
+    for (String group : List.of("84b18857-3c01-48be-b707-492019c57142", "84b18857-3c01-48be-b707-492019c5714", "Finance",
+        "84b18857-3c01-48be-b707-492019c57142\n", "{84b18857-3c01-48be-b707-492019c57142}")) {
+      cases.add(Arguments.of("group " + escape(group), edit(e -> targets(e).removeAll().addObject().put("group", group))));
+    }
+    for (String value : List.of("HP", "Zürich \"HQ\"", "", " ", "\u00a0", "a\tb", "a\u0085", "v".repeat(256), "v".repeat(257),
+        "😀".repeat(256))) {
+      cases.add(Arguments.of("equals " + escape(value),
+          edit(e -> targets(e).removeAll().addObject().put("attribute", "department").put("equals", value))));
+    }
+    for (String reason : List.of("Leaver", "line one\nline two", "\t", "\u2029", "\ufeff", "a\u0000", "r".repeat(1024), "r".repeat(1025))) {
+      cases.add(Arguments.of("reason " + escape(reason), edit(e -> data(e).put("reason", reason))));
+    }
+    for (String ticket : List.of("", "HR-1", "T".repeat(128), "T".repeat(129), "HR\n1")) {
+      cases.add(Arguments.of("ticket " + escape(ticket), edit(e -> data(e).put("ticket", ticket))));
+    }
+    for (String name : List.of("traceparent", "a", "abcdefghij0123456789", "abcdefghij0123456789a", "Trace", "x-y", "x_y", "data_base64",
+        "subject", "dataschema", "x\n", "é")) {
+      cases.add(Arguments.of("extension " + escape(name), edit(e -> e.put(name, "v"))));
+    }
+    cases.add(Arguments.of("extension number", edit(e -> e.put("priority", 1.5))));
+    cases.add(Arguments.of("extension boolean", edit(e -> e.put("replay", true))));
+    cases.add(Arguments.of("extension null", edit(e -> e.putNull("replay"))));
+    cases.add(Arguments.of("extension array", edit(e -> e.putArray("replay"))));
+    cases.add(Arguments.of("actions reversed", edit(e -> data(e).putArray("actions").add("revokeSessions").add("disableAccount"))));
+    cases.add(Arguments.of("actions unknown", edit(e -> data(e).putArray("actions").add("wipe"))));
+    cases.add(Arguments.of("actions repeated", edit(e -> data(e).putArray("actions").add("wipe").add("wipe"))));
+    cases.add(Arguments.of("target with user and equals", edit(e -> targets(e).removeAll().addObject()
+        .put("user", "alice@contoso.com").put("equals", "x"))));
+    cases.add(Arguments.of("target empty", edit(e -> targets(e).removeAll().addObject())));
+    cases.add(Arguments.of("data null", edit(e -> e.putNull("data"))));
+    cases.add(Arguments.of("specversion number", edit(e -> e.put("specversion", 1.0))));
+    cases.add(Arguments.of("dryRun null", edit(e -> data(e).putNull("dryRun"))));
+    return cases.build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("edgeCases")
+  void theSchemaAndTheCodecAgreeAtEveryEdge(String description, ObjectNode event) {
+    byte[] json = bytes(event);
+
+    List<String> schemaErrors = SCHEMA.errors(json);
+    DecodeResult decoded = codec.decode(json);
+
+    boolean codecAccepts = decoded instanceof DecodeResult.Valid;
+    assertEquals(
+        schemaErrors.isEmpty(),
+        codecAccepts,
+        () -> description + ": schema says " + schemaErrors + ", codec says "
+            + (decoded instanceof DecodeResult.Invalid i ? i.describe() : "valid"));
+  }
+
+  private static ObjectNode edit(Consumer<ObjectNode> change) {
+    ObjectNode event = validLeaver();
+    change.accept(event);
+    return event;
+  }
+
+  private static String escape(String s) {
+    return Text.excerpt(s, 24);
+  }
+}
