@@ -59,9 +59,18 @@ public final class GraphDirectory implements Directory {
   @Override
   public Optional<DirectoryUser> user(String idOrUserPrincipalName) {
     try {
-      // The SDK percent-encodes the path segment, so UPNs with ' # $ + and non-ASCII arrive intact.
-      User user = read(() -> graph.users().byUserId(idOrUserPrincipalName)
-          .get(rc -> rc.queryParameters.select = USER_FIELDS));
+      User user;
+      if (idOrUserPrincipalName.startsWith("$")) {
+        // Graph reads a path segment starting with $ as a system segment; such UPNs must be
+        // addressed as users('...'), with quotes doubled inside the literal.
+        String url = baseUrl + "/users('" + PathEncoding.encode(idOrUserPrincipalName.replace("'", "''"))
+            + "')?%24select=" + String.join(",", USER_FIELDS);
+        user = read(() -> graph.users().byUserId(idOrUserPrincipalName).withUrl(url).get());
+      } else {
+        // The SDK percent-encodes the path segment, so UPNs with ' # + & and non-ASCII arrive intact.
+        user = read(() -> graph.users().byUserId(idOrUserPrincipalName)
+            .get(rc -> rc.queryParameters.select = USER_FIELDS));
+      }
       return user == null || user.getId() == null ? Optional.empty() : Optional.of(toUser(user));
     } catch (GraphFailure e) {
       if (e.kind() == GraphFailure.Kind.NOT_FOUND) {
