@@ -186,8 +186,8 @@ final class RequestHandler {
       Message message = AmqpCodec.decode(encoded.getArray(), encoded.getArrayOffset(), encoded.getLength());
       numbers.add(target.send(message));
     }
-    return status(request, 200, "OK", null,
-        Map.of("sequence-numbers", numbers.stream().mapToLong(Long::longValue).toArray()));
+    // Encoded as an AMQP array of long, which the SDK decodes to the long[] it expects.
+    return status(request, 200, "OK", null, Map.of("sequence-numbers", numbers.toArray(new Long[0])));
   }
 
   private Message cancelScheduled(Message request, Broker.SendTarget target, Map<String, Object> body) {
