@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -403,7 +404,7 @@ final class AmqpServer implements AutoCloseable {
       Inbound inbound;
       if ("$cbs".equals(address)) {
         inbound = new Inbound(InboundKind.CBS, null, null);
-      } else if (address != null && address.toLowerCase().endsWith("/$management")) {
+      } else if (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management")) {
         String entity = address.substring(0, address.length() - "/$management".length());
         if (!requests.entityExists(entity)) {
           refuse(c, link, entity, false);
@@ -426,7 +427,7 @@ final class AmqpServer implements AutoCloseable {
       Sender sender = (Sender) link;
       Source source = link.getRemoteSource() instanceof Source s ? s : null;
       String address = source == null ? null : source.getAddress();
-      if ("$cbs".equals(address) || (address != null && address.toLowerCase().endsWith("/$management"))) {
+      if ("$cbs".equals(address) || (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management"))) {
         String replyTo = link.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
         if (replyTo != null) {
           c.replyLinks.put(replyTo, sender);

@@ -43,7 +43,7 @@ final class Broker {
       MessageStore store = store(queue.name(), queue.properties());
       EntityProperties p = queue.properties();
       targets.put(key(queue.name()), new SendTarget(queue.name(), p.requiresDuplicateDetection(),
-          p.duplicateDetectionHistoryTimeWindow(), store, List.of()));
+          p.duplicateDetectionHistoryTimeWindow(), null, store, List.of()));
     }
     for (Topic topic : config.topics()) {
       List<Route> routes = new ArrayList<>();
@@ -52,7 +52,7 @@ final class Broker {
         routes.add(new Route(store, filter(sub.rules())));
       }
       targets.put(key(topic.name()), new SendTarget(topic.name(), topic.requiresDuplicateDetection(),
-          topic.duplicateDetectionHistoryTimeWindow(), null, routes));
+          topic.duplicateDetectionHistoryTimeWindow(), topic.defaultMessageTimeToLive(), null, routes));
     }
   }
 
@@ -146,6 +146,8 @@ final class Broker {
     private final String name;
     private final boolean duplicateDetection;
     private final Duration duplicateWindow;
+    /** A topic's default time to live, which caps the copies in its subscriptions; null for queues. */
+    private final Duration topicTimeToLive;
     private final MessageStore queue;
     private final List<Route> routes;
     private final Map<String, Instant> recentMessageIds = new LinkedHashMap<>();
@@ -153,11 +155,12 @@ final class Broker {
     private final TreeMap<Long, Scheduled> scheduled = new TreeMap<>();
     private long nextScheduleNumber = 1;
 
-    private SendTarget(String name, boolean duplicateDetection, Duration duplicateWindow, MessageStore queue,
-        List<Route> routes) {
+    private SendTarget(String name, boolean duplicateDetection, Duration duplicateWindow,
+        Duration topicTimeToLive, MessageStore queue, List<Route> routes) {
       this.name = name;
       this.duplicateDetection = duplicateDetection;
       this.duplicateWindow = duplicateWindow;
+      this.topicTimeToLive = topicTimeToLive;
       this.queue = queue;
       this.routes = routes;
     }
@@ -206,7 +209,7 @@ final class Broker {
       long number = nextScheduleNumber++;
       for (Route route : routes) {
         if (route.filter().test(message)) {
-          route.store().enqueue(AmqpCodec.copy(message), null);
+          route.store().enqueue(AmqpCodec.copy(message), null, topicTimeToLive);
         }
       }
       return number;

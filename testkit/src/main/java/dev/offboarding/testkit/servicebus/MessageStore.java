@@ -68,6 +68,14 @@ final class MessageStore {
    * @return the message's sequence number
    */
   long enqueue(Message message, Instant scheduledFor) {
+    return enqueue(message, scheduledFor, null);
+  }
+
+  /**
+   * As {@link #enqueue(Message, Instant)}, with a further limit on the time to live (a topic's default TTL caps
+   * its subscriptions' copies).
+   */
+  long enqueue(Message message, Instant scheduledFor, Duration ttlCap) {
     Instant now = clock.instant();
     StoredMessage stored = new StoredMessage(nextSequenceNumber++, now, message, null);
     if (scheduledFor != null && scheduledFor.isAfter(now)) {
@@ -81,6 +89,9 @@ final class MessageStore {
         if (!own.isZero() && own.compareTo(ttl) < 0) {
           ttl = own;
         }
+      }
+      if (ttlCap != null && ttlCap.compareTo(ttl) < 0) {
+        ttl = ttlCap;
       }
       Instant from = stored.scheduledEnqueueTime == null ? now : stored.scheduledEnqueueTime;
       stored.expiresAt = from.plus(ttl);
