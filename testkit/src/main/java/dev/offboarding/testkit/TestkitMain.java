@@ -20,6 +20,7 @@ public final class TestkitMain {
     Map<String, Command> commands = new LinkedHashMap<>();
     // Each server registers its command here.
     commands.put("fake-graph", dev.offboarding.testkit.graph.FakeGraphCommand::run);
+    commands.put("servicebus", dev.offboarding.testkit.servicebus.ServiceBusCommand::run);
     return commands;
   }
 

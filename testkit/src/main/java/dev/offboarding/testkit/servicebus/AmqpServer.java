@@ -1,0 +1,685 @@
+package dev.offboarding.testkit.servicebus;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedLong;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Modified;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Released;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transaction.TransactionalState;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.engine.Collector;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Event;
+import org.apache.qpid.proton.engine.Link;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.engine.Sasl;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
+import org.apache.qpid.proton.engine.Transport;
+import org.apache.qpid.proton.message.Message;
+
+/**
+ * The AMQP 1.0 side of the emulator: a non-blocking socket loop driving one Proton-J engine per connection.
+ *
+ * <p>One thread (the loop) owns every engine object and the {@link Broker}; other threads reach them only through
+ * {@link #call(Callable)}. The loop also runs the broker's housekeeping every {@value #HOUSEKEEPING_MILLIS} ms
+ * and calls {@code Transport.tick} so idle connections get heartbeats.
+ */
+final class AmqpServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(AmqpServer.class.getName());
+
+  static final int MAX_MESSAGE_SIZE = 1024 * 1024;
+  static final long HOUSEKEEPING_MILLIS = 50;
+  private static final int CREDIT_WINDOW = 200;
+  private static final Symbol SESSION_FILTER = Symbol.valueOf("com.microsoft:session-filter");
+  private static final Symbol MESSAGE_LOCK_LOST = Symbol.valueOf("com.microsoft:message-lock-lost");
+  private static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
+
+  private final Broker broker;
+  private final RequestHandler requests;
+  private final String host;
+  private final ServerSocketChannel serverChannel;
+  private final Selector selector;
+  private final Thread thread;
+  private final List<AmqpConnection> connections = new ArrayList<>();
+  private final List<Consumer> consumers = new ArrayList<>();
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private volatile boolean stopping;
+  private long nextHousekeeping;
+  private long nextTagNumber;
+
+  AmqpServer(Broker broker, String host, int port) throws IOException {
+    this.broker = broker;
+    this.requests = new RequestHandler(broker);
+    this.host = host;
+    this.selector = Selector.open();
+    this.serverChannel = ServerSocketChannel.open();
+    try {
+      serverChannel.bind(new InetSocketAddress(host, port));
+      serverChannel.configureBlocking(false);
+      serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+    } catch (IOException e) {
+      serverChannel.close();
+      selector.close();
+      throw e;
+    }
+    this.thread = new Thread(this::loop, "servicebus-emulator-" + port());
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  int port() {
+    try {
+      return ((InetSocketAddress) serverChannel.getLocalAddress()).getPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("emulator socket is closed", e);
+    }
+  }
+
+  String host() {
+    return host;
+  }
+
+  /** Runs a task on the loop thread and waits for its result (directly when already on it). */
+  <T> T call(Callable<T> task) {
+    if (Thread.currentThread() == thread) {
+      try {
+        return task.call();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (stopping || !thread.isAlive()) {
+      throw new IllegalStateException("the emulator is closed");
+    }
+    FutureTask<T> future = new FutureTask<>(task);
+    tasks.add(future);
+    selector.wakeup();
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the emulator loop did not answer", e);
+    }
+  }
+
+  /** Closes every connection (sending AMQP close where possible) and the listening socket; never throws. */
+  @Override
+  public void close() {
+    stopping = true;
+    selector.wakeup();
+    if (Thread.currentThread() != thread && thread.isAlive()) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (!thread.isAlive()) {
+      closeQuietly();
+    }
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  private void loop() {
+    try {
+      while (!stopping) {
+        long now = System.currentTimeMillis();
+        long wait = Math.max(1, nextHousekeeping - now);
+        for (AmqpConnection c : connections) {
+          if (c.tickDeadline > 0) {
+            wait = Math.min(wait, Math.max(1, c.tickDeadline - now));
+          }
+        }
+        selector.select(wait);
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+          SelectionKey key = keys.next();
+          keys.remove();
+          if (!key.isValid()) {
+            continue;
+          }
+          if (key.isAcceptable()) {
+            accept();
+          } else if (key.attachment() instanceof AmqpConnection c) {
+            if (key.isReadable()) {
+              read(c);
+            }
+          }
+        }
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+          task.run();
+        }
+        now = System.currentTimeMillis();
+        if (now >= nextHousekeeping) {
+          broker.housekeeping();
+          nextHousekeeping = now + HOUSEKEEPING_MILLIS;
+        }
+        connections.forEach(this::processEvents);
+        pump();
+        for (AmqpConnection c : new ArrayList<>(connections)) {
+          processEvents(c);
+          c.tickDeadline = c.transport.tick(System.currentTimeMillis());
+          write(c);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.ERROR, "Service Bus emulator loop failed; closing", e);
+    } finally {
+      closeQuietly();
+      Runnable task;
+      while ((task = tasks.poll()) != null) {
+        task.run();
+      }
+    }
+  }
+
+  private void accept() throws IOException {
+    SocketChannel channel = serverChannel.accept();
+    if (channel == null) {
+      return;
+    }
+    channel.configureBlocking(false);
+    channel.socket().setTcpNoDelay(true);
+    Transport transport = Proton.transport();
+    Sasl sasl = transport.sasl();
+    sasl.server();
+    // The SDK's proton-j client always offers ANONYMOUS; authorization happens afterwards through $cbs.
+    sasl.setMechanisms("ANONYMOUS");
+    sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
+    Connection connection = Proton.connection();
+    Collector collector = Proton.collector();
+    connection.collect(collector);
+    transport.bind(connection);
+    AmqpConnection c = new AmqpConnection(channel, transport, connection, collector);
+    c.key = channel.register(selector, SelectionKey.OP_READ, c);
+    connections.add(c);
+  }
+
+  private void read(AmqpConnection c) {
+    try {
+      while (true) {
+        int capacity = c.transport.capacity();
+        if (capacity <= 0) {
+          return;
+        }
+        ByteBuffer tail = c.transport.tail();
+        int n = c.channel.read(tail);
+        if (n < 0) {
+          c.transport.close_tail();
+          c.peerGone = true;
+          return;
+        }
+        if (n == 0) {
+          return;
+        }
+        c.transport.process();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "connection read failed", e);
+      c.transport.close_tail();
+      c.peerGone = true;
+    }
+  }
+
+  private void write(AmqpConnection c) {
+    try {
+      while (true) {
+        int pending = c.transport.pending();
+        if (pending < 0) {
+          // Nothing more will ever be written: the AMQP close went out, or the transport failed.
+          drop(c);
+          return;
+        }
+        if (pending == 0) {
+          break;
+        }
+        int n = c.channel.write(c.transport.head());
+        if (n <= 0) {
+          break;
+        }
+        c.transport.pop(n);
+      }
+      if (c.peerGone) {
+        drop(c);
+        return;
+      }
+      int ops = SelectionKey.OP_READ;
+      if (c.transport.pending() > 0) {
+        ops |= SelectionKey.OP_WRITE;
+      }
+      c.key.interestOps(ops);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "connection write failed", e);
+      drop(c);
+    }
+  }
+
+  private void drop(AmqpConnection c) {
+    connections.remove(c);
+    consumers.removeIf(consumer -> consumer.connection == c);
+    c.key.cancel();
+    try {
+      c.channel.close();
+    } catch (IOException ignored) {
+      // Already gone.
+    }
+  }
+
+  private void closeQuietly() {
+    for (AmqpConnection c : new ArrayList<>(connections)) {
+      try {
+        c.connection.setCondition(new ErrorCondition(Symbol.valueOf("amqp:connection:forced"),
+            "The emulator is shutting down."));
+        c.connection.close();
+        processEvents(c);
+        int pending;
+        while ((pending = c.transport.pending()) > 0) {
+          int n = c.channel.write(c.transport.head());
+          if (n <= 0) {
+            break;
+          }
+          c.transport.pop(n);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // Best effort: the socket closes below either way.
+      }
+      drop(c);
+    }
+    try {
+      serverChannel.close();
+    } catch (IOException ignored) {
+      // Nothing left to release.
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // Nothing left to release.
+    }
+  }
+
+  // ---------------------------------------------------------------- protocol events
+
+  private void processEvents(AmqpConnection c) {
+    Event event;
+    while ((event = c.collector.peek()) != null) {
+      try {
+        handle(c, event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "failed to handle " + event.getType() + "; closing the connection", e);
+        c.connection.setCondition(new ErrorCondition(AmqpError.INTERNAL_ERROR, String.valueOf(e)));
+        c.connection.close();
+      }
+      c.collector.pop();
+    }
+  }
+
+  private void handle(AmqpConnection c, Event event) {
+    switch (event.getType()) {
+      case CONNECTION_REMOTE_OPEN -> {
+        Connection connection = event.getConnection();
+        if (connection.getLocalState() == EndpointState.UNINITIALIZED) {
+          connection.setContainer("servicebus-emulator");
+          connection.open();
+        }
+      }
+      case CONNECTION_REMOTE_CLOSE -> event.getConnection().close();
+      case SESSION_REMOTE_OPEN -> {
+        Session session = event.getSession();
+        if (session.getLocalState() == EndpointState.UNINITIALIZED) {
+          session.open();
+        }
+      }
+      case SESSION_REMOTE_CLOSE -> event.getSession().close();
+      case LINK_REMOTE_OPEN -> onLinkRemoteOpen(c, event.getLink());
+      case LINK_REMOTE_DETACH, LINK_REMOTE_CLOSE -> onLinkRemoteClose(c, event.getLink());
+      case DELIVERY -> {
+        Delivery delivery = event.getDelivery();
+        if (delivery.getLink() instanceof Receiver receiver) {
+          onTransfer(c, receiver, delivery);
+        } else {
+          onDispositionUpdate(delivery);
+        }
+      }
+      case TRANSPORT_ERROR -> LOG.log(Level.DEBUG, "transport error: {0}", event.getTransport().getCondition());
+      default -> {
+        // Flow is handled by the pump after each round; the other events need nothing.
+      }
+    }
+  }
+
+  /** What a link the client sends on is for. */
+  private enum InboundKind { CBS, MANAGEMENT, ENTITY }
+
+  private record Inbound(InboundKind kind, String entityPath, Broker.SendTarget target) {}
+
+  private void onLinkRemoteOpen(AmqpConnection c, Link link) {
+    link.setSource(link.getRemoteSource());
+    link.setTarget(link.getRemoteTarget());
+    link.setSenderSettleMode(link.getRemoteSenderSettleMode());
+    link.setReceiverSettleMode(link.getRemoteReceiverSettleMode());
+    if (link instanceof Receiver receiver) {
+      String address = link.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
+      Inbound inbound;
+      if ("$cbs".equals(address)) {
+        inbound = new Inbound(InboundKind.CBS, null, null);
+      } else if (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management")) {
+        String entity = address.substring(0, address.length() - "/$management".length());
+        if (!requests.entityExists(entity)) {
+          refuse(c, link, entity, false);
+          return;
+        }
+        inbound = new Inbound(InboundKind.MANAGEMENT, entity, null);
+      } else {
+        Broker.SendTarget target = broker.target(address);
+        if (target == null) {
+          refuse(c, link, address, false);
+          return;
+        }
+        inbound = new Inbound(InboundKind.ENTITY, address, target);
+      }
+      receiver.setContext(inbound);
+      receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_MESSAGE_SIZE));
+      receiver.open();
+      receiver.flow(CREDIT_WINDOW);
+    } else {
+      Sender sender = (Sender) link;
+      Source source = link.getRemoteSource() instanceof Source s ? s : null;
+      String address = source == null ? null : source.getAddress();
+      if ("$cbs".equals(address) || (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management"))) {
+        String replyTo = link.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
+        if (replyTo != null) {
+          c.replyLinks.put(replyTo, sender);
+        }
+        sender.open();
+        return;
+      }
+      MessageStore store = broker.source(address);
+      if (store == null) {
+        refuse(c, link, address, true);
+        return;
+      }
+      if (source.getFilter() != null && source.getFilter().containsKey(SESSION_FILTER)) {
+        link.setSource(null);
+        link.open();
+        link.setCondition(new ErrorCondition(AmqpError.NOT_IMPLEMENTED,
+            "Sessions are not supported by the embedded Service Bus emulator."));
+        link.close();
+        return;
+      }
+      boolean receiveAndDelete = link.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
+      Consumer consumer = new Consumer(c, sender, store, receiveAndDelete);
+      sender.setContext(consumer);
+      sender.open();
+      consumers.add(consumer);
+    }
+  }
+
+  /** Answers an attach to a missing entity the way the SDK recognises as final: null terminus, not-found. */
+  private void refuse(AmqpConnection c, Link link, String address, boolean clientReceives) {
+    if (clientReceives) {
+      link.setSource(null);
+    } else {
+      link.setTarget(null);
+    }
+    link.open();
+    String hostname = c.connection.getRemoteHostname() == null ? host : c.connection.getRemoteHostname();
+    link.setCondition(new ErrorCondition(AmqpError.NOT_FOUND,
+        "The messaging entity 'sb://" + hostname + "/" + address + "' could not be found."));
+    link.close();
+  }
+
+  private void onLinkRemoteClose(AmqpConnection c, Link link) {
+    if (link.getContext() instanceof Consumer consumer) {
+      consumers.remove(consumer);
+    }
+    c.replyLinks.values().removeIf(sender -> sender == link);
+    if (link.getLocalState() != EndpointState.CLOSED) {
+      link.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- client -> emulator transfers
+
+  private void onTransfer(AmqpConnection c, Receiver receiver, Delivery delivery) {
+    if (!delivery.isReadable() || delivery.isPartial()) {
+      return;
+    }
+    byte[] bytes = new byte[delivery.pending()];
+    int read = receiver.recv(bytes, 0, bytes.length);
+    receiver.advance();
+    if (receiver.getCredit() < CREDIT_WINDOW / 2) {
+      receiver.flow(CREDIT_WINDOW - receiver.getCredit());
+    }
+    if (!(receiver.getContext() instanceof Inbound inbound)) {
+      delivery.settle();
+      return;
+    }
+    switch (inbound.kind()) {
+      case CBS, MANAGEMENT -> {
+        Message request = AmqpCodec.decode(bytes, 0, read);
+        Message response = inbound.kind() == InboundKind.CBS
+            ? requests.cbs(request)
+            : requests.management(inbound.entityPath(), request);
+        if (!delivery.remotelySettled()) {
+          delivery.disposition(Accepted.getInstance());
+        }
+        delivery.settle();
+        reply(c, request, response);
+      }
+      case ENTITY -> {
+        DeliveryState outcome = accept(inbound.target(), bytes, read, delivery.getMessageFormat());
+        if (!delivery.remotelySettled()) {
+          delivery.disposition(outcome);
+        }
+        delivery.settle();
+      }
+    }
+  }
+
+  private DeliveryState accept(Broker.SendTarget target, byte[] bytes, int length, int messageFormat) {
+    if (length > MAX_MESSAGE_SIZE) {
+      return rejected(MESSAGE_SIZE_EXCEEDED, "The received message (size " + length
+          + " bytes) exceeds the limit (" + MAX_MESSAGE_SIZE + " bytes) currently allowed on the link.");
+    }
+    List<Message> messages;
+    try {
+      byte[] exact = length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+      messages = AmqpCodec.decodeTransfer(exact, messageFormat);
+    } catch (RuntimeException e) {
+      return rejected(AmqpError.DECODE_ERROR, "The message could not be decoded: " + e.getMessage());
+    }
+    messages.forEach(target::send);
+    return Accepted.getInstance();
+  }
+
+  private static Rejected rejected(Symbol condition, String description) {
+    Rejected rejected = new Rejected();
+    rejected.setError(new ErrorCondition(condition, description));
+    return rejected;
+  }
+
+  private void reply(AmqpConnection c, Message request, Message response) {
+    Sender sender = request.getReplyTo() == null ? null : c.replyLinks.get(request.getReplyTo());
+    if (sender == null || sender.getLocalState() != EndpointState.ACTIVE) {
+      LOG.log(Level.DEBUG, "no reply link for {0}; dropping the response", request.getReplyTo());
+      return;
+    }
+    byte[] bytes = AmqpCodec.encode(response);
+    Delivery d = sender.delivery(nextTag());
+    sender.send(bytes, 0, bytes.length);
+    sender.advance();
+    d.settle();
+  }
+
+  private byte[] nextTag() {
+    return ByteBuffer.allocate(8).putLong(nextTagNumber++).array();
+  }
+
+  // ---------------------------------------------------------------- emulator -> client deliveries
+
+  /** Hands receivable messages to consumers with credit, one per consumer per round for fairness. */
+  private void pump() {
+    boolean progress = true;
+    while (progress) {
+      progress = false;
+      for (Consumer consumer : new ArrayList<>(consumers)) {
+        Sender sender = consumer.sender;
+        if (sender.getLocalState() != EndpointState.ACTIVE || sender.getCredit() <= 0) {
+          continue;
+        }
+        StoredMessage message = consumer.store.nextAvailable();
+        if (message != null) {
+          deliver(consumer, message);
+          progress = true;
+        }
+      }
+    }
+  }
+
+  private void deliver(Consumer consumer, StoredMessage message) {
+    UUID token = consumer.receiveAndDelete ? UUID.randomUUID() : consumer.store.lock(message);
+    byte[] bytes = AmqpCodec.encode(RequestHandler.forDelivery(message));
+    Delivery delivery = consumer.sender.delivery(AmqpCodec.lockTokenTag(token));
+    consumer.sender.send(bytes, 0, bytes.length);
+    consumer.sender.advance();
+    if (consumer.receiveAndDelete) {
+      consumer.store.remove(message);
+      delivery.settle();
+    } else {
+      delivery.setContext(new LockRef(consumer.store, token));
+    }
+  }
+
+  /** Applies a client's settlement of a peek-locked delivery and acknowledges it with the same outcome. */
+  private void onDispositionUpdate(Delivery delivery) {
+    DeliveryState state = delivery.getRemoteState();
+    if (!(delivery.getContext() instanceof LockRef ref) || state == null) {
+      if (delivery.remotelySettled()) {
+        delivery.settle();
+      }
+      return;
+    }
+    delivery.setContext(null);
+    if (state instanceof TransactionalState transactional && transactional.getOutcome() != null) {
+      state = (DeliveryState) transactional.getOutcome();
+    }
+    MessageStore store = ref.store();
+    MessageStore.Outcome outcome;
+    DeliveryState ack = state;
+    if (state instanceof Accepted) {
+      outcome = store.complete(ref.token());
+    } else if (state instanceof Modified modified) {
+      Map<String, Object> changes = stringKeys(modified.getMessageAnnotations());
+      outcome = Boolean.TRUE.equals(modified.getUndeliverableHere())
+          ? store.defer(ref.token(), changes)
+          : store.abandon(ref.token(), changes);
+    } else if (state instanceof Rejected rejected) {
+      Map<String, Object> info = rejected.getError() == null ? Map.of() : stringKeys(rejected.getError().getInfo());
+      Map<String, Object> changes = new LinkedHashMap<>(info);
+      Object reason = changes.remove(MessageStore.DEAD_LETTER_REASON);
+      Object description = changes.remove(MessageStore.DEAD_LETTER_DESCRIPTION);
+      outcome = store.deadLetter(ref.token(), reason == null ? null : reason.toString(),
+          description == null ? null : description.toString(), changes);
+    } else if (state instanceof Released) {
+      outcome = store.release(ref.token());
+    } else {
+      outcome = store.release(ref.token());
+      ack = Released.getInstance();
+    }
+    if (!delivery.remotelySettled()) {
+      delivery.disposition(outcome == MessageStore.Outcome.LOCK_LOST
+          ? rejected(MESSAGE_LOCK_LOST, "The lock supplied is invalid. Either the lock expired, or the message"
+              + " has already been removed from the queue.")
+          : ack);
+    }
+    delivery.settle();
+  }
+
+  static Map<String, Object> stringKeys(Map<?, ?> map) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    if (map != null) {
+      map.forEach((k, v) -> result.put(String.valueOf(k), v));
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- per-connection state
+
+  private record LockRef(MessageStore store, UUID token) {}
+
+  /** A client receive link bound to a store. */
+  private static final class Consumer {
+    final AmqpConnection connection;
+    final Sender sender;
+    final MessageStore store;
+    final boolean receiveAndDelete;
+
+    Consumer(AmqpConnection connection, Sender sender, MessageStore store, boolean receiveAndDelete) {
+      this.connection = connection;
+      this.sender = Objects.requireNonNull(sender);
+      this.store = store;
+      this.receiveAndDelete = receiveAndDelete;
+    }
+  }
+
+  private static final class AmqpConnection {
+    final SocketChannel channel;
+    final Transport transport;
+    final Connection connection;
+    final Collector collector;
+    /** The client's reply links of $cbs and $management, by their target address (the requests' reply-to). */
+    final Map<String, Sender> replyLinks = new HashMap<>();
+    SelectionKey key;
+    long tickDeadline;
+    boolean peerGone;
+
+    AmqpConnection(SocketChannel channel, Transport transport, Connection connection, Collector collector) {
+      this.channel = channel;
+      this.transport = transport;
+      this.connection = connection;
+      this.collector = collector;
+    }
+  }
+}

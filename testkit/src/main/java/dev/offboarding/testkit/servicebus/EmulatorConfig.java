@@ -1,0 +1,548 @@
+package dev.offboarding.testkit.servicebus;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The entities an emulator serves: queues and topics with their subscriptions and rules.
+ *
+ * <p>Read from the official Service Bus emulator's {@code Config.json} format with {@link #fromJson(Path)}, so
+ * one file serves this emulator and the Docker one; or built in code with {@link #builder()}. Values are
+ * immutable and validated on construction. Limits the official emulator enforces (for example a lock duration
+ * of at least five seconds) are deliberately not enforced, so tests can use tiny durations.
+ *
+ * @param namespace the namespace name ({@code sbemulatorns} in the official emulator; informational here)
+ * @param queues the queues, names unique (case-insensitively) across queues and topics
+ * @param topics the topics
+ */
+public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> topics) {
+
+  /** The namespace name the official emulator requires. */
+  public static final String DEFAULT_NAMESPACE = "sbemulatorns";
+
+  public EmulatorConfig {
+    Objects.requireNonNull(namespace, "namespace");
+    queues = List.copyOf(queues);
+    topics = List.copyOf(topics);
+    Set<String> names = new HashSet<>();
+    for (Queue queue : queues) {
+      if (!names.add(queue.name().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("duplicate entity name: " + queue.name());
+      }
+    }
+    for (Topic topic : topics) {
+      if (!names.add(topic.name().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("duplicate entity name: " + topic.name());
+      }
+    }
+  }
+
+  /** Starts an empty configuration in the default namespace. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads the official emulator's {@code Config.json} format.
+   *
+   * @throws IllegalArgumentException naming the offending field when the file is malformed or asks for a
+   *     feature this emulator does not implement (sessions, auto-forwarding, rule actions)
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public static EmulatorConfig fromJson(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return fromJson(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read emulator config " + file, e);
+    }
+  }
+
+  /** Reads the official emulator's {@code Config.json} format from a stream (not closed). */
+  public static EmulatorConfig fromJson(InputStream in) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(in);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("emulator config is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read emulator config", e);
+    }
+    return JsonReader.read(root);
+  }
+
+  /**
+   * Settings of a queue or subscription, named as in the emulator's {@code Properties} object.
+   *
+   * <p>Duplicate detection settings only apply to queues; on subscriptions they are ignored.
+   */
+  public record EntityProperties(
+      Duration lockDuration,
+      int maxDeliveryCount,
+      Duration defaultMessageTimeToLive,
+      boolean deadLetteringOnMessageExpiration,
+      boolean requiresDuplicateDetection,
+      Duration duplicateDetectionHistoryTimeWindow) {
+
+    /** The official emulator's defaults: lock PT1M, 3 deliveries, TTL PT1H, no dead-lettering on expiry. */
+    public static final EntityProperties DEFAULTS =
+        new EntityProperties(Duration.ofMinutes(1), 3, Duration.ofHours(1), false, false, Duration.ofSeconds(20));
+
+    public EntityProperties {
+      requirePositive(lockDuration, "LockDuration");
+      requirePositive(defaultMessageTimeToLive, "DefaultMessageTimeToLive");
+      requirePositive(duplicateDetectionHistoryTimeWindow, "DuplicateDetectionHistoryTimeWindow");
+      if (maxDeliveryCount < 1) {
+        throw new IllegalArgumentException("MaxDeliveryCount must be at least 1, was " + maxDeliveryCount);
+      }
+    }
+
+    public EntityProperties withLockDuration(Duration value) {
+      return new EntityProperties(value, maxDeliveryCount, defaultMessageTimeToLive,
+          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow);
+    }
+
+    public EntityProperties withMaxDeliveryCount(int value) {
+      return new EntityProperties(lockDuration, value, defaultMessageTimeToLive,
+          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow);
+    }
+
+    public EntityProperties withDefaultMessageTimeToLive(Duration value) {
+      return new EntityProperties(lockDuration, maxDeliveryCount, value,
+          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow);
+    }
+
+    public EntityProperties withDeadLetteringOnMessageExpiration(boolean value) {
+      return new EntityProperties(lockDuration, maxDeliveryCount, defaultMessageTimeToLive,
+          value, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow);
+    }
+
+    /** Turns duplicate detection on with the given history window. */
+    public EntityProperties withDuplicateDetection(Duration window) {
+      return new EntityProperties(lockDuration, maxDeliveryCount, defaultMessageTimeToLive,
+          deadLetteringOnMessageExpiration, true, window);
+    }
+  }
+
+  /** A queue. */
+  public record Queue(String name, EntityProperties properties) {
+    public Queue {
+      requireName(name, "queue");
+      Objects.requireNonNull(properties, "properties");
+    }
+
+    /** A queue with the default properties. */
+    public static Queue named(String name) {
+      return new Queue(name, EntityProperties.DEFAULTS);
+    }
+
+    public Queue withProperties(EntityProperties value) {
+      return new Queue(name, value);
+    }
+  }
+
+  /** A topic and its subscriptions (a topic without subscriptions accepts and drops messages). */
+  public record Topic(
+      String name,
+      Duration defaultMessageTimeToLive,
+      boolean requiresDuplicateDetection,
+      Duration duplicateDetectionHistoryTimeWindow,
+      List<Subscription> subscriptions) {
+
+    public Topic {
+      requireName(name, "topic");
+      requirePositive(defaultMessageTimeToLive, "DefaultMessageTimeToLive");
+      requirePositive(duplicateDetectionHistoryTimeWindow, "DuplicateDetectionHistoryTimeWindow");
+      subscriptions = List.copyOf(subscriptions);
+      Set<String> names = new HashSet<>();
+      for (Subscription subscription : subscriptions) {
+        if (!names.add(subscription.name().toLowerCase(Locale.ROOT))) {
+          throw new IllegalArgumentException(
+              "duplicate subscription " + subscription.name() + " in topic " + name);
+        }
+      }
+    }
+
+    /** A topic with default properties and no subscriptions. */
+    public static Topic named(String name) {
+      return new Topic(name, EntityProperties.DEFAULTS.defaultMessageTimeToLive(), false,
+          EntityProperties.DEFAULTS.duplicateDetectionHistoryTimeWindow(), List.of());
+    }
+
+    public Topic withSubscription(Subscription subscription) {
+      List<Subscription> all = new ArrayList<>(subscriptions);
+      all.add(subscription);
+      return new Topic(name, defaultMessageTimeToLive, requiresDuplicateDetection,
+          duplicateDetectionHistoryTimeWindow, all);
+    }
+
+    public Topic withDefaultMessageTimeToLive(Duration value) {
+      return new Topic(name, value, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow,
+          subscriptions);
+    }
+
+    /** Turns duplicate detection on with the given history window. */
+    public Topic withDuplicateDetection(Duration window) {
+      return new Topic(name, defaultMessageTimeToLive, true, window, subscriptions);
+    }
+  }
+
+  /**
+   * A subscription. Without rules it receives every message (the service's implicit {@code $Default} rule);
+   * with rules it receives a message once if any rule matches.
+   */
+  public record Subscription(String name, EntityProperties properties, List<Rule> rules) {
+    public Subscription {
+      requireName(name, "subscription");
+      Objects.requireNonNull(properties, "properties");
+      rules = List.copyOf(rules);
+    }
+
+    /** A subscription with default properties and no rule (receives everything). */
+    public static Subscription named(String name) {
+      return new Subscription(name, EntityProperties.DEFAULTS, List.of());
+    }
+
+    public Subscription withProperties(EntityProperties value) {
+      return new Subscription(name, value, rules);
+    }
+
+    public Subscription withRule(Rule rule) {
+      List<Rule> all = new ArrayList<>(rules);
+      all.add(rule);
+      return new Subscription(name, properties, all);
+    }
+  }
+
+  /** A named filter rule of a subscription: exactly one of the two filters is set. */
+  public record Rule(String name, CorrelationFilter correlationFilter, String sqlExpression) {
+    public Rule {
+      requireName(name, "rule");
+      if ((correlationFilter == null) == (sqlExpression == null)) {
+        throw new IllegalArgumentException("rule " + name + " needs exactly one of a correlation or SQL filter");
+      }
+      if (sqlExpression != null) {
+        // Parse now so a typo fails at start, not at the first message.
+        SqlFilter.parse(sqlExpression);
+      }
+    }
+
+    /** A rule with a correlation filter. */
+    public static Rule correlation(String name, CorrelationFilter filter) {
+      return new Rule(name, Objects.requireNonNull(filter, "filter"), null);
+    }
+
+    /** A rule with a SQL filter, e.g. {@code status = 'REJECTED' AND sys.Label LIKE 'dev.%'}. */
+    public static Rule sql(String name, String expression) {
+      return new Rule(name, null, Objects.requireNonNull(expression, "expression"));
+    }
+  }
+
+  /**
+   * A correlation filter: every field that is set must equal the message's; {@code label} is the message's
+   * subject. Application property values compare by value (numbers numerically).
+   */
+  public record CorrelationFilter(
+      String correlationId,
+      String messageId,
+      String to,
+      String replyTo,
+      String label,
+      String sessionId,
+      String replyToSessionId,
+      String contentType,
+      Map<String, Object> properties) {
+
+    public CorrelationFilter {
+      properties = properties == null ? Map.of() : Map.copyOf(properties);
+      if (correlationId == null && messageId == null && to == null && replyTo == null && label == null
+          && sessionId == null && replyToSessionId == null && contentType == null && properties.isEmpty()) {
+        throw new IllegalArgumentException("a correlation filter needs at least one field");
+      }
+    }
+
+    /** A filter on the subject (called Label in the emulator's config). */
+    public static CorrelationFilter onLabel(String label) {
+      return new CorrelationFilter(null, null, null, null, label, null, null, null, Map.of());
+    }
+
+    /** A filter on the correlation id. */
+    public static CorrelationFilter onCorrelationId(String correlationId) {
+      return new CorrelationFilter(correlationId, null, null, null, null, null, null, null, Map.of());
+    }
+
+    /** A filter on one application property. */
+    public static CorrelationFilter onProperty(String name, Object value) {
+      return new CorrelationFilter(null, null, null, null, null, null, null, null, Map.of(name, value));
+    }
+  }
+
+  /** Collects queues and topics; {@link #build()} validates them. */
+  public static final class Builder {
+    private String namespace = DEFAULT_NAMESPACE;
+    private final List<Queue> queues = new ArrayList<>();
+    private final List<Topic> topics = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder namespace(String value) {
+      this.namespace = value;
+      return this;
+    }
+
+    public Builder queue(Queue queue) {
+      queues.add(queue);
+      return this;
+    }
+
+    /** Adds a queue with the default properties. */
+    public Builder queue(String name) {
+      return queue(Queue.named(name));
+    }
+
+    public Builder topic(Topic topic) {
+      topics.add(topic);
+      return this;
+    }
+
+    public EmulatorConfig build() {
+      return new EmulatorConfig(namespace, queues, topics);
+    }
+  }
+
+  private static void requireName(String name, String kind) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException(kind + " needs a name");
+    }
+    if (name.contains("$")) {
+      throw new IllegalArgumentException(kind + " name must not contain '$': " + name);
+    }
+  }
+
+  private static void requirePositive(Duration value, String field) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
+    }
+  }
+
+  /** Maps the official emulator's JSON tree onto the records, naming the JSON path of each problem. */
+  private static final class JsonReader {
+    private static final Pattern ISO_PERIOD =
+        Pattern.compile("P(?:(\\d+)Y)?(?:(\\d+)M)?(?:(\\d+)W)?(?:(\\d+)D)?(T.*)?", Pattern.CASE_INSENSITIVE);
+
+    static EmulatorConfig read(JsonNode root) {
+      JsonNode userConfig = required(root, "UserConfig", "");
+      JsonNode namespaces = required(userConfig, "Namespaces", "UserConfig");
+      if (!namespaces.isArray() || namespaces.size() != 1) {
+        throw new IllegalArgumentException("UserConfig.Namespaces must be an array with exactly one namespace");
+      }
+      JsonNode ns = namespaces.get(0);
+      String path = "UserConfig.Namespaces[0]";
+      Builder builder = builder().namespace(text(required(ns, "Name", path), path + ".Name"));
+      JsonNode queues = ns.path("Queues");
+      for (int i = 0; i < queues.size(); i++) {
+        String at = path + ".Queues[" + i + "]";
+        JsonNode queue = queues.get(i);
+        builder.queue(new Queue(text(required(queue, "Name", at), at + ".Name"),
+            properties(queue.path("Properties"), at + ".Properties", true)));
+      }
+      JsonNode topics = ns.path("Topics");
+      for (int i = 0; i < topics.size(); i++) {
+        builder.topic(topic(topics.get(i), path + ".Topics[" + i + "]"));
+      }
+      try {
+        return builder.build();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static Topic topic(JsonNode node, String at) {
+      String name = text(required(node, "Name", at), at + ".Name");
+      JsonNode props = node.path("Properties");
+      EntityProperties defaults = EntityProperties.DEFAULTS;
+      Duration ttl = duration(props, "DefaultMessageTimeToLive", defaults.defaultMessageTimeToLive(), at);
+      boolean dedup = bool(props, "RequiresDuplicateDetection", false, at);
+      Duration window = duration(props, "DuplicateDetectionHistoryTimeWindow",
+          defaults.duplicateDetectionHistoryTimeWindow(), at);
+      List<Subscription> subscriptions = new ArrayList<>();
+      JsonNode subs = node.path("Subscriptions");
+      for (int i = 0; i < subs.size(); i++) {
+        String subAt = at + ".Subscriptions[" + i + "]";
+        JsonNode sub = subs.get(i);
+        List<Rule> rules = new ArrayList<>();
+        JsonNode ruleNodes = sub.path("Rules");
+        for (int r = 0; r < ruleNodes.size(); r++) {
+          rules.add(rule(ruleNodes.get(r), subAt + ".Rules[" + r + "]"));
+        }
+        subscriptions.add(new Subscription(text(required(sub, "Name", subAt), subAt + ".Name"),
+            properties(sub.path("Properties"), subAt + ".Properties", false), rules));
+      }
+      try {
+        return new Topic(name, ttl, dedup, window, subscriptions);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static Rule rule(JsonNode node, String at) {
+      String name = text(required(node, "Name", at), at + ".Name");
+      JsonNode props = required(node, "Properties", at);
+      String propsAt = at + ".Properties";
+      String action = props.path("Action").path("SqlExpression").asText("");
+      if (!action.isBlank()) {
+        throw new IllegalArgumentException(propsAt + ".Action: rule actions are not supported by the embedded"
+            + " emulator");
+      }
+      String type = text(required(props, "FilterType", propsAt), propsAt + ".FilterType");
+      try {
+        switch (type.toLowerCase(Locale.ROOT)) {
+          case "correlation" -> {
+            JsonNode cf = required(props, "CorrelationFilter", propsAt);
+            Map<String, Object> appProps = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> fields = cf.path("Properties").fields();
+            while (fields.hasNext()) {
+              Map.Entry<String, JsonNode> field = fields.next();
+              appProps.put(field.getKey(), scalar(field.getValue(), propsAt + ".CorrelationFilter.Properties."
+                  + field.getKey()));
+            }
+            return Rule.correlation(name, new CorrelationFilter(optText(cf, "CorrelationId"),
+                optText(cf, "MessageId"), optText(cf, "To"), optText(cf, "ReplyTo"), optText(cf, "Label"),
+                optText(cf, "SessionId"), optText(cf, "ReplyToSessionId"), optText(cf, "ContentType"),
+                appProps));
+          }
+          case "sql" -> {
+            JsonNode sf = required(props, "SqlFilter", propsAt);
+            return Rule.sql(name, text(required(sf, "SqlExpression", propsAt + ".SqlFilter"),
+                propsAt + ".SqlFilter.SqlExpression"));
+          }
+          default -> throw new IllegalArgumentException(
+              "FilterType must be Correlation or Sql, was " + type);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(propsAt + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static EntityProperties properties(JsonNode props, String at, boolean queue) {
+      EntityProperties d = EntityProperties.DEFAULTS;
+      if (bool(props, "RequiresSession", false, at)) {
+        throw new IllegalArgumentException(at + ".RequiresSession: sessions are not supported by the embedded"
+            + " emulator");
+      }
+      for (String forward : List.of("ForwardTo", "ForwardDeadLetteredMessagesTo")) {
+        if (!props.path(forward).asText("").isBlank()) {
+          throw new IllegalArgumentException(at + "." + forward + ": auto-forwarding is not supported by the"
+              + " embedded emulator");
+        }
+      }
+      JsonNode maxDelivery = props.path("MaxDeliveryCount");
+      if (!maxDelivery.isMissingNode() && !maxDelivery.isInt()) {
+        throw new IllegalArgumentException(at + ".MaxDeliveryCount must be an integer");
+      }
+      try {
+        return new EntityProperties(
+            duration(props, "LockDuration", d.lockDuration(), at),
+            maxDelivery.isMissingNode() ? d.maxDeliveryCount() : maxDelivery.intValue(),
+            duration(props, "DefaultMessageTimeToLive", d.defaultMessageTimeToLive(), at),
+            bool(props, "DeadLetteringOnMessageExpiration", false, at),
+            queue && bool(props, "RequiresDuplicateDetection", false, at),
+            duration(props, "DuplicateDetectionHistoryTimeWindow", d.duplicateDetectionHistoryTimeWindow(), at));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static JsonNode required(JsonNode node, String field, String at) {
+      JsonNode value = node.get(field);
+      if (value == null || value.isNull()) {
+        throw new IllegalArgumentException((at.isEmpty() ? "" : at + ".") + field + " is required");
+      }
+      return value;
+    }
+
+    private static String text(JsonNode node, String at) {
+      if (!node.isTextual()) {
+        throw new IllegalArgumentException(at + " must be a string");
+      }
+      return node.asText();
+    }
+
+    private static String optText(JsonNode node, String field) {
+      JsonNode value = node.get(field);
+      return value == null || value.isNull() || value.asText().isEmpty() ? null : value.asText();
+    }
+
+    private static Object scalar(JsonNode node, String at) {
+      if (node.isTextual()) {
+        return node.asText();
+      } else if (node.isBoolean()) {
+        return node.booleanValue();
+      } else if (node.isIntegralNumber()) {
+        return node.longValue();
+      } else if (node.isNumber()) {
+        return node.doubleValue();
+      }
+      throw new IllegalArgumentException(at + " must be a string, number or boolean");
+    }
+
+    private static boolean bool(JsonNode props, String field, boolean fallback, String at) {
+      JsonNode value = props.get(field);
+      if (value == null || value.isNull()) {
+        return fallback;
+      }
+      if (!value.isBoolean()) {
+        throw new IllegalArgumentException(at + "." + field + " must be true or false");
+      }
+      return value.booleanValue();
+    }
+
+    private static Duration duration(JsonNode props, String field, Duration fallback, String at) {
+      JsonNode value = props.get(field);
+      if (value == null || value.isNull() || value.asText().isEmpty()) {
+        return fallback;
+      }
+      return parseDuration(value.asText(), at + "." + field);
+    }
+
+    /** ISO-8601 durations as the emulator writes them ({@code PT1M}, {@code P1D}); weeks are 7 days. */
+    static Duration parseDuration(String text, String at) {
+      Matcher m = ISO_PERIOD.matcher(text.trim());
+      if (!m.matches()) {
+        throw new IllegalArgumentException(at + " is not an ISO-8601 duration: " + text);
+      }
+      if (m.group(1) != null || m.group(2) != null) {
+        throw new IllegalArgumentException(at + ": years and months have no fixed length, use days: " + text);
+      }
+      long days = (m.group(3) == null ? 0 : Long.parseLong(m.group(3)) * 7)
+          + (m.group(4) == null ? 0 : Long.parseLong(m.group(4)));
+      Duration time = Duration.ZERO;
+      if (m.group(5) != null) {
+        try {
+          time = Duration.parse("P" + m.group(5));
+        } catch (DateTimeParseException e) {
+          throw new IllegalArgumentException(at + " is not an ISO-8601 duration: " + text, e);
+        }
+      }
+      return Duration.ofDays(days).plus(time);
+    }
+  }
+}

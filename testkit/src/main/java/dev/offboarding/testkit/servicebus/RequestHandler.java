@@ -1,0 +1,292 @@
+package dev.offboarding.testkit.servicebus;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Header;
+import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
+import org.apache.qpid.proton.message.Message;
+
+/**
+ * Answers the request/response nodes: {@code $cbs} put-token and an entity's {@code $management} operations.
+ *
+ * <p>Responses carry {@code statusCode} as an AMQP int and the request's message id as correlation id, as the
+ * SDK requires. Confined to the emulator's loop thread.
+ */
+final class RequestHandler {
+  static final Symbol SEQUENCE_NUMBER = Symbol.valueOf("x-opt-sequence-number");
+  static final Symbol ENQUEUE_SEQUENCE_NUMBER = Symbol.valueOf("x-opt-enqueue-sequence-number");
+  static final Symbol ENQUEUED_TIME = Symbol.valueOf("x-opt-enqueued-time");
+  static final Symbol LOCKED_UNTIL = Symbol.valueOf("x-opt-locked-until");
+  static final Symbol MESSAGE_STATE = Symbol.valueOf("x-opt-message-state");
+  static final Symbol DEAD_LETTER_SOURCE = Symbol.valueOf("x-opt-deadletter-source");
+
+  private static final String VENDOR = "com.microsoft:";
+  private static final String LOCK_LOST = VENDOR + "message-lock-lost";
+  private static final String LOCK_LOST_DESCRIPTION =
+      "The lock supplied is invalid. Either the lock expired, or the message has already been removed.";
+
+  private final Broker broker;
+
+  RequestHandler(Broker broker) {
+    this.broker = broker;
+  }
+
+  boolean entityExists(String entityPath) {
+    return broker.source(entityPath) != null || broker.target(entityPath) != null;
+  }
+
+  /**
+   * Accepts any well-formed put-token: the emulator, like the official one, does not check signatures. Malformed
+   * requests get 400, a SAS token that is not one gets 401.
+   */
+  Message cbs(Message request) {
+    Map<String, Object> props = properties(request);
+    Object operation = props.get("operation");
+    Object type = props.get("type");
+    Object name = props.get("name");
+    if (!"put-token".equals(operation)) {
+      return status(request, 400, "Unsupported $cbs operation: " + operation, "amqp:not-implemented");
+    }
+    if (type == null || name == null || name.toString().isBlank()) {
+      return status(request, 400, "A put-token request needs 'type' and 'name'.", "amqp:invalid-field");
+    }
+    Object token = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
+    if (token == null || token.toString().isBlank()) {
+      return status(request, 400, "A put-token request needs the token as its body.", "amqp:invalid-field");
+    }
+    if ("servicebus.windows.net:sastoken".equals(type)) {
+      String sas = token.toString();
+      if (!sas.startsWith("SharedAccessSignature ") || !sas.contains("sig=") || !sas.contains("se=")) {
+        return status(request, 401, "The token is not a shared access signature.", "amqp:unauthorized-access");
+      }
+    } else if (!"jwt".equals(type)) {
+      return status(request, 400, "Unsupported token type: " + type, "amqp:invalid-field");
+    }
+    return status(request, 200, "OK", null);
+  }
+
+  /** Runs one {@code $management} operation on the entity at {@code entityPath}. */
+  Message management(String entityPath, Message request) {
+    Object operation = properties(request).get("operation");
+    Map<String, Object> body = request.getBody() instanceof AmqpValue v && v.getValue() instanceof Map<?, ?> m
+        ? AmqpServer.stringKeys(m)
+        : Map.of();
+    MessageStore store = broker.source(entityPath);
+    Broker.SendTarget target = broker.target(entityPath);
+    String op = operation == null ? "" : operation.toString();
+    try {
+      return switch (op) {
+        case VENDOR + "renew-lock" -> store == null ? notReceivable(request, op) : renewLock(request, store, body);
+        case VENDOR + "update-disposition" ->
+            store == null ? notReceivable(request, op) : updateDisposition(request, store, body);
+        case VENDOR + "peek-message" -> store == null ? notReceivable(request, op) : peek(request, store, body);
+        case VENDOR + "receive-by-sequence-number" ->
+            store == null ? notReceivable(request, op) : receiveDeferred(request, store, body);
+        case VENDOR + "schedule-message" ->
+            target == null ? notSendable(request, op) : schedule(request, target, body);
+        case VENDOR + "cancel-scheduled-message" ->
+            target == null ? notSendable(request, op) : cancelScheduled(request, target, body);
+        default -> status(request, 501, "The operation '" + op + "' is not supported by the embedded emulator.",
+            "amqp:not-implemented");
+      };
+    } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
+      return status(request, 400, "Malformed " + op + " request: " + e.getMessage(), "amqp:invalid-field");
+    }
+  }
+
+  private Message renewLock(Message request, MessageStore store, Map<String, Object> body) {
+    List<UUID> tokens = uuids(body.get("lock-tokens"));
+    Date[] expirations = new Date[tokens.size()];
+    for (int i = 0; i < tokens.size(); i++) {
+      Instant until = store.renew(tokens.get(i));
+      if (until == null) {
+        return status(request, 410, LOCK_LOST_DESCRIPTION, LOCK_LOST);
+      }
+      expirations[i] = Date.from(until);
+    }
+    return status(request, 200, "OK", null, Map.of("expirations", expirations));
+  }
+
+  private Message updateDisposition(Message request, MessageStore store, Map<String, Object> body) {
+    List<UUID> tokens = uuids(body.get("lock-tokens"));
+    String status = String.valueOf(body.get("disposition-status"));
+    String reason = body.get("deadletter-reason") == null ? null : body.get("deadletter-reason").toString();
+    String description =
+        body.get("deadletter-description") == null ? null : body.get("deadletter-description").toString();
+    Map<String, Object> changes = body.get("properties-to-modify") instanceof Map<?, ?> m
+        ? AmqpServer.stringKeys(m)
+        : Map.of();
+    for (UUID token : tokens) {
+      MessageStore.Outcome outcome = switch (status) {
+        case "completed" -> store.complete(token);
+        case "abandoned" -> store.abandon(token, changes);
+        case "suspended" -> store.deadLetter(token, reason, description, changes);
+        case "defered", "deferred" -> store.defer(token, changes);
+        case "released" -> store.release(token);
+        default -> throw new IllegalArgumentException("unknown disposition-status " + status);
+      };
+      if (outcome == MessageStore.Outcome.LOCK_LOST) {
+        return status(request, 410, LOCK_LOST_DESCRIPTION, LOCK_LOST);
+      }
+    }
+    return status(request, 200, "OK", null);
+  }
+
+  private Message peek(Message request, MessageStore store, Map<String, Object> body) {
+    long from = ((Number) body.get("from-sequence-number")).longValue();
+    int count = ((Number) body.get("message-count")).intValue();
+    List<Map<String, Object>> messages = new ArrayList<>();
+    for (StoredMessage m : store.peek(from, count)) {
+      messages.add(Map.of("message", new Binary(AmqpCodec.encode(forDelivery(m)))));
+    }
+    if (messages.isEmpty()) {
+      return status(request, 204, "No messages", null);
+    }
+    return status(request, 200, "OK", null, Map.of("messages", messages));
+  }
+
+  private Message receiveDeferred(Message request, MessageStore store, Map<String, Object> body) {
+    long[] numbers = longs(body.get("sequence-numbers"));
+    Object mode = body.get("receiver-settle-mode");
+    boolean receiveAndDelete = mode instanceof Number n && n.intValue() == 0;
+    List<Map<String, Object>> messages = new ArrayList<>();
+    for (StoredMessage m : store.deferred(numbers)) {
+      Map<String, Object> entry = new HashMap<>();
+      if (receiveAndDelete) {
+        store.remove(m);
+      } else {
+        entry.put("lock-token", store.lock(m));
+      }
+      entry.put("message", new Binary(AmqpCodec.encode(forDelivery(m))));
+      messages.add(entry);
+    }
+    if (messages.isEmpty()) {
+      return status(request, 404, "No deferred message with the given sequence numbers.",
+          VENDOR + "message-not-found");
+    }
+    return status(request, 200, "OK", null, Map.of("messages", messages));
+  }
+
+  private Message schedule(Message request, Broker.SendTarget target, Map<String, Object> body) {
+    List<Long> numbers = new ArrayList<>();
+    for (Object entry : (Iterable<?>) body.get("messages")) {
+      Binary encoded = (Binary) ((Map<?, ?>) entry).get("message");
+      Message message = AmqpCodec.decode(encoded.getArray(), encoded.getArrayOffset(), encoded.getLength());
+      numbers.add(target.send(message));
+    }
+    // Encoded as an AMQP array of long, which the SDK decodes to the long[] it expects.
+    return status(request, 200, "OK", null, Map.of("sequence-numbers", numbers.toArray(new Long[0])));
+  }
+
+  private Message cancelScheduled(Message request, Broker.SendTarget target, Map<String, Object> body) {
+    for (long n : longs(body.get("sequence-numbers"))) {
+      target.cancelScheduled(n);
+    }
+    return status(request, 200, "OK", null);
+  }
+
+  private static Message notReceivable(Message request, String op) {
+    return status(request, 400, op + " needs a queue or subscription.", "amqp:not-allowed");
+  }
+
+  private static Message notSendable(Message request, String op) {
+    return status(request, 400, op + " needs a queue or topic.", "amqp:not-allowed");
+  }
+
+  /**
+   * The message as a receiver sees it: a header with the delivery count (the SDK requires one) and the broker
+   * annotations the SDK reads, with the exact AMQP types it casts to.
+   */
+  static Message forDelivery(StoredMessage stored) {
+    Message out = AmqpCodec.copy(stored.message);
+    Header header = out.getHeader() == null ? new Header() : out.getHeader();
+    header.setDeliveryCount(UnsignedInteger.valueOf(stored.deliveryCount));
+    out.setHeader(header);
+    Map<Symbol, Object> annotations = new LinkedHashMap<>();
+    if (out.getMessageAnnotations() != null && out.getMessageAnnotations().getValue() != null) {
+      annotations.putAll(out.getMessageAnnotations().getValue());
+    }
+    annotations.put(SEQUENCE_NUMBER, stored.sequenceNumber);
+    annotations.put(ENQUEUE_SEQUENCE_NUMBER, stored.sequenceNumber);
+    annotations.put(ENQUEUED_TIME, Date.from(stored.enqueuedTime));
+    annotations.put(MESSAGE_STATE, stored.state.ordinal());
+    if (stored.lockedUntil != null) {
+      annotations.put(LOCKED_UNTIL, Date.from(stored.lockedUntil));
+    }
+    if (stored.deadLetterSource != null) {
+      annotations.put(DEAD_LETTER_SOURCE, stored.deadLetterSource);
+    }
+    out.setMessageAnnotations(new MessageAnnotations(annotations));
+    return out;
+  }
+
+  private static Message status(Message request, int code, String description, String condition) {
+    return status(request, code, description, condition, null);
+  }
+
+  private static Message status(Message request, int code, String description, String condition,
+      Map<String, Object> body) {
+    Message response = Proton.message();
+    Map<String, Object> props = new HashMap<>();
+    // The SDK casts the status to int: it must be an AMQP int, not uint or long.
+    props.put("statusCode", Integer.valueOf(code));
+    props.put("statusDescription", description);
+    if (condition != null) {
+      props.put("errorCondition", Symbol.valueOf(condition));
+    }
+    response.setApplicationProperties(new ApplicationProperties(props));
+    response.setCorrelationId(request.getMessageId());
+    if (body != null) {
+      response.setBody(new AmqpValue(body));
+    }
+    return response;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> properties(Message message) {
+    return message.getApplicationProperties() == null || message.getApplicationProperties().getValue() == null
+        ? Map.of()
+        : message.getApplicationProperties().getValue();
+  }
+
+  private static List<UUID> uuids(Object value) {
+    List<UUID> result = new ArrayList<>();
+    for (Object o : iterable(value)) {
+      result.add(o instanceof UUID u ? u : UUID.fromString(o.toString()));
+    }
+    return result;
+  }
+
+  private static long[] longs(Object value) {
+    if (value instanceof long[] primitive) {
+      return primitive;
+    }
+    List<Long> result = new ArrayList<>();
+    for (Object o : iterable(value)) {
+      result.add(((Number) o).longValue());
+    }
+    return result.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static Iterable<?> iterable(Object value) {
+    if (value instanceof Object[] array) {
+      return List.of(array);
+    }
+    if (value instanceof Iterable<?> it) {
+      return it;
+    }
+    throw new IllegalArgumentException("expected an array, got " + (value == null ? "nothing" : value.getClass()));
+  }
+}

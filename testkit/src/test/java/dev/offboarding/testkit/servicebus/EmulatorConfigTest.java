@@ -1,0 +1,146 @@
+package dev.offboarding.testkit.servicebus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offboarding.testkit.servicebus.EmulatorConfig.EntityProperties;
+import dev.offboarding.testkit.servicebus.EmulatorConfig.Queue;
+import dev.offboarding.testkit.servicebus.EmulatorConfig.Subscription;
+import dev.offboarding.testkit.servicebus.EmulatorConfig.Topic;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmulatorConfigTest {
+
+  private static EmulatorConfig parse(String json) {
+    return EmulatorConfig.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String namespace(String queues, String topics) {
+    return """
+        {"UserConfig": {"Namespaces": [{"Name": "sbemulatorns", "Queues": [%s], "Topics": [%s]}],
+         "Logging": {"Type": "File"}}}""".formatted(queues, topics);
+  }
+
+  @Test
+  void readsTheProjectConfigWithItsQueuesTopicAndFilters() {
+    // Act
+    EmulatorConfig config = EmulatorConfig.fromJson(TopicWithSdkTest.PROJECT_CONFIG);
+
+    // Assert
+    assertEquals("sbemulatorns", config.namespace());
+    Queue events = config.queues().get(0);
+    assertEquals("offboarding-events", events.name());
+    assertEquals(Duration.ofMinutes(1), events.properties().lockDuration());
+    assertEquals(10, events.properties().maxDeliveryCount());
+    assertTrue(events.properties().requiresDuplicateDetection());
+    assertEquals("offboarding-replies", config.queues().get(1).name());
+    Topic audit = config.topics().get(0);
+    assertEquals("offboarding-audit", audit.name());
+    assertEquals(3, audit.subscriptions().size());
+    Subscription all = audit.subscriptions().get(0);
+    assertTrue(all.rules().isEmpty());
+    assertEquals("dev.offboarding.audit.summary.v1",
+        audit.subscriptions().get(1).rules().get(0).correlationFilter().label());
+    assertEquals("status = 'REJECTED'", audit.subscriptions().get(2).rules().get(0).sqlExpression());
+  }
+
+  @Test
+  void appliesTheOfficialEmulatorDefaultsToMissingProperties() {
+    // Act
+    EmulatorConfig config = parse(namespace("{\"Name\": \"q\"}", ""));
+
+    // Assert
+    assertEquals(EntityProperties.DEFAULTS, config.queues().get(0).properties());
+    assertEquals(3, EntityProperties.DEFAULTS.maxDeliveryCount());
+  }
+
+  @Test
+  void readsIsoDurationsIncludingDays() {
+    // Act
+    EmulatorConfig config = parse(namespace(
+        "{\"Name\": \"q\", \"Properties\": {\"LockDuration\": \"PT2S\", \"DefaultMessageTimeToLive\": \"P1DT2H\"}}",
+        ""));
+
+    // Assert
+    assertEquals(Duration.ofSeconds(2), config.queues().get(0).properties().lockDuration());
+    assertEquals(Duration.ofHours(26), config.queues().get(0).properties().defaultMessageTimeToLive());
+  }
+
+  @Test
+  void readsACorrelationFilterWithEveryField() {
+    // Arrange
+    String topic = """
+        {"Name": "t", "Subscriptions": [{"Name": "s", "Rules": [{"Name": "r", "Properties": {
+          "FilterType": "Correlation", "CorrelationFilter": {"ContentType": "application/json",
+          "CorrelationId": "c", "Label": "l", "MessageId": "m", "ReplyTo": "rt", "ReplyToSessionId": "rs",
+          "SessionId": "s", "To": "to", "Properties": {"status": "REJECTED", "count": 3, "dry": false}}}}]}]}""";
+
+    // Act
+    EmulatorConfig.CorrelationFilter filter =
+        parse(namespace("", topic)).topics().get(0).subscriptions().get(0).rules().get(0).correlationFilter();
+
+    // Assert
+    assertEquals(new EmulatorConfig.CorrelationFilter("c", "m", "to", "rt", "l", "s", "rs", "application/json",
+        Map.of("status", "REJECTED", "count", 3L, "dry", false)), filter);
+  }
+
+  @Test
+  void refusesFeaturesTheEmbeddedEmulatorDoesNotImplement() {
+    assertThrows(IllegalArgumentException.class,
+        () -> parse(namespace("{\"Name\": \"q\", \"Properties\": {\"RequiresSession\": true}}", "")));
+    assertThrows(IllegalArgumentException.class,
+        () -> parse(namespace("{\"Name\": \"q\", \"Properties\": {\"ForwardTo\": \"other\"}}", "")));
+    IllegalArgumentException action = assertThrows(IllegalArgumentException.class, () -> parse(namespace("",
+        """
+        {"Name": "t", "Subscriptions": [{"Name": "s", "Rules": [{"Name": "r", "Properties": {
+          "FilterType": "Sql", "SqlFilter": {"SqlExpression": "1=1"},
+          "Action": {"SqlExpression": "SET sys.To = 'x'"}}}]}]}""")));
+    assertTrue(action.getMessage().contains("Action"), action.getMessage());
+  }
+
+  @Test
+  void namesTheFieldOfAMalformedValue() {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        () -> parse(namespace("{\"Name\": \"q\", \"Properties\": {\"LockDuration\": \"1 minute\"}}", "")));
+
+    assertTrue(error.getMessage().contains("Queues[0].Properties.LockDuration"), error.getMessage());
+  }
+
+  @Test
+  void refusesABadSqlFilterAtLoadTime() {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> parse(namespace("", """
+        {"Name": "t", "Subscriptions": [{"Name": "s", "Rules": [{"Name": "r", "Properties": {
+          "FilterType": "Sql", "SqlFilter": {"SqlExpression": "status = "}}}]}]}""")));
+
+    assertTrue(error.getMessage().contains("Subscriptions[0].Rules[0]"), error.getMessage());
+  }
+
+  @Test
+  void refusesTwoEntitiesWithTheSameName() {
+    assertThrows(IllegalArgumentException.class,
+        () -> EmulatorConfig.builder().queue("Orders").topic(Topic.named("orders")).build());
+  }
+
+  @Test
+  void buildsTheSameConfigInCode() {
+    // Act
+    EmulatorConfig config = EmulatorConfig.builder()
+        .queue(Queue.named("q").withProperties(EntityProperties.DEFAULTS.withLockDuration(Duration.ofSeconds(2))))
+        .topic(Topic.named("t").withSubscription(Subscription.named("all"))
+            .withSubscription(Subscription.named("rejected")
+                .withRule(EmulatorConfig.Rule.sql("r", "status = 'REJECTED'"))))
+        .build();
+
+    // Assert
+    assertEquals(Duration.ofSeconds(2), config.queues().get(0).properties().lockDuration());
+    assertFalse(config.topics().get(0).requiresDuplicateDetection());
+    assertNull(config.topics().get(0).subscriptions().get(1).rules().get(0).correlationFilter());
+  }
+}
