@@ -43,8 +43,13 @@ final class GraphClient {
     }
   }
 
-  Reply get(String pathOrUrl) {
-    return send(request(pathOrUrl).GET().build());
+  /** A GET with extra headers given as name, value pairs. */
+  Reply get(String pathOrUrl, String... headerPairs) {
+    HttpRequest.Builder b = request(pathOrUrl);
+    for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+      b.header(headerPairs[i], headerPairs[i + 1]);
+    }
+    return send(b.GET().build());
   }
 
   Reply patch(String path, String json) {
