@@ -12,6 +12,7 @@ import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import dev.offboarding.worker.config.WorkerConfig;
 import java.net.URI;
 import java.time.Duration;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
 /**
@@ -22,6 +23,14 @@ public final class GraphClients {
   private GraphClients() {}
 
   public static GraphServiceClient create(WorkerConfig config) {
+    return create(config, new Interceptor[0]);
+  }
+
+  /**
+   * Like {@link #create(WorkerConfig)}, with network interceptors that see every HTTP attempt, e.g.
+   * to count Graph requests by status.
+   */
+  public static GraphServiceClient create(WorkerConfig config, Interceptor... networkInterceptors) {
     URI base = config.graphBaseUrl();
     AuthenticationProvider auth = switch (config.graphAuth()) {
       case NONE -> {
@@ -34,12 +43,14 @@ public final class GraphClients {
       case AZURE -> new AzureIdentityAuthenticationProvider(new DefaultAzureCredentialBuilder().build(),
           new String[] {base.getHost()}, base.getScheme() + "://" + base.getAuthority() + "/.default");
     };
-    OkHttpClient http = GraphClientFactory
+    OkHttpClient.Builder http = GraphClientFactory
         .create(new RequestOption[] {new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0)})
         .connectTimeout(Duration.ofSeconds(10))
         .readTimeout(Duration.ofSeconds(30))
-        .callTimeout(Duration.ofSeconds(60))
-        .build();
-    return new GraphServiceClient(new BaseGraphRequestAdapter(auth, base.toString(), http));
+        .callTimeout(Duration.ofSeconds(60));
+    for (Interceptor interceptor : networkInterceptors) {
+      http.addNetworkInterceptor(interceptor);
+    }
+    return new GraphServiceClient(new BaseGraphRequestAdapter(auth, base.toString(), http.build()));
   }
 }

@@ -1,0 +1,34 @@
+package dev.offboarding.worker.metrics;
+
+import dev.offboarding.worker.domain.WriteBudget;
+import java.time.Duration;
+
+/**
+ * A {@link WriteBudget} decorator that counts 429s: every throttled write reaches the budget,
+ * including items of a {@code $batch} that an HTTP-level counter cannot see.
+ */
+public final class MeteredWriteBudget implements WriteBudget {
+  private final WriteBudget delegate;
+  private final Metrics metrics;
+
+  public MeteredWriteBudget(WriteBudget delegate, Metrics metrics) {
+    this.delegate = delegate;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void acquire(boolean urgent) throws InterruptedException {
+    delegate.acquire(urgent);
+  }
+
+  @Override
+  public void onThrottled(Duration retryAfter) {
+    metrics.graphThrottled();
+    delegate.onThrottled(retryAfter);
+  }
+
+  @Override
+  public void onAccepted() {
+    delegate.onAccepted();
+  }
+}

@@ -1,0 +1,192 @@
+package dev.offboarding.worker.metrics;
+
+import dev.offboarding.contracts.ActionResult;
+import dev.offboarding.contracts.EventType;
+import dev.offboarding.contracts.TargetAudit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The worker's metrics, owned in one place: the exported Prometheus names are the constants below,
+ * and every tag value comes from a small closed set (event type, outcome, action, HTTP status,
+ * method). No user id, UPN or event id is ever a tag value. Thread-safe; one instance per process,
+ * passed by constructor.
+ */
+public final class Metrics {
+  /** Events settled, by {@code type} and {@code outcome} (a summary status, or {@code ABANDONED}). */
+  public static final String EVENTS = "offboarding_events_total";
+  /** Events being processed right now. */
+  public static final String EVENTS_IN_FLIGHT = "offboarding_events_in_flight";
+  /** Event attempts repeated in-process after a transient failure, by {@code reason}. */
+  public static final String EVENT_RETRIES = "offboarding_event_retries_total";
+  /** Users' action results, by {@code action} and {@code outcome}. */
+  public static final String TARGETS = "offboarding_targets_total";
+  /** From the event message's enqueue to Graph's success of its revokeSignInSessions, by {@code type}. */
+  public static final String TIME_TO_REVOKE = "offboarding_time_to_revoke_seconds";
+  /** HTTP requests sent to Graph, by {@code method} and {@code status} ({@code error} when no response). */
+  public static final String GRAPH_REQUESTS = "offboarding_graph_requests_total";
+  /** Graph writes answered 429 (including items of a {@code $batch}). */
+  public static final String GRAPH_THROTTLED = "offboarding_graph_throttled_total";
+  /** Graph write attempts beyond the first, by {@code action}. */
+  public static final String GRAPH_RETRIES = "offboarding_graph_retries_total";
+  /** Audit messages published, by {@code type} ({@code target} or {@code summary}) and {@code entity} ({@code topic} or {@code reply}). */
+  public static final String AUDIT_MESSAGES = "offboarding_audit_messages_total";
+  /** Settlements that failed (lock lost, connection gone), by {@code settlement}. */
+  public static final String SETTLEMENT_FAILURES = "offboarding_settlement_failures_total";
+  /** 1 while intake is paused after a transient failure, else 0. */
+  public static final String INTAKE_PAUSED = "offboarding_intake_paused";
+  /** Pauses of intake after transient failures. */
+  public static final String INTAKE_PAUSES = "offboarding_intake_pauses_total";
+
+  private static final Duration[] REVOKE_BUCKETS = {
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+      Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(15),
+      Duration.ofMinutes(30), Duration.ofHours(1)};
+
+  private final PrometheusMeterRegistry registry;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger paused = new AtomicInteger();
+
+  public Metrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder(micrometerName(EVENTS_IN_FLIGHT), inFlight, AtomicInteger::get)
+        .description("events being processed").register(registry);
+    Gauge.builder(micrometerName(INTAKE_PAUSED), paused, AtomicInteger::get)
+        .description("1 while intake is paused after a transient failure").register(registry);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** An event started processing; pair with {@link #eventFinished}. */
+  public void eventStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  /** An event left processing, however it ended. */
+  public void eventFinished() {
+    inFlight.decrementAndGet();
+  }
+
+  /**
+   * An event was settled.
+   *
+   * @param eventType the CloudEvents type as received (anything unknown is tagged {@code invalid})
+   * @param outcome a summary status or {@code ABANDONED}
+   */
+  public void eventSettled(String eventType, String outcome) {
+    counter(EVENTS, "events settled", "type", typeTag(eventType), "outcome", outcome).increment();
+  }
+
+  /** A delivery is tried again in-process after a transient failure. */
+  public void eventRetried(String reason) {
+    counter(EVENT_RETRIES, "event attempts repeated after a transient failure", "reason", reason).increment();
+  }
+
+  /**
+   * Records one user's results: each action's outcome, write retries, and for a revoke that
+   * succeeded, the time since the message was enqueued.
+   */
+  public void targetResult(String eventType, TargetAudit target, Instant enqueuedAt) {
+    for (ActionResult action : target.actions()) {
+      String name = action.action().wireName();
+      counter(TARGETS, "users' action results", "action", name, "outcome", action.outcome().name()).increment();
+      if (action.attempts() > 1) {
+        counter(GRAPH_RETRIES, "Graph write attempts beyond the first", "action", name)
+            .increment(action.attempts() - 1);
+      }
+      if (action.action() == dev.offboarding.contracts.Action.REVOKE_SESSIONS
+          && action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED
+          && action.finishedAt() != null && enqueuedAt != null) {
+        Duration elapsed = Duration.between(enqueuedAt, action.finishedAt());
+        Timer.builder(micrometerName(TIME_TO_REVOKE))
+            .description("from the event's enqueue to Graph's success of revokeSignInSessions")
+            .tag("type", typeTag(eventType))
+            .serviceLevelObjectives(REVOKE_BUCKETS)
+            .register(registry)
+            .record(elapsed.isNegative() ? Duration.ZERO : elapsed);
+      }
+    }
+  }
+
+  /** One HTTP request to Graph got an answer with this status, or none ({@code status} 0). */
+  public void graphRequest(String method, int status) {
+    counter(GRAPH_REQUESTS, "HTTP requests sent to Graph", "method", method.toUpperCase(Locale.ROOT),
+        "status", status == 0 ? "error" : Integer.toString(status)).increment();
+  }
+
+  /** A Graph write was answered 429. */
+  public void graphThrottled() {
+    counter(GRAPH_THROTTLED, "Graph writes answered 429").increment();
+  }
+
+  /** Audit messages went out. */
+  public void auditPublished(String type, String entity, int count) {
+    counter(AUDIT_MESSAGES, "audit messages published", "type", type, "entity", entity).increment(count);
+  }
+
+  /** A settlement could not be applied (the message will come back). */
+  public void settlementFailed(String settlement) {
+    counter(SETTLEMENT_FAILURES, "settlements that failed", "settlement", settlement).increment();
+  }
+
+  /** Intake paused ({@code true}) or resumed. */
+  public void intakePaused(boolean pausedNow) {
+    if (pausedNow && paused.getAndSet(1) == 0) {
+      counter(INTAKE_PAUSES, "pauses of intake after transient failures").increment();
+    } else if (!pausedNow) {
+      paused.set(0);
+    }
+  }
+
+  /** Reads a counter's value, for tests and the benchmark; 0 when it was never incremented. */
+  public double count(String name, String... tags) {
+    Counter c = registry.find(micrometerName(name)).tags(tags).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** Reads how many values a timer recorded, for tests; 0 when none. */
+  public long timerCount(String name, String... tags) {
+    Timer t = registry.find(micrometerName(name)).tags(tags).timer();
+    return t == null ? 0 : t.count();
+  }
+
+  /** Reads a gauge, for tests. */
+  public double gauge(String name) {
+    Gauge g = registry.find(micrometerName(name)).gauge();
+    return g == null ? Double.NaN : g.value();
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    return Counter.builder(micrometerName(name)).description(description).tags(tags).register(registry);
+  }
+
+  /** Micrometer appends the Prometheus suffixes itself; the constants carry them for readers. */
+  static String micrometerName(String prometheusName) {
+    String base = prometheusName;
+    for (String suffix : new String[] {"_total", "_seconds"}) {
+      if (base.endsWith(suffix)) {
+        base = base.substring(0, base.length() - suffix.length());
+      }
+    }
+    return base.replace('_', '.');
+  }
+
+  /** Keeps the tag's values a closed set: only our event types, else {@code invalid}. */
+  private static String typeTag(String eventType) {
+    if (eventType == null) {
+      return "invalid";
+    }
+    return EventType.fromWire(eventType).map(t -> t.name().toLowerCase(Locale.ROOT)).orElse("invalid");
+  }
+}
