@@ -1,6 +1,8 @@
 package dev.offboarding.worker;
 
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.EventProcessor;
@@ -13,6 +15,16 @@ import dev.offboarding.worker.domain.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
+import dev.offboarding.worker.metrics.GraphRequestMetrics;
+import dev.offboarding.worker.metrics.MeteredWriteBudget;
+import dev.offboarding.worker.metrics.Metrics;
+import dev.offboarding.worker.servicebus.DeliveryHandler;
+import dev.offboarding.worker.servicebus.IntakeBackoff;
+import dev.offboarding.worker.servicebus.SdkAuditSenders;
+import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
+import dev.offboarding.worker.servicebus.ServiceBusClients;
+import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import dev.offboarding.worker.servicebus.ServiceBusSettlement;
 import java.time.Clock;
 
 /**
@@ -24,6 +36,7 @@ public final class Wiring {
   public static final int USER_CONCURRENCY = 16;
 
   private final WorkerConfig config;
+  private final Metrics metrics;
   private final Clock clock;
   private final Sleeper sleeper;
   private final GraphServiceClient graph;
@@ -31,10 +44,16 @@ public final class Wiring {
   private final Planner planner;
 
   public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper) {
+    this(config, clock, sleeper, new Metrics());
+  }
+
+  /** Wiring whose Graph requests and events are counted in {@code metrics}. */
+  public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper, Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.clock = clock;
     this.sleeper = sleeper;
-    this.graph = GraphClients.create(config);
+    this.graph = GraphClients.create(config, new GraphRequestMetrics(metrics));
     this.directory = new GraphDirectory(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock);
     this.planner = new Planner(directory, new Protection(config.protectedUsers(), config.protectedGroups()),
         config.maxTargetsPerEvent());
@@ -63,5 +82,43 @@ public final class Wiring {
 
   public EventProcessor processor(WriteBudget budget) {
     return new EventProcessor(new EventCodec(), planner, executor(budget), clock);
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * The write budget of {@code run}. Until the tenant-wide governor lands, the Executor's retry
+   * policy (which honours Retry-After) is the only pacing.
+   */
+  public WriteBudget writeBudget() {
+    return WriteBudget.UNLIMITED;
+  }
+
+  /** The long-running worker of {@code run}, with the default intake options and backoff policy. */
+  public WorkerService service(WriteBudget budget) {
+    return service(budget, ServiceBusIntake.Options.defaults(), IntakeBackoff.Policy.defaults());
+  }
+
+  /**
+   * The long-running worker: intake from {@code SERVICEBUS_QUEUE}, audit to {@code
+   * SERVICEBUS_AUDIT_TOPIC} (and allowed reply entities), HTTP on {@code HTTP_PORT}. Not started.
+   */
+  public WorkerService service(WriteBudget budget, ServiceBusIntake.Options options, IntakeBackoff.Policy policy) {
+    ServiceBusClientBuilder serviceBus = ServiceBusClients.builder(config);
+    SdkAuditSenders senders = new SdkAuditSenders(serviceBus);
+    AuditCodec auditCodec = new AuditCodec();
+    EventProcessor events = processor(new MeteredWriteBudget(budget, metrics));
+    DeliveryHandler handler = new DeliveryHandler(
+        events::process,
+        (context, cancelled) -> new ServiceBusAuditSink(senders, auditCodec, config.auditTopic(),
+            config.replyToAllowed(), context, clock, metrics, cancelled),
+        new ServiceBusSettlement(metrics),
+        new IntakeBackoff(policy, clock, metrics),
+        metrics,
+        clock);
+    ServiceBusIntake intake = new ServiceBusIntake(serviceBus, config.queue(), handler, options);
+    return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intake);
   }
 }

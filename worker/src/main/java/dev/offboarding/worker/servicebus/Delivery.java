@@ -1,0 +1,43 @@
+package dev.offboarding.worker.servicebus;
+
+import java.time.Instant;
+
+/**
+ * One received event message and the three ways to settle it. The Service Bus adapter wraps the
+ * SDK's message context; tests use a recording fake. Settling methods block until the broker
+ * answered and throw when it did not accept the settlement (e.g. the lock was lost).
+ */
+public interface Delivery {
+
+  /** The message id, as the producer set it ({@code send} sets the event id). */
+  String messageId();
+
+  /** The body, as sent. */
+  byte[] body();
+
+  /**
+   * How many times the message was delivered before this delivery. The Java SDK reports the AMQP
+   * header verbatim: 0 on the first delivery, +1 per abandon or lock expiry.
+   */
+  long deliveryCount();
+
+  /** When the broker enqueued the message, or null when it did not say. */
+  Instant enqueuedAt();
+
+  /** The entity the producer asked the answer to go to, or null. */
+  String replyTo();
+
+  /** The session id for the answer, or null. */
+  String replyToSessionId();
+
+  void complete();
+
+  void abandon();
+
+  void deadLetter(String reason, String description);
+
+  /** True when the message was delivered before: its work may have been done already. */
+  default boolean redelivery() {
+    return deliveryCount() > 0;
+  }
+}

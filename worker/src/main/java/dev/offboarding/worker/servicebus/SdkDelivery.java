@@ -1,0 +1,64 @@
+package dev.offboarding.worker.servicebus;
+
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
+import com.azure.messaging.servicebus.models.DeadLetterOptions;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** A {@link Delivery} over the processor's message context. */
+final class SdkDelivery implements Delivery {
+  private final ServiceBusReceivedMessageContext context;
+  private final ServiceBusReceivedMessage message;
+
+  SdkDelivery(ServiceBusReceivedMessageContext context) {
+    this.context = context;
+    this.message = context.getMessage();
+  }
+
+  @Override
+  public String messageId() {
+    return message.getMessageId();
+  }
+
+  @Override
+  public byte[] body() {
+    return message.getBody().toBytes();
+  }
+
+  @Override
+  public long deliveryCount() {
+    return message.getDeliveryCount();
+  }
+
+  @Override
+  public Instant enqueuedAt() {
+    OffsetDateTime t = message.getEnqueuedTime();
+    return t == null ? null : t.toInstant();
+  }
+
+  @Override
+  public String replyTo() {
+    return message.getReplyTo();
+  }
+
+  @Override
+  public String replyToSessionId() {
+    return message.getReplyToSessionId();
+  }
+
+  @Override
+  public void complete() {
+    context.complete();
+  }
+
+  @Override
+  public void abandon() {
+    context.abandon();
+  }
+
+  @Override
+  public void deadLetter(String reason, String description) {
+    context.deadLetter(new DeadLetterOptions().setDeadLetterReason(reason).setDeadLetterErrorDescription(description));
+  }
+}
