@@ -5,6 +5,8 @@ import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.cli.DryRun;
+import dev.offboarding.worker.cli.RunCommand;
+import dev.offboarding.worker.cli.SendCommand;
 import dev.offboarding.worker.config.ConfigException;
 import dev.offboarding.worker.config.WorkerConfig;
 import java.io.IOException;
@@ -13,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
-/** Command-line entry: {@code validate FILE}, {@code dry-run [--json] FILE}. */
+/** Command-line entry: {@code run} (the default), {@code send}, {@code validate}, {@code dry-run}. */
 public final class Main {
   /** Success. */
   public static final int OK = 0;
@@ -25,25 +29,47 @@ public final class Main {
 
   private static final String USAGE = """
       usage: java -jar offboarding-worker.jar <command>
+        run                    the worker: take events from the queue until SIGTERM (the default)
+        send [--reply-to ENTITY [--reply-to-session ID]] FILE
+                               validate an event, then enqueue it
         validate FILE          check an event against the v1 contract; print every problem
         dry-run [--json] FILE  resolve the event against Graph; print who would be touched; write nothing
       """;
 
+  private static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.out, System.err));
+    int code = run(args, System.getenv(), System.out, System.err);
+    if (!SHUTTING_DOWN.get()) {
+      // During a SIGTERM shutdown, System.exit would block forever; the JVM halts once the hook returns.
+      System.exit(code);
+    }
   }
 
   /** Runs a command; the streams and environment are parameters so tests can drive it. */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.length == 0) {
-      err.print(USAGE);
-      return REJECTED;
+      args = new String[] {"run"};
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     try {
       return switch (args[0]) {
+        case "run" -> {
+          if (rest.length != 0) {
+            err.println("usage: run (configured by environment variables only)");
+            yield REJECTED;
+          }
+          CountDownLatch stopped = new CountDownLatch(1);
+          try {
+            yield RunCommand.run(env, out, err, untilShutdown(stopped));
+          } finally {
+            stopped.countDown();
+          }
+        }
+        case "send" -> SendCommand.run(rest, env, out, err);
         case "validate" -> validate(rest, out, err);
         case "dry-run" -> DryRun.run(rest, env, out, err);
         case "-h", "--help", "help" -> {
@@ -60,6 +86,24 @@ public final class Main {
       err.println(e.getMessage());
       return REJECTED;
     }
+  }
+
+  /**
+   * Completes on SIGTERM (or any JVM shutdown); the hook then waits until {@code run} has drained, so
+   * the JVM does not halt mid-shutdown.
+   */
+  private static CompletableFuture<Void> untilShutdown(CountDownLatch stopped) {
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      SHUTTING_DOWN.set(true);
+      stop.complete(null);
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown"));
+    return stop;
   }
 
   private static int validate(String[] args, PrintStream out, PrintStream err) {

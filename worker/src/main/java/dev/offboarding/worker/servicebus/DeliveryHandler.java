@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -27,11 +26,13 @@ import java.util.function.BooleanSupplier;
  * thread, retries it in-process after a transient failure under the {@link IntakeBackoff} policy,
  * and settles it once, through {@link ServiceBusSettlement}.
  *
- * <p>Shutdown ({@link #drain}) stops admitting events; events in flight finish within the bound,
- * or are cancelled and abandoned (their audit sink stops publishing, so nothing half-done is
- * completed). Messages that arrive while draining are held, neither processed nor returned to the
- * processor (which would pull the next one at once), then abandoned on {@link #abandonHeld()} and
- * let go on {@link #releaseHeld()}, after the processor is closed. Thread-safe.
+ * <p>Shutdown ({@link #drain}) stops admitting events; events in flight finish within the bound, or
+ * are cancelled (their audit sink stops publishing, so nothing half-done is completed). From then
+ * on no handler returns to the processor until {@link #release()}, because a returning handler
+ * makes the processor pull the next message at once, and an abandoned message would come straight
+ * back into a free slot, burning its delivery count in a loop. Cancelled events and messages that
+ * arrive while draining are therefore left unsettled: closing the processor's receive link releases
+ * them (the SDK settles them as {@code Modified}, one delivery count each). Thread-safe.
  */
 public final class DeliveryHandler {
   /** The work of one event: the domain's {@code EventProcessor::process}. */
@@ -47,7 +48,7 @@ public final class DeliveryHandler {
   }
 
   private static final Logger LOG = System.getLogger(DeliveryHandler.class.getName());
-  /** How long held messages wait for the processor to close before they let go on their own. */
+  /** How long held handlers wait for the processor to close before they return on their own. */
   private static final Duration HOLD_BOUND = Duration.ofMinutes(5);
 
   private final EventWork work;
@@ -61,10 +62,7 @@ public final class DeliveryHandler {
 
   private final Object admission = new Object();
   private final Map<Delivery, Attempt> inFlight = new ConcurrentHashMap<>();
-  private final CountDownLatch abandonHeld = new CountDownLatch(1);
-  private final CountDownLatch releaseHeld = new CountDownLatch(1);
-  private final AtomicInteger held = new AtomicInteger();
-  private final AtomicInteger heldSettled = new AtomicInteger();
+  private final CountDownLatch released = new CountDownLatch(1);
   private volatile boolean draining;
 
   public DeliveryHandler(EventWork work, SinkFactory sinks, ServiceBusSettlement settlement, IntakeBackoff backoff,
@@ -83,27 +81,45 @@ public final class DeliveryHandler {
     volatile boolean cancelled;
   }
 
-  /** Processes and settles one delivery; returns when it is settled (or held and let go). Never throws. */
+  /**
+   * Processes and settles one delivery; returns when it is settled, or, while draining, when the
+   * processor is closed ({@link #release()}). Never throws.
+   */
   public void handle(Delivery delivery) {
     Attempt attempt = new Attempt();
+    boolean admitted;
     synchronized (admission) {
-      if (!draining) {
+      admitted = !draining;
+      if (admitted) {
         inFlight.put(delivery, attempt);
       }
     }
-    if (!inFlight.containsKey(delivery)) {
-      hold(delivery);
+    if (!admitted) {
+      awaitRelease();
       return;
     }
     metrics.eventStarted();
     Meta meta = meta(delivery);
     try {
-      Outcome outcome = run(delivery, meta, attempt);
-      // Settling blocks on the SDK, which refuses to block on an interrupted thread.
-      boolean interrupted = Thread.interrupted();
-      settlement.settle(outcome.settlement(), delivery, meta.type(), outcome.status());
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      Outcome outcome;
+      try {
+        outcome = run(delivery, meta, attempt);
+      } catch (RuntimeException e) {
+        // A defect here must still settle the message, or it would wait for its lock to expire.
+        LOG.log(Level.ERROR, "handling event " + meta.id() + " failed unexpectedly", e);
+        outcome = new Outcome(new Settlement.Abandon("unexpected failure", e), null);
+      }
+      if (outcome.leftForShutdown()) {
+        LOG.log(Level.WARNING, "event " + meta.id() + " left unsettled by shutdown; it is released when the"
+            + " receive link closes and delivered again");
+        metrics.eventSettled(meta.type(), "ABANDONED");
+      } else {
+        // Settling blocks on the SDK, which refuses to block on an interrupted thread.
+        boolean interrupted = Thread.interrupted();
+        settlement.settle(outcome.settlement(), delivery, meta.type(), outcome.status());
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     } finally {
       synchronized (admission) {
@@ -112,9 +128,21 @@ public final class DeliveryHandler {
       }
       metrics.eventFinished();
     }
+    if (draining) {
+      awaitRelease();
+    }
   }
 
-  private record Outcome(Settlement settlement, String status) {}
+  /** How a delivery ended; {@code leftForShutdown}: not settled, released when the link closes. */
+  private record Outcome(Settlement settlement, String status, boolean leftForShutdown) {
+    Outcome(Settlement settlement, String status) {
+      this(settlement, status, false);
+    }
+
+    static Outcome shutdown(String why, Throwable cause) {
+      return new Outcome(new Settlement.Abandon(why, cause), null, true);
+    }
+  }
 
   private record Meta(String id, String type) {}
 
@@ -127,10 +155,10 @@ public final class DeliveryHandler {
       try {
         backoff.awaitOpen();
       } catch (InterruptedException e) {
-        return new Outcome(new Settlement.Abandon("interrupted while intake was paused", e), null);
+        return Outcome.shutdown("interrupted while intake was paused", e);
       }
       if (draining) {
-        return new Outcome(new Settlement.Abandon("shutting down", null), null);
+        return Outcome.shutdown("shutting down", null);
       }
       tries++;
       boolean redelivery = delivery.redelivery() || tries > 1;
@@ -143,7 +171,7 @@ public final class DeliveryHandler {
         }
         result = attempt.future.get();
       } catch (CancellationException e) {
-        return new Outcome(new Settlement.Abandon("shutdown cut the event short", e), null);
+        return Outcome.shutdown("shutdown cut the event short", e);
       } catch (ExecutionException e) {
         // A defect, not an outage: no in-process retry; the broker's MaxDeliveryCount bounds it.
         LOG.log(Level.ERROR, "event " + meta.id() + " failed unexpectedly", e.getCause());
@@ -151,9 +179,12 @@ public final class DeliveryHandler {
       } catch (InterruptedException e) {
         attempt.cancelled = true;
         attempt.future.cancel(true);
-        return new Outcome(new Settlement.Abandon("interrupted", e), null);
+        return Outcome.shutdown("interrupted", e);
       }
-      if (result instanceof Settlement.Abandon abandon && !attempt.cancelled) {
+      if (result instanceof Settlement.Abandon && attempt.cancelled) {
+        return Outcome.shutdown("shutdown cut the event short", null);
+      }
+      if (result instanceof Settlement.Abandon abandon) {
         Duration pause = backoff.onTransientFailure();
         Duration heldFor = Duration.between(since, clock.instant());
         if (!draining && heldFor.plus(pause).compareTo(backoff.policy().maxHold()) <= 0) {
@@ -176,20 +207,13 @@ public final class DeliveryHandler {
     };
   }
 
-  private void hold(Delivery delivery) {
-    held.incrementAndGet();
+  private void awaitRelease() {
     try {
-      if (abandonHeld.await(HOLD_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-        settlement.settle(new Settlement.Abandon("shutting down: not started", null), delivery, meta(delivery).type(),
-            null);
+      if (!released.await(HOLD_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.log(Level.WARNING, "a held message was let go before the processor closed");
       }
-      synchronized (admission) {
-        heldSettled.incrementAndGet();
-        admission.notifyAll();
-      }
-      releaseHeld.await(HOLD_BOUND.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      // The processor is closing its link; the SDK releases the message.
+      // The processor is closing; the SDK releases the message with its link.
       Thread.currentThread().interrupt();
     }
   }
@@ -229,29 +253,9 @@ public final class DeliveryHandler {
     return awaitInFlight(settleBound);
   }
 
-  /** Abandons the messages held since draining began; waits up to {@code bound} for their settlement. */
-  public void abandonHeld(Duration bound) {
-    abandonHeld.countDown();
-    long deadline = System.nanoTime() + bound.toNanos();
-    synchronized (admission) {
-      while (heldSettled.get() < held.get()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(admission, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-  }
-
-  /** Lets held messages' threads return, after the processor is closed; stops the worker threads. */
-  public void releaseHeld() {
-    releaseHeld.countDown();
+  /** Lets every held handler return, once the processor is closed; stops the worker threads. */
+  public void release() {
+    released.countDown();
     workers.shutdownNow();
   }
 

@@ -64,7 +64,7 @@ public final class IntakeBackoff {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private int failures;
-  private Instant pausedUntil = Instant.MIN;
+  private Instant pausedUntil = Instant.EPOCH;
   private boolean closed;
 
   public IntakeBackoff(Policy policy, Clock clock, Metrics metrics) {
@@ -119,9 +119,9 @@ public final class IntakeBackoff {
   public void onSuccess() {
     lock.lock();
     try {
-      if (failures > 0 || pausedUntil.isAfter(Instant.MIN)) {
+      if (failures > 0 || pausedUntil.isAfter(Instant.EPOCH)) {
         failures = 0;
-        pausedUntil = Instant.MIN;
+        pausedUntil = Instant.EPOCH;
         changed.signalAll();
       }
       metrics.intakePaused(false);

@@ -29,7 +29,7 @@ public final class ServiceBusIntake implements AutoCloseable {
    * @param maxLockRenewal how long the SDK keeps renewing one message's lock; above the longest
    *     event plus the in-process retry hold ({@link IntakeBackoff.Policy#maxHold()})
    * @param drainBound how long shutdown waits for events in flight before it cancels them
-   * @param settleBound how long shutdown then waits for cancelled and held messages to be abandoned
+   * @param settleBound how long shutdown then waits for cancelled events to stop
    */
   public record Options(int concurrency, Duration maxLockRenewal, Duration drainBound, Duration settleBound) {
     public Options {
@@ -117,14 +117,13 @@ public final class ServiceBusIntake implements AutoCloseable {
         LOG.log(Level.WARNING, "shutdown: some events could not be settled in time; their locks expire and"
             + " they are delivered again");
       }
-      handler.abandonHeld(options.settleBound());
       if (processor != null) {
         processor.close();
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "closing the Service Bus processor failed", e);
     } finally {
-      handler.releaseHeld();
+      handler.release();
     }
   }
 }

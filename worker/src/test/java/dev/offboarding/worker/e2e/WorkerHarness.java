@@ -1,0 +1,183 @@
+package dev.offboarding.worker.e2e;
+
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import com.azure.messaging.servicebus.ServiceBusReceiverClient;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
+import dev.offboarding.contracts.AuditCodec;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventData;
+import dev.offboarding.contracts.EventType;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.testkit.graph.FakeGraphOptions;
+import dev.offboarding.testkit.graph.FakeGraphServer;
+import dev.offboarding.testkit.graph.FakeTenant;
+import dev.offboarding.testkit.servicebus.EmulatorConfig;
+import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
+import dev.offboarding.worker.Wiring;
+import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.metrics.Metrics;
+import dev.offboarding.worker.servicebus.EventMessages;
+import dev.offboarding.worker.servicebus.IntakeBackoff;
+import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The whole system in one JVM on ephemeral ports: the embedded Service Bus emulator with the
+ * project's entities (deploy/servicebus/config.json, the queue's lock shortened so expiry and
+ * renewal happen within a test), the fake Graph tenant, and the worker built by the same {@link
+ * Wiring} that {@code run} uses. Audit messages are read from subscriptions with the official SDK.
+ */
+final class WorkerHarness implements AutoCloseable {
+  static final String QUEUE = "offboarding-events";
+  static final String TOPIC = "offboarding-audit";
+  static final String REPLIES = "offboarding-replies";
+  static final Duration LOCK = Duration.ofSeconds(2);
+
+  final FakeTenant tenant;
+  final ServiceBusEmulator emulator;
+  final FakeGraphServer graph;
+  final Map<String, String> env;
+  private final ServiceBusClientBuilder clients;
+  private final ServiceBusSenderClient sender;
+  private final Map<String, ServiceBusReceiverClient> readers = new HashMap<>();
+  private final Map<String, List<ServiceBusReceivedMessage>> received = new HashMap<>();
+  private final List<WorkerService> services = new CopyOnWriteArrayList<>();
+  private final AuditCodec audit = new AuditCodec();
+
+  WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions) {
+    this.tenant = tenant;
+    EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
+    List<EmulatorConfig.Queue> queues = new ArrayList<>();
+    for (EmulatorConfig.Queue q : file.queues()) {
+      queues.add(q.name().equals(QUEUE) ? q.withProperties(q.properties().withLockDuration(LOCK)) : q);
+    }
+    this.emulator = ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
+    FakeGraphOptions.Builder options = FakeGraphOptions.builder();
+    graphOptions.accept(options);
+    this.graph = FakeGraphServer.start(tenant, options.build());
+    this.env = Map.of(
+        "SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
+        "GRAPH_BASE_URL", graph.baseUrl(),
+        "GRAPH_AUTH", "none",
+        "HTTP_PORT", "0",
+        "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES);
+    this.clients = new ServiceBusClientBuilder().connectionString(emulator.connectionString());
+    this.sender = clients.sender().queueName(QUEUE).buildClient();
+  }
+
+  WorkerHarness(FakeTenant tenant) {
+    this(tenant, o -> {});
+  }
+
+  /** Fast backoff so retries happen within a test; no real sleeping inside Graph retries. */
+  static IntakeBackoff.Policy quickBackoff() {
+    return new IntakeBackoff.Policy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(2));
+  }
+
+  WorkerService startWorker() {
+    return startWorker(new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20),
+        Duration.ofSeconds(5)));
+  }
+
+  WorkerService startWorker(ServiceBusIntake.Options options) {
+    WorkerConfig config = WorkerConfig.fromEnvironment(env);
+    Sleeper noWait = d -> {};
+    Wiring wiring = new Wiring(config, Clock.systemUTC(), noWait, new Metrics());
+    WorkerService service = wiring.service(wiring.writeBudget(), options, quickBackoff());
+    service.start();
+    services.add(service);
+    return service;
+  }
+
+  static OffboardingEvent event(EventType type, Target... targets) {
+    return new OffboardingEvent(UUID.randomUUID().toString(), "/test/e2e", type, Instant.now(),
+        new EventData(List.of(targets), List.of(), "end-to-end test", "T-1", "tests", false));
+  }
+
+  /** Sends an event the way {@code send} does. */
+  void send(OffboardingEvent event) {
+    send(event, m -> {});
+  }
+
+  void send(OffboardingEvent event, Consumer<ServiceBusMessage> adjust) {
+    ServiceBusMessage message = EventMessages.of(new EventCodec().encode(event), event);
+    adjust.accept(message);
+    sender.sendMessage(message);
+  }
+
+  void sendRaw(String messageId, byte[] body) {
+    ServiceBusMessage message = new ServiceBusMessage(body);
+    message.setMessageId(messageId);
+    message.setContentType(EventMessages.CONTENT_TYPE);
+    sender.sendMessage(message);
+  }
+
+  /** Receives what has arrived on a subscription (or queue) so far and returns everything seen. */
+  synchronized List<ServiceBusReceivedMessage> read(String entityPath) {
+    ServiceBusReceiverClient reader = readers.computeIfAbsent(entityPath, path -> {
+      ServiceBusClientBuilder.ServiceBusReceiverClientBuilder b = clients.receiver()
+          .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE);
+      if (path.contains("/subscriptions/")) {
+        String[] parts = path.split("/subscriptions/");
+        b.topicName(parts[0]).subscriptionName(parts[1]);
+      } else {
+        b.queueName(path);
+      }
+      return b.buildClient();
+    });
+    List<ServiceBusReceivedMessage> all = received.computeIfAbsent(entityPath, p -> new ArrayList<>());
+    reader.receiveMessages(100, Duration.ofMillis(200)).forEach(all::add);
+    return List.copyOf(all);
+  }
+
+  /** Summaries on the "all" subscription for one event. */
+  List<SummaryAudit> summaries(String eventId) {
+    return read(TOPIC + "/subscriptions/all").stream()
+        .filter(m -> eventId.equals(m.getCorrelationId()) && SummaryAudit.TYPE.equals(m.getSubject()))
+        .map(m -> audit.decodeSummary(m.getBody().toBytes()))
+        .toList();
+  }
+
+  /** Target audits on the "all" subscription for one event. */
+  List<TargetAudit> targets(String eventId) {
+    return read(TOPIC + "/subscriptions/all").stream()
+        .filter(m -> eventId.equals(m.getCorrelationId()) && TargetAudit.TYPE.equals(m.getSubject()))
+        .map(m -> audit.decodeTarget(m.getBody().toBytes()))
+        .toList();
+  }
+
+  AuditCodec auditCodec() {
+    return audit;
+  }
+
+  ServiceBusClientBuilder clients() {
+    return clients;
+  }
+
+  @Override
+  public void close() {
+    services.forEach(WorkerService::close);
+    readers.values().forEach(ServiceBusReceiverClient::close);
+    sender.close();
+    graph.close();
+    emulator.close();
+  }
+}
