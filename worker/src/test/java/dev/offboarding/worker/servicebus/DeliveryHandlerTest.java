@@ -1,0 +1,169 @@
+package dev.offboarding.worker.servicebus;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offboarding.contracts.AuditCodec;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.SummaryStatus;
+import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.metrics.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DeliveryHandlerTest {
+  private static final byte[] EVENT = """
+      {"specversion":"1.0","id":"e-1","source":"/hr","type":"dev.offboarding.leaver.v1",
+       "data":{"targets":[{"user":"alice@contoso.com"}],"reason":"Leaver"}}
+      """.getBytes(StandardCharsets.UTF_8);
+
+  private final Metrics metrics = new Metrics();
+  private final RecordingSenders senders = new RecordingSenders(256 * 1024);
+  private final List<Boolean> redeliveries = new CopyOnWriteArrayList<>();
+  private DeliveryHandler handler;
+
+  private DeliveryHandler handler(DeliveryHandler.EventWork work, Duration maxHold) {
+    handler = new DeliveryHandler(
+        (body, redelivery, audit) -> {
+          redeliveries.add(redelivery);
+          return work.process(body, redelivery, audit);
+        },
+        (context, cancelled) -> new ServiceBusAuditSink(senders, new AuditCodec(), "audit", Set.of(), context,
+            Clock.systemUTC(), metrics, cancelled),
+        new ServiceBusSettlement(metrics),
+        new IntakeBackoff(new IntakeBackoff.Policy(Duration.ZERO, Duration.ZERO, maxHold), Clock.systemUTC(), metrics),
+        metrics,
+        Clock.systemUTC());
+    return handler;
+  }
+
+  private static Settlement completed(dev.offboarding.worker.domain.AuditSink audit) {
+    Instant now = Instant.now();
+    audit.summary(new SummaryAudit("e-1", "dev.offboarding.leaver.v1", SummaryStatus.COMPLETED, Map.of(), Map.of(),
+        0, now, now, null, List.of(), false, false));
+    return new Settlement.Complete();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (handler != null) {
+      handler.release();
+    }
+  }
+
+  @Test
+  void completesAnEventOnceItsAuditIsPublished() {
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
+
+    handler((body, redelivery, audit) -> completed(audit), Duration.ofMinutes(1)).handle(delivery);
+
+    assertEquals(List.of("complete"), delivery.settlements());
+    assertEquals(1, senders.messagesTo("audit").size());
+    assertEquals(List.of(false), redeliveries);
+    assertEquals(1, metrics.count(Metrics.EVENTS, "type", "leaver", "outcome", "COMPLETED"));
+  }
+
+  @Test
+  void tellsTheWorkWhenTheMessageWasDeliveredBefore() {
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 1);
+
+    handler((body, redelivery, audit) -> completed(audit), Duration.ofMinutes(1)).handle(delivery);
+
+    assertEquals(List.of(true), redeliveries);
+  }
+
+  @Test
+  void retriesATransientFailureInProcessSoTheDeliveryCountStaysPut() {
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
+    AtomicInteger attempts = new AtomicInteger();
+
+    handler((body, redelivery, audit) -> attempts.incrementAndGet() == 1
+        ? new Settlement.Abandon("Graph unavailable", null)
+        : completed(audit), Duration.ofMinutes(1)).handle(delivery);
+
+    assertEquals(List.of("complete"), delivery.settlements());
+    assertEquals(List.of(false, true), redeliveries);
+    assertEquals(1, metrics.count(Metrics.EVENT_RETRIES, "reason", "transient"));
+  }
+
+  @Test
+  void abandonsWhenTheFailureOutlastsTheInProcessHold() {
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
+
+    handler((body, redelivery, audit) -> new Settlement.Abandon("Graph unavailable", null), Duration.ZERO)
+        .handle(delivery);
+
+    assertEquals(List.of("abandon"), delivery.settlements());
+  }
+
+  @Test
+  void abandonsWithoutRetryingWhenTheWorkHasADefect() {
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
+
+    handler((body, redelivery, audit) -> {
+      throw new IllegalStateException("bug");
+    }, Duration.ofMinutes(1)).handle(delivery);
+
+    assertEquals(List.of("abandon"), delivery.settlements());
+    assertEquals(1, redeliveries.size());
+  }
+
+  @Test
+  void deadLettersWhatTheWorkRejects() {
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
+
+    handler((body, redelivery, audit) -> new Settlement.DeadLetter("InvalidEvent", "$.id: required"),
+        Duration.ofMinutes(1)).handle(delivery);
+
+    assertEquals(List.of("deadLetter"), delivery.settlements());
+    assertEquals("InvalidEvent", delivery.deadLetterReason);
+  }
+
+  @Test
+  void cancelsAnEventThatOutlastsTheDrainBoundAndLeavesItForTheLinkToRelease() throws Exception {
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
+    CountDownLatch never = new CountDownLatch(1);
+    DeliveryHandler h = handler((body, redelivery, audit) -> {
+      never.await();
+      return completed(audit);
+    }, Duration.ofMinutes(1));
+    Thread processorThread = Thread.ofPlatform().start(() -> h.handle(delivery));
+    await().until(() -> h.inFlight() == 1);
+
+    boolean drained = h.drain(Duration.ZERO, Duration.ofSeconds(10));
+
+    assertTrue(drained);
+    assertTrue(processorThread.isAlive(), "the handler returned to the processor before it closed");
+    h.release();
+    processorThread.join();
+    assertEquals(List.of(), delivery.settlements());
+    assertTrue(senders.sent.isEmpty());
+    assertEquals(1, metrics.count(Metrics.EVENTS, "type", "leaver", "outcome", "ABANDONED"));
+  }
+
+  @Test
+  void holdsAMessageThatArrivesWhileDrainingWithoutProcessingIt() throws Exception {
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
+    DeliveryHandler h = handler((body, redelivery, audit) -> completed(audit), Duration.ofMinutes(1));
+    h.drain(Duration.ZERO, Duration.ZERO);
+
+    Thread processorThread = Thread.ofPlatform().start(() -> h.handle(delivery));
+
+    await().until(() -> processorThread.getState() == Thread.State.TIMED_WAITING);
+    h.release();
+    processorThread.join();
+    assertEquals(List.of(), delivery.settlements());
+    assertTrue(redeliveries.isEmpty());
+  }
+}
