@@ -1,0 +1,124 @@
+package dev.offboarding.worker.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusReceiverClient;
+import dev.offboarding.contracts.SampleEvents;
+import dev.offboarding.testkit.graph.FakeGraphServer;
+import dev.offboarding.testkit.graph.FakeTenant;
+import dev.offboarding.testkit.servicebus.EmulatorConfig;
+import dev.offboarding.testkit.servicebus.EmulatorMessage;
+import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
+import dev.offboarding.worker.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunAndSendCommandTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final ServiceBusEmulator emulator = ServiceBusEmulator.start(
+      EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
+
+  @AfterEach
+  void tearDown() {
+    emulator.close();
+  }
+
+  private PrintStream print(ByteArrayOutputStream sink) {
+    return new PrintStream(sink, true, StandardCharsets.UTF_8);
+  }
+
+  private Path sample(String name) throws Exception {
+    Path file = dir.resolve("event.json");
+    Files.write(file, SampleEvents.load(name));
+    return file;
+  }
+
+  @Test
+  void refusesToRunWithAMessageNamingEveryBadVariableAndExitCodeTwo() {
+    int code = Main.run(new String[] {"run"}, Map.of("GRAPH_WRITES_PER_SECOND", "lots", "HTTP_PORT", "70000"),
+        print(out), print(err));
+
+    assertEquals(Main.REJECTED, code);
+    String message = err.toString(StandardCharsets.UTF_8);
+    for (String variable : new String[] {"SERVICEBUS_CONNECTION_STRING", "GRAPH_WRITES_PER_SECOND", "HTTP_PORT"}) {
+      assertTrue(message.contains(variable), variable + " not named in:\n" + message);
+    }
+  }
+
+  @Test
+  void runsUntilStoppedServingReadinessThenExitsZero() throws Exception {
+    FakeTenant tenant = new FakeTenant();
+    try (FakeGraphServer graph = FakeGraphServer.start(tenant)) {
+      Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
+          "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none", "HTTP_PORT", "0");
+      CompletableFuture<Void> stop = new CompletableFuture<>();
+      AtomicInteger exit = new AtomicInteger(-1);
+      Thread running = Thread.ofPlatform().start(() -> exit.set(RunCommand.run(env, print(out), print(err), stop)));
+      Pattern port = Pattern.compile("HTTP on port (\\d+)");
+      await().atMost(Duration.ofSeconds(30)).until(() -> port.matcher(out.toString(StandardCharsets.UTF_8)).find());
+      Matcher m = port.matcher(out.toString(StandardCharsets.UTF_8));
+      assertTrue(m.find());
+
+      HttpResponse<String> ready = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      stop.complete(null);
+      running.join();
+
+      assertEquals(200, ready.statusCode());
+      assertEquals(Main.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
+      assertTrue(out.toString(StandardCharsets.UTF_8).contains("stopped"));
+    }
+  }
+
+  @Test
+  void sendsAValidEventWithItsIdTypeAndContentType() throws Exception {
+    Path file = sample(SampleEvents.LEAVER_GROUP);
+
+    int code = Main.run(new String[] {"send", "--reply-to", "offboarding-replies", file.toString()},
+        Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err));
+
+    assertEquals(Main.OK, code, err.toString(StandardCharsets.UTF_8));
+    EmulatorMessage sent = emulator.peekMessages("offboarding-events").get(0);
+    assertEquals("5a0e1c7e-2b1d-4c55-9a61-1d2e3f405002", sent.messageId());
+    assertEquals("dev.offboarding.leaver.v1", sent.subject());
+    assertEquals("application/cloudevents+json", sent.contentType());
+    try (ServiceBusReceiverClient receiver = new ServiceBusClientBuilder().connectionString(emulator.connectionString())
+        .receiver().queueName("offboarding-events").buildClient()) {
+      assertEquals("offboarding-replies", receiver.peekMessage().getReplyTo());
+    }
+  }
+
+  @Test
+  void neverSendsAnInvalidEvent() throws Exception {
+    Path file = sample(SampleEvents.MALFORMED);
+
+    int code = Main.run(new String[] {"send", file.toString()},
+        Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err));
+
+    assertEquals(Main.REJECTED, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("$.data.targets[0].user"));
+    assertEquals(0, emulator.activeMessageCount("offboarding-events"));
+  }
+}
