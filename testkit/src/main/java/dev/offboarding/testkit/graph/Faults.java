@@ -137,6 +137,11 @@ public final class Faults {
     return burst.take() ? burst.value : Duration.ZERO;
   }
 
+  /** Slow responses not yet handed out (tests wait on it to know a slow request has arrived). */
+  int slowResponsesRemaining() {
+    return slow.get().remaining.get();
+  }
+
   /** The status forced for a write to the user known by any of these keys. */
   Optional<Integer> takeForced(String... keys) {
     if (forced.isEmpty()) {
