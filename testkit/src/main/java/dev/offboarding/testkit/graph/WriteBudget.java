@@ -5,46 +5,59 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The tenant's write quota as a token bucket: {@code capacity} tokens, refilled continuously at
- * {@code tokensPerWindow / window}. Time comes from a {@link Clock} so tests move it by hand.
- * Thread-safe; the critical section is a few arithmetic operations.
+ * The tenant's write quota as a token bucket of {@code capacity} tokens refilled continuously at
+ * {@code tokensPerWindow / window}, computed as the equivalent generic cell rate algorithm in
+ * whole nanoseconds, so that waits come out exact (a bucket of 3 per 150 s says "50 s", never
+ * "50.000000001 s"). Time comes from a {@link Clock} so tests move it by hand. Thread-safe; the
+ * critical section is a few additions.
  */
 final class WriteBudget {
 
   private final Clock clock;
-  private final double capacity;
-  private final double tokensPerNano;
-  private double tokens;
-  private Instant last;
+  private final Instant origin;
+  /** Nanoseconds it takes to refill one token. */
+  private final long interval;
+  /** How far ahead of now the theoretical arrival time may run: (capacity - 1) intervals. */
+  private final long tolerance;
+  private final int capacity;
+  /** Theoretical arrival time of the next write, in nanoseconds since {@link #origin}. */
+  private long tat;
 
   WriteBudget(Clock clock, int tokensPerWindow, Duration window, int capacity) {
     this.clock = clock;
+    this.origin = clock.instant();
+    this.interval = Math.max(1, Math.round(window.toNanos() / (double) tokensPerWindow));
     this.capacity = capacity;
-    this.tokensPerNano = tokensPerWindow / (double) window.toNanos();
-    this.tokens = capacity;
-    this.last = clock.instant();
+    this.tolerance = saturatedProduct(capacity - 1L, interval);
+  }
+
+  private static long saturatedProduct(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
+    }
   }
 
   /** Takes one token; returns {@link Duration#ZERO} on success, else how long until one is back. */
   synchronized Duration tryAcquire() {
-    Instant now = clock.instant();
-    long elapsed = Duration.between(last, now).toNanos();
-    if (elapsed > 0) {
-      tokens = Math.min(capacity, tokens + elapsed * tokensPerNano);
-      last = now;
+    long now = now();
+    long start = Math.max(tat, now);
+    long ahead = start - now;
+    if (ahead > tolerance) {
+      return Duration.ofNanos(ahead - tolerance);
     }
-    if (tokens >= 1.0) {
-      tokens -= 1.0;
-      return Duration.ZERO;
-    }
-    long wait = (long) Math.ceil((1.0 - tokens) / tokensPerNano);
-    return Duration.ofNanos(Math.max(1, wait));
+    tat = start + interval;
+    return Duration.ZERO;
   }
 
-  /** Tokens available now (refill applied), for stats and tests. */
+  /** Tokens available now, for stats and tests. */
   synchronized double available() {
-    Instant now = clock.instant();
-    long elapsed = Duration.between(last, now).toNanos();
-    return elapsed > 0 ? Math.min(capacity, tokens + elapsed * tokensPerNano) : tokens;
+    long ahead = Math.max(0, tat - now());
+    return Math.min(capacity, (tolerance + interval - ahead) / (double) interval);
+  }
+
+  private long now() {
+    return Duration.between(origin, clock.instant()).toNanos();
   }
 }
