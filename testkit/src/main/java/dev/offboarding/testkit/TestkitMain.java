@@ -21,6 +21,7 @@ public final class TestkitMain {
     // Each server registers its command here.
     commands.put("fake-graph", dev.offboarding.testkit.graph.FakeGraphCommand::run);
     commands.put("servicebus", dev.offboarding.testkit.servicebus.ServiceBusCommand::run);
+    commands.put("local", dev.offboarding.testkit.local.LocalCommand::run);
     return commands;
   }
 

@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Renders directory objects as Graph does: the default property set without {@code $select}
@@ -89,11 +87,6 @@ final class DirectoryJson {
       }
     }
     return node;
-  }
-
-  /** Every property name any type knows, for messages. */
-  static Set<String> knownProperties() {
-    return new TreeSet<>(ALL_CANONICAL.values());
   }
 
   private static List<String> defaults(DirectoryObject object, Map<String, Object> props) {

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * setting of the same kind; counts are consumed by the requests that hit them. Thread-safe.
  *
  * <p>Faults are checked before the write budget, so a faulted write costs no token and changes
- * nothing. Every faulted write still appears in {@link FakeGraphServer#writeLog()} with its status.
+ * nothing. Writes hit by a {@link Scope#WRITES} 503 or a forced status appear in {@link
+ * FakeGraphServer#writeLog()} with that status; requests refused as a whole (an {@link
+ * Scope#ALL_REQUESTS} 503, any connection reset) never reach the handlers and are not logged.
  */
 public final class Faults {
 
@@ -135,6 +137,11 @@ public final class Faults {
   Duration takeSlow() {
     Burst burst = slow.get();
     return burst.take() ? burst.value : Duration.ZERO;
+  }
+
+  /** Slow responses not yet handed out (tests wait on it to know a slow request has arrived). */
+  int slowResponsesRemaining() {
+    return slow.get().remaining.get();
   }
 
   /** The status forced for a write to the user known by any of these keys. */

@@ -137,6 +137,10 @@ final class GraphRouter {
     if (key.matches()) {
       segments.set(0, key.group(1));
       segments.add(1, key.group(2).replace("''", "'"));
+    } else if (segments.size() > 1 && segments.get(1).startsWith("$")) {
+      // Graph reads a key segment starting with $ as a system segment, so a UPN such as
+      // $adele@contoso.com must be addressed as users('$adele@contoso.com').
+      throw GraphException.segmentNotFound(segments.get(1));
     }
     String first = segments.get(0).toLowerCase(Locale.ROOT);
     return switch (first) {

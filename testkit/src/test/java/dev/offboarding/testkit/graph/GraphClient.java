@@ -79,11 +79,6 @@ final class GraphClient {
     return http.sendAsync(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(GraphClient::reply);
   }
 
-  /** Sends and returns the raw outcome, so a test can see a dropped connection as an exception. */
-  HttpResponse<byte[]> sendRaw(String path) throws IOException, InterruptedException {
-    return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
   HttpRequest.Builder request(String pathOrUrl) {
     String url = pathOrUrl.startsWith("http") ? pathOrUrl : baseUrl + pathOrUrl;
     return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))

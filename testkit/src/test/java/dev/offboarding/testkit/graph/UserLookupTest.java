@@ -65,6 +65,19 @@ class UserLookupTest extends FakeGraphTestSupport {
   }
 
   @Test
+  void refusesAUpnStartingWithDollarInAPathSegmentAndFindsItInKeySyntax() {
+    FakeTenant tenant = new FakeTenant();
+    tenant.addUser("$adele@contoso.com");
+    GraphClient graph = client(serve(tenant));
+
+    GraphClient.Reply segment = graph.get("/users/%24adele%40contoso.com");
+    GraphClient.Reply keySyntax = graph.get("/users('%24adele%40contoso.com')");
+
+    assertEquals(400, segment.status());
+    assertEquals("$adele@contoso.com", keySyntax.body().path("userPrincipalName").asText());
+  }
+
+  @Test
   void leavesAccountEnabledOutOfTheDefaultPropertiesAsGraphDoes() {
     FakeTenant tenant = new FakeTenant();
     tenant.addUser("alice@contoso.com");

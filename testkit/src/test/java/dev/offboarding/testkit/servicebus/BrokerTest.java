@@ -55,6 +55,30 @@ class BrokerTest {
   }
 
   @Test
+  void aCorrelationFilterMatchesSystemFieldsAndTypedApplicationProperties() {
+    // Arrange
+    EmulatorConfig.CorrelationFilter filter = new EmulatorConfig.CorrelationFilter("event-1", null, null,
+        "replies", "summary", null, null, "application/json", Map.of("targets", 3L, "dryRun", false));
+    Message matching = message("m1");
+    matching.setCorrelationId("event-1");
+    matching.setReplyTo("replies");
+    matching.setSubject("summary");
+    matching.setContentType("application/json");
+    matching.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(
+        Map.of("targets", 3, "dryRun", false, "other", "x")));
+    Message wrongProperty = AmqpCodec.copy(matching);
+    wrongProperty.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(
+        Map.of("targets", 4L, "dryRun", false)));
+    Message missingField = AmqpCodec.copy(matching);
+    missingField.setSubject(null);
+
+    // Act / Assert
+    assertEquals(true, Broker.matches(filter, matching));
+    assertEquals(false, Broker.matches(filter, wrongProperty));
+    assertEquals(false, Broker.matches(filter, missingField));
+  }
+
+  @Test
   void aTopicsDefaultTimeToLiveCapsItsSubscriptionsCopies() {
     // Arrange
     Broker broker = new Broker(EmulatorConfig.builder().topic(Topic.named("t")

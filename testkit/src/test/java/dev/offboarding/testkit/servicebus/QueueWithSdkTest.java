@@ -319,6 +319,24 @@ class QueueWithSdkTest {
   }
 
   @Test
+  void closingAReceiverLeavesItsUnsettledMessageLockedUntilTheLockExpires() {
+    // Arrange
+    sender(SHORT_LOCK_QUEUE).sendMessage(new ServiceBusMessage("unfinished"));
+    ServiceBusReceiverClient first = fixture.builder().receiver().queueName(SHORT_LOCK_QUEUE)
+        .maxAutoLockRenewDuration(Duration.ZERO).buildClient();
+    ServiceBusReceivedMessage received = receiveOne(first);
+
+    // Act
+    first.close();
+
+    // Assert: as on the service, the lock outlives the link; the message returns when it expires.
+    assertEquals(1, emulator.stats(SHORT_LOCK_QUEUE).locked());
+    ServiceBusReceivedMessage again = receiveOne(nonRenewingReceiver(SHORT_LOCK_QUEUE));
+    assertEquals(received.getSequenceNumber(), again.getSequenceNumber());
+    assertEquals(1, again.getDeliveryCount());
+  }
+
+  @Test
   void receiveAndDeleteRemovesTheMessageOnDelivery() {
     // Arrange
     sender(QUEUE).sendMessage(new ServiceBusMessage("fire and forget"));

@@ -62,7 +62,7 @@ public final class DryRun {
       }
       return Main.OK;
     } catch (GraphFailure e) {
-      err.println("Graph request failed: " + e.getMessage());
+      err.println(e.getMessage());
       return Main.FAILED;
     } catch (IOException e) {
       err.println("cannot write the report: " + e.getMessage());
