@@ -31,8 +31,8 @@ import java.util.function.BooleanSupplier;
  * on no handler returns to the processor until {@link #release()}, because a returning handler
  * makes the processor pull the next message at once, and an abandoned message would come straight
  * back into a free slot, burning its delivery count in a loop. Cancelled events and messages that
- * arrive while draining are therefore left unsettled: closing the processor's receive link releases
- * them (the SDK settles them as {@code Modified}, one delivery count each). Thread-safe.
+ * arrive while draining are therefore left unsettled: their locks expire after the processor
+ * closes and the broker delivers them again, one delivery count each. Thread-safe.
  */
 public final class DeliveryHandler {
   /** The work of one event: the domain's {@code EventProcessor::process}. */
@@ -110,8 +110,8 @@ public final class DeliveryHandler {
         outcome = new Outcome(new Settlement.Abandon("unexpected failure", e), null);
       }
       if (outcome.leftForShutdown()) {
-        LOG.log(Level.WARNING, "event " + meta.id() + " left unsettled by shutdown; it is released when the"
-            + " receive link closes and delivered again");
+        LOG.log(Level.WARNING, "event " + meta.id() + " left unsettled by shutdown; it is delivered again when"
+            + " its lock expires");
         metrics.eventSettled(meta.type(), "ABANDONED");
       } else {
         // Settling blocks on the SDK, which refuses to block on an interrupted thread.
@@ -133,7 +133,7 @@ public final class DeliveryHandler {
     }
   }
 
-  /** How a delivery ended; {@code leftForShutdown}: not settled, released when the link closes. */
+  /** How a delivery ended; {@code leftForShutdown}: not settled, delivered again when its lock expires. */
   private record Outcome(Settlement settlement, String status, boolean leftForShutdown) {
     Outcome(Settlement settlement, String status) {
       this(settlement, status, false);
@@ -213,7 +213,7 @@ public final class DeliveryHandler {
         LOG.log(Level.WARNING, "a held message was let go before the processor closed");
       }
     } catch (InterruptedException e) {
-      // The processor is closing; the SDK releases the message with its link.
+      // The processor is closing; the message's lock expires and it is delivered again.
       Thread.currentThread().interrupt();
     }
   }
