@@ -19,6 +19,7 @@ public final class TestkitMain {
   private static Map<String, Command> commands() {
     Map<String, Command> commands = new LinkedHashMap<>();
     // Each server registers its command here.
+    commands.put("fake-graph", dev.offboarding.testkit.graph.FakeGraphCommand::run);
     return commands;
   }
 

@@ -1,0 +1,237 @@
+package dev.offboarding.testkit.graph;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link FakeGraphServer} behaves beyond the directory itself: where it listens, its write
+ * budget, latency, paging and response styles. Immutable; build with {@link #builder()}.
+ *
+ * @param bindAddress address to bind, {@code 127.0.0.1} unless told otherwise
+ * @param port port, 0 for an ephemeral one
+ * @param writesPerWindow write tokens refilled per {@code writeWindow}; 0 or less = unlimited
+ * @param writeWindow the refill window (Graph: 3,000 writes per 150 s per app and tenant)
+ * @param writeBurst bucket capacity (Graph's bucket holds a whole window's worth)
+ * @param latency fixed delay added to every HTTP request
+ * @param jitter extra random delay in {@code [0, jitter]} added to every HTTP request
+ * @param seed seeds jitter and batch response shuffling
+ * @param pageSize page size of collections when no {@code $top} is given (Graph: 100)
+ * @param revokeResponse how revokeSignInSessions answers success
+ * @param retryAfterFormat how {@code Retry-After} is written on 429 and 503 responses
+ * @param clock time source of the write budget, timestamps and HTTP dates; inject one in tests
+ * @param shuffleBatchResponses answer {@code $batch} items in an order other than the request's,
+ *     as Graph may (clients must correlate by id)
+ * @param strictAdvancedQueries require {@code ConsistencyLevel: eventual} for {@code $count} and
+ *     OData casts on member lists, as the older Graph docs do
+ * @param writeLogCapacity most recent writes kept in {@link FakeGraphServer#writeLog()}
+ */
+public record FakeGraphOptions(
+    String bindAddress,
+    int port,
+    int writesPerWindow,
+    Duration writeWindow,
+    int writeBurst,
+    Duration latency,
+    Duration jitter,
+    long seed,
+    int pageSize,
+    RevokeResponse revokeResponse,
+    RetryAfterFormat retryAfterFormat,
+    Clock clock,
+    boolean shuffleBatchResponses,
+    boolean strictAdvancedQueries,
+    int writeLogCapacity) {
+
+  /** Graph's documented write quota per application and tenant. */
+  public static final int GRAPH_WRITES_PER_WINDOW = 3_000;
+  /** The window of {@link #GRAPH_WRITES_PER_WINDOW}. */
+  public static final Duration GRAPH_WRITE_WINDOW = Duration.ofSeconds(150);
+
+  /** How {@code POST /users/{id}/revokeSignInSessions} answers success. */
+  public enum RevokeResponse {
+    /** {@code 200} with {@code {"@odata.context": "...#Edm.Boolean", "value": true}}, as Graph does today. */
+    OK_WITH_VALUE,
+    /** {@code 204 No Content}, as Graph's known-issues page says it should. */
+    NO_CONTENT
+  }
+
+  /** The form of {@code Retry-After} values. */
+  public enum RetryAfterFormat {
+    /** Whole seconds, rounded up: {@code Retry-After: 3}. */
+    SECONDS,
+    /** Seconds with three decimals, rounded up: {@code Retry-After: 2.128}. */
+    FRACTIONAL_SECONDS,
+    /** An RFC 1123 HTTP-date: {@code Retry-After: Fri, 27 Nov 2026 09:00:03 GMT}. */
+    HTTP_DATE
+  }
+
+  public FakeGraphOptions {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    Objects.requireNonNull(writeWindow, "writeWindow");
+    if (writesPerWindow > 0 && (writeWindow.isZero() || writeWindow.isNegative() || writeBurst < 1)) {
+      throw new IllegalArgumentException("a write budget needs a positive window and a burst of at least 1");
+    }
+    requireNonNegative(latency, "latency");
+    requireNonNegative(jitter, "jitter");
+    if (pageSize < 1 || pageSize > 999) {
+      throw new IllegalArgumentException("pageSize must be 1..999: " + pageSize);
+    }
+    Objects.requireNonNull(revokeResponse, "revokeResponse");
+    Objects.requireNonNull(retryAfterFormat, "retryAfterFormat");
+    Objects.requireNonNull(clock, "clock");
+    if (writeLogCapacity < 0) {
+      throw new IllegalArgumentException("writeLogCapacity must not be negative");
+    }
+  }
+
+  /** Graph's defaults on an ephemeral loopback port. */
+  public static FakeGraphOptions defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.bindAddress = bindAddress;
+    b.port = port;
+    b.writesPerWindow = writesPerWindow;
+    b.writeWindow = writeWindow;
+    b.writeBurst = writeBurst;
+    b.latency = latency;
+    b.jitter = jitter;
+    b.seed = seed;
+    b.pageSize = pageSize;
+    b.revokeResponse = revokeResponse;
+    b.retryAfterFormat = retryAfterFormat;
+    b.clock = clock;
+    b.shuffleBatchResponses = shuffleBatchResponses;
+    b.strictAdvancedQueries = strictAdvancedQueries;
+    b.writeLogCapacity = writeLogCapacity;
+    return b;
+  }
+
+  /** True when writes are limited. */
+  public boolean writeBudgetEnabled() {
+    return writesPerWindow > 0;
+  }
+
+  private static void requireNonNegative(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative");
+    }
+  }
+
+  /** Builds {@link FakeGraphOptions}. Not thread-safe. */
+  public static final class Builder {
+    private String bindAddress = "127.0.0.1";
+    private int port;
+    private int writesPerWindow = GRAPH_WRITES_PER_WINDOW;
+    private Duration writeWindow = GRAPH_WRITE_WINDOW;
+    private int writeBurst = GRAPH_WRITES_PER_WINDOW;
+    private Duration latency = Duration.ZERO;
+    private Duration jitter = Duration.ZERO;
+    private long seed;
+    private int pageSize = 100;
+    private RevokeResponse revokeResponse = RevokeResponse.OK_WITH_VALUE;
+    private RetryAfterFormat retryAfterFormat = RetryAfterFormat.SECONDS;
+    private Clock clock = Clock.systemUTC();
+    private boolean shuffleBatchResponses = true;
+    private boolean strictAdvancedQueries;
+    private int writeLogCapacity = 1_000_000;
+
+    private Builder() {}
+
+    /** Address to bind; e.g. {@code 0.0.0.0} inside a container. */
+    public Builder bindAddress(String bindAddress) {
+      this.bindAddress = bindAddress;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** {@code writes} tokens per {@code window}, bucket capacity {@code writes}. */
+    public Builder writeBudget(int writes, Duration window) {
+      return writeBudget(writes, window, writes);
+    }
+
+    /** {@code writes} tokens per {@code window}, bucket capacity {@code burst}. */
+    public Builder writeBudget(int writes, Duration window, int burst) {
+      this.writesPerWindow = writes;
+      this.writeWindow = window;
+      this.writeBurst = burst;
+      return this;
+    }
+
+    /** No write budget: no write is ever throttled. */
+    public Builder unlimitedWrites() {
+      this.writesPerWindow = 0;
+      return this;
+    }
+
+    /** Every HTTP request waits {@code fixed} plus a random {@code [0, jitter]}; neither blocks other requests. */
+    public Builder latency(Duration fixed, Duration jitter) {
+      this.latency = fixed;
+      this.jitter = jitter;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder pageSize(int pageSize) {
+      this.pageSize = pageSize;
+      return this;
+    }
+
+    public Builder revokeResponse(RevokeResponse revokeResponse) {
+      this.revokeResponse = revokeResponse;
+      return this;
+    }
+
+    public Builder retryAfterFormat(RetryAfterFormat retryAfterFormat) {
+      this.retryAfterFormat = retryAfterFormat;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Builder shuffleBatchResponses(boolean shuffle) {
+      this.shuffleBatchResponses = shuffle;
+      return this;
+    }
+
+    public Builder strictAdvancedQueries(boolean strict) {
+      this.strictAdvancedQueries = strict;
+      return this;
+    }
+
+    public Builder writeLogCapacity(int capacity) {
+      this.writeLogCapacity = capacity;
+      return this;
+    }
+
+    public FakeGraphOptions build() {
+      return new FakeGraphOptions(bindAddress, port, writesPerWindow, writeWindow, writeBurst, latency, jitter, seed,
+          pageSize, revokeResponse, retryAfterFormat, clock, shuffleBatchResponses, strictAdvancedQueries,
+          writeLogCapacity);
+    }
+  }
+}
