@@ -45,6 +45,7 @@ public final class Planner {
     BitSet unresolvedTargets = new BitSet();
     List<Target> targets = event.data().targets();
     List<String> vias = new ArrayList<>(targets.size());
+    Map<Integer, DirectoryUser> userTargets = new HashMap<>();
 
     for (int i = 0; i < targets.size(); i++) {
       int index = i;
@@ -65,7 +66,10 @@ public final class Planner {
         case Target.User u -> {
           String via = "user:" + u.user();
           vias.add(via);
-          directory.user(u.user()).ifPresentOrElse(counter::user, () -> {
+          directory.user(u.user()).ifPresentOrElse(user -> {
+            userTargets.put(index, user);
+            counter.user(user);
+          }, () -> {
             unresolvedTargets.set(index);
             unresolved.add(new Plan.Unresolved(via, "user not found"));
           });
@@ -95,7 +99,8 @@ public final class Planner {
       }
     }
     return new PlanResult.Streamed(
-        new StreamingPlan(event, directory, guard, vias, unresolvedTargets, reached, unresolved, skipped));
+        new StreamingPlan(event, directory, guard, vias, unresolvedTargets, reached, userTargets, unresolved,
+            skipped));
   }
 
   /**

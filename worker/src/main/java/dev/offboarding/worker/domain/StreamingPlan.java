@@ -60,19 +60,21 @@ public final class StreamingPlan {
   private final List<String> vias;
   private final BitSet unresolvedTargets;
   private final Map<String, Reach> reached;
+  private final Map<Integer, DirectoryUser> userTargets;
   private final List<Plan.Unresolved> unresolved;
   private final Map<String, Integer> skippedMembers;
   private boolean streamedOnce;
 
   StreamingPlan(OffboardingEvent event, Directory directory, Protection.Checker guard, List<String> vias,
-      BitSet unresolvedTargets, Map<String, Reach> reached, List<Plan.Unresolved> unresolved,
-      Map<String, Integer> skippedMembers) {
+      BitSet unresolvedTargets, Map<String, Reach> reached, Map<Integer, DirectoryUser> userTargets,
+      List<Plan.Unresolved> unresolved, Map<String, Integer> skippedMembers) {
     this.event = Objects.requireNonNull(event);
     this.directory = directory;
     this.guard = guard;
     this.vias = List.copyOf(vias);
     this.unresolvedTargets = unresolvedTargets;
     this.reached = reached;
+    this.userTargets = Map.copyOf(userTargets);
     this.unresolved = List.copyOf(unresolved);
     this.skippedMembers = new TreeMap<>(skippedMembers);
   }
@@ -145,7 +147,9 @@ public final class StreamingPlan {
         }
       };
       switch (targets.get(i)) {
-        case Target.User u -> directory.user(u.user()).ifPresent(visitor::user);
+        // Explicit users were kept by the count (they are few): no second read, which matters to
+        // a compromise event, where that read would add a round trip before the first write.
+        case Target.User u -> visitor.user(userTargets.get(index));
         case Target.Group g -> {
           try {
             directory.transitiveMembers(g.group(), visitor);
