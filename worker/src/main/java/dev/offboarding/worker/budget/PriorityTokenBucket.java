@@ -13,12 +13,14 @@ import java.util.function.Consumer;
  * (at least one). A 429 empties the bucket, stops accrual until its Retry-After has passed, and
  * multiplies the rate by {@code decrease} (once per episode). Each accepted write adds {@code
  * recoveryPerSecond / rate} to the rate, which amounts to {@code recoveryPerSecond} per second of
- * clean answers, up to the configured budget: additive increase, multiplicative decrease, the
+ * clean answers (faster after five quiet seconds), up to the configured budget: additive increase,
+ * multiplicative decrease, the
  * rule under which independent senders sharing one bottleneck converge on a fair share of it
  * without talking to each other.
  */
 final class PriorityTokenBucket {
   private static final double NANOS = 1_000_000_000d;
+  private static final double QUIET_SECONDS = 5;
 
   /** One waiting write. */
   static final class Ticket {
@@ -40,6 +42,7 @@ final class PriorityTokenBucket {
   private long lastRefill;
   private long pausedUntil;
   private long nextDecreaseAllowed;
+  private long lastThrottled;
   private boolean pausing;
   private long throttles;
   private long granted;
@@ -51,6 +54,7 @@ final class PriorityTokenBucket {
     this.lastRefill = now;
     this.pausedUntil = now;
     this.nextDecreaseAllowed = now;
+    this.lastThrottled = now;
   }
 
   void enqueue(Ticket ticket) {
@@ -110,6 +114,7 @@ final class PriorityTokenBucket {
   void throttled(long now, long retryAfterNanos) {
     refill(now);
     throttles++;
+    lastThrottled = now;
     long until = now + Math.max(0, retryAfterNanos);
     if (until - pausedUntil > 0) {
       pausedUntil = until;
@@ -127,7 +132,11 @@ final class PriorityTokenBucket {
     if (now - pausedUntil < 0) {
       return;
     }
-    rate = Math.min(settings.maxRate(), rate + settings.recoveryPerSecond() / rate);
+    // After a quiet spell (no 429 for 5 s) the climb speeds up: the budget others were using has
+    // probably been freed (a replica finished), and creeping back would leave it idle.
+    double quietSeconds = (now - lastThrottled) / NANOS;
+    double boost = 1 + Math.max(0, quietSeconds - QUIET_SECONDS) / 2.5;
+    rate = Math.min(settings.maxRate(), rate + Math.min(8, boost) * settings.recoveryPerSecond() / rate);
   }
 
   double rate() {
