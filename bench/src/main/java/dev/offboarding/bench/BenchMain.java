@@ -402,6 +402,11 @@ public final class BenchMain {
       }
     }
     double elapsed = Duration.between(start, end).toNanos() / 1e9;
+    Instant first = log.stream().map(WriteRecord::time).filter(t -> !t.isBefore(start) && !t.isAfter(end))
+        .min(Instant::compareTo).orElse(start);
+    Instant last = log.stream().map(WriteRecord::time).filter(t -> !t.isBefore(start) && !t.isAfter(end))
+        .max(Instant::compareTo).orElse(end);
+    double writing = Math.max(1e-9, Duration.between(first, last).toNanos() / 1e9);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("writeAttempts", attempts);
     r.put("writesAccepted", accepted);
@@ -409,6 +414,8 @@ public final class BenchMain {
     r.put("throttledShare", attempts == 0 ? 0.0 : throttled / (double) attempts);
     r.put("acceptedWritesPerSecond", accepted / elapsed);
     r.put("utilisation", accepted / elapsed / budget);
+    // From the first write to the last: leaves out listing the group before the first write.
+    r.put("utilisationFromFirstWrite", accepted / writing / budget);
     r.put("acceptedWritesPerSecondOverTime", Arrays.stream(perSecond).boxed().toList());
     return r;
   }
@@ -459,6 +466,7 @@ public final class BenchMain {
     if (bulk != null) {
       line("bulk completion (s)", bulk.get("completionSeconds"), "floor " + fmt(bulk.get("floorSeconds")));
       line("bulk utilisation (floor / completion)", bulk.get("floorOverCompletion"), ">= 0.95");
+      line("bulk utilisation from the first write", bulk.get("utilisationFromFirstWrite"), "");
       line("bulk 429 share", bulk.get("throttledShare"), "<= 0.01");
       line("urgent time-to-revoke p50 (s)", bulk.get("urgentTimeToRevokeP50Seconds"), "");
       line("urgent time-to-revoke p99 (s)", bulk.get("urgentTimeToRevokeP99Seconds"), "<= 1");
