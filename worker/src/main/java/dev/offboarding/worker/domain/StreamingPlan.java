@@ -106,8 +106,9 @@ public final class StreamingPlan {
   }
 
   /**
-   * The second pass: reads every resolved target again, in order, and hands each counted user to
-   * the sink the first time it is found. Throws {@link GraphFailure} when the directory fails (the
+   * The second pass: reads every resolved group and attribute target again, in order (explicit
+   * users were kept by the count), and hands each counted user to the sink the first time it is
+   * found. Throws {@link GraphFailure} when the directory fails (the
    * users not streamed yet are then in {@link #forEachNotStreamed}). Runs once.
    */
   public void stream(UserSink sink) {
