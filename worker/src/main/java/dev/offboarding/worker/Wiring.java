@@ -4,6 +4,7 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.worker.budget.TenantWriteGovernor;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.Executor;
@@ -24,15 +25,17 @@ import dev.offboarding.worker.servicebus.SdkAuditSenders;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.servicebus.ServiceBusSettlement;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The composition root: builds the worker's parts from configuration, by constructor. Tests reuse
  * these methods with the testkit's fake tenant and emulator.
  */
 public final class Wiring {
-  /** Users processed concurrently within one event. */
+  /** Users processed concurrently within one event, at least. */
   public static final int USER_CONCURRENCY = 16;
 
   private final WorkerConfig config;
@@ -42,6 +45,8 @@ public final class Wiring {
   private final GraphServiceClient graph;
   private final GraphDirectory directory;
   private final Planner planner;
+  private final TenantWriteGovernor governor;
+  private final ProgressLog progress;
 
   public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper) {
     this(config, clock, sleeper, new Metrics());
@@ -57,6 +62,11 @@ public final class Wiring {
     this.directory = new GraphDirectory(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock);
     this.planner = new Planner(directory, new Protection(config.protectedUsers(), config.protectedGroups()),
         config.maxTargetsPerEvent());
+    // One governor per process: every write of every in-flight event shares the tenant's budget.
+    this.governor = TenantWriteGovernor.forBudget(config.writesPerSecond());
+    this.progress = new ProgressLog(clock, Duration.ofSeconds(30));
+    metrics.bind(governor);
+    metrics.bind(progress);
   }
 
   public static Wiring system(WorkerConfig config) {
@@ -75,25 +85,46 @@ public final class Wiring {
     return planner;
   }
 
+  /** The process's one tenant write governor; bind it to the metrics registry for its gauges. */
+  public TenantWriteGovernor governor() {
+    return governor;
+  }
+
+  /** Progress of long events: a gauge of users remaining and a periodic log line. */
+  public ProgressLog progress() {
+    return progress;
+  }
+
+  /**
+   * Users of one event in flight at once: enough to keep the budget busy when each write takes up
+   * to two seconds, never fewer than {@link #USER_CONCURRENCY}. They are virtual threads waiting in
+   * the governor, so a few thousand cost little.
+   */
+  public static int userConcurrency(double writesPerSecond) {
+    return (int) Math.max(USER_CONCURRENCY, Math.ceil(writesPerSecond * 2));
+  }
+
   public Executor executor(WriteBudget budget) {
     return new Executor(new GraphAccountWrites(graph, clock), budget, RetryPolicy.defaults(), sleeper, clock,
-        USER_CONCURRENCY);
+        userConcurrency(config.writesPerSecond()));
   }
 
   public EventProcessor processor(WriteBudget budget) {
-    return new EventProcessor(new EventCodec(), planner, executor(budget), clock);
+    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress);
+  }
+
+  /** The processor of the running worker: every event's writes through the one {@link #governor()}. */
+  public EventProcessor processor() {
+    return processor(governor);
   }
 
   public Metrics metrics() {
     return metrics;
   }
 
-  /**
-   * The write budget of {@code run}. Until the tenant-wide governor lands, the Executor's retry
-   * policy (which honours Retry-After) is the only pacing.
-   */
+  /** The write budget of {@code run}: the process's one tenant write governor. */
   public WriteBudget writeBudget() {
-    return WriteBudget.UNLIMITED;
+    return governor;
   }
 
   /** The long-running worker of {@code run}, with the default intake options and backoff policy. */

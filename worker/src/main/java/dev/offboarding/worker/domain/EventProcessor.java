@@ -8,7 +8,9 @@ import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetAudit;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -24,11 +26,18 @@ public final class EventProcessor {
   private final Executor executor;
   private final Clock clock;
 
+  private final Progress progress;
+
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock) {
+    this(codec, planner, executor, clock, Progress.NONE);
+  }
+
+  public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress) {
     this.codec = codec;
     this.planner = planner;
     this.executor = executor;
     this.clock = clock;
+    this.progress = progress;
   }
 
   /**
@@ -40,6 +49,16 @@ public final class EventProcessor {
    * @return how to settle the message; never throws except on interruption
    */
   public Settlement process(byte[] body, boolean redelivery, AuditSink audit) throws InterruptedException {
+    return process(body, redelivery, audit, () -> {});
+  }
+
+  /**
+   * Processes one delivery of an event, calling {@code heartbeat} each time a chunk of results has
+   * been published (at least every {@value #AUDIT_CHUNK} users) and once after planning: intake
+   * can renew the message lock there when its client does not renew it by itself.
+   */
+  public Settlement process(byte[] body, boolean redelivery, AuditSink audit, Runnable heartbeat)
+      throws InterruptedException {
     Instant started = clock.instant();
     DecodeResult decoded = codec.decode(body);
     if (decoded instanceof DecodeResult.Invalid invalid) {
@@ -51,7 +70,7 @@ public final class EventProcessor {
 
     PlanResult planned;
     try {
-      planned = planner.plan(event);
+      planned = planner.prepare(event);
     } catch (GraphFailure e) {
       // Reading the directory failed. Transient or not, the event itself is fine: try again later
       // rather than burn it into the dead-letter queue.
@@ -62,20 +81,45 @@ public final class EventProcessor {
           rejected.code() + ": " + rejected.detail(), List.of(), started, clock.instant(), redelivery),
           rejected.code(), rejected.detail());
     }
-    Plan plan = ((PlanResult.Ready) planned).plan();
+    StreamingPlan plan = ((PlanResult.Streamed) planned).plan();
+    heartbeat.run();
 
-    List<TargetAudit> results = executor.execute(plan, redelivery);
-    SummaryAudit summary = Summaries.of(plan, results, started, clock.instant(), redelivery);
-    try {
-      for (int i = 0; i < results.size(); i += AUDIT_CHUNK) {
-        audit.targets(results.subList(i, Math.min(results.size(), i + AUDIT_CHUNK)));
+    // Results go out in chunks as users finish: a huge group never sits in memory.
+    List<TargetAudit> chunk = new ArrayList<>(AUDIT_CHUNK);
+    Consumer<TargetAudit> publish = result -> {
+      chunk.add(result);
+      if (chunk.size() == AUDIT_CHUNK) {
+        flush(audit, chunk);
+        heartbeat.run();
       }
-      audit.summary(summary);
+    };
+    Executor.Outcome outcome = executor.execute(plan, redelivery, publish, progress);
+    try {
+      if (outcome.end() == Executor.End.SINK_FAILED) {
+        throw outcome.failure();
+      }
+      flush(audit, chunk);
+      audit.summary(Summaries.of(event, outcome.counts(), plan.skippedMembers(), plan.userCount(), started,
+          clock.instant(), redelivery));
     } catch (AuditSink.AuditException e) {
       // The writes are idempotent: processing again is safe, losing the audit is not.
       return new Settlement.Abandon("audit not published: " + e.getMessage(), e);
     }
-    return new Settlement.Complete();
+    return switch (outcome.end()) {
+      case DONE -> new Settlement.Complete();
+      // Everyone not reached is audited FAILED; a redelivery finishes the job (writes are idempotent).
+      case DIRECTORY_FAILED -> new Settlement.Abandon("directory failed during execution: "
+          + outcome.failure().getMessage(), outcome.failure());
+      case INTERRUPTED -> throw new InterruptedException("interrupted while executing event " + event.id());
+      case SINK_FAILED -> throw new IllegalStateException("unreachable");
+    };
+  }
+
+  private static void flush(AuditSink audit, List<TargetAudit> chunk) {
+    if (!chunk.isEmpty()) {
+      audit.targets(List.copyOf(chunk));
+      chunk.clear();
+    }
   }
 
   private static Settlement reject(AuditSink audit, SummaryAudit summary, String reason, String description) {

@@ -9,17 +9,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * Runs a plan's writes: per user, in order, disable (when asked) then revoke, each write through
  * the shared {@link WriteBudget} and retried by the {@link RetryPolicy}. Users run concurrently on
- * virtual threads, bounded by {@code concurrency}. Every planned user and every unresolved target
- * gets exactly one terminal result. Thread-safe.
+ * virtual threads, at most {@code concurrency} of one event at a time, as the plan streams them in;
+ * results stream out as users finish. Every counted user and every unresolved target gets exactly
+ * one terminal result. Thread-safe.
  */
 public final class Executor {
   private static final int MAX_MESSAGE = 500;
@@ -44,62 +46,232 @@ public final class Executor {
     this.concurrency = concurrency;
   }
 
+  /** How a streamed execution ended. */
+  public enum End {
+    /** Every counted user was reached. */
+    DONE,
+    /** The directory failed during the second pass; users not reached are FAILED (DirectoryUnavailable). */
+    DIRECTORY_FAILED,
+    /** The result sink threw; execution stopped early and the remaining users have no result. */
+    SINK_FAILED,
+    /** The calling thread was interrupted; users not reached are FAILED (Interrupted). */
+    INTERRUPTED
+  }
+
   /**
-   * Executes the plan and returns one result per user (plan order), then one per unresolved target.
-   * A dry run writes nothing and reports every user SKIPPED. Interrupting the calling thread stops
-   * work that has not started; the users not reached are reported FAILED with code {@code
-   * Interrupted}.
+   * What a streamed execution produced, besides the results themselves.
+   *
+   * @param end how it ended
+   * @param counts terminal results by outcome
+   * @param failure the directory or sink failure, when {@code end} says there was one
+   */
+  public record Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure) {}
+
+  /**
+   * Executes a streaming plan: runs its second pass and each user's writes, and hands every
+   * terminal result to {@code results} as soon as it is known, one call at a time (never
+   * concurrently), in completion order. A dry run writes nothing and reports every user SKIPPED.
+   * Counted users no longer found by the second pass are reported SKIPPED. If {@code results}
+   * throws, no further users are started and the failure is returned. Interrupting the calling
+   * thread stops users that have not started; they are reported FAILED with code {@code
+   * Interrupted} and the thread's interrupt flag is set again on return.
+   */
+  public Outcome execute(StreamingPlan plan, boolean redelivery, Consumer<TargetAudit> results, Progress progress) {
+    String eventId = plan.event().id();
+    boolean dryRun = plan.event().data().dryRun();
+    boolean urgent = plan.event().type().urgent();
+    List<Action> actions = plan.actions();
+    ResultGate gate = new ResultGate(results, progress, eventId);
+    Semaphore slots = new Semaphore(concurrency);
+    boolean interrupted = false;
+    RuntimeException directoryFailure = null;
+    progress.started(eventId, urgent, plan.userCount());
+    try {
+      try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        try {
+          plan.stream(user -> {
+            if (gate.failed()) {
+              return false;
+            }
+            if (user.isProtected() || dryRun) {
+              gate.accept(notWritten(eventId, user, actions, redelivery, dryRun));
+              return true;
+            }
+            try {
+              slots.acquire();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return false;
+            }
+            threads.submit(() -> {
+              try {
+                gate.accept(runUserSafely(eventId, user, actions, urgent, redelivery));
+              } finally {
+                slots.release();
+              }
+            });
+            return true;
+          });
+        } catch (GraphFailure e) {
+          directoryFailure = e;
+        }
+        // Leaving the block waits for every user in flight.
+        interrupted = Thread.interrupted();
+      }
+      interrupted |= Thread.interrupted();
+      if (gate.failed()) {
+        return new Outcome(End.SINK_FAILED, gate.counts(), gate.failure());
+      }
+      End end = interrupted ? End.INTERRUPTED : directoryFailure != null ? End.DIRECTORY_FAILED : End.DONE;
+      RuntimeException failure = directoryFailure;
+      plan.forEachNotStreamed((id, via) -> gate.accept(notReached(eventId, id, via, actions, redelivery, end,
+          failure)));
+      for (Plan.Unresolved u : plan.unresolved()) {
+        gate.accept(unresolved(eventId, u, actions, redelivery));
+      }
+      return new Outcome(gate.failed() ? End.SINK_FAILED : end, gate.counts(),
+          gate.failed() ? gate.failure() : directoryFailure);
+    } finally {
+      progress.finished(eventId);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Executes an in-memory plan and returns one result per user (plan order), then one per
+   * unresolved target; otherwise as {@link #execute(StreamingPlan, boolean, Consumer, Progress)}.
    */
   public List<TargetAudit> execute(Plan plan, boolean redelivery) throws InterruptedException {
     String eventId = plan.event().id();
     boolean dryRun = plan.event().data().dryRun();
     boolean urgent = plan.event().type().urgent();
     List<Action> actions = plan.actions();
-    List<TargetAudit> results = new ArrayList<>(plan.users().size() + plan.unresolved().size());
-
-    List<Future<TargetAudit>> pending = new ArrayList<>(plan.users().size());
+    TargetAudit[] byIndex = new TargetAudit[plan.users().size()];
     Semaphore slots = new Semaphore(concurrency);
+    boolean interrupted = false;
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (PlannedUser user : plan.users()) {
+      for (int i = 0; i < byIndex.length; i++) {
+        PlannedUser user = plan.users().get(i);
         if (user.isProtected() || dryRun) {
-          pending.add(java.util.concurrent.CompletableFuture.completedFuture(
-              notWritten(eventId, user, actions, redelivery, dryRun)));
+          byIndex[i] = notWritten(eventId, user, actions, redelivery, dryRun);
           continue;
         }
-        slots.acquire();
-        pending.add(threads.submit(() -> {
+        try {
+          slots.acquire();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break;
+        }
+        int index = i;
+        threads.submit(() -> {
           try {
-            return runUser(eventId, user, actions, urgent, redelivery);
+            byIndex[index] = runUserSafely(eventId, user, actions, urgent, redelivery);
           } finally {
             slots.release();
           }
-        }));
-      }
-      for (int i = 0; i < pending.size(); i++) {
-        results.add(await(pending.get(i), eventId, plan.users().get(i), actions, redelivery));
+        });
       }
     }
+    List<TargetAudit> results = new ArrayList<>(byIndex.length + plan.unresolved().size());
+    for (int i = 0; i < byIndex.length; i++) {
+      PlannedUser user = plan.users().get(i);
+      results.add(byIndex[i] != null ? byIndex[i]
+          : notReached(eventId, user.user().id(), user.via(), actions, redelivery, End.INTERRUPTED, null));
+    }
     for (Plan.Unresolved u : plan.unresolved()) {
-      List<ActionResult> skipped = actions.stream().map(a -> ActionResult.skipped(a, u.detail())).toList();
-      results.add(new TargetAudit(eventId, null, null, List.of(u.via()), false, TargetOutcome.NOT_FOUND,
-          u.detail(), skipped, redelivery));
+      results.add(unresolved(eventId, u, actions, redelivery));
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return results;
   }
 
-  private TargetAudit await(Future<TargetAudit> future, String eventId, PlannedUser user, List<Action> actions,
-      boolean redelivery) throws InterruptedException {
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      // A bug or an unexpected runtime error: the user still gets a terminal result.
-      List<ActionResult> failed = actions.stream()
-          .map(a -> new ActionResult(a, TargetOutcome.FAILED, 0, null, null, null, "InternalError",
-              truncate(String.valueOf(e.getCause()))))
-          .toList();
-      return new TargetAudit(eventId, user.user().id(), user.user().userPrincipalName(), user.via(),
-          user.guest(), TargetOutcome.FAILED, "internal error", failed, redelivery);
+  /** Serialises results into the caller's consumer, counts them, and remembers a sink failure. */
+  private static final class ResultGate {
+    private final Consumer<TargetAudit> sink;
+    private final Progress progress;
+    private final String eventId;
+    private final Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
+    private volatile RuntimeException failure;
+
+    ResultGate(Consumer<TargetAudit> sink, Progress progress, String eventId) {
+      this.sink = sink;
+      this.progress = progress;
+      this.eventId = eventId;
     }
+
+    synchronized void accept(TargetAudit result) {
+      if (failure != null) {
+        return;
+      }
+      try {
+        sink.accept(result);
+      } catch (RuntimeException e) {
+        failure = e;
+        return;
+      }
+      counts.merge(result.outcome(), 1, Integer::sum);
+      progress.advanced(eventId);
+    }
+
+    boolean failed() {
+      return failure != null;
+    }
+
+    RuntimeException failure() {
+      return failure;
+    }
+
+    synchronized Map<TargetOutcome, Integer> counts() {
+      return new EnumMap<>(counts);
+    }
+  }
+
+  private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, boolean urgent,
+      boolean redelivery) {
+    try {
+      return runUser(eventId, user, actions, urgent, redelivery);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
+          redelivery, "Interrupted", "interrupted before its writes finished");
+    } catch (RuntimeException e) {
+      // A bug or an unexpected runtime error: the user still gets a terminal result.
+      return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
+          redelivery, "InternalError", truncate(String.valueOf(e)));
+    }
+  }
+
+  private static TargetAudit failedUser(String eventId, String id, String upn, List<String> via, boolean guest,
+      List<Action> actions, boolean redelivery, String code, String message) {
+    List<ActionResult> failed = actions.stream()
+        .map(a -> new ActionResult(a, TargetOutcome.FAILED, 0, null, null, null, code, message))
+        .toList();
+    return new TargetAudit(eventId, id, upn, via, guest, TargetOutcome.FAILED, message, failed, redelivery);
+  }
+
+  private static TargetAudit notReached(String eventId, String id, List<String> via, List<Action> actions,
+      boolean redelivery, End end, RuntimeException failure) {
+    return switch (end) {
+      case DONE -> {
+        String why = "no longer reached by the event's targets when executed; not written";
+        yield new TargetAudit(eventId, id, null, via, false, TargetOutcome.SKIPPED, why,
+            actions.stream().map(a -> ActionResult.skipped(a, why)).toList(), redelivery);
+      }
+      case DIRECTORY_FAILED -> failedUser(eventId, id, null, via, false, actions, redelivery, "DirectoryUnavailable",
+          truncate("the directory could not be read to reach this user: " + failure.getMessage()));
+      case INTERRUPTED, SINK_FAILED -> failedUser(eventId, id, null, via, false, actions, redelivery, "Interrupted",
+          "interrupted before this user was reached");
+    };
+  }
+
+  private static TargetAudit unresolved(String eventId, Plan.Unresolved u, List<Action> actions, boolean redelivery) {
+    List<ActionResult> skipped = actions.stream().map(a -> ActionResult.skipped(a, u.detail())).toList();
+    return new TargetAudit(eventId, null, null, List.of(u.via()), false, TargetOutcome.NOT_FOUND, u.detail(), skipped,
+        redelivery);
   }
 
   private TargetAudit notWritten(String eventId, PlannedUser user, List<Action> actions, boolean redelivery,
@@ -183,7 +355,7 @@ public final class Executor {
     return TargetOutcome.SUCCEEDED;
   }
 
-  private static String truncate(String s) {
+  static String truncate(String s) {
     if (s == null) {
       return null;
     }

@@ -3,8 +3,11 @@ package dev.offboarding.worker.domain;
 /** The outcome of planning: a plan to execute, or a rejection made before any write. */
 public sealed interface PlanResult {
 
-  /** The event can go ahead with this plan. */
+  /** The event can go ahead with this plan, held in memory ({@link Planner#plan}). */
   record Ready(Plan plan) implements PlanResult {}
+
+  /** The event can go ahead; its users stream from the directory ({@link Planner#prepare}). */
+  record Streamed(StreamingPlan plan) implements PlanResult {}
 
   /**
    * The event is refused as a whole.

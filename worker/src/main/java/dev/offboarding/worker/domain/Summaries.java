@@ -1,5 +1,6 @@
 package dev.offboarding.worker.domain;
 
+import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.SummaryStatus;
@@ -24,15 +25,22 @@ public final class Summaries {
     for (TargetAudit r : results) {
       counts.merge(r.outcome(), 1, Integer::sum);
     }
+    return of(plan.event(), counts, plan.skippedMembers(), plan.users().size(), startedAt, finishedAt, redelivery);
+  }
+
+  /** The same rules over counts kept while results streamed past. */
+  public static SummaryAudit of(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+      boolean redelivery) {
     int failed = counts.getOrDefault(TargetOutcome.FAILED, 0) + counts.getOrDefault(TargetOutcome.FORBIDDEN, 0);
     int succeeded = counts.getOrDefault(TargetOutcome.SUCCEEDED, 0);
-    boolean dryRun = plan.event().data().dryRun();
+    boolean dryRun = event.data().dryRun();
     SummaryStatus status = dryRun ? SummaryStatus.DRY_RUN
         : failed == 0 ? SummaryStatus.COMPLETED
         : succeeded > 0 ? SummaryStatus.PARTIAL
         : SummaryStatus.FAILED;
-    return new SummaryAudit(plan.event().id(), plan.event().type().wireName(), status, counts,
-        plan.skippedMembers(), plan.users().size(), startedAt, finishedAt, null, List.of(), redelivery, dryRun);
+    return new SummaryAudit(event.id(), event.type().wireName(), status, counts, skippedMembers, usersResolved,
+        startedAt, finishedAt, null, List.of(), redelivery, dryRun);
   }
 
   /** A summary for an event refused before any write. */

@@ -34,6 +34,16 @@ public final class Metrics {
   public static final String GRAPH_REQUESTS = "offboarding_graph_requests_total";
   /** Graph writes answered 429 (including items of a {@code $batch}). */
   public static final String GRAPH_THROTTLED = "offboarding_graph_throttled_total";
+  /** Current pace of the tenant write governor, writes per second. */
+  public static final String GRAPH_WRITE_RATE = "offboarding_graph_write_rate";
+  /** The configured tenant write budget ({@code GRAPH_WRITES_PER_SECOND}). */
+  public static final String GRAPH_WRITE_BUDGET = "offboarding_graph_write_budget";
+  /** Writes waiting for budget, by {@code priority} ({@code urgent} or {@code bulk}). */
+  public static final String GRAPH_WRITES_WAITING = "offboarding_graph_writes_waiting";
+  /** Users of in-flight events still waiting for their result, by {@code priority}. */
+  public static final String EVENT_USERS_REMAINING = "offboarding_event_users_remaining";
+  /** Events whose writes are running. */
+  public static final String EVENTS_EXECUTING = "offboarding_events_executing";
   /** Graph write attempts beyond the first, by {@code action}. */
   public static final String GRAPH_RETRIES = "offboarding_graph_retries_total";
   /** Audit messages published, by {@code type} ({@code target} or {@code summary}) and {@code entity} ({@code topic} or {@code reply}). */
@@ -61,6 +71,11 @@ public final class Metrics {
         .description("events being processed").register(registry);
     Gauge.builder(micrometerName(INTAKE_PAUSED), paused, AtomicInteger::get)
         .description("1 while intake is paused after a transient failure").register(registry);
+  }
+
+  /** Registers the gauges of a part that owns its own state (the write governor, progress). */
+  public void bind(io.micrometer.core.instrument.binder.MeterBinder binder) {
+    binder.bindTo(registry);
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -1,0 +1,500 @@
+package dev.offboarding.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
+import com.microsoft.graph.models.DirectoryObject;
+import com.microsoft.graph.models.DirectoryObjectCollectionResponse;
+import com.microsoft.graph.models.User;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.authentication.AnonymousAuthenticationProvider;
+import dev.offboarding.contracts.Action;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventData;
+import dev.offboarding.contracts.EventType;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.contracts.TargetOutcome;
+import dev.offboarding.testkit.graph.FakeGraphOptions;
+import dev.offboarding.testkit.graph.FakeGraphServer;
+import dev.offboarding.testkit.graph.FakeTenant;
+import dev.offboarding.testkit.graph.FakeUser;
+import dev.offboarding.testkit.graph.WriteRecord;
+import dev.offboarding.worker.Wiring;
+import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.domain.EventProcessor;
+import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.domain.Sleeper;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The worker's benchmark against the fake Graph tenant: bulk revocation against the budget floor,
+ * the same work through a PowerShell-like baseline, urgent events injected during the bulk run,
+ * replicas sharing one tenant budget, and headroom at a raised budget. Prints a table and writes
+ * JSON. Not a test: it measures, it does not judge.
+ */
+public final class BenchMain {
+  private static final String USAGE = """
+      usage: java -jar bench/target/offboarding-bench.jar [--flag value]...
+        --n N                 members of the bulk leaver group (default 10000)
+        --budget W            tenant write budget, writes/s, of the fake tenant and the worker (default 20)
+        --latency-ms L        fixed latency of every fake Graph request (default 120)
+        --jitter-ms J         extra uniform random latency [0, J] (default 160)
+        --burst-seconds B     the fake tenant's bucket holds B seconds of budget (default 1; Graph-like 150)
+        --urgent K            compromise events injected during the bulk run (default 20)
+        --baseline-seconds S  cap on the baseline's run; its completion is projected from its rate (default 60)
+        --replicas R          worker instances against one tenant budget (default 3)
+        --replica-n M         members per replica's group (default N / R)
+        --headroom-budget H   budget of the headroom run (default 1000)
+        --headroom-seconds T  the headroom run revokes H * T users (default 10)
+        --scenarios LIST      comma-separated: bulk,baseline,replicas,headroom (default all)
+        --out FILE            JSON results (default bench-results.json)
+      """;
+
+  private final Map<String, String> flags;
+  private final Map<String, Object> report = new LinkedHashMap<>();
+
+  private BenchMain(Map<String, String> flags) {
+    this.flags = flags;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("-h") || args[i].equals("--help")) {
+        System.out.print(USAGE);
+        return;
+      }
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        System.err.print("bad argument '" + args[i] + "'\n" + USAGE);
+        System.exit(2);
+      }
+      flags.put(args[i].substring(2), args[++i]);
+    }
+    new BenchMain(flags).run();
+    // The fake servers' and SDK clients' threads must not keep the JVM alive.
+    System.exit(0);
+  }
+
+  private int intFlag(String name, int fallback) {
+    return Integer.parseInt(flags.getOrDefault(name, Integer.toString(fallback)));
+  }
+
+  private double doubleFlag(String name, double fallback) {
+    return Double.parseDouble(flags.getOrDefault(name, Double.toString(fallback)));
+  }
+
+  private void run() throws Exception {
+    int n = intFlag("n", 10_000);
+    double budget = doubleFlag("budget", 20);
+    List<String> scenarios = Arrays.asList(flags.getOrDefault("scenarios", "bulk,baseline,replicas,headroom").split(","));
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    parameters.put("n", n);
+    parameters.put("budget", budget);
+    parameters.put("latencyMs", intFlag("latency-ms", 120));
+    parameters.put("jitterMs", intFlag("jitter-ms", 160));
+    parameters.put("burstSeconds", doubleFlag("burst-seconds", 1));
+    parameters.put("urgent", intFlag("urgent", 20));
+    parameters.put("replicas", intFlag("replicas", 3));
+    parameters.put("headroomBudget", doubleFlag("headroom-budget", 1000));
+    parameters.put("headroomSeconds", intFlag("headroom-seconds", 10));
+    parameters.put("cpus", Runtime.getRuntime().availableProcessors());
+    parameters.put("java", Runtime.version().toString());
+    report.put("parameters", parameters);
+    System.out.println("parameters: " + parameters);
+
+    Map<String, Object> bulk = null;
+    if (scenarios.contains("bulk")) {
+      bulk = bulk(n, budget, intFlag("urgent", 20));
+      report.put("bulk", bulk);
+    }
+    if (scenarios.contains("baseline")) {
+      Map<String, Object> baseline = baseline(n, budget, intFlag("baseline-seconds", 60));
+      if (bulk != null) {
+        baseline.put("slowdownVersusWorker",
+            (double) baseline.get("completionSeconds") / (double) bulk.get("completionSeconds"));
+      }
+      report.put("baseline", baseline);
+    }
+    if (scenarios.contains("replicas")) {
+      int replicas = intFlag("replicas", 3);
+      report.put("replicas", replicas(replicas, intFlag("replica-n", n / replicas), budget));
+    }
+    if (scenarios.contains("headroom")) {
+      double h = doubleFlag("headroom-budget", 1000);
+      report.put("headroom", headroom((int) (h * intFlag("headroom-seconds", 10)), h));
+    }
+    printSummary();
+    Path out = Path.of(flags.getOrDefault("out", "bench-results.json"));
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+    System.out.println("results written to " + out.toAbsolutePath());
+  }
+
+  // ------------------------------------------------------------------------------ scenarios
+
+  private FakeGraphServer server(FakeTenant tenant, double budget) {
+    double burstSeconds = doubleFlag("burst-seconds", 1);
+    // The tenant's rule: budget * 150 writes per 150 s, in a bucket of burstSeconds' worth.
+    int perWindow = (int) Math.round(budget * 150);
+    int burst = (int) Math.max(1, Math.round(budget * burstSeconds));
+    return FakeGraphServer.start(tenant, FakeGraphOptions.builder()
+        .writeBudget(perWindow, Duration.ofSeconds(150), burst)
+        .latency(Duration.ofMillis(intFlag("latency-ms", 120)), Duration.ofMillis(intFlag("jitter-ms", 160)))
+        .shuffleBatchResponses(false)
+        .writeLogCapacity(5_000_000)
+        .build());
+  }
+
+  private static Wiring worker(FakeGraphServer server, double budget, int maxTargets) {
+    Map<String, String> env = Map.of(
+        "GRAPH_BASE_URL", server.baseUrl(),
+        "GRAPH_AUTH", "none",
+        "GRAPH_WRITES_PER_SECOND", Double.toString(budget),
+        "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets));
+    return new Wiring(WorkerConfig.forGraphOnly(env), Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  private static byte[] event(EventType type, List<Action> actions, Target target) {
+    return new EventCodec().encode(new OffboardingEvent(UUID.randomUUID().toString(), "/bench", type, Instant.now(),
+        new EventData(List.of(target), actions, "benchmark", "BENCH-1", "bench", false)));
+  }
+
+  /** Counts results and keeps the summary; holds no result. */
+  private static final class CountingAudit implements AuditSink {
+    final Map<TargetOutcome, Long> outcomes = new ConcurrentHashMap<>();
+    volatile SummaryAudit summary;
+
+    @Override
+    public void targets(List<TargetAudit> results) {
+      results.forEach(r -> outcomes.merge(r.outcome(), 1L, Long::sum));
+    }
+
+    @Override
+    public void summary(SummaryAudit s) {
+      summary = s;
+    }
+  }
+
+  private Map<String, Object> bulk(int n, double budget, int urgentEvents) throws Exception {
+    System.out.printf("%n== bulk: %d members, revoke only, budget %.0f/s, %d compromise events injected%n", n, budget,
+        urgentEvents);
+    FakeTenant tenant = new FakeTenant();
+    String group = tenant.addLargeGroup("Leavers", n, 10, 7).id();
+    List<FakeUser> victims = new ArrayList<>();
+    for (int i = 0; i < urgentEvents; i++) {
+      victims.add(tenant.addUser("victim-" + i + "@contoso.com"));
+    }
+    try (FakeGraphServer server = server(tenant, budget);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      EventProcessor processor = worker(server, budget, n + 10).processor();
+      CountingAudit audit = new CountingAudit();
+      Instant start = Instant.now();
+      Future<Settlement> bulkRun = threads.submit(() ->
+          processor.process(event(EventType.LEAVER, List.of(Action.REVOKE_SESSIONS), new Target.Group(group)), false,
+              audit));
+      // Compromise events arrive spread over the first 80 % of the floor, while bulk work queues.
+      double floor = n / budget;
+      Map<String, Instant> injected = new ConcurrentHashMap<>();
+      List<Future<Settlement>> urgent = new ArrayList<>();
+      for (int i = 0; i < urgentEvents; i++) {
+        Instant at = start.plusMillis((long) (floor * 1000 * (0.1 + 0.7 * i / Math.max(1, urgentEvents))));
+        Duration wait = Duration.between(Instant.now(), at);
+        if (!wait.isNegative()) {
+          Thread.sleep(wait);
+        }
+        FakeUser victim = victims.get(i);
+        injected.put(victim.id(), Instant.now());
+        urgent.add(threads.submit(() -> processor.process(
+            event(EventType.COMPROMISE, List.of(), new Target.User(victim.id())), false, new CountingAudit())));
+      }
+      Settlement settlement = bulkRun.get();
+      Instant end = Instant.now();
+      for (Future<Settlement> f : urgent) {
+        f.get();
+      }
+      List<WriteRecord> log = server.writeLog();
+      List<Double> urgentSeconds = new ArrayList<>();
+      for (WriteRecord w : log) {
+        Instant in = injected.get(w.userId());
+        if (in != null && w.kind() == WriteRecord.Kind.REVOKE && w.accepted()) {
+          urgentSeconds.add(Duration.between(in, w.time()).toNanos() / 1e9);
+        }
+      }
+      double completion = Duration.between(start, end).toNanos() / 1e9;
+      Map<String, Object> r = writeFigures(log, start, end, budget);
+      r.put("members", n);
+      r.put("settlement", settlement.getClass().getSimpleName());
+      r.put("outcomes", audit.outcomes);
+      r.put("completionSeconds", completion);
+      r.put("floorSeconds", floor);
+      r.put("floorOverCompletion", floor / completion);
+      r.put("urgentEvents", urgentEvents);
+      r.put("urgentRevoked", urgentSeconds.size());
+      r.put("urgentTimeToRevokeP50Seconds", percentile(urgentSeconds, 0.50));
+      r.put("urgentTimeToRevokeP99Seconds", percentile(urgentSeconds, 0.99));
+      r.put("urgentTimeToRevokeMaxSeconds", percentile(urgentSeconds, 1.0));
+      print(r);
+      return r;
+    }
+  }
+
+  private Map<String, Object> baseline(int n, double budget, int capSeconds) throws Exception {
+    System.out.printf("%n== baseline: one user at a time, SDK default retries, %d members, cap %d s%n", n, capSeconds);
+    FakeTenant tenant = new FakeTenant();
+    String group = tenant.addLargeGroup("Leavers", n, 10, 7).id();
+    try (FakeGraphServer server = server(tenant, budget)) {
+      // What Get-MgGroupMember | % { Revoke-MgUserSignInSession } does: the SDK with its default
+      // middleware (RetryHandler: 3 retries honouring Retry-After), one request at a time.
+      GraphServiceClient graph = new GraphServiceClient(
+          new BaseGraphRequestAdapter(new AnonymousAuthenticationProvider(), server.baseUrl()));
+      Instant start = Instant.now();
+      Instant deadline = start.plusSeconds(capSeconds);
+      long done = 0;
+      long failed = 0;
+      var members = graph.groups().byGroupId(group).transitiveMembers();
+      DirectoryObjectCollectionResponse page = members.get(rc -> rc.queryParameters.top = 999);
+      outer:
+      while (page != null) {
+        for (DirectoryObject o : page.getValue()) {
+          if (!(o instanceof User u)) {
+            continue;
+          }
+          if (Instant.now().isAfter(deadline)) {
+            break outer;
+          }
+          try {
+            graph.users().byUserId(u.getId()).revokeSignInSessions().post();
+            done++;
+          } catch (RuntimeException e) {
+            failed++;
+          }
+        }
+        String next = page.getOdataNextLink();
+        page = next == null ? null : members.withUrl(next).get();
+      }
+      Instant end = Instant.now();
+      double elapsed = Duration.between(start, end).toNanos() / 1e9;
+      double rate = (done + failed) / elapsed;
+      boolean finished = done + failed >= n;
+      Map<String, Object> r = writeFigures(server.writeLog(), start, end, budget);
+      r.put("members", n);
+      r.put("usersAttempted", done + failed);
+      r.put("usersFailed", failed);
+      r.put("measuredSeconds", elapsed);
+      r.put("usersPerSecond", rate);
+      r.put("finished", finished);
+      r.put("completionSeconds", finished ? elapsed : n / rate);
+      r.put("completionProjected", !finished);
+      r.put("floorOverCompletion", (n / budget) / (finished ? elapsed : n / rate));
+      print(r);
+      return r;
+    }
+  }
+
+  private Map<String, Object> replicas(int replicas, int perReplica, double budget) throws Exception {
+    System.out.printf("%n== replicas: %d workers, each configured with the whole budget %.0f/s, %d members each%n",
+        replicas, budget, perReplica);
+    FakeTenant tenant = new FakeTenant();
+    List<String> groups = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      groups.add(tenant.addLargeGroup("Leavers " + i, perReplica, 10, 7 + i).id());
+    }
+    try (FakeGraphServer server = server(tenant, budget);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Settlement>> runs = new ArrayList<>();
+      List<Instant> finished = new ArrayList<>();
+      Instant start = Instant.now();
+      for (int i = 0; i < replicas; i++) {
+        // Separate wiring: its own Graph client and its own governor, as a separate pod would have.
+        EventProcessor processor = worker(server, budget, perReplica + 10).processor();
+        String group = groups.get(i);
+        runs.add(threads.submit(() -> {
+          Settlement s = processor.process(
+              event(EventType.LEAVER, List.of(Action.REVOKE_SESSIONS), new Target.Group(group)), false,
+              new CountingAudit());
+          synchronized (finished) {
+            finished.add(Instant.now());
+          }
+          return s;
+        }));
+      }
+      for (Future<Settlement> f : runs) {
+        f.get();
+      }
+      Instant end = Instant.now();
+      Instant firstDone = finished.stream().min(Instant::compareTo).orElse(end);
+      Map<String, Object> r = writeFigures(server.writeLog(), start, end, budget);
+      Map<String, Object> whileAllRan = writeFigures(server.writeLog(), start, firstDone, budget);
+      r.put("replicas", replicas);
+      r.put("membersPerReplica", perReplica);
+      r.put("completionSeconds", Duration.between(start, end).toNanos() / 1e9);
+      r.put("floorSeconds", replicas * perReplica / budget);
+      r.put("utilisationWhileAllRan", whileAllRan.get("utilisation"));
+      print(r);
+      return r;
+    }
+  }
+
+  private Map<String, Object> headroom(int n, double budget) throws Exception {
+    System.out.printf("%n== headroom: budget raised to %.0f/s, %d members, revoke only%n", budget, n);
+    FakeTenant tenant = new FakeTenant();
+    String group = tenant.addLargeGroup("Leavers", n, 10, 11).id();
+    try (FakeGraphServer server = server(tenant, budget)) {
+      EventProcessor processor = worker(server, budget, n + 10).processor();
+      CountingAudit audit = new CountingAudit();
+      Instant start = Instant.now();
+      processor.process(event(EventType.LEAVER, List.of(Action.REVOKE_SESSIONS), new Target.Group(group)), false,
+          audit);
+      Instant end = Instant.now();
+      List<WriteRecord> log = server.writeLog();
+      Map<String, Object> r = writeFigures(log, start, end, budget);
+      // Sustained: from the first write to the last, which leaves out the two listing passes.
+      Instant first = log.stream().map(WriteRecord::time).min(Instant::compareTo).orElse(start);
+      Instant last = log.stream().map(WriteRecord::time).max(Instant::compareTo).orElse(end);
+      long accepted = log.stream().filter(WriteRecord::accepted).count();
+      r.put("members", n);
+      r.put("outcomes", audit.outcomes);
+      r.put("completionSeconds", Duration.between(start, end).toNanos() / 1e9);
+      r.put("sustainedWritesPerSecond", accepted / Math.max(1e-9, Duration.between(first, last).toNanos() / 1e9));
+      print(r);
+      return r;
+    }
+  }
+
+  // ------------------------------------------------------------------------------ figures
+
+  /** Accepted writes, 429s, utilisation and accepted writes per second over [start, end]. */
+  private static Map<String, Object> writeFigures(List<WriteRecord> log, Instant start, Instant end, double budget) {
+    long accepted = 0;
+    long throttled = 0;
+    long attempts = 0;
+    int seconds = (int) Math.max(1, Math.ceil(Duration.between(start, end).toMillis() / 1000.0));
+    long[] perSecond = new long[seconds];
+    for (WriteRecord w : log) {
+      if (w.time().isBefore(start) || w.time().isAfter(end)) {
+        continue;
+      }
+      attempts++;
+      if (w.status() == 429) {
+        throttled++;
+      }
+      if (w.accepted()) {
+        accepted++;
+        int s = (int) Math.min(seconds - 1, Duration.between(start, w.time()).toMillis() / 1000);
+        perSecond[s]++;
+      }
+    }
+    double elapsed = Duration.between(start, end).toNanos() / 1e9;
+    Instant first = log.stream().map(WriteRecord::time).filter(t -> !t.isBefore(start) && !t.isAfter(end))
+        .min(Instant::compareTo).orElse(start);
+    Instant last = log.stream().map(WriteRecord::time).filter(t -> !t.isBefore(start) && !t.isAfter(end))
+        .max(Instant::compareTo).orElse(end);
+    double writing = Math.max(1e-9, Duration.between(first, last).toNanos() / 1e9);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("writeAttempts", attempts);
+    r.put("writesAccepted", accepted);
+    r.put("throttled429", throttled);
+    r.put("throttledShare", attempts == 0 ? 0.0 : throttled / (double) attempts);
+    r.put("acceptedWritesPerSecond", accepted / elapsed);
+    r.put("utilisation", accepted / elapsed / budget);
+    // From the first write to the last: leaves out listing the group before the first write.
+    r.put("utilisationFromFirstWrite", accepted / writing / budget);
+    r.put("acceptedWritesPerSecondOverTime", Arrays.stream(perSecond).boxed().toList());
+    return r;
+  }
+
+  private static double percentile(List<Double> values, double p) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    int index = (int) Math.ceil(p * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  private static void print(Map<String, Object> r) {
+    r.forEach((k, v) -> {
+      if (k.equals("acceptedWritesPerSecondOverTime")) {
+        System.out.println("  " + k + ": " + compact((List<?>) v));
+      } else {
+        System.out.println("  " + k + ": " + (v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v));
+      }
+    });
+  }
+
+  /** At most about 30 numbers: per-second counts averaged over equal slices of the run. */
+  private static String compact(List<?> series) {
+    int slices = Math.min(30, series.size());
+    StringBuilder sb = new StringBuilder("[");
+    for (int s = 0; s < slices; s++) {
+      int from = s * series.size() / slices;
+      int to = (s + 1) * series.size() / slices;
+      double sum = 0;
+      for (int i = from; i < to; i++) {
+        sum += ((Number) series.get(i)).doubleValue();
+      }
+      sb.append(s == 0 ? "" : " ").append(Math.round(sum / Math.max(1, to - from)));
+    }
+    return sb.append("] (per-second averages over ").append(slices).append(" slices)").toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void printSummary() {
+    System.out.println();
+    System.out.println("== summary                                   measured      goal");
+    Map<String, Object> bulk = (Map<String, Object>) report.get("bulk");
+    Map<String, Object> baseline = (Map<String, Object>) report.get("baseline");
+    Map<String, Object> replicas = (Map<String, Object>) report.get("replicas");
+    Map<String, Object> headroom = (Map<String, Object>) report.get("headroom");
+    if (bulk != null) {
+      line("bulk completion (s)", bulk.get("completionSeconds"), "floor " + fmt(bulk.get("floorSeconds")));
+      line("bulk utilisation (floor / completion)", bulk.get("floorOverCompletion"), ">= 0.95");
+      line("bulk utilisation from the first write", bulk.get("utilisationFromFirstWrite"), "");
+      line("bulk 429 share", bulk.get("throttledShare"), "<= 0.01");
+      line("urgent time-to-revoke p50 (s)", bulk.get("urgentTimeToRevokeP50Seconds"), "");
+      line("urgent time-to-revoke p99 (s)", bulk.get("urgentTimeToRevokeP99Seconds"), "<= 1");
+    }
+    if (baseline != null) {
+      line("baseline completion (s)" + (Boolean.TRUE.equals(baseline.get("completionProjected")) ? ", projected" : ""),
+          baseline.get("completionSeconds"), "");
+      line("baseline utilisation (floor / completion)", baseline.get("floorOverCompletion"), "");
+      if (baseline.get("slowdownVersusWorker") != null) {
+        line("baseline completion / worker completion", baseline.get("slowdownVersusWorker"), "");
+      }
+    }
+    if (replicas != null) {
+      line("replicas utilisation (whole run)", replicas.get("utilisation"), ">= 0.90");
+      line("replicas utilisation (while all ran)", replicas.get("utilisationWhileAllRan"), "");
+      line("replicas 429 share", replicas.get("throttledShare"), "");
+    }
+    if (headroom != null) {
+      line("headroom sustained writes/s", headroom.get("sustainedWritesPerSecond"), ">= 900");
+    }
+  }
+
+  private static void line(String what, Object value, String goal) {
+    System.out.printf(Locale.ROOT, "  %-42s %10s    %s%n", what, fmt(value), goal);
+  }
+
+  private static String fmt(Object v) {
+    return v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v);
+  }
+
+}

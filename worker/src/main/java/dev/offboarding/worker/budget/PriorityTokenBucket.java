@@ -1,0 +1,177 @@
+package dev.offboarding.worker.budget;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * The governor's arithmetic, free of threads and clocks: an adaptive token bucket with two FIFO
+ * queues of waiting tickets, urgent ones always served first. Every method takes the current time
+ * in nanoseconds, so tests drive it step by step. Not thread-safe: {@link TenantWriteGovernor}
+ * guards it with one lock.
+ *
+ * <p>Pacing: tokens accrue at the current {@code rate} up to a burst of {@code rate * burst}
+ * (at least one). A 429 empties the bucket, stops accrual until its Retry-After has passed, and
+ * multiplies the rate by {@code decrease} (once per episode). Each accepted write adds {@code
+ * recoveryPerSecond / rate} to the rate, which amounts to {@code recoveryPerSecond} per second of
+ * clean answers (faster after five quiet seconds), up to the configured budget: additive increase,
+ * multiplicative decrease, the
+ * rule under which independent senders sharing one bottleneck converge on a fair share of it
+ * without talking to each other.
+ */
+final class PriorityTokenBucket {
+  private static final double NANOS = 1_000_000_000d;
+  private static final double QUIET_SECONDS = 5;
+
+  /** One waiting write. */
+  static final class Ticket {
+    final boolean urgent;
+    boolean granted;
+    /** Whatever the owner attaches: the governor keeps the waiting thread's condition here. */
+    Object attachment;
+
+    Ticket(boolean urgent) {
+      this.urgent = urgent;
+    }
+  }
+
+  private final GovernorSettings settings;
+  private final ArrayDeque<Ticket> urgent = new ArrayDeque<>();
+  private final ArrayDeque<Ticket> bulk = new ArrayDeque<>();
+  private double rate;
+  private double tokens;
+  private long lastRefill;
+  private long pausedUntil;
+  private long nextDecreaseAllowed;
+  private long lastThrottled;
+  private boolean pausing;
+  private long throttles;
+  private long granted;
+
+  PriorityTokenBucket(GovernorSettings settings, long now) {
+    this.settings = settings;
+    this.rate = settings.maxRate();
+    this.tokens = capacity();
+    this.lastRefill = now;
+    this.pausedUntil = now;
+    this.nextDecreaseAllowed = now;
+    this.lastThrottled = now;
+  }
+
+  void enqueue(Ticket ticket) {
+    (ticket.urgent ? urgent : bulk).addLast(ticket);
+  }
+
+  /** Forgets a ticket whose thread stopped waiting (interrupted). */
+  void remove(Ticket ticket) {
+    (ticket.urgent ? urgent : bulk).remove(ticket);
+  }
+
+  /** The ticket the next token goes to: the oldest urgent one, else the oldest bulk one. */
+  Ticket nextInLine() {
+    Ticket t = urgent.peekFirst();
+    return t != null ? t : bulk.peekFirst();
+  }
+
+  int waiting(boolean urgentOnes) {
+    return urgentOnes ? urgent.size() : bulk.size();
+  }
+
+  /**
+   * Hands out every token available at {@code now}, urgent tickets first, calling {@code onGrant}
+   * for each. Returns when the next token is due (or {@code Long.MAX_VALUE} when nobody waits).
+   */
+  long pump(long now, Consumer<Ticket> onGrant) {
+    refill(now);
+    while (now >= pausedUntil && tokens >= 1) {
+      Ticket next = urgent.pollFirst();
+      if (next == null) {
+        next = bulk.pollFirst();
+      }
+      if (next == null) {
+        break;
+      }
+      tokens -= 1;
+      next.granted = true;
+      granted++;
+      onGrant.accept(next);
+    }
+    if (urgent.isEmpty() && bulk.isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    return nextTokenAt(now);
+  }
+
+  /** When the next token will be there, if nothing changes. */
+  long nextTokenAt(long now) {
+    if (now < pausedUntil) {
+      return pausedUntil;
+    }
+    double missing = Math.max(0, 1 - tokens);
+    return now + (long) Math.ceil(missing / rate * NANOS);
+  }
+
+  /** Graph answered 429 and asked for {@code retryAfterNanos}. */
+  void throttled(long now, long retryAfterNanos) {
+    refill(now);
+    throttles++;
+    lastThrottled = now;
+    long until = now + Math.max(0, retryAfterNanos);
+    if (until - pausedUntil > 0) {
+      pausedUntil = until;
+    }
+    pausing = true;
+    tokens = 0;
+    if (now - nextDecreaseAllowed >= 0) {
+      rate = Math.max(settings.minRate(), rate * settings.decrease());
+      nextDecreaseAllowed = now + Math.max(retryAfterNanos, settings.decreaseCooldown().toNanos());
+    }
+  }
+
+  /** Graph accepted a write. */
+  void accepted(long now) {
+    if (now - pausedUntil < 0) {
+      return;
+    }
+    // After a quiet spell (no 429 for 5 s) the climb speeds up: the budget others were using has
+    // probably been freed (a replica finished), and creeping back would leave it idle.
+    double quietSeconds = (now - lastThrottled) / NANOS;
+    double boost = 1 + Math.max(0, quietSeconds - QUIET_SECONDS) / 2.5;
+    rate = Math.min(settings.maxRate(), rate + Math.min(8, boost) * settings.recoveryPerSecond() / rate);
+  }
+
+  double rate() {
+    return rate;
+  }
+
+  boolean paused(long now) {
+    return now - pausedUntil < 0;
+  }
+
+  long throttles() {
+    return throttles;
+  }
+
+  long granted() {
+    return granted;
+  }
+
+  private double capacity() {
+    return Math.max(1, rate * settings.burst().toNanos() / NANOS);
+  }
+
+  private void refill(long now) {
+    if (pausing) {
+      if (now - pausedUntil < 0) {
+        return;
+      }
+      // No tokens accrue during a pause: after it, writes resume at the pace, not in a burst.
+      pausing = false;
+      lastRefill = pausedUntil;
+    }
+    long elapsed = now - lastRefill;
+    if (elapsed > 0) {
+      tokens = Math.min(capacity(), tokens + elapsed * rate / NANOS);
+      lastRefill = now;
+    }
+  }
+}

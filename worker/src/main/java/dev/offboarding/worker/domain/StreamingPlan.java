@@ -1,0 +1,198 @@
+package dev.offboarding.worker.domain;
+
+import dev.offboarding.contracts.Action;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.Target;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * An event's plan that streams: the counting pass ({@link Planner#prepare}) has already checked the
+ * blast radius and kept, per distinct user, only its id and which targets reached it; {@link
+ * #stream} is the second pass, which reads the directory again page by page and hands each counted
+ * user to the sink exactly once, while it is read. Nothing but the id index grows with the size of
+ * a group. Not thread-safe: one event, one thread streams it.
+ */
+public final class StreamingPlan {
+
+  /** Receives users as the second pass finds them. */
+  public interface UserSink {
+    /**
+     * A counted user, found again. Return false to stop the pass: this user is then not taken and
+     * stays among {@link #forEachNotStreamed not streamed}.
+     */
+    boolean user(PlannedUser user);
+  }
+
+  /** Per counted id: which targets reached it, and whether it was streamed already. */
+  static final class Reach {
+    final int first;
+    BitSet others;
+    boolean streamed;
+
+    Reach(int first) {
+      this.first = first;
+    }
+
+    void add(int target) {
+      if (target != first) {
+        if (others == null) {
+          others = new BitSet();
+        }
+        others.set(target);
+      }
+    }
+
+    boolean has(int target) {
+      return target == first || (others != null && others.get(target));
+    }
+  }
+
+  private final OffboardingEvent event;
+  private final Directory directory;
+  private final Protection.Checker guard;
+  private final List<String> vias;
+  private final BitSet unresolvedTargets;
+  private final Map<String, Reach> reached;
+  private final Map<Integer, DirectoryUser> userTargets;
+  private final List<Plan.Unresolved> unresolved;
+  private final Map<String, Integer> skippedMembers;
+  private boolean streamedOnce;
+
+  StreamingPlan(OffboardingEvent event, Directory directory, Protection.Checker guard, List<String> vias,
+      BitSet unresolvedTargets, Map<String, Reach> reached, Map<Integer, DirectoryUser> userTargets,
+      List<Plan.Unresolved> unresolved, Map<String, Integer> skippedMembers) {
+    this.event = Objects.requireNonNull(event);
+    this.directory = directory;
+    this.guard = guard;
+    this.vias = List.copyOf(vias);
+    this.unresolvedTargets = unresolvedTargets;
+    this.reached = reached;
+    this.userTargets = Map.copyOf(userTargets);
+    this.unresolved = List.copyOf(unresolved);
+    this.skippedMembers = new TreeMap<>(skippedMembers);
+  }
+
+  public OffboardingEvent event() {
+    return event;
+  }
+
+  public List<Action> actions() {
+    return event.effectiveActions();
+  }
+
+  /** Distinct users counted by the first pass, protected ones included. */
+  public int userCount() {
+    return reached.size();
+  }
+
+  public List<Plan.Unresolved> unresolved() {
+    return unresolved;
+  }
+
+  /**
+   * Group members that were not users, by kind; after {@link #stream}, also {@code
+   * userJoinedDuringEvent}: users found by the second pass that the count had not seen (they were
+   * not written to: the blast-radius check never saw them).
+   */
+  public Map<String, Integer> skippedMembers() {
+    return java.util.Collections.unmodifiableMap(skippedMembers);
+  }
+
+  /**
+   * The second pass: reads every resolved group and attribute target again, in order (explicit
+   * users were kept by the count), and hands each counted user to the sink the first time it is
+   * found. Throws {@link GraphFailure} when the directory fails (the
+   * users not streamed yet are then in {@link #forEachNotStreamed}). Runs once.
+   */
+  public void stream(UserSink sink) {
+    if (streamedOnce) {
+      throw new IllegalStateException("a plan streams once");
+    }
+    streamedOnce = true;
+    List<Target> targets = event.data().targets();
+    boolean[] stopped = {false};
+    for (int i = 0; i < targets.size() && !stopped[0]; i++) {
+      if (unresolvedTargets.get(i)) {
+        continue;
+      }
+      int index = i;
+      Directory.MemberVisitor visitor = new Directory.MemberVisitor() {
+        @Override
+        public boolean user(DirectoryUser user) {
+          Reach reach = reached.get(user.id());
+          if (reach == null) {
+            skippedMembers.merge("userJoinedDuringEvent", 1, Integer::sum);
+            return true;
+          }
+          if (reach.streamed || !reach.has(index)) {
+            return true;
+          }
+          if (!sink.user(new PlannedUser(user, viaOf(reach), guard.reason(user)))) {
+            stopped[0] = true;
+            return false;
+          }
+          reach.streamed = true;
+          return true;
+        }
+
+        @Override
+        public void other(String kind) {
+          // counted by the first pass
+        }
+      };
+      switch (targets.get(i)) {
+        // Explicit users were kept by the count (they are few): no second read, which matters to
+        // a compromise event, where that read would add a round trip before the first write.
+        case Target.User u -> visitor.user(userTargets.get(index));
+        case Target.Group g -> {
+          try {
+            directory.transitiveMembers(g.group(), visitor);
+          } catch (GraphFailure e) {
+            if (e.kind() != GraphFailure.Kind.NOT_FOUND) {
+              throw e;
+            }
+            // Deleted since the count: its users are reported as not streamed.
+          }
+        }
+        case Target.Attribute a -> directory.usersWhere(a.attribute(), a.equals(), visitor);
+      }
+    }
+  }
+
+  /** Receives a counted user the second pass did not hand out: its id and how it was reached. */
+  public interface NotStreamed {
+    void user(String id, List<String> via);
+  }
+
+  /** Every counted user that {@link #stream} did not hand to the sink, once each. */
+  public void forEachNotStreamed(NotStreamed consumer) {
+    reached.forEach((id, reach) -> {
+      if (!reach.streamed) {
+        reach.streamed = true;
+        consumer.user(id, viaOf(reach));
+      }
+    });
+  }
+
+  private List<String> viaOf(Reach reach) {
+    if (reach.others == null) {
+      return List.of(vias.get(reach.first));
+    }
+    LinkedHashSet<String> all = new LinkedHashSet<>();
+    all.add(vias.get(reach.first));
+    reach.others.stream().forEach(t -> all.add(vias.get(t)));
+    return new ArrayList<>(all);
+  }
+
+  /** The first pass's index, built by {@link Planner#prepare}: ids only. */
+  static Map<String, Reach> newIndex() {
+    return new HashMap<>();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.offboarding.worker.budget;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+class TenantWriteGovernorTest {
+  final ManualTicker ticker = new ManualTicker();
+
+  TenantWriteGovernor lone(double writesPerSecond) {
+    return new TenantWriteGovernor(GovernorSettings.forBudget(writesPerSecond), ticker, ticker.advancingWaiter());
+  }
+
+  @Test
+  void pacesWritesAtTheConfiguredBudget() throws Exception {
+    TenantWriteGovernor governor = lone(10);
+    long start = ticker.nanoTime();
+
+    for (int i = 0; i < 101; i++) {
+      governor.acquire(false);
+    }
+
+    // The first write goes at once, each of the next hundred a tenth of a second after the last.
+    assertEquals(Duration.ofSeconds(10).toMillis(), ticker.since(start).toMillis());
+  }
+
+  @Test
+  void holdsEveryWriteBackForTheRetryAfterOfA429() throws Exception {
+    TenantWriteGovernor governor = lone(10);
+    governor.acquire(false);
+    long throttledAt = ticker.nanoTime();
+
+    governor.onThrottled(Duration.ofMillis(2_128));
+    governor.acquire(true);
+
+    assertTrue(ticker.since(throttledAt).compareTo(Duration.ofMillis(2_128)) >= 0, "waited " + ticker.since(throttledAt));
+  }
+
+  @Test
+  void lowersThePaceOnA429AndRegainsItFromCleanAnswers() throws Exception {
+    TenantWriteGovernor governor = lone(20);
+
+    governor.onThrottled(Duration.ofSeconds(1));
+    double lowered = governor.rate();
+    ticker.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < 5_000 && governor.rate() < 20; i++) {
+      governor.acquire(false);
+      governor.onAccepted();
+    }
+
+    assertTrue(lowered < 20, "lowered to " + lowered);
+    assertEquals(20, governor.rate(), 1e-9);
+  }
+
+  @Test
+  void countsThe429sOfWritesAlreadyInFlightAsOneEpisode() {
+    TenantWriteGovernor governor = lone(20);
+
+    governor.onThrottled(Duration.ofSeconds(1));
+    double once = governor.rate();
+    governor.onThrottled(Duration.ofSeconds(1));
+    governor.onThrottled(Duration.ofSeconds(1));
+
+    assertEquals(once, governor.rate(), 1e-9);
+    assertEquals(3, governor.throttles());
+  }
+
+  @Test
+  void neverLowersThePaceBelowItsFloor() {
+    TenantWriteGovernor governor = lone(20);
+
+    for (int i = 0; i < 100; i++) {
+      governor.onThrottled(Duration.ofSeconds(1));
+      ticker.advance(Duration.ofSeconds(2));
+    }
+
+    assertEquals(GovernorSettings.forBudget(20).minRate(), governor.rate(), 1e-9);
+  }
+
+  @Test
+  void servesAnUrgentWriteBeforeBulkWritesThatQueuedEarlier() throws Exception {
+    // Real waiting threads, hand-driven time: nothing is granted until the test moves the clock.
+    TenantWriteGovernor governor = new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, Waiter.CONDITION);
+    governor.acquire(false);
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 1; i <= 3; i++) {
+        String name = "bulk-" + i;
+        int queued = i;
+        threads.submit(() -> {
+          governor.acquire(false);
+          order.add(name);
+          return null;
+        });
+        await().until(() -> governor.waiting(false) == queued);
+      }
+      threads.submit(() -> {
+        governor.acquire(true);
+        order.add("urgent");
+        return null;
+      });
+      await().until(() -> governor.waiting(true) == 1);
+
+      ticker.advance(Duration.ofMillis(100));
+      await().until(() -> order.size() == 1);
+      for (int granted = 2; granted <= 4; granted++) {
+        ticker.advance(Duration.ofMillis(100));
+        int expected = granted;
+        await().until(() -> order.size() == expected);
+      }
+    }
+
+    assertEquals(List.of("urgent", "bulk-1", "bulk-2", "bulk-3"), order);
+  }
+
+  @Test
+  void aQueuedWriteThatIsInterruptedLeavesTheQueue() throws Exception {
+    TenantWriteGovernor governor = new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, Waiter.CONDITION);
+    governor.acquire(false);
+    Thread waiting = Thread.ofVirtual().start(() -> {
+      try {
+        governor.acquire(false);
+      } catch (InterruptedException expected) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    await().until(() -> governor.waiting(false) == 1);
+
+    waiting.interrupt();
+
+    await().until(() -> governor.waiting(false) == 0);
+  }
+}

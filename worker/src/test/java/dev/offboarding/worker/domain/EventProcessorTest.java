@@ -1,0 +1,234 @@
+package dev.offboarding.worker.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.SummaryStatus;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.contracts.TargetOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class EventProcessorTest {
+  static final String GROUP = "30000000-0000-4000-8000-000000000001";
+
+  final FakeDirectory directory = new FakeDirectory();
+  final RecordingWrites writes = new RecordingWrites();
+  final RecordingAudit audit = new RecordingAudit();
+  final AtomicInteger heartbeats = new AtomicInteger();
+
+  static final class RecordingAudit implements AuditSink {
+    final List<List<TargetAudit>> chunks = new ArrayList<>();
+    SummaryAudit summary;
+
+    @Override
+    public void targets(List<TargetAudit> results) {
+      chunks.add(results);
+    }
+
+    @Override
+    public void summary(SummaryAudit s) {
+      summary = s;
+    }
+
+    List<TargetAudit> all() {
+      return chunks.stream().flatMap(List::stream).toList();
+    }
+  }
+
+  EventProcessor processor(Directory dir, Protection protection, int limit) {
+    Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), d -> {}, Clock.systemUTC(), 8);
+    return new EventProcessor(new EventCodec(), new Planner(dir, protection, limit), executor, Clock.systemUTC());
+  }
+
+  Settlement process(EventProcessor processor, OffboardingEvent event) throws InterruptedException {
+    return processor.process(new EventCodec().encode(event), false, audit, heartbeats::incrementAndGet);
+  }
+
+  List<String> addUsers(int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = String.format("20000000-0000-4000-8000-%012d", i);
+      directory.addUser(id, "u" + i + "@contoso.com");
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  @Test
+  void givesEveryMemberOfAHugeNestedGroupExactlyOneResult() throws Exception {
+    SyntheticDirectory huge = new SyntheticDirectory(20_000, 50, 0);
+
+    Settlement settlement = process(processor(huge, Protection.none(), 20_000),
+        Events.leaver(new Target.Group(SyntheticDirectory.GROUP)));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    List<TargetAudit> results = audit.all();
+    assertEquals(20_000, results.size());
+    assertEquals(20_000, new HashSet<>(results.stream().map(TargetAudit::userId).toList()).size());
+    assertEquals(40_000, writes.attempts.size());
+    assertEquals(20_000, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
+    assertEquals(50, audit.summary.skippedMembers().get("group"));
+  }
+
+  @Test
+  void publishesResultsInChunksWhileTheEventRunsAndBeatsTheHeartbeat() throws Exception {
+    directory.addGroup(GROUP, addUsers(250).toArray(String[]::new));
+
+    process(processor(directory, Protection.none(), 1000), Events.leaver(new Target.Group(GROUP)));
+
+    assertEquals(List.of(100, 100, 50), audit.chunks.stream().map(List::size).toList());
+    assertTrue(heartbeats.get() >= 3, "heartbeats: " + heartbeats.get());
+    assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
+    assertEquals(250, audit.summary.usersResolved());
+  }
+
+  @Test
+  void rejectsAnEventOverTheLimitBeforeAnyWrite() throws Exception {
+    directory.addGroup(GROUP, addUsers(11).toArray(String[]::new));
+
+    Settlement settlement = process(processor(directory, Protection.none(), 10), Events.leaver(new Target.Group(GROUP)));
+
+    assertEquals("BlastRadiusExceeded", assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
+    assertEquals(List.of(), writes.attempts);
+    assertEquals(List.of(), audit.chunks);
+  }
+
+  @Test
+  void neverWritesToProtectedMembersOfAStreamedGroup() throws Exception {
+    List<String> ids = addUsers(30);
+    directory.addGroup(GROUP, ids.toArray(String[]::new));
+
+    process(processor(directory, new Protection(Set.of(ids.get(7), "u8@contoso.com"), Set.of()), 1000),
+        Events.leaver(new Target.Group(GROUP)));
+
+    assertTrue(writes.attempts.stream().noneMatch(a -> a.endsWith(ids.get(7)) || a.endsWith(ids.get(8))));
+    assertEquals(2, audit.summary.counts().get(TargetOutcome.PROTECTED));
+    assertEquals(30, audit.all().size());
+  }
+
+  @Test
+  void reportsAMemberWhoLeftTheGroupBetweenTheTwoPassesAsSkippedAndNeverWritesIt() throws Exception {
+    List<String> ids = addUsers(3);
+    directory.addGroup(GROUP, ids.toArray(String[]::new));
+    // The counting pass sees three members; the group loses one before the second pass.
+    Directory changing = new ForwardingDirectory(directory) {
+      int listings;
+
+      @Override
+      public void transitiveMembers(String groupId, MemberVisitor visitor) {
+        if (++listings == 2) {
+          directory.addGroup(GROUP, ids.get(0), ids.get(2));
+        }
+        super.transitiveMembers(groupId, visitor);
+      }
+    };
+
+    process(processor(changing, Protection.none(), 1000), Events.leaver(new Target.Group(GROUP)));
+
+    TargetAudit gone = audit.all().stream().filter(t -> t.userId().equals(ids.get(1))).findFirst().orElseThrow();
+    assertEquals(TargetOutcome.SKIPPED, gone.outcome());
+    assertEquals(List.of("group:" + GROUP), gone.via());
+    assertTrue(writes.attempts.stream().noneMatch(a -> a.endsWith(ids.get(1))));
+    assertEquals(3, audit.all().size());
+  }
+
+  @Test
+  void neverWritesToAUserWhoJoinedAfterTheCount() throws Exception {
+    List<String> ids = addUsers(3);
+    directory.addGroup(GROUP, ids.get(0), ids.get(1));
+    Directory changing = new ForwardingDirectory(directory) {
+      int listings;
+
+      @Override
+      public void transitiveMembers(String groupId, MemberVisitor visitor) {
+        if (++listings == 2) {
+          directory.addGroup(GROUP, ids.toArray(String[]::new));
+        }
+        super.transitiveMembers(groupId, visitor);
+      }
+    };
+
+    process(processor(changing, Protection.none(), 2), Events.leaver(new Target.Group(GROUP)));
+
+    assertTrue(writes.attempts.stream().noneMatch(a -> a.endsWith(ids.get(2))));
+    assertEquals(2, audit.all().size());
+    assertEquals(1, audit.summary.skippedMembers().get("userJoinedDuringEvent"));
+  }
+
+  @Test
+  void auditsUsersNotReachedWhenTheDirectoryFailsMidEventAndAsksForRedelivery() throws Exception {
+    List<String> ids = addUsers(5);
+    directory.addGroup(GROUP, ids.toArray(String[]::new));
+    Directory failing = new ForwardingDirectory(directory) {
+      int listings;
+
+      @Override
+      public void transitiveMembers(String groupId, MemberVisitor visitor) {
+        if (++listings < 2) {
+          super.transitiveMembers(groupId, visitor);
+          return;
+        }
+        int[] seen = {0};
+        super.transitiveMembers(groupId, new MemberVisitor() {
+          @Override
+          public boolean user(DirectoryUser user) {
+            if (seen[0]++ == 2) {
+              throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", null, null, null);
+            }
+            return visitor.user(user);
+          }
+
+          @Override
+          public void other(String kind) {
+            visitor.other(kind);
+          }
+        });
+      }
+    };
+
+    Settlement settlement = process(processor(failing, Protection.none(), 1000), Events.leaver(new Target.Group(GROUP)));
+
+    assertInstanceOf(Settlement.Abandon.class, settlement);
+    assertEquals(5, audit.all().size());
+    assertEquals(3, audit.summary.counts().get(TargetOutcome.FAILED));
+    assertEquals(2, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
+    assertEquals(SummaryStatus.PARTIAL, audit.summary.status());
+  }
+
+  /** Delegates everything; tests override what they change. */
+  static class ForwardingDirectory implements Directory {
+    private final Directory delegate;
+
+    ForwardingDirectory(Directory delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public java.util.Optional<DirectoryUser> user(String idOrUserPrincipalName) {
+      return delegate.user(idOrUserPrincipalName);
+    }
+
+    @Override
+    public void transitiveMembers(String groupId, MemberVisitor visitor) {
+      delegate.transitiveMembers(groupId, visitor);
+    }
+
+    @Override
+    public void usersWhere(String attribute, String value, MemberVisitor visitor) {
+      delegate.usersWhere(attribute, value, visitor);
+    }
+  }
+}
