@@ -26,6 +26,14 @@ public final class TestkitMain {
   }
 
   public static void main(String[] args) throws Exception {
+    if (System.getProperty("java.util.logging.config.file") == null) {
+      // The Azure SDK (used by `local`) logs through SLF4J into java.util.logging: warnings only.
+      try (var defaults = TestkitMain.class.getResourceAsStream("/testkit-logging.properties")) {
+        if (defaults != null) {
+          java.util.logging.LogManager.getLogManager().readConfiguration(defaults);
+        }
+      }
+    }
     System.exit(run(args, System.err));
   }
 

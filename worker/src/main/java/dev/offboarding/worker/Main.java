@@ -42,6 +42,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Logging.configure();
     int code = run(args, System.getenv(), System.out, System.err);
     if (!SHUTTING_DOWN.get()) {
       // During a SIGTERM shutdown, System.exit would block forever; the JVM halts once the hook returns.

@@ -104,6 +104,7 @@ public final class LocalCommand {
     ServiceBusClientBuilder clients = new ServiceBusClientBuilder().connectionString(emulator.connectionString());
     ServiceBusProcessorClient auditReader = clients.processor()
         .topicName(TOPIC).subscriptionName(SUBSCRIPTION)
+        .disableAutoComplete()
         .processMessage(this::printAudit)
         .processError(this::printReaderError)
         .buildProcessorClient();
