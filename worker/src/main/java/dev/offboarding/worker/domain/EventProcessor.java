@@ -106,7 +106,12 @@ public final class EventProcessor {
       return new Settlement.Abandon("audit not published: " + e.getMessage(), e);
     }
     return switch (outcome.end()) {
-      case DONE -> new Settlement.Complete();
+      // Graph was unavailable to some users until every attempt was spent: their results are
+      // audited FAILED, and the event is processed again later rather than left half done. Disable
+      // and revoke are idempotent, so the users already done are safely done again.
+      case DONE -> outcome.retriesExhausted() == 0 ? new Settlement.Complete()
+          : new Settlement.Abandon("Graph unavailable: " + outcome.retriesExhausted()
+              + " user(s) not written after every retry", null);
       // Everyone not reached is audited FAILED; a redelivery finishes the job (writes are idempotent).
       case DIRECTORY_FAILED -> new Settlement.Abandon("directory failed during execution: "
           + outcome.failure().getMessage(), outcome.failure());

@@ -65,7 +65,23 @@ public final class Executor {
    * @param counts terminal results by outcome
    * @param failure the directory or sink failure, when {@code end} says there was one
    */
-  public record Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure) {}
+  public record Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure,
+      int retriesExhausted) {
+
+    /**
+     * Users whose writes gave up on transient failures (429, 503, 504, timeouts) after every
+     * attempt: Graph was unavailable to them, so the event is worth processing again.
+     */
+    public int retriesExhausted() {
+      return retriesExhausted;
+    }
+  }
+
+  /**
+   * The error code of an action whose every attempt failed transiently; the message carries the
+   * last answer's own code and text.
+   */
+  public static final String RETRIES_EXHAUSTED = "RetriesExhausted";
 
   /**
    * Executes a streaming plan: runs its second pass and each user's writes, and hands every
@@ -120,7 +136,7 @@ public final class Executor {
       }
       interrupted |= Thread.interrupted();
       if (gate.failed()) {
-        return new Outcome(End.SINK_FAILED, gate.counts(), gate.failure());
+        return new Outcome(End.SINK_FAILED, gate.counts(), gate.failure(), gate.retriesExhausted());
       }
       End end = interrupted ? End.INTERRUPTED : directoryFailure != null ? End.DIRECTORY_FAILED : End.DONE;
       RuntimeException failure = directoryFailure;
@@ -130,7 +146,7 @@ public final class Executor {
         gate.accept(unresolved(eventId, u, actions, redelivery));
       }
       return new Outcome(gate.failed() ? End.SINK_FAILED : end, gate.counts(),
-          gate.failed() ? gate.failure() : directoryFailure);
+          gate.failed() ? gate.failure() : directoryFailure, gate.retriesExhausted());
     } finally {
       progress.finished(eventId);
       if (interrupted) {
@@ -195,6 +211,7 @@ public final class Executor {
     private final Progress progress;
     private final String eventId;
     private final Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
+    private int retriesExhausted;
     private volatile RuntimeException failure;
 
     ResultGate(Consumer<TargetAudit> sink, Progress progress, String eventId) {
@@ -214,7 +231,14 @@ public final class Executor {
         return;
       }
       counts.merge(result.outcome(), 1, Integer::sum);
+      if (result.actions().stream().anyMatch(a -> RETRIES_EXHAUSTED.equals(a.errorCode()))) {
+        retriesExhausted++;
+      }
       progress.advanced(eventId);
+    }
+
+    synchronized int retriesExhausted() {
+      return retriesExhausted;
     }
 
     boolean failed() {
@@ -329,6 +353,11 @@ public final class Executor {
         }
         long waitMillis = retry.onError(failure);
         if (waitMillis < 0) {
+          if (failure.isTransient()) {
+            return new ActionResult(action, TargetOutcome.FAILED, attempts, failure.requestId(), started,
+                clock.instant(), RETRIES_EXHAUSTED,
+                truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage()));
+          }
           return new ActionResult(action, outcomeOf(failure), attempts, failure.requestId(), started,
               clock.instant(), failure.errorCode(), truncate(failure.getMessage()));
         }

@@ -208,6 +208,34 @@ class EventProcessorTest {
     assertEquals(SummaryStatus.PARTIAL, audit.summary.status());
   }
 
+  @Test
+  void auditsThenAsksForAnotherTryWhenGraphStaysUnavailableToSomeUsers() throws Exception {
+    List<String> ids = addUsers(3);
+    writes.failAlways("revoke:" + ids.get(1), RecordingWrites.status(503));
+
+    Settlement settlement = process(processor(directory, Protection.none(), 1000),
+        Events.leaver(ids.stream().map(id -> (Target) new Target.User(id)).toArray(Target[]::new)));
+
+    assertInstanceOf(Settlement.Abandon.class, settlement);
+    assertEquals(3, audit.all().size());
+    assertEquals(SummaryStatus.PARTIAL, audit.summary.status());
+    TargetAudit failed = audit.all().stream().filter(t -> t.userId().equals(ids.get(1))).findFirst().orElseThrow();
+    assertEquals(Executor.RETRIES_EXHAUSTED, failed.actions().get(1).errorCode());
+  }
+
+  @Test
+  void completesWhenFailuresAreFinalRatherThanTransient() throws Exception {
+    List<String> ids = addUsers(2);
+    writes.failAlways("disable:" + ids.get(0), RecordingWrites.status(403));
+    writes.failAlways("revoke:" + ids.get(0), RecordingWrites.status(400));
+
+    Settlement settlement = process(processor(directory, Protection.none(), 1000),
+        Events.leaver(new Target.User(ids.get(0)), new Target.User(ids.get(1))));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(SummaryStatus.PARTIAL, audit.summary.status());
+  }
+
   /** Delegates everything; tests override what they change. */
   static class ForwardingDirectory implements Directory {
     private final Directory delegate;

@@ -3,6 +3,7 @@ package dev.offboarding.worker.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.EventType;
@@ -125,6 +126,8 @@ class ExecutorTest {
     TargetAudit alice = run(Protection.none(), Events.leaver(new Target.User(PlannerTest.ALICE))).getFirst();
 
     assertEquals(TargetOutcome.FAILED, alice.actions().get(0).outcome());
+    assertEquals(Executor.RETRIES_EXHAUSTED, alice.actions().get(0).errorCode());
+    assertTrue(alice.actions().get(0).errorMessage().contains("gave up after 5 attempts"), alice.actions().get(0).errorMessage());
     assertEquals(5, alice.actions().get(0).attempts());
     assertEquals(TargetOutcome.SUCCEEDED, alice.actions().get(1).outcome());
     assertEquals(TargetOutcome.FAILED, alice.outcome());
