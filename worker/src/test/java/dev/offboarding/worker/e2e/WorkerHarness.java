@@ -63,24 +63,43 @@ final class WorkerHarness implements AutoCloseable {
   private final AuditCodec audit = new AuditCodec();
 
   WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions) {
+    this(tenant, graphOptions, embeddedEmulator(), null);
+  }
+
+  /**
+   * Against another Service Bus with the project's entities (the official emulator, or a real
+   * namespace): {@link #emulator} is then null, and tests that inspect it cannot run.
+   */
+  WorkerHarness(FakeTenant tenant, String serviceBusConnectionString) {
+    this(tenant, o -> {}, null, serviceBusConnectionString);
+  }
+
+  private WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions,
+      ServiceBusEmulator emulator, String otherConnectionString) {
     this.tenant = tenant;
+    this.emulator = emulator;
+    String connectionString = emulator != null ? emulator.connectionString() : otherConnectionString;
+    FakeGraphOptions.Builder options = FakeGraphOptions.builder();
+    graphOptions.accept(options);
+    this.graph = FakeGraphServer.start(tenant, options.build());
+    this.env = Map.of(
+        "SERVICEBUS_CONNECTION_STRING", connectionString,
+        "GRAPH_BASE_URL", graph.baseUrl(),
+        "GRAPH_AUTH", "none",
+        "HTTP_PORT", "0",
+        "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES);
+    this.clients = new ServiceBusClientBuilder().connectionString(connectionString);
+    this.sender = clients.sender().queueName(QUEUE).buildClient();
+  }
+
+  /** The project's entities (deploy/servicebus/config.json), the queue's lock shortened. */
+  private static ServiceBusEmulator embeddedEmulator() {
     EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
     List<EmulatorConfig.Queue> queues = new ArrayList<>();
     for (EmulatorConfig.Queue q : file.queues()) {
       queues.add(q.name().equals(QUEUE) ? q.withProperties(q.properties().withLockDuration(LOCK)) : q);
     }
-    this.emulator = ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
-    FakeGraphOptions.Builder options = FakeGraphOptions.builder();
-    graphOptions.accept(options);
-    this.graph = FakeGraphServer.start(tenant, options.build());
-    this.env = Map.of(
-        "SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-        "GRAPH_BASE_URL", graph.baseUrl(),
-        "GRAPH_AUTH", "none",
-        "HTTP_PORT", "0",
-        "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES);
-    this.clients = new ServiceBusClientBuilder().connectionString(emulator.connectionString());
-    this.sender = clients.sender().queueName(QUEUE).buildClient();
+    return ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
   }
 
   WorkerHarness(FakeTenant tenant) {
@@ -178,6 +197,8 @@ final class WorkerHarness implements AutoCloseable {
     readers.values().forEach(ServiceBusReceiverClient::close);
     sender.close();
     graph.close();
-    emulator.close();
+    if (emulator != null) {
+      emulator.close();
+    }
   }
 }
