@@ -29,6 +29,8 @@ import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.servicebus.ServiceBusSettlement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The composition root: builds the worker's parts from configuration, by constructor. Tests reuse
@@ -141,15 +143,21 @@ public final class Wiring {
     SdkAuditSenders senders = new SdkAuditSenders(serviceBus);
     AuditCodec auditCodec = new AuditCodec();
     EventProcessor events = processor(new MeteredWriteBudget(budget, metrics));
-    DeliveryHandler handler = new DeliveryHandler(
-        events::process,
-        (context, cancelled) -> new ServiceBusAuditSink(senders, auditCodec, config.auditTopic(),
-            config.replyToAllowed(), context, clock, metrics, cancelled),
-        new ServiceBusSettlement(metrics),
-        new IntakeBackoff(policy, clock, metrics),
-        metrics,
-        clock);
-    ServiceBusIntake intake = new ServiceBusIntake(serviceBus, config.queue(), handler, options);
-    return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intake);
+    List<ServiceBusIntake> intakes = new ArrayList<>(2);
+    // Each queue has its own intake, handler and backoff: urgent events never wait for a slot
+    // behind bulk work, nor in a pause caused by it. Writes still share the one governor.
+    for (String queue : config.urgentQueue() == null ? List.of(config.queue())
+        : List.of(config.queue(), config.urgentQueue())) {
+      DeliveryHandler handler = new DeliveryHandler(
+          events::process,
+          (context, cancelled) -> new ServiceBusAuditSink(senders, auditCodec, config.auditTopic(),
+              config.replyToAllowed(), context, clock, metrics, cancelled),
+          new ServiceBusSettlement(metrics),
+          new IntakeBackoff(policy, clock, metrics),
+          metrics,
+          clock);
+      intakes.add(new ServiceBusIntake(serviceBus, queue, handler, options));
+    }
+    return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes);
   }
 }

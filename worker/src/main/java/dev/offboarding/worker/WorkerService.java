@@ -4,11 +4,13 @@ import dev.offboarding.worker.http.HttpEndpoints;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.SdkAuditSenders;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import java.util.List;
 
 /**
- * The running worker, as {@code run} starts it: HTTP endpoints, the audit senders and the intake.
- * {@link #start()} serves {@code /health/live} at once and becomes ready when the audit topic and
- * the queue are connected; {@link #close()} drains the intake within its bound, then closes the
+ * The running worker, as {@code run} starts it: HTTP endpoints, the audit senders and one intake
+ * per queue (the event queue, and the urgent queue when configured). {@link #start()} serves
+ * {@code /health/live} at once and becomes ready when the audit topic and every queue are
+ * connected; {@link #close()} drains the intakes side by side within their bound, then closes the
  * senders and the endpoints; it never throws.
  */
 public final class WorkerService implements AutoCloseable {
@@ -16,16 +18,16 @@ public final class WorkerService implements AutoCloseable {
   private final Metrics metrics;
   private final SdkAuditSenders auditSenders;
   private final String auditTopic;
-  private final ServiceBusIntake intake;
+  private final List<ServiceBusIntake> intakes;
   private HttpEndpoints http;
 
   WorkerService(int httpPort, Metrics metrics, SdkAuditSenders auditSenders, String auditTopic,
-      ServiceBusIntake intake) {
+      List<ServiceBusIntake> intakes) {
     this.httpPort = httpPort;
     this.metrics = metrics;
     this.auditSenders = auditSenders;
     this.auditTopic = auditTopic;
-    this.intake = intake;
+    this.intakes = List.copyOf(intakes);
   }
 
   /**
@@ -38,16 +40,16 @@ public final class WorkerService implements AutoCloseable {
     try {
       http = HttpEndpoints.start(httpPort, this::ready, metrics::scrape);
       auditSenders.connect(auditTopic);
-      intake.start();
+      intakes.forEach(ServiceBusIntake::start);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
   }
 
-  /** Ready when the intake receives and the audit sender is connected. */
+  /** Ready when every intake receives and the audit sender is connected. */
   public boolean ready() {
-    return intake.ready() && auditSenders.healthy();
+    return intakes.stream().allMatch(ServiceBusIntake::ready) && auditSenders.healthy();
   }
 
   /** The HTTP port actually bound (useful with {@code HTTP_PORT=0}). */
@@ -61,7 +63,16 @@ public final class WorkerService implements AutoCloseable {
 
   @Override
   public void close() {
-    intake.close();
+    // The intakes drain side by side, so two queues take no longer than one within the bound.
+    List<Thread> closing = intakes.stream().map(i -> Thread.ofVirtual().start(i::close)).toList();
+    for (Thread t : closing) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     auditSenders.close();
     if (http != null) {
       http.close();

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.AuditCodec;
+import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.SampleEvents;
 import dev.offboarding.contracts.SummaryAudit;
@@ -58,6 +59,7 @@ public final class LocalCommand {
   private static final String TOPIC = "offboarding-audit";
   private static final String SUBSCRIPTION = "all";
   private static final String QUEUE = "offboarding-events";
+  private static final String URGENT_QUEUE = "offboarding-urgent";
   private static final Duration SAMPLES_TIMEOUT = Duration.ofMinutes(2);
 
   private final PrintStream out;
@@ -127,10 +129,15 @@ public final class LocalCommand {
     }
     out.println("local: worker ready, metrics at http://127.0.0.1:" + options.httpPort + "/metrics");
 
-    try (ServiceBusSenderClient sender = clients.sender().queueName(QUEUE).buildClient()) {
+    try (ServiceBusSenderClient sender = clients.sender().queueName(QUEUE).buildClient();
+        ServiceBusSenderClient urgentSender = clients.sender().queueName(URGENT_QUEUE).buildClient()) {
       for (String sample : SampleEvents.all()) {
-        sender.sendMessage(sampleMessage(sample));
-        out.println("local: sent " + sample.substring(sample.lastIndexOf('/') + 1));
+        ServiceBusMessage message = sampleMessage(sample);
+        // Compromise events take the urgent queue, as `send` does.
+        boolean urgent = EventType.COMPROMISE.wireName().equals(message.getSubject());
+        (urgent ? urgentSender : sender).sendMessage(message);
+        out.println("local: sent " + sample.substring(sample.lastIndexOf('/') + 1) + " to "
+            + (urgent ? URGENT_QUEUE : QUEUE));
       }
     }
     boolean done = summaries.await(SAMPLES_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -160,6 +167,8 @@ public final class LocalCommand {
     env.put("GRAPH_BASE_URL", graphBaseUrl);
     env.put("GRAPH_AUTH", "none");
     env.put("HTTP_PORT", Integer.toString(options.httpPort));
+    env.put("SERVICEBUS_QUEUE", QUEUE);
+    env.put("SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE);
     env.putIfAbsent("PROTECTED_USERS", "breakglass@contoso.com");
     pb.redirectErrorStream(true);
     Process process = pb.start();

@@ -40,7 +40,9 @@ class EmulatorConfigTest {
     assertEquals(Duration.ofMinutes(1), events.properties().lockDuration());
     assertEquals(10, events.properties().maxDeliveryCount());
     assertTrue(events.properties().requiresDuplicateDetection());
-    assertEquals("offboarding-replies", config.queues().get(1).name());
+    assertEquals("offboarding-urgent", config.queues().get(1).name());
+    assertEquals(events.properties(), config.queues().get(1).properties());
+    assertEquals("offboarding-replies", config.queues().get(2).name());
     Topic audit = config.topics().get(0);
     assertEquals("offboarding-audit", audit.name());
     assertEquals(3, audit.subscriptions().size());

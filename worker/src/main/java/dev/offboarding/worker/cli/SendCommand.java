@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * {@code send [--reply-to ENTITY [--reply-to-session ID]] FILE}: validates an event with the
- * contract codec, then enqueues it on {@code SERVICEBUS_QUEUE} as {@link EventMessages} describes.
+ * contract codec, then enqueues it on {@code SERVICEBUS_QUEUE} (a compromise event on {@code
+ * SERVICEBUS_URGENT_QUEUE} when set) as {@link EventMessages} describes.
  * An invalid event is never sent.
  */
 public final class SendCommand {
@@ -68,14 +69,16 @@ public final class SendCommand {
       message.setReplyTo(replyTo);
       message.setReplyToSessionId(replyToSession);
     }
+    // Urgent events take the urgent queue when there is one, so they never queue behind bulk work.
+    String queue = event.type().urgent() && config.urgentQueue() != null ? config.urgentQueue() : config.queue();
     try (ServiceBusSenderClient sender =
-        ServiceBusClients.builder(config).sender().queueName(config.queue()).buildClient()) {
+        ServiceBusClients.builder(config).sender().queueName(queue).buildClient()) {
       sender.sendMessage(message);
     } catch (RuntimeException e) {
-      err.println("sending to " + config.queue() + " failed: " + e.getMessage());
+      err.println("sending to " + queue + " failed: " + e.getMessage());
       return Main.FAILED;
     }
-    out.println("sent " + event.type().wireName() + " event " + event.id() + " to " + config.queue());
+    out.println("sent " + event.type().wireName() + " event " + event.id() + " to " + queue);
     return Main.OK;
   }
 }

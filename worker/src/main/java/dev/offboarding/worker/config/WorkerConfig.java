@@ -22,6 +22,8 @@ import java.util.function.Function;
  * @param serviceBusConnectionString SAS or emulator connection string; a secret
  * @param serviceBusNamespace fully qualified namespace, used with DefaultAzureCredential
  * @param queue the event queue
+ * @param urgentQueue an optional second queue for urgent (compromise) events, consumed with its
+ *     own intake so they never wait for a slot behind bulk work; null when not used
  * @param auditTopic the audit topic
  * @param replyToAllowed entities a message's replyTo may name
  * @param graphBaseUrl Graph root, e.g. {@code https://graph.microsoft.com/v1.0}
@@ -36,6 +38,7 @@ public record WorkerConfig(
     String serviceBusConnectionString,
     String serviceBusNamespace,
     String queue,
+    String urgentQueue,
     String auditTopic,
     Set<String> replyToAllowed,
     URI graphBaseUrl,
@@ -99,6 +102,13 @@ public record WorkerConfig(
       }
     }
     String queue = entityName(get.apply("SERVICEBUS_QUEUE"), "offboarding-events", "SERVICEBUS_QUEUE", problems);
+    String urgentQueue = get.apply("SERVICEBUS_URGENT_QUEUE");
+    if (urgentQueue != null) {
+      entityName(urgentQueue, urgentQueue, "SERVICEBUS_URGENT_QUEUE", problems);
+      if (urgentQueue.equals(queue)) {
+        problems.add("SERVICEBUS_URGENT_QUEUE must name another queue than SERVICEBUS_QUEUE");
+      }
+    }
     String topic =
         entityName(get.apply("SERVICEBUS_AUDIT_TOPIC"), "offboarding-audit", "SERVICEBUS_AUDIT_TOPIC", problems);
     Set<String> replyTo = new LinkedHashSet<>();
@@ -164,7 +174,7 @@ public record WorkerConfig(
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new WorkerConfig(connectionString, namespace, queue, topic, replyTo, baseUrl, auth, writes,
+    return new WorkerConfig(connectionString, namespace, queue, urgentQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port);
   }
 
@@ -227,7 +237,8 @@ public record WorkerConfig(
   public String toString() {
     return "WorkerConfig[serviceBus=" + (serviceBusConnectionString != null ? "connection string (redacted)"
             : "namespace " + serviceBusNamespace)
-        + ", queue=" + queue + ", auditTopic=" + auditTopic + ", replyToAllowed=" + replyToAllowed
+        + ", queue=" + queue + (urgentQueue != null ? ", urgentQueue=" + urgentQueue : "")
+        + ", auditTopic=" + auditTopic + ", replyToAllowed=" + replyToAllowed
         + ", graphBaseUrl=" + graphBaseUrl + ", graphAuth=" + graphAuth + ", writesPerSecond=" + writesPerSecond
         + ", protectedUsers=" + protectedUsers.size() + ", protectedGroups=" + protectedGroups
         + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort + "]";

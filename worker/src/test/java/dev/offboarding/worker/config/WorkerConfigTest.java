@@ -76,6 +76,20 @@ class WorkerConfigTest {
   }
 
   @Test
+  void takesAnOptionalUrgentQueueThatMustDifferFromTheEventQueue() {
+    Map<String, String> base = Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net");
+    assertEquals(null, WorkerConfig.fromEnvironment(base).urgentQueue());
+
+    Map<String, String> urgent = new java.util.HashMap<>(base);
+    urgent.put("SERVICEBUS_URGENT_QUEUE", "offboarding-urgent");
+    assertEquals("offboarding-urgent", WorkerConfig.fromEnvironment(urgent).urgentQueue());
+
+    urgent.put("SERVICEBUS_URGENT_QUEUE", "offboarding-events");
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(urgent));
+    assertTrue(e.getMessage().contains("SERVICEBUS_URGENT_QUEUE"));
+  }
+
+  @Test
   void keepsTheConnectionStringOutOfItsDescription() {
     WorkerConfig c = WorkerConfig.fromEnvironment(Map.of("SERVICEBUS_CONNECTION_STRING",
         "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=SECRETVALUE"));

@@ -147,6 +147,33 @@ class EndToEndTest {
   }
 
   @Test
+  void revokesAnEventOnTheUrgentQueueWhileBulkWorkHoldsEveryIntakeSlot() {
+    FakeTenant tenant = new FakeTenant();
+    FakeGroup big = tenant.addLargeGroup("big", 300, 10, 1);
+    FakeUser mallory = tenant.addUser("mallory@contoso.com");
+    harness = new WorkerHarness(tenant);
+    // One event at a time per queue: the first bulk event holds the slot (600 writes at the
+    // default 20/s), the second waits for it.
+    harness.startWorker(new ServiceBusIntake.Options(1, Duration.ofMinutes(5), Duration.ofSeconds(1),
+        Duration.ofSeconds(1)));
+    OffboardingEvent bulk = WorkerHarness.event(EventType.LEAVER, new Target.Group(big.id()));
+    OffboardingEvent queued = WorkerHarness.event(EventType.LEAVER, new Target.Group(big.id()));
+    harness.send(bulk);
+    harness.send(queued);
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.graph.writeLog().size() > 10);
+    OffboardingEvent urgent = WorkerHarness.event(EventType.COMPROMISE, new Target.User(mallory.id()));
+
+    harness.sendUrgent(urgent);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(urgent.id()).isEmpty());
+    assertEquals(SummaryStatus.COMPLETED, harness.summaries(urgent.id()).get(0).status());
+    assertTrue(harness.summaries(bulk.id()).isEmpty(), "the bulk event should still be running");
+    assertTrue(harness.summaries(queued.id()).isEmpty(), "the second bulk event should still be waiting");
+    assertTrue(harness.graph.writeLog().stream().anyMatch(w -> w.userId().equals(mallory.id())
+        && w.kind() == WriteRecord.Kind.REVOKE && w.accepted()));
+  }
+
+  @Test
   void deadLettersAMalformedEventWithItsReasonAndPublishesARejectedSummary() {
     harness = new WorkerHarness(new FakeTenant());
     harness.startWorker();

@@ -47,6 +47,7 @@ import java.util.function.Consumer;
  */
 final class WorkerHarness implements AutoCloseable {
   static final String QUEUE = "offboarding-events";
+  static final String URGENT_QUEUE = "offboarding-urgent";
   static final String TOPIC = "offboarding-audit";
   static final String REPLIES = "offboarding-replies";
   static final Duration LOCK = Duration.ofSeconds(2);
@@ -57,6 +58,7 @@ final class WorkerHarness implements AutoCloseable {
   final Map<String, String> env;
   private final ServiceBusClientBuilder clients;
   private final ServiceBusSenderClient sender;
+  private final ServiceBusSenderClient urgentSender;
   private final Map<String, ServiceBusReceiverClient> readers = new HashMap<>();
   private final Map<String, List<ServiceBusReceivedMessage>> received = new HashMap<>();
   private final List<WorkerService> services = new CopyOnWriteArrayList<>();
@@ -87,9 +89,11 @@ final class WorkerHarness implements AutoCloseable {
         "GRAPH_BASE_URL", graph.baseUrl(),
         "GRAPH_AUTH", "none",
         "HTTP_PORT", "0",
-        "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES);
+        "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES,
+        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);
     this.sender = clients.sender().queueName(QUEUE).buildClient();
+    this.urgentSender = clients.sender().queueName(URGENT_QUEUE).buildClient();
   }
 
   /** The project's entities (deploy/servicebus/config.json), the queue's lock shortened. */
@@ -140,6 +144,11 @@ final class WorkerHarness implements AutoCloseable {
     ServiceBusMessage message = EventMessages.of(new EventCodec().encode(event), event);
     adjust.accept(message);
     sender.sendMessage(message);
+  }
+
+  /** Sends an event to the urgent queue, as {@code send} does for compromise events. */
+  void sendUrgent(OffboardingEvent event) {
+    urgentSender.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
   }
 
   void sendRaw(String messageId, byte[] body) {
@@ -196,6 +205,7 @@ final class WorkerHarness implements AutoCloseable {
     services.forEach(WorkerService::close);
     readers.values().forEach(ServiceBusReceiverClient::close);
     sender.close();
+    urgentSender.close();
     graph.close();
     if (emulator != null) {
       emulator.close();
