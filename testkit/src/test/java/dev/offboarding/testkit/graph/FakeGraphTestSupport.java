@@ -1,8 +1,9 @@
 package dev.offboarding.testkit.graph;
 
+import dev.offboarding.testkit.ManualClock;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ abstract class FakeGraphTestSupport {
 
   static final String START = "2026-11-27T09:00:00Z";
 
-  protected final MutableClock clock = MutableClock.startingAt(START);
+  protected final ManualClock clock = ManualClock.startingAt(START);
   private final List<FakeGraphServer> servers = new ArrayList<>();
 
   /** A server over the tenant with the test clock and unshuffled batches unless the builder says otherwise. */

@@ -3,6 +3,7 @@ package dev.offboarding.testkit.graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offboarding.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -133,7 +134,7 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
   @Test
   void refillsContinuouslyButNeverBeyondTheBurst() {
-    MutableClock time = MutableClock.startingAt(START);
+    ManualClock time = ManualClock.startingAt(START);
     WriteBudget budget = new WriteBudget(time, 20, Duration.ofSeconds(1), 5);
     for (int i = 0; i < 5; i++) {
       assertEquals(Duration.ZERO, budget.tryAcquire());

@@ -3,15 +3,13 @@ package dev.offboarding.testkit.servicebus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.EntityProperties;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.Queue;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.Subscription;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.Topic;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.qpid.proton.Proton;
@@ -22,30 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Time-driven broker rules, with a clock the test moves instead of waiting. */
 class BrokerTest {
 
-  private static final class ManualClock extends Clock {
-    private Instant now = Instant.parse("2026-11-27T09:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = ManualClock.startingAt("2026-11-27T09:00:00Z");
 
   private static Message message(String id) {
     Message message = Proton.message();

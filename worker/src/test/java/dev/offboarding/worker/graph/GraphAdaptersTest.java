@@ -13,6 +13,7 @@ import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
+import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.testkit.graph.FakeDevice;
 import dev.offboarding.testkit.graph.FakeGraphOptions;
 import dev.offboarding.testkit.graph.FakeGraphServer;
@@ -51,7 +52,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Graph adapters, driven through the real Graph SDK over a socket against the fake tenant. */
 class GraphAdaptersTest {
-  final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T09:00:00Z"));
+  final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T09:00:00Z"));
   final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
   /** Waiting moves the shared clock, so the fake tenant's budget refills without real sleeps. */
   final Sleeper sleeper = d -> {

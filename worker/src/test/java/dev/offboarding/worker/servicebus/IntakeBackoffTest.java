@@ -4,36 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.worker.metrics.Metrics;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class IntakeBackoffTest {
-  /** A clock tests move by hand. */
-  static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-11-27T09:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = ManualClock.startingAt("2026-11-27T09:00:00Z");
   private final Metrics metrics = new Metrics();
   private final IntakeBackoff backoff = new IntakeBackoff(
       new IntakeBackoff.Policy(Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMinutes(15)), clock, metrics);
@@ -71,7 +48,7 @@ class IntakeBackoffTest {
   @Test
   void growsThePauseWhenFailuresContinueAfterIt() {
     backoff.onTransientFailure();
-    clock.now = clock.now.plusSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
 
     Duration second = backoff.onTransientFailure();
 
