@@ -1,20 +1,16 @@
 package dev.offboarding.worker;
 
 import dev.offboarding.contracts.DecodeResult;
-import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.cli.DryRun;
+import dev.offboarding.worker.cli.EventFile;
 import dev.offboarding.worker.cli.RunCommand;
 import dev.offboarding.worker.cli.SendCommand;
 import dev.offboarding.worker.config.ConfigException;
-import dev.offboarding.worker.config.WorkerConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -112,34 +108,18 @@ public final class Main {
       err.println("usage: validate FILE");
       return REJECTED;
     }
-    byte[] body;
-    try {
-      body = readEvent(Path.of(args[0]));
-    } catch (IOException e) {
-      err.println("cannot read " + args[0] + ": " + e.getMessage());
+    Optional<EventFile> read = EventFile.read(args[0], err);
+    if (read.isEmpty()) {
       return REJECTED;
     }
-    DecodeResult result = new EventCodec().decode(body);
+    DecodeResult result = read.get().result();
     if (result instanceof DecodeResult.Invalid invalid) {
-      err.println(args[0] + ": invalid event, " + invalid.problems().size() + " problem(s):");
-      for (Problem p : invalid.problems()) {
-        err.println("  " + p.path() + ": " + p.message());
-      }
+      EventFile.printProblems(args[0], "invalid event", invalid, err);
       return REJECTED;
     }
     OffboardingEvent event = ((DecodeResult.Valid) result).event();
     out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " with "
         + event.data().targets().size() + " target(s)");
     return OK;
-  }
-
-  /**
-   * Reads an event file, at most one byte over the contract's size limit: enough for the codec to
-   * report the size problem without reading a huge file into memory.
-   */
-  public static byte[] readEvent(Path file) throws IOException {
-    try (var in = Files.newInputStream(file)) {
-      return in.readNBytes(EventCodec.MAX_BYTES + 1);
-    }
   }
 }

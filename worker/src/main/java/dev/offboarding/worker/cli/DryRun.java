@@ -1,7 +1,6 @@
 package dev.offboarding.worker.cli;
 
 import dev.offboarding.contracts.DecodeResult;
-import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.Main;
@@ -11,8 +10,8 @@ import dev.offboarding.worker.domain.GraphFailure;
 import dev.offboarding.worker.domain.PlanResult;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code dry-run [--json] FILE}: plans an event against Graph and prints it; never writes. */
 public final class DryRun {
@@ -25,14 +24,11 @@ public final class DryRun {
       return Main.REJECTED;
     }
     String file = args[args.length - 1];
-    byte[] body;
-    try {
-      body = Main.readEvent(Path.of(file));
-    } catch (IOException e) {
-      err.println("cannot read " + file + ": " + e.getMessage());
+    Optional<EventFile> read = EventFile.read(file, err);
+    if (read.isEmpty()) {
       return Main.REJECTED;
     }
-    DecodeResult decoded = new EventCodec().decode(body);
+    DecodeResult decoded = read.get().result();
     try {
       if (decoded instanceof DecodeResult.Invalid invalid) {
         String detail = String.join("; ", invalid.problems().stream().map(Problem::toString).toList());

@@ -3,17 +3,14 @@ package dev.offboarding.worker.cli;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.DecodeResult;
-import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.Main;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.servicebus.EventMessages;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code send [--reply-to ENTITY [--reply-to-session ID]] FILE}: validates an event with the
@@ -47,24 +44,18 @@ public final class SendCommand {
       err.println(USAGE);
       return Main.REJECTED;
     }
-    byte[] body;
-    try {
-      body = Main.readEvent(Path.of(file));
-    } catch (IOException e) {
-      err.println("cannot read " + file + ": " + e.getMessage());
+    Optional<EventFile> read = EventFile.read(file, err);
+    if (read.isEmpty()) {
       return Main.REJECTED;
     }
-    DecodeResult decoded = new EventCodec().decode(body);
+    DecodeResult decoded = read.get().result();
     if (decoded instanceof DecodeResult.Invalid invalid) {
-      err.println(file + ": invalid event, not sent; " + invalid.problems().size() + " problem(s):");
-      for (Problem p : invalid.problems()) {
-        err.println("  " + p.path() + ": " + p.message());
-      }
+      EventFile.printProblems(file, "invalid event, not sent", invalid, err);
       return Main.REJECTED;
     }
     OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
-    ServiceBusMessage message = EventMessages.of(body, event);
+    ServiceBusMessage message = EventMessages.of(read.get().body(), event);
     if (replyTo != null) {
       message.setReplyTo(replyTo);
       message.setReplyToSessionId(replyToSession);
