@@ -16,20 +16,32 @@ import java.util.Map;
  * once and keeps only the distinct ids (and which targets reached each), stopping as soon as the
  * limit is passed; the returned {@link StreamingPlan} lists them again and streams the users
  * through execution and audit. The price is reading the members twice (a 100,000-member group is
- * about 100 extra pages of 999, a few seconds, against the 5,000 s its writes need at 20/s).
+ * about 100 extra pages of 999, a few seconds, against the 5,000 s its writes need at 20/s). An
+ * event of up to {@code retainLimit} users ({@link StreamingPlan#RETAIN_LIMIT} by default: nearly
+ * every event) pays nothing: the count keeps the users themselves and nothing is read twice.
  */
 public final class Planner {
   private final Directory directory;
   private final Protection protection;
   private final int maxUsersPerEvent;
+  private final int retainLimit;
 
   public Planner(Directory directory, Protection protection, int maxUsersPerEvent) {
+    this(directory, protection, maxUsersPerEvent, StreamingPlan.RETAIN_LIMIT);
+  }
+
+  /** With another bound on the users the count keeps whole; 0 always lists twice. */
+  public Planner(Directory directory, Protection protection, int maxUsersPerEvent, int retainLimit) {
     if (maxUsersPerEvent < 1) {
       throw new IllegalArgumentException("maxUsersPerEvent must be >= 1");
+    }
+    if (retainLimit < 0) {
+      throw new IllegalArgumentException("retainLimit must be >= 0");
     }
     this.directory = directory;
     this.protection = protection;
     this.maxUsersPerEvent = maxUsersPerEvent;
+    this.retainLimit = retainLimit;
   }
 
   /**
@@ -46,13 +58,26 @@ public final class Planner {
     List<Target> targets = event.data().targets();
     List<String> vias = new ArrayList<>(targets.size());
     Map<Integer, DirectoryUser> userTargets = new HashMap<>();
+    boolean[] retaining = {retainLimit > 0};
 
     for (int i = 0; i < targets.size(); i++) {
       int index = i;
       Directory.MemberVisitor counter = new Directory.MemberVisitor() {
         @Override
         public boolean user(DirectoryUser user) {
-          reached.computeIfAbsent(user.id(), id -> new StreamingPlan.Reach(index)).add(index);
+          StreamingPlan.Reach reach = reached.computeIfAbsent(user.id(), id -> new StreamingPlan.Reach(index));
+          reach.add(index);
+          if (retaining[0]) {
+            if (reached.size() <= retainLimit) {
+              if (reach.user == null) {
+                reach.user = user;
+              }
+            } else {
+              // Too many to keep: ids only from here on, and the users kept so far are let go.
+              retaining[0] = false;
+              reached.values().forEach(r -> r.user = null);
+            }
+          }
           // Stop paging as soon as the limit is passed: the event is rejected anyway.
           return reached.size() <= maxUsersPerEvent;
         }
@@ -100,7 +125,7 @@ public final class Planner {
     }
     return new PlanResult.Streamed(
         new StreamingPlan(event, directory, guard, vias, unresolvedTargets, reached, userTargets, unresolved,
-            skipped));
+            skipped, retaining[0]));
   }
 
   /**

@@ -5,7 +5,7 @@ import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +30,22 @@ public final class StreamingPlan {
     boolean user(PlannedUser user);
   }
 
-  /** Per counted id: which targets reached it, and whether it was streamed already. */
+  /**
+   * Users the counting pass keeps whole (id, UPN, type) so that an event of up to this many users
+   * is listed once, not twice: its first write follows the count at once. Bigger events keep ids
+   * only and list their groups again. About 250 bytes a user: a few megabytes at most.
+   */
+  public static final int RETAIN_LIMIT = 20_000;
+
+  /**
+   * Per counted id: which targets reached it, whether it was streamed already, and the user itself
+   * while the count stays within {@link #RETAIN_LIMIT}.
+   */
   static final class Reach {
     final int first;
     BitSet others;
     boolean streamed;
+    DirectoryUser user;
 
     Reach(int first) {
       this.first = first;
@@ -63,11 +74,13 @@ public final class StreamingPlan {
   private final Map<Integer, DirectoryUser> userTargets;
   private final List<Plan.Unresolved> unresolved;
   private final Map<String, Integer> skippedMembers;
+  private final boolean retained;
   private boolean streamedOnce;
 
   StreamingPlan(OffboardingEvent event, Directory directory, Protection.Checker guard, List<String> vias,
       BitSet unresolvedTargets, Map<String, Reach> reached, Map<Integer, DirectoryUser> userTargets,
-      List<Plan.Unresolved> unresolved, Map<String, Integer> skippedMembers) {
+      List<Plan.Unresolved> unresolved, Map<String, Integer> skippedMembers, boolean retained) {
+    this.retained = retained;
     this.event = Objects.requireNonNull(event);
     this.directory = directory;
     this.guard = guard;
@@ -105,17 +118,32 @@ public final class StreamingPlan {
     return java.util.Collections.unmodifiableMap(skippedMembers);
   }
 
+  /** True when the count kept every user, so {@link #stream} reads nothing again. */
+  public boolean retained() {
+    return retained;
+  }
+
   /**
-   * The second pass: reads every resolved group and attribute target again, in order (explicit
-   * users were kept by the count), and hands each counted user to the sink the first time it is
-   * found. Throws {@link GraphFailure} when the directory fails (the
-   * users not streamed yet are then in {@link #forEachNotStreamed}). Runs once.
+   * The second pass: hands each counted user to the sink once. When the count kept every user
+   * ({@link #retained()}), straight from memory; otherwise it reads every resolved group and
+   * attribute target again, in order (explicit users were kept by the count), and hands each
+   * counted user over the first time it is found. Throws {@link GraphFailure} when the directory
+   * fails (the users not streamed yet are then in {@link #forEachNotStreamed}). Runs once.
    */
   public void stream(UserSink sink) {
     if (streamedOnce) {
       throw new IllegalStateException("a plan streams once");
     }
     streamedOnce = true;
+    if (retained) {
+      for (Reach reach : reached.values()) {
+        if (!sink.user(new PlannedUser(reach.user, viaOf(reach), guard.reason(reach.user)))) {
+          return;
+        }
+        reach.streamed = true;
+      }
+      return;
+    }
     List<Target> targets = event.data().targets();
     boolean[] stopped = {false};
     for (int i = 0; i < targets.size() && !stopped[0]; i++) {
@@ -191,8 +219,8 @@ public final class StreamingPlan {
     return new ArrayList<>(all);
   }
 
-  /** The first pass's index, built by {@link Planner#prepare}: ids only. */
+  /** The first pass's index, built by {@link Planner#prepare}, in the order users were found. */
   static Map<String, Reach> newIndex() {
-    return new HashMap<>();
+    return new LinkedHashMap<>();
   }
 }

@@ -48,9 +48,19 @@ class EventProcessorTest {
   }
 
   EventProcessor processor(Directory dir, Protection protection, int limit) {
+    return processor(dir, protection, limit, StreamingPlan.RETAIN_LIMIT);
+  }
+
+  /** A processor whose count keeps ids only, so every group is listed a second time. */
+  EventProcessor twoPassProcessor(Directory dir, int limit) {
+    return processor(dir, Protection.none(), limit, 0);
+  }
+
+  EventProcessor processor(Directory dir, Protection protection, int limit, int retainLimit) {
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), d -> {}, Clock.systemUTC(), 8);
-    return new EventProcessor(new EventCodec(), new Planner(dir, protection, limit), executor, Clock.systemUTC());
+    return new EventProcessor(new EventCodec(), new Planner(dir, protection, limit, retainLimit), executor,
+        Clock.systemUTC());
   }
 
   Settlement process(EventProcessor processor, OffboardingEvent event) throws InterruptedException {
@@ -136,7 +146,7 @@ class EventProcessorTest {
       }
     };
 
-    process(processor(changing, Protection.none(), 1000), Events.leaver(new Target.Group(GROUP)));
+    process(twoPassProcessor(changing, 1000), Events.leaver(new Target.Group(GROUP)));
 
     TargetAudit gone = audit.all().stream().filter(t -> t.userId().equals(ids.get(1))).findFirst().orElseThrow();
     assertEquals(TargetOutcome.SKIPPED, gone.outcome());
@@ -161,7 +171,7 @@ class EventProcessorTest {
       }
     };
 
-    process(processor(changing, Protection.none(), 2), Events.leaver(new Target.Group(GROUP)));
+    process(twoPassProcessor(changing, 2), Events.leaver(new Target.Group(GROUP)));
 
     assertTrue(writes.attempts.stream().noneMatch(a -> a.endsWith(ids.get(2))));
     assertEquals(2, audit.all().size());
@@ -199,13 +209,37 @@ class EventProcessorTest {
       }
     };
 
-    Settlement settlement = process(processor(failing, Protection.none(), 1000), Events.leaver(new Target.Group(GROUP)));
+    Settlement settlement = process(twoPassProcessor(failing, 1000), Events.leaver(new Target.Group(GROUP)));
 
     assertInstanceOf(Settlement.Abandon.class, settlement);
     assertEquals(5, audit.all().size());
     assertEquals(3, audit.summary.counts().get(TargetOutcome.FAILED));
     assertEquals(2, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
     assertEquals(SummaryStatus.PARTIAL, audit.summary.status());
+  }
+
+  @Test
+  void listsAGroupOnlyOnceWhenItsUsersFitInMemory() throws Exception {
+    List<String> ids = addUsers(50);
+    directory.addGroup(GROUP, ids.toArray(String[]::new));
+
+    process(processor(directory, Protection.none(), 1000, 50), Events.leaver(new Target.Group(GROUP)));
+
+    assertEquals(1, directory.memberListings.get());
+    assertEquals(50, audit.all().size());
+    assertEquals(100, writes.attempts.size());
+  }
+
+  @Test
+  void listsAGroupAgainWhenItHasMoreUsersThanTheCountKeeps() throws Exception {
+    List<String> ids = addUsers(51);
+    directory.addGroup(GROUP, ids.toArray(String[]::new));
+
+    process(processor(directory, Protection.none(), 1000, 50), Events.leaver(new Target.Group(GROUP)));
+
+    assertEquals(2, directory.memberListings.get());
+    assertEquals(51, Set.copyOf(audit.all().stream().map(TargetAudit::userId).toList()).size());
+    assertEquals(102, writes.attempts.size());
   }
 
   @Test
