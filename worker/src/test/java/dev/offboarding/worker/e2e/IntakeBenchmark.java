@@ -54,9 +54,8 @@ public final class IntakeBenchmark {
       long start = System.nanoTime();
       WorkerService worker = harness.startWorker(new ServiceBusIntake.Options(concurrency, Duration.ofMinutes(5),
           Duration.ofSeconds(20), Duration.ofSeconds(5)));
-      while (worker.metrics().count(Metrics.EVENTS, "type", "leaver", "outcome", "COMPLETED") < events) {
-        Thread.sleep(10);
-      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(10))
+          .until(() -> worker.metrics().count(Metrics.EVENTS, "type", "leaver", "outcome", "COMPLETED") >= events);
       double seconds = (System.nanoTime() - start) / 1e9;
       String line = String.format("%d one-user leaver events (2 Graph writes, 1 target + 1 summary audit each), "
           + "concurrency %d, pre-loaded queue: settled in %.2f s = %.1f events/s (processors: %d)%n",
