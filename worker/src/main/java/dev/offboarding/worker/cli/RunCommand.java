@@ -32,8 +32,10 @@ public final class RunCommand {
       err.println("cannot start: " + e.getMessage());
       return Main.FAILED;
     }
-    out.println("offboarding-worker: receiving from " + config.queue() + ", auditing to " + config.auditTopic()
-        + ", HTTP on port " + service.httpPort());
+    out.println("offboarding-worker: receiving from " + config.queue()
+        + (config.urgentQueue() != null ? " and " + config.urgentQueue() + " (urgent)" : "")
+        + ", auditing to " + config.auditTopic() + ", writing at most " + config.writesPerSecond()
+        + " Graph writes/s, HTTP on port " + service.httpPort());
     try {
       stop.get();
     } catch (InterruptedException e) {
