@@ -4,6 +4,7 @@ import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -29,12 +31,20 @@ public final class Executor {
   private final AccountWrites writes;
   private final WriteBudget budget;
   private final RetryPolicy retryPolicy;
+  private final CircuitBreaker outage;
   private final Sleeper sleeper;
   private final Clock clock;
   private final int concurrency;
 
   public Executor(AccountWrites writes, WriteBudget budget, RetryPolicy retryPolicy, Sleeper sleeper,
       Clock clock, int concurrency) {
+    this(writes, budget, retryPolicy, OutageBreaker.create(clock), sleeper, clock, concurrency);
+  }
+
+  /** With its own outage breaker ({@link OutageBreaker}), which should be one per process. */
+  public Executor(AccountWrites writes, WriteBudget budget, RetryPolicy retryPolicy, CircuitBreaker outage,
+      Sleeper sleeper, Clock clock, int concurrency) {
+    this.outage = outage;
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be >= 1");
     }
@@ -336,18 +346,32 @@ public final class Executor {
     Retry.AsyncContext<Object> retry = retryPolicy.newCall();
     Instant started = clock.instant();
     int attempts = 0;
+    String lastRequestId = null;
     while (true) {
-      budget.acquire(urgent);
+      if (!outage.tryAcquirePermission()) {
+        return new ActionResult(action, TargetOutcome.FAILED, attempts, lastRequestId, started, clock.instant(),
+            RETRIES_EXHAUSTED, "not sent: Graph is unavailable (most recent writes failed); the event is tried again"
+                + " later");
+      }
+      try {
+        budget.acquire(urgent);
+      } catch (InterruptedException e) {
+        outage.releasePermission();
+        throw e;
+      }
       attempts++;
       try {
         String requestId = switch (action) {
           case DISABLE_ACCOUNT -> writes.disableAccount(userId);
           case REVOKE_SESSIONS -> writes.revokeSignInSessions(userId);
         };
+        outage.onSuccess(0, TimeUnit.NANOSECONDS);
         retry.onComplete();
         budget.onAccepted();
         return ActionResult.succeeded(action, attempts, requestId, started, clock.instant());
       } catch (GraphFailure failure) {
+        outage.onError(0, TimeUnit.NANOSECONDS, failure);
+        lastRequestId = failure.requestId();
         if (failure.kind() == GraphFailure.Kind.THROTTLED) {
           budget.onThrottled(failure.retryAfter().orElse(java.time.Duration.ofSeconds(1)));
         }

@@ -134,6 +134,30 @@ class ExecutorTest {
   }
 
   @Test
+  void stopsSendingWritesWhileGraphIsDownSoTheEventCanBeTriedAgainSoon() throws Exception {
+    List<Target> targets = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String id = String.format("40000000-0000-4000-8000-%012d", i);
+      directory.addUser(id, "down" + i + "@contoso.com");
+      writes.failAlways("revoke:" + id, RecordingWrites.status(503));
+      targets.add(new Target.User(id));
+    }
+    Executor oneAtATime = new Executor(writes, budget, new RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(30)),
+        OutageBreaker.create(clock, 10, 10, Duration.ofSeconds(30)), waits::add, clock, 1);
+    Plan plan = assertInstanceOf(PlanResult.Ready.class, new Planner(directory, Protection.none(), 1000)
+        .plan(Events.event(EventType.COMPROMISE, List.of(Action.REVOKE_SESSIONS), false,
+            targets.toArray(Target[]::new)))).plan();
+
+    List<TargetAudit> results = oneAtATime.execute(plan, false);
+
+    // Ten failed writes open the breaker; every later write gives up without being sent.
+    assertEquals(10, writes.attempts.size());
+    assertEquals(30, results.size());
+    assertTrue(results.stream().allMatch(r -> r.actions().getFirst().errorCode().equals(Executor.RETRIES_EXHAUSTED)));
+    assertEquals(25, results.stream().filter(r -> r.actions().getFirst().attempts() == 0).count());
+  }
+
+  @Test
   void treatsNotFoundAsFinalAndSkipsTheRevocation() throws Exception {
     writes.failNext("disable:" + PlannerTest.ALICE, RecordingWrites.status(404));
 

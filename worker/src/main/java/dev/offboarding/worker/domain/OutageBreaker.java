@@ -1,0 +1,36 @@
+package dev.offboarding.worker.domain;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Notices that Graph is down, so that writes stop being started while it is. Without it, an outage
+ * costs every user of an event its whole retry budget (minutes each) before the event can be
+ * handed back for a later try; with it, once most recent writes failed as unavailable (503, 504,
+ * timeouts, broken connections), writes not yet sent give up at once ({@link
+ * Executor#RETRIES_EXHAUSTED}), the event is abandoned after its audit and intake backs off. After
+ * {@code waitInOpen} a few probe writes decide whether Graph is back. 429s are not outages (the
+ * write budget handles them), nor are 403 or 404.
+ */
+public final class OutageBreaker {
+  private OutageBreaker() {}
+
+  /** Opens when half of the last 20 writes (at least 10) failed as unavailable; probes after 30 s. */
+  public static CircuitBreaker create(Clock clock) {
+    return create(clock, 20, 10, Duration.ofSeconds(30));
+  }
+
+  public static CircuitBreaker create(Clock clock, int window, int minimumCalls, Duration waitInOpen) {
+    return CircuitBreaker.of("graph-writes", CircuitBreakerConfig.custom()
+        .clock(clock)
+        .slidingWindow(window, minimumCalls, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .failureRateThreshold(50)
+        .waitDurationInOpenState(waitInOpen)
+        .permittedNumberOfCallsInHalfOpenState(3)
+        .automaticTransitionFromOpenToHalfOpenEnabled(false)
+        .recordException(t -> t instanceof GraphFailure f && f.kind() == GraphFailure.Kind.UNAVAILABLE)
+        .build());
+  }
+}
