@@ -9,8 +9,8 @@ import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -166,52 +166,13 @@ public final class Executor {
   }
 
   /**
-   * Executes an in-memory plan and returns one result per user (plan order), then one per
-   * unresolved target; otherwise as {@link #execute(StreamingPlan, boolean, Consumer, Progress)}.
+   * Executes a streaming plan exactly as {@link #execute(StreamingPlan, boolean, Consumer, Progress)}
+   * does and returns every result, in completion order (unresolved targets last). For callers that
+   * want the results in hand: small events and tests.
    */
-  public List<TargetAudit> execute(Plan plan, boolean redelivery) throws InterruptedException {
-    String eventId = plan.event().id();
-    boolean dryRun = plan.event().data().dryRun();
-    boolean urgent = plan.event().type().urgent();
-    List<Action> actions = plan.actions();
-    TargetAudit[] byIndex = new TargetAudit[plan.users().size()];
-    Semaphore slots = new Semaphore(concurrency);
-    boolean interrupted = false;
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < byIndex.length; i++) {
-        PlannedUser user = plan.users().get(i);
-        if (user.isProtected() || dryRun) {
-          byIndex[i] = notWritten(eventId, user, actions, redelivery, dryRun);
-          continue;
-        }
-        try {
-          slots.acquire();
-        } catch (InterruptedException e) {
-          interrupted = true;
-          break;
-        }
-        int index = i;
-        threads.submit(() -> {
-          try {
-            byIndex[index] = runUserSafely(eventId, user, actions, urgent, redelivery);
-          } finally {
-            slots.release();
-          }
-        });
-      }
-    }
-    List<TargetAudit> results = new ArrayList<>(byIndex.length + plan.unresolved().size());
-    for (int i = 0; i < byIndex.length; i++) {
-      PlannedUser user = plan.users().get(i);
-      results.add(byIndex[i] != null ? byIndex[i]
-          : notReached(eventId, user.user().id(), user.via(), actions, redelivery, End.INTERRUPTED, null));
-    }
-    for (Plan.Unresolved u : plan.unresolved()) {
-      results.add(unresolved(eventId, u, actions, redelivery));
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+  public List<TargetAudit> executeAll(StreamingPlan plan, boolean redelivery) {
+    List<TargetAudit> results = new ArrayList<>(plan.userCount() + plan.unresolved().size());
+    execute(plan, redelivery, results::add, Progress.NONE);
     return results;
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.EventData;
 import dev.offboarding.contracts.EventType;
@@ -19,15 +20,14 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.Executor;
-import dev.offboarding.worker.domain.Plan;
 import dev.offboarding.worker.domain.PlanResult;
 import dev.offboarding.worker.domain.Planner;
 import dev.offboarding.worker.domain.Protection;
 import dev.offboarding.worker.domain.RetryPolicy;
+import dev.offboarding.worker.domain.StreamingPlan;
 import dev.offboarding.worker.graph.GraphAccountWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
-import com.microsoft.graph.serviceclient.GraphServiceClient;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,10 +86,10 @@ class GovernorAgainstFakeTenantTest {
             false));
     Planner planner = new Planner(new GraphDirectory(graph, URI.create(server.baseUrl()), RetryPolicy.defaults(),
         clock::advance, clock), Protection.none(), USERS);
-    Plan plan = assertInstanceOf(PlanResult.Ready.class, planner.plan(event)).plan();
+    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event)).plan();
     Instant start = clock.instant();
 
-    List<TargetAudit> results = executor.execute(plan, false);
+    List<TargetAudit> results = executor.executeAll(plan, false);
 
     assertEquals(USERS, results.size());
     assertTrue(results.stream().allMatch(r -> r.outcome() == TargetOutcome.SUCCEEDED));

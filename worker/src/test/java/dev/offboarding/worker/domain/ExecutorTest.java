@@ -48,8 +48,8 @@ class ExecutorTest {
   }
 
   List<TargetAudit> run(Protection protection, dev.offboarding.contracts.OffboardingEvent event) throws Exception {
-    Plan plan = assertInstanceOf(PlanResult.Ready.class, new Planner(directory, protection, 1000).plan(event)).plan();
-    return executor.execute(plan, false);
+    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, new Planner(directory, protection, 1000).prepare(event)).plan();
+    return executor.executeAll(plan, false);
   }
 
   @Test
@@ -144,11 +144,11 @@ class ExecutorTest {
     }
     Executor oneAtATime = new Executor(writes, budget, new RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(30)),
         OutageBreaker.create(clock, 10, 10, Duration.ofSeconds(30)), waits::add, clock, 1);
-    Plan plan = assertInstanceOf(PlanResult.Ready.class, new Planner(directory, Protection.none(), 1000)
-        .plan(Events.event(EventType.COMPROMISE, List.of(Action.REVOKE_SESSIONS), false,
+    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, new Planner(directory, Protection.none(), 1000)
+        .prepare(Events.event(EventType.COMPROMISE, List.of(Action.REVOKE_SESSIONS), false,
             targets.toArray(Target[]::new)))).plan();
 
-    List<TargetAudit> results = oneAtATime.execute(plan, false);
+    List<TargetAudit> results = oneAtATime.executeAll(plan, false);
 
     // Ten failed writes open the breaker; every later write gives up without being sent.
     assertEquals(10, writes.attempts.size());

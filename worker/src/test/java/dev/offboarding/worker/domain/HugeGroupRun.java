@@ -35,12 +35,11 @@ public final class HugeGroupRun {
     int users = Integer.parseInt(args[0]);
     int ballast = Integer.parseInt(args[1]);
     if (args.length > 2 && args[2].equals("materialize")) {
-      // The contrast: the same event planned into memory and executed as a list.
+      // The contrast: the same event planned into memory, every user listed at once.
       SyntheticDirectory directory = new SyntheticDirectory(users, 110, ballast);
       Plan plan = ((PlanResult.Ready) new Planner(directory, Protection.none(), users)
           .plan(Events.leaver(new Target.Group(SyntheticDirectory.GROUP)))).plan();
-      System.out.println("materialized results=" + new Executor(NO_WRITES, WriteBudget.UNLIMITED,
-          RetryPolicy.defaults(), d -> {}, Clock.systemUTC(), 64).execute(plan, false).size());
+      System.out.println("materialized users=" + plan.users().size());
       System.exit(0);
     }
     System.exit(run(users, ballast) ? 0 : 1);

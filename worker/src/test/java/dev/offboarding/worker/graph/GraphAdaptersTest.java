@@ -28,12 +28,12 @@ import dev.offboarding.worker.domain.Directory;
 import dev.offboarding.worker.domain.DirectoryUser;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.GraphFailure;
-import dev.offboarding.worker.domain.Plan;
 import dev.offboarding.worker.domain.PlanResult;
 import dev.offboarding.worker.domain.Planner;
 import dev.offboarding.worker.domain.Protection;
 import dev.offboarding.worker.domain.RetryPolicy;
 import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.domain.StreamingPlan;
 import dev.offboarding.worker.domain.WriteBudget;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,8 +97,8 @@ class GraphAdaptersTest {
   List<TargetAudit> plannedAndRun(GraphServiceClient graph, Protection protection, OffboardingEvent event)
       throws InterruptedException {
     Planner planner = new Planner(directory(graph, 999), protection, 10_000);
-    Plan plan = assertInstanceOf(PlanResult.Ready.class, planner.plan(event)).plan();
-    return executor(graph).execute(plan, false);
+    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event)).plan();
+    return executor(graph).executeAll(plan, false);
   }
 
   Set<String> writtenUsers() {
@@ -218,16 +218,17 @@ class GraphAdaptersTest {
     FakeUser leaver = tenant.addUser("leaver@contoso.com");
     GraphServiceClient graph = start(FakeGraphOptions.builder());
     Planner planner = new Planner(directory(graph, 999), Protection.none(), 100);
-    Plan plan = assertInstanceOf(PlanResult.Ready.class, planner.plan(event(EventType.LEAVER, List.of(),
+    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event(EventType.LEAVER, List.of(),
         new Target.User(admin.id()), new Target.User(leaver.id())))).plan();
     tenant.delete(leaver.id());
 
-    List<TargetAudit> results = executor(graph).execute(plan, false);
+    Map<String, TargetAudit> results = executor(graph).executeAll(plan, false).stream()
+        .collect(java.util.stream.Collectors.toMap(TargetAudit::userId, r -> r));
 
-    assertEquals(TargetOutcome.FORBIDDEN, results.get(0).outcome());
-    assertEquals("Authorization_RequestDenied", results.get(0).actions().get(0).errorCode());
-    assertEquals(TargetOutcome.NOT_FOUND, results.get(1).outcome());
-    assertEquals("Request_ResourceNotFound", results.get(1).actions().get(0).errorCode());
+    assertEquals(TargetOutcome.FORBIDDEN, results.get(admin.id()).outcome());
+    assertEquals("Authorization_RequestDenied", results.get(admin.id()).actions().get(0).errorCode());
+    assertEquals(TargetOutcome.NOT_FOUND, results.get(leaver.id()).outcome());
+    assertEquals("Request_ResourceNotFound", results.get(leaver.id()).actions().get(0).errorCode());
     assertEquals(List.of(), waits);
   }
 
@@ -240,12 +241,12 @@ class GraphAdaptersTest {
         .writeBudget(1, Duration.ofSeconds(10), 1).retryAfterFormat(format));
 
     Planner planner = new Planner(directory(graph, 999), Protection.none(), 100);
-    Plan plan = assertInstanceOf(PlanResult.Ready.class, planner.plan(event(EventType.COMPROMISE,
+    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event(EventType.COMPROMISE,
         List.of(Action.REVOKE_SESSIONS),
         users.stream().map(u -> (Target) new Target.User(u.id())).toArray(Target[]::new)))).plan();
 
     // One user at a time, so the sequence is exact: a write, then each next one is throttled once.
-    List<TargetAudit> results = executor(graph, 1).execute(plan, false);
+    List<TargetAudit> results = executor(graph, 1).executeAll(plan, false);
 
     assertTrue(results.stream().allMatch(r -> r.outcome() == TargetOutcome.SUCCEEDED), results.toString());
     assertEquals(List.of(1, 2, 2), results.stream().map(r -> r.actions().getFirst().attempts()).toList());
@@ -258,11 +259,11 @@ class GraphAdaptersTest {
     tenant.addUser("burst@contoso.com");
     GraphServiceClient graph = start(FakeGraphOptions.builder());
     Planner planner = new Planner(directory(graph, 999), Protection.none(), 100);
-    Plan plan = assertInstanceOf(PlanResult.Ready.class, planner.plan(event(EventType.LEAVER,
+    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event(EventType.LEAVER,
         List.of(Action.REVOKE_SESSIONS), new Target.User("burst@contoso.com")))).plan();
     server.faults().serviceUnavailable(3);
 
-    TargetAudit result = executor(graph).execute(plan, false).getFirst();
+    TargetAudit result = executor(graph).executeAll(plan, false).getFirst();
 
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
     assertEquals(4, result.actions().getFirst().attempts());
@@ -274,11 +275,11 @@ class GraphAdaptersTest {
     tenant.addUser("reset@contoso.com");
     GraphServiceClient graph = start(FakeGraphOptions.builder());
     Planner planner = new Planner(directory(graph, 999), Protection.none(), 100);
-    Plan plan = assertInstanceOf(PlanResult.Ready.class, planner.plan(event(EventType.LEAVER,
+    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event(EventType.LEAVER,
         List.of(Action.REVOKE_SESSIONS), new Target.User("reset@contoso.com")))).plan();
     server.faults().connectionResets(2);
 
-    TargetAudit result = executor(graph).execute(plan, false).getFirst();
+    TargetAudit result = executor(graph).executeAll(plan, false).getFirst();
 
     // OkHttp may itself retry a reset connection once; either way the write lands exactly once.
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
