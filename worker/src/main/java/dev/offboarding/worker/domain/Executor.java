@@ -74,18 +74,12 @@ public final class Executor {
    * @param end how it ended
    * @param counts terminal results by outcome
    * @param failure the directory or sink failure, when {@code end} says there was one
+   * @param retriesExhausted users whose writes gave up on transient failures (429, 503, 504,
+   *     timeouts) after every attempt, or were not sent while Graph was down: the event is worth
+   *     processing again
    */
   public record Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure,
-      int retriesExhausted) {
-
-    /**
-     * Users whose writes gave up on transient failures (429, 503, 504, timeouts) after every
-     * attempt: Graph was unavailable to them, so the event is worth processing again.
-     */
-    public int retriesExhausted() {
-      return retriesExhausted;
-    }
-  }
+      int retriesExhausted) {}
 
   /**
    * The error code of an action whose every attempt failed transiently; the message carries the

@@ -45,8 +45,4 @@ public final class RetryPolicy {
   public Retry.AsyncContext<Object> newCall() {
     return retry.asyncContext();
   }
-
-  public Retry retry() {
-    return retry;
-  }
 }

@@ -4,10 +4,8 @@ import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.SummaryStatus;
-import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,19 +14,10 @@ public final class Summaries {
   private Summaries() {}
 
   /**
-   * COMPLETED when no user failed or was forbidden; PARTIAL when some succeeded and some did not;
-   * FAILED when none succeeded and some failed; DRY_RUN for dry runs.
+   * The summary of an executed event, from its results' counts: COMPLETED when no user failed or
+   * was forbidden; PARTIAL when some succeeded and some did not; FAILED when none succeeded and
+   * some failed; DRY_RUN for dry runs.
    */
-  public static SummaryAudit of(Plan plan, List<TargetAudit> results, Instant startedAt, Instant finishedAt,
-      boolean redelivery) {
-    Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
-    for (TargetAudit r : results) {
-      counts.merge(r.outcome(), 1, Integer::sum);
-    }
-    return of(plan.event(), counts, plan.skippedMembers(), plan.users().size(), startedAt, finishedAt, redelivery);
-  }
-
-  /** The same rules over counts kept while results streamed past. */
   public static SummaryAudit of(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
       Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
       boolean redelivery) {
