@@ -75,26 +75,8 @@ public final class Wiring {
     return new Wiring(config, Clock.systemUTC(), Sleeper.SYSTEM);
   }
 
-  public WorkerConfig config() {
-    return config;
-  }
-
-  public GraphDirectory directory() {
-    return directory;
-  }
-
   public Planner planner() {
     return planner;
-  }
-
-  /** The process's one tenant write governor; bind it to the metrics registry for its gauges. */
-  public TenantWriteGovernor governor() {
-    return governor;
-  }
-
-  /** Progress of long events: a gauge of users remaining and a periodic log line. */
-  public ProgressLog progress() {
-    return progress;
   }
 
   /**
@@ -115,13 +97,9 @@ public final class Wiring {
     return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress);
   }
 
-  /** The processor of the running worker: every event's writes through the one {@link #governor()}. */
+  /** The processor of the running worker: every event's writes through the process's one tenant write governor. */
   public EventProcessor processor() {
     return processor(governor);
-  }
-
-  public Metrics metrics() {
-    return metrics;
   }
 
   /** The write budget of {@code run}: the process's one tenant write governor. */
