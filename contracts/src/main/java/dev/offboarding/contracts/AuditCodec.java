@@ -100,6 +100,9 @@ public final class AuditCodec {
     audit.problems().forEach(p -> problems.addObject().put("path", p.path()).put("message", p.message()));
     data.put("redelivery", audit.redelivery());
     data.put("dryRun", audit.dryRun());
+    data.put("final", audit.finalSummary());
+    data.put("step", audit.step());
+    data.put("usersPending", audit.usersPending());
     return json.write(root);
   }
 
@@ -194,7 +197,10 @@ public final class AuditCodec {
           optionalText(data, "$.data", "rejectionReason"),
           problems,
           bool(data, "$.data", "redelivery"),
-          bool(data, "$.data", "dryRun"));
+          bool(data, "$.data", "dryRun"),
+          data.has("final") ? bool(data, "$.data", "final") : status != SummaryStatus.CONTINUING,
+          data.has("step") ? intValue(data.get("step"), "$.data.step") : 0,
+          data.has("usersPending") ? intValue(data.get("usersPending"), "$.data.usersPending") : 0);
     } catch (IllegalArgumentException e) {
       throw invalid(SummaryAudit.TYPE, e);
     }

@@ -23,6 +23,11 @@ import java.util.TreeMap;
  * @param problems every contract problem, for rejected events
  * @param redelivery true when the event had been delivered before
  * @param dryRun true when nothing was written by design
+ * @param finalSummary false while the event is continuing: some users are still to be done by a
+ *     follow-up delivery, and another summary follows; true for the last summary of an event
+ * @param step which delivery of the event this summary closes: 0 for the event message itself,
+ *     1, 2, ... for its follow-ups (continuations)
+ * @param usersPending users still to be done when the summary is not final, else 0
  */
 public record SummaryAudit(
     String eventId,
@@ -36,7 +41,10 @@ public record SummaryAudit(
     String rejectionReason,
     List<Problem> problems,
     boolean redelivery,
-    boolean dryRun) {
+    boolean dryRun,
+    boolean finalSummary,
+    int step,
+    int usersPending) {
 
   public static final String TYPE = "dev.offboarding.audit.summary.v1";
 
@@ -61,6 +69,23 @@ public record SummaryAudit(
     if (status == SummaryStatus.REJECTED && (rejectionReason == null || rejectionReason.isBlank())) {
       throw new IllegalArgumentException("a rejected summary needs a rejectionReason");
     }
+    if ((status == SummaryStatus.CONTINUING) == finalSummary) {
+      throw new IllegalArgumentException("a summary is CONTINUING exactly when it is not final");
+    }
+    if (step < 0 || usersPending < 0) {
+      throw new IllegalArgumentException("step and usersPending must be >= 0");
+    }
+    if (finalSummary && usersPending != 0) {
+      throw new IllegalArgumentException("a final summary has no users pending");
+    }
+  }
+
+  /** The final summary of an event done in one delivery. */
+  public SummaryAudit(String eventId, String eventType, SummaryStatus status, Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+      String rejectionReason, List<Problem> problems, boolean redelivery, boolean dryRun) {
+    this(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt, rejectionReason,
+        problems, redelivery, dryRun, true, 0, 0);
   }
 
   private static void requireCount(Integer n, String what) {

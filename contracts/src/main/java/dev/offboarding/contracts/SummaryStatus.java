@@ -11,5 +11,10 @@ public enum SummaryStatus {
   /** The event was refused before any write (invalid, unsafe, over the blast-radius limit). */
   REJECTED,
   /** A dry run: resolved and reported, nothing written. */
-  DRY_RUN
+  DRY_RUN,
+  /**
+   * Not final: some users are done (their results are published) and the rest continue in a
+   * follow-up delivery; the counts are those so far. A final summary follows.
+   */
+  CONTINUING
 }
