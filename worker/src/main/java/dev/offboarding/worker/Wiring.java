@@ -1,16 +1,22 @@
 package dev.offboarding.worker;
 
+import com.azure.core.credential.TokenCredential;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.worker.budget.TenantWriteGovernor;
 import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.domain.ContinuationCodec;
+import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
+import dev.offboarding.worker.domain.OutageGuard;
+import dev.offboarding.worker.domain.ProtectionRefresher;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.Planner;
 import dev.offboarding.worker.domain.Protection;
-import dev.offboarding.worker.domain.RetryPolicy;
+import dev.offboarding.worker.resilience.OutageBreaker;
+import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.domain.Sleeper;
 import dev.offboarding.worker.domain.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
@@ -19,14 +25,15 @@ import dev.offboarding.worker.graph.GraphDirectory;
 import dev.offboarding.worker.metrics.GraphRequestMetrics;
 import dev.offboarding.worker.metrics.MeteredWriteBudget;
 import dev.offboarding.worker.metrics.Metrics;
-import dev.offboarding.worker.servicebus.DeliveryHandler;
-import dev.offboarding.worker.servicebus.IntakeBackoff;
+import dev.offboarding.worker.flow.DeliveryHandler;
+import dev.offboarding.worker.flow.IntakeBackoff;
 import dev.offboarding.worker.servicebus.SdkAuditSenders;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
+import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import dev.offboarding.worker.progress.ProgressLog;
-import dev.offboarding.worker.servicebus.ServiceBusSettlement;
+import dev.offboarding.worker.flow.DeliverySettlement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,33 +53,69 @@ public final class Wiring {
   private final Sleeper sleeper;
   private final GraphServiceClient graph;
   private final GraphDirectory directory;
+  private final Protection protection;
   private final Planner planner;
   private final TenantWriteGovernor governor;
   private final ProgressLog progress;
+  /** One per process: an outage is Graph's, whichever event notices it. */
+  private final OutageGuard outage;
 
   public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper) {
-    this(config, clock, sleeper, new Metrics());
+    this(config, clock, sleeper, new Metrics(), null);
   }
 
-  /** Wiring whose Graph requests and events are counted in {@code metrics}. */
-  public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper, Metrics metrics) {
+  /**
+   * Wiring whose Graph requests and events are counted in {@code metrics}; with {@code
+   * GRAPH_AUTH=azure}, Graph tokens come from {@code credential} (null: {@code DefaultAzureCredential}).
+   */
+  public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper, Metrics metrics, TokenCredential credential) {
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
     this.sleeper = sleeper;
-    this.graph = GraphClients.create(config, new GraphRequestMetrics(metrics));
+    this.graph = GraphClients.create(config, credential, new GraphRequestMetrics(metrics));
     this.directory = new GraphDirectory(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock);
-    this.planner = new Planner(directory, new Protection(config.protectedUsers(), config.protectedGroups()),
-        config.maxTargetsPerEvent());
+    this.protection = new Protection(config.protectedUsers(), config.protectedGroups(), clock,
+        config.protectedMaxStaleness());
+    this.planner = new Planner(directory, protection, config.maxTargetsPerEvent());
     // One governor per process: every write of every in-flight event shares the tenant's budget.
     this.governor = TenantWriteGovernor.forBudget(config.writesPerSecond());
     this.progress = new ProgressLog(clock, Duration.ofSeconds(30));
-    metrics.bind(governor);
-    metrics.bind(progress);
+    this.outage = OutageBreaker.create(clock);
+    metrics.gauge(Metrics.GRAPH_WRITE_RATE, "current pace of the tenant write governor, writes per second",
+        governor::rate);
+    metrics.gauge(Metrics.GRAPH_WRITE_BUDGET, "configured tenant write budget (GRAPH_WRITES_PER_SECOND)",
+        config::writesPerSecond);
+    for (boolean urgent : new boolean[] {true, false}) {
+      String priority = urgent ? "urgent" : "bulk";
+      metrics.gauge(Metrics.GRAPH_WRITES_WAITING, "writes waiting for budget", () -> governor.waiting(urgent),
+          "priority", priority);
+      metrics.gauge(Metrics.EVENT_USERS_REMAINING, "users of in-flight events still waiting for their result",
+          () -> progress.remaining(urgent), "priority", priority);
+    }
+    metrics.gauge(Metrics.EVENTS_EXECUTING, "events whose writes are running", progress::executing);
+    metrics.gauge(Metrics.PROTECTED_SET_AGE, "age of the protected set in memory", protection::ageSeconds);
+    metrics.gauge(Metrics.PROTECTION_READY, "1 while the protected set is fresh enough for events",
+        () -> protection.ready() ? 1 : 0);
   }
 
   public static Wiring system(WorkerConfig config) {
     return new Wiring(config, Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  /** The protected set, kept warm while the worker runs. */
+  public Protection protection() {
+    return protection;
+  }
+
+  /** Keeps the protected set warm in the background; started by the service. */
+  public ProtectionRefresher protectionRefresher() {
+    return new ProtectionRefresher(protection, directory, sleeper);
+  }
+
+  /** How much one delivery does before the rest of its event continues in a follow-up. */
+  public DeliveryBounds deliveryBounds() {
+    return DeliveryBounds.of(config.deliveryMaxDuration(), config.deliveryMaxUsers());
   }
 
   public Planner planner() {
@@ -89,12 +132,12 @@ public final class Wiring {
   }
 
   public Executor executor(WriteBudget budget) {
-    return new Executor(new GraphAccountWrites(graph, clock), budget, RetryPolicy.defaults(), sleeper, clock,
+    return new Executor(new GraphAccountWrites(graph, clock), budget, RetryPolicy.defaults(), outage, sleeper, clock,
         userConcurrency(config.writesPerSecond()));
   }
 
   public EventProcessor processor(WriteBudget budget) {
-    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress);
+    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds());
   }
 
   /** The processor of the running worker: every event's writes through the process's one tenant write governor. */
@@ -109,7 +152,9 @@ public final class Wiring {
 
   /** The long-running worker of {@code run}, with the default intake options and backoff policy. */
   public WorkerService service(WriteBudget budget) {
-    return service(budget, ServiceBusIntake.Options.defaults(), IntakeBackoff.Policy.defaults());
+    IntakeBackoff.Policy policy = IntakeBackoff.Policy.defaults();
+    return service(budget, ServiceBusIntake.Options.defaults().withLockRenewal(
+        config.deliveryMaxDuration().plus(policy.maxHold()).plus(Duration.ofMinutes(5))), policy);
   }
 
   /**
@@ -120,6 +165,7 @@ public final class Wiring {
     ServiceBusClientBuilder serviceBus = ServiceBusClients.builder(config);
     SdkAuditSenders senders = new SdkAuditSenders(serviceBus);
     AuditCodec auditCodec = new AuditCodec();
+    ContinuationCodec continuations = new ContinuationCodec();
     EventProcessor events = processor(new MeteredWriteBudget(budget, metrics));
     List<ServiceBusIntake> intakes = new ArrayList<>(2);
     // Each queue has its own intake, handler and backoff: urgent events never wait for a slot
@@ -130,12 +176,14 @@ public final class Wiring {
           events::process,
           (context, cancelled) -> new ServiceBusAuditSink(senders, auditCodec, config.auditTopic(),
               config.replyToAllowed(), context, clock, metrics, cancelled),
-          new ServiceBusSettlement(metrics),
+          new ServiceBusFollowUps(senders, queue, continuations, clock),
+          new DeliverySettlement(metrics),
           new IntakeBackoff(policy, clock, metrics),
           metrics,
           clock);
       intakes.add(new ServiceBusIntake(serviceBus, queue, handler, options));
     }
-    return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes);
+    return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes, protection,
+        protectionRefresher());
   }
 }

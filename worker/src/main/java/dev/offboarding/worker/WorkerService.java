@@ -1,5 +1,7 @@
 package dev.offboarding.worker;
 
+import dev.offboarding.worker.domain.Protection;
+import dev.offboarding.worker.domain.ProtectionRefresher;
 import dev.offboarding.worker.http.HttpEndpoints;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.SdkAuditSenders;
@@ -19,15 +21,19 @@ public final class WorkerService implements AutoCloseable {
   private final SdkAuditSenders auditSenders;
   private final String auditTopic;
   private final List<ServiceBusIntake> intakes;
+  private final Protection protection;
+  private final ProtectionRefresher refresher;
   private HttpEndpoints http;
 
   WorkerService(int httpPort, Metrics metrics, SdkAuditSenders auditSenders, String auditTopic,
-      List<ServiceBusIntake> intakes) {
+      List<ServiceBusIntake> intakes, Protection protection, ProtectionRefresher refresher) {
     this.httpPort = httpPort;
     this.metrics = metrics;
     this.auditSenders = auditSenders;
     this.auditTopic = auditTopic;
     this.intakes = List.copyOf(intakes);
+    this.protection = protection;
+    this.refresher = refresher;
   }
 
   /**
@@ -39,6 +45,9 @@ public final class WorkerService implements AutoCloseable {
   public void start() {
     try {
       http = HttpEndpoints.start(httpPort, this::ready, metrics::scrape);
+      // Loaded before the first event, and loudly: an unreadable protected group keeps the worker
+      // not ready, and events wait, until it can be read.
+      refresher.start();
       auditSenders.connect(auditTopic);
       intakes.forEach(ServiceBusIntake::start);
     } catch (RuntimeException e) {
@@ -47,9 +56,9 @@ public final class WorkerService implements AutoCloseable {
     }
   }
 
-  /** Ready when every intake receives and the audit sender is connected. */
+  /** Ready when every intake receives, the audit sender is connected and the protected set is fresh. */
   public boolean ready() {
-    return intakes.stream().allMatch(ServiceBusIntake::ready) && auditSenders.healthy();
+    return intakes.stream().allMatch(ServiceBusIntake::ready) && auditSenders.healthy() && protection.ready();
   }
 
   /** The HTTP port actually bound (useful with {@code HTTP_PORT=0}). */
@@ -73,6 +82,7 @@ public final class WorkerService implements AutoCloseable {
         break;
       }
     }
+    refresher.close();
     auditSenders.close();
     if (http != null) {
       http.close();

@@ -1,10 +1,6 @@
 package dev.offboarding.worker.budget;
 
 import dev.offboarding.worker.domain.WriteBudget;
-import dev.offboarding.worker.metrics.Metrics;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * timeout, so a grant wakes one thread rather than all of them. No thread of its own; nothing to
  * close.
  */
-public final class TenantWriteGovernor implements WriteBudget, MeterBinder {
+public final class TenantWriteGovernor implements WriteBudget {
   private final ReentrantLock lock = new ReentrantLock();
   private final Ticker ticker;
   private final Waiter waiter;
@@ -142,18 +138,6 @@ public final class TenantWriteGovernor implements WriteBudget, MeterBinder {
     return settings;
   }
 
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    Gauge.builder(Metrics.GRAPH_WRITE_RATE, this, TenantWriteGovernor::rate)
-        .description("Current pace of the tenant write governor, writes per second").register(registry);
-    Gauge.builder(Metrics.GRAPH_WRITE_BUDGET, settings, GovernorSettings::maxRate)
-        .description("Configured tenant write budget (GRAPH_WRITES_PER_SECOND)").register(registry);
-    Gauge.builder(Metrics.GRAPH_WRITES_WAITING, this, g -> g.waiting(true)).tag("priority", "urgent")
-        .description("Writes waiting for budget").register(registry);
-    Gauge.builder(Metrics.GRAPH_WRITES_WAITING, this, g -> g.waiting(false)).tag("priority", "bulk")
-        .description("Writes waiting for budget").register(registry);
-    // 429s are counted where every answer is seen, in MeteredWriteBudget (Metrics.GRAPH_THROTTLED).
-  }
 
   private void wake(PriorityTokenBucket.Ticket ticket) {
     ((Condition) ticket.attachment).signal();

@@ -34,9 +34,9 @@ final class DryRunReport {
       out.printf("  %-40s %s  via %s  (%s)%n", nullToDash(u.user().userPrincipalName()), u.user().id(),
           String.join(", ", u.via()), u.protectedBecause());
     }
-    out.printf("%nNot found: %d%n", plan.unresolved().size());
+    out.printf("%nNot resolved: %d%n", plan.unresolved().size());
     for (Plan.Unresolved u : plan.unresolved()) {
-      out.printf("  %s  (%s)%n", u.via(), u.detail());
+      out.printf("  %s  %s  (%s)%n", u.via(), u.outcome(), u.detail());
     }
     out.printf("%nGroup members that are not users, not acted on: %s%n",
         plan.skippedMembers().isEmpty() ? "none"
@@ -71,7 +71,7 @@ final class DryRunReport {
     }
     ArrayNode unresolved = root.putArray("notFound");
     for (Plan.Unresolved u : plan.unresolved()) {
-      unresolved.addObject().put("via", u.via()).put("status", "NOT_FOUND").put("reason", u.detail());
+      unresolved.addObject().put("via", u.via()).put("status", u.outcome().name()).put("reason", u.detail());
     }
     ObjectNode skipped = root.putObject("skippedMembers");
     plan.skippedMembers().forEach(skipped::put);

@@ -33,6 +33,11 @@ import java.util.function.Function;
  * @param protectedGroups group ids whose transitive members are never written to
  * @param maxTargetsPerEvent blast-radius limit: more distinct users than this rejects the event
  * @param httpPort port of /metrics and /health
+ * @param deliveryMaxDuration no user of an event is started later than this into one delivery;
+ *     the rest continue in a follow-up ({@code DELIVERY_MAX_DURATION})
+ * @param deliveryMaxUsers users one delivery takes at most ({@code DELIVERY_MAX_USERS})
+ * @param protectedMaxStaleness how old the protected set may be when an event is planned
+ * @param verify whether each write is read back to check it took effect ({@code VERIFY})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -47,7 +52,11 @@ public record WorkerConfig(
     Set<String> protectedUsers,
     Set<String> protectedGroups,
     int maxTargetsPerEvent,
-    int httpPort) {
+    int httpPort,
+    java.time.Duration deliveryMaxDuration,
+    int deliveryMaxUsers,
+    java.time.Duration protectedMaxStaleness,
+    boolean verify) {
 
   /** How the worker authenticates to Graph. */
   public enum GraphAuth {
@@ -170,12 +179,53 @@ public record WorkerConfig(
 
     int maxTargets = (int) number(get.apply("MAX_TARGETS_PER_EVENT"), 1000, 1, 10_000_000, "MAX_TARGETS_PER_EVENT", problems);
     int port = (int) number(get.apply("HTTP_PORT"), 8080, 0, 65535, "HTTP_PORT", problems);
+    java.time.Duration deliveryMax = duration(get.apply("DELIVERY_MAX_DURATION"),
+        dev.offboarding.worker.domain.DeliveryBounds.DEFAULT_MAX_DURATION, java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofHours(1), "DELIVERY_MAX_DURATION", problems);
+    int deliveryUsers = (int) number(get.apply("DELIVERY_MAX_USERS"), dev.offboarding.worker.domain.Continuation.MAX_PENDING,
+        1, dev.offboarding.worker.domain.Continuation.MAX_PENDING, "DELIVERY_MAX_USERS", problems);
+    java.time.Duration staleness = duration(get.apply("PROTECTED_MAX_STALENESS"),
+        dev.offboarding.worker.domain.Protection.DEFAULT_MAX_STALENESS, java.time.Duration.ofSeconds(3),
+        java.time.Duration.ofHours(1), "PROTECTED_MAX_STALENESS", problems);
+    String verifyText = get.apply("VERIFY");
+    boolean verify = true;
+    if (verifyText != null && !verifyText.isBlank()) {
+      switch (verifyText.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> verify = true;
+        case "false" -> verify = false;
+        default -> problems.add("VERIFY must be true or false");
+      }
+    }
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, topic, replyTo, baseUrl, auth, writes,
-        protectedUsers, protectedGroups, maxTargets, port);
+        protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify);
+  }
+
+  /**
+   * A duration given as whole seconds ({@code 300}) or ISO-8601 ({@code PT5M}), within bounds;
+   * the fallback when unset.
+   */
+  private static java.time.Duration duration(String value, java.time.Duration fallback, java.time.Duration min,
+      java.time.Duration max, String name, List<String> problems) {
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    java.time.Duration d;
+    try {
+      String v = value.trim();
+      d = v.matches("\\d{1,9}") ? java.time.Duration.ofSeconds(Long.parseLong(v)) : java.time.Duration.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      problems.add(name + " must be seconds or an ISO-8601 duration such as PT5M");
+      return fallback;
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      problems.add(name + " must be between " + min.toSeconds() + " s and " + max.toSeconds() + " s");
+      return fallback;
+    }
+    return d;
   }
 
   private static List<String> csv(String value) {
@@ -241,6 +291,8 @@ public record WorkerConfig(
         + ", auditTopic=" + auditTopic + ", replyToAllowed=" + replyToAllowed
         + ", graphBaseUrl=" + graphBaseUrl + ", graphAuth=" + graphAuth + ", writesPerSecond=" + writesPerSecond
         + ", protectedUsers=" + protectedUsers.size() + ", protectedGroups=" + protectedGroups
-        + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort + "]";
+        + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort
+        + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
+        + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify + "]";
   }
 }

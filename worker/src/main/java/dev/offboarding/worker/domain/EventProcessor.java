@@ -6,74 +6,114 @@ import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.contracts.TargetOutcome;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * One event, start to finish: decode and validate, plan, execute, publish the audit, and decide
- * the settlement. Knows nothing of Service Bus or Graph; thread-safe, one call per delivery.
+ * One delivery of an event, start to finish: decode and validate, plan, execute a bounded chunk,
+ * publish the audit, hand what is left to a follow-up, and decide the settlement. Knows nothing of
+ * Service Bus or Graph; thread-safe, one call per delivery.
+ *
+ * <p>An event's users are done in ascending id order, at most {@link DeliveryBounds} of them per
+ * delivery. Users that finish get their one final result; users whose writes gave up on transient
+ * failures, and users not started (the bound, shutdown), go into a {@link Continuation} that the
+ * broker holds, so finished users stay finished and only the rest are tried again, by any replica.
+ * Every delivery, follow-ups included, plans the event again first: the blast-radius limit and the
+ * protected set are checked before each chunk's first write.
  */
 public final class EventProcessor {
   /** How many target results go to the sink in one call. */
   static final int AUDIT_CHUNK = 100;
 
+  /**
+   * One delivery's inputs.
+   *
+   * @param body the message body: an event, or a follow-up ({@link ContinuationCodec})
+   * @param origin the broker's identity of the event message (its sequence number); a follow-up
+   *     carries its event's own
+   * @param redelivery true when the message was delivered or tried before
+   * @param audit where this delivery's audit goes
+   * @param followUps where the event's continuation goes (the queue the message came from)
+   * @param stop true once no further user should be started (shutdown)
+   * @param heartbeat called after planning and after each chunk of results, so intake can renew the lock
+   */
+  public record Work(byte[] body, String origin, boolean redelivery, AuditSink audit, FollowUps followUps,
+      BooleanSupplier stop, Runnable heartbeat) {
+    public Work {
+      Objects.requireNonNull(body, "body");
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(audit, "audit");
+      Objects.requireNonNull(followUps, "followUps");
+      Objects.requireNonNull(stop, "stop");
+      Objects.requireNonNull(heartbeat, "heartbeat");
+    }
+  }
+
   private final EventCodec codec;
+  private final ContinuationCodec continuations = new ContinuationCodec();
   private final Planner planner;
   private final Executor executor;
   private final Clock clock;
-
   private final Progress progress;
+  private final DeliveryBounds bounds;
 
-  public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock) {
-    this(codec, planner, executor, clock, Progress.NONE);
-  }
-
-  public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress) {
+  public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
+      DeliveryBounds bounds) {
     this.codec = codec;
     this.planner = planner;
     this.executor = executor;
     this.clock = clock;
     this.progress = progress;
+    this.bounds = bounds;
   }
 
   /**
-   * Processes one delivery of an event.
+   * Processes one delivery.
    *
-   * @param body the message body
-   * @param redelivery true when the message was delivered before
-   * @param audit where this event's audit goes
    * @return how to settle the message; never throws except on interruption
    */
-  public Settlement process(byte[] body, boolean redelivery, AuditSink audit) throws InterruptedException {
-    return process(body, redelivery, audit, () -> {});
-  }
-
-  /**
-   * Processes one delivery of an event, calling {@code heartbeat} each time a chunk of results has
-   * been published (at least every {@value #AUDIT_CHUNK} users) and once after planning: intake
-   * can renew the message lock there when its client does not renew it by itself.
-   */
-  public Settlement process(byte[] body, boolean redelivery, AuditSink audit, Runnable heartbeat)
-      throws InterruptedException {
+  public Settlement process(Work work) throws InterruptedException {
     Instant started = clock.instant();
-    DecodeResult decoded = codec.decode(body);
+    AuditSink audit = work.audit();
+    boolean redelivery = work.redelivery();
+    Continuation from = null;
+    byte[] eventBody = work.body();
+    if (continuations.isContinuation(eventBody)) {
+      try {
+        from = continuations.decode(eventBody);
+      } catch (IllegalArgumentException e) {
+        return reject(audit, Summaries.rejected(null, null, "InvalidContinuation: " + e.getMessage(), List.of(),
+            started, clock.instant(), redelivery), "InvalidContinuation", e.getMessage());
+      }
+      eventBody = from.event();
+    }
+    DecodeResult decoded = codec.decode(eventBody);
     if (decoded instanceof DecodeResult.Invalid invalid) {
       String description = invalid.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
       return reject(audit, Summaries.rejected(invalid.eventId(), invalid.eventType(), "InvalidEvent: " + description,
           invalid.problems(), started, clock.instant(), redelivery), "InvalidEvent", description);
     }
     OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
+    int step = from == null ? 0 : from.step();
 
     PlanResult planned;
     try {
       planned = planner.prepare(event);
     } catch (GraphFailure e) {
-      // Reading the directory failed. Transient or not, the event itself is fine: try again later
-      // rather than burn it into the dead-letter queue.
+      // Only transient failures get here (a target that fails for good is reported on its own):
+      // the directory or the protected set is unavailable. Nothing was written; try again later.
       return new Settlement.Abandon("planning failed: " + e.getMessage(), e);
     }
     if (planned instanceof PlanResult.Rejected rejected) {
@@ -82,42 +122,123 @@ public final class EventProcessor {
           rejected.code(), rejected.detail());
     }
     StreamingPlan plan = ((PlanResult.Streamed) planned).plan();
-    heartbeat.run();
+    Chunk chunk = chunk(plan, from);
+    plan.select(chunk.users());
+    work.heartbeat().run();
 
-    // Results go out in chunks as users finish: a huge group never sits in memory.
-    List<TargetAudit> chunk = new ArrayList<>(AUDIT_CHUNK);
+    // Results go out in batches as users finish: a huge group never sits in memory.
+    List<TargetAudit> batch = new ArrayList<>(AUDIT_CHUNK);
     Consumer<TargetAudit> publish = result -> {
-      chunk.add(result);
-      if (chunk.size() == AUDIT_CHUNK) {
-        flush(audit, chunk);
-        heartbeat.run();
+      batch.add(result);
+      if (batch.size() == AUDIT_CHUNK) {
+        flush(audit, batch);
+        work.heartbeat().run();
       }
     };
-    Executor.Outcome outcome = executor.execute(plan, redelivery, publish, progress);
+    Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
+    if (from != null) {
+      counts.putAll(from.counts());
+    }
+    Executor.Outcome outcome;
     try {
+      for (String gone : chunk.noLongerReached()) {
+        publish.accept(noLongerReached(event, gone, redelivery));
+        counts.merge(TargetOutcome.SKIPPED, 1, Integer::sum);
+      }
+      outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
+          work.stop(), id -> chunk.rounds().getOrDefault(id, 0), bounds.maxRounds()), step == 0, publish, progress);
       if (outcome.end() == Executor.End.SINK_FAILED) {
         throw outcome.failure();
       }
-      flush(audit, chunk);
-      audit.summary(Summaries.of(event, outcome.counts(), plan.skippedMembers(), plan.userCount(), started,
-          clock.instant(), redelivery));
+      if (outcome.end() == Executor.End.INTERRUPTED) {
+        throw new InterruptedException("interrupted while executing event " + event.id());
+      }
+      flush(audit, batch);
     } catch (AuditSink.AuditException e) {
       // The writes are idempotent: processing again is safe, losing the audit is not.
       return new Settlement.Abandon("audit not published: " + e.getMessage(), e);
     }
-    return switch (outcome.end()) {
-      // Graph was unavailable to some users until every attempt was spent: their results are
-      // audited FAILED, and the event is processed again later rather than left half done. Disable
-      // and revoke are idempotent, so the users already done are safely done again.
-      case DONE -> outcome.retriesExhausted() == 0 ? new Settlement.Complete()
-          : new Settlement.Abandon("Graph unavailable: " + outcome.retriesExhausted()
-              + " user(s) not written after every retry", null);
-      // Everyone not reached is audited FAILED; a redelivery finishes the job (writes are idempotent).
-      case DIRECTORY_FAILED -> new Settlement.Abandon("directory failed during execution: "
-          + outcome.failure().getMessage(), outcome.failure());
-      case INTERRUPTED -> throw new InterruptedException("interrupted while executing event " + event.id());
-      case SINK_FAILED -> throw new IllegalStateException("unreachable");
-    };
+    outcome.counts().forEach((o, n) -> counts.merge(o, n, Integer::sum));
+
+    Instant eventStarted = from == null ? started : from.startedAt();
+    Map<String, Integer> skipped = from == null ? plan.skippedMembers() : from.skippedMembers();
+    int usersResolved = from == null ? plan.userCount() : from.usersResolved();
+    List<Continuation.Pending> pending = outcome.unfinished().stream()
+        .map(u -> new Continuation.Pending(u.userId(), u.rounds()))
+        .toList();
+    try {
+      if (pending.isEmpty() && chunk.usersBeyond() == 0) {
+        audit.summary(Summaries.of(event, counts, skipped, usersResolved, eventStarted, clock.instant(), redelivery,
+            step));
+        return new Settlement.Complete();
+      }
+      Continuation next = new Continuation(eventBody, from == null ? work.origin() : from.origin(), step + 1,
+          eventStarted, counts, skipped, usersResolved,
+          chunk.cursor(), pending);
+      Instant now = clock.instant();
+      int worstRound = outcome.unfinished().stream().filter(Executor.Unfinished::transientFailure)
+          .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
+      // Users that failed transiently wait before their next round; users merely not reached go on at once.
+      Duration wait = worstRound == 0 ? Duration.ZERO : bounds.delay(worstRound);
+      work.followUps().send(event.id(), next, now.plus(wait));
+      audit.summary(Summaries.continuing(event, counts, skipped, usersResolved, eventStarted, clock.instant(),
+          redelivery, step, pending.size() + chunk.usersBeyond()));
+    } catch (AuditSink.AuditException e) {
+      return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);
+    }
+    return new Settlement.Complete(outcome.graphUnavailable() ? Settlement.Complete.TRANSIENT
+        : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN : Settlement.Complete.BOUND);
+  }
+
+  /**
+   * The users of one delivery: the follow-up's pending users still reached, then the next users in
+   * id order after its cursor, up to the bound.
+   *
+   * @param users the selection, in the order to stream it
+   * @param rounds rounds used so far by pending users
+   * @param noLongerReached pending users the event's targets no longer reach
+   * @param cursor the highest id taken in order after this chunk
+   * @param usersBeyond counted users after the cursor, for a later delivery
+   */
+  private record Chunk(List<String> users, Map<String, Integer> rounds, List<String> noLongerReached, String cursor,
+      int usersBeyond) {}
+
+  private Chunk chunk(StreamingPlan plan, Continuation from) {
+    List<String> ids = plan.sortedIds();
+    List<String> users = new ArrayList<>();
+    Map<String, Integer> rounds = new HashMap<>();
+    List<String> gone = new ArrayList<>();
+    String cursor = null;
+    if (from != null) {
+      cursor = from.cursor();
+      for (Continuation.Pending p : from.pending()) {
+        if (rounds.containsKey(p.userId())) {
+          continue;
+        }
+        if (plan.reaches(p.userId())) {
+          users.add(p.userId());
+          rounds.put(p.userId(), p.rounds());
+        } else {
+          gone.add(p.userId());
+        }
+      }
+    }
+    int next = cursor == null ? 0 : -Collections.binarySearch(ids, cursor + "\u0000") - 1;
+    while (users.size() < bounds.maxUsers() && next < ids.size()) {
+      String id = ids.get(next++);
+      cursor = id;
+      if (!rounds.containsKey(id)) {
+        users.add(id);
+      }
+    }
+    return new Chunk(users, rounds, gone, cursor, ids.size() - next);
+  }
+
+  private static TargetAudit noLongerReached(OffboardingEvent event, String userId, boolean redelivery) {
+    String why = "no longer reached by the event's targets when tried again; not written";
+    return new TargetAudit(event.id(), userId, null, List.of(), false, TargetOutcome.SKIPPED, why,
+        event.effectiveActions().stream().map(a -> dev.offboarding.contracts.ActionResult.skipped(a, why)).toList(),
+        redelivery);
   }
 
   private static void flush(AuditSink audit, List<TargetAudit> chunk) {

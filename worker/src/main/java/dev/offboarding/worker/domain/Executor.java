@@ -4,8 +4,6 @@ import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,34 +13,33 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+import java.util.Objects;
 
 /**
  * Runs a plan's writes: per user, in order, disable (when asked) then revoke, each write through
- * the shared {@link WriteBudget} and retried by the {@link RetryPolicy}. Users run concurrently on
+ * the shared {@link WriteBudget} and retried under the {@link Retries} policy. Users run concurrently on
  * virtual threads, at most {@code concurrency} of one event at a time, as the plan streams them in;
  * results stream out as users finish. Every counted user and every unresolved target gets exactly
  * one terminal result. Thread-safe.
  */
 public final class Executor {
   private static final int MAX_MESSAGE = 500;
+  private static final System.Logger LOG = System.getLogger(Executor.class.getName());
 
   private final AccountWrites writes;
   private final WriteBudget budget;
-  private final RetryPolicy retryPolicy;
-  private final CircuitBreaker outage;
+  private final Retries retryPolicy;
+  private final OutageGuard outage;
   private final Sleeper sleeper;
   private final Clock clock;
   private final int concurrency;
 
-  public Executor(AccountWrites writes, WriteBudget budget, RetryPolicy retryPolicy, Sleeper sleeper,
-      Clock clock, int concurrency) {
-    this(writes, budget, retryPolicy, OutageBreaker.create(clock), sleeper, clock, concurrency);
-  }
-
-  /** With its own outage breaker ({@link OutageBreaker}), which should be one per process. */
-  public Executor(AccountWrites writes, WriteBudget budget, RetryPolicy retryPolicy, CircuitBreaker outage,
+  /** With the process's one outage guard, shared by every event. */
+  public Executor(AccountWrites writes, WriteBudget budget, Retries retryPolicy, OutageGuard outage,
       Sleeper sleeper, Clock clock, int concurrency) {
     this.outage = outage;
     if (concurrency < 1) {
@@ -58,28 +55,68 @@ public final class Executor {
 
   /** How a streamed execution ended. */
   public enum End {
-    /** Every counted user was reached. */
+    /** Every selected user was reached, or the bounds stopped the pass (see {@link Outcome#unfinished}). */
     DONE,
-    /** The directory failed during the second pass; users not reached are FAILED (DirectoryUnavailable). */
-    DIRECTORY_FAILED,
     /** The result sink threw; execution stopped early and the remaining users have no result. */
     SINK_FAILED,
-    /** The calling thread was interrupted; users not reached are FAILED (Interrupted). */
+    /** The calling thread was interrupted; users not reached have no result. */
     INTERRUPTED
   }
+
+  /**
+   * What one delivery may do.
+   *
+   * @param redelivery whether the event was delivered before (said in each result)
+   * @param deadline no user is started after this instant; users not started are unfinished
+   * @param stop when true, no further user is started (shutdown); users not started are unfinished
+   * @param roundsSoFar for a user id, how many earlier deliveries gave up on it after transient
+   *     failures
+   * @param maxRounds a user given up on in this many deliveries gets its final FAILED result
+   */
+  public record Bounds(boolean redelivery, Instant deadline, BooleanSupplier stop, ToIntFunction<String> roundsSoFar,
+      int maxRounds) {
+    public Bounds {
+      Objects.requireNonNull(deadline, "deadline");
+      Objects.requireNonNull(stop, "stop");
+      Objects.requireNonNull(roundsSoFar, "roundsSoFar");
+      if (maxRounds < 1) {
+        throw new IllegalArgumentException("maxRounds must be >= 1");
+      }
+    }
+
+    /** No deadline, no stop, one round: every user gets its final result now. */
+    public static Bounds unbounded(boolean redelivery) {
+      return new Bounds(redelivery, Instant.MAX, () -> false, id -> 0, 1);
+    }
+  }
+
+  /**
+   * A selected user without a final result from this delivery, to be tried again by a follow-up.
+   *
+   * @param userId the user
+   * @param rounds deliveries so far that gave up on this user after transient failures
+   * @param transientFailure true when its writes gave up on transient failures (or were not sent
+   *     while Graph was down); false when it was not started (deadline, shutdown, the directory
+   *     unavailable while streaming)
+   */
+  public record Unfinished(String userId, int rounds, boolean transientFailure) {}
 
   /**
    * What a streamed execution produced, besides the results themselves.
    *
    * @param end how it ended
-   * @param counts terminal results by outcome
-   * @param failure the directory or sink failure, when {@code end} says there was one
-   * @param retriesExhausted users whose writes gave up on transient failures (429, 503, 504,
-   *     timeouts) after every attempt, or were not sent while Graph was down: the event is worth
-   *     processing again
+   * @param counts final results by outcome
+   * @param failure the sink failure, when {@code end} says there was one
+   * @param unfinished selected users without a final result, in id order
    */
   public record Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure,
-      int retriesExhausted) {}
+      List<Unfinished> unfinished) {
+
+    /** True when some users are unfinished because Graph failed transiently: an outage, most likely. */
+    public boolean graphUnavailable() {
+      return unfinished.stream().anyMatch(Unfinished::transientFailure);
+    }
+  }
 
   /**
    * The error code of an action whose every attempt failed transiently; the message carries the
@@ -88,29 +125,41 @@ public final class Executor {
   public static final String RETRIES_EXHAUSTED = "RetriesExhausted";
 
   /**
-   * Executes a streaming plan: runs its second pass and each user's writes, and hands every
-   * terminal result to {@code results} as soon as it is known, one call at a time (never
-   * concurrently), in completion order. A dry run writes nothing and reports every user SKIPPED.
-   * Counted users no longer found by the second pass are reported SKIPPED. If {@code results}
-   * throws, no further users are started and the failure is returned. Interrupting the calling
-   * thread stops users that have not started; they are reported FAILED with code {@code
-   * Interrupted} and the thread's interrupt flag is set again on return.
+   * Executes a streaming plan (its selection, see {@link StreamingPlan#select}): runs its second
+   * pass and each user's writes, and hands every final result to {@code results} as soon as it is
+   * known, one call at a time (never concurrently), in completion order. A dry run writes nothing
+   * and reports every user SKIPPED. Counted users no longer found by a complete second pass are
+   * reported SKIPPED; unresolved targets are reported when {@code reportUnresolved}.
+   *
+   * <p>A user whose writes gave up on transient failures gets no final result while it has rounds
+   * left ({@link Bounds#maxRounds}): it is returned as {@link Unfinished}, as are users not started
+   * before the deadline or the stop signal, or while the directory was unavailable. If {@code
+   * results} throws, no further users are started and the failure is returned. Interrupting the
+   * calling thread stops users that have not started; the thread's interrupt flag is set again on
+   * return.
    */
-  public Outcome execute(StreamingPlan plan, boolean redelivery, Consumer<TargetAudit> results, Progress progress) {
+  public Outcome execute(StreamingPlan plan, Bounds bounds, boolean reportUnresolved, Consumer<TargetAudit> results,
+      Progress progress) {
     String eventId = plan.event().id();
     boolean dryRun = plan.event().data().dryRun();
     boolean urgent = plan.event().type().urgent();
+    boolean redelivery = bounds.redelivery();
     List<Action> actions = plan.actions();
     ResultGate gate = new ResultGate(results, progress, eventId);
     Semaphore slots = new Semaphore(concurrency);
     boolean interrupted = false;
-    RuntimeException directoryFailure = null;
-    progress.started(eventId, urgent, plan.userCount());
+    boolean[] cutShort = {false};
+    List<Unfinished> unfinished = java.util.Collections.synchronizedList(new ArrayList<>());
+    progress.started(eventId, urgent, plan.selectedCount());
     try {
       try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
         try {
           plan.stream(user -> {
             if (gate.failed()) {
+              return false;
+            }
+            if (bounds.stop().getAsBoolean() || !clock.instant().isBefore(bounds.deadline())) {
+              cutShort[0] = true;
               return false;
             }
             if (user.isProtected() || dryRun) {
@@ -125,7 +174,14 @@ public final class Executor {
             }
             threads.submit(() -> {
               try {
-                gate.accept(runUserSafely(eventId, user, actions, urgent, redelivery));
+                TargetAudit result = runUserSafely(eventId, user, actions, urgent, redelivery);
+                int rounds = bounds.roundsSoFar().applyAsInt(user.user().id());
+                if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
+                  unfinished.add(new Unfinished(user.user().id(), rounds + 1, true));
+                  gate.unfinished();
+                } else {
+                  gate.accept(result);
+                }
               } finally {
                 slots.release();
               }
@@ -133,24 +189,37 @@ public final class Executor {
             return true;
           });
         } catch (GraphFailure e) {
-          directoryFailure = e;
+          // The directory failed while streaming: the users not reached yet are tried again later.
+          cutShort[0] = true;
+          LOG.log(System.Logger.Level.WARNING, "listing the users of event " + eventId + " again failed ("
+              + e.getMessage() + "); the users not reached continue later");
         }
         // Leaving the block waits for every user in flight.
         interrupted = Thread.interrupted();
       }
       interrupted |= Thread.interrupted();
       if (gate.failed()) {
-        return new Outcome(End.SINK_FAILED, gate.counts(), gate.failure(), gate.retriesExhausted());
+        return new Outcome(End.SINK_FAILED, gate.counts(), gate.failure(), List.of());
       }
-      End end = interrupted ? End.INTERRUPTED : directoryFailure != null ? End.DIRECTORY_FAILED : End.DONE;
-      RuntimeException failure = directoryFailure;
-      plan.forEachNotStreamed((id, via) -> gate.accept(notReached(eventId, id, via, actions, redelivery, end,
-          failure)));
-      for (Plan.Unresolved u : plan.unresolved()) {
-        gate.accept(unresolved(eventId, u, actions, redelivery));
+      if (interrupted) {
+        return new Outcome(End.INTERRUPTED, gate.counts(), null, List.of());
       }
-      return new Outcome(gate.failed() ? End.SINK_FAILED : end, gate.counts(),
-          gate.failed() ? gate.failure() : directoryFailure, gate.retriesExhausted());
+      plan.forEachNotStreamed((id, via) -> {
+        if (cutShort[0]) {
+          unfinished.add(new Unfinished(id, bounds.roundsSoFar().applyAsInt(id), false));
+        } else {
+          gate.accept(noLongerReached(eventId, id, via, actions, redelivery));
+        }
+      });
+      if (reportUnresolved) {
+        for (Plan.Unresolved u : plan.unresolved()) {
+          gate.accept(unresolved(eventId, u, actions, redelivery));
+        }
+      }
+      List<Unfinished> left = new ArrayList<>(unfinished);
+      left.sort(java.util.Comparator.comparing(Unfinished::userId));
+      return new Outcome(gate.failed() ? End.SINK_FAILED : End.DONE, gate.counts(),
+          gate.failed() ? gate.failure() : null, List.copyOf(left));
     } finally {
       progress.finished(eventId);
       if (interrupted) {
@@ -159,14 +228,19 @@ public final class Executor {
     }
   }
 
+  /** True when some action of the user gave up on transient failures, or was not sent during an outage. */
+  private static boolean gaveUpTransiently(TargetAudit result) {
+    return result.actions().stream().anyMatch(a -> RETRIES_EXHAUSTED.equals(a.errorCode()));
+  }
+
   /**
-   * Executes a streaming plan exactly as {@link #execute(StreamingPlan, boolean, Consumer, Progress)}
-   * does and returns every result, in completion order (unresolved targets last). For callers that
-   * want the results in hand: small events and tests.
+   * Executes a streaming plan as {@link #execute} does, unbounded, and returns every result, in
+   * completion order (unresolved targets last). For callers that want the results in hand: small
+   * events, the dry run and tests.
    */
   public List<TargetAudit> executeAll(StreamingPlan plan, boolean redelivery) {
     List<TargetAudit> results = new ArrayList<>(plan.userCount() + plan.unresolved().size());
-    execute(plan, redelivery, results::add, Progress.NONE);
+    execute(plan, Bounds.unbounded(redelivery), true, results::add, Progress.NONE);
     return results;
   }
 
@@ -176,7 +250,9 @@ public final class Executor {
     private final Progress progress;
     private final String eventId;
     private final Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
-    private int retriesExhausted;
+    // Not synchronized: the sink blocks on the network, and a monitor held there would pin the
+    // virtual thread's carrier on JDK 21.
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile RuntimeException failure;
 
     ResultGate(Consumer<TargetAudit> sink, Progress progress, String eventId) {
@@ -185,25 +261,28 @@ public final class Executor {
       this.eventId = eventId;
     }
 
-    synchronized void accept(TargetAudit result) {
-      if (failure != null) {
-        return;
-      }
+    void accept(TargetAudit result) {
+      lock.lock();
       try {
-        sink.accept(result);
-      } catch (RuntimeException e) {
-        failure = e;
-        return;
+        if (failure != null) {
+          return;
+        }
+        try {
+          sink.accept(result);
+        } catch (RuntimeException e) {
+          failure = e;
+          return;
+        }
+        counts.merge(result.outcome(), 1, Integer::sum);
+        progress.advanced(eventId);
+      } finally {
+        lock.unlock();
       }
-      counts.merge(result.outcome(), 1, Integer::sum);
-      if (result.actions().stream().anyMatch(a -> RETRIES_EXHAUSTED.equals(a.errorCode()))) {
-        retriesExhausted++;
-      }
-      progress.advanced(eventId);
     }
 
-    synchronized int retriesExhausted() {
-      return retriesExhausted;
+    /** A user left for a follow-up: no result now, but no longer waiting in this delivery. */
+    void unfinished() {
+      progress.advanced(eventId);
     }
 
     boolean failed() {
@@ -214,8 +293,13 @@ public final class Executor {
       return failure;
     }
 
-    synchronized Map<TargetOutcome, Integer> counts() {
-      return new EnumMap<>(counts);
+    Map<TargetOutcome, Integer> counts() {
+      lock.lock();
+      try {
+        return new EnumMap<>(counts);
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -242,24 +326,19 @@ public final class Executor {
     return new TargetAudit(eventId, id, upn, via, guest, TargetOutcome.FAILED, message, failed, redelivery);
   }
 
-  private static TargetAudit notReached(String eventId, String id, List<String> via, List<Action> actions,
-      boolean redelivery, End end, RuntimeException failure) {
-    return switch (end) {
-      case DONE -> {
-        String why = "no longer reached by the event's targets when executed; not written";
-        yield new TargetAudit(eventId, id, null, via, false, TargetOutcome.SKIPPED, why,
-            actions.stream().map(a -> ActionResult.skipped(a, why)).toList(), redelivery);
-      }
-      case DIRECTORY_FAILED -> failedUser(eventId, id, null, via, false, actions, redelivery, "DirectoryUnavailable",
-          truncate("the directory could not be read to reach this user: " + failure.getMessage()));
-      case INTERRUPTED, SINK_FAILED -> failedUser(eventId, id, null, via, false, actions, redelivery, "Interrupted",
-          "interrupted before this user was reached");
-    };
+  private static TargetAudit noLongerReached(String eventId, String id, List<String> via, List<Action> actions,
+      boolean redelivery) {
+    String why = "no longer reached by the event's targets when executed; not written";
+    return new TargetAudit(eventId, id, null, via, false, TargetOutcome.SKIPPED, why,
+        actions.stream().map(a -> ActionResult.skipped(a, why)).toList(), redelivery);
   }
 
   private static TargetAudit unresolved(String eventId, Plan.Unresolved u, List<Action> actions, boolean redelivery) {
-    List<ActionResult> skipped = actions.stream().map(a -> ActionResult.skipped(a, u.detail())).toList();
-    return new TargetAudit(eventId, null, null, List.of(u.via()), false, TargetOutcome.NOT_FOUND, u.detail(), skipped,
+    List<ActionResult> skipped = actions.stream()
+        .map(a -> u.errorCode() == null ? ActionResult.skipped(a, u.detail())
+            : new ActionResult(a, u.outcome(), 0, null, null, null, u.errorCode(), truncate(u.detail())))
+        .toList();
+    return new TargetAudit(eventId, null, null, List.of(u.via()), false, u.outcome(), truncate(u.detail()), skipped,
         redelivery);
   }
 
@@ -298,7 +377,7 @@ public final class Executor {
   }
 
   private ActionResult runAction(Action action, String userId, boolean urgent) throws InterruptedException {
-    Retry.AsyncContext<Object> retry = retryPolicy.newCall();
+    Retries.Attempts retry = retryPolicy.newCall();
     Instant started = clock.instant();
     int attempts = 0;
     String lastRequestId = null;
@@ -320,12 +399,12 @@ public final class Executor {
           case DISABLE_ACCOUNT -> writes.disableAccount(userId);
           case REVOKE_SESSIONS -> writes.revokeSignInSessions(userId);
         };
-        outage.onSuccess(0, TimeUnit.NANOSECONDS);
-        retry.onComplete();
+        outage.onSuccess();
+        retry.onSuccess();
         budget.onAccepted();
         return ActionResult.succeeded(action, attempts, requestId, started, clock.instant());
       } catch (GraphFailure failure) {
-        outage.onError(0, TimeUnit.NANOSECONDS, failure);
+        outage.onFailure(failure);
         lastRequestId = failure.requestId();
         if (failure.kind() == GraphFailure.Kind.THROTTLED) {
           budget.onThrottled(failure.retryAfter().orElse(java.time.Duration.ofSeconds(1)));

@@ -13,13 +13,16 @@ public final class GraphFailure extends RuntimeException {
   public enum Kind {
     /** 404: the object does not exist. Final. */
     NOT_FOUND(false),
-    /** 403 (or 401): not allowed. Final. */
+    /** 403: not allowed for this object. Final. */
     FORBIDDEN(false),
     /** 429: over the budget; retried after Retry-After. */
     THROTTLED(true),
-    /** 503, 504, a timeout or a broken connection: retried with backoff. */
+    /**
+     * Any 5xx, 408, a 401 that survived a token refresh, no token from Entra ID, a timeout or a
+     * broken connection: retried with backoff, and an outage when most recent writes end so.
+     */
     UNAVAILABLE(true),
-    /** Anything else (400, 500, unexpected answers). Final. */
+    /** Anything else (400 and the other 4xx, an unexpected answer or next link). Final. */
     OTHER(false);
 
     private final boolean transientFailure;

@@ -34,10 +34,30 @@ public record Plan(
   }
 
   /**
-   * A target that resolved to no user.
+   * A target that resolved to no user, or could not be resolved for a reason that retrying will
+   * not fix (a group whose members the app may not read, a request Graph refuses).
    *
-   * @param via the target, as {@code user:...} or {@code group:...}
+   * @param via the target, as {@code user:...}, {@code group:...} or {@code attribute:...}
+   * @param outcome {@code NOT_FOUND}, {@code FORBIDDEN} or {@code FAILED}
+   * @param errorCode Graph's error code, or null when the directory simply has no such object
    * @param detail why, in words
    */
-  public record Unresolved(String via, String detail) {}
+  public record Unresolved(String via, dev.offboarding.contracts.TargetOutcome outcome, String errorCode,
+      String detail) {
+    public Unresolved {
+      Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** The directory has no such object. */
+    public static Unresolved notFound(String via, String detail) {
+      return new Unresolved(via, dev.offboarding.contracts.TargetOutcome.NOT_FOUND, null, detail);
+    }
+
+    /** Reading the target failed for good: {@code FORBIDDEN} for a 403, else {@code FAILED}. */
+    public static Unresolved failed(String via, GraphFailure failure) {
+      return new Unresolved(via, failure.kind() == GraphFailure.Kind.FORBIDDEN
+          ? dev.offboarding.contracts.TargetOutcome.FORBIDDEN : dev.offboarding.contracts.TargetOutcome.FAILED,
+          failure.errorCode(), "the target could not be resolved: " + failure.getMessage());
+    }
+  }
 }

@@ -45,12 +45,13 @@ public final class Planner {
   }
 
   /**
-   * The counting pass: returns {@link PlanResult.Streamed} or {@link PlanResult.Rejected}. Throws
-   * {@link GraphFailure} when the directory cannot be read (a transient failure means: try the
-   * whole event again later).
+   * The counting pass: returns {@link PlanResult.Streamed} or {@link PlanResult.Rejected}. A target
+   * that fails for good (403, 400, a bad next link) becomes an {@link Plan.Unresolved} with its
+   * outcome, and the other targets go on. Throws a transient {@link GraphFailure} when the directory
+   * or the protected set is unavailable: the whole event is planned again later.
    */
   public PlanResult prepare(OffboardingEvent event) {
-    Protection.Checker guard = protection.load(directory);
+    Protection.Checker guard = protection.checker(directory);
     Map<String, StreamingPlan.Reach> reached = StreamingPlan.newIndex();
     List<Plan.Unresolved> unresolved = new ArrayList<>();
     Map<String, Integer> skipped = new HashMap<>();
@@ -87,35 +88,34 @@ public final class Planner {
           skipped.merge(kind, 1, Integer::sum);
         }
       };
-      switch (targets.get(i)) {
-        case Target.User u -> {
-          String via = "user:" + u.user();
-          vias.add(via);
-          directory.user(u.user()).ifPresentOrElse(user -> {
+      Target target = targets.get(i);
+      String via = switch (target) {
+        case Target.User u -> "user:" + u.user();
+        case Target.Group g -> "group:" + g.group();
+        case Target.Attribute a -> "attribute:" + a.attribute();
+      };
+      vias.add(via);
+      try {
+        switch (target) {
+          case Target.User u -> directory.user(u.user()).ifPresentOrElse(user -> {
             userTargets.put(index, user);
             counter.user(user);
           }, () -> {
             unresolvedTargets.set(index);
-            unresolved.add(new Plan.Unresolved(via, "user not found"));
+            unresolved.add(Plan.Unresolved.notFound(via, "user not found"));
           });
+          case Target.Group g -> directory.transitiveMembers(g.group(), counter);
+          case Target.Attribute a -> directory.usersWhere(a.attribute(), a.equals(), counter);
         }
-        case Target.Group g -> {
-          String via = "group:" + g.group();
-          vias.add(via);
-          try {
-            directory.transitiveMembers(g.group(), counter);
-          } catch (GraphFailure e) {
-            if (e.kind() != GraphFailure.Kind.NOT_FOUND) {
-              throw e;
-            }
-            unresolvedTargets.set(index);
-            unresolved.add(new Plan.Unresolved(via, "group not found"));
-          }
+      } catch (GraphFailure e) {
+        // Transient: the whole event waits and is planned again. Anything else fails this target
+        // only (a group whose members the app may not read, a refused query): the other targets go on.
+        if (e.isTransient()) {
+          throw e;
         }
-        case Target.Attribute a -> {
-          vias.add("attribute:" + a.attribute());
-          directory.usersWhere(a.attribute(), a.equals(), counter);
-        }
+        unresolvedTargets.set(index);
+        unresolved.add(e.kind() == GraphFailure.Kind.NOT_FOUND && target instanceof Target.Group
+            ? Plan.Unresolved.notFound(via, "group not found") : Plan.Unresolved.failed(via, e));
       }
       if (reached.size() > maxUsersPerEvent) {
         return new PlanResult.Rejected("BlastRadiusExceeded",

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -76,6 +77,8 @@ public final class StreamingPlan {
   private final Map<String, Integer> skippedMembers;
   private final boolean retained;
   private boolean streamedOnce;
+  /** The users this delivery handles, in order; null for all of them. */
+  private Set<String> selection;
 
   StreamingPlan(OffboardingEvent event, Directory directory, Protection.Checker guard, List<String> vias,
       BitSet unresolvedTargets, Map<String, Reach> reached, Map<Integer, DirectoryUser> userTargets,
@@ -118,6 +121,44 @@ public final class StreamingPlan {
     return java.util.Collections.unmodifiableMap(skippedMembers);
   }
 
+  /** Every counted id, in ascending order: the order in which chunks of a big event are done. */
+  public List<String> sortedIds() {
+    List<String> ids = new ArrayList<>(reached.keySet());
+    java.util.Collections.sort(ids);
+    return ids;
+  }
+
+  /** True when the count reached this user id. */
+  public boolean reaches(String userId) {
+    return reached.containsKey(userId);
+  }
+
+  /**
+   * Narrows {@link #stream} and {@link #forEachNotStreamed} to these counted users (a chunk of a big
+   * event); ids the count did not reach are ignored. Call before streaming.
+   */
+  public void select(java.util.Collection<String> userIds) {
+    if (streamedOnce) {
+      throw new IllegalStateException("select before streaming");
+    }
+    Set<String> chosen = new java.util.LinkedHashSet<>();
+    for (String id : userIds) {
+      if (reached.containsKey(id)) {
+        chosen.add(id);
+      }
+    }
+    selection = chosen;
+  }
+
+  /** Users {@link #stream} hands out: the selection's size, or every counted user. */
+  public int selectedCount() {
+    return selection == null ? reached.size() : selection.size();
+  }
+
+  private boolean selected(String id) {
+    return selection == null || selection.contains(id);
+  }
+
   /** True when the count kept every user, so {@link #stream} reads nothing again. */
   public boolean retained() {
     return retained;
@@ -136,7 +177,9 @@ public final class StreamingPlan {
     }
     streamedOnce = true;
     if (retained) {
-      for (Reach reach : reached.values()) {
+      Iterable<Reach> order = selection == null ? reached.values()
+          : selection.stream().map(reached::get).toList();
+      for (Reach reach : order) {
         if (!sink.user(new PlannedUser(reach.user, viaOf(reach), guard.reason(reach.user)))) {
           return;
         }
@@ -146,7 +189,8 @@ public final class StreamingPlan {
     }
     List<Target> targets = event.data().targets();
     boolean[] stopped = {false};
-    for (int i = 0; i < targets.size() && !stopped[0]; i++) {
+    int[] left = {selectedCount()};
+    for (int i = 0; i < targets.size() && !stopped[0] && left[0] > 0; i++) {
       if (unresolvedTargets.get(i)) {
         continue;
       }
@@ -159,7 +203,7 @@ public final class StreamingPlan {
             skippedMembers.merge("userJoinedDuringEvent", 1, Integer::sum);
             return true;
           }
-          if (reach.streamed || !reach.has(index)) {
+          if (reach.streamed || !reach.has(index) || !selected(user.id())) {
             return true;
           }
           if (!sink.user(new PlannedUser(user, viaOf(reach), guard.reason(user)))) {
@@ -167,7 +211,8 @@ public final class StreamingPlan {
             return false;
           }
           reach.streamed = true;
-          return true;
+          // Every user of the selection found: the rest of the listing is not needed.
+          return --left[0] > 0;
         }
 
         @Override
@@ -202,7 +247,7 @@ public final class StreamingPlan {
   /** Every counted user that {@link #stream} did not hand to the sink, once each. */
   public void forEachNotStreamed(NotStreamed consumer) {
     reached.forEach((id, reach) -> {
-      if (!reach.streamed) {
+      if (!reach.streamed && selected(id)) {
         reach.streamed = true;
         consumer.user(id, viaOf(reach));
       }

@@ -21,6 +21,13 @@ public final class Summaries {
   public static SummaryAudit of(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
       Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
       boolean redelivery) {
+    return of(event, counts, skippedMembers, usersResolved, startedAt, finishedAt, redelivery, 0);
+  }
+
+  /** The final summary of an event whose last delivery was {@code step}. */
+  public static SummaryAudit of(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+      boolean redelivery, int step) {
     int failed = counts.getOrDefault(TargetOutcome.FAILED, 0) + counts.getOrDefault(TargetOutcome.FORBIDDEN, 0);
     int succeeded = counts.getOrDefault(TargetOutcome.SUCCEEDED, 0);
     boolean dryRun = event.data().dryRun();
@@ -29,7 +36,19 @@ public final class Summaries {
         : succeeded > 0 ? SummaryStatus.PARTIAL
         : SummaryStatus.FAILED;
     return new SummaryAudit(event.id(), event.type().wireName(), status, counts, skippedMembers, usersResolved,
-        startedAt, finishedAt, null, List.of(), redelivery, dryRun);
+        startedAt, finishedAt, null, List.of(), redelivery, dryRun, true, step, 0);
+  }
+
+  /**
+   * The summary of a delivery after which the event continues: CONTINUING, not final, with the
+   * counts so far and the users still to be done.
+   */
+  public static SummaryAudit continuing(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+      boolean redelivery, int step, int usersPending) {
+    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.CONTINUING, counts, skippedMembers,
+        usersResolved, startedAt, finishedAt, null, List.of(), redelivery, event.data().dryRun(), false, step,
+        usersPending);
   }
 
   /** A summary for an event refused before any write. */

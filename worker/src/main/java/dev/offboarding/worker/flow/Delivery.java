@@ -1,4 +1,4 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker.flow;
 
 import java.time.Instant;
 
@@ -11,6 +11,12 @@ public interface Delivery {
 
   /** The message id, as the producer set it ({@code send} sets the event id). */
   String messageId();
+
+  /**
+   * The broker's sequence number of the message: the same for every delivery of it, new for a
+   * message sent again, so it tells a redelivery from a deliberate re-send of the same event.
+   */
+  long sequenceNumber();
 
   /** The body, as sent. */
   byte[] body();

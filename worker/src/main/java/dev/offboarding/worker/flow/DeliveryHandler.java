@@ -1,8 +1,12 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker.flow;
 
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.domain.Continuation;
+import dev.offboarding.worker.domain.ContinuationCodec;
+import dev.offboarding.worker.domain.EventProcessor;
+import dev.offboarding.worker.domain.FollowUps;
 import dev.offboarding.worker.domain.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
 import java.lang.System.Logger;
@@ -19,12 +23,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
  * Handles each delivered event message, on the processor's thread: runs the event on a virtual
  * thread, retries it in-process after a transient failure under the {@link IntakeBackoff} policy,
- * and settles it once, through {@link ServiceBusSettlement}.
+ * and settles it once, through {@link DeliverySettlement}.
  *
  * <p>Shutdown ({@link #drain}) stops admitting events; events in flight finish within the bound, or
  * are cancelled (their audit sink stops publishing, so nothing half-done is completed). From then
@@ -38,13 +44,13 @@ public final class DeliveryHandler {
   /** The work of one event: the domain's {@code EventProcessor::process}. */
   @FunctionalInterface
   public interface EventWork {
-    Settlement process(byte[] body, boolean redelivery, AuditSink audit) throws InterruptedException;
+    Settlement process(EventProcessor.Work work) throws InterruptedException;
   }
 
   /** Makes the audit sink of one delivery attempt. */
   @FunctionalInterface
   public interface SinkFactory {
-    ServiceBusAuditSink create(ServiceBusAuditSink.Context context, BooleanSupplier cancelled);
+    DeliveryAudit create(DeliveryAudit.Context context, BooleanSupplier cancelled);
   }
 
   private static final Logger LOG = System.getLogger(DeliveryHandler.class.getName());
@@ -53,22 +59,28 @@ public final class DeliveryHandler {
 
   private final EventWork work;
   private final SinkFactory sinks;
-  private final ServiceBusSettlement settlement;
+  private final FollowUps followUps;
+  private final DeliverySettlement settlement;
   private final IntakeBackoff backoff;
   private final Metrics metrics;
   private final Clock clock;
   private final EventCodec codec = new EventCodec();
+  private final ContinuationCodec continuations = new ContinuationCodec();
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
-  private final Object admission = new Object();
+  // A lock rather than a monitor: handlers are virtual threads, and waiting on a monitor would pin
+  // their carrier threads on JDK 21.
+  private final ReentrantLock admission = new ReentrantLock();
+  private final Condition settled = admission.newCondition();
   private final Map<Delivery, Attempt> inFlight = new ConcurrentHashMap<>();
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile boolean draining;
 
-  public DeliveryHandler(EventWork work, SinkFactory sinks, ServiceBusSettlement settlement, IntakeBackoff backoff,
-      Metrics metrics, Clock clock) {
+  public DeliveryHandler(EventWork work, SinkFactory sinks, FollowUps followUps, DeliverySettlement settlement,
+      IntakeBackoff backoff, Metrics metrics, Clock clock) {
     this.work = work;
     this.sinks = sinks;
+    this.followUps = followUps;
     this.settlement = settlement;
     this.backoff = backoff;
     this.metrics = metrics;
@@ -88,11 +100,14 @@ public final class DeliveryHandler {
   public void handle(Delivery delivery) {
     Attempt attempt = new Attempt();
     boolean admitted;
-    synchronized (admission) {
+    admission.lock();
+    try {
       admitted = !draining;
       if (admitted) {
         inFlight.put(delivery, attempt);
       }
+    } finally {
+      admission.unlock();
     }
     if (!admitted) {
       awaitRelease();
@@ -122,9 +137,12 @@ public final class DeliveryHandler {
         }
       }
     } finally {
-      synchronized (admission) {
+      admission.lock();
+      try {
         inFlight.remove(delivery);
-        admission.notifyAll();
+        settled.signalAll();
+      } finally {
+        admission.unlock();
       }
       metrics.eventFinished();
     }
@@ -144,11 +162,12 @@ public final class DeliveryHandler {
     }
   }
 
-  private record Meta(String id, String type) {}
+  /** What the handler reads of a message for its logs, metrics and audit: event id, type, run. */
+  private record Meta(String id, String type, String origin) {}
 
   private Outcome run(Delivery delivery, Meta meta, Attempt attempt) {
     Instant since = clock.instant();
-    ServiceBusAuditSink.Context context = new ServiceBusAuditSink.Context(delivery.messageId(), meta.type(),
+    DeliveryAudit.Context context = new DeliveryAudit.Context(delivery.messageId(), meta.origin(), meta.type(),
         delivery.enqueuedAt(), delivery.replyTo(), delivery.replyToSessionId());
     int tries = 0;
     while (true) {
@@ -162,10 +181,14 @@ public final class DeliveryHandler {
       }
       tries++;
       boolean redelivery = delivery.redelivery() || tries > 1;
-      ServiceBusAuditSink sink = sinks.create(context, () -> attempt.cancelled);
+      DeliveryAudit sink = sinks.create(context, () -> attempt.cancelled);
+      // Draining asks the event to start no further user: it finishes those in flight, hands the
+      // rest to a follow-up and completes, so shutdown leaves nothing half-done.
+      EventProcessor.Work input = new EventProcessor.Work(delivery.body(), meta.origin(), redelivery, sink, followUps,
+          () -> draining, () -> {});
       Settlement result;
       try {
-        attempt.future = workers.submit(() -> work.process(delivery.body(), redelivery, sink));
+        attempt.future = workers.submit(() -> work.process(input));
         if (attempt.cancelled) {
           attempt.future.cancel(true);
         }
@@ -193,17 +216,36 @@ public final class DeliveryHandler {
           metrics.eventRetried("transient");
           continue;
         }
-      } else if (result instanceof Settlement.Complete) {
-        backoff.onSuccess();
+      } else if (result instanceof Settlement.Complete complete) {
+        if (complete.graphUnavailable()) {
+          // This message is done (its unfinished users wait in a follow-up), but Graph is failing:
+          // intake pauses as for any outage, so further events do not pile up behind it.
+          backoff.onTransientFailure();
+        } else {
+          backoff.onSuccess();
+        }
       }
       return new Outcome(result, sink.publishedStatus());
     }
   }
 
   private Meta meta(Delivery delivery) {
-    return switch (codec.decode(delivery.body())) {
-      case DecodeResult.Valid v -> new Meta(v.event().id(), v.event().type().wireName());
-      case DecodeResult.Invalid i -> new Meta(i.eventId() != null ? i.eventId() : delivery.messageId(), i.eventType());
+    byte[] body = delivery.body();
+    String origin = Long.toString(delivery.sequenceNumber());
+    if (continuations.isContinuation(body)) {
+      try {
+        Continuation c = continuations.decode(body);
+        body = c.event();
+        origin = c.origin();
+      } catch (IllegalArgumentException e) {
+        return new Meta(delivery.messageId(), null, origin);
+      }
+    }
+    String run = origin;
+    return switch (codec.decode(body)) {
+      case DecodeResult.Valid v -> new Meta(v.event().id(), v.event().type().wireName(), run);
+      case DecodeResult.Invalid i -> new Meta(i.eventId() != null ? i.eventId() : delivery.messageId(), i.eventType(),
+          run);
     };
   }
 
@@ -234,8 +276,11 @@ public final class DeliveryHandler {
    * nothing is left in flight.
    */
   public boolean drain(Duration bound, Duration settleBound) {
-    synchronized (admission) {
+    admission.lock();
+    try {
       draining = true;
+    } finally {
+      admission.unlock();
     }
     backoff.close();
     if (awaitInFlight(bound)) {
@@ -261,20 +306,23 @@ public final class DeliveryHandler {
 
   private boolean awaitInFlight(Duration bound) {
     long deadline = System.nanoTime() + bound.toNanos();
-    synchronized (admission) {
+    admission.lock();
+    try {
       while (!inFlight.isEmpty()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
         }
         try {
-          TimeUnit.NANOSECONDS.timedWait(admission, left);
+          settled.awaitNanos(left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return inFlight.isEmpty();
         }
       }
       return true;
+    } finally {
+      admission.unlock();
     }
   }
 }

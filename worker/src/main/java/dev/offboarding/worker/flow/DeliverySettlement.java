@@ -1,4 +1,4 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker.flow;
 
 import dev.offboarding.worker.domain.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
@@ -12,16 +12,16 @@ import java.lang.System.Logger.Level;
  * decides that). A settlement the broker refuses (lock lost, connection gone) is logged and counted,
  * never thrown: the message comes back and is processed again, which is safe.
  */
-public final class ServiceBusSettlement {
+public final class DeliverySettlement {
   /** Service Bus keeps application properties small; the full problem list is in the audit. */
   static final int MAX_DESCRIPTION = 4096;
   static final int MAX_REASON = 128;
 
-  private static final Logger LOG = System.getLogger(ServiceBusSettlement.class.getName());
+  private static final Logger LOG = System.getLogger(DeliverySettlement.class.getName());
 
   private final Metrics metrics;
 
-  public ServiceBusSettlement(Metrics metrics) {
+  public DeliverySettlement(Metrics metrics) {
     this.metrics = metrics;
   }
 
@@ -62,6 +62,9 @@ public final class ServiceBusSettlement {
       case Settlement.Abandon a -> "ABANDONED";
     };
     metrics.eventSettled(eventType, counted);
+    if (settlement instanceof Settlement.Complete c && c.continuedBecause() != null) {
+      metrics.continued(c.continuedBecause());
+    }
     return true;
   }
 

@@ -1,4 +1,4 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker.flow;
 
 import dev.offboarding.worker.metrics.Metrics;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.offboarding.worker.graph;
 
+import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
 import com.microsoft.graph.core.requests.GraphClientFactory;
@@ -11,6 +12,7 @@ import com.microsoft.kiota.authentication.AzureIdentityAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import dev.offboarding.worker.config.WorkerConfig;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -31,23 +33,43 @@ public final class GraphClients {
    * to count Graph requests by status.
    */
   public static GraphServiceClient create(WorkerConfig config, Interceptor... networkInterceptors) {
+    return create(config, null, networkInterceptors);
+  }
+
+  /**
+   * Like {@link #create(WorkerConfig, Interceptor...)}; with {@code GRAPH_AUTH=azure}, tokens come
+   * from {@code credential}, or from {@code DefaultAzureCredential} when it is null. Either way they
+   * are cached and replaced once when Graph answers 401 ({@link RefreshingCredential}).
+   */
+  public static GraphServiceClient create(WorkerConfig config, TokenCredential credential,
+      Interceptor... networkInterceptors) {
     URI base = config.graphBaseUrl();
-    AuthenticationProvider auth = switch (config.graphAuth()) {
+    String scope = base.getScheme() + "://" + base.getAuthority() + "/.default";
+    RefreshingCredential tokens = null;
+    AuthenticationProvider auth;
+    switch (config.graphAuth()) {
       case NONE -> {
         if (!WorkerConfig.isLoopback(base.getHost())) {
           throw new IllegalStateException("GRAPH_AUTH=none is only allowed for loopback URLs");
         }
-        yield new AnonymousAuthenticationProvider();
+        auth = new AnonymousAuthenticationProvider();
       }
       // DefaultAzureCredential: client secret or certificate (AZURE_*), workload or managed identity.
-      case AZURE -> new AzureIdentityAuthenticationProvider(new DefaultAzureCredentialBuilder().build(),
-          new String[] {base.getHost()}, base.getScheme() + "://" + base.getAuthority() + "/.default");
-    };
+      case AZURE -> {
+        tokens = new RefreshingCredential(credential != null ? credential : new DefaultAzureCredentialBuilder().build(),
+            Clock.systemUTC());
+        auth = new AzureIdentityAuthenticationProvider(tokens, new String[] {base.getHost()}, scope);
+      }
+      default -> throw new IllegalStateException("unknown GRAPH_AUTH");
+    }
     OkHttpClient.Builder http = GraphClientFactory
         .create(new RequestOption[] {new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0)})
         .connectTimeout(Duration.ofSeconds(10))
         .readTimeout(Duration.ofSeconds(30))
         .callTimeout(Duration.ofSeconds(60));
+    if (tokens != null) {
+      http.addInterceptor(new TokenRefreshInterceptor(tokens, scope));
+    }
     for (Interceptor interceptor : networkInterceptors) {
       http.addNetworkInterceptor(interceptor);
     }

@@ -9,9 +9,8 @@ import dev.offboarding.contracts.Target;
 import dev.offboarding.worker.domain.Directory;
 import dev.offboarding.worker.domain.DirectoryUser;
 import dev.offboarding.worker.domain.GraphFailure;
-import dev.offboarding.worker.domain.RetryPolicy;
+import dev.offboarding.worker.domain.Retries;
 import dev.offboarding.worker.domain.Sleeper;
-import io.github.resilience4j.retry.Retry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.HashSet;
@@ -23,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * Directory reads through the Graph SDK v6: users by id or UPN, a group's transitive members page
  * by page (every {@code @odata.nextLink} followed), and users by an allow-listed attribute. Each
- * page is retried on its own under the read {@link RetryPolicy}. Thread-safe.
+ * page is retried on its own under the read {@link Retries} policy. Thread-safe.
  */
 public final class GraphDirectory implements Directory {
   private static final String[] USER_FIELDS = {"id", "userPrincipalName", "userType"};
@@ -33,17 +32,17 @@ public final class GraphDirectory implements Directory {
 
   private final GraphServiceClient graph;
   private final URI baseUrl;
-  private final RetryPolicy retryPolicy;
+  private final Retries retryPolicy;
   private final Sleeper sleeper;
   private final Clock clock;
   private final int pageSize;
 
-  public GraphDirectory(GraphServiceClient graph, URI baseUrl, RetryPolicy retryPolicy, Sleeper sleeper, Clock clock) {
+  public GraphDirectory(GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper, Clock clock) {
     this(graph, baseUrl, retryPolicy, sleeper, clock, MAX_PAGE_SIZE);
   }
 
   /** With a page size ({@code $top}, 1..999) other than the largest, to exercise paging. */
-  public GraphDirectory(GraphServiceClient graph, URI baseUrl, RetryPolicy retryPolicy, Sleeper sleeper, Clock clock,
+  public GraphDirectory(GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper, Clock clock,
       int pageSize) {
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw new IllegalArgumentException("pageSize must be 1.." + MAX_PAGE_SIZE);
@@ -163,11 +162,11 @@ public final class GraphDirectory implements Directory {
   }
 
   private <T> T read(Supplier<T> call) {
-    Retry.AsyncContext<Object> retry = retryPolicy.newCall();
+    Retries.Attempts retry = retryPolicy.newCall();
     while (true) {
       try {
         T result = call.get();
-        retry.onComplete();
+        retry.onSuccess();
         return result;
       } catch (RuntimeException e) {
         GraphFailure failure = e instanceof GraphFailure g ? g : GraphErrors.translate(e, clock);

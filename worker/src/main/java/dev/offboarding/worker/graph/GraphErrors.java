@@ -1,5 +1,7 @@
 package dev.offboarding.worker.graph;
 
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.identity.CredentialUnavailableException;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.ResponseHeaders;
@@ -32,15 +34,16 @@ final class GraphErrors {
       if (message == null) {
         message = "Graph answered HTTP " + status;
       }
-      GraphFailure.Kind kind = switch (status) {
-        case 404 -> GraphFailure.Kind.NOT_FOUND;
-        case 401, 403 -> GraphFailure.Kind.FORBIDDEN;
-        case 429 -> GraphFailure.Kind.THROTTLED;
-        case 408, 502, 503, 504 -> GraphFailure.Kind.UNAVAILABLE;
-        default -> GraphFailure.Kind.OTHER;
-      };
+      GraphFailure.Kind kind = kindOf(status);
       return new GraphFailure(kind, status, code, "HTTP " + status + " " + code + ": " + message, requestId,
           retryAfter, e);
+    }
+    if (hasCause(e, ClientAuthenticationException.class) || hasCause(e, CredentialUnavailableException.class)) {
+      // Entra ID did not issue a token (its own 5xx or 429, a network blip, a credential not yet
+      // available). Nothing is wrong with the user: retry, and let a long run of these open the
+      // outage breaker. The identity library's message is not repeated: it can quote configuration.
+      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "TokenAcquisitionFailed",
+          "no Graph token could be acquired (" + rootType(e) + ")", null, null, e);
     }
     if (hasCause(e, IOException.class)) {
       String what = hasCause(e, InterruptedIOException.class) ? "timed out" : "connection failed";
@@ -49,6 +52,29 @@ final class GraphErrors {
     }
     return new GraphFailure(GraphFailure.Kind.OTHER, 0, "ClientError", "Graph request failed: " + rootMessage(e),
         null, null, e);
+  }
+
+  /**
+   * The failure taxonomy for an HTTP status, written down in the README's table. 401 reaches here
+   * only after the token was replaced and the request sent again ({@link TokenRefreshInterceptor}):
+   * the credential is at fault, not the user, so it is transient like an outage.
+   */
+  static GraphFailure.Kind kindOf(int status) {
+    return switch (status) {
+      case 404 -> GraphFailure.Kind.NOT_FOUND;
+      case 403 -> GraphFailure.Kind.FORBIDDEN;
+      case 429 -> GraphFailure.Kind.THROTTLED;
+      case 401, 408 -> GraphFailure.Kind.UNAVAILABLE;
+      default -> status >= 500 ? GraphFailure.Kind.UNAVAILABLE : GraphFailure.Kind.OTHER;
+    };
+  }
+
+  private static String rootType(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName();
   }
 
   private static String first(ResponseHeaders headers, String name) {

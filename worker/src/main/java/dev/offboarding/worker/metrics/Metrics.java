@@ -54,6 +54,16 @@ public final class Metrics {
   public static final String INTAKE_PAUSED = "offboarding_intake_paused";
   /** Pauses of intake after transient failures. */
   public static final String INTAKE_PAUSES = "offboarding_intake_pauses_total";
+  /** Audit copies that could not be sent and are not retried (a reply entity), by {@code entity}. */
+  public static final String AUDIT_FAILURES = "offboarding_audit_failures_total";
+  /** Follow-ups sent for events that continue, by {@code reason} ({@code bound}, {@code transient}, {@code shutdown}). */
+  public static final String CONTINUATIONS = "offboarding_continuations_total";
+  /** Writes read back, by {@code action} and {@code result} ({@code verified}, {@code unverified}). */
+  public static final String VERIFICATIONS = "offboarding_verifications_total";
+  /** Age of the protected set in memory, seconds (-1 before the first load). */
+  public static final String PROTECTED_SET_AGE = "offboarding_protected_set_age_seconds";
+  /** 1 while the protected set is loaded and fresh enough for events, else 0 (events wait). */
+  public static final String PROTECTION_READY = "offboarding_protection_ready";
 
   private static final Duration[] REVOKE_BUCKETS = {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -73,9 +83,35 @@ public final class Metrics {
         .description("1 while intake is paused after a transient failure").register(registry);
   }
 
-  /** Registers the gauges of a part that owns its own state (the write governor, progress). */
-  public void bind(io.micrometer.core.instrument.binder.MeterBinder binder) {
-    binder.bindTo(registry);
+  /**
+   * Registers a gauge read from a part that owns its own state (the write governor, progress, the
+   * protected set): the name is one of the constants above, the tags a closed set.
+   */
+  public void gauge(String prometheusName, String description, java.util.function.DoubleSupplier value,
+      String... tags) {
+    Gauge.Builder<java.util.function.DoubleSupplier> gauge = Gauge
+        .builder(micrometerName(prometheusName), value, java.util.function.DoubleSupplier::getAsDouble)
+        .description(description).tags(tags);
+    if (prometheusName.endsWith("_seconds")) {
+      gauge.baseUnit("seconds");
+    }
+    gauge.register(registry);
+  }
+
+  /** An audit copy could not be sent and is not retried. */
+  public void auditFailed(String entity) {
+    counter(AUDIT_FAILURES, "audit copies that could not be sent", "entity", entity).increment();
+  }
+
+  /** An event continues in a follow-up; {@code reason} says why this delivery did not finish it. */
+  public void continued(String reason) {
+    counter(CONTINUATIONS, "follow-ups sent for events that continue", "reason", reason).increment();
+  }
+
+  /** A write was read back; {@code verified} says whether it showed. */
+  public void verification(String action, boolean verified) {
+    counter(VERIFICATIONS, "writes read back", "action", action, "result", verified ? "verified" : "unverified")
+        .increment();
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -1,10 +1,6 @@
 package dev.offboarding.worker.progress;
 
-import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.domain.Progress;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * far it got and at what pace. No thread of its own: lines are written by the threads that report
  * progress. Thread-safe.
  */
-public final class ProgressLog implements Progress, MeterBinder {
+public final class ProgressLog implements Progress {
   private static final System.Logger LOG = System.getLogger(ProgressLog.class.getName());
 
   private final Clock clock;
@@ -90,14 +86,8 @@ public final class ProgressLog implements Progress, MeterBinder {
     return sum;
   }
 
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    for (boolean urgent : new boolean[] {true, false}) {
-      Gauge.builder(Metrics.EVENT_USERS_REMAINING, this, p -> p.remaining(urgent))
-          .tag("priority", urgent ? "urgent" : "bulk")
-          .description("Users of in-flight events still waiting for their result").register(registry);
-    }
-    Gauge.builder(Metrics.EVENTS_EXECUTING, running, Map::size)
-        .description("Events whose writes are running").register(registry);
+  /** Events whose writes are running now. */
+  public int executing() {
+    return running.size();
   }
 }

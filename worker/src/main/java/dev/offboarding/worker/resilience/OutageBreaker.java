@@ -1,4 +1,8 @@
-package dev.offboarding.worker.domain;
+package dev.offboarding.worker.resilience;
+
+import dev.offboarding.worker.domain.GraphFailure;
+import dev.offboarding.worker.domain.OutageGuard;
+import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -8,22 +12,23 @@ import java.time.Duration;
 /**
  * Notices that Graph is down, so that writes stop being started while it is. Without it, an outage
  * costs every user of an event its whole retry budget (minutes each) before the event can be
- * handed back for a later try; with it, once most recent writes failed as unavailable (503, 504,
- * timeouts, broken connections), writes not yet sent give up at once ({@link
- * Executor#RETRIES_EXHAUSTED}), the event is abandoned after its audit and intake backs off. After
- * {@code waitInOpen} a few probe writes decide whether Graph is back. 429s are not outages (the
+ * handed back for a later try; with it, once most recent writes failed as unavailable (5xx,
+ * timeouts, broken connections), writes not yet sent give up at once ({@code RetriesExhausted}),
+ * their users continue in a follow-up and intake backs off. After
+ * {@code waitInOpen} a few probe writes decide whether Graph is back (resilience4j's circuit breaker,
+ * behind the domain's {@link OutageGuard}). 429s are not outages (the
  * write budget handles them), nor are 403 or 404.
  */
 public final class OutageBreaker {
   private OutageBreaker() {}
 
   /** Opens when half of the last 20 writes (at least 10) failed as unavailable; probes after 30 s. */
-  public static CircuitBreaker create(Clock clock) {
+  public static OutageGuard create(Clock clock) {
     return create(clock, 20, 10, Duration.ofSeconds(30));
   }
 
-  public static CircuitBreaker create(Clock clock, int window, int minimumCalls, Duration waitInOpen) {
-    return CircuitBreaker.of("graph-writes", CircuitBreakerConfig.custom()
+  public static OutageGuard create(Clock clock, int window, int minimumCalls, Duration waitInOpen) {
+    return guard(CircuitBreaker.of("graph-writes", CircuitBreakerConfig.custom()
         .clock(clock)
         .slidingWindow(window, minimumCalls, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .failureRateThreshold(50)
@@ -31,6 +36,30 @@ public final class OutageBreaker {
         .permittedNumberOfCallsInHalfOpenState(3)
         .automaticTransitionFromOpenToHalfOpenEnabled(false)
         .recordException(t -> t instanceof GraphFailure f && f.kind() == GraphFailure.Kind.UNAVAILABLE)
-        .build());
+        .build()));
+  }
+
+  private static OutageGuard guard(CircuitBreaker breaker) {
+    return new OutageGuard() {
+      @Override
+      public boolean tryAcquirePermission() {
+        return breaker.tryAcquirePermission();
+      }
+
+      @Override
+      public void releasePermission() {
+        breaker.releasePermission();
+      }
+
+      @Override
+      public void onSuccess() {
+        breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+      }
+
+      @Override
+      public void onFailure(GraphFailure failure) {
+        breaker.onError(0, TimeUnit.NANOSECONDS, failure);
+      }
+    };
   }
 }

@@ -1,4 +1,7 @@
-package dev.offboarding.worker.domain;
+package dev.offboarding.worker.resilience;
+
+import dev.offboarding.worker.domain.GraphFailure;
+import dev.offboarding.worker.domain.Retries;
 
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
@@ -12,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * honoured (capped at {@code maxWait}); without one, exponential backoff with jitter. Final
  * failures (404, 403, 400) are never retried.
  */
-public final class RetryPolicy {
+public final class RetryPolicy implements Retries {
   private final Retry retry;
 
   public RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxWait) {
@@ -37,12 +40,19 @@ public final class RetryPolicy {
     return new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofMinutes(2));
   }
 
-  /**
-   * A fresh per-call context: {@link Retry.AsyncContext#onError} returns how long to wait before
-   * the next attempt, or -1 when the failure is final or the attempts are used up. The caller
-   * does the waiting, through the budget and an injected {@link Sleeper}.
-   */
-  public Retry.AsyncContext<Object> newCall() {
-    return retry.asyncContext();
+  @Override
+  public Attempts newCall() {
+    Retry.AsyncContext<Object> context = retry.asyncContext();
+    return new Attempts() {
+      @Override
+      public long onError(GraphFailure failure) {
+        return context.onError(failure);
+      }
+
+      @Override
+      public void onSuccess() {
+        context.onComplete();
+      }
+    };
   }
 }

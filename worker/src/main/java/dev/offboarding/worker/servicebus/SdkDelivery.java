@@ -3,6 +3,7 @@ package dev.offboarding.worker.servicebus;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessageContext;
 import com.azure.messaging.servicebus.models.DeadLetterOptions;
+import dev.offboarding.worker.flow.Delivery;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
@@ -19,6 +20,11 @@ final class SdkDelivery implements Delivery {
   @Override
   public String messageId() {
     return message.getMessageId();
+  }
+
+  @Override
+  public long sequenceNumber() {
+    return message.getSequenceNumber();
   }
 
   @Override

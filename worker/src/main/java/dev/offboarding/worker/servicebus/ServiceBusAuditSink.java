@@ -7,6 +7,7 @@ import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.flow.DeliveryAudit;
 import dev.offboarding.worker.metrics.Metrics;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -33,48 +34,41 @@ import java.util.function.BooleanSupplier;
  * true (shutdown cut the event short), it publishes nothing more, so the event is abandoned rather
  * than completed.
  */
-public final class ServiceBusAuditSink implements AuditSink {
+public final class ServiceBusAuditSink implements DeliveryAudit {
   /** The CloudEvents content type of every audit message. */
   public static final String CONTENT_TYPE = "application/cloudevents+json";
   /** Application property: the event's CloudEvents type as received. */
   public static final String EVENT_TYPE = "eventType";
   /** Application property of summaries: the summary status. */
   public static final String STATUS = "status";
+  /** Application property of summaries: false while the event continues, true on its last summary. */
+  public static final String FINAL = "final";
   /** Application property of target audits: the user's outcome. */
   public static final String OUTCOME = "outcome";
   /** Application property: true when the event had been delivered before. */
   public static final String REDELIVERY = "redelivery";
   /** Application property of summaries when the event asked for a reply: the entity it named. */
   public static final String REPLY_TO = "replyTo";
-  /** Application property of summaries when the event asked for a reply: {@code sent} or {@code ignored}. */
+  /**
+   * Application property of summaries when the event asked for a reply: {@code sent}, {@code
+   * ignored} (entity not allowed) or {@code failed} (the entity refused or is gone).
+   */
   public static final String REPLY_TO_STATUS = "replyToStatus";
 
   private static final Logger LOG = System.getLogger(ServiceBusAuditSink.class.getName());
-
-  /**
-   * What the sink knows of the delivery it audits.
-   *
-   * @param messageId the event message's id: the correlation id when the event's own id is unreadable
-   * @param eventType the event's type as received, or null
-   * @param enqueuedAt when the event message was enqueued, for time-to-revoke
-   * @param replyTo the entity the producer asked the summary to go to, or null
-   * @param replyToSessionId the session id for that reply, or null
-   */
-  public record Context(String messageId, String eventType, Instant enqueuedAt, String replyTo,
-      String replyToSessionId) {}
 
   private final AuditSenders senders;
   private final AuditCodec codec;
   private final String topic;
   private final Set<String> replyToAllowed;
-  private final Context context;
+  private final DeliveryAudit.Context context;
   private final Clock clock;
   private final Metrics metrics;
   private final BooleanSupplier cancelled;
   private String publishedStatus;
 
   public ServiceBusAuditSink(AuditSenders senders, AuditCodec codec, String topic, Set<String> replyToAllowed,
-      Context context, Clock clock, Metrics metrics, BooleanSupplier cancelled) {
+      DeliveryAudit.Context context, Clock clock, Metrics metrics, BooleanSupplier cancelled) {
     this.senders = senders;
     this.codec = codec;
     this.topic = topic;
@@ -92,7 +86,9 @@ public final class ServiceBusAuditSink implements AuditSink {
     }
     List<ServiceBusMessage> messages = new ArrayList<>(results.size());
     for (TargetAudit result : results) {
-      ServiceBusMessage message = message(codec.encodeTarget(newId(), clock.instant(), result),
+      String id = MessageIds.target(context.origin(), result.eventId(),
+          result.userId() != null ? result.userId() : "via:" + String.join(",", result.via()));
+      ServiceBusMessage message = message(id, codec.encodeTarget(id, clock.instant(), result),
           TargetAudit.TYPE, result.eventId(), result.redelivery());
       message.getApplicationProperties().put(OUTCOME, result.outcome().name());
       messages.add(message);
@@ -106,44 +102,64 @@ public final class ServiceBusAuditSink implements AuditSink {
 
   @Override
   public void summary(SummaryAudit summary) {
-    ServiceBusMessage message = summaryMessage(summary);
     String reply = context.replyTo();
     boolean replying = reply != null && !reply.isBlank();
-    boolean allowed = replying && replyToAllowed.contains(reply);
+    String replyStatus = null;
     if (replying) {
-      message.getApplicationProperties().put(REPLY_TO, reply);
-      message.getApplicationProperties().put(REPLY_TO_STATUS, allowed ? "sent" : "ignored");
-      if (!allowed) {
+      if (!replyToAllowed.contains(reply)) {
+        replyStatus = "ignored";
         LOG.log(Level.WARNING, "event " + correlationId(summary.eventId())
             + " asked for a reply to an entity not in SERVICEBUS_REPLY_TO_ALLOWED; ignored");
+      } else {
+        ServiceBusMessage answer = summaryMessage(summary);
+        if (context.replyToSessionId() != null && !context.replyToSessionId().isBlank()) {
+          answer.setSessionId(context.replyToSessionId());
+        }
+        try {
+          sendAll(reply, List.of(answer));
+          metrics.auditPublished("summary", "reply", 1);
+          replyStatus = "sent";
+        } catch (AuditException e) {
+          // The reply is a courtesy copy; the topic holds the audit of record. A reply entity that
+          // is gone or refuses must not hold the event back (it would fail the same way forever).
+          replyStatus = "failed";
+          metrics.auditFailed("reply");
+          LOG.log(Level.WARNING, "the reply of event " + correlationId(summary.eventId()) + " to " + reply
+              + " could not be sent; the summary is on the audit topic: " + e.getMessage());
+        }
       }
+    }
+    ServiceBusMessage message = summaryMessage(summary);
+    if (replying) {
+      message.getApplicationProperties().put(REPLY_TO, reply);
+      message.getApplicationProperties().put(REPLY_TO_STATUS, replyStatus);
     }
     sendAll(topic, List.of(message));
     metrics.auditPublished("summary", "topic", 1);
-    if (allowed) {
-      ServiceBusMessage answer = summaryMessage(summary);
-      if (context.replyToSessionId() != null && !context.replyToSessionId().isBlank()) {
-        answer.setSessionId(context.replyToSessionId());
-      }
-      sendAll(reply, List.of(answer));
-      metrics.auditPublished("summary", "reply", 1);
-    }
     publishedStatus = summary.status().name();
   }
 
-  /** The status of the summary this sink published, or null before. */
+  @Override
   public String publishedStatus() {
     return publishedStatus;
   }
 
   private ServiceBusMessage summaryMessage(SummaryAudit summary) {
-    ServiceBusMessage message = message(codec.encodeSummary(newId(), clock.instant(), summary), SummaryAudit.TYPE,
+    String kind = switch (summary.status()) {
+      case CONTINUING -> "continuing";
+      case REJECTED -> "rejected";
+      default -> "final";
+    };
+    String correlation = correlationId(summary.eventId());
+    String id = correlation == null ? UUID.randomUUID().toString() : MessageIds.summary(context.origin(), correlation, summary.step(), kind);
+    ServiceBusMessage message = message(id, codec.encodeSummary(id, clock.instant(), summary), SummaryAudit.TYPE,
         summary.eventId(), summary.redelivery());
     message.getApplicationProperties().put(STATUS, summary.status().name());
+    message.getApplicationProperties().put(FINAL, summary.finalSummary());
     return message;
   }
 
-  private ServiceBusMessage message(byte[] body, String auditType, String eventId, boolean redelivery) {
+  private ServiceBusMessage message(String id, byte[] body, String auditType, String eventId, boolean redelivery) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
     message.setContentType(CONTENT_TYPE);
     message.setSubject(auditType);
@@ -151,7 +167,7 @@ public final class ServiceBusAuditSink implements AuditSink {
     if (correlation != null) {
       message.setCorrelationId(correlation);
     }
-    message.setMessageId(UUID.randomUUID().toString());
+    message.setMessageId(id);
     if (context.eventType() != null) {
       message.getApplicationProperties().put(EVENT_TYPE, context.eventType());
     }
@@ -199,7 +215,4 @@ public final class ServiceBusAuditSink implements AuditSink {
     senders.send(entity, batch);
   }
 
-  private static String newId() {
-    return UUID.randomUUID().toString();
-  }
 }

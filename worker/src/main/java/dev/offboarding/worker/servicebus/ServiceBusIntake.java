@@ -6,6 +6,8 @@ import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusProcessorClient;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
+import dev.offboarding.worker.flow.DeliveryHandler;
+import dev.offboarding.worker.flow.IntakeBackoff;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -38,9 +40,17 @@ public final class ServiceBusIntake implements AutoCloseable {
       }
     }
 
-    /** 8 events at once, locks renewed for up to 2 h, 20 s to drain and 5 s to settle (inside k8s' 30 s grace). */
+    /**
+     * 8 events at once, locks renewed for up to 25 min (a delivery's 5 min bound, the 15 min
+     * in-process hold of an outage, and a margin), 20 s to drain and 5 s to settle (inside k8s' 30 s grace).
+     */
     public static Options defaults() {
-      return new Options(8, Duration.ofHours(2), Duration.ofSeconds(20), Duration.ofSeconds(5));
+      return new Options(8, Duration.ofMinutes(25), Duration.ofSeconds(20), Duration.ofSeconds(5));
+    }
+
+    /** The same options with another lock renewal bound. */
+    public Options withLockRenewal(Duration maxLockRenewal) {
+      return new Options(concurrency, maxLockRenewal, drainBound, settleBound);
     }
   }
 

@@ -23,7 +23,7 @@ import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.PlanResult;
 import dev.offboarding.worker.domain.Planner;
 import dev.offboarding.worker.domain.Protection;
-import dev.offboarding.worker.domain.RetryPolicy;
+import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.domain.StreamingPlan;
 import dev.offboarding.worker.graph.GraphAccountWrites;
 import dev.offboarding.worker.graph.GraphClients;
@@ -80,7 +80,7 @@ class GovernorAgainstFakeTenantTest {
     TenantWriteGovernor governor = new TenantWriteGovernor(
         GovernorSettings.forBudget(2.0 * TENANT_WRITES_PER_SECOND), ticker, advance);
     Executor executor = new Executor(new GraphAccountWrites(graph, clock), governor, RetryPolicy.defaults(),
-        clock::advance, clock, 1);
+        dev.offboarding.worker.domain.OutageGuard.NONE, clock::advance, clock, 1);
     OffboardingEvent event = new OffboardingEvent("evt-budget", "/tests", EventType.LEAVER, null,
         new EventData(List.of(new Target.Group(group.id())), List.of(Action.REVOKE_SESSIONS), "budget", null, null,
             false));

@@ -1,5 +1,7 @@
 package dev.offboarding.worker.domain;
 
+import dev.offboarding.worker.resilience.RetryPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +29,8 @@ class EventProcessorTest {
   final RecordingWrites writes = new RecordingWrites();
   final RecordingAudit audit = new RecordingAudit();
   final AtomicInteger heartbeats = new AtomicInteger();
+  final FollowUpLoop followUps = new FollowUpLoop();
+  DeliveryBounds bounds = DeliveryBounds.defaults();
 
   static final class RecordingAudit implements AuditSink {
     final List<List<TargetAudit>> chunks = new ArrayList<>();
@@ -58,13 +62,15 @@ class EventProcessorTest {
 
   EventProcessor processor(Directory dir, Protection protection, int limit, int retainLimit) {
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), d -> {}, Clock.systemUTC(), 8);
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, d -> {}, Clock.systemUTC(),
+        8);
     return new EventProcessor(new EventCodec(), new Planner(dir, protection, limit, retainLimit), executor,
-        Clock.systemUTC());
+        Clock.systemUTC(), Progress.NONE, bounds);
   }
 
+  /** Processes the event and each follow-up it leaves, as the queue would deliver them. */
   Settlement process(EventProcessor processor, OffboardingEvent event) throws InterruptedException {
-    return processor.process(new EventCodec().encode(event), false, audit, heartbeats::incrementAndGet);
+    return followUps.run(processor, new EventCodec().encode(event), audit, heartbeats::incrementAndGet);
   }
 
   List<String> addUsers(int count) {
@@ -165,7 +171,8 @@ class EventProcessorTest {
       @Override
       public void transitiveMembers(String groupId, MemberVisitor visitor) {
         if (++listings == 2) {
-          directory.addGroup(GROUP, ids.toArray(String[]::new));
+          // Listed ahead of the counted users, so the second pass meets it before it has found them all.
+          directory.addGroup(GROUP, ids.get(2), ids.get(0), ids.get(1));
         }
         super.transitiveMembers(groupId, visitor);
       }
@@ -209,13 +216,61 @@ class EventProcessorTest {
       }
     };
 
-    Settlement settlement = process(twoPassProcessor(failing, 1000), Events.leaver(new Target.Group(GROUP)));
+    Settlement first = twoPassProcessor(failing, 1000).process(new EventProcessor.Work(
+        new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), "1", false, audit, followUps, () -> false, () -> {}));
 
-    assertInstanceOf(Settlement.Abandon.class, settlement);
+    // The two users reached are done for good; the three not reached continue in a follow-up,
+    // at once (nothing failed for them), rather than being reported FAILED.
+    assertEquals(new Settlement.Complete(Settlement.Complete.BOUND), first);
+    assertEquals(2, audit.all().size());
+    assertEquals(SummaryStatus.CONTINUING, audit.summary.status());
+    assertEquals(3, audit.summary.usersPending());
+    Continuation next = followUps.sent.getFirst();
+    assertEquals(3, next.pending().size());
+    assertEquals(2, next.counts().get(TargetOutcome.SUCCEEDED));
+  }
+
+  @Test
+  void finishesUsersNotReachedInAFollowUpWithoutWritingTheDoneOnesAgain() throws Exception {
+    List<String> ids = addUsers(5);
+    directory.addGroup(GROUP, ids.toArray(String[]::new));
+    Directory failingOnce = new ForwardingDirectory(directory) {
+      int listings;
+
+      @Override
+      public void transitiveMembers(String groupId, MemberVisitor visitor) {
+        if (++listings != 2) {
+          super.transitiveMembers(groupId, visitor);
+          return;
+        }
+        int[] seen = {0};
+        super.transitiveMembers(groupId, new MemberVisitor() {
+          @Override
+          public boolean user(DirectoryUser user) {
+            if (seen[0]++ == 2) {
+              throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", null, null, null);
+            }
+            return visitor.user(user);
+          }
+
+          @Override
+          public void other(String kind) {
+            visitor.other(kind);
+          }
+        });
+      }
+    };
+
+    Settlement settlement = process(twoPassProcessor(failingOnce, 1000), Events.leaver(new Target.Group(GROUP)));
+
+    assertEquals(new Settlement.Complete(), settlement);
     assertEquals(5, audit.all().size());
-    assertEquals(3, audit.summary.counts().get(TargetOutcome.FAILED));
-    assertEquals(2, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
-    assertEquals(SummaryStatus.PARTIAL, audit.summary.status());
+    assertEquals(5, Set.copyOf(audit.all().stream().map(TargetAudit::userId).toList()).size());
+    assertEquals(10, writes.attempts.size(), "a user done in the first delivery was written again");
+    assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
+    assertTrue(audit.summary.finalSummary());
+    assertEquals(1, audit.summary.step());
+    assertEquals(5, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
   }
 
   @Test
@@ -250,11 +305,22 @@ class EventProcessorTest {
     Settlement settlement = process(processor(directory, Protection.none(), 1000),
         Events.leaver(ids.stream().map(id -> (Target) new Target.User(id)).toArray(Target[]::new)));
 
-    assertInstanceOf(Settlement.Abandon.class, settlement);
-    assertEquals(3, audit.all().size());
+    // Every delivery but the last hands the failing user to a follow-up, after a growing wait,
+    // and asks intake to pause; the other two users are done once, in the first delivery.
+    int rounds = bounds.maxRounds();
+    assertEquals(rounds, followUps.settlements.size());
+    assertTrue(followUps.settlements.subList(0, rounds - 1).stream()
+        .allMatch(s -> s.equals(new Settlement.Complete(Settlement.Complete.TRANSIENT))));
+    assertEquals(new Settlement.Complete(), settlement);
+    assertEquals(rounds - 1, followUps.sent.size());
+    assertEquals(List.of(ids.get(1)), followUps.sent.getFirst().pending().stream().map(Continuation.Pending::userId).toList());
+    assertEquals(3, audit.all().size(), "each user has exactly one final result");
     assertEquals(SummaryStatus.PARTIAL, audit.summary.status());
+    assertTrue(audit.summary.finalSummary());
     TargetAudit failed = audit.all().stream().filter(t -> t.userId().equals(ids.get(1))).findFirst().orElseThrow();
     assertEquals(Executor.RETRIES_EXHAUSTED, failed.actions().get(1).errorCode());
+    assertEquals(2L, writes.attempts.stream().filter(a -> a.endsWith(ids.get(0))).count(),
+        "a user that succeeded was written again");
   }
 
   @Test

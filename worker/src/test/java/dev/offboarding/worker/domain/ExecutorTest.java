@@ -1,5 +1,8 @@
 package dev.offboarding.worker.domain;
 
+import dev.offboarding.worker.resilience.OutageBreaker;
+import dev.offboarding.worker.resilience.RetryPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,7 +42,8 @@ class ExecutorTest {
     public void onAccepted() {}
   };
   final Executor executor =
-      new Executor(writes, budget, new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(30)), waits::add, clock, 4);
+      new Executor(writes, budget, new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(30)), OutageGuard.NONE,
+          waits::add, clock, 4);
 
   ExecutorTest() {
     directory.addUser(PlannerTest.ALICE, "alice@contoso.com");

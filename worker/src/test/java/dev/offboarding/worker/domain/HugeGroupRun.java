@@ -1,5 +1,7 @@
 package dev.offboarding.worker.domain;
 
+import dev.offboarding.worker.resilience.RetryPolicy;
+
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.Target;
@@ -47,10 +49,10 @@ public final class HugeGroupRun {
 
   static boolean run(int users, int ballast) throws InterruptedException {
     SyntheticDirectory directory = new SyntheticDirectory(users, 110, ballast);
-    Executor executor = new Executor(NO_WRITES, WriteBudget.UNLIMITED, RetryPolicy.defaults(),
+    Executor executor = new Executor(NO_WRITES, WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE,
         d -> { throw new AssertionError("no retry expected"); }, Clock.systemUTC(), 64);
     EventProcessor processor = new EventProcessor(new EventCodec(), new Planner(directory, Protection.none(), users),
-        executor, Clock.systemUTC());
+        executor, Clock.systemUTC(), Progress.NONE, DeliveryBounds.defaults());
     BitSet seen = new BitSet(users);
     int[] results = {0, 0};
     SummaryAudit[] summary = {null};
@@ -72,8 +74,8 @@ public final class HugeGroupRun {
         summary[0] = s;
       }
     };
-    Settlement settlement = processor.process(
-        new EventCodec().encode(Events.leaver(new Target.Group(SyntheticDirectory.GROUP))), false, audit);
+    Settlement settlement = new FollowUpLoop().run(processor,
+        new EventCodec().encode(Events.leaver(new Target.Group(SyntheticDirectory.GROUP))), audit, () -> {});
     Runtime rt = Runtime.getRuntime();
     System.out.printf("users=%d results=%d duplicates=%d settlement=%s succeeded=%d maxHeap=%dMiB%n", users,
         results[0], results[1], settlement, summary[0] == null ? -1 : summary[0].counts().get(TargetOutcome.SUCCEEDED),

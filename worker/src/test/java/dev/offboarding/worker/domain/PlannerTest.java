@@ -97,7 +97,8 @@ class PlannerTest {
 
     GraphFailure failure = assertThrows(GraphFailure.class, () -> planner.plan(Events.leaver(new Target.User(ALICE))));
 
-    assertEquals("ProtectedGroupUnreadable", failure.errorCode());
+    assertEquals(Protection.UNAVAILABLE_CODE, failure.errorCode());
+    assertTrue(failure.isTransient(), "an unreadable protected group makes events wait, never fail");
   }
 
   @Test

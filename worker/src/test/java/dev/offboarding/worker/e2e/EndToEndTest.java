@@ -33,6 +33,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -236,6 +237,7 @@ class EndToEndTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.emulator.activeMessageCount(WorkerHarness.QUEUE) == 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !harness.summaries(event.id()).isEmpty());
     List<SummaryAudit> summaries = harness.summaries(event.id());
     assertEquals(1, summaries.size());
     assertFalse(summaries.get(0).redelivery(), "the lock expired: the event was delivered again");
@@ -334,22 +336,45 @@ class EndToEndTest {
   }
 
   @Test
-  void shutdownWaitsForAnEventInFlightToFinishWithinTheBound() {
+  void shutdownFinishesUsersInFlightAndHandsTheRestToAFollowUp() {
     FakeTenant tenant = new FakeTenant();
-    FakeUser alice = tenant.addUser("alice@contoso.com");
-    harness = new WorkerHarness(tenant, o -> o.latency(Duration.ofMillis(300), Duration.ZERO));
+    List<FakeUser> users = new ArrayList<>();
+    // More users than one event runs at once, so some are still unstarted when shutdown begins.
+    for (int i = 0; i < 120; i++) {
+      users.add(tenant.addUser("u" + i + "@contoso.com"));
+    }
+    FakeGroup team = tenant.addGroup("team", users.toArray(FakeUser[]::new));
+    harness = new WorkerHarness(tenant, o -> o.latency(Duration.ofMillis(100), Duration.ZERO));
     WorkerService worker = harness.startWorker();
-    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(alice.id()));
+    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.Group(team.id()));
     harness.send(event);
-    await().atMost(Duration.ofSeconds(30)).until(() -> worker.metrics().gauge(Metrics.EVENTS_IN_FLIGHT) == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.graph.writeLog().isEmpty());
 
     worker.close();
 
-    assertEquals(0, harness.emulator.activeMessageCount(WorkerHarness.QUEUE));
+    // The event message itself is completed, not left to expire: users in flight finished, the
+    // rest wait in a follow-up on the queue, and the summary says the event continues.
     await().atMost(Duration.ofSeconds(10)).until(() -> !harness.summaries(event.id()).isEmpty());
-    SummaryAudit summary = harness.summaries(event.id()).get(0);
-    assertEquals(SummaryStatus.COMPLETED, summary.status());
-    assertFalse(summary.redelivery());
-    assertNotNull(summary.finishedAt());
+    List<SummaryAudit> summaries = harness.summaries(event.id());
+    assertEquals(1, summaries.size());
+    assertEquals(SummaryStatus.CONTINUING, summaries.get(0).status());
+    assertFalse(summaries.get(0).finalSummary());
+    int done = harness.targets(event.id()).size();
+    assertTrue(done > 0 && done < 120, "users done before shutdown: " + done);
+    assertEquals(120 - done, summaries.get(0).usersPending());
+    assertEquals(1, harness.emulator.activeMessageCount(WorkerHarness.QUEUE));
+
+    harness.startWorker();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> harness.summaries(event.id()).stream()
+        .anyMatch(SummaryAudit::finalSummary));
+    SummaryAudit last = harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst()
+        .orElseThrow();
+    assertEquals(SummaryStatus.COMPLETED, last.status());
+    assertEquals(120, last.counts().get(TargetOutcome.SUCCEEDED));
+    assertEquals(120, harness.targets(event.id()).stream().map(TargetAudit::userId).distinct().count());
+    assertEquals(120, harness.targets(event.id()).size(), "a user has more than one final result");
+    assertTrue(tenant.transitiveUsers(team.id()).stream().noneMatch(FakeUser::accountEnabled));
+    assertEquals(0, harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE));
   }
 }

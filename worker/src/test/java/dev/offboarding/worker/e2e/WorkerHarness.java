@@ -25,7 +25,7 @@ import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.Sleeper;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.EventMessages;
-import dev.offboarding.worker.servicebus.IntakeBackoff;
+import dev.offboarding.worker.flow.IntakeBackoff;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -123,7 +123,7 @@ final class WorkerHarness implements AutoCloseable {
   WorkerService startWorker(ServiceBusIntake.Options options) {
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
     Sleeper noWait = d -> {};
-    Wiring wiring = new Wiring(config, Clock.systemUTC(), noWait, new Metrics());
+    Wiring wiring = new Wiring(config, Clock.systemUTC(), noWait, new Metrics(), null);
     WorkerService service = wiring.service(wiring.writeBudget(), options, quickBackoff());
     service.start();
     services.add(service);

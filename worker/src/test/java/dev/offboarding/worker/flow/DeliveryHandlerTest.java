@@ -1,4 +1,9 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker.flow;
+
+import dev.offboarding.worker.domain.Continuation;
+import dev.offboarding.worker.domain.FollowUps;
+import dev.offboarding.worker.servicebus.RecordingSenders;
+import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,17 +36,20 @@ class DeliveryHandlerTest {
   private final Metrics metrics = new Metrics();
   private final RecordingSenders senders = new RecordingSenders(256 * 1024);
   private final List<Boolean> redeliveries = new CopyOnWriteArrayList<>();
+  private final List<Continuation> followed = new CopyOnWriteArrayList<>();
+  private final FollowUps followUps = (eventId, next, notBefore) -> followed.add(next);
   private DeliveryHandler handler;
 
   private DeliveryHandler handler(DeliveryHandler.EventWork work, Duration maxHold) {
     handler = new DeliveryHandler(
-        (body, redelivery, audit) -> {
-          redeliveries.add(redelivery);
-          return work.process(body, redelivery, audit);
+        w -> {
+          redeliveries.add(w.redelivery());
+          return work.process(w);
         },
         (context, cancelled) -> new ServiceBusAuditSink(senders, new AuditCodec(), "audit", Set.of(), context,
             Clock.systemUTC(), metrics, cancelled),
-        new ServiceBusSettlement(metrics),
+        followUps,
+        new DeliverySettlement(metrics),
         new IntakeBackoff(new IntakeBackoff.Policy(Duration.ZERO, Duration.ZERO, maxHold), Clock.systemUTC(), metrics),
         metrics,
         Clock.systemUTC());
@@ -66,7 +74,7 @@ class DeliveryHandlerTest {
   void completesAnEventOnceItsAuditIsPublished() {
     RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
 
-    handler((body, redelivery, audit) -> completed(audit), Duration.ofMinutes(1)).handle(delivery);
+    handler(w -> completed(w.audit()), Duration.ofMinutes(1)).handle(delivery);
 
     assertEquals(List.of("complete"), delivery.settlements());
     assertEquals(1, senders.messagesTo("audit").size());
@@ -78,7 +86,7 @@ class DeliveryHandlerTest {
   void tellsTheWorkWhenTheMessageWasDeliveredBefore() {
     RecordingDelivery delivery = new RecordingDelivery(EVENT, 1);
 
-    handler((body, redelivery, audit) -> completed(audit), Duration.ofMinutes(1)).handle(delivery);
+    handler(w -> completed(w.audit()), Duration.ofMinutes(1)).handle(delivery);
 
     assertEquals(List.of(true), redeliveries);
   }
@@ -88,9 +96,9 @@ class DeliveryHandlerTest {
     RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
     AtomicInteger attempts = new AtomicInteger();
 
-    handler((body, redelivery, audit) -> attempts.incrementAndGet() == 1
+    handler(w -> attempts.incrementAndGet() == 1
         ? new Settlement.Abandon("Graph unavailable", null)
-        : completed(audit), Duration.ofMinutes(1)).handle(delivery);
+        : completed(w.audit()), Duration.ofMinutes(1)).handle(delivery);
 
     assertEquals(List.of("complete"), delivery.settlements());
     assertEquals(List.of(false, true), redeliveries);
@@ -101,7 +109,7 @@ class DeliveryHandlerTest {
   void abandonsWhenTheFailureOutlastsTheInProcessHold() {
     RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
 
-    handler((body, redelivery, audit) -> new Settlement.Abandon("Graph unavailable", null), Duration.ZERO)
+    handler(w -> new Settlement.Abandon("Graph unavailable", null), Duration.ZERO)
         .handle(delivery);
 
     assertEquals(List.of("abandon"), delivery.settlements());
@@ -111,7 +119,7 @@ class DeliveryHandlerTest {
   void abandonsWithoutRetryingWhenTheWorkHasADefect() {
     RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
 
-    handler((body, redelivery, audit) -> {
+    handler(w -> {
       throw new IllegalStateException("bug");
     }, Duration.ofMinutes(1)).handle(delivery);
 
@@ -123,7 +131,7 @@ class DeliveryHandlerTest {
   void deadLettersWhatTheWorkRejects() {
     RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
 
-    handler((body, redelivery, audit) -> new Settlement.DeadLetter("InvalidEvent", "$.id: required"),
+    handler(w -> new Settlement.DeadLetter("InvalidEvent", "$.id: required"),
         Duration.ofMinutes(1)).handle(delivery);
 
     assertEquals(List.of("deadLetter"), delivery.settlements());
@@ -134,9 +142,9 @@ class DeliveryHandlerTest {
   void cancelsAnEventThatOutlastsTheDrainBoundAndLeavesItForTheLinkToRelease() throws Exception {
     RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
     CountDownLatch never = new CountDownLatch(1);
-    DeliveryHandler h = handler((body, redelivery, audit) -> {
+    DeliveryHandler h = handler(w -> {
       never.await();
-      return completed(audit);
+      return completed(w.audit());
     }, Duration.ofMinutes(1));
     Thread processorThread = Thread.ofPlatform().start(() -> h.handle(delivery));
     await().until(() -> h.inFlight() == 1);
@@ -155,7 +163,7 @@ class DeliveryHandlerTest {
   @Test
   void holdsAMessageThatArrivesWhileDrainingWithoutProcessingIt() throws Exception {
     RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
-    DeliveryHandler h = handler((body, redelivery, audit) -> completed(audit), Duration.ofMinutes(1));
+    DeliveryHandler h = handler(w -> completed(w.audit()), Duration.ofMinutes(1));
     h.drain(Duration.ZERO, Duration.ZERO);
 
     Thread processorThread = Thread.ofPlatform().start(() -> h.handle(delivery));

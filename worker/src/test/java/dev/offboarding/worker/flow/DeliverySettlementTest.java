@@ -1,4 +1,4 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,9 +9,9 @@ import dev.offboarding.worker.metrics.Metrics;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ServiceBusSettlementTest {
+class DeliverySettlementTest {
   private final Metrics metrics = new Metrics();
-  private final ServiceBusSettlement settlement = new ServiceBusSettlement(metrics);
+  private final DeliverySettlement settlement = new DeliverySettlement(metrics);
   private final RecordingDelivery delivery = new RecordingDelivery(new byte[0], 0);
 
   @Test
@@ -38,7 +38,7 @@ class ServiceBusSettlementTest {
   void shortensADescriptionTooLongForAnApplicationProperty() {
     settlement.settle(new Settlement.DeadLetter("InvalidEvent", "x".repeat(10_000)), delivery, null, null);
 
-    assertEquals(ServiceBusSettlement.MAX_DESCRIPTION, delivery.deadLetterDescription.length());
+    assertEquals(DeliverySettlement.MAX_DESCRIPTION, delivery.deadLetterDescription.length());
     assertTrue(delivery.deadLetterDescription.endsWith("..."));
   }
 

@@ -1,4 +1,4 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

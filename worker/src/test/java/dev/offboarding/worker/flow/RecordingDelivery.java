@@ -1,4 +1,4 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker.flow;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +23,11 @@ final class RecordingDelivery implements Delivery {
   @Override
   public String messageId() {
     return "msg-1";
+  }
+
+  @Override
+  public long sequenceNumber() {
+    return 1;
   }
 
   @Override

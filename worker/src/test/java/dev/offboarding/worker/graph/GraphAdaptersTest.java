@@ -31,7 +31,7 @@ import dev.offboarding.worker.domain.GraphFailure;
 import dev.offboarding.worker.domain.PlanResult;
 import dev.offboarding.worker.domain.Planner;
 import dev.offboarding.worker.domain.Protection;
-import dev.offboarding.worker.domain.RetryPolicy;
+import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.domain.Sleeper;
 import dev.offboarding.worker.domain.StreamingPlan;
 import dev.offboarding.worker.domain.WriteBudget;
@@ -85,7 +85,8 @@ class GraphAdaptersTest {
   }
 
   Executor executor(GraphServiceClient graph, int concurrency) {
-    return new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED, RetryPolicy.defaults(), sleeper,
+    return new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED, RetryPolicy.defaults(),
+        dev.offboarding.worker.domain.OutageGuard.NONE, sleeper,
         clock, concurrency);
   }
 

@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@link AuditSenders} that records each batch sent, with real SDK batches of a chosen size. */
-final class RecordingSenders implements AuditSenders {
-  record Sent(String entity, List<ServiceBusMessage> messages) {}
+public final class RecordingSenders implements AuditSenders {
+  public record Sent(String entity, List<ServiceBusMessage> messages) {}
 
-  final List<Sent> sent = new ArrayList<>();
+  public final List<Sent> sent = new ArrayList<>();
   private final int maxBatchBytes;
   RuntimeException failSends;
 
-  RecordingSenders(int maxBatchBytes) {
+  public RecordingSenders(int maxBatchBytes) {
     this.maxBatchBytes = maxBatchBytes;
   }
 
@@ -31,7 +31,7 @@ final class RecordingSenders implements AuditSenders {
     sent.add(new Sent(entity, TestBatches.messages(batch)));
   }
 
-  List<ServiceBusMessage> messagesTo(String entity) {
+  public List<ServiceBusMessage> messagesTo(String entity) {
     return sent.stream().filter(s -> s.entity().equals(entity)).flatMap(s -> s.messages().stream()).toList();
   }
 }

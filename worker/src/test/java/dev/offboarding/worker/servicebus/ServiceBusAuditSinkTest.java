@@ -35,7 +35,7 @@ class ServiceBusAuditSinkTest {
 
   private ServiceBusAuditSink sink(RecordingSenders senders, String replyTo, String session) {
     return new ServiceBusAuditSink(senders, codec, TOPIC, Set.of("offboarding-replies"),
-        new ServiceBusAuditSink.Context("msg-1", "dev.offboarding.leaver.v1", T0, replyTo, session),
+        new dev.offboarding.worker.flow.DeliveryAudit.Context("msg-1", "7", "dev.offboarding.leaver.v1", T0, replyTo, session),
         Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), metrics, () -> cancelled);
   }
 

@@ -1,0 +1,179 @@
+package dev.offboarding.worker.domain;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.offboarding.contracts.TargetOutcome;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The wire form of a {@link Continuation}: a JSON object whose {@value #MARKER} member names the
+ * format, with the event embedded as received. Decoding is strict (unknown members, wrong types,
+ * out-of-range numbers are refused) because anyone who may send to the queue may send one; the
+ * embedded event is validated again by the event codec like any event. Thread-safe.
+ */
+public final class ContinuationCodec {
+  /** The member that marks a follow-up, and its value. */
+  public static final String MARKER = "continuation";
+  public static final String FORMAT = "dev.offboarding.continuation.v1";
+  /** The largest follow-up read: the Service Bus message limit. */
+  static final int MAX_BYTES = 256 * 1024;
+
+  private final ObjectMapper json = new ObjectMapper();
+
+  public ContinuationCodec() {
+    json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+  }
+
+  /** True when the body is a follow-up rather than an event (it may still be an invalid one). */
+  public boolean isContinuation(byte[] body) {
+    if (body.length > MAX_BYTES) {
+      return false;
+    }
+    try {
+      JsonNode root = json.readTree(body);
+      return root != null && root.isObject() && root.has(MARKER);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public byte[] encode(Continuation c) {
+    ObjectNode root = json.createObjectNode();
+    root.put(MARKER, FORMAT);
+    root.put("origin", c.origin());
+    root.put("step", c.step());
+    root.put("startedAt", c.startedAt().toString());
+    ObjectNode counts = root.putObject("counts");
+    c.counts().forEach((k, v) -> counts.put(k.name(), v));
+    ObjectNode skipped = root.putObject("skippedMembers");
+    c.skippedMembers().forEach(skipped::put);
+    root.put("usersResolved", c.usersResolved());
+    if (c.cursor() != null) {
+      root.put("cursor", c.cursor());
+    }
+    ArrayNode pending = root.putArray("pending");
+    c.pending().forEach(p -> pending.addObject().put("id", p.userId()).put("rounds", p.rounds()));
+    try {
+      root.set("event", json.readTree(c.event()));
+      return json.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the event of a continuation must be JSON", e);
+    }
+  }
+
+  /**
+   * Reads a follow-up.
+   *
+   * @throws IllegalArgumentException naming what is wrong, never echoing the content
+   */
+  public Continuation decode(byte[] body) {
+    if (body.length > MAX_BYTES) {
+      throw new IllegalArgumentException("continuation larger than " + MAX_BYTES + " bytes");
+    }
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("continuation is not well-formed JSON");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("continuation could not be read");
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("continuation must be a JSON object");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!List.of(MARKER, "origin", "step", "startedAt", "counts", "skippedMembers", "usersResolved", "cursor", "pending",
+          "event").contains(name)) {
+        throw new IllegalArgumentException("continuation has an unknown member");
+      }
+    }
+    if (!FORMAT.equals(root.path(MARKER).asText(null))) {
+      throw new IllegalArgumentException("continuation format must be " + FORMAT);
+    }
+    Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
+    for (Iterator<Map.Entry<String, JsonNode>> it = object(root, "counts").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      TargetOutcome outcome;
+      try {
+        outcome = TargetOutcome.valueOf(e.getKey());
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("continuation counts an unknown outcome");
+      }
+      counts.put(outcome, count(e.getValue(), "counts"));
+    }
+    Map<String, Integer> skipped = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = object(root, "skippedMembers").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().length() > 64 || !e.getKey().matches("[A-Za-z]+")) {
+        throw new IllegalArgumentException("continuation skippedMembers has a bad kind");
+      }
+      skipped.put(e.getKey(), count(e.getValue(), "skippedMembers"));
+    }
+    JsonNode pendingNode = root.get("pending");
+    if (pendingNode == null || !pendingNode.isArray() || pendingNode.size() > Continuation.MAX_PENDING) {
+      throw new IllegalArgumentException("continuation pending must be an array of at most "
+          + Continuation.MAX_PENDING);
+    }
+    List<Continuation.Pending> pending = new ArrayList<>(pendingNode.size());
+    for (JsonNode p : pendingNode) {
+      if (!p.isObject() || p.size() != 2 || !p.path("id").isTextual()) {
+        throw new IllegalArgumentException("continuation pending entries are {id, rounds}");
+      }
+      pending.add(new Continuation.Pending(p.get("id").asText(), count(p.get("rounds"), "rounds")));
+    }
+    JsonNode cursor = root.get("cursor");
+    if (cursor != null && !cursor.isTextual()) {
+      throw new IllegalArgumentException("continuation cursor must be a string");
+    }
+    JsonNode event = root.get("event");
+    if (event == null || !event.isObject()) {
+      throw new IllegalArgumentException("continuation event must be an object");
+    }
+    Instant startedAt;
+    try {
+      startedAt = Instant.parse(root.path("startedAt").asText(""));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("continuation startedAt must be an instant");
+    }
+    try {
+      JsonNode origin = root.get("origin");
+      if (origin == null || !origin.isTextual()) {
+        throw new IllegalArgumentException("continuation origin must be a string");
+      }
+      return new Continuation(json.writeValueAsBytes(event), origin.asText(), count(root.get("step"), "step"),
+          startedAt, counts,
+          skipped, count(root.get("usersResolved"), "usersResolved"),
+          cursor == null ? null : cursor.asText().toLowerCase(java.util.Locale.ROOT), pending);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("continuation event could not be written back");
+    }
+  }
+
+  private static JsonNode object(JsonNode root, String name) {
+    JsonNode node = root.get(name);
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("continuation " + name + " must be an object");
+    }
+    return node;
+  }
+
+  private static int count(JsonNode node, String what) {
+    if (node == null || !node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
+      throw new IllegalArgumentException("continuation " + what + " must be a count >= 0");
+    }
+    return node.intValue();
+  }
+}

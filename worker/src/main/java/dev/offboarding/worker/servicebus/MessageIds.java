@@ -1,0 +1,41 @@
+package dev.offboarding.worker.servicebus;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Message ids derived from what a message says rather than drawn at random, so that the broker's
+ * duplicate detection drops the copy a repeated delivery publishes again (a delivery processed a
+ * second time after a crash): one final result per user and event, one summary per step, one
+ * follow-up per step. Name-based UUIDs (RFC 4122 version 3) stay under Service Bus's 128-character
+ * message id limit whatever the length of the event id.
+ */
+public final class MessageIds {
+  private MessageIds() {}
+
+  /**
+   * The final result of one user (or unresolved target) of one run of an event.
+   *
+   * @param origin the event message's broker identity ({@code Continuation#origin}): a deliberate
+   *     re-send of the same event is a new run, whose audit must not be dropped as a duplicate
+   */
+  public static String target(String origin, String eventId, String userIdOrVia) {
+    return of("target", origin, eventId, userIdOrVia);
+  }
+
+  /** The summary closing one step of a run; {@code kind} tells final, continuing and rejected apart. */
+  public static String summary(String origin, String eventId, int step, String kind) {
+    return of("summary", origin, eventId, step + ":" + kind);
+  }
+
+  /** The follow-up that starts step {@code step} of a run. */
+  public static String followUp(String origin, String eventId, int step) {
+    return of("continuation", origin, eventId, Integer.toString(step));
+  }
+
+  private static String of(String kind, String origin, String eventId, String part) {
+    // Lengths first, so that no two different tuples give the same name.
+    String name = kind + ":" + origin.length() + ":" + origin + ":" + eventId.length() + ":" + eventId + ":" + part;
+    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+}

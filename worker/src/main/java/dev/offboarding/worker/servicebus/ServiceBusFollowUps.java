@@ -1,0 +1,56 @@
+package dev.offboarding.worker.servicebus;
+
+import com.azure.core.util.BinaryData;
+import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusMessageBatch;
+import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.domain.Continuation;
+import dev.offboarding.worker.domain.ContinuationCodec;
+import dev.offboarding.worker.domain.FollowUps;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * {@link FollowUps} on Service Bus: the continuation goes back to the queue its event came from,
+ * as a scheduled message when it must wait, with a message id derived from the event id and the
+ * step ({@link MessageIds#followUp}) so that the queue's duplicate detection drops a second copy.
+ * Subject {@value ContinuationCodec#FORMAT}; {@code correlationId} the event id. Thread-safe.
+ */
+public final class ServiceBusFollowUps implements FollowUps {
+  private final AuditSenders senders;
+  private final String queue;
+  private final ContinuationCodec codec;
+  private final Clock clock;
+
+  public ServiceBusFollowUps(AuditSenders senders, String queue, ContinuationCodec codec, Clock clock) {
+    this.senders = senders;
+    this.queue = queue;
+    this.codec = codec;
+    this.clock = clock;
+  }
+
+  @Override
+  public void send(String eventId, Continuation next, Instant notBefore) {
+    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(codec.encode(next)));
+    message.setMessageId(MessageIds.followUp(next.origin(), eventId, next.step()));
+    message.setContentType("application/json");
+    message.setSubject(ContinuationCodec.FORMAT);
+    message.setCorrelationId(eventId);
+    if (notBefore.isAfter(clock.instant())) {
+      message.setScheduledEnqueueTime(notBefore.atOffset(ZoneOffset.UTC));
+    }
+    try {
+      ServiceBusMessageBatch batch = senders.createBatch(queue);
+      if (!batch.tryAddMessage(message)) {
+        throw new AuditSink.AuditException("the follow-up of an event is larger than " + batch.getMaxSizeInBytes()
+            + " bytes, the limit of " + queue, null);
+      }
+      senders.send(queue, batch);
+    } catch (AuditSink.AuditException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new AuditSink.AuditException("sending the follow-up to " + queue + " failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.offboarding.worker.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs an event through the processor the way the broker would: each follow-up a delivery hands
+ * back is delivered next, at once (its wait is recorded, not slept), until a delivery ends the
+ * event or settles otherwise. A stand-in for the queue in domain tests.
+ */
+final class FollowUpLoop implements FollowUps {
+  final List<Continuation> sent = new ArrayList<>();
+  final List<Instant> notBefore = new ArrayList<>();
+  final List<Settlement> settlements = new ArrayList<>();
+  private final ContinuationCodec codec = new ContinuationCodec();
+
+  @Override
+  public void send(String eventId, Continuation next, Instant at) {
+    sent.add(next);
+    notBefore.add(at);
+  }
+
+  /** Processes {@code body} and every follow-up after it; returns the last settlement. */
+  Settlement run(EventProcessor processor, byte[] body, AuditSink audit, Runnable heartbeat)
+      throws InterruptedException {
+    int seen = sent.size();
+    Settlement last = processor.process(new EventProcessor.Work(body, "1", false, audit, this, () -> false, heartbeat));
+    settlements.add(last);
+    while (last instanceof Settlement.Complete c && c.continuedBecause() != null && sent.size() > seen) {
+      Continuation next = sent.get(sent.size() - 1);
+      seen = sent.size();
+      last = processor.process(new EventProcessor.Work(codec.encode(next), "1", false, audit, this, () -> false, heartbeat));
+      settlements.add(last);
+    }
+    return last;
+  }
+}
