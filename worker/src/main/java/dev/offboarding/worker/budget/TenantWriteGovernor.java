@@ -12,8 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The one write budget of the process: every Graph write of every in-flight event waits here for
  * a token. Urgent (compromise) writes are served before any queued bulk write; a 429 pauses all
- * writes for its Retry-After and lowers the pace; clean answers raise it back toward the configured
- * budget (see {@link PriorityTokenBucket} for the rule). Replicas sharing a tenant need no
+ * writes for its Retry-After (at most {@link GovernorSettings#MAX_RETRY_AFTER_PAUSE}) and lowers
+ * the pace; clean answers raise it back toward the configured budget (see {@link
+ * PriorityTokenBucket} for the rule). Replicas sharing a tenant need no
  * coordination: each one's 429s are the signal, and additive increase with multiplicative decrease
  * makes them settle on shares of the one budget.
  *
@@ -82,7 +83,10 @@ public final class TenantWriteGovernor implements WriteBudget, MeterBinder {
   public void onThrottled(Duration retryAfter) {
     lock.lock();
     try {
-      bucket.throttled(ticker.nanoTime(), retryAfter.toNanos());
+      // Capped before the conversion: Duration.toNanos() throws beyond about 292 years.
+      Duration pause = retryAfter.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) > 0
+          ? GovernorSettings.MAX_RETRY_AFTER_PAUSE : retryAfter;
+      bucket.throttled(ticker.nanoTime(), pause.toNanos());
     } finally {
       lock.unlock();
     }

@@ -2,6 +2,7 @@ package dev.offboarding.worker.budget;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -42,6 +43,44 @@ class TenantWriteGovernorTest {
     governor.acquire(true);
 
     assertTrue(ticker.since(throttledAt).compareTo(Duration.ofMillis(2_128)) >= 0, "waited " + ticker.since(throttledAt));
+  }
+
+  @Test
+  void holdsWritesBackForNoLongerThanTheMaximumPauseWhateverTheRetryAfter() throws Exception {
+    TenantWriteGovernor governor = lone(10);
+    governor.acquire(false);
+    long throttledAt = ticker.nanoTime();
+
+    governor.onThrottled(Duration.ofDays(1));
+    governor.acquire(true);
+
+    // The pause, then one token at the lowered pace.
+    Duration waited = ticker.since(throttledAt);
+    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) >= 0, "waited " + waited);
+    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE.plusSeconds(1)) <= 0, "waited " + waited);
+  }
+
+  @Test
+  void takesARetryAfterBeyondWhatNanosecondsHoldAsTheMaximumPause() throws Exception {
+    TenantWriteGovernor governor = lone(10);
+    governor.acquire(false);
+    long throttledAt = ticker.nanoTime();
+
+    governor.onThrottled(Duration.ofSeconds(Long.MAX_VALUE / 2));
+    governor.acquire(true);
+
+    Duration waited = ticker.since(throttledAt);
+    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) >= 0, "waited " + waited);
+    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE.plusSeconds(1)) <= 0, "waited " + waited);
+  }
+
+  @Test
+  void treatsANegativeRetryAfterAsNoPause() throws Exception {
+    TenantWriteGovernor governor = lone(10);
+
+    governor.onThrottled(Duration.ofSeconds(-30));
+
+    assertFalse(governor.paused());
   }
 
   @Test
