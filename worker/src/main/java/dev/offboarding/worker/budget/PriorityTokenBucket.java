@@ -68,6 +68,12 @@ final class PriorityTokenBucket {
     (ticket.urgent ? urgent : bulk).remove(ticket);
   }
 
+  /** Takes back the token of a granted ticket whose write will not be made (its thread was interrupted). */
+  void giveBack() {
+    tokens = Math.min(capacity(), tokens + 1);
+    granted--;
+  }
+
   /** The ticket the next token goes to: the oldest urgent one, else the oldest bulk one. */
   Ticket nextInLine() {
     Ticket t = urgent.peekFirst();

@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threading: thread-safe; waiting threads (virtual ones are fine: the lock is a {@link
  * ReentrantLock}) each wait on their own condition, and only the next in line waits with a
- * timeout, so a grant wakes one thread rather than all of them. No thread of its own; nothing to
- * close.
+ * timeout, so a grant wakes one thread rather than all of them; whoever stops being the next in
+ * line (granted, or interrupted) wakes the new one. An interrupted waiter leaves the queue, and
+ * gives its token back if it was granted one meanwhile. No thread of its own; nothing to close.
  */
 public final class TenantWriteGovernor implements WriteBudget, MeterBinder {
   private final ReentrantLock lock = new ReentrantLock();
@@ -66,7 +67,12 @@ public final class TenantWriteGovernor implements WriteBudget, MeterBinder {
         waiter.await(mine, wait);
       }
     } catch (InterruptedException e) {
-      if (!ticket.granted) {
+      if (ticket.granted) {
+        // Granted by another thread's pump after the interrupt, before this thread saw it: the
+        // write will not be made, and the next in line (waiting untimed until now) was never told.
+        bucket.giveBack();
+        wakeNextInLine();
+      } else {
         boolean wasNext = bucket.nextInLine() == ticket;
         bucket.remove(ticket);
         if (wasNext) {
