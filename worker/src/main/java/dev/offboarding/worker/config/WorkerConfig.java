@@ -100,8 +100,26 @@ public record WorkerConfig(
       } else if (connectionString != null && namespace != null) {
         problems.add("set only one of SERVICEBUS_CONNECTION_STRING and SERVICEBUS_NAMESPACE");
       }
+      Set<String> plainTextHosts = new LinkedHashSet<>();
+      for (String h : csv(get.apply("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS"))) {
+        if (h.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {
+          plainTextHosts.add(h.toLowerCase(Locale.ROOT));
+        } else {
+          problems.add("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS entries must be host names, got '" + h + "'");
+        }
+      }
       if (connectionString != null) {
-        checkConnectionString(connectionString, problems);
+        Map<String, String> parts = checkConnectionString(connectionString, problems);
+        // The emulator's plain-text AMQP carries the SAS token and every event unencrypted: loopback only,
+        // like GRAPH_AUTH=none, unless the host is named (an emulator container beside the worker).
+        String host = endpointProblem(parts.getOrDefault("Endpoint", "")) == null
+            ? URI.create(parts.get("Endpoint")).getHost() : null;
+        if ("true".equalsIgnoreCase(parts.get("UseDevelopmentEmulator")) && host != null && !isLoopback(host)
+            && !plainTextHosts.contains(host.toLowerCase(Locale.ROOT))) {
+          problems.add("SERVICEBUS_CONNECTION_STRING: UseDevelopmentEmulator=true (plain-text AMQP, no TLS) is only "
+              + "allowed with a loopback Endpoint or a host listed in SERVICEBUS_ALLOW_PLAINTEXT_HOSTS (got host '"
+              + host + "')");
+        }
       }
       if (namespace != null && !namespace.matches("[A-Za-z0-9.-]+")) {
         problems.add("SERVICEBUS_NAMESPACE must be a host name such as contoso.servicebus.windows.net");

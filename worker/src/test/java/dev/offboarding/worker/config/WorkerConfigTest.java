@@ -148,4 +148,39 @@ class WorkerConfigTest {
       assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
     });
   }
+
+  private static String plainText(String endpoint) {
+    return "Endpoint=" + endpoint + ";SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;"
+        + "UseDevelopmentEmulator=true;";
+  }
+
+  @Test
+  void refusesPlainTextServiceBusAnywhereButLoopback() {
+    for (String loopback : List.of("sb://localhost:5672", "sb://127.0.0.1", "sb://127.10.0.1:5672/", "sb://[::1]:5672")) {
+      withConnectionString(plainText(loopback));
+    }
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> withConnectionString(plainText("sb://contoso.servicebus.windows.net")));
+
+    assertTrue(e.getMessage().contains("SERVICEBUS_CONNECTION_STRING"), e.getMessage());
+    assertTrue(e.getMessage().contains("UseDevelopmentEmulator=true"), e.getMessage());
+    assertTrue(e.getMessage().contains("contoso.servicebus.windows.net"), e.getMessage());
+    assertFalse(e.getMessage().contains("SAS_KEY_VALUE"), e.getMessage());
+  }
+
+  @Test
+  void allowsPlainTextToAnEmulatorHostOnlyWhenItIsListedByName() {
+    String emulator = plainText("sb://servicebus-emulator");
+
+    WorkerConfig.fromEnvironment(Map.of("SERVICEBUS_CONNECTION_STRING", emulator,
+        "SERVICEBUS_ALLOW_PLAINTEXT_HOSTS", "sqledge, ServiceBus-Emulator"));
+    ConfigException other = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_CONNECTION_STRING", emulator, "SERVICEBUS_ALLOW_PLAINTEXT_HOSTS", "servicebus")));
+    ConfigException malformed = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_CONNECTION_STRING", emulator, "SERVICEBUS_ALLOW_PLAINTEXT_HOSTS", "*")));
+
+    assertTrue(other.getMessage().contains("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS"), other.getMessage());
+    assertTrue(malformed.getMessage().contains("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS"), malformed.getMessage());
+  }
 }
