@@ -6,8 +6,10 @@ import java.util.logging.LogManager;
 
 /**
  * Sets up java.util.logging, which the worker logs through (System.Logger) and the Azure SDK is
- * routed into (slf4j-jdk14): one line per record on stderr, the worker at INFO, the SDKs and their
- * transports at WARNING. An operator's own {@code -Djava.util.logging.config.file} wins.
+ * routed into (slf4j-jdk14): exactly one line per record on stderr ({@link OneLineFormatter}, which
+ * escapes control characters, so producer-controlled ids cannot forge lines), the worker at INFO,
+ * the SDKs and their transports at WARNING. An operator's own {@code
+ * -Djava.util.logging.config.file} wins.
  */
 final class Logging {
   static final String DEFAULTS = "/dev/offboarding/worker/logging.properties";

@@ -16,6 +16,16 @@ import java.time.Duration;
 public record GovernorSettings(double maxRate, double minRate, double decrease, double recoveryPerSecond,
     Duration burst, Duration decreaseCooldown) {
 
+  /**
+   * The longest a 429's Retry-After may hold every write back, urgent ones included. Graph's write
+   * budget is measured over 150 s, so any Retry-After that budget can justify is at most that long;
+   * twice that leaves room for Graph's other throttles, while a bogus value (a day, or more than a
+   * {@code long} of nanoseconds holds) cannot stop compromise revocations for longer. Should Graph
+   * still be throttling after the cap, the next write's 429 pauses again: one extra 429 at most
+   * every five minutes.
+   */
+  public static final Duration MAX_RETRY_AFTER_PAUSE = Duration.ofMinutes(5);
+
   public GovernorSettings {
     if (!(maxRate > 0) || !(minRate > 0) || minRate > maxRate) {
       throw new IllegalArgumentException("need 0 < minRate <= maxRate");

@@ -10,8 +10,9 @@ import java.util.function.Consumer;
  * guards it with one lock.
  *
  * <p>Pacing: tokens accrue at the current {@code rate} up to a burst of {@code rate * burst}
- * (at least one). A 429 empties the bucket, stops accrual until its Retry-After has passed, and
- * multiplies the rate by {@code decrease} (once per episode). Each accepted write adds {@code
+ * (at least one). A 429 empties the bucket, stops accrual until its Retry-After (capped at {@link
+ * GovernorSettings#MAX_RETRY_AFTER_PAUSE}) has passed, and multiplies the rate by {@code decrease}
+ * (once per episode). Each accepted write adds {@code
  * recoveryPerSecond / rate} to the rate, which amounts to {@code recoveryPerSecond} per second of
  * clean answers (faster after five quiet seconds), up to the configured budget: additive increase,
  * multiplicative decrease, the
@@ -21,6 +22,7 @@ import java.util.function.Consumer;
 final class PriorityTokenBucket {
   private static final double NANOS = 1_000_000_000d;
   private static final double QUIET_SECONDS = 5;
+  private static final long MAX_PAUSE_NANOS = GovernorSettings.MAX_RETRY_AFTER_PAUSE.toNanos();
 
   /** One waiting write. */
   static final class Ticket {
@@ -64,6 +66,12 @@ final class PriorityTokenBucket {
   /** Forgets a ticket whose thread stopped waiting (interrupted). */
   void remove(Ticket ticket) {
     (ticket.urgent ? urgent : bulk).remove(ticket);
+  }
+
+  /** Takes back the token of a granted ticket whose write will not be made (its thread was interrupted). */
+  void giveBack() {
+    tokens = Math.min(capacity(), tokens + 1);
+    granted--;
   }
 
   /** The ticket the next token goes to: the oldest urgent one, else the oldest bulk one. */
@@ -110,12 +118,16 @@ final class PriorityTokenBucket {
     return now + (long) Math.ceil(missing / rate * NANOS);
   }
 
-  /** Graph answered 429 and asked for {@code retryAfterNanos}. */
+  /**
+   * Graph answered 429 and asked for {@code retryAfterNanos}, taken as at least zero and at most
+   * {@link GovernorSettings#MAX_RETRY_AFTER_PAUSE}, so {@code now} plus it never overflows.
+   */
   void throttled(long now, long retryAfterNanos) {
+    retryAfterNanos = Math.clamp(retryAfterNanos, 0, MAX_PAUSE_NANOS);
     refill(now);
     throttles++;
     lastThrottled = now;
-    long until = now + Math.max(0, retryAfterNanos);
+    long until = now + retryAfterNanos;
     if (until - pausedUntil > 0) {
       pausedUntil = until;
     }

@@ -8,8 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The one write budget of the process: every Graph write of every in-flight event waits here for
  * a token. Urgent (compromise) writes are served before any queued bulk write; a 429 pauses all
- * writes for its Retry-After and lowers the pace; clean answers raise it back toward the configured
- * budget (see {@link PriorityTokenBucket} for the rule). Replicas sharing a tenant need no
+ * writes for its Retry-After (at most {@link GovernorSettings#MAX_RETRY_AFTER_PAUSE}) and lowers
+ * the pace; clean answers raise it back toward the configured budget (see {@link
+ * PriorityTokenBucket} for the rule). Replicas sharing a tenant need no
  * coordination: each one's 429s are the signal, and additive increase with multiplicative decrease
  * makes them settle on shares of the one budget.
  *
@@ -19,8 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threading: thread-safe; waiting threads (virtual ones are fine: the lock is a {@link
  * ReentrantLock}) each wait on their own condition, and only the next in line waits with a
- * timeout, so a grant wakes one thread rather than all of them. No thread of its own; nothing to
- * close.
+ * timeout, so a grant wakes one thread rather than all of them; whoever stops being the next in
+ * line (granted, or interrupted) wakes the new one. An interrupted waiter leaves the queue, and
+ * gives its token back if it was granted one meanwhile. No thread of its own; nothing to close.
  */
 public final class TenantWriteGovernor implements WriteBudget {
   private final ReentrantLock lock = new ReentrantLock();
@@ -61,7 +63,12 @@ public final class TenantWriteGovernor implements WriteBudget {
         waiter.await(mine, wait);
       }
     } catch (InterruptedException e) {
-      if (!ticket.granted) {
+      if (ticket.granted) {
+        // Granted by another thread's pump after the interrupt, before this thread saw it: the
+        // write will not be made, and the next in line (waiting untimed until now) was never told.
+        bucket.giveBack();
+        wakeNextInLine();
+      } else {
         boolean wasNext = bucket.nextInLine() == ticket;
         bucket.remove(ticket);
         if (wasNext) {
@@ -78,7 +85,10 @@ public final class TenantWriteGovernor implements WriteBudget {
   public void onThrottled(Duration retryAfter) {
     lock.lock();
     try {
-      bucket.throttled(ticker.nanoTime(), retryAfter.toNanos());
+      // Capped before the conversion: Duration.toNanos() throws beyond about 292 years.
+      Duration pause = retryAfter.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) > 0
+          ? GovernorSettings.MAX_RETRY_AFTER_PAUSE : retryAfter;
+      bucket.throttled(ticker.nanoTime(), pause.toNanos());
     } finally {
       lock.unlock();
     }

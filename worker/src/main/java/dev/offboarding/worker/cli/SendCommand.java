@@ -1,5 +1,6 @@
 package dev.offboarding.worker.cli;
 
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.DecodeResult;
@@ -62,8 +63,9 @@ public final class SendCommand {
     }
     // Urgent events take the urgent queue when there is one, so they never queue behind bulk work.
     String queue = event.type().urgent() && config.urgentQueue() != null ? config.urgentQueue() : config.queue();
-    try (ServiceBusSenderClient sender =
-        ServiceBusClients.builder(config).sender().queueName(queue).buildClient()) {
+    // Outside the try: a connection string the SDK refuses is a configuration error (exit 2).
+    ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
+    try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
       sender.sendMessage(message);
     } catch (RuntimeException e) {
       err.println("sending to " + queue + " failed: " + e.getMessage());

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -68,6 +69,11 @@ public record WorkerConfig(
 
   public static final String DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0";
 
+  /** The keys of a Service Bus connection string, as the SDK spells them (it reads them ignoring case). */
+  private static final List<String> CONNECTION_STRING_KEYS = List.of("Endpoint", "SharedAccessKeyName",
+      "SharedAccessKey", "SharedAccessSignature", "EntityPath", "UseDevelopmentEmulator");
+  private static final String ENTITY_NAME = "[A-Za-z0-9][A-Za-z0-9._/-]{0,259}";
+
   public WorkerConfig {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(auditTopic, "auditTopic");
@@ -103,8 +109,26 @@ public record WorkerConfig(
       } else if (connectionString != null && namespace != null) {
         problems.add("set only one of SERVICEBUS_CONNECTION_STRING and SERVICEBUS_NAMESPACE");
       }
-      if (connectionString != null && !connectionString.contains("Endpoint=")) {
-        problems.add("SERVICEBUS_CONNECTION_STRING must contain Endpoint=sb://...");
+      Set<String> plainTextHosts = new LinkedHashSet<>();
+      for (String h : csv(get.apply("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS"))) {
+        if (h.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {
+          plainTextHosts.add(h.toLowerCase(Locale.ROOT));
+        } else {
+          problems.add("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS entries must be host names, got '" + h + "'");
+        }
+      }
+      if (connectionString != null) {
+        Map<String, String> parts = checkConnectionString(connectionString, problems);
+        // The emulator's plain-text AMQP carries the SAS token and every event unencrypted: loopback only,
+        // like GRAPH_AUTH=none, unless the host is named (an emulator container beside the worker).
+        String host = endpointProblem(parts.getOrDefault("Endpoint", "")) == null
+            ? URI.create(parts.get("Endpoint")).getHost() : null;
+        if ("true".equalsIgnoreCase(parts.get("UseDevelopmentEmulator")) && host != null && !isLoopback(host)
+            && !plainTextHosts.contains(host.toLowerCase(Locale.ROOT))) {
+          problems.add("SERVICEBUS_CONNECTION_STRING: UseDevelopmentEmulator=true (plain-text AMQP, no TLS) is only "
+              + "allowed with a loopback Endpoint or a host listed in SERVICEBUS_ALLOW_PLAINTEXT_HOSTS (got host '"
+              + host + "')");
+        }
       }
       if (namespace != null && !namespace.matches("[A-Za-z0-9.-]+")) {
         problems.add("SERVICEBUS_NAMESPACE must be a host name such as contoso.servicebus.windows.net");
@@ -228,6 +252,107 @@ public record WorkerConfig(
     return d;
   }
 
+  /**
+   * Checks {@code SERVICEBUS_CONNECTION_STRING} as the SDK will read it ({@code key=value} parts
+   * separated by {@code ;}, keys in any case), but stricter: {@code Endpoint=sb://host[:port][/]};
+   * {@code SharedAccessKeyName} with {@code SharedAccessKey}, or {@code SharedAccessSignature}
+   * alone; optional {@code EntityPath} and {@code UseDevelopmentEmulator=true|false}; nothing else,
+   * nothing twice. A problem names the part (by key, or by position when the key itself might be a
+   * pasted secret) and never quotes a value.
+   *
+   * @return the parts by their canonical key, as far as they could be read
+   */
+  private static Map<String, String> checkConnectionString(String value, List<String> problems) {
+    String variable = "SERVICEBUS_CONNECTION_STRING";
+    Map<String, String> parts = new LinkedHashMap<>();
+    String[] pieces = value.split(";");
+    for (int i = 0; i < pieces.length; i++) {
+      String piece = pieces[i];
+      int eq = piece.indexOf('=');
+      if (piece.isBlank() || eq <= 0 || piece.substring(0, eq).isBlank()) {
+        problems.add(variable + ": part " + (i + 1) + " is not key=value (parts are separated by ';')");
+        continue;
+      }
+      String key = piece.substring(0, eq).trim();
+      String canonical = CONNECTION_STRING_KEYS.stream().filter(key::equalsIgnoreCase).findFirst().orElse(null);
+      if (canonical == null) {
+        // A key made of letters is a misspelt name; anything else may be part of a key, never printed.
+        problems.add(variable + ": part " + (i + 1) + " has an unknown key"
+            + (key.matches("[A-Za-z]{1,30}") ? " '" + key + "'" : "")
+            + "; expected " + String.join(", ", CONNECTION_STRING_KEYS));
+      } else if (parts.containsKey(canonical)) {
+        problems.add(variable + ": " + canonical + " is given more than once");
+      } else {
+        parts.put(canonical, piece.substring(eq + 1).trim());
+      }
+    }
+    parts.forEach((key, v) -> {
+      if (v.isEmpty()) {
+        problems.add(variable + ": " + key + " is empty");
+      }
+    });
+
+    String endpoint = parts.get("Endpoint");
+    if (endpoint == null) {
+      problems.add(variable + ": Endpoint=sb://host[:port][/] is missing");
+    } else if (!endpoint.isEmpty()) {
+      String wrong = endpointProblem(endpoint);
+      if (wrong != null) {
+        problems.add(variable + ": Endpoint must be sb://host[:port][/] (" + wrong + ")");
+      }
+    }
+
+    boolean keyName = parts.containsKey("SharedAccessKeyName");
+    boolean key = parts.containsKey("SharedAccessKey");
+    String signature = parts.get("SharedAccessSignature");
+    if (signature != null) {
+      if (keyName || key) {
+        problems.add(variable + ": give SharedAccessKeyName and SharedAccessKey, or SharedAccessSignature, not both");
+      }
+      if (!signature.isEmpty() && !signature.toLowerCase(Locale.ROOT).startsWith("sharedaccesssignature ")) {
+        problems.add(variable + ": SharedAccessSignature must be a token of the form "
+            + "'SharedAccessSignature sr=...&sig=...&se=...&skn=...'");
+      }
+    } else if (!keyName || !key) {
+      problems.add(variable + ": needs SharedAccessKeyName and SharedAccessKey (or SharedAccessSignature); "
+          + (keyName ? "SharedAccessKey" : key ? "SharedAccessKeyName" : "both") + " missing");
+    }
+
+    String entityPath = parts.get("EntityPath");
+    if (entityPath != null && !entityPath.isEmpty() && !entityPath.matches(ENTITY_NAME)) {
+      problems.add(variable + ": EntityPath is not a valid Service Bus entity name");
+    }
+    String emulator = parts.get("UseDevelopmentEmulator");
+    if (emulator != null && !emulator.isEmpty() && !Set.of("true", "false").contains(emulator.toLowerCase(Locale.ROOT))) {
+      problems.add(variable + ": UseDevelopmentEmulator must be true or false");
+    }
+    return parts;
+  }
+
+  /** What is wrong with a connection string's Endpoint, in words that never quote it; null when nothing. */
+  private static String endpointProblem(String endpoint) {
+    URI uri;
+    try {
+      uri = new URI(endpoint);
+    } catch (URISyntaxException e) {
+      return "it is not a URI";
+    }
+    if (!"sb".equalsIgnoreCase(uri.getScheme())) {
+      return "the scheme must be sb";
+    }
+    if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+      return "no host name, or more than a host name and a port, after sb://";
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      return "the port must be between 1 and 65535";
+    }
+    if (!(uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")) || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      return "nothing may follow the host and port but '/'";
+    }
+    return null;
+  }
+
   private static List<String> csv(String value) {
     if (value == null) {
       return List.of();
@@ -237,7 +362,7 @@ public record WorkerConfig(
 
   private static String entityName(String value, String fallback, String name, List<String> problems) {
     String v = value == null ? fallback : value;
-    if (!v.matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,259}")) {
+    if (!v.matches(ENTITY_NAME)) {
       problems.add(name + " is not a valid Service Bus entity name: '" + v + "'");
     }
     return v;

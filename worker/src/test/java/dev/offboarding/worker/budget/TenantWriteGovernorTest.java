@@ -2,14 +2,19 @@ package dev.offboarding.worker.budget;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class TenantWriteGovernorTest {
@@ -42,6 +47,44 @@ class TenantWriteGovernorTest {
     governor.acquire(true);
 
     assertTrue(ticker.since(throttledAt).compareTo(Duration.ofMillis(2_128)) >= 0, "waited " + ticker.since(throttledAt));
+  }
+
+  @Test
+  void holdsWritesBackForNoLongerThanTheMaximumPauseWhateverTheRetryAfter() throws Exception {
+    TenantWriteGovernor governor = lone(10);
+    governor.acquire(false);
+    long throttledAt = ticker.nanoTime();
+
+    governor.onThrottled(Duration.ofDays(1));
+    governor.acquire(true);
+
+    // The pause, then one token at the lowered pace.
+    Duration waited = ticker.since(throttledAt);
+    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) >= 0, "waited " + waited);
+    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE.plusSeconds(1)) <= 0, "waited " + waited);
+  }
+
+  @Test
+  void takesARetryAfterBeyondWhatNanosecondsHoldAsTheMaximumPause() throws Exception {
+    TenantWriteGovernor governor = lone(10);
+    governor.acquire(false);
+    long throttledAt = ticker.nanoTime();
+
+    governor.onThrottled(Duration.ofSeconds(Long.MAX_VALUE / 2));
+    governor.acquire(true);
+
+    Duration waited = ticker.since(throttledAt);
+    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) >= 0, "waited " + waited);
+    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE.plusSeconds(1)) <= 0, "waited " + waited);
+  }
+
+  @Test
+  void treatsANegativeRetryAfterAsNoPause() throws Exception {
+    TenantWriteGovernor governor = lone(10);
+
+    governor.onThrottled(Duration.ofSeconds(-30));
+
+    assertFalse(governor.paused());
   }
 
   @Test
@@ -137,5 +180,58 @@ class TenantWriteGovernorTest {
     waiting.interrupt();
 
     await().until(() -> governor.waiting(false) == 0);
+  }
+
+  @Test
+  void passesOnTheTokenOfAWriteWhoseThreadIsInterruptedBeforeItSeesItsGrant() throws Exception {
+    // Condition.await throws InterruptedException only once it holds the lock again, and another
+    // thread may grant the ticket in between. This waiter plays that race: a marked thread wakes
+    // from the signal of its grant and throws. Time stands still, so only signals wake anyone.
+    Set<Thread> interruptedOnWake = ConcurrentHashMap.newKeySet();
+    Waiter racing = (condition, nanos) -> {
+      condition.await();
+      if (interruptedOnWake.contains(Thread.currentThread())) {
+        throw new InterruptedException();
+      }
+    };
+    TenantWriteGovernor governor = new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, racing);
+    governor.acquire(false);
+    AtomicReference<Throwable> firstFailed = new AtomicReference<>();
+    Thread first = Thread.ofVirtual().unstarted(() -> {
+      try {
+        governor.acquire(false);
+      } catch (InterruptedException e) {
+        firstFailed.set(e);
+      }
+    });
+    interruptedOnWake.add(first);
+    first.start();
+    await().until(() -> governor.waiting(false) == 1);
+    AtomicBoolean secondGranted = new AtomicBoolean();
+    Thread second = Thread.ofVirtual().start(() -> {
+      try {
+        governor.acquire(false);
+        secondGranted.set(true);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    await().until(() -> governor.waiting(false) == 2);
+
+    // One token is due; the next writer to arrive grants it to the first in line.
+    ticker.advance(Duration.ofMillis(100));
+    Thread third = Thread.ofVirtual().start(() -> {
+      try {
+        governor.acquire(false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+
+    await().until(() -> firstFailed.get() instanceof InterruptedException);
+    await().until(secondGranted::get);
+    assertEquals(1, governor.waiting(false));
+    third.interrupt();
+    second.join();
   }
 }

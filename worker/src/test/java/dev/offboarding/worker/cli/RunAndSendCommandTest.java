@@ -2,6 +2,7 @@ package dev.offboarding.worker.cli;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
@@ -64,6 +65,32 @@ class RunAndSendCommandTest {
     for (String variable : new String[] {"SERVICEBUS_CONNECTION_STRING", "GRAPH_WRITES_PER_SECOND", "HTTP_PORT"}) {
       assertTrue(message.contains(variable), variable + " not named in:\n" + message);
     }
+  }
+
+  @Test
+  void refusesAMalformedConnectionStringWithExitCodeTwoAndNeverPrintsTheKey() {
+    String malformed = "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey SECRETVALUE";
+
+    int code = Main.run(new String[] {"run"}, Map.of("SERVICEBUS_CONNECTION_STRING", malformed), print(out), print(err));
+
+    assertEquals(Main.REJECTED, code);
+    String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("SERVICEBUS_CONNECTION_STRING"), printed);
+    assertFalse(printed.contains("SECRETVALUE"), printed);
+  }
+
+  @Test
+  void sendRefusesAMalformedConnectionStringWithExitCodeTwoAndNeverPrintsTheKey() throws Exception {
+    Path file = sample(SampleEvents.LEAVER_GROUP);
+    String malformed = "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey SECRETVALUE";
+
+    int code = Main.run(new String[] {"send", file.toString()}, Map.of("SERVICEBUS_CONNECTION_STRING", malformed),
+        print(out), print(err));
+
+    assertEquals(Main.REJECTED, code);
+    String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("SERVICEBUS_CONNECTION_STRING"), printed);
+    assertFalse(printed.contains("SECRETVALUE"), printed);
   }
 
   @Test

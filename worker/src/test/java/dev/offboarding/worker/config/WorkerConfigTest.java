@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -96,5 +98,89 @@ class WorkerConfigTest {
 
     assertFalse(c.toString().contains("SECRETVALUE"));
     assertFalse(c.toString().contains("SharedAccessKey="));
+  }
+
+  private static WorkerConfig withConnectionString(String value) {
+    return WorkerConfig.fromEnvironment(Map.of("SERVICEBUS_CONNECTION_STRING", value));
+  }
+
+  @Test
+  void acceptsTheConnectionStringsOfANamespaceAndOfTheEmulator() {
+    for (String valid : List.of(
+        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=a2V5+/=",
+        "endpoint=sb://contoso.servicebus.windows.net;sharedaccesskeyname=k;sharedaccesskey=a2V5;EntityPath=offboarding-events",
+        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessSignature=SharedAccessSignature sr=x&sig=y&se=1&skn=k",
+        "Endpoint=sb://localhost:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;",
+        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=a2V5;UseDevelopmentEmulator=false")) {
+      assertEquals(valid, withConnectionString(valid).serviceBusConnectionString());
+    }
+  }
+
+  @Test
+  void namesTheBadPartOfAConnectionStringWithoutPrintingAnyKey() {
+    String key = "SharedAccessKeyName=k;SharedAccessKey=SECRET";
+    Map<String, String> badPartOf = new LinkedHashMap<>();
+    badPartOf.put("Endpoint=https://contoso.servicebus.windows.net/;" + key, "Endpoint");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/queue;" + key, "Endpoint");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/?SECRET;" + key, "Endpoint");
+    badPartOf.put("Endpoint=sb://SECRET@contoso.servicebus.windows.net/;" + key, "Endpoint");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net:99999/;" + key, "Endpoint");
+    badPartOf.put(key, "Endpoint");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k", "SharedAccessKey");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKey=SECRET", "SharedAccessKeyName");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=", "SharedAccessKey");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey SECRET", "part 3");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;;" + key, "part 2");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;" + key + ";Transport=amqp", "Transport");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;" + key + ";SECRETa2V5SECRETa2V5SECRETa2V5SECRET=", "part 4");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;" + key + ";SharedAccessKey=SECRET", "SharedAccessKey");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;" + key
+        + ";SharedAccessSignature=SharedAccessSignature sig=SECRET", "SharedAccessSignature");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessSignature=SECRET", "SharedAccessSignature");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;" + key + ";EntityPath=a SECRET", "EntityPath");
+    badPartOf.put("Endpoint=sb://contoso.servicebus.windows.net/;" + key + ";UseDevelopmentEmulator=SECRET",
+        "UseDevelopmentEmulator");
+
+    badPartOf.forEach((value, part) -> {
+      ConfigException e = assertThrows(ConfigException.class, () -> withConnectionString(value), value);
+      assertTrue(e.getMessage().contains("SERVICEBUS_CONNECTION_STRING"), e.getMessage());
+      assertTrue(e.getMessage().contains(part), part + " not named in " + e.getMessage());
+      assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
+    });
+  }
+
+  private static String plainText(String endpoint) {
+    return "Endpoint=" + endpoint + ";SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;"
+        + "UseDevelopmentEmulator=true;";
+  }
+
+  @Test
+  void refusesPlainTextServiceBusAnywhereButLoopback() {
+    for (String loopback : List.of("sb://localhost:5672", "sb://127.0.0.1", "sb://127.10.0.1:5672/", "sb://[::1]:5672")) {
+      withConnectionString(plainText(loopback));
+    }
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> withConnectionString(plainText("sb://contoso.servicebus.windows.net")));
+
+    assertTrue(e.getMessage().contains("SERVICEBUS_CONNECTION_STRING"), e.getMessage());
+    assertTrue(e.getMessage().contains("UseDevelopmentEmulator=true"), e.getMessage());
+    assertTrue(e.getMessage().contains("contoso.servicebus.windows.net"), e.getMessage());
+    assertFalse(e.getMessage().contains("SAS_KEY_VALUE"), e.getMessage());
+  }
+
+  @Test
+  void allowsPlainTextToAnEmulatorHostOnlyWhenItIsListedByName() {
+    String emulator = plainText("sb://servicebus-emulator");
+
+    WorkerConfig.fromEnvironment(Map.of("SERVICEBUS_CONNECTION_STRING", emulator,
+        "SERVICEBUS_ALLOW_PLAINTEXT_HOSTS", "sqledge, ServiceBus-Emulator"));
+    ConfigException other = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_CONNECTION_STRING", emulator, "SERVICEBUS_ALLOW_PLAINTEXT_HOSTS", "servicebus")));
+    ConfigException malformed = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_CONNECTION_STRING", emulator, "SERVICEBUS_ALLOW_PLAINTEXT_HOSTS", "*")));
+
+    assertTrue(other.getMessage().contains("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS"), other.getMessage());
+    assertTrue(malformed.getMessage().contains("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS"), malformed.getMessage());
   }
 }

@@ -34,9 +34,20 @@ class RetryAfterTest {
   }
 
   @Test
+  void readsHugeValuesAsLongWaitsWithoutOverflowing() {
+    // Capped by whoever waits (RetryPolicy's maxWait, the governor's maximum pause), never wrapped.
+    assertEquals(Optional.of(Duration.ofMillis(Long.MAX_VALUE)), RetryAfter.parse("99999999999999999999", clock));
+    assertEquals(Optional.of(Duration.ofMillis(Long.MAX_VALUE)), RetryAfter.parse("1e300", clock));
+    assertEquals(Optional.of(Duration.between(Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("9999-12-31T23:59:59Z"))),
+        RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT", clock));
+  }
+
+  @Test
   void ignoresValuesItCannotRead() {
     assertEquals(Optional.empty(), RetryAfter.parse("soon", clock));
     assertEquals(Optional.empty(), RetryAfter.parse("-5", clock));
+    assertEquals(Optional.empty(), RetryAfter.parse("-1e300", clock));
+    assertEquals(Optional.empty(), RetryAfter.parse("Infinity", clock));
     assertEquals(Optional.empty(), RetryAfter.parse("NaN", clock));
     assertEquals(Optional.empty(), RetryAfter.parse("", clock));
     assertEquals(Optional.empty(), RetryAfter.parse(null, clock));
