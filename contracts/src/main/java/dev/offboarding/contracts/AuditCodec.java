@@ -68,6 +68,16 @@ public final class AuditCodec {
       putInstantIfPresent(item, "finishedAt", result.finishedAt());
       putIfPresent(item, "errorCode", result.errorCode());
       putIfPresent(item, "errorMessage", result.errorMessage());
+      if (result.verified() != null) {
+        item.put("verified", result.verified());
+      }
+      if (result.observedSessionsValidFrom() != null || result.observedAccountEnabled() != null) {
+        ObjectNode observed = item.putObject("observed");
+        putInstantIfPresent(observed, "signInSessionsValidFromDateTime", result.observedSessionsValidFrom());
+        if (result.observedAccountEnabled() != null) {
+          observed.put("accountEnabled", result.observedAccountEnabled());
+        }
+      }
     }
     data.put("redelivery", audit.redelivery());
     return json.write(root);
@@ -269,15 +279,29 @@ public final class AuditCodec {
     String wire = text(node, path, "action");
     Action action =
         Action.fromWire(wire).orElseThrow(() -> new IllegalArgumentException(path + ".action: unknown action"));
-    return new ActionResult(
-        action,
-        outcome(text(node, path, "outcome"), path + ".outcome"),
-        intValue(node.get("attempts"), path + ".attempts"),
-        optionalText(node, path, "requestId"),
-        optionalInstant(node, path, "startedAt"),
-        optionalInstant(node, path, "finishedAt"),
-        optionalText(node, path, "errorCode"),
-        optionalText(node, path, "errorMessage"));
+    TargetOutcome outcome = outcome(text(node, path, "outcome"), path + ".outcome");
+    int attempts = intValue(node.get("attempts"), path + ".attempts");
+    String requestId = optionalText(node, path, "requestId");
+    Instant startedAt = optionalInstant(node, path, "startedAt");
+    Instant finishedAt = optionalInstant(node, path, "finishedAt");
+    String errorCode = optionalText(node, path, "errorCode");
+    String errorMessage = optionalText(node, path, "errorMessage");
+    Boolean verified = optionalBool(node, path, "verified");
+    Instant observedSessionsValidFrom = null;
+    Boolean observedAccountEnabled = null;
+    if (node.has("observed")) {
+      JsonNode observed = object(node, path, "observed");
+      String observedPath = JsonPath.property(path, "observed");
+      observedSessionsValidFrom = optionalInstant(observed, observedPath, "signInSessionsValidFromDateTime");
+      observedAccountEnabled = optionalBool(observed, observedPath, "accountEnabled");
+    }
+    try {
+      return new ActionResult(action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage,
+          verified, observedSessionsValidFrom, observedAccountEnabled);
+    } catch (IllegalArgumentException e) {
+      // The record's own rules (e.g. SUCCEEDED with verified = false): name where it happened.
+      throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+    }
   }
 
   private static TargetOutcome outcome(String name, String path) {
@@ -323,6 +347,17 @@ public final class AuditCodec {
   private static boolean bool(JsonNode parent, String parentPath, String name) {
     JsonNode node = parent.get(name);
     if (node == null || !node.isBoolean()) {
+      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be true or false");
+    }
+    return node.booleanValue();
+  }
+
+  private static Boolean optionalBool(JsonNode parent, String parentPath, String name) {
+    JsonNode node = parent.get(name);
+    if (node == null) {
+      return null;
+    }
+    if (!node.isBoolean()) {
       throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be true or false");
     }
     return node.booleanValue();

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The example events that document and test the v1 event contract, as classpath resource names.
- * Every valid example is accepted by both the schema and {@link EventCodec}; every invalid one is
- * rejected by both, with at least the problem paths {@link #expectedProblemPaths()} lists.
+ * The examples that document and test the v1 contracts, as classpath resource names: events, and
+ * target audit messages ({@link #auditTargets()}). Every valid example event is accepted by both
+ * the schema and {@link EventCodec}; every invalid one is rejected by both, with at least the
+ * problem paths {@link #expectedProblemPaths()} lists.
  */
 public final class Examples {
   private static final String DIR = Resources.BASE + "examples/";
@@ -76,6 +77,13 @@ public final class Examples {
           "wrong-datacontenttype.json",
           "wrong-specversion.json");
 
+  /**
+   * Example {@code dev.offboarding.audit.target.v1} messages: accepted by the target audit schema
+   * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
+   */
+  private static final List<String> AUDIT_TARGETS =
+      names("audit/", "target-unverified.json", "target-verification-off.json");
+
   private Examples() {}
 
   /** Resource names of the valid examples. */
@@ -86,6 +94,11 @@ public final class Examples {
   /** Resource names of the invalid examples. */
   public static List<String> invalid() {
     return INVALID;
+  }
+
+  /** Resource names of the example target audit messages. */
+  public static List<String> auditTargets() {
+    return AUDIT_TARGETS;
   }
 
   /** The bytes of one example (or of any contracts resource). */

@@ -44,7 +44,21 @@ class AuditCodecTest {
             true),
         new TargetAudit(
             "evt-2", "5f1d3c2a-0000-4000-8000-000000000009", null, List.of("attribute:department"), true,
-            TargetOutcome.PROTECTED, "break-glass account", List.of(), false));
+            TargetOutcome.PROTECTED, "break-glass account", List.of(), false),
+        new TargetAudit(
+            "evt-3", "5f1d3c2a-0000-4000-8000-000000000002", "bob@contoso.com", List.of("user:bob@contoso.com"), false,
+            TargetOutcome.UNVERIFIED, "revokeSessions: not seen on read-back",
+            List.of(
+                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-4", T0, T1).withVerification(true, null, false, null),
+                ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-5", T0, T1)
+                    .withVerification(false, Instant.parse("2024-01-01T00:00:00Z"), false, "not seen on read-back")),
+            false),
+        new TargetAudit(
+            "evt-3", "5f1d3c2a-0000-4000-8000-000000000003", "carol@contoso.com", List.of("user:carol@contoso.com"), false,
+            TargetOutcome.UNVERIFIED, "revokeSessions: user not found on read-back",
+            List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-6", T0, T1)
+                .withVerification(false, null, null, "user not found on read-back")),
+            false));
   }
 
   static Stream<SummaryAudit> summaryAudits() {
@@ -121,6 +135,44 @@ class AuditCodecTest {
   }
 
   @Test
+  void writesTheVerificationAndWhatWasReadBackLeavingOutWhatWasNot() throws Exception {
+    TargetAudit audit = targetAudits().skip(3).findFirst().orElseThrow();
+
+    JsonNode actions = EventJson.MAPPER.readTree(codec.encodeTarget("msg-1", T1, audit)).at("/data/actions");
+
+    assertTrue(actions.get(0).get("verified").asBoolean());
+    assertFalse(actions.get(0).get("observed").has("signInSessionsValidFromDateTime"));
+    assertFalse(actions.get(0).at("/observed/accountEnabled").asBoolean(true));
+    assertEquals("UNVERIFIED", actions.get(1).get("outcome").asText());
+    assertFalse(actions.get(1).get("verified").asBoolean(true));
+    assertEquals("2024-01-01T00:00:00Z", actions.get(1).at("/observed/signInSessionsValidFromDateTime").asText());
+    assertEquals(ActionResult.UNVERIFIED_CODE, actions.get(1).get("errorCode").asText());
+  }
+
+  @Test
+  void leavesVerificationOutOfAResultThatWasNotVerified() throws Exception {
+    TargetAudit audit = targetAudits().findFirst().orElseThrow();
+
+    JsonNode action = EventJson.MAPPER.readTree(codec.encodeTarget("msg-1", T1, audit)).at("/data/actions/0");
+
+    assertFalse(action.has("verified"));
+    assertFalse(action.has("observed"));
+  }
+
+  @Test
+  void namesThePathOfAVerificationThatContradictsItsOutcome() throws Exception {
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
+        codec.encodeTarget("m", T0, targetAudits().skip(3).findFirst().orElseThrow()));
+    ((ObjectNode) root.at("/data/actions/1")).put("outcome", "SUCCEEDED");
+
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
+
+    assertTrue(thrown.getMessage().startsWith(
+        "not a valid dev.offboarding.audit.target.v1 message: $.data.actions[1]: "), thrown.getMessage());
+  }
+
+  @Test
   void writesTheSummaryDurationAndEveryOutcomeCount() throws Exception {
     SummaryAudit audit = summaryAudits().findFirst().orElseThrow();
 
@@ -128,6 +180,7 @@ class AuditCodecTest {
 
     assertEquals(1250, root.at("/data/durationMillis").asLong());
     assertEquals(0, root.at("/data/counts/NOT_FOUND").asInt());
+    assertEquals(0, root.at("/data/counts/UNVERIFIED").asInt());
     assertEquals(41, root.at("/data/counts/SUCCEEDED").asInt());
     assertEquals("PARTIAL", root.at("/data/status").asText());
     assertEquals("evt-1", root.get("subject").asText());

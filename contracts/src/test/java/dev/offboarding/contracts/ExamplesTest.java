@@ -38,6 +38,7 @@ class ExamplesTest {
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/invalid/", "expected-problems.json"),
         Examples.invalid().stream().sorted().toList());
+    assertEquals(filesIn("dev/offboarding/contracts/examples/audit/"), Examples.auditTargets().stream().sorted().toList());
   }
 
   @Test

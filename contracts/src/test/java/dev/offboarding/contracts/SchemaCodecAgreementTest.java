@@ -18,10 +18,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The event schema and {@link EventCodec} must say the same about every document. */
+/**
+ * The event schema and {@link EventCodec} must say the same about every document, and so must the
+ * target audit schema and {@link AuditCodec} about every verification they carry.
+ */
 class SchemaCodecAgreementTest {
   private static final SchemaValidation SCHEMA = SchemaValidation.of(Schemas.EVENT);
+  private static final SchemaValidation TARGET_SCHEMA = SchemaValidation.of(Schemas.AUDIT_TARGET);
   private final EventCodec codec = new EventCodec();
+  private final AuditCodec auditCodec = new AuditCodec();
 
   static List<String> validExamples() {
     return Examples.valid();
@@ -156,6 +161,97 @@ class SchemaCodecAgreementTest {
         codecAccepts,
         () -> description + ": schema says " + schemaErrors + ", codec says "
             + (decoded instanceof DecodeResult.Invalid i ? i.describe() : "valid"));
+  }
+
+  static List<String> auditTargetExamples() {
+    return Examples.auditTargets();
+  }
+
+  @ParameterizedTest
+  @MethodSource("auditTargetExamples")
+  void everyTargetAuditExampleIsAcceptedByTheSchemaAndTheCodecAndEncodesBackTheSame(String example) throws Exception {
+    byte[] json = Examples.load(example);
+
+    List<String> schemaErrors = TARGET_SCHEMA.errors(json);
+    TargetAudit decoded = auditCodec.decodeTarget(json);
+    JsonNode reencoded = EventJson.MAPPER.readTree(auditCodec.encodeTarget(
+        EventJson.MAPPER.readTree(json).get("id").asText(), Rfc3339.parse(EventJson.MAPPER.readTree(json).get("time").asText()),
+        decoded));
+
+    assertEquals(List.of(), schemaErrors);
+    assertEquals(EventJson.MAPPER.readTree(json), reencoded);
+  }
+
+  /** One action of the unverified example changed at a time, around the verification rules. */
+  static Stream<Arguments> verificationEdgeCases() {
+    Stream.Builder<Arguments> cases = Stream.builder();
+    cases.add(Arguments.of("as given", action(a -> {})));
+    cases.add(Arguments.of("verified true on UNVERIFIED", action(a -> a.put("verified", true))));
+    cases.add(Arguments.of("UNVERIFIED without verified", action(a -> a.remove(List.of("verified", "observed")))));
+    cases.add(Arguments.of("UNVERIFIED without observed", action(a -> a.remove("observed"))));
+    cases.add(Arguments.of("SUCCEEDED with verified false", action(a -> a.put("outcome", "SUCCEEDED"))));
+    cases.add(Arguments.of("SUCCEEDED verified", action(a -> a.put("outcome", "SUCCEEDED").put("verified", true))));
+    cases.add(Arguments.of("SUCCEEDED without verification",
+        action(a -> a.put("outcome", "SUCCEEDED").remove(List.of("verified", "observed")))));
+    cases.add(Arguments.of("SUCCEEDED observed without verified",
+        action(a -> a.put("outcome", "SUCCEEDED").remove("verified"))));
+    cases.add(Arguments.of("FAILED verified true", action(a -> a.put("outcome", "FAILED").put("verified", true))));
+    cases.add(Arguments.of("FAILED verified false", action(a -> a.put("outcome", "FAILED"))));
+    cases.add(Arguments.of("SKIPPED without verification",
+        action(a -> a.put("outcome", "SKIPPED").remove(List.of("verified", "observed")))));
+    cases.add(Arguments.of("verified a string", action(a -> a.put("verified", "false"))));
+    cases.add(Arguments.of("verified null", action(a -> a.putNull("verified"))));
+    cases.add(Arguments.of("observed not an object", action(a -> a.put("observed", "2026-11-27T09:00:00Z"))));
+    cases.add(Arguments.of("observed null", action(a -> a.putNull("observed"))));
+    cases.add(Arguments.of("observed empty", action(a -> a.putObject("observed"))));
+    cases.add(Arguments.of("observed accountEnabled only",
+        action(a -> ((ObjectNode) a.get("observed")).remove("signInSessionsValidFromDateTime"))));
+    cases.add(Arguments.of("observed accountEnabled a string",
+        action(a -> ((ObjectNode) a.get("observed")).put("accountEnabled", "false"))));
+    for (String time : List.of("2026-11-27T09:00:00Z", "2026-11-27T09:00:00.5+01:00", "2026-11-27T09:00:00",
+        "2026-02-30T09:00:00Z", "yesterday")) {
+      cases.add(Arguments.of("observed time " + time,
+          action(a -> ((ObjectNode) a.get("observed")).put("signInSessionsValidFromDateTime", time))));
+    }
+    cases.add(Arguments.of("outcome UNVERIFIED on the user", edit(Examples.auditTargets().get(0),
+        d -> d.put("outcome", "UNVERIFIED"))));
+    cases.add(Arguments.of("unknown outcome on the user", edit(Examples.auditTargets().get(0),
+        d -> d.put("outcome", "VERIFIED"))));
+    return cases.build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("verificationEdgeCases")
+  void theTargetSchemaAndTheAuditCodecAgreeOnVerification(String description, ObjectNode audit) {
+    byte[] json = bytes(audit);
+
+    List<String> schemaErrors = TARGET_SCHEMA.errors(json);
+    String codecSays;
+    try {
+      auditCodec.decodeTarget(json);
+      codecSays = "valid";
+    } catch (IllegalArgumentException e) {
+      codecSays = e.getMessage();
+    }
+
+    String codec = codecSays;
+    assertEquals(schemaErrors.isEmpty(), codec.equals("valid"),
+        () -> description + ": schema says " + schemaErrors + ", codec says " + codec);
+  }
+
+  /** The unverified example with its second action (the unverified revoke) changed. */
+  private static ObjectNode action(Consumer<ObjectNode> change) {
+    return edit(Examples.auditTargets().get(0), d -> change.accept((ObjectNode) d.get("actions").get(1)));
+  }
+
+  private static ObjectNode edit(String example, Consumer<ObjectNode> changeData) {
+    try {
+      ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(Examples.load(example));
+      changeData.accept((ObjectNode) root.get("data"));
+      return root;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static ObjectNode edit(Consumer<ObjectNode> change) {

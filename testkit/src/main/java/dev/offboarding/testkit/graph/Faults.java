@@ -1,9 +1,11 @@
 package dev.offboarding.testkit.graph;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +19,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * nothing. Writes hit by a {@link Scope#WRITES} 503 or a forced status appear in {@link
  * FakeGraphServer#writeLog()} with that status; requests refused as a whole (an {@link
  * Scope#ALL_REQUESTS} 503, any connection reset) never reach the handlers and are not logged.
+ *
+ * <p>Ineffective writes ({@link #ineffectiveRevokes(int)}, {@link #ineffectiveDisables(int)} and
+ * their per-user forms) are the opposite kind of fault: Graph <em>accepts</em> the write, and it
+ * does not take effect. Such a write meets every other fault, the budget and the user's checks
+ * like any write, is answered its usual success (200 or 204) and logged as accepted, but the user
+ * keeps its {@code signInSessionsValidFromDateTime} or {@code accountEnabled}; so a client that
+ * reads the user back can tell. A count is consumed only by writes that would otherwise have
+ * taken effect.
  */
 public final class Faults {
 
@@ -41,6 +51,8 @@ public final class Faults {
   private final AtomicReference<Burst> resetWrites = new AtomicReference<>(Burst.NONE);
   private final AtomicReference<Burst> slow = new AtomicReference<>(Burst.NONE);
   private final ConcurrentHashMap<String, Forced> forced = new ConcurrentHashMap<>();
+  private final AtomicReference<Ineffective> ineffectiveRevokes = new AtomicReference<>(Ineffective.NONE);
+  private final AtomicReference<Ineffective> ineffectiveDisables = new AtomicReference<>(Ineffective.NONE);
 
   Faults() {}
 
@@ -104,6 +116,46 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * The next {@code count} revokes (top-level or in a {@code $batch}) that reach a user are
+   * answered as usual but leave its {@code signInSessionsValidFromDateTime} where it was. Replaces
+   * any earlier setting of ineffective revokes, per-user ones included.
+   */
+  public Faults ineffectiveRevokes(int count) {
+    ineffectiveRevokes.set(Ineffective.next(count));
+    return this;
+  }
+
+  /**
+   * Every revoke of these users (object ids or UPNs, compared ignoring case) is answered as usual
+   * but leaves its {@code signInSessionsValidFromDateTime} where it was, until {@link #clear()} or
+   * another call of {@code ineffectiveRevokes}, which replaces this one; no users turns it off.
+   */
+  public Faults ineffectiveRevokes(String... userIdsOrUpns) {
+    ineffectiveRevokes.set(Ineffective.forUsers(userIdsOrUpns));
+    return this;
+  }
+
+  /**
+   * The next {@code count} disables ({@code PATCH {"accountEnabled": false}}, top-level or in a
+   * {@code $batch}) that reach a user are answered 204 but leave {@code accountEnabled} as it was.
+   * Enables are never affected. Replaces any earlier setting of ineffective disables.
+   */
+  public Faults ineffectiveDisables(int count) {
+    ineffectiveDisables.set(Ineffective.next(count));
+    return this;
+  }
+
+  /**
+   * Every disable of these users (object ids or UPNs, compared ignoring case) is answered 204 but
+   * leaves {@code accountEnabled} as it was, until {@link #clear()} or another call of {@code
+   * ineffectiveDisables}, which replaces this one; no users turns it off.
+   */
+  public Faults ineffectiveDisables(String... userIdsOrUpns) {
+    ineffectiveDisables.set(Ineffective.forUsers(userIdsOrUpns));
+    return this;
+  }
+
   /** Removes every fault. */
   public void clear() {
     unavailableRequests.set(Burst.NONE);
@@ -112,6 +164,8 @@ public final class Faults {
     resetWrites.set(Burst.NONE);
     slow.set(Burst.NONE);
     forced.clear();
+    ineffectiveRevokes.set(Ineffective.NONE);
+    ineffectiveDisables.set(Ineffective.NONE);
   }
 
   // ----------------------------------------------------------------- consumed by the server
@@ -159,6 +213,48 @@ public final class Faults {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether this accepted revoke of the user is to leave the user unchanged. */
+  boolean takeIneffectiveRevoke(FakeUser user) {
+    return ineffectiveRevokes.get().take(user);
+  }
+
+  /** Whether this accepted disable of the user is to leave the user unchanged. */
+  boolean takeIneffectiveDisable(FakeUser user) {
+    return ineffectiveDisables.get().take(user);
+  }
+
+  /** Ineffective writes: the next few, or every one to some users. */
+  private static final class Ineffective {
+    static final Ineffective NONE = new Ineffective(new Burst(0, null), Set.of());
+    private final Burst next;
+    private final Set<String> users;
+
+    private Ineffective(Burst next, Set<String> users) {
+      this.next = next;
+      this.users = users;
+    }
+
+    static Ineffective next(int count) {
+      return new Ineffective(new Burst(count, null), Set.of());
+    }
+
+    static Ineffective forUsers(String... userIdsOrUpns) {
+      Set<String> keys = new HashSet<>();
+      for (String key : userIdsOrUpns) {
+        keys.add(Objects.requireNonNull(key, "user id or UPN").toLowerCase(Locale.ROOT));
+      }
+      return new Ineffective(new Burst(0, null), Set.copyOf(keys));
+    }
+
+    boolean take(FakeUser user) {
+      if (!users.isEmpty() && (users.contains(user.id().toLowerCase(Locale.ROOT))
+          || users.contains(user.userPrincipalName().toLowerCase(Locale.ROOT)))) {
+        return true;
+      }
+      return next.take();
+    }
   }
 
   private record Forced(int status, AtomicInteger remaining) {

@@ -381,11 +381,15 @@ final class GraphRouter {
       }
     }
     if (enabled == null) {
-      throw new GraphException(400, "Request_BadRequest", "The request body must set 'accountEnabled'.");
+      // Graph answers a PATCH that sets nothing (e.g. {}) 204 and changes nothing; it is still a
+      // write, so the budget and the user's checks apply.
+      return write(r, key, WriteRecord.Kind.UPDATE, user -> GraphResponse.noContent());
     }
     boolean value = enabled;
     return write(r, key, value ? WriteRecord.Kind.ENABLE : WriteRecord.Kind.DISABLE, user -> {
-      tenant.setAccountEnabled(user.id(), value);
+      if (value || !faults.takeIneffectiveDisable(user)) {
+        tenant.setAccountEnabled(user.id(), value);
+      }
       return GraphResponse.noContent();
     });
   }
@@ -393,7 +397,9 @@ final class GraphRouter {
   private GraphResponse revoke(GraphRequest r, String key) {
     ODataQuery.parse(r.rawQuery()).allowOnly(NO_OPTIONS);
     return write(r, key, WriteRecord.Kind.REVOKE, user -> {
-      tenant.revokeSignInSessions(user.id(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+      if (!faults.takeIneffectiveRevoke(user)) {
+        tenant.revokeSignInSessions(user.id(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+      }
       if (options.revokeResponse() == FakeGraphOptions.RevokeResponse.NO_CONTENT) {
         return GraphResponse.noContent();
       }

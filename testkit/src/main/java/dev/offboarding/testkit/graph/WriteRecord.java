@@ -22,7 +22,9 @@ public record WriteRecord(Instant time, String userId, Kind kind, int status, St
     /** {@code PATCH /users/{id} {"accountEnabled": true}}. */
     ENABLE,
     /** {@code POST /users/{id}/revokeSignInSessions}. */
-    REVOKE
+    REVOKE,
+    /** {@code PATCH /users/{id}} setting no property, e.g. {@code {}}: answered 204, changes nothing. */
+    UPDATE
   }
 
   public WriteRecord {

@@ -56,7 +56,7 @@ class WritesTest extends FakeGraphTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"accountEnabled\":false,\"displayName\":\"x\"}", "{\"accountEnabled\":\"false\"}", "{}",
+  @ValueSource(strings = {"{\"accountEnabled\":false,\"displayName\":\"x\"}", "{\"accountEnabled\":\"false\"}",
       "[]", "not json", "{\"@odata.type\":\"#microsoft.graph.group\",\"accountEnabled\":false}"})
   void rejectsAPatchThatIsNotJustAccountEnabled(String body) {
     FakeTenant tenant = new FakeTenant();
@@ -68,6 +68,25 @@ class WritesTest extends FakeGraphTestSupport {
     assertEquals(400, reply.status());
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
     assertTrue(server.writeLog().isEmpty());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{}", "{\"@odata.type\":\"#microsoft.graph.user\"}"})
+  void answersAPatchThatSetsNothingWithNoContentAndChangesNothing(String body) {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser alice = tenant.addUser("alice@contoso.com");
+    FakeGraphServer server = serve(tenant);
+    GraphClient graph = client(server);
+
+    GraphClient.Reply reply = graph.patch("/users/" + alice.id(), body);
+    GraphClient.Reply unknown = graph.patch("/users/ghost@contoso.com", body);
+
+    assertEquals(204, reply.status());
+    assertTrue(reply.body().isMissingNode());
+    assertEquals(alice, tenant.requireUser(alice.id()));
+    assertEquals(404, unknown.status());
+    assertEquals(List.of(WriteRecord.Kind.UPDATE, WriteRecord.Kind.UPDATE),
+        server.writeLog().stream().map(WriteRecord::kind).toList());
   }
 
   @Test

@@ -12,6 +12,17 @@ public interface Directory {
   Optional<DirectoryUser> user(String idOrUserPrincipalName);
 
   /**
+   * The user's {@code accountEnabled} and {@code signInSessionsValidFromDateTime} as the
+   * directory reports them now, to read a write back; empty when the directory has no such user
+   * (404). Transient failures are retried like every read; a final one, or the last transient
+   * one, is thrown as {@link GraphFailure}. The directory is eventually consistent: a write Graph
+   * has just acknowledged may not show yet.
+   *
+   * @param userId the user's object id
+   */
+  Optional<AccountState> accountState(String userId);
+
+  /**
    * Streams every transitive member of a group, page by page, to the visitor: users as users,
    * everything else by kind. Throws {@link GraphFailure} of kind NOT_FOUND when the group does not
    * exist.

@@ -6,6 +6,7 @@ import com.microsoft.graph.models.User;
 import com.microsoft.graph.models.UserCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.offboarding.contracts.Target;
+import dev.offboarding.worker.domain.AccountState;
 import dev.offboarding.worker.domain.Directory;
 import dev.offboarding.worker.domain.DirectoryUser;
 import dev.offboarding.worker.domain.GraphFailure;
@@ -20,12 +21,15 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Directory reads through the Graph SDK v6: users by id or UPN, a group's transitive members page
- * by page (every {@code @odata.nextLink} followed), and users by an allow-listed attribute. Each
- * page is retried on its own under the read {@link Retries} policy. Thread-safe.
+ * Directory reads through the Graph SDK v6: users by id or UPN, a user's account state (to read a
+ * write back), a group's transitive members page by page (every {@code @odata.nextLink}
+ * followed), and users by an allow-listed attribute. Each request is retried on its own under the
+ * read {@link Retries} policy. Thread-safe.
  */
 public final class GraphDirectory implements Directory {
   private static final String[] USER_FIELDS = {"id", "userPrincipalName", "userType"};
+  /** What reading a write back needs: the two properties the worker writes. */
+  private static final String[] STATE_FIELDS = {"accountEnabled", "signInSessionsValidFromDateTime"};
   /** Graph's largest page: fewest round trips (and resource units) per member. */
   public static final int MAX_PAGE_SIZE = 999;
   private static final String ODATA_PREFIX = "#microsoft.graph.";
@@ -57,20 +61,34 @@ public final class GraphDirectory implements Directory {
 
   @Override
   public Optional<DirectoryUser> user(String idOrUserPrincipalName) {
+    return readUser(idOrUserPrincipalName, USER_FIELDS)
+        .filter(user -> user.getId() != null)
+        .map(GraphDirectory::toUser);
+  }
+
+  @Override
+  public Optional<AccountState> accountState(String userId) {
+    return readUser(userId, STATE_FIELDS).map(user -> new AccountState(user.getAccountEnabled(),
+        user.getSignInSessionsValidFromDateTime() == null ? null
+            : user.getSignInSessionsValidFromDateTime().toInstant()));
+  }
+
+  /** One user with these properties, retried like every read; empty on 404. */
+  private Optional<User> readUser(String idOrUserPrincipalName, String[] fields) {
     try {
       User user;
       if (idOrUserPrincipalName.startsWith("$")) {
         // Graph reads a path segment starting with $ as a system segment; such UPNs must be
         // addressed as users('...'), with quotes doubled inside the literal.
         String url = baseUrl + "/users('" + PathEncoding.encode(idOrUserPrincipalName.replace("'", "''"))
-            + "')?%24select=" + String.join(",", USER_FIELDS);
+            + "')?%24select=" + String.join(",", fields);
         user = read(() -> graph.users().byUserId(idOrUserPrincipalName).withUrl(url).get());
       } else {
         // The SDK percent-encodes the path segment, so UPNs with ' # + & and non-ASCII arrive intact.
         user = read(() -> graph.users().byUserId(idOrUserPrincipalName)
-            .get(rc -> rc.queryParameters.select = USER_FIELDS));
+            .get(rc -> rc.queryParameters.select = fields));
       }
-      return user == null || user.getId() == null ? Optional.empty() : Optional.of(toUser(user));
+      return Optional.ofNullable(user);
     } catch (GraphFailure e) {
       if (e.kind() == GraphFailure.Kind.NOT_FOUND) {
         return Optional.empty();

@@ -350,6 +350,11 @@ class EventProcessorTest {
     }
 
     @Override
+    public java.util.Optional<AccountState> accountState(String userId) {
+      return delegate.accountState(userId);
+    }
+
+    @Override
     public void transitiveMembers(String groupId, MemberVisitor visitor) {
       delegate.transitiveMembers(groupId, visitor);
     }

@@ -14,6 +14,7 @@ final class FakeDirectory implements Directory {
   private final Map<String, DirectoryUser> users = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> attributes = new HashMap<>();
   private final Map<String, List<Object>> groups = new HashMap<>();
+  private final Map<String, AccountState> accountStates = new HashMap<>();
   final AtomicInteger memberListings = new AtomicInteger();
   GraphFailure failGroupsWith;
 
@@ -25,6 +26,11 @@ final class FakeDirectory implements Directory {
     DirectoryUser u = new DirectoryUser(id, upn, type);
     users.put(u.id(), u);
     return u;
+  }
+
+  /** What {@link #accountState} answers for a known user; until set, enabled with no watermark. */
+  void setAccountState(String userId, AccountState state) {
+    accountStates.put(userId.toLowerCase(Locale.ROOT), state);
   }
 
   void setAttribute(String userId, String attribute, String value) {
@@ -43,6 +49,15 @@ final class FakeDirectory implements Directory {
         .filter(u -> u.id().equals(key) || (u.userPrincipalName() != null
             && u.userPrincipalName().equalsIgnoreCase(idOrUpn)))
         .findFirst();
+  }
+
+  @Override
+  public Optional<AccountState> accountState(String userId) {
+    String key = userId.toLowerCase(Locale.ROOT);
+    if (!users.containsKey(key)) {
+      return Optional.empty();
+    }
+    return Optional.of(accountStates.getOrDefault(key, new AccountState(true, null)));
   }
 
   @Override

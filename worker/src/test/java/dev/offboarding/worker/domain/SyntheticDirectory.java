@@ -36,6 +36,11 @@ final class SyntheticDirectory implements Directory {
   }
 
   @Override
+  public Optional<AccountState> accountState(String userId) {
+    return Optional.empty();
+  }
+
+  @Override
   public void transitiveMembers(String groupId, MemberVisitor visitor) {
     if (!groupId.equals(GROUP)) {
       throw new GraphFailure(GraphFailure.Kind.NOT_FOUND, 404, "Request_ResourceNotFound", "no group", null, null, null);
