@@ -12,6 +12,7 @@ import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.OutageGuard;
 import dev.offboarding.worker.domain.ProtectionRefresher;
+import dev.offboarding.worker.domain.Verifier;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.Planner;
 import dev.offboarding.worker.domain.Protection;
@@ -132,7 +133,8 @@ public final class Wiring {
   }
 
   public Executor executor(WriteBudget budget) {
-    return new Executor(new GraphAccountWrites(graph, clock), budget, RetryPolicy.defaults(), outage, sleeper, clock,
+    return new Executor(new GraphAccountWrites(graph, clock), budget, RetryPolicy.defaults(), outage,
+        config.verify() ? new Verifier(directory, sleeper, clock) : null, sleeper, clock,
         userConcurrency(config.writesPerSecond()));
   }
 

@@ -34,14 +34,20 @@ public final class Executor {
   private final WriteBudget budget;
   private final Retries retryPolicy;
   private final OutageGuard outage;
+  private final Verifier verifier;
   private final Sleeper sleeper;
   private final Clock clock;
   private final int concurrency;
 
-  /** With the process's one outage guard, shared by every event. */
+  /**
+   * @param outage the process's one outage guard, shared by every event
+   * @param verifier reads each acknowledged write back; null when writes are not verified ({@code
+   *     VERIFY=false})
+   */
   public Executor(AccountWrites writes, WriteBudget budget, Retries retryPolicy, OutageGuard outage,
-      Sleeper sleeper, Clock clock, int concurrency) {
+      Verifier verifier, Sleeper sleeper, Clock clock, int concurrency) {
     this.outage = outage;
+    this.verifier = verifier;
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be >= 1");
     }
@@ -376,16 +382,41 @@ public final class Executor {
         results, redelivery);
   }
 
+  /**
+   * One action, start to end: sent (with retries), then, when verification is on, read back. A
+   * write Graph accepted but the read-back does not show is sent once more and read back again;
+   * still not showing, it is UNVERIFIED, never SUCCEEDED.
+   */
   private ActionResult runAction(Action action, String userId, boolean urgent) throws InterruptedException {
-    Retries.Attempts retry = retryPolicy.newCall();
     Instant started = clock.instant();
-    int attempts = 0;
+    Sent first = send(action, userId, urgent, started, 0);
+    if (verifier == null || first.result().outcome() != TargetOutcome.SUCCEEDED) {
+      return first.result();
+    }
+    Verification check = verifier.verify(action, userId, first.at());
+    if (check.verified()) {
+      return check.applyTo(first.result());
+    }
+    Sent again = send(action, userId, urgent, started, first.result().attempts());
+    if (again.result().outcome() != TargetOutcome.SUCCEEDED) {
+      return again.result();
+    }
+    return verifier.verify(action, userId, again.at()).applyTo(again.result());
+  }
+
+  /** A write's result, and when its last attempt was sent. */
+  private record Sent(ActionResult result, Instant at) {}
+
+  private Sent send(Action action, String userId, boolean urgent, Instant started, int priorAttempts)
+      throws InterruptedException {
+    Retries.Attempts retry = retryPolicy.newCall();
+    int attempts = priorAttempts;
     String lastRequestId = null;
     while (true) {
       if (!outage.tryAcquirePermission()) {
-        return new ActionResult(action, TargetOutcome.FAILED, attempts, lastRequestId, started, clock.instant(),
-            RETRIES_EXHAUSTED, "not sent: Graph is unavailable (most recent writes failed); the event is tried again"
-                + " later");
+        return new Sent(new ActionResult(action, TargetOutcome.FAILED, attempts, lastRequestId, started,
+            clock.instant(), RETRIES_EXHAUSTED, "not sent: Graph is unavailable (most recent writes failed); the"
+                + " user is tried again later"), null);
       }
       try {
         budget.acquire(urgent);
@@ -394,6 +425,7 @@ public final class Executor {
         throw e;
       }
       attempts++;
+      Instant sentAt = clock.instant();
       try {
         String requestId = switch (action) {
           case DISABLE_ACCOUNT -> writes.disableAccount(userId);
@@ -402,7 +434,7 @@ public final class Executor {
         outage.onSuccess();
         retry.onSuccess();
         budget.onAccepted();
-        return ActionResult.succeeded(action, attempts, requestId, started, clock.instant());
+        return new Sent(ActionResult.succeeded(action, attempts, requestId, started, clock.instant()), sentAt);
       } catch (GraphFailure failure) {
         outage.onFailure(failure);
         lastRequestId = failure.requestId();
@@ -412,12 +444,12 @@ public final class Executor {
         long waitMillis = retry.onError(failure);
         if (waitMillis < 0) {
           if (failure.isTransient()) {
-            return new ActionResult(action, TargetOutcome.FAILED, attempts, failure.requestId(), started,
+            return new Sent(new ActionResult(action, TargetOutcome.FAILED, attempts, failure.requestId(), started,
                 clock.instant(), RETRIES_EXHAUSTED,
-                truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage()));
+                truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage())), null);
           }
-          return new ActionResult(action, outcomeOf(failure), attempts, failure.requestId(), started,
-              clock.instant(), failure.errorCode(), truncate(failure.getMessage()));
+          return new Sent(new ActionResult(action, outcomeOf(failure), attempts, failure.requestId(), started,
+              clock.instant(), failure.errorCode(), truncate(failure.getMessage())), null);
         }
         sleeper.sleep(java.time.Duration.ofMillis(waitMillis));
       }
@@ -432,9 +464,13 @@ public final class Executor {
     };
   }
 
-  /** A user's outcome is its worst action's: missing, then failed, then forbidden, else succeeded. */
+  /**
+   * A user's outcome is its worst action's: missing, then failed, then forbidden, then unverified,
+   * else succeeded.
+   */
   static TargetOutcome overall(List<ActionResult> results) {
-    for (TargetOutcome worst : List.of(TargetOutcome.NOT_FOUND, TargetOutcome.FAILED, TargetOutcome.FORBIDDEN)) {
+    for (TargetOutcome worst : List.of(TargetOutcome.NOT_FOUND, TargetOutcome.FAILED, TargetOutcome.FORBIDDEN,
+        TargetOutcome.UNVERIFIED)) {
       if (results.stream().anyMatch(r -> r.outcome() == worst)) {
         return worst;
       }

@@ -14,8 +14,8 @@ public final class Summaries {
   private Summaries() {}
 
   /**
-   * The summary of an executed event, from its results' counts: COMPLETED when no user failed or
-   * was forbidden; PARTIAL when some succeeded and some did not; FAILED when none succeeded and
+   * The summary of an executed event, from its results' counts: COMPLETED when no user failed, was
+   * forbidden or stayed unverified; PARTIAL when some succeeded and some did not; FAILED when none succeeded and
    * some failed; DRY_RUN for dry runs.
    */
   public static SummaryAudit of(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
@@ -28,7 +28,9 @@ public final class Summaries {
   public static SummaryAudit of(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
       Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
       boolean redelivery, int step) {
-    int failed = counts.getOrDefault(TargetOutcome.FAILED, 0) + counts.getOrDefault(TargetOutcome.FORBIDDEN, 0);
+    // An unverified write is not a success: Graph accepted it, but reading the user back did not show it.
+    int failed = counts.getOrDefault(TargetOutcome.FAILED, 0) + counts.getOrDefault(TargetOutcome.FORBIDDEN, 0)
+        + counts.getOrDefault(TargetOutcome.UNVERIFIED, 0);
     int succeeded = counts.getOrDefault(TargetOutcome.SUCCEEDED, 0);
     boolean dryRun = event.data().dryRun();
     SummaryStatus status = dryRun ? SummaryStatus.DRY_RUN

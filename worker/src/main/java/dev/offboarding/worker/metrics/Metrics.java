@@ -152,6 +152,9 @@ public final class Metrics {
     for (ActionResult action : target.actions()) {
       String name = action.action().wireName();
       counter(TARGETS, "users' action results", "action", name, "outcome", action.outcome().name()).increment();
+      if (action.verified() != null) {
+        verification(name, action.verified());
+      }
       if (action.attempts() > 1) {
         counter(GRAPH_RETRIES, "Graph write attempts beyond the first", "action", name)
             .increment(action.attempts() - 1);

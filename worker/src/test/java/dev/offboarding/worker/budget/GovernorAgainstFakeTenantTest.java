@@ -80,7 +80,7 @@ class GovernorAgainstFakeTenantTest {
     TenantWriteGovernor governor = new TenantWriteGovernor(
         GovernorSettings.forBudget(2.0 * TENANT_WRITES_PER_SECOND), ticker, advance);
     Executor executor = new Executor(new GraphAccountWrites(graph, clock), governor, RetryPolicy.defaults(),
-        dev.offboarding.worker.domain.OutageGuard.NONE, clock::advance, clock, 1);
+        dev.offboarding.worker.domain.OutageGuard.NONE, null, clock::advance, clock, 1);
     OffboardingEvent event = new OffboardingEvent("evt-budget", "/tests", EventType.LEAVER, null,
         new EventData(List.of(new Target.Group(group.id())), List.of(Action.REVOKE_SESSIONS), "budget", null, null,
             false));

@@ -62,7 +62,7 @@ class EventProcessorTest {
 
   EventProcessor processor(Directory dir, Protection protection, int limit, int retainLimit) {
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, d -> {}, Clock.systemUTC(),
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, Clock.systemUTC(),
         8);
     return new EventProcessor(new EventCodec(), new Planner(dir, protection, limit, retainLimit), executor,
         Clock.systemUTC(), Progress.NONE, bounds);

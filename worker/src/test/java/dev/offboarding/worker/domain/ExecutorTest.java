@@ -42,7 +42,7 @@ class ExecutorTest {
     public void onAccepted() {}
   };
   final Executor executor =
-      new Executor(writes, budget, new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(30)), OutageGuard.NONE,
+      new Executor(writes, budget, new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(30)), OutageGuard.NONE, null,
           waits::add, clock, 4);
 
   ExecutorTest() {
@@ -147,7 +147,7 @@ class ExecutorTest {
       targets.add(new Target.User(id));
     }
     Executor oneAtATime = new Executor(writes, budget, new RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(30)),
-        OutageBreaker.create(clock, 10, 10, Duration.ofSeconds(30)), waits::add, clock, 1);
+        OutageBreaker.create(clock, 10, 10, Duration.ofSeconds(30)), null, waits::add, clock, 1);
     StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, new Planner(directory, Protection.none(), 1000)
         .prepare(Events.event(EventType.COMPROMISE, List.of(Action.REVOKE_SESSIONS), false,
             targets.toArray(Target[]::new)))).plan();

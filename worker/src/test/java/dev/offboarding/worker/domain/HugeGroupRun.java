@@ -49,7 +49,7 @@ public final class HugeGroupRun {
 
   static boolean run(int users, int ballast) throws InterruptedException {
     SyntheticDirectory directory = new SyntheticDirectory(users, 110, ballast);
-    Executor executor = new Executor(NO_WRITES, WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE,
+    Executor executor = new Executor(NO_WRITES, WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE, null,
         d -> { throw new AssertionError("no retry expected"); }, Clock.systemUTC(), 64);
     EventProcessor processor = new EventProcessor(new EventCodec(), new Planner(directory, Protection.none(), users),
         executor, Clock.systemUTC(), Progress.NONE, DeliveryBounds.defaults());

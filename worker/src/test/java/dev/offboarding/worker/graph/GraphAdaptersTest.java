@@ -86,7 +86,7 @@ class GraphAdaptersTest {
 
   Executor executor(GraphServiceClient graph, int concurrency) {
     return new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED, RetryPolicy.defaults(),
-        dev.offboarding.worker.domain.OutageGuard.NONE, sleeper,
+        dev.offboarding.worker.domain.OutageGuard.NONE, null, sleeper,
         clock, concurrency);
   }
 
