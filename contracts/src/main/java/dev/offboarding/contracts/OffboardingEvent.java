@@ -17,6 +17,7 @@ import java.util.Objects;
 public record OffboardingEvent(String id, String source, EventType type, Instant time, EventData data) {
 
   public static final String SPEC_VERSION = "1.0";
+  /** The content type of every CloudEvents message in structured mode: events and audit messages alike. */
   public static final String CONTENT_TYPE = "application/cloudevents+json";
 
   public OffboardingEvent {

@@ -11,7 +11,6 @@ import dev.offboarding.contracts.OffboardingEvent;
  */
 public final class EventMessages {
   /** The content type of structured-mode CloudEvents. */
-  public static final String CONTENT_TYPE = "application/cloudevents+json";
 
   private EventMessages() {}
 
@@ -23,7 +22,7 @@ public final class EventMessages {
    */
   public static ServiceBusMessage of(byte[] body, OffboardingEvent event) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
-    message.setContentType(CONTENT_TYPE);
+    message.setContentType(OffboardingEvent.CONTENT_TYPE);
     message.setMessageId(event.id());
     message.setSubject(event.type().wireName());
     return message;

@@ -4,6 +4,7 @@ import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import dev.offboarding.contracts.AuditCodec;
+import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.worker.domain.AuditSink;
@@ -35,8 +36,6 @@ import java.util.function.BooleanSupplier;
  * than completed.
  */
 public final class ServiceBusAuditSink implements DeliveryAudit {
-  /** The CloudEvents content type of every audit message. */
-  public static final String CONTENT_TYPE = "application/cloudevents+json";
   /** Application property: the event's CloudEvents type as received. */
   public static final String EVENT_TYPE = "eventType";
   /** Application property of summaries: the summary status. */
@@ -161,7 +160,7 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
 
   private ServiceBusMessage message(String id, byte[] body, String auditType, String eventId, boolean redelivery) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
-    message.setContentType(CONTENT_TYPE);
+    message.setContentType(OffboardingEvent.CONTENT_TYPE);
     message.setSubject(auditType);
     String correlation = correlationId(eventId);
     if (correlation != null) {

@@ -87,7 +87,7 @@ class EndToEndTest {
     ServiceBusReceivedMessage summaryMessage = harness.read(ALL).stream()
         .filter(m -> event.id().equals(m.getCorrelationId()) && SummaryAudit.TYPE.equals(m.getSubject()))
         .findFirst().orElseThrow();
-    assertEquals(ServiceBusAuditSink.CONTENT_TYPE, summaryMessage.getContentType());
+    assertEquals(dev.offboarding.contracts.OffboardingEvent.CONTENT_TYPE, summaryMessage.getContentType());
     assertEquals(EventType.LEAVER.wireName(), summaryMessage.getApplicationProperties().get("eventType"));
     assertEquals("COMPLETED", summaryMessage.getApplicationProperties().get("status"));
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.read(WorkerHarness.TOPIC + "/subscriptions/summaries")

@@ -154,7 +154,7 @@ final class WorkerHarness implements AutoCloseable {
   void sendRaw(String messageId, byte[] body) {
     ServiceBusMessage message = new ServiceBusMessage(body);
     message.setMessageId(messageId);
-    message.setContentType(EventMessages.CONTENT_TYPE);
+    message.setContentType(dev.offboarding.contracts.OffboardingEvent.CONTENT_TYPE);
     sender.sendMessage(message);
   }
 

@@ -84,7 +84,7 @@ class ServiceBusAuditSinkTest {
     ServiceBusMessage summary = sent.get(1);
     for (ServiceBusMessage m : sent) {
       assertEquals(EVENT_ID, m.getCorrelationId());
-      assertEquals(ServiceBusAuditSink.CONTENT_TYPE, m.getContentType());
+      assertEquals(dev.offboarding.contracts.OffboardingEvent.CONTENT_TYPE, m.getContentType());
       assertEquals("dev.offboarding.leaver.v1", m.getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
       assertEquals(true, m.getApplicationProperties().get(ServiceBusAuditSink.REDELIVERY));
     }
