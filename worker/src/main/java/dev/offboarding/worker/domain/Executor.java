@@ -360,18 +360,20 @@ public final class Executor {
   private TargetAudit runUser(String eventId, PlannedUser user, List<Action> actions, boolean urgent,
       boolean redelivery) throws InterruptedException {
     String id = user.user().id();
-    List<ActionResult> results = new ArrayList<>(actions.size());
+    List<Sent> sent = new ArrayList<>(actions.size());
     boolean gone = false;
     for (Action action : actions) {
       if (gone) {
-        results.add(ActionResult.skipped(action, "user not found"));
+        sent.add(new Sent(ActionResult.skipped(action, "user not found"), null));
         continue;
       }
-      ActionResult result = runAction(action, id, urgent);
-      results.add(result);
+      Sent result = send(action, id, urgent, clock.instant(), 0);
+      sent.add(result);
       // A missing user stays missing; any other failure of disable still lets revoke try.
-      gone = result.outcome() == TargetOutcome.NOT_FOUND;
+      gone = result.result().outcome() == TargetOutcome.NOT_FOUND;
     }
+    // Read back only after every write was sent, so that verifying the disable never delays the revoke.
+    List<ActionResult> results = verifier == null ? sent.stream().map(Sent::result).toList() : verified(id, sent, urgent);
     TargetOutcome overall = overall(results);
     String detail = results.stream()
         .filter(r -> r.outcome() != TargetOutcome.SUCCEEDED && r.errorMessage() != null)
@@ -383,25 +385,35 @@ public final class Executor {
   }
 
   /**
-   * One action, start to end: sent (with retries), then, when verification is on, read back. A
+   * The results of a user's writes once read back: one read answers every acknowledged write. A
    * write Graph accepted but the read-back does not show is sent once more and read back again;
    * still not showing, it is UNVERIFIED, never SUCCEEDED.
    */
-  private ActionResult runAction(Action action, String userId, boolean urgent) throws InterruptedException {
-    Instant started = clock.instant();
-    Sent first = send(action, userId, urgent, started, 0);
-    if (verifier == null || first.result().outcome() != TargetOutcome.SUCCEEDED) {
-      return first.result();
+  private List<ActionResult> verified(String userId, List<Sent> sent, boolean urgent) throws InterruptedException {
+    Map<Action, Instant> acknowledged = new EnumMap<>(Action.class);
+    for (Sent s : sent) {
+      if (s.result().outcome() == TargetOutcome.SUCCEEDED) {
+        acknowledged.put(s.result().action(), s.at());
+      }
     }
-    Verification check = verifier.verify(action, userId, first.at());
-    if (check.verified()) {
-      return check.applyTo(first.result());
+    if (acknowledged.isEmpty()) {
+      return sent.stream().map(Sent::result).toList();
     }
-    Sent again = send(action, userId, urgent, started, first.result().attempts());
-    if (again.result().outcome() != TargetOutcome.SUCCEEDED) {
-      return again.result();
+    Map<Action, Verification> checks = verifier.verify(userId, acknowledged);
+    List<ActionResult> results = new ArrayList<>(sent.size());
+    for (Sent s : sent) {
+      Verification check = checks.get(s.result().action());
+      if (check == null) {
+        results.add(s.result());
+      } else if (check.verified()) {
+        results.add(check.applyTo(s.result()));
+      } else {
+        Sent again = send(s.result().action(), userId, urgent, s.result().startedAt(), s.result().attempts());
+        results.add(again.result().outcome() != TargetOutcome.SUCCEEDED ? again.result()
+            : verifier.verify(s.result().action(), userId, again.at()).applyTo(again.result()));
+      }
     }
-    return verifier.verify(action, userId, again.at()).applyTo(again.result());
+    return results;
   }
 
   /** A write's result, and when its last attempt was sent. */

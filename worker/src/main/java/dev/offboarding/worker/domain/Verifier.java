@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -94,16 +96,26 @@ public final class Verifier {
    */
   public Verification verify(Action action, String userId, Instant requestedAt) throws InterruptedException {
     Objects.requireNonNull(action, "action");
+    return verify(userId, Map.of(action, requestedAt)).get(action);
+  }
+
+  /**
+   * Reads the user back for several writes at once (a leaver's disable and revoke): one read
+   * answers both, and reads go on only while some write does not show yet.
+   *
+   * @param writes each acknowledged write, with when it was sent
+   * @return a verification per write, in the map's key set
+   */
+  public Map<Action, Verification> verify(String userId, Map<Action, Instant> writes) throws InterruptedException {
     Objects.requireNonNull(userId, "userId");
-    Objects.requireNonNull(requestedAt, "requestedAt");
-    // Graph reports the watermark in whole seconds: a revoke processed in the second it was sent
-    // reads back as that second's start.
-    Instant threshold = requestedAt.truncatedTo(ChronoUnit.SECONDS).minus(clockSkew);
+    Objects.requireNonNull(writes, "writes");
+    Map<Action, Verification> done = new EnumMap<>(Action.class);
+    Map<Action, String> notYet = new EnumMap<>(Action.class);
+    writes.keySet().forEach(a -> notYet.put(a, "not read back"));
     Duration delay = firstDelay;
-    String notYet = null;
     AccountState last = null;
     int made = 0;
-    while (made < reads) {
+    while (made < reads && !notYet.isEmpty()) {
       if (made > 0) {
         sleeper.sleep(delay);
         delay = delay.multipliedBy(2);
@@ -117,21 +129,37 @@ public final class Verifier {
           // The directory turned an interrupted retry wait into a failure; interruption wins.
           throw new InterruptedException("interrupted while reading " + userId + " back");
         }
-        return unverified(last, made, "read-back failed: " + failure.getMessage());
+        for (Action action : notYet.keySet()) {
+          done.put(action, unverified(last, made, "read-back failed: " + failure.getMessage()));
+        }
+        return done;
       }
       if (state.isEmpty()) {
         last = null;
-        notYet = "user not found on read-back";
+        notYet.replaceAll((a, why) -> "user not found on read-back");
         continue;
       }
       last = state.get();
-      notYet = notInEffect(action, last, requestedAt, threshold);
-      if (notYet == null) {
-        return new Verification(true, last.accountEnabled(), last.signInSessionsValidFrom(), made, null,
-            clock.instant());
+      for (var it = notYet.entrySet().iterator(); it.hasNext(); ) {
+        var entry = it.next();
+        Instant requestedAt = Objects.requireNonNull(writes.get(entry.getKey()), "requestedAt");
+        // Graph reports the watermark in whole seconds: a revoke processed in the second it was
+        // sent reads back as that second's start.
+        Instant threshold = requestedAt.truncatedTo(ChronoUnit.SECONDS).minus(clockSkew);
+        String why = notInEffect(entry.getKey(), last, requestedAt, threshold);
+        if (why == null) {
+          done.put(entry.getKey(), new Verification(true, last.accountEnabled(), last.signInSessionsValidFrom(), made,
+              null, clock.instant()));
+          it.remove();
+        } else {
+          entry.setValue(why);
+        }
       }
     }
-    return unverified(last, made, notYet + (made > 1 ? " after " + made + " reads" : ""));
+    for (Map.Entry<Action, String> entry : notYet.entrySet()) {
+      done.put(entry.getKey(), unverified(last, made, entry.getValue() + (made > 1 ? " after " + made + " reads" : "")));
+    }
+    return done;
   }
 
   /** Why this state does not show the write, or null when it does. */

@@ -58,6 +58,9 @@ public final class ServiceBusIntake implements AutoCloseable {
   private final String queue;
   private final DeliveryHandler handler;
   private final Options options;
+  // Not a monitor: close() runs on a virtual thread and blocks while draining; a monitor held
+  // there would pin its carrier on JDK 21 and could starve the handlers it waits for.
+  private final java.util.concurrent.locks.ReentrantLock lifecycle = new java.util.concurrent.locks.ReentrantLock();
   private ServiceBusProcessorClient processor;
   private volatile boolean started;
   private volatile boolean closed;
@@ -75,7 +78,16 @@ public final class ServiceBusIntake implements AutoCloseable {
    *
    * @throws RuntimeException when the queue cannot be read (bad name, credential or network)
    */
-  public synchronized void start() {
+  public void start() {
+    lifecycle.lock();
+    try {
+      startLocked();
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void startLocked() {
     if (started) {
       return;
     }
@@ -117,7 +129,16 @@ public final class ServiceBusIntake implements AutoCloseable {
 
   /** Drains in-flight work within the bound, then stops receiving. Never throws. */
   @Override
-  public synchronized void close() {
+  public void close() {
+    lifecycle.lock();
+    try {
+      closeLocked();
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void closeLocked() {
     if (closed) {
       return;
     }
