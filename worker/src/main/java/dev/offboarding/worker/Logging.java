@@ -2,12 +2,16 @@ package dev.offboarding.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.logging.Handler;
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 /**
  * Sets up java.util.logging, which the worker logs through (System.Logger) and the Azure SDK is
  * routed into (slf4j-jdk14): one line per record on stderr, the worker at INFO, the SDKs and their
- * transports at WARNING. An operator's own {@code -Djava.util.logging.config.file} wins.
+ * transports at WARNING. {@code LOG_FORMAT=json} makes each line a JSON object ({@link
+ * JsonLogFormatter}); {@code text} (the default) keeps the plain line. An operator's own {@code
+ * -Djava.util.logging.config.file} wins.
  */
 final class Logging {
   static final String DEFAULTS = "/dev/offboarding/worker/logging.properties";
@@ -15,6 +19,10 @@ final class Logging {
   private Logging() {}
 
   static void configure() {
+    configure(System.getenv("LOG_FORMAT"));
+  }
+
+  static void configure(String format) {
     if (System.getProperty("java.util.logging.config.file") != null
         || System.getProperty("java.util.logging.config.class") != null) {
       return;
@@ -25,6 +33,17 @@ final class Logging {
       }
     } catch (IOException e) {
       System.err.println("logging: default configuration not loaded: " + e.getMessage());
+    }
+    if (format == null || format.isBlank() || format.trim().equalsIgnoreCase("text")) {
+      return;
+    }
+    if (!format.trim().equalsIgnoreCase("json")) {
+      System.err.println("logging: LOG_FORMAT must be 'text' or 'json', got '"
+          + format.replaceAll("\\p{Cntrl}", "?") + "'; logging as text");
+      return;
+    }
+    for (Handler handler : Logger.getLogger("").getHandlers()) {
+      handler.setFormatter(new JsonLogFormatter());
     }
   }
 }

@@ -55,7 +55,7 @@ class CheckCommandTest {
         "PROTECTED_GROUPS", breakGlass.id(),
         "HTTP_PORT", "0"));
     if (roles != null) {
-      env.put(Preflight.STATIC_TOKEN_VARIABLE, Tokens.withRoles(roles));
+      env.put(Preflight.STATIC_TOKEN_VARIABLE, PreflightTokens.withRoles(roles));
     }
     return env;
   }
@@ -71,7 +71,7 @@ class CheckCommandTest {
 
   @Test
   void passesWhenEntitiesPermissionsAndProtectedGroupsAreAllThere() {
-    int code = check(env(Tokens.ALL));
+    int code = check(env(PreflightTokens.ALL));
 
     assertEquals(Main.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
@@ -97,9 +97,9 @@ class CheckCommandTest {
 
   @Test
   void neverPrintsTheTokenOnlyItsRoleNames() {
-    String token = Tokens.withRoles(Tokens.ALL);
+    String token = PreflightTokens.withRoles(PreflightTokens.ALL);
 
-    check(env(Tokens.ALL));
+    check(env(PreflightTokens.ALL));
 
     String printed = printed();
     assertFalse(printed.contains(token.split("\\.")[1]), printed);
@@ -118,7 +118,7 @@ class CheckCommandTest {
 
   @Test
   void failsOnAMissingQueueAndAnUnreadableProtectedGroup() {
-    Map<String, String> env = env(Tokens.ALL);
+    Map<String, String> env = env(PreflightTokens.ALL);
     env.put("SERVICEBUS_QUEUE", "no-such-queue");
     env.put("PROTECTED_GROUPS", "0badc0de-0000-4000-8000-000000000000");
 

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Unsigned JWTs shaped like Entra app-only access tokens, for the preflight's token hook. */
-final class Tokens {
-  private Tokens() {}
+public final class PreflightTokens {
+  private PreflightTokens() {}
 
-  static String withRoles(List<String> roles) {
+  public static String withRoles(List<String> roles) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
     String claims = "{\"aud\":\"https://graph.microsoft.com\",\"iss\":\"https://sts.windows.net/tenant/\","
@@ -18,6 +18,6 @@ final class Tokens {
     return header + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
   }
 
-  static final List<String> ALL = List.of("User.RevokeSessions.All", "User.EnableDisableAccount.All",
+  public static final List<String> ALL = List.of("User.RevokeSessions.All", "User.EnableDisableAccount.All",
       "User.Read.All", "GroupMember.Read.All");
 }
