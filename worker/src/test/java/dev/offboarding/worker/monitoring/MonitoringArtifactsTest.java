@@ -99,6 +99,20 @@ class MonitoringArtifactsTest {
   }
 
   @Test
+  void everyAlertLinksToItsRunbookEntryInTheReadme() throws IOException {
+    Set<String> headings = Files.readAllLines(Path.of("..", "README.md")).stream()
+        .filter(l -> l.startsWith("### ")).map(l -> l.substring(4).trim().toLowerCase(Locale.ROOT))
+        .collect(Collectors.toSet());
+    for (JsonNode group : YAML.readTree(DEPLOY.resolve("prometheus/alerts.yml").toFile()).get("groups")) {
+      for (JsonNode rule : group.get("rules")) {
+        String alert = rule.get("alert").asText();
+        assertEquals("README.md#" + alert.toLowerCase(Locale.ROOT), rule.at("/annotations/runbook_url").asText(), alert);
+        assertTrue(headings.contains(alert.toLowerCase(Locale.ROOT)), "README has no '### " + alert + "'");
+      }
+    }
+  }
+
+  @Test
   void extractsMetricNamesFromPromQl() {
     assertEquals(Set.of("offboarding_time_to_revoke_seconds_bucket"), metricNames(
         "histogram_quantile(0.99, sum by (namespace, le) (rate(offboarding_time_to_revoke_seconds_bucket{type=\"compromise\"}[15m]))) > 60"));
