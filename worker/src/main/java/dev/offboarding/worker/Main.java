@@ -2,6 +2,8 @@ package dev.offboarding.worker;
 
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.worker.cli.CheckCommand;
+import dev.offboarding.worker.cli.DlqCommand;
 import dev.offboarding.worker.cli.DryRun;
 import dev.offboarding.worker.cli.EventFile;
 import dev.offboarding.worker.cli.RunCommand;
@@ -14,7 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-/** Command-line entry: {@code run} (the default), {@code send}, {@code validate}, {@code dry-run}. */
+/**
+ * Command-line entry: {@code run} (the default), {@code send}, {@code validate}, {@code dry-run},
+ * {@code check}, {@code dlq}.
+ */
 public final class Main {
   /** Success. */
   public static final int OK = 0;
@@ -30,6 +35,11 @@ public final class Main {
                                validate an event, then enqueue it
         validate FILE          check an event against the v1 contract; print every problem
         dry-run [--json] FILE  resolve the event against Graph; print who would be touched; write nothing
+        check                  preflight: configuration, Service Bus entities, Graph permissions, protected groups
+        dlq list [--queue Q] [--max N]
+                               list dead-lettered events with their reason and description
+        dlq resubmit [--queue Q] (--all | MESSAGE_ID...)
+                               send dead-lettered events back to their queue, keeping their message ids
       """;
 
   private static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN =
@@ -69,6 +79,8 @@ public final class Main {
         case "send" -> SendCommand.run(rest, env, out, err);
         case "validate" -> validate(rest, out, err);
         case "dry-run" -> DryRun.run(rest, env, out, err);
+        case "check" -> CheckCommand.run(rest, env, out, err);
+        case "dlq" -> DlqCommand.run(rest, env, out, err);
         case "-h", "--help", "help" -> {
           out.print(USAGE);
           yield OK;

@@ -44,7 +44,7 @@ public final class WorkerService implements AutoCloseable {
    */
   public void start() {
     try {
-      http = HttpEndpoints.start(httpPort, this::ready, metrics::scrape);
+      http = HttpEndpoints.start(httpPort, this::ready, this::notReadyReason, metrics::scrape);
       // Loaded before the first event, and loudly: an unreadable protected group keeps the worker
       // not ready, and events wait, until it can be read.
       refresher.start();
@@ -59,6 +59,18 @@ public final class WorkerService implements AutoCloseable {
   /** Ready when every intake receives, the audit sender is connected and the protected set is fresh. */
   public boolean ready() {
     return intakes.stream().allMatch(ServiceBusIntake::ready) && auditSenders.healthy() && protection.ready();
+  }
+
+  /** Why the worker is not ready, for {@code /health/ready}; names no user. */
+  String notReadyReason() {
+    String protectionProblem = protection.problem();
+    if (protectionProblem != null) {
+      return "protected set unavailable, events wait: " + protectionProblem;
+    }
+    if (!auditSenders.healthy()) {
+      return "the audit topic cannot be sent to";
+    }
+    return intakes.stream().allMatch(ServiceBusIntake::ready) ? "" : "an intake is not receiving";
   }
 
   /** The HTTP port actually bound (useful with {@code HTTP_PORT=0}). */

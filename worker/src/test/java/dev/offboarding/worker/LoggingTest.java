@@ -5,13 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Properties;
 import java.util.logging.Formatter;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LoggingTest {
+  @AfterEach
+  void restoreTheDefaults() {
+    Logging.configure("text");
+  }
 
   /** The formatter the worker's default logging configuration puts on its console handler. */
   private static Formatter configuredFormatter() throws Exception {
@@ -21,6 +29,11 @@ class LoggingTest {
     }
     String name = defaults.getProperty("java.util.logging.ConsoleHandler.formatter");
     return (Formatter) Class.forName(name).getDeclaredConstructor().newInstance();
+  }
+
+  private static boolean allJson() {
+    Handler[] handlers = Logger.getLogger("").getHandlers();
+    return handlers.length > 0 && Arrays.stream(handlers).allMatch(h -> h.getFormatter() instanceof JsonLogFormatter);
   }
 
   @Test
@@ -40,5 +53,21 @@ class LoggingTest {
     assertTrue(body.contains("IllegalStateException: lock lost\\nFAKE LINE from the exception"), body);
     assertTrue(body.contains("\\tat dev.offboarding.worker.LoggingTest."), "the stack trace, on the same line: " + body);
     assertTrue(body.contains(" WARNING dev.offboarding.worker.servicebus.ServiceBusSettlement - "), body);
+  }
+
+  @Test
+  void logFormatJsonMakesEveryRootHandlerWriteJson() {
+    Logging.configure("json");
+
+    assertTrue(allJson());
+  }
+
+  @Test
+  void theDefaultAndAnUnknownFormatStayPlainText() {
+    Logging.configure(null);
+    assertFalse(allJson());
+
+    Logging.configure("yaml");
+    assertFalse(allJson());
   }
 }

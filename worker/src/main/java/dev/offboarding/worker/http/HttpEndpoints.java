@@ -35,6 +35,15 @@ public final class HttpEndpoints implements AutoCloseable {
    * @throws UncheckedIOException when the port cannot be bound
    */
   public static HttpEndpoints start(int port, BooleanSupplier ready, Supplier<String> metrics) {
+    return start(port, ready, () -> "", metrics);
+  }
+
+  /**
+   * Like {@link #start(int, BooleanSupplier, Supplier)}; while not ready, {@code /health/ready}
+   * also says why ({@code notReadyReason}, one line, never a secret), for operators and probes' logs.
+   */
+  public static HttpEndpoints start(int port, BooleanSupplier ready, Supplier<String> notReadyReason,
+      Supplier<String> metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -44,7 +53,9 @@ public final class HttpEndpoints implements AutoCloseable {
     server.createContext("/health/live", exchange -> respond(exchange, 200, "text/plain", "live\n"));
     server.createContext("/health/ready", exchange -> {
       boolean ok = ready.getAsBoolean();
-      respond(exchange, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
+      String reason = ok ? "" : notReadyReason.get();
+      respond(exchange, ok ? 200 : 503, "text/plain",
+          ok ? "ready\n" : reason == null || reason.isBlank() ? "not ready\n" : "not ready: " + reason + "\n");
     });
     server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
     server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found\n"));

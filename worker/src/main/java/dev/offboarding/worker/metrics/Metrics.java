@@ -62,6 +62,11 @@ public final class Metrics {
   public static final String VERIFICATIONS = "offboarding_verifications_total";
   /** Age of the protected set in memory, seconds (-1 before the first load). */
   public static final String PROTECTED_SET_AGE = "offboarding_protected_set_age_seconds";
+  /**
+   * 1 while {@code /health/ready} answers 200 (preflight passed, intake receiving, audit sender
+   * connected, protected set fresh), else 0, so alerts need no probe of their own.
+   */
+  public static final String READY = "offboarding_ready";
   /** 1 while the protected set is loaded and fresh enough for events, else 0 (events wait). */
   public static final String PROTECTION_READY = "offboarding_protection_ready";
 

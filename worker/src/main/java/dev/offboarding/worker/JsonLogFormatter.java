@@ -1,0 +1,87 @@
+package dev.offboarding.worker;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One JSON object per log record, one per line, for log pipelines ({@code LOG_FORMAT=json}):
+ * {@code timestamp} (ISO-8601, UTC), {@code level} (the System.Logger level names: ERROR, WARNING,
+ * INFO, DEBUG, TRACE), {@code logger}, {@code message}, {@code thread}, and where the message names
+ * an event, {@code eventId} and {@code correlationId} (the audit's correlation id, which is the
+ * event id); {@code exception} holds the stack trace when there is one. Anything shaped like a
+ * secret (a SAS key, a signature, a bearer token or JWT) is replaced with {@code <redacted>}
+ * before it is written, as a last line of defence: the worker itself never logs one. Thread-safe.
+ */
+public final class JsonLogFormatter extends Formatter {
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Pattern EVENT_ID = Pattern.compile(
+      "\\b(?:event|message)[ =]([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b");
+  private static final Pattern[] SECRETS = {
+      Pattern.compile("(?i)(SharedAccessKey|SharedAccessSignature|AccountKey|client_secret|password|sig)=[^;&\\s\"]+"),
+      Pattern.compile("(?i)(Bearer\\s+)[A-Za-z0-9._~+/=-]+"),
+      Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*"),
+  };
+
+  @Override
+  public String format(LogRecord record) {
+    StringWriter line = new StringWriter(256);
+    String message = redact(formatMessage(record));
+    try (JsonGenerator json = JSON.createGenerator(line)) {
+      json.writeStartObject();
+      json.writeStringField("timestamp", Instant.ofEpochMilli(record.getMillis()).toString());
+      json.writeStringField("level", level(record.getLevel()));
+      json.writeStringField("logger", record.getLoggerName());
+      json.writeStringField("message", message);
+      json.writeStringField("thread", Thread.currentThread().getName());
+      Matcher event = EVENT_ID.matcher(message);
+      if (event.find()) {
+        json.writeStringField("eventId", event.group(1));
+        json.writeStringField("correlationId", event.group(1));
+      }
+      if (record.getThrown() != null) {
+        StringWriter trace = new StringWriter();
+        record.getThrown().printStackTrace(new PrintWriter(trace));
+        json.writeStringField("exception", redact(trace.toString()));
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return line.append(System.lineSeparator()).toString();
+  }
+
+  /** Replaces anything shaped like a secret with {@code <redacted>}. */
+  static String redact(String text) {
+    if (text == null) {
+      return "";
+    }
+    String s = SECRETS[0].matcher(text).replaceAll("$1=<redacted>");
+    s = SECRETS[1].matcher(s).replaceAll("$1<redacted>");
+    return SECRETS[2].matcher(s).replaceAll("<redacted>");
+  }
+
+  /** System.Logger's names for the java.util.logging levels it maps to. */
+  private static String level(Level level) {
+    int v = level.intValue();
+    if (v >= Level.SEVERE.intValue()) {
+      return "ERROR";
+    }
+    if (v >= Level.WARNING.intValue()) {
+      return "WARNING";
+    }
+    if (v >= Level.INFO.intValue()) {
+      return "INFO";
+    }
+    return v >= Level.FINE.intValue() ? "DEBUG" : "TRACE";
+  }
+}

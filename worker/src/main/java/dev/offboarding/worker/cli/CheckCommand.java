@@ -1,0 +1,32 @@
+package dev.offboarding.worker.cli;
+
+import dev.offboarding.worker.Main;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * {@code check}: the preflight ({@link Preflight}) as a command. Prints one table of every check
+ * and exits 0 when none failed, 2 otherwise (a bad variable, a missing entity or permission, an
+ * unreadable protected group, or an unreachable Service Bus or Graph).
+ */
+public final class CheckCommand {
+  private CheckCommand() {}
+
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.length != 0) {
+      err.println("usage: check (configured by environment variables only)");
+      return Main.REJECTED;
+    }
+    return print(new Preflight(env).run(), out);
+  }
+
+  static int print(Preflight.Report report, PrintStream out) {
+    out.print(report.table());
+    if (report.passed()) {
+      out.println("preflight passed");
+      return Main.OK;
+    }
+    out.println("preflight failed: " + report.failures().size() + " check(s)");
+    return Main.REJECTED;
+  }
+}

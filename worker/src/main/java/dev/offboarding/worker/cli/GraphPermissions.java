@@ -1,0 +1,98 @@
+package dev.offboarding.worker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The Graph application permissions the worker's actions need, and the app roles an access token
+ * grants (its {@code roles} claim). Only role names ever leave this class: the token itself, its
+ * signature and its other claims are never printed or logged.
+ */
+public final class GraphPermissions {
+  /**
+   * One permission the worker needs, what for, and the broader permissions that also grant it
+   * (Graph's documented higher-privileged alternatives).
+   */
+  public record Required(String name, String purpose, List<String> alsoGrantedBy) {
+    public Required {
+      alsoGrantedBy = List.copyOf(alsoGrantedBy);
+    }
+
+    /** True when one of {@code roles} grants this permission. */
+    public boolean grantedBy(Set<String> roles) {
+      return roles.contains(name) || alsoGrantedBy.stream().anyMatch(roles::contains);
+    }
+  }
+
+  /**
+   * Every permission of the worker's actions, least privileged first: revokeSessions,
+   * disableAccount (which needs two) and group expansion (targets and PROTECTED_GROUPS).
+   */
+  public static final List<Required> REQUIRED = List.of(
+      new Required("User.RevokeSessions.All", "revokeSessions", List.of()),
+      new Required("User.EnableDisableAccount.All", "disableAccount", List.of()),
+      new Required("User.Read.All", "disableAccount, user targets",
+          List.of("User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")),
+      new Required("GroupMember.Read.All", "group targets, PROTECTED_GROUPS",
+          List.of("Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")));
+
+  private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,120}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private GraphPermissions() {}
+
+  /**
+   * Reads the app roles of a JWT access token. The signature is not verified: the token came from
+   * the identity platform over TLS (or from a test), and only the caller's own permissions are read.
+   *
+   * @return the role names, empty when the token has no {@code roles} claim; empty Optional when
+   *     the token is not a readable JWT
+   */
+  public static Optional<Set<String>> roles(String token) {
+    if (token == null) {
+      return Optional.empty();
+    }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode claims = JSON.readTree(new String(Base64.getUrlDecoder().decode(pad(parts[1])), StandardCharsets.UTF_8));
+      Set<String> roles = new LinkedHashSet<>();
+      JsonNode node = claims == null ? null : claims.get("roles");
+      if (node != null && node.isArray()) {
+        for (JsonNode role : node) {
+          // A name outside Graph's alphabet is ignored rather than echoed to the terminal.
+          if (role.isTextual() && ROLE_NAME.matcher(role.asText()).matches()) {
+            roles.add(role.asText());
+          }
+        }
+      }
+      return Optional.of(roles);
+    } catch (IllegalArgumentException | IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The required permissions that none of {@code roles} grants, in {@link #REQUIRED} order. */
+  public static List<Required> missing(Set<String> roles) {
+    return REQUIRED.stream().filter(r -> !r.grantedBy(roles)).toList();
+  }
+
+  private static String pad(String base64) {
+    String s = base64.replace('+', '-').replace('/', '_');
+    return switch (s.length() % 4) {
+      case 2 -> s + "==";
+      case 3 -> s + "=";
+      default -> s;
+    };
+  }
+}
