@@ -10,6 +10,7 @@ import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.administration.ServiceBusAdministrationClient;
 import com.azure.messaging.servicebus.administration.ServiceBusAdministrationClientBuilder;
 import com.azure.messaging.servicebus.administration.models.QueueProperties;
+import com.azure.messaging.servicebus.administration.models.TopicProperties;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.ApiException;
@@ -199,6 +200,8 @@ public final class Preflight {
         checks.add(Check.notApplicable("servicebus queue " + queue + " settings",
             "the development emulator has no administration API; its entities come from deploy/servicebus/config.json"));
       }
+      checks.add(Check.notApplicable("servicebus topic " + config.auditTopic() + " settings",
+          "the development emulator has no administration API; its entities come from deploy/servicebus/config.json"));
       return;
     }
     ServiceBusAdministrationClient admin;
@@ -228,6 +231,18 @@ public final class Preflight {
           + ", max delivery count " + q.getMaxDeliveryCount() + ", lock " + q.getLockDuration();
       checks.add(problems.isEmpty() ? Check.ok(name, values)
           : Check.failed(name, String.join("; ", problems) + " (" + values + ")"));
+    }
+    String topic = "servicebus topic " + config.auditTopic() + " settings";
+    try {
+      TopicProperties t = admin.getTopic(config.auditTopic());
+      checks.add(t.isDuplicateDetectionRequired()
+          ? Check.ok(topic, "duplicate detection on, window " + t.getDuplicateDetectionHistoryTimeWindow())
+          : Check.failed(topic, "duplicate detection must be on: a delivery processed again after a crash"
+              + " publishes its audit again, and only the topic drops the copies (exactly one final result per"
+              + " user)"));
+    } catch (RuntimeException e) {
+      checks.add(Check.notApplicable(topic, "administration API not readable with this identity ("
+          + ServiceBusErrors.describe(e) + "); the Bicep template sets these values"));
     }
   }
 

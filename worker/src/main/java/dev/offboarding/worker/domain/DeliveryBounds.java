@@ -36,12 +36,12 @@ public record DeliveryBounds(Duration maxDuration, int maxUsers, int maxRounds, 
   }
 
   /**
-   * The defaults: 5 minutes and 2,000 users per delivery; 10 rounds, 30 s apart doubling to 15 min
-   * (about 2.4 hours in all before a user is given up on, as long as the broker held events through
-   * an outage before).
+   * The defaults: 5 minutes and 2,000 users per delivery; 14 rounds, 30 s apart doubling to 15 min
+   * (the waits add up to 2.5 hours before a user is given up on: as long an outage as the broker's
+   * delivery count let an event survive before).
    */
   public static DeliveryBounds defaults() {
-    return new DeliveryBounds(DEFAULT_MAX_DURATION, Continuation.MAX_PENDING, 10, Duration.ofSeconds(30),
+    return new DeliveryBounds(DEFAULT_MAX_DURATION, Continuation.MAX_PENDING, 14, Duration.ofSeconds(30),
         Duration.ofMinutes(15));
   }
 

@@ -96,6 +96,9 @@ public final class Metrics {
       String... tags) {
     Gauge.Builder<java.util.function.DoubleSupplier> gauge = Gauge
         .builder(micrometerName(prometheusName), value, java.util.function.DoubleSupplier::getAsDouble)
+        // Micrometer holds a gauge's state weakly; a lambda nothing else keeps would be collected
+        // and the gauge would read NaN.
+        .strongReference(true)
         .description(description).tags(tags);
     if (prometheusName.endsWith("_seconds")) {
       gauge.baseUnit("seconds");

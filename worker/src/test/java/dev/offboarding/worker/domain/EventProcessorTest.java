@@ -73,6 +73,39 @@ class EventProcessorTest {
     return followUps.run(processor, new EventCodec().encode(event), audit, heartbeats::incrementAndGet);
   }
 
+  /**
+   * The directory, except that the listings of members {@code failing} picks (numbered from 1)
+   * answer 503 after handing out two users.
+   */
+  Directory failingAfterTwoUsers(java.util.function.IntPredicate failing) {
+    return new ForwardingDirectory(directory) {
+      int listings;
+
+      @Override
+      public void transitiveMembers(String groupId, MemberVisitor visitor) {
+        if (!failing.test(++listings)) {
+          super.transitiveMembers(groupId, visitor);
+          return;
+        }
+        int[] seen = {0};
+        super.transitiveMembers(groupId, new MemberVisitor() {
+          @Override
+          public boolean user(DirectoryUser user) {
+            if (seen[0]++ == 2) {
+              throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", null, null, null);
+            }
+            return visitor.user(user);
+          }
+
+          @Override
+          public void other(String kind) {
+            visitor.other(kind);
+          }
+        });
+      }
+    };
+  }
+
   List<String> addUsers(int count) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -186,35 +219,11 @@ class EventProcessorTest {
   }
 
   @Test
-  void auditsUsersNotReachedWhenTheDirectoryFailsMidEventAndAsksForRedelivery() throws Exception {
+  void handsUsersNotReachedToAFollowUpWhenTheDirectoryFailsMidEvent() throws Exception {
     List<String> ids = addUsers(5);
     directory.addGroup(GROUP, ids.toArray(String[]::new));
-    Directory failing = new ForwardingDirectory(directory) {
-      int listings;
-
-      @Override
-      public void transitiveMembers(String groupId, MemberVisitor visitor) {
-        if (++listings < 2) {
-          super.transitiveMembers(groupId, visitor);
-          return;
-        }
-        int[] seen = {0};
-        super.transitiveMembers(groupId, new MemberVisitor() {
-          @Override
-          public boolean user(DirectoryUser user) {
-            if (seen[0]++ == 2) {
-              throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", null, null, null);
-            }
-            return visitor.user(user);
-          }
-
-          @Override
-          public void other(String kind) {
-            visitor.other(kind);
-          }
-        });
-      }
-    };
+    // The first listing (the count) succeeds; every later one fails after two users.
+    Directory failing = failingAfterTwoUsers(listing -> listing >= 2);
 
     Settlement first = twoPassProcessor(failing, 1000).process(new EventProcessor.Work(
         new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), "1", false, audit, followUps, () -> false, () -> {}));
@@ -234,32 +243,8 @@ class EventProcessorTest {
   void finishesUsersNotReachedInAFollowUpWithoutWritingTheDoneOnesAgain() throws Exception {
     List<String> ids = addUsers(5);
     directory.addGroup(GROUP, ids.toArray(String[]::new));
-    Directory failingOnce = new ForwardingDirectory(directory) {
-      int listings;
-
-      @Override
-      public void transitiveMembers(String groupId, MemberVisitor visitor) {
-        if (++listings != 2) {
-          super.transitiveMembers(groupId, visitor);
-          return;
-        }
-        int[] seen = {0};
-        super.transitiveMembers(groupId, new MemberVisitor() {
-          @Override
-          public boolean user(DirectoryUser user) {
-            if (seen[0]++ == 2) {
-              throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", null, null, null);
-            }
-            return visitor.user(user);
-          }
-
-          @Override
-          public void other(String kind) {
-            visitor.other(kind);
-          }
-        });
-      }
-    };
+    // Only the first delivery's second pass fails after two users; the follow-up lists normally.
+    Directory failingOnce = failingAfterTwoUsers(listing -> listing == 2);
 
     Settlement settlement = process(twoPassProcessor(failingOnce, 1000), Events.leaver(new Target.Group(GROUP)));
 
