@@ -81,9 +81,12 @@ public record Continuation(
    *
    * @param userId its object id
    * @param rounds deliveries that gave up on it after transient failures so far
+   * @param done its actions that already succeeded (and were read back) in an earlier delivery:
+   *     they are not sent again
    */
-  public record Pending(String userId, int rounds) {
+  public record Pending(String userId, int rounds, java.util.Set<dev.offboarding.contracts.Action> done) {
     public Pending {
+      done = done.isEmpty() ? java.util.Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(done));
       if (userId == null || !dev.offboarding.contracts.Target.isGuid(userId)) {
         throw new IllegalArgumentException("a pending user must be an object id");
       }

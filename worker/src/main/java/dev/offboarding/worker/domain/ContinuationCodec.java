@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.TargetOutcome;
 import java.io.IOException;
 import java.time.Instant;
@@ -28,7 +29,7 @@ public final class ContinuationCodec {
   public static final String MARKER = "continuation";
   public static final String FORMAT = "dev.offboarding.continuation.v1";
   /** The largest follow-up read: the Service Bus message limit. */
-  static final int MAX_BYTES = 256 * 1024;
+  public static final int MAX_BYTES = 256 * 1024;
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -64,7 +65,14 @@ public final class ContinuationCodec {
       root.put("cursor", c.cursor());
     }
     ArrayNode pending = root.putArray("pending");
-    c.pending().forEach(p -> pending.addObject().put("id", p.userId()).put("rounds", p.rounds()));
+    for (Continuation.Pending p : c.pending()) {
+      ObjectNode entry = pending.addObject().put("id", p.userId()).put("rounds", p.rounds());
+      if (!p.done().isEmpty()) {
+        StringBuilder done = new StringBuilder();
+        p.done().forEach(a -> done.append(letter(a)));
+        entry.put("done", done.toString());
+      }
+    }
     try {
       root.set("event", json.readTree(c.event()));
       return json.writeValueAsBytes(root);
@@ -129,10 +137,18 @@ public final class ContinuationCodec {
     }
     List<Continuation.Pending> pending = new ArrayList<>(pendingNode.size());
     for (JsonNode p : pendingNode) {
-      if (!p.isObject() || p.size() != 2 || !p.path("id").isTextual()) {
-        throw new IllegalArgumentException("continuation pending entries are {id, rounds}");
+      boolean hasDone = p.has("done");
+      if (!p.isObject() || p.size() != (hasDone ? 3 : 2) || !p.path("id").isTextual()
+          || (hasDone && !p.get("done").isTextual())) {
+        throw new IllegalArgumentException("continuation pending entries are {id, rounds[, done]}");
       }
-      pending.add(new Continuation.Pending(p.get("id").asText(), count(p.get("rounds"), "rounds")));
+      java.util.Set<Action> done = java.util.EnumSet.noneOf(Action.class);
+      if (hasDone) {
+        for (char letter : p.get("done").asText().toCharArray()) {
+          done.add(action(letter));
+        }
+      }
+      pending.add(new Continuation.Pending(p.get("id").asText(), count(p.get("rounds"), "rounds"), done));
     }
     JsonNode cursor = root.get("cursor");
     if (cursor != null && !cursor.isTextual()) {
@@ -160,6 +176,22 @@ public final class ContinuationCodec {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("continuation event could not be written back");
     }
+  }
+
+  /** One letter per action keeps a follow-up of 2,000 pending users small. */
+  private static char letter(Action action) {
+    return switch (action) {
+      case DISABLE_ACCOUNT -> 'D';
+      case REVOKE_SESSIONS -> 'R';
+    };
+  }
+
+  private static Action action(char letter) {
+    return switch (letter) {
+      case 'D' -> Action.DISABLE_ACCOUNT;
+      case 'R' -> Action.REVOKE_SESSIONS;
+      default -> throw new IllegalArgumentException("continuation done holds an unknown action");
+    };
   }
 
   private static JsonNode object(JsonNode root, String name) {

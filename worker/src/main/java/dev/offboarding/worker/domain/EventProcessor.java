@@ -1,5 +1,6 @@
 package dev.offboarding.worker.domain;
 
+import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -122,7 +124,7 @@ public final class EventProcessor {
           rejected.code(), rejected.detail());
     }
     StreamingPlan plan = ((PlanResult.Streamed) planned).plan();
-    Chunk chunk = chunk(plan, from);
+    Chunk chunk = chunk(plan, from, chunkLimit(eventBody));
     plan.select(chunk.users());
     work.heartbeat().run();
 
@@ -146,7 +148,8 @@ public final class EventProcessor {
         counts.merge(TargetOutcome.SKIPPED, 1, Integer::sum);
       }
       outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
-          work.stop(), id -> chunk.rounds().getOrDefault(id, 0), bounds.maxRounds()), step == 0, publish, progress);
+          work.stop(), id -> chunk.rounds().getOrDefault(id, 0), id -> chunk.done().getOrDefault(id, Set.of()),
+          bounds.maxRounds()), step == 0, publish, progress);
       if (outcome.end() == Executor.End.SINK_FAILED) {
         throw outcome.failure();
       }
@@ -164,7 +167,7 @@ public final class EventProcessor {
     Map<String, Integer> skipped = from == null ? plan.skippedMembers() : from.skippedMembers();
     int usersResolved = from == null ? plan.userCount() : from.usersResolved();
     List<Continuation.Pending> pending = outcome.unfinished().stream()
-        .map(u -> new Continuation.Pending(u.userId(), u.rounds()))
+        .map(u -> new Continuation.Pending(u.userId(), u.rounds(), u.done()))
         .toList();
     try {
       if (pending.isEmpty() && chunk.usersBeyond() == 0) {
@@ -196,17 +199,28 @@ public final class EventProcessor {
    *
    * @param users the selection, in the order to stream it
    * @param rounds rounds used so far by pending users
+   * @param done actions pending users already had done
    * @param noLongerReached pending users the event's targets no longer reach
    * @param cursor the highest id taken in order after this chunk
    * @param usersBeyond counted users after the cursor, for a later delivery
    */
-  private record Chunk(List<String> users, Map<String, Integer> rounds, List<String> noLongerReached, String cursor,
-      int usersBeyond) {}
+  private record Chunk(List<String> users, Map<String, Integer> rounds, Map<String, Set<Action>> done,
+      List<String> noLongerReached, String cursor, int usersBeyond) {}
 
-  private Chunk chunk(StreamingPlan plan, Continuation from) {
+  /**
+   * Users one delivery may take: the bound, and no more than a follow-up can carry beside the event
+   * itself if every one of them had to be tried again (about 80 bytes each).
+   */
+  private int chunkLimit(byte[] eventBody) {
+    int room = (ContinuationCodec.MAX_BYTES - eventBody.length - 4096) / 80;
+    return Math.max(1, Math.min(bounds.maxUsers(), room));
+  }
+
+  private Chunk chunk(StreamingPlan plan, Continuation from, int limit) {
     List<String> ids = plan.sortedIds();
     List<String> users = new ArrayList<>();
     Map<String, Integer> rounds = new HashMap<>();
+    Map<String, Set<Action>> done = new HashMap<>();
     List<String> gone = new ArrayList<>();
     String cursor = null;
     if (from != null) {
@@ -218,20 +232,21 @@ public final class EventProcessor {
         if (plan.reaches(p.userId())) {
           users.add(p.userId());
           rounds.put(p.userId(), p.rounds());
+          done.put(p.userId(), p.done());
         } else {
           gone.add(p.userId());
         }
       }
     }
     int next = cursor == null ? 0 : -Collections.binarySearch(ids, cursor + "\u0000") - 1;
-    while (users.size() < bounds.maxUsers() && next < ids.size()) {
+    while (users.size() < limit && next < ids.size()) {
       String id = ids.get(next++);
       cursor = id;
       if (!rounds.containsKey(id)) {
         users.add(id);
       }
     }
-    return new Chunk(users, rounds, gone, cursor, ids.size() - next);
+    return new Chunk(users, rounds, done, gone, cursor, ids.size() - next);
   }
 
   private static TargetAudit noLongerReached(OffboardingEvent event, String userId, boolean redelivery) {

@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import java.util.Objects;
 
@@ -77,14 +80,16 @@ public final class Executor {
    * @param stop when true, no further user is started (shutdown); users not started are unfinished
    * @param roundsSoFar for a user id, how many earlier deliveries gave up on it after transient
    *     failures
+   * @param doneSoFar for a user id, its actions that succeeded in an earlier delivery: not sent again
    * @param maxRounds a user given up on in this many deliveries gets its final FAILED result
    */
   public record Bounds(boolean redelivery, Instant deadline, BooleanSupplier stop, ToIntFunction<String> roundsSoFar,
-      int maxRounds) {
+      Function<String, Set<Action>> doneSoFar, int maxRounds) {
     public Bounds {
       Objects.requireNonNull(deadline, "deadline");
       Objects.requireNonNull(stop, "stop");
       Objects.requireNonNull(roundsSoFar, "roundsSoFar");
+      Objects.requireNonNull(doneSoFar, "doneSoFar");
       if (maxRounds < 1) {
         throw new IllegalArgumentException("maxRounds must be >= 1");
       }
@@ -92,7 +97,7 @@ public final class Executor {
 
     /** No deadline, no stop, one round: every user gets its final result now. */
     public static Bounds unbounded(boolean redelivery) {
-      return new Bounds(redelivery, Instant.MAX, () -> false, id -> 0, 1);
+      return new Bounds(redelivery, Instant.MAX, () -> false, id -> 0, id -> Set.of(), 1);
     }
   }
 
@@ -104,8 +109,9 @@ public final class Executor {
    * @param transientFailure true when its writes gave up on transient failures (or were not sent
    *     while Graph was down); false when it was not started (deadline, shutdown, the directory
    *     unavailable while streaming)
+   * @param done its actions that succeeded so far, in this delivery or an earlier one
    */
-  public record Unfinished(String userId, int rounds, boolean transientFailure) {}
+  public record Unfinished(String userId, int rounds, boolean transientFailure, Set<Action> done) {}
 
   /**
    * What a streamed execution produced, besides the results themselves.
@@ -180,10 +186,15 @@ public final class Executor {
             }
             threads.submit(() -> {
               try {
-                TargetAudit result = runUserSafely(eventId, user, actions, urgent, redelivery);
-                int rounds = bounds.roundsSoFar().applyAsInt(user.user().id());
+                String id = user.user().id();
+                TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id), urgent,
+                    redelivery);
+                int rounds = bounds.roundsSoFar().applyAsInt(id);
                 if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
-                  unfinished.add(new Unfinished(user.user().id(), rounds + 1, true));
+                  Set<Action> done = EnumSet.noneOf(Action.class);
+                  result.actions().stream().filter(a -> a.outcome() == TargetOutcome.SUCCEEDED)
+                      .forEach(a -> done.add(a.action()));
+                  unfinished.add(new Unfinished(id, rounds + 1, true, done));
                   gate.unfinished();
                 } else {
                   gate.accept(result);
@@ -212,7 +223,7 @@ public final class Executor {
       }
       plan.forEachNotStreamed((id, via) -> {
         if (cutShort[0]) {
-          unfinished.add(new Unfinished(id, bounds.roundsSoFar().applyAsInt(id), false));
+          unfinished.add(new Unfinished(id, bounds.roundsSoFar().applyAsInt(id), false, bounds.doneSoFar().apply(id)));
         } else {
           gate.accept(noLongerReached(eventId, id, via, actions, redelivery));
         }
@@ -309,10 +320,10 @@ public final class Executor {
     }
   }
 
-  private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, boolean urgent,
-      boolean redelivery) {
+  private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
+      boolean urgent, boolean redelivery) {
     try {
-      return runUser(eventId, user, actions, urgent, redelivery);
+      return runUser(eventId, user, actions, done, urgent, redelivery);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
@@ -357,14 +368,19 @@ public final class Executor {
         outcome, why, skipped, redelivery);
   }
 
-  private TargetAudit runUser(String eventId, PlannedUser user, List<Action> actions, boolean urgent,
-      boolean redelivery) throws InterruptedException {
+  private TargetAudit runUser(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
+      boolean urgent, boolean redelivery) throws InterruptedException {
     String id = user.user().id();
     List<Sent> sent = new ArrayList<>(actions.size());
     boolean gone = false;
     for (Action action : actions) {
       if (gone) {
         sent.add(new Sent(ActionResult.skipped(action, "user not found"), null));
+        continue;
+      }
+      if (done.contains(action)) {
+        // Succeeded (and was read back) in an earlier delivery: never sent twice.
+        sent.add(new Sent(doneEarlier(action), null));
         continue;
       }
       Sent result = send(action, id, urgent, clock.instant(), 0);
@@ -392,7 +408,7 @@ public final class Executor {
   private List<ActionResult> verified(String userId, List<Sent> sent, boolean urgent) throws InterruptedException {
     Map<Action, Instant> acknowledged = new EnumMap<>(Action.class);
     for (Sent s : sent) {
-      if (s.result().outcome() == TargetOutcome.SUCCEEDED) {
+      if (s.result().outcome() == TargetOutcome.SUCCEEDED && s.at() != null) {
         acknowledged.put(s.result().action(), s.at());
       }
     }
@@ -416,7 +432,13 @@ public final class Executor {
     return results;
   }
 
-  /** A write's result, and when its last attempt was sent. */
+  /** The result of an action done in an earlier delivery of the event: no request in this one. */
+  private ActionResult doneEarlier(Action action) {
+    ActionResult done = ActionResult.succeeded(action, 0, null, null, null);
+    return verifier == null ? done : done.withVerification(true, null, null, null);
+  }
+
+  /** A write's result, and when its last attempt was sent (null when nothing was sent). */
   private record Sent(ActionResult result, Instant at) {}
 
   private Sent send(Action action, String userId, boolean urgent, Instant started, int priorAttempts)

@@ -306,6 +306,9 @@ class EventProcessorTest {
     assertEquals(Executor.RETRIES_EXHAUSTED, failed.actions().get(1).errorCode());
     assertEquals(2L, writes.attempts.stream().filter(a -> a.endsWith(ids.get(0))).count(),
         "a user that succeeded was written again");
+    assertEquals(1L, writes.attempts.stream().filter(a -> a.equals("disable:" + ids.get(1))).count(),
+        "a disable that succeeded was sent again in a later round");
+    assertEquals(TargetOutcome.SUCCEEDED, failed.actions().get(0).outcome());
   }
 
   @Test
