@@ -91,6 +91,9 @@ public final class Metrics {
       String... tags) {
     Gauge.Builder<java.util.function.DoubleSupplier> gauge = Gauge
         .builder(micrometerName(prometheusName), value, java.util.function.DoubleSupplier::getAsDouble)
+        // Micrometer holds a gauge's object weakly; the supplier is usually a lambda nothing else
+        // holds, so without a strong reference the gauge reads NaN after the first garbage collection.
+        .strongReference(true)
         .description(description).tags(tags);
     if (prometheusName.endsWith("_seconds")) {
       gauge.baseUnit("seconds");
