@@ -32,6 +32,7 @@ import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.AuditSink;
 import dev.offboarding.worker.domain.Continuation;
+import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.Executor;
@@ -80,6 +81,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 429 persisting                     THROTTLED    none yet: continues in a follow-up        Complete("transient")
  * connection reset persisting        UNAVAILABLE  none yet: continues in a follow-up        Complete("transient")
  * any transient row, twice, then OK  (retried)    SUCCEEDED                                 Complete(null)
+ * 503 through every round           UNAVAILABLE  FAILED RetriesExhausted in the last round Complete(null)
  * no token for the writes (ClientAuthenticationException)  UNAVAILABLE  continues in a follow-up  Complete("transient")
  * no token for planning            UNAVAILABLE  nothing written, the event waits          Abandon
  * 401 once, GRAPH_AUTH=azure         (token replaced with claims, request sent again) SUCCEEDED, 1 attempt  Complete(null)
@@ -175,6 +177,31 @@ class FailureTaxonomyTest {
     assertEquals(1, next.pending().get(0).rounds());
     assertEquals(1, audit.summaries.size(), "the summary says the event continues");
     assertTrue(followUps.notBefore.get(0).isAfter(clock.instant()), "the follow-up waits before its round");
+  }
+
+  @Test
+  void givesAUserOneFinalFailedResultWhenATransientFailureOutlastsEveryRound() throws Exception {
+    EventProcessor processor = processor(graphWithoutAuth());
+    server.faults().forceStatus(alice.id(), 503);
+    ContinuationCodec codec = new ContinuationCodec();
+    int rounds = DeliveryBounds.defaults().maxRounds();
+
+    List<Settlement> settlements = new ArrayList<>();
+    settlements.add(processor.process(work(revoke(alice))));
+    while (settlements.get(settlements.size() - 1).equals(new Settlement.Complete(Settlement.Complete.TRANSIENT))
+        && settlements.size() <= rounds) {
+      Continuation next = followUps.sent.get(followUps.sent.size() - 1);
+      settlements.add(processor.process(new EventProcessor.Work(codec.encode(next), "1", true, audit, followUps,
+          () -> false, () -> {})));
+    }
+
+    assertEquals(rounds, settlements.size(), "one delivery per round: " + settlements);
+    assertEquals(new Settlement.Complete(), settlements.get(rounds - 1));
+    TargetAudit result = audit.resultOf(alice.id());
+    assertEquals(TargetOutcome.FAILED, result.outcome());
+    assertEquals(Executor.RETRIES_EXHAUSTED, result.actions().get(0).errorCode());
+    assertEquals(rounds - 1, followUps.sent.size());
+    assertTrue(server.writeLog().stream().allMatch(w -> w.status() == 503));
   }
 
   @ParameterizedTest(name = "{0} twice on a revoke, then OK: retried and SUCCEEDED")
