@@ -278,6 +278,23 @@ class FailureTaxonomyTest {
     assertEquals(List.of(), followUps.sent);
   }
 
+  @Test
+  void replacesARefusedTokenAndSendsADisableAgainWithItsBody() throws Exception {
+    CountingCredential tokens = new CountingCredential();
+    EventProcessor processor = processor(graphWithAzureAuth(tokens));
+    server.faults().forceStatus(alice.id(), 401, 1);
+
+    Settlement settlement = processor.process(work(event(List.of(Action.DISABLE_ACCOUNT),
+        new Target.User(alice.id()))));
+
+    assertEquals(new Settlement.Complete(), settlement);
+    assertEquals(TargetOutcome.SUCCEEDED, audit.resultOf(alice.id()).outcome());
+    assertEquals(List.of(401, 204), server.writeLog().stream().map(WriteRecord::status).toList());
+    assertEquals(List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.DISABLE),
+        server.writeLog().stream().map(WriteRecord::kind).toList(), "the PATCH is sent again whole");
+    assertFalse(tenant.requireUser(alice.id()).accountEnabled());
+  }
+
   // ------------------------------------------------------------------------------- reads
 
   @Test
