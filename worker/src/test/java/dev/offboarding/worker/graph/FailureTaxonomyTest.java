@@ -71,25 +71,28 @@ import org.junit.jupiter.params.provider.MethodSource;
  * result and the settlement. A write failure never abandons or dead-letters the event.
  *
  * <pre>
- * injected on the revoke            kind         user's result                              settlement
- * 400 Request_BadRequest             OTHER        FAILED, Graph's code                      Complete(null)
- * 403 Authorization_RequestDenied    FORBIDDEN    FORBIDDEN, Graph's code                   Complete(null)
- * 404 Request_ResourceNotFound       NOT_FOUND    NOT_FOUND, Graph's code                   Complete(null)
- * 409 (a 4xx without a row)          OTHER        FAILED, Graph's code                      Complete(null)
- * 401 persisting (GRAPH_AUTH=none)   UNAVAILABLE  none yet: continues in a follow-up        Complete("transient")
- * 408, 500, 502, 503, 504 persisting UNAVAILABLE  none yet: continues in a follow-up        Complete("transient")
- * 429 persisting                     THROTTLED    none yet: continues in a follow-up        Complete("transient")
- * connection reset persisting        UNAVAILABLE  none yet: continues in a follow-up        Complete("transient")
- * any transient row, twice, then OK  (retried)    SUCCEEDED                                 Complete(null)
- * 503 through every round           UNAVAILABLE  FAILED RetriesExhausted in the last round Complete(null)
- * no token for the writes (ClientAuthenticationException)  UNAVAILABLE  continues in a follow-up  Complete("transient")
- * no token for planning            UNAVAILABLE  nothing written, the event waits          Abandon
- * 401 once, GRAPH_AUTH=azure         (token replaced with claims, request sent again) SUCCEEDED, 1 attempt  Complete(null)
- *
+ * injected                              kind         the user's result                          settlement
+ * on the revoke (Faults.forceStatus, connectionResets with Scope.WRITES)
+ * 400 Request_BadRequest                OTHER        FAILED, Graph's code                       Complete(null)
+ * 403 Authorization_RequestDenied       FORBIDDEN    FORBIDDEN, Graph's code                    Complete(null)
+ * 404 Request_ResourceNotFound          NOT_FOUND    NOT_FOUND, Graph's code                    Complete(null)
+ * 409 (a 4xx without a row of its own)  OTHER        FAILED, Graph's code                       Complete(null)
+ * 401 persisting (GRAPH_AUTH=none)      UNAVAILABLE  none yet: handed to a follow-up            Complete("transient")
+ * 408, 500, 502, 503, 504 persisting    UNAVAILABLE  none yet: handed to a follow-up            Complete("transient")
+ * 429 persisting                        THROTTLED    none yet: handed to a follow-up            Complete("transient")
+ * connection reset persisting           UNAVAILABLE  none yet: handed to a follow-up            Complete("transient")
+ * each transient row twice, then OK     (retried)    SUCCEEDED                                  Complete(null)
+ * 503 through every round               UNAVAILABLE  FAILED RetriesExhausted, in the last round Complete(null)
+ * on the token (GRAPH_AUTH=azure, a test TokenCredential)
+ * none for the writes (ClientAuthenticationException)
+ *                                       UNAVAILABLE  none yet: handed to a follow-up            Complete("transient")
+ * none for planning                     UNAVAILABLE  nothing written, the event waits           Abandon
+ * 401 once on a revoke or a disable     (token replaced with claims, request sent again once)
+ *                                                    SUCCEEDED in 1 attempt                     Complete(null)
  * on a planning read (Faults.forceReadStatus)
- * 403 on a group target              FORBIDDEN    that target FORBIDDEN, the others go on   Complete(null)
- * 400 on a group target              OTHER        that target FAILED, the others go on      Complete(null)
- * 503 on a group target              UNAVAILABLE  nothing written, the event waits          Abandon
+ * 403 on a group target                 FORBIDDEN    that target FORBIDDEN, the others go on    Complete(null)
+ * 400 on a group target                 OTHER        that target FAILED, the others go on       Complete(null)
+ * 503 on a group target                 UNAVAILABLE  nothing written, the event waits           Abandon
  * </pre>
  */
 class FailureTaxonomyTest {
