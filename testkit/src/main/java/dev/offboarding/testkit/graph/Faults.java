@@ -51,6 +51,7 @@ public final class Faults {
   private final AtomicReference<Burst> resetWrites = new AtomicReference<>(Burst.NONE);
   private final AtomicReference<Burst> slow = new AtomicReference<>(Burst.NONE);
   private final ConcurrentHashMap<String, Forced> forced = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> forcedReads = new ConcurrentHashMap<>();
   private final AtomicReference<Ineffective> ineffectiveRevokes = new AtomicReference<>(Ineffective.NONE);
   private final AtomicReference<Ineffective> ineffectiveDisables = new AtomicReference<>(Ineffective.NONE);
 
@@ -117,6 +118,27 @@ public final class Faults {
   }
 
   /**
+   * Every read of this object (a user or group, by object id or UPN, compared ignoring case)
+   * answers {@code status} with a Graph-shaped error body until cleared: {@code GET /users/{id}},
+   * {@code GET /groups/{id}} and its members and transitive members, and a {@code GET
+   * /users?$filter=...} whose answer would list this user. Writes are not affected ({@link
+   * #forceStatus(String, int)} is for them); 429 and 503 carry {@code Retry-After: 1}.
+   */
+  public Faults forceReadStatus(String objectIdOrUpn, int status) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("forced status must be an error status: " + status);
+    }
+    forcedReads.put(objectIdOrUpn.toLowerCase(Locale.ROOT), status);
+    return this;
+  }
+
+  /** Stops forcing a status for reads of this object. */
+  public Faults clearForcedReadStatus(String objectIdOrUpn) {
+    forcedReads.remove(objectIdOrUpn.toLowerCase(Locale.ROOT));
+    return this;
+  }
+
+  /**
    * The next {@code count} revokes (top-level or in a {@code $batch}) that reach a user are
    * answered as usual but leave its {@code signInSessionsValidFromDateTime} where it was. Replaces
    * any earlier setting of ineffective revokes, per-user ones included.
@@ -164,6 +186,7 @@ public final class Faults {
     resetWrites.set(Burst.NONE);
     slow.set(Burst.NONE);
     forced.clear();
+    forcedReads.clear();
     ineffectiveRevokes.set(Ineffective.NONE);
     ineffectiveDisables.set(Ineffective.NONE);
   }
@@ -210,6 +233,22 @@ public final class Faults {
       Forced f = forced.get(key.toLowerCase(Locale.ROOT));
       if (f != null && f.take()) {
         return Optional.of(f.status);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The status forced for a read of the object known by any of these keys. */
+  Optional<Integer> forcedRead(String... keys) {
+    if (forcedReads.isEmpty()) {
+      return Optional.empty();
+    }
+    for (String key : keys) {
+      if (key != null) {
+        Integer status = forcedReads.get(key.toLowerCase(Locale.ROOT));
+        if (status != null) {
+          return Optional.of(status);
+        }
       }
     }
     return Optional.empty();

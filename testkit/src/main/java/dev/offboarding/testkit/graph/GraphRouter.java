@@ -195,6 +195,7 @@ final class GraphRouter {
       return page(r, q, groups, DirectoryJson.contextSet("groups", select), g -> DirectoryJson.render(g, select, false));
     }
     String groupId = s.get(1);
+    failForcedRead(groupId);
     FakeGroup group = tenant.group(groupId).orElseThrow(() -> GraphException.notFound(groupId));
     if (s.size() == 2) {
       ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(SELECT_ONLY);
@@ -225,7 +226,9 @@ final class GraphRouter {
   private GraphResponse getUser(GraphRequest r, String key) {
     ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(SELECT_ONLY);
     List<String> select = DirectoryJson.canonicalSelect(q.select(), FakeUser.class);
-    FakeUser user = tenant.user(key).orElseThrow(() -> GraphException.notFound(key));
+    FakeUser found = tenant.user(key).orElse(null);
+    failForcedRead(key, found == null ? null : found.id(), found == null ? null : found.userPrincipalName());
+    FakeUser user = Optional.ofNullable(found).orElseThrow(() -> GraphException.notFound(key));
     ObjectNode body = json.createObjectNode();
     body.put("@odata.context", r.baseUrl() + "/$metadata#" + DirectoryJson.contextSet("users", select) + "/$entity");
     body.setAll(DirectoryJson.render(user, select, false));
@@ -243,6 +246,9 @@ final class GraphRouter {
       ODataQuery.EqualsClause clause = ODataQuery.parseEqualsFilter(q.filter(), FakeTenant.FILTERABLE_ATTRIBUTES);
       Function<FakeUser, String> getter = FakeTenant.attributeGetter(clause.attribute()).orElseThrow();
       users = tenant.userValues().stream().filter(u -> clause.value().equalsIgnoreCase(getter.apply(u))).toList();
+      for (FakeUser u : users) {
+        failForcedRead(u.id(), u.userPrincipalName());
+      }
     } else {
       users = List.copyOf(tenant.userValues());
     }
@@ -458,6 +464,14 @@ final class GraphRouter {
       return apply.apply(user);
     } catch (IllegalArgumentException deletedMeanwhile) {
       throw GraphException.notFound(key);
+    }
+  }
+
+  /** Throws the status forced for reads of the object known by any of these keys, if any. */
+  private void failForcedRead(String... keys) {
+    Optional<Integer> status = faults.forcedRead(keys);
+    if (status.isPresent()) {
+      throw forcedError(status.get(), keys[0]);
     }
   }
 

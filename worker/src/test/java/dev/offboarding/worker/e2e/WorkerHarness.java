@@ -65,7 +65,15 @@ final class WorkerHarness implements AutoCloseable {
   private final AuditCodec audit = new AuditCodec();
 
   WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions) {
-    this(tenant, graphOptions, embeddedEmulator(), null);
+    this(tenant, graphOptions, Map.of());
+  }
+
+  /**
+   * With more worker configuration, e.g. {@code PROTECTED_GROUPS}, {@code PROTECTED_MAX_STALENESS},
+   * {@code VERIFY} or {@code DELIVERY_MAX_USERS}; these override the harness's own variables.
+   */
+  WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions, Map<String, String> extraEnv) {
+    this(tenant, graphOptions, embeddedEmulator(), null, extraEnv);
   }
 
   /**
@@ -73,24 +81,26 @@ final class WorkerHarness implements AutoCloseable {
    * namespace): {@link #emulator} is then null, and tests that inspect it cannot run.
    */
   WorkerHarness(FakeTenant tenant, String serviceBusConnectionString) {
-    this(tenant, o -> {}, null, serviceBusConnectionString);
+    this(tenant, o -> {}, null, serviceBusConnectionString, Map.of());
   }
 
   private WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions,
-      ServiceBusEmulator emulator, String otherConnectionString) {
+      ServiceBusEmulator emulator, String otherConnectionString, Map<String, String> extraEnv) {
     this.tenant = tenant;
     this.emulator = emulator;
     String connectionString = emulator != null ? emulator.connectionString() : otherConnectionString;
     FakeGraphOptions.Builder options = FakeGraphOptions.builder();
     graphOptions.accept(options);
     this.graph = FakeGraphServer.start(tenant, options.build());
-    this.env = Map.of(
+    Map<String, String> variables = new HashMap<>(Map.of(
         "SERVICEBUS_CONNECTION_STRING", connectionString,
         "GRAPH_BASE_URL", graph.baseUrl(),
         "GRAPH_AUTH", "none",
         "HTTP_PORT", "0",
         "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES,
-        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE);
+        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE));
+    variables.putAll(extraEnv);
+    this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);
     this.sender = clients.sender().queueName(QUEUE).buildClient();
     this.urgentSender = clients.sender().queueName(URGENT_QUEUE).buildClient();
@@ -110,6 +120,18 @@ final class WorkerHarness implements AutoCloseable {
     this(tenant, o -> {});
   }
 
+  /**
+   * The worker's one sleeper: Graph retries and budget waits return at once, so no test waits for
+   * them. The protected-set refresher ({@code ProtectionRefresher}, on its thread of that name) is
+   * paced in real time instead: it ticks every third of {@code PROTECTED_MAX_STALENESS}, and without
+   * a wait it would read the protected groups in a busy loop.
+   */
+  static final Sleeper RETRIES_DO_NOT_WAIT = d -> {
+    if ("protection-refresher".equals(Thread.currentThread().getName())) {
+      Sleeper.SYSTEM.sleep(d);
+    }
+  };
+
   /** Fast backoff so retries happen within a test; no real sleeping inside Graph retries. */
   static IntakeBackoff.Policy quickBackoff() {
     return new IntakeBackoff.Policy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(2));
@@ -122,8 +144,7 @@ final class WorkerHarness implements AutoCloseable {
 
   WorkerService startWorker(ServiceBusIntake.Options options) {
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
-    Sleeper noWait = d -> {};
-    Wiring wiring = new Wiring(config, Clock.systemUTC(), noWait, new Metrics(), null);
+    Wiring wiring = new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null);
     WorkerService service = wiring.service(wiring.writeBudget(), options, quickBackoff());
     service.start();
     services.add(service);
