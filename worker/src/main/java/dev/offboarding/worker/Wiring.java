@@ -60,6 +60,32 @@ public final class Wiring {
   private final ProgressLog progress;
   /** One per process: an outage is Graph's, whichever event notices it. */
   private final OutageGuard outage;
+  private final DeliveryBounds deliveryBounds;
+
+  /**
+   * How the worker comes back from transient Graph failures: how many deliveries try a user
+   * again and how far apart ({@link DeliveryBounds}'s rounds), and how long the outage breaker
+   * stops writes before its probe writes ({@link OutageBreaker}). Production uses {@link
+   * #defaults()}; tests shorten the waits so that an outage and its recovery fit in a test.
+   *
+   * @param maxRounds deliveries one user may be tried in
+   * @param firstRoundDelay the wait before a user's second round, doubling up to {@code maxRoundDelay}
+   * @param maxRoundDelay the longest wait between rounds
+   * @param outageProbeAfter how long writes stay stopped once the breaker opened
+   */
+  public record Recovery(int maxRounds, Duration firstRoundDelay, Duration maxRoundDelay, Duration outageProbeAfter) {
+    public Recovery {
+      if (outageProbeAfter.isNegative() || outageProbeAfter.isZero()) {
+        throw new IllegalArgumentException("outageProbeAfter must be positive");
+      }
+    }
+
+    /** The rounds of {@link DeliveryBounds#defaults()} and the breaker's 30 s. */
+    public static Recovery defaults() {
+      DeliveryBounds d = DeliveryBounds.defaults();
+      return new Recovery(d.maxRounds(), d.firstDelay(), d.maxDelay(), OutageBreaker.DEFAULT_WAIT_IN_OPEN);
+    }
+  }
 
   public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper) {
     this(config, clock, sleeper, new Metrics(), null);
@@ -70,6 +96,15 @@ public final class Wiring {
    * GRAPH_AUTH=azure}, Graph tokens come from {@code credential} (null: {@code DefaultAzureCredential}).
    */
   public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper, Metrics metrics, TokenCredential credential) {
+    this(config, clock, sleeper, metrics, credential, Recovery.defaults());
+  }
+
+  /**
+   * As {@link #Wiring(WorkerConfig, Clock, Sleeper, Metrics, TokenCredential)}, coming back from
+   * transient failures as {@code recovery} says.
+   */
+  public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper, Metrics metrics, TokenCredential credential,
+      Recovery recovery) {
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
@@ -82,7 +117,9 @@ public final class Wiring {
     // One governor per process: every write of every in-flight event shares the tenant's budget.
     this.governor = TenantWriteGovernor.forBudget(config.writesPerSecond());
     this.progress = new ProgressLog(clock, Duration.ofSeconds(30));
-    this.outage = OutageBreaker.create(clock);
+    this.outage = OutageBreaker.create(clock, recovery.outageProbeAfter());
+    this.deliveryBounds = new DeliveryBounds(config.deliveryMaxDuration(), config.deliveryMaxUsers(),
+        recovery.maxRounds(), recovery.firstRoundDelay(), recovery.maxRoundDelay());
     metrics.gauge(Metrics.GRAPH_WRITE_RATE, "current pace of the tenant write governor, writes per second",
         governor::rate);
     metrics.gauge(Metrics.GRAPH_WRITE_BUDGET, "configured tenant write budget (GRAPH_WRITES_PER_SECOND)",
@@ -116,7 +153,7 @@ public final class Wiring {
 
   /** How much one delivery does before the rest of its event continues in a follow-up. */
   public DeliveryBounds deliveryBounds() {
-    return DeliveryBounds.of(config.deliveryMaxDuration(), config.deliveryMaxUsers());
+    return deliveryBounds;
   }
 
   public Planner planner() {

@@ -20,11 +20,19 @@ import java.time.Duration;
  * write budget handles them), nor are 403 or 404.
  */
 public final class OutageBreaker {
+  /** How long writes stay stopped before the first probe writes, by default. */
+  public static final Duration DEFAULT_WAIT_IN_OPEN = Duration.ofSeconds(30);
+
   private OutageBreaker() {}
 
   /** Opens when half of the last 20 writes (at least 10) failed as unavailable; probes after 30 s. */
   public static OutageGuard create(Clock clock) {
-    return create(clock, 20, 10, Duration.ofSeconds(30));
+    return create(clock, DEFAULT_WAIT_IN_OPEN);
+  }
+
+  /** Opens when half of the last 20 writes (at least 10) failed as unavailable; probes after {@code waitInOpen}. */
+  public static OutageGuard create(Clock clock, Duration waitInOpen) {
+    return create(clock, 20, 10, waitInOpen);
   }
 
   public static OutageGuard create(Clock clock, int window, int minimumCalls, Duration waitInOpen) {

@@ -143,8 +143,19 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   WorkerService startWorker(ServiceBusIntake.Options options) {
-    WorkerConfig config = WorkerConfig.fromEnvironment(env);
-    Wiring wiring = new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null);
+    return startWorker(options, Map.of(), Wiring.Recovery.defaults());
+  }
+
+  /**
+   * A worker whose configuration is the harness's environment with {@code settings} added (e.g.
+   * {@code DELIVERY_MAX_USERS}), coming back from transient failures as {@code recovery} says.
+   */
+  WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
+      Wiring.Recovery recovery) {
+    Map<String, String> all = new HashMap<>(env);
+    all.putAll(settings);
+    WorkerConfig config = WorkerConfig.fromEnvironment(all);
+    Wiring wiring = new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null, recovery);
     WorkerService service = wiring.service(wiring.writeBudget(), options, quickBackoff());
     service.start();
     services.add(service);
