@@ -19,12 +19,18 @@ import reactor.core.publisher.Mono;
 public final class RefreshingCredential implements TokenCredential {
   /** Renew this long before expiry, as the identity libraries do. */
   static final Duration EARLY_RENEWAL = Duration.ofMinutes(5);
+  /**
+   * At most one forced renewal this often: when Graph keeps refusing tokens (a permission removed,
+   * an app disabled), every write's retry would otherwise ask Entra ID for yet another token.
+   */
+  static final Duration MIN_FORCED_INTERVAL = Duration.ofSeconds(30);
 
   private final TokenCredential inner;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private AccessToken cached;
   private String cachedScopes;
+  private java.time.Instant lastForced = java.time.Instant.MIN;
 
   public RefreshingCredential(TokenCredential inner, Clock clock) {
     this.inner = inner;
@@ -65,10 +71,14 @@ public final class RefreshingCredential implements TokenCredential {
   public AccessToken refresh(String refused, String claims, String... scopes) {
     lock.lock();
     try {
-      if (cached != null && !cached.getToken().equals(refused)
-          && cached.getExpiresAt().minus(EARLY_RENEWAL).isAfter(OffsetDateTime.now(clock))) {
+      boolean usable = cached != null && cached.getExpiresAt().minus(EARLY_RENEWAL).isAfter(OffsetDateTime.now(clock));
+      if (usable && (!cached.getToken().equals(refused)
+          || lastForced.plus(MIN_FORCED_INTERVAL).isAfter(clock.instant()))) {
+        // Replaced already by another thread, or renewed moments ago and refused anyway: asking
+        // again would bring the same answer.
         return cached;
       }
+      lastForced = clock.instant();
       cached = null;
       TokenRequestContext request = new TokenRequestContext().addScopes(scopes)
           .setClaims(claims != null ? claims : freshnessClaims());
