@@ -9,7 +9,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -428,10 +427,7 @@ final class AmqpServer implements AutoCloseable {
       Source source = link.getRemoteSource() instanceof Source s ? s : null;
       String address = source == null ? null : source.getAddress();
       if ("$cbs".equals(address) || (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management"))) {
-        String replyTo = link.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
-        if (replyTo != null) {
-          c.replyLinks.put(replyTo, sender);
-        }
+        c.replyLinks.add(new ReplyLink(sender, address));
         sender.open();
         return;
       }
@@ -474,7 +470,7 @@ final class AmqpServer implements AutoCloseable {
     if (link.getContext() instanceof Consumer consumer) {
       consumers.remove(consumer);
     }
-    c.replyLinks.values().removeIf(sender -> sender == link);
+    c.replyLinks.removeIf(reply -> reply.sender() == link);
     if (link.getLocalState() != EndpointState.CLOSED) {
       link.close();
     }
@@ -506,7 +502,8 @@ final class AmqpServer implements AutoCloseable {
           delivery.disposition(Accepted.getInstance());
         }
         delivery.settle();
-        reply(c, request, response);
+        reply(c, receiver, inbound.kind() == InboundKind.CBS ? "$cbs" : inbound.entityPath() + "/$management",
+            request, response);
       }
       case ENTITY -> {
         DeliveryState outcome = accept(inbound.target(), bytes, read, delivery.getMessageFormat());
@@ -540,9 +537,9 @@ final class AmqpServer implements AutoCloseable {
     return rejected;
   }
 
-  private void reply(AmqpConnection c, Message request, Message response) {
-    Sender sender = request.getReplyTo() == null ? null : c.replyLinks.get(request.getReplyTo());
-    if (sender == null || sender.getLocalState() != EndpointState.ACTIVE) {
+  private void reply(AmqpConnection c, Receiver requestLink, String node, Message request, Message response) {
+    Sender sender = replyLink(c, requestLink.getSession(), node, request.getReplyTo());
+    if (sender == null) {
       LOG.log(Level.DEBUG, "no reply link for {0}; dropping the response", request.getReplyTo());
       return;
     }
@@ -551,6 +548,33 @@ final class AmqpServer implements AutoCloseable {
     sender.send(bytes, 0, bytes.length);
     sender.advance();
     d.settle();
+  }
+
+  /**
+   * The client's link a response goes out on. SDKs name their reply address differently: the Java, .NET, Python and
+   * Go clients attach the reply link with the reply-to address as its target; the Node client (rhea) attaches the
+   * $cbs reply link with the reply-to address as the link name and an empty target. So the reply-to is matched
+   * against the target address first, then against the link name; failing both, a request gets its answer on the
+   * only reply link of the same node in the same session, if there is exactly one.
+   */
+  private static Sender replyLink(AmqpConnection c, Session session, String node, String replyTo) {
+    List<ReplyLink> open = c.replyLinks.stream().filter(r -> r.sender().getLocalState() == EndpointState.ACTIVE).toList();
+    if (replyTo != null) {
+      for (ReplyLink r : open) {
+        if (replyTo.equals(r.targetAddress())) {
+          return r.sender();
+        }
+      }
+      for (ReplyLink r : open) {
+        if (replyTo.equals(r.sender().getName())) {
+          return r.sender();
+        }
+      }
+    }
+    List<ReplyLink> sameNode = open.stream()
+        .filter(r -> r.sender().getSession() == session && r.node().equalsIgnoreCase(node))
+        .toList();
+    return sameNode.size() == 1 ? sameNode.get(0).sender() : null;
   }
 
   private byte[] nextTag() {
@@ -574,6 +598,14 @@ final class AmqpServer implements AutoCloseable {
           deliver(consumer, message);
           progress = true;
         }
+      }
+    }
+    // A receiver asking to drain (the Node SDK does when receiveMessages times out) gets its unused credit back
+    // once nothing is left to deliver; without the answering flow it would wait for the drain forever.
+    for (Consumer consumer : consumers) {
+      Sender sender = consumer.sender;
+      if (sender.getLocalState() == EndpointState.ACTIVE && sender.getDrain() && sender.getCredit() > 0) {
+        sender.drained();
       }
     }
   }
@@ -622,6 +654,9 @@ final class AmqpServer implements AutoCloseable {
       Object description = changes.remove(MessageStore.DEAD_LETTER_DESCRIPTION);
       outcome = store.deadLetter(ref.token(), reason == null ? null : reason.toString(),
           description == null ? null : description.toString(), changes);
+      // The Java SDK accepts any Rejected as the acknowledgement of a dead-letter; the Node SDK fails the
+      // operation when the acknowledging Rejected carries an error. So the error is not echoed.
+      ack = new Rejected();
     } else if (state instanceof Released) {
       outcome = store.release(ref.token());
     } else {
@@ -649,6 +684,13 @@ final class AmqpServer implements AutoCloseable {
 
   private record LockRef(MessageStore store, UUID token) {}
 
+  /** A client's receive link on $cbs or an entity's $management node, which responses go out on. */
+  private record ReplyLink(Sender sender, String node) {
+    String targetAddress() {
+      return sender.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
+    }
+  }
+
   /** A client receive link bound to a store. */
   private static final class Consumer {
     final AmqpConnection connection;
@@ -669,8 +711,8 @@ final class AmqpServer implements AutoCloseable {
     final Transport transport;
     final Connection connection;
     final Collector collector;
-    /** The client's reply links of $cbs and $management, by their target address (the requests' reply-to). */
-    final Map<String, Sender> replyLinks = new HashMap<>();
+    /** The client's reply links of $cbs and $management, in attach order. */
+    final List<ReplyLink> replyLinks = new ArrayList<>();
     SelectionKey key;
     long tickDeadline;
     boolean peerGone;

@@ -57,24 +57,24 @@ final class RequestHandler {
     Object type = props.get("type");
     Object name = props.get("name");
     if (!"put-token".equals(operation)) {
-      return status(request, 400, "Unsupported $cbs operation: " + operation, "amqp:not-implemented");
+      return cbsStatus(request, 400, "Unsupported $cbs operation: " + operation, "amqp:not-implemented");
     }
     if (type == null || name == null || name.toString().isBlank()) {
-      return status(request, 400, "A put-token request needs 'type' and 'name'.", "amqp:invalid-field");
+      return cbsStatus(request, 400, "A put-token request needs 'type' and 'name'.", "amqp:invalid-field");
     }
     Object token = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
     if (token == null || token.toString().isBlank()) {
-      return status(request, 400, "A put-token request needs the token as its body.", "amqp:invalid-field");
+      return cbsStatus(request, 400, "A put-token request needs the token as its body.", "amqp:invalid-field");
     }
     if ("servicebus.windows.net:sastoken".equals(type)) {
       String sas = token.toString();
       if (!sas.startsWith("SharedAccessSignature ") || !sas.contains("sig=") || !sas.contains("se=")) {
-        return status(request, 401, "The token is not a shared access signature.", "amqp:unauthorized-access");
+        return cbsStatus(request, 401, "The token is not a shared access signature.", "amqp:unauthorized-access");
       }
     } else if (!"jwt".equals(type)) {
-      return status(request, 400, "Unsupported token type: " + type, "amqp:invalid-field");
+      return cbsStatus(request, 400, "Unsupported token type: " + type, "amqp:invalid-field");
     }
-    return status(request, 200, "OK", null);
+    return cbsStatus(request, 200, "OK", null);
   }
 
   /** Runs one {@code $management} operation on the entity at {@code entityPath}. */
@@ -230,6 +230,20 @@ final class RequestHandler {
     }
     out.setMessageAnnotations(new MessageAnnotations(annotations));
     return out;
+  }
+
+  /**
+   * A $cbs response. The service answers put-token with {@code status-code} and {@code status-description}, the
+   * names of the AMQP CBS draft, which the .NET and Python clients read; the Java and Go clients read
+   * {@code statusCode} first and the Node client either. Both spellings go out, with the same values.
+   */
+  private static Message cbsStatus(Message request, int code, String description, String condition) {
+    Message response = status(request, code, description, condition, null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> props = response.getApplicationProperties().getValue();
+    props.put("status-code", Integer.valueOf(code));
+    props.put("status-description", description);
+    return response;
   }
 
   private static Message status(Message request, int code, String description, String condition) {
