@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.message.Message;
@@ -177,6 +178,11 @@ final class Broker {
      */
     long send(Message message) {
       Instant now = clock.instant();
+      if (message.getMessageId() == null) {
+        // Receivers rely on every message having an id (the Node SDK's lock renewal keys on it and fails without
+        // one), so a message sent without one gets one, as the service appears to do; the format is a guess.
+        message.setMessageId(UUID.randomUUID().toString().replace("-", ""));
+      }
       if (duplicateDetection && message.getMessageId() != null) {
         String id = SqlFilter.idToString(message.getMessageId());
         pruneMessageIds(now);
