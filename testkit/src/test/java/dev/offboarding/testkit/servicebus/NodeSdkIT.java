@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The official Node SDK ({@code @azure/service-bus}, pinned in {@code src/test/node/package-lock.json}) against the
@@ -18,9 +21,10 @@ import org.junit.jupiter.api.Test;
  * in that project, which sends, receives, settles every way, schedules, peeks, renews locks and reads topic
  * subscriptions through rhea, a different AMQP stack from the Java SDK's proton-j.
  *
- * <p>Without {@code node} on the PATH or without {@code npm ci} having been run there, the test is skipped with
- * the reason; with the environment variable {@code CI=true} it fails instead, so CI never skips it silently.
+ * <p>Without {@code node} on the PATH or without {@code npm ci} having been run there, the test is disabled with
+ * the reason; with the environment variable {@code CI=true} it fails instead, so CI never skips it.
  */
+@ExtendWith(NodeSdkIT.NodeProjectCondition.class)
 class NodeSdkIT {
   static final Path PROJECT = Path.of(System.getProperty("node.project", "src/test/node")).toAbsolutePath();
 
@@ -51,24 +55,41 @@ class NodeSdkIT {
   }
 
   /**
-   * The {@code node} executable for a Node project whose dependencies are installed; skips the calling test when
-   * either is missing, or fails it when {@code CI=true}.
+   * The {@code node} executable for a Node project whose dependencies are installed, or the reason there is none
+   * ({@link NodeProjectCondition} disables the test with it, unless {@code CI=true}).
    */
   static Path requireNodeProject(Path project) {
-    Optional<Path> node = onPath("node");
-    String problem = null;
-    if (node.isEmpty()) {
-      problem = "node is not on the PATH";
-    } else if (!Files.isDirectory(project.resolve("node_modules/@azure/service-bus"))) {
-      problem = "the Node SDK is not installed; run `npm ci` in " + project;
-    }
+    String problem = problem(project);
     if (problem != null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("CI=true and " + problem + ": the Node SDK suite must run in CI");
-      }
-      Assumptions.abort("Node SDK suite skipped: " + problem);
+      fail((isCi() ? "CI=true and " : "") + problem + ": the Node SDK suite must run in CI");
     }
-    return node.get();
+    return onPath("node").orElseThrow();
+  }
+
+  static String problem(Path project) {
+    if (onPath("node").isEmpty()) {
+      return "node is not on the PATH";
+    }
+    if (!Files.isDirectory(project.resolve("node_modules/@azure/service-bus"))) {
+      return "the Node SDK is not installed; run `npm ci` in " + project;
+    }
+    return null;
+  }
+
+  static boolean isCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /** Disables the suite, with the reason, where Node or its packages are missing, except under {@code CI=true}. */
+  static final class NodeProjectCondition implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      String problem = problem(PROJECT);
+      if (problem == null || isCi()) {
+        return ConditionEvaluationResult.enabled("node and the Node SDK are installed, or CI=true");
+      }
+      return ConditionEvaluationResult.disabled("Node SDK suite skipped: " + problem);
+    }
   }
 
   private static Optional<Path> onPath(String executable) {

@@ -9,12 +9,16 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the official Node SDK, reads their summaries from the audit topic's subscriptions and the rejected one from the
  * queue's dead-letter sub-queue.
  *
- * <p>Skipped with the reason when {@code node} or the project's {@code node_modules} are missing; fails instead
+ * <p>Disabled with the reason when {@code node} or the project's {@code node_modules} are missing; fails instead
  * when {@code CI=true}.
  */
+@ExtendWith(NodeClientsLocalIT.NodeProjectCondition.class)
 class NodeClientsLocalIT {
   private static final Pattern CONNECTION_STRING = Pattern.compile("local: Service Bus emulator\\s+(Endpoint=\\S+)");
 
@@ -79,23 +84,44 @@ class NodeClientsLocalIT {
   }
 
   private static Path requireNodeProject(Path project) {
-    Optional<Path> node = Optional.ofNullable(System.getenv("PATH")).stream()
-        .flatMap(path -> java.util.Arrays.stream(path.split(File.pathSeparator)))
+    String problem = problem(project);
+    if (problem != null) {
+      fail((isCi() ? "CI=true and " : "") + problem + ": the Node end-to-end suite must run in CI");
+    }
+    return node().orElseThrow();
+  }
+
+  private static Optional<Path> node() {
+    return Optional.ofNullable(System.getenv("PATH")).stream()
+        .flatMap(path -> Arrays.stream(path.split(File.pathSeparator)))
         .map(d -> Path.of(d, "node"))
         .filter(Files::isExecutable)
         .findFirst();
-    String problem = null;
-    if (node.isEmpty()) {
-      problem = "node is not on the PATH";
-    } else if (!Files.isDirectory(project.resolve("node_modules/@azure/service-bus"))) {
-      problem = "the Node SDK is not installed; run `npm ci` in " + project;
+  }
+
+  private static String problem(Path project) {
+    if (node().isEmpty()) {
+      return "node is not on the PATH";
     }
-    if (problem != null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("CI=true and " + problem + ": the Node end-to-end suite must run in CI");
+    if (!Files.isDirectory(project.resolve("node_modules/@azure/service-bus"))) {
+      return "the Node SDK is not installed; run `npm ci` in " + project;
+    }
+    return null;
+  }
+
+  private static boolean isCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /** Disables the test, with the reason, where Node or its packages are missing, except under {@code CI=true}. */
+  static final class NodeProjectCondition implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      String problem = problem(Path.of(System.getProperty("node.project", "../testkit/src/test/node")));
+      if (problem == null || isCi()) {
+        return ConditionEvaluationResult.enabled("node and the Node SDK are installed, or CI=true");
       }
-      Assumptions.abort("Node end-to-end suite skipped: " + problem);
+      return ConditionEvaluationResult.disabled("Node end-to-end suite skipped: " + problem);
     }
-    return node.get();
   }
 }
