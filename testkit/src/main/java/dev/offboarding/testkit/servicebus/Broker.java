@@ -177,6 +177,10 @@ final class Broker {
      * @return the sequence number, or -1 for a dropped duplicate
      */
     long send(Message message) {
+      String refusal = refusal(message);
+      if (refusal != null) {
+        throw new IllegalArgumentException(refusal);
+      }
       Instant now = clock.instant();
       if (message.getMessageId() == null) {
         // Receivers rely on every message having an id (the Node SDK's lock renewal keys on it and fails without
@@ -201,6 +205,16 @@ final class Broker {
         return number;
       }
       return fanOut(message);
+    }
+
+    /** Why this entity refuses the message, or null when it takes it. */
+    String refusal(Message message) {
+      if (queue != null && queue.requiresSession() && message.getGroupId() == null) {
+        return "The SessionId was not set on a message, and it cannot be sent to the entity '" + name
+            + "'. Entities that have session support enabled can only receive messages that have the SessionId"
+            + " set to a valid value.";
+      }
+      return null;
     }
 
     /** Cancels a scheduled message; false if none with that number is waiting. */

@@ -34,6 +34,7 @@ final class RequestHandler {
 
   private static final String VENDOR = "com.microsoft:";
   private static final String LOCK_LOST = VENDOR + "message-lock-lost";
+  private static final String SESSION_LOCK_LOST = VENDOR + "session-lock-lost";
   private static final String LOCK_LOST_DESCRIPTION =
       "The lock supplied is invalid. Either the lock expired, or the message has already been removed.";
 
@@ -94,6 +95,12 @@ final class RequestHandler {
         case VENDOR + "peek-message" -> store == null ? notReceivable(request, op) : peek(request, store, body);
         case VENDOR + "receive-by-sequence-number" ->
             store == null ? notReceivable(request, op) : receiveDeferred(request, store, body);
+        case VENDOR + "renew-session-lock" ->
+            store == null ? notReceivable(request, op) : renewSessionLock(request, store, body);
+        case VENDOR + "get-session-state" ->
+            store == null ? notReceivable(request, op) : getSessionState(request, store, body);
+        case VENDOR + "set-session-state" ->
+            store == null ? notReceivable(request, op) : setSessionState(request, store, body);
         case VENDOR + "schedule-message" ->
             target == null ? notSendable(request, op) : schedule(request, target, body);
         case VENDOR + "cancel-scheduled-message" ->
@@ -117,6 +124,34 @@ final class RequestHandler {
       expirations[i] = Date.from(until);
     }
     return status(request, 200, "OK", null, Map.of("expirations", expirations));
+  }
+
+  private Message renewSessionLock(Message request, MessageStore store, Map<String, Object> body) {
+    Instant until = store.renewSession(sessionId(body));
+    if (until == null) {
+      return status(request, 410, "The session lock has expired on the MessageSession.", SESSION_LOCK_LOST);
+    }
+    return status(request, 200, "OK", null, Map.of("expiration", Date.from(until)));
+  }
+
+  private Message getSessionState(Message request, MessageStore store, Map<String, Object> body) {
+    Map<String, Object> result = new HashMap<>();
+    result.put("session-state", store.sessionState(sessionId(body)));
+    return status(request, 200, "OK", null, result);
+  }
+
+  private Message setSessionState(Message request, MessageStore store, Map<String, Object> body) {
+    Object state = body.get("session-state");
+    store.setSessionState(sessionId(body), state == null ? null : (Binary) state);
+    return status(request, 200, "OK", null);
+  }
+
+  private static String sessionId(Map<String, Object> body) {
+    Object id = body.get("session-id");
+    if (id == null) {
+      throw new IllegalArgumentException("session-id is required");
+    }
+    return id.toString();
   }
 
   private Message updateDisposition(Message request, MessageStore store, Map<String, Object> body) {
@@ -148,7 +183,9 @@ final class RequestHandler {
     long from = ((Number) body.get("from-sequence-number")).longValue();
     int count = ((Number) body.get("message-count")).intValue();
     List<Map<String, Object>> messages = new ArrayList<>();
-    for (StoredMessage m : store.peek(from, count)) {
+    Object session = body.get("session-id");
+    List<StoredMessage> found = session == null ? store.peek(from, count) : store.peek(from, count, session.toString());
+    for (StoredMessage m : found) {
       messages.add(Map.of("message", new Binary(AmqpCodec.encode(forDelivery(m)))));
     }
     if (messages.isEmpty()) {
