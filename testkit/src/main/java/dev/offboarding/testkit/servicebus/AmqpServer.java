@@ -462,7 +462,9 @@ final class AmqpServer implements AutoCloseable {
               + " to create a sessionful message receiver.", true);
           return;
         }
-        Object value = sessionFilter.getValue() instanceof DescribedType d ? d.getDescribed() : sessionFilter.getValue();
+        Object value = sessionFilter.getValue() instanceof DescribedType d
+            ? d.getDescribed()
+            : sessionFilter.getValue();
         value = value == NO_SESSION ? null : value;
         Object timeout = link.getRemoteProperties() == null ? null : link.getRemoteProperties().get(TIMEOUT);
         long waitMillis = timeout instanceof Number n && n.longValue() > 0 ? n.longValue() : 60_000;
@@ -679,7 +681,9 @@ final class AmqpServer implements AutoCloseable {
    * only reply link of the same node in the same session, if there is exactly one.
    */
   private static Sender replyLink(AmqpConnection c, Session session, String node, String replyTo) {
-    List<ReplyLink> open = c.replyLinks.stream().filter(r -> r.sender().getLocalState() == EndpointState.ACTIVE).toList();
+    List<ReplyLink> open = c.replyLinks.stream()
+        .filter(r -> r.sender().getLocalState() == EndpointState.ACTIVE)
+        .toList();
     if (replyTo != null) {
       for (ReplyLink r : open) {
         if (replyTo.equals(r.targetAddress())) {

@@ -12,8 +12,8 @@ import java.util.Objects;
  *
  * <p>It serves the queues, topics and subscriptions of an {@link EmulatorConfig} with peek-lock and
  * receive-and-delete, dead-letter subqueues, lock renewal, deferral, scheduling, duplicate detection,
- * subscription filters and sessions; {@code testkit/README.md} lists what it does not do. State lives in memory and is lost
- * on {@link #close()}.
+ * subscription filters and sessions; {@code testkit/README.md} lists what it does not do. State lives in memory
+ * and is lost on {@link #close()}.
  *
  * <p>Threading: the AMQP connections and all messages belong to one loop thread started by {@link #start}. The
  * inspection methods may be called from any thread; they run on the loop and return snapshots.

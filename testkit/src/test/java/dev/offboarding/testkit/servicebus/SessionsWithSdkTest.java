@@ -91,6 +91,7 @@ class SessionsWithSdkTest {
   void refusesAMessageWithoutASessionId() {
     ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().queueName(QUEUE).buildClient());
 
-    assertThrows(ServiceBusException.class, () -> sender.sendMessage(new ServiceBusMessage(BinaryData.fromString("x"))));
+    assertThrows(ServiceBusException.class,
+        () -> sender.sendMessage(new ServiceBusMessage(BinaryData.fromString("x"))));
   }
 }
