@@ -245,7 +245,10 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
   /** A named filter rule of a subscription: exactly one of the two filters is set. */
   public record Rule(String name, CorrelationFilter correlationFilter, String sqlExpression) {
     public Rule {
-      requireName(name, "rule");
+      // $Default is the name the service gives the rule of a subscription created without rules.
+      if (!"$Default".equals(name)) {
+        requireName(name, "rule");
+      }
       if ((correlationFilter == null) == (sqlExpression == null)) {
         throw new IllegalArgumentException("rule " + name + " needs exactly one of a correlation or SQL filter");
       }

@@ -12,6 +12,8 @@ import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.UnsignedLong;
+import org.apache.qpid.proton.amqp.UnknownDescribedType;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Header;
@@ -101,6 +103,9 @@ final class RequestHandler {
             store == null ? notReceivable(request, op) : getSessionState(request, store, body);
         case VENDOR + "set-session-state" ->
             store == null ? notReceivable(request, op) : setSessionState(request, store, body);
+        case VENDOR + "add-rule" -> addRule(request, entityPath, body);
+        case VENDOR + "remove-rule" -> removeRule(request, entityPath, body);
+        case VENDOR + "enumerate-rules" -> enumerateRules(request, entityPath, body);
         case VENDOR + "schedule-message" ->
             target == null ? notSendable(request, op) : schedule(request, target, body);
         case VENDOR + "cancel-scheduled-message" ->
@@ -152,6 +157,94 @@ final class RequestHandler {
       throw new IllegalArgumentException("session-id is required");
     }
     return id.toString();
+  }
+
+  private Message addRule(Message request, String entityPath, Map<String, Object> body) {
+    Broker.Route route = broker.subscription(entityPath);
+    if (route == null) {
+      return status(request, 400, "Rules exist on subscriptions only.", "amqp:not-allowed");
+    }
+    String name = String.valueOf(body.get("rule-name"));
+    Map<String, Object> description = AmqpServer.stringKeys((Map<?, ?>) body.get("rule-description"));
+    if (description.get("sql-rule-action") != null) {
+      return status(request, 501, "Rule actions are not supported by the embedded emulator.",
+          "amqp:not-implemented");
+    }
+    EmulatorConfig.Rule rule;
+    if (description.get("sql-filter") instanceof Map<?, ?> sql) {
+      rule = EmulatorConfig.Rule.sql(name, String.valueOf(sql.get("expression")));
+    } else if (description.get("correlation-filter") instanceof Map<?, ?> raw) {
+      Map<String, Object> cf = AmqpServer.stringKeys(raw);
+      Map<String, Object> properties = cf.get("properties") instanceof Map<?, ?> p ? AmqpServer.stringKeys(p) : Map.of();
+      rule = EmulatorConfig.Rule.correlation(name, new EmulatorConfig.CorrelationFilter(text(cf, "correlation-id"),
+          text(cf, "message-id"), text(cf, "to"), text(cf, "reply-to"), text(cf, "label"), text(cf, "session-id"),
+          text(cf, "reply-to-session-id"), text(cf, "content-type"), properties));
+    } else {
+      throw new IllegalArgumentException("rule-description needs a sql-filter or a correlation-filter");
+    }
+    if (!route.add(rule)) {
+      return status(request, 409, "The messaging entity '" + entityPath + "/Rules/" + name + "' already exists.",
+          VENDOR + "entity-already-exists");
+    }
+    return status(request, 200, "OK", null);
+  }
+
+  private Message removeRule(Message request, String entityPath, Map<String, Object> body) {
+    Broker.Route route = broker.subscription(entityPath);
+    if (route == null) {
+      return status(request, 400, "Rules exist on subscriptions only.", "amqp:not-allowed");
+    }
+    String name = String.valueOf(body.get("rule-name"));
+    if (!route.remove(name)) {
+      return status(request, 404, "The messaging entity '" + entityPath + "/Rules/" + name + "' could not be found.",
+          "amqp:not-found");
+    }
+    return status(request, 200, "OK", null);
+  }
+
+  /**
+   * The rules as the service describes them: described lists with the codes of the .NET rule codec, which the SDKs
+   * decode by descriptor (rule description 0x13700000004, SQL filter 0x1370000006, correlation filter
+   * 0x1370000009, empty rule action 0x13700000005).
+   */
+  private Message enumerateRules(Message request, String entityPath, Map<String, Object> body) {
+    Broker.Route route = broker.subscription(entityPath);
+    if (route == null) {
+      return status(request, 400, "Rules exist on subscriptions only.", "amqp:not-allowed");
+    }
+    int skip = body.get("skip") instanceof Number n ? n.intValue() : 0;
+    int top = body.get("top") instanceof Number n ? n.intValue() : Integer.MAX_VALUE;
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (EmulatorConfig.Rule rule : route.rules().stream().skip(skip).limit(top).toList()) {
+      Object filter;
+      if (rule.sqlExpression() != null) {
+        filter = described(SQL_FILTER, java.util.Arrays.asList(rule.sqlExpression(), 20));
+      } else {
+        EmulatorConfig.CorrelationFilter f = rule.correlationFilter();
+        filter = described(CORRELATION_FILTER, java.util.Arrays.asList(f.correlationId(), f.messageId(), f.to(),
+            f.replyTo(), f.label(), f.sessionId(), f.replyToSessionId(), f.contentType(), new HashMap<>(f.properties())));
+      }
+      Object action = described(EMPTY_RULE_ACTION, List.of());
+      rules.add(Map.of("rule-description", described(RULE_DESCRIPTION, List.of(filter, action, rule.name()))));
+    }
+    if (rules.isEmpty()) {
+      return status(request, 204, "No rules", null);
+    }
+    return status(request, 200, "OK", null, Map.of("rules", rules));
+  }
+
+  private static final UnsignedLong RULE_DESCRIPTION = UnsignedLong.valueOf(0x0000013700000004L);
+  private static final UnsignedLong EMPTY_RULE_ACTION = UnsignedLong.valueOf(0x0000013700000005L);
+  private static final UnsignedLong SQL_FILTER = UnsignedLong.valueOf(0x0000001370000006L);
+  private static final UnsignedLong CORRELATION_FILTER = UnsignedLong.valueOf(0x0000001370000009L);
+
+  private static Object described(UnsignedLong code, List<?> fields) {
+    return new UnknownDescribedType(code, fields);
+  }
+
+  private static String text(Map<String, Object> map, String key) {
+    Object value = map.get(key);
+    return value == null ? null : value.toString();
   }
 
   private Message updateDisposition(Message request, MessageStore store, Map<String, Object> body) {
