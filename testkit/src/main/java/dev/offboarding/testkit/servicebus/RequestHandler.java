@@ -37,6 +37,11 @@ final class RequestHandler {
   private static final String VENDOR = "com.microsoft:";
   private static final String LOCK_LOST = VENDOR + "message-lock-lost";
   private static final String SESSION_LOCK_LOST = VENDOR + "session-lock-lost";
+  /** Descriptor codes of the service's rule description encoding (those of the .NET rule codec). */
+  private static final UnsignedLong RULE_DESCRIPTION = UnsignedLong.valueOf(0x0000013700000004L);
+  private static final UnsignedLong EMPTY_RULE_ACTION = UnsignedLong.valueOf(0x0000013700000005L);
+  private static final UnsignedLong SQL_FILTER = UnsignedLong.valueOf(0x0000001370000006L);
+  private static final UnsignedLong CORRELATION_FILTER = UnsignedLong.valueOf(0x0000001370000009L);
   private static final String LOCK_LOST_DESCRIPTION =
       "The lock supplied is invalid. Either the lock expired, or the message has already been removed.";
 
@@ -175,7 +180,9 @@ final class RequestHandler {
       rule = EmulatorConfig.Rule.sql(name, String.valueOf(sql.get("expression")));
     } else if (description.get("correlation-filter") instanceof Map<?, ?> raw) {
       Map<String, Object> cf = AmqpServer.stringKeys(raw);
-      Map<String, Object> properties = cf.get("properties") instanceof Map<?, ?> p ? AmqpServer.stringKeys(p) : Map.of();
+      Map<String, Object> properties = cf.get("properties") instanceof Map<?, ?> p
+          ? AmqpServer.stringKeys(p)
+          : Map.of();
       rule = EmulatorConfig.Rule.correlation(name, new EmulatorConfig.CorrelationFilter(text(cf, "correlation-id"),
           text(cf, "message-id"), text(cf, "to"), text(cf, "reply-to"), text(cf, "label"), text(cf, "session-id"),
           text(cf, "reply-to-session-id"), text(cf, "content-type"), properties));
@@ -222,7 +229,8 @@ final class RequestHandler {
       } else {
         EmulatorConfig.CorrelationFilter f = rule.correlationFilter();
         filter = described(CORRELATION_FILTER, java.util.Arrays.asList(f.correlationId(), f.messageId(), f.to(),
-            f.replyTo(), f.label(), f.sessionId(), f.replyToSessionId(), f.contentType(), new HashMap<>(f.properties())));
+            f.replyTo(), f.label(), f.sessionId(), f.replyToSessionId(), f.contentType(),
+            new HashMap<>(f.properties())));
       }
       Object action = described(EMPTY_RULE_ACTION, List.of());
       rules.add(Map.of("rule-description", described(RULE_DESCRIPTION, List.of(filter, action, rule.name()))));
@@ -232,11 +240,6 @@ final class RequestHandler {
     }
     return status(request, 200, "OK", null, Map.of("rules", rules));
   }
-
-  private static final UnsignedLong RULE_DESCRIPTION = UnsignedLong.valueOf(0x0000013700000004L);
-  private static final UnsignedLong EMPTY_RULE_ACTION = UnsignedLong.valueOf(0x0000013700000005L);
-  private static final UnsignedLong SQL_FILTER = UnsignedLong.valueOf(0x0000001370000006L);
-  private static final UnsignedLong CORRELATION_FILTER = UnsignedLong.valueOf(0x0000001370000009L);
 
   private static Object described(UnsignedLong code, List<?> fields) {
     return new UnknownDescribedType(code, fields);
