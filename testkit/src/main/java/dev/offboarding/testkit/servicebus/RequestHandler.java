@@ -37,7 +37,7 @@ final class RequestHandler {
   private static final String VENDOR = "com.microsoft:";
   private static final String LOCK_LOST = VENDOR + "message-lock-lost";
   private static final String SESSION_LOCK_LOST = VENDOR + "session-lock-lost";
-  /** Descriptor codes of the service's rule description encoding (those of the .NET rule codec). */
+  /** Descriptor codes of the rule description encoding, as the Node SDK (constants.js descriptorCodes) decodes it. */
   private static final UnsignedLong RULE_DESCRIPTION = UnsignedLong.valueOf(0x0000013700000004L);
   private static final UnsignedLong EMPTY_RULE_ACTION = UnsignedLong.valueOf(0x0000013700000005L);
   private static final UnsignedLong SQL_FILTER = UnsignedLong.valueOf(0x0000001370000006L);
@@ -210,9 +210,9 @@ final class RequestHandler {
   }
 
   /**
-   * The rules as the service describes them: described lists with the codes of the .NET rule codec, which the SDKs
-   * decode by descriptor (rule description 0x13700000004, SQL filter 0x1370000006, correlation filter
-   * 0x1370000009, empty rule action 0x13700000005).
+   * The rules as the service describes them: described lists, which the SDKs decode by descriptor (rule
+   * description 0x13700000004, SQL filter 0x1370000006, correlation filter 0x1370000009; the empty rule action's
+   * 0x13700000005 is a guess, which the SDKs tolerate).
    */
   private Message enumerateRules(Message request, String entityPath, Map<String, Object> body) {
     Broker.Route route = broker.subscription(entityPath);
