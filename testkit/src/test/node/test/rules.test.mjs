@@ -1,4 +1,5 @@
-// Rule management over $management: list, delete and create a subscription's rules at run time.
+// Rule management over $management: list, delete and create a subscription's rules at run time. Its own topic:
+// node --test runs the files in parallel, and topic.test.mjs counts everything sent to "orders".
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { newClient, receiveAtLeast } from "../lib/support.mjs";
@@ -7,7 +8,7 @@ const client = newClient();
 after(() => client.close());
 
 test("a subscription's rules can be listed, removed and added, and routing follows them", async () => {
-  const rules = client.createRuleManager("orders", "managed");
+  const rules = client.createRuleManager("catalog", "managed");
   const names = async () => {
     const found = [];
     for await (const rule of rules.listRules()) {
@@ -30,14 +31,14 @@ test("a subscription's rules can be listed, removed and added, and routing follo
   assert.equal(listed[1].filter.subject, "return");
   assert.deepEqual(listed[1].filter.applicationProperties, { channel: "web" });
 
-  const sender = client.createSender("orders");
+  const sender = client.createSender("catalog");
   await sender.sendMessages([
     { body: "silver", subject: "order", applicationProperties: { tier: "silver" } },
     { body: "gold", subject: "order", applicationProperties: { tier: "gold" } },
     { body: "shop-return", subject: "return", applicationProperties: { channel: "shop" } },
     { body: "web-return", subject: "return", applicationProperties: { channel: "web" } },
   ]);
-  const receiver = client.createReceiver("orders", "managed", { receiveMode: "receiveAndDelete" });
+  const receiver = client.createReceiver("catalog", "managed", { receiveMode: "receiveAndDelete" });
   const received = await receiveAtLeast(receiver, 2);
   assert.deepEqual(received.map((m) => m.body), ["gold", "web-return"]);
   await receiver.close();
