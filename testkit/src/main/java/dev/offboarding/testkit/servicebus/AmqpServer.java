@@ -3,13 +3,13 @@ package dev.offboarding.testkit.servicebus;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +24,9 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.DescribedType;
 import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnknownDescribedType;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Modified;
@@ -64,6 +66,12 @@ final class AmqpServer implements AutoCloseable {
   static final long HOUSEKEEPING_MILLIS = 50;
   private static final int CREDIT_WINDOW = 200;
   private static final Symbol SESSION_FILTER = Symbol.valueOf("com.microsoft:session-filter");
+  /** Stands for a session filter without a value (Map.entry takes no null): any session. */
+  private static final Object NO_SESSION = new Object();
+  private static final Symbol LOCKED_UNTIL_UTC = Symbol.valueOf("com.microsoft:locked-until-utc");
+  private static final Symbol TIMEOUT = Symbol.valueOf("com.microsoft:timeout");
+  private static final Symbol SESSION_CANNOT_BE_LOCKED = Symbol.valueOf("com.microsoft:session-cannot-be-locked");
+  private static final Symbol SESSION_LOCK_LOST = Symbol.valueOf("com.microsoft:session-lock-lost");
   private static final Symbol MESSAGE_LOCK_LOST = Symbol.valueOf("com.microsoft:message-lock-lost");
   private static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
 
@@ -75,6 +83,7 @@ final class AmqpServer implements AutoCloseable {
   private final Thread thread;
   private final List<AmqpConnection> connections = new ArrayList<>();
   private final List<Consumer> consumers = new ArrayList<>();
+  private final List<PendingSession> pendingSessions = new ArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private volatile boolean stopping;
   private long nextHousekeeping;
@@ -298,7 +307,9 @@ final class AmqpServer implements AutoCloseable {
 
   private void drop(AmqpConnection c) {
     connections.remove(c);
+    consumers.stream().filter(consumer -> consumer.connection == c).forEach(Consumer::releaseSession);
     consumers.removeIf(consumer -> consumer.connection == c);
+    pendingSessions.removeIf(pending -> pending.consumer().connection == c);
     c.key.cancel();
     try {
       c.channel.close();
@@ -428,10 +439,7 @@ final class AmqpServer implements AutoCloseable {
       Source source = link.getRemoteSource() instanceof Source s ? s : null;
       String address = source == null ? null : source.getAddress();
       if ("$cbs".equals(address) || (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management"))) {
-        String replyTo = link.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
-        if (replyTo != null) {
-          c.replyLinks.put(replyTo, sender);
-        }
+        c.replyLinks.add(new ReplyLink(sender, address));
         sender.open();
         return;
       }
@@ -440,20 +448,124 @@ final class AmqpServer implements AutoCloseable {
         refuse(c, link, address, true);
         return;
       }
-      if (source.getFilter() != null && source.getFilter().containsKey(SESSION_FILTER)) {
-        link.setSource(null);
-        link.open();
-        link.setCondition(new ErrorCondition(AmqpError.NOT_IMPLEMENTED,
-            "Sessions are not supported by the embedded Service Bus emulator."));
-        link.close();
-        return;
-      }
       boolean receiveAndDelete = link.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
       Consumer consumer = new Consumer(c, sender, store, receiveAndDelete);
+      Map.Entry<Symbol, Object> sessionFilter = sessionFilter(source);
+      if (sessionFilter == null && store.requiresSession()) {
+        refuseWith(link, AmqpError.NOT_ALLOWED, "It is not possible for an entity that requires sessions to create"
+            + " a non-sessionful message receiver.", true);
+        return;
+      }
+      if (sessionFilter != null) {
+        if (!store.requiresSession()) {
+          refuseWith(link, AmqpError.NOT_ALLOWED, "It is not possible for an entity that does not require sessions"
+              + " to create a sessionful message receiver.", true);
+          return;
+        }
+        Object value = sessionFilter.getValue() instanceof DescribedType d
+            ? d.getDescribed()
+            : sessionFilter.getValue();
+        value = value == NO_SESSION ? null : value;
+        Object timeout = link.getRemoteProperties() == null ? null : link.getRemoteProperties().get(TIMEOUT);
+        long waitMillis = timeout instanceof Number n && n.longValue() > 0 ? n.longValue() : 60_000;
+        pendingSessions.add(new PendingSession(consumer, sessionFilter,
+            value == null ? null : value.toString(), System.currentTimeMillis() + waitMillis));
+        return;
+      }
       sender.setContext(consumer);
       sender.open();
       consumers.add(consumer);
     }
+  }
+
+  /** The {@code com.microsoft:session-filter} entry of a receiver's source, or null for a non-session receiver. */
+  private static Map.Entry<Symbol, Object> sessionFilter(Source source) {
+    if (source.getFilter() == null) {
+      return null;
+    }
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) source.getFilter()).entrySet()) {
+      if (SESSION_FILTER.toString().equals(String.valueOf(e.getKey()))) {
+        return Map.entry(Symbol.valueOf(String.valueOf(e.getKey())), e.getValue() == null ? NO_SESSION : e.getValue());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Gives waiting session receivers a session: the one they named, or the next one nobody holds. A named session
+   * that another receiver holds is refused at once; a receiver waiting for any session is refused with
+   * {@code com.microsoft:timeout} when its timeout passes without one.
+   */
+  private void acceptSessions() {
+    long now = System.currentTimeMillis();
+    for (PendingSession pending : new ArrayList<>(pendingSessions)) {
+      Sender sender = pending.consumer().sender;
+      if (sender.getRemoteState() != EndpointState.ACTIVE || !connections.contains(pending.consumer().connection)) {
+        pendingSessions.remove(pending);
+        continue;
+      }
+      MessageStore store = pending.consumer().store;
+      String id = store.acceptSession(pending.requested(), pending.consumer());
+      if (id != null) {
+        pendingSessions.remove(pending);
+        openSession(pending, id);
+      } else if (pending.requested() != null) {
+        pendingSessions.remove(pending);
+        refuseWith(sender, SESSION_CANNOT_BE_LOCKED, "The requested session '" + pending.requested()
+            + "' cannot be accepted. It may be locked by another receiver.", true);
+      } else if (now >= pending.deadline()) {
+        pendingSessions.remove(pending);
+        refuseWith(sender, TIMEOUT, "No unlocked session with messages is available in '"
+            + store.path() + "'.", true);
+      }
+    }
+  }
+
+  private void openSession(PendingSession pending, String sessionId) {
+    Consumer consumer = pending.consumer();
+    consumer.sessionId = sessionId;
+    Source remote = (Source) consumer.sender.getRemoteSource();
+    Source local = new Source();
+    local.setAddress(remote.getAddress());
+    local.setDurable(remote.getDurable());
+    local.setExpiryPolicy(remote.getExpiryPolicy());
+    local.setTimeout(remote.getTimeout());
+    local.setDynamic(remote.getDynamic());
+    local.setDistributionMode(remote.getDistributionMode());
+    local.setDefaultOutcome(remote.getDefaultOutcome());
+    local.setOutcomes(remote.getOutcomes());
+    local.setCapabilities(remote.getCapabilities());
+    @SuppressWarnings("unchecked")
+    Map<Symbol, Object> filter = new LinkedHashMap<>((Map<Symbol, Object>) remote.getFilter());
+    // Answer in the client's own form: a described value stays described, a plain string stays plain.
+    filter.keySet().removeIf(key -> SESSION_FILTER.toString().equals(String.valueOf(key)));
+    filter.put(pending.filter().getKey(), pending.filter().getValue() instanceof DescribedType d
+        ? new UnknownDescribedType(d.getDescriptor(), sessionId)
+        : sessionId);
+    local.setFilter(filter);
+    consumer.sender.setSource(local);
+    Instant until = consumer.store.sessionLockedUntil(sessionId, consumer);
+    consumer.sender.setProperties(Map.of(LOCKED_UNTIL_UTC, dotNetTicks(until)));
+    consumer.sender.setContext(consumer);
+    consumer.sender.open();
+    consumers.add(consumer);
+  }
+
+  /** .NET ticks (100 ns since 0001-01-01), the unit of {@code com.microsoft:locked-until-utc}. */
+  static long dotNetTicks(Instant instant) {
+    return instant.toEpochMilli() * 10_000 + 621_355_968_000_000_000L;
+  }
+
+  /** Opens and at once closes a link with an error, with a null terminus on the side the client asked for. */
+  private static void refuseWith(Link link, Symbol condition, String description, boolean clientReceives) {
+    if (clientReceives) {
+      link.setSource(null);
+    } else {
+      link.setTarget(null);
+    }
+    link.open();
+    link.setCondition(new ErrorCondition(condition, description));
+    link.close();
   }
 
   /** Answers an attach to a missing entity the way the SDK recognises as final: null terminus, not-found. */
@@ -473,8 +585,9 @@ final class AmqpServer implements AutoCloseable {
   private void onLinkRemoteClose(AmqpConnection c, Link link) {
     if (link.getContext() instanceof Consumer consumer) {
       consumers.remove(consumer);
+      consumer.releaseSession();
     }
-    c.replyLinks.values().removeIf(sender -> sender == link);
+    c.replyLinks.removeIf(reply -> reply.sender() == link);
     if (link.getLocalState() != EndpointState.CLOSED) {
       link.close();
     }
@@ -506,7 +619,8 @@ final class AmqpServer implements AutoCloseable {
           delivery.disposition(Accepted.getInstance());
         }
         delivery.settle();
-        reply(c, request, response);
+        reply(c, receiver, inbound.kind() == InboundKind.CBS ? "$cbs" : inbound.entityPath() + "/$management",
+            request, response);
       }
       case ENTITY -> {
         DeliveryState outcome = accept(inbound.target(), bytes, read, delivery.getMessageFormat());
@@ -530,6 +644,12 @@ final class AmqpServer implements AutoCloseable {
     } catch (RuntimeException e) {
       return rejected(AmqpError.DECODE_ERROR, "The message could not be decoded: " + e.getMessage());
     }
+    for (Message message : messages) {
+      String refusal = target.refusal(message);
+      if (refusal != null) {
+        return rejected(AmqpError.INVALID_FIELD, refusal);
+      }
+    }
     messages.forEach(target::send);
     return Accepted.getInstance();
   }
@@ -540,9 +660,9 @@ final class AmqpServer implements AutoCloseable {
     return rejected;
   }
 
-  private void reply(AmqpConnection c, Message request, Message response) {
-    Sender sender = request.getReplyTo() == null ? null : c.replyLinks.get(request.getReplyTo());
-    if (sender == null || sender.getLocalState() != EndpointState.ACTIVE) {
+  private void reply(AmqpConnection c, Receiver requestLink, String node, Message request, Message response) {
+    Sender sender = replyLink(c, requestLink.getSession(), node, request.getReplyTo());
+    if (sender == null) {
       LOG.log(Level.DEBUG, "no reply link for {0}; dropping the response", request.getReplyTo());
       return;
     }
@@ -553,6 +673,35 @@ final class AmqpServer implements AutoCloseable {
     d.settle();
   }
 
+  /**
+   * The client's link a response goes out on. SDKs name their reply address differently: the Java, .NET, Python and
+   * Go clients attach the reply link with the reply-to address as its target; the Node client (rhea) attaches the
+   * $cbs reply link with the reply-to address as the link name and an empty target. So the reply-to is matched
+   * against the target address first, then against the link name; failing both, a request gets its answer on the
+   * only reply link of the same node in the same session, if there is exactly one.
+   */
+  private static Sender replyLink(AmqpConnection c, Session session, String node, String replyTo) {
+    List<ReplyLink> open = c.replyLinks.stream()
+        .filter(r -> r.sender().getLocalState() == EndpointState.ACTIVE)
+        .toList();
+    if (replyTo != null) {
+      for (ReplyLink r : open) {
+        if (replyTo.equals(r.targetAddress())) {
+          return r.sender();
+        }
+      }
+      for (ReplyLink r : open) {
+        if (replyTo.equals(r.sender().getName())) {
+          return r.sender();
+        }
+      }
+    }
+    List<ReplyLink> sameNode = open.stream()
+        .filter(r -> r.sender().getSession() == session && r.node().equalsIgnoreCase(node))
+        .toList();
+    return sameNode.size() == 1 ? sameNode.get(0).sender() : null;
+  }
+
   private byte[] nextTag() {
     return ByteBuffer.allocate(8).putLong(nextTagNumber++).array();
   }
@@ -561,6 +710,17 @@ final class AmqpServer implements AutoCloseable {
 
   /** Hands receivable messages to consumers with credit, one per consumer per round for fairness. */
   private void pump() {
+    acceptSessions();
+    for (Consumer consumer : new ArrayList<>(consumers)) {
+      if (consumer.sessionId != null && consumer.sender.getLocalState() == EndpointState.ACTIVE
+          && consumer.store.sessionLockedUntil(consumer.sessionId, consumer) == null) {
+        // The session lock expired unrenewed: the receiver loses the session, as on the service.
+        consumers.remove(consumer);
+        consumer.sender.setCondition(new ErrorCondition(SESSION_LOCK_LOST,
+            "The session lock has expired on the MessageSession. Accept a new MessageSession."));
+        consumer.sender.close();
+      }
+    }
     boolean progress = true;
     while (progress) {
       progress = false;
@@ -569,11 +729,21 @@ final class AmqpServer implements AutoCloseable {
         if (sender.getLocalState() != EndpointState.ACTIVE || sender.getCredit() <= 0) {
           continue;
         }
-        StoredMessage message = consumer.store.nextAvailable();
+        StoredMessage message = consumer.sessionId == null
+            ? consumer.store.nextAvailable()
+            : consumer.store.nextAvailable(consumer.sessionId);
         if (message != null) {
           deliver(consumer, message);
           progress = true;
         }
+      }
+    }
+    // A receiver asking to drain (the Node SDK does when receiveMessages times out) gets its unused credit back
+    // once nothing is left to deliver; without the answering flow it would wait for the drain forever.
+    for (Consumer consumer : consumers) {
+      Sender sender = consumer.sender;
+      if (sender.getLocalState() == EndpointState.ACTIVE && sender.getDrain() && sender.getCredit() > 0) {
+        sender.drained();
       }
     }
   }
@@ -622,6 +792,9 @@ final class AmqpServer implements AutoCloseable {
       Object description = changes.remove(MessageStore.DEAD_LETTER_DESCRIPTION);
       outcome = store.deadLetter(ref.token(), reason == null ? null : reason.toString(),
           description == null ? null : description.toString(), changes);
+      // The Java SDK accepts any Rejected as the acknowledgement of a dead-letter; the Node SDK fails the
+      // operation when the acknowledging Rejected carries an error. So the error is not echoed.
+      ack = new Rejected();
     } else if (state instanceof Released) {
       outcome = store.release(ref.token());
     } else {
@@ -649,12 +822,31 @@ final class AmqpServer implements AutoCloseable {
 
   private record LockRef(MessageStore store, UUID token) {}
 
+  /** A client's receive link on $cbs or an entity's $management node, which responses go out on. */
+  private record ReplyLink(Sender sender, String node) {
+    String targetAddress() {
+      return sender.getRemoteTarget() instanceof Target t ? t.getAddress() : null;
+    }
+  }
+
   /** A client receive link bound to a store. */
+  /** A session receiver waiting for its session; {@code requested} null means any. */
+  private record PendingSession(Consumer consumer, Map.Entry<Symbol, Object> filter, String requested,
+      long deadline) {}
+
   private static final class Consumer {
     final AmqpConnection connection;
     final Sender sender;
     final MessageStore store;
     final boolean receiveAndDelete;
+    /** The session this receiver holds, or null for a receiver of a non-session entity. */
+    String sessionId;
+
+    void releaseSession() {
+      if (sessionId != null) {
+        store.releaseSession(sessionId, this);
+      }
+    }
 
     Consumer(AmqpConnection connection, Sender sender, MessageStore store, boolean receiveAndDelete) {
       this.connection = connection;
@@ -669,8 +861,8 @@ final class AmqpServer implements AutoCloseable {
     final Transport transport;
     final Connection connection;
     final Collector collector;
-    /** The client's reply links of $cbs and $management, by their target address (the requests' reply-to). */
-    final Map<String, Sender> replyLinks = new HashMap<>();
+    /** The client's reply links of $cbs and $management, in attach order. */
+    final List<ReplyLink> replyLinks = new ArrayList<>();
     SelectionKey key;
     long tickDeadline;
     boolean peerGone;

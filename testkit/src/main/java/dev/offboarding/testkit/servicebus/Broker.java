@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.message.Message;
@@ -31,10 +32,13 @@ import org.apache.qpid.proton.message.Message;
 final class Broker {
 
   static final String DEAD_LETTER_SUFFIX = "/$deadletterqueue";
+  static final String DEFAULT_RULE = "$Default";
   static final Symbol SCHEDULED_ENQUEUE_TIME = Symbol.valueOf("x-opt-scheduled-enqueue-time");
 
   private final Map<String, SendTarget> targets = new LinkedHashMap<>();
   private final Map<String, MessageStore> sources = new LinkedHashMap<>();
+  /** The subscriptions' rules, by subscription path. */
+  private final Map<String, Route> subscriptions = new LinkedHashMap<>();
   private final Clock clock;
 
   Broker(EmulatorConfig config, Clock clock) {
@@ -49,7 +53,12 @@ final class Broker {
       List<Route> routes = new ArrayList<>();
       for (Subscription sub : topic.subscriptions()) {
         MessageStore store = store(topic.name() + "/subscriptions/" + sub.name(), sub.properties());
-        routes.add(new Route(store, filter(sub.rules())));
+        // A subscription created without rules has the service's $Default rule, which matches everything.
+        Route route = new Route(store, sub.rules().isEmpty()
+            ? List.of(Rule.sql(DEFAULT_RULE, "1=1"))
+            : sub.rules());
+        routes.add(route);
+        subscriptions.put(key(store.path()), route);
       }
       targets.put(key(topic.name()), new SendTarget(topic.name(), topic.requiresDuplicateDetection(),
           topic.duplicateDetectionHistoryTimeWindow(), topic.defaultMessageTimeToLive(), null, routes));
@@ -72,6 +81,11 @@ final class Broker {
   /** The queue, subscription or dead-letter queue messages can be received from at this address, or null. */
   MessageStore source(String address) {
     return address == null ? null : sources.get(key(address));
+  }
+
+  /** The rules of the subscription at this address, or null when it is no subscription. */
+  Route subscription(String address) {
+    return address == null ? null : subscriptions.get(key(address));
   }
 
   /** Every receivable store, dead-letter queues included. */
@@ -99,21 +113,13 @@ final class Broker {
     return a;
   }
 
-  private static Predicate<Message> filter(List<Rule> rules) {
-    if (rules.isEmpty()) {
-      return message -> true;
+  private static Predicate<Message> filter(Rule rule) {
+    if (rule.sqlExpression() != null) {
+      SqlFilter sql = SqlFilter.parse(rule.sqlExpression());
+      return sql::matches;
     }
-    List<Predicate<Message>> predicates = new ArrayList<>();
-    for (Rule rule : rules) {
-      if (rule.sqlExpression() != null) {
-        SqlFilter sql = SqlFilter.parse(rule.sqlExpression());
-        predicates.add(sql::matches);
-      } else {
-        CorrelationFilter cf = rule.correlationFilter();
-        predicates.add(message -> matches(cf, message));
-      }
-    }
-    return message -> predicates.stream().anyMatch(p -> p.test(message));
+    CorrelationFilter cf = rule.correlationFilter();
+    return message -> matches(cf, message);
   }
 
   static boolean matches(CorrelationFilter f, Message m) {
@@ -139,7 +145,50 @@ final class Broker {
     return expected == null || expected.equals(actual);
   }
 
-  private record Route(MessageStore store, Predicate<Message> filter) {}
+  /**
+   * A subscription's rules: a message is copied to it when any rule matches, none when it has no rule (as on the
+   * service). Rules change at run time through $management add-rule and remove-rule.
+   */
+  static final class Route {
+    private final MessageStore store;
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final Map<String, Predicate<Message>> predicates = new LinkedHashMap<>();
+
+    Route(MessageStore store, List<Rule> initial) {
+      this.store = store;
+      initial.forEach(this::add);
+    }
+
+    MessageStore store() {
+      return store;
+    }
+
+    /** Adds a rule; false when one with that name exists (names are case-insensitive). */
+    boolean add(Rule rule) {
+      String k = rule.name().toLowerCase(Locale.ROOT);
+      if (rules.containsKey(k)) {
+        return false;
+      }
+      predicates.put(k, filter(rule));
+      rules.put(k, rule);
+      return true;
+    }
+
+    /** Removes a rule; false when there is none with that name. */
+    boolean remove(String name) {
+      String k = name.toLowerCase(Locale.ROOT);
+      predicates.remove(k);
+      return rules.remove(k) != null;
+    }
+
+    List<Rule> rules() {
+      return List.copyOf(rules.values());
+    }
+
+    boolean matches(Message message) {
+      return predicates.values().stream().anyMatch(p -> p.test(message));
+    }
+  }
 
   /** A queue or a topic as seen by senders: duplicate detection, scheduling and fan-out. */
   final class SendTarget {
@@ -176,7 +225,16 @@ final class Broker {
      * @return the sequence number, or -1 for a dropped duplicate
      */
     long send(Message message) {
+      String refusal = refusal(message);
+      if (refusal != null) {
+        throw new IllegalArgumentException(refusal);
+      }
       Instant now = clock.instant();
+      if (message.getMessageId() == null) {
+        // Receivers rely on every message having an id (the Node SDK's lock renewal keys on it and fails without
+        // one), so a message sent without one gets one, as the service appears to do; the format is a guess.
+        message.setMessageId(UUID.randomUUID().toString().replace("-", ""));
+      }
       if (duplicateDetection && message.getMessageId() != null) {
         String id = SqlFilter.idToString(message.getMessageId());
         pruneMessageIds(now);
@@ -197,6 +255,16 @@ final class Broker {
       return fanOut(message);
     }
 
+    /** Why this entity refuses the message, or null when it takes it. */
+    String refusal(Message message) {
+      if (queue != null && queue.requiresSession() && message.getGroupId() == null) {
+        return "The SessionId was not set on a message, and it cannot be sent to the entity '" + name
+            + "'. Entities that have session support enabled can only receive messages that have the SessionId"
+            + " set to a valid value.";
+      }
+      return null;
+    }
+
     /** Cancels a scheduled message; false if none with that number is waiting. */
     boolean cancelScheduled(long sequenceNumber) {
       if (queue != null) {
@@ -208,7 +276,7 @@ final class Broker {
     private long fanOut(Message message) {
       long number = nextScheduleNumber++;
       for (Route route : routes) {
-        if (route.filter().test(message)) {
+        if (route.matches(message)) {
           route.store().enqueue(AmqpCodec.copy(message), null, topicTimeToLive);
         }
       }

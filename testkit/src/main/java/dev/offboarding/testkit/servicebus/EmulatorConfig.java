@@ -100,11 +100,12 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       Duration defaultMessageTimeToLive,
       boolean deadLetteringOnMessageExpiration,
       boolean requiresDuplicateDetection,
-      Duration duplicateDetectionHistoryTimeWindow) {
+      Duration duplicateDetectionHistoryTimeWindow,
+      boolean requiresSession) {
 
     /** The official emulator's defaults: lock PT1M, 3 deliveries, TTL PT1H, no dead-lettering on expiry. */
-    public static final EntityProperties DEFAULTS =
-        new EntityProperties(Duration.ofMinutes(1), 3, Duration.ofHours(1), false, false, Duration.ofSeconds(20));
+    public static final EntityProperties DEFAULTS = new EntityProperties(
+        Duration.ofMinutes(1), 3, Duration.ofHours(1), false, false, Duration.ofSeconds(20), false);
 
     public EntityProperties {
       requirePositive(lockDuration, "LockDuration");
@@ -117,28 +118,37 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
 
     public EntityProperties withLockDuration(Duration value) {
       return new EntityProperties(value, maxDeliveryCount, defaultMessageTimeToLive,
-          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow);
+          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow,
+          requiresSession);
     }
 
     public EntityProperties withMaxDeliveryCount(int value) {
       return new EntityProperties(lockDuration, value, defaultMessageTimeToLive,
-          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow);
+          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow,
+          requiresSession);
     }
 
     public EntityProperties withDefaultMessageTimeToLive(Duration value) {
       return new EntityProperties(lockDuration, maxDeliveryCount, value,
-          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow);
+          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow,
+          requiresSession);
     }
 
     public EntityProperties withDeadLetteringOnMessageExpiration(boolean value) {
       return new EntityProperties(lockDuration, maxDeliveryCount, defaultMessageTimeToLive,
-          value, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow);
+          value, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow, requiresSession);
     }
 
     /** Turns duplicate detection on with the given history window. */
     public EntityProperties withDuplicateDetection(Duration window) {
       return new EntityProperties(lockDuration, maxDeliveryCount, defaultMessageTimeToLive,
-          deadLetteringOnMessageExpiration, true, window);
+          deadLetteringOnMessageExpiration, true, window, requiresSession);
+    }
+
+    /** Makes the entity session-aware: only session receivers, each holding one session at a time. */
+    public EntityProperties withSessions() {
+      return new EntityProperties(lockDuration, maxDeliveryCount, defaultMessageTimeToLive,
+          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow, true);
     }
   }
 
@@ -235,7 +245,10 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
   /** A named filter rule of a subscription: exactly one of the two filters is set. */
   public record Rule(String name, CorrelationFilter correlationFilter, String sqlExpression) {
     public Rule {
-      requireName(name, "rule");
+      // $Default is the name the service gives the rule of a subscription created without rules.
+      if (!"$Default".equals(name)) {
+        requireName(name, "rule");
+      }
       if ((correlationFilter == null) == (sqlExpression == null)) {
         throw new IllegalArgumentException("rule " + name + " needs exactly one of a correlation or SQL filter");
       }
@@ -444,10 +457,6 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
 
     private static EntityProperties properties(JsonNode props, String at, boolean queue) {
       EntityProperties d = EntityProperties.DEFAULTS;
-      if (bool(props, "RequiresSession", false, at)) {
-        throw new IllegalArgumentException(at + ".RequiresSession: sessions are not supported by the embedded"
-            + " emulator");
-      }
       for (String forward : List.of("ForwardTo", "ForwardDeadLetteredMessagesTo")) {
         if (!props.path(forward).asText("").isBlank()) {
           throw new IllegalArgumentException(at + "." + forward + ": auto-forwarding is not supported by the"
@@ -465,7 +474,8 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
             duration(props, "DefaultMessageTimeToLive", d.defaultMessageTimeToLive(), at),
             bool(props, "DeadLetteringOnMessageExpiration", false, at),
             queue && bool(props, "RequiresDuplicateDetection", false, at),
-            duration(props, "DuplicateDetectionHistoryTimeWindow", d.duplicateDetectionHistoryTimeWindow(), at));
+            duration(props, "DuplicateDetectionHistoryTimeWindow", d.duplicateDetectionHistoryTimeWindow(), at),
+            bool(props, "RequiresSession", false, at));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
       }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.message.Message;
 
@@ -36,6 +37,10 @@ final class MessageStore {
   private final Clock clock;
   private final TreeMap<Long, StoredMessage> messages = new TreeMap<>();
   private final Map<UUID, StoredMessage> locks = new HashMap<>();
+  /** Session locks by session id: who holds the session and until when. */
+  private final Map<String, SessionLock> sessionLocks = new HashMap<>();
+  /** Session state by session id; it outlives the locks and the session's messages, as on the service. */
+  private final Map<String, Binary> sessionStates = new HashMap<>();
   private long nextSequenceNumber = 1;
 
   /** A store with a dead-letter subqueue ({@code deadLetterQueue} null makes this store a dead-letter queue). */
@@ -120,6 +125,101 @@ final class MessageStore {
     }
     expired.forEach(this::expire);
     return found;
+  }
+
+  /** Whether only session receivers may receive from this entity. */
+  boolean requiresSession() {
+    return properties.requiresSession();
+  }
+
+  /** As {@link #nextAvailable()}, restricted to the messages of one session. */
+  StoredMessage nextAvailable(String sessionId) {
+    Instant now = clock.instant();
+    List<StoredMessage> expired = new ArrayList<>();
+    StoredMessage found = null;
+    for (StoredMessage m : messages.values()) {
+      if (m.state != State.ACTIVE || m.isLocked() || !sessionId.equals(m.message.getGroupId())) {
+        continue;
+      }
+      if (m.expiresAt != null && !m.expiresAt.isAfter(now)) {
+        expired.add(m);
+        continue;
+      }
+      found = m;
+      break;
+    }
+    expired.forEach(this::expire);
+    return found;
+  }
+
+  /**
+   * Locks a session for {@code owner}: the named one unless another owner holds it, or with {@code sessionId}
+   * null the session of the oldest receivable message whose session nobody holds.
+   *
+   * @return the session id locked, or null when none can be
+   */
+  String acceptSession(String sessionId, Object owner) {
+    Instant now = clock.instant();
+    if (sessionId != null) {
+      SessionLock lock = sessionLocks.get(sessionId);
+      if (lock != null && lock.owner != owner && lock.lockedUntil.isAfter(now)) {
+        return null;
+      }
+      sessionLocks.put(sessionId, new SessionLock(owner, now.plus(properties.lockDuration())));
+      return sessionId;
+    }
+    for (StoredMessage m : messages.values()) {
+      String id = m.message.getGroupId();
+      if (id == null || m.state != State.ACTIVE || m.isLocked()
+          || (m.expiresAt != null && !m.expiresAt.isAfter(now))) {
+        continue;
+      }
+      SessionLock lock = sessionLocks.get(id);
+      if (lock == null || !lock.lockedUntil.isAfter(now)) {
+        sessionLocks.put(id, new SessionLock(owner, now.plus(properties.lockDuration())));
+        return id;
+      }
+    }
+    return null;
+  }
+
+  /** Until when {@code owner} holds the session, or null when it does not (any more). */
+  Instant sessionLockedUntil(String sessionId, Object owner) {
+    SessionLock lock = sessionLocks.get(sessionId);
+    if (lock == null || lock.owner != owner || !lock.lockedUntil.isAfter(clock.instant())) {
+      return null;
+    }
+    return lock.lockedUntil;
+  }
+
+  /** Extends a held session lock by the lock duration; null when the session is not locked (any more). */
+  Instant renewSession(String sessionId) {
+    SessionLock lock = sessionLocks.get(sessionId);
+    if (lock == null || !lock.lockedUntil.isAfter(clock.instant())) {
+      return null;
+    }
+    lock.lockedUntil = clock.instant().plus(properties.lockDuration());
+    return lock.lockedUntil;
+  }
+
+  /** Lets go of a session {@code owner} holds; its messages become available to the next session receiver. */
+  void releaseSession(String sessionId, Object owner) {
+    SessionLock lock = sessionLocks.get(sessionId);
+    if (lock != null && lock.owner == owner) {
+      sessionLocks.remove(sessionId);
+    }
+  }
+
+  Binary sessionState(String sessionId) {
+    return sessionStates.get(sessionId);
+  }
+
+  void setSessionState(String sessionId, Binary state) {
+    if (state == null) {
+      sessionStates.remove(sessionId);
+    } else {
+      sessionStates.put(sessionId, state);
+    }
   }
 
   /** Locks a message for a peek-lock receiver and returns its new lock token. */
@@ -282,9 +382,33 @@ final class MessageStore {
     return changed || !lockExpired.isEmpty() || !ttlExpired.isEmpty();
   }
 
+  /** Up to {@code count} messages of one session from a sequence number on, without locking. */
+  List<StoredMessage> peek(long fromSequenceNumber, int count, String sessionId) {
+    List<StoredMessage> found = new ArrayList<>();
+    for (StoredMessage m : messages.tailMap(fromSequenceNumber, true).values()) {
+      if (found.size() >= count) {
+        break;
+      }
+      if (sessionId.equals(m.message.getGroupId())) {
+        found.add(m);
+      }
+    }
+    return found;
+  }
+
   /** All messages in sequence order (for inspection). */
   List<StoredMessage> all() {
     return new ArrayList<>(messages.values());
+  }
+
+  private static final class SessionLock {
+    final Object owner;
+    Instant lockedUntil;
+
+    SessionLock(Object owner, Instant lockedUntil) {
+      this.owner = owner;
+      this.lockedUntil = lockedUntil;
+    }
   }
 
   private void expireLock(StoredMessage m) {

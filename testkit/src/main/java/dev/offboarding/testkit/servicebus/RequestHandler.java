@@ -12,6 +12,8 @@ import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.UnsignedLong;
+import org.apache.qpid.proton.amqp.UnknownDescribedType;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Header;
@@ -34,6 +36,12 @@ final class RequestHandler {
 
   private static final String VENDOR = "com.microsoft:";
   private static final String LOCK_LOST = VENDOR + "message-lock-lost";
+  private static final String SESSION_LOCK_LOST = VENDOR + "session-lock-lost";
+  /** Descriptor codes of the rule description encoding, as the Node SDK (constants.js descriptorCodes) decodes it. */
+  private static final UnsignedLong RULE_DESCRIPTION = UnsignedLong.valueOf(0x0000013700000004L);
+  private static final UnsignedLong EMPTY_RULE_ACTION = UnsignedLong.valueOf(0x0000013700000005L);
+  private static final UnsignedLong SQL_FILTER = UnsignedLong.valueOf(0x0000001370000006L);
+  private static final UnsignedLong CORRELATION_FILTER = UnsignedLong.valueOf(0x0000001370000009L);
   private static final String LOCK_LOST_DESCRIPTION =
       "The lock supplied is invalid. Either the lock expired, or the message has already been removed.";
 
@@ -57,24 +65,24 @@ final class RequestHandler {
     Object type = props.get("type");
     Object name = props.get("name");
     if (!"put-token".equals(operation)) {
-      return status(request, 400, "Unsupported $cbs operation: " + operation, "amqp:not-implemented");
+      return cbsStatus(request, 400, "Unsupported $cbs operation: " + operation, "amqp:not-implemented");
     }
     if (type == null || name == null || name.toString().isBlank()) {
-      return status(request, 400, "A put-token request needs 'type' and 'name'.", "amqp:invalid-field");
+      return cbsStatus(request, 400, "A put-token request needs 'type' and 'name'.", "amqp:invalid-field");
     }
     Object token = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
     if (token == null || token.toString().isBlank()) {
-      return status(request, 400, "A put-token request needs the token as its body.", "amqp:invalid-field");
+      return cbsStatus(request, 400, "A put-token request needs the token as its body.", "amqp:invalid-field");
     }
     if ("servicebus.windows.net:sastoken".equals(type)) {
       String sas = token.toString();
       if (!sas.startsWith("SharedAccessSignature ") || !sas.contains("sig=") || !sas.contains("se=")) {
-        return status(request, 401, "The token is not a shared access signature.", "amqp:unauthorized-access");
+        return cbsStatus(request, 401, "The token is not a shared access signature.", "amqp:unauthorized-access");
       }
     } else if (!"jwt".equals(type)) {
-      return status(request, 400, "Unsupported token type: " + type, "amqp:invalid-field");
+      return cbsStatus(request, 400, "Unsupported token type: " + type, "amqp:invalid-field");
     }
-    return status(request, 200, "OK", null);
+    return cbsStatus(request, 200, "OK", null);
   }
 
   /** Runs one {@code $management} operation on the entity at {@code entityPath}. */
@@ -94,6 +102,15 @@ final class RequestHandler {
         case VENDOR + "peek-message" -> store == null ? notReceivable(request, op) : peek(request, store, body);
         case VENDOR + "receive-by-sequence-number" ->
             store == null ? notReceivable(request, op) : receiveDeferred(request, store, body);
+        case VENDOR + "renew-session-lock" ->
+            store == null ? notReceivable(request, op) : renewSessionLock(request, store, body);
+        case VENDOR + "get-session-state" ->
+            store == null ? notReceivable(request, op) : getSessionState(request, store, body);
+        case VENDOR + "set-session-state" ->
+            store == null ? notReceivable(request, op) : setSessionState(request, store, body);
+        case VENDOR + "add-rule" -> addRule(request, entityPath, body);
+        case VENDOR + "remove-rule" -> removeRule(request, entityPath, body);
+        case VENDOR + "enumerate-rules" -> enumerateRules(request, entityPath, body);
         case VENDOR + "schedule-message" ->
             target == null ? notSendable(request, op) : schedule(request, target, body);
         case VENDOR + "cancel-scheduled-message" ->
@@ -117,6 +134,120 @@ final class RequestHandler {
       expirations[i] = Date.from(until);
     }
     return status(request, 200, "OK", null, Map.of("expirations", expirations));
+  }
+
+  private Message renewSessionLock(Message request, MessageStore store, Map<String, Object> body) {
+    Instant until = store.renewSession(sessionId(body));
+    if (until == null) {
+      return status(request, 410, "The session lock has expired on the MessageSession.", SESSION_LOCK_LOST);
+    }
+    return status(request, 200, "OK", null, Map.of("expiration", Date.from(until)));
+  }
+
+  private Message getSessionState(Message request, MessageStore store, Map<String, Object> body) {
+    Map<String, Object> result = new HashMap<>();
+    result.put("session-state", store.sessionState(sessionId(body)));
+    return status(request, 200, "OK", null, result);
+  }
+
+  private Message setSessionState(Message request, MessageStore store, Map<String, Object> body) {
+    Object state = body.get("session-state");
+    store.setSessionState(sessionId(body), state == null ? null : (Binary) state);
+    return status(request, 200, "OK", null);
+  }
+
+  private static String sessionId(Map<String, Object> body) {
+    Object id = body.get("session-id");
+    if (id == null) {
+      throw new IllegalArgumentException("session-id is required");
+    }
+    return id.toString();
+  }
+
+  private Message addRule(Message request, String entityPath, Map<String, Object> body) {
+    Broker.Route route = broker.subscription(entityPath);
+    if (route == null) {
+      return status(request, 400, "Rules exist on subscriptions only.", "amqp:not-allowed");
+    }
+    String name = String.valueOf(body.get("rule-name"));
+    Map<String, Object> description = AmqpServer.stringKeys((Map<?, ?>) body.get("rule-description"));
+    if (description.get("sql-rule-action") != null) {
+      return status(request, 501, "Rule actions are not supported by the embedded emulator.",
+          "amqp:not-implemented");
+    }
+    EmulatorConfig.Rule rule;
+    if (description.get("sql-filter") instanceof Map<?, ?> sql) {
+      rule = EmulatorConfig.Rule.sql(name, String.valueOf(sql.get("expression")));
+    } else if (description.get("correlation-filter") instanceof Map<?, ?> raw) {
+      Map<String, Object> cf = AmqpServer.stringKeys(raw);
+      Map<String, Object> properties = cf.get("properties") instanceof Map<?, ?> p
+          ? AmqpServer.stringKeys(p)
+          : Map.of();
+      rule = EmulatorConfig.Rule.correlation(name, new EmulatorConfig.CorrelationFilter(text(cf, "correlation-id"),
+          text(cf, "message-id"), text(cf, "to"), text(cf, "reply-to"), text(cf, "label"), text(cf, "session-id"),
+          text(cf, "reply-to-session-id"), text(cf, "content-type"), properties));
+    } else {
+      throw new IllegalArgumentException("rule-description needs a sql-filter or a correlation-filter");
+    }
+    if (!route.add(rule)) {
+      return status(request, 409, "The messaging entity '" + entityPath + "/Rules/" + name + "' already exists.",
+          VENDOR + "entity-already-exists");
+    }
+    return status(request, 200, "OK", null);
+  }
+
+  private Message removeRule(Message request, String entityPath, Map<String, Object> body) {
+    Broker.Route route = broker.subscription(entityPath);
+    if (route == null) {
+      return status(request, 400, "Rules exist on subscriptions only.", "amqp:not-allowed");
+    }
+    String name = String.valueOf(body.get("rule-name"));
+    if (!route.remove(name)) {
+      return status(request, 404, "The messaging entity '" + entityPath + "/Rules/" + name + "' could not be found.",
+          "amqp:not-found");
+    }
+    return status(request, 200, "OK", null);
+  }
+
+  /**
+   * The rules as the service describes them: described lists, which the SDKs decode by descriptor (rule
+   * description 0x13700000004, SQL filter 0x1370000006, correlation filter 0x1370000009; the empty rule action's
+   * 0x13700000005 is a guess, which the SDKs tolerate).
+   */
+  private Message enumerateRules(Message request, String entityPath, Map<String, Object> body) {
+    Broker.Route route = broker.subscription(entityPath);
+    if (route == null) {
+      return status(request, 400, "Rules exist on subscriptions only.", "amqp:not-allowed");
+    }
+    int skip = body.get("skip") instanceof Number n ? n.intValue() : 0;
+    int top = body.get("top") instanceof Number n ? n.intValue() : Integer.MAX_VALUE;
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (EmulatorConfig.Rule rule : route.rules().stream().skip(skip).limit(top).toList()) {
+      Object filter;
+      if (rule.sqlExpression() != null) {
+        filter = described(SQL_FILTER, java.util.Arrays.asList(rule.sqlExpression(), 20));
+      } else {
+        EmulatorConfig.CorrelationFilter f = rule.correlationFilter();
+        filter = described(CORRELATION_FILTER, java.util.Arrays.asList(f.correlationId(), f.messageId(), f.to(),
+            f.replyTo(), f.label(), f.sessionId(), f.replyToSessionId(), f.contentType(),
+            new HashMap<>(f.properties())));
+      }
+      Object action = described(EMPTY_RULE_ACTION, List.of());
+      rules.add(Map.of("rule-description", described(RULE_DESCRIPTION, List.of(filter, action, rule.name()))));
+    }
+    if (rules.isEmpty()) {
+      return status(request, 204, "No rules", null);
+    }
+    return status(request, 200, "OK", null, Map.of("rules", rules));
+  }
+
+  private static Object described(UnsignedLong code, List<?> fields) {
+    return new UnknownDescribedType(code, fields);
+  }
+
+  private static String text(Map<String, Object> map, String key) {
+    Object value = map.get(key);
+    return value == null ? null : value.toString();
   }
 
   private Message updateDisposition(Message request, MessageStore store, Map<String, Object> body) {
@@ -148,7 +279,9 @@ final class RequestHandler {
     long from = ((Number) body.get("from-sequence-number")).longValue();
     int count = ((Number) body.get("message-count")).intValue();
     List<Map<String, Object>> messages = new ArrayList<>();
-    for (StoredMessage m : store.peek(from, count)) {
+    Object session = body.get("session-id");
+    List<StoredMessage> found = session == null ? store.peek(from, count) : store.peek(from, count, session.toString());
+    for (StoredMessage m : found) {
       messages.add(Map.of("message", new Binary(AmqpCodec.encode(forDelivery(m)))));
     }
     if (messages.isEmpty()) {
@@ -230,6 +363,20 @@ final class RequestHandler {
     }
     out.setMessageAnnotations(new MessageAnnotations(annotations));
     return out;
+  }
+
+  /**
+   * A $cbs response. The service answers put-token with {@code status-code} and {@code status-description}, the
+   * names of the AMQP CBS draft, which the .NET and Python clients read; the Java and Go clients read
+   * {@code statusCode} first and the Node client either. Both spellings go out, with the same values.
+   */
+  private static Message cbsStatus(Message request, int code, String description, String condition) {
+    Message response = status(request, code, description, condition, null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> props = response.getApplicationProperties().getValue();
+    props.put("status-code", Integer.valueOf(code));
+    props.put("status-description", description);
+    return response;
   }
 
   private static Message status(Message request, int code, String description, String condition) {

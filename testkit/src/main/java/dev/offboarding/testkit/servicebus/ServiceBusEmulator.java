@@ -11,9 +11,9 @@ import java.util.Objects;
  * official Java SDK runs against it unmodified using {@link #connectionString()}.
  *
  * <p>It serves the queues, topics and subscriptions of an {@link EmulatorConfig} with peek-lock and
- * receive-and-delete, dead-letter subqueues, lock renewal, deferral, scheduling, duplicate detection and
- * subscription filters; {@code testkit/README.md} lists what it does not do. State lives in memory and is lost
- * on {@link #close()}.
+ * receive-and-delete, dead-letter subqueues, lock renewal, deferral, scheduling, duplicate detection,
+ * subscription filters and sessions; {@code testkit/README.md} lists what it does not do. State lives in memory
+ * and is lost on {@link #close()}.
  *
  * <p>Threading: the AMQP connections and all messages belong to one loop thread started by {@link #start}. The
  * inspection methods may be called from any thread; they run on the loop and return snapshots.

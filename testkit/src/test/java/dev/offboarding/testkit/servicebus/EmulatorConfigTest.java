@@ -94,9 +94,14 @@ class EmulatorConfigTest {
   }
 
   @Test
+  void readsRequiresSession() {
+    EmulatorConfig config = parse(namespace("{\"Name\": \"q\", \"Properties\": {\"RequiresSession\": true}}", ""));
+
+    assertTrue(config.queues().get(0).properties().requiresSession());
+  }
+
+  @Test
   void refusesFeaturesTheEmbeddedEmulatorDoesNotImplement() {
-    assertThrows(IllegalArgumentException.class,
-        () -> parse(namespace("{\"Name\": \"q\", \"Properties\": {\"RequiresSession\": true}}", "")));
     assertThrows(IllegalArgumentException.class,
         () -> parse(namespace("{\"Name\": \"q\", \"Properties\": {\"ForwardTo\": \"other\"}}", "")));
     IllegalArgumentException action = assertThrows(IllegalArgumentException.class, () -> parse(namespace("",

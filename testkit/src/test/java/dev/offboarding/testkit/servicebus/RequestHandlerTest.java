@@ -68,7 +68,7 @@ class RequestHandlerTest {
   void answersUnknownManagementOperationsAsNotImplemented() {
     Message request = Proton.message();
     request.setMessageId(UnsignedLong.valueOf(1));
-    request.setApplicationProperties(new ApplicationProperties(Map.of("operation", "com.microsoft:add-rule")));
+    request.setApplicationProperties(new ApplicationProperties(Map.of("operation", "com.microsoft:get-message-sessions")));
 
     Message response = handler.management("q", request);
 

@@ -120,7 +120,8 @@ class TopicWithSdkTest {
     ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
 
     // Act
-    sender.scheduleMessage(audit(TARGET, null, "event-4"), java.time.OffsetDateTime.now().plusSeconds(1));
+    // Far enough ahead that a slow, shared CI machine still sees it waiting; the wait below is bounded.
+    sender.scheduleMessage(audit(TARGET, null, "event-4"), java.time.OffsetDateTime.now().plusSeconds(5));
 
     // Assert
     assertEquals(0, emulator.activeMessageCount(subscription("all")));
