@@ -87,21 +87,15 @@ public final class Wiring {
     }
   }
 
+  /** The production wiring on this clock and sleeper: its own metrics, tokens from DefaultAzureCredential. */
   public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper) {
-    this(config, clock, sleeper, new Metrics(), null);
+    this(config, clock, sleeper, new Metrics(), null, Recovery.defaults());
   }
 
   /**
    * Wiring whose Graph requests and events are counted in {@code metrics}; with {@code
-   * GRAPH_AUTH=azure}, Graph tokens come from {@code credential} (null: {@code DefaultAzureCredential}).
-   */
-  public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper, Metrics metrics, TokenCredential credential) {
-    this(config, clock, sleeper, metrics, credential, Recovery.defaults());
-  }
-
-  /**
-   * As {@link #Wiring(WorkerConfig, Clock, Sleeper, Metrics, TokenCredential)}, coming back from
-   * transient failures as {@code recovery} says.
+   * GRAPH_AUTH=azure}, Graph tokens come from {@code credential} (null: {@code DefaultAzureCredential});
+   * coming back from transient failures as {@code recovery} says.
    */
   public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper, Metrics metrics, TokenCredential credential,
       Recovery recovery) {
