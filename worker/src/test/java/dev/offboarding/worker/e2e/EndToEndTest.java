@@ -283,6 +283,30 @@ class EndToEndTest {
   }
 
   @Test
+  void completesAnEventWhoseAllowedReplyEntityDoesNotExistAndSaysTheReplyFailed() {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser alice = tenant.addUser("alice@contoso.com");
+    harness = new WorkerHarness(tenant, o -> {}, java.util.Map.of("SERVICEBUS_REPLY_TO_ALLOWED", "gone-replies"));
+    WorkerService worker = harness.startWorker();
+    OffboardingEvent event = WorkerHarness.event(EventType.COMPROMISE, new Target.User(alice.id()));
+
+    harness.send(event, m -> m.setReplyTo("gone-replies"));
+
+    // The reply is a courtesy copy: an entity that is gone must not hold the event back, as it
+    // would fail the same way on every delivery.
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    ServiceBusReceivedMessage summary = harness.read(ALL).stream()
+        .filter(m -> event.id().equals(m.getCorrelationId()) && SummaryAudit.TYPE.equals(m.getSubject()))
+        .findFirst().orElseThrow();
+    assertEquals("failed", summary.getApplicationProperties().get(ServiceBusAuditSink.REPLY_TO_STATUS));
+    assertEquals(SummaryStatus.COMPLETED, harness.summaries(event.id()).get(0).status());
+    await().atMost(Duration.ofSeconds(10)).until(() -> harness.emulator.activeMessageCount(WorkerHarness.QUEUE) == 0);
+    assertEquals(0, harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE));
+    assertEquals(1, worker.metrics().count(Metrics.AUDIT_FAILURES, "entity", "reply"));
+    assertEquals(0, worker.metrics().count(Metrics.EVENT_RETRIES, "reason", "transient"));
+  }
+
+  @Test
   void answersAnAllowedReplyToEntityAndSaysSoWhenTheEntityIsNotAllowed() {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
