@@ -41,8 +41,11 @@ public record Continuation(
     String cursor,
     List<Pending> pending) {
 
-  /** Users one follow-up may carry, so that it stays well under the 256 KB message limit. */
-  public static final int MAX_PENDING = 2_000;
+  /**
+   * Users one follow-up may carry, so that it stays well under the 256 KB message limit (about 30
+   * bytes each on the wire, {@link ContinuationCodec}).
+   */
+  public static final int MAX_PENDING = 5_000;
   /** Steps of one event; far beyond any real event (100,000 users in chunks of 50 is 2,000). */
   public static final int MAX_STEP = 100_000;
 

@@ -64,14 +64,16 @@ public final class ContinuationCodec {
     if (c.cursor() != null) {
       root.put("cursor", c.cursor());
     }
+    // Each pending user is one short string, "<id in base64url>.<rounds>[.<done letters>]": about
+    // 30 bytes, so that a follow-up of the largest chunk stays well under the message limit.
     ArrayNode pending = root.putArray("pending");
     for (Continuation.Pending p : c.pending()) {
-      ObjectNode entry = pending.addObject().put("id", p.userId()).put("rounds", p.rounds());
+      StringBuilder entry = new StringBuilder(compactId(p.userId())).append('.').append(p.rounds());
       if (!p.done().isEmpty()) {
-        StringBuilder done = new StringBuilder();
-        p.done().forEach(a -> done.append(letter(a)));
-        entry.put("done", done.toString());
+        entry.append('.');
+        p.done().forEach(a -> entry.append(letter(a)));
       }
+      pending.add(entry.toString());
     }
     try {
       root.set("event", json.readTree(c.event()));
@@ -137,18 +139,17 @@ public final class ContinuationCodec {
     }
     List<Continuation.Pending> pending = new ArrayList<>(pendingNode.size());
     for (JsonNode p : pendingNode) {
-      boolean hasDone = p.has("done");
-      if (!p.isObject() || p.size() != (hasDone ? 3 : 2) || !p.path("id").isTextual()
-          || (hasDone && !p.get("done").isTextual())) {
-        throw new IllegalArgumentException("continuation pending entries are {id, rounds[, done]}");
+      String[] parts = p.isTextual() ? p.asText().split("\\.", -1) : new String[0];
+      if (parts.length < 2 || parts.length > 3 || parts[1].length() > 4 || !parts[1].matches("[0-9]+")) {
+        throw new IllegalArgumentException("continuation pending entries are \"<id>.<rounds>[.<done>]\"");
       }
       java.util.Set<Action> done = java.util.EnumSet.noneOf(Action.class);
-      if (hasDone) {
-        for (char letter : p.get("done").asText().toCharArray()) {
+      if (parts.length == 3) {
+        for (char letter : parts[2].toCharArray()) {
           done.add(action(letter));
         }
       }
-      pending.add(new Continuation.Pending(p.get("id").asText(), count(p.get("rounds"), "rounds"), done));
+      pending.add(new Continuation.Pending(fullId(parts[0]), Integer.parseInt(parts[1]), done));
     }
     JsonNode cursor = root.get("cursor");
     if (cursor != null && !cursor.isTextual()) {
@@ -178,7 +179,29 @@ public final class ContinuationCodec {
     }
   }
 
-  /** One letter per action keeps a follow-up of 2,000 pending users small. */
+  /** An object id (a GUID) as 22 characters of base64url. */
+  static String compactId(String guid) {
+    java.util.UUID id = java.util.UUID.fromString(guid);
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+    bytes.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+  }
+
+  static String fullId(String compact) {
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getUrlDecoder().decode(compact);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("continuation pending id is not an object id");
+    }
+    if (bytes.length != 16 || compact.length() != 22) {
+      throw new IllegalArgumentException("continuation pending id is not an object id");
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    return new java.util.UUID(b.getLong(), b.getLong()).toString();
+  }
+
+  /** One letter per action keeps a follow-up of thousands of pending users small. */
   private static char letter(Action action) {
     return switch (action) {
       case DISABLE_ACCOUNT -> 'D';

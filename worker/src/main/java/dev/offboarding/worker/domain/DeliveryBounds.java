@@ -36,7 +36,7 @@ public record DeliveryBounds(Duration maxDuration, int maxUsers, int maxRounds, 
   }
 
   /**
-   * The defaults: 5 minutes and 2,000 users per delivery; 14 rounds, 30 s apart doubling to 15 min
+   * The defaults: 5 minutes and 5,000 users per delivery; 14 rounds, 30 s apart doubling to 15 min
    * (the waits add up to 2.5 hours before a user is given up on: as long an outage as the broker's
    * delivery count let an event survive before).
    */

@@ -209,10 +209,10 @@ public final class EventProcessor {
 
   /**
    * Users one delivery may take: the bound, and no more than a follow-up can carry beside the event
-   * itself if every one of them had to be tried again (about 80 bytes each).
+   * itself if every one of them had to be tried again (about 30 bytes each; 40 to be safe).
    */
   private int chunkLimit(byte[] eventBody) {
-    int room = (ContinuationCodec.MAX_BYTES - eventBody.length - 4096) / 80;
+    int room = (ContinuationCodec.MAX_BYTES - eventBody.length - 4096) / 40;
     return Math.max(1, Math.min(bounds.maxUsers(), room));
   }
 

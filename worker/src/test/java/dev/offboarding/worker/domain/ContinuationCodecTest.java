@@ -53,6 +53,14 @@ class ContinuationCodecTest {
   }
 
   @Test
+  void writesAnObjectIdIn22CharactersAndReadsItBack() {
+    String compact = ContinuationCodec.compactId(USER);
+
+    assertEquals(22, compact.length());
+    assertEquals(USER, ContinuationCodec.fullId(compact));
+  }
+
+  @Test
   void tellsAFollowUpFromAnEvent() {
     assertTrue(codec.isContinuation(codec.encode(sample())));
     assertFalse(codec.isContinuation(event));
@@ -89,11 +97,12 @@ class ContinuationCodecTest {
   void refusesAFollowUpWithABadMember(String member) throws Exception {
     ObjectMapper json = new ObjectMapper();
     var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(codec.encode(sample()));
-    var firstPending = (com.fasterxml.jackson.databind.node.ObjectNode) root.withArray("pending").get(0);
+    var pending = root.withArray("pending");
+    String id = ContinuationCodec.compactId(USER);
     switch (member) {
-      case "id" -> firstPending.put("id", "alice@contoso.com");
-      case "rounds" -> firstPending.put("rounds", -1);
-      case "done" -> firstPending.put("done", "X");
+      case "id" -> pending.set(0, json.getNodeFactory().textNode("alice@contoso.com.1"));
+      case "rounds" -> pending.set(0, json.getNodeFactory().textNode(id + ".-1"));
+      case "done" -> pending.set(0, json.getNodeFactory().textNode(id + ".1.X"));
       case "cursor" -> root.put("cursor", "' or 1 eq 1");
       case "origin" -> root.put("origin", "a\nb");
       case "step" -> root.put("step", 0);
