@@ -32,8 +32,10 @@ import java.util.function.BooleanSupplier;
  * thread, retries it in-process after a transient failure under the {@link IntakeBackoff} policy,
  * and settles it once, through {@link DeliverySettlement}.
  *
- * <p>Shutdown ({@link #drain}) stops admitting events; events in flight finish within the bound, or
- * are cancelled (their audit sink stops publishing, so nothing half-done is completed). From then
+ * <p>Shutdown ({@link #drain}) stops admitting events and tells the events in flight to start no
+ * further user: they finish the users in flight, hand the rest to a follow-up and complete, within
+ * the bound; an event still running after it is cancelled (its audit sink stops publishing, so
+ * nothing half-done is completed). From then
  * on no handler returns to the processor until {@link #release()}, because a returning handler
  * makes the processor pull the next message at once, and an abandoned message would come straight
  * back into a free slot, burning its delivery count in a loop. Cancelled events and messages that
