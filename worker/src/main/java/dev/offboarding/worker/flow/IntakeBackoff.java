@@ -12,10 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * The intake's answer to transient failures (Graph or Service Bus unavailable): pause every event
  * handler, for a delay that doubles with each consecutive failure, and resume on the first success.
  *
- * <p>The policy, as a whole (see also {@link ServiceBusIntake}):
+ * <p>The policy, as a whole (see also {@code ServiceBusIntake}):
  *
  * <ol>
- *   <li>When an event ends in {@code Abandon}, intake pauses for {@code initial × 2^(n−1)} (n = the
+ *   <li>When an event ends in {@code Abandon}, or completes having left users to a follow-up
+ *       because Graph failed transiently, intake pauses for {@code initial × 2^(n−1)} (n = the
  *       consecutive failures, counted once per pause, not once per handler), capped at {@code max},
  *       with up to 20 % jitter downwards. Handlers about to start an event wait here, holding their
  *       message (its lock is renewed), so no further messages are pulled while Graph is down.
