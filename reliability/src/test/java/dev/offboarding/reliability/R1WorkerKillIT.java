@@ -45,7 +45,7 @@ class R1WorkerKillIT {
     int kills = full ? 20 : 3;
     int chunk = users / 5;
     int smallEvents = 5;
-    long seed = Runs.seed();
+    long seed = Runs.seed("R1");
     Random random = new Random(seed);
     FakeTenant tenant = new FakeTenant();
     FakeGroup everyone = tenant.addLargeGroup("Everyone", users, 10, seed);

@@ -41,7 +41,7 @@ class R2ConnectionDropIT {
     boolean full = Runs.full();
     Duration load = full ? Duration.ofMinutes(5) : Duration.ofSeconds(30);
     long dropEveryMillis = 3_000;
-    long seed = Runs.seed();
+    long seed = Runs.seed("R2");
     Random random = new Random(seed);
     FakeTenant tenant = FakeTenant.generate(300, seed);
     List<FakeUser> users = tenant.users();

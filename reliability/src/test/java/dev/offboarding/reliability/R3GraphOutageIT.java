@@ -42,7 +42,7 @@ class R3GraphOutageIT {
     boolean full = Runs.full();
     int bulkUsers = full ? 10_000 : 1_500;
     Duration phase = full ? Duration.ofSeconds(20) : Duration.ofSeconds(3);
-    long seed = Runs.seed();
+    long seed = Runs.seed("R3");
     Random random = new Random(seed);
     FakeTenant tenant = new FakeTenant();
     FakeGroup big = tenant.addLargeGroup("Everyone", bulkUsers, 10, seed);

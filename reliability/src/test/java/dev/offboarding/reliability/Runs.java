@@ -28,10 +28,13 @@ final class Runs {
     return Boolean.parseBoolean(System.getProperty("reliability.full", "false"));
   }
 
-  /** {@code -Dreliability.seed=N} when given, else one derived from the clock; printed by every run. */
-  static long seed() {
+  /** {@code -Dreliability.seed=N} when given, else one derived from the clock; printed at once. */
+  static long seed(String run) {
     String given = System.getProperty("reliability.seed", "");
-    return given.isBlank() ? System.nanoTime() : Long.parseLong(given.trim());
+    long seed = given.isBlank() ? System.nanoTime() : Long.parseLong(given.trim());
+    // Printed first, so a run that fails before its figures can still be repeated.
+    System.out.println(run + " seed " + seed + " (repeat with -Dreliability.seed=" + seed + ")");
+    return seed;
   }
 
   /** Where the runs keep what they saw: logs, audit bodies, metrics scrapes, dead letters. */
