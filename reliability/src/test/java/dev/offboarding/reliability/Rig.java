@@ -264,6 +264,10 @@ final class Rig implements AutoCloseable {
         || k.startsWith("PROTECTED_"));
     childEnv.putAll(env);
     childEnv.putAll(settings);
+    // A client secret the worker must never print, though GRAPH_AUTH=none never uses it.
+    String clientSecret = randomKey();
+    childEnv.put("AZURE_CLIENT_SECRET", clientSecret);
+    Runs.recordSecret(clientSecret);
     Process process = pb.start();
     processes.add(process);
     return process;

@@ -28,10 +28,14 @@ final class Runs {
     return Boolean.parseBoolean(System.getProperty("reliability.full", "false"));
   }
 
-  /** {@code -Dreliability.seed=N} when given, else one derived from the clock; printed at once. */
+  /**
+   * Starts a run: its seed ({@code -Dreliability.seed=N} when given, else one from the clock),
+   * printed at once; the evidence an earlier run of the same name kept is removed.
+   */
   static long seed(String run) {
     String given = System.getProperty("reliability.seed", "");
     long seed = given.isBlank() ? System.nanoTime() : Long.parseLong(given.trim());
+    clearEvidence(run);
     // Printed first, so a run that fails before its figures can still be repeated.
     System.out.println(run + " seed " + seed + " (repeat with -Dreliability.seed=" + seed + ")");
     return seed;
@@ -46,6 +50,21 @@ final class Runs {
       throw new UncheckedIOException(e);
     }
     return dir;
+  }
+
+  /** Forgets what an earlier run of the same name kept, so each scan sees this build's evidence only. */
+  private static void clearEvidence(String run) {
+    Path dir = out().resolve("evidence");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(run + "-")).toList()) {
+        Files.delete(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A file of evidence of one run, e.g. {@code R1-worker-1.log}. */
