@@ -286,7 +286,7 @@ public final class FakeTenant {
   public List<FakeUser> usersWhere(String attribute, String value) {
     Function<FakeUser, String> getter = attributeGetter(attribute)
         .orElseThrow(() -> new IllegalArgumentException("not a filterable attribute: " + attribute));
-    return users.values().stream().filter(u -> value.equalsIgnoreCase(getter.apply(u))).toList();
+    return users.values().stream().filter(u -> attributeEquals(value, getter.apply(u))).toList();
   }
 
   // ---------------------------------------------------------------------------------- writing
@@ -420,6 +420,16 @@ public final class FakeTenant {
       throw new IllegalArgumentException("object id already exists: " + object.id());
     }
     return object;
+  }
+
+  /**
+   * Whether a user's attribute value equals a {@code $filter} literal, ignoring case as Graph does:
+   * both lower-cased whole, as UPNs are compared here. {@code equalsIgnoreCase} folds characters
+   * through upper case, so it would take a dotless ı for an i (and ſ for an s) and match users
+   * Graph would not.
+   */
+  static boolean attributeEquals(String wanted, String actual) {
+    return actual != null && wanted.toLowerCase(Locale.ROOT).equals(actual.toLowerCase(Locale.ROOT));
   }
 
   private static String key(String id) {

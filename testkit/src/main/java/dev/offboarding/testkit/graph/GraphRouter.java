@@ -245,7 +245,7 @@ final class GraphRouter {
     if (q.filter() != null) {
       ODataQuery.EqualsClause clause = ODataQuery.parseEqualsFilter(q.filter(), FakeTenant.FILTERABLE_ATTRIBUTES);
       Function<FakeUser, String> getter = FakeTenant.attributeGetter(clause.attribute()).orElseThrow();
-      users = tenant.userValues().stream().filter(u -> clause.value().equalsIgnoreCase(getter.apply(u))).toList();
+      users = tenant.userValues().stream().filter(u -> FakeTenant.attributeEquals(clause.value(), getter.apply(u))).toList();
       for (FakeUser u : users) {
         failForcedRead(u.id(), u.userPrincipalName());
       }

@@ -151,6 +151,21 @@ final class AmqpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Fault injection: closes every client connection's socket at once, with no AMQP close, as a
+   * network fault or a broker failover would. Locks the connections held stay until they expire;
+   * the listening socket stays open, so clients can reconnect at once.
+   *
+   * @return how many connections were dropped
+   */
+  int dropConnections() {
+    return call(() -> {
+      List<AmqpConnection> open = new ArrayList<>(connections);
+      open.forEach(this::drop);
+      return open.size();
+    });
+  }
+
   /** Closes every connection (sending AMQP close where possible) and the listening socket; never throws. */
   @Override
   public void close() {

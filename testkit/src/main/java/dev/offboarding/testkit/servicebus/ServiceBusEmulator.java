@@ -128,6 +128,20 @@ public final class ServiceBusEmulator implements AutoCloseable {
     });
   }
 
+  /**
+   * Fault injection: closes the transport of every open client connection at once, without an AMQP
+   * close, as a network fault or a broker failover does. Messages and their locks stay: a message
+   * locked by a dropped receiver is delivered again when its lock expires, and settling it with the
+   * old lock token then fails with {@code com.microsoft:message-lock-lost}. New connections are
+   * accepted at once. Call it periodically (e.g. from a {@code ScheduledExecutorService}) for a
+   * flapping network.
+   *
+   * @return how many connections were dropped
+   */
+  public int dropConnections() {
+    return server.dropConnections();
+  }
+
   /** Closes every client connection and the listening socket, and drops all messages; never throws. */
   @Override
   public void close() {

@@ -107,6 +107,18 @@ class FakeTenantTest {
   }
 
   @Test
+  void matchesAnAttributeValueIgnoringCaseButNotADotlessIForAnI() {
+    FakeTenant tenant = new FakeTenant();
+    tenant.addUser(FakeUser.builder("dotted@contoso.com").jobTitle("Admin").build());
+    tenant.addUser(FakeUser.builder("dotless@contoso.com").jobTitle("Admın").build());
+
+    assertEquals(List.of("dotted@contoso.com"),
+        tenant.usersWhere("jobTitle", "ADMIN").stream().map(FakeUser::userPrincipalName).toList());
+    assertEquals(List.of("dotless@contoso.com"),
+        tenant.usersWhere("jobTitle", "admın").stream().map(FakeUser::userPrincipalName).toList());
+  }
+
+  @Test
   void nestsSharedServicesUnderTwoDivisions() {
     FakeTenant tenant = FakeTenant.generate(100, 1);
     String shared = tenant.requireGroupNamed(TenantGenerator.SHARED_SERVICES).id();

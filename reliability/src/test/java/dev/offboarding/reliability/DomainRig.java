@@ -1,0 +1,109 @@
+package dev.offboarding.reliability;
+
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.testkit.graph.FakeGraphOptions;
+import dev.offboarding.testkit.graph.FakeGraphServer;
+import dev.offboarding.testkit.graph.FakeTenant;
+import dev.offboarding.testkit.graph.WriteRecord;
+import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.domain.DeliveryBounds;
+import dev.offboarding.worker.domain.EventProcessor;
+import dev.offboarding.worker.domain.Executor;
+import dev.offboarding.worker.domain.FollowUps;
+import dev.offboarding.worker.domain.Planner;
+import dev.offboarding.worker.domain.Protection;
+import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.domain.WriteBudget;
+import dev.offboarding.worker.graph.GraphAccountWrites;
+import dev.offboarding.worker.graph.GraphClients;
+import dev.offboarding.worker.graph.GraphDirectory;
+import dev.offboarding.worker.progress.ProgressLog;
+import dev.offboarding.worker.resilience.OutageBreaker;
+import dev.offboarding.worker.resilience.RetryPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The worker's domain (planner, protection, executor, event processor) built from its public
+ * parts, as {@code Wiring} builds them, with the real Graph adapters against the fake tenant over a
+ * socket; no Service Bus: a delivery is one {@link #process} call with recording ports. One tenant
+ * serves many cases: each case adds objects of its own and reads the writes made since it began.
+ */
+final class DomainRig implements AutoCloseable {
+  final FakeTenant tenant = new FakeTenant();
+  final FakeGraphServer graph;
+  private final GraphServiceClient client;
+  private final GraphDirectory directory;
+  private final Clock clock = Clock.systemUTC();
+  private final EventCodec codec = new EventCodec();
+
+  DomainRig() {
+    graph = FakeGraphServer.start(tenant, FakeGraphOptions.builder().unlimitedWrites().build());
+    WorkerConfig config = WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none"));
+    client = GraphClients.create(config);
+    directory = new GraphDirectory(client, config.graphBaseUrl(), RetryPolicy.defaults(), Sleeper.SYSTEM, clock);
+  }
+
+  /** What one delivery did: its settlement, the audit it published, and the writes Graph saw meanwhile. */
+  record Outcome(Settlement settlement, List<TargetAudit> targets, List<SummaryAudit> summaries,
+      List<WriteRecord> writes, boolean protectionReady) {}
+
+  /**
+   * Plans and executes one event with this protected set, as one delivery.
+   *
+   * @param protectedUsers ids or UPNs, as {@code PROTECTED_USERS}
+   * @param protectedGroups group ids, as {@code PROTECTED_GROUPS}
+   */
+  Outcome process(OffboardingEvent event, Set<String> protectedUsers, Set<String> protectedGroups)
+      throws InterruptedException {
+    int before = graph.writeLog().size();
+    Protection protection = new Protection(protectedUsers, protectedGroups, clock, Duration.ofMinutes(5));
+    protection.refresh(directory);
+    Planner planner = new Planner(directory, protection, 10_000);
+    Executor executor = new Executor(new GraphAccountWrites(client, clock), WriteBudget.UNLIMITED,
+        RetryPolicy.defaults(), OutageBreaker.create(clock), null, Sleeper.SYSTEM, clock, 16);
+    EventProcessor processor = new EventProcessor(codec, planner, executor, clock,
+        new ProgressLog(clock, Duration.ofMinutes(10)), DeliveryBounds.defaults());
+    List<TargetAudit> targets = new CopyOnWriteArrayList<>();
+    List<SummaryAudit> summaries = new CopyOnWriteArrayList<>();
+    AuditSink audit = new AuditSink() {
+      @Override
+      public void targets(List<TargetAudit> results) {
+        targets.addAll(results);
+      }
+
+      @Override
+      public void summary(SummaryAudit summary) {
+        summaries.add(summary);
+      }
+    };
+    FollowUps followUps = (eventId, next, notBefore) -> {};
+    byte[] body = codec.encode(event);
+    Settlement settlement = processor.process(new EventProcessor.Work(body, "1", false, audit, followUps,
+        () -> false, () -> {}));
+    List<WriteRecord> log = graph.writeLog();
+    return new Outcome(settlement, List.copyOf(targets), List.copyOf(summaries),
+        new ArrayList<>(log.subList(before, log.size())), protection.ready());
+  }
+
+  static String text(byte[] body) {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    graph.close();
+  }
+}
