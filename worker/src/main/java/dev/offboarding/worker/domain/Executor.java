@@ -410,11 +410,11 @@ public final class Executor {
       gone = result.result().outcome() == TargetOutcome.NOT_FOUND;
     }
     // Read back only after every write was sent, so that verifying the disable never delays the revoke.
-    AccountState[] read = {null};
-    List<ActionResult> results = verifier == null ? sent.stream().map(Sent::result).toList()
-        : verified(id, sent, urgent, read);
-    if (read[0] != null) {
-      user = user.describedBy(read[0].userPrincipalName(), read[0].userType());
+    ReadBack readBack = verifier == null ? new ReadBack(sent.stream().map(Sent::result).toList(), null)
+        : verified(id, sent, urgent);
+    List<ActionResult> results = readBack.results();
+    if (readBack.state() != null) {
+      user = user.describedBy(readBack.state().userPrincipalName(), readBack.state().userType());
     }
     if (!gone) {
       // Not read back (VERIFY=false, or no write acknowledged): one plain read names the user.
@@ -433,13 +433,15 @@ public final class Executor {
         results, redelivery);
   }
 
+  /** A user's results once read back, and its state as read back (null when nothing was read). */
+  private record ReadBack(List<ActionResult> results, AccountState state) {}
+
   /**
    * The results of a user's writes once read back: one read answers every acknowledged write. A
    * write Graph accepted but the read-back does not show is sent once more and read back again;
    * still not showing, it is UNVERIFIED, never SUCCEEDED.
    */
-  private List<ActionResult> verified(String userId, List<Sent> sent, boolean urgent, AccountState[] read)
-      throws InterruptedException {
+  private ReadBack verified(String userId, List<Sent> sent, boolean urgent) throws InterruptedException {
     Map<Action, Instant> acknowledged = new EnumMap<>(Action.class);
     for (Sent s : sent) {
       if (s.result().outcome() == TargetOutcome.SUCCEEDED && s.at() != null) {
@@ -447,10 +449,9 @@ public final class Executor {
       }
     }
     if (acknowledged.isEmpty()) {
-      return sent.stream().map(Sent::result).toList();
+      return new ReadBack(sent.stream().map(Sent::result).toList(), null);
     }
     Verifier.ReadBack readBack = verifier.readBack(userId, acknowledged);
-    read[0] = readBack.state();
     Map<Action, Verification> checks = readBack.checks();
     List<ActionResult> results = new ArrayList<>(sent.size());
     for (Sent s : sent) {
@@ -465,7 +466,7 @@ public final class Executor {
             : verifier.verify(s.result().action(), userId, again.at()).applyTo(again.result()));
       }
     }
-    return results;
+    return new ReadBack(results, readBack.state());
   }
 
   /** The result of an action done in an earlier delivery of the event: no request in this one. */

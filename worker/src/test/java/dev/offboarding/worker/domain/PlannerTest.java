@@ -162,6 +162,20 @@ class PlannerTest {
   }
 
   @Test
+  void countsUsersGivenByIdTowardTheLimitOnceEachWhateverTheirCase() {
+    Planner planner = new Planner(directory, Protection.none(), 2);
+    String unknown = "00000000-0000-4000-8000-0000000000ff";
+
+    PlanResult twice = planner.prepare(Events.leaver(new Target.User(ALICE), new Target.User(ALICE.toUpperCase()),
+        new Target.User(CAROL)));
+    PlanResult three = planner.prepare(Events.leaver(new Target.User(ALICE), new Target.User(CAROL),
+        new Target.User(unknown)));
+
+    assertEquals(2, assertInstanceOf(PlanResult.Streamed.class, twice).plan().userCount());
+    assertEquals("BlastRadiusExceeded", assertInstanceOf(PlanResult.Rejected.class, three).code());
+  }
+
+  @Test
   void countsProtectedUsersTowardTheLimitButAnEventAtTheLimitPasses() {
     Planner planner = new Planner(directory, new Protection(Set.of(ALICE), Set.of()), 3);
 

@@ -211,6 +211,20 @@ class RoundTripsBeforeRevokeTest {
   }
 
   @Test
+  void neverWritesAMemberOfAProtectedGroupGivenById() {
+    FakeUser breakGlass = tenant.addUser("breakglass@contoso.com");
+    FakeGroup admins = tenant.addGroup("Break glass", breakGlass);
+    start();
+    Protection protection = warmProtection(Set.of(), Set.of(admins.id()));
+
+    TargetAudit result = run(protection, true, compromise(List.of(), new Target.User(breakGlass.id()))).getFirst();
+
+    assertEquals(TargetOutcome.PROTECTED, result.outcome());
+    assertEquals("protected: member of a protected group", result.detail());
+    assertTrue(server.writeLog().isEmpty());
+  }
+
+  @Test
   void countsAnIdTargetAndTheSameUserInAGroupOnceAndNamesItFromTheGroup() {
     FakeUser victim = tenant.addUser("victim@contoso.com");
     FakeGroup group = tenant.addGroup("Team", victim, tenant.addUser("other@contoso.com"));
