@@ -25,11 +25,11 @@ import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.AuditSink;
-import dev.offboarding.worker.domain.AuditSink;
 import dev.offboarding.worker.domain.Continuation;
 import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.FollowUps;
+import dev.offboarding.worker.domain.Progress;
 import dev.offboarding.worker.domain.Settlement;
 import dev.offboarding.worker.domain.Sleeper;
 import java.nio.file.Path;
@@ -68,7 +68,8 @@ public final class BenchMain {
         --replica-n M         members per replica's group (default N / R)
         --headroom-budget H   budget of the headroom run (default 1000)
         --headroom-seconds T  the headroom run revokes H * T users (default 10)
-        --scenarios LIST      comma-separated: bulk,baseline,replicas,headroom (default all)
+        --idle K              compromise events sent one at a time to an idle worker (default 40)
+        --scenarios LIST      comma-separated: idle,bulk,baseline,replicas,headroom (default all)
         --out FILE            JSON results (default bench-results.json)
       """;
 
@@ -108,7 +109,8 @@ public final class BenchMain {
   private void run() throws Exception {
     int n = intFlag("n", 10_000);
     double budget = doubleFlag("budget", 20);
-    List<String> scenarios = Arrays.asList(flags.getOrDefault("scenarios", "bulk,baseline,replicas,headroom").split(","));
+    List<String> scenarios = Arrays.asList(
+        flags.getOrDefault("scenarios", "idle,bulk,baseline,replicas,headroom").split(","));
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("n", n);
     parameters.put("budget", budget);
@@ -124,6 +126,9 @@ public final class BenchMain {
     report.put("parameters", parameters);
     System.out.println("parameters: " + parameters);
 
+    if (scenarios.contains("idle")) {
+      report.put("idle", idle(budget, intFlag("idle", 40)));
+    }
     Map<String, Object> bulk = null;
     if (scenarios.contains("bulk")) {
       bulk = bulk(n, budget, intFlag("urgent", 20));
@@ -167,12 +172,140 @@ public final class BenchMain {
   }
 
   private static Wiring worker(FakeGraphServer server, double budget, int maxTargets) {
-    Map<String, String> env = Map.of(
+    return worker(server, budget, maxTargets, null);
+  }
+
+  /** The worker's wiring; with {@code protectedGroup}, PROTECTED_GROUPS names it. */
+  private static Wiring worker(FakeGraphServer server, double budget, int maxTargets, String protectedGroup) {
+    Map<String, String> env = new LinkedHashMap<>(Map.of(
         "GRAPH_BASE_URL", server.baseUrl(),
         "GRAPH_AUTH", "none",
         "GRAPH_WRITES_PER_SECOND", Double.toString(budget),
-        "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets));
+        "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets)));
+    if (protectedGroup != null) {
+      env.put("PROTECTED_GROUPS", protectedGroup);
+    }
     return new Wiring(WorkerConfig.forGraphOnly(env), Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  /**
+   * The two ways to plan a compromise event, through one worker's wiring (one governor): {@code
+   * new}, the worker's own, which writes a user given by id without reading it first, and {@code
+   * old}, the same planner reading every id target before the first write, as it once did.
+   */
+  private record Paths(EventProcessor newPath, EventProcessor oldPath) {
+    static Paths of(Wiring wiring) {
+      EventProcessor old = new EventProcessor(new EventCodec(), wiring.planner().readingIdTargetsFirst(),
+          wiring.executor(wiring.writeBudget()), Clock.systemUTC(), Progress.NONE, wiring.deliveryBounds());
+      return new Paths(wiring.processor(), old);
+    }
+
+    EventProcessor pick(boolean oldPath) {
+      return oldPath ? this.oldPath : newPath;
+    }
+  }
+
+  /** Round trips up to and including the revoke of a compromise event by id (disable, revoke). */
+  private static final int NEW_ROUND_TRIPS = 2;
+  /** The old path's: the read of the target, then the same writes. */
+  private static final int OLD_ROUND_TRIPS = 3;
+
+  /**
+   * The round-trip floor: percentiles of the sum of {@code roundTrips} latencies drawn from the
+   * fake tenant's own latency model (fixed plus uniform jitter), what a client that did nothing
+   * but wait for its requests would see.
+   */
+  private Map<String, Object> floor(int roundTrips) {
+    java.util.Random random = new java.util.Random(7);
+    double fixed = intFlag("latency-ms", 120) / 1000.0;
+    double jitter = intFlag("jitter-ms", 160) / 1000.0;
+    List<Double> sums = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      double sum = 0;
+      for (int k = 0; k < roundTrips; k++) {
+        sum += fixed + random.nextDouble() * jitter;
+      }
+      sums.add(sum);
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("roundTrips", roundTrips);
+    r.put("p50Seconds", percentile(sums, 0.50));
+    r.put("p99Seconds", percentile(sums, 0.99));
+    return r;
+  }
+
+  /** Time from each victim's event to Graph's answer to its revoke, by victim id, from the write log. */
+  private static Map<String, Double> timeToRevoke(List<WriteRecord> log, Map<String, Instant> injected) {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    for (WriteRecord w : log) {
+      Instant in = injected.get(w.userId());
+      if (in != null && w.kind() == WriteRecord.Kind.REVOKE && w.accepted()) {
+        seconds.putIfAbsent(w.userId(), Duration.between(in, w.time()).toNanos() / 1e9);
+      }
+    }
+    return seconds;
+  }
+
+  /** p50, p99 and max of the old and the new path's times to revoke, beside their floors. */
+  private Map<String, Object> compromiseFigures(Map<String, Double> seconds, List<String> oldVictims,
+      List<String> newVictims, double budget) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    for (boolean old : new boolean[] {true, false}) {
+      List<Double> times = (old ? oldVictims : newVictims).stream().map(seconds::get)
+          .filter(java.util.Objects::nonNull).toList();
+      Map<String, Object> path = new LinkedHashMap<>();
+      path.put("events", (old ? oldVictims : newVictims).size());
+      path.put("revoked", times.size());
+      path.put("p50Seconds", percentile(times, 0.50));
+      path.put("p99Seconds", percentile(times, 0.99));
+      path.put("maxSeconds", percentile(times, 1.0));
+      path.put("floor", floor(old ? OLD_ROUND_TRIPS : NEW_ROUND_TRIPS));
+      r.put(old ? "old" : "new", path);
+    }
+    r.put("tokenWaitSeconds", 1 / budget);
+    return r;
+  }
+
+  /**
+   * Compromise events (disable + revoke, by object id) sent one at a time to an idle worker with a
+   * protected group kept warm, old and new path alternating: the time to revoke at rest.
+   */
+  private Map<String, Object> idle(double budget, int events) throws Exception {
+    System.out.printf("%n== idle: %d compromise events one at a time, old and new path alternating%n", events);
+    FakeTenant tenant = new FakeTenant();
+    String breakGlass = tenant.addGroup("Break glass", tenant.addUser("breakglass@contoso.com")).id();
+    List<FakeUser> victims = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      victims.add(tenant.addUser("idle-victim-" + i + "@contoso.com"));
+    }
+    try (FakeGraphServer server = server(tenant, budget)) {
+      Wiring wiring = worker(server, budget, 10, breakGlass);
+      Paths paths = Paths.of(wiring);
+      try (var refresher = wiring.protectionRefresher()) {
+        refresher.start();
+        while (!wiring.protection().ready()) {
+          Thread.sleep(10);
+        }
+        Map<String, Instant> injected = new LinkedHashMap<>();
+        List<String> oldVictims = new ArrayList<>();
+        List<String> newVictims = new ArrayList<>();
+        // One event before measuring: the first request of a process opens its connection.
+        runToEnd(paths.newPath(), event(EventType.COMPROMISE, List.of(),
+            new Target.User(tenant.addUser("warm-up@contoso.com").id())), new CountingAudit());
+        for (int i = 0; i < events; i++) {
+          FakeUser victim = victims.get(i);
+          boolean old = i % 2 == 0;
+          (old ? oldVictims : newVictims).add(victim.id());
+          byte[] body = event(EventType.COMPROMISE, List.of(), new Target.User(victim.id()));
+          injected.put(victim.id(), Instant.now());
+          runToEnd(paths.pick(old), body, new CountingAudit());
+        }
+        Map<String, Object> r = compromiseFigures(timeToRevoke(server.writeLog(), injected), oldVictims, newVictims,
+            budget);
+        print(r);
+        return r;
+      }
+    }
   }
 
   private static byte[] event(EventType type, List<Action> actions, Target target) {
@@ -207,7 +340,11 @@ public final class BenchMain {
     }
     try (FakeGraphServer server = server(tenant, budget);
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      EventProcessor processor = worker(server, budget, n + 10).processor();
+      Wiring wiring = worker(server, budget, n + 10);
+      EventProcessor processor = wiring.processor();
+      Paths paths = Paths.of(wiring);
+      List<String> oldVictims = new ArrayList<>();
+      List<String> newVictims = new ArrayList<>();
       CountingAudit audit = new CountingAudit();
       Instant start = Instant.now();
       Future<Settlement> bulkRun = threads.submit(() ->
@@ -224,9 +361,12 @@ public final class BenchMain {
           Thread.sleep(wait);
         }
         FakeUser victim = victims.get(i);
+        // Old and new path alternate, so that both meet the same phases of the bulk run.
+        boolean old = i % 2 == 1;
+        (old ? oldVictims : newVictims).add(victim.id());
+        byte[] body = event(EventType.COMPROMISE, List.of(), new Target.User(victim.id()));
         injected.put(victim.id(), Instant.now());
-        urgent.add(threads.submit(() -> runToEnd(processor,
-            event(EventType.COMPROMISE, List.of(), new Target.User(victim.id())), new CountingAudit())));
+        urgent.add(threads.submit(() -> runToEnd(paths.pick(old), body, new CountingAudit())));
       }
       Settlement settlement = bulkRun.get();
       Instant end = Instant.now();
@@ -234,13 +374,8 @@ public final class BenchMain {
         f.get();
       }
       List<WriteRecord> log = server.writeLog();
-      List<Double> urgentSeconds = new ArrayList<>();
-      for (WriteRecord w : log) {
-        Instant in = injected.get(w.userId());
-        if (in != null && w.kind() == WriteRecord.Kind.REVOKE && w.accepted()) {
-          urgentSeconds.add(Duration.between(in, w.time()).toNanos() / 1e9);
-        }
-      }
+      Map<String, Double> revoked = timeToRevoke(log, injected);
+      List<Double> urgentSeconds = newVictims.stream().map(revoked::get).filter(java.util.Objects::nonNull).toList();
       double completion = Duration.between(start, end).toNanos() / 1e9;
       Map<String, Object> r = writeFigures(log, start, end, budget);
       r.put("members", n);
@@ -254,6 +389,7 @@ public final class BenchMain {
       r.put("urgentTimeToRevokeP50Seconds", percentile(urgentSeconds, 0.50));
       r.put("urgentTimeToRevokeP99Seconds", percentile(urgentSeconds, 0.99));
       r.put("urgentTimeToRevokeMaxSeconds", percentile(urgentSeconds, 1.0));
+      r.put("urgent", compromiseFigures(revoked, oldVictims, newVictims, budget));
       print(r);
       return r;
     }
@@ -350,6 +486,12 @@ public final class BenchMain {
       r.put("completionSeconds", Duration.between(start, end).toNanos() / 1e9);
       r.put("floorSeconds", replicas * perReplica / budget);
       r.put("utilisationWhileAllRan", whileAllRan.get("utilisation"));
+      // The replicas start together at the whole budget each: their first 429 episode refuses
+      // every write they have in flight. From 5 s on is their steady state.
+      Map<String, Object> settled = writeFigures(server.writeLog(), start.plusSeconds(5), end, budget);
+      r.put("throttledShareFrom5s", settled.get("throttledShare"));
+      r.put("utilisationFrom5s", settled.get("utilisation"));
+      r.put("throttled429InFirst5s", (long) r.get("throttled429") - (long) settled.get("throttled429"));
       print(r);
       return r;
     }
@@ -485,6 +627,18 @@ public final class BenchMain {
     Map<String, Object> baseline = (Map<String, Object>) report.get("baseline");
     Map<String, Object> replicas = (Map<String, Object>) report.get("replicas");
     Map<String, Object> headroom = (Map<String, Object>) report.get("headroom");
+    Map<String, Object> idle = (Map<String, Object>) report.get("idle");
+    if (idle != null || bulk != null) {
+      System.out.println("  compromise time to revoke (s), event by id, disable + revoke:");
+      System.out.printf(Locale.ROOT, "    %-12s %-5s %8s %8s %12s %12s%n", "", "path", "p50", "p99", "floor p50",
+          "floor p99");
+      if (idle != null) {
+        compromiseLines("idle", idle);
+      }
+      if (bulk != null) {
+        compromiseLines("during bulk", (Map<String, Object>) bulk.get("urgent"));
+      }
+    }
     if (bulk != null) {
       line("bulk completion (s)", bulk.get("completionSeconds"), "floor " + fmt(bulk.get("floorSeconds")));
       line("bulk utilisation (floor / completion)", bulk.get("floorOverCompletion"), ">= 0.95");
@@ -504,11 +658,35 @@ public final class BenchMain {
     if (replicas != null) {
       line("replicas utilisation (whole run)", replicas.get("utilisation"), ">= 0.90");
       line("replicas utilisation (while all ran)", replicas.get("utilisationWhileAllRan"), "");
-      line("replicas 429 share", replicas.get("throttledShare"), "");
+      line("replicas 429 share (whole run)", replicas.get("throttledShare"), "<= 0.01");
+      line("replicas 429s in the first 5 s", replicas.get("throttled429InFirst5s"), "");
+      line("replicas 429 share from 5 s on", replicas.get("throttledShareFrom5s"), "");
+      line("replicas utilisation from 5 s on", replicas.get("utilisationFrom5s"), "");
     }
     if (headroom != null) {
       line("headroom sustained writes/s", headroom.get("sustainedWritesPerSecond"), ">= 900");
     }
+  }
+
+  /**
+   * The old and new path's p50 and p99 beside their floors, and the new path against its goals:
+   * p50 within 50 ms of the floor's, p99 at most the floor's plus one token wait.
+   */
+  @SuppressWarnings("unchecked")
+  private static void compromiseLines(String phase, Map<String, Object> figures) {
+    for (String path : List.of("old", "new")) {
+      Map<String, Object> f = (Map<String, Object>) figures.get(path);
+      Map<String, Object> floor = (Map<String, Object>) f.get("floor");
+      System.out.printf(Locale.ROOT, "    %-12s %-5s %8s %8s %12s %12s   (%s round trips, %s events)%n", phase, path,
+          fmt(f.get("p50Seconds")), fmt(f.get("p99Seconds")), fmt(floor.get("p50Seconds")),
+          fmt(floor.get("p99Seconds")), floor.get("roundTrips"), f.get("revoked"));
+    }
+    Map<String, Object> f = (Map<String, Object>) figures.get("new");
+    Map<String, Object> floor = (Map<String, Object>) f.get("floor");
+    double overP50 = (double) f.get("p50Seconds") - (double) floor.get("p50Seconds");
+    double overP99 = (double) f.get("p99Seconds") - (double) floor.get("p99Seconds");
+    System.out.printf(Locale.ROOT, "    %-12s new p50 - floor p50 = %.3f s (goal <= 0.050); new p99 - floor p99 = %.3f s"
+        + " (goal <= one token, %.3f s)%n", phase, overP50, overP99, (double) figures.get("tokenWaitSeconds"));
   }
 
   private static void line(String what, Object value, String goal) {

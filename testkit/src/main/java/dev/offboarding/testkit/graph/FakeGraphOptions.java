@@ -24,7 +24,8 @@ import java.util.Objects;
  *     as Graph may (clients must correlate by id)
  * @param strictAdvancedQueries require {@code ConsistencyLevel: eventual} for {@code $count} and
  *     OData casts on member lists, as the older Graph docs do
- * @param writeLogCapacity most recent writes kept in {@link FakeGraphServer#writeLog()}
+ * @param writeLogCapacity most recent writes kept in {@link FakeGraphServer#writeLog()}, and most recent
+ *     requests in {@link FakeGraphServer#requestLog()}
  */
 public record FakeGraphOptions(
     String bindAddress,

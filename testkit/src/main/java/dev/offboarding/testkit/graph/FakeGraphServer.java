@@ -130,6 +130,20 @@ public final class FakeGraphServer implements AutoCloseable {
     return recorder.writeLog();
   }
 
+  /**
+   * Every request answered so far, reads and writes (up to {@link
+   * FakeGraphOptions#writeLogCapacity()} most recent), in the order they were answered; a reset
+   * connection is not a request answered.
+   */
+  public List<RequestRecord> requestLog() {
+    return recorder.requestLog();
+  }
+
+  /** Forgets the recorded requests (counters are kept). */
+  public void clearRequestLog() {
+    recorder.clearRequestLog();
+  }
+
   /** Forgets the recorded writes (counters are kept). */
   public void clearWriteLog() {
     recorder.clearWriteLog();
@@ -220,6 +234,8 @@ public final class FakeGraphServer implements AutoCloseable {
 
   private void send(HttpExchange exchange, GraphRequest request, GraphResponse response) throws IOException {
     recorder.recordResponse(response.status());
+    recorder.recordRequest(new RequestRecord(java.time.Instant.now(), request.method(), request.rawPath(),
+        request.rawQuery(), response.status()));
     Headers out = exchange.getResponseHeaders();
     out.set("request-id", request.requestId());
     out.set("client-request-id", request.clientRequestId());

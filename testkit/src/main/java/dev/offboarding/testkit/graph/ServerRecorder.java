@@ -9,12 +9,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The write log and counters of one server; lock-free, as every request touches it. */
+/** The request log, the write log and counters of one server; lock-free, as every request touches it. */
 final class ServerRecorder {
 
   private final int capacity;
   private final ConcurrentLinkedQueue<WriteRecord> writes = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
+  private final ConcurrentLinkedQueue<RequestRecord> requests = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger requestCount = new AtomicInteger();
   private final ConcurrentHashMap<Integer, LongAdder> responses = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, LongAdder> batchItems = new ConcurrentHashMap<>();
   private final LongAdder accepted = new LongAdder();
@@ -35,6 +37,25 @@ final class ServerRecorder {
     if (size.incrementAndGet() > capacity && writes.poll() != null) {
       size.decrementAndGet();
     }
+  }
+
+  void recordRequest(RequestRecord record) {
+    if (capacity == 0) {
+      return;
+    }
+    requests.add(record);
+    if (requestCount.incrementAndGet() > capacity && requests.poll() != null) {
+      requestCount.decrementAndGet();
+    }
+  }
+
+  List<RequestRecord> requestLog() {
+    return List.copyOf(new ArrayList<>(requests));
+  }
+
+  void clearRequestLog() {
+    requests.clear();
+    requestCount.set(0);
   }
 
   void recordResponse(int status) {

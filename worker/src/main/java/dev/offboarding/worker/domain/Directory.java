@@ -13,7 +13,8 @@ public interface Directory {
 
   /**
    * The user's {@code accountEnabled} and {@code signInSessionsValidFromDateTime} as the
-   * directory reports them now, to read a write back; empty when the directory has no such user
+   * directory reports them now, to read a write back, with its UPN and type from the same read;
+   * empty when the directory has no such user
    * (404). Transient failures are retried like every read; a final one, or the last transient
    * one, is thrown as {@link GraphFailure}. The directory is eventually consistent: a write Graph
    * has just acknowledged may not show yet.

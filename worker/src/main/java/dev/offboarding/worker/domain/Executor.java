@@ -175,7 +175,7 @@ public final class Executor {
               return false;
             }
             if (user.isProtected() || dryRun) {
-              gate.accept(notWritten(eventId, user, actions, redelivery, dryRun));
+              gate.accept(notWritten(eventId, described(plan.directory(), user), actions, redelivery, dryRun));
               return true;
             }
             try {
@@ -188,7 +188,7 @@ public final class Executor {
               try {
                 String id = user.user().id();
                 TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id), urgent,
-                    redelivery);
+                    redelivery, plan.directory());
                 int rounds = bounds.roundsSoFar().applyAsInt(id);
                 if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
                   Set<Action> done = EnumSet.noneOf(Action.class);
@@ -321,9 +321,9 @@ public final class Executor {
   }
 
   private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
-      boolean urgent, boolean redelivery) {
+      boolean urgent, boolean redelivery, Directory directory) {
     try {
-      return runUser(eventId, user, actions, done, urgent, redelivery);
+      return runUser(eventId, user, actions, done, urgent, redelivery, directory);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
@@ -368,8 +368,29 @@ public final class Executor {
         outcome, why, skipped, redelivery);
   }
 
-  private TargetAudit runUser(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
-      boolean urgent, boolean redelivery) throws InterruptedException {
+  /**
+   * The user as the directory names it: a user an id target gave unread is read now (after its
+   * writes, or instead of them when it is protected); a failed read leaves it unnamed, as the
+   * audit can do without its UPN.
+   */
+  private static PlannedUser described(Directory directory, PlannedUser user) {
+    if (user.user().described() || directory == null) {
+      return user;
+    }
+    try {
+      return directory.user(user.user().id())
+          .map(found -> user.describedBy(found.userPrincipalName(), found.userType()))
+          .orElse(user);
+    } catch (GraphFailure e) {
+      LOG.log(System.Logger.Level.DEBUG, "reading user " + user.user().id() + " for its audit failed: "
+          + e.getMessage());
+      return user;
+    }
+  }
+
+  private TargetAudit runUser(String eventId, PlannedUser planned, List<Action> actions, Set<Action> done,
+      boolean urgent, boolean redelivery, Directory directory) throws InterruptedException {
+    PlannedUser user = planned;
     String id = user.user().id();
     List<Sent> sent = new ArrayList<>(actions.size());
     boolean gone = false;
@@ -389,23 +410,38 @@ public final class Executor {
       gone = result.result().outcome() == TargetOutcome.NOT_FOUND;
     }
     // Read back only after every write was sent, so that verifying the disable never delays the revoke.
-    List<ActionResult> results = verifier == null ? sent.stream().map(Sent::result).toList() : verified(id, sent, urgent);
+    ReadBack readBack = verifier == null ? new ReadBack(sent.stream().map(Sent::result).toList(), null)
+        : verified(id, sent, urgent);
+    List<ActionResult> results = readBack.results();
+    if (readBack.state() != null) {
+      user = user.describedBy(readBack.state().userPrincipalName(), readBack.state().userType());
+    }
+    if (!gone) {
+      // Not read back (VERIFY=false, or no write acknowledged): one plain read names the user.
+      user = described(directory, user);
+    }
     TargetOutcome overall = overall(results);
-    String detail = results.stream()
-        .filter(r -> r.outcome() != TargetOutcome.SUCCEEDED && r.errorMessage() != null)
-        .map(r -> r.action().wireName() + ": " + r.errorMessage())
-        .findFirst()
-        .orElse(user.guest() ? "guest account: sessions in the home tenant are not revoked" : null);
+    boolean guest = user.guest();
+    String detail = gone && !user.user().described()
+        ? "user not found: the directory has no user with this object id (its write was answered 404)"
+        : results.stream()
+            .filter(r -> r.outcome() != TargetOutcome.SUCCEEDED && r.errorMessage() != null)
+            .map(r -> r.action().wireName() + ": " + r.errorMessage())
+            .findFirst()
+            .orElse(guest ? "guest account: sessions in the home tenant are not revoked" : null);
     return new TargetAudit(eventId, id, user.user().userPrincipalName(), user.via(), user.guest(), overall, detail,
         results, redelivery);
   }
+
+  /** A user's results once read back, and its state as read back (null when nothing was read). */
+  private record ReadBack(List<ActionResult> results, AccountState state) {}
 
   /**
    * The results of a user's writes once read back: one read answers every acknowledged write. A
    * write Graph accepted but the read-back does not show is sent once more and read back again;
    * still not showing, it is UNVERIFIED, never SUCCEEDED.
    */
-  private List<ActionResult> verified(String userId, List<Sent> sent, boolean urgent) throws InterruptedException {
+  private ReadBack verified(String userId, List<Sent> sent, boolean urgent) throws InterruptedException {
     Map<Action, Instant> acknowledged = new EnumMap<>(Action.class);
     for (Sent s : sent) {
       if (s.result().outcome() == TargetOutcome.SUCCEEDED && s.at() != null) {
@@ -413,9 +449,10 @@ public final class Executor {
       }
     }
     if (acknowledged.isEmpty()) {
-      return sent.stream().map(Sent::result).toList();
+      return new ReadBack(sent.stream().map(Sent::result).toList(), null);
     }
-    Map<Action, Verification> checks = verifier.verify(userId, acknowledged);
+    Verifier.ReadBack readBack = verifier.readBack(userId, acknowledged);
+    Map<Action, Verification> checks = readBack.checks();
     List<ActionResult> results = new ArrayList<>(sent.size());
     for (Sent s : sent) {
       Verification check = checks.get(s.result().action());
@@ -429,7 +466,7 @@ public final class Executor {
             : verifier.verify(s.result().action(), userId, again.at()).applyTo(again.result()));
       }
     }
-    return results;
+    return new ReadBack(results, readBack.state());
   }
 
   /** The result of an action done in an earlier delivery of the event: no request in this one. */

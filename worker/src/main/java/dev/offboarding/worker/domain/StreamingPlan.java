@@ -99,6 +99,11 @@ public final class StreamingPlan {
     return event;
   }
 
+  /** The directory the plan reads; also names, after their writes, users an id target gave unread. */
+  Directory directory() {
+    return directory;
+  }
+
   public List<Action> actions() {
     return event.effectiveActions();
   }

@@ -107,6 +107,22 @@ public final class Verifier {
    * @return a verification per write, in the map's key set
    */
   public Map<Action, Verification> verify(String userId, Map<Action, Instant> writes) throws InterruptedException {
+    return readBack(userId, writes).checks();
+  }
+
+  /**
+   * What reading a user back showed: a verification per write, and the user's state as last read.
+   *
+   * @param checks a verification per acknowledged write
+   * @param state the last state read; null when no read returned the user (not found, or failed)
+   */
+  public record ReadBack(Map<Action, Verification> checks, AccountState state) {}
+
+  /**
+   * As {@link #verify(String, Map)}, and also returns the state last read: it names the user (UPN,
+   * type) for the audit of a user written by object id without a prior read.
+   */
+  public ReadBack readBack(String userId, Map<Action, Instant> writes) throws InterruptedException {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(writes, "writes");
     Map<Action, Verification> done = new EnumMap<>(Action.class);
@@ -132,7 +148,7 @@ public final class Verifier {
         for (Action action : notYet.keySet()) {
           done.put(action, unverified(last, made, "read-back failed: " + failure.getMessage()));
         }
-        return done;
+        return new ReadBack(done, last);
       }
       if (state.isEmpty()) {
         last = null;
@@ -159,7 +175,7 @@ public final class Verifier {
     for (Map.Entry<Action, String> entry : notYet.entrySet()) {
       done.put(entry.getKey(), unverified(last, made, entry.getValue() + (made > 1 ? " after " + made + " reads" : "")));
     }
-    return done;
+    return new ReadBack(done, last);
   }
 
   /** Why this state does not show the write, or null when it does. */

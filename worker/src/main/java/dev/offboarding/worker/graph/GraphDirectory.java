@@ -28,8 +28,13 @@ import java.util.function.Supplier;
  */
 public final class GraphDirectory implements Directory {
   private static final String[] USER_FIELDS = {"id", "userPrincipalName", "userType"};
-  /** What reading a write back needs: the two properties the worker writes. */
-  private static final String[] STATE_FIELDS = {"accountEnabled", "signInSessionsValidFromDateTime"};
+  /**
+   * What reading a write back needs: the two properties the worker writes, and who the user is, so
+   * that a user written by object id without a prior read gets its UPN and guest flag in the audit
+   * at no extra request.
+   */
+  private static final String[] STATE_FIELDS = {"accountEnabled", "signInSessionsValidFromDateTime",
+      "userPrincipalName", "userType"};
   /** Graph's largest page: fewest round trips (and resource units) per member. */
   public static final int MAX_PAGE_SIZE = 999;
   private static final String ODATA_PREFIX = "#microsoft.graph.";
@@ -70,7 +75,7 @@ public final class GraphDirectory implements Directory {
   public Optional<AccountState> accountState(String userId) {
     return readUser(userId, STATE_FIELDS).map(user -> new AccountState(user.getAccountEnabled(),
         user.getSignInSessionsValidFromDateTime() == null ? null
-            : user.getSignInSessionsValidFromDateTime().toInstant()));
+            : user.getSignInSessionsValidFromDateTime().toInstant(), user.getUserPrincipalName(), user.getUserType()));
   }
 
   /** One user with these properties, retried like every read; empty on 404. */

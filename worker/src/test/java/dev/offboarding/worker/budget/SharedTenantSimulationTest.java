@@ -20,7 +20,10 @@ class SharedTenantSimulationTest {
   static final long LATENCY = 100 * MS;
   static final long DURATION = 600_000 * MS;
 
-  record Outcome(long accepted, long throttled, long sentWhilePaused) {}
+  /**
+   * @param acceptedAfterStop writes accepted once every replica but the first stopped taking work
+   */
+  record Outcome(long accepted, long throttled, long sentWhilePaused, long acceptedAfterStop) {}
 
   /** The tenant: the same arithmetic as the fake tenant's write budget. */
   static final class Tenant {
@@ -51,6 +54,11 @@ class SharedTenantSimulationTest {
   record Answer(long at, int replica, long retryAfter) {}
 
   Outcome simulate(int replicas) {
+    return simulate(replicas, DURATION);
+  }
+
+  /** From {@code stopOthersAt} on, only the first replica has work: the others finished theirs. */
+  Outcome simulate(int replicas, long stopOthersAt) {
     Tenant tenant = new Tenant(BUDGET, BUDGET);
     List<PriorityTokenBucket> governors = new ArrayList<>();
     long[] pausedUntil = new long[replicas];
@@ -64,6 +72,7 @@ class SharedTenantSimulationTest {
     }
     PriorityQueue<Answer> inFlight = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
     long[] sentWhilePaused = {0};
+    long[] afterStop = {0};
     java.util.Random random = new java.util.Random(42);
     List<Integer> order = new ArrayList<>();
     for (int r = 0; r < replicas; r++) {
@@ -90,15 +99,21 @@ class SharedTenantSimulationTest {
             sentWhilePaused[0]++;
           }
           // The worker keeps a write waiting for every user in flight.
-          governors.get(replica).enqueue(new PriorityTokenBucket.Ticket(false));
-          inFlight.add(new Answer(t + latency, replica, tenant.write(t + latency / 2)));
+          if (replica == 0 || t < stopOthersAt) {
+            governors.get(replica).enqueue(new PriorityTokenBucket.Ticket(false));
+          }
+          long retryAfter = tenant.write(t + latency / 2);
+          if (t >= stopOthersAt && retryAfter == 0) {
+            afterStop[0]++;
+          }
+          inFlight.add(new Answer(t + latency, replica, retryAfter));
         });
       }
     }
     // Answers still on their way at the end are not counted.
     long accepted = governors.stream().mapToLong(PriorityTokenBucket::granted).sum() - inFlight.size();
     long throttled = governors.stream().mapToLong(PriorityTokenBucket::throttles).sum();
-    return new Outcome(accepted - throttled, throttled, sentWhilePaused[0]);
+    return new Outcome(accepted - throttled, throttled, sentWhilePaused[0], afterStop[0]);
   }
 
   @Test
@@ -117,6 +132,18 @@ class SharedTenantSimulationTest {
     double throttledShare = outcome.throttled() / (double) (outcome.accepted() + outcome.throttled());
     assertEquals(0, outcome.sentWhilePaused());
     assertTrue(utilisation >= 0.9 && utilisation <= 1.01, "utilisation " + utilisation);
-    assertTrue(throttledShare <= 0.03, "429 share " + throttledShare);
+    assertTrue(throttledShare <= 0.01, "429 share " + throttledShare);
+  }
+
+  @Test
+  void aReplicaLeftAloneTakesUpTheSharesOfThoseThatFinished() {
+    long stop = DURATION * 2 / 3;
+
+    Outcome outcome = simulate(3, stop);
+
+    double utilisationAfter = outcome.acceptedAfterStop() / (BUDGET * (DURATION - stop) / 1e9);
+    double throttledShare = outcome.throttled() / (double) (outcome.accepted() + outcome.throttled());
+    assertTrue(utilisationAfter >= 0.9, "utilisation once alone " + utilisationAfter);
+    assertTrue(throttledShare <= 0.01, "429 share " + throttledShare);
   }
 }

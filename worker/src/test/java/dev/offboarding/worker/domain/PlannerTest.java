@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offboarding.contracts.EventData;
+import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
 import java.util.List;
 import java.util.Map;
@@ -102,13 +104,40 @@ class PlannerTest {
   }
 
   @Test
-  void flagsGuests() {
+  void flagsGuestsItReads() {
+    Planner planner = new Planner(directory, Protection.none(), 100);
+
+    Plan plan = ready(planner.plan(Events.leaver(new Target.User("carol_fabrikam.com#EXT#@contoso.onmicrosoft.com"),
+        new Target.Group(STAFF))));
+
+    assertTrue(plan.users().get(0).guest());
+    assertTrue(plan.users().stream().filter(u -> u.user().id().equals(ALICE)).noneMatch(PlannedUser::guest));
+  }
+
+  @Test
+  void plansAUserGivenByIdWithoutReadingIt() {
     Planner planner = new Planner(directory, Protection.none(), 100);
 
     Plan plan = ready(planner.plan(Events.leaver(new Target.User(CAROL), new Target.User(ALICE))));
 
-    assertTrue(plan.users().get(0).guest());
-    assertTrue(!plan.users().get(1).guest());
+    // Named (UPN, guest flag) by the read that follows its writes.
+    assertEquals(2, plan.users().size());
+    assertTrue(plan.users().stream().noneMatch(u -> u.user().described()));
+    assertEquals(CAROL, plan.users().get(0).user().id());
+  }
+
+  @Test
+  void readsAUserGivenByIdInADryRun() {
+    Planner planner = new Planner(directory, Protection.none(), 100);
+    OffboardingEvent leaver = Events.leaver(new Target.User(CAROL));
+    OffboardingEvent dryRun = new OffboardingEvent(leaver.id(), leaver.source(), leaver.type(), leaver.time(),
+        new EventData(leaver.data().targets(), leaver.data().actions(), leaver.data().reason(),
+            leaver.data().ticket(), leaver.data().requestedBy(), true));
+
+    Plan plan = ready(planner.plan(dryRun));
+
+    assertTrue(plan.users().getFirst().user().described());
+    assertTrue(plan.users().getFirst().guest());
   }
 
   @Test
@@ -130,6 +159,20 @@ class PlannerTest {
     PlanResult result = planner.plan(Events.leaver(new Target.Group(STAFF)));
 
     assertEquals("BlastRadiusExceeded", assertInstanceOf(PlanResult.Rejected.class, result).code());
+  }
+
+  @Test
+  void countsUsersGivenByIdTowardTheLimitOnceEachWhateverTheirCase() {
+    Planner planner = new Planner(directory, Protection.none(), 2);
+    String unknown = "00000000-0000-4000-8000-0000000000ff";
+
+    PlanResult twice = planner.prepare(Events.leaver(new Target.User(ALICE), new Target.User(ALICE.toUpperCase()),
+        new Target.User(CAROL)));
+    PlanResult three = planner.prepare(Events.leaver(new Target.User(ALICE), new Target.User(CAROL),
+        new Target.User(unknown)));
+
+    assertEquals(2, assertInstanceOf(PlanResult.Streamed.class, twice).plan().userCount());
+    assertEquals("BlastRadiusExceeded", assertInstanceOf(PlanResult.Rejected.class, three).code());
   }
 
   @Test

@@ -252,7 +252,8 @@ class EndToEndTest {
     WorkerService worker = harness.startWorker();
     // More 503s than one planning attempt retries: the event fails transiently at least once.
     harness.graph.faults().serviceUnavailable(12);
-    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(alice.id()));
+    // By UPN, so that planning reads the directory (a user given by id is written unread).
+    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(alice.userPrincipalName()));
 
     harness.send(event);
 

@@ -60,7 +60,8 @@ class GraphDirectoryAccountStateTest {
 
     AccountState state = directory.accountState(alice.id()).orElseThrow();
 
-    assertEquals(new AccountState(false, Instant.parse("2025-06-01T12:30:45Z")), state);
+    assertEquals(new AccountState(false, Instant.parse("2025-06-01T12:30:45Z"), "alice@contoso.com", "Member"),
+        state);
   }
 
   @Test
@@ -74,7 +75,8 @@ class GraphDirectoryAccountStateTest {
     writes.revokeSignInSessions(alice.id());
     AccountState state = directory.accountState(alice.id()).orElseThrow();
 
-    assertEquals(new AccountState(false, Instant.parse("2026-11-27T09:03:00Z")), state);
+    assertEquals(new AccountState(false, Instant.parse("2026-11-27T09:03:00Z"), "alice@contoso.com", "Member"),
+        state);
   }
 
   @Test
@@ -89,7 +91,8 @@ class GraphDirectoryAccountStateTest {
     writes.revokeSignInSessions(alice.id());
     AccountState state = directory.accountState(alice.id()).orElseThrow();
 
-    assertEquals(new AccountState(true, FakeUser.DEFAULT_SESSIONS_VALID_FROM), state);
+    assertEquals(new AccountState(true, FakeUser.DEFAULT_SESSIONS_VALID_FROM, "alice@contoso.com", "Member"),
+        state);
   }
 
   @Test
@@ -108,7 +111,8 @@ class GraphDirectoryAccountStateTest {
 
     AccountState state = directory.accountState(alice.id()).orElseThrow();
 
-    assertEquals(new AccountState(true, FakeUser.DEFAULT_SESSIONS_VALID_FROM), state);
+    assertEquals(new AccountState(true, FakeUser.DEFAULT_SESSIONS_VALID_FROM, "alice@contoso.com", "Member"),
+        state);
     assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(2)), waits);
   }
 
