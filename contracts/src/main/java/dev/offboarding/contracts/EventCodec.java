@@ -127,6 +127,9 @@ public final class EventCodec {
       dataNode.put("requestedBy", data.requestedBy());
     }
     dataNode.put("dryRun", data.dryRun());
+    if (data.effectiveAt() != null) {
+      dataNode.put("effectiveAt", Rfc3339.format(data.effectiveAt()));
+    }
 
     // Check what is about to go out with the reader's rules, so encode never emits what decode refuses.
     EventReader check = new EventReader();

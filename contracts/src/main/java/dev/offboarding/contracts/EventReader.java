@@ -29,7 +29,7 @@ final class EventReader {
   private static final Set<String> ENVELOPE =
       Set.of("specversion", "id", "source", "type", "time", "datacontenttype", "data");
   private static final Set<String> DATA =
-      Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun");
+      Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun", "effectiveAt");
   private static final Set<String> TARGET = Set.of("user", "group", "attribute", "equals");
   private static final String TARGET_KINDS = "user, group, or attribute with equals";
   private static final String EVENT_TYPES =
@@ -103,7 +103,7 @@ final class EventReader {
     } else if (!dataNode.isObject()) {
       add("$.data", "must be an object");
     } else {
-      data = readData(dataNode);
+      data = readData(dataNode, type);
     }
     if (!problems.isEmpty()) {
       return null;
@@ -127,7 +127,7 @@ final class EventReader {
     return List.copyOf(shown);
   }
 
-  private EventData readData(JsonNode data) {
+  private EventData readData(JsonNode data, EventType type) {
     for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!DATA.contains(name)) {
@@ -157,10 +157,21 @@ final class EventReader {
         add("$.data.dryRun", "must be true or false");
       }
     }
+    Instant effectiveAt = null;
+    String rawEffectiveAt = optionalString(data, "$.data", "effectiveAt");
+    if (rawEffectiveAt != null) {
+      if (type != null && type.urgent()) {
+        add("$.data.effectiveAt", "not allowed on " + type.wireName() + ": a compromise event takes effect at once");
+      }
+      effectiveAt = Rfc3339.parse(rawEffectiveAt);
+      if (effectiveAt == null) {
+        add("$.data.effectiveAt", "must be an RFC 3339 date-time with an offset, e.g. 2026-12-31T17:00:00+01:00");
+      }
+    }
     if (!problems.isEmpty()) {
       return null;
     }
-    return new EventData(targets, actions, reason, ticket, requestedBy, dryRun);
+    return new EventData(targets, actions, reason, ticket, requestedBy, dryRun, effectiveAt);
   }
 
   private List<Target> readTargets(JsonNode node) {

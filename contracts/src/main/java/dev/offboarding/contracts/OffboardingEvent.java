@@ -28,6 +28,14 @@ public record OffboardingEvent(String id, String source, EventType type, Instant
     if (id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
+    if (type.urgent() && data.effectiveAt() != null) {
+      throw new IllegalArgumentException("an urgent event never waits: it cannot have an effectiveAt");
+    }
+  }
+
+  /** True when the event is to take effect later than {@code now}. */
+  public boolean dueAfter(Instant now) {
+    return data.effectiveAt() != null && data.effectiveAt().isAfter(now);
   }
 
   /** The actions to run for each user, in execution order: the event's, or all by default. */

@@ -74,6 +74,41 @@ class EventCodecTest {
   }
 
   @Test
+  void decodesAnEffectiveAtWithItsOffsetAndEncodesItBack() {
+    ObjectNode event = validLeaver();
+    data(event).put("effectiveAt", "2026-12-31T17:00:00+01:00");
+
+    OffboardingEvent decoded = valid(event);
+
+    assertEquals(Instant.parse("2026-12-31T16:00:00Z"), decoded.data().effectiveAt());
+    assertTrue(decoded.dueAfter(Instant.parse("2026-12-31T15:59:59Z")));
+    assertEquals(false, decoded.dueAfter(Instant.parse("2026-12-31T16:00:00Z")));
+    assertEquals(decoded, ((DecodeResult.Valid) codec.decode(codec.encode(decoded))).event());
+  }
+
+  @Test
+  void refusesAnEffectiveAtOnACompromiseEventSayingWhy() {
+    ObjectNode event = validLeaver();
+    event.put("type", "dev.offboarding.compromise.v1");
+    data(event).put("effectiveAt", "2026-12-31T17:00:00Z");
+
+    String message = onlyProblemAt(event, "$.data.effectiveAt");
+
+    assertTrue(message.contains("compromise event takes effect at once"), message);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2026-12-31T17:00:00", "2026-12-31", "tomorrow", "2026-12-31T17:00Z"})
+  void refusesAnEffectiveAtThatIsNoRfc3339DateTimeWithAnOffset(String text) {
+    ObjectNode event = validLeaver();
+    data(event).put("effectiveAt", text);
+
+    String message = onlyProblemAt(event, "$.data.effectiveAt");
+
+    assertTrue(message.contains("RFC 3339"), message);
+  }
+
+  @Test
   void decodesEachKindOfTarget() {
     ObjectNode event = validLeaver();
     ArrayNode targets = targets(event);
