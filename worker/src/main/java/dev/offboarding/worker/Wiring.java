@@ -176,7 +176,8 @@ public final class Wiring {
   }
 
   public EventProcessor processor(WriteBudget budget) {
-    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds());
+    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds(),
+        config.maxScheduleAhead());
   }
 
   /** The processor of the running worker: every event's writes through the process's one tenant write governor. */

@@ -39,6 +39,9 @@ public final class EventProcessor {
   /** How many target results go to the sink in one call. */
   static final int AUDIT_CHUNK = 100;
 
+  /** {@code MAX_SCHEDULE_AHEAD}'s default: 90 days. */
+  public static final Duration DEFAULT_MAX_SCHEDULE_AHEAD = Duration.ofDays(90);
+
   /**
    * One delivery's inputs.
    *
@@ -50,9 +53,10 @@ public final class EventProcessor {
    * @param followUps where the event's continuation goes (the queue the message came from)
    * @param stop true once no further user should be started (shutdown)
    * @param heartbeat called after planning and after each chunk of results, so intake can renew the lock
+   * @param heldUntilDue true when the broker held this event until its {@code effectiveAt}: it runs now
    */
   public record Work(byte[] body, String origin, boolean redelivery, AuditSink audit, FollowUps followUps,
-      BooleanSupplier stop, Runnable heartbeat) {
+      BooleanSupplier stop, Runnable heartbeat, boolean heldUntilDue) {
     public Work {
       Objects.requireNonNull(body, "body");
       Objects.requireNonNull(origin, "origin");
@@ -60,6 +64,12 @@ public final class EventProcessor {
       Objects.requireNonNull(followUps, "followUps");
       Objects.requireNonNull(stop, "stop");
       Objects.requireNonNull(heartbeat, "heartbeat");
+    }
+
+    /** A delivery of a message the worker did not hold. */
+    public Work(byte[] body, String origin, boolean redelivery, AuditSink audit, FollowUps followUps,
+        BooleanSupplier stop, Runnable heartbeat) {
+      this(body, origin, redelivery, audit, followUps, stop, heartbeat, false);
     }
   }
 
@@ -70,9 +80,26 @@ public final class EventProcessor {
   private final Clock clock;
   private final Progress progress;
   private final DeliveryBounds bounds;
+  private final Duration maxScheduleAhead;
 
+  /** A processor with the default horizon of {@code effectiveAt}, {@link #DEFAULT_MAX_SCHEDULE_AHEAD}. */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
       DeliveryBounds bounds) {
+    this(codec, planner, executor, clock, progress, bounds, DEFAULT_MAX_SCHEDULE_AHEAD);
+  }
+
+  /**
+   * A processor.
+   *
+   * @param maxScheduleAhead how far ahead an event's {@code effectiveAt} may lie; beyond it the
+   *     event is rejected ({@code MAX_SCHEDULE_AHEAD})
+   */
+  public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
+      DeliveryBounds bounds, Duration maxScheduleAhead) {
+    if (maxScheduleAhead.isNegative() || maxScheduleAhead.isZero()) {
+      throw new IllegalArgumentException("maxScheduleAhead must be positive");
+    }
+    this.maxScheduleAhead = maxScheduleAhead;
     this.codec = codec;
     this.planner = planner;
     this.executor = executor;
@@ -109,6 +136,9 @@ public final class EventProcessor {
     }
     OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
     int step = from == null ? 0 : from.step();
+    if (from == null && !work.heldUntilDue() && event.dueAfter(started)) {
+      return hold(work, event, eventBody, started);
+    }
 
     PlanResult planned;
     try {
@@ -247,6 +277,30 @@ public final class EventProcessor {
       }
     }
     return new Chunk(users, rounds, done, gone, cursor, ids.size() - next);
+  }
+
+  /**
+   * An event that takes effect later: nothing is planned; the broker holds it until then and a
+   * SCHEDULED summary says so. Beyond the horizon it is rejected: a date decades ahead is a
+   * producer's mistake, and a message held that long would outlive anyone's memory of it.
+   */
+  private Settlement hold(Work work, OffboardingEvent event, byte[] eventBody, Instant started) {
+    Instant due = event.data().effectiveAt();
+    Instant horizon = started.plus(maxScheduleAhead);
+    if (due.isAfter(horizon)) {
+      String detail = "effectiveAt " + due + " is more than " + maxScheduleAhead + " ahead (MAX_SCHEDULE_AHEAD)";
+      return reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
+          "ScheduleTooFarAhead: " + detail, List.of(new Problem("$.data.effectiveAt", "more than "
+              + maxScheduleAhead + " ahead")), started, clock.instant(), work.redelivery()),
+          "ScheduleTooFarAhead", detail);
+    }
+    try {
+      work.followUps().hold(event.id(), event.type().wireName(), eventBody, due);
+      work.audit().summary(Summaries.scheduled(event, due, started, clock.instant(), work.redelivery()));
+    } catch (AuditSink.AuditException e) {
+      return new Settlement.Abandon("event not scheduled: " + e.getMessage(), e);
+    }
+    return new Settlement.Complete();
   }
 
   private static TargetAudit noLongerReached(OffboardingEvent event, String userId, boolean redelivery) {

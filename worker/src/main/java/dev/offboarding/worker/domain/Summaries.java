@@ -53,6 +53,17 @@ public final class Summaries {
         usersPending);
   }
 
+  /**
+   * The summary of an event held until it takes effect: SCHEDULED, not final, nothing planned. Its
+   * final summary comes when it runs.
+   */
+  public static SummaryAudit scheduled(OffboardingEvent event, Instant dueAt, Instant startedAt, Instant finishedAt,
+      boolean redelivery) {
+    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.SCHEDULED, Map.of(), Map.of(), 0,
+        startedAt, finishedAt, null, List.of(), redelivery, event.data().dryRun(), false, 0, 0, dueAt,
+        "held by the broker until " + dueAt + "; nothing planned or written yet");
+  }
+
   /** A summary for an event refused before any write. */
   public static SummaryAudit rejected(String eventId, String eventType, String reason, List<Problem> problems,
       Instant startedAt, Instant finishedAt, boolean redelivery) {
