@@ -30,6 +30,7 @@ final class EventReader {
       Set.of("specversion", "id", "source", "type", "time", "datacontenttype", "data");
   private static final Set<String> DATA =
       Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun", "effectiveAt");
+  private static final Set<String> CANCEL_DATA = Set.of("eventId", "reason", "requestedBy");
   private static final Set<String> TARGET = Set.of("user", "group", "attribute", "equals");
   private static final String TARGET_KINDS = "user, group, or attribute with equals";
   private static final String EVENT_TYPES =
@@ -97,11 +98,14 @@ final class EventReader {
       }
     }
     EventData data = null;
+    Cancellation cancellation = null;
     JsonNode dataNode = root.get("data");
     if (dataNode == null) {
       add("$.data", "required");
     } else if (!dataNode.isObject()) {
       add("$.data", "must be an object");
+    } else if (type == EventType.CANCEL) {
+      cancellation = readCancellation(dataNode);
     } else {
       data = readData(dataNode, type);
     }
@@ -109,7 +113,7 @@ final class EventReader {
       return null;
     }
     try {
-      return new OffboardingEvent(id, source, type, time, data);
+      return new OffboardingEvent(id, source, type, time, data, cancellation);
     } catch (RuntimeException e) {
       // The checks above are meant to be at least as strict as the records; this is a safety net.
       add(JsonPath.ROOT, "rejected by the event record: " + e.getMessage());
@@ -172,6 +176,31 @@ final class EventReader {
       return null;
     }
     return new EventData(targets, actions, reason, ticket, requestedBy, dryRun, effectiveAt);
+  }
+
+  private Cancellation readCancellation(JsonNode data) {
+    for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!CANCEL_DATA.contains(name)) {
+        add(JsonPath.property("$.data", name), "unexpected property");
+      }
+    }
+    String eventId = requiredString(data, "$.data", "eventId");
+    if (eventId != null) {
+      checkText("$.data.eventId", eventId, MAX_ID_LENGTH, true);
+    }
+    String reason = requiredString(data, "$.data", "reason");
+    if (reason != null) {
+      checkText("$.data.reason", reason, MAX_REASON_LENGTH, false);
+    }
+    String requestedBy = requiredString(data, "$.data", "requestedBy");
+    if (requestedBy != null) {
+      checkText("$.data.requestedBy", requestedBy, MAX_REQUESTED_BY_LENGTH, true);
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new Cancellation(eventId, reason, requestedBy);
   }
 
   private List<Target> readTargets(JsonNode node) {

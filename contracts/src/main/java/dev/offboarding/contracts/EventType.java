@@ -8,7 +8,12 @@ public enum EventType {
   /** An HR leaver: bulk work, runs within the shared write budget. */
   LEAVER("dev.offboarding.leaver.v1", false),
   /** A compromised account: urgent, must not wait behind bulk leaver work. */
-  COMPROMISE("dev.offboarding.compromise.v1", true);
+  COMPROMISE("dev.offboarding.compromise.v1", true),
+  /**
+   * Cancels another event ({@link Cancellation}): urgent, so that it does not wait behind the bulk
+   * work it may be cancelling.
+   */
+  CANCEL("dev.offboarding.cancel.v1", true);
 
   private final String wireName;
   private final boolean urgent;
@@ -26,6 +31,11 @@ public enum EventType {
   /** True when work for this event type goes ahead of bulk work. */
   public boolean urgent() {
     return urgent;
+  }
+
+  /** True for the types whose data names targets and actions ({@link EventData}). */
+  public boolean actsOnTargets() {
+    return this != CANCEL;
   }
 
   /** The event type with this CloudEvents {@code type}, if it is one of ours. */

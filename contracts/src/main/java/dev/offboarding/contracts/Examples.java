@@ -22,6 +22,7 @@ public final class Examples {
   private static final List<String> VALID =
       names(
           "valid/",
+          "cancel.json",
           "compromise-revoke-only.json",
           "dry-run.json",
           "hard-upns.json",
@@ -42,6 +43,8 @@ public final class Examples {
           "attribute-value-blank.json",
           "attribute-without-equals.json",
           "blank-reason.json",
+          "cancel-with-targets.json",
+          "cancel-without-requested-by.json",
           "compromise-with-effective-at.json",
           "data-not-an-object.json",
           "dry-run-not-a-boolean.json",

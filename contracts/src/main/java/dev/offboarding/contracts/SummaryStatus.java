@@ -22,7 +22,12 @@ public enum SummaryStatus {
    * it until {@code dueAt}, nothing was planned or written yet. Its final summary comes when it
    * runs, unless it is cancelled first.
    */
-  SCHEDULED;
+  SCHEDULED,
+  /**
+   * Final: the event was cancelled by a {@code dev.offboarding.cancel.v1} event before it ran (it
+   * was scheduled); {@code detail} says who asked and why. Nothing was written.
+   */
+  CANCELLED;
 
   /** True for the statuses of summaries after which another summary of the same event follows. */
   public boolean followedByAnother() {

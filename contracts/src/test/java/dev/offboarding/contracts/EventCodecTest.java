@@ -109,6 +109,29 @@ class EventCodecTest {
   }
 
   @Test
+  void decodesACancelEventAndEncodesItBack() {
+    OffboardingEvent cancel = valid((ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
+        "specversion", "1.0", "id", "c-1", "source", "/ops", "type", "dev.offboarding.cancel.v1",
+        "data", java.util.Map.of("eventId", "evt-9", "reason", "contract extended", "requestedBy", "ops@contoso.com"))));
+
+    assertEquals(EventType.CANCEL, cancel.type());
+    assertEquals(new Cancellation("evt-9", "contract extended", "ops@contoso.com"), cancel.cancellation());
+    assertNull(cancel.data());
+    assertEquals(List.of(), cancel.effectiveActions());
+    assertEquals(cancel, ((DecodeResult.Valid) codec.decode(codec.encode(cancel))).event());
+  }
+
+  @Test
+  void refusesACancelEventWithoutWhatToCancelOrWhoAsked() {
+    ObjectNode event = (ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
+        "specversion", "1.0", "id", "c-2", "source", "/ops", "type", "dev.offboarding.cancel.v1",
+        "data", java.util.Map.of("reason", " ", "targets", List.of())));
+
+    assertEquals(List.of("$.data.targets", "$.data.eventId", "$.data.reason", "$.data.requestedBy"),
+        paths(invalid(event)));
+  }
+
+  @Test
   void decodesEachKindOfTarget() {
     ObjectNode event = validLeaver();
     ArrayNode targets = targets(event);
