@@ -32,6 +32,8 @@ import dev.offboarding.worker.servicebus.SdkAuditSenders;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
+import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
+import dev.offboarding.worker.domain.ScheduledEvents;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.flow.DeliverySettlement;
@@ -176,8 +178,18 @@ public final class Wiring {
   }
 
   public EventProcessor processor(WriteBudget budget) {
+    return processor(budget, ScheduledEvents.UNAVAILABLE);
+  }
+
+  /** A processor whose cancel events look for scheduled events in {@code scheduled}. */
+  public EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled) {
     return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds(),
-        config.maxScheduleAhead());
+        config.maxScheduleAhead(), scheduled);
+  }
+
+  /** The queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */
+  public List<String> queues() {
+    return config.urgentQueue() == null ? List.of(config.queue()) : List.of(config.queue(), config.urgentQueue());
   }
 
   /** The processor of the running worker: every event's writes through the process's one tenant write governor. */
@@ -206,7 +218,8 @@ public final class Wiring {
     SdkAuditSenders senders = new SdkAuditSenders(serviceBus);
     AuditCodec auditCodec = new AuditCodec();
     ContinuationCodec continuations = new ContinuationCodec();
-    EventProcessor events = processor(new MeteredWriteBudget(budget, metrics));
+    EventProcessor events = processor(new MeteredWriteBudget(budget, metrics),
+        new ServiceBusScheduledEvents(serviceBus, queues()));
     List<ServiceBusIntake> intakes = new ArrayList<>(2);
     // Each queue has its own intake, handler and backoff: urgent events never wait for a slot
     // behind bulk work, nor in a pause caused by it. Writes still share the one governor.

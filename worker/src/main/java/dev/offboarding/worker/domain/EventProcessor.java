@@ -1,11 +1,14 @@
 package dev.offboarding.worker.domain;
 
 import dev.offboarding.contracts.Action;
+import dev.offboarding.contracts.Cancellation;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import java.time.Clock;
@@ -81,11 +84,12 @@ public final class EventProcessor {
   private final Progress progress;
   private final DeliveryBounds bounds;
   private final Duration maxScheduleAhead;
+  private final ScheduledEvents scheduled;
 
   /** A processor with the default horizon of {@code effectiveAt}, {@link #DEFAULT_MAX_SCHEDULE_AHEAD}. */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
       DeliveryBounds bounds) {
-    this(codec, planner, executor, clock, progress, bounds, DEFAULT_MAX_SCHEDULE_AHEAD);
+    this(codec, planner, executor, clock, progress, bounds, DEFAULT_MAX_SCHEDULE_AHEAD, ScheduledEvents.UNAVAILABLE);
   }
 
   /**
@@ -93,9 +97,11 @@ public final class EventProcessor {
    *
    * @param maxScheduleAhead how far ahead an event's {@code effectiveAt} may lie; beyond it the
    *     event is rejected ({@code MAX_SCHEDULE_AHEAD})
+   * @param scheduled where cancel events look for the events they cancel
    */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
-      DeliveryBounds bounds, Duration maxScheduleAhead) {
+      DeliveryBounds bounds, Duration maxScheduleAhead, ScheduledEvents scheduled) {
+    this.scheduled = Objects.requireNonNull(scheduled, "scheduled");
     if (maxScheduleAhead.isNegative() || maxScheduleAhead.isZero()) {
       throw new IllegalArgumentException("maxScheduleAhead must be positive");
     }
@@ -136,6 +142,14 @@ public final class EventProcessor {
     }
     OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
     int step = from == null ? 0 : from.step();
+    if (event.type() == EventType.CANCEL) {
+      if (from != null) {
+        return reject(audit, Summaries.rejected(event.id(), event.type().wireName(),
+            "InvalidContinuation: a cancel event has no follow-ups", List.of(), started, clock.instant(), redelivery),
+            "InvalidContinuation", "a cancel event has no follow-ups");
+      }
+      return cancel(work, event, started);
+    }
     if (from == null && !work.heldUntilDue() && event.dueAfter(started)) {
       return hold(work, event, eventBody, started);
     }
@@ -299,6 +313,42 @@ public final class EventProcessor {
       work.audit().summary(Summaries.scheduled(event, due, started, clock.instant(), work.redelivery()));
     } catch (AuditSink.AuditException e) {
       return new Settlement.Abandon("event not scheduled: " + e.getMessage(), e);
+    }
+    return new Settlement.Complete();
+  }
+
+  /**
+   * A cancel event: every held copy of the named event is removed from the broker before it runs;
+   * the cancelled event gets its final CANCELLED summary, and the cancel event a summary saying what
+   * it found: COMPLETED when it cancelled, FAILED with the reason when there was nothing to cancel
+   * (an unknown id, an event already run or cancelled, or one not scheduled).
+   */
+  private Settlement cancel(Work work, OffboardingEvent event, Instant started) {
+    Cancellation c = event.cancellation();
+    String asked = "requested by " + c.requestedBy() + ": " + c.reason();
+    List<ScheduledEvents.Held> cancelled = new ArrayList<>();
+    try {
+      for (ScheduledEvents.Held held : scheduled.find(c.eventId())) {
+        scheduled.cancel(held);
+        cancelled.add(held);
+      }
+      if (cancelled.isEmpty()) {
+        work.audit().summary(Summaries.cancel(event, SummaryStatus.FAILED, "nothing cancelled: no event "
+            + c.eventId() + " is scheduled on the worker's queues (an unknown id, or an event already run or"
+            + " cancelled); " + asked, started, clock.instant(), work.redelivery()));
+        return new Settlement.Complete();
+      }
+      ScheduledEvents.Held first = cancelled.get(0);
+      String type = codec.decode(first.body()) instanceof DecodeResult.Valid v ? v.event().type().wireName() : null;
+      String what = "cancelled before it ran, " + (first.dueAt() != null ? "due " + first.dueAt() + ", " : "")
+          + "by cancel event " + event.id() + " " + asked;
+      work.audit().summary(Summaries.cancelled(c.eventId(), type, what, started, clock.instant(), work.redelivery()));
+      work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "cancelled event " + c.eventId()
+          + (first.dueAt() != null ? ", due " + first.dueAt() : "") + ", before it ran (" + cancelled.size()
+          + " scheduled message(s) removed from " + first.queue() + "); " + asked, started, clock.instant(),
+          work.redelivery()));
+    } catch (AuditSink.AuditException e) {
+      return new Settlement.Abandon("cancellation not done or not audited: " + e.getMessage(), e);
     }
     return new Settlement.Complete();
   }

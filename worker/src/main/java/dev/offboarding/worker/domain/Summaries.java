@@ -64,6 +64,20 @@ public final class Summaries {
         "held by the broker until " + dueAt + "; nothing planned or written yet");
   }
 
+  /** The final summary of an event cancelled before it ran; {@code detail} says by whom and why. */
+  public static SummaryAudit cancelled(String eventId, String eventType, String detail, Instant startedAt,
+      Instant finishedAt, boolean redelivery) {
+    return new SummaryAudit(eventId, eventType, SummaryStatus.CANCELLED, Map.of(), Map.of(), 0, startedAt,
+        finishedAt, null, List.of(), redelivery, false, true, 0, 0, null, detail);
+  }
+
+  /** The summary of a cancel event: what it cancelled, or why nothing. */
+  public static SummaryAudit cancel(OffboardingEvent cancel, SummaryStatus status, String detail, Instant startedAt,
+      Instant finishedAt, boolean redelivery) {
+    return new SummaryAudit(cancel.id(), cancel.type().wireName(), status, Map.of(), Map.of(), 0, startedAt,
+        finishedAt, null, List.of(), redelivery, false, true, 0, 0, null, detail);
+  }
+
   /** A summary for an event refused before any write. */
   public static SummaryAudit rejected(String eventId, String eventType, String reason, List<Problem> problems,
       Instant startedAt, Instant finishedAt, boolean redelivery) {

@@ -30,6 +30,22 @@ class SchedulingTest {
   final EventProcessorTest.RecordingAudit audit = new EventProcessorTest.RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
+  final HeldEvents scheduled = new HeldEvents();
+
+  /** The broker's scheduled messages, in memory. */
+  static final class HeldEvents implements ScheduledEvents {
+    final List<Held> held = new java.util.ArrayList<>();
+
+    @Override
+    public List<Held> find(String eventId) {
+      return held.stream().filter(h -> h.eventId().equals(eventId)).toList();
+    }
+
+    @Override
+    public void cancel(Held h) {
+      held.remove(h);
+    }
+  }
 
   SchedulingTest() {
     directory.addUser(ALICE, "alice@contoso.com");
@@ -40,7 +56,7 @@ class SchedulingTest {
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
     return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, clock, Progress.NONE,
-        DeliveryBounds.defaults(), Duration.ofDays(90));
+        DeliveryBounds.defaults(), Duration.ofDays(90), scheduled);
   }
 
   static OffboardingEvent leaverAt(Instant effectiveAt) {
@@ -102,6 +118,69 @@ class SchedulingTest {
     assertEquals("$.data.effectiveAt", audit.summary.problems().get(0).path());
     assertEquals(List.of(), followUps.held);
     assertEquals(List.of(), writes.attempts);
+  }
+
+  static OffboardingEvent cancelOf(String eventId) {
+    return OffboardingEvent.cancel("cancel-1", "/ops", NOW,
+        new dev.offboarding.contracts.Cancellation(eventId, "contract extended", "hr-ops@contoso.com"));
+  }
+
+  @Test
+  void aCancelEventRemovesTheHeldEventAndAuditsBothWithWhoAskedAndWhy() throws Exception {
+    Instant due = NOW.plus(Duration.ofDays(3));
+    byte[] held = codec.encode(leaverAt(due));
+    scheduled.held.add(new ScheduledEvents.Held("q", 42, "evt-later", due, held));
+    List<dev.offboarding.contracts.SummaryAudit> summaries = new java.util.ArrayList<>();
+    AuditSink sink = new AuditSink() {
+      @Override
+      public void targets(List<dev.offboarding.contracts.TargetAudit> results) {
+        throw new AssertionError("a cancellation writes no target results");
+      }
+
+      @Override
+      public void summary(dev.offboarding.contracts.SummaryAudit s) {
+        summaries.add(s);
+      }
+    };
+
+    Settlement settlement = processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-later")), "8",
+        false, sink, followUps, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(List.of(), scheduled.held);
+    assertEquals(List.of("evt-later", "cancel-1"), summaries.stream().map(s -> s.eventId()).toList());
+    assertEquals(SummaryStatus.CANCELLED, summaries.get(0).status());
+    assertEquals("dev.offboarding.leaver.v1", summaries.get(0).eventType());
+    assertTrue(summaries.get(0).finalSummary());
+    assertTrue(summaries.get(0).detail().contains("hr-ops@contoso.com: contract extended"), summaries.get(0).detail());
+    assertEquals(SummaryStatus.COMPLETED, summaries.get(1).status());
+    assertTrue(summaries.get(1).detail().startsWith("cancelled event evt-later, due " + due), summaries.get(1).detail());
+    assertEquals(List.of(), writes.attempts);
+  }
+
+  @Test
+  void aCancelOfAnEventNotScheduledSaysSoAndCancelsNothing() throws Exception {
+    Settlement settlement = processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-unknown")), "8",
+        false, audit, followUps, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(SummaryStatus.FAILED, audit.summary.status());
+    assertEquals("cancel-1", audit.summary.eventId());
+    assertTrue(audit.summary.detail().startsWith("nothing cancelled: no event evt-unknown is scheduled"),
+        audit.summary.detail());
+    assertTrue(audit.summary.detail().endsWith("requested by hr-ops@contoso.com: contract extended"));
+  }
+
+  @Test
+  void aCancelWaitsWhenTheBrokerCannotBeAsked() throws Exception {
+    EventProcessor noBroker = new EventProcessor(codec, new Planner(directory, Protection.none(), 100),
+        null, Clock.fixed(NOW, ZoneOffset.UTC), Progress.NONE, DeliveryBounds.defaults());
+
+    Settlement settlement = noBroker.process(new EventProcessor.Work(codec.encode(cancelOf("evt-later")), "8",
+        false, audit, followUps, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Abandon.class, settlement);
+    assertEquals(null, audit.summary);
   }
 
   @Test
