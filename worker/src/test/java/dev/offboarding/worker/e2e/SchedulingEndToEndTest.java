@@ -71,6 +71,67 @@ class SchedulingEndToEndTest {
   }
 
   @Test
+  void anEventDueLaterIsListedThenCancelledByACancelEventAndNeverRuns() {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser dave = tenant.addUser("dave@contoso.com");
+    harness = new WorkerHarness(tenant);
+    harness.startWorker();
+    Instant due = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    OffboardingEvent event = leaverAt(due, dave);
+    harness.send(event);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+
+    java.io.ByteArrayOutputStream listed = new java.io.ByteArrayOutputStream();
+    int listCode = dev.offboarding.worker.Main.run(new String[] {"scheduled", "list"}, harness.env,
+        new java.io.PrintStream(listed, true), System.err);
+    java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    int cancelCode = dev.offboarding.worker.Main.run(new String[] {"cancel", "--reason", "contract extended",
+        "--requested-by", "hr-ops@contoso.com", event.id()}, harness.env, new java.io.PrintStream(sent, true),
+        System.err);
+
+    assertEquals(0, listCode);
+    String list = listed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    String row = list.lines().filter(l -> l.contains(event.id())).findFirst().orElseThrow(() -> new AssertionError(list));
+    assertTrue(row.contains("dev.offboarding.leaver.v1") && row.contains(due.toString())
+        && row.contains("1 user(s) (dave@contoso.com)"), row);
+    assertEquals(0, cancelCode, sent.toString());
+    String cancelId = sent.toString(java.nio.charset.StandardCharsets.UTF_8).split(" ")[3];
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(cancelId).isEmpty());
+    SummaryAudit answer = harness.summaries(cancelId).get(0);
+    assertEquals(SummaryStatus.COMPLETED, answer.status());
+    assertTrue(answer.detail().contains("hr-ops@contoso.com: contract extended"), answer.detail());
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(event.id()).size() == 2);
+    SummaryAudit last = harness.summaries(event.id()).get(1);
+    assertEquals(SummaryStatus.CANCELLED, last.status());
+    assertTrue(last.finalSummary());
+    assertEquals(0, harness.emulator.stats(WorkerHarness.QUEUE).scheduled(), "nothing left to run");
+    assertTrue(tenant.requireUser(dave.id()).accountEnabled());
+    assertTrue(harness.graph.writeLog().isEmpty());
+  }
+
+  @Test
+  void aCancelOfAnEventThatAlreadyRanSaysNothingWasCancelled() {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser erin = tenant.addUser("erin@contoso.com");
+    harness = new WorkerHarness(tenant);
+    harness.startWorker();
+    OffboardingEvent event = leaverAt(Instant.now().minusSeconds(60), erin);
+    harness.send(event);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    OffboardingEvent cancel = OffboardingEvent.cancel(UUID.randomUUID().toString(), "/test/e2e", Instant.now(),
+        new dev.offboarding.contracts.Cancellation(event.id(), "too late", "tests"));
+
+    harness.sendUrgent(cancel);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(cancel.id()).isEmpty());
+    SummaryAudit answer = harness.summaries(cancel.id()).get(0);
+    assertEquals(SummaryStatus.FAILED, answer.status());
+    assertTrue(answer.detail().startsWith("nothing cancelled: no event " + event.id() + " is scheduled"),
+        answer.detail());
+    assertEquals(1, harness.summaries(event.id()).size(), "the event's own audit is untouched");
+  }
+
+  @Test
   void anEventWhoseMomentHasPassedRunsAtOnce() {
     FakeTenant tenant = new FakeTenant();
     FakeUser bob = tenant.addUser("bob@contoso.com");
