@@ -35,8 +35,6 @@ final class EventReader {
   private static final String TARGET_KINDS = "user, group, or attribute with equals";
   private static final String EVENT_TYPES =
       Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.joining(", "));
-  private static final String ACTIONS =
-      Arrays.stream(Action.values()).map(Action::wireName).collect(Collectors.joining(", "));
   private static final String ATTRIBUTES = String.join(", ", Target.ALLOWED_ATTRIBUTES.stream().sorted().toList());
 
   private final List<Problem> problems = new ArrayList<>();
@@ -138,8 +136,8 @@ final class EventReader {
         add(JsonPath.property("$.data", name), "unexpected property");
       }
     }
-    List<Target> targets = readTargets(data.get("targets"));
-    List<Action> actions = readActions(data.get("actions"));
+    List<Target> targets = readTargets(data.get("targets"), type);
+    List<Action> actions = readActions(data.get("actions"), type);
     String reason = requiredString(data, "$.data", "reason");
     if (reason != null) {
       checkText("$.data.reason", reason, MAX_REASON_LENGTH, false);
@@ -166,6 +164,8 @@ final class EventReader {
     if (rawEffectiveAt != null) {
       if (type != null && type.urgent()) {
         add("$.data.effectiveAt", "not allowed on " + type.wireName() + ": a compromise event takes effect at once");
+      } else if (type != null && type.restores()) {
+        add("$.data.effectiveAt", "not allowed on " + type.wireName() + ": a restore takes effect at once");
       }
       effectiveAt = Rfc3339.parse(rawEffectiveAt);
       if (effectiveAt == null) {
@@ -203,7 +203,7 @@ final class EventReader {
     return new Cancellation(eventId, reason, requestedBy);
   }
 
-  private List<Target> readTargets(JsonNode node) {
+  private List<Target> readTargets(JsonNode node, EventType type) {
     String path = "$.data.targets";
     if (node == null) {
       add(path, "required");
@@ -222,7 +222,10 @@ final class EventReader {
     List<Target> targets = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
       Target target = readTarget(node.get(i), JsonPath.index(path, i));
-      if (target != null) {
+      if (target != null && type != null && type.restores() && !(target instanceof Target.User)) {
+        add(JsonPath.index(path, i), "a restore names users only (object id or UPN); groups and attribute"
+            + " selectors are refused");
+      } else if (target != null) {
         targets.add(target);
       }
     }
@@ -288,7 +291,8 @@ final class EventReader {
     return new Target.Attribute(attributeName, equals);
   }
 
-  private List<Action> readActions(JsonNode node) {
+  private List<Action> readActions(JsonNode node, EventType type) {
+    List<Action> allowed = type == null ? List.of(Action.values()) : type.allowedActions();
     String path = "$.data.actions";
     if (node == null) {
       return List.of();
@@ -308,9 +312,10 @@ final class EventReader {
       if (wire == null) {
         continue;
       }
-      Action action = Action.fromWire(wire).orElse(null);
+      Action action = Action.fromWire(wire).filter(allowed::contains).orElse(null);
       if (action == null) {
-        add(itemPath, "unknown action; expected one of " + ACTIONS);
+        add(itemPath, "unknown action; expected one of "
+            + allowed.stream().map(Action::wireName).collect(Collectors.joining(", ")));
       } else if (!seen.add(action)) {
         add(itemPath, "duplicate action");
       } else {

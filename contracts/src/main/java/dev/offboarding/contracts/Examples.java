@@ -33,6 +33,7 @@ public final class Examples {
           "leaver-user-by-id.json",
           "leaver-user-by-upn.json",
           "minimal.json",
+          "restore.json",
           "time-with-offset.json",
           "with-extensions.json");
 
@@ -59,6 +60,7 @@ public final class Examples {
           "group-not-a-guid.json",
           "id-too-long.json",
           "id-with-control-character.json",
+          "leaver-with-enable.json",
           "malformed-upn.json",
           "missing-data.json",
           "missing-id.json",
@@ -68,6 +70,8 @@ public final class Examples {
           "not-json.json",
           "reason-not-a-string.json",
           "reason-too-long.json",
+          "restore-with-disable.json",
+          "restore-with-group.json",
           "source-empty.json",
           "source-not-a-uri-reference.json",
           "target-not-an-object.json",

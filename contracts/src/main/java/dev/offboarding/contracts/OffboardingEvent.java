@@ -34,8 +34,14 @@ public record OffboardingEvent(String id, String source, EventType type, Instant
     if (id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
-    if (type.urgent() && data != null && data.effectiveAt() != null) {
-      throw new IllegalArgumentException("an urgent event never waits: it cannot have an effectiveAt");
+    if ((type.urgent() || type.restores()) && data != null && data.effectiveAt() != null) {
+      throw new IllegalArgumentException("a " + type.wireName() + " event takes effect at once: no effectiveAt");
+    }
+    if (data != null && !type.allowedActions().containsAll(data.actions())) {
+      throw new IllegalArgumentException("a " + type.wireName() + " event may ask only for " + type.allowedActions());
+    }
+    if (type.restores() && data.targets().stream().anyMatch(t -> !(t instanceof Target.User))) {
+      throw new IllegalArgumentException("a restore names users only");
     }
   }
 
@@ -59,6 +65,6 @@ public record OffboardingEvent(String id, String source, EventType type, Instant
     if (data == null) {
       return List.of();
     }
-    return data.actions().isEmpty() ? List.of(Action.values()) : data.actions();
+    return data.actions().isEmpty() ? type.allowedActions() : data.actions();
   }
 }

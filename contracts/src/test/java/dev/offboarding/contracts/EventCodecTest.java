@@ -132,6 +132,45 @@ class EventCodecTest {
   }
 
   @Test
+  void aRestoreDefaultsToEnableAccountAndNamesUsersOnly() {
+    ObjectNode event = validLeaver();
+    event.put("type", "dev.offboarding.restore.v1");
+    data(event).remove("actions");
+
+    OffboardingEvent restore = valid(event);
+
+    assertEquals(List.of(Action.ENABLE_ACCOUNT), restore.effectiveActions());
+    assertEquals(restore, ((DecodeResult.Valid) codec.decode(codec.encode(restore))).event());
+  }
+
+  @Test
+  void refusesAGroupOrAnAttributeOrAnEffectiveAtOnARestoreSayingWhy() {
+    ObjectNode event = validLeaver();
+    event.put("type", "dev.offboarding.restore.v1");
+    data(event).remove("actions");
+    targets(event).addObject().put("group", "84b18857-3c01-48be-b707-492019c57142");
+    targets(event).addObject().put("attribute", "department").put("equals", "HP");
+    data(event).put("effectiveAt", "2026-12-31T17:00:00Z");
+
+    DecodeResult.Invalid result = invalid(event);
+
+    assertEquals(List.of("$.data.targets[1]", "$.data.targets[2]", "$.data.effectiveAt"), paths(result));
+    assertTrue(result.problems().get(0).message().contains("a restore names users only"));
+  }
+
+  @Test
+  void refusesEnableAccountOnALeaverAndDisableOnARestore() {
+    ObjectNode leaver = validLeaver();
+    ((ArrayNode) data(leaver).get("actions")).add("enableAccount");
+    ObjectNode restore = validLeaver();
+    restore.put("type", "dev.offboarding.restore.v1");
+
+    assertEquals("unknown action; expected one of disableAccount, revokeSessions",
+        onlyProblemAt(leaver, "$.data.actions[2]"));
+    assertEquals(List.of("$.data.actions[0]", "$.data.actions[1]"), paths(invalid(restore)));
+  }
+
+  @Test
   void decodesEachKindOfTarget() {
     ObjectNode event = validLeaver();
     ArrayNode targets = targets(event);
