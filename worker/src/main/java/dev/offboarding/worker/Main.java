@@ -7,6 +7,7 @@ import dev.offboarding.worker.cli.CheckCommand;
 import dev.offboarding.worker.cli.DlqCommand;
 import dev.offboarding.worker.cli.DryRun;
 import dev.offboarding.worker.cli.EventFile;
+import dev.offboarding.worker.cli.RestorePlanCommand;
 import dev.offboarding.worker.cli.RunCommand;
 import dev.offboarding.worker.cli.ScheduledCommand;
 import dev.offboarding.worker.cli.SendCommand;
@@ -20,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command-line entry: {@code run} (the default), {@code send}, {@code validate}, {@code dry-run},
- * {@code check}, {@code dlq}, {@code scheduled}, {@code cancel}.
+ * {@code check}, {@code dlq}, {@code scheduled}, {@code cancel}, {@code restore-plan}.
  */
 public final class Main {
   /** Success. */
@@ -46,6 +47,8 @@ public final class Main {
                                list the events the broker holds until their effectiveAt, and waiting follow-ups
         cancel --reason TEXT --requested-by WHO EVENT_ID
                                send a dev.offboarding.cancel.v1 event for the worker to cancel EVENT_ID
+        restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] EVENT_ID
+                               print the restore event for the users EVENT_ID disabled, from an audit export
       """;
 
   private static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN =
@@ -89,6 +92,7 @@ public final class Main {
         case "dlq" -> DlqCommand.run(rest, env, out, err);
         case "scheduled" -> ScheduledCommand.run(rest, env, out, err);
         case "cancel" -> CancelCommand.run(rest, env, out, err);
+        case "restore-plan" -> RestorePlanCommand.run(rest, out, err);
         case "-h", "--help", "help" -> {
           out.print(USAGE);
           yield OK;

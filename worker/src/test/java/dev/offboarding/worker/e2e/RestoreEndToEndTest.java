@@ -79,6 +79,53 @@ class RestoreEndToEndTest {
   }
 
   @Test
+  void aRestorePlanFromAnAuditExportNamesExactlyTheUsersThatEventDisabledAndRestoresThem(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser alice = tenant.addUser("alice@contoso.com");
+    FakeUser bob = tenant.addUser("bob@contoso.com");
+    FakeUser root = tenant.addUser("breakglass@contoso.com");
+    FakeUser dave = tenant.addUser("dave@contoso.com");
+    String team = tenant.addGroup("Team", bob, root).id();
+    harness = new WorkerHarness(tenant, o -> {}, Map.of("PROTECTED_USERS", root.id()));
+    harness.startWorker();
+    OffboardingEvent leaver = WorkerHarness.event(EventType.LEAVER, new Target.User(alice.userPrincipalName()),
+        new Target.Group(team), new Target.User("nobody@contoso.com"));
+    OffboardingEvent other = WorkerHarness.event(EventType.LEAVER, new Target.User(dave.id()));
+    harness.send(leaver);
+    harness.send(other);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(leaver.id()).isEmpty()
+        && !harness.summaries(other.id()).isEmpty());
+    java.nio.file.Path export = dir.resolve("audit.jsonl");
+    java.nio.file.Files.write(export, harness.read(WorkerHarness.TOPIC + "/subscriptions/all").stream()
+        .map(m -> m.getBody().toString()).toList());
+
+    java.io.ByteArrayOutputStream planned = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    int code = dev.offboarding.worker.Main.run(new String[] {"restore-plan", "--from-audit", export.toString(),
+        "--requested-by", "hr-ops@contoso.com", leaver.id()}, harness.env, new java.io.PrintStream(planned, true),
+        new java.io.PrintStream(said, true));
+
+    assertEquals(0, code, said.toString(StandardCharsets.UTF_8));
+    byte[] body = planned.toByteArray();
+    OffboardingEvent restore = ((dev.offboarding.contracts.DecodeResult.Valid) new dev.offboarding.contracts.EventCodec()
+        .decode(body)).event();
+    assertEquals(EventType.RESTORE, restore.type());
+    assertEquals(Set.of(new Target.User(alice.id()), new Target.User(bob.id())), Set.copyOf(restore.data().targets()));
+    assertEquals("hr-ops@contoso.com", restore.data().requestedBy());
+
+    java.nio.file.Path file = dir.resolve("restore.json");
+    java.nio.file.Files.write(file, body);
+    assertEquals(0, dev.offboarding.worker.Main.run(new String[] {"send", file.toString()}, harness.env,
+        System.out, System.err));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(restore.id()).isEmpty());
+    assertEquals(SummaryStatus.COMPLETED, harness.summaries(restore.id()).get(0).status());
+    assertTrue(tenant.requireUser(alice.id()).accountEnabled());
+    assertTrue(tenant.requireUser(bob.id()).accountEnabled());
+    assertFalse(tenant.requireUser(dave.id()).accountEnabled(), "another event's leaver stays disabled");
+  }
+
+  @Test
   void aRestoreNeverWritesToAProtectedAccount() {
     FakeTenant tenant = new FakeTenant();
     FakeUser root = tenant.addUser("breakglass@contoso.com");
