@@ -51,6 +51,8 @@ public final class Wiring {
   public static final int USER_CONCURRENCY = 16;
 
   private final WorkerConfig config;
+  /** The events this process is executing, shared by every intake so a cancel on one queue reaches the other's. */
+  private final dev.offboarding.worker.domain.RunningEvents running = new dev.offboarding.worker.domain.RunningEvents();
   private final Metrics metrics;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -184,7 +186,7 @@ public final class Wiring {
   /** A processor whose cancel events look for scheduled events in {@code scheduled}. */
   public EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled) {
     return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds(),
-        config.maxScheduleAhead(), scheduled);
+        config.maxScheduleAhead(), scheduled, running);
   }
 
   /** The queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */

@@ -41,7 +41,8 @@ public final class DryRun {
       }
       OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
       if (!event.type().actsOnTargets()) {
-        err.println("rejected: " + event.type().wireName() + " event " + event.id() + " touches no user; nothing to plan");
+        err.println("rejected: " + event.type().wireName() + " event " + event.id()
+            + " touches no user; nothing to plan");
         return Main.REJECTED;
       }
       Wiring wiring = Wiring.system(WorkerConfig.forGraphOnly(env));

@@ -85,11 +85,13 @@ public final class EventProcessor {
   private final DeliveryBounds bounds;
   private final Duration maxScheduleAhead;
   private final ScheduledEvents scheduled;
+  private final RunningEvents running;
 
   /** A processor with the default horizon of {@code effectiveAt}, {@link #DEFAULT_MAX_SCHEDULE_AHEAD}. */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
       DeliveryBounds bounds) {
-    this(codec, planner, executor, clock, progress, bounds, DEFAULT_MAX_SCHEDULE_AHEAD, ScheduledEvents.UNAVAILABLE);
+    this(codec, planner, executor, clock, progress, bounds, DEFAULT_MAX_SCHEDULE_AHEAD, ScheduledEvents.UNAVAILABLE,
+        new RunningEvents());
   }
 
   /**
@@ -98,10 +100,12 @@ public final class EventProcessor {
    * @param maxScheduleAhead how far ahead an event's {@code effectiveAt} may lie; beyond it the
    *     event is rejected ({@code MAX_SCHEDULE_AHEAD})
    * @param scheduled where cancel events look for the events they cancel
+   * @param running the events this process is executing, which a cancel event may stop
    */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
-      DeliveryBounds bounds, Duration maxScheduleAhead, ScheduledEvents scheduled) {
+      DeliveryBounds bounds, Duration maxScheduleAhead, ScheduledEvents scheduled, RunningEvents running) {
     this.scheduled = Objects.requireNonNull(scheduled, "scheduled");
+    this.running = Objects.requireNonNull(running, "running");
     if (maxScheduleAhead.isNegative() || maxScheduleAhead.isZero()) {
       throw new IllegalArgumentException("maxScheduleAhead must be positive");
     }
@@ -185,56 +189,69 @@ public final class EventProcessor {
     if (from != null) {
       counts.putAll(from.counts());
     }
-    Executor.Outcome outcome;
-    try {
-      for (String gone : chunk.noLongerReached()) {
-        publish.accept(noLongerReached(event, gone, redelivery));
-        counts.merge(TargetOutcome.SKIPPED, 1, Integer::sum);
+    // Registered while it executes, so that a cancel event processed here can stop it between users.
+    try (RunningEvents.Run run = running.start(event.id())) {
+      BooleanSupplier stop = () -> work.stop().getAsBoolean() || run.cancelled();
+      Executor.Outcome outcome;
+      try {
+        for (String gone : chunk.noLongerReached()) {
+          publish.accept(noLongerReached(event, gone, redelivery));
+          counts.merge(TargetOutcome.SKIPPED, 1, Integer::sum);
+        }
+        outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
+            stop, id -> chunk.rounds().getOrDefault(id, 0), id -> chunk.done().getOrDefault(id, Set.of()),
+            bounds.maxRounds()), step == 0, publish, progress);
+        if (outcome.end() == Executor.End.SINK_FAILED) {
+          throw outcome.failure();
+        }
+        if (outcome.end() == Executor.End.INTERRUPTED) {
+          throw new InterruptedException("interrupted while executing event " + event.id());
+        }
+        flush(audit, batch);
+      } catch (AuditSink.AuditException e) {
+        // The writes are idempotent: processing again is safe, losing the audit is not.
+        return new Settlement.Abandon("audit not published: " + e.getMessage(), e);
       }
-      outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
-          work.stop(), id -> chunk.rounds().getOrDefault(id, 0), id -> chunk.done().getOrDefault(id, Set.of()),
-          bounds.maxRounds()), step == 0, publish, progress);
-      if (outcome.end() == Executor.End.SINK_FAILED) {
-        throw outcome.failure();
-      }
-      if (outcome.end() == Executor.End.INTERRUPTED) {
-        throw new InterruptedException("interrupted while executing event " + event.id());
-      }
-      flush(audit, batch);
-    } catch (AuditSink.AuditException e) {
-      // The writes are idempotent: processing again is safe, losing the audit is not.
-      return new Settlement.Abandon("audit not published: " + e.getMessage(), e);
-    }
-    outcome.counts().forEach((o, n) -> counts.merge(o, n, Integer::sum));
+      outcome.counts().forEach((o, n) -> counts.merge(o, n, Integer::sum));
 
-    Instant eventStarted = from == null ? started : from.startedAt();
-    Map<String, Integer> skipped = from == null ? plan.skippedMembers() : from.skippedMembers();
-    int usersResolved = from == null ? plan.userCount() : from.usersResolved();
-    List<Continuation.Pending> pending = outcome.unfinished().stream()
-        .map(u -> new Continuation.Pending(u.userId(), u.rounds(), u.done()))
-        .toList();
-    try {
-      if (pending.isEmpty() && chunk.usersBeyond() == 0) {
-        audit.summary(Summaries.of(event, counts, skipped, usersResolved, eventStarted, clock.instant(), redelivery,
-            step));
-        return new Settlement.Complete();
+      Instant eventStarted = from == null ? started : from.startedAt();
+      Map<String, Integer> skipped = from == null ? plan.skippedMembers() : from.skippedMembers();
+      int usersResolved = from == null ? plan.userCount() : from.usersResolved();
+      List<Continuation.Pending> pending = outcome.unfinished().stream()
+          .map(u -> new Continuation.Pending(u.userId(), u.rounds(), u.done()))
+          .toList();
+      try {
+        if (run.cancelled() && !(pending.isEmpty() && chunk.usersBeyond() == 0)) {
+          // Cancelled while running: what is left gets its final result now instead of a follow-up.
+          int left = skipCancelled(event, plan, chunk, outcome.unfinished(), run.cancelledBecause(), redelivery, audit);
+          counts.merge(TargetOutcome.SKIPPED, left, Integer::sum);
+          audit.summary(Summaries.withDetail(Summaries.of(event, counts, skipped, usersResolved, eventStarted,
+              clock.instant(), redelivery, step), "cancelled while running, " + run.cancelledBecause() + "; " + left
+              + " user(s) not yet written were skipped"));
+          return new Settlement.Complete();
+        }
+        if (pending.isEmpty() && chunk.usersBeyond() == 0) {
+          audit.summary(Summaries.of(event, counts, skipped, usersResolved, eventStarted, clock.instant(), redelivery,
+              step));
+          return new Settlement.Complete();
+        }
+        Continuation next = new Continuation(eventBody, from == null ? work.origin() : from.origin(), step + 1,
+            eventStarted, counts, skipped, usersResolved,
+            chunk.cursor(), pending);
+        Instant now = clock.instant();
+        int worstRound = outcome.unfinished().stream().filter(Executor.Unfinished::transientFailure)
+            .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
+        // Users that failed transiently wait before their next round; users merely not reached go on at once.
+        Duration wait = worstRound == 0 ? Duration.ZERO : bounds.delay(worstRound);
+        work.followUps().send(event.id(), next, now.plus(wait));
+        audit.summary(Summaries.continuing(event, counts, skipped, usersResolved, eventStarted, clock.instant(),
+            redelivery, step, pending.size() + chunk.usersBeyond()));
+      } catch (AuditSink.AuditException e) {
+        return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);
       }
-      Continuation next = new Continuation(eventBody, from == null ? work.origin() : from.origin(), step + 1,
-          eventStarted, counts, skipped, usersResolved,
-          chunk.cursor(), pending);
-      Instant now = clock.instant();
-      int worstRound = outcome.unfinished().stream().filter(Executor.Unfinished::transientFailure)
-          .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
-      // Users that failed transiently wait before their next round; users merely not reached go on at once.
-      Duration wait = worstRound == 0 ? Duration.ZERO : bounds.delay(worstRound);
-      work.followUps().send(event.id(), next, now.plus(wait));
-      audit.summary(Summaries.continuing(event, counts, skipped, usersResolved, eventStarted, clock.instant(),
-          redelivery, step, pending.size() + chunk.usersBeyond()));
-    } catch (AuditSink.AuditException e) {
-      return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);
+      return new Settlement.Complete(outcome.graphUnavailable() ? Settlement.Complete.TRANSIENT
+          : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN : Settlement.Complete.BOUND);
     }
-    return new Settlement.Complete(outcome.graphUnavailable() ? Settlement.Complete.TRANSIENT
-        : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN : Settlement.Complete.BOUND);
   }
 
   /**
@@ -332,10 +349,16 @@ public final class EventProcessor {
         scheduled.cancel(held);
         cancelled.add(held);
       }
+      if (cancelled.isEmpty() && running.cancel(c.eventId(), "by cancel event " + event.id() + " " + asked)) {
+        work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "event " + c.eventId()
+            + " is running in this worker: it starts no further user, and users not yet written get SKIPPED"
+            + " results (Cancelled); " + asked, started, clock.instant(), work.redelivery()));
+        return new Settlement.Complete();
+      }
       if (cancelled.isEmpty()) {
         work.audit().summary(Summaries.cancel(event, SummaryStatus.FAILED, "nothing cancelled: no event "
             + c.eventId() + " is scheduled on the worker's queues (an unknown id, or an event already run or"
-            + " cancelled); " + asked, started, clock.instant(), work.redelivery()));
+            + " cancelled), nor running in this worker; " + asked, started, clock.instant(), work.redelivery()));
         return new Settlement.Complete();
       }
       ScheduledEvents.Held first = cancelled.get(0);
@@ -351,6 +374,43 @@ public final class EventProcessor {
       return new Settlement.Abandon("cancellation not done or not audited: " + e.getMessage(), e);
     }
     return new Settlement.Complete();
+  }
+
+  /**
+   * Publishes a SKIPPED result, code {@code Cancelled}, for each user of a cancelled event not yet
+   * written: the chunk's unfinished users and every user after its cursor.
+   *
+   * @return how many
+   */
+  private static int skipCancelled(OffboardingEvent event, StreamingPlan plan, Chunk chunk,
+      List<Executor.Unfinished> unfinished, String why, boolean redelivery, AuditSink audit) {
+    List<TargetAudit> batch = new ArrayList<>(AUDIT_CHUNK);
+    int n = 0;
+    List<String> ids = plan.sortedIds();
+    int next = chunk.cursor() == null ? 0 : -Collections.binarySearch(ids, chunk.cursor() + "\u0000") - 1;
+    List<String> users = new ArrayList<>(unfinished.stream().map(Executor.Unfinished::userId).toList());
+    users.addAll(ids.subList(Math.max(0, Math.min(next, ids.size())), ids.size()));
+    Map<String, Set<Action>> done = new HashMap<>();
+    unfinished.forEach(u -> done.put(u.userId(), u.done()));
+    for (String userId : users) {
+      Set<Action> already = done.getOrDefault(userId, Set.of());
+      String detail = "cancelled " + why + "; not written" + (already.isEmpty() ? ""
+          : " further (already done: " + already.stream().map(Action::wireName).collect(Collectors.joining(", "))
+              + ")");
+      List<dev.offboarding.contracts.ActionResult> actions = event.effectiveActions().stream()
+          .filter(a -> !already.contains(a))
+          .map(a -> new dev.offboarding.contracts.ActionResult(a, TargetOutcome.SKIPPED, 0, null, null, null,
+              "Cancelled", detail))
+          .toList();
+      batch.add(new TargetAudit(event.id(), userId, null, List.of(), false, TargetOutcome.SKIPPED, detail, actions,
+          redelivery));
+      n++;
+      if (batch.size() == AUDIT_CHUNK) {
+        flush(audit, batch);
+      }
+    }
+    flush(audit, batch);
+    return n;
   }
 
   private static TargetAudit noLongerReached(OffboardingEvent event, String userId, boolean redelivery) {

@@ -78,6 +78,13 @@ public final class Summaries {
         finishedAt, null, List.of(), redelivery, false, true, 0, 0, null, detail);
   }
 
+  /** The same summary with a {@code detail} for people reading the audit. */
+  public static SummaryAudit withDetail(SummaryAudit s, String detail) {
+    return new SummaryAudit(s.eventId(), s.eventType(), s.status(), s.counts(), s.skippedMembers(), s.usersResolved(),
+        s.startedAt(), s.finishedAt(), s.rejectionReason(), s.problems(), s.redelivery(), s.dryRun(), s.finalSummary(),
+        s.step(), s.usersPending(), s.dueAt(), detail);
+  }
+
   /** A summary for an event refused before any write. */
   public static SummaryAudit rejected(String eventId, String eventType, String reason, List<Problem> problems,
       Instant startedAt, Instant finishedAt, boolean redelivery) {

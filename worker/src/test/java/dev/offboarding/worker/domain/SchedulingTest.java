@@ -56,7 +56,7 @@ class SchedulingTest {
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
     return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, clock, Progress.NONE,
-        DeliveryBounds.defaults(), Duration.ofDays(90), scheduled);
+        DeliveryBounds.defaults(), Duration.ofDays(90), scheduled, new RunningEvents());
   }
 
   static OffboardingEvent leaverAt(Instant effectiveAt) {
