@@ -129,6 +129,11 @@ class SchedulingEndToEndTest {
     assertTrue(answer.detail().startsWith("nothing cancelled: no event " + event.id() + " is scheduled"),
         answer.detail());
     assertEquals(1, harness.summaries(event.id()).size(), "the event's own audit is untouched");
+    // The search opened and closed its own clients; the worker's intake and senders go on.
+    OffboardingEvent after = leaverAt(Instant.now().minusSeconds(1), tenant.addUser("frank@contoso.com"));
+    harness.send(after);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(after.id()).isEmpty());
+    assertEquals(SummaryStatus.COMPLETED, harness.summaries(after.id()).get(0).status());
   }
 
   @Test
