@@ -12,6 +12,8 @@ import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.OutageGuard;
 import dev.offboarding.worker.domain.ProtectionRefresher;
+import dev.offboarding.worker.domain.RunningEvents;
+import dev.offboarding.worker.domain.ScheduledEvents;
 import dev.offboarding.worker.domain.Verifier;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.Planner;
@@ -32,9 +34,8 @@ import dev.offboarding.worker.servicebus.SdkAuditSenders;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
-import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
-import dev.offboarding.worker.domain.ScheduledEvents;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
 import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.flow.DeliverySettlement;
 import java.time.Clock;
@@ -51,8 +52,8 @@ public final class Wiring {
   public static final int USER_CONCURRENCY = 16;
 
   private final WorkerConfig config;
-  /** The events this process is executing, shared by every intake so a cancel on one queue reaches the other's. */
-  private final dev.offboarding.worker.domain.RunningEvents running = new dev.offboarding.worker.domain.RunningEvents();
+  /** The events this process executes, shared by every intake so a cancel on one queue reaches the other's. */
+  private final RunningEvents running = new RunningEvents();
   private final Metrics metrics;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -225,8 +226,7 @@ public final class Wiring {
     List<ServiceBusIntake> intakes = new ArrayList<>(2);
     // Each queue has its own intake, handler and backoff: urgent events never wait for a slot
     // behind bulk work, nor in a pause caused by it. Writes still share the one governor.
-    for (String queue : config.urgentQueue() == null ? List.of(config.queue())
-        : List.of(config.queue(), config.urgentQueue())) {
+    for (String queue : queues()) {
       DeliveryHandler handler = new DeliveryHandler(
           events::process,
           (context, cancelled) -> new ServiceBusAuditSink(senders, auditCodec, config.auditTopic(),

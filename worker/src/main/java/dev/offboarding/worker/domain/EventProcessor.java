@@ -37,6 +37,11 @@ import java.util.stream.Collectors;
  * broker holds, so finished users stay finished and only the rest are tried again, by any replica.
  * Every delivery, follow-ups included, plans the event again first: the blast-radius limit and the
  * protected set are checked before each chunk's first write.
+ *
+ * <p>An event whose {@code effectiveAt} lies ahead is not planned: it is handed back to the broker
+ * to be held until then ({@link FollowUps#hold}) and audited SCHEDULED. A cancel event removes a
+ * held event through {@link ScheduledEvents}, or stops one this process is running ({@link
+ * RunningEvents}).
  */
 public final class EventProcessor {
   /** How many target results go to the sink in one call. */
