@@ -504,7 +504,17 @@ public final class BenchMain {
   private static Settlement runToEnd(EventProcessor processor, byte[] body, AuditSink audit) throws Exception {
     ContinuationCodec codec = new ContinuationCodec();
     List<Continuation> next = new ArrayList<>();
-    FollowUps followUps = (eventId, c, notBefore) -> next.add(c);
+    FollowUps followUps = new FollowUps() {
+      @Override
+      public void send(String eventId, Continuation c, java.time.Instant notBefore) {
+        next.add(c);
+      }
+
+      @Override
+      public void hold(String eventId, String eventType, byte[] event, java.time.Instant dueAt) {
+        throw new IllegalStateException("the benchmark's events take effect at once");
+      }
+    };
     byte[] delivery = body;
     while (true) {
       next.clear();

@@ -113,6 +113,10 @@ public final class AuditCodec {
     data.put("final", audit.finalSummary());
     data.put("step", audit.step());
     data.put("usersPending", audit.usersPending());
+    if (audit.dueAt() != null) {
+      data.put("dueAt", Rfc3339.format(audit.dueAt()));
+    }
+    putIfPresent(data, "detail", audit.detail());
     return json.write(root);
   }
 
@@ -208,9 +212,11 @@ public final class AuditCodec {
           problems,
           bool(data, "$.data", "redelivery"),
           bool(data, "$.data", "dryRun"),
-          data.has("final") ? bool(data, "$.data", "final") : status != SummaryStatus.CONTINUING,
+          data.has("final") ? bool(data, "$.data", "final") : !status.followedByAnother(),
           data.has("step") ? intValue(data.get("step"), "$.data.step") : 0,
-          data.has("usersPending") ? intValue(data.get("usersPending"), "$.data.usersPending") : 0);
+          data.has("usersPending") ? intValue(data.get("usersPending"), "$.data.usersPending") : 0,
+          data.has("dueAt") ? instant(data, "$.data", "dueAt") : null,
+          optionalText(data, "$.data", "detail"));
     } catch (IllegalArgumentException e) {
       throw invalid(SummaryAudit.TYPE, e);
     }

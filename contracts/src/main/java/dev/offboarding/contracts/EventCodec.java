@@ -104,6 +104,13 @@ public final class EventCodec {
       root.put("time", Rfc3339.format(event.time()));
     }
     root.put("datacontenttype", EventReader.DATA_CONTENT_TYPE);
+    if (event.cancellation() != null) {
+      root.putObject("data")
+          .put("eventId", event.cancellation().eventId())
+          .put("reason", event.cancellation().reason())
+          .put("requestedBy", event.cancellation().requestedBy());
+      return checked(root);
+    }
     EventData data = event.data();
     ObjectNode dataNode = root.putObject("data");
     ArrayNode targets = dataNode.putArray("targets");
@@ -127,7 +134,14 @@ public final class EventCodec {
       dataNode.put("requestedBy", data.requestedBy());
     }
     dataNode.put("dryRun", data.dryRun());
+    if (data.effectiveAt() != null) {
+      dataNode.put("effectiveAt", Rfc3339.format(data.effectiveAt()));
+    }
 
+    return checked(root);
+  }
+
+  private byte[] checked(ObjectNode root) {
     // Check what is about to go out with the reader's rules, so encode never emits what decode refuses.
     EventReader check = new EventReader();
     if (check.read(root) == null) {

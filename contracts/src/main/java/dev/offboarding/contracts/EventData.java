@@ -1,5 +1,6 @@
 package dev.offboarding.contracts;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param ticket optional reference in the requester's system
  * @param requestedBy optional identity of the requesting system or person
  * @param dryRun resolve and report only; make no write
+ * @param effectiveAt when a leaver event is to take effect, or null for at once: an event whose
+ *     moment lies in the future is held by the broker until then; compromise events never carry one
  */
 public record EventData(
     List<Target> targets,
@@ -21,7 +24,8 @@ public record EventData(
     String reason,
     String ticket,
     String requestedBy,
-    boolean dryRun) {
+    boolean dryRun,
+    Instant effectiveAt) {
 
   public static final int MAX_TARGET_ENTRIES = 1000;
 
@@ -36,5 +40,11 @@ public record EventData(
             .sorted(Comparator.naturalOrder())
             .toList();
     Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Data that takes effect at once. */
+  public EventData(List<Target> targets, List<Action> actions, String reason, String ticket, String requestedBy,
+      boolean dryRun) {
+    this(targets, actions, reason, ticket, requestedBy, dryRun, null);
   }
 }

@@ -29,13 +29,12 @@ final class EventReader {
   private static final Set<String> ENVELOPE =
       Set.of("specversion", "id", "source", "type", "time", "datacontenttype", "data");
   private static final Set<String> DATA =
-      Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun");
+      Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun", "effectiveAt");
+  private static final Set<String> CANCEL_DATA = Set.of("eventId", "reason", "requestedBy");
   private static final Set<String> TARGET = Set.of("user", "group", "attribute", "equals");
   private static final String TARGET_KINDS = "user, group, or attribute with equals";
   private static final String EVENT_TYPES =
       Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.joining(", "));
-  private static final String ACTIONS =
-      Arrays.stream(Action.values()).map(Action::wireName).collect(Collectors.joining(", "));
   private static final String ATTRIBUTES = String.join(", ", Target.ALLOWED_ATTRIBUTES.stream().sorted().toList());
 
   private final List<Problem> problems = new ArrayList<>();
@@ -97,19 +96,22 @@ final class EventReader {
       }
     }
     EventData data = null;
+    Cancellation cancellation = null;
     JsonNode dataNode = root.get("data");
     if (dataNode == null) {
       add("$.data", "required");
     } else if (!dataNode.isObject()) {
       add("$.data", "must be an object");
+    } else if (type == EventType.CANCEL) {
+      cancellation = readCancellation(dataNode);
     } else {
-      data = readData(dataNode);
+      data = readData(dataNode, type);
     }
     if (!problems.isEmpty()) {
       return null;
     }
     try {
-      return new OffboardingEvent(id, source, type, time, data);
+      return new OffboardingEvent(id, source, type, time, data, cancellation);
     } catch (RuntimeException e) {
       // The checks above are meant to be at least as strict as the records; this is a safety net.
       add(JsonPath.ROOT, "rejected by the event record: " + e.getMessage());
@@ -127,15 +129,15 @@ final class EventReader {
     return List.copyOf(shown);
   }
 
-  private EventData readData(JsonNode data) {
+  private EventData readData(JsonNode data, EventType type) {
     for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!DATA.contains(name)) {
         add(JsonPath.property("$.data", name), "unexpected property");
       }
     }
-    List<Target> targets = readTargets(data.get("targets"));
-    List<Action> actions = readActions(data.get("actions"));
+    List<Target> targets = readTargets(data.get("targets"), type);
+    List<Action> actions = readActions(data.get("actions"), type);
     String reason = requiredString(data, "$.data", "reason");
     if (reason != null) {
       checkText("$.data.reason", reason, MAX_REASON_LENGTH, false);
@@ -157,13 +159,51 @@ final class EventReader {
         add("$.data.dryRun", "must be true or false");
       }
     }
+    Instant effectiveAt = null;
+    String rawEffectiveAt = optionalString(data, "$.data", "effectiveAt");
+    if (rawEffectiveAt != null) {
+      if (type != null && type.urgent()) {
+        add("$.data.effectiveAt", "not allowed on " + type.wireName() + ": a compromise event takes effect at once");
+      } else if (type != null && type.restores()) {
+        add("$.data.effectiveAt", "not allowed on " + type.wireName() + ": a restore takes effect at once");
+      }
+      effectiveAt = Rfc3339.parse(rawEffectiveAt);
+      if (effectiveAt == null) {
+        add("$.data.effectiveAt", "must be an RFC 3339 date-time with an offset, e.g. 2026-12-31T17:00:00+01:00");
+      }
+    }
     if (!problems.isEmpty()) {
       return null;
     }
-    return new EventData(targets, actions, reason, ticket, requestedBy, dryRun);
+    return new EventData(targets, actions, reason, ticket, requestedBy, dryRun, effectiveAt);
   }
 
-  private List<Target> readTargets(JsonNode node) {
+  private Cancellation readCancellation(JsonNode data) {
+    for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!CANCEL_DATA.contains(name)) {
+        add(JsonPath.property("$.data", name), "unexpected property");
+      }
+    }
+    String eventId = requiredString(data, "$.data", "eventId");
+    if (eventId != null) {
+      checkText("$.data.eventId", eventId, MAX_ID_LENGTH, true);
+    }
+    String reason = requiredString(data, "$.data", "reason");
+    if (reason != null) {
+      checkText("$.data.reason", reason, MAX_REASON_LENGTH, false);
+    }
+    String requestedBy = requiredString(data, "$.data", "requestedBy");
+    if (requestedBy != null) {
+      checkText("$.data.requestedBy", requestedBy, MAX_REQUESTED_BY_LENGTH, true);
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new Cancellation(eventId, reason, requestedBy);
+  }
+
+  private List<Target> readTargets(JsonNode node, EventType type) {
     String path = "$.data.targets";
     if (node == null) {
       add(path, "required");
@@ -182,7 +222,10 @@ final class EventReader {
     List<Target> targets = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
       Target target = readTarget(node.get(i), JsonPath.index(path, i));
-      if (target != null) {
+      if (target != null && type != null && type.restores() && !(target instanceof Target.User)) {
+        add(JsonPath.index(path, i), "a restore names users only (object id or UPN); groups and attribute"
+            + " selectors are refused");
+      } else if (target != null) {
         targets.add(target);
       }
     }
@@ -248,7 +291,8 @@ final class EventReader {
     return new Target.Attribute(attributeName, equals);
   }
 
-  private List<Action> readActions(JsonNode node) {
+  private List<Action> readActions(JsonNode node, EventType type) {
+    List<Action> allowed = type == null ? List.of(Action.values()) : type.allowedActions();
     String path = "$.data.actions";
     if (node == null) {
       return List.of();
@@ -268,9 +312,10 @@ final class EventReader {
       if (wire == null) {
         continue;
       }
-      Action action = Action.fromWire(wire).orElse(null);
+      Action action = Action.fromWire(wire).filter(allowed::contains).orElse(null);
       if (action == null) {
-        add(itemPath, "unknown action; expected one of " + ACTIONS);
+        add(itemPath, "unknown action; expected one of "
+            + allowed.stream().map(Action::wireName).collect(Collectors.joining(", ")));
       } else if (!seen.add(action)) {
         add(itemPath, "duplicate action");
       } else {

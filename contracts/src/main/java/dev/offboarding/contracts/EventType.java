@@ -8,7 +8,17 @@ public enum EventType {
   /** An HR leaver: bulk work, runs within the shared write budget. */
   LEAVER("dev.offboarding.leaver.v1", false),
   /** A compromised account: urgent, must not wait behind bulk leaver work. */
-  COMPROMISE("dev.offboarding.compromise.v1", true);
+  COMPROMISE("dev.offboarding.compromise.v1", true),
+  /**
+   * Cancels another event ({@link Cancellation}): urgent, so that it does not wait behind the bulk
+   * work it may be cancelling.
+   */
+  CANCEL("dev.offboarding.cancel.v1", true),
+  /**
+   * Re-enables explicitly named users (ids or UPNs; never groups or attributes), e.g. after a
+   * mistaken leaver event; bulk work, like a leaver.
+   */
+  RESTORE("dev.offboarding.restore.v1", false);
 
   private final String wireName;
   private final boolean urgent;
@@ -26,6 +36,28 @@ public enum EventType {
   /** True when work for this event type goes ahead of bulk work. */
   public boolean urgent() {
     return urgent;
+  }
+
+  /**
+   * The actions an event of this type may ask for, in execution order; also its default when it
+   * names none.
+   */
+  public java.util.List<Action> allowedActions() {
+    return switch (this) {
+      case LEAVER, COMPROMISE -> java.util.List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS);
+      case RESTORE -> java.util.List.of(Action.ENABLE_ACCOUNT);
+      case CANCEL -> java.util.List.of();
+    };
+  }
+
+  /** True for restores: they name users only, and take effect at once. */
+  public boolean restores() {
+    return this == RESTORE;
+  }
+
+  /** True for the types whose data names targets and actions ({@link EventData}). */
+  public boolean actsOnTargets() {
+    return this != CANCEL;
   }
 
   /** The event type with this CloudEvents {@code type}, if it is one of ours. */

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param source the CloudEvents source, a URI reference such as {@code /hr/workday}
  * @param type leaver or compromise
  * @param time when the producer created the event, if it said
- * @param data what to do
+ * @param data what to do; null for a cancel event
+ * @param cancellation what to cancel, for a cancel event; null otherwise
  */
-public record OffboardingEvent(String id, String source, EventType type, Instant time, EventData data) {
+public record OffboardingEvent(String id, String source, EventType type, Instant time, EventData data,
+    Cancellation cancellation) {
 
   public static final String SPEC_VERSION = "1.0";
   /** The content type of every CloudEvents message in structured mode: events and audit messages alike. */
@@ -24,14 +26,45 @@ public record OffboardingEvent(String id, String source, EventType type, Instant
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(data, "data");
+    if (type.actsOnTargets() != (data != null) || type.actsOnTargets() == (cancellation != null)) {
+      throw new IllegalArgumentException(type.actsOnTargets()
+          ? "a " + type.wireName() + " event has data and no cancellation"
+          : "a cancel event has a cancellation and no targets");
+    }
     if (id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
+    if ((type.urgent() || type.restores()) && data != null && data.effectiveAt() != null) {
+      throw new IllegalArgumentException("a " + type.wireName() + " event takes effect at once: no effectiveAt");
+    }
+    if (data != null && !type.allowedActions().containsAll(data.actions())) {
+      throw new IllegalArgumentException("a " + type.wireName() + " event may ask only for " + type.allowedActions());
+    }
+    if (type.restores() && data.targets().stream().anyMatch(t -> !(t instanceof Target.User))) {
+      throw new IllegalArgumentException("a restore names users only");
+    }
+  }
+
+  /** An event that acts on targets (leaver, compromise). */
+  public OffboardingEvent(String id, String source, EventType type, Instant time, EventData data) {
+    this(id, source, type, time, data, null);
+  }
+
+  /** A cancel event. */
+  public static OffboardingEvent cancel(String id, String source, Instant time, Cancellation cancellation) {
+    return new OffboardingEvent(id, source, EventType.CANCEL, time, null, cancellation);
+  }
+
+  /** True when the event is to take effect later than {@code now}. */
+  public boolean dueAfter(Instant now) {
+    return data != null && data.effectiveAt() != null && data.effectiveAt().isAfter(now);
   }
 
   /** The actions to run for each user, in execution order: the event's, or all by default. */
   public List<Action> effectiveActions() {
-    return data.actions().isEmpty() ? List.of(Action.values()) : data.actions();
+    if (data == null) {
+      return List.of();
+    }
+    return data.actions().isEmpty() ? type.allowedActions() : data.actions();
   }
 }

@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * @param step which delivery of the event this summary closes: 0 for the event message itself,
  *     1, 2, ... for its follow-ups (continuations)
  * @param usersPending users still to be done when the summary is not final, else 0
+ * @param dueAt when a SCHEDULED event is to run, else null
+ * @param detail a sentence for people reading the audit, e.g. what a cancellation found; or null
  */
 public record SummaryAudit(
     String eventId,
@@ -44,7 +46,9 @@ public record SummaryAudit(
     boolean dryRun,
     boolean finalSummary,
     int step,
-    int usersPending) {
+    int usersPending,
+    Instant dueAt,
+    String detail) {
 
   public static final String TYPE = "dev.offboarding.audit.summary.v1";
 
@@ -69,8 +73,11 @@ public record SummaryAudit(
     if (status == SummaryStatus.REJECTED && (rejectionReason == null || rejectionReason.isBlank())) {
       throw new IllegalArgumentException("a rejected summary needs a rejectionReason");
     }
-    if ((status == SummaryStatus.CONTINUING) == finalSummary) {
-      throw new IllegalArgumentException("a summary is CONTINUING exactly when it is not final");
+    if (status.followedByAnother() == finalSummary) {
+      throw new IllegalArgumentException("a summary is CONTINUING or SCHEDULED exactly when it is not final");
+    }
+    if ((status == SummaryStatus.SCHEDULED) != (dueAt != null)) {
+      throw new IllegalArgumentException("a summary has a dueAt exactly when it is SCHEDULED");
     }
     if (step < 0 || usersPending < 0) {
       throw new IllegalArgumentException("step and usersPending must be >= 0");
@@ -80,12 +87,21 @@ public record SummaryAudit(
     }
   }
 
+  /** A summary with no due time and no detail. */
+  public SummaryAudit(String eventId, String eventType, SummaryStatus status, Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+      String rejectionReason, List<Problem> problems, boolean redelivery, boolean dryRun, boolean finalSummary,
+      int step, int usersPending) {
+    this(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt, rejectionReason,
+        problems, redelivery, dryRun, finalSummary, step, usersPending, null, null);
+  }
+
   /** The final summary of an event done in one delivery. */
   public SummaryAudit(String eventId, String eventType, SummaryStatus status, Map<TargetOutcome, Integer> counts,
       Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
       String rejectionReason, List<Problem> problems, boolean redelivery, boolean dryRun) {
     this(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt, rejectionReason,
-        problems, redelivery, dryRun, true, 0, 0);
+        problems, redelivery, dryRun, true, 0, 0, null, null);
   }
 
   private static void requireCount(Integer n, String what) {

@@ -16,5 +16,21 @@ public enum SummaryStatus {
    * Not final: some users are done (their results are published) and the rest continue in a
    * follow-up delivery; the counts are those so far. A final summary follows.
    */
-  CONTINUING
+  CONTINUING,
+  /**
+   * Not final: the event was valid and takes effect later ({@code effectiveAt}); the broker holds
+   * it until {@code dueAt}, nothing was planned or written yet. Its final summary comes when it
+   * runs, unless it is cancelled first.
+   */
+  SCHEDULED,
+  /**
+   * Final: the event was cancelled by a {@code dev.offboarding.cancel.v1} event before it ran (it
+   * was scheduled); {@code detail} says who asked and why. Nothing was written.
+   */
+  CANCELLED;
+
+  /** True for the statuses of summaries after which another summary of the same event follows. */
+  public boolean followedByAnother() {
+    return this == CONTINUING || this == SCHEDULED;
+  }
 }

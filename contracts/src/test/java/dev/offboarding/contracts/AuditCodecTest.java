@@ -77,7 +77,24 @@ class AuditCodecTest {
             List.of(new Problem("$", "not valid JSON at line 1, column 2")), true, false),
         new SummaryAudit(
             "evt-3", EventType.COMPROMISE.wireName(), SummaryStatus.DRY_RUN, Map.of(TargetOutcome.SKIPPED, 7), Map.of(),
-            7, T0, T1, null, List.of(), false, true));
+            7, T0, T1, null, List.of(), false, true),
+        new SummaryAudit(
+            "evt-4", EventType.LEAVER.wireName(), SummaryStatus.SCHEDULED, Map.of(), Map.of(), 0, T0, T0, null,
+            List.of(), false, false, false, 0, 0, Instant.parse("2026-12-31T16:00:00Z"),
+            "held by the broker until 2026-12-31T16:00:00Z"));
+  }
+
+  @Test
+  void theSchemaRejectsAScheduledSummaryWithoutADueTime() throws Exception {
+    SummaryAudit scheduled = new SummaryAudit("evt-5", EventType.LEAVER.wireName(), SummaryStatus.SCHEDULED,
+        Map.of(), Map.of(), 0, T0, T0, null, List.of(), false, false, false, 0, 0, T1, null);
+    ObjectNode message = (ObjectNode)
+        EventJson.MAPPER.readTree(codec.encodeSummary("msg-5", T1, scheduled));
+    ((ObjectNode) message.get("data")).remove("dueAt");
+
+    boolean accepted = SUMMARY_SCHEMA.accepts(EventJson.MAPPER.writeValueAsBytes(message));
+
+    assertFalse(accepted);
   }
 
   @ParameterizedTest

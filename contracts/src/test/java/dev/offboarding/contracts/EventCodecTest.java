@@ -74,6 +74,103 @@ class EventCodecTest {
   }
 
   @Test
+  void decodesAnEffectiveAtWithItsOffsetAndEncodesItBack() {
+    ObjectNode event = validLeaver();
+    data(event).put("effectiveAt", "2026-12-31T17:00:00+01:00");
+
+    OffboardingEvent decoded = valid(event);
+
+    assertEquals(Instant.parse("2026-12-31T16:00:00Z"), decoded.data().effectiveAt());
+    assertTrue(decoded.dueAfter(Instant.parse("2026-12-31T15:59:59Z")));
+    assertEquals(false, decoded.dueAfter(Instant.parse("2026-12-31T16:00:00Z")));
+    assertEquals(decoded, ((DecodeResult.Valid) codec.decode(codec.encode(decoded))).event());
+  }
+
+  @Test
+  void refusesAnEffectiveAtOnACompromiseEventSayingWhy() {
+    ObjectNode event = validLeaver();
+    event.put("type", "dev.offboarding.compromise.v1");
+    data(event).put("effectiveAt", "2026-12-31T17:00:00Z");
+
+    String message = onlyProblemAt(event, "$.data.effectiveAt");
+
+    assertTrue(message.contains("compromise event takes effect at once"), message);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2026-12-31T17:00:00", "2026-12-31", "tomorrow", "2026-12-31T17:00Z"})
+  void refusesAnEffectiveAtThatIsNoRfc3339DateTimeWithAnOffset(String text) {
+    ObjectNode event = validLeaver();
+    data(event).put("effectiveAt", text);
+
+    String message = onlyProblemAt(event, "$.data.effectiveAt");
+
+    assertTrue(message.contains("RFC 3339"), message);
+  }
+
+  @Test
+  void decodesACancelEventAndEncodesItBack() {
+    OffboardingEvent cancel = valid((ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
+        "specversion", "1.0", "id", "c-1", "source", "/ops", "type", "dev.offboarding.cancel.v1",
+        "data", java.util.Map.of("eventId", "evt-9", "reason", "contract extended", "requestedBy", "ops@contoso.com"))));
+
+    assertEquals(EventType.CANCEL, cancel.type());
+    assertEquals(new Cancellation("evt-9", "contract extended", "ops@contoso.com"), cancel.cancellation());
+    assertNull(cancel.data());
+    assertEquals(List.of(), cancel.effectiveActions());
+    assertEquals(cancel, ((DecodeResult.Valid) codec.decode(codec.encode(cancel))).event());
+  }
+
+  @Test
+  void refusesACancelEventWithoutWhatToCancelOrWhoAsked() {
+    ObjectNode event = (ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
+        "specversion", "1.0", "id", "c-2", "source", "/ops", "type", "dev.offboarding.cancel.v1",
+        "data", java.util.Map.of("reason", " ", "targets", List.of())));
+
+    assertEquals(List.of("$.data.targets", "$.data.eventId", "$.data.reason", "$.data.requestedBy"),
+        paths(invalid(event)));
+  }
+
+  @Test
+  void aRestoreDefaultsToEnableAccountAndNamesUsersOnly() {
+    ObjectNode event = validLeaver();
+    event.put("type", "dev.offboarding.restore.v1");
+    data(event).remove("actions");
+
+    OffboardingEvent restore = valid(event);
+
+    assertEquals(List.of(Action.ENABLE_ACCOUNT), restore.effectiveActions());
+    assertEquals(restore, ((DecodeResult.Valid) codec.decode(codec.encode(restore))).event());
+  }
+
+  @Test
+  void refusesAGroupOrAnAttributeOrAnEffectiveAtOnARestoreSayingWhy() {
+    ObjectNode event = validLeaver();
+    event.put("type", "dev.offboarding.restore.v1");
+    data(event).remove("actions");
+    targets(event).addObject().put("group", "84b18857-3c01-48be-b707-492019c57142");
+    targets(event).addObject().put("attribute", "department").put("equals", "HP");
+    data(event).put("effectiveAt", "2026-12-31T17:00:00Z");
+
+    DecodeResult.Invalid result = invalid(event);
+
+    assertEquals(List.of("$.data.targets[1]", "$.data.targets[2]", "$.data.effectiveAt"), paths(result));
+    assertTrue(result.problems().get(0).message().contains("a restore names users only"));
+  }
+
+  @Test
+  void refusesEnableAccountOnALeaverAndDisableOnARestore() {
+    ObjectNode leaver = validLeaver();
+    ((ArrayNode) data(leaver).get("actions")).add("enableAccount");
+    ObjectNode restore = validLeaver();
+    restore.put("type", "dev.offboarding.restore.v1");
+
+    assertEquals("unknown action; expected one of disableAccount, revokeSessions",
+        onlyProblemAt(leaver, "$.data.actions[2]"));
+    assertEquals(List.of("$.data.actions[0]", "$.data.actions[1]"), paths(invalid(restore)));
+  }
+
+  @Test
   void decodesEachKindOfTarget() {
     ObjectNode event = validLeaver();
     ArrayNode targets = targets(event);

@@ -2,11 +2,14 @@ package dev.offboarding.worker;
 
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.worker.cli.CancelCommand;
 import dev.offboarding.worker.cli.CheckCommand;
 import dev.offboarding.worker.cli.DlqCommand;
 import dev.offboarding.worker.cli.DryRun;
 import dev.offboarding.worker.cli.EventFile;
+import dev.offboarding.worker.cli.RestorePlanCommand;
 import dev.offboarding.worker.cli.RunCommand;
+import dev.offboarding.worker.cli.ScheduledCommand;
 import dev.offboarding.worker.cli.SendCommand;
 import dev.offboarding.worker.config.ConfigException;
 import java.io.PrintStream;
@@ -18,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command-line entry: {@code run} (the default), {@code send}, {@code validate}, {@code dry-run},
- * {@code check}, {@code dlq}.
+ * {@code check}, {@code dlq}, {@code scheduled}, {@code cancel}, {@code restore-plan}.
  */
 public final class Main {
   /** Success. */
@@ -40,6 +43,12 @@ public final class Main {
                                list dead-lettered events with their reason and description
         dlq resubmit [--queue Q] (--all | MESSAGE_ID...)
                                send dead-lettered events back to their queue, keeping their message ids
+        scheduled list [--max N]
+                               list the events the broker holds until their effectiveAt, and waiting follow-ups
+        cancel --reason TEXT --requested-by WHO EVENT_ID
+                               send a dev.offboarding.cancel.v1 event for the worker to cancel EVENT_ID
+        restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] EVENT_ID
+                               print the restore event for the users EVENT_ID disabled, from an audit export
       """;
 
   private static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN =
@@ -81,6 +90,9 @@ public final class Main {
         case "dry-run" -> DryRun.run(rest, env, out, err);
         case "check" -> CheckCommand.run(rest, env, out, err);
         case "dlq" -> DlqCommand.run(rest, env, out, err);
+        case "scheduled" -> ScheduledCommand.run(rest, env, out, err);
+        case "cancel" -> CancelCommand.run(rest, env, out, err);
+        case "restore-plan" -> RestorePlanCommand.run(rest, out, err);
         case "-h", "--help", "help" -> {
           out.print(USAGE);
           yield OK;
@@ -130,6 +142,11 @@ public final class Main {
       return REJECTED;
     }
     OffboardingEvent event = ((DecodeResult.Valid) result).event();
+    if (event.cancellation() != null) {
+      out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " cancelling event "
+          + event.cancellation().eventId());
+      return OK;
+    }
     out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " with "
         + event.data().targets().size() + " target(s)");
     return OK;

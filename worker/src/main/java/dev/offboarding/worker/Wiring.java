@@ -12,6 +12,8 @@ import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.OutageGuard;
 import dev.offboarding.worker.domain.ProtectionRefresher;
+import dev.offboarding.worker.domain.RunningEvents;
+import dev.offboarding.worker.domain.ScheduledEvents;
 import dev.offboarding.worker.domain.Verifier;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.Planner;
@@ -33,6 +35,7 @@ import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
 import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.flow.DeliverySettlement;
 import java.time.Clock;
@@ -49,6 +52,8 @@ public final class Wiring {
   public static final int USER_CONCURRENCY = 16;
 
   private final WorkerConfig config;
+  /** The events this process executes, shared by every intake so a cancel on one queue reaches the other's. */
+  private final RunningEvents running = new RunningEvents();
   private final Metrics metrics;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -170,7 +175,18 @@ public final class Wiring {
   }
 
   public EventProcessor processor(WriteBudget budget) {
-    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds());
+    return processor(budget, ScheduledEvents.UNAVAILABLE);
+  }
+
+  /** A processor whose cancel events look for scheduled events in {@code scheduled}. */
+  public EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled) {
+    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds(),
+        config.maxScheduleAhead(), scheduled, running);
+  }
+
+  /** The queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */
+  public List<String> queues() {
+    return config.urgentQueue() == null ? List.of(config.queue()) : List.of(config.queue(), config.urgentQueue());
   }
 
   /** The processor of the running worker: every event's writes through the process's one tenant write governor. */
@@ -199,12 +215,12 @@ public final class Wiring {
     SdkAuditSenders senders = new SdkAuditSenders(serviceBus);
     AuditCodec auditCodec = new AuditCodec();
     ContinuationCodec continuations = new ContinuationCodec();
-    EventProcessor events = processor(new MeteredWriteBudget(budget, metrics));
+    EventProcessor events = processor(new MeteredWriteBudget(budget, metrics),
+        new ServiceBusScheduledEvents(serviceBus, queues()));
     List<ServiceBusIntake> intakes = new ArrayList<>(2);
     // Each queue has its own intake, handler and backoff: urgent events never wait for a slot
     // behind bulk work, nor in a pause caused by it. Writes still share the one governor.
-    for (String queue : config.urgentQueue() == null ? List.of(config.queue())
-        : List.of(config.queue(), config.urgentQueue())) {
+    for (String queue : queues()) {
       DeliveryHandler handler = new DeliveryHandler(
           events::process,
           (context, cancelled) -> new ServiceBusAuditSink(senders, auditCodec, config.auditTopic(),

@@ -419,6 +419,31 @@ class QueueWithSdkTest {
   }
 
   @Test
+  void peekingShowsAScheduledMessageWithItsStateTimeAndNumberSoItCanBeCancelled() {
+    // Arrange
+    ServiceBusSenderClient sender = sender(QUEUE);
+    OffsetDateTime later = OffsetDateTime.now().plusHours(1).withNano(0);
+    ServiceBusMessage held = new ServiceBusMessage("held").setMessageId("held-1");
+    held.getApplicationProperties().put("heldUntil", later.toString());
+    long number = sender.scheduleMessage(held, later);
+
+    // Act
+    List<ServiceBusReceivedMessage> peeked = receiver(QUEUE).peekMessages(10).stream().toList();
+    sender.cancelScheduledMessage(peeked.get(0).getSequenceNumber());
+
+    // Assert
+    assertEquals(1, peeked.size());
+    ServiceBusReceivedMessage m = peeked.get(0);
+    assertEquals(com.azure.messaging.servicebus.models.ServiceBusMessageState.SCHEDULED, m.getState());
+    assertEquals(number, m.getSequenceNumber());
+    assertEquals("held-1", m.getMessageId());
+    assertEquals(later.toInstant(), m.getScheduledEnqueueTime().toInstant());
+    assertEquals(later.toString(), m.getApplicationProperties().get("heldUntil"));
+    assertEquals(0, emulator.stats(QUEUE).scheduled());
+    assertEquals(0, receiver(QUEUE).peekMessages(10).stream().count());
+  }
+
+  @Test
   void anExpiredMessageIsDeadLetteredWhenTheQueueAsksForIt() {
     // Arrange
     ServiceBusSenderClient sender = sender(EXPIRING_QUEUE);

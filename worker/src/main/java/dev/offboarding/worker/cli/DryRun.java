@@ -40,6 +40,11 @@ public final class DryRun {
         return Main.REJECTED;
       }
       OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
+      if (!event.type().actsOnTargets()) {
+        err.println("rejected: " + event.type().wireName() + " event " + event.id()
+            + " touches no user; nothing to plan");
+        return Main.REJECTED;
+      }
       Wiring wiring = Wiring.system(WorkerConfig.forGraphOnly(env));
       PlanResult result = wiring.planner().plan(event);
       if (result instanceof PlanResult.Rejected rejected) {

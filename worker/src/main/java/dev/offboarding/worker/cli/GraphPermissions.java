@@ -38,7 +38,7 @@ public final class GraphPermissions {
    */
   public static final List<Required> REQUIRED = List.of(
       new Required("User.RevokeSessions.All", "revokeSessions", List.of()),
-      new Required("User.EnableDisableAccount.All", "disableAccount", List.of()),
+      new Required("User.EnableDisableAccount.All", "disableAccount, enableAccount", List.of()),
       new Required("User.Read.All", "disableAccount, user targets",
           List.of("User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")),
       new Required("GroupMember.Read.All", "group targets, PROTECTED_GROUPS",

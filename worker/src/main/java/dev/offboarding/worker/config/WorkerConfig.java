@@ -39,6 +39,8 @@ import java.util.function.Function;
  * @param deliveryMaxUsers users one delivery takes at most ({@code DELIVERY_MAX_USERS})
  * @param protectedMaxStaleness how old the protected set may be when an event is planned
  * @param verify whether each write is read back to check it took effect ({@code VERIFY})
+ * @param maxScheduleAhead how far in the future an event's {@code effectiveAt} may lie; later is
+ *     rejected ({@code MAX_SCHEDULE_AHEAD})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -57,7 +59,12 @@ public record WorkerConfig(
     java.time.Duration deliveryMaxDuration,
     int deliveryMaxUsers,
     java.time.Duration protectedMaxStaleness,
-    boolean verify) {
+    boolean verify,
+    java.time.Duration maxScheduleAhead) {
+
+  /** The default horizon of {@code effectiveAt}: 90 days. */
+  public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
+      dev.offboarding.worker.domain.EventProcessor.DEFAULT_MAX_SCHEDULE_AHEAD;
 
   /** How the worker authenticates to Graph. */
   public enum GraphAuth {
@@ -79,6 +86,7 @@ public record WorkerConfig(
     Objects.requireNonNull(auditTopic, "auditTopic");
     Objects.requireNonNull(graphBaseUrl, "graphBaseUrl");
     Objects.requireNonNull(graphAuth, "graphAuth");
+    Objects.requireNonNull(maxScheduleAhead, "maxScheduleAhead");
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -211,6 +219,8 @@ public record WorkerConfig(
     java.time.Duration staleness = duration(get.apply("PROTECTED_MAX_STALENESS"),
         dev.offboarding.worker.domain.Protection.DEFAULT_MAX_STALENESS, java.time.Duration.ofSeconds(3),
         java.time.Duration.ofHours(1), "PROTECTED_MAX_STALENESS", problems);
+    java.time.Duration scheduleAhead = duration(get.apply("MAX_SCHEDULE_AHEAD"), DEFAULT_MAX_SCHEDULE_AHEAD,
+        java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(400), "MAX_SCHEDULE_AHEAD", problems);
     String verifyText = get.apply("VERIFY");
     boolean verify = true;
     if (verifyText != null && !verifyText.isBlank()) {
@@ -225,7 +235,8 @@ public record WorkerConfig(
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, topic, replyTo, baseUrl, auth, writes,
-        protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify);
+        protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
+        scheduleAhead);
   }
 
   /**
@@ -418,6 +429,7 @@ public record WorkerConfig(
         + ", protectedUsers=" + protectedUsers.size() + ", protectedGroups=" + protectedGroups
         + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort
         + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
-        + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify + "]";
+        + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
+        + ", maxScheduleAhead=" + maxScheduleAhead + "]";
   }
 }

@@ -206,6 +206,7 @@ public final class ContinuationCodec {
     return switch (action) {
       case DISABLE_ACCOUNT -> 'D';
       case REVOKE_SESSIONS -> 'R';
+      case ENABLE_ACCOUNT -> 'E';
     };
   }
 
@@ -213,6 +214,7 @@ public final class ContinuationCodec {
     return switch (letter) {
       case 'D' -> Action.DISABLE_ACCOUNT;
       case 'R' -> Action.REVOKE_SESSIONS;
+      case 'E' -> Action.ENABLE_ACCOUNT;
       default -> throw new IllegalArgumentException("continuation done holds an unknown action");
     };
   }

@@ -1,11 +1,14 @@
 package dev.offboarding.worker.domain;
 
 import dev.offboarding.contracts.Action;
+import dev.offboarding.contracts.Cancellation;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import java.time.Clock;
@@ -34,10 +37,18 @@ import java.util.stream.Collectors;
  * broker holds, so finished users stay finished and only the rest are tried again, by any replica.
  * Every delivery, follow-ups included, plans the event again first: the blast-radius limit and the
  * protected set are checked before each chunk's first write.
+ *
+ * <p>An event whose {@code effectiveAt} lies ahead is not planned: it is handed back to the broker
+ * to be held until then ({@link FollowUps#hold}) and audited SCHEDULED. A cancel event removes a
+ * held event through {@link ScheduledEvents}, or stops one this process is running ({@link
+ * RunningEvents}).
  */
 public final class EventProcessor {
   /** How many target results go to the sink in one call. */
   static final int AUDIT_CHUNK = 100;
+
+  /** {@code MAX_SCHEDULE_AHEAD}'s default: 90 days. */
+  public static final Duration DEFAULT_MAX_SCHEDULE_AHEAD = Duration.ofDays(90);
 
   /**
    * One delivery's inputs.
@@ -50,9 +61,10 @@ public final class EventProcessor {
    * @param followUps where the event's continuation goes (the queue the message came from)
    * @param stop true once no further user should be started (shutdown)
    * @param heartbeat called after planning and after each chunk of results, so intake can renew the lock
+   * @param heldUntilDue true when the broker held this event until its {@code effectiveAt}: it runs now
    */
   public record Work(byte[] body, String origin, boolean redelivery, AuditSink audit, FollowUps followUps,
-      BooleanSupplier stop, Runnable heartbeat) {
+      BooleanSupplier stop, Runnable heartbeat, boolean heldUntilDue) {
     public Work {
       Objects.requireNonNull(body, "body");
       Objects.requireNonNull(origin, "origin");
@@ -60,6 +72,12 @@ public final class EventProcessor {
       Objects.requireNonNull(followUps, "followUps");
       Objects.requireNonNull(stop, "stop");
       Objects.requireNonNull(heartbeat, "heartbeat");
+    }
+
+    /** A delivery of a message the worker did not hold. */
+    public Work(byte[] body, String origin, boolean redelivery, AuditSink audit, FollowUps followUps,
+        BooleanSupplier stop, Runnable heartbeat) {
+      this(body, origin, redelivery, audit, followUps, stop, heartbeat, false);
     }
   }
 
@@ -70,9 +88,33 @@ public final class EventProcessor {
   private final Clock clock;
   private final Progress progress;
   private final DeliveryBounds bounds;
+  private final Duration maxScheduleAhead;
+  private final ScheduledEvents scheduled;
+  private final RunningEvents running;
 
+  /** A processor with the default horizon of {@code effectiveAt}, {@link #DEFAULT_MAX_SCHEDULE_AHEAD}. */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
       DeliveryBounds bounds) {
+    this(codec, planner, executor, clock, progress, bounds, DEFAULT_MAX_SCHEDULE_AHEAD, ScheduledEvents.UNAVAILABLE,
+        new RunningEvents());
+  }
+
+  /**
+   * A processor.
+   *
+   * @param maxScheduleAhead how far ahead an event's {@code effectiveAt} may lie; beyond it the
+   *     event is rejected ({@code MAX_SCHEDULE_AHEAD})
+   * @param scheduled where cancel events look for the events they cancel
+   * @param running the events this process is executing, which a cancel event may stop
+   */
+  public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
+      DeliveryBounds bounds, Duration maxScheduleAhead, ScheduledEvents scheduled, RunningEvents running) {
+    this.scheduled = Objects.requireNonNull(scheduled, "scheduled");
+    this.running = Objects.requireNonNull(running, "running");
+    if (maxScheduleAhead.isNegative() || maxScheduleAhead.isZero()) {
+      throw new IllegalArgumentException("maxScheduleAhead must be positive");
+    }
+    this.maxScheduleAhead = maxScheduleAhead;
     this.codec = codec;
     this.planner = planner;
     this.executor = executor;
@@ -109,6 +151,17 @@ public final class EventProcessor {
     }
     OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
     int step = from == null ? 0 : from.step();
+    if (event.type() == EventType.CANCEL) {
+      if (from != null) {
+        return reject(audit, Summaries.rejected(event.id(), event.type().wireName(),
+            "InvalidContinuation: a cancel event has no follow-ups", List.of(), started, clock.instant(), redelivery),
+            "InvalidContinuation", "a cancel event has no follow-ups");
+      }
+      return cancel(work, event, started);
+    }
+    if (from == null && !work.heldUntilDue() && event.dueAfter(started)) {
+      return hold(work, event, eventBody, started);
+    }
 
     PlanResult planned;
     try {
@@ -141,56 +194,69 @@ public final class EventProcessor {
     if (from != null) {
       counts.putAll(from.counts());
     }
-    Executor.Outcome outcome;
-    try {
-      for (String gone : chunk.noLongerReached()) {
-        publish.accept(noLongerReached(event, gone, redelivery));
-        counts.merge(TargetOutcome.SKIPPED, 1, Integer::sum);
+    // Registered while it executes, so that a cancel event processed here can stop it between users.
+    try (RunningEvents.Run run = running.start(event.id())) {
+      BooleanSupplier stop = () -> work.stop().getAsBoolean() || run.cancelled();
+      Executor.Outcome outcome;
+      try {
+        for (String gone : chunk.noLongerReached()) {
+          publish.accept(noLongerReached(event, gone, redelivery));
+          counts.merge(TargetOutcome.SKIPPED, 1, Integer::sum);
+        }
+        outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
+            stop, id -> chunk.rounds().getOrDefault(id, 0), id -> chunk.done().getOrDefault(id, Set.of()),
+            bounds.maxRounds()), step == 0, publish, progress);
+        if (outcome.end() == Executor.End.SINK_FAILED) {
+          throw outcome.failure();
+        }
+        if (outcome.end() == Executor.End.INTERRUPTED) {
+          throw new InterruptedException("interrupted while executing event " + event.id());
+        }
+        flush(audit, batch);
+      } catch (AuditSink.AuditException e) {
+        // The writes are idempotent: processing again is safe, losing the audit is not.
+        return new Settlement.Abandon("audit not published: " + e.getMessage(), e);
       }
-      outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
-          work.stop(), id -> chunk.rounds().getOrDefault(id, 0), id -> chunk.done().getOrDefault(id, Set.of()),
-          bounds.maxRounds()), step == 0, publish, progress);
-      if (outcome.end() == Executor.End.SINK_FAILED) {
-        throw outcome.failure();
-      }
-      if (outcome.end() == Executor.End.INTERRUPTED) {
-        throw new InterruptedException("interrupted while executing event " + event.id());
-      }
-      flush(audit, batch);
-    } catch (AuditSink.AuditException e) {
-      // The writes are idempotent: processing again is safe, losing the audit is not.
-      return new Settlement.Abandon("audit not published: " + e.getMessage(), e);
-    }
-    outcome.counts().forEach((o, n) -> counts.merge(o, n, Integer::sum));
+      outcome.counts().forEach((o, n) -> counts.merge(o, n, Integer::sum));
 
-    Instant eventStarted = from == null ? started : from.startedAt();
-    Map<String, Integer> skipped = from == null ? plan.skippedMembers() : from.skippedMembers();
-    int usersResolved = from == null ? plan.userCount() : from.usersResolved();
-    List<Continuation.Pending> pending = outcome.unfinished().stream()
-        .map(u -> new Continuation.Pending(u.userId(), u.rounds(), u.done()))
-        .toList();
-    try {
-      if (pending.isEmpty() && chunk.usersBeyond() == 0) {
-        audit.summary(Summaries.of(event, counts, skipped, usersResolved, eventStarted, clock.instant(), redelivery,
-            step));
-        return new Settlement.Complete();
+      Instant eventStarted = from == null ? started : from.startedAt();
+      Map<String, Integer> skipped = from == null ? plan.skippedMembers() : from.skippedMembers();
+      int usersResolved = from == null ? plan.userCount() : from.usersResolved();
+      List<Continuation.Pending> pending = outcome.unfinished().stream()
+          .map(u -> new Continuation.Pending(u.userId(), u.rounds(), u.done()))
+          .toList();
+      try {
+        if (run.cancelled() && !(pending.isEmpty() && chunk.usersBeyond() == 0)) {
+          // Cancelled while running: what is left gets its final result now instead of a follow-up.
+          int left = skipCancelled(event, plan, chunk, outcome.unfinished(), run.cancelledBecause(), redelivery, audit);
+          counts.merge(TargetOutcome.SKIPPED, left, Integer::sum);
+          audit.summary(Summaries.withDetail(Summaries.of(event, counts, skipped, usersResolved, eventStarted,
+              clock.instant(), redelivery, step), "cancelled while running, " + run.cancelledBecause() + "; " + left
+              + " user(s) not yet written were skipped"));
+          return new Settlement.Complete();
+        }
+        if (pending.isEmpty() && chunk.usersBeyond() == 0) {
+          audit.summary(Summaries.of(event, counts, skipped, usersResolved, eventStarted, clock.instant(), redelivery,
+              step));
+          return new Settlement.Complete();
+        }
+        Continuation next = new Continuation(eventBody, from == null ? work.origin() : from.origin(), step + 1,
+            eventStarted, counts, skipped, usersResolved,
+            chunk.cursor(), pending);
+        Instant now = clock.instant();
+        int worstRound = outcome.unfinished().stream().filter(Executor.Unfinished::transientFailure)
+            .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
+        // Users that failed transiently wait before their next round; users merely not reached go on at once.
+        Duration wait = worstRound == 0 ? Duration.ZERO : bounds.delay(worstRound);
+        work.followUps().send(event.id(), next, now.plus(wait));
+        audit.summary(Summaries.continuing(event, counts, skipped, usersResolved, eventStarted, clock.instant(),
+            redelivery, step, pending.size() + chunk.usersBeyond()));
+      } catch (AuditSink.AuditException e) {
+        return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);
       }
-      Continuation next = new Continuation(eventBody, from == null ? work.origin() : from.origin(), step + 1,
-          eventStarted, counts, skipped, usersResolved,
-          chunk.cursor(), pending);
-      Instant now = clock.instant();
-      int worstRound = outcome.unfinished().stream().filter(Executor.Unfinished::transientFailure)
-          .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
-      // Users that failed transiently wait before their next round; users merely not reached go on at once.
-      Duration wait = worstRound == 0 ? Duration.ZERO : bounds.delay(worstRound);
-      work.followUps().send(event.id(), next, now.plus(wait));
-      audit.summary(Summaries.continuing(event, counts, skipped, usersResolved, eventStarted, clock.instant(),
-          redelivery, step, pending.size() + chunk.usersBeyond()));
-    } catch (AuditSink.AuditException e) {
-      return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);
+      return new Settlement.Complete(outcome.graphUnavailable() ? Settlement.Complete.TRANSIENT
+          : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN : Settlement.Complete.BOUND);
     }
-    return new Settlement.Complete(outcome.graphUnavailable() ? Settlement.Complete.TRANSIENT
-        : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN : Settlement.Complete.BOUND);
   }
 
   /**
@@ -247,6 +313,109 @@ public final class EventProcessor {
       }
     }
     return new Chunk(users, rounds, done, gone, cursor, ids.size() - next);
+  }
+
+  /**
+   * An event that takes effect later: nothing is planned; the broker holds it until then and a
+   * SCHEDULED summary says so. Beyond the horizon it is rejected: a date decades ahead is a
+   * producer's mistake, and a message held that long would outlive anyone's memory of it.
+   */
+  private Settlement hold(Work work, OffboardingEvent event, byte[] eventBody, Instant started) {
+    Instant due = event.data().effectiveAt();
+    Instant horizon = started.plus(maxScheduleAhead);
+    if (due.isAfter(horizon)) {
+      String detail = "effectiveAt " + due + " is more than " + maxScheduleAhead + " ahead (MAX_SCHEDULE_AHEAD)";
+      return reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
+          "ScheduleTooFarAhead: " + detail, List.of(new Problem("$.data.effectiveAt", "more than "
+              + maxScheduleAhead + " ahead")), started, clock.instant(), work.redelivery()),
+          "ScheduleTooFarAhead", detail);
+    }
+    try {
+      work.followUps().hold(event.id(), event.type().wireName(), eventBody, due);
+      work.audit().summary(Summaries.scheduled(event, due, started, clock.instant(), work.redelivery()));
+    } catch (AuditSink.AuditException e) {
+      return new Settlement.Abandon("event not scheduled: " + e.getMessage(), e);
+    }
+    return new Settlement.Complete();
+  }
+
+  /**
+   * A cancel event: every held copy of the named event is removed from the broker before it runs;
+   * the cancelled event gets its final CANCELLED summary, and the cancel event a summary saying what
+   * it found: COMPLETED when it cancelled, FAILED with the reason when there was nothing to cancel
+   * (an unknown id, an event already run or cancelled, or one not scheduled).
+   */
+  private Settlement cancel(Work work, OffboardingEvent event, Instant started) {
+    Cancellation c = event.cancellation();
+    String asked = "requested by " + c.requestedBy() + ": " + c.reason();
+    List<ScheduledEvents.Held> cancelled = new ArrayList<>();
+    try {
+      for (ScheduledEvents.Held held : scheduled.find(c.eventId())) {
+        scheduled.cancel(held);
+        cancelled.add(held);
+      }
+      if (cancelled.isEmpty() && running.cancel(c.eventId(), "by cancel event " + event.id() + " " + asked)) {
+        work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "event " + c.eventId()
+            + " is running in this worker: it starts no further user, and users not yet written get SKIPPED"
+            + " results (Cancelled); " + asked, started, clock.instant(), work.redelivery()));
+        return new Settlement.Complete();
+      }
+      if (cancelled.isEmpty()) {
+        work.audit().summary(Summaries.cancel(event, SummaryStatus.FAILED, "nothing cancelled: no event "
+            + c.eventId() + " is scheduled on the worker's queues (an unknown id, or an event already run or"
+            + " cancelled), nor running in this worker; " + asked, started, clock.instant(), work.redelivery()));
+        return new Settlement.Complete();
+      }
+      ScheduledEvents.Held first = cancelled.get(0);
+      String type = codec.decode(first.body()) instanceof DecodeResult.Valid v ? v.event().type().wireName() : null;
+      String what = "cancelled before it ran, " + (first.dueAt() != null ? "due " + first.dueAt() + ", " : "")
+          + "by cancel event " + event.id() + " " + asked;
+      work.audit().summary(Summaries.cancelled(c.eventId(), type, what, started, clock.instant(), work.redelivery()));
+      work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "cancelled event " + c.eventId()
+          + (first.dueAt() != null ? ", due " + first.dueAt() : "") + ", before it ran (" + cancelled.size()
+          + " scheduled message(s) removed from " + first.queue() + "); " + asked, started, clock.instant(),
+          work.redelivery()));
+    } catch (AuditSink.AuditException e) {
+      return new Settlement.Abandon("cancellation not done or not audited: " + e.getMessage(), e);
+    }
+    return new Settlement.Complete();
+  }
+
+  /**
+   * Publishes a SKIPPED result, code {@code Cancelled}, for each user of a cancelled event not yet
+   * written: the chunk's unfinished users and every user after its cursor.
+   *
+   * @return how many
+   */
+  private static int skipCancelled(OffboardingEvent event, StreamingPlan plan, Chunk chunk,
+      List<Executor.Unfinished> unfinished, String why, boolean redelivery, AuditSink audit) {
+    List<TargetAudit> batch = new ArrayList<>(AUDIT_CHUNK);
+    int n = 0;
+    List<String> ids = plan.sortedIds();
+    int next = chunk.cursor() == null ? 0 : -Collections.binarySearch(ids, chunk.cursor() + "\u0000") - 1;
+    List<String> users = new ArrayList<>(unfinished.stream().map(Executor.Unfinished::userId).toList());
+    users.addAll(ids.subList(Math.max(0, Math.min(next, ids.size())), ids.size()));
+    Map<String, Set<Action>> done = new HashMap<>();
+    unfinished.forEach(u -> done.put(u.userId(), u.done()));
+    for (String userId : users) {
+      Set<Action> already = done.getOrDefault(userId, Set.of());
+      String detail = "cancelled " + why + "; not written" + (already.isEmpty() ? ""
+          : " further (already done: " + already.stream().map(Action::wireName).collect(Collectors.joining(", "))
+              + ")");
+      List<dev.offboarding.contracts.ActionResult> actions = event.effectiveActions().stream()
+          .filter(a -> !already.contains(a))
+          .map(a -> new dev.offboarding.contracts.ActionResult(a, TargetOutcome.SKIPPED, 0, null, null, null,
+              "Cancelled", detail))
+          .toList();
+      batch.add(new TargetAudit(event.id(), userId, null, List.of(), false, TargetOutcome.SKIPPED, detail, actions,
+          redelivery));
+      n++;
+      if (batch.size() == AUDIT_CHUNK) {
+        flush(audit, batch);
+      }
+    }
+    flush(audit, batch);
+    return n;
   }
 
   private static TargetAudit noLongerReached(OffboardingEvent event, String userId, boolean redelivery) {

@@ -501,6 +501,7 @@ public final class Executor {
         String requestId = switch (action) {
           case DISABLE_ACCOUNT -> writes.disableAccount(userId);
           case REVOKE_SESSIONS -> writes.revokeSignInSessions(userId);
+          case ENABLE_ACCOUNT -> writes.enableAccount(userId);
         };
         outage.onSuccess();
         retry.onSuccess();

@@ -17,4 +17,17 @@ public interface FollowUps {
    *     completed
    */
   void send(String eventId, Continuation next, Instant notBefore);
+
+  /**
+   * Hands an event that takes effect later back to the broker, unchanged, to be delivered again at
+   * {@code dueAt} as a message the worker recognises as held ({@code Delivery#heldUntilDue}), so it
+   * runs then and is not held again. Its message id is derived from the event id alone, so the
+   * broker's duplicate detection drops a second copy and a cancellation can find it.
+   *
+   * @param eventType the event's CloudEvents type, for the message's subject
+   * @param event the event message's body, exactly as received
+   * @throws AuditSink.AuditException when the broker did not take it: the delivery must not be
+   *     completed
+   */
+  void hold(String eventId, String eventType, byte[] event, Instant dueAt);
 }

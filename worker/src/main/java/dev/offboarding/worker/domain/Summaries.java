@@ -53,6 +53,38 @@ public final class Summaries {
         usersPending);
   }
 
+  /**
+   * The summary of an event held until it takes effect: SCHEDULED, not final, nothing planned. Its
+   * final summary comes when it runs.
+   */
+  public static SummaryAudit scheduled(OffboardingEvent event, Instant dueAt, Instant startedAt, Instant finishedAt,
+      boolean redelivery) {
+    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.SCHEDULED, Map.of(), Map.of(), 0,
+        startedAt, finishedAt, null, List.of(), redelivery, event.data().dryRun(), false, 0, 0, dueAt,
+        "held by the broker until " + dueAt + "; nothing planned or written yet");
+  }
+
+  /** The final summary of an event cancelled before it ran; {@code detail} says by whom and why. */
+  public static SummaryAudit cancelled(String eventId, String eventType, String detail, Instant startedAt,
+      Instant finishedAt, boolean redelivery) {
+    return new SummaryAudit(eventId, eventType, SummaryStatus.CANCELLED, Map.of(), Map.of(), 0, startedAt,
+        finishedAt, null, List.of(), redelivery, false, true, 0, 0, null, detail);
+  }
+
+  /** The summary of a cancel event: what it cancelled, or why nothing. */
+  public static SummaryAudit cancel(OffboardingEvent cancel, SummaryStatus status, String detail, Instant startedAt,
+      Instant finishedAt, boolean redelivery) {
+    return new SummaryAudit(cancel.id(), cancel.type().wireName(), status, Map.of(), Map.of(), 0, startedAt,
+        finishedAt, null, List.of(), redelivery, false, true, 0, 0, null, detail);
+  }
+
+  /** The same summary with a {@code detail} for people reading the audit. */
+  public static SummaryAudit withDetail(SummaryAudit s, String detail) {
+    return new SummaryAudit(s.eventId(), s.eventType(), s.status(), s.counts(), s.skippedMembers(), s.usersResolved(),
+        s.startedAt(), s.finishedAt(), s.rejectionReason(), s.problems(), s.redelivery(), s.dryRun(), s.finalSummary(),
+        s.step(), s.usersPending(), s.dueAt(), detail);
+  }
+
   /** A summary for an event refused before any write. */
   public static SummaryAudit rejected(String eventId, String eventType, String reason, List<Problem> problems,
       Instant startedAt, Instant finishedAt, boolean redelivery) {

@@ -198,6 +198,12 @@ public final class Verifier {
         }
         yield state.accountEnabled() ? "accountEnabled is still true" : null;
       }
+      case ENABLE_ACCOUNT -> {
+        if (state.accountEnabled() == null) {
+          yield "accountEnabled was not returned on read-back";
+        }
+        yield state.accountEnabled() ? null : "accountEnabled is still false";
+      }
     };
   }
 

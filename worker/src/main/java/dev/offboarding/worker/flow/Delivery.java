@@ -36,6 +36,14 @@ public interface Delivery {
   /** The session id for the answer, or null. */
   String replyToSessionId();
 
+  /**
+   * True when the message is an event the worker handed back to the broker to wait for its {@code
+   * effectiveAt}: the broker held it until then, so it runs now, whatever the worker's clock says.
+   */
+  default boolean heldUntilDue() {
+    return false;
+  }
+
   void complete();
 
   void abandon();

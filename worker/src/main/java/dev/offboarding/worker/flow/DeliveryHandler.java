@@ -187,7 +187,7 @@ public final class DeliveryHandler {
       // Draining asks the event to start no further user: it finishes those in flight, hands the
       // rest to a follow-up and completes, so shutdown leaves nothing half-done.
       EventProcessor.Work input = new EventProcessor.Work(delivery.body(), meta.origin(), redelivery, sink, followUps,
-          () -> draining, () -> {});
+          () -> draining, () -> {}, delivery.heldUntilDue());
       Settlement result;
       try {
         attempt.future = workers.submit(() -> work.process(input));

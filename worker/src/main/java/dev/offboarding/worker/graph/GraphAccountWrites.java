@@ -6,7 +6,7 @@ import com.microsoft.kiota.http.middleware.options.HeadersInspectionOption;
 import dev.offboarding.worker.domain.AccountWrites;
 import java.time.Clock;
 
-/** The two writes, through the Graph SDK v6, one attempt per call, always by object id. */
+/** The writes, through the Graph SDK v6, one attempt per call, always by object id. */
 public final class GraphAccountWrites implements AccountWrites {
   private final GraphServiceClient graph;
   private final Clock clock;
@@ -18,9 +18,18 @@ public final class GraphAccountWrites implements AccountWrites {
 
   @Override
   public String disableAccount(String userId) {
+    return setAccountEnabled(userId, false);
+  }
+
+  @Override
+  public String enableAccount(String userId) {
+    return setAccountEnabled(userId, true);
+  }
+
+  private String setAccountEnabled(String userId, boolean enabled) {
     HeadersInspectionOption inspection = new HeadersInspectionOption(false, true);
     User change = new User();
-    change.setAccountEnabled(false);
+    change.setAccountEnabled(enabled);
     try {
       graph.users().byUserId(userId).patch(change, rc -> rc.options.add(inspection));
     } catch (RuntimeException e) {

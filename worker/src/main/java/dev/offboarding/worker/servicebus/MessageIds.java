@@ -33,6 +33,15 @@ public final class MessageIds {
     return of("continuation", origin, eventId, Integer.toString(step));
   }
 
+  /**
+   * The scheduled message holding event {@code eventId} until its {@code effectiveAt}: derived from
+   * the event id alone, so that a redelivered or re-sent event is held once, and {@code cancel}
+   * can find it from the event id.
+   */
+  public static String scheduled(String eventId) {
+    return of("scheduled", "", eventId, "");
+  }
+
   private static String of(String kind, String origin, String eventId, String part) {
     // Lengths first, so that no two different tuples give the same name.
     String name = kind + ":" + origin.length() + ":" + origin + ":" + eventId.length() + ":" + eventId + ":" + part;

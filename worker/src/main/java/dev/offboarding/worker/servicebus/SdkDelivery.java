@@ -54,6 +54,11 @@ final class SdkDelivery implements Delivery {
   }
 
   @Override
+  public boolean heldUntilDue() {
+    return message.getApplicationProperties().get(EventMessages.HELD_UNTIL) != null;
+  }
+
+  @Override
   public void complete() {
     context.complete();
   }

@@ -146,6 +146,7 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   private ServiceBusMessage summaryMessage(SummaryAudit summary) {
     String kind = switch (summary.status()) {
       case CONTINUING -> "continuing";
+      case SCHEDULED -> "scheduled";
       case REJECTED -> "rejected";
       default -> "final";
     };

@@ -31,6 +31,23 @@ public final class ServiceBusFollowUps implements FollowUps {
   }
 
   @Override
+  public void hold(String eventId, String eventType, byte[] event, Instant dueAt) {
+    ServiceBusMessage message = EventMessages.held(event, eventId, eventType, dueAt);
+    try {
+      ServiceBusMessageBatch batch = senders.createBatch(queue);
+      if (!batch.tryAddMessage(message)) {
+        throw new AuditSink.AuditException("the event is larger than " + batch.getMaxSizeInBytes()
+            + " bytes, the limit of " + queue, null);
+      }
+      senders.send(queue, batch);
+    } catch (AuditSink.AuditException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new AuditSink.AuditException("scheduling the event on " + queue + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void send(String eventId, Continuation next, Instant notBefore) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(codec.encode(next)));
     message.setMessageId(MessageIds.followUp(next.origin(), eventId, next.step()));

@@ -25,6 +25,20 @@ class WorkerConfigTest {
     assertEquals(1000, c.maxTargetsPerEvent());
     assertEquals(8080, c.httpPort());
     assertEquals(Set.of(), c.protectedUsers());
+    assertEquals(java.time.Duration.ofDays(90), c.maxScheduleAhead());
+  }
+
+  @Test
+  void readsTheScheduleHorizonAndRefusesOneOutOfBounds() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+    env.put("MAX_SCHEDULE_AHEAD", "P30D");
+    assertEquals(java.time.Duration.ofDays(30), WorkerConfig.fromEnvironment(env).maxScheduleAhead());
+
+    for (String bad : List.of("P500D", "10", "soon")) {
+      env.put("MAX_SCHEDULE_AHEAD", bad);
+      ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
+      assertTrue(String.join("\n", e.problems()).contains("MAX_SCHEDULE_AHEAD"), bad);
+    }
   }
 
   @Test

@@ -13,12 +13,21 @@ final class FollowUpLoop implements FollowUps {
   final List<Continuation> sent = new ArrayList<>();
   final List<Instant> notBefore = new ArrayList<>();
   final List<Settlement> settlements = new ArrayList<>();
+  /** Events held until they take effect, with their due times; not delivered by {@link #run}. */
+  final List<byte[]> held = new ArrayList<>();
+  final List<Instant> heldUntil = new ArrayList<>();
   private final ContinuationCodec codec = new ContinuationCodec();
 
   @Override
   public void send(String eventId, Continuation next, Instant at) {
     sent.add(next);
     notBefore.add(at);
+  }
+
+  @Override
+  public void hold(String eventId, String eventType, byte[] event, Instant dueAt) {
+    held.add(event);
+    heldUntil.add(dueAt);
   }
 
   /** Processes {@code body} and every follow-up after it; returns the last settlement. */

@@ -29,6 +29,11 @@ public final class HugeGroupRun {
     public String revokeSignInSessions(String userId) {
       return "r";
     }
+
+    @Override
+    public String enableAccount(String userId) {
+      return "r";
+    }
   };
 
   private HugeGroupRun() {}

@@ -35,6 +35,11 @@ final class RecordingWrites implements AccountWrites {
     return attempt("revoke:" + userId);
   }
 
+  @Override
+  public String enableAccount(String userId) {
+    return attempt("enable:" + userId);
+  }
+
   private String attempt(String key) {
     attempts.add(key);
     GraphFailure next;

@@ -111,6 +111,28 @@ class VerifierTest {
   }
 
   @Test
+  void verifiesAnEnableWhenTheAccountReadsBackEnabledAndNotBefore() throws Exception {
+    directory.answer(new AccountState(false, OLD_WATERMARK));
+    directory.answer(new AccountState(true, OLD_WATERMARK));
+
+    Verification v = verifier.verify(Action.ENABLE_ACCOUNT, USER, REQUESTED);
+
+    assertEquals(new Verification(true, true, OLD_WATERMARK, 2, null, NOW), v);
+  }
+
+  @Test
+  void reportsAnEnableUnverifiedWhileTheAccountStaysDisabled() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      directory.answer(new AccountState(false, OLD_WATERMARK));
+    }
+
+    Verification v = verifier.verify(Action.ENABLE_ACCOUNT, USER, REQUESTED);
+
+    assertFalse(v.verified());
+    assertEquals("accountEnabled is still false after 3 reads", v.reason());
+  }
+
+  @Test
   void reportsADisableUnverifiedWhileTheAccountStaysEnabled() throws Exception {
     for (int i = 0; i < 3; i++) {
       directory.answer(new AccountState(true, OLD_WATERMARK));

@@ -37,7 +37,17 @@ class DeliveryHandlerTest {
   private final RecordingSenders senders = new RecordingSenders(256 * 1024);
   private final List<Boolean> redeliveries = new CopyOnWriteArrayList<>();
   private final List<Continuation> followed = new CopyOnWriteArrayList<>();
-  private final FollowUps followUps = (eventId, next, notBefore) -> followed.add(next);
+  private final FollowUps followUps = new FollowUps() {
+    @Override
+    public void send(String eventId, Continuation next, java.time.Instant notBefore) {
+      followed.add(next);
+    }
+
+    @Override
+    public void hold(String eventId, String eventType, byte[] event, java.time.Instant dueAt) {
+      throw new AssertionError("no event here takes effect later");
+    }
+  };
   private DeliveryHandler handler;
 
   private DeliveryHandler handler(DeliveryHandler.EventWork work, Duration maxHold) {

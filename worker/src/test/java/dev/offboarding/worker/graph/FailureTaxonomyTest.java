@@ -447,6 +447,11 @@ class FailureTaxonomyTest {
       notBefore.add(at);
     }
 
+    @Override
+    public void hold(String eventId, String eventType, byte[] event, Instant dueAt) {
+      throw new AssertionError("no event here takes effect later");
+    }
+
     Continuation only() {
       assertEquals(1, sent.size(), "one follow-up");
       return sent.get(0);

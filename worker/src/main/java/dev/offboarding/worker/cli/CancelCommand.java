@@ -1,0 +1,80 @@
+package dev.offboarding.worker.cli;
+
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import dev.offboarding.contracts.Cancellation;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.worker.Main;
+import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.servicebus.EventMessages;
+import dev.offboarding.worker.servicebus.ServiceBusClients;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code cancel --reason TEXT --requested-by WHO EVENT_ID}: sends a {@code dev.offboarding.cancel.v1}
+ * event, as {@code send} would (to {@code SERVICEBUS_URGENT_QUEUE} when set), rather than cancelling
+ * in the broker itself: the worker does the cancelling, so every cancellation, from this command or
+ * any producer, is audited in one place with who asked and why, and this command needs only the
+ * right to send. What was cancelled is in the cancel event's audit summary.
+ */
+public final class CancelCommand {
+  static final String USAGE = "usage: cancel --reason TEXT --requested-by WHO EVENT_ID";
+  /** The CloudEvents source of the cancel events this command sends. */
+  static final String SOURCE = "/offboarding-worker/cli";
+
+  private CancelCommand() {}
+
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return run(args, env, out, err, Clock.systemUTC());
+  }
+
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+    String reason = null;
+    String requestedBy = null;
+    String eventId = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--reason" -> reason = i + 1 < args.length ? args[++i] : null;
+        case "--requested-by" -> requestedBy = i + 1 < args.length ? args[++i] : null;
+        default -> {
+          if (eventId != null || args[i].startsWith("--")) {
+            err.println(USAGE);
+            return Main.REJECTED;
+          }
+          eventId = args[i];
+        }
+      }
+    }
+    if (reason == null || requestedBy == null || eventId == null) {
+      err.println(USAGE);
+      return Main.REJECTED;
+    }
+    OffboardingEvent cancel;
+    byte[] body;
+    try {
+      cancel = OffboardingEvent.cancel(UUID.randomUUID().toString(), SOURCE, clock.instant(),
+          new Cancellation(eventId, reason, requestedBy));
+      // The codec checks every contract rule (lengths, control characters) before anything is sent.
+      body = new EventCodec().encode(cancel);
+    } catch (IllegalArgumentException e) {
+      err.println("not sent: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
+      return Main.REJECTED;
+    }
+    WorkerConfig config = WorkerConfig.fromEnvironment(env);
+    String queue = config.urgentQueue() != null ? config.urgentQueue() : config.queue();
+    ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
+    try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
+      sender.sendMessage(EventMessages.of(body, cancel));
+    } catch (RuntimeException e) {
+      err.println("sending to " + queue + " failed: " + ServiceBusErrors.describe(e));
+      return Main.FAILED;
+    }
+    out.println("sent cancel event " + cancel.id() + " for event " + eventId + " to " + queue
+        + "; its audit summary (correlation id " + cancel.id() + ") says what was cancelled");
+    return Main.OK;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.offboarding.worker.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.offboarding.contracts.Action;
+import dev.offboarding.contracts.ActionResult;
+import dev.offboarding.contracts.AuditCodec;
+import dev.offboarding.contracts.EventData;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventType;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.contracts.TargetOutcome;
+import dev.offboarding.worker.Main;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] EVENT_ID}: reads an
+ * exported audit, one audit message (a CloudEvent in JSON) per line, and prints the {@code
+ * dev.offboarding.restore.v1} event that re-enables exactly the users event {@code EVENT_ID}
+ * disabled: those whose {@code disableAccount} result is SUCCEEDED or UNVERIFIED (an unverified
+ * disable may have taken effect). Prints it for a person to review, save and {@code send}; sends
+ * nothing. Summaries and other events' messages in the file are passed over; a line that is not an
+ * audit message fails the command with its line number, so a damaged export never yields a partial
+ * plan.
+ */
+public final class RestorePlanCommand {
+  static final String USAGE = "usage: restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] EVENT_ID";
+  /** The CloudEvents source of the restore events this command writes. */
+  static final String SOURCE = "/offboarding-worker/restore-plan";
+  /** The longest line read: an audit message is at most a Service Bus message. */
+  private static final int MAX_LINE = 256 * 1024;
+
+  private RestorePlanCommand() {}
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, Clock.systemUTC());
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
+    String file = null;
+    String requestedBy = null;
+    String ticket = null;
+    String eventId = null;
+    for (int i = 0; i < args.length; i++) {
+      boolean hasValue = i + 1 < args.length;
+      switch (args[i]) {
+        case "--from-audit" -> file = hasValue ? args[++i] : null;
+        case "--requested-by" -> requestedBy = hasValue ? args[++i] : null;
+        case "--ticket" -> ticket = hasValue ? args[++i] : null;
+        default -> {
+          if (eventId != null || args[i].startsWith("--")) {
+            err.println(USAGE);
+            return Main.REJECTED;
+          }
+          eventId = args[i];
+        }
+      }
+    }
+    if (file == null || eventId == null) {
+      err.println(USAGE);
+      return Main.REJECTED;
+    }
+    Set<String> disabled = new LinkedHashSet<>();
+    AuditCodec codec = new AuditCodec();
+    int lineNumber = 0;
+    try (BufferedReader lines = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        if (line.length() > MAX_LINE) {
+          err.println(file + ":" + lineNumber + ": longer than an audit message can be; not an audit export");
+          return Main.REJECTED;
+        }
+        byte[] message = line.getBytes(StandardCharsets.UTF_8);
+        if (!TargetAudit.TYPE.equals(codec.typeOf(message))) {
+          continue;
+        }
+        TargetAudit target = codec.decodeTarget(message);
+        if (eventId.equals(target.eventId()) && target.userId() != null && disabledBy(target)) {
+          disabled.add(target.userId());
+        }
+      }
+    } catch (IOException e) {
+      err.println("cannot read " + file + ": " + e.getMessage());
+      return Main.FAILED;
+    } catch (IllegalArgumentException e) {
+      err.println(file + ":" + lineNumber + ": not an audit message: " + e.getMessage());
+      return Main.REJECTED;
+    }
+    String shownId = eventId.replaceAll("\\p{Cntrl}", "?");
+    if (disabled.isEmpty()) {
+      err.println("no user was disabled by event " + shownId + " according to " + file + "; nothing to restore");
+      return Main.REJECTED;
+    }
+    if (disabled.size() > EventData.MAX_TARGET_ENTRIES) {
+      err.println(disabled.size() + " users were disabled by event " + shownId + "; one restore event names at most "
+          + EventData.MAX_TARGET_ENTRIES + ". Restore them in parts, from exports of fewer users");
+      return Main.REJECTED;
+    }
+    List<Target> targets = new ArrayList<>();
+    disabled.forEach(id -> targets.add(new Target.User(id)));
+    byte[] body;
+    try {
+      OffboardingEvent restore = new OffboardingEvent(UUID.randomUUID().toString(), SOURCE, EventType.RESTORE,
+          clock.instant(), new EventData(targets, List.of(Action.ENABLE_ACCOUNT),
+              "Restore of the accounts disabled by event " + eventId, ticket, requestedBy, false));
+      body = new EventCodec().encode(restore);
+      ObjectMapper json = new ObjectMapper();
+      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body)));
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("no restore event written: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
+      return Main.REJECTED;
+    }
+    err.println(disabled.size() + " user(s) disabled by event " + shownId
+        + ": review the restore event above, save it, and enqueue it with `send FILE`."
+        + " Revoked sessions are not restored: the users sign in again.");
+    return Main.OK;
+  }
+
+  /** True when the user's disable went through, or may have: Graph accepted it. */
+  private static boolean disabledBy(TargetAudit target) {
+    for (ActionResult a : target.actions()) {
+      if (a.action() == Action.DISABLE_ACCOUNT
+          && (a.outcome() == TargetOutcome.SUCCEEDED || a.outcome() == TargetOutcome.UNVERIFIED)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.offboarding.worker.domain;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The events this process is executing now, by event id, so that a cancel event processed here can
+ * ask a running one to start no further user. In-process only, by design: a cancel reaches a
+ * running event only when the replica that takes the cancel is the one running it (or running one
+ * of its chunks). Across replicas the cancel event's summary says the event was not found, and the
+ * event runs to its end. Thread-safe.
+ */
+public final class RunningEvents {
+  private final ConcurrentHashMap<String, Set<Run>> running = new ConcurrentHashMap<>();
+
+  /** One execution of an event, registered until closed. */
+  public final class Run implements AutoCloseable {
+    private final String eventId;
+    private volatile String cancelledBecause;
+
+    private Run(String eventId) {
+      this.eventId = eventId;
+    }
+
+    /** True once a cancel event asked this execution to stop. */
+    public boolean cancelled() {
+      return cancelledBecause != null;
+    }
+
+    /** Who cancelled it and why, or null. */
+    public String cancelledBecause() {
+      return cancelledBecause;
+    }
+
+    @Override
+    public void close() {
+      running.computeIfPresent(eventId, (id, runs) -> {
+        runs.remove(this);
+        return runs.isEmpty() ? null : runs;
+      });
+    }
+  }
+
+  /** Registers an execution of event {@code eventId}; close it when the delivery ends. */
+  public Run start(String eventId) {
+    Run run = new Run(Objects.requireNonNull(eventId, "eventId"));
+    running.compute(eventId, (id, runs) -> {
+      Set<Run> all = runs == null ? ConcurrentHashMap.newKeySet() : runs;
+      all.add(run);
+      return all;
+    });
+    return run;
+  }
+
+  /**
+   * Asks every execution of event {@code eventId} in this process to start no further user.
+   *
+   * @param why who asked and why, for the audit
+   * @return true when the event was running here
+   */
+  public boolean cancel(String eventId, String why) {
+    Set<Run> runs = running.get(eventId);
+    if (runs == null || runs.isEmpty()) {
+      return false;
+    }
+    runs.forEach(r -> r.cancelledBecause = why);
+    return true;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.offboarding.worker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offboarding.contracts.Action;
+import dev.offboarding.contracts.ActionResult;
+import dev.offboarding.contracts.AuditCodec;
+import dev.offboarding.contracts.DecodeResult;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventType;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.SummaryStatus;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.contracts.TargetOutcome;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RestorePlanCommandTest {
+  static final Instant T = Instant.parse("2026-11-27T09:00:00Z");
+  static final String ALICE = "10000000-0000-4000-8000-000000000001";
+  static final String BOB = "10000000-0000-4000-8000-000000000002";
+  static final String CAROL = "10000000-0000-4000-8000-000000000003";
+  static final String DAVE = "10000000-0000-4000-8000-000000000004";
+  static final String ERIN = "10000000-0000-4000-8000-000000000005";
+
+  @TempDir Path dir;
+  final AuditCodec codec = new AuditCodec();
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  String line(String eventId, String userId, TargetOutcome outcome, ActionResult... actions) {
+    TargetAudit audit = new TargetAudit(eventId, userId, null, List.of("user:" + userId), false, outcome, null,
+        List.of(actions), false);
+    return new String(codec.encodeTarget("m-" + userId + eventId, T, audit), StandardCharsets.UTF_8);
+  }
+
+  static ActionResult disable(TargetOutcome outcome) {
+    ActionResult ok = ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "r", T, T);
+    return switch (outcome) {
+      case SUCCEEDED -> ok;
+      case UNVERIFIED -> ok.withVerification(false, null, true, "accountEnabled is still true");
+      default -> new ActionResult(Action.DISABLE_ACCOUNT, outcome, 1, "r", T, T, "Authorization_RequestDenied", "no");
+    };
+  }
+
+  int run(List<String> lines, String eventId) throws Exception {
+    Path export = dir.resolve("audit.jsonl");
+    Files.write(export, lines);
+    return RestorePlanCommand.run(new String[] {"--from-audit", export.toString(), "--ticket", "HR-1", eventId},
+        new PrintStream(out, true), new PrintStream(err, true));
+  }
+
+  @Test
+  void namesExactlyTheUsersWhoseDisableWentThroughOrMayHave() throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add(line("evt-1", ALICE, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED),
+        ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", T, T)));
+    lines.add(line("evt-1", BOB, TargetOutcome.UNVERIFIED, disable(TargetOutcome.UNVERIFIED)));
+    lines.add(line("evt-1", CAROL, TargetOutcome.FORBIDDEN, disable(TargetOutcome.FORBIDDEN)));
+    lines.add(line("evt-1", DAVE, TargetOutcome.SUCCEEDED, ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", T, T)));
+    lines.add(line("evt-2", ERIN, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED)));
+    lines.add("");
+    lines.add(new String(codec.encodeSummary("s-1", T, new SummaryAudit("evt-1", EventType.LEAVER.wireName(),
+        SummaryStatus.PARTIAL, Map.of(), Map.of(), 4, T, T, null, List.of(), false, false)), StandardCharsets.UTF_8));
+
+    int code = run(lines, "evt-1");
+
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    OffboardingEvent restore = ((DecodeResult.Valid) new EventCodec().decode(out.toByteArray())).event();
+    assertEquals(EventType.RESTORE, restore.type());
+    assertEquals(Set.of(new Target.User(ALICE), new Target.User(BOB)), Set.copyOf(restore.data().targets()));
+    assertEquals(List.of(Action.ENABLE_ACCOUNT), restore.effectiveActions());
+    assertEquals("HR-1", restore.data().ticket());
+    assertTrue(restore.data().reason().contains("evt-1"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("2 user(s) disabled by event evt-1"));
+  }
+
+  @Test
+  void refusesADamagedExportNamingTheLine() throws Exception {
+    int code = run(List.of(line("evt-1", ALICE, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED)),
+        "{\"not\": \"an audit message\""), "evt-1");
+
+    assertEquals(2, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("audit.jsonl:2: not an audit message"), err.toString());
+    assertEquals(0, out.size(), "no partial plan");
+  }
+
+  @Test
+  void saysSoWhenTheEventDisabledNobody() throws Exception {
+    int code = run(List.of(line("evt-2", ERIN, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED))), "evt-1");
+
+    assertEquals(2, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("no user was disabled by event evt-1"));
+  }
+}

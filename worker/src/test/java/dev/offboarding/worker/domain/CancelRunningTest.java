@@ -1,0 +1,113 @@
+package dev.offboarding.worker.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offboarding.contracts.Cancellation;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.SummaryStatus;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.contracts.TargetOutcome;
+import dev.offboarding.worker.resilience.RetryPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** A cancel event reaching an event this process is running: no further user is started. */
+class CancelRunningTest {
+  static final String GROUP = "30000000-0000-4000-8000-000000000001";
+
+  final FakeDirectory directory = new FakeDirectory();
+  final RecordingWrites writes = new RecordingWrites();
+  final EventCodec codec = new EventCodec();
+  final List<SummaryAudit> summaries = new CopyOnWriteArrayList<>();
+  final List<TargetAudit> results = new CopyOnWriteArrayList<>();
+  final AuditSink audit = new AuditSink() {
+    @Override
+    public void targets(List<TargetAudit> r) {
+      results.addAll(r);
+    }
+
+    @Override
+    public void summary(SummaryAudit s) {
+      summaries.add(s);
+    }
+  };
+  EventProcessor processor;
+
+  @Test
+  void usersNotYetWrittenAreSkippedAsCancelledAndTheCancelSaysSo() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String id = String.format("20000000-0000-4000-8000-%012d", i);
+      directory.addUser(id, "u" + i + "@contoso.com");
+      ids.add(id);
+    }
+    directory.addGroup(GROUP, ids.toArray(String[]::new));
+    OffboardingEvent cancel = OffboardingEvent.cancel("cancel-1", "/ops", Instant.now(),
+        new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
+    AtomicBoolean sent = new AtomicBoolean();
+    // The first write of the running event is where the cancel arrives, processed by the same process.
+    AccountWrites cancelOnFirstWrite = new AccountWrites() {
+      @Override
+      public String disableAccount(String userId) {
+        if (sent.compareAndSet(false, true)) {
+          try {
+            processor.process(new EventProcessor.Work(codec.encode(cancel), "9", false, audit, new FollowUpLoop(),
+                () -> false, () -> {}));
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        }
+        return writes.disableAccount(userId);
+      }
+
+      @Override
+      public String revokeSignInSessions(String userId) {
+        return writes.revokeSignInSessions(userId);
+      }
+
+      @Override
+      public String enableAccount(String userId) {
+        return writes.enableAccount(userId);
+      }
+    };
+    Executor executor = new Executor(cancelOnFirstWrite, WriteBudget.UNLIMITED,
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {},
+        Clock.systemUTC(), 1);
+    processor = new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor,
+        Clock.systemUTC(), Progress.NONE, DeliveryBounds.defaults(), Duration.ofDays(90),
+        new SchedulingTest.HeldEvents(), new RunningEvents());
+    FollowUpLoop followUps = new FollowUpLoop();
+
+    byte[] leaver = codec.encode(Events.leaver(new Target.Group(GROUP)));
+
+    Settlement settlement = processor.process(new EventProcessor.Work(leaver, "1", false, audit, followUps,
+        () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(List.of(), followUps.sent, "no follow-up: what is left ends now");
+    SummaryAudit answer = summaries.stream().filter(s -> s.eventId().equals("cancel-1")).findFirst().orElseThrow();
+    assertEquals(SummaryStatus.COMPLETED, answer.status());
+    assertTrue(answer.detail().startsWith("event evt-1 is running in this worker"), answer.detail());
+    SummaryAudit last = summaries.stream().filter(s -> s.eventId().equals("evt-1")).findFirst().orElseThrow();
+    assertTrue(last.finalSummary());
+    assertEquals(1, last.counts().get(TargetOutcome.SUCCEEDED), "the user in flight finished");
+    assertEquals(4, last.counts().get(TargetOutcome.SKIPPED));
+    assertTrue(last.detail().contains("hr-ops@contoso.com: wrong team"), last.detail());
+    assertEquals(5, results.size(), "every user has exactly one result");
+    assertEquals(5, results.stream().map(TargetAudit::userId).distinct().count());
+    results.stream().filter(r -> r.outcome() == TargetOutcome.SKIPPED).forEach(r ->
+        assertTrue(r.actions().stream().allMatch(a -> "Cancelled".equals(a.errorCode())), r::toString));
+    assertEquals(2, writes.attempts.size(), "one user disabled and revoked, nobody else written");
+  }
+}

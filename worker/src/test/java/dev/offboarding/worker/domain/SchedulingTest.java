@@ -1,0 +1,192 @@
+package dev.offboarding.worker.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventData;
+import dev.offboarding.contracts.EventType;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryStatus;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.contracts.TargetOutcome;
+import dev.offboarding.worker.resilience.RetryPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Events with an {@code effectiveAt}: held by the broker until then, run when it comes. */
+class SchedulingTest {
+  static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+  static final String ALICE = "20000000-0000-4000-8000-000000000001";
+
+  final FakeDirectory directory = new FakeDirectory();
+  final RecordingWrites writes = new RecordingWrites();
+  final EventProcessorTest.RecordingAudit audit = new EventProcessorTest.RecordingAudit();
+  final FollowUpLoop followUps = new FollowUpLoop();
+  final EventCodec codec = new EventCodec();
+  final HeldEvents scheduled = new HeldEvents();
+
+  /** The broker's scheduled messages, in memory. */
+  static final class HeldEvents implements ScheduledEvents {
+    final List<Held> held = new java.util.ArrayList<>();
+
+    @Override
+    public List<Held> find(String eventId) {
+      return held.stream().filter(h -> h.eventId().equals(eventId)).toList();
+    }
+
+    @Override
+    public void cancel(Held h) {
+      held.remove(h);
+    }
+  }
+
+  SchedulingTest() {
+    directory.addUser(ALICE, "alice@contoso.com");
+  }
+
+  EventProcessor processor() {
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
+    return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, clock, Progress.NONE,
+        DeliveryBounds.defaults(), Duration.ofDays(90), scheduled, new RunningEvents());
+  }
+
+  static OffboardingEvent leaverAt(Instant effectiveAt) {
+    return new OffboardingEvent("evt-later", "/hr/test", EventType.LEAVER, NOW,
+        new EventData(List.of(new Target.User(ALICE)), List.of(), "leaver", null, "hr", false, effectiveAt));
+  }
+
+  Settlement deliver(byte[] body, boolean heldUntilDue) throws InterruptedException {
+    return processor().process(new EventProcessor.Work(body, "7", false, audit, followUps, () -> false, () -> {},
+        heldUntilDue));
+  }
+
+  @Test
+  void holdsAnEventThatTakesEffectLaterAndWritesNothing() throws Exception {
+    Instant due = NOW.plus(Duration.ofDays(3));
+    byte[] body = codec.encode(leaverAt(due));
+
+    Settlement settlement = deliver(body, false);
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(List.of(), writes.attempts);
+    assertEquals(List.of(due), followUps.heldUntil);
+    assertTrue(java.util.Arrays.equals(body, followUps.held.get(0)), "the event is held unchanged");
+    assertEquals(SummaryStatus.SCHEDULED, audit.summary.status());
+    assertFalse(audit.summary.finalSummary());
+    assertEquals(due, audit.summary.dueAt());
+    assertEquals(List.of(), audit.all());
+  }
+
+  @Test
+  void runsTheHeldCopyWhenTheBrokerDeliversItEvenIfTheClockIsBehind() throws Exception {
+    byte[] body = codec.encode(leaverAt(NOW.plusSeconds(5)));
+
+    Settlement settlement = deliver(body, true);
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(List.of(), followUps.held, "a held copy is never held again");
+    assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
+    assertEquals(1, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
+  }
+
+  @Test
+  void runsAnEventWhoseMomentHasPassedAtOnce() throws Exception {
+    Settlement settlement = deliver(codec.encode(leaverAt(NOW.minus(Duration.ofHours(1)))), false);
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(List.of(), followUps.held);
+    assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
+    assertEquals(2, writes.attempts.size(), "disable and revoke");
+  }
+
+  @Test
+  void rejectsAnEventBeyondTheHorizonAndDeadLettersIt() throws Exception {
+    Settlement settlement = deliver(codec.encode(leaverAt(NOW.plus(Duration.ofDays(91)))), false);
+
+    Settlement.DeadLetter dead = assertInstanceOf(Settlement.DeadLetter.class, settlement);
+    assertEquals("ScheduleTooFarAhead", dead.reason());
+    assertEquals(SummaryStatus.REJECTED, audit.summary.status());
+    assertEquals("$.data.effectiveAt", audit.summary.problems().get(0).path());
+    assertEquals(List.of(), followUps.held);
+    assertEquals(List.of(), writes.attempts);
+  }
+
+  static OffboardingEvent cancelOf(String eventId) {
+    return OffboardingEvent.cancel("cancel-1", "/ops", NOW,
+        new dev.offboarding.contracts.Cancellation(eventId, "contract extended", "hr-ops@contoso.com"));
+  }
+
+  @Test
+  void aCancelEventRemovesTheHeldEventAndAuditsBothWithWhoAskedAndWhy() throws Exception {
+    Instant due = NOW.plus(Duration.ofDays(3));
+    byte[] held = codec.encode(leaverAt(due));
+    scheduled.held.add(new ScheduledEvents.Held("q", 42, "evt-later", due, held));
+    List<dev.offboarding.contracts.SummaryAudit> summaries = new java.util.ArrayList<>();
+    AuditSink sink = new AuditSink() {
+      @Override
+      public void targets(List<dev.offboarding.contracts.TargetAudit> results) {
+        throw new AssertionError("a cancellation writes no target results");
+      }
+
+      @Override
+      public void summary(dev.offboarding.contracts.SummaryAudit s) {
+        summaries.add(s);
+      }
+    };
+
+    Settlement settlement = processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-later")), "8",
+        false, sink, followUps, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(List.of(), scheduled.held);
+    assertEquals(List.of("evt-later", "cancel-1"), summaries.stream().map(s -> s.eventId()).toList());
+    assertEquals(SummaryStatus.CANCELLED, summaries.get(0).status());
+    assertEquals("dev.offboarding.leaver.v1", summaries.get(0).eventType());
+    assertTrue(summaries.get(0).finalSummary());
+    assertTrue(summaries.get(0).detail().contains("hr-ops@contoso.com: contract extended"), summaries.get(0).detail());
+    assertEquals(SummaryStatus.COMPLETED, summaries.get(1).status());
+    assertTrue(summaries.get(1).detail().startsWith("cancelled event evt-later, due " + due), summaries.get(1).detail());
+    assertEquals(List.of(), writes.attempts);
+  }
+
+  @Test
+  void aCancelOfAnEventNotScheduledSaysSoAndCancelsNothing() throws Exception {
+    Settlement settlement = processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-unknown")), "8",
+        false, audit, followUps, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(SummaryStatus.FAILED, audit.summary.status());
+    assertEquals("cancel-1", audit.summary.eventId());
+    assertTrue(audit.summary.detail().startsWith("nothing cancelled: no event evt-unknown is scheduled"),
+        audit.summary.detail());
+    assertTrue(audit.summary.detail().endsWith("requested by hr-ops@contoso.com: contract extended"));
+  }
+
+  @Test
+  void aCancelWaitsWhenTheBrokerCannotBeAsked() throws Exception {
+    EventProcessor noBroker = new EventProcessor(codec, new Planner(directory, Protection.none(), 100),
+        null, Clock.fixed(NOW, ZoneOffset.UTC), Progress.NONE, DeliveryBounds.defaults());
+
+    Settlement settlement = noBroker.process(new EventProcessor.Work(codec.encode(cancelOf("evt-later")), "8",
+        false, audit, followUps, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Abandon.class, settlement);
+    assertEquals(null, audit.summary);
+  }
+
+  @Test
+  void holdsAnEventExactlyAtTheHorizon() throws Exception {
+    deliver(codec.encode(leaverAt(NOW.plus(Duration.ofDays(90)))), false);
+
+    assertEquals(SummaryStatus.SCHEDULED, audit.summary.status());
+  }
+}
