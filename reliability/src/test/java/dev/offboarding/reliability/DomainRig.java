@@ -89,7 +89,15 @@ final class DomainRig implements AutoCloseable {
         summaries.add(summary);
       }
     };
-    FollowUps followUps = (eventId, next, notBefore) -> {};
+    FollowUps followUps = new FollowUps() {
+      @Override
+      public void send(String eventId, dev.offboarding.worker.domain.Continuation next, java.time.Instant notBefore) {}
+
+      @Override
+      public void hold(String eventId, String eventType, byte[] event, java.time.Instant dueAt) {
+        throw new AssertionError("no event of these runs takes effect later");
+      }
+    };
     byte[] body = codec.encode(event);
     Settlement settlement = processor.process(new EventProcessor.Work(body, "1", false, audit, followUps,
         () -> false, () -> {}));
