@@ -184,6 +184,13 @@ public final class Executor {
               Thread.currentThread().interrupt();
               return false;
             }
+            // Waiting for a slot can take as long as a user's writes: the stop or the deadline may
+            // have come meanwhile, and a user started now would be written after it.
+            if (bounds.stop().getAsBoolean() || !clock.instant().isBefore(bounds.deadline())) {
+              slots.release();
+              cutShort[0] = true;
+              return false;
+            }
             threads.submit(() -> {
               try {
                 String id = user.user().id();
