@@ -28,22 +28,15 @@ import dev.offboarding.testkit.servicebus.EntityStats;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.servicebus.EventMessages;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,10 +56,8 @@ class WorkerCrashIT {
   private static final int USERS = 1_000;
   /** Short, so the killed worker's message comes back within the test. */
   private static final Duration LOCK = Duration.ofSeconds(5);
-  private static final Pattern HTTP_PORT = Pattern.compile("HTTP on port (\\d+)");
-
   @TempDir Path dir;
-  private final List<Process> workers = new ArrayList<>();
+  private WorkerProcesses workers;
   private final List<TargetAudit> targets = new ArrayList<>();
   private final List<SummaryAudit> summaries = new ArrayList<>();
   private final AuditCodec audit = new AuditCodec();
@@ -94,15 +85,8 @@ class WorkerCrashIT {
   @AfterEach
   void stopEverything() {
     // Whatever happened, no worker process outlives the test.
-    for (Process worker : workers) {
-      worker.destroyForcibly();
-    }
-    for (Process worker : workers) {
-      try {
-        worker.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (workers != null) {
+      workers.close();
     }
     if (auditReader != null) {
       auditReader.close();
@@ -117,8 +101,9 @@ class WorkerCrashIT {
 
   @Test
   void finishesEveryUserOnceWhenTheWorkerIsKilledInTheMiddleOfAnEvent() throws Exception {
+    workers = new WorkerProcesses(dir);
     Process first = startWorker("first");
-    awaitReady(first, "first");
+    workers.awaitReady(first, "first", Duration.ofMillis(200));
     FakeGroup everyone = graph.tenant().requireGroupNamed("Everyone");
     OffboardingEvent event = new OffboardingEvent(UUID.randomUUID().toString(), "/test/crash", EventType.LEAVER,
         Instant.now(), new EventData(List.of(new Target.Group(everyone.id())), List.of(), "crash test", "T-7",
@@ -126,20 +111,20 @@ class WorkerCrashIT {
     send(event);
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
         .until(() -> readAudit(event) >= 100);
-    assertTrue(first.isAlive(), "the first worker exited by itself:\n" + output("first"));
+    assertTrue(first.isAlive(), "the first worker exited by itself:\n" + workers.output("first"));
 
     first.destroyForcibly();
     assertTrue(first.waitFor(10, TimeUnit.SECONDS));
     int beforeCrash = targets.size();
     Process second = startWorker("second");
-    int secondPort = awaitReady(second, "second");
+    int secondPort = workers.awaitReady(second, "second", Duration.ofMillis(200));
 
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
       readAudit(event);
       return summaries.stream().anyMatch(SummaryAudit::finalSummary);
     });
     SummaryAudit last = summaries.stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
-    assertEquals(SummaryStatus.COMPLETED, last.status(), output("second"));
+    assertEquals(SummaryStatus.COMPLETED, last.status(), workers.output("second"));
     assertEquals(USERS, last.counts().get(TargetOutcome.SUCCEEDED));
     assertTrue(last.redelivery(), "the second worker did not take the killed worker's delivery");
     assertTrue(beforeCrash < USERS, "the event was done before the first worker was killed");
@@ -159,61 +144,24 @@ class WorkerCrashIT {
   }
 
   private Process startWorker(String name) throws IOException {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder pb = new ProcessBuilder(java, "-jar", System.getProperty("worker.jar"), "run")
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile());
-    Map<String, String> env = pb.environment();
-    env.remove("SERVICEBUS_NAMESPACE");
-    env.put("SERVICEBUS_CONNECTION_STRING", emulator.connectionString());
-    env.put("SERVICEBUS_QUEUE", QUEUE);
-    env.put("SERVICEBUS_AUDIT_TOPIC", TOPIC);
-    env.put("GRAPH_BASE_URL", graph.baseUrl());
-    env.put("GRAPH_AUTH", "none");
-    env.put("GRAPH_WRITES_PER_SECOND", "250");
-    env.put("MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS));
-    env.put("HTTP_PORT", "0");
-    Process process = pb.start();
-    workers.add(process);
-    return process;
-  }
-
-  /** Waits until the worker says which port it serves and answers ready there; returns the port. */
-  private int awaitReady(Process worker, String name) {
-    int[] port = {-1};
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      assertTrue(worker.isAlive(), name + " worker exited:\n" + output(name));
-      Matcher m = HTTP_PORT.matcher(output(name));
-      if (!m.find()) {
-        return false;
-      }
-      port[0] = Integer.parseInt(m.group(1));
-      return get(http, port[0], "/health/ready").map(r -> r.statusCode() == 200).orElse(false);
-    });
-    return port[0];
+    return workers.start(name, Map.of(
+        "SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
+        "SERVICEBUS_QUEUE", QUEUE,
+        "SERVICEBUS_AUDIT_TOPIC", TOPIC,
+        "GRAPH_BASE_URL", graph.baseUrl(),
+        "GRAPH_AUTH", "none",
+        "GRAPH_WRITES_PER_SECOND", "250",
+        "MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS),
+        "HTTP_PORT", "0"));
   }
 
   private double publishedTargets(int port) {
-    HttpClient http = HttpClient.newHttpClient();
-    String metrics = get(http, port, "/metrics").map(HttpResponse::body).orElse("");
+    String metrics = workers.get(port, "/metrics").map(HttpResponse::body).orElse("");
     return metrics.lines()
         .filter(l -> l.startsWith("offboarding_audit_messages_total{") && l.contains("type=\"target\"")
             && l.contains("entity=\"topic\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
-  }
-
-  private static Optional<HttpResponse<String>> get(HttpClient http, int port, String path) {
-    try {
-      return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
   }
 
   private void send(OffboardingEvent event) {
@@ -238,8 +186,4 @@ class WorkerCrashIT {
     return targets.size();
   }
 
-  private String output(String name) throws IOException {
-    Path log = dir.resolve(name + ".log");
-    return Files.exists(log) ? Files.readString(log) : "";
-  }
 }
