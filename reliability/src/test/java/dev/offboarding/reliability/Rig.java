@@ -199,6 +199,11 @@ final class Rig implements AutoCloseable {
     }
     StringBuilder bodies = new StringBuilder();
     for (ServiceBusReceivedMessage m : auditReader.receiveMessages(500, Duration.ofMillis(200))) {
+      if (!seenIds.add(m.getMessageId())) {
+        // Delivered again after a completion that did not reach the broker: recorded already.
+        complete(m);
+        continue;
+      }
       audit.add(m);
       bodies.append(new String(m.getBody().toBytes(), StandardCharsets.UTF_8)).append('\n');
       // Decoded once as they arrive: decoding everything again on every poll would fall behind a long run.
@@ -215,12 +220,23 @@ final class Rig implements AutoCloseable {
         // One message the codec refuses must not cost the rest of the batch.
         undecodable.add(m.getMessageId() + ": " + e.getMessage());
       }
-      auditReader.complete(m);
+      complete(m);
     }
     if (!bodies.isEmpty()) {
       Runs.appendEvidence(run + "-audit.jsonl", bodies.toString());
     }
     return List.copyOf(audit);
+  }
+
+  private final java.util.Set<String> seenIds = new java.util.HashSet<>();
+
+  /** Best effort: a message whose completion fails comes back when its lock expires, and is skipped then. */
+  private void complete(ServiceBusReceivedMessage m) {
+    try {
+      auditReader.complete(m);
+    } catch (RuntimeException e) {
+      // Seen by id already; nothing is lost.
+    }
   }
 
   private final Map<String, List<SummaryAudit>> decodedSummaries = new HashMap<>();
