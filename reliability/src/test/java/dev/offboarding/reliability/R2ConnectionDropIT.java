@@ -101,15 +101,19 @@ class R2ConnectionDropIT {
         return q.active() == 0 && q.scheduled() == 0;
       });
       Map<String, Long> finals = new LinkedHashMap<>();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        finals.clear();
-        finals.putAll(rig.audit().stream()
-            .filter(m -> SummaryAudit.TYPE.equals(m.getSubject()))
-            .map(m -> rig.auditCodec().decodeSummary(m.getBody().toBytes()))
-            .filter(SummaryAudit::finalSummary)
-            .collect(Collectors.groupingBy(SummaryAudit::eventId, Collectors.counting())));
-        return accepted.stream().allMatch(e -> finals.containsKey(e.id()));
-      });
+      try {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          finals.clear();
+          finals.putAll(rig.allSummaries().stream()
+              .filter(SummaryAudit::finalSummary)
+              .collect(Collectors.groupingBy(SummaryAudit::eventId, Collectors.counting())));
+          return accepted.stream().allMatch(e -> finals.containsKey(e.id()));
+        });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        // Reported below as events lost, with their ids in the evidence.
+      }
+      accepted.stream().filter(e -> finals.getOrDefault(e.id(), 0L) != 1L)
+          .forEach(e -> Runs.appendEvidence("R2-lost.txt", e.id() + " " + finals.get(e.id()) + "\n"));
       Duration took = Duration.between(begun, Instant.now());
 
       long lost = accepted.stream().filter(e -> finals.getOrDefault(e.id(), 0L) != 1L).count();

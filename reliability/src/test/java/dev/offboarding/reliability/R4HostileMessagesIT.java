@@ -99,10 +99,8 @@ class R4HostileMessagesIT {
       Map<String, SummaryAudit> validFinals = new HashMap<>();
       try {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-          rig.audit().stream().filter(m -> SummaryAudit.TYPE.equals(m.getSubject())
-                  && validIds.contains(m.getCorrelationId()))
-              .map(m -> rig.auditCodec().decodeSummary(m.getBody().toBytes()))
-              .filter(SummaryAudit::finalSummary)
+          rig.allSummaries().stream()
+              .filter(s -> s.finalSummary() && validIds.contains(s.eventId()))
               .forEach(s -> validFinals.put(s.eventId(), s));
           return validFinals.size() == validIds.size();
         });
@@ -150,6 +148,8 @@ class R4HostileMessagesIT {
       figures.put("validDeadLettered", validDeadLettered);
       figures.put("validDone", validDone);
       figures.put("crashes", up ? 0 : 1);
+      figures.put("auditMessagesTheCodecRefused", rig.undecodable().size());
+      rig.undecodable().forEach(u -> Runs.appendEvidence("R4-undecodable-audit.txt", u + "\n"));
       figures.put("reasons", reasons);
       figures.put("seconds", took.toMillis() / 1000.0);
       boolean met = hostileRejected == hostileCount && writesElsewhere == 0 && up && validDone == validCount

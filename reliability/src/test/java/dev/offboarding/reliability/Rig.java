@@ -192,28 +192,78 @@ final class Rig implements AutoCloseable {
   /** Takes what has arrived on the audit topic's "all" subscription; returns everything seen. */
   synchronized List<ServiceBusReceivedMessage> audit() {
     if (auditReader == null) {
+      // Peek-lock, each message completed once recorded: a receive-and-delete reader can lose
+      // messages the broker hands it after a receive call has timed out.
       auditReader = clients.receiver().topicName(TOPIC).subscriptionName("all")
-          .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient();
+          .receiveMode(ServiceBusReceiveMode.PEEK_LOCK).maxAutoLockRenewDuration(Duration.ZERO).buildClient();
     }
+    StringBuilder bodies = new StringBuilder();
     for (ServiceBusReceivedMessage m : auditReader.receiveMessages(500, Duration.ofMillis(200))) {
+      if (!seenIds.add(m.getMessageId())) {
+        // Delivered again after a completion that did not reach the broker: recorded already.
+        complete(m);
+        continue;
+      }
       audit.add(m);
-      Runs.appendEvidence(run + "-audit.jsonl", new String(m.getBody().toBytes(), StandardCharsets.UTF_8) + "\n");
+      bodies.append(new String(m.getBody().toBytes(), StandardCharsets.UTF_8)).append('\n');
+      // Decoded once as they arrive: decoding everything again on every poll would fall behind a long run.
+      String event = m.getCorrelationId();
+      try {
+        if (SummaryAudit.TYPE.equals(m.getSubject())) {
+          decodedSummaries.computeIfAbsent(event, e -> new ArrayList<>())
+              .add(auditCodec.decodeSummary(m.getBody().toBytes()));
+        } else if (TargetAudit.TYPE.equals(m.getSubject())) {
+          decodedTargets.computeIfAbsent(event, e -> new ArrayList<>())
+              .add(auditCodec.decodeTarget(m.getBody().toBytes()));
+        }
+      } catch (RuntimeException e) {
+        // One message the codec refuses must not cost the rest of the batch.
+        undecodable.add(m.getMessageId() + ": " + e.getMessage());
+      }
+      complete(m);
+    }
+    if (!bodies.isEmpty()) {
+      Runs.appendEvidence(run + "-audit.jsonl", bodies.toString());
     }
     return List.copyOf(audit);
   }
 
-  List<SummaryAudit> summaries(String eventId) {
-    return audit().stream()
-        .filter(m -> eventId.equals(m.getCorrelationId()) && SummaryAudit.TYPE.equals(m.getSubject()))
-        .map(m -> auditCodec.decodeSummary(m.getBody().toBytes()))
-        .toList();
+  private final java.util.Set<String> seenIds = new java.util.HashSet<>();
+
+  /** Best effort: a message whose completion fails comes back when its lock expires, and is skipped then. */
+  private void complete(ServiceBusReceivedMessage m) {
+    try {
+      auditReader.complete(m);
+    } catch (RuntimeException e) {
+      // Seen by id already; nothing is lost.
+    }
   }
 
-  List<TargetAudit> targets(String eventId) {
-    return audit().stream()
-        .filter(m -> eventId.equals(m.getCorrelationId()) && TargetAudit.TYPE.equals(m.getSubject()))
-        .map(m -> auditCodec.decodeTarget(m.getBody().toBytes()))
-        .toList();
+  private final Map<String, List<SummaryAudit>> decodedSummaries = new HashMap<>();
+  private final List<String> undecodable = new ArrayList<>();
+
+  /** Audit messages read that the contract's codec refused, with why. */
+  synchronized List<String> undecodable() {
+    return List.copyOf(undecodable);
+  }
+  private final Map<String, List<TargetAudit>> decodedTargets = new HashMap<>();
+
+  /** Summaries read so far for one event (reading what has arrived first). */
+  synchronized List<SummaryAudit> summaries(String eventId) {
+    audit();
+    return List.copyOf(decodedSummaries.getOrDefault(eventId, List.of()));
+  }
+
+  /** Every summary read so far, of any event (reading what has arrived first). */
+  synchronized List<SummaryAudit> allSummaries() {
+    audit();
+    return decodedSummaries.values().stream().flatMap(List::stream).toList();
+  }
+
+  /** Target results read so far for one event (reading what has arrived first). */
+  synchronized List<TargetAudit> targets(String eventId) {
+    audit();
+    return List.copyOf(decodedTargets.getOrDefault(eventId, List.of()));
   }
 
   AuditCodec auditCodec() {
