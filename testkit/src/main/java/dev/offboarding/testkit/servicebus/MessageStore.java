@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,24 +106,7 @@ final class MessageStore {
 
   /** The first receivable message in sequence order, or null; expires messages it passes over. */
   StoredMessage nextAvailable() {
-    Instant now = clock.instant();
-    Iterator<StoredMessage> it = messages.values().iterator();
-    List<StoredMessage> expired = new ArrayList<>();
-    StoredMessage found = null;
-    while (it.hasNext()) {
-      StoredMessage m = it.next();
-      if (m.state != State.ACTIVE || m.isLocked()) {
-        continue;
-      }
-      if (m.expiresAt != null && !m.expiresAt.isAfter(now)) {
-        expired.add(m);
-        continue;
-      }
-      found = m;
-      break;
-    }
-    expired.forEach(this::expire);
-    return found;
+    return firstAvailable(m -> true);
   }
 
   /** Whether only session receivers may receive from this entity. */
@@ -134,11 +116,19 @@ final class MessageStore {
 
   /** As {@link #nextAvailable()}, restricted to the messages of one session. */
   StoredMessage nextAvailable(String sessionId) {
+    return firstAvailable(m -> sessionId.equals(m.message.getGroupId()));
+  }
+
+  /**
+   * The first active, unlocked message that {@code eligible} accepts, in order; messages met on
+   * the way whose time to live has passed are expired (dead-lettered or dropped).
+   */
+  private StoredMessage firstAvailable(java.util.function.Predicate<StoredMessage> eligible) {
     Instant now = clock.instant();
     List<StoredMessage> expired = new ArrayList<>();
     StoredMessage found = null;
     for (StoredMessage m : messages.values()) {
-      if (m.state != State.ACTIVE || m.isLocked() || !sessionId.equals(m.message.getGroupId())) {
+      if (m.state != State.ACTIVE || m.isLocked() || !eligible.test(m)) {
         continue;
       }
       if (m.expiresAt != null && !m.expiresAt.isAfter(now)) {
