@@ -40,20 +40,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * parts, as {@code Wiring} builds them, with the real Graph adapters against the fake tenant over a
  * socket; no Service Bus: a delivery is one {@link #process} call with recording ports. One tenant
  * serves many cases: each case adds objects of its own and reads the writes made since it began.
+ * {@link #renewEvery} starts a fresh tenant every few hundred cases, so a long run does not slow
+ * down as the tenant grows (its attribute filters and write log scale with the tenant).
  */
 final class DomainRig implements AutoCloseable {
-  final FakeTenant tenant = new FakeTenant();
-  final FakeGraphServer graph;
-  private final GraphServiceClient client;
-  private final GraphDirectory directory;
+  /** Cases one tenant serves before {@link #renewEvery} replaces it. */
+  static final int CASES_PER_TENANT = 250;
+
+  FakeTenant tenant;
+  FakeGraphServer graph;
+  private GraphServiceClient client;
+  private GraphDirectory directory;
   private final Clock clock = Clock.systemUTC();
   private final EventCodec codec = new EventCodec();
 
   DomainRig() {
+    start();
+  }
+
+  private void start() {
+    tenant = new FakeTenant();
     graph = FakeGraphServer.start(tenant, FakeGraphOptions.builder().unlimitedWrites().build());
     WorkerConfig config = WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none"));
     client = GraphClients.create(config);
     directory = new GraphDirectory(client, config.graphBaseUrl(), RetryPolicy.defaults(), Sleeper.SYSTEM, clock);
+  }
+
+  /** Before case {@code c}: replaces the tenant (and the Graph server on it) every {@link #CASES_PER_TENANT} cases. */
+  void renewEvery(int c) {
+    if (c > 0 && c % CASES_PER_TENANT == 0) {
+      graph.close();
+      start();
+    }
   }
 
   /** What one delivery did: its settlement, the audit it published, and the writes Graph saw meanwhile. */

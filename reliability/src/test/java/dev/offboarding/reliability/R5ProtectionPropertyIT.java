@@ -95,6 +95,7 @@ class R5ProtectionPropertyIT {
       Random random = JqwikSession.getRandom().orElseThrow();
       for (int c = 0; c < cases; c++) {
         Model model = generator.next(random).value();
+        rig.renewEvery(c);
         Case built = build(rig, model, c);
         cycles += built.cyclic ? 1 : 0;
         OffboardingEvent event = new OffboardingEvent(UUID.randomUUID().toString(), "/reliability/r5",

@@ -93,6 +93,7 @@ class R6HostileNamesIT {
       Set<String> usedUpns = new HashSet<>();
       for (int c = 0; c < cases; c++) {
         String text = names.next(random).value();
+        rig.renewEvery(c);
         boolean byAttribute = c % 2 == 1;
         boolean absent = !byAttribute && random.nextInt(4) == 0;
         Set<String> intended = new HashSet<>();

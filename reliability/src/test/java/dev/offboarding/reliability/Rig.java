@@ -3,9 +3,7 @@ package dev.offboarding.reliability;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
-import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.EventData;
@@ -18,6 +16,7 @@ import dev.offboarding.testkit.graph.FakeGraphOptions;
 import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
+import dev.offboarding.testkit.servicebus.EntityTail;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
@@ -71,7 +70,7 @@ final class Rig implements AutoCloseable {
   private final Map<String, String> env;
   private final ServiceBusClientBuilder clients;
   private final ServiceBusSenderClient sender;
-  private ServiceBusReceiverClient auditReader;
+  private EntityTail auditReader;
   private final List<ServiceBusReceivedMessage> audit = new ArrayList<>();
   private final List<WorkerService> services = new CopyOnWriteArrayList<>();
   private final AuditCodec auditCodec = new AuditCodec();
@@ -192,15 +191,11 @@ final class Rig implements AutoCloseable {
   /** Takes what has arrived on the audit topic's "all" subscription; returns everything seen. */
   synchronized List<ServiceBusReceivedMessage> audit() {
     if (auditReader == null) {
-      // Receive-and-delete: completing each of a burst of audit messages one by one in peek-lock
-      // mode fell behind the short runs (a completion whose acknowledgement does not come holds
-      // the reader for the SDK's timeout). The price, a message handed over after a receive call
-      // timed out can be lost to the reader, shows as a missed goal, never as a false pass.
-      auditReader = clients.receiver().topicName(TOPIC).subscriptionName("all")
-          .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient();
+      // Browsed, not received: see EntityTail for why receive-and-delete lost messages to the reader.
+      auditReader = EntityTail.of(clients, TOPIC + "/subscriptions/all");
     }
     StringBuilder bodies = new StringBuilder();
-    for (ServiceBusReceivedMessage m : auditReader.receiveMessages(500, Duration.ofMillis(200))) {
+    for (ServiceBusReceivedMessage m : auditReader.poll()) {
       if (!seenIds.add(m.getMessageId())) {
         continue;
       }
@@ -227,7 +222,7 @@ final class Rig implements AutoCloseable {
     return List.copyOf(audit);
   }
 
-  /** Audit message ids recorded, so that a message the broker hands over twice is counted once. */
+  /** Audit message ids recorded, so that a message published twice past duplicate detection is counted once. */
   private final java.util.Set<String> seenIds = new java.util.HashSet<>();
 
   private final Map<String, List<SummaryAudit>> decodedSummaries = new HashMap<>();

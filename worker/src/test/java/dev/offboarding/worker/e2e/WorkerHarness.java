@@ -3,9 +3,7 @@ package dev.offboarding.worker.e2e;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
-import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.EventData;
@@ -18,6 +16,7 @@ import dev.offboarding.testkit.graph.FakeGraphOptions;
 import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
+import dev.offboarding.testkit.servicebus.EntityTail;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
@@ -59,7 +58,7 @@ final class WorkerHarness implements AutoCloseable {
   private final ServiceBusClientBuilder clients;
   private final ServiceBusSenderClient sender;
   private final ServiceBusSenderClient urgentSender;
-  private final Map<String, ServiceBusReceiverClient> readers = new HashMap<>();
+  private final Map<String, EntityTail> readers = new HashMap<>();
   private final Map<String, List<ServiceBusReceivedMessage>> received = new HashMap<>();
   private final List<WorkerService> services = new CopyOnWriteArrayList<>();
   private final AuditCodec audit = new AuditCodec();
@@ -190,21 +189,14 @@ final class WorkerHarness implements AutoCloseable {
     sender.sendMessage(message);
   }
 
-  /** Receives what has arrived on a subscription (or queue) so far and returns everything seen. */
+  /**
+   * Everything a subscription (or queue) has held so far, in sequence order. Browsed, not
+   * received, so nothing is lost to the reader or taken from the entity (see {@link EntityTail}).
+   */
   synchronized List<ServiceBusReceivedMessage> read(String entityPath) {
-    ServiceBusReceiverClient reader = readers.computeIfAbsent(entityPath, path -> {
-      ServiceBusClientBuilder.ServiceBusReceiverClientBuilder b = clients.receiver()
-          .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE);
-      if (path.contains("/subscriptions/")) {
-        String[] parts = path.split("/subscriptions/");
-        b.topicName(parts[0]).subscriptionName(parts[1]);
-      } else {
-        b.queueName(path);
-      }
-      return b.buildClient();
-    });
+    EntityTail reader = readers.computeIfAbsent(entityPath, path -> EntityTail.of(clients, path));
     List<ServiceBusReceivedMessage> all = received.computeIfAbsent(entityPath, p -> new ArrayList<>());
-    reader.receiveMessages(100, Duration.ofMillis(200)).forEach(all::add);
+    all.addAll(reader.poll());
     return List.copyOf(all);
   }
 
@@ -235,7 +227,7 @@ final class WorkerHarness implements AutoCloseable {
   @Override
   public void close() {
     services.forEach(WorkerService::close);
-    readers.values().forEach(ServiceBusReceiverClient::close);
+    readers.values().forEach(EntityTail::close);
     sender.close();
     urgentSender.close();
     graph.close();

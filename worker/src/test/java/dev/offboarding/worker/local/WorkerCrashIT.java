@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
-import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.EventData;
@@ -25,6 +23,7 @@ import dev.offboarding.testkit.graph.FakeGroup;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.EntityStats;
+import dev.offboarding.testkit.servicebus.EntityTail;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.servicebus.EventMessages;
 import java.io.IOException;
@@ -63,7 +62,7 @@ class WorkerCrashIT {
   private final AuditCodec audit = new AuditCodec();
   private ServiceBusEmulator emulator;
   private FakeGraphServer graph;
-  private ServiceBusReceiverClient auditReader;
+  private EntityTail auditReader;
 
   @BeforeEach
   void startEmulatorAndTenant() {
@@ -77,9 +76,8 @@ class WorkerCrashIT {
     // Latency and a modest write budget, so one pass over the event takes several seconds.
     graph = FakeGraphServer.start(tenant, FakeGraphOptions.builder().unlimitedWrites()
         .latency(Duration.ofMillis(50), Duration.ZERO).build());
-    auditReader = new ServiceBusClientBuilder().connectionString(emulator.connectionString()).receiver()
-        .topicName(TOPIC).subscriptionName("all").receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
-        .buildClient();
+    auditReader = EntityTail.of(new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
+        TOPIC + "/subscriptions/all");
   }
 
   @AfterEach
@@ -171,9 +169,9 @@ class WorkerCrashIT {
     }
   }
 
-  /** Takes what has arrived on the audit topic for the event; returns the target results seen so far. */
+  /** Reads what has arrived on the audit topic for the event; returns the target results seen so far. */
   private int readAudit(OffboardingEvent event) {
-    for (ServiceBusReceivedMessage m : auditReader.receiveMessages(500, Duration.ofMillis(200))) {
+    for (ServiceBusReceivedMessage m : auditReader.poll()) {
       if (!event.id().equals(m.getCorrelationId())) {
         continue;
       }
