@@ -94,8 +94,8 @@ class R2ConnectionDropIT {
           .until(() -> Instant.now().isAfter(end.plusSeconds(1)));
       scheduler.shutdown();
       assertTrue(scheduler.awaitTermination(70, TimeUnit.SECONDS));
-      // The audit is read once the drops are over: a receive-and-delete reader cut off mid-transfer
-      // would lose what it was handed, and count it lost.
+      // The audit is read once the drops are over, so the reader's own reconnections do not
+      // lengthen the measured recoveries.
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
         EntityStats q = rig.emulator.stats(Rig.QUEUE);
         return q.active() == 0 && q.scheduled() == 0;
