@@ -156,6 +156,30 @@ class CancellationEndToEndTest {
     assertTrue(last.step() >= 1, "finished by a follow-up");
   }
 
+  /** A marker's life ends when the broker delivers it: the worker completes it and audits nothing. */
+  @Test
+  void aMarkerThatComesDueIsCompletedAndDropped() {
+    tenant();
+    WorkerService worker = worker(SLOW);
+    dev.offboarding.worker.domain.CancellationMarkers.Marker marker = new dev.offboarding.worker.domain
+        .CancellationMarkers.Marker("evt-gone", "cancel-gone", "hr-ops@contoso.com", "wrong group",
+        Instant.now().plusSeconds(2), null);
+    com.azure.messaging.servicebus.ServiceBusMessage message = new com.azure.messaging.servicebus.ServiceBusMessage(
+        new dev.offboarding.worker.domain.CancellationMarkerCodec().encode(marker));
+    message.setSubject(dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT);
+    message.setScheduledEnqueueTime(marker.until().atOffset(java.time.ZoneOffset.UTC));
+    try (var sender = harness.clients().sender().queueName(WorkerHarness.QUEUE).buildClient()) {
+      sender.sendMessage(message);
+    }
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.metrics().count(
+        dev.offboarding.worker.metrics.Metrics.EVENTS, "type", "marker", "outcome", "COMPLETED") == 1);
+    assertEquals(new dev.offboarding.testkit.servicebus.EntityStats(0, 0, 0, 0, 0),
+        harness.emulator.stats(WorkerHarness.QUEUE));
+    assertEquals(List.of(), harness.summaries("evt-gone"));
+    assertEquals(0, harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE));
+  }
+
   private SummaryAudit awaitCancelAnswer(OffboardingEvent cancel) {
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(cancel.id()).isEmpty());
     List<SummaryAudit> answers = harness.summaries(cancel.id());
