@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] EVENT_ID}: reads an
+ * {@code restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR] EVENT_ID}: reads an
  * exported audit, one audit message (a CloudEvent in JSON) per line, and prints the {@code
  * dev.offboarding.restore.v1} event that re-enables exactly the users event {@code EVENT_ID}
  * disabled: those whose {@code disableAccount} result is SUCCEEDED or UNVERIFIED (an unverified
