@@ -47,7 +47,7 @@ public final class Main {
                                list the events the broker holds until their effectiveAt, and waiting follow-ups
         cancel --reason TEXT --requested-by WHO EVENT_ID
                                send a dev.offboarding.cancel.v1 event for the worker to cancel EVENT_ID
-        restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] EVENT_ID
+        restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR] EVENT_ID
                                print the restore event for the users EVENT_ID disabled, from an audit export
       """;
 

@@ -7,6 +7,7 @@ import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.worker.budget.TenantWriteGovernor;
 import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.domain.CancellationMarkers;
 import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
@@ -31,6 +32,7 @@ import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.flow.DeliveryHandler;
 import dev.offboarding.worker.flow.IntakeBackoff;
 import dev.offboarding.worker.servicebus.SdkAuditSenders;
+import dev.offboarding.worker.servicebus.ServiceBusCancellationMarkers;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
@@ -184,6 +186,18 @@ public final class Wiring {
         config.maxScheduleAhead(), scheduled, running);
   }
 
+  /**
+   * A processor whose cancel events look for scheduled events in {@code scheduled} and leave
+   * cancellation markers in {@code markers}, each living longer than any run of an event can last
+   * ({@link DeliveryBounds#longestRun} with the intake's in-process hold).
+   */
+  public EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled, CancellationMarkers markers,
+      Duration holdPerDelivery) {
+    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds(),
+        config.maxScheduleAhead(), scheduled, running, markers,
+        deliveryBounds.longestRun(config.maxTargetsPerEvent(), holdPerDelivery));
+  }
+
   /** The queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */
   public List<String> queues() {
     return config.urgentQueue() == null ? List.of(config.queue()) : List.of(config.queue(), config.urgentQueue());
@@ -211,12 +225,23 @@ public final class Wiring {
    * SERVICEBUS_AUDIT_TOPIC} (and allowed reply entities), HTTP on {@code HTTP_PORT}. Not started.
    */
   public WorkerService service(WriteBudget budget, ServiceBusIntake.Options options, IntakeBackoff.Policy policy) {
+    return service(budget, options, policy, ServiceBusCancellationMarkers.DEFAULT_POLL);
+  }
+
+  /**
+   * The long-running worker, its cancellation markers tailed every {@code markerPoll} (tests
+   * shorten it; production uses {@link ServiceBusCancellationMarkers#DEFAULT_POLL}). Not started.
+   */
+  public WorkerService service(WriteBudget budget, ServiceBusIntake.Options options, IntakeBackoff.Policy policy,
+      Duration markerPoll) {
     ServiceBusClientBuilder serviceBus = ServiceBusClients.builder(config);
     SdkAuditSenders senders = new SdkAuditSenders(serviceBus);
     AuditCodec auditCodec = new AuditCodec();
     ContinuationCodec continuations = new ContinuationCodec();
+    ServiceBusCancellationMarkers markers = new ServiceBusCancellationMarkers(serviceBus, senders, queues(), clock,
+        markerPoll, metrics);
     EventProcessor events = processor(new MeteredWriteBudget(budget, metrics),
-        new ServiceBusScheduledEvents(serviceBus, queues()));
+        new ServiceBusScheduledEvents(serviceBus, queues()), markers, policy.maxHold());
     List<ServiceBusIntake> intakes = new ArrayList<>(2);
     // Each queue has its own intake, handler and backoff: urgent events never wait for a slot
     // behind bulk work, nor in a pause caused by it. Writes still share the one governor.
@@ -233,6 +258,6 @@ public final class Wiring {
       intakes.add(new ServiceBusIntake(serviceBus, queue, handler, options));
     }
     return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes, protection,
-        protectionRefresher());
+        protectionRefresher(), markers);
   }
 }

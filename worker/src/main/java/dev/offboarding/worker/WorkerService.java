@@ -5,14 +5,15 @@ import dev.offboarding.worker.domain.ProtectionRefresher;
 import dev.offboarding.worker.http.HttpEndpoints;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.SdkAuditSenders;
+import dev.offboarding.worker.servicebus.ServiceBusCancellationMarkers;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import java.util.List;
 
 /**
  * The running worker, as {@code run} starts it: HTTP endpoints, the audit senders and one intake
  * per queue (the event queue, and the urgent queue when configured). {@link #start()} serves
- * {@code /health/live} at once and becomes ready when the audit topic and every queue are
- * connected; {@link #close()} drains the intakes side by side within their bound, then closes the
+ * {@code /health/live} at once, reads the cancellation markers on the queues, and becomes ready
+ * when the audit topic and every queue are connected; {@link #close()} drains the intakes side by side within their bound, then closes the
  * senders and the endpoints; it never throws.
  */
 public final class WorkerService implements AutoCloseable {
@@ -23,10 +24,13 @@ public final class WorkerService implements AutoCloseable {
   private final List<ServiceBusIntake> intakes;
   private final Protection protection;
   private final ProtectionRefresher refresher;
+  private final ServiceBusCancellationMarkers markers;
   private HttpEndpoints http;
 
   WorkerService(int httpPort, Metrics metrics, SdkAuditSenders auditSenders, String auditTopic,
-      List<ServiceBusIntake> intakes, Protection protection, ProtectionRefresher refresher) {
+      List<ServiceBusIntake> intakes, Protection protection, ProtectionRefresher refresher,
+      ServiceBusCancellationMarkers markers) {
+    this.markers = markers;
     this.httpPort = httpPort;
     this.metrics = metrics;
     this.auditSenders = auditSenders;
@@ -49,6 +53,9 @@ public final class WorkerService implements AutoCloseable {
       // not ready, and events wait, until it can be read.
       refresher.start();
       auditSenders.connect(auditTopic);
+      // Every cancellation marker on the queues is known before the first event is taken, so no
+      // delivery of a cancelled event runs here for want of a scan.
+      markers.start();
       intakes.forEach(ServiceBusIntake::start);
     } catch (RuntimeException e) {
       close();
@@ -95,6 +102,7 @@ public final class WorkerService implements AutoCloseable {
       }
     }
     refresher.close();
+    markers.close();
     auditSenders.close();
     if (http != null) {
       http.close();

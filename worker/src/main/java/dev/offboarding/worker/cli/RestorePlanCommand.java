@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] EVENT_ID}: reads an
+ * {@code restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR] EVENT_ID}: reads an
  * exported audit, one audit message (a CloudEvent in JSON) per line, and prints the {@code
  * dev.offboarding.restore.v1} event that re-enables exactly the users event {@code EVENT_ID}
  * disabled: those whose {@code disableAccount} result is SUCCEEDED or UNVERIFIED (an unverified
@@ -34,9 +34,17 @@ import java.util.UUID;
  * nothing. Summaries and other events' messages in the file are passed over; a line that is not an
  * audit message fails the command with its line number, so a damaged export never yields a partial
  * plan.
+ *
+ * <p>One event names at most {@link EventData#MAX_TARGET_ENTRIES} targets (the contract's limit).
+ * More users than that need several restore events: with {@code --out-dir DIR} the command writes
+ * them there, one file each ({@code restore-1-of-N.json}, ...; existing files are never
+ * overwritten), each to be reviewed and sent on its own; without it, it refuses and says so, since
+ * {@code send} takes one event per file and several on the standard output could not be sent as
+ * printed.
  */
 public final class RestorePlanCommand {
-  static final String USAGE = "usage: restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] EVENT_ID";
+  static final String USAGE =
+      "usage: restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR] EVENT_ID";
   /** The CloudEvents source of the restore events this command writes. */
   static final String SOURCE = "/offboarding-worker/restore-plan";
   /** The longest line read: an audit message is at most a Service Bus message. */
@@ -53,12 +61,14 @@ public final class RestorePlanCommand {
     String requestedBy = null;
     String ticket = null;
     String eventId = null;
+    String outDir = null;
     for (int i = 0; i < args.length; i++) {
       boolean hasValue = i + 1 < args.length;
       switch (args[i]) {
         case "--from-audit" -> file = hasValue ? args[++i] : null;
         case "--requested-by" -> requestedBy = hasValue ? args[++i] : null;
         case "--ticket" -> ticket = hasValue ? args[++i] : null;
+        case "--out-dir" -> outDir = hasValue ? args[++i] : null;
         default -> {
           if (eventId != null || args[i].startsWith("--")) {
             err.println(USAGE);
@@ -106,24 +116,60 @@ public final class RestorePlanCommand {
       err.println("no user was disabled by event " + shownId + " according to " + file + "; nothing to restore");
       return Main.REJECTED;
     }
-    if (disabled.size() > EventData.MAX_TARGET_ENTRIES) {
+    int limit = EventData.MAX_TARGET_ENTRIES;
+    int parts = (disabled.size() + limit - 1) / limit;
+    if (parts > 1 && outDir == null) {
       err.println(disabled.size() + " users were disabled by event " + shownId + "; one restore event names at most "
-          + EventData.MAX_TARGET_ENTRIES + ". Restore them in parts, from exports of fewer users");
+          + limit + ", so restoring them takes " + parts + " events. Run again with --out-dir DIR to write them there,"
+          + " one file each, to review and send one by one");
       return Main.REJECTED;
     }
-    List<Target> targets = new ArrayList<>();
-    disabled.forEach(id -> targets.add(new Target.User(id)));
-    byte[] body;
+    List<String> users = new ArrayList<>(disabled);
+    List<byte[]> events = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
     try {
-      OffboardingEvent restore = new OffboardingEvent(UUID.randomUUID().toString(), SOURCE, EventType.RESTORE,
-          clock.instant(), new EventData(targets, List.of(Action.ENABLE_ACCOUNT),
-              "Restore of the accounts disabled by event " + eventId, ticket, requestedBy, false));
-      body = new EventCodec().encode(restore);
-      ObjectMapper json = new ObjectMapper();
-      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body)));
+      for (int part = 0; part < parts; part++) {
+        List<Target> targets = new ArrayList<>();
+        users.subList(part * limit, Math.min(users.size(), (part + 1) * limit)).forEach(id -> targets.add(new Target.User(id)));
+        String reason = "Restore of the accounts disabled by event " + eventId
+            + (parts > 1 ? " (part " + (part + 1) + " of " + parts + ")" : "");
+        OffboardingEvent restore = new OffboardingEvent(UUID.randomUUID().toString(), SOURCE, EventType.RESTORE,
+            clock.instant(), new EventData(targets, List.of(Action.ENABLE_ACCOUNT), reason, ticket, requestedBy,
+                false));
+        events.add(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(json.readTree(
+            new EventCodec().encode(restore))));
+      }
     } catch (IllegalArgumentException | IOException e) {
       err.println("no restore event written: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
       return Main.REJECTED;
+    }
+    if (outDir == null) {
+      out.println(new String(events.get(0), StandardCharsets.UTF_8));
+    } else {
+      List<Path> files = new ArrayList<>();
+      for (int part = 0; part < parts; part++) {
+        files.add(Path.of(outDir).resolve("restore-" + (part + 1) + "-of-" + parts + ".json"));
+      }
+      for (Path f : files) {
+        if (Files.exists(f)) {
+          err.println(f + " exists; nothing written (choose an empty --out-dir)");
+          return Main.REJECTED;
+        }
+      }
+      try {
+        Files.createDirectories(Path.of(outDir));
+        for (int part = 0; part < parts; part++) {
+          Files.write(files.get(part), events.get(part), java.nio.file.StandardOpenOption.CREATE_NEW);
+          out.println(files.get(part));
+        }
+      } catch (IOException e) {
+        err.println("cannot write the restore events to " + outDir + ": " + e.getMessage());
+        return Main.FAILED;
+      }
+      err.println(disabled.size() + " user(s) disabled by event " + shownId + ", in " + parts + " restore event(s)"
+          + " of at most " + limit + " users, written to the files above: review each, and enqueue each with"
+          + " `send FILE`. Revoked sessions are not restored: the users sign in again.");
+      return Main.OK;
     }
     err.println(disabled.size() + " user(s) disabled by event " + shownId
         + ": review the restore event above, save it, and enqueue it with `send FILE`."

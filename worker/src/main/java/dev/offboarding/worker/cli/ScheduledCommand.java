@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * {@code scheduled list [--max N]}: the scheduled messages on {@code SERVICEBUS_QUEUE} (and {@code
  * SERVICEBUS_URGENT_QUEUE}): events the broker holds until their {@code effectiveAt}, with their id,
- * type, due time and targets, and follow-ups waiting to retry users. Peeks only: nothing is locked,
+ * type, due time and targets, follow-ups waiting to retry users, and cancellation markers (an event
+ * cancelled until their due time). Peeks only: nothing is locked,
  * removed or changed. Event text is printed with control characters replaced, so a crafted id
  * cannot forge a line.
  */
@@ -69,6 +70,9 @@ public final class ScheduledCommand {
         eventId = e.id();
         type = e.type().wireName();
         targets = targets(e);
+      } else if (dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT.equals(m.subject())) {
+        type = "cancellation marker";
+        targets = "cancelled: stops the event on any replica until DUE, then expires";
       } else if (ContinuationCodec.FORMAT.equals(m.subject())) {
         type = "follow-up";
         targets = "users to retry";

@@ -59,4 +59,19 @@ public record DeliveryBounds(Duration maxDuration, int maxUsers, int maxRounds, 
     }
     return d.compareTo(maxDelay) > 0 ? maxDelay : d;
   }
+
+  /**
+   * An upper bound on how long one run of an event may last, from its first delivery to its last:
+   * a delivery per chunk of {@code maxUsers} of at most {@code maxTargets} users and one per retry
+   * round, each lasting at most {@code maxDuration} plus {@code holdPerDelivery} (the in-process
+   * hold of an outage), and the waits between rounds. A cancellation marker outlives it.
+   */
+  public Duration longestRun(int maxTargets, Duration holdPerDelivery) {
+    long deliveries = (Math.max(1, maxTargets) + (long) maxUsers - 1) / maxUsers + maxRounds;
+    Duration waits = Duration.ZERO;
+    for (int round = 1; round < maxRounds; round++) {
+      waits = waits.plus(delay(round));
+    }
+    return waits.plus(maxDuration.plus(holdPerDelivery).multipliedBy(deliveries));
+  }
 }

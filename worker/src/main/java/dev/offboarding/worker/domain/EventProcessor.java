@@ -40,12 +40,18 @@ import java.util.stream.Collectors;
  *
  * <p>An event whose {@code effectiveAt} lies ahead is not planned: it is handed back to the broker
  * to be held until then ({@link FollowUps#hold}) and audited SCHEDULED. A cancel event removes a
- * held event through {@link ScheduledEvents}, or stops one this process is running ({@link
- * RunningEvents}).
+ * held event through {@link ScheduledEvents}, stops one this process is running ({@link
+ * RunningEvents}), and first leaves a {@link CancellationMarkers cancellation marker} in the broker,
+ * so that the event also stops wherever else it runs: a running event checks the markers between
+ * users, and a follow-up or first delivery of a marked event finishes it as cancelled instead of
+ * running it.
  */
 public final class EventProcessor {
   /** How many target results go to the sink in one call. */
   static final int AUDIT_CHUNK = 100;
+
+  /** The shortest life of a cancellation marker, whatever the delivery bounds. */
+  public static final Duration MIN_MARKER_LIFETIME = Duration.ofDays(1);
 
   /** {@code MAX_SCHEDULE_AHEAD}'s default: 90 days. */
   public static final Duration DEFAULT_MAX_SCHEDULE_AHEAD = Duration.ofDays(90);
@@ -83,6 +89,7 @@ public final class EventProcessor {
 
   private final EventCodec codec;
   private final ContinuationCodec continuations = new ContinuationCodec();
+  private final CancellationMarkerCodec markerCodec = new CancellationMarkerCodec();
   private final Planner planner;
   private final Executor executor;
   private final Clock clock;
@@ -91,6 +98,8 @@ public final class EventProcessor {
   private final Duration maxScheduleAhead;
   private final ScheduledEvents scheduled;
   private final RunningEvents running;
+  private final CancellationMarkers markers;
+  private final Duration markerLifetime;
 
   /** A processor with the default horizon of {@code effectiveAt}, {@link #DEFAULT_MAX_SCHEDULE_AHEAD}. */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
@@ -109,6 +118,22 @@ public final class EventProcessor {
    */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
       DeliveryBounds bounds, Duration maxScheduleAhead, ScheduledEvents scheduled, RunningEvents running) {
+    this(codec, planner, executor, clock, progress, bounds, maxScheduleAhead, scheduled, running,
+        CancellationMarkers.inMemory(clock), MIN_MARKER_LIFETIME);
+  }
+
+  /**
+   * A processor whose cancel events also leave markers in the broker.
+   *
+   * @param markers the cancellation markers every worker knows, checked between users and before a delivery runs
+   * @param markerLifetime how long a marker lives: longer than any run of an event ({@link
+   *     DeliveryBounds#longestRun}), at least {@link #MIN_MARKER_LIFETIME}
+   */
+  public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
+      DeliveryBounds bounds, Duration maxScheduleAhead, ScheduledEvents scheduled, RunningEvents running,
+      CancellationMarkers markers, Duration markerLifetime) {
+    this.markers = Objects.requireNonNull(markers, "markers");
+    this.markerLifetime = markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0 ? MIN_MARKER_LIFETIME : markerLifetime;
     this.scheduled = Objects.requireNonNull(scheduled, "scheduled");
     this.running = Objects.requireNonNull(running, "running");
     if (maxScheduleAhead.isNegative() || maxScheduleAhead.isZero()) {
@@ -134,6 +159,11 @@ public final class EventProcessor {
     boolean redelivery = work.redelivery();
     Continuation from = null;
     byte[] eventBody = work.body();
+    if (markerCodec.isMarker(eventBody)) {
+      // A cancellation marker that came due: its life is over, and it is dropped. What it said was
+      // learnt by peeking while it was scheduled; a delivered one asks for nothing.
+      return new Settlement.Complete();
+    }
     if (continuations.isContinuation(eventBody)) {
       try {
         from = continuations.decode(eventBody);
@@ -158,6 +188,10 @@ public final class EventProcessor {
             "InvalidContinuation", "a cancel event has no follow-ups");
       }
       return cancel(work, event, started);
+    }
+    List<CancellationMarkers.Marker> marked = markers.known(event.id());
+    if (!marked.isEmpty()) {
+      return finishMarked(work, event, from, marked.get(0), started);
     }
     if (from == null && !work.heldUntilDue() && event.dueAfter(started)) {
       return hold(work, event, eventBody, started);
@@ -196,7 +230,9 @@ public final class EventProcessor {
     }
     // Registered while it executes, so that a cancel event processed here can stop it between users.
     try (RunningEvents.Run run = running.start(event.id())) {
-      BooleanSupplier stop = () -> work.stop().getAsBoolean() || run.cancelled();
+      // A cancel taken here flags the run; one taken by another replica arrives as a marker.
+      BooleanSupplier stop = () -> work.stop().getAsBoolean() || run.cancelled()
+          || !markers.known(event.id()).isEmpty();
       Executor.Outcome outcome;
       try {
         for (String gone : chunk.noLongerReached()) {
@@ -226,13 +262,18 @@ public final class EventProcessor {
           .map(u -> new Continuation.Pending(u.userId(), u.rounds(), u.done()))
           .toList();
       try {
-        if (run.cancelled() && !(pending.isEmpty() && chunk.usersBeyond() == 0)) {
+        String cancelledBecause = run.cancelled() ? run.cancelledBecause()
+            : markers.known(event.id()).stream().findFirst().map(CancellationMarkers.Marker::why).orElse(null);
+        if (cancelledBecause != null && !(pending.isEmpty() && chunk.usersBeyond() == 0)) {
           // Cancelled while running: what is left gets its final result now instead of a follow-up.
-          int left = skipCancelled(event, plan, chunk, outcome.unfinished(), run.cancelledBecause(), redelivery, audit);
-          counts.merge(TargetOutcome.SKIPPED, left, Integer::sum);
+          Map<String, Set<Action>> left = new java.util.LinkedHashMap<>();
+          outcome.unfinished().forEach(u -> left.put(u.userId(), u.done()));
+          afterCursor(plan, chunk.cursor()).forEach(id -> left.putIfAbsent(id, Set.of()));
+          skipCancelled(event, left, cancelledBecause, redelivery, audit);
+          counts.merge(TargetOutcome.SKIPPED, left.size(), Integer::sum);
           audit.summary(Summaries.withDetail(Summaries.of(event, counts, skipped, usersResolved, eventStarted,
-              clock.instant(), redelivery, step), "cancelled while running, " + run.cancelledBecause() + "; " + left
-              + " user(s) not yet written were skipped"));
+              clock.instant(), redelivery, step), "cancelled while running, " + cancelledBecause + "; "
+              + left.size() + " user(s) not yet written were skipped"));
           return new Settlement.Complete();
         }
         if (pending.isEmpty() && chunk.usersBeyond() == 0) {
@@ -340,65 +381,86 @@ public final class EventProcessor {
   }
 
   /**
-   * A cancel event: every held copy of the named event is removed from the broker before it runs;
-   * the cancelled event gets its final CANCELLED summary, and the cancel event a summary saying what
-   * it found: COMPLETED when it cancelled, FAILED with the reason when there was nothing to cancel
-   * (an unknown id, an event already run or cancelled, or one not scheduled).
+   * A cancel event. First it leaves a cancellation marker for the named event in the broker (with
+   * what it is about to remove), then it removes every held copy of the event, then it asks a run
+   * of the event in this process to stop, and then it audits. The marker comes first so that no
+   * crash can make the cancel lie: delivered again after a crash between the removal and the audit,
+   * the cancel finds its own marker, which says what was removed, and publishes the same summaries
+   * (their message ids are derived from the cancel's delivery, so the topic keeps one copy).
+   *
+   * <p>The cancelled event, when held copies were removed, gets its final CANCELLED summary; the
+   * cancel event gets COMPLETED with a detail saying what was done: removed before it ran, stopped
+   * here, or only marked (not scheduled and not running here: any replica running it stops at its
+   * next user, a later delivery of it is finished as cancelled, an unknown id simply expires).
    */
   private Settlement cancel(Work work, OffboardingEvent event, Instant started) {
     Cancellation c = event.cancellation();
     String asked = "requested by " + c.requestedBy() + ": " + c.reason();
-    List<ScheduledEvents.Held> cancelled = new ArrayList<>();
+    String by = "by cancel event " + event.id() + " " + asked;
     try {
-      for (ScheduledEvents.Held held : scheduled.find(c.eventId())) {
-        scheduled.cancel(held);
-        cancelled.add(held);
+      List<ScheduledEvents.Held> held = scheduled.find(c.eventId());
+      markers.catchUp();
+      CancellationMarkers.Removed removed = held.isEmpty()
+          ? markers.known(c.eventId()).stream().filter(m -> m.cancelId().equals(event.id()) && m.removed() != null)
+              .map(CancellationMarkers.Marker::removed).findFirst().orElse(null)
+          : new CancellationMarkers.Removed(held.get(0).queue(), typeOf(held.get(0).body()), held.get(0).dueAt(),
+              held.size());
+      Instant until = clock.instant().plus(markerLifetime);
+      markers.place(new CancellationMarkers.Marker(c.eventId(), event.id(), c.requestedBy(), c.reason(), until,
+          removed));
+      for (ScheduledEvents.Held copy : held) {
+        scheduled.cancel(copy);
       }
-      if (cancelled.isEmpty() && running.cancel(c.eventId(), "by cancel event " + event.id() + " " + asked)) {
+      String marked = "marked cancelled until " + until + " for every replica";
+      if (removed != null) {
+        String due = removed.dueAt() != null ? "due " + removed.dueAt() + ", " : "";
+        work.audit().summary(Summaries.cancelled(c.eventId(), removed.eventType(), "cancelled before it ran, " + due
+            + by, started, clock.instant(), work.redelivery()));
+        work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "cancelled event " + c.eventId()
+            + (removed.dueAt() != null ? ", due " + removed.dueAt() : "") + ", before it ran (" + removed.messages()
+            + " scheduled message(s) removed from " + removed.queue() + "); " + marked + "; " + asked, started,
+            clock.instant(), work.redelivery()));
+        return new Settlement.Complete();
+      }
+      if (running.cancel(c.eventId(), by)) {
         work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "event " + c.eventId()
             + " is running in this worker: it starts no further user, and users not yet written get SKIPPED"
-            + " results (Cancelled); " + asked, started, clock.instant(), work.redelivery()));
+            + " results (Cancelled); " + marked + "; " + asked, started, clock.instant(), work.redelivery()));
         return new Settlement.Complete();
       }
-      if (cancelled.isEmpty()) {
-        work.audit().summary(Summaries.cancel(event, SummaryStatus.FAILED, "nothing cancelled: no event "
-            + c.eventId() + " is scheduled on the worker's queues (an unknown id, or an event already run or"
-            + " cancelled), nor running in this worker; " + asked, started, clock.instant(), work.redelivery()));
-        return new Settlement.Complete();
-      }
-      ScheduledEvents.Held first = cancelled.get(0);
-      String type = codec.decode(first.body()) instanceof DecodeResult.Valid v ? v.event().type().wireName() : null;
-      String what = "cancelled before it ran, " + (first.dueAt() != null ? "due " + first.dueAt() + ", " : "")
-          + "by cancel event " + event.id() + " " + asked;
-      work.audit().summary(Summaries.cancelled(c.eventId(), type, what, started, clock.instant(), work.redelivery()));
-      work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "cancelled event " + c.eventId()
-          + (first.dueAt() != null ? ", due " + first.dueAt() : "") + ", before it ran (" + cancelled.size()
-          + " scheduled message(s) removed from " + first.queue() + "); " + asked, started, clock.instant(),
-          work.redelivery()));
+      work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "event " + c.eventId()
+          + " is not scheduled on the worker's queues and not running in this worker; " + marked + ": any replica"
+          + " running it stops at its next user, and a follow-up or later delivery of it is finished as cancelled"
+          + " (users not yet written get SKIPPED results, Cancelled); an unknown id, or an event already finished,"
+          + " simply expires; " + asked, started, clock.instant(), work.redelivery()));
     } catch (AuditSink.AuditException e) {
       return new Settlement.Abandon("cancellation not done or not audited: " + e.getMessage(), e);
     }
     return new Settlement.Complete();
   }
 
+  private String typeOf(byte[] body) {
+    return codec.decode(body) instanceof DecodeResult.Valid v ? v.event().type().wireName() : null;
+  }
+
+  /** The users of the plan after {@code cursor} in id order (all of them when it is null). */
+  private static List<String> afterCursor(StreamingPlan plan, String cursor) {
+    List<String> ids = plan.sortedIds();
+    int next = cursor == null ? 0 : -Collections.binarySearch(ids, cursor + "\u0000") - 1;
+    return ids.subList(Math.max(0, Math.min(next, ids.size())), ids.size());
+  }
+
   /**
    * Publishes a SKIPPED result, code {@code Cancelled}, for each user of a cancelled event not yet
-   * written: the chunk's unfinished users and every user after its cursor.
+   * written, naming the actions a user caught between its writes already had done.
    *
-   * @return how many
+   * @param users the users, each with the actions already done
    */
-  private static int skipCancelled(OffboardingEvent event, StreamingPlan plan, Chunk chunk,
-      List<Executor.Unfinished> unfinished, String why, boolean redelivery, AuditSink audit) {
+  private static void skipCancelled(OffboardingEvent event, Map<String, Set<Action>> users, String why,
+      boolean redelivery, AuditSink audit) {
     List<TargetAudit> batch = new ArrayList<>(AUDIT_CHUNK);
-    int n = 0;
-    List<String> ids = plan.sortedIds();
-    int next = chunk.cursor() == null ? 0 : -Collections.binarySearch(ids, chunk.cursor() + "\u0000") - 1;
-    List<String> users = new ArrayList<>(unfinished.stream().map(Executor.Unfinished::userId).toList());
-    users.addAll(ids.subList(Math.max(0, Math.min(next, ids.size())), ids.size()));
-    Map<String, Set<Action>> done = new HashMap<>();
-    unfinished.forEach(u -> done.put(u.userId(), u.done()));
-    for (String userId : users) {
-      Set<Action> already = done.getOrDefault(userId, Set.of());
+    for (Map.Entry<String, Set<Action>> user : users.entrySet()) {
+      Set<Action> already = user.getValue();
       String detail = "cancelled " + why + "; not written" + (already.isEmpty() ? ""
           : " further (already done: " + already.stream().map(Action::wireName).collect(Collectors.joining(", "))
               + ")");
@@ -407,15 +469,64 @@ public final class EventProcessor {
           .map(a -> new dev.offboarding.contracts.ActionResult(a, TargetOutcome.SKIPPED, 0, null, null, null,
               "Cancelled", detail))
           .toList();
-      batch.add(new TargetAudit(event.id(), userId, null, List.of(), false, TargetOutcome.SKIPPED, detail, actions,
-          redelivery));
-      n++;
+      batch.add(new TargetAudit(event.id(), user.getKey(), null, List.of(), false, TargetOutcome.SKIPPED, detail,
+          actions, redelivery));
       if (batch.size() == AUDIT_CHUNK) {
         flush(audit, batch);
       }
     }
     flush(audit, batch);
-    return n;
+  }
+
+  /**
+   * A delivery of an event a cancellation marker names, taken instead of running it. Its first
+   * delivery (held or not) gets the final CANCELLED summary: nothing of it was planned or written.
+   * A follow-up (the event was cancelled between two of its chunks, or while another replica ran
+   * one) plans the event again to name every user not yet final, gives each a SKIPPED result
+   * ({@code Cancelled}), and publishes the event's final summary naming the cancel; no further
+   * follow-up is sent.
+   */
+  private Settlement finishMarked(Work work, OffboardingEvent event, Continuation from,
+      CancellationMarkers.Marker marker, Instant started) {
+    AuditSink audit = work.audit();
+    boolean redelivery = work.redelivery();
+    if (from == null) {
+      try {
+        audit.summary(Summaries.cancelled(event.id(), event.type().wireName(), "cancelled before it ran, "
+            + marker.why() + "; nothing planned or written", started, clock.instant(), redelivery));
+      } catch (AuditSink.AuditException e) {
+        return new Settlement.Abandon("cancellation not audited: " + e.getMessage(), e);
+      }
+      return new Settlement.Complete();
+    }
+    PlanResult planned;
+    try {
+      planned = planner.prepare(event);
+    } catch (GraphFailure e) {
+      return new Settlement.Abandon("planning failed: " + e.getMessage(), e);
+    }
+    if (planned instanceof PlanResult.Rejected rejected) {
+      return reject(audit, Summaries.rejected(event.id(), event.type().wireName(),
+          rejected.code() + ": " + rejected.detail(), List.of(), started, clock.instant(), redelivery),
+          rejected.code(), rejected.detail());
+    }
+    StreamingPlan plan = ((PlanResult.Streamed) planned).plan();
+    Map<String, Set<Action>> left = new java.util.LinkedHashMap<>();
+    from.pending().forEach(p -> left.putIfAbsent(p.userId(), p.done()));
+    afterCursor(plan, from.cursor()).forEach(id -> left.putIfAbsent(id, Set.of()));
+    Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
+    counts.putAll(from.counts());
+    counts.merge(TargetOutcome.SKIPPED, left.size(), Integer::sum);
+    try {
+      skipCancelled(event, left, marker.why(), redelivery, audit);
+      work.heartbeat().run();
+      audit.summary(Summaries.withDetail(Summaries.of(event, counts, from.skippedMembers(), from.usersResolved(),
+          from.startedAt(), clock.instant(), redelivery, from.step()), "cancelled between deliveries, "
+          + marker.why() + "; " + left.size() + " user(s) not yet written were skipped"));
+    } catch (AuditSink.AuditException e) {
+      return new Settlement.Abandon("cancellation not audited: " + e.getMessage(), e);
+    }
+    return new Settlement.Complete();
   }
 
   private static TargetAudit noLongerReached(OffboardingEvent event, String userId, boolean redelivery) {

@@ -6,10 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The events this process is executing now, by event id, so that a cancel event processed here can
- * ask a running one to start no further user. In-process only, by design: a cancel reaches a
- * running event only when the replica that takes the cancel is the one running it (or running one
- * of its chunks). Across replicas the cancel event's summary says the event was not found, and the
- * event runs to its end. Thread-safe.
+ * ask a running one to start no further user at once. In-process only: a cancel taken by another
+ * replica, or one that arrives while the event waits between two chunks, reaches it through the
+ * {@link CancellationMarkers cancellation marker} it leaves in the broker instead. Thread-safe.
  */
 public final class RunningEvents {
   private final ConcurrentHashMap<String, Set<Run>> running = new ConcurrentHashMap<>();

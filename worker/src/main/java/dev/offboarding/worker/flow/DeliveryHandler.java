@@ -3,6 +3,7 @@ package dev.offboarding.worker.flow;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.domain.CancellationMarkerCodec;
 import dev.offboarding.worker.domain.Continuation;
 import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.EventProcessor;
@@ -68,6 +69,7 @@ public final class DeliveryHandler {
   private final Clock clock;
   private final EventCodec codec = new EventCodec();
   private final ContinuationCodec continuations = new ContinuationCodec();
+  private final CancellationMarkerCodec markers = new CancellationMarkerCodec();
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
   // A lock rather than a monitor: handlers are virtual threads, and waiting on a monitor would pin
@@ -234,6 +236,9 @@ public final class DeliveryHandler {
   private Meta meta(Delivery delivery) {
     byte[] body = delivery.body();
     String origin = Long.toString(delivery.sequenceNumber());
+    if (markers.isMarker(body)) {
+      return new Meta(delivery.messageId(), CancellationMarkerCodec.FORMAT, origin);
+    }
     if (continuations.isContinuation(body)) {
       try {
         Continuation c = continuations.decode(body);

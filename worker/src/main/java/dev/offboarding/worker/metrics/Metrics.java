@@ -67,6 +67,10 @@ public final class Metrics {
    * connected, protected set fresh), else 0, so alerts need no probe of their own.
    */
   public static final String READY = "offboarding_ready";
+  /** Cancellation markers this worker knows and has not seen expire. */
+  public static final String CANCELLATION_MARKERS = "offboarding_cancellation_markers";
+  /** Peek requests sent to the queues to learn of cancellation markers, by {@code scan} ({@code startup}, {@code tail}). */
+  public static final String CANCELLATION_MARKER_PEEKS = "offboarding_cancellation_marker_peeks_total";
   /** 1 while the protected set is loaded and fresh enough for events, else 0 (events wait). */
   public static final String PROTECTION_READY = "offboarding_protection_ready";
 
@@ -114,6 +118,11 @@ public final class Metrics {
   /** An event continues in a follow-up; {@code reason} says why this delivery did not finish it. */
   public void continued(String reason) {
     counter(CONTINUATIONS, "follow-ups sent for events that continue", "reason", reason).increment();
+  }
+
+  /** A peek request was sent to learn of cancellation markers; {@code scan} is {@code startup} or {@code tail}. */
+  public void markerPeek(String scan) {
+    counter(CANCELLATION_MARKER_PEEKS, "peek requests sent for cancellation markers", "scan", scan).increment();
   }
 
   /** A write was read back; {@code verified} says whether it showed. */
@@ -246,6 +255,9 @@ public final class Metrics {
 
   /** Keeps the tag's values a closed set: only our event types, else {@code invalid}. */
   private static String typeTag(String eventType) {
+    if (dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT.equals(eventType)) {
+      return "marker";
+    }
     if (eventType == null) {
       return "invalid";
     }

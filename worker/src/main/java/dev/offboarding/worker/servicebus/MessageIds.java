@@ -42,6 +42,15 @@ public final class MessageIds {
     return of("scheduled", "", eventId, "");
   }
 
+  /**
+   * The cancellation marker a cancel leaves for event {@code eventId}: derived from the event id
+   * (and whether the cancel removed held copies, so that a marker saying what was removed is never
+   * dropped as a duplicate of one that did not), so a cancel re-sent or delivered again leaves one.
+   */
+  public static String cancellationMarker(String eventId, boolean removedHeldCopies) {
+    return of("cancellation-marker", "", eventId, removedHeldCopies ? "removed" : "");
+  }
+
   private static String of(String kind, String origin, String eventId, String part) {
     // Lengths first, so that no two different tuples give the same name.
     String name = kind + ":" + origin.length() + ":" + origin + ":" + eventId.length() + ":" + eventId + ":" + part;

@@ -36,7 +36,11 @@ import java.util.function.BooleanSupplier;
  * than completed.
  */
 public final class ServiceBusAuditSink implements DeliveryAudit {
-  /** Application property: the event's CloudEvents type as received. */
+  /**
+   * Application property: the CloudEvents type of the event the message is about. For a summary it
+   * is the summary's own {@code eventType}: the CANCELLED summary a cancel event publishes for the
+   * event it cancelled carries the cancelled event's type, not the cancel's.
+   */
   public static final String EVENT_TYPE = "eventType";
   /** Application property of summaries: the summary status. */
   public static final String STATUS = "status";
@@ -88,7 +92,7 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
       String id = MessageIds.target(context.origin(), result.eventId(),
           result.userId() != null ? result.userId() : "via:" + String.join(",", result.via()));
       ServiceBusMessage message = message(id, codec.encodeTarget(id, clock.instant(), result),
-          TargetAudit.TYPE, result.eventId(), result.redelivery());
+          TargetAudit.TYPE, result.eventId(), context.eventType(), result.redelivery());
       message.getApplicationProperties().put(OUTCOME, result.outcome().name());
       messages.add(message);
     }
@@ -153,13 +157,15 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     String correlation = correlationId(summary.eventId());
     String id = correlation == null ? UUID.randomUUID().toString() : MessageIds.summary(context.origin(), correlation, summary.step(), kind);
     ServiceBusMessage message = message(id, codec.encodeSummary(id, clock.instant(), summary), SummaryAudit.TYPE,
-        summary.eventId(), summary.redelivery());
+        summary.eventId(), summary.eventType() != null ? summary.eventType() : context.eventType(),
+        summary.redelivery());
     message.getApplicationProperties().put(STATUS, summary.status().name());
     message.getApplicationProperties().put(FINAL, summary.finalSummary());
     return message;
   }
 
-  private ServiceBusMessage message(String id, byte[] body, String auditType, String eventId, boolean redelivery) {
+  private ServiceBusMessage message(String id, byte[] body, String auditType, String eventId, String eventType,
+      boolean redelivery) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
     message.setContentType(OffboardingEvent.CONTENT_TYPE);
     message.setSubject(auditType);
@@ -168,8 +174,8 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
       message.setCorrelationId(correlation);
     }
     message.setMessageId(id);
-    if (context.eventType() != null) {
-      message.getApplicationProperties().put(EVENT_TYPE, context.eventType());
+    if (eventType != null) {
+      message.getApplicationProperties().put(EVENT_TYPE, eventType);
     }
     message.getApplicationProperties().put(REDELIVERY, redelivery);
     return message;

@@ -105,4 +105,65 @@ class RestorePlanCommandTest {
     assertEquals(2, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("no user was disabled by event evt-1"));
   }
+
+  private List<String> disabledUsers(int n) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add(line("evt-big", String.format("30000000-0000-4000-8000-%012d", i), TargetOutcome.SUCCEEDED,
+          disable(TargetOutcome.SUCCEEDED)));
+    }
+    return lines;
+  }
+
+  @Test
+  void writesSeveralRestoreEventsOfAtMostTheContractsLimitWhenMoreUsersWereDisabled() throws Exception {
+    Path export = dir.resolve("audit.jsonl");
+    Files.write(export, disabledUsers(2_345));
+    Path plans = dir.resolve("plans");
+
+    int code = RestorePlanCommand.run(new String[] {"--from-audit", export.toString(), "--out-dir", plans.toString(),
+        "evt-big"}, new PrintStream(out, true), new PrintStream(err, true));
+
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    List<String> written = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(List.of(plans.resolve("restore-1-of-3.json").toString(), plans.resolve("restore-2-of-3.json").toString(),
+        plans.resolve("restore-3-of-3.json").toString()), written);
+    List<Target> all = new ArrayList<>();
+    for (String file : written) {
+      OffboardingEvent restore = ((DecodeResult.Valid) new EventCodec().decode(Files.readAllBytes(Path.of(file))))
+          .event();
+      assertEquals(EventType.RESTORE, restore.type());
+      assertTrue(restore.data().targets().size() <= dev.offboarding.contracts.EventData.MAX_TARGET_ENTRIES);
+      assertTrue(restore.data().reason().endsWith(" of 3)"), restore.data().reason());
+      all.addAll(restore.data().targets());
+    }
+    assertEquals(2_345, all.size());
+    assertEquals(2_345, Set.copyOf(all).size(), "each user in one restore event");
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("2345 user(s) disabled by event evt-big, in 3 restore"
+        + " event(s)"), err.toString());
+  }
+
+  @Test
+  void asksForAnOutputDirectoryRatherThanPrintingSeveralEventsSendCannotTake() throws Exception {
+    int code = run(disabledUsers(1_001), "evt-big");
+
+    assertEquals(2, code);
+    assertEquals(0, out.size());
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("restoring them takes 2 events. Run again with --out-dir"
+        + " DIR"), err.toString());
+  }
+
+  @Test
+  void neverOverwritesAnEarlierPlan() throws Exception {
+    Path export = dir.resolve("audit.jsonl");
+    Files.write(export, disabledUsers(3));
+    Path plans = Files.createDirectories(dir.resolve("plans"));
+    Files.writeString(plans.resolve("restore-1-of-1.json"), "reviewed already");
+
+    int code = RestorePlanCommand.run(new String[] {"--from-audit", export.toString(), "--out-dir", plans.toString(),
+        "evt-big"}, new PrintStream(out, true), new PrintStream(err, true));
+
+    assertEquals(2, code);
+    assertEquals("reviewed already", Files.readString(plans.resolve("restore-1-of-1.json")));
+  }
 }

@@ -110,4 +110,114 @@ class CancelRunningTest {
         assertTrue(r.actions().stream().allMatch(a -> "Cancelled".equals(a.errorCode())), r::toString));
     assertEquals(2, writes.attempts.size(), "one user disabled and revoked, nobody else written");
   }
+
+  /** Five users in one group, ids in order. */
+  private List<String> fiveUsers() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String id = String.format("20000000-0000-4000-8000-%012d", i);
+      directory.addUser(id, "u" + i + "@contoso.com");
+      ids.add(id);
+    }
+    directory.addGroup(GROUP, ids.toArray(String[]::new));
+    return ids;
+  }
+
+  private EventProcessor replica(AccountWrites accountWrites, CancellationMarkers markers, DeliveryBounds bounds) {
+    Executor executor = new Executor(accountWrites, WriteBudget.UNLIMITED,
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {},
+        Clock.systemUTC(), 1);
+    return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC(),
+        Progress.NONE, bounds, Duration.ofDays(90), new SchedulingTest.HeldEvents(), new RunningEvents(), markers,
+        Duration.ofDays(1));
+  }
+
+  /** A cancel taken by another replica reaches the running event through the marker it leaves. */
+  @Test
+  void aCancelTakenByAnotherReplicaStopsTheRunningEventAtItsNextUser() throws Exception {
+    fiveUsers();
+    CancellationMarkers broker = CancellationMarkers.inMemory(Clock.systemUTC());
+    OffboardingEvent cancel = OffboardingEvent.cancel("cancel-2", "/ops", Instant.now(),
+        new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
+    EventProcessor other = replica(writes, broker, DeliveryBounds.defaults());
+    AtomicBoolean sent = new AtomicBoolean();
+    AccountWrites cancelElsewhereOnFirstWrite = new AccountWrites() {
+      @Override
+      public String disableAccount(String userId) {
+        if (sent.compareAndSet(false, true)) {
+          try {
+            other.process(new EventProcessor.Work(codec.encode(cancel), "9", false, audit, new FollowUpLoop(),
+                () -> false, () -> {}));
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        }
+        return writes.disableAccount(userId);
+      }
+
+      @Override
+      public String revokeSignInSessions(String userId) {
+        return writes.revokeSignInSessions(userId);
+      }
+
+      @Override
+      public String enableAccount(String userId) {
+        return writes.enableAccount(userId);
+      }
+    };
+    EventProcessor running = replica(cancelElsewhereOnFirstWrite, broker, DeliveryBounds.defaults());
+    FollowUpLoop followUps = new FollowUpLoop();
+
+    Settlement settlement = running.process(new EventProcessor.Work(codec.encode(Events.leaver(new Target.Group(GROUP))),
+        "1", false, audit, followUps, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(List.of(), followUps.sent);
+    SummaryAudit answer = summaries.stream().filter(s -> s.eventId().equals("cancel-2")).findFirst().orElseThrow();
+    assertEquals(SummaryStatus.COMPLETED, answer.status());
+    assertTrue(answer.detail().startsWith("event evt-1 is not scheduled on the worker's queues and not running in"
+        + " this worker; marked cancelled until"), answer.detail());
+    SummaryAudit last = summaries.stream().filter(s -> s.eventId().equals("evt-1")).findFirst().orElseThrow();
+    assertTrue(last.finalSummary());
+    assertTrue(last.detail().startsWith("cancelled while running, by cancel event cancel-2 requested by"
+        + " hr-ops@contoso.com: wrong team"), last.detail());
+    assertEquals(1, last.counts().get(TargetOutcome.SUCCEEDED));
+    assertEquals(4, last.counts().get(TargetOutcome.SKIPPED));
+    assertEquals(5, results.stream().map(TargetAudit::userId).distinct().count());
+    assertEquals(5, results.size());
+    assertEquals(2, writes.attempts.size());
+  }
+
+  /** Between two chunks the event runs nowhere: its follow-up, once delivered, finishes it as cancelled. */
+  @Test
+  void aFollowUpOfAMarkedEventFinishesItAsCancelledWithoutWriting() throws Exception {
+    List<String> ids = fiveUsers();
+    CancellationMarkers broker = CancellationMarkers.inMemory(Clock.systemUTC());
+    EventProcessor processor = replica(writes, broker, DeliveryBounds.of(Duration.ofMinutes(5), 2));
+    FollowUpLoop followUps = new FollowUpLoop();
+    processor.process(new EventProcessor.Work(codec.encode(Events.leaver(new Target.Group(GROUP))), "1", false, audit,
+        followUps, () -> false, () -> {}));
+    assertEquals(1, followUps.sent.size(), "the first chunk hands the rest on");
+    int writesBefore = writes.attempts.size();
+    OffboardingEvent cancel = OffboardingEvent.cancel("cancel-3", "/ops", Instant.now(),
+        new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
+    replica(writes, broker, DeliveryBounds.defaults()).process(new EventProcessor.Work(codec.encode(cancel), "9",
+        false, audit, new FollowUpLoop(), () -> false, () -> {}));
+
+    Settlement settlement = processor.process(new EventProcessor.Work(
+        new ContinuationCodec().encode(followUps.sent.get(0)), "2", false, audit, followUps, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(1, followUps.sent.size(), "no further follow-up");
+    assertEquals(writesBefore, writes.attempts.size(), "nothing written after the cancel");
+    SummaryAudit last = summaries.stream().filter(s -> s.eventId().equals("evt-1") && s.finalSummary()).findFirst()
+        .orElseThrow();
+    assertEquals(1, last.step());
+    assertEquals(2, last.counts().get(TargetOutcome.SUCCEEDED));
+    assertEquals(3, last.counts().get(TargetOutcome.SKIPPED));
+    assertTrue(last.detail().startsWith("cancelled between deliveries, by cancel event cancel-3"), last.detail());
+    assertEquals(ids, results.stream().map(TargetAudit::userId).sorted().toList(), "every user exactly once");
+    results.stream().filter(r -> r.outcome() == TargetOutcome.SKIPPED).forEach(r ->
+        assertTrue(r.actions().stream().allMatch(a -> "Cancelled".equals(a.errorCode())), r::toString));
+  }
 }

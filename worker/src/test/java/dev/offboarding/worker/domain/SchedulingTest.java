@@ -31,6 +31,8 @@ class SchedulingTest {
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
   final HeldEvents scheduled = new HeldEvents();
+  /** The broker's cancellation markers, shared by every processor of a test as replicas share the broker. */
+  final CancellationMarkers markers = CancellationMarkers.inMemory(Clock.fixed(NOW, ZoneOffset.UTC));
 
   /** The broker's scheduled messages, in memory. */
   static final class HeldEvents implements ScheduledEvents {
@@ -56,7 +58,8 @@ class SchedulingTest {
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
     return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, clock, Progress.NONE,
-        DeliveryBounds.defaults(), Duration.ofDays(90), scheduled, new RunningEvents());
+        DeliveryBounds.defaults(), Duration.ofDays(90), scheduled, new RunningEvents(), markers,
+        Duration.ofHours(30));
   }
 
   static OffboardingEvent leaverAt(Instant effectiveAt) {
@@ -159,16 +162,85 @@ class SchedulingTest {
   }
 
   @Test
-  void aCancelOfAnEventNotScheduledSaysSoAndCancelsNothing() throws Exception {
+  void aCancelOfAnEventNeitherScheduledNorRunningHereMarksItAndSaysSo() throws Exception {
     Settlement settlement = processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-unknown")), "8",
         false, audit, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
-    assertEquals(SummaryStatus.FAILED, audit.summary.status());
+    assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
     assertEquals("cancel-1", audit.summary.eventId());
-    assertTrue(audit.summary.detail().startsWith("nothing cancelled: no event evt-unknown is scheduled"),
-        audit.summary.detail());
+    assertTrue(audit.summary.detail().startsWith("event evt-unknown is not scheduled on the worker's queues and not"
+        + " running in this worker; marked cancelled until " + NOW.plus(Duration.ofHours(30))), audit.summary.detail());
+    assertTrue(audit.summary.detail().contains("an unknown id, or an event already finished, simply expires"));
     assertTrue(audit.summary.detail().endsWith("requested by hr-ops@contoso.com: contract extended"));
+    CancellationMarkers.Marker marker = markers.known("evt-unknown").get(0);
+    assertEquals("cancel-1", marker.cancelId());
+    assertEquals(null, marker.removed());
+  }
+
+  @Test
+  void aMarkedEventIsCancelledAtItsFirstDeliveryInsteadOfRunningOrBeingHeld() throws Exception {
+    processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-later")), "8", false,
+        new EventProcessorTest.RecordingAudit(), followUps, () -> false, () -> {}));
+
+    Settlement settlement = deliver(codec.encode(leaverAt(NOW.plus(Duration.ofDays(3)))), false);
+
+    assertInstanceOf(Settlement.Complete.class, settlement);
+    assertEquals(SummaryStatus.CANCELLED, audit.summary.status());
+    assertTrue(audit.summary.finalSummary());
+    assertEquals("dev.offboarding.leaver.v1", audit.summary.eventType());
+    assertTrue(audit.summary.detail().startsWith("cancelled before it ran, by cancel event cancel-1 requested by"
+        + " hr-ops@contoso.com: contract extended"), audit.summary.detail());
+    assertEquals(List.of(), writes.attempts);
+    assertEquals(List.of(), followUps.held, "not held");
+  }
+
+  /**
+   * The worker dies after it removed the held copy from the broker and before it published the
+   * audit: the cancel, delivered again, finds no held copy, but its own marker says what it removed,
+   * so the CANCELLED summary is published after all.
+   */
+  @Test
+  void aCancelDeliveredAgainAfterACrashBetweenRemovalAndAuditStillAuditsTheCancelledEvent() throws Exception {
+    Instant due = NOW.plus(Duration.ofDays(3));
+    deliver(codec.encode(leaverAt(due)), false);
+    scheduled.held.add(new ScheduledEvents.Held("offboarding-events", 12, "evt-later", due,
+        codec.encode(leaverAt(due))));
+    AuditSink dies = new AuditSink() {
+      @Override
+      public void targets(List<dev.offboarding.contracts.TargetAudit> results) {}
+
+      @Override
+      public void summary(dev.offboarding.contracts.SummaryAudit s) {
+        throw new AuditException("the process died", null);
+      }
+    };
+    byte[] cancel = codec.encode(cancelOf("evt-later"));
+    assertInstanceOf(Settlement.Abandon.class, processor().process(new EventProcessor.Work(cancel, "8", false, dies,
+        followUps, () -> false, () -> {})));
+    assertEquals(List.of(), scheduled.held, "removed from the broker before the audit failed");
+    List<dev.offboarding.contracts.SummaryAudit> summaries = new java.util.ArrayList<>();
+    AuditSink after = new AuditSink() {
+      @Override
+      public void targets(List<dev.offboarding.contracts.TargetAudit> results) {}
+
+      @Override
+      public void summary(dev.offboarding.contracts.SummaryAudit s) {
+        summaries.add(s);
+      }
+    };
+
+    Settlement again = processor().process(new EventProcessor.Work(cancel, "8", true, after, followUps,
+        () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, again);
+    assertEquals(List.of("evt-later", "cancel-1"), summaries.stream().map(s -> s.eventId()).toList());
+    assertEquals(SummaryStatus.CANCELLED, summaries.get(0).status());
+    assertEquals("dev.offboarding.leaver.v1", summaries.get(0).eventType());
+    assertTrue(summaries.get(0).detail().startsWith("cancelled before it ran, due " + due), summaries.get(0).detail());
+    assertEquals(SummaryStatus.COMPLETED, summaries.get(1).status());
+    assertTrue(summaries.get(1).detail().startsWith("cancelled event evt-later, due " + due + ", before it ran (1"
+        + " scheduled message(s) removed from offboarding-events)"), summaries.get(1).detail());
   }
 
   @Test

@@ -50,6 +50,8 @@ final class WorkerHarness implements AutoCloseable {
   static final String TOPIC = "offboarding-audit";
   static final String REPLIES = "offboarding-replies";
   static final Duration LOCK = Duration.ofSeconds(2);
+  /** How often each worker tails its queues for cancellation markers: quick, so a test need not wait. */
+  static final Duration MARKER_POLL = Duration.ofMillis(200);
 
   final FakeTenant tenant;
   final ServiceBusEmulator emulator;
@@ -155,7 +157,7 @@ final class WorkerHarness implements AutoCloseable {
     all.putAll(settings);
     WorkerConfig config = WorkerConfig.fromEnvironment(all);
     Wiring wiring = new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null, recovery);
-    WorkerService service = wiring.service(wiring.writeBudget(), options, quickBackoff());
+    WorkerService service = wiring.service(wiring.writeBudget(), options, quickBackoff(), MARKER_POLL);
     service.start();
     services.add(service);
     return service;

@@ -96,6 +96,25 @@ class ServiceBusAuditSinkTest {
   }
 
   @Test
+  void labelsTheCancelledSummaryOfACancelDeliveryWithTheCancelledEventsType() {
+    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    ServiceBusAuditSink sink = new ServiceBusAuditSink(senders, codec, TOPIC, Set.of(),
+        new dev.offboarding.worker.flow.DeliveryAudit.Context("cancel-1", "9", "dev.offboarding.cancel.v1", T0, null,
+            null), Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), metrics, () -> false);
+
+    sink.summary(dev.offboarding.worker.domain.Summaries.cancelled(EVENT_ID, "dev.offboarding.leaver.v1",
+        "cancelled before it ran", T0, T0.plusSeconds(1), false));
+    sink.summary(new SummaryAudit("cancel-1", "dev.offboarding.cancel.v1", SummaryStatus.COMPLETED, Map.of(),
+        Map.of(), 0, T0, T0.plusSeconds(1), null, List.of(), false, false));
+
+    List<ServiceBusMessage> sent = senders.messagesTo(TOPIC);
+    assertEquals(EVENT_ID, sent.get(0).getCorrelationId());
+    assertEquals("CANCELLED", sent.get(0).getApplicationProperties().get(ServiceBusAuditSink.STATUS));
+    assertEquals("dev.offboarding.leaver.v1", sent.get(0).getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
+    assertEquals("dev.offboarding.cancel.v1", sent.get(1).getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
+  }
+
+  @Test
   void countsTargetsAndTimeToRevokeFromTheEnqueueOnce() {
     RecordingSenders senders = new RecordingSenders(256 * 1024);
 

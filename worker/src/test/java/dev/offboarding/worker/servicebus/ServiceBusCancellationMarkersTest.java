@@ -1,0 +1,177 @@
+package dev.offboarding.worker.servicebus;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import dev.offboarding.contracts.Cancellation;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventData;
+import dev.offboarding.contracts.EventType;
+import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.SummaryStatus;
+import dev.offboarding.contracts.Target;
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.testkit.servicebus.EmulatorConfig;
+import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
+import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.domain.CancellationMarkerCodec;
+import dev.offboarding.worker.domain.CancellationMarkers;
+import dev.offboarding.worker.domain.ContinuationCodec;
+import dev.offboarding.worker.domain.DeliveryBounds;
+import dev.offboarding.worker.domain.EventProcessor;
+import dev.offboarding.worker.domain.Progress;
+import dev.offboarding.worker.domain.RunningEvents;
+import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.metrics.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Cancellation markers in the embedded emulator, through the official SDK: the broker is their only state. */
+class ServiceBusCancellationMarkersTest {
+  private static final String QUEUE = "offboarding-events";
+  private static final String URGENT = "offboarding-urgent";
+
+  private final ServiceBusEmulator emulator = ServiceBusEmulator.start(
+      EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
+  private final ServiceBusClientBuilder clients = new ServiceBusClientBuilder()
+      .connectionString(emulator.connectionString());
+  private final SdkAuditSenders senders = new SdkAuditSenders(clients);
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : opened) {
+      c.close();
+    }
+    senders.close();
+    emulator.close();
+  }
+
+  /** A worker's markers, as a process has them: started (the start-up scan), tailed every 100 ms. */
+  private ServiceBusCancellationMarkers process(Metrics metrics) {
+    ServiceBusCancellationMarkers markers = new ServiceBusCancellationMarkers(clients, senders,
+        List.of(QUEUE, URGENT), Clock.systemUTC(), Duration.ofMillis(100), metrics);
+    opened.add(markers);
+    markers.start();
+    return markers;
+  }
+
+  private static CancellationMarkers.Marker marker(String eventId, CancellationMarkers.Removed removed) {
+    return new CancellationMarkers.Marker(eventId, "cancel-1", "hr-ops@contoso.com", "wrong group",
+        Instant.now().plus(Duration.ofHours(6)).truncatedTo(ChronoUnit.MILLIS), removed);
+  }
+
+  @Test
+  void aMarkerOneReplicaPlacesIsReadByAnotherTailingAndByAReplicaStartedLater() {
+    Metrics tailing = new Metrics();
+    ServiceBusCancellationMarkers one = process(new Metrics());
+    ServiceBusCancellationMarkers other = process(tailing);
+    CancellationMarkers.Marker placed = marker("evt-1",
+        new CancellationMarkers.Removed(QUEUE, "dev.offboarding.leaver.v1", Instant.parse("2026-12-31T16:00:00Z"), 1));
+
+    one.place(placed);
+
+    assertEquals(List.of(placed), one.known("evt-1"), "known at once where it was placed");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !other.known("evt-1").isEmpty());
+    assertEquals(List.of(placed), other.known("evt-1"));
+    assertEquals(List.of(placed), process(new Metrics()).known("evt-1"), "read by the start-up scan");
+    assertEquals(1, emulator.stats(QUEUE).scheduled(), "one scheduled message, due when it expires");
+    assertEquals("SCHEDULED", emulator.peekMessages(QUEUE).get(0).state());
+    assertEquals("evt-1", emulator.peekMessages(QUEUE).get(0).correlationId());
+    assertTrue(tailing.count(Metrics.CANCELLATION_MARKER_PEEKS, "scan", "tail") >= 1);
+    assertTrue(tailing.scrape().contains(Metrics.CANCELLATION_MARKERS + " 1.0"), tailing.scrape());
+  }
+
+  @Test
+  void aMarkerPlacedTwiceIsKeptOnceAndAMalformedOneIsIgnored() {
+    ServiceBusCancellationMarkers one = process(new Metrics());
+    try (ServiceBusSenderClient raw = clients.sender().queueName(URGENT).buildClient()) {
+      ServiceBusMessage forged = new ServiceBusMessage("{\"cancellationMarker\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+      forged.setSubject(CancellationMarkerCodec.FORMAT);
+      forged.setScheduledEnqueueTime(java.time.OffsetDateTime.now().plusHours(1));
+      raw.sendMessage(forged);
+    }
+
+    one.place(marker("evt-2", null));
+    one.place(marker("evt-2", null));
+
+    assertEquals(1, emulator.stats(QUEUE).scheduled(), "the queue's duplicate detection kept one");
+    ServiceBusCancellationMarkers later = process(new Metrics());
+    assertEquals(1, later.known("evt-2").size());
+    assertEquals(List.of(), later.known("x"));
+  }
+
+  /**
+   * The worker dies after it removed the held copy and before the CANCELLED summary was published.
+   * The cancel, delivered again to a new process, finds no held copy; the marker it left first says
+   * what was removed, so the summaries are published after all.
+   */
+  @Test
+  void aCancelDeliveredToANewProcessAfterACrashBetweenRemovalAndAuditStillAuditsTheCancelledEvent()
+      throws Exception {
+    EventCodec codec = new EventCodec();
+    Instant due = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+    OffboardingEvent leaver = new OffboardingEvent("evt-3", "/test", EventType.LEAVER, Instant.now(),
+        new EventData(List.of(new Target.User("alice@contoso.com")), List.of(), "leaver", null, "hr", false, due));
+    ServiceBusFollowUps queue = new ServiceBusFollowUps(senders, QUEUE, new ContinuationCodec(), Clock.systemUTC());
+    queue.hold(leaver.id(), leaver.type().wireName(), codec.encode(leaver), due);
+    byte[] cancel = codec.encode(OffboardingEvent.cancel("cancel-3", "/ops", Instant.now(),
+        new Cancellation("evt-3", "contract extended", "hr-ops@contoso.com")));
+    AuditSink dies = new AuditSink() {
+      @Override
+      public void targets(List<TargetAudit> results) {}
+
+      @Override
+      public void summary(SummaryAudit s) {
+        throw new AuditException("the process died", null);
+      }
+    };
+    Settlement first = processor(process(new Metrics())).process(new EventProcessor.Work(cancel, "8", false, dies,
+        queue, () -> false, () -> {}));
+    assertInstanceOf(Settlement.Abandon.class, first);
+    assertTrue(emulator.peekMessages(QUEUE).stream().noneMatch(m -> leaver.id().equals(m.correlationId())
+        && !CancellationMarkerCodec.FORMAT.equals(m.subject())), "the held copy is gone");
+    List<SummaryAudit> published = new CopyOnWriteArrayList<>();
+    AuditSink topic = new AuditSink() {
+      @Override
+      public void targets(List<TargetAudit> results) {}
+
+      @Override
+      public void summary(SummaryAudit s) {
+        published.add(s);
+      }
+    };
+
+    Settlement again = processor(process(new Metrics())).process(new EventProcessor.Work(cancel, "8", true, topic,
+        queue, () -> false, () -> {}));
+
+    assertInstanceOf(Settlement.Complete.class, again);
+    assertEquals(List.of("evt-3", "cancel-3"), published.stream().map(SummaryAudit::eventId).toList());
+    assertEquals(SummaryStatus.CANCELLED, published.get(0).status());
+    assertEquals("dev.offboarding.leaver.v1", published.get(0).eventType());
+    assertTrue(published.get(0).detail().startsWith("cancelled before it ran, due " + due), published.get(0).detail());
+    assertTrue(published.get(1).detail().startsWith("cancelled event evt-3, due " + due + ", before it ran (1"
+        + " scheduled message(s) removed from " + QUEUE + ")"), published.get(1).detail());
+  }
+
+  private EventProcessor processor(CancellationMarkers markers) {
+    return new EventProcessor(new EventCodec(), null, null, Clock.systemUTC(), Progress.NONE,
+        DeliveryBounds.defaults(), Duration.ofDays(90), new ServiceBusScheduledEvents(clients, List.of(QUEUE, URGENT)),
+        new RunningEvents(), markers, Duration.ofDays(1));
+  }
+}
