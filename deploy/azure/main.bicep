@@ -199,12 +199,27 @@ resource audit 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' exist
   name: auditTopic
 }
 
-// The worker: receive on its queues, send on the audit topic and the reply entities; nothing else.
+// The worker: receive and send on its queues (follow-ups of big events, events held until their
+// effectiveAt, cancellation markers and the cancelling of scheduled messages are sends to its own
+// queues), send on the audit topic and the reply entities; nothing else.
 resource workerReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
   name: guid(receiveQueue[i].id, worker.id, dataReceiver)
   scope: receiveQueue[i]
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+    principalId: worker.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}]
+
+resource workerRequeues 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
+  name: guid(receiveQueue[i].id, worker.id, dataSender)
+  scope: receiveQueue[i]
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
     principalId: worker.properties.principalId
     principalType: 'ServicePrincipal'
   }

@@ -178,9 +178,19 @@ public final class Preflight {
     for (String queue : queues(config)) {
       try (ServiceBusReceiverClient receiver = builder.receiver().queueName(queue).buildClient()) {
         receiver.peekMessage();
-        checks.add(Check.ok("servicebus queue " + queue, "exists, receivable"));
       } catch (RuntimeException e) {
         checks.add(Check.failed("servicebus queue " + queue, "cannot receive: " + ServiceBusErrors.describe(e)));
+        continue;
+      }
+      // The worker sends to its own queues too: follow-ups of big events, events held until their
+      // effectiveAt, cancellation markers, and the cancelling of scheduled messages. Receiving
+      // alone (Data Receiver) would fail each of them.
+      try (ServiceBusSenderClient sender = builder.sender().queueName(queue).buildClient()) {
+        sender.createMessageBatch();
+        checks.add(Check.ok("servicebus queue " + queue, "exists, receivable, sendable"));
+      } catch (RuntimeException e) {
+        checks.add(Check.failed("servicebus queue " + queue, "receivable but cannot send (follow-ups, held events"
+            + " and cancellation markers need Data Sender on the queue too): " + ServiceBusErrors.describe(e)));
       }
     }
     try (ServiceBusSenderClient sender = builder.sender().topicName(config.auditTopic()).buildClient()) {

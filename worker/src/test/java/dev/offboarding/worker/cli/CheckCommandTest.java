@@ -81,6 +81,9 @@ class CheckCommandTest {
       assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.contains(" ok ")), row + " not ok in:\n" + table);
     }
     assertTrue(table.contains("n/a"), "the emulator's settings row is not applicable:\n" + table);
+    // The worker sends to its own queues too (follow-ups, held events, markers): both are tried.
+    assertTrue(table.lines().filter(l -> l.startsWith("servicebus queue ") && !l.contains(" settings "))
+        .allMatch(l -> l.contains("receivable, sendable")), table);
   }
 
   @Test
