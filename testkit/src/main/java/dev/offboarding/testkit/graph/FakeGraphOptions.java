@@ -26,6 +26,8 @@ import java.util.Objects;
  *     OData casts on member lists, as the older Graph docs do
  * @param writeLogCapacity most recent writes kept in {@link FakeGraphServer#writeLog()}, and most recent
  *     requests in {@link FakeGraphServer#requestLog()}
+ * @param limitWarnings answer writes with {@code x-ms-throttle-limit-percentage} once more than 0.8 of
+ *     the write budget is used, as Graph's identity and access service does (on by default)
  */
 public record FakeGraphOptions(
     String bindAddress,
@@ -42,7 +44,8 @@ public record FakeGraphOptions(
     Clock clock,
     boolean shuffleBatchResponses,
     boolean strictAdvancedQueries,
-    int writeLogCapacity) {
+    int writeLogCapacity,
+    boolean limitWarnings) {
 
   /** Graph's documented write quota per application and tenant. */
   public static final int GRAPH_WRITES_PER_WINDOW = 3_000;
@@ -117,6 +120,7 @@ public record FakeGraphOptions(
     b.shuffleBatchResponses = shuffleBatchResponses;
     b.strictAdvancedQueries = strictAdvancedQueries;
     b.writeLogCapacity = writeLogCapacity;
+    b.limitWarnings = limitWarnings;
     return b;
   }
 
@@ -149,6 +153,7 @@ public record FakeGraphOptions(
     private boolean shuffleBatchResponses = true;
     private boolean strictAdvancedQueries;
     private int writeLogCapacity = 1_000_000;
+    private boolean limitWarnings = true;
 
     private Builder() {}
 
@@ -229,10 +234,16 @@ public record FakeGraphOptions(
       return this;
     }
 
+    /** Whether writes carry Graph's early throttling warning ({@code x-ms-throttle-limit-percentage}). */
+    public Builder limitWarnings(boolean on) {
+      this.limitWarnings = on;
+      return this;
+    }
+
     public FakeGraphOptions build() {
       return new FakeGraphOptions(bindAddress, port, writesPerWindow, writeWindow, writeBurst, latency, jitter, seed,
           pageSize, revokeResponse, retryAfterFormat, clock, shuffleBatchResponses, strictAdvancedQueries,
-          writeLogCapacity);
+          writeLogCapacity, limitWarnings);
     }
   }
 }

@@ -450,6 +450,9 @@ final class GraphRouter {
         headers.put("Retry-After", formatRetryAfter(wait));
         headers.put("x-ms-throttle-scope", "Tenant_Application/Write/" + FAKE_APP_ID + "/" + FAKE_TENANT_ID);
         headers.put("x-ms-throttle-information", "WriteLimitExceeded");
+        if (options.limitWarnings()) {
+          headers.put(LIMIT_PERCENTAGE, limitPercentage(Math.max(1.0, budget.use())));
+        }
         throw new GraphException(429, "TooManyRequests",
             "Too many requests. The write quota of this application in this tenant is exhausted.", headers);
       }
@@ -460,11 +463,27 @@ final class GraphRouter {
     if (user.writesForbidden()) {
       throw new GraphException(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
     }
+    GraphResponse response;
     try {
-      return apply.apply(user);
+      response = apply.apply(user);
     } catch (IllegalArgumentException deletedMeanwhile) {
       throw GraphException.notFound(key);
     }
+    if (budget != null && options.limitWarnings()) {
+      double use = budget.use();
+      if (use > 0.8) {
+        response = response.withHeader(LIMIT_PERCENTAGE, limitPercentage(use));
+      }
+    }
+    return response;
+  }
+
+  /** Graph's early throttling warning, sent once more than 0.8 of a limit is used. */
+  static final String LIMIT_PERCENTAGE = "x-ms-throttle-limit-percentage";
+
+  /** The warning's value as Graph writes it: a decimal from 0.8 to 1.8. */
+  private static String limitPercentage(double use) {
+    return String.format(java.util.Locale.ROOT, "%.2f", Math.clamp(use, 0.8, 1.8));
   }
 
   /** Throws the status forced for reads of the object known by any of these keys, if any. */

@@ -22,6 +22,10 @@ final class WriteBudget {
   private final int capacity;
   /** Theoretical arrival time of the next write, in nanoseconds since {@link #origin}. */
   private long tat;
+  /** Start of the one-second span whose writes and refusals {@link #use()} counts. */
+  private long refusedSecond = Long.MIN_VALUE / 2;
+  private long secondTotal;
+  private long secondRefused;
 
   WriteBudget(Clock clock, int tokensPerWindow, Duration window, int capacity) {
     this.clock = clock;
@@ -45,10 +49,38 @@ final class WriteBudget {
     long start = Math.max(tat, now);
     long ahead = start - now;
     if (ahead > tolerance) {
+      count(now, true);
       return Duration.ofNanos(ahead - tolerance);
     }
     tat = start + interval;
+    count(now, false);
     return Duration.ZERO;
+  }
+
+  /**
+   * The share of the budget used now, as Graph's {@code x-ms-throttle-limit-percentage} tells it:
+   * 1 minus the share of the bucket left, and from 1.0 on, 1 plus the share of the last second's
+   * writes refused (Graph: "1.2 = 20 % throttled"), at most 1.8.
+   */
+  synchronized double use() {
+    long now = now();
+    if (now - refusedSecond >= 1_000_000_000L) {
+      return 1 - available() / capacity;
+    }
+    double refusedShare = secondTotal == 0 ? 0 : secondRefused / (double) secondTotal;
+    return refusedShare > 0 ? Math.min(1.8, 1 + refusedShare) : 1 - available() / capacity;
+  }
+
+  private void count(long now, boolean refused) {
+    if (now - refusedSecond >= 1_000_000_000L) {
+      refusedSecond = now;
+      secondTotal = 0;
+      secondRefused = 0;
+    }
+    secondTotal++;
+    if (refused) {
+      secondRefused++;
+    }
   }
 
   /** Tokens available now, for stats and tests. */

@@ -45,6 +45,25 @@ class WriteBudgetTest extends FakeGraphTestSupport {
   }
 
   @Test
+  void warnsOnceMoreThanEightyPercentOfTheBudgetIsUsedAsGraphDoes() {
+    // 10 writes per 150 s in a bucket of 10: the eighth write leaves 2 of 10, 80 % used.
+    GraphClient graph = serveWithBudget(10, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
+    List<String> warnings = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      GraphClient.Reply reply = revoke(graph, i);
+      assertEquals(200, reply.status());
+      warnings.add(reply.header("x-ms-throttle-limit-percentage"));
+    }
+
+    GraphClient.Reply throttled = revoke(graph, 0);
+
+    assertEquals(java.util.Arrays.asList(null, null, null, null, null, null, null, null, "0.90", "1.00"), warnings);
+    assertEquals(429, throttled.status());
+    // One write of the last second's eleven refused: 1 + 1/11, as "1.2 = 20 % throttled" reads.
+    assertEquals("1.09", throttled.header("x-ms-throttle-limit-percentage"));
+  }
+
+  @Test
   void acceptsWritesAgainOnceTheClockHasRefilledTheBucket() {
     GraphClient graph = serveWithBudget(3, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
     for (int i = 0; i < 3; i++) {

@@ -25,6 +25,18 @@ import java.util.function.Consumer;
  * again, so they meet fewer 429s (three replicas in {@code SharedTenantSimulationTest}: 0.9 % of
  * writes instead of 2.1 %), while a share freed by a replica that finished is still taken up once
  * the 429s stay away for longer than usual.
+ *
+ * <p>Graph's early warning ({@code x-ms-throttle-limit-percentage}, sent on answers once more than
+ * {@link #WARN_FROM} of the tenant's budget is used) acts before any write is refused: while
+ * warnings come the pace does not climb, and every {@link #EASE_INTERVAL_NANOS} it eases, a little
+ * below {@link #EASE_HARD_FROM} of the budget used and more above it. Every replica of the
+ * application sees the same warnings, so they ease together and stay fair; a replica alone at its
+ * budget never drains the tenant's bucket and never sees one. The pace where a spell of warnings
+ * began becomes the plateau's ceiling, as a 429's pace does. With a tenant that warns, a spell is
+ * quiet (the climb speeds up) after {@link #WARNED_QUIET_SECONDS} without a warning or a 429 rather
+ * than five: the warnings, not the absence of 429s, say how near the budget is, so a replica whose
+ * peers finished takes up their shares sooner. (Lifting the plateau as well after a short quiet
+ * spell brought the 429s back in {@code SharedTenantSimulationTest}: 67 instead of 7.)
  */
 final class PriorityTokenBucket {
   private static final double NANOS = 1_000_000_000d;
@@ -38,6 +50,18 @@ final class PriorityTokenBucket {
   private static final double PLATEAU_SLOWDOWN = 0.05;
   /** On the plateau, a spell is quiet after this many times the usual gap between 429 episodes. */
   private static final double PLATEAU_QUIET_GAPS = 1.5;
+  /** Graph sends its warning from this share of the budget used on. */
+  static final double WARN_FROM = 0.8;
+  /** From this share used on, the pace eases by {@link #EASE_HARD}, below it by {@link #EASE_SOFT}. */
+  static final double EASE_HARD_FROM = 0.9;
+  private static final double EASE_SOFT = 0.95;
+  private static final double EASE_HARD = 0.85;
+  /** At most one easing per this long: about one round trip, so each easing is seen before the next. */
+  static final long EASE_INTERVAL_NANOS = 250_000_000L;
+  /** With a tenant that warns, a spell is quiet after this long without a warning or a 429. */
+  private static final double WARNED_QUIET_SECONDS = 2;
+  /** The climb stays stopped for this long after the last warning. */
+  static final long WARNING_HOLD_NANOS = 500_000_000L;
 
   /** One waiting write. */
   static final class Ticket {
@@ -69,6 +93,10 @@ final class PriorityTokenBucket {
   private boolean pausing;
   private long throttles;
   private long granted;
+  private long warnings;
+  private long lastWarning;
+  private boolean warned;
+  private long nextEaseAllowed;
 
   PriorityTokenBucket(GovernorSettings settings, long now) {
     this.settings = settings;
@@ -78,6 +106,7 @@ final class PriorityTokenBucket {
     this.pausedUntil = now;
     this.nextDecreaseAllowed = now;
     this.lastThrottled = now;
+    this.nextEaseAllowed = now;
   }
 
   void enqueue(Ticket ticket) {
@@ -167,16 +196,44 @@ final class PriorityTokenBucket {
     }
   }
 
+  /**
+   * Graph warned that {@code use} of the tenant's budget is used (its {@code
+   * x-ms-throttle-limit-percentage}); values below {@link #WARN_FROM}, or not numbers, are ignored.
+   */
+  void limitUse(long now, double use) {
+    if (!(use >= WARN_FROM)) {
+      return;
+    }
+    warnings++;
+    boolean episodeBegins = !warned || now - lastWarning >= WARNING_HOLD_NANOS;
+    warned = true;
+    lastWarning = now;
+    if (episodeBegins) {
+      ceiling = rate;
+    }
+    if (now - nextEaseAllowed >= 0) {
+      rate = Math.max(settings.minRate(), rate * (use >= EASE_HARD_FROM ? EASE_HARD : EASE_SOFT));
+      nextEaseAllowed = now + EASE_INTERVAL_NANOS;
+    }
+  }
+
   /** Graph accepted a write. */
   void accepted(long now) {
     if (now - pausedUntil < 0) {
       return;
     }
-    // After a quiet spell (no 429 for 5 s) the climb speeds up: the budget others were using has
-    // probably been freed (a replica finished), and creeping back would leave it idle.
-    double quietSeconds = (now - lastThrottled) / NANOS;
+    if (warned && now - lastWarning < WARNING_HOLD_NANOS) {
+      return;
+    }
+    // After a quiet spell (no 429 for 5 s; with a tenant that warns, no warning or 429 for 2 s) the
+    // climb speeds up: the budget others were using has probably been freed (a replica finished),
+    // and creeping back would leave it idle.
+    long lastSignal = warned && lastWarning - lastThrottled > 0 ? lastWarning : lastThrottled;
+    double quietSeconds = (now - lastSignal) / NANOS;
+    // Near the pace of the last 429 or warning episode the climb is slow.
     boolean plateau = rate >= ceiling * PLATEAU_FROM && rate <= ceiling * PLATEAU_TO;
-    double quietAfter = plateau ? Math.max(QUIET_SECONDS, PLATEAU_QUIET_GAPS * episodeGap) : QUIET_SECONDS;
+    double quietAfter = warned ? WARNED_QUIET_SECONDS
+        : plateau ? Math.max(QUIET_SECONDS, PLATEAU_QUIET_GAPS * episodeGap) : QUIET_SECONDS;
     double boost = 1 + Math.max(0, quietSeconds - quietAfter) / 2.5;
     double step = Math.min(8, boost) * settings.recoveryPerSecond() / rate;
     rate = Math.min(settings.maxRate(), rate + (plateau ? step * PLATEAU_SLOWDOWN : step));
@@ -192,6 +249,10 @@ final class PriorityTokenBucket {
 
   long throttles() {
     return throttles;
+  }
+
+  long warnings() {
+    return warnings;
   }
 
   long granted() {

@@ -9,10 +9,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * The one write budget of the process: every Graph write of every in-flight event waits here for
  * a token. Urgent (compromise) writes are served before any queued bulk write; a 429 pauses all
  * writes for its Retry-After (at most {@link GovernorSettings#MAX_RETRY_AFTER_PAUSE}) and lowers
- * the pace; clean answers raise it back toward the configured budget (see {@link
- * PriorityTokenBucket} for the rule). Replicas sharing a tenant need no
- * coordination: each one's 429s are the signal, and additive increase with multiplicative decrease
- * makes them settle on shares of the one budget.
+ * the pace; clean answers raise it back toward the configured budget, and Graph's early warning
+ * ({@code x-ms-throttle-limit-percentage} on accepted writes) stops the climb and eases the pace
+ * before a 429 (see {@link PriorityTokenBucket} for the rule). Replicas sharing a tenant need no
+ * coordination: the warnings and 429s every one of them sees are the signal, and additive
+ * increase with multiplicative decrease makes them settle on shares of the one budget.
  *
  * <p>Why not resilience4j's {@code RateLimiter}: it has no priority between callers, no "pause
  * until" and no adaptive pace beyond {@code changeLimitForPeriod}, and its time source is not
@@ -99,6 +100,16 @@ public final class TenantWriteGovernor implements WriteBudget {
     lock.lock();
     try {
       bucket.accepted(ticker.nanoTime());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void onLimitUse(double use) {
+    lock.lock();
+    try {
+      bucket.limitUse(ticker.nanoTime(), use);
     } finally {
       lock.unlock();
     }

@@ -17,6 +17,13 @@ public interface WriteBudget {
   /** A write was accepted: the pace may recover toward the configured budget. */
   void onAccepted();
 
+  /**
+   * Graph's early warning on an accepted write: the tenant's budget is {@code use} used ({@code
+   * x-ms-throttle-limit-percentage}, sent only above 0.8; 1.0 is where throttling starts). The pace
+   * stops climbing, and eases off near the limit, before any write is refused.
+   */
+  default void onLimitUse(double use) {}
+
   /** A budget that never waits, for dry runs and tests. */
   WriteBudget UNLIMITED = new WriteBudget() {
     @Override

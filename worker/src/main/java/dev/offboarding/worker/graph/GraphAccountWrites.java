@@ -5,15 +5,27 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.http.middleware.options.HeadersInspectionOption;
 import dev.offboarding.worker.domain.AccountWrites;
 import java.time.Clock;
+import java.util.function.DoubleConsumer;
 
-/** The writes, through the Graph SDK v6, one attempt per call, always by object id. */
+/**
+ * The writes, through the Graph SDK v6, one attempt per call, always by object id. Graph's early
+ * throttling warning on an accepted write ({@code x-ms-throttle-limit-percentage}) goes to the
+ * listener before the call returns, so the write budget hears it before it hears the acceptance.
+ */
 public final class GraphAccountWrites implements AccountWrites {
   private final GraphServiceClient graph;
   private final Clock clock;
+  private final DoubleConsumer limitUse;
 
   public GraphAccountWrites(GraphServiceClient graph, Clock clock) {
+    this(graph, clock, use -> {});
+  }
+
+  /** @param limitUse told the share of the tenant's budget used when an answer says it */
+  public GraphAccountWrites(GraphServiceClient graph, Clock clock, DoubleConsumer limitUse) {
     this.graph = graph;
     this.clock = clock;
+    this.limitUse = limitUse;
   }
 
   @Override
@@ -35,7 +47,7 @@ public final class GraphAccountWrites implements AccountWrites {
     } catch (RuntimeException e) {
       throw GraphErrors.translate(e, clock);
     }
-    return GraphErrors.requestId(inspection);
+    return accepted(inspection);
   }
 
   @Override
@@ -47,6 +59,14 @@ public final class GraphAccountWrites implements AccountWrites {
       graph.users().byUserId(userId).revokeSignInSessions().post(rc -> rc.options.add(inspection));
     } catch (RuntimeException e) {
       throw GraphErrors.translate(e, clock);
+    }
+    return accepted(inspection);
+  }
+
+  private String accepted(HeadersInspectionOption inspection) {
+    double use = GraphErrors.limitUse(inspection);
+    if (!Double.isNaN(use)) {
+      limitUse.accept(use);
     }
     return GraphErrors.requestId(inspection);
   }

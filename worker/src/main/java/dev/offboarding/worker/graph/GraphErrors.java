@@ -110,4 +110,22 @@ final class GraphErrors {
   static String requestId(com.microsoft.kiota.http.middleware.options.HeadersInspectionOption inspection) {
     return first(inspection.getResponseHeaders(), "request-id");
   }
+
+  /**
+   * Graph's {@code x-ms-throttle-limit-percentage} on an answer: the share of a throttling limit
+   * used, sent only above 0.8 (1.0 = throttling starts, 1.8 = 80 % refused). NaN when absent or not
+   * a number in that documented range, so a garbled header never moves the pace.
+   */
+  static double limitUse(com.microsoft.kiota.http.middleware.options.HeadersInspectionOption inspection) {
+    String value = first(inspection.getResponseHeaders(), "x-ms-throttle-limit-percentage");
+    if (value == null || value.length() > 16) {
+      return Double.NaN;
+    }
+    try {
+      double use = Double.parseDouble(value.strip());
+      return use >= 0.8 && use <= 1.8 ? use : Double.NaN;
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
 }

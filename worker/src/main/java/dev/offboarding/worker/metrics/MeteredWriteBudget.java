@@ -4,8 +4,9 @@ import dev.offboarding.worker.domain.WriteBudget;
 import java.time.Duration;
 
 /**
- * A {@link WriteBudget} decorator that counts 429s: every throttled write reaches the budget,
- * including items of a {@code $batch} that an HTTP-level counter cannot see.
+ * A {@link WriteBudget} decorator that counts 429s and Graph's early throttling warnings: every
+ * throttled or warned write reaches the budget, including items of a {@code $batch} that an
+ * HTTP-level counter cannot see.
  */
 public final class MeteredWriteBudget implements WriteBudget {
   private final WriteBudget delegate;
@@ -30,5 +31,11 @@ public final class MeteredWriteBudget implements WriteBudget {
   @Override
   public void onAccepted() {
     delegate.onAccepted();
+  }
+
+  @Override
+  public void onLimitUse(double use) {
+    metrics.graphLimitWarning();
+    delegate.onLimitUse(use);
   }
 }

@@ -34,6 +34,8 @@ public final class Metrics {
   public static final String GRAPH_REQUESTS = "offboarding_graph_requests_total";
   /** Graph writes answered 429 (including items of a {@code $batch}). */
   public static final String GRAPH_THROTTLED = "offboarding_graph_throttled_total";
+  /** Accepted Graph writes whose answer warned that more than 80 % of a throttling limit is used. */
+  public static final String GRAPH_LIMIT_WARNINGS = "offboarding_graph_limit_warnings_total";
   /** Current pace of the tenant write governor, writes per second. */
   public static final String GRAPH_WRITE_RATE = "offboarding_graph_write_rate";
   /** The configured tenant write budget ({@code GRAPH_WRITES_PER_SECOND}). */
@@ -199,6 +201,11 @@ public final class Metrics {
   /** A Graph write was answered 429. */
   public void graphThrottled() {
     counter(GRAPH_THROTTLED, "Graph writes answered 429").increment();
+  }
+
+  /** An accepted Graph write's answer carried x-ms-throttle-limit-percentage. */
+  public void graphLimitWarning() {
+    counter(GRAPH_LIMIT_WARNINGS, "accepted Graph writes whose answer warned of a throttling limit near").increment();
   }
 
   /** Audit messages went out. */

@@ -56,8 +56,36 @@ class GovernorAgainstFakeTenantTest {
     }
   }
 
+  /** What one run over the fake tenant showed. */
+  record Run(long throttled, double utilisation, long warnings, double finalRate) {}
+
   @Test
   void learnsTheTenantsBudgetFrom429sAndNeverWritesIntoARetryAfter() throws Exception {
+    Run run = run(false);
+
+    assertTrue(run.utilisation() >= 0.9, "utilisation " + run.utilisation());
+    assertTrue(run.throttled() <= USERS / 10, run.throttled() + " writes refused");
+    assertTrue(run.finalRate() < 2.0 * TENANT_WRITES_PER_SECOND, "the pace came down: " + run.finalRate());
+  }
+
+  @Test
+  void heedingGraphsEarlyWarningItMeetsFewer429s() throws Exception {
+    Run deaf = run(false);
+    server.close();
+
+    Run heeding = run(true);
+
+    assertTrue(heeding.warnings() > 0, "the tenant warned");
+    assertTrue(heeding.throttled() < deaf.throttled(), heeding + " against " + deaf);
+    assertTrue(heeding.utilisation() >= 0.9, "utilisation " + heeding.utilisation());
+  }
+
+  /**
+   * Writes to every member of a group through the worker's executor and a governor that believes it
+   * may write twice as fast as the tenant allows; with {@code heedWarnings}, Graph's early warnings
+   * reach the governor as they do in the worker's wiring.
+   */
+  private Run run(boolean heedWarnings) throws Exception {
     FakeTenant tenant = new FakeTenant();
     FakeGroup group = tenant.addLargeGroup("leavers", USERS, 10, 3);
     server = FakeGraphServer.start(tenant, FakeGraphOptions.builder()
@@ -79,7 +107,14 @@ class GovernorAgainstFakeTenantTest {
     };
     TenantWriteGovernor governor = new TenantWriteGovernor(
         GovernorSettings.forBudget(2.0 * TENANT_WRITES_PER_SECOND), ticker, advance);
-    Executor executor = new Executor(new GraphAccountWrites(graph, clock), governor, RetryPolicy.defaults(),
+    java.util.concurrent.atomic.AtomicLong warnings = new java.util.concurrent.atomic.AtomicLong();
+    GraphAccountWrites writes = heedWarnings
+        ? new GraphAccountWrites(graph, clock, use -> {
+          warnings.incrementAndGet();
+          governor.onLimitUse(use);
+        })
+        : new GraphAccountWrites(graph, clock);
+    Executor executor = new Executor(writes, governor, RetryPolicy.defaults(),
         dev.offboarding.worker.domain.OutageGuard.NONE, null, clock::advance, clock, 1);
     OffboardingEvent event = new OffboardingEvent("evt-budget", "/tests", EventType.LEAVER, null,
         new EventData(List.of(new Target.Group(group.id())), List.of(Action.REVOKE_SESSIONS), "budget", null, null,
@@ -101,8 +136,6 @@ class GovernorAgainstFakeTenantTest {
     long throttled = log.stream().filter(w -> w.status() == 429).count();
     double seconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
     double floor = (double) (USERS - TENANT_WRITES_PER_SECOND) / TENANT_WRITES_PER_SECOND;
-    assertTrue(floor / seconds >= 0.9, "utilisation " + floor / seconds + " over " + seconds + " s");
-    assertTrue(throttled <= USERS / 10, throttled + " writes refused");
-    assertTrue(governor.rate() < 2.0 * TENANT_WRITES_PER_SECOND, "the pace came down: " + governor.rate());
+    return new Run(throttled, floor / seconds, warnings.get(), governor.rate());
   }
 }

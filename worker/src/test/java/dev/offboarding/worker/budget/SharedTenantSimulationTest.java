@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replicas of the governor against one tenant budget, in simulated time (1 ms steps): each replica
  * always has bulk work queued; the tenant is the fake tenant's rule, a token bucket of one second's
- * budget that answers 429 with a Retry-After rounded up to whole seconds. Deterministic; no thread,
- * no clock.
+ * budget that answers 429 with a Retry-After rounded up to whole seconds, and (when warnings are
+ * on, as Graph does) tells on each accepted write how much of its budget is used once that is
+ * above 0.8. Deterministic; no thread, no clock.
  */
 class SharedTenantSimulationTest {
   static final long MS = 1_000_000L;
@@ -23,7 +26,11 @@ class SharedTenantSimulationTest {
   /**
    * @param acceptedAfterStop writes accepted once every replica but the first stopped taking work
    */
-  record Outcome(long accepted, long throttled, long sentWhilePaused, long acceptedAfterStop) {}
+  record Outcome(long accepted, long throttled, long sentWhilePaused, long acceptedAfterStop) {
+    double throttledShare() {
+      return throttled / (double) (accepted + throttled);
+    }
+  }
 
   /** The tenant: the same arithmetic as the fake tenant's write budget. */
   static final class Tenant {
@@ -36,6 +43,11 @@ class SharedTenantSimulationTest {
       this.rate = rate;
       this.capacity = capacity;
       this.tokens = capacity;
+    }
+
+    /** The share of the budget used, as {@code x-ms-throttle-limit-percentage} says it. */
+    double use() {
+      return 1 - tokens / capacity;
     }
 
     /** 0 when accepted, else the Retry-After in nanoseconds. */
@@ -51,14 +63,18 @@ class SharedTenantSimulationTest {
     }
   }
 
-  record Answer(long at, int replica, long retryAfter) {}
+  /** @param use the budget used as the answer tells it, 0 when it tells nothing */
+  record Answer(long at, int replica, long retryAfter, double use) {}
 
-  Outcome simulate(int replicas) {
-    return simulate(replicas, DURATION);
+  Outcome simulate(int replicas, boolean warnings) {
+    return simulate(replicas, DURATION, warnings);
   }
 
-  /** From {@code stopOthersAt} on, only the first replica has work: the others finished theirs. */
-  Outcome simulate(int replicas, long stopOthersAt) {
+  /**
+   * From {@code stopOthersAt} on, only the first replica has work: the others finished theirs.
+   * With {@code warnings}, accepted writes carry the tenant's early warning above 0.8 used.
+   */
+  Outcome simulate(int replicas, long stopOthersAt, boolean warnings) {
     Tenant tenant = new Tenant(BUDGET, BUDGET);
     List<PriorityTokenBucket> governors = new ArrayList<>();
     long[] pausedUntil = new long[replicas];
@@ -83,6 +99,9 @@ class SharedTenantSimulationTest {
         Answer a = inFlight.poll();
         PriorityTokenBucket g = governors.get(a.replica());
         if (a.retryAfter() == 0) {
+          if (a.use() > 0) {
+            g.limitUse(now, a.use());
+          }
           g.accepted(now);
         } else {
           g.throttled(now, a.retryAfter());
@@ -106,7 +125,8 @@ class SharedTenantSimulationTest {
           if (t >= stopOthersAt && retryAfter == 0) {
             afterStop[0]++;
           }
-          inFlight.add(new Answer(t + latency, replica, retryAfter));
+          double use = warnings && retryAfter == 0 && tenant.use() > PriorityTokenBucket.WARN_FROM ? tenant.use() : 0;
+          inFlight.add(new Answer(t + latency, replica, retryAfter, use));
         });
       }
     }
@@ -116,9 +136,10 @@ class SharedTenantSimulationTest {
     return new Outcome(accepted - throttled, throttled, sentWhilePaused[0], afterStop[0]);
   }
 
-  @Test
-  void aLoneWorkerUsesTheWholeBudgetWithoutA429() {
-    Outcome outcome = simulate(1);
+  @ParameterizedTest(name = "warnings {0}")
+  @ValueSource(booleans = {false, true})
+  void aLoneWorkerUsesTheWholeBudgetWithoutA429(boolean warnings) {
+    Outcome outcome = simulate(1, warnings);
 
     assertEquals(0, outcome.throttled());
     assertTrue(outcome.accepted() >= 0.99 * BUDGET * DURATION / 1e9, outcome.toString());
@@ -126,24 +147,35 @@ class SharedTenantSimulationTest {
 
   @Test
   void threeReplicasShareTheBudgetAndNeverWriteDuringARetryAfter() {
-    Outcome outcome = simulate(3);
+    Outcome outcome = simulate(3, false);
 
     double utilisation = outcome.accepted() / (BUDGET * DURATION / 1e9);
-    double throttledShare = outcome.throttled() / (double) (outcome.accepted() + outcome.throttled());
     assertEquals(0, outcome.sentWhilePaused());
     assertTrue(utilisation >= 0.9 && utilisation <= 1.01, "utilisation " + utilisation);
-    assertTrue(throttledShare <= 0.01, "429 share " + throttledShare);
+    assertTrue(outcome.throttledShare() <= 0.01, "429 share " + outcome.throttledShare());
   }
 
   @Test
-  void aReplicaLeftAloneTakesUpTheSharesOfThoseThatFinished() {
+  void withGraphsEarlyWarningThreeReplicasShareTheBudgetWithATenthOfThe429s() {
+    Outcome without = simulate(3, false);
+
+    Outcome with = simulate(3, true);
+
+    double utilisation = with.accepted() / (BUDGET * DURATION / 1e9);
+    assertTrue(utilisation >= 0.9 && utilisation <= 1.01, "utilisation " + utilisation);
+    assertTrue(with.throttledShare() <= without.throttledShare() / 10,
+        "429 share " + with.throttledShare() + " against " + without.throttledShare() + " without warnings");
+  }
+
+  @ParameterizedTest(name = "warnings {0}")
+  @ValueSource(booleans = {false, true})
+  void aReplicaLeftAloneTakesUpTheSharesOfThoseThatFinished(boolean warnings) {
     long stop = DURATION * 2 / 3;
 
-    Outcome outcome = simulate(3, stop);
+    Outcome outcome = simulate(3, stop, warnings);
 
     double utilisationAfter = outcome.acceptedAfterStop() / (BUDGET * (DURATION - stop) / 1e9);
-    double throttledShare = outcome.throttled() / (double) (outcome.accepted() + outcome.throttled());
     assertTrue(utilisationAfter >= 0.9, "utilisation once alone " + utilisationAfter);
-    assertTrue(throttledShare <= 0.01, "429 share " + throttledShare);
+    assertTrue(outcome.throttledShare() <= 0.01, "429 share " + outcome.throttledShare());
   }
 }

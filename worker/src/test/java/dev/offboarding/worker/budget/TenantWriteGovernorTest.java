@@ -117,6 +117,56 @@ class TenantWriteGovernorTest {
   }
 
   @Test
+  void easesThePaceOnGraphsEarlyWarningAtMostOncePerInterval() {
+    TenantWriteGovernor governor = lone(20);
+
+    governor.onLimitUse(0.85);
+    double soft = governor.rate();
+    governor.onLimitUse(0.95);
+    double sameInterval = governor.rate();
+    ticker.advance(Duration.ofNanos(PriorityTokenBucket.EASE_INTERVAL_NANOS));
+    governor.onLimitUse(0.95);
+    double hard = governor.rate();
+
+    assertEquals(20 * 0.95, soft, 1e-9);
+    assertEquals(soft, sameInterval, 1e-9);
+    assertEquals(soft * 0.85, hard, 1e-9);
+    assertEquals(0, governor.throttles());
+  }
+
+  @Test
+  void doesNotClimbWhileWarningsComeAndClimbsAgainAfterThem() throws Exception {
+    TenantWriteGovernor governor = lone(20);
+    governor.onLimitUse(0.9);
+    double eased = governor.rate();
+
+    for (int i = 0; i < 20; i++) {
+      governor.acquire(false);
+      governor.onLimitUse(0.82);
+      governor.onAccepted();
+    }
+    double whileWarned = governor.rate();
+    ticker.advance(Duration.ofNanos(PriorityTokenBucket.WARNING_HOLD_NANOS));
+    for (int i = 0; i < 5_000 && governor.rate() < 20; i++) {
+      governor.acquire(false);
+      governor.onAccepted();
+    }
+
+    assertTrue(whileWarned <= eased, "climbed to " + whileWarned + " from " + eased + " while warned");
+    assertEquals(20, governor.rate(), 1e-9);
+  }
+
+  @Test
+  void ignoresAWarningBelowWhatGraphSendsOrNotANumber() {
+    TenantWriteGovernor governor = lone(20);
+
+    governor.onLimitUse(0.5);
+    governor.onLimitUse(Double.NaN);
+
+    assertEquals(20, governor.rate(), 1e-9);
+  }
+
+  @Test
   void neverLowersThePaceBelowItsFloor() {
     TenantWriteGovernor governor = lone(20);
 
