@@ -197,20 +197,11 @@ public final class EventProcessor {
       return hold(work, event, eventBody, started);
     }
 
-    PlanResult planned;
-    try {
-      planned = planner.prepare(event);
-    } catch (GraphFailure e) {
-      // Only transient failures get here (a target that fails for good is reported on its own):
-      // the directory or the protected set is unavailable. Nothing was written; try again later.
-      return new Settlement.Abandon("planning failed: " + e.getMessage(), e);
+    Planned planned = plan(work, event, started);
+    if (planned.settlement() != null) {
+      return planned.settlement();
     }
-    if (planned instanceof PlanResult.Rejected rejected) {
-      return reject(audit, Summaries.rejected(event.id(), event.type().wireName(),
-          rejected.code() + ": " + rejected.detail(), List.of(), started, clock.instant(), redelivery),
-          rejected.code(), rejected.detail());
-    }
-    StreamingPlan plan = ((PlanResult.Streamed) planned).plan();
+    StreamingPlan plan = planned.plan();
     Chunk chunk = chunk(plan, from, chunkLimit(eventBody));
     plan.select(chunk.users());
     work.heartbeat().run();
@@ -439,6 +430,26 @@ public final class EventProcessor {
     return new Settlement.Complete();
   }
 
+  /** The event's plan, or how its delivery settles instead (planning failed, or the event is refused). */
+  private record Planned(StreamingPlan plan, Settlement settlement) {}
+
+  private Planned plan(Work work, OffboardingEvent event, Instant started) {
+    PlanResult planned;
+    try {
+      planned = planner.prepare(event);
+    } catch (GraphFailure e) {
+      // Only transient failures get here (a target that fails for good is reported on its own):
+      // the directory or the protected set is unavailable. Nothing was written; try again later.
+      return new Planned(null, new Settlement.Abandon("planning failed: " + e.getMessage(), e));
+    }
+    if (planned instanceof PlanResult.Rejected rejected) {
+      return new Planned(null, reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
+          rejected.code() + ": " + rejected.detail(), List.of(), started, clock.instant(), work.redelivery()),
+          rejected.code(), rejected.detail()));
+    }
+    return new Planned(((PlanResult.Streamed) planned).plan(), null);
+  }
+
   private String typeOf(byte[] body) {
     return codec.decode(body) instanceof DecodeResult.Valid v ? v.event().type().wireName() : null;
   }
@@ -499,18 +510,11 @@ public final class EventProcessor {
       }
       return new Settlement.Complete();
     }
-    PlanResult planned;
-    try {
-      planned = planner.prepare(event);
-    } catch (GraphFailure e) {
-      return new Settlement.Abandon("planning failed: " + e.getMessage(), e);
+    Planned planned = plan(work, event, started);
+    if (planned.settlement() != null) {
+      return planned.settlement();
     }
-    if (planned instanceof PlanResult.Rejected rejected) {
-      return reject(audit, Summaries.rejected(event.id(), event.type().wireName(),
-          rejected.code() + ": " + rejected.detail(), List.of(), started, clock.instant(), redelivery),
-          rejected.code(), rejected.detail());
-    }
-    StreamingPlan plan = ((PlanResult.Streamed) planned).plan();
+    StreamingPlan plan = planned.plan();
     Map<String, Set<Action>> left = new java.util.LinkedHashMap<>();
     from.pending().forEach(p -> left.putIfAbsent(p.userId(), p.done()));
     afterCursor(plan, from.cursor()).forEach(id -> left.putIfAbsent(id, Set.of()));
