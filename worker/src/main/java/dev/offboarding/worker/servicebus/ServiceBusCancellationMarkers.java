@@ -34,11 +34,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * worker completes it: that is how it is dropped.
  *
  * <p>Every worker learns of markers by peeking its queues (browsing locks and removes nothing, and
- * shows scheduled messages): at {@link #start()} each queue is read from its oldest message, at most
- * {@link ServiceBusScheduledEvents#MAX_SCANNED} messages (a deeper backlog fails the start rather
- * than leaving markers unseen); afterwards, every {@code pollEvery}, from the sequence number after
- * the last one seen, which only grows: each tick costs one peek per queue when nothing was enqueued,
- * and one more per {@value #PAGE} messages that were. A cancel event catches up at once ({@link
+ * shows scheduled messages): at {@link #start()} each queue is read once from its oldest message
+ * to its newest, however deep its backlog (the place read to is kept page by page, so a read cut
+ * short by a failure goes on from there and nothing is read twice; a backlog deeper than {@link
+ * ServiceBusScheduledEvents#MAX_SCANNED} is logged, never refused: a worker that would not start
+ * behind a deep backlog would stop every offboarding to honour a cancel); afterwards, every {@code
+ * pollEvery}, from the sequence number after the last one seen, which only grows: each tick costs
+ * one peek per queue when nothing was enqueued, and one more per {@value #PAGE} messages that were. A cancel event catches up at once ({@link
  * #catchUp()}) before it answers. Sequence numbers grow per entity; the project's queues are not
  * partitioned ({@code deploy/servicebus/config.json}, the Bicep template), where they would grow
  * per partition only.
@@ -193,15 +195,16 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
             learn(queue, m);
           }
         }
+        int before = scanned;
         scanned += page.size();
-        if (scanned >= ServiceBusScheduledEvents.MAX_SCANNED) {
-          throw new AuditSink.AuditException("queue " + queue + " holds more than "
-              + ServiceBusScheduledEvents.MAX_SCANNED + " messages; not searched for cancellation markers", null);
+        // Kept page by page: a failure later in this read goes on from here next time.
+        nextSequence.put(queue, next);
+        if (before < ServiceBusScheduledEvents.MAX_SCANNED && scanned >= ServiceBusScheduledEvents.MAX_SCANNED) {
+          LOG.log(Level.WARNING, "queue " + queue + " holds more than " + ServiceBusScheduledEvents.MAX_SCANNED
+              + " messages; reading on through all of them for cancellation markers");
         }
       }
       nextSequence.put(queue, next);
-    } catch (AuditSink.AuditException e) {
-      throw e;
     } catch (RuntimeException e) {
       ServiceBusReceiverClient broken = receivers.remove(queue);
       if (broken != null) {
