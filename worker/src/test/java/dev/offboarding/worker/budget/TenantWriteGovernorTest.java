@@ -182,7 +182,11 @@ class TenantWriteGovernorTest {
   void servesAnUrgentWriteBeforeBulkWritesThatQueuedEarlier() throws Exception {
     // Real waiting threads, hand-driven time: nothing is granted until the test moves the clock.
     TenantWriteGovernor governor = new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, Waiter.CONDITION);
+    // The bucket emptied: its one bulk token, and the reserve only urgent writes may take.
     governor.acquire(false);
+    for (int i = 0; i < PriorityTokenBucket.URGENT_RESERVE; i++) {
+      governor.acquire(true);
+    }
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 1; i <= 3; i++) {
@@ -202,9 +206,13 @@ class TenantWriteGovernorTest {
       });
       await().until(() -> governor.waiting(true) == 1);
 
+      // One token (100 ms at 10/s) is enough for the urgent write; the first bulk one waits until
+      // the reserve is whole again behind it, then each takes the next token.
       ticker.advance(Duration.ofMillis(100));
       await().until(() -> order.size() == 1);
-      for (int granted = 2; granted <= 4; granted++) {
+      ticker.advance(Duration.ofMillis(100 * (1 + (long) PriorityTokenBucket.URGENT_RESERVE)));
+      await().until(() -> order.size() == 2);
+      for (int granted = 3; granted <= 4; granted++) {
         ticker.advance(Duration.ofMillis(100));
         int expected = granted;
         await().until(() -> order.size() == expected);
@@ -212,6 +220,26 @@ class TenantWriteGovernorTest {
     }
 
     assertEquals(List.of("urgent", "bulk-1", "bulk-2", "bulk-3"), order);
+  }
+
+  @Test
+  void anUrgentWriteFindsTheReserveWhileBulkWritesKeepTheBudgetBusy() throws Exception {
+    TenantWriteGovernor governor = lone(100);
+    for (int i = 0; i < 500; i++) {
+      governor.acquire(false);
+    }
+    long busy = ticker.nanoTime();
+
+    governor.acquire(true);
+    long urgentDone = ticker.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      governor.acquire(false);
+    }
+
+    // Bulk alone paces at the budget; an urgent write then goes at once, taking the reserve, and
+    // the pace over all of it stays the budget's: 101 writes in 1.01 s.
+    assertEquals(0, urgentDone - busy);
+    assertEquals(Duration.ofMillis(1_010).toMillis(), ticker.since(busy).toMillis());
   }
 
   @Test
