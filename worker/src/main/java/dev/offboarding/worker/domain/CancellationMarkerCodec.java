@@ -22,6 +22,8 @@ public final class CancellationMarkerCodec {
   static final int MAX_BYTES = 16 * 1024;
   /** The longest text member: an event id, a requester or a reason as the contract allows them, with room. */
   static final int MAX_TEXT = 2048;
+  /** The contract's longest event id. */
+  static final int MAX_ID = 256;
 
   private static final Set<String> MEMBERS = Set.of(MARKER, "eventId", "cancelId", "requestedBy", "reason", "until",
       "removed");
@@ -110,8 +112,17 @@ public final class CancellationMarkerCodec {
       removed = new CancellationMarkers.Removed(text(r, "queue"), optionalText(r, "eventType"),
           due == null ? null : instant(due), messages.intValue());
     }
-    return new CancellationMarkers.Marker(text(root, "eventId"), text(root, "cancelId"), text(root, "requestedBy"),
+    return new CancellationMarkers.Marker(id(root, "eventId"), id(root, "cancelId"), text(root, "requestedBy"),
         text(root, "reason"), instant(text(root, "until")), removed);
+  }
+
+  /** An event id as the contract allows one: at most {@value #MAX_ID} characters, none a control character. */
+  private static String id(JsonNode node, String name) {
+    String value = text(node, name);
+    if (value.length() > MAX_ID || value.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(name + " is not an event id");
+    }
+    return value;
   }
 
   private static String text(JsonNode node, String name) {

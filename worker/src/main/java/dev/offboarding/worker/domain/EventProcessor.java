@@ -127,13 +127,15 @@ public final class EventProcessor {
    *
    * @param markers the cancellation markers every worker knows, checked between users and before a delivery runs
    * @param markerLifetime how long a marker lives: longer than any run of an event ({@link
-   *     DeliveryBounds#longestRun}), at least {@link #MIN_MARKER_LIFETIME}
+   *     DeliveryBounds#longestRun}), at least {@link #MIN_MARKER_LIFETIME}, at most {@link
+   *     KnownMarkers#MAX_LIFETIME}
    */
   public EventProcessor(EventCodec codec, Planner planner, Executor executor, Clock clock, Progress progress,
       DeliveryBounds bounds, Duration maxScheduleAhead, ScheduledEvents scheduled, RunningEvents running,
       CancellationMarkers markers, Duration markerLifetime) {
     this.markers = Objects.requireNonNull(markers, "markers");
-    this.markerLifetime = markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0 ? MIN_MARKER_LIFETIME : markerLifetime;
+    this.markerLifetime = markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0 ? MIN_MARKER_LIFETIME
+        : markerLifetime.compareTo(KnownMarkers.MAX_LIFETIME) > 0 ? KnownMarkers.MAX_LIFETIME : markerLifetime;
     this.scheduled = Objects.requireNonNull(scheduled, "scheduled");
     this.running = Objects.requireNonNull(running, "running");
     if (maxScheduleAhead.isNegative() || maxScheduleAhead.isZero()) {

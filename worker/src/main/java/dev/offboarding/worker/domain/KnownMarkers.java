@@ -1,6 +1,7 @@
 package dev.offboarding.worker.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,22 @@ public final class KnownMarkers {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Remembers a marker (a second copy of the same cancel's marker is kept once). */
-  public void add(CancellationMarkers.Marker marker) {
+  /**
+   * The longest a marker may live. The worker's own live a day, or its longest run of an event
+   * when that is longer; one that claims more was not written by a worker (anyone who may send to
+   * the queue can write one) and is not kept, so no marker can cancel an event id for good.
+   */
+  public static final Duration MAX_LIFETIME = Duration.ofDays(30);
+
+  /**
+   * Remembers a marker (a second copy of the same cancel's marker is kept once).
+   *
+   * @return false when it was not kept: expired, or living longer than {@link #MAX_LIFETIME}
+   */
+  public boolean add(CancellationMarkers.Marker marker) {
     Instant now = clock.instant();
-    if (!marker.until().isAfter(now)) {
-      return;
+    if (!marker.until().isAfter(now) || marker.until().isAfter(now.plus(MAX_LIFETIME))) {
+      return false;
     }
     byEvent.compute(marker.eventId(), (id, list) -> {
       List<CancellationMarkers.Marker> all = list == null ? new ArrayList<>() : new ArrayList<>(list);
@@ -36,6 +48,7 @@ public final class KnownMarkers {
       }
       return List.copyOf(all);
     });
+    return true;
   }
 
   /** The unexpired markers of {@code eventId}, oldest first. */

@@ -62,6 +62,7 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
   private final Duration pollEvery;
   private final Metrics metrics;
   private final KnownMarkers known;
+  private final Clock clock;
   private final CancellationMarkerCodec codec = new CancellationMarkerCodec();
   // A lock rather than a monitor: callers are virtual threads, and peeks block.
   private final ReentrantLock reading = new ReentrantLock();
@@ -86,6 +87,7 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
     }
     this.pollEvery = pollEvery;
     this.metrics = metrics;
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.known = new KnownMarkers(clock);
     metrics.gauge(Metrics.CANCELLATION_MARKERS, "cancellation markers known and not expired", known::expire);
   }
@@ -217,7 +219,12 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
 
   private void learn(String queue, ServiceBusReceivedMessage m) {
     try {
-      known.add(codec.decode(m.getBody().toBytes()));
+      CancellationMarkers.Marker marker = codec.decode(m.getBody().toBytes());
+      if (!known.add(marker) && marker.until().isAfter(clock.instant())) {
+        LOG.log(Level.WARNING, "a cancellation marker on " + queue + " (sequence number " + m.getSequenceNumber()
+            + ") claims to live until " + marker.until() + ", more than " + KnownMarkers.MAX_LIFETIME.toDays()
+            + " days: not written by a worker, ignored");
+      }
     } catch (IllegalArgumentException e) {
       // Not one the worker wrote: ignored, and completed like any marker when it comes due.
       LOG.log(Level.WARNING, "a malformed cancellation marker on " + queue + " (sequence number "
