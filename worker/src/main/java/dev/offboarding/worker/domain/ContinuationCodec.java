@@ -39,15 +39,7 @@ public final class ContinuationCodec {
 
   /** True when the body is a follow-up rather than an event (it may still be an invalid one). */
   public boolean isContinuation(byte[] body) {
-    if (body.length > MAX_BYTES) {
-      return false;
-    }
-    try {
-      JsonNode root = json.readTree(body);
-      return root != null && root.isObject() && root.has(MARKER);
-    } catch (IOException e) {
-      return false;
-    }
+    return JsonBodies.hasMember(json, body, MAX_BYTES, MARKER);
   }
 
   public byte[] encode(Continuation c) {
