@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** A cancel event reaching an event this process is running: no further user is started. */
@@ -46,47 +47,12 @@ class CancelRunningTest {
 
   @Test
   void usersNotYetWrittenAreSkippedAsCancelledAndTheCancelSaysSo() throws Exception {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      String id = String.format("20000000-0000-4000-8000-%012d", i);
-      directory.addUser(id, "u" + i + "@contoso.com");
-      ids.add(id);
-    }
-    directory.addGroup(GROUP, ids.toArray(String[]::new));
+    fiveUsers();
     OffboardingEvent cancel = OffboardingEvent.cancel("cancel-1", "/ops", Instant.now(),
         new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
-    AtomicBoolean sent = new AtomicBoolean();
     // The first write of the running event is where the cancel arrives, processed by the same process.
-    AccountWrites cancelOnFirstWrite = new AccountWrites() {
-      @Override
-      public String disableAccount(String userId) {
-        if (sent.compareAndSet(false, true)) {
-          try {
-            processor.process(new EventProcessor.Work(codec.encode(cancel), "9", false, audit, new FollowUpLoop(),
-                () -> false, () -> {}));
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
-          }
-        }
-        return writes.disableAccount(userId);
-      }
-
-      @Override
-      public String revokeSignInSessions(String userId) {
-        return writes.revokeSignInSessions(userId);
-      }
-
-      @Override
-      public String enableAccount(String userId) {
-        return writes.enableAccount(userId);
-      }
-    };
-    Executor executor = new Executor(cancelOnFirstWrite, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {},
-        Clock.systemUTC(), 1);
-    processor = new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor,
-        Clock.systemUTC(), Progress.NONE, DeliveryBounds.defaults(), Duration.ofDays(90),
-        new SchedulingTest.HeldEvents(), new RunningEvents());
+    processor = replica(cancelOnFirstDisable(cancel, () -> processor), CancellationMarkers.inMemory(Clock.systemUTC()),
+        DeliveryBounds.defaults());
     FollowUpLoop followUps = new FollowUpLoop();
 
     byte[] leaver = codec.encode(Events.leaver(new Target.Group(GROUP)));
@@ -123,30 +89,15 @@ class CancelRunningTest {
     return ids;
   }
 
-  private EventProcessor replica(AccountWrites accountWrites, CancellationMarkers markers, DeliveryBounds bounds) {
-    Executor executor = new Executor(accountWrites, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {},
-        Clock.systemUTC(), 1);
-    return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC(),
-        Progress.NONE, bounds, Duration.ofDays(90), new SchedulingTest.HeldEvents(), new RunningEvents(), markers,
-        Duration.ofDays(1));
-  }
-
-  /** A cancel taken by another replica reaches the running event through the marker it leaves. */
-  @Test
-  void aCancelTakenByAnotherReplicaStopsTheRunningEventAtItsNextUser() throws Exception {
-    fiveUsers();
-    CancellationMarkers broker = CancellationMarkers.inMemory(Clock.systemUTC());
-    OffboardingEvent cancel = OffboardingEvent.cancel("cancel-2", "/ops", Instant.now(),
-        new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
-    EventProcessor other = replica(writes, broker, DeliveryBounds.defaults());
+  /** The recorded writes, with {@code cancel} processed by {@code by} when the first disable is sent. */
+  private AccountWrites cancelOnFirstDisable(OffboardingEvent cancel, Supplier<EventProcessor> by) {
     AtomicBoolean sent = new AtomicBoolean();
-    AccountWrites cancelElsewhereOnFirstWrite = new AccountWrites() {
+    return new AccountWrites() {
       @Override
       public String disableAccount(String userId) {
         if (sent.compareAndSet(false, true)) {
           try {
-            other.process(new EventProcessor.Work(codec.encode(cancel), "9", false, audit, new FollowUpLoop(),
+            by.get().process(new EventProcessor.Work(codec.encode(cancel), "9", false, audit, new FollowUpLoop(),
                 () -> false, () -> {}));
           } catch (InterruptedException e) {
             throw new AssertionError(e);
@@ -165,7 +116,26 @@ class CancelRunningTest {
         return writes.enableAccount(userId);
       }
     };
-    EventProcessor running = replica(cancelElsewhereOnFirstWrite, broker, DeliveryBounds.defaults());
+  }
+
+  private EventProcessor replica(AccountWrites accountWrites, CancellationMarkers markers, DeliveryBounds bounds) {
+    Executor executor = new Executor(accountWrites, WriteBudget.UNLIMITED,
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {},
+        Clock.systemUTC(), 1);
+    return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC(),
+        Progress.NONE, bounds, Duration.ofDays(90), new SchedulingTest.HeldEvents(), new RunningEvents(), markers,
+        Duration.ofDays(1));
+  }
+
+  /** A cancel taken by another replica reaches the running event through the marker it leaves. */
+  @Test
+  void aCancelTakenByAnotherReplicaStopsTheRunningEventAtItsNextUser() throws Exception {
+    fiveUsers();
+    CancellationMarkers broker = CancellationMarkers.inMemory(Clock.systemUTC());
+    OffboardingEvent cancel = OffboardingEvent.cancel("cancel-2", "/ops", Instant.now(),
+        new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
+    EventProcessor other = replica(writes, broker, DeliveryBounds.defaults());
+    EventProcessor running = replica(cancelOnFirstDisable(cancel, () -> other), broker, DeliveryBounds.defaults());
     FollowUpLoop followUps = new FollowUpLoop();
 
     Settlement settlement = running.process(new EventProcessor.Work(codec.encode(Events.leaver(new Target.Group(GROUP))),
