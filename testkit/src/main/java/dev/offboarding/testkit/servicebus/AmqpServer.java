@@ -82,6 +82,8 @@ final class AmqpServer implements AutoCloseable {
   private final Selector selector;
   private final Thread thread;
   private final List<AmqpConnection> connections = new ArrayList<>();
+  /** Entities (lower case) whose senders are refused as an identity without the Send right would be; loop-confined. */
+  private final java.util.Set<String> sendDenied = new java.util.HashSet<>();
   private final List<Consumer> consumers = new ArrayList<>();
   private final List<PendingSession> pendingSessions = new ArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -164,6 +166,11 @@ final class AmqpServer implements AutoCloseable {
       open.forEach(this::drop);
       return open.size();
     });
+  }
+
+  /** Fault injection: from now on senders on {@code entity} are refused (or admitted again). */
+  void denySend(String entity, boolean denied) {
+    call(() -> denied ? sendDenied.add(entity.toLowerCase(Locale.ROOT)) : sendDenied.remove(entity.toLowerCase(Locale.ROOT)));
   }
 
   /** Closes every connection (sending AMQP close where possible) and the listening socket; never throws. */
@@ -441,6 +448,12 @@ final class AmqpServer implements AutoCloseable {
         Broker.SendTarget target = broker.target(address);
         if (target == null) {
           refuse(c, link, address, false);
+          return;
+        }
+        if (sendDenied.contains(address.toLowerCase(Locale.ROOT))) {
+          String hostname = c.connection.getRemoteHostname() == null ? host : c.connection.getRemoteHostname();
+          refuseWith(link, AmqpError.UNAUTHORIZED_ACCESS, "Unauthorized access. 'Send' claim(s) are required to"
+              + " perform this operation. Resource: 'sb://" + hostname + "/" + address + "'.", false);
           return;
         }
         inbound = new Inbound(InboundKind.ENTITY, address, target);

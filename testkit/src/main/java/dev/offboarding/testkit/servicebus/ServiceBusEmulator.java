@@ -142,6 +142,17 @@ public final class ServiceBusEmulator implements AutoCloseable {
     return server.dropConnections();
   }
 
+  /**
+   * Fault injection: refuses every new sender on {@code entityPath} (a queue or topic) the way
+   * Service Bus refuses an identity without the Send right (no Data Sender role): the attach is
+   * answered {@code amqp:unauthorized-access}, "'Send' claim(s) are required", which the SDK
+   * reports as a non-transient {@code UNAUTHORIZED} failure. Receiving is unaffected, and senders
+   * already attached keep sending (the service checks at attach). {@code false} admits them again.
+   */
+  public void denySend(String entityPath, boolean denied) {
+    server.denySend(entityPath, denied);
+  }
+
   /** Closes every client connection and the listening socket, and drops all messages; never throws. */
   @Override
   public void close() {

@@ -472,6 +472,29 @@ class QueueWithSdkTest {
   }
 
   @Test
+  void aSenderWithoutTheSendRightIsRefusedAsUnauthorizedWhileReceivingGoesOn() {
+    // Arrange: a message there before the right is taken away
+    sender(QUEUE).sendMessage(new ServiceBusMessage("before").setMessageId("before"));
+    emulator.denySend(QUEUE, true);
+    ServiceBusSenderClient refused = sender(QUEUE);
+
+    // Act
+    ServiceBusException error = assertThrows(ServiceBusException.class,
+        () -> refused.sendMessage(new ServiceBusMessage("refused")));
+    ServiceBusReceivedMessage received = receiveOne(receiver(QUEUE));
+    emulator.denySend(QUEUE, false);
+    sender(QUEUE).sendMessage(new ServiceBusMessage("after").setMessageId("after"));
+
+    // Assert
+    assertEquals(ServiceBusFailureReason.UNAUTHORIZED, error.getReason());
+    assertFalse(error.isTransient());
+    assertTrue(error.getMessage().contains("'Send' claim(s) are required"), error.getMessage());
+    assertEquals("before", received.getMessageId());
+    assertEquals(List.of("after"), emulator.peekMessages(QUEUE).stream().map(EmulatorMessage::messageId)
+        .filter(id -> !id.equals("before")).toList());
+  }
+
+  @Test
   void receivingFromAnUnknownQueueFailsWithEntityNotFound() {
     // Arrange
     ServiceBusReceiverClient receiver = receiver("no-such-queue");

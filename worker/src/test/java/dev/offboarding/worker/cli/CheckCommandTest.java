@@ -135,6 +135,21 @@ class CheckCommandTest {
   }
 
   @Test
+  void failsOnAQueueTheIdentityMayReceiveFromButNotSendTo() {
+    // Data Receiver without Data Sender: follow-ups, held events and markers would all be refused.
+    emulator.denySend("offboarding-urgent", true);
+
+    int code = check(env(PreflightTokens.ALL));
+
+    assertEquals(Main.REJECTED, code, printed());
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-urgent ") && l.contains("FAIL")
+        && l.contains("receivable but cannot send") && l.contains("Data Sender")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-events ")
+        && l.contains("receivable, sendable")), table);
+  }
+
+  @Test
   void namesEveryBadVariableInTheTable() {
     int code = check(Map.of("GRAPH_WRITES_PER_SECOND", "lots"));
 
