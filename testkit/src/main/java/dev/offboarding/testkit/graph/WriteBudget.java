@@ -23,7 +23,7 @@ final class WriteBudget {
   /** Theoretical arrival time of the next write, in nanoseconds since {@link #origin}. */
   private long tat;
   /** Start of the one-second span whose writes and refusals {@link #use()} counts. */
-  private long refusedSecond = Long.MIN_VALUE / 2;
+  private long countedSince = Long.MIN_VALUE / 2;
   private long secondTotal;
   private long secondRefused;
 
@@ -63,17 +63,13 @@ final class WriteBudget {
    * writes refused (Graph: "1.2 = 20 % throttled"), at most 1.8.
    */
   synchronized double use() {
-    long now = now();
-    if (now - refusedSecond >= 1_000_000_000L) {
-      return 1 - available() / capacity;
-    }
-    double refusedShare = secondTotal == 0 ? 0 : secondRefused / (double) secondTotal;
-    return refusedShare > 0 ? Math.min(1.8, 1 + refusedShare) : 1 - available() / capacity;
+    boolean refusingThisSecond = now() - countedSince < 1_000_000_000L && secondRefused > 0;
+    return refusingThisSecond ? Math.min(1.8, 1 + secondRefused / (double) secondTotal) : 1 - available() / capacity;
   }
 
   private void count(long now, boolean refused) {
-    if (now - refusedSecond >= 1_000_000_000L) {
-      refusedSecond = now;
+    if (now - countedSince >= 1_000_000_000L) {
+      countedSince = now;
       secondTotal = 0;
       secondRefused = 0;
     }

@@ -112,7 +112,6 @@ final class PriorityTokenBucket {
   private long granted;
   private long warnings;
   private long lastWarning;
-  private boolean warned;
   private long nextEaseAllowed;
 
   PriorityTokenBucket(GovernorSettings settings, long now) {
@@ -223,9 +222,8 @@ final class PriorityTokenBucket {
     if (!(use >= WARN_FROM)) {
       return;
     }
+    boolean episodeBegins = warnings == 0 || now - lastWarning >= WARNING_HOLD_NANOS;
     warnings++;
-    boolean episodeBegins = !warned || now - lastWarning >= WARNING_HOLD_NANOS;
-    warned = true;
     lastWarning = now;
     if (episodeBegins) {
       ceiling = rate;
@@ -241,6 +239,7 @@ final class PriorityTokenBucket {
     if (now - pausedUntil < 0) {
       return;
     }
+    boolean warned = warnings > 0;
     if (warned && now - lastWarning < WARNING_HOLD_NANOS) {
       return;
     }
@@ -255,7 +254,8 @@ final class PriorityTokenBucket {
         : plateau ? Math.max(QUIET_SECONDS, PLATEAU_QUIET_GAPS * episodeGap) : QUIET_SECONDS;
     double boost = 1 + Math.max(0, quietSeconds - quietAfter) / 2.5;
     double step = Math.min(8, boost) * settings.recoveryPerSecond() / rate;
-    rate = Math.min(settings.maxRate(), rate + (plateau ? step * (warned ? WARNED_PLATEAU_SLOWDOWN : PLATEAU_SLOWDOWN) : step));
+    double slowdown = warned ? WARNED_PLATEAU_SLOWDOWN : PLATEAU_SLOWDOWN;
+    rate = Math.min(settings.maxRate(), rate + (plateau ? step * slowdown : step));
   }
 
   double rate() {
