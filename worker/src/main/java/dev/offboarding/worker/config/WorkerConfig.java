@@ -25,6 +25,9 @@ import java.util.function.Function;
  * @param queue the event queue
  * @param urgentQueue an optional second queue for urgent (compromise) events, consumed with its
  *     own intake so they never wait for a slot behind bulk work; null when not used
+ * @param internalQueue the worker's own queue ({@code SERVICEBUS_INTERNAL_QUEUE}): follow-ups, held
+ *     events and cancellation markers go there and nowhere else; only the worker's identity may
+ *     send to it or receive from it
  * @param auditTopic the audit topic
  * @param replyToAllowed entities a message's replyTo may name
  * @param graphBaseUrl Graph root, e.g. {@code https://graph.microsoft.com/v1.0}
@@ -47,6 +50,7 @@ public record WorkerConfig(
     String serviceBusNamespace,
     String queue,
     String urgentQueue,
+    String internalQueue,
     String auditTopic,
     Set<String> replyToAllowed,
     URI graphBaseUrl,
@@ -83,6 +87,7 @@ public record WorkerConfig(
 
   public WorkerConfig {
     Objects.requireNonNull(queue, "queue");
+    Objects.requireNonNull(internalQueue, "internalQueue");
     Objects.requireNonNull(auditTopic, "auditTopic");
     Objects.requireNonNull(graphBaseUrl, "graphBaseUrl");
     Objects.requireNonNull(graphAuth, "graphAuth");
@@ -149,6 +154,12 @@ public record WorkerConfig(
       if (urgentQueue.equals(queue)) {
         problems.add("SERVICEBUS_URGENT_QUEUE must name another queue than SERVICEBUS_QUEUE");
       }
+    }
+    String internalQueue = entityName(get.apply("SERVICEBUS_INTERNAL_QUEUE"), "offboarding-internal",
+        "SERVICEBUS_INTERNAL_QUEUE", problems);
+    if (internalQueue.equals(queue) || internalQueue.equals(urgentQueue)) {
+      problems.add("SERVICEBUS_INTERNAL_QUEUE must name a queue of the worker's own, not a producer's queue"
+          + " (SERVICEBUS_QUEUE, SERVICEBUS_URGENT_QUEUE)");
     }
     String topic =
         entityName(get.apply("SERVICEBUS_AUDIT_TOPIC"), "offboarding-audit", "SERVICEBUS_AUDIT_TOPIC", problems);
@@ -234,7 +245,7 @@ public record WorkerConfig(
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new WorkerConfig(connectionString, namespace, queue, urgentQueue, topic, replyTo, baseUrl, auth, writes,
+    return new WorkerConfig(connectionString, namespace, queue, urgentQueue, internalQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
         scheduleAhead);
   }
@@ -424,6 +435,7 @@ public record WorkerConfig(
     return "WorkerConfig[serviceBus=" + (serviceBusConnectionString != null ? "connection string (redacted)"
             : "namespace " + serviceBusNamespace)
         + ", queue=" + queue + (urgentQueue != null ? ", urgentQueue=" + urgentQueue : "")
+        + ", internalQueue=" + internalQueue
         + ", auditTopic=" + auditTopic + ", replyToAllowed=" + replyToAllowed
         + ", graphBaseUrl=" + graphBaseUrl + ", graphAuth=" + graphAuth + ", writesPerSecond=" + writesPerSecond
         + ", protectedUsers=" + protectedUsers.size() + ", protectedGroups=" + protectedGroups
