@@ -4,13 +4,13 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.offboarding.contracts.AuditCodec;
-import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.worker.budget.TenantWriteGovernor;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.CancellationMarkers;
 import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
+import dev.offboarding.worker.domain.MessageClassifier;
 import dev.offboarding.worker.domain.OutageGuard;
 import dev.offboarding.worker.domain.ProtectionRefresher;
 import dev.offboarding.worker.domain.RunningEvents;
@@ -44,6 +44,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The composition root: builds the worker's parts from configuration, by constructor. Tests reuse
@@ -176,36 +177,41 @@ public final class Wiring {
         userConcurrency(config.writesPerSecond()));
   }
 
-  public EventProcessor processor(WriteBudget budget) {
-    return processor(budget, ScheduledEvents.UNAVAILABLE);
-  }
-
-  /** A processor whose cancel events look for scheduled events in {@code scheduled}. */
-  public EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled) {
-    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds(),
-        config.maxScheduleAhead(), scheduled, running);
-  }
-
   /**
-   * A processor whose cancel events look for scheduled events in {@code scheduled} and leave
-   * cancellation markers in {@code markers}, each living longer than any run of an event can last
-   * ({@link DeliveryBounds#longestRun} with the intake's in-process hold).
+   * A processor writing through {@code budget}, whose cancel events look for held events in {@code
+   * scheduled} and leave cancellation markers in {@code markers}, each living longer than any run of
+   * an event can last ({@link DeliveryBounds#longestRun} with the intake's in-process hold).
    */
-  public EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled, CancellationMarkers markers,
+  private EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled, CancellationMarkers markers,
       Duration holdPerDelivery) {
-    return new EventProcessor(new EventCodec(), planner, executor(budget), clock, progress, deliveryBounds(),
-        config.maxScheduleAhead(), scheduled, running, markers,
-        deliveryBounds.longestRun(config.maxTargetsPerEvent(), holdPerDelivery));
+    return EventProcessor.builder(planner, executor(budget), clock)
+        .progress(progress)
+        .bounds(deliveryBounds)
+        .maxScheduleAhead(config.maxScheduleAhead())
+        .scheduled(scheduled)
+        .running(running)
+        .markers(markers, deliveryBounds.longestRun(config.maxTargetsPerEvent(), holdPerDelivery))
+        .build();
   }
 
-  /** The queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */
+  /** The producers' queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */
   public List<String> queues() {
     return config.urgentQueue() == null ? List.of(config.queue()) : List.of(config.queue(), config.urgentQueue());
   }
 
-  /** The processor of the running worker: every event's writes through the process's one tenant write governor. */
+  /** Decodes each message and tells what its queue may carry: the intake queues and the worker's own. */
+  public MessageClassifier classifier() {
+    return new MessageClassifier(Set.copyOf(queues()), config.internalQueue());
+  }
+
+  /**
+   * A processor for events run in this process alone, outside the service (the benchmark): every
+   * write through the process's one tenant write governor; markers in memory, no broker to hold
+   * events in.
+   */
   public EventProcessor processor() {
-    return processor(governor);
+    return processor(governor, ScheduledEvents.UNAVAILABLE, CancellationMarkers.inMemory(clock),
+        IntakeBackoff.Policy.defaults().maxHold());
   }
 
   /** The write budget of {@code run}: the process's one tenant write governor. */
@@ -231,30 +237,38 @@ public final class Wiring {
   /**
    * The long-running worker, its cancellation markers tailed every {@code markerPoll} (tests
    * shorten it; production uses {@link ServiceBusCancellationMarkers#DEFAULT_POLL}). Not started.
+   * One intake per queue: the producers' queues and the worker's own, each with its own handler and
+   * backoff, so urgent events never wait for a slot behind bulk work, nor in a pause caused by it.
+   * Writes still share the one governor. Follow-ups, held events and markers go to the worker's own
+   * queue alone.
    */
   public WorkerService service(WriteBudget budget, ServiceBusIntake.Options options, IntakeBackoff.Policy policy,
       Duration markerPoll) {
     ServiceBusClientBuilder serviceBus = ServiceBusClients.builder(config);
     SdkAuditSenders senders = new SdkAuditSenders(serviceBus);
     AuditCodec auditCodec = new AuditCodec();
-    ContinuationCodec continuations = new ContinuationCodec();
-    ServiceBusCancellationMarkers markers = new ServiceBusCancellationMarkers(serviceBus, senders, queues(), clock,
+    String internal = config.internalQueue();
+    ServiceBusCancellationMarkers markers = new ServiceBusCancellationMarkers(serviceBus, senders, internal, clock,
         markerPoll, metrics);
     EventProcessor events = processor(new MeteredWriteBudget(budget, metrics),
-        new ServiceBusScheduledEvents(serviceBus, queues()), markers, policy.maxHold());
-    List<ServiceBusIntake> intakes = new ArrayList<>(2);
-    // Each queue has its own intake, handler and backoff: urgent events never wait for a slot
-    // behind bulk work, nor in a pause caused by it. Writes still share the one governor.
-    for (String queue : queues()) {
+        new ServiceBusScheduledEvents(serviceBus, List.of(internal)), markers, policy.maxHold());
+    MessageClassifier classifier = classifier();
+    ServiceBusFollowUps followUps = new ServiceBusFollowUps(senders, internal, new ContinuationCodec(), clock);
+    List<String> all = new ArrayList<>(queues());
+    all.add(internal);
+    List<ServiceBusIntake> intakes = new ArrayList<>(all.size());
+    for (String queue : all) {
       DeliveryHandler handler = new DeliveryHandler(
           events::process,
           (context, cancelled) -> new ServiceBusAuditSink(senders, auditCodec, config.auditTopic(),
               config.replyToAllowed(), context, clock, metrics, cancelled),
-          new ServiceBusFollowUps(senders, queue, continuations, clock),
+          followUps,
           new DeliverySettlement(metrics),
           new IntakeBackoff(policy, clock, metrics),
           metrics,
-          clock);
+          clock,
+          classifier,
+          markers::saturated);
       intakes.add(new ServiceBusIntake(serviceBus, queue, handler, options));
     }
     return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes, protection,

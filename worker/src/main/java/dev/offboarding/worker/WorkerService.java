@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The running worker, as {@code run} starts it: HTTP endpoints, the audit senders and one intake
- * per queue (the event queue, and the urgent queue when configured). {@link #start()} serves
+ * per queue (the event queue, the urgent queue when configured, and the worker's own queue). {@link #start()} serves
  * {@code /health/live} at once, reads the cancellation markers on the queues, and becomes ready
  * when the audit topic and every queue are connected; {@link #close()} drains the intakes side by side within their bound, then closes the
  * senders and the endpoints; it never throws.
@@ -63,9 +63,13 @@ public final class WorkerService implements AutoCloseable {
     }
   }
 
-  /** Ready when every intake receives, the audit sender is connected and the protected set is fresh. */
+  /**
+   * Ready when every intake receives, the audit sender is connected, the protected set is fresh and
+   * the cancellation markers fit in memory (past their bound, new bulk work waits).
+   */
   public boolean ready() {
-    return intakes.stream().allMatch(ServiceBusIntake::ready) && auditSenders.healthy() && protection.ready();
+    return intakes.stream().allMatch(ServiceBusIntake::ready) && auditSenders.healthy() && protection.ready()
+        && !markers.saturated();
   }
 
   /** Why the worker is not ready, for {@code /health/ready}; names no user. */
@@ -76,6 +80,10 @@ public final class WorkerService implements AutoCloseable {
     }
     if (!auditSenders.healthy()) {
       return "the audit topic cannot be sent to";
+    }
+    if (markers.saturated()) {
+      return "more unexpired cancellation markers on the worker's own queue than a worker keeps"
+          + " (offboarding_cancellation_markers_saturated): new bulk work waits until they expire; urgent work goes on";
     }
     return intakes.stream().allMatch(ServiceBusIntake::ready) ? "" : "an intake is not receiving";
   }

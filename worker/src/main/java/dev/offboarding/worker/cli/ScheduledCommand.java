@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code scheduled list [--max N]}: the scheduled messages on {@code SERVICEBUS_QUEUE} (and {@code
- * SERVICEBUS_URGENT_QUEUE}): events the broker holds until their {@code effectiveAt}, with their id,
+ * {@code scheduled list [--max N]}: the scheduled messages on the worker's own queue ({@code
+ * SERVICEBUS_INTERNAL_QUEUE}): events the broker holds until their {@code effectiveAt}, with their id,
  * type, due time and targets, follow-ups waiting to retry users, and cancellation markers (an event
  * cancelled until their due time). Peeks only: nothing is locked,
  * removed or changed. Event text is printed with control characters replaced, so a crafted id
@@ -44,9 +44,9 @@ public final class ScheduledCommand {
       }
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
-    List<String> queues = config.urgentQueue() == null ? List.of(config.queue())
-        : List.of(config.queue(), config.urgentQueue());
-    ServiceBusScheduledEvents scheduled = new ServiceBusScheduledEvents(ServiceBusClients.builder(config), queues);
+    // Held events and follow-ups wait on the worker's own queue alone.
+    ServiceBusScheduledEvents scheduled = new ServiceBusScheduledEvents(ServiceBusClients.builder(config),
+        List.of(config.internalQueue()));
     List<ServiceBusScheduledEvents.Listed> listed;
     try {
       listed = scheduled.list(max);

@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * The wire form of a {@link CancellationMarkers.Marker}: a small JSON object whose {@value #MARKER}
  * member names the format. Decoding is strict (unknown members, wrong types, over-long text are
- * refused) because anyone who may send to the queue may send one. A forged marker can do no more
- * than a cancel event from the same sender: stop an event. Thread-safe.
+ * refused): only the worker may write the queue markers are read from, but nothing read back from
+ * the broker is trusted beyond what can be checked. Thread-safe.
  */
 public final class CancellationMarkerCodec {
   /** The member that marks a cancellation marker, and its value. */
@@ -31,10 +31,6 @@ public final class CancellationMarkerCodec {
 
   private final ObjectMapper json = new ObjectMapper();
 
-  /** True when the body is a cancellation marker rather than an event (it may still be an invalid one). */
-  public boolean isMarker(byte[] body) {
-    return JsonBodies.hasMember(json, body, MAX_BYTES, MARKER);
-  }
 
   public byte[] encode(CancellationMarkers.Marker m) {
     ObjectNode root = json.createObjectNode();

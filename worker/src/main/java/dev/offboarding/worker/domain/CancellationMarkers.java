@@ -67,9 +67,11 @@ public interface CancellationMarkers {
    * Leaves {@code marker} in the broker, durably, and knows it here at once. Placing the same
    * marker twice is harmless.
    *
+   * @param origin the cancel event's origin ({@link Inbound#origin}), from which the marker's
+   *     message id derives: a cancel delivered again leaves one marker
    * @throws AuditSink.AuditException when the broker did not take it: nothing may be claimed
    */
-  void place(Marker marker);
+  void place(Marker marker, String origin);
 
   /** The unexpired markers known for {@code eventId}, oldest first; empty when none. A memory lookup. */
   List<Marker> known(String eventId);
@@ -82,12 +84,21 @@ public interface CancellationMarkers {
    */
   void catchUp();
 
+  /**
+   * True while more unexpired markers lie in the broker than a process keeps ({@link
+   * KnownMarkers#MAX_KNOWN}): some are not known here, so new bulk work must not start until they
+   * fit again. Urgent work goes on.
+   */
+  default boolean saturated() {
+    return false;
+  }
+
   /** Markers in this process's memory only: for tests and for tools without a broker. */
   static CancellationMarkers inMemory(Clock clock) {
     KnownMarkers known = new KnownMarkers(clock);
     return new CancellationMarkers() {
       @Override
-      public void place(Marker marker) {
+      public void place(Marker marker, String origin) {
         known.add(marker);
       }
 

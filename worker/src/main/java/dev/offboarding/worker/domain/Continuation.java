@@ -13,15 +13,19 @@ import java.util.TreeMap;
  * database): the event as received, which step comes next, the counts of the users done so far,
  * where the walk through the event's users (in id order) stands, and the users to try again.
  *
- * <p>A follow-up is only ever a narrowing of its event: every delivery plans the event again (so
- * the blast-radius limit and protection are checked before each chunk's first write) and writes
- * only users that the event's own targets still reach, so a forged follow-up can do nothing the
- * event itself could not.
+ * <p>Follow-ups travel only on the worker's own queue ({@code SERVICEBUS_INTERNAL_QUEUE}), which
+ * only the worker's identity may write; one that arrives anywhere else is dead-lettered unread
+ * ({@code ForgedInternalMessage}). Even so, a follow-up is only ever a narrowing of its event: every
+ * delivery plans the event again (so the blast-radius limit and protection are checked before each
+ * chunk's first write), writes only users that the event's own targets still reach, reads back the
+ * actions it says were done before reporting them, and its counts are bounded by the event.
  *
  * @param event the event message's body, exactly as received
- * @param origin which message of the event this continues (its broker sequence number): the audit
- *     and follow-ups of one run of an event carry ids derived from it, a deliberate re-send of the
- *     same event is a new run
+ * @param origin which message of the event this continues ({@link Inbound#origin}: the broker's
+ *     sequence number of the event message and the queue it arrived on): the audit and follow-ups of
+ *     one run of an event carry ids derived from it, a deliberate re-send of the same event is a new run
+ * @param queue the intake queue the event first arrived on: its provenance, whatever queue the
+ *     follow-up travels on
  * @param step the delivery this follow-up starts: 1, 2, ...
  * @param startedAt when the event's first delivery began
  * @param counts final results published so far, by outcome
@@ -33,6 +37,7 @@ import java.util.TreeMap;
 public record Continuation(
     byte[] event,
     String origin,
+    String queue,
     int step,
     Instant startedAt,
     Map<TargetOutcome, Integer> counts,
@@ -51,8 +56,11 @@ public record Continuation(
 
   public Continuation {
     Objects.requireNonNull(event, "event");
-    if (origin == null || !origin.matches("[0-9A-Za-z:_-]{1,64}")) {
-      throw new IllegalArgumentException("origin must be 1..64 characters of [0-9A-Za-z:_-]");
+    if (origin == null || !Inbound.isOrigin(origin)) {
+      throw new IllegalArgumentException("origin must be <sequence number>@<queue>");
+    }
+    if (queue == null || !Inbound.isEntityName(queue)) {
+      throw new IllegalArgumentException("queue must be a Service Bus entity name");
     }
     Objects.requireNonNull(startedAt, "startedAt");
     if (step < 1 || step > MAX_STEP) {

@@ -21,8 +21,9 @@ import java.util.TreeMap;
 /**
  * The wire form of a {@link Continuation}: a JSON object whose {@value #MARKER} member names the
  * format, with the event embedded as received. Decoding is strict (unknown members, wrong types,
- * out-of-range numbers are refused) because anyone who may send to the queue may send one; the
- * embedded event is validated again by the event codec like any event. Thread-safe.
+ * out-of-range numbers are refused): only the worker may write its queue, but nothing read back
+ * from the broker is trusted beyond what can be checked; the embedded event is validated again by
+ * the event codec like any event. Thread-safe.
  */
 public final class ContinuationCodec {
   /** The member that marks a follow-up, and its value. */
@@ -37,15 +38,12 @@ public final class ContinuationCodec {
     json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
-  /** True when the body is a follow-up rather than an event (it may still be an invalid one). */
-  public boolean isContinuation(byte[] body) {
-    return JsonBodies.hasMember(json, body, MAX_BYTES, MARKER);
-  }
 
   public byte[] encode(Continuation c) {
     ObjectNode root = json.createObjectNode();
     root.put(MARKER, FORMAT);
     root.put("origin", c.origin());
+    root.put("queue", c.queue());
     root.put("step", c.step());
     root.put("startedAt", c.startedAt().toString());
     ObjectNode counts = root.putObject("counts");
@@ -97,7 +95,7 @@ public final class ContinuationCodec {
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String name = it.next();
-      if (!List.of(MARKER, "origin", "step", "startedAt", "counts", "skippedMembers", "usersResolved", "cursor", "pending",
+      if (!List.of(MARKER, "origin", "queue", "step", "startedAt", "counts", "skippedMembers", "usersResolved", "cursor", "pending",
           "event").contains(name)) {
         throw new IllegalArgumentException("continuation has an unknown member");
       }
@@ -162,7 +160,12 @@ public final class ContinuationCodec {
       if (origin == null || !origin.isTextual()) {
         throw new IllegalArgumentException("continuation origin must be a string");
       }
-      return new Continuation(json.writeValueAsBytes(event), origin.asText(), count(root.get("step"), "step"),
+      JsonNode queue = root.get("queue");
+      if (queue == null || !queue.isTextual()) {
+        throw new IllegalArgumentException("continuation queue must be a string");
+      }
+      return new Continuation(json.writeValueAsBytes(event), origin.asText(), queue.asText(),
+          count(root.get("step"), "step"),
           startedAt, counts,
           skipped, count(root.get("usersResolved"), "usersResolved"),
           cursor == null ? null : cursor.asText().toLowerCase(java.util.Locale.ROOT), pending);

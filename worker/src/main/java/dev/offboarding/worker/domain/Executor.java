@@ -80,13 +80,17 @@ public final class Executor {
    * @param stop when true, no further user is started (shutdown); users not started are unfinished
    * @param roundsSoFar for a user id, how many earlier deliveries gave up on it after transient
    *     failures
-   * @param doneSoFar for a user id, its actions that succeeded in an earlier delivery: not sent again
+   * @param doneSoFar for a user id, its actions that succeeded in an earlier delivery: not sent
+   *     again unless the read-back does not show them
+   * @param doneSince when the event's first delivery began: actions done earlier were sent after it,
+   *     so the read-back must show their effect from then on
    * @param maxRounds a user given up on in this many deliveries gets its final FAILED result
    */
   public record Bounds(boolean redelivery, Instant deadline, BooleanSupplier stop, ToIntFunction<String> roundsSoFar,
-      Function<String, Set<Action>> doneSoFar, int maxRounds) {
+      Function<String, Set<Action>> doneSoFar, Instant doneSince, int maxRounds) {
     public Bounds {
       Objects.requireNonNull(deadline, "deadline");
+      Objects.requireNonNull(doneSince, "doneSince");
       Objects.requireNonNull(stop, "stop");
       Objects.requireNonNull(roundsSoFar, "roundsSoFar");
       Objects.requireNonNull(doneSoFar, "doneSoFar");
@@ -97,7 +101,7 @@ public final class Executor {
 
     /** No deadline, no stop, one round: every user gets its final result now. */
     public static Bounds unbounded(boolean redelivery) {
-      return new Bounds(redelivery, Instant.MAX, () -> false, id -> 0, id -> Set.of(), 1);
+      return new Bounds(redelivery, Instant.MAX, () -> false, id -> 0, id -> Set.of(), Instant.MIN, 1);
     }
   }
 
@@ -194,8 +198,8 @@ public final class Executor {
             threads.submit(() -> {
               try {
                 String id = user.user().id();
-                TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id), urgent,
-                    redelivery, plan.directory());
+                TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id),
+                    bounds.doneSince(), urgent, redelivery, plan.directory());
                 int rounds = bounds.roundsSoFar().applyAsInt(id);
                 if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
                   Set<Action> done = EnumSet.noneOf(Action.class);
@@ -328,9 +332,9 @@ public final class Executor {
   }
 
   private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
-      boolean urgent, boolean redelivery, Directory directory) {
+      Instant doneSince, boolean urgent, boolean redelivery, Directory directory) {
     try {
-      return runUser(eventId, user, actions, done, urgent, redelivery, directory);
+      return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
@@ -396,7 +400,7 @@ public final class Executor {
   }
 
   private TargetAudit runUser(String eventId, PlannedUser planned, List<Action> actions, Set<Action> done,
-      boolean urgent, boolean redelivery, Directory directory) throws InterruptedException {
+      Instant doneSince, boolean urgent, boolean redelivery, Directory directory) throws InterruptedException {
     PlannedUser user = planned;
     String id = user.user().id();
     List<Sent> sent = new ArrayList<>(actions.size());
@@ -407,8 +411,10 @@ public final class Executor {
         continue;
       }
       if (done.contains(action)) {
-        // Succeeded (and was read back) in an earlier delivery: never sent twice.
-        sent.add(new Sent(doneEarlier(action), null));
+        // Said to have succeeded in an earlier delivery: not sent again, but read back with this
+        // delivery's writes like any acknowledged write, so that nothing is reported verified on a
+        // follow-up's word alone. One the read-back does not show is sent once more below.
+        sent.add(new Sent(doneEarlier(action), verifier == null ? null : doneSince));
         continue;
       }
       Sent result = send(action, id, urgent, clock.instant(), 0);
@@ -468,7 +474,8 @@ public final class Executor {
       } else if (check.verified()) {
         results.add(check.applyTo(s.result()));
       } else {
-        Sent again = send(s.result().action(), userId, urgent, s.result().startedAt(), s.result().attempts());
+        Instant since = s.result().startedAt() != null ? s.result().startedAt() : clock.instant();
+        Sent again = send(s.result().action(), userId, urgent, since, s.result().attempts());
         results.add(again.result().outcome() != TargetOutcome.SUCCEEDED ? again.result()
             : verifier.verify(s.result().action(), userId, again.at()).applyTo(again.result()));
       }
@@ -476,10 +483,12 @@ public final class Executor {
     return new ReadBack(results, readBack.state());
   }
 
-  /** The result of an action done in an earlier delivery of the event: no request in this one. */
-  private ActionResult doneEarlier(Action action) {
-    ActionResult done = ActionResult.succeeded(action, 0, null, null, null);
-    return verifier == null ? done : done.withVerification(true, null, null, null);
+  /**
+   * The result of an action done in an earlier delivery of the event: no request in this one. It is
+   * verified only once this delivery's read-back shows it ({@link #verified}).
+   */
+  private static ActionResult doneEarlier(Action action) {
+    return ActionResult.succeeded(action, 0, null, null, null);
   }
 
   /** A write's result, and when its last attempt was sent (null when nothing was sent). */

@@ -3,10 +3,12 @@ package dev.offboarding.worker.domain;
 import java.time.Instant;
 
 /**
- * Port: hands an event's continuation back to the broker, on the queue its delivery came from, so
- * that any replica can take it. Each follow-up of an event has a message id derived from the event
- * id, its origin and the step, so the broker's duplicate detection drops a second copy (a delivery processed
- * again after a crash sends the same follow-up again). Implementations are safe for concurrent use.
+ * Port: hands an event's continuation, or an event that takes effect later, to the broker on the
+ * worker's own queue ({@code SERVICEBUS_INTERNAL_QUEUE}), which only the worker's identity may
+ * write, so that any replica can take it and no producer can forge it. Each message has an id
+ * derived from its event's origin (the broker's sequence number of the event message and its queue)
+ * and the event id, so the broker's duplicate detection drops a second copy (a delivery processed
+ * again after a crash sends the same message again). Implementations are safe for concurrent use.
  */
 public interface FollowUps {
 
@@ -19,15 +21,14 @@ public interface FollowUps {
   void send(String eventId, Continuation next, Instant notBefore);
 
   /**
-   * Hands an event that takes effect later back to the broker, unchanged, to be delivered again at
-   * {@code dueAt} as a message the worker recognises as held ({@code Delivery#heldUntilDue}), so it
-   * runs then and is not held again. Its message id is derived from the event id alone, so the
-   * broker's duplicate detection drops a second copy and a cancellation can find it.
+   * Hands an event that takes effect later to the broker, its body unchanged, to be delivered again
+   * at {@code dueAt} from the worker's own queue, marked as held and naming the intake queue it came
+   * from ({@link MessageClassifier#HELD_UNTIL}, {@link MessageClassifier#INTAKE_QUEUE}), so it runs
+   * then and is not held again. Its correlation id is the event id, so that a cancellation finds it.
    *
-   * @param eventType the event's CloudEvents type, for the message's subject
-   * @param event the event message's body, exactly as received
+   * @param event the event message as delivered
    * @throws AuditSink.AuditException when the broker did not take it: the delivery must not be
    *     completed
    */
-  void hold(String eventId, String eventType, byte[] event, Instant dueAt);
+  void hold(Inbound.Event event, Instant dueAt);
 }

@@ -57,6 +57,11 @@ public final class Planner {
     this.readIdTargets = readIdTargets;
   }
 
+  /** The blast-radius limit: an event planning more distinct users than this is rejected. */
+  public int maxUsersPerEvent() {
+    return maxUsersPerEvent;
+  }
+
   /**
    * This planner, but reading every user target given by object id before the first write, as
    * the worker once did: one more round trip before a compromise event's first write. Only for

@@ -9,6 +9,9 @@ import java.time.Instant;
  */
 public interface Delivery {
 
+  /** The entity the message was delivered from. */
+  String queue();
+
   /** The message id, as the producer set it ({@code send} sets the event id). */
   String messageId();
 
@@ -36,12 +39,9 @@ public interface Delivery {
   /** The session id for the answer, or null. */
   String replyToSessionId();
 
-  /**
-   * True when the message is an event the worker handed back to the broker to wait for its {@code
-   * effectiveAt}: the broker held it until then, so it runs now, whatever the worker's clock says.
-   */
-  default boolean heldUntilDue() {
-    return false;
+  /** The application property {@code name}, or null when the message has none. */
+  default Object property(String name) {
+    return null;
   }
 
   void complete();

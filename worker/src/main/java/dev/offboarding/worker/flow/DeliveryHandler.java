@@ -1,13 +1,10 @@
 package dev.offboarding.worker.flow;
 
-import dev.offboarding.contracts.DecodeResult;
-import dev.offboarding.contracts.EventCodec;
-import dev.offboarding.worker.domain.AuditSink;
 import dev.offboarding.worker.domain.CancellationMarkerCodec;
-import dev.offboarding.worker.domain.Continuation;
-import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.FollowUps;
+import dev.offboarding.worker.domain.Inbound;
+import dev.offboarding.worker.domain.MessageClassifier;
 import dev.offboarding.worker.domain.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
 import java.lang.System.Logger;
@@ -29,9 +26,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * Handles each delivered event message, on the processor's thread: runs the event on a virtual
+ * Handles each delivered message, on the processor's thread: decodes it once ({@link
+ * MessageClassifier}: the queue it came from decides which kinds it may be), runs it on a virtual
  * thread, retries it in-process after a transient failure under the {@link IntakeBackoff} policy,
- * and settles it once, through {@link DeliverySettlement}.
+ * and settles it once, through {@link DeliverySettlement}. New bulk work (a leaver or restore event,
+ * not a follow-up) waits while {@code bulkHeld} says so (the cancellation markers are at their
+ * bound), for up to the policy's {@code maxHold}; urgent work never waits for it.
  *
  * <p>Shutdown ({@link #drain}) stops admitting events and tells the events in flight to start no
  * further user: they finish the users in flight, hand the rest to a follow-up and complete, within
@@ -67,9 +67,8 @@ public final class DeliveryHandler {
   private final IntakeBackoff backoff;
   private final Metrics metrics;
   private final Clock clock;
-  private final EventCodec codec = new EventCodec();
-  private final ContinuationCodec continuations = new ContinuationCodec();
-  private final CancellationMarkerCodec markers = new CancellationMarkerCodec();
+  private final MessageClassifier classifier;
+  private final BooleanSupplier bulkHeld;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
   // A lock rather than a monitor: handlers are virtual threads, and waiting on a monitor would pin
@@ -80,8 +79,14 @@ public final class DeliveryHandler {
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile boolean draining;
 
+  /**
+   * @param classifier decodes each message and says whether its queue may carry it
+   * @param bulkHeld true while new bulk work must not start
+   */
   public DeliveryHandler(EventWork work, SinkFactory sinks, FollowUps followUps, DeliverySettlement settlement,
-      IntakeBackoff backoff, Metrics metrics, Clock clock) {
+      IntakeBackoff backoff, Metrics metrics, Clock clock, MessageClassifier classifier, BooleanSupplier bulkHeld) {
+    this.classifier = classifier;
+    this.bulkHeld = bulkHeld;
     this.work = work;
     this.sinks = sinks;
     this.followUps = followUps;
@@ -118,11 +123,23 @@ public final class DeliveryHandler {
       return;
     }
     metrics.eventStarted();
-    Meta meta = meta(delivery);
+    Inbound message;
+    Meta meta;
+    try {
+      message = classifier.classify(delivery.queue(), delivery.sequenceNumber(), delivery.body(), delivery::property);
+      meta = meta(delivery, message);
+    } catch (RuntimeException e) {
+      // Not one of the worker's queues, or a defect: settled below like any unexpected failure.
+      message = null;
+      meta = new Meta(delivery.messageId(), null);
+      LOG.log(Level.ERROR, "classifying message " + delivery.messageId() + " from " + delivery.queue()
+          + " failed unexpectedly", e);
+    }
     try {
       Outcome outcome;
       try {
-        outcome = run(delivery, meta, attempt);
+        outcome = message == null ? new Outcome(new Settlement.Abandon("unexpected failure", null), null)
+            : run(delivery, message, meta, attempt);
       } catch (RuntimeException e) {
         // A defect here must still settle the message, or it would wait for its lock to expire.
         LOG.log(Level.ERROR, "handling event " + meta.id() + " failed unexpectedly", e);
@@ -166,13 +183,14 @@ public final class DeliveryHandler {
     }
   }
 
-  /** What the handler reads of a message for its logs, metrics and audit: event id, type, run. */
-  private record Meta(String id, String type, String origin) {}
+  /** What the handler reads of a message for its logs and metrics: event id and type. */
+  private record Meta(String id, String type) {}
 
-  private Outcome run(Delivery delivery, Meta meta, Attempt attempt) {
+  private Outcome run(Delivery delivery, Inbound message, Meta meta, Attempt attempt) {
     Instant since = clock.instant();
-    DeliveryAudit.Context context = new DeliveryAudit.Context(delivery.messageId(), meta.origin(), meta.type(),
+    DeliveryAudit.Context context = new DeliveryAudit.Context(delivery.messageId(), message.origin(), meta.type(),
         delivery.enqueuedAt(), delivery.replyTo(), delivery.replyToSessionId());
+    boolean newBulkWork = message instanceof Inbound.Event e && !e.event().type().urgent();
     int tries = 0;
     while (true) {
       try {
@@ -183,13 +201,25 @@ public final class DeliveryHandler {
       if (draining) {
         return Outcome.shutdown("shutting down", null);
       }
+      if (newBulkWork && bulkHeld.getAsBoolean()) {
+        if (Duration.between(since, clock.instant()).compareTo(backoff.policy().maxHold()) >= 0) {
+          return new Outcome(new Settlement.Abandon("new bulk work waits: more cancellation markers than a worker"
+              + " keeps", null), null);
+        }
+        try {
+          TimeUnit.SECONDS.sleep(1);
+        } catch (InterruptedException e) {
+          return Outcome.shutdown("interrupted while bulk work waited", e);
+        }
+        continue;
+      }
       tries++;
       boolean redelivery = delivery.redelivery() || tries > 1;
       DeliveryAudit sink = sinks.create(context, () -> attempt.cancelled);
       // Draining asks the event to start no further user: it finishes those in flight, hands the
       // rest to a follow-up and completes, so shutdown leaves nothing half-done.
-      EventProcessor.Work input = new EventProcessor.Work(delivery.body(), meta.origin(), redelivery, sink, followUps,
-          () -> draining, () -> {}, delivery.heldUntilDue());
+      EventProcessor.Work input = new EventProcessor.Work(message, redelivery, sink, followUps, () -> draining,
+          () -> {});
       Settlement result;
       try {
         attempt.future = workers.submit(() -> work.process(input));
@@ -233,27 +263,9 @@ public final class DeliveryHandler {
     }
   }
 
-  private Meta meta(Delivery delivery) {
-    byte[] body = delivery.body();
-    String origin = Long.toString(delivery.sequenceNumber());
-    if (markers.isMarker(body)) {
-      return new Meta(delivery.messageId(), CancellationMarkerCodec.FORMAT, origin);
-    }
-    if (continuations.isContinuation(body)) {
-      try {
-        Continuation c = continuations.decode(body);
-        body = c.event();
-        origin = c.origin();
-      } catch (IllegalArgumentException e) {
-        return new Meta(delivery.messageId(), null, origin);
-      }
-    }
-    String run = origin;
-    return switch (codec.decode(body)) {
-      case DecodeResult.Valid v -> new Meta(v.event().id(), v.event().type().wireName(), run);
-      case DecodeResult.Invalid i -> new Meta(i.eventId() != null ? i.eventId() : delivery.messageId(), i.eventType(),
-          run);
-    };
+  private static Meta meta(Delivery delivery, Inbound message) {
+    String type = message instanceof Inbound.DueMarker ? CancellationMarkerCodec.FORMAT : message.eventType();
+    return new Meta(message.eventId() != null ? message.eventId() : delivery.messageId(), type);
   }
 
   private void awaitRelease() {

@@ -71,6 +71,8 @@ public final class Metrics {
   public static final String READY = "offboarding_ready";
   /** Cancellation markers this worker knows and has not seen expire. */
   public static final String CANCELLATION_MARKERS = "offboarding_cancellation_markers";
+  /** 1 while more unexpired cancellation markers lie on the internal queue than a worker keeps: bulk work waits. */
+  public static final String CANCELLATION_MARKERS_SATURATED = "offboarding_cancellation_markers_saturated";
   /** Peek requests sent to the queues to learn of cancellation markers, by {@code scan} ({@code startup}, {@code tail}). */
   public static final String CANCELLATION_MARKER_PEEKS = "offboarding_cancellation_marker_peeks_total";
   /** 1 while the protected set is loaded and fresh enough for events, else 0 (events wait). */

@@ -3,6 +3,8 @@ package dev.offboarding.worker.servicebus;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.worker.domain.Inbound;
+import dev.offboarding.worker.domain.MessageClassifier;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -12,28 +14,23 @@ import java.time.ZoneOffset;
  * detection drops a re-sent event) and {@code subject} = the event type.
  */
 public final class EventMessages {
-  /**
-   * The application property that marks an event the worker handed back to the broker to wait for
-   * its {@code effectiveAt}; its value is that instant. A delivery carrying it runs at once: the
-   * broker held it until then. Forging it gains nothing: it makes an event run now, as the same
-   * event without {@code effectiveAt} would.
-   */
-  public static final String HELD_UNTIL = "heldUntil";
-
   private EventMessages() {}
 
   /**
-   * The scheduled message that holds an event until {@code dueAt}: its body unchanged, message id
-   * {@link MessageIds#scheduled} (duplicate detection drops a second copy; {@code cancel} finds
-   * it), {@code correlationId} the event id, {@link #HELD_UNTIL} set.
+   * The scheduled message, for the worker's own queue, that holds an event until {@code dueAt}: its
+   * body unchanged, message id {@link MessageIds#scheduled} (duplicate detection drops a second
+   * copy), {@code correlationId} the event id ({@code cancel} finds it by that), and the properties
+   * {@link MessageClassifier#HELD_UNTIL} and {@link MessageClassifier#INTAKE_QUEUE}, which the
+   * worker reads on its own queue only.
    */
-  public static ServiceBusMessage held(byte[] body, String eventId, String eventType, Instant dueAt) {
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
+  public static ServiceBusMessage held(Inbound.Event event, Instant dueAt) {
+    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(event.body()));
     message.setContentType(OffboardingEvent.CONTENT_TYPE);
-    message.setMessageId(MessageIds.scheduled(eventId));
-    message.setCorrelationId(eventId);
-    message.setSubject(eventType);
-    message.getApplicationProperties().put(HELD_UNTIL, dueAt.toString());
+    message.setMessageId(MessageIds.scheduled(event.origin(), event.eventId()));
+    message.setCorrelationId(event.eventId());
+    message.setSubject(event.eventType());
+    message.getApplicationProperties().put(MessageClassifier.HELD_UNTIL, dueAt.toString());
+    message.getApplicationProperties().put(MessageClassifier.INTAKE_QUEUE, event.intakeQueue());
     message.setScheduledEnqueueTime(dueAt.atOffset(ZoneOffset.UTC));
     return message;
   }

@@ -7,8 +7,11 @@ import java.util.UUID;
  * Message ids derived from what a message says rather than drawn at random, so that the broker's
  * duplicate detection drops the copy a repeated delivery publishes again (a delivery processed a
  * second time after a crash): one final result per user and event, one summary per step, one
- * follow-up per step. Name-based UUIDs (RFC 4122 version 3) stay under Service Bus's 128-character
- * message id limit whatever the length of the event id.
+ * follow-up per step. Each derives from an origin, the broker's sequence number of the event
+ * message and the queue it arrived on ({@code Inbound#origin}), never only from text a producer
+ * chose: a producer who knows an event id cannot take the ids of its audit or follow-ups first.
+ * Name-based UUIDs (RFC 4122 version 3) stay under Service Bus's 128-character message id limit
+ * whatever the length of the event id.
  */
 public final class MessageIds {
   private MessageIds() {}
@@ -34,21 +37,20 @@ public final class MessageIds {
   }
 
   /**
-   * The scheduled message holding event {@code eventId} until its {@code effectiveAt}: derived from
-   * the event id alone, so that a redelivered or re-sent event is held once, and {@code cancel}
-   * can find it from the event id.
+   * The scheduled message holding event {@code eventId} until its {@code effectiveAt}, so that a
+   * redelivered event is held once. {@code cancel} finds it by its correlation id, the event id.
    */
-  public static String scheduled(String eventId) {
-    return of("scheduled", "", eventId, "");
+  public static String scheduled(String origin, String eventId) {
+    return of("scheduled", origin, eventId, "");
   }
 
   /**
-   * The cancellation marker a cancel leaves for event {@code eventId}: derived from the event id
-   * (and whether the cancel removed held copies, so that a marker saying what was removed is never
-   * dropped as a duplicate of one that did not), so a cancel re-sent or delivered again leaves one.
+   * The cancellation marker a cancel (of origin {@code origin}) leaves for event {@code eventId}:
+   * a cancel delivered again leaves one; whether it removed held copies is part of it, so that a
+   * marker saying what was removed is never dropped as a duplicate of one that did not.
    */
-  public static String cancellationMarker(String eventId, boolean removedHeldCopies) {
-    return of("cancellation-marker", "", eventId, removedHeldCopies ? "removed" : "");
+  public static String cancellationMarker(String origin, String eventId, boolean removedHeldCopies) {
+    return of("cancellation-marker", origin, eventId, removedHeldCopies ? "removed" : "");
   }
 
   private static String of(String kind, String origin, String eventId, String part) {

@@ -9,12 +9,19 @@ import java.time.OffsetDateTime;
 
 /** A {@link Delivery} over the processor's message context. */
 final class SdkDelivery implements Delivery {
+  private final String queue;
   private final ServiceBusReceivedMessageContext context;
   private final ServiceBusReceivedMessage message;
 
-  SdkDelivery(ServiceBusReceivedMessageContext context) {
+  SdkDelivery(String queue, ServiceBusReceivedMessageContext context) {
+    this.queue = queue;
     this.context = context;
     this.message = context.getMessage();
+  }
+
+  @Override
+  public String queue() {
+    return queue;
   }
 
   @Override
@@ -54,8 +61,8 @@ final class SdkDelivery implements Delivery {
   }
 
   @Override
-  public boolean heldUntilDue() {
-    return message.getApplicationProperties().get(EventMessages.HELD_UNTIL) != null;
+  public Object property(String name) {
+    return message.getApplicationProperties().get(name);
   }
 
   @Override

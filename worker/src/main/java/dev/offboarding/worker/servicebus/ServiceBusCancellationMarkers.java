@@ -17,9 +17,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -27,26 +25,30 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link CancellationMarkers} on Service Bus, with the broker as the only state. A marker is a
- * scheduled message on {@code SERVICEBUS_QUEUE}, due when it expires: subject {@value
- * CancellationMarkerCodec#FORMAT}, {@code correlationId} the cancelled event's id, message id
- * {@link MessageIds#cancellationMarker} (so the queue's duplicate detection keeps one copy when a
- * cancel is re-sent or delivered again). When it comes due it is delivered like any message and the
- * worker completes it: that is how it is dropped.
+ * scheduled message on the worker's own queue ({@code SERVICEBUS_INTERNAL_QUEUE}, which only the
+ * worker's identity may write), due when it expires: subject {@value CancellationMarkerCodec#FORMAT},
+ * {@code correlationId} the cancelled event's id, message id {@link MessageIds#cancellationMarker}
+ * (derived from the cancel's origin, so the queue's duplicate detection keeps one copy when a cancel
+ * is delivered again). When it comes due it is delivered like any message and the worker completes
+ * it: that is how it is dropped. Markers on any other queue are not read at all.
  *
- * <p>Every worker learns of markers by peeking its queues (browsing locks and removes nothing, and
- * shows scheduled messages): at {@link #start()} each queue is read once from its oldest message
- * to its newest, however deep its backlog (the place read to is kept page by page, so a read cut
- * short by a failure goes on from there and nothing is read twice; a backlog deeper than {@link
- * ServiceBusScheduledEvents#MAX_SCANNED} is logged, never refused: a worker that would not start
- * behind a deep backlog would stop every offboarding to honour a cancel); afterwards, every {@code
- * pollEvery}, from the sequence number after the last one seen, which only grows: each tick costs
- * one peek per queue when nothing was enqueued, and one more per {@value #PAGE} messages that were. A cancel event catches up at once ({@link
- * #catchUp()}) before it answers. Sequence numbers grow per entity; the project's queues are not
- * partitioned ({@code deploy/servicebus/config.json}, the Bicep template), where they would grow
- * per partition only.
+ * <p>Every worker learns of markers by peeking the internal queue (browsing locks and removes
+ * nothing, and shows scheduled messages): at {@link #start()} from its oldest message to its newest,
+ * however deep (the place read to is kept page by page, so a read cut short by a failure goes on
+ * from there and nothing is read twice); afterwards, every {@code pollEvery}, from the sequence
+ * number after the last one seen, which only grows: each tick costs one peek when nothing was
+ * enqueued, and one more per {@value #PAGE} messages that were. A cancel event catches up at once
+ * ({@link #catchUp()}) before it answers. Sequence numbers grow per entity; the project's queues are
+ * not partitioned ({@code deploy/servicebus/config.json}, the Bicep template), where they would
+ * grow per partition only.
+ *
+ * <p>At most {@link KnownMarkers#MAX_KNOWN} unexpired markers are kept. Past that the worker is
+ * {@link #saturated()}: it remembers where the first marker it could not keep lies, and once
+ * markers expired and there is room, reads the queue again from there; meanwhile new bulk work
+ * waits (the intake asks) and the gauge {@value Metrics#CANCELLATION_MARKERS_SATURATED} is 1.
  *
  * <p>Lifecycle: {@link #start()} scans (throws when the broker cannot be read) and starts the
- * background tail on a virtual thread; {@link #close()} stops it and closes its receivers, never
+ * background tail on a virtual thread; {@link #close()} stops it and closes its receiver, never
  * throws. Thread-safe.
  */
 public final class ServiceBusCancellationMarkers implements CancellationMarkers, AutoCloseable {
@@ -58,7 +60,7 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
 
   private final ServiceBusClientBuilder clients;
   private final AuditSenders senders;
-  private final List<String> queues;
+  private final String queue;
   private final Duration pollEvery;
   private final Metrics metrics;
   private final KnownMarkers known;
@@ -68,39 +70,47 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
   private final ReentrantLock reading = new ReentrantLock();
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Condition stopping = lifecycle.newCondition();
-  private final Map<String, ServiceBusReceiverClient> receivers = new HashMap<>();
-  private final Map<String, Long> nextSequence = new HashMap<>();
+  private ServiceBusReceiverClient receiver;
+  /** The sequence number to read from next; -1 before the start-up scan. Guarded by {@link #reading}. */
+  private long nextSequence = -1;
+  /** Where the first marker not kept lies, while saturated; -1 otherwise. Guarded by {@link #reading}. */
+  private long resumeFrom = -1;
+  private volatile boolean saturated;
   private Thread tail;
   private boolean closed;
 
   /**
-   * @param queues the worker's queues, all of them read for markers; markers are placed on the first
+   * @param queue the worker's own queue, where markers are placed and read
    * @param pollEvery how often the background tail reads what was enqueued since
    */
-  public ServiceBusCancellationMarkers(ServiceBusClientBuilder clients, AuditSenders senders, List<String> queues,
+  public ServiceBusCancellationMarkers(ServiceBusClientBuilder clients, AuditSenders senders, String queue,
       Clock clock, Duration pollEvery, Metrics metrics) {
+    this(clients, senders, queue, clock, pollEvery, metrics, KnownMarkers.MAX_KNOWN);
+  }
+
+  /** @param bound the most unexpired markers kept ({@link KnownMarkers#MAX_KNOWN} in production) */
+  public ServiceBusCancellationMarkers(ServiceBusClientBuilder clients, AuditSenders senders, String queue,
+      Clock clock, Duration pollEvery, Metrics metrics, int bound) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.senders = Objects.requireNonNull(senders, "senders");
-    this.queues = List.copyOf(queues);
-    if (this.queues.isEmpty()) {
-      throw new IllegalArgumentException("at least one queue");
-    }
+    this.queue = Objects.requireNonNull(queue, "queue");
     this.pollEvery = pollEvery;
     this.metrics = metrics;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.known = new KnownMarkers(clock);
+    this.known = new KnownMarkers(clock, bound);
     metrics.gauge(Metrics.CANCELLATION_MARKERS, "cancellation markers known and not expired", known::expire);
+    metrics.gauge(Metrics.CANCELLATION_MARKERS_SATURATED, "1 while more cancellation markers are unexpired than a"
+        + " worker keeps: new bulk work waits", () -> saturated ? 1 : 0);
   }
 
   @Override
-  public void place(Marker marker) {
+  public void place(Marker marker, String origin) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(codec.encode(marker)));
-    message.setMessageId(MessageIds.cancellationMarker(marker.eventId(), marker.removed() != null));
+    message.setMessageId(MessageIds.cancellationMarker(origin, marker.eventId(), marker.removed() != null));
     message.setContentType("application/json");
     message.setSubject(CancellationMarkerCodec.FORMAT);
     message.setCorrelationId(marker.eventId());
     message.setScheduledEnqueueTime(marker.until().atOffset(ZoneOffset.UTC));
-    String queue = queues.get(0);
     try {
       ServiceBusMessageBatch batch = senders.createBatch(queue);
       if (!batch.tryAddMessage(message)) {
@@ -114,7 +124,20 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
       throw new AuditSink.AuditException("leaving a cancellation marker on " + queue + " failed: " + e.getMessage(),
           e);
     }
-    known.add(marker);
+    if (known.add(marker) == KnownMarkers.Added.FULL) {
+      reading.lock();
+      try {
+        // Where it lies is not known here: the queue is read again from its start once there is room.
+        notKept(0);
+      } finally {
+        reading.unlock();
+      }
+    }
+  }
+
+  @Override
+  public boolean saturated() {
+    return saturated;
   }
 
   @Override
@@ -126,12 +149,28 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
   public void catchUp() {
     reading.lock();
     try {
-      for (String queue : queues) {
-        read(queue);
+      if (saturated && known.expire() < known.bound()) {
+        // Markers expired since: read again from the first one that was not kept.
+        LOG.log(Level.INFO, "room for cancellation markers again; reading " + queue + " again from sequence number "
+            + resumeFrom);
+        nextSequence = Math.min(nextSequence, resumeFrom);
+        resumeFrom = -1;
+        saturated = false;
       }
+      read();
     } finally {
       reading.unlock();
     }
+  }
+
+  /** A marker at or after {@code sequenceNumber} was not kept. Called holding {@link #reading}. */
+  private void notKept(long sequenceNumber) {
+    if (!saturated) {
+      LOG.log(Level.ERROR, "more than " + known.bound() + " unexpired cancellation markers on " + queue
+          + ": new bulk work waits until they expire (only the worker's identity may write " + queue + ")");
+    }
+    resumeFrom = resumeFrom < 0 ? sequenceNumber : Math.min(resumeFrom, sequenceNumber);
+    saturated = true;
   }
 
   /** Reads every queue from its oldest message, then tails them in the background. */
@@ -176,14 +215,14 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
     }
   }
 
-  /** Reads one queue from the message after the last one seen; the first read starts at its oldest. */
-  private void read(String queue) {
-    boolean startup = !nextSequence.containsKey(queue);
-    long next = nextSequence.getOrDefault(queue, 0L);
-    int scanned = 0;
+  /** Reads the queue from the message after the last one seen; the first read starts at its oldest. */
+  private void read() {
+    boolean startup = nextSequence < 0;
+    long next = Math.max(0, nextSequence);
     try {
-      ServiceBusReceiverClient receiver = receivers.computeIfAbsent(queue,
-          q -> clients.receiver().queueName(q).buildClient());
+      if (receiver == null) {
+        receiver = clients.receiver().queueName(queue).buildClient();
+      }
       while (true) {
         metrics.markerPeek(startup ? "startup" : "tail");
         List<ServiceBusReceivedMessage> page = receiver.peekMessages(PAGE, next).stream().toList();
@@ -194,21 +233,16 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
           next = Math.max(next, m.getSequenceNumber() + 1);
           if (m.getState() == ServiceBusMessageState.SCHEDULED
               && CancellationMarkerCodec.FORMAT.equals(m.getSubject())) {
-            learn(queue, m);
+            learn(m);
           }
         }
-        int before = scanned;
-        scanned += page.size();
         // Kept page by page: a failure later in this read goes on from here next time.
-        nextSequence.put(queue, next);
-        if (before < ServiceBusScheduledEvents.MAX_SCANNED && scanned >= ServiceBusScheduledEvents.MAX_SCANNED) {
-          LOG.log(Level.WARNING, "queue " + queue + " holds more than " + ServiceBusScheduledEvents.MAX_SCANNED
-              + " messages; reading on through all of them for cancellation markers");
-        }
+        nextSequence = next;
       }
-      nextSequence.put(queue, next);
+      nextSequence = next;
     } catch (RuntimeException e) {
-      ServiceBusReceiverClient broken = receivers.remove(queue);
+      ServiceBusReceiverClient broken = receiver;
+      receiver = null;
       if (broken != null) {
         broken.close();
       }
@@ -217,10 +251,13 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
     }
   }
 
-  private void learn(String queue, ServiceBusReceivedMessage m) {
+  private void learn(ServiceBusReceivedMessage m) {
     try {
       CancellationMarkers.Marker marker = codec.decode(m.getBody().toBytes());
-      if (!known.add(marker) && marker.until().isAfter(clock.instant())) {
+      KnownMarkers.Added added = known.add(marker);
+      if (added == KnownMarkers.Added.FULL) {
+        notKept(m.getSequenceNumber());
+      } else if (added == KnownMarkers.Added.REFUSED && marker.until().isAfter(clock.instant())) {
         LOG.log(Level.WARNING, "a cancellation marker on " + queue + " (sequence number " + m.getSequenceNumber()
             + ") claims to live until " + marker.until() + ", more than " + KnownMarkers.MAX_LIFETIME.toDays()
             + " days: not written by a worker, ignored");
@@ -252,14 +289,12 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
     }
     reading.lock();
     try {
-      receivers.values().forEach(r -> {
-        try {
-          r.close();
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "closing a receiver of cancellation markers failed", e);
-        }
-      });
-      receivers.clear();
+      if (receiver != null) {
+        receiver.close();
+        receiver = null;
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "closing the receiver of cancellation markers failed", e);
     } finally {
       reading.unlock();
     }

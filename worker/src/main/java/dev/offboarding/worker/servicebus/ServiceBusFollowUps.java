@@ -7,15 +7,17 @@ import dev.offboarding.worker.domain.AuditSink;
 import dev.offboarding.worker.domain.Continuation;
 import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.FollowUps;
+import dev.offboarding.worker.domain.Inbound;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
 /**
- * {@link FollowUps} on Service Bus: the continuation goes back to the queue its event came from,
- * as a scheduled message when it must wait, with a message id derived from the event id and the
- * step ({@link MessageIds#followUp}) so that the queue's duplicate detection drops a second copy.
- * Subject {@value ContinuationCodec#FORMAT}; {@code correlationId} the event id. Thread-safe.
+ * {@link FollowUps} on Service Bus: continuations and held events go to the worker's own queue
+ * ({@code SERVICEBUS_INTERNAL_QUEUE}), as scheduled messages when they must wait, with message ids
+ * derived from the event's origin, its id and the step ({@link MessageIds}) so that the queue's
+ * duplicate detection drops a second copy. A follow-up has subject {@value ContinuationCodec#FORMAT}
+ * and {@code correlationId} the event id. Thread-safe.
  */
 public final class ServiceBusFollowUps implements FollowUps {
   private final AuditSenders senders;
@@ -31,8 +33,8 @@ public final class ServiceBusFollowUps implements FollowUps {
   }
 
   @Override
-  public void hold(String eventId, String eventType, byte[] event, Instant dueAt) {
-    ServiceBusMessage message = EventMessages.held(event, eventId, eventType, dueAt);
+  public void hold(Inbound.Event event, Instant dueAt) {
+    ServiceBusMessage message = EventMessages.held(event, dueAt);
     try {
       ServiceBusMessageBatch batch = senders.createBatch(queue);
       if (!batch.tryAddMessage(message)) {

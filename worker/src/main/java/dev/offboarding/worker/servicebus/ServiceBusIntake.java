@@ -103,7 +103,7 @@ public final class ServiceBusIntake implements AutoCloseable {
         .maxAutoLockRenewDuration(options.maxLockRenewal())
         .processMessage(context -> {
           broken = false;
-          handler.handle(new SdkDelivery(context));
+          handler.handle(new SdkDelivery(queue, context));
         })
         .processError(this::onError)
         .buildProcessorClient();

@@ -6,6 +6,7 @@ import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.ServiceBusMessageState;
 import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.domain.MessageClassifier;
 import dev.offboarding.worker.domain.ScheduledEvents;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,10 +16,11 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * {@link ScheduledEvents} on Service Bus: peeks the worker's queues (peeking locks and removes
- * nothing, and shows scheduled messages with their state, time and sequence number) for the
- * scheduled messages whose id {@link MessageIds#scheduled} derives from the event id, and cancels
- * them by sequence number. Peeking reads the queue from its oldest message on, at most {@link
+ * {@link ScheduledEvents} on Service Bus: peeks the worker's own queue (peeking locks and removes
+ * nothing, and shows scheduled messages with their state, time and sequence number) for the held
+ * events ({@link MessageClassifier#HELD_UNTIL}) whose correlation id is the event id, and cancels
+ * them by sequence number. Only the worker's own queue is read and cancelled in: producers' queues
+ * hold nothing of the worker's. Peeking reads the queue from its oldest message on, at most {@link
  * #MAX_SCANNED} messages per queue; a queue with a deeper backlog is reported as a failure rather
  * than searched in part. Each call opens its clients on the shared builder (one AMQP connection)
  * and closes them. Thread-safe.
@@ -31,7 +33,7 @@ public final class ServiceBusScheduledEvents implements ScheduledEvents {
   /**
    * One scheduled message on a queue, as {@code scheduled list} shows it.
    *
-   * @param heldEvent true for an event held until its effectiveAt ({@link EventMessages#HELD_UNTIL}),
+   * @param heldEvent true for an event held until its effectiveAt ({@link MessageClassifier#HELD_UNTIL}),
    *     false for another scheduled message (a follow-up waiting to retry users)
    */
   public record Listed(String queue, long sequenceNumber, String messageId, String correlationId, String subject,
@@ -47,9 +49,9 @@ public final class ServiceBusScheduledEvents implements ScheduledEvents {
 
   @Override
   public List<Held> find(String eventId) {
-    String id = MessageIds.scheduled(eventId);
     List<Held> found = new ArrayList<>();
-    for (Listed m : scan(m -> id.equals(m.getMessageId()), Integer.MAX_VALUE)) {
+    for (Listed m : scan(m -> eventId.equals(m.getCorrelationId())
+        && m.getApplicationProperties().get(MessageClassifier.HELD_UNTIL) != null, Integer.MAX_VALUE)) {
       found.add(new Held(m.queue(), m.sequenceNumber(), eventId, m.dueAt(), m.body()));
     }
     return found;
@@ -109,6 +111,6 @@ public final class ServiceBusScheduledEvents implements ScheduledEvents {
     OffsetDateTime due = m.getScheduledEnqueueTime();
     return new Listed(queue, m.getSequenceNumber(), m.getMessageId(), m.getCorrelationId(), m.getSubject(),
         due == null ? null : due.toInstant(), m.getBody().toBytes(),
-        m.getApplicationProperties().get(EventMessages.HELD_UNTIL) != null);
+        m.getApplicationProperties().get(MessageClassifier.HELD_UNTIL) != null);
   }
 }

@@ -57,7 +57,7 @@ class CancelRunningTest {
 
     byte[] leaver = codec.encode(Events.leaver(new Target.Group(GROUP)));
 
-    Settlement settlement = processor.process(new EventProcessor.Work(leaver, "1", false, audit, followUps,
+    Settlement settlement = processor.process(new EventProcessor.Work(Inbounds.of(leaver, "1"), false, audit, followUps,
         () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
@@ -97,7 +97,7 @@ class CancelRunningTest {
       public String disableAccount(String userId) {
         if (sent.compareAndSet(false, true)) {
           try {
-            by.get().process(new EventProcessor.Work(codec.encode(cancel), "9", false, audit, new FollowUpLoop(),
+            by.get().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancel), "9"), false, audit, new FollowUpLoop(),
                 () -> false, () -> {}));
           } catch (InterruptedException e) {
             throw new AssertionError(e);
@@ -122,9 +122,8 @@ class CancelRunningTest {
     Executor executor = new Executor(accountWrites, WriteBudget.UNLIMITED,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {},
         Clock.systemUTC(), 1);
-    return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC(),
-        Progress.NONE, bounds, Duration.ofDays(90), new SchedulingTest.HeldEvents(), new RunningEvents(), markers,
-        Duration.ofDays(1));
+    return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC())
+        .bounds(bounds).scheduled(new SchedulingTest.HeldEvents()).markers(markers, Duration.ofDays(1)).build();
   }
 
   /** A cancel taken by another replica reaches the running event through the marker it leaves. */
@@ -138,14 +137,13 @@ class CancelRunningTest {
     EventProcessor running = replica(cancelOnFirstDisable(cancel, () -> other), broker, DeliveryBounds.defaults());
     FollowUpLoop followUps = new FollowUpLoop();
 
-    Settlement settlement = running.process(new EventProcessor.Work(codec.encode(Events.leaver(new Target.Group(GROUP))),
-        "1", false, audit, followUps, () -> false, () -> {}));
+    Settlement settlement = running.process(new EventProcessor.Work(Inbounds.of(codec.encode(Events.leaver(new Target.Group(GROUP))), "1"), false, audit, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(List.of(), followUps.sent);
     SummaryAudit answer = summaries.stream().filter(s -> s.eventId().equals("cancel-2")).findFirst().orElseThrow();
     assertEquals(SummaryStatus.COMPLETED, answer.status());
-    assertTrue(answer.detail().startsWith("event evt-1 is not scheduled on the worker's queues and not running in"
+    assertTrue(answer.detail().startsWith("event evt-1 is not scheduled on the worker's own queue and not running in"
         + " this worker; marked cancelled until"), answer.detail());
     SummaryAudit last = summaries.stream().filter(s -> s.eventId().equals("evt-1")).findFirst().orElseThrow();
     assertTrue(last.finalSummary());
@@ -165,17 +163,16 @@ class CancelRunningTest {
     CancellationMarkers broker = CancellationMarkers.inMemory(Clock.systemUTC());
     EventProcessor processor = replica(writes, broker, DeliveryBounds.of(Duration.ofMinutes(5), 2));
     FollowUpLoop followUps = new FollowUpLoop();
-    processor.process(new EventProcessor.Work(codec.encode(Events.leaver(new Target.Group(GROUP))), "1", false, audit,
+    processor.process(new EventProcessor.Work(Inbounds.of(codec.encode(Events.leaver(new Target.Group(GROUP))), "1"), false, audit,
         followUps, () -> false, () -> {}));
     assertEquals(1, followUps.sent.size(), "the first chunk hands the rest on");
     int writesBefore = writes.attempts.size();
     OffboardingEvent cancel = OffboardingEvent.cancel("cancel-3", "/ops", Instant.now(),
         new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
-    replica(writes, broker, DeliveryBounds.defaults()).process(new EventProcessor.Work(codec.encode(cancel), "9",
+    replica(writes, broker, DeliveryBounds.defaults()).process(new EventProcessor.Work(Inbounds.of(codec.encode(cancel), "9"),
         false, audit, new FollowUpLoop(), () -> false, () -> {}));
 
-    Settlement settlement = processor.process(new EventProcessor.Work(
-        new ContinuationCodec().encode(followUps.sent.get(0)), "2", false, audit, followUps, () -> false, () -> {}));
+    Settlement settlement = processor.process(new EventProcessor.Work(Inbounds.of(new ContinuationCodec().encode(followUps.sent.get(0)), "2"), false, audit, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(1, followUps.sent.size(), "no further follow-up");

@@ -42,12 +42,12 @@ class CancellationMarkerCodecTest {
   void aMarkerClaimingToLiveLongerThanAnyWorkerWritesIsNotKept() {
     KnownMarkers known = new KnownMarkers(clock);
 
-    boolean forever = known.add(marker("evt-forever", Duration.ofDays(3650)));
-    boolean day = known.add(marker("evt-day", Duration.ofDays(1)));
+    KnownMarkers.Added forever = known.add(marker("evt-forever", Duration.ofDays(3650)));
+    KnownMarkers.Added day = known.add(marker("evt-day", Duration.ofDays(1)));
 
-    assertFalse(forever);
+    assertEquals(KnownMarkers.Added.REFUSED, forever);
     assertTrue(known.of("evt-forever").isEmpty());
-    assertTrue(day);
+    assertEquals(KnownMarkers.Added.KEPT, day);
     assertEquals(1, known.of("evt-day").size());
     clock.advance(Duration.ofDays(1));
     assertTrue(known.of("evt-day").isEmpty(), "expired at its until");

@@ -27,7 +27,7 @@ class ContinuationCodecTest {
   final byte[] event = new EventCodec().encode(Events.leaver(new Target.User(USER)));
 
   Continuation sample() {
-    return new Continuation(event, "4711", 3, Instant.parse("2026-11-27T09:00:00Z"),
+    return new Continuation(event, "4711@offboarding-events", "offboarding-events", 3, Instant.parse("2026-11-27T09:00:00Z"),
         Map.of(TargetOutcome.SUCCEEDED, 40, TargetOutcome.FAILED, 1), Map.of("device", 2), 45,
         "40000000-0000-4000-8000-000000000040",
         List.of(new Continuation.Pending(USER, 2, Set.of(Action.DISABLE_ACCOUNT)),
@@ -41,6 +41,7 @@ class ContinuationCodecTest {
     Continuation read = codec.decode(codec.encode(written));
 
     assertEquals(written.origin(), read.origin());
+    assertEquals(written.queue(), read.queue());
     assertEquals(written.step(), read.step());
     assertEquals(written.startedAt(), read.startedAt());
     assertEquals(written.counts(), read.counts());
@@ -61,10 +62,14 @@ class ContinuationCodecTest {
   }
 
   @Test
-  void tellsAFollowUpFromAnEvent() {
-    assertTrue(codec.isContinuation(codec.encode(sample())));
-    assertFalse(codec.isContinuation(event));
-    assertFalse(codec.isContinuation("not json".getBytes(StandardCharsets.UTF_8)));
+  void refusesAFollowUpWithoutTheQueueItsEventArrivedOn() {
+    String body = new String(codec.encode(sample()), StandardCharsets.UTF_8)
+        .replace("\"queue\":\"offboarding-events\",", "");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> codec.decode(body.getBytes(StandardCharsets.UTF_8)));
+
+    assertTrue(e.getMessage().contains("queue"), e.getMessage());
   }
 
   @Test
@@ -74,7 +79,7 @@ class ContinuationCodecTest {
       pending.add(new Continuation.Pending(String.format("40000000-0000-4000-8000-%012d", i), 13,
           Set.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS)));
     }
-    Continuation big = new Continuation(event, "9223372036854775807", 99_999, Instant.now(), Map.of(), Map.of(),
+    Continuation big = new Continuation(event, "9223372036854775807@offboarding-events", "offboarding-events", 99_999, Instant.now(), Map.of(), Map.of(),
         100_000, null, pending);
 
     int size = codec.encode(big).length;

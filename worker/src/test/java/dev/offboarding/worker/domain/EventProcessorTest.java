@@ -64,8 +64,8 @@ class EventProcessorTest {
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, Clock.systemUTC(),
         8);
-    return new EventProcessor(new EventCodec(), new Planner(dir, protection, limit, retainLimit), executor,
-        Clock.systemUTC(), Progress.NONE, bounds);
+    return EventProcessor.builder(new Planner(dir, protection, limit, retainLimit), executor, Clock.systemUTC())
+        .bounds(bounds).build();
   }
 
   /** Processes the event and each follow-up it leaves, as the queue would deliver them. */
@@ -225,8 +225,7 @@ class EventProcessorTest {
     // The first listing (the count) succeeds; every later one fails after two users.
     Directory failing = failingAfterTwoUsers(listing -> listing >= 2);
 
-    Settlement first = twoPassProcessor(failing, 1000).process(new EventProcessor.Work(
-        new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), "1", false, audit, followUps, () -> false, () -> {}));
+    Settlement first = twoPassProcessor(failing, 1000).process(new EventProcessor.Work(Inbounds.of(new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), "1"), false, audit, followUps, () -> false, () -> {}));
 
     // The two users reached are done for good; the three not reached continue in a follow-up,
     // at once (nothing failed for them), rather than being reported FAILED.

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A hand-written directory for domain tests: users, groups with nested members, attributes. */
-final class FakeDirectory implements Directory {
+public final class FakeDirectory implements Directory {
   private final Map<String, DirectoryUser> users = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> attributes = new HashMap<>();
   private final Map<String, List<Object>> groups = new HashMap<>();

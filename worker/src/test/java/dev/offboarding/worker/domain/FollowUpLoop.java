@@ -25,8 +25,8 @@ final class FollowUpLoop implements FollowUps {
   }
 
   @Override
-  public void hold(String eventId, String eventType, byte[] event, Instant dueAt) {
-    held.add(event);
+  public void hold(Inbound.Event event, Instant dueAt) {
+    held.add(event.body());
     heldUntil.add(dueAt);
   }
 
@@ -34,12 +34,12 @@ final class FollowUpLoop implements FollowUps {
   Settlement run(EventProcessor processor, byte[] body, AuditSink audit, Runnable heartbeat)
       throws InterruptedException {
     int seen = sent.size();
-    Settlement last = processor.process(new EventProcessor.Work(body, "1", false, audit, this, () -> false, heartbeat));
+    Settlement last = processor.process(new EventProcessor.Work(Inbounds.of(body, "1"), false, audit, this, () -> false, heartbeat));
     settlements.add(last);
     while (last instanceof Settlement.Complete c && c.continuedBecause() != null && sent.size() > seen) {
       Continuation next = sent.get(sent.size() - 1);
       seen = sent.size();
-      last = processor.process(new EventProcessor.Work(codec.encode(next), "1", false, audit, this, () -> false, heartbeat));
+      last = processor.process(new EventProcessor.Work(Inbounds.of(codec.encode(next), "1"), false, audit, this, () -> false, heartbeat));
       settlements.add(last);
     }
     return last;

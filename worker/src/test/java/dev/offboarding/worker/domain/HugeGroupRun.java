@@ -56,8 +56,8 @@ public final class HugeGroupRun {
     SyntheticDirectory directory = new SyntheticDirectory(users, 110, ballast);
     Executor executor = new Executor(NO_WRITES, WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE, null,
         d -> { throw new AssertionError("no retry expected"); }, Clock.systemUTC(), 64);
-    EventProcessor processor = new EventProcessor(new EventCodec(), new Planner(directory, Protection.none(), users),
-        executor, Clock.systemUTC(), Progress.NONE, DeliveryBounds.defaults());
+    EventProcessor processor = EventProcessor.builder(new Planner(directory, Protection.none(), users), executor,
+        Clock.systemUTC()).build();
     BitSet seen = new BitSet(users);
     int[] results = {0, 0};
     SummaryAudit[] summary = {null};

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Records every write attempt; failures can be scripted per user, one per attempt. */
-final class RecordingWrites implements AccountWrites {
+public final class RecordingWrites implements AccountWrites {
   final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Deque<GraphFailure>> scripted = new HashMap<>();
 

@@ -57,9 +57,8 @@ class SchedulingTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
-    return new EventProcessor(codec, new Planner(directory, Protection.none(), 100), executor, clock, Progress.NONE,
-        DeliveryBounds.defaults(), Duration.ofDays(90), scheduled, new RunningEvents(), markers,
-        Duration.ofHours(30));
+    return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, clock)
+        .scheduled(scheduled).markers(markers, Duration.ofHours(30)).build();
   }
 
   static OffboardingEvent leaverAt(Instant effectiveAt) {
@@ -68,8 +67,7 @@ class SchedulingTest {
   }
 
   Settlement deliver(byte[] body, boolean heldUntilDue) throws InterruptedException {
-    return processor().process(new EventProcessor.Work(body, "7", false, audit, followUps, () -> false, () -> {},
-        heldUntilDue));
+    return processor().process(new EventProcessor.Work(heldUntilDue ? Inbounds.held(body, "7") : Inbounds.of(body, "7"), false, audit, followUps, () -> false, () -> {}));
   }
 
   @Test
@@ -146,7 +144,7 @@ class SchedulingTest {
       }
     };
 
-    Settlement settlement = processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-later")), "8",
+    Settlement settlement = processor().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-later")), "8"),
         false, sink, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
@@ -163,13 +161,13 @@ class SchedulingTest {
 
   @Test
   void aCancelOfAnEventNeitherScheduledNorRunningHereMarksItAndSaysSo() throws Exception {
-    Settlement settlement = processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-unknown")), "8",
+    Settlement settlement = processor().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-unknown")), "8"),
         false, audit, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
     assertEquals("cancel-1", audit.summary.eventId());
-    assertTrue(audit.summary.detail().startsWith("event evt-unknown is not scheduled on the worker's queues and not"
+    assertTrue(audit.summary.detail().startsWith("event evt-unknown is not scheduled on the worker's own queue and not"
         + " running in this worker; marked cancelled until " + NOW.plus(Duration.ofHours(30))), audit.summary.detail());
     assertTrue(audit.summary.detail().contains("an unknown id, or an event already finished, simply expires"));
     assertTrue(audit.summary.detail().endsWith("requested by hr-ops@contoso.com: contract extended"));
@@ -180,7 +178,7 @@ class SchedulingTest {
 
   @Test
   void aMarkedEventIsCancelledAtItsFirstDeliveryInsteadOfRunningOrBeingHeld() throws Exception {
-    processor().process(new EventProcessor.Work(codec.encode(cancelOf("evt-later")), "8", false,
+    processor().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-later")), "8"), false,
         new EventProcessorTest.RecordingAudit(), followUps, () -> false, () -> {}));
 
     Settlement settlement = deliver(codec.encode(leaverAt(NOW.plus(Duration.ofDays(3)))), false);
@@ -216,7 +214,7 @@ class SchedulingTest {
       }
     };
     byte[] cancel = codec.encode(cancelOf("evt-later"));
-    assertInstanceOf(Settlement.Abandon.class, processor().process(new EventProcessor.Work(cancel, "8", false, dies,
+    assertInstanceOf(Settlement.Abandon.class, processor().process(new EventProcessor.Work(Inbounds.of(cancel, "8"), false, dies,
         followUps, () -> false, () -> {})));
     assertEquals(List.of(), scheduled.held, "removed from the broker before the audit failed");
     List<dev.offboarding.contracts.SummaryAudit> summaries = new java.util.ArrayList<>();
@@ -230,7 +228,7 @@ class SchedulingTest {
       }
     };
 
-    Settlement again = processor().process(new EventProcessor.Work(cancel, "8", true, after, followUps,
+    Settlement again = processor().process(new EventProcessor.Work(Inbounds.of(cancel, "8"), true, after, followUps,
         () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, again);
@@ -245,10 +243,11 @@ class SchedulingTest {
 
   @Test
   void aCancelWaitsWhenTheBrokerCannotBeAsked() throws Exception {
-    EventProcessor noBroker = new EventProcessor(codec, new Planner(directory, Protection.none(), 100),
-        null, Clock.fixed(NOW, ZoneOffset.UTC), Progress.NONE, DeliveryBounds.defaults());
+    EventProcessor noBroker = EventProcessor.builder(new Planner(directory, Protection.none(), 100),
+        new Executor(writes, WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE, null, d -> {},
+            Clock.fixed(NOW, ZoneOffset.UTC), 8), Clock.fixed(NOW, ZoneOffset.UTC)).build();
 
-    Settlement settlement = noBroker.process(new EventProcessor.Work(codec.encode(cancelOf("evt-later")), "8",
+    Settlement settlement = noBroker.process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-later")), "8"),
         false, audit, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Abandon.class, settlement);

@@ -116,7 +116,7 @@ class CancellationEndToEndTest {
     harness.sendUrgent(cancel);
 
     SummaryAudit answer = awaitCancelAnswer(cancel);
-    assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's queues and not"
+    assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's own queue and not"
         + " running in this worker; marked cancelled until"), answer.detail());
     assertStoppedWithEveryUserOnce(event, cancel, "cancelled while running, by cancel event " + cancel.id());
   }
@@ -145,7 +145,7 @@ class CancellationEndToEndTest {
     harness.sendUrgent(cancel);
 
     SummaryAudit answer = awaitCancelAnswer(cancel);
-    assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's queues and not"
+    assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's own queue and not"
         + " running in this worker; marked cancelled until"), answer.detail());
     assertTrue(harness.summaries(event.id()).stream().noneMatch(SummaryAudit::finalSummary));
     // A replica of the ordinary configuration reads the marker before it takes any message.

@@ -133,7 +133,7 @@ class SchedulingEndToEndTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(cancel.id()).isEmpty());
     SummaryAudit answer = harness.summaries(cancel.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, answer.status());
-    assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's queues and not"
+    assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's own queue and not"
         + " running in this worker; marked cancelled until"), answer.detail());
     assertEquals(1, harness.summaries(event.id()).size(), "the event's own audit is untouched");
     // The search opened and closed its own clients; the worker's intake and senders go on.

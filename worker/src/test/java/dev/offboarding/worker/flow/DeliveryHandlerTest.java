@@ -44,11 +44,12 @@ class DeliveryHandlerTest {
     }
 
     @Override
-    public void hold(String eventId, String eventType, byte[] event, java.time.Instant dueAt) {
+    public void hold(dev.offboarding.worker.domain.Inbound.Event event, java.time.Instant dueAt) {
       throw new AssertionError("no event here takes effect later");
     }
   };
   private DeliveryHandler handler;
+  private volatile boolean bulkHeld;
 
   private DeliveryHandler handler(DeliveryHandler.EventWork work, Duration maxHold) {
     handler = new DeliveryHandler(
@@ -62,7 +63,9 @@ class DeliveryHandlerTest {
         new DeliverySettlement(metrics),
         new IntakeBackoff(new IntakeBackoff.Policy(Duration.ZERO, Duration.ZERO, maxHold), Clock.systemUTC(), metrics),
         metrics,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        dev.offboarding.worker.domain.Inbounds.CLASSIFIER,
+        () -> bulkHeld);
     return handler;
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 final class RecordingDelivery implements Delivery {
   final List<String> settlements = new ArrayList<>();
   final byte[] body;
+  String queue = "offboarding-events";
   final long deliveryCount;
   String replyTo;
   String replyToSessionId;
@@ -18,6 +19,11 @@ final class RecordingDelivery implements Delivery {
   RecordingDelivery(byte[] body, long deliveryCount) {
     this.body = body;
     this.deliveryCount = deliveryCount;
+  }
+
+  @Override
+  public String queue() {
+    return queue;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.offboarding.worker.graph;
 
+import dev.offboarding.worker.domain.Inbounds;
+import dev.offboarding.worker.domain.Inbound;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -194,7 +196,7 @@ class FailureTaxonomyTest {
     while (settlements.get(settlements.size() - 1).equals(new Settlement.Complete(Settlement.Complete.TRANSIENT))
         && settlements.size() <= rounds) {
       Continuation next = followUps.sent.get(followUps.sent.size() - 1);
-      settlements.add(processor.process(new EventProcessor.Work(codec.encode(next), "1", true, audit, followUps,
+      settlements.add(processor.process(new EventProcessor.Work(Inbounds.of(codec.encode(next), "1"), true, audit, followUps,
           () -> false, () -> {})));
     }
 
@@ -249,7 +251,7 @@ class FailureTaxonomyTest {
     // comes after planning, so from then on Entra ID refuses: the writes find no token.
     tokens.lifetime = Duration.ofMinutes(1);
     EventProcessor processor = processor(graphWithAzureAuth(tokens));
-    EventProcessor.Work work = new EventProcessor.Work(new EventCodec().encode(revoke(alice)), "1", false, audit,
+    EventProcessor.Work work = new EventProcessor.Work(Inbounds.of(new EventCodec().encode(revoke(alice)), "1"), false, audit,
         followUps, () -> false, () -> tokens.failing = true);
 
     Settlement settlement = processor.process(work);
@@ -385,11 +387,11 @@ class FailureTaxonomyTest {
         Protection.DEFAULT_MAX_STALENESS), 1_000);
     Executor executor = new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED, retries,
         OutageBreaker.create(clock), new Verifier(directory, sleeper, clock), sleeper, clock, 4);
-    return new EventProcessor(new EventCodec(), planner, executor, clock, Progress.NONE, DeliveryBounds.defaults());
+    return EventProcessor.builder(planner, executor, clock).build();
   }
 
   private EventProcessor.Work work(OffboardingEvent event) {
-    return new EventProcessor.Work(new EventCodec().encode(event), "1", false, audit, followUps, () -> false,
+    return new EventProcessor.Work(Inbounds.of(new EventCodec().encode(event), "1"), false, audit, followUps, () -> false,
         () -> {});
   }
 
@@ -448,7 +450,7 @@ class FailureTaxonomyTest {
     }
 
     @Override
-    public void hold(String eventId, String eventType, byte[] event, Instant dueAt) {
+    public void hold(Inbound.Event event, Instant dueAt) {
       throw new AssertionError("no event here takes effect later");
     }
 

@@ -1,5 +1,15 @@
 package dev.offboarding.worker.servicebus;
 
+import dev.offboarding.worker.domain.Inbounds;
+import dev.offboarding.worker.domain.Inbound;
+import dev.offboarding.worker.domain.FakeDirectory;
+import dev.offboarding.worker.domain.RecordingWrites;
+import dev.offboarding.worker.domain.Planner;
+import dev.offboarding.worker.domain.Protection;
+import dev.offboarding.worker.domain.Executor;
+import dev.offboarding.worker.domain.WriteBudget;
+import dev.offboarding.worker.domain.OutageGuard;
+import dev.offboarding.worker.resilience.RetryPolicy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -44,7 +54,7 @@ import org.junit.jupiter.api.Test;
 /** Cancellation markers in the embedded emulator, through the official SDK: the broker is their only state. */
 class ServiceBusCancellationMarkersTest {
   private static final String QUEUE = "offboarding-events";
-  private static final String URGENT = "offboarding-urgent";
+  private static final String INTERNAL = "offboarding-internal";
 
   private final ServiceBusEmulator emulator = ServiceBusEmulator.start(
       EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
@@ -65,7 +75,7 @@ class ServiceBusCancellationMarkersTest {
   /** A worker's markers, as a process has them: started (the start-up scan), tailed every 100 ms. */
   private ServiceBusCancellationMarkers process(Metrics metrics) {
     ServiceBusCancellationMarkers markers = new ServiceBusCancellationMarkers(clients, senders,
-        List.of(QUEUE, URGENT), Clock.systemUTC(), Duration.ofMillis(100), metrics);
+        INTERNAL, Clock.systemUTC(), Duration.ofMillis(100), metrics);
     opened.add(markers);
     markers.start();
     return markers;
@@ -84,15 +94,16 @@ class ServiceBusCancellationMarkersTest {
     CancellationMarkers.Marker placed = marker("evt-1",
         new CancellationMarkers.Removed(QUEUE, "dev.offboarding.leaver.v1", Instant.parse("2026-12-31T16:00:00Z"), 1));
 
-    one.place(placed);
+    one.place(placed, "7@" + QUEUE);
 
     assertEquals(List.of(placed), one.known("evt-1"), "known at once where it was placed");
     await().atMost(Duration.ofSeconds(10)).until(() -> !other.known("evt-1").isEmpty());
     assertEquals(List.of(placed), other.known("evt-1"));
     assertEquals(List.of(placed), process(new Metrics()).known("evt-1"), "read by the start-up scan");
-    assertEquals(1, emulator.stats(QUEUE).scheduled(), "one scheduled message, due when it expires");
-    assertEquals("SCHEDULED", emulator.peekMessages(QUEUE).get(0).state());
-    assertEquals("evt-1", emulator.peekMessages(QUEUE).get(0).correlationId());
+    assertEquals(1, emulator.stats(INTERNAL).scheduled(), "one scheduled message, due when it expires");
+    assertEquals(0, emulator.stats(QUEUE).scheduled(), "nothing of the worker's on a producer's queue");
+    assertEquals("SCHEDULED", emulator.peekMessages(INTERNAL).get(0).state());
+    assertEquals("evt-1", emulator.peekMessages(INTERNAL).get(0).correlationId());
     assertTrue(tailing.count(Metrics.CANCELLATION_MARKER_PEEKS, "scan", "tail") >= 1);
     assertTrue(tailing.scrape().contains(Metrics.CANCELLATION_MARKERS + " 1.0"), tailing.scrape());
   }
@@ -100,20 +111,65 @@ class ServiceBusCancellationMarkersTest {
   @Test
   void aMarkerPlacedTwiceIsKeptOnceAndAMalformedOneIsIgnored() {
     ServiceBusCancellationMarkers one = process(new Metrics());
-    try (ServiceBusSenderClient raw = clients.sender().queueName(URGENT).buildClient()) {
+    try (ServiceBusSenderClient raw = clients.sender().queueName(INTERNAL).buildClient()) {
       ServiceBusMessage forged = new ServiceBusMessage("{\"cancellationMarker\":\"x\"}".getBytes(StandardCharsets.UTF_8));
       forged.setSubject(CancellationMarkerCodec.FORMAT);
       forged.setScheduledEnqueueTime(java.time.OffsetDateTime.now().plusHours(1));
       raw.sendMessage(forged);
     }
 
-    one.place(marker("evt-2", null));
-    one.place(marker("evt-2", null));
+    one.place(marker("evt-2", null), "8@" + QUEUE);
+    one.place(marker("evt-2", null), "8@" + QUEUE);
 
-    assertEquals(1, emulator.stats(QUEUE).scheduled(), "the queue's duplicate detection kept one");
+    assertEquals(2, emulator.stats(INTERNAL).scheduled(), "the queue's duplicate detection kept one of the two");
     ServiceBusCancellationMarkers later = process(new Metrics());
     assertEquals(1, later.known("evt-2").size());
     assertEquals(List.of(), later.known("x"));
+  }
+
+  /** A well-formed marker planted on a producer's queue, as anyone with Send there could: never read. */
+  @Test
+  void aMarkerOnAProducersQueueIsNeverRead() {
+    try (ServiceBusSenderClient raw = clients.sender().queueName(QUEUE).buildClient()) {
+      ServiceBusMessage planted = new ServiceBusMessage(new CancellationMarkerCodec().encode(marker("evt-victim", null)));
+      planted.setSubject(CancellationMarkerCodec.FORMAT);
+      planted.setCorrelationId("evt-victim");
+      planted.setScheduledEnqueueTime(java.time.OffsetDateTime.now().plusHours(1));
+      raw.sendMessage(planted);
+    }
+    ServiceBusCancellationMarkers tailing = process(new Metrics());
+    ServiceBusCancellationMarkers one = process(new Metrics());
+    one.place(marker("evt-known", null), "9@" + QUEUE);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !tailing.known("evt-known").isEmpty());
+
+    assertEquals(List.of(), tailing.known("evt-victim"), "not learnt by tailing");
+    assertEquals(List.of(), process(new Metrics()).known("evt-victim"), "not learnt at start-up");
+  }
+
+  /**
+   * More unexpired markers than a worker keeps: it says so (saturated, and the gauge), keeps what
+   * fits, and once markers expired and there is room, reads the queue again and knows the rest.
+   */
+  @Test
+  void aWorkerPastItsBoundOfMarkersIsSaturatedUntilThereIsRoomThenKnowsTheRest() {
+    Metrics metrics = new Metrics();
+    ServiceBusCancellationMarkers writer = process(new Metrics());
+    Instant soon = Instant.now().plus(Duration.ofSeconds(3));
+    writer.place(new CancellationMarkers.Marker("evt-a", "cancel-a", "ops", "r", soon, null), "1@" + QUEUE);
+    writer.place(new CancellationMarkers.Marker("evt-b", "cancel-b", "ops", "r", soon, null), "2@" + QUEUE);
+    writer.place(marker("evt-c", null), "3@" + QUEUE);
+    ServiceBusCancellationMarkers bounded = new ServiceBusCancellationMarkers(clients, senders, INTERNAL,
+        Clock.systemUTC(), Duration.ofMillis(100), metrics, 2);
+    opened.add(bounded);
+
+    bounded.start();
+
+    assertTrue(bounded.saturated(), "three markers, room for two");
+    assertTrue(metrics.scrape().contains(Metrics.CANCELLATION_MARKERS_SATURATED + " 1.0"), metrics.scrape());
+    assertTrue(bounded.known("evt-c").isEmpty(), "the third was not kept");
+    await().atMost(Duration.ofSeconds(15)).until(() -> !bounded.saturated());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !bounded.known("evt-c").isEmpty());
+    assertTrue(metrics.scrape().contains(Metrics.CANCELLATION_MARKERS_SATURATED + " 0.0"), metrics.scrape());
   }
 
   /**
@@ -128,8 +184,8 @@ class ServiceBusCancellationMarkersTest {
     Instant due = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
     OffboardingEvent leaver = new OffboardingEvent("evt-3", "/test", EventType.LEAVER, Instant.now(),
         new EventData(List.of(new Target.User("alice@contoso.com")), List.of(), "leaver", null, "hr", false, due));
-    ServiceBusFollowUps queue = new ServiceBusFollowUps(senders, QUEUE, new ContinuationCodec(), Clock.systemUTC());
-    queue.hold(leaver.id(), leaver.type().wireName(), codec.encode(leaver), due);
+    ServiceBusFollowUps queue = new ServiceBusFollowUps(senders, INTERNAL, new ContinuationCodec(), Clock.systemUTC());
+    queue.hold((Inbound.Event) Inbounds.of(codec.encode(leaver), "5"), due);
     byte[] cancel = codec.encode(OffboardingEvent.cancel("cancel-3", "/ops", Instant.now(),
         new Cancellation("evt-3", "contract extended", "hr-ops@contoso.com")));
     AuditSink dies = new AuditSink() {
@@ -141,10 +197,10 @@ class ServiceBusCancellationMarkersTest {
         throw new AuditException("the process died", null);
       }
     };
-    Settlement first = processor(process(new Metrics())).process(new EventProcessor.Work(cancel, "8", false, dies,
+    Settlement first = processor(process(new Metrics())).process(new EventProcessor.Work(Inbounds.of(cancel, "8"), false, dies,
         queue, () -> false, () -> {}));
     assertInstanceOf(Settlement.Abandon.class, first);
-    assertTrue(emulator.peekMessages(QUEUE).stream().noneMatch(m -> leaver.id().equals(m.correlationId())
+    assertTrue(emulator.peekMessages(INTERNAL).stream().noneMatch(m -> leaver.id().equals(m.correlationId())
         && !CancellationMarkerCodec.FORMAT.equals(m.subject())), "the held copy is gone");
     List<SummaryAudit> published = new CopyOnWriteArrayList<>();
     AuditSink topic = new AuditSink() {
@@ -157,7 +213,7 @@ class ServiceBusCancellationMarkersTest {
       }
     };
 
-    Settlement again = processor(process(new Metrics())).process(new EventProcessor.Work(cancel, "8", true, topic,
+    Settlement again = processor(process(new Metrics())).process(new EventProcessor.Work(Inbounds.of(cancel, "8"), true, topic,
         queue, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, again);
@@ -166,12 +222,15 @@ class ServiceBusCancellationMarkersTest {
     assertEquals("dev.offboarding.leaver.v1", published.get(0).eventType());
     assertTrue(published.get(0).detail().startsWith("cancelled before it ran, due " + due), published.get(0).detail());
     assertTrue(published.get(1).detail().startsWith("cancelled event evt-3, due " + due + ", before it ran (1"
-        + " scheduled message(s) removed from " + QUEUE + ")"), published.get(1).detail());
+        + " scheduled message(s) removed from " + INTERNAL + ")"), published.get(1).detail());
   }
 
   private EventProcessor processor(CancellationMarkers markers) {
-    return new EventProcessor(new EventCodec(), null, null, Clock.systemUTC(), Progress.NONE,
-        DeliveryBounds.defaults(), Duration.ofDays(90), new ServiceBusScheduledEvents(clients, List.of(QUEUE, URGENT)),
-        new RunningEvents(), markers, Duration.ofDays(1));
+    // A cancel plans and writes nothing: a directory and writes that know no one do.
+    return EventProcessor.builder(new Planner(new FakeDirectory(), Protection.none(), 100),
+        new Executor(new RecordingWrites(), WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE, null,
+            d -> {}, Clock.systemUTC(), 8), Clock.systemUTC())
+        .scheduled(new ServiceBusScheduledEvents(clients, List.of(INTERNAL))).markers(markers, Duration.ofDays(1))
+        .build();
   }
 }

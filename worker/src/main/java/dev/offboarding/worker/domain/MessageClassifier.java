@@ -1,0 +1,162 @@
+package dev.offboarding.worker.domain;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.offboarding.contracts.DecodeResult;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.Problem;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Decodes each delivered message once into the one {@link Inbound} kind it is, and decides from the
+ * queue it came from whether that kind may come from there:
+ *
+ * <ul>
+ *   <li>an intake queue (producers') carries events only: a follow-up or a cancellation marker there
+ *       is {@link Inbound.Forged}, whatever application properties it carries;
+ *   <li>the internal queue (the worker's own) carries follow-ups, held events (marked by the
+ *       {@value #HELD_UNTIL} and {@value #INTAKE_QUEUE} properties, naming a configured intake
+ *       queue) and cancellation markers coming due: a bare event there is {@link Inbound.Forged}.
+ * </ul>
+ *
+ * Thread-safe.
+ */
+public final class MessageClassifier {
+  /**
+   * The application property that marks an event the worker handed to its own queue to wait for
+   * its {@code effectiveAt}; its value is that instant. Read on the internal queue only.
+   */
+  public static final String HELD_UNTIL = "heldUntil";
+  /** The application property of a held event naming the intake queue it first arrived on. */
+  public static final String INTAKE_QUEUE = "intakeQueue";
+  /** The dead-letter reason of a message of a kind its queue may not carry. */
+  public static final String FORGED = "ForgedInternalMessage";
+
+  private final Set<String> intakeQueues;
+  private final String internalQueue;
+  private final EventCodec events = new EventCodec();
+  private final ContinuationCodec continuations = new ContinuationCodec();
+  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * @param intakeQueues the producers' queues the worker takes events from
+   * @param internalQueue the worker's own queue
+   */
+  public MessageClassifier(Set<String> intakeQueues, String internalQueue) {
+    this.intakeQueues = Set.copyOf(intakeQueues);
+    this.internalQueue = Objects.requireNonNull(internalQueue, "internalQueue");
+    if (this.intakeQueues.contains(internalQueue)) {
+      throw new IllegalArgumentException("the internal queue cannot be an intake queue");
+    }
+    json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+  }
+
+  /** The worker's own queue. */
+  public String internalQueue() {
+    return internalQueue;
+  }
+
+  /**
+   * Classifies one delivery.
+   *
+   * @param queue the entity it was delivered from
+   * @param sequenceNumber the broker's sequence number of the message
+   * @param body the body, as sent
+   * @param property the message's application properties, by name (null when absent)
+   */
+  public Inbound classify(String queue, long sequenceNumber, byte[] body, Function<String, Object> property) {
+    String origin = Inbound.origin(sequenceNumber, queue);
+    Kind kind = kindOf(body);
+    if (intakeQueues.contains(queue)) {
+      if (kind != Kind.EVENT) {
+        return new Inbound.Forged(queue, origin, kind.words, "only the worker writes " + kind.words + "s, on "
+            + internalQueue + "; " + queue + " is a producer's queue");
+      }
+      return event(body, queue, queue, origin, false);
+    }
+    if (!queue.equals(internalQueue)) {
+      throw new IllegalArgumentException("not one of the worker's queues: " + queue);
+    }
+    if (kind == Kind.FOLLOW_UP) {
+      return followUp(body, queue, origin);
+    }
+    if (kind == Kind.MARKER) {
+      return new Inbound.DueMarker(queue, origin);
+    }
+    Object intake = property.apply(INTAKE_QUEUE);
+    if (property.apply(HELD_UNTIL) == null || !(intake instanceof String from) || !intakeQueues.contains(from)) {
+      return new Inbound.Forged(queue, origin, "event", "producers' events arrive on " + String.join(", ",
+          intakeQueues.stream().sorted().toList()) + "; " + queue + " carries only what the worker held itself");
+    }
+    return event(body, queue, from, origin, true);
+  }
+
+  private Inbound event(byte[] body, String queue, String intakeQueue, String origin, boolean held) {
+    return switch (events.decode(body)) {
+      case DecodeResult.Valid v -> new Inbound.Event(v.event(), body, queue, intakeQueue, origin, held);
+      case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidEvent", describe(i.problems()),
+          i.problems(), i.eventId(), i.eventType());
+    };
+  }
+
+  private Inbound followUp(byte[] body, String queue, String origin) {
+    Continuation c;
+    try {
+      c = continuations.decode(body);
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Invalid(queue, origin, "InvalidContinuation", e.getMessage(), List.of(), null, null);
+    }
+    if (!intakeQueues.contains(c.queue())) {
+      return new Inbound.Invalid(queue, origin, "InvalidContinuation",
+          "the follow-up names a queue the worker takes no events from", List.of(), null, null);
+    }
+    return switch (events.decode(c.event())) {
+      case DecodeResult.Valid v -> new Inbound.FollowUp(c, v.event(), queue);
+      case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidContinuation",
+          "its event: " + describe(i.problems()), i.problems(), i.eventId(), i.eventType());
+    };
+  }
+
+  /** What a body claims to be, by its format member. */
+  private enum Kind {
+    EVENT("event"), FOLLOW_UP("follow-up"), MARKER("cancellation marker");
+
+    final String words;
+
+    Kind(String words) {
+      this.words = words;
+    }
+  }
+
+  /**
+   * What kind a body claims to be: a follow-up or a marker by their format member; anything else
+   * is an event (what is not JSON too: that is for the event codec to say).
+   */
+  private Kind kindOf(byte[] body) {
+    if (body.length > ContinuationCodec.MAX_BYTES) {
+      return Kind.EVENT;
+    }
+    try {
+      JsonNode root = json.readTree(body);
+      if (root != null && root.isObject() && root.has(ContinuationCodec.MARKER)) {
+        return Kind.FOLLOW_UP;
+      }
+      if (root != null && root.isObject() && root.has(CancellationMarkerCodec.MARKER)) {
+        return Kind.MARKER;
+      }
+      return Kind.EVENT;
+    } catch (IOException e) {
+      return Kind.EVENT;
+    }
+  }
+
+  private static String describe(List<Problem> problems) {
+    return problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
+  }
+}

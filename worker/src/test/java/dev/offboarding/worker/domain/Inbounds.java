@@ -1,0 +1,36 @@
+package dev.offboarding.worker.domain;
+
+import java.util.Set;
+
+/**
+ * Messages as the worker's intake decodes them, for tests that hand a body straight to the
+ * processor: through the production {@link MessageClassifier}, with the project's queue names.
+ */
+public final class Inbounds {
+  public static final String EVENTS = "offboarding-events";
+  public static final String URGENT = "offboarding-urgent";
+  public static final String INTERNAL = "offboarding-internal";
+  public static final MessageClassifier CLASSIFIER = new MessageClassifier(Set.of(EVENTS, URGENT), INTERNAL);
+
+  private Inbounds() {}
+
+  /**
+   * A body delivered from where a body of its kind belongs: a follow-up from the worker's own queue,
+   * an event (valid or not) from the events queue, as message {@code sequenceNumber}.
+   */
+  public static Inbound of(byte[] body, String sequenceNumber) {
+    Inbound asEvent = CLASSIFIER.classify(EVENTS, Long.parseLong(sequenceNumber), body, name -> null);
+    return asEvent instanceof Inbound.Forged
+        ? CLASSIFIER.classify(INTERNAL, Long.parseLong(sequenceNumber), body, name -> null) : asEvent;
+  }
+
+  /** An event held by the worker until its effectiveAt, now delivered from its own queue. */
+  public static Inbound held(byte[] body, String sequenceNumber) {
+    return CLASSIFIER.classify(INTERNAL, Long.parseLong(sequenceNumber), body,
+        name -> switch (name) {
+          case MessageClassifier.HELD_UNTIL -> "2026-01-01T00:00:00Z";
+          case MessageClassifier.INTAKE_QUEUE -> EVENTS;
+          default -> null;
+        });
+  }
+}
