@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -131,6 +133,46 @@ class ProvenanceTest {
     assertThrows(IllegalArgumentException.class, () -> new DecodeResult.Invalid(problems, "e", null, "HR Workday"));
     assertThrows(IllegalArgumentException.class,
         () -> new DecodeResult.Invalid(problems, "e", null, "/" + "s".repeat(256)));
+  }
+
+  @Test
+  void aTargetAuditGainsProvenanceAndKeepsEverythingElse() {
+    TargetAudit audit = new TargetAudit("evt-1", "5f1d3c2a-0000-4000-8000-000000000001", "alice@contoso.com",
+        List.of("user:alice@contoso.com"), false, TargetOutcome.SKIPPED, "dry run", List.of(), true);
+    Provenance provenance = new Provenance("/hr/workday", "workday-integration", null, "Leaver", QUEUE);
+
+    TargetAudit withProvenance = audit.withProvenance(provenance);
+
+    assertNull(audit.provenance(), "an audit built without provenance has none");
+    assertEquals(provenance, withProvenance.provenance());
+    assertEquals(audit, new TargetAudit(withProvenance.eventId(), withProvenance.userId(),
+        withProvenance.userPrincipalName(), withProvenance.via(), withProvenance.guest(), withProvenance.outcome(),
+        withProvenance.detail(), withProvenance.actions(), withProvenance.redelivery()));
+  }
+
+  @Test
+  void aSummaryGainsProvenanceAndKeepsEverythingElse() {
+    Instant t = Instant.parse("2026-11-27T09:00:00Z");
+    SummaryAudit summary = new SummaryAudit("evt-1", EventType.LEAVER.wireName(), SummaryStatus.SCHEDULED, Map.of(),
+        Map.of(), 0, t, t, null, List.of(), false, false, false, 0, 0, t.plusSeconds(3600), "held");
+    Provenance provenance = new Provenance("/hr/workday", null, "HR-1", "Leaver", QUEUE);
+
+    SummaryAudit withProvenance = summary.withProvenance(provenance);
+
+    assertNull(summary.provenance(), "a summary built without provenance has none");
+    assertEquals(provenance, withProvenance.provenance());
+    assertEquals(new SummaryAudit(summary.eventId(), summary.eventType(), summary.status(), summary.counts(),
+        summary.skippedMembers(), summary.usersResolved(), summary.startedAt(), summary.finishedAt(),
+        summary.rejectionReason(), summary.problems(), summary.redelivery(), summary.dryRun(), summary.finalSummary(),
+        summary.step(), summary.usersPending(), summary.dueAt(), summary.detail(), provenance), withProvenance);
+  }
+
+  @Test
+  void anAuditIsNotGivenAnEmptyProvenance() {
+    TargetAudit audit = new TargetAudit("evt-1", null, "alice@contoso.com", List.of("user:alice@contoso.com"), false,
+        TargetOutcome.NOT_FOUND, null, List.of(), false);
+
+    assertThrows(NullPointerException.class, () -> audit.withProvenance(null));
   }
 
   private static void assertRefused(String message, String source, String requestedBy, String ticket, String reason) {
