@@ -10,7 +10,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes and reads audit messages: CloudEvents 1.0 envelopes (structured JSON mode) around {@link
@@ -23,7 +25,10 @@ import java.util.TreeMap;
  *
  * <p>Readers accept data properties they do not know, so version 1 can gain optional fields
  * without breaking consumers; everything they do know is checked, and bad input is an {@link
- * IllegalArgumentException} naming the JSONPath. Instances hold no mutable state: share one.
+ * IllegalArgumentException} naming the JSONPath. {@code provenance} (who asked, see {@link
+ * Provenance}) is optional, as audits written before it lack it, but when present it is read
+ * strictly: a member it does not know is refused, because an audit must not claim more about who
+ * asked than can be checked. Instances hold no mutable state: share one.
  */
 public final class AuditCodec {
 
@@ -31,6 +36,7 @@ public final class AuditCodec {
   public static final String SOURCE = "/offboarding-worker";
 
   private static final int MAX_ID_LENGTH = 256;
+  private static final Set<String> PROVENANCE = Set.of("source", "requestedBy", "ticket", "reason", "queue");
 
   private final StrictJson json = new StrictJson();
 
@@ -80,6 +86,7 @@ public final class AuditCodec {
       }
     }
     data.put("redelivery", audit.redelivery());
+    putProvenanceIfPresent(data, audit.provenance());
     return json.write(root);
   }
 
@@ -117,6 +124,7 @@ public final class AuditCodec {
       data.put("dueAt", Rfc3339.format(audit.dueAt()));
     }
     putIfPresent(data, "detail", audit.detail());
+    putProvenanceIfPresent(data, audit.provenance());
     return json.write(root);
   }
 
@@ -157,7 +165,8 @@ public final class AuditCodec {
           outcome(text(data, "$.data", "outcome"), "$.data.outcome"),
           optionalText(data, "$.data", "detail"),
           actions,
-          bool(data, "$.data", "redelivery"));
+          bool(data, "$.data", "redelivery"),
+          provenance(data));
     } catch (IllegalArgumentException e) {
       throw invalid(TargetAudit.TYPE, e);
     }
@@ -216,7 +225,8 @@ public final class AuditCodec {
           data.has("step") ? intValue(data.get("step"), "$.data.step") : 0,
           data.has("usersPending") ? intValue(data.get("usersPending"), "$.data.usersPending") : 0,
           data.has("dueAt") ? instant(data, "$.data", "dueAt") : null,
-          optionalText(data, "$.data", "detail"));
+          optionalText(data, "$.data", "detail"),
+          provenance(data));
     } catch (IllegalArgumentException e) {
       throw invalid(SummaryAudit.TYPE, e);
     }
@@ -316,6 +326,49 @@ public final class AuditCodec {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(path + ": unknown outcome");
     }
+  }
+
+  private static void putProvenanceIfPresent(ObjectNode data, Provenance provenance) {
+    if (provenance == null) {
+      return;
+    }
+    ObjectNode node = data.putObject("provenance");
+    putIfPresent(node, "source", provenance.source());
+    putIfPresent(node, "requestedBy", provenance.requestedBy());
+    putIfPresent(node, "ticket", provenance.ticket());
+    putIfPresent(node, "reason", provenance.reason());
+    node.put("queue", provenance.queue());
+  }
+
+  /** The {@code provenance} of an audit's data, or null when it has none. */
+  private static Provenance provenance(JsonNode data) {
+    if (!data.has("provenance")) {
+      return null;
+    }
+    String path = "$.data.provenance";
+    JsonNode node = object(data, "$.data", "provenance");
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!PROVENANCE.contains(name)) {
+        throw new IllegalArgumentException(JsonPath.property(path, name) + ": unexpected property");
+      }
+    }
+    return new Provenance(
+        checked(node, path, "source", Provenance::sourceProblem),
+        checked(node, path, "requestedBy", Provenance::requestedByProblem),
+        checked(node, path, "ticket", Provenance::ticketProblem),
+        checked(node, path, "reason", Provenance::reasonProblem),
+        checked(node, path, "queue", Provenance::queueProblem));
+  }
+
+  /** An optional string member that {@code problem} finds nothing wrong with (null when absent). */
+  private static String checked(JsonNode parent, String parentPath, String name, UnaryOperator<String> problem) {
+    String value = optionalText(parent, parentPath, name);
+    String wrong = problem.apply(value);
+    if (wrong != null) {
+      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": " + wrong);
+    }
+    return value;
   }
 
   private static void putIfPresent(ObjectNode node, String name, String value) {

@@ -37,13 +37,24 @@ public sealed interface DecodeResult permits DecodeResult.Valid, DecodeResult.In
    * @param eventId the raw {@code id} when it was a short printable string (so a rejection audit
    *     can still be correlated), else null
    * @param eventType the raw {@code type} under the same condition, else null
+   * @param source the raw {@code source} when it was a URI reference of at most 256 characters (so
+   *     the rejection audit can say which producer the message claims to come from, see {@link
+   *     Provenance#ofUndecodable}), else null
    */
-  record Invalid(List<Problem> problems, String eventId, String eventType) implements DecodeResult {
+  record Invalid(List<Problem> problems, String eventId, String eventType, String source) implements DecodeResult {
     public Invalid {
       problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
       if (problems.isEmpty()) {
         throw new IllegalArgumentException("an invalid result needs at least one problem");
       }
+      if (source != null && !source.equals(Provenance.undecodedSource(source))) {
+        throw new IllegalArgumentException("source must be a URI reference of at most 256 characters, or null");
+      }
+    }
+
+    /** A result that knows no source. */
+    public Invalid(List<Problem> problems, String eventId, String eventType) {
+      this(problems, eventId, eventType, null);
     }
 
     /** The problems as one line each, e.g. for a dead-letter description. */

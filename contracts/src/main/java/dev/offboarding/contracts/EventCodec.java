@@ -68,8 +68,8 @@ public final class EventCodec {
     if (event != null) {
       return new DecodeResult.Valid(event);
     }
-    return new DecodeResult.Invalid(
-        reader.problems(), correlation(root, "id"), correlation(root, "type"));
+    return new DecodeResult.Invalid(reader.problems(), correlation(root, "id"), correlation(root, "type"),
+        Provenance.undecodedSource(correlation(root, "source")));
   }
 
   private static DecodeResult invalid(String message) {

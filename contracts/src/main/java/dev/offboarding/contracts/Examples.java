@@ -9,15 +9,20 @@ import java.util.Map;
 
 /**
  * The examples that document and test the v1 contracts, as classpath resource names: events, and
- * target audit messages ({@link #auditTargets()}). Every valid example event is accepted by both
- * the schema and {@link EventCodec}; every invalid one is rejected by both, with at least the
- * problem paths {@link #expectedProblemPaths()} lists.
+ * audit messages ({@link #auditTargets()}, {@link #auditSummaries()}, {@link #invalidAudits()}).
+ * Every valid example event is accepted by both the schema and {@link EventCodec}; every invalid
+ * one is rejected by both, with at least the problem paths {@link #expectedProblemPaths()} lists.
+ * Every valid audit example is accepted by its schema and {@link AuditCodec}; every invalid one is
+ * refused by both, the codec naming the path {@link #expectedAuditProblemPaths()} gives.
  */
 public final class Examples {
   private static final String DIR = Resources.BASE + "examples/";
 
   /** The index of invalid examples: file name to the JSONPaths of the problems each must produce. */
   public static final String EXPECTED_PROBLEMS = DIR + "invalid/expected-problems.json";
+
+  /** The index of invalid audit examples: file name to the JSONPath the codec must name. */
+  public static final String EXPECTED_AUDIT_PROBLEMS = DIR + "audit-invalid/expected-problems.json";
 
   private static final List<String> VALID =
       names(
@@ -94,6 +99,23 @@ public final class Examples {
   private static final List<String> AUDIT_TARGETS =
       names("audit/", "target-unverified.json", "target-verification-off.json");
 
+  /**
+   * Example {@code dev.offboarding.audit.summary.v1} messages: accepted by the summary audit schema
+   * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
+   */
+  private static final List<String> AUDIT_SUMMARIES = names("audit/", "summary-partial.json", "summary-rejected.json");
+
+  /** Audit messages, of either type, that the audit schemas and {@link AuditCodec} both refuse. */
+  private static final List<String> INVALID_AUDITS =
+      names(
+          "audit-invalid/",
+          "summary-provenance-not-an-object.json",
+          "summary-provenance-source-not-a-uri-reference.json",
+          "summary-provenance-ticket-too-long.json",
+          "target-provenance-queue-not-an-entity-name.json",
+          "target-provenance-with-unknown-member.json",
+          "target-provenance-without-queue.json");
+
   private Examples() {}
 
   /** Resource names of the valid examples. */
@@ -111,6 +133,16 @@ public final class Examples {
     return AUDIT_TARGETS;
   }
 
+  /** Resource names of the example summary audit messages. */
+  public static List<String> auditSummaries() {
+    return AUDIT_SUMMARIES;
+  }
+
+  /** Resource names of the invalid audit messages, targets and summaries alike. */
+  public static List<String> invalidAudits() {
+    return INVALID_AUDITS;
+  }
+
   /** The bytes of one example (or of any contracts resource). */
   public static byte[] load(String name) {
     return Resources.load(name);
@@ -120,18 +152,30 @@ public final class Examples {
    * Invalid example resource name to the problem paths decoding it must report (among others).
    */
   public static Map<String, List<String>> expectedProblemPaths() {
+    return index(EXPECTED_PROBLEMS, "invalid/");
+  }
+
+  /**
+   * Invalid audit example resource name to the problem paths its rejection must name; {@link
+   * AuditCodec} stops at the first problem, so each example breaks one rule.
+   */
+  public static Map<String, List<String>> expectedAuditProblemPaths() {
+    return index(EXPECTED_AUDIT_PROBLEMS, "audit-invalid/");
+  }
+
+  private static Map<String, List<String>> index(String resource, String subdirectory) {
     JsonNode index;
     try {
-      index = new StrictJson().read(load(EXPECTED_PROBLEMS));
+      index = new StrictJson().read(load(resource));
     } catch (StrictJson.MalformedJsonException e) {
-      throw new IllegalStateException(EXPECTED_PROBLEMS + " is broken: " + e.getMessage());
+      throw new IllegalStateException(resource + " is broken: " + e.getMessage());
     }
     Map<String, List<String>> expected = new LinkedHashMap<>();
     index.fields().forEachRemaining(
         e -> {
           List<String> paths = new ArrayList<>();
           e.getValue().elements().forEachRemaining(p -> paths.add(p.asText()));
-          expected.put(DIR + "invalid/" + e.getKey(), List.copyOf(paths));
+          expected.put(DIR + subdirectory + e.getKey(), List.copyOf(paths));
         });
     return expected;
   }

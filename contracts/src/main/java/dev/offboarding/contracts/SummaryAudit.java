@@ -30,6 +30,9 @@ import java.util.TreeMap;
  * @param usersPending users still to be done when the summary is not final, else 0
  * @param dueAt when a SCHEDULED event is to run, else null
  * @param detail a sentence for people reading the audit, e.g. what a cancellation found; or null
+ * @param provenance who asked for the event, on whose word, and from which queue (for a message
+ *     that could not be decoded, what is known of it); null only in an audit written before audits
+ *     carried it
  */
 public record SummaryAudit(
     String eventId,
@@ -48,7 +51,8 @@ public record SummaryAudit(
     int step,
     int usersPending,
     Instant dueAt,
-    String detail) {
+    String detail,
+    Provenance provenance) {
 
   public static final String TYPE = "dev.offboarding.audit.summary.v1";
 
@@ -87,13 +91,22 @@ public record SummaryAudit(
     }
   }
 
+  /** A summary that does not say who asked; {@link #withProvenance} adds it. */
+  public SummaryAudit(String eventId, String eventType, SummaryStatus status, Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+      String rejectionReason, List<Problem> problems, boolean redelivery, boolean dryRun, boolean finalSummary,
+      int step, int usersPending, Instant dueAt, String detail) {
+    this(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt, rejectionReason,
+        problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, null);
+  }
+
   /** A summary with no due time and no detail. */
   public SummaryAudit(String eventId, String eventType, SummaryStatus status, Map<TargetOutcome, Integer> counts,
       Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
       String rejectionReason, List<Problem> problems, boolean redelivery, boolean dryRun, boolean finalSummary,
       int step, int usersPending) {
     this(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt, rejectionReason,
-        problems, redelivery, dryRun, finalSummary, step, usersPending, null, null);
+        problems, redelivery, dryRun, finalSummary, step, usersPending, null, null, null);
   }
 
   /** The final summary of an event done in one delivery. */
@@ -101,7 +114,14 @@ public record SummaryAudit(
       Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
       String rejectionReason, List<Problem> problems, boolean redelivery, boolean dryRun) {
     this(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt, rejectionReason,
-        problems, redelivery, dryRun, true, 0, 0, null, null);
+        problems, redelivery, dryRun, true, 0, 0, null, null, null);
+  }
+
+  /** The same summary, saying who asked for the event. */
+  public SummaryAudit withProvenance(Provenance p) {
+    Objects.requireNonNull(p, "provenance");
+    return new SummaryAudit(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt,
+        rejectionReason, problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, p);
   }
 
   private static void requireCount(Integer n, String what) {

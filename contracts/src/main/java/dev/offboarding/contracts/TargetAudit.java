@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param detail why the user was protected or skipped, or the worst error, in words
  * @param actions one result per action, in execution order
  * @param redelivery true when the event had been delivered before
+ * @param provenance who asked for the event, on whose word, and from which queue; null only in an
+ *     audit written before audits carried it
  */
 public record TargetAudit(
     String eventId,
@@ -26,7 +28,8 @@ public record TargetAudit(
     TargetOutcome outcome,
     String detail,
     List<ActionResult> actions,
-    boolean redelivery) {
+    boolean redelivery,
+    Provenance provenance) {
 
   public static final String TYPE = "dev.offboarding.audit.target.v1";
 
@@ -35,5 +38,17 @@ public record TargetAudit(
     Objects.requireNonNull(outcome, "outcome");
     via = List.copyOf(Objects.requireNonNull(via, "via"));
     actions = List.copyOf(Objects.requireNonNull(actions, "actions"));
+  }
+
+  /** An audit that does not say who asked; {@link #withProvenance} adds it. */
+  public TargetAudit(String eventId, String userId, String userPrincipalName, List<String> via, boolean guest,
+      TargetOutcome outcome, String detail, List<ActionResult> actions, boolean redelivery) {
+    this(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, null);
+  }
+
+  /** The same audit, saying who asked for the event. */
+  public TargetAudit withProvenance(Provenance p) {
+    Objects.requireNonNull(p, "provenance");
+    return new TargetAudit(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, p);
   }
 }

@@ -3,6 +3,7 @@ package dev.offboarding.contracts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,8 @@ class AuditCodecTest {
   private static final SchemaValidation SUMMARY_SCHEMA = SchemaValidation.of(Schemas.AUDIT_SUMMARY);
   private static final Instant T0 = Instant.parse("2026-11-27T09:00:00Z");
   private static final Instant T1 = Instant.parse("2026-11-27T09:00:01.250Z");
+  private static final Provenance FROM_HR =
+      new Provenance("/hr/workday", "workday-integration", "HR-20931", "Leaver: last working day", "offboarding-events");
 
   private final AuditCodec codec = new AuditCodec();
 
@@ -58,7 +61,17 @@ class AuditCodecTest {
             TargetOutcome.UNVERIFIED, "revokeSessions: user not found on read-back",
             List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-6", T0, T1)
                 .withVerification(false, null, null, "user not found on read-back")),
-            false));
+            false),
+        new TargetAudit(
+            "evt-4", "5f1d3c2a-0000-4000-8000-000000000004", "dave@contoso.com", List.of("user:dave@contoso.com"), false,
+            TargetOutcome.SUCCEEDED, null, List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-7", T0, T1)),
+            false)
+            .withProvenance(FROM_HR),
+        new TargetAudit(
+            "evt-5", "5f1d3c2a-0000-4000-8000-000000000005", null, List.of("user:5f1d3c2a-0000-4000-8000-000000000005"),
+            false, TargetOutcome.SUCCEEDED, null, List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-8", T0, T1)),
+            false)
+            .withProvenance(new Provenance("/siem/sentinel", null, null, "Token theft\nsecond line", "offboarding-urgent")));
   }
 
   static Stream<SummaryAudit> summaryAudits() {
@@ -81,7 +94,15 @@ class AuditCodecTest {
         new SummaryAudit(
             "evt-4", EventType.LEAVER.wireName(), SummaryStatus.SCHEDULED, Map.of(), Map.of(), 0, T0, T0, null,
             List.of(), false, false, false, 0, 0, Instant.parse("2026-12-31T16:00:00Z"),
-            "held by the broker until 2026-12-31T16:00:00Z"));
+            "held by the broker until 2026-12-31T16:00:00Z"),
+        new SummaryAudit(
+            "evt-6", EventType.LEAVER.wireName(), SummaryStatus.COMPLETED, Map.of(TargetOutcome.SUCCEEDED, 1), Map.of(),
+            1, T0, T1, null, List.of(), false, false)
+            .withProvenance(FROM_HR),
+        new SummaryAudit(
+            null, null, SummaryStatus.REJECTED, Map.of(), Map.of(), 0, T0, T0, "not valid JSON",
+            List.of(new Problem("$", "not valid JSON at line 1, column 2")), false, false)
+            .withProvenance(new Provenance(null, null, null, null, "offboarding-ops")));
   }
 
   @Test
@@ -211,6 +232,86 @@ class AuditCodecTest {
 
     assertFalse(root.has("subject"));
     assertFalse(root.get("data").has("eventId"));
+  }
+
+  @Test
+  void writesWhoAskedAndFromWhichQueue() throws Exception {
+    TargetAudit audit = targetAudits().skip(5).findFirst().orElseThrow();
+
+    JsonNode provenance = EventJson.MAPPER.readTree(codec.encodeTarget("m", T1, audit)).at("/data/provenance");
+
+    assertEquals("/hr/workday", provenance.get("source").asText());
+    assertEquals("workday-integration", provenance.get("requestedBy").asText());
+    assertEquals("HR-20931", provenance.get("ticket").asText());
+    assertEquals("Leaver: last working day", provenance.get("reason").asText());
+    assertEquals("offboarding-events", provenance.get("queue").asText());
+  }
+
+  @Test
+  void writesOnlyTheQueueWhenNothingElseIsKnownOfTheEvent() throws Exception {
+    SummaryAudit audit = summaryAudits().skip(6).findFirst().orElseThrow();
+
+    JsonNode provenance = EventJson.MAPPER.readTree(codec.encodeSummary("m", T1, audit)).at("/data/provenance");
+
+    assertEquals(EventJson.MAPPER.readTree("{\"queue\": \"offboarding-ops\"}"), provenance);
+  }
+
+  @Test
+  void readsAnAuditWrittenBeforeProvenanceAsOneWithout() throws Exception {
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
+        codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
+    ((ObjectNode) root.get("data")).remove("provenance");
+
+    SummaryAudit decoded = codec.decodeSummary(EventJson.bytes(root));
+
+    assertNull(decoded.provenance());
+  }
+
+  @Test
+  void leavesProvenanceOutOfAnAuditThatHasNone() throws Exception {
+    TargetAudit audit = targetAudits().findFirst().orElseThrow();
+
+    JsonNode data = EventJson.MAPPER.readTree(codec.encodeTarget("m", T1, audit)).get("data");
+
+    assertFalse(data.has("provenance"));
+  }
+
+  @Test
+  void refusesAProvenanceMemberItDoesNotKnowThoughItToleratesNewDataProperties() throws Exception {
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
+        codec.encodeTarget("m", T1, targetAudits().skip(5).findFirst().orElseThrow()));
+    ((ObjectNode) root.at("/data/provenance")).put("approvedBy", "soc-lead@contoso.com");
+
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
+
+    assertEquals("not a valid dev.offboarding.audit.target.v1 message: $.data.provenance.approvedBy: unexpected property",
+        thrown.getMessage());
+  }
+
+  @Test
+  void namesTheProvenanceMemberThatBreaksTheEventsRule() throws Exception {
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
+        codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
+    ((ObjectNode) root.at("/data/provenance")).put("ticket", "T".repeat(129));
+
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
+
+    assertEquals("not a valid dev.offboarding.audit.summary.v1 message: $.data.provenance.ticket: at most 128 characters",
+        thrown.getMessage());
+  }
+
+  @Test
+  void refusesAProvenanceWithoutItsQueue() throws Exception {
+    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
+        codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
+    ((ObjectNode) root.at("/data/provenance")).remove("queue");
+
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
+
+    assertTrue(thrown.getMessage().endsWith("$.data.provenance.queue: required"), thrown.getMessage());
   }
 
   @Test

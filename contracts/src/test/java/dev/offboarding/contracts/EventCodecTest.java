@@ -685,6 +685,41 @@ class EventCodecTest {
   }
 
   @Test
+  void keepsTheSourceOfAnInvalidEventSoTheRejectionCanSayWhoSentIt() {
+    ObjectNode event = validLeaver().put("source", "/hr/workday");
+    data(event).remove("reason");
+
+    DecodeResult.Invalid result = invalid(event);
+
+    assertEquals("/hr/workday", result.source());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "HR Workday", "/hr\n", "/%zz"})
+  void dropsASourceThatIsNoUriReferenceFromTheRejection(String source) {
+    DecodeResult.Invalid result = invalid(validLeaver().put("source", source));
+
+    assertNull(result.source());
+  }
+
+  @Test
+  void dropsAValidButOverLongSourceFromTheRejection() {
+    ObjectNode event = validLeaver().put("source", "/" + "s".repeat(256));
+    data(event).remove("reason");
+
+    DecodeResult.Invalid result = invalid(event);
+
+    assertNull(result.source(), "a source longer than 256 characters is not repeated in the rejection");
+  }
+
+  @Test
+  void knowsNoSourceOfAMessageThatIsNotJson() {
+    DecodeResult.Invalid result = invalid(bytes("{\"source\": \"/hr/workday\""));
+
+    assertNull(result.source());
+  }
+
+  @Test
   void roundTripsAnEventThroughEncodeAndDecode() {
     OffboardingEvent event =
         new OffboardingEvent(

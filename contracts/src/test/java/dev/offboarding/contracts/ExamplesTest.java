@@ -38,7 +38,12 @@ class ExamplesTest {
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/invalid/", "expected-problems.json"),
         Examples.invalid().stream().sorted().toList());
-    assertEquals(filesIn("dev/offboarding/contracts/examples/audit/"), Examples.auditTargets().stream().sorted().toList());
+    assertEquals(
+        filesIn("dev/offboarding/contracts/examples/audit/"),
+        Stream.concat(Examples.auditTargets().stream(), Examples.auditSummaries().stream()).sorted().toList());
+    assertEquals(
+        filesIn("dev/offboarding/contracts/examples/audit-invalid/", "expected-problems.json"),
+        Examples.invalidAudits().stream().sorted().toList());
   }
 
   @Test

@@ -5,26 +5,32 @@ import static dev.offboarding.contracts.EventJson.data;
 import static dev.offboarding.contracts.EventJson.targets;
 import static dev.offboarding.contracts.EventJson.validLeaver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The event schema and {@link EventCodec} must say the same about every document, and so must the
- * target audit schema and {@link AuditCodec} about every verification they carry.
+ * audit schemas and {@link AuditCodec} about every verification and provenance they carry.
  */
 class SchemaCodecAgreementTest {
   private static final SchemaValidation SCHEMA = SchemaValidation.of(Schemas.EVENT);
   private static final SchemaValidation TARGET_SCHEMA = SchemaValidation.of(Schemas.AUDIT_TARGET);
+  private static final SchemaValidation SUMMARY_SCHEMA = SchemaValidation.of(Schemas.AUDIT_SUMMARY);
   private final EventCodec codec = new EventCodec();
   private final AuditCodec auditCodec = new AuditCodec();
 
@@ -182,6 +188,133 @@ class SchemaCodecAgreementTest {
     assertEquals(EventJson.MAPPER.readTree(json), reencoded);
   }
 
+  static List<String> auditSummaryExamples() {
+    return Examples.auditSummaries();
+  }
+
+  @ParameterizedTest
+  @MethodSource("auditSummaryExamples")
+  void everySummaryAuditExampleIsAcceptedByTheSchemaAndTheCodecAndEncodesBackTheSame(String example) throws Exception {
+    byte[] json = Examples.load(example);
+    JsonNode tree = EventJson.MAPPER.readTree(json);
+
+    List<String> schemaErrors = SUMMARY_SCHEMA.errors(json);
+    SummaryAudit decoded = auditCodec.decodeSummary(json);
+    JsonNode reencoded = EventJson.MAPPER.readTree(
+        auditCodec.encodeSummary(tree.get("id").asText(), Rfc3339.parse(tree.get("time").asText()), decoded));
+
+    assertEquals(List.of(), schemaErrors);
+    assertEquals(tree, reencoded);
+  }
+
+  static List<String> invalidAuditExamples() {
+    return Examples.invalidAudits();
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidAuditExamples")
+  void everyInvalidAuditExampleIsRefusedByItsSchemaAndTheCodecAtItsExpectedPath(String example) {
+    byte[] json = Examples.load(example);
+    List<String> expected = Examples.expectedAuditProblemPaths().get(example);
+
+    boolean schemaAccepts = auditSchemaOf(json).accepts(json);
+    IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> decodeAudit(json));
+
+    assertFalse(schemaAccepts, "the schema accepts " + example);
+    assertTrue(expected.stream().allMatch(path -> thrown.getMessage().contains(": " + path + ": ")),
+        () -> example + " expected " + expected + ", got: " + thrown.getMessage());
+  }
+
+  @Test
+  void everyInvalidAuditExampleIsIndexedWithItsExpectedProblem() {
+    assertEquals(
+        Examples.invalidAudits().stream().sorted().toList(),
+        Examples.expectedAuditProblemPaths().keySet().stream().sorted().toList());
+    assertTrue(Examples.expectedAuditProblemPaths().values().stream().noneMatch(List::isEmpty));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Schemas.AUDIT_TARGET, Schemas.AUDIT_SUMMARY})
+  void theAuditSchemasCarryTheEventsRulesForEveryProvenanceMember(String schema) throws Exception {
+    JsonNode defs = EventJson.MAPPER.readTree(Schemas.load(schema)).get("$defs");
+    JsonNode eventDefs = EventJson.MAPPER.readTree(Schemas.load(Schemas.EVENT)).get("$defs");
+    JsonNode provenance = defs.at("/provenance/properties");
+
+    assertEquals(eventDefs.get("uriReference"), defs.get("uriReference"));
+    assertEquals("#/$defs/uriReference", provenance.at("/source/$ref").asText());
+    for (String member : List.of("requestedBy", "ticket", "reason")) {
+      ObjectNode rule = ((ObjectNode) provenance.get(member)).deepCopy();
+      rule.remove("description");
+      ObjectNode eventRule = ((ObjectNode) eventDefs.at("/data/properties/" + member)).deepCopy();
+      eventRule.remove("description");
+      assertEquals(eventRule, rule, member);
+    }
+    assertEquals(Provenance.QUEUE.pattern(), defs.at("/entityName/pattern").asText());
+    assertEquals(Provenance.MAX_QUEUE_LENGTH, defs.at("/entityName/maxLength").asInt());
+    assertEquals(List.of("queue"), EventJson.MAPPER.convertValue(defs.at("/provenance/required"), List.class));
+  }
+
+  /** One provenance member of a target and of a summary example changed at a time, either side of each rule's edge. */
+  static Stream<Arguments> provenanceEdgeCases() {
+    Stream.Builder<Arguments> cases = Stream.builder();
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    values.put("source", List.of("/hr/workday", "urn:x:y", "https://hr.contoso.com/a?b=c#d", "", "HR Workday", "/%zz",
+        "/hr\n", "/é"));
+    values.put("requestedBy", List.of("", "workday-integration", "😀".repeat(256), "x".repeat(257), "hr\u001b", "a\u0085",
+        " "));
+    values.put("ticket", List.of("", "HR-1", "T".repeat(128), "T".repeat(129), "HR\n1", "\u00a0"));
+    values.put("reason", List.of("Leaver", "line one\nline two", "r".repeat(1024), "r".repeat(1025), "", "\t", "\u2029",
+        "\ufeff", "a\u0000"));
+    values.put("queue", List.of("offboarding-events", "q", "offboarding/urgent_2.v1", "q".repeat(260), "q".repeat(261),
+        "", "-events", "/events", "offboarding events", "events\n", "évents", "events?x"));
+    for (String example : List.of(Examples.auditTargets().get(1), Examples.auditSummaries().get(0))) {
+      String kind = example.contains("/target-") ? "target" : "summary";
+      values.forEach((member, edges) -> {
+        for (String value : edges) {
+          cases.add(Arguments.of(kind + " " + member + " " + escape(value),
+              edit(example, d -> ((ObjectNode) d.get("provenance")).put(member, value))));
+        }
+      });
+      for (String member : List.of("source", "requestedBy", "ticket", "reason", "queue")) {
+        cases.add(Arguments.of(kind + " without " + member,
+            edit(example, d -> ((ObjectNode) d.get("provenance")).remove(member))));
+        cases.add(Arguments.of(kind + " " + member + " null",
+            edit(example, d -> ((ObjectNode) d.get("provenance")).putNull(member))));
+        cases.add(Arguments.of(kind + " " + member + " a number",
+            edit(example, d -> ((ObjectNode) d.get("provenance")).put(member, 1))));
+      }
+      cases.add(Arguments.of(kind + " queue only", edit(example, d -> d.putObject("provenance").put("queue", "q"))));
+      cases.add(Arguments.of(kind + " without provenance", edit(example, d -> d.remove("provenance"))));
+      cases.add(Arguments.of(kind + " provenance empty", edit(example, d -> d.putObject("provenance"))));
+      cases.add(Arguments.of(kind + " provenance null", edit(example, d -> d.putNull("provenance"))));
+      cases.add(Arguments.of(kind + " provenance an array", edit(example, d -> d.putArray("provenance").add("q"))));
+      cases.add(Arguments.of(kind + " provenance with an unknown member",
+          edit(example, d -> ((ObjectNode) d.get("provenance")).put("approvedBy", "x"))));
+      cases.add(Arguments.of(kind + " provenance with a nested unknown member",
+          edit(example, d -> ((ObjectNode) d.get("provenance")).putObject("on").put("behalf", "x"))));
+    }
+    return cases.build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("provenanceEdgeCases")
+  void theAuditSchemasAndTheAuditCodecAgreeOnProvenance(String description, ObjectNode audit) {
+    byte[] json = bytes(audit);
+
+    List<String> schemaErrors = auditSchemaOf(json).errors(json);
+    String codecSays;
+    try {
+      decodeAudit(json);
+      codecSays = "valid";
+    } catch (IllegalArgumentException e) {
+      codecSays = e.getMessage();
+    }
+
+    String codec = codecSays;
+    assertEquals(schemaErrors.isEmpty(), codec.equals("valid"),
+        () -> description + ": schema says " + schemaErrors + ", codec says " + codec);
+  }
+
   /** One action of the unverified example changed at a time, around the verification rules. */
   static Stream<Arguments> verificationEdgeCases() {
     Stream.Builder<Arguments> cases = Stream.builder();
@@ -237,6 +370,18 @@ class SchemaCodecAgreementTest {
     String codec = codecSays;
     assertEquals(schemaErrors.isEmpty(), codec.equals("valid"),
         () -> description + ": schema says " + schemaErrors + ", codec says " + codec);
+  }
+
+  private SchemaValidation auditSchemaOf(byte[] audit) {
+    return auditCodec.typeOf(audit).equals(TargetAudit.TYPE) ? TARGET_SCHEMA : SUMMARY_SCHEMA;
+  }
+
+  private void decodeAudit(byte[] audit) {
+    if (auditCodec.typeOf(audit).equals(TargetAudit.TYPE)) {
+      auditCodec.decodeTarget(audit);
+    } else {
+      auditCodec.decodeSummary(audit);
+    }
   }
 
   /** The unverified example with its second action (the unverified revoke) changed. */
