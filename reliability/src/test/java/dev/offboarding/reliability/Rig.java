@@ -115,7 +115,8 @@ final class Rig implements AutoCloseable {
     EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
     List<EmulatorConfig.Queue> queues = new ArrayList<>();
     for (EmulatorConfig.Queue q : file.queues()) {
-      queues.add(q.name().equals(QUEUE) ? q.withProperties(q.properties().withLockDuration(LOCK)) : q);
+      queues.add(q.name().equals(QUEUE) || q.name().equals("offboarding-internal")
+          ? q.withProperties(q.properties().withLockDuration(LOCK)) : q);
     }
     return ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
   }

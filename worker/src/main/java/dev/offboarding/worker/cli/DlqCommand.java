@@ -103,9 +103,11 @@ public final class DlqCommand {
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
     if (queue == null) {
       queue = config.queue();
-    } else if (!queue.equals(config.queue()) && !queue.equals(config.urgentQueue())) {
+    } else if (!queue.equals(config.queue()) && !queue.equals(config.urgentQueue())
+        && !queue.equals(config.internalQueue())) {
       err.println("--queue must be SERVICEBUS_QUEUE (" + config.queue() + ")"
-          + (config.urgentQueue() != null ? " or SERVICEBUS_URGENT_QUEUE (" + config.urgentQueue() + ")" : ""));
+          + (config.urgentQueue() != null ? ", SERVICEBUS_URGENT_QUEUE (" + config.urgentQueue() + ")" : "")
+          + " or SERVICEBUS_INTERNAL_QUEUE (" + config.internalQueue() + ")");
       return Main.REJECTED;
     }
     ServiceBusClientBuilder clients = ServiceBusClients.builder(config);

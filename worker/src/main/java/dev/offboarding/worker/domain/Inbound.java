@@ -2,6 +2,7 @@ package dev.offboarding.worker.domain;
 
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
+import dev.offboarding.contracts.Provenance;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,6 +29,13 @@ public sealed interface Inbound {
 
   /** The event's type as received, or null when unreadable. */
   String eventType();
+
+  /**
+   * Who asked, on whose word, from which queue, for every audit message of this delivery: the
+   * event's source, requester, ticket and reason with the intake queue it arrived on; for what
+   * could not be read, the queue it arrived on and what little is known.
+   */
+  Provenance provenance();
 
   /**
    * An event to process: a producer's, from an intake queue, or one the worker held until its
@@ -57,6 +65,11 @@ public sealed interface Inbound {
     public String eventType() {
       return event.type().wireName();
     }
+
+    @Override
+    public Provenance provenance() {
+      return Provenance.of(event, intakeQueue);
+    }
   }
 
   /** A follow-up the worker sent itself, from the internal queue, with its event decoded. */
@@ -81,6 +94,11 @@ public sealed interface Inbound {
     public String eventType() {
       return event.type().wireName();
     }
+
+    @Override
+    public Provenance provenance() {
+      return Provenance.of(event, continuation.queue());
+    }
   }
 
   /**
@@ -96,6 +114,11 @@ public sealed interface Inbound {
     @Override
     public String eventType() {
       return null;
+    }
+
+    @Override
+    public Provenance provenance() {
+      return new Provenance(null, null, null, null, queue);
     }
   }
 
@@ -117,6 +140,11 @@ public sealed interface Inbound {
     public String eventType() {
       return null;
     }
+
+    @Override
+    public Provenance provenance() {
+      return new Provenance(null, null, null, null, queue);
+    }
   }
 
   /**
@@ -125,11 +153,17 @@ public sealed interface Inbound {
    *
    * @param reason the dead-letter reason ({@code InvalidEvent}, {@code InvalidContinuation})
    * @param description the problems, naming no content
+   * @param source the event's source when it could be read, or null
    */
   record Invalid(String queue, String origin, String reason, String description, List<Problem> problems,
-      String eventId, String eventType) implements Inbound {
+      String eventId, String eventType, String source) implements Inbound {
     public Invalid {
       problems = List.copyOf(problems);
+    }
+
+    @Override
+    public Provenance provenance() {
+      return new Provenance(source, null, null, null, queue);
     }
   }
 

@@ -101,7 +101,7 @@ public final class MessageClassifier {
     return switch (events.decode(body)) {
       case DecodeResult.Valid v -> new Inbound.Event(v.event(), body, queue, intakeQueue, origin, held);
       case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidEvent", describe(i.problems()),
-          i.problems(), i.eventId(), i.eventType());
+          i.problems(), i.eventId(), i.eventType(), i.source());
     };
   }
 
@@ -110,16 +110,16 @@ public final class MessageClassifier {
     try {
       c = continuations.decode(body);
     } catch (IllegalArgumentException e) {
-      return new Inbound.Invalid(queue, origin, "InvalidContinuation", e.getMessage(), List.of(), null, null);
+      return new Inbound.Invalid(queue, origin, "InvalidContinuation", e.getMessage(), List.of(), null, null, null);
     }
     if (!intakeQueues.contains(c.queue())) {
       return new Inbound.Invalid(queue, origin, "InvalidContinuation",
-          "the follow-up names a queue the worker takes no events from", List.of(), null, null);
+          "the follow-up names a queue the worker takes no events from", List.of(), null, null, null);
     }
     return switch (events.decode(c.event())) {
       case DecodeResult.Valid v -> new Inbound.FollowUp(c, v.event(), queue);
       case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidContinuation",
-          "its event: " + describe(i.problems()), i.problems(), i.eventId(), i.eventType());
+          "its event: " + describe(i.problems()), i.problems(), i.eventId(), i.eventType(), i.source());
     };
   }
 

@@ -82,7 +82,7 @@ public final class Summaries {
   public static SummaryAudit withDetail(SummaryAudit s, String detail) {
     return new SummaryAudit(s.eventId(), s.eventType(), s.status(), s.counts(), s.skippedMembers(), s.usersResolved(),
         s.startedAt(), s.finishedAt(), s.rejectionReason(), s.problems(), s.redelivery(), s.dryRun(), s.finalSummary(),
-        s.step(), s.usersPending(), s.dueAt(), detail);
+        s.step(), s.usersPending(), s.dueAt(), detail, s.provenance());
   }
 
   /** A summary for an event refused before any write. */

@@ -1,5 +1,6 @@
 package dev.offboarding.worker.flow;
 
+import dev.offboarding.contracts.Provenance;
 import dev.offboarding.worker.domain.AuditSink;
 import java.time.Instant;
 
@@ -23,7 +24,8 @@ public interface DeliveryAudit extends AuditSink {
    * @param enqueuedAt when the event message was enqueued, for time-to-revoke
    * @param replyTo the entity the producer asked the summary to go to, or null
    * @param replyToSessionId the session id for that reply, or null
+   * @param provenance who asked, on whose word, from which queue: carried by every audit message
    */
   record Context(String messageId, String origin, String eventType, Instant enqueuedAt, String replyTo,
-      String replyToSessionId) {}
+      String replyToSessionId, Provenance provenance) {}
 }

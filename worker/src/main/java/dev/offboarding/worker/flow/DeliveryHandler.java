@@ -189,7 +189,7 @@ public final class DeliveryHandler {
   private Outcome run(Delivery delivery, Inbound message, Meta meta, Attempt attempt) {
     Instant since = clock.instant();
     DeliveryAudit.Context context = new DeliveryAudit.Context(delivery.messageId(), message.origin(), meta.type(),
-        delivery.enqueuedAt(), delivery.replyTo(), delivery.replyToSessionId());
+        delivery.enqueuedAt(), delivery.replyTo(), delivery.replyToSessionId(), message.provenance());
     boolean newBulkWork = message instanceof Inbound.Event e && !e.event().type().urgent();
     int tries = 0;
     while (true) {

@@ -88,7 +88,9 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
       return;
     }
     List<ServiceBusMessage> messages = new ArrayList<>(results.size());
-    for (TargetAudit result : results) {
+    for (TargetAudit given : results) {
+      TargetAudit result = given.provenance() == null && context.provenance() != null
+          ? given.withProvenance(context.provenance()) : given;
       String id = MessageIds.target(context.origin(), result.eventId(),
           result.userId() != null ? result.userId() : "via:" + String.join(",", result.via()));
       ServiceBusMessage message = message(id, codec.encodeTarget(id, clock.instant(), result),
@@ -104,7 +106,9 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   }
 
   @Override
-  public void summary(SummaryAudit summary) {
+  public void summary(SummaryAudit given) {
+    SummaryAudit summary = given.provenance() == null && context.provenance() != null
+        ? given.withProvenance(context.provenance()) : given;
     String reply = context.replyTo();
     boolean replying = reply != null && !reply.isBlank();
     String replyStatus = null;

@@ -122,9 +122,10 @@ class CancellationEndToEndTest {
   }
 
   /**
-   * An event split into chunks of 200, stopped between two of them: its follow-up waits in the
-   * queue, running nowhere, when the cancel is taken. The worker that takes the follow-up later has
-   * read the marker at start-up and finishes the event as cancelled without writing.
+   * An event split into chunks of 200, stopped between two of them: its follow-up waits on the
+   * worker's own queue, running nowhere (held here under a lock, as a busy replica would hold it),
+   * when another replica takes the cancel. The worker that takes the follow-up later has read the
+   * marker at start-up and finishes the event as cancelled without writing.
    */
   @Test
   void anEventCancelledBetweenTwoOfItsChunksIsFinishedAsCancelledByTheReplicaTakingItsFollowUp() {
@@ -138,17 +139,23 @@ class CancellationEndToEndTest {
     // Stopped, it hands the rest of its chunk on: the event now waits in a follow-up on the queue.
     first.close();
     int writesBetweenChunks = harness.graph.writeLog().size();
-    // A replica that takes only cancels (the urgent queue), so the follow-up stays where it is.
-    worker(with(chunked, "SERVICEBUS_QUEUE", WorkerHarness.URGENT_QUEUE, "SERVICEBUS_URGENT_QUEUE", ""));
     OffboardingEvent cancel = cancelOf(event);
+    try (com.azure.messaging.servicebus.ServiceBusReceiverClient holder = harness.clients().receiver()
+        .queueName(WorkerHarness.INTERNAL_QUEUE).buildClient()) {
+      com.azure.messaging.servicebus.ServiceBusReceivedMessage followUp = holder
+          .receiveMessages(1, Duration.ofSeconds(30)).stream().findFirst().orElseThrow();
+      WorkerService canceller = worker(chunked);
 
-    harness.sendUrgent(cancel);
+      harness.sendUrgent(cancel);
 
-    SummaryAudit answer = awaitCancelAnswer(cancel);
-    assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's own queue and not"
-        + " running in this worker; marked cancelled until"), answer.detail());
-    assertTrue(harness.summaries(event.id()).stream().noneMatch(SummaryAudit::finalSummary));
-    // A replica of the ordinary configuration reads the marker before it takes any message.
+      SummaryAudit answer = awaitCancelAnswer(cancel);
+      assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's own queue and"
+          + " not running in this worker; marked cancelled until"), answer.detail());
+      assertTrue(harness.summaries(event.id()).stream().noneMatch(SummaryAudit::finalSummary));
+      canceller.close();
+      holder.abandon(followUp);
+    }
+    // A replica started now reads the marker before it takes any message.
     worker(chunked);
     SummaryAudit last = assertStoppedWithEveryUserOnce(event, cancel,
         "cancelled between deliveries, by cancel event " + cancel.id());
@@ -168,16 +175,16 @@ class CancellationEndToEndTest {
         new dev.offboarding.worker.domain.CancellationMarkerCodec().encode(marker));
     message.setSubject(dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT);
     message.setScheduledEnqueueTime(marker.until().atOffset(java.time.ZoneOffset.UTC));
-    try (var sender = harness.clients().sender().queueName(WorkerHarness.QUEUE).buildClient()) {
+    try (var sender = harness.clients().sender().queueName(WorkerHarness.INTERNAL_QUEUE).buildClient()) {
       sender.sendMessage(message);
     }
 
     await().atMost(Duration.ofSeconds(30)).until(() -> worker.metrics().count(
         dev.offboarding.worker.metrics.Metrics.EVENTS, "type", "marker", "outcome", "COMPLETED") == 1);
     assertEquals(new dev.offboarding.testkit.servicebus.EntityStats(0, 0, 0, 0, 0),
-        harness.emulator.stats(WorkerHarness.QUEUE));
+        harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE));
     assertEquals(List.of(), harness.summaries("evt-gone"));
-    assertEquals(0, harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE));
+    assertEquals(0, harness.emulator.deadLetterMessageCount(WorkerHarness.INTERNAL_QUEUE));
   }
 
   private SummaryAudit awaitCancelAnswer(OffboardingEvent cancel) {

@@ -109,7 +109,8 @@ class SchedulingEndToEndTest {
         .filter(m -> event.id().equals(m.getCorrelationId()) && "CANCELLED".equals(m.getApplicationProperties()
             .get("status")))
         .map(m -> m.getApplicationProperties().get("eventType")).toList());
-    List<dev.offboarding.testkit.servicebus.EmulatorMessage> left = harness.emulator.peekMessages(WorkerHarness.QUEUE);
+    List<dev.offboarding.testkit.servicebus.EmulatorMessage> left =
+        harness.emulator.peekMessages(WorkerHarness.INTERNAL_QUEUE);
     assertEquals(List.of(dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT),
         left.stream().map(m -> m.subject()).toList(), "nothing left to run but the cancel's marker");
     assertTrue(tenant.requireUser(dave.id()).accountEnabled());
@@ -156,7 +157,7 @@ class SchedulingEndToEndTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
     assertEquals(List.of(SummaryStatus.COMPLETED),
         harness.summaries(event.id()).stream().map(SummaryAudit::status).toList());
-    assertEquals(0, harness.emulator.stats(WorkerHarness.QUEUE).scheduled());
+    assertEquals(0, harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled());
   }
 
   @Test

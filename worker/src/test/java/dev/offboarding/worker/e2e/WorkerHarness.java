@@ -47,6 +47,8 @@ import java.util.function.Consumer;
 final class WorkerHarness implements AutoCloseable {
   static final String QUEUE = "offboarding-events";
   static final String URGENT_QUEUE = "offboarding-urgent";
+  /** The worker's own queue: follow-ups, held events and cancellation markers. */
+  static final String INTERNAL_QUEUE = "offboarding-internal";
   static final String TOPIC = "offboarding-audit";
   static final String REPLIES = "offboarding-replies";
   static final Duration LOCK = Duration.ofSeconds(2);
@@ -112,13 +114,19 @@ final class WorkerHarness implements AutoCloseable {
     EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
     List<EmulatorConfig.Queue> queues = new ArrayList<>();
     for (EmulatorConfig.Queue q : file.queues()) {
-      queues.add(q.name().equals(QUEUE) ? q.withProperties(q.properties().withLockDuration(LOCK)) : q);
+      queues.add(q.name().equals(QUEUE) || q.name().equals("offboarding-internal")
+          ? q.withProperties(q.properties().withLockDuration(LOCK)) : q);
     }
     return ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
   }
 
   WorkerHarness(FakeTenant tenant) {
     this(tenant, o -> {});
+  }
+
+  /** Against {@code emulator}, e.g. one with shared access keys of its own; the harness closes it. */
+  WorkerHarness(FakeTenant tenant, ServiceBusEmulator emulator) {
+    this(tenant, o -> {}, emulator, null, Map.of());
   }
 
   /**

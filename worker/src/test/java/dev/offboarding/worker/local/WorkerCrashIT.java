@@ -68,7 +68,8 @@ class WorkerCrashIT {
   void startEmulatorAndTenant() {
     EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
     List<EmulatorConfig.Queue> queues = file.queues().stream()
-        .map(q -> q.name().equals(QUEUE) ? q.withProperties(q.properties().withLockDuration(LOCK)) : q)
+        .map(q -> q.name().equals(QUEUE) || q.name().equals("offboarding-internal")
+          ? q.withProperties(q.properties().withLockDuration(LOCK)) : q)
         .toList();
     emulator = ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
     FakeTenant tenant = new FakeTenant();

@@ -25,6 +25,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ServiceBusAuditSinkTest {
+  private static final dev.offboarding.contracts.Provenance ASKED = new dev.offboarding.contracts.Provenance(
+      "/hr/workday", "workday-integration", "HR-20931", "Leaver: last working day", "offboarding-events");
   private static final String TOPIC = "offboarding-audit";
   private static final String EVENT_ID = "evt-42";
   private static final Instant T0 = Instant.parse("2026-11-27T09:00:00Z");
@@ -35,7 +37,8 @@ class ServiceBusAuditSinkTest {
 
   private ServiceBusAuditSink sink(RecordingSenders senders, String replyTo, String session) {
     return new ServiceBusAuditSink(senders, codec, TOPIC, Set.of("offboarding-replies"),
-        new dev.offboarding.worker.flow.DeliveryAudit.Context("msg-1", "7", "dev.offboarding.leaver.v1", T0, replyTo, session),
+        new dev.offboarding.worker.flow.DeliveryAudit.Context("msg-1", "7@offboarding-events",
+            "dev.offboarding.leaver.v1", T0, replyTo, session, ASKED),
         Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), metrics, () -> cancelled);
   }
 
@@ -96,11 +99,24 @@ class ServiceBusAuditSinkTest {
   }
 
   @Test
+  void everyAuditMessageSaysWhoAskedOnWhoseWordAndFromWhichQueue() {
+    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    ServiceBusAuditSink sink = sink(senders, null, null);
+
+    sink.targets(List.of(target(1, true)));
+    sink.summary(summary(SummaryStatus.COMPLETED, true));
+
+    List<ServiceBusMessage> sent = senders.messagesTo(TOPIC);
+    assertEquals(ASKED, codec.decodeTarget(sent.get(0).getBody().toBytes()).provenance());
+    assertEquals(ASKED, codec.decodeSummary(sent.get(1).getBody().toBytes()).provenance());
+  }
+
+  @Test
   void labelsTheCancelledSummaryOfACancelDeliveryWithTheCancelledEventsType() {
     RecordingSenders senders = new RecordingSenders(256 * 1024);
     ServiceBusAuditSink sink = new ServiceBusAuditSink(senders, codec, TOPIC, Set.of(),
-        new dev.offboarding.worker.flow.DeliveryAudit.Context("cancel-1", "9", "dev.offboarding.cancel.v1", T0, null,
-            null), Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), metrics, () -> false);
+        new dev.offboarding.worker.flow.DeliveryAudit.Context("cancel-1", "9@offboarding-events",
+            "dev.offboarding.cancel.v1", T0, null, null, ASKED), Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), metrics, () -> false);
 
     sink.summary(dev.offboarding.worker.domain.Summaries.cancelled(EVENT_ID, "dev.offboarding.leaver.v1",
         "cancelled before it ran", T0, T0.plusSeconds(1), false));
