@@ -1,5 +1,6 @@
 package dev.offboarding.testkit.servicebus;
 
+import dev.offboarding.testkit.servicebus.EmulatorConfig.AccessRight;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -82,8 +83,7 @@ final class AmqpServer implements AutoCloseable {
   private final Selector selector;
   private final Thread thread;
   private final List<AmqpConnection> connections = new ArrayList<>();
-  /** Entities (lower case) whose senders are refused as an identity without the Send right would be; loop-confined. */
-  private final java.util.Set<String> sendDenied = new java.util.HashSet<>();
+  private final AccessControl access;
   private final List<Consumer> consumers = new ArrayList<>();
   private final List<PendingSession> pendingSessions = new ArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -91,9 +91,10 @@ final class AmqpServer implements AutoCloseable {
   private long nextHousekeeping;
   private long nextTagNumber;
 
-  AmqpServer(Broker broker, String host, int port) throws IOException {
+  AmqpServer(Broker broker, AccessControl access, String host, int port) throws IOException {
     this.broker = broker;
-    this.requests = new RequestHandler(broker);
+    this.access = access;
+    this.requests = new RequestHandler(broker, access);
     this.host = host;
     this.selector = Selector.open();
     this.serverChannel = ServerSocketChannel.open();
@@ -168,9 +169,12 @@ final class AmqpServer implements AutoCloseable {
     });
   }
 
-  /** Fault injection: from now on senders on {@code entity} are refused (or admitted again). */
+  /** From now on no key carries the Send right on {@code entity} (or every key that had it has it again). */
   void denySend(String entity, boolean denied) {
-    call(() -> denied ? sendDenied.add(entity.toLowerCase(Locale.ROOT)) : sendDenied.remove(entity.toLowerCase(Locale.ROOT)));
+    call(() -> {
+      access.denySend(entity, denied);
+      return null;
+    });
   }
 
   /** Closes every connection (sending AMQP close where possible) and the listening socket; never throws. */
@@ -438,6 +442,7 @@ final class AmqpServer implements AutoCloseable {
       if ("$cbs".equals(address)) {
         inbound = new Inbound(InboundKind.CBS, null, null);
       } else if (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management")) {
+        // Each operation is authorized on its own (RequestHandler), not the attach.
         String entity = address.substring(0, address.length() - "/$management".length());
         if (!requests.entityExists(entity)) {
           refuse(c, link, entity, false);
@@ -445,15 +450,15 @@ final class AmqpServer implements AutoCloseable {
         }
         inbound = new Inbound(InboundKind.MANAGEMENT, entity, null);
       } else {
+        // The service authorizes before it looks the entity up, so a caller without rights learns nothing of it.
+        String refusal = address == null ? null : access.refusal(c.tokens, address, AccessRight.SEND, hostname(c));
+        if (refusal != null) {
+          refuseWith(link, AmqpError.UNAUTHORIZED_ACCESS, refusal, false);
+          return;
+        }
         Broker.SendTarget target = broker.target(address);
         if (target == null) {
           refuse(c, link, address, false);
-          return;
-        }
-        if (sendDenied.contains(address.toLowerCase(Locale.ROOT))) {
-          String hostname = c.connection.getRemoteHostname() == null ? host : c.connection.getRemoteHostname();
-          refuseWith(link, AmqpError.UNAUTHORIZED_ACCESS, "Unauthorized access. 'Send' claim(s) are required to"
-              + " perform this operation. Resource: 'sb://" + hostname + "/" + address + "'.", false);
           return;
         }
         inbound = new Inbound(InboundKind.ENTITY, address, target);
@@ -469,6 +474,11 @@ final class AmqpServer implements AutoCloseable {
       if ("$cbs".equals(address) || (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management"))) {
         c.replyLinks.add(new ReplyLink(sender, address));
         sender.open();
+        return;
+      }
+      String refusal = address == null ? null : access.refusal(c.tokens, address, AccessRight.LISTEN, hostname(c));
+      if (refusal != null) {
+        refuseWith(link, AmqpError.UNAUTHORIZED_ACCESS, refusal, true);
         return;
       }
       MessageStore store = broker.source(address);
@@ -604,10 +614,14 @@ final class AmqpServer implements AutoCloseable {
       link.setTarget(null);
     }
     link.open();
-    String hostname = c.connection.getRemoteHostname() == null ? host : c.connection.getRemoteHostname();
     link.setCondition(new ErrorCondition(AmqpError.NOT_FOUND,
-        "The messaging entity 'sb://" + hostname + "/" + address + "' could not be found."));
+        "The messaging entity 'sb://" + hostname(c) + "/" + address + "' could not be found."));
     link.close();
+  }
+
+  /** The namespace host the client named in its Open ({@code localhost} for the SDKs), else the bound address. */
+  private String hostname(AmqpConnection c) {
+    return c.connection.getRemoteHostname() == null ? host : c.connection.getRemoteHostname();
   }
 
   private void onLinkRemoteClose(AmqpConnection c, Link link) {
@@ -641,8 +655,8 @@ final class AmqpServer implements AutoCloseable {
       case CBS, MANAGEMENT -> {
         Message request = AmqpCodec.decode(bytes, 0, read);
         Message response = inbound.kind() == InboundKind.CBS
-            ? requests.cbs(request)
-            : requests.management(inbound.entityPath(), request);
+            ? requests.cbs(request, c.tokens, hostname(c))
+            : requests.management(inbound.entityPath(), request, c.tokens, hostname(c));
         if (!delivery.remotelySettled()) {
           delivery.disposition(Accepted.getInstance());
         }
@@ -891,6 +905,8 @@ final class AmqpServer implements AutoCloseable {
     final Collector collector;
     /** The client's reply links of $cbs and $management, in attach order. */
     final List<ReplyLink> replyLinks = new ArrayList<>();
+    /** The tokens the client put on $cbs, which its links and $management requests are authorized by. */
+    final AccessControl.Tokens tokens = new AccessControl.Tokens();
     SelectionKey key;
     long tickDeadline;
     boolean peerGone;

@@ -18,23 +18,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The entities an emulator serves: queues and topics with their subscriptions and rules.
+ * The entities an emulator serves: queues and topics with their subscriptions and rules, and the shared access
+ * keys that may use them.
  *
  * <p>Read from the official Service Bus emulator's {@code Config.json} format with {@link #fromJson(Path)}, so
  * one file serves this emulator and the Docker one; or built in code with {@link #builder()}. Values are
  * immutable and validated on construction. Limits the official emulator enforces (for example a lock duration
  * of at least five seconds) are deliberately not enforced, so tests can use tiny durations.
  *
+ * <p>Shared access keys are this emulator's own addition: the official emulator checks no key, so a file it also
+ * reads should name none (tests add them with {@link #withSharedAccessKey}). Without keys any token is accepted
+ * for anything; with keys every token is checked (see {@link ServiceBusEmulator}).
+ *
  * @param namespace the namespace name ({@code sbemulatorns} in the official emulator; informational here)
  * @param queues the queues, names unique (case-insensitively) across queues and topics
  * @param topics the topics
+ * @param sharedAccessKeys the keys besides the built-in {@value ServiceBusEmulator#SHARED_ACCESS_KEY_NAME}, names
+ *     unique (case-insensitively), each on the namespace or on one of the queues or topics
  */
-public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> topics) {
+public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> topics,
+    List<SharedAccessKey> sharedAccessKeys) {
 
   /** The namespace name the official emulator requires. */
   public static final String DEFAULT_NAMESPACE = "sbemulatorns";
@@ -43,6 +52,7 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     Objects.requireNonNull(namespace, "namespace");
     queues = List.copyOf(queues);
     topics = List.copyOf(topics);
+    sharedAccessKeys = List.copyOf(sharedAccessKeys);
     Set<String> names = new HashSet<>();
     for (Queue queue : queues) {
       if (!names.add(queue.name().toLowerCase(Locale.ROOT))) {
@@ -54,6 +64,38 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
         throw new IllegalArgumentException("duplicate entity name: " + topic.name());
       }
     }
+    Set<String> keyNames = new HashSet<>();
+    for (SharedAccessKey key : sharedAccessKeys) {
+      if (key.name().equalsIgnoreCase(ServiceBusEmulator.SHARED_ACCESS_KEY_NAME)) {
+        throw new IllegalArgumentException("shared access key " + key.name() + " is built in (Manage on the"
+            + " namespace, key " + ServiceBusEmulator.SHARED_ACCESS_KEY + "); name yours differently");
+      }
+      // Service Bus only needs names unique per entity; here a name alone picks the key a token was signed with.
+      if (!keyNames.add(key.name().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("duplicate shared access key name: " + key.name());
+      }
+      if (key.entity() != null && !names.contains(key.entity().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("shared access key " + key.name() + " is for " + key.entity()
+            + ", which is no queue or topic");
+      }
+    }
+  }
+
+  /** The entities without shared access keys: any token may use them. */
+  public EmulatorConfig(String namespace, List<Queue> queues, List<Topic> topics) {
+    this(namespace, queues, topics, List.of());
+  }
+
+  /** This configuration with one more shared access key. */
+  public EmulatorConfig withSharedAccessKey(SharedAccessKey key) {
+    List<SharedAccessKey> keys = new ArrayList<>(sharedAccessKeys);
+    keys.add(Objects.requireNonNull(key, "key"));
+    return new EmulatorConfig(namespace, queues, topics, keys);
+  }
+
+  /** The configured key with this name (case-insensitively), if any; the built-in root key is not listed. */
+  public Optional<SharedAccessKey> sharedAccessKey(String name) {
+    return sharedAccessKeys.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst();
   }
 
   /** Starts an empty configuration in the default namespace. */
@@ -242,6 +284,91 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     }
   }
 
+  /** A right a shared access key grants, named as Service Bus names it ({@code Manage}, {@code Send}, {@code Listen}). */
+  public enum AccessRight {
+    /** Everything: implies {@link #SEND} and {@link #LISTEN}. */
+    MANAGE("Manage"),
+    /** Send and schedule (or cancel scheduled) messages. */
+    SEND("Send"),
+    /** Receive, peek and settle messages, renew locks, session state and subscription rules. */
+    LISTEN("Listen");
+
+    private final String serviceName;
+
+    AccessRight(String serviceName) {
+      this.serviceName = serviceName;
+    }
+
+    /** The name the service and its claims use, e.g. {@code Send}. */
+    public String serviceName() {
+      return serviceName;
+    }
+
+    /** Reads {@code Manage}, {@code Send} or {@code Listen}, case-insensitively. */
+    public static AccessRight of(String name) {
+      for (AccessRight right : values()) {
+        if (right.serviceName.equalsIgnoreCase(name)) {
+          return right;
+        }
+      }
+      throw new IllegalArgumentException("a right is Manage, Send or Listen, was " + name);
+    }
+  }
+
+  /**
+   * A shared access key: what the portal calls a shared access policy and ARM an authorization rule. Tokens signed
+   * with {@code primaryKey} and naming {@code name} carry {@code rights} on {@code entity} (a queue, or a topic
+   * and its subscriptions), or on every entity when {@code entity} is null. {@link AccessRight#MANAGE} implies
+   * Send and Listen, as on the service. {@link #toString()} leaves the key out.
+   *
+   * @param name the key name, the connection string's {@code SharedAccessKeyName}: letters, digits, {@code .-_}
+   * @param primaryKey the secret, the connection string's {@code SharedAccessKey}; any non-blank text
+   * @param rights at least one right
+   * @param entity the queue or topic the key belongs to, or null for the namespace
+   */
+  public record SharedAccessKey(String name, String primaryKey, Set<AccessRight> rights, String entity) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,256}");
+
+    public SharedAccessKey {
+      if (name == null || !NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("a shared access key name is 1 to 256 letters, digits, '.', '-' or"
+            + " '_', was " + name);
+      }
+      if (primaryKey == null || primaryKey.isBlank()) {
+        throw new IllegalArgumentException("shared access key " + name + " needs a key");
+      }
+      if (rights == null || rights.isEmpty()) {
+        throw new IllegalArgumentException("shared access key " + name + " needs at least one right");
+      }
+      rights = Set.copyOf(rights);
+      if (entity != null) {
+        requireName(entity, "shared access key " + name + "'s entity");
+      }
+    }
+
+    /** A key for every queue and topic of the namespace. */
+    public static SharedAccessKey onNamespace(String name, String primaryKey, AccessRight... rights) {
+      return new SharedAccessKey(name, primaryKey, Set.of(rights), null);
+    }
+
+    /** A key for one queue, or one topic and its subscriptions. */
+    public static SharedAccessKey onEntity(String entity, String name, String primaryKey, AccessRight... rights) {
+      return new SharedAccessKey(name, primaryKey, Set.of(rights), Objects.requireNonNull(entity, "entity"));
+    }
+
+    /** Whether a token signed with this key may do what {@code right} allows on the queue or topic {@code entity}. */
+    public boolean grants(AccessRight right, String entityName) {
+      boolean inScope = entity == null || entity.equalsIgnoreCase(entityName);
+      return inScope && (rights.contains(right) || rights.contains(AccessRight.MANAGE));
+    }
+
+    @Override
+    public String toString() {
+      return "SharedAccessKey[name=" + name + ", primaryKey=<redacted>, rights=" + rights + ", entity="
+          + (entity == null ? "<namespace>" : entity) + "]";
+    }
+  }
+
   /** A named filter rule of a subscription: exactly one of the two filters is set. */
   public record Rule(String name, CorrelationFilter correlationFilter, String sqlExpression) {
     public Rule {
@@ -313,6 +440,7 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     private String namespace = DEFAULT_NAMESPACE;
     private final List<Queue> queues = new ArrayList<>();
     private final List<Topic> topics = new ArrayList<>();
+    private final List<SharedAccessKey> sharedAccessKeys = new ArrayList<>();
 
     private Builder() {}
 
@@ -336,8 +464,14 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       return this;
     }
 
+    /** Adds a shared access key; with any key configured, every token is checked. */
+    public Builder sharedAccessKey(SharedAccessKey key) {
+      sharedAccessKeys.add(key);
+      return this;
+    }
+
     public EmulatorConfig build() {
-      return new EmulatorConfig(namespace, queues, topics);
+      return new EmulatorConfig(namespace, queues, topics, sharedAccessKeys);
     }
   }
 
@@ -370,22 +504,62 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       JsonNode ns = namespaces.get(0);
       String path = "UserConfig.Namespaces[0]";
       Builder builder = builder().namespace(text(required(ns, "Name", path), path + ".Name"));
+      authorizationRules(ns, path, null).forEach(builder::sharedAccessKey);
       JsonNode queues = ns.path("Queues");
       for (int i = 0; i < queues.size(); i++) {
         String at = path + ".Queues[" + i + "]";
         JsonNode queue = queues.get(i);
-        builder.queue(new Queue(text(required(queue, "Name", at), at + ".Name"),
-            properties(queue.path("Properties"), at + ".Properties", true)));
+        String name = text(required(queue, "Name", at), at + ".Name");
+        builder.queue(new Queue(name, properties(queue.path("Properties"), at + ".Properties", true)));
+        authorizationRules(queue, at, name).forEach(builder::sharedAccessKey);
       }
       JsonNode topics = ns.path("Topics");
       for (int i = 0; i < topics.size(); i++) {
-        builder.topic(topic(topics.get(i), path + ".Topics[" + i + "]"));
+        String at = path + ".Topics[" + i + "]";
+        Topic topic = topic(topics.get(i), at);
+        builder.topic(topic);
+        authorizationRules(topics.get(i), at, topic.name()).forEach(builder::sharedAccessKey);
       }
       try {
         return builder.build();
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * The optional {@code AuthorizationRules} of the namespace, a queue or a topic, each as the portal lists a
+     * shared access policy: {@code {"Name": "...", "PrimaryKey": "...", "Rights": ["Send", "Listen"]}}.
+     */
+    private static List<SharedAccessKey> authorizationRules(JsonNode owner, String ownerAt, String entity) {
+      JsonNode rules = owner.get("AuthorizationRules");
+      if (rules == null || rules.isNull()) {
+        return List.of();
+      }
+      String at = ownerAt + ".AuthorizationRules";
+      if (!rules.isArray()) {
+        throw new IllegalArgumentException(at + " must be an array");
+      }
+      List<SharedAccessKey> keys = new ArrayList<>();
+      for (int i = 0; i < rules.size(); i++) {
+        String ruleAt = at + "[" + i + "]";
+        JsonNode rule = rules.get(i);
+        JsonNode rightsNode = required(rule, "Rights", ruleAt);
+        if (!rightsNode.isArray()) {
+          throw new IllegalArgumentException(ruleAt + ".Rights must be an array of Manage, Send and Listen");
+        }
+        try {
+          Set<AccessRight> rights = new HashSet<>();
+          for (int r = 0; r < rightsNode.size(); r++) {
+            rights.add(AccessRight.of(text(rightsNode.get(r), ruleAt + ".Rights[" + r + "]")));
+          }
+          keys.add(new SharedAccessKey(text(required(rule, "Name", ruleAt), ruleAt + ".Name"),
+              text(required(rule, "PrimaryKey", ruleAt), ruleAt + ".PrimaryKey"), rights, entity));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(ruleAt + ": " + e.getMessage(), e);
+        }
+      }
+      return keys;
     }
 
     private static Topic topic(JsonNode node, String at) {
@@ -401,6 +575,10 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       for (int i = 0; i < subs.size(); i++) {
         String subAt = at + ".Subscriptions[" + i + "]";
         JsonNode sub = subs.get(i);
+        if (sub.has("AuthorizationRules")) {
+          throw new IllegalArgumentException(subAt + ".AuthorizationRules: Service Bus has no shared access keys on"
+              + " subscriptions; a key on the topic or the namespace covers them");
+        }
         List<Rule> rules = new ArrayList<>();
         JsonNode ruleNodes = sub.path("Rules");
         for (int r = 0; r < ruleNodes.size(); r++) {

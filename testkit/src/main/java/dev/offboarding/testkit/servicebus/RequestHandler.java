@@ -1,5 +1,6 @@
 package dev.offboarding.testkit.servicebus;
 
+import dev.offboarding.testkit.servicebus.EmulatorConfig.AccessRight;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -46,9 +47,11 @@ final class RequestHandler {
       "The lock supplied is invalid. Either the lock expired, or the message has already been removed.";
 
   private final Broker broker;
+  private final AccessControl access;
 
-  RequestHandler(Broker broker) {
+  RequestHandler(Broker broker, AccessControl access) {
     this.broker = broker;
+    this.access = access;
   }
 
   boolean entityExists(String entityPath) {
@@ -56,10 +59,13 @@ final class RequestHandler {
   }
 
   /**
-   * Accepts any well-formed put-token: the emulator, like the official one, does not check signatures. Malformed
-   * requests get 400, a SAS token that is not one gets 401.
+   * Answers a put-token: 400 for a malformed request, 401 for a token {@link AccessControl} refuses (without
+   * configured keys only one that is no shared access signature), otherwise 200, and the token is kept in the
+   * connection's {@code tokens}.
+   *
+   * @param host the namespace host the client connected to, for error descriptions
    */
-  Message cbs(Message request) {
+  Message cbs(Message request, AccessControl.Tokens tokens, String host) {
     Map<String, Object> props = properties(request);
     Object operation = props.get("operation");
     Object type = props.get("type");
@@ -74,19 +80,24 @@ final class RequestHandler {
     if (token == null || token.toString().isBlank()) {
       return cbsStatus(request, 400, "A put-token request needs the token as its body.", "amqp:invalid-field");
     }
-    if ("servicebus.windows.net:sastoken".equals(type)) {
-      String sas = token.toString();
-      if (!sas.startsWith("SharedAccessSignature ") || !sas.contains("sig=") || !sas.contains("se=")) {
-        return cbsStatus(request, 401, "The token is not a shared access signature.", "amqp:unauthorized-access");
-      }
-    } else if (!"jwt".equals(type)) {
+    if (!AccessControl.SAS_TOKEN_TYPE.equals(type) && !AccessControl.JWT_TOKEN_TYPE.equals(type)) {
       return cbsStatus(request, 400, "Unsupported token type: " + type, "amqp:invalid-field");
+    }
+    String refusal = access.putToken(tokens, type.toString(), name.toString(), token.toString(), host);
+    if (refusal != null) {
+      return cbsStatus(request, 401, refusal, AccessControl.UNAUTHORIZED);
     }
     return cbsStatus(request, 200, "OK", null);
   }
 
-  /** Runs one {@code $management} operation on the entity at {@code entityPath}. */
-  Message management(String entityPath, Message request) {
+  /**
+   * Runs one {@code $management} operation on the entity at {@code entityPath}, if the connection's {@code tokens}
+   * carry the right it needs (401 {@code amqp:unauthorized-access} otherwise, before the entity is even looked at,
+   * as on the service).
+   *
+   * @param host the namespace host the client connected to, for error descriptions
+   */
+  Message management(String entityPath, Message request, AccessControl.Tokens tokens, String host) {
     Object operation = properties(request).get("operation");
     Map<String, Object> body = request.getBody() instanceof AmqpValue v && v.getValue() instanceof Map<?, ?> m
         ? AmqpServer.stringKeys(m)
@@ -94,6 +105,11 @@ final class RequestHandler {
     MessageStore store = broker.source(entityPath);
     Broker.SendTarget target = broker.target(entityPath);
     String op = operation == null ? "" : operation.toString();
+    AccessRight needed = requiredRight(op);
+    String refusal = needed == null ? null : access.refusal(tokens, entityPath, needed, host);
+    if (refusal != null) {
+      return status(request, 401, refusal, AccessControl.UNAUTHORIZED);
+    }
     try {
       return switch (op) {
         case VENDOR + "renew-lock" -> store == null ? notReceivable(request, op) : renewLock(request, store, body);
@@ -121,6 +137,22 @@ final class RequestHandler {
     } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
       return status(request, 400, "Malformed " + op + " request: " + e.getMessage(), "amqp:invalid-field");
     }
+  }
+
+  /**
+   * The right a {@code $management} operation needs: Send to schedule or cancel, Listen for everything a receiver
+   * or a rule manager does (the SDKs document rule management as needing Listen only); null for an operation the
+   * emulator does not know.
+   */
+  static AccessRight requiredRight(String operation) {
+    return switch (operation) {
+      case VENDOR + "schedule-message", VENDOR + "cancel-scheduled-message" -> AccessRight.SEND;
+      case VENDOR + "renew-lock", VENDOR + "update-disposition", VENDOR + "peek-message",
+          VENDOR + "receive-by-sequence-number", VENDOR + "renew-session-lock", VENDOR + "get-session-state",
+          VENDOR + "set-session-state", VENDOR + "get-message-sessions", VENDOR + "add-rule",
+          VENDOR + "remove-rule", VENDOR + "enumerate-rules" -> AccessRight.LISTEN;
+      default -> null;
+    };
   }
 
   private Message renewLock(Message request, MessageStore store, Map<String, Object> body) {

@@ -15,6 +15,18 @@ import java.util.Objects;
  * subscription filters and sessions; {@code testkit/README.md} lists what it does not do. State lives in memory
  * and is lost on {@link #close()}.
  *
+ * <p>Authorization follows Service Bus's shared access signatures when the configuration names keys
+ * ({@link EmulatorConfig#withSharedAccessKey}): a {@code $cbs} put-token is refused with 401
+ * {@code amqp:unauthorized-access} for an unknown key name, a wrong signature or an expired token; a sender's
+ * attach needs Send on its queue or topic, a receiver's Listen (on the topic, for a subscription or a dead-letter
+ * queue), and the {@code $management} operations Send (schedule, cancel a scheduled message) or Listen (peek,
+ * deferred receive, lock renewal, settlement, session state, rules), each refused as the service refuses them:
+ * {@code amqp:unauthorized-access}, "Unauthorized access. 'Send' claim(s) are required to perform this
+ * operation.", which the SDK reports as a non-transient {@code UNAUTHORIZED}. The built-in
+ * {@value #SHARED_ACCESS_KEY_NAME} (key {@value #SHARED_ACCESS_KEY}) has Manage on the namespace; get a connection
+ * string for any key with {@link #connectionString(String)}. Without configured keys, as in the official emulator,
+ * any token is accepted for anything.
+ *
  * <p>Threading: the AMQP connections and all messages belong to one loop thread started by {@link #start}. The
  * inspection methods may be called from any thread; they run on the loop and return snapshots.
  *
@@ -31,17 +43,22 @@ public final class ServiceBusEmulator implements AutoCloseable {
 
   /** The key name the official emulator's connection string uses. */
   public static final String SHARED_ACCESS_KEY_NAME = "RootManageSharedAccessKey";
-  /** The key the official emulator's connection string uses; any key is accepted. */
+  /**
+   * The key the official emulator's connection string uses. Without configured keys any key is accepted; with them
+   * this is the key of {@value #SHARED_ACCESS_KEY_NAME}.
+   */
   public static final String SHARED_ACCESS_KEY = "SAS_KEY_VALUE";
 
   private static final String HOST = "127.0.0.1";
 
   private final AmqpServer server;
   private final Broker broker;
+  private final EmulatorConfig config;
 
-  private ServiceBusEmulator(AmqpServer server, Broker broker) {
+  private ServiceBusEmulator(AmqpServer server, Broker broker, EmulatorConfig config) {
     this.server = server;
     this.broker = broker;
+    this.config = config;
   }
 
   /**
@@ -52,11 +69,12 @@ public final class ServiceBusEmulator implements AutoCloseable {
    */
   public static ServiceBusEmulator start(EmulatorConfig config, int port) {
     Objects.requireNonNull(config, "config");
-    Broker broker = new Broker(config, Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    Broker broker = new Broker(config, clock);
     try {
-      AmqpServer server = new AmqpServer(broker, HOST, port);
+      AmqpServer server = new AmqpServer(broker, new AccessControl(config.sharedAccessKeys(), clock), HOST, port);
       server.start();
-      return new ServiceBusEmulator(server, broker);
+      return new ServiceBusEmulator(server, broker, config);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + HOST + ":" + port, e);
     }
@@ -72,8 +90,28 @@ public final class ServiceBusEmulator implements AutoCloseable {
    * AMQP, no TLS) and the host {@code localhost}.
    */
   public String connectionString() {
-    return "Endpoint=sb://localhost:" + port() + ";SharedAccessKeyName=" + SHARED_ACCESS_KEY_NAME
-        + ";SharedAccessKey=" + SHARED_ACCESS_KEY + ";UseDevelopmentEmulator=true;";
+    return connectionString(SHARED_ACCESS_KEY_NAME, SHARED_ACCESS_KEY);
+  }
+
+  /**
+   * The connection string of a configured shared access key, in the format of {@link #connectionString()}: a
+   * client using it has that key's rights and no more.
+   *
+   * @param keyName a key of the {@link EmulatorConfig} (case-insensitively), or {@value #SHARED_ACCESS_KEY_NAME}
+   * @throws IllegalArgumentException when the configuration has no key of that name
+   */
+  public String connectionString(String keyName) {
+    if (SHARED_ACCESS_KEY_NAME.equalsIgnoreCase(keyName)) {
+      return connectionString();
+    }
+    EmulatorConfig.SharedAccessKey key = config.sharedAccessKey(keyName).orElseThrow(
+        () -> new IllegalArgumentException("no shared access key named " + keyName + " is configured"));
+    return connectionString(key.name(), key.primaryKey());
+  }
+
+  private String connectionString(String keyName, String key) {
+    return "Endpoint=sb://localhost:" + port() + ";SharedAccessKeyName=" + keyName + ";SharedAccessKey=" + key
+        + ";UseDevelopmentEmulator=true;";
   }
 
   /**
@@ -143,11 +181,12 @@ public final class ServiceBusEmulator implements AutoCloseable {
   }
 
   /**
-   * Fault injection: refuses every new sender on {@code entityPath} (a queue or topic) the way
-   * Service Bus refuses an identity without the Send right (no Data Sender role): the attach is
-   * answered {@code amqp:unauthorized-access}, "'Send' claim(s) are required", which the SDK
-   * reports as a non-transient {@code UNAUTHORIZED} failure. Receiving is unaffected, and senders
-   * already attached keep sending (the service checks at attach). {@code false} admits them again.
+   * Fault injection: takes the Send right on {@code entityPath} (a queue or topic) from every key, as if the
+   * identity had lost its Data Sender role: a new sender's attach, and scheduling or cancelling a scheduled message,
+   * are answered {@code amqp:unauthorized-access}, "'Send' claim(s) are required", which the SDK reports as a
+   * non-transient {@code UNAUTHORIZED} failure. Receiving is unaffected, and senders already attached keep sending
+   * (the service checks at attach). {@code false} gives the right back to the keys that had it. Works with or
+   * without configured keys.
    */
   public void denySend(String entityPath, boolean denied) {
     server.denySend(entityPath, denied);

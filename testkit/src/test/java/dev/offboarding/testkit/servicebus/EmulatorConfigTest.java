@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offboarding.testkit.servicebus.EmulatorConfig.AccessRight;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.EntityProperties;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.Queue;
+import dev.offboarding.testkit.servicebus.EmulatorConfig.SharedAccessKey;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.Subscription;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.Topic;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class EmulatorConfigTest {
@@ -42,7 +46,8 @@ class EmulatorConfigTest {
     assertTrue(events.properties().requiresDuplicateDetection());
     assertEquals("offboarding-urgent", config.queues().get(1).name());
     assertEquals(events.properties(), config.queues().get(1).properties());
-    assertEquals("offboarding-replies", config.queues().get(2).name());
+    assertEquals("offboarding-internal", config.queues().get(2).name());
+    assertEquals("offboarding-replies", config.queues().get(3).name());
     Topic audit = config.topics().get(0);
     assertEquals("offboarding-audit", audit.name());
     assertEquals(3, audit.subscriptions().size());
@@ -149,5 +154,75 @@ class EmulatorConfigTest {
     assertEquals(Duration.ofSeconds(2), config.queues().get(0).properties().lockDuration());
     assertFalse(config.topics().get(0).requiresDuplicateDetection());
     assertNull(config.topics().get(0).subscriptions().get(1).rules().get(0).correlationFilter());
+  }
+
+  @Test
+  void readsSharedAccessKeysOfTheNamespaceAQueueAndATopic() {
+    // Arrange
+    String json = """
+        {"UserConfig": {"Namespaces": [{"Name": "sbemulatorns",
+          "AuthorizationRules": [{"Name": "auditor", "PrimaryKey": "a-secret", "Rights": ["Listen"]}],
+          "Queues": [{"Name": "events", "AuthorizationRules": [
+            {"Name": "hr-producer", "PrimaryKey": "p-secret", "Rights": ["Send"]}]}],
+          "Topics": [{"Name": "audit", "AuthorizationRules": [
+            {"Name": "audit-owner", "PrimaryKey": "o-secret", "Rights": ["manage"]}]}]}]}}""";
+
+    // Act
+    EmulatorConfig config = parse(json);
+
+    // Assert
+    assertEquals(List.of(
+            new SharedAccessKey("auditor", "a-secret", Set.of(AccessRight.LISTEN), null),
+            new SharedAccessKey("hr-producer", "p-secret", Set.of(AccessRight.SEND), "events"),
+            new SharedAccessKey("audit-owner", "o-secret", Set.of(AccessRight.MANAGE), "audit")),
+        config.sharedAccessKeys());
+    SharedAccessKey owner = config.sharedAccessKey("AUDIT-OWNER").orElseThrow();
+    assertTrue(owner.grants(AccessRight.SEND, "audit") && owner.grants(AccessRight.LISTEN, "Audit"));
+    assertFalse(owner.grants(AccessRight.LISTEN, "events"));
+  }
+
+  @Test
+  void theProjectConfigNamesNoKeysSoTheOfficialEmulatorReadsItUnchanged() {
+    assertTrue(EmulatorConfig.fromJson(TopicWithSdkTest.PROJECT_CONFIG).sharedAccessKeys().isEmpty());
+  }
+
+  @Test
+  void refusesAKeyOnASubscriptionAsServiceBusDoes() {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> parse(namespace("", """
+        {"Name": "t", "Subscriptions": [{"Name": "s", "AuthorizationRules": [
+          {"Name": "k", "PrimaryKey": "x", "Rights": ["Listen"]}]}]}""")));
+
+    assertTrue(error.getMessage().contains("Subscriptions[0].AuthorizationRules"), error.getMessage());
+  }
+
+  @Test
+  void namesTheRuleWithAnUnknownRight() {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> parse(namespace("""
+        {"Name": "q", "AuthorizationRules": [{"Name": "k", "PrimaryKey": "x", "Rights": ["Read"]}]}""", "")));
+
+    assertTrue(error.getMessage().contains("Queues[0].AuthorizationRules[0]"), error.getMessage());
+    assertTrue(error.getMessage().contains("Manage, Send or Listen"), error.getMessage());
+  }
+
+  @Test
+  void refusesKeysThatClashWithTheRootKeyOrEachOtherOrNameNoEntity() {
+    EmulatorConfig config = EmulatorConfig.builder().queue("q").build();
+
+    assertThrows(IllegalArgumentException.class, () -> config.withSharedAccessKey(SharedAccessKey.onNamespace(
+        ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, "other", AccessRight.LISTEN)));
+    assertThrows(IllegalArgumentException.class, () -> config
+        .withSharedAccessKey(SharedAccessKey.onNamespace("k", "x", AccessRight.LISTEN))
+        .withSharedAccessKey(SharedAccessKey.onEntity("q", "K", "y", AccessRight.SEND)));
+    assertThrows(IllegalArgumentException.class,
+        () -> config.withSharedAccessKey(SharedAccessKey.onEntity("no-such-queue", "k", "x", AccessRight.SEND)));
+    assertThrows(IllegalArgumentException.class,
+        () -> config.withSharedAccessKey(SharedAccessKey.onNamespace("k", "x")));
+  }
+
+  @Test
+  void leavesTheSecretOutOfAKeysTextForm() {
+    String text = SharedAccessKey.onEntity("q", "hr-producer", "p-secret", AccessRight.SEND).toString();
+
+    assertTrue(text.contains("hr-producer") && !text.contains("p-secret"), text);
   }
 }

@@ -17,8 +17,13 @@ final class SdkFixture implements AutoCloseable {
 
   /** A builder with the emulator's connection string and short timeouts, so a broken emulator fails fast. */
   ServiceBusClientBuilder builder() {
+    return builder(emulator.connectionString());
+  }
+
+  /** A builder with another connection string (another key's, a hand-made signature's) and short timeouts. */
+  ServiceBusClientBuilder builder(String connectionString) {
     return new ServiceBusClientBuilder()
-        .connectionString(emulator.connectionString())
+        .connectionString(connectionString)
         .retryOptions(new AmqpRetryOptions().setTryTimeout(Duration.ofSeconds(20)).setMaxRetries(1));
   }
 
