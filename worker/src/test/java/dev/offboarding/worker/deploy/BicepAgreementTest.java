@@ -201,6 +201,22 @@ class BicepAgreementTest {
   }
 
   @Test
+  void theManifestsNameTheQueuesTheTemplateGrants() throws Exception {
+    String base = Files.readString(DEPLOY.resolve("kubernetes/base/kustomization.yaml"));
+    assertTrue(base.contains("- SERVICEBUS_INTERNAL_QUEUE=" + stringDefault("internalQueue") + "\n"), base);
+    // KEDA's scaler can read the length of every queue a trigger names, and of no other.
+    Set<String> scalerReads = new TreeSet<>();
+    for (RoleAssignment a : roleAssignments()) {
+      if (a.principal().equals("scaler")) {
+        scalerReads.addAll(a.entities());
+      }
+    }
+    Set<String> triggers = new TreeSet<>(Pattern.compile("queueName: (\\S+)")
+        .matcher(Files.readString(DEPLOY.resolve("kubernetes/base/keda.yaml"))).results().map(r -> r.group(1)).toList());
+    assertEquals(scalerReads, triggers);
+  }
+
+  @Test
   void federatesTheServiceAccountTheManifestsUse() throws Exception {
     String sa = Files.readString(DEPLOY.resolve("kubernetes/base/serviceaccount.yaml"));
     assertTrue(sa.contains("name: offboarding-worker"));
