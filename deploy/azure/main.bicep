@@ -3,6 +3,9 @@
 // drift), the worker's user-assigned identity federated with its Kubernetes service account,
 // a second identity for KEDA's scaler, and role assignments scoped to single entities.
 // Graph application permissions are granted separately: grant-graph-permissions.sh.
+// Upgrading from a template that gave the worker Data Sender on the producers' queues: a
+// deployment (incremental mode) leaves role assignments it no longer declares in place; delete
+// those two by hand (README, "First deployment, step by step").
 // Compile and deploy: az deployment group create -g RG -f deploy/azure/main.bicep -p @deploy/azure/main.parameters.json
 
 @description('Service Bus namespace name, globally unique (6-50 characters).')
@@ -30,11 +33,14 @@ param kubernetesServiceAccount string = 'offboarding-worker'
 param kedaNamespace string = 'keda'
 param kedaServiceAccount string = 'keda-operator'
 
-@description('Queues the worker receives from (SERVICEBUS_QUEUE, SERVICEBUS_URGENT_QUEUE).')
+@description('The producers\' queues (SERVICEBUS_QUEUE, SERVICEBUS_URGENT_QUEUE): the worker receives from them and never sends to them.')
 param receiveQueues array = [
   'offboarding-events'
   'offboarding-urgent'
 ]
+
+@description('The worker\'s own queue (SERVICEBUS_INTERNAL_QUEUE): follow-ups, held events and cancellation markers. Only the worker may send to it; never a producer queue.')
+param internalQueue string = 'offboarding-internal'
 
 @description('The audit topic the worker publishes to (SERVICEBUS_AUDIT_TOPIC).')
 param auditTopic string = 'offboarding-audit'
@@ -189,6 +195,11 @@ resource receiveQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview
   name: name
 }]
 
+resource internal 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+  parent: namespace
+  name: internalQueue
+}
+
 resource replyQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = [for name in replyQueues: {
   parent: namespace
   name: name
@@ -199,9 +210,11 @@ resource audit 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' exist
   name: auditTopic
 }
 
-// The worker: receive and send on its queues (follow-ups of big events, events held until their
-// effectiveAt, cancellation markers and the cancelling of scheduled messages are sends to its own
-// queues), send on the audit topic and the reply entities; nothing else.
+// The worker: receive on the producers' queues, never send there (Service Bus stamps no sender on
+// a message, so the queue is the sender's identity: whoever may send to a queue speaks for
+// everything that queue carries). Follow-ups of big events, events held until their effectiveAt,
+// cancellation markers and the cancelling of scheduled messages are sends to its own queue, which
+// it alone may send to. Send on the audit topic and the reply entities; nothing else.
 resource workerReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
   name: guid(receiveQueue[i].id, worker.id, dataReceiver)
   scope: receiveQueue[i]
@@ -215,9 +228,22 @@ resource workerReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   ]
 }]
 
-resource workerRequeues 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
-  name: guid(receiveQueue[i].id, worker.id, dataSender)
-  scope: receiveQueue[i]
+resource workerInternalReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(internal.id, worker.id, dataReceiver)
+  scope: internal
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+    principalId: worker.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+resource workerInternalSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(internal.id, worker.id, dataSender)
+  scope: internal
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
     principalId: worker.properties.principalId
@@ -226,7 +252,7 @@ resource workerRequeues 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   dependsOn: [
     queues
   ]
-}]
+}
 
 resource workerAudits 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(audit.id, worker.id, dataSender)
@@ -255,7 +281,10 @@ resource workerReplies 'Microsoft.Authorization/roleAssignments@2022-04-01' = [f
 }]
 
 // KEDA reads a queue's message count through the entity's runtime properties, which the data
-// receiver role does not include; the scaler's own identity gets it on the two queues only.
+// receiver role does not include; the scaler's own identity gets it on the worker's queues only:
+// the producers' queues and the internal one (follow-ups are work too). Data Owner includes Send,
+// so on the internal queue the scaler's identity, federated to KEDA's operator alone, is the one
+// principal besides the worker that could write there.
 resource scalerReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
   name: guid(receiveQueue[i].id, scaler.id, dataOwner)
   scope: receiveQueue[i]
@@ -268,6 +297,19 @@ resource scalerReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for
     queues
   ]
 }]
+
+resource scalerReadsInternal 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(internal.id, scaler.id, dataOwner)
+  scope: internal
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataOwner)
+    principalId: scaler.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
 
 @description('SERVICEBUS_NAMESPACE for the worker.')
 output serviceBusHost string = '${namespace.name}.servicebus.windows.net'

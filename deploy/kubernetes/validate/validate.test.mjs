@@ -94,12 +94,29 @@ for (const overlay of overlays) {
             `${name}: scales on its event queue`);
         }
       }
+      // The worker's own queue (follow-ups, held events, cancellation markers) is never a producer's
+      // queue, and its backlog is work KEDA scales on like the event queue's.
+      const producerQueues = [env.SERVICEBUS_QUEUE ?? "offboarding-events", env.SERVICEBUS_URGENT_QUEUE].filter(Boolean);
+      const internalQueue = env.SERVICEBUS_INTERNAL_QUEUE;
+      assert.ok(internalQueue, `${name}: SERVICEBUS_INTERNAL_QUEUE is set`);
+      assert.ok(!producerQueues.includes(internalQueue),
+        `${name}: SERVICEBUS_INTERNAL_QUEUE ${internalQueue} must not be a producer queue (${producerQueues})`);
+      for (const s of scaled) {
+        assert.ok(s.spec.triggers.some((t) => t.metadata.queueName === internalQueue),
+          `${name}: ScaledObject ${s.metadata.name} scales on the internal queue ${internalQueue}`);
+      }
       for (const s of scaled) {
         for (const t of s.spec.triggers) {
           assert.equal(t.type, "azure-servicebus");
           const auth = objects.find((o) => o.kind === "TriggerAuthentication" && o.metadata.name === t.authenticationRef?.name);
           assert.equal(auth?.spec?.podIdentity?.provider, "azure-workload", `${s.metadata.name}: workload identity`);
           assert.match(t.metadata.namespace, /^[a-z][a-z0-9-]{4,48}[a-z0-9]$/, "the namespace's short name");
+          assert.ok([...producerQueues, internalQueue].includes(t.metadata.queueName),
+            `${s.metadata.name}: trigger on ${t.metadata.queueName}, a queue ${name} does not serve`);
+          if (env.SERVICEBUS_NAMESPACE) {
+            assert.equal(t.metadata.namespace, env.SERVICEBUS_NAMESPACE.split(".")[0],
+              `${s.metadata.name}: trigger on ${t.metadata.queueName} reads the namespace the worker uses`);
+          }
         }
       }
       assert.ok(of("PodDisruptionBudget").some((p) => p.spec.selector.matchLabels["app.kubernetes.io/name"]

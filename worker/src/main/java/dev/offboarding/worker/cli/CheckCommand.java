@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * {@code check}: the preflight ({@link Preflight}) as a command. Prints one table of every check
  * and exits 0 when none failed, 2 otherwise (a bad variable, a missing entity or permission, an
- * unreadable protected group, or an unreachable Service Bus or Graph).
+ * unreadable protected group, or an unreachable Service Bus or Graph). Warnings (a worker
+ * credential others may hold) are printed and counted but do not change the exit code.
  */
 public final class CheckCommand {
   private CheckCommand() {}
@@ -23,7 +24,8 @@ public final class CheckCommand {
   static int print(Preflight.Report report, PrintStream out) {
     out.print(report.table());
     if (report.passed()) {
-      out.println("preflight passed");
+      int warnings = report.warnings().size();
+      out.println(warnings == 0 ? "preflight passed" : "preflight passed with " + warnings + " warning(s)");
       return Main.OK;
     }
     out.println("preflight failed: " + report.failures().size() + " check(s)");

@@ -19,9 +19,13 @@ import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +34,8 @@ import java.util.function.Function;
 
 /**
  * The preflight of {@code check} and of {@code run}'s start: the configuration, the Service Bus
- * entities (and, where the administration API answers, the queues' settings), the Graph app roles
+ * entities (and, where the administration API answers, the queues' settings), whether the worker's
+ * Service Bus credential is a key others may hold, the Graph app roles
  * in the worker's token against what its actions need, and every protected group. Each finding is
  * one {@link Check}; nothing here writes anything. Not thread-safe; build one per run.
  */
@@ -47,9 +52,15 @@ public final class Preflight {
   /** Locks shorter than this expire between the SDK's renewals under load. */
   static final Duration MIN_LOCK_DURATION = Duration.ofSeconds(30);
 
-  /** How a check ended. */
+  /** The shared access rule Service Bus creates with every namespace: Manage, Send and Listen on all of it. */
+  static final String ROOT_KEY_NAME = "RootManageSharedAccessKey";
+
+  /**
+   * How a check ended. A warning does not fail the preflight: the worker can run, but something
+   * outside it (who else holds its credential) may undo a guarantee.
+   */
   public enum Result {
-    OK("ok"), FAILED("FAIL"), NOT_APPLICABLE("n/a");
+    OK("ok"), WARNING("WARN"), FAILED("FAIL"), NOT_APPLICABLE("n/a");
 
     private final String label;
 
@@ -78,6 +89,10 @@ public final class Preflight {
       return new Check(name, Result.FAILED, detail);
     }
 
+    static Check warning(String name, String detail) {
+      return new Check(name, Result.WARNING, detail);
+    }
+
     static Check notApplicable(String name, String detail) {
       return new Check(name, Result.NOT_APPLICABLE, detail);
     }
@@ -96,6 +111,11 @@ public final class Preflight {
 
     public List<Check> failures() {
       return checks.stream().filter(c -> c.result() == Result.FAILED).toList();
+    }
+
+    /** Checks that passed with a warning; they never fail the preflight. */
+    public List<Check> warnings() {
+      return checks.stream().filter(c -> c.result() == Result.WARNING).toList();
     }
 
     /** One line naming every failed check, for logs and {@code /health/ready}. */
@@ -149,8 +169,9 @@ public final class Preflight {
     }
     checks.add(Check.ok("configuration", "queue " + config.queue()
         + (config.urgentQueue() != null ? ", urgent queue " + config.urgentQueue() : "")
+        + ", internal queue " + config.internalQueue()
         + ", audit topic " + config.auditTopic() + ", Graph " + config.graphBaseUrl()
-        + " (" + config.graphAuth().name().toLowerCase(java.util.Locale.ROOT) + ")"));
+        + " (" + config.graphAuth().name().toLowerCase(Locale.ROOT) + ")"));
     return run(config, checks);
   }
 
@@ -166,8 +187,16 @@ public final class Preflight {
     return new Report(checks);
   }
 
-  private static List<String> queues(WorkerConfig config) {
+  /** The producers' queues: the worker receives from them and never sends to them. */
+  private static List<String> producerQueues(WorkerConfig config) {
     return config.urgentQueue() == null ? List.of(config.queue()) : List.of(config.queue(), config.urgentQueue());
+  }
+
+  /** Every queue the worker receives from: the producers' and its own internal queue. */
+  private static List<String> queues(WorkerConfig config) {
+    List<String> all = new ArrayList<>(producerQueues(config));
+    all.add(config.internalQueue());
+    return all;
   }
 
   private void serviceBus(WorkerConfig config, List<Check> checks) {
@@ -182,15 +211,21 @@ public final class Preflight {
         checks.add(Check.failed("servicebus queue " + queue, "cannot receive: " + ServiceBusErrors.describe(e)));
         continue;
       }
-      // The worker sends to its own queues too: follow-ups of big events, events held until their
-      // effectiveAt, cancellation markers, and the cancelling of scheduled messages. Receiving
-      // alone (Data Receiver) would fail each of them.
+      if (!queue.equals(config.internalQueue())) {
+        // The worker sends nothing to a producer's queue, so it needs no Data Sender there.
+        checks.add(Check.ok("servicebus queue " + queue, "exists, receivable"));
+        continue;
+      }
+      // Follow-ups of big events, events held until their effectiveAt, cancellation markers and the
+      // cancelling of scheduled messages are sends to the internal queue: receiving alone (Data
+      // Receiver) would fail each of them.
       try (ServiceBusSenderClient sender = builder.sender().queueName(queue).buildClient()) {
         sender.createMessageBatch();
         checks.add(Check.ok("servicebus queue " + queue, "exists, receivable, sendable"));
       } catch (RuntimeException e) {
         checks.add(Check.failed("servicebus queue " + queue, "receivable but cannot send (follow-ups, held events"
-            + " and cancellation markers need Data Sender on the queue too): " + ServiceBusErrors.describe(e)));
+            + " and cancellation markers go to the internal queue and need Data Sender on it): "
+            + ServiceBusErrors.describe(e)));
       }
     }
     try (ServiceBusSenderClient sender = builder.sender().topicName(config.auditTopic()).buildClient()) {
@@ -200,12 +235,77 @@ public final class Preflight {
       checks.add(Check.failed("servicebus topic " + config.auditTopic(),
           "cannot send: " + ServiceBusErrors.describe(e)));
     }
+    checks.add(credential(config));
     queueSettings(config, checks);
+  }
+
+  /**
+   * Who else could write the internal queue with the worker's own credential. Service Bus stamps no
+   * sender on a message, so only the worker may send to its internal queue; an Entra identity's
+   * rights are its role assignments, one entity each, but a shared access key reaches whatever its
+   * rule covers, for everyone who holds it. Warned (not failed) when the key is namespace-wide:
+   * the rule is {@value #ROOT_KEY_NAME}, or the connection string has no {@code EntityPath} (a
+   * token: its {@code sr} names no entity), which is how a namespace rule's connection string
+   * looks; the worker itself needs one key for several entities, so it can hardly be anything
+   * else. Whether a producer actually holds the key is not visible from here. The key name is
+   * printed only when it is the root rule's: anything else might be a mispasted secret.
+   */
+  static Check credential(WorkerConfig config) {
+    String name = "servicebus credential";
+    String cs = config.serviceBusConnectionString();
+    if (cs == null) {
+      return Check.ok(name, "Entra ID (DefaultAzureCredential): its rights are its role assignments, one entity"
+          + " each; only the worker's identity should hold Data Sender on " + config.internalQueue());
+    }
+    Map<String, String> parts = connectionStringParts(cs);
+    if ("true".equalsIgnoreCase(parts.get("usedevelopmentemulator"))) {
+      return Check.notApplicable(name, "the development emulator has one namespace-wide key for every client;"
+          + " in Azure use the worker's own identity (SERVICEBUS_NAMESPACE) or a key no producer holds");
+    }
+    String keyName = parts.get("sharedaccesskeyname");
+    String entity = parts.get("entitypath");
+    String token = parts.get("sharedaccesssignature");
+    if (token != null) {
+      Map<String, String> fields = new LinkedHashMap<>();
+      for (String field : token.replaceFirst("(?i)^SharedAccessSignature\\s+", "").split("&")) {
+        int eq = field.indexOf('=');
+        if (eq > 0) {
+          fields.put(field.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+              URLDecoder.decode(field.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+      keyName = fields.get("skn");
+      String resource = fields.getOrDefault("sr", "");
+      String path = resource.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "").replaceAll("^/+|/+$", "");
+      entity = path.isEmpty() ? entity : path;
+    }
+    boolean root = ROOT_KEY_NAME.equalsIgnoreCase(keyName);
+    boolean namespaceRule = entity == null || entity.isBlank();
+    if (root || namespaceRule) {
+      return Check.warning(name, (root ? "the namespace's root key " + ROOT_KEY_NAME
+          + " (Manage, Send and Listen on every entity)" : "a shared access key of a namespace rule (no EntityPath)")
+          + ": whoever holds this key can write " + config.internalQueue() + " and forge the worker's follow-ups;"
+          + " give producers their own keys or Data Sender roles scoped to their queue");
+    }
+    return Check.ok(name, "a shared access key given with an entity path: an entity's rule, as far as the"
+        + " connection string shows");
+  }
+
+  /** A connection string's {@code key=value} parts by lower-cased key, as far as they can be read. */
+  private static Map<String, String> connectionStringParts(String cs) {
+    Map<String, String> parts = new LinkedHashMap<>();
+    for (String piece : cs.split(";")) {
+      int eq = piece.indexOf('=');
+      if (eq > 0) {
+        parts.putIfAbsent(piece.substring(0, eq).trim().toLowerCase(Locale.ROOT), piece.substring(eq + 1).trim());
+      }
+    }
+    return parts;
   }
 
   private static void queueSettings(WorkerConfig config, List<Check> checks) {
     String cs = config.serviceBusConnectionString();
-    if (cs != null && cs.replace(" ", "").toLowerCase(java.util.Locale.ROOT).contains("usedevelopmentemulator=true")) {
+    if (cs != null && cs.replace(" ", "").toLowerCase(Locale.ROOT).contains("usedevelopmentemulator=true")) {
       for (String queue : queues(config)) {
         checks.add(Check.notApplicable("servicebus queue " + queue + " settings",
             "the development emulator has no administration API; its entities come from deploy/servicebus/config.json"));

@@ -11,6 +11,7 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Main;
+import dev.offboarding.worker.config.WorkerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -76,14 +77,24 @@ class CheckCommandTest {
     assertEquals(Main.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     for (String row : new String[] {"servicebus queue offboarding-events", "servicebus queue offboarding-urgent",
-        "servicebus topic offboarding-audit", "graph permission User.RevokeSessions.All",
+        "servicebus queue offboarding-internal", "servicebus topic offboarding-audit",
+        "graph permission User.RevokeSessions.All",
         "graph permission GroupMember.Read.All", "protected group " + breakGlass.id()}) {
       assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.contains(" ok ")), row + " not ok in:\n" + table);
     }
     assertTrue(table.contains("n/a"), "the emulator's settings row is not applicable:\n" + table);
-    // The worker sends to its own queues too (follow-ups, held events, markers): both are tried.
-    assertTrue(table.lines().filter(l -> l.startsWith("servicebus queue ") && !l.contains(" settings "))
-        .allMatch(l -> l.contains("receivable, sendable")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-internal settings ")), table);
+    // The worker receives from the producers' queues and sends only to its own (follow-ups, held
+    // events, markers): sending is tried on the internal queue alone.
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-internal ")
+        && l.endsWith("exists, receivable, sendable")), table);
+    for (String producerQueue : List.of("offboarding-events", "offboarding-urgent")) {
+      assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue " + producerQueue + " ")
+          && l.endsWith("exists, receivable")), table);
+    }
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("configuration ") && l.contains("internal queue offboarding-internal")),
+        table);
+    assertTrue(table.lines().anyMatch(l -> l.equals("preflight passed")), "no warning against the emulator:\n" + table);
   }
 
   @Test
@@ -135,18 +146,115 @@ class CheckCommandTest {
   }
 
   @Test
-  void failsOnAQueueTheIdentityMayReceiveFromButNotSendTo() {
+  void failsWhenTheInternalQueueCanBeReceivedFromButNotSentTo() {
     // Data Receiver without Data Sender: follow-ups, held events and markers would all be refused.
-    emulator.denySend("offboarding-urgent", true);
+    emulator.denySend("offboarding-internal", true);
 
     int code = check(env(PreflightTokens.ALL));
 
     assertEquals(Main.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-urgent ") && l.contains("FAIL")
-        && l.contains("receivable but cannot send") && l.contains("Data Sender")), table);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-events ")
-        && l.contains("receivable, sendable")), table);
+    List<String> failed = table.lines().filter(l -> l.contains(" FAIL ")).toList();
+    assertEquals(1, failed.size(), table);
+    assertTrue(failed.get(0).startsWith("servicebus queue offboarding-internal ")
+        && failed.get(0).contains("receivable but cannot send") && failed.get(0).contains("Data Sender"), table);
+  }
+
+  @Test
+  void needsNoSendOnTheProducersQueues() {
+    // The deployment gives the worker Data Receiver alone on the producers' queues.
+    emulator.denySend("offboarding-events", true);
+    emulator.denySend("offboarding-urgent", true);
+
+    int code = check(env(PreflightTokens.ALL));
+
+    assertEquals(Main.OK, code, printed());
+  }
+
+  @Test
+  void failsWhenTheInternalQueueIsMissing() {
+    Map<String, String> env = env(PreflightTokens.ALL);
+    env.put("SERVICEBUS_INTERNAL_QUEUE", "no-such-internal-queue");
+
+    int code = check(env);
+
+    assertEquals(Main.REJECTED, code, printed());
+    assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l ->
+        l.startsWith("servicebus queue no-such-internal-queue ") && l.contains("FAIL") && l.contains("cannot receive")),
+        printed());
+  }
+
+  @Test
+  void reportsTheEmulatorsOneKeyAsNotApplicable() {
+    check(env(PreflightTokens.ALL));
+
+    assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.startsWith("servicebus credential ")
+        && l.contains("n/a") && l.contains("development emulator")), printed());
+  }
+
+  @Test
+  void warnsWhenTheWorkersKeyIsTheNamespacesRootKey() {
+    Preflight.Check check = Preflight.credential(config(
+        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey="
+            + SECRET));
+
+    assertEquals(Preflight.Result.WARNING, check.result(), check.toString());
+    assertEquals("servicebus credential", check.name());
+    assertTrue(check.detail().contains("RootManageSharedAccessKey"), check.detail());
+    assertTrue(check.detail().contains("whoever holds this key can write offboarding-internal and forge the worker's"
+        + " follow-ups; give producers their own keys or Data Sender roles scoped to their queue"), check.detail());
+    assertFalse(check.detail().contains(SECRET));
+  }
+
+  @Test
+  void warnsWhenTheWorkersKeyIsAnyNamespaceRuleWithoutNamingIt() {
+    Preflight.Check check = Preflight.credential(config(
+        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=worker-send-listen;SharedAccessKey=" + SECRET));
+    Preflight.Check token = Preflight.credential(config("Endpoint=sb://contoso.servicebus.windows.net/;"
+        + "SharedAccessSignature=SharedAccessSignature sr=sb%3A%2F%2Fcontoso.servicebus.windows.net%2F&sig=" + SECRET
+        + "&se=1900000000&skn=worker-send-listen"));
+
+    assertEquals(Preflight.Result.WARNING, check.result(), check.toString());
+    assertTrue(check.detail().contains("namespace rule"), check.detail());
+    assertFalse(check.detail().contains("worker-send-listen"), "a key name may be a mispasted secret: " + check);
+    assertEquals(Preflight.Result.WARNING, token.result(), token.toString());
+  }
+
+  @Test
+  void acceptsAKeyOfOneEntityAndTheWorkersOwnIdentity() {
+    Preflight.Check entityKey = Preflight.credential(config("Endpoint=sb://contoso.servicebus.windows.net/;"
+        + "SharedAccessKeyName=worker;SharedAccessKey=" + SECRET + ";EntityPath=offboarding-internal"));
+    Preflight.Check entityToken = Preflight.credential(config("Endpoint=sb://contoso.servicebus.windows.net/;"
+        + "SharedAccessSignature=SharedAccessSignature sr=sb%3A%2F%2Fcontoso.servicebus.windows.net%2Foffboarding-internal"
+        + "&sig=" + SECRET + "&se=1900000000&skn=worker"));
+    Preflight.Check identity = Preflight.credential(WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net", "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none")));
+
+    assertEquals(Preflight.Result.OK, entityKey.result(), entityKey.toString());
+    assertEquals(Preflight.Result.OK, entityToken.result(), entityToken.toString());
+    assertEquals(Preflight.Result.OK, identity.result(), identity.toString());
+    assertTrue(identity.detail().contains("role assignments"), identity.detail());
+  }
+
+  @Test
+  void passesWithAWarningAndSaysSo() {
+    Preflight.Report report = new Preflight.Report(List.of(
+        new Preflight.Check("configuration", Preflight.Result.OK, "fine"),
+        new Preflight.Check("servicebus credential", Preflight.Result.WARNING, "shared key")));
+
+    int code = CheckCommand.print(report, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    assertEquals(Main.OK, code);
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus credential ") && l.contains(" WARN ")), table);
+    assertTrue(table.contains("preflight passed with 1 warning(s)"), table);
+  }
+
+  private static final String SECRET = "c2VjcmV0LWtleS12YWx1ZS1mb3ItdGVzdHM9PT09PT0=";
+
+  private WorkerConfig config(String connectionString) {
+    return WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_CONNECTION_STRING", connectionString, "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none"));
   }
 
   @Test

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -123,7 +125,7 @@ class BicepAgreementTest {
     // Every assignment is scoped to one entity, never the namespace, group or subscription.
     Matcher scopes = Pattern.compile("scope: (\\w+)").matcher(bicep);
     List<String> scoped = scopes.results().map(r -> r.group(1)).toList();
-    assertTrue(Set.of("receiveQueue", "audit", "replyQueue").containsAll(Set.copyOf(
+    assertTrue(Set.of("receiveQueue", "internal", "audit", "replyQueue").containsAll(Set.copyOf(
         scoped.stream().map(s -> s.replaceAll("\\[.*", "")).toList())), scoped.toString());
     assertEquals(Pattern.compile("Microsoft.Authorization/roleAssignments@").matcher(bicep).results().count(),
         scoped.size(), "every role assignment has an entity scope");
@@ -133,6 +135,85 @@ class BicepAgreementTest {
     assertTrue(owner.results().count() >= 4);
     assertTrue(Pattern.compile("roleDefinitions', dataOwner\\)\\s*\\n\\s*principalId: scaler").matcher(bicep).find());
     assertTrue(!Pattern.compile("roleDefinitions', dataOwner\\)\\s*\\n\\s*principalId: worker").matcher(bicep).find());
+  }
+
+  @Test
+  void namesTheWorkersOwnQueueApartFromTheProducersQueues() {
+    String internal = stringDefault("internalQueue");
+    assertTrue(names(namespace.get("Queues")).contains(internal), "internalQueue " + internal + " not in config.json");
+    assertTrue(!arrayDefault("receiveQueues").contains(internal), "the internal queue is not a producer queue");
+    assertTrue(!arrayDefault("replyQueues").contains(internal), "the internal queue is not a reply entity");
+    assertTrue(Pattern.compile("resource internal 'Microsoft.ServiceBus/namespaces/queues@[^']+' existing = \\{\\s*"
+        + "parent: namespace\\s*name: internalQueue\\s*}").matcher(bicep).find(), "the internal queue resource");
+  }
+
+  @Test
+  void declaresEveryParameterTheParametersFileSets() {
+    JsonNode parameters = parse(DEPLOY.resolve("azure/main.parameters.json")).get("parameters");
+    for (Iterator<String> names = parameters.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      assertTrue(Pattern.compile("(?m)^param " + name + " ").matcher(bicep).find(), "main.bicep has no param " + name);
+    }
+    assertEquals(stringDefault("internalQueue"), parameters.at("/internalQueue/value").asText());
+  }
+
+  @Test
+  void onlyTheWorkerMaySendToItsInternalQueue() {
+    // The internal queue carries follow-ups, held events and cancellation markers: whoever may send
+    // there could forge them. Receiver and Sender for the worker, KEDA's read access, nothing else.
+    Set<String> onInternal = new TreeSet<>();
+    for (RoleAssignment a : roleAssignments()) {
+      if (a.entities().contains(stringDefault("internalQueue"))) {
+        assertEquals("internal", a.scope(), a.resource() + ": scoped to the internal queue alone, not a list");
+        onInternal.add(a.principal() + " " + a.role());
+      }
+    }
+    assertEquals(Set.of("worker dataReceiver", "worker dataSender", "scaler dataOwner"), onInternal);
+  }
+
+  @Test
+  void theWorkerOnlyReceivesFromTheProducersQueues() {
+    Map<String, Set<String>> workerRoles = new java.util.TreeMap<>();
+    for (RoleAssignment a : roleAssignments()) {
+      for (String entity : a.entities()) {
+        if (a.principal().equals("worker")) {
+          workerRoles.computeIfAbsent(entity, e -> new TreeSet<>()).add(a.role());
+        }
+      }
+    }
+    for (String producerQueue : arrayDefault("receiveQueues")) {
+      assertEquals(Set.of("dataReceiver"), workerRoles.get(producerQueue),
+          "the worker's roles on " + producerQueue + " (it never sends to a producer's queue)");
+    }
+  }
+
+  @Test
+  void grantsRolesOnlyToTheWorkerAndTheScaler() {
+    // Producers send with identities of their own (deploy/producers), each scoped to its queue;
+    // this template grants none, so none can reach the internal queue through it.
+    List<RoleAssignment> assignments = roleAssignments();
+    assertEquals(Pattern.compile("Microsoft.Authorization/roleAssignments@").matcher(bicep).results().count(),
+        assignments.size(), "every role assignment was read");
+    for (RoleAssignment a : assignments) {
+      assertTrue(Set.of("worker", "scaler").contains(a.principal()), a.toString());
+      assertTrue(a.principal().equals("scaler") == a.role().equals("dataOwner"), a + ": Data Owner is the scaler's alone");
+    }
+  }
+
+  @Test
+  void theManifestsNameTheQueuesTheTemplateGrants() throws Exception {
+    String base = Files.readString(DEPLOY.resolve("kubernetes/base/kustomization.yaml"));
+    assertTrue(base.contains("- SERVICEBUS_INTERNAL_QUEUE=" + stringDefault("internalQueue") + "\n"), base);
+    // KEDA's scaler can read the length of every queue a trigger names, and of no other.
+    Set<String> scalerReads = new TreeSet<>();
+    for (RoleAssignment a : roleAssignments()) {
+      if (a.principal().equals("scaler")) {
+        scalerReads.addAll(a.entities());
+      }
+    }
+    Set<String> triggers = new TreeSet<>(Pattern.compile("queueName: (\\S+)")
+        .matcher(Files.readString(DEPLOY.resolve("kubernetes/base/keda.yaml"))).results().map(r -> r.group(1)).toList());
+    assertEquals(scalerReads, triggers);
   }
 
   @Test
@@ -163,6 +244,44 @@ class BicepAgreementTest {
     }
     assertTrue(!values.isEmpty(), param);
     return values;
+  }
+
+  /**
+   * One role assignment of the template: its resource name, scope (the entity resource, loop index
+   * removed), the entities that scope stands for (by the parameters' defaults), role variable and
+   * principal.
+   */
+  record RoleAssignment(String resource, String scope, Set<String> entities, String role, String principal) {}
+
+  private List<RoleAssignment> roleAssignments() {
+    Matcher m = Pattern.compile("(?ms)^resource (\\w+) 'Microsoft\\.Authorization/roleAssignments@[^']+' = (.*?)^}\\]?$")
+        .matcher(bicep);
+    List<RoleAssignment> all = new ArrayList<>();
+    while (m.find()) {
+      String body = m.group(2);
+      String scope = group(body, "scope: (\\w+)(\\[i\\])?", m.group(1) + " scope");
+      String role = group(body, "roleDefinitions', (\\w+)\\)", m.group(1) + " role");
+      String principal = group(body, "principalId: (\\w+)\\.properties\\.principalId", m.group(1) + " principal");
+      Set<String> entities = switch (scope) {
+        case "receiveQueue" -> arrayDefault("receiveQueues");
+        case "replyQueue" -> arrayDefault("replyQueues");
+        case "internal" -> Set.of(stringDefault("internalQueue"));
+        case "audit" -> Set.of(stringDefault("auditTopic"));
+        default -> throw new AssertionError(m.group(1) + ": unexpected scope " + scope);
+      };
+      all.add(new RoleAssignment(m.group(1), scope, entities, role, principal));
+    }
+    return all;
+  }
+
+  private static String group(String text, String regex, String what) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertTrue(m.find(), what + " in:\n" + text);
+    return m.group(1);
+  }
+
+  private String stringDefault(String param) {
+    return group(bicep, "param " + param + " string = '([^']+)'", param);
   }
 
   private static Set<String> names(JsonNode entities) {
