@@ -378,7 +378,7 @@ class EndToEndTest {
     worker.close();
 
     // The event message itself is completed, not left to expire: users in flight finished, the
-    // rest wait in a follow-up on the queue, and the summary says the event continues.
+    // rest wait in a follow-up on the worker's own queue, and the summary says the event continues.
     await().atMost(Duration.ofSeconds(10)).until(() -> !harness.summaries(event.id()).isEmpty());
     List<SummaryAudit> summaries = harness.summaries(event.id());
     assertEquals(1, summaries.size());
@@ -387,7 +387,8 @@ class EndToEndTest {
     int done = harness.targets(event.id()).size();
     assertTrue(done > 0 && done < 120, "users done before shutdown: " + done);
     assertEquals(120 - done, summaries.get(0).usersPending());
-    assertEquals(1, harness.emulator.activeMessageCount(WorkerHarness.QUEUE));
+    assertEquals(0, harness.emulator.activeMessageCount(WorkerHarness.QUEUE));
+    assertEquals(1, harness.emulator.activeMessageCount(WorkerHarness.INTERNAL_QUEUE));
 
     harness.startWorker();
 
