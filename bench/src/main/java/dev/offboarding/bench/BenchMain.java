@@ -28,8 +28,8 @@ import dev.offboarding.worker.domain.AuditSink;
 import dev.offboarding.worker.domain.Continuation;
 import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.EventProcessor;
+import dev.offboarding.worker.domain.MessageClassifier;
 import dev.offboarding.worker.domain.FollowUps;
-import dev.offboarding.worker.domain.Progress;
 import dev.offboarding.worker.domain.Settlement;
 import dev.offboarding.worker.domain.Sleeper;
 import java.nio.file.Path;
@@ -204,8 +204,8 @@ public final class BenchMain {
    */
   private record Paths(EventProcessor newPath, EventProcessor oldPath) {
     static Paths of(Wiring wiring) {
-      EventProcessor old = new EventProcessor(new EventCodec(), wiring.planner().readingIdTargetsFirst(),
-          wiring.executor(wiring.writeBudget()), Clock.systemUTC(), Progress.NONE, wiring.deliveryBounds());
+      EventProcessor old = EventProcessor.builder(wiring.planner().readingIdTargetsFirst(),
+          wiring.executor(wiring.writeBudget()), Clock.systemUTC()).bounds(wiring.deliveryBounds()).build();
       return new Paths(wiring.processor(), old);
     }
 
@@ -523,19 +523,23 @@ public final class BenchMain {
       }
 
       @Override
-      public void hold(String eventId, String eventType, byte[] event, java.time.Instant dueAt) {
+      public void hold(dev.offboarding.worker.domain.Inbound.Event event, java.time.Instant dueAt) {
         throw new IllegalStateException("the benchmark's events take effect at once");
       }
     };
-    byte[] delivery = body;
-    while (true) {
+    // Delivered as the worker's intake would: the event from the events queue, each follow-up from
+    // the worker's own queue.
+    MessageClassifier classifier = new MessageClassifier(java.util.Set.of("offboarding-events"),
+        "offboarding-internal");
+    dev.offboarding.worker.domain.Inbound delivery = classifier.classify("offboarding-events", 1, body, p -> null);
+    for (long sequence = 1; ; sequence++) {
       next.clear();
-      Settlement s = processor.process(new EventProcessor.Work(delivery, "1", false, audit, followUps, () -> false,
+      Settlement s = processor.process(new EventProcessor.Work(delivery, false, audit, followUps, () -> false,
           () -> {}));
       if (next.isEmpty()) {
         return s;
       }
-      delivery = codec.encode(next.getFirst());
+      delivery = classifier.classify("offboarding-internal", sequence, codec.encode(next.getFirst()), p -> null);
     }
   }
 

@@ -11,7 +11,6 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.AuditSink;
-import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.FollowUps;
@@ -44,6 +43,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * down as the tenant grows (its attribute filters and write log scale with the tenant).
  */
 final class DomainRig implements AutoCloseable {
+  /** Events reach the processor as the worker's intake decodes them from the events queue. */
+  private static final dev.offboarding.worker.domain.MessageClassifier CLASSIFIER =
+      new dev.offboarding.worker.domain.MessageClassifier(java.util.Set.of("offboarding-events"), "offboarding-internal");
   /** Cases one tenant serves before {@link #renewEvery} replaces it. */
   static final int CASES_PER_TENANT = 250;
 
@@ -92,8 +94,8 @@ final class DomainRig implements AutoCloseable {
     Planner planner = new Planner(directory, protection, 10_000);
     Executor executor = new Executor(new GraphAccountWrites(client, clock), WriteBudget.UNLIMITED,
         RetryPolicy.defaults(), OutageBreaker.create(clock), null, Sleeper.SYSTEM, clock, 16);
-    EventProcessor processor = new EventProcessor(codec, planner, executor, clock,
-        new ProgressLog(clock, Duration.ofMinutes(10)), DeliveryBounds.defaults());
+    EventProcessor processor = EventProcessor.builder(planner, executor, clock)
+        .progress(new ProgressLog(clock, Duration.ofMinutes(10))).build();
     List<TargetAudit> targets = new CopyOnWriteArrayList<>();
     List<SummaryAudit> summaries = new CopyOnWriteArrayList<>();
     AuditSink audit = new AuditSink() {
@@ -112,13 +114,13 @@ final class DomainRig implements AutoCloseable {
       public void send(String eventId, dev.offboarding.worker.domain.Continuation next, java.time.Instant notBefore) {}
 
       @Override
-      public void hold(String eventId, String eventType, byte[] event, java.time.Instant dueAt) {
+      public void hold(dev.offboarding.worker.domain.Inbound.Event event, java.time.Instant dueAt) {
         throw new AssertionError("no event of these runs takes effect later");
       }
     };
     byte[] body = codec.encode(event);
-    Settlement settlement = processor.process(new EventProcessor.Work(body, "1", false, audit, followUps,
-        () -> false, () -> {}));
+    Settlement settlement = processor.process(new EventProcessor.Work(CLASSIFIER.classify("offboarding-events", 1,
+        body, name -> null), false, audit, followUps, () -> false, () -> {}));
     List<WriteRecord> log = graph.writeLog();
     return new Outcome(settlement, List.copyOf(targets), List.copyOf(summaries),
         new ArrayList<>(log.subList(before, log.size())), protection.ready());

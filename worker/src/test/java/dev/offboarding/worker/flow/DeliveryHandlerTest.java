@@ -7,6 +7,7 @@ import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offboarding.contracts.AuditCodec;
@@ -126,6 +127,48 @@ class DeliveryHandlerTest {
         .handle(delivery);
 
     assertEquals(List.of("abandon"), delivery.settlements());
+  }
+
+  @Test
+  void startsNoNewBulkWorkWhileCancellationMarkersAreSaturatedAndAbandonsItPastTheHold() {
+    bulkHeld = true;
+    RecordingDelivery delivery = new RecordingDelivery(EVENT, 0);
+
+    handler(w -> completed(w.audit()), Duration.ZERO).handle(delivery);
+
+    assertEquals(List.of("abandon"), delivery.settlements());
+    assertEquals(List.of(), redeliveries, "the event never ran");
+  }
+
+  @Test
+  void runsUrgentWorkWhileCancellationMarkersAreSaturated() {
+    bulkHeld = true;
+    RecordingDelivery delivery = new RecordingDelivery(new String(EVENT, StandardCharsets.UTF_8)
+        .replace("dev.offboarding.leaver.v1", "dev.offboarding.compromise.v1").getBytes(StandardCharsets.UTF_8), 0);
+    delivery.queue = "offboarding-urgent";
+
+    handler(w -> completed(w.audit()), Duration.ZERO).handle(delivery);
+
+    assertEquals(List.of("complete"), delivery.settlements());
+  }
+
+  @Test
+  void handsTheWorkAFollowUpFromAProducersQueueAsForgedOnceDecoded() {
+    RecordingDelivery delivery = new RecordingDelivery(
+        "{\"continuation\":\"dev.offboarding.continuation.v1\"}".getBytes(StandardCharsets.UTF_8), 0);
+    List<dev.offboarding.worker.domain.Inbound> seen = new CopyOnWriteArrayList<>();
+
+    handler(w -> {
+      seen.add(w.message());
+      return new Settlement.DeadLetter("ForgedInternalMessage", "forged");
+    }, Duration.ofMinutes(1)).handle(delivery);
+
+    assertEquals(1, seen.size());
+    dev.offboarding.worker.domain.Inbound.Forged forged =
+        assertInstanceOf(dev.offboarding.worker.domain.Inbound.Forged.class, seen.get(0));
+    assertEquals("offboarding-events", forged.queue());
+    assertEquals("1@offboarding-events", forged.origin());
+    assertEquals(List.of("deadLetter"), delivery.settlements());
   }
 
   @Test

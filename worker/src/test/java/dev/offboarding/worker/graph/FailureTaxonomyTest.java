@@ -1,7 +1,5 @@
 package dev.offboarding.worker.graph;
 
-import dev.offboarding.worker.domain.Inbounds;
-import dev.offboarding.worker.domain.Inbound;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -39,8 +37,9 @@ import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.FollowUps;
+import dev.offboarding.worker.domain.Inbound;
+import dev.offboarding.worker.domain.Inbounds;
 import dev.offboarding.worker.domain.Planner;
-import dev.offboarding.worker.domain.Progress;
 import dev.offboarding.worker.domain.Protection;
 import dev.offboarding.worker.domain.Settlement;
 import dev.offboarding.worker.domain.Sleeper;
