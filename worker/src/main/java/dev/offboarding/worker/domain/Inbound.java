@@ -24,18 +24,24 @@ public sealed interface Inbound {
    */
   String origin();
 
-  /** The event's id, or null when unreadable. */
-  String eventId();
+  /** The event's id, or null when there is none to read. */
+  default String eventId() {
+    return null;
+  }
 
-  /** The event's type as received, or null when unreadable. */
-  String eventType();
+  /** The event's type as received, or null when there is none to read. */
+  default String eventType() {
+    return null;
+  }
 
   /**
    * Who asked, on whose word, from which queue, for every audit message of this delivery: the
    * event's source, requester, ticket and reason with the intake queue it arrived on; for what
    * could not be read, the queue it arrived on and what little is known.
    */
-  Provenance provenance();
+  default Provenance provenance() {
+    return new Provenance(null, null, null, null, queue());
+  }
 
   /**
    * An event to process: a producer's, from an intake queue, or one the worker held until its
@@ -105,22 +111,7 @@ public sealed interface Inbound {
    * A cancellation marker that came due on the internal queue: its life is over. What it said was
    * learnt while it was scheduled; delivered, it asks for nothing.
    */
-  record DueMarker(String queue, String origin) implements Inbound {
-    @Override
-    public String eventId() {
-      return null;
-    }
-
-    @Override
-    public String eventType() {
-      return null;
-    }
-
-    @Override
-    public Provenance provenance() {
-      return new Provenance(null, null, null, null, queue);
-    }
-  }
+  record DueMarker(String queue, String origin) implements Inbound {}
 
   /**
    * A message of a kind its queue may not carry: a follow-up or a marker on a producer's queue, or
@@ -130,22 +121,7 @@ public sealed interface Inbound {
    * @param kind what it claims to be, in words
    * @param why where such a message may come from, in words
    */
-  record Forged(String queue, String origin, String kind, String why) implements Inbound {
-    @Override
-    public String eventId() {
-      return null;
-    }
-
-    @Override
-    public String eventType() {
-      return null;
-    }
-
-    @Override
-    public Provenance provenance() {
-      return new Provenance(null, null, null, null, queue);
-    }
-  }
+  record Forged(String queue, String origin, String kind, String why) implements Inbound {}
 
   /**
    * A message of a kind its queue carries that does not decode: an event against the contract, or
