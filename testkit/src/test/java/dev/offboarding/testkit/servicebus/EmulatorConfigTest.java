@@ -46,8 +46,9 @@ class EmulatorConfigTest {
     assertTrue(events.properties().requiresDuplicateDetection());
     assertEquals("offboarding-urgent", config.queues().get(1).name());
     assertEquals(events.properties(), config.queues().get(1).properties());
-    assertEquals("offboarding-internal", config.queues().get(2).name());
-    assertEquals("offboarding-replies", config.queues().get(3).name());
+    assertEquals("offboarding-replies", config.queues().get(2).name());
+    assertEquals("offboarding-internal", config.queues().get(3).name());
+    assertEquals(events.properties(), config.queues().get(3).properties());
     Topic audit = config.topics().get(0);
     assertEquals("offboarding-audit", audit.name());
     assertEquals(3, audit.subscriptions().size());
