@@ -89,6 +89,10 @@ for (const overlay of overlays) {
         `${name}: client-id annotation`);
       assert.notEqual(sa.metadata.annotations["azure.workload.identity/client-id"],
         "00000000-0000-0000-0000-000000000000", `${name}: the overlay sets the identity's client id`);
+      // The worker never calls the Kubernetes API: no API token in the pod. Workload identity's
+      // webhook projects its own token (audience api://AzureADTokenExchange) regardless.
+      assert.equal(pod.spec.automountServiceAccountToken, false, `${name}: the pod does not mount an API token`);
+      assert.equal(sa.automountServiceAccountToken, false, `${name}: nor does its service account`);
       assert.ok(pod.spec.terminationGracePeriodSeconds > DRAIN_BOUND_SECONDS + 5,
         `${name}: terminationGracePeriodSeconds beyond the ${DRAIN_BOUND_SECONDS} s drain bound`);
       assert.equal(pod.spec.securityContext.runAsNonRoot, true, `${name}: runAsNonRoot`);
