@@ -420,11 +420,11 @@ resource workerReplies 'Microsoft.Authorization/roleAssignments@2022-04-01' = [f
 // KEDA's azure-servicebus scaler reads a queue's active message count with the data-plane
 // administration client (GetQueueRuntimeProperties), which needs the Manage right; Service Bus
 // defines no narrower data action, so Data Owner is the narrowest role that serves (README,
-// "What KEDA's scaler may do"). It is confined to the scaler's own identity, federated to KEDA's
-// operator alone, and to the queues a trigger names: the producers' three and the internal one
-// (follow-ups are work too). Never the state queue: its sessions hold counters, not work. Data
-// Owner includes Send, so on the internal queue the scaler's identity is the one principal besides
-// the worker that could write there.
+// "Least privilege for KEDA and the pod"). It is confined to the scaler's own identity, federated
+// to KEDA's operator alone, and to the queues a trigger names: the producers' three and the
+// internal one (follow-ups are work too). Never the state queue: its sessions hold counters, not
+// work. Data Owner includes Send, so on the internal queue the scaler's identity is the one
+// principal besides the worker that could write there.
 resource scalerReadsEvents 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(events.id, scaler.id, dataOwner)
   scope: events
