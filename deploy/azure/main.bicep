@@ -1,7 +1,8 @@
 // The worker's Azure resources: the Service Bus namespace with exactly the entities of
 // deploy/servicebus/config.json (the file both emulators read, loaded here so the two cannot
 // drift), the worker's user-assigned identity federated with its Kubernetes service account,
-// a second identity for KEDA's scaler, and role assignments scoped to single entities.
+// a second identity for KEDA's scaler, and role assignments scoped to single entities: the
+// worker's, the scaler's, and one Data Sender per producer class on that producer's queue.
 // Graph application permissions are granted separately: grant-graph-permissions.sh.
 // Upgrading from a template that gave the worker Data Sender on the producers' queues: a
 // deployment (incremental mode) leaves role assignments it no longer declares in place; delete
@@ -33,14 +34,42 @@ param kubernetesServiceAccount string = 'offboarding-worker'
 param kedaNamespace string = 'keda'
 param kedaServiceAccount string = 'keda-operator'
 
-@description('The producers\' queues (SERVICEBUS_QUEUE, SERVICEBUS_URGENT_QUEUE): the worker receives from them and never sends to them.')
-param receiveQueues array = [
-  'offboarding-events'
-  'offboarding-urgent'
-]
+// The queues, one per sender (README, "Who may send what"): Service Bus stamps no sender on a
+// message, so the queue a message arrives on is its sender's identity, and these role
+// assignments are what make it so.
+@description('The bulk producers\' queue (SERVICEBUS_QUEUE): leaver, compromise and cancel events from the HR integration.')
+param eventsQueue string = 'offboarding-events'
+
+@description('The SIEM\'s queue (SERVICEBUS_URGENT_QUEUE): compromise events of user targets from its playbooks.')
+param urgentQueue string = 'offboarding-urgent'
+
+@description('The operators\' queue (SERVICEBUS_OPS_QUEUE): restore, cancel and approve.')
+param opsQueue string = 'offboarding-ops'
 
 @description('The worker\'s own queue (SERVICEBUS_INTERNAL_QUEUE): follow-ups, held events and cancellation markers. Only the worker may send to it; never a producer queue.')
 param internalQueue string = 'offboarding-internal'
+
+@description('The worker\'s session-enabled queue (SERVICEBUS_STATE_QUEUE): the mass-action brake\'s counters in session state. The worker\'s alone.')
+param stateQueue string = 'offboarding-state'
+
+// One principal per producer class (the object id of its managed identity, service principal or
+// group); each gets Azure Service Bus Data Sender on its own queue and nothing else. Empty skips it.
+@description('Object id of the HR integration\'s identity (bulk producer): Data Sender on eventsQueue only. Empty: no assignment.')
+param hrIntegrationPrincipalId string = ''
+
+@description('Object id of the SIEM playbooks\' identity: Data Sender on urgentQueue only. Empty: no assignment.')
+param siemPrincipalId string = ''
+
+@description('Object id of the operators (usually an Entra group): Data Sender on opsQueue only. Empty: no assignment.')
+param operatorsPrincipalId string = ''
+
+@description('What operatorsPrincipalId names.')
+@allowed([
+  'Group'
+  'User'
+  'ServicePrincipal'
+])
+param operatorsPrincipalType string = 'Group'
 
 @description('The audit topic the worker publishes to (SERVICEBUS_AUDIT_TOPIC).')
 param auditTopic string = 'offboarding-audit'
@@ -66,7 +95,7 @@ var filteredSubscriptions = filter(subscriptions, s => !empty(s.subscription.Rul
 // Built-in roles (learn.microsoft.com, "Azure built-in roles": Integration).
 var dataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // Azure Service Bus Data Receiver
 var dataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
-var dataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419' // Azure Service Bus Data Owner (scaler, per queue)
+var dataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419' // Azure Service Bus Data Owner (KEDA's scaler, per queue)
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: serviceBusNamespaceName
@@ -190,14 +219,29 @@ resource scalerFederation 'Microsoft.ManagedIdentity/userAssignedIdentities/fede
   }
 }
 
-resource receiveQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = [for name in receiveQueues: {
+resource events 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
   parent: namespace
-  name: name
-}]
+  name: eventsQueue
+}
+
+resource urgent 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+  parent: namespace
+  name: urgentQueue
+}
+
+resource ops 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+  parent: namespace
+  name: opsQueue
+}
 
 resource internal 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
   parent: namespace
   name: internalQueue
+}
+
+resource state 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+  parent: namespace
+  name: stateQueue
 }
 
 resource replyQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = [for name in replyQueues: {
@@ -210,14 +254,55 @@ resource audit 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' exist
   name: auditTopic
 }
 
-// The worker: receive on the producers' queues, never send there (Service Bus stamps no sender on
-// a message, so the queue is the sender's identity: whoever may send to a queue speaks for
-// everything that queue carries). Follow-ups of big events, events held until their effectiveAt,
-// cancellation markers and the cancelling of scheduled messages are sends to its own queue, which
-// it alone may send to. Send on the audit topic and the reply entities; nothing else.
-resource workerReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
-  name: guid(receiveQueue[i].id, worker.id, dataReceiver)
-  scope: receiveQueue[i]
+// The producers: Data Sender on their own queue, nothing anywhere else (never the namespace, never
+// the internal or state queue). Whoever may send to a queue speaks for everything that queue
+// carries, within its policy (README, "Who may send what").
+resource hrIntegrationSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(hrIntegrationPrincipalId)) {
+  name: guid(events.id, hrIntegrationPrincipalId, dataSender)
+  scope: events
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: hrIntegrationPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+resource siemSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(siemPrincipalId)) {
+  name: guid(urgent.id, siemPrincipalId, dataSender)
+  scope: urgent
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: siemPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+resource operatorsSend 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorsPrincipalId)) {
+  name: guid(ops.id, operatorsPrincipalId, dataSender)
+  scope: ops
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: operatorsPrincipalId
+    principalType: operatorsPrincipalType
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+// The worker: receive on the producers' queues, never send there. Follow-ups of big events, events
+// held until their effectiveAt, cancellation markers and the cancelling of scheduled messages are
+// sends to its own queue, and the brake's counters live in session state on the state queue: it
+// alone may send to those two. Send on the audit topic and the reply entities; nothing else.
+resource workerReceivesEvents 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(events.id, worker.id, dataReceiver)
+  scope: events
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
     principalId: worker.properties.principalId
@@ -226,7 +311,33 @@ resource workerReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   dependsOn: [
     queues
   ]
-}]
+}
+
+resource workerReceivesUrgent 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(urgent.id, worker.id, dataReceiver)
+  scope: urgent
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+    principalId: worker.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+resource workerReceivesOps 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ops.id, worker.id, dataReceiver)
+  scope: ops
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+    principalId: worker.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
 
 resource workerInternalReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(internal.id, worker.id, dataReceiver)
@@ -244,6 +355,32 @@ resource workerInternalReceives 'Microsoft.Authorization/roleAssignments@2022-04
 resource workerInternalSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(internal.id, worker.id, dataSender)
   scope: internal
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: worker.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+resource workerStateReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(state.id, worker.id, dataReceiver)
+  scope: state
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+    principalId: worker.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+resource workerStateSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(state.id, worker.id, dataSender)
+  scope: state
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
     principalId: worker.properties.principalId
@@ -280,14 +417,17 @@ resource workerReplies 'Microsoft.Authorization/roleAssignments@2022-04-01' = [f
   ]
 }]
 
-// KEDA reads a queue's message count through the entity's runtime properties, which the data
-// receiver role does not include; the scaler's own identity gets it on the worker's queues only:
-// the producers' queues and the internal one (follow-ups are work too). Data Owner includes Send,
-// so on the internal queue the scaler's identity, federated to KEDA's operator alone, is the one
+// KEDA's azure-servicebus scaler reads a queue's active message count with the data-plane
+// administration client (GetQueueRuntimeProperties), which needs the Manage right; Service Bus
+// defines no narrower data action, so Data Owner is the narrowest role that serves (README,
+// "Least privilege for KEDA and the pod"). It is confined to the scaler's own identity, federated
+// to KEDA's operator alone, and to the queues a trigger names: the producers' three and the
+// internal one (follow-ups are work too). Never the state queue: its sessions hold counters, not
+// work. Data Owner includes Send, so on the internal queue the scaler's identity is the one
 // principal besides the worker that could write there.
-resource scalerReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in receiveQueues: {
-  name: guid(receiveQueue[i].id, scaler.id, dataOwner)
-  scope: receiveQueue[i]
+resource scalerReadsEvents 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(events.id, scaler.id, dataOwner)
+  scope: events
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataOwner)
     principalId: scaler.properties.principalId
@@ -296,7 +436,33 @@ resource scalerReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for
   dependsOn: [
     queues
   ]
-}]
+}
+
+resource scalerReadsUrgent 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(urgent.id, scaler.id, dataOwner)
+  scope: urgent
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataOwner)
+    principalId: scaler.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+resource scalerReadsOps 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(ops.id, scaler.id, dataOwner)
+  scope: ops
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataOwner)
+    principalId: scaler.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
 
 resource scalerReadsInternal 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(internal.id, scaler.id, dataOwner)

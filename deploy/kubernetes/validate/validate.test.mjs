@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const baseDir = join(here, "..", "base");
 const overlaysDir = join(here, "..", "overlays");
 const overlays = readdirSync(overlaysDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
@@ -29,14 +30,37 @@ async function validate(object) {
 }
 
 function render(overlay) {
-  const text = execFileSync("kubectl", ["kustomize", join(overlaysDir, overlay)], { encoding: "utf8" });
+  return renderDir(join(overlaysDir, overlay));
+}
+
+function renderDir(dir) {
+  const text = execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8" });
   return parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
 }
+
+// The queues the worker takes work from (one per sender: HR integration, SIEM, operators, and its
+// own internal queue) and the state queue, whose sessions hold the brake's counters, not work.
+const QUEUE_VARIABLES = ["SERVICEBUS_QUEUE", "SERVICEBUS_URGENT_QUEUE", "SERVICEBUS_OPS_QUEUE",
+  "SERVICEBUS_INTERNAL_QUEUE", "SERVICEBUS_STATE_QUEUE"];
 
 const DRAIN_BOUND_SECONDS = 20;
 
 test("there are overlays to check", () => {
   assert.ok(overlays.length >= 2, `overlays: ${overlays}`);
+});
+
+test("the base ConfigMap names every queue of the worker, each once", () => {
+  const objects = renderDir(baseDir);
+  const [deployment] = objects.filter((o) => o.kind === "Deployment");
+  // kustomize appends a content hash to the generated name and rewrites the reference with it.
+  const referenced = deployment.spec.template.spec.containers.flatMap((c) => c.envFrom ?? []).map((e) => e.configMapRef?.name);
+  const [config] = objects.filter((o) => o.kind === "ConfigMap" && referenced.includes(o.metadata.name));
+  assert.ok(config, `the worker's ConfigMap (${referenced}) is rendered`);
+  for (const variable of QUEUE_VARIABLES) {
+    assert.match(config.data?.[variable] ?? "", /^offboarding-[a-z]+$/, `${variable} in the base ConfigMap`);
+  }
+  const queues = QUEUE_VARIABLES.map((v) => config.data[v]);
+  assert.equal(new Set(queues).size, queues.length, `one queue per sender: ${queues}`);
 });
 
 for (const overlay of overlays) {
@@ -65,6 +89,10 @@ for (const overlay of overlays) {
         `${name}: client-id annotation`);
       assert.notEqual(sa.metadata.annotations["azure.workload.identity/client-id"],
         "00000000-0000-0000-0000-000000000000", `${name}: the overlay sets the identity's client id`);
+      // The worker never calls the Kubernetes API: no API token in the pod. Workload identity's
+      // webhook projects its own token (audience api://AzureADTokenExchange) regardless.
+      assert.equal(pod.spec.automountServiceAccountToken, false, `${name}: the pod does not mount an API token`);
+      assert.equal(sa.automountServiceAccountToken, false, `${name}: nor does its service account`);
       assert.ok(pod.spec.terminationGracePeriodSeconds > DRAIN_BOUND_SECONDS + 5,
         `${name}: terminationGracePeriodSeconds beyond the ${DRAIN_BOUND_SECONDS} s drain bound`);
       assert.equal(pod.spec.securityContext.runAsNonRoot, true, `${name}: runAsNonRoot`);
@@ -94,16 +122,24 @@ for (const overlay of overlays) {
             `${name}: scales on its event queue`);
         }
       }
-      // The worker's own queue (follow-ups, held events, cancellation markers) is never a producer's
-      // queue, and its backlog is work KEDA scales on like the event queue's.
-      const producerQueues = [env.SERVICEBUS_QUEUE ?? "offboarding-events", env.SERVICEBUS_URGENT_QUEUE].filter(Boolean);
+      // One queue per sender: the producers' three (events, urgent, ops), the worker's internal queue
+      // (follow-ups, held events, cancellation markers) and its state queue (the brake's counters),
+      // none named twice. KEDA scales on the backlog of every queue that carries work, never on the
+      // state queue, whose sessions hold counters.
+      for (const variable of QUEUE_VARIABLES) {
+        assert.ok(env[variable], `${name}: ${variable} is set`);
+      }
+      const producerQueues = [env.SERVICEBUS_QUEUE, env.SERVICEBUS_URGENT_QUEUE, env.SERVICEBUS_OPS_QUEUE];
       const internalQueue = env.SERVICEBUS_INTERNAL_QUEUE;
-      assert.ok(internalQueue, `${name}: SERVICEBUS_INTERNAL_QUEUE is set`);
-      assert.ok(!producerQueues.includes(internalQueue),
-        `${name}: SERVICEBUS_INTERNAL_QUEUE ${internalQueue} must not be a producer queue (${producerQueues})`);
+      const stateQueue = env.SERVICEBUS_STATE_QUEUE;
+      const queues = QUEUE_VARIABLES.map((v) => env[v]);
+      assert.equal(new Set(queues).size, queues.length, `${name}: one queue per sender (${queues})`);
+      const workQueues = [...producerQueues, internalQueue];
       for (const s of scaled) {
-        assert.ok(s.spec.triggers.some((t) => t.metadata.queueName === internalQueue),
-          `${name}: ScaledObject ${s.metadata.name} scales on the internal queue ${internalQueue}`);
+        const triggered = s.spec.triggers.map((t) => t.metadata.queueName);
+        assert.deepEqual([...triggered].sort(), [...workQueues].sort(),
+          `${name}: ScaledObject ${s.metadata.name} scales on every queue that carries work (${workQueues}), once each`);
+        assert.ok(!triggered.includes(stateQueue), `${name}: no trigger on the state queue ${stateQueue}`);
       }
       for (const s of scaled) {
         for (const t of s.spec.triggers) {
@@ -111,8 +147,6 @@ for (const overlay of overlays) {
           const auth = objects.find((o) => o.kind === "TriggerAuthentication" && o.metadata.name === t.authenticationRef?.name);
           assert.equal(auth?.spec?.podIdentity?.provider, "azure-workload", `${s.metadata.name}: workload identity`);
           assert.match(t.metadata.namespace, /^[a-z][a-z0-9-]{4,48}[a-z0-9]$/, "the namespace's short name");
-          assert.ok([...producerQueues, internalQueue].includes(t.metadata.queueName),
-            `${s.metadata.name}: trigger on ${t.metadata.queueName}, a queue ${name} does not serve`);
           if (env.SERVICEBUS_NAMESPACE) {
             assert.equal(t.metadata.namespace, env.SERVICEBUS_NAMESPACE.split(".")[0],
               `${s.metadata.name}: trigger on ${t.metadata.queueName} reads the namespace the worker uses`);

@@ -196,7 +196,7 @@ public final class Wiring {
 
   /** The producers' queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */
   public List<String> queues() {
-    return config.urgentQueue() == null ? List.of(config.queue()) : List.of(config.queue(), config.urgentQueue());
+    return List.of(config.queue(), config.urgentQueue());
   }
 
   /** Decodes each message and tells what its queue may carry: the intake queues and the worker's own. */

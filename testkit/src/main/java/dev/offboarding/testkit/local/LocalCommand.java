@@ -60,7 +60,9 @@ public final class LocalCommand {
   private static final String SUBSCRIPTION = "all";
   private static final String QUEUE = "offboarding-events";
   private static final String URGENT_QUEUE = "offboarding-urgent";
+  private static final String OPS_QUEUE = "offboarding-ops";
   private static final String INTERNAL_QUEUE = "offboarding-internal";
+  private static final String STATE_QUEUE = "offboarding-state";
   private static final Duration SAMPLES_TIMEOUT = Duration.ofMinutes(2);
 
   private final PrintStream out;
@@ -170,7 +172,9 @@ public final class LocalCommand {
     env.put("HTTP_PORT", Integer.toString(options.httpPort));
     env.put("SERVICEBUS_QUEUE", QUEUE);
     env.put("SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE);
+    env.put("SERVICEBUS_OPS_QUEUE", OPS_QUEUE);
     env.put("SERVICEBUS_INTERNAL_QUEUE", INTERNAL_QUEUE);
+    env.put("SERVICEBUS_STATE_QUEUE", STATE_QUEUE);
     env.putIfAbsent("PROTECTED_USERS", "breakglass@contoso.com");
     pb.redirectErrorStream(true);
     Process process = pb.start();

@@ -49,6 +49,10 @@ class EmulatorConfigTest {
     assertEquals("offboarding-replies", config.queues().get(2).name());
     assertEquals("offboarding-internal", config.queues().get(3).name());
     assertEquals(events.properties(), config.queues().get(3).properties());
+    assertEquals("offboarding-ops", config.queues().get(4).name());
+    assertEquals(events.properties(), config.queues().get(4).properties());
+    assertEquals("offboarding-state", config.queues().get(5).name());
+    assertTrue(config.queues().get(5).properties().requiresSession(), "brake counters live in session state");
     Topic audit = config.topics().get(0);
     assertEquals("offboarding-audit", audit.name());
     assertEquals(3, audit.subscriptions().size());

@@ -65,7 +65,7 @@ public final class CancelCommand {
       return Main.REJECTED;
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
-    String queue = config.urgentQueue() != null ? config.urgentQueue() : config.queue();
+    String queue = config.urgentQueue();
     ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
     try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
       sender.sendMessage(EventMessages.of(body, cancel));

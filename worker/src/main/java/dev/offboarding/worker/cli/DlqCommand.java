@@ -106,7 +106,7 @@ public final class DlqCommand {
     } else if (!queue.equals(config.queue()) && !queue.equals(config.urgentQueue())
         && !queue.equals(config.internalQueue())) {
       err.println("--queue must be SERVICEBUS_QUEUE (" + config.queue() + ")"
-          + (config.urgentQueue() != null ? ", SERVICEBUS_URGENT_QUEUE (" + config.urgentQueue() + ")" : "")
+          + ", SERVICEBUS_URGENT_QUEUE (" + config.urgentQueue() + ")"
           + " or SERVICEBUS_INTERNAL_QUEUE (" + config.internalQueue() + ")");
       return Main.REJECTED;
     }

@@ -168,7 +168,7 @@ public final class Preflight {
       return new Report(checks);
     }
     checks.add(Check.ok("configuration", "queue " + config.queue()
-        + (config.urgentQueue() != null ? ", urgent queue " + config.urgentQueue() : "")
+        + ", urgent queue " + config.urgentQueue()
         + ", internal queue " + config.internalQueue()
         + ", audit topic " + config.auditTopic() + ", Graph " + config.graphBaseUrl()
         + " (" + config.graphAuth().name().toLowerCase(Locale.ROOT) + ")"));
@@ -189,7 +189,7 @@ public final class Preflight {
 
   /** The producers' queues: the worker receives from them and never sends to them. */
   private static List<String> producerQueues(WorkerConfig config) {
-    return config.urgentQueue() == null ? List.of(config.queue()) : List.of(config.queue(), config.urgentQueue());
+    return List.of(config.queue(), config.urgentQueue());
   }
 
   /** Every queue the worker receives from: the producers' and its own internal queue. */

@@ -23,11 +23,14 @@ import java.util.function.Function;
  * @param serviceBusConnectionString SAS or emulator connection string; a secret
  * @param serviceBusNamespace fully qualified namespace, used with DefaultAzureCredential
  * @param queue the event queue
- * @param urgentQueue an optional second queue for urgent (compromise) events, consumed with its
- *     own intake so they never wait for a slot behind bulk work; null when not used
+ * @param urgentQueue the SIEM's queue for urgent (compromise) events ({@code SERVICEBUS_URGENT_QUEUE}),
+ *     consumed with its own intake so they never wait for a slot behind bulk work
+ * @param opsQueue the operators' queue ({@code SERVICEBUS_OPS_QUEUE}): restore, cancel, approve
  * @param internalQueue the worker's own queue ({@code SERVICEBUS_INTERNAL_QUEUE}): follow-ups, held
  *     events and cancellation markers go there and nowhere else; only the worker's identity may
  *     send to it or receive from it
+ * @param stateQueue the worker's session-enabled queue for state shared by replicas ({@code
+ *     SERVICEBUS_STATE_QUEUE}): the mass-action brake's counters in session state
  * @param auditTopic the audit topic
  * @param replyToAllowed entities a message's replyTo may name
  * @param graphBaseUrl Graph root, e.g. {@code https://graph.microsoft.com/v1.0}
@@ -50,7 +53,9 @@ public record WorkerConfig(
     String serviceBusNamespace,
     String queue,
     String urgentQueue,
+    String opsQueue,
     String internalQueue,
+    String stateQueue,
     String auditTopic,
     Set<String> replyToAllowed,
     URI graphBaseUrl,
@@ -87,7 +92,10 @@ public record WorkerConfig(
 
   public WorkerConfig {
     Objects.requireNonNull(queue, "queue");
+    Objects.requireNonNull(urgentQueue, "urgentQueue");
+    Objects.requireNonNull(opsQueue, "opsQueue");
     Objects.requireNonNull(internalQueue, "internalQueue");
+    Objects.requireNonNull(stateQueue, "stateQueue");
     Objects.requireNonNull(auditTopic, "auditTopic");
     Objects.requireNonNull(graphBaseUrl, "graphBaseUrl");
     Objects.requireNonNull(graphAuth, "graphAuth");
@@ -148,18 +156,25 @@ public record WorkerConfig(
       }
     }
     String queue = entityName(get.apply("SERVICEBUS_QUEUE"), "offboarding-events", "SERVICEBUS_QUEUE", problems);
-    String urgentQueue = get.apply("SERVICEBUS_URGENT_QUEUE");
-    if (urgentQueue != null) {
-      entityName(urgentQueue, urgentQueue, "SERVICEBUS_URGENT_QUEUE", problems);
-      if (urgentQueue.equals(queue)) {
-        problems.add("SERVICEBUS_URGENT_QUEUE must name another queue than SERVICEBUS_QUEUE");
-      }
-    }
+    String urgentQueue = entityName(get.apply("SERVICEBUS_URGENT_QUEUE"), "offboarding-urgent",
+        "SERVICEBUS_URGENT_QUEUE", problems);
+    String opsQueue = entityName(get.apply("SERVICEBUS_OPS_QUEUE"), "offboarding-ops", "SERVICEBUS_OPS_QUEUE",
+        problems);
     String internalQueue = entityName(get.apply("SERVICEBUS_INTERNAL_QUEUE"), "offboarding-internal",
         "SERVICEBUS_INTERNAL_QUEUE", problems);
-    if (internalQueue.equals(queue) || internalQueue.equals(urgentQueue)) {
-      problems.add("SERVICEBUS_INTERNAL_QUEUE must name a queue of the worker's own, not a producer's queue"
-          + " (SERVICEBUS_QUEUE, SERVICEBUS_URGENT_QUEUE)");
+    String stateQueue = entityName(get.apply("SERVICEBUS_STATE_QUEUE"), "offboarding-state",
+        "SERVICEBUS_STATE_QUEUE", problems);
+    // Each queue is one sender's identity (its role assignment): two settings naming one queue would
+    // merge two senders into one.
+    Map<String, String> queues = new LinkedHashMap<>();
+    for (String[] q : new String[][] {{"SERVICEBUS_QUEUE", queue}, {"SERVICEBUS_URGENT_QUEUE", urgentQueue},
+        {"SERVICEBUS_OPS_QUEUE", opsQueue}, {"SERVICEBUS_INTERNAL_QUEUE", internalQueue},
+        {"SERVICEBUS_STATE_QUEUE", stateQueue}}) {
+      String taken = queues.putIfAbsent(q[1], q[0]);
+      if (taken != null) {
+        problems.add(q[0] + " must name another queue than " + taken + " (" + q[1] + "): each queue is one"
+            + " sender's identity");
+      }
     }
     String topic =
         entityName(get.apply("SERVICEBUS_AUDIT_TOPIC"), "offboarding-audit", "SERVICEBUS_AUDIT_TOPIC", problems);
@@ -245,7 +260,7 @@ public record WorkerConfig(
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new WorkerConfig(connectionString, namespace, queue, urgentQueue, internalQueue, topic, replyTo, baseUrl, auth, writes,
+    return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
         scheduleAhead);
   }
@@ -434,8 +449,8 @@ public record WorkerConfig(
   public String toString() {
     return "WorkerConfig[serviceBus=" + (serviceBusConnectionString != null ? "connection string (redacted)"
             : "namespace " + serviceBusNamespace)
-        + ", queue=" + queue + (urgentQueue != null ? ", urgentQueue=" + urgentQueue : "")
-        + ", internalQueue=" + internalQueue
+        + ", queue=" + queue + ", urgentQueue=" + urgentQueue + ", opsQueue=" + opsQueue
+        + ", internalQueue=" + internalQueue + ", stateQueue=" + stateQueue
         + ", auditTopic=" + auditTopic + ", replyToAllowed=" + replyToAllowed
         + ", graphBaseUrl=" + graphBaseUrl + ", graphAuth=" + graphAuth + ", writesPerSecond=" + writesPerSecond
         + ", protectedUsers=" + protectedUsers.size() + ", protectedGroups=" + protectedGroups

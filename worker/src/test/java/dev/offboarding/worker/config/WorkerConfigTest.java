@@ -92,17 +92,25 @@ class WorkerConfigTest {
   }
 
   @Test
-  void takesAnOptionalUrgentQueueThatMustDifferFromTheEventQueue() {
+  void takesOneQueuePerSenderEachWithItsDefaultAndNoTwoTheSame() {
     Map<String, String> base = Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net");
-    assertEquals(null, WorkerConfig.fromEnvironment(base).urgentQueue());
+    WorkerConfig defaults = WorkerConfig.fromEnvironment(base);
+    assertEquals(List.of("offboarding-events", "offboarding-urgent", "offboarding-ops", "offboarding-internal",
+        "offboarding-state"), List.of(defaults.queue(), defaults.urgentQueue(), defaults.opsQueue(),
+        defaults.internalQueue(), defaults.stateQueue()));
 
     Map<String, String> urgent = new java.util.HashMap<>(base);
-    urgent.put("SERVICEBUS_URGENT_QUEUE", "offboarding-urgent");
-    assertEquals("offboarding-urgent", WorkerConfig.fromEnvironment(urgent).urgentQueue());
+    urgent.put("SERVICEBUS_URGENT_QUEUE", "siem-alerts");
+    assertEquals("siem-alerts", WorkerConfig.fromEnvironment(urgent).urgentQueue());
 
-    urgent.put("SERVICEBUS_URGENT_QUEUE", "offboarding-events");
-    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(urgent));
-    assertTrue(e.getMessage().contains("SERVICEBUS_URGENT_QUEUE"));
+    for (String setting : List.of("SERVICEBUS_URGENT_QUEUE", "SERVICEBUS_OPS_QUEUE", "SERVICEBUS_INTERNAL_QUEUE",
+        "SERVICEBUS_STATE_QUEUE")) {
+      Map<String, String> same = new java.util.HashMap<>(base);
+      same.put(setting, "offboarding-events");
+      ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(same));
+      assertTrue(e.getMessage().contains(setting + " must name another queue than SERVICEBUS_QUEUE"),
+          e.getMessage());
+    }
   }
 
   @Test

@@ -21,12 +21,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps deploy/azure/main.bicep in agreement with deploy/servicebus/config.json, the entities both
  * emulators read: the template loads that file and must carry every setting it holds over to
- * Azure, and its role assignments must stay the narrow ones. The Bicep compiler is not available
- * here; this reads the template's text.
+ * Azure, and its role assignments must stay the narrow ones: each producer sends to its own queue
+ * alone, the worker receives there and alone sends to its internal and state queues, KEDA's scaler
+ * reads the queues it scales on. The Bicep compiler is not available here; this reads the
+ * template's text.
  */
 class BicepAgreementTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The template's queue parameters: one queue per sender, and the worker's own two. */
+  private static final List<String> QUEUE_PARAMS =
+      List.of("eventsQueue", "urgentQueue", "opsQueue", "internalQueue", "stateQueue");
 
   private final String bicep = read(DEPLOY.resolve("azure/main.bicep"));
   private final JsonNode namespace = parse(DEPLOY.resolve("servicebus/config.json")).at("/UserConfig/Namespaces/0");
@@ -96,18 +101,28 @@ class BicepAgreementTest {
   }
 
   @Test
-  void grantsRolesOnlyOnEntitiesTheConfigurationDefines() {
-    Set<String> queues = names(namespace.get("Queues"));
-    Set<String> topics = names(namespace.get("Topics"));
-    for (String q : arrayDefault("receiveQueues")) {
-      assertTrue(queues.contains(q), "receiveQueues names " + q + ", not in config.json " + queues);
-    }
-    for (String q : arrayDefault("replyQueues")) {
-      assertTrue(queues.contains(q), "replyQueues names " + q);
-    }
+  void namesEveryQueueOfConfigurationJsonAndNoOther() {
+    // One queue per sender, the worker's two, and the reply entities: config.json's queues, all of them.
+    Set<String> declared = new TreeSet<>(arrayDefault("replyQueues"));
+    QUEUE_PARAMS.forEach(p -> declared.add(stringDefault(p)));
+    assertEquals(names(namespace.get("Queues")), declared);
     Matcher topic = Pattern.compile("param auditTopic string = '([^']+)'").matcher(bicep);
     assertTrue(topic.find());
-    assertTrue(topics.contains(topic.group(1)), "auditTopic " + topic.group(1) + " not in " + topics);
+    assertTrue(names(namespace.get("Topics")).contains(topic.group(1)), "auditTopic " + topic.group(1));
+  }
+
+  @Test
+  void onlyTheStateQueueKeepsSessions() {
+    // The brake's counters live in session state, so config.json (and through it the template) makes
+    // the state queue session-enabled; a session on any other queue would stall its intake.
+    Map<String, Boolean> sessions = new java.util.TreeMap<>();
+    for (JsonNode q : namespace.get("Queues")) {
+      sessions.put(q.get("Name").asText(), q.at("/Properties/RequiresSession").asBoolean());
+    }
+    for (String p : QUEUE_PARAMS) {
+      assertEquals(p.equals("stateQueue"), sessions.get(stringDefault(p)), p + " " + stringDefault(p) + " RequiresSession");
+    }
+    assertTrue(bicep.contains("requiresSession: q.Properties.RequiresSession"), "the template carries RequiresSession over");
   }
 
   @Test
@@ -115,36 +130,108 @@ class BicepAgreementTest {
     Set<String> allowed = Set.of(
         "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", // Data Receiver
         "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", // Data Sender
-        "090c5cfd-751d-490a-894a-3ce6f1109419"); // Data Owner: the scaler, on its queues only
+        "090c5cfd-751d-490a-894a-3ce6f1109419"); // Data Owner: KEDA's scaler, on the queues it scales on
     Matcher ids = Pattern.compile("var data\\w+ = '([0-9a-f-]{36})'").matcher(bicep);
     Set<String> used = new HashSet<>();
     while (ids.find()) {
       used.add(ids.group(1));
     }
     assertEquals(allowed, used);
+    assertTrue(!bicep.contains("Microsoft.Authorization/roleDefinitions@"), "no custom role definition");
     // Every assignment is scoped to one entity, never the namespace, group or subscription.
-    Matcher scopes = Pattern.compile("scope: (\\w+)").matcher(bicep);
-    List<String> scoped = scopes.results().map(r -> r.group(1)).toList();
-    assertTrue(Set.of("receiveQueue", "internal", "audit", "replyQueue").containsAll(Set.copyOf(
-        scoped.stream().map(s -> s.replaceAll("\\[.*", "")).toList())), scoped.toString());
+    List<RoleAssignment> assignments = roleAssignments();
     assertEquals(Pattern.compile("Microsoft.Authorization/roleAssignments@").matcher(bicep).results().count(),
-        scoped.size(), "every role assignment has an entity scope");
-    // The worker's identity never holds Data Owner.
-    Matcher owner = Pattern.compile("principalId: (\\w+)\\.properties\\.principalId\\s*\\n\\s*principalType")
-        .matcher(bicep);
-    assertTrue(owner.results().count() >= 4);
-    assertTrue(Pattern.compile("roleDefinitions', dataOwner\\)\\s*\\n\\s*principalId: scaler").matcher(bicep).find());
-    assertTrue(!Pattern.compile("roleDefinitions', dataOwner\\)\\s*\\n\\s*principalId: worker").matcher(bicep).find());
+        assignments.size(), "every role assignment was read");
+    Set<String> scopes = new TreeSet<>(List.of("events", "urgent", "ops", "internal", "state", "audit", "replyQueue"));
+    for (RoleAssignment a : assignments) {
+      assertTrue(scopes.contains(a.scope()), a.toString());
+    }
+    assertTrue(assignments.stream().noneMatch(a -> a.principal().equals("worker") && a.role().equals("dataOwner")),
+        "the worker's identity never holds Data Owner");
   }
 
   @Test
-  void namesTheWorkersOwnQueueApartFromTheProducersQueues() {
-    String internal = stringDefault("internalQueue");
-    assertTrue(names(namespace.get("Queues")).contains(internal), "internalQueue " + internal + " not in config.json");
-    assertTrue(!arrayDefault("receiveQueues").contains(internal), "the internal queue is not a producer queue");
-    assertTrue(!arrayDefault("replyQueues").contains(internal), "the internal queue is not a reply entity");
-    assertTrue(Pattern.compile("resource internal 'Microsoft.ServiceBus/namespaces/queues@[^']+' existing = \\{\\s*"
-        + "parent: namespace\\s*name: internalQueue\\s*}").matcher(bicep).find(), "the internal queue resource");
+  void eachProducerSendsToItsOwnQueueAndNowhereElse() {
+    Map<String, String> ownQueue = Map.of(
+        "hrIntegrationPrincipalId", "eventsQueue",
+        "siemPrincipalId", "urgentQueue",
+        "operatorsPrincipalId", "opsQueue");
+    for (Map.Entry<String, String> producer : ownQueue.entrySet()) {
+      List<RoleAssignment> granted = roleAssignments().stream()
+          .filter(a -> a.principal().equals(producer.getKey())).toList();
+      assertEquals(1, granted.size(), producer.getKey() + ": one role assignment, " + granted);
+      RoleAssignment a = granted.get(0);
+      assertEquals("dataSender", a.role(), a.toString());
+      assertEquals(Set.of(stringDefault(producer.getValue())), a.entities(), a.toString());
+      assertEquals(producer.getKey(), a.condition(), a + ": skipped when the principal is left empty");
+      assertEquals("", stringDefault(producer.getKey()), producer.getKey() + " is optional: empty by default");
+    }
+  }
+
+  @Test
+  void noProducerHasAnyRoleOnTheWorkersOwnQueues() {
+    Set<String> workersOwn = Set.of(stringDefault("internalQueue"), stringDefault("stateQueue"));
+    for (RoleAssignment a : roleAssignments()) {
+      if (a.entities().stream().anyMatch(workersOwn::contains)) {
+        assertTrue(Set.of("worker", "scaler").contains(a.principal()), a.toString());
+      }
+    }
+  }
+
+  @Test
+  void onlyTheWorkerMaySendToItsInternalQueue() {
+    // The internal queue carries follow-ups, held events and cancellation markers: whoever may send
+    // there could forge them. Receiver and Sender for the worker, KEDA's read access, nothing else.
+    assertEquals(Set.of("worker dataReceiver", "worker dataSender", "scaler dataOwner"), rolesOn("internalQueue"));
+  }
+
+  @Test
+  void theStateQueueIsTheWorkersAlone() {
+    // The brake's counters: whoever could write there could lift the brake. KEDA does not scale on it.
+    assertEquals(Set.of("worker dataReceiver", "worker dataSender"), rolesOn("stateQueue"));
+  }
+
+  @Test
+  void theWorkerReceivesFromTheProducersQueuesAndSendsOnlyWhereItMust() {
+    Map<String, Set<String>> workerRoles = new java.util.TreeMap<>();
+    for (RoleAssignment a : roleAssignments()) {
+      if (a.principal().equals("worker")) {
+        for (String entity : a.entities()) {
+          workerRoles.computeIfAbsent(entity, e -> new TreeSet<>()).add(a.role());
+        }
+      }
+    }
+    Map<String, Set<String>> expected = new java.util.TreeMap<>();
+    for (String producerQueue : List.of("eventsQueue", "urgentQueue", "opsQueue")) {
+      expected.put(stringDefault(producerQueue), Set.of("dataReceiver")); // it never sends to a producer's queue
+    }
+    expected.put(stringDefault("internalQueue"), Set.of("dataReceiver", "dataSender"));
+    expected.put(stringDefault("stateQueue"), Set.of("dataReceiver", "dataSender"));
+    expected.put(stringDefault("auditTopic"), Set.of("dataSender"));
+    for (String reply : arrayDefault("replyQueues")) {
+      expected.put(reply, Set.of("dataSender"));
+    }
+    assertEquals(expected, workerRoles);
+  }
+
+  @Test
+  void grantsRolesOnlyToTheWorkerTheScalerAndTheProducers() {
+    for (RoleAssignment a : roleAssignments()) {
+      assertTrue(Set.of("worker", "scaler", "hrIntegrationPrincipalId", "siemPrincipalId", "operatorsPrincipalId")
+          .contains(a.principal()), a.toString());
+      assertTrue(a.principal().equals("scaler") == a.role().equals("dataOwner"), a + ": Data Owner is the scaler's alone");
+    }
+  }
+
+  @Test
+  void namesTheWorkersOwnQueuesApartFromTheProducersQueues() {
+    Set<String> producers = Set.of(stringDefault("eventsQueue"), stringDefault("urgentQueue"), stringDefault("opsQueue"));
+    for (String own : List.of("internalQueue", "stateQueue")) {
+      assertTrue(!producers.contains(stringDefault(own)), own + " is not a producer queue");
+      assertTrue(!arrayDefault("replyQueues").contains(stringDefault(own)), own + " is not a reply entity");
+    }
+    assertEquals(QUEUE_PARAMS.size(), QUEUE_PARAMS.stream().map(this::stringDefault).distinct().count(),
+        "one queue per sender");
   }
 
   @Test
@@ -155,55 +242,24 @@ class BicepAgreementTest {
       assertTrue(Pattern.compile("(?m)^param " + name + " ").matcher(bicep).find(), "main.bicep has no param " + name);
     }
     assertEquals(stringDefault("internalQueue"), parameters.at("/internalQueue/value").asText());
-  }
-
-  @Test
-  void onlyTheWorkerMaySendToItsInternalQueue() {
-    // The internal queue carries follow-ups, held events and cancellation markers: whoever may send
-    // there could forge them. Receiver and Sender for the worker, KEDA's read access, nothing else.
-    Set<String> onInternal = new TreeSet<>();
-    for (RoleAssignment a : roleAssignments()) {
-      if (a.entities().contains(stringDefault("internalQueue"))) {
-        assertEquals("internal", a.scope(), a.resource() + ": scoped to the internal queue alone, not a list");
-        onInternal.add(a.principal() + " " + a.role());
-      }
-    }
-    assertEquals(Set.of("worker dataReceiver", "worker dataSender", "scaler dataOwner"), onInternal);
-  }
-
-  @Test
-  void theWorkerOnlyReceivesFromTheProducersQueues() {
-    Map<String, Set<String>> workerRoles = new java.util.TreeMap<>();
-    for (RoleAssignment a : roleAssignments()) {
-      for (String entity : a.entities()) {
-        if (a.principal().equals("worker")) {
-          workerRoles.computeIfAbsent(entity, e -> new TreeSet<>()).add(a.role());
-        }
-      }
-    }
-    for (String producerQueue : arrayDefault("receiveQueues")) {
-      assertEquals(Set.of("dataReceiver"), workerRoles.get(producerQueue),
-          "the worker's roles on " + producerQueue + " (it never sends to a producer's queue)");
-    }
-  }
-
-  @Test
-  void grantsRolesOnlyToTheWorkerAndTheScaler() {
-    // Producers send with identities of their own (deploy/producers), each scoped to its queue;
-    // this template grants none, so none can reach the internal queue through it.
-    List<RoleAssignment> assignments = roleAssignments();
-    assertEquals(Pattern.compile("Microsoft.Authorization/roleAssignments@").matcher(bicep).results().count(),
-        assignments.size(), "every role assignment was read");
-    for (RoleAssignment a : assignments) {
-      assertTrue(Set.of("worker", "scaler").contains(a.principal()), a.toString());
-      assertTrue(a.principal().equals("scaler") == a.role().equals("dataOwner"), a + ": Data Owner is the scaler's alone");
+    assertEquals(stringDefault("stateQueue"), parameters.at("/stateQueue/value").asText());
+    for (String producer : List.of("hrIntegrationPrincipalId", "siemPrincipalId", "operatorsPrincipalId")) {
+      assertTrue(parameters.at("/" + producer + "/value").asText().matches("|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+          producer + ": an object id or empty");
     }
   }
 
   @Test
   void theManifestsNameTheQueuesTheTemplateGrants() throws Exception {
     String base = Files.readString(DEPLOY.resolve("kubernetes/base/kustomization.yaml"));
-    assertTrue(base.contains("- SERVICEBUS_INTERNAL_QUEUE=" + stringDefault("internalQueue") + "\n"), base);
+    Map<String, String> variables = Map.of(
+        "SERVICEBUS_QUEUE", "eventsQueue",
+        "SERVICEBUS_URGENT_QUEUE", "urgentQueue",
+        "SERVICEBUS_OPS_QUEUE", "opsQueue",
+        "SERVICEBUS_INTERNAL_QUEUE", "internalQueue",
+        "SERVICEBUS_STATE_QUEUE", "stateQueue");
+    variables.forEach((variable, param) ->
+        assertTrue(base.contains("- " + variable + "=" + stringDefault(param) + "\n"), variable + " in " + base));
     // KEDA's scaler can read the length of every queue a trigger names, and of no other.
     Set<String> scalerReads = new TreeSet<>();
     for (RoleAssignment a : roleAssignments()) {
@@ -214,6 +270,8 @@ class BicepAgreementTest {
     Set<String> triggers = new TreeSet<>(Pattern.compile("queueName: (\\S+)")
         .matcher(Files.readString(DEPLOY.resolve("kubernetes/base/keda.yaml"))).results().map(r -> r.group(1)).toList());
     assertEquals(scalerReads, triggers);
+    assertEquals(new TreeSet<>(List.of(stringDefault("eventsQueue"), stringDefault("urgentQueue"), stringDefault("opsQueue"),
+        stringDefault("internalQueue"))), triggers, "KEDA scales on the intake queues and the internal one, never the state queue");
   }
 
   @Test
@@ -248,30 +306,51 @@ class BicepAgreementTest {
 
   /**
    * One role assignment of the template: its resource name, scope (the entity resource, loop index
-   * removed), the entities that scope stands for (by the parameters' defaults), role variable and
-   * principal.
+   * removed), the entities that scope stands for (by the parameters' defaults), role variable,
+   * principal ({@code worker}, {@code scaler} or the parameter holding a producer's object id) and
+   * the parameter whose emptiness skips it (empty when unconditional).
    */
-  record RoleAssignment(String resource, String scope, Set<String> entities, String role, String principal) {}
+  record RoleAssignment(String resource, String scope, Set<String> entities, String role, String principal,
+      String condition) {}
 
   private List<RoleAssignment> roleAssignments() {
-    Matcher m = Pattern.compile("(?ms)^resource (\\w+) 'Microsoft\\.Authorization/roleAssignments@[^']+' = (.*?)^}\\]?$")
+    Matcher m = Pattern.compile(
+        "(?ms)^resource (\\w+) 'Microsoft\\.Authorization/roleAssignments@[^']+' = (?:if \\(!empty\\((\\w+)\\)\\) )?(.*?)^}\\]?$")
         .matcher(bicep);
     List<RoleAssignment> all = new ArrayList<>();
     while (m.find()) {
-      String body = m.group(2);
+      String body = m.group(3);
       String scope = group(body, "scope: (\\w+)(\\[i\\])?", m.group(1) + " scope");
       String role = group(body, "roleDefinitions', (\\w+)\\)", m.group(1) + " role");
-      String principal = group(body, "principalId: (\\w+)\\.properties\\.principalId", m.group(1) + " principal");
+      String principal = group(body, "principalId: (\\w+)(?:\\.properties\\.principalId)?\\s*\\n", m.group(1) + " principal");
       Set<String> entities = switch (scope) {
-        case "receiveQueue" -> arrayDefault("receiveQueues");
         case "replyQueue" -> arrayDefault("replyQueues");
-        case "internal" -> Set.of(stringDefault("internalQueue"));
         case "audit" -> Set.of(stringDefault("auditTopic"));
-        default -> throw new AssertionError(m.group(1) + ": unexpected scope " + scope);
+        default -> Set.of(stringDefault(queueParamOf(scope)));
       };
-      all.add(new RoleAssignment(m.group(1), scope, entities, role, principal));
+      all.add(new RoleAssignment(m.group(1), scope, entities, role, principal, m.group(2) == null ? "" : m.group(2)));
     }
     return all;
+  }
+
+  /** The parameter naming the queue an {@code existing} queue resource of the template stands for. */
+  private String queueParamOf(String resource) {
+    String param = group(bicep, "resource " + resource + " 'Microsoft\\.ServiceBus/namespaces/queues@[^']+' existing = \\{\\s*"
+        + "parent: namespace\\s*name: (\\w+)\\s*}", resource + ": an existing queue of the namespace");
+    assertTrue(QUEUE_PARAMS.contains(param), resource + " names " + param);
+    return param;
+  }
+
+  /** "principal role" of every assignment on the queue a parameter names. */
+  private Set<String> rolesOn(String queueParam) {
+    Set<String> roles = new TreeSet<>();
+    for (RoleAssignment a : roleAssignments()) {
+      if (a.entities().contains(stringDefault(queueParam))) {
+        assertTrue(!a.scope().equals("replyQueue"), a.resource() + ": scoped to the queue alone, not a list");
+        roles.add(a.principal() + " " + a.role());
+      }
+    }
+    return roles;
   }
 
   private static String group(String text, String regex, String what) {
@@ -281,7 +360,7 @@ class BicepAgreementTest {
   }
 
   private String stringDefault(String param) {
-    return group(bicep, "param " + param + " string = '([^']+)'", param);
+    return group(bicep, "param " + param + " string = '([^']*)'", param);
   }
 
   private static Set<String> names(JsonNode entities) {

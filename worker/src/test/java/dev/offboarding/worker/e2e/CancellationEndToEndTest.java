@@ -99,14 +99,14 @@ class CancellationEndToEndTest {
   }
 
   /**
-   * The worker running the event does not take cancels (it reads only the event queue); the one
+   * The worker running the event does not take cancels (its urgent queue is one nobody sends to); the one
    * that does finds the event neither scheduled nor running there and leaves a marker, which the
    * first worker reads between users.
    */
   @Test
   void aRunningEventCancelledThroughAnotherReplicaStopsWithEveryUserAuditedOnce() {
     tenant();
-    worker(with(SLOW, "SERVICEBUS_URGENT_QUEUE", ""));
+    worker(with(SLOW, "SERVICEBUS_URGENT_QUEUE", WorkerHarness.REPLIES));
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.Group(everyone.id()));
     harness.send(event);
     awaitSomeUsersFinal(event, 100);

@@ -18,7 +18,8 @@ class ServiceBusClientsTest {
     // which quotes the offending pair.
     WorkerConfig config = new WorkerConfig(
         "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey SECRETVALUE", null,
-        "offboarding-events", null, "offboarding-internal", "offboarding-audit", Set.of(),
+        "offboarding-events", "offboarding-urgent", "offboarding-ops", "offboarding-internal", "offboarding-state",
+        "offboarding-audit", Set.of(),
         URI.create(WorkerConfig.DEFAULT_GRAPH_BASE_URL),
         WorkerConfig.GraphAuth.AZURE, 20, Set.of(), Set.of(), 1000, 8080, java.time.Duration.ofMinutes(5), 2000,
         java.time.Duration.ofMinutes(1), true, WorkerConfig.DEFAULT_MAX_SCHEDULE_AHEAD);
