@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Grants the worker's identity the Microsoft Graph application permissions its actions need, and
 # nothing else: User.RevokeSessions.All (revoke), User.EnableDisableAccount.All and User.Read.All
-# (disable), GroupMember.Read.All (groups and PROTECTED_GROUPS). Idempotent: a permission already
+# (disable), GroupMember.Read.All (groups and PROTECTED_GROUPS), RoleManagement.Read.Directory
+# (who holds a privileged directory role, actively or through PIM). Idempotent: a permission already
 # granted is left alone. Needs `az login` as a Privileged Role Administrator or Global
 # Administrator (app role assignments to Graph need admin consent).
 #
@@ -10,7 +11,8 @@
 # Then, from a pod or with the identity's credentials: offboarding-worker check
 set -euo pipefail
 
-PERMISSIONS=(User.RevokeSessions.All User.EnableDisableAccount.All User.Read.All GroupMember.Read.All)
+PERMISSIONS=(User.RevokeSessions.All User.EnableDisableAccount.All User.Read.All GroupMember.Read.All
+  RoleManagement.Read.Directory)
 GRAPH_APP_ID=00000003-0000-0000-c000-000000000000
 GRAPH=${GRAPH_URL:-https://graph.microsoft.com/v1.0}
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs grant-graph-permissions.sh against a stub `az` that answers like Graph and records every
-# call: it grants exactly the four permissions, skips one already granted, refuses a bad id.
+# call: it grants exactly the five permissions, skips one already granted, refuses a bad id.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -14,6 +14,7 @@ case "$*" in
   *"appRoles[?value=='User.EnableDisableAccount.All'"*) echo role-enable-disable ;;
   *"appRoles[?value=='User.Read.All'"*) echo role-user-read ;;
   *"appRoles[?value=='GroupMember.Read.All'"*) echo role-groupmember-read ;;
+  *"appRoles[?value=='RoleManagement.Read.Directory'"*) echo role-rolemanagement-read ;;
   "rest --method GET"*) echo role-user-read ;;
   "rest --method POST"*) echo '{}' ;;
   *) echo "unexpected az call: $*" >&2; exit 1 ;;
@@ -26,8 +27,8 @@ principal=5f1d3c2a-0000-4000-8000-0000000000aa
 out=$("$here/../grant-graph-permissions.sh" "$principal")
 posts=$(grep -c '^rest --method POST' "$AZ_LOG")
 fail() { echo "FAIL: $*"; echo "$out"; cat "$AZ_LOG"; exit 1; }
-[ "$posts" -eq 3 ] || fail "expected 3 grants, got $posts"
-for role in role-revoke role-enable-disable role-groupmember-read; do
+[ "$posts" -eq 4 ] || fail "expected 4 grants, got $posts"
+for role in role-revoke role-enable-disable role-groupmember-read role-rolemanagement-read; do
   grep -q "\"appRoleId\": \"$role\"" "$AZ_LOG" || fail "$role not granted"
 done
 grep -q '"appRoleId": "role-user-read"' "$AZ_LOG" && fail "an already granted permission was granted again"

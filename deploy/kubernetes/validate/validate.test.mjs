@@ -153,6 +153,11 @@ for (const overlay of overlays) {
           }
         }
       }
+      // run refuses to start with no break-glass account protected; a deployment never opts out.
+      assert.ok((env.PROTECTED_USERS ?? "").trim() || (env.PROTECTED_GROUPS ?? "").trim(),
+        `${name}: PROTECTED_USERS or PROTECTED_GROUPS names the break-glass accounts`);
+      assert.notEqual((env.ALLOW_UNPROTECTED ?? "").trim().toLowerCase(), "true",
+        `${name}: ALLOW_UNPROTECTED=true is for tests, not deployments`);
       assert.ok(of("PodDisruptionBudget").some((p) => p.spec.selector.matchLabels["app.kubernetes.io/name"]
         === d.spec.selector.matchLabels["app.kubernetes.io/name"]), `${name}: a PodDisruptionBudget`);
       assert.ok(of("NetworkPolicy").length >= 1, `${name}: a NetworkPolicy`);

@@ -193,6 +193,9 @@ public final class BenchMain {
         "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets)));
     if (protectedGroup != null) {
       env.put("PROTECTED_GROUPS", protectedGroup);
+    } else {
+      // The measured tenants hold no break-glass account; say so rather than rely on a default.
+      env.put("ALLOW_UNPROTECTED", "true");
     }
     return new Wiring(WorkerConfig.forGraphOnly(env), Clock.systemUTC(), Sleeper.SYSTEM);
   }

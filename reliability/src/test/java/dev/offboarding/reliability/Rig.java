@@ -95,7 +95,9 @@ final class Rig implements AutoCloseable {
         "SERVICEBUS_AUDIT_TOPIC", TOPIC,
         "GRAPH_BASE_URL", graph.baseUrl(),
         "GRAPH_AUTH", "none",
-        "HTTP_PORT", "0"));
+        "HTTP_PORT", "0",
+        // The runs build their own tenants; those that protect accounts say so in extraEnv.
+        "ALLOW_UNPROTECTED", "true"));
     variables.putAll(extraEnv);
     this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);
@@ -298,7 +300,7 @@ final class Rig implements AutoCloseable {
         .redirectOutput(log.toFile());
     Map<String, String> childEnv = pb.environment();
     childEnv.keySet().removeIf(k -> k.startsWith("SERVICEBUS_") || k.startsWith("AZURE_") || k.startsWith("GRAPH_")
-        || k.startsWith("PROTECTED_"));
+        || k.startsWith("PROTECTED_") || k.equals("ALLOW_UNPROTECTED"));
     childEnv.putAll(env);
     childEnv.putAll(settings);
     // A client secret the worker must never print, though GRAPH_AUTH=none never uses it.

@@ -5,6 +5,7 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.worker.budget.TenantWriteGovernor;
+import dev.offboarding.worker.config.ConfigException;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.CancellationMarkers;
 import dev.offboarding.worker.domain.ContinuationCodec;
@@ -18,6 +19,7 @@ import dev.offboarding.worker.domain.ScheduledEvents;
 import dev.offboarding.worker.domain.Verifier;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.Planner;
+import dev.offboarding.worker.domain.PrivilegedRoles;
 import dev.offboarding.worker.domain.Protection;
 import dev.offboarding.worker.resilience.OutageBreaker;
 import dev.offboarding.worker.resilience.RetryPolicy;
@@ -26,6 +28,7 @@ import dev.offboarding.worker.domain.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
+import dev.offboarding.worker.graph.GraphDirectoryRoles;
 import dev.offboarding.worker.metrics.GraphRequestMetrics;
 import dev.offboarding.worker.metrics.MeteredWriteBudget;
 import dev.offboarding.worker.metrics.Metrics;
@@ -113,8 +116,10 @@ public final class Wiring {
     this.sleeper = sleeper;
     this.graph = GraphClients.create(config, credential, new GraphRequestMetrics(metrics));
     this.directory = new GraphDirectory(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock);
-    this.protection = new Protection(config.protectedUsers(), config.protectedGroups(), clock,
-        config.protectedMaxStaleness());
+    // Holders of privileged directory roles are guarded in every worker: no setting turns it off.
+    this.protection = new Protection(config.protectedUsers(), config.protectedGroups(),
+        new PrivilegedRoles(new GraphDirectoryRoles(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper,
+            clock)), clock, config.protectedMaxStaleness());
     this.planner = new Planner(directory, protection, config.maxTargetsPerEvent());
     // One governor per process: every write of every in-flight event shares the tenant's budget.
     this.governor = TenantWriteGovernor.forBudget(config.writesPerSecond());
@@ -137,6 +142,8 @@ public final class Wiring {
     metrics.gauge(Metrics.PROTECTED_SET_AGE, "age of the protected set in memory", protection::ageSeconds);
     metrics.gauge(Metrics.PROTECTION_READY, "1 while the protected set is fresh enough for events",
         () -> protection.ready() ? 1 : 0);
+    metrics.gauge(Metrics.PRIVILEGED_ROLE_HOLDERS, "users protected as holders of privileged directory roles",
+        protection::privilegedHolders);
   }
 
   public static Wiring system(WorkerConfig config) {
@@ -241,9 +248,16 @@ public final class Wiring {
    * backoff, so urgent events never wait for a slot behind bulk work, nor in a pause caused by it.
    * Writes still share the one governor. Follow-ups, held events and markers go to the worker's own
    * queue alone.
+   *
+   * @throws ConfigException when no break-glass account is protected and {@code ALLOW_UNPROTECTED}
+   *     is not set ({@link WorkerConfig#unprotectedProblem()}): no long-running worker is built then
    */
   public WorkerService service(WriteBudget budget, ServiceBusIntake.Options options, IntakeBackoff.Policy policy,
       Duration markerPoll) {
+    String unprotected = config.unprotectedProblem();
+    if (unprotected != null) {
+      throw new ConfigException(List.of(unprotected));
+    }
     ServiceBusClientBuilder serviceBus = ServiceBusClients.builder(config);
     SdkAuditSenders senders = new SdkAuditSenders(serviceBus);
     AuditCodec auditCodec = new AuditCodec();

@@ -84,7 +84,7 @@ class JsonLogFormatterTest {
         FakeGraphServer graph = FakeGraphServer.start(new FakeTenant())) {
       Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
           "SERVICEBUS_QUEUE", "no-such-queue", "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none",
-          "HTTP_PORT", "0", Preflight.STATIC_TOKEN_VARIABLE, token);
+          "HTTP_PORT", "0", Preflight.STATIC_TOKEN_VARIABLE, token, "ALLOW_UNPROTECTED", "true");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
 

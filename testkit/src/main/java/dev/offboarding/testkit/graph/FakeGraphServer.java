@@ -38,8 +38,10 @@ import java.util.concurrent.Executors;
  * }</pre>
  *
  * <p>Serves {@code GET /users/{id|upn}}, {@code GET /users?$filter=<attr> eq '<v>'}, {@code GET
- * /groups[/{id}[/members|/transitiveMembers[/<cast>]]]}, {@code PATCH /users/{id}} ({@code
- * accountEnabled}), {@code POST /users/{id}/revokeSignInSessions} and {@code POST /$batch}; every
+ * /groups[/{id}[/members|/transitiveMembers[/<cast>]]]}, {@code GET /roleManagement/directory/}
+ * {@code roleDefinitions}, {@code roleAssignments} and {@code roleEligibilityScheduleInstances},
+ * {@code PATCH /users/{id}} ({@code accountEnabled}), {@code POST
+ * /users/{id}/revokeSignInSessions} and {@code POST /$batch}; every
  * write passes a tenant-wide token bucket (Graph's 3,000 writes per 150 s unless configured) and
  * answers 429 with {@code Retry-After} when it is empty. Anything else gets a Graph-shaped 400,
  * 404 or 405.

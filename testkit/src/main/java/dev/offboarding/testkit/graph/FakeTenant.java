@@ -28,7 +28,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The directory state of a fake Microsoft 365 tenant: users, groups and their members, devices,
- * organisational contacts and service principals.
+ * organisational contacts and service principals, and the directory roles they hold ({@link
+ * #roles()}).
  *
  * <p>Thread-safe: objects are immutable values replaced atomically per id, so a write to one user
  * never waits for another; group membership is guarded per group. Expanded membership lists are
@@ -51,6 +52,7 @@ public final class FakeTenant {
   private final ConcurrentHashMap<String, Members> memberships = new ConcurrentHashMap<>();
   private final AtomicLong membershipVersion = new AtomicLong();
   private final ConcurrentHashMap<ViewKey, View> views = new ConcurrentHashMap<>();
+  private final FakeRoleManagement roles = new FakeRoleManagement(this);
 
   /** An empty tenant. */
   public FakeTenant() {}
@@ -192,6 +194,11 @@ public final class FakeTenant {
    */
   public FakeGroup addLargeGroup(String displayName, int userCount, int fanOut, long seed) {
     return TenantGenerator.addLargeGroup(this, displayName, userCount, fanOut, seed);
+  }
+
+  /** The tenant's directory roles: definitions, active assignments and eligibilities. */
+  public FakeRoleManagement roles() {
+    return roles;
   }
 
   // ---------------------------------------------------------------------------------- reading

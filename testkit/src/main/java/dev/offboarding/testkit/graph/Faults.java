@@ -122,7 +122,10 @@ public final class Faults {
    * answers {@code status} with a Graph-shaped error body until cleared: {@code GET /users/{id}},
    * {@code GET /groups/{id}} and its members and transitive members, and a {@code GET
    * /users?$filter=...} whose answer would list this user. Writes are not affected ({@link
-   * #forceStatus(String, int)} is for them); 429 and 503 carry {@code Retry-After: 1}.
+   * #forceStatus(String, int)} is for them); 429 and 503 carry {@code Retry-After: 1}. A role
+   * management collection's name instead of an object ({@code roleDefinitions}, {@code
+   * roleAssignments}, {@code roleEligibilityScheduleInstances}) makes every read of that list
+   * answer the status.
    */
   public Faults forceReadStatus(String objectIdOrUpn, int status) {
     if (status < 400 || status > 599) {

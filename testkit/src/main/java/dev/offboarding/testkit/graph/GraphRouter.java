@@ -82,6 +82,7 @@ final class GraphRouter {
   private final ServerRecorder recorder;
   private final ObjectMapper json;
   private final Random shuffle;
+  private final RoleManagementRoutes roleManagement;
 
   GraphRouter(FakeTenant tenant, FakeGraphOptions options, Faults faults, ServerRecorder recorder, ObjectMapper json) {
     this.tenant = tenant;
@@ -94,6 +95,7 @@ final class GraphRouter {
     this.recorder = recorder;
     this.json = json;
     this.shuffle = new Random(options.seed());
+    this.roleManagement = new RoleManagementRoutes(tenant, clock, faults, FAKE_TENANT_ID);
   }
 
   /** Answers one request; never throws. */
@@ -146,6 +148,7 @@ final class GraphRouter {
     return switch (first) {
       case "users" -> users(r, segments);
       case "groups" -> groups(r, segments);
+      case "rolemanagement" -> roleManagement.route(r, segments, this);
       case "$batch" -> {
         if (segments.size() != 1) {
           throw GraphException.segmentNotFound(segments.get(1));
@@ -278,7 +281,7 @@ final class GraphRouter {
         }));
   }
 
-  private <T> GraphResponse page(GraphRequest r, ODataQuery q, List<T> items, String contextSet,
+  <T> GraphResponse page(GraphRequest r, ODataQuery q, List<T> items, String contextSet,
       Function<T, ObjectNode> render) {
     int top = q.top(options.pageSize());
     String listing = listingKey(r, q);
@@ -494,7 +497,7 @@ final class GraphRouter {
     }
   }
 
-  private GraphException forcedError(int status, String key) {
+  GraphException forcedError(int status, String key) {
     Map<String, String> headers = new LinkedHashMap<>();
     if (status == 429 || status == 503) {
       headers.put("Retry-After", formatRetryAfter(Duration.ofSeconds(1)));

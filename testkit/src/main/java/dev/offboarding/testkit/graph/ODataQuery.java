@@ -12,14 +12,16 @@ import java.util.Set;
 
 /**
  * The OData system query options of one request ({@code $select}, {@code $top}, {@code $count},
- * {@code $filter}, {@code $skiptoken}), parsed and validated the way Graph does; plus the URI
- * decoding the handlers need. Options Graph would reject here ({@code $skip}, {@code $orderby},
- * {@code $search}, {@code $expand}, ...) answer 400 instead of being silently ignored.
+ * {@code $filter}, {@code $skiptoken}, {@code $expand}), parsed and validated the way Graph does;
+ * plus the URI decoding the handlers need. Options Graph would reject here ({@code $skip}, {@code
+ * $orderby}, {@code $search}, ...) answer 400 instead of being silently ignored, and so does
+ * {@code $expand} everywhere but the role management lists that support it.
  */
 final class ODataQuery {
 
   static final int MAX_TOP = 999;
-  private static final Set<String> KNOWN = Set.of("$select", "$top", "$count", "$filter", "$skiptoken");
+  private static final Set<String> KNOWN = Set.of("$select", "$top", "$count", "$filter", "$skiptoken",
+      "$expand");
 
   private final Map<String, String> options;
 
@@ -71,6 +73,27 @@ final class ODataQuery {
       String name = part.trim();
       if (name.isEmpty()) {
         throw GraphException.badRequest("Invalid $select: empty property name.");
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  /**
+   * {@code $expand} navigation property names as given, or an empty list; nested options such as
+   * {@code principal($select=id)} answer 400 (the fake expands whole objects only).
+   */
+  List<String> expand() {
+    String value = options.get("$expand");
+    if (value == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String name = part.trim();
+      if (name.isEmpty() || !name.matches("[A-Za-z][A-Za-z0-9]*")) {
+        throw GraphException.unsupportedQuery("Invalid or unsupported $expand item '" + name
+            + "': this fake expands navigation properties by name only.");
       }
       names.add(name);
     }
@@ -130,6 +153,11 @@ final class ODataQuery {
    * {@code Request_UnsupportedQuery}.
    */
   static EqualsClause parseEqualsFilter(String filter, List<String> allowed) {
+    return parseEqualsFilter(filter, allowed, "User");
+  }
+
+  /** As {@link #parseEqualsFilter(String, List)}, for properties of {@code resource}. */
+  static EqualsClause parseEqualsFilter(String filter, List<String> allowed, String resource) {
     int n = filter.length();
     int i = skipSpaces(filter, 0);
     int start = i;
@@ -143,7 +171,8 @@ final class ODataQuery {
     String canonical = allowed.stream().filter(a -> a.equalsIgnoreCase(attribute)).findFirst().orElse(null);
     if (canonical == null || (i < n && filter.charAt(i) == '(')) {
       throw GraphException.unsupportedQuery(
-          "Unsupported or invalid query filter clause specified for property '" + attribute + "' of resource 'User'.");
+          "Unsupported or invalid query filter clause specified for property '" + attribute + "' of resource '"
+              + resource + "'.");
     }
     int afterAttribute = i;
     i = skipSpaces(filter, i);

@@ -25,7 +25,8 @@ import java.util.UUID;
 final class TenantSeed {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> TOP = Set.of("users", "groups", "devices", "orgContacts", "servicePrincipals");
+  private static final Set<String> TOP = Set.of("users", "groups", "devices", "orgContacts", "servicePrincipals",
+      "roleAssignments");
   private static final Set<String> USER_FIELDS = Set.of("id", "userPrincipalName", "displayName", "accountEnabled",
       "userType", "mail", "department", "companyName", "officeLocation", "jobTitle", "employeeId", "city",
       "country", "signInSessionsValidFromDateTime", "writesForbidden");
@@ -34,6 +35,7 @@ final class TenantSeed {
       "accountEnabled");
   private static final Set<String> CONTACT_FIELDS = Set.of("id", "displayName", "mail");
   private static final Set<String> SP_FIELDS = Set.of("id", "displayName", "appId");
+  private static final Set<String> ROLE_FIELDS = Set.of("role", "principal", "eligible");
 
   private TenantSeed() {}
 
@@ -111,24 +113,37 @@ final class TenantSeed {
       }
       tenant.addMembers(groupId, memberIds);
     }
+    for (JsonNode a : array(root, "roleAssignments")) {
+      checkFields(a, ROLE_FIELDS, "roleAssignment");
+      String role = required(a, "role");
+      String principal = resolveMember(tenant, byName, required(a, "principal"));
+      if (bool(a, "eligible", false)) {
+        tenant.roles().makeEligible(role, principal, Instant.EPOCH);
+      } else {
+        tenant.roles().assign(role, principal);
+      }
+    }
     return tenant;
   }
 
-  /** A member reference is an object id, a user's UPN, or the unique display name of a non-user. */
+  /**
+   * A reference to a group member or a role's principal: an object id, a user's UPN, or the unique
+   * display name of a non-user.
+   */
   private static String resolveMember(FakeTenant tenant, Map<String, List<String>> byName, String ref) {
     if (DirectoryObject.isGuid(ref)) {
       return tenant.object(ref).map(DirectoryObject::id)
-          .orElseThrow(() -> new IllegalArgumentException("group member not found: " + ref));
+          .orElseThrow(() -> new IllegalArgumentException("no such user or object: " + ref));
     }
     if (ref.indexOf('@') > 0) {
       return tenant.user(ref).map(FakeUser::id)
-          .orElseThrow(() -> new IllegalArgumentException("group member not found: " + ref));
+          .orElseThrow(() -> new IllegalArgumentException("no such user or object: " + ref));
     }
     List<String> ids = byName.getOrDefault(ref, List.of());
     if (ids.size() != 1) {
       throw new IllegalArgumentException(ids.isEmpty()
-          ? "group member not found: " + ref
-          : "group member display name is ambiguous, use its id: " + ref);
+          ? "no such user or object: " + ref
+          : "display name is ambiguous, use its id: " + ref);
     }
     return ids.get(0);
   }

@@ -34,7 +34,8 @@ public final class GraphPermissions {
 
   /**
    * Every permission of the worker's actions, least privileged first: revokeSessions,
-   * disableAccount (which needs two) and group expansion (targets and PROTECTED_GROUPS).
+   * disableAccount (which needs two), group expansion (targets and PROTECTED_GROUPS) and the
+   * directory roles (who holds a privileged one, actively or eligibly).
    */
   public static final List<Required> REQUIRED = List.of(
       new Required("User.RevokeSessions.All", "revokeSessions", List.of()),
@@ -42,7 +43,10 @@ public final class GraphPermissions {
       new Required("User.Read.All", "disableAccount, user targets",
           List.of("User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")),
       new Required("GroupMember.Read.All", "group targets, PROTECTED_GROUPS",
-          List.of("Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")));
+          List.of("Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")),
+      // Role assignments and PIM eligibilities both: Directory.Read.All covers the first only.
+      new Required("RoleManagement.Read.Directory", "privileged role holders: never reached through groups or"
+          + " attributes", List.of("RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory")));
 
   private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,120}");
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -16,11 +16,18 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.ApiException;
 import dev.offboarding.worker.config.ConfigException;
 import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.domain.GraphFailure;
+import dev.offboarding.worker.domain.PrivilegedRoles;
+import dev.offboarding.worker.domain.Sleeper;
 import dev.offboarding.worker.graph.GraphClients;
+import dev.offboarding.worker.graph.GraphDirectory;
+import dev.offboarding.worker.graph.GraphDirectoryRoles;
+import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,11 +40,12 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The preflight of {@code check} and of {@code run}'s start: the configuration, the Service Bus
- * entities (and, where the administration API answers, the queues' settings), whether the worker's
- * Service Bus credential is a key others may hold, the Graph app roles
- * in the worker's token against what its actions need, and every protected group. Each finding is
- * one {@link Check}; nothing here writes anything. Not thread-safe; build one per run.
+ * The preflight of {@code check} and of {@code run}'s start: the configuration (break-glass
+ * protection included), the Service Bus entities (and, where the administration API answers, the
+ * queues' settings), whether the worker's Service Bus credential is a key others may hold, the Graph
+ * app roles in the worker's token against what its actions need, every protected group (readable,
+ * and not empty), and the holders of privileged directory roles. Each finding is one {@link Check};
+ * nothing here writes anything. Not thread-safe; build one per run.
  */
 public final class Preflight {
   /**
@@ -181,10 +189,57 @@ public final class Preflight {
   }
 
   private Report run(WorkerConfig config, List<Check> checks) {
+    checks.add(breakGlass(config));
     serviceBus(config, checks);
     graphToken(config, checks);
     protectedGroups(config, checks);
+    privilegedRoles(config, checks);
     return new Report(checks);
+  }
+
+  /**
+   * Whether any account is protected as break-glass: {@code run} refuses to start with none unless
+   * {@code ALLOW_UNPROTECTED=true}, which passes with a warning.
+   */
+  static Check breakGlass(WorkerConfig config) {
+    String name = "break-glass protection";
+    String problem = config.unprotectedProblem();
+    if (problem != null) {
+      return Check.failed(name, problem + " (run refuses to start)");
+    }
+    if (config.protectedUsers().isEmpty() && config.protectedGroups().isEmpty()) {
+      return Check.warning(name, "ALLOW_UNPROTECTED=true: no account is protected as break-glass; only holders of"
+          + " privileged roles reached through groups or attributes are spared");
+    }
+    return Check.ok(name, config.protectedUsers().size() + " PROTECTED_USERS entr"
+        + (config.protectedUsers().size() == 1 ? "y" : "ies") + ", " + config.protectedGroups().size()
+        + " PROTECTED_GROUPS entr" + (config.protectedGroups().size() == 1 ? "y" : "ies"));
+  }
+
+  /**
+   * The holders of privileged directory roles, read as the worker reads them for its protected set
+   * (one quick retry per request, so an outage is reported in seconds): unreadable fails, as events
+   * would wait for them.
+   */
+  private void privilegedRoles(WorkerConfig config, List<Check> checks) {
+    String name = "privileged role holders";
+    GraphServiceClient graph = graphClients.apply(config);
+    RetryPolicy quick = new RetryPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(5));
+    Clock clock = Clock.systemUTC();
+    try {
+      PrivilegedRoles.Holders holders = new PrivilegedRoles(
+          new GraphDirectoryRoles(graph, config.graphBaseUrl(), quick, Sleeper.SYSTEM, clock))
+          .read(new GraphDirectory(graph, config.graphBaseUrl(), quick, Sleeper.SYSTEM, clock));
+      checks.add(Check.ok(name, "readable: " + holders.privilegedRoles() + " role(s) count as privileged, "
+          + holders.userIds().size() + " user(s) hold one"
+          + (holders.eligibilityRead() ? " (active assignments and PIM eligibilities)"
+              : " (active assignments; the tenant has no PIM licence, so no eligibilities)")));
+    } catch (GraphFailure e) {
+      checks.add(Check.failed(name, "unreadable: " + printable(safeMessage(e)) + "; events that could reach them"
+          + " would wait (grant RoleManagement.Read.Directory)"));
+    } catch (RuntimeException e) {
+      checks.add(Check.failed(name, "unreadable: " + safeMessage(e)));
+    }
   }
 
   /** The producers' queues: the worker receives from them and never sends to them. */
@@ -423,9 +478,14 @@ public final class Preflight {
               r.queryParameters.select = new String[] {"id"};
               r.queryParameters.top = 1;
             });
-        checks.add(Check.ok(name, "readable: '" + printable(g == null ? null : g.getDisplayName())
-            + "', members listable" + (members != null && members.getValue() != null && members.getValue().isEmpty()
-                ? " (no members)" : "")));
+        String displayName = printable(g == null ? null : g.getDisplayName());
+        if (members == null || members.getValue() == null || members.getValue().isEmpty()) {
+          // A break-glass group emptied by mistake protects no one, and nothing else would say so.
+          checks.add(Check.failed(name, "'" + displayName + "' has no members: it protects no one (a break-glass"
+              + " group emptied by mistake?)"));
+        } else {
+          checks.add(Check.ok(name, "readable: '" + displayName + "', members listable"));
+        }
       } catch (ODataError e) {
         String code = e.getError() != null && e.getError().getCode() != null ? e.getError().getCode() : "error";
         checks.add(Check.failed(name, "unreadable: HTTP " + e.getResponseStatusCode() + " " + printable(code)

@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code run}: validates the whole configuration (a {@code ConfigException} naming every bad
- * variable becomes exit code 2 in {@link Main}), runs the {@link Preflight}, starts the {@link
+ * variable becomes exit code 2 in {@link Main}; so does a configuration that protects no break-glass
+ * account without {@code ALLOW_UNPROTECTED=true}), runs the {@link Preflight}, starts the {@link
  * WorkerService} and serves until {@code stop} completes (SIGTERM in production), then shuts down
  * within the intake's drain bound. While the preflight fails (a missing Graph permission, an
  * unreadable protected group, a missing entity), it takes no event: it serves {@code /health/live}

@@ -47,6 +47,9 @@ import java.util.function.Function;
  * @param verify whether each write is read back to check it took effect ({@code VERIFY})
  * @param maxScheduleAhead how far in the future an event's {@code effectiveAt} may lie; later is
  *     rejected ({@code MAX_SCHEDULE_AHEAD})
+ * @param allowUnprotected whether {@code run} may start with neither {@code PROTECTED_USERS} nor
+ *     {@code PROTECTED_GROUPS} naming an account ({@code ALLOW_UNPROTECTED}); see {@link
+ *     #unprotectedProblem()}
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -69,7 +72,8 @@ public record WorkerConfig(
     int deliveryMaxUsers,
     java.time.Duration protectedMaxStaleness,
     boolean verify,
-    java.time.Duration maxScheduleAhead) {
+    java.time.Duration maxScheduleAhead,
+    boolean allowUnprotected) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -257,12 +261,37 @@ public record WorkerConfig(
       }
     }
 
+    boolean allowUnprotected = false;
+    String unprotectedText = get.apply("ALLOW_UNPROTECTED");
+    if (unprotectedText != null) {
+      switch (unprotectedText.toLowerCase(Locale.ROOT)) {
+        case "true" -> allowUnprotected = true;
+        case "false" -> allowUnprotected = false;
+        default -> problems.add("ALLOW_UNPROTECTED must be true or false");
+      }
+    }
+
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead);
+        scheduleAhead, allowUnprotected);
+  }
+
+  /**
+   * Why {@code run} must not start with this configuration, naming the settings, or null when it
+   * may: a worker with no break-glass account to spare would disable every administrator a group
+   * or an attribute reaches but those holding privileged roles, and one mistyped event could lock
+   * the tenant out. {@code ALLOW_UNPROTECTED=true} accepts that knowingly (tests, tenants without
+   * break-glass accounts).
+   */
+  public String unprotectedProblem() {
+    if (!protectedUsers.isEmpty() || !protectedGroups.isEmpty() || allowUnprotected) {
+      return null;
+    }
+    return "no break-glass protection: set PROTECTED_USERS (object ids or UPNs) or PROTECTED_GROUPS (group ids)"
+        + " to the accounts no event may ever touch, or ALLOW_UNPROTECTED=true to run without any";
   }
 
   /**
@@ -457,6 +486,6 @@ public record WorkerConfig(
         + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort
         + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
-        + ", maxScheduleAhead=" + maxScheduleAhead + "]";
+        + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + "]";
   }
 }

@@ -13,7 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The accounts no event may touch, kept warm: the object ids of {@code PROTECTED_USERS} (UPNs are
  * resolved to ids, so a renamed account stays protected) and of every transitive user member of
- * {@code PROTECTED_GROUPS} (typically break-glass accounts).
+ * {@code PROTECTED_GROUPS} (typically break-glass accounts); and, with {@link PrivilegedRoles}, the
+ * holders of privileged directory roles, whom an event may write to only when it names them (a
+ * user target), never when a group or an attribute reaches them.
  *
  * <p>Fail-closed and off the critical path: {@link #refresh} reads the directory (a background
  * {@link ProtectionRefresher} calls it well within the staleness bound); {@link #checker} hands
@@ -31,23 +33,41 @@ public final class Protection {
 
   private final Set<String> users;
   private final Set<String> groups;
+  private final PrivilegedRoles roles;
   private final Clock clock;
   private final Duration maxStaleness;
   private final ReentrantLock refreshing = new ReentrantLock();
   private volatile Snapshot snapshot;
   private volatile String problem;
 
-  private record Snapshot(Set<String> userIds, Set<String> memberIds, Instant loadedAt) {}
+  private record Snapshot(Set<String> userIds, Set<String> memberIds, Set<String> privilegedIds,
+      Instant loadedAt) {}
 
   /**
+   * Protecting the listed accounts only, not the holders of privileged roles.
+   *
    * @param users object ids or UPNs, compared case-insensitively
    * @param groups group object ids
    * @param clock for the age of the set
    * @param maxStaleness how old a set events may still use
    */
   public Protection(Set<String> users, Set<String> groups, Clock clock, Duration maxStaleness) {
+    this(users, groups, null, clock, maxStaleness);
+  }
+
+  /**
+   * @param users object ids or UPNs, compared case-insensitively
+   * @param groups group object ids
+   * @param roles who holds privileged roles; null to leave them unguarded (tests of the listed
+   *     accounts alone)
+   * @param clock for the age of the set
+   * @param maxStaleness how old a set events may still use
+   */
+  public Protection(Set<String> users, Set<String> groups, PrivilegedRoles roles, Clock clock,
+      Duration maxStaleness) {
     this.users = lower(users);
     this.groups = lower(groups);
+    this.roles = roles;
     this.clock = Objects.requireNonNull(clock);
     if (maxStaleness.isNegative() || maxStaleness.isZero()) {
       throw new IllegalArgumentException("maxStaleness must be positive");
@@ -66,7 +86,12 @@ public final class Protection {
 
   /** True when nothing is configured: no directory read is ever needed. */
   public boolean empty() {
-    return users.isEmpty() && groups.isEmpty();
+    return users.isEmpty() && groups.isEmpty() && roles == null;
+  }
+
+  /** True when holders of privileged roles are guarded too. */
+  public boolean guardsPrivilegedRoles() {
+    return roles != null;
   }
 
   public Duration maxStaleness() {
@@ -78,7 +103,7 @@ public final class Protection {
    * ages), and {@link #problem()} says what could not be read.
    *
    * @throws GraphFailure (transient kind, code {@value #UNAVAILABLE_CODE}) when an entry cannot be
-   *     read or does not exist
+   *     read or does not exist, or the holders of privileged roles cannot be read
    */
   public void refresh(Directory directory) {
     refreshing.lock();
@@ -116,7 +141,17 @@ public final class Protection {
           throw failed("protected group " + group + " could not be read: " + e.getMessage(), e);
         }
       }
-      snapshot = new Snapshot(Set.copyOf(ids), Set.copyOf(members), clock.instant());
+      Set<String> privileged = Set.of();
+      if (roles != null) {
+        try {
+          privileged = roles.read(directory).userIds();
+        } catch (GraphFailure e) {
+          throw failed("the holders of privileged directory roles could not be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+          throw failed("the holders of privileged directory roles could not be read: " + e.getMessage(), null);
+        }
+      }
+      snapshot = new Snapshot(Set.copyOf(ids), Set.copyOf(members), privileged, clock.instant());
       problem = null;
     } finally {
       refreshing.unlock();
@@ -136,14 +171,14 @@ public final class Protection {
    */
   public Checker checker(Directory directory) {
     if (empty()) {
-      return new Checker(Set.of(), Set.of());
+      return new Checker(Set.of(), Set.of(), Set.of());
     }
     Snapshot current = snapshot;
     if (current == null || age(current).compareTo(maxStaleness) > 0) {
       refresh(directory);
       current = snapshot;
     }
-    return new Checker(current.userIds(), current.memberIds());
+    return new Checker(current.userIds(), current.memberIds(), current.privilegedIds());
   }
 
   /** True when a set no older than the bound is loaded and its last refresh succeeded. */
@@ -176,28 +211,57 @@ public final class Protection {
     return current == null ? -1 : age(current).toMillis() / 1000.0;
   }
 
+  /** Users of the current set who hold a privileged role; 0 before the first load. */
+  public int privilegedHolders() {
+    Snapshot current = snapshot;
+    return current == null ? 0 : current.privilegedIds().size();
+  }
+
   private Duration age(Snapshot s) {
     return Duration.between(s.loadedAt(), clock.instant());
   }
+
+  /** The reason given to a holder of a privileged role that a group or an attribute reached. */
+  public static final String PRIVILEGED_ROLE_REASON =
+      "holds a privileged directory role and was reached through a group or attribute, not named";
 
   /** Answers, for one event, whether a user is protected and why. */
   public final class Checker {
     private final Set<String> userIds;
     private final Set<String> memberIds;
+    private final Set<String> privilegedIds;
 
-    private Checker(Set<String> userIds, Set<String> memberIds) {
+    private Checker(Set<String> userIds, Set<String> memberIds, Set<String> privilegedIds) {
       this.userIds = userIds;
       this.memberIds = memberIds;
+      this.privilegedIds = privilegedIds;
     }
 
-    /** Why the user is protected, or null when it is not. */
+    /**
+     * Why the user is protected, or null when it is not, for a user reached through a group or an
+     * attribute: the strictest answer.
+     */
     public String reason(DirectoryUser user) {
+      return reason(user, false);
+    }
+
+    /**
+     * Why the user is protected, or null when it is not.
+     *
+     * @param named whether the event names this user (a user target): a holder of a privileged
+     *     role may then be written to, as a compromise event naming a compromised administrator
+     *     must; listed and group-protected accounts never may
+     */
+    public String reason(DirectoryUser user, boolean named) {
       if (userIds.contains(user.id())
           || (user.userPrincipalName() != null && users.contains(user.userPrincipalName().toLowerCase(Locale.ROOT)))) {
         return "listed in PROTECTED_USERS";
       }
       if (memberIds.contains(user.id())) {
         return "member of a protected group";
+      }
+      if (!named && privilegedIds.contains(user.id().toLowerCase(Locale.ROOT))) {
+        return PRIVILEGED_ROLE_REASON;
       }
       return null;
     }

@@ -64,6 +64,11 @@ public final class StreamingPlan {
     boolean has(int target) {
       return target == first || (others != null && others.get(target));
     }
+
+    /** Whether any of these targets reached this user. */
+    boolean anyOf(BitSet targets) {
+      return targets.get(first) || (others != null && others.intersects(targets));
+    }
   }
 
   private final OffboardingEvent event;
@@ -71,6 +76,8 @@ public final class StreamingPlan {
   private final Protection.Checker guard;
   private final List<String> vias;
   private final BitSet unresolvedTargets;
+  /** The indexes of the user targets: a user one of them reached is named by the event. */
+  private final BitSet namingTargets;
   private final Map<String, Reach> reached;
   private final Map<Integer, DirectoryUser> userTargets;
   private final List<Plan.Unresolved> unresolved;
@@ -89,6 +96,13 @@ public final class StreamingPlan {
     this.guard = guard;
     this.vias = List.copyOf(vias);
     this.unresolvedTargets = unresolvedTargets;
+    this.namingTargets = new BitSet();
+    List<Target> targets = event.data().targets();
+    for (int i = 0; i < targets.size(); i++) {
+      if (targets.get(i) instanceof Target.User) {
+        this.namingTargets.set(i);
+      }
+    }
     this.reached = reached;
     this.userTargets = Map.copyOf(userTargets);
     this.unresolved = List.copyOf(unresolved);
@@ -185,7 +199,7 @@ public final class StreamingPlan {
       Iterable<Reach> order = selection == null ? reached.values()
           : selection.stream().map(reached::get).toList();
       for (Reach reach : order) {
-        if (!sink.user(new PlannedUser(reach.user, viaOf(reach), guard.reason(reach.user)))) {
+        if (!sink.user(new PlannedUser(reach.user, viaOf(reach), guard.reason(reach.user, named(reach))))) {
           return;
         }
         reach.streamed = true;
@@ -211,7 +225,7 @@ public final class StreamingPlan {
           if (reach.streamed || !reach.has(index) || !selected(user.id())) {
             return true;
           }
-          if (!sink.user(new PlannedUser(user, viaOf(reach), guard.reason(user)))) {
+          if (!sink.user(new PlannedUser(user, viaOf(reach), guard.reason(user, named(reach))))) {
             stopped[0] = true;
             return false;
           }
@@ -257,6 +271,14 @@ public final class StreamingPlan {
         consumer.user(id, viaOf(reach));
       }
     });
+  }
+
+  /**
+   * Whether the event names this user (a user target reached it, whatever else did): a holder of a
+   * privileged role is written to only then.
+   */
+  private boolean named(Reach reach) {
+    return reach.anyOf(namingTargets);
   }
 
   private List<String> viaOf(Reach reach) {

@@ -77,6 +77,11 @@ public final class Metrics {
   public static final String CANCELLATION_MARKER_PEEKS = "offboarding_cancellation_marker_peeks_total";
   /** 1 while the protected set is loaded and fresh enough for events, else 0 (events wait). */
   public static final String PROTECTION_READY = "offboarding_protection_ready";
+  /**
+   * Users the protected set holds as holders of privileged directory roles (never written to when a
+   * group or an attribute reaches them); 0 before the first load.
+   */
+  public static final String PRIVILEGED_ROLE_HOLDERS = "offboarding_privileged_role_holders";
 
   private static final Duration[] REVOKE_BUCKETS = {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),

@@ -79,7 +79,8 @@ class CheckCommandTest {
     for (String row : new String[] {"servicebus queue offboarding-events", "servicebus queue offboarding-urgent",
         "servicebus queue offboarding-internal", "servicebus topic offboarding-audit",
         "graph permission User.RevokeSessions.All",
-        "graph permission GroupMember.Read.All", "protected group " + breakGlass.id()}) {
+        "graph permission GroupMember.Read.All", "graph permission RoleManagement.Read.Directory",
+        "protected group " + breakGlass.id(), "break-glass protection", "privileged role holders"}) {
       assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.contains(" ok ")), row + " not ok in:\n" + table);
     }
     assertTrue(table.contains("n/a"), "the emulator's settings row is not applicable:\n" + table);
@@ -99,7 +100,8 @@ class CheckCommandTest {
 
   @Test
   void namesTheOnePermissionTheTokenLacksAndExitsTwo() {
-    int code = check(env(List.of("User.EnableDisableAccount.All", "User.Read.All", "GroupMember.Read.All")));
+    int code = check(env(List.of("User.EnableDisableAccount.All", "User.Read.All", "GroupMember.Read.All",
+        "RoleManagement.Read.Directory")));
 
     assertEquals(Main.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
@@ -143,6 +145,87 @@ class CheckCommandTest {
     assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue no-such-queue ") && l.contains("FAIL")), table);
     assertTrue(table.lines().anyMatch(l -> l.startsWith("protected group 0badc0de") && l.contains("FAIL")
         && l.contains("404")), table);
+  }
+
+  @Test
+  void failsOnAProtectedGroupWithNoMembers() {
+    // A break-glass group emptied by mistake protects no one.
+    tenant.removeMember(breakGlass.id(), tenant.requireUser("breakglass@contoso.com").id());
+
+    int code = check(env(PreflightTokens.ALL));
+
+    assertEquals(Main.REJECTED, code, printed());
+    List<String> failed = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" FAIL ")).toList();
+    assertEquals(1, failed.size(), printed());
+    assertTrue(failed.get(0).startsWith("protected group " + breakGlass.id()) && failed.get(0).contains("no members")
+        && failed.get(0).contains("protects no one"), printed());
+  }
+
+  @Test
+  void failsWithoutBreakGlassProtectionNamingTheSettings() {
+    Map<String, String> env = env(PreflightTokens.ALL);
+    env.remove("PROTECTED_GROUPS");
+
+    int code = check(env);
+
+    assertEquals(Main.REJECTED, code, printed());
+    List<String> failed = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" FAIL ")).toList();
+    assertEquals(1, failed.size(), printed());
+    for (String setting : List.of("PROTECTED_USERS", "PROTECTED_GROUPS", "ALLOW_UNPROTECTED")) {
+      assertTrue(failed.get(0).startsWith("break-glass protection") && failed.get(0).contains(setting), printed());
+    }
+  }
+
+  @Test
+  void passesWithAWarningWhenRunningUnprotectedIsAllowedExplicitly() {
+    Map<String, String> env = env(PreflightTokens.ALL);
+    env.remove("PROTECTED_GROUPS");
+    env.put("ALLOW_UNPROTECTED", "true");
+
+    int code = check(env);
+
+    assertEquals(Main.OK, code, printed());
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("break-glass protection") && l.contains(" WARN ")
+        && l.contains("ALLOW_UNPROTECTED=true")), table);
+    assertTrue(table.contains("preflight passed with 1 warning(s)"), table);
+  }
+
+  @Test
+  void readsThePrivilegedRoleHoldersAndNamesTheirPermission() {
+    tenant.roles().assign("Global Administrator", "breakglass@contoso.com");
+    tenant.roles().makeEligible("User Administrator", tenant.addUser("helpdesk@contoso.com").id(),
+        java.time.Instant.EPOCH);
+
+    int code = check(env(List.of("User.RevokeSessions.All", "User.EnableDisableAccount.All", "User.Read.All",
+        "GroupMember.Read.All")));
+
+    assertEquals(Main.REJECTED, code, printed());
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" ok ")
+        && l.contains("2 user(s) hold one") && l.contains("PIM eligibilities")), table);
+    List<String> failed = table.lines().filter(l -> l.contains(" FAIL ")).toList();
+    assertEquals(1, failed.size(), table);
+    assertTrue(failed.get(0).startsWith("graph permission RoleManagement.Read.Directory"), table);
+  }
+
+  @Test
+  void failsWhenThePrivilegedRoleHoldersCannotBeReadAndSaysPimIsUnlicensedWhenItIs() {
+    tenant.roles().setPimLicensed(false);
+    Map<String, String> env = env(PreflightTokens.ALL);
+
+    int unlicensed = check(env);
+    String unlicensedTable = out.toString(StandardCharsets.UTF_8);
+    out.reset();
+    graph.faults().forceReadStatus("roleAssignments", 403);
+    int forbidden = check(env);
+
+    assertEquals(Main.OK, unlicensed, unlicensedTable);
+    assertTrue(unlicensedTable.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" ok ")
+        && l.contains("no PIM licence")), unlicensedTable);
+    assertEquals(Main.REJECTED, forbidden, printed());
+    assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.startsWith("privileged role holders")
+        && l.contains(" FAIL ") && l.contains("403")), printed());
   }
 
   @Test

@@ -19,5 +19,5 @@ public final class PreflightTokens {
   }
 
   public static final List<String> ALL = List.of("User.RevokeSessions.All", "User.EnableDisableAccount.All",
-      "User.Read.All", "GroupMember.Read.All");
+      "User.Read.All", "GroupMember.Read.All", "RoleManagement.Read.Directory");
 }

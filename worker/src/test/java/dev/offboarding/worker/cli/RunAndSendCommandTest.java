@@ -94,11 +94,57 @@ class RunAndSendCommandTest {
   }
 
   @Test
-  void runsUntilStoppedServingReadinessThenExitsZero() throws Exception {
+  void refusesToRunWithoutBreakGlassProtectionNamingTheSettingsAndExitCodeTwo() {
     FakeTenant tenant = new FakeTenant();
     try (FakeGraphServer graph = FakeGraphServer.start(tenant)) {
       Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
           "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none", "HTTP_PORT", "0");
+
+      int code = Main.run(new String[] {"run"}, env, print(out), print(err));
+
+      assertEquals(Main.REJECTED, code);
+      String message = err.toString(StandardCharsets.UTF_8);
+      for (String setting : new String[] {"PROTECTED_USERS", "PROTECTED_GROUPS", "ALLOW_UNPROTECTED"}) {
+        assertTrue(message.contains(setting), setting + " not named in:\n" + message);
+      }
+      assertFalse(out.toString(StandardCharsets.UTF_8).contains("HTTP on port"), "nothing was served");
+      assertTrue(graph.requestLog().isEmpty(), "nothing was read from the tenant");
+    }
+  }
+
+  @Test
+  void runsWithoutBreakGlassProtectionWhenAllowedExplicitly() throws Exception {
+    FakeTenant tenant = new FakeTenant();
+    try (FakeGraphServer graph = FakeGraphServer.start(tenant)) {
+      Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
+          "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none", "HTTP_PORT", "0", "ALLOW_UNPROTECTED", "true");
+      CompletableFuture<Void> stop = new CompletableFuture<>();
+      AtomicInteger exit = new AtomicInteger(-1);
+      Thread running = Thread.ofPlatform().start(() -> exit.set(RunCommand.run(env, print(out), print(err), stop)));
+      Pattern port = Pattern.compile("HTTP on port (\\d+)");
+      await().atMost(Duration.ofSeconds(30)).until(() -> port.matcher(out.toString(StandardCharsets.UTF_8)).find());
+      Matcher m = port.matcher(out.toString(StandardCharsets.UTF_8));
+      assertTrue(m.find());
+
+      HttpResponse<String> ready = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      stop.complete(null);
+      running.join();
+
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertEquals(Main.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void runsUntilStoppedServingReadinessThenExitsZero() throws Exception {
+    FakeTenant tenant = new FakeTenant();
+    tenant.addUser("breakglass@contoso.com");
+    try (FakeGraphServer graph = FakeGraphServer.start(tenant)) {
+      Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
+          "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none", "HTTP_PORT", "0",
+          "PROTECTED_USERS", "breakglass@contoso.com");
       CompletableFuture<Void> stop = new CompletableFuture<>();
       AtomicInteger exit = new AtomicInteger(-1);
       Thread running = Thread.ofPlatform().start(() -> exit.set(RunCommand.run(env, print(out), print(err), stop)));

@@ -26,6 +26,7 @@ class WorkerConfigTest {
     assertEquals(8080, c.httpPort());
     assertEquals(Set.of(), c.protectedUsers());
     assertEquals(java.time.Duration.ofDays(90), c.maxScheduleAhead());
+    assertFalse(c.allowUnprotected(), "run refuses to start without break-glass protection by default");
   }
 
   @Test
@@ -89,6 +90,28 @@ class WorkerConfigTest {
 
     assertEquals(Set.of("glass@contoso.com", "5f1d3c2a-0000-4000-8000-000000000001"), c.protectedUsers());
     assertEquals(Set.of("84b18857-3c01-48be-b707-492019c57142"), c.protectedGroups());
+  }
+
+  @Test
+  void asksForBreakGlassProtectionUnlessRunningWithoutItIsAllowedExplicitly() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+    String unprotected = WorkerConfig.fromEnvironment(env).unprotectedProblem();
+    env.put("ALLOW_UNPROTECTED", "TRUE");
+    WorkerConfig allowed = WorkerConfig.fromEnvironment(env);
+    env.put("ALLOW_UNPROTECTED", "false");
+    env.put("PROTECTED_GROUPS", "84b18857-3c01-48be-b707-492019c57142");
+    WorkerConfig protectedByGroup = WorkerConfig.fromEnvironment(env);
+    env.put("ALLOW_UNPROTECTED", "maybe");
+
+    ConfigException bad = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
+
+    for (String setting : List.of("PROTECTED_USERS", "PROTECTED_GROUPS", "ALLOW_UNPROTECTED")) {
+      assertTrue(unprotected.contains(setting), unprotected);
+    }
+    assertTrue(allowed.allowUnprotected());
+    assertEquals(null, allowed.unprotectedProblem());
+    assertEquals(null, protectedByGroup.unprotectedProblem());
+    assertTrue(String.join("\n", bad.problems()).contains("ALLOW_UNPROTECTED"), bad.getMessage());
   }
 
   @Test

@@ -101,7 +101,10 @@ final class WorkerHarness implements AutoCloseable {
         "GRAPH_AUTH", "none",
         "HTTP_PORT", "0",
         "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES,
-        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE));
+        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE,
+        // Each test builds its own tenant, most with no break-glass account: protection is set by
+        // the tests that need it (PROTECTED_USERS or PROTECTED_GROUPS in extraEnv).
+        "ALLOW_UNPROTECTED", "true"));
     variables.putAll(extraEnv);
     this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);

@@ -151,7 +151,9 @@ class WorkerCrashIT {
         "GRAPH_AUTH", "none",
         "GRAPH_WRITES_PER_SECOND", "250",
         "MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS),
-        "HTTP_PORT", "0"));
+        "HTTP_PORT", "0",
+        // A tenant of leavers only: nothing to protect, and this run is about crashes.
+        "ALLOW_UNPROTECTED", "true"));
   }
 
   private double publishedTargets(int port) {
