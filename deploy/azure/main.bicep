@@ -33,10 +33,11 @@ param kubernetesServiceAccount string = 'offboarding-worker'
 param kedaNamespace string = 'keda'
 param kedaServiceAccount string = 'keda-operator'
 
-@description('The producers\' queues (SERVICEBUS_QUEUE, SERVICEBUS_URGENT_QUEUE): the worker receives from them and never sends to them.')
+@description('The producers\' queues (SERVICEBUS_QUEUE, SERVICEBUS_URGENT_QUEUE, SERVICEBUS_OPS_QUEUE): the worker receives from them and never sends to them.')
 param receiveQueues array = [
   'offboarding-events'
   'offboarding-urgent'
+  'offboarding-ops'
 ]
 
 @description('The worker\'s own queue (SERVICEBUS_INTERNAL_QUEUE): follow-ups, held events and cancellation markers. Only the worker may send to it; never a producer queue.')

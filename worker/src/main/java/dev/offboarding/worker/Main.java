@@ -35,7 +35,8 @@ public final class Main {
       usage: java -jar offboarding-worker.jar <command>
         run                    the worker: take events from the queue until SIGTERM (the default)
         send [--reply-to ENTITY [--reply-to-session ID]] FILE
-                               validate an event, then enqueue it
+                               validate an event, then enqueue it on its sender's queue (compromise:
+                               urgent; leaver: events; restore, cancel: ops)
         validate FILE          check an event against the v1 contract; print every problem
         dry-run [--json] FILE  resolve the event against Graph; print who would be touched; write nothing
         check                  preflight: configuration, Service Bus entities, Graph permissions, protected groups
@@ -46,7 +47,8 @@ public final class Main {
         scheduled list [--max N]
                                list the events the broker holds until their effectiveAt, and waiting follow-ups
         cancel --reason TEXT --requested-by WHO EVENT_ID
-                               send a dev.offboarding.cancel.v1 event for the worker to cancel EVENT_ID
+                               send a dev.offboarding.cancel.v1 event to the ops queue for the worker to
+                               cancel EVENT_ID
         restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR] EVENT_ID
                                print the restore event for the users EVENT_ID disabled, from an audit export
       """;

@@ -194,9 +194,13 @@ public final class Wiring {
         .build();
   }
 
-  /** The producers' queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */
+  /**
+   * The intake queues this worker takes events from, one per sender: {@code SERVICEBUS_QUEUE} (HR
+   * and bulk producers), {@code SERVICEBUS_URGENT_QUEUE} (the SIEM), then {@code
+   * SERVICEBUS_OPS_QUEUE} (operators: restore, cancel, approve).
+   */
   public List<String> queues() {
-    return List.of(config.queue(), config.urgentQueue());
+    return List.of(config.queue(), config.urgentQueue(), config.opsQueue());
   }
 
   /** Decodes each message and tells what its queue may carry: the intake queues and the worker's own. */

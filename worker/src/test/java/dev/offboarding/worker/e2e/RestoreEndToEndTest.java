@@ -58,7 +58,7 @@ class RestoreEndToEndTest {
     harness.startWorker();
     OffboardingEvent event = restore(new Target.User(alice.id()), new Target.User(bob.userPrincipalName()));
 
-    harness.send(event);
+    harness.sendOps(event);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
     SummaryAudit summary = harness.summaries(event.id()).get(0);

@@ -47,6 +47,8 @@ import java.util.function.Consumer;
 final class WorkerHarness implements AutoCloseable {
   static final String QUEUE = "offboarding-events";
   static final String URGENT_QUEUE = "offboarding-urgent";
+  /** The operators' queue: restore, cancel and approve events. */
+  static final String OPS_QUEUE = "offboarding-ops";
   /** The worker's own queue: follow-ups, held events and cancellation markers. */
   static final String INTERNAL_QUEUE = "offboarding-internal";
   static final String TOPIC = "offboarding-audit";
@@ -190,6 +192,18 @@ final class WorkerHarness implements AutoCloseable {
   /** Sends an event to the urgent queue, as {@code send} does for compromise events. */
   void sendUrgent(OffboardingEvent event) {
     urgentSender.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
+  }
+
+  /** Sends an event to the operators' queue, as {@code send} does for restore, cancel and approve events. */
+  void sendOps(OffboardingEvent event) {
+    sendTo(OPS_QUEUE, event);
+  }
+
+  /** Sends an event to {@code queue}, as a producer with the right to send there would. */
+  void sendTo(String queue, OffboardingEvent event) {
+    try (ServiceBusSenderClient to = clients.sender().queueName(queue).buildClient()) {
+      to.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
+    }
   }
 
   void sendRaw(String messageId, byte[] body) {
