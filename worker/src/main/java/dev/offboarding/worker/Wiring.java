@@ -134,6 +134,7 @@ public final class Wiring {
           () -> progress.remaining(urgent), "priority", priority);
     }
     metrics.gauge(Metrics.EVENTS_EXECUTING, "events whose writes are running", progress::executing);
+    metrics.intakeQueues(queues());
     metrics.gauge(Metrics.PROTECTED_SET_AGE, "age of the protected set in memory", protection::ageSeconds);
     metrics.gauge(Metrics.PROTECTION_READY, "1 while the protected set is fresh enough for events",
         () -> protection.ready() ? 1 : 0);
@@ -191,6 +192,7 @@ public final class Wiring {
         .scheduled(scheduled)
         .running(running)
         .markers(markers, deliveryBounds.longestRun(config.maxTargetsPerEvent(), holdPerDelivery))
+        .policies(config.intakePolicies())
         .build();
   }
 

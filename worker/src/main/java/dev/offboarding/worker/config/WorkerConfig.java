@@ -47,6 +47,9 @@ import java.util.function.Function;
  * @param verify whether each write is read back to check it took effect ({@code VERIFY})
  * @param maxScheduleAhead how far in the future an event's {@code effectiveAt} may lie; later is
  *     rejected ({@code MAX_SCHEDULE_AHEAD})
+ * @param intakePolicies what each intake queue's sender may send, with each queue's hourly
+ *     allowance ({@code MAX_USERS_PER_HOUR}, {@code MAX_URGENT_USERS_PER_HOUR}), narrowed by {@code
+ *     INTAKE_POLICY_FILE}
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -69,7 +72,8 @@ public record WorkerConfig(
     int deliveryMaxUsers,
     java.time.Duration protectedMaxStaleness,
     boolean verify,
-    java.time.Duration maxScheduleAhead) {
+    java.time.Duration maxScheduleAhead,
+    dev.offboarding.worker.domain.IntakePolicies intakePolicies) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -100,6 +104,7 @@ public record WorkerConfig(
     Objects.requireNonNull(graphBaseUrl, "graphBaseUrl");
     Objects.requireNonNull(graphAuth, "graphAuth");
     Objects.requireNonNull(maxScheduleAhead, "maxScheduleAhead");
+    Objects.requireNonNull(intakePolicies, "intakePolicies");
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -257,12 +262,49 @@ public record WorkerConfig(
       }
     }
 
+    dev.offboarding.worker.domain.IntakePolicies policies = intakePolicies(get, queue, urgentQueue, opsQueue,
+        problems);
+
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead);
+        scheduleAhead, policies);
+  }
+
+  /**
+   * The intake queues' policies: the defaults with their hourly allowances ({@code
+   * MAX_USERS_PER_HOUR}, {@code MAX_URGENT_USERS_PER_HOUR}), narrowed by {@code INTAKE_POLICY_FILE}
+   * when set; a file that widens a default is a problem naming the queue and the rule.
+   */
+  private static dev.offboarding.worker.domain.IntakePolicies intakePolicies(Function<String, String> get,
+      String queue, String urgentQueue, String opsQueue, List<String> problems) {
+    int usersPerHour = (int) number(get.apply("MAX_USERS_PER_HOUR"),
+        dev.offboarding.worker.domain.IntakePolicies.DEFAULT_MAX_USERS_PER_HOUR, 1, 10_000_000, "MAX_USERS_PER_HOUR",
+        problems);
+    int urgentUsersPerHour = (int) number(get.apply("MAX_URGENT_USERS_PER_HOUR"),
+        dev.offboarding.worker.domain.IntakePolicies.DEFAULT_MAX_URGENT_USERS_PER_HOUR, 1, 10_000_000,
+        "MAX_URGENT_USERS_PER_HOUR", problems);
+    dev.offboarding.worker.domain.IntakePolicies defaults = dev.offboarding.worker.domain.IntakePolicies.defaults(
+        queue, urgentQueue, opsQueue, usersPerHour, urgentUsersPerHour);
+    String file = get.apply("INTAKE_POLICY_FILE");
+    if (file == null) {
+      return defaults;
+    }
+    byte[] json;
+    try {
+      java.nio.file.Path path = java.nio.file.Path.of(file);
+      if (java.nio.file.Files.size(path) > 1024 * 1024) {
+        problems.add("INTAKE_POLICY_FILE is larger than 1 MiB");
+        return defaults;
+      }
+      json = java.nio.file.Files.readAllBytes(path);
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      problems.add("INTAKE_POLICY_FILE cannot be read: " + e.getClass().getSimpleName());
+      return defaults;
+    }
+    return defaults.narrowedBy(json, problems);
   }
 
   /**
@@ -457,6 +499,6 @@ public record WorkerConfig(
         + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort
         + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
-        + ", maxScheduleAhead=" + maxScheduleAhead + "]";
+        + ", maxScheduleAhead=" + maxScheduleAhead + ", intakePolicies=" + intakePolicies + "]";
   }
 }

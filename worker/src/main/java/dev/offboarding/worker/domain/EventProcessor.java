@@ -30,8 +30,10 @@ import java.util.function.BooleanSupplier;
  * first write. A follow-up is believed only as far as it can be checked: its counts are bounded by
  * the event, and the actions it says were done are read back before they are reported.
  *
- * <p>Events that take effect later are held ({@link Scheduling}); cancel events and marked events
- * are {@link Cancellations}'.
+ * <p>Before anything is planned, the event must be one its intake queue's sender may send ({@link
+ * IntakePolicies}); else it is REJECTED and dead-lettered {@value IntakePolicy#VIOLATION}. Events
+ * that take effect later are held ({@link Scheduling}); cancel events and marked events are {@link
+ * Cancellations}'.
  */
 public final class EventProcessor {
   /** The shortest life of a cancellation marker, whatever the delivery bounds. */
@@ -72,6 +74,7 @@ public final class EventProcessor {
   private final RunningEvents running;
   private final Scheduling scheduling;
   private final Cancellations cancellations;
+  private final IntakePolicies policies;
   /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
   private final Duration longestRun;
 
@@ -85,7 +88,9 @@ public final class EventProcessor {
     this.scheduling = new Scheduling(b.maxScheduleAhead, b.clock);
     this.longestRun = b.markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0 ? MIN_MARKER_LIFETIME
         : b.markerLifetime.compareTo(KnownMarkers.MAX_LIFETIME) > 0 ? KnownMarkers.MAX_LIFETIME : b.markerLifetime;
-    this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock);
+    this.policies = b.policies;
+    this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
+        b.policies);
   }
 
   /** A processor planning with {@code planner} and writing through {@code executor}; the rest defaults. */
@@ -105,6 +110,7 @@ public final class EventProcessor {
     private RunningEvents running = new RunningEvents();
     private CancellationMarkers markers;
     private Duration markerLifetime = MIN_MARKER_LIFETIME;
+    private IntakePolicies policies = IntakePolicies.unrestricted();
 
     private Builder(Planner planner, Executor executor, Clock clock) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -153,6 +159,15 @@ public final class EventProcessor {
       return this;
     }
 
+    /**
+     * What each intake queue's sender may send, and who a cancel reaches; by default no policy:
+     * every queue carries every event, and every cancel reaches every event.
+     */
+    public Builder policies(IntakePolicies policies) {
+      this.policies = Objects.requireNonNull(policies, "policies");
+      return this;
+    }
+
     public EventProcessor build() {
       if (markers == null) {
         markers = CancellationMarkers.inMemory(clock);
@@ -185,10 +200,14 @@ public final class EventProcessor {
 
   private Settlement event(Work work, Inbound.Event message, Instant started) throws InterruptedException {
     OffboardingEvent event = message.event();
+    Settlement refused = refusedByPolicy(work, event, message.intakeQueue(), started);
+    if (refused != null) {
+      return refused;
+    }
     if (event.type() == EventType.CANCEL) {
       return cancellations.cancel(work, message, started);
     }
-    CancellationMarkers.Marker marker = cancellations.markerOf(event.id());
+    CancellationMarkers.Marker marker = cancellations.markerOf(event.id(), message.intakeQueue());
     if (marker != null) {
       return cancellations.finishMarked(work, event, null, marker, started);
     }
@@ -208,11 +227,30 @@ public final class EventProcessor {
           "InvalidContinuation: " + unbelievable, List.of(), started, clock.instant(), work.redelivery()),
           "InvalidContinuation", unbelievable);
     }
-    CancellationMarkers.Marker marker = cancellations.markerOf(event.id());
+    // A follow-up is its event's: the policy of the queue the event arrived on, as in force now.
+    Settlement refused = refusedByPolicy(work, event, from.queue(), started);
+    if (refused != null) {
+      return refused;
+    }
+    CancellationMarkers.Marker marker = cancellations.markerOf(event.id(), from.queue());
     if (marker != null) {
       return cancellations.finishMarked(work, event, from, marker, started);
     }
     return run(work, event, from.event(), from.origin(), from.queue(), from, started);
+  }
+
+  /**
+   * The REJECTED summary and dead-letter of an event its intake queue's sender may not send, or null
+   * when the queue's policy lets it through. Nothing is planned or written.
+   */
+  private Settlement refusedByPolicy(Work work, OffboardingEvent event, String intakeQueue, Instant started) {
+    IntakePolicy.Violation broken = policies.of(intakeQueue).check(event);
+    if (broken == null) {
+      return null;
+    }
+    return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
+        IntakePolicy.VIOLATION + ": " + broken.description(), List.of(broken.problem()), started, clock.instant(),
+        work.redelivery()), IntakePolicy.VIOLATION, broken.description());
   }
 
   /**
@@ -264,10 +302,10 @@ public final class EventProcessor {
     }
     Instant eventStarted = from == null ? started : from.startedAt();
     // Registered while it executes, so that a cancel event processed here can stop it between users.
-    try (RunningEvents.Run run = running.start(event.id())) {
+    try (RunningEvents.Run run = running.start(event.id(), intakeQueue)) {
       // A cancel taken here flags the run; one taken by another replica arrives as a marker.
       BooleanSupplier stop = () -> work.stop().getAsBoolean() || run.cancelled()
-          || cancellations.markerOf(event.id()) != null;
+          || cancellations.markerOf(event.id(), intakeQueue) != null;
       Executor.Outcome outcome;
       try {
         for (String gone : chunk.noLongerReached()) {
@@ -298,7 +336,7 @@ public final class EventProcessor {
           .toList();
       try {
         String cancelledBecause = run.cancelled() ? run.cancelledBecause()
-            : cancellations.cancelledBecause(event.id());
+            : cancellations.cancelledBecause(event.id(), intakeQueue);
         if (cancelledBecause != null && !chunk.last(pending.size())) {
           // Cancelled while running: what is left gets its final result now instead of a follow-up.
           Map<String, Set<Action>> left = new LinkedHashMap<>();

@@ -77,6 +77,8 @@ public final class Metrics {
   public static final String CANCELLATION_MARKER_PEEKS = "offboarding_cancellation_marker_peeks_total";
   /** 1 while the protected set is loaded and fresh enough for events, else 0 (events wait). */
   public static final String PROTECTION_READY = "offboarding_protection_ready";
+  /** Events refused by their intake queue's policy (dead-lettered {@code PolicyViolation}), by {@code queue}. */
+  public static final String POLICY_VIOLATIONS = "offboarding_policy_violations_total";
 
   private static final Duration[] REVOKE_BUCKETS = {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -112,6 +114,23 @@ public final class Metrics {
       gauge.baseUnit("seconds");
     }
     gauge.register(registry);
+  }
+
+  /**
+   * Registers the intake queues' series at 0, so that an alert sees the first violation as an
+   * increase: the configured queue names are this metric's only label values.
+   */
+  public void intakeQueues(java.util.Collection<String> queues) {
+    queues.forEach(q -> policyViolations(q));
+  }
+
+  /** An event from {@code queue}, a configured intake queue, was refused by that queue's policy. */
+  public void policyViolation(String queue) {
+    policyViolations(queue).increment();
+  }
+
+  private Counter policyViolations(String queue) {
+    return counter(POLICY_VIOLATIONS, "events refused by their intake queue's policy", "queue", queue);
   }
 
   /** An audit copy could not be sent and is not retried. */

@@ -84,7 +84,7 @@ class MessageClassifierTest {
   @Test
   void refusesAFollowUpNamingAQueueTheWorkerTakesNoEventsFrom() {
     byte[] elsewhere = new String(followUp, StandardCharsets.UTF_8)
-        .replace("\"queue\":\"" + Inbounds.EVENTS + "\"", "\"queue\":\"offboarding-ops\"")
+        .replace("\"queue\":\"" + Inbounds.EVENTS + "\"", "\"queue\":\"offboarding-elsewhere\"")
         .getBytes(StandardCharsets.UTF_8);
 
     Inbound.Invalid invalid = assertInstanceOf(Inbound.Invalid.class,

@@ -134,7 +134,7 @@ class RestoreEndToEndTest {
     harness.startWorker();
     OffboardingEvent event = restore(new Target.User(root.id()));
 
-    harness.send(event);
+    harness.sendOps(event);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
     assertEquals(1, harness.summaries(event.id()).get(0).counts().get(TargetOutcome.PROTECTED));
