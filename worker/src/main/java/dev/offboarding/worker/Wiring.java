@@ -193,6 +193,7 @@ public final class Wiring {
         .running(running)
         .markers(markers, deliveryBounds.longestRun(config.maxTargetsPerEvent(), holdPerDelivery))
         .policies(config.intakePolicies())
+        .approvals(config.approvalThreshold(), config.approvalTtl())
         .build();
   }
 

@@ -85,7 +85,7 @@ public final class SendCommand {
     return switch (type) {
       case COMPROMISE -> config.urgentQueue();
       case LEAVER -> config.queue();
-      case RESTORE, CANCEL -> config.opsQueue();
+      case RESTORE, CANCEL, APPROVE -> config.opsQueue();
     };
   }
 }

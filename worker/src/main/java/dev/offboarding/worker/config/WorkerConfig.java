@@ -50,6 +50,10 @@ import java.util.function.Function;
  * @param intakePolicies what each intake queue's sender may send, with each queue's hourly
  *     allowance ({@code MAX_USERS_PER_HOUR}, {@code MAX_URGENT_USERS_PER_HOUR}), narrowed by {@code
  *     INTAKE_POLICY_FILE}
+ * @param approvalThreshold an event planning more users than this waits for a second person's
+ *     approval, as every restore does ({@code APPROVAL_THRESHOLD})
+ * @param approvalTtl how long an event waits for its approval before it is cancelled ({@code
+ *     APPROVAL_TTL})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -73,11 +77,18 @@ public record WorkerConfig(
     java.time.Duration protectedMaxStaleness,
     boolean verify,
     java.time.Duration maxScheduleAhead,
-    dev.offboarding.worker.domain.IntakePolicies intakePolicies) {
+    dev.offboarding.worker.domain.IntakePolicies intakePolicies,
+    int approvalThreshold,
+    java.time.Duration approvalTtl) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
       dev.offboarding.worker.domain.EventProcessor.DEFAULT_MAX_SCHEDULE_AHEAD;
+
+  /** {@code APPROVAL_THRESHOLD}'s default: events planning more users wait for a second person. */
+  public static final int DEFAULT_APPROVAL_THRESHOLD = 500;
+  /** {@code APPROVAL_TTL}'s default: a day to approve. */
+  public static final java.time.Duration DEFAULT_APPROVAL_TTL = java.time.Duration.ofHours(24);
 
   /** How the worker authenticates to Graph. */
   public enum GraphAuth {
@@ -105,6 +116,7 @@ public record WorkerConfig(
     Objects.requireNonNull(graphAuth, "graphAuth");
     Objects.requireNonNull(maxScheduleAhead, "maxScheduleAhead");
     Objects.requireNonNull(intakePolicies, "intakePolicies");
+    Objects.requireNonNull(approvalTtl, "approvalTtl");
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -264,13 +276,17 @@ public record WorkerConfig(
 
     dev.offboarding.worker.domain.IntakePolicies policies = intakePolicies(get, queue, urgentQueue, opsQueue,
         problems);
+    int approvalThreshold = (int) number(get.apply("APPROVAL_THRESHOLD"), DEFAULT_APPROVAL_THRESHOLD, 0, 10_000_000,
+        "APPROVAL_THRESHOLD", problems);
+    java.time.Duration approvalTtl = duration(get.apply("APPROVAL_TTL"), DEFAULT_APPROVAL_TTL,
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(30), "APPROVAL_TTL", problems);
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, policies);
+        scheduleAhead, policies, approvalThreshold, approvalTtl);
   }
 
   /**
@@ -499,6 +515,7 @@ public record WorkerConfig(
         + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort
         + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
-        + ", maxScheduleAhead=" + maxScheduleAhead + ", intakePolicies=" + intakePolicies + "]";
+        + ", maxScheduleAhead=" + maxScheduleAhead + ", intakePolicies=" + intakePolicies
+        + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl + "]";
   }
 }

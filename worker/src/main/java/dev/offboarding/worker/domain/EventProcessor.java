@@ -33,7 +33,8 @@ import java.util.function.BooleanSupplier;
  * <p>Before anything is planned, the event must be one its intake queue's sender may send ({@link
  * IntakePolicies}); else it is REJECTED and dead-lettered {@value IntakePolicy#VIOLATION}. Events
  * that take effect later are held ({@link Scheduling}); cancel events and marked events are {@link
- * Cancellations}'.
+ * Cancellations}'; big events and restores wait for a second person, and approve events release
+ * them ({@link Approvals}).
  */
 public final class EventProcessor {
   /** The shortest life of a cancellation marker, whatever the delivery bounds. */
@@ -75,6 +76,7 @@ public final class EventProcessor {
   private final Scheduling scheduling;
   private final Cancellations cancellations;
   private final IntakePolicies policies;
+  private final Approvals approvals;
   /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
   private final Duration longestRun;
 
@@ -89,6 +91,7 @@ public final class EventProcessor {
     this.longestRun = b.markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0 ? MIN_MARKER_LIFETIME
         : b.markerLifetime.compareTo(KnownMarkers.MAX_LIFETIME) > 0 ? KnownMarkers.MAX_LIFETIME : b.markerLifetime;
     this.policies = b.policies;
+    this.approvals = new Approvals(b.approvals, b.scheduled, b.policies, b.clock);
     this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
         b.policies);
   }
@@ -111,6 +114,7 @@ public final class EventProcessor {
     private CancellationMarkers markers;
     private Duration markerLifetime = MIN_MARKER_LIFETIME;
     private IntakePolicies policies = IntakePolicies.unrestricted();
+    private Approvals.Rules approvals = Approvals.Rules.NONE;
 
     private Builder(Planner planner, Executor executor, Clock clock) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -168,6 +172,16 @@ public final class EventProcessor {
       return this;
     }
 
+    /**
+     * Which events wait for a second person's approval: every restore, and events planning more
+     * than {@code threshold} users ({@code APPROVAL_THRESHOLD}), each for at most {@code ttl} ({@code
+     * APPROVAL_TTL}); by default none waits.
+     */
+    public Builder approvals(int threshold, Duration ttl) {
+      this.approvals = new Approvals.Rules(threshold, ttl, true);
+      return this;
+    }
+
     public EventProcessor build() {
       if (markers == null) {
         markers = CancellationMarkers.inMemory(clock);
@@ -207,21 +221,31 @@ public final class EventProcessor {
     if (event.type() == EventType.CANCEL) {
       return cancellations.cancel(work, message, started);
     }
+    if (event.type() == EventType.APPROVE) {
+      return approvals.approve(work, message, started);
+    }
     CancellationMarkers.Marker marker = cancellations.markerOf(event.id(), message.intakeQueue());
     if (marker != null) {
       return cancellations.finishMarked(work, event, null, marker, started);
     }
+    if (message.awaitingApproval()) {
+      return approvals.expire(work, message, started);
+    }
     if (scheduling.mustWait(message, started)) {
       return scheduling.hold(work, message, started);
     }
-    return run(work, event, message.body(), message.origin(), message.intakeQueue(), null, started);
+    return run(work, event, message.body(), message.origin(), message.intakeQueue(), null, message,
+        message.approved(), started);
   }
 
   private Settlement followUp(Work work, Inbound.FollowUp message, Instant started) throws InterruptedException {
     OffboardingEvent event = message.event();
     Continuation from = message.continuation();
-    String unbelievable = event.type() == EventType.CANCEL ? "a cancel event has no follow-ups"
+    String unbelievable = !event.type().actsOnTargets() ? "a " + event.type().wireName() + " event has no follow-ups"
         : unbelievable(from, event, started);
+    if (unbelievable == null) {
+      unbelievable = approvals.unapproved(event, from);
+    }
     if (unbelievable != null) {
       return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
           "InvalidContinuation: " + unbelievable, List.of(), started, clock.instant(), work.redelivery()),
@@ -236,7 +260,7 @@ public final class EventProcessor {
     if (marker != null) {
       return cancellations.finishMarked(work, event, from, marker, started);
     }
-    return run(work, event, from.event(), from.origin(), from.queue(), from, started);
+    return run(work, event, from.event(), from.origin(), from.queue(), from, null, from.approved(), started);
   }
 
   /**
@@ -279,9 +303,11 @@ public final class EventProcessor {
    * @param origin the broker's identity of the event message
    * @param intakeQueue the intake queue the event arrived on
    * @param from the follow-up this delivery continues, or null for the event's first run
+   * @param first the event message of its first run, or null for a follow-up
+   * @param approved the approval that released the event, or null
    */
   private Settlement run(Work work, OffboardingEvent event, byte[] eventBody, String origin, String intakeQueue,
-      Continuation from, Instant started) throws InterruptedException {
+      Continuation from, Inbound.Event first, Approved approved, Instant started) throws InterruptedException {
     AuditSink audit = work.audit();
     boolean redelivery = work.redelivery();
     int step = from == null ? 0 : from.step();
@@ -290,6 +316,9 @@ public final class EventProcessor {
       return planned.settlement();
     }
     StreamingPlan plan = planned.plan();
+    if (first != null && approvals.mustWait(event, plan.userCount(), approved)) {
+      return approvals.hold(work, first, plan.userCount(), started);
+    }
     Chunks.Chunk chunk = Chunks.next(plan, from, Chunks.limit(eventBody, bounds));
     plan.select(chunk.users());
     work.heartbeat().run();
@@ -355,7 +384,7 @@ public final class EventProcessor {
           return new Settlement.Complete();
         }
         Continuation next = new Continuation(eventBody, origin, intakeQueue, step + 1, eventStarted, counts, skipped,
-            usersResolved, chunk.cursor(), pending);
+            usersResolved, chunk.cursor(), pending, approved);
         int worstRound = outcome.unfinished().stream().filter(Executor.Unfinished::transientFailure)
             .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
         // Users that failed transiently wait before their next round; users merely not reached go on at once.

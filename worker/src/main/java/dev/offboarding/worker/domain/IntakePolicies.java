@@ -65,7 +65,7 @@ public final class IntakePolicies {
     all.put(urgent, new IntakePolicy(urgent, EnumSet.of(EventType.COMPROMISE),
         EnumSet.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), users, URGENT_MAX_TARGETS, urgentUsersPerHour,
         false));
-    all.put(ops, new IntakePolicy(ops, EnumSet.of(EventType.RESTORE, EventType.CANCEL),
+    all.put(ops, new IntakePolicy(ops, EnumSet.of(EventType.RESTORE, EventType.CANCEL, EventType.APPROVE),
         EnumSet.of(Action.ENABLE_ACCOUNT), EnumSet.allOf(IntakePolicy.TargetKind.class),
         EventData.MAX_TARGET_ENTRIES, usersPerHour, true));
     return new IntakePolicies(all);

@@ -116,6 +116,7 @@ public final class ServiceBusScheduledEvents implements ScheduledEvents {
     return new Listed(queue, m.getSequenceNumber(), m.getMessageId(), m.getCorrelationId(), m.getSubject(),
         due == null ? null : due.toInstant(), m.getBody().toBytes(),
         m.getApplicationProperties().get(MessageClassifier.HELD_UNTIL) != null,
-        intake instanceof String s ? s : null, false);
+        intake instanceof String s ? s : null,
+        Boolean.TRUE.equals(m.getApplicationProperties().get(MessageClassifier.AWAITING_APPROVAL)));
   }
 }

@@ -26,6 +26,23 @@ class WorkerConfigTest {
     assertEquals(8080, c.httpPort());
     assertEquals(Set.of(), c.protectedUsers());
     assertEquals(java.time.Duration.ofDays(90), c.maxScheduleAhead());
+    assertEquals(500, c.approvalThreshold());
+    assertEquals(java.time.Duration.ofHours(24), c.approvalTtl());
+  }
+
+  @Test
+  void readsTheApprovalThresholdAndTimeAndRefusesThemOutOfBounds() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net",
+        "APPROVAL_THRESHOLD", "50", "APPROVAL_TTL", "PT2H"));
+    WorkerConfig c = WorkerConfig.fromEnvironment(env);
+    assertEquals(50, c.approvalThreshold());
+    assertEquals(java.time.Duration.ofHours(2), c.approvalTtl());
+
+    env.put("APPROVAL_THRESHOLD", "-1");
+    env.put("APPROVAL_TTL", "P60D");
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("APPROVAL_THRESHOLD") && all.contains("APPROVAL_TTL"), all);
   }
 
   @Test

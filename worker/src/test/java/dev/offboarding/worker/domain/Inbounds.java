@@ -30,6 +30,28 @@ public final class Inbounds {
     return CLASSIFIER.classify(queue, sequenceNumber, body, name -> null);
   }
 
+  /** A copy the worker held until a second person approved it, delivered because its time ran out. */
+  public static Inbound awaitingApproval(byte[] body, String intakeQueue, long sequenceNumber) {
+    return CLASSIFIER.classify(INTERNAL, sequenceNumber, body, name -> switch (name) {
+      case MessageClassifier.HELD_UNTIL -> "2026-01-01T00:00:00Z";
+      case MessageClassifier.INTAKE_QUEUE -> intakeQueue;
+      case MessageClassifier.AWAITING_APPROVAL -> Boolean.TRUE;
+      default -> null;
+    });
+  }
+
+  /** A held copy a second person approved, released on the worker's own queue. */
+  public static Inbound approved(byte[] body, String intakeQueue, Approved approved, long sequenceNumber) {
+    return CLASSIFIER.classify(INTERNAL, sequenceNumber, body, name -> switch (name) {
+      case MessageClassifier.HELD_UNTIL -> "2026-01-01T00:00:00Z";
+      case MessageClassifier.INTAKE_QUEUE -> intakeQueue;
+      case MessageClassifier.APPROVED_BY -> approved.approvedBy();
+      case MessageClassifier.APPROVAL_ID -> approved.approvalId();
+      case MessageClassifier.APPROVED_USERS -> approved.users().isEmpty() ? null : approved.usersProperty();
+      default -> null;
+    });
+  }
+
   /** An event held by the worker until its effectiveAt, now delivered from its own queue. */
   public static Inbound held(byte[] body, String sequenceNumber) {
     return CLASSIFIER.classify(INTERNAL, Long.parseLong(sequenceNumber), body,

@@ -29,7 +29,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Restore events through the broker and the fake tenant: exactly the named users are enabled again. */
+/**
+ * Restore events through the broker and the fake tenant: from the operators' queue, after a second
+ * person's approval, exactly the named users are enabled again.
+ */
 class RestoreEndToEndTest {
   private WorkerHarness harness;
 
@@ -43,6 +46,22 @@ class RestoreEndToEndTest {
   static OffboardingEvent restore(Target... targets) {
     return new OffboardingEvent(UUID.randomUUID().toString(), "/test/e2e", EventType.RESTORE, Instant.now(),
         new EventData(List.of(targets), List.of(), "restore after a mistaken leaver", "T-12", "tests", false));
+  }
+
+  /** Waits until {@code event} awaits approval, then approves it as a second person, from the ops queue. */
+  static OffboardingEvent approveOnceItWaits(WorkerHarness harness, OffboardingEvent event, String... users) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(event.id()).stream()
+        .anyMatch(s -> s.status() == SummaryStatus.AWAITING_APPROVAL));
+    OffboardingEvent approve = OffboardingEvent.approve(UUID.randomUUID().toString(), "/test/e2e", Instant.now(),
+        new dev.offboarding.contracts.Approval(event.id(), "second-person", "checked", List.of(users)));
+    harness.sendOps(approve);
+    return approve;
+  }
+
+  static SummaryAudit awaitFinal(WorkerHarness harness, OffboardingEvent event) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(event.id()).stream()
+        .anyMatch(SummaryAudit::finalSummary));
+    return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
   }
 
   @Test
@@ -59,9 +78,9 @@ class RestoreEndToEndTest {
     OffboardingEvent event = restore(new Target.User(alice.id()), new Target.User(bob.userPrincipalName()));
 
     harness.sendOps(event);
+    approveOnceItWaits(harness, event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
-    SummaryAudit summary = harness.summaries(event.id()).get(0);
+    SummaryAudit summary = awaitFinal(harness, event);
     assertEquals(SummaryStatus.COMPLETED, summary.status());
     assertEquals(2, summary.counts().get(TargetOutcome.SUCCEEDED));
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
@@ -118,8 +137,12 @@ class RestoreEndToEndTest {
     java.nio.file.Files.write(file, body);
     assertEquals(0, dev.offboarding.worker.Main.run(new String[] {"send", file.toString()}, harness.env,
         System.out, System.err));
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(restore.id()).isEmpty());
-    assertEquals(SummaryStatus.COMPLETED, harness.summaries(restore.id()).get(0).status());
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(restore.id()).stream()
+        .anyMatch(s -> s.status() == SummaryStatus.AWAITING_APPROVAL));
+    assertFalse(tenant.requireUser(alice.id()).accountEnabled(), "nothing is written before a second person approves");
+    assertEquals(0, dev.offboarding.worker.Main.run(new String[] {"approve", "--requested-by", "security-lead@contoso.com",
+        "--reason", "checked the export", restore.id()}, harness.env, System.out, System.err));
+    assertEquals(SummaryStatus.COMPLETED, awaitFinal(harness, restore).status());
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
     assertTrue(tenant.requireUser(bob.id()).accountEnabled());
     assertFalse(tenant.requireUser(dave.id()).accountEnabled(), "another event's leaver stays disabled");
@@ -135,9 +158,9 @@ class RestoreEndToEndTest {
     OffboardingEvent event = restore(new Target.User(root.id()));
 
     harness.sendOps(event);
+    approveOnceItWaits(harness, event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
-    assertEquals(1, harness.summaries(event.id()).get(0).counts().get(TargetOutcome.PROTECTED));
+    assertEquals(1, awaitFinal(harness, event).counts().get(TargetOutcome.PROTECTED));
     assertTrue(harness.graph.writeLog().isEmpty());
   }
 

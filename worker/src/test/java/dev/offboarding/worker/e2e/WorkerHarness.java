@@ -103,7 +103,10 @@ final class WorkerHarness implements AutoCloseable {
         "GRAPH_AUTH", "none",
         "HTTP_PORT", "0",
         "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES,
-        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE));
+        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE,
+        // Set explicitly: the tests' big events run as they did before two-person approval; tests of
+        // approval set their own threshold (restores wait whatever it is).
+        "APPROVAL_THRESHOLD", "10000000"));
     variables.putAll(extraEnv);
     this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);

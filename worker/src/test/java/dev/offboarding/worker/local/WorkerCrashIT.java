@@ -151,6 +151,8 @@ class WorkerCrashIT {
         "GRAPH_AUTH", "none",
         "GRAPH_WRITES_PER_SECOND", "250",
         "MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS),
+        // Set explicitly, as every test rig does: its big event runs as it did before approvals.
+        "APPROVAL_THRESHOLD", "10000000",
         "HTTP_PORT", "0"));
   }
 
