@@ -175,7 +175,7 @@ public final class Wiring {
   public Executor executor(WriteBudget budget) {
     return new Executor(new GraphAccountWrites(graph, clock, budget::onLimitUse), budget, RetryPolicy.defaults(), outage,
         config.verify() ? new Verifier(directory, sleeper, clock) : null, sleeper, clock,
-        userConcurrency(config.writesPerSecond()));
+        userConcurrency(config.writesPerSecond())).withRestoreCooldown(config.restoreCooldown());
   }
 
   /**

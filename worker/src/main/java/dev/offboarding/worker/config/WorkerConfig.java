@@ -54,6 +54,9 @@ import java.util.function.Function;
  *     approval, as every restore does ({@code APPROVAL_THRESHOLD})
  * @param approvalTtl how long an event waits for its approval before it is cancelled ({@code
  *     APPROVAL_TTL})
+ * @param restoreCooldown a restore does not re-enable a user whose sessions were revoked this
+ *     recently ({@code signInSessionsValidFromDateTime}) unless its approval names the user ({@code
+ *     RESTORE_COOLDOWN})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -79,7 +82,8 @@ public record WorkerConfig(
     java.time.Duration maxScheduleAhead,
     dev.offboarding.worker.domain.IntakePolicies intakePolicies,
     int approvalThreshold,
-    java.time.Duration approvalTtl) {
+    java.time.Duration approvalTtl,
+    java.time.Duration restoreCooldown) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -89,6 +93,8 @@ public record WorkerConfig(
   public static final int DEFAULT_APPROVAL_THRESHOLD = 500;
   /** {@code APPROVAL_TTL}'s default: a day to approve. */
   public static final java.time.Duration DEFAULT_APPROVAL_TTL = java.time.Duration.ofHours(24);
+  /** {@code RESTORE_COOLDOWN}'s default: sessions revoked within a day make a user "recently revoked". */
+  public static final java.time.Duration DEFAULT_RESTORE_COOLDOWN = java.time.Duration.ofHours(24);
 
   /** How the worker authenticates to Graph. */
   public enum GraphAuth {
@@ -117,6 +123,7 @@ public record WorkerConfig(
     Objects.requireNonNull(maxScheduleAhead, "maxScheduleAhead");
     Objects.requireNonNull(intakePolicies, "intakePolicies");
     Objects.requireNonNull(approvalTtl, "approvalTtl");
+    Objects.requireNonNull(restoreCooldown, "restoreCooldown");
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -280,13 +287,15 @@ public record WorkerConfig(
         "APPROVAL_THRESHOLD", problems);
     java.time.Duration approvalTtl = duration(get.apply("APPROVAL_TTL"), DEFAULT_APPROVAL_TTL,
         java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(30), "APPROVAL_TTL", problems);
+    java.time.Duration restoreCooldown = duration(get.apply("RESTORE_COOLDOWN"), DEFAULT_RESTORE_COOLDOWN,
+        java.time.Duration.ZERO, java.time.Duration.ofDays(400), "RESTORE_COOLDOWN", problems);
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, policies, approvalThreshold, approvalTtl);
+        scheduleAhead, policies, approvalThreshold, approvalTtl, restoreCooldown);
   }
 
   /**
@@ -516,6 +525,7 @@ public record WorkerConfig(
         + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
         + ", maxScheduleAhead=" + maxScheduleAhead + ", intakePolicies=" + intakePolicies
-        + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl + "]";
+        + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
+        + ", restoreCooldown=" + restoreCooldown + "]";
   }
 }

@@ -344,7 +344,7 @@ public final class EventProcessor {
         }
         outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
             stop, id -> chunk.rounds().getOrDefault(id, 0), id -> chunk.done().getOrDefault(id, Set.of()),
-            eventStarted, bounds.maxRounds()), step == 0, publish, progress);
+            eventStarted, bounds.maxRounds(), approved), step == 0, publish, progress);
         if (outcome.end() == Executor.End.SINK_FAILED) {
           throw outcome.failure();
         }

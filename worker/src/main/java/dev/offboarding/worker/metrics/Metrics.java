@@ -77,6 +77,8 @@ public final class Metrics {
   public static final String CANCELLATION_MARKER_PEEKS = "offboarding_cancellation_marker_peeks_total";
   /** 1 while the protected set is loaded and fresh enough for events, else 0 (events wait). */
   public static final String PROTECTION_READY = "offboarding_protection_ready";
+  /** Users re-enabled by restores: enable writes Graph acknowledged. Every one raises an alert. */
+  public static final String RESTORES = "offboarding_restores_total";
   /** Events refused by their intake queue's policy (dead-lettered {@code PolicyViolation}), by {@code queue}. */
   public static final String POLICY_VIOLATIONS = "offboarding_policy_violations_total";
 
@@ -96,6 +98,12 @@ public final class Metrics {
         .description("events being processed").register(registry);
     Gauge.builder(micrometerName(INTAKE_PAUSED), paused, AtomicInteger::get)
         .description("1 while intake is paused after a transient failure").register(registry);
+    // At 0 from start: the alert on restores sees the first one as an increase.
+    restores();
+  }
+
+  private Counter restores() {
+    return counter(RESTORES, "users re-enabled by restores (enable writes Graph acknowledged)");
   }
 
   /**
@@ -198,6 +206,12 @@ public final class Metrics {
       if (action.attempts() > 1) {
         counter(GRAPH_RETRIES, "Graph write attempts beyond the first", "action", name)
             .increment(action.attempts() - 1);
+      }
+      if (action.action() == dev.offboarding.contracts.Action.ENABLE_ACCOUNT && action.attempts() > 0
+          && (action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED
+              || action.outcome() == dev.offboarding.contracts.TargetOutcome.UNVERIFIED)) {
+        // Acknowledged by Graph, whether or not the read-back showed it yet: the account may be usable.
+        restores().increment();
       }
       if (action.action() == dev.offboarding.contracts.Action.REVOKE_SESSIONS
           && action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED

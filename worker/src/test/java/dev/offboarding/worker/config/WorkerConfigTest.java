@@ -28,21 +28,26 @@ class WorkerConfigTest {
     assertEquals(java.time.Duration.ofDays(90), c.maxScheduleAhead());
     assertEquals(500, c.approvalThreshold());
     assertEquals(java.time.Duration.ofHours(24), c.approvalTtl());
+    assertEquals(java.time.Duration.ofHours(24), c.restoreCooldown());
   }
 
   @Test
-  void readsTheApprovalThresholdAndTimeAndRefusesThemOutOfBounds() {
+  void readsTheApprovalThresholdTimeAndRestoreCooldownAndRefusesThemOutOfBounds() {
     Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net",
         "APPROVAL_THRESHOLD", "50", "APPROVAL_TTL", "PT2H"));
     WorkerConfig c = WorkerConfig.fromEnvironment(env);
     assertEquals(50, c.approvalThreshold());
     assertEquals(java.time.Duration.ofHours(2), c.approvalTtl());
 
+    env.put("RESTORE_COOLDOWN", "PT6H");
+    assertEquals(java.time.Duration.ofHours(6), WorkerConfig.fromEnvironment(env).restoreCooldown());
     env.put("APPROVAL_THRESHOLD", "-1");
     env.put("APPROVAL_TTL", "P60D");
+    env.put("RESTORE_COOLDOWN", "yesterday");
     ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
     String all = String.join("\n", e.problems());
-    assertTrue(all.contains("APPROVAL_THRESHOLD") && all.contains("APPROVAL_TTL"), all);
+    assertTrue(all.contains("APPROVAL_THRESHOLD") && all.contains("APPROVAL_TTL") && all.contains("RESTORE_COOLDOWN"),
+        all);
   }
 
   @Test

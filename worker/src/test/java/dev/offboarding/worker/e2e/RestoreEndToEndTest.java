@@ -140,12 +140,44 @@ class RestoreEndToEndTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(restore.id()).stream()
         .anyMatch(s -> s.status() == SummaryStatus.AWAITING_APPROVAL));
     assertFalse(tenant.requireUser(alice.id()).accountEnabled(), "nothing is written before a second person approves");
+    // The leaver revoked them seconds ago: within RESTORE_COOLDOWN, so the approval names each one.
     assertEquals(0, dev.offboarding.worker.Main.run(new String[] {"approve", "--requested-by", "security-lead@contoso.com",
-        "--reason", "checked the export", restore.id()}, harness.env, System.out, System.err));
+        "--reason", "checked the export", "--user", alice.id(), "--user", bob.userPrincipalName(), restore.id()},
+        harness.env, System.out, System.err));
     assertEquals(SummaryStatus.COMPLETED, awaitFinal(harness, restore).status());
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
     assertTrue(tenant.requireUser(bob.id()).accountEnabled());
     assertFalse(tenant.requireUser(dave.id()).accountEnabled(), "another event's leaver stays disabled");
+  }
+
+  @Test
+  void aRecentlyRevokedUserIsReEnabledOnlyWhenTheApprovalNamesItAndEachRestoreIsCounted() {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser alice = tenant.addUser("alice@contoso.com");
+    FakeUser bob = tenant.addUser("bob@contoso.com");
+    for (FakeUser u : List.of(alice, bob)) {
+      tenant.setAccountEnabled(u.id(), false);
+      tenant.revokeSignInSessions(u.id(), Instant.now());
+    }
+    harness = new WorkerHarness(tenant);
+    dev.offboarding.worker.WorkerService worker = harness.startWorker();
+    OffboardingEvent event = restore(new Target.User(alice.id()), new Target.User(bob.id()));
+
+    harness.sendOps(event);
+    approveOnceItWaits(harness, event, "BOB@contoso.com");
+
+    SummaryAudit summary = awaitFinal(harness, event);
+    assertEquals(1, summary.counts().get(TargetOutcome.SUCCEEDED));
+    assertEquals(1, summary.counts().get(TargetOutcome.SKIPPED));
+    TargetAudit refused = harness.targets(event.id()).stream().filter(t -> t.userId().equals(alice.id())).findFirst()
+        .orElseThrow();
+    assertEquals(TargetOutcome.SKIPPED, refused.outcome());
+    assertEquals("RestoreCooldown", refused.actions().get(0).errorCode());
+    assertTrue(refused.detail().contains("within RESTORE_COOLDOWN (PT24H)"), refused.detail());
+    assertFalse(tenant.requireUser(alice.id()).accountEnabled(), "revoked seconds ago and not named");
+    assertTrue(tenant.requireUser(bob.id()).accountEnabled(), "named by the approval");
+    assertEquals(List.of(bob.id()), harness.graph.writeLog().stream().map(WriteRecord::userId).toList());
+    assertEquals(1.0, worker.metrics().count(dev.offboarding.worker.metrics.Metrics.RESTORES));
   }
 
   @Test
