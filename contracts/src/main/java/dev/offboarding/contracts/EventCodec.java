@@ -111,6 +111,18 @@ public final class EventCodec {
           .put("requestedBy", event.cancellation().requestedBy());
       return checked(root);
     }
+    if (event.approval() != null) {
+      Approval a = event.approval();
+      ObjectNode approval = root.putObject("data").put("eventId", a.eventId()).put("requestedBy", a.requestedBy());
+      if (a.reason() != null) {
+        approval.put("reason", a.reason());
+      }
+      if (!a.users().isEmpty()) {
+        ArrayNode users = approval.putArray("users");
+        a.users().forEach(users::add);
+      }
+      return checked(root);
+    }
     EventData data = event.data();
     ObjectNode dataNode = root.putObject("data");
     ArrayNode targets = dataNode.putArray("targets");

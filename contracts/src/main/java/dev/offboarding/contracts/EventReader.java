@@ -31,6 +31,7 @@ final class EventReader {
   private static final Set<String> DATA =
       Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun", "effectiveAt");
   private static final Set<String> CANCEL_DATA = Set.of("eventId", "reason", "requestedBy");
+  private static final Set<String> APPROVE_DATA = Set.of("eventId", "requestedBy", "reason", "users");
   private static final Set<String> TARGET = Set.of("user", "group", "attribute", "equals");
   private static final String TARGET_KINDS = "user, group, or attribute with equals";
   private static final String EVENT_TYPES =
@@ -97,6 +98,7 @@ final class EventReader {
     }
     EventData data = null;
     Cancellation cancellation = null;
+    Approval approval = null;
     JsonNode dataNode = root.get("data");
     if (dataNode == null) {
       add("$.data", "required");
@@ -104,6 +106,8 @@ final class EventReader {
       add("$.data", "must be an object");
     } else if (type == EventType.CANCEL) {
       cancellation = readCancellation(dataNode);
+    } else if (type == EventType.APPROVE) {
+      approval = readApproval(dataNode);
     } else {
       data = readData(dataNode, type);
     }
@@ -111,7 +115,7 @@ final class EventReader {
       return null;
     }
     try {
-      return new OffboardingEvent(id, source, type, time, data, cancellation);
+      return new OffboardingEvent(id, source, type, time, data, cancellation, approval);
     } catch (RuntimeException e) {
       // The checks above are meant to be at least as strict as the records; this is a safety net.
       add(JsonPath.ROOT, "rejected by the event record: " + e.getMessage());
@@ -201,6 +205,54 @@ final class EventReader {
       return null;
     }
     return new Cancellation(eventId, reason, requestedBy);
+  }
+
+  private Approval readApproval(JsonNode data) {
+    for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!APPROVE_DATA.contains(name)) {
+        add(JsonPath.property("$.data", name), "unexpected property");
+      }
+    }
+    String eventId = requiredString(data, "$.data", "eventId");
+    if (eventId != null) {
+      checkText("$.data.eventId", eventId, MAX_ID_LENGTH, true);
+    }
+    String requestedBy = requiredString(data, "$.data", "requestedBy");
+    if (requestedBy != null) {
+      checkText("$.data.requestedBy", requestedBy, MAX_REQUESTED_BY_LENGTH, true);
+    }
+    String reason = optionalString(data, "$.data", "reason");
+    if (reason != null) {
+      checkText("$.data.reason", reason, MAX_REASON_LENGTH, false);
+    }
+    List<String> users = new ArrayList<>();
+    JsonNode usersNode = data.get("users");
+    if (usersNode != null) {
+      String path = "$.data.users";
+      if (!usersNode.isArray()) {
+        add(path, "must be an array");
+      } else {
+        if (usersNode.isEmpty()) {
+          add(path, "must not be empty; leave it out when the approval names no user");
+        }
+        if (usersNode.size() > Approval.MAX_USERS) {
+          add(path, "at most " + Approval.MAX_USERS + " entries");
+        }
+        for (int i = 0; i < usersNode.size(); i++) {
+          String user = string(usersNode.get(i), JsonPath.index(path, i));
+          if (user != null && !Target.isGuid(user) && !Target.isUpn(user)) {
+            add(JsonPath.index(path, i), "malformed UPN or GUID");
+          } else if (user != null) {
+            users.add(user);
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new Approval(eventId, requestedBy, reason, users);
   }
 
   private List<Target> readTargets(JsonNode node, EventType type) {

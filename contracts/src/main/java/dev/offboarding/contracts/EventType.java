@@ -18,7 +18,12 @@ public enum EventType {
    * Re-enables explicitly named users (ids or UPNs; never groups or attributes), e.g. after a
    * mistaken leaver event; bulk work, like a leaver.
    */
-  RESTORE("dev.offboarding.restore.v1", false);
+  RESTORE("dev.offboarding.restore.v1", false),
+  /**
+   * A second person's approval of an event the worker holds until one ({@link Approval}): urgent,
+   * so that it does not wait behind bulk work.
+   */
+  APPROVE("dev.offboarding.approve.v1", true);
 
   private final String wireName;
   private final boolean urgent;
@@ -46,7 +51,7 @@ public enum EventType {
     return switch (this) {
       case LEAVER, COMPROMISE -> java.util.List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS);
       case RESTORE -> java.util.List.of(Action.ENABLE_ACCOUNT);
-      case CANCEL -> java.util.List.of();
+      case CANCEL, APPROVE -> java.util.List.of();
     };
   }
 
@@ -57,7 +62,7 @@ public enum EventType {
 
   /** True for the types whose data names targets and actions ({@link EventData}). */
   public boolean actsOnTargets() {
-    return this != CANCEL;
+    return this != CANCEL && this != APPROVE;
   }
 
   /** The event type with this CloudEvents {@code type}, if it is one of ours. */

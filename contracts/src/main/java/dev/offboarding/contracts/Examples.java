@@ -27,6 +27,8 @@ public final class Examples {
   private static final List<String> VALID =
       names(
           "valid/",
+          "approve-naming-users.json",
+          "approve.json",
           "cancel.json",
           "compromise-revoke-only.json",
           "dry-run.json",
@@ -45,6 +47,9 @@ public final class Examples {
   private static final List<String> INVALID =
       names(
           "invalid/",
+          "approve-user-malformed.json",
+          "approve-with-targets.json",
+          "approve-without-requested-by.json",
           "attribute-not-allowed.json",
           "attribute-value-blank.json",
           "attribute-without-equals.json",
@@ -103,7 +108,8 @@ public final class Examples {
    * Example {@code dev.offboarding.audit.summary.v1} messages: accepted by the summary audit schema
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
-  private static final List<String> AUDIT_SUMMARIES = names("audit/", "summary-partial.json", "summary-rejected.json");
+  private static final List<String> AUDIT_SUMMARIES = names("audit/", "summary-awaiting-approval.json", "summary-partial.json",
+      "summary-rejected.json");
 
   /** Audit messages, of either type, that the audit schemas and {@link AuditCodec} both refuse. */
   private static final List<String> INVALID_AUDITS =

@@ -12,11 +12,12 @@ import java.util.Objects;
  * @param source the CloudEvents source, a URI reference such as {@code /hr/workday}
  * @param type leaver or compromise
  * @param time when the producer created the event, if it said
- * @param data what to do; null for a cancel event
+ * @param data what to do; null for a cancel or approve event
  * @param cancellation what to cancel, for a cancel event; null otherwise
+ * @param approval what is approved, for an approve event; null otherwise
  */
 public record OffboardingEvent(String id, String source, EventType type, Instant time, EventData data,
-    Cancellation cancellation) {
+    Cancellation cancellation, Approval approval) {
 
   public static final String SPEC_VERSION = "1.0";
   /** The content type of every CloudEvents message in structured mode: events and audit messages alike. */
@@ -26,10 +27,12 @@ public record OffboardingEvent(String id, String source, EventType type, Instant
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(type, "type");
-    if (type.actsOnTargets() != (data != null) || type.actsOnTargets() == (cancellation != null)) {
+    if (type.actsOnTargets() != (data != null) || (type == EventType.CANCEL) != (cancellation != null)
+        || (type == EventType.APPROVE) != (approval != null)) {
       throw new IllegalArgumentException(type.actsOnTargets()
-          ? "a " + type.wireName() + " event has data and no cancellation"
-          : "a cancel event has a cancellation and no targets");
+          ? "a " + type.wireName() + " event has data and no cancellation or approval"
+          : type == EventType.CANCEL ? "a cancel event has a cancellation and no targets"
+          : "an approve event has an approval and no targets");
     }
     if (id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
@@ -47,7 +50,18 @@ public record OffboardingEvent(String id, String source, EventType type, Instant
 
   /** An event that acts on targets (leaver, compromise). */
   public OffboardingEvent(String id, String source, EventType type, Instant time, EventData data) {
-    this(id, source, type, time, data, null);
+    this(id, source, type, time, data, null, null);
+  }
+
+  /** An event that acts on targets, or a cancel event. */
+  public OffboardingEvent(String id, String source, EventType type, Instant time, EventData data,
+      Cancellation cancellation) {
+    this(id, source, type, time, data, cancellation, null);
+  }
+
+  /** An approve event. */
+  public static OffboardingEvent approve(String id, String source, Instant time, Approval approval) {
+    return new OffboardingEvent(id, source, EventType.APPROVE, time, null, null, approval);
   }
 
   /** A cancel event. */

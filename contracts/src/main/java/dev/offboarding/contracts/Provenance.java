@@ -45,7 +45,8 @@ public record Provenance(String source, String requestedBy, String ticket, Strin
 
   /**
    * The provenance of a decoded event: its source, and the requester, ticket and reason its data
-   * gives (a cancel event's from its cancellation; a cancel has no ticket).
+   * gives (a cancel event's from its cancellation, an approve event's from its approval; neither has
+   * a ticket, and an approval's reason is optional).
    *
    * @param event the event as decoded
    * @param queue the entity it arrived on
@@ -57,6 +58,10 @@ public record Provenance(String source, String requestedBy, String ticket, Strin
     if (event.cancellation() != null) {
       Cancellation c = event.cancellation();
       return new Provenance(event.source(), c.requestedBy(), null, c.reason(), queue);
+    }
+    if (event.approval() != null) {
+      Approval a = event.approval();
+      return new Provenance(event.source(), a.requestedBy(), null, a.reason(), queue);
     }
     EventData d = event.data();
     return new Provenance(event.source(), d.requestedBy(), d.ticket(), d.reason(), queue);

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param usersResolved distinct users the plan resolved
  * @param startedAt when processing began
  * @param finishedAt when the outcome was known
- * @param rejectionReason why the event was rejected, null otherwise
+ * @param rejectionReason why the event was rejected, or the code of why the worker itself cancelled
+ *     it ({@code ApprovalExpired}); null otherwise
  * @param problems every contract problem, for rejected events
  * @param redelivery true when the event had been delivered before
  * @param dryRun true when nothing was written by design
@@ -28,7 +29,8 @@ import java.util.TreeMap;
  * @param step which delivery of the event this summary closes: 0 for the event message itself,
  *     1, 2, ... for its follow-ups (continuations)
  * @param usersPending users still to be done when the summary is not final, else 0
- * @param dueAt when a SCHEDULED event is to run, else null
+ * @param dueAt when a SCHEDULED event is to run, or when the approval an AWAITING_APPROVAL event
+ *     waits for stops counting; else null
  * @param detail a sentence for people reading the audit, e.g. what a cancellation found; or null
  * @param provenance who asked for the event, on whose word, and from which queue (for a message
  *     that could not be decoded, what is known of it); null only in an audit written before audits
@@ -78,10 +80,11 @@ public record SummaryAudit(
       throw new IllegalArgumentException("a rejected summary needs a rejectionReason");
     }
     if (status.followedByAnother() == finalSummary) {
-      throw new IllegalArgumentException("a summary is CONTINUING or SCHEDULED exactly when it is not final");
+      throw new IllegalArgumentException("a summary is CONTINUING, SCHEDULED or AWAITING_APPROVAL exactly when it is"
+          + " not final");
     }
-    if ((status == SummaryStatus.SCHEDULED) != (dueAt != null)) {
-      throw new IllegalArgumentException("a summary has a dueAt exactly when it is SCHEDULED");
+    if (status.held() != (dueAt != null)) {
+      throw new IllegalArgumentException("a summary has a dueAt exactly when it is SCHEDULED or AWAITING_APPROVAL");
     }
     if (step < 0 || usersPending < 0) {
       throw new IllegalArgumentException("step and usersPending must be >= 0");

@@ -24,13 +24,27 @@ public enum SummaryStatus {
    */
   SCHEDULED,
   /**
-   * Final: the event was cancelled by a {@code dev.offboarding.cancel.v1} event before it ran (it
-   * was scheduled); {@code detail} says who asked and why. Nothing was written.
+   * Final: the event was cancelled before it ran, by a {@code dev.offboarding.cancel.v1} event, or
+   * by the worker when the approval it waited for did not come in time ({@code rejectionReason}
+   * {@code ApprovalExpired}); {@code detail} says who asked and why. Nothing was written.
    */
-  CANCELLED;
+  CANCELLED,
+  /**
+   * Not final: the event was valid but waits for a second person's {@code
+   * dev.offboarding.approve.v1} (it plans more users than the approval threshold, or it is a
+   * restore); the broker holds it until {@code dueAt}, when an approval no longer counts. Nothing
+   * was written. Its next summary comes when it is approved and runs, is cancelled, or expires
+   * ({@code CANCELLED}).
+   */
+  AWAITING_APPROVAL;
 
   /** True for the statuses of summaries after which another summary of the same event follows. */
   public boolean followedByAnother() {
-    return this == CONTINUING || this == SCHEDULED;
+    return this == CONTINUING || this == SCHEDULED || this == AWAITING_APPROVAL;
+  }
+
+  /** True for the statuses of an event the broker holds until a moment, {@code dueAt}. */
+  public boolean held() {
+    return this == SCHEDULED || this == AWAITING_APPROVAL;
   }
 }

@@ -122,6 +122,33 @@ class EventCodecTest {
   }
 
   @Test
+  void decodesAnApproveEventWithTheUsersItNamesAndEncodesItBack() {
+    OffboardingEvent approve = valid((ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
+        "specversion", "1.0", "id", "a-1", "source", "/ops", "type", "dev.offboarding.approve.v1",
+        "data", java.util.Map.of("eventId", "evt-9", "requestedBy", "lead@contoso.com",
+            "users", List.of("alice@contoso.com", "5f1d3c2a-0000-4000-8000-000000000001")))));
+
+    assertEquals(EventType.APPROVE, approve.type());
+    assertEquals(new Approval("evt-9", "lead@contoso.com", null,
+        List.of("alice@contoso.com", "5f1d3c2a-0000-4000-8000-000000000001")), approve.approval());
+    assertNull(approve.data());
+    assertNull(approve.cancellation());
+    assertEquals(List.of(), approve.effectiveActions());
+    assertTrue(approve.type().urgent(), "an approval does not wait behind bulk work");
+    assertEquals(approve, ((DecodeResult.Valid) codec.decode(codec.encode(approve))).event());
+  }
+
+  @Test
+  void refusesAnApproveEventWithoutWhoApprovesOrNamingTooManyUsers() {
+    ObjectNode event = (ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
+        "specversion", "1.0", "id", "a-2", "source", "/ops", "type", "dev.offboarding.approve.v1",
+        "data", java.util.Map.of("eventId", "evt-9", "reason", " ",
+            "users", java.util.Collections.nCopies(1001, "alice@contoso.com"))));
+
+    assertEquals(List.of("$.data.requestedBy", "$.data.reason", "$.data.users"), paths(invalid(event)));
+  }
+
+  @Test
   void refusesACancelEventWithoutWhatToCancelOrWhoAsked() {
     ObjectNode event = (ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
         "specversion", "1.0", "id", "c-2", "source", "/ops", "type", "dev.offboarding.cancel.v1",

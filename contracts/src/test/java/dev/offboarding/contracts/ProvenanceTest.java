@@ -56,6 +56,16 @@ class ProvenanceTest {
   }
 
   @Test
+  void takesTheApproverAndReasonOfAnApproveFromItsApproval() {
+    OffboardingEvent approve = OffboardingEvent.approve("a-1", "/ops/console", null,
+        new Approval("evt-1", "lead@contoso.com", null, List.of()));
+
+    Provenance provenance = Provenance.of(approve, "offboarding-ops");
+
+    assertEquals(new Provenance("/ops/console", "lead@contoso.com", null, null, "offboarding-ops"), provenance);
+  }
+
+  @Test
   void keepsOnlyTheQueueAndTheSourceOfAnEventThatCouldNotBeDecoded() {
     ObjectNode json = validLeaver();
     data(json).put("reason", " ");

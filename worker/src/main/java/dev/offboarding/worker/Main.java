@@ -2,6 +2,7 @@ package dev.offboarding.worker;
 
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.worker.cli.ApproveCommand;
 import dev.offboarding.worker.cli.CancelCommand;
 import dev.offboarding.worker.cli.CheckCommand;
 import dev.offboarding.worker.cli.DlqCommand;
@@ -21,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command-line entry: {@code run} (the default), {@code send}, {@code validate}, {@code dry-run},
- * {@code check}, {@code dlq}, {@code scheduled}, {@code cancel}, {@code restore-plan}.
+ * {@code check}, {@code dlq}, {@code scheduled}, {@code cancel}, {@code approve}, {@code restore-plan}.
  */
 public final class Main {
   /** Success. */
@@ -35,7 +36,8 @@ public final class Main {
       usage: java -jar offboarding-worker.jar <command>
         run                    the worker: take events from the queue until SIGTERM (the default)
         send [--reply-to ENTITY [--reply-to-session ID]] FILE
-                               validate an event, then enqueue it
+                               validate an event, then enqueue it on its sender's queue (compromise:
+                               urgent; leaver: events; restore, cancel, approve: ops)
         validate FILE          check an event against the v1 contract; print every problem
         dry-run [--json] FILE  resolve the event against Graph; print who would be touched; write nothing
         check                  preflight: configuration, Service Bus entities, Graph permissions, protected groups
@@ -46,7 +48,11 @@ public final class Main {
         scheduled list [--max N]
                                list the events the broker holds until their effectiveAt, and waiting follow-ups
         cancel --reason TEXT --requested-by WHO EVENT_ID
-                               send a dev.offboarding.cancel.v1 event for the worker to cancel EVENT_ID
+                               send a dev.offboarding.cancel.v1 event to the ops queue for the worker to
+                               cancel EVENT_ID
+        approve --requested-by WHO [--reason TEXT] [--user U]... EVENT_ID
+                               send a dev.offboarding.approve.v1 event to the ops queue: a second person
+                               releases EVENT_ID, held until approved
         restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR] EVENT_ID
                                print the restore event for the users EVENT_ID disabled, from an audit export
       """;
@@ -92,6 +98,7 @@ public final class Main {
         case "dlq" -> DlqCommand.run(rest, env, out, err);
         case "scheduled" -> ScheduledCommand.run(rest, env, out, err);
         case "cancel" -> CancelCommand.run(rest, env, out, err);
+        case "approve" -> ApproveCommand.run(rest, env, out, err);
         case "restore-plan" -> RestorePlanCommand.run(rest, out, err);
         case "-h", "--help", "help" -> {
           out.print(USAGE);
@@ -145,6 +152,11 @@ public final class Main {
     if (event.cancellation() != null) {
       out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " cancelling event "
           + event.cancellation().eventId());
+      return OK;
+    }
+    if (event.approval() != null) {
+      out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " approving event "
+          + event.approval().eventId());
       return OK;
     }
     out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " with "

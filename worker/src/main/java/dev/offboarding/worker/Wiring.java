@@ -139,6 +139,7 @@ public final class Wiring {
           () -> progress.remaining(urgent), "priority", priority);
     }
     metrics.gauge(Metrics.EVENTS_EXECUTING, "events whose writes are running", progress::executing);
+    metrics.intakeQueues(queues());
     metrics.gauge(Metrics.PROTECTED_SET_AGE, "age of the protected set in memory", protection::ageSeconds);
     metrics.gauge(Metrics.PROTECTION_READY, "1 while the protected set is fresh enough for events",
         () -> protection.ready() ? 1 : 0);
@@ -181,7 +182,7 @@ public final class Wiring {
   public Executor executor(WriteBudget budget) {
     return new Executor(new GraphAccountWrites(graph, clock, budget::onLimitUse), budget, RetryPolicy.defaults(), outage,
         config.verify() ? new Verifier(directory, sleeper, clock) : null, sleeper, clock,
-        userConcurrency(config.writesPerSecond()));
+        userConcurrency(config.writesPerSecond())).withRestoreCooldown(config.restoreCooldown());
   }
 
   /**
@@ -198,12 +199,18 @@ public final class Wiring {
         .scheduled(scheduled)
         .running(running)
         .markers(markers, deliveryBounds.longestRun(config.maxTargetsPerEvent(), holdPerDelivery))
+        .policies(config.intakePolicies())
+        .approvals(config.approvalThreshold(), config.approvalTtl())
         .build();
   }
 
-  /** The producers' queues this worker takes events from: {@code SERVICEBUS_QUEUE}, then {@code SERVICEBUS_URGENT_QUEUE}. */
+  /**
+   * The intake queues this worker takes events from, one per sender: {@code SERVICEBUS_QUEUE} (HR
+   * and bulk producers), {@code SERVICEBUS_URGENT_QUEUE} (the SIEM), then {@code
+   * SERVICEBUS_OPS_QUEUE} (operators: restore, cancel, approve).
+   */
   public List<String> queues() {
-    return List.of(config.queue(), config.urgentQueue());
+    return List.of(config.queue(), config.urgentQueue(), config.opsQueue());
   }
 
   /** Decodes each message and tells what its queue may carry: the intake queues and the worker's own. */

@@ -176,6 +176,9 @@ public final class LocalCommand {
     env.put("SERVICEBUS_INTERNAL_QUEUE", INTERNAL_QUEUE);
     env.put("SERVICEBUS_STATE_QUEUE", STATE_QUEUE);
     env.putIfAbsent("PROTECTED_USERS", "breakglass@contoso.com");
+    // Local runs set approval explicitly, as tests do: big sample events run at once (restores
+    // still wait for a second person's approve).
+    env.putIfAbsent("APPROVAL_THRESHOLD", "10000000");
     pb.redirectErrorStream(true);
     Process process = pb.start();
     Thread.ofPlatform().daemon().name("worker-output").start(() -> pump(process.getInputStream()));

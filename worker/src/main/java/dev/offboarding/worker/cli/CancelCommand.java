@@ -16,7 +16,8 @@ import java.util.UUID;
 
 /**
  * {@code cancel --reason TEXT --requested-by WHO EVENT_ID}: sends a {@code dev.offboarding.cancel.v1}
- * event, as {@code send} would (to {@code SERVICEBUS_URGENT_QUEUE} when set), rather than cancelling
+ * event, as {@code send} would (to the operators' queue, {@code SERVICEBUS_OPS_QUEUE}, whose cancels
+ * reach events from every queue), rather than cancelling
  * in the broker itself: the worker does the cancelling, so every cancellation, from this command or
  * any producer, is audited in one place with who asked and why, and this command needs only the
  * right to send. What was cancelled is in the cancel event's audit summary.
@@ -65,7 +66,7 @@ public final class CancelCommand {
       return Main.REJECTED;
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
-    String queue = config.urgentQueue();
+    String queue = SendCommand.queueFor(cancel.type(), config);
     ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
     try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
       sender.sendMessage(EventMessages.of(body, cancel));

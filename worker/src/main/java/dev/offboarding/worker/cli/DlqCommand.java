@@ -104,9 +104,10 @@ public final class DlqCommand {
     if (queue == null) {
       queue = config.queue();
     } else if (!queue.equals(config.queue()) && !queue.equals(config.urgentQueue())
-        && !queue.equals(config.internalQueue())) {
+        && !queue.equals(config.opsQueue()) && !queue.equals(config.internalQueue())) {
       err.println("--queue must be SERVICEBUS_QUEUE (" + config.queue() + ")"
           + ", SERVICEBUS_URGENT_QUEUE (" + config.urgentQueue() + ")"
+          + ", SERVICEBUS_OPS_QUEUE (" + config.opsQueue() + ")"
           + " or SERVICEBUS_INTERNAL_QUEUE (" + config.internalQueue() + ")");
       return Main.REJECTED;
     }

@@ -177,6 +177,7 @@ public final class Preflight {
     }
     checks.add(Check.ok("configuration", "queue " + config.queue()
         + ", urgent queue " + config.urgentQueue()
+        + ", ops queue " + config.opsQueue()
         + ", internal queue " + config.internalQueue()
         + ", audit topic " + config.auditTopic() + ", Graph " + config.graphBaseUrl()
         + " (" + config.graphAuth().name().toLowerCase(Locale.ROOT) + ")"));
@@ -244,7 +245,7 @@ public final class Preflight {
 
   /** The producers' queues: the worker receives from them and never sends to them. */
   private static List<String> producerQueues(WorkerConfig config) {
-    return List.of(config.queue(), config.urgentQueue());
+    return List.of(config.queue(), config.urgentQueue(), config.opsQueue());
   }
 
   /** Every queue the worker receives from: the producers' and its own internal queue. */

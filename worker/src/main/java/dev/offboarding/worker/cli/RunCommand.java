@@ -65,7 +65,7 @@ public final class RunCommand {
     }
     ready.set(service::ready);
     out.println("offboarding-worker: receiving from " + config.queue()
-        + " and " + config.urgentQueue() + " (urgent)"
+        + ", " + config.urgentQueue() + " (urgent) and " + config.opsQueue() + " (operators)"
         + ", auditing to " + config.auditTopic() + ", writing at most " + config.writesPerSecond()
         + " Graph writes/s, HTTP on port " + service.httpPort());
     try {

@@ -70,6 +70,11 @@ public final class ScheduledCommand {
         eventId = e.id();
         type = e.type().wireName();
         targets = targets(e);
+        if (m.awaitingApproval()) {
+          String requester = e.data() == null ? null : e.data().requestedBy();
+          targets += "; awaits approval by someone other than " + (requester == null ? "its requester"
+              : safe(requester)) + " (approve " + safe(e.id()) + "), cancelled if none by DUE";
+        }
       } else if (dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT.equals(m.subject())) {
         type = "cancellation marker";
         targets = "cancelled: stops the event on any replica until DUE, then expires";

@@ -4,6 +4,7 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.DecodeResult;
+import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.worker.Main;
 import dev.offboarding.worker.config.WorkerConfig;
@@ -15,9 +16,9 @@ import java.util.Optional;
 
 /**
  * {@code send [--reply-to ENTITY [--reply-to-session ID]] FILE}: validates an event with the
- * contract codec, then enqueues it on {@code SERVICEBUS_QUEUE} (a compromise event on {@code
- * SERVICEBUS_URGENT_QUEUE} when set) as {@link EventMessages} describes.
- * An invalid event is never sent.
+ * contract codec, then enqueues it, as {@link EventMessages} describes, on the queue of the sender
+ * its type belongs to ({@link #queueFor}): the queue a message arrives on is who sent it. An
+ * invalid event is never sent.
  */
 public final class SendCommand {
   private static final String USAGE = "usage: send [--reply-to ENTITY [--reply-to-session ID]] FILE";
@@ -61,8 +62,7 @@ public final class SendCommand {
       message.setReplyTo(replyTo);
       message.setReplyToSessionId(replyToSession);
     }
-    // Urgent events take the urgent queue when there is one, so they never queue behind bulk work.
-    String queue = event.type().urgent() ? config.urgentQueue() : config.queue();
+    String queue = queueFor(event.type(), config);
     // Outside the try: a connection string the SDK refuses is a configuration error (exit 2).
     ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
     try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
@@ -73,5 +73,19 @@ public final class SendCommand {
     }
     out.println("sent " + event.type().wireName() + " event " + event.id() + " to " + queue);
     return Main.OK;
+  }
+
+  /**
+   * The queue an event of this type is sent to: a compromise to the SIEM's queue ({@code
+   * SERVICEBUS_URGENT_QUEUE}), a leaver to the HR and bulk producers' queue ({@code
+   * SERVICEBUS_QUEUE}), a restore, cancel or approve to the operators' queue ({@code
+   * SERVICEBUS_OPS_QUEUE}), whose policy lets them through.
+   */
+  public static String queueFor(EventType type, WorkerConfig config) {
+    return switch (type) {
+      case COMPROMISE -> config.urgentQueue();
+      case LEAVER -> config.queue();
+      case RESTORE, CANCEL, APPROVE -> config.opsQueue();
+    };
   }
 }

@@ -50,6 +50,16 @@ import java.util.function.Function;
  * @param allowUnprotected whether {@code run} may start with neither {@code PROTECTED_USERS} nor
  *     {@code PROTECTED_GROUPS} naming an account ({@code ALLOW_UNPROTECTED}); see {@link
  *     #unprotectedProblem()}
+ * @param intakePolicies what each intake queue's sender may send, with each queue's hourly
+ *     allowance ({@code MAX_USERS_PER_HOUR}, {@code MAX_URGENT_USERS_PER_HOUR}), narrowed by {@code
+ *     INTAKE_POLICY_FILE}
+ * @param approvalThreshold an event planning more users than this waits for a second person's
+ *     approval, as every restore does ({@code APPROVAL_THRESHOLD})
+ * @param approvalTtl how long an event waits for its approval before it is cancelled ({@code
+ *     APPROVAL_TTL})
+ * @param restoreCooldown a restore does not re-enable a user whose sessions were revoked this
+ *     recently ({@code signInSessionsValidFromDateTime}) unless its approval names the user ({@code
+ *     RESTORE_COOLDOWN})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -73,11 +83,22 @@ public record WorkerConfig(
     java.time.Duration protectedMaxStaleness,
     boolean verify,
     java.time.Duration maxScheduleAhead,
-    boolean allowUnprotected) {
+    boolean allowUnprotected,
+    dev.offboarding.worker.domain.IntakePolicies intakePolicies,
+    int approvalThreshold,
+    java.time.Duration approvalTtl,
+    java.time.Duration restoreCooldown) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
       dev.offboarding.worker.domain.EventProcessor.DEFAULT_MAX_SCHEDULE_AHEAD;
+
+  /** {@code APPROVAL_THRESHOLD}'s default: events planning more users wait for a second person. */
+  public static final int DEFAULT_APPROVAL_THRESHOLD = 500;
+  /** {@code APPROVAL_TTL}'s default: a day to approve. */
+  public static final java.time.Duration DEFAULT_APPROVAL_TTL = java.time.Duration.ofHours(24);
+  /** {@code RESTORE_COOLDOWN}'s default: sessions revoked within a day make a user "recently revoked". */
+  public static final java.time.Duration DEFAULT_RESTORE_COOLDOWN = java.time.Duration.ofHours(24);
 
   /** How the worker authenticates to Graph. */
   public enum GraphAuth {
@@ -104,6 +125,9 @@ public record WorkerConfig(
     Objects.requireNonNull(graphBaseUrl, "graphBaseUrl");
     Objects.requireNonNull(graphAuth, "graphAuth");
     Objects.requireNonNull(maxScheduleAhead, "maxScheduleAhead");
+    Objects.requireNonNull(intakePolicies, "intakePolicies");
+    Objects.requireNonNull(approvalTtl, "approvalTtl");
+    Objects.requireNonNull(restoreCooldown, "restoreCooldown");
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -270,13 +294,21 @@ public record WorkerConfig(
         default -> problems.add("ALLOW_UNPROTECTED must be true or false");
       }
     }
+    dev.offboarding.worker.domain.IntakePolicies policies = intakePolicies(get, queue, urgentQueue, opsQueue,
+        problems);
+    int approvalThreshold = (int) number(get.apply("APPROVAL_THRESHOLD"), DEFAULT_APPROVAL_THRESHOLD, 0, 10_000_000,
+        "APPROVAL_THRESHOLD", problems);
+    java.time.Duration approvalTtl = duration(get.apply("APPROVAL_TTL"), DEFAULT_APPROVAL_TTL,
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(30), "APPROVAL_TTL", problems);
+    java.time.Duration restoreCooldown = duration(get.apply("RESTORE_COOLDOWN"), DEFAULT_RESTORE_COOLDOWN,
+        java.time.Duration.ZERO, java.time.Duration.ofDays(400), "RESTORE_COOLDOWN", problems);
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, allowUnprotected);
+        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown);
   }
 
   /**
@@ -292,6 +324,40 @@ public record WorkerConfig(
     }
     return "no break-glass protection: set PROTECTED_USERS (object ids or UPNs) or PROTECTED_GROUPS (group ids)"
         + " to the accounts no event may ever touch, or ALLOW_UNPROTECTED=true to run without any";
+  }
+
+  /**
+   * The intake queues' policies: the defaults with their hourly allowances ({@code
+   * MAX_USERS_PER_HOUR}, {@code MAX_URGENT_USERS_PER_HOUR}), narrowed by {@code INTAKE_POLICY_FILE}
+   * when set; a file that widens a default is a problem naming the queue and the rule.
+   */
+  private static dev.offboarding.worker.domain.IntakePolicies intakePolicies(Function<String, String> get,
+      String queue, String urgentQueue, String opsQueue, List<String> problems) {
+    int usersPerHour = (int) number(get.apply("MAX_USERS_PER_HOUR"),
+        dev.offboarding.worker.domain.IntakePolicies.DEFAULT_MAX_USERS_PER_HOUR, 1, 10_000_000, "MAX_USERS_PER_HOUR",
+        problems);
+    int urgentUsersPerHour = (int) number(get.apply("MAX_URGENT_USERS_PER_HOUR"),
+        dev.offboarding.worker.domain.IntakePolicies.DEFAULT_MAX_URGENT_USERS_PER_HOUR, 1, 10_000_000,
+        "MAX_URGENT_USERS_PER_HOUR", problems);
+    dev.offboarding.worker.domain.IntakePolicies defaults = dev.offboarding.worker.domain.IntakePolicies.defaults(
+        queue, urgentQueue, opsQueue, usersPerHour, urgentUsersPerHour);
+    String file = get.apply("INTAKE_POLICY_FILE");
+    if (file == null) {
+      return defaults;
+    }
+    byte[] json;
+    try {
+      java.nio.file.Path path = java.nio.file.Path.of(file);
+      if (java.nio.file.Files.size(path) > 1024 * 1024) {
+        problems.add("INTAKE_POLICY_FILE is larger than 1 MiB");
+        return defaults;
+      }
+      json = java.nio.file.Files.readAllBytes(path);
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      problems.add("INTAKE_POLICY_FILE cannot be read: " + e.getClass().getSimpleName());
+      return defaults;
+    }
+    return defaults.narrowedBy(json, problems);
   }
 
   /**
@@ -486,6 +552,8 @@ public record WorkerConfig(
         + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort
         + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
-        + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + "]";
+        + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + ", intakePolicies=" + intakePolicies
+        + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
+        + ", restoreCooldown=" + restoreCooldown + "]";
   }
 }

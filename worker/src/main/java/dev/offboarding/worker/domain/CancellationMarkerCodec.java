@@ -26,7 +26,7 @@ public final class CancellationMarkerCodec {
   static final int MAX_ID = 256;
 
   private static final Set<String> MEMBERS = Set.of(MARKER, "eventId", "cancelId", "requestedBy", "reason", "until",
-      "removed");
+      "removed", "queue");
   private static final Set<String> REMOVED_MEMBERS = Set.of("queue", "eventType", "dueAt", "messages");
 
   private final ObjectMapper json = new ObjectMapper();
@@ -40,6 +40,9 @@ public final class CancellationMarkerCodec {
     root.put("requestedBy", m.requestedBy());
     root.put("reason", m.reason());
     root.put("until", m.until().toString());
+    if (m.queue() != null) {
+      root.put("queue", m.queue());
+    }
     if (m.removed() != null) {
       ObjectNode removed = root.putObject("removed");
       removed.put("queue", m.removed().queue());
@@ -100,8 +103,12 @@ public final class CancellationMarkerCodec {
       removed = new CancellationMarkers.Removed(text(r, "queue"), optionalText(r, "eventType"),
           due == null ? null : instant(due), messages.intValue());
     }
+    String queue = optionalText(root, "queue");
+    if (queue != null && !Inbound.isEntityName(queue)) {
+      throw new IllegalArgumentException("queue is not a Service Bus entity name");
+    }
     return new CancellationMarkers.Marker(id(root, "eventId"), id(root, "cancelId"), text(root, "requestedBy"),
-        text(root, "reason"), instant(text(root, "until")), removed);
+        text(root, "reason"), instant(text(root, "until")), removed, queue);
   }
 
   /** An event id as the contract allows one: at most {@value #MAX_ID} characters, none a control character. */

@@ -47,14 +47,26 @@ public interface CancellationMarkers {
    * @param reason why, as the cancel event says
    * @param until when the marker expires
    * @param removed what the cancel removed from the broker, or null
+   * @param queue the intake queue the cancel arrived on: the marker reaches only the events a cancel
+   *     from there may reach ({@link IntakePolicies#reaches}); null in a marker written before
+   *     markers named it, which reaches every event
    */
-  record Marker(String eventId, String cancelId, String requestedBy, String reason, Instant until, Removed removed) {
+  record Marker(String eventId, String cancelId, String requestedBy, String reason, Instant until, Removed removed,
+      String queue) {
     public Marker {
       Objects.requireNonNull(eventId, "eventId");
       Objects.requireNonNull(cancelId, "cancelId");
       Objects.requireNonNull(requestedBy, "requestedBy");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(until, "until");
+      if (queue != null && !Inbound.isEntityName(queue)) {
+        throw new IllegalArgumentException("queue must be a Service Bus entity name");
+      }
+    }
+
+    /** A marker that names no queue: it reaches every event. */
+    public Marker(String eventId, String cancelId, String requestedBy, String reason, Instant until, Removed removed) {
+      this(eventId, cancelId, requestedBy, reason, until, removed, null);
     }
 
     /** Who cancelled the event and why, for the audit: {@code by cancel event X requested by Y: Z}. */

@@ -35,27 +35,38 @@ final class Cancellations {
   private final Duration markerLifetime;
   private final Planner planner;
   private final Clock clock;
+  private final IntakePolicies policies;
   private final EventCodec codec = new EventCodec();
 
+  /** @param policies who a cancel may reach: the events of its own queue, or (the operators') of every queue */
   Cancellations(ScheduledEvents scheduled, RunningEvents running, CancellationMarkers markers, Duration markerLifetime,
-      Planner planner, Clock clock) {
+      Planner planner, Clock clock, IntakePolicies policies) {
     this.scheduled = Objects.requireNonNull(scheduled, "scheduled");
     this.running = Objects.requireNonNull(running, "running");
     this.markers = Objects.requireNonNull(markers, "markers");
     this.markerLifetime = markerLifetime;
     this.planner = planner;
     this.clock = clock;
+    this.policies = Objects.requireNonNull(policies, "policies");
   }
 
-  /** The marker naming {@code eventId} that a delivery of it must honour, or null. */
-  CancellationMarkers.Marker markerOf(String eventId) {
-    List<CancellationMarkers.Marker> marked = markers.known(eventId);
-    return marked.isEmpty() ? null : marked.get(0);
+  /**
+   * The marker naming {@code eventId} that a delivery of it, which first arrived on {@code
+   * intakeQueue}, must honour, or null: a marker left by a cancel from another producer's queue
+   * does not reach it.
+   */
+  CancellationMarkers.Marker markerOf(String eventId, String intakeQueue) {
+    for (CancellationMarkers.Marker m : markers.known(eventId)) {
+      if (policies.reaches(m.queue(), intakeQueue)) {
+        return m;
+      }
+    }
+    return null;
   }
 
-  /** Who cancelled {@code eventId} and why, when a marker names it now; null otherwise. */
-  String cancelledBecause(String eventId) {
-    CancellationMarkers.Marker m = markerOf(eventId);
+  /** Who cancelled {@code eventId} (of {@code intakeQueue}) and why, when a marker reaching it names it now; null otherwise. */
+  String cancelledBecause(String eventId, String intakeQueue) {
+    CancellationMarkers.Marker m = markerOf(eventId, intakeQueue);
     return m == null ? null : m.why();
   }
 
@@ -77,8 +88,13 @@ final class Cancellations {
     Cancellation c = event.cancellation();
     String asked = "requested by " + c.requestedBy() + ": " + c.reason();
     String by = "by cancel event " + event.id() + " " + asked;
+    String from = message.intakeQueue();
+    // A cancel reaches the events of its own queue only, the operators' those of every queue.
+    String reach = policies.reaches(from, null) ? "" : "; a cancel from " + from + " reaches only events that"
+        + " arrived on " + from;
     try {
-      List<ScheduledEvents.Held> held = scheduled.find(c.eventId());
+      List<ScheduledEvents.Held> held = scheduled.find(c.eventId()).stream()
+          .filter(h -> policies.reaches(from, h.intakeQueue())).toList();
       markers.catchUp();
       CancellationMarkers.Removed removed = held.isEmpty()
           ? markers.known(c.eventId()).stream().filter(m -> m.cancelId().equals(event.id()) && m.removed() != null)
@@ -87,11 +103,11 @@ final class Cancellations {
               held.size());
       Instant until = clock.instant().plus(markerLifetime);
       markers.place(new CancellationMarkers.Marker(c.eventId(), event.id(), c.requestedBy(), c.reason(), until,
-          removed), message.origin());
+          removed, from), message.origin());
       for (ScheduledEvents.Held copy : held) {
         scheduled.cancel(copy);
       }
-      String marked = "marked cancelled until " + until + " for every replica";
+      String marked = "marked cancelled until " + until + " for every replica" + reach;
       if (removed != null) {
         String due = removed.dueAt() != null ? "due " + removed.dueAt() + ", " : "";
         work.audit().summary(Summaries.cancelled(c.eventId(), removed.eventType(), "cancelled before it ran, " + due
@@ -102,7 +118,7 @@ final class Cancellations {
             clock.instant(), work.redelivery()));
         return new Settlement.Complete();
       }
-      if (running.cancel(c.eventId(), by)) {
+      if (running.cancel(c.eventId(), by, queue -> policies.reaches(from, queue))) {
         work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "event " + c.eventId()
             + " is running in this worker: it starts no further user, and users not yet written get SKIPPED"
             + " results (Cancelled); " + marked + "; " + asked, started, clock.instant(), work.redelivery()));

@@ -33,6 +33,8 @@ import java.util.TreeMap;
  * @param usersResolved distinct users the first delivery resolved
  * @param cursor the highest user id already taken in order, or null when none was
  * @param pending users to try again first, with the rounds each has used
+ * @param approved the second person's approval that released the event, carried so that its later
+ *     chunks are not held again; null when the event needed none
  */
 public record Continuation(
     byte[] event,
@@ -44,7 +46,8 @@ public record Continuation(
     Map<String, Integer> skippedMembers,
     int usersResolved,
     String cursor,
-    List<Pending> pending) {
+    List<Pending> pending,
+    Approved approved) {
 
   /**
    * Users one follow-up may carry, so that it stays well under the 256 KB message limit (about 30
@@ -85,6 +88,13 @@ public record Continuation(
     if (pending.size() > MAX_PENDING) {
       throw new IllegalArgumentException("at most " + MAX_PENDING + " pending users");
     }
+  }
+
+  /** The continuation of an event that needed no approval. */
+  public Continuation(byte[] event, String origin, String queue, int step, Instant startedAt,
+      Map<TargetOutcome, Integer> counts, Map<String, Integer> skippedMembers, int usersResolved, String cursor,
+      List<Pending> pending) {
+    this(event, origin, queue, step, startedAt, counts, skippedMembers, usersResolved, cursor, pending, null);
   }
 
   /**

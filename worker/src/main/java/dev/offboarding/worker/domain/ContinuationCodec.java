@@ -54,6 +54,13 @@ public final class ContinuationCodec {
     if (c.cursor() != null) {
       root.put("cursor", c.cursor());
     }
+    if (c.approved() != null) {
+      ObjectNode approved = root.putObject("approved");
+      approved.put("by", c.approved().approvedBy());
+      approved.put("id", c.approved().approvalId());
+      ArrayNode users = approved.putArray("users");
+      c.approved().users().forEach(users::add);
+    }
     // Each pending user is one short string, "<id in base64url>.<rounds>[.<done letters>]": about
     // 30 bytes, so that a follow-up of the largest chunk stays well under the message limit.
     ArrayNode pending = root.putArray("pending");
@@ -96,7 +103,7 @@ public final class ContinuationCodec {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!List.of(MARKER, "origin", "queue", "step", "startedAt", "counts", "skippedMembers", "usersResolved", "cursor", "pending",
-          "event").contains(name)) {
+          "event", "approved").contains(name)) {
         throw new IllegalArgumentException("continuation has an unknown member");
       }
     }
@@ -168,9 +175,44 @@ public final class ContinuationCodec {
           count(root.get("step"), "step"),
           startedAt, counts,
           skipped, count(root.get("usersResolved"), "usersResolved"),
-          cursor == null ? null : cursor.asText().toLowerCase(java.util.Locale.ROOT), pending);
+          cursor == null ? null : cursor.asText().toLowerCase(java.util.Locale.ROOT), pending,
+          approved(root.get("approved")));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("continuation event could not be written back");
+    }
+  }
+
+  /** The approval a follow-up carries, or null; strict, as the rest. */
+  private static Approved approved(JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("continuation approved must be an object");
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      if (!List.of("by", "id", "users").contains(it.next())) {
+        throw new IllegalArgumentException("continuation approved has an unknown member");
+      }
+    }
+    JsonNode by = node.get("by");
+    JsonNode id = node.get("id");
+    JsonNode users = node.get("users");
+    if (by == null || !by.isTextual() || id == null || !id.isTextual() || users == null || !users.isArray()
+        || users.size() > Approved.MAX_USERS) {
+      throw new IllegalArgumentException("continuation approved needs by, id and users");
+    }
+    java.util.Set<String> digests = new java.util.TreeSet<>();
+    for (JsonNode u : users) {
+      if (!u.isTextual()) {
+        throw new IllegalArgumentException("continuation approved users must be digests");
+      }
+      digests.add(u.asText());
+    }
+    try {
+      return new Approved(by.asText(), id.asText(), digests);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("continuation approved: " + e.getMessage());
     }
   }
 

@@ -30,8 +30,11 @@ import java.util.function.BooleanSupplier;
  * first write. A follow-up is believed only as far as it can be checked: its counts are bounded by
  * the event, and the actions it says were done are read back before they are reported.
  *
- * <p>Events that take effect later are held ({@link Scheduling}); cancel events and marked events
- * are {@link Cancellations}'.
+ * <p>Before anything is planned, the event must be one its intake queue's sender may send ({@link
+ * IntakePolicies}); else it is REJECTED and dead-lettered {@value IntakePolicy#VIOLATION}. Events
+ * that take effect later are held ({@link Scheduling}); cancel events and marked events are {@link
+ * Cancellations}'; big events and restores wait for a second person, and approve events release
+ * them ({@link Approvals}).
  */
 public final class EventProcessor {
   /** The shortest life of a cancellation marker, whatever the delivery bounds. */
@@ -72,6 +75,8 @@ public final class EventProcessor {
   private final RunningEvents running;
   private final Scheduling scheduling;
   private final Cancellations cancellations;
+  private final IntakePolicies policies;
+  private final Approvals approvals;
   /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
   private final Duration longestRun;
 
@@ -85,7 +90,10 @@ public final class EventProcessor {
     this.scheduling = new Scheduling(b.maxScheduleAhead, b.clock);
     this.longestRun = b.markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0 ? MIN_MARKER_LIFETIME
         : b.markerLifetime.compareTo(KnownMarkers.MAX_LIFETIME) > 0 ? KnownMarkers.MAX_LIFETIME : b.markerLifetime;
-    this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock);
+    this.policies = b.policies;
+    this.approvals = new Approvals(b.approvals, b.scheduled, b.policies, b.clock);
+    this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
+        b.policies);
   }
 
   /** A processor planning with {@code planner} and writing through {@code executor}; the rest defaults. */
@@ -105,6 +113,8 @@ public final class EventProcessor {
     private RunningEvents running = new RunningEvents();
     private CancellationMarkers markers;
     private Duration markerLifetime = MIN_MARKER_LIFETIME;
+    private IntakePolicies policies = IntakePolicies.unrestricted();
+    private Approvals.Rules approvals = Approvals.Rules.NONE;
 
     private Builder(Planner planner, Executor executor, Clock clock) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -153,6 +163,25 @@ public final class EventProcessor {
       return this;
     }
 
+    /**
+     * What each intake queue's sender may send, and who a cancel reaches; by default no policy:
+     * every queue carries every event, and every cancel reaches every event.
+     */
+    public Builder policies(IntakePolicies policies) {
+      this.policies = Objects.requireNonNull(policies, "policies");
+      return this;
+    }
+
+    /**
+     * Which events wait for a second person's approval: every restore, and events planning more
+     * than {@code threshold} users ({@code APPROVAL_THRESHOLD}), each for at most {@code ttl} ({@code
+     * APPROVAL_TTL}); by default none waits.
+     */
+    public Builder approvals(int threshold, Duration ttl) {
+      this.approvals = new Approvals.Rules(threshold, ttl, true);
+      return this;
+    }
+
     public EventProcessor build() {
       if (markers == null) {
         markers = CancellationMarkers.inMemory(clock);
@@ -185,34 +214,67 @@ public final class EventProcessor {
 
   private Settlement event(Work work, Inbound.Event message, Instant started) throws InterruptedException {
     OffboardingEvent event = message.event();
+    Settlement refused = refusedByPolicy(work, event, message.intakeQueue(), started);
+    if (refused != null) {
+      return refused;
+    }
     if (event.type() == EventType.CANCEL) {
       return cancellations.cancel(work, message, started);
     }
-    CancellationMarkers.Marker marker = cancellations.markerOf(event.id());
+    if (event.type() == EventType.APPROVE) {
+      return approvals.approve(work, message, started);
+    }
+    CancellationMarkers.Marker marker = cancellations.markerOf(event.id(), message.intakeQueue());
     if (marker != null) {
       return cancellations.finishMarked(work, event, null, marker, started);
+    }
+    if (message.awaitingApproval()) {
+      return approvals.expire(work, message, started);
     }
     if (scheduling.mustWait(message, started)) {
       return scheduling.hold(work, message, started);
     }
-    return run(work, event, message.body(), message.origin(), message.intakeQueue(), null, started);
+    return run(work, event, message.body(), message.origin(), message.intakeQueue(), null, message,
+        message.approved(), started);
   }
 
   private Settlement followUp(Work work, Inbound.FollowUp message, Instant started) throws InterruptedException {
     OffboardingEvent event = message.event();
     Continuation from = message.continuation();
-    String unbelievable = event.type() == EventType.CANCEL ? "a cancel event has no follow-ups"
+    String unbelievable = !event.type().actsOnTargets() ? "a " + event.type().wireName() + " event has no follow-ups"
         : unbelievable(from, event, started);
+    if (unbelievable == null) {
+      unbelievable = approvals.unapproved(event, from);
+    }
     if (unbelievable != null) {
       return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
           "InvalidContinuation: " + unbelievable, List.of(), started, clock.instant(), work.redelivery()),
           "InvalidContinuation", unbelievable);
     }
-    CancellationMarkers.Marker marker = cancellations.markerOf(event.id());
+    // A follow-up is its event's: the policy of the queue the event arrived on, as in force now.
+    Settlement refused = refusedByPolicy(work, event, from.queue(), started);
+    if (refused != null) {
+      return refused;
+    }
+    CancellationMarkers.Marker marker = cancellations.markerOf(event.id(), from.queue());
     if (marker != null) {
       return cancellations.finishMarked(work, event, from, marker, started);
     }
-    return run(work, event, from.event(), from.origin(), from.queue(), from, started);
+    return run(work, event, from.event(), from.origin(), from.queue(), from, null, from.approved(), started);
+  }
+
+  /**
+   * The REJECTED summary and dead-letter of an event its intake queue's sender may not send, or null
+   * when the queue's policy lets it through. Nothing is planned or written.
+   */
+  private Settlement refusedByPolicy(Work work, OffboardingEvent event, String intakeQueue, Instant started) {
+    IntakePolicy.Violation broken = policies.of(intakeQueue).check(event);
+    if (broken == null) {
+      return null;
+    }
+    return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
+        IntakePolicy.VIOLATION + ": " + broken.description(), List.of(broken.problem()), started, clock.instant(),
+        work.redelivery()), IntakePolicy.VIOLATION, broken.description());
   }
 
   /**
@@ -241,9 +303,11 @@ public final class EventProcessor {
    * @param origin the broker's identity of the event message
    * @param intakeQueue the intake queue the event arrived on
    * @param from the follow-up this delivery continues, or null for the event's first run
+   * @param first the event message of its first run, or null for a follow-up
+   * @param approved the approval that released the event, or null
    */
   private Settlement run(Work work, OffboardingEvent event, byte[] eventBody, String origin, String intakeQueue,
-      Continuation from, Instant started) throws InterruptedException {
+      Continuation from, Inbound.Event first, Approved approved, Instant started) throws InterruptedException {
     AuditSink audit = work.audit();
     boolean redelivery = work.redelivery();
     int step = from == null ? 0 : from.step();
@@ -252,6 +316,9 @@ public final class EventProcessor {
       return planned.settlement();
     }
     StreamingPlan plan = planned.plan();
+    if (first != null && approvals.mustWait(event, plan.userCount(), approved)) {
+      return approvals.hold(work, first, plan.userCount(), started);
+    }
     Chunks.Chunk chunk = Chunks.next(plan, from, Chunks.limit(eventBody, bounds));
     plan.select(chunk.users());
     work.heartbeat().run();
@@ -264,10 +331,10 @@ public final class EventProcessor {
     }
     Instant eventStarted = from == null ? started : from.startedAt();
     // Registered while it executes, so that a cancel event processed here can stop it between users.
-    try (RunningEvents.Run run = running.start(event.id())) {
+    try (RunningEvents.Run run = running.start(event.id(), intakeQueue)) {
       // A cancel taken here flags the run; one taken by another replica arrives as a marker.
       BooleanSupplier stop = () -> work.stop().getAsBoolean() || run.cancelled()
-          || cancellations.markerOf(event.id()) != null;
+          || cancellations.markerOf(event.id(), intakeQueue) != null;
       Executor.Outcome outcome;
       try {
         for (String gone : chunk.noLongerReached()) {
@@ -277,7 +344,7 @@ public final class EventProcessor {
         }
         outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
             stop, id -> chunk.rounds().getOrDefault(id, 0), id -> chunk.done().getOrDefault(id, Set.of()),
-            eventStarted, bounds.maxRounds()), step == 0, publish, progress);
+            eventStarted, bounds.maxRounds(), approved), step == 0, publish, progress);
         if (outcome.end() == Executor.End.SINK_FAILED) {
           throw outcome.failure();
         }
@@ -298,7 +365,7 @@ public final class EventProcessor {
           .toList();
       try {
         String cancelledBecause = run.cancelled() ? run.cancelledBecause()
-            : cancellations.cancelledBecause(event.id());
+            : cancellations.cancelledBecause(event.id(), intakeQueue);
         if (cancelledBecause != null && !chunk.last(pending.size())) {
           // Cancelled while running: what is left gets its final result now instead of a follow-up.
           Map<String, Set<Action>> left = new LinkedHashMap<>();
@@ -317,7 +384,7 @@ public final class EventProcessor {
           return new Settlement.Complete();
         }
         Continuation next = new Continuation(eventBody, origin, intakeQueue, step + 1, eventStarted, counts, skipped,
-            usersResolved, chunk.cursor(), pending);
+            usersResolved, chunk.cursor(), pending, approved);
         int worstRound = outcome.unfinished().stream().filter(Executor.Unfinished::transientFailure)
             .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
         // Users that failed transiently wait before their next round; users merely not reached go on at once.

@@ -41,6 +41,8 @@ public final class Executor {
   private final Sleeper sleeper;
   private final Clock clock;
   private final int concurrency;
+  /** A restore of a user revoked more recently than this is refused for it; null: no such guard. */
+  private final java.time.Duration restoreCooldown;
 
   /**
    * @param outage the process's one outage guard, shared by every event
@@ -49,6 +51,12 @@ public final class Executor {
    */
   public Executor(AccountWrites writes, WriteBudget budget, Retries retryPolicy, OutageGuard outage,
       Verifier verifier, Sleeper sleeper, Clock clock, int concurrency) {
+    this(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, null);
+  }
+
+  private Executor(AccountWrites writes, WriteBudget budget, Retries retryPolicy, OutageGuard outage,
+      Verifier verifier, Sleeper sleeper, Clock clock, int concurrency, java.time.Duration restoreCooldown) {
+    this.restoreCooldown = restoreCooldown;
     this.outage = outage;
     this.verifier = verifier;
     if (concurrency < 1) {
@@ -60,6 +68,19 @@ public final class Executor {
     this.sleeper = sleeper;
     this.clock = clock;
     this.concurrency = concurrency;
+  }
+
+  /**
+   * This executor, refusing to re-enable a user whose {@code signInSessionsValidFromDateTime} is
+   * more recent than {@code cooldown} ago ({@code RESTORE_COOLDOWN}: "recently revoked") unless the
+   * approval that released the restore names the user ({@link Bounds#approved}). The user gets a
+   * SKIPPED result with error code {@value #RESTORE_COOLDOWN}; nothing is written to it.
+   */
+  public Executor withRestoreCooldown(java.time.Duration cooldown) {
+    if (cooldown.isNegative()) {
+      throw new IllegalArgumentException("cooldown must not be negative");
+    }
+    return new Executor(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, cooldown);
   }
 
   /** How a streamed execution ended. */
@@ -85,9 +106,17 @@ public final class Executor {
    * @param doneSince when the event's first delivery began: actions done earlier were sent after it,
    *     so the read-back must show their effect from then on
    * @param maxRounds a user given up on in this many deliveries gets its final FAILED result
+   * @param approved the second person's approval that released the event, or null: a restore
+   *     re-enables a recently revoked user only when it names that user
    */
   public record Bounds(boolean redelivery, Instant deadline, BooleanSupplier stop, ToIntFunction<String> roundsSoFar,
-      Function<String, Set<Action>> doneSoFar, Instant doneSince, int maxRounds) {
+      Function<String, Set<Action>> doneSoFar, Instant doneSince, int maxRounds, Approved approved) {
+    /** Bounds of an event no approval released. */
+    public Bounds(boolean redelivery, Instant deadline, BooleanSupplier stop, ToIntFunction<String> roundsSoFar,
+        Function<String, Set<Action>> doneSoFar, Instant doneSince, int maxRounds) {
+      this(redelivery, deadline, stop, roundsSoFar, doneSoFar, doneSince, maxRounds, null);
+    }
+
     public Bounds {
       Objects.requireNonNull(deadline, "deadline");
       Objects.requireNonNull(doneSince, "doneSince");
@@ -139,6 +168,9 @@ public final class Executor {
    * last answer's own code and text.
    */
   public static final String RETRIES_EXHAUSTED = "RetriesExhausted";
+
+  /** The error code of a restore refused for a user whose sessions were revoked within {@code RESTORE_COOLDOWN}. */
+  public static final String RESTORE_COOLDOWN = "RestoreCooldown";
 
   /**
    * Executes a streaming plan (its selection, see {@link StreamingPlan#select}): runs its second
@@ -199,7 +231,7 @@ public final class Executor {
               try {
                 String id = user.user().id();
                 TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id),
-                    bounds.doneSince(), urgent, redelivery, plan.directory());
+                    bounds.doneSince(), urgent, redelivery, plan.directory(), bounds.approved());
                 int rounds = bounds.roundsSoFar().applyAsInt(id);
                 if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
                   Set<Action> done = EnumSet.noneOf(Action.class);
@@ -332,8 +364,12 @@ public final class Executor {
   }
 
   private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
-      Instant doneSince, boolean urgent, boolean redelivery, Directory directory) {
+      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Approved approved) {
     try {
+      TargetAudit refused = refusedByCooldown(eventId, user, actions, done, redelivery, directory, approved);
+      if (refused != null) {
+        return refused;
+      }
       return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -344,6 +380,51 @@ public final class Executor {
       return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
           redelivery, "InternalError", truncate(String.valueOf(e)));
     }
+  }
+
+  /**
+   * The result of a restore refused for a user revoked within {@code RESTORE_COOLDOWN} that the
+   * approval does not name, or null when the user may be re-enabled. Reads the user first (one
+   * read, no write budget); a read that fails transiently leaves the user for a later round, as a
+   * write would, and one that fails for good is the user's final result.
+   */
+  private TargetAudit refusedByCooldown(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
+      boolean redelivery, Directory directory, Approved approved) {
+    if (restoreCooldown == null || directory == null || !actions.contains(Action.ENABLE_ACCOUNT)
+        || done.contains(Action.ENABLE_ACCOUNT)) {
+      return null;
+    }
+    String id = user.user().id();
+    java.util.Optional<AccountState> state;
+    try {
+      state = directory.accountState(id);
+    } catch (GraphFailure f) {
+      String code = f.isTransient() ? RETRIES_EXHAUSTED : f.errorCode();
+      String message = "reading the user before its restore failed: " + truncate(f.getMessage());
+      List<ActionResult> results = actions.stream().map(a -> new ActionResult(a, f.isTransient() ? TargetOutcome.FAILED
+          : outcomeOf(f), 0, f.requestId(), null, null, code, message)).toList();
+      return new TargetAudit(eventId, id, user.user().userPrincipalName(), user.via(), user.guest(),
+          overall(results), message, results, redelivery);
+    }
+    if (state.isEmpty() || state.get().signInSessionsValidFrom() == null) {
+      // Not found: the write answers 404 as for any user; no watermark: never revoked.
+      return null;
+    }
+    Instant revoked = state.get().signInSessionsValidFrom();
+    if (!revoked.isAfter(clock.instant().minus(restoreCooldown))) {
+      return null;
+    }
+    PlannedUser named = user.describedBy(state.get().userPrincipalName(), state.get().userType());
+    if (approved != null && approved.names(id, named.user().userPrincipalName())) {
+      return null;
+    }
+    String why = "sessions revoked at " + revoked + ", within RESTORE_COOLDOWN (" + restoreCooldown
+        + "): not re-enabled; an approval naming this user (approve --user " + id + ") lets it through";
+    List<ActionResult> results = actions.stream()
+        .map(a -> new ActionResult(a, TargetOutcome.SKIPPED, 0, null, null, null, RESTORE_COOLDOWN, why))
+        .toList();
+    return new TargetAudit(eventId, id, named.user().userPrincipalName(), named.via(), named.guest(),
+        TargetOutcome.SKIPPED, why, results, redelivery);
   }
 
   private static TargetAudit failedUser(String eventId, String id, String upn, List<String> via, boolean guest,

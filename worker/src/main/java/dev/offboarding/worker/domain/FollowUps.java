@@ -31,4 +31,31 @@ public interface FollowUps {
    *     completed
    */
   void hold(Inbound.Event event, Instant dueAt);
+
+  /**
+   * Hands an event that waits for a second person's approval to the broker, its body unchanged, to
+   * be delivered at {@code dueAt} (when an approval no longer counts) from the worker's own queue,
+   * marked as awaiting approval and naming its intake queue ({@link
+   * MessageClassifier#AWAITING_APPROVAL}). Its correlation id is the event id, so that an approval
+   * or a cancellation finds it ({@link ScheduledEvents#find}).
+   *
+   * @throws AuditSink.AuditException when the broker did not take it: the delivery must not be
+   *     completed
+   */
+  default void holdForApproval(Inbound.Event event, Instant dueAt) {
+    throw new AuditSink.AuditException("no broker to hold events for approval in", null);
+  }
+
+  /**
+   * Hands a held copy that was approved back to the broker on the worker's own queue, due now, its
+   * body unchanged, marked approved ({@link MessageClassifier#APPROVED_BY}) and naming its intake
+   * queue, with a message id derived from the held copy, so that an approval processed again sends
+   * one copy. The held copy itself is not removed here ({@link ScheduledEvents#cancel}).
+   *
+   * @throws AuditSink.AuditException when the broker did not take it: the delivery must not be
+   *     completed
+   */
+  default void release(ScheduledEvents.Held held, Approved approved) {
+    throw new AuditSink.AuditException("no broker to release approved events to", null);
+  }
 }

@@ -51,15 +51,26 @@ public sealed interface Inbound {
    * @param body the event as received
    * @param intakeQueue the intake queue the event arrived on: its provenance and policy
    * @param held true when the broker held it until its {@code effectiveAt}: it runs now
+   * @param awaitingApproval true for a copy held until a second person approved it, delivered
+   *     because its approval time ran out: it is not run
+   * @param approved the approval that released it, for an approved copy; null otherwise
    */
-  record Event(OffboardingEvent event, byte[] body, String queue, String intakeQueue, String origin, boolean held)
-      implements Inbound {
+  record Event(OffboardingEvent event, byte[] body, String queue, String intakeQueue, String origin, boolean held,
+      boolean awaitingApproval, Approved approved) implements Inbound {
     public Event {
       Objects.requireNonNull(event, "event");
       Objects.requireNonNull(body, "body");
       Objects.requireNonNull(queue, "queue");
       Objects.requireNonNull(intakeQueue, "intakeQueue");
       Objects.requireNonNull(origin, "origin");
+      if (awaitingApproval && approved != null) {
+        throw new IllegalArgumentException("a held copy awaits its approval or carries it, not both");
+      }
+    }
+
+    /** An event as a producer sent it, or held until its {@code effectiveAt}: no approval about it. */
+    public Event(OffboardingEvent event, byte[] body, String queue, String intakeQueue, String origin, boolean held) {
+      this(event, body, queue, intakeQueue, origin, held, false, null);
     }
 
     @Override

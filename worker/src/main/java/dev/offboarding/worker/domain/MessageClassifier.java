@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  *       is {@link Inbound.Forged}, whatever application properties it carries;
  *   <li>the internal queue (the worker's own) carries follow-ups, held events (marked by the
  *       {@value #HELD_UNTIL} and {@value #INTAKE_QUEUE} properties, naming a configured intake
- *       queue) and cancellation markers coming due: a bare event there is {@link Inbound.Forged}.
+ *       queue; a copy awaiting approval also by {@value #AWAITING_APPROVAL}, an approved one by
+ *       {@value #APPROVED_BY} and {@value #APPROVAL_ID}) and cancellation markers coming due: a
+ *       bare event there, or one whose approval marks do not read, is {@link Inbound.Forged}.
  * </ul>
  *
  * Thread-safe.
@@ -35,6 +37,17 @@ public final class MessageClassifier {
   public static final String HELD_UNTIL = "heldUntil";
   /** The application property of a held event naming the intake queue it first arrived on. */
   public static final String INTAKE_QUEUE = "intakeQueue";
+  /**
+   * The application property ({@code true}) that marks a copy held until a second person approves
+   * it; delivered, its approval time ran out. Read on the internal queue only.
+   */
+  public static final String AWAITING_APPROVAL = "awaitingApproval";
+  /** The application property of an approved copy naming who approved it. Read on the internal queue only. */
+  public static final String APPROVED_BY = "approvedBy";
+  /** The application property of an approved copy naming the approve event. */
+  public static final String APPROVAL_ID = "approvalId";
+  /** The application property of an approved copy listing the users its approval names ({@link Approved#usersProperty}). */
+  public static final String APPROVED_USERS = "approvedUsers";
   /** The dead-letter reason of a message of a kind its queue may not carry. */
   public static final String FORGED = "ForgedInternalMessage";
 
@@ -94,12 +107,46 @@ public final class MessageClassifier {
       return new Inbound.Forged(queue, origin, "event", "producers' events arrive on " + String.join(", ",
           intakeQueues.stream().sorted().toList()) + "; " + queue + " carries only what the worker held itself");
     }
-    return event(body, queue, from, origin, true);
+    boolean awaiting = Boolean.TRUE.equals(property.apply(AWAITING_APPROVAL))
+        || "true".equals(property.apply(AWAITING_APPROVAL));
+    Approved approved;
+    try {
+      approved = approved(property);
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Forged(queue, origin, "approved event", "its approval does not read as the worker writes"
+          + " one (" + e.getMessage() + ")");
+    }
+    if (awaiting && approved != null) {
+      return new Inbound.Forged(queue, origin, "approved event", "a held copy awaits its approval or carries it,"
+          + " not both");
+    }
+    return event(body, queue, from, origin, true, awaiting, approved);
+  }
+
+  /** The approval an approved copy carries, or null when it carries none. */
+  private static Approved approved(Function<String, Object> property) {
+    Object by = property.apply(APPROVED_BY);
+    Object id = property.apply(APPROVAL_ID);
+    Object users = property.apply(APPROVED_USERS);
+    if (by == null && id == null && users == null) {
+      return null;
+    }
+    if (!(by instanceof String approver) || !(id instanceof String approval)
+        || (users != null && !(users instanceof String))) {
+      throw new IllegalArgumentException("approvedBy and approvalId must be text");
+    }
+    return new Approved(approver, approval, Approved.usersFromProperty((String) users));
   }
 
   private Inbound event(byte[] body, String queue, String intakeQueue, String origin, boolean held) {
+    return event(body, queue, intakeQueue, origin, held, false, null);
+  }
+
+  private Inbound event(byte[] body, String queue, String intakeQueue, String origin, boolean held,
+      boolean awaitingApproval, Approved approved) {
     return switch (events.decode(body)) {
-      case DecodeResult.Valid v -> new Inbound.Event(v.event(), body, queue, intakeQueue, origin, held);
+      case DecodeResult.Valid v -> new Inbound.Event(v.event(), body, queue, intakeQueue, origin, held,
+          awaitingApproval, approved);
       case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidEvent", describe(i.problems()),
           i.problems(), i.eventId(), i.eventType(), i.source());
     };

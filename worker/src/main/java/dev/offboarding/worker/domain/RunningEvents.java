@@ -3,6 +3,7 @@ package dev.offboarding.worker.domain;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The events this process is executing now, by event id, so that a cancel event processed here can
@@ -16,10 +17,12 @@ public final class RunningEvents {
   /** One execution of an event, registered until closed. */
   public final class Run implements AutoCloseable {
     private final String eventId;
+    private final String intakeQueue;
     private volatile String cancelledBecause;
 
-    private Run(String eventId) {
+    private Run(String eventId, String intakeQueue) {
       this.eventId = eventId;
+      this.intakeQueue = intakeQueue;
     }
 
     /** True once a cancel event asked this execution to stop. */
@@ -43,7 +46,15 @@ public final class RunningEvents {
 
   /** Registers an execution of event {@code eventId}; close it when the delivery ends. */
   public Run start(String eventId) {
-    Run run = new Run(Objects.requireNonNull(eventId, "eventId"));
+    return start(eventId, null);
+  }
+
+  /**
+   * Registers an execution of event {@code eventId}, which arrived on {@code intakeQueue} (a cancel
+   * reaches it only if it may reach that queue); close it when the delivery ends.
+   */
+  public Run start(String eventId, String intakeQueue) {
+    Run run = new Run(Objects.requireNonNull(eventId, "eventId"), intakeQueue);
     running.compute(eventId, (id, runs) -> {
       Set<Run> all = runs == null ? ConcurrentHashMap.newKeySet() : runs;
       all.add(run);
@@ -59,11 +70,27 @@ public final class RunningEvents {
    * @return true when the event was running here
    */
   public boolean cancel(String eventId, String why) {
+    return cancel(eventId, why, queue -> true);
+  }
+
+  /**
+   * Asks every execution of event {@code eventId} in this process whose intake queue the cancel
+   * {@code reaches} to start no further user.
+   *
+   * @return true when such an execution was running here
+   */
+  public boolean cancel(String eventId, String why, Predicate<String> reaches) {
     Set<Run> runs = running.get(eventId);
     if (runs == null || runs.isEmpty()) {
       return false;
     }
-    runs.forEach(r -> r.cancelledBecause = why);
-    return true;
+    boolean any = false;
+    for (Run r : runs) {
+      if (reaches.test(r.intakeQueue)) {
+        r.cancelledBecause = why;
+        any = true;
+      }
+    }
+    return any;
   }
 }

@@ -20,12 +20,22 @@ public interface ScheduledEvents {
    * @param eventId the event's id
    * @param dueAt when the broker will deliver it
    * @param body the event, as received
+   * @param intakeQueue the intake queue the event first arrived on, as the held copy names it; null
+   *     when it names none
+   * @param awaitingApproval true for a copy held until a second person approves it (or its
+   *     approval expires), false for one held until its {@code effectiveAt}
    */
-  record Held(String queue, long sequenceNumber, String eventId, Instant dueAt, byte[] body) {
+  record Held(String queue, long sequenceNumber, String eventId, Instant dueAt, byte[] body, String intakeQueue,
+      boolean awaitingApproval) {
     public Held {
       Objects.requireNonNull(queue, "queue");
       Objects.requireNonNull(eventId, "eventId");
       Objects.requireNonNull(body, "body");
+    }
+
+    /** A copy held until its {@code effectiveAt}, naming no intake queue. */
+    public Held(String queue, long sequenceNumber, String eventId, Instant dueAt, byte[] body) {
+      this(queue, sequenceNumber, eventId, dueAt, body, null, false);
     }
   }
 

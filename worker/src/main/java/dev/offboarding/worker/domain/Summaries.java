@@ -64,6 +64,28 @@ public final class Summaries {
         "held by the broker until " + dueAt + "; nothing planned or written yet");
   }
 
+  /**
+   * The summary of an event held until a second person approves it: AWAITING_APPROVAL, not final,
+   * due when an approval no longer counts; nothing written. Its next summary comes when it is
+   * approved and runs, is cancelled, or expires.
+   */
+  public static SummaryAudit awaitingApproval(OffboardingEvent event, Instant dueAt, int usersResolved,
+      String detail, Instant startedAt, Instant finishedAt, boolean redelivery) {
+    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.AWAITING_APPROVAL, Map.of(), Map.of(),
+        usersResolved, startedAt, finishedAt, null, List.of(), redelivery, event.data().dryRun(), false, 0, 0, dueAt,
+        detail);
+  }
+
+  /**
+   * The final summary of an event the worker cancelled itself: CANCELLED with the code {@code
+   * reason} (e.g. {@code ApprovalExpired}) and a {@code detail} saying why; nothing written.
+   */
+  public static SummaryAudit cancelledBecause(OffboardingEvent event, String reason, String detail,
+      Instant startedAt, Instant finishedAt, boolean redelivery) {
+    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.CANCELLED, Map.of(), Map.of(), 0,
+        startedAt, finishedAt, reason, List.of(), redelivery, false, true, 0, 0, null, detail);
+  }
+
   /** The final summary of an event cancelled before it ran; {@code detail} says by whom and why. */
   public static SummaryAudit cancelled(String eventId, String eventType, String detail, Instant startedAt,
       Instant finishedAt, boolean redelivery) {
@@ -71,7 +93,7 @@ public final class Summaries {
         finishedAt, null, List.of(), redelivery, false, true, 0, 0, null, detail);
   }
 
-  /** The summary of a cancel event: what it cancelled, or why nothing. */
+  /** The summary of a cancel or approve event: what it cancelled or approved, or why nothing. */
   public static SummaryAudit cancel(OffboardingEvent cancel, SummaryStatus status, String detail, Instant startedAt,
       Instant finishedAt, boolean redelivery) {
     return new SummaryAudit(cancel.id(), cancel.type().wireName(), status, Map.of(), Map.of(), 0, startedAt,

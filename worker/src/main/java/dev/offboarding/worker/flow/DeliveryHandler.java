@@ -4,6 +4,7 @@ import dev.offboarding.worker.domain.CancellationMarkerCodec;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.FollowUps;
 import dev.offboarding.worker.domain.Inbound;
+import dev.offboarding.worker.domain.IntakePolicy;
 import dev.offboarding.worker.domain.MessageClassifier;
 import dev.offboarding.worker.domain.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
@@ -152,7 +153,12 @@ public final class DeliveryHandler {
       } else {
         // Settling blocks on the SDK, which refuses to block on an interrupted thread.
         boolean interrupted = Thread.interrupted();
-        settlement.settle(outcome.settlement(), delivery, meta.type(), outcome.status());
+        boolean settled = settlement.settle(outcome.settlement(), delivery, meta.type(), outcome.status());
+        if (settled && message != null && outcome.settlement() instanceof Settlement.DeadLetter d
+            && IntakePolicy.VIOLATION.equals(d.reason())) {
+          // Counted by the intake queue the event arrived on: a configured queue name, never the event's text.
+          metrics.policyViolation(message.provenance().queue());
+        }
         if (interrupted) {
           Thread.currentThread().interrupt();
         }

@@ -82,6 +82,10 @@ public final class Metrics {
    * group or an attribute reaches them); 0 before the first load.
    */
   public static final String PRIVILEGED_ROLE_HOLDERS = "offboarding_privileged_role_holders";
+  /** Users re-enabled by restores: enable writes Graph acknowledged. Every one raises an alert. */
+  public static final String RESTORES = "offboarding_restores_total";
+  /** Events refused by their intake queue's policy (dead-lettered {@code PolicyViolation}), by {@code queue}. */
+  public static final String POLICY_VIOLATIONS = "offboarding_policy_violations_total";
 
   private static final Duration[] REVOKE_BUCKETS = {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -99,6 +103,12 @@ public final class Metrics {
         .description("events being processed").register(registry);
     Gauge.builder(micrometerName(INTAKE_PAUSED), paused, AtomicInteger::get)
         .description("1 while intake is paused after a transient failure").register(registry);
+    // At 0 from start: the alert on restores sees the first one as an increase.
+    restores();
+  }
+
+  private Counter restores() {
+    return counter(RESTORES, "users re-enabled by restores (enable writes Graph acknowledged)");
   }
 
   /**
@@ -117,6 +127,23 @@ public final class Metrics {
       gauge.baseUnit("seconds");
     }
     gauge.register(registry);
+  }
+
+  /**
+   * Registers the intake queues' series at 0, so that an alert sees the first violation as an
+   * increase: the configured queue names are this metric's only label values.
+   */
+  public void intakeQueues(java.util.Collection<String> queues) {
+    queues.forEach(q -> policyViolations(q));
+  }
+
+  /** An event from {@code queue}, a configured intake queue, was refused by that queue's policy. */
+  public void policyViolation(String queue) {
+    policyViolations(queue).increment();
+  }
+
+  private Counter policyViolations(String queue) {
+    return counter(POLICY_VIOLATIONS, "events refused by their intake queue's policy", "queue", queue);
   }
 
   /** An audit copy could not be sent and is not retried. */
@@ -184,6 +211,12 @@ public final class Metrics {
       if (action.attempts() > 1) {
         counter(GRAPH_RETRIES, "Graph write attempts beyond the first", "action", name)
             .increment(action.attempts() - 1);
+      }
+      if (action.action() == dev.offboarding.contracts.Action.ENABLE_ACCOUNT && action.attempts() > 0
+          && (action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED
+              || action.outcome() == dev.offboarding.contracts.TargetOutcome.UNVERIFIED)) {
+        // Acknowledged by Graph, whether or not the read-back showed it yet: the account may be usable.
+        restores().increment();
       }
       if (action.action() == dev.offboarding.contracts.Action.REVOKE_SESSIONS
           && action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED

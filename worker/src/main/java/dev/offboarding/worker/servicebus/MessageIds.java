@@ -45,6 +45,23 @@ public final class MessageIds {
   }
 
   /**
+   * The scheduled message holding event {@code eventId} (of origin {@code origin}) until a second
+   * person approves it, so that a delivery processed again holds it once; another id than {@link
+   * #scheduled}'s, since an event held until its {@code effectiveAt} may then wait for approval.
+   */
+  public static String awaitingApproval(String origin, String eventId) {
+    return of("awaiting-approval", origin, eventId, "");
+  }
+
+  /**
+   * The approved copy of the held copy {@code heldOrigin} (its sequence number on the worker's own
+   * queue), so that an approval processed again after a crash releases it once.
+   */
+  public static String approved(String heldOrigin, String eventId) {
+    return of("approved", heldOrigin, eventId, "");
+  }
+
+  /**
    * The cancellation marker a cancel (of origin {@code origin}) leaves for event {@code eventId}:
    * a cancel delivered again leaves one; whether it removed held copies is part of it, so that a
    * marker saying what was removed is never dropped as a duplicate of one that did not.

@@ -153,6 +153,7 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     String kind = switch (summary.status()) {
       case CONTINUING -> "continuing";
       case SCHEDULED -> "scheduled";
+      case AWAITING_APPROVAL -> "awaiting-approval";
       case REJECTED -> "rejected";
       default -> "final";
     };

@@ -3,7 +3,11 @@ package dev.offboarding.worker.servicebus;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
+import dev.offboarding.contracts.DecodeResult;
+import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.worker.domain.Approved;
 import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.domain.ScheduledEvents;
 import dev.offboarding.worker.domain.Continuation;
 import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.FollowUps;
@@ -46,6 +50,33 @@ public final class ServiceBusFollowUps implements FollowUps {
       throw e;
     } catch (RuntimeException e) {
       throw new AuditSink.AuditException("scheduling the event on " + queue + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void holdForApproval(Inbound.Event event, Instant dueAt) {
+    enqueue(EventMessages.awaitingApproval(event, dueAt), "holding the event for approval");
+  }
+
+  @Override
+  public void release(ScheduledEvents.Held held, Approved approved) {
+    String type = new EventCodec().decode(held.body()) instanceof DecodeResult.Valid v
+        ? v.event().type().wireName() : null;
+    enqueue(EventMessages.approved(held, type, approved, clock.instant()), "releasing the approved event");
+  }
+
+  private void enqueue(ServiceBusMessage message, String what) {
+    try {
+      ServiceBusMessageBatch batch = senders.createBatch(queue);
+      if (!batch.tryAddMessage(message)) {
+        throw new AuditSink.AuditException("the event is larger than " + batch.getMaxSizeInBytes()
+            + " bytes, the limit of " + queue, null);
+      }
+      senders.send(queue, batch);
+    } catch (AuditSink.AuditException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new AuditSink.AuditException(what + " on " + queue + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -35,9 +35,11 @@ public final class ServiceBusScheduledEvents implements ScheduledEvents {
    *
    * @param heldEvent true for an event held until its effectiveAt ({@link MessageClassifier#HELD_UNTIL}),
    *     false for another scheduled message (a follow-up waiting to retry users)
+   * @param intakeQueue the intake queue a held event names ({@link MessageClassifier#INTAKE_QUEUE}), or null
+   * @param awaitingApproval true for a held event waiting for a second person's approval
    */
   public record Listed(String queue, long sequenceNumber, String messageId, String correlationId, String subject,
-      Instant dueAt, byte[] body, boolean heldEvent) {}
+      Instant dueAt, byte[] body, boolean heldEvent, String intakeQueue, boolean awaitingApproval) {}
 
   private final ServiceBusClientBuilder clients;
   private final List<String> queues;
@@ -52,7 +54,8 @@ public final class ServiceBusScheduledEvents implements ScheduledEvents {
     List<Held> found = new ArrayList<>();
     for (Listed m : scan(m -> eventId.equals(m.getCorrelationId())
         && m.getApplicationProperties().get(MessageClassifier.HELD_UNTIL) != null, Integer.MAX_VALUE)) {
-      found.add(new Held(m.queue(), m.sequenceNumber(), eventId, m.dueAt(), m.body()));
+      found.add(new Held(m.queue(), m.sequenceNumber(), eventId, m.dueAt(), m.body(), m.intakeQueue(),
+          m.awaitingApproval()));
     }
     return found;
   }
@@ -109,8 +112,11 @@ public final class ServiceBusScheduledEvents implements ScheduledEvents {
 
   private static Listed listed(String queue, ServiceBusReceivedMessage m) {
     OffsetDateTime due = m.getScheduledEnqueueTime();
+    Object intake = m.getApplicationProperties().get(MessageClassifier.INTAKE_QUEUE);
     return new Listed(queue, m.getSequenceNumber(), m.getMessageId(), m.getCorrelationId(), m.getSubject(),
         due == null ? null : due.toInstant(), m.getBody().toBytes(),
-        m.getApplicationProperties().get(MessageClassifier.HELD_UNTIL) != null);
+        m.getApplicationProperties().get(MessageClassifier.HELD_UNTIL) != null,
+        intake instanceof String s ? s : null,
+        Boolean.TRUE.equals(m.getApplicationProperties().get(MessageClassifier.AWAITING_APPROVAL)));
   }
 }

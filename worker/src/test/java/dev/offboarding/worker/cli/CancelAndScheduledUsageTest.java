@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What {@code cancel} and {@code scheduled} refuse before they reach Service Bus. */
+/** What {@code cancel}, {@code approve} and {@code scheduled} refuse before they reach Service Bus. */
 class CancelAndScheduledUsageTest {
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -41,6 +41,22 @@ class CancelAndScheduledUsageTest {
     String said = err.toString(StandardCharsets.UTF_8);
     assertTrue(said.startsWith("not sent:"), said);
     assertFalse(said.contains("evt\n1"), said);
+  }
+
+  @Test
+  void approveNeedsARequesterAndAnEventIdAndSendsNothingWithoutThem() {
+    assertEquals(Main.REJECTED, run("approve", "evt-1"));
+    assertEquals(Main.REJECTED, run("approve", "--requested-by", "lead@contoso.com"));
+    assertEquals(Main.REJECTED, run("approve", "--requested-by", "lead@contoso.com", "--user"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains(ApproveCommand.USAGE));
+  }
+
+  @Test
+  void approveRefusesAUserThatIsNeitherAnIdNorAUpnBeforeReachingServiceBus() {
+    int code = run("approve", "--requested-by", "lead@contoso.com", "--user", "not a user", "evt-1");
+
+    assertEquals(Main.REJECTED, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("not sent:"), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -77,7 +77,7 @@ class CheckCommandTest {
     assertEquals(Main.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     for (String row : new String[] {"servicebus queue offboarding-events", "servicebus queue offboarding-urgent",
-        "servicebus queue offboarding-internal", "servicebus topic offboarding-audit",
+        "servicebus queue offboarding-ops", "servicebus queue offboarding-internal", "servicebus topic offboarding-audit",
         "graph permission User.RevokeSessions.All",
         "graph permission GroupMember.Read.All", "graph permission RoleManagement.Read.Directory",
         "protected group " + breakGlass.id(), "break-glass protection", "privileged role holders"}) {
@@ -89,7 +89,7 @@ class CheckCommandTest {
     // events, markers): sending is tried on the internal queue alone.
     assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-internal ")
         && l.endsWith("exists, receivable, sendable")), table);
-    for (String producerQueue : List.of("offboarding-events", "offboarding-urgent")) {
+    for (String producerQueue : List.of("offboarding-events", "offboarding-urgent", "offboarding-ops")) {
       assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue " + producerQueue + " ")
           && l.endsWith("exists, receivable")), table);
     }

@@ -183,6 +183,41 @@ class RunAndSendCommandTest {
     }
   }
 
+  /** The queue a message arrives on is who sent it: each type goes to the queue of the sender it belongs to. */
+  @Test
+  void sendsEachTypeToTheQueueOfTheSenderItBelongsTo() throws Exception {
+    Map<String, String> events = Map.of(
+        "offboarding-urgent", SampleEvents.COMPROMISE_REVOKE_ONLY,
+        "offboarding-events", SampleEvents.LEAVER_ONE_USER);
+    for (Map.Entry<String, String> e : events.entrySet()) {
+      Path file = dir.resolve(e.getKey() + ".json");
+      Files.write(file, SampleEvents.load(e.getValue()));
+      assertEquals(Main.OK, Main.run(new String[] {"send", file.toString()},
+          Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err)));
+    }
+    Path restore = dir.resolve("restore.json");
+    Files.writeString(restore, """
+        {"specversion": "1.0", "id": "restore-1", "source": "/ops/console", "type": "dev.offboarding.restore.v1",
+         "data": {"targets": [{"user": "alice@contoso.com"}], "reason": "mistaken leaver", "requestedBy": "ops-a"}}
+        """);
+    Path cancel = dir.resolve("cancel.json");
+    Files.writeString(cancel, """
+        {"specversion": "1.0", "id": "cancel-1", "source": "/ops/console", "type": "dev.offboarding.cancel.v1",
+         "data": {"eventId": "evt-1", "reason": "sent by mistake", "requestedBy": "ops-a"}}
+        """);
+    for (Path file : java.util.List.of(restore, cancel)) {
+      assertEquals(Main.OK, Main.run(new String[] {"send", file.toString()},
+          Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err)),
+          err.toString(StandardCharsets.UTF_8));
+    }
+
+    assertEquals("dev.offboarding.compromise.v1", emulator.peekMessages("offboarding-urgent").get(0).subject());
+    assertEquals("dev.offboarding.leaver.v1", emulator.peekMessages("offboarding-events").get(0).subject());
+    assertEquals(java.util.List.of("restore-1", "cancel-1"),
+        emulator.peekMessages("offboarding-ops").stream().map(EmulatorMessage::messageId).toList());
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("to offboarding-ops"), out.toString(StandardCharsets.UTF_8));
+  }
+
   @Test
   void neverSendsAnInvalidEvent() throws Exception {
     Path file = sample(SampleEvents.MALFORMED);

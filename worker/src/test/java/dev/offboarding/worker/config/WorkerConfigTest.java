@@ -27,6 +27,28 @@ class WorkerConfigTest {
     assertEquals(Set.of(), c.protectedUsers());
     assertEquals(java.time.Duration.ofDays(90), c.maxScheduleAhead());
     assertFalse(c.allowUnprotected(), "run refuses to start without break-glass protection by default");
+    assertEquals(500, c.approvalThreshold());
+    assertEquals(java.time.Duration.ofHours(24), c.approvalTtl());
+    assertEquals(java.time.Duration.ofHours(24), c.restoreCooldown());
+  }
+
+  @Test
+  void readsTheApprovalThresholdTimeAndRestoreCooldownAndRefusesThemOutOfBounds() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net",
+        "APPROVAL_THRESHOLD", "50", "APPROVAL_TTL", "PT2H"));
+    WorkerConfig c = WorkerConfig.fromEnvironment(env);
+    assertEquals(50, c.approvalThreshold());
+    assertEquals(java.time.Duration.ofHours(2), c.approvalTtl());
+
+    env.put("RESTORE_COOLDOWN", "PT6H");
+    assertEquals(java.time.Duration.ofHours(6), WorkerConfig.fromEnvironment(env).restoreCooldown());
+    env.put("APPROVAL_THRESHOLD", "-1");
+    env.put("APPROVAL_TTL", "P60D");
+    env.put("RESTORE_COOLDOWN", "yesterday");
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("APPROVAL_THRESHOLD") && all.contains("APPROVAL_TTL") && all.contains("RESTORE_COOLDOWN"),
+        all);
   }
 
   @Test
@@ -227,5 +249,57 @@ class WorkerConfigTest {
 
     assertTrue(other.getMessage().contains("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS"), other.getMessage());
     assertTrue(malformed.getMessage().contains("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS"), malformed.getMessage());
+  }
+
+  @Test
+  void givesEachIntakeQueueItsDefaultPolicyWithTheHourlyAllowances() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+    WorkerConfig defaults = WorkerConfig.fromEnvironment(env);
+    env.put("MAX_USERS_PER_HOUR", "300");
+    env.put("MAX_URGENT_USERS_PER_HOUR", "40");
+    WorkerConfig set = WorkerConfig.fromEnvironment(env);
+
+    assertEquals(1000, defaults.intakePolicies().of("offboarding-events").usersPerHour());
+    assertEquals(200, defaults.intakePolicies().of("offboarding-urgent").usersPerHour());
+    assertEquals(300, set.intakePolicies().of("offboarding-events").usersPerHour());
+    assertEquals(40, set.intakePolicies().of("offboarding-urgent").usersPerHour());
+    assertEquals(100, set.intakePolicies().of("offboarding-urgent").maxTargets());
+    assertTrue(set.intakePolicies().of("offboarding-ops").cancelsReachEveryQueue());
+  }
+
+  @Test
+  void narrowsThePoliciesWithAnIntakePolicyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("policy.json");
+    java.nio.file.Files.writeString(file, """
+        {"queues": {"offboarding-urgent": {"actions": ["revokeSessions"], "maxTargets": 25}}}
+        """);
+
+    WorkerConfig c = WorkerConfig.fromEnvironment(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net",
+        "INTAKE_POLICY_FILE", file.toString()));
+
+    assertEquals(25, c.intakePolicies().of("offboarding-urgent").maxTargets());
+    assertEquals(Set.of(dev.offboarding.contracts.Action.REVOKE_SESSIONS),
+        c.intakePolicies().of("offboarding-urgent").actions());
+  }
+
+  @Test
+  void refusesToStartWithAPolicyFileThatWidensADefaultNamingTheRule(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("policy.json");
+    java.nio.file.Files.writeString(file, """
+        {"queues": {"offboarding-events": {"eventTypes": ["dev.offboarding.restore.v1"]}}}
+        """);
+
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net", "INTAKE_POLICY_FILE", file.toString())));
+    ConfigException missing = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net",
+        "INTAKE_POLICY_FILE", dir.resolve("absent.json").toString())));
+
+    assertEquals(List.of("INTAKE_POLICY_FILE: queues.offboarding-events.eventTypes widens the default policy of"
+        + " offboarding-events: dev.offboarding.restore.v1 is not allowed there (default: dev.offboarding.leaver.v1,"
+        + " dev.offboarding.compromise.v1, dev.offboarding.cancel.v1); the file can only narrow it"), e.problems());
+    assertEquals(List.of("INTAKE_POLICY_FILE cannot be read: NoSuchFileException"), missing.problems());
   }
 }

@@ -27,6 +27,18 @@ class CancellationMarkerCodecTest {
   }
 
   @Test
+  void readsBackTheQueueTheCancelCameFromAndRefusesOneThatIsNoEntityName() {
+    CancellationMarkers.Marker written = new CancellationMarkers.Marker("evt-1", "cancel-1", "hr-ops@contoso.com",
+        "contract extended", clock.instant().plus(Duration.ofDays(1)), null, "offboarding-events");
+    String notAQueue = new String(codec.encode(written), StandardCharsets.UTF_8)
+        .replace("\"offboarding-events\"", "\"../elsewhere\"");
+
+    assertEquals(written, codec.decode(codec.encode(written)));
+    assertEquals("offboarding-events", codec.decode(codec.encode(written)).queue());
+    assertThrows(IllegalArgumentException.class, () -> codec.decode(notAQueue.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
   void refusesAnEventIdTheContractWouldNot() {
     String withControl = new String(codec.encode(marker("evt-1", Duration.ofDays(1))), StandardCharsets.UTF_8)
         .replace("\"evt-1\"", "\"evt\\u0007-1\"");

@@ -16,6 +16,8 @@ public final class FakeDirectory implements Directory {
   private final Map<String, List<Object>> groups = new HashMap<>();
   private final Map<String, AccountState> accountStates = new HashMap<>();
   final AtomicInteger memberListings = new AtomicInteger();
+  /** Reads of one user: by id or UPN, and of its account state. */
+  final AtomicInteger userReads = new AtomicInteger();
   GraphFailure failGroupsWith;
 
   DirectoryUser addUser(String id, String upn) {
@@ -44,6 +46,7 @@ public final class FakeDirectory implements Directory {
 
   @Override
   public Optional<DirectoryUser> user(String idOrUpn) {
+    userReads.incrementAndGet();
     String key = idOrUpn.toLowerCase(Locale.ROOT);
     return users.values().stream()
         .filter(u -> u.id().equals(key) || (u.userPrincipalName() != null
@@ -53,6 +56,7 @@ public final class FakeDirectory implements Directory {
 
   @Override
   public Optional<AccountState> accountState(String userId) {
+    userReads.incrementAndGet();
     String key = userId.toLowerCase(Locale.ROOT);
     if (!users.containsKey(key)) {
       return Optional.empty();

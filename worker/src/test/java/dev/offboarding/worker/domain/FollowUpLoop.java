@@ -16,6 +16,12 @@ final class FollowUpLoop implements FollowUps {
   /** Events held until they take effect, with their due times; not delivered by {@link #run}. */
   final List<byte[]> held = new ArrayList<>();
   final List<Instant> heldUntil = new ArrayList<>();
+  /** Events held until a second person approves them, with the times their approval runs out. */
+  final List<Inbound.Event> awaitingApproval = new ArrayList<>();
+  final List<Instant> approvalDue = new ArrayList<>();
+  /** Held copies released by an approval, each with the approval it carries. */
+  final List<ScheduledEvents.Held> released = new ArrayList<>();
+  final List<Approved> releasedWith = new ArrayList<>();
   private final ContinuationCodec codec = new ContinuationCodec();
 
   @Override
@@ -28,6 +34,18 @@ final class FollowUpLoop implements FollowUps {
   public void hold(Inbound.Event event, Instant dueAt) {
     held.add(event.body());
     heldUntil.add(dueAt);
+  }
+
+  @Override
+  public void holdForApproval(Inbound.Event event, Instant dueAt) {
+    awaitingApproval.add(event);
+    approvalDue.add(dueAt);
+  }
+
+  @Override
+  public void release(ScheduledEvents.Held held, Approved approved) {
+    released.add(held);
+    releasedWith.add(approved);
   }
 
   /** Processes {@code body} and every follow-up after it; returns the last settlement. */

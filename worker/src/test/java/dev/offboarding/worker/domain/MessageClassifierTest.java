@@ -77,6 +77,40 @@ class MessageClassifierTest {
   }
 
   @Test
+  void readsTheApprovalMarksOfAHeldEventOnTheWorkersOwnQueueOnly() {
+    Approved approved = Approved.of("ops-b", "approve-1", List.of("alice@contoso.com"));
+    Map<String, Object> marks = Map.of(MessageClassifier.HELD_UNTIL, "2026-01-01T00:00:00Z",
+        MessageClassifier.INTAKE_QUEUE, Inbounds.OPS, MessageClassifier.APPROVED_BY, "ops-b",
+        MessageClassifier.APPROVAL_ID, "approve-1", MessageClassifier.APPROVED_USERS, approved.usersProperty());
+
+    Inbound.Event released = assertInstanceOf(Inbound.Event.class,
+        classifier.classify(Inbounds.INTERNAL, 9, event, marks::get));
+    Inbound.Event onAProducersQueue = assertInstanceOf(Inbound.Event.class,
+        classifier.classify(Inbounds.OPS, 9, event, marks::get));
+
+    assertEquals(approved, released.approved());
+    assertEquals(null, onAProducersQueue.approved(), "a producer cannot approve its own event by a property");
+  }
+
+  @Test
+  void refusesAHeldEventWhoseApprovalMarksDoNotReadAsTheWorkerWritesThem() {
+    Map<String, Object> noId = Map.of(MessageClassifier.HELD_UNTIL, "2026-01-01T00:00:00Z",
+        MessageClassifier.INTAKE_QUEUE, Inbounds.OPS, MessageClassifier.APPROVED_BY, "ops-b");
+    Map<String, Object> both = Map.of(MessageClassifier.HELD_UNTIL, "2026-01-01T00:00:00Z",
+        MessageClassifier.INTAKE_QUEUE, Inbounds.OPS, MessageClassifier.APPROVED_BY, "ops-b",
+        MessageClassifier.APPROVAL_ID, "approve-1", MessageClassifier.AWAITING_APPROVAL, true);
+    Map<String, Object> badUsers = Map.of(MessageClassifier.HELD_UNTIL, "2026-01-01T00:00:00Z",
+        MessageClassifier.INTAKE_QUEUE, Inbounds.OPS, MessageClassifier.APPROVED_BY, "ops-b",
+        MessageClassifier.APPROVAL_ID, "approve-1", MessageClassifier.APPROVED_USERS, "alice@contoso.com");
+
+    for (Map<String, Object> marks : List.of(noId, both, badUsers)) {
+      Inbound.Forged forged = assertInstanceOf(Inbound.Forged.class,
+          classifier.classify(Inbounds.INTERNAL, 9, event, marks::get), marks.toString());
+      assertEquals("approved event", forged.kind());
+    }
+  }
+
+  @Test
   void dropsAMarkerThatCameDueOnTheWorkersOwnQueue() {
     assertInstanceOf(Inbound.DueMarker.class, classifier.classify(Inbounds.INTERNAL, 9, marker, NO_PROPERTIES));
   }
@@ -84,7 +118,7 @@ class MessageClassifierTest {
   @Test
   void refusesAFollowUpNamingAQueueTheWorkerTakesNoEventsFrom() {
     byte[] elsewhere = new String(followUp, StandardCharsets.UTF_8)
-        .replace("\"queue\":\"" + Inbounds.EVENTS + "\"", "\"queue\":\"offboarding-ops\"")
+        .replace("\"queue\":\"" + Inbounds.EVENTS + "\"", "\"queue\":\"offboarding-elsewhere\"")
         .getBytes(StandardCharsets.UTF_8);
 
     Inbound.Invalid invalid = assertInstanceOf(Inbound.Invalid.class,

@@ -91,7 +91,7 @@ class CancellationEndToEndTest {
     awaitSomeUsersFinal(event, 100);
     OffboardingEvent cancel = cancelOf(event);
 
-    harness.sendUrgent(cancel);
+    harness.sendOps(cancel);
 
     SummaryAudit answer = awaitCancelAnswer(cancel);
     assertTrue(answer.detail().startsWith("event " + event.id() + " is running in this worker"), answer.detail());
@@ -99,21 +99,21 @@ class CancellationEndToEndTest {
   }
 
   /**
-   * The worker running the event does not take cancels (its urgent queue is one nobody sends to); the one
+   * The worker running the event does not take cancels (its ops queue is one nobody sends to); the one
    * that does finds the event neither scheduled nor running there and leaves a marker, which the
    * first worker reads between users.
    */
   @Test
   void aRunningEventCancelledThroughAnotherReplicaStopsWithEveryUserAuditedOnce() {
     tenant();
-    worker(with(SLOW, "SERVICEBUS_URGENT_QUEUE", WorkerHarness.REPLIES));
+    worker(with(SLOW, "SERVICEBUS_OPS_QUEUE", WorkerHarness.REPLIES));
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.Group(everyone.id()));
     harness.send(event);
     awaitSomeUsersFinal(event, 100);
     worker(SLOW);
     OffboardingEvent cancel = cancelOf(event);
 
-    harness.sendUrgent(cancel);
+    harness.sendOps(cancel);
 
     SummaryAudit answer = awaitCancelAnswer(cancel);
     assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's own queue and not"
@@ -146,7 +146,7 @@ class CancellationEndToEndTest {
           .receiveMessages(1, Duration.ofSeconds(30)).stream().findFirst().orElseThrow();
       WorkerService canceller = worker(chunked);
 
-      harness.sendUrgent(cancel);
+      harness.sendOps(cancel);
 
       SummaryAudit answer = awaitCancelAnswer(cancel);
       assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's own queue and"

@@ -29,7 +29,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Restore events through the broker and the fake tenant: exactly the named users are enabled again. */
+/**
+ * Restore events through the broker and the fake tenant: from the operators' queue, after a second
+ * person's approval, exactly the named users are enabled again.
+ */
 class RestoreEndToEndTest {
   private WorkerHarness harness;
 
@@ -45,6 +48,22 @@ class RestoreEndToEndTest {
         new EventData(List.of(targets), List.of(), "restore after a mistaken leaver", "T-12", "tests", false));
   }
 
+  /** Waits until {@code event} awaits approval, then approves it as a second person, from the ops queue. */
+  static OffboardingEvent approveOnceItWaits(WorkerHarness harness, OffboardingEvent event, String... users) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(event.id()).stream()
+        .anyMatch(s -> s.status() == SummaryStatus.AWAITING_APPROVAL));
+    OffboardingEvent approve = OffboardingEvent.approve(UUID.randomUUID().toString(), "/test/e2e", Instant.now(),
+        new dev.offboarding.contracts.Approval(event.id(), "second-person", "checked", List.of(users)));
+    harness.sendOps(approve);
+    return approve;
+  }
+
+  static SummaryAudit awaitFinal(WorkerHarness harness, OffboardingEvent event) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(event.id()).stream()
+        .anyMatch(SummaryAudit::finalSummary));
+    return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
+  }
+
   @Test
   void aRestoreReEnablesExactlyTheUsersNamedAndVerifiesIt() {
     FakeTenant tenant = new FakeTenant();
@@ -58,10 +77,10 @@ class RestoreEndToEndTest {
     harness.startWorker();
     OffboardingEvent event = restore(new Target.User(alice.id()), new Target.User(bob.userPrincipalName()));
 
-    harness.send(event);
+    harness.sendOps(event);
+    approveOnceItWaits(harness, event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
-    SummaryAudit summary = harness.summaries(event.id()).get(0);
+    SummaryAudit summary = awaitFinal(harness, event);
     assertEquals(SummaryStatus.COMPLETED, summary.status());
     assertEquals(2, summary.counts().get(TargetOutcome.SUCCEEDED));
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
@@ -118,11 +137,47 @@ class RestoreEndToEndTest {
     java.nio.file.Files.write(file, body);
     assertEquals(0, dev.offboarding.worker.Main.run(new String[] {"send", file.toString()}, harness.env,
         System.out, System.err));
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(restore.id()).isEmpty());
-    assertEquals(SummaryStatus.COMPLETED, harness.summaries(restore.id()).get(0).status());
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(restore.id()).stream()
+        .anyMatch(s -> s.status() == SummaryStatus.AWAITING_APPROVAL));
+    assertFalse(tenant.requireUser(alice.id()).accountEnabled(), "nothing is written before a second person approves");
+    // The leaver revoked them seconds ago: within RESTORE_COOLDOWN, so the approval names each one.
+    assertEquals(0, dev.offboarding.worker.Main.run(new String[] {"approve", "--requested-by", "security-lead@contoso.com",
+        "--reason", "checked the export", "--user", alice.id(), "--user", bob.userPrincipalName(), restore.id()},
+        harness.env, System.out, System.err));
+    assertEquals(SummaryStatus.COMPLETED, awaitFinal(harness, restore).status());
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
     assertTrue(tenant.requireUser(bob.id()).accountEnabled());
     assertFalse(tenant.requireUser(dave.id()).accountEnabled(), "another event's leaver stays disabled");
+  }
+
+  @Test
+  void aRecentlyRevokedUserIsReEnabledOnlyWhenTheApprovalNamesItAndEachRestoreIsCounted() {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser alice = tenant.addUser("alice@contoso.com");
+    FakeUser bob = tenant.addUser("bob@contoso.com");
+    for (FakeUser u : List.of(alice, bob)) {
+      tenant.setAccountEnabled(u.id(), false);
+      tenant.revokeSignInSessions(u.id(), Instant.now());
+    }
+    harness = new WorkerHarness(tenant);
+    dev.offboarding.worker.WorkerService worker = harness.startWorker();
+    OffboardingEvent event = restore(new Target.User(alice.id()), new Target.User(bob.id()));
+
+    harness.sendOps(event);
+    approveOnceItWaits(harness, event, "BOB@contoso.com");
+
+    SummaryAudit summary = awaitFinal(harness, event);
+    assertEquals(1, summary.counts().get(TargetOutcome.SUCCEEDED));
+    assertEquals(1, summary.counts().get(TargetOutcome.SKIPPED));
+    TargetAudit refused = harness.targets(event.id()).stream().filter(t -> t.userId().equals(alice.id())).findFirst()
+        .orElseThrow();
+    assertEquals(TargetOutcome.SKIPPED, refused.outcome());
+    assertEquals("RestoreCooldown", refused.actions().get(0).errorCode());
+    assertTrue(refused.detail().contains("within RESTORE_COOLDOWN (PT24H)"), refused.detail());
+    assertFalse(tenant.requireUser(alice.id()).accountEnabled(), "revoked seconds ago and not named");
+    assertTrue(tenant.requireUser(bob.id()).accountEnabled(), "named by the approval");
+    assertEquals(List.of(bob.id()), harness.graph.writeLog().stream().map(WriteRecord::userId).toList());
+    assertEquals(1.0, worker.metrics().count(dev.offboarding.worker.metrics.Metrics.RESTORES));
   }
 
   @Test
@@ -134,10 +189,10 @@ class RestoreEndToEndTest {
     harness.startWorker();
     OffboardingEvent event = restore(new Target.User(root.id()));
 
-    harness.send(event);
+    harness.sendOps(event);
+    approveOnceItWaits(harness, event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
-    assertEquals(1, harness.summaries(event.id()).get(0).counts().get(TargetOutcome.PROTECTED));
+    assertEquals(1, awaitFinal(harness, event).counts().get(TargetOutcome.PROTECTED));
     assertTrue(harness.graph.writeLog().isEmpty());
   }
 

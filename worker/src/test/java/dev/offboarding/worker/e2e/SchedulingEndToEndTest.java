@@ -129,7 +129,7 @@ class SchedulingEndToEndTest {
     OffboardingEvent cancel = OffboardingEvent.cancel(UUID.randomUUID().toString(), "/test/e2e", Instant.now(),
         new dev.offboarding.contracts.Cancellation(event.id(), "too late", "tests"));
 
-    harness.sendUrgent(cancel);
+    harness.sendOps(cancel);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(cancel.id()).isEmpty());
     SummaryAudit answer = harness.summaries(cancel.id()).get(0);

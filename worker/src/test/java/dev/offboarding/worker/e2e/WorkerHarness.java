@@ -47,6 +47,8 @@ import java.util.function.Consumer;
 final class WorkerHarness implements AutoCloseable {
   static final String QUEUE = "offboarding-events";
   static final String URGENT_QUEUE = "offboarding-urgent";
+  /** The operators' queue: restore, cancel and approve events. */
+  static final String OPS_QUEUE = "offboarding-ops";
   /** The worker's own queue: follow-ups, held events and cancellation markers. */
   static final String INTERNAL_QUEUE = "offboarding-internal";
   static final String TOPIC = "offboarding-audit";
@@ -104,7 +106,10 @@ final class WorkerHarness implements AutoCloseable {
         "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE,
         // Each test builds its own tenant, most with no break-glass account: protection is set by
         // the tests that need it (PROTECTED_USERS or PROTECTED_GROUPS in extraEnv).
-        "ALLOW_UNPROTECTED", "true"));
+        "ALLOW_UNPROTECTED", "true",
+        // Set explicitly: the tests' big events run as they did before two-person approval; tests of
+        // approval set their own threshold (restores wait whatever it is).
+        "APPROVAL_THRESHOLD", "10000000"));
     variables.putAll(extraEnv);
     this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);
@@ -193,6 +198,18 @@ final class WorkerHarness implements AutoCloseable {
   /** Sends an event to the urgent queue, as {@code send} does for compromise events. */
   void sendUrgent(OffboardingEvent event) {
     urgentSender.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
+  }
+
+  /** Sends an event to the operators' queue, as {@code send} does for restore, cancel and approve events. */
+  void sendOps(OffboardingEvent event) {
+    sendTo(OPS_QUEUE, event);
+  }
+
+  /** Sends an event to {@code queue}, as a producer with the right to send there would. */
+  void sendTo(String queue, OffboardingEvent event) {
+    try (ServiceBusSenderClient to = clients.sender().queueName(queue).buildClient()) {
+      to.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
+    }
   }
 
   void sendRaw(String messageId, byte[] body) {

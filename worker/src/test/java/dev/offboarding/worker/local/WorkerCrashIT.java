@@ -153,7 +153,9 @@ class WorkerCrashIT {
         "MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS),
         "HTTP_PORT", "0",
         // A tenant of leavers only: nothing to protect, and this run is about crashes.
-        "ALLOW_UNPROTECTED", "true"));
+        "ALLOW_UNPROTECTED", "true",
+        // Set explicitly, as every test rig does: its big event runs as it did before approvals.
+        "APPROVAL_THRESHOLD", "10000000"));
   }
 
   private double publishedTargets(int port) {

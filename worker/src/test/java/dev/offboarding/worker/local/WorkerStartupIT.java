@@ -86,6 +86,8 @@ class WorkerStartupIT {
         "GRAPH_BASE_URL", graph.baseUrl(),
         "GRAPH_AUTH", "none",
         "PROTECTED_GROUPS", protectedGroup,
+        // Set explicitly, as every test rig does: its big events run as they did before approvals.
+        "APPROVAL_THRESHOLD", "10000000",
         "HTTP_PORT", "0"));
   }
 }

@@ -39,6 +39,29 @@ class MetricsTest {
   }
 
   @Test
+  void countsUsersReEnabledFromZeroAndPolicyViolationsByConfiguredQueueFromZero() {
+    Metrics metrics = new Metrics();
+    metrics.intakeQueues(List.of("offboarding-events", "offboarding-urgent", "offboarding-ops"));
+    assertTrue(metrics.scrape().contains("\n" + Metrics.RESTORES + " 0.0"), metrics.scrape());
+    assertTrue(metrics.scrape().contains(Metrics.POLICY_VIOLATIONS + "{queue=\"offboarding-ops\"} 0.0"),
+        metrics.scrape());
+    Instant t0 = Instant.parse("2026-11-27T09:00:00Z");
+    TargetAudit enabled = new TargetAudit("e-1", "u-1", null, List.of("user:u-1"), false, TargetOutcome.SUCCEEDED,
+        null, List.of(ActionResult.succeeded(Action.ENABLE_ACCOUNT, 1, "r", t0, t0)), false);
+    TargetAudit refused = new TargetAudit("e-1", "u-2", null, List.of("user:u-2"), false, TargetOutcome.SKIPPED,
+        "cooldown", List.of(new ActionResult(Action.ENABLE_ACCOUNT, TargetOutcome.SKIPPED, 0, null, null, null,
+            "RestoreCooldown", "cooldown")), false);
+
+    metrics.targetResult("dev.offboarding.restore.v1", enabled, t0);
+    metrics.targetResult("dev.offboarding.restore.v1", refused, t0);
+    metrics.policyViolation("offboarding-urgent");
+
+    org.junit.jupiter.api.Assertions.assertEquals(1.0, metrics.count(Metrics.RESTORES));
+    org.junit.jupiter.api.Assertions.assertEquals(1.0,
+        metrics.count(Metrics.POLICY_VIOLATIONS, "queue", "offboarding-urgent"));
+  }
+
+  @Test
   void tagsAnUnknownEventTypeAsInvalidSoTheTagSetStaysClosed() {
     Metrics metrics = new Metrics();
 
