@@ -67,7 +67,7 @@ class IntakePolicyEndToEndTest {
     assertEquals(SummaryStatus.REJECTED, summary.status());
     assertTrue(summary.rejectionReason().startsWith("PolicyViolation: offboarding-events"), summary.rejectionReason());
     assertEquals(WorkerHarness.QUEUE, summary.provenance().queue());
-    assertEquals(List.of(), harness.graph.requestLog(), "no Graph request at all");
+    assertEquals(List.of(), requestsForEvents(), "no Graph request on the event's behalf");
     assertFalse(tenant.requireUser(alice.id()).accountEnabled());
     assertEquals(1, worker.metrics().count(Metrics.POLICY_VIOLATIONS, "queue", WorkerHarness.QUEUE));
   }
@@ -90,7 +90,7 @@ class IntakePolicyEndToEndTest {
     assertEquals("offboarding-urgent allows targets of kind userId, userPrincipalName only (rule targetKinds); target"
         + " 0 is a group", dead.deadLetterErrorDescription());
     assertEquals("$.data.targets[0]", harness.summaries(compromise.id()).get(0).problems().get(0).path());
-    assertEquals(List.of(), harness.graph.requestLog(), "no Graph request at all");
+    assertEquals(List.of(), requestsForEvents(), "no Graph request on the event's behalf");
     assertEquals(1, worker.metrics().count(Metrics.POLICY_VIOLATIONS, "queue", WorkerHarness.URGENT_QUEUE));
     assertEquals(0, worker.metrics().count(Metrics.POLICY_VIOLATIONS, "queue", WorkerHarness.QUEUE));
     assertTrue(worker.metrics().scrape().contains(
@@ -132,5 +132,14 @@ class IntakePolicyEndToEndTest {
   private SummaryAudit awaitFinal(OffboardingEvent event) {
     await().atMost(WAIT).until(() -> harness.summaries(event.id()).stream().anyMatch(SummaryAudit::finalSummary));
     return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
+  }
+
+  /**
+   * The fake tenant's requests but the protected set's own background reads of directory roles,
+   * which the worker makes whatever arrives.
+   */
+  private List<String> requestsForEvents() {
+    return harness.graph.requestLog().stream().filter(r -> !r.path().contains("/roleManagement/directory/"))
+        .map(String::valueOf).toList();
   }
 }
