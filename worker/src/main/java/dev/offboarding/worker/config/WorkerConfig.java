@@ -47,6 +47,10 @@ import java.util.function.Function;
  * @param verify whether each write is read back to check it took effect ({@code VERIFY})
  * @param maxScheduleAhead how far in the future an event's {@code effectiveAt} may lie; later is
  *     rejected ({@code MAX_SCHEDULE_AHEAD})
+ * @param maxUsersPerHour the mass-action brake's cap on users of events from the events queue
+ *     written per rolling hour, tenant-wide ({@code MAX_USERS_PER_HOUR})
+ * @param maxUrgentUsersPerHour the same cap for events from the urgent queue ({@code
+ *     MAX_URGENT_USERS_PER_HOUR})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -69,7 +73,14 @@ public record WorkerConfig(
     int deliveryMaxUsers,
     java.time.Duration protectedMaxStaleness,
     boolean verify,
-    java.time.Duration maxScheduleAhead) {
+    java.time.Duration maxScheduleAhead,
+    int maxUsersPerHour,
+    int maxUrgentUsersPerHour) {
+
+  /** {@code MAX_USERS_PER_HOUR}'s default. */
+  public static final int DEFAULT_MAX_USERS_PER_HOUR = 1000;
+  /** {@code MAX_URGENT_USERS_PER_HOUR}'s default. */
+  public static final int DEFAULT_MAX_URGENT_USERS_PER_HOUR = 200;
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -100,6 +111,9 @@ public record WorkerConfig(
     Objects.requireNonNull(graphBaseUrl, "graphBaseUrl");
     Objects.requireNonNull(graphAuth, "graphAuth");
     Objects.requireNonNull(maxScheduleAhead, "maxScheduleAhead");
+    if (maxUsersPerHour < 1 || maxUrgentUsersPerHour < 1) {
+      throw new IllegalArgumentException("the mass-action brake's caps must be >= 1");
+    }
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -247,6 +261,10 @@ public record WorkerConfig(
         java.time.Duration.ofHours(1), "PROTECTED_MAX_STALENESS", problems);
     java.time.Duration scheduleAhead = duration(get.apply("MAX_SCHEDULE_AHEAD"), DEFAULT_MAX_SCHEDULE_AHEAD,
         java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(400), "MAX_SCHEDULE_AHEAD", problems);
+    int usersPerHour = wholeNumber(get.apply("MAX_USERS_PER_HOUR"), DEFAULT_MAX_USERS_PER_HOUR, 10_000_000,
+        "MAX_USERS_PER_HOUR", problems);
+    int urgentUsersPerHour = wholeNumber(get.apply("MAX_URGENT_USERS_PER_HOUR"), DEFAULT_MAX_URGENT_USERS_PER_HOUR,
+        10_000_000, "MAX_URGENT_USERS_PER_HOUR", problems);
     String verifyText = get.apply("VERIFY");
     boolean verify = true;
     if (verifyText != null && !verifyText.isBlank()) {
@@ -262,7 +280,7 @@ public record WorkerConfig(
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead);
+        scheduleAhead, usersPerHour, urgentUsersPerHour);
   }
 
   /**
@@ -422,6 +440,18 @@ public record WorkerConfig(
     }
   }
 
+  /** A whole number from 1 to {@code max}; the fallback when unset. */
+  private static int wholeNumber(String value, int fallback, int max, String name, List<String> problems) {
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.matches("[0-9]{1,10}") || Long.parseLong(value) < 1 || Long.parseLong(value) > max) {
+      problems.add(name + " must be a whole number between 1 and " + max + ", got '" + value + "'");
+      return fallback;
+    }
+    return Integer.parseInt(value);
+  }
+
   private static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
@@ -457,6 +487,7 @@ public record WorkerConfig(
         + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort
         + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
-        + ", maxScheduleAhead=" + maxScheduleAhead + "]";
+        + ", maxScheduleAhead=" + maxScheduleAhead + ", maxUsersPerHour=" + maxUsersPerHour
+        + ", maxUrgentUsersPerHour=" + maxUrgentUsersPerHour + "]";
   }
 }

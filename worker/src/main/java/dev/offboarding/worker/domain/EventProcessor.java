@@ -3,6 +3,7 @@ package dev.offboarding.worker.domain;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,6 +73,7 @@ public final class EventProcessor {
   private final RunningEvents running;
   private final Scheduling scheduling;
   private final Cancellations cancellations;
+  private final Braking braking;
   /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
   private final Duration longestRun;
 
@@ -86,6 +88,7 @@ public final class EventProcessor {
     this.longestRun = b.markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0 ? MIN_MARKER_LIFETIME
         : b.markerLifetime.compareTo(KnownMarkers.MAX_LIFETIME) > 0 ? KnownMarkers.MAX_LIFETIME : b.markerLifetime;
     this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock);
+    this.braking = b.braking == null ? Braking.none(b.clock) : b.braking;
   }
 
   /** A processor planning with {@code planner} and writing through {@code executor}; the rest defaults. */
@@ -105,6 +108,7 @@ public final class EventProcessor {
     private RunningEvents running = new RunningEvents();
     private CancellationMarkers markers;
     private Duration markerLifetime = MIN_MARKER_LIFETIME;
+    private Braking braking;
 
     private Builder(Planner planner, Executor executor, Clock clock) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -150,6 +154,12 @@ public final class EventProcessor {
     public Builder markers(CancellationMarkers markers, Duration lifetime) {
       this.markers = Objects.requireNonNull(markers, "markers");
       this.markerLifetime = Objects.requireNonNull(lifetime, "lifetime");
+      return this;
+    }
+
+    /** The mass-action brake each chunk's new users are leased from; by default none (every user granted). */
+    public Builder brake(Braking braking) {
+      this.braking = Objects.requireNonNull(braking, "braking");
       return this;
     }
 
@@ -252,7 +262,17 @@ public final class EventProcessor {
       return planned.settlement();
     }
     StreamingPlan plan = planned.plan();
-    Chunks.Chunk chunk = Chunks.next(plan, from, Chunks.limit(eventBody, bounds));
+    Chunks.Chunk selected = Chunks.next(plan, from, Chunks.limit(eventBody, bounds));
+    // The mass-action brake, once per chunk before its first write: the new users are leased against
+    // the cap of the queue the event arrived on; those it has no room for wait in the follow-up.
+    Braking.Admission admitted;
+    try {
+      // Approvals' seam: an approved event would pass true here and not be held by the brake.
+      admitted = braking.admit(event, intakeQueue, selected.newUsers(), false);
+    } catch (MassActionBrake.Unavailable e) {
+      return new Settlement.Abandon("mass-action brake unavailable, nothing written: " + e.getMessage(), e);
+    }
+    Chunks.Chunk chunk = Chunks.withNewUsers(selected, admitted.lease().granted(), plan);
     plan.select(chunk.users());
     work.heartbeat().run();
 
@@ -322,14 +342,21 @@ public final class EventProcessor {
             .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
         // Users that failed transiently wait before their next round; users merely not reached go on at once.
         Duration wait = worstRound == 0 ? Duration.ZERO : bounds.delay(worstRound);
-        work.followUps().send(event.id(), next, clock.instant().plus(wait));
-        audit.summary(Summaries.continuing(event, counts, skipped, usersResolved, eventStarted, clock.instant(),
-            redelivery, step, pending.size() + chunk.usersBeyond()));
+        Instant notBefore = clock.instant().plus(wait);
+        // Users the brake held back wait until the window has room for them.
+        if (admitted.braked() && admitted.lease().roomAt().isAfter(notBefore)) {
+          notBefore = admitted.lease().roomAt();
+        }
+        work.followUps().send(event.id(), next, notBefore);
+        SummaryAudit continuing = Summaries.continuing(event, counts, skipped, usersResolved, eventStarted,
+            clock.instant(), redelivery, step, pending.size() + chunk.usersBeyond());
+        audit.summary(admitted.braked() ? Summaries.withDetail(continuing, Braking.detail(admitted)) : continuing);
       } catch (AuditSink.AuditException e) {
         return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);
       }
       return new Settlement.Complete(outcome.graphUnavailable() ? Settlement.Complete.TRANSIENT
-          : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN : Settlement.Complete.BOUND);
+          : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN
+          : admitted.braked() ? Settlement.Complete.BRAKE : Settlement.Complete.BOUND);
     }
   }
 }

@@ -22,7 +22,8 @@ class ServiceBusClientsTest {
         "offboarding-audit", Set.of(),
         URI.create(WorkerConfig.DEFAULT_GRAPH_BASE_URL),
         WorkerConfig.GraphAuth.AZURE, 20, Set.of(), Set.of(), 1000, 8080, java.time.Duration.ofMinutes(5), 2000,
-        java.time.Duration.ofMinutes(1), true, WorkerConfig.DEFAULT_MAX_SCHEDULE_AHEAD);
+        java.time.Duration.ofMinutes(1), true, WorkerConfig.DEFAULT_MAX_SCHEDULE_AHEAD,
+        WorkerConfig.DEFAULT_MAX_USERS_PER_HOUR, WorkerConfig.DEFAULT_MAX_URGENT_USERS_PER_HOUR);
 
     ConfigException e = assertThrows(ConfigException.class, () -> ServiceBusClients.builder(config));
 
