@@ -42,6 +42,9 @@ param receiveQueues array = [
 @description('The worker\'s own queue (SERVICEBUS_INTERNAL_QUEUE): follow-ups, held events and cancellation markers. Only the worker may send to it; never a producer queue.')
 param internalQueue string = 'offboarding-internal'
 
+@description('The worker\'s session-enabled state queue (SERVICEBUS_STATE_QUEUE): the mass-action brake\'s counts live in its session state. Only the worker may receive from it; nobody sends to it.')
+param stateQueue string = 'offboarding-state'
+
 @description('The audit topic the worker publishes to (SERVICEBUS_AUDIT_TOPIC).')
 param auditTopic string = 'offboarding-audit'
 
@@ -200,6 +203,11 @@ resource internal 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' ex
   name: internalQueue
 }
 
+resource state 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+  parent: namespace
+  name: stateQueue
+}
+
 resource replyQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = [for name in replyQueues: {
   parent: namespace
   name: name
@@ -246,6 +254,21 @@ resource workerInternalSends 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: internal
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: worker.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+  dependsOn: [
+    queues
+  ]
+}
+
+// The mass-action brake's counts: accepting a session and reading or writing its state is a
+// receiver's right. No one is given Send: no message ever goes to this queue.
+resource workerStateReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(state.id, worker.id, dataReceiver)
+  scope: state
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
     principalId: worker.properties.principalId
     principalType: 'ServicePrincipal'
   }

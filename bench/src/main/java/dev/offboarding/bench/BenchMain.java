@@ -190,7 +190,10 @@ public final class BenchMain {
         "GRAPH_BASE_URL", server.baseUrl(),
         "GRAPH_AUTH", "none",
         "GRAPH_WRITES_PER_SECOND", Double.toString(budget),
-        "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets)));
+        "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets),
+        // Defaults are for run: the benchmark's sizes are not to be braked.
+        "MAX_USERS_PER_HOUR", "10000000",
+        "MAX_URGENT_USERS_PER_HOUR", "10000000"));
     if (protectedGroup != null) {
       env.put("PROTECTED_GROUPS", protectedGroup);
     }

@@ -59,6 +59,8 @@ final class Rig implements AutoCloseable {
   /** The production recovery with its waits shortened, so an outage and its recovery fit in a run. */
   static final Wiring.Recovery QUICK_RECOVERY =
       new Wiring.Recovery(10, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
+  /** The mass-action brake's caps unless a run sets its own: far above any run's users. */
+  static final String UNBRAKED = "1000000";
   static final ServiceBusIntake.Options INTAKE =
       new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5));
 
@@ -95,7 +97,10 @@ final class Rig implements AutoCloseable {
         "SERVICEBUS_AUDIT_TOPIC", TOPIC,
         "GRAPH_BASE_URL", graph.baseUrl(),
         "GRAPH_AUTH", "none",
-        "HTTP_PORT", "0"));
+        "HTTP_PORT", "0",
+        // Defaults are for run: R1-R7 keep their sizes; a run about the brake sets its own caps.
+        "MAX_USERS_PER_HOUR", UNBRAKED,
+        "MAX_URGENT_USERS_PER_HOUR", UNBRAKED));
     variables.putAll(extraEnv);
     this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);

@@ -172,6 +172,9 @@ public final class LocalCommand {
     env.put("SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE);
     env.put("SERVICEBUS_INTERNAL_QUEUE", INTERNAL_QUEUE);
     env.putIfAbsent("PROTECTED_USERS", "breakglass@contoso.com");
+    // Defaults are for run: local sets the mass-action brake's caps itself, high enough for any sample.
+    env.putIfAbsent("MAX_USERS_PER_HOUR", "100000");
+    env.putIfAbsent("MAX_URGENT_USERS_PER_HOUR", "10000");
     pb.redirectErrorStream(true);
     Process process = pb.start();
     Thread.ofPlatform().daemon().name("worker-output").start(() -> pump(process.getInputStream()));

@@ -125,7 +125,7 @@ class BicepAgreementTest {
     // Every assignment is scoped to one entity, never the namespace, group or subscription.
     Matcher scopes = Pattern.compile("scope: (\\w+)").matcher(bicep);
     List<String> scoped = scopes.results().map(r -> r.group(1)).toList();
-    assertTrue(Set.of("receiveQueue", "internal", "audit", "replyQueue").containsAll(Set.copyOf(
+    assertTrue(Set.of("receiveQueue", "internal", "state", "audit", "replyQueue").containsAll(Set.copyOf(
         scoped.stream().map(s -> s.replaceAll("\\[.*", "")).toList())), scoped.toString());
     assertEquals(Pattern.compile("Microsoft.Authorization/roleAssignments@").matcher(bicep).results().count(),
         scoped.size(), "every role assignment has an entity scope");
@@ -169,6 +169,22 @@ class BicepAgreementTest {
       }
     }
     assertEquals(Set.of("worker dataReceiver", "worker dataSender", "scaler dataOwner"), onInternal);
+  }
+
+  @Test
+  void onlyTheWorkerMayReadOrWriteTheMassActionBrakesCounts() {
+    // The brake's counts are session state on the state queue: whoever may receive there could
+    // reset them. The worker receives; nobody sends.
+    String state = stringDefault("stateQueue");
+    assertTrue(names(namespace.get("Queues")).contains(state), "stateQueue " + state + " not in config.json");
+    Set<String> onState = new TreeSet<>();
+    for (RoleAssignment a : roleAssignments()) {
+      if (a.entities().contains(state)) {
+        assertEquals("state", a.scope(), a.resource() + ": scoped to the state queue alone, not a list");
+        onState.add(a.principal() + " " + a.role());
+      }
+    }
+    assertEquals(Set.of("worker dataReceiver"), onState);
   }
 
   @Test
@@ -266,6 +282,7 @@ class BicepAgreementTest {
         case "receiveQueue" -> arrayDefault("receiveQueues");
         case "replyQueue" -> arrayDefault("replyQueues");
         case "internal" -> Set.of(stringDefault("internalQueue"));
+        case "state" -> Set.of(stringDefault("stateQueue"));
         case "audit" -> Set.of(stringDefault("auditTopic"));
         default -> throw new AssertionError(m.group(1) + ": unexpected scope " + scope);
       };

@@ -52,6 +52,8 @@ final class WorkerHarness implements AutoCloseable {
   static final String TOPIC = "offboarding-audit";
   static final String REPLIES = "offboarding-replies";
   static final Duration LOCK = Duration.ofSeconds(2);
+  /** The mass-action brake's caps unless a test sets its own: far above any test's users. */
+  static final String UNBRAKED = "1000000";
   /** How often each worker tails its queues for cancellation markers: quick, so a test need not wait. */
   static final Duration MARKER_POLL = Duration.ofMillis(200);
 
@@ -101,7 +103,10 @@ final class WorkerHarness implements AutoCloseable {
         "GRAPH_AUTH", "none",
         "HTTP_PORT", "0",
         "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES,
-        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE));
+        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE,
+        // Defaults are for run: the tests' sizes are not to be braked unless a test says so.
+        "MAX_USERS_PER_HOUR", UNBRAKED,
+        "MAX_URGENT_USERS_PER_HOUR", UNBRAKED));
     variables.putAll(extraEnv);
     this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);

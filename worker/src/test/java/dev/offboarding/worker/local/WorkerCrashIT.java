@@ -151,6 +151,8 @@ class WorkerCrashIT {
         "GRAPH_AUTH", "none",
         "GRAPH_WRITES_PER_SECOND", "250",
         "MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS),
+        // A crash re-leases the chunk in flight: the default cap would brake the rerun of this size.
+        "MAX_USERS_PER_HOUR", Integer.toString(100 * USERS),
         "HTTP_PORT", "0"));
   }
 

@@ -86,6 +86,8 @@ class WorkerStartupIT {
         "GRAPH_BASE_URL", graph.baseUrl(),
         "GRAPH_AUTH", "none",
         "PROTECTED_GROUPS", protectedGroup,
+        "MAX_USERS_PER_HOUR", "1000000",
+        "MAX_URGENT_USERS_PER_HOUR", "1000000",
         "HTTP_PORT", "0"));
   }
 }

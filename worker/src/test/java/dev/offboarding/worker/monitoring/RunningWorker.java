@@ -49,7 +49,7 @@ final class RunningWorker implements AutoCloseable {
     }
     env.putAll(Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
         "SERVICEBUS_URGENT_QUEUE", "offboarding-urgent", "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none",
-        "HTTP_PORT", "0"));
+        "HTTP_PORT", "0", "MAX_USERS_PER_HOUR", "1000000", "MAX_URGENT_USERS_PER_HOUR", "1000000"));
   }
 
   /** Starts {@code run} with {@link #env} (adjusted first) and waits until it serves HTTP. */
