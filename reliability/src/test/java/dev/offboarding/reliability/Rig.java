@@ -54,6 +54,7 @@ import java.util.logging.SimpleFormatter;
  */
 final class Rig implements AutoCloseable {
   static final String QUEUE = "offboarding-events";
+  static final String URGENT_QUEUE = "offboarding-urgent";
   static final String TOPIC = "offboarding-audit";
   static final Duration LOCK = Duration.ofSeconds(5);
   /** The production recovery with its waits shortened, so an outage and its recovery fit in a run. */
@@ -194,6 +195,16 @@ final class Rig implements AutoCloseable {
     return sender;
   }
 
+  private ServiceBusSenderClient urgentSender;
+
+  /** Sends an event to the urgent queue ({@code offboarding-urgent}, the worker's default), as the SIEM does. */
+  synchronized void sendUrgent(OffboardingEvent event) {
+    if (urgentSender == null) {
+      urgentSender = clients.sender().queueName(URGENT_QUEUE).buildClient();
+    }
+    urgentSender.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
+  }
+
   /** Takes what has arrived on the audit topic's "all" subscription; returns everything seen. */
   synchronized List<ServiceBusReceivedMessage> audit() {
     if (auditReader == null) {
@@ -272,6 +283,11 @@ final class Rig implements AutoCloseable {
       auditReader.close();
     }
     sender.close();
+    synchronized (this) {
+      if (urgentSender != null) {
+        urgentSender.close();
+      }
+    }
     graph.close();
     emulator.close();
     Logger.getLogger("").removeHandler(logs);

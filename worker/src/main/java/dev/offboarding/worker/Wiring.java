@@ -282,6 +282,7 @@ public final class Wiring {
         Sleeper.SYSTEM, ServiceBusMassActionBrake.DEFAULT_PATIENCE, ServiceBusMassActionBrake.DEFAULT_STEP_TIMEOUT,
         caps::aheadOf);
     Braking braking = new Braking(brake, caps, clock);
+    brake.warmUp(caps.all());
     brakeGauges(braking);
     EventProcessor events = processor(new MeteredWriteBudget(budget, metrics),
         new ServiceBusScheduledEvents(serviceBus, List.of(internal)), markers, policy.maxHold(), braking);

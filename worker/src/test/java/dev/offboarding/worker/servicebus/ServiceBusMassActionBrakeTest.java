@@ -240,6 +240,17 @@ class ServiceBusMassActionBrakeTest {
   }
 
   @Test
+  void warmingUpLeasesTheUrgentReserveAheadAndWritesNoOtherCount() {
+    MassActionBrake.Cap urgent = new MassActionBrake.Cap("urgent", 200);
+    ServiceBusMassActionBrake brake = replicaWithReserve(5);
+
+    brake.warmUp(List.of(BULK, urgent));
+
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> urgentUsed() == 5);
+    assertNull(storedState("brake-bulk"), "the bulk count is only read");
+  }
+
+  @Test
   void noStateAtAllIsAnEmptyCount() {
     MassActionBrake.Lease lease = replica().lease(URGENT, 5);
 
