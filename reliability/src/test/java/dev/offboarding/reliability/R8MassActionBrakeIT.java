@@ -42,7 +42,9 @@ import org.junit.jupiter.api.Test;
  * answer to its revoke, at most the two round trips of the fake tenant's fixed latency (disable,
  * revoke: the floor, as the benchmark measures it) plus one token wait of the write budget. As in
  * the benchmark, a few compromise events first warm each replica up (the first request of a process
- * opens its connections); they are not counted.
+ * opens its connections); they are not counted. R8 runs after R7 in name order, so it scans what it
+ * kept (the workers' log records, the audit bodies, the metrics) for secrets itself, with R7's
+ * scanner.
  */
 class R8MassActionBrakeIT {
   private static final Duration LATENCY = Duration.ofMillis(50);
@@ -82,6 +84,9 @@ class R8MassActionBrakeIT {
         "GRAPH_WRITES_PER_SECOND", Integer.toString(WRITES_PER_SECOND),
         "MAX_TARGETS_PER_EVENT", "1000");
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    Runnable goals;
+    boolean met;
     try (Rig rig = new Rig("R8", tenant, o -> o.unlimitedWrites().latency(LATENCY, Duration.ZERO), Map.of())) {
       List<WorkerService> replicas = List.of(rig.startWorker(settings, Rig.QUICK_RECOVERY),
           rig.startWorker(settings, Rig.QUICK_RECOVERY));
@@ -172,7 +177,6 @@ class R8MassActionBrakeIT {
       long delayed = seconds.stream().filter(s -> s > floor + token).count() + notRevoked;
       Collections.sort(seconds);
 
-      Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("floodSeconds", flood.toSeconds());
       figures.put("leaverEvents", leavers.size());
       figures.put("usersRequested", usersRequested);
@@ -189,18 +193,38 @@ class R8MassActionBrakeIT {
       figures.put("compromiseMaxSeconds", percentile(seconds, 1.0));
       figures.put("compromiseDelayedBeyondFloorPlusToken", delayed);
       figures.put("seconds", took.toMillis() / 1000.0);
-      boolean met = leaversWritten <= cap && completed + waiting == leavers.size() && heldByTheBroker == waiting
+      goals = () -> {
+        assertTrue(usersRequested > cap, "the flood asked for more than the cap");
+        assertTrue(leaversWritten <= cap, leaversWritten + " users written against a cap of " + cap);
+        assertEquals(leavers.size(), completed + waiting, "every leaver event done or waiting for the brake");
+        assertEquals(waiting, heldByTheBroker, "each waiting event's follow-up held by the broker: nothing lost");
+        assertEquals(0, delayed, "compromise events delayed beyond their floor plus one token: " + seconds);
+      };
+      met = leaversWritten <= cap && completed + waiting == leavers.size() && heldByTheBroker == waiting
           && delayed == 0 && usersRequested > cap;
-      Runs.report("R8", "leaver flood against the mass-action brake", seed, figures, met);
-
-      assertTrue(usersRequested > cap, "the flood asked for more than the cap");
-      assertTrue(leaversWritten <= cap, leaversWritten + " users written against a cap of " + cap);
-      assertEquals(leavers.size(), completed + waiting, "every leaver event done or waiting for the brake");
-      assertEquals(waiting, heldByTheBroker, "each waiting event's follow-up held by the broker: nothing lost");
-      assertEquals(0, delayed, "compromise events delayed beyond their floor plus one token: " + seconds);
     } finally {
       scheduler.shutdownNow();
     }
+    // What the run kept (logs, audit bodies, the metrics saved on close) is complete once the rig is closed.
+    List<String> secretsFound = secretsInEvidence();
+    figures.put("secretsInEvidence", secretsFound.size());
+    Runs.report("R8", "leaver flood against the mass-action brake", seed, figures, met && secretsFound.isEmpty());
+
+    goals.run();
+    assertEquals(List.of(), secretsFound.stream().limit(10).toList(), "secrets in what the run kept");
+  }
+
+  /** R7's scan of this run's evidence files. */
+  private static List<String> secretsInEvidence() throws java.io.IOException {
+    List<String> secrets = R7SecretScanIT.secrets();
+    List<String> hits = new ArrayList<>();
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(Runs.out().resolve("evidence"))) {
+      for (java.nio.file.Path file : files.filter(f -> f.getFileName().toString().startsWith("R8-")).toList()) {
+        hits.addAll(R7SecretScanIT.hits(file.getFileName().toString(), java.nio.file.Files.readString(file), secrets,
+            new LinkedHashMap<>()));
+      }
+    }
+    return hits;
   }
 
   /** Every summary read so far, by event. */
