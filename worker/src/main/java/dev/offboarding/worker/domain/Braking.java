@@ -73,8 +73,9 @@ public final class Braking {
       return new Admission(cap, MassActionBrake.Lease.all(newUsers), newUsers);
     }
     MassActionBrake.Lease lease = brake.lease(cap, newUsers);
-    if (lease.granted() > newUsers) {
-      throw new IllegalStateException("the brake granted more users than asked for");
+    if (lease.granted() > newUsers || lease.granted() < newUsers && !lease.braked()) {
+      throw new IllegalStateException("the brake granted more users than asked for, or fewer without saying when"
+          + " room comes back");
     }
     if (lease.braked()) {
       heldUntil.merge(cap.name(), lease.roomAt(), (a, b) -> a.isAfter(b) ? a : b);

@@ -50,10 +50,14 @@ class MassActionBrakeTest {
     }, MassActionCaps.of(Inbounds.EVENTS, usersPerHour, Inbounds.URGENT, urgentUsersPerHour), clock));
   }
 
+  /** When true, processors built later take at most 4 users per delivery. */
+  boolean bounds4;
+
   EventProcessor processor(Braking braking) {
     Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
     return EventProcessor.builder(new Planner(directory, Protection.none(), 10_000), executor, clock)
+        .bounds(bounds4 ? DeliveryBounds.of(DeliveryBounds.DEFAULT_MAX_DURATION, 4) : DeliveryBounds.defaults())
         .brake(braking).build();
   }
 
@@ -168,6 +172,30 @@ class MassActionBrakeTest {
     assertEquals(new Settlement.Complete(), retry);
     assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
     assertEquals(List.of("bulk:4"), leases, "the retried user was leased with its chunk");
+  }
+
+  @Test
+  void aChunkWithUsersToRetryAndNewUsersTriesTheRetriedOnesAndLetsTheNewOnesWait() throws Exception {
+    bounds4 = true;
+    processor = processor(4, 200);
+    List<String> users = addUsers("20000000", 6);
+    directory.addGroup(GROUP, users.toArray(String[]::new));
+    GraphFailure unavailable = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down",
+        null, null, null);
+    writes.failNext("disable:" + users.get(1), unavailable, unavailable, unavailable);
+
+    deliver(new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), Inbounds.EVENTS);
+    Settlement second = deliverFollowUp();
+    Set<String> afterSecond = usersWritten();
+    clock.set(Instant.parse("2026-12-01T11:01:00Z"));
+    Settlement third = deliverFollowUp();
+
+    assertEquals(new Settlement.Complete(Settlement.Complete.BRAKE), second);
+    assertEquals(Set.copyOf(users.subList(0, 4)), afterSecond, "the retried user written, no new one");
+    assertEquals(SummaryStatus.COMPLETED, audit.summary.status(), String.valueOf(third));
+    assertEquals(6, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
+    assertEquals(6, new HashSet<>(audit.all().stream().map(TargetAudit::userId).toList()).size());
+    assertEquals(List.of("bulk:4", "bulk:2", "bulk:2"), leases, "the retried user is never leased again");
   }
 
   @Test
