@@ -12,9 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * users are leased against the cap of the queue the event arrived on ({@link MassActionCaps}); the
  * users the cap has no room for wait in the event's follow-up until the window has room, and the
  * delivery publishes a non-final CONTINUING summary with detail {@value #DETAIL}. Users tried again
- * (a follow-up's pending users) were leased when first selected and are not counted twice. Dry runs
- * write nothing and lease nothing. Remembers, per cap, until when it last held work back, for the
- * gauge {@code offboarding_mass_action_brake}. Thread-safe.
+ * (a follow-up's pending users) were leased when first selected and are not counted twice, and a
+ * delivery tried again in this process (after its audit could not be published) reuses its chunk's
+ * lease; a delivery taken again by another process leases again, which errs on the side of holding
+ * back. Dry runs write nothing and lease nothing. Remembers, per cap, until when it last held work
+ * back, for the gauge {@code offboarding_mass_action_brake}. Thread-safe.
  */
 public final class Braking {
   /** The detail a braked event's summary begins with. */
@@ -25,6 +27,16 @@ public final class Braking {
   private final Clock clock;
   /** Per cap name, until when its last lease held users back. */
   private final Map<String, Instant> heldUntil = new ConcurrentHashMap<>();
+  /** The leases of recent chunks, by chunk, so that a delivery tried again is not counted again. */
+  private final Map<String, Admission> recent = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Admission> eldest) {
+      return size() > RECENT;
+    }
+  };
+  private final java.util.concurrent.locks.ReentrantLock recentLock = new java.util.concurrent.locks.ReentrantLock();
+  /** Chunks whose lease is remembered. */
+  static final int RECENT = 10_000;
 
   /**
    * @param brake the shared count
@@ -49,7 +61,7 @@ public final class Braking {
    * @param lease what was granted of the chunk's new users
    * @param asked the chunk's new users
    */
-  record Admission(MassActionBrake.Cap cap, MassActionBrake.Lease lease, int asked) {
+  record Admission(MassActionBrake.Cap cap, MassActionBrake.Lease lease, int asked, Instant at) {
     boolean braked() {
       return lease.braked();
     }
@@ -63,14 +75,23 @@ public final class Braking {
   /**
    * Leases a chunk's {@code newUsers} for an event from {@code intakeQueue}.
    *
+   * @param chunk names the chunk: its event message's origin and its step; a chunk leased here
+   *     within the window is not leased again
    * @param approved true when a second person approved the event's size: the brake does not hold
    *     it (the seam for approvals; nothing sets it yet)
    * @throws MassActionBrake.Unavailable when the count could not be read: the chunk waits
    */
-  Admission admit(OffboardingEvent event, String intakeQueue, int newUsers, boolean approved) {
+  Admission admit(OffboardingEvent event, String intakeQueue, String chunk, int newUsers, boolean approved) {
     MassActionBrake.Cap cap = caps.capOf(intakeQueue);
+    Instant now = clock.instant();
     if (newUsers == 0 || approved || event.data().dryRun()) {
-      return new Admission(cap, MassActionBrake.Lease.all(newUsers), newUsers);
+      return new Admission(cap, MassActionBrake.Lease.all(newUsers), newUsers, now);
+    }
+    Admission before = remembered(chunk);
+    if (before != null && before.asked() == newUsers && before.cap().equals(cap)
+        && now.isBefore(before.at().plus(MassActionBrake.WINDOW))
+        && (!before.braked() || now.isBefore(before.lease().roomAt()))) {
+      return before;
     }
     MassActionBrake.Lease lease = brake.lease(cap, newUsers);
     if (lease.granted() > newUsers || lease.granted() < newUsers && !lease.braked()) {
@@ -82,7 +103,23 @@ public final class Braking {
     } else {
       heldUntil.remove(cap.name());
     }
-    return new Admission(cap, lease, newUsers);
+    Admission admitted = new Admission(cap, lease, newUsers, now);
+    recentLock.lock();
+    try {
+      recent.put(chunk, admitted);
+    } finally {
+      recentLock.unlock();
+    }
+    return admitted;
+  }
+
+  private Admission remembered(String chunk) {
+    recentLock.lock();
+    try {
+      return recent.get(chunk);
+    } finally {
+      recentLock.unlock();
+    }
   }
 
   /** True while the cap named {@code capName} holds work back, as far as this process has seen. */

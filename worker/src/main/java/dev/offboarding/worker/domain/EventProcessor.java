@@ -268,7 +268,7 @@ public final class EventProcessor {
     Braking.Admission admitted;
     try {
       // Approvals' seam: an approved event would pass true here and not be held by the brake.
-      admitted = braking.admit(event, intakeQueue, selected.newUsers(), false);
+      admitted = braking.admit(event, intakeQueue, origin + "#" + step, selected.newUsers(), false);
     } catch (MassActionBrake.Unavailable e) {
       return new Settlement.Abandon("mass-action brake unavailable, nothing written: " + e.getMessage(), e);
     }

@@ -199,6 +199,40 @@ class MassActionBrakeTest {
   }
 
   @Test
+  void aDeliveryTriedAgainAfterItsAuditFailedIsNotCountedAgain() throws Exception {
+    processor = processor(10, 200);
+    directory.addGroup(GROUP, addUsers("20000000", 8).toArray(String[]::new));
+    byte[] body = new EventCodec().encode(Events.leaver(new Target.Group(GROUP)));
+    Inbound message = Inbounds.CLASSIFIER.classify(Inbounds.EVENTS, 7, body, name -> null);
+    AuditSink failingOnce = new AuditSink() {
+      boolean failed;
+
+      @Override
+      public void targets(List<TargetAudit> results) {
+        if (!failed) {
+          failed = true;
+          throw new AuditException("audit topic unreachable", null);
+        }
+        audit.targets(results);
+      }
+
+      @Override
+      public void summary(dev.offboarding.contracts.SummaryAudit s) {
+        audit.summary(s);
+      }
+    };
+
+    Settlement first = processor.process(new EventProcessor.Work(message, false, failingOnce, followUps, () -> false,
+        () -> {}));
+    Settlement again = processor.process(new EventProcessor.Work(message, true, failingOnce, followUps, () -> false,
+        () -> {}));
+
+    assertInstanceOf(Settlement.Abandon.class, first);
+    assertEquals(new Settlement.Complete(), again, "8 users, one lease of 8: the cap of 10 has room");
+    assertEquals(List.of("bulk:8"), leases);
+  }
+
+  @Test
   void writesNothingAndWaitsLikeAnyTransientFailureWhenTheCountCannotBeRead() throws Exception {
     processor = processor(new Braking((cap, users) -> {
       throw new MassActionBrake.Unavailable("state queue unreachable", null);
@@ -252,8 +286,8 @@ class MassActionBrakeTest {
         MassActionCaps.of(Inbounds.EVENTS, 1, Inbounds.URGENT, 1), clock);
     OffboardingEvent event = Events.leaver(new Target.Group(GROUP));
 
-    Braking.Admission approved = braking.admit(event, Inbounds.EVENTS, 40, true);
-    Braking.Admission notApproved = braking.admit(event, Inbounds.EVENTS, 40, false);
+    Braking.Admission approved = braking.admit(event, Inbounds.EVENTS, "1@offboarding-events#0", 40, true);
+    Braking.Admission notApproved = braking.admit(event, Inbounds.EVENTS, "1@offboarding-events#0", 40, false);
 
     assertEquals(40, approved.lease().granted());
     assertEquals(0, notApproved.lease().granted());
