@@ -33,7 +33,8 @@ JSON
 export SERVICEBUS_CONNECTION_STRING="Endpoint=sb://localhost:$sb_port;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"
 export GRAPH_BASE_URL="http://127.0.0.1:$graph_port/v1.0" GRAPH_AUTH=none HTTP_PORT=$http_port \
   SERVICEBUS_URGENT_QUEUE=offboarding-urgent SERVICEBUS_OPS_QUEUE=offboarding-ops \
-  SERVICEBUS_INTERNAL_QUEUE=offboarding-internal SERVICEBUS_STATE_QUEUE=offboarding-state GRAPH_WRITES_PER_SECOND=$budget MAX_TARGETS_PER_EVENT=$((users * 2)) LOG_FORMAT=json \
+  SERVICEBUS_INTERNAL_QUEUE=offboarding-internal SERVICEBUS_STATE_QUEUE=offboarding-state GRAPH_WRITES_PER_SECOND=$budget MAX_TARGETS_PER_EVENT=$((users * 2)) \
+  MAX_USERS_PER_HOUR=$((users * 2)) MAX_URGENT_USERS_PER_HOUR=$((users * 2)) LOG_FORMAT=json \
   ALLOW_UNPROTECTED=true # the generated tenant's break-glass group is among the leavers measured
 # The image's JVM flags (worker/pom.xml, jib jvmFlags), with the heap the 640 MiB limit gives it (MaxRAMPercentage=60).
 "$java" -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xss512k -XX:ReservedCodeCacheSize=64m \

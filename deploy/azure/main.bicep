@@ -49,7 +49,7 @@ param opsQueue string = 'offboarding-ops'
 @description('The worker\'s own queue (SERVICEBUS_INTERNAL_QUEUE): follow-ups, held events and cancellation markers. Only the worker may send to it; never a producer queue.')
 param internalQueue string = 'offboarding-internal'
 
-@description('The worker\'s session-enabled queue (SERVICEBUS_STATE_QUEUE): the mass-action brake\'s counters in session state. The worker\'s alone.')
+@description('The worker\'s session-enabled state queue (SERVICEBUS_STATE_QUEUE): the mass-action brake\'s counts live in its session state. Only the worker may receive from it; nobody sends to it.')
 param stateQueue string = 'offboarding-state'
 
 // One principal per producer class (the object id of its managed identity, service principal or
@@ -365,24 +365,13 @@ resource workerInternalSends 'Microsoft.Authorization/roleAssignments@2022-04-01
   ]
 }
 
+// The mass-action brake's counts: accepting a session and reading or writing its state is a
+// receiver's right. No one is given Send: no message ever goes to this queue.
 resource workerStateReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(state.id, worker.id, dataReceiver)
   scope: state
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
-    principalId: worker.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-  dependsOn: [
-    queues
-  ]
-}
-
-resource workerStateSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(state.id, worker.id, dataSender)
-  scope: state
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
     principalId: worker.properties.principalId
     principalType: 'ServicePrincipal'
   }

@@ -22,6 +22,12 @@ import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.WriteRecord;
+import dev.offboarding.testkit.servicebus.EmulatorConfig;
+import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import dev.offboarding.worker.domain.MassActionBrake;
+import dev.offboarding.worker.domain.MassActionCaps;
+import dev.offboarding.worker.servicebus.ServiceBusMassActionBrake;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.AuditSink;
@@ -69,7 +75,8 @@ public final class BenchMain {
         --headroom-budget H   budget of the headroom run (default 1000)
         --headroom-seconds T  the headroom run revokes H * T users (default 10)
         --idle K              compromise events sent one at a time to an idle worker (default 40)
-        --scenarios LIST      comma-separated: idle,bulk,baseline,replicas,headroom (default all)
+        --scenarios LIST      comma-separated: idle,bulk,baseline,replicas,headroom (default all), and brake
+        --brake-leases K      leases of the brake scenario, each way (default 200)
         --out FILE            JSON results (default bench-results.json)
       """;
 
@@ -153,6 +160,9 @@ public final class BenchMain {
       double h = doubleFlag("headroom-budget", 1000);
       report.put("headroom", headroom((int) (h * intFlag("headroom-seconds", 10)), h));
     }
+    if (scenarios.contains("brake")) {
+      report.put("brake", brake(intFlag("brake-leases", 200)));
+    }
     printSummary();
     Path out = Path.of(flags.getOrDefault("out", "bench-results.json"));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
@@ -192,7 +202,10 @@ public final class BenchMain {
         "GRAPH_WRITES_PER_SECOND", Double.toString(budget),
         "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets),
         // Set explicitly: the benchmark's big events run as they did before two-person approval.
-        "APPROVAL_THRESHOLD", "10000000"));
+        "APPROVAL_THRESHOLD", "10000000",
+        // Defaults are for run: the benchmark's sizes are not to be braked.
+        "MAX_USERS_PER_HOUR", "10000000",
+        "MAX_URGENT_USERS_PER_HOUR", "10000000"));
     if (protectedGroup != null) {
       env.put("PROTECTED_GROUPS", protectedGroup);
     } else {
@@ -705,6 +718,61 @@ public final class BenchMain {
     }
     if (headroom != null) {
       line("headroom sustained writes/s", headroom.get("sustainedWritesPerSecond"), ">= 900");
+    }
+    Map<String, Object> brake = (Map<String, Object>) report.get("brake");
+    if (brake != null) {
+      line("brake lease, round trip to the state queue, p50 (s)", brake.get("roundTripP50Seconds"), "");
+      line("brake lease, round trip to the state queue, p99 (s)", brake.get("roundTripP99Seconds"), "");
+      line("brake lease, from the urgent reserve, p99 (s)", brake.get("reserveP99Seconds"), "");
+    }
+  }
+
+  /**
+   * What the mass-action brake adds before an event's first write, against the embedded emulator's
+   * state queue over a socket: a lease that goes to the broker (accept the cap's session, read the
+   * count, write it back, let go; the bulk cap's way, and the urgent cap's without a reserve), and a
+   * lease of one user that the urgent reserve covers. One warm-up lease each first (the session
+   * receiver's set-up).
+   */
+  private Map<String, Object> brake(int leases) throws Exception {
+    System.out.printf("%n== brake: %d leases to the state queue, %d from the urgent reserve%n", leases, leases);
+    EmulatorConfig config;
+    try (java.io.InputStream in = EmulatorConfig.class.getResourceAsStream("/servicebus/config.json")) {
+      config = EmulatorConfig.fromJson(in);
+    }
+    try (ServiceBusEmulator emulator = ServiceBusEmulator.start(config, 0)) {
+      ServiceBusClientBuilder clients = new ServiceBusClientBuilder().connectionString(emulator.connectionString());
+      MassActionBrake.Cap bulk = new MassActionBrake.Cap(MassActionCaps.BULK, Integer.MAX_VALUE);
+      MassActionBrake.Cap urgent = new MassActionBrake.Cap(MassActionCaps.URGENT, Integer.MAX_VALUE);
+      List<Double> roundTrips = new ArrayList<>();
+      List<Double> fromReserve = new ArrayList<>();
+      try (ServiceBusMassActionBrake brake = new ServiceBusMassActionBrake(clients, "offboarding-state",
+          Clock.systemUTC(), Sleeper.SYSTEM, ServiceBusMassActionBrake.DEFAULT_PATIENCE,
+          ServiceBusMassActionBrake.DEFAULT_STEP_TIMEOUT, cap -> cap.name().equals(MassActionCaps.URGENT) ? leases : 0)) {
+        brake.lease(bulk, 1);
+        for (int i = 0; i < leases; i++) {
+          long t = System.nanoTime();
+          brake.lease(bulk, 1);
+          roundTrips.add((System.nanoTime() - t) / 1e9);
+        }
+        // The urgent reserve: one round trip leases it, then each user comes from it.
+        brake.lease(urgent, 1);
+        for (int i = 0; i < leases - 1; i++) {
+          long t = System.nanoTime();
+          brake.lease(urgent, 1);
+          fromReserve.add((System.nanoTime() - t) / 1e9);
+        }
+      }
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("leases", leases);
+      r.put("roundTripP50Seconds", percentile(roundTrips, 0.50));
+      r.put("roundTripP99Seconds", percentile(roundTrips, 0.99));
+      r.put("roundTripMaxSeconds", percentile(roundTrips, 1.0));
+      r.put("reserveP50Seconds", percentile(fromReserve, 0.50));
+      r.put("reserveP99Seconds", percentile(fromReserve, 0.99));
+      r.put("reserveMaxSeconds", percentile(fromReserve, 1.0));
+      print(r);
+      return r;
     }
   }
 

@@ -56,19 +56,7 @@ class R7SecretScanIT {
       String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
       bytes += text.length();
       lines += text.lines().count();
-      for (String secret : secrets) {
-        if (text.contains(secret)) {
-          hits.add(file.getFileName() + ": a run's secret");
-          byKind.merge("run secret", 1, Integer::sum);
-        }
-      }
-      for (Map.Entry<String, Pattern> shape : SHAPES.entrySet()) {
-        var m = shape.getValue().matcher(text);
-        while (m.find()) {
-          hits.add(file.getFileName() + ": " + shape.getKey() + " at " + m.start());
-          byKind.merge(shape.getKey(), 1, Integer::sum);
-        }
-      }
+      hits.addAll(hits(file.getFileName().toString(), text, secrets, byKind));
     }
     hits.forEach(h -> Runs.appendEvidence("R7-hits.txt", h + "\n"));
 
@@ -83,5 +71,35 @@ class R7SecretScanIT {
 
     assertTrue(files.size() > 0, "no evidence to scan");
     assertEquals(List.of(), hits.stream().limit(10).toList(), "secrets in the runs' output");
+  }
+
+  /**
+   * What of {@code text} (the file {@code name}) is a run's secret or has a secret's shape, each
+   * counted by kind in {@code byKind}. For runs after this one in name order, which scan what they
+   * kept themselves.
+   */
+  static List<String> hits(String name, String text, List<String> secrets, Map<String, Integer> byKind) {
+    List<String> hits = new ArrayList<>();
+    for (String secret : secrets) {
+      if (text.contains(secret)) {
+        hits.add(name + ": a run's secret");
+        byKind.merge("run secret", 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<String, Pattern> shape : SHAPES.entrySet()) {
+      var m = shape.getValue().matcher(text);
+      while (m.find()) {
+        hits.add(name + ": " + shape.getKey() + " at " + m.start());
+        byKind.merge(shape.getKey(), 1, Integer::sum);
+      }
+    }
+    return hits;
+  }
+
+  /** The secrets every run so far recorded. */
+  static List<String> secrets() throws IOException {
+    Path secretsFile = Runs.out().resolve("secrets.txt");
+    return Files.exists(secretsFile)
+        ? Files.readAllLines(secretsFile).stream().filter(s -> !s.isBlank()).distinct().toList() : List.of();
   }
 }

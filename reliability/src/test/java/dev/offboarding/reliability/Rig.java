@@ -54,11 +54,14 @@ import java.util.logging.SimpleFormatter;
  */
 final class Rig implements AutoCloseable {
   static final String QUEUE = "offboarding-events";
+  static final String URGENT_QUEUE = "offboarding-urgent";
   static final String TOPIC = "offboarding-audit";
   static final Duration LOCK = Duration.ofSeconds(5);
   /** The production recovery with its waits shortened, so an outage and its recovery fit in a run. */
   static final Wiring.Recovery QUICK_RECOVERY =
       new Wiring.Recovery(10, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
+  /** The mass-action brake's caps unless a run sets its own: far above any run's users. */
+  static final String UNBRAKED = "1000000";
   static final ServiceBusIntake.Options INTAKE =
       new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5));
 
@@ -99,7 +102,10 @@ final class Rig implements AutoCloseable {
         // The runs build their own tenants; those that protect accounts say so in extraEnv.
         "ALLOW_UNPROTECTED", "true",
         // Set explicitly: R1-R7's big events run as they did before two-person approval.
-        "APPROVAL_THRESHOLD", "10000000"));
+        "APPROVAL_THRESHOLD", "10000000",
+        // Defaults are for run: R1-R7 keep their sizes; a run about the brake sets its own caps.
+        "MAX_USERS_PER_HOUR", UNBRAKED,
+        "MAX_URGENT_USERS_PER_HOUR", UNBRAKED));
     variables.putAll(extraEnv);
     this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);
@@ -193,6 +199,16 @@ final class Rig implements AutoCloseable {
     return sender;
   }
 
+  private ServiceBusSenderClient urgentSender;
+
+  /** Sends an event to the urgent queue ({@code offboarding-urgent}, the worker's default), as the SIEM does. */
+  synchronized void sendUrgent(OffboardingEvent event) {
+    if (urgentSender == null) {
+      urgentSender = clients.sender().queueName(URGENT_QUEUE).buildClient();
+    }
+    urgentSender.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
+  }
+
   /** Takes what has arrived on the audit topic's "all" subscription; returns everything seen. */
   synchronized List<ServiceBusReceivedMessage> audit() {
     if (auditReader == null) {
@@ -271,6 +287,11 @@ final class Rig implements AutoCloseable {
       auditReader.close();
     }
     sender.close();
+    synchronized (this) {
+      if (urgentSender != null) {
+        urgentSender.close();
+      }
+    }
     graph.close();
     emulator.close();
     Logger.getLogger("").removeHandler(logs);

@@ -7,10 +7,13 @@ import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.worker.budget.TenantWriteGovernor;
 import dev.offboarding.worker.config.ConfigException;
 import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.domain.Braking;
 import dev.offboarding.worker.domain.CancellationMarkers;
 import dev.offboarding.worker.domain.ContinuationCodec;
 import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
+import dev.offboarding.worker.domain.MassActionBrake;
+import dev.offboarding.worker.domain.MassActionCaps;
 import dev.offboarding.worker.domain.MessageClassifier;
 import dev.offboarding.worker.domain.OutageGuard;
 import dev.offboarding.worker.domain.ProtectionRefresher;
@@ -40,6 +43,7 @@ import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import dev.offboarding.worker.servicebus.ServiceBusMassActionBrake;
 import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
 import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.flow.DeliverySettlement;
@@ -191,9 +195,10 @@ public final class Wiring {
    * an event can last ({@link DeliveryBounds#longestRun} with the intake's in-process hold).
    */
   private EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled, CancellationMarkers markers,
-      Duration holdPerDelivery) {
+      Duration holdPerDelivery, Braking braking) {
     return EventProcessor.builder(planner, executor(budget), clock)
         .progress(progress)
+        .brake(braking)
         .bounds(deliveryBounds)
         .maxScheduleAhead(config.maxScheduleAhead())
         .scheduled(scheduled)
@@ -202,6 +207,26 @@ public final class Wiring {
         .policies(config.intakePolicies())
         .approvals(config.approvalThreshold(), config.approvalTtl())
         .build();
+  }
+
+  /**
+   * The mass-action brake's caps by intake queue ({@code MAX_USERS_PER_HOUR} for {@code
+   * SERVICEBUS_QUEUE}, {@code MAX_URGENT_USERS_PER_HOUR} for {@code SERVICEBUS_URGENT_QUEUE}): the one
+   * place they are read.
+   */
+  public MassActionCaps massActionCaps() {
+    return MassActionCaps.of(config.queue(), config.maxUsersPerHour(), config.urgentQueue(),
+        config.maxUrgentUsersPerHour());
+  }
+
+  /**
+   * The gauge {@value Metrics#MASS_ACTION_BRAKE} of each cap, 0 until {@code braking} holds work back.
+   */
+  private void brakeGauges(Braking braking) {
+    for (MassActionBrake.Cap cap : massActionCaps().all()) {
+      metrics.gauge(Metrics.MASS_ACTION_BRAKE, "1 while the mass-action brake's cap holds work back",
+          () -> braking.holding(cap.name()) ? 1 : 0, "priority", cap.name());
+    }
   }
 
   /**
@@ -220,12 +245,12 @@ public final class Wiring {
 
   /**
    * A processor for events run in this process alone, outside the service (the benchmark): every
-   * write through the process's one tenant write governor; markers in memory, no broker to hold
-   * events in.
+   * write through the process's one tenant write governor; markers and the mass-action brake's count
+   * in memory, no broker to hold events in.
    */
   public EventProcessor processor() {
     return processor(governor, ScheduledEvents.UNAVAILABLE, CancellationMarkers.inMemory(clock),
-        IntakeBackoff.Policy.defaults().maxHold());
+        IntakeBackoff.Policy.defaults().maxHold(), new Braking(MassActionBrake.inMemory(clock), massActionCaps(), clock));
   }
 
   /** The write budget of {@code run}: the process's one tenant write governor. */
@@ -271,8 +296,17 @@ public final class Wiring {
     String internal = config.internalQueue();
     ServiceBusCancellationMarkers markers = new ServiceBusCancellationMarkers(serviceBus, senders, internal, clock,
         markerPoll, metrics);
+    // The brake's count is session state on the state queue, shared by every replica. Its waits for a
+    // session another replica holds are real: that replica's turn takes real time.
+    MassActionCaps caps = massActionCaps();
+    ServiceBusMassActionBrake brake = new ServiceBusMassActionBrake(serviceBus, config.stateQueue(), clock,
+        Sleeper.SYSTEM, ServiceBusMassActionBrake.DEFAULT_PATIENCE, ServiceBusMassActionBrake.DEFAULT_STEP_TIMEOUT,
+        caps::aheadOf);
+    Braking braking = new Braking(brake, caps, clock);
+    brake.warmUp(caps.all());
+    brakeGauges(braking);
     EventProcessor events = processor(new MeteredWriteBudget(budget, metrics),
-        new ServiceBusScheduledEvents(serviceBus, List.of(internal)), markers, policy.maxHold());
+        new ServiceBusScheduledEvents(serviceBus, List.of(internal)), markers, policy.maxHold(), braking);
     MessageClassifier classifier = classifier();
     ServiceBusFollowUps followUps = new ServiceBusFollowUps(senders, internal, new ContinuationCodec(), clock);
     List<String> all = new ArrayList<>(queues());
@@ -293,6 +327,6 @@ public final class Wiring {
       intakes.add(new ServiceBusIntake(serviceBus, queue, handler, options));
     }
     return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes, protection,
-        protectionRefresher(), markers);
+        protectionRefresher(), markers).alsoClosing(brake);
   }
 }

@@ -26,6 +26,8 @@ public final class WorkerService implements AutoCloseable {
   private final ProtectionRefresher refresher;
   private final ServiceBusCancellationMarkers markers;
   private HttpEndpoints http;
+  /** Parts closed last, after the intakes drained: they serve events in flight. */
+  private final List<AutoCloseable> parts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   WorkerService(int httpPort, Metrics metrics, SdkAuditSenders auditSenders, String auditTopic,
       List<ServiceBusIntake> intakes, Protection protection, ProtectionRefresher refresher,
@@ -88,6 +90,12 @@ public final class WorkerService implements AutoCloseable {
     return intakes.stream().allMatch(ServiceBusIntake::ready) ? "" : "an intake is not receiving";
   }
 
+  /** Closes {@code part} when the service closes, after the intakes drained. */
+  WorkerService alsoClosing(AutoCloseable part) {
+    parts.add(part);
+    return this;
+  }
+
   /** The HTTP port actually bound (useful with {@code HTTP_PORT=0}). */
   public int httpPort() {
     return http == null ? -1 : http.port();
@@ -110,6 +118,13 @@ public final class WorkerService implements AutoCloseable {
       }
     }
     refresher.close();
+    for (AutoCloseable part : parts) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        // close() never throws; the part's own close logs what it could not do.
+      }
+    }
     markers.close();
     auditSenders.close();
     if (http != null) {

@@ -179,6 +179,9 @@ public final class LocalCommand {
     // Local runs set approval explicitly, as tests do: big sample events run at once (restores
     // still wait for a second person's approve).
     env.putIfAbsent("APPROVAL_THRESHOLD", "10000000");
+    // Defaults are for run: local sets the mass-action brake's caps itself, high enough for any sample.
+    env.putIfAbsent("MAX_USERS_PER_HOUR", "100000");
+    env.putIfAbsent("MAX_URGENT_USERS_PER_HOUR", "10000");
     pb.redirectErrorStream(true);
     Process process = pb.start();
     Thread.ofPlatform().daemon().name("worker-output").start(() -> pump(process.getInputStream()));

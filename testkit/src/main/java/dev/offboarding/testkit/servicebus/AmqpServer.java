@@ -656,7 +656,9 @@ final class AmqpServer implements AutoCloseable {
         Message request = AmqpCodec.decode(bytes, 0, read);
         Message response = inbound.kind() == InboundKind.CBS
             ? requests.cbs(request, c.tokens, hostname(c))
-            : requests.management(inbound.entityPath(), request, c.tokens, hostname(c));
+            : requests.management(inbound.entityPath(), request, c.tokens, hostname(c),
+                (store, sessionId) -> store.sessionHolder(sessionId) instanceof Consumer holder
+                    && holder.connection == c);
         if (!delivery.remotelySettled()) {
           delivery.disposition(Accepted.getInstance());
         }

@@ -182,6 +182,12 @@ final class MessageStore {
     return lock.lockedUntil;
   }
 
+  /** Who holds the session's lock now, or null when nobody does. */
+  Object sessionHolder(String sessionId) {
+    SessionLock lock = sessionLocks.get(sessionId);
+    return lock == null || !lock.lockedUntil.isAfter(clock.instant()) ? null : lock.owner;
+  }
+
   /** Extends a held session lock by the lock duration; null when the session is not locked (any more). */
   Instant renewSession(String sessionId) {
     SessionLock lock = sessionLocks.get(sessionId);

@@ -98,6 +98,17 @@ final class RequestHandler {
    * @param host the namespace host the client connected to, for error descriptions
    */
   Message management(String entityPath, Message request, AccessControl.Tokens tokens, String host) {
+    return management(entityPath, request, tokens, host, (store, sessionId) -> true);
+  }
+
+  /**
+   * As {@link #management(String, Message, AccessControl.Tokens, String)}, where a session's lock renewal and
+   * state operations succeed only when {@code holdsSession} says the caller's connection holds that session's lock
+   * (410 {@code com.microsoft:session-lock-lost} otherwise, as on the service): a receiver whose session link is
+   * gone, or was never given the session, cannot read or write its state.
+   */
+  Message management(String entityPath, Message request, AccessControl.Tokens tokens, String host,
+      java.util.function.BiPredicate<MessageStore, String> holdsSession) {
     Object operation = properties(request).get("operation");
     Map<String, Object> body = request.getBody() instanceof AmqpValue v && v.getValue() instanceof Map<?, ?> m
         ? AmqpServer.stringKeys(m)
@@ -118,12 +129,20 @@ final class RequestHandler {
         case VENDOR + "peek-message" -> store == null ? notReceivable(request, op) : peek(request, store, body);
         case VENDOR + "receive-by-sequence-number" ->
             store == null ? notReceivable(request, op) : receiveDeferred(request, store, body);
-        case VENDOR + "renew-session-lock" ->
-            store == null ? notReceivable(request, op) : renewSessionLock(request, store, body);
-        case VENDOR + "get-session-state" ->
-            store == null ? notReceivable(request, op) : getSessionState(request, store, body);
-        case VENDOR + "set-session-state" ->
-            store == null ? notReceivable(request, op) : setSessionState(request, store, body);
+        case VENDOR + "renew-session-lock", VENDOR + "get-session-state", VENDOR + "set-session-state" -> {
+          if (store == null) {
+            yield notReceivable(request, op);
+          }
+          if (!holdsSession.test(store, sessionId(body))) {
+            yield status(request, 410, "The session lock has expired on the MessageSession. Accept a new"
+                + " MessageSession.", SESSION_LOCK_LOST);
+          }
+          yield switch (op) {
+            case VENDOR + "renew-session-lock" -> renewSessionLock(request, store, body);
+            case VENDOR + "get-session-state" -> getSessionState(request, store, body);
+            default -> setSessionState(request, store, body);
+          };
+        }
         case VENDOR + "add-rule" -> addRule(request, entityPath, body);
         case VENDOR + "remove-rule" -> removeRule(request, entityPath, body);
         case VENDOR + "enumerate-rules" -> enumerateRules(request, entityPath, body);

@@ -91,6 +91,27 @@ class RequestHandlerTest {
   }
 
   @Test
+  void refusesASessionsStateToAConnectionThatDoesNotHoldItsLockAsTheServiceDoes() {
+    RequestHandler sessions = new RequestHandler(new Broker(EmulatorConfig.builder()
+        .queue(EmulatorConfig.Queue.named("s").withProperties(EmulatorConfig.EntityProperties.DEFAULTS.withSessions()))
+        .build(), Clock.systemUTC()), new AccessControl(List.of(), Clock.systemUTC()));
+    Message request = Proton.message();
+    request.setMessageId(UnsignedLong.valueOf(4));
+    request.setApplicationProperties(new ApplicationProperties(Map.of("operation",
+        "com.microsoft:set-session-state")));
+    request.setBody(new AmqpValue(Map.of("session-id", "a",
+        "session-state", new org.apache.qpid.proton.amqp.Binary(new byte[] {1}))));
+
+    Message notHolding = sessions.management("s", request, tokens, "localhost", (store, id) -> false);
+    Message holding = sessions.management("s", request, tokens, "localhost", (store, id) -> "a".equals(id));
+
+    assertEquals(410, status(notHolding));
+    assertEquals("com.microsoft:session-lock-lost",
+        notHolding.getApplicationProperties().getValue().get("errorCondition").toString());
+    assertEquals(200, status(holding));
+  }
+
+  @Test
   void needsSendToScheduleOrCancelAndListenForEverythingAReceiverOrRuleManagerDoes() {
     for (String op : List.of("schedule-message", "cancel-scheduled-message")) {
       assertEquals(AccessRight.SEND, RequestHandler.requiredRight("com.microsoft:" + op), op);

@@ -327,6 +327,20 @@ public record WorkerConfig(
   }
 
   /**
+   * The mass-action brake's cap on users of events from the events queue written per rolling hour,
+   * tenant-wide: that queue's hourly allowance ({@code MAX_USERS_PER_HOUR}, or less by {@code
+   * INTAKE_POLICY_FILE}).
+   */
+  public int maxUsersPerHour() {
+    return intakePolicies.of(queue).usersPerHour();
+  }
+
+  /** The same cap for events from the urgent queue ({@code MAX_URGENT_USERS_PER_HOUR}, or less by the file). */
+  public int maxUrgentUsersPerHour() {
+    return intakePolicies.of(urgentQueue).usersPerHour();
+  }
+
+  /**
    * The intake queues' policies: the defaults with their hourly allowances ({@code
    * MAX_USERS_PER_HOUR}, {@code MAX_URGENT_USERS_PER_HOUR}), narrowed by {@code INTAKE_POLICY_FILE}
    * when set; a file that widens a default is a problem naming the queue and the rule.

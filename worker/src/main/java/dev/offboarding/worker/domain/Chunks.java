@@ -33,6 +33,11 @@ final class Chunks {
     boolean last(int pending) {
       return pending == 0 && usersBeyond == 0;
     }
+
+    /** Users taken in order after the cursor, as opposed to a follow-up's pending users tried again. */
+    int newUsers() {
+      return users.size() - rounds.size();
+    }
   }
 
   /**
@@ -76,6 +81,34 @@ final class Chunks {
       }
     }
     return new Chunk(users, rounds, done, gone, cursor, ids.size() - next);
+  }
+
+  /**
+   * The chunk with only its first {@code keep} new users (the mass-action brake had room for no
+   * more): its pending users stay, and the cursor goes back to just before the first new user left
+   * out, so the next delivery takes the rest in order.
+   */
+  static Chunk withNewUsers(Chunk chunk, int keep, StreamingPlan plan) {
+    if (keep >= chunk.newUsers()) {
+      return chunk;
+    }
+    List<String> users = new ArrayList<>();
+    String firstLeftOut = null;
+    int taken = 0;
+    for (String id : chunk.users()) {
+      if (chunk.rounds().containsKey(id)) {
+        users.add(id);
+      } else if (taken < keep) {
+        users.add(id);
+        taken++;
+      } else if (firstLeftOut == null) {
+        firstLeftOut = id;
+      }
+    }
+    List<String> ids = plan.sortedIds();
+    int at = Collections.binarySearch(ids, firstLeftOut);
+    return new Chunk(List.copyOf(users), chunk.rounds(), chunk.done(), chunk.noLongerReached(),
+        at == 0 ? null : ids.get(at - 1), ids.size() - at);
   }
 
   /** The users of the plan after {@code cursor} in id order (all of them when it is null). */

@@ -3,6 +3,7 @@ package dev.offboarding.worker.domain;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +78,7 @@ public final class EventProcessor {
   private final Cancellations cancellations;
   private final IntakePolicies policies;
   private final Approvals approvals;
+  private final Braking braking;
   /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
   private final Duration longestRun;
 
@@ -94,6 +96,7 @@ public final class EventProcessor {
     this.approvals = new Approvals(b.approvals, b.scheduled, b.policies, b.clock);
     this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
         b.policies);
+    this.braking = b.braking == null ? Braking.none(b.clock) : b.braking;
   }
 
   /** A processor planning with {@code planner} and writing through {@code executor}; the rest defaults. */
@@ -115,6 +118,7 @@ public final class EventProcessor {
     private Duration markerLifetime = MIN_MARKER_LIFETIME;
     private IntakePolicies policies = IntakePolicies.unrestricted();
     private Approvals.Rules approvals = Approvals.Rules.NONE;
+    private Braking braking;
 
     private Builder(Planner planner, Executor executor, Clock clock) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -179,6 +183,12 @@ public final class EventProcessor {
      */
     public Builder approvals(int threshold, Duration ttl) {
       this.approvals = new Approvals.Rules(threshold, ttl, true);
+      return this;
+    }
+
+    /** The mass-action brake each chunk's new users are leased from; by default none (every user granted). */
+    public Builder brake(Braking braking) {
+      this.braking = Objects.requireNonNull(braking, "braking");
       return this;
     }
 
@@ -278,13 +288,14 @@ public final class EventProcessor {
   }
 
   /**
-   * What in a follow-up cannot be true of a run of its event, or null: a start outside any run's
-   * life, more users resolved than the blast-radius limit allows, or more results counted (and
-   * users pending) than the event's users and targets could have given.
+   * What in a follow-up cannot be true of a run of its event, or null: a start still to come, more
+   * users resolved than the blast-radius limit allows, or more results counted (and users pending)
+   * than the event's users and targets could have given. (How long ago the event started bounds
+   * nothing: a follow-up the mass-action brake holds back may wait for days behind a flood.)
    */
   private String unbelievable(Continuation from, OffboardingEvent event, Instant now) {
-    if (from.startedAt().isAfter(now.plus(CLOCK_SKEW)) || from.startedAt().isBefore(now.minus(longestRun))) {
-      return "its event's start lies outside the longest run of an event";
+    if (from.startedAt().isAfter(now.plus(CLOCK_SKEW))) {
+      return "its event's start lies in the future";
     }
     if (from.usersResolved() > planner.maxUsersPerEvent()) {
       return "it counts more users than an event may plan (MAX_TARGETS_PER_EVENT)";
@@ -319,7 +330,17 @@ public final class EventProcessor {
     if (first != null && approvals.mustWait(event, plan.userCount(), approved)) {
       return approvals.hold(work, first, plan.userCount(), started);
     }
-    Chunks.Chunk chunk = Chunks.next(plan, from, Chunks.limit(eventBody, bounds));
+    Chunks.Chunk selected = Chunks.next(plan, from, Chunks.limit(eventBody, bounds));
+    // The mass-action brake, once per chunk before its first write: the new users are leased against
+    // the cap of the queue the event arrived on; those it has no room for wait in the follow-up.
+    Braking.Admission admitted;
+    try {
+      // An event a second person approved is not held back by the brake.
+      admitted = braking.admit(event, intakeQueue, origin + "#" + step, selected.newUsers(), approved != null);
+    } catch (MassActionBrake.Unavailable e) {
+      return new Settlement.Abandon("mass-action brake unavailable, nothing written: " + e.getMessage(), e);
+    }
+    Chunks.Chunk chunk = Chunks.withNewUsers(selected, admitted.lease().granted(), plan);
     plan.select(chunk.users());
     work.heartbeat().run();
 
@@ -389,14 +410,21 @@ public final class EventProcessor {
             .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
         // Users that failed transiently wait before their next round; users merely not reached go on at once.
         Duration wait = worstRound == 0 ? Duration.ZERO : bounds.delay(worstRound);
-        work.followUps().send(event.id(), next, clock.instant().plus(wait));
-        audit.summary(Summaries.continuing(event, counts, skipped, usersResolved, eventStarted, clock.instant(),
-            redelivery, step, pending.size() + chunk.usersBeyond()));
+        Instant notBefore = clock.instant().plus(wait);
+        // Users the brake held back wait until the window has room for them.
+        if (admitted.braked() && admitted.lease().roomAt().isAfter(notBefore)) {
+          notBefore = admitted.lease().roomAt();
+        }
+        work.followUps().send(event.id(), next, notBefore);
+        SummaryAudit continuing = Summaries.continuing(event, counts, skipped, usersResolved, eventStarted,
+            clock.instant(), redelivery, step, pending.size() + chunk.usersBeyond());
+        audit.summary(admitted.braked() ? Summaries.withDetail(continuing, Braking.detail(admitted)) : continuing);
       } catch (AuditSink.AuditException e) {
         return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);
       }
       return new Settlement.Complete(outcome.graphUnavailable() ? Settlement.Complete.TRANSIENT
-          : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN : Settlement.Complete.BOUND);
+          : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN
+          : admitted.braked() ? Settlement.Complete.BRAKE : Settlement.Complete.BOUND);
     }
   }
 }

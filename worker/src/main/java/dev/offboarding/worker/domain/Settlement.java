@@ -7,16 +7,18 @@ public sealed interface Settlement {
    * Done: the audit (and any follow-up) is published; remove the message.
    *
    * @param continuedBecause null when the event is finished; else why a follow-up continues it:
-   *     {@link #BOUND} (the delivery's bound), {@link #SHUTDOWN}, or {@link #TRANSIENT} (users left
-   *     because Graph failed transiently: intake then pauses as for an outage)
+   *     {@link #BOUND} (the delivery's bound), {@link #SHUTDOWN}, {@link #TRANSIENT} (users left
+   *     because Graph failed transiently: intake then pauses as for an outage), or {@link #BRAKE}
+   *     (the mass-action brake held users back until the window has room)
    */
   record Complete(String continuedBecause) implements Settlement {
     public static final String BOUND = "bound";
     public static final String SHUTDOWN = "shutdown";
     public static final String TRANSIENT = "transient";
+    public static final String BRAKE = "brake";
 
     public Complete {
-      if (continuedBecause != null && !java.util.Set.of(BOUND, SHUTDOWN, TRANSIENT).contains(continuedBecause)) {
+      if (continuedBecause != null && !java.util.Set.of(BOUND, SHUTDOWN, TRANSIENT, BRAKE).contains(continuedBecause)) {
         throw new IllegalArgumentException("unknown continuation reason");
       }
     }

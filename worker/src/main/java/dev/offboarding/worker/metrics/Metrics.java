@@ -58,7 +58,7 @@ public final class Metrics {
   public static final String INTAKE_PAUSES = "offboarding_intake_pauses_total";
   /** Audit copies that could not be sent and are not retried (a reply entity), by {@code entity}. */
   public static final String AUDIT_FAILURES = "offboarding_audit_failures_total";
-  /** Follow-ups sent for events that continue, by {@code reason} ({@code bound}, {@code transient}, {@code shutdown}). */
+  /** Follow-ups sent for events that continue, by {@code reason} ({@code bound}, {@code transient}, {@code shutdown}, {@code brake}). */
   public static final String CONTINUATIONS = "offboarding_continuations_total";
   /** Writes read back, by {@code action} and {@code result} ({@code verified}, {@code unverified}). */
   public static final String VERIFICATIONS = "offboarding_verifications_total";
@@ -86,6 +86,12 @@ public final class Metrics {
   public static final String RESTORES = "offboarding_restores_total";
   /** Events refused by their intake queue's policy (dead-lettered {@code PolicyViolation}), by {@code queue}. */
   public static final String POLICY_VIOLATIONS = "offboarding_policy_violations_total";
+  /**
+   * 1 while the mass-action brake's cap holds work back, by {@code priority} ({@code bulk}: {@code
+   * MAX_USERS_PER_HOUR}, the events queue; {@code urgent}: {@code MAX_URGENT_USERS_PER_HOUR}, the
+   * urgent queue), as far as this replica has seen; else 0.
+   */
+  public static final String MASS_ACTION_BRAKE = "offboarding_mass_action_brake";
 
   private static final Duration[] REVOKE_BUCKETS = {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),

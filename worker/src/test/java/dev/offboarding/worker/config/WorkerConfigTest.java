@@ -65,6 +65,27 @@ class WorkerConfigTest {
   }
 
   @Test
+  void readsTheMassActionBrakesCapsWithTheirDefaultsAndRefusesAnythingButAWholeNumberFromOne() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+    WorkerConfig defaults = WorkerConfig.fromEnvironment(env);
+    env.put("MAX_USERS_PER_HOUR", "300");
+    env.put("MAX_URGENT_USERS_PER_HOUR", "40");
+    WorkerConfig set = WorkerConfig.fromEnvironment(env);
+
+    assertEquals(1000, defaults.maxUsersPerHour());
+    assertEquals(200, defaults.maxUrgentUsersPerHour());
+    assertEquals(300, set.maxUsersPerHour());
+    assertEquals(40, set.maxUrgentUsersPerHour());
+    for (String bad : List.of("0", "-5", "1.5", "lots", "10000001")) {
+      env.put("MAX_USERS_PER_HOUR", bad);
+      env.put("MAX_URGENT_USERS_PER_HOUR", bad);
+      ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
+      String all = String.join("\n", e.problems());
+      assertTrue(all.contains("MAX_USERS_PER_HOUR") && all.contains("MAX_URGENT_USERS_PER_HOUR"), bad + ": " + all);
+    }
+  }
+
+  @Test
   void reportsEveryBadVariableByNameAtOnce() {
     ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
         "GRAPH_WRITES_PER_SECOND", "fast",

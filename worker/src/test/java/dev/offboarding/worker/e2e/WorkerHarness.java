@@ -54,6 +54,8 @@ final class WorkerHarness implements AutoCloseable {
   static final String TOPIC = "offboarding-audit";
   static final String REPLIES = "offboarding-replies";
   static final Duration LOCK = Duration.ofSeconds(2);
+  /** The mass-action brake's caps unless a test sets its own: far above any test's users. */
+  static final String UNBRAKED = "1000000";
   /** How often each worker tails its queues for cancellation markers: quick, so a test need not wait. */
   static final Duration MARKER_POLL = Duration.ofMillis(200);
 
@@ -109,7 +111,10 @@ final class WorkerHarness implements AutoCloseable {
         "ALLOW_UNPROTECTED", "true",
         // Set explicitly: the tests' big events run as they did before two-person approval; tests of
         // approval set their own threshold (restores wait whatever it is).
-        "APPROVAL_THRESHOLD", "10000000"));
+        "APPROVAL_THRESHOLD", "10000000",
+        // Defaults are for run: the tests' sizes are not to be braked unless a test says so.
+        "MAX_USERS_PER_HOUR", UNBRAKED,
+        "MAX_URGENT_USERS_PER_HOUR", UNBRAKED));
     variables.putAll(extraEnv);
     this.env = Map.copyOf(variables);
     this.clients = new ServiceBusClientBuilder().connectionString(connectionString);

@@ -128,13 +128,13 @@ class FollowUpTrustTest {
   }
 
   @Test
-  void deadLettersAFollowUpWhoseEventStartedLongerAgoThanAnyRunLasts() throws Exception {
-    Continuation stale = followUp(clock.instant().minus(Duration.ofDays(40)), Map.of(), 2,
-        List.of(new Continuation.Pending(alice.id(), 0, Set.of())));
+  void deadLettersAFollowUpWhoseEventStartsInTheFuture() throws Exception {
+    Continuation early = followUp(clock.instant().plus(Duration.ofDays(1)), Map.of(), 2,
+        List.of(new Continuation.Pending(alice.id(), 0, Set.of(Action.REVOKE_SESSIONS))));
 
-    Settlement settlement = deliver(stale);
+    Settlement settlement = deliver(early);
 
-    assertInvalidAndUnwritten(settlement, "longest run");
+    assertInvalidAndUnwritten(settlement, "future");
   }
 
   private void assertInvalidAndUnwritten(Settlement settlement, String why) {

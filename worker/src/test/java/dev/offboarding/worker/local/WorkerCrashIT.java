@@ -143,19 +143,21 @@ class WorkerCrashIT {
   }
 
   private Process startWorker(String name) throws IOException {
-    return workers.start(name, Map.of(
-        "SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-        "SERVICEBUS_QUEUE", QUEUE,
-        "SERVICEBUS_AUDIT_TOPIC", TOPIC,
-        "GRAPH_BASE_URL", graph.baseUrl(),
-        "GRAPH_AUTH", "none",
-        "GRAPH_WRITES_PER_SECOND", "250",
-        "MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS),
-        "HTTP_PORT", "0",
+    return workers.start(name, Map.ofEntries(
+        Map.entry("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
+        Map.entry("SERVICEBUS_QUEUE", QUEUE),
+        Map.entry("SERVICEBUS_AUDIT_TOPIC", TOPIC),
+        Map.entry("GRAPH_BASE_URL", graph.baseUrl()),
+        Map.entry("GRAPH_AUTH", "none"),
+        Map.entry("GRAPH_WRITES_PER_SECOND", "250"),
+        Map.entry("MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS)),
+        Map.entry("HTTP_PORT", "0"),
         // A tenant of leavers only: nothing to protect, and this run is about crashes.
-        "ALLOW_UNPROTECTED", "true",
+        Map.entry("ALLOW_UNPROTECTED", "true"),
         // Set explicitly, as every test rig does: its big event runs as it did before approvals.
-        "APPROVAL_THRESHOLD", "10000000"));
+        Map.entry("APPROVAL_THRESHOLD", "10000000"),
+        // A crash re-leases the chunk in flight: the default cap would brake the rerun of this size.
+        Map.entry("MAX_USERS_PER_HOUR", Integer.toString(100 * USERS))));
   }
 
   private double publishedTargets(int port) {

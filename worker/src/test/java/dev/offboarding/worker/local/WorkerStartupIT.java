@@ -88,6 +88,8 @@ class WorkerStartupIT {
         "PROTECTED_GROUPS", protectedGroup,
         // Set explicitly, as every test rig does: its big events run as they did before approvals.
         "APPROVAL_THRESHOLD", "10000000",
+        "MAX_USERS_PER_HOUR", "1000000",
+        "MAX_URGENT_USERS_PER_HOUR", "1000000",
         "HTTP_PORT", "0"));
   }
 }

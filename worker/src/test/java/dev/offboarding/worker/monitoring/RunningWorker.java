@@ -51,7 +51,8 @@ final class RunningWorker implements AutoCloseable {
         "SERVICEBUS_URGENT_QUEUE", "offboarding-urgent", "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none",
         "HTTP_PORT", "0",
         // The example tenant's break-glass account, as `local` protects it.
-        "PROTECTED_USERS", "breakglass@contoso.com", "APPROVAL_THRESHOLD", "10000000"));
+        "PROTECTED_USERS", "breakglass@contoso.com", "APPROVAL_THRESHOLD", "10000000",
+        "MAX_USERS_PER_HOUR", "1000000", "MAX_URGENT_USERS_PER_HOUR", "1000000"));
   }
 
   /** Starts {@code run} with {@link #env} (adjusted first) and waits until it serves HTTP. */
