@@ -296,7 +296,7 @@ public record WorkerConfig(
     }
     dev.offboarding.worker.domain.IntakePolicies policies = intakePolicies(get, queue, urgentQueue, opsQueue,
         problems);
-    int approvalThreshold = (int) number(get.apply("APPROVAL_THRESHOLD"), DEFAULT_APPROVAL_THRESHOLD, 0, 10_000_000,
+    int approvalThreshold = wholeNumber(get.apply("APPROVAL_THRESHOLD"), DEFAULT_APPROVAL_THRESHOLD, 0, 10_000_000,
         "APPROVAL_THRESHOLD", problems);
     java.time.Duration approvalTtl = duration(get.apply("APPROVAL_TTL"), DEFAULT_APPROVAL_TTL,
         java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(30), "APPROVAL_TTL", problems);
@@ -347,10 +347,10 @@ public record WorkerConfig(
    */
   private static dev.offboarding.worker.domain.IntakePolicies intakePolicies(Function<String, String> get,
       String queue, String urgentQueue, String opsQueue, List<String> problems) {
-    int usersPerHour = (int) number(get.apply("MAX_USERS_PER_HOUR"),
+    int usersPerHour = wholeNumber(get.apply("MAX_USERS_PER_HOUR"),
         dev.offboarding.worker.domain.IntakePolicies.DEFAULT_MAX_USERS_PER_HOUR, 1, 10_000_000, "MAX_USERS_PER_HOUR",
         problems);
-    int urgentUsersPerHour = (int) number(get.apply("MAX_URGENT_USERS_PER_HOUR"),
+    int urgentUsersPerHour = wholeNumber(get.apply("MAX_URGENT_USERS_PER_HOUR"),
         dev.offboarding.worker.domain.IntakePolicies.DEFAULT_MAX_URGENT_USERS_PER_HOUR, 1, 10_000_000,
         "MAX_URGENT_USERS_PER_HOUR", problems);
     dev.offboarding.worker.domain.IntakePolicies defaults = dev.offboarding.worker.domain.IntakePolicies.defaults(
@@ -529,6 +529,18 @@ public record WorkerConfig(
       problems.add(name + " must be a number, got '" + value + "'");
       return fallback;
     }
+  }
+
+  /** A whole number from {@code min} to {@code max}; the fallback when unset. */
+  private static int wholeNumber(String value, int fallback, int min, int max, String name, List<String> problems) {
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.matches("-?[0-9]{1,10}") || Long.parseLong(value) < min || Long.parseLong(value) > max) {
+      problems.add(name + " must be a whole number between " + min + " and " + max + ", got '" + value + "'");
+      return fallback;
+    }
+    return Integer.parseInt(value);
   }
 
   private static String fmt(double d) {
