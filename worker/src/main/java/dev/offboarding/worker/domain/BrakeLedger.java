@@ -20,9 +20,9 @@ import java.util.TreeMap;
  * at the end of its minute, so it leaves the window no earlier than a full window after it was
  * granted, and the ledger holds at most one entry per minute. A replica that leases users ahead of
  * its work (a reserve) books them at the end of the reserve's life instead ({@link
- * #MAX_BOOKED_AHEAD} at most): every user is then written before the moment it is booked at, so the
- * users written in any rolling hour never exceed the cap; what the reserve did not use is given
- * back ({@link #release}). Immutable.
+ * #MAX_BOOKED_AHEAD} at most), so that they too are first written before the moment they are
+ * booked at and the users first written in any rolling hour never exceed the cap; what the reserve
+ * did not use is given back ({@link #release}). Immutable.
  *
  * <p>Its wire form, kept as the session state of the cap's session on the worker's state queue, is
  * compact JSON: {@code {"format":"dev.offboarding.brake.v1","leases":[[<epoch second>,<users>],...]}}.

@@ -51,8 +51,9 @@ import java.util.function.ToIntFunction;
  * BrakeLedger#MAX_BOOKED_AHEAD}), and a lease the reserve covers takes no round trip at all. A
  * background thread tops the reserve up after it is used and before it runs out of life, and gives
  * back what a reserve did not use once its life is over; {@link #close()} gives back what is left.
- * Every user taken from a reserve is written before the moment it is booked at, so the cap holds
- * over every rolling hour; what a reserve holds counts against the cap until it is given back.
+ * Users are taken from a reserve only in the first half of its life, so their first writes come
+ * before the moment they are booked at, as a user leased at once is booked when it is leased; what
+ * a reserve holds counts against the cap until it is given back.
  *
  * <p>A state that does not decode is not believed: it is replaced by one that counts the whole cap
  * as leased now, so the cap holds everything back for one window (never more users than the cap),
@@ -148,11 +149,16 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
       this.ahead = ahead;
     }
 
-    /** Takes {@code users} from live reserves, the one ending first first; false when they do not cover it. */
+    /**
+     * Takes {@code users} from reserves with at least half their life left (their first writes then
+     * come well before the moment they are booked at, Graph's retries included), the one ending
+     * first first; false when they do not cover it.
+     */
     boolean take(int users, Instant now) {
       held.lock();
       try {
-        int live = reserves.stream().filter(r -> now.isBefore(r.until)).mapToInt(r -> r.left).sum();
+        Instant halfLife = now.plus(RESERVE_LIFE.dividedBy(2));
+        int live = reserves.stream().filter(r -> halfLife.isBefore(r.until)).mapToInt(r -> r.left).sum();
         if (live < users) {
           return false;
         }
@@ -162,7 +168,7 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
           if (needed == 0) {
             break;
           }
-          if (now.isBefore(r.until)) {
+          if (halfLife.isBefore(r.until)) {
             int n = Math.min(r.left, needed);
             r.left -= n;
             needed -= n;
@@ -320,7 +326,8 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
    * step} is then applied again to what is read then, so it must have no effect of its own.
    */
   private <T> T withSession(String sessionId, java.util.function.Function<byte[], Turn<T>> step) {
-    Instant giveUp = clock.instant().plus(patience);
+    // Elapsed time, not the clock of the counts: another replica's turn takes real time.
+    long giveUp = System.nanoTime() + patience.toNanos();
     long wait = 10;
     while (true) {
       ServiceBusReceiverAsyncClient session = null;
@@ -336,7 +343,7 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
         }
         return turn.result();
       } catch (RuntimeException e) {
-        if (!contended(e) || !clock.instant().isBefore(giveUp)) {
+        if (!contended(e) || System.nanoTime() - giveUp >= 0) {
           throw e;
         }
       } finally {

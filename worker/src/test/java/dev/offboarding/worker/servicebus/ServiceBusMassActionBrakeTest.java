@@ -192,11 +192,14 @@ class ServiceBusMassActionBrakeTest {
     assertThrows(MassActionBrake.Unavailable.class, () -> brake.lease(BULK, 5), "the broker is asked again");
   }
 
-  /** A replica that keeps {@code ahead} urgent users leased ahead. */
+  /**
+   * A replica that keeps {@code ahead} urgent users leased ahead; patient, since the test reads the
+   * counts through sessions of its own meanwhile.
+   */
   private ServiceBusMassActionBrake replicaWithReserve(int ahead) {
     ServiceBusMassActionBrake brake = new ServiceBusMassActionBrake(
         new ServiceBusClientBuilder().connectionString(emulator.connectionString()), STATE, clock, Sleeper.SYSTEM,
-        Duration.ZERO, Duration.ofSeconds(3), cap -> cap.name().equals("urgent") ? ahead : 0);
+        Duration.ofSeconds(10), Duration.ofSeconds(10), cap -> cap.name().equals("urgent") ? ahead : 0);
     opened.add(brake);
     return brake;
   }
@@ -211,18 +214,18 @@ class ServiceBusMassActionBrakeTest {
     ServiceBusMassActionBrake brake = replicaWithReserve(5);
     brake.lease(urgent, 1);
     BrakeLedger afterFirst = BrakeLedger.decode(storedState("brake-urgent"));
-    // Another receiver holds the session: any round trip would now fail at once (no patience).
+    // Another receiver holds the session until the lease returns: a round trip would have to wait.
     ServiceBusSessionReceiverClient sessions = new ServiceBusClientBuilder()
         .connectionString(emulator.connectionString()).sessionReceiver().queueName(STATE).buildClient();
     opened.add(sessions);
     ServiceBusReceiverClient held = sessions.acceptSession("brake-urgent");
-    opened.add(held);
 
     MassActionBrake.Lease covered = brake.lease(urgent, 3);
+    held.close();
 
     assertEquals(6, afterFirst.used(clock.instant()), "the event's user and five ahead");
     assertEquals(Instant.parse("2026-12-01T10:11:00Z").getEpochSecond(), afterFirst.leases().firstKey(),
-        "booked at the end of the reserve's life, so every user is written before it is booked");
+        "booked at the end of the reserve's life, so each user is first written before it is booked");
     assertEquals(MassActionBrake.Lease.all(3), covered);
   }
 
@@ -234,7 +237,8 @@ class ServiceBusMassActionBrakeTest {
 
     brake.lease(urgent, 5);
 
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> urgentUsed() == 11);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .until(() -> urgentUsed() == 11);
     brake.close();
     assertEquals(6, urgentUsed(), "the six users leased for work stay counted; the reserve is given back");
   }
@@ -246,7 +250,8 @@ class ServiceBusMassActionBrakeTest {
 
     brake.warmUp(List.of(BULK, urgent));
 
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> urgentUsed() == 5);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .until(() -> urgentUsed() == 5);
     assertNull(storedState("brake-bulk"), "the bulk count is only read");
   }
 
