@@ -38,45 +38,41 @@ public final class ServiceBusFollowUps implements FollowUps {
 
   @Override
   public void hold(Inbound.Event event, Instant dueAt) {
-    ServiceBusMessage message = EventMessages.held(event, dueAt);
-    try {
-      ServiceBusMessageBatch batch = senders.createBatch(queue);
-      if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException("the event is larger than " + batch.getMaxSizeInBytes()
-            + " bytes, the limit of " + queue, null);
-      }
-      senders.send(queue, batch);
-    } catch (AuditSink.AuditException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new AuditSink.AuditException("scheduling the event on " + queue + " failed: " + e.getMessage(), e);
-    }
+    enqueue(EventMessages.held(event, dueAt), "the event", "scheduling the event on " + queue);
   }
 
   @Override
   public void holdForApproval(Inbound.Event event, Instant dueAt) {
-    enqueue(EventMessages.awaitingApproval(event, dueAt), "holding the event for approval");
+    enqueue(EventMessages.awaitingApproval(event, dueAt), "the event", "holding the event for approval on " + queue);
   }
 
   @Override
   public void release(ScheduledEvents.Held held, Approved approved) {
     String type = new EventCodec().decode(held.body()) instanceof DecodeResult.Valid v
         ? v.event().type().wireName() : null;
-    enqueue(EventMessages.approved(held, type, approved, clock.instant()), "releasing the approved event");
+    enqueue(EventMessages.approved(held, type, approved, clock.instant()), "the event",
+        "releasing the approved event on " + queue);
   }
 
-  private void enqueue(ServiceBusMessage message, String what) {
+  /**
+   * Sends one message to the worker's own queue.
+   *
+   * @param what what the message carries, for the error when it is over the queue's size limit
+   * @param doing what sending it does, for the error when the broker did not take it
+   * @throws AuditSink.AuditException when the broker did not take it
+   */
+  private void enqueue(ServiceBusMessage message, String what, String doing) {
     try {
       ServiceBusMessageBatch batch = senders.createBatch(queue);
       if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException("the event is larger than " + batch.getMaxSizeInBytes()
+        throw new AuditSink.AuditException(what + " is larger than " + batch.getMaxSizeInBytes()
             + " bytes, the limit of " + queue, null);
       }
       senders.send(queue, batch);
     } catch (AuditSink.AuditException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new AuditSink.AuditException(what + " on " + queue + " failed: " + e.getMessage(), e);
+      throw new AuditSink.AuditException(doing + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -90,17 +86,6 @@ public final class ServiceBusFollowUps implements FollowUps {
     if (notBefore.isAfter(clock.instant())) {
       message.setScheduledEnqueueTime(notBefore.atOffset(ZoneOffset.UTC));
     }
-    try {
-      ServiceBusMessageBatch batch = senders.createBatch(queue);
-      if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException("the follow-up of an event is larger than " + batch.getMaxSizeInBytes()
-            + " bytes, the limit of " + queue, null);
-      }
-      senders.send(queue, batch);
-    } catch (AuditSink.AuditException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new AuditSink.AuditException("sending the follow-up to " + queue + " failed: " + e.getMessage(), e);
-    }
+    enqueue(message, "the follow-up of an event", "sending the follow-up to " + queue);
   }
 }
