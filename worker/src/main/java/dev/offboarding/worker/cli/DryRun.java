@@ -13,7 +13,10 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code dry-run [--json] FILE}: plans an event against Graph and prints it; never writes. */
+/**
+ * {@code dry-run [--json] FILE}: plans an event against Graph and prints it; never writes. Every
+ * user target is read, so a user that does not exist is reported not resolved.
+ */
 public final class DryRun {
   private DryRun() {}
 
@@ -46,7 +49,9 @@ public final class DryRun {
         return Main.REJECTED;
       }
       Wiring wiring = Wiring.system(WorkerConfig.forGraphOnly(env));
-      PlanResult result = wiring.planner().plan(event);
+      // Every user target is read, ids included: a real run learns of a missing id from its
+      // write's 404, a dry run writes nothing, so only the read can tell it.
+      PlanResult result = wiring.planner().readingEveryUserTarget().plan(event);
       if (result instanceof PlanResult.Rejected rejected) {
         if (json) {
           DryRunReport.rejectedJson(event.id(), rejected.code(), rejected.detail(), out);
