@@ -12,6 +12,8 @@ import dev.offboarding.worker.cli.RunCommand;
 import dev.offboarding.worker.cli.ScheduledCommand;
 import dev.offboarding.worker.cli.SendCommand;
 import dev.offboarding.worker.config.ConfigException;
+import dev.offboarding.worker.identity.AzureTokenException;
+import dev.offboarding.worker.identity.NoAzureCredentialException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -28,7 +30,7 @@ public final class Main {
   public static final int OK = 0;
   /** Unexpected failure (Graph unreachable, I/O). */
   public static final int FAILED = 1;
-  /** Bad input or configuration: invalid event, rejected plan, bad variable, bad usage. */
+  /** Bad input or configuration: invalid event, rejected plan, bad variable, no Azure credential, bad usage. */
   public static final int REJECTED = 2;
 
   private static final String USAGE = """
@@ -106,6 +108,13 @@ public final class Main {
     } catch (ConfigException e) {
       err.println(e.getMessage());
       return REJECTED;
+    } catch (NoAzureCredentialException e) {
+      // Nothing configured and no one signed in: what to set, in one line; no stack trace.
+      err.println(e.getMessage());
+      return REJECTED;
+    } catch (AzureTokenException e) {
+      err.println(e.getMessage());
+      return FAILED;
     }
   }
 

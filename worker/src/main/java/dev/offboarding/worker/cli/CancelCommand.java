@@ -66,7 +66,7 @@ public final class CancelCommand {
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
     String queue = config.urgentQueue();
-    ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
+    ServiceBusClientBuilder clients = ServiceBusClients.forCommand(config, env);
     try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
       sender.sendMessage(EventMessages.of(body, cancel));
     } catch (RuntimeException e) {

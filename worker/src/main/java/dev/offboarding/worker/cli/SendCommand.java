@@ -64,7 +64,7 @@ public final class SendCommand {
     // Urgent events take the urgent queue when there is one, so they never queue behind bulk work.
     String queue = event.type().urgent() ? config.urgentQueue() : config.queue();
     // Outside the try: a connection string the SDK refuses is a configuration error (exit 2).
-    ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
+    ServiceBusClientBuilder clients = ServiceBusClients.forCommand(config, env);
     try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
       sender.sendMessage(message);
     } catch (RuntimeException e) {

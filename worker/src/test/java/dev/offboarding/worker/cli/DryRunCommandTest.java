@@ -137,6 +137,26 @@ class DryRunCommandTest {
   }
 
   @Test
+  void stopsBeforeAnyRequestSayingWhatToSetWhenNoAzureCredentialIsThere() throws Exception {
+    env.put("GRAPH_AUTH", "azure");
+    // The environment credential alone, unconfigured: no credential, whatever this machine is signed in to.
+    env.put("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential");
+
+    int code = run("dry-run", event("{\"user\":\"" + alice.id() + "\"}").toString());
+
+    assertEquals(Main.REJECTED, code, out.toString());
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.startsWith("no Azure credential found for Graph (GRAPH_AUTH=azure)"), printed);
+    for (String named : List.of("AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "az login",
+        "GRAPH_AUTH=none")) {
+      assertTrue(printed.contains(named), named + " missing from: " + printed);
+    }
+    assertEquals(1, printed.lines().count(), "one line, no stack trace: " + printed);
+    assertEquals("", out.toString(), "no plan");
+    assertEquals(List.of(), server.requestLog(), "not one request without a token");
+  }
+
+  @Test
   void exitsTwoWhenThePlanIsOverTheBlastRadius() throws Exception {
     env.put("MAX_TARGETS_PER_EVENT", "2");
 
