@@ -59,11 +59,28 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    quietNetty();
     Logging.configure();
     int code = run(args, System.getenv(), System.out, System.err);
     if (!SHUTTING_DOWN.get()) {
       // During a SIGTERM shutdown, System.exit would block forever; the JVM halts once the hook returns.
       System.exit(code);
+    }
+  }
+
+  /**
+   * Netty, which azure-core's HTTP client brings for the identity library's token requests and the
+   * Service Bus administration client, probes {@code sun.misc.Unsafe} when it loads, and JDK 24 and
+   * later print four warnings about it on stderr, once per command. Netty carries only those few
+   * requests here (Graph goes through OkHttp, Service Bus through proton-j), so its portable
+   * fallback costs nothing that shows. Set before any Netty class loads, as {@code
+   * -Dio.netty.noUnsafe=true} would be (the image sets the flag too); an operator's own {@code
+   * -Dio.netty.noUnsafe} wins. A property rather than {@code --sun-misc-unsafe-memory-access=allow},
+   * which JDK 21 refuses to start with.
+   */
+  static void quietNetty() {
+    if (System.getProperty("io.netty.noUnsafe") == null) {
+      System.setProperty("io.netty.noUnsafe", "true");
     }
   }
 

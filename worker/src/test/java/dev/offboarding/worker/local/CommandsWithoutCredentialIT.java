@@ -65,6 +65,7 @@ class CommandsWithoutCredentialIT {
     assertFalse(stderr.matches("(?s).*\\b(com|java|reactor|io)\\.[\\w.]+(Exception|Error)\\b.*"),
         "no exception from a library:\n" + stderr);
     assertFalse(stderr.contains("WARNING") || stderr.contains("SEVERE"), "no JDK or SDK warning:\n" + stderr);
+    assertFalse(stderr.contains("sun.misc.Unsafe"), stderr);
   }
 
   @Test
@@ -113,6 +114,26 @@ class CommandsWithoutCredentialIT {
     assertEquals(2, r.exitCode(), r.out() + r.err());
     assertTrue(r.err().startsWith("no Azure credential found for Service Bus (SERVICEBUS_NAMESPACE)"), r.err());
     assertTrue(r.err().contains("SERVICEBUS_CONNECTION_STRING"), r.err());
+    assertNoNoise(r.err());
+  }
+
+  @Test
+  void aCredentialEntraIdDoesNotAnswerIsNamedInOneLineWithoutTheJdksOrTheSdksWarnings() throws Exception {
+    // A client secret for an authority nothing listens on: the identity library's HTTP client (Netty,
+    // whose sun.misc.Unsafe probe JDK 24+ warns about) is loaded and its retries run their course.
+    Result r = run(Map.of("AZURE_CLIENT_ID", "00000000-0000-4000-8000-00000000c11e",
+        "AZURE_TENANT_ID", "00000000-0000-4000-8000-0000000007e7",
+        "AZURE_CLIENT_SECRET", "s3cr3t-never-printed",
+        "AZURE_AUTHORITY_HOST", "https://127.0.0.1:1/"), 3 * BOUND_SECONDS,
+        "dry-run", SAMPLES.resolve("leaver-one-user.json").toString());
+
+    assertTrue(r.finished(), "dry-run did not end within " + 3 * BOUND_SECONDS + " s:\n" + r.err());
+    assertEquals(1, r.exitCode(), r.out() + r.err());
+    List<String> lines = r.err().lines().toList();
+    assertEquals(1, lines.size(), r.err());
+    assertTrue(lines.get(0).startsWith("no token for Graph (GRAPH_AUTH=azure) from client secret (AZURE_CLIENT_ID,"
+        + " AZURE_TENANT_ID, AZURE_CLIENT_SECRET): Entra ID "), lines.get(0));
+    assertFalse(r.err().contains("s3cr3t-never-printed"), r.err());
     assertNoNoise(r.err());
   }
 }
