@@ -222,7 +222,7 @@ public final class BenchMain {
    */
   private record Paths(EventProcessor newPath, EventProcessor oldPath) {
     static Paths of(Wiring wiring) {
-      EventProcessor old = EventProcessor.builder(wiring.planner().readingIdTargetsFirst(),
+      EventProcessor old = EventProcessor.builder(wiring.planner().readingEveryUserTarget(),
           wiring.executor(wiring.writeBudget()), Clock.systemUTC()).bounds(wiring.deliveryBounds()).build();
       return new Paths(wiring.processor(), old);
     }

@@ -13,6 +13,8 @@ import dev.offboarding.worker.cli.RunCommand;
 import dev.offboarding.worker.cli.ScheduledCommand;
 import dev.offboarding.worker.cli.SendCommand;
 import dev.offboarding.worker.config.ConfigException;
+import dev.offboarding.worker.identity.AzureTokenException;
+import dev.offboarding.worker.identity.NoAzureCredentialException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -29,7 +31,7 @@ public final class Main {
   public static final int OK = 0;
   /** Unexpected failure (Graph unreachable, I/O). */
   public static final int FAILED = 1;
-  /** Bad input or configuration: invalid event, rejected plan, bad variable, bad usage. */
+  /** Bad input or configuration: invalid event, rejected plan, bad variable, no Azure credential, bad usage. */
   public static final int REJECTED = 2;
 
   private static final String USAGE = """
@@ -63,11 +65,28 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    quietNetty();
     Logging.configure();
     int code = run(args, System.getenv(), System.out, System.err);
     if (!SHUTTING_DOWN.get()) {
       // During a SIGTERM shutdown, System.exit would block forever; the JVM halts once the hook returns.
       System.exit(code);
+    }
+  }
+
+  /**
+   * Netty, which azure-core's HTTP client brings for the identity library's token requests and the
+   * Service Bus administration client, probes {@code sun.misc.Unsafe} when it loads, and JDK 24 and
+   * later print four warnings about it on stderr, once per command. Netty carries only those few
+   * requests here (Graph goes through OkHttp, Service Bus through proton-j), so its portable
+   * fallback costs nothing that shows. Set before any Netty class loads, as {@code
+   * -Dio.netty.noUnsafe=true} would be (the image sets the flag too); an operator's own {@code
+   * -Dio.netty.noUnsafe} wins. A property rather than {@code --sun-misc-unsafe-memory-access=allow},
+   * which JDK 21 refuses to start with.
+   */
+  static void quietNetty() {
+    if (System.getProperty("io.netty.noUnsafe") == null) {
+      System.setProperty("io.netty.noUnsafe", "true");
     }
   }
 
@@ -113,6 +132,13 @@ public final class Main {
     } catch (ConfigException e) {
       err.println(e.getMessage());
       return REJECTED;
+    } catch (NoAzureCredentialException e) {
+      // Nothing configured and no one signed in: what to set, in one line; no stack trace.
+      err.println(e.getMessage());
+      return REJECTED;
+    } catch (AzureTokenException e) {
+      err.println(e.getMessage());
+      return FAILED;
     }
   }
 

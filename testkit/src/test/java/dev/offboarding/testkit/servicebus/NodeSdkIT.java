@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
+import dev.offboarding.testkit.node.NodeProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -21,21 +20,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * in that project, which sends, receives, settles every way, schedules, peeks, renews locks and reads topic
  * subscriptions through rhea, a different AMQP stack from the Java SDK's proton-j.
  *
- * <p>Without {@code node} on the PATH or without {@code npm ci} having been run there, the test is disabled with
- * the reason; with the environment variable {@code CI=true} it fails instead, so CI never skips it.
+ * <p>The project's packages are installed from its lock file when they are missing or stale ({@link NodeProject});
+ * without {@code node} on the PATH, or without {@code npm} to install them, the test is disabled with the reason;
+ * with the environment variable {@code CI=true} it fails instead, so CI never skips it.
  */
 @ExtendWith(NodeSdkIT.NodeProjectCondition.class)
 class NodeSdkIT {
-  static final Path PROJECT = Path.of(System.getProperty("node.project", "src/test/node")).toAbsolutePath();
+  static final NodeProject PROJECT = NodeProject.at(Path.of(System.getProperty("node.project", "src/test/node")));
 
   @Test
   void theOfficialNodeSdkPassesItsSuiteAgainstTheEmulator() throws Exception {
-    Path node = requireNodeProject(PROJECT);
-    EmulatorConfig config = EmulatorConfig.fromJson(PROJECT.resolve("emulator-config.json"));
+    Path node = requireReady(PROJECT.prepare());
+    EmulatorConfig config = EmulatorConfig.fromJson(PROJECT.dir().resolve("emulator-config.json"));
     Path output = Files.createTempFile("node-sdk-suite", ".log");
     try (ServiceBusEmulator emulator = ServiceBusEmulator.start(config, 0)) {
       ProcessBuilder pb = new ProcessBuilder(node.toString(), "--test", "--test-reporter=spec", "test/")
-          .directory(PROJECT.toFile())
+          .directory(PROJECT.dir().toFile())
           .redirectErrorStream(true)
           .redirectOutput(output.toFile());
       pb.environment().put("SERVICEBUS_CONNECTION_STRING", emulator.connectionString());
@@ -54,55 +54,32 @@ class NodeSdkIT {
     }
   }
 
-  /**
-   * The {@code node} executable for a Node project whose dependencies are installed, or the reason there is none
-   * ({@link NodeProjectCondition} disables the test with it, unless {@code CI=true}).
-   */
-  static Path requireNodeProject(Path project) {
-    String problem = problem(project);
-    if (problem != null) {
-      fail((isCi() ? "CI=true and " : "") + problem + ": the Node SDK suite must run in CI");
+  /** The {@code node} of a ready project; fails with the reason otherwise (reached only under {@code CI=true}). */
+  static Path requireReady(NodeProject.Readiness readiness) {
+    if (!readiness.ready()) {
+      fail((isCi() ? "CI=true and " : "") + readiness.problem() + ": the Node SDK suite must run in CI");
     }
-    return onPath("node").orElseThrow();
-  }
-
-  static String problem(Path project) {
-    if (onPath("node").isEmpty()) {
-      return "node is not on the PATH";
-    }
-    if (!Files.isDirectory(project.resolve("node_modules/@azure/service-bus"))) {
-      return "the Node SDK is not installed; run `npm ci` in " + project;
-    }
-    return null;
+    return readiness.node().orElseThrow();
   }
 
   static boolean isCi() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
-  /** Disables the suite, with the reason, where Node or its packages are missing, except under {@code CI=true}. */
+  /**
+   * Installs the project's packages where they are missing or stale; disables the suite, with the reason, where
+   * that cannot be done (no node, no npm, npm ci failing), except under {@code CI=true}.
+   */
   static final class NodeProjectCondition implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      String problem = problem(PROJECT);
-      if (problem == null || isCi()) {
-        return ConditionEvaluationResult.enabled("node and the Node SDK are installed, or CI=true");
+      NodeProject.Readiness readiness = PROJECT.prepare();
+      if (readiness.ready() || isCi()) {
+        return ConditionEvaluationResult.enabled(readiness.ready()
+            ? "node and the locked packages are installed" + (readiness.installed() ? " (npm ci ran)" : "")
+            : "CI=true: the suite must run");
       }
-      return ConditionEvaluationResult.disabled("Node SDK suite skipped: " + problem);
+      return ConditionEvaluationResult.disabled("Node SDK suite skipped: " + readiness.problem());
     }
-  }
-
-  private static Optional<Path> onPath(String executable) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, executable);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 }

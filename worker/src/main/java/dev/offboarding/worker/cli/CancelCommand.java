@@ -67,7 +67,7 @@ public final class CancelCommand {
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
     String queue = SendCommand.queueFor(cancel.type(), config);
-    ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
+    ServiceBusClientBuilder clients = ServiceBusClients.forCommand(config, env);
     try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
       sender.sendMessage(EventMessages.of(body, cancel));
     } catch (RuntimeException e) {

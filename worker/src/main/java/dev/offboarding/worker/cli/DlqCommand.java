@@ -111,7 +111,7 @@ public final class DlqCommand {
           + " or SERVICEBUS_INTERNAL_QUEUE (" + config.internalQueue() + ")");
       return Main.REJECTED;
     }
-    ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
+    ServiceBusClientBuilder clients = ServiceBusClients.forCommand(config, env);
     try {
       if (args[0].equals("list")) {
         return list(clients, queue, max, out);

@@ -1,5 +1,6 @@
 package dev.offboarding.worker.cli;
 
+import com.azure.core.credential.TokenCredential;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
@@ -8,12 +9,23 @@ import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.domain.GraphFailure;
 import dev.offboarding.worker.domain.PlanResult;
+import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.graph.GraphClients;
+import dev.offboarding.worker.identity.AzureCredential;
+import dev.offboarding.worker.identity.AzureCredentials;
+import dev.offboarding.worker.metrics.Metrics;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code dry-run [--json] FILE}: plans an event against Graph and prints it; never writes. */
+/**
+ * {@code dry-run [--json] FILE}: plans an event against Graph and prints it; never writes. Every
+ * user target is read, so a user that does not exist is reported not resolved. With {@code
+ * GRAPH_AUTH=azure} a token is acquired first: without a credential the command says what to set
+ * and exits 2 within seconds, before any request.
+ */
 public final class DryRun {
   private DryRun() {}
 
@@ -45,8 +57,20 @@ public final class DryRun {
             + " touches no user; nothing to plan");
         return Main.REJECTED;
       }
-      Wiring wiring = Wiring.system(WorkerConfig.forGraphOnly(env));
-      PlanResult result = wiring.planner().plan(event);
+      WorkerConfig config = WorkerConfig.forGraphOnly(env);
+      TokenCredential credential = null;
+      if (config.graphAuth() == WorkerConfig.GraphAuth.AZURE) {
+        AzureCredential azure = AzureCredentials.forGraph(env);
+        // One token before anything is read: without a credential the command stops here, at once,
+        // saying what to set (Main prints it), rather than in the middle of planning after every retry.
+        azure.firstToken(GraphClients.scope(config.graphBaseUrl()));
+        credential = azure;
+      }
+      Wiring wiring = new Wiring(config, Clock.systemUTC(), Sleeper.SYSTEM, new Metrics(), credential,
+          Wiring.Recovery.defaults());
+      // Every user target is read, ids included: a real run learns of a missing id from its
+      // write's 404, a dry run writes nothing, so only the read can tell it.
+      PlanResult result = wiring.planner().readingEveryUserTarget().plan(event);
       if (result instanceof PlanResult.Rejected rejected) {
         if (json) {
           DryRunReport.rejectedJson(event.id(), rejected.code(), rejected.detail(), out);

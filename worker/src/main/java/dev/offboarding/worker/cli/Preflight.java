@@ -1,9 +1,6 @@
 package dev.offboarding.worker.cli;
 
 import com.azure.core.amqp.AmqpRetryOptions;
-import com.azure.core.credential.TokenCredential;
-import com.azure.core.credential.TokenRequestContext;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
@@ -22,6 +19,10 @@ import dev.offboarding.worker.domain.Sleeper;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
 import dev.offboarding.worker.graph.GraphDirectoryRoles;
+import dev.offboarding.worker.identity.AzureCredential;
+import dev.offboarding.worker.identity.AzureCredentials;
+import dev.offboarding.worker.identity.AzureTokenException;
+import dev.offboarding.worker.identity.NoAzureCredentialException;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import java.net.URI;
@@ -155,7 +156,8 @@ public final class Preflight {
 
   /** The preflight against the real Service Bus and Graph that {@code env} names. */
   public Preflight(Map<String, String> env) {
-    this(env, GraphClients::create, tokenSources(env));
+    this(env, config -> GraphClients.create(config,
+        config.graphAuth() == WorkerConfig.GraphAuth.AZURE ? AzureCredentials.forGraph(env) : null), tokenSources(env));
   }
 
   Preflight(Map<String, String> env, Function<WorkerConfig, GraphServiceClient> graphClients,
@@ -192,9 +194,18 @@ public final class Preflight {
   private Report run(WorkerConfig config, List<Check> checks) {
     checks.add(breakGlass(config));
     serviceBus(config, checks);
-    graphToken(config, checks);
-    protectedGroups(config, checks);
-    privilegedRoles(config, checks);
+    if (graphToken(config, checks)) {
+      protectedGroups(config, checks);
+      privilegedRoles(config, checks);
+    } else {
+      // Every read would fail the same way, each after its own retries: said once, in the token's row.
+      String detail = "not checked: no Graph token (see graph token)";
+      if (!config.protectedGroups().isEmpty()) {
+        config.protectedGroups().stream().sorted()
+            .forEach(group -> checks.add(Check.notApplicable("protected group " + group, detail)));
+      }
+      checks.add(Check.notApplicable("privileged role holders", detail));
+    }
     return new Report(checks);
   }
 
@@ -256,10 +267,26 @@ public final class Preflight {
   }
 
   private void serviceBus(WorkerConfig config, List<Check> checks) {
+    ServiceBusClientBuilder builder;
+    try {
+      // With SERVICEBUS_NAMESPACE, a token first: without one every entity would fail the same way,
+      // each after the SDK's connection retries.
+      builder = ServiceBusClients.forCommand(config, env);
+      if (config.serviceBusConnectionString() == null) {
+        checks.add(Check.ok("servicebus token", "acquired from " + AzureCredentials.description(env)));
+      }
+    } catch (NoAzureCredentialException | AzureTokenException e) {
+      checks.add(Check.failed("servicebus token", e.getMessage()));
+      for (String queue : queues(config)) {
+        checks.add(Check.notApplicable("servicebus queue " + queue, "not checked: no Service Bus token (see servicebus token)"));
+      }
+      checks.add(Check.notApplicable("servicebus topic " + config.auditTopic(),
+          "not checked: no Service Bus token (see servicebus token)"));
+      return;
+    }
     // One quick attempt per entity: a missing entity is final, and an unreachable namespace should
     // be reported within seconds, not after the SDK's default minute of retries.
-    ServiceBusClientBuilder builder = ServiceBusClients.builder(config)
-        .retryOptions(new AmqpRetryOptions().setMaxRetries(1).setTryTimeout(Duration.ofSeconds(15)));
+    builder.retryOptions(new AmqpRetryOptions().setMaxRetries(1).setTryTimeout(Duration.ofSeconds(15)));
     for (String queue : queues(config)) {
       try (ServiceBusReceiverClient receiver = builder.receiver().queueName(queue).buildClient()) {
         receiver.peekMessage();
@@ -310,7 +337,7 @@ public final class Preflight {
     String name = "servicebus credential";
     String cs = config.serviceBusConnectionString();
     if (cs == null) {
-      return Check.ok(name, "Entra ID (DefaultAzureCredential): its rights are its role assignments, one entity"
+      return Check.ok(name, "Entra ID (SERVICEBUS_NAMESPACE): its rights are its role assignments, one entity"
           + " each; only the worker's identity should hold Data Sender on " + config.internalQueue());
     }
     Map<String, String> parts = connectionStringParts(cs);
@@ -359,7 +386,7 @@ public final class Preflight {
     return parts;
   }
 
-  private static void queueSettings(WorkerConfig config, List<Check> checks) {
+  private void queueSettings(WorkerConfig config, List<Check> checks) {
     String cs = config.serviceBusConnectionString();
     if (cs != null && cs.replace(" ", "").toLowerCase(Locale.ROOT).contains("usedevelopmentemulator=true")) {
       for (String queue : queues(config)) {
@@ -374,7 +401,7 @@ public final class Preflight {
     try {
       ServiceBusAdministrationClientBuilder b = new ServiceBusAdministrationClientBuilder();
       admin = cs != null ? b.connectionString(cs).buildClient()
-          : b.credential(config.serviceBusNamespace(), new DefaultAzureCredentialBuilder().build()).buildClient();
+          : b.credential(config.serviceBusNamespace(), AzureCredentials.forServiceBus(env)).buildClient();
     } catch (RuntimeException e) {
       checks.add(Check.notApplicable("servicebus queue settings", "administration client unavailable: "
           + ServiceBusErrors.describe(e)));
@@ -432,25 +459,31 @@ public final class Preflight {
     return problems;
   }
 
-  private void graphToken(WorkerConfig config, List<Check> checks) {
+  /** The token's app roles against what the actions need; false when no token could be acquired at all. */
+  private boolean graphToken(WorkerConfig config, List<Check> checks) {
     URI base = config.graphBaseUrl();
-    String scope = base.getScheme() + "://" + base.getAuthority() + "/.default";
+    String scope = GraphClients.scope(base);
     String token;
     try {
       TokenSource source = tokenSources.apply(config);
       if (source == null) {
         checks.add(Check.notApplicable("graph token", "GRAPH_AUTH=none: requests carry no token, so no app roles to compare"));
-        return;
+        return true;
       }
       token = source.token(scope);
+    } catch (NoAzureCredentialException | AzureTokenException e) {
+      // The worker's own line: which variables to set, or which credential was refused and why;
+      // it quotes no value.
+      checks.add(Check.failed("graph token", e.getMessage()));
+      return false;
     } catch (RuntimeException e) {
       checks.add(Check.failed("graph token", "no token for " + scope + ": " + safeMessage(e)));
-      return;
+      return false;
     }
     Optional<Set<String>> roles = GraphPermissions.roles(token);
     if (roles.isEmpty()) {
       checks.add(Check.failed("graph token", "the token for " + scope + " is not a JWT with claims"));
-      return;
+      return true;
     }
     checks.add(Check.ok("graph token", "app roles: " + (roles.get().isEmpty() ? "none" : String.join(", ", roles.get()))));
     for (GraphPermissions.Required required : GraphPermissions.REQUIRED) {
@@ -462,6 +495,7 @@ public final class Preflight {
             + " (needed for " + required.purpose() + ")"));
       }
     }
+    return true;
   }
 
   private void protectedGroups(WorkerConfig config, List<Check> checks) {
@@ -500,15 +534,16 @@ public final class Preflight {
   }
 
   /**
-   * The token source of a configuration: DefaultAzureCredential for {@code GRAPH_AUTH=azure}, the
-   * scope Graph's own client uses; for {@code none}, the static test token when {@value
-   * #STATIC_TOKEN_VARIABLE} is set in {@code env}, else none (null).
+   * The token source of a configuration: the Azure credential {@code env} names ({@link
+   * AzureCredentials#forGraph}) for {@code GRAPH_AUTH=azure}, the scope Graph's own client uses;
+   * for {@code none}, the static test token when {@value #STATIC_TOKEN_VARIABLE} is set in {@code
+   * env}, else none (null).
    */
   static Function<WorkerConfig, TokenSource> tokenSources(Map<String, String> env) {
     return config -> switch (config.graphAuth()) {
       case AZURE -> {
-        TokenCredential credential = new DefaultAzureCredentialBuilder().build();
-        yield scope -> credential.getTokenSync(new TokenRequestContext().addScopes(scope)).getToken();
+        AzureCredential credential = AzureCredentials.forGraph(env);
+        yield scope -> credential.firstToken(scope).getToken();
       }
       case NONE -> {
         String token = env.get(STATIC_TOKEN_VARIABLE);

@@ -45,7 +45,7 @@ public final class ScheduledCommand {
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
     // Held events and follow-ups wait on the worker's own queue alone.
-    ServiceBusScheduledEvents scheduled = new ServiceBusScheduledEvents(ServiceBusClients.builder(config),
+    ServiceBusScheduledEvents scheduled = new ServiceBusScheduledEvents(ServiceBusClients.forCommand(config, env),
         List.of(config.internalQueue()));
     List<ServiceBusScheduledEvents.Listed> listed;
     try {

@@ -64,7 +64,7 @@ public final class SendCommand {
     }
     String queue = queueFor(event.type(), config);
     // Outside the try: a connection string the SDK refuses is a configuration error (exit 2).
-    ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
+    ServiceBusClientBuilder clients = ServiceBusClients.forCommand(config, env);
     try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
       sender.sendMessage(message);
     } catch (RuntimeException e) {

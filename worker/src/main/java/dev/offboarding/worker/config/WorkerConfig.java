@@ -21,7 +21,7 @@ import java.util.function.Function;
  * from {@link #toString()}.
  *
  * @param serviceBusConnectionString SAS or emulator connection string; a secret
- * @param serviceBusNamespace fully qualified namespace, used with DefaultAzureCredential
+ * @param serviceBusNamespace fully qualified namespace, used with the environment's Azure credential
  * @param queue the event queue
  * @param urgentQueue the SIEM's queue for urgent (compromise) events ({@code SERVICEBUS_URGENT_QUEUE}),
  *     consumed with its own intake so they never wait for a slot behind bulk work
@@ -102,7 +102,7 @@ public record WorkerConfig(
 
   /** How the worker authenticates to Graph. */
   public enum GraphAuth {
-    /** azure-identity's DefaultAzureCredential (AZURE_* variables, managed or workload identity). */
+    /** The Azure credential the environment names (AZURE_* variables, workload or managed identity, az login). */
     AZURE,
     /** No Authorization header; only for loopback URLs such as the fake tenant. */
     NONE
@@ -242,6 +242,12 @@ public record WorkerConfig(
       if (auth == GraphAuth.AZURE && !"https".equals(baseUrl.getScheme()) && !isLoopback(baseUrl.getHost())) {
         problems.add("GRAPH_BASE_URL must use https when GRAPH_AUTH=azure");
       }
+    }
+
+    if (auth == GraphAuth.AZURE || namespace != null) {
+      // An unknown AZURE_TOKEN_CREDENTIALS, or a secret without its client or tenant, would only show
+      // later as "no credential found".
+      problems.addAll(dev.offboarding.worker.identity.AzureCredentials.problems(env));
     }
 
     double writes = number(get.apply("GRAPH_WRITES_PER_SECOND"), 20, 0.1, 10_000, "GRAPH_WRITES_PER_SECOND", problems);

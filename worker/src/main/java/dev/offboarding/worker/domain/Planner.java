@@ -23,8 +23,10 @@ import java.util.Map;
  * <p>A user target given by object id is not read at all: the protected set holds ids, so the
  * guard needs no read, and the first request of a compromise event is its first write. Its UPN
  * and guest flag come from the read that follows the writes (the verification read-back), and a
- * 404 on its write reports it {@code NOT_FOUND}. A UPN is resolved with one read; a dry run reads
- * every user target (nothing is written, so the read is what tells a missing user).
+ * 404 on its write reports it {@code NOT_FOUND}. A UPN is resolved with one read. A dry run (the
+ * {@code dry-run} command, and an event marked {@code dryRun}) reads every user target, ids
+ * included ({@link #readingEveryUserTarget()}): nothing is written, so the read is what tells a
+ * missing user.
  */
 public final class Planner {
   private final Directory directory;
@@ -63,12 +65,14 @@ public final class Planner {
   }
 
   /**
-   * This planner, but reading every user target given by object id before the first write, as
-   * the worker once did: one more round trip before a compromise event's first write. Only for
-   * measuring that round trip (the benchmark); the worker never plans this way.
+   * This planner, but reading every user target, object ids included, as a dry run must: with no
+   * write to answer 404, the read is what tells a user that does not exist ({@code NOT_FOUND},
+   * "not resolved") from one that would be written, and its UPN and guest flag are shown. For a
+   * real run it costs one round trip before a compromise event's first write (the worker's
+   * planner skips it; the benchmark measures it).
    */
-  public Planner readingIdTargetsFirst() {
-    return new Planner(directory, protection, maxUsersPerEvent, retainLimit, true);
+  public Planner readingEveryUserTarget() {
+    return readIdTargets ? this : new Planner(directory, protection, maxUsersPerEvent, retainLimit, true);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.offboarding.worker.graph;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
@@ -11,6 +10,7 @@ import com.microsoft.kiota.authentication.AuthenticationProvider;
 import com.microsoft.kiota.authentication.AzureIdentityAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.identity.AzureCredentials;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,13 +38,14 @@ public final class GraphClients {
 
   /**
    * Like {@link #create(WorkerConfig, Interceptor...)}; with {@code GRAPH_AUTH=azure}, tokens come
-   * from {@code credential}, or from {@code DefaultAzureCredential} when it is null. Either way they
-   * are cached and replaced once when Graph answers 401 ({@link RefreshingCredential}).
+   * from {@code credential}, or from the one the process's environment names ({@link
+   * AzureCredentials#forGraph}) when it is null. Either way they are cached and replaced once when
+   * Graph answers 401 ({@link RefreshingCredential}).
    */
   public static GraphServiceClient create(WorkerConfig config, TokenCredential credential,
       Interceptor... networkInterceptors) {
     URI base = config.graphBaseUrl();
-    String scope = base.getScheme() + "://" + base.getAuthority() + "/.default";
+    String scope = scope(base);
     RefreshingCredential tokens = null;
     AuthenticationProvider auth;
     switch (config.graphAuth()) {
@@ -54,9 +55,10 @@ public final class GraphClients {
         }
         auth = new AnonymousAuthenticationProvider();
       }
-      // DefaultAzureCredential: client secret or certificate (AZURE_*), workload or managed identity.
+      // The credential the environment names: client secret or certificate, workload or managed identity, or a
+      // developer's sign-in (AzureCredentials).
       case AZURE -> {
-        tokens = new RefreshingCredential(credential != null ? credential : new DefaultAzureCredentialBuilder().build(),
+        tokens = new RefreshingCredential(credential != null ? credential : AzureCredentials.forGraph(System.getenv()),
             Clock.systemUTC());
         auth = new AzureIdentityAuthenticationProvider(tokens, new String[] {base.getHost()}, scope);
       }
@@ -74,5 +76,10 @@ public final class GraphClients {
       http.addNetworkInterceptor(interceptor);
     }
     return new GraphServiceClient(new BaseGraphRequestAdapter(auth, base.toString(), http.build()));
+  }
+
+  /** The scope a Graph token is asked for: the Graph root's {@code /.default}, the app's granted roles. */
+  public static String scope(URI graphBaseUrl) {
+    return graphBaseUrl.getScheme() + "://" + graphBaseUrl.getAuthority() + "/.default";
   }
 }

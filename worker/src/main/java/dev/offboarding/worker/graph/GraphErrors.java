@@ -6,6 +6,7 @@ import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.ResponseHeaders;
 import dev.offboarding.worker.domain.GraphFailure;
+import dev.offboarding.worker.identity.NoAzureCredentialException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
@@ -41,9 +42,12 @@ final class GraphErrors {
     if (hasCause(e, ClientAuthenticationException.class) || hasCause(e, CredentialUnavailableException.class)) {
       // Entra ID did not issue a token (its own 5xx or 429, a network blip, a credential not yet
       // available). Nothing is wrong with the user: retry, and let a long run of these open the
-      // outage breaker. The identity library's message is not repeated: it can quote configuration.
+      // outage breaker. The identity library's message is not repeated: it can quote configuration;
+      // the worker's own advice when no credential is there names variables only.
+      NoAzureCredentialException none = cause(e, NoAzureCredentialException.class);
       return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "TokenAcquisitionFailed",
-          "no Graph token could be acquired (" + rootType(e) + ")", null, null, e);
+          none != null ? "no Graph token could be acquired: " + none.getMessage()
+              : "no Graph token could be acquired (" + rootType(e) + ")", null, null, e);
     }
     if (hasCause(e, IOException.class)) {
       String what = hasCause(e, InterruptedIOException.class) ? "timed out" : "connection failed";
@@ -85,6 +89,15 @@ final class GraphErrors {
       if (entry.getKey().equalsIgnoreCase(name)) {
         Set<String> values = entry.getValue();
         return values == null || values.isEmpty() ? null : values.iterator().next();
+      }
+    }
+    return null;
+  }
+
+  private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
       }
     }
     return null;

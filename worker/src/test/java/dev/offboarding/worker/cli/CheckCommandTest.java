@@ -133,6 +133,27 @@ class CheckCommandTest {
   }
 
   @Test
+  void saysWhatToSetInTheTokenRowAndReadsNothingFromGraphWithoutAnAzureCredential() {
+    Map<String, String> env = env(null);
+    env.put("GRAPH_AUTH", "azure");
+    // The environment credential alone, unconfigured: no credential, whatever this machine is signed in to.
+    env.put("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential");
+
+    int code = check(env);
+
+    assertEquals(Main.REJECTED, code, printed());
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph token ") && l.contains(" FAIL ")
+        && l.contains("no Azure credential found for Graph") && l.contains("AZURE_CLIENT_ID") && l.contains("az login")),
+        table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("protected group " + breakGlass.id()) && l.contains(" n/a ")
+        && l.endsWith("not checked: no Graph token (see graph token)")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" n/a ")), table);
+    assertEquals(1, table.lines().filter(l -> l.contains(" FAIL ")).count(), table);
+    assertEquals(List.of(), graph.requestLog(), "nothing is read from Graph without a token");
+  }
+
+  @Test
   void failsOnAMissingQueueAndAnUnreadableProtectedGroup() {
     Map<String, String> env = env(PreflightTokens.ALL);
     env.put("SERVICEBUS_QUEUE", "no-such-queue");

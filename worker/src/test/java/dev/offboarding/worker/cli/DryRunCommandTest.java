@@ -108,6 +108,55 @@ class DryRunCommandTest {
   }
 
   @Test
+  void readsAUserGivenByObjectIdSoAMissingOneIsNotResolved() throws Exception {
+    String missing = "5f1d3c2a-0000-4000-8000-0000000000ff";
+
+    int code = run("dry-run", event("{\"user\":\"" + missing + "\"},{\"user\":\"" + alice.id() + "\"}").toString());
+
+    assertEquals(0, code, err.toString());
+    String text = out.toString();
+    assertTrue(text.contains("Would write to 1 user(s)"), text);
+    // The id that exists was read too: the plan names it by its UPN.
+    assertTrue(text.contains("alice@contoso.com"), text);
+    assertTrue(text.contains("Not resolved: 1"), text);
+    assertTrue(text.contains("user:" + missing + "  NOT_FOUND"), text);
+    assertEquals(List.of(), server.writeLog());
+  }
+
+  @Test
+  void listsAMissingObjectIdUnderNotFoundInJson() throws Exception {
+    String missing = "5f1d3c2a-0000-4000-8000-0000000000ff";
+
+    int code = run("dry-run", "--json", event("{\"user\":\"" + missing + "\"}").toString());
+
+    assertEquals(0, code, err.toString());
+    JsonNode plan = new ObjectMapper().readTree(out.toString());
+    assertEquals(0, plan.get("users").size());
+    assertEquals("user:" + missing, plan.get("notFound").get(0).get("via").asText());
+    assertEquals("NOT_FOUND", plan.get("notFound").get(0).get("status").asText());
+  }
+
+  @Test
+  void stopsBeforeAnyRequestSayingWhatToSetWhenNoAzureCredentialIsThere() throws Exception {
+    env.put("GRAPH_AUTH", "azure");
+    // The environment credential alone, unconfigured: no credential, whatever this machine is signed in to.
+    env.put("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential");
+
+    int code = run("dry-run", event("{\"user\":\"" + alice.id() + "\"}").toString());
+
+    assertEquals(Main.REJECTED, code, out.toString());
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.startsWith("no Azure credential found for Graph (GRAPH_AUTH=azure)"), printed);
+    for (String named : List.of("AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "az login",
+        "GRAPH_AUTH=none")) {
+      assertTrue(printed.contains(named), named + " missing from: " + printed);
+    }
+    assertEquals(1, printed.lines().count(), "one line, no stack trace: " + printed);
+    assertEquals("", out.toString(), "no plan");
+    assertEquals(List.of(), server.requestLog(), "not one request without a token");
+  }
+
+  @Test
   void exitsTwoWhenThePlanIsOverTheBlastRadius() throws Exception {
     env.put("MAX_TARGETS_PER_EVENT", "2");
 

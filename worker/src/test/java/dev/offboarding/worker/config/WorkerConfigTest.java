@@ -86,6 +86,23 @@ class WorkerConfigTest {
   }
 
   @Test
+  void namesHalfAnAzureCredentialAtStartWithoutQuotingItsSecret() {
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
+        "SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net",
+        "AZURE_CLIENT_ID", "00000000-0000-4000-8000-00000000c11e",
+        "AZURE_CLIENT_SECRET", "s3cr3t-never-printed")));
+
+    assertEquals(List.of("AZURE_CLIENT_SECRET is set but AZURE_TENANT_ID is not: the credential needs both"
+        + " AZURE_CLIENT_ID and AZURE_TENANT_ID"), e.problems());
+    assertFalse(e.getMessage().contains("s3cr3t-never-printed"), e.getMessage());
+    // With GRAPH_AUTH=none and a connection string no Azure credential is used, so none is judged.
+    assertEquals(WorkerConfig.GraphAuth.NONE, WorkerConfig.fromEnvironment(Map.of("SERVICEBUS_CONNECTION_STRING",
+        "Endpoint=sb://localhost:5672;SharedAccessKeyName=k;SharedAccessKey=v;UseDevelopmentEmulator=true;",
+        "GRAPH_AUTH", "none", "GRAPH_BASE_URL", "http://127.0.0.1:1/v1.0", "AZURE_CLIENT_SECRET", "s3cr3t-never-printed"))
+        .graphAuth());
+  }
+
+  @Test
   void reportsEveryBadVariableByNameAtOnce() {
     ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(Map.of(
         "GRAPH_WRITES_PER_SECOND", "fast",

@@ -37,6 +37,7 @@ import dev.offboarding.worker.domain.DeliveryBounds;
 import dev.offboarding.worker.domain.EventProcessor;
 import dev.offboarding.worker.domain.Executor;
 import dev.offboarding.worker.domain.FollowUps;
+import dev.offboarding.worker.domain.GraphFailure;
 import dev.offboarding.worker.domain.Inbound;
 import dev.offboarding.worker.domain.Inbounds;
 import dev.offboarding.worker.domain.Planner;
@@ -45,6 +46,9 @@ import dev.offboarding.worker.domain.Settlement;
 import dev.offboarding.worker.domain.Sleeper;
 import dev.offboarding.worker.domain.Verifier;
 import dev.offboarding.worker.domain.WriteBudget;
+import dev.offboarding.worker.identity.AzureCredential;
+import dev.offboarding.worker.identity.AzureCredentials;
+import dev.offboarding.worker.identity.NoAzureCredentialException;
 import dev.offboarding.worker.resilience.OutageBreaker;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import java.net.URI;
@@ -241,6 +245,40 @@ class FailureTaxonomyTest {
     assertEquals(List.of(), server.writeLog());
     assertEquals(List.of(), audit.targets);
     assertEquals(List.of(), followUps.sent);
+  }
+
+  @Test
+  void letsTheEventWaitWithNothingWrittenWhenNoAzureCredentialIsThere() throws Exception {
+    // What makes the one-shot commands stop at once is, for the running worker, a transient failure:
+    // the credential may yet appear (a token file mounted late, someone signing in), and no user is
+    // given a final outcome for it.
+    AzureCredential nothingThere = AzureCredentials.forGraph(Map.of("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"));
+    EventProcessor processor = processor(graphWithAzureAuth(nothingThere));
+
+    Settlement settlement = processor.process(work(event(List.of(Action.REVOKE_SESSIONS),
+        new Target.User(alice.userPrincipalName()))));
+
+    assertInstanceOf(Settlement.Abandon.class, settlement);
+    assertEquals(List.of(), server.writeLog());
+    assertEquals(List.of(), audit.targets);
+    assertEquals(List.of(), followUps.sent);
+  }
+
+  @Test
+  void translatesAMissingCredentialIntoATransientFailureThatSaysWhatToSet() {
+    AzureCredential nothingThere = AzureCredentials.forGraph(Map.of("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"));
+    NoAzureCredentialException none = org.junit.jupiter.api.Assertions.assertThrows(NoAzureCredentialException.class,
+        () -> nothingThere.getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")));
+
+    // As the Graph SDK hands it over: wrapped by the request that needed the token.
+    GraphFailure failure = GraphErrors.translate(new IllegalStateException("request failed", none), clock);
+
+    assertEquals(GraphFailure.Kind.UNAVAILABLE, failure.kind());
+    assertTrue(failure.isTransient());
+    assertEquals("TokenAcquisitionFailed", failure.errorCode());
+    assertTrue(failure.getMessage().startsWith("no Graph token could be acquired: no Azure credential found"),
+        failure.getMessage());
+    assertTrue(failure.getMessage().contains("AZURE_FEDERATED_TOKEN_FILE"), failure.getMessage());
   }
 
   @Test

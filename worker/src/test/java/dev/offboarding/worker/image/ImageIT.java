@@ -12,11 +12,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The container image Jib writes with {@code -Pimage} (worker/target/jib-image.tar, an OCI image
@@ -29,8 +32,8 @@ class ImageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path tar = Path.of("target", "jib-image.tar");
 
-  @Test
-  void theImageRunsTheWorkerAsNonRootWithContainerFlagsLabelsAndItsPort() throws IOException {
+  /** The image's container configuration; skips the test when the tar was not built (fails under CI). */
+  private JsonNode imageConfig() throws IOException {
     if (!Files.exists(tar)) {
       assertFalse("true".equals(System.getenv("CI")), "CI builds the image: ./mvnw -Pimage ... (" + tar + " missing)");
       assumeTrue(false, "no image tar: build with ./mvnw -Pimage -Dimage.base=scratch -pl worker -am package");
@@ -38,13 +41,20 @@ class ImageIT {
     Map<String, byte[]> entries = readTar(tar);
     JsonNode index = JSON.readTree(entries.get("index.json"));
     JsonNode manifest = JSON.readTree(blob(entries, index.at("/manifests/0/digest").asText()));
-    JsonNode config = JSON.readTree(blob(entries, manifest.at("/config/digest").asText())).get("config");
+    return JSON.readTree(blob(entries, manifest.at("/config/digest").asText())).get("config");
+  }
+
+  @Test
+  void theImageRunsTheWorkerAsNonRootWithContainerFlagsLabelsAndItsPort() throws IOException {
+    JsonNode config = imageConfig();
 
     assertEquals("65532:65532", config.get("User").asText(), "distroless' nonroot user");
     List<String> entrypoint = StreamSupport.stream(config.get("Entrypoint").spliterator(), false)
         .map(JsonNode::asText).toList();
     assertTrue(entrypoint.contains("-XX:MaxRAMPercentage=60"), entrypoint.toString());
     assertTrue(entrypoint.contains("-XX:+ExitOnOutOfMemoryError"), entrypoint.toString());
+    // Netty's sun.misc.Unsafe probe, which JDK 24+ warns about; a property, so JDK 21 starts too.
+    assertTrue(entrypoint.contains("-Dio.netty.noUnsafe=true"), entrypoint.toString());
     assertEquals("dev.offboarding.worker.Main", entrypoint.get(entrypoint.size() - 1));
     assertEquals("run", config.at("/Cmd/0").asText());
     assertTrue(config.get("ExposedPorts").has("8080/tcp"));
@@ -55,6 +65,40 @@ class ImageIT {
     }
     assertTrue(StreamSupport.stream(config.get("Env").spliterator(), false)
         .anyMatch(e -> e.asText().equals("LOG_FORMAT=json")));
+  }
+
+  /**
+   * The image's JVM flags, given to the JVM running this test (JDK 25 here; the base image's is 21,
+   * and every flag is one JDK 21 accepts): the worker starts with them and the JDK prints no
+   * warning. The command is a dry run with no credential, which ends in a second with one line.
+   */
+  @Test
+  void theImagesJvmFlagsStartTheWorkerWithoutAJdkWarning(@TempDir Path dir) throws Exception {
+    List<String> entrypoint = StreamSupport.stream(imageConfig().get("Entrypoint").spliterator(), false)
+        .map(JsonNode::asText).toList();
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.addAll(entrypoint.subList(1, entrypoint.indexOf("-cp")));
+    command.addAll(List.of("-cp", Path.of("target", "offboarding-worker.jar").toString(), "dev.offboarding.worker.Main",
+        "dry-run", Path.of("..", "contracts", "src", "main", "resources", "dev", "offboarding", "contracts", "samples",
+            "leaver-one-user.json").toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("output.txt").toFile());
+    pb.environment().clear();
+    pb.environment().put("PATH", Files.createDirectories(dir.resolve("bin")).toString());
+    pb.environment().put("HOME", Files.createDirectories(dir.resolve("home")).toString());
+    Process worker = pb.start();
+
+    boolean finished = worker.waitFor(60, TimeUnit.SECONDS);
+    if (!finished) {
+      worker.destroyForcibly().waitFor();
+    }
+
+    String output = Files.readString(dir.resolve("output.txt"));
+    assertTrue(finished, output);
+    assertEquals(2, worker.exitValue(), command + "\n" + output);
+    assertTrue(output.startsWith("no Azure credential found for Graph"), output);
+    assertFalse(output.contains("WARNING"), output);
   }
 
   private static byte[] blob(Map<String, byte[]> entries, String digest) {

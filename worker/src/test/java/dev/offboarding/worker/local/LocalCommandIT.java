@@ -52,5 +52,8 @@ class LocalCommandIT {
     assertTrue(all.contains("every sample event has its summary"), all);
     assertEquals(3, lines.stream().filter(l -> l.startsWith("audit summary") && l.contains("COMPLETED")).count(), all);
     assertEquals(1, lines.stream().filter(l -> l.startsWith("audit summary") && l.contains("REJECTED")).count(), all);
+    // The JDK's own warnings (sun.misc.Unsafe, native access) start their line with "WARNING: ",
+    // the worker's relayed ones after "[worker] "; log records carry a timestamp first.
+    assertEquals(List.of(), lines.stream().filter(l -> l.matches("(\\[worker\\] )?WARNING: .*")).toList(), all);
   }
 }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
+import dev.offboarding.testkit.node.NodeProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,19 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
  * the official Node SDK, reads their summaries from the audit topic's subscriptions and the rejected one from the
  * queue's dead-letter sub-queue.
  *
- * <p>Disabled with the reason when {@code node} or the project's {@code node_modules} are missing; fails instead
- * when {@code CI=true}.
+ * <p>The project's packages are installed from its lock file when they are missing or stale ({@link NodeProject});
+ * disabled with the reason where that cannot be done (no {@code node}, no {@code npm}); fails instead when
+ * {@code CI=true}.
  */
 @ExtendWith(NodeClientsLocalIT.NodeProjectCondition.class)
 class NodeClientsLocalIT {
   private static final Pattern CONNECTION_STRING = Pattern.compile("local: Service Bus emulator\\s+(Endpoint=\\S+)");
+  private static final NodeProject PROJECT =
+      NodeProject.at(Path.of(System.getProperty("node.project", "../testkit/src/test/node")));
 
   @TempDir Path dir;
 
   @Test
   void nodeProducersAndConsumersWorkWithTheRealWorker() throws Exception {
-    Path project = Path.of(System.getProperty("node.project")).toAbsolutePath();
-    Path node = requireNodeProject(project);
+    Path project = PROJECT.dir();
+    Path node = requireReady(PROJECT.prepare());
     Path localLog = dir.resolve("local.log");
     String java = ProcessHandle.current().info().command().orElseThrow();
     Process local = new ProcessBuilder(java, "-jar", System.getProperty("testkit.jar"), "local",
@@ -83,45 +84,31 @@ class NodeClientsLocalIT {
     }
   }
 
-  private static Path requireNodeProject(Path project) {
-    String problem = problem(project);
-    if (problem != null) {
-      fail((isCi() ? "CI=true and " : "") + problem + ": the Node end-to-end suite must run in CI");
+  private static Path requireReady(NodeProject.Readiness readiness) {
+    if (!readiness.ready()) {
+      fail((isCi() ? "CI=true and " : "") + readiness.problem() + ": the Node end-to-end suite must run in CI");
     }
-    return node().orElseThrow();
-  }
-
-  private static Optional<Path> node() {
-    return Optional.ofNullable(System.getenv("PATH")).stream()
-        .flatMap(path -> Arrays.stream(path.split(File.pathSeparator)))
-        .map(d -> Path.of(d, "node"))
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
-
-  private static String problem(Path project) {
-    if (node().isEmpty()) {
-      return "node is not on the PATH";
-    }
-    if (!Files.isDirectory(project.resolve("node_modules/@azure/service-bus"))) {
-      return "the Node SDK is not installed; run `npm ci` in " + project;
-    }
-    return null;
+    return readiness.node().orElseThrow();
   }
 
   private static boolean isCi() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
-  /** Disables the test, with the reason, where Node or its packages are missing, except under {@code CI=true}. */
+  /**
+   * Installs the project's packages where they are missing or stale; disables the test, with the reason, where
+   * that cannot be done, except under {@code CI=true}.
+   */
   static final class NodeProjectCondition implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      String problem = problem(Path.of(System.getProperty("node.project", "../testkit/src/test/node")));
-      if (problem == null || isCi()) {
-        return ConditionEvaluationResult.enabled("node and the Node SDK are installed, or CI=true");
+      NodeProject.Readiness readiness = PROJECT.prepare();
+      if (readiness.ready() || isCi()) {
+        return ConditionEvaluationResult.enabled(readiness.ready()
+            ? "node and the locked packages are installed" + (readiness.installed() ? " (npm ci ran)" : "")
+            : "CI=true: the suite must run");
       }
-      return ConditionEvaluationResult.disabled("Node end-to-end suite skipped: " + problem);
+      return ConditionEvaluationResult.disabled("Node end-to-end suite skipped: " + readiness.problem());
     }
   }
 }
