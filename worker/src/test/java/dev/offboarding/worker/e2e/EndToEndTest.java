@@ -105,6 +105,8 @@ class EndToEndTest {
     OffboardingEvent event = WorkerHarness.event(EventType.COMPROMISE, new Target.User(alice.id()));
     harness.send(event);
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    // The summary goes out before the message is settled, and the settlement is what is counted.
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.metrics().scrape().contains(Metrics.EVENTS + "{"));
 
     HttpClient http = HttpClient.newHttpClient();
     URI base = URI.create("http://127.0.0.1:" + worker.httpPort());
