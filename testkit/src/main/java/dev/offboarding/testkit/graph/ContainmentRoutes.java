@@ -229,7 +229,10 @@ final class ContainmentRoutes {
     ODataQuery.parse(r.rawQuery()).allowOnly(NO_OPTIONS);
     JsonNode body = router.parseBody(r);
     JsonNode ids = body == null ? null : body.get("userIds");
-    if (body == null || !body.isObject() || ids == null || !ids.isArray() || body.size() != 1) {
+    boolean onlyUserIds = body != null && body.isObject() && java.util.stream.StreamSupport.stream(
+        java.util.Spliterators.spliteratorUnknownSize(body.fieldNames(), 0), false)
+        .allMatch(n -> n.equals("userIds") || n.startsWith("@odata."));
+    if (!onlyUserIds || ids == null || !ids.isArray()) {
       throw GraphException.badRequest("The request body must be {\"userIds\": [...]}.");
     }
     if (ids.isEmpty() || ids.size() > MAX_CONFIRM_USERS) {

@@ -39,6 +39,9 @@ final class PasswordPolicy {
     boolean force = false;
     for (Iterator<Map.Entry<String, JsonNode>> it = profile.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
+      if (field.getKey().startsWith("@odata.")) {
+        continue; // the SDK sends the complex type's @odata.type
+      }
       if (!PROFILE_FIELDS.contains(field.getKey())) {
         throw GraphException.badRequest("Invalid property '" + field.getKey() + "' of 'passwordProfile'.");
       }
