@@ -16,12 +16,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * Writes and reads audit messages: CloudEvents 1.0 envelopes (structured JSON mode) around {@link
- * TargetAudit} or {@link SummaryAudit}, as described by {@link Schemas#AUDIT_TARGET} and {@link
- * Schemas#AUDIT_SUMMARY}.
+ * TargetAudit}, {@link SummaryAudit} or {@link AccessAudit}, as described by {@link
+ * Schemas#AUDIT_TARGET}, {@link Schemas#AUDIT_SUMMARY} and {@link Schemas#AUDIT_ACCESS}.
  *
  * <p>On the wire, outcomes and statuses are their enum names, actions their wire names, instants
  * RFC 3339 in UTC, and null fields are left out. The envelope's {@code subject} is the user (object
- * id, else UPN) for a target audit and the event id for a summary, so consumers can filter on it.
+ * id, else UPN) for a target audit and an access audit, and the event id for a summary, so
+ * consumers can filter on it.
  *
  * <p>Readers accept data properties they do not know, so version 1 can gain optional fields
  * without breaking consumers; everything they do know is checked, and bad input is an {@link
