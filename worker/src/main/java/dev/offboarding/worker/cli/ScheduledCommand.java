@@ -6,8 +6,8 @@ import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.worker.Main;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.AuditSink;
-import dev.offboarding.worker.domain.ContinuationCodec;
+import dev.offboarding.worker.audit.AuditSink;
+import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
 import java.io.PrintStream;
@@ -75,7 +75,7 @@ public final class ScheduledCommand {
           targets += "; awaits approval by someone other than " + (requester == null ? "its requester"
               : safe(requester)) + " (approve " + safe(e.id()) + "), cancelled if none by DUE";
         }
-      } else if (dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT.equals(m.subject())) {
+      } else if (dev.offboarding.worker.codec.CancellationMarkerCodec.FORMAT.equals(m.subject())) {
         type = "cancellation marker";
         targets = "cancelled: stops the event on any replica until DUE, then expires";
       } else if (ContinuationCodec.FORMAT.equals(m.subject())) {
