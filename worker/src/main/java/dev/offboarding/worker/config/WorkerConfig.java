@@ -377,7 +377,7 @@ public record WorkerConfig(
       problems.add("INTAKE_POLICY_FILE cannot be read: " + e.getClass().getSimpleName());
       return defaults;
     }
-    return defaults.narrowedBy(json, problems);
+    return dev.offboarding.worker.codec.IntakePolicyFile.narrow(defaults, json, problems);
   }
 
   /**

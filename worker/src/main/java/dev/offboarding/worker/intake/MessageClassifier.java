@@ -1,16 +1,12 @@
 package dev.offboarding.worker.intake;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.Problem;
-import dev.offboarding.worker.codec.CancellationMarkerCodec;
+import dev.offboarding.worker.codec.BodyFormat;
 import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.guard.Approved;
-import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -59,7 +55,6 @@ public final class MessageClassifier {
   private final String internalQueue;
   private final EventCodec events = new EventCodec();
   private final ContinuationCodec continuations = new ContinuationCodec();
-  private final ObjectMapper json = new ObjectMapper();
 
   /**
    * @param intakeQueues the producers' queues the worker takes events from
@@ -71,7 +66,6 @@ public final class MessageClassifier {
     if (this.intakeQueues.contains(internalQueue)) {
       throw new IllegalArgumentException("the internal queue cannot be an intake queue");
     }
-    json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
   /** The worker's own queue. */
@@ -185,26 +179,13 @@ public final class MessageClassifier {
     }
   }
 
-  /**
-   * What kind a body claims to be: a follow-up or a marker by their format member; anything else
-   * is an event (what is not JSON too: that is for the event codec to say).
-   */
-  private Kind kindOf(byte[] body) {
-    if (body.length > ContinuationCodec.MAX_BYTES) {
-      return Kind.EVENT;
-    }
-    try {
-      JsonNode root = json.readTree(body);
-      if (root != null && root.isObject() && root.has(ContinuationCodec.MARKER)) {
-        return Kind.FOLLOW_UP;
-      }
-      if (root != null && root.isObject() && root.has(CancellationMarkerCodec.MARKER)) {
-        return Kind.MARKER;
-      }
-      return Kind.EVENT;
-    } catch (IOException e) {
-      return Kind.EVENT;
-    }
+  /** What kind a body claims to be, by its format member ({@link BodyFormat}). */
+  private static Kind kindOf(byte[] body) {
+    return switch (BodyFormat.of(body)) {
+      case FOLLOW_UP -> Kind.FOLLOW_UP;
+      case MARKER -> Kind.MARKER;
+      case EVENT -> Kind.EVENT;
+    };
   }
 
   private static String describe(List<Problem> problems) {

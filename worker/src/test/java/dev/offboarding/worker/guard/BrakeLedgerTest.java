@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offboarding.worker.codec.BrakeLedgerCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,7 @@ class BrakeLedgerTest {
 
   @Test
   void countsALeaseBookedFurtherAheadThanAnyClockCouldBeAsBookedNow() {
-    BrakeLedger farAhead = BrakeLedger.decode(("{\"format\":\"" + BrakeLedger.FORMAT + "\",\"leases\":[["
+    BrakeLedger farAhead = BrakeLedgerCodec.decode(("{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[["
         + T0.plus(Duration.ofDays(365)).getEpochSecond() + ",10]]}").getBytes(StandardCharsets.UTF_8));
 
     BrakeLedger.Grant grant = farAhead.grant(T0, 10, 1);
@@ -82,23 +83,23 @@ class BrakeLedgerTest {
   void readsBackWhatItWrites() {
     BrakeLedger ledger = BrakeLedger.EMPTY.grant(T0, 100, 7).ledger().grant(T0.plusSeconds(300), 100, 3).ledger();
 
-    BrakeLedger read = BrakeLedger.decode(ledger.encode());
+    BrakeLedger read = BrakeLedgerCodec.decode(BrakeLedgerCodec.encode(ledger));
 
     assertEquals(ledger, read);
-    assertTrue(new String(ledger.encode(), StandardCharsets.UTF_8).startsWith("{\"format\":\"" + BrakeLedger.FORMAT));
-    assertEquals(BrakeLedger.EMPTY, BrakeLedger.decode(null), "a session never written is an empty count");
+    assertTrue(new String(BrakeLedgerCodec.encode(ledger), StandardCharsets.UTF_8).startsWith("{\"format\":\"" + BrakeLedgerCodec.FORMAT));
+    assertEquals(BrakeLedger.EMPTY, BrakeLedgerCodec.decode(null), "a session never written is an empty count");
   }
 
   @Test
   void refusesAStateItDidNotWriteWithoutQuotingIt() {
     for (String state : new String[] {"not json", "[]", "{\"format\":\"other\",\"leases\":[]}",
-        "{\"format\":\"" + BrakeLedger.FORMAT + "\",\"leases\":[[1,0]]}",
-        "{\"format\":\"" + BrakeLedger.FORMAT + "\",\"leases\":[[1,\"5\"]]}",
-        "{\"format\":\"" + BrakeLedger.FORMAT + "\",\"leases\":[[-1,5]]}",
-        "{\"format\":\"" + BrakeLedger.FORMAT + "\",\"leases\":[[1.5,5]]}",
-        "{\"format\":\"" + BrakeLedger.FORMAT + "\",\"leases\":[],\"reset\":true}"}) {
+        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1,0]]}",
+        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1,\"5\"]]}",
+        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[-1,5]]}",
+        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1.5,5]]}",
+        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[],\"reset\":true}"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> BrakeLedger.decode(state.getBytes(StandardCharsets.UTF_8)), state);
+          () -> BrakeLedgerCodec.decode(state.getBytes(StandardCharsets.UTF_8)), state);
       assertTrue(!e.getMessage().contains(state), e.getMessage());
     }
   }

@@ -13,6 +13,7 @@ import dev.offboarding.contracts.EventData;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
+import dev.offboarding.worker.codec.IntakePolicyFile;
 import dev.offboarding.worker.testing.Inbounds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -109,7 +110,7 @@ class IntakePoliciesTest {
   void aFileNarrowsAQueueItsMembersLeftOutKeepingTheDefault() {
     List<String> problems = new ArrayList<>();
 
-    IntakePolicies narrowed = defaults.narrowedBy(json("""
+    IntakePolicies narrowed = IntakePolicyFile.narrow(defaults, json("""
         {"queues": {"offboarding-urgent": {"actions": ["revokeSessions"], "targetKinds": ["userId"],
                                            "maxTargets": 10, "usersPerHour": 50}}}
         """), problems);
@@ -135,7 +136,7 @@ class IntakePoliciesTest {
   void aFileMayTakeEveryEventTypeAwayFromAQueue() {
     List<String> problems = new ArrayList<>();
 
-    IntakePolicies narrowed = defaults.narrowedBy(json("{\"queues\": {\"offboarding-events\": {\"eventTypes\": []}}}"),
+    IntakePolicies narrowed = IntakePolicyFile.narrow(defaults, json("{\"queues\": {\"offboarding-events\": {\"eventTypes\": []}}}"),
         problems);
 
     assertEquals(List.of(), problems);
@@ -147,7 +148,7 @@ class IntakePoliciesTest {
   void aFileThatWidensADefaultIsRefusedNamingTheQueueAndTheRule() {
     List<String> problems = new ArrayList<>();
 
-    IntakePolicies result = defaults.narrowedBy(json("""
+    IntakePolicies result = IntakePolicyFile.narrow(defaults, json("""
         {"queues": {"offboarding-urgent": {"eventTypes": ["dev.offboarding.compromise.v1", "dev.offboarding.leaver.v1"],
                                            "targetKinds": ["group"], "maxTargets": 500},
                     "offboarding-events": {"usersPerHour": 5000, "actions": ["enableAccount"]}}}
@@ -171,7 +172,7 @@ class IntakePoliciesTest {
   void aFileNamingAnUnknownQueueRuleOrValueIsRefused() {
     List<String> problems = new ArrayList<>();
 
-    defaults.narrowedBy(json("""
+    IntakePolicyFile.narrow(defaults, json("""
         {"queues": {"offboarding-elsewhere": {}, "offboarding-ops": {"maxUsers": 3, "eventTypes": ["restore"],
                                                                     "maxTargets": 0}},
          "version": 2}
@@ -194,7 +195,7 @@ class IntakePoliciesTest {
     for (String bad : List.of("not json", "[]", "{\"offboarding-events\": {}}", "{\"queues\": {}, \"queues\": {}}")) {
       List<String> problems = new ArrayList<>();
 
-      defaults.narrowedBy(json(bad), problems);
+      IntakePolicyFile.narrow(defaults, json(bad), problems);
 
       assertEquals(1, problems.size(), bad + ": " + problems);
       assertNotNull(problems.get(0));
