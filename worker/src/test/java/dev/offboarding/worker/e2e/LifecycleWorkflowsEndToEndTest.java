@@ -103,6 +103,24 @@ class LifecycleWorkflowsEndToEndTest {
   }
 
   @Test
+  void anAccountFoundAlreadyDisabledCountsAsDone() {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser gina = tenant.addUser("gina@contoso.com");
+    // Inbound provisioning often disables a leaver before the workflow runs.
+    tenant.setAccountEnabled(gina.id(), false);
+    harness = new WorkerHarness(tenant, o -> {}, RESUME_ON);
+    harness.startWorker();
+    OffboardingEvent event = taskEvent(tenant, gina, null);
+
+    harness.send(event);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> !resumeAudits(event.id()).isEmpty());
+    assertEquals("completed", resumeAudits(event.id()).get(0).operationStatus());
+    assertEquals(List.of("completed"), tenant.security().resumes().stream()
+        .map(FakeSecurityState.ResumeRecord::operationStatus).toList());
+  }
+
+  @Test
   void aUserWhoCannotBeDisabledLeadsToFailed() {
     FakeTenant tenant = new FakeTenant();
     FakeUser bob = tenant.addUser("bob@contoso.com");
