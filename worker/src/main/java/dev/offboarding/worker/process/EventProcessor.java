@@ -127,7 +127,7 @@ public final class EventProcessor {
     this.policies = b.policies;
     this.approvals = new Approvals(b.approvals, b.scheduled, b.policies, b.clock);
     this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
-        b.policies);
+        b.policies, b.lifecycle);
     this.braking = b.braking == null ? Braking.none(b.clock) : b.braking;
     this.lifecycle = b.lifecycle;
     this.resumer = b.resumer;

@@ -225,6 +225,27 @@ class LifecycleWorkflowsEndToEndTest {
   }
 
   @Test
+  void aHeldTaskEventThatIsCancelledTellsItsTaskFailed() {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser hank = tenant.addUser("hank@contoso.com");
+    harness = new WorkerHarness(tenant, o -> {}, RESUME_ON);
+    harness.startWorker();
+    OffboardingEvent event = taskEvent(tenant, hank, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    harness.send(event);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+
+    harness.sendOps(OffboardingEvent.cancel(UUID.randomUUID().toString(), "/test/e2e", Instant.now(),
+        new dev.offboarding.contracts.Cancellation(event.id(), "contract extended", "hr-ops@contoso.com")));
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> !resumeAudits(event.id()).isEmpty());
+    ResumeAudit audit = resumeAudits(event.id()).get(0);
+    assertEquals("failed", audit.operationStatus());
+    assertEquals(SummaryStatus.CANCELLED, audit.summaryStatus());
+    assertEquals(1, tenant.security().resumes().size());
+    assertTrue(harness.graph.writeLog().isEmpty());
+  }
+
+  @Test
   void aPendingResumeSentToAProducersQueueIsForgedAndNothingIsResumed() {
     FakeTenant tenant = new FakeTenant();
     FakeUser frank = tenant.addUser("frank@contoso.com");
