@@ -51,11 +51,12 @@ public final class GraphPermissions {
   /**
    * The resume of a Lifecycle Workflows task ({@code LIFECYCLE_WORKFLOWS_RESUME}). Graph's resume
    * page lists {@code LifecycleWorkflows.ReadWrite.All} as its least-privileged application
-   * permission, and says that the app named in the custom task extension's authentication may resume
-   * without an application permission or role; the extension's {@code
-   * callbackConfiguration.authorizedApps} lists the apps allowed to resume. So the worker's app needs
-   * no permission when it is listed there, which its token cannot show: {@code check} says so rather
-   * than requiring this permission, and the grant script does not grant it.
+   * permission, and says that the app named as {@code resourceId} in the extension's {@code
+   * azureAdTokenAuthentication} may resume without an application permission or role; the
+   * extension's {@code callbackConfiguration.authorizedApps} is documented as the apps allowed to
+   * resume its task processing results. A token cannot show whether the app is listed there, so
+   * {@code check} says what to configure rather than requiring this permission, and the grant
+   * script does not grant it.
    */
   public static final Required LIFECYCLE_WORKFLOWS_RESUME = new Required("LifecycleWorkflows.ReadWrite.All",
       "resuming Lifecycle Workflows tasks of extensions whose callbackConfiguration.authorizedApps does not list"

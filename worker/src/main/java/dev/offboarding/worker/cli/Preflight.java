@@ -218,8 +218,8 @@ public final class Preflight {
   /**
    * Whether the worker may resume Lifecycle Workflows tasks: not checkable from its token when it
    * relies on being listed in each custom task extension's {@code callbackConfiguration.authorizedApps}
-   * (Graph asks no permission then), so the row says what to configure; ok when the token holds
-   * {@code LifecycleWorkflows.ReadWrite.All}, which resumes any task.
+   * (see {@link GraphPermissions#LIFECYCLE_WORKFLOWS_RESUME}), so the row says what to configure; ok
+   * when the token holds {@code LifecycleWorkflows.ReadWrite.All}, which resumes any task.
    *
    * @param roles the token's app roles, or null when unknown
    */
@@ -232,8 +232,9 @@ public final class Preflight {
       return Check.ok(LIFECYCLE_RESUME, "granted " + permission.name() + ": resumes the tasks of every extension");
     }
     return Check.notApplicable(LIFECYCLE_RESUME, "not checkable from the token: list this app's client id in"
-        + " callbackConfiguration.authorizedApps of each custom task extension whose events it answers (Graph asks"
-        + " no application permission then), or grant " + permission.name());
+        + " callbackConfiguration.authorizedApps of each custom task extension whose events it answers (the apps"
+        + " allowed to resume its tasks), or grant " + permission.name() + " (the resume call's documented"
+        + " application permission)");
   }
 
   /**

@@ -17,8 +17,9 @@ import java.util.function.DoubleConsumer;
  * per call. The URL is always the configured {@code GRAPH_BASE_URL} with the three ids, each a GUID
  * ({@link LifecycleTask}), percent-encoded as one path segment: nothing else of the event id
  * reaches it. The body is Graph's documented one: {@code data.operationStatus}, {@code source},
- * {@code type}. The app needs no Graph permission for it when it is listed in the custom task
- * extension's {@code callbackConfiguration.authorizedApps}; else {@code LifecycleWorkflows.ReadWrite.All}.
+ * {@code type}. Who may call it: the apps listed in the custom task extension's {@code
+ * callbackConfiguration.authorizedApps}, or an app holding {@code LifecycleWorkflows.ReadWrite.All}
+ * (see {@code GraphPermissions#LIFECYCLE_WORKFLOWS_RESUME}).
  */
 public final class GraphTaskResumes implements TaskResumes {
   private final GraphServiceClient graph;
