@@ -86,6 +86,26 @@ class PortablePatternsTest {
         cp -> cp <= 0xFFFF && UPN_BY_CATEGORY.matcher("a@contoso.x" + Character.toString(cp)).matches());
   }
 
+  @Test
+  void theDateTimePatternKnowsTheCalendarAsTheCodecDoes() {
+    List<String> disagreements = new ArrayList<>();
+    int[][] years = {{0, 40}, {1890, 2110}, {2390, 2410}, {9960, 9999}};
+    for (int[] span : years) {
+      for (int year = span[0]; year <= span[1]; year++) {
+        for (int month = 1; month <= 12; month++) {
+          for (int day = 1; day <= 31; day++) {
+            String text = String.format("%04d-%02d-%02dT09:00:00Z", year, month, day);
+            boolean exists = day <= java.time.YearMonth.of(year, month).lengthOfMonth();
+            if (Rfc3339.DATE_TIME.matcher(text).matches() != exists || (Rfc3339.parse(text) != null) != exists) {
+              disagreements.add(text);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), disagreements);
+  }
+
   /**
    * Agreement at every code point this JDK has assigned. The ranges were taken from Unicode 16.0
    * (JDK 25); an older JDK does not know the newest letters, which it then leaves out of the
