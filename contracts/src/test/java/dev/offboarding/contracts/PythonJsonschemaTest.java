@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Every example of the contract against its schema with Python's {@code jsonschema}, the validator
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * with the reason; with {@code CI=true} it fails instead, so CI never skips it ({@code .ci/run}
  * installs Debian's {@code python3-jsonschema}).
  */
+@ExtendWith(PythonJsonschemaTest.PythonCondition.class)
 class PythonJsonschemaTest {
   private static final Path SCRIPT = Path.of("src/test/python/validate_examples.py");
   private static final Path CONTRACTS = Path.of("src/main/resources/" + Resources.BASE);
@@ -37,23 +41,44 @@ class PythonJsonschemaTest {
   }
 
   private static Path requirePythonWithJsonschema() throws Exception {
-    Optional<Path> python = onPath("python3");
-    String problem = null;
-    if (python.isEmpty()) {
-      problem = "python3 is not on the PATH";
-    } else {
-      Run probe = run(python.get().toString(), "-c", "import jsonschema");
-      if (probe.exitCode() != 0) {
-        problem = python.get() + " has no jsonschema package (Debian: python3-jsonschema)";
-      }
-    }
+    String problem = problem();
     if (problem != null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("CI=true and " + problem + ": the Python validation of the contract must run in CI");
-      }
-      Assumptions.abort("Python jsonschema validation skipped: " + problem);
+      fail((isCi() ? "CI=true and " : "") + problem + ": the Python validation of the contract must run in CI");
     }
-    return python.orElseThrow();
+    return onPath("python3").orElseThrow();
+  }
+
+  /** Why the validation cannot run here, or null when {@code python3} imports {@code jsonschema}. */
+  static String problem() throws IOException, InterruptedException {
+    Optional<Path> python = onPath("python3");
+    if (python.isEmpty()) {
+      return "python3 is not on the PATH";
+    }
+    if (run(python.get().toString(), "-c", "import jsonschema").exitCode() != 0) {
+      return python.get() + " has no jsonschema package (Debian: python3-jsonschema)";
+    }
+    return null;
+  }
+
+  static boolean isCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /** Disables the test, with the reason, where Python or jsonschema is missing, except under {@code CI=true}. */
+  static final class PythonCondition implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      String problem;
+      try {
+        problem = problem();
+      } catch (IOException | InterruptedException e) {
+        problem = "python3 could not run: " + e.getMessage();
+      }
+      if (problem == null || isCi()) {
+        return ConditionEvaluationResult.enabled(problem == null ? "python3 with jsonschema" : "CI=true: it must run");
+      }
+      return ConditionEvaluationResult.disabled("Python jsonschema validation skipped: " + problem);
+    }
   }
 
   private record Run(int exitCode, String output) {}
