@@ -78,12 +78,15 @@ class PortablePatternsTest {
 
   @Test
   void theUpnRuleMeansTheUnicodeCategoriesForEveryCodePoint() {
-    assertAgreeEverywhere("local part", cp -> Target.isUpn(Character.toString(cp) + "@contoso.com"),
-        cp -> UPN_BY_CATEGORY.matcher(Character.toString(cp) + "@contoso.com").matches());
-    assertAgreeEverywhere("domain label", cp -> Target.isUpn("a@b" + Character.toString(cp) + "c.example"),
-        cp -> cp <= 0xFFFF && UPN_BY_CATEGORY.matcher("a@b" + Character.toString(cp) + "c.example").matches());
-    assertAgreeEverywhere("top-level domain", cp -> Target.isUpn("a@contoso.x" + Character.toString(cp)),
-        cp -> cp <= 0xFFFF && UPN_BY_CATEGORY.matcher("a@contoso.x" + Character.toString(cp)).matches());
+    assertAgreeEverywhere("local part", cp -> Target.isUpn(Character.toString(cp) + "@b.cd"),
+        cp -> UPN_BY_CATEGORY.matcher(Character.toString(cp) + "@b.cd").matches());
+    // Beyond U+FFFF a domain character is refused by construction (no such character sits in a class,
+    // which everyPatternUsesOnlyTheSyntaxEveryEngineShares checks), so every 61st code point there suffices.
+    IntPredicate sampled = cp -> cp <= 0xFFFF || cp % 61 == 0;
+    assertAgreeEverywhere("domain label", sampled, cp -> Target.isUpn("a@" + Character.toString(cp).repeat(3) + ".cd"),
+        cp -> cp <= 0xFFFF && UPN_BY_CATEGORY.matcher("a@" + Character.toString(cp).repeat(3) + ".cd").matches());
+    assertAgreeEverywhere("top-level domain", sampled, cp -> Target.isUpn("a@b.x" + Character.toString(cp)),
+        cp -> cp <= 0xFFFF && UPN_BY_CATEGORY.matcher("a@b.x" + Character.toString(cp)).matches());
   }
 
   @Test
@@ -112,9 +115,13 @@ class PortablePatternsTest {
    * comparison, and a newer one that knows more fails here, asking for the ranges to be renewed.
    */
   private static void assertAgreeEverywhere(String what, IntPredicate explicit, IntPredicate byCategory) {
+    assertAgreeEverywhere(what, cp -> true, explicit, byCategory);
+  }
+
+  private static void assertAgreeEverywhere(String what, IntPredicate checked, IntPredicate explicit, IntPredicate byCategory) {
     List<String> disagreements = new ArrayList<>();
     for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
-      if (Character.getType(cp) == Character.UNASSIGNED) {
+      if (Character.getType(cp) == Character.UNASSIGNED || !checked.test(cp)) {
         continue;
       }
       if (explicit.test(cp) != byCategory.test(cp)) {
