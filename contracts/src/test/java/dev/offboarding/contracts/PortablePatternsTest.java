@@ -112,7 +112,8 @@ class PortablePatternsTest {
   /**
    * Agreement at every code point this JDK has assigned. The ranges were taken from Unicode 16.0
    * (JDK 25); an older JDK does not know the newest letters, which it then leaves out of the
-   * comparison, and a newer one that knows more fails here, asking for the ranges to be renewed.
+   * comparison, and a newer one that knows more fails here, asking for the ranges to be renewed
+   * ({@link UnicodeRanges} writes them).
    */
   private static void assertAgreeEverywhere(String what, IntPredicate explicit, IntPredicate byCategory) {
     assertAgreeEverywhere(what, cp -> true, explicit, byCategory);
