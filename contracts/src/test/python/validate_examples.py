@@ -29,19 +29,26 @@ def validator(contracts, name):
 
 def main(contracts):
     contracts = pathlib.Path(contracts)
-    event = validator(contracts, "event.v1.schema.json")
-    target = validator(contracts, "audit-target.v1.schema.json")
-    summary = validator(contracts, "audit-summary.v1.schema.json")
+    schemas = {p.name[:-len(".schema.json")]: validator(contracts, p.name)
+               for p in sorted((contracts / "schema").glob("*.schema.json"))}
+    event = schemas["event.v1"]
     codec_only = {k: v for k, v in load(contracts / "examples" / "codec-only.json").items() if k != "$comment"}
     failures = []
+    for name, schema in schemas.items():
+        schema_id = schema.schema["$id"]
+        ok = schema_id == "urn:offboarding:schema:" + name
+        print(("ok   " if ok else "FAIL ") + f"{name} has the URN id {schema_id}")
+        if not ok:
+            failures.append(name)
     print(f"jsonschema {importlib.metadata.version('jsonschema')}, Python {sys.version.split()[0]}; "
           f"formats checked: {sorted(f for f in ('date-time', 'uri-reference') if f in event.format_checker.checkers)} "
           "(the schemas' patterns check both either way)")
 
     def schema_for(relative):
+        """Events use event.v1; audit examples are named after their kind: target-*.json uses audit-target.v1."""
         if not relative.startswith("audit"):
             return event
-        return target if relative.split("/")[1].startswith("target-") else summary
+        return schemas["audit-" + relative.split("/")[1].split("-")[0] + ".v1"]
 
     def refusal(relative):
         try:
