@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  * Thread-safe.
  */
 public final class Resumer {
+  private static final System.Logger LOG = System.getLogger(Resumer.class.getName());
+
   /** The {@code source} of every resume request: who answers the task. */
   public static final String SOURCE = "offboarding-worker";
   /** The {@code type} of every resume request, as Graph's documentation shows it. */
@@ -101,7 +103,17 @@ public final class Resumer {
         // Graph has answered; a delivery again meets a result no longer in progress, and says so.
         return new Settlement.Abandon("resume audit not published: " + e.getMessage(), e);
       }
-      counted.accept(result.outcome() == ResumeAudit.Outcome.RESUMED ? "resumed" : "refused");
+      if (result.outcome() == ResumeAudit.Outcome.RESUMED) {
+        counted.accept("resumed");
+        LOG.log(System.Logger.Level.INFO, "Lifecycle Workflows task of event " + message.eventId() + " resumed: "
+            + pending.operationStatus());
+      } else {
+        counted.accept("refused");
+        // The event id is lcw/ and three GUIDs (checked), Graph's code a short token: nothing else is logged.
+        LOG.log(System.Logger.Level.WARNING, "Lifecycle Workflows task of event " + message.eventId()
+            + " refused the resume: HTTP " + result.httpStatus() + " " + result.errorCode()
+            + (redelivery ? " (a redelivery: an earlier call was most likely accepted)" : ""));
+      }
       return new Settlement.Complete();
     }
   }
