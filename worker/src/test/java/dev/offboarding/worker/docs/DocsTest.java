@@ -81,6 +81,36 @@ class DocsTest {
   }
 
   @Test
+  void everyGuideCanBeReachedFromTheReadme() throws IOException {
+    Set<Path> reached = new LinkedHashSet<>();
+    List<Path> toVisit = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    while (!toVisit.isEmpty()) {
+      Path page = toVisit.remove(toVisit.size() - 1);
+      if (!reached.add(page)) {
+        continue;
+      }
+      for (String href : relativeLinks(Files.readString(page))) {
+        String file = href.contains("#") ? href.substring(0, href.indexOf('#')) : href;
+        Path target = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+        if (Files.isDirectory(target)) {
+          try (Stream<Path> listed = Files.list(target)) {
+            listed.filter(p -> p.toString().endsWith(".md")).forEach(toVisit::add);
+          }
+        } else if (target.toString().endsWith(".md") && Files.isRegularFile(target)) {
+          toVisit.add(target);
+        }
+      }
+    }
+
+    List<Path> orphans = markdownFiles().stream()
+        .filter(p -> ROOT.relativize(p).startsWith("docs"))
+        .filter(p -> !reached.contains(p))
+        .map(ROOT::relativize)
+        .toList();
+    assertEquals(List.of(), orphans, "pages under docs/ that no chain of links from the README leads to");
+  }
+
+  @Test
   void turnsHeadingsIntoAnchorsAsGitHubDoes() {
     assertEquals(Set.of("check-the-preflight", "first-deployment-step-by-step", "memory-measure-rsssh",
             "how-run-takes-and-settles-a-message", "a-5-minute-tour", "sizing", "sizing-1"),
