@@ -75,7 +75,7 @@ test("events sent from Node are processed by the worker and audited, bad ones de
   const eventFile = join(dir, "leaver.json");
   await writeFile(eventFile, JSON.stringify(leaverEvent(validId, "bob@contoso.com")));
 
-  // The producer example from the README, run as a producer would run it.
+  // The producer example from docs/producers/README.md, run as a producer would run it.
   const { stdout } = await promisify(execFile)(process.execPath, ["examples/send-event.mjs", eventFile], {
     env: process.env,
   });
