@@ -32,6 +32,16 @@ public final class ManualClock extends Clock {
     now.updateAndGet(t -> t.plus(by));
   }
 
+  /** Moves the clock forward to {@code t}, e.g. to a minute a test names. */
+  public void set(Instant t) {
+    now.updateAndGet(current -> {
+      if (t.isBefore(current)) {
+        throw new IllegalArgumentException("a clock does not run backwards");
+      }
+      return t;
+    });
+  }
+
   @Override
   public Instant instant() {
     return now.get();

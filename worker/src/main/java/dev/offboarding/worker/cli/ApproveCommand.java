@@ -1,13 +1,7 @@
 package dev.offboarding.worker.cli;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.Approval;
-import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.servicebus.EventMessages;
-import dev.offboarding.worker.servicebus.ServiceBusClients;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -62,28 +56,10 @@ public final class ApproveCommand {
       err.println(USAGE);
       return ExitCode.REJECTED;
     }
-    OffboardingEvent approve;
-    byte[] body;
-    try {
-      approve = OffboardingEvent.approve(UUID.randomUUID().toString(), CancelCommand.SOURCE, clock.instant(),
-          new Approval(eventId, requestedBy, reason, users));
-      // The codec checks every contract rule (lengths, control characters) before anything is sent.
-      body = new EventCodec().encode(approve);
-    } catch (IllegalArgumentException e) {
-      err.println("not sent: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
-      return ExitCode.REJECTED;
-    }
-    WorkerConfig config = WorkerConfig.fromEnvironment(env);
-    String queue = SendCommand.queueFor(approve.type(), config);
-    ServiceBusClientBuilder clients = ServiceBusClients.builder(config);
-    try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
-      sender.sendMessage(EventMessages.of(body, approve));
-    } catch (RuntimeException e) {
-      err.println("sending to " + queue + " failed: " + ServiceBusErrors.describe(e));
-      return ExitCode.FAILED;
-    }
-    out.println("sent approve event " + approve.id() + " for event " + eventId + " to " + queue
-        + "; its audit summary (correlation id " + approve.id() + ") says what was approved");
-    return ExitCode.OK;
+    String approved = eventId;
+    String why = reason;
+    String who = requestedBy;
+    return OperatorEvents.send(() -> OffboardingEvent.approve(UUID.randomUUID().toString(), CancelCommand.SOURCE,
+        clock.instant(), new Approval(approved, who, why, users)), eventId, "what was approved", env, out, err);
   }
 }

@@ -1,13 +1,7 @@
 package dev.offboarding.worker.cli;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.Cancellation;
-import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.servicebus.EventMessages;
-import dev.offboarding.worker.servicebus.ServiceBusClients;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -53,28 +47,10 @@ public final class CancelCommand {
       err.println(USAGE);
       return ExitCode.REJECTED;
     }
-    OffboardingEvent cancel;
-    byte[] body;
-    try {
-      cancel = OffboardingEvent.cancel(UUID.randomUUID().toString(), SOURCE, clock.instant(),
-          new Cancellation(eventId, reason, requestedBy));
-      // The codec checks every contract rule (lengths, control characters) before anything is sent.
-      body = new EventCodec().encode(cancel);
-    } catch (IllegalArgumentException e) {
-      err.println("not sent: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
-      return ExitCode.REJECTED;
-    }
-    WorkerConfig config = WorkerConfig.fromEnvironment(env);
-    String queue = SendCommand.queueFor(cancel.type(), config);
-    ServiceBusClientBuilder clients = ServiceBusClients.forCommand(config, env);
-    try (ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
-      sender.sendMessage(EventMessages.of(body, cancel));
-    } catch (RuntimeException e) {
-      err.println("sending to " + queue + " failed: " + ServiceBusErrors.describe(e));
-      return ExitCode.FAILED;
-    }
-    out.println("sent cancel event " + cancel.id() + " for event " + eventId + " to " + queue
-        + "; its audit summary (correlation id " + cancel.id() + ") says what was cancelled");
-    return ExitCode.OK;
+    String cancelled = eventId;
+    String why = reason;
+    String who = requestedBy;
+    return OperatorEvents.send(() -> OffboardingEvent.cancel(UUID.randomUUID().toString(), SOURCE, clock.instant(),
+        new Cancellation(cancelled, why, who)), eventId, "what was cancelled", env, out, err);
   }
 }

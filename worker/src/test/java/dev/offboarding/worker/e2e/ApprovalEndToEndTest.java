@@ -73,11 +73,11 @@ class ApprovalEndToEndTest {
   }
 
   private void awaitStatus(OffboardingEvent event, SummaryStatus status) {
-    await().atMost(WAIT).until(() -> harness.summaries(event.id()).stream().anyMatch(s -> s.status() == status));
+    harness.awaitSummary(event.id(), WAIT, s -> s.status() == status);
   }
 
   private SummaryAudit awaitFinal(OffboardingEvent event) {
-    await().atMost(WAIT).until(() -> harness.summaries(event.id()).stream().anyMatch(SummaryAudit::finalSummary));
+    harness.awaitFinalSummary(event.id(), WAIT);
     return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
   }
 
@@ -169,7 +169,7 @@ class ApprovalEndToEndTest {
     OffboardingEvent late = approve(restore, "ops-bob@contoso.com");
     harness.sendOps(late);
 
-    await().atMost(WAIT).until(() -> !harness.summaries(late.id()).isEmpty());
+    harness.awaitSummaries(late.id(), WAIT);
     assertTrue(harness.summaries(late.id()).get(0).detail().startsWith("nothing approved: no event awaits approval"),
         harness.summaries(late.id()).get(0).detail());
     assertEquals(List.of(), harness.graph.writeLog(), "a late approval releases nothing");
@@ -188,7 +188,7 @@ class ApprovalEndToEndTest {
 
     harness.send(cancel);
 
-    await().atMost(WAIT).until(() -> !harness.summaries(cancel.id()).isEmpty());
+    harness.awaitSummaries(cancel.id(), WAIT);
     String answer = harness.summaries(cancel.id()).get(0).detail();
     assertTrue(answer.contains("a cancel from offboarding-events reaches only events that arrived on"
         + " offboarding-events"), answer);

@@ -188,7 +188,7 @@ class CancellationEndToEndTest {
   }
 
   private SummaryAudit awaitCancelAnswer(OffboardingEvent cancel) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(cancel.id()).isEmpty());
+    harness.awaitSummaries(cancel.id(), Duration.ofSeconds(30));
     List<SummaryAudit> answers = harness.summaries(cancel.id());
     assertEquals(1, answers.size());
     SummaryAudit answer = answers.get(0);

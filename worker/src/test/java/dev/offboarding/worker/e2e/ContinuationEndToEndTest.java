@@ -118,8 +118,7 @@ class ContinuationEndToEndTest {
     Set<String> finishedBefore = harness.targets(event.id()).stream().map(TargetAudit::userId)
         .collect(Collectors.toSet());
     int writesBefore = harness.graph.writeLog().size();
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> harness.summaries(event.id()).stream().anyMatch(s -> s.status() == SummaryStatus.CONTINUING));
+    harness.awaitSummary(event.id(), Duration.ofSeconds(30), s -> s.status() == SummaryStatus.CONTINUING);
     harness.graph.faults().serviceUnavailable(Integer.MAX_VALUE, null, Faults.Scope.ALL_REQUESTS);
     await().atMost(Duration.ofSeconds(30))
         .until(() -> worker.metrics().count(Metrics.EVENT_RETRIES, "reason", "transient") >= 1);
@@ -174,7 +173,7 @@ class ContinuationEndToEndTest {
   }
 
   private SummaryAudit awaitFinalSummary(OffboardingEvent event, Duration atMost) {
-    await().atMost(atMost).until(() -> harness.summaries(event.id()).stream().anyMatch(SummaryAudit::finalSummary));
+    harness.awaitFinalSummary(event.id(), atMost);
     return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
   }
 

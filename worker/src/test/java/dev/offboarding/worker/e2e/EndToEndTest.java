@@ -69,7 +69,7 @@ class EndToEndTest {
 
     harness.send(event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     SummaryAudit summary = harness.summaries(event.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, summary.status());
     assertEquals(3, summary.counts().get(TargetOutcome.SUCCEEDED));
@@ -104,7 +104,7 @@ class EndToEndTest {
     WorkerService worker = harness.startWorker();
     OffboardingEvent event = WorkerHarness.event(EventType.COMPROMISE, new Target.User(alice.id()));
     harness.send(event);
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     // The summary goes out before the message is settled, and the settlement is what is counted.
     await().atMost(Duration.ofSeconds(30)).until(() -> worker.metrics().scrape().contains(Metrics.EVENTS + "{"));
 
@@ -141,7 +141,7 @@ class EndToEndTest {
 
     harness.send(event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     assertEquals(SummaryStatus.COMPLETED, harness.summaries(event.id()).get(0).status());
     assertEquals(List.of(WriteRecord.Kind.REVOKE),
         harness.graph.writeLog().stream().map(WriteRecord::kind).toList());
@@ -167,7 +167,7 @@ class EndToEndTest {
 
     harness.sendUrgent(urgent);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(urgent.id()).isEmpty());
+    harness.awaitSummaries(urgent.id(), Duration.ofSeconds(30));
     assertEquals(SummaryStatus.COMPLETED, harness.summaries(urgent.id()).get(0).status());
     assertTrue(harness.summaries(bulk.id()).isEmpty(), "the bulk event should still be running");
     assertTrue(harness.summaries(queued.id()).isEmpty(), "the second bulk event should still be waiting");
@@ -216,7 +216,7 @@ class EndToEndTest {
 
       harness.startWorker();
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+      harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     }
     SummaryAudit summary = harness.summaries(event.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, summary.status());
@@ -236,9 +236,9 @@ class EndToEndTest {
 
     harness.send(event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.emulator.activeMessageCount(WorkerHarness.QUEUE) == 0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(10));
     List<SummaryAudit> summaries = harness.summaries(event.id());
     assertEquals(1, summaries.size());
     assertFalse(summaries.get(0).redelivery(), "the lock expired: the event was delivered again");
@@ -258,7 +258,7 @@ class EndToEndTest {
 
     harness.send(event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.emulator.activeMessageCount(WorkerHarness.QUEUE) == 0);
     SummaryAudit summary = harness.summaries(event.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, summary.status());
@@ -277,7 +277,7 @@ class EndToEndTest {
 
     harness.send(event);
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.targets(event.id()).size() == 400);
     SummaryAudit summary = harness.summaries(event.id()).get(0);
     assertEquals(400, summary.counts().get(TargetOutcome.SUCCEEDED));
@@ -296,7 +296,7 @@ class EndToEndTest {
 
     // The reply is a courtesy copy: an entity that is gone must not hold the event back, as it
     // would fail the same way on every delivery.
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     ServiceBusReceivedMessage summary = harness.read(ALL).stream()
         .filter(m -> event.id().equals(m.getCorrelationId()) && SummaryAudit.TYPE.equals(m.getSubject()))
         .findFirst().orElseThrow();
@@ -323,7 +323,7 @@ class EndToEndTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> harness.read(WorkerHarness.REPLIES).stream()
         .anyMatch(m -> allowed.id().equals(m.getCorrelationId())));
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(refused.id()).isEmpty());
+    harness.awaitSummaries(refused.id(), Duration.ofSeconds(30));
     ServiceBusReceivedMessage reply = harness.read(WorkerHarness.REPLIES).get(0);
     assertEquals(SummaryStatus.COMPLETED, harness.auditCodec().decodeSummary(reply.getBody().toBytes()).status());
     ServiceBusReceivedMessage refusedSummary = harness.read(ALL).stream()
@@ -352,7 +352,7 @@ class EndToEndTest {
     assertEquals(1, harness.emulator.peekMessages(WorkerHarness.QUEUE).get(0).deliveryCount());
     assertTrue(harness.summaries(event.id()).isEmpty(), "a cut-short event was audited as finished");
     harness.startWorker();
-    await().atMost(Duration.ofSeconds(60)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(60));
     SummaryAudit summary = harness.summaries(event.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, summary.status());
     assertTrue(summary.redelivery());
@@ -380,7 +380,7 @@ class EndToEndTest {
 
     // The event message itself is completed, not left to expire: users in flight finished, the
     // rest wait in a follow-up on the worker's own queue, and the summary says the event continues.
-    await().atMost(Duration.ofSeconds(10)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(10));
     List<SummaryAudit> summaries = harness.summaries(event.id());
     assertEquals(1, summaries.size());
     assertEquals(SummaryStatus.CONTINUING, summaries.get(0).status());

@@ -130,7 +130,7 @@ class IntakePolicyEndToEndTest {
   }
 
   private SummaryAudit awaitFinal(OffboardingEvent event) {
-    await().atMost(WAIT).until(() -> harness.summaries(event.id()).stream().anyMatch(SummaryAudit::finalSummary));
+    harness.awaitFinalSummary(event.id(), WAIT);
     return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
   }
 

@@ -195,7 +195,7 @@ class LifecycleWorkflowsEndToEndTest {
     harness.sendUrgent(urgent);
 
     for (String id : java.util.stream.Stream.concat(ids.stream(), java.util.stream.Stream.of(urgent.id())).toList()) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> !harness.summaries(id).isEmpty());
+      harness.awaitSummaries(id, Duration.ofSeconds(60));
       SummaryAudit summary = harness.summaries(id).get(0);
       assertEquals(SummaryStatus.REJECTED, summary.status(), id);
       assertTrue(summary.rejectionReason().startsWith(LifecycleWorkflows.INVALID + ": "), summary.rejectionReason());
@@ -217,7 +217,7 @@ class LifecycleWorkflowsEndToEndTest {
 
     harness.send(event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     SummaryAudit scheduled = harness.summaries(event.id()).get(0);
     assertEquals(SummaryStatus.SCHEDULED, scheduled.status());
     assertTrue(scheduled.lifecycleTaskWaits());
@@ -232,7 +232,7 @@ class LifecycleWorkflowsEndToEndTest {
     harness.startWorker();
     OffboardingEvent event = taskEvent(tenant, hank, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     harness.send(event);
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
 
     harness.sendOps(OffboardingEvent.cancel(UUID.randomUUID().toString(), "/test/e2e", Instant.now(),
         new dev.offboarding.contracts.Cancellation(event.id(), "contract extended", "hr-ops@contoso.com")));

@@ -115,7 +115,7 @@ class MassActionBrakeEndToEndTest {
     await().atMost(WAIT).until(() -> leavers.stream().allMatch(e -> !harness.summaries(e.id()).isEmpty()));
     OffboardingEvent compromise = WorkerHarness.event(EventType.COMPROMISE, new Target.User(victim.id()));
     harness.sendUrgent(compromise);
-    await().atMost(WAIT).until(() -> harness.summaries(compromise.id()).stream().anyMatch(SummaryAudit::finalSummary));
+    harness.awaitFinalSummary(compromise.id(), WAIT);
 
     // Assert
     Set<String> written = usersWritten();
@@ -151,14 +151,14 @@ class MassActionBrakeEndToEndTest {
     harness = new WorkerHarness(tenant);
     WorkerService before = worker("40");
     harness.send(first);
-    await().atMost(WAIT).until(() -> harness.summaries(first.id()).stream().anyMatch(SummaryAudit::finalSummary));
+    harness.awaitFinalSummary(first.id(), WAIT);
     int writesBefore = harness.graph.writeLog().size();
     before.close();
 
     // Act: a new worker, with nothing of the old one's memory
     WorkerService after = worker("40");
     harness.send(second);
-    await().atMost(WAIT).until(() -> !harness.summaries(second.id()).isEmpty());
+    harness.awaitSummaries(second.id(), WAIT);
 
     // Assert
     SummaryAudit summary = harness.summaries(second.id()).get(0);
@@ -185,7 +185,7 @@ class MassActionBrakeEndToEndTest {
     harness = new WorkerHarness(tenant, ServiceBusEmulator.start(config, 0));
     worker("30");
     harness.send(first);
-    await().atMost(WAIT).until(() -> harness.summaries(first.id()).stream().anyMatch(SummaryAudit::finalSummary));
+    harness.awaitFinalSummary(first.id(), WAIT);
     ServiceBusClientBuilder producer = new ServiceBusClientBuilder()
         .connectionString(harness.emulator.connectionString("hr-producer"));
 

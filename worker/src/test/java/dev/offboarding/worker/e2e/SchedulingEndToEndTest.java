@@ -51,13 +51,13 @@ class SchedulingEndToEndTest {
 
     harness.send(event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     SummaryAudit scheduled = harness.summaries(event.id()).get(0);
     assertEquals(SummaryStatus.SCHEDULED, scheduled.status());
     assertFalse(scheduled.finalSummary());
     assertEquals(due, scheduled.dueAt());
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> harness.summaries(event.id()).size() == 2);
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(60), s -> s.size() == 2);
     SummaryAudit last = harness.summaries(event.id()).get(1);
     assertEquals(SummaryStatus.COMPLETED, last.status());
     assertTrue(last.finalSummary());
@@ -79,7 +79,7 @@ class SchedulingEndToEndTest {
     Instant due = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     OffboardingEvent event = leaverAt(due, dave);
     harness.send(event);
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
 
     java.io.ByteArrayOutputStream listed = new java.io.ByteArrayOutputStream();
     int listCode = dev.offboarding.worker.Main.run(new String[] {"scheduled", "list"}, harness.env,
@@ -96,11 +96,11 @@ class SchedulingEndToEndTest {
         && row.contains("1 user(s) (dave@contoso.com)"), row);
     assertEquals(0, cancelCode, sent.toString());
     String cancelId = sent.toString(java.nio.charset.StandardCharsets.UTF_8).split(" ")[3];
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(cancelId).isEmpty());
+    harness.awaitSummaries(cancelId, Duration.ofSeconds(30));
     SummaryAudit answer = harness.summaries(cancelId).get(0);
     assertEquals(SummaryStatus.COMPLETED, answer.status());
     assertTrue(answer.detail().contains("hr-ops@contoso.com: contract extended"), answer.detail());
-    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(event.id()).size() == 2);
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30), s -> s.size() == 2);
     SummaryAudit last = harness.summaries(event.id()).get(1);
     assertEquals(SummaryStatus.CANCELLED, last.status());
     assertTrue(last.finalSummary());
@@ -125,13 +125,13 @@ class SchedulingEndToEndTest {
     harness.startWorker();
     OffboardingEvent event = leaverAt(Instant.now().minusSeconds(60), erin);
     harness.send(event);
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     OffboardingEvent cancel = OffboardingEvent.cancel(UUID.randomUUID().toString(), "/test/e2e", Instant.now(),
         new dev.offboarding.contracts.Cancellation(event.id(), "too late", "tests"));
 
     harness.sendOps(cancel);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(cancel.id()).isEmpty());
+    harness.awaitSummaries(cancel.id(), Duration.ofSeconds(30));
     SummaryAudit answer = harness.summaries(cancel.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, answer.status());
     assertTrue(answer.detail().startsWith("event " + event.id() + " is not scheduled on the worker's own queue and not"
@@ -140,7 +140,7 @@ class SchedulingEndToEndTest {
     // The search opened and closed its own clients; the worker's intake and senders go on.
     OffboardingEvent after = leaverAt(Instant.now().minusSeconds(1), tenant.addUser("frank@contoso.com"));
     harness.send(after);
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(after.id()).isEmpty());
+    harness.awaitSummaries(after.id(), Duration.ofSeconds(30));
     assertEquals(SummaryStatus.COMPLETED, harness.summaries(after.id()).get(0).status());
   }
 
@@ -154,7 +154,7 @@ class SchedulingEndToEndTest {
 
     harness.send(event);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofSeconds(30));
     assertEquals(List.of(SummaryStatus.COMPLETED),
         harness.summaries(event.id()).stream().map(SummaryAudit::status).toList());
     assertEquals(0, harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled());

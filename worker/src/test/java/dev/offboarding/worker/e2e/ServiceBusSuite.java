@@ -56,7 +56,7 @@ abstract class ServiceBusSuite {
 
     harness.send(event);
 
-    await().atMost(Duration.ofMinutes(1)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofMinutes(1));
     SummaryAudit summary = harness.summaries(event.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, summary.status());
     assertEquals(1, summary.counts().get(TargetOutcome.SUCCEEDED));
@@ -77,7 +77,7 @@ abstract class ServiceBusSuite {
 
     harness.send(event);
 
-    await().atMost(Duration.ofMinutes(1)).until(() -> !harness.summaries(event.id()).isEmpty());
+    harness.awaitSummaries(event.id(), Duration.ofMinutes(1));
     assertEquals(List.of(WriteRecord.Kind.REVOKE), harness.graph.writeLog().stream().map(WriteRecord::kind).toList());
   }
 

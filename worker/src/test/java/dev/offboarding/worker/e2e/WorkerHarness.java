@@ -3,10 +3,7 @@ package dev.offboarding.worker.e2e;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.AuditCodec;
-import dev.offboarding.contracts.EventCodec;
-import dev.offboarding.contracts.EventData;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.SummaryAudit;
@@ -15,61 +12,49 @@ import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.testkit.graph.FakeGraphOptions;
 import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
-import dev.offboarding.testkit.servicebus.EmulatorConfig;
-import dev.offboarding.testkit.servicebus.EntityTail;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
-import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.execute.Sleeper;
-import dev.offboarding.worker.metrics.Metrics;
-import dev.offboarding.worker.servicebus.EventMessages;
 import dev.offboarding.worker.flow.IntakeBackoff;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
-import java.nio.file.Path;
-import java.time.Clock;
+import dev.offboarding.worker.testing.Events;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * The whole system in one JVM on ephemeral ports: the embedded Service Bus emulator with the
- * project's entities (deploy/servicebus/config.json, the queue's lock shortened so expiry and
- * renewal happen within a test), the fake Graph tenant, and the worker built by the same {@link
- * Wiring} that {@code run} uses. Audit messages are read from subscriptions with the official SDK.
+ * The whole system in one JVM on ephemeral ports ({@link WorkerSystem}): the embedded Service Bus
+ * emulator with the project's entities (the queue's lock shortened so expiry and renewal happen
+ * within a test), the fake Graph tenant, and the worker built by the same {@link Wiring} that {@code
+ * run} uses. Audit messages are read from subscriptions with the official SDK, each decoded once.
  */
 final class WorkerHarness implements AutoCloseable {
-  static final String QUEUE = "offboarding-events";
-  static final String URGENT_QUEUE = "offboarding-urgent";
+  static final String QUEUE = WorkerSystem.QUEUE;
+  static final String URGENT_QUEUE = WorkerSystem.URGENT_QUEUE;
   /** The operators' queue: restore, cancel and approve events. */
-  static final String OPS_QUEUE = "offboarding-ops";
+  static final String OPS_QUEUE = WorkerSystem.OPS_QUEUE;
   /** The worker's own queue: follow-ups, held events and cancellation markers. */
-  static final String INTERNAL_QUEUE = "offboarding-internal";
-  static final String TOPIC = "offboarding-audit";
-  static final String REPLIES = "offboarding-replies";
+  static final String INTERNAL_QUEUE = WorkerSystem.INTERNAL_QUEUE;
+  static final String TOPIC = WorkerSystem.TOPIC;
+  static final String REPLIES = WorkerSystem.REPLIES;
   static final Duration LOCK = Duration.ofSeconds(2);
   /** The mass-action brake's caps unless a test sets its own: far above any test's users. */
-  static final String UNBRAKED = "1000000";
+  static final String UNBRAKED = WorkerSystem.UNBRAKED;
   /** How often each worker tails its queues for cancellation markers: quick, so a test need not wait. */
   static final Duration MARKER_POLL = Duration.ofMillis(200);
+  /** The worker's one sleeper in tests: see {@link WorkerSystem#RETRIES_DO_NOT_WAIT}. */
+  static final Sleeper RETRIES_DO_NOT_WAIT = WorkerSystem.RETRIES_DO_NOT_WAIT;
 
   final FakeTenant tenant;
   final ServiceBusEmulator emulator;
   final FakeGraphServer graph;
   final Map<String, String> env;
-  private final ServiceBusClientBuilder clients;
-  private final ServiceBusSenderClient sender;
-  private final ServiceBusSenderClient urgentSender;
-  private final Map<String, EntityTail> readers = new HashMap<>();
-  private final Map<String, List<ServiceBusReceivedMessage>> received = new HashMap<>();
-  private final List<WorkerService> services = new CopyOnWriteArrayList<>();
-  private final AuditCodec audit = new AuditCodec();
+  private final WorkerSystem system;
+  private final AuditCodec audit;
 
   WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions) {
     this(tenant, graphOptions, Map.of());
@@ -80,7 +65,7 @@ final class WorkerHarness implements AutoCloseable {
    * {@code VERIFY} or {@code DELIVERY_MAX_USERS}; these override the harness's own variables.
    */
   WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions, Map<String, String> extraEnv) {
-    this(tenant, graphOptions, embeddedEmulator(), null, extraEnv);
+    this(tenant, graphOptions, WorkerSystem.projectEntities(LOCK), null, extraEnv);
   }
 
   /**
@@ -93,44 +78,14 @@ final class WorkerHarness implements AutoCloseable {
 
   private WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions,
       ServiceBusEmulator emulator, String otherConnectionString, Map<String, String> extraEnv) {
+    // Every audit message counts, a duplicate too: tests of idempotence count what was published.
+    this.system = new WorkerSystem(tenant, graphOptions, emulator, otherConnectionString, extraEnv, false,
+        arrived -> {});
     this.tenant = tenant;
     this.emulator = emulator;
-    String connectionString = emulator != null ? emulator.connectionString() : otherConnectionString;
-    FakeGraphOptions.Builder options = FakeGraphOptions.builder();
-    graphOptions.accept(options);
-    this.graph = FakeGraphServer.start(tenant, options.build());
-    Map<String, String> variables = new HashMap<>(Map.of(
-        "SERVICEBUS_CONNECTION_STRING", connectionString,
-        "GRAPH_BASE_URL", graph.baseUrl(),
-        "GRAPH_AUTH", "none",
-        "HTTP_PORT", "0",
-        "SERVICEBUS_REPLY_TO_ALLOWED", REPLIES,
-        "SERVICEBUS_URGENT_QUEUE", URGENT_QUEUE,
-        // Each test builds its own tenant, most with no break-glass account: protection is set by
-        // the tests that need it (PROTECTED_USERS or PROTECTED_GROUPS in extraEnv).
-        "ALLOW_UNPROTECTED", "true",
-        // Set explicitly: the tests' big events run as they did before two-person approval; tests of
-        // approval set their own threshold (restores wait whatever it is).
-        "APPROVAL_THRESHOLD", "10000000",
-        // Defaults are for run: the tests' sizes are not to be braked unless a test says so.
-        "MAX_USERS_PER_HOUR", UNBRAKED,
-        "MAX_URGENT_USERS_PER_HOUR", UNBRAKED));
-    variables.putAll(extraEnv);
-    this.env = Map.copyOf(variables);
-    this.clients = new ServiceBusClientBuilder().connectionString(connectionString);
-    this.sender = clients.sender().queueName(QUEUE).buildClient();
-    this.urgentSender = clients.sender().queueName(URGENT_QUEUE).buildClient();
-  }
-
-  /** The project's entities (deploy/servicebus/config.json), the queue's lock shortened. */
-  private static ServiceBusEmulator embeddedEmulator() {
-    EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
-    List<EmulatorConfig.Queue> queues = new ArrayList<>();
-    for (EmulatorConfig.Queue q : file.queues()) {
-      queues.add(q.name().equals(QUEUE) || q.name().equals("offboarding-internal")
-          ? q.withProperties(q.properties().withLockDuration(LOCK)) : q);
-    }
-    return ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
+    this.graph = system.graph;
+    this.env = system.env;
+    this.audit = system.audits().codec();
   }
 
   WorkerHarness(FakeTenant tenant) {
@@ -142,26 +97,13 @@ final class WorkerHarness implements AutoCloseable {
     this(tenant, o -> {}, emulator, null, Map.of());
   }
 
-  /**
-   * The worker's one sleeper: Graph retries and budget waits return at once, so no test waits for
-   * them. The protected-set refresher ({@code ProtectionRefresher}, on its thread of that name) is
-   * paced in real time instead: it ticks every third of {@code PROTECTED_MAX_STALENESS}, and without
-   * a wait it would read the protected groups in a busy loop.
-   */
-  static final Sleeper RETRIES_DO_NOT_WAIT = d -> {
-    if ("protection-refresher".equals(Thread.currentThread().getName())) {
-      Sleeper.SYSTEM.sleep(d);
-    }
-  };
-
   /** Fast backoff so retries happen within a test; no real sleeping inside Graph retries. */
   static IntakeBackoff.Policy quickBackoff() {
-    return new IntakeBackoff.Policy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(2));
+    return WorkerSystem.quickBackoff();
   }
 
   WorkerService startWorker() {
-    return startWorker(new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20),
-        Duration.ofSeconds(5)));
+    return startWorker(WorkerSystem.INTAKE);
   }
 
   WorkerService startWorker(ServiceBusIntake.Options options) {
@@ -174,19 +116,11 @@ final class WorkerHarness implements AutoCloseable {
    */
   WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
       Wiring.Recovery recovery) {
-    Map<String, String> all = new HashMap<>(env);
-    all.putAll(settings);
-    WorkerConfig config = WorkerConfig.fromEnvironment(all);
-    Wiring wiring = new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null, recovery);
-    WorkerService service = wiring.service(wiring.writeBudget(), options, quickBackoff(), MARKER_POLL);
-    service.start();
-    services.add(service);
-    return service;
+    return system.startWorker(options, settings, recovery, MARKER_POLL);
   }
 
   static OffboardingEvent event(EventType type, Target... targets) {
-    return new OffboardingEvent(UUID.randomUUID().toString(), "/test/e2e", type, Instant.now(),
-        new EventData(List.of(targets), List.of(), "end-to-end test", "T-1", "tests", false));
+    return Events.fresh("/test/e2e", "end-to-end test", "T-1", "tests", type, targets);
   }
 
   /** Sends an event the way {@code send} does. */
@@ -195,14 +129,12 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   void send(OffboardingEvent event, Consumer<ServiceBusMessage> adjust) {
-    ServiceBusMessage message = EventMessages.of(new EventCodec().encode(event), event);
-    adjust.accept(message);
-    sender.sendMessage(message);
+    system.send(QUEUE, event, adjust);
   }
 
   /** Sends an event to the urgent queue, as {@code send} does for compromise events. */
   void sendUrgent(OffboardingEvent event) {
-    urgentSender.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
+    sendTo(URGENT_QUEUE, event);
   }
 
   /** Sends an event to the operators' queue, as {@code send} does for restore, cancel and approve events. */
@@ -212,43 +144,50 @@ final class WorkerHarness implements AutoCloseable {
 
   /** Sends an event to {@code queue}, as a producer with the right to send there would. */
   void sendTo(String queue, OffboardingEvent event) {
-    try (ServiceBusSenderClient to = clients.sender().queueName(queue).buildClient()) {
-      to.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
-    }
+    system.send(queue, event, m -> {});
   }
 
   void sendRaw(String messageId, byte[] body) {
-    ServiceBusMessage message = new ServiceBusMessage(body);
-    message.setMessageId(messageId);
-    message.setContentType(dev.offboarding.contracts.OffboardingEvent.CONTENT_TYPE);
-    sender.sendMessage(message);
+    system.sendRaw(QUEUE, messageId, body, OffboardingEvent.CONTENT_TYPE);
   }
 
   /**
    * Everything a subscription (or queue) has held so far, in sequence order. Browsed, not
-   * received, so nothing is lost to the reader or taken from the entity (see {@link EntityTail}).
+   * received, so nothing is lost to the reader or taken from the entity (see {@link
+   * dev.offboarding.testkit.servicebus.EntityTail}).
    */
-  synchronized List<ServiceBusReceivedMessage> read(String entityPath) {
-    EntityTail reader = readers.computeIfAbsent(entityPath, path -> EntityTail.of(clients, path));
-    List<ServiceBusReceivedMessage> all = received.computeIfAbsent(entityPath, p -> new ArrayList<>());
-    all.addAll(reader.poll());
-    return List.copyOf(all);
+  List<ServiceBusReceivedMessage> read(String entityPath) {
+    return system.read(entityPath);
   }
 
   /** Summaries on the "all" subscription for one event. */
   List<SummaryAudit> summaries(String eventId) {
-    return read(TOPIC + "/subscriptions/all").stream()
-        .filter(m -> eventId.equals(m.getCorrelationId()) && SummaryAudit.TYPE.equals(m.getSubject()))
-        .map(m -> audit.decodeSummary(m.getBody().toBytes()))
-        .toList();
+    return system.audits().summaries(eventId);
+  }
+
+  /** Waits up to {@code atMost} until one event has a summary on the "all" subscription; returns its summaries. */
+  List<SummaryAudit> awaitSummaries(String eventId, Duration atMost) {
+    return system.audits().awaitSummaries(eventId, atMost);
+  }
+
+  /** Waits up to {@code atMost} until one event's summaries satisfy {@code until}; returns them. */
+  List<SummaryAudit> awaitSummaries(String eventId, Duration atMost, Predicate<List<SummaryAudit>> until) {
+    return system.audits().awaitSummaries(eventId, atMost, until);
+  }
+
+  /** Waits up to {@code atMost} until one event has a summary matching {@code which}; returns the first such. */
+  SummaryAudit awaitSummary(String eventId, Duration atMost, Predicate<SummaryAudit> which) {
+    return system.audits().awaitSummary(eventId, atMost, which);
+  }
+
+  /** Waits up to {@code atMost} for one event's final summary; returns it. */
+  SummaryAudit awaitFinalSummary(String eventId, Duration atMost) {
+    return system.audits().awaitFinalSummary(eventId, atMost);
   }
 
   /** Target audits on the "all" subscription for one event. */
   List<TargetAudit> targets(String eventId) {
-    return read(TOPIC + "/subscriptions/all").stream()
-        .filter(m -> eventId.equals(m.getCorrelationId()) && TargetAudit.TYPE.equals(m.getSubject()))
-        .map(m -> audit.decodeTarget(m.getBody().toBytes()))
-        .toList();
+    return system.audits().targets(eventId);
   }
 
   AuditCodec auditCodec() {
@@ -256,18 +195,11 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   ServiceBusClientBuilder clients() {
-    return clients;
+    return system.clients();
   }
 
   @Override
   public void close() {
-    services.forEach(WorkerService::close);
-    readers.values().forEach(EntityTail::close);
-    sender.close();
-    urgentSender.close();
-    graph.close();
-    if (emulator != null) {
-      emulator.close();
-    }
+    system.close();
   }
 }

@@ -32,7 +32,7 @@ import dev.offboarding.worker.testing.Events;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
-import dev.offboarding.worker.testing.MovableClock;
+import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.worker.testing.RecordingWrites;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +52,7 @@ class MassActionBrakeTest {
   static final String GROUP = "30000000-0000-4000-8000-000000000001";
   static final Instant T0 = Instant.parse("2026-12-01T10:00:20Z");
 
-  final MovableClock clock = new MovableClock(T0);
+  final ManualClock clock = new ManualClock(T0);
   final FakeDirectory directory = new FakeDirectory();
   final RecordingWrites writes = new RecordingWrites();
   final EventProcessorTest.RecordingAudit audit = new EventProcessorTest.RecordingAudit();

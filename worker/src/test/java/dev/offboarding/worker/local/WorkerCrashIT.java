@@ -21,11 +21,11 @@ import dev.offboarding.testkit.graph.FakeGraphOptions;
 import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeGroup;
 import dev.offboarding.testkit.graph.FakeTenant;
-import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.EntityStats;
 import dev.offboarding.testkit.servicebus.EntityTail;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.servicebus.EventMessages;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -66,12 +66,7 @@ class WorkerCrashIT {
 
   @BeforeEach
   void startEmulatorAndTenant() {
-    EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
-    List<EmulatorConfig.Queue> queues = file.queues().stream()
-        .map(q -> q.name().equals(QUEUE) || q.name().equals("offboarding-internal")
-          ? q.withProperties(q.properties().withLockDuration(LOCK)) : q)
-        .toList();
-    emulator = ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
+    emulator = WorkerSystem.projectEntities(LOCK);
     FakeTenant tenant = new FakeTenant();
     tenant.addLargeGroup("Everyone", USERS, 10, 17);
     // Latency and a modest write budget, so one pass over the event takes several seconds.

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
-import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +36,7 @@ class WorkerStartupIT {
 
   @BeforeEach
   void startEmulatorAndTenant() {
-    emulator = ServiceBusEmulator.start(EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")),
-        0);
+    emulator = WorkerSystem.projectEntities();
     FakeTenant tenant = new FakeTenant();
     protectedGroup = tenant.addGroup("Break glass", tenant.addUser("breakglass@contoso.com")).id();
     graph = FakeGraphServer.start(tenant);

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 import dev.offboarding.testkit.graph.FakeGraphCommand;
 import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
-import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.cli.RunCommand;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,8 +31,7 @@ import java.util.regex.Pattern;
  * on a thread until {@link #close()}.
  */
 final class RunningWorker implements AutoCloseable {
-  final ServiceBusEmulator emulator = ServiceBusEmulator.start(
-      EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
+  final ServiceBusEmulator emulator = WorkerSystem.projectEntities();
   final FakeGraphServer graph;
   final Map<String, String> env = new HashMap<>();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -47,12 +45,10 @@ final class RunningWorker implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new UncheckedIOException(e);
     }
-    env.putAll(Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-        "SERVICEBUS_URGENT_QUEUE", "offboarding-urgent", "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none",
-        "HTTP_PORT", "0",
-        // The example tenant's break-glass account, as `local` protects it.
-        "PROTECTED_USERS", "breakglass@contoso.com", "APPROVAL_THRESHOLD", "10000000",
-        "MAX_USERS_PER_HOUR", "1000000", "MAX_URGENT_USERS_PER_HOUR", "1000000"));
+    env.putAll(WorkerSystem.environment(emulator.connectionString(), graph.baseUrl()));
+    // The example tenant's break-glass account, as `local` protects it.
+    env.remove("ALLOW_UNPROTECTED");
+    env.put("PROTECTED_USERS", "breakglass@contoso.com");
   }
 
   /** Starts {@code run} with {@link #env} (adjusted first) and waits until it serves HTTP. */

@@ -14,7 +14,7 @@ import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.codec.BrakeLedgerCodec;
 import dev.offboarding.worker.guard.BrakeLedger;
 import dev.offboarding.worker.guard.MassActionBrake;
-import dev.offboarding.worker.testing.MovableClock;
+import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.worker.execute.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class ServiceBusMassActionBrakeTest {
 
   private final ServiceBusEmulator emulator = ServiceBusEmulator.start(
       EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T10:00:20Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:20Z"));
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   @AfterEach
