@@ -10,10 +10,10 @@ import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import dev.offboarding.contracts.SampleEvents;
 import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
-import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.EmulatorMessage;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Main;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -37,8 +37,7 @@ class RunAndSendCommandTest {
   @TempDir Path dir;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ServiceBusEmulator emulator = ServiceBusEmulator.start(
-      EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
+  private final ServiceBusEmulator emulator = WorkerSystem.projectEntities();
 
   @AfterEach
   void tearDown() {

@@ -29,7 +29,7 @@ import dev.offboarding.worker.scheduling.CancellationMarkers;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.intake.MessageClassifier;
-import java.nio.file.Path;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -152,7 +152,7 @@ class ForgedInternalMessagesEndToEndTest {
    */
   @Test
   void aProducersKeyCannotWriteTheWorkersOwnQueueNorCancelWhatTheWorkerScheduledThere() {
-    EmulatorConfig config = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"))
+    EmulatorConfig config = EmulatorConfig.fromJson(WorkerSystem.ENTITIES)
         .withSharedAccessKey(EmulatorConfig.SharedAccessKey.onEntity(WorkerHarness.QUEUE, "hr-producer",
             "hr-producer-key", EmulatorConfig.AccessRight.SEND));
     FakeTenant tenant = new FakeTenant();

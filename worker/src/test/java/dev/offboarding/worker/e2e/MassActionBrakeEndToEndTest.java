@@ -24,8 +24,8 @@ import dev.offboarding.worker.WorkerService;
 import dev.offboarding.worker.guard.Braking;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,7 +176,7 @@ class MassActionBrakeEndToEndTest {
    */
   @Test
   void aProducerCanNeitherReachNorResetTheCountAndTheCapStillHolds() {
-    EmulatorConfig config = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"))
+    EmulatorConfig config = EmulatorConfig.fromJson(WorkerSystem.ENTITIES)
         .withSharedAccessKey(EmulatorConfig.SharedAccessKey.onEntity(WorkerHarness.QUEUE, "hr-producer",
             "hr-producer-key", EmulatorConfig.AccessRight.SEND));
     FakeTenant tenant = new FakeTenant();

@@ -17,7 +17,6 @@ import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.contracts.TargetAudit;
-import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.codec.CancellationMarkerCodec;
@@ -36,8 +35,8 @@ import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,8 +52,7 @@ class ServiceBusCancellationMarkersTest {
   private static final String QUEUE = "offboarding-events";
   private static final String INTERNAL = "offboarding-internal";
 
-  private final ServiceBusEmulator emulator = ServiceBusEmulator.start(
-      EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
+  private final ServiceBusEmulator emulator = WorkerSystem.projectEntities();
   private final ServiceBusClientBuilder clients = new ServiceBusClientBuilder()
       .connectionString(emulator.connectionString());
   private final SdkAuditSenders senders = new SdkAuditSenders(clients);

@@ -9,15 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSessionReceiverClient;
-import dev.offboarding.testkit.servicebus.EmulatorConfig;
+import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.codec.BrakeLedgerCodec;
 import dev.offboarding.worker.guard.BrakeLedger;
 import dev.offboarding.worker.guard.MassActionBrake;
-import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +36,7 @@ class ServiceBusMassActionBrakeTest {
   private static final MassActionBrake.Cap BULK = new MassActionBrake.Cap("bulk", 100);
   private static final MassActionBrake.Cap URGENT = new MassActionBrake.Cap("urgent", 5);
 
-  private final ServiceBusEmulator emulator = ServiceBusEmulator.start(
-      EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
+  private final ServiceBusEmulator emulator = WorkerSystem.projectEntities();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:20Z"));
   private final List<AutoCloseable> opened = new ArrayList<>();
 
