@@ -228,4 +228,30 @@ class RunAndSendCommandTest {
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("$.data.targets[0].user"));
     assertEquals(0, emulator.activeMessageCount("offboarding-events"));
   }
+
+  /** {@code cancel} and {@code approve} send one event each, checked first, to the operators' queue. */
+  @Test
+  void cancelAndApproveEachSendOneEventToTheOperatorsQueueAndSayWhere() {
+    Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString());
+
+    assertEquals(ExitCode.OK, Main.run(new String[] {"cancel", "--reason", "sent by mistake", "--requested-by",
+        "ops-a", "evt-1"}, env, print(out), print(err)), err.toString(StandardCharsets.UTF_8));
+    assertEquals(ExitCode.OK, Main.run(new String[] {"approve", "--requested-by", "lead@contoso.com", "--reason",
+        "checked with HR", "--user", "alice@contoso.com", "evt-2"}, env, print(out), print(err)),
+        err.toString(StandardCharsets.UTF_8));
+
+    java.util.List<EmulatorMessage> sent = emulator.peekMessages("offboarding-ops");
+    assertEquals(java.util.List.of("dev.offboarding.cancel.v1", "dev.offboarding.approve.v1"),
+        sent.stream().map(EmulatorMessage::subject).toList());
+    assertTrue(sent.get(0).bodyAsString().contains("\"evt-1\""), sent.get(0).bodyAsString());
+    assertTrue(sent.get(1).bodyAsString().contains("\"evt-2\""), sent.get(1).bodyAsString());
+    assertTrue(sent.get(1).bodyAsString().contains("alice@contoso.com"), sent.get(1).bodyAsString());
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("sent cancel event " + sent.get(0).messageId() + " for event evt-1 to offboarding-ops"),
+        printed);
+    assertTrue(printed.contains("sent approve event " + sent.get(1).messageId() + " for event evt-2 to offboarding-ops"),
+        printed);
+    assertTrue(printed.contains("says what was approved"), printed);
+    assertEquals(0, emulator.activeMessageCount("offboarding-events"));
+  }
 }
