@@ -38,7 +38,7 @@ import java.util.TreeSet;
 public final class WorkflowExpressions {
   /** Every function this evaluator knows, and so every function a template may use. */
   public static final Set<String> FUNCTIONS = Set.copyOf(new TreeSet<>(List.of("addProperty", "and", "base64",
-      "base64ToString", "body", "coalesce", "concat", "createArray", "empty", "encodeURIComponent", "equals", "if",
+      "base64ToString", "body", "coalesce", "concat", "empty", "encodeURIComponent", "equals", "if",
       "item", "join", "json", "last", "length", "lessOrEquals", "listCallbackUrl", "not", "or", "outputs",
       "parameters", "split", "string", "take", "triggerBody", "union", "utcNow", "workflow")));
 
@@ -554,11 +554,6 @@ public final class WorkflowExpressions {
         arity(name, n, 1, 1, source);
         JsonNode v = array(a.get(0), name, source);
         return v.isEmpty() ? NullNode.instance : v.get(v.size() - 1);
-      }
-      case "createArray" -> {
-        ArrayNode out = NODES.arrayNode();
-        a.forEach(out::add);
-        return out;
       }
       case "union" -> {
         arity(name, n, 2, Integer.MAX_VALUE, source);

@@ -69,10 +69,10 @@ class WorkflowExpressionsTest {
   void logicAndCollections() {
     assertTrue(eval("@empty(triggerBody()?['empty'])").booleanValue());
     assertTrue(eval("@empty(triggerBody()?['nothing'])").booleanValue());
-    assertTrue(eval("@empty(createArray())").booleanValue());
+    assertTrue(eval("@empty(json('[]'))").booleanValue());
     assertTrue(eval("@and(not(empty('x')), or(equals(1, 2), equals('a', 'a')), lessOrEquals(2, 2))").booleanValue());
     assertEquals("fallback", eval("@coalesce(triggerBody()?['nothing'], 'fallback')").asText());
-    assertEquals(json("[\"a\",\"b\"]"), eval("@union(triggerBody()?['list'], createArray())"));
+    assertEquals(json("[\"a\",\"b\"]"), eval("@union(triggerBody()?['list'], json('[]'))"));
     assertEquals(json("{\"user\":\"u\",\"x\":1}"), eval("@addProperty(addProperty(json('{}'), 'user', 'u'), 'x', 1)"));
     assertEquals("yes", eval("@if(equals(1, 1), 'yes', concat(triggerBody()?['nothing']))").asText(),
         "if() evaluates only the branch it takes");
@@ -87,6 +87,7 @@ class WorkflowExpressionsTest {
     assertThrows(ExpressionException.class, () -> eval("@concat(triggerBody()?['nothing'])"), "concat of null");
     assertThrows(ExpressionException.class, () -> eval("@not('true')"), "not of a string");
     assertThrows(ExpressionException.class, () -> eval("@and(true)"), "and of one");
+    assertThrows(ExpressionException.class, () -> eval("@createArray('a')"), "not used by any template");
     assertThrows(ExpressionException.class, () -> eval("@addProperty(json('{\"a\":1}'), 'a', 2)"));
     assertThrows(ExpressionException.class, () -> eval("@parameters('other')"));
     assertThrows(ExpressionException.class, () -> eval("@item()"));
