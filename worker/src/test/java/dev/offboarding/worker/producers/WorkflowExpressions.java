@@ -29,7 +29,10 @@ import java.util.TreeSet;
  * a wrong argument count or type, a property read on a missing member without {@code ?}, or a syntax
  * it does not know fails with an {@link ExpressionException} naming the expression: a template that
  * needs more must grow this evaluator (and its tests) first. Each function follows Microsoft's
- * "Reference guide to workflow expression functions" for the argument kinds the templates pass.
+ * "Reference guide to workflow expression functions" for the argument kinds the templates pass;
+ * where the reference leaves a reading open, the stricter one is taken: {@code if()} evaluates both
+ * branches, {@code concat()} refuses null, and {@code equals()} compares strings case-sensitively
+ * (the runtime may ignore case; the templates compare only an entity kind and a tenant GUID).
  *
  * <p>Values: a JSON string that starts with {@code @} (not {@code @@}) is one expression and keeps
  * the expression's type; a string with {@code @{...}} parts is interpolated, each part turned into
@@ -415,16 +418,16 @@ public final class WorkflowExpressions {
   // ------------------------------------------------------------------ functions
 
   private static JsonNode call(String name, List<Node> argNodes, Context context, String source) {
-    // if() evaluates only the branch it takes, as the Logic Apps runtime does.
-    if (name.equals("if")) {
-      arity(name, argNodes.size(), 3, 3, source);
-      return bool(argNodes.get(0).eval(context), name, source) ? argNodes.get(1).eval(context)
-          : argNodes.get(2).eval(context);
-    }
+    // Every argument is evaluated, if()'s two branches included: whether the runtime evaluates the
+    // branch it does not take is not documented, so a template must be safe either way.
     List<JsonNode> a = new ArrayList<>();
     argNodes.forEach(n -> a.add(n.eval(context)));
     int n = a.size();
     switch (name) {
+      case "if" -> {
+        arity(name, n, 3, 3, source);
+        return bool(a.get(0), name, source) ? a.get(1) : a.get(2);
+      }
       case "triggerBody" -> {
         arity(name, n, 0, 0, source);
         return context.triggerBody();

@@ -74,8 +74,9 @@ class WorkflowExpressionsTest {
     assertEquals("fallback", eval("@coalesce(triggerBody()?['nothing'], 'fallback')").asText());
     assertEquals(json("[\"a\",\"b\"]"), eval("@union(triggerBody()?['list'], json('[]'))"));
     assertEquals(json("{\"user\":\"u\",\"x\":1}"), eval("@addProperty(addProperty(json('{}'), 'user', 'u'), 'x', 1)"));
-    assertEquals("yes", eval("@if(equals(1, 1), 'yes', concat(triggerBody()?['nothing']))").asText(),
-        "if() evaluates only the branch it takes");
+    assertEquals("yes", eval("@if(equals(1, 1), 'yes', 'no')").asText());
+    assertThrows(ExpressionException.class, () -> eval("@if(equals(1, 1), 'yes', concat(triggerBody()?['nothing']))"),
+        "both branches are evaluated: a template must not rely on the runtime skipping one");
     assertEquals("2026-12-07T08:05:12.3456789Z", eval("@utcNow()").asText());
   }
 
