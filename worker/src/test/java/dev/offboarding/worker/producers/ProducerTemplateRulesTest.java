@@ -306,6 +306,16 @@ class ProducerTemplateRulesTest {
     assertEquals("[parameters('QueueName')]",
         p.workflow().path("properties").path("parameters").path("queueName").path("value").asText(),
         p.name() + ": the workflow sends to the queue the role is scoped to");
+    // The assignment main.bicep makes for a producer's principal id, by the same name: deploying
+    // both is one assignment, and a deployer without the right to assign roles can leave it to the
+    // namespace's owner (AssignSenderRole false, the principalId output into main.bicep).
+    assertEquals("[guid(resourceId('Microsoft.ServiceBus/namespaces/queues', parameters('namespaceName'), "
+        + "parameters('queueName')), parameters('principalId'), variables('DataSender'))]", role.path("name").asText(),
+        p.name());
+    assertEquals("[parameters('AssignSenderRole')]", assignment.get("deployment").path("condition").asText(), p.name());
+    assertTrue(p.template().path("parameters").path("AssignSenderRole").path("defaultValue").booleanValue(), p.name());
+    assertTrue(p.template().path("outputs").path("principalId").path("value").asText().endsWith(".identity.principalId]"),
+        p.name() + ": the identity to hand over");
 
     List<JsonNode> sends = actionsOfType(p.definition().path("actions"), "ApiConnection").stream()
         .filter(a -> WorkflowRun.connectionOf("send", a.path("inputs")).equals("servicebus")).toList();
@@ -333,6 +343,14 @@ class ProducerTemplateRulesTest {
     assertFalse(WorkflowExpressions.isExpression(type), p.name() + ": the event type is fixed in the template");
     assertTrue(allowed.contains(type), p.name() + ": sends " + type + " to " + queue + ", which allows " + allowed);
     assertFalse(event.path("data").has("actions"), p.name() + ": asks for the default actions only");
+  }
+
+  @Test
+  void mainBicepNamesAProducersAssignmentTheSameWay() throws IOException {
+    String bicep = Files.readString(java.nio.file.Path.of("..", "deploy", "azure", "main.bicep"));
+    assertTrue(bicep.contains("name: guid(urgent.id, siemPrincipalId, dataSender)"), "SIEM playbooks' assignment");
+    assertTrue(bicep.contains("name: guid(events.id, hrIntegrationPrincipalId, dataSender)"), "HR integration's");
+    assertTrue(bicep.contains("var dataSender = '" + DATA_SENDER + "'"), "the same role id");
   }
 
   @Test
