@@ -83,6 +83,20 @@ class ProducerTemplateRulesTest {
     }
   }
 
+  @Test
+  void everyProducerClassHasAGuideOfAPageAtMost() throws IOException {
+    Map<String, String> guides = Map.of("sentinel.md", "deploy/producers/sentinel-incident/",
+        "lifecycle-workflows.md", "deploy/producers/lifecycle-workflows/", "hr-webhook.md",
+        "deploy/producers/hr-webhook/", "soar-bridge.md", "deploy/producers/soar-bridge/");
+    for (Map.Entry<String, String> g : guides.entrySet()) {
+      List<String> lines = Files.readAllLines(java.nio.file.Path.of("..", "docs", "producers", g.getKey()));
+      assertTrue(lines.size() <= 50, g.getKey() + " is " + lines.size() + " lines: a newcomer reads it in a page");
+      String text = String.join("\n", lines);
+      assertTrue(text.contains(g.getValue()), g.getKey() + " names its templates");
+      assertTrue(text.contains("## In this order") && text.contains("## Reading results back"), g.getKey());
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("all")
   void hasTheStructureOfAnArmTemplate(Producer p) {
