@@ -1,7 +1,7 @@
 package dev.offboarding.worker.flow;
 
 import dev.offboarding.contracts.Provenance;
-import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.audit.AuditSink;
 import java.time.Instant;
 
 /**

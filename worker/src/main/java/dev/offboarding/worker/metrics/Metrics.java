@@ -308,7 +308,7 @@ public final class Metrics {
 
   /** Keeps the tag's values a closed set: only our event types, else {@code invalid}. */
   private static String typeTag(String eventType) {
-    if (dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT.equals(eventType)) {
+    if (dev.offboarding.worker.codec.CancellationMarkerCodec.FORMAT.equals(eventType)) {
       return "marker";
     }
     if (eventType == null) {

@@ -26,7 +26,7 @@ import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.IntakePolicies;
+import dev.offboarding.worker.intake.IntakePolicies;
 import dev.offboarding.worker.producers.ProducerTemplates;
 import dev.offboarding.worker.producers.ProducerTemplates.Producer;
 import dev.offboarding.worker.producers.WorkflowRun;

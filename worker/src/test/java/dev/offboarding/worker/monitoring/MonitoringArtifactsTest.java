@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.offboarding.contracts.SampleEvents;
 import dev.offboarding.worker.Main;
+import dev.offboarding.worker.cli.ExitCode;
 import dev.offboarding.worker.metrics.Metrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -179,13 +180,13 @@ class MonitoringArtifactsTest {
     int code = Main.run(new String[] {"send", file.toString()}, worker.env, print, print);
     if (sample.equals(SampleEvents.MALFORMED)) {
       // send refuses an invalid event; put it on the queue as a broken producer would.
-      assertEquals(Main.REJECTED, code);
+      assertEquals(ExitCode.REJECTED, code);
       try (var sender = new com.azure.messaging.servicebus.ServiceBusClientBuilder()
           .connectionString(worker.emulator.connectionString()).sender().queueName("offboarding-events").buildClient()) {
         sender.sendMessage(new com.azure.messaging.servicebus.ServiceBusMessage(SampleEvents.load(sample)));
       }
     } else {
-      assertEquals(Main.OK, code, sink.toString(StandardCharsets.UTF_8));
+      assertEquals(ExitCode.OK, code, sink.toString(StandardCharsets.UTF_8));
     }
     Files.delete(file);
   }

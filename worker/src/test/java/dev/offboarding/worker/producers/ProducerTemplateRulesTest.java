@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.IntakePolicy;
+import dev.offboarding.worker.intake.IntakePolicy;
 import dev.offboarding.worker.producers.ProducerTemplates.Producer;
 import java.io.IOException;
 import java.nio.file.Files;
