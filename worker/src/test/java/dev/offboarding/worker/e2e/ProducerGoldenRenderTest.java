@@ -21,15 +21,18 @@ import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.contracts.TargetOutcome;
+import dev.offboarding.testkit.graph.FakeSecurityState;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
+import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.intake.IntakePolicies;
 import dev.offboarding.worker.producers.ProducerTemplates;
 import dev.offboarding.worker.producers.ProducerTemplates.Producer;
 import dev.offboarding.worker.producers.WorkflowRun;
+import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,13 +50,16 @@ import org.junit.jupiter.api.Test;
  * {@code validate}) and whose queue's policy allows it; that message, sent as the Service Bus
  * connector would send it to the embedded emulator, is processed by the worker to a final summary.
  * The Sentinel audit-to-incident reader then receives that summary on its own subscription, filtered
- * by the rule its template creates, and comments the result on the incident.
+ * by the rule its template creates, and comments the result on the incident; the Lifecycle Workflows
+ * task the extension waits on is resumed by the worker with {@code completed}.
  */
 class ProducerGoldenRenderTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String AUDIT_SUBSCRIPTION = "sentinel-incidents";
   private static final String INCIDENT = "8c6e4b2a-1f3d-4a5b-9c7d-0e1f2a3b4c5d";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The worker closes the Lifecycle Workflows loop itself: the template is used in launch-and-wait mode. */
+  private static final Map<String, String> RESUME_ON = Map.of("LIFECYCLE_WORKFLOWS_RESUME", "true");
 
   private static FakeTenant tenant;
   private static WorkerHarness harness;
@@ -68,8 +74,14 @@ class ProducerGoldenRenderTest {
     tenant.addUser(FakeUser.builder("lynne.robbins@contoso.com").id("3e5a7c9e-1b2d-4f6a-8c0e-2a4c6e8a0b13").build());
     tenant.addUser("pradeep.gupta@contoso.com");
     tenant.addUser("grady.archie@contoso.com");
+    // The task the Lifecycle Workflows sample names, in progress, so that the worker can resume it.
+    JsonNode lcw = ProducerTemplates.LIFECYCLE_WORKFLOWS.sample().path("data");
+    tenant.security().addTaskProcessingResult(lcw.path("workflow").path("id").asText(),
+        lcw.path("task").path("id").asText(), lcw.path("taskProcessingResult").path("id").asText(),
+        lcw.path("subject").path("id").asText());
     harness = new WorkerHarness(tenant, emulatorWithTheAuditReadersSubscription());
-    harness.startWorker();
+    harness.startWorker(new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20),
+        Duration.ofSeconds(5)), RESUME_ON, Wiring.Recovery.defaults());
     policies = WorkerConfig.fromEnvironment(harness.env).intakePolicies();
   }
 
@@ -184,6 +196,11 @@ class ProducerGoldenRenderTest {
     SummaryAudit summary = awaitFinal(sent.event().id());
     assertEquals(SummaryStatus.COMPLETED, summary.status());
     assertEquals(1, summary.counts().get(TargetOutcome.SUCCEEDED));
+    // The task the extension waits on is resumed by the worker, once, with completed.
+    await().atMost(WAIT).until(() -> !tenant.security().resumes().isEmpty());
+    assertEquals(List.of("completed"), tenant.security().resumes().stream()
+        .filter(r -> r.resultId().equals("a9c1e3f5-7b2d-4e6f-8a0b-1c3d5e7f9a2b"))
+        .map(FakeSecurityState.ResumeRecord::operationStatus).toList());
 
     ObjectNode noTask = p.sample().deepCopy();
     ((ObjectNode) noTask.path("data")).remove("taskProcessingResult");
