@@ -428,8 +428,11 @@ public final class Metrics {
     return base.replace('_', '.');
   }
 
-  /** Keeps the tag's values a closed set: only our event types, else {@code invalid}. */
-  private static String typeTag(String eventType) {
+  /**
+   * Keeps the tag's values a closed set ({@link #EVENT_TYPES}): our event types in lower case,
+   * {@code marker} for a cancellation marker, else {@code invalid}. The event's log line uses it too.
+   */
+  public static String typeTag(String eventType) {
     if (dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT.equals(eventType)) {
       return "marker";
     }

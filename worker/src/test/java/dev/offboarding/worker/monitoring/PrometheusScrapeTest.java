@@ -2,12 +2,14 @@ package dev.offboarding.worker.monitoring;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offboarding.contracts.SampleEvents;
 import dev.offboarding.worker.Main;
+import dev.offboarding.worker.OneLineFormatter;
 import dev.offboarding.worker.cli.Preflight;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PrometheusScrapeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
+  // Held strongly: java.util.logging keeps loggers weakly, and a collected one would lose the handler.
+  private final Logger eventLog = Logger.getLogger("dev.offboarding.worker.flow.EventLog");
 
   @TempDir Path dir;
 
@@ -79,7 +88,33 @@ class PrometheusScrapeTest {
           && prometheus.ruleState("OffboardingEventsFailing").filter(s -> s.equals("inactive")).isPresent());
 
       worker.graph.faults().forceStatus("bob@contoso.com", 403);
-      send(worker, SampleEvents.COMPROMISE_REVOKE_ONLY);
+      List<String> lines = new CopyOnWriteArrayList<>();
+      Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          lines.add(new OneLineFormatter().format(record));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+      eventLog.addHandler(capture);
+      try {
+        send(worker, SampleEvents.COMPROMISE_REVOKE_ONLY);
+        // The operator's first look: the event's one line says it failed, with counts, not users.
+        await().atMost(Duration.ofSeconds(60)).until(() -> !lines.isEmpty());
+      } finally {
+        eventLog.removeHandler(capture);
+      }
+      assertEquals(1, lines.size(), lines.toString());
+      String id = JSON.readTree(SampleEvents.load(SampleEvents.COMPROMISE_REVOKE_ONLY)).get("id").asText();
+      assertTrue(lines.get(0).contains(" INFO dev.offboarding.worker.flow.EventLog - event " + id
+          + " finished: type=compromise queue=offboarding-urgent status=FAILED"
+          + " final=true users=FORBIDDEN:1 durationMs="), lines.get(0));
+      assertFalse(lines.get(0).contains("bob"), lines.get(0));
 
       await().atMost(Duration.ofSeconds(90)).until(() -> prometheus.ruleState("OffboardingEventsFailing")
           .filter(s -> s.equals("firing")).isPresent());
