@@ -25,19 +25,19 @@ import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import dev.offboarding.worker.domain.MassActionBrake;
-import dev.offboarding.worker.domain.MassActionCaps;
+import dev.offboarding.worker.guard.MassActionBrake;
+import dev.offboarding.worker.guard.MassActionCaps;
 import dev.offboarding.worker.servicebus.ServiceBusMassActionBrake;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.AuditSink;
-import dev.offboarding.worker.domain.Continuation;
-import dev.offboarding.worker.domain.ContinuationCodec;
-import dev.offboarding.worker.domain.EventProcessor;
-import dev.offboarding.worker.domain.MessageClassifier;
-import dev.offboarding.worker.domain.FollowUps;
-import dev.offboarding.worker.domain.Settlement;
-import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.audit.AuditSink;
+import dev.offboarding.worker.continuation.Continuation;
+import dev.offboarding.worker.codec.ContinuationCodec;
+import dev.offboarding.worker.process.EventProcessor;
+import dev.offboarding.worker.intake.MessageClassifier;
+import dev.offboarding.worker.continuation.FollowUps;
+import dev.offboarding.worker.audit.Settlement;
+import dev.offboarding.worker.execute.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -541,7 +541,7 @@ public final class BenchMain {
       }
 
       @Override
-      public void hold(dev.offboarding.worker.domain.Inbound.Event event, java.time.Instant dueAt) {
+      public void hold(dev.offboarding.worker.intake.Inbound.Event event, java.time.Instant dueAt) {
         throw new IllegalStateException("the benchmark's events take effect at once");
       }
     };
@@ -549,7 +549,7 @@ public final class BenchMain {
     // the worker's own queue.
     MessageClassifier classifier = new MessageClassifier(java.util.Set.of("offboarding-events"),
         "offboarding-internal");
-    dev.offboarding.worker.domain.Inbound delivery = classifier.classify("offboarding-events", 1, body, p -> null);
+    dev.offboarding.worker.intake.Inbound delivery = classifier.classify("offboarding-events", 1, body, p -> null);
     for (long sequence = 1; ; sequence++) {
       next.clear();
       Settlement s = processor.process(new EventProcessor.Work(delivery, false, audit, followUps, () -> false,

@@ -10,15 +10,15 @@ import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.AuditSink;
-import dev.offboarding.worker.domain.EventProcessor;
-import dev.offboarding.worker.domain.Executor;
-import dev.offboarding.worker.domain.FollowUps;
-import dev.offboarding.worker.domain.Planner;
-import dev.offboarding.worker.domain.Protection;
-import dev.offboarding.worker.domain.Settlement;
-import dev.offboarding.worker.domain.Sleeper;
-import dev.offboarding.worker.domain.WriteBudget;
+import dev.offboarding.worker.audit.AuditSink;
+import dev.offboarding.worker.process.EventProcessor;
+import dev.offboarding.worker.execute.Executor;
+import dev.offboarding.worker.continuation.FollowUps;
+import dev.offboarding.worker.plan.Planner;
+import dev.offboarding.worker.protection.Protection;
+import dev.offboarding.worker.audit.Settlement;
+import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
@@ -44,8 +44,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class DomainRig implements AutoCloseable {
   /** Events reach the processor as the worker's intake decodes them from the events queue. */
-  private static final dev.offboarding.worker.domain.MessageClassifier CLASSIFIER =
-      new dev.offboarding.worker.domain.MessageClassifier(java.util.Set.of("offboarding-events"), "offboarding-internal");
+  private static final dev.offboarding.worker.intake.MessageClassifier CLASSIFIER =
+      new dev.offboarding.worker.intake.MessageClassifier(java.util.Set.of("offboarding-events"), "offboarding-internal");
   /** Cases one tenant serves before {@link #renewEvery} replaces it. */
   static final int CASES_PER_TENANT = 250;
 
@@ -111,10 +111,10 @@ final class DomainRig implements AutoCloseable {
     };
     FollowUps followUps = new FollowUps() {
       @Override
-      public void send(String eventId, dev.offboarding.worker.domain.Continuation next, java.time.Instant notBefore) {}
+      public void send(String eventId, dev.offboarding.worker.continuation.Continuation next, java.time.Instant notBefore) {}
 
       @Override
-      public void hold(dev.offboarding.worker.domain.Inbound.Event event, java.time.Instant dueAt) {
+      public void hold(dev.offboarding.worker.intake.Inbound.Event event, java.time.Instant dueAt) {
         throw new AssertionError("no event of these runs takes effect later");
       }
     };

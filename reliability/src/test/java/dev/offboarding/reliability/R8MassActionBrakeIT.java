@@ -13,7 +13,7 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.WorkerService;
-import dev.offboarding.worker.domain.Braking;
+import dev.offboarding.worker.guard.Braking;
 import dev.offboarding.worker.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import dev.offboarding.worker.cli.CheckCommand;
 import dev.offboarding.worker.cli.DlqCommand;
 import dev.offboarding.worker.cli.DryRun;
 import dev.offboarding.worker.cli.EventFile;
+import dev.offboarding.worker.cli.ExitCode;
 import dev.offboarding.worker.cli.RestorePlanCommand;
 import dev.offboarding.worker.cli.RunCommand;
 import dev.offboarding.worker.cli.ScheduledCommand;
@@ -27,13 +28,6 @@ import java.util.concurrent.CountDownLatch;
  * {@code check}, {@code dlq}, {@code scheduled}, {@code cancel}, {@code approve}, {@code restore-plan}.
  */
 public final class Main {
-  /** Success. */
-  public static final int OK = 0;
-  /** Unexpected failure (Graph unreachable, I/O). */
-  public static final int FAILED = 1;
-  /** Bad input or configuration: invalid event, rejected plan, bad variable, no Azure credential, bad usage. */
-  public static final int REJECTED = 2;
-
   private static final String USAGE = """
       usage: java -jar offboarding-worker.jar <command>
         run                    the worker: take events from the queue until SIGTERM (the default)
@@ -101,7 +95,7 @@ public final class Main {
         case "run" -> {
           if (rest.length != 0) {
             err.println("usage: run (configured by environment variables only)");
-            yield REJECTED;
+            yield ExitCode.REJECTED;
           }
           CountDownLatch stopped = new CountDownLatch(1);
           try {
@@ -121,24 +115,24 @@ public final class Main {
         case "restore-plan" -> RestorePlanCommand.run(rest, out, err);
         case "-h", "--help", "help" -> {
           out.print(USAGE);
-          yield OK;
+          yield ExitCode.OK;
         }
         default -> {
           err.println("unknown command '" + args[0] + "'");
           err.print(USAGE);
-          yield REJECTED;
+          yield ExitCode.REJECTED;
         }
       };
     } catch (ConfigException e) {
       err.println(e.getMessage());
-      return REJECTED;
+      return ExitCode.REJECTED;
     } catch (NoAzureCredentialException e) {
       // Nothing configured and no one signed in: what to set, in one line; no stack trace.
       err.println(e.getMessage());
-      return REJECTED;
+      return ExitCode.REJECTED;
     } catch (AzureTokenException e) {
       err.println(e.getMessage());
-      return FAILED;
+      return ExitCode.FAILED;
     }
   }
 
@@ -163,30 +157,30 @@ public final class Main {
   private static int validate(String[] args, PrintStream out, PrintStream err) {
     if (args.length != 1) {
       err.println("usage: validate FILE");
-      return REJECTED;
+      return ExitCode.REJECTED;
     }
     Optional<EventFile> read = EventFile.read(args[0], err);
     if (read.isEmpty()) {
-      return REJECTED;
+      return ExitCode.REJECTED;
     }
     DecodeResult result = read.get().result();
     if (result instanceof DecodeResult.Invalid invalid) {
       EventFile.printProblems(args[0], "invalid event", invalid, err);
-      return REJECTED;
+      return ExitCode.REJECTED;
     }
     OffboardingEvent event = ((DecodeResult.Valid) result).event();
     if (event.cancellation() != null) {
       out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " cancelling event "
           + event.cancellation().eventId());
-      return OK;
+      return ExitCode.OK;
     }
     if (event.approval() != null) {
       out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " approving event "
           + event.approval().eventId());
-      return OK;
+      return ExitCode.OK;
     }
     out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " with "
         + event.data().targets().size() + " target(s)");
-    return OK;
+    return ExitCode.OK;
   }
 }

@@ -1,7 +1,7 @@
 package dev.offboarding.worker;
 
-import dev.offboarding.worker.domain.Protection;
-import dev.offboarding.worker.domain.ProtectionRefresher;
+import dev.offboarding.worker.protection.Protection;
+import dev.offboarding.worker.protection.ProtectionRefresher;
 import dev.offboarding.worker.http.HttpEndpoints;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.SdkAuditSenders;

@@ -1,6 +1,6 @@
 package dev.offboarding.worker.budget;
 
-import dev.offboarding.worker.domain.WriteBudget;
+import dev.offboarding.worker.execute.WriteBudget;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;

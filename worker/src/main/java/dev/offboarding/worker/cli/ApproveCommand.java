@@ -5,7 +5,6 @@ import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.Approval;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.worker.Main;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.servicebus.EventMessages;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
@@ -46,14 +45,14 @@ public final class ApproveCommand {
         case "--user" -> {
           if (i + 1 >= args.length) {
             err.println(USAGE);
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
           users.add(args[++i]);
         }
         default -> {
           if (eventId != null || args[i].startsWith("--")) {
             err.println(USAGE);
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
           eventId = args[i];
         }
@@ -61,7 +60,7 @@ public final class ApproveCommand {
     }
     if (requestedBy == null || eventId == null) {
       err.println(USAGE);
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     OffboardingEvent approve;
     byte[] body;
@@ -72,7 +71,7 @@ public final class ApproveCommand {
       body = new EventCodec().encode(approve);
     } catch (IllegalArgumentException e) {
       err.println("not sent: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
     String queue = SendCommand.queueFor(approve.type(), config);
@@ -81,10 +80,10 @@ public final class ApproveCommand {
       sender.sendMessage(EventMessages.of(body, approve));
     } catch (RuntimeException e) {
       err.println("sending to " + queue + " failed: " + ServiceBusErrors.describe(e));
-      return Main.FAILED;
+      return ExitCode.FAILED;
     }
     out.println("sent approve event " + approve.id() + " for event " + eventId + " to " + queue
         + "; its audit summary (correlation id " + approve.id() + ") says what was approved");
-    return Main.OK;
+    return ExitCode.OK;
   }
 }

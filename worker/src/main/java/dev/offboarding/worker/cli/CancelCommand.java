@@ -5,7 +5,6 @@ import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.Cancellation;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.worker.Main;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.servicebus.EventMessages;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
@@ -44,7 +43,7 @@ public final class CancelCommand {
         default -> {
           if (eventId != null || args[i].startsWith("--")) {
             err.println(USAGE);
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
           eventId = args[i];
         }
@@ -52,7 +51,7 @@ public final class CancelCommand {
     }
     if (reason == null || requestedBy == null || eventId == null) {
       err.println(USAGE);
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     OffboardingEvent cancel;
     byte[] body;
@@ -63,7 +62,7 @@ public final class CancelCommand {
       body = new EventCodec().encode(cancel);
     } catch (IllegalArgumentException e) {
       err.println("not sent: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
     String queue = SendCommand.queueFor(cancel.type(), config);
@@ -72,10 +71,10 @@ public final class CancelCommand {
       sender.sendMessage(EventMessages.of(body, cancel));
     } catch (RuntimeException e) {
       err.println("sending to " + queue + " failed: " + ServiceBusErrors.describe(e));
-      return Main.FAILED;
+      return ExitCode.FAILED;
     }
     out.println("sent cancel event " + cancel.id() + " for event " + eventId + " to " + queue
         + "; its audit summary (correlation id " + cancel.id() + ") says what was cancelled");
-    return Main.OK;
+    return ExitCode.OK;
   }
 }

@@ -1,6 +1,5 @@
 package dev.offboarding.worker.cli;
 
-import dev.offboarding.worker.Main;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -16,7 +15,7 @@ public final class CheckCommand {
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.length != 0) {
       err.println("usage: check (configured by environment variables only)");
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     return print(new Preflight(env).run(), out);
   }
@@ -26,9 +25,9 @@ public final class CheckCommand {
     if (report.passed()) {
       int warnings = report.warnings().size();
       out.println(warnings == 0 ? "preflight passed" : "preflight passed with " + warnings + " warning(s)");
-      return Main.OK;
+      return ExitCode.OK;
     }
     out.println("preflight failed: " + report.failures().size() + " check(s)");
-    return Main.REJECTED;
+    return ExitCode.REJECTED;
   }
 }

@@ -7,7 +7,6 @@ import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import com.azure.messaging.servicebus.models.SubQueue;
-import dev.offboarding.worker.Main;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import java.io.PrintStream;
@@ -49,7 +48,7 @@ public final class DlqCommand {
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
     if (args.length == 0 || !(args[0].equals("list") || args[0].equals("resubmit"))) {
       err.println(USAGE);
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     String queue = null;
     int max = 100;
@@ -70,7 +69,7 @@ public final class DlqCommand {
           if (!hasValue || !args[i + 1].matches("[0-9]{1,5}") || Integer.parseInt(args[i + 1]) < 1
               || Integer.parseInt(args[i + 1]) > MAX_LIST) {
             err.println("--max must be a number from 1 to " + MAX_LIST);
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
           max = Integer.parseInt(args[++i]);
         }
@@ -79,11 +78,11 @@ public final class DlqCommand {
             window = Duration.parse(hasValue ? args[++i] : "");
           } catch (DateTimeParseException e) {
             err.println("--duplicate-window must be an ISO-8601 duration such as PT5M");
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
           if (window.isNegative()) {
             err.println("--duplicate-window must not be negative");
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
         }
         case "--all" -> all = true;
@@ -94,7 +93,7 @@ public final class DlqCommand {
           // Service Bus message ids are at most 128 characters; the worker's are CloudEvents ids.
           if (a.isBlank() || a.length() > 128 || a.chars().anyMatch(Character::isISOControl)) {
             err.println("not a message id: '" + a.replaceAll("\\p{Cntrl}", "?") + "'");
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
           ids.add(a);
         }
@@ -109,7 +108,7 @@ public final class DlqCommand {
           + ", SERVICEBUS_URGENT_QUEUE (" + config.urgentQueue() + ")"
           + ", SERVICEBUS_OPS_QUEUE (" + config.opsQueue() + ")"
           + " or SERVICEBUS_INTERNAL_QUEUE (" + config.internalQueue() + ")");
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     ServiceBusClientBuilder clients = ServiceBusClients.forCommand(config, env);
     try {
@@ -118,18 +117,18 @@ public final class DlqCommand {
       }
       if (all == !ids.isEmpty()) {
         err.println("dlq resubmit: name the message ids to resubmit, or --all (not both)");
-        return Main.REJECTED;
+        return ExitCode.REJECTED;
       }
       return resubmit(clients, queue, all, ids, window, clock, out, err);
     } catch (RuntimeException e) {
       err.println("dlq " + args[0] + " on " + queue + " failed: " + ServiceBusErrors.describe(e));
-      return Main.FAILED;
+      return ExitCode.FAILED;
     }
   }
 
   private static int usage(PrintStream err) {
     err.println(USAGE);
-    return Main.REJECTED;
+    return ExitCode.REJECTED;
   }
 
   private static ServiceBusClientBuilder.ServiceBusReceiverClientBuilder deadLetters(ServiceBusClientBuilder clients,
@@ -163,7 +162,7 @@ public final class DlqCommand {
         out.println("          description: " + printable(description));
       }
     }
-    return Main.OK;
+    return ExitCode.OK;
   }
 
   private static int resubmit(ServiceBusClientBuilder clients, String queue, boolean all, Set<String> ids,
@@ -219,7 +218,7 @@ public final class DlqCommand {
       err.println("not found in the dead-letter queue of " + queue + ": " + printable(id));
     }
     out.println(resubmitted + " resubmitted, " + held + " held, " + wanted.size() + " not found");
-    return wanted.isEmpty() && held == 0 ? Main.OK : Main.FAILED;
+    return wanted.isEmpty() && held == 0 ? ExitCode.OK : ExitCode.FAILED;
   }
 
   private static String reason(ServiceBusReceivedMessage m) {

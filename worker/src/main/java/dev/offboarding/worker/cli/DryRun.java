@@ -4,12 +4,11 @@ import com.azure.core.credential.TokenCredential;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
-import dev.offboarding.worker.Main;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.GraphFailure;
-import dev.offboarding.worker.domain.PlanResult;
-import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.plan.PlanResult;
+import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.identity.AzureCredential;
 import dev.offboarding.worker.identity.AzureCredentials;
@@ -33,12 +32,12 @@ public final class DryRun {
     boolean json = args.length == 2 && args[0].equals("--json");
     if (!(args.length == 1 && !args[0].startsWith("--")) && !json) {
       err.println("usage: dry-run [--json] FILE");
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     String file = args[args.length - 1];
     Optional<EventFile> read = EventFile.read(file, err);
     if (read.isEmpty()) {
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     DecodeResult decoded = read.get().result();
     try {
@@ -49,13 +48,13 @@ public final class DryRun {
         } else {
           err.println("rejected: invalid event: " + detail);
         }
-        return Main.REJECTED;
+        return ExitCode.REJECTED;
       }
       OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
       if (!event.type().actsOnTargets()) {
         err.println("rejected: " + event.type().wireName() + " event " + event.id()
             + " touches no user; nothing to plan");
-        return Main.REJECTED;
+        return ExitCode.REJECTED;
       }
       WorkerConfig config = WorkerConfig.forGraphOnly(env);
       TokenCredential credential = null;
@@ -77,7 +76,7 @@ public final class DryRun {
         } else {
           err.println("rejected: " + rejected.code() + ": " + rejected.detail());
         }
-        return Main.REJECTED;
+        return ExitCode.REJECTED;
       }
       PlanResult.Ready ready = (PlanResult.Ready) result;
       if (json) {
@@ -85,13 +84,13 @@ public final class DryRun {
       } else {
         DryRunReport.text(ready.plan(), out);
       }
-      return Main.OK;
+      return ExitCode.OK;
     } catch (GraphFailure e) {
       err.println(e.getMessage());
-      return Main.FAILED;
+      return ExitCode.FAILED;
     } catch (IOException e) {
       err.println("cannot write the report: " + e.getMessage());
-      return Main.FAILED;
+      return ExitCode.FAILED;
     }
   }
 }

@@ -11,7 +11,6 @@ import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
-import dev.offboarding.worker.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -72,7 +71,7 @@ public final class RestorePlanCommand {
         default -> {
           if (eventId != null || args[i].startsWith("--")) {
             err.println(USAGE);
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
           eventId = args[i];
         }
@@ -80,7 +79,7 @@ public final class RestorePlanCommand {
     }
     if (file == null || eventId == null) {
       err.println(USAGE);
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     Set<String> disabled = new LinkedHashSet<>();
     AuditCodec codec = new AuditCodec();
@@ -93,7 +92,7 @@ public final class RestorePlanCommand {
         }
         if (line.length() > MAX_LINE) {
           err.println(file + ":" + lineNumber + ": longer than an audit message can be; not an audit export");
-          return Main.REJECTED;
+          return ExitCode.REJECTED;
         }
         byte[] message = line.getBytes(StandardCharsets.UTF_8);
         if (!TargetAudit.TYPE.equals(codec.typeOf(message))) {
@@ -106,15 +105,15 @@ public final class RestorePlanCommand {
       }
     } catch (IOException e) {
       err.println("cannot read " + file + ": " + e.getMessage());
-      return Main.FAILED;
+      return ExitCode.FAILED;
     } catch (IllegalArgumentException e) {
       err.println(file + ":" + lineNumber + ": not an audit message: " + e.getMessage());
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     String shownId = eventId.replaceAll("\\p{Cntrl}", "?");
     if (disabled.isEmpty()) {
       err.println("no user was disabled by event " + shownId + " according to " + file + "; nothing to restore");
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     int limit = EventData.MAX_TARGET_ENTRIES;
     int parts = (disabled.size() + limit - 1) / limit;
@@ -122,7 +121,7 @@ public final class RestorePlanCommand {
       err.println(disabled.size() + " users were disabled by event " + shownId + "; one restore event names at most "
           + limit + ", so restoring them takes " + parts + " events. Run again with --out-dir DIR to write them there,"
           + " one file each, to review and send one by one");
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     List<String> users = new ArrayList<>(disabled);
     List<byte[]> events = new ArrayList<>();
@@ -141,7 +140,7 @@ public final class RestorePlanCommand {
       }
     } catch (IllegalArgumentException | IOException e) {
       err.println("no restore event written: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     if (outDir == null) {
       out.println(new String(events.get(0), StandardCharsets.UTF_8));
@@ -153,7 +152,7 @@ public final class RestorePlanCommand {
       for (Path f : files) {
         if (Files.exists(f)) {
           err.println(f + " exists; nothing written (choose an empty --out-dir)");
-          return Main.REJECTED;
+          return ExitCode.REJECTED;
         }
       }
       try {
@@ -164,17 +163,17 @@ public final class RestorePlanCommand {
         }
       } catch (IOException e) {
         err.println("cannot write the restore events to " + outDir + ": " + e.getMessage());
-        return Main.FAILED;
+        return ExitCode.FAILED;
       }
       err.println(disabled.size() + " user(s) disabled by event " + shownId + ", in " + parts + " restore event(s)"
           + " of at most " + limit + " users, written to the files above: review each, and enqueue each with"
           + " `send FILE`. Revoked sessions are not restored: the users sign in again.");
-      return Main.OK;
+      return ExitCode.OK;
     }
     err.println(disabled.size() + " user(s) disabled by event " + shownId
         + ": review the restore event above, save it, and enqueue it with `send FILE`."
         + " Revoked sessions are not restored: the users sign in again.");
-    return Main.OK;
+    return ExitCode.OK;
   }
 
   /** True when the user's disable went through, or may have: Graph accepted it. */

@@ -1,6 +1,5 @@
 package dev.offboarding.worker.cli;
 
-import dev.offboarding.worker.Main;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
 import dev.offboarding.worker.config.WorkerConfig;
@@ -55,13 +54,13 @@ public final class RunCommand {
 
     if (!passPreflight(config, preflight, recheck, metrics, stop, out)) {
       out.println("offboarding-worker: stopped");
-      return Main.OK;
+      return ExitCode.OK;
     }
     try {
       service.start();
     } catch (RuntimeException e) {
       err.println("cannot start: " + e.getMessage());
-      return Main.FAILED;
+      return ExitCode.FAILED;
     }
     ready.set(service::ready);
     out.println("offboarding-worker: receiving from " + config.queue()
@@ -78,7 +77,7 @@ public final class RunCommand {
       service.close();
       out.println("offboarding-worker: stopped");
     }
-    return Main.OK;
+    return ExitCode.OK;
   }
 
   /**

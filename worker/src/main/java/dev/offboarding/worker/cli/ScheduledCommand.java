@@ -4,10 +4,9 @@ import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
-import dev.offboarding.worker.Main;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.AuditSink;
-import dev.offboarding.worker.domain.ContinuationCodec;
+import dev.offboarding.worker.audit.AuditSink;
+import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
 import java.io.PrintStream;
@@ -31,7 +30,7 @@ public final class ScheduledCommand {
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.length == 0 || !args[0].equals("list")) {
       err.println(USAGE);
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     int max = 100;
     for (int i = 1; i < args.length; i++) {
@@ -40,7 +39,7 @@ public final class ScheduledCommand {
         max = Integer.parseInt(args[++i]);
       } else {
         err.println(USAGE + " (N from 1 to " + MAX_LIST + ")");
-        return Main.REJECTED;
+        return ExitCode.REJECTED;
       }
     }
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
@@ -52,10 +51,10 @@ public final class ScheduledCommand {
       listed = scheduled.list(max);
     } catch (AuditSink.AuditException e) {
       err.println("scheduled list failed: " + ServiceBusErrors.describe(e.getCause() != null ? e.getCause() : e));
-      return Main.FAILED;
+      return ExitCode.FAILED;
     }
     print(listed, out);
-    return Main.OK;
+    return ExitCode.OK;
   }
 
   static void print(List<ServiceBusScheduledEvents.Listed> listed, PrintStream out) {
@@ -75,7 +74,7 @@ public final class ScheduledCommand {
           targets += "; awaits approval by someone other than " + (requester == null ? "its requester"
               : safe(requester)) + " (approve " + safe(e.id()) + "), cancelled if none by DUE";
         }
-      } else if (dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT.equals(m.subject())) {
+      } else if (dev.offboarding.worker.codec.CancellationMarkerCodec.FORMAT.equals(m.subject())) {
         type = "cancellation marker";
         targets = "cancelled: stops the event on any replica until DUE, then expires";
       } else if (ContinuationCodec.FORMAT.equals(m.subject())) {

@@ -6,7 +6,6 @@ import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.worker.Main;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.servicebus.EventMessages;
 import dev.offboarding.worker.servicebus.ServiceBusClients;
@@ -36,7 +35,7 @@ public final class SendCommand {
         default -> {
           if (file != null || args[i].startsWith("--")) {
             err.println(USAGE);
-            return Main.REJECTED;
+            return ExitCode.REJECTED;
           }
           file = args[i];
         }
@@ -44,16 +43,16 @@ public final class SendCommand {
     }
     if (file == null || (replyToSession != null && replyTo == null)) {
       err.println(USAGE);
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     Optional<EventFile> read = EventFile.read(file, err);
     if (read.isEmpty()) {
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     DecodeResult decoded = read.get().result();
     if (decoded instanceof DecodeResult.Invalid invalid) {
       EventFile.printProblems(file, "invalid event, not sent", invalid, err);
-      return Main.REJECTED;
+      return ExitCode.REJECTED;
     }
     OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
@@ -69,10 +68,10 @@ public final class SendCommand {
       sender.sendMessage(message);
     } catch (RuntimeException e) {
       err.println("sending to " + queue + " failed: " + e.getMessage());
-      return Main.FAILED;
+      return ExitCode.FAILED;
     }
     out.println("sent " + event.type().wireName() + " event " + event.id() + " to " + queue);
-    return Main.OK;
+    return ExitCode.OK;
   }
 
   /**

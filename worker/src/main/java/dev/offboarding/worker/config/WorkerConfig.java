@@ -84,14 +84,14 @@ public record WorkerConfig(
     boolean verify,
     java.time.Duration maxScheduleAhead,
     boolean allowUnprotected,
-    dev.offboarding.worker.domain.IntakePolicies intakePolicies,
+    dev.offboarding.worker.intake.IntakePolicies intakePolicies,
     int approvalThreshold,
     java.time.Duration approvalTtl,
     java.time.Duration restoreCooldown) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
-      dev.offboarding.worker.domain.EventProcessor.DEFAULT_MAX_SCHEDULE_AHEAD;
+      dev.offboarding.worker.process.EventProcessor.DEFAULT_MAX_SCHEDULE_AHEAD;
 
   /** {@code APPROVAL_THRESHOLD}'s default: events planning more users wait for a second person. */
   public static final int DEFAULT_APPROVAL_THRESHOLD = 500;
@@ -272,12 +272,12 @@ public record WorkerConfig(
     int maxTargets = (int) number(get.apply("MAX_TARGETS_PER_EVENT"), 1000, 1, 10_000_000, "MAX_TARGETS_PER_EVENT", problems);
     int port = (int) number(get.apply("HTTP_PORT"), 8080, 0, 65535, "HTTP_PORT", problems);
     java.time.Duration deliveryMax = duration(get.apply("DELIVERY_MAX_DURATION"),
-        dev.offboarding.worker.domain.DeliveryBounds.DEFAULT_MAX_DURATION, java.time.Duration.ofSeconds(1),
+        dev.offboarding.worker.continuation.DeliveryBounds.DEFAULT_MAX_DURATION, java.time.Duration.ofSeconds(1),
         java.time.Duration.ofHours(1), "DELIVERY_MAX_DURATION", problems);
-    int deliveryUsers = (int) number(get.apply("DELIVERY_MAX_USERS"), dev.offboarding.worker.domain.Continuation.MAX_PENDING,
-        1, dev.offboarding.worker.domain.Continuation.MAX_PENDING, "DELIVERY_MAX_USERS", problems);
+    int deliveryUsers = (int) number(get.apply("DELIVERY_MAX_USERS"), dev.offboarding.worker.continuation.Continuation.MAX_PENDING,
+        1, dev.offboarding.worker.continuation.Continuation.MAX_PENDING, "DELIVERY_MAX_USERS", problems);
     java.time.Duration staleness = duration(get.apply("PROTECTED_MAX_STALENESS"),
-        dev.offboarding.worker.domain.Protection.DEFAULT_MAX_STALENESS, java.time.Duration.ofSeconds(3),
+        dev.offboarding.worker.protection.Protection.DEFAULT_MAX_STALENESS, java.time.Duration.ofSeconds(3),
         java.time.Duration.ofHours(1), "PROTECTED_MAX_STALENESS", problems);
     java.time.Duration scheduleAhead = duration(get.apply("MAX_SCHEDULE_AHEAD"), DEFAULT_MAX_SCHEDULE_AHEAD,
         java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(400), "MAX_SCHEDULE_AHEAD", problems);
@@ -300,7 +300,7 @@ public record WorkerConfig(
         default -> problems.add("ALLOW_UNPROTECTED must be true or false");
       }
     }
-    dev.offboarding.worker.domain.IntakePolicies policies = intakePolicies(get, queue, urgentQueue, opsQueue,
+    dev.offboarding.worker.intake.IntakePolicies policies = intakePolicies(get, queue, urgentQueue, opsQueue,
         problems);
     int approvalThreshold = wholeNumber(get.apply("APPROVAL_THRESHOLD"), DEFAULT_APPROVAL_THRESHOLD, 0, 10_000_000,
         "APPROVAL_THRESHOLD", problems);
@@ -351,15 +351,15 @@ public record WorkerConfig(
    * MAX_USERS_PER_HOUR}, {@code MAX_URGENT_USERS_PER_HOUR}), narrowed by {@code INTAKE_POLICY_FILE}
    * when set; a file that widens a default is a problem naming the queue and the rule.
    */
-  private static dev.offboarding.worker.domain.IntakePolicies intakePolicies(Function<String, String> get,
+  private static dev.offboarding.worker.intake.IntakePolicies intakePolicies(Function<String, String> get,
       String queue, String urgentQueue, String opsQueue, List<String> problems) {
     int usersPerHour = wholeNumber(get.apply("MAX_USERS_PER_HOUR"),
-        dev.offboarding.worker.domain.IntakePolicies.DEFAULT_MAX_USERS_PER_HOUR, 1, 10_000_000, "MAX_USERS_PER_HOUR",
+        dev.offboarding.worker.intake.IntakePolicies.DEFAULT_MAX_USERS_PER_HOUR, 1, 10_000_000, "MAX_USERS_PER_HOUR",
         problems);
     int urgentUsersPerHour = wholeNumber(get.apply("MAX_URGENT_USERS_PER_HOUR"),
-        dev.offboarding.worker.domain.IntakePolicies.DEFAULT_MAX_URGENT_USERS_PER_HOUR, 1, 10_000_000,
+        dev.offboarding.worker.intake.IntakePolicies.DEFAULT_MAX_URGENT_USERS_PER_HOUR, 1, 10_000_000,
         "MAX_URGENT_USERS_PER_HOUR", problems);
-    dev.offboarding.worker.domain.IntakePolicies defaults = dev.offboarding.worker.domain.IntakePolicies.defaults(
+    dev.offboarding.worker.intake.IntakePolicies defaults = dev.offboarding.worker.intake.IntakePolicies.defaults(
         queue, urgentQueue, opsQueue, usersPerHour, urgentUsersPerHour);
     String file = get.apply("INTAKE_POLICY_FILE");
     if (file == null) {
@@ -377,7 +377,7 @@ public record WorkerConfig(
       problems.add("INTAKE_POLICY_FILE cannot be read: " + e.getClass().getSimpleName());
       return defaults;
     }
-    return defaults.narrowedBy(json, problems);
+    return dev.offboarding.worker.codec.IntakePolicyFile.narrow(defaults, json, problems);
   }
 
   /**

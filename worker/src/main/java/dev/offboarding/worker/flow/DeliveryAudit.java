@@ -2,7 +2,7 @@ package dev.offboarding.worker.flow;
 
 import dev.offboarding.contracts.Provenance;
 import dev.offboarding.contracts.SummaryAudit;
-import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.audit.AuditSink;
 import java.time.Instant;
 
 /**

@@ -1,13 +1,13 @@
 package dev.offboarding.worker.flow;
 
 import dev.offboarding.contracts.SummaryAudit;
-import dev.offboarding.worker.domain.CancellationMarkerCodec;
-import dev.offboarding.worker.domain.EventProcessor;
-import dev.offboarding.worker.domain.FollowUps;
-import dev.offboarding.worker.domain.Inbound;
-import dev.offboarding.worker.domain.IntakePolicy;
-import dev.offboarding.worker.domain.MessageClassifier;
-import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.codec.CancellationMarkerCodec;
+import dev.offboarding.worker.process.EventProcessor;
+import dev.offboarding.worker.continuation.FollowUps;
+import dev.offboarding.worker.intake.Inbound;
+import dev.offboarding.worker.intake.IntakePolicy;
+import dev.offboarding.worker.intake.MessageClassifier;
+import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

@@ -1,6 +1,6 @@
 package dev.offboarding.worker.flow;
 
-import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

@@ -3,7 +3,7 @@ package dev.offboarding.worker.flow;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.TargetOutcome;
-import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

@@ -3,7 +3,7 @@ package dev.offboarding.worker.graph;
 import com.microsoft.graph.models.User;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.http.middleware.options.HeadersInspectionOption;
-import dev.offboarding.worker.domain.AccountWrites;
+import dev.offboarding.worker.execute.AccountWrites;
 import java.time.Clock;
 import java.util.function.DoubleConsumer;
 

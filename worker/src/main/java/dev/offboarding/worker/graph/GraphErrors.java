@@ -5,7 +5,7 @@ import com.azure.identity.CredentialUnavailableException;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.ResponseHeaders;
-import dev.offboarding.worker.domain.GraphFailure;
+import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.identity.NoAzureCredentialException;
 import java.io.IOException;
 import java.io.InterruptedIOException;

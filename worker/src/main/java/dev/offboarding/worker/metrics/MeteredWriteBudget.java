@@ -1,6 +1,6 @@
 package dev.offboarding.worker.metrics;
 
-import dev.offboarding.worker.domain.WriteBudget;
+import dev.offboarding.worker.execute.WriteBudget;
 import java.time.Duration;
 
 /**

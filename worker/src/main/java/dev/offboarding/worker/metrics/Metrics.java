@@ -433,7 +433,7 @@ public final class Metrics {
    * {@code marker} for a cancellation marker, else {@code invalid}. The event's log line uses it too.
    */
   public static String typeTag(String eventType) {
-    if (dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT.equals(eventType)) {
+    if (dev.offboarding.worker.codec.CancellationMarkerCodec.FORMAT.equals(eventType)) {
       return "marker";
     }
     if (eventType == null) {

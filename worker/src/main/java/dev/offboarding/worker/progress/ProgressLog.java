@@ -1,6 +1,6 @@
 package dev.offboarding.worker.progress;
 
-import dev.offboarding.worker.domain.Progress;
+import dev.offboarding.worker.continuation.Progress;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.offboarding.worker.resilience;
 
-import dev.offboarding.worker.domain.GraphFailure;
-import dev.offboarding.worker.domain.OutageGuard;
+import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.execute.OutageGuard;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

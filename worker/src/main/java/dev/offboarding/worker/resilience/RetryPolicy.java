@@ -1,7 +1,7 @@
 package dev.offboarding.worker.resilience;
 
-import dev.offboarding.worker.domain.GraphFailure;
-import dev.offboarding.worker.domain.Retries;
+import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.execute.Retries;
 
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;

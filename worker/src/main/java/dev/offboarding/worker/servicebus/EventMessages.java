@@ -3,10 +3,10 @@ package dev.offboarding.worker.servicebus;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.worker.domain.Approved;
-import dev.offboarding.worker.domain.Inbound;
-import dev.offboarding.worker.domain.MessageClassifier;
-import dev.offboarding.worker.domain.ScheduledEvents;
+import dev.offboarding.worker.guard.Approved;
+import dev.offboarding.worker.intake.Inbound;
+import dev.offboarding.worker.intake.MessageClassifier;
+import dev.offboarding.worker.scheduling.ScheduledEvents;
 import java.time.Instant;
 import java.time.ZoneOffset;
 

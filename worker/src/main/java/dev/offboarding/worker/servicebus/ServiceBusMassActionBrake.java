@@ -7,9 +7,10 @@ import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusReceiverAsyncClient;
 import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
-import dev.offboarding.worker.domain.BrakeLedger;
-import dev.offboarding.worker.domain.MassActionBrake;
-import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.codec.BrakeLedgerCodec;
+import dev.offboarding.worker.guard.BrakeLedger;
+import dev.offboarding.worker.guard.MassActionBrake;
+import dev.offboarding.worker.execute.Sleeper;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -272,7 +273,7 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
         Instant now = clock.instant();
         BrakeLedger ledger;
         try {
-          ledger = BrakeLedger.decode(stored);
+          ledger = BrakeLedgerCodec.decode(stored);
           for (Reserve r : over) {
             ledger = ledger.release(r.booked, r.left);
           }
@@ -286,7 +287,7 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
         }
         bookAt[0] = s.ahead > 0 ? now.plus(RESERVE_LIFE) : now;
         BrakeLedger.Grant g = ledger.grant(now, cap.usersPerHour(), users, s.ahead, bookAt[0]);
-        return new Turn<>(g.ledger().encode(), g);
+        return new Turn<>(BrakeLedgerCodec.encode(g.ledger()), g);
       });
     } catch (RuntimeException e) {
       // Not given back this time: kept until the next turn, so that they are given back once.
@@ -501,11 +502,11 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
       lockTurn(s);
       try {
         withSession(sessionId(s.cap), stored -> {
-          BrakeLedger ledger = BrakeLedger.decode(stored);
+          BrakeLedger ledger = BrakeLedgerCodec.decode(stored);
           for (Reserve r : left) {
             ledger = ledger.release(r.booked, r.left);
           }
-          return new Turn<>(ledger.encode(), null);
+          return new Turn<>(BrakeLedgerCodec.encode(ledger), null);
         });
       } catch (RuntimeException e) {
         LOG.log(Level.INFO, users + " user(s) of the " + s.cap.name() + " cap's reserve were not given back; they"

@@ -19,12 +19,12 @@ import dev.offboarding.testkit.graph.FakeGroup;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.Executor;
-import dev.offboarding.worker.domain.PlanResult;
-import dev.offboarding.worker.domain.Planner;
-import dev.offboarding.worker.domain.Protection;
+import dev.offboarding.worker.execute.Executor;
+import dev.offboarding.worker.plan.PlanResult;
+import dev.offboarding.worker.plan.Planner;
+import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
-import dev.offboarding.worker.domain.StreamingPlan;
+import dev.offboarding.worker.plan.StreamingPlan;
 import dev.offboarding.worker.graph.GraphAccountWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
@@ -115,7 +115,7 @@ class GovernorAgainstFakeTenantTest {
         })
         : new GraphAccountWrites(graph, clock);
     Executor executor = new Executor(writes, governor, RetryPolicy.defaults(),
-        dev.offboarding.worker.domain.OutageGuard.NONE, null, clock::advance, clock, 1);
+        dev.offboarding.worker.execute.OutageGuard.NONE, null, clock::advance, clock, 1);
     OffboardingEvent event = new OffboardingEvent("evt-budget", "/tests", EventType.LEAVER, null,
         new EventData(List.of(new Target.Group(group.id())), List.of(Action.REVOKE_SESSIONS), "budget", null, null,
             false));

@@ -28,8 +28,8 @@ class CancelAndScheduledUsageTest {
 
   @Test
   void cancelNeedsAReasonAndARequesterAndSendsNothingWithoutThem() {
-    assertEquals(Main.REJECTED, run("cancel", "evt-1"));
-    assertEquals(Main.REJECTED, run("cancel", "--reason", "r", "evt-1"));
+    assertEquals(ExitCode.REJECTED, run("cancel", "evt-1"));
+    assertEquals(ExitCode.REJECTED, run("cancel", "--reason", "r", "evt-1"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains(CancelCommand.USAGE));
   }
 
@@ -37,7 +37,7 @@ class CancelAndScheduledUsageTest {
   void cancelRefusesAnEventIdTheContractRefusesWithoutEchoingControlCharacters() {
     int code = run("cancel", "--reason", "r", "--requested-by", "ops", "evt\n1");
 
-    assertEquals(Main.REJECTED, code);
+    assertEquals(ExitCode.REJECTED, code);
     String said = err.toString(StandardCharsets.UTF_8);
     assertTrue(said.startsWith("not sent:"), said);
     assertFalse(said.contains("evt\n1"), said);
@@ -45,9 +45,9 @@ class CancelAndScheduledUsageTest {
 
   @Test
   void approveNeedsARequesterAndAnEventIdAndSendsNothingWithoutThem() {
-    assertEquals(Main.REJECTED, run("approve", "evt-1"));
-    assertEquals(Main.REJECTED, run("approve", "--requested-by", "lead@contoso.com"));
-    assertEquals(Main.REJECTED, run("approve", "--requested-by", "lead@contoso.com", "--user"));
+    assertEquals(ExitCode.REJECTED, run("approve", "evt-1"));
+    assertEquals(ExitCode.REJECTED, run("approve", "--requested-by", "lead@contoso.com"));
+    assertEquals(ExitCode.REJECTED, run("approve", "--requested-by", "lead@contoso.com", "--user"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains(ApproveCommand.USAGE));
   }
 
@@ -55,15 +55,15 @@ class CancelAndScheduledUsageTest {
   void approveRefusesAUserThatIsNeitherAnIdNorAUpnBeforeReachingServiceBus() {
     int code = run("approve", "--requested-by", "lead@contoso.com", "--user", "not a user", "evt-1");
 
-    assertEquals(Main.REJECTED, code);
+    assertEquals(ExitCode.REJECTED, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("not sent:"), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void scheduledTakesOnlyListAndABoundedMax() {
-    assertEquals(Main.REJECTED, run("scheduled"));
-    assertEquals(Main.REJECTED, run("scheduled", "list", "--max", "0"));
-    assertEquals(Main.REJECTED, run("scheduled", "list", "--max", "20000"));
+    assertEquals(ExitCode.REJECTED, run("scheduled"));
+    assertEquals(ExitCode.REJECTED, run("scheduled", "list", "--max", "0"));
+    assertEquals(ExitCode.REJECTED, run("scheduled", "list", "--max", "20000"));
   }
 
   @Test

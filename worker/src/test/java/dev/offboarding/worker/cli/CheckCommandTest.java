@@ -74,7 +74,7 @@ class CheckCommandTest {
   void passesWhenEntitiesPermissionsAndProtectedGroupsAreAllThere() {
     int code = check(env(PreflightTokens.ALL));
 
-    assertEquals(Main.OK, code, printed());
+    assertEquals(ExitCode.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     for (String row : new String[] {"servicebus queue offboarding-events", "servicebus queue offboarding-urgent",
         "servicebus queue offboarding-ops", "servicebus queue offboarding-internal", "servicebus topic offboarding-audit",
@@ -103,7 +103,7 @@ class CheckCommandTest {
     int code = check(env(List.of("User.EnableDisableAccount.All", "User.Read.All", "GroupMember.Read.All",
         "RoleManagement.Read.Directory")));
 
-    assertEquals(Main.REJECTED, code, printed());
+    assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     List<String> failed = table.lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), table);
@@ -127,7 +127,7 @@ class CheckCommandTest {
   void reportsTheTokenCheckAsNotApplicableWithoutAuthentication() {
     int code = check(env(null));
 
-    assertEquals(Main.OK, code, printed());
+    assertEquals(ExitCode.OK, code, printed());
     assertTrue(out.toString(StandardCharsets.UTF_8).lines()
         .anyMatch(l -> l.startsWith("graph token") && l.contains("n/a")), printed());
   }
@@ -141,7 +141,7 @@ class CheckCommandTest {
 
     int code = check(env);
 
-    assertEquals(Main.REJECTED, code, printed());
+    assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     assertTrue(table.lines().anyMatch(l -> l.startsWith("graph token ") && l.contains(" FAIL ")
         && l.contains("no Azure credential found for Graph") && l.contains("AZURE_CLIENT_ID") && l.contains("az login")),
@@ -161,7 +161,7 @@ class CheckCommandTest {
 
     int code = check(env);
 
-    assertEquals(Main.REJECTED, code, printed());
+    assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue no-such-queue ") && l.contains("FAIL")), table);
     assertTrue(table.lines().anyMatch(l -> l.startsWith("protected group 0badc0de") && l.contains("FAIL")
@@ -175,7 +175,7 @@ class CheckCommandTest {
 
     int code = check(env(PreflightTokens.ALL));
 
-    assertEquals(Main.REJECTED, code, printed());
+    assertEquals(ExitCode.REJECTED, code, printed());
     List<String> failed = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), printed());
     assertTrue(failed.get(0).startsWith("protected group " + breakGlass.id()) && failed.get(0).contains("no members")
@@ -189,7 +189,7 @@ class CheckCommandTest {
 
     int code = check(env);
 
-    assertEquals(Main.REJECTED, code, printed());
+    assertEquals(ExitCode.REJECTED, code, printed());
     List<String> failed = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), printed());
     for (String setting : List.of("PROTECTED_USERS", "PROTECTED_GROUPS", "ALLOW_UNPROTECTED")) {
@@ -205,7 +205,7 @@ class CheckCommandTest {
 
     int code = check(env);
 
-    assertEquals(Main.OK, code, printed());
+    assertEquals(ExitCode.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     assertTrue(table.lines().anyMatch(l -> l.startsWith("break-glass protection") && l.contains(" WARN ")
         && l.contains("ALLOW_UNPROTECTED=true")), table);
@@ -221,7 +221,7 @@ class CheckCommandTest {
     int code = check(env(List.of("User.RevokeSessions.All", "User.EnableDisableAccount.All", "User.Read.All",
         "GroupMember.Read.All")));
 
-    assertEquals(Main.REJECTED, code, printed());
+    assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     assertTrue(table.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" ok ")
         && l.contains("2 user(s) hold one") && l.contains("PIM eligibilities")), table);
@@ -241,10 +241,10 @@ class CheckCommandTest {
     graph.faults().forceReadStatus("roleAssignments", 403);
     int forbidden = check(env);
 
-    assertEquals(Main.OK, unlicensed, unlicensedTable);
+    assertEquals(ExitCode.OK, unlicensed, unlicensedTable);
     assertTrue(unlicensedTable.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" ok ")
         && l.contains("no PIM licence")), unlicensedTable);
-    assertEquals(Main.REJECTED, forbidden, printed());
+    assertEquals(ExitCode.REJECTED, forbidden, printed());
     assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.startsWith("privileged role holders")
         && l.contains(" FAIL ") && l.contains("403")), printed());
   }
@@ -256,7 +256,7 @@ class CheckCommandTest {
 
     int code = check(env(PreflightTokens.ALL));
 
-    assertEquals(Main.REJECTED, code, printed());
+    assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
     List<String> failed = table.lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), table);
@@ -272,7 +272,7 @@ class CheckCommandTest {
 
     int code = check(env(PreflightTokens.ALL));
 
-    assertEquals(Main.OK, code, printed());
+    assertEquals(ExitCode.OK, code, printed());
   }
 
   @Test
@@ -282,7 +282,7 @@ class CheckCommandTest {
 
     int code = check(env);
 
-    assertEquals(Main.REJECTED, code, printed());
+    assertEquals(ExitCode.REJECTED, code, printed());
     assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l ->
         l.startsWith("servicebus queue no-such-internal-queue ") && l.contains("FAIL") && l.contains("cannot receive")),
         printed());
@@ -348,7 +348,7 @@ class CheckCommandTest {
 
     int code = CheckCommand.print(report, new PrintStream(out, true, StandardCharsets.UTF_8));
 
-    assertEquals(Main.OK, code);
+    assertEquals(ExitCode.OK, code);
     String table = out.toString(StandardCharsets.UTF_8);
     assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus credential ") && l.contains(" WARN ")), table);
     assertTrue(table.contains("preflight passed with 1 warning(s)"), table);
@@ -365,7 +365,7 @@ class CheckCommandTest {
   void namesEveryBadVariableInTheTable() {
     int code = check(Map.of("GRAPH_WRITES_PER_SECOND", "lots"));
 
-    assertEquals(Main.REJECTED, code);
+    assertEquals(ExitCode.REJECTED, code);
     String table = out.toString(StandardCharsets.UTF_8);
     assertTrue(table.contains("GRAPH_WRITES_PER_SECOND") && table.contains("SERVICEBUS_CONNECTION_STRING"), table);
   }
@@ -402,7 +402,7 @@ class CheckCommandTest {
     assertTrue(ready.body().contains("User.EnableDisableAccount.All"), ready.body());
     assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("offboarding_ready ") && l.endsWith(" 0.0")),
         metrics.body());
-    assertEquals(Main.OK, exit.get());
+    assertEquals(ExitCode.OK, exit.get());
     assertEquals(0, emulator.stats("offboarding-events").locked(), "no event is taken while not ready");
   }
 }

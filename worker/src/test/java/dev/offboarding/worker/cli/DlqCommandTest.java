@@ -78,7 +78,7 @@ class DlqCommandTest {
     int code = dlq("dlq", "list");
 
     String listed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(Main.OK, code, err.toString(StandardCharsets.UTF_8));
+    assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
     assertTrue(listed.startsWith("2 dead-lettered message(s) on offboarding-events"), listed);
     assertTrue(listed.contains("event-1") && listed.contains("reason: InvalidEvent")
         && listed.contains("description: $.data.reason: must not be blank"), listed);
@@ -93,7 +93,7 @@ class DlqCommandTest {
 
     int code = dlq("dlq", "resubmit", "--duplicate-window", "PT0S", "event-2");
 
-    assertEquals(Main.OK, code, err.toString(StandardCharsets.UTF_8));
+    assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("resubmitted event-2"));
     List<EmulatorMessage> queued = emulator.peekMessages(QUEUE);
     assertEquals(1, queued.size());
@@ -112,7 +112,7 @@ class DlqCommandTest {
 
     int code = dlq("dlq", "resubmit", "--all");
 
-    assertEquals(Main.FAILED, code);
+    assertEquals(ExitCode.FAILED, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("held event-1"), err.toString(StandardCharsets.UTF_8));
     assertEquals(0, emulator.activeMessageCount(QUEUE));
     assertEquals(1, emulator.deadLetterMessageCount(QUEUE));
@@ -124,7 +124,7 @@ class DlqCommandTest {
 
     int code = dlq("dlq", "resubmit", "--duplicate-window", "PT0S", "event-1", "event-9");
 
-    assertEquals(Main.FAILED, code);
+    assertEquals(ExitCode.FAILED, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("not found in the dead-letter queue of offboarding-events: event-9"));
     assertEquals(1, emulator.activeMessageCount(QUEUE));
   }
@@ -133,7 +133,7 @@ class DlqCommandTest {
   void refusesAQueueTheWorkerDoesNotRead() {
     int code = dlq("dlq", "list", "--queue", "offboarding-replies");
 
-    assertEquals(Main.REJECTED, code);
+    assertEquals(ExitCode.REJECTED, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("--queue must be SERVICEBUS_QUEUE"));
   }
 }

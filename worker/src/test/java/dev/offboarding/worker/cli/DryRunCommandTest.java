@@ -144,7 +144,7 @@ class DryRunCommandTest {
 
     int code = run("dry-run", event("{\"user\":\"" + alice.id() + "\"}").toString());
 
-    assertEquals(Main.REJECTED, code, out.toString());
+    assertEquals(ExitCode.REJECTED, code, out.toString());
     String printed = err.toString(StandardCharsets.UTF_8);
     assertTrue(printed.startsWith("no Azure credential found for Graph (GRAPH_AUTH=azure)"), printed);
     for (String named : List.of("AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "az login",

@@ -60,7 +60,7 @@ class RunAndSendCommandTest {
     int code = Main.run(new String[] {"run"}, Map.of("GRAPH_WRITES_PER_SECOND", "lots", "HTTP_PORT", "70000"),
         print(out), print(err));
 
-    assertEquals(Main.REJECTED, code);
+    assertEquals(ExitCode.REJECTED, code);
     String message = err.toString(StandardCharsets.UTF_8);
     for (String variable : new String[] {"SERVICEBUS_CONNECTION_STRING", "GRAPH_WRITES_PER_SECOND", "HTTP_PORT"}) {
       assertTrue(message.contains(variable), variable + " not named in:\n" + message);
@@ -73,7 +73,7 @@ class RunAndSendCommandTest {
 
     int code = Main.run(new String[] {"run"}, Map.of("SERVICEBUS_CONNECTION_STRING", malformed), print(out), print(err));
 
-    assertEquals(Main.REJECTED, code);
+    assertEquals(ExitCode.REJECTED, code);
     String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("SERVICEBUS_CONNECTION_STRING"), printed);
     assertFalse(printed.contains("SECRETVALUE"), printed);
@@ -87,7 +87,7 @@ class RunAndSendCommandTest {
     int code = Main.run(new String[] {"send", file.toString()}, Map.of("SERVICEBUS_CONNECTION_STRING", malformed),
         print(out), print(err));
 
-    assertEquals(Main.REJECTED, code);
+    assertEquals(ExitCode.REJECTED, code);
     String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("SERVICEBUS_CONNECTION_STRING"), printed);
     assertFalse(printed.contains("SECRETVALUE"), printed);
@@ -102,7 +102,7 @@ class RunAndSendCommandTest {
 
       int code = Main.run(new String[] {"run"}, env, print(out), print(err));
 
-      assertEquals(Main.REJECTED, code);
+      assertEquals(ExitCode.REJECTED, code);
       String message = err.toString(StandardCharsets.UTF_8);
       for (String setting : new String[] {"PROTECTED_USERS", "PROTECTED_GROUPS", "ALLOW_UNPROTECTED"}) {
         assertTrue(message.contains(setting), setting + " not named in:\n" + message);
@@ -133,7 +133,7 @@ class RunAndSendCommandTest {
       running.join();
 
       assertEquals(200, ready.statusCode(), ready.body());
-      assertEquals(Main.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
+      assertEquals(ExitCode.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
     }
   }
 
@@ -160,7 +160,7 @@ class RunAndSendCommandTest {
       running.join();
 
       assertEquals(200, ready.statusCode());
-      assertEquals(Main.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
+      assertEquals(ExitCode.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
       assertTrue(out.toString(StandardCharsets.UTF_8).contains("stopped"));
     }
   }
@@ -172,7 +172,7 @@ class RunAndSendCommandTest {
     int code = Main.run(new String[] {"send", "--reply-to", "offboarding-replies", file.toString()},
         Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err));
 
-    assertEquals(Main.OK, code, err.toString(StandardCharsets.UTF_8));
+    assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
     EmulatorMessage sent = emulator.peekMessages("offboarding-events").get(0);
     assertEquals("5a0e1c7e-2b1d-4c55-9a61-1d2e3f405002", sent.messageId());
     assertEquals("dev.offboarding.leaver.v1", sent.subject());
@@ -192,7 +192,7 @@ class RunAndSendCommandTest {
     for (Map.Entry<String, String> e : events.entrySet()) {
       Path file = dir.resolve(e.getKey() + ".json");
       Files.write(file, SampleEvents.load(e.getValue()));
-      assertEquals(Main.OK, Main.run(new String[] {"send", file.toString()},
+      assertEquals(ExitCode.OK, Main.run(new String[] {"send", file.toString()},
           Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err)));
     }
     Path restore = dir.resolve("restore.json");
@@ -206,7 +206,7 @@ class RunAndSendCommandTest {
          "data": {"eventId": "evt-1", "reason": "sent by mistake", "requestedBy": "ops-a"}}
         """);
     for (Path file : java.util.List.of(restore, cancel)) {
-      assertEquals(Main.OK, Main.run(new String[] {"send", file.toString()},
+      assertEquals(ExitCode.OK, Main.run(new String[] {"send", file.toString()},
           Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err)),
           err.toString(StandardCharsets.UTF_8));
     }
@@ -225,7 +225,7 @@ class RunAndSendCommandTest {
     int code = Main.run(new String[] {"send", file.toString()},
         Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err));
 
-    assertEquals(Main.REJECTED, code);
+    assertEquals(ExitCode.REJECTED, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("$.data.targets[0].user"));
     assertEquals(0, emulator.activeMessageCount("offboarding-events"));
   }

@@ -168,12 +168,12 @@ class CancellationEndToEndTest {
   void aMarkerThatComesDueIsCompletedAndDropped() {
     tenant();
     WorkerService worker = worker(SLOW);
-    dev.offboarding.worker.domain.CancellationMarkers.Marker marker = new dev.offboarding.worker.domain
+    dev.offboarding.worker.scheduling.CancellationMarkers.Marker marker = new dev.offboarding.worker.scheduling
         .CancellationMarkers.Marker("evt-gone", "cancel-gone", "hr-ops@contoso.com", "wrong group",
         Instant.now().plusSeconds(2), null);
     com.azure.messaging.servicebus.ServiceBusMessage message = new com.azure.messaging.servicebus.ServiceBusMessage(
-        new dev.offboarding.worker.domain.CancellationMarkerCodec().encode(marker));
-    message.setSubject(dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT);
+        new dev.offboarding.worker.codec.CancellationMarkerCodec().encode(marker));
+    message.setSubject(dev.offboarding.worker.codec.CancellationMarkerCodec.FORMAT);
     message.setScheduledEnqueueTime(marker.until().atOffset(java.time.ZoneOffset.UTC));
     try (var sender = harness.clients().sender().queueName(WorkerHarness.INTERNAL_QUEUE).buildClient()) {
       sender.sendMessage(message);

@@ -17,7 +17,7 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.servicebus.EmulatorMessage;
 import dev.offboarding.worker.WorkerService;
-import dev.offboarding.worker.domain.IntakePolicy;
+import dev.offboarding.worker.intake.IntakePolicy;
 import dev.offboarding.worker.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;

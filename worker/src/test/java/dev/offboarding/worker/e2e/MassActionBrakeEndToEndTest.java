@@ -21,7 +21,7 @@ import dev.offboarding.testkit.servicebus.EmulatorMessage;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
-import dev.offboarding.worker.domain.Braking;
+import dev.offboarding.worker.guard.Braking;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import java.nio.charset.StandardCharsets;

@@ -20,7 +20,7 @@ import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.worker.WorkerService;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.config.ConfigException;
-import dev.offboarding.worker.domain.Protection;
+import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import java.time.Duration;

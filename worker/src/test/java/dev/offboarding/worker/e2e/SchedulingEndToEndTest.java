@@ -111,7 +111,7 @@ class SchedulingEndToEndTest {
         .map(m -> m.getApplicationProperties().get("eventType")).toList());
     List<dev.offboarding.testkit.servicebus.EmulatorMessage> left =
         harness.emulator.peekMessages(WorkerHarness.INTERNAL_QUEUE);
-    assertEquals(List.of(dev.offboarding.worker.domain.CancellationMarkerCodec.FORMAT),
+    assertEquals(List.of(dev.offboarding.worker.codec.CancellationMarkerCodec.FORMAT),
         left.stream().map(m -> m.subject()).toList(), "nothing left to run but the cancel's marker");
     assertTrue(tenant.requireUser(dave.id()).accountEnabled());
     assertTrue(harness.graph.writeLog().isEmpty());

@@ -21,7 +21,7 @@ import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.EventMessages;
 import dev.offboarding.worker.flow.IntakeBackoff;

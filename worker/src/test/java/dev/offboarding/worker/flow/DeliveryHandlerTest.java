@@ -1,7 +1,7 @@
 package dev.offboarding.worker.flow;
 
-import dev.offboarding.worker.domain.Continuation;
-import dev.offboarding.worker.domain.FollowUps;
+import dev.offboarding.worker.continuation.Continuation;
+import dev.offboarding.worker.continuation.FollowUps;
 import dev.offboarding.worker.servicebus.RecordingSenders;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.SummaryStatus;
-import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,7 +45,7 @@ class DeliveryHandlerTest {
     }
 
     @Override
-    public void hold(dev.offboarding.worker.domain.Inbound.Event event, java.time.Instant dueAt) {
+    public void hold(dev.offboarding.worker.intake.Inbound.Event event, java.time.Instant dueAt) {
       throw new AssertionError("no event here takes effect later");
     }
   };
@@ -65,12 +65,12 @@ class DeliveryHandlerTest {
         new IntakeBackoff(new IntakeBackoff.Policy(Duration.ZERO, Duration.ZERO, maxHold), Clock.systemUTC(), metrics),
         metrics,
         Clock.systemUTC(),
-        dev.offboarding.worker.domain.Inbounds.CLASSIFIER,
+        dev.offboarding.worker.testing.Inbounds.CLASSIFIER,
         () -> bulkHeld);
     return handler;
   }
 
-  private static Settlement completed(dev.offboarding.worker.domain.AuditSink audit) {
+  private static Settlement completed(dev.offboarding.worker.audit.AuditSink audit) {
     Instant now = Instant.now();
     audit.summary(new SummaryAudit("e-1", "dev.offboarding.leaver.v1", SummaryStatus.COMPLETED, Map.of(), Map.of(),
         0, now, now, null, List.of(), false, false));
@@ -156,7 +156,7 @@ class DeliveryHandlerTest {
   void handsTheWorkAFollowUpFromAProducersQueueAsForgedOnceDecoded() {
     RecordingDelivery delivery = new RecordingDelivery(
         "{\"continuation\":\"dev.offboarding.continuation.v1\"}".getBytes(StandardCharsets.UTF_8), 0);
-    List<dev.offboarding.worker.domain.Inbound> seen = new CopyOnWriteArrayList<>();
+    List<dev.offboarding.worker.intake.Inbound> seen = new CopyOnWriteArrayList<>();
 
     handler(w -> {
       seen.add(w.message());
@@ -164,8 +164,8 @@ class DeliveryHandlerTest {
     }, Duration.ofMinutes(1)).handle(delivery);
 
     assertEquals(1, seen.size());
-    dev.offboarding.worker.domain.Inbound.Forged forged =
-        assertInstanceOf(dev.offboarding.worker.domain.Inbound.Forged.class, seen.get(0));
+    dev.offboarding.worker.intake.Inbound.Forged forged =
+        assertInstanceOf(dev.offboarding.worker.intake.Inbound.Forged.class, seen.get(0));
     assertEquals("offboarding-events", forged.queue());
     assertEquals("1@offboarding-events", forged.origin());
     assertEquals(List.of("deadLetter"), delivery.settlements());

@@ -13,9 +13,9 @@ import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.JsonLogFormatter;
 import dev.offboarding.worker.OneLineFormatter;
-import dev.offboarding.worker.domain.Continuation;
-import dev.offboarding.worker.domain.FollowUps;
-import dev.offboarding.worker.domain.Settlement;
+import dev.offboarding.worker.continuation.Continuation;
+import dev.offboarding.worker.continuation.FollowUps;
+import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.RecordingSenders;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
@@ -245,11 +245,11 @@ class EventLogTest {
           public void send(String eventId, Continuation next, Instant notBefore) {}
 
           @Override
-          public void hold(dev.offboarding.worker.domain.Inbound.Event event, Instant dueAt) {}
+          public void hold(dev.offboarding.worker.intake.Inbound.Event event, Instant dueAt) {}
         },
         new DeliverySettlement(metrics),
         new IntakeBackoff(new IntakeBackoff.Policy(Duration.ZERO, Duration.ZERO, maxHold), Clock.systemUTC(), metrics),
-        metrics, Clock.systemUTC(), dev.offboarding.worker.domain.Inbounds.CLASSIFIER, () -> false);
+        metrics, Clock.systemUTC(), dev.offboarding.worker.testing.Inbounds.CLASSIFIER, () -> false);
     handler.handle(delivery);
     assertEquals(1, records.size(), "one line per delivery: " + records);
     return records.get(0);

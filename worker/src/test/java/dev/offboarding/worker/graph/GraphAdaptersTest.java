@@ -24,17 +24,17 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.domain.Directory;
-import dev.offboarding.worker.domain.DirectoryUser;
-import dev.offboarding.worker.domain.Executor;
-import dev.offboarding.worker.domain.GraphFailure;
-import dev.offboarding.worker.domain.PlanResult;
-import dev.offboarding.worker.domain.Planner;
-import dev.offboarding.worker.domain.Protection;
+import dev.offboarding.worker.plan.Directory;
+import dev.offboarding.worker.plan.DirectoryUser;
+import dev.offboarding.worker.execute.Executor;
+import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.plan.PlanResult;
+import dev.offboarding.worker.plan.Planner;
+import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
-import dev.offboarding.worker.domain.Sleeper;
-import dev.offboarding.worker.domain.StreamingPlan;
-import dev.offboarding.worker.domain.WriteBudget;
+import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.plan.StreamingPlan;
+import dev.offboarding.worker.execute.WriteBudget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ class GraphAdaptersTest {
 
   Executor executor(GraphServiceClient graph, int concurrency) {
     return new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED, RetryPolicy.defaults(),
-        dev.offboarding.worker.domain.OutageGuard.NONE, null, sleeper,
+        dev.offboarding.worker.execute.OutageGuard.NONE, null, sleeper,
         clock, concurrency);
   }
 

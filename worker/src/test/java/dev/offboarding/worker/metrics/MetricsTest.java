@@ -113,7 +113,7 @@ class MetricsTest {
   @Test
   void theContinuationReasonsAreTheSettlementsOwn() {
     org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.copyOf(Metrics.CONTINUATION_REASONS), java.util.Set.of(
-        dev.offboarding.worker.domain.Settlement.Complete.BOUND, dev.offboarding.worker.domain.Settlement.Complete.TRANSIENT,
-        dev.offboarding.worker.domain.Settlement.Complete.SHUTDOWN, dev.offboarding.worker.domain.Settlement.Complete.BRAKE));
+        dev.offboarding.worker.audit.Settlement.Complete.BOUND, dev.offboarding.worker.audit.Settlement.Complete.TRANSIENT,
+        dev.offboarding.worker.audit.Settlement.Complete.SHUTDOWN, dev.offboarding.worker.audit.Settlement.Complete.BRAKE));
   }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offboarding.contracts.SampleEvents;
 import dev.offboarding.worker.Main;
 import dev.offboarding.worker.OneLineFormatter;
+import dev.offboarding.worker.cli.ExitCode;
 import dev.offboarding.worker.cli.Preflight;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -133,7 +134,7 @@ class PrometheusScrapeTest {
       ByteArrayOutputStream sink = new ByteArrayOutputStream();
       PrintStream print = new PrintStream(sink, true, StandardCharsets.UTF_8);
       int code = Main.run(new String[] {"send", file.toString()}, worker.env, print, print);
-      assertEquals(Main.OK, code, sink.toString(StandardCharsets.UTF_8));
+      assertEquals(ExitCode.OK, code, sink.toString(StandardCharsets.UTF_8));
     } finally {
       Files.delete(file);
     }

@@ -12,7 +12,7 @@ import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
-import dev.offboarding.worker.domain.AuditSink;
+import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.metrics.Metrics;
 import java.time.Clock;
 import java.time.Instant;
@@ -118,7 +118,7 @@ class ServiceBusAuditSinkTest {
         new dev.offboarding.worker.flow.DeliveryAudit.Context("cancel-1", "9@offboarding-events",
             "dev.offboarding.cancel.v1", T0, null, null, ASKED), Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), metrics, () -> false);
 
-    sink.summary(dev.offboarding.worker.domain.Summaries.cancelled(EVENT_ID, "dev.offboarding.leaver.v1",
+    sink.summary(dev.offboarding.worker.audit.Summaries.cancelled(EVENT_ID, "dev.offboarding.leaver.v1",
         "cancelled before it ran", T0, T0.plusSeconds(1), false));
     sink.summary(new SummaryAudit("cancel-1", "dev.offboarding.cancel.v1", SummaryStatus.COMPLETED, Map.of(),
         Map.of(), 0, T0, T0.plusSeconds(1), null, List.of(), false, false));

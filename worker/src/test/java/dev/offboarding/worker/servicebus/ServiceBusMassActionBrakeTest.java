@@ -11,10 +11,11 @@ import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.ServiceBusSessionReceiverClient;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
-import dev.offboarding.worker.domain.BrakeLedger;
-import dev.offboarding.worker.domain.MassActionBrake;
-import dev.offboarding.worker.domain.MovableClock;
-import dev.offboarding.worker.domain.Sleeper;
+import dev.offboarding.worker.codec.BrakeLedgerCodec;
+import dev.offboarding.worker.guard.BrakeLedger;
+import dev.offboarding.worker.guard.MassActionBrake;
+import dev.offboarding.worker.testing.MovableClock;
+import dev.offboarding.worker.execute.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class ServiceBusMassActionBrakeTest {
       granted += lease.get().granted();
     }
     assertEquals(100, granted, "twelve leases of 10 against a cap of 100");
-    assertEquals(100, BrakeLedger.decode(storedState("brake-bulk")).used(clock.instant()));
+    assertEquals(100, BrakeLedgerCodec.decode(storedState("brake-bulk")).used(clock.instant()));
   }
 
   @Test
@@ -113,7 +114,7 @@ class ServiceBusMassActionBrakeTest {
 
     MassActionBrake.Lease urgent = brake.lease(URGENT, 3);
     MassActionBrake.Lease bulkBraked = brake.lease(BULK, 10);
-    long urgentUsed = BrakeLedger.decode(storedState("brake-urgent")).used(clock.instant());
+    long urgentUsed = BrakeLedgerCodec.decode(storedState("brake-urgent")).used(clock.instant());
     clock.set(Instant.parse("2026-12-01T11:01:00Z"));
     MassActionBrake.Lease bulkLater = replica().lease(BULK, 10);
 
@@ -132,7 +133,7 @@ class ServiceBusMassActionBrakeTest {
     assertEquals(0, lease.granted());
     assertEquals(Instant.parse("2026-12-01T11:01:00Z"), lease.roomAt());
     assertEquals(BrakeLedger.full(clock.instant(), URGENT.usersPerHour()),
-        BrakeLedger.decode(storedState("brake-urgent")), "the unreadable state is replaced");
+        BrakeLedgerCodec.decode(storedState("brake-urgent")), "the unreadable state is replaced");
   }
 
   @Test
@@ -205,7 +206,7 @@ class ServiceBusMassActionBrakeTest {
   }
 
   private long urgentUsed() {
-    return BrakeLedger.decode(storedState("brake-urgent")).used(clock.instant());
+    return BrakeLedgerCodec.decode(storedState("brake-urgent")).used(clock.instant());
   }
 
   @Test
@@ -213,7 +214,7 @@ class ServiceBusMassActionBrakeTest {
     MassActionBrake.Cap urgent = new MassActionBrake.Cap("urgent", 200);
     ServiceBusMassActionBrake brake = replicaWithReserve(5);
     brake.lease(urgent, 1);
-    BrakeLedger afterFirst = BrakeLedger.decode(storedState("brake-urgent"));
+    BrakeLedger afterFirst = BrakeLedgerCodec.decode(storedState("brake-urgent"));
     // Another receiver holds the session until the lease returns: a round trip would have to wait.
     ServiceBusSessionReceiverClient sessions = new ServiceBusClientBuilder()
         .connectionString(emulator.connectionString()).sessionReceiver().queueName(STATE).buildClient();
