@@ -31,7 +31,8 @@ import java.util.function.BooleanSupplier;
  * Handles each delivered message, on the processor's thread: decodes it once ({@link
  * MessageClassifier}: the queue it came from decides which kinds it may be), runs it on a virtual
  * thread, retries it in-process after a transient failure under the {@link IntakeBackoff} policy,
- * and settles it once, through {@link DeliverySettlement}. New bulk work (a leaver or restore event,
+ * and settles it once, through {@link DeliverySettlement}; each delivery ends with one line of
+ * {@link EventLog}. New bulk work (a leaver or restore event,
  * not a follow-up) waits while {@code bulkHeld} says so (the cancellation markers are at their
  * bound), for up to the policy's {@code maxHold}; urgent work never waits for it.
  *
