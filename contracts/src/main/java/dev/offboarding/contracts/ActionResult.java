@@ -1,7 +1,9 @@
 package dev.offboarding.contracts;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The terminal result of one action on one user.
@@ -25,6 +27,16 @@ import java.util.Objects;
  * @param observedSessionsValidFrom the user's {@code signInSessionsValidFromDateTime} as read
  *     back, when read
  * @param observedAccountEnabled the user's {@code accountEnabled} as read back, when read
+ * @param observedLastPasswordChange the user's {@code lastPasswordChangeDateTime} as read back
+ *     after a password reset, when read
+ * @param observedRiskState the risky user's {@code riskState} as read back after a risk
+ *     confirmation (e.g. {@code confirmedCompromised}), when read; one of {@link #RISK_STATES}
+ * @param observedRiskLevel the risky user's {@code riskLevel} as read back (e.g. {@code high}),
+ *     when read; one of {@link #RISK_LEVELS}
+ * @param deviceIds for {@code disableDevices} the object ids of the devices this action set
+ *     {@code accountEnabled=false} on (what a restore's {@code enableDevices} may re-enable), for
+ *     {@code enableDevices} those it re-enabled; empty for every other action. At most {@link
+ *     #MAX_DEVICE_IDS}, each a GUID
  */
 public record ActionResult(
     Action action,
@@ -37,13 +49,52 @@ public record ActionResult(
     String errorMessage,
     Boolean verified,
     Instant observedSessionsValidFrom,
-    Boolean observedAccountEnabled) {
+    Boolean observedAccountEnabled,
+    Instant observedLastPasswordChange,
+    String observedRiskState,
+    String observedRiskLevel,
+    List<String> deviceIds) {
 
   /** The {@link #errorCode()} of a write that Graph acknowledged but the read-back did not show. */
   public static final String UNVERIFIED_CODE = "WriteNotObserved";
 
+  /** The {@link #errorCode()} of an action skipped by design (see {@link #skipped(Action, String)}). */
+  public static final String SKIPPED_CODE = "Skipped";
+
+  /**
+   * The {@link #errorCode()} of a password reset skipped because the password is managed outside
+   * Entra ID (synchronised from on-premises Active Directory, or a federated domain).
+   */
+  public static final String PASSWORD_MANAGED_ELSEWHERE = "PasswordManagedElsewhere";
+
+  /** Graph's {@code riskState} values (microsoft.graph.riskState). */
+  public static final Set<String> RISK_STATES = Set.of("none", "confirmedSafe", "remediated", "dismissed", "atRisk",
+      "confirmedCompromised", "unknownFutureValue");
+
+  /** Graph's {@code riskLevel} values (microsoft.graph.riskLevel). */
+  public static final Set<String> RISK_LEVELS = Set.of("low", "medium", "high", "hidden", "none", "unknownFutureValue");
+
+  /** The most device ids one result lists. */
+  public static final int MAX_DEVICE_IDS = 500;
+
   public ActionResult {
     Objects.requireNonNull(action, "action");
+    deviceIds = List.copyOf(deviceIds == null ? List.of() : deviceIds);
+    if (!deviceIds.isEmpty() && action != Action.DISABLE_DEVICES && action != Action.ENABLE_DEVICES) {
+      throw new IllegalArgumentException("only disableDevices and enableDevices results list device ids");
+    }
+    if (deviceIds.size() > MAX_DEVICE_IDS) {
+      throw new IllegalArgumentException("at most " + MAX_DEVICE_IDS + " device ids");
+    }
+    if (!deviceIds.stream().allMatch(Target::isGuid) || deviceIds.stream().distinct().count() != deviceIds.size()) {
+      throw new IllegalArgumentException("device ids must be distinct GUIDs");
+    }
+    if (observedRiskState != null && !RISK_STATES.contains(observedRiskState)) {
+      throw new IllegalArgumentException("observedRiskState must be one of " + RISK_STATES);
+    }
+    if (observedRiskLevel != null && !RISK_LEVELS.contains(observedRiskLevel)) {
+      throw new IllegalArgumentException("observedRiskLevel must be one of " + RISK_LEVELS);
+    }
     Objects.requireNonNull(outcome, "outcome");
     if (attempts < 0) {
       throw new IllegalArgumentException("attempts must be >= 0");
@@ -59,9 +110,27 @@ public record ActionResult(
     if (outcome == TargetOutcome.UNVERIFIED && !Boolean.FALSE.equals(verified)) {
       throw new IllegalArgumentException("an UNVERIFIED result needs verified = false");
     }
-    if (verified == null && (observedSessionsValidFrom != null || observedAccountEnabled != null)) {
+    if (verified == null && (observedSessionsValidFrom != null || observedAccountEnabled != null
+        || observedLastPasswordChange != null || observedRiskState != null || observedRiskLevel != null)) {
       throw new IllegalArgumentException("observed values come only with a verification");
     }
+  }
+
+  /** A result that observed nothing of the containment actions and wrote no device. */
+  public ActionResult(
+      Action action,
+      TargetOutcome outcome,
+      int attempts,
+      String requestId,
+      Instant startedAt,
+      Instant finishedAt,
+      String errorCode,
+      String errorMessage,
+      Boolean verified,
+      Instant observedSessionsValidFrom,
+      Boolean observedAccountEnabled) {
+    this(action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage, verified,
+        observedSessionsValidFrom, observedAccountEnabled, null, null, null, List.of());
   }
 
   /** A result without verification, as every result was before writes were read back. */
@@ -83,7 +152,41 @@ public record ActionResult(
   }
 
   public static ActionResult skipped(Action action, String why) {
-    return new ActionResult(action, TargetOutcome.SKIPPED, 0, null, null, null, "Skipped", why);
+    return skipped(action, SKIPPED_CODE, why);
+  }
+
+  /**
+   * An action not attempted, with a code a consumer can match on, e.g. {@link
+   * #PASSWORD_MANAGED_ELSEWHERE} with "the password is synchronised from on-premises Active
+   * Directory: reset it there (twice)".
+   */
+  public static ActionResult skipped(Action action, String code, String why) {
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(why, "why");
+    return new ActionResult(action, TargetOutcome.SKIPPED, 0, null, null, null, code, why);
+  }
+
+  /**
+   * The same result, listing the devices it wrote (for {@code disableDevices} and {@code
+   * enableDevices}).
+   */
+  public ActionResult withDeviceIds(List<String> ids) {
+    return new ActionResult(action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage,
+        verified, observedSessionsValidFrom, observedAccountEnabled, observedLastPasswordChange, observedRiskState,
+        observedRiskLevel, ids);
+  }
+
+  /**
+   * This acknowledged containment write with the outcome of reading it back: like {@link
+   * #withVerification(boolean, Instant, Boolean, String)}, with what the read showed of a password
+   * reset ({@code lastPasswordChangeDateTime}) or a risk confirmation ({@code riskState}, {@code
+   * riskLevel}); null for what was not read. Device ids are kept.
+   */
+  public ActionResult withContainmentVerification(
+      boolean verified, Instant lastPasswordChange, String riskState, String riskLevel, String reason) {
+    ActionResult base = withVerification(verified, null, null, reason);
+    return new ActionResult(action, base.outcome, attempts, requestId, startedAt, finishedAt, base.errorCode,
+        base.errorMessage, base.verified, null, null, lastPasswordChange, riskState, riskLevel, deviceIds);
   }
 
   /**
@@ -106,12 +209,12 @@ public record ActionResult(
     }
     if (verified) {
       return new ActionResult(action, TargetOutcome.SUCCEEDED, attempts, requestId, startedAt, finishedAt, null, null,
-          true, observedSessionsValidFrom, observedAccountEnabled);
+          true, observedSessionsValidFrom, observedAccountEnabled, null, null, null, deviceIds);
     }
     if (reason == null || reason.isBlank()) {
       throw new IllegalArgumentException("an unverified write needs a reason");
     }
     return new ActionResult(action, TargetOutcome.UNVERIFIED, attempts, requestId, startedAt, finishedAt,
-        UNVERIFIED_CODE, reason, false, observedSessionsValidFrom, observedAccountEnabled);
+        UNVERIFIED_CODE, reason, false, observedSessionsValidFrom, observedAccountEnabled, null, null, null, deviceIds);
   }
 }

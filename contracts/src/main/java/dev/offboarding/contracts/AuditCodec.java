@@ -16,12 +16,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * Writes and reads audit messages: CloudEvents 1.0 envelopes (structured JSON mode) around {@link
- * TargetAudit} or {@link SummaryAudit}, as described by {@link Schemas#AUDIT_TARGET} and {@link
- * Schemas#AUDIT_SUMMARY}.
+ * TargetAudit}, {@link SummaryAudit} or {@link AccessAudit}, as described by {@link
+ * Schemas#AUDIT_TARGET}, {@link Schemas#AUDIT_SUMMARY} and {@link Schemas#AUDIT_ACCESS}.
  *
  * <p>On the wire, outcomes and statuses are their enum names, actions their wire names, instants
  * RFC 3339 in UTC, and null fields are left out. The envelope's {@code subject} is the user (object
- * id, else UPN) for a target audit and the event id for a summary, so consumers can filter on it.
+ * id, else UPN) for a target audit and an access audit, and the event id for a summary, so
+ * consumers can filter on it.
  *
  * <p>Readers accept data properties they do not know, so version 1 can gain optional fields
  * without breaking consumers; everything they do know is checked, and bad input is an {@link
@@ -37,6 +38,9 @@ public final class AuditCodec {
 
   private static final int MAX_ID_LENGTH = 256;
   private static final Set<String> PROVENANCE = Set.of("source", "requestedBy", "ticket", "reason", "queue");
+  private static final Set<String> ACCESS = Set.of("revokedAt", "caeResourcesBy", "allResourcesBy", "note");
+  private static final Set<String> SIGN_IN = Set.of("id", "createdDateTime", "appDisplayName", "appId",
+      "resourceDisplayName", "ipAddress", "isInteractive");
 
   private final StrictJson json = new StrictJson();
 
@@ -77,16 +81,33 @@ public final class AuditCodec {
       if (result.verified() != null) {
         item.put("verified", result.verified());
       }
-      if (result.observedSessionsValidFrom() != null || result.observedAccountEnabled() != null) {
+      if (result.observedSessionsValidFrom() != null || result.observedAccountEnabled() != null
+          || result.observedLastPasswordChange() != null || result.observedRiskState() != null
+          || result.observedRiskLevel() != null) {
         ObjectNode observed = item.putObject("observed");
         putInstantIfPresent(observed, "signInSessionsValidFromDateTime", result.observedSessionsValidFrom());
         if (result.observedAccountEnabled() != null) {
           observed.put("accountEnabled", result.observedAccountEnabled());
         }
+        putInstantIfPresent(observed, "lastPasswordChangeDateTime", result.observedLastPasswordChange());
+        putIfPresent(observed, "riskState", result.observedRiskState());
+        putIfPresent(observed, "riskLevel", result.observedRiskLevel());
+      }
+      if (!result.deviceIds().isEmpty()) {
+        ArrayNode devices = item.putArray("deviceIds");
+        result.deviceIds().forEach(devices::add);
       }
     }
     data.put("redelivery", audit.redelivery());
     putProvenanceIfPresent(data, audit.provenance());
+    if (audit.access() != null) {
+      AccessWindow a = audit.access();
+      ObjectNode access = data.putObject("access");
+      access.put("revokedAt", Rfc3339.format(a.revokedAt()));
+      access.put("caeResourcesBy", Rfc3339.format(a.caeResourcesBy()));
+      access.put("allResourcesBy", Rfc3339.format(a.allResourcesBy()));
+      putIfPresent(access, "note", a.note());
+    }
     return json.write(root);
   }
 
@@ -125,7 +146,119 @@ public final class AuditCodec {
     }
     putIfPresent(data, "detail", audit.detail());
     putProvenanceIfPresent(data, audit.provenance());
+    putInstantIfPresent(data, "allResourcesBy", audit.allResourcesBy());
     return json.write(root);
+  }
+
+  /**
+   * Encodes what the sign-in watch saw of one user; the envelope's {@code subject} is the user's
+   * object id.
+   *
+   * @param messageId the audit message's own CloudEvents id: non-blank, at most 256 characters, no
+   *     control characters
+   * @param time when the message was written
+   */
+  public byte[] encodeAccess(String messageId, Instant time, AccessAudit audit) {
+    Objects.requireNonNull(audit, "audit");
+    ObjectNode root = envelope(messageId, time, AccessAudit.TYPE, audit.userId());
+    ObjectNode data = root.putObject("data");
+    data.put("eventId", audit.eventId());
+    data.put("userId", audit.userId());
+    data.put("revokedAt", Rfc3339.format(audit.revokedAt()));
+    data.put("allResourcesBy", Rfc3339.format(audit.allResourcesBy()));
+    data.put("outcome", audit.outcome().name());
+    ArrayNode signIns = data.putArray("signIns");
+    for (AccessAudit.SignIn s : audit.signIns()) {
+      ObjectNode item = signIns.addObject();
+      item.put("id", s.id());
+      item.put("createdDateTime", Rfc3339.format(s.createdDateTime()));
+      putIfPresent(item, "appDisplayName", s.appDisplayName());
+      putIfPresent(item, "appId", s.appId());
+      putIfPresent(item, "resourceDisplayName", s.resourceDisplayName());
+      putIfPresent(item, "ipAddress", s.ipAddress());
+      item.put("isInteractive", s.isInteractive());
+    }
+    putProvenanceIfPresent(data, audit.provenance());
+    return json.write(root);
+  }
+
+  /**
+   * Reads a {@code dev.offboarding.audit.access.v1} message. Unlike the other audits, a sign-in
+   * with a member this codec does not know is refused: the message repeats nothing else of the log.
+   *
+   * @throws IllegalArgumentException when the message is not one, naming what is wrong and where
+   */
+  public AccessAudit decodeAccess(byte[] message) {
+    JsonNode data = dataOf(message, AccessAudit.TYPE);
+    try {
+      String outcomeText = text(data, "$.data", "outcome");
+      AccessAudit.Outcome outcome;
+      try {
+        outcome = AccessAudit.Outcome.valueOf(outcomeText);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("$.data.outcome: unknown outcome");
+      }
+      List<AccessAudit.SignIn> signIns = new ArrayList<>();
+      JsonNode signInsNode = array(data, "$.data", "signIns");
+      for (int i = 0; i < signInsNode.size(); i++) {
+        signIns.add(signIn(signInsNode.get(i), "$.data.signIns[" + i + "]"));
+      }
+      Provenance provenance = provenance(data);
+      if (provenance == null) {
+        throw new IllegalArgumentException("$.data.provenance: required");
+      }
+      String eventId = text(data, "$.data", "eventId");
+      String userId = text(data, "$.data", "userId");
+      if (!Text.isPrintable(eventId, MAX_ID_LENGTH)) {
+        throw new IllegalArgumentException("$.data.eventId: must be non-blank, at most 256 characters, without control"
+            + " characters");
+      }
+      if (!Target.isGuid(userId)) {
+        throw new IllegalArgumentException("$.data.userId: must be an object id (GUID)");
+      }
+      try {
+        return new AccessAudit(eventId, userId, instant(data, "$.data", "revokedAt"),
+            instant(data, "$.data", "allResourcesBy"), outcome, signIns, provenance);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("$.data: " + e.getMessage(), e);
+      }
+    } catch (IllegalArgumentException e) {
+      throw invalid(AccessAudit.TYPE, e);
+    }
+  }
+
+  private static AccessAudit.SignIn signIn(JsonNode node, String path) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(path + ": must be an object");
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!SIGN_IN.contains(name)) {
+        throw new IllegalArgumentException(JsonPath.property(path, name) + ": unexpected property");
+      }
+    }
+    String id = text(node, path, "id");
+    if (!Target.isGuid(id)) {
+      throw new IllegalArgumentException(path + ".id: must be a GUID");
+    }
+    String appId = optionalText(node, path, "appId");
+    if (appId != null && !Target.isGuid(appId)) {
+      throw new IllegalArgumentException(path + ".appId: must be a GUID");
+    }
+    String ip = optionalText(node, path, "ipAddress");
+    if (ip != null && !AccessAudit.SignIn.isIpAddress(ip)) {
+      throw new IllegalArgumentException(path + ".ipAddress: must be an IPv4 or IPv6 address");
+    }
+    String app = optionalText(node, path, "appDisplayName");
+    String resource = optionalText(node, path, "resourceDisplayName");
+    for (String[] named : new String[][] {{"appDisplayName", app}, {"resourceDisplayName", resource}}) {
+      if (named[1] != null && !Text.isPrintable(named[1], AccessAudit.SignIn.MAX_NAME_LENGTH)) {
+        throw new IllegalArgumentException(path + "." + named[0] + ": must be non-blank, at most "
+            + AccessAudit.SignIn.MAX_NAME_LENGTH + " characters, without control characters");
+      }
+    }
+    return new AccessAudit.SignIn(id, instant(node, path, "createdDateTime"), app, appId, resource, ip,
+        bool(node, path, "isInteractive"));
   }
 
   /**
@@ -166,7 +299,8 @@ public final class AuditCodec {
           optionalText(data, "$.data", "detail"),
           actions,
           bool(data, "$.data", "redelivery"),
-          provenance(data));
+          provenance(data),
+          access(data));
     } catch (IllegalArgumentException e) {
       throw invalid(TargetAudit.TYPE, e);
     }
@@ -226,7 +360,8 @@ public final class AuditCodec {
           data.has("usersPending") ? intValue(data.get("usersPending"), "$.data.usersPending") : 0,
           data.has("dueAt") ? instant(data, "$.data", "dueAt") : null,
           optionalText(data, "$.data", "detail"),
-          provenance(data));
+          provenance(data),
+          optionalInstant(data, "$.data", "allResourcesBy"));
     } catch (IllegalArgumentException e) {
       throw invalid(SummaryAudit.TYPE, e);
     }
@@ -305,15 +440,43 @@ public final class AuditCodec {
     Boolean verified = optionalBool(node, path, "verified");
     Instant observedSessionsValidFrom = null;
     Boolean observedAccountEnabled = null;
+    Instant observedLastPasswordChange = null;
+    String observedRiskState = null;
+    String observedRiskLevel = null;
     if (node.has("observed")) {
       JsonNode observed = object(node, path, "observed");
       String observedPath = JsonPath.property(path, "observed");
       observedSessionsValidFrom = optionalInstant(observed, observedPath, "signInSessionsValidFromDateTime");
       observedAccountEnabled = optionalBool(observed, observedPath, "accountEnabled");
+      observedLastPasswordChange = optionalInstant(observed, observedPath, "lastPasswordChangeDateTime");
+      observedRiskState = optionalText(observed, observedPath, "riskState");
+      if (observedRiskState != null && !ActionResult.RISK_STATES.contains(observedRiskState)) {
+        throw new IllegalArgumentException(observedPath + ".riskState: unknown risk state");
+      }
+      observedRiskLevel = optionalText(observed, observedPath, "riskLevel");
+      if (observedRiskLevel != null && !ActionResult.RISK_LEVELS.contains(observedRiskLevel)) {
+        throw new IllegalArgumentException(observedPath + ".riskLevel: unknown risk level");
+      }
+    }
+    List<String> deviceIds = new ArrayList<>();
+    if (node.has("deviceIds")) {
+      JsonNode devices = array(node, path, "deviceIds");
+      for (int i = 0; i < devices.size(); i++) {
+        String itemPath = path + ".deviceIds[" + i + "]";
+        String id = textValue(devices.get(i), itemPath);
+        if (!Target.isGuid(id)) {
+          throw new IllegalArgumentException(itemPath + ": must be a GUID");
+        }
+        deviceIds.add(id);
+      }
+      if (deviceIds.isEmpty()) {
+        throw new IllegalArgumentException(path + ".deviceIds: must not be empty; leave it out");
+      }
     }
     try {
       return new ActionResult(action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage,
-          verified, observedSessionsValidFrom, observedAccountEnabled);
+          verified, observedSessionsValidFrom, observedAccountEnabled, observedLastPasswordChange, observedRiskState,
+          observedRiskLevel, deviceIds);
     } catch (IllegalArgumentException e) {
       // The record's own rules (e.g. SUCCEEDED with verified = false): name where it happened.
       throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
@@ -338,6 +501,32 @@ public final class AuditCodec {
     putIfPresent(node, "ticket", provenance.ticket());
     putIfPresent(node, "reason", provenance.reason());
     node.put("queue", provenance.queue());
+  }
+
+  /** The {@code access} of a target audit's data, or null when it has none; read strictly. */
+  private static AccessWindow access(JsonNode data) {
+    if (!data.has("access")) {
+      return null;
+    }
+    String path = "$.data.access";
+    JsonNode node = object(data, "$.data", "access");
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!ACCESS.contains(name)) {
+        throw new IllegalArgumentException(JsonPath.property(path, name) + ": unexpected property");
+      }
+    }
+    String note = optionalText(node, path, "note");
+    if (note != null && !Text.isPrintable(note, AccessWindow.MAX_NOTE_LENGTH)) {
+      throw new IllegalArgumentException(path + ".note: must be non-blank, at most " + AccessWindow.MAX_NOTE_LENGTH
+          + " characters, without control characters");
+    }
+    try {
+      return new AccessWindow(instant(node, path, "revokedAt"), instant(node, path, "caeResourcesBy"),
+          instant(node, path, "allResourcesBy"), note);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+    }
   }
 
   /** The {@code provenance} of an audit's data, or null when it has none. */

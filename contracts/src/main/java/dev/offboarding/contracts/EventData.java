@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param targets what to act on, at least one
  * @param actions the actions asked for, in canonical order without repeats; empty means the
- *     event type's default (all actions)
+ *     event type's default ({@link EventType#defaultActions()})
  * @param reason free text for the audit trail
  * @param ticket optional reference in the requester's system
  * @param requestedBy optional identity of the requesting system or person

@@ -44,10 +44,24 @@ public enum EventType {
   }
 
   /**
-   * The actions an event of this type may ask for, in execution order; also its default when it
-   * names none.
+   * The actions an event of this type may ask for, in execution order: for leaver and compromise
+   * events, disable and revoke, then the containment actions; for restores, enabling the account
+   * and the devices this worker disabled.
    */
   public java.util.List<Action> allowedActions() {
+    return switch (this) {
+      case LEAVER, COMPROMISE -> java.util.List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS,
+          Action.RESET_PASSWORD, Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES);
+      case RESTORE -> java.util.List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES);
+      case CANCEL, APPROVE -> java.util.List.of();
+    };
+  }
+
+  /**
+   * What an event of this type does when it names no actions, in execution order: disable then
+   * revoke (containment is only ever asked for), or for a restore, enable the account.
+   */
+  public java.util.List<Action> defaultActions() {
     return switch (this) {
       case LEAVER, COMPROMISE -> java.util.List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS);
       case RESTORE -> java.util.List.of(Action.ENABLE_ACCOUNT);

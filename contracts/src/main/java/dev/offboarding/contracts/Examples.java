@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The examples that document and test the v1 contracts, as classpath resource names: events, and
- * audit messages ({@link #auditTargets()}, {@link #auditSummaries()}, {@link #invalidAudits()}).
+ * audit messages ({@link #auditTargets()}, {@link #auditSummaries()}, {@link #auditAccesses()},
+ * {@link #invalidAudits()}).
  * Every valid example event is accepted by both the schema and {@link EventCodec}; every invalid
  * one is rejected by both, with at least the problem paths {@link #expectedProblemPaths()} lists.
  * Every valid audit example is accepted by its schema and {@link AuditCodec}; every invalid one is
@@ -30,6 +31,7 @@ public final class Examples {
           "approve-naming-users.json",
           "approve.json",
           "cancel.json",
+          "compromise-containment.json",
           "compromise-revoke-only.json",
           "dry-run.json",
           "hard-upns.json",
@@ -39,7 +41,9 @@ public final class Examples {
           "leaver-group.json",
           "leaver-user-by-id.json",
           "leaver-user-by-upn.json",
+          "leaver-with-containment.json",
           "minimal.json",
+          "restore-devices.json",
           "restore.json",
           "time-with-offset.json",
           "with-extensions.json");
@@ -57,6 +61,7 @@ public final class Examples {
           "cancel-with-targets.json",
           "cancel-without-requested-by.json",
           "compromise-with-effective-at.json",
+          "compromise-with-enable-devices.json",
           "data-not-an-object.json",
           "dry-run-not-a-boolean.json",
           "duplicate-action.json",
@@ -82,6 +87,7 @@ public final class Examples {
           "reason-too-long.json",
           "restore-with-disable.json",
           "restore-with-group.json",
+          "restore-with-reset-password.json",
           "source-empty.json",
           "source-not-a-uri-reference.json",
           "target-not-an-object.json",
@@ -93,6 +99,7 @@ public final class Examples {
           "too-many-targets.json",
           "unexpected-data-property.json",
           "unknown-action.json",
+          "unknown-containment-action.json",
           "unknown-type.json",
           "wrong-datacontenttype.json",
           "wrong-specversion.json");
@@ -102,25 +109,40 @@ public final class Examples {
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
   private static final List<String> AUDIT_TARGETS =
-      names("audit/", "target-unverified.json", "target-verification-off.json");
+      names("audit/", "target-compromise-contained.json", "target-synchronised-guest.json", "target-unverified.json",
+          "target-verification-off.json");
 
   /**
    * Example {@code dev.offboarding.audit.summary.v1} messages: accepted by the summary audit schema
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
-  private static final List<String> AUDIT_SUMMARIES = names("audit/", "summary-awaiting-approval.json", "summary-partial.json",
-      "summary-rejected.json");
+  private static final List<String> AUDIT_SUMMARIES = names("audit/", "summary-awaiting-approval.json",
+      "summary-compromise-contained.json", "summary-partial.json", "summary-rejected.json");
+
+  /**
+   * Example {@code dev.offboarding.audit.access.v1} messages: accepted by the access audit schema
+   * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
+   */
+  private static final List<String> AUDIT_ACCESSES = names("audit/", "access-none-seen.json", "access-sign-in-seen.json");
 
   /** Audit messages, of either type, that the audit schemas and {@link AuditCodec} both refuse. */
   private static final List<String> INVALID_AUDITS =
       names(
           "audit-invalid/",
+          "access-ip-not-an-address.json",
+          "access-seen-without-sign-ins.json",
+          "access-sign-in-with-unknown-member.json",
+          "access-unknown-outcome.json",
+          "access-without-provenance.json",
           "summary-provenance-not-an-object.json",
           "summary-provenance-source-not-a-uri-reference.json",
           "summary-provenance-ticket-too-long.json",
           "target-provenance-queue-not-an-entity-name.json",
           "target-provenance-with-unknown-member.json",
-          "target-provenance-without-queue.json");
+          "target-access-with-unknown-member.json",
+          "target-device-ids-on-a-password-reset.json",
+          "target-provenance-without-queue.json",
+          "target-unknown-risk-state.json");
 
   private Examples() {}
 
@@ -144,7 +166,12 @@ public final class Examples {
     return AUDIT_SUMMARIES;
   }
 
-  /** Resource names of the invalid audit messages, targets and summaries alike. */
+  /** Resource names of the example access audit messages (what the sign-in watch saw). */
+  public static List<String> auditAccesses() {
+    return AUDIT_ACCESSES;
+  }
+
+  /** Resource names of the invalid audit messages, of every audit type. */
   public static List<String> invalidAudits() {
     return INVALID_AUDITS;
   }

@@ -74,11 +74,11 @@ public record OffboardingEvent(String id, String source, EventType type, Instant
     return data != null && data.effectiveAt() != null && data.effectiveAt().isAfter(now);
   }
 
-  /** The actions to run for each user, in execution order: the event's, or all by default. */
+  /** The actions to run for each user, in execution order: the event's, or its type's default. */
   public List<Action> effectiveActions() {
     if (data == null) {
       return List.of();
     }
-    return data.actions().isEmpty() ? type.allowedActions() : data.actions();
+    return data.actions().isEmpty() ? type.defaultActions() : data.actions();
   }
 }

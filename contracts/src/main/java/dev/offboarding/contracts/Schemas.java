@@ -18,11 +18,14 @@ public final class Schemas {
   /** {@code dev.offboarding.audit.summary.v1} messages, envelope included. */
   public static final String AUDIT_SUMMARY = DIR + "audit-summary.v1.schema.json";
 
+  /** {@code dev.offboarding.audit.access.v1} messages (what the sign-in watch saw), envelope included. */
+  public static final String AUDIT_ACCESS = DIR + "audit-access.v1.schema.json";
+
   private Schemas() {}
 
   /** Every schema above. */
   public static List<String> all() {
-    return List.of(EVENT, AUDIT_TARGET, AUDIT_SUMMARY);
+    return List.of(EVENT, AUDIT_TARGET, AUDIT_SUMMARY, AUDIT_ACCESS);
   }
 
   /** The bytes of one of these schemas. */

@@ -35,6 +35,9 @@ import java.util.TreeMap;
  * @param provenance who asked for the event, on whose word, and from which queue (for a message
  *     that could not be decoded, what is known of it); null only in an audit written before audits
  *     carried it
+ * @param allResourcesBy the latest {@code access.allResourcesBy} among the event's target results
+ *     so far: when every access token issued before the event's revokes has expired; null when no
+ *     result carried an access window
  */
 public record SummaryAudit(
     String eventId,
@@ -54,7 +57,8 @@ public record SummaryAudit(
     int usersPending,
     Instant dueAt,
     String detail,
-    Provenance provenance) {
+    Provenance provenance,
+    Instant allResourcesBy) {
 
   public static final String TYPE = "dev.offboarding.audit.summary.v1";
 
@@ -94,6 +98,15 @@ public record SummaryAudit(
     }
   }
 
+  /** A summary without an access window; {@link #withAllResourcesBy} adds it. */
+  public SummaryAudit(String eventId, String eventType, SummaryStatus status, Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+      String rejectionReason, List<Problem> problems, boolean redelivery, boolean dryRun, boolean finalSummary,
+      int step, int usersPending, Instant dueAt, String detail, Provenance provenance) {
+    this(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt, rejectionReason,
+        problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, provenance, null);
+  }
+
   /** A summary that does not say who asked; {@link #withProvenance} adds it. */
   public SummaryAudit(String eventId, String eventType, SummaryStatus status, Map<TargetOutcome, Integer> counts,
       Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
@@ -124,7 +137,16 @@ public record SummaryAudit(
   public SummaryAudit withProvenance(Provenance p) {
     Objects.requireNonNull(p, "provenance");
     return new SummaryAudit(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt,
-        rejectionReason, problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, p);
+        rejectionReason, problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, p,
+        allResourcesBy);
+  }
+
+  /** The same summary, saying when access ends for every user of the event (see {@link #allResourcesBy()}). */
+  public SummaryAudit withAllResourcesBy(Instant latest) {
+    Objects.requireNonNull(latest, "allResourcesBy");
+    return new SummaryAudit(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt,
+        rejectionReason, problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, provenance,
+        latest);
   }
 
   private static void requireCount(Integer n, String what) {

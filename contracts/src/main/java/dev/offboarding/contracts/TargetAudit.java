@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param redelivery true when the event had been delivered before
  * @param provenance who asked for the event, on whose word, and from which queue; null only in an
  *     audit written before audits carried it
+ * @param access when the user's access ends, for a result whose revoke, disable or password reset
+ *     Graph accepted; null otherwise
  */
 public record TargetAudit(
     String eventId,
@@ -29,7 +31,8 @@ public record TargetAudit(
     String detail,
     List<ActionResult> actions,
     boolean redelivery,
-    Provenance provenance) {
+    Provenance provenance,
+    AccessWindow access) {
 
   public static final String TYPE = "dev.offboarding.audit.target.v1";
 
@@ -38,6 +41,12 @@ public record TargetAudit(
     Objects.requireNonNull(outcome, "outcome");
     via = List.copyOf(Objects.requireNonNull(via, "via"));
     actions = List.copyOf(Objects.requireNonNull(actions, "actions"));
+  }
+
+  /** An audit without an access window; {@link #withAccess} adds it. */
+  public TargetAudit(String eventId, String userId, String userPrincipalName, List<String> via, boolean guest,
+      TargetOutcome outcome, String detail, List<ActionResult> actions, boolean redelivery, Provenance provenance) {
+    this(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, provenance, null);
   }
 
   /** An audit that does not say who asked; {@link #withProvenance} adds it. */
@@ -49,6 +58,14 @@ public record TargetAudit(
   /** The same audit, saying who asked for the event. */
   public TargetAudit withProvenance(Provenance p) {
     Objects.requireNonNull(p, "provenance");
-    return new TargetAudit(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, p);
+    return new TargetAudit(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, p,
+        access);
+  }
+
+  /** The same audit, saying when the user's access ends. */
+  public TargetAudit withAccess(AccessWindow window) {
+    Objects.requireNonNull(window, "access");
+    return new TargetAudit(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery,
+        provenance, window);
   }
 }

@@ -186,14 +186,59 @@ class EventCodecTest {
   }
 
   @Test
+  void runsContainmentAfterTheRevokeWhateverOrderTheEventNamesIt() {
+    ObjectNode compromise = validLeaver();
+    compromise.put("type", "dev.offboarding.compromise.v1");
+    data(compromise).putArray("actions").add("disableDevices").add("confirmCompromised").add("resetPassword")
+        .add("revokeSessions").add("disableAccount");
+
+    OffboardingEvent event = valid(compromise);
+
+    assertEquals(List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS, Action.RESET_PASSWORD,
+        Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES), event.effectiveActions());
+    assertEquals(new DecodeResult.Valid(event), codec.decode(codec.encode(event)));
+  }
+
+  @Test
+  void neverAddsContainmentByDefault() {
+    ObjectNode compromise = validLeaver();
+    compromise.put("type", "dev.offboarding.compromise.v1");
+    data(compromise).remove("actions");
+    ObjectNode restore = validLeaver();
+    restore.put("type", "dev.offboarding.restore.v1");
+    data(restore).remove("actions");
+
+    assertEquals(List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), valid(compromise).effectiveActions());
+    assertEquals(List.of(Action.ENABLE_ACCOUNT), valid(restore).effectiveActions());
+  }
+
+  @Test
+  void enablesDevicesOnlyOnARestoreAndContainsOnlyOnALeaverOrCompromise() {
+    ObjectNode compromise = validLeaver();
+    compromise.put("type", "dev.offboarding.compromise.v1");
+    data(compromise).putArray("actions").add("revokeSessions").add("enableDevices");
+    ObjectNode restore = validLeaver();
+    restore.put("type", "dev.offboarding.restore.v1");
+    data(restore).putArray("actions").add("enableDevices").add("confirmCompromised");
+    ObjectNode restoreDevices = validLeaver();
+    restoreDevices.put("type", "dev.offboarding.restore.v1");
+    data(restoreDevices).putArray("actions").add("enableDevices").add("enableAccount");
+
+    assertEquals("unknown action; expected one of disableAccount, revokeSessions, resetPassword, confirmCompromised,"
+        + " disableDevices", onlyProblemAt(compromise, "$.data.actions[1]"));
+    assertEquals("unknown action; expected one of enableAccount, enableDevices", onlyProblemAt(restore, "$.data.actions[1]"));
+    assertEquals(List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES), valid(restoreDevices).effectiveActions());
+  }
+
+  @Test
   void refusesEnableAccountOnALeaverAndDisableOnARestore() {
     ObjectNode leaver = validLeaver();
     ((ArrayNode) data(leaver).get("actions")).add("enableAccount");
     ObjectNode restore = validLeaver();
     restore.put("type", "dev.offboarding.restore.v1");
 
-    assertEquals("unknown action; expected one of disableAccount, revokeSessions",
-        onlyProblemAt(leaver, "$.data.actions[2]"));
+    assertEquals("unknown action; expected one of disableAccount, revokeSessions, resetPassword, confirmCompromised,"
+        + " disableDevices", onlyProblemAt(leaver, "$.data.actions[2]"));
     assertEquals(List.of("$.data.actions[0]", "$.data.actions[1]"), paths(invalid(restore)));
   }
 

@@ -40,7 +40,8 @@ class ExamplesTest {
         Examples.invalid().stream().sorted().toList());
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/audit/"),
-        Stream.concat(Examples.auditTargets().stream(), Examples.auditSummaries().stream()).sorted().toList());
+        Stream.of(Examples.auditTargets(), Examples.auditSummaries(), Examples.auditAccesses())
+            .flatMap(List::stream).sorted().toList());
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/audit-invalid/", "expected-problems.json"),
         Examples.invalidAudits().stream().sorted().toList());

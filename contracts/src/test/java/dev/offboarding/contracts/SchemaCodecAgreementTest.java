@@ -31,6 +31,7 @@ class SchemaCodecAgreementTest {
   private static final SchemaValidation SCHEMA = SchemaValidation.of(Schemas.EVENT);
   private static final SchemaValidation TARGET_SCHEMA = SchemaValidation.of(Schemas.AUDIT_TARGET);
   private static final SchemaValidation SUMMARY_SCHEMA = SchemaValidation.of(Schemas.AUDIT_SUMMARY);
+  private static final SchemaValidation ACCESS_SCHEMA = SchemaValidation.of(Schemas.AUDIT_ACCESS);
   private final EventCodec codec = new EventCodec();
   private final AuditCodec auditCodec = new AuditCodec();
 
@@ -207,6 +208,186 @@ class SchemaCodecAgreementTest {
     assertEquals(tree, reencoded);
   }
 
+  static List<String> auditAccessExamples() {
+    return Examples.auditAccesses();
+  }
+
+  @ParameterizedTest
+  @MethodSource("auditAccessExamples")
+  void everyAccessAuditExampleIsAcceptedByTheSchemaAndTheCodecAndEncodesBackTheSame(String example) throws Exception {
+    byte[] json = Examples.load(example);
+    JsonNode tree = EventJson.MAPPER.readTree(json);
+
+    List<String> schemaErrors = ACCESS_SCHEMA.errors(json);
+    AccessAudit decoded = auditCodec.decodeAccess(json);
+    JsonNode reencoded = EventJson.MAPPER.readTree(
+        auditCodec.encodeAccess(tree.get("id").asText(), Rfc3339.parse(tree.get("time").asText()), decoded));
+
+    assertEquals(List.of(), schemaErrors);
+    assertEquals(tree, reencoded);
+  }
+
+  /** One member of the sign-in-seen example changed at a time, either side of each rule's edge. */
+  static Stream<Arguments> accessEdgeCases() {
+    String seen = Examples.auditAccesses().get(1);
+    String none = Examples.auditAccesses().get(0);
+    Stream.Builder<Arguments> cases = Stream.builder();
+    cases.add(Arguments.of("as given", edit(seen, d -> {})));
+    cases.add(Arguments.of("none seen as given", edit(none, d -> {})));
+    cases.add(Arguments.of("none seen with a sign-in", edit(none, d -> d.set("signIns",
+        EventJson.MAPPER.valueToTree(List.of(Map.of("id", "66ea54eb-6301-4ee5-be62-ff5a759b0100",
+            "createdDateTime", "2026-11-27T03:24:12Z", "isInteractive", true)))))));
+    cases.add(Arguments.of("seen without sign-ins", edit(seen, d -> d.putArray("signIns"))));
+    cases.add(Arguments.of("fifty-one sign-ins", edit(seen, d -> {
+      var list = d.putArray("signIns");
+      for (int i = 0; i < 51; i++) {
+        list.addObject().put("id", String.format("66ea54eb-6301-4ee5-be62-ff5a759b%04d", i))
+            .put("createdDateTime", "2026-11-27T03:24:12Z").put("isInteractive", false);
+      }
+    })));
+    cases.add(Arguments.of("unknown outcome", edit(seen, d -> d.put("outcome", "SEEN"))));
+    for (String userId : List.of("5f1d3c2a-0000-4000-8000-000000000002", "bob@contoso.com", "", "5f1d3c2a-0000-4000-8000-000000000002\n")) {
+      cases.add(Arguments.of("userId " + escape(userId), edit(seen, d -> d.put("userId", userId))));
+    }
+    for (String eventId : List.of("x", "", " ", "\u00a0", "\u3000", "\ufeff", "a\u0000", "a\u0085", "x".repeat(256), "x".repeat(257))) {
+      cases.add(Arguments.of("eventId " + escape(eventId), edit(seen, d -> d.put("eventId", eventId))));
+    }
+    for (String ip : List.of("203.0.113.45", "2001:db8::1f", "::1", "::ffff:192.0.2.1", "fe80::1:2:3:4:5:6", "1.2.3", "1.2.3.4.5",
+        "2001:db8::1f\n", "203.0.113.45 ", "example.com", "1:2", "", "1.2.3.4\n", "١.٢.٣.٤", "a".repeat(46))) {
+      cases.add(Arguments.of("ipAddress " + escape(ip), edit(seen, d -> signIn(d).put("ipAddress", ip))));
+    }
+    for (String name : List.of("Office 365 Exchange Online", "Zoë's app", "", " ", "a\tb", "a\u0085", "n".repeat(256), "n".repeat(257),
+        "😀".repeat(256))) {
+      cases.add(Arguments.of("appDisplayName " + escape(name), edit(seen, d -> signIn(d).put("appDisplayName", name))));
+      cases.add(Arguments.of("resourceDisplayName " + escape(name), edit(seen, d -> signIn(d).put("resourceDisplayName", name))));
+    }
+    for (String appId : List.of("00000002-0000-0ff1-ce00-000000000000", "Exchange", "00000002-0000-0ff1-ce00-00000000000")) {
+      cases.add(Arguments.of("appId " + escape(appId), edit(seen, d -> signIn(d).put("appId", appId))));
+    }
+    for (String member : List.of("appDisplayName", "appId", "resourceDisplayName", "ipAddress")) {
+      cases.add(Arguments.of("sign-in without " + member, edit(seen, d -> signIn(d).remove(member))));
+    }
+    for (String member : List.of("id", "createdDateTime", "isInteractive")) {
+      cases.add(Arguments.of("sign-in without " + member, edit(seen, d -> signIn(d).remove(member))));
+    }
+    cases.add(Arguments.of("sign-in id not a GUID", edit(seen, d -> signIn(d).put("id", "1"))));
+    cases.add(Arguments.of("sign-in with status", edit(seen, d -> signIn(d).putObject("status").put("errorCode", 0))));
+    cases.add(Arguments.of("isInteractive a string", edit(seen, d -> signIn(d).put("isInteractive", "true"))));
+    cases.add(Arguments.of("without provenance", edit(seen, d -> d.remove("provenance"))));
+    cases.add(Arguments.of("provenance queue only", edit(seen, d -> d.putObject("provenance").put("queue", "q"))));
+    cases.add(Arguments.of("provenance reason blank", edit(seen, d -> ((ObjectNode) d.get("provenance")).put("reason", "\u2029"))));
+    cases.add(Arguments.of("provenance ticket with a control", edit(seen, d -> ((ObjectNode) d.get("provenance"))
+        .put("ticket", "HR\u00851"))));
+    cases.add(Arguments.of("provenance requestedBy of 256 emoji", edit(seen, d -> ((ObjectNode) d.get("provenance"))
+        .put("requestedBy", "😀".repeat(256)))));
+    return cases.build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("accessEdgeCases")
+  void theAccessSchemaAndTheAuditCodecAgree(String description, ObjectNode audit) {
+    byte[] json = bytes(audit);
+
+    List<String> schemaErrors = ACCESS_SCHEMA.errors(json);
+    String codecSays;
+    try {
+      auditCodec.decodeAccess(json);
+      codecSays = "valid";
+    } catch (IllegalArgumentException e) {
+      codecSays = e.getMessage();
+    }
+
+    String codec = codecSays;
+    assertEquals(schemaErrors.isEmpty(), codec.equals("valid"),
+        () -> description + ": schema says " + schemaErrors + ", codec says " + codec);
+  }
+
+  /** Rules a JSON Schema cannot state (comparing instants, unique members): the codec alone holds them. */
+  static Stream<Arguments> accessRulesBeyondTheSchema() {
+    String seen = Examples.auditAccesses().get(1);
+    return Stream.of(
+        Arguments.of("window closing before it opens", "allResourcesBy must not be before revokedAt",
+            edit(seen, d -> d.put("allResourcesBy", "2026-11-27T03:00:00Z"))),
+        Arguments.of("sign-in before the revoke", "a sign-in seen is not before revokedAt",
+            edit(seen, d -> signIn(d).put("createdDateTime", "2026-11-27T03:00:00Z"))),
+        Arguments.of("sign-in listed twice", "a sign-in is listed once",
+            edit(seen, d -> ((ObjectNode) d.get("signIns").get(1)).put("id", "66ea54eb-6301-4ee5-be62-ff5a759b0100"))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("accessRulesBeyondTheSchema")
+  void theAuditCodecRefusesWhatTheAccessSchemaCannotCompare(String description, String rule, ObjectNode audit) {
+    byte[] json = bytes(audit);
+
+    IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> auditCodec.decodeAccess(json));
+
+    assertTrue(thrown.getMessage().endsWith("$.data: " + rule), thrown.getMessage());
+  }
+
+  /** The containment example's results and access window changed one rule at a time. */
+  static Stream<Arguments> containmentEdgeCases() {
+    String contained = Examples.auditTargets().get(0);
+    Stream.Builder<Arguments> cases = Stream.builder();
+    cases.add(Arguments.of("as given", edit(contained, d -> {})));
+    cases.add(Arguments.of("access without note", edit(contained, d -> ((ObjectNode) d.get("access")).remove("note"))));
+    for (String note : List.of("guest", "", " ", "\ufeff", "a\u0000", "a\u0085", "line\nbreak", "n".repeat(512), "n".repeat(513),
+        "😀".repeat(512))) {
+      cases.add(Arguments.of("access note " + escape(note), edit(contained, d -> ((ObjectNode) d.get("access")).put("note", note))));
+    }
+    for (String member : List.of("revokedAt", "caeResourcesBy", "allResourcesBy")) {
+      cases.add(Arguments.of("access without " + member, edit(contained, d -> ((ObjectNode) d.get("access")).remove(member))));
+      cases.add(Arguments.of("access " + member + " not a time",
+          edit(contained, d -> ((ObjectNode) d.get("access")).put(member, "soon"))));
+    }
+    cases.add(Arguments.of("access an array", edit(contained, d -> d.putArray("access"))));
+    cases.add(Arguments.of("deviceIds empty", edit(contained, d -> containment(d, 4).putArray("deviceIds"))));
+    cases.add(Arguments.of("deviceIds not GUIDs", edit(contained, d -> containment(d, 4).putArray("deviceIds").add("laptop"))));
+    cases.add(Arguments.of("deviceIds repeated", edit(contained, d -> containment(d, 4).putArray("deviceIds")
+        .add("6a1c3e2a-0000-4000-8000-0000000000d1").add("6a1c3e2a-0000-4000-8000-0000000000d1"))));
+    cases.add(Arguments.of("deviceIds on enableDevices", edit(contained, d -> containment(d, 4).put("action", "enableDevices"))));
+    cases.add(Arguments.of("deviceIds on revokeSessions", edit(contained, d -> containment(d, 1).putArray("deviceIds")
+        .add("6a1c3e2a-0000-4000-8000-0000000000d1"))));
+    cases.add(Arguments.of("riskLevel unknown", edit(contained, d -> ((ObjectNode) containment(d, 3).get("observed"))
+        .put("riskLevel", "severe"))));
+    cases.add(Arguments.of("riskState dismissed", edit(contained, d -> ((ObjectNode) containment(d, 3).get("observed"))
+        .put("riskState", "dismissed"))));
+    cases.add(Arguments.of("lastPasswordChange not a time", edit(contained, d -> ((ObjectNode) containment(d, 2).get("observed"))
+        .put("lastPasswordChangeDateTime", "today"))));
+    cases.add(Arguments.of("risk observed without verification", edit(contained, d -> containment(d, 3).remove("verified"))));
+    cases.add(Arguments.of("reset skipped with a reason", edit(contained, d -> containment(d, 2).put("outcome", "SKIPPED")
+        .put("attempts", 0).put("errorCode", "PasswordManagedElsewhere").put("errorMessage", "reset in AD")
+        .remove(List.of("verified", "observed", "requestId", "startedAt", "finishedAt")))));
+    cases.add(Arguments.of("unknown action", edit(contained, d -> containment(d, 2).put("action", "wipeDevices"))));
+    return cases.build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("containmentEdgeCases")
+  void theTargetSchemaAndTheAuditCodecAgreeOnContainmentAndAccess(String description, ObjectNode audit) {
+    byte[] json = bytes(audit);
+
+    List<String> schemaErrors = TARGET_SCHEMA.errors(json);
+    String codecSays;
+    try {
+      auditCodec.decodeTarget(json);
+      codecSays = "valid";
+    } catch (IllegalArgumentException e) {
+      codecSays = e.getMessage();
+    }
+
+    String codec = codecSays;
+    assertEquals(schemaErrors.isEmpty(), codec.equals("valid"),
+        () -> description + ": schema says " + schemaErrors + ", codec says " + codec);
+  }
+
+  private static ObjectNode signIn(ObjectNode data) {
+    return (ObjectNode) data.get("signIns").get(0);
+  }
+
+  private static ObjectNode containment(ObjectNode data, int action) {
+    return (ObjectNode) data.get("actions").get(action);
+  }
+
   static List<String> invalidAuditExamples() {
     return Examples.invalidAudits();
   }
@@ -373,14 +554,18 @@ class SchemaCodecAgreementTest {
   }
 
   private SchemaValidation auditSchemaOf(byte[] audit) {
-    return auditCodec.typeOf(audit).equals(TargetAudit.TYPE) ? TARGET_SCHEMA : SUMMARY_SCHEMA;
+    return switch (auditCodec.typeOf(audit)) {
+      case TargetAudit.TYPE -> TARGET_SCHEMA;
+      case AccessAudit.TYPE -> ACCESS_SCHEMA;
+      default -> SUMMARY_SCHEMA;
+    };
   }
 
   private void decodeAudit(byte[] audit) {
-    if (auditCodec.typeOf(audit).equals(TargetAudit.TYPE)) {
-      auditCodec.decodeTarget(audit);
-    } else {
-      auditCodec.decodeSummary(audit);
+    switch (auditCodec.typeOf(audit)) {
+      case TargetAudit.TYPE -> auditCodec.decodeTarget(audit);
+      case AccessAudit.TYPE -> auditCodec.decodeAccess(audit);
+      default -> auditCodec.decodeSummary(audit);
     }
   }
 

@@ -28,7 +28,7 @@ final class DirectoryJson {
     register(FakeUser.class, List.of("id", "userPrincipalName", "displayName", "accountEnabled", "userType", "mail",
         "department", "companyName", "officeLocation", "jobTitle", "employeeId", "city", "country",
         "signInSessionsValidFromDateTime", "givenName", "surname", "businessPhones", "mobilePhone",
-        "preferredLanguage"));
+        "preferredLanguage", "onPremisesSyncEnabled", "lastPasswordChangeDateTime"));
     register(FakeGroup.class, List.of("id", "displayName", "description", "groupTypes", "mail", "mailEnabled",
         "securityEnabled"));
     register(FakeDevice.class, List.of("id", "displayName", "deviceId", "operatingSystem", "accountEnabled"));
@@ -116,6 +116,9 @@ final class DirectoryJson {
         p.put("businessPhones", List.of());
         p.put("mobilePhone", null);
         p.put("preferredLanguage", null);
+        // Graph gives null, not false, for a user that was never synchronised.
+        p.put("onPremisesSyncEnabled", u.onPremisesSyncEnabled() ? Boolean.TRUE : null);
+        p.put("lastPasswordChangeDateTime", u.lastPasswordChangeDateTime());
       }
       case FakeGroup g -> {
         p.put("id", g.id());

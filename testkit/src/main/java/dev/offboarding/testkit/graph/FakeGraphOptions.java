@@ -28,6 +28,14 @@ import java.util.Objects;
  *     requests in {@link FakeGraphServer#requestLog()}
  * @param limitWarnings answer writes with {@code x-ms-throttle-limit-percentage} once more than 0.8 of
  *     the write budget is used, as Graph's identity and access service does (on by default)
+ * @param identityProtectionInterval the least time between two ID Protection requests the tenant
+ *     accepts, reads included (Graph: about 1 request per second per tenant, answered 429 without
+ *     {@code Retry-After}); zero for no limit
+ * @param signInLogRequests sign-in log requests accepted per {@code signInLogWindow} (Graph's
+ *     reports: 5 per 10 s per app and tenant, answered 429 with {@code Retry-After}); 0 for no limit
+ * @param signInLogWindow the window of {@code signInLogRequests}
+ * @param signInLogLatency how long after a sign-in the log shows it, on {@code clock} (Microsoft's
+ *     retired latency page: 2 minutes at p95, 5 at p99)
  */
 public record FakeGraphOptions(
     String bindAddress,
@@ -45,7 +53,11 @@ public record FakeGraphOptions(
     boolean shuffleBatchResponses,
     boolean strictAdvancedQueries,
     int writeLogCapacity,
-    boolean limitWarnings) {
+    boolean limitWarnings,
+    Duration identityProtectionInterval,
+    int signInLogRequests,
+    Duration signInLogWindow,
+    Duration signInLogLatency) {
 
   /** Graph's documented write quota per application and tenant. */
   public static final int GRAPH_WRITES_PER_WINDOW = 3_000;
@@ -90,7 +102,22 @@ public record FakeGraphOptions(
     if (writeLogCapacity < 0) {
       throw new IllegalArgumentException("writeLogCapacity must not be negative");
     }
+    requireNonNegative(identityProtectionInterval, "identityProtectionInterval");
+    requireNonNegative(signInLogLatency, "signInLogLatency");
+    Objects.requireNonNull(signInLogWindow, "signInLogWindow");
+    if (signInLogRequests > 0 && (signInLogWindow.isZero() || signInLogWindow.isNegative())) {
+      throw new IllegalArgumentException("a sign-in log limit needs a positive window");
+    }
   }
+
+  /** ID Protection's documented limit: 1 request per second per tenant. */
+  public static final Duration GRAPH_IDENTITY_PROTECTION_INTERVAL = Duration.ofSeconds(1);
+  /** The reports API's documented limit: 5 requests ... */
+  public static final int GRAPH_SIGN_IN_LOG_REQUESTS = 5;
+  /** ... per 10 seconds. */
+  public static final Duration GRAPH_SIGN_IN_LOG_WINDOW = Duration.ofSeconds(10);
+  /** The sign-in log's latency by default: 3 minutes, between the documented p95 and p99. */
+  public static final Duration DEFAULT_SIGN_IN_LOG_LATENCY = Duration.ofMinutes(3);
 
   /** Graph's defaults on an ephemeral loopback port. */
   public static FakeGraphOptions defaults() {
@@ -121,6 +148,10 @@ public record FakeGraphOptions(
     b.strictAdvancedQueries = strictAdvancedQueries;
     b.writeLogCapacity = writeLogCapacity;
     b.limitWarnings = limitWarnings;
+    b.identityProtectionInterval = identityProtectionInterval;
+    b.signInLogRequests = signInLogRequests;
+    b.signInLogWindow = signInLogWindow;
+    b.signInLogLatency = signInLogLatency;
     return b;
   }
 
@@ -154,6 +185,10 @@ public record FakeGraphOptions(
     private boolean strictAdvancedQueries;
     private int writeLogCapacity = 1_000_000;
     private boolean limitWarnings = true;
+    private Duration identityProtectionInterval = GRAPH_IDENTITY_PROTECTION_INTERVAL;
+    private int signInLogRequests = GRAPH_SIGN_IN_LOG_REQUESTS;
+    private Duration signInLogWindow = GRAPH_SIGN_IN_LOG_WINDOW;
+    private Duration signInLogLatency = DEFAULT_SIGN_IN_LOG_LATENCY;
 
     private Builder() {}
 
@@ -240,10 +275,30 @@ public record FakeGraphOptions(
       return this;
     }
 
+    /** The least time between two ID Protection requests; zero for none. */
+    public Builder identityProtectionInterval(Duration interval) {
+      this.identityProtectionInterval = interval;
+      return this;
+    }
+
+    /** {@code requests} sign-in log requests per {@code window}; 0 for no limit. */
+    public Builder signInLogLimit(int requests, Duration window) {
+      this.signInLogRequests = requests;
+      this.signInLogWindow = window;
+      return this;
+    }
+
+    /** How long after a sign-in the log shows it. */
+    public Builder signInLogLatency(Duration latency) {
+      this.signInLogLatency = latency;
+      return this;
+    }
+
     public FakeGraphOptions build() {
       return new FakeGraphOptions(bindAddress, port, writesPerWindow, writeWindow, writeBurst, latency, jitter, seed,
           pageSize, revokeResponse, retryAfterFormat, clock, shuffleBatchResponses, strictAdvancedQueries,
-          writeLogCapacity, limitWarnings);
+          writeLogCapacity, limitWarnings, identityProtectionInterval, signInLogRequests, signInLogWindow,
+          signInLogLatency);
     }
   }
 }

@@ -53,6 +53,7 @@ public final class FakeTenant {
   private final AtomicLong membershipVersion = new AtomicLong();
   private final ConcurrentHashMap<ViewKey, View> views = new ConcurrentHashMap<>();
   private final FakeRoleManagement roles = new FakeRoleManagement(this);
+  private final FakeSecurityState security = new FakeSecurityState();
 
   /** An empty tenant. */
   public FakeTenant() {}
@@ -194,6 +195,43 @@ public final class FakeTenant {
    */
   public FakeGroup addLargeGroup(String displayName, int userCount, int fanOut, long seed) {
     return TenantGenerator.addLargeGroup(this, displayName, userCount, fanOut, seed);
+  }
+
+  /**
+   * Registered devices, ID Protection's risky users, the sign-in log, Lifecycle Workflows' task
+   * processing results, and the app's licences and device role.
+   */
+  public FakeSecurityState security() {
+    return security;
+  }
+
+  /** Adds a device registered by a user (its {@code /users/{id}/registeredDevices}). */
+  public FakeDevice addDevice(FakeDevice device, String registeredByIdOrUpn) {
+    FakeUser user = requireUser(registeredByIdOrUpn);
+    FakeDevice added = putOther(device);
+    security.registerDevice(user.id(), added.id());
+    return added;
+  }
+
+  /** Replaces a device's {@code accountEnabled}; returns the updated device. */
+  public FakeDevice setDeviceEnabled(String deviceId, boolean enabled) {
+    String k = key(deviceId);
+    DirectoryObject updated = others.computeIfPresent(k, (id, o) -> o instanceof FakeDevice d
+        ? new FakeDevice(d.id(), d.displayName(), d.deviceId(), d.operatingSystem(), enabled) : o);
+    if (!(updated instanceof FakeDevice device)) {
+      throw new IllegalArgumentException("no such device: " + deviceId);
+    }
+    return device;
+  }
+
+  /** The device with this object id. */
+  public Optional<FakeDevice> device(String id) {
+    return object(id).filter(FakeDevice.class::isInstance).map(FakeDevice.class::cast);
+  }
+
+  /** Sets the user's password-change time (what a password reset leaves; the password is never kept). */
+  public FakeUser passwordChanged(String idOrUpn, Instant at) {
+    return update(idOrUpn, u -> u.withPasswordChangedAt(at));
   }
 
   /** The tenant's directory roles: definitions, active assignments and eligibilities. */

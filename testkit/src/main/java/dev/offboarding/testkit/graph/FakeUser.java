@@ -28,6 +28,11 @@ import java.util.UUID;
  * @param country may be null
  * @param signInSessionsValidFromDateTime tokens issued before this instant are invalid
  * @param writesForbidden when true, PATCH and revokeSignInSessions on this user answer 403
+ * @param onPremisesSyncEnabled true for a user synchronised from on-premises Active Directory:
+ *     Graph refuses to set its password ({@code passwordProfile})
+ * @param federated true for a user of a federated domain, whose password lives with the identity
+ *     provider: the fake refuses to set it, like a synchronised user's
+ * @param lastPasswordChangeDateTime when the password was last set, or null when never
  */
 public record FakeUser(
     String id,
@@ -44,7 +49,10 @@ public record FakeUser(
     String city,
     String country,
     Instant signInSessionsValidFromDateTime,
-    boolean writesForbidden)
+    boolean writesForbidden,
+    boolean onPremisesSyncEnabled,
+    boolean federated,
+    Instant lastPasswordChangeDateTime)
     implements DirectoryObject {
 
   /** {@code userType} of employees. */
@@ -91,16 +99,27 @@ public record FakeUser(
     return GUEST.equals(userType);
   }
 
+  /** A user as the generator makes them: not synchronised, never had a password set. */
+  public FakeUser(String id, String userPrincipalName, String displayName, boolean accountEnabled, String userType,
+      String mail, String department, String companyName, String officeLocation, String jobTitle, String employeeId,
+      String city, String country, Instant signInSessionsValidFromDateTime, boolean writesForbidden) {
+    this(id, userPrincipalName, displayName, accountEnabled, userType, mail, department, companyName, officeLocation,
+        jobTitle, employeeId, city, country, signInSessionsValidFromDateTime, writesForbidden, false, false, null);
+  }
+
   /** This user with {@code accountEnabled} changed. */
   public FakeUser withAccountEnabled(boolean enabled) {
-    return new FakeUser(id, userPrincipalName, displayName, enabled, userType, mail, department, companyName,
-        officeLocation, jobTitle, employeeId, city, country, signInSessionsValidFromDateTime, writesForbidden);
+    return toBuilder().accountEnabled(enabled).build();
   }
 
   /** This user with its session watermark moved. */
   public FakeUser withSignInSessionsValidFrom(Instant validFrom) {
-    return new FakeUser(id, userPrincipalName, displayName, accountEnabled, userType, mail, department,
-        companyName, officeLocation, jobTitle, employeeId, city, country, validFrom, writesForbidden);
+    return toBuilder().signInSessionsValidFromDateTime(validFrom).build();
+  }
+
+  /** This user after a password was set at {@code at} (the password itself is never kept). */
+  public FakeUser withPasswordChangedAt(Instant at) {
+    return toBuilder().lastPasswordChangeDateTime(at).build();
   }
 
   /** A builder holding this user's values. */
@@ -119,7 +138,10 @@ public record FakeUser(
         .city(city)
         .country(country)
         .signInSessionsValidFromDateTime(signInSessionsValidFromDateTime)
-        .writesForbidden(writesForbidden);
+        .writesForbidden(writesForbidden)
+        .onPremisesSyncEnabled(onPremisesSyncEnabled)
+        .federated(federated)
+        .lastPasswordChangeDateTime(lastPasswordChangeDateTime);
   }
 
   /** Builds a {@link FakeUser}; only the UPN is required. Not thread-safe. */
@@ -139,6 +161,9 @@ public record FakeUser(
     private String country;
     private Instant signInSessionsValidFromDateTime = DEFAULT_SESSIONS_VALID_FROM;
     private boolean writesForbidden;
+    private boolean onPremisesSyncEnabled;
+    private boolean federated;
+    private Instant lastPasswordChangeDateTime;
 
     private Builder(String userPrincipalName) {
       this.userPrincipalName = Objects.requireNonNull(userPrincipalName, "userPrincipalName");
@@ -221,12 +246,30 @@ public record FakeUser(
       return this;
     }
 
+    /** Marks the user as synchronised from on-premises Active Directory (its password cannot be set here). */
+    public Builder onPremisesSyncEnabled(boolean synced) {
+      this.onPremisesSyncEnabled = synced;
+      return this;
+    }
+
+    /** Marks the user as one of a federated domain (its password cannot be set here). */
+    public Builder federated(boolean federated) {
+      this.federated = federated;
+      return this;
+    }
+
+    public Builder lastPasswordChangeDateTime(Instant at) {
+      this.lastPasswordChangeDateTime = at;
+      return this;
+    }
+
     public FakeUser build() {
       String type = userType != null ? userType : userPrincipalName.contains("#EXT#") ? GUEST : MEMBER;
       String name = displayName != null ? displayName : userPrincipalName.substring(0, Math.max(0, userPrincipalName.indexOf('@')));
       return new FakeUser(id != null ? id : idFor(userPrincipalName), userPrincipalName, name, accountEnabled, type,
           mail, department, companyName, officeLocation, jobTitle, employeeId, city, country,
-          signInSessionsValidFromDateTime, writesForbidden);
+          signInSessionsValidFromDateTime, writesForbidden, onPremisesSyncEnabled, federated,
+          lastPasswordChangeDateTime);
     }
   }
 }

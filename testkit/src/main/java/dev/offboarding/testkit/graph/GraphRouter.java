@@ -83,6 +83,7 @@ final class GraphRouter {
   private final ObjectMapper json;
   private final Random shuffle;
   private final RoleManagementRoutes roleManagement;
+  private final ContainmentRoutes containment;
 
   GraphRouter(FakeTenant tenant, FakeGraphOptions options, Faults faults, ServerRecorder recorder, ObjectMapper json) {
     this.tenant = tenant;
@@ -96,6 +97,7 @@ final class GraphRouter {
     this.json = json;
     this.shuffle = new Random(options.seed());
     this.roleManagement = new RoleManagementRoutes(tenant, clock, faults, FAKE_TENANT_ID);
+    this.containment = new ContainmentRoutes(tenant, options, faults, recorder, this);
   }
 
   /** Answers one request; never throws. */
@@ -149,6 +151,10 @@ final class GraphRouter {
       case "users" -> users(r, segments);
       case "groups" -> groups(r, segments);
       case "rolemanagement" -> roleManagement.route(r, segments, this);
+      case "devices" -> containment.devices(r, segments);
+      case "identityprotection" -> containment.identityProtection(r, segments);
+      case "auditlogs" -> containment.auditLogs(r, segments);
+      case "identitygovernance" -> containment.identityGovernance(r, segments);
       case "$batch" -> {
         if (segments.size() != 1) {
           throw GraphException.segmentNotFound(segments.get(1));
@@ -179,6 +185,10 @@ final class GraphRouter {
         throw GraphException.methodNotAllowed();
       }
       case 3 -> {
+        if (s.get(2).equalsIgnoreCase("registeredDevices")) {
+          requireMethod(r, "GET");
+          return containment.registeredDevices(r, s.get(1));
+        }
         if (!s.get(2).equalsIgnoreCase("revokeSignInSessions")) {
           throw GraphException.segmentNotFound(s.get(2));
         }
@@ -372,6 +382,7 @@ final class GraphRouter {
       throw GraphException.badRequest("The request body must be a JSON object.");
     }
     Boolean enabled = null;
+    PasswordPolicy.Reset reset = null;
     for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       String name = field.getKey();
@@ -384,10 +395,24 @@ final class GraphRouter {
           throw GraphException.badRequest("Invalid value for property 'accountEnabled': a boolean is expected.");
         }
         enabled = field.getValue().booleanValue();
+      } else if (name.equals("passwordProfile")) {
+        reset = PasswordPolicy.read(field.getValue());
       } else if (!name.startsWith("@odata.")) {
         throw new GraphException(400, "Request_BadRequest",
-            "Invalid property '" + name + "'. This fake tenant only updates 'accountEnabled'.");
+            "Invalid property '" + name + "'. This fake tenant only updates 'accountEnabled' and 'passwordProfile'.");
       }
+    }
+    if (reset != null) {
+      Boolean alsoEnabled = enabled;
+      return write(r, key, WriteRecord.Kind.RESET_PASSWORD, user -> {
+        PasswordPolicy.requireSettable(user);
+        if (alsoEnabled != null) {
+          tenant.setAccountEnabled(user.id(), alsoEnabled);
+        }
+        // Only the moment is kept: the password itself is checked and dropped.
+        tenant.passwordChanged(user.id(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        return GraphResponse.noContent();
+      });
     }
     if (enabled == null) {
       // Graph answers a PATCH that sets nothing (e.g. {}) 204 and changes nothing; it is still a
@@ -446,6 +471,24 @@ final class GraphRouter {
       throw new GraphException(503, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.",
           headers);
     }
+    chargeWrite();
+    if (user == null) {
+      throw GraphException.notFound(key);
+    }
+    if (user.writesForbidden()) {
+      throw new GraphException(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    }
+    GraphResponse response;
+    try {
+      response = apply.apply(user);
+    } catch (IllegalArgumentException deletedMeanwhile) {
+      throw GraphException.notFound(key);
+    }
+    return withLimitWarning(response);
+  }
+
+  /** Takes a token of the write budget, or throws Graph's 429 for an exhausted one. */
+  void chargeWrite() {
     if (budget != null) {
       Duration wait = budget.tryAcquire();
       if (!wait.isZero()) {
@@ -460,22 +503,14 @@ final class GraphRouter {
             "Too many requests. The write quota of this application in this tenant is exhausted.", headers);
       }
     }
-    if (user == null) {
-      throw GraphException.notFound(key);
-    }
-    if (user.writesForbidden()) {
-      throw new GraphException(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
-    }
-    GraphResponse response;
-    try {
-      response = apply.apply(user);
-    } catch (IllegalArgumentException deletedMeanwhile) {
-      throw GraphException.notFound(key);
-    }
+  }
+
+  /** The response with Graph's early throttling warning when more than 0.8 of the budget is used. */
+  GraphResponse withLimitWarning(GraphResponse response) {
     if (budget != null && options.limitWarnings()) {
       double use = budget.use();
       if (use > 0.8) {
-        response = response.withHeader(LIMIT_PERCENTAGE, limitPercentage(use));
+        return response.withHeader(LIMIT_PERCENTAGE, limitPercentage(use));
       }
     }
     return response;
@@ -681,7 +716,7 @@ final class GraphRouter {
 
   // ------------------------------------------------------------------------------ helpers
 
-  private JsonNode parseBody(GraphRequest r) {
+  JsonNode parseBody(GraphRequest r) {
     if (r.body().length == 0) {
       return null;
     }
@@ -692,7 +727,7 @@ final class GraphRouter {
     }
   }
 
-  private static void requireMethod(GraphRequest r, String method) {
+  static void requireMethod(GraphRequest r, String method) {
     if (!r.method().equals(method)) {
       throw GraphException.methodNotAllowed();
     }

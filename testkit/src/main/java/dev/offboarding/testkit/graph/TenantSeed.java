@@ -26,13 +26,21 @@ final class TenantSeed {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> TOP = Set.of("users", "groups", "devices", "orgContacts", "servicePrincipals",
-      "roleAssignments");
+      "roleAssignments", "riskyUsers", "signIns", "taskProcessingResults", "settings");
+  private static final Set<String> RISKY_FIELDS = Set.of("user", "riskLevel", "riskState", "riskDetail",
+      "riskLastUpdatedDateTime");
+  private static final Set<String> SIGN_IN_FIELDS = Set.of("id", "user", "createdDateTime", "appId", "appDisplayName",
+      "resourceDisplayName", "ipAddress", "isInteractive", "errorCode");
+  private static final Set<String> RESULT_FIELDS = Set.of("workflowId", "taskId", "id", "subject");
+  private static final Set<String> SETTINGS_FIELDS = Set.of("deviceAdministrator", "identityProtectionLicensed",
+      "signInLogsLicensed");
   private static final Set<String> USER_FIELDS = Set.of("id", "userPrincipalName", "displayName", "accountEnabled",
       "userType", "mail", "department", "companyName", "officeLocation", "jobTitle", "employeeId", "city",
-      "country", "signInSessionsValidFromDateTime", "writesForbidden");
+      "country", "signInSessionsValidFromDateTime", "writesForbidden", "onPremisesSyncEnabled", "federated",
+      "lastPasswordChangeDateTime");
   private static final Set<String> GROUP_FIELDS = Set.of("id", "displayName", "description", "members");
   private static final Set<String> DEVICE_FIELDS = Set.of("id", "displayName", "deviceId", "operatingSystem",
-      "accountEnabled");
+      "accountEnabled", "registeredUsers");
   private static final Set<String> CONTACT_FIELDS = Set.of("id", "displayName", "mail");
   private static final Set<String> SP_FIELDS = Set.of("id", "displayName", "appId");
   private static final Set<String> ROLE_FIELDS = Set.of("role", "principal", "eligible");
@@ -59,7 +67,9 @@ final class TenantSeed {
           .department(text(u, "department")).companyName(text(u, "companyName"))
           .officeLocation(text(u, "officeLocation")).jobTitle(text(u, "jobTitle"))
           .employeeId(text(u, "employeeId")).city(text(u, "city")).country(text(u, "country"))
-          .accountEnabled(bool(u, "accountEnabled", true)).writesForbidden(bool(u, "writesForbidden", false));
+          .accountEnabled(bool(u, "accountEnabled", true)).writesForbidden(bool(u, "writesForbidden", false))
+          .onPremisesSyncEnabled(bool(u, "onPremisesSyncEnabled", false)).federated(bool(u, "federated", false))
+          .lastPasswordChangeDateTime(instant(u, "lastPasswordChangeDateTime"));
       String validFrom = text(u, "signInSessionsValidFromDateTime");
       if (validFrom != null) {
         try {
@@ -85,6 +95,12 @@ final class TenantSeed {
       tenant.addDevice(new FakeDevice(id, name, deviceId != null ? deviceId : nameId("deviceId", name),
           text(d, "operatingSystem") != null ? text(d, "operatingSystem") : "Windows", bool(d, "accountEnabled", true)));
       byName.computeIfAbsent(name, k -> new ArrayList<>()).add(id);
+      for (JsonNode owner : array(d, "registeredUsers")) {
+        if (!owner.isTextual()) {
+          throw new IllegalArgumentException("registeredUsers must be strings: " + owner);
+        }
+        tenant.security().registerDevice(tenant.requireUser(owner.asText()).id(), id);
+      }
     }
     for (JsonNode c : array(root, "orgContacts")) {
       checkFields(c, CONTACT_FIELDS, "orgContact");
@@ -123,7 +139,65 @@ final class TenantSeed {
         tenant.roles().assign(role, principal);
       }
     }
+    readSecurity(root, tenant);
     return tenant;
+  }
+
+  /** Settings, risky users, sign-ins and task processing results: what containment reaches. */
+  private static void readSecurity(JsonNode root, FakeTenant tenant) {
+    JsonNode settings = root.get("settings");
+    if (settings != null && !settings.isNull()) {
+      checkFields(settings, SETTINGS_FIELDS, "settings");
+      tenant.security().deviceAdministrator(bool(settings, "deviceAdministrator", false))
+          .identityProtectionLicensed(bool(settings, "identityProtectionLicensed", true))
+          .signInLogsLicensed(bool(settings, "signInLogsLicensed", true));
+    }
+    for (JsonNode r : array(root, "riskyUsers")) {
+      checkFields(r, RISKY_FIELDS, "riskyUser");
+      FakeUser user = tenant.requireUser(required(r, "user"));
+      Instant updated = instant(r, "riskLastUpdatedDateTime");
+      tenant.security().putRiskyUser(new FakeRiskyUser(user.id(), user.userPrincipalName(), user.displayName(),
+          text(r, "riskLevel") != null ? text(r, "riskLevel") : "medium",
+          text(r, "riskState") != null ? text(r, "riskState") : "atRisk",
+          text(r, "riskDetail") != null ? text(r, "riskDetail") : "none", updated != null ? updated : Instant.EPOCH));
+    }
+    for (JsonNode x : array(root, "signIns")) {
+      checkFields(x, SIGN_IN_FIELDS, "signIn");
+      FakeUser user = tenant.requireUser(required(x, "user"));
+      Instant at = instant(x, "createdDateTime");
+      if (at == null) {
+        throw new IllegalArgumentException("'createdDateTime' is required in " + x);
+      }
+      JsonNode code = x.get("errorCode");
+      if (code != null && !code.isInt()) {
+        throw new IllegalArgumentException("'errorCode' must be an integer in " + x);
+      }
+      tenant.security().addSignIn(new FakeSignIn(text(x, "id") != null ? text(x, "id") : UUID.randomUUID().toString(),
+          at, user.id(), user.userPrincipalName(),
+          text(x, "appId") != null ? text(x, "appId") : "00000002-0000-0ff1-ce00-000000000000",
+          text(x, "appDisplayName") != null ? text(x, "appDisplayName") : "Office 365 Exchange Online",
+          text(x, "resourceDisplayName") != null ? text(x, "resourceDisplayName") : "Office 365 Exchange Online",
+          text(x, "ipAddress") != null ? text(x, "ipAddress") : "203.0.113.10",
+          bool(x, "isInteractive", true), code == null ? 0 : code.intValue()));
+    }
+    for (JsonNode t : array(root, "taskProcessingResults")) {
+      checkFields(t, RESULT_FIELDS, "taskProcessingResult");
+      String subject = text(t, "subject");
+      tenant.security().addTaskProcessingResult(required(t, "workflowId"), required(t, "taskId"), required(t, "id"),
+          subject == null ? null : tenant.requireUser(subject).id());
+    }
+  }
+
+  private static Instant instant(JsonNode node, String field) {
+    String value = text(node, field);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + field + "' is not an ISO instant: " + value, e);
+    }
   }
 
   /**

@@ -7,7 +7,8 @@ import java.util.Objects;
  * One write a {@link FakeGraphServer} received, whatever its outcome.
  *
  * @param time when it was answered, by the server's clock
- * @param userId the user's object id, or the key as sent when no user matched
+ * @param userId the user's object id, or the key as sent when no user matched; for a device write,
+ *     the device's object id
  * @param kind what the write asked for
  * @param status the HTTP status it was answered with (2xx: applied)
  * @param requestId the {@code request-id} of its response
@@ -24,7 +25,15 @@ public record WriteRecord(Instant time, String userId, Kind kind, int status, St
     /** {@code POST /users/{id}/revokeSignInSessions}. */
     REVOKE,
     /** {@code PATCH /users/{id}} setting no property, e.g. {@code {}}: answered 204, changes nothing. */
-    UPDATE
+    UPDATE,
+    /** {@code PATCH /users/{id} {"passwordProfile": {...}}} (the password itself is never recorded). */
+    RESET_PASSWORD,
+    /** {@code POST /identityProtection/riskyUsers/confirmCompromised}: one record per user id it names. */
+    CONFIRM_COMPROMISED,
+    /** {@code PATCH /devices/{id} {"accountEnabled": false}}. */
+    DISABLE_DEVICE,
+    /** {@code PATCH /devices/{id} {"accountEnabled": true}}. */
+    ENABLE_DEVICE
   }
 
   public WriteRecord {

@@ -246,6 +246,10 @@ public final class ContinuationCodec {
       case DISABLE_ACCOUNT -> 'D';
       case REVOKE_SESSIONS -> 'R';
       case ENABLE_ACCOUNT -> 'E';
+      case RESET_PASSWORD -> 'P';
+      case CONFIRM_COMPROMISED -> 'C';
+      case DISABLE_DEVICES -> 'V';
+      case ENABLE_DEVICES -> 'N';
     };
   }
 
@@ -254,6 +258,10 @@ public final class ContinuationCodec {
       case 'D' -> Action.DISABLE_ACCOUNT;
       case 'R' -> Action.REVOKE_SESSIONS;
       case 'E' -> Action.ENABLE_ACCOUNT;
+      case 'P' -> Action.RESET_PASSWORD;
+      case 'C' -> Action.CONFIRM_COMPROMISED;
+      case 'V' -> Action.DISABLE_DEVICES;
+      case 'N' -> Action.ENABLE_DEVICES;
       default -> throw new IllegalArgumentException("continuation done holds an unknown action");
     };
   }

@@ -42,6 +42,13 @@ public final class Executor {
   private static final int MAX_MESSAGE = 500;
   private static final System.Logger LOG = System.getLogger(Executor.class.getName());
 
+  /** The actions this executor writes through {@link AccountWrites}. */
+  private static final Set<Action> WRITTEN_HERE =
+      EnumSet.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS, Action.ENABLE_ACCOUNT);
+
+  /** The error code of an action skipped because this executor does not write it. */
+  static final String NOT_WRITTEN_HERE = "ActionNotSupported";
+
   private final AccountWrites writes;
   private final WriteBudget budget;
   private final Retries retryPolicy;
@@ -500,6 +507,13 @@ public final class Executor {
         sent.add(new Sent(ActionResult.skipped(action, "user not found"), null));
         continue;
       }
+      if (!WRITTEN_HERE.contains(action)) {
+        // Containment and device restores are refused by every queue's default policy; a policy
+        // that lets one through gets a result that says it was not done, never a silent success.
+        sent.add(new Sent(ActionResult.skipped(action, NOT_WRITTEN_HERE,
+            action.wireName() + " is not carried out by this worker version"), null));
+        continue;
+      }
       if (done.contains(action)) {
         // Said to have succeeded in an earlier delivery: not sent again, but read back with this
         // delivery's writes like any acknowledged write, so that nothing is reported verified on a
@@ -608,6 +622,8 @@ public final class Executor {
           case DISABLE_ACCOUNT -> writes.disableAccount(userId);
           case REVOKE_SESSIONS -> writes.revokeSignInSessions(userId);
           case ENABLE_ACCOUNT -> writes.enableAccount(userId);
+          case RESET_PASSWORD, CONFIRM_COMPROMISED, DISABLE_DEVICES, ENABLE_DEVICES ->
+              throw new IllegalStateException(action.wireName() + " is not an account write");
         };
         outage.onSuccess();
         retry.onSuccess();

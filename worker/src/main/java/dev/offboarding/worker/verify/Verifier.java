@@ -208,6 +208,8 @@ public final class Verifier {
         }
         yield state.accountEnabled() ? null : "accountEnabled is still false";
       }
+      case RESET_PASSWORD, CONFIRM_COMPROMISED, DISABLE_DEVICES, ENABLE_DEVICES ->
+          throw new IllegalArgumentException(action.wireName() + " is not verified by reading the account");
     };
   }
 
