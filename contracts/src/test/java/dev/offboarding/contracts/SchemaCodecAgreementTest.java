@@ -116,7 +116,11 @@ class SchemaCodecAgreementTest {
         "alice@contoso.com\n", "alice@contoso.com\u2028", "84b18857-3c01-48be-b707-492019c57142\n", "ali\u00a0ce@contoso.com",
         "ali\u200bce@contoso.com", "ali\u0085ce@contoso.com", "a?b@contoso.com", "a\\b@contoso.com", "a/b@contoso.com",
         "a@b@contoso.com", "a".repeat(101) + "@contoso.com", "a".repeat(102) + "@contoso.com", "user@xn--bcher-kva.example",
-        "user@例え.テスト", "user@contoso.123")) {
+        "user@例え.テスト", "user@contoso.123", "ali\u00adce@contoso.com", "ali\u2066ce@contoso.com", "ali\u180ece@contoso.com",
+        "ali\ufeffce@contoso.com", "ali\ud800ce@contoso.com", "ali\udc00ce@contoso.com", "😀@contoso.com",
+        "ali\udb40\udc01ce@contoso.com", "flag\udb40\udc67@contoso.com", "user@\ud840\udc00.example",
+        "user@contoso.\ud801\udc00\ud801\udc01", "user@١٢٣.example", "user@bücher.de", "jürgen.müller@bücher.de",
+        "user@ex\u1680ample.com", "a\u3000b@contoso.com", "a\u2029@contoso.com", "μ@ελληνικά.ελ")) {
       cases.add(Arguments.of("user " + escape(user), edit(e -> targets(e).removeAll().addObject().put("user", user))));
     }
     for (String group : List.of("84b18857-3c01-48be-b707-492019c57142", "84b18857-3c01-48be-b707-492019c5714", "Finance",
