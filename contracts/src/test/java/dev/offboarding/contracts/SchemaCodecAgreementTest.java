@@ -231,6 +231,35 @@ class SchemaCodecAgreementTest {
     assertEquals(tree, reencoded);
   }
 
+  static List<String> auditResumeExamples() {
+    return Examples.auditResumes();
+  }
+
+  @ParameterizedTest
+  @MethodSource("auditResumeExamples")
+  void everyResumeAuditExampleIsAcceptedByTheSchemaAndTheCodecAndEncodesBackTheSame(String example) throws Exception {
+    byte[] json = Examples.load(example);
+    JsonNode tree = EventJson.MAPPER.readTree(json);
+
+    List<String> schemaErrors = SchemaValidation.of(Schemas.AUDIT_RESUME).errors(json);
+    ResumeAudit decoded = auditCodec.decodeResume(json);
+    JsonNode reencoded = EventJson.MAPPER.readTree(
+        auditCodec.encodeResume(tree.get("id").asText(), Rfc3339.parse(tree.get("time").asText()), decoded));
+
+    assertEquals(List.of(), schemaErrors);
+    assertEquals(tree, reencoded);
+  }
+
+  @Test
+  void aResumeThatIsRefusedWithoutItsStatusIsRefusedBySchemaAndCodec() throws Exception {
+    ObjectNode tree = (ObjectNode) EventJson.MAPPER.readTree(Examples.load(Examples.auditResumes().get(0)));
+    ((ObjectNode) tree.get("data")).remove("httpStatus");
+    byte[] json = EventJson.MAPPER.writeValueAsBytes(tree);
+
+    assertFalse(SchemaValidation.of(Schemas.AUDIT_RESUME).accepts(json));
+    assertThrows(IllegalArgumentException.class, () -> auditCodec.decodeResume(json));
+  }
+
   /** One member of the sign-in-seen example changed at a time, either side of each rule's edge. */
   static Stream<Arguments> accessEdgeCases() {
     String seen = Examples.auditAccesses().get(1);

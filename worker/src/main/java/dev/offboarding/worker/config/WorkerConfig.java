@@ -60,6 +60,9 @@ import java.util.function.Function;
  * @param restoreCooldown a restore does not re-enable a user whose sessions were revoked this
  *     recently ({@code signInSessionsValidFromDateTime}) unless its approval names the user ({@code
  *     RESTORE_COOLDOWN})
+ * @param lifecycleWorkflowsResume resume the Lifecycle Workflows task an {@code
+ *     lcw/<workflow>/<task>/<result>} event id names once its final summary is out ({@code
+ *     LIFECYCLE_WORKFLOWS_RESUME}, default false)
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -87,7 +90,8 @@ public record WorkerConfig(
     dev.offboarding.worker.intake.IntakePolicies intakePolicies,
     int approvalThreshold,
     java.time.Duration approvalTtl,
-    java.time.Duration restoreCooldown) {
+    java.time.Duration restoreCooldown,
+    boolean lifecycleWorkflowsResume) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -291,6 +295,16 @@ public record WorkerConfig(
       }
     }
 
+    boolean lifecycleResume = false;
+    String lifecycleText = get.apply("LIFECYCLE_WORKFLOWS_RESUME");
+    if (lifecycleText != null && !lifecycleText.isBlank()) {
+      switch (lifecycleText.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> lifecycleResume = true;
+        case "false" -> lifecycleResume = false;
+        default -> problems.add("LIFECYCLE_WORKFLOWS_RESUME must be true or false");
+      }
+    }
+
     boolean allowUnprotected = false;
     String unprotectedText = get.apply("ALLOW_UNPROTECTED");
     if (unprotectedText != null) {
@@ -314,7 +328,7 @@ public record WorkerConfig(
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown);
+        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown, lifecycleResume);
   }
 
   /**
@@ -586,6 +600,6 @@ public record WorkerConfig(
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
         + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + ", intakePolicies=" + intakePolicies
         + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
-        + ", restoreCooldown=" + restoreCooldown + "]";
+        + ", restoreCooldown=" + restoreCooldown + ", lifecycleWorkflowsResume=" + lifecycleWorkflowsResume + "]";
   }
 }
