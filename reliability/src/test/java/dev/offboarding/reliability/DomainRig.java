@@ -10,7 +10,6 @@ import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.execute.Executor;
 import dev.offboarding.worker.continuation.FollowUps;
@@ -25,6 +24,8 @@ import dev.offboarding.worker.graph.GraphDirectory;
 import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.resilience.OutageBreaker;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.testing.RecordingAudit;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The worker's domain (planner, protection, executor, event processor) built from its public
@@ -43,9 +43,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * down as the tenant grows (its attribute filters and write log scale with the tenant).
  */
 final class DomainRig implements AutoCloseable {
-  /** Events reach the processor as the worker's intake decodes them from the events queue. */
-  private static final dev.offboarding.worker.intake.MessageClassifier CLASSIFIER =
-      new dev.offboarding.worker.intake.MessageClassifier(java.util.Set.of("offboarding-events"), "offboarding-internal");
   /** Cases one tenant serves before {@link #renewEvery} replaces it. */
   static final int CASES_PER_TENANT = 250;
 
@@ -96,19 +93,7 @@ final class DomainRig implements AutoCloseable {
         RetryPolicy.defaults(), OutageBreaker.create(clock), null, Sleeper.SYSTEM, clock, 16);
     EventProcessor processor = EventProcessor.builder(planner, executor, clock)
         .progress(new ProgressLog(clock, Duration.ofMinutes(10))).build();
-    List<TargetAudit> targets = new CopyOnWriteArrayList<>();
-    List<SummaryAudit> summaries = new CopyOnWriteArrayList<>();
-    AuditSink audit = new AuditSink() {
-      @Override
-      public void targets(List<TargetAudit> results) {
-        targets.addAll(results);
-      }
-
-      @Override
-      public void summary(SummaryAudit summary) {
-        summaries.add(summary);
-      }
-    };
+    RecordingAudit audit = new RecordingAudit();
     FollowUps followUps = new FollowUps() {
       @Override
       public void send(String eventId, dev.offboarding.worker.continuation.Continuation next, java.time.Instant notBefore) {}
@@ -119,10 +104,11 @@ final class DomainRig implements AutoCloseable {
       }
     };
     byte[] body = codec.encode(event);
-    Settlement settlement = processor.process(new EventProcessor.Work(CLASSIFIER.classify("offboarding-events", 1,
-        body, name -> null), false, audit, followUps, () -> false, () -> {}));
+    // Events reach the processor as the worker's intake decodes them from the events queue.
+    Settlement settlement = processor.process(new EventProcessor.Work(Inbounds.from(Inbounds.EVENTS, body, 1),
+        false, audit, followUps, () -> false, () -> {}));
     List<WriteRecord> log = graph.writeLog();
-    return new Outcome(settlement, List.copyOf(targets), List.copyOf(summaries),
+    return new Outcome(settlement, audit.all(), List.copyOf(audit.summaries),
         new ArrayList<>(log.subList(before, log.size())), protection.ready());
   }
 

@@ -33,8 +33,8 @@ import dev.offboarding.worker.producers.ProducerTemplates;
 import dev.offboarding.worker.producers.ProducerTemplates.Producer;
 import dev.offboarding.worker.producers.WorkflowRun;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -95,7 +95,7 @@ class ProducerGoldenRenderTest {
   /** The project's entities plus the subscription the audit-to-incident template creates, with its rule. */
   private static ServiceBusEmulator emulatorWithTheAuditReadersSubscription() {
     String filter = ProducerTemplates.AUDIT_TO_INCIDENT.template().path("variables").path("SummaryFilter").asText();
-    EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
+    EmulatorConfig file = EmulatorConfig.fromJson(WorkerSystem.ENTITIES);
     List<EmulatorConfig.Topic> topics = new ArrayList<>();
     for (EmulatorConfig.Topic t : file.topics()) {
       topics.add(t.name().equals(WorkerHarness.TOPIC) ? t.withSubscription(EmulatorConfig.Subscription
@@ -304,8 +304,7 @@ class ProducerGoldenRenderTest {
   }
 
   private static SummaryAudit awaitFinal(String eventId) {
-    await().atMost(WAIT).until(() -> harness.summaries(eventId).stream().anyMatch(SummaryAudit::finalSummary));
-    return harness.summaries(eventId).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
+    return harness.awaitFinalSummary(eventId, WAIT);
   }
 
   /**

@@ -16,12 +16,12 @@ import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.guard.Approved;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
-import dev.offboarding.worker.process.EventProcessorTest;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +46,7 @@ class RestoreCooldownTest {
 
   final FakeDirectory directory = new FakeDirectory();
   final RecordingWrites writes = new RecordingWrites();
-  final EventProcessorTest.RecordingAudit audit = new EventProcessorTest.RecordingAudit();
+  final RecordingAudit audit = new RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
 

@@ -30,6 +30,7 @@ import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.verify.Verifier;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.resilience.OutageBreaker;

@@ -25,7 +25,6 @@ import dev.offboarding.worker.intake.IntakePolicies;
 import dev.offboarding.worker.intake.IntakePolicy;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
-import dev.offboarding.worker.process.EventProcessorTest;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
@@ -33,6 +32,7 @@ import dev.offboarding.worker.scheduling.SchedulingTest;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +54,7 @@ class ApprovalsTest {
 
   final FakeDirectory directory = new FakeDirectory();
   final RecordingWrites writes = new RecordingWrites();
-  final EventProcessorTest.RecordingAudit audit = new EventProcessorTest.RecordingAudit();
+  final RecordingAudit audit = new RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
   final SchedulingTest.HeldEvents scheduled = new SchedulingTest.HeldEvents();

@@ -26,13 +26,13 @@ import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
-import dev.offboarding.worker.process.EventProcessorTest;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.testing.Events;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +55,7 @@ class MassActionBrakeTest {
   final ManualClock clock = new ManualClock(T0);
   final FakeDirectory directory = new FakeDirectory();
   final RecordingWrites writes = new RecordingWrites();
-  final EventProcessorTest.RecordingAudit audit = new EventProcessorTest.RecordingAudit();
+  final RecordingAudit audit = new RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
   /** Every lease asked for: cap name and users. */
   final List<String> leases = new ArrayList<>();

@@ -20,7 +20,6 @@ import dev.offboarding.worker.execute.OutageGuard;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
-import dev.offboarding.worker.process.EventProcessorTest;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.scheduling.CancellationMarkers;
@@ -29,6 +28,7 @@ import dev.offboarding.worker.scheduling.SchedulingTest;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class QueuePolicyTest {
 
   final FakeDirectory directory = new FakeDirectory();
   final RecordingWrites writes = new RecordingWrites();
-  final EventProcessorTest.RecordingAudit audit = new EventProcessorTest.RecordingAudit();
+  final RecordingAudit audit = new RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
   final SchedulingTest.HeldEvents scheduled = new SchedulingTest.HeldEvents();

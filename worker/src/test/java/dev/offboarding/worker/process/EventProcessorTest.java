@@ -7,7 +7,6 @@ import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
-import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.continuation.DeliveryBounds;
@@ -26,6 +25,7 @@ import dev.offboarding.worker.testing.Events;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
 import dev.offboarding.worker.testing.SyntheticDirectory;
 import java.time.Clock;
@@ -51,25 +51,6 @@ public class EventProcessorTest {
   final AtomicInteger heartbeats = new AtomicInteger();
   final FollowUpLoop followUps = new FollowUpLoop();
   DeliveryBounds bounds = DeliveryBounds.defaults();
-
-  public static final class RecordingAudit implements AuditSink {
-    final List<List<TargetAudit>> chunks = new ArrayList<>();
-    public SummaryAudit summary;
-
-    @Override
-    public void targets(List<TargetAudit> results) {
-      chunks.add(results);
-    }
-
-    @Override
-    public void summary(SummaryAudit s) {
-      summary = s;
-    }
-
-    public List<TargetAudit> all() {
-      return chunks.stream().flatMap(List::stream).toList();
-    }
-  }
 
   EventProcessor processor(Directory dir, Protection protection, int limit) {
     return processor(dir, protection, limit, StreamingPlan.RETAIN_LIMIT);

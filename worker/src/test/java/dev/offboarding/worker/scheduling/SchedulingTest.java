@@ -19,12 +19,12 @@ import dev.offboarding.worker.execute.OutageGuard;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
-import dev.offboarding.worker.process.EventProcessorTest;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +40,7 @@ public class SchedulingTest {
 
   final FakeDirectory directory = new FakeDirectory();
   final RecordingWrites writes = new RecordingWrites();
-  final EventProcessorTest.RecordingAudit audit = new EventProcessorTest.RecordingAudit();
+  final RecordingAudit audit = new RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
   final HeldEvents scheduled = new HeldEvents();
@@ -192,7 +192,7 @@ public class SchedulingTest {
   @Test
   void aMarkedEventIsCancelledAtItsFirstDeliveryInsteadOfRunningOrBeingHeld() throws Exception {
     processor().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-later")), "8"), false,
-        new EventProcessorTest.RecordingAudit(), followUps, () -> false, () -> {}));
+        new RecordingAudit(), followUps, () -> false, () -> {}));
 
     Settlement settlement = deliver(codec.encode(leaverAt(NOW.plus(Duration.ofDays(3)))), false);
 
