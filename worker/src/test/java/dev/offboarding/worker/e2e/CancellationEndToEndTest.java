@@ -205,8 +205,7 @@ class CancellationEndToEndTest {
    */
   private SummaryAudit assertStoppedWithEveryUserOnce(OffboardingEvent event, OffboardingEvent cancel,
       String detailStart) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> harness.summaries(event.id()).stream()
-        .anyMatch(SummaryAudit::finalSummary));
+    harness.awaitFinalSummary(event.id(), Duration.ofSeconds(60));
     List<SummaryAudit> finals = harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).toList();
     assertEquals(1, finals.size());
     SummaryAudit last = finals.get(0);

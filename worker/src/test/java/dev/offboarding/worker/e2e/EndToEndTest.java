@@ -395,10 +395,7 @@ class EndToEndTest {
 
     harness.startWorker();
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> harness.summaries(event.id()).stream()
-        .anyMatch(SummaryAudit::finalSummary));
-    SummaryAudit last = harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst()
-        .orElseThrow();
+    SummaryAudit last = harness.awaitFinalSummary(event.id(), Duration.ofSeconds(60));
     assertEquals(SummaryStatus.COMPLETED, last.status());
     assertEquals(120, last.counts().get(TargetOutcome.SUCCEEDED));
     assertEquals(120, harness.targets(event.id()).stream().map(TargetAudit::userId).distinct().count());

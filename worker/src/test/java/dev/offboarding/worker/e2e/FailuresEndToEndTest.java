@@ -212,8 +212,7 @@ class FailuresEndToEndTest {
 
   /** Waits for the event's final summary (not a CONTINUING one) and returns it; there is exactly one. */
   private SummaryAudit finalSummary(OffboardingEvent event) {
-    await().atMost(WAIT).until(() -> harness.summaries(event.id()).stream()
-        .anyMatch(s -> s.status() != SummaryStatus.CONTINUING));
+    harness.awaitSummary(event.id(), WAIT, s -> s.status() != SummaryStatus.CONTINUING);
     List<SummaryAudit> finals = harness.summaries(event.id()).stream()
         .filter(s -> s.status() != SummaryStatus.CONTINUING).toList();
     assertEquals(1, finals.size(), "one final summary: " + finals);

@@ -108,8 +108,7 @@ class IntakePolicyEndToEndTest {
         Instant.now(), new EventData(List.of(new Target.User(carol.id())), List.of(Action.REVOKE_SESSIONS), "leaver",
             "HR-2", "hr", false, due));
     harness.send(leaver);
-    await().atMost(WAIT).until(() -> harness.summaries(leaver.id()).stream()
-        .anyMatch(s -> s.status() == SummaryStatus.SCHEDULED));
+    harness.awaitSummary(leaver.id(), WAIT, s -> s.status() == SummaryStatus.SCHEDULED);
     OffboardingEvent cancel = OffboardingEvent.cancel(UUID.randomUUID().toString(), "/siem/sentinel", Instant.now(),
         new Cancellation(leaver.id(), "not ours to stop", "sentinel"));
 

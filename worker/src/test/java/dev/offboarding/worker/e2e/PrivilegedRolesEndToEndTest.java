@@ -178,8 +178,7 @@ class PrivilegedRolesEndToEndTest {
   }
 
   private SummaryAudit finalSummary(OffboardingEvent event) {
-    await().atMost(WAIT).until(() -> harness.summaries(event.id()).stream()
-        .anyMatch(s -> s.status() != SummaryStatus.CONTINUING));
+    harness.awaitSummary(event.id(), WAIT, s -> s.status() != SummaryStatus.CONTINUING);
     List<SummaryAudit> finals = harness.summaries(event.id()).stream()
         .filter(s -> s.status() != SummaryStatus.CONTINUING).toList();
     assertEquals(1, finals.size(), "one final summary: " + finals);

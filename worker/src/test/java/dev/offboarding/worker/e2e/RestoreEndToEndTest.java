@@ -50,8 +50,7 @@ class RestoreEndToEndTest {
 
   /** Waits until {@code event} awaits approval, then approves it as a second person, from the ops queue. */
   static OffboardingEvent approveOnceItWaits(WorkerHarness harness, OffboardingEvent event, String... users) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(event.id()).stream()
-        .anyMatch(s -> s.status() == SummaryStatus.AWAITING_APPROVAL));
+    harness.awaitSummary(event.id(), Duration.ofSeconds(30), s -> s.status() == SummaryStatus.AWAITING_APPROVAL);
     OffboardingEvent approve = OffboardingEvent.approve(UUID.randomUUID().toString(), "/test/e2e", Instant.now(),
         new dev.offboarding.contracts.Approval(event.id(), "second-person", "checked", List.of(users)));
     harness.sendOps(approve);
@@ -59,9 +58,7 @@ class RestoreEndToEndTest {
   }
 
   static SummaryAudit awaitFinal(WorkerHarness harness, OffboardingEvent event) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(event.id()).stream()
-        .anyMatch(SummaryAudit::finalSummary));
-    return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
+    return harness.awaitFinalSummary(event.id(), Duration.ofSeconds(30));
   }
 
   @Test
@@ -137,8 +134,7 @@ class RestoreEndToEndTest {
     java.nio.file.Files.write(file, body);
     assertEquals(0, dev.offboarding.worker.Main.run(new String[] {"send", file.toString()}, harness.env,
         System.out, System.err));
-    await().atMost(Duration.ofSeconds(30)).until(() -> harness.summaries(restore.id()).stream()
-        .anyMatch(s -> s.status() == SummaryStatus.AWAITING_APPROVAL));
+    harness.awaitSummary(restore.id(), Duration.ofSeconds(30), s -> s.status() == SummaryStatus.AWAITING_APPROVAL);
     assertFalse(tenant.requireUser(alice.id()).accountEnabled(), "nothing is written before a second person approves");
     // The leaver revoked them seconds ago: within RESTORE_COOLDOWN, so the approval names each one.
     assertEquals(0, dev.offboarding.worker.Main.run(new String[] {"approve", "--requested-by", "security-lead@contoso.com",
