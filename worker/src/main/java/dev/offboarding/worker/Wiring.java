@@ -45,6 +45,12 @@ import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import dev.offboarding.worker.servicebus.ServiceBusMassActionBrake;
 import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
+import dev.offboarding.worker.servicebus.ServiceBusWatchLease;
+import dev.offboarding.worker.servicebus.ServiceBusWatchOutbox;
+import dev.offboarding.worker.codec.WatchEntryCodec;
+import dev.offboarding.worker.graph.GraphSignInLog;
+import dev.offboarding.worker.watch.SignInWatch;
+import dev.offboarding.worker.watch.WatchSettings;
 import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.flow.DeliverySettlement;
 import java.time.Clock;
@@ -196,7 +202,16 @@ public final class Wiring {
    */
   private EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled, CancellationMarkers markers,
       Duration holdPerDelivery, Braking braking) {
-    return EventProcessor.builder(planner, executor(budget), clock)
+    return processor(budget, scheduled, markers, holdPerDelivery, braking, null);
+  }
+
+  private EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled, CancellationMarkers markers,
+      Duration holdPerDelivery, Braking braking, SignInWatch watch) {
+    EventProcessor.Builder builder = EventProcessor.builder(planner, executor(budget), clock);
+    if (watch != null) {
+      builder.signInWatch(watch);
+    }
+    return builder
         .progress(progress)
         .brake(braking)
         .bounds(deliveryBounds)
@@ -305,8 +320,20 @@ public final class Wiring {
     Braking braking = new Braking(brake, caps, clock);
     brake.warmUp(caps.all());
     brakeGauges(braking);
+    // The sign-in watch, when on: its entries on the internal queue, its lease (and the reporting
+    // API's count) in session state on the state queue. The gate's waits are real: Graph's window is.
+    ServiceBusWatchLease watchLease = null;
+    SignInWatch watch = null;
+    WatchSettings watching = config.signInWatch();
+    if (watching.enabled()) {
+      watchLease = new ServiceBusWatchLease(serviceBus, config.stateQueue(), clock, Sleeper.SYSTEM,
+          ServiceBusWatchLease.DEFAULT_PATIENCE, ServiceBusMassActionBrake.DEFAULT_STEP_TIMEOUT);
+      watch = new SignInWatch(watching, new GraphSignInLog(graph, clock), watchLease,
+          new ServiceBusWatchOutbox(senders, config.auditTopic(), internal, auditCodec, new WatchEntryCodec(), clock,
+              metrics), clock, watchListener());
+    }
     EventProcessor events = processor(new MeteredWriteBudget(budget, metrics),
-        new ServiceBusScheduledEvents(serviceBus, List.of(internal)), markers, policy.maxHold(), braking);
+        new ServiceBusScheduledEvents(serviceBus, List.of(internal)), markers, policy.maxHold(), braking, watch);
     MessageClassifier classifier = classifier();
     ServiceBusFollowUps followUps = new ServiceBusFollowUps(senders, internal, new ContinuationCodec(), clock);
     List<String> all = new ArrayList<>(queues());
@@ -326,7 +353,28 @@ public final class Wiring {
           markers::saturated);
       intakes.add(new ServiceBusIntake(serviceBus, queue, handler, options));
     }
-    return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes, protection,
-        protectionRefresher(), markers).alsoClosing(brake);
+    WorkerService service = new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes,
+        protection, protectionRefresher(), markers).alsoClosing(brake);
+    return watchLease == null ? service : service.alsoClosing(watchLease);
+  }
+
+  /** The sign-in watch's counts, in the process's metrics. */
+  private SignInWatch.Listener watchListener() {
+    return new SignInWatch.Listener() {
+      @Override
+      public void polled(String outcome) {
+        metrics.watchPolled(outcome);
+      }
+
+      @Override
+      public void signInSeen() {
+        metrics.signInAfterRevoke();
+      }
+
+      @Override
+      public void windowClosed(String outcome) {
+        metrics.watchWindowClosed(outcome);
+      }
+    };
   }
 }

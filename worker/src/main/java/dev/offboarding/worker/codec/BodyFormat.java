@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * What a message body claims to be, by its format member: a follow-up ({@value
- * ContinuationCodec#MARKER}), a cancellation marker ({@value CancellationMarkerCodec#MARKER}), or
- * else an event (what is not JSON too: that is for the event codec to say).
+ * ContinuationCodec#MARKER}), a cancellation marker ({@value CancellationMarkerCodec#MARKER}), a
+ * sign-in watch entry ({@value WatchEntryCodec#MARKER}), or else an event (what is not JSON too: that is for the event codec to say).
  */
 public enum BodyFormat {
   /** A producer's event, or anything that is neither of the worker's own formats. */
@@ -16,7 +16,9 @@ public enum BodyFormat {
   /** A follow-up carrying the rest of an event. */
   FOLLOW_UP,
   /** A cancellation marker coming due. */
-  MARKER;
+  MARKER,
+  /** A sign-in watch entry ({@value WatchEntryCodec#MARKER}). */
+  WATCH;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,6 +38,9 @@ public enum BodyFormat {
       }
       if (root != null && root.isObject() && root.has(CancellationMarkerCodec.MARKER)) {
         return MARKER;
+      }
+      if (root != null && root.isObject() && root.has(WatchEntryCodec.MARKER)) {
+        return WATCH;
       }
       return EVENT;
     } catch (IOException e) {

@@ -87,7 +87,8 @@ public record WorkerConfig(
     dev.offboarding.worker.intake.IntakePolicies intakePolicies,
     int approvalThreshold,
     java.time.Duration approvalTtl,
-    java.time.Duration restoreCooldown) {
+    java.time.Duration restoreCooldown,
+    dev.offboarding.worker.watch.WatchSettings signInWatch) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -128,6 +129,7 @@ public record WorkerConfig(
     Objects.requireNonNull(intakePolicies, "intakePolicies");
     Objects.requireNonNull(approvalTtl, "approvalTtl");
     Objects.requireNonNull(restoreCooldown, "restoreCooldown");
+    Objects.requireNonNull(signInWatch, "signInWatch");
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -308,13 +310,42 @@ public record WorkerConfig(
         java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(30), "APPROVAL_TTL", problems);
     java.time.Duration restoreCooldown = duration(get.apply("RESTORE_COOLDOWN"), DEFAULT_RESTORE_COOLDOWN,
         java.time.Duration.ZERO, java.time.Duration.ofDays(400), "RESTORE_COOLDOWN", problems);
+    dev.offboarding.worker.watch.WatchSettings signInWatch = signInWatch(get, problems);
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown);
+        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown, signInWatch);
+  }
+
+  /**
+   * The sign-in watch's settings: {@code WATCH_SIGN_INS} (true or false, default false), {@code
+   * WATCH_SIGN_INS_POLL_INTERVAL} (1 s to 1 h, default 1 minute), {@code SIGN_IN_LOG_LATENCY} (0 to
+   * 2 h, default 10 minutes) and {@code ACCESS_TOKEN_MAX_LIFETIME} (1 s to 28 h, default 90 minutes).
+   */
+  private static dev.offboarding.worker.watch.WatchSettings signInWatch(Function<String, String> get,
+      List<String> problems) {
+    boolean enabled = false;
+    String text = get.apply("WATCH_SIGN_INS");
+    if (text != null) {
+      switch (text.toLowerCase(Locale.ROOT)) {
+        case "true" -> enabled = true;
+        case "false" -> enabled = false;
+        default -> problems.add("WATCH_SIGN_INS must be true or false");
+      }
+    }
+    java.time.Duration interval = duration(get.apply("WATCH_SIGN_INS_POLL_INTERVAL"),
+        dev.offboarding.worker.watch.WatchSettings.DEFAULT_POLL_INTERVAL, java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofHours(1), "WATCH_SIGN_INS_POLL_INTERVAL", problems);
+    java.time.Duration latency = duration(get.apply("SIGN_IN_LOG_LATENCY"),
+        dev.offboarding.worker.watch.WatchSettings.DEFAULT_LOG_LATENCY, java.time.Duration.ZERO,
+        java.time.Duration.ofHours(2), "SIGN_IN_LOG_LATENCY", problems);
+    java.time.Duration lifetime = duration(get.apply("ACCESS_TOKEN_MAX_LIFETIME"),
+        dev.offboarding.contracts.AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME, java.time.Duration.ofSeconds(1),
+        dev.offboarding.contracts.AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME, "ACCESS_TOKEN_MAX_LIFETIME", problems);
+    return new dev.offboarding.worker.watch.WatchSettings(enabled, interval, latency, lifetime);
   }
 
   /**
@@ -586,6 +617,6 @@ public record WorkerConfig(
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
         + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + ", intakePolicies=" + intakePolicies
         + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
-        + ", restoreCooldown=" + restoreCooldown + "]";
+        + ", restoreCooldown=" + restoreCooldown + ", signInWatch=" + signInWatch + "]";
   }
 }

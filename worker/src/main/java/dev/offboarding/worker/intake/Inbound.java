@@ -12,7 +12,7 @@ import java.util.Objects;
  * One delivered message, decoded once ({@link MessageClassifier}) into the one kind it is, with the
  * queue it came from. Which kinds a queue may carry is the trust boundary: producers' events come
  * from the intake queues, and the worker's own messages (follow-ups, held events, cancellation
- * markers) from its internal queue alone; anything else is {@link Forged}.
+ * markers, sign-in watch entries) from its internal queue alone; anything else is {@link Forged}.
  */
 public sealed interface Inbound {
 
@@ -117,6 +117,32 @@ public sealed interface Inbound {
     @Override
     public Provenance provenance() {
       return Provenance.of(event, continuation.queue());
+    }
+  }
+
+  /**
+   * A sign-in watch entry the worker scheduled for itself, from the internal queue: one poll of the
+   * sign-in log for the users it names.
+   */
+  record WatchEntry(dev.offboarding.worker.watch.WatchEntry entry, String queue) implements Inbound {
+    public WatchEntry {
+      Objects.requireNonNull(entry, "entry");
+      Objects.requireNonNull(queue, "queue");
+    }
+
+    @Override
+    public String origin() {
+      return entry.origin();
+    }
+
+    @Override
+    public String eventId() {
+      return entry.eventId();
+    }
+
+    @Override
+    public Provenance provenance() {
+      return entry.provenance();
     }
   }
 

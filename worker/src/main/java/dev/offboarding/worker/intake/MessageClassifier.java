@@ -5,6 +5,7 @@ import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.codec.BodyFormat;
 import dev.offboarding.worker.codec.ContinuationCodec;
+import dev.offboarding.worker.codec.WatchEntryCodec;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.guard.Approved;
 import java.util.List;
@@ -18,13 +19,15 @@ import java.util.stream.Collectors;
  * queue it came from whether that kind may come from there:
  *
  * <ul>
- *   <li>an intake queue (producers') carries events only: a follow-up or a cancellation marker there
+ *   <li>an intake queue (producers') carries events only: a follow-up, a cancellation marker or a
+ *       sign-in watch entry there
  *       is {@link Inbound.Forged}, whatever application properties it carries;
  *   <li>the internal queue (the worker's own) carries follow-ups, held events (marked by the
  *       {@value #HELD_UNTIL} and {@value #INTAKE_QUEUE} properties, naming a configured intake
  *       queue; a copy awaiting approval also by {@value #AWAITING_APPROVAL}, an approved one by
  *       {@value #APPROVED_BY} and {@value #APPROVAL_ID}) and cancellation markers coming due: a
- *       bare event there, or one whose approval marks do not read, is {@link Inbound.Forged}.
+ *       bare event there, or one whose approval marks do not read, is {@link Inbound.Forged}; and
+ *       sign-in watch entries ({@link Inbound.WatchEntry}), which every other queue refuses.
  * </ul>
  *
  * Thread-safe.
@@ -48,6 +51,8 @@ public final class MessageClassifier {
   public static final String APPROVAL_ID = "approvalId";
   /** The application property of an approved copy listing the users its approval names ({@link Approved#usersProperty}). */
   public static final String APPROVED_USERS = "approvedUsers";
+  /** The dead-letter reason of a watch entry on the internal queue that does not read as the worker writes one. */
+  public static final String INVALID_WATCH_ENTRY = "InvalidWatchEntry";
   /** The dead-letter reason of a message of a kind its queue may not carry. */
   public static final String FORGED = "ForgedInternalMessage";
 
@@ -55,6 +60,7 @@ public final class MessageClassifier {
   private final String internalQueue;
   private final EventCodec events = new EventCodec();
   private final ContinuationCodec continuations = new ContinuationCodec();
+  private final WatchEntryCodec watchEntries = new WatchEntryCodec();
 
   /**
    * @param intakeQueues the producers' queues the worker takes events from
@@ -86,7 +92,7 @@ public final class MessageClassifier {
     Kind kind = kindOf(body);
     if (intakeQueues.contains(queue)) {
       if (kind != Kind.EVENT) {
-        return new Inbound.Forged(queue, origin, kind.words, "only the worker writes " + kind.words + "s, on "
+        return new Inbound.Forged(queue, origin, kind.words, "only the worker writes " + kind.plural + ", on "
             + internalQueue + "; " + queue + " is a producer's queue");
       }
       return event(body, queue, queue, origin, false);
@@ -99,6 +105,9 @@ public final class MessageClassifier {
     }
     if (kind == Kind.MARKER) {
       return new Inbound.DueMarker(queue, origin);
+    }
+    if (kind == Kind.WATCH) {
+      return watchEntry(body, queue, origin);
     }
     Object intake = property.apply(INTAKE_QUEUE);
     if (property.apply(HELD_UNTIL) == null || !(intake instanceof String from) || !intakeQueues.contains(from)) {
@@ -168,14 +177,31 @@ public final class MessageClassifier {
     };
   }
 
+  private Inbound watchEntry(byte[] body, String queue, String origin) {
+    dev.offboarding.worker.watch.WatchEntry entry;
+    try {
+      entry = watchEntries.decode(body);
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Invalid(queue, origin, INVALID_WATCH_ENTRY, e.getMessage(), List.of(), null, null, null);
+    }
+    if (!intakeQueues.contains(entry.provenance().queue())) {
+      return new Inbound.Invalid(queue, origin, INVALID_WATCH_ENTRY,
+          "the watch entry names a queue the worker takes no events from", List.of(), null, null, null);
+    }
+    return new Inbound.WatchEntry(entry, queue);
+  }
+
   /** What a body claims to be, by its format member. */
   private enum Kind {
-    EVENT("event"), FOLLOW_UP("follow-up"), MARKER("cancellation marker");
+    EVENT("event", "events"), FOLLOW_UP("follow-up", "follow-ups"), MARKER("cancellation marker", "cancellation markers"),
+    WATCH("sign-in watch entry", "sign-in watch entries");
 
     final String words;
+    final String plural;
 
-    Kind(String words) {
+    Kind(String words, String plural) {
       this.words = words;
+      this.plural = plural;
     }
   }
 
@@ -184,6 +210,7 @@ public final class MessageClassifier {
     return switch (BodyFormat.of(body)) {
       case FOLLOW_UP -> Kind.FOLLOW_UP;
       case MARKER -> Kind.MARKER;
+      case WATCH -> Kind.WATCH;
       case EVENT -> Kind.EVENT;
     };
   }

@@ -92,6 +92,18 @@ public final class Metrics {
    * urgent queue), as far as this replica has seen; else 0.
    */
   public static final String MASS_ACTION_BRAKE = "offboarding_mass_action_brake";
+  /** Successful sign-ins the sign-in watch saw after a revoke, each published once. */
+  public static final String SIGN_INS_AFTER_REVOKE = "offboarding_sign_ins_after_revoke_total";
+  /** Reads of the sign-in log by the watch, by outcome ({@link #WATCH_POLL_OUTCOMES}). */
+  public static final String SIGN_IN_WATCH_POLLS = "offboarding_sign_in_watch_polls_total";
+  /** Users whose sign-in watch ended, by outcome ({@link #WATCH_WINDOW_OUTCOMES}). */
+  public static final String SIGN_IN_WATCH_WINDOWS = "offboarding_sign_in_watch_windows_total";
+  /** The outcomes of a poll of the sign-in log. */
+  public static final java.util.List<String> WATCH_POLL_OUTCOMES = java.util.List.of("read", "throttled", "refused",
+      "failed", "unavailable");
+  /** How a user's watch ends. */
+  public static final java.util.List<String> WATCH_WINDOW_OUTCOMES = java.util.List.of("sign_in_seen", "none_seen",
+      "unread");
 
   private static final Duration[] REVOKE_BUCKETS = {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -111,6 +123,39 @@ public final class Metrics {
         .description("1 while intake is paused after a transient failure").register(registry);
     // At 0 from start: the alert on restores sees the first one as an increase.
     restores();
+    // The same for the sign-in watch, whether it is on or not: its alert sees the first sign-in.
+    signInsAfterRevoke();
+    WATCH_POLL_OUTCOMES.forEach(this::watchPolls);
+    WATCH_WINDOW_OUTCOMES.forEach(this::watchWindows);
+  }
+
+  private Counter signInsAfterRevoke() {
+    return counter(SIGN_INS_AFTER_REVOKE, "successful sign-ins seen in the sign-in log after a revoke");
+  }
+
+  private Counter watchPolls(String outcome) {
+    return counter(SIGN_IN_WATCH_POLLS, "reads of the sign-in log by the sign-in watch", "outcome", outcome);
+  }
+
+  private Counter watchWindows(String outcome) {
+    return counter(SIGN_IN_WATCH_WINDOWS, "users whose sign-in watch ended", "outcome", outcome);
+  }
+
+  /** A sign-in after a revoke was published. */
+  public void signInAfterRevoke() {
+    signInsAfterRevoke().increment();
+  }
+
+  /** A poll of the sign-in log ended with {@code outcome}, one of {@link #WATCH_POLL_OUTCOMES}. */
+  public void watchPolled(String outcome) {
+    watchPolls(WATCH_POLL_OUTCOMES.contains(outcome) ? outcome : "failed").increment();
+  }
+
+  /** A user's watch ended with {@code outcome}, one of {@link #WATCH_WINDOW_OUTCOMES}. */
+  public void watchWindowClosed(String outcome) {
+    if (WATCH_WINDOW_OUTCOMES.contains(outcome)) {
+      watchWindows(outcome).increment();
+    }
   }
 
   private Counter restores() {

@@ -3,7 +3,9 @@ package dev.offboarding.worker.process;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.Provenance;
 import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.audit.Audits;
@@ -32,9 +34,11 @@ import dev.offboarding.worker.scheduling.KnownMarkers;
 import dev.offboarding.worker.scheduling.RunningEvents;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
 import dev.offboarding.worker.scheduling.Scheduling;
+import dev.offboarding.worker.watch.SignInWatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +110,8 @@ public final class EventProcessor {
   private final IntakePolicies policies;
   private final Approvals approvals;
   private final Braking braking;
+  /** Watches revoked users' sign-ins; null when the watch is off. */
+  private final SignInWatch watch;
   /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
   private final Duration longestRun;
 
@@ -124,6 +130,7 @@ public final class EventProcessor {
     this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
         b.policies);
     this.braking = b.braking == null ? Braking.none(b.clock) : b.braking;
+    this.watch = b.watch;
   }
 
   /** A processor planning with {@code planner} and writing through {@code executor}; the rest defaults. */
@@ -146,6 +153,7 @@ public final class EventProcessor {
     private IntakePolicies policies = IntakePolicies.unrestricted();
     private Approvals.Rules approvals = Approvals.Rules.NONE;
     private Braking braking;
+    private SignInWatch watch;
 
     private Builder(Planner planner, Executor executor, Clock clock) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -219,6 +227,16 @@ public final class EventProcessor {
       return this;
     }
 
+    /**
+     * The sign-in watch: each delivery hands the users whose access its writes ended to it, and its
+     * entries are polled when the internal queue delivers them; by default none (entries delivered
+     * are dropped).
+     */
+    public Builder signInWatch(SignInWatch watch) {
+      this.watch = Objects.requireNonNull(watch, "watch");
+      return this;
+    }
+
     public EventProcessor build() {
       if (markers == null) {
         markers = CancellationMarkers.inMemory(clock);
@@ -238,6 +256,9 @@ public final class EventProcessor {
       // A cancellation marker that came due: its life is over, and it is dropped. What it said was
       // learnt by peeking while it was scheduled; a delivered one asks for nothing.
       case Inbound.DueMarker m -> new Settlement.Complete();
+      // A watch entry of a worker that has the watch on; this one has it off (WATCH_SIGN_INS), and
+      // the entry ends here: nothing it names is read.
+      case Inbound.WatchEntry w -> watch == null ? new Settlement.Complete() : watch.poll(w.entry());
       case Inbound.Forged f -> Audits.reject(work.audit(), Summaries.rejected(null, null, MessageClassifier.FORGED
           + ": a " + f.kind() + " arrived on " + f.queue() + "; " + f.why(), List.of(), started, clock.instant(),
           work.redelivery()), MessageClassifier.FORGED, "a " + f.kind() + " arrived on " + f.queue() + "; " + f.why());
@@ -371,8 +392,22 @@ public final class EventProcessor {
     plan.select(chunk.users());
     work.heartbeat().run();
 
-    // Results go out in batches as users finish: a huge group never sits in memory.
-    Audits.Batch publish = new Audits.Batch(audit, work.heartbeat());
+    // Results go out in batches as users finish: a huge group never sits in memory. The sign-in
+    // watch keeps the few it needs (those whose access a write ended) as they go out.
+    List<TargetAudit> ended = new ArrayList<>();
+    AuditSink results = watch == null ? audit : new AuditSink() {
+      @Override
+      public void targets(List<TargetAudit> batch) {
+        audit.targets(batch);
+        batch.stream().filter(r -> watch.windowOf(r) != null).forEach(ended::add);
+      }
+
+      @Override
+      public void summary(SummaryAudit summary) {
+        audit.summary(summary);
+      }
+    };
+    Audits.Batch publish = new Audits.Batch(results, work.heartbeat());
     Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
     if (from != null) {
       counts.putAll(from.counts());
@@ -400,6 +435,9 @@ public final class EventProcessor {
           throw new InterruptedException("interrupted while executing event " + event.id());
         }
         publish.flush();
+        if (watch != null && !ended.isEmpty()) {
+          watch.start(origin, step, event.id(), Provenance.of(event, intakeQueue), ended);
+        }
       } catch (AuditSink.AuditException e) {
         // The writes are idempotent: processing again is safe, losing the audit is not.
         return new Settlement.Abandon("audit not published: " + e.getMessage(), e);

@@ -70,6 +70,22 @@ public final class MessageIds {
     return of("cancellation-marker", origin, eventId, removedHeldCopies ? "removed" : "");
   }
 
+  /**
+   * A sign-in watch entry: part {@code part} of the run of origin {@code origin}, at poll {@code
+   * poll}, so that a poll done again hands on one next entry.
+   */
+  public static String watchEntry(String origin, String eventId, String part, int poll) {
+    return of("watch", origin, eventId, part + ":" + poll);
+  }
+
+  /**
+   * What the sign-in watch saw of one user: {@code what} is the sign-in's id, or {@code none} for a
+   * quiet window, so that each sign-in is published once whichever poll sees it again.
+   */
+  public static String access(String origin, String eventId, String userId, String what) {
+    return of("access", origin, eventId, userId + ":" + what);
+  }
+
   private static String of(String kind, String origin, String eventId, String part) {
     // Lengths first, so that no two different tuples give the same name.
     String name = kind + ":" + origin.length() + ":" + origin + ":" + eventId.length() + ":" + eventId + ":" + part;
