@@ -38,10 +38,17 @@ public final class GraphSignInLog implements SignInLog {
 
   private final GraphServiceClient graph;
   private final Clock clock;
+  private final int pageSize;
 
   public GraphSignInLog(GraphServiceClient graph, Clock clock) {
+    this(graph, clock, PAGE_SIZE);
+  }
+
+  /** With a smaller page ({@code $top}), to exercise paging. */
+  GraphSignInLog(GraphServiceClient graph, Clock clock, int pageSize) {
     this.graph = graph;
     this.clock = clock;
+    this.pageSize = pageSize;
   }
 
   /** The filter of one read: built from checked ids and a formatted instant only. */
@@ -69,7 +76,7 @@ public final class GraphSignInLog implements SignInLog {
     gate.pass();
     SignInCollectionResponse page = call(() -> graph.auditLogs().signIns().get(rc -> {
       rc.queryParameters.filter = filter;
-      rc.queryParameters.top = PAGE_SIZE;
+      rc.queryParameters.top = pageSize;
     }));
     Set<String> links = new HashSet<>();
     for (int pages = 1; page != null; pages++) {
