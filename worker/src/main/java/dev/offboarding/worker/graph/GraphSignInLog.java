@@ -73,8 +73,7 @@ public final class GraphSignInLog implements SignInLog {
     String filter = filter(since, userIds);
     Set<String> asked = userIds.stream().map(id -> id.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     List<Seen> out = new ArrayList<>();
-    gate.pass();
-    SignInCollectionResponse page = call(() -> graph.auditLogs().signIns().get(rc -> {
+    SignInCollectionResponse page = call(gate, () -> graph.auditLogs().signIns().get(rc -> {
       rc.queryParameters.filter = filter;
       rc.queryParameters.top = pageSize;
     }));
@@ -94,8 +93,7 @@ public final class GraphSignInLog implements SignInLog {
         throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "UnexpectedNextLink",
             "the sign-in log's next link was repeated, foreign or one page too many", null, null, null);
       }
-      gate.pass();
-      page = call(() -> graph.auditLogs().signIns().withUrl(next).get());
+      page = call(gate, () -> graph.auditLogs().signIns().withUrl(next).get());
     }
     return out;
   }
@@ -150,11 +148,15 @@ public final class GraphSignInLog implements SignInLog {
     }
   }
 
-  private <T> T call(java.util.function.Supplier<T> request) {
+  /** One request through the gate: waits for it first, and tells it when the request is over. */
+  private <T> T call(RequestGate gate, java.util.function.Supplier<T> request) throws InterruptedException {
+    gate.pass();
     try {
       return request.get();
     } catch (RuntimeException e) {
       throw GraphErrors.translate(e, clock);
+    } finally {
+      gate.sent();
     }
   }
 }

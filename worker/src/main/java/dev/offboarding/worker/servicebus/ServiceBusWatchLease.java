@@ -76,7 +76,7 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
       SignInRequests[] requests = {read(session)};
       byte[] before = SignInRequestsCodec.encode(requests[0]);
       try {
-        return poll.run(() -> requests[0] = requests[0].pass(clock, sleeper));
+        return poll.run(SignInRequests.gate(requests, clock, sleeper));
       } finally {
         byte[] after = SignInRequestsCodec.encode(requests[0]);
         if (!java.util.Arrays.equals(before, after)) {

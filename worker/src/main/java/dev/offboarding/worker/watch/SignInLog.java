@@ -20,7 +20,7 @@ public interface SignInLog {
   /**
    * The successful sign-ins of {@code userIds} (1 to {@link #USERS_PER_REQUEST}) created at or
    * after {@code since}, every page read; {@code gate} is passed before each request (each page
-   * included), so that the reporting API's limit is kept.
+   * included) and told when it is over, so that the reporting API's limit is kept.
    *
    * @throws GraphFailure when the log could not be read (403 without the permission or the
    *     licence, 429, an outage)
@@ -31,9 +31,16 @@ public interface SignInLog {
   /** One sign-in and whose it is. */
   record Seen(String userId, AccessAudit.SignIn signIn) {}
 
-  /** Waits until the next request to the reporting API may go, and counts it. */
-  @FunctionalInterface
+  /**
+   * Spaces requests to the reporting API. A request is counted from the moment its answer came
+   * (or it failed), not from when it was sent: the service counts it on arrival, which lies between
+   * the two, so a request that took long to arrive cannot make the next window look free too soon.
+   */
   interface RequestGate {
+    /** Waits until the next request may go. */
     void pass() throws InterruptedException;
+
+    /** The request that passed last is over: it counts from now. */
+    void sent();
   }
 }

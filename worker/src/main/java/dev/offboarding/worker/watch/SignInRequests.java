@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * The requests sent to the reporting API in its last window: Graph allows about {@value #LIMIT}
  * requests per {@link #WINDOW} per app and tenant ({@code auditLogs/signIns}). Before each request
- * the watch waits until the oldest of the last {@value #LIMIT} left the window. Immutable; kept in
+ * the watch waits until the oldest of the last {@value #LIMIT} left the window; each is counted from
+ * the moment its answer came. Immutable; kept in
  * the lease's session state so that every replica counts the same requests.
  *
  * @param times when the last requests went, oldest first, at most {@value #LIMIT}
@@ -58,13 +59,30 @@ public record SignInRequests(List<Instant> times) {
     return new SignInRequests(next);
   }
 
-  /** Waits (on {@code sleeper}) until a request may go, and returns the requests with it counted. */
-  public SignInRequests pass(Clock clock, Sleeper sleeper) throws InterruptedException {
+  /** Waits (on {@code sleeper}) until a request may go. */
+  public void await(Clock clock, Sleeper sleeper) throws InterruptedException {
     Duration wait = wait(clock.instant());
     if (!wait.isZero()) {
       sleeper.sleep(wait);
     }
-    Instant now = clock.instant();
-    return with(now);
+  }
+
+  /**
+   * A gate over a count kept in {@code requests}: waits for room before each request, counts each
+   * when it is over.
+   */
+  public static dev.offboarding.worker.watch.SignInLog.RequestGate gate(SignInRequests[] requests, Clock clock,
+      Sleeper sleeper) {
+    return new dev.offboarding.worker.watch.SignInLog.RequestGate() {
+      @Override
+      public void pass() throws InterruptedException {
+        requests[0].await(clock, sleeper);
+      }
+
+      @Override
+      public void sent() {
+        requests[0] = requests[0].with(clock.instant());
+      }
+    };
   }
 }

@@ -50,7 +50,7 @@ public interface WatchLease {
       public <T> T hold(Poll<T> poll) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-          return poll.run(() -> requests[0] = requests[0].pass(clock, sleeper));
+          return poll.run(SignInRequests.gate(requests, clock, sleeper));
         } finally {
           lock.unlock();
         }

@@ -4,6 +4,7 @@ import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import dev.offboarding.contracts.AccessAudit;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.EventData;
@@ -250,6 +251,18 @@ final class WorkerHarness implements AutoCloseable {
         .map(m -> audit.decodeTarget(m.getBody().toBytes()))
         .toList();
   }
+
+  /** What the sign-in watch published on the "all" subscription for one event, with the poll that saw it. */
+  List<Access> access(String eventId) {
+    return read(TOPIC + "/subscriptions/all").stream()
+        .filter(m -> eventId.equals(m.getCorrelationId()) && AccessAudit.TYPE.equals(m.getSubject()))
+        .map(m -> new Access(audit.decodeAccess(m.getBody().toBytes()),
+            ((Number) m.getApplicationProperties().get("watchPoll")).intValue(), m.getMessageId()))
+        .toList();
+  }
+
+  /** One sign-in watch audit, the poll of its entry that published it, and its message id. */
+  record Access(AccessAudit audit, int poll, String messageId) {}
 
   AuditCodec auditCodec() {
     return audit;

@@ -54,6 +54,20 @@ class GraphSignInLogTest {
     log = new GraphSignInLog(graph, Clock.fixed(NOW, ZoneOffset.UTC), pageSize);
   }
 
+  static final SignInLog.RequestGate GATE_OPEN = counting(new AtomicInteger());
+
+  static SignInLog.RequestGate counting(AtomicInteger passed) {
+    return new SignInLog.RequestGate() {
+      @Override
+      public void pass() {
+        passed.incrementAndGet();
+      }
+
+      @Override
+      public void sent() {}
+    };
+  }
+
   @Test
   void readsTheSuccessfulSignInsOfManyUsersSinceAnInstantInOneRequestThroughTheGate() throws Exception {
     FakeUser alice = tenant.addUser("alice@contoso.com");
@@ -68,7 +82,7 @@ class GraphSignInLogTest {
     start(o -> {});
     AtomicInteger passed = new AtomicInteger();
 
-    List<SignInLog.Seen> seen = log.successfulSince(revoked, List.of(alice.id(), bob.id()), passed::incrementAndGet);
+    List<SignInLog.Seen> seen = log.successfulSince(revoked, List.of(alice.id(), bob.id()), counting(passed));
 
     assertEquals(1, passed.get());
     assertEquals(1, seen.size(), "carol's is not asked for; bob's are before the revoke or failed");
@@ -88,7 +102,7 @@ class GraphSignInLogTest {
     AtomicInteger passed = new AtomicInteger();
 
     List<SignInLog.Seen> seen = log.successfulSince(NOW.minusSeconds(200), List.of(alice.id()),
-        passed::incrementAndGet);
+        counting(passed));
 
     assertEquals(5, seen.size());
     assertEquals(3, passed.get());
@@ -101,7 +115,7 @@ class GraphSignInLogTest {
     start(o -> {});
 
     GraphFailure e = assertThrows(GraphFailure.class,
-        () -> log.successfulSince(NOW.minusSeconds(60), List.of(alice.id()), () -> {}));
+        () -> log.successfulSince(NOW.minusSeconds(60), List.of(alice.id()), GATE_OPEN));
 
     assertEquals(GraphFailure.Kind.FORBIDDEN, e.kind());
     assertEquals("Authentication_RequestFromNonPremiumTenantOrB2CTenant", e.errorCode());

@@ -251,6 +251,7 @@ class SignInWatchTest {
         throws InterruptedException {
       gate.pass();
       at.add(clock.instant());
+      gate.sent();
       requests.add(userIds);
       since.add(from);
       if (failure != null) {
