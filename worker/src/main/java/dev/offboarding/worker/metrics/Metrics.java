@@ -240,6 +240,11 @@ public final class Metrics {
    * @param outcome a summary status or {@code ABANDONED}
    */
   public void eventSettled(String eventType, String outcome) {
+    if (dev.offboarding.worker.codec.WatchEntryCodec.FORMAT.equals(eventType)) {
+      // A sign-in watch entry is no event: its polls count in offboarding_sign_in_watch_polls_total,
+      // and entries settling every minute must not look like events processed (OffboardingQueueStalled).
+      return;
+    }
     counter(EVENTS, "events settled", "type", typeTag(eventType), "outcome", outcome).increment();
   }
 

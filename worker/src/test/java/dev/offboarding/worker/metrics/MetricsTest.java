@@ -85,6 +85,8 @@ class MetricsTest {
     }
 
     metrics.signInAfterRevoke();
+    metrics.eventSettled(dev.offboarding.worker.codec.WatchEntryCodec.FORMAT, "COMPLETED");
+    assertTrue(!metrics.scrape().contains(Metrics.EVENTS + "{"), "a watch entry settled is no event processed");
     metrics.watchPolled("read");
     metrics.watchPolled("anything else");
     metrics.watchWindowClosed("none_seen");
