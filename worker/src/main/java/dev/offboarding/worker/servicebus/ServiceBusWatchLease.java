@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * its last window ({@link SignInRequests}), so that the replica polling next waits for what the one
  * before it sent. A poll accepts the session (another replica holding it is asked again after a
  * short random wait, for up to {@code patience}), reads the state, runs, writes the state back and
- * closes the session, which lets go of the lock. Within a process polls take turns on a lock first.
+ * closes the session, which lets go of the lock. Within a process polls take turns on a lock first,
+ * waiting for it a few seconds at most: a poll waiting holds a delivery slot of the internal queue.
  * No message is ever sent to or received from the queue.
  *
  * <p>A state that does not decode counts a full window of requests sent now (the next poll waits
@@ -41,6 +42,8 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
   public static final String SESSION = "watch-sign-ins";
   /** How long a poll keeps asking for the session another replica holds, in production. */
   public static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(30);
+  /** How long a poll waits for another poll of the same process. */
+  static final Duration IN_PROCESS_PATIENCE = Duration.ofSeconds(5);
 
   private final ServiceBusClientBuilder clients;
   private final String queue;
@@ -69,7 +72,11 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
 
   @Override
   public <T> T hold(Poll<T> poll) throws InterruptedException {
-    turn.lockInterruptibly();
+    // Briefly: a poll waiting here holds one of the internal queue's delivery slots, which
+    // follow-ups and held events need too. Past it, the entry is read again one interval later.
+    if (!turn.tryLock(IN_PROCESS_PATIENCE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new Unavailable("another poll of this process holds the sign-in watch's lease", null);
+    }
     ServiceBusReceiverAsyncClient session = null;
     try {
       session = accept();
