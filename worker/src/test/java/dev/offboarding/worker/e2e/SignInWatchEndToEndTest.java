@@ -103,28 +103,40 @@ class SignInWatchEndToEndTest {
   }
 
   @Test
-  void aQuietWindowPublishesThatNoSignInWasSeenOnceItCloses() {
+  void aQuietWindowPublishesThatNoSignInWasSeenOnceItClosesForTheUsersOfEveryChunk() {
     FakeTenant tenant = new FakeTenant();
     FakeUser bob = tenant.addUser("bob@contoso.com");
-    // A failed sign-in and one before the revoke are no news.
+    FakeUser carol = tenant.addUser("carol@contoso.com");
+    // One before the revoke, and a failed one after it: neither is news.
     tenant.security().addSignIn(FakeSignIn.successful(bob, Instant.now().minusSeconds(120), "203.0.113.8"));
+    tenant.security().addSignIn(new FakeSignIn(UUID.randomUUID().toString(), Instant.now().plusSeconds(2),
+        carol.id(), carol.userPrincipalName(), null, "Portal", "Portal", "203.0.113.9", true, 50126));
     harness = watching(tenant, "PT3S");
-    WorkerService worker = harness.startWorker();
-    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(bob.id()));
+    // One user per delivery: the second user is revoked by a follow-up, and watched by its own entry.
+    WorkerService worker = harness.startWorker(new dev.offboarding.worker.servicebus.ServiceBusIntake.Options(4,
+        Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5)), Map.of("DELIVERY_MAX_USERS", "1"),
+        dev.offboarding.worker.Wiring.Recovery.defaults());
+    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(bob.id()),
+        new Target.User(carol.id()));
     harness.send(event);
     awaitResult(event, bob);
+    awaitResult(event, carol);
 
-    await().atMost(WAIT).until(() -> !harness.access(event.id()).isEmpty());
-    AccessAudit none = harness.access(event.id()).get(0).audit();
-    assertEquals(AccessAudit.Outcome.NONE_SEEN, none.outcome());
-    assertEquals(List.of(), none.signIns());
-    assertEquals(Duration.ofSeconds(3), Duration.between(none.revokedAt(), none.allResourcesBy()));
-    assertEquals(1.0, worker.metrics().count(Metrics.SIGN_IN_WATCH_WINDOWS, "outcome", "none_seen"));
+    await().atMost(WAIT).until(() -> harness.access(event.id()).size() >= 2);
+    List<AccessAudit> none = harness.access(event.id()).stream().map(WorkerHarness.Access::audit).toList();
+    assertEquals(Set.of(bob.id(), carol.id()), Set.copyOf(none.stream().map(AccessAudit::userId).toList()));
+    for (AccessAudit a : none) {
+      assertEquals(AccessAudit.Outcome.NONE_SEEN, a.outcome());
+      assertEquals(List.of(), a.signIns());
+      assertEquals(Duration.ofSeconds(3), Duration.between(a.revokedAt(), a.allResourcesBy()));
+    }
+    assertEquals(2.0, worker.metrics().count(Metrics.SIGN_IN_WATCH_WINDOWS, "outcome", "none_seen"));
+    assertEquals(0.0, worker.metrics().count(Metrics.SIGN_INS_AFTER_REVOKE));
 
     int reads = signInReads().size();
     await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> true);
     assertEquals(reads, signInReads().size(), "the watch ended: no more reads");
-    assertEquals(1, harness.access(event.id()).size());
+    assertEquals(2, harness.access(event.id()).size());
   }
 
   @Test
