@@ -55,6 +55,8 @@ final class ContainmentRoutes {
 
   static final int MAX_CONFIRM_USERS = 60;
   static final int MAX_IN_VALUES = 15;
+  /** The sign-in log's default and largest page. */
+  static final int SIGN_IN_PAGE_SIZE = 1000;
   static final String ID_PROTECTION_LICENSE_CODE = "Forbidden";
   static final String ID_PROTECTION_LICENSE_MESSAGE = "Your tenant is not licensed for this feature.";
   static final String SIGN_IN_LICENSE_CODE = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
@@ -342,7 +344,9 @@ final class ContainmentRoutes {
         .filter(x -> !x.createdDateTime().isAfter(visibleUntil))
         .filter(filter)
         .toList();
-    return router.page(r, q, entries, "auditLogs/signIns", ContainmentRoutes::renderSignIn);
+    // Graph's list signIns: "The maximum and default page size is 1,000 objects", not the directory's 100 and 999.
+    return router.page(r, q, entries, "auditLogs/signIns", ContainmentRoutes::renderSignIn,
+        q.top(SIGN_IN_PAGE_SIZE, SIGN_IN_PAGE_SIZE));
   }
 
   /**

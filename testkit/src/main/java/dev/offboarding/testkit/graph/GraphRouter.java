@@ -293,7 +293,12 @@ final class GraphRouter {
 
   <T> GraphResponse page(GraphRequest r, ODataQuery q, List<T> items, String contextSet,
       Function<T, ObjectNode> render) {
-    int top = q.top(options.pageSize());
+    return page(r, q, items, contextSet, render, q.top(options.pageSize()));
+  }
+
+  /** A page of {@code top} items (a list with its own page sizes: see {@code ODataQuery#top(int, int)}). */
+  <T> GraphResponse page(GraphRequest r, ODataQuery q, List<T> items, String contextSet,
+      Function<T, ObjectNode> render, int top) {
     String listing = listingKey(r, q);
     int offset = q.skipToken() == null ? 0 : decodeSkipToken(q.skipToken(), listing);
     int from = Math.min(offset, items.size());

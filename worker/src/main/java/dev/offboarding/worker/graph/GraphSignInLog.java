@@ -31,8 +31,8 @@ import java.util.stream.Collectors;
  */
 public final class GraphSignInLog implements SignInLog {
   private static final Logger LOG = System.getLogger(GraphSignInLog.class.getName());
-  /** The page size asked for: Graph's largest for this list, so a window's sign-ins take one request. */
-  static final int PAGE_SIZE = 999;
+  /** The page size asked for: the largest Graph serves for this list (1,000), so a window takes one request. */
+  static final int PAGE_SIZE = 1000;
   /** Pages one read follows; a revoked user's window holds far fewer sign-ins. */
   static final int MAX_PAGES = 20;
 
