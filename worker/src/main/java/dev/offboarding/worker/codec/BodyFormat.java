@@ -8,7 +8,9 @@ import java.io.IOException;
 /**
  * What a message body claims to be, by its format member: a follow-up ({@value
  * ContinuationCodec#MARKER}), a cancellation marker ({@value CancellationMarkerCodec#MARKER}), a
- * sign-in watch entry ({@value WatchEntryCodec#MARKER}), or else an event (what is not JSON too: that is for the event codec to say).
+ * sign-in watch entry ({@value WatchEntryCodec#MARKER}), a pending resume ({@value
+ * PendingResumeCodec#MARKER}), or else an event (what is not JSON too: that is for the event codec
+ * to say).
  */
 public enum BodyFormat {
   /** A producer's event, or anything that is neither of the worker's own formats. */
@@ -18,7 +20,9 @@ public enum BodyFormat {
   /** A cancellation marker coming due. */
   MARKER,
   /** A sign-in watch entry ({@value WatchEntryCodec#MARKER}). */
-  WATCH;
+  WATCH,
+  /** A resume the worker owes a Lifecycle Workflows task. */
+  PENDING_RESUME;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,6 +45,9 @@ public enum BodyFormat {
       }
       if (root != null && root.isObject() && root.has(WatchEntryCodec.MARKER)) {
         return WATCH;
+      }
+      if (root != null && root.isObject() && root.has(PendingResumeCodec.MARKER)) {
+        return PENDING_RESUME;
       }
       return EVENT;
     } catch (IOException e) {

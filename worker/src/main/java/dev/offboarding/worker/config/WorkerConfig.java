@@ -60,6 +60,9 @@ import java.util.function.Function;
  * @param restoreCooldown a restore does not re-enable a user whose sessions were revoked this
  *     recently ({@code signInSessionsValidFromDateTime}) unless its approval names the user ({@code
  *     RESTORE_COOLDOWN})
+ * @param lifecycleWorkflowsResume resume the Lifecycle Workflows task an {@code
+ *     lcw/<workflow>/<task>/<result>} event id names once its final summary is out ({@code
+ *     LIFECYCLE_WORKFLOWS_RESUME}, default false)
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -88,6 +91,7 @@ public record WorkerConfig(
     int approvalThreshold,
     java.time.Duration approvalTtl,
     java.time.Duration restoreCooldown,
+    boolean lifecycleWorkflowsResume,
     dev.offboarding.worker.watch.WatchSettings signInWatch) {
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
@@ -293,6 +297,16 @@ public record WorkerConfig(
       }
     }
 
+    boolean lifecycleResume = false;
+    String lifecycleText = get.apply("LIFECYCLE_WORKFLOWS_RESUME");
+    if (lifecycleText != null && !lifecycleText.isBlank()) {
+      switch (lifecycleText.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> lifecycleResume = true;
+        case "false" -> lifecycleResume = false;
+        default -> problems.add("LIFECYCLE_WORKFLOWS_RESUME must be true or false");
+      }
+    }
+
     boolean allowUnprotected = false;
     String unprotectedText = get.apply("ALLOW_UNPROTECTED");
     if (unprotectedText != null) {
@@ -317,7 +331,7 @@ public record WorkerConfig(
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown, signInWatch);
+        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown, lifecycleResume, signInWatch);
   }
 
   /**
@@ -617,6 +631,7 @@ public record WorkerConfig(
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
         + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + ", intakePolicies=" + intakePolicies
         + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
-        + ", restoreCooldown=" + restoreCooldown + ", signInWatch=" + signInWatch + "]";
+        + ", restoreCooldown=" + restoreCooldown + ", lifecycleWorkflowsResume=" + lifecycleWorkflowsResume
+        + ", signInWatch=" + signInWatch + "]";
   }
 }

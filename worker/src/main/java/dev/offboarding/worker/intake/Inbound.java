@@ -5,6 +5,8 @@ import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.Provenance;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.guard.Approved;
+import dev.offboarding.worker.lifecycle.LifecycleTask;
+import dev.offboarding.worker.lifecycle.PendingResume;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,7 +14,7 @@ import java.util.Objects;
  * One delivered message, decoded once ({@link MessageClassifier}) into the one kind it is, with the
  * queue it came from. Which kinds a queue may carry is the trust boundary: producers' events come
  * from the intake queues, and the worker's own messages (follow-ups, held events, cancellation
- * markers, sign-in watch entries) from its internal queue alone; anything else is {@link Forged}.
+ * markers) from its internal queue alone; anything else is {@link Forged}.
  */
 public sealed interface Inbound {
 
@@ -143,6 +145,36 @@ public sealed interface Inbound {
     @Override
     public Provenance provenance() {
       return entry.provenance();
+    }
+  }
+
+  /**
+   * A resume the worker owes a Lifecycle Workflows task, from the internal queue, with its event
+   * decoded and its event id read again as the task's.
+   */
+  record Resume(PendingResume resume, OffboardingEvent event, LifecycleTask task, String queue, String origin)
+      implements Inbound {
+    public Resume {
+      Objects.requireNonNull(resume, "resume");
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(queue, "queue");
+      Objects.requireNonNull(origin, "origin");
+    }
+
+    @Override
+    public String eventId() {
+      return event.id();
+    }
+
+    @Override
+    public String eventType() {
+      return event.type().wireName();
+    }
+
+    @Override
+    public Provenance provenance() {
+      return Provenance.of(event, resume.intakeQueue());
     }
   }
 

@@ -6,6 +6,9 @@ import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.codec.BodyFormat;
 import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.codec.WatchEntryCodec;
+import dev.offboarding.worker.codec.PendingResumeCodec;
+import dev.offboarding.worker.lifecycle.LifecycleTask;
+import dev.offboarding.worker.lifecycle.PendingResume;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.guard.Approved;
 import java.util.List;
@@ -19,15 +22,15 @@ import java.util.stream.Collectors;
  * queue it came from whether that kind may come from there:
  *
  * <ul>
- *   <li>an intake queue (producers') carries events only: a follow-up, a cancellation marker or a
- *       sign-in watch entry there
- *       is {@link Inbound.Forged}, whatever application properties it carries;
+ *   <li>an intake queue (producers') carries events only: a follow-up, a cancellation marker, a
+ *       pending resume or a sign-in watch entry there is {@link Inbound.Forged}, whatever application properties it carries;
  *   <li>the internal queue (the worker's own) carries follow-ups, held events (marked by the
  *       {@value #HELD_UNTIL} and {@value #INTAKE_QUEUE} properties, naming a configured intake
  *       queue; a copy awaiting approval also by {@value #AWAITING_APPROVAL}, an approved one by
  *       {@value #APPROVED_BY} and {@value #APPROVAL_ID}) and cancellation markers coming due: a
  *       bare event there, or one whose approval marks do not read, is {@link Inbound.Forged}; and
- *       sign-in watch entries ({@link Inbound.WatchEntry}), which every other queue refuses.
+ *       pending resumes of Lifecycle Workflows tasks ({@link Inbound.Resume}); and sign-in watch
+ *       entries ({@link Inbound.WatchEntry}), which every other queue refuses.
  * </ul>
  *
  * Thread-safe.
@@ -61,6 +64,7 @@ public final class MessageClassifier {
   private final EventCodec events = new EventCodec();
   private final ContinuationCodec continuations = new ContinuationCodec();
   private final WatchEntryCodec watchEntries = new WatchEntryCodec();
+  private final PendingResumeCodec resumes = new PendingResumeCodec();
 
   /**
    * @param intakeQueues the producers' queues the worker takes events from
@@ -108,6 +112,9 @@ public final class MessageClassifier {
     }
     if (kind == Kind.WATCH) {
       return watchEntry(body, queue, origin);
+    }
+    if (kind == Kind.PENDING_RESUME) {
+      return pendingResume(body, queue, origin);
     }
     Object intake = property.apply(INTAKE_QUEUE);
     if (property.apply(HELD_UNTIL) == null || !(intake instanceof String from) || !intakeQueues.contains(from)) {
@@ -177,6 +184,28 @@ public final class MessageClassifier {
     };
   }
 
+  private Inbound pendingResume(byte[] body, String queue, String origin) {
+    PendingResume r;
+    try {
+      r = resumes.decode(body);
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Invalid(queue, origin, "InvalidPendingResume", e.getMessage(), List.of(), null, null, null);
+    }
+    if (!intakeQueues.contains(r.intakeQueue())) {
+      return new Inbound.Invalid(queue, origin, "InvalidPendingResume",
+          "the pending resume names a queue the worker takes no events from", List.of(), null, null, null);
+    }
+    return switch (events.decode(r.event())) {
+      case DecodeResult.Valid v -> LifecycleTask.parse(v.event().id()) instanceof LifecycleTask.Named named
+          ? new Inbound.Resume(r, v.event(), named.task(), queue, r.origin())
+          : new Inbound.Invalid(queue, origin, "InvalidPendingResume",
+              "its event's id does not name a Lifecycle Workflows task", List.of(), v.event().id(),
+              v.event().type().wireName(), v.event().source());
+      case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidPendingResume",
+          "its event: " + describe(i.problems()), i.problems(), i.eventId(), i.eventType(), i.source());
+    };
+  }
+
   private Inbound watchEntry(byte[] body, String queue, String origin) {
     dev.offboarding.worker.watch.WatchEntry entry;
     try {
@@ -193,7 +222,8 @@ public final class MessageClassifier {
 
   /** What a body claims to be, by its format member. */
   private enum Kind {
-    EVENT("event", "events"), FOLLOW_UP("follow-up", "follow-ups"), MARKER("cancellation marker", "cancellation markers"),
+    EVENT("event", "events"), FOLLOW_UP("follow-up", "follow-ups"),
+    MARKER("cancellation marker", "cancellation markers"), PENDING_RESUME("pending resume", "pending resumes"),
     WATCH("sign-in watch entry", "sign-in watch entries");
 
     final String words;
@@ -211,6 +241,7 @@ public final class MessageClassifier {
       case FOLLOW_UP -> Kind.FOLLOW_UP;
       case MARKER -> Kind.MARKER;
       case WATCH -> Kind.WATCH;
+      case PENDING_RESUME -> Kind.PENDING_RESUME;
       case EVENT -> Kind.EVENT;
     };
   }

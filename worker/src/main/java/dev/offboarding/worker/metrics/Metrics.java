@@ -104,6 +104,15 @@ public final class Metrics {
   /** How a user's watch ends. */
   public static final java.util.List<String> WATCH_WINDOW_OUTCOMES = java.util.List.of("sign_in_seen", "none_seen",
       "unread");
+  /**
+   * Lifecycle Workflows tasks answered, by {@code outcome}: {@code resumed} (Graph accepted the
+   * resume), {@code refused} (Graph answered 4xx; audited, not retried), {@code abandoned} (Graph
+   * stayed unavailable; the pending resume is delivered again).
+   */
+  public static final String LIFECYCLE_RESUMES = "offboarding_lifecycle_resumes_total";
+  /** The outcomes of {@link #LIFECYCLE_RESUMES}. */
+  public static final java.util.List<String> LIFECYCLE_RESUME_OUTCOMES =
+      dev.offboarding.worker.lifecycle.Resumer.OUTCOMES;
 
   private static final Duration[] REVOKE_BUCKETS = {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -127,6 +136,19 @@ public final class Metrics {
     signInsAfterRevoke();
     WATCH_POLL_OUTCOMES.forEach(this::watchPolls);
     WATCH_WINDOW_OUTCOMES.forEach(this::watchWindows);
+    LIFECYCLE_RESUME_OUTCOMES.forEach(this::lifecycleResumes);
+  }
+
+  /** A Lifecycle Workflows task was answered: {@code outcome} one of {@link #LIFECYCLE_RESUME_OUTCOMES}. */
+  public void lifecycleResume(String outcome) {
+    if (!LIFECYCLE_RESUME_OUTCOMES.contains(outcome)) {
+      throw new IllegalArgumentException("unknown resume outcome");
+    }
+    lifecycleResumes(outcome).increment();
+  }
+
+  private Counter lifecycleResumes(String outcome) {
+    return counter(LIFECYCLE_RESUMES, "Lifecycle Workflows tasks answered, by outcome", "outcome", outcome);
   }
 
   private Counter signInsAfterRevoke() {
