@@ -337,7 +337,8 @@ public record WorkerConfig(
   /**
    * The sign-in watch's settings: {@code WATCH_SIGN_INS} (true or false, default false), {@code
    * WATCH_SIGN_INS_POLL_INTERVAL} (1 s to 1 h, default 1 minute), {@code SIGN_IN_LOG_LATENCY} (0 to
-   * 2 h, default 10 minutes) and {@code ACCESS_TOKEN_MAX_LIFETIME} (1 s to 28 h, default 90 minutes).
+   * 2 h, default 10 minutes) and {@code ACCESS_TOKEN_MAX_LIFETIME} (10 minutes to 28 h, default 90
+   * minutes).
    */
   private static dev.offboarding.worker.watch.WatchSettings signInWatch(Function<String, String> get,
       List<String> problems) {
@@ -356,10 +357,49 @@ public record WorkerConfig(
     java.time.Duration latency = duration(get.apply("SIGN_IN_LOG_LATENCY"),
         dev.offboarding.worker.watch.WatchSettings.DEFAULT_LOG_LATENCY, java.time.Duration.ZERO,
         java.time.Duration.ofHours(2), "SIGN_IN_LOG_LATENCY", problems);
-    java.time.Duration lifetime = duration(get.apply("ACCESS_TOKEN_MAX_LIFETIME"),
-        dev.offboarding.contracts.AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME, java.time.Duration.ofSeconds(1),
-        dev.offboarding.contracts.AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME, "ACCESS_TOKEN_MAX_LIFETIME", problems);
+    java.time.Duration lifetime = accessTokenLifetime(get.apply("ACCESS_TOKEN_MAX_LIFETIME"), problems);
     return new dev.offboarding.worker.watch.WatchSettings(enabled, interval, latency, lifetime);
+  }
+
+  /** The shortest access-token lifetime a token-lifetime policy can set in Entra ID: 10 minutes. */
+  public static final java.time.Duration MIN_ACCESS_TOKEN_LIFETIME = java.time.Duration.ofMinutes(10);
+
+  /**
+   * {@code ACCESS_TOKEN_MAX_LIFETIME}: an ISO-8601 duration (PT90M) between the shortest lifetime
+   * a token-lifetime policy can set (10 minutes) and the longest token CAE issues (28 hours).
+   */
+  private static java.time.Duration accessTokenLifetime(String value, List<String> problems) {
+    java.time.Duration fallback = dev.offboarding.contracts.AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME;
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    java.time.Duration d;
+    try {
+      d = java.time.Duration.parse(value.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      problems.add("ACCESS_TOKEN_MAX_LIFETIME must be an ISO-8601 duration such as PT90M (the tenant's longest"
+          + " access-token lifetime)");
+      return fallback;
+    }
+    if (d.compareTo(MIN_ACCESS_TOKEN_LIFETIME) < 0
+        || d.compareTo(dev.offboarding.contracts.AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME) > 0) {
+      problems.add("ACCESS_TOKEN_MAX_LIFETIME must be between PT10M (the shortest a token-lifetime policy sets) and"
+          + " PT28H (the longest token continuous access evaluation issues); it is " + value.trim());
+      return fallback;
+    }
+    return d;
+  }
+
+  /**
+   * The same configuration with other sign-in watch settings, past the variables' bounds: for tests
+   * whose access windows last seconds, not the ten minutes a tenant's shortest token lives.
+   */
+  public WorkerConfig withSignInWatch(dev.offboarding.worker.watch.WatchSettings watch) {
+    return new WorkerConfig(serviceBusConnectionString, serviceBusNamespace, queue, urgentQueue, opsQueue,
+        internalQueue, stateQueue, auditTopic, replyToAllowed, graphBaseUrl, graphAuth, writesPerSecond,
+        protectedUsers, protectedGroups, maxTargetsPerEvent, httpPort, deliveryMaxDuration, deliveryMaxUsers,
+        protectedMaxStaleness, verify, maxScheduleAhead, allowUnprotected, intakePolicies, approvalThreshold,
+        approvalTtl, restoreCooldown, lifecycleWorkflowsResume, watch);
   }
 
   /**

@@ -359,7 +359,7 @@ class WorkerConfigTest {
     assertEquals(java.time.Duration.ofHours(2), on.accessTokenMaxLifetime());
 
     env.putAll(Map.of("WATCH_SIGN_INS", "yes", "WATCH_SIGN_INS_POLL_INTERVAL", "PT0S", "SIGN_IN_LOG_LATENCY", "PT3H",
-        "ACCESS_TOKEN_MAX_LIFETIME", "PT29H"));
+        "ACCESS_TOKEN_MAX_LIFETIME", "PT5M"));
     ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
     String all = String.join("\n", e.problems());
     for (String name : List.of("WATCH_SIGN_INS ", "WATCH_SIGN_INS_POLL_INTERVAL", "SIGN_IN_LOG_LATENCY",

@@ -14,15 +14,17 @@ import dev.offboarding.testkit.graph.FakeSignIn;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.RequestRecord;
+import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
 import dev.offboarding.worker.codec.WatchEntryCodec;
 import dev.offboarding.worker.intake.MessageClassifier;
 import dev.offboarding.worker.metrics.Metrics;
+import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import dev.offboarding.worker.watch.WatchEntry;
+import dev.offboarding.worker.watch.WatchSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,11 +52,20 @@ class SignInWatchEndToEndTest {
     }
   }
 
-  /** A harness whose worker watches sign-ins every second, with windows {@code lifetime} long and no log latency. */
-  private WorkerHarness watching(FakeTenant tenant, String lifetime) {
-    Map<String, String> env = new HashMap<>(Map.of("WATCH_SIGN_INS", "true", "WATCH_SIGN_INS_POLL_INTERVAL", "PT1S",
-        "SIGN_IN_LOG_LATENCY", "PT0S", "ACCESS_TOKEN_MAX_LIFETIME", lifetime));
-    return new WorkerHarness(tenant, o -> o.signInLogLatency(Duration.ZERO), env);
+  /** A harness whose workers watch sign-ins every second, with no log latency. */
+  private WorkerHarness watching(FakeTenant tenant) {
+    return new WorkerHarness(tenant, o -> o.signInLogLatency(Duration.ZERO), Map.of("WATCH_SIGN_INS", "true",
+        "WATCH_SIGN_INS_POLL_INTERVAL", "PT1S", "SIGN_IN_LOG_LATENCY", "PT0S"));
+  }
+
+  /**
+   * A worker whose access windows last {@code window}: seconds, where a tenant's shortest token lives
+   * ten minutes, so that a window closes within a test.
+   */
+  private WorkerService startWorker(Duration window, Map<String, String> settings) {
+    return harness.startWorker(new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20),
+        Duration.ofSeconds(5)), settings, Wiring.Recovery.defaults(), c -> c.withSignInWatch(
+        new WatchSettings(true, c.signInWatch().pollInterval(), c.signInWatch().logLatency(), window)));
   }
 
   private List<RequestRecord> signInReads() {
@@ -70,8 +81,8 @@ class SignInWatchEndToEndTest {
   void aSignInAfterTheRevokeIsPublishedByTheFirstPollAfterItIsInTheLogAndOnlyOnce() {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
-    harness = watching(tenant, "PT10M");
-    WorkerService worker = harness.startWorker();
+    harness = watching(tenant);
+    WorkerService worker = startWorker(Duration.ofMinutes(10), Map.of());
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(alice.id()));
     harness.send(event);
     awaitResult(event, alice);
@@ -111,11 +122,9 @@ class SignInWatchEndToEndTest {
     tenant.security().addSignIn(FakeSignIn.successful(bob, Instant.now().minusSeconds(120), "203.0.113.8"));
     tenant.security().addSignIn(new FakeSignIn(UUID.randomUUID().toString(), Instant.now().plusSeconds(2),
         carol.id(), carol.userPrincipalName(), null, "Portal", "Portal", "203.0.113.9", true, 50126));
-    harness = watching(tenant, "PT3S");
+    harness = watching(tenant);
     // One user per delivery: the second user is revoked by a follow-up, and watched by its own entry.
-    WorkerService worker = harness.startWorker(new dev.offboarding.worker.servicebus.ServiceBusIntake.Options(4,
-        Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5)), Map.of("DELIVERY_MAX_USERS", "1"),
-        dev.offboarding.worker.Wiring.Recovery.defaults());
+    WorkerService worker = startWorker(Duration.ofSeconds(3), Map.of("DELIVERY_MAX_USERS", "1"));
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(bob.id()),
         new Target.User(carol.id()));
     harness.send(event);
@@ -144,8 +153,8 @@ class SignInWatchEndToEndTest {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeUser bob = tenant.addUser("bob@contoso.com");
-    harness = watching(tenant, "PT20S");
-    WorkerService first = harness.startWorker();
+    harness = watching(tenant);
+    WorkerService first = startWorker(Duration.ofSeconds(20), Map.of());
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(alice.id()),
         new Target.User(bob.id()));
     harness.send(event);
@@ -158,7 +167,7 @@ class SignInWatchEndToEndTest {
     // While no worker runs, alice signs in again: the entry on the queue still holds the watch.
     FakeSignIn again = FakeSignIn.successful(alice, Instant.now().plusMillis(1100), "203.0.113.9");
     tenant.security().addSignIn(again);
-    harness.startWorker();
+    startWorker(Duration.ofSeconds(20), Map.of());
 
     await().atMost(WAIT).until(() -> harness.access(event.id()).stream()
         .anyMatch(a -> a.audit().outcome() == AccessAudit.Outcome.NONE_SEEN));
@@ -179,8 +188,8 @@ class SignInWatchEndToEndTest {
     for (int i = 0; i < 200; i++) {
       targets.add(new Target.User(tenant.addUser("user" + i + "@contoso.com").id()));
     }
-    harness = watching(tenant, "PT10M");
-    harness.startWorker();
+    harness = watching(tenant);
+    startWorker(Duration.ofMinutes(10), Map.of());
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, targets.toArray(Target[]::new));
     harness.send(event);
 
@@ -200,8 +209,8 @@ class SignInWatchEndToEndTest {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
     tenant.security().addSignIn(FakeSignIn.successful(alice, Instant.now().minusSeconds(5), "203.0.113.7"));
-    harness = watching(tenant, "PT10M");
-    harness.startWorker();
+    harness = watching(tenant);
+    startWorker(Duration.ofMinutes(10), Map.of());
     // What the worker would write itself: a watch of alice since a minute ago, closing at once.
     WatchEntry forged = new WatchEntry("1@" + WorkerHarness.QUEUE, "evt-forged", "0.0", 0,
         new Provenance("/attacker", null, null, "forged", WorkerHarness.QUEUE),

@@ -175,9 +175,19 @@ final class WorkerHarness implements AutoCloseable {
    */
   WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
       Wiring.Recovery recovery) {
+    return startWorker(options, settings, recovery, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * A worker as {@link #startWorker(ServiceBusIntake.Options, Map, Wiring.Recovery)} starts one,
+   * its configuration then changed by {@code adjust}: for what no variable may say, such as access
+   * windows of seconds.
+   */
+  WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
+      Wiring.Recovery recovery, java.util.function.UnaryOperator<WorkerConfig> adjust) {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(settings);
-    WorkerConfig config = WorkerConfig.fromEnvironment(all);
+    WorkerConfig config = adjust.apply(WorkerConfig.fromEnvironment(all));
     Wiring wiring = new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null, recovery);
     WorkerService service = wiring.service(wiring.writeBudget(), options, quickBackoff(), MARKER_POLL);
     service.start();

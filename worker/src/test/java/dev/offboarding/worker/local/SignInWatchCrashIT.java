@@ -44,8 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A worker killed without warning (SIGKILL) while it watches sign-ins: the packaged worker jar runs
  * as a child process against the embedded emulator and the fake tenant in this JVM, is killed just
  * after a read of the sign-in log went out (most likely in the middle of that poll, holding the
- * watch's lease and the delivered entry), and a second worker process carries the watch on. Nothing
- * the first saw or would have seen is lost, and nothing is published twice.
+ * watch's lease and the delivered entry), and a second worker process carries the watch on: a
+ * sign-in made while no worker ran is published, and nothing is published twice. (Windows close in
+ * the in-process end-to-end tests, whose windows last seconds; a process takes its settings from
+ * variables, and a tenant's shortest token lives ten minutes.)
  */
 class SignInWatchCrashIT {
   private static final String QUEUE = "offboarding-events";
@@ -128,21 +130,24 @@ class SignInWatchCrashIT {
     Process second = startWorker("second");
     workers.awaitReady(second, "second", Duration.ofMillis(200));
 
-    // The window closes 30 s after the revoke: carol's quiet window ends the watch.
+    // The second worker carries the watch on: bob's sign-in, made while no worker ran, is published.
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
       read(event);
-      return access.stream().anyMatch(m -> "NONE_SEEN".equals(m.getApplicationProperties().get("outcome")));
+      return access.stream().map(m -> audit.decodeAccess(m.getBody().toBytes()))
+          .anyMatch(a -> a.signIns().stream().anyMatch(s -> s.id().equals(after.id())));
     });
-    // Whatever the second worker re-publishes after the window arrives within a few polls.
-    await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
+    // A few more polls of the second worker, each seeing both sign-ins again, publish nothing new.
+    int readsThen = signInReads();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> signInReads() >= readsThen + 3);
     read(event);
     List<AccessAudit> audits = access.stream().map(m -> audit.decodeAccess(m.getBody().toBytes())).toList();
     List<String> seen = audits.stream().filter(a -> a.outcome() == AccessAudit.Outcome.SIGN_IN_SEEN)
         .map(a -> a.signIns().get(0).id()).sorted().toList();
     assertEquals(List.of(before.id(), after.id()).stream().sorted().toList(), seen,
         "each sign-in once:\n" + workers.output("second"));
-    assertEquals(List.of(carol.id()), audits.stream().filter(a -> a.outcome() == AccessAudit.Outcome.NONE_SEEN)
-        .map(AccessAudit::userId).toList());
+    assertEquals(List.of(), audits.stream().filter(a -> a.outcome() == AccessAudit.Outcome.NONE_SEEN).toList(),
+        "carol's window is still open");
     assertEquals(access.size(), access.stream().map(ServiceBusReceivedMessage::getMessageId).distinct().count());
   }
 
@@ -165,7 +170,7 @@ class SignInWatchCrashIT {
         Map.entry("WATCH_SIGN_INS", "true"),
         Map.entry("WATCH_SIGN_INS_POLL_INTERVAL", "PT1S"),
         Map.entry("SIGN_IN_LOG_LATENCY", "PT0S"),
-        Map.entry("ACCESS_TOKEN_MAX_LIFETIME", "PT30S")));
+        Map.entry("ACCESS_TOKEN_MAX_LIFETIME", "PT10M")));
   }
 
   private void send(OffboardingEvent event) {
