@@ -29,6 +29,8 @@ import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
+import dev.offboarding.worker.graph.GraphContainmentWrites;
+import dev.offboarding.worker.execute.IdentityProtectionLimit;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
 import dev.offboarding.worker.graph.GraphDirectoryRoles;
@@ -75,6 +77,7 @@ public final class Wiring {
   private final ProgressLog progress;
   /** One per process: an outage is Graph's, whichever event notices it. */
   private final OutageGuard outage;
+  private final IdentityProtectionLimit identityProtection;
   private final DeliveryBounds deliveryBounds;
 
   /**
@@ -129,6 +132,8 @@ public final class Wiring {
     this.governor = TenantWriteGovernor.forBudget(config.writesPerSecond());
     this.progress = new ProgressLog(clock, Duration.ofSeconds(30));
     this.outage = OutageBreaker.create(clock, recovery.outageProbeAfter());
+    // One pace for every Identity Protection request of the process, as Graph allows per tenant.
+    this.identityProtection = new IdentityProtectionLimit(IdentityProtectionLimit.DEFAULT_INTERVAL, clock, sleeper);
     this.deliveryBounds = new DeliveryBounds(config.deliveryMaxDuration(), config.deliveryMaxUsers(),
         recovery.maxRounds(), recovery.firstRoundDelay(), recovery.maxRoundDelay());
     metrics.gauge(Metrics.GRAPH_WRITE_RATE, "current pace of the tenant write governor, writes per second",
@@ -186,7 +191,10 @@ public final class Wiring {
   public Executor executor(WriteBudget budget) {
     return new Executor(new GraphAccountWrites(graph, clock, budget::onLimitUse), budget, RetryPolicy.defaults(), outage,
         config.verify() ? new Verifier(directory, sleeper, clock) : null, sleeper, clock,
-        userConcurrency(config.writesPerSecond())).withRestoreCooldown(config.restoreCooldown());
+        userConcurrency(config.writesPerSecond())).withRestoreCooldown(config.restoreCooldown())
+        .withContainment(new GraphContainmentWrites(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock,
+            budget::onLimitUse), identityProtection)
+        .withAccessTokenLifetime(config.accessTokenMaxLifetime());
   }
 
   /**

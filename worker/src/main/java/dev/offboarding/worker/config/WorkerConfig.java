@@ -60,6 +60,9 @@ import java.util.function.Function;
  * @param restoreCooldown a restore does not re-enable a user whose sessions were revoked this
  *     recently ({@code signInSessionsValidFromDateTime}) unless its approval names the user ({@code
  *     RESTORE_COOLDOWN})
+ * @param accessTokenMaxLifetime the longest an access token issued before a revoke may still be
+ *     used, the tenant's longest access-token lifetime: each result's {@code
+ *     access.allResourcesBy} is the revoke plus this ({@code ACCESS_TOKEN_MAX_LIFETIME})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -87,7 +90,33 @@ public record WorkerConfig(
     dev.offboarding.worker.intake.IntakePolicies intakePolicies,
     int approvalThreshold,
     java.time.Duration approvalTtl,
-    java.time.Duration restoreCooldown) {
+    java.time.Duration restoreCooldown,
+    java.time.Duration accessTokenMaxLifetime) {
+
+  /** A configuration with the default {@code ACCESS_TOKEN_MAX_LIFETIME}. */
+  public WorkerConfig(String serviceBusConnectionString, String serviceBusNamespace, String queue, String urgentQueue,
+      String opsQueue, String internalQueue, String stateQueue, String auditTopic, Set<String> replyToAllowed,
+      URI graphBaseUrl, GraphAuth graphAuth, double writesPerSecond, Set<String> protectedUsers,
+      Set<String> protectedGroups, int maxTargetsPerEvent, int httpPort, java.time.Duration deliveryMaxDuration,
+      int deliveryMaxUsers, java.time.Duration protectedMaxStaleness, boolean verify,
+      java.time.Duration maxScheduleAhead, boolean allowUnprotected,
+      dev.offboarding.worker.intake.IntakePolicies intakePolicies, int approvalThreshold,
+      java.time.Duration approvalTtl, java.time.Duration restoreCooldown) {
+    this(serviceBusConnectionString, serviceBusNamespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue,
+        auditTopic, replyToAllowed, graphBaseUrl, graphAuth, writesPerSecond, protectedUsers, protectedGroups,
+        maxTargetsPerEvent, httpPort, deliveryMaxDuration, deliveryMaxUsers, protectedMaxStaleness, verify,
+        maxScheduleAhead, allowUnprotected, intakePolicies, approvalThreshold, approvalTtl, restoreCooldown,
+        DEFAULT_ACCESS_TOKEN_MAX_LIFETIME);
+  }
+
+  /**
+   * {@code ACCESS_TOKEN_MAX_LIFETIME}'s default: Entra ID issues access tokens for a random 60 to 90
+   * minutes unless a token-lifetime policy says otherwise.
+   */
+  public static final java.time.Duration DEFAULT_ACCESS_TOKEN_MAX_LIFETIME =
+      dev.offboarding.contracts.AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME;
+  /** The shortest access-token lifetime a token-lifetime policy can set in Entra ID: 10 minutes. */
+  public static final java.time.Duration MIN_ACCESS_TOKEN_LIFETIME = java.time.Duration.ofMinutes(10);
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -128,6 +157,7 @@ public record WorkerConfig(
     Objects.requireNonNull(intakePolicies, "intakePolicies");
     Objects.requireNonNull(approvalTtl, "approvalTtl");
     Objects.requireNonNull(restoreCooldown, "restoreCooldown");
+    Objects.requireNonNull(accessTokenMaxLifetime, "accessTokenMaxLifetime");
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -308,13 +338,40 @@ public record WorkerConfig(
         java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(30), "APPROVAL_TTL", problems);
     java.time.Duration restoreCooldown = duration(get.apply("RESTORE_COOLDOWN"), DEFAULT_RESTORE_COOLDOWN,
         java.time.Duration.ZERO, java.time.Duration.ofDays(400), "RESTORE_COOLDOWN", problems);
+    java.time.Duration accessTokenMaxLifetime = accessTokenLifetime(get.apply("ACCESS_TOKEN_MAX_LIFETIME"), problems);
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown);
+        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown,
+        accessTokenMaxLifetime);
+  }
+
+  /**
+   * {@code ACCESS_TOKEN_MAX_LIFETIME}: an ISO-8601 duration (PT90M) between the shortest lifetime
+   * a token-lifetime policy can set (10 minutes) and the longest token CAE issues (28 hours).
+   */
+  private static java.time.Duration accessTokenLifetime(String value, List<String> problems) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_ACCESS_TOKEN_MAX_LIFETIME;
+    }
+    java.time.Duration d;
+    try {
+      d = java.time.Duration.parse(value.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      problems.add("ACCESS_TOKEN_MAX_LIFETIME must be an ISO-8601 duration such as PT90M (the tenant's longest"
+          + " access-token lifetime)");
+      return DEFAULT_ACCESS_TOKEN_MAX_LIFETIME;
+    }
+    if (d.compareTo(MIN_ACCESS_TOKEN_LIFETIME) < 0
+        || d.compareTo(dev.offboarding.contracts.AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME) > 0) {
+      problems.add("ACCESS_TOKEN_MAX_LIFETIME must be between PT10M (the shortest a token-lifetime policy sets) and"
+          + " PT28H (the longest token continuous access evaluation issues); it is " + value.trim());
+      return DEFAULT_ACCESS_TOKEN_MAX_LIFETIME;
+    }
+    return d;
   }
 
   /**
@@ -586,6 +643,6 @@ public record WorkerConfig(
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
         + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + ", intakePolicies=" + intakePolicies
         + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
-        + ", restoreCooldown=" + restoreCooldown + "]";
+        + ", restoreCooldown=" + restoreCooldown + ", accessTokenMaxLifetime=" + accessTokenMaxLifetime + "]";
   }
 }
