@@ -132,8 +132,10 @@ public final class Wiring {
     this.governor = TenantWriteGovernor.forBudget(config.writesPerSecond());
     this.progress = new ProgressLog(clock, Duration.ofSeconds(30));
     this.outage = OutageBreaker.create(clock, recovery.outageProbeAfter());
-    // One pace for every Identity Protection request of the process, as Graph allows per tenant.
-    this.identityProtection = new IdentityProtectionLimit(IdentityProtectionLimit.DEFAULT_INTERVAL, clock, sleeper);
+    // One pace for every Identity Protection request of the process, as Graph allows per tenant. In
+    // real time whatever the sleeper, as the write governor is: a pace, not a retry's wait.
+    this.identityProtection = new IdentityProtectionLimit(IdentityProtectionLimit.DEFAULT_INTERVAL, Clock.systemUTC(),
+        Sleeper.SYSTEM);
     this.deliveryBounds = new DeliveryBounds(config.deliveryMaxDuration(), config.deliveryMaxUsers(),
         recovery.maxRounds(), recovery.firstRoundDelay(), recovery.maxRoundDelay());
     metrics.gauge(Metrics.GRAPH_WRITE_RATE, "current pace of the tenant write governor, writes per second",

@@ -47,6 +47,17 @@ public final class IdentityProtectionLimit {
     }
   }
 
+  /**
+   * Waits a fifth of the interval, so that a request about to be sent collects what arrives
+   * meanwhile (a batch of risk confirmations); the pace stays one request per interval.
+   */
+  public void linger() throws InterruptedException {
+    Duration wait = interval.dividedBy(5);
+    if (!wait.isZero()) {
+      sleeper.sleep(wait);
+    }
+  }
+
   /** Graph answered 429: nothing more is sent for one interval. */
   public synchronized void onThrottled() {
     Instant later = clock.instant().plus(interval);

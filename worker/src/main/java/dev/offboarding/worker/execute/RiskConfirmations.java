@@ -107,6 +107,17 @@ public final class RiskConfirmations {
   private void send() {
     try {
       while (true) {
+        boolean confirming;
+        synchronized (this) {
+          confirming = !pending.isEmpty();
+        }
+        if (confirming) {
+          // The request's turn first, then a moment more: users of the event still on their way
+          // from their revoke join this request instead of waiting a second for the next.
+          budget.acquire(true);
+          limit.acquire();
+          limit.linger();
+        }
         List<Request> batch = new ArrayList<>();
         List<Request> toRead;
         synchronized (this) {
@@ -120,7 +131,7 @@ public final class RiskConfirmations {
           }
         }
         if (!batch.isEmpty()) {
-          sendBatch(batch);
+          sendBatch(batch, confirming);
         } else {
           readBack(toRead);
         }
@@ -145,14 +156,19 @@ public final class RiskConfirmations {
     }
   }
 
-  private void sendBatch(List<Request> batch) throws InterruptedException {
+  /** @param turnTaken whether the first attempt's write budget and Identity Protection turn are taken already */
+  private void sendBatch(List<Request> batch, boolean turnTaken) throws InterruptedException {
     boolean urgent = batch.stream().anyMatch(r -> r.urgent);
     List<String> ids = batch.stream().map(r -> r.userId).distinct().toList();
     Retries.Attempts retry = retryPolicy.newCall();
     int attempts = 0;
+    boolean taken = turnTaken;
     while (true) {
-      budget.acquire(urgent);
-      limit.acquire();
+      if (!taken) {
+        budget.acquire(urgent);
+        limit.acquire();
+      }
+      taken = false;
       attempts++;
       try {
         String requestId = writes.confirmCompromised(ids);
@@ -177,7 +193,7 @@ public final class RiskConfirmations {
         if (wait < 0) {
           if (failure.status() == 400 && ids.size() > 1) {
             for (Request r : batch) {
-              sendBatch(List.of(r));
+              sendBatch(List.of(r), false);
             }
             return;
           }
@@ -196,8 +212,12 @@ public final class RiskConfirmations {
           clock.instant(), Executor.RETRIES_EXHAUSTED,
           GovernedWrites.truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage()));
     }
+    String message = failure.kind() == GraphFailure.Kind.FORBIDDEN
+        ? "Identity Protection refused the confirmation (it needs an Entra ID P2 licence and"
+            + " IdentityRiskyUser.ReadWrite.All): " + failure.getMessage()
+        : failure.getMessage();
     return new ActionResult(Action.CONFIRM_COMPROMISED, GovernedWrites.outcomeOf(failure), attempts,
-        failure.requestId(), started, clock.instant(), failure.errorCode(), GovernedWrites.truncate(failure.getMessage()));
+        failure.requestId(), started, clock.instant(), failure.errorCode(), GovernedWrites.truncate(message));
   }
 
   private void readBack(List<Request> toRead) throws InterruptedException {
