@@ -495,6 +495,20 @@ public final class Preflight {
             + " (needed for " + required.purpose() + ")"));
       }
     }
+    for (GraphPermissions.Required required : GraphPermissions.CONTAINMENT) {
+      String name = "graph permission " + required.name();
+      if (required.grantedBy(roles.get())) {
+        checks.add(Check.ok(name, "granted (" + required.purpose() + ")"));
+      } else {
+        checks.add(Check.warning(name, "not granted: events asking for " + required.purpose()
+            + " get FORBIDDEN for it; grant the application permission " + required.name() + " if they will"));
+      }
+    }
+    for (String role : GraphPermissions.UNCHECKABLE_ROLES) {
+      int colon = role.indexOf(':');
+      checks.add(Check.notApplicable("directory role for " + role.substring(0, colon),
+          "not checkable from the token: " + role.substring(colon + 2)));
+    }
     return true;
   }
 

@@ -111,6 +111,19 @@ public final class Metrics {
         .description("1 while intake is paused after a transient failure").register(registry);
     // At 0 from start: the alert on restores sees the first one as an increase.
     restores();
+    // The containment actions' results and read-backs at 0 from start, every label value
+    // registered, so that a dashboard or alert sees their first failure as an increase.
+    for (dev.offboarding.contracts.Action action : dev.offboarding.contracts.Action.values()) {
+      if (!action.containment()) {
+        continue;
+      }
+      for (dev.offboarding.contracts.TargetOutcome outcome : dev.offboarding.contracts.TargetOutcome.values()) {
+        counter(TARGETS, "users' action results", "action", action.wireName(), "outcome", outcome.name());
+      }
+      for (String result : new String[] {"verified", "unverified"}) {
+        counter(VERIFICATIONS, "writes read back", "action", action.wireName(), "result", result);
+      }
+    }
   }
 
   private Counter restores() {
