@@ -31,6 +31,7 @@ import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
 import dev.offboarding.worker.graph.GraphContainmentWrites;
 import dev.offboarding.worker.execute.IdentityProtectionLimit;
+import dev.offboarding.worker.execute.ContainmentWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
 import dev.offboarding.worker.graph.GraphDirectoryRoles;
@@ -175,6 +176,11 @@ public final class Wiring {
   /** How much one delivery does before the rest of its event continues in a follow-up. */
   public DeliveryBounds deliveryBounds() {
     return deliveryBounds;
+  }
+
+  /** The containment adapter, for its reads (what a dry run shows). */
+  public ContainmentWrites containmentReads() {
+    return new GraphContainmentWrites(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock, use -> {});
   }
 
   public Planner planner() {

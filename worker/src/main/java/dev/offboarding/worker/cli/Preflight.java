@@ -500,8 +500,9 @@ public final class Preflight {
       if (required.grantedBy(roles.get())) {
         checks.add(Check.ok(name, "granted (" + required.purpose() + ")"));
       } else {
-        checks.add(Check.warning(name, "not granted: events asking for " + required.purpose()
-            + " get FORBIDDEN for it; grant the application permission " + required.name() + " if they will"));
+        // Not a warning: the default actions need none of these; only events that ask for one do.
+        checks.add(Check.notApplicable(name, "not granted: needed only by events asking for " + required.purpose()
+            + ", which get FORBIDDEN for it; grant the application permission " + required.name() + " if they will"));
       }
     }
     for (String role : GraphPermissions.UNCHECKABLE_ROLES) {
