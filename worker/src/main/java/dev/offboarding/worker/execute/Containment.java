@@ -66,8 +66,20 @@ public final class Containment {
     this.firstDelay = firstDelay;
   }
 
-  /** One containment action for one user, read back when verification is on. */
+  /**
+   * One containment action for one user, read back when verification is on. Its writes take the
+   * write budget's bulk lane whatever the event: an urgent event's disable and revoke (this user's
+   * or another's arriving meanwhile) go ahead of every containment write, so containment never
+   * delays a revoke.
+   *
+   * @param urgent whether the event is urgent; not used for the budget (see above)
+   */
   ActionResult run(Action action, String userId, boolean urgent, boolean doneEarlier, Instant doneSince)
+      throws InterruptedException {
+    return runInLane(action, userId, false, doneEarlier, doneSince);
+  }
+
+  private ActionResult runInLane(Action action, String userId, boolean urgent, boolean doneEarlier, Instant doneSince)
       throws InterruptedException {
     return switch (action) {
       case RESET_PASSWORD -> resetPassword(userId, urgent, doneEarlier, doneSince);

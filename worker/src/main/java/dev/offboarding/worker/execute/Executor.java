@@ -291,11 +291,20 @@ public final class Executor {
               cutShort[0] = true;
               return false;
             }
+            // The slot bounds users whose account writes are under way; a user past its revoke
+            // gives it back before its containment, which waits in the budget's bulk lane, so
+            // that slow containment never holds back another user's revoke.
+            java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable releaseSlot = () -> {
+              if (released.compareAndSet(false, true)) {
+                slots.release();
+              }
+            };
             threads.submit(() -> {
               try {
                 String id = user.user().id();
                 TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id),
-                    bounds.doneSince(), urgent, redelivery, plan.directory(), bounds.approved());
+                    bounds.doneSince(), urgent, redelivery, plan.directory(), bounds.approved(), releaseSlot);
                 int rounds = bounds.roundsSoFar().applyAsInt(id);
                 if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
                   Set<Action> done = EnumSet.noneOf(Action.class);
@@ -307,7 +316,7 @@ public final class Executor {
                   gate.accept(result);
                 }
               } finally {
-                slots.release();
+                releaseSlot.run();
               }
             });
             return true;
@@ -441,13 +450,14 @@ public final class Executor {
   }
 
   private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
-      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Approved approved) {
+      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Approved approved,
+      Runnable accountWritesDone) {
     try {
       TargetAudit refused = refusedByCooldown(eventId, user, actions, done, redelivery, directory, approved);
       if (refused != null) {
         return refused;
       }
-      return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory);
+      return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory, accountWritesDone);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
@@ -558,7 +568,8 @@ public final class Executor {
   }
 
   private TargetAudit runUser(String eventId, PlannedUser planned, List<Action> actions, Set<Action> done,
-      Instant doneSince, boolean urgent, boolean redelivery, Directory directory) throws InterruptedException {
+      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Runnable accountWritesDone)
+      throws InterruptedException {
     PlannedUser user = planned;
     String id = user.user().id();
     List<Sent> sent = new ArrayList<>(actions.size());
@@ -569,6 +580,7 @@ public final class Executor {
         continue;
       }
       if (action.containment() && containment != null) {
+        accountWritesDone.run();
         // After the account's own writes (declaration order), so that nothing delays the revoke;
         // each is read back on its own, so the account's read-back below leaves it alone.
         sent.add(new Sent(containment.run(action, id, urgent, done.contains(action), doneSince), null));

@@ -9,15 +9,15 @@ import java.util.Objects;
  * The one pace of every Identity Protection request of the process, reads included: Graph allows
  * about one request per second per tenant for {@code riskyUsers} and answers 429 without {@code
  * Retry-After} above it, so requests are spaced here rather than discovered by throttling. Each
- * caller reserves the next free slot and sleeps until it; a 429 pushes the next slot back by one
- * interval. Thread-safe.
+ * caller reserves the next free slot and sleeps until it. The interval counts from each answer
+ * ({@link #answered}), not from each send: two requests sent an interval apart can arrive closer
+ * together when the first was slow on the way, while a request sent an interval after the previous
+ * answer arrives at least an interval after the previous request did. A 429 pushes the next slot
+ * back by one interval too. Thread-safe.
  */
 public final class IdentityProtectionLimit {
-  /**
-   * Graph's documented limit plus a margin: requests spaced exactly one second apart by this clock
-   * can arrive less than a second apart at Graph when the first was delayed on the way.
-   */
-  public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(1100);
+  /** Graph's documented limit, one request per second, plus a margin for the clocks' granularity. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(1050);
 
   private final Duration interval;
   private final Clock clock;
@@ -56,6 +56,11 @@ public final class IdentityProtectionLimit {
     if (!wait.isZero()) {
       sleeper.sleep(wait);
     }
+  }
+
+  /** The request sent last was answered: the next goes at least an interval from now. */
+  public void answered() {
+    onThrottled();
   }
 
   /** Graph answered 429: nothing more is sent for one interval. */

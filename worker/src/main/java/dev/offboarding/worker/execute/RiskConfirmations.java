@@ -108,13 +108,15 @@ public final class RiskConfirmations {
     try {
       while (true) {
         boolean confirming;
+        boolean urgent;
         synchronized (this) {
           confirming = !pending.isEmpty();
+          urgent = pending.stream().anyMatch(r -> r.urgent);
         }
         if (confirming) {
           // The request's turn first, then a moment more: users of the event still on their way
           // from their revoke join this request instead of waiting a second for the next.
-          budget.acquire(true);
+          budget.acquire(urgent);
           limit.acquire();
           limit.linger();
         }
@@ -171,7 +173,12 @@ public final class RiskConfirmations {
       taken = false;
       attempts++;
       try {
-        String requestId = writes.confirmCompromised(ids);
+        String requestId;
+        try {
+          requestId = writes.confirmCompromised(ids);
+        } finally {
+          limit.answered();
+        }
         budget.onAccepted();
         Instant at = clock.instant();
         synchronized (this) {
@@ -223,14 +230,25 @@ public final class RiskConfirmations {
   private void readBack(List<Request> toRead) throws InterruptedException {
     Map<String, ContainmentWrites.Risk> seen;
     String failedWith = null;
+    // Each page waits for an interval after the previous page's answer.
+    boolean[] first = {true};
+    ContainmentWrites.Pace pace = () -> {
+      if (!first[0]) {
+        limit.answered();
+      }
+      first[0] = false;
+      limit.acquire();
+    };
     try {
-      seen = writes.confirmedCompromised(toRead.stream().map(r -> r.userId).distinct().toList(), limit::acquire);
+      seen = writes.confirmedCompromised(toRead.stream().map(r -> r.userId).distinct().toList(), pace);
     } catch (GraphFailure failure) {
       if (failure.kind() == GraphFailure.Kind.THROTTLED) {
         limit.onThrottled();
       }
       seen = Map.of();
       failedWith = "read-back failed: " + failure.getMessage();
+    } finally {
+      limit.answered();
     }
     List<Request> finished = new ArrayList<>();
     for (Request r : toRead) {
