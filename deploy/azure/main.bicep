@@ -6,7 +6,7 @@
 // Graph application permissions are granted separately: grant-graph-permissions.sh.
 // Upgrading from a template that gave the worker Data Sender on the producers' queues: a
 // deployment (incremental mode) leaves role assignments it no longer declares in place; delete
-// those two by hand (README, "First deployment, step by step").
+// those two by hand (docs/deploying.md, "First deployment, step by step").
 // Compile and deploy: az deployment group create -g RG -f deploy/azure/main.bicep -p @deploy/azure/main.parameters.json
 
 @description('Service Bus namespace name, globally unique (6-50 characters).')
@@ -34,9 +34,9 @@ param kubernetesServiceAccount string = 'offboarding-worker'
 param kedaNamespace string = 'keda'
 param kedaServiceAccount string = 'keda-operator'
 
-// The queues, one per sender (README, "Who may send what"): Service Bus stamps no sender on a
-// message, so the queue a message arrives on is its sender's identity, and these role
-// assignments are what make it so.
+// The queues, one per sender (docs/producers/README.md, "Who may send what"): Service Bus
+// stamps no sender on a message, so the queue a message arrives on is its sender's identity, and
+// these role assignments are what make it so.
 @description('The bulk producers\' queue (SERVICEBUS_QUEUE): leaver, compromise and cancel events from the HR integration.')
 param eventsQueue string = 'offboarding-events'
 
@@ -256,7 +256,7 @@ resource audit 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' exist
 
 // The producers: Data Sender on their own queue, nothing anywhere else (never the namespace, never
 // the internal or state queue). Whoever may send to a queue speaks for everything that queue
-// carries, within its policy (README, "Who may send what").
+// carries, within its policy (docs/producers/README.md, "Who may send what").
 resource hrIntegrationSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(hrIntegrationPrincipalId)) {
   name: guid(events.id, hrIntegrationPrincipalId, dataSender)
   scope: events
@@ -408,7 +408,7 @@ resource workerReplies 'Microsoft.Authorization/roleAssignments@2022-04-01' = [f
 
 // KEDA's azure-servicebus scaler reads a queue's active message count with the data-plane
 // administration client (GetQueueRuntimeProperties), which needs the Manage right; Service Bus
-// defines no narrower data action, so Data Owner is the narrowest role that serves (README,
+// defines no narrower data action, so Data Owner is the narrowest role that serves (docs/deploying.md,
 // "Least privilege for KEDA and the pod"). It is confined to the scaler's own identity, federated
 // to KEDA's operator alone, and to the queues a trigger names: the producers' three and the
 // internal one (follow-ups are work too). Never the state queue: its sessions hold counters, not

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { newClient, receiveAtLeast } from "../lib/support.mjs";
+import { leaverEvent as producerLeaverEvent, sendEvent } from "../examples/producer.mjs";
 
 const client = newClient();
 after(() => client.close());
@@ -74,7 +75,7 @@ test("events sent from Node are processed by the worker and audited, bad ones de
   const eventFile = join(dir, "leaver.json");
   await writeFile(eventFile, JSON.stringify(leaverEvent(validId, "bob@contoso.com")));
 
-  // The producer example from the README, run as a producer would run it.
+  // The producer example from docs/producers/README.md, run as a producer would run it.
   const { stdout } = await promisify(execFile)(process.execPath, ["examples/send-event.mjs", eventFile], {
     env: process.env,
   });
@@ -115,4 +116,22 @@ test("events sent from Node are processed by the worker and audited, bad ones de
   assert.ok(dead, "the invalid event is not in the dead-letter queue");
   assert.equal(dead.deadLetterReason, "InvalidEvent");
   assert.ok(dead.deadLetterErrorDescription.length > 0);
+});
+
+test("an event the Node producer sample builds, validates and sends is completed by the worker", async () => {
+  // examples/producer.mjs, as docs/producers/other-languages.md shows it; a UPN with non-ASCII letters.
+  const event = producerLeaverEvent({
+    user: "zoë.müller@contoso.com",
+    reason: "Leaver: the Node producer sample",
+    ticket: "HR-NODE-2",
+    requestedBy: "node-e2e",
+    source: "/hr/node-producer",
+  });
+
+  const queue = await sendEvent(client, event);
+
+  assert.equal(queue, QUEUE);
+  const summaries = await summariesFor("summaries", [event.id]);
+  assert.equal(summaries.get(event.id).status, "COMPLETED");
+  assert.equal(summaries.get(event.id).body.data.status, "COMPLETED");
 });

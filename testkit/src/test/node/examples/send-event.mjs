@@ -1,6 +1,6 @@
 // Sends one offboarding event (a CloudEvents JSON file) to the worker's queue the way a producer should:
 // message id = event id (the queue's duplicate detection then drops a re-sent event), subject = event type,
-// content type application/cloudevents+json. The README shows this file; the Node end-to-end test runs it.
+// content type application/cloudevents+json. docs/producers/README.md shows this file; the Node end-to-end test runs it.
 //
 //   SERVICEBUS_CONNECTION_STRING='<printed by bin/local>' node examples/send-event.mjs event.json
 import { readFile } from "node:fs/promises";

@@ -16,8 +16,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Writes and reads audit messages: CloudEvents 1.0 envelopes (structured JSON mode) around {@link
- * TargetAudit}, {@link SummaryAudit} or {@link AccessAudit}, as described by {@link
- * Schemas#AUDIT_TARGET}, {@link Schemas#AUDIT_SUMMARY} and {@link Schemas#AUDIT_ACCESS}.
+ * TargetAudit}, {@link SummaryAudit}, {@link AccessAudit} or {@link ResumeAudit}, as described by
+ * {@link Schemas#AUDIT_TARGET}, {@link Schemas#AUDIT_SUMMARY}, {@link Schemas#AUDIT_ACCESS} and
+ * {@link Schemas#AUDIT_RESUME}.
  *
  * <p>On the wire, outcomes and statuses are their enum names, actions their wire names, instants
  * RFC 3339 in UTC, and null fields are left out. The envelope's {@code subject} is the user (object
@@ -147,6 +148,9 @@ public final class AuditCodec {
     putIfPresent(data, "detail", audit.detail());
     putProvenanceIfPresent(data, audit.provenance());
     putInstantIfPresent(data, "allResourcesBy", audit.allResourcesBy());
+    if (audit.lifecycleTaskWaits()) {
+      data.put("lifecycleTaskWaits", true);
+    }
     return json.write(root);
   }
 
@@ -180,6 +184,75 @@ public final class AuditCodec {
     }
     putProvenanceIfPresent(data, audit.provenance());
     return json.write(root);
+  }
+
+  /**
+   * Encodes how the worker answered the Lifecycle Workflows task an event's id names; the
+   * envelope's {@code subject} is the event id.
+   *
+   * @param messageId the audit message's own CloudEvents id
+   * @param time when the message was written
+   */
+  public byte[] encodeResume(String messageId, Instant time, ResumeAudit audit) {
+    Objects.requireNonNull(audit, "audit");
+    ObjectNode root = envelope(messageId, time, ResumeAudit.TYPE, audit.eventId());
+    ObjectNode data = root.putObject("data");
+    data.put("eventId", audit.eventId());
+    data.put("workflowId", audit.workflowId());
+    data.put("taskId", audit.taskId());
+    data.put("taskProcessingResultId", audit.taskProcessingResultId());
+    data.put("operationStatus", audit.operationStatus());
+    data.put("summaryStatus", audit.summaryStatus().name());
+    data.put("outcome", audit.outcome().name());
+    data.put("attempts", audit.attempts());
+    if (audit.httpStatus() != null) {
+      data.put("httpStatus", audit.httpStatus().intValue());
+    }
+    putIfPresent(data, "errorCode", audit.errorCode());
+    putIfPresent(data, "requestId", audit.requestId());
+    data.put("redelivery", audit.redelivery());
+    putProvenanceIfPresent(data, audit.provenance());
+    return json.write(root);
+  }
+
+  /**
+   * Reads a {@code dev.offboarding.audit.resume.v1} message.
+   *
+   * @throws IllegalArgumentException when the message is not one, naming what is wrong and where
+   */
+  public ResumeAudit decodeResume(byte[] message) {
+    JsonNode data = dataOf(message, ResumeAudit.TYPE);
+    try {
+      SummaryStatus summaryStatus;
+      try {
+        summaryStatus = SummaryStatus.valueOf(text(data, "$.data", "summaryStatus"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("$.data.summaryStatus: unknown status");
+      }
+      ResumeAudit.Outcome outcome;
+      try {
+        outcome = ResumeAudit.Outcome.valueOf(text(data, "$.data", "outcome"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("$.data.outcome: unknown outcome");
+      }
+      Provenance provenance = provenance(data);
+      if (provenance == null) {
+        throw new IllegalArgumentException("$.data.provenance: required");
+      }
+      try {
+        return new ResumeAudit(text(data, "$.data", "eventId"), text(data, "$.data", "workflowId"),
+            text(data, "$.data", "taskId"), text(data, "$.data", "taskProcessingResultId"),
+            text(data, "$.data", "operationStatus"), summaryStatus, outcome,
+            intValue(data.get("attempts"), "$.data.attempts"),
+            data.has("httpStatus") ? intValue(data.get("httpStatus"), "$.data.httpStatus") : null,
+            optionalText(data, "$.data", "errorCode"), optionalText(data, "$.data", "requestId"),
+            bool(data, "$.data", "redelivery"), provenance);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("$.data: " + e.getMessage(), e);
+      }
+    } catch (IllegalArgumentException e) {
+      throw invalid(ResumeAudit.TYPE, e);
+    }
   }
 
   /**
@@ -361,7 +434,8 @@ public final class AuditCodec {
           data.has("dueAt") ? instant(data, "$.data", "dueAt") : null,
           optionalText(data, "$.data", "detail"),
           provenance(data),
-          optionalInstant(data, "$.data", "allResourcesBy"));
+          optionalInstant(data, "$.data", "allResourcesBy"),
+          Boolean.TRUE.equals(optionalBool(data, "$.data", "lifecycleTaskWaits")));
     } catch (IllegalArgumentException e) {
       throw invalid(SummaryAudit.TYPE, e);
     }

@@ -117,13 +117,20 @@ public final class Examples {
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
   private static final List<String> AUDIT_SUMMARIES = names("audit/", "summary-awaiting-approval.json",
-      "summary-compromise-contained.json", "summary-partial.json", "summary-rejected.json");
+      "summary-compromise-contained.json", "summary-partial.json", "summary-rejected.json",
+      "summary-scheduled-lifecycle-task.json");
 
   /**
    * Example {@code dev.offboarding.audit.access.v1} messages: accepted by the access audit schema
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
   private static final List<String> AUDIT_ACCESSES = names("audit/", "access-none-seen.json", "access-sign-in-seen.json");
+
+  /**
+   * Example {@code dev.offboarding.audit.resume.v1} messages: accepted by the resume audit schema
+   * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
+   */
+  private static final List<String> AUDIT_RESUMES = names("audit/", "resume-refused.json", "resume-resumed.json");
 
   /** Audit messages, of either type, that the audit schemas and {@link AuditCodec} both refuse. */
   private static final List<String> INVALID_AUDITS =
@@ -169,6 +176,11 @@ public final class Examples {
   /** Resource names of the example access audit messages (what the sign-in watch saw). */
   public static List<String> auditAccesses() {
     return AUDIT_ACCESSES;
+  }
+
+  /** Resource names of the example resume audit messages (a Lifecycle Workflows task answered). */
+  public static List<String> auditResumes() {
+    return AUDIT_RESUMES;
   }
 
   /** Resource names of the invalid audit messages, of every audit type. */

@@ -11,14 +11,18 @@ import java.util.regex.Pattern;
 /**
  * RFC 3339 date-times, strictly. {@link Instant#parse} is looser (it takes {@code 09:00Z} without
  * seconds, and years past 9999), so the shape is checked with the same pattern the schemas carry,
- * and the calendar (no 30 February) by {@link OffsetDateTime}. Leap seconds are not accepted:
+ * which also knows the calendar (no 30 February, 29 February in leap years only: a validator that
+ * does not assert {@code format}, such as Python's jsonschema without its optional checkers, still
+ * refuses impossible dates), and the result is parsed by {@link OffsetDateTime}. Leap seconds are not accepted:
  * {@link Instant} cannot hold them. Offsets stop short of Java's ±18:00 limit.
  */
 final class Rfc3339 {
   /** Also the {@code pattern} of every date-time in the schemas. */
   static final Pattern DATE_TIME =
       Pattern.compile(
-          "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+          "^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+              + "|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
+              + "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
               + "(?:\\.[0-9]{1,9})?(?:[Zz]|[+-](?:0[0-9]|1[0-7]):[0-5][0-9])$");
 
   private static final int MAX_LENGTH = 35;

@@ -21,11 +21,14 @@ public final class Schemas {
   /** {@code dev.offboarding.audit.access.v1} messages (what the sign-in watch saw), envelope included. */
   public static final String AUDIT_ACCESS = DIR + "audit-access.v1.schema.json";
 
+  /** {@code dev.offboarding.audit.resume.v1} messages (a Lifecycle Workflows task resumed), envelope included. */
+  public static final String AUDIT_RESUME = DIR + "audit-resume.v1.schema.json";
+
   private Schemas() {}
 
   /** Every schema above. */
   public static List<String> all() {
-    return List.of(EVENT, AUDIT_TARGET, AUDIT_SUMMARY, AUDIT_ACCESS);
+    return List.of(EVENT, AUDIT_TARGET, AUDIT_SUMMARY, AUDIT_ACCESS, AUDIT_RESUME);
   }
 
   /** The bytes of one of these schemas. */

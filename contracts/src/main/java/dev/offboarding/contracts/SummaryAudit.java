@@ -38,6 +38,11 @@ import java.util.TreeMap;
  * @param allResourcesBy the latest {@code access.allResourcesBy} among the event's target results
  *     so far: when every access token issued before the event's revokes has expired; null when no
  *     result carried an access window
+ * @param lifecycleTaskWaits true for an event whose id names a Lifecycle Workflows task ({@code
+ *     lcw/<workflow>/<task>/<result>}) when this summary says it waits (SCHEDULED, AWAITING_APPROVAL,
+ *     CONTINUING: held until its {@code effectiveAt}, for a second person, by the mass-action brake
+ *     or for a retry): the task's custom extension waits at most 3 hours for its callback, and may
+ *     time out first; false otherwise (left out on the wire)
  */
 public record SummaryAudit(
     String eventId,
@@ -58,7 +63,8 @@ public record SummaryAudit(
     Instant dueAt,
     String detail,
     Provenance provenance,
-    Instant allResourcesBy) {
+    Instant allResourcesBy,
+    boolean lifecycleTaskWaits) {
 
   public static final String TYPE = "dev.offboarding.audit.summary.v1";
 
@@ -96,6 +102,19 @@ public record SummaryAudit(
     if (finalSummary && usersPending != 0) {
       throw new IllegalArgumentException("a final summary has no users pending");
     }
+    if (lifecycleTaskWaits && finalSummary) {
+      throw new IllegalArgumentException("only a summary that is not final says a Lifecycle Workflows task waits");
+    }
+  }
+
+  /** A summary that does not flag a waiting Lifecycle Workflows task; {@link #withLifecycleTaskWaits} adds it. */
+  public SummaryAudit(String eventId, String eventType, SummaryStatus status, Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+      String rejectionReason, List<Problem> problems, boolean redelivery, boolean dryRun, boolean finalSummary,
+      int step, int usersPending, Instant dueAt, String detail, Provenance provenance, Instant allResourcesBy) {
+    this(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt, rejectionReason,
+        problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, provenance, allResourcesBy,
+        false);
   }
 
   /** A summary without an access window; {@link #withAllResourcesBy} adds it. */
@@ -138,7 +157,7 @@ public record SummaryAudit(
     Objects.requireNonNull(p, "provenance");
     return new SummaryAudit(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt,
         rejectionReason, problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, p,
-        allResourcesBy);
+        allResourcesBy, lifecycleTaskWaits);
   }
 
   /** The same summary, saying when access ends for every user of the event (see {@link #allResourcesBy()}). */
@@ -146,7 +165,19 @@ public record SummaryAudit(
     Objects.requireNonNull(latest, "allResourcesBy");
     return new SummaryAudit(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt,
         rejectionReason, problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, provenance,
-        latest);
+        latest, lifecycleTaskWaits);
+  }
+
+  /**
+   * The same summary, flagging that the Lifecycle Workflows task its event id names waits (see
+   * {@link #lifecycleTaskWaits()}).
+   *
+   * @throws IllegalArgumentException for a final summary
+   */
+  public SummaryAudit withLifecycleTaskWaits() {
+    return new SummaryAudit(eventId, eventType, status, counts, skippedMembers, usersResolved, startedAt, finishedAt,
+        rejectionReason, problems, redelivery, dryRun, finalSummary, step, usersPending, dueAt, detail, provenance,
+        allResourcesBy, true);
   }
 
   private static void requireCount(Integer n, String what) {

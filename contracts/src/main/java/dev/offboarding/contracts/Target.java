@@ -15,15 +15,13 @@ public sealed interface Target permits Target.User, Target.Group, Target.Attribu
   /**
    * A user principal name: local part and domain, no whitespace, separator, control or format
    * characters. Local parts may contain {@code ' # $ + &} and non-ASCII letters, so this is
-   * deliberately permissive there; the domain must be dotted labels. The categories are Unicode
-   * ones ({@code \p{Cc}}, not the ASCII-only {@code \s} or {@code \p{Cntrl}}) so that a no-break
-   * space or a line separator cannot hide in a UPN. The same text is the {@code pattern} of the
-   * event schema, which ECMA-262 (with the {@code u} flag), Java and RE2 engines all read alike.
-   * Check {@link #MAX_UPN_LENGTH} before matching.
+   * deliberately permissive there; the domain must be dotted labels of letters and digits of the
+   * Basic Multilingual Plane. The text is the event schema's {@code $defs/upn/pattern}, written
+   * with explicit ranges (Unicode 16.0 categories Cc, Cf, Cs, Z, L and N) so that ECMA-262, Java,
+   * .NET, Python and RE2 engines read it alike; {@link #isUpn} also applies the schema's {@code
+   * not} pattern. Check {@link #MAX_UPN_LENGTH} before matching.
    */
-  Pattern UPN =
-      Pattern.compile(
-          "^[^\\p{Cc}\\p{Cf}\\p{Cs}\\p{Z}@/\\\\?]{1,113}@(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}\\-]{0,61}[\\p{L}\\p{N}])?\\.)+\\p{L}{2,63}$");
+  Pattern UPN = UpnPatterns.WHOLE;
 
   /** Entra ID caps a user principal name at 113 characters (Unicode code points here). */
   int MAX_UPN_LENGTH = 113;
@@ -90,6 +88,7 @@ public sealed interface Target permits Target.User, Target.Group, Target.Attribu
   static boolean isUpn(String s) {
     return s != null
         && s.codePointCount(0, s.length()) <= MAX_UPN_LENGTH
-        && UPN.matcher(s).matches();
+        && UPN.matcher(s).matches()
+        && !UpnPatterns.EXCLUDED.matcher(s).find();
   }
 }

@@ -4,7 +4,8 @@ package dev.offboarding.contracts;
  * Character rules shared by the codecs and mirrored in the schemas. Lengths are counted in Unicode
  * code points because JSON Schema's {@code maxLength} counts them; "control" means the Unicode
  * category Cc (C0, DEL and C1); "blank" means made only of controls, separators (category Z) and
- * the zero-width no-break space, which is what the schemas' {@code [^\p{Cc}\p{Z}\uFEFF]} detects.
+ * the zero-width no-break space, which is what the schemas' non-blank pattern detects, written there
+ * with the ranges of these categories ({@code PortablePatternsTest} checks every code point).
  */
 final class Text {
   private Text() {}

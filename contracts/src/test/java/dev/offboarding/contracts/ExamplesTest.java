@@ -40,7 +40,8 @@ class ExamplesTest {
         Examples.invalid().stream().sorted().toList());
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/audit/"),
-        Stream.of(Examples.auditTargets(), Examples.auditSummaries(), Examples.auditAccesses())
+        Stream.of(Examples.auditTargets(), Examples.auditSummaries(), Examples.auditAccesses(),
+            Examples.auditResumes())
             .flatMap(List::stream).sorted().toList());
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/audit-invalid/", "expected-problems.json"),

@@ -116,7 +116,11 @@ class SchemaCodecAgreementTest {
         "alice@contoso.com\n", "alice@contoso.com\u2028", "84b18857-3c01-48be-b707-492019c57142\n", "ali\u00a0ce@contoso.com",
         "ali\u200bce@contoso.com", "ali\u0085ce@contoso.com", "a?b@contoso.com", "a\\b@contoso.com", "a/b@contoso.com",
         "a@b@contoso.com", "a".repeat(101) + "@contoso.com", "a".repeat(102) + "@contoso.com", "user@xn--bcher-kva.example",
-        "user@例え.テスト", "user@contoso.123")) {
+        "user@例え.テスト", "user@contoso.123", "ali\u00adce@contoso.com", "ali\u2066ce@contoso.com", "ali\u180ece@contoso.com",
+        "ali\ufeffce@contoso.com", "ali\ud800ce@contoso.com", "ali\udc00ce@contoso.com", "😀@contoso.com",
+        "ali\udb40\udc01ce@contoso.com", "flag\udb40\udc67@contoso.com", "user@\ud840\udc00.example",
+        "user@contoso.\ud801\udc00\ud801\udc01", "user@١٢٣.example", "user@bücher.de", "jürgen.müller@bücher.de",
+        "user@ex\u1680ample.com", "a\u3000b@contoso.com", "a\u2029@contoso.com", "μ@ελληνικά.ελ")) {
       cases.add(Arguments.of("user " + escape(user), edit(e -> targets(e).removeAll().addObject().put("user", user))));
     }
     for (String group : List.of("84b18857-3c01-48be-b707-492019c57142", "84b18857-3c01-48be-b707-492019c5714", "Finance",
@@ -225,6 +229,35 @@ class SchemaCodecAgreementTest {
 
     assertEquals(List.of(), schemaErrors);
     assertEquals(tree, reencoded);
+  }
+
+  static List<String> auditResumeExamples() {
+    return Examples.auditResumes();
+  }
+
+  @ParameterizedTest
+  @MethodSource("auditResumeExamples")
+  void everyResumeAuditExampleIsAcceptedByTheSchemaAndTheCodecAndEncodesBackTheSame(String example) throws Exception {
+    byte[] json = Examples.load(example);
+    JsonNode tree = EventJson.MAPPER.readTree(json);
+
+    List<String> schemaErrors = SchemaValidation.of(Schemas.AUDIT_RESUME).errors(json);
+    ResumeAudit decoded = auditCodec.decodeResume(json);
+    JsonNode reencoded = EventJson.MAPPER.readTree(
+        auditCodec.encodeResume(tree.get("id").asText(), Rfc3339.parse(tree.get("time").asText()), decoded));
+
+    assertEquals(List.of(), schemaErrors);
+    assertEquals(tree, reencoded);
+  }
+
+  @Test
+  void aResumeThatIsRefusedWithoutItsStatusIsRefusedBySchemaAndCodec() throws Exception {
+    ObjectNode tree = (ObjectNode) EventJson.MAPPER.readTree(Examples.load(Examples.auditResumes().get(0)));
+    ((ObjectNode) tree.get("data")).remove("httpStatus");
+    byte[] json = EventJson.MAPPER.writeValueAsBytes(tree);
+
+    assertFalse(SchemaValidation.of(Schemas.AUDIT_RESUME).accepts(json));
+    assertThrows(IllegalArgumentException.class, () -> auditCodec.decodeResume(json));
   }
 
   /** One member of the sign-in-seen example changed at a time, either side of each rule's edge. */

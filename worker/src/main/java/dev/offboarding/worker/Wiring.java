@@ -35,6 +35,9 @@ import dev.offboarding.worker.execute.ContainmentWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
 import dev.offboarding.worker.graph.GraphDirectoryRoles;
+import dev.offboarding.worker.graph.GraphTaskResumes;
+import dev.offboarding.worker.lifecycle.LifecycleWorkflows;
+import dev.offboarding.worker.lifecycle.Resumer;
 import dev.offboarding.worker.metrics.GraphRequestMetrics;
 import dev.offboarding.worker.metrics.MeteredWriteBudget;
 import dev.offboarding.worker.metrics.Metrics;
@@ -222,7 +225,22 @@ public final class Wiring {
         .markers(markers, deliveryBounds.longestRun(config.maxTargetsPerEvent(), holdPerDelivery))
         .policies(config.intakePolicies())
         .approvals(config.approvalThreshold(), config.approvalTtl())
+        .lifecycle(lifecycleWorkflows(), config.lifecycleWorkflowsResume() ? resumer(budget) : null)
         .build();
+  }
+
+  /**
+   * Lifecycle Workflows: with {@code LIFECYCLE_WORKFLOWS_RESUME} on, tasks' events come from {@code
+   * SERVICEBUS_QUEUE} alone and are answered; else they are only flagged while they wait.
+   */
+  public LifecycleWorkflows lifecycleWorkflows() {
+    return config.lifecycleWorkflowsResume() ? LifecycleWorkflows.resuming(config.queue()) : LifecycleWorkflows.off();
+  }
+
+  /** Answers Lifecycle Workflows tasks through Graph, within {@code budget}, retried like every write. */
+  public Resumer resumer(WriteBudget budget) {
+    return new Resumer(new GraphTaskResumes(graph, config.graphBaseUrl(), clock, budget::onLimitUse), budget,
+        RetryPolicy.defaults(), sleeper, metrics::lifecycleResume);
   }
 
   /**

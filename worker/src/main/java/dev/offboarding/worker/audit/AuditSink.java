@@ -1,5 +1,6 @@
 package dev.offboarding.worker.audit;
 
+import dev.offboarding.contracts.ResumeAudit;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetAudit;
 import java.util.List;
@@ -14,6 +15,11 @@ public interface AuditSink {
   void targets(List<TargetAudit> results);
 
   void summary(SummaryAudit summary);
+
+  /** How a Lifecycle Workflows task was answered; sinks that carry no such audit refuse it. */
+  default void resume(ResumeAudit audit) {
+    throw new AuditException("this audit sink publishes no resume audits", null);
+  }
 
   /** Publishing failed; the event must not be completed. */
   final class AuditException extends RuntimeException {

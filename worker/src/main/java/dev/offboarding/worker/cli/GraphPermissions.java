@@ -69,6 +69,20 @@ public final class GraphPermissions {
           + " administrator's password needs Privileged Authentication Administrator)",
       "disableDevices: Cloud Device Administrator (or Global Administrator) to change a device's accountEnabled");
 
+  /**
+   * The resume of a Lifecycle Workflows task ({@code LIFECYCLE_WORKFLOWS_RESUME}). Graph's resume
+   * page lists {@code LifecycleWorkflows.ReadWrite.All} as its least-privileged application
+   * permission, and says that the app named as {@code resourceId} in the extension's {@code
+   * azureAdTokenAuthentication} may resume without an application permission or role; the
+   * extension's {@code callbackConfiguration.authorizedApps} is documented as the apps allowed to
+   * resume its task processing results. A token cannot show whether the app is listed there, so
+   * {@code check} says what to configure rather than requiring this permission, and the grant
+   * script does not grant it.
+   */
+  public static final Required LIFECYCLE_WORKFLOWS_RESUME = new Required("LifecycleWorkflows.ReadWrite.All",
+      "resuming Lifecycle Workflows tasks of extensions whose callbackConfiguration.authorizedApps does not list"
+          + " this app", List.of());
+
   private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,120}");
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -206,7 +206,35 @@ public final class Preflight {
       }
       checks.add(Check.notApplicable("privileged role holders", detail));
     }
+    if (checks.stream().noneMatch(c -> c.name().equals(LIFECYCLE_RESUME))) {
+      checks.add(lifecycleResume(config, null));
+    }
     return new Report(checks);
+  }
+
+  /** The row of {@code LIFECYCLE_WORKFLOWS_RESUME}. */
+  static final String LIFECYCLE_RESUME = "lifecycle workflows resume";
+
+  /**
+   * Whether the worker may resume Lifecycle Workflows tasks: not checkable from its token when it
+   * relies on being listed in each custom task extension's {@code callbackConfiguration.authorizedApps}
+   * (see {@link GraphPermissions#LIFECYCLE_WORKFLOWS_RESUME}), so the row says what to configure; ok
+   * when the token holds {@code LifecycleWorkflows.ReadWrite.All}, which resumes any task.
+   *
+   * @param roles the token's app roles, or null when unknown
+   */
+  static Check lifecycleResume(WorkerConfig config, Set<String> roles) {
+    if (!config.lifecycleWorkflowsResume()) {
+      return Check.notApplicable(LIFECYCLE_RESUME, "LIFECYCLE_WORKFLOWS_RESUME is off");
+    }
+    GraphPermissions.Required permission = GraphPermissions.LIFECYCLE_WORKFLOWS_RESUME;
+    if (roles != null && permission.grantedBy(roles)) {
+      return Check.ok(LIFECYCLE_RESUME, "granted " + permission.name() + ": resumes the tasks of every extension");
+    }
+    return Check.notApplicable(LIFECYCLE_RESUME, "not checkable from the token: list this app's client id in"
+        + " callbackConfiguration.authorizedApps of each custom task extension whose events it answers (the apps"
+        + " allowed to resume its tasks), or grant " + permission.name() + " (the resume call's documented"
+        + " application permission)");
   }
 
   /**
@@ -510,6 +538,7 @@ public final class Preflight {
       checks.add(Check.notApplicable("directory role for " + role.substring(0, colon),
           "not checkable from the token: " + role.substring(colon + 2)));
     }
+    checks.add(lifecycleResume(config, roles.get()));
     return true;
   }
 

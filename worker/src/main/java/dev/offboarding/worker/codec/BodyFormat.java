@@ -7,7 +7,8 @@ import java.io.IOException;
 
 /**
  * What a message body claims to be, by its format member: a follow-up ({@value
- * ContinuationCodec#MARKER}), a cancellation marker ({@value CancellationMarkerCodec#MARKER}), or
+ * ContinuationCodec#MARKER}), a cancellation marker ({@value CancellationMarkerCodec#MARKER}), a
+ * pending resume ({@value PendingResumeCodec#MARKER}), or
  * else an event (what is not JSON too: that is for the event codec to say).
  */
 public enum BodyFormat {
@@ -16,7 +17,9 @@ public enum BodyFormat {
   /** A follow-up carrying the rest of an event. */
   FOLLOW_UP,
   /** A cancellation marker coming due. */
-  MARKER;
+  MARKER,
+  /** A resume the worker owes a Lifecycle Workflows task. */
+  PENDING_RESUME;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,6 +39,9 @@ public enum BodyFormat {
       }
       if (root != null && root.isObject() && root.has(CancellationMarkerCodec.MARKER)) {
         return MARKER;
+      }
+      if (root != null && root.isObject() && root.has(PendingResumeCodec.MARKER)) {
+        return PENDING_RESUME;
       }
       return EVENT;
     } catch (IOException e) {

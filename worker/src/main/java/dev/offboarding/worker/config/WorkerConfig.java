@@ -60,6 +60,9 @@ import java.util.function.Function;
  * @param restoreCooldown a restore does not re-enable a user whose sessions were revoked this
  *     recently ({@code signInSessionsValidFromDateTime}) unless its approval names the user ({@code
  *     RESTORE_COOLDOWN})
+ * @param lifecycleWorkflowsResume resume the Lifecycle Workflows task an {@code
+ *     lcw/<workflow>/<task>/<result>} event id names once its final summary is out ({@code
+ *     LIFECYCLE_WORKFLOWS_RESUME}, default false)
  * @param accessTokenMaxLifetime the longest an access token issued before a revoke may still be
  *     used, the tenant's longest access-token lifetime: each result's {@code
  *     access.allResourcesBy} is the revoke plus this ({@code ACCESS_TOKEN_MAX_LIFETIME})
@@ -91,6 +94,7 @@ public record WorkerConfig(
     int approvalThreshold,
     java.time.Duration approvalTtl,
     java.time.Duration restoreCooldown,
+    boolean lifecycleWorkflowsResume,
     java.time.Duration accessTokenMaxLifetime) {
 
   /** A configuration with the default {@code ACCESS_TOKEN_MAX_LIFETIME}. */
@@ -101,12 +105,12 @@ public record WorkerConfig(
       int deliveryMaxUsers, java.time.Duration protectedMaxStaleness, boolean verify,
       java.time.Duration maxScheduleAhead, boolean allowUnprotected,
       dev.offboarding.worker.intake.IntakePolicies intakePolicies, int approvalThreshold,
-      java.time.Duration approvalTtl, java.time.Duration restoreCooldown) {
+      java.time.Duration approvalTtl, java.time.Duration restoreCooldown, boolean lifecycleWorkflowsResume) {
     this(serviceBusConnectionString, serviceBusNamespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue,
         auditTopic, replyToAllowed, graphBaseUrl, graphAuth, writesPerSecond, protectedUsers, protectedGroups,
         maxTargetsPerEvent, httpPort, deliveryMaxDuration, deliveryMaxUsers, protectedMaxStaleness, verify,
         maxScheduleAhead, allowUnprotected, intakePolicies, approvalThreshold, approvalTtl, restoreCooldown,
-        DEFAULT_ACCESS_TOKEN_MAX_LIFETIME);
+        lifecycleWorkflowsResume, DEFAULT_ACCESS_TOKEN_MAX_LIFETIME);
   }
 
   /**
@@ -321,6 +325,16 @@ public record WorkerConfig(
       }
     }
 
+    boolean lifecycleResume = false;
+    String lifecycleText = get.apply("LIFECYCLE_WORKFLOWS_RESUME");
+    if (lifecycleText != null && !lifecycleText.isBlank()) {
+      switch (lifecycleText.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> lifecycleResume = true;
+        case "false" -> lifecycleResume = false;
+        default -> problems.add("LIFECYCLE_WORKFLOWS_RESUME must be true or false");
+      }
+    }
+
     boolean allowUnprotected = false;
     String unprotectedText = get.apply("ALLOW_UNPROTECTED");
     if (unprotectedText != null) {
@@ -346,7 +360,7 @@ public record WorkerConfig(
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
         scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown,
-        accessTokenMaxLifetime);
+        lifecycleResume, accessTokenMaxLifetime);
   }
 
   /**
@@ -643,6 +657,7 @@ public record WorkerConfig(
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
         + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + ", intakePolicies=" + intakePolicies
         + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
-        + ", restoreCooldown=" + restoreCooldown + ", accessTokenMaxLifetime=" + accessTokenMaxLifetime + "]";
+        + ", restoreCooldown=" + restoreCooldown + ", lifecycleWorkflowsResume=" + lifecycleWorkflowsResume
+        + ", accessTokenMaxLifetime=" + accessTokenMaxLifetime + "]";
   }
 }

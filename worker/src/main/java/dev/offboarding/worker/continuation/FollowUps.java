@@ -4,6 +4,7 @@ import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.guard.Approved;
 import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.intake.MessageClassifier;
+import dev.offboarding.worker.lifecycle.PendingResume;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
 import java.time.Instant;
 
@@ -62,5 +63,18 @@ public interface FollowUps {
    */
   default void release(ScheduledEvents.Held held, Approved approved) {
     throw new AuditSink.AuditException("no broker to release approved events to", null);
+  }
+
+  /**
+   * Hands the resume event {@code eventId} owes its Lifecycle Workflows task to the broker on the
+   * worker's own queue, due now, with a message id derived from the event id alone, so that the
+   * queue's duplicate detection drops a second copy (a delivery processed again, the event sent
+   * again).
+   *
+   * @throws AuditSink.AuditException when the broker did not take it: the delivery must not be
+   *     completed
+   */
+  default void pendingResume(String eventId, PendingResume resume) {
+    throw new AuditSink.AuditException("no broker to hold pending resumes in", null);
   }
 }

@@ -59,8 +59,8 @@ final class GraphErrors {
   }
 
   /**
-   * The failure taxonomy for an HTTP status, written down in the README's table. 401 reaches here
-   * only after the token was replaced and the request sent again ({@link TokenRefreshInterceptor}):
+   * The failure taxonomy for an HTTP status, written down in docs/design.md (Failures). 401 reaches
+   * here only after the token was replaced and the request sent again ({@link TokenRefreshInterceptor}):
    * the credential is at fault, not the user, so it is transient like an outage.
    */
   static GraphFailure.Kind kindOf(int status) {

@@ -5,6 +5,8 @@ import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.Provenance;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.guard.Approved;
+import dev.offboarding.worker.lifecycle.LifecycleTask;
+import dev.offboarding.worker.lifecycle.PendingResume;
 import java.util.List;
 import java.util.Objects;
 
@@ -117,6 +119,36 @@ public sealed interface Inbound {
     @Override
     public Provenance provenance() {
       return Provenance.of(event, continuation.queue());
+    }
+  }
+
+  /**
+   * A resume the worker owes a Lifecycle Workflows task, from the internal queue, with its event
+   * decoded and its event id read again as the task's.
+   */
+  record Resume(PendingResume resume, OffboardingEvent event, LifecycleTask task, String queue, String origin)
+      implements Inbound {
+    public Resume {
+      Objects.requireNonNull(resume, "resume");
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(queue, "queue");
+      Objects.requireNonNull(origin, "origin");
+    }
+
+    @Override
+    public String eventId() {
+      return event.id();
+    }
+
+    @Override
+    public String eventType() {
+      return event.type().wireName();
+    }
+
+    @Override
+    public Provenance provenance() {
+      return Provenance.of(event, resume.intakeQueue());
     }
   }
 

@@ -5,6 +5,9 @@ import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.codec.BodyFormat;
 import dev.offboarding.worker.codec.ContinuationCodec;
+import dev.offboarding.worker.codec.PendingResumeCodec;
+import dev.offboarding.worker.lifecycle.LifecycleTask;
+import dev.offboarding.worker.lifecycle.PendingResume;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.guard.Approved;
 import java.util.List;
@@ -24,7 +27,8 @@ import java.util.stream.Collectors;
  *       {@value #HELD_UNTIL} and {@value #INTAKE_QUEUE} properties, naming a configured intake
  *       queue; a copy awaiting approval also by {@value #AWAITING_APPROVAL}, an approved one by
  *       {@value #APPROVED_BY} and {@value #APPROVAL_ID}) and cancellation markers coming due: a
- *       bare event there, or one whose approval marks do not read, is {@link Inbound.Forged}.
+ *       bare event there, or one whose approval marks do not read, is {@link Inbound.Forged}; and
+ *       pending resumes of Lifecycle Workflows tasks ({@link Inbound.Resume}).
  * </ul>
  *
  * Thread-safe.
@@ -55,6 +59,7 @@ public final class MessageClassifier {
   private final String internalQueue;
   private final EventCodec events = new EventCodec();
   private final ContinuationCodec continuations = new ContinuationCodec();
+  private final PendingResumeCodec resumes = new PendingResumeCodec();
 
   /**
    * @param intakeQueues the producers' queues the worker takes events from
@@ -99,6 +104,9 @@ public final class MessageClassifier {
     }
     if (kind == Kind.MARKER) {
       return new Inbound.DueMarker(queue, origin);
+    }
+    if (kind == Kind.PENDING_RESUME) {
+      return pendingResume(body, queue, origin);
     }
     Object intake = property.apply(INTAKE_QUEUE);
     if (property.apply(HELD_UNTIL) == null || !(intake instanceof String from) || !intakeQueues.contains(from)) {
@@ -168,9 +176,31 @@ public final class MessageClassifier {
     };
   }
 
+  private Inbound pendingResume(byte[] body, String queue, String origin) {
+    PendingResume r;
+    try {
+      r = resumes.decode(body);
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Invalid(queue, origin, "InvalidPendingResume", e.getMessage(), List.of(), null, null, null);
+    }
+    if (!intakeQueues.contains(r.intakeQueue())) {
+      return new Inbound.Invalid(queue, origin, "InvalidPendingResume",
+          "the pending resume names a queue the worker takes no events from", List.of(), null, null, null);
+    }
+    return switch (events.decode(r.event())) {
+      case DecodeResult.Valid v -> LifecycleTask.parse(v.event().id()) instanceof LifecycleTask.Named named
+          ? new Inbound.Resume(r, v.event(), named.task(), queue, r.origin())
+          : new Inbound.Invalid(queue, origin, "InvalidPendingResume",
+              "its event's id does not name a Lifecycle Workflows task", List.of(), v.event().id(),
+              v.event().type().wireName(), v.event().source());
+      case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidPendingResume",
+          "its event: " + describe(i.problems()), i.problems(), i.eventId(), i.eventType(), i.source());
+    };
+  }
+
   /** What a body claims to be, by its format member. */
   private enum Kind {
-    EVENT("event"), FOLLOW_UP("follow-up"), MARKER("cancellation marker");
+    EVENT("event"), FOLLOW_UP("follow-up"), MARKER("cancellation marker"), PENDING_RESUME("pending resume");
 
     final String words;
 
@@ -184,6 +214,7 @@ public final class MessageClassifier {
     return switch (BodyFormat.of(body)) {
       case FOLLOW_UP -> Kind.FOLLOW_UP;
       case MARKER -> Kind.MARKER;
+      case PENDING_RESUME -> Kind.PENDING_RESUME;
       case EVENT -> Kind.EVENT;
     };
   }

@@ -92,6 +92,15 @@ public final class Metrics {
    * urgent queue), as far as this replica has seen; else 0.
    */
   public static final String MASS_ACTION_BRAKE = "offboarding_mass_action_brake";
+  /**
+   * Lifecycle Workflows tasks answered, by {@code outcome}: {@code resumed} (Graph accepted the
+   * resume), {@code refused} (Graph answered 4xx; audited, not retried), {@code abandoned} (Graph
+   * stayed unavailable; the pending resume is delivered again).
+   */
+  public static final String LIFECYCLE_RESUMES = "offboarding_lifecycle_resumes_total";
+  /** The outcomes of {@link #LIFECYCLE_RESUMES}. */
+  public static final java.util.List<String> LIFECYCLE_RESUME_OUTCOMES =
+      dev.offboarding.worker.lifecycle.Resumer.OUTCOMES;
 
   private static final Duration[] REVOKE_BUCKETS = {
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -124,6 +133,19 @@ public final class Metrics {
         counter(VERIFICATIONS, "writes read back", "action", action.wireName(), "result", result);
       }
     }
+    LIFECYCLE_RESUME_OUTCOMES.forEach(this::lifecycleResumes);
+  }
+
+  /** A Lifecycle Workflows task was answered: {@code outcome} one of {@link #LIFECYCLE_RESUME_OUTCOMES}. */
+  public void lifecycleResume(String outcome) {
+    if (!LIFECYCLE_RESUME_OUTCOMES.contains(outcome)) {
+      throw new IllegalArgumentException("unknown resume outcome");
+    }
+    lifecycleResumes(outcome).increment();
+  }
+
+  private Counter lifecycleResumes(String outcome) {
+    return counter(LIFECYCLE_RESUMES, "Lifecycle Workflows tasks answered, by outcome", "outcome", outcome);
   }
 
   private Counter restores() {

@@ -3,6 +3,7 @@ package dev.offboarding.worker.process;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.audit.AuditSink;
@@ -23,6 +24,8 @@ import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.intake.IntakePolicies;
 import dev.offboarding.worker.intake.IntakePolicy;
 import dev.offboarding.worker.intake.MessageClassifier;
+import dev.offboarding.worker.lifecycle.LifecycleWorkflows;
+import dev.offboarding.worker.lifecycle.Resumer;
 import dev.offboarding.worker.plan.Planned;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.plan.StreamingPlan;
@@ -106,6 +109,8 @@ public final class EventProcessor {
   private final IntakePolicies policies;
   private final Approvals approvals;
   private final Braking braking;
+  private final LifecycleWorkflows lifecycle;
+  private final Resumer resumer;
   /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
   private final Duration longestRun;
 
@@ -122,8 +127,10 @@ public final class EventProcessor {
     this.policies = b.policies;
     this.approvals = new Approvals(b.approvals, b.scheduled, b.policies, b.clock);
     this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
-        b.policies);
+        b.policies, b.lifecycle);
     this.braking = b.braking == null ? Braking.none(b.clock) : b.braking;
+    this.lifecycle = b.lifecycle;
+    this.resumer = b.resumer;
   }
 
   /** A processor planning with {@code planner} and writing through {@code executor}; the rest defaults. */
@@ -146,6 +153,8 @@ public final class EventProcessor {
     private IntakePolicies policies = IntakePolicies.unrestricted();
     private Approvals.Rules approvals = Approvals.Rules.NONE;
     private Braking braking;
+    private LifecycleWorkflows lifecycle = LifecycleWorkflows.off();
+    private Resumer resumer;
 
     private Builder(Planner planner, Executor executor, Clock clock) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -219,6 +228,20 @@ public final class EventProcessor {
       return this;
     }
 
+    /**
+     * Lifecycle Workflows: events whose id names a task are checked and flagged ({@link
+     * LifecycleWorkflows}), and with resuming on, their pending resumes are answered by {@code
+     * resumer}; by default resuming is off (events are only flagged while they wait).
+     */
+    public Builder lifecycle(LifecycleWorkflows lifecycle, Resumer resumer) {
+      this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+      if (lifecycle.resumes() && resumer == null) {
+        throw new IllegalArgumentException("resuming tasks needs a resumer");
+      }
+      this.resumer = resumer;
+      return this;
+    }
+
     public EventProcessor build() {
       if (markers == null) {
         markers = CancellationMarkers.inMemory(clock);
@@ -246,12 +269,57 @@ public final class EventProcessor {
           i.description());
       case Inbound.Event e -> event(work, e, started);
       case Inbound.FollowUp f -> followUp(work, f, started);
+      case Inbound.Resume r -> resume(work, r);
     };
   }
 
-  private Settlement event(Work work, Inbound.Event message, Instant started) throws InterruptedException {
+  /**
+   * A resume a Lifecycle Workflows task is owed: answered once through Graph, its outcome audited,
+   * then completed. Its event is checked again against the rule for tasks' events; a worker with
+   * resuming off dead-letters it, for an operator to resubmit once resuming is on again.
+   */
+  private Settlement resume(Work work, Inbound.Resume message) throws InterruptedException {
+    if (!lifecycle.resumes()) {
+      return new Settlement.DeadLetter("LifecycleWorkflowsResumeOff", "a pending resume arrived while"
+          + " LIFECYCLE_WORKFLOWS_RESUME is off; resubmit it once it is on");
+    }
+    String broken = lifecycle.ruleBroken(message.event(), message.resume().intakeQueue());
+    if (broken != null) {
+      return new Settlement.DeadLetter("InvalidPendingResume", broken);
+    }
+    return resumer.resume(message, work.audit(), work.redelivery());
+  }
+
+  /** The same work with its audit going to {@code audit}. */
+  private static Work withAudit(Work work, AuditSink audit) {
+    return audit == work.audit() ? work : new Work(work.message(), work.redelivery(), audit, work.followUps(),
+        work.stop(), work.heartbeat());
+  }
+
+  /**
+   * The REJECTED summary and dead-letter of an event whose id claims a Lifecycle Workflows task but
+   * is not exactly one, or that breaks the rule for tasks' events; null when neither. Nothing is
+   * planned or written, and no Graph call is made.
+   */
+  private Settlement refusedAsTask(Work work, OffboardingEvent event, String intakeQueue, Instant started) {
+    String why = lifecycle.refusal(event, intakeQueue);
+    if (why == null) {
+      return null;
+    }
+    return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
+        LifecycleWorkflows.INVALID + ": " + why, List.of(new Problem("$.id", why)), started, clock.instant(),
+        work.redelivery()), LifecycleWorkflows.INVALID, why);
+  }
+
+  private Settlement event(Work given, Inbound.Event message, Instant started) throws InterruptedException {
     OffboardingEvent event = message.event();
-    Settlement refused = refusedByPolicy(work, event, message.intakeQueue(), started);
+    Settlement refused = refusedAsTask(given, event, message.intakeQueue(), started);
+    if (refused != null) {
+      return refused;
+    }
+    Work work = withAudit(given, lifecycle.sink(given.audit(), event, message.body(), message.origin(),
+        message.intakeQueue(), given.followUps()));
+    refused = refusedByPolicy(work, event, message.intakeQueue(), started);
     if (refused != null) {
       return refused;
     }
@@ -275,9 +343,15 @@ public final class EventProcessor {
         message.approved(), started);
   }
 
-  private Settlement followUp(Work work, Inbound.FollowUp message, Instant started) throws InterruptedException {
+  private Settlement followUp(Work given, Inbound.FollowUp message, Instant started) throws InterruptedException {
     OffboardingEvent event = message.event();
     Continuation from = message.continuation();
+    Settlement refusedTask = refusedAsTask(given, event, from.queue(), started);
+    if (refusedTask != null) {
+      return refusedTask;
+    }
+    Work work = withAudit(given, lifecycle.sink(given.audit(), event, from.event(), from.origin(), from.queue(),
+        given.followUps()));
     String unbelievable = !event.type().actsOnTargets() ? "a " + event.type().wireName() + " event has no follow-ups"
         : unbelievable(from, event, started);
     if (unbelievable == null) {

@@ -16,6 +16,7 @@ import dev.offboarding.worker.audit.Summaries;
 import dev.offboarding.worker.continuation.Chunks;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.intake.Inbound;
+import dev.offboarding.worker.lifecycle.LifecycleWorkflows;
 import dev.offboarding.worker.intake.IntakePolicies;
 import dev.offboarding.worker.plan.Planned;
 import dev.offboarding.worker.plan.Planner;
@@ -40,6 +41,7 @@ import java.util.stream.Collectors;
  * instead of running it. Thread-safe.
  */
 public final class Cancellations {
+  private final LifecycleWorkflows lifecycle;
   private final ScheduledEvents scheduled;
   private final RunningEvents running;
   private final CancellationMarkers markers;
@@ -52,6 +54,17 @@ public final class Cancellations {
   /** @param policies who a cancel may reach: the events of its own queue, or (the operators') of every queue */
   public Cancellations(ScheduledEvents scheduled, RunningEvents running, CancellationMarkers markers, Duration markerLifetime,
       Planner planner, Clock clock, IntakePolicies policies) {
+    this(scheduled, running, markers, markerLifetime, planner, clock, policies, LifecycleWorkflows.off());
+  }
+
+  /**
+   * @param lifecycle how a held event whose id names a Lifecycle Workflows task is answered when a
+   *     cancel removes it: its CANCELLED summary is followed by a pending resume ({@code failed})
+   *     when resuming is on
+   */
+  public Cancellations(ScheduledEvents scheduled, RunningEvents running, CancellationMarkers markers, Duration markerLifetime,
+      Planner planner, Clock clock, IntakePolicies policies, LifecycleWorkflows lifecycle) {
+    this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     this.scheduled = Objects.requireNonNull(scheduled, "scheduled");
     this.running = Objects.requireNonNull(running, "running");
     this.markers = Objects.requireNonNull(markers, "markers");
@@ -79,6 +92,23 @@ public final class Cancellations {
   public String cancelledBecause(String eventId, String intakeQueue) {
     CancellationMarkers.Marker m = markerOf(eventId, intakeQueue);
     return m == null ? null : m.why();
+  }
+
+  /**
+   * Where the CANCELLED summary of the held event a cancel removed goes: through {@link
+   * LifecycleWorkflows#sink} when the first removed copy decodes as an event (so a task's event is
+   * answered {@code failed}), else straight to the cancel's audit.
+   */
+  private AuditSink cancelledAudit(EventProcessor.Work work, List<ScheduledEvents.Held> held) {
+    if (held.isEmpty() || held.get(0).intakeQueue() == null) {
+      return work.audit();
+    }
+    ScheduledEvents.Held copy = held.get(0);
+    if (!(new EventCodec().decode(copy.body()) instanceof DecodeResult.Valid valid)) {
+      return work.audit();
+    }
+    return lifecycle.sink(work.audit(), valid.event(), copy.body(), Inbound.origin(copy.sequenceNumber(),
+        copy.queue()), copy.intakeQueue(), work.followUps());
   }
 
   /**
@@ -121,8 +151,8 @@ public final class Cancellations {
       String marked = "marked cancelled until " + until + " for every replica" + reach;
       if (removed != null) {
         String due = removed.dueAt() != null ? "due " + removed.dueAt() + ", " : "";
-        work.audit().summary(Summaries.cancelled(c.eventId(), removed.eventType(), "cancelled before it ran, " + due
-            + by, started, clock.instant(), work.redelivery()));
+        cancelledAudit(work, held).summary(Summaries.cancelled(c.eventId(), removed.eventType(),
+            "cancelled before it ran, " + due + by, started, clock.instant(), work.redelivery()));
         work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "cancelled event " + c.eventId()
             + (removed.dueAt() != null ? ", due " + removed.dueAt() : "") + ", before it ran (" + removed.messages()
             + " scheduled message(s) removed from " + removed.queue() + "); " + marked + "; " + asked, started,

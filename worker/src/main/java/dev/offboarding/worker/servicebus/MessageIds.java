@@ -70,6 +70,20 @@ public final class MessageIds {
     return of("cancellation-marker", origin, eventId, removedHeldCopies ? "removed" : "");
   }
 
+  /**
+   * The pending resume of the Lifecycle Workflows task event {@code eventId} names: derived from the
+   * event id alone, so that a delivery processed again, or the same event sent again within the
+   * duplicate detection window, owes the task one resume.
+   */
+  public static String pendingResume(String eventId) {
+    return of("pending-resume", "", eventId, "");
+  }
+
+  /** The resume audit of the pending resume of origin {@code origin} for event {@code eventId}. */
+  public static String resume(String origin, String eventId) {
+    return of("resume", origin, eventId, "");
+  }
+
   private static String of(String kind, String origin, String eventId, String part) {
     // Lengths first, so that no two different tuples give the same name.
     String name = kind + ":" + origin.length() + ":" + origin + ":" + eventId.length() + ":" + eventId + ":" + part;

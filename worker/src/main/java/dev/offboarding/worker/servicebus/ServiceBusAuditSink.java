@@ -5,6 +5,7 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.ResumeAudit;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.worker.flow.DeliveryAudit;
@@ -142,6 +143,16 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     sendAll(topic, List.of(message));
     metrics.auditPublished("summary", "topic", 1);
     publishedStatus = summary.status().name();
+  }
+
+  @Override
+  public void resume(ResumeAudit audit) {
+    String id = MessageIds.resume(context.origin(), audit.eventId());
+    ServiceBusMessage message = message(id, codec.encodeResume(id, clock.instant(), audit), ResumeAudit.TYPE,
+        audit.eventId(), context.eventType(), audit.redelivery());
+    message.getApplicationProperties().put(OUTCOME, audit.outcome().name());
+    sendAll(topic, List.of(message));
+    metrics.auditPublished("resume", "topic", 1);
   }
 
   @Override

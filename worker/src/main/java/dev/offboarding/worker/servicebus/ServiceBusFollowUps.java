@@ -12,6 +12,8 @@ import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.continuation.FollowUps;
 import dev.offboarding.worker.intake.Inbound;
+import dev.offboarding.worker.codec.PendingResumeCodec;
+import dev.offboarding.worker.lifecycle.PendingResume;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -87,5 +89,15 @@ public final class ServiceBusFollowUps implements FollowUps {
       message.setScheduledEnqueueTime(notBefore.atOffset(ZoneOffset.UTC));
     }
     enqueue(message, "the follow-up of an event", "sending the follow-up to " + queue);
+  }
+
+  @Override
+  public void pendingResume(String eventId, PendingResume resume) {
+    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(new PendingResumeCodec().encode(resume)));
+    message.setMessageId(MessageIds.pendingResume(eventId));
+    message.setContentType("application/json");
+    message.setSubject(PendingResumeCodec.FORMAT);
+    message.setCorrelationId(eventId);
+    enqueue(message, "the pending resume of an event", "sending the pending resume to " + queue);
   }
 }

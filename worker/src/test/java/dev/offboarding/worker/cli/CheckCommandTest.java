@@ -106,6 +106,35 @@ class CheckCommandTest {
   }
 
   @Test
+  void saysTheLifecycleWorkflowsResumeNeedsTheAppInTheExtensionsAuthorizedAppsWhichTheTokenCannotShow() {
+    Map<String, String> env = env(PreflightTokens.ALL);
+    env.put("LIFECYCLE_WORKFLOWS_RESUME", "true");
+
+    int code = check(env);
+
+    assertEquals(ExitCode.OK, code, printed());
+    String table = out.toString(StandardCharsets.UTF_8);
+    String row = table.lines().filter(l -> l.startsWith("lifecycle workflows resume ")).findFirst()
+        .orElseThrow(() -> new AssertionError(table));
+    assertTrue(row.contains("n/a") && row.contains("callbackConfiguration.authorizedApps")
+        && row.contains("LifecycleWorkflows.ReadWrite.All"), row);
+  }
+
+  @Test
+  void theLifecycleWorkflowsResumeIsGrantedByLifecycleWorkflowsReadWriteAll() {
+    List<String> roles = new java.util.ArrayList<>(PreflightTokens.ALL);
+    roles.add("LifecycleWorkflows.ReadWrite.All");
+    Map<String, String> env = env(roles);
+    env.put("LIFECYCLE_WORKFLOWS_RESUME", "true");
+
+    int code = check(env);
+
+    assertEquals(ExitCode.OK, code, printed());
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("lifecycle workflows resume ") && l.contains(" ok ")), table);
+  }
+
+  @Test
   void namesTheOnePermissionTheTokenLacksAndExitsTwo() {
     int code = check(env(List.of("User.EnableDisableAccount.All", "User.Read.All", "GroupMember.Read.All",
         "RoleManagement.Read.Directory")));

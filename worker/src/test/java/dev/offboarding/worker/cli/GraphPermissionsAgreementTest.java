@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * What {@code check} asks of the worker's token is what the grant script grants and what the README
- * lists, so a permission added to one cannot be forgotten in the others.
+ * What {@code check} asks of the worker's token is what the grant script grants and what the
+ * configuration guide lists, so a permission added to one cannot be forgotten in the others.
  */
 class GraphPermissionsAgreementTest {
 
@@ -29,11 +29,15 @@ class GraphPermissionsAgreementTest {
   }
 
   @Test
-  void theReadmeNamesEveryPermissionCheckRequires() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
+  void theConfigurationGuideNamesEveryPermissionCheckRequires() throws Exception {
+    String guide = Files.readString(Path.of("..", "docs", "configuration.md"));
+    int start = guide.indexOf("## Graph application permissions");
+    assertTrue(start >= 0, "docs/configuration.md has no '## Graph application permissions'");
+    String section = guide.substring(start);
+    section = section.substring(0, section.indexOf("\n## ", 1));
 
     for (GraphPermissions.Required required : GraphPermissions.REQUIRED) {
-      assertTrue(readme.contains("`" + required.name() + "`"), required.name() + " is not in the README");
+      assertTrue(section.contains("`" + required.name() + "`"), required.name() + " is not in docs/configuration.md");
     }
   }
 }

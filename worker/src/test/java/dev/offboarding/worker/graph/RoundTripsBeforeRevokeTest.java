@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * How many Graph requests precede the revoke of a compromise event, counted in the fake tenant's
- * request log over a socket: the table in the README. Counts only, never time.
+ * request log over a socket: the table in docs/design.md. Counts only, never time.
  */
 class RoundTripsBeforeRevokeTest {
   final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T09:00:00Z"));

@@ -39,6 +39,18 @@ class MetricsTest {
   }
 
   @Test
+  void countsLifecycleWorkflowsResumesByOutcomeFromZero() {
+    Metrics metrics = new Metrics();
+
+    for (String outcome : Metrics.LIFECYCLE_RESUME_OUTCOMES) {
+      assertTrue(metrics.scrape().contains(Metrics.LIFECYCLE_RESUMES + "{outcome=\"" + outcome + "\"} 0.0"),
+          metrics.scrape());
+    }
+    metrics.lifecycleResume("refused");
+    assertTrue(metrics.scrape().contains(Metrics.LIFECYCLE_RESUMES + "{outcome=\"refused\"} 1.0"), metrics.scrape());
+  }
+
+  @Test
   void countsUsersReEnabledFromZeroAndPolicyViolationsByConfiguredQueueFromZero() {
     Metrics metrics = new Metrics();
     metrics.intakeQueues(List.of("offboarding-events", "offboarding-urgent", "offboarding-ops"));

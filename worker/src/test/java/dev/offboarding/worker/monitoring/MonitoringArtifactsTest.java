@@ -88,16 +88,27 @@ class MonitoringArtifactsTest {
   }
 
   @Test
-  void everyAlertLinksToItsRunbookEntryInTheReadme() throws IOException {
-    Set<String> headings = Files.readAllLines(Path.of("..", "README.md")).stream()
-        .filter(l -> l.startsWith("### ")).map(l -> l.substring(4).trim().toLowerCase(Locale.ROOT))
-        .collect(Collectors.toSet());
+  void everyAlertLinksToItsOwnRunbookPage() throws IOException {
+    Path root = Path.of("..");
+    Set<String> alerts = new TreeSet<>();
     for (JsonNode group : YAML.readTree(DEPLOY.resolve("prometheus/alerts.yml").toFile()).get("groups")) {
       for (JsonNode rule : group.get("rules")) {
         String alert = rule.get("alert").asText();
-        assertEquals("README.md#" + alert.toLowerCase(Locale.ROOT), rule.at("/annotations/runbook_url").asText(), alert);
-        assertTrue(headings.contains(alert.toLowerCase(Locale.ROOT)), "README has no '### " + alert + "'");
+        alerts.add(alert);
+        String url = rule.at("/annotations/runbook_url").asText();
+        assertEquals("docs/runbooks/" + alert + ".md", url, alert);
+        Path page = root.resolve(url);
+        assertTrue(Files.isRegularFile(page), alert + ": no runbook page " + url);
+        List<String> lines = Files.readAllLines(page);
+        assertEquals("# " + alert, lines.get(0), url);
+        for (String section : List.of("## What it means", "## First checks", "## Fixes")) {
+          assertTrue(lines.contains(section), url + " has no '" + section + "'");
+        }
       }
+    }
+    try (var pages = Files.list(root.resolve("docs/runbooks"))) {
+      Set<String> named = pages.map(p -> p.getFileName().toString().replaceFirst("\\.md$", "")).collect(Collectors.toCollection(TreeSet::new));
+      assertEquals(alerts, named, "one runbook page per alert, and no page without its alert");
     }
   }
 
