@@ -169,6 +169,33 @@ public final class Containment {
 
   // ------------------------------------------------------------------ devices
 
+  /**
+   * A restore's {@code enableDevices}: re-enables the user's registered devices that the restore
+   * names ({@code deviceIds}, copied from the compromise's audit, which lists only what this worker
+   * disabled) and that are disabled now. A named device not registered to this user, or already
+   * enabled, is left alone; a device an administrator disabled is never named, so never re-enabled.
+   */
+  ActionResult enableDevices(String userId, java.util.Set<String> named) throws InterruptedException {
+    if (named.isEmpty()) {
+      return ActionResult.skipped(Action.ENABLE_DEVICES, "the restore names no device (deviceIds): nothing to"
+          + " re-enable; restore-plan --from-audit copies them from the compromise's result");
+    }
+    java.util.Set<String> wanted = new java.util.HashSet<>();
+    named.forEach(id -> wanted.add(id.toLowerCase(java.util.Locale.ROOT)));
+    Instant started = clock.instant();
+    List<ContainmentWrites.DeviceState> devices;
+    try {
+      devices = writes.registeredDevices(userId);
+    } catch (GraphFailure f) {
+      return governed.failed(Action.ENABLE_DEVICES, withContext(f, "listing the user's registered devices failed: "),
+          0, started);
+    }
+    List<String> disabled = devices.stream().filter(d -> Boolean.FALSE.equals(d.accountEnabled()))
+        .map(ContainmentWrites.DeviceState::id)
+        .filter(id -> wanted.contains(id.toLowerCase(java.util.Locale.ROOT))).distinct().toList();
+    return writeDevices(Action.ENABLE_DEVICES, userId, disabled, true, started);
+  }
+
   private ActionResult disableDevices(String userId, boolean urgent) throws InterruptedException {
     Instant started = clock.instant();
     List<ContainmentWrites.DeviceState> devices;
@@ -185,45 +212,52 @@ public final class Containment {
     if (enabled.size() > ActionResult.MAX_DEVICE_IDS) {
       enabled = enabled.subList(0, ActionResult.MAX_DEVICE_IDS);
     }
+    return writeDevices(Action.DISABLE_DEVICES, userId, enabled, false, started);
+  }
+
+  /** Sets {@code accountEnabled} to {@code enable} on each device, then reads them back. */
+  private ActionResult writeDevices(Action action, String userId, List<String> deviceIds, boolean enable,
+      Instant started) throws InterruptedException {
     List<String> written = new ArrayList<>();
     Map<String, Instant> sentAt = new LinkedHashMap<>();
     ActionResult worst = null;
     int attempts = 0;
     String requestId = null;
-    for (String deviceId : enabled) {
-      Sent sent = governed.send(Action.DISABLE_DEVICES, () -> writes.setDeviceEnabled(deviceId, false), urgent,
-          started, 0);
+    for (String deviceId : deviceIds) {
+      // The bulk lane, as every containment write (see run).
+      Sent sent = governed.send(action, () -> writes.setDeviceEnabled(deviceId, enable), false, started, 0);
       attempts += sent.result().attempts();
       if (sent.at() != null) {
         written.add(deviceId);
         sentAt.put(deviceId, sent.at());
         requestId = sent.result().requestId();
       } else if (sent.result().outcome() == TargetOutcome.NOT_FOUND) {
-        // Deleted since it was listed: it can no longer sign in, and there is nothing to restore.
+        // Deleted since it was listed: it can no longer sign in, and there is nothing to write.
         continue;
       } else if (worst == null || rank(sent.result().outcome()) < rank(worst.outcome())) {
         worst = sent.result();
       }
     }
     if (worst != null) {
-      String message = GovernedWrites.truncate("device " + (enabled.size() - written.size()) + " of " + enabled.size()
-          + " not disabled: " + worst.errorMessage());
-      return new ActionResult(Action.DISABLE_DEVICES, worst.outcome(), attempts, worst.requestId(), started,
+      String message = GovernedWrites.truncate("device " + (deviceIds.size() - written.size()) + " of " + deviceIds.size()
+          + " not " + (enable ? "re-enabled" : "disabled") + ": " + worst.errorMessage());
+      return new ActionResult(action, worst.outcome(), attempts, worst.requestId(), started,
           clock.instant(), worst.errorCode(), message).withDeviceIds(written);
     }
-    ActionResult accepted = ActionResult.succeeded(Action.DISABLE_DEVICES, attempts, requestId, started,
+    ActionResult accepted = ActionResult.succeeded(action, attempts, requestId, started,
         clock.instant()).withDeviceIds(written);
     if (!verify) {
       return accepted;
     }
     if (written.isEmpty()) {
-      // Nothing to read back: the listing itself showed no device that can sign in.
+      // Nothing to read back: the listing itself showed no device to write.
       return accepted.withContainmentVerification(true, null, null, null, null);
     }
-    return verifyDevices(accepted, written);
+    return verifyDevices(accepted, written, enable);
   }
 
-  private ActionResult verifyDevices(ActionResult accepted, List<String> written) throws InterruptedException {
+  private ActionResult verifyDevices(ActionResult accepted, List<String> written, boolean enable)
+      throws InterruptedException {
     List<String> notYet = new ArrayList<>(written);
     Duration delay = firstDelay;
     String why = null;
@@ -239,10 +273,11 @@ public final class Containment {
         return accepted.withContainmentVerification(false, null, null, null,
             GovernedWrites.truncate("read-back failed: " + f.getMessage()));
       }
-      notYet.removeIf(id -> Boolean.FALSE.equals(states.get(id)));
+      notYet.removeIf(id -> Boolean.valueOf(enable).equals(states.get(id)));
       if (!notYet.isEmpty()) {
         String first = notYet.get(0);
-        why = notYet.size() + " device(s) still enabled or not found on read-back, e.g. " + first
+        why = notYet.size() + " device(s) still " + (enable ? "disabled" : "enabled") + " or not found on read-back,"
+            + " e.g. " + first
             + (states.containsKey(first) ? "" : " (not found)");
       }
     }

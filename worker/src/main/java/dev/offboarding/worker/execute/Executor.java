@@ -257,6 +257,8 @@ public final class Executor {
     boolean urgent = plan.event().type().urgent();
     boolean redelivery = bounds.redelivery();
     List<Action> actions = plan.actions();
+    // A restore's deviceIds: the only devices its enableDevices may re-enable.
+    Set<String> namedDevices = Set.copyOf(plan.event().data().deviceIds());
     ResultGate gate = new ResultGate(results, progress, eventId);
     Semaphore slots = new Semaphore(concurrency);
     boolean interrupted = false;
@@ -304,7 +306,8 @@ public final class Executor {
               try {
                 String id = user.user().id();
                 TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id),
-                    bounds.doneSince(), urgent, redelivery, plan.directory(), bounds.approved(), releaseSlot);
+                    bounds.doneSince(), urgent, redelivery, plan.directory(), bounds.approved(), releaseSlot,
+                    namedDevices);
                 int rounds = bounds.roundsSoFar().applyAsInt(id);
                 if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
                   Set<Action> done = EnumSet.noneOf(Action.class);
@@ -451,13 +454,14 @@ public final class Executor {
 
   private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
       Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Approved approved,
-      Runnable accountWritesDone) {
+      Runnable accountWritesDone, Set<String> namedDevices) {
     try {
       TargetAudit refused = refusedByCooldown(eventId, user, actions, done, redelivery, directory, approved);
       if (refused != null) {
         return refused;
       }
-      return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory, accountWritesDone);
+      return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory, accountWritesDone,
+          namedDevices);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
@@ -568,8 +572,8 @@ public final class Executor {
   }
 
   private TargetAudit runUser(String eventId, PlannedUser planned, List<Action> actions, Set<Action> done,
-      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Runnable accountWritesDone)
-      throws InterruptedException {
+      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Runnable accountWritesDone,
+      Set<String> namedDevices) throws InterruptedException {
     PlannedUser user = planned;
     String id = user.user().id();
     List<Sent> sent = new ArrayList<>(actions.size());
@@ -586,8 +590,13 @@ public final class Executor {
         sent.add(new Sent(containment.run(action, id, urgent, done.contains(action), doneSince), null));
         continue;
       }
+      if (action == Action.ENABLE_DEVICES && containment != null) {
+        accountWritesDone.run();
+        sent.add(new Sent(containment.enableDevices(id, namedDevices), null));
+        continue;
+      }
       if (!WRITTEN_HERE.contains(action)) {
-        // Device restores (and containment in an executor built without it) get a result that says
+        // Containment or device restores in an executor built without them get a result that says
         // it was not done, never a silent success.
         sent.add(new Sent(ActionResult.skipped(action, NOT_WRITTEN_HERE,
             action.wireName() + " is not carried out by this worker version"), null));

@@ -50,8 +50,8 @@ public final class IntakePolicies {
     Map<String, IntakePolicy> all = new LinkedHashMap<>();
     // Containment (password reset, risk confirmation, devices) may be asked for by both senders of
     // leaver and compromise events: it only ever follows the revoke, and the queue's caps still
-    // bound how many users it reaches. enableDevices stays refused: this worker does not re-enable
-    // devices yet (docs/containment.md says how a restore will know which devices it disabled).
+    // bound how many users it reaches. Restores on the operators' queue may re-enable devices, only
+    // those they name (deviceIds, from the compromise's audit).
     Set<Action> containing = EnumSet.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS, Action.RESET_PASSWORD,
         Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES);
     all.put(events, new IntakePolicy(events, EnumSet.of(EventType.LEAVER, EventType.COMPROMISE, EventType.CANCEL),
@@ -61,7 +61,7 @@ public final class IntakePolicies {
         containing, users, URGENT_MAX_TARGETS, urgentUsersPerHour,
         false));
     all.put(ops, new IntakePolicy(ops, EnumSet.of(EventType.RESTORE, EventType.CANCEL, EventType.APPROVE),
-        EnumSet.of(Action.ENABLE_ACCOUNT), EnumSet.allOf(IntakePolicy.TargetKind.class),
+        EnumSet.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES), EnumSet.allOf(IntakePolicy.TargetKind.class),
         EventData.MAX_TARGET_ENTRIES, usersPerHour, true));
     return new IntakePolicies(all);
   }

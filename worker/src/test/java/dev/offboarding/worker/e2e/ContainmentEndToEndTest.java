@@ -171,4 +171,60 @@ class ContainmentEndToEndTest {
     assertFalse(tenant.device(laptop.id()).orElseThrow().accountEnabled());
     assertNotNull(a.access(), "the revoke succeeded: the window is there");
   }
+
+  @Test
+  void aRestorePlannedFromTheCompromisesAuditReEnablesTheAccountAndOnlyTheDevicesThisWorkerDisabled()
+      throws Exception {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser alice = tenant.addUser("alice@contoso.com");
+    FakeDevice laptop = tenant.addDevice(FakeDevice.named("alice-laptop"), alice.id());
+    FakeDevice phone = tenant.addDevice(FakeDevice.named("alice-phone"), alice.id());
+    // Lost last month and disabled by an administrator: not this worker's to re-enable.
+    FakeDevice lost = tenant.addDevice(FakeDevice.named("alice-lost-tablet"), alice.id());
+    tenant.setDeviceEnabled(lost.id(), false);
+    tenant.security().deviceAdministrator(true);
+    harness = new WorkerHarness(tenant, o -> {});
+    harness.startWorker();
+    OffboardingEvent compromise = compromise(alice.id());
+    harness.sendUrgent(compromise);
+    awaitFinalSummary(compromise.id());
+    TargetAudit contained = harness.targets(compromise.id()).get(0);
+    assertEquals(Set.of(laptop.id(), phone.id()), Set.copyOf(action(contained, Action.DISABLE_DEVICES).deviceIds()));
+
+    // The operator plans the restore from the exported audit, as restore-plan --from-audit does.
+    java.nio.file.Path export = java.nio.file.Files.createTempFile("audit", ".jsonl");
+    java.nio.file.Files.writeString(export, new String(harness.auditCodec().encodeTarget("m-1", Instant.now(),
+        contained), java.nio.charset.StandardCharsets.UTF_8) + "\n");
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    int code = dev.offboarding.worker.cli.RestorePlanCommand.run(new String[] {"--from-audit", export.toString(),
+        "--requested-by", "ops-alice@contoso.com", compromise.id()}, new java.io.PrintStream(printed, true),
+        new java.io.PrintStream(said, true));
+    assertEquals(0, code, said.toString());
+    assertTrue(said.toString().contains("A password reset and a risk confirmation are not undone"), said.toString());
+    OffboardingEvent restore = ((dev.offboarding.contracts.DecodeResult.Valid) new dev.offboarding.contracts.EventCodec()
+        .decode(printed.toByteArray())).event();
+    assertEquals(List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES), restore.data().actions());
+    assertEquals(Set.of(laptop.id(), phone.id()), Set.copyOf(restore.data().deviceIds()));
+
+    harness.sendOps(restore);
+    await().atMost(WAIT).until(() -> harness.summaries(restore.id()).stream()
+        .anyMatch(s -> s.status() == SummaryStatus.AWAITING_APPROVAL));
+    // Revoked seconds ago, within RESTORE_COOLDOWN: the approval names her.
+    harness.sendOps(OffboardingEvent.approve(UUID.randomUUID().toString(), "/ops/console", Instant.now(),
+        new dev.offboarding.contracts.Approval(restore.id(), "ops-bob@contoso.com", "false positive",
+            List.of(alice.id()))));
+
+    SummaryAudit done = awaitFinalSummary(restore.id());
+    assertEquals(SummaryStatus.COMPLETED, done.status());
+    TargetAudit restored = harness.targets(restore.id()).get(0);
+    ActionResult enabled = action(restored, Action.ENABLE_DEVICES);
+    assertEquals(TargetOutcome.SUCCEEDED, enabled.outcome(), String.valueOf(enabled));
+    assertEquals(Boolean.TRUE, enabled.verified());
+    assertEquals(Set.of(laptop.id(), phone.id()), Set.copyOf(enabled.deviceIds()));
+    assertTrue(tenant.requireUser(alice.id()).accountEnabled());
+    assertTrue(tenant.device(laptop.id()).orElseThrow().accountEnabled());
+    assertTrue(tenant.device(phone.id()).orElseThrow().accountEnabled());
+    assertFalse(tenant.device(lost.id()).orElseThrow().accountEnabled(), "the administrator's disable stands");
+  }
 }

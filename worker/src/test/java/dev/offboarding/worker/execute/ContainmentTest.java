@@ -177,6 +177,23 @@ class ContainmentTest {
     assertEquals(List.of(LAPTOP), writes.deviceWrites);
   }
 
+  @Test
+  void aRestoreReEnablesOnlyTheNamedDevicesOfTheUserThatAreDisabled() throws Exception {
+    String othersDevice = "55555555-5555-5555-5555-555555555555";
+    writes.devices.put(ALICE, List.of(new ContainmentWrites.DeviceState(LAPTOP, false),
+        new ContainmentWrites.DeviceState(OLD_PHONE, false)));
+    writes.deviceEnabled.put(LAPTOP, false);
+    writes.deviceEnabled.put(OLD_PHONE, false);
+
+    ActionResult result = containment().enableDevices(ALICE, java.util.Set.of(LAPTOP, othersDevice));
+
+    assertEquals(TargetOutcome.SUCCEEDED, result.outcome(), String.valueOf(result));
+    assertEquals(Boolean.TRUE, result.verified());
+    assertEquals(List.of(LAPTOP), result.deviceIds());
+    assertEquals(List.of(LAPTOP), writes.deviceWrites, "not the unnamed phone, not another user's device");
+    assertEquals(TargetOutcome.SKIPPED, containment().enableDevices(ALICE, java.util.Set.of()).outcome());
+  }
+
   /** A tenant at the port: records what it was sent, and answers as Graph would. */
   private final class RecordingWrites implements ContainmentWrites {
     final Map<String, PasswordOwner> users = new HashMap<>();
