@@ -56,7 +56,9 @@ final class ContainmentPreview {
           }
           yield owner.get().onPremisesSyncEnabled()
               ? "SKIPPED " + ActionResult.PASSWORD_MANAGED_ELSEWHERE + ": " + Containment.SYNCED_PASSWORD_REASON
-              : "would set a random password and require a change at next sign-in";
+              : owner.get().federated()
+                  ? "SKIPPED " + ActionResult.PASSWORD_MANAGED_ELSEWHERE + ": " + Containment.FEDERATED_PASSWORD_REASON
+                  : "would set a random password and require a change at next sign-in";
         }
         case CONFIRM_COMPROMISED -> "would confirm the user compromised in Identity Protection (user risk high;"
             + " needs Entra ID P2)";

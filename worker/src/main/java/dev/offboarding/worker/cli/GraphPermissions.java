@@ -57,7 +57,9 @@ public final class GraphPermissions {
       new Required("User-PasswordProfile.ReadWrite.All", "resetPassword",
           List.of("User.ReadWrite.All", "Directory.ReadWrite.All")),
       new Required("IdentityRiskyUser.ReadWrite.All", "confirmCompromised (and an Entra ID P2 licence)", List.of()),
-      new Required("Device.ReadWrite.All", "disableDevices", List.of("Directory.ReadWrite.All")));
+      new Required("Device.ReadWrite.All", "disableDevices, enableDevices", List.of("Directory.ReadWrite.All")),
+      new Required("Domain.Read.All", "resetPassword: recognising users of a federated domain before the write",
+          List.of("Domain.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")));
 
   /**
    * Directory roles the containment actions need besides their permissions. A role assigned to the

@@ -32,6 +32,11 @@ public final class Containment {
       + " reset it there, twice, and let the change synchronise (Microsoft's guidance for a compromised account);"
       + " not reset here";
 
+  /** What a reset skipped for a user of a federated domain says. */
+  public static final String FEDERATED_PASSWORD_REASON = "the user's domain is federated: the password lives with"
+      + " the identity provider (for AD FS, on-premises Active Directory): reset it there, twice (Microsoft's guidance"
+      + " for a compromised account); not reset here";
+
   private final ContainmentWrites writes;
   private final GovernedWrites governed;
   private final RiskConfirmations risks;
@@ -108,6 +113,10 @@ public final class Containment {
     if (owner.get().onPremisesSyncEnabled()) {
       return ActionResult.skipped(Action.RESET_PASSWORD, ActionResult.PASSWORD_MANAGED_ELSEWHERE,
           SYNCED_PASSWORD_REASON);
+    }
+    if (owner.get().federated()) {
+      return ActionResult.skipped(Action.RESET_PASSWORD, ActionResult.PASSWORD_MANAGED_ELSEWHERE,
+          FEDERATED_PASSWORD_REASON);
     }
     if (doneEarlier && shows(owner.get().lastPasswordChange(), doneSince)) {
       // Reset in an earlier delivery and the directory shows it: not reset again.

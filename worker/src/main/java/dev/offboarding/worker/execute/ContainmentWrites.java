@@ -23,8 +23,16 @@ public interface ContainmentWrites {
    * @param onPremisesSyncEnabled true when the user is synchronised from on-premises Active
    *     Directory: its password is managed there
    * @param lastPasswordChange {@code lastPasswordChangeDateTime} as read; null when not said
+   * @param federated true when the user's UPN domain is federated ({@code authenticationType}
+   *     {@code Federated}): its password lives with the identity provider; false when managed or
+   *     when the domain could not be read
    */
-  record PasswordOwner(boolean onPremisesSyncEnabled, Instant lastPasswordChange) {}
+  record PasswordOwner(boolean onPremisesSyncEnabled, Instant lastPasswordChange, boolean federated) {
+    /** A user whose domain was not looked at. */
+    public PasswordOwner(boolean onPremisesSyncEnabled, Instant lastPasswordChange) {
+      this(onPremisesSyncEnabled, lastPasswordChange, false);
+    }
+  }
 
   /** The user's password owner and last change; empty when the directory has no such user. */
   Optional<PasswordOwner> passwordOwner(String userId);

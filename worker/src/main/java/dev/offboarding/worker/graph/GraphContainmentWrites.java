@@ -42,7 +42,12 @@ import java.util.function.Supplier;
  * put into the request and dropped: it is never logged or kept. Thread-safe.
  */
 public final class GraphContainmentWrites implements ContainmentWrites {
-  private static final String[] PASSWORD_FIELDS = {"id", "onPremisesSyncEnabled", "lastPasswordChangeDateTime"};
+  private static final String[] PASSWORD_FIELDS = {"id", "onPremisesSyncEnabled", "lastPasswordChangeDateTime",
+      "userPrincipalName"};
+  private static final String[] DOMAIN_FIELDS = {"id", "authenticationType"};
+  /** By domain name: whether it is federated, read once per process (a domain's federation rarely changes). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> federatedDomains =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final String[] DEVICE_FIELDS = {"id", "accountEnabled"};
   private static final String[] RISK_FIELDS = {"id", "riskState", "riskLevel"};
   /** Graph allows at most 15 values in one {@code in} of a directory {@code $filter}. */
@@ -75,12 +80,42 @@ public final class GraphContainmentWrites implements ContainmentWrites {
     try {
       User user = read(() -> graph.users().byUserId(userId).get(rc -> rc.queryParameters.select = PASSWORD_FIELDS));
       return Optional.ofNullable(user).map(u -> new PasswordOwner(Boolean.TRUE.equals(u.getOnPremisesSyncEnabled()),
-          u.getLastPasswordChangeDateTime() == null ? null : u.getLastPasswordChangeDateTime().toInstant()));
+          u.getLastPasswordChangeDateTime() == null ? null : u.getLastPasswordChangeDateTime().toInstant(),
+          federated(u.getUserPrincipalName())));
     } catch (GraphFailure e) {
       if (e.kind() == GraphFailure.Kind.NOT_FOUND) {
         return Optional.empty();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Whether the UPN's domain is federated ({@code GET /domains/{name}}, needs {@code
+   * Domain.Read.All}); false when it is managed, or cannot be read (the reset is then sent, and
+   * Graph refuses it for a federated user). Only successful reads are remembered.
+   */
+  private boolean federated(String userPrincipalName) {
+    if (userPrincipalName == null || userPrincipalName.indexOf('@') < 0) {
+      return false;
+    }
+    String domain = userPrincipalName.substring(userPrincipalName.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    // A guest's UPN ends in the tenant's own domain; anything but a DNS name is not looked up.
+    if (!domain.matches("[a-z0-9.-]{1,253}")) {
+      return false;
+    }
+    Boolean known = federatedDomains.get(domain);
+    if (known != null) {
+      return known;
+    }
+    try {
+      com.microsoft.graph.models.Domain found = read(() -> graph.domains().byDomainId(domain)
+          .get(rc -> rc.queryParameters.select = DOMAIN_FIELDS));
+      boolean federated = found != null && "Federated".equalsIgnoreCase(found.getAuthenticationType());
+      federatedDomains.put(domain, federated);
+      return federated;
+    } catch (GraphFailure e) {
+      return false;
     }
   }
 

@@ -73,6 +73,7 @@ class ContainmentEndToEndTest {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeUser bob = tenant.addUser(FakeUser.builder("bob@contoso.com").onPremisesSyncEnabled(true).build());
+    FakeUser fred = tenant.addUser(FakeUser.builder("fred@fabrikam-federated.com").federated(true).build());
     FakeDevice laptop = tenant.addDevice(FakeDevice.named("alice-laptop"), alice.id());
     FakeDevice phone = tenant.addDevice(FakeDevice.named("alice-phone"), alice.id());
     List<FakeUser> others = List.of(tenant.addUser("carol@contoso.com"), tenant.addUser("dave@contoso.com"),
@@ -81,7 +82,7 @@ class ContainmentEndToEndTest {
     harness = new WorkerHarness(tenant, o -> {});
     harness.startWorker();
     OffboardingEvent event = compromise(alice.id(), bob.id(), others.get(0).id(), others.get(1).id(),
-        others.get(2).id());
+        others.get(2).id(), fred.id());
 
     harness.sendUrgent(event);
 
@@ -122,6 +123,10 @@ class ContainmentEndToEndTest {
     assertEquals(TargetOutcome.SUCCEEDED, action(b, Action.CONFIRM_COMPROMISED).outcome());
     assertEquals(List.of(), action(b, Action.DISABLE_DEVICES).deviceIds());
     assertNotNull(b.access());
+    ActionResult fredReset = action(byUser.get(fred.id()), Action.RESET_PASSWORD);
+    assertEquals(TargetOutcome.SKIPPED, fredReset.outcome(), String.valueOf(fredReset));
+    assertEquals(ActionResult.PASSWORD_MANAGED_ELSEWHERE, fredReset.errorCode());
+    assertTrue(fredReset.errorMessage().contains("federated"), fredReset.errorMessage());
 
     assertEquals(SummaryStatus.COMPLETED, summary.status());
     Instant latest = byUser.values().stream().map(t -> t.access().allResourcesBy()).max(Instant::compareTo)
@@ -129,7 +134,7 @@ class ContainmentEndToEndTest {
     assertEquals(latest, summary.allResourcesBy());
 
     // The revoke is still each user's first write after its disable: containment follows it.
-    for (FakeUser user : List.of(alice, bob)) {
+    for (FakeUser user : List.of(alice, bob, fred)) {
       List<WriteRecord.Kind> writes = harness.graph.writeLog().stream().filter(w -> w.userId().equals(user.id()))
           .map(WriteRecord::kind).toList();
       assertEquals(List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.REVOKE), writes.subList(0, 2), user + ": " + writes);
@@ -140,8 +145,8 @@ class ContainmentEndToEndTest {
     // Confirmations are batched over the event's users, not one request per user.
     long confirmations = harness.graph.requestLog().stream()
         .filter(r -> r.path().endsWith("/identityProtection/riskyUsers/confirmCompromised")).count();
-    assertTrue(confirmations < 5, confirmations + " confirmCompromised requests for 5 users");
-    assertEquals(5, harness.graph.writeLog().stream().filter(w -> w.kind() == WriteRecord.Kind.CONFIRM_COMPROMISED)
+    assertTrue(confirmations < 6, confirmations + " confirmCompromised requests for 6 users");
+    assertEquals(6, harness.graph.writeLog().stream().filter(w -> w.kind() == WriteRecord.Kind.CONFIRM_COMPROMISED)
         .count());
   }
 
