@@ -48,7 +48,7 @@ echo "idle after start: RSS $(( $(rss VmRSS) / 1024 )) MiB"
 peak=0
 for _ in $(seq 1 $(( users * 2 / budget * 2 + 120 ))); do
   r=$(rss VmRSS); [ "$r" -gt "$peak" ] && peak=$r
-  if curl -fsS "http://127.0.0.1:$http_port/metrics" | grep -q '^offboarding_events_total{.*outcome="\(COMPLETED\|PARTIAL\|FAILED\)"'; then break; fi
+  if curl -fsS "http://127.0.0.1:$http_port/metrics" | grep -q '^offboarding_events_total{.*outcome="\(COMPLETED\|PARTIAL\|FAILED\)".*} [1-9]'; then break; fi
   sleep 0.5
 done
 echo "users=$users writes/s=$budget: peak RSS sampled $((peak / 1024)) MiB, VmHWM $(( $(rss VmHWM) / 1024 )) MiB, RSS after the event $(( $(rss VmRSS) / 1024 )) MiB"

@@ -52,6 +52,30 @@ class JsonLogFormatterTest {
   }
 
   @Test
+  void writesTheEntriesOfAMapParameterAsFieldsThatNeverReplaceTheLinesOwn() throws Exception {
+    LogRecord record = new LogRecord(Level.INFO, "{0}");
+    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("eventId", "e-7");
+    fields.put("level", "DEBUG");
+    fields.put("final", true);
+    fields.put("durationMs", 12L);
+    fields.put("users", Map.of("SUCCEEDED", 3));
+    fields.put("note", "SharedAccessKey=abc123");
+    record.setParameters(new Object[] {"event e-7 finished", fields});
+
+    JsonNode json = JSON.readTree(formatter.format(record));
+
+    assertEquals("event e-7 finished", json.get("message").asText());
+    assertEquals("INFO", json.get("level").asText());
+    assertEquals("e-7", json.get("eventId").asText());
+    assertEquals("e-7", json.get("correlationId").asText());
+    assertTrue(json.get("final").isBoolean());
+    assertEquals(12, json.get("durationMs").asLong());
+    assertEquals(3, json.at("/users/SUCCEEDED").asInt());
+    assertEquals("SharedAccessKey=<redacted>", json.get("note").asText());
+  }
+
+  @Test
   void leavesOutEventFieldsWhenNoEventIsNamed() throws Exception {
     JsonNode json = JSON.readTree(formatter.format(new LogRecord(Level.SEVERE, "receiving failed")));
 

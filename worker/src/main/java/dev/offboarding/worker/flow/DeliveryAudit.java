@@ -1,18 +1,25 @@
 package dev.offboarding.worker.flow;
 
 import dev.offboarding.contracts.Provenance;
+import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.worker.audit.AuditSink;
 import java.time.Instant;
 
 /**
  * The audit sink of one delivery attempt, as the handler sees it: an {@link AuditSink} that also
- * tells which summary status it published (for the settlement metric). The Service Bus adapter
+ * tells which summary it published (for the settlement metric and the event's log line). The Service Bus adapter
  * implements it; one instance per attempt, used by one thread.
  */
 public interface DeliveryAudit extends AuditSink {
 
+  /** The summary published last, or null before. */
+  SummaryAudit publishedSummary();
+
   /** The status of the summary published, or null before. */
-  String publishedStatus();
+  default String publishedStatus() {
+    SummaryAudit summary = publishedSummary();
+    return summary == null ? null : summary.status().name();
+  }
 
   /**
    * What the sink knows of the delivery it audits.

@@ -1,5 +1,6 @@
 package dev.offboarding.worker.flow;
 
+import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.worker.codec.CancellationMarkerCodec;
 import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.continuation.FollowUps;
@@ -30,7 +31,8 @@ import java.util.function.BooleanSupplier;
  * Handles each delivered message, on the processor's thread: decodes it once ({@link
  * MessageClassifier}: the queue it came from decides which kinds it may be), runs it on a virtual
  * thread, retries it in-process after a transient failure under the {@link IntakeBackoff} policy,
- * and settles it once, through {@link DeliverySettlement}. New bulk work (a leaver or restore event,
+ * and settles it once, through {@link DeliverySettlement}; each delivery ends with one line of
+ * {@link EventLog}. New bulk work (a leaver or restore event,
  * not a follow-up) waits while {@code bulkHeld} says so (the cancellation markers are at their
  * bound), for up to the policy's {@code maxHold}; urgent work never waits for it.
  *
@@ -124,6 +126,7 @@ public final class DeliveryHandler {
       return;
     }
     metrics.eventStarted();
+    Instant began = clock.instant();
     Inbound message;
     Meta meta;
     try {
@@ -147,13 +150,16 @@ public final class DeliveryHandler {
         outcome = new Outcome(new Settlement.Abandon("unexpected failure", e), null);
       }
       if (outcome.leftForShutdown()) {
-        LOG.log(Level.WARNING, "event " + meta.id() + " left unsettled by shutdown; it is delivered again when"
-            + " its lock expires");
+        // Left unsettled: the message is delivered again when its lock expires.
         metrics.eventSettled(meta.type(), "ABANDONED");
+        EventLog.delivered(delivery, meta.id(), meta.type(), outcome.settlement(), outcome.summary(), false,
+            Duration.between(began, clock.instant()));
       } else {
         // Settling blocks on the SDK, which refuses to block on an interrupted thread.
         boolean interrupted = Thread.interrupted();
         boolean settled = settlement.settle(outcome.settlement(), delivery, meta.type(), outcome.status());
+        EventLog.delivered(delivery, meta.id(), meta.type(), outcome.settlement(), outcome.summary(), settled,
+            Duration.between(began, clock.instant()));
         if (settled && message != null && outcome.settlement() instanceof Settlement.DeadLetter d
             && IntakePolicy.VIOLATION.equals(d.reason())) {
           // Counted by the intake queue the event arrived on: a configured queue name, never the event's text.
@@ -178,14 +184,21 @@ public final class DeliveryHandler {
     }
   }
 
-  /** How a delivery ended; {@code leftForShutdown}: not settled, delivered again when its lock expires. */
-  private record Outcome(Settlement settlement, String status, boolean leftForShutdown) {
-    Outcome(Settlement settlement, String status) {
-      this(settlement, status, false);
+  /**
+   * How a delivery ended: its settlement, the summary it published (or null); {@code
+   * leftForShutdown}: not settled, delivered again when its lock expires.
+   */
+  private record Outcome(Settlement settlement, SummaryAudit summary, boolean leftForShutdown) {
+    Outcome(Settlement settlement, SummaryAudit summary) {
+      this(settlement, summary, false);
     }
 
     static Outcome shutdown(String why, Throwable cause) {
       return new Outcome(new Settlement.Abandon(why, cause), null, true);
+    }
+
+    String status() {
+      return summary == null ? null : summary.status().name();
     }
   }
 
@@ -265,7 +278,7 @@ public final class DeliveryHandler {
           backoff.onSuccess();
         }
       }
-      return new Outcome(result, sink.publishedStatus());
+      return new Outcome(result, sink.publishedSummary());
     }
   }
 

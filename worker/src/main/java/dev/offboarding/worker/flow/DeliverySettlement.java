@@ -45,10 +45,8 @@ public final class DeliverySettlement {
         case Settlement.Complete c -> delivery.complete();
         case Settlement.DeadLetter d ->
             delivery.deadLetter(truncate(d.reason(), MAX_REASON), truncate(d.description(), MAX_DESCRIPTION));
-        case Settlement.Abandon a -> {
-          LOG.log(Level.WARNING, "abandoning message " + delivery.messageId() + ": " + a.reason());
-          delivery.abandon();
-        }
+        // The event's log line (EventLog) says why.
+        case Settlement.Abandon a -> delivery.abandon();
       }
     } catch (RuntimeException e) {
       metrics.settlementFailed(name);

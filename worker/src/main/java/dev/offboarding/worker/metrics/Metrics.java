@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The worker's metrics, owned in one place: the exported Prometheus names are the constants below,
  * and every tag value comes from a small closed set (event type, outcome, action, HTTP status,
- * method). No user id, UPN or event id is ever a tag value. Thread-safe; one instance per process,
- * passed by constructor.
+ * method). No user id, UPN or event id is ever a tag value. Every series exists from the start, at
+ * 0, for every value of its closed set (see {@code registerAtZero}), so that alerts see the first
+ * occurrence of anything as an increase. Thread-safe; one instance per process, passed by
+ * constructor.
  */
 public final class Metrics {
   /** Events settled, by {@code type} and {@code outcome} (a summary status, or {@code ABANDONED}). */
@@ -118,7 +120,72 @@ public final class Metrics {
         .description("events being processed").register(registry);
     Gauge.builder(micrometerName(INTAKE_PAUSED), paused, AtomicInteger::get)
         .description("1 while intake is paused after a transient failure").register(registry);
-    // At 0 from start: the alert on restores sees the first one as an increase.
+    registerAtZero();
+  }
+
+  /** Summary statuses and {@code ABANDONED}: the values of {@link #EVENTS}' {@code outcome}. */
+  public static final java.util.List<String> EVENT_OUTCOMES = java.util.stream.Stream.concat(
+      java.util.Arrays.stream(dev.offboarding.contracts.SummaryStatus.values()).map(Enum::name),
+      java.util.stream.Stream.of("ABANDONED")).toList();
+  /** The values of {@code type} on {@link #EVENTS}: every event type, {@code marker} and {@code invalid}. */
+  public static final java.util.List<String> EVENT_TYPES = java.util.stream.Stream.concat(
+      java.util.Arrays.stream(EventType.values()).map(t -> t.name().toLowerCase(Locale.ROOT)),
+      java.util.stream.Stream.of("marker", "invalid")).toList();
+  /** Why an event continues in a follow-up: the values of {@link #CONTINUATIONS}' {@code reason}. */
+  public static final java.util.List<String> CONTINUATION_REASONS = java.util.List.of("bound", "transient",
+      "shutdown", "brake");
+  /** The settlements that can fail: the values of {@link #SETTLEMENT_FAILURES}' {@code settlement}. */
+  public static final java.util.List<String> SETTLEMENTS = java.util.List.of("complete", "deadLetter", "abandon");
+  /**
+   * The event types whose users' sessions are revoked, the values of {@link #TIME_TO_REVOKE}'s {@code
+   * type}.
+   */
+  private static final java.util.List<EventType> REVOKING = java.util.List.of(EventType.LEAVER, EventType.COMPROMISE);
+  /** The request a Graph write or read is answered first with when all goes well: method and status. */
+  private static final String[][] GRAPH_FIRST_ANSWERS = {{"GET", "200"}, {"POST", "200"}, {"PATCH", "204"}};
+
+  /**
+   * Registers every series whose labels come from a closed set at 0, before anything happened, so
+   * that a rule's {@code increase()} sees the first event, failure or retry as an increase from 0
+   * (a series born at 1 shows no increase) and a panel shows 0 rather than "no data". Series with
+   * configured label values (intake queues, the brake's caps) are registered where the values are
+   * known ({@link #intakeQueues}, the gauges' owners); {@link #GRAPH_REQUESTS}' status is open, so
+   * only each method's usual answer is registered.
+   */
+  private void registerAtZero() {
+    for (String type : EVENT_TYPES) {
+      for (String outcome : EVENT_OUTCOMES) {
+        events(type, outcome);
+      }
+    }
+    eventRetries("transient");
+    for (dev.offboarding.contracts.Action action : dev.offboarding.contracts.Action.values()) {
+      String name = action.wireName();
+      for (dev.offboarding.contracts.TargetOutcome outcome : dev.offboarding.contracts.TargetOutcome.values()) {
+        targets(name, outcome.name());
+      }
+      verifications(name, true);
+      verifications(name, false);
+      graphRetries(name);
+    }
+    for (EventType type : REVOKING) {
+      timeToRevoke(type.name().toLowerCase(Locale.ROOT));
+    }
+    for (String[] answer : GRAPH_FIRST_ANSWERS) {
+      graphRequests(answer[0], answer[1]);
+    }
+    graphThrottledCounter();
+    graphLimitWarnings();
+    auditMessages("target", "topic");
+    auditMessages("summary", "topic");
+    auditMessages("summary", "reply");
+    auditMessages("resume", "topic");
+    auditFailures("reply");
+    CONTINUATION_REASONS.forEach(this::continuations);
+    markerPeeks("startup");
+    markerPeeks("tail");
+    SETTLEMENTS.forEach(this::settlementFailures);
+    intakePauses();
     restores();
     // The containment actions' results and read-backs at 0 from start, every label value
     // registered, so that a dashboard or alert sees their first failure as an increase.
@@ -189,23 +256,38 @@ public final class Metrics {
 
   /** An audit copy could not be sent and is not retried. */
   public void auditFailed(String entity) {
-    counter(AUDIT_FAILURES, "audit copies that could not be sent", "entity", entity).increment();
+    auditFailures(entity).increment();
+  }
+
+  private Counter auditFailures(String entity) {
+    return counter(AUDIT_FAILURES, "audit copies that could not be sent", "entity", entity);
   }
 
   /** An event continues in a follow-up; {@code reason} says why this delivery did not finish it. */
   public void continued(String reason) {
-    counter(CONTINUATIONS, "follow-ups sent for events that continue", "reason", reason).increment();
+    continuations(reason).increment();
+  }
+
+  private Counter continuations(String reason) {
+    return counter(CONTINUATIONS, "follow-ups sent for events that continue", "reason", reason);
   }
 
   /** A peek request was sent to learn of cancellation markers; {@code scan} is {@code startup} or {@code tail}. */
   public void markerPeek(String scan) {
-    counter(CANCELLATION_MARKER_PEEKS, "peek requests sent for cancellation markers", "scan", scan).increment();
+    markerPeeks(scan).increment();
+  }
+
+  private Counter markerPeeks(String scan) {
+    return counter(CANCELLATION_MARKER_PEEKS, "peek requests sent for cancellation markers", "scan", scan);
   }
 
   /** A write was read back; {@code verified} says whether it showed. */
   public void verification(String action, boolean verified) {
-    counter(VERIFICATIONS, "writes read back", "action", action, "result", verified ? "verified" : "unverified")
-        .increment();
+    verifications(action, verified).increment();
+  }
+
+  private Counter verifications(String action, boolean verified) {
+    return counter(VERIFICATIONS, "writes read back", "action", action, "result", verified ? "verified" : "unverified");
   }
 
   /** The Prometheus text exposition of every metric. */
@@ -230,12 +312,20 @@ public final class Metrics {
    * @param outcome a summary status or {@code ABANDONED}
    */
   public void eventSettled(String eventType, String outcome) {
-    counter(EVENTS, "events settled", "type", typeTag(eventType), "outcome", outcome).increment();
+    events(typeTag(eventType), outcome).increment();
+  }
+
+  private Counter events(String typeTag, String outcome) {
+    return counter(EVENTS, "events settled", "type", typeTag, "outcome", outcome);
   }
 
   /** A delivery is tried again in-process after a transient failure. */
   public void eventRetried(String reason) {
-    counter(EVENT_RETRIES, "event attempts repeated after a transient failure", "reason", reason).increment();
+    eventRetries(reason).increment();
+  }
+
+  private Counter eventRetries(String reason) {
+    return counter(EVENT_RETRIES, "event attempts repeated after a transient failure", "reason", reason);
   }
 
   /**
@@ -245,13 +335,12 @@ public final class Metrics {
   public void targetResult(String eventType, TargetAudit target, Instant enqueuedAt) {
     for (ActionResult action : target.actions()) {
       String name = action.action().wireName();
-      counter(TARGETS, "users' action results", "action", name, "outcome", action.outcome().name()).increment();
+      targets(name, action.outcome().name()).increment();
       if (action.verified() != null) {
         verification(name, action.verified());
       }
       if (action.attempts() > 1) {
-        counter(GRAPH_RETRIES, "Graph write attempts beyond the first", "action", name)
-            .increment(action.attempts() - 1);
+        graphRetries(name).increment(action.attempts() - 1);
       }
       if (action.action() == dev.offboarding.contracts.Action.ENABLE_ACCOUNT && action.attempts() > 0
           && (action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED
@@ -263,49 +352,83 @@ public final class Metrics {
           && action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED
           && action.finishedAt() != null && enqueuedAt != null) {
         Duration elapsed = Duration.between(enqueuedAt, action.finishedAt());
-        Timer.builder(micrometerName(TIME_TO_REVOKE))
-            .description("from the event's enqueue to Graph's success of revokeSignInSessions")
-            .tag("type", typeTag(eventType))
-            .serviceLevelObjectives(REVOKE_BUCKETS)
-            .register(registry)
-            .record(elapsed.isNegative() ? Duration.ZERO : elapsed);
+        timeToRevoke(typeTag(eventType)).record(elapsed.isNegative() ? Duration.ZERO : elapsed);
       }
     }
   }
 
+  private Counter targets(String action, String outcome) {
+    return counter(TARGETS, "users' action results", "action", action, "outcome", outcome);
+  }
+
+  private Counter graphRetries(String action) {
+    return counter(GRAPH_RETRIES, "Graph write attempts beyond the first", "action", action);
+  }
+
+  private Timer timeToRevoke(String typeTag) {
+    return Timer.builder(micrometerName(TIME_TO_REVOKE))
+        .description("from the event's enqueue to Graph's success of revokeSignInSessions")
+        .tag("type", typeTag)
+        .serviceLevelObjectives(REVOKE_BUCKETS)
+        .register(registry);
+  }
+
   /** One HTTP request to Graph got an answer with this status, or none ({@code status} 0). */
   public void graphRequest(String method, int status) {
-    counter(GRAPH_REQUESTS, "HTTP requests sent to Graph", "method", method.toUpperCase(Locale.ROOT),
-        "status", status == 0 ? "error" : Integer.toString(status)).increment();
+    graphRequests(method.toUpperCase(Locale.ROOT), status == 0 ? "error" : Integer.toString(status)).increment();
+  }
+
+  private Counter graphRequests(String method, String status) {
+    return counter(GRAPH_REQUESTS, "HTTP requests sent to Graph", "method", method, "status", status);
   }
 
   /** A Graph write was answered 429. */
   public void graphThrottled() {
-    counter(GRAPH_THROTTLED, "Graph writes answered 429").increment();
+    graphThrottledCounter().increment();
+  }
+
+  private Counter graphThrottledCounter() {
+    return counter(GRAPH_THROTTLED, "Graph writes answered 429");
   }
 
   /** An accepted Graph write's answer carried x-ms-throttle-limit-percentage. */
   public void graphLimitWarning() {
-    counter(GRAPH_LIMIT_WARNINGS, "accepted Graph writes whose answer warned of a throttling limit near").increment();
+    graphLimitWarnings().increment();
+  }
+
+  private Counter graphLimitWarnings() {
+    return counter(GRAPH_LIMIT_WARNINGS, "accepted Graph writes whose answer warned of a throttling limit near");
   }
 
   /** Audit messages went out. */
   public void auditPublished(String type, String entity, int count) {
-    counter(AUDIT_MESSAGES, "audit messages published", "type", type, "entity", entity).increment(count);
+    auditMessages(type, entity).increment(count);
+  }
+
+  private Counter auditMessages(String type, String entity) {
+    return counter(AUDIT_MESSAGES, "audit messages published", "type", type, "entity", entity);
   }
 
   /** A settlement could not be applied (the message will come back). */
   public void settlementFailed(String settlement) {
-    counter(SETTLEMENT_FAILURES, "settlements that failed", "settlement", settlement).increment();
+    settlementFailures(settlement).increment();
+  }
+
+  private Counter settlementFailures(String settlement) {
+    return counter(SETTLEMENT_FAILURES, "settlements that failed", "settlement", settlement);
   }
 
   /** Intake paused ({@code true}) or resumed. */
   public void intakePaused(boolean pausedNow) {
     if (pausedNow && paused.getAndSet(1) == 0) {
-      counter(INTAKE_PAUSES, "pauses of intake after transient failures").increment();
+      intakePauses().increment();
     } else if (!pausedNow) {
       paused.set(0);
     }
+  }
+
+  private Counter intakePauses() {
+    return counter(INTAKE_PAUSES, "pauses of intake after transient failures");
   }
 
   /** Reads a counter's value, for tests and the benchmark; 0 when it was never incremented. */
@@ -341,8 +464,11 @@ public final class Metrics {
     return base.replace('_', '.');
   }
 
-  /** Keeps the tag's values a closed set: only our event types, else {@code invalid}. */
-  private static String typeTag(String eventType) {
+  /**
+   * Keeps the tag's values a closed set ({@link #EVENT_TYPES}): our event types in lower case,
+   * {@code marker} for a cancellation marker, else {@code invalid}. The event's log line uses it too.
+   */
+  public static String typeTag(String eventType) {
     if (dev.offboarding.worker.codec.CancellationMarkerCodec.FORMAT.equals(eventType)) {
       return "marker";
     }

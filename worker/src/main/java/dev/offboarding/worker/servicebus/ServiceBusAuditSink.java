@@ -67,7 +67,7 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   private final Clock clock;
   private final Metrics metrics;
   private final BooleanSupplier cancelled;
-  private String publishedStatus;
+  private SummaryAudit published;
 
   public ServiceBusAuditSink(AuditSenders senders, AuditCodec codec, String topic, Set<String> replyToAllowed,
       DeliveryAudit.Context context, Clock clock, Metrics metrics, BooleanSupplier cancelled) {
@@ -142,7 +142,7 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     }
     sendAll(topic, List.of(message));
     metrics.auditPublished("summary", "topic", 1);
-    publishedStatus = summary.status().name();
+    published = summary;
   }
 
   @Override
@@ -156,8 +156,8 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   }
 
   @Override
-  public String publishedStatus() {
-    return publishedStatus;
+  public SummaryAudit publishedSummary() {
+    return published;
   }
 
   private ServiceBusMessage summaryMessage(SummaryAudit summary) {

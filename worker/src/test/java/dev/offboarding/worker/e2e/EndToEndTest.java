@@ -106,7 +106,8 @@ class EndToEndTest {
     harness.send(event);
     await().atMost(Duration.ofSeconds(30)).until(() -> !harness.summaries(event.id()).isEmpty());
     // The summary goes out before the message is settled, and the settlement is what is counted.
-    await().atMost(Duration.ofSeconds(30)).until(() -> worker.metrics().scrape().contains(Metrics.EVENTS + "{"));
+    await().atMost(Duration.ofSeconds(30)).until(
+        () -> worker.metrics().count(Metrics.EVENTS, "type", "compromise", "outcome", "COMPLETED") == 1);
 
     HttpClient http = HttpClient.newHttpClient();
     URI base = URI.create("http://127.0.0.1:" + worker.httpPort());
@@ -124,7 +125,8 @@ class EndToEndTest {
         Metrics.TIME_TO_REVOKE + "_bucket", Metrics.GRAPH_REQUESTS, Metrics.AUDIT_MESSAGES, Metrics.INTAKE_PAUSED)) {
       assertTrue(metrics.body().contains(name), name + " missing from:\n" + metrics.body());
     }
-    assertTrue(metrics.body().contains("type=\"compromise\""), metrics.body());
+    assertTrue(metrics.body().contains(Metrics.EVENTS + "{outcome=\"COMPLETED\",type=\"compromise\"} 1.0"),
+        metrics.body());
     assertFalse(metrics.body().contains(alice.id()), "a user id leaked into a metric");
     assertFalse(metrics.body().contains(event.id()), "an event id leaked into a metric");
   }

@@ -9,6 +9,7 @@ final class RecordingDelivery implements Delivery {
   final List<String> settlements = new ArrayList<>();
   final byte[] body;
   String queue = "offboarding-events";
+  String messageId = "msg-1";
   final long deliveryCount;
   String replyTo;
   String replyToSessionId;
@@ -28,7 +29,7 @@ final class RecordingDelivery implements Delivery {
 
   @Override
   public String messageId() {
-    return "msg-1";
+    return messageId;
   }
 
   @Override

@@ -82,4 +82,50 @@ class MetricsTest {
     assertTrue(metrics.scrape().contains("type=\"invalid\""));
     assertTrue(!metrics.scrape().contains("dev.evil"));
   }
+
+  @Test
+  void everySeriesOfAClosedLabelSetExistsAtZeroBeforeAnything() {
+    String text = new Metrics().scrape();
+
+    for (String type : Metrics.EVENT_TYPES) {
+      for (String outcome : Metrics.EVENT_OUTCOMES) {
+        assertTrue(text.contains(Metrics.EVENTS + "{outcome=\"" + outcome + "\",type=\"" + type + "\"} 0.0"),
+            type + " " + outcome + ":\n" + text);
+      }
+    }
+    for (String reason : Metrics.CONTINUATION_REASONS) {
+      assertTrue(text.contains(Metrics.CONTINUATIONS + "{reason=\"" + reason + "\"} 0.0"), reason);
+    }
+    for (String settlement : Metrics.SETTLEMENTS) {
+      assertTrue(text.contains(Metrics.SETTLEMENT_FAILURES + "{settlement=\"" + settlement + "\"} 0.0"), settlement);
+    }
+    for (Action action : Action.values()) {
+      for (String result : List.of("verified", "unverified")) {
+        assertTrue(text.contains(Metrics.VERIFICATIONS + "{action=\"" + action.wireName() + "\",result=\"" + result
+            + "\"} 0.0"), action + " " + result);
+      }
+      assertTrue(text.contains(Metrics.GRAPH_RETRIES + "{action=\"" + action.wireName() + "\"} 0.0"), action.name());
+      for (TargetOutcome outcome : TargetOutcome.values()) {
+        assertTrue(text.contains(Metrics.TARGETS + "{action=\"" + action.wireName() + "\",outcome=\"" + outcome
+            + "\"} 0.0"), action + " " + outcome);
+      }
+    }
+    for (String type : List.of("leaver", "compromise")) {
+      assertTrue(text.contains(Metrics.TIME_TO_REVOKE + "_bucket{type=\"" + type + "\",le=\"60.0\"} 0"), type
+          + ":\n" + text);
+    }
+    for (String name : List.of(Metrics.GRAPH_THROTTLED, Metrics.GRAPH_LIMIT_WARNINGS, Metrics.INTAKE_PAUSES,
+        Metrics.RESTORES)) {
+      assertTrue(text.contains("\n" + name + " 0.0"), name);
+    }
+    assertTrue(text.contains(Metrics.EVENT_RETRIES + "{reason=\"transient\"} 0.0"), text);
+    assertTrue(text.contains(Metrics.GRAPH_REQUESTS + "{method=\"PATCH\",status=\"204\"} 0.0"), text);
+  }
+
+  @Test
+  void theContinuationReasonsAreTheSettlementsOwn() {
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.copyOf(Metrics.CONTINUATION_REASONS), java.util.Set.of(
+        dev.offboarding.worker.audit.Settlement.Complete.BOUND, dev.offboarding.worker.audit.Settlement.Complete.TRANSIENT,
+        dev.offboarding.worker.audit.Settlement.Complete.SHUTDOWN, dev.offboarding.worker.audit.Settlement.Complete.BRAKE));
+  }
 }

@@ -7,13 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.offboarding.contracts.SampleEvents;
-import dev.offboarding.worker.Main;
-import dev.offboarding.worker.cli.ExitCode;
 import dev.offboarding.worker.metrics.Metrics;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -36,10 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every PromQL expression of the alert rules and the Grafana dashboard parses (promtool), and
- * every metric it names is one a running worker exports, so a renamed metric cannot silently
- * break an alert or a panel. The names come from the /metrics of a worker that processed
- * events; counters the worker registers on first use and that the run did not reach are taken
- * from {@link Metrics}' constants, and reported.
+ * every series it reads is one a running worker exports from its start, before any event, so a
+ * renamed metric or a label value registered only on first use cannot silently break an alert or
+ * a panel.
  */
 class MonitoringArtifactsTest {
   /** Metrics of other exporters: Prometheus' own target health, and KEDA's view of the queue. */
@@ -143,76 +138,195 @@ class MonitoringArtifactsTest {
   }
 
   @Test
-  void everyMetricAnAlertOrPanelNamesIsOneTheWorkerExports() throws Exception {
-    Set<String> scraped;
-    try (RunningWorker worker = new RunningWorker().start(env -> {})) {
-      for (String sample : List.of(SampleEvents.LEAVER_GROUP, SampleEvents.COMPROMISE_REVOKE_ONLY, SampleEvents.MALFORMED)) {
-        send(worker, sample);
-      }
-      // Three events settled: two processed, one rejected.
-      await().atMost(Duration.ofSeconds(60)).until(() -> worker.get("/metrics").lines()
-          .filter(l -> l.startsWith(Metrics.EVENTS + "{"))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() >= 3);
-      scraped = sampleNames(worker.get("/metrics"));
-    }
-    Set<String> constants = metricsConstants();
-    Set<String> lazy = new TreeSet<>(constants);
-    lazy.removeIf(c -> scraped.stream().anyMatch(s -> s.equals(c) || s.startsWith(c + "_")));
-    System.out.println("metrics not reached by this run, taken from Metrics' constants: " + lazy);
+  void extractsSelectorsAndTheirMatchersFromPromQl() {
+    assertEquals(List.of(
+        new Selector("offboarding_events_total", List.of(new LabelMatcher("outcome", "=~", "FAILED|PARTIAL"))),
+        new Selector("offboarding_events_total", List.of())), selectors(
+        "sum by (namespace, type, outcome) (offboarding_events_total{outcome=~\"FAILED|PARTIAL\"}"
+            + " unless offboarding_events_total offset 15m) > 0"));
+    assertEquals(List.of(new Selector("up", List.of(new LabelMatcher("job", "=", "offboarding-worker")))),
+        selectors("absent(up{job=\"offboarding-worker\"} == 1)"));
+    assertEquals(Set.of("type", "outcome"), groupingLabels("sum by (type, outcome) (rate(x[5m])) / on (namespace) y"));
+    assertEquals(List.of(Map.of("outcome", "FAILED"), Map.of("outcome", "PARTIAL")),
+        selectors("x{outcome=~\"FAILED|PARTIAL\", namespace=~\".*\"}").get(0).wanted());
+  }
 
-    Map<String, Set<String>> unknown = new LinkedHashMap<>();
+  /**
+   * A worker that has just started, before any event, already exports every series an alert rule or
+   * a dashboard panel reads: every metric it names, with every label value it matches on (each
+   * alternative of a regex like {@code FAILED|PARTIAL}), and the labels it groups by; and every
+   * metric of {@link Metrics}. Were one missing, the first failure after a start would be a series
+   * born at 1, which {@code increase()} does not see.
+   */
+  @Test
+  void everySeriesAnAlertOrPanelReadsExistsBeforeAnyEvent() throws Exception {
+    String exposition;
+    try (RunningWorker worker = new RunningWorker().start(env -> {})) {
+      // Ready: the gauges of the protected set, the brake and readiness are registered by then.
+      await().atMost(Duration.ofSeconds(60)).until(() -> worker.get("/metrics").contains("\n" + Metrics.READY + " 1.0"));
+      exposition = worker.get("/metrics");
+    }
+    List<Series> series = parse(exposition);
+    assertTrue(series.stream().noneMatch(s -> s.name().equals(Metrics.EVENTS) && !s.value().equals("0.0")),
+        "no event was settled yet:\n" + exposition);
+
+    List<String> missing = new ArrayList<>();
+    for (String constant : metricsConstants()) {
+      String sample = constant.equals(Metrics.TIME_TO_REVOKE) ? constant + "_bucket" : constant;
+      if (series.stream().noneMatch(s -> s.name().equals(sample))) {
+        missing.add("Metrics' " + constant + " is not exported before any event");
+      }
+    }
     for (Map.Entry<String, String> e : expressions().entrySet()) {
-      for (String name : metricNames(e.getValue())) {
-        if (EXTERNAL.contains(name) || exported(name, scraped, constants)) {
+      Set<String> labelsSeen = new TreeSet<>();
+      boolean external = false;
+      for (Selector selector : selectors(e.getValue())) {
+        if (EXTERNAL.contains(selector.name())) {
+          external = true;
           continue;
         }
-        unknown.computeIfAbsent(e.getKey(), k -> new TreeSet<>()).add(name);
+        List<Series> named = series.stream().filter(s -> s.name().equals(selector.name())).toList();
+        named.forEach(s -> labelsSeen.addAll(s.labels().keySet()));
+        for (Map<String, String> wanted : selector.wanted()) {
+          if (named.stream().noneMatch(s -> selector.matches(s, wanted))) {
+            missing.add(e.getKey() + ": no series " + selector.name() + wanted + " matching " + selector.matchers());
+          }
+        }
+      }
+      if (!external) {
+        for (String label : groupingLabels(e.getValue())) {
+          if (!labelsSeen.contains(label)) {
+            missing.add(e.getKey() + ": groups by '" + label + "', which no series it reads carries");
+          }
+        }
       }
     }
-    assertTrue(unknown.isEmpty(), "metrics the worker does not export: " + unknown
-        + "\nexported: " + scraped);
-    assertTrue(scraped.contains(Metrics.READY), "offboarding_ready is exported");
+    System.out.println(series.size() + " series exported before any event");
+    assertTrue(missing.isEmpty(), String.join("\n", missing) + "\nexported before any event:\n" + exposition);
   }
 
-  private static boolean exported(String name, Set<String> scraped, Set<String> constants) {
-    if (scraped.contains(name) || constants.contains(name)) {
-      return true;
+  /** Labels Prometheus attaches to the target (the ServiceMonitor's), and a histogram's bucket bound. */
+  private static final Set<String> TARGET_LABELS = Set.of("namespace", "pod", "job", "instance", "le");
+
+  /** One label matcher of a selector. */
+  record LabelMatcher(String label, String op, String value) {
+    boolean test(String actual) {
+      String v = actual == null ? "" : actual;
+      return switch (op) {
+        case "=" -> v.equals(value);
+        case "!=" -> !v.equals(value);
+        case "=~" -> v.matches(value);
+        case "!~" -> !v.matches(value);
+        default -> throw new IllegalArgumentException(op);
+      };
     }
-    // A histogram's series: NAME_bucket, NAME_count, NAME_sum of the family NAME.
-    String family = name.replaceAll("_(bucket|count|sum)$", "");
-    return !family.equals(name) && (constants.contains(family) || scraped.contains(family + "_bucket"));
   }
 
-  private static void send(RunningWorker worker, String sample) throws IOException {
-    Path file = Files.createTempFile("event", ".json");
-    Files.write(file, SampleEvents.load(sample));
-    ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    PrintStream print = new PrintStream(sink, true, StandardCharsets.UTF_8);
-    int code = Main.run(new String[] {"send", file.toString()}, worker.env, print, print);
-    if (sample.equals(SampleEvents.MALFORMED)) {
-      // send refuses an invalid event; put it on the queue as a broken producer would.
-      assertEquals(ExitCode.REJECTED, code);
-      try (var sender = new com.azure.messaging.servicebus.ServiceBusClientBuilder()
-          .connectionString(worker.emulator.connectionString()).sender().queueName("offboarding-events").buildClient()) {
-        sender.sendMessage(new com.azure.messaging.servicebus.ServiceBusMessage(SampleEvents.load(sample)));
+  /** A PromQL vector selector: metric name and label matchers. */
+  record Selector(String name, List<LabelMatcher> matchers) {
+    /**
+     * The label values that must each have a series: for every {@code =} matcher its value, for
+     * every {@code =~} matcher that is an alternation of literals each alternative (one combination
+     * per alternative). Target labels are Prometheus', not the worker's, and are left out.
+     */
+    List<Map<String, String>> wanted() {
+      List<Map<String, String>> all = new ArrayList<>(List.of(Map.of()));
+      for (LabelMatcher m : matchers) {
+        if (TARGET_LABELS.contains(m.label())) {
+          continue;
+        }
+        List<String> values;
+        if (m.op().equals("=")) {
+          values = List.of(m.value());
+        } else if (m.op().equals("=~") && m.value().matches("[A-Za-z0-9_.-]+(\\|[A-Za-z0-9_.-]+)*")) {
+          values = List.of(m.value().split("\\|"));
+        } else {
+          continue;
+        }
+        List<Map<String, String>> next = new ArrayList<>();
+        for (Map<String, String> partial : all) {
+          for (String v : values) {
+            Map<String, String> more = new TreeMap<>(partial);
+            more.put(m.label(), v);
+            next.add(more);
+          }
+        }
+        all = next;
       }
-    } else {
-      assertEquals(ExitCode.OK, code, sink.toString(StandardCharsets.UTF_8));
+      return all;
     }
-    Files.delete(file);
+
+    boolean matches(Series s, Map<String, String> wanted) {
+      return wanted.entrySet().stream().allMatch(w -> w.getValue().equals(s.labels().get(w.getKey())))
+          && matchers.stream().filter(m -> !TARGET_LABELS.contains(m.label()))
+              .allMatch(m -> m.test(s.labels().get(m.label())));
+    }
   }
 
-  /** The sample names of a Prometheus text exposition. */
-  static Set<String> sampleNames(String exposition) {
-    Set<String> names = new TreeSet<>();
+  /** One sample of a Prometheus text exposition. */
+  record Series(String name, Map<String, String> labels, String value) {}
+
+  static List<Series> parse(String exposition) {
+    List<Series> all = new ArrayList<>();
+    Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
     for (String line : exposition.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
-      int end = line.indexOf('{');
-      names.add(line.substring(0, end >= 0 ? end : line.indexOf(' ')));
+      int brace = line.indexOf('{');
+      int close = line.lastIndexOf('}');
+      Map<String, String> labels = new TreeMap<>();
+      String name;
+      if (brace >= 0) {
+        name = line.substring(0, brace);
+        Matcher m = label.matcher(line.substring(brace + 1, close));
+        while (m.find()) {
+          labels.put(m.group(1), m.group(2));
+        }
+      } else {
+        name = line.substring(0, line.indexOf(' '));
+      }
+      String rest = line.substring(brace >= 0 ? close + 1 : name.length()).trim();
+      all.add(new Series(name, labels, rest.split("\\s+")[0]));
     }
-    return names;
+    return all;
+  }
+
+  /** The vector selectors of an expression, in order (functions, keywords and groupings left out). */
+  static List<Selector> selectors(String expr) {
+    String s = expr.replaceAll("\\[[^\\]]*\\]", "")
+        .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "");
+    List<Selector> all = new ArrayList<>();
+    Matcher m = Pattern.compile("(?<![\\w:\"])([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\{[^}]*\\})?(\\s*\\()?").matcher(s);
+    Pattern matcher = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    while (m.find()) {
+      if (m.group(3) != null || PROMQL_WORDS.contains(m.group(1).toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      List<LabelMatcher> matchers = new ArrayList<>();
+      if (m.group(2) != null) {
+        Matcher each = matcher.matcher(m.group(2));
+        while (each.find()) {
+          matchers.add(new LabelMatcher(each.group(1), each.group(2), each.group(3)));
+        }
+      }
+      all.add(new Selector(m.group(1), matchers));
+    }
+    return all;
+  }
+
+  /** The labels an expression aggregates {@code by}, other than the target's. */
+  static Set<String> groupingLabels(String expr) {
+    Set<String> labels = new TreeSet<>();
+    Matcher m = Pattern.compile("\\bby\\s*\\(([^)]*)\\)").matcher(expr);
+    while (m.find()) {
+      for (String l : m.group(1).split(",")) {
+        if (!l.isBlank() && !TARGET_LABELS.contains(l.trim())) {
+          labels.add(l.trim());
+        }
+      }
+    }
+    return labels;
   }
 
   private static Set<String> metricsConstants() throws IllegalAccessException {
