@@ -29,6 +29,9 @@ import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
+import dev.offboarding.worker.graph.GraphContainmentWrites;
+import dev.offboarding.worker.execute.IdentityProtectionLimit;
+import dev.offboarding.worker.execute.ContainmentWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
 import dev.offboarding.worker.graph.GraphDirectoryRoles;
@@ -84,6 +87,7 @@ public final class Wiring {
   private final ProgressLog progress;
   /** One per process: an outage is Graph's, whichever event notices it. */
   private final OutageGuard outage;
+  private final IdentityProtectionLimit identityProtection;
   private final DeliveryBounds deliveryBounds;
 
   /**
@@ -138,6 +142,10 @@ public final class Wiring {
     this.governor = TenantWriteGovernor.forBudget(config.writesPerSecond());
     this.progress = new ProgressLog(clock, Duration.ofSeconds(30));
     this.outage = OutageBreaker.create(clock, recovery.outageProbeAfter());
+    // One pace for every Identity Protection request of the process, as Graph allows per tenant. In
+    // real time whatever the sleeper, as the write governor is: a pace, not a retry's wait.
+    this.identityProtection = new IdentityProtectionLimit(IdentityProtectionLimit.DEFAULT_INTERVAL, Clock.systemUTC(),
+        Sleeper.SYSTEM);
     this.deliveryBounds = new DeliveryBounds(config.deliveryMaxDuration(), config.deliveryMaxUsers(),
         recovery.maxRounds(), recovery.firstRoundDelay(), recovery.maxRoundDelay());
     metrics.gauge(Metrics.GRAPH_WRITE_RATE, "current pace of the tenant write governor, writes per second",
@@ -179,6 +187,11 @@ public final class Wiring {
     return deliveryBounds;
   }
 
+  /** The containment adapter, for its reads (what a dry run shows). */
+  public ContainmentWrites containmentReads() {
+    return new GraphContainmentWrites(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock, use -> {});
+  }
+
   public Planner planner() {
     return planner;
   }
@@ -195,7 +208,10 @@ public final class Wiring {
   public Executor executor(WriteBudget budget) {
     return new Executor(new GraphAccountWrites(graph, clock, budget::onLimitUse), budget, RetryPolicy.defaults(), outage,
         config.verify() ? new Verifier(directory, sleeper, clock) : null, sleeper, clock,
-        userConcurrency(config.writesPerSecond())).withRestoreCooldown(config.restoreCooldown());
+        userConcurrency(config.writesPerSecond())).withRestoreCooldown(config.restoreCooldown())
+        .withContainment(new GraphContainmentWrites(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock,
+            budget::onLimitUse), identityProtection)
+        .withAccessTokenLifetime(config.accessTokenMaxLifetime());
   }
 
   /**

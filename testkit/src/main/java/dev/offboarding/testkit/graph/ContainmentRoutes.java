@@ -111,6 +111,31 @@ final class ContainmentRoutes {
         d -> DirectoryJson.render(d, select, true));
   }
 
+  /**
+   * {@code GET /domains/{name}}: a domain of the tenant, which here is every UPN domain of its users,
+   * {@code authenticationType} {@code Federated} when its users are marked federated, else {@code
+   * Managed}; 404 for a domain no user has.
+   */
+  GraphResponse domains(GraphRequest r, List<String> s) {
+    if (s.size() != 2) {
+      throw GraphException.segmentNotFound(s.size() < 2 ? "domains" : s.get(2));
+    }
+    GraphRouter.requireMethod(r, "GET");
+    ODataQuery.parse(r.rawQuery()).allowOnly(SELECT_ONLY);
+    String name = s.get(1).toLowerCase(Locale.ROOT);
+    List<FakeUser> members = tenant.users().stream().filter(u -> u.userPrincipalName() != null
+        && u.userPrincipalName().toLowerCase(Locale.ROOT).endsWith("@" + name)).toList();
+    if (members.isEmpty()) {
+      throw GraphException.notFound(s.get(1));
+    }
+    ObjectNode body = NODES.objectNode();
+    body.put("@odata.context", r.baseUrl() + "/$metadata#domains/$entity");
+    body.put("id", name);
+    body.put("authenticationType", members.stream().anyMatch(FakeUser::federated) ? "Federated" : "Managed");
+    body.put("isVerified", true);
+    return GraphResponse.of(200, body);
+  }
+
   GraphResponse devices(GraphRequest r, List<String> s) {
     if (s.size() == 1) {
       GraphRouter.requireMethod(r, "GET");

@@ -152,6 +152,7 @@ final class GraphRouter {
       case "groups" -> groups(r, segments);
       case "rolemanagement" -> roleManagement.route(r, segments, this);
       case "devices" -> containment.devices(r, segments);
+      case "domains" -> containment.domains(r, segments);
       case "identityprotection" -> containment.identityProtection(r, segments);
       case "auditlogs" -> containment.auditLogs(r, segments);
       case "identitygovernance" -> containment.identityGovernance(r, segments);

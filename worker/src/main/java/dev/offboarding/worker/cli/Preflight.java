@@ -563,6 +563,21 @@ public final class Preflight {
             + " (needed for " + required.purpose() + ")"));
       }
     }
+    for (GraphPermissions.Required required : GraphPermissions.CONTAINMENT) {
+      String name = "graph permission " + required.name();
+      if (required.grantedBy(roles.get())) {
+        checks.add(Check.ok(name, "granted (" + required.purpose() + ")"));
+      } else {
+        // Not a warning: the default actions need none of these; only events that ask for one do.
+        checks.add(Check.notApplicable(name, "not granted: needed only by events asking for " + required.purpose()
+            + ", which get FORBIDDEN for it; grant the application permission " + required.name() + " if they will"));
+      }
+    }
+    for (String role : GraphPermissions.UNCHECKABLE_ROLES) {
+      int colon = role.indexOf(':');
+      checks.add(Check.notApplicable("directory role for " + role.substring(0, colon),
+          "not checkable from the token: " + role.substring(colon + 2)));
+    }
     checks.add(lifecycleResume(config, roles.get()));
     return true;
   }

@@ -204,6 +204,19 @@ public final class Metrics {
     signInsAfterRevoke();
     WATCH_POLL_OUTCOMES.forEach(this::watchPolls);
     WATCH_WINDOW_OUTCOMES.forEach(this::watchWindows);
+    // The containment actions' results and read-backs at 0 from start, every label value
+    // registered, so that a dashboard or alert sees their first failure as an increase.
+    for (dev.offboarding.contracts.Action action : dev.offboarding.contracts.Action.values()) {
+      if (!action.containment()) {
+        continue;
+      }
+      for (dev.offboarding.contracts.TargetOutcome outcome : dev.offboarding.contracts.TargetOutcome.values()) {
+        counter(TARGETS, "users' action results", "action", action.wireName(), "outcome", outcome.name());
+      }
+      for (String result : new String[] {"verified", "unverified"}) {
+        counter(VERIFICATIONS, "writes read back", "action", action.wireName(), "result", result);
+      }
+    }
     LIFECYCLE_RESUME_OUTCOMES.forEach(this::lifecycleResumes);
   }
 

@@ -533,14 +533,15 @@ public final class EventProcessor {
           Chunks.afterCursor(plan, chunk.cursor()).forEach(id -> left.putIfAbsent(id, Set.of()));
           Cancellations.skip(event, left, cancelledBecause, redelivery, audit);
           counts.merge(TargetOutcome.SKIPPED, left.size(), Integer::sum);
-          audit.summary(Summaries.withDetail(Summaries.of(event, counts, skipped, usersResolved, eventStarted,
-              clock.instant(), redelivery, step), "cancelled while running, " + cancelledBecause + "; "
+          audit.summary(Summaries.withDetail(Summaries.withAllResourcesBy(Summaries.of(event, counts, skipped,
+              usersResolved, eventStarted, clock.instant(), redelivery, step), outcome.allResourcesBy()),
+              "cancelled while running, " + cancelledBecause + "; "
               + left.size() + " user(s) not yet written were skipped"));
           return new Settlement.Complete();
         }
         if (chunk.last(pending.size())) {
-          audit.summary(Summaries.of(event, counts, skipped, usersResolved, eventStarted, clock.instant(), redelivery,
-              step));
+          audit.summary(Summaries.withAllResourcesBy(Summaries.of(event, counts, skipped, usersResolved, eventStarted,
+              clock.instant(), redelivery, step), outcome.allResourcesBy()));
           return new Settlement.Complete();
         }
         Continuation next = new Continuation(eventBody, origin, intakeQueue, step + 1, eventStarted, counts, skipped,
@@ -555,8 +556,9 @@ public final class EventProcessor {
           notBefore = admitted.lease().roomAt();
         }
         work.followUps().send(event.id(), next, notBefore);
-        SummaryAudit continuing = Summaries.continuing(event, counts, skipped, usersResolved, eventStarted,
-            clock.instant(), redelivery, step, pending.size() + chunk.usersBeyond());
+        SummaryAudit continuing = Summaries.withAllResourcesBy(Summaries.continuing(event, counts, skipped,
+            usersResolved, eventStarted, clock.instant(), redelivery, step, pending.size() + chunk.usersBeyond()),
+            outcome.allResourcesBy());
         audit.summary(admitted.braked() ? Summaries.withDetail(continuing, Braking.detail(admitted)) : continuing);
       } catch (AuditSink.AuditException e) {
         return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);

@@ -96,6 +96,13 @@ class CheckCommandTest {
     assertTrue(table.lines().anyMatch(l -> l.startsWith("configuration ") && l.contains("internal queue offboarding-internal")),
         table);
     assertTrue(table.lines().anyMatch(l -> l.equals("preflight passed")), "no warning against the emulator:\n" + table);
+    // The containment permissions, not granted here, and the roles no token shows: said, never a failure.
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission User-PasswordProfile.ReadWrite.All")
+        && l.contains("n/a") && l.contains("resetPassword")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission IdentityRiskyUser.ReadWrite.All")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission Device.ReadWrite.All")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("directory role for disableDevices")
+        && l.contains("not checkable from the token") && l.contains("Cloud Device Administrator")), table);
   }
 
   @Test

@@ -52,6 +52,21 @@ class WorkerConfigTest {
   }
 
   @Test
+  void readsTheLongestAccessTokenLifetimeAndRefusesOneThatIsNotADurationOrOutOfBounds() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+    assertEquals(java.time.Duration.ofMinutes(90), WorkerConfig.fromEnvironment(env).accessTokenMaxLifetime());
+    env.put("ACCESS_TOKEN_MAX_LIFETIME", "PT2H");
+    assertEquals(java.time.Duration.ofHours(2), WorkerConfig.fromEnvironment(env).accessTokenMaxLifetime());
+
+    for (String bad : List.of("90", "PT5M", "PT29H", "an hour")) {
+      env.put("ACCESS_TOKEN_MAX_LIFETIME", bad);
+      ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
+      String all = String.join("\n", e.problems());
+      assertTrue(all.contains("ACCESS_TOKEN_MAX_LIFETIME") && all.contains("PT90M") || all.contains("PT10M"), all);
+    }
+  }
+
+  @Test
   void readsTheScheduleHorizonAndRefusesOneOutOfBounds() {
     Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
     env.put("MAX_SCHEDULE_AHEAD", "P30D");

@@ -24,7 +24,7 @@ class ServiceBusClientsTest {
         WorkerConfig.GraphAuth.AZURE, 20, Set.of(), Set.of(), 1000, 8080, java.time.Duration.ofMinutes(5), 2000,
         java.time.Duration.ofMinutes(1), true, WorkerConfig.DEFAULT_MAX_SCHEDULE_AHEAD, false,
         dev.offboarding.worker.intake.IntakePolicies.unrestricted(), 500, java.time.Duration.ofHours(24),
-        java.time.Duration.ofHours(24), false, dev.offboarding.worker.watch.WatchSettings.off());
+        java.time.Duration.ofHours(24), false);
 
     ConfigException e = assertThrows(ConfigException.class, () -> ServiceBusClients.builder(config));
 
