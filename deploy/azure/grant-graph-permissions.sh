@@ -13,6 +13,14 @@ set -euo pipefail
 
 PERMISSIONS=(User.RevokeSessions.All User.EnableDisableAccount.All User.Read.All GroupMember.Read.All
   RoleManagement.Read.Directory)
+# The containment actions' permissions, only when events will ask for them (GRANT_CONTAINMENT=true):
+# resetPassword, confirmCompromised (needs Entra ID P2), disableDevices and enableDevices, and reading
+# domains (resetPassword skips users of a federated domain). Their directory roles (User
+# Administrator, Cloud Device Administrator) are assigned separately: see docs/containment.md.
+if [ "${GRANT_CONTAINMENT:-false}" = true ]; then
+  PERMISSIONS+=(User-PasswordProfile.ReadWrite.All IdentityRiskyUser.ReadWrite.All Device.ReadWrite.All
+    Domain.Read.All)
+fi
 GRAPH_APP_ID=00000003-0000-0000-c000-000000000000
 GRAPH=${GRAPH_URL:-https://graph.microsoft.com/v1.0}
 

@@ -75,8 +75,9 @@ public final class BenchMain {
         --headroom-budget H   budget of the headroom run (default 1000)
         --headroom-seconds T  the headroom run revokes H * T users (default 10)
         --idle K              compromise events sent one at a time to an idle worker (default 40)
-        --scenarios LIST      comma-separated: idle,bulk,baseline,replicas,headroom (default all), and brake
+        --scenarios LIST      comma-separated: idle,bulk,baseline,replicas,headroom (default all), brake, containment
         --brake-leases K      leases of the brake scenario, each way (default 200)
+        --containment-n C     compromised users of the containment scenario, every action (default 1000)
         --out FILE            JSON results (default bench-results.json)
       """;
 
@@ -162,6 +163,9 @@ public final class BenchMain {
     }
     if (scenarios.contains("brake")) {
       report.put("brake", brake(intFlag("brake-leases", 200)));
+    }
+    if (scenarios.contains("containment")) {
+      report.put("containment", containment(intFlag("containment-n", 1000), budget));
     }
     printSummary();
     Path out = Path.of(flags.getOrDefault("out", "bench-results.json"));
@@ -417,6 +421,109 @@ public final class BenchMain {
       r.put("urgentTimeToRevokeP99Seconds", percentile(urgentSeconds, 0.99));
       r.put("urgentTimeToRevokeMaxSeconds", percentile(urgentSeconds, 1.0));
       r.put("urgent", compromiseFigures(revoked, oldVictims, newVictims, budget));
+      print(r);
+      return r;
+    }
+  }
+
+  /**
+   * 1,000 compromised users (events of 100 by id, as the SIEM's queue allows) with one registered
+   * device each, all sent at once, twice on fresh tenants: first disable and revoke only (the
+   * floor), then with every containment action. Whether the run stays within the tenant's write
+   * budget, how many requests are refused, and whether containment delays any revoke: each user's
+   * time from the start to its revoke, beside the floor's.
+   */
+  private Map<String, Object> containment(int n, double budget) throws Exception {
+    System.out.printf("%n== containment: %d compromised users, budget %.0f/s: disable and revoke only, then every"
+        + " action%n", n, budget);
+    Map<String, Object> r = new LinkedHashMap<>();
+    // Not reported: the first run of a process is slower (JIT, first connections), and it would be the floor's.
+    System.out.println("-- warm-up, not reported");
+    containmentRun(Math.max(100, n / 10), budget, List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS,
+        Action.RESET_PASSWORD, Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES));
+    Map<String, Object> floorRun = containmentRun(n, budget, List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS));
+    Map<String, Object> everyRun = containmentRun(n, budget, List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS,
+        Action.RESET_PASSWORD, Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES));
+    r.put("disableAndRevokeOnly", floorRun);
+    r.put("everyAction", everyRun);
+    r.put("tokenWaitSeconds", 1 / budget);
+    r.put("revokeP99OverFloorSeconds", (double) everyRun.get("timeToRevokeP99Seconds")
+        - (double) floorRun.get("timeToRevokeP99Seconds"));
+    System.out.println("  revokeP99OverFloorSeconds: " + String.format(Locale.ROOT, "%.3f",
+        r.get("revokeP99OverFloorSeconds")) + " (one token: " + String.format(Locale.ROOT, "%.3f", 1 / budget) + ")");
+    return r;
+  }
+
+  private Map<String, Object> containmentRun(int n, double budget, List<Action> actions) throws Exception {
+    System.out.printf("-- %s%n", actions.stream().map(Action::wireName).toList());
+    FakeTenant tenant = new FakeTenant();
+    tenant.security().deviceAdministrator(true);
+    List<FakeUser> users = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      FakeUser user = tenant.addUser("contained-" + i + "@contoso.com");
+      tenant.addDevice(dev.offboarding.testkit.graph.FakeDevice.named("device-" + i), user.id());
+      users.add(user);
+    }
+    try (FakeGraphServer server = server(tenant, budget);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      Wiring wiring = worker(server, budget, 1000);
+      EventProcessor processor = wiring.processor();
+      CountingAudit audit = new CountingAudit();
+      Instant start = Instant.now();
+      List<Future<Settlement>> runs = new ArrayList<>();
+      for (int from = 0; from < n; from += 100) {
+        List<Target> targets = users.subList(from, Math.min(n, from + 100)).stream()
+            .<Target>map(u -> new Target.User(u.id())).toList();
+        byte[] body = new EventCodec().encode(new OffboardingEvent(UUID.randomUUID().toString(), "/bench",
+            EventType.COMPROMISE, Instant.now(), new EventData(targets, actions, "benchmark", "BENCH-19", "bench",
+                false)));
+        runs.add(threads.submit(() -> runToEnd(processor, body, audit)));
+      }
+      for (Future<Settlement> f : runs) {
+        f.get();
+      }
+      Instant end = Instant.now();
+      List<WriteRecord> log = server.writeLog();
+      // Directory and device writes spend the tenant's write budget; a confirmation is one
+      // Identity Protection request, logged once per user it names, under its own limit.
+      List<WriteRecord> budgeted = log.stream().filter(w -> w.kind() != WriteRecord.Kind.CONFIRM_COMPROMISED)
+          .toList();
+      Map<String, Object> r = writeFigures(budgeted, start, end, budget);
+      r.put("users", n);
+      r.put("outcomes", audit.outcomes);
+      r.put("completionSeconds", Duration.between(start, end).toNanos() / 1e9);
+      r.put("confirmRequests", server.requestLog().stream()
+          .filter(q -> q.path().endsWith("/riskyUsers/confirmCompromised") && q.status() < 300).count());
+      r.put("usersConfirmed", log.stream().filter(w -> w.kind() == WriteRecord.Kind.CONFIRM_COMPROMISED
+          && w.accepted()).map(WriteRecord::userId).distinct().count());
+      long idRequests = server.requestLog().stream().filter(q -> q.path().contains("/identityProtection/")).count();
+      long id429 = server.requestLog().stream()
+          .filter(q -> q.path().contains("/identityProtection/") && q.status() == 429).count();
+      r.put("identityProtectionRequests", idRequests);
+      r.put("identityProtection429", id429);
+      long all = server.requestLog().size();
+      long all429 = server.requestLog().stream().filter(q -> q.status() == 429).count();
+      r.put("requests", all);
+      r.put("requests429", all429);
+      r.put("requests429Share", all == 0 ? 0.0 : all429 / (double) all);
+      Map<String, Instant> disabled = new LinkedHashMap<>();
+      List<Double> gaps = new ArrayList<>();
+      List<Double> toRevoke = new ArrayList<>();
+      for (WriteRecord w : log) {
+        if (w.kind() == WriteRecord.Kind.DISABLE && w.accepted()) {
+          disabled.putIfAbsent(w.userId(), w.time());
+        } else if (w.kind() == WriteRecord.Kind.REVOKE && w.accepted()) {
+          toRevoke.add(Duration.between(start, w.time()).toNanos() / 1e9);
+          Instant d = disabled.remove(w.userId());
+          if (d != null) {
+            gaps.add(Duration.between(d, w.time()).toNanos() / 1e9);
+          }
+        }
+      }
+      r.put("timeToRevokeP50Seconds", percentile(toRevoke, 0.50));
+      r.put("timeToRevokeP99Seconds", percentile(toRevoke, 0.99));
+      r.put("disableToRevokeP50Seconds", percentile(gaps, 0.50));
+      r.put("disableToRevokeP99Seconds", percentile(gaps, 0.99));
       print(r);
       return r;
     }

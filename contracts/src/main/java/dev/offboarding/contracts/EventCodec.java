@@ -146,6 +146,10 @@ public final class EventCodec {
       dataNode.put("requestedBy", data.requestedBy());
     }
     dataNode.put("dryRun", data.dryRun());
+    if (!data.deviceIds().isEmpty()) {
+      var ids = dataNode.putArray("deviceIds");
+      data.deviceIds().forEach(ids::add);
+    }
     if (data.effectiveAt() != null) {
       dataNode.put("effectiveAt", Rfc3339.format(data.effectiveAt()));
     }

@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param dryRun resolve and report only; make no write
  * @param effectiveAt when a leaver event is to take effect, or null for at once: an event whose
  *     moment lies in the future is held by the broker until then; compromise events never carry one
+ * @param deviceIds restore events only: the devices {@code enableDevices} may re-enable, by object
+ *     id, as an earlier result's {@code deviceIds} listed them (what this worker disabled); a device
+ *     is re-enabled only when it is also registered to a restored user and disabled. Empty for every
+ *     other event; at most {@link #MAX_DEVICE_IDS} distinct GUIDs
  */
 public record EventData(
     List<Target> targets,
@@ -25,9 +29,13 @@ public record EventData(
     String ticket,
     String requestedBy,
     boolean dryRun,
-    Instant effectiveAt) {
+    Instant effectiveAt,
+    List<String> deviceIds) {
 
   public static final int MAX_TARGET_ENTRIES = 1000;
+
+  /** The most devices one restore names. */
+  public static final int MAX_DEVICE_IDS = 1000;
 
   public EventData {
     targets = List.copyOf(Objects.requireNonNull(targets, "targets"));
@@ -40,6 +48,17 @@ public record EventData(
             .sorted(Comparator.naturalOrder())
             .toList();
     Objects.requireNonNull(reason, "reason");
+    deviceIds = List.copyOf(deviceIds == null ? List.of() : deviceIds);
+    if (deviceIds.size() > MAX_DEVICE_IDS || !deviceIds.stream().allMatch(Target::isGuid)
+        || deviceIds.stream().distinct().count() != deviceIds.size()) {
+      throw new IllegalArgumentException("deviceIds must be at most " + MAX_DEVICE_IDS + " distinct GUIDs");
+    }
+  }
+
+  /** Data without device ids. */
+  public EventData(List<Target> targets, List<Action> actions, String reason, String ticket, String requestedBy,
+      boolean dryRun, Instant effectiveAt) {
+    this(targets, actions, reason, ticket, requestedBy, dryRun, effectiveAt, List.of());
   }
 
   /** Data that takes effect at once. */

@@ -29,7 +29,7 @@ final class EventReader {
   private static final Set<String> ENVELOPE =
       Set.of("specversion", "id", "source", "type", "time", "datacontenttype", "data");
   private static final Set<String> DATA =
-      Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun", "effectiveAt");
+      Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun", "effectiveAt", "deviceIds");
   private static final Set<String> CANCEL_DATA = Set.of("eventId", "reason", "requestedBy");
   private static final Set<String> APPROVE_DATA = Set.of("eventId", "requestedBy", "reason", "users");
   private static final Set<String> TARGET = Set.of("user", "group", "attribute", "equals");
@@ -176,10 +176,38 @@ final class EventReader {
         add("$.data.effectiveAt", "must be an RFC 3339 date-time with an offset, e.g. 2026-12-31T17:00:00+01:00");
       }
     }
+    List<String> deviceIds = readDeviceIds(data.get("deviceIds"), type);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new EventData(targets, actions, reason, ticket, requestedBy, dryRun, effectiveAt);
+    return new EventData(targets, actions, reason, ticket, requestedBy, dryRun, effectiveAt, deviceIds);
+  }
+
+  /** {@code deviceIds}: restore events only, 1 to 1000 distinct GUIDs. */
+  private List<String> readDeviceIds(JsonNode node, EventType type) {
+    if (node == null) {
+      return List.of();
+    }
+    if (type != null && !type.restores()) {
+      add("$.data.deviceIds", "not allowed on " + type.wireName() + ": only a restore names devices to re-enable");
+      return List.of();
+    }
+    if (!node.isArray() || node.isEmpty() || node.size() > EventData.MAX_DEVICE_IDS) {
+      add("$.data.deviceIds", "must be an array of 1 to " + EventData.MAX_DEVICE_IDS + " device object ids");
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode id = node.get(i);
+      if (!id.isTextual() || !Target.isGuid(id.textValue())) {
+        add("$.data.deviceIds[" + i + "]", "must be a device object id (a GUID)");
+      } else if (ids.contains(id.textValue())) {
+        add("$.data.deviceIds[" + i + "]", "repeats an earlier device id");
+      } else {
+        ids.add(id.textValue());
+      }
+    }
+    return ids;
   }
 
   private Cancellation readCancellation(JsonNode data) {

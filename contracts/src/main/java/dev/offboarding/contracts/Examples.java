@@ -75,7 +75,7 @@ public final class Examples {
           "group-not-a-guid.json",
           "id-too-long.json",
           "id-with-control-character.json",
-          "leaver-with-enable.json",
+          "leaver-with-device-ids.json", "leaver-with-enable.json",
           "malformed-upn.json",
           "missing-data.json",
           "missing-id.json",

@@ -29,6 +29,9 @@ import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
+import dev.offboarding.worker.graph.GraphContainmentWrites;
+import dev.offboarding.worker.execute.IdentityProtectionLimit;
+import dev.offboarding.worker.execute.ContainmentWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
 import dev.offboarding.worker.graph.GraphDirectoryRoles;
@@ -48,6 +51,12 @@ import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import dev.offboarding.worker.servicebus.ServiceBusMassActionBrake;
 import dev.offboarding.worker.servicebus.ServiceBusScheduledEvents;
+import dev.offboarding.worker.servicebus.ServiceBusWatchLease;
+import dev.offboarding.worker.servicebus.ServiceBusWatchOutbox;
+import dev.offboarding.worker.codec.WatchEntryCodec;
+import dev.offboarding.worker.graph.GraphSignInLog;
+import dev.offboarding.worker.watch.SignInWatch;
+import dev.offboarding.worker.watch.WatchSettings;
 import dev.offboarding.worker.progress.ProgressLog;
 import dev.offboarding.worker.flow.DeliverySettlement;
 import java.time.Clock;
@@ -78,6 +87,7 @@ public final class Wiring {
   private final ProgressLog progress;
   /** One per process: an outage is Graph's, whichever event notices it. */
   private final OutageGuard outage;
+  private final IdentityProtectionLimit identityProtection;
   private final DeliveryBounds deliveryBounds;
 
   /**
@@ -132,6 +142,10 @@ public final class Wiring {
     this.governor = TenantWriteGovernor.forBudget(config.writesPerSecond());
     this.progress = new ProgressLog(clock, Duration.ofSeconds(30));
     this.outage = OutageBreaker.create(clock, recovery.outageProbeAfter());
+    // One pace for every Identity Protection request of the process, as Graph allows per tenant. In
+    // real time whatever the sleeper, as the write governor is: a pace, not a retry's wait.
+    this.identityProtection = new IdentityProtectionLimit(IdentityProtectionLimit.DEFAULT_INTERVAL, Clock.systemUTC(),
+        Sleeper.SYSTEM);
     this.deliveryBounds = new DeliveryBounds(config.deliveryMaxDuration(), config.deliveryMaxUsers(),
         recovery.maxRounds(), recovery.firstRoundDelay(), recovery.maxRoundDelay());
     metrics.gauge(Metrics.GRAPH_WRITE_RATE, "current pace of the tenant write governor, writes per second",
@@ -173,6 +187,11 @@ public final class Wiring {
     return deliveryBounds;
   }
 
+  /** The containment adapter, for its reads (what a dry run shows). */
+  public ContainmentWrites containmentReads() {
+    return new GraphContainmentWrites(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock, use -> {});
+  }
+
   public Planner planner() {
     return planner;
   }
@@ -189,7 +208,10 @@ public final class Wiring {
   public Executor executor(WriteBudget budget) {
     return new Executor(new GraphAccountWrites(graph, clock, budget::onLimitUse), budget, RetryPolicy.defaults(), outage,
         config.verify() ? new Verifier(directory, sleeper, clock) : null, sleeper, clock,
-        userConcurrency(config.writesPerSecond())).withRestoreCooldown(config.restoreCooldown());
+        userConcurrency(config.writesPerSecond())).withRestoreCooldown(config.restoreCooldown())
+        .withContainment(new GraphContainmentWrites(graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock,
+            budget::onLimitUse), identityProtection)
+        .withAccessTokenLifetime(config.accessTokenMaxLifetime());
   }
 
   /**
@@ -199,7 +221,16 @@ public final class Wiring {
    */
   private EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled, CancellationMarkers markers,
       Duration holdPerDelivery, Braking braking) {
-    return EventProcessor.builder(planner, executor(budget), clock)
+    return processor(budget, scheduled, markers, holdPerDelivery, braking, null);
+  }
+
+  private EventProcessor processor(WriteBudget budget, ScheduledEvents scheduled, CancellationMarkers markers,
+      Duration holdPerDelivery, Braking braking, SignInWatch watch) {
+    EventProcessor.Builder builder = EventProcessor.builder(planner, executor(budget), clock);
+    if (watch != null) {
+      builder.signInWatch(watch);
+    }
+    return builder
         .progress(progress)
         .brake(braking)
         .bounds(deliveryBounds)
@@ -323,8 +354,20 @@ public final class Wiring {
     Braking braking = new Braking(brake, caps, clock);
     brake.warmUp(caps.all());
     brakeGauges(braking);
+    // The sign-in watch, when on: its entries on the internal queue, its lease (and the reporting
+    // API's count) in session state on the state queue. The gate's waits are real: Graph's window is.
+    ServiceBusWatchLease watchLease = null;
+    SignInWatch watch = null;
+    WatchSettings watching = config.signInWatch();
+    if (watching.enabled()) {
+      watchLease = new ServiceBusWatchLease(serviceBus, config.stateQueue(), clock, Sleeper.SYSTEM,
+          ServiceBusWatchLease.DEFAULT_PATIENCE, ServiceBusMassActionBrake.DEFAULT_STEP_TIMEOUT);
+      watch = new SignInWatch(watching, new GraphSignInLog(graph, clock), watchLease,
+          new ServiceBusWatchOutbox(senders, config.auditTopic(), internal, auditCodec, new WatchEntryCodec(), clock,
+              metrics), clock, watchListener());
+    }
     EventProcessor events = processor(new MeteredWriteBudget(budget, metrics),
-        new ServiceBusScheduledEvents(serviceBus, List.of(internal)), markers, policy.maxHold(), braking);
+        new ServiceBusScheduledEvents(serviceBus, List.of(internal)), markers, policy.maxHold(), braking, watch);
     MessageClassifier classifier = classifier();
     ServiceBusFollowUps followUps = new ServiceBusFollowUps(senders, internal, new ContinuationCodec(), clock);
     List<String> all = new ArrayList<>(queues());
@@ -344,7 +387,28 @@ public final class Wiring {
           markers::saturated);
       intakes.add(new ServiceBusIntake(serviceBus, queue, handler, options));
     }
-    return new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes, protection,
-        protectionRefresher(), markers).alsoClosing(brake);
+    WorkerService service = new WorkerService(config.httpPort(), metrics, senders, config.auditTopic(), intakes,
+        protection, protectionRefresher(), markers).alsoClosing(brake);
+    return watchLease == null ? service : service.alsoClosing(watchLease);
+  }
+
+  /** The sign-in watch's counts, in the process's metrics. */
+  private SignInWatch.Listener watchListener() {
+    return new SignInWatch.Listener() {
+      @Override
+      public void polled(String outcome) {
+        metrics.watchPolled(outcome);
+      }
+
+      @Override
+      public void signInSeen() {
+        metrics.signInAfterRevoke();
+      }
+
+      @Override
+      public void windowClosed(String outcome) {
+        metrics.watchWindowClosed(outcome);
+      }
+    };
   }
 }

@@ -55,6 +55,8 @@ final class ContainmentRoutes {
 
   static final int MAX_CONFIRM_USERS = 60;
   static final int MAX_IN_VALUES = 15;
+  /** The sign-in log's default and largest page. */
+  static final int SIGN_IN_PAGE_SIZE = 1000;
   static final String ID_PROTECTION_LICENSE_CODE = "Forbidden";
   static final String ID_PROTECTION_LICENSE_MESSAGE = "Your tenant is not licensed for this feature.";
   static final String SIGN_IN_LICENSE_CODE = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
@@ -107,6 +109,31 @@ final class ContainmentRoutes {
         .map(tenant::device).flatMap(Optional::stream).toList();
     return router.page(r, q, devices, DirectoryJson.contextSet("directoryObjects", select),
         d -> DirectoryJson.render(d, select, true));
+  }
+
+  /**
+   * {@code GET /domains/{name}}: a domain of the tenant, which here is every UPN domain of its users,
+   * {@code authenticationType} {@code Federated} when its users are marked federated, else {@code
+   * Managed}; 404 for a domain no user has.
+   */
+  GraphResponse domains(GraphRequest r, List<String> s) {
+    if (s.size() != 2) {
+      throw GraphException.segmentNotFound(s.size() < 2 ? "domains" : s.get(2));
+    }
+    GraphRouter.requireMethod(r, "GET");
+    ODataQuery.parse(r.rawQuery()).allowOnly(SELECT_ONLY);
+    String name = s.get(1).toLowerCase(Locale.ROOT);
+    List<FakeUser> members = tenant.users().stream().filter(u -> u.userPrincipalName() != null
+        && u.userPrincipalName().toLowerCase(Locale.ROOT).endsWith("@" + name)).toList();
+    if (members.isEmpty()) {
+      throw GraphException.notFound(s.get(1));
+    }
+    ObjectNode body = NODES.objectNode();
+    body.put("@odata.context", r.baseUrl() + "/$metadata#domains/$entity");
+    body.put("id", name);
+    body.put("authenticationType", members.stream().anyMatch(FakeUser::federated) ? "Federated" : "Managed");
+    body.put("isVerified", true);
+    return GraphResponse.of(200, body);
   }
 
   GraphResponse devices(GraphRequest r, List<String> s) {
@@ -342,7 +369,9 @@ final class ContainmentRoutes {
         .filter(x -> !x.createdDateTime().isAfter(visibleUntil))
         .filter(filter)
         .toList();
-    return router.page(r, q, entries, "auditLogs/signIns", ContainmentRoutes::renderSignIn);
+    // Graph's list signIns: "The maximum and default page size is 1,000 objects", not the directory's 100 and 999.
+    return router.page(r, q, entries, "auditLogs/signIns", ContainmentRoutes::renderSignIn,
+        q.top(SIGN_IN_PAGE_SIZE, SIGN_IN_PAGE_SIZE));
   }
 
   /**

@@ -152,6 +152,7 @@ final class GraphRouter {
       case "groups" -> groups(r, segments);
       case "rolemanagement" -> roleManagement.route(r, segments, this);
       case "devices" -> containment.devices(r, segments);
+      case "domains" -> containment.domains(r, segments);
       case "identityprotection" -> containment.identityProtection(r, segments);
       case "auditlogs" -> containment.auditLogs(r, segments);
       case "identitygovernance" -> containment.identityGovernance(r, segments);
@@ -293,7 +294,12 @@ final class GraphRouter {
 
   <T> GraphResponse page(GraphRequest r, ODataQuery q, List<T> items, String contextSet,
       Function<T, ObjectNode> render) {
-    int top = q.top(options.pageSize());
+    return page(r, q, items, contextSet, render, q.top(options.pageSize()));
+  }
+
+  /** A page of {@code top} items (a list with its own page sizes: see {@code ODataQuery#top(int, int)}). */
+  <T> GraphResponse page(GraphRequest r, ODataQuery q, List<T> items, String contextSet,
+      Function<T, ObjectNode> render, int top) {
     String listing = listingKey(r, q);
     int offset = q.skipToken() == null ? 0 : decodeSkipToken(q.skipToken(), listing);
     int from = Math.min(offset, items.size());

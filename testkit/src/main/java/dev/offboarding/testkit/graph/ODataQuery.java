@@ -102,6 +102,11 @@ final class ODataQuery {
 
   /** {@code $top}, or {@code fallback}; 1..999 like Graph. */
   int top(int fallback) {
+    return top(fallback, MAX_TOP);
+  }
+
+  /** {@code $top}, or {@code fallback}; 1..{@code max}, for lists whose largest page is not 999. */
+  int top(int fallback, int max) {
     String value = options.get("$top");
     if (value == null) {
       return fallback;
@@ -112,9 +117,9 @@ final class ODataQuery {
     } catch (NumberFormatException e) {
       throw new GraphException(400, "Request_BadRequest", "Invalid value '" + value + "' for query option '$top'.");
     }
-    if (top < 1 || top > MAX_TOP) {
+    if (top < 1 || top > max) {
       throw new GraphException(400, "Request_BadRequest",
-          "Invalid page size specified: '" + top + "'. Must be between 1 and 999 inclusive.");
+          "Invalid page size specified: '" + top + "'. Must be between 1 and " + max + " inclusive.");
     }
     return top;
   }

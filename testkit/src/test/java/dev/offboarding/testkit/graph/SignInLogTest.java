@@ -110,4 +110,25 @@ class SignInLogTest extends FakeGraphTestSupport {
     assertEquals(403, unlicensed.status());
     assertEquals(ContainmentRoutes.SIGN_IN_LICENSE_CODE, unlicensed.errorCode());
   }
+
+  @Test
+  void pagesAThousandEntriesByDefaultAndAtMostAsGraphsListSignInsDoes() {
+    FakeTenant tenant = new FakeTenant();
+    FakeUser alice = tenant.addUser("alice@contoso.com");
+    for (int i = 0; i < 1001; i++) {
+      tenant.security().addSignIn(FakeSignIn.successful(alice, clock.instant().minusSeconds(i), "198.51.100.7"));
+    }
+    // The directory's lists page 100 by default and 999 at most; the sign-in log does not.
+    GraphClient graph = client(serve(tenant, FakeGraphOptions.builder().signInLogLatency(Duration.ZERO)
+        .signInLogLimit(0, Duration.ofSeconds(10)).pageSize(100)));
+
+    GraphClient.Reply byDefault = graph.get("/auditLogs/signIns");
+    GraphClient.Reply largest = graph.get("/auditLogs/signIns?$top=1000");
+    GraphClient.Reply tooLarge = graph.get("/auditLogs/signIns?$top=1001");
+
+    assertEquals(1000, byDefault.body().get("value").size());
+    assertTrue(byDefault.body().has("@odata.nextLink"));
+    assertEquals(1000, largest.body().get("value").size());
+    assertEquals(400, tooLarge.status());
+  }
 }

@@ -102,9 +102,18 @@ public final class Summaries {
 
   /** The same summary with a {@code detail} for people reading the audit. */
   public static SummaryAudit withDetail(SummaryAudit s, String detail) {
-    return new SummaryAudit(s.eventId(), s.eventType(), s.status(), s.counts(), s.skippedMembers(), s.usersResolved(),
-        s.startedAt(), s.finishedAt(), s.rejectionReason(), s.problems(), s.redelivery(), s.dryRun(), s.finalSummary(),
-        s.step(), s.usersPending(), s.dueAt(), detail, s.provenance());
+    SummaryAudit detailed = new SummaryAudit(s.eventId(), s.eventType(), s.status(), s.counts(), s.skippedMembers(),
+        s.usersResolved(), s.startedAt(), s.finishedAt(), s.rejectionReason(), s.problems(), s.redelivery(), s.dryRun(),
+        s.finalSummary(), s.step(), s.usersPending(), s.dueAt(), detail, s.provenance());
+    return s.allResourcesBy() == null ? detailed : detailed.withAllResourcesBy(s.allResourcesBy());
+  }
+
+  /**
+   * The summary with the event's latest {@code allResourcesBy} (when every access token issued
+   * before the last revoke has expired); unchanged when no result carried an access window.
+   */
+  public static SummaryAudit withAllResourcesBy(SummaryAudit s, Instant latest) {
+    return latest == null ? s : s.withAllResourcesBy(latest);
   }
 
   /** A summary for an event refused before any write. */

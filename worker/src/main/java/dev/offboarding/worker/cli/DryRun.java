@@ -79,10 +79,11 @@ public final class DryRun {
         return ExitCode.REJECTED;
       }
       PlanResult.Ready ready = (PlanResult.Ready) result;
+      var preview = ContainmentPreview.of(ready.plan(), wiring.containmentReads());
       if (json) {
-        DryRunReport.json(ready.plan(), out);
+        DryRunReport.json(ready.plan(), preview, out);
       } else {
-        DryRunReport.text(ready.plan(), out);
+        DryRunReport.text(ready.plan(), preview, out);
       }
       return ExitCode.OK;
     } catch (GraphFailure e) {

@@ -18,6 +18,11 @@ final class DryRunReport {
   private DryRunReport() {}
 
   static void text(Plan plan, PrintStream out) {
+    text(plan, java.util.Map.of(), out);
+  }
+
+  /** With what each containment action would do, by user id ({@link ContainmentPreview}). */
+  static void text(Plan plan, java.util.Map<String, java.util.Map<Action, String>> preview, PrintStream out) {
     List<String> actions = plan.actions().stream().map(Action::wireName).toList();
     out.printf("Event %s (%s)%s%n", plan.event().id(), plan.event().type().wireName(),
         plan.event().data().dryRun() ? ", marked dryRun" : "");
@@ -27,6 +32,8 @@ final class DryRunReport {
     for (PlannedUser u : writable) {
       out.printf("  %-40s %s  via %s%s%n", nullToDash(u.user().userPrincipalName()), u.user().id(),
           String.join(", ", u.via()), u.guest() ? "  [guest: home-tenant sessions are not revoked]" : "");
+      preview.getOrDefault(u.user().id(), java.util.Map.of())
+          .forEach((action, what) -> out.printf("      %-20s %s%n", action.wireName(), what));
     }
     List<PlannedUser> guarded = plan.users().stream().filter(PlannedUser::isProtected).toList();
     out.printf("%nProtected, never touched: %d%n", guarded.size());
@@ -46,6 +53,12 @@ final class DryRunReport {
   }
 
   static void json(Plan plan, PrintStream out) throws java.io.IOException {
+    json(plan, java.util.Map.of(), out);
+  }
+
+  /** With what each containment action would do, by user id, as {@code users[].containment}. */
+  static void json(Plan plan, java.util.Map<String, java.util.Map<Action, String>> preview, PrintStream out)
+      throws java.io.IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("status", "PLANNED");
     root.put("eventId", plan.event().id());
@@ -64,6 +77,11 @@ final class DryRunReport {
         plan.actions().forEach(a -> userActions.add(a.wireName()));
       }
       n.put("status", u.isProtected() ? "PROTECTED" : "PLANNED");
+      java.util.Map<Action, String> containment = preview.get(u.user().id());
+      if (containment != null && !u.isProtected()) {
+        ObjectNode c = n.putObject("containment");
+        containment.forEach((action, what) -> c.put(action.wireName(), what));
+      }
       n.put("guest", u.guest());
       if (u.isProtected()) {
         n.put("reason", u.protectedBecause());

@@ -49,6 +49,29 @@ public final class GraphPermissions {
           + " attributes", List.of("RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory")));
 
   /**
+   * The permissions of the containment actions, asked for per event: a worker whose events never
+   * ask for them runs without. Least privileged first; what a token cannot show is in {@link
+   * #UNCHECKABLE_ROLES}.
+   */
+  public static final List<Required> CONTAINMENT = List.of(
+      new Required("User-PasswordProfile.ReadWrite.All", "resetPassword",
+          List.of("User.ReadWrite.All", "Directory.ReadWrite.All")),
+      new Required("IdentityRiskyUser.ReadWrite.All", "confirmCompromised (and an Entra ID P2 licence)", List.of()),
+      new Required("Device.ReadWrite.All", "disableDevices, enableDevices", List.of("Directory.ReadWrite.All")),
+      new Required("Domain.Read.All", "resetPassword: recognising users of a federated domain before the write",
+          List.of("Domain.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")));
+
+  /**
+   * Directory roles the containment actions need besides their permissions. A role assigned to the
+   * app does not appear in its access token's roles claim, so check says it cannot check them
+   * rather than guess. Each entry: the action, a colon, the role.
+   */
+  public static final List<String> UNCHECKABLE_ROLES = List.of(
+      "resetPassword: a directory role allowed to reset passwords (User Administrator; resetting a privileged"
+          + " administrator's password needs Privileged Authentication Administrator)",
+      "disableDevices: Cloud Device Administrator (or Global Administrator) to change a device's accountEnabled");
+
+  /**
    * The resume of a Lifecycle Workflows task ({@code LIFECYCLE_WORKFLOWS_RESUME}). Graph's resume
    * page lists {@code LifecycleWorkflows.ReadWrite.All} as its least-privileged application
    * permission, and says that the app named as {@code resourceId} in the extension's {@code

@@ -197,6 +197,7 @@ public final class Preflight {
     if (graphToken(config, checks)) {
       protectedGroups(config, checks);
       privilegedRoles(config, checks);
+      signInLog(config, checks);
     } else {
       // Every read would fail the same way, each after its own retries: said once, in the token's row.
       String detail = "not checked: no Graph token (see graph token)";
@@ -205,11 +206,50 @@ public final class Preflight {
             .forEach(group -> checks.add(Check.notApplicable("protected group " + group, detail)));
       }
       checks.add(Check.notApplicable("privileged role holders", detail));
+      checks.add(config.signInWatch().enabled() ? Check.notApplicable(SIGN_IN_LOG, detail)
+          : Check.notApplicable(SIGN_IN_LOG, "not checked: WATCH_SIGN_INS=false"));
     }
     if (checks.stream().noneMatch(c -> c.name().equals(LIFECYCLE_RESUME))) {
       checks.add(lifecycleResume(config, null));
     }
     return new Report(checks);
+  }
+
+  /** The row of the sign-in watch's read. */
+  static final String SIGN_IN_LOG = "sign-in log";
+  /** Graph's error code for a tenant without an Entra ID P1 or P2 licence reading the sign-in log. */
+  static final String NO_PREMIUM_LICENCE = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+
+  /**
+   * With {@code WATCH_SIGN_INS=true}: one read of the sign-in log ({@code $top=1}), as the watch
+   * reads it, which needs both the permission ({@code AuditLog.Read.All} with {@code
+   * Directory.Read.All}) and the licence (Entra ID P1 or P2). Neither can be told from the token
+   * alone: the licence is the tenant's, so the read is the test.
+   */
+  private void signInLog(WorkerConfig config, List<Check> checks) {
+    if (!config.signInWatch().enabled()) {
+      checks.add(Check.notApplicable(SIGN_IN_LOG, "not checked: WATCH_SIGN_INS=false"));
+      return;
+    }
+    GraphServiceClient graph = graphClients.apply(config);
+    try {
+      graph.auditLogs().signIns().get(rc -> rc.queryParameters.top = 1);
+      checks.add(Check.ok(SIGN_IN_LOG, "readable (AuditLog.Read.All, Entra ID P1 or P2): the sign-in watch can"
+          + " see interactive sign-ins after a revoke"));
+    } catch (RuntimeException e) {
+      String code = e instanceof com.microsoft.graph.models.odataerrors.ODataError o && o.getError() != null
+          ? o.getError().getCode() : null;
+      int status = e instanceof com.microsoft.kiota.ApiException api ? api.getResponseStatusCode() : 0;
+      if (NO_PREMIUM_LICENCE.equals(code)) {
+        checks.add(Check.failed(SIGN_IN_LOG, "the tenant has no Entra ID P1 or P2 licence (" + code + "): Graph"
+            + " serves no sign-in log, so WATCH_SIGN_INS=true sees nothing; licence the tenant or turn the watch off"));
+      } else if (status == 403) {
+        checks.add(Check.failed(SIGN_IN_LOG, "refused (" + printable(code == null ? "HTTP 403" : code)
+            + "): grant AuditLog.Read.All and Directory.Read.All with admin consent, or turn the watch off"));
+      } else {
+        checks.add(Check.failed(SIGN_IN_LOG, "unreadable: " + printable(safeMessage(e))));
+      }
+    }
   }
 
   /** The row of {@code LIFECYCLE_WORKFLOWS_RESUME}. */
@@ -522,6 +562,21 @@ public final class Preflight {
         checks.add(Check.failed(name, "missing: grant the application permission " + required.name()
             + " (needed for " + required.purpose() + ")"));
       }
+    }
+    for (GraphPermissions.Required required : GraphPermissions.CONTAINMENT) {
+      String name = "graph permission " + required.name();
+      if (required.grantedBy(roles.get())) {
+        checks.add(Check.ok(name, "granted (" + required.purpose() + ")"));
+      } else {
+        // Not a warning: the default actions need none of these; only events that ask for one do.
+        checks.add(Check.notApplicable(name, "not granted: needed only by events asking for " + required.purpose()
+            + ", which get FORBIDDEN for it; grant the application permission " + required.name() + " if they will"));
+      }
+    }
+    for (String role : GraphPermissions.UNCHECKABLE_ROLES) {
+      int colon = role.indexOf(':');
+      checks.add(Check.notApplicable("directory role for " + role.substring(0, colon),
+          "not checkable from the token: " + role.substring(colon + 2)));
     }
     checks.add(lifecycleResume(config, roles.get()));
     return true;

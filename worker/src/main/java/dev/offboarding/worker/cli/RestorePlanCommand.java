@@ -29,7 +29,9 @@ import java.util.UUID;
  * exported audit, one audit message (a CloudEvent in JSON) per line, and prints the {@code
  * dev.offboarding.restore.v1} event that re-enables exactly the users event {@code EVENT_ID}
  * disabled: those whose {@code disableAccount} result is SUCCEEDED or UNVERIFIED (an unverified
- * disable may have taken effect). Prints it for a person to review, save and {@code send}; sends
+ * disable may have taken effect). Where their {@code disableDevices} results list devices, the
+ * restore also asks for {@code enableDevices} and names exactly those ({@code deviceIds}); a
+ * password reset and a risk confirmation are not undone by a restore, and the command says so. Prints it for a person to review, save and {@code send}; sends
  * nothing. Summaries and other events' messages in the file are passed over; a line that is not an
  * audit message fails the command with its line number, so a damaged export never yields a partial
  * plan.
@@ -84,6 +86,8 @@ public final class RestorePlanCommand {
     Set<String> disabled = new LinkedHashSet<>();
     AuditCodec codec = new AuditCodec();
     int lineNumber = 0;
+    // By user: the devices its disableDevices result lists, the only ones a restore may re-enable.
+    java.util.Map<String, List<String>> devicesOf = new java.util.HashMap<>();
     try (BufferedReader lines = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         lineNumber++;
@@ -101,6 +105,7 @@ public final class RestorePlanCommand {
         TargetAudit target = codec.decodeTarget(message);
         if (eventId.equals(target.eventId()) && target.userId() != null && disabledBy(target)) {
           disabled.add(target.userId());
+          devicesOf.put(target.userId(), devicesDisabledBy(target));
         }
       }
     } catch (IOException e) {
@@ -129,12 +134,21 @@ public final class RestorePlanCommand {
     try {
       for (int part = 0; part < parts; part++) {
         List<Target> targets = new ArrayList<>();
-        users.subList(part * limit, Math.min(users.size(), (part + 1) * limit)).forEach(id -> targets.add(new Target.User(id)));
+        List<String> partUsers = users.subList(part * limit, Math.min(users.size(), (part + 1) * limit));
+        partUsers.forEach(id -> targets.add(new Target.User(id)));
+        List<String> deviceIds = partUsers.stream().flatMap(id -> devicesOf.getOrDefault(id, List.of()).stream())
+            .distinct().toList();
+        if (deviceIds.size() > EventData.MAX_DEVICE_IDS) {
+          err.println("the users of part " + (part + 1) + " had " + deviceIds.size() + " devices disabled; one restore"
+              + " names at most " + EventData.MAX_DEVICE_IDS + ": nothing written");
+          return ExitCode.REJECTED;
+        }
+        List<Action> actions = deviceIds.isEmpty() ? List.of(Action.ENABLE_ACCOUNT)
+            : List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES);
         String reason = "Restore of the accounts disabled by event " + eventId
             + (parts > 1 ? " (part " + (part + 1) + " of " + parts + ")" : "");
         OffboardingEvent restore = new OffboardingEvent(UUID.randomUUID().toString(), SOURCE, EventType.RESTORE,
-            clock.instant(), new EventData(targets, List.of(Action.ENABLE_ACCOUNT), reason, ticket, requestedBy,
-                false));
+            clock.instant(), new EventData(targets, actions, reason, ticket, requestedBy, false, null, deviceIds));
         events.add(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(json.readTree(
             new EventCodec().encode(restore))));
       }
@@ -172,8 +186,19 @@ public final class RestorePlanCommand {
     }
     err.println(disabled.size() + " user(s) disabled by event " + shownId
         + ": review the restore event above, save it, and enqueue it with `send FILE`."
-        + " Revoked sessions are not restored: the users sign in again.");
+        + " Revoked sessions are not restored: the users sign in again. A password reset and a risk confirmation"
+          + " are not undone by a restore: the users set a new password, and an administrator dismisses the risk in"
+          + " Identity Protection.");
     return ExitCode.OK;
+  }
+
+  /**
+   * The devices the user's {@code disableDevices} result lists: those Graph accepted this worker's
+   * disable for (a device found already disabled is never listed, so never re-enabled).
+   */
+  private static List<String> devicesDisabledBy(TargetAudit target) {
+    return target.actions().stream().filter(a -> a.action() == Action.DISABLE_DEVICES)
+        .flatMap(a -> a.deviceIds().stream()).distinct().toList();
   }
 
   /** True when the user's disable went through, or may have: Graph accepted it. */

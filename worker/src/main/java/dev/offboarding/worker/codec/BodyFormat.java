@@ -8,8 +8,9 @@ import java.io.IOException;
 /**
  * What a message body claims to be, by its format member: a follow-up ({@value
  * ContinuationCodec#MARKER}), a cancellation marker ({@value CancellationMarkerCodec#MARKER}), a
- * pending resume ({@value PendingResumeCodec#MARKER}), or
- * else an event (what is not JSON too: that is for the event codec to say).
+ * sign-in watch entry ({@value WatchEntryCodec#MARKER}), a pending resume ({@value
+ * PendingResumeCodec#MARKER}), or else an event (what is not JSON too: that is for the event codec
+ * to say).
  */
 public enum BodyFormat {
   /** A producer's event, or anything that is neither of the worker's own formats. */
@@ -18,6 +19,8 @@ public enum BodyFormat {
   FOLLOW_UP,
   /** A cancellation marker coming due. */
   MARKER,
+  /** A sign-in watch entry ({@value WatchEntryCodec#MARKER}). */
+  WATCH,
   /** A resume the worker owes a Lifecycle Workflows task. */
   PENDING_RESUME;
 
@@ -39,6 +42,9 @@ public enum BodyFormat {
       }
       if (root != null && root.isObject() && root.has(CancellationMarkerCodec.MARKER)) {
         return MARKER;
+      }
+      if (root != null && root.isObject() && root.has(WatchEntryCodec.MARKER)) {
+        return WATCH;
       }
       if (root != null && root.isObject() && root.has(PendingResumeCodec.MARKER)) {
         return PENDING_RESUME;

@@ -63,6 +63,9 @@ import java.util.function.Function;
  * @param lifecycleWorkflowsResume resume the Lifecycle Workflows task an {@code
  *     lcw/<workflow>/<task>/<result>} event id names once its final summary is out ({@code
  *     LIFECYCLE_WORKFLOWS_RESUME}, default false)
+ * @param accessTokenMaxLifetime the longest an access token issued before a revoke may still be
+ *     used, the tenant's longest access-token lifetime: each result's {@code
+ *     access.allResourcesBy} is the revoke plus this ({@code ACCESS_TOKEN_MAX_LIFETIME})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -91,7 +94,35 @@ public record WorkerConfig(
     int approvalThreshold,
     java.time.Duration approvalTtl,
     java.time.Duration restoreCooldown,
-    boolean lifecycleWorkflowsResume) {
+    boolean lifecycleWorkflowsResume,
+    java.time.Duration accessTokenMaxLifetime,
+    dev.offboarding.worker.watch.WatchSettings signInWatch) {
+
+  /** A configuration with the default {@code ACCESS_TOKEN_MAX_LIFETIME} and the sign-in watch off. */
+  public WorkerConfig(String serviceBusConnectionString, String serviceBusNamespace, String queue, String urgentQueue,
+      String opsQueue, String internalQueue, String stateQueue, String auditTopic, Set<String> replyToAllowed,
+      URI graphBaseUrl, GraphAuth graphAuth, double writesPerSecond, Set<String> protectedUsers,
+      Set<String> protectedGroups, int maxTargetsPerEvent, int httpPort, java.time.Duration deliveryMaxDuration,
+      int deliveryMaxUsers, java.time.Duration protectedMaxStaleness, boolean verify,
+      java.time.Duration maxScheduleAhead, boolean allowUnprotected,
+      dev.offboarding.worker.intake.IntakePolicies intakePolicies, int approvalThreshold,
+      java.time.Duration approvalTtl, java.time.Duration restoreCooldown, boolean lifecycleWorkflowsResume) {
+    this(serviceBusConnectionString, serviceBusNamespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue,
+        auditTopic, replyToAllowed, graphBaseUrl, graphAuth, writesPerSecond, protectedUsers, protectedGroups,
+        maxTargetsPerEvent, httpPort, deliveryMaxDuration, deliveryMaxUsers, protectedMaxStaleness, verify,
+        maxScheduleAhead, allowUnprotected, intakePolicies, approvalThreshold, approvalTtl, restoreCooldown,
+        lifecycleWorkflowsResume, DEFAULT_ACCESS_TOKEN_MAX_LIFETIME,
+        dev.offboarding.worker.watch.WatchSettings.off());
+  }
+
+  /**
+   * {@code ACCESS_TOKEN_MAX_LIFETIME}'s default: Entra ID issues access tokens for a random 60 to 90
+   * minutes unless a token-lifetime policy says otherwise.
+   */
+  public static final java.time.Duration DEFAULT_ACCESS_TOKEN_MAX_LIFETIME =
+      dev.offboarding.contracts.AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME;
+  /** The shortest access-token lifetime a token-lifetime policy can set in Entra ID: 10 minutes. */
+  public static final java.time.Duration MIN_ACCESS_TOKEN_LIFETIME = java.time.Duration.ofMinutes(10);
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -132,6 +163,8 @@ public record WorkerConfig(
     Objects.requireNonNull(intakePolicies, "intakePolicies");
     Objects.requireNonNull(approvalTtl, "approvalTtl");
     Objects.requireNonNull(restoreCooldown, "restoreCooldown");
+    Objects.requireNonNull(accessTokenMaxLifetime, "accessTokenMaxLifetime");
+    Objects.requireNonNull(signInWatch, "signInWatch");
     replyToAllowed = Set.copyOf(replyToAllowed);
     protectedUsers = Set.copyOf(protectedUsers);
     protectedGroups = Set.copyOf(protectedGroups);
@@ -322,13 +355,79 @@ public record WorkerConfig(
         java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(30), "APPROVAL_TTL", problems);
     java.time.Duration restoreCooldown = duration(get.apply("RESTORE_COOLDOWN"), DEFAULT_RESTORE_COOLDOWN,
         java.time.Duration.ZERO, java.time.Duration.ofDays(400), "RESTORE_COOLDOWN", problems);
+    java.time.Duration accessTokenMaxLifetime = accessTokenLifetime(get.apply("ACCESS_TOKEN_MAX_LIFETIME"), problems);
+    dev.offboarding.worker.watch.WatchSettings signInWatch = signInWatch(get, accessTokenMaxLifetime, problems);
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
         protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown, lifecycleResume);
+        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown,
+        lifecycleResume, accessTokenMaxLifetime, signInWatch);
+  }
+
+  /**
+   * The sign-in watch's settings: {@code WATCH_SIGN_INS} (true or false, default false), {@code
+   * WATCH_SIGN_INS_POLL_INTERVAL} (1 s to 1 h, default 1 minute), {@code SIGN_IN_LOG_LATENCY} (0 to
+   * 2 h, default 10 minutes), with {@code ACCESS_TOKEN_MAX_LIFETIME} as read for the access window.
+   */
+  private static dev.offboarding.worker.watch.WatchSettings signInWatch(Function<String, String> get,
+      java.time.Duration accessTokenMaxLifetime, List<String> problems) {
+    boolean enabled = false;
+    String text = get.apply("WATCH_SIGN_INS");
+    if (text != null) {
+      switch (text.toLowerCase(Locale.ROOT)) {
+        case "true" -> enabled = true;
+        case "false" -> enabled = false;
+        default -> problems.add("WATCH_SIGN_INS must be true or false");
+      }
+    }
+    java.time.Duration interval = duration(get.apply("WATCH_SIGN_INS_POLL_INTERVAL"),
+        dev.offboarding.worker.watch.WatchSettings.DEFAULT_POLL_INTERVAL, java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofHours(1), "WATCH_SIGN_INS_POLL_INTERVAL", problems);
+    java.time.Duration latency = duration(get.apply("SIGN_IN_LOG_LATENCY"),
+        dev.offboarding.worker.watch.WatchSettings.DEFAULT_LOG_LATENCY, java.time.Duration.ZERO,
+        java.time.Duration.ofHours(2), "SIGN_IN_LOG_LATENCY", problems);
+    return new dev.offboarding.worker.watch.WatchSettings(enabled, interval, latency, accessTokenMaxLifetime);
+  }
+
+  /**
+   * {@code ACCESS_TOKEN_MAX_LIFETIME}: an ISO-8601 duration (PT90M) between the shortest lifetime
+   * a token-lifetime policy can set (10 minutes) and the longest token CAE issues (28 hours).
+   */
+  private static java.time.Duration accessTokenLifetime(String value, List<String> problems) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_ACCESS_TOKEN_MAX_LIFETIME;
+    }
+    java.time.Duration d;
+    try {
+      d = java.time.Duration.parse(value.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      problems.add("ACCESS_TOKEN_MAX_LIFETIME must be an ISO-8601 duration such as PT90M (the tenant's longest"
+          + " access-token lifetime)");
+      return DEFAULT_ACCESS_TOKEN_MAX_LIFETIME;
+    }
+    if (d.compareTo(MIN_ACCESS_TOKEN_LIFETIME) < 0
+        || d.compareTo(dev.offboarding.contracts.AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME) > 0) {
+      problems.add("ACCESS_TOKEN_MAX_LIFETIME must be between PT10M (the shortest a token-lifetime policy sets) and"
+          + " PT28H (the longest token continuous access evaluation issues); it is " + value.trim());
+      return DEFAULT_ACCESS_TOKEN_MAX_LIFETIME;
+    }
+    return d;
+  }
+
+  /**
+   * The same configuration with other sign-in watch settings, their access-token lifetime also the
+   * one every result's access window is computed with, past the variables' bounds: for tests whose
+   * access windows last seconds, not the ten minutes a tenant's shortest token lives.
+   */
+  public WorkerConfig withSignInWatch(dev.offboarding.worker.watch.WatchSettings watch) {
+    return new WorkerConfig(serviceBusConnectionString, serviceBusNamespace, queue, urgentQueue, opsQueue,
+        internalQueue, stateQueue, auditTopic, replyToAllowed, graphBaseUrl, graphAuth, writesPerSecond,
+        protectedUsers, protectedGroups, maxTargetsPerEvent, httpPort, deliveryMaxDuration, deliveryMaxUsers,
+        protectedMaxStaleness, verify, maxScheduleAhead, allowUnprotected, intakePolicies, approvalThreshold,
+        approvalTtl, restoreCooldown, lifecycleWorkflowsResume, watch.accessTokenMaxLifetime(), watch);
   }
 
   /**
@@ -600,6 +699,7 @@ public record WorkerConfig(
         + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
         + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + ", intakePolicies=" + intakePolicies
         + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
-        + ", restoreCooldown=" + restoreCooldown + ", lifecycleWorkflowsResume=" + lifecycleWorkflowsResume + "]";
+        + ", restoreCooldown=" + restoreCooldown + ", lifecycleWorkflowsResume=" + lifecycleWorkflowsResume
+        + ", accessTokenMaxLifetime=" + accessTokenMaxLifetime + ", signInWatch=" + signInWatch + "]";
   }
 }

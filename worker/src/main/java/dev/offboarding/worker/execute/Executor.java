@@ -1,5 +1,6 @@
 package dev.offboarding.worker.execute;
 
+import dev.offboarding.contracts.AccessWindow;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.TargetAudit;
@@ -46,10 +47,19 @@ public final class Executor {
   private static final Set<Action> WRITTEN_HERE =
       EnumSet.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS, Action.ENABLE_ACCOUNT);
 
+  /** The actions whose success starts a user's access window ({@link AccessWindow#revokedAt}). */
+  private static final Set<Action> ENDS_ACCESS =
+      EnumSet.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS, Action.RESET_PASSWORD);
+
   /** The error code of an action skipped because this executor does not write it. */
   static final String NOT_WRITTEN_HERE = "ActionNotSupported";
 
   private final AccountWrites writes;
+  private final GovernedWrites governed;
+  /** The containment actions; null when this executor does not carry them out. */
+  private final Containment containment;
+  /** {@code ACCESS_TOKEN_MAX_LIFETIME}: how long after the revoke an access token may still be used. */
+  private final java.time.Duration accessTokenLifetime;
   private final WriteBudget budget;
   private final Retries retryPolicy;
   private final OutageGuard outage;
@@ -67,12 +77,17 @@ public final class Executor {
    */
   public Executor(AccountWrites writes, WriteBudget budget, Retries retryPolicy, OutageGuard outage,
       Verifier verifier, Sleeper sleeper, Clock clock, int concurrency) {
-    this(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, null);
+    this(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, null, null,
+        AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME);
   }
 
   private Executor(AccountWrites writes, WriteBudget budget, Retries retryPolicy, OutageGuard outage,
-      Verifier verifier, Sleeper sleeper, Clock clock, int concurrency, java.time.Duration restoreCooldown) {
+      Verifier verifier, Sleeper sleeper, Clock clock, int concurrency, java.time.Duration restoreCooldown,
+      Containment containment, java.time.Duration accessTokenLifetime) {
     this.restoreCooldown = restoreCooldown;
+    this.containment = containment;
+    this.accessTokenLifetime = Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime");
+    this.governed = new GovernedWrites(budget, retryPolicy, outage, sleeper, clock);
     this.outage = outage;
     this.verifier = verifier;
     if (concurrency < 1) {
@@ -96,7 +111,34 @@ public final class Executor {
     if (cooldown.isNegative()) {
       throw new IllegalArgumentException("cooldown must not be negative");
     }
-    return new Executor(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, cooldown);
+    return new Executor(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, cooldown,
+        containment, accessTokenLifetime);
+  }
+
+  /**
+   * This executor, also carrying out the containment actions ({@code resetPassword}, {@code
+   * confirmCompromised}, {@code disableDevices}) after each user's revoke, through the same budget,
+   * retries and outage guard, each read back when this executor verifies its writes.
+   *
+   * @param limit the process's one Identity Protection limit
+   */
+  public Executor withContainment(ContainmentWrites containmentWrites, IdentityProtectionLimit limit) {
+    RiskConfirmations risks = new RiskConfirmations(containmentWrites, limit, budget, retryPolicy, sleeper, clock);
+    Containment c = new Containment(containmentWrites, governed, risks, new Passwords(), sleeper, clock,
+        verifier != null, Verifier.DEFAULT_CLOCK_SKEW, Verifier.DEFAULT_READS, Verifier.DEFAULT_FIRST_DELAY);
+    return new Executor(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, restoreCooldown,
+        c, accessTokenLifetime);
+  }
+
+  /**
+   * This executor, with {@code lifetime} ({@code ACCESS_TOKEN_MAX_LIFETIME}) as the longest an
+   * access token issued before a revoke may still be used: each result's {@code allResourcesBy}.
+   */
+  public Executor withAccessTokenLifetime(java.time.Duration lifetime) {
+    // Checked here as the window will check it, so that a bad value fails at start, not per user.
+    AccessWindow.from(Instant.EPOCH, lifetime, null);
+    return new Executor(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, restoreCooldown,
+        containment, lifetime);
   }
 
   /** How a streamed execution ended. */
@@ -169,9 +211,15 @@ public final class Executor {
    * @param counts final results by outcome
    * @param failure the sink failure, when {@code end} says there was one
    * @param unfinished selected users without a final result, in id order
+   * @param allResourcesBy the latest {@link AccessWindow#allResourcesBy} of the results handed out;
+   *     null when none carried an access window
    */
   public record Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure,
-      List<Unfinished> unfinished) {
+      List<Unfinished> unfinished, Instant allResourcesBy) {
+
+    public Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure, List<Unfinished> unfinished) {
+      this(end, counts, failure, unfinished, null);
+    }
 
     /** True when some users are unfinished because Graph failed transiently: an outage, most likely. */
     public boolean graphUnavailable() {
@@ -209,6 +257,8 @@ public final class Executor {
     boolean urgent = plan.event().type().urgent();
     boolean redelivery = bounds.redelivery();
     List<Action> actions = plan.actions();
+    // A restore's deviceIds: the only devices its enableDevices may re-enable.
+    Set<String> namedDevices = Set.copyOf(plan.event().data().deviceIds());
     ResultGate gate = new ResultGate(results, progress, eventId);
     Semaphore slots = new Semaphore(concurrency);
     boolean interrupted = false;
@@ -243,11 +293,21 @@ public final class Executor {
               cutShort[0] = true;
               return false;
             }
+            // The slot bounds users whose account writes are under way; a user past its revoke
+            // gives it back before its containment, which waits in the budget's bulk lane, so
+            // that slow containment never holds back another user's revoke.
+            java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable releaseSlot = () -> {
+              if (released.compareAndSet(false, true)) {
+                slots.release();
+              }
+            };
             threads.submit(() -> {
               try {
                 String id = user.user().id();
                 TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id),
-                    bounds.doneSince(), urgent, redelivery, plan.directory(), bounds.approved());
+                    bounds.doneSince(), urgent, redelivery, plan.directory(), bounds.approved(), releaseSlot,
+                    namedDevices);
                 int rounds = bounds.roundsSoFar().applyAsInt(id);
                 if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
                   Set<Action> done = EnumSet.noneOf(Action.class);
@@ -259,7 +319,7 @@ public final class Executor {
                   gate.accept(result);
                 }
               } finally {
-                slots.release();
+                releaseSlot.run();
               }
             });
             return true;
@@ -275,10 +335,10 @@ public final class Executor {
       }
       interrupted |= Thread.interrupted();
       if (gate.failed()) {
-        return new Outcome(End.SINK_FAILED, gate.counts(), gate.failure(), List.of());
+        return new Outcome(End.SINK_FAILED, gate.counts(), gate.failure(), List.of(), gate.allResourcesBy());
       }
       if (interrupted) {
-        return new Outcome(End.INTERRUPTED, gate.counts(), null, List.of());
+        return new Outcome(End.INTERRUPTED, gate.counts(), null, List.of(), gate.allResourcesBy());
       }
       plan.forEachNotStreamed((id, via) -> {
         if (cutShort[0]) {
@@ -295,7 +355,7 @@ public final class Executor {
       List<Unfinished> left = new ArrayList<>(unfinished);
       left.sort(java.util.Comparator.comparing(Unfinished::userId));
       return new Outcome(gate.failed() ? End.SINK_FAILED : End.DONE, gate.counts(),
-          gate.failed() ? gate.failure() : null, List.copyOf(left));
+          gate.failed() ? gate.failure() : null, List.copyOf(left), gate.allResourcesBy());
     } finally {
       progress.finished(eventId);
       if (interrupted) {
@@ -326,6 +386,7 @@ public final class Executor {
     private final Progress progress;
     private final String eventId;
     private final Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
+    private Instant allResourcesBy;
     // Not synchronized: the sink blocks on the network, and a monitor held there would pin the
     // virtual thread's carrier on JDK 21.
     private final ReentrantLock lock = new ReentrantLock();
@@ -350,6 +411,9 @@ public final class Executor {
           return;
         }
         counts.merge(result.outcome(), 1, Integer::sum);
+        if (result.access() != null && (allResourcesBy == null || result.access().allResourcesBy().isAfter(allResourcesBy))) {
+          allResourcesBy = result.access().allResourcesBy();
+        }
         progress.advanced(eventId);
       } finally {
         lock.unlock();
@@ -363,6 +427,15 @@ public final class Executor {
 
     boolean failed() {
       return failure != null;
+    }
+
+    Instant allResourcesBy() {
+      lock.lock();
+      try {
+        return allResourcesBy;
+      } finally {
+        lock.unlock();
+      }
     }
 
     RuntimeException failure() {
@@ -380,13 +453,15 @@ public final class Executor {
   }
 
   private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
-      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Approved approved) {
+      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Approved approved,
+      Runnable accountWritesDone, Set<String> namedDevices) {
     try {
       TargetAudit refused = refusedByCooldown(eventId, user, actions, done, redelivery, directory, approved);
       if (refused != null) {
         return refused;
       }
-      return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory);
+      return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory, accountWritesDone,
+          namedDevices);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
@@ -497,7 +572,8 @@ public final class Executor {
   }
 
   private TargetAudit runUser(String eventId, PlannedUser planned, List<Action> actions, Set<Action> done,
-      Instant doneSince, boolean urgent, boolean redelivery, Directory directory) throws InterruptedException {
+      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Runnable accountWritesDone,
+      Set<String> namedDevices) throws InterruptedException {
     PlannedUser user = planned;
     String id = user.user().id();
     List<Sent> sent = new ArrayList<>(actions.size());
@@ -507,9 +583,21 @@ public final class Executor {
         sent.add(new Sent(ActionResult.skipped(action, "user not found"), null));
         continue;
       }
+      if (action.containment() && containment != null) {
+        accountWritesDone.run();
+        // After the account's own writes (declaration order), so that nothing delays the revoke;
+        // each is read back on its own, so the account's read-back below leaves it alone.
+        sent.add(new Sent(containment.run(action, id, urgent, done.contains(action), doneSince), null));
+        continue;
+      }
+      if (action == Action.ENABLE_DEVICES && containment != null) {
+        accountWritesDone.run();
+        sent.add(new Sent(containment.enableDevices(id, namedDevices), null));
+        continue;
+      }
       if (!WRITTEN_HERE.contains(action)) {
-        // Containment and device restores are refused by every queue's default policy; a policy
-        // that lets one through gets a result that says it was not done, never a silent success.
+        // Containment or device restores in an executor built without them get a result that says
+        // it was not done, never a silent success.
         sent.add(new Sent(ActionResult.skipped(action, NOT_WRITTEN_HERE,
             action.wireName() + " is not carried out by this worker version"), null));
         continue;
@@ -546,8 +634,32 @@ public final class Executor {
             .map(r -> r.action().wireName() + ": " + r.errorMessage())
             .findFirst()
             .orElse(guest ? "guest account: sessions in the home tenant are not revoked" : null);
-    return new TargetAudit(eventId, id, user.user().userPrincipalName(), user.via(), user.guest(), overall, detail,
-        results, redelivery);
+    TargetAudit audit = new TargetAudit(eventId, id, user.user().userPrincipalName(), user.via(), user.guest(), overall,
+        detail, results, redelivery);
+    Instant revokedAt = revokedAt(results, doneSince);
+    return revokedAt == null ? audit : audit.withAccess(AccessWindow.forUser(revokedAt, accessTokenLifetime, guest));
+  }
+
+  /**
+   * When Graph accepted the first of the user's revoke, disable or password reset that succeeded,
+   * or null when none did. One done in an earlier delivery of the event (no time of its own here)
+   * counts from when the event's first delivery began, the earliest it can have been accepted.
+   */
+  private static Instant revokedAt(List<ActionResult> results, Instant doneSince) {
+    Instant first = null;
+    for (ActionResult r : results) {
+      if (r.outcome() != TargetOutcome.SUCCEEDED || !ENDS_ACCESS.contains(r.action())) {
+        continue;
+      }
+      Instant at = r.finishedAt() != null ? r.finishedAt() : doneSince;
+      if (at == null || at.equals(Instant.MIN)) {
+        continue;
+      }
+      if (first == null || at.isBefore(first)) {
+        first = at;
+      }
+    }
+    return first;
   }
 
   /** A user's results once read back, and its state as read back (null when nothing was read). */
@@ -595,59 +707,15 @@ public final class Executor {
     return ActionResult.succeeded(action, 0, null, null, null);
   }
 
-  /** A write's result, and when its last attempt was sent (null when nothing was sent). */
-  private record Sent(ActionResult result, Instant at) {}
-
   private Sent send(Action action, String userId, boolean urgent, Instant started, int priorAttempts)
       throws InterruptedException {
-    Retries.Attempts retry = retryPolicy.newCall();
-    int attempts = priorAttempts;
-    String lastRequestId = null;
-    while (true) {
-      if (!outage.tryAcquirePermission()) {
-        return new Sent(new ActionResult(action, TargetOutcome.FAILED, attempts, lastRequestId, started,
-            clock.instant(), RETRIES_EXHAUSTED, "not sent: Graph is unavailable (most recent writes failed); the"
-                + " user is tried again later"), null);
-      }
-      try {
-        budget.acquire(urgent);
-      } catch (InterruptedException e) {
-        outage.releasePermission();
-        throw e;
-      }
-      attempts++;
-      Instant sentAt = clock.instant();
-      try {
-        String requestId = switch (action) {
-          case DISABLE_ACCOUNT -> writes.disableAccount(userId);
-          case REVOKE_SESSIONS -> writes.revokeSignInSessions(userId);
-          case ENABLE_ACCOUNT -> writes.enableAccount(userId);
-          case RESET_PASSWORD, CONFIRM_COMPROMISED, DISABLE_DEVICES, ENABLE_DEVICES ->
-              throw new IllegalStateException(action.wireName() + " is not an account write");
-        };
-        outage.onSuccess();
-        retry.onSuccess();
-        budget.onAccepted();
-        return new Sent(ActionResult.succeeded(action, attempts, requestId, started, clock.instant()), sentAt);
-      } catch (GraphFailure failure) {
-        outage.onFailure(failure);
-        lastRequestId = failure.requestId();
-        if (failure.kind() == GraphFailure.Kind.THROTTLED) {
-          budget.onThrottled(failure.retryAfter().orElse(java.time.Duration.ofSeconds(1)));
-        }
-        long waitMillis = retry.onError(failure);
-        if (waitMillis < 0) {
-          if (failure.isTransient()) {
-            return new Sent(new ActionResult(action, TargetOutcome.FAILED, attempts, failure.requestId(), started,
-                clock.instant(), RETRIES_EXHAUSTED,
-                truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage())), null);
-          }
-          return new Sent(new ActionResult(action, outcomeOf(failure), attempts, failure.requestId(), started,
-              clock.instant(), failure.errorCode(), truncate(failure.getMessage())), null);
-        }
-        sleeper.sleep(java.time.Duration.ofMillis(waitMillis));
-      }
-    }
+    return governed.send(action, () -> switch (action) {
+      case DISABLE_ACCOUNT -> writes.disableAccount(userId);
+      case REVOKE_SESSIONS -> writes.revokeSignInSessions(userId);
+      case ENABLE_ACCOUNT -> writes.enableAccount(userId);
+      case RESET_PASSWORD, CONFIRM_COMPROMISED, DISABLE_DEVICES, ENABLE_DEVICES ->
+          throw new IllegalStateException(action.wireName() + " is not an account write");
+    }, urgent, started, priorAttempts);
   }
 
   private static TargetOutcome outcomeOf(GraphFailure failure) {

@@ -283,7 +283,9 @@ public final class DeliveryHandler {
   }
 
   private static Meta meta(Delivery delivery, Inbound message) {
-    String type = message instanceof Inbound.DueMarker ? CancellationMarkerCodec.FORMAT : message.eventType();
+    String type = message instanceof Inbound.DueMarker ? CancellationMarkerCodec.FORMAT
+        : message instanceof Inbound.WatchEntry ? dev.offboarding.worker.codec.WatchEntryCodec.FORMAT
+        : message.eventType();
     return new Meta(message.eventId() != null ? message.eventId() : delivery.messageId(), type);
   }
 

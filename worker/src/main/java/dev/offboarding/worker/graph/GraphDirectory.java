@@ -162,26 +162,8 @@ public final class GraphDirectory implements Directory {
     }
   }
 
-  /**
-   * A next link must point back at the configured Graph root (it is followed with our credentials)
-   * and must not repeat (a loop would never end).
-   */
   private String checkedNextLink(String next, Set<String> seen) {
-    if (next == null || next.isBlank()) {
-      return null;
-    }
-    URI uri = URI.create(next);
-    if (!baseUrl.getScheme().equalsIgnoreCase(uri.getScheme())
-        || !baseUrl.getAuthority().equalsIgnoreCase(uri.getAuthority())
-        || !uri.getPath().startsWith(baseUrl.getPath() + "/")) {
-      throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "UnexpectedNextLink",
-          "Graph returned a next link outside " + baseUrl, null, null, null);
-    }
-    if (!seen.add(next)) {
-      throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "NextLinkLoop", "Graph returned the same next link twice",
-          null, null, null);
-    }
-    return next;
+    return NextLinks.checked(baseUrl, next, seen);
   }
 
   private <T> T read(Supplier<T> call) {

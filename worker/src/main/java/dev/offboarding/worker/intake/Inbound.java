@@ -123,6 +123,32 @@ public sealed interface Inbound {
   }
 
   /**
+   * A sign-in watch entry the worker scheduled for itself, from the internal queue: one poll of the
+   * sign-in log for the users it names.
+   */
+  record WatchEntry(dev.offboarding.worker.watch.WatchEntry entry, String queue) implements Inbound {
+    public WatchEntry {
+      Objects.requireNonNull(entry, "entry");
+      Objects.requireNonNull(queue, "queue");
+    }
+
+    @Override
+    public String origin() {
+      return entry.origin();
+    }
+
+    @Override
+    public String eventId() {
+      return entry.eventId();
+    }
+
+    @Override
+    public Provenance provenance() {
+      return entry.provenance();
+    }
+  }
+
+  /**
    * A resume the worker owes a Lifecycle Workflows task, from the internal queue, with its event
    * decoded and its event id read again as the task's.
    */

@@ -15,7 +15,7 @@ import java.util.Set;
  * The policy of every intake queue ({@link IntakePolicy}), and who a cancel may reach. The defaults
  * give each sender what its job needs: the HR and bulk producers' queue leaver, compromise and
  * cancel events with any target; the SIEM's queue compromise events naming at most 100 users by id
- * or UPN; the operators' queue restore, cancel and approve events. {@code INTAKE_POLICY_FILE} may
+ * or UPN; both may ask for the containment actions; the operators' queue restore, cancel and approve events. {@code INTAKE_POLICY_FILE} may
  * replace a queue's policy, but only to narrow it: a file that widens a default is refused at start,
  * naming the rule. Immutable and thread-safe.
  */
@@ -48,14 +48,20 @@ public final class IntakePolicies {
     Set<IntakePolicy.TargetKind> users = EnumSet.of(IntakePolicy.TargetKind.USER_ID,
         IntakePolicy.TargetKind.USER_PRINCIPAL_NAME);
     Map<String, IntakePolicy> all = new LinkedHashMap<>();
+    // Containment (password reset, risk confirmation, devices) may be asked for by both senders of
+    // leaver and compromise events: it only ever follows the revoke, and the queue's caps still
+    // bound how many users it reaches. Restores on the operators' queue may re-enable devices, only
+    // those they name (deviceIds, from the compromise's audit).
+    Set<Action> containing = EnumSet.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS, Action.RESET_PASSWORD,
+        Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES);
     all.put(events, new IntakePolicy(events, EnumSet.of(EventType.LEAVER, EventType.COMPROMISE, EventType.CANCEL),
-        EnumSet.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), EnumSet.allOf(IntakePolicy.TargetKind.class),
+        containing, EnumSet.allOf(IntakePolicy.TargetKind.class),
         EventData.MAX_TARGET_ENTRIES, usersPerHour, false));
     all.put(urgent, new IntakePolicy(urgent, EnumSet.of(EventType.COMPROMISE),
-        EnumSet.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), users, URGENT_MAX_TARGETS, urgentUsersPerHour,
+        containing, users, URGENT_MAX_TARGETS, urgentUsersPerHour,
         false));
     all.put(ops, new IntakePolicy(ops, EnumSet.of(EventType.RESTORE, EventType.CANCEL, EventType.APPROVE),
-        EnumSet.of(Action.ENABLE_ACCOUNT), EnumSet.allOf(IntakePolicy.TargetKind.class),
+        EnumSet.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES), EnumSet.allOf(IntakePolicy.TargetKind.class),
         EventData.MAX_TARGET_ENTRIES, usersPerHour, true));
     return new IntakePolicies(all);
   }

@@ -5,6 +5,7 @@ import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.codec.BodyFormat;
 import dev.offboarding.worker.codec.ContinuationCodec;
+import dev.offboarding.worker.codec.WatchEntryCodec;
 import dev.offboarding.worker.codec.PendingResumeCodec;
 import dev.offboarding.worker.lifecycle.LifecycleTask;
 import dev.offboarding.worker.lifecycle.PendingResume;
@@ -21,14 +22,15 @@ import java.util.stream.Collectors;
  * queue it came from whether that kind may come from there:
  *
  * <ul>
- *   <li>an intake queue (producers') carries events only: a follow-up or a cancellation marker there
- *       is {@link Inbound.Forged}, whatever application properties it carries;
+ *   <li>an intake queue (producers') carries events only: a follow-up, a cancellation marker, a
+ *       pending resume or a sign-in watch entry there is {@link Inbound.Forged}, whatever application properties it carries;
  *   <li>the internal queue (the worker's own) carries follow-ups, held events (marked by the
  *       {@value #HELD_UNTIL} and {@value #INTAKE_QUEUE} properties, naming a configured intake
  *       queue; a copy awaiting approval also by {@value #AWAITING_APPROVAL}, an approved one by
  *       {@value #APPROVED_BY} and {@value #APPROVAL_ID}) and cancellation markers coming due: a
  *       bare event there, or one whose approval marks do not read, is {@link Inbound.Forged}; and
- *       pending resumes of Lifecycle Workflows tasks ({@link Inbound.Resume}).
+ *       pending resumes of Lifecycle Workflows tasks ({@link Inbound.Resume}); and sign-in watch
+ *       entries ({@link Inbound.WatchEntry}), which every other queue refuses.
  * </ul>
  *
  * Thread-safe.
@@ -52,6 +54,8 @@ public final class MessageClassifier {
   public static final String APPROVAL_ID = "approvalId";
   /** The application property of an approved copy listing the users its approval names ({@link Approved#usersProperty}). */
   public static final String APPROVED_USERS = "approvedUsers";
+  /** The dead-letter reason of a watch entry on the internal queue that does not read as the worker writes one. */
+  public static final String INVALID_WATCH_ENTRY = "InvalidWatchEntry";
   /** The dead-letter reason of a message of a kind its queue may not carry. */
   public static final String FORGED = "ForgedInternalMessage";
 
@@ -59,6 +63,7 @@ public final class MessageClassifier {
   private final String internalQueue;
   private final EventCodec events = new EventCodec();
   private final ContinuationCodec continuations = new ContinuationCodec();
+  private final WatchEntryCodec watchEntries = new WatchEntryCodec();
   private final PendingResumeCodec resumes = new PendingResumeCodec();
 
   /**
@@ -91,7 +96,7 @@ public final class MessageClassifier {
     Kind kind = kindOf(body);
     if (intakeQueues.contains(queue)) {
       if (kind != Kind.EVENT) {
-        return new Inbound.Forged(queue, origin, kind.words, "only the worker writes " + kind.words + "s, on "
+        return new Inbound.Forged(queue, origin, kind.words, "only the worker writes " + kind.plural + ", on "
             + internalQueue + "; " + queue + " is a producer's queue");
       }
       return event(body, queue, queue, origin, false);
@@ -104,6 +109,9 @@ public final class MessageClassifier {
     }
     if (kind == Kind.MARKER) {
       return new Inbound.DueMarker(queue, origin);
+    }
+    if (kind == Kind.WATCH) {
+      return watchEntry(body, queue, origin);
     }
     if (kind == Kind.PENDING_RESUME) {
       return pendingResume(body, queue, origin);
@@ -198,14 +206,32 @@ public final class MessageClassifier {
     };
   }
 
+  private Inbound watchEntry(byte[] body, String queue, String origin) {
+    dev.offboarding.worker.watch.WatchEntry entry;
+    try {
+      entry = watchEntries.decode(body);
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Invalid(queue, origin, INVALID_WATCH_ENTRY, e.getMessage(), List.of(), null, null, null);
+    }
+    if (!intakeQueues.contains(entry.provenance().queue())) {
+      return new Inbound.Invalid(queue, origin, INVALID_WATCH_ENTRY,
+          "the watch entry names a queue the worker takes no events from", List.of(), null, null, null);
+    }
+    return new Inbound.WatchEntry(entry, queue);
+  }
+
   /** What a body claims to be, by its format member. */
   private enum Kind {
-    EVENT("event"), FOLLOW_UP("follow-up"), MARKER("cancellation marker"), PENDING_RESUME("pending resume");
+    EVENT("event", "events"), FOLLOW_UP("follow-up", "follow-ups"),
+    MARKER("cancellation marker", "cancellation markers"), PENDING_RESUME("pending resume", "pending resumes"),
+    WATCH("sign-in watch entry", "sign-in watch entries");
 
     final String words;
+    final String plural;
 
-    Kind(String words) {
+    Kind(String words, String plural) {
       this.words = words;
+      this.plural = plural;
     }
   }
 
@@ -214,6 +240,7 @@ public final class MessageClassifier {
     return switch (BodyFormat.of(body)) {
       case FOLLOW_UP -> Kind.FOLLOW_UP;
       case MARKER -> Kind.MARKER;
+      case WATCH -> Kind.WATCH;
       case PENDING_RESUME -> Kind.PENDING_RESUME;
       case EVENT -> Kind.EVENT;
     };

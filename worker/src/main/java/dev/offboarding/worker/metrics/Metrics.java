@@ -94,6 +94,18 @@ public final class Metrics {
    * urgent queue), as far as this replica has seen; else 0.
    */
   public static final String MASS_ACTION_BRAKE = "offboarding_mass_action_brake";
+  /** Successful sign-ins the sign-in watch saw after a revoke, each published once. */
+  public static final String SIGN_INS_AFTER_REVOKE = "offboarding_sign_ins_after_revoke_total";
+  /** Reads of the sign-in log by the watch, by outcome ({@link #WATCH_POLL_OUTCOMES}). */
+  public static final String SIGN_IN_WATCH_POLLS = "offboarding_sign_in_watch_polls_total";
+  /** Users whose sign-in watch ended, by outcome ({@link #WATCH_WINDOW_OUTCOMES}). */
+  public static final String SIGN_IN_WATCH_WINDOWS = "offboarding_sign_in_watch_windows_total";
+  /** The outcomes of a poll of the sign-in log. */
+  public static final java.util.List<String> WATCH_POLL_OUTCOMES = java.util.List.of("read", "throttled", "refused",
+      "failed", "unavailable");
+  /** How a user's watch ends. */
+  public static final java.util.List<String> WATCH_WINDOW_OUTCOMES = java.util.List.of("sign_in_seen", "none_seen",
+      "unread");
   /**
    * Lifecycle Workflows tasks answered, by {@code outcome}: {@code resumed} (Graph accepted the
    * resume), {@code refused} (Graph answered 4xx; audited, not retried), {@code abandoned} (Graph
@@ -180,6 +192,7 @@ public final class Metrics {
     auditMessages("summary", "topic");
     auditMessages("summary", "reply");
     auditMessages("resume", "topic");
+    auditMessages("access", "topic");
     auditFailures("reply");
     CONTINUATION_REASONS.forEach(this::continuations);
     markerPeeks("startup");
@@ -187,6 +200,23 @@ public final class Metrics {
     SETTLEMENTS.forEach(this::settlementFailures);
     intakePauses();
     restores();
+    // The same for the sign-in watch, whether it is on or not: its alert sees the first sign-in.
+    signInsAfterRevoke();
+    WATCH_POLL_OUTCOMES.forEach(this::watchPolls);
+    WATCH_WINDOW_OUTCOMES.forEach(this::watchWindows);
+    // The containment actions' results and read-backs at 0 from start, every label value
+    // registered, so that a dashboard or alert sees their first failure as an increase.
+    for (dev.offboarding.contracts.Action action : dev.offboarding.contracts.Action.values()) {
+      if (!action.containment()) {
+        continue;
+      }
+      for (dev.offboarding.contracts.TargetOutcome outcome : dev.offboarding.contracts.TargetOutcome.values()) {
+        counter(TARGETS, "users' action results", "action", action.wireName(), "outcome", outcome.name());
+      }
+      for (String result : new String[] {"verified", "unverified"}) {
+        counter(VERIFICATIONS, "writes read back", "action", action.wireName(), "result", result);
+      }
+    }
     LIFECYCLE_RESUME_OUTCOMES.forEach(this::lifecycleResumes);
   }
 
@@ -200,6 +230,35 @@ public final class Metrics {
 
   private Counter lifecycleResumes(String outcome) {
     return counter(LIFECYCLE_RESUMES, "Lifecycle Workflows tasks answered, by outcome", "outcome", outcome);
+  }
+
+  private Counter signInsAfterRevoke() {
+    return counter(SIGN_INS_AFTER_REVOKE, "successful sign-ins seen in the sign-in log after a revoke");
+  }
+
+  private Counter watchPolls(String outcome) {
+    return counter(SIGN_IN_WATCH_POLLS, "reads of the sign-in log by the sign-in watch", "outcome", outcome);
+  }
+
+  private Counter watchWindows(String outcome) {
+    return counter(SIGN_IN_WATCH_WINDOWS, "users whose sign-in watch ended", "outcome", outcome);
+  }
+
+  /** A sign-in after a revoke was published. */
+  public void signInAfterRevoke() {
+    signInsAfterRevoke().increment();
+  }
+
+  /** A poll of the sign-in log ended with {@code outcome}, one of {@link #WATCH_POLL_OUTCOMES}. */
+  public void watchPolled(String outcome) {
+    watchPolls(WATCH_POLL_OUTCOMES.contains(outcome) ? outcome : "failed").increment();
+  }
+
+  /** A user's watch ended with {@code outcome}, one of {@link #WATCH_WINDOW_OUTCOMES}. */
+  public void watchWindowClosed(String outcome) {
+    if (WATCH_WINDOW_OUTCOMES.contains(outcome)) {
+      watchWindows(outcome).increment();
+    }
   }
 
   private Counter restores() {
@@ -299,6 +358,11 @@ public final class Metrics {
    * @param outcome a summary status or {@code ABANDONED}
    */
   public void eventSettled(String eventType, String outcome) {
+    if (dev.offboarding.worker.codec.WatchEntryCodec.FORMAT.equals(eventType)) {
+      // A sign-in watch entry is no event: its polls count in offboarding_sign_in_watch_polls_total,
+      // and entries settling every minute must not look like events processed (OffboardingQueueStalled).
+      return;
+    }
     events(typeTag(eventType), outcome).increment();
   }
 

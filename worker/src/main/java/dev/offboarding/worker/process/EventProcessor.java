@@ -3,8 +3,10 @@ package dev.offboarding.worker.process;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.contracts.Provenance;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.audit.Audits;
@@ -35,9 +37,11 @@ import dev.offboarding.worker.scheduling.KnownMarkers;
 import dev.offboarding.worker.scheduling.RunningEvents;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
 import dev.offboarding.worker.scheduling.Scheduling;
+import dev.offboarding.worker.watch.SignInWatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +113,8 @@ public final class EventProcessor {
   private final IntakePolicies policies;
   private final Approvals approvals;
   private final Braking braking;
+  /** Watches revoked users' sign-ins; null when the watch is off. */
+  private final SignInWatch watch;
   private final LifecycleWorkflows lifecycle;
   private final Resumer resumer;
   /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
@@ -129,6 +135,7 @@ public final class EventProcessor {
     this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
         b.policies, b.lifecycle);
     this.braking = b.braking == null ? Braking.none(b.clock) : b.braking;
+    this.watch = b.watch;
     this.lifecycle = b.lifecycle;
     this.resumer = b.resumer;
   }
@@ -153,6 +160,7 @@ public final class EventProcessor {
     private IntakePolicies policies = IntakePolicies.unrestricted();
     private Approvals.Rules approvals = Approvals.Rules.NONE;
     private Braking braking;
+    private SignInWatch watch;
     private LifecycleWorkflows lifecycle = LifecycleWorkflows.off();
     private Resumer resumer;
 
@@ -229,6 +237,16 @@ public final class EventProcessor {
     }
 
     /**
+     * The sign-in watch: each delivery hands the users whose access its writes ended to it, and its
+     * entries are polled when the internal queue delivers them; by default none (entries delivered
+     * are dropped).
+     */
+    public Builder signInWatch(SignInWatch watch) {
+      this.watch = Objects.requireNonNull(watch, "watch");
+      return this;
+    }
+
+    /**
      * Lifecycle Workflows: events whose id names a task are checked and flagged ({@link
      * LifecycleWorkflows}), and with resuming on, their pending resumes are answered by {@code
      * resumer}; by default resuming is off (events are only flagged while they wait).
@@ -261,6 +279,9 @@ public final class EventProcessor {
       // A cancellation marker that came due: its life is over, and it is dropped. What it said was
       // learnt by peeking while it was scheduled; a delivered one asks for nothing.
       case Inbound.DueMarker m -> new Settlement.Complete();
+      // A watch entry of a worker that has the watch on; this one has it off (WATCH_SIGN_INS), and
+      // the entry ends here: nothing it names is read.
+      case Inbound.WatchEntry w -> watch == null ? new Settlement.Complete() : watch.poll(w.entry());
       case Inbound.Forged f -> Audits.reject(work.audit(), Summaries.rejected(null, null, MessageClassifier.FORGED
           + ": a " + f.kind() + " arrived on " + f.queue() + "; " + f.why(), List.of(), started, clock.instant(),
           work.redelivery()), MessageClassifier.FORGED, "a " + f.kind() + " arrived on " + f.queue() + "; " + f.why());
@@ -445,8 +466,22 @@ public final class EventProcessor {
     plan.select(chunk.users());
     work.heartbeat().run();
 
-    // Results go out in batches as users finish: a huge group never sits in memory.
-    Audits.Batch publish = new Audits.Batch(audit, work.heartbeat());
+    // Results go out in batches as users finish: a huge group never sits in memory. The sign-in
+    // watch keeps the few it needs (those whose access a write ended) as they go out.
+    List<TargetAudit> ended = new ArrayList<>();
+    AuditSink results = watch == null ? audit : new AuditSink() {
+      @Override
+      public void targets(List<TargetAudit> batch) {
+        audit.targets(batch);
+        batch.stream().filter(r -> watch.windowOf(r) != null).forEach(ended::add);
+      }
+
+      @Override
+      public void summary(SummaryAudit summary) {
+        audit.summary(summary);
+      }
+    };
+    Audits.Batch publish = new Audits.Batch(results, work.heartbeat());
     Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
     if (from != null) {
       counts.putAll(from.counts());
@@ -474,6 +509,9 @@ public final class EventProcessor {
           throw new InterruptedException("interrupted while executing event " + event.id());
         }
         publish.flush();
+        if (watch != null && !ended.isEmpty()) {
+          watch.start(origin, step, event.id(), Provenance.of(event, intakeQueue), ended);
+        }
       } catch (AuditSink.AuditException e) {
         // The writes are idempotent: processing again is safe, losing the audit is not.
         return new Settlement.Abandon("audit not published: " + e.getMessage(), e);
@@ -495,14 +533,15 @@ public final class EventProcessor {
           Chunks.afterCursor(plan, chunk.cursor()).forEach(id -> left.putIfAbsent(id, Set.of()));
           Cancellations.skip(event, left, cancelledBecause, redelivery, audit);
           counts.merge(TargetOutcome.SKIPPED, left.size(), Integer::sum);
-          audit.summary(Summaries.withDetail(Summaries.of(event, counts, skipped, usersResolved, eventStarted,
-              clock.instant(), redelivery, step), "cancelled while running, " + cancelledBecause + "; "
+          audit.summary(Summaries.withDetail(Summaries.withAllResourcesBy(Summaries.of(event, counts, skipped,
+              usersResolved, eventStarted, clock.instant(), redelivery, step), outcome.allResourcesBy()),
+              "cancelled while running, " + cancelledBecause + "; "
               + left.size() + " user(s) not yet written were skipped"));
           return new Settlement.Complete();
         }
         if (chunk.last(pending.size())) {
-          audit.summary(Summaries.of(event, counts, skipped, usersResolved, eventStarted, clock.instant(), redelivery,
-              step));
+          audit.summary(Summaries.withAllResourcesBy(Summaries.of(event, counts, skipped, usersResolved, eventStarted,
+              clock.instant(), redelivery, step), outcome.allResourcesBy()));
           return new Settlement.Complete();
         }
         Continuation next = new Continuation(eventBody, origin, intakeQueue, step + 1, eventStarted, counts, skipped,
@@ -517,8 +556,9 @@ public final class EventProcessor {
           notBefore = admitted.lease().roomAt();
         }
         work.followUps().send(event.id(), next, notBefore);
-        SummaryAudit continuing = Summaries.continuing(event, counts, skipped, usersResolved, eventStarted,
-            clock.instant(), redelivery, step, pending.size() + chunk.usersBeyond());
+        SummaryAudit continuing = Summaries.withAllResourcesBy(Summaries.continuing(event, counts, skipped,
+            usersResolved, eventStarted, clock.instant(), redelivery, step, pending.size() + chunk.usersBeyond()),
+            outcome.allResourcesBy());
         audit.summary(admitted.braked() ? Summaries.withDetail(continuing, Braking.detail(admitted)) : continuing);
       } catch (AuditSink.AuditException e) {
         return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);

@@ -71,6 +71,22 @@ public final class MessageIds {
   }
 
   /**
+   * A sign-in watch entry: part {@code part} of the run of origin {@code origin}, at poll {@code
+   * poll}, so that a poll done again hands on one next entry.
+   */
+  public static String watchEntry(String origin, String eventId, String part, int poll) {
+    return of("watch", origin, eventId, part + ":" + poll);
+  }
+
+  /**
+   * What the sign-in watch saw of one user: {@code what} is the sign-in's id, or {@code none} for a
+   * quiet window, so that each sign-in is published once whichever poll sees it again.
+   */
+  public static String access(String origin, String eventId, String userId, String what) {
+    return of("access", origin, eventId, userId + ":" + what);
+  }
+
+  /**
    * The pending resume of the Lifecycle Workflows task event {@code eventId} names: derived from the
    * event id alone, so that a delivery processed again, or the same event sent again within the
    * duplicate detection window, owes the task one resume.

@@ -367,7 +367,7 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
    * True when the broker refused the session because another receiver holds its lock, or refused
    * its state because this receiver does not hold the lock (any more).
    */
-  private static boolean contended(Throwable e) {
+  static boolean contended(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ServiceBusException sb && (sb.getReason() == ServiceBusFailureReason.SESSION_CANNOT_BE_LOCKED
           || sb.getReason() == ServiceBusFailureReason.SESSION_LOCK_LOST)

@@ -96,6 +96,13 @@ class CheckCommandTest {
     assertTrue(table.lines().anyMatch(l -> l.startsWith("configuration ") && l.contains("internal queue offboarding-internal")),
         table);
     assertTrue(table.lines().anyMatch(l -> l.equals("preflight passed")), "no warning against the emulator:\n" + table);
+    // The containment permissions, not granted here, and the roles no token shows: said, never a failure.
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission User-PasswordProfile.ReadWrite.All")
+        && l.contains("n/a") && l.contains("resetPassword")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission IdentityRiskyUser.ReadWrite.All")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission Device.ReadWrite.All")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("directory role for disableDevices")
+        && l.contains("not checkable from the token") && l.contains("Cloud Device Administrator")), table);
   }
 
   @Test
@@ -257,6 +264,41 @@ class CheckCommandTest {
     List<String> failed = table.lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), table);
     assertTrue(failed.get(0).startsWith("graph permission RoleManagement.Read.Directory"), table);
+  }
+
+  @Test
+  void readsTheSignInLogOnceWhenTheWatchIsOnAndNamesTheMissingLicenceOrPermission() {
+    Map<String, String> env = env(PreflightTokens.ALL);
+    int off = check(env);
+    String offTable = out.toString(StandardCharsets.UTF_8);
+    out.reset();
+    env.put("WATCH_SIGN_INS", "true");
+
+    int on = check(env);
+    String onTable = out.toString(StandardCharsets.UTF_8);
+    out.reset();
+    tenant.security().signInLogsLicensed(false);
+    int unlicensed = check(env);
+    String unlicensedTable = out.toString(StandardCharsets.UTF_8);
+    out.reset();
+    tenant.security().signInLogsLicensed(true);
+    graph.faults().forceReadStatus("signIns", 403);
+    int forbidden = check(env);
+    String forbiddenTable = out.toString(StandardCharsets.UTF_8);
+
+    assertEquals(ExitCode.OK, off, offTable);
+    assertTrue(offTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains("n/a")
+        && l.contains("WATCH_SIGN_INS=false")), offTable);
+    assertEquals(ExitCode.OK, on, onTable);
+    assertTrue(onTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains(" ok ")), onTable);
+    assertEquals(ExitCode.REJECTED, unlicensed, unlicensedTable);
+    assertTrue(unlicensedTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains(" FAIL ")
+        && l.contains("no Entra ID P1 or P2 licence")), unlicensedTable);
+    assertEquals(ExitCode.REJECTED, forbidden, forbiddenTable);
+    assertTrue(forbiddenTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains(" FAIL ")
+        && l.contains("AuditLog.Read.All")), forbiddenTable);
+    assertEquals(1, graph.requestLog().stream().filter(r -> r.path().endsWith("/auditLogs/signIns")
+        && r.status() == 200 && r.query().contains("top=1")).count(), "one read of one entry, when the watch is on");
   }
 
   @Test

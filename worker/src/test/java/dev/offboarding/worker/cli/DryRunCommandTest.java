@@ -68,6 +68,29 @@ class DryRunCommandTest {
   }
 
   @Test
+  void showsWhatEachContainmentActionWouldDoAndASynchronisedUsersResetAsSkipped() throws Exception {
+    FakeUser synced = tenant.addUser(FakeUser.builder("sam@contoso.com").onPremisesSyncEnabled(true).build());
+    tenant.addDevice(FakeDevice.named("alice-laptop"), alice.id());
+    Path f = dir.resolve("compromise.json");
+    Files.writeString(f, """
+        {"specversion":"1.0","id":"dry-2","source":"/siem/sentinel","type":"dev.offboarding.compromise.v1",
+         "data":{"targets":[{"user":"%s"},{"user":"%s"}],"reason":"token theft",
+                 "actions":["disableAccount","revokeSessions","resetPassword","confirmCompromised","disableDevices"]}}
+        """.formatted(alice.id(), synced.id()));
+
+    int code = run("dry-run", f.toString());
+
+    assertEquals(0, code, err.toString());
+    String text = out.toString();
+    assertTrue(text.contains("would set a random password"), text);
+    assertTrue(text.contains("SKIPPED PasswordManagedElsewhere"), text);
+    assertTrue(text.contains("would disable 1 registered device(s)"), text);
+    assertTrue(text.contains("would confirm the user compromised"), text);
+    assertTrue(text.contains("Nothing was written."), text);
+    assertEquals(List.of(), server.writeLog(), "a dry run writes nothing");
+  }
+
+  @Test
   void printsWhoWouldBeTouchedWhoIsProtectedAndWhatWasSkippedWithoutWriting() throws Exception {
     int code = run("dry-run", event("{\"group\":\"" + team.id() + "\"},{\"user\":\"gone@contoso.com\"}").toString());
 

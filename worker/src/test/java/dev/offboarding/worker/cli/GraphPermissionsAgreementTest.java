@@ -29,6 +29,28 @@ class GraphPermissionsAgreementTest {
   }
 
   @Test
+  void theGrantScriptGrantsTheContainmentPermissionsCheckListsOnlyWhenAskedTo() throws Exception {
+    String script = Files.readString(Path.of("..", "deploy", "azure", "grant-graph-permissions.sh"));
+    Matcher m = Pattern.compile("(?s)GRANT_CONTAINMENT:-false}\" = true ]; then\\s+PERMISSIONS\\+=\\((.*?)\\)")
+        .matcher(script);
+    assertTrue(m.find(), "no GRANT_CONTAINMENT block adding to PERMISSIONS in the script");
+
+    List<String> granted = Arrays.stream(m.group(1).trim().split("\\s+")).toList();
+
+    assertEquals(GraphPermissions.CONTAINMENT.stream().map(GraphPermissions.Required::name).toList(), granted);
+  }
+
+  @Test
+  void theGuidesNameEveryContainmentPermission() throws Exception {
+    String configuration = Files.readString(Path.of("..", "docs", "configuration.md"));
+    String containment = Files.readString(Path.of("..", "docs", "containment.md"));
+    for (GraphPermissions.Required required : GraphPermissions.CONTAINMENT) {
+      assertTrue(configuration.contains("`" + required.name() + "`"), required.name() + " not in configuration.md");
+      assertTrue(containment.contains("`" + required.name() + "`"), required.name() + " not in containment.md");
+    }
+  }
+
+  @Test
   void theConfigurationGuideNamesEveryPermissionCheckRequires() throws Exception {
     String guide = Files.readString(Path.of("..", "docs", "configuration.md"));
     int start = guide.indexOf("## Graph application permissions");

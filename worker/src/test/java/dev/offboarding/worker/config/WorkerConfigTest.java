@@ -52,6 +52,21 @@ class WorkerConfigTest {
   }
 
   @Test
+  void readsTheLongestAccessTokenLifetimeAndRefusesOneThatIsNotADurationOrOutOfBounds() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+    assertEquals(java.time.Duration.ofMinutes(90), WorkerConfig.fromEnvironment(env).accessTokenMaxLifetime());
+    env.put("ACCESS_TOKEN_MAX_LIFETIME", "PT2H");
+    assertEquals(java.time.Duration.ofHours(2), WorkerConfig.fromEnvironment(env).accessTokenMaxLifetime());
+
+    for (String bad : List.of("90", "PT5M", "PT29H", "an hour")) {
+      env.put("ACCESS_TOKEN_MAX_LIFETIME", bad);
+      ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
+      String all = String.join("\n", e.problems());
+      assertTrue(all.contains("ACCESS_TOKEN_MAX_LIFETIME") && all.contains("PT90M") || all.contains("PT10M"), all);
+    }
+  }
+
+  @Test
   void readsTheScheduleHorizonAndRefusesOneOutOfBounds() {
     Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
     env.put("MAX_SCHEDULE_AHEAD", "P30D");
@@ -339,5 +354,32 @@ class WorkerConfigTest {
         + " offboarding-events: dev.offboarding.restore.v1 is not allowed there (default: dev.offboarding.leaver.v1,"
         + " dev.offboarding.compromise.v1, dev.offboarding.cancel.v1); the file can only narrow it"), e.problems());
     assertEquals(List.of("INTAKE_POLICY_FILE cannot be read: NoSuchFileException"), missing.problems());
+  }
+
+  @Test
+  void readsTheSignInWatchOffByDefaultAndRefusesItsSettingsOutOfBounds() {
+    Map<String, String> env = new LinkedHashMap<>(Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+    dev.offboarding.worker.watch.WatchSettings off = WorkerConfig.fromEnvironment(env).signInWatch();
+    assertFalse(off.enabled());
+    assertEquals(java.time.Duration.ofMinutes(1), off.pollInterval());
+    assertEquals(java.time.Duration.ofMinutes(10), off.logLatency());
+    assertEquals(java.time.Duration.ofMinutes(90), off.accessTokenMaxLifetime());
+
+    env.putAll(Map.of("WATCH_SIGN_INS", "true", "WATCH_SIGN_INS_POLL_INTERVAL", "PT30S", "SIGN_IN_LOG_LATENCY", "0",
+        "ACCESS_TOKEN_MAX_LIFETIME", "PT2H"));
+    dev.offboarding.worker.watch.WatchSettings on = WorkerConfig.fromEnvironment(env).signInWatch();
+    assertTrue(on.enabled());
+    assertEquals(java.time.Duration.ofSeconds(30), on.pollInterval());
+    assertEquals(java.time.Duration.ZERO, on.logLatency());
+    assertEquals(java.time.Duration.ofHours(2), on.accessTokenMaxLifetime());
+
+    env.putAll(Map.of("WATCH_SIGN_INS", "yes", "WATCH_SIGN_INS_POLL_INTERVAL", "PT0S", "SIGN_IN_LOG_LATENCY", "PT3H",
+        "ACCESS_TOKEN_MAX_LIFETIME", "PT5M"));
+    ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.fromEnvironment(env));
+    String all = String.join("\n", e.problems());
+    for (String name : List.of("WATCH_SIGN_INS ", "WATCH_SIGN_INS_POLL_INTERVAL", "SIGN_IN_LOG_LATENCY",
+        "ACCESS_TOKEN_MAX_LIFETIME")) {
+      assertTrue(all.contains(name), name + " in " + all);
+    }
   }
 }

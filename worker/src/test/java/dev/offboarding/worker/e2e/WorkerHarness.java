@@ -3,6 +3,7 @@ package dev.offboarding.worker.e2e;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
+import dev.offboarding.contracts.AccessAudit;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
@@ -15,6 +16,7 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.flow.IntakeBackoff;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole system in one JVM on ephemeral ports ({@link WorkerSystem}): the embedded Service Bus
@@ -116,7 +119,17 @@ final class WorkerHarness implements AutoCloseable {
    */
   WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
       Wiring.Recovery recovery) {
-    return system.startWorker(options, settings, recovery, MARKER_POLL);
+    return startWorker(options, settings, recovery, UnaryOperator.identity());
+  }
+
+  /**
+   * A worker as {@link #startWorker(ServiceBusIntake.Options, Map, Wiring.Recovery)} starts one,
+   * its configuration then changed by {@code adjust}: for what no variable may say, such as access
+   * windows of seconds.
+   */
+  WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
+      Wiring.Recovery recovery, UnaryOperator<WorkerConfig> adjust) {
+    return system.startWorker(options, settings, recovery, MARKER_POLL, adjust);
   }
 
   static OffboardingEvent event(EventType type, Target... targets) {
@@ -189,6 +202,15 @@ final class WorkerHarness implements AutoCloseable {
   List<TargetAudit> targets(String eventId) {
     return system.audits().targets(eventId);
   }
+
+  /** What the sign-in watch published on the "all" subscription for one event, with the poll that saw it. */
+  List<Access> access(String eventId) {
+    return system.audits().decoded(eventId, AccessAudit.TYPE, m -> new Access(audit.decodeAccess(m.getBody().toBytes()),
+        ((Number) m.getApplicationProperties().get("watchPoll")).intValue(), m.getMessageId()));
+  }
+
+  /** One sign-in watch audit, the poll of its entry that published it, and its message id. */
+  record Access(AccessAudit audit, int poll, String messageId) {}
 
   AuditCodec auditCodec() {
     return audit;

@@ -88,6 +88,22 @@ class FakeTenantContainmentSdkTest {
   }
 
   @Test
+  void readsWhetherAUsersDomainIsFederated() {
+    tenant.addUser("alice@contoso.com");
+    tenant.addUser(FakeUser.builder("fred@fabrikam.com").federated(true).build());
+    start();
+
+    var managed = graph.domains().byDomainId("contoso.com").get(rc -> rc.queryParameters.select =
+        new String[] {"id", "authenticationType"});
+    var federated = graph.domains().byDomainId("fabrikam.com").get();
+    ApiException unknown = assertThrows(ApiException.class, () -> graph.domains().byDomainId("example.org").get());
+
+    assertEquals("Managed", managed.getAuthenticationType());
+    assertEquals("Federated", federated.getAuthenticationType());
+    assertEquals(404, unknown.getResponseStatusCode());
+  }
+
+  @Test
   void listsAndDisablesRegisteredDevices() {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeDevice laptop = tenant.addDevice(FakeDevice.named("laptop"), alice.id());

@@ -157,4 +157,36 @@ class MessageClassifierTest {
       default -> null;
     };
   }
+
+  final byte[] watchEntry = new dev.offboarding.worker.codec.WatchEntryCodec().encode(
+      new dev.offboarding.worker.watch.WatchEntry("3@" + Inbounds.URGENT, "evt-1", "0.0", 0,
+          new dev.offboarding.contracts.Provenance("/siem", null, null, "compromised", Inbounds.URGENT),
+          List.of(new dev.offboarding.worker.watch.WatchEntry.Watched(USER, Instant.parse("2026-03-01T10:00:00Z"),
+              Instant.parse("2026-03-01T11:30:00Z"), java.util.Set.of()))));
+
+  @Test
+  void takesASignInWatchEntryFromTheInternalQueueOnly() {
+    Inbound.WatchEntry w = assertInstanceOf(Inbound.WatchEntry.class,
+        classifier.classify(Inbounds.INTERNAL, 9, watchEntry, NO_PROPERTIES));
+    assertEquals("3@" + Inbounds.URGENT, w.origin());
+    assertEquals(Inbounds.URGENT, w.provenance().queue());
+
+    for (String producers : List.of(Inbounds.EVENTS, Inbounds.URGENT, Inbounds.OPS)) {
+      Inbound.Forged forged = assertInstanceOf(Inbound.Forged.class,
+          classifier.classify(producers, 9, watchEntry, NO_PROPERTIES));
+      assertEquals("sign-in watch entry", forged.kind());
+      assertEquals(null, forged.eventId(), "what it claims is not even read");
+    }
+  }
+
+  @Test
+  void refusesAWatchEntryThatDoesNotReadOrNamesAQueueTheWorkerDoesNotTakeEventsFrom() {
+    String good = new String(watchEntry, StandardCharsets.UTF_8);
+    for (String bad : List.of(good.replace("\"poll\":0", "\"poll\":-1"),
+        good.replace("\"queue\":\"" + Inbounds.URGENT + "\"", "\"queue\":\"elsewhere\""))) {
+      Inbound.Invalid i = assertInstanceOf(Inbound.Invalid.class,
+          classifier.classify(Inbounds.INTERNAL, 9, bad.getBytes(StandardCharsets.UTF_8), NO_PROPERTIES));
+      assertEquals(MessageClassifier.INVALID_WATCH_ENTRY, i.reason());
+    }
+  }
 }

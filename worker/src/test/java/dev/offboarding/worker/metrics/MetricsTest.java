@@ -84,6 +84,36 @@ class MetricsTest {
   }
 
   @Test
+  void theSignInWatchsSeriesExistAtZeroFromStartWithEveryOutcome() {
+    Metrics metrics = new Metrics();
+    String text = metrics.scrape();
+
+    assertTrue(text.contains("\n" + Metrics.SIGN_INS_AFTER_REVOKE + " 0.0"), text);
+    for (String outcome : Metrics.WATCH_POLL_OUTCOMES) {
+      assertTrue(text.contains(Metrics.SIGN_IN_WATCH_POLLS + "{outcome=\"" + outcome + "\"} 0.0"), outcome + "\n" + text);
+    }
+    for (String outcome : Metrics.WATCH_WINDOW_OUTCOMES) {
+      assertTrue(text.contains(Metrics.SIGN_IN_WATCH_WINDOWS + "{outcome=\"" + outcome + "\"} 0.0"), outcome + "\n" + text);
+    }
+
+    metrics.signInAfterRevoke();
+    assertTrue(text.contains(Metrics.AUDIT_MESSAGES + "{entity=\"topic\",type=\"access\"} 0.0"), text);
+    metrics.eventSettled(dev.offboarding.worker.codec.WatchEntryCodec.FORMAT, "COMPLETED");
+    assertTrue(metrics.scrape().lines().filter(l -> l.startsWith(Metrics.EVENTS + "{")).allMatch(l -> l.endsWith(" 0.0")),
+        "a watch entry settled is no event processed");
+    metrics.watchPolled("read");
+    metrics.watchPolled("anything else");
+    metrics.watchWindowClosed("none_seen");
+
+    org.junit.jupiter.api.Assertions.assertEquals(1.0, metrics.count(Metrics.SIGN_INS_AFTER_REVOKE));
+    org.junit.jupiter.api.Assertions.assertEquals(1.0, metrics.count(Metrics.SIGN_IN_WATCH_POLLS, "outcome", "read"));
+    org.junit.jupiter.api.Assertions.assertEquals(1.0, metrics.count(Metrics.SIGN_IN_WATCH_POLLS, "outcome", "failed"),
+        "an outcome outside the closed set counts as failed, never as a new label value");
+    org.junit.jupiter.api.Assertions.assertEquals(1.0,
+        metrics.count(Metrics.SIGN_IN_WATCH_WINDOWS, "outcome", "none_seen"));
+  }
+
+  @Test
   void everySeriesOfAClosedLabelSetExistsAtZeroBeforeAnything() {
     String text = new Metrics().scrape();
 

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole system in one JVM on loopback ephemeral ports, as the worker's end-to-end tests and the
@@ -164,9 +165,19 @@ public final class WorkerSystem implements AutoCloseable {
    */
   public WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
       Wiring.Recovery recovery, Duration markerPoll) {
+    return startWorker(options, settings, recovery, markerPoll, UnaryOperator.identity());
+  }
+
+  /**
+   * A worker as {@link #startWorker(ServiceBusIntake.Options, Map, Wiring.Recovery, Duration)}
+   * starts one, its configuration then changed by {@code adjust}: for what no variable may say,
+   * such as access windows of seconds.
+   */
+  public WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
+      Wiring.Recovery recovery, Duration markerPoll, UnaryOperator<WorkerConfig> adjust) {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(settings);
-    WorkerConfig config = WorkerConfig.fromEnvironment(all);
+    WorkerConfig config = adjust.apply(WorkerConfig.fromEnvironment(all));
     Wiring wiring = new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null, recovery);
     WorkerService service = markerPoll == null
         ? wiring.service(wiring.writeBudget(), options, quickBackoff())
