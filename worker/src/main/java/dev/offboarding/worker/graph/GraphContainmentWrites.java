@@ -282,26 +282,6 @@ public final class GraphContainmentWrites implements ContainmentWrites {
 
   /** Retried on transient failures under the read policy, as every directory read. */
   private <T> T read(Supplier<T> call) {
-    Retries.Attempts retry = readPolicy.newCall();
-    while (true) {
-      try {
-        T result = call.get();
-        retry.onSuccess();
-        return result;
-      } catch (RuntimeException e) {
-        GraphFailure failure = e instanceof GraphFailure g ? g : GraphErrors.translate(e, clock);
-        long wait = retry.onError(failure);
-        if (wait < 0) {
-          throw failure;
-        }
-        try {
-          sleeper.sleep(java.time.Duration.ofMillis(wait));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "Interrupted", "interrupted while waiting to retry",
-              failure.requestId(), null, interrupted);
-        }
-      }
-    }
+    return RetriedReads.read(readPolicy, sleeper, clock, call);
   }
 }

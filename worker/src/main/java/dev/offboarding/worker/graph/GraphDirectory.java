@@ -167,27 +167,7 @@ public final class GraphDirectory implements Directory {
   }
 
   private <T> T read(Supplier<T> call) {
-    Retries.Attempts retry = retryPolicy.newCall();
-    while (true) {
-      try {
-        T result = call.get();
-        retry.onSuccess();
-        return result;
-      } catch (RuntimeException e) {
-        GraphFailure failure = e instanceof GraphFailure g ? g : GraphErrors.translate(e, clock);
-        long wait = retry.onError(failure);
-        if (wait < 0) {
-          throw failure;
-        }
-        try {
-          sleeper.sleep(java.time.Duration.ofMillis(wait));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "Interrupted", "interrupted while waiting to retry",
-              failure.requestId(), null, interrupted);
-        }
-      }
-    }
+    return RetriedReads.read(retryPolicy, sleeper, clock, call);
   }
 
   private static DirectoryUser toUser(User user) {

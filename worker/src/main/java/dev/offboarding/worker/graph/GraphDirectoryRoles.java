@@ -14,7 +14,6 @@ import dev.offboarding.worker.execute.Retries;
 import dev.offboarding.worker.execute.Sleeper;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -148,44 +147,10 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
    * and must not repeat (a loop would never end).
    */
   private String checkedNextLink(String next, Set<String> seen) {
-    if (next == null || next.isBlank()) {
-      return null;
-    }
-    URI uri = URI.create(next);
-    if (!baseUrl.getScheme().equalsIgnoreCase(uri.getScheme())
-        || !baseUrl.getAuthority().equalsIgnoreCase(uri.getAuthority())
-        || !uri.getPath().startsWith(baseUrl.getPath() + "/")) {
-      throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "UnexpectedNextLink",
-          "Graph returned a next link outside " + baseUrl, null, null, null);
-    }
-    if (!seen.add(next)) {
-      throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "NextLinkLoop", "Graph returned the same next link twice",
-          null, null, null);
-    }
-    return next;
+    return NextLinks.checked(baseUrl, next, seen);
   }
 
   private <T> T read(Supplier<T> call) {
-    Retries.Attempts retry = retryPolicy.newCall();
-    while (true) {
-      try {
-        T result = call.get();
-        retry.onSuccess();
-        return result;
-      } catch (RuntimeException e) {
-        GraphFailure failure = e instanceof GraphFailure g ? g : GraphErrors.translate(e, clock);
-        long wait = retry.onError(failure);
-        if (wait < 0) {
-          throw failure;
-        }
-        try {
-          sleeper.sleep(Duration.ofMillis(wait));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "Interrupted", "interrupted while waiting to retry",
-              failure.requestId(), null, interrupted);
-        }
-      }
-    }
+    return RetriedReads.read(retryPolicy, sleeper, clock, call);
   }
 }
