@@ -40,7 +40,6 @@ import java.util.function.ToIntFunction;
  * one terminal result. Thread-safe.
  */
 public final class Executor {
-  private static final int MAX_MESSAGE = 500;
   private static final System.Logger LOG = System.getLogger(Executor.class.getName());
 
   /** The actions this executor writes through {@link AccountWrites}. */
@@ -469,7 +468,7 @@ public final class Executor {
     } catch (RuntimeException e) {
       // A bug or an unexpected runtime error: the user still gets a terminal result.
       return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
-          redelivery, "InternalError", truncate(String.valueOf(e)));
+          redelivery, "InternalError", GovernedWrites.truncate(String.valueOf(e)));
     }
   }
 
@@ -491,7 +490,7 @@ public final class Executor {
       state = directory.accountState(id);
     } catch (GraphFailure f) {
       String code = f.isTransient() ? RETRIES_EXHAUSTED : f.errorCode();
-      String message = "reading the user before its restore failed: " + truncate(f.getMessage());
+      String message = "reading the user before its restore failed: " + GovernedWrites.truncate(f.getMessage());
       List<ActionResult> results = actions.stream().map(a -> new ActionResult(a, f.isTransient() ? TargetOutcome.FAILED
           : outcomeOf(f), 0, f.requestId(), null, null, code, message)).toList();
       return new TargetAudit(eventId, id, user.user().userPrincipalName(), user.via(), user.guest(),
@@ -536,9 +535,9 @@ public final class Executor {
   private static TargetAudit unresolved(String eventId, Plan.Unresolved u, List<Action> actions, boolean redelivery) {
     List<ActionResult> skipped = actions.stream()
         .map(a -> u.errorCode() == null ? ActionResult.skipped(a, u.detail())
-            : new ActionResult(a, u.outcome(), 0, null, null, null, u.errorCode(), truncate(u.detail())))
+            : new ActionResult(a, u.outcome(), 0, null, null, null, u.errorCode(), GovernedWrites.truncate(u.detail())))
         .toList();
-    return new TargetAudit(eventId, null, null, List.of(u.via()), false, u.outcome(), truncate(u.detail()), skipped,
+    return new TargetAudit(eventId, null, null, List.of(u.via()), false, u.outcome(), GovernedWrites.truncate(u.detail()), skipped,
         redelivery);
   }
 
@@ -738,12 +737,5 @@ public final class Executor {
       }
     }
     return TargetOutcome.SUCCEEDED;
-  }
-
-  static String truncate(String s) {
-    if (s == null) {
-      return null;
-    }
-    return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "...";
   }
 }

@@ -97,6 +97,7 @@ final class GovernedWrites {
     };
   }
 
+  /** An audit's message, cut to the length every result's message keeps (one rule for all writes). */
   static String truncate(String s) {
     if (s == null) {
       return null;
