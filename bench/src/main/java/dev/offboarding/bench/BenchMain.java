@@ -1,5 +1,6 @@
 package dev.offboarding.bench;
 
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
@@ -24,20 +25,19 @@ import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import dev.offboarding.worker.Wiring;
+import dev.offboarding.worker.audit.AuditSink;
+import dev.offboarding.worker.audit.Settlement;
+import dev.offboarding.worker.codec.ContinuationCodec;
+import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.continuation.Continuation;
+import dev.offboarding.worker.continuation.FollowUps;
+import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.guard.MassActionBrake;
 import dev.offboarding.worker.guard.MassActionCaps;
-import dev.offboarding.worker.servicebus.ServiceBusMassActionBrake;
-import dev.offboarding.worker.Wiring;
-import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.audit.AuditSink;
-import dev.offboarding.worker.continuation.Continuation;
-import dev.offboarding.worker.codec.ContinuationCodec;
-import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.intake.MessageClassifier;
-import dev.offboarding.worker.continuation.FollowUps;
-import dev.offboarding.worker.audit.Settlement;
-import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.process.EventProcessor;
+import dev.offboarding.worker.servicebus.ServiceBusMassActionBrake;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +61,8 @@ import java.util.concurrent.Future;
  * JSON. Not a test: it measures, it does not judge.
  */
 public final class BenchMain {
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: java -jar bench/target/offboarding-bench.jar [--flag value]...
         --n N                 members of the bulk leaver group (default 10000)
         --budget W            tenant write budget, writes/s, of the fake tenant and the worker (default 20)
@@ -117,8 +118,9 @@ public final class BenchMain {
   private void run() throws Exception {
     int n = intFlag("n", 10_000);
     double budget = doubleFlag("budget", 20);
-    List<String> scenarios = Arrays.asList(
-        flags.getOrDefault("scenarios", "idle,bulk,baseline,replicas,headroom").split(","));
+    List<String> scenarios =
+        Arrays.asList(
+            flags.getOrDefault("scenarios", "idle,bulk,baseline,replicas,headroom").split(","));
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("n", n);
     parameters.put("budget", budget);
@@ -145,7 +147,8 @@ public final class BenchMain {
     if (scenarios.contains("baseline")) {
       Map<String, Object> baseline = baseline(n, budget, intFlag("baseline-seconds", 60));
       if (bulk != null) {
-        baseline.put("slowdownVersusWorker",
+        baseline.put(
+            "slowdownVersusWorker",
             (double) baseline.get("completionSeconds") / (double) bulk.get("completionSeconds"));
       }
       report.put("baseline", baseline);
@@ -154,7 +157,9 @@ public final class BenchMain {
       int replicas = intFlag("replicas", 3);
       // Old and new side by side: the tenant silent until its first 429 (the governor learns from
       // 429s alone), then warning as Graph does from 0.8 of its budget used.
-      report.put("replicasWithoutWarnings", replicas(replicas, intFlag("replica-n", n / replicas), budget, false));
+      report.put(
+          "replicasWithoutWarnings",
+          replicas(replicas, intFlag("replica-n", n / replicas), budget, false));
       report.put("replicas", replicas(replicas, intFlag("replica-n", n / replicas), budget, true));
     }
     if (scenarios.contains("headroom")) {
@@ -179,19 +184,26 @@ public final class BenchMain {
     return server(tenant, budget, true);
   }
 
-  /** With {@code limitWarnings} false the tenant never warns before a 429, as the worker once assumed. */
+  /**
+   * With {@code limitWarnings} false the tenant never warns before a 429, as the worker once
+   * assumed.
+   */
   private FakeGraphServer server(FakeTenant tenant, double budget, boolean limitWarnings) {
     double burstSeconds = doubleFlag("burst-seconds", 1);
     // The tenant's rule: budget * 150 writes per 150 s, in a bucket of burstSeconds' worth.
     int perWindow = (int) Math.round(budget * 150);
     int burst = (int) Math.max(1, Math.round(budget * burstSeconds));
-    return FakeGraphServer.start(tenant, FakeGraphOptions.builder()
-        .writeBudget(perWindow, Duration.ofSeconds(150), burst)
-        .latency(Duration.ofMillis(intFlag("latency-ms", 120)), Duration.ofMillis(intFlag("jitter-ms", 160)))
-        .shuffleBatchResponses(false)
-        .writeLogCapacity(5_000_000)
-        .limitWarnings(limitWarnings)
-        .build());
+    return FakeGraphServer.start(
+        tenant,
+        FakeGraphOptions.builder()
+            .writeBudget(perWindow, Duration.ofSeconds(150), burst)
+            .latency(
+                Duration.ofMillis(intFlag("latency-ms", 120)),
+                Duration.ofMillis(intFlag("jitter-ms", 160)))
+            .shuffleBatchResponses(false)
+            .writeLogCapacity(5_000_000)
+            .limitWarnings(limitWarnings)
+            .build());
   }
 
   private static Wiring worker(FakeGraphServer server, double budget, int maxTargets) {
@@ -199,17 +211,21 @@ public final class BenchMain {
   }
 
   /** The worker's wiring; with {@code protectedGroup}, PROTECTED_GROUPS names it. */
-  private static Wiring worker(FakeGraphServer server, double budget, int maxTargets, String protectedGroup) {
-    Map<String, String> env = new LinkedHashMap<>(Map.of(
-        "GRAPH_BASE_URL", server.baseUrl(),
-        "GRAPH_AUTH", "none",
-        "GRAPH_WRITES_PER_SECOND", Double.toString(budget),
-        "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets),
-        // Set explicitly: the benchmark's big events run as they did before two-person approval.
-        "APPROVAL_THRESHOLD", "10000000",
-        // Defaults are for run: the benchmark's sizes are not to be braked.
-        "MAX_USERS_PER_HOUR", "10000000",
-        "MAX_URGENT_USERS_PER_HOUR", "10000000"));
+  private static Wiring worker(
+      FakeGraphServer server, double budget, int maxTargets, String protectedGroup) {
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            Map.of(
+                "GRAPH_BASE_URL", server.baseUrl(),
+                "GRAPH_AUTH", "none",
+                "GRAPH_WRITES_PER_SECOND", Double.toString(budget),
+                "MAX_TARGETS_PER_EVENT", Integer.toString(maxTargets),
+                // Set explicitly: the benchmark's big events run as they did before two-person
+                // approval.
+                "APPROVAL_THRESHOLD", "10000000",
+                // Defaults are for run: the benchmark's sizes are not to be braked.
+                "MAX_USERS_PER_HOUR", "10000000",
+                "MAX_URGENT_USERS_PER_HOUR", "10000000"));
     if (protectedGroup != null) {
       env.put("PROTECTED_GROUPS", protectedGroup);
     } else {
@@ -226,8 +242,13 @@ public final class BenchMain {
    */
   private record Paths(EventProcessor newPath, EventProcessor oldPath) {
     static Paths of(Wiring wiring) {
-      EventProcessor old = EventProcessor.builder(wiring.planner().readingEveryUserTarget(),
-          wiring.executor(wiring.writeBudget()), Clock.systemUTC()).bounds(wiring.deliveryBounds()).build();
+      EventProcessor old =
+          EventProcessor.builder(
+                  wiring.planner().readingEveryUserTarget(),
+                  wiring.executor(wiring.writeBudget()),
+                  Clock.systemUTC())
+              .bounds(wiring.deliveryBounds())
+              .build();
       return new Paths(wiring.processor(), old);
     }
 
@@ -238,13 +259,14 @@ public final class BenchMain {
 
   /** Round trips up to and including the revoke of a compromise event by id (disable, revoke). */
   private static final int NEW_ROUND_TRIPS = 2;
+
   /** The old path's: the read of the target, then the same writes. */
   private static final int OLD_ROUND_TRIPS = 3;
 
   /**
    * The round-trip floor: percentiles of the sum of {@code roundTrips} latencies drawn from the
-   * fake tenant's own latency model (fixed plus uniform jitter), what a client that did nothing
-   * but wait for its requests would see.
+   * fake tenant's own latency model (fixed plus uniform jitter), what a client that did nothing but
+   * wait for its requests would see.
    */
   private Map<String, Object> floor(int roundTrips) {
     java.util.Random random = new java.util.Random(7);
@@ -265,8 +287,12 @@ public final class BenchMain {
     return r;
   }
 
-  /** Time from each victim's event to Graph's answer to its revoke, by victim id, from the write log. */
-  private static Map<String, Double> timeToRevoke(List<WriteRecord> log, Map<String, Instant> injected) {
+  /**
+   * Time from each victim's event to Graph's answer to its revoke, by victim id, from the write
+   * log.
+   */
+  private static Map<String, Double> timeToRevoke(
+      List<WriteRecord> log, Map<String, Instant> injected) {
     Map<String, Double> seconds = new LinkedHashMap<>();
     for (WriteRecord w : log) {
       Instant in = injected.get(w.userId());
@@ -278,12 +304,16 @@ public final class BenchMain {
   }
 
   /** p50, p99 and max of the old and the new path's times to revoke, beside their floors. */
-  private Map<String, Object> compromiseFigures(Map<String, Double> seconds, List<String> oldVictims,
-      List<String> newVictims, double budget) {
+  private Map<String, Object> compromiseFigures(
+      Map<String, Double> seconds,
+      List<String> oldVictims,
+      List<String> newVictims,
+      double budget) {
     Map<String, Object> r = new LinkedHashMap<>();
     for (boolean old : new boolean[] {true, false}) {
-      List<Double> times = (old ? oldVictims : newVictims).stream().map(seconds::get)
-          .filter(java.util.Objects::nonNull).toList();
+      List<Double> times =
+          (old ? oldVictims : newVictims)
+              .stream().map(seconds::get).filter(java.util.Objects::nonNull).toList();
       Map<String, Object> path = new LinkedHashMap<>();
       path.put("events", (old ? oldVictims : newVictims).size());
       path.put("revoked", times.size());
@@ -302,9 +332,11 @@ public final class BenchMain {
    * protected group kept warm, old and new path alternating: the time to revoke at rest.
    */
   private Map<String, Object> idle(double budget, int events) throws Exception {
-    System.out.printf("%n== idle: %d compromise events one at a time, old and new path alternating%n", events);
+    System.out.printf(
+        "%n== idle: %d compromise events one at a time, old and new path alternating%n", events);
     FakeTenant tenant = new FakeTenant();
-    String breakGlass = tenant.addGroup("Break glass", tenant.addUser("breakglass@contoso.com")).id();
+    String breakGlass =
+        tenant.addGroup("Break glass", tenant.addUser("breakglass@contoso.com")).id();
     List<FakeUser> victims = new ArrayList<>();
     for (int i = 0; i < events; i++) {
       victims.add(tenant.addUser("idle-victim-" + i + "@contoso.com"));
@@ -321,8 +353,13 @@ public final class BenchMain {
         List<String> oldVictims = new ArrayList<>();
         List<String> newVictims = new ArrayList<>();
         // One event before measuring: the first request of a process opens its connection.
-        runToEnd(paths.newPath(), event(EventType.COMPROMISE, List.of(),
-            new Target.User(tenant.addUser("warm-up@contoso.com").id())), new CountingAudit());
+        runToEnd(
+            paths.newPath(),
+            event(
+                EventType.COMPROMISE,
+                List.of(),
+                new Target.User(tenant.addUser("warm-up@contoso.com").id())),
+            new CountingAudit());
         for (int i = 0; i < events; i++) {
           FakeUser victim = victims.get(i);
           boolean old = i % 2 == 0;
@@ -331,8 +368,9 @@ public final class BenchMain {
           injected.put(victim.id(), Instant.now());
           runToEnd(paths.pick(old), body, new CountingAudit());
         }
-        Map<String, Object> r = compromiseFigures(timeToRevoke(server.writeLog(), injected), oldVictims, newVictims,
-            budget);
+        Map<String, Object> r =
+            compromiseFigures(
+                timeToRevoke(server.writeLog(), injected), oldVictims, newVictims, budget);
         print(r);
         return r;
       }
@@ -340,8 +378,14 @@ public final class BenchMain {
   }
 
   private static byte[] event(EventType type, List<Action> actions, Target target) {
-    return new EventCodec().encode(new OffboardingEvent(UUID.randomUUID().toString(), "/bench", type, Instant.now(),
-        new EventData(List.of(target), actions, "benchmark", "BENCH-1", "bench", false)));
+    return new EventCodec()
+        .encode(
+            new OffboardingEvent(
+                UUID.randomUUID().toString(),
+                "/bench",
+                type,
+                Instant.now(),
+                new EventData(List.of(target), actions, "benchmark", "BENCH-1", "bench", false)));
   }
 
   /** Counts results and keeps the summary; holds no result. */
@@ -361,8 +405,9 @@ public final class BenchMain {
   }
 
   private Map<String, Object> bulk(int n, double budget, int urgentEvents) throws Exception {
-    System.out.printf("%n== bulk: %d members, revoke only, budget %.0f/s, %d compromise events injected%n", n, budget,
-        urgentEvents);
+    System.out.printf(
+        "%n== bulk: %d members, revoke only, budget %.0f/s, %d compromise events injected%n",
+        n, budget, urgentEvents);
     FakeTenant tenant = new FakeTenant();
     String group = tenant.addLargeGroup("Leavers", n, 10, 7).id();
     List<FakeUser> victims = new ArrayList<>();
@@ -378,15 +423,23 @@ public final class BenchMain {
       List<String> newVictims = new ArrayList<>();
       CountingAudit audit = new CountingAudit();
       Instant start = Instant.now();
-      Future<Settlement> bulkRun = threads.submit(() ->
-          runToEnd(processor, event(EventType.LEAVER, List.of(Action.REVOKE_SESSIONS), new Target.Group(group)),
-              audit));
+      Future<Settlement> bulkRun =
+          threads.submit(
+              () ->
+                  runToEnd(
+                      processor,
+                      event(
+                          EventType.LEAVER,
+                          List.of(Action.REVOKE_SESSIONS),
+                          new Target.Group(group)),
+                      audit));
       // Compromise events arrive spread over the first 80 % of the floor, while bulk work queues.
       double floor = n / budget;
       Map<String, Instant> injected = new ConcurrentHashMap<>();
       List<Future<Settlement>> urgent = new ArrayList<>();
       for (int i = 0; i < urgentEvents; i++) {
-        Instant at = start.plusMillis((long) (floor * 1000 * (0.1 + 0.7 * i / Math.max(1, urgentEvents))));
+        Instant at =
+            start.plusMillis((long) (floor * 1000 * (0.1 + 0.7 * i / Math.max(1, urgentEvents))));
         Duration wait = Duration.between(Instant.now(), at);
         if (!wait.isNegative()) {
           Thread.sleep(wait);
@@ -406,7 +459,8 @@ public final class BenchMain {
       }
       List<WriteRecord> log = server.writeLog();
       Map<String, Double> revoked = timeToRevoke(log, injected);
-      List<Double> urgentSeconds = newVictims.stream().map(revoked::get).filter(java.util.Objects::nonNull).toList();
+      List<Double> urgentSeconds =
+          newVictims.stream().map(revoked::get).filter(java.util.Objects::nonNull).toList();
       double completion = Duration.between(start, end).toNanos() / 1e9;
       Map<String, Object> r = writeFigures(log, start, end, budget);
       r.put("members", n);
@@ -434,27 +488,53 @@ public final class BenchMain {
    * time from the start to its revoke, beside the floor's.
    */
   private Map<String, Object> containment(int n, double budget) throws Exception {
-    System.out.printf("%n== containment: %d compromised users, budget %.0f/s: disable and revoke only, then every"
-        + " action%n", n, budget);
+    System.out.printf(
+        "%n== containment: %d compromised users, budget %.0f/s: disable and revoke only, then every"
+            + " action%n",
+        n, budget);
     Map<String, Object> r = new LinkedHashMap<>();
-    // Not reported: the first run of a process is slower (JIT, first connections), and it would be the floor's.
+    // Not reported: the first run of a process is slower (JIT, first connections), and it would be
+    // the floor's.
     System.out.println("-- warm-up, not reported");
-    containmentRun(Math.max(100, n / 10), budget, List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS,
-        Action.RESET_PASSWORD, Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES));
-    Map<String, Object> floorRun = containmentRun(n, budget, List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS));
-    Map<String, Object> everyRun = containmentRun(n, budget, List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS,
-        Action.RESET_PASSWORD, Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES));
+    containmentRun(
+        Math.max(100, n / 10),
+        budget,
+        List.of(
+            Action.DISABLE_ACCOUNT,
+            Action.REVOKE_SESSIONS,
+            Action.RESET_PASSWORD,
+            Action.CONFIRM_COMPROMISED,
+            Action.DISABLE_DEVICES));
+    Map<String, Object> floorRun =
+        containmentRun(n, budget, List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS));
+    Map<String, Object> everyRun =
+        containmentRun(
+            n,
+            budget,
+            List.of(
+                Action.DISABLE_ACCOUNT,
+                Action.REVOKE_SESSIONS,
+                Action.RESET_PASSWORD,
+                Action.CONFIRM_COMPROMISED,
+                Action.DISABLE_DEVICES));
     r.put("disableAndRevokeOnly", floorRun);
     r.put("everyAction", everyRun);
     r.put("tokenWaitSeconds", 1 / budget);
-    r.put("revokeP99OverFloorSeconds", (double) everyRun.get("timeToRevokeP99Seconds")
-        - (double) floorRun.get("timeToRevokeP99Seconds"));
-    System.out.println("  revokeP99OverFloorSeconds: " + String.format(Locale.ROOT, "%.3f",
-        r.get("revokeP99OverFloorSeconds")) + " (one token: " + String.format(Locale.ROOT, "%.3f", 1 / budget) + ")");
+    r.put(
+        "revokeP99OverFloorSeconds",
+        (double) everyRun.get("timeToRevokeP99Seconds")
+            - (double) floorRun.get("timeToRevokeP99Seconds"));
+    System.out.println(
+        "  revokeP99OverFloorSeconds: "
+            + String.format(Locale.ROOT, "%.3f", r.get("revokeP99OverFloorSeconds"))
+            + " (one token: "
+            + String.format(Locale.ROOT, "%.3f", 1 / budget)
+            + ")");
     return r;
   }
 
-  private Map<String, Object> containmentRun(int n, double budget, List<Action> actions) throws Exception {
+  private Map<String, Object> containmentRun(int n, double budget, List<Action> actions)
+      throws Exception {
     System.out.printf("-- %s%n", actions.stream().map(Action::wireName).toList());
     FakeTenant tenant = new FakeTenant();
     tenant.security().deviceAdministrator(true);
@@ -472,11 +552,19 @@ public final class BenchMain {
       Instant start = Instant.now();
       List<Future<Settlement>> runs = new ArrayList<>();
       for (int from = 0; from < n; from += 100) {
-        List<Target> targets = users.subList(from, Math.min(n, from + 100)).stream()
-            .<Target>map(u -> new Target.User(u.id())).toList();
-        byte[] body = new EventCodec().encode(new OffboardingEvent(UUID.randomUUID().toString(), "/bench",
-            EventType.COMPROMISE, Instant.now(), new EventData(targets, actions, "benchmark", "BENCH-19", "bench",
-                false)));
+        List<Target> targets =
+            users.subList(from, Math.min(n, from + 100)).stream()
+                .<Target>map(u -> new Target.User(u.id()))
+                .toList();
+        byte[] body =
+            new EventCodec()
+                .encode(
+                    new OffboardingEvent(
+                        UUID.randomUUID().toString(),
+                        "/bench",
+                        EventType.COMPROMISE,
+                        Instant.now(),
+                        new EventData(targets, actions, "benchmark", "BENCH-19", "bench", false)));
         runs.add(threads.submit(() -> runToEnd(processor, body, audit)));
       }
       for (Future<Settlement> f : runs) {
@@ -486,19 +574,32 @@ public final class BenchMain {
       List<WriteRecord> log = server.writeLog();
       // Directory and device writes spend the tenant's write budget; a confirmation is one
       // Identity Protection request, logged once per user it names, under its own limit.
-      List<WriteRecord> budgeted = log.stream().filter(w -> w.kind() != WriteRecord.Kind.CONFIRM_COMPROMISED)
-          .toList();
+      List<WriteRecord> budgeted =
+          log.stream().filter(w -> w.kind() != WriteRecord.Kind.CONFIRM_COMPROMISED).toList();
       Map<String, Object> r = writeFigures(budgeted, start, end, budget);
       r.put("users", n);
       r.put("outcomes", audit.outcomes);
       r.put("completionSeconds", Duration.between(start, end).toNanos() / 1e9);
-      r.put("confirmRequests", server.requestLog().stream()
-          .filter(q -> q.path().endsWith("/riskyUsers/confirmCompromised") && q.status() < 300).count());
-      r.put("usersConfirmed", log.stream().filter(w -> w.kind() == WriteRecord.Kind.CONFIRM_COMPROMISED
-          && w.accepted()).map(WriteRecord::userId).distinct().count());
-      long idRequests = server.requestLog().stream().filter(q -> q.path().contains("/identityProtection/")).count();
-      long id429 = server.requestLog().stream()
-          .filter(q -> q.path().contains("/identityProtection/") && q.status() == 429).count();
+      r.put(
+          "confirmRequests",
+          server.requestLog().stream()
+              .filter(q -> q.path().endsWith("/riskyUsers/confirmCompromised") && q.status() < 300)
+              .count());
+      r.put(
+          "usersConfirmed",
+          log.stream()
+              .filter(w -> w.kind() == WriteRecord.Kind.CONFIRM_COMPROMISED && w.accepted())
+              .map(WriteRecord::userId)
+              .distinct()
+              .count());
+      long idRequests =
+          server.requestLog().stream()
+              .filter(q -> q.path().contains("/identityProtection/"))
+              .count();
+      long id429 =
+          server.requestLog().stream()
+              .filter(q -> q.path().contains("/identityProtection/") && q.status() == 429)
+              .count();
       r.put("identityProtectionRequests", idRequests);
       r.put("identityProtection429", id429);
       long all = server.requestLog().size();
@@ -530,14 +631,17 @@ public final class BenchMain {
   }
 
   private Map<String, Object> baseline(int n, double budget, int capSeconds) throws Exception {
-    System.out.printf("%n== baseline: one user at a time, SDK default retries, %d members, cap %d s%n", n, capSeconds);
+    System.out.printf(
+        "%n== baseline: one user at a time, SDK default retries, %d members, cap %d s%n",
+        n, capSeconds);
     FakeTenant tenant = new FakeTenant();
     String group = tenant.addLargeGroup("Leavers", n, 10, 7).id();
     try (FakeGraphServer server = server(tenant, budget)) {
       // What Get-MgGroupMember | % { Revoke-MgUserSignInSession } does: the SDK with its default
       // middleware (RetryHandler: 3 retries honouring Retry-After), one request at a time.
-      GraphServiceClient graph = new GraphServiceClient(
-          new BaseGraphRequestAdapter(new AnonymousAuthenticationProvider(), server.baseUrl()));
+      GraphServiceClient graph =
+          new GraphServiceClient(
+              new BaseGraphRequestAdapter(new AnonymousAuthenticationProvider(), server.baseUrl()));
       Instant start = Instant.now();
       Instant deadline = start.plusSeconds(capSeconds);
       long done = 0;
@@ -582,10 +686,14 @@ public final class BenchMain {
     }
   }
 
-  private Map<String, Object> replicas(int replicas, int perReplica, double budget, boolean limitWarnings)
-      throws Exception {
-    System.out.printf("%n== replicas: %d workers, each configured with the whole budget %.0f/s, %d members each,"
-        + " the tenant %s%n", replicas, budget, perReplica,
+  private Map<String, Object> replicas(
+      int replicas, int perReplica, double budget, boolean limitWarnings) throws Exception {
+    System.out.printf(
+        "%n== replicas: %d workers, each configured with the whole budget %.0f/s, %d members each,"
+            + " the tenant %s%n",
+        replicas,
+        budget,
+        perReplica,
         limitWarnings ? "warning from 0.8 of its budget used" : "silent until its first 429");
     FakeTenant tenant = new FakeTenant();
     List<String> groups = new ArrayList<>();
@@ -601,14 +709,22 @@ public final class BenchMain {
         // Separate wiring: its own Graph client and its own governor, as a separate pod would have.
         EventProcessor processor = worker(server, budget, perReplica + 10).processor();
         String group = groups.get(i);
-        runs.add(threads.submit(() -> {
-          Settlement s = runToEnd(processor,
-              event(EventType.LEAVER, List.of(Action.REVOKE_SESSIONS), new Target.Group(group)), new CountingAudit());
-          synchronized (finished) {
-            finished.add(Instant.now());
-          }
-          return s;
-        }));
+        runs.add(
+            threads.submit(
+                () -> {
+                  Settlement s =
+                      runToEnd(
+                          processor,
+                          event(
+                              EventType.LEAVER,
+                              List.of(Action.REVOKE_SESSIONS),
+                              new Target.Group(group)),
+                          new CountingAudit());
+                  synchronized (finished) {
+                    finished.add(Instant.now());
+                  }
+                  return s;
+                }));
       }
       for (Future<Settlement> f : runs) {
         f.get();
@@ -625,10 +741,13 @@ public final class BenchMain {
       r.put("utilisationWhileAllRan", whileAllRan.get("utilisation"));
       // The replicas start together at the whole budget each: their first 429 episode refuses
       // every write they have in flight. From 5 s on is their steady state.
-      Map<String, Object> settled = writeFigures(server.writeLog(), start.plusSeconds(5), end, budget);
+      Map<String, Object> settled =
+          writeFigures(server.writeLog(), start.plusSeconds(5), end, budget);
       r.put("throttledShareFrom5s", settled.get("throttledShare"));
       r.put("utilisationFrom5s", settled.get("utilisation"));
-      r.put("throttled429InFirst5s", (long) r.get("throttled429") - (long) settled.get("throttled429"));
+      r.put(
+          "throttled429InFirst5s",
+          (long) r.get("throttled429") - (long) settled.get("throttled429"));
       print(r);
       return r;
     }
@@ -638,45 +757,56 @@ public final class BenchMain {
    * Runs an event to its end the way the broker hands it over: each follow-up a delivery leaves
    * (the next chunk of a big event) is delivered next, at once, by the same processor.
    */
-  private static Settlement runToEnd(EventProcessor processor, byte[] body, AuditSink audit) throws Exception {
+  private static Settlement runToEnd(EventProcessor processor, byte[] body, AuditSink audit)
+      throws Exception {
     ContinuationCodec codec = new ContinuationCodec();
     List<Continuation> next = new ArrayList<>();
-    FollowUps followUps = new FollowUps() {
-      @Override
-      public void send(String eventId, Continuation c, java.time.Instant notBefore) {
-        next.add(c);
-      }
+    FollowUps followUps =
+        new FollowUps() {
+          @Override
+          public void send(String eventId, Continuation c, java.time.Instant notBefore) {
+            next.add(c);
+          }
 
-      @Override
-      public void hold(dev.offboarding.worker.intake.Inbound.Event event, java.time.Instant dueAt) {
-        throw new IllegalStateException("the benchmark's events take effect at once");
-      }
-    };
+          @Override
+          public void hold(
+              dev.offboarding.worker.intake.Inbound.Event event, java.time.Instant dueAt) {
+            throw new IllegalStateException("the benchmark's events take effect at once");
+          }
+        };
     // Delivered as the worker's intake would: the event from the events queue, each follow-up from
     // the worker's own queue.
-    MessageClassifier classifier = new MessageClassifier(java.util.Set.of("offboarding-events"),
-        "offboarding-internal");
-    dev.offboarding.worker.intake.Inbound delivery = classifier.classify("offboarding-events", 1, body, p -> null);
+    MessageClassifier classifier =
+        new MessageClassifier(java.util.Set.of("offboarding-events"), "offboarding-internal");
+    dev.offboarding.worker.intake.Inbound delivery =
+        classifier.classify("offboarding-events", 1, body, p -> null);
     for (long sequence = 1; ; sequence++) {
       next.clear();
-      Settlement s = processor.process(new EventProcessor.Work(delivery, false, audit, followUps, () -> false,
-          () -> {}));
+      Settlement s =
+          processor.process(
+              new EventProcessor.Work(delivery, false, audit, followUps, () -> false, () -> {}));
       if (next.isEmpty()) {
         return s;
       }
-      delivery = classifier.classify("offboarding-internal", sequence, codec.encode(next.getFirst()), p -> null);
+      delivery =
+          classifier.classify(
+              "offboarding-internal", sequence, codec.encode(next.getFirst()), p -> null);
     }
   }
 
   private Map<String, Object> headroom(int n, double budget) throws Exception {
-    System.out.printf("%n== headroom: budget raised to %.0f/s, %d members, revoke only%n", budget, n);
+    System.out.printf(
+        "%n== headroom: budget raised to %.0f/s, %d members, revoke only%n", budget, n);
     FakeTenant tenant = new FakeTenant();
     String group = tenant.addLargeGroup("Leavers", n, 10, 11).id();
     try (FakeGraphServer server = server(tenant, budget)) {
       EventProcessor processor = worker(server, budget, n + 10).processor();
       CountingAudit audit = new CountingAudit();
       Instant start = Instant.now();
-      runToEnd(processor, event(EventType.LEAVER, List.of(Action.REVOKE_SESSIONS), new Target.Group(group)), audit);
+      runToEnd(
+          processor,
+          event(EventType.LEAVER, List.of(Action.REVOKE_SESSIONS), new Target.Group(group)),
+          audit);
       Instant end = Instant.now();
       List<WriteRecord> log = server.writeLog();
       Map<String, Object> r = writeFigures(log, start, end, budget);
@@ -687,7 +817,9 @@ public final class BenchMain {
       r.put("members", n);
       r.put("outcomes", audit.outcomes);
       r.put("completionSeconds", Duration.between(start, end).toNanos() / 1e9);
-      r.put("sustainedWritesPerSecond", accepted / Math.max(1e-9, Duration.between(first, last).toNanos() / 1e9));
+      r.put(
+          "sustainedWritesPerSecond",
+          accepted / Math.max(1e-9, Duration.between(first, last).toNanos() / 1e9));
       print(r);
       return r;
     }
@@ -696,7 +828,8 @@ public final class BenchMain {
   // ------------------------------------------------------------------------------ figures
 
   /** Accepted writes, 429s, utilisation and accepted writes per second over [start, end]. */
-  private static Map<String, Object> writeFigures(List<WriteRecord> log, Instant start, Instant end, double budget) {
+  private static Map<String, Object> writeFigures(
+      List<WriteRecord> log, Instant start, Instant end, double budget) {
     long accepted = 0;
     long throttled = 0;
     long attempts = 0;
@@ -717,10 +850,18 @@ public final class BenchMain {
       }
     }
     double elapsed = Duration.between(start, end).toNanos() / 1e9;
-    Instant first = log.stream().map(WriteRecord::time).filter(t -> !t.isBefore(start) && !t.isAfter(end))
-        .min(Instant::compareTo).orElse(start);
-    Instant last = log.stream().map(WriteRecord::time).filter(t -> !t.isBefore(start) && !t.isAfter(end))
-        .max(Instant::compareTo).orElse(end);
+    Instant first =
+        log.stream()
+            .map(WriteRecord::time)
+            .filter(t -> !t.isBefore(start) && !t.isAfter(end))
+            .min(Instant::compareTo)
+            .orElse(start);
+    Instant last =
+        log.stream()
+            .map(WriteRecord::time)
+            .filter(t -> !t.isBefore(start) && !t.isAfter(end))
+            .max(Instant::compareTo)
+            .orElse(end);
     double writing = Math.max(1e-9, Duration.between(first, last).toNanos() / 1e9);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("writeAttempts", attempts);
@@ -745,13 +886,18 @@ public final class BenchMain {
   }
 
   private static void print(Map<String, Object> r) {
-    r.forEach((k, v) -> {
-      if (k.equals("acceptedWritesPerSecondOverTime")) {
-        System.out.println("  " + k + ": " + compact((List<?>) v));
-      } else {
-        System.out.println("  " + k + ": " + (v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v));
-      }
-    });
+    r.forEach(
+        (k, v) -> {
+          if (k.equals("acceptedWritesPerSecondOverTime")) {
+            System.out.println("  " + k + ": " + compact((List<?>) v));
+          } else {
+            System.out.println(
+                "  "
+                    + k
+                    + ": "
+                    + (v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v));
+          }
+        });
   }
 
   /** At most about 30 numbers: per-second counts averaged over equal slices of the run. */
@@ -792,7 +938,14 @@ public final class BenchMain {
     Map<String, Object> idle = (Map<String, Object>) report.get("idle");
     if (idle != null || bulk != null) {
       System.out.println("  compromise time to revoke (s), event by id, disable + revoke:");
-      System.out.printf(Locale.ROOT, "    %-12s %-5s %8s %8s %12s %12s%n", "", "path", "p50", "p99", "floor p50",
+      System.out.printf(
+          Locale.ROOT,
+          "    %-12s %-5s %8s %8s %12s %12s%n",
+          "",
+          "path",
+          "p50",
+          "p99",
+          "floor p50",
           "floor p99");
       if (idle != null) {
         compromiseLines("idle", idle);
@@ -802,7 +955,10 @@ public final class BenchMain {
       }
     }
     if (bulk != null) {
-      line("bulk completion (s)", bulk.get("completionSeconds"), "floor " + fmt(bulk.get("floorSeconds")));
+      line(
+          "bulk completion (s)",
+          bulk.get("completionSeconds"),
+          "floor " + fmt(bulk.get("floorSeconds")));
       line("bulk utilisation (floor / completion)", bulk.get("floorOverCompletion"), ">= 0.95");
       line("bulk utilisation from the first write", bulk.get("utilisationFromFirstWrite"), "");
       line("bulk 429 share", bulk.get("throttledShare"), "<= 0.01");
@@ -810,8 +966,11 @@ public final class BenchMain {
       line("urgent time-to-revoke p99 (s)", bulk.get("urgentTimeToRevokeP99Seconds"), "<= 1");
     }
     if (baseline != null) {
-      line("baseline completion (s)" + (Boolean.TRUE.equals(baseline.get("completionProjected")) ? ", projected" : ""),
-          baseline.get("completionSeconds"), "");
+      line(
+          "baseline completion (s)"
+              + (Boolean.TRUE.equals(baseline.get("completionProjected")) ? ", projected" : ""),
+          baseline.get("completionSeconds"),
+          "");
       line("baseline utilisation (floor / completion)", baseline.get("floorOverCompletion"), "");
       if (baseline.get("slowdownVersusWorker") != null) {
         line("baseline completion / worker completion", baseline.get("slowdownVersusWorker"), "");
@@ -828,8 +987,14 @@ public final class BenchMain {
     }
     Map<String, Object> brake = (Map<String, Object>) report.get("brake");
     if (brake != null) {
-      line("brake lease, round trip to the state queue, p50 (s)", brake.get("roundTripP50Seconds"), "");
-      line("brake lease, round trip to the state queue, p99 (s)", brake.get("roundTripP99Seconds"), "");
+      line(
+          "brake lease, round trip to the state queue, p50 (s)",
+          brake.get("roundTripP50Seconds"),
+          "");
+      line(
+          "brake lease, round trip to the state queue, p99 (s)",
+          brake.get("roundTripP99Seconds"),
+          "");
       line("brake lease, from the urgent reserve, p99 (s)", brake.get("reserveP99Seconds"), "");
     }
   }
@@ -837,25 +1002,35 @@ public final class BenchMain {
   /**
    * What the mass-action brake adds before an event's first write, against the embedded emulator's
    * state queue over a socket: a lease that goes to the broker (accept the cap's session, read the
-   * count, write it back, let go; the bulk cap's way, and the urgent cap's without a reserve), and a
-   * lease of one user that the urgent reserve covers. One warm-up lease each first (the session
+   * count, write it back, let go; the bulk cap's way, and the urgent cap's without a reserve), and
+   * a lease of one user that the urgent reserve covers. One warm-up lease each first (the session
    * receiver's set-up).
    */
   private Map<String, Object> brake(int leases) throws Exception {
-    System.out.printf("%n== brake: %d leases to the state queue, %d from the urgent reserve%n", leases, leases);
+    System.out.printf(
+        "%n== brake: %d leases to the state queue, %d from the urgent reserve%n", leases, leases);
     EmulatorConfig config;
-    try (java.io.InputStream in = EmulatorConfig.class.getResourceAsStream("/servicebus/config.json")) {
+    try (java.io.InputStream in =
+        EmulatorConfig.class.getResourceAsStream("/servicebus/config.json")) {
       config = EmulatorConfig.fromJson(in);
     }
     try (ServiceBusEmulator emulator = ServiceBusEmulator.start(config, 0)) {
-      ServiceBusClientBuilder clients = new ServiceBusClientBuilder().connectionString(emulator.connectionString());
+      ServiceBusClientBuilder clients =
+          new ServiceBusClientBuilder().connectionString(emulator.connectionString());
       MassActionBrake.Cap bulk = new MassActionBrake.Cap(MassActionCaps.BULK, Integer.MAX_VALUE);
-      MassActionBrake.Cap urgent = new MassActionBrake.Cap(MassActionCaps.URGENT, Integer.MAX_VALUE);
+      MassActionBrake.Cap urgent =
+          new MassActionBrake.Cap(MassActionCaps.URGENT, Integer.MAX_VALUE);
       List<Double> roundTrips = new ArrayList<>();
       List<Double> fromReserve = new ArrayList<>();
-      try (ServiceBusMassActionBrake brake = new ServiceBusMassActionBrake(clients, "offboarding-state",
-          Clock.systemUTC(), Sleeper.SYSTEM, ServiceBusMassActionBrake.DEFAULT_PATIENCE,
-          ServiceBusMassActionBrake.DEFAULT_STEP_TIMEOUT, cap -> cap.name().equals(MassActionCaps.URGENT) ? leases : 0)) {
+      try (ServiceBusMassActionBrake brake =
+          new ServiceBusMassActionBrake(
+              clients,
+              "offboarding-state",
+              Clock.systemUTC(),
+              Sleeper.SYSTEM,
+              ServiceBusMassActionBrake.DEFAULT_PATIENCE,
+              ServiceBusMassActionBrake.DEFAULT_STEP_TIMEOUT,
+              cap -> cap.name().equals(MassActionCaps.URGENT) ? leases : 0)) {
         brake.lease(bulk, 1);
         for (int i = 0; i < leases; i++) {
           long t = System.nanoTime();
@@ -884,24 +1059,38 @@ public final class BenchMain {
   }
 
   /**
-   * The old and new path's p50 and p99 beside their floors, and the new path against its goals:
-   * p50 within 50 ms of the floor's, p99 at most the floor's plus one token wait.
+   * The old and new path's p50 and p99 beside their floors, and the new path against its goals: p50
+   * within 50 ms of the floor's, p99 at most the floor's plus one token wait.
    */
   @SuppressWarnings("unchecked")
   private static void compromiseLines(String phase, Map<String, Object> figures) {
     for (String path : List.of("old", "new")) {
       Map<String, Object> f = (Map<String, Object>) figures.get(path);
       Map<String, Object> floor = (Map<String, Object>) f.get("floor");
-      System.out.printf(Locale.ROOT, "    %-12s %-5s %8s %8s %12s %12s   (%s round trips, %s events)%n", phase, path,
-          fmt(f.get("p50Seconds")), fmt(f.get("p99Seconds")), fmt(floor.get("p50Seconds")),
-          fmt(floor.get("p99Seconds")), floor.get("roundTrips"), f.get("revoked"));
+      System.out.printf(
+          Locale.ROOT,
+          "    %-12s %-5s %8s %8s %12s %12s   (%s round trips, %s events)%n",
+          phase,
+          path,
+          fmt(f.get("p50Seconds")),
+          fmt(f.get("p99Seconds")),
+          fmt(floor.get("p50Seconds")),
+          fmt(floor.get("p99Seconds")),
+          floor.get("roundTrips"),
+          f.get("revoked"));
     }
     Map<String, Object> f = (Map<String, Object>) figures.get("new");
     Map<String, Object> floor = (Map<String, Object>) f.get("floor");
     double overP50 = (double) f.get("p50Seconds") - (double) floor.get("p50Seconds");
     double overP99 = (double) f.get("p99Seconds") - (double) floor.get("p99Seconds");
-    System.out.printf(Locale.ROOT, "    %-12s new p50 - floor p50 = %.3f s (goal <= 0.050); new p99 - floor p99 = %.3f s"
-        + " (goal <= one token, %.3f s)%n", phase, overP50, overP99, (double) figures.get("tokenWaitSeconds"));
+    System.out.printf(
+        Locale.ROOT,
+        "    %-12s new p50 - floor p50 = %.3f s (goal <= 0.050); new p99 - floor p99 = %.3f s"
+            + " (goal <= one token, %.3f s)%n",
+        phase,
+        overP50,
+        overP99,
+        (double) figures.get("tokenWaitSeconds"));
   }
 
   private static void line(String what, Object value, String goal) {
@@ -911,5 +1100,4 @@ public final class BenchMain {
   private static String fmt(Object v) {
     return v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v);
   }
-
 }

@@ -50,7 +50,8 @@ public record AccessAudit(
 
   public AccessAudit {
     if (!Text.isPrintable(eventId, 256)) {
-      throw new IllegalArgumentException("eventId must be non-blank, at most 256 characters, without control characters");
+      throw new IllegalArgumentException(
+          "eventId must be non-blank, at most 256 characters, without control characters");
     }
     if (!Target.isGuid(userId)) {
       throw new IllegalArgumentException("userId must be an object id (GUID)");
@@ -61,10 +62,11 @@ public record AccessAudit(
       throw new IllegalArgumentException("allResourcesBy must not be before revokedAt");
     }
     Objects.requireNonNull(outcome, "outcome");
-    signIns = Objects.requireNonNull(signIns, "signIns").stream()
-        .map(s -> Objects.requireNonNull(s, "signIns holds a null"))
-        .sorted(Comparator.comparing(SignIn::createdDateTime).thenComparing(SignIn::id))
-        .toList();
+    signIns =
+        Objects.requireNonNull(signIns, "signIns").stream()
+            .map(s -> Objects.requireNonNull(s, "signIns holds a null"))
+            .sorted(Comparator.comparing(SignIn::createdDateTime).thenComparing(SignIn::id))
+            .toList();
     if ((outcome == Outcome.SIGN_IN_SEEN) == signIns.isEmpty()) {
       throw new IllegalArgumentException("SIGN_IN_SEEN lists the sign-ins seen, NONE_SEEN none");
     }
@@ -81,16 +83,33 @@ public record AccessAudit(
   }
 
   /** A sign-in seen in the window. */
-  public static AccessAudit seen(String eventId, String userId, AccessWindow window, List<SignIn> signIns,
+  public static AccessAudit seen(
+      String eventId,
+      String userId,
+      AccessWindow window,
+      List<SignIn> signIns,
       Provenance provenance) {
-    return new AccessAudit(eventId, userId, window.revokedAt(), window.allResourcesBy(), Outcome.SIGN_IN_SEEN,
-        signIns, provenance);
+    return new AccessAudit(
+        eventId,
+        userId,
+        window.revokedAt(),
+        window.allResourcesBy(),
+        Outcome.SIGN_IN_SEEN,
+        signIns,
+        provenance);
   }
 
   /** A window that closed quietly. */
-  public static AccessAudit noneSeen(String eventId, String userId, AccessWindow window, Provenance provenance) {
-    return new AccessAudit(eventId, userId, window.revokedAt(), window.allResourcesBy(), Outcome.NONE_SEEN,
-        List.of(), provenance);
+  public static AccessAudit noneSeen(
+      String eventId, String userId, AccessWindow window, Provenance provenance) {
+    return new AccessAudit(
+        eventId,
+        userId,
+        window.revokedAt(),
+        window.allResourcesBy(),
+        Outcome.NONE_SEEN,
+        List.of(),
+        provenance);
   }
 
   /**
@@ -101,7 +120,8 @@ public record AccessAudit(
    * @param createdDateTime when it happened
    * @param appDisplayName the application's name, printable, at most 256 characters; or null
    * @param appId the application's id (a GUID); or null
-   * @param resourceDisplayName the resource signed in to, printable, at most 256 characters; or null
+   * @param resourceDisplayName the resource signed in to, printable, at most 256 characters; or
+   *     null
    * @param ipAddress the client's IPv4 or IPv6 address as the log gives it; or null
    * @param isInteractive whether the sign-in was interactive
    */
@@ -122,12 +142,14 @@ public record AccessAudit(
 
     /**
      * Dotted IPv4, or IPv6 as colon-separated hex groups (three to eight, :: allowed) with an
-     * optional trailing dotted IPv4. A shape check, not a full address grammar: bounded, and
-     * enough to keep anything else out of the audit. The schema carries it verbatim.
+     * optional trailing dotted IPv4. A shape check, not a full address grammar: bounded, and enough
+     * to keep anything else out of the audit. The schema carries it verbatim.
      */
-    static final Pattern IP_ADDRESS = Pattern.compile("^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}"
-        + "|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
-        + "|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,6}:[0-9]{1,3}(?:\\.[0-9]{1,3}){3})$");
+    static final Pattern IP_ADDRESS =
+        Pattern.compile(
+            "^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}"
+                + "|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
+                + "|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,6}:[0-9]{1,3}(?:\\.[0-9]{1,3}){3})$");
 
     public SignIn {
       if (!Target.isGuid(id)) {
@@ -145,14 +167,18 @@ public record AccessAudit(
     }
 
     static boolean isIpAddress(String s) {
-      return s.length() <= MAX_IP_LENGTH && s.chars().allMatch(c -> c == '.' || c == ':' || Character.digit(c, 16) >= 0
-          && c < 128) && IP_ADDRESS.matcher(s).matches();
+      return s.length() <= MAX_IP_LENGTH
+          && s.chars().allMatch(c -> c == '.' || c == ':' || Character.digit(c, 16) >= 0 && c < 128)
+          && IP_ADDRESS.matcher(s).matches();
     }
 
     private static void checkName(String value, String name) {
       if (value != null && !Text.isPrintable(value, MAX_NAME_LENGTH)) {
-        throw new IllegalArgumentException(name + " must be non-blank, at most " + MAX_NAME_LENGTH
-            + " characters, without control characters");
+        throw new IllegalArgumentException(
+            name
+                + " must be non-blank, at most "
+                + MAX_NAME_LENGTH
+                + " characters, without control characters");
       }
     }
   }

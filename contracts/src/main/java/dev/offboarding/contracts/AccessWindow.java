@@ -19,14 +19,19 @@ import java.util.Objects;
  * @param allResourcesBy {@code revokedAt} plus the longest access-token lifetime: by then every
  *     access token issued before the revoke has expired
  * @param note what the window does not cover, e.g. for a guest (revocation does not reach the home
- *     tenant's sessions); null when nothing needs saying. Printable, at most {@link #MAX_NOTE_LENGTH}
+ *     tenant's sessions); null when nothing needs saying. Printable, at most {@link
+ *     #MAX_NOTE_LENGTH}
  */
-public record AccessWindow(Instant revokedAt, Instant caeResourcesBy, Instant allResourcesBy, String note) {
+public record AccessWindow(
+    Instant revokedAt, Instant caeResourcesBy, Instant allResourcesBy, String note) {
 
   /** The propagation delay of CAE critical events Microsoft documents: up to 15 minutes. */
   public static final Duration CAE_LATENCY = Duration.ofMinutes(15);
 
-  /** Entra's default access-token lifetime is a random 60 to 90 minutes: the longest is the default here. */
+  /**
+   * Entra's default access-token lifetime is a random 60 to 90 minutes: the longest is the default
+   * here.
+   */
   public static final Duration DEFAULT_MAX_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(90);
 
   /** The longest access token any setting yields: CAE sessions get tokens of up to 28 hours. */
@@ -44,11 +49,14 @@ public record AccessWindow(Instant revokedAt, Instant caeResourcesBy, Instant al
     Objects.requireNonNull(caeResourcesBy, "caeResourcesBy");
     Objects.requireNonNull(allResourcesBy, "allResourcesBy");
     if (caeResourcesBy.isBefore(revokedAt) || allResourcesBy.isBefore(revokedAt)) {
-      throw new IllegalArgumentException("caeResourcesBy and allResourcesBy must not be before revokedAt");
+      throw new IllegalArgumentException(
+          "caeResourcesBy and allResourcesBy must not be before revokedAt");
     }
     if (note != null && !Text.isPrintable(note, MAX_NOTE_LENGTH)) {
-      throw new IllegalArgumentException("note must be non-blank, at most " + MAX_NOTE_LENGTH
-          + " characters, without control characters");
+      throw new IllegalArgumentException(
+          "note must be non-blank, at most "
+              + MAX_NOTE_LENGTH
+              + " characters, without control characters");
     }
   }
 
@@ -62,11 +70,14 @@ public record AccessWindow(Instant revokedAt, Instant caeResourcesBy, Instant al
   public static AccessWindow from(Instant revokedAt, Duration maxAccessTokenLifetime, String note) {
     Objects.requireNonNull(revokedAt, "revokedAt");
     Objects.requireNonNull(maxAccessTokenLifetime, "maxAccessTokenLifetime");
-    if (maxAccessTokenLifetime.isNegative() || maxAccessTokenLifetime.isZero()
+    if (maxAccessTokenLifetime.isNegative()
+        || maxAccessTokenLifetime.isZero()
         || maxAccessTokenLifetime.compareTo(LONGEST_ACCESS_TOKEN_LIFETIME) > 0) {
-      throw new IllegalArgumentException("maxAccessTokenLifetime must be positive and at most 28 hours");
+      throw new IllegalArgumentException(
+          "maxAccessTokenLifetime must be positive and at most 28 hours");
     }
-    return new AccessWindow(revokedAt, revokedAt.plus(CAE_LATENCY), revokedAt.plus(maxAccessTokenLifetime), note);
+    return new AccessWindow(
+        revokedAt, revokedAt.plus(CAE_LATENCY), revokedAt.plus(maxAccessTokenLifetime), note);
   }
 
   /** The window of a member user's revoke, with the default lifetime and no note. */
@@ -75,7 +86,8 @@ public record AccessWindow(Instant revokedAt, Instant caeResourcesBy, Instant al
   }
 
   /** The window of a revoke of a user, with {@link #GUEST_NOTE} for a guest. */
-  public static AccessWindow forUser(Instant revokedAt, Duration maxAccessTokenLifetime, boolean guest) {
+  public static AccessWindow forUser(
+      Instant revokedAt, Duration maxAccessTokenLifetime, boolean guest) {
     return from(revokedAt, maxAccessTokenLifetime, guest ? GUEST_NOTE : null);
   }
 }

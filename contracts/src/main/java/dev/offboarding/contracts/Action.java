@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * A write the worker makes for each resolved user. The declaration order is the execution order:
- * an account is disabled before its sessions are revoked, so a revoked session cannot be renewed
- * with a still-valid password. The containment actions ({@link #RESET_PASSWORD}, {@link
+ * A write the worker makes for each resolved user. The declaration order is the execution order: an
+ * account is disabled before its sessions are revoked, so a revoked session cannot be renewed with
+ * a still-valid password. The containment actions ({@link #RESET_PASSWORD}, {@link
  * #CONFIRM_COMPROMISED}, {@link #DISABLE_DEVICES}) always follow the revoke, so nothing delays it.
  * {@link #ENABLE_ACCOUNT} and {@link #ENABLE_DEVICES} belong to restore events only and are never
  * combined with the others (see {@link EventType#allowedActions()}).
@@ -20,7 +20,10 @@ public enum Action {
    * federated) is not reset here: SKIPPED with the reason.
    */
   RESET_PASSWORD("resetPassword"),
-  /** Confirms the user compromised in ID Protection (user risk high); verified by the risky user's state. */
+  /**
+   * Confirms the user compromised in ID Protection (user risk high); verified by the risky user's
+   * state.
+   */
   CONFIRM_COMPROMISED("confirmCompromised"),
   /** Sets {@code accountEnabled} false on each of the user's registered devices; each verified. */
   DISABLE_DEVICES("disableDevices"),

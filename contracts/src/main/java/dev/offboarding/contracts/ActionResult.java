@@ -22,10 +22,10 @@ import java.util.Set;
  * @param errorCode Graph's error code (e.g. {@code Request_ResourceNotFound}) or the worker's own
  * @param errorMessage a human-readable message, never a token or secret
  * @param verified true when reading the user back showed the write, false when it did not (the
- *     outcome is then UNVERIFIED); null when verification was off or does not apply (an action
- *     that was skipped or failed)
- * @param observedSessionsValidFrom the user's {@code signInSessionsValidFromDateTime} as read
- *     back, when read
+ *     outcome is then UNVERIFIED); null when verification was off or does not apply (an action that
+ *     was skipped or failed)
+ * @param observedSessionsValidFrom the user's {@code signInSessionsValidFromDateTime} as read back,
+ *     when read
  * @param observedAccountEnabled the user's {@code accountEnabled} as read back, when read
  * @param observedLastPasswordChange the user's {@code lastPasswordChangeDateTime} as read back
  *     after a password reset, when read
@@ -33,9 +33,9 @@ import java.util.Set;
  *     confirmation (e.g. {@code confirmedCompromised}), when read; one of {@link #RISK_STATES}
  * @param observedRiskLevel the risky user's {@code riskLevel} as read back (e.g. {@code high}),
  *     when read; one of {@link #RISK_LEVELS}
- * @param deviceIds for {@code disableDevices} the object ids of the devices this action set
- *     {@code accountEnabled=false} on (what a restore's {@code enableDevices} may re-enable), for
- *     {@code enableDevices} those it re-enabled; empty for every other action. At most {@link
+ * @param deviceIds for {@code disableDevices} the object ids of the devices this action set {@code
+ *     accountEnabled=false} on (what a restore's {@code enableDevices} may re-enable), for {@code
+ *     enableDevices} those it re-enabled; empty for every other action. At most {@link
  *     #MAX_DEVICE_IDS}, each a GUID
  */
 public record ActionResult(
@@ -58,7 +58,9 @@ public record ActionResult(
   /** The {@link #errorCode()} of a write that Graph acknowledged but the read-back did not show. */
   public static final String UNVERIFIED_CODE = "WriteNotObserved";
 
-  /** The {@link #errorCode()} of an action skipped by design (see {@link #skipped(Action, String)}). */
+  /**
+   * The {@link #errorCode()} of an action skipped by design (see {@link #skipped(Action, String)}).
+   */
   public static final String SKIPPED_CODE = "Skipped";
 
   /**
@@ -68,11 +70,19 @@ public record ActionResult(
   public static final String PASSWORD_MANAGED_ELSEWHERE = "PasswordManagedElsewhere";
 
   /** Graph's {@code riskState} values (microsoft.graph.riskState). */
-  public static final Set<String> RISK_STATES = Set.of("none", "confirmedSafe", "remediated", "dismissed", "atRisk",
-      "confirmedCompromised", "unknownFutureValue");
+  public static final Set<String> RISK_STATES =
+      Set.of(
+          "none",
+          "confirmedSafe",
+          "remediated",
+          "dismissed",
+          "atRisk",
+          "confirmedCompromised",
+          "unknownFutureValue");
 
   /** Graph's {@code riskLevel} values (microsoft.graph.riskLevel). */
-  public static final Set<String> RISK_LEVELS = Set.of("low", "medium", "high", "hidden", "none", "unknownFutureValue");
+  public static final Set<String> RISK_LEVELS =
+      Set.of("low", "medium", "high", "hidden", "none", "unknownFutureValue");
 
   /** The most device ids one result lists. */
   public static final int MAX_DEVICE_IDS = 500;
@@ -80,13 +90,17 @@ public record ActionResult(
   public ActionResult {
     Objects.requireNonNull(action, "action");
     deviceIds = List.copyOf(deviceIds == null ? List.of() : deviceIds);
-    if (!deviceIds.isEmpty() && action != Action.DISABLE_DEVICES && action != Action.ENABLE_DEVICES) {
-      throw new IllegalArgumentException("only disableDevices and enableDevices results list device ids");
+    if (!deviceIds.isEmpty()
+        && action != Action.DISABLE_DEVICES
+        && action != Action.ENABLE_DEVICES) {
+      throw new IllegalArgumentException(
+          "only disableDevices and enableDevices results list device ids");
     }
     if (deviceIds.size() > MAX_DEVICE_IDS) {
       throw new IllegalArgumentException("at most " + MAX_DEVICE_IDS + " device ids");
     }
-    if (!deviceIds.stream().allMatch(Target::isGuid) || deviceIds.stream().distinct().count() != deviceIds.size()) {
+    if (!deviceIds.stream().allMatch(Target::isGuid)
+        || deviceIds.stream().distinct().count() != deviceIds.size()) {
       throw new IllegalArgumentException("device ids must be distinct GUIDs");
     }
     if (observedRiskState != null && !RISK_STATES.contains(observedRiskState)) {
@@ -101,17 +115,25 @@ public record ActionResult(
     }
     // Only an acknowledged write can have been read back; anything else reading "verified" would
     // tell the audit's reader that a skipped or failed action took effect.
-    if (verified != null && outcome != TargetOutcome.SUCCEEDED && outcome != TargetOutcome.UNVERIFIED) {
-      throw new IllegalArgumentException("only a SUCCEEDED or UNVERIFIED result can carry a verification");
+    if (verified != null
+        && outcome != TargetOutcome.SUCCEEDED
+        && outcome != TargetOutcome.UNVERIFIED) {
+      throw new IllegalArgumentException(
+          "only a SUCCEEDED or UNVERIFIED result can carry a verification");
     }
     if (outcome == TargetOutcome.SUCCEEDED && Boolean.FALSE.equals(verified)) {
-      throw new IllegalArgumentException("a write the read-back did not show is UNVERIFIED, never SUCCEEDED");
+      throw new IllegalArgumentException(
+          "a write the read-back did not show is UNVERIFIED, never SUCCEEDED");
     }
     if (outcome == TargetOutcome.UNVERIFIED && !Boolean.FALSE.equals(verified)) {
       throw new IllegalArgumentException("an UNVERIFIED result needs verified = false");
     }
-    if (verified == null && (observedSessionsValidFrom != null || observedAccountEnabled != null
-        || observedLastPasswordChange != null || observedRiskState != null || observedRiskLevel != null)) {
+    if (verified == null
+        && (observedSessionsValidFrom != null
+            || observedAccountEnabled != null
+            || observedLastPasswordChange != null
+            || observedRiskState != null
+            || observedRiskLevel != null)) {
       throw new IllegalArgumentException("observed values come only with a verification");
     }
   }
@@ -129,8 +151,22 @@ public record ActionResult(
       Boolean verified,
       Instant observedSessionsValidFrom,
       Boolean observedAccountEnabled) {
-    this(action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage, verified,
-        observedSessionsValidFrom, observedAccountEnabled, null, null, null, List.of());
+    this(
+        action,
+        outcome,
+        attempts,
+        requestId,
+        startedAt,
+        finishedAt,
+        errorCode,
+        errorMessage,
+        verified,
+        observedSessionsValidFrom,
+        observedAccountEnabled,
+        null,
+        null,
+        null,
+        List.of());
   }
 
   /** A result without verification, as every result was before writes were read back. */
@@ -143,12 +179,24 @@ public record ActionResult(
       Instant finishedAt,
       String errorCode,
       String errorMessage) {
-    this(action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage, null, null, null);
+    this(
+        action,
+        outcome,
+        attempts,
+        requestId,
+        startedAt,
+        finishedAt,
+        errorCode,
+        errorMessage,
+        null,
+        null,
+        null);
   }
 
   public static ActionResult succeeded(
       Action action, int attempts, String requestId, Instant startedAt, Instant finishedAt) {
-    return new ActionResult(action, TargetOutcome.SUCCEEDED, attempts, requestId, startedAt, finishedAt, null, null);
+    return new ActionResult(
+        action, TargetOutcome.SUCCEEDED, attempts, requestId, startedAt, finishedAt, null, null);
   }
 
   public static ActionResult skipped(Action action, String why) {
@@ -171,9 +219,22 @@ public record ActionResult(
    * enableDevices}).
    */
   public ActionResult withDeviceIds(List<String> ids) {
-    return new ActionResult(action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage,
-        verified, observedSessionsValidFrom, observedAccountEnabled, observedLastPasswordChange, observedRiskState,
-        observedRiskLevel, ids);
+    return new ActionResult(
+        action,
+        outcome,
+        attempts,
+        requestId,
+        startedAt,
+        finishedAt,
+        errorCode,
+        errorMessage,
+        verified,
+        observedSessionsValidFrom,
+        observedAccountEnabled,
+        observedLastPasswordChange,
+        observedRiskState,
+        observedRiskLevel,
+        ids);
   }
 
   /**
@@ -183,10 +244,28 @@ public record ActionResult(
    * riskLevel}); null for what was not read. Device ids are kept.
    */
   public ActionResult withContainmentVerification(
-      boolean verified, Instant lastPasswordChange, String riskState, String riskLevel, String reason) {
+      boolean verified,
+      Instant lastPasswordChange,
+      String riskState,
+      String riskLevel,
+      String reason) {
     ActionResult base = withVerification(verified, null, null, reason);
-    return new ActionResult(action, base.outcome, attempts, requestId, startedAt, finishedAt, base.errorCode,
-        base.errorMessage, base.verified, null, null, lastPasswordChange, riskState, riskLevel, deviceIds);
+    return new ActionResult(
+        action,
+        base.outcome,
+        attempts,
+        requestId,
+        startedAt,
+        finishedAt,
+        base.errorCode,
+        base.errorMessage,
+        base.verified,
+        null,
+        null,
+        lastPasswordChange,
+        riskState,
+        riskLevel,
+        deviceIds);
   }
 
   /**
@@ -203,18 +282,50 @@ public record ActionResult(
    *     UNVERIFIED), or a reason is missing for an unverified one
    */
   public ActionResult withVerification(
-      boolean verified, Instant observedSessionsValidFrom, Boolean observedAccountEnabled, String reason) {
+      boolean verified,
+      Instant observedSessionsValidFrom,
+      Boolean observedAccountEnabled,
+      String reason) {
     if (outcome != TargetOutcome.SUCCEEDED && outcome != TargetOutcome.UNVERIFIED) {
-      throw new IllegalArgumentException("only an acknowledged write can be verified, not a " + outcome + " one");
+      throw new IllegalArgumentException(
+          "only an acknowledged write can be verified, not a " + outcome + " one");
     }
     if (verified) {
-      return new ActionResult(action, TargetOutcome.SUCCEEDED, attempts, requestId, startedAt, finishedAt, null, null,
-          true, observedSessionsValidFrom, observedAccountEnabled, null, null, null, deviceIds);
+      return new ActionResult(
+          action,
+          TargetOutcome.SUCCEEDED,
+          attempts,
+          requestId,
+          startedAt,
+          finishedAt,
+          null,
+          null,
+          true,
+          observedSessionsValidFrom,
+          observedAccountEnabled,
+          null,
+          null,
+          null,
+          deviceIds);
     }
     if (reason == null || reason.isBlank()) {
       throw new IllegalArgumentException("an unverified write needs a reason");
     }
-    return new ActionResult(action, TargetOutcome.UNVERIFIED, attempts, requestId, startedAt, finishedAt,
-        UNVERIFIED_CODE, reason, false, observedSessionsValidFrom, observedAccountEnabled, null, null, null, deviceIds);
+    return new ActionResult(
+        action,
+        TargetOutcome.UNVERIFIED,
+        attempts,
+        requestId,
+        startedAt,
+        finishedAt,
+        UNVERIFIED_CODE,
+        reason,
+        false,
+        observedSessionsValidFrom,
+        observedAccountEnabled,
+        null,
+        null,
+        null,
+        deviceIds);
   }
 }

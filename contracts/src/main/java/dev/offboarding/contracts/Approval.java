@@ -25,14 +25,16 @@ public record Approval(String eventId, String requestedBy, String reason, List<S
     Objects.requireNonNull(requestedBy, "requestedBy");
     users = List.copyOf(Objects.requireNonNull(users, "users"));
     if (eventId.isBlank() || requestedBy.isBlank() || (reason != null && reason.isBlank())) {
-      throw new IllegalArgumentException("eventId, requestedBy and a reason when given must not be blank");
+      throw new IllegalArgumentException(
+          "eventId, requestedBy and a reason when given must not be blank");
     }
     if (users.size() > MAX_USERS) {
       throw new IllegalArgumentException("an approval names at most " + MAX_USERS + " users");
     }
     for (String user : users) {
       if (!Target.isGuid(user) && !Target.isUpn(user)) {
-        throw new IllegalArgumentException("users must be object ids (GUIDs) or user principal names");
+        throw new IllegalArgumentException(
+            "users must be object ids (GUIDs) or user principal names");
       }
     }
   }

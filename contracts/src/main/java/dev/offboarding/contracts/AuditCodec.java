@@ -25,8 +25,8 @@ import java.util.function.UnaryOperator;
  * id, else UPN) for a target audit and an access audit, and the event id for a summary, so
  * consumers can filter on it.
  *
- * <p>Readers accept data properties they do not know, so version 1 can gain optional fields
- * without breaking consumers; everything they do know is checked, and bad input is an {@link
+ * <p>Readers accept data properties they do not know, so version 1 can gain optional fields without
+ * breaking consumers; everything they do know is checked, and bad input is an {@link
  * IllegalArgumentException} naming the JSONPath. {@code provenance} (who asked, see {@link
  * Provenance}) is optional, as audits written before it lack it, but when present it is read
  * strictly: a member it does not know is refused, because an audit must not claim more about who
@@ -38,10 +38,19 @@ public final class AuditCodec {
   public static final String SOURCE = "/offboarding-worker";
 
   private static final int MAX_ID_LENGTH = 256;
-  private static final Set<String> PROVENANCE = Set.of("source", "requestedBy", "ticket", "reason", "queue");
-  private static final Set<String> ACCESS = Set.of("revokedAt", "caeResourcesBy", "allResourcesBy", "note");
-  private static final Set<String> SIGN_IN = Set.of("id", "createdDateTime", "appDisplayName", "appId",
-      "resourceDisplayName", "ipAddress", "isInteractive");
+  private static final Set<String> PROVENANCE =
+      Set.of("source", "requestedBy", "ticket", "reason", "queue");
+  private static final Set<String> ACCESS =
+      Set.of("revokedAt", "caeResourcesBy", "allResourcesBy", "note");
+  private static final Set<String> SIGN_IN =
+      Set.of(
+          "id",
+          "createdDateTime",
+          "appDisplayName",
+          "appId",
+          "resourceDisplayName",
+          "ipAddress",
+          "isInteractive");
 
   private final StrictJson json = new StrictJson();
 
@@ -82,15 +91,19 @@ public final class AuditCodec {
       if (result.verified() != null) {
         item.put("verified", result.verified());
       }
-      if (result.observedSessionsValidFrom() != null || result.observedAccountEnabled() != null
-          || result.observedLastPasswordChange() != null || result.observedRiskState() != null
+      if (result.observedSessionsValidFrom() != null
+          || result.observedAccountEnabled() != null
+          || result.observedLastPasswordChange() != null
+          || result.observedRiskState() != null
           || result.observedRiskLevel() != null) {
         ObjectNode observed = item.putObject("observed");
-        putInstantIfPresent(observed, "signInSessionsValidFromDateTime", result.observedSessionsValidFrom());
+        putInstantIfPresent(
+            observed, "signInSessionsValidFromDateTime", result.observedSessionsValidFrom());
         if (result.observedAccountEnabled() != null) {
           observed.put("accountEnabled", result.observedAccountEnabled());
         }
-        putInstantIfPresent(observed, "lastPasswordChangeDateTime", result.observedLastPasswordChange());
+        putInstantIfPresent(
+            observed, "lastPasswordChangeDateTime", result.observedLastPasswordChange());
         putIfPresent(observed, "riskState", result.observedRiskState());
         putIfPresent(observed, "riskLevel", result.observedRiskLevel());
       }
@@ -136,7 +149,9 @@ public final class AuditCodec {
     data.put("durationMillis", audit.durationMillis());
     putIfPresent(data, "rejectionReason", audit.rejectionReason());
     ArrayNode problems = data.putArray("problems");
-    audit.problems().forEach(p -> problems.addObject().put("path", p.path()).put("message", p.message()));
+    audit
+        .problems()
+        .forEach(p -> problems.addObject().put("path", p.path()).put("message", p.message()));
     data.put("redelivery", audit.redelivery());
     data.put("dryRun", audit.dryRun());
     data.put("final", audit.finalSummary());
@@ -240,13 +255,20 @@ public final class AuditCodec {
         throw new IllegalArgumentException("$.data.provenance: required");
       }
       try {
-        return new ResumeAudit(text(data, "$.data", "eventId"), text(data, "$.data", "workflowId"),
-            text(data, "$.data", "taskId"), text(data, "$.data", "taskProcessingResultId"),
-            text(data, "$.data", "operationStatus"), summaryStatus, outcome,
+        return new ResumeAudit(
+            text(data, "$.data", "eventId"),
+            text(data, "$.data", "workflowId"),
+            text(data, "$.data", "taskId"),
+            text(data, "$.data", "taskProcessingResultId"),
+            text(data, "$.data", "operationStatus"),
+            summaryStatus,
+            outcome,
             intValue(data.get("attempts"), "$.data.attempts"),
             data.has("httpStatus") ? intValue(data.get("httpStatus"), "$.data.httpStatus") : null,
-            optionalText(data, "$.data", "errorCode"), optionalText(data, "$.data", "requestId"),
-            bool(data, "$.data", "redelivery"), provenance);
+            optionalText(data, "$.data", "errorCode"),
+            optionalText(data, "$.data", "requestId"),
+            bool(data, "$.data", "redelivery"),
+            provenance);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("$.data: " + e.getMessage(), e);
       }
@@ -283,15 +305,22 @@ public final class AuditCodec {
       String eventId = text(data, "$.data", "eventId");
       String userId = text(data, "$.data", "userId");
       if (!Text.isPrintable(eventId, MAX_ID_LENGTH)) {
-        throw new IllegalArgumentException("$.data.eventId: must be non-blank, at most 256 characters, without control"
-            + " characters");
+        throw new IllegalArgumentException(
+            "$.data.eventId: must be non-blank, at most 256 characters, without control"
+                + " characters");
       }
       if (!Target.isGuid(userId)) {
         throw new IllegalArgumentException("$.data.userId: must be an object id (GUID)");
       }
       try {
-        return new AccessAudit(eventId, userId, instant(data, "$.data", "revokedAt"),
-            instant(data, "$.data", "allResourcesBy"), outcome, signIns, provenance);
+        return new AccessAudit(
+            eventId,
+            userId,
+            instant(data, "$.data", "revokedAt"),
+            instant(data, "$.data", "allResourcesBy"),
+            outcome,
+            signIns,
+            provenance);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("$.data: " + e.getMessage(), e);
       }
@@ -324,20 +353,33 @@ public final class AuditCodec {
     }
     String app = optionalText(node, path, "appDisplayName");
     String resource = optionalText(node, path, "resourceDisplayName");
-    for (String[] named : new String[][] {{"appDisplayName", app}, {"resourceDisplayName", resource}}) {
+    for (String[] named :
+        new String[][] {{"appDisplayName", app}, {"resourceDisplayName", resource}}) {
       if (named[1] != null && !Text.isPrintable(named[1], AccessAudit.SignIn.MAX_NAME_LENGTH)) {
-        throw new IllegalArgumentException(path + "." + named[0] + ": must be non-blank, at most "
-            + AccessAudit.SignIn.MAX_NAME_LENGTH + " characters, without control characters");
+        throw new IllegalArgumentException(
+            path
+                + "."
+                + named[0]
+                + ": must be non-blank, at most "
+                + AccessAudit.SignIn.MAX_NAME_LENGTH
+                + " characters, without control characters");
       }
     }
-    return new AccessAudit.SignIn(id, instant(node, path, "createdDateTime"), app, appId, resource, ip,
+    return new AccessAudit.SignIn(
+        id,
+        instant(node, path, "createdDateTime"),
+        app,
+        appId,
+        resource,
+        ip,
         bool(node, path, "isInteractive"));
   }
 
   /**
    * The CloudEvents {@code type} of an audit message, to choose a decoder.
    *
-   * @throws IllegalArgumentException when the bytes are not a JSON object with a string {@code type}
+   * @throws IllegalArgumentException when the bytes are not a JSON object with a string {@code
+   *     type}
    */
   public String typeOf(byte[] message) {
     JsonNode root = read(message);
@@ -406,7 +448,9 @@ public final class AuditCodec {
       JsonNode skippedNode = object(data, "$.data", "skippedMembers");
       for (Iterator<Map.Entry<String, JsonNode>> it = skippedNode.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        skipped.put(e.getKey(), intValue(e.getValue(), JsonPath.property("$.data.skippedMembers", e.getKey())));
+        skipped.put(
+            e.getKey(),
+            intValue(e.getValue(), JsonPath.property("$.data.skippedMembers", e.getKey())));
       }
       List<Problem> problems = new ArrayList<>();
       JsonNode problemsNode = array(data, "$.data", "problems");
@@ -445,7 +489,8 @@ public final class AuditCodec {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(time, "time");
     if (!Text.isPrintable(messageId, MAX_ID_LENGTH)) {
-      throw new IllegalArgumentException("messageId must be non-blank, at most 256 characters, without control characters");
+      throw new IllegalArgumentException(
+          "messageId must be non-blank, at most 256 characters, without control characters");
     }
     ObjectNode root = json.objectNode();
     root.put("specversion", OffboardingEvent.SPEC_VERSION);
@@ -494,7 +539,8 @@ public final class AuditCodec {
   }
 
   private static IllegalArgumentException invalid(String type, RuntimeException cause) {
-    return new IllegalArgumentException("not a valid " + type + " message: " + cause.getMessage(), cause);
+    return new IllegalArgumentException(
+        "not a valid " + type + " message: " + cause.getMessage(), cause);
   }
 
   private static ActionResult actionResult(JsonNode node, String path) {
@@ -503,7 +549,8 @@ public final class AuditCodec {
     }
     String wire = text(node, path, "action");
     Action action =
-        Action.fromWire(wire).orElseThrow(() -> new IllegalArgumentException(path + ".action: unknown action"));
+        Action.fromWire(wire)
+            .orElseThrow(() -> new IllegalArgumentException(path + ".action: unknown action"));
     TargetOutcome outcome = outcome(text(node, path, "outcome"), path + ".outcome");
     int attempts = intValue(node.get("attempts"), path + ".attempts");
     String requestId = optionalText(node, path, "requestId");
@@ -520,9 +567,11 @@ public final class AuditCodec {
     if (node.has("observed")) {
       JsonNode observed = object(node, path, "observed");
       String observedPath = JsonPath.property(path, "observed");
-      observedSessionsValidFrom = optionalInstant(observed, observedPath, "signInSessionsValidFromDateTime");
+      observedSessionsValidFrom =
+          optionalInstant(observed, observedPath, "signInSessionsValidFromDateTime");
       observedAccountEnabled = optionalBool(observed, observedPath, "accountEnabled");
-      observedLastPasswordChange = optionalInstant(observed, observedPath, "lastPasswordChangeDateTime");
+      observedLastPasswordChange =
+          optionalInstant(observed, observedPath, "lastPasswordChangeDateTime");
       observedRiskState = optionalText(observed, observedPath, "riskState");
       if (observedRiskState != null && !ActionResult.RISK_STATES.contains(observedRiskState)) {
         throw new IllegalArgumentException(observedPath + ".riskState: unknown risk state");
@@ -548,9 +597,22 @@ public final class AuditCodec {
       }
     }
     try {
-      return new ActionResult(action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage,
-          verified, observedSessionsValidFrom, observedAccountEnabled, observedLastPasswordChange, observedRiskState,
-          observedRiskLevel, deviceIds);
+      return new ActionResult(
+          action,
+          outcome,
+          attempts,
+          requestId,
+          startedAt,
+          finishedAt,
+          errorCode,
+          errorMessage,
+          verified,
+          observedSessionsValidFrom,
+          observedAccountEnabled,
+          observedLastPasswordChange,
+          observedRiskState,
+          observedRiskLevel,
+          deviceIds);
     } catch (IllegalArgumentException e) {
       // The record's own rules (e.g. SUCCEEDED with verified = false): name where it happened.
       throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
@@ -592,12 +654,18 @@ public final class AuditCodec {
     }
     String note = optionalText(node, path, "note");
     if (note != null && !Text.isPrintable(note, AccessWindow.MAX_NOTE_LENGTH)) {
-      throw new IllegalArgumentException(path + ".note: must be non-blank, at most " + AccessWindow.MAX_NOTE_LENGTH
-          + " characters, without control characters");
+      throw new IllegalArgumentException(
+          path
+              + ".note: must be non-blank, at most "
+              + AccessWindow.MAX_NOTE_LENGTH
+              + " characters, without control characters");
     }
     try {
-      return new AccessWindow(instant(node, path, "revokedAt"), instant(node, path, "caeResourcesBy"),
-          instant(node, path, "allResourcesBy"), note);
+      return new AccessWindow(
+          instant(node, path, "revokedAt"),
+          instant(node, path, "caeResourcesBy"),
+          instant(node, path, "allResourcesBy"),
+          note);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
     }
@@ -625,7 +693,8 @@ public final class AuditCodec {
   }
 
   /** An optional string member that {@code problem} finds nothing wrong with (null when absent). */
-  private static String checked(JsonNode parent, String parentPath, String name, UnaryOperator<String> problem) {
+  private static String checked(
+      JsonNode parent, String parentPath, String name, UnaryOperator<String> problem) {
     String value = optionalText(parent, parentPath, name);
     String wrong = problem.apply(value);
     if (wrong != null) {
@@ -669,7 +738,8 @@ public final class AuditCodec {
   private static boolean bool(JsonNode parent, String parentPath, String name) {
     JsonNode node = parent.get(name);
     if (node == null || !node.isBoolean()) {
-      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be true or false");
+      throw new IllegalArgumentException(
+          JsonPath.property(parentPath, name) + ": must be true or false");
     }
     return node.booleanValue();
   }
@@ -680,7 +750,8 @@ public final class AuditCodec {
       return null;
     }
     if (!node.isBoolean()) {
-      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be true or false");
+      throw new IllegalArgumentException(
+          JsonPath.property(parentPath, name) + ": must be true or false");
     }
     return node.booleanValue();
   }
@@ -695,7 +766,8 @@ public final class AuditCodec {
   private static JsonNode array(JsonNode parent, String parentPath, String name) {
     JsonNode node = parent.get(name);
     if (node == null || !node.isArray()) {
-      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be an array");
+      throw new IllegalArgumentException(
+          JsonPath.property(parentPath, name) + ": must be an array");
     }
     return node;
   }
@@ -703,7 +775,8 @@ public final class AuditCodec {
   private static JsonNode object(JsonNode parent, String parentPath, String name) {
     JsonNode node = parent.get(name);
     if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be an object");
+      throw new IllegalArgumentException(
+          JsonPath.property(parentPath, name) + ": must be an object");
     }
     return node;
   }
@@ -723,7 +796,8 @@ public final class AuditCodec {
     }
     Instant instant = Rfc3339.parse(text);
     if (instant == null) {
-      throw new IllegalArgumentException(JsonPath.property(parentPath, name) + ": must be an RFC 3339 date-time");
+      throw new IllegalArgumentException(
+          JsonPath.property(parentPath, name) + ": must be an RFC 3339 date-time");
     }
     return instant;
   }

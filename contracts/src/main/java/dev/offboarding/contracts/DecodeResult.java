@@ -41,14 +41,16 @@ public sealed interface DecodeResult permits DecodeResult.Valid, DecodeResult.In
    *     the rejection audit can say which producer the message claims to come from, see {@link
    *     Provenance#ofUndecodable}), else null
    */
-  record Invalid(List<Problem> problems, String eventId, String eventType, String source) implements DecodeResult {
+  record Invalid(List<Problem> problems, String eventId, String eventType, String source)
+      implements DecodeResult {
     public Invalid {
       problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
       if (problems.isEmpty()) {
         throw new IllegalArgumentException("an invalid result needs at least one problem");
       }
       if (source != null && !source.equals(Provenance.undecodedSource(source))) {
-        throw new IllegalArgumentException("source must be a URI reference of at most 256 characters, or null");
+        throw new IllegalArgumentException(
+            "source must be a URI reference of at most 256 characters, or null");
       }
     }
 

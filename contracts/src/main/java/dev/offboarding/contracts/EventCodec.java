@@ -46,7 +46,8 @@ public final class EventCodec {
       return decodeOrThrow(json);
     } catch (RuntimeException e) {
       // Decoding is total by contract: a defect here must not become a poison message loop.
-      return new DecodeResult.Invalid(List.of(new Problem(JsonPath.ROOT, "could not be read")), null, null);
+      return new DecodeResult.Invalid(
+          List.of(new Problem(JsonPath.ROOT, "could not be read")), null, null);
     }
   }
 
@@ -68,7 +69,10 @@ public final class EventCodec {
     if (event != null) {
       return new DecodeResult.Valid(event);
     }
-    return new DecodeResult.Invalid(reader.problems(), correlation(root, "id"), correlation(root, "type"),
+    return new DecodeResult.Invalid(
+        reader.problems(),
+        correlation(root, "id"),
+        correlation(root, "type"),
         Provenance.undecodedSource(correlation(root, "source")));
   }
 
@@ -113,7 +117,8 @@ public final class EventCodec {
     }
     if (event.approval() != null) {
       Approval a = event.approval();
-      ObjectNode approval = root.putObject("data").put("eventId", a.eventId()).put("requestedBy", a.requestedBy());
+      ObjectNode approval =
+          root.putObject("data").put("eventId", a.eventId()).put("requestedBy", a.requestedBy());
       if (a.reason() != null) {
         approval.put("reason", a.reason());
       }
@@ -158,7 +163,8 @@ public final class EventCodec {
   }
 
   private byte[] checked(ObjectNode root) {
-    // Check what is about to go out with the reader's rules, so encode never emits what decode refuses.
+    // Check what is about to go out with the reader's rules, so encode never emits what decode
+    // refuses.
     EventReader check = new EventReader();
     if (check.read(root) == null) {
       throw new IllegalArgumentException(

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Checks one JSON tree against the v1 event contract, collecting every problem rather than
- * stopping at the first, and builds the event when there are none. One instance per document;
- * not thread-safe. The rules mirror {@code event.v1.schema.json}; keep the two in step.
+ * Checks one JSON tree against the v1 event contract, collecting every problem rather than stopping
+ * at the first, and builds the event when there are none. One instance per document; not
+ * thread-safe. The rules mirror {@code event.v1.schema.json}; keep the two in step.
  */
 final class EventReader {
   static final int MAX_ID_LENGTH = 256;
@@ -23,20 +23,31 @@ final class EventReader {
   static final int MAX_TICKET_LENGTH = 128;
   static final int MAX_REQUESTED_BY_LENGTH = 256;
   static final String DATA_CONTENT_TYPE = "application/json";
+
   /** CloudEvents extension attribute names; the standard attributes happen to match it too. */
   static final Pattern EXTENSION_NAME = Pattern.compile("^[a-z0-9]{1,20}$");
 
   private static final Set<String> ENVELOPE =
       Set.of("specversion", "id", "source", "type", "time", "datacontenttype", "data");
   private static final Set<String> DATA =
-      Set.of("targets", "actions", "reason", "ticket", "requestedBy", "dryRun", "effectiveAt", "deviceIds");
+      Set.of(
+          "targets",
+          "actions",
+          "reason",
+          "ticket",
+          "requestedBy",
+          "dryRun",
+          "effectiveAt",
+          "deviceIds");
   private static final Set<String> CANCEL_DATA = Set.of("eventId", "reason", "requestedBy");
-  private static final Set<String> APPROVE_DATA = Set.of("eventId", "requestedBy", "reason", "users");
+  private static final Set<String> APPROVE_DATA =
+      Set.of("eventId", "requestedBy", "reason", "users");
   private static final Set<String> TARGET = Set.of("user", "group", "attribute", "equals");
   private static final String TARGET_KINDS = "user, group, or attribute with equals";
   private static final String EVENT_TYPES =
       Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.joining(", "));
-  private static final String ATTRIBUTES = String.join(", ", Target.ALLOWED_ATTRIBUTES.stream().sorted().toList());
+  private static final String ATTRIBUTES =
+      String.join(", ", Target.ALLOWED_ATTRIBUTES.stream().sorted().toList());
 
   private final List<Problem> problems = new ArrayList<>();
   private int dropped;
@@ -91,7 +102,9 @@ final class EventReader {
       }
       String path = JsonPath.property(JsonPath.ROOT, name);
       if (!EXTENSION_NAME.matcher(name).matches()) {
-        add(path, "unexpected property; extension attribute names are 1 to 20 lower-case letters or digits");
+        add(
+            path,
+            "unexpected property; extension attribute names are 1 to 20 lower-case letters or digits");
       } else if (!isScalar(field.getValue())) {
         add(path, "extension attribute must be a string, number or boolean");
       }
@@ -123,7 +136,9 @@ final class EventReader {
     }
   }
 
-  /** Every problem found, or the first {@link EventCodec#MAX_PROBLEMS} - 1 and a count of the rest. */
+  /**
+   * Every problem found, or the first {@link EventCodec#MAX_PROBLEMS} - 1 and a count of the rest.
+   */
   List<Problem> problems() {
     if (dropped == 0) {
       return List.copyOf(problems);
@@ -167,20 +182,27 @@ final class EventReader {
     String rawEffectiveAt = optionalString(data, "$.data", "effectiveAt");
     if (rawEffectiveAt != null) {
       if (type != null && type.urgent()) {
-        add("$.data.effectiveAt", "not allowed on " + type.wireName() + ": a compromise event takes effect at once");
+        add(
+            "$.data.effectiveAt",
+            "not allowed on " + type.wireName() + ": a compromise event takes effect at once");
       } else if (type != null && type.restores()) {
-        add("$.data.effectiveAt", "not allowed on " + type.wireName() + ": a restore takes effect at once");
+        add(
+            "$.data.effectiveAt",
+            "not allowed on " + type.wireName() + ": a restore takes effect at once");
       }
       effectiveAt = Rfc3339.parse(rawEffectiveAt);
       if (effectiveAt == null) {
-        add("$.data.effectiveAt", "must be an RFC 3339 date-time with an offset, e.g. 2026-12-31T17:00:00+01:00");
+        add(
+            "$.data.effectiveAt",
+            "must be an RFC 3339 date-time with an offset, e.g. 2026-12-31T17:00:00+01:00");
       }
     }
     List<String> deviceIds = readDeviceIds(data.get("deviceIds"), type);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new EventData(targets, actions, reason, ticket, requestedBy, dryRun, effectiveAt, deviceIds);
+    return new EventData(
+        targets, actions, reason, ticket, requestedBy, dryRun, effectiveAt, deviceIds);
   }
 
   /** {@code deviceIds}: restore events only, 1 to 1000 distinct GUIDs. */
@@ -189,11 +211,15 @@ final class EventReader {
       return List.of();
     }
     if (type != null && !type.restores()) {
-      add("$.data.deviceIds", "not allowed on " + type.wireName() + ": only a restore names devices to re-enable");
+      add(
+          "$.data.deviceIds",
+          "not allowed on " + type.wireName() + ": only a restore names devices to re-enable");
       return List.of();
     }
     if (!node.isArray() || node.isEmpty() || node.size() > EventData.MAX_DEVICE_IDS) {
-      add("$.data.deviceIds", "must be an array of 1 to " + EventData.MAX_DEVICE_IDS + " device object ids");
+      add(
+          "$.data.deviceIds",
+          "must be an array of 1 to " + EventData.MAX_DEVICE_IDS + " device object ids");
       return List.of();
     }
     List<String> ids = new ArrayList<>();
@@ -303,8 +329,10 @@ final class EventReader {
     for (int i = 0; i < node.size(); i++) {
       Target target = readTarget(node.get(i), JsonPath.index(path, i));
       if (target != null && type != null && type.restores() && !(target instanceof Target.User)) {
-        add(JsonPath.index(path, i), "a restore names users only (object id or UPN); groups and attribute"
-            + " selectors are refused");
+        add(
+            JsonPath.index(path, i),
+            "a restore names users only (object id or UPN); groups and attribute"
+                + " selectors are refused");
       } else if (target != null) {
         targets.add(target);
       }
@@ -394,8 +422,10 @@ final class EventReader {
       }
       Action action = Action.fromWire(wire).filter(allowed::contains).orElse(null);
       if (action == null) {
-        add(itemPath, "unknown action; expected one of "
-            + allowed.stream().map(Action::wireName).collect(Collectors.joining(", ")));
+        add(
+            itemPath,
+            "unknown action; expected one of "
+                + allowed.stream().map(Action::wireName).collect(Collectors.joining(", ")));
       } else if (!seen.add(action)) {
         add(itemPath, "duplicate action");
       } else {

@@ -50,8 +50,13 @@ public enum EventType {
    */
   public java.util.List<Action> allowedActions() {
     return switch (this) {
-      case LEAVER, COMPROMISE -> java.util.List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS,
-          Action.RESET_PASSWORD, Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES);
+      case LEAVER, COMPROMISE ->
+          java.util.List.of(
+              Action.DISABLE_ACCOUNT,
+              Action.REVOKE_SESSIONS,
+              Action.RESET_PASSWORD,
+              Action.CONFIRM_COMPROMISED,
+              Action.DISABLE_DEVICES);
       case RESTORE -> java.util.List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES);
       case CANCEL, APPROVE -> java.util.List.of();
     };

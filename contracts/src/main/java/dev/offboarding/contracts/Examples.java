@@ -10,16 +10,18 @@ import java.util.Map;
 /**
  * The examples that document and test the v1 contracts, as classpath resource names: events, and
  * audit messages ({@link #auditTargets()}, {@link #auditSummaries()}, {@link #auditAccesses()},
- * {@link #invalidAudits()}).
- * Every valid example event is accepted by both the schema and {@link EventCodec}; every invalid
- * one is rejected by both, with at least the problem paths {@link #expectedProblemPaths()} lists.
- * Every valid audit example is accepted by its schema and {@link AuditCodec}; every invalid one is
- * refused by both, the codec naming the path {@link #expectedAuditProblemPaths()} gives.
+ * {@link #invalidAudits()}). Every valid example event is accepted by both the schema and {@link
+ * EventCodec}; every invalid one is rejected by both, with at least the problem paths {@link
+ * #expectedProblemPaths()} lists. Every valid audit example is accepted by its schema and {@link
+ * AuditCodec}; every invalid one is refused by both, the codec naming the path {@link
+ * #expectedAuditProblemPaths()} gives.
  */
 public final class Examples {
   private static final String DIR = Resources.BASE + "examples/";
 
-  /** The index of invalid examples: file name to the JSONPaths of the problems each must produce. */
+  /**
+   * The index of invalid examples: file name to the JSONPaths of the problems each must produce.
+   */
   public static final String EXPECTED_PROBLEMS = DIR + "invalid/expected-problems.json";
 
   /** The index of invalid audit examples: file name to the JSONPath the codec must name. */
@@ -75,7 +77,8 @@ public final class Examples {
           "group-not-a-guid.json",
           "id-too-long.json",
           "id-with-control-character.json",
-          "leaver-with-device-ids.json", "leaver-with-enable.json",
+          "leaver-with-device-ids.json",
+          "leaver-with-enable.json",
           "malformed-upn.json",
           "missing-data.json",
           "missing-id.json",
@@ -109,28 +112,39 @@ public final class Examples {
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
   private static final List<String> AUDIT_TARGETS =
-      names("audit/", "target-compromise-contained.json", "target-synchronised-guest.json", "target-unverified.json",
+      names(
+          "audit/",
+          "target-compromise-contained.json",
+          "target-synchronised-guest.json",
+          "target-unverified.json",
           "target-verification-off.json");
 
   /**
    * Example {@code dev.offboarding.audit.summary.v1} messages: accepted by the summary audit schema
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
-  private static final List<String> AUDIT_SUMMARIES = names("audit/", "summary-awaiting-approval.json",
-      "summary-compromise-contained.json", "summary-partial.json", "summary-rejected.json",
-      "summary-scheduled-lifecycle-task.json");
+  private static final List<String> AUDIT_SUMMARIES =
+      names(
+          "audit/",
+          "summary-awaiting-approval.json",
+          "summary-compromise-contained.json",
+          "summary-partial.json",
+          "summary-rejected.json",
+          "summary-scheduled-lifecycle-task.json");
 
   /**
    * Example {@code dev.offboarding.audit.access.v1} messages: accepted by the access audit schema
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
-  private static final List<String> AUDIT_ACCESSES = names("audit/", "access-none-seen.json", "access-sign-in-seen.json");
+  private static final List<String> AUDIT_ACCESSES =
+      names("audit/", "access-none-seen.json", "access-sign-in-seen.json");
 
   /**
    * Example {@code dev.offboarding.audit.resume.v1} messages: accepted by the resume audit schema
    * and decoded by {@link AuditCodec}, which encodes them back to the same JSON.
    */
-  private static final List<String> AUDIT_RESUMES = names("audit/", "resume-refused.json", "resume-resumed.json");
+  private static final List<String> AUDIT_RESUMES =
+      names("audit/", "resume-refused.json", "resume-resumed.json");
 
   /** Audit messages, of either type, that the audit schemas and {@link AuditCodec} both refuse. */
   private static final List<String> INVALID_AUDITS =
@@ -193,9 +207,7 @@ public final class Examples {
     return Resources.load(name);
   }
 
-  /**
-   * Invalid example resource name to the problem paths decoding it must report (among others).
-   */
+  /** Invalid example resource name to the problem paths decoding it must report (among others). */
   public static Map<String, List<String>> expectedProblemPaths() {
     return index(EXPECTED_PROBLEMS, "invalid/");
   }
@@ -216,12 +228,14 @@ public final class Examples {
       throw new IllegalStateException(resource + " is broken: " + e.getMessage());
     }
     Map<String, List<String>> expected = new LinkedHashMap<>();
-    index.fields().forEachRemaining(
-        e -> {
-          List<String> paths = new ArrayList<>();
-          e.getValue().elements().forEachRemaining(p -> paths.add(p.asText()));
-          expected.put(DIR + subdirectory + e.getKey(), List.copyOf(paths));
-        });
+    index
+        .fields()
+        .forEachRemaining(
+            e -> {
+              List<String> paths = new ArrayList<>();
+              e.getValue().elements().forEachRemaining(p -> paths.add(p.asText()));
+              expected.put(DIR + subdirectory + e.getKey(), List.copyOf(paths));
+            });
     return expected;
   }
 

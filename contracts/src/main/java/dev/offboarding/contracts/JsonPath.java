@@ -7,6 +7,7 @@ final class JsonPath {
   static final String ROOT = "$";
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   /** Property names come from untrusted input: a path never carries more of one than this. */
   private static final int MAX_NAME = 64;
 

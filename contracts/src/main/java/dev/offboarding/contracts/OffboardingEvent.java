@@ -16,32 +16,47 @@ import java.util.Objects;
  * @param cancellation what to cancel, for a cancel event; null otherwise
  * @param approval what is approved, for an approve event; null otherwise
  */
-public record OffboardingEvent(String id, String source, EventType type, Instant time, EventData data,
-    Cancellation cancellation, Approval approval) {
+public record OffboardingEvent(
+    String id,
+    String source,
+    EventType type,
+    Instant time,
+    EventData data,
+    Cancellation cancellation,
+    Approval approval) {
 
   public static final String SPEC_VERSION = "1.0";
-  /** The content type of every CloudEvents message in structured mode: events and audit messages alike. */
+
+  /**
+   * The content type of every CloudEvents message in structured mode: events and audit messages
+   * alike.
+   */
   public static final String CONTENT_TYPE = "application/cloudevents+json";
 
   public OffboardingEvent {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(type, "type");
-    if (type.actsOnTargets() != (data != null) || (type == EventType.CANCEL) != (cancellation != null)
+    if (type.actsOnTargets() != (data != null)
+        || (type == EventType.CANCEL) != (cancellation != null)
         || (type == EventType.APPROVE) != (approval != null)) {
-      throw new IllegalArgumentException(type.actsOnTargets()
-          ? "a " + type.wireName() + " event has data and no cancellation or approval"
-          : type == EventType.CANCEL ? "a cancel event has a cancellation and no targets"
-          : "an approve event has an approval and no targets");
+      throw new IllegalArgumentException(
+          type.actsOnTargets()
+              ? "a " + type.wireName() + " event has data and no cancellation or approval"
+              : type == EventType.CANCEL
+                  ? "a cancel event has a cancellation and no targets"
+                  : "an approve event has an approval and no targets");
     }
     if (id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
     if ((type.urgent() || type.restores()) && data != null && data.effectiveAt() != null) {
-      throw new IllegalArgumentException("a " + type.wireName() + " event takes effect at once: no effectiveAt");
+      throw new IllegalArgumentException(
+          "a " + type.wireName() + " event takes effect at once: no effectiveAt");
     }
     if (data != null && !type.allowedActions().containsAll(data.actions())) {
-      throw new IllegalArgumentException("a " + type.wireName() + " event may ask only for " + type.allowedActions());
+      throw new IllegalArgumentException(
+          "a " + type.wireName() + " event may ask only for " + type.allowedActions());
     }
     if (type.restores() && data.targets().stream().anyMatch(t -> !(t instanceof Target.User))) {
       throw new IllegalArgumentException("a restore names users only");
@@ -54,18 +69,25 @@ public record OffboardingEvent(String id, String source, EventType type, Instant
   }
 
   /** An event that acts on targets, or a cancel event. */
-  public OffboardingEvent(String id, String source, EventType type, Instant time, EventData data,
+  public OffboardingEvent(
+      String id,
+      String source,
+      EventType type,
+      Instant time,
+      EventData data,
       Cancellation cancellation) {
     this(id, source, type, time, data, cancellation, null);
   }
 
   /** An approve event. */
-  public static OffboardingEvent approve(String id, String source, Instant time, Approval approval) {
+  public static OffboardingEvent approve(
+      String id, String source, Instant time, Approval approval) {
     return new OffboardingEvent(id, source, EventType.APPROVE, time, null, null, approval);
   }
 
   /** A cancel event. */
-  public static OffboardingEvent cancel(String id, String source, Instant time, Cancellation cancellation) {
+  public static OffboardingEvent cancel(
+      String id, String source, Instant time, Cancellation cancellation) {
     return new OffboardingEvent(id, source, EventType.CANCEL, time, null, cancellation);
   }
 

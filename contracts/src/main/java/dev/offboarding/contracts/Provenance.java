@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /**
  * Who asked for an event, on whose word, and through which queue: the {@code provenance} of every
  * audit message. Service Bus stamps no sender identity on a message, so {@code queue} (where the
- * event arrived, and whose Data Sender role says who could send there) is the one member the
- * worker knows for itself; the others repeat what the event claims.
+ * event arrived, and whose Data Sender role says who could send there) is the one member the worker
+ * knows for itself; the others repeat what the event claims.
  *
  * <p>Each member follows the rule the event contract applies to the same value, so whatever an
  * accepted event carries fits here unchanged. Immutable and thread-safe.
@@ -23,12 +23,15 @@ import java.util.regex.Pattern;
  * @param queue the Service Bus entity the event arrived on: 1 to 260 letters, digits, {@code .},
  *     {@code _}, {@code -} or {@code /}, starting with a letter or digit; required
  */
-public record Provenance(String source, String requestedBy, String ticket, String reason, String queue) {
+public record Provenance(
+    String source, String requestedBy, String ticket, String reason, String queue) {
 
   /** The longest Service Bus entity name. */
   public static final int MAX_QUEUE_LENGTH = 260;
 
-  /** A Service Bus entity name, as the worker's configuration accepts it; also the schemas' pattern. */
+  /**
+   * A Service Bus entity name, as the worker's configuration accepts it; also the schemas' pattern.
+   */
   static final Pattern QUEUE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._/\\-]{0,259}$");
 
   /** The longest source kept from an event that could not be decoded, as for its id and type. */
@@ -45,13 +48,14 @@ public record Provenance(String source, String requestedBy, String ticket, Strin
 
   /**
    * The provenance of a decoded event: its source, and the requester, ticket and reason its data
-   * gives (a cancel event's from its cancellation, an approve event's from its approval; neither has
-   * a ticket, and an approval's reason is optional).
+   * gives (a cancel event's from its cancellation, an approve event's from its approval; neither
+   * has a ticket, and an approval's reason is optional).
    *
    * @param event the event as decoded
    * @param queue the entity it arrived on
    * @throws IllegalArgumentException when {@code queue} is no Service Bus entity name, or when the
-   *     event holds a value no decoded event can (an event built in code with, e.g., a blank reason)
+   *     event holds a value no decoded event can (an event built in code with, e.g., a blank
+   *     reason)
    */
   public static Provenance of(OffboardingEvent event, String queue) {
     Objects.requireNonNull(event, "event");
@@ -81,9 +85,15 @@ public record Provenance(String source, String requestedBy, String ticket, Strin
     return new Provenance(rejected.source(), null, null, null, queue);
   }
 
-  /** The audit-worthy form of a raw {@code source} from an event that could not be decoded, or null. */
+  /**
+   * The audit-worthy form of a raw {@code source} from an event that could not be decoded, or null.
+   */
   static String undecodedSource(String raw) {
-    return raw != null && Text.length(raw) <= MAX_UNDECODED_SOURCE_LENGTH && sourceProblem(raw) == null ? raw : null;
+    return raw != null
+            && Text.length(raw) <= MAX_UNDECODED_SOURCE_LENGTH
+            && sourceProblem(raw) == null
+        ? raw
+        : null;
   }
 
   /** Why {@code source} cannot be a provenance's source, or null when it can (null included). */
@@ -94,7 +104,9 @@ public record Provenance(String source, String requestedBy, String ticket, Strin
     if (source.isEmpty()) {
       return "must not be empty";
     }
-    return UriReference.isValid(source) ? null : "must be a URI reference (RFC 3986), e.g. /hr/workday";
+    return UriReference.isValid(source)
+        ? null
+        : "must be a URI reference (RFC 3986), e.g. /hr/workday";
   }
 
   /** Why {@code requestedBy} cannot be a provenance's requester, or null when it can. */
@@ -125,7 +137,9 @@ public record Provenance(String source, String requestedBy, String ticket, Strin
     }
     return QUEUE.matcher(queue).matches()
         ? null
-        : "must be a Service Bus entity name: 1 to " + MAX_QUEUE_LENGTH + " letters, digits, '.', '_', '-' or '/',"
+        : "must be a Service Bus entity name: 1 to "
+            + MAX_QUEUE_LENGTH
+            + " letters, digits, '.', '_', '-' or '/',"
             + " starting with a letter or digit";
   }
 

@@ -63,11 +63,13 @@ public record ResumeAudit(
 
   public ResumeAudit {
     if (!Text.isPrintable(eventId, 256)) {
-      throw new IllegalArgumentException("eventId must be non-blank, at most 256 characters, without control characters");
+      throw new IllegalArgumentException(
+          "eventId must be non-blank, at most 256 characters, without control characters");
     }
     for (String id : new String[] {workflowId, taskId, taskProcessingResultId}) {
       if (!Target.isGuid(id)) {
-        throw new IllegalArgumentException("workflowId, taskId and taskProcessingResultId must be GUIDs");
+        throw new IllegalArgumentException(
+            "workflowId, taskId and taskProcessingResultId must be GUIDs");
       }
     }
     if (!OPERATION_STATUSES.contains(operationStatus)) {
@@ -92,7 +94,8 @@ public record ResumeAudit(
       throw new IllegalArgumentException("only a refused resume carries httpStatus and errorCode");
     }
     if (requestId != null && !Text.isPrintable(requestId, MAX_TEXT)) {
-      throw new IllegalArgumentException("requestId must be at most " + MAX_TEXT + " printable characters");
+      throw new IllegalArgumentException(
+          "requestId must be at most " + MAX_TEXT + " printable characters");
     }
     Objects.requireNonNull(provenance, "provenance");
   }

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * seconds, and years past 9999), so the shape is checked with the same pattern the schemas carry,
  * which also knows the calendar (no 30 February, 29 February in leap years only: a validator that
  * does not assert {@code format}, such as Python's jsonschema without its optional checkers, still
- * refuses impossible dates), and the result is parsed by {@link OffsetDateTime}. Leap seconds are not accepted:
- * {@link Instant} cannot hold them. Offsets stop short of Java's ±18:00 limit.
+ * refuses impossible dates), and the result is parsed by {@link OffsetDateTime}. Leap seconds are
+ * not accepted: {@link Instant} cannot hold them. Offsets stop short of Java's ±18:00 limit.
  */
 final class Rfc3339 {
   /** Also the {@code pattern} of every date-time in the schemas. */
@@ -37,7 +37,8 @@ final class Rfc3339 {
       return null;
     }
     try {
-      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+      return OffsetDateTime.parse(
+              text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
           .toInstant();
     } catch (DateTimeException e) {
       return null;
@@ -47,7 +48,8 @@ final class Rfc3339 {
   /** RFC 3339 in UTC, e.g. {@code 2026-11-27T09:00:00Z}; fractions only when there are any. */
   static String format(Instant instant) {
     if (instant.isBefore(FIRST) || instant.isAfter(LAST)) {
-      throw new IllegalArgumentException("instant outside the years 0000..9999 cannot be written as RFC 3339");
+      throw new IllegalArgumentException(
+          "instant outside the years 0000..9999 cannot be written as RFC 3339");
     }
     return DateTimeFormatter.ISO_INSTANT.format(instant.atOffset(ZoneOffset.UTC));
   }

@@ -18,10 +18,16 @@ public final class Schemas {
   /** {@code dev.offboarding.audit.summary.v1} messages, envelope included. */
   public static final String AUDIT_SUMMARY = DIR + "audit-summary.v1.schema.json";
 
-  /** {@code dev.offboarding.audit.access.v1} messages (what the sign-in watch saw), envelope included. */
+  /**
+   * {@code dev.offboarding.audit.access.v1} messages (what the sign-in watch saw), envelope
+   * included.
+   */
   public static final String AUDIT_ACCESS = DIR + "audit-access.v1.schema.json";
 
-  /** {@code dev.offboarding.audit.resume.v1} messages (a Lifecycle Workflows task resumed), envelope included. */
+  /**
+   * {@code dev.offboarding.audit.resume.v1} messages (a Lifecycle Workflows task resumed), envelope
+   * included.
+   */
   public static final String AUDIT_RESUME = DIR + "audit-resume.v1.schema.json";
 
   private Schemas() {}

@@ -16,13 +16,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A strict JSON reader and a plain writer over Jackson's tree model. Immutable once built and
- * safe to share between threads, as the codecs that own one are.
+ * A strict JSON reader and a plain writer over Jackson's tree model. Immutable once built and safe
+ * to share between threads, as the codecs that own one are.
  *
- * <p>Strict means: UTF-8 only (no byte order mark, no UTF-16 guessing), no duplicate keys (RFC
- * 8259 leaves their meaning open, and two readers could act on different values), no trailing
- * content, and nesting no deeper than {@link #MAX_DEPTH}, far more than any contract needs and
- * little enough that hostile input cannot exhaust the stack.
+ * <p>Strict means: UTF-8 only (no byte order mark, no UTF-16 guessing), no duplicate keys (RFC 8259
+ * leaves their meaning open, and two readers could act on different values), no trailing content,
+ * and nesting no deeper than {@link #MAX_DEPTH}, far more than any contract needs and little enough
+ * that hostile input cannot exhaust the stack.
  */
 final class StrictJson {
   static final int MAX_DEPTH = 32;
@@ -33,7 +33,8 @@ final class StrictJson {
     JsonFactory factory =
         JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
     this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
@@ -72,7 +73,10 @@ final class StrictJson {
       }
       return root;
     } catch (StreamConstraintsException e) {
-      throw new MalformedJsonException("not valid JSON: nested deeper than " + MAX_DEPTH + " levels, or a name or value too long");
+      throw new MalformedJsonException(
+          "not valid JSON: nested deeper than "
+              + MAX_DEPTH
+              + " levels, or a name or value too long");
     } catch (JsonProcessingException e) {
       // Jackson's messages quote the input (e.g. the duplicated name): say what and where instead.
       String what =

@@ -10,7 +10,8 @@ public sealed interface Target permits Target.User, Target.Group, Target.Attribu
 
   /** Directory object ids are GUIDs. */
   Pattern GUID =
-      Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+      Pattern.compile(
+          "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
   /**
    * A user principal name: local part and domain, no whitespace, separator, control or format
@@ -28,14 +29,22 @@ public sealed interface Target permits Target.User, Target.Group, Target.Attribu
 
   /** User attributes an event may select users by; anything else is rejected. */
   Set<String> ALLOWED_ATTRIBUTES =
-      Set.of("department", "companyName", "officeLocation", "jobTitle", "employeeId", "city", "country");
+      Set.of(
+          "department",
+          "companyName",
+          "officeLocation",
+          "jobTitle",
+          "employeeId",
+          "city",
+          "country");
 
   /** A user by object id or user principal name. */
   record User(String user) implements Target {
     public User {
       Objects.requireNonNull(user, "user");
       if (!isGuid(user) && !isUpn(user)) {
-        throw new IllegalArgumentException("user must be an object id (GUID) or a user principal name");
+        throw new IllegalArgumentException(
+            "user must be an object id (GUID) or a user principal name");
       }
     }
 

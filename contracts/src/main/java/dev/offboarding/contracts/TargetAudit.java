@@ -44,28 +44,77 @@ public record TargetAudit(
   }
 
   /** An audit without an access window; {@link #withAccess} adds it. */
-  public TargetAudit(String eventId, String userId, String userPrincipalName, List<String> via, boolean guest,
-      TargetOutcome outcome, String detail, List<ActionResult> actions, boolean redelivery, Provenance provenance) {
-    this(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, provenance, null);
+  public TargetAudit(
+      String eventId,
+      String userId,
+      String userPrincipalName,
+      List<String> via,
+      boolean guest,
+      TargetOutcome outcome,
+      String detail,
+      List<ActionResult> actions,
+      boolean redelivery,
+      Provenance provenance) {
+    this(
+        eventId,
+        userId,
+        userPrincipalName,
+        via,
+        guest,
+        outcome,
+        detail,
+        actions,
+        redelivery,
+        provenance,
+        null);
   }
 
   /** An audit that does not say who asked; {@link #withProvenance} adds it. */
-  public TargetAudit(String eventId, String userId, String userPrincipalName, List<String> via, boolean guest,
-      TargetOutcome outcome, String detail, List<ActionResult> actions, boolean redelivery) {
-    this(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, null);
+  public TargetAudit(
+      String eventId,
+      String userId,
+      String userPrincipalName,
+      List<String> via,
+      boolean guest,
+      TargetOutcome outcome,
+      String detail,
+      List<ActionResult> actions,
+      boolean redelivery) {
+    this(
+        eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, null);
   }
 
   /** The same audit, saying who asked for the event. */
   public TargetAudit withProvenance(Provenance p) {
     Objects.requireNonNull(p, "provenance");
-    return new TargetAudit(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, p,
+    return new TargetAudit(
+        eventId,
+        userId,
+        userPrincipalName,
+        via,
+        guest,
+        outcome,
+        detail,
+        actions,
+        redelivery,
+        p,
         access);
   }
 
   /** The same audit, saying when the user's access ends. */
   public TargetAudit withAccess(AccessWindow window) {
     Objects.requireNonNull(window, "access");
-    return new TargetAudit(eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery,
-        provenance, window);
+    return new TargetAudit(
+        eventId,
+        userId,
+        userPrincipalName,
+        via,
+        guest,
+        outcome,
+        detail,
+        actions,
+        redelivery,
+        provenance,
+        window);
   }
 }

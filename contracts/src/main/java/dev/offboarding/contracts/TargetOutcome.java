@@ -2,7 +2,10 @@ package dev.offboarding.contracts;
 
 /** The terminal outcome of one action, or of one user as a whole. */
 public enum TargetOutcome {
-  /** Graph accepted the write (any 2xx) and, when verification is on, reading the user back showed it. */
+  /**
+   * Graph accepted the write (any 2xx) and, when verification is on, reading the user back showed
+   * it.
+   */
   SUCCEEDED,
   /**
    * Graph accepted the write (any 2xx), but reading the user back did not show that it took effect

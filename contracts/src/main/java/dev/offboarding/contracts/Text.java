@@ -4,8 +4,8 @@ package dev.offboarding.contracts;
  * Character rules shared by the codecs and mirrored in the schemas. Lengths are counted in Unicode
  * code points because JSON Schema's {@code maxLength} counts them; "control" means the Unicode
  * category Cc (C0, DEL and C1); "blank" means made only of controls, separators (category Z) and
- * the zero-width no-break space, which is what the schemas' non-blank pattern detects, written there
- * with the ranges of these categories ({@code PortablePatternsTest} checks every code point).
+ * the zero-width no-break space, which is what the schemas' non-blank pattern detects, written
+ * there with the ranges of these categories ({@code PortablePatternsTest} checks every code point).
  */
 final class Text {
   private Text() {}
@@ -48,7 +48,9 @@ final class Text {
     int[] cps = s.codePoints().limit(max + 1L).toArray();
     for (int i = 0; i < Math.min(cps.length, max); i++) {
       int cp = cps[i];
-      if (Character.isISOControl(cp) || cp == 0xFEFF || Character.getType(cp) == Character.LINE_SEPARATOR
+      if (Character.isISOControl(cp)
+          || cp == 0xFEFF
+          || Character.getType(cp) == Character.LINE_SEPARATOR
           || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR) {
         out.append(String.format("\\u%04x", cp));
       } else {

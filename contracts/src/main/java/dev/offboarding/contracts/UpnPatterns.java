@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 final class UpnPatterns {
   /** The whole name: local part, {@code @}, dotted domain labels of letters and digits. */
   static final Pattern WHOLE;
+
   /** Controls, separators and the format characters outside the Basic Multilingual Plane. */
   static final Pattern EXCLUDED;
 

@@ -24,54 +24,125 @@ class AuditCodecTest {
   private static final Instant T0 = Instant.parse("2026-11-27T09:00:00Z");
   private static final Instant T1 = Instant.parse("2026-11-27T09:00:01.250Z");
   private static final Provenance FROM_HR =
-      new Provenance("/hr/workday", "workday-integration", "HR-20931", "Leaver: last working day", "offboarding-events");
+      new Provenance(
+          "/hr/workday",
+          "workday-integration",
+          "HR-20931",
+          "Leaver: last working day",
+          "offboarding-events");
 
   private final AuditCodec codec = new AuditCodec();
 
   static Stream<TargetAudit> targetAudits() {
     return Stream.of(
         new TargetAudit(
-            "evt-1", "5f1d3c2a-0000-4000-8000-000000000001", "alice@contoso.com",
-            List.of("user:alice@contoso.com", "group:84b18857-3c01-48be-b707-492019c57142"), false, TargetOutcome.SUCCEEDED,
+            "evt-1",
+            "5f1d3c2a-0000-4000-8000-000000000001",
+            "alice@contoso.com",
+            List.of("user:alice@contoso.com", "group:84b18857-3c01-48be-b707-492019c57142"),
+            false,
+            TargetOutcome.SUCCEEDED,
             null,
             List.of(
                 ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-1", T0, T1),
-                new ActionResult(Action.REVOKE_SESSIONS, TargetOutcome.SUCCEEDED, 3, "req-2", T0, T1, null, null)),
+                new ActionResult(
+                    Action.REVOKE_SESSIONS,
+                    TargetOutcome.SUCCEEDED,
+                    3,
+                    "req-2",
+                    T0,
+                    T1,
+                    null,
+                    null)),
             false),
         new TargetAudit(
-            "evt-1", null, "o'brien#1$x+y@contoso.com", List.of("user:o'brien#1$x+y@contoso.com"), false,
-            TargetOutcome.NOT_FOUND, "no such user",
-            List.of(new ActionResult(Action.DISABLE_ACCOUNT, TargetOutcome.NOT_FOUND, 1, "req-3", T0, T1,
-                "Request_ResourceNotFound", "Resource 'o'brien' does not exist"),
+            "evt-1",
+            null,
+            "o'brien#1$x+y@contoso.com",
+            List.of("user:o'brien#1$x+y@contoso.com"),
+            false,
+            TargetOutcome.NOT_FOUND,
+            "no such user",
+            List.of(
+                new ActionResult(
+                    Action.DISABLE_ACCOUNT,
+                    TargetOutcome.NOT_FOUND,
+                    1,
+                    "req-3",
+                    T0,
+                    T1,
+                    "Request_ResourceNotFound",
+                    "Resource 'o'brien' does not exist"),
                 ActionResult.skipped(Action.REVOKE_SESSIONS, "an earlier action failed")),
             true),
         new TargetAudit(
-            "evt-2", "5f1d3c2a-0000-4000-8000-000000000009", null, List.of("attribute:department"), true,
-            TargetOutcome.PROTECTED, "break-glass account", List.of(), false),
+            "evt-2",
+            "5f1d3c2a-0000-4000-8000-000000000009",
+            null,
+            List.of("attribute:department"),
+            true,
+            TargetOutcome.PROTECTED,
+            "break-glass account",
+            List.of(),
+            false),
         new TargetAudit(
-            "evt-3", "5f1d3c2a-0000-4000-8000-000000000002", "bob@contoso.com", List.of("user:bob@contoso.com"), false,
-            TargetOutcome.UNVERIFIED, "revokeSessions: not seen on read-back",
+            "evt-3",
+            "5f1d3c2a-0000-4000-8000-000000000002",
+            "bob@contoso.com",
+            List.of("user:bob@contoso.com"),
+            false,
+            TargetOutcome.UNVERIFIED,
+            "revokeSessions: not seen on read-back",
             List.of(
-                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-4", T0, T1).withVerification(true, null, false, null),
+                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-4", T0, T1)
+                    .withVerification(true, null, false, null),
                 ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-5", T0, T1)
-                    .withVerification(false, Instant.parse("2024-01-01T00:00:00Z"), false, "not seen on read-back")),
+                    .withVerification(
+                        false,
+                        Instant.parse("2024-01-01T00:00:00Z"),
+                        false,
+                        "not seen on read-back")),
             false),
         new TargetAudit(
-            "evt-3", "5f1d3c2a-0000-4000-8000-000000000003", "carol@contoso.com", List.of("user:carol@contoso.com"), false,
-            TargetOutcome.UNVERIFIED, "revokeSessions: user not found on read-back",
-            List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-6", T0, T1)
-                .withVerification(false, null, null, "user not found on read-back")),
+            "evt-3",
+            "5f1d3c2a-0000-4000-8000-000000000003",
+            "carol@contoso.com",
+            List.of("user:carol@contoso.com"),
+            false,
+            TargetOutcome.UNVERIFIED,
+            "revokeSessions: user not found on read-back",
+            List.of(
+                ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-6", T0, T1)
+                    .withVerification(false, null, null, "user not found on read-back")),
             false),
         new TargetAudit(
-            "evt-4", "5f1d3c2a-0000-4000-8000-000000000004", "dave@contoso.com", List.of("user:dave@contoso.com"), false,
-            TargetOutcome.SUCCEEDED, null, List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-7", T0, T1)),
-            false)
+                "evt-4",
+                "5f1d3c2a-0000-4000-8000-000000000004",
+                "dave@contoso.com",
+                List.of("user:dave@contoso.com"),
+                false,
+                TargetOutcome.SUCCEEDED,
+                null,
+                List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-7", T0, T1)),
+                false)
             .withProvenance(FROM_HR),
         new TargetAudit(
-            "evt-5", "5f1d3c2a-0000-4000-8000-000000000005", null, List.of("user:5f1d3c2a-0000-4000-8000-000000000005"),
-            false, TargetOutcome.SUCCEEDED, null, List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-8", T0, T1)),
-            false)
-            .withProvenance(new Provenance("/siem/sentinel", null, null, "Token theft\nsecond line", "offboarding-urgent")));
+                "evt-5",
+                "5f1d3c2a-0000-4000-8000-000000000005",
+                null,
+                List.of("user:5f1d3c2a-0000-4000-8000-000000000005"),
+                false,
+                TargetOutcome.SUCCEEDED,
+                null,
+                List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-8", T0, T1)),
+                false)
+            .withProvenance(
+                new Provenance(
+                    "/siem/sentinel",
+                    null,
+                    null,
+                    "Token theft\nsecond line",
+                    "offboarding-urgent")));
   }
 
   static Stream<SummaryAudit> summaryAudits() {
@@ -79,38 +150,128 @@ class AuditCodecTest {
         (DecodeResult.Invalid) new EventCodec().decode(SampleEvents.load(SampleEvents.MALFORMED));
     return Stream.of(
         new SummaryAudit(
-            "evt-1", EventType.LEAVER.wireName(), SummaryStatus.PARTIAL,
-            Map.of(TargetOutcome.SUCCEEDED, 41, TargetOutcome.FORBIDDEN, 1), Map.of("device", 3, "orgContact", 1),
-            42, T0, T1, null, List.of(), false, false),
+            "evt-1",
+            EventType.LEAVER.wireName(),
+            SummaryStatus.PARTIAL,
+            Map.of(TargetOutcome.SUCCEEDED, 41, TargetOutcome.FORBIDDEN, 1),
+            Map.of("device", 3, "orgContact", 1),
+            42,
+            T0,
+            T1,
+            null,
+            List.of(),
+            false,
+            false),
         new SummaryAudit(
-            rejected.eventId(), rejected.eventType(), SummaryStatus.REJECTED, Map.of(), Map.of(), 0, T0, T0,
-            "the event breaks the v1 contract", rejected.problems(), false, false),
+            rejected.eventId(),
+            rejected.eventType(),
+            SummaryStatus.REJECTED,
+            Map.of(),
+            Map.of(),
+            0,
+            T0,
+            T0,
+            "the event breaks the v1 contract",
+            rejected.problems(),
+            false,
+            false),
         new SummaryAudit(
-            null, null, SummaryStatus.REJECTED, Map.of(), Map.of(), 0, T0, T0, "not valid JSON",
-            List.of(new Problem("$", "not valid JSON at line 1, column 2")), true, false),
+            null,
+            null,
+            SummaryStatus.REJECTED,
+            Map.of(),
+            Map.of(),
+            0,
+            T0,
+            T0,
+            "not valid JSON",
+            List.of(new Problem("$", "not valid JSON at line 1, column 2")),
+            true,
+            false),
         new SummaryAudit(
-            "evt-3", EventType.COMPROMISE.wireName(), SummaryStatus.DRY_RUN, Map.of(TargetOutcome.SKIPPED, 7), Map.of(),
-            7, T0, T1, null, List.of(), false, true),
+            "evt-3",
+            EventType.COMPROMISE.wireName(),
+            SummaryStatus.DRY_RUN,
+            Map.of(TargetOutcome.SKIPPED, 7),
+            Map.of(),
+            7,
+            T0,
+            T1,
+            null,
+            List.of(),
+            false,
+            true),
         new SummaryAudit(
-            "evt-4", EventType.LEAVER.wireName(), SummaryStatus.SCHEDULED, Map.of(), Map.of(), 0, T0, T0, null,
-            List.of(), false, false, false, 0, 0, Instant.parse("2026-12-31T16:00:00Z"),
+            "evt-4",
+            EventType.LEAVER.wireName(),
+            SummaryStatus.SCHEDULED,
+            Map.of(),
+            Map.of(),
+            0,
+            T0,
+            T0,
+            null,
+            List.of(),
+            false,
+            false,
+            false,
+            0,
+            0,
+            Instant.parse("2026-12-31T16:00:00Z"),
             "held by the broker until 2026-12-31T16:00:00Z"),
         new SummaryAudit(
-            "evt-6", EventType.LEAVER.wireName(), SummaryStatus.COMPLETED, Map.of(TargetOutcome.SUCCEEDED, 1), Map.of(),
-            1, T0, T1, null, List.of(), false, false)
+                "evt-6",
+                EventType.LEAVER.wireName(),
+                SummaryStatus.COMPLETED,
+                Map.of(TargetOutcome.SUCCEEDED, 1),
+                Map.of(),
+                1,
+                T0,
+                T1,
+                null,
+                List.of(),
+                false,
+                false)
             .withProvenance(FROM_HR),
         new SummaryAudit(
-            null, null, SummaryStatus.REJECTED, Map.of(), Map.of(), 0, T0, T0, "not valid JSON",
-            List.of(new Problem("$", "not valid JSON at line 1, column 2")), false, false)
+                null,
+                null,
+                SummaryStatus.REJECTED,
+                Map.of(),
+                Map.of(),
+                0,
+                T0,
+                T0,
+                "not valid JSON",
+                List.of(new Problem("$", "not valid JSON at line 1, column 2")),
+                false,
+                false)
             .withProvenance(new Provenance(null, null, null, null, "offboarding-ops")));
   }
 
   @Test
   void theSchemaRejectsAScheduledSummaryWithoutADueTime() throws Exception {
-    SummaryAudit scheduled = new SummaryAudit("evt-5", EventType.LEAVER.wireName(), SummaryStatus.SCHEDULED,
-        Map.of(), Map.of(), 0, T0, T0, null, List.of(), false, false, false, 0, 0, T1, null);
-    ObjectNode message = (ObjectNode)
-        EventJson.MAPPER.readTree(codec.encodeSummary("msg-5", T1, scheduled));
+    SummaryAudit scheduled =
+        new SummaryAudit(
+            "evt-5",
+            EventType.LEAVER.wireName(),
+            SummaryStatus.SCHEDULED,
+            Map.of(),
+            Map.of(),
+            0,
+            T0,
+            T0,
+            null,
+            List.of(),
+            false,
+            false,
+            false,
+            0,
+            0,
+            T1,
+            null);
+    ObjectNode message =
+        (ObjectNode) EventJson.MAPPER.readTree(codec.encodeSummary("msg-5", T1, scheduled));
     ((ObjectNode) message.get("data")).remove("dueAt");
 
     boolean accepted = SUMMARY_SCHEMA.accepts(EventJson.MAPPER.writeValueAsBytes(message));
@@ -176,14 +337,17 @@ class AuditCodecTest {
   void writesTheVerificationAndWhatWasReadBackLeavingOutWhatWasNot() throws Exception {
     TargetAudit audit = targetAudits().skip(3).findFirst().orElseThrow();
 
-    JsonNode actions = EventJson.MAPPER.readTree(codec.encodeTarget("msg-1", T1, audit)).at("/data/actions");
+    JsonNode actions =
+        EventJson.MAPPER.readTree(codec.encodeTarget("msg-1", T1, audit)).at("/data/actions");
 
     assertTrue(actions.get(0).get("verified").asBoolean());
     assertFalse(actions.get(0).get("observed").has("signInSessionsValidFromDateTime"));
     assertFalse(actions.get(0).at("/observed/accountEnabled").asBoolean(true));
     assertEquals("UNVERIFIED", actions.get(1).get("outcome").asText());
     assertFalse(actions.get(1).get("verified").asBoolean(true));
-    assertEquals("2024-01-01T00:00:00Z", actions.get(1).at("/observed/signInSessionsValidFromDateTime").asText());
+    assertEquals(
+        "2024-01-01T00:00:00Z",
+        actions.get(1).at("/observed/signInSessionsValidFromDateTime").asText());
     assertEquals(ActionResult.UNVERIFIED_CODE, actions.get(1).get("errorCode").asText());
   }
 
@@ -191,7 +355,8 @@ class AuditCodecTest {
   void leavesVerificationOutOfAResultThatWasNotVerified() throws Exception {
     TargetAudit audit = targetAudits().findFirst().orElseThrow();
 
-    JsonNode action = EventJson.MAPPER.readTree(codec.encodeTarget("msg-1", T1, audit)).at("/data/actions/0");
+    JsonNode action =
+        EventJson.MAPPER.readTree(codec.encodeTarget("msg-1", T1, audit)).at("/data/actions/0");
 
     assertFalse(action.has("verified"));
     assertFalse(action.has("observed"));
@@ -199,15 +364,21 @@ class AuditCodecTest {
 
   @Test
   void namesThePathOfAVerificationThatContradictsItsOutcome() throws Exception {
-    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
-        codec.encodeTarget("m", T0, targetAudits().skip(3).findFirst().orElseThrow()));
+    ObjectNode root =
+        (ObjectNode)
+            EventJson.MAPPER.readTree(
+                codec.encodeTarget("m", T0, targetAudits().skip(3).findFirst().orElseThrow()));
     ((ObjectNode) root.at("/data/actions/1")).put("outcome", "SUCCEEDED");
 
     IllegalArgumentException thrown =
-        assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
+        assertThrows(
+            IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
 
-    assertTrue(thrown.getMessage().startsWith(
-        "not a valid dev.offboarding.audit.target.v1 message: $.data.actions[1]: "), thrown.getMessage());
+    assertTrue(
+        thrown
+            .getMessage()
+            .startsWith("not a valid dev.offboarding.audit.target.v1 message: $.data.actions[1]: "),
+        thrown.getMessage());
   }
 
   @Test
@@ -238,7 +409,8 @@ class AuditCodecTest {
   void writesWhoAskedAndFromWhichQueue() throws Exception {
     TargetAudit audit = targetAudits().skip(5).findFirst().orElseThrow();
 
-    JsonNode provenance = EventJson.MAPPER.readTree(codec.encodeTarget("m", T1, audit)).at("/data/provenance");
+    JsonNode provenance =
+        EventJson.MAPPER.readTree(codec.encodeTarget("m", T1, audit)).at("/data/provenance");
 
     assertEquals("/hr/workday", provenance.get("source").asText());
     assertEquals("workday-integration", provenance.get("requestedBy").asText());
@@ -251,15 +423,18 @@ class AuditCodecTest {
   void writesOnlyTheQueueWhenNothingElseIsKnownOfTheEvent() throws Exception {
     SummaryAudit audit = summaryAudits().skip(6).findFirst().orElseThrow();
 
-    JsonNode provenance = EventJson.MAPPER.readTree(codec.encodeSummary("m", T1, audit)).at("/data/provenance");
+    JsonNode provenance =
+        EventJson.MAPPER.readTree(codec.encodeSummary("m", T1, audit)).at("/data/provenance");
 
     assertEquals(EventJson.MAPPER.readTree("{\"queue\": \"offboarding-ops\"}"), provenance);
   }
 
   @Test
   void readsAnAuditWrittenBeforeProvenanceAsOneWithout() throws Exception {
-    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
-        codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
+    ObjectNode root =
+        (ObjectNode)
+            EventJson.MAPPER.readTree(
+                codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
     ((ObjectNode) root.get("data")).remove("provenance");
 
     SummaryAudit decoded = codec.decodeSummary(EventJson.bytes(root));
@@ -278,40 +453,52 @@ class AuditCodecTest {
 
   @Test
   void refusesAProvenanceMemberItDoesNotKnowThoughItToleratesNewDataProperties() throws Exception {
-    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
-        codec.encodeTarget("m", T1, targetAudits().skip(5).findFirst().orElseThrow()));
+    ObjectNode root =
+        (ObjectNode)
+            EventJson.MAPPER.readTree(
+                codec.encodeTarget("m", T1, targetAudits().skip(5).findFirst().orElseThrow()));
     ((ObjectNode) root.at("/data/provenance")).put("approvedBy", "soc-lead@contoso.com");
 
     IllegalArgumentException thrown =
-        assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
+        assertThrows(
+            IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
 
-    assertEquals("not a valid dev.offboarding.audit.target.v1 message: $.data.provenance.approvedBy: unexpected property",
+    assertEquals(
+        "not a valid dev.offboarding.audit.target.v1 message: $.data.provenance.approvedBy: unexpected property",
         thrown.getMessage());
   }
 
   @Test
   void namesTheProvenanceMemberThatBreaksTheEventsRule() throws Exception {
-    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
-        codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
+    ObjectNode root =
+        (ObjectNode)
+            EventJson.MAPPER.readTree(
+                codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
     ((ObjectNode) root.at("/data/provenance")).put("ticket", "T".repeat(129));
 
     IllegalArgumentException thrown =
-        assertThrows(IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
+        assertThrows(
+            IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
 
-    assertEquals("not a valid dev.offboarding.audit.summary.v1 message: $.data.provenance.ticket: at most 128 characters",
+    assertEquals(
+        "not a valid dev.offboarding.audit.summary.v1 message: $.data.provenance.ticket: at most 128 characters",
         thrown.getMessage());
   }
 
   @Test
   void refusesAProvenanceWithoutItsQueue() throws Exception {
-    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
-        codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
+    ObjectNode root =
+        (ObjectNode)
+            EventJson.MAPPER.readTree(
+                codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
     ((ObjectNode) root.at("/data/provenance")).remove("queue");
 
     IllegalArgumentException thrown =
-        assertThrows(IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
+        assertThrows(
+            IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
 
-    assertTrue(thrown.getMessage().endsWith("$.data.provenance.queue: required"), thrown.getMessage());
+    assertTrue(
+        thrown.getMessage().endsWith("$.data.provenance.queue: required"), thrown.getMessage());
   }
 
   @Test
@@ -327,18 +514,23 @@ class AuditCodecTest {
   void refusesToDecodeASummaryAsATargetAudit() {
     byte[] summary = codec.encodeSummary("m", T0, summaryAudits().findFirst().orElseThrow());
 
-    IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(summary));
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(summary));
 
     assertTrue(thrown.getMessage().contains("$.type"), thrown.getMessage());
   }
 
   @Test
   void namesThePathOfABadFieldWhenDecoding() throws Exception {
-    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(codec.encodeTarget("m", T0, targetAudits().findFirst().orElseThrow()));
+    ObjectNode root =
+        (ObjectNode)
+            EventJson.MAPPER.readTree(
+                codec.encodeTarget("m", T0, targetAudits().findFirst().orElseThrow()));
     ((ObjectNode) root.at("/data/actions/1")).put("outcome", "EXPLODED");
 
     IllegalArgumentException thrown =
-        assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
+        assertThrows(
+            IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
 
     assertEquals(
         "not a valid dev.offboarding.audit.target.v1 message: $.data.actions[1].outcome: unknown outcome",
@@ -347,11 +539,15 @@ class AuditCodecTest {
 
   @Test
   void rejectsAMissingRequiredFieldWhenDecoding() throws Exception {
-    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(codec.encodeSummary("m", T0, summaryAudits().findFirst().orElseThrow()));
+    ObjectNode root =
+        (ObjectNode)
+            EventJson.MAPPER.readTree(
+                codec.encodeSummary("m", T0, summaryAudits().findFirst().orElseThrow()));
     ((ObjectNode) root.get("data")).remove("finishedAt");
 
     IllegalArgumentException thrown =
-        assertThrows(IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
+        assertThrows(
+            IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
 
     assertTrue(thrown.getMessage().endsWith("$.data.finishedAt: required"), thrown.getMessage());
   }
@@ -387,8 +583,10 @@ class AuditCodecTest {
 
   @Test
   void theSchemaRejectsARejectedSummaryWithoutAReason() throws Exception {
-    ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(
-        codec.encodeSummary("m", T0, summaryAudits().skip(1).findFirst().orElseThrow()));
+    ObjectNode root =
+        (ObjectNode)
+            EventJson.MAPPER.readTree(
+                codec.encodeSummary("m", T0, summaryAudits().skip(1).findFirst().orElseThrow()));
     ((ObjectNode) root.get("data")).remove("rejectionReason");
 
     assertFalse(SUMMARY_SCHEMA.accepts(EventJson.bytes(root)));
@@ -396,8 +594,10 @@ class AuditCodecTest {
 
   @Test
   void aRejectionSummaryCarriesEveryProblemOfTheDecodedEvent() {
-    DecodeResult.Invalid rejected = assertInstanceOf(
-        DecodeResult.Invalid.class, new EventCodec().decode(SampleEvents.load(SampleEvents.MALFORMED)));
+    DecodeResult.Invalid rejected =
+        assertInstanceOf(
+            DecodeResult.Invalid.class,
+            new EventCodec().decode(SampleEvents.load(SampleEvents.MALFORMED)));
     SummaryAudit audit = summaryAudits().skip(1).findFirst().orElseThrow();
 
     SummaryAudit decoded = codec.decodeSummary(codec.encodeSummary("m", T0, audit));

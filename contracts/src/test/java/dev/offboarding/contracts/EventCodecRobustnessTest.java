@@ -88,9 +88,11 @@ class EventCodecRobustnessTest {
 
     // source has no length limit in the contract (CloudEvents sets none); a long one is valid.
     for (String field : List.of("id", "type", "time", "specversion", "datacontenttype")) {
-      String withHuge = event.replaceFirst("\"" + field + "\":\"[^\"]*\"", "\"" + field + "\":\"" + huge + "\"");
+      String withHuge =
+          event.replaceFirst("\"" + field + "\":\"[^\"]*\"", "\"" + field + "\":\"" + huge + "\"");
 
-      DecodeResult.Invalid invalid = assertInstanceOf(DecodeResult.Invalid.class, decodeSafely(utf8(withHuge)), field);
+      DecodeResult.Invalid invalid =
+          assertInstanceOf(DecodeResult.Invalid.class, decodeSafely(utf8(withHuge)), field);
 
       assertEquals(List.of("$." + field), invalid.problems().stream().map(Problem::path).toList());
     }
@@ -101,8 +103,11 @@ class EventCodecRobustnessTest {
     String upn = "a".repeat(200_000) + "@" + "b.".repeat(10_000) + "com";
     String event = new String(EventJson.bytes(EventJson.validLeaver()), StandardCharsets.UTF_8);
 
-    DecodeResult.Invalid hugeUpn = (DecodeResult.Invalid) decodeSafely(utf8(event.replace("alice@contoso.com", upn)));
-    DecodeResult.Invalid hugeName = (DecodeResult.Invalid) decodeSafely(utf8(event.replace("\"ticket\"", "\"" + "t".repeat(40_000) + "\"")));
+    DecodeResult.Invalid hugeUpn =
+        (DecodeResult.Invalid) decodeSafely(utf8(event.replace("alice@contoso.com", upn)));
+    DecodeResult.Invalid hugeName =
+        (DecodeResult.Invalid)
+            decodeSafely(utf8(event.replace("\"ticket\"", "\"" + "t".repeat(40_000) + "\"")));
 
     assertEquals("$.data.targets[0].user", hugeUpn.problems().get(0).path());
     assertTrue(hugeName.problems().get(0).path().startsWith("$.data['ttt"), hugeName::describe);
@@ -113,8 +118,15 @@ class EventCodecRobustnessTest {
     String event = new String(EventJson.bytes(EventJson.validLeaver()), StandardCharsets.UTF_8);
 
     decodeSafely(utf8(event.replace("{\"specversion\"", "{\"big\":1e999999999,\"specversion\"")));
-    decodeSafely(utf8(event.replace("{\"specversion\"", "{\"big\":" + "9".repeat(5_000) + ",\"specversion\"")));
-    decodeSafely(utf8(event.replace("{\"specversion\"", "{\"deep\":" + "[".repeat(30) + "]".repeat(30) + ",\"specversion\"")));
+    decodeSafely(
+        utf8(
+            event.replace(
+                "{\"specversion\"", "{\"big\":" + "9".repeat(5_000) + ",\"specversion\"")));
+    decodeSafely(
+        utf8(
+            event.replace(
+                "{\"specversion\"",
+                "{\"deep\":" + "[".repeat(30) + "]".repeat(30) + ",\"specversion\"")));
   }
 
   @Test
@@ -136,7 +148,10 @@ class EventCodecRobustnessTest {
     try {
       List<Callable<Boolean>> work = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
-        work.add(() -> codec.decode(valid).equals(expectedValid) && codec.decode(invalid).equals(expectedInvalid));
+        work.add(
+            () ->
+                codec.decode(valid).equals(expectedValid)
+                    && codec.decode(invalid).equals(expectedInvalid));
       }
 
       List<Future<Boolean>> results = pool.invokeAll(work);

@@ -110,12 +110,31 @@ class EventCodecTest {
 
   @Test
   void decodesACancelEventAndEncodesItBack() {
-    OffboardingEvent cancel = valid((ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
-        "specversion", "1.0", "id", "c-1", "source", "/ops", "type", "dev.offboarding.cancel.v1",
-        "data", java.util.Map.of("eventId", "evt-9", "reason", "contract extended", "requestedBy", "ops@contoso.com"))));
+    OffboardingEvent cancel =
+        valid(
+            (ObjectNode)
+                EventJson.MAPPER.valueToTree(
+                    java.util.Map.of(
+                        "specversion",
+                        "1.0",
+                        "id",
+                        "c-1",
+                        "source",
+                        "/ops",
+                        "type",
+                        "dev.offboarding.cancel.v1",
+                        "data",
+                        java.util.Map.of(
+                            "eventId",
+                            "evt-9",
+                            "reason",
+                            "contract extended",
+                            "requestedBy",
+                            "ops@contoso.com"))));
 
     assertEquals(EventType.CANCEL, cancel.type());
-    assertEquals(new Cancellation("evt-9", "contract extended", "ops@contoso.com"), cancel.cancellation());
+    assertEquals(
+        new Cancellation("evt-9", "contract extended", "ops@contoso.com"), cancel.cancellation());
     assertNull(cancel.data());
     assertEquals(List.of(), cancel.effectiveActions());
     assertEquals(cancel, ((DecodeResult.Valid) codec.decode(codec.encode(cancel))).event());
@@ -123,14 +142,37 @@ class EventCodecTest {
 
   @Test
   void decodesAnApproveEventWithTheUsersItNamesAndEncodesItBack() {
-    OffboardingEvent approve = valid((ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
-        "specversion", "1.0", "id", "a-1", "source", "/ops", "type", "dev.offboarding.approve.v1",
-        "data", java.util.Map.of("eventId", "evt-9", "requestedBy", "lead@contoso.com",
-            "users", List.of("alice@contoso.com", "5f1d3c2a-0000-4000-8000-000000000001")))));
+    OffboardingEvent approve =
+        valid(
+            (ObjectNode)
+                EventJson.MAPPER.valueToTree(
+                    java.util.Map.of(
+                        "specversion",
+                        "1.0",
+                        "id",
+                        "a-1",
+                        "source",
+                        "/ops",
+                        "type",
+                        "dev.offboarding.approve.v1",
+                        "data",
+                        java.util.Map.of(
+                            "eventId",
+                            "evt-9",
+                            "requestedBy",
+                            "lead@contoso.com",
+                            "users",
+                            List.of(
+                                "alice@contoso.com", "5f1d3c2a-0000-4000-8000-000000000001")))));
 
     assertEquals(EventType.APPROVE, approve.type());
-    assertEquals(new Approval("evt-9", "lead@contoso.com", null,
-        List.of("alice@contoso.com", "5f1d3c2a-0000-4000-8000-000000000001")), approve.approval());
+    assertEquals(
+        new Approval(
+            "evt-9",
+            "lead@contoso.com",
+            null,
+            List.of("alice@contoso.com", "5f1d3c2a-0000-4000-8000-000000000001")),
+        approve.approval());
     assertNull(approve.data());
     assertNull(approve.cancellation());
     assertEquals(List.of(), approve.effectiveActions());
@@ -140,21 +182,50 @@ class EventCodecTest {
 
   @Test
   void refusesAnApproveEventWithoutWhoApprovesOrNamingTooManyUsers() {
-    ObjectNode event = (ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
-        "specversion", "1.0", "id", "a-2", "source", "/ops", "type", "dev.offboarding.approve.v1",
-        "data", java.util.Map.of("eventId", "evt-9", "reason", " ",
-            "users", java.util.Collections.nCopies(1001, "alice@contoso.com"))));
+    ObjectNode event =
+        (ObjectNode)
+            EventJson.MAPPER.valueToTree(
+                java.util.Map.of(
+                    "specversion",
+                    "1.0",
+                    "id",
+                    "a-2",
+                    "source",
+                    "/ops",
+                    "type",
+                    "dev.offboarding.approve.v1",
+                    "data",
+                    java.util.Map.of(
+                        "eventId",
+                        "evt-9",
+                        "reason",
+                        " ",
+                        "users",
+                        java.util.Collections.nCopies(1001, "alice@contoso.com"))));
 
-    assertEquals(List.of("$.data.requestedBy", "$.data.reason", "$.data.users"), paths(invalid(event)));
+    assertEquals(
+        List.of("$.data.requestedBy", "$.data.reason", "$.data.users"), paths(invalid(event)));
   }
 
   @Test
   void refusesACancelEventWithoutWhatToCancelOrWhoAsked() {
-    ObjectNode event = (ObjectNode) EventJson.MAPPER.valueToTree(java.util.Map.of(
-        "specversion", "1.0", "id", "c-2", "source", "/ops", "type", "dev.offboarding.cancel.v1",
-        "data", java.util.Map.of("reason", " ", "targets", List.of())));
+    ObjectNode event =
+        (ObjectNode)
+            EventJson.MAPPER.valueToTree(
+                java.util.Map.of(
+                    "specversion",
+                    "1.0",
+                    "id",
+                    "c-2",
+                    "source",
+                    "/ops",
+                    "type",
+                    "dev.offboarding.cancel.v1",
+                    "data",
+                    java.util.Map.of("reason", " ", "targets", List.of())));
 
-    assertEquals(List.of("$.data.targets", "$.data.eventId", "$.data.reason", "$.data.requestedBy"),
+    assertEquals(
+        List.of("$.data.targets", "$.data.eventId", "$.data.reason", "$.data.requestedBy"),
         paths(invalid(event)));
   }
 
@@ -181,7 +252,8 @@ class EventCodecTest {
 
     DecodeResult.Invalid result = invalid(event);
 
-    assertEquals(List.of("$.data.targets[1]", "$.data.targets[2]", "$.data.effectiveAt"), paths(result));
+    assertEquals(
+        List.of("$.data.targets[1]", "$.data.targets[2]", "$.data.effectiveAt"), paths(result));
     assertTrue(result.problems().get(0).message().contains("a restore names users only"));
   }
 
@@ -189,13 +261,24 @@ class EventCodecTest {
   void runsContainmentAfterTheRevokeWhateverOrderTheEventNamesIt() {
     ObjectNode compromise = validLeaver();
     compromise.put("type", "dev.offboarding.compromise.v1");
-    data(compromise).putArray("actions").add("disableDevices").add("confirmCompromised").add("resetPassword")
-        .add("revokeSessions").add("disableAccount");
+    data(compromise)
+        .putArray("actions")
+        .add("disableDevices")
+        .add("confirmCompromised")
+        .add("resetPassword")
+        .add("revokeSessions")
+        .add("disableAccount");
 
     OffboardingEvent event = valid(compromise);
 
-    assertEquals(List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS, Action.RESET_PASSWORD,
-        Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES), event.effectiveActions());
+    assertEquals(
+        List.of(
+            Action.DISABLE_ACCOUNT,
+            Action.REVOKE_SESSIONS,
+            Action.RESET_PASSWORD,
+            Action.CONFIRM_COMPROMISED,
+            Action.DISABLE_DEVICES),
+        event.effectiveActions());
     assertEquals(new DecodeResult.Valid(event), codec.decode(codec.encode(event)));
   }
 
@@ -208,7 +291,9 @@ class EventCodecTest {
     restore.put("type", "dev.offboarding.restore.v1");
     data(restore).remove("actions");
 
-    assertEquals(List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), valid(compromise).effectiveActions());
+    assertEquals(
+        List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS),
+        valid(compromise).effectiveActions());
     assertEquals(List.of(Action.ENABLE_ACCOUNT), valid(restore).effectiveActions());
   }
 
@@ -224,10 +309,16 @@ class EventCodecTest {
     restoreDevices.put("type", "dev.offboarding.restore.v1");
     data(restoreDevices).putArray("actions").add("enableDevices").add("enableAccount");
 
-    assertEquals("unknown action; expected one of disableAccount, revokeSessions, resetPassword, confirmCompromised,"
-        + " disableDevices", onlyProblemAt(compromise, "$.data.actions[1]"));
-    assertEquals("unknown action; expected one of enableAccount, enableDevices", onlyProblemAt(restore, "$.data.actions[1]"));
-    assertEquals(List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES), valid(restoreDevices).effectiveActions());
+    assertEquals(
+        "unknown action; expected one of disableAccount, revokeSessions, resetPassword, confirmCompromised,"
+            + " disableDevices",
+        onlyProblemAt(compromise, "$.data.actions[1]"));
+    assertEquals(
+        "unknown action; expected one of enableAccount, enableDevices",
+        onlyProblemAt(restore, "$.data.actions[1]"));
+    assertEquals(
+        List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES),
+        valid(restoreDevices).effectiveActions());
   }
 
   @Test
@@ -237,8 +328,10 @@ class EventCodecTest {
     ObjectNode restore = validLeaver();
     restore.put("type", "dev.offboarding.restore.v1");
 
-    assertEquals("unknown action; expected one of disableAccount, revokeSessions, resetPassword, confirmCompromised,"
-        + " disableDevices", onlyProblemAt(leaver, "$.data.actions[2]"));
+    assertEquals(
+        "unknown action; expected one of disableAccount, revokeSessions, resetPassword, confirmCompromised,"
+            + " disableDevices",
+        onlyProblemAt(leaver, "$.data.actions[2]"));
     assertEquals(List.of("$.data.actions[0]", "$.data.actions[1]"), paths(invalid(restore)));
   }
 
@@ -281,7 +374,8 @@ class EventCodecTest {
     OffboardingEvent decoded = valid(event);
 
     assertNull(decoded.time());
-    assertEquals(List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), decoded.effectiveActions());
+    assertEquals(
+        List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), decoded.effectiveActions());
     assertEquals(false, decoded.data().dryRun());
     assertNull(decoded.data().ticket());
   }
@@ -291,7 +385,8 @@ class EventCodecTest {
     ObjectNode event = validLeaver();
     data(event).putArray("actions").add("revokeSessions").add("disableAccount");
 
-    assertEquals(List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), valid(event).data().actions());
+    assertEquals(
+        List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS), valid(event).data().actions());
   }
 
   @Test
@@ -303,7 +398,13 @@ class EventCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"o'brien#1$x+y@contoso.com", "zoë@contoso.com", "renée.dupont@contoso.fr", "a&b@sub.contoso.co.uk"})
+  @ValueSource(
+      strings = {
+        "o'brien#1$x+y@contoso.com",
+        "zoë@contoso.com",
+        "renée.dupont@contoso.fr",
+        "a&b@sub.contoso.co.uk"
+      })
   void acceptsUpnsThatNeedUrlEncoding(String upn) {
     ObjectNode event = validLeaver();
     targets(event).removeAll().addObject().put("user", upn);
@@ -320,7 +421,8 @@ class EventCodecTest {
 
   @Test
   void acceptsScalarExtensionAttributes() {
-    ObjectNode event = validLeaver().put("traceparent", "00-abc-01").put("priority", 5).put("replay", false);
+    ObjectNode event =
+        validLeaver().put("traceparent", "00-abc-01").put("priority", 5).put("replay", false);
 
     valid(event);
   }
@@ -392,28 +494,65 @@ class EventCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/hr/workday", "https://hr.contoso.com/x?y=1#z", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
-      "//contoso.com/hr", "workday", "mailto:hr@contoso.com", "/a%20b", "https://[2001:db8::1]:8443/x", "a/b:c"})
+  @ValueSource(
+      strings = {
+        "/hr/workday",
+        "https://hr.contoso.com/x?y=1#z",
+        "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+        "//contoso.com/hr",
+        "workday",
+        "mailto:hr@contoso.com",
+        "/a%20b",
+        "https://[2001:db8::1]:8443/x",
+        "a/b:c"
+      })
   void acceptsSourcesThatAreUriReferences(String source) {
     valid(validLeaver().put("source", source));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "HR Workday", "/hr/%zz", "/hr/%4", "1a:b", "/hr/\u00e9", "a#b#c", "/x[1]", "/hr\n"})
+  @ValueSource(
+      strings = {
+        "",
+        "HR Workday",
+        "/hr/%zz",
+        "/hr/%4",
+        "1a:b",
+        "/hr/\u00e9",
+        "a#b#c",
+        "/x[1]",
+        "/hr\n"
+      })
   void rejectsSourcesThatAreNotUriReferences(String source) {
     onlyProblemAt(validLeaver().put("source", source), "$.source");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"2026-11-27T09:00:00Z", "2026-11-27t09:00:00z", "2026-11-27T09:00:00.123456789-05:30", "0001-01-01T00:00:00Z"})
+  @ValueSource(
+      strings = {
+        "2026-11-27T09:00:00Z",
+        "2026-11-27t09:00:00z",
+        "2026-11-27T09:00:00.123456789-05:30",
+        "0001-01-01T00:00:00Z"
+      })
   void acceptsRfc3339Times(String time) {
     valid(validLeaver().put("time", time));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"2026-11-27", "2026-11-27T09:00Z", "2026-11-27 09:00:00Z", "2026-11-27T09:00:00", "2026-02-30T09:00:00Z",
-      "2026-11-27T09:00:60Z", "+12026-11-27T09:00:00Z", "2026-11-27T09:00:00.1234567890Z", "2026-11-27T09:00:00+25:00",
-      "2026-11-27T09:00:00Z\n"})
+  @ValueSource(
+      strings = {
+        "2026-11-27",
+        "2026-11-27T09:00Z",
+        "2026-11-27 09:00:00Z",
+        "2026-11-27T09:00:00",
+        "2026-02-30T09:00:00Z",
+        "2026-11-27T09:00:60Z",
+        "+12026-11-27T09:00:00Z",
+        "2026-11-27T09:00:00.1234567890Z",
+        "2026-11-27T09:00:00+25:00",
+        "2026-11-27T09:00:00Z\n"
+      })
   void rejectsTimesThatAreNotRfc3339(String time) {
     onlyProblemAt(validLeaver().put("time", time), "$.time");
   }
@@ -512,9 +651,23 @@ class EventCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"alice", "alice@", "@contoso.com", "alice smith@contoso.com", "alice@contoso", "alice@contoso.c",
-      "alice@-contoso.com", "al/ice@contoso.com", "alice@contoso.com\n", "ali\u00a0ce@contoso.com", "ali\u2028ce@contoso.com",
-      "ali\u200bce@contoso.com", "5f1d3c2a-0000-4000-8000-00000000000", "{5f1d3c2a-0000-4000-8000-000000000001}"})
+  @ValueSource(
+      strings = {
+        "alice",
+        "alice@",
+        "@contoso.com",
+        "alice smith@contoso.com",
+        "alice@contoso",
+        "alice@contoso.c",
+        "alice@-contoso.com",
+        "al/ice@contoso.com",
+        "alice@contoso.com\n",
+        "ali\u00a0ce@contoso.com",
+        "ali\u2028ce@contoso.com",
+        "ali\u200bce@contoso.com",
+        "5f1d3c2a-0000-4000-8000-00000000000",
+        "{5f1d3c2a-0000-4000-8000-000000000001}"
+      })
   void rejectsAMalformedUser(String user) {
     ObjectNode event = validLeaver();
     targets(event).addObject().put("user", user);
@@ -547,7 +700,8 @@ class EventCodecTest {
     ObjectNode event = validLeaver();
     targets(event).addObject().put("attribute", "manager").put("equals", "bob");
 
-    assertTrue(onlyProblemAt(event, "$.data.targets[1].attribute").startsWith("not an allowed attribute"));
+    assertTrue(
+        onlyProblemAt(event, "$.data.targets[1].attribute").startsWith("not an allowed attribute"));
   }
 
   @Test
@@ -556,7 +710,8 @@ class EventCodecTest {
     targets(event).addObject().put("attribute", "department");
     targets(event).addObject().put("equals", "HP");
 
-    assertEquals(List.of("$.data.targets[1].equals", "$.data.targets[2].attribute"), paths(invalid(event)));
+    assertEquals(
+        List.of("$.data.targets[1].equals", "$.data.targets[2].attribute"), paths(invalid(event)));
   }
 
   @ParameterizedTest
@@ -579,7 +734,10 @@ class EventCodecTest {
   @Test
   void rejectsATargetWithTwoKinds() {
     ObjectNode event = validLeaver();
-    targets(event).addObject().put("user", "bob@contoso.com").put("group", "84b18857-3c01-48be-b707-492019c57142");
+    targets(event)
+        .addObject()
+        .put("user", "bob@contoso.com")
+        .put("group", "84b18857-3c01-48be-b707-492019c57142");
 
     assertTrue(onlyProblemAt(event, "$.data.targets[1]").startsWith("must have exactly one of"));
   }
@@ -588,11 +746,15 @@ class EventCodecTest {
   void rejectsATargetWithNoKindOrAnUnknownProperty() {
     ObjectNode event = validLeaver();
     targets(event).addObject();
-    targets(event).addObject().put("user", "bob@contoso.com").put("filter", "accountEnabled eq true");
+    targets(event)
+        .addObject()
+        .put("user", "bob@contoso.com")
+        .put("filter", "accountEnabled eq true");
     targets(event).add("bob@contoso.com");
 
     assertEquals(
-        List.of("$.data.targets[1]", "$.data.targets[2].filter", "$.data.targets[3]"), paths(invalid(event)));
+        List.of("$.data.targets[1]", "$.data.targets[2].filter", "$.data.targets[3]"),
+        paths(invalid(event)));
   }
 
   @Test
@@ -664,7 +826,8 @@ class EventCodecTest {
     event.put("time", 1764234000);
 
     assertEquals(
-        List.of("$.time", "$.data.ticket", "$.data.requestedBy", "$.data.dryRun"), paths(invalid(event)));
+        List.of("$.time", "$.data.ticket", "$.data.requestedBy", "$.data.dryRun"),
+        paths(invalid(event)));
   }
 
   @Test
@@ -678,7 +841,12 @@ class EventCodecTest {
     DecodeResult.Invalid result = invalid(event);
 
     assertEquals(
-        List.of("$.source", "$.type", "$.data.targets[1].user", "$.data.targets[2].group", "$.data.actions[1]"),
+        List.of(
+            "$.source",
+            "$.type",
+            "$.data.targets[1].user",
+            "$.data.targets[2].group",
+            "$.data.actions[1]"),
         paths(result));
   }
 
@@ -692,7 +860,9 @@ class EventCodecTest {
     DecodeResult.Invalid result = invalid(event);
 
     assertEquals(EventCodec.MAX_PROBLEMS, result.problems().size());
-    assertEquals(new Problem("$", "201 more problems not listed"), result.problems().get(EventCodec.MAX_PROBLEMS - 1));
+    assertEquals(
+        new Problem("$", "201 more problems not listed"),
+        result.problems().get(EventCodec.MAX_PROBLEMS - 1));
   }
 
   @Test
@@ -702,11 +872,25 @@ class EventCodecTest {
     DecodeResult.Invalid result = invalid(bytes(json));
 
     assertEquals(List.of("$"), paths(result));
-    assertTrue(result.problems().get(0).message().startsWith("duplicate property"), result.describe());
+    assertTrue(
+        result.problems().get(0).message().startsWith("duplicate property"), result.describe());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "   ", "null", "[]", "\"event\"", "42", "{", "{} {}", "{'a':1}", "{\"a\":NaN}", "{\"a\":1,}"})
+  @ValueSource(
+      strings = {
+        "",
+        "   ",
+        "null",
+        "[]",
+        "\"event\"",
+        "42",
+        "{",
+        "{} {}",
+        "{'a':1}",
+        "{\"a\":NaN}",
+        "{\"a\":1,}"
+      })
   void rejectsInputThatIsNotAJsonObjectAsOneProblemAtTheRoot(String json) {
     DecodeResult.Invalid result = invalid(bytes(json));
 
@@ -728,9 +912,10 @@ class EventCodecTest {
   @Test
   void rejectsBytesThatAreNotUtf8() {
     byte[] json = bytes(validLeaver());
-    byte[] latin1 = new String(json, java.nio.charset.StandardCharsets.UTF_8)
-        .replace("Leaver", "Lé")
-        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] latin1 =
+        new String(json, java.nio.charset.StandardCharsets.UTF_8)
+            .replace("Leaver", "Lé")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     assertEquals(List.of("$"), paths(invalid(latin1)));
   }
@@ -781,7 +966,8 @@ class EventCodecTest {
 
     DecodeResult.Invalid result = invalid(event);
 
-    assertNull(result.source(), "a source longer than 256 characters is not repeated in the rejection");
+    assertNull(
+        result.source(), "a source longer than 256 characters is not repeated in the rejection");
   }
 
   @Test
@@ -820,8 +1006,17 @@ class EventCodecTest {
   void roundTripsAnEventWithoutOptionalFields() {
     OffboardingEvent event =
         new OffboardingEvent(
-            "evt-2", "/hr/workday", EventType.LEAVER, null,
-            new EventData(List.of(new Target.User("alice@contoso.com")), List.of(), "Leaver", null, null, false));
+            "evt-2",
+            "/hr/workday",
+            EventType.LEAVER,
+            null,
+            new EventData(
+                List.of(new Target.User("alice@contoso.com")),
+                List.of(),
+                "Leaver",
+                null,
+                null,
+                false));
 
     assertEquals(new DecodeResult.Valid(event), codec.decode(codec.encode(event)));
   }
@@ -830,10 +1025,15 @@ class EventCodecTest {
   void refusesToEncodeAnEventTheContractRejects() {
     OffboardingEvent event =
         new OffboardingEvent(
-            "evt-3", "not a uri", EventType.LEAVER, null,
-            new EventData(List.of(new Target.User("alice@contoso.com")), List.of(), " ", null, null, false));
+            "evt-3",
+            "not a uri",
+            EventType.LEAVER,
+            null,
+            new EventData(
+                List.of(new Target.User("alice@contoso.com")), List.of(), " ", null, null, false));
 
-    IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> codec.encode(event));
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> codec.encode(event));
 
     assertTrue(thrown.getMessage().contains("$.source"), thrown.getMessage());
     assertTrue(thrown.getMessage().contains("$.data.reason"), thrown.getMessage());
@@ -843,8 +1043,17 @@ class EventCodecTest {
   void refusesToEncodeATimeThatRfc3339CannotWrite() {
     OffboardingEvent event =
         new OffboardingEvent(
-            "evt-4", "/hr/workday", EventType.LEAVER, Instant.parse("+10000-01-01T00:00:00Z"),
-            new EventData(List.of(new Target.User("alice@contoso.com")), List.of(), "Leaver", null, null, false));
+            "evt-4",
+            "/hr/workday",
+            EventType.LEAVER,
+            Instant.parse("+10000-01-01T00:00:00Z"),
+            new EventData(
+                List.of(new Target.User("alice@contoso.com")),
+                List.of(),
+                "Leaver",
+                null,
+                null,
+                false));
 
     assertThrows(IllegalArgumentException.class, () -> codec.encode(event));
   }

@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 class ExamplesTest {
   private final EventCodec codec = new EventCodec();
 
-  private static List<String> filesIn(String resourceDirectory) throws IOException, URISyntaxException {
+  private static List<String> filesIn(String resourceDirectory)
+      throws IOException, URISyntaxException {
     return filesIn(resourceDirectory, null);
   }
 
-  private static List<String> filesIn(String resourceDirectory, String exclude) throws IOException, URISyntaxException {
+  private static List<String> filesIn(String resourceDirectory, String exclude)
+      throws IOException, URISyntaxException {
     Path dir = Path.of(ExamplesTest.class.getResource("/" + resourceDirectory).toURI());
     try (Stream<Path> files = Files.list(dir)) {
       return files
@@ -34,15 +36,22 @@ class ExamplesTest {
 
   @Test
   void listsEveryValidAndInvalidExampleOnTheClasspath() throws Exception {
-    assertEquals(filesIn("dev/offboarding/contracts/examples/valid/"), Examples.valid().stream().sorted().toList());
+    assertEquals(
+        filesIn("dev/offboarding/contracts/examples/valid/"),
+        Examples.valid().stream().sorted().toList());
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/invalid/", "expected-problems.json"),
         Examples.invalid().stream().sorted().toList());
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/audit/"),
-        Stream.of(Examples.auditTargets(), Examples.auditSummaries(), Examples.auditAccesses(),
-            Examples.auditResumes())
-            .flatMap(List::stream).sorted().toList());
+        Stream.of(
+                Examples.auditTargets(),
+                Examples.auditSummaries(),
+                Examples.auditAccesses(),
+                Examples.auditResumes())
+            .flatMap(List::stream)
+            .sorted()
+            .toList());
     assertEquals(
         filesIn("dev/offboarding/contracts/examples/audit-invalid/", "expected-problems.json"),
         Examples.invalidAudits().stream().sorted().toList());
@@ -50,8 +59,11 @@ class ExamplesTest {
 
   @Test
   void listsEverySampleAndEverySchema() throws Exception {
-    assertEquals(filesIn("dev/offboarding/contracts/samples/"), SampleEvents.all().stream().sorted().toList());
-    assertEquals(filesIn("dev/offboarding/contracts/schema/"), Schemas.all().stream().sorted().toList());
+    assertEquals(
+        filesIn("dev/offboarding/contracts/samples/"),
+        SampleEvents.all().stream().sorted().toList());
+    assertEquals(
+        filesIn("dev/offboarding/contracts/schema/"), Schemas.all().stream().sorted().toList());
   }
 
   @Test
@@ -70,11 +82,16 @@ class ExamplesTest {
   @Test
   void theMalformedSampleIsRejectedButCanBeCorrelated() {
     DecodeResult.Invalid invalid =
-        assertInstanceOf(DecodeResult.Invalid.class, codec.decode(SampleEvents.load(SampleEvents.MALFORMED)));
+        assertInstanceOf(
+            DecodeResult.Invalid.class, codec.decode(SampleEvents.load(SampleEvents.MALFORMED)));
 
     assertNotNull(invalid.eventId());
     assertEquals(
-        List.of("$.data.targets[0].user", "$.data.targets[1].group", "$.data.actions[1]", "$.data.reason"),
+        List.of(
+            "$.data.targets[0].user",
+            "$.data.targets[1].group",
+            "$.data.actions[1]",
+            "$.data.reason"),
         invalid.problems().stream().map(Problem::path).toList());
   }
 
@@ -103,13 +120,17 @@ class ExamplesTest {
   @Test
   void failsClearlyForAResourceThatDoesNotExist() {
     IllegalArgumentException thrown =
-        assertThrows(IllegalArgumentException.class, () -> Examples.load("dev/offboarding/contracts/nope.json"));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Examples.load("dev/offboarding/contracts/nope.json"));
 
-    assertEquals("no such contracts resource: dev/offboarding/contracts/nope.json", thrown.getMessage());
+    assertEquals(
+        "no such contracts resource: dev/offboarding/contracts/nope.json", thrown.getMessage());
   }
 
   private OffboardingEvent decodeValid(String resource) {
     DecodeResult result = codec.decode(Examples.load(resource));
-    return assertInstanceOf(DecodeResult.Valid.class, result, () -> resource + ": " + result).event();
+    return assertInstanceOf(DecodeResult.Valid.class, result, () -> resource + ": " + result)
+        .event();
   }
 }

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Every example of the contract against its schema with Python's {@code jsonschema}, the validator
- * of Python producers (Sentinel automations, Azure Functions): {@code src/test/python/validate_examples.py}
- * does the checking. Without {@code python3} or its {@code jsonschema} package the test is skipped
- * with the reason; with {@code CI=true} it fails instead, so CI never skips it ({@code .ci/run}
- * installs Debian's {@code python3-jsonschema}).
+ * of Python producers (Sentinel automations, Azure Functions): {@code
+ * src/test/python/validate_examples.py} does the checking. Without {@code python3} or its {@code
+ * jsonschema} package the test is skipped with the reason; with {@code CI=true} it fails instead,
+ * so CI never skips it ({@code .ci/run} installs Debian's {@code python3-jsonschema}).
  */
 @ExtendWith(PythonJsonschemaTest.PythonCondition.class)
 class PythonJsonschemaTest {
@@ -36,19 +36,27 @@ class PythonJsonschemaTest {
     Run run = run(python.toString(), SCRIPT.toString(), CONTRACTS.toString());
 
     System.out.println(run.output());
-    assertEquals(0, run.exitCode(), () -> "Python's jsonschema disagrees with the contract:\n" + run.output());
+    assertEquals(
+        0,
+        run.exitCode(),
+        () -> "Python's jsonschema disagrees with the contract:\n" + run.output());
     assertTrue(run.output().contains("\n0 failed"), run::output);
   }
 
   private static Path requirePythonWithJsonschema() throws Exception {
     String problem = problem();
     if (problem != null) {
-      fail((isCi() ? "CI=true and " : "") + problem + ": the Python validation of the contract must run in CI");
+      fail(
+          (isCi() ? "CI=true and " : "")
+              + problem
+              + ": the Python validation of the contract must run in CI");
     }
     return onPath("python3").orElseThrow();
   }
 
-  /** Why the validation cannot run here, or null when {@code python3} imports {@code jsonschema}. */
+  /**
+   * Why the validation cannot run here, or null when {@code python3} imports {@code jsonschema}.
+   */
   static String problem() throws IOException, InterruptedException {
     Optional<Path> python = onPath("python3");
     if (python.isEmpty()) {
@@ -64,7 +72,10 @@ class PythonJsonschemaTest {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
-  /** Disables the test, with the reason, where Python or jsonschema is missing, except under {@code CI=true}. */
+  /**
+   * Disables the test, with the reason, where Python or jsonschema is missing, except under {@code
+   * CI=true}.
+   */
   static final class PythonCondition implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -75,7 +86,8 @@ class PythonJsonschemaTest {
         problem = "python3 could not run: " + e.getMessage();
       }
       if (problem == null || isCi()) {
-        return ConditionEvaluationResult.enabled(problem == null ? "python3 with jsonschema" : "CI=true: it must run");
+        return ConditionEvaluationResult.enabled(
+            problem == null ? "python3 with jsonschema" : "CI=true: it must run");
       }
       return ConditionEvaluationResult.disabled("Python jsonschema validation skipped: " + problem);
     }
@@ -86,7 +98,11 @@ class PythonJsonschemaTest {
   private static Run run(String... command) throws IOException, InterruptedException {
     Path log = Files.createTempFile("python-jsonschema", ".log");
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       if (!process.waitFor(2, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         fail(String.join(" ", command) + " did not finish within 2 minutes");

@@ -14,7 +14,12 @@ class RecordInvariantsTest {
 
   @Test
   void aUserTargetRefusesUnicodeWhitespaceAndFormatCharacters() {
-    for (String upn : List.of("ali\u00a0ce@contoso.com", "alice@contoso.com\u2028", "ali\u200bce@contoso.com", "ali\u202ece@contoso.com")) {
+    for (String upn :
+        List.of(
+            "ali\u00a0ce@contoso.com",
+            "alice@contoso.com\u2028",
+            "ali\u200bce@contoso.com",
+            "ali\u202ece@contoso.com")) {
       assertThrows(IllegalArgumentException.class, () -> new Target.User(upn), upn);
     }
   }
@@ -36,19 +41,63 @@ class RecordInvariantsTest {
   void anAttributeValueIsMeasuredInCodePoints() {
     new Target.Attribute("city", "😀".repeat(Target.Attribute.MAX_VALUE_LENGTH));
 
-    assertThrows(IllegalArgumentException.class, () -> new Target.Attribute("city", "😀".repeat(Target.Attribute.MAX_VALUE_LENGTH + 1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Target.Attribute("city", "😀".repeat(Target.Attribute.MAX_VALUE_LENGTH + 1)));
   }
 
   @Test
   void aSummaryRefusesNegativeCounts() {
     Instant t = Instant.parse("2026-11-27T09:00:00Z");
 
-    assertThrows(IllegalArgumentException.class, () -> new SummaryAudit(
-        "e", null, SummaryStatus.COMPLETED, Map.of(TargetOutcome.FAILED, -1), Map.of(), 0, t, t, null, List.of(), false, false));
-    assertThrows(IllegalArgumentException.class, () -> new SummaryAudit(
-        "e", null, SummaryStatus.COMPLETED, Map.of(), Map.of("device", -2), 0, t, t, null, List.of(), false, false));
-    assertThrows(IllegalArgumentException.class, () -> new SummaryAudit(
-        "e", null, SummaryStatus.COMPLETED, Map.of(), Map.of(), -1, t, t, null, List.of(), false, false));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new SummaryAudit(
+                "e",
+                null,
+                SummaryStatus.COMPLETED,
+                Map.of(TargetOutcome.FAILED, -1),
+                Map.of(),
+                0,
+                t,
+                t,
+                null,
+                List.of(),
+                false,
+                false));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new SummaryAudit(
+                "e",
+                null,
+                SummaryStatus.COMPLETED,
+                Map.of(),
+                Map.of("device", -2),
+                0,
+                t,
+                t,
+                null,
+                List.of(),
+                false,
+                false));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new SummaryAudit(
+                "e",
+                null,
+                SummaryStatus.COMPLETED,
+                Map.of(),
+                Map.of(),
+                -1,
+                t,
+                t,
+                null,
+                List.of(),
+                false,
+                false));
   }
 
   @Test
@@ -56,16 +105,31 @@ class RecordInvariantsTest {
     Instant t = Instant.parse("2026-11-27T09:00:00Z");
     Action revoke = Action.REVOKE_SESSIONS;
 
-    assertThrows(IllegalArgumentException.class,
-        () -> new ActionResult(revoke, TargetOutcome.SUCCEEDED, 1, "r", t, t, null, null, false, t, null));
-    assertThrows(IllegalArgumentException.class,
-        () -> new ActionResult(revoke, TargetOutcome.UNVERIFIED, 1, "r", t, t, null, null, true, t, null));
-    assertThrows(IllegalArgumentException.class,
-        () -> new ActionResult(revoke, TargetOutcome.UNVERIFIED, 1, "r", t, t, null, null, null, null, null));
-    assertThrows(IllegalArgumentException.class,
-        () -> new ActionResult(revoke, TargetOutcome.FAILED, 1, "r", t, t, "x", "y", true, null, null));
-    assertThrows(IllegalArgumentException.class,
-        () -> new ActionResult(revoke, TargetOutcome.SUCCEEDED, 1, "r", t, t, null, null, null, t, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ActionResult(
+                revoke, TargetOutcome.SUCCEEDED, 1, "r", t, t, null, null, false, t, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ActionResult(
+                revoke, TargetOutcome.UNVERIFIED, 1, "r", t, t, null, null, true, t, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ActionResult(
+                revoke, TargetOutcome.UNVERIFIED, 1, "r", t, t, null, null, null, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ActionResult(
+                revoke, TargetOutcome.FAILED, 1, "r", t, t, "x", "y", true, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ActionResult(
+                revoke, TargetOutcome.SUCCEEDED, 1, "r", t, t, null, null, null, t, null));
   }
 
   @Test
@@ -75,12 +139,37 @@ class RecordInvariantsTest {
     ActionResult written = ActionResult.succeeded(Action.REVOKE_SESSIONS, 2, "req-1", t0, t1);
 
     ActionResult verified = written.withVerification(true, t0, true, null);
-    ActionResult unverified = written.withVerification(false, Instant.parse("2024-01-01T00:00:00Z"), true, "not moved");
+    ActionResult unverified =
+        written.withVerification(false, Instant.parse("2024-01-01T00:00:00Z"), true, "not moved");
 
-    assertEquals(new ActionResult(Action.REVOKE_SESSIONS, TargetOutcome.SUCCEEDED, 2, "req-1", t0, t1, null, null,
-        true, t0, true), verified);
-    assertEquals(new ActionResult(Action.REVOKE_SESSIONS, TargetOutcome.UNVERIFIED, 2, "req-1", t0, t1,
-        ActionResult.UNVERIFIED_CODE, "not moved", false, Instant.parse("2024-01-01T00:00:00Z"), true), unverified);
+    assertEquals(
+        new ActionResult(
+            Action.REVOKE_SESSIONS,
+            TargetOutcome.SUCCEEDED,
+            2,
+            "req-1",
+            t0,
+            t1,
+            null,
+            null,
+            true,
+            t0,
+            true),
+        verified);
+    assertEquals(
+        new ActionResult(
+            Action.REVOKE_SESSIONS,
+            TargetOutcome.UNVERIFIED,
+            2,
+            "req-1",
+            t0,
+            t1,
+            ActionResult.UNVERIFIED_CODE,
+            "not moved",
+            false,
+            Instant.parse("2024-01-01T00:00:00Z"),
+            true),
+        unverified);
     assertEquals(verified, unverified.withVerification(true, t0, true, null));
   }
 
@@ -90,8 +179,10 @@ class RecordInvariantsTest {
     ActionResult skipped = ActionResult.skipped(Action.DISABLE_ACCOUNT, "dry run");
     ActionResult written = ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "r", t, t);
 
-    assertThrows(IllegalArgumentException.class, () -> skipped.withVerification(true, null, false, null));
-    assertThrows(IllegalArgumentException.class, () -> written.withVerification(false, null, true, " "));
+    assertThrows(
+        IllegalArgumentException.class, () -> skipped.withVerification(true, null, false, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> written.withVerification(false, null, true, " "));
     assertEquals(null, skipped.verified());
     assertEquals(null, written.verified());
   }
@@ -100,9 +191,20 @@ class RecordInvariantsTest {
   void summaryCountsIncludeUnverified() {
     Instant t = Instant.parse("2026-11-27T09:00:00Z");
 
-    SummaryAudit summary = new SummaryAudit(
-        "e", null, SummaryStatus.PARTIAL, Map.of(TargetOutcome.UNVERIFIED, 2), Map.of(), 2, t, t, null, List.of(), false,
-        false);
+    SummaryAudit summary =
+        new SummaryAudit(
+            "e",
+            null,
+            SummaryStatus.PARTIAL,
+            Map.of(TargetOutcome.UNVERIFIED, 2),
+            Map.of(),
+            2,
+            t,
+            t,
+            null,
+            List.of(),
+            false,
+            false);
 
     assertEquals(2, summary.counts().get(TargetOutcome.UNVERIFIED));
     assertEquals(0, summary.counts().get(TargetOutcome.SUCCEEDED));
@@ -110,13 +212,18 @@ class RecordInvariantsTest {
 
   @Test
   void anInvalidResultNeedsAtLeastOneProblem() {
-    assertThrows(IllegalArgumentException.class, () -> new DecodeResult.Invalid(List.of(), null, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new DecodeResult.Invalid(List.of(), null, null));
   }
 
   @Test
   void anInvalidResultDescribesEachProblemOnItsOwnLine() {
-    DecodeResult.Invalid invalid = new DecodeResult.Invalid(
-        List.of(new Problem("$.type", "unknown type"), new Problem("$.data.reason", "required")), "e", null);
+    DecodeResult.Invalid invalid =
+        new DecodeResult.Invalid(
+            List.of(
+                new Problem("$.type", "unknown type"), new Problem("$.data.reason", "required")),
+            "e",
+            null);
 
     assertEquals("$.type: unknown type\n$.data.reason: required", invalid.describe());
   }

@@ -19,11 +19,16 @@ import java.util.List;
  * whose meaning RFC 8259 leaves open) is reported invalid before any schema applies.
  */
 final class SchemaValidation {
-  private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+  private static final JsonSchemaFactory FACTORY =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
   private static final SchemaValidatorsConfig CONFIG =
-      SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).pathType(PathType.JSON_PATH).build();
+      SchemaValidatorsConfig.builder()
+          .formatAssertionsEnabled(true)
+          .pathType(PathType.JSON_PATH)
+          .build();
   private static final ObjectMapper STRICT =
-      new ObjectMapper(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+      new ObjectMapper(
+          JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   private final JsonSchema schema;
 

@@ -5,9 +5,9 @@ import java.util.function.IntPredicate;
 /**
  * Writes the schemas' Unicode-category patterns out as explicit ranges, from the running JDK's
  * Unicode data, in the JSON string form the schema files hold: {@code \\xHH} regex escapes up to
- * U+00FF, JSON escapes (characters, to the engine) above, nothing beyond U+FFFF inside a class.
- * Run it on a JDK that knows a newer Unicode when {@link PortablePatternsTest} asks for the ranges
- * to be renewed, and paste each line into the {@code pattern} it names:
+ * U+00FF, JSON escapes (characters, to the engine) above, nothing beyond U+FFFF inside a class. Run
+ * it on a JDK that knows a newer Unicode when {@link PortablePatternsTest} asks for the ranges to
+ * be renewed, and paste each line into the {@code pattern} it names:
  *
  * <pre>java contracts/src/test/java/dev/offboarding/contracts/UnicodeRanges.java</pre>
  */
@@ -29,21 +29,39 @@ final class UnicodeRanges {
     }
     System.out.println("control (not): [" + cc + "]");
     System.out.println("non-blank:     [^" + cc + z + "\\ufeff]");
-    System.out.println("upn:           ^[^" + cc + cf + "\\ud800-\\udfff" + z + "@/\\\\\\\\?]{1,113}@(?:["
-        + lettersAndDigits + "](?:[" + lettersAndDigits + "\\\\-]{0,61}[" + lettersAndDigits + "])?\\\\.)+["
-        + letters + "]{2,63}$");
+    System.out.println(
+        "upn:           ^[^"
+            + cc
+            + cf
+            + "\\ud800-\\udfff"
+            + z
+            + "@/\\\\\\\\?]{1,113}@(?:["
+            + lettersAndDigits
+            + "](?:["
+            + lettersAndDigits
+            + "\\\\-]{0,61}["
+            + lettersAndDigits
+            + "])?\\\\.)+["
+            + letters
+            + "]{2,63}$");
     System.out.println("upn (not):     [" + cc + z + "]" + astralFormat);
   }
 
   private static boolean isSeparator(int cp) {
     int type = Character.getType(cp);
-    return type == Character.SPACE_SEPARATOR || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+    return type == Character.SPACE_SEPARATOR
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR;
   }
 
   private static boolean isLetter(int cp) {
     return switch (Character.getType(cp)) {
-      case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-          Character.MODIFIER_LETTER, Character.OTHER_LETTER -> true;
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER ->
+          true;
       default -> false;
     };
   }

@@ -9,19 +9,19 @@ import dev.offboarding.testkit.graph.FakeGraphOptions;
 import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.WriteRecord;
-import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.process.EventProcessor;
-import dev.offboarding.worker.execute.Executor;
-import dev.offboarding.worker.continuation.FollowUps;
-import dev.offboarding.worker.plan.Planner;
-import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.audit.Settlement;
+import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.continuation.FollowUps;
+import dev.offboarding.worker.execute.Executor;
 import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.graph.GraphAccountWrites;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.graph.GraphDirectory;
+import dev.offboarding.worker.plan.Planner;
+import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.progress.ProgressLog;
+import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.OutageBreaker;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.testing.Inbounds;
@@ -35,8 +35,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The worker's domain (planner, protection, executor, event processor) built from its public
- * parts, as {@code Wiring} builds them, with the real Graph adapters against the fake tenant over a
+ * The worker's domain (planner, protection, executor, event processor) built from its public parts,
+ * as {@code Wiring} builds them, with the real Graph adapters against the fake tenant over a
  * socket; no Service Bus: a delivery is one {@link #process} call with recording ports. One tenant
  * serves many cases: each case adds objects of its own and reads the writes made since it began.
  * {@link #renewEvery} starts a fresh tenant every few hundred cases, so a long run does not slow
@@ -60,12 +60,18 @@ final class DomainRig implements AutoCloseable {
   private void start() {
     tenant = new FakeTenant();
     graph = FakeGraphServer.start(tenant, FakeGraphOptions.builder().unlimitedWrites().build());
-    WorkerConfig config = WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none"));
+    WorkerConfig config =
+        WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none"));
     client = GraphClients.create(config);
-    directory = new GraphDirectory(client, config.graphBaseUrl(), RetryPolicy.defaults(), Sleeper.SYSTEM, clock);
+    directory =
+        new GraphDirectory(
+            client, config.graphBaseUrl(), RetryPolicy.defaults(), Sleeper.SYSTEM, clock);
   }
 
-  /** Before case {@code c}: replaces the tenant (and the Graph server on it) every {@link #CASES_PER_TENANT} cases. */
+  /**
+   * Before case {@code c}: replaces the tenant (and the Graph server on it) every {@link
+   * #CASES_PER_TENANT} cases.
+   */
   void renewEvery(int c) {
     if (c > 0 && c % CASES_PER_TENANT == 0) {
       graph.close();
@@ -73,9 +79,16 @@ final class DomainRig implements AutoCloseable {
     }
   }
 
-  /** What one delivery did: its settlement, the audit it published, and the writes Graph saw meanwhile. */
-  record Outcome(Settlement settlement, List<TargetAudit> targets, List<SummaryAudit> summaries,
-      List<WriteRecord> writes, boolean protectionReady) {}
+  /**
+   * What one delivery did: its settlement, the audit it published, and the writes Graph saw
+   * meanwhile.
+   */
+  record Outcome(
+      Settlement settlement,
+      List<TargetAudit> targets,
+      List<SummaryAudit> summaries,
+      List<WriteRecord> writes,
+      boolean protectionReady) {}
 
   /**
    * Plans and executes one event with this protected set, as one delivery.
@@ -86,30 +99,57 @@ final class DomainRig implements AutoCloseable {
   Outcome process(OffboardingEvent event, Set<String> protectedUsers, Set<String> protectedGroups)
       throws InterruptedException {
     int before = graph.writeLog().size();
-    Protection protection = new Protection(protectedUsers, protectedGroups, clock, Duration.ofMinutes(5));
+    Protection protection =
+        new Protection(protectedUsers, protectedGroups, clock, Duration.ofMinutes(5));
     protection.refresh(directory);
     Planner planner = new Planner(directory, protection, 10_000);
-    Executor executor = new Executor(new GraphAccountWrites(client, clock), WriteBudget.UNLIMITED,
-        RetryPolicy.defaults(), OutageBreaker.create(clock), null, Sleeper.SYSTEM, clock, 16);
-    EventProcessor processor = EventProcessor.builder(planner, executor, clock)
-        .progress(new ProgressLog(clock, Duration.ofMinutes(10))).build();
+    Executor executor =
+        new Executor(
+            new GraphAccountWrites(client, clock),
+            WriteBudget.UNLIMITED,
+            RetryPolicy.defaults(),
+            OutageBreaker.create(clock),
+            null,
+            Sleeper.SYSTEM,
+            clock,
+            16);
+    EventProcessor processor =
+        EventProcessor.builder(planner, executor, clock)
+            .progress(new ProgressLog(clock, Duration.ofMinutes(10)))
+            .build();
     RecordingAudit audit = new RecordingAudit();
-    FollowUps followUps = new FollowUps() {
-      @Override
-      public void send(String eventId, dev.offboarding.worker.continuation.Continuation next, java.time.Instant notBefore) {}
+    FollowUps followUps =
+        new FollowUps() {
+          @Override
+          public void send(
+              String eventId,
+              dev.offboarding.worker.continuation.Continuation next,
+              java.time.Instant notBefore) {}
 
-      @Override
-      public void hold(dev.offboarding.worker.intake.Inbound.Event event, java.time.Instant dueAt) {
-        throw new AssertionError("no event of these runs takes effect later");
-      }
-    };
+          @Override
+          public void hold(
+              dev.offboarding.worker.intake.Inbound.Event event, java.time.Instant dueAt) {
+            throw new AssertionError("no event of these runs takes effect later");
+          }
+        };
     byte[] body = codec.encode(event);
     // Events reach the processor as the worker's intake decodes them from the events queue.
-    Settlement settlement = processor.process(new EventProcessor.Work(Inbounds.from(Inbounds.EVENTS, body, 1),
-        false, audit, followUps, () -> false, () -> {}));
+    Settlement settlement =
+        processor.process(
+            new EventProcessor.Work(
+                Inbounds.from(Inbounds.EVENTS, body, 1),
+                false,
+                audit,
+                followUps,
+                () -> false,
+                () -> {}));
     List<WriteRecord> log = graph.writeLog();
-    return new Outcome(settlement, audit.all(), List.copyOf(audit.summaries),
-        new ArrayList<>(log.subList(before, log.size())), protection.ready());
+    return new Outcome(
+        settlement,
+        audit.all(),
+        List.copyOf(audit.summaries),
+        new ArrayList<>(log.subList(before, log.size())),
+        protection.ready());
   }
 
   static String text(byte[] body) {

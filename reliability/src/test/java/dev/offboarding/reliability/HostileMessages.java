@@ -13,39 +13,47 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * Structure-aware hostile event messages for R4: each starts from a valid event aimed at real
- * users (the victims) and is broken in one way the contract forbids, so every one must be
- * rejected and none may cause a Graph write. Seeded: the same seed gives the same messages.
+ * Structure-aware hostile event messages for R4: each starts from a valid event aimed at real users
+ * (the victims) and is broken in one way the contract forbids, so every one must be rejected and
+ * none may cause a Graph write. Seeded: the same seed gives the same messages.
  */
 final class HostileMessages {
   /** How each message is broken. */
   enum Kind {
-    WRONG_TYPE, HUGE_STRING, DEEP_NESTING, INVALID_UTF8, DUPLICATE_KEY, INJECTION, UNSAFE_TARGET, NOT_AN_EVENT
+    WRONG_TYPE,
+    HUGE_STRING,
+    DEEP_NESTING,
+    INVALID_UTF8,
+    DUPLICATE_KEY,
+    INJECTION,
+    UNSAFE_TARGET,
+    NOT_AN_EVENT
   }
 
   record Hostile(Kind kind, String detail, byte[] body) {}
 
   /** Payloads aimed at OData, URL paths, headers, templates and logs. */
-  static final List<String> INJECTIONS = List.of(
-      "' or 1 eq 1 or userPrincipalName eq '",
-      "x') or startswith(userPrincipalName,'",
-      "../../groups/00000000-0000-0000-0000-000000000000/members",
-      "alice@contoso.example?$filter=accountEnabled eq true",
-      "alice@contoso.example/revokeSignInSessions",
-      "alice@contoso.example#fragment x",
-      "%2e%2e%2f%2e%2e%2fusers",
-      "users?$top=999&$select=*",
-      "${jndi:ldap://127.0.0.1:1/a}",
-      "<script>alert(1)</script>",
-      "a\r\nX-Injected: 1",
-      "\"; DROP TABLE users; --",
-      "$batch",
-      "*",
-      "\u0000",
-      "admin@contoso.example\u202e",
-      "alice@contoso\u2024example",
-      "a\\b@contoso.example",
-      "@contoso.example");
+  static final List<String> INJECTIONS =
+      List.of(
+          "' or 1 eq 1 or userPrincipalName eq '",
+          "x') or startswith(userPrincipalName,'",
+          "../../groups/00000000-0000-0000-0000-000000000000/members",
+          "alice@contoso.example?$filter=accountEnabled eq true",
+          "alice@contoso.example/revokeSignInSessions",
+          "alice@contoso.example#fragment x",
+          "%2e%2e%2f%2e%2e%2fusers",
+          "users?$top=999&$select=*",
+          "${jndi:ldap://127.0.0.1:1/a}",
+          "<script>alert(1)</script>",
+          "a\r\nX-Injected: 1",
+          "\"; DROP TABLE users; --",
+          "$batch",
+          "*",
+          "\u0000",
+          "admin@contoso.example\u202e",
+          "alice@contoso\u2024example",
+          "a\\b@contoso.example",
+          "@contoso.example");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -67,7 +75,9 @@ final class HostileMessages {
     event.put("specversion", "1.0");
     event.put("id", UUID.randomUUID().toString());
     event.put("source", "/hostile/" + random.nextInt(1000));
-    event.put("type", random.nextBoolean() ? "dev.offboarding.leaver.v1" : "dev.offboarding.compromise.v1");
+    event.put(
+        "type",
+        random.nextBoolean() ? "dev.offboarding.leaver.v1" : "dev.offboarding.compromise.v1");
     event.put("time", Instant.now().toString());
     event.put("datacontenttype", "application/json");
     ObjectNode data = event.putObject("data");
@@ -88,21 +98,36 @@ final class HostileMessages {
     ObjectNode data = (ObjectNode) event.get("data");
     switch (kind) {
       case WRONG_TYPE -> {
-        String[] where = {"specversion", "id", "source", "type", "data", "data.targets", "data.targets[0]",
-            "data.targets[0].user", "data.targets[1].group", "data.actions", "data.actions[0]", "data.reason",
-            "data.dryRun"};
+        String[] where = {
+          "specversion",
+          "id",
+          "source",
+          "type",
+          "data",
+          "data.targets",
+          "data.targets[0]",
+          "data.targets[0].user",
+          "data.targets[1].group",
+          "data.actions",
+          "data.actions[0]",
+          "data.reason",
+          "data.dryRun"
+        };
         String path = where[random.nextInt(where.length)];
         JsonNode wrong = wrongTypeFor(path);
         set(event, path, wrong);
         return new Hostile(kind, path + "=" + wrong.getNodeType(), bytes(event));
       }
       case HUGE_STRING -> {
-        // Past the 256 KB message bound, in a field of either kind; or a UPN far past its 113 characters.
+        // Past the 256 KB message bound, in a field of either kind; or a UPN far past its 113
+        // characters.
         String path = random.nextBoolean() ? pickField() : "data.reason";
         int size = random.nextBoolean() ? EventCodecLimit.BYTES + 1 + random.nextInt(200_000) : 0;
         if (size == 0) {
-          set(event, "data.targets[0].user", NODES.textNode("a".repeat(200 + random.nextInt(5_000))
-              + "@contoso.example"));
+          set(
+              event,
+              "data.targets[0].user",
+              NODES.textNode("a".repeat(200 + random.nextInt(5_000)) + "@contoso.example"));
           return new Hostile(kind, "user UPN too long", bytes(event));
         }
         set(event, path, NODES.textNode(randomText(size)));
@@ -112,36 +137,59 @@ final class HostileMessages {
         int depth = 600 + random.nextInt(20_000);
         String nested = "[".repeat(depth) + "]".repeat(depth);
         String json = bytesAsString(event).replace("\"targets\":[", "\"targets\":[" + nested + ",");
-        return new Hostile(kind, "targets nested " + depth + " deep", json.getBytes(StandardCharsets.UTF_8));
+        return new Hostile(
+            kind, "targets nested " + depth + " deep", json.getBytes(StandardCharsets.UTF_8));
       }
       case INVALID_UTF8 -> {
-        byte[][] bad = {{(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xC0, (byte) 0xAF},
-            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
-            {(byte) 0xE2, (byte) 0x82}};
+        byte[][] bad = {
+          {(byte) 0xC3, 0x28},
+          {(byte) 0xFF},
+          {(byte) 0xC0, (byte) 0xAF},
+          {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+          {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+          {(byte) 0xE2, (byte) 0x82}
+        };
         byte[] seq = bad[random.nextInt(bad.length)];
         String marker = "MARKER" + random.nextInt(1000);
         String path = random.nextBoolean() ? "data.reason" : "data.targets[0].user";
-        set(event, path, NODES.textNode(path.endsWith("user") ? marker + "@contoso.example" : marker));
+        set(
+            event,
+            path,
+            NODES.textNode(path.endsWith("user") ? marker + "@contoso.example" : marker));
         byte[] json = bytes(event);
-        return new Hostile(kind, path + " holds " + seq.length + " invalid bytes", splice(json, marker, seq));
+        return new Hostile(
+            kind, path + " holds " + seq.length + " invalid bytes", splice(json, marker, seq));
       }
       case DUPLICATE_KEY -> {
         String json = bytesAsString(event);
         String[][] dupes = {
-            {"\"type\":", "\"type\":\"dev.offboarding.restore.v1\",\"type\":"},
-            {"\"id\":", "\"id\":\"" + UUID.randomUUID() + "\",\"id\":"},
-            {"\"dryRun\":false", "\"dryRun\":true,\"dryRun\":false"},
-            {"{\"user\":", "{\"user\":\"someone@contoso.example\",\"user\":"},
-            {"\"data\":{", "\"data\":{\"targets\":[],"}};
+          {"\"type\":", "\"type\":\"dev.offboarding.restore.v1\",\"type\":"},
+          {"\"id\":", "\"id\":\"" + UUID.randomUUID() + "\",\"id\":"},
+          {"\"dryRun\":false", "\"dryRun\":true,\"dryRun\":false"},
+          {"{\"user\":", "{\"user\":\"someone@contoso.example\",\"user\":"},
+          {"\"data\":{", "\"data\":{\"targets\":[],"}
+        };
         String[] d = dupes[random.nextInt(dupes.length)];
-        return new Hostile(kind, "duplicate " + d[0], json.replaceFirst(java.util.regex.Pattern.quote(d[0]),
-            java.util.regex.Matcher.quoteReplacement(d[1])).getBytes(StandardCharsets.UTF_8));
+        return new Hostile(
+            kind,
+            "duplicate " + d[0],
+            json.replaceFirst(
+                    java.util.regex.Pattern.quote(d[0]),
+                    java.util.regex.Matcher.quoteReplacement(d[1]))
+                .getBytes(StandardCharsets.UTF_8));
       }
       case INJECTION -> {
         // Into a field the contract constrains, where no payload is acceptable.
         String payload = pick(INJECTIONS);
-        String[] where = {"data.targets[0].user", "data.targets[1].group", "type", "specversion", "source",
-            "data.actions[0]", "attribute"};
+        String[] where = {
+          "data.targets[0].user",
+          "data.targets[1].group",
+          "type",
+          "specversion",
+          "source",
+          "data.actions[0]",
+          "attribute"
+        };
         String path = where[random.nextInt(where.length)];
         if (path.equals("attribute")) {
           ArrayNode targets = (ArrayNode) data.get("targets");
@@ -151,7 +199,8 @@ final class HostileMessages {
         } else {
           set(event, path, NODES.textNode(payload));
         }
-        return new Hostile(kind, path + " <- " + payload.replaceAll("\\p{Cntrl}", "?"), bytes(event));
+        return new Hostile(
+            kind, path + " <- " + payload.replaceAll("\\p{Cntrl}", "?"), bytes(event));
       }
       case UNSAFE_TARGET -> {
         ArrayNode targets = (ArrayNode) data.get("targets");
@@ -159,7 +208,15 @@ final class HostileMessages {
         String detail;
         switch (which) {
           case 0 -> {
-            String attr = pick(List.of("accountEnabled", "userPrincipalName", "id", "memberOf", "userType", "mail"));
+            String attr =
+                pick(
+                    List.of(
+                        "accountEnabled",
+                        "userPrincipalName",
+                        "id",
+                        "memberOf",
+                        "userType",
+                        "mail"));
             targets.addObject().put("attribute", attr).put("equals", "true");
             detail = "attribute " + attr;
           }
@@ -193,10 +250,15 @@ final class HostileMessages {
         return new Hostile(kind, detail, bytes(event));
       }
       default -> {
-        byte[][] bodies = {new byte[0], "null".getBytes(StandardCharsets.UTF_8), "[]".getBytes(StandardCharsets.UTF_8),
-            "{".getBytes(StandardCharsets.UTF_8), randomBytes(1 + random.nextInt(512)),
-            ("[" + bytesAsString(event) + "]").getBytes(StandardCharsets.UTF_8),
-            bytesAsString(event).replace("\"data\"", "\"daTa\"").getBytes(StandardCharsets.UTF_8)};
+        byte[][] bodies = {
+          new byte[0],
+          "null".getBytes(StandardCharsets.UTF_8),
+          "[]".getBytes(StandardCharsets.UTF_8),
+          "{".getBytes(StandardCharsets.UTF_8),
+          randomBytes(1 + random.nextInt(512)),
+          ("[" + bytesAsString(event) + "]").getBytes(StandardCharsets.UTF_8),
+          bytesAsString(event).replace("\"data\"", "\"daTa\"").getBytes(StandardCharsets.UTF_8)
+        };
         int which = random.nextInt(bodies.length);
         return new Hostile(kind, "body #" + which, bodies[which]);
       }
@@ -212,19 +274,30 @@ final class HostileMessages {
   }
 
   private JsonNode wrongTypeFor(String path) {
-    JsonNode[] candidates = {NODES.numberNode(random.nextInt()), NODES.booleanNode(random.nextBoolean()),
-        NODES.arrayNode().add("x"), NODES.objectNode().put("x", 1), NODES.nullNode(), NODES.textNode("1"),
-        NODES.numberNode(1.5e308)};
+    JsonNode[] candidates = {
+      NODES.numberNode(random.nextInt()),
+      NODES.booleanNode(random.nextBoolean()),
+      NODES.arrayNode().add("x"),
+      NODES.objectNode().put("x", 1),
+      NODES.nullNode(),
+      NODES.textNode("1"),
+      NODES.numberNode(1.5e308)
+    };
     while (true) {
       JsonNode c = candidates[random.nextInt(candidates.length)];
-      boolean stringField = !path.startsWith("data") || path.endsWith("user") || path.endsWith("group")
-          || path.equals("data.reason") || path.equals("data.actions[0]");
-      boolean wrong = switch (path) {
-        case "data", "data.targets[0]" -> !c.isObject();
-        case "data.targets", "data.actions" -> !c.isArray();
-        case "data.dryRun" -> !c.isBoolean() && !c.isNull();
-        default -> stringField ? !c.isTextual() : !c.isNull();
-      };
+      boolean stringField =
+          !path.startsWith("data")
+              || path.endsWith("user")
+              || path.endsWith("group")
+              || path.equals("data.reason")
+              || path.equals("data.actions[0]");
+      boolean wrong =
+          switch (path) {
+            case "data", "data.targets[0]" -> !c.isObject();
+            case "data.targets", "data.actions" -> !c.isArray();
+            case "data.dryRun" -> !c.isBoolean() && !c.isNull();
+            default -> stringField ? !c.isTextual() : !c.isNull();
+          };
       if (wrong) {
         return c;
       }
@@ -252,7 +325,8 @@ final class HostileMessages {
     if (bracket < 0) {
       return node.get(part);
     }
-    return node.get(part.substring(0, bracket)).get(Integer.parseInt(part.substring(bracket + 1, part.length() - 1)));
+    return node.get(part.substring(0, bracket))
+        .get(Integer.parseInt(part.substring(bracket + 1, part.length() - 1)));
   }
 
   private String randomText(int size) {

@@ -56,12 +56,17 @@ class R1WorkerKillIT {
     // Each request takes a few milliseconds and writes are paced, so one pass over the event
     // lasts long enough for every kill to land in the middle of it.
     int writesPerSecond = full ? 400 : 150;
-    Map<String, String> settings = Map.of(
-        "GRAPH_WRITES_PER_SECOND", Integer.toString(writesPerSecond),
-        "MAX_TARGETS_PER_EVENT", Integer.toString(2 * users),
-        "DELIVERY_MAX_USERS", Integer.toString(chunk));
-    try (Rig rig = new Rig("R1", tenant, o -> o.unlimitedWrites().latency(Duration.ofMillis(5), Duration.ZERO),
-        Map.of())) {
+    Map<String, String> settings =
+        Map.of(
+            "GRAPH_WRITES_PER_SECOND", Integer.toString(writesPerSecond),
+            "MAX_TARGETS_PER_EVENT", Integer.toString(2 * users),
+            "DELIVERY_MAX_USERS", Integer.toString(chunk));
+    try (Rig rig =
+        new Rig(
+            "R1",
+            tenant,
+            o -> o.unlimitedWrites().latency(Duration.ofMillis(5), Duration.ZERO),
+            Map.of())) {
       int started = 0;
       Process worker = rig.startProcess("R1-worker-" + started++, settings);
       awaitReady(worker, "R1-worker-0");
@@ -79,25 +84,34 @@ class R1WorkerKillIT {
       int killed = 0;
       int[] done = {0};
       for (int k = 0; k < kills; k++) {
-        int threshold = Math.min(users - 1, done[0] + 1 + random.nextInt(Math.max(1, users / (kills + 1))));
+        int threshold =
+            Math.min(users - 1, done[0] + 1 + random.nextInt(Math.max(1, users / (kills + 1))));
         Process current = worker;
         String name = "R1-worker-" + (started - 1);
         boolean reached = false;
         try {
-          await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            assertTrue(current.isAlive(), name + " exited by itself:\n" + Rig.output(name));
-            done[0] = finalResults(rig, big).size();
-            return done[0] >= threshold || finalSummaries(rig, big) > 0;
-          });
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofMillis(50))
+              .until(
+                  () -> {
+                    assertTrue(current.isAlive(), name + " exited by itself:\n" + Rig.output(name));
+                    done[0] = finalResults(rig, big).size();
+                    return done[0] >= threshold || finalSummaries(rig, big) > 0;
+                  });
           reached = finalSummaries(rig, big) == 0;
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-          throw new AssertionError("no progress before kill " + (k + 1) + ":\n" + Rig.output(name), e);
+          throw new AssertionError(
+              "no progress before kill " + (k + 1) + ":\n" + Rig.output(name), e);
         }
         if (!reached) {
           break;
         }
         long moment = random.nextInt(1_500);
-        await().pollDelay(Duration.ofMillis(moment)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        await()
+            .pollDelay(Duration.ofMillis(moment))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> true);
         current.destroyForcibly();
         assertTrue(current.waitFor(10, TimeUnit.SECONDS));
         killed++;
@@ -106,7 +120,9 @@ class R1WorkerKillIT {
       }
 
       String last = "R1-worker-" + (started - 1);
-      await().atMost(Duration.ofSeconds(full ? 900 : 180)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(Duration.ofSeconds(full ? 900 : 180))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> events.stream().allMatch(e -> finalSummaries(rig, e) >= 1));
       Duration took = Duration.between(begun, Instant.now());
       int port = port(last);
@@ -114,11 +130,15 @@ class R1WorkerKillIT {
       // Late copies would show up on the topic after the summaries; the final read sees them.
       await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
 
-      Map<String, Long> perUser = finalResults(rig, big).stream()
-          .collect(Collectors.groupingBy(TargetAudit::userId, Collectors.counting()));
-      Set<String> members = tenant.transitiveUsers(everyone.id()).stream().map(FakeUser::id)
-          .collect(Collectors.toSet());
-      long withoutExactlyOne = members.stream().filter(id -> perUser.getOrDefault(id, 0L) != 1L).count();
+      Map<String, Long> perUser =
+          finalResults(rig, big).stream()
+              .collect(Collectors.groupingBy(TargetAudit::userId, Collectors.counting()));
+      Set<String> members =
+          tenant.transitiveUsers(everyone.id()).stream()
+              .map(FakeUser::id)
+              .collect(Collectors.toSet());
+      long withoutExactlyOne =
+          members.stream().filter(id -> perUser.getOrDefault(id, 0L) != 1L).count();
       for (FakeUser loner : loners) {
         OffboardingEvent e = events.get(1 + loners.indexOf(loner));
         long n = finalResults(rig, e).stream().filter(t -> t.userId().equals(loner.id())).count();
@@ -138,13 +158,16 @@ class R1WorkerKillIT {
       figures.put("usersWrittenAgainAfterSuccess", writtenAgain);
       figures.put("rewriteBound", bound);
       figures.put("seconds", took.toMillis() / 1000.0);
-      boolean met = withoutExactlyOne == 0 && eventsLost == 0 && writtenAgain <= bound && killed >= 1;
+      boolean met =
+          withoutExactlyOne == 0 && eventsLost == 0 && writtenAgain <= bound && killed >= 1;
       Runs.report("R1", "SIGKILL mid-event", seed, figures, met);
 
       assertTrue(killed >= 1, "the event finished before the first kill");
       assertEquals(0, withoutExactlyOne, "users without exactly one final result");
       assertEquals(0, eventsLost, "events without exactly one final summary");
-      assertTrue(writtenAgain <= bound, writtenAgain + " users written again, more than the chunks in flight");
+      assertTrue(
+          writtenAgain <= bound,
+          writtenAgain + " users written again, more than the chunks in flight");
     }
   }
 
@@ -179,11 +202,18 @@ class R1WorkerKillIT {
 
   static int awaitReady(Process worker, String name) {
     int[] port = {-1};
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      assertTrue(worker.isAlive(), name + " exited:\n" + Rig.output(name));
-      port[0] = port(name);
-      return port[0] > 0 && Http.get(port[0], "/health/ready").map(r -> r.statusCode() == 200).orElse(false);
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              assertTrue(worker.isAlive(), name + " exited:\n" + Rig.output(name));
+              port[0] = port(name);
+              return port[0] > 0
+                  && Http.get(port[0], "/health/ready")
+                      .map(r -> r.statusCode() == 200)
+                      .orElse(false);
+            });
     return port[0];
   }
 }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * R2: under a steady load of events, the emulator drops every AMQP connection (the worker's
  * receivers, its audit senders, the load's sender) every few seconds. Goal: no event lost, i.e.
  * every event the broker accepted ends with exactly one final summary on the audit topic.
- * Deliveries processed more than once (at-least-once at work: a settlement whose link died, a
- * lock that expired) are counted, and so is the time from each drop to the next settled event.
+ * Deliveries processed more than once (at-least-once at work: a settlement whose link died, a lock
+ * that expired) are counted, and so is the time from each drop to the next settled event.
  */
 class R2ConnectionDropIT {
 
@@ -46,10 +46,16 @@ class R2ConnectionDropIT {
     FakeTenant tenant = FakeTenant.generate(300, seed);
     List<FakeUser> users = tenant.users();
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    try (Rig rig = new Rig("R2", tenant, o -> o.unlimitedWrites().latency(Duration.ofMillis(2), Duration.ZERO),
-        Map.of())) {
-      WorkerService worker = rig.startWorker(Map.of("GRAPH_WRITES_PER_SECOND", "500",
-          "MAX_TARGETS_PER_EVENT", "1000"), Rig.QUICK_RECOVERY);
+    try (Rig rig =
+        new Rig(
+            "R2",
+            tenant,
+            o -> o.unlimitedWrites().latency(Duration.ofMillis(2), Duration.ZERO),
+            Map.of())) {
+      WorkerService worker =
+          rig.startWorker(
+              Map.of("GRAPH_WRITES_PER_SECOND", "500", "MAX_TARGETS_PER_EVENT", "1000"),
+              Rig.QUICK_RECOVERY);
       await().atMost(Duration.ofSeconds(60)).until(worker::ready);
 
       List<OffboardingEvent> accepted = new CopyOnWriteArrayList<>();
@@ -59,61 +65,88 @@ class R2ConnectionDropIT {
       Instant begun = Instant.now();
       Instant end = begun.plus(load);
       // The load: one small event every 100 ms, each 1-3 random users of the tenant.
-      scheduler.scheduleWithFixedDelay(() -> {
-        if (Instant.now().isAfter(end)) {
-          return;
-        }
-        List<Target> targets = new ArrayList<>();
-        int n = 1 + random.nextInt(3);
-        for (int i = 0; i < n; i++) {
-          targets.add(new Target.User(users.get(random.nextInt(users.size())).id()));
-        }
-        OffboardingEvent e = Rig.event(random.nextInt(5) == 0 ? EventType.COMPROMISE : EventType.LEAVER,
-            targets.toArray(Target[]::new));
-        try {
-          rig.send(e);
-          accepted.add(e);
-        } catch (RuntimeException sendFailed) {
-          refused[0]++;
-        }
-      }, 0, 100, TimeUnit.MILLISECONDS);
-      // The fault: every connection dropped every few seconds; then the time until the next event settles.
-      scheduler.scheduleWithFixedDelay(() -> {
-        if (Instant.now().isAfter(end)) {
-          return;
-        }
-        double before = settled(worker);
-        long at = System.nanoTime();
-        dropped.add(rig.emulator.dropConnections());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-            .until(() -> settled(worker) > before);
-        recoveries.add((System.nanoTime() - at) / 1_000_000);
-      }, dropEveryMillis, dropEveryMillis, TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(
+          () -> {
+            if (Instant.now().isAfter(end)) {
+              return;
+            }
+            List<Target> targets = new ArrayList<>();
+            int n = 1 + random.nextInt(3);
+            for (int i = 0; i < n; i++) {
+              targets.add(new Target.User(users.get(random.nextInt(users.size())).id()));
+            }
+            OffboardingEvent e =
+                Rig.event(
+                    random.nextInt(5) == 0 ? EventType.COMPROMISE : EventType.LEAVER,
+                    targets.toArray(Target[]::new));
+            try {
+              rig.send(e);
+              accepted.add(e);
+            } catch (RuntimeException sendFailed) {
+              refused[0]++;
+            }
+          },
+          0,
+          100,
+          TimeUnit.MILLISECONDS);
+      // The fault: every connection dropped every few seconds; then the time until the next event
+      // settles.
+      scheduler.scheduleWithFixedDelay(
+          () -> {
+            if (Instant.now().isAfter(end)) {
+              return;
+            }
+            double before = settled(worker);
+            long at = System.nanoTime();
+            dropped.add(rig.emulator.dropConnections());
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> settled(worker) > before);
+            recoveries.add((System.nanoTime() - at) / 1_000_000);
+          },
+          dropEveryMillis,
+          dropEveryMillis,
+          TimeUnit.MILLISECONDS);
 
-      await().atMost(load.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(load.plusSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> Instant.now().isAfter(end.plusSeconds(1)));
       scheduler.shutdown();
       assertTrue(scheduler.awaitTermination(70, TimeUnit.SECONDS));
       // The audit is read once the drops are over, so the reader's own reconnections do not
       // lengthen the measured recoveries.
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        EntityStats q = rig.emulator.stats(Rig.QUEUE);
-        return q.active() == 0 && q.scheduled() == 0;
-      });
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                EntityStats q = rig.emulator.stats(Rig.QUEUE);
+                return q.active() == 0 && q.scheduled() == 0;
+              });
       Map<String, Long> finals = new LinkedHashMap<>();
       try {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
-          finals.clear();
-          finals.putAll(rig.allSummaries().stream()
-              .filter(SummaryAudit::finalSummary)
-              .collect(Collectors.groupingBy(SummaryAudit::eventId, Collectors.counting())));
-          return accepted.stream().allMatch(e -> finals.containsKey(e.id()));
-        });
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  finals.clear();
+                  finals.putAll(
+                      rig.allSummaries().stream()
+                          .filter(SummaryAudit::finalSummary)
+                          .collect(
+                              Collectors.groupingBy(SummaryAudit::eventId, Collectors.counting())));
+                  return accepted.stream().allMatch(e -> finals.containsKey(e.id()));
+                });
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         // Reported below as events lost, with their ids in the evidence.
       }
-      accepted.stream().filter(e -> finals.getOrDefault(e.id(), 0L) != 1L)
-          .forEach(e -> Runs.appendEvidence("R2-lost.txt", e.id() + " " + finals.get(e.id()) + "\n"));
+      accepted.stream()
+          .filter(e -> finals.getOrDefault(e.id(), 0L) != 1L)
+          .forEach(
+              e -> Runs.appendEvidence("R2-lost.txt", e.id() + " " + finals.get(e.id()) + "\n"));
       Duration took = Duration.between(begun, Instant.now());
 
       long lost = accepted.stream().filter(e -> finals.getOrDefault(e.id(), 0L) != 1L).count();

@@ -51,10 +51,20 @@ class R3GraphOutageIT {
     for (int i = 0; i < 3; i++) {
       compromised.add(tenant.addUser("compromised" + i + "@contoso.example"));
     }
-    try (Rig rig = new Rig("R3", tenant, o -> o.unlimitedWrites().latency(Duration.ofMillis(5), Duration.ZERO),
-        Map.of())) {
-      WorkerService worker = rig.startWorker(Map.of("GRAPH_WRITES_PER_SECOND", "300",
-          "MAX_TARGETS_PER_EVENT", Integer.toString(2 * bulkUsers)), RECOVERY);
+    try (Rig rig =
+        new Rig(
+            "R3",
+            tenant,
+            o -> o.unlimitedWrites().latency(Duration.ofMillis(5), Duration.ZERO),
+            Map.of())) {
+      WorkerService worker =
+          rig.startWorker(
+              Map.of(
+                  "GRAPH_WRITES_PER_SECOND",
+                  "300",
+                  "MAX_TARGETS_PER_EVENT",
+                  Integer.toString(2 * bulkUsers)),
+              RECOVERY);
       await().atMost(Duration.ofSeconds(60)).until(worker::ready);
       List<OffboardingEvent> events = new ArrayList<>();
       events.add(Rig.event(EventType.LEAVER, new Target.Group(big.id())));
@@ -62,7 +72,9 @@ class R3GraphOutageIT {
       events.forEach(rig::send);
       // The outage starts at a random point once bulk work is under way.
       int startAfter = 50 + random.nextInt(Math.max(1, bulkUsers / 4));
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
           .until(() -> rig.targets(events.get(0).id()).size() >= startAfter);
       Faults faults = rig.graph.faults();
       Instant outageBegan = Instant.now();
@@ -84,7 +96,9 @@ class R3GraphOutageIT {
       faults.clear();
       Instant recovered = Instant.now();
 
-      await().atMost(Duration.ofSeconds(full ? 900 : 150)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(Duration.ofSeconds(full ? 900 : 150))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> events.stream().allMatch(e -> finals(rig, e) >= 1));
       Duration recoveryToDone = Duration.between(recovered, Instant.now());
 
@@ -94,15 +108,22 @@ class R3GraphOutageIT {
       long notSucceeded = 0;
       for (OffboardingEvent e : events) {
         List<TargetAudit> results = rig.targets(e.id());
-        Map<String, Long> perUser = results.stream()
-            .collect(Collectors.groupingBy(TargetAudit::userId, Collectors.counting()));
+        Map<String, Long> perUser =
+            results.stream()
+                .collect(Collectors.groupingBy(TargetAudit::userId, Collectors.counting()));
         notExactlyOne += perUser.values().stream().filter(n -> n != 1).count();
-        notSucceeded += results.stream().filter(t -> t.outcome() != TargetOutcome.SUCCEEDED).count();
+        notSucceeded +=
+            results.stream().filter(t -> t.outcome() != TargetOutcome.SUCCEEDED).count();
       }
-      long expectedUsers = tenant.transitiveUsers(big.id()).size() + tenant.transitiveUsers(small.id()).size()
-          + compromised.size();
-      long resultUsers = events.stream().mapToLong(e -> rig.targets(e.id()).stream()
-          .map(TargetAudit::userId).distinct().count()).sum();
+      long expectedUsers =
+          tenant.transitiveUsers(big.id()).size()
+              + tenant.transitiveUsers(small.id()).size()
+              + compromised.size();
+      long resultUsers =
+          events.stream()
+              .mapToLong(
+                  e -> rig.targets(e.id()).stream().map(TargetAudit::userId).distinct().count())
+              .sum();
 
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("bulkUsers", expectedUsers - compromised.size());
@@ -114,8 +135,12 @@ class R3GraphOutageIT {
       figures.put("usersWithMoreThanOneResult", notExactlyOne);
       figures.put("resultsNotSucceeded", notSucceeded);
       figures.put("secondsFromRecoveryToDone", recoveryToDone.toMillis() / 1000.0);
-      boolean met = deadLettered == 0 && eventsLost == 0 && expectedUsers == resultUsers && notExactlyOne == 0
-          && notSucceeded == 0;
+      boolean met =
+          deadLettered == 0
+              && eventsLost == 0
+              && expectedUsers == resultUsers
+              && notExactlyOne == 0
+              && notSucceeded == 0;
       Runs.report("R3", "Graph 503, 500, resets mid-bulk", seed, figures, met);
 
       assertEquals(0, deadLettered, "events dead-lettered because of the outage");

@@ -59,11 +59,14 @@ class R4HostileMessagesIT {
     }
     HostileMessages generator = new HostileMessages(seed, victim.id(), victims.id());
     // The generator's starting point is a valid event: what breaks each message is its mutation.
-    assertTrue(new EventCodec().decode(HostileMessages.bytes(generator.base())) instanceof DecodeResult.Valid,
+    assertTrue(
+        new EventCodec().decode(HostileMessages.bytes(generator.base()))
+            instanceof DecodeResult.Valid,
         "the generator's base event is not valid");
 
     try (Rig rig = new Rig("R4", tenant, o -> o.unlimitedWrites(), Map.of())) {
-      WorkerService worker = rig.startWorker(Map.of("GRAPH_WRITES_PER_SECOND", "500"), Rig.QUICK_RECOVERY);
+      WorkerService worker =
+          rig.startWorker(Map.of("GRAPH_WRITES_PER_SECOND", "500"), Rig.QUICK_RECOVERY);
       await().atMost(Duration.ofSeconds(60)).until(worker::ready);
 
       List<ServiceBusMessage> messages = new ArrayList<>();
@@ -81,8 +84,10 @@ class R4HostileMessagesIT {
       }
       List<OffboardingEvent> valid = new ArrayList<>();
       for (FakeUser user : legit) {
-        OffboardingEvent e = Rig.event(random.nextBoolean() ? EventType.LEAVER : EventType.COMPROMISE,
-            new Target.User(user.id()));
+        OffboardingEvent e =
+            Rig.event(
+                random.nextBoolean() ? EventType.LEAVER : EventType.COMPROMISE,
+                new Target.User(user.id()));
         valid.add(e);
         messages.add(EventMessages.of(new EventCodec().encode(e), e));
       }
@@ -92,18 +97,26 @@ class R4HostileMessagesIT {
         rig.sender().sendMessage(m);
       }
 
-      await().atMost(Duration.ofSeconds(full ? 900 : 180)).pollInterval(Duration.ofMillis(500)).until(() ->
-          rig.emulator.deadLetterMessageCount(Rig.QUEUE) >= hostileCount
-              && rig.emulator.activeMessageCount(Rig.QUEUE) == 0);
+      await()
+          .atMost(Duration.ofSeconds(full ? 900 : 180))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  rig.emulator.deadLetterMessageCount(Rig.QUEUE) >= hostileCount
+                      && rig.emulator.activeMessageCount(Rig.QUEUE) == 0);
       Set<String> validIds = valid.stream().map(OffboardingEvent::id).collect(Collectors.toSet());
       Map<String, SummaryAudit> validFinals = new HashMap<>();
       try {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-          rig.allSummaries().stream()
-              .filter(s -> s.finalSummary() && validIds.contains(s.eventId()))
-              .forEach(s -> validFinals.put(s.eventId(), s));
-          return validFinals.size() == validIds.size();
-        });
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  rig.allSummaries().stream()
+                      .filter(s -> s.finalSummary() && validIds.contains(s.eventId()))
+                      .forEach(s -> validFinals.put(s.eventId(), s));
+                  return validFinals.size() == validIds.size();
+                });
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         // Reported below as valid events not done.
       }
@@ -119,26 +132,36 @@ class R4HostileMessagesIT {
           deadWithReason.add(m.messageId());
           reasons.merge(reason, 1, Integer::sum);
         }
-        Runs.appendEvidence("R4-dead-letters.txt", m.messageId() + " " + reason + ": " + description + "\n");
+        Runs.appendEvidence(
+            "R4-dead-letters.txt", m.messageId() + " " + reason + ": " + description + "\n");
       }
       long hostileRejected = hostile.keySet().stream().filter(deadWithReason::contains).count();
       long validDeadLettered = dead.stream().filter(m -> validIds.contains(m.messageId())).count();
       Set<String> legitIds = legit.stream().map(FakeUser::id).collect(Collectors.toSet());
-      long writesElsewhere = rig.graph.writeLog().stream().filter(w -> !legitIds.contains(w.userId())).count();
+      long writesElsewhere =
+          rig.graph.writeLog().stream().filter(w -> !legitIds.contains(w.userId())).count();
       // Each valid event names one user: its final summary says COMPLETED with that one user
       // SUCCEEDED, and the user's own final result on the topic says SUCCEEDED.
-      long validDone = valid.stream().filter(e -> {
-        SummaryAudit s = validFinals.get(e.id());
-        List<TargetAudit> results = rig.targets(e.id());
-        return s != null && s.status() == SummaryStatus.COMPLETED
-            && s.counts().getOrDefault(TargetOutcome.SUCCEEDED, 0) == 1 && s.usersResolved() == 1
-            && results.size() == 1 && results.get(0).outcome() == TargetOutcome.SUCCEEDED;
-      }).count();
+      long validDone =
+          valid.stream()
+              .filter(
+                  e -> {
+                    SummaryAudit s = validFinals.get(e.id());
+                    List<TargetAudit> results = rig.targets(e.id());
+                    return s != null
+                        && s.status() == SummaryStatus.COMPLETED
+                        && s.counts().getOrDefault(TargetOutcome.SUCCEEDED, 0) == 1
+                        && s.usersResolved() == 1
+                        && results.size() == 1
+                        && results.get(0).outcome() == TargetOutcome.SUCCEEDED;
+                  })
+              .count();
       boolean up = worker.ready();
       for (Map.Entry<String, HostileMessages.Hostile> e : hostile.entrySet()) {
         if (!deadWithReason.contains(e.getKey())) {
-          Runs.appendEvidence("R4-not-rejected.txt", e.getKey() + " " + e.getValue().kind() + " "
-              + e.getValue().detail() + "\n");
+          Runs.appendEvidence(
+              "R4-not-rejected.txt",
+              e.getKey() + " " + e.getValue().kind() + " " + e.getValue().detail() + "\n");
         }
       }
 
@@ -155,12 +178,19 @@ class R4HostileMessagesIT {
       rig.undecodable().forEach(u -> Runs.appendEvidence("R4-undecodable-audit.txt", u + "\n"));
       figures.put("reasons", reasons);
       figures.put("seconds", took.toMillis() / 1000.0);
-      boolean met = hostileRejected == hostileCount && writesElsewhere == 0 && up && validDone == validCount
-          && validDeadLettered == 0;
+      boolean met =
+          hostileRejected == hostileCount
+              && writesElsewhere == 0
+              && up
+              && validDone == validCount
+              && validDeadLettered == 0;
       Runs.report("R4", "hostile messages", seed, figures, met);
 
-      assertEquals(hostileCount, hostileRejected, "hostile messages not dead-lettered with a reason "
-          + "(reliability/target/reliability/evidence/R4-not-rejected.txt)");
+      assertEquals(
+          hostileCount,
+          hostileRejected,
+          "hostile messages not dead-lettered with a reason "
+              + "(reliability/target/reliability/evidence/R4-not-rejected.txt)");
       assertEquals(0, writesElsewhere, "Graph writes to users only hostile messages named");
       assertTrue(up, "the worker is not ready after the run");
       assertEquals(0, validDeadLettered, "valid events dead-lettered");

@@ -40,40 +40,80 @@ import org.junit.jupiter.api.Test;
  * arbitraries drawn with the run's seed, so a seed repeats every case.
  */
 class R5ProtectionPropertyIT {
-  enum Kind { USER, GROUP, DEVICE }
+  enum Kind {
+    USER,
+    GROUP,
+    DEVICE
+  }
 
   record Ref(Kind kind, int index) {}
 
   /** A target of the event: a user (by id or by UPN), a group, or the department attribute. */
   record TargetSpec(Kind kind, int index, boolean byUpn) {}
 
-  record Model(List<Boolean> guests, List<Integer> departments, List<List<Ref>> members, int devices,
-      Set<Integer> protectedUsers, Set<Integer> protectedGroups, List<TargetSpec> targets, boolean protectByUpn) {}
+  record Model(
+      List<Boolean> guests,
+      List<Integer> departments,
+      List<List<Ref>> members,
+      int devices,
+      Set<Integer> protectedUsers,
+      Set<Integer> protectedGroups,
+      List<TargetSpec> targets,
+      boolean protectByUpn) {}
 
   static Arbitrary<Model> models() {
-    return Combinators.combine(Arbitraries.integers().between(1, 20), Arbitraries.integers().between(1, 6),
-        Arbitraries.integers().between(0, 3)).flatAs((users, groups, devices) -> {
-          Arbitrary<Ref> ref = Arbitraries.frequencyOf(
-              net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(0, users - 1).map(i -> new Ref(Kind.USER, i))),
-              net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(0, groups - 1).map(i -> new Ref(Kind.GROUP, i))),
-              net.jqwik.api.Tuple.of(devices == 0 ? 0 : 1,
-                  Arbitraries.integers().between(0, Math.max(0, devices - 1)).map(i -> new Ref(Kind.DEVICE, i))));
-          Arbitrary<TargetSpec> target = Arbitraries.oneOf(
-              Combinators.combine(Arbitraries.integers().between(0, users - 1), Arbitraries.of(true, false))
-                  .as((i, upn) -> new TargetSpec(Kind.USER, i, upn)),
-              Arbitraries.integers().between(0, groups - 1).map(i -> new TargetSpec(Kind.GROUP, i, false)),
-              Arbitraries.integers().between(0, 2).map(i -> new TargetSpec(null, i, false)));
-          return Combinators.combine(
-              Arbitraries.of(true, false).list().ofSize(users),
-              Arbitraries.integers().between(0, 2).list().ofSize(users),
-              ref.list().ofMaxSize(8).list().ofSize(groups),
-              Arbitraries.just(devices),
-              Arbitraries.integers().between(0, users - 1).set().ofMaxSize(Math.min(users, 4)),
-              Arbitraries.integers().between(0, groups - 1).set().ofMaxSize(Math.min(groups, 2)),
-              target.list().ofMinSize(1).ofMaxSize(4),
-              Arbitraries.of(true, false))
-              .as(Model::new);
-        });
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 20),
+            Arbitraries.integers().between(1, 6),
+            Arbitraries.integers().between(0, 3))
+        .flatAs(
+            (users, groups, devices) -> {
+              Arbitrary<Ref> ref =
+                  Arbitraries.frequencyOf(
+                      net.jqwik.api.Tuple.of(
+                          6,
+                          Arbitraries.integers()
+                              .between(0, users - 1)
+                              .map(i -> new Ref(Kind.USER, i))),
+                      net.jqwik.api.Tuple.of(
+                          3,
+                          Arbitraries.integers()
+                              .between(0, groups - 1)
+                              .map(i -> new Ref(Kind.GROUP, i))),
+                      net.jqwik.api.Tuple.of(
+                          devices == 0 ? 0 : 1,
+                          Arbitraries.integers()
+                              .between(0, Math.max(0, devices - 1))
+                              .map(i -> new Ref(Kind.DEVICE, i))));
+              Arbitrary<TargetSpec> target =
+                  Arbitraries.oneOf(
+                      Combinators.combine(
+                              Arbitraries.integers().between(0, users - 1),
+                              Arbitraries.of(true, false))
+                          .as((i, upn) -> new TargetSpec(Kind.USER, i, upn)),
+                      Arbitraries.integers()
+                          .between(0, groups - 1)
+                          .map(i -> new TargetSpec(Kind.GROUP, i, false)),
+                      Arbitraries.integers()
+                          .between(0, 2)
+                          .map(i -> new TargetSpec(null, i, false)));
+              return Combinators.combine(
+                      Arbitraries.of(true, false).list().ofSize(users),
+                      Arbitraries.integers().between(0, 2).list().ofSize(users),
+                      ref.list().ofMaxSize(8).list().ofSize(groups),
+                      Arbitraries.just(devices),
+                      Arbitraries.integers()
+                          .between(0, users - 1)
+                          .set()
+                          .ofMaxSize(Math.min(users, 4)),
+                      Arbitraries.integers()
+                          .between(0, groups - 1)
+                          .set()
+                          .ofMaxSize(Math.min(groups, 2)),
+                      target.list().ofMinSize(1).ofMaxSize(4),
+                      Arbitraries.of(true, false))
+                  .as(Model::new);
+            });
   }
 
   @Test
@@ -98,10 +138,21 @@ class R5ProtectionPropertyIT {
         rig.renewEvery(c);
         Case built = build(rig, model, c);
         cycles += built.cyclic ? 1 : 0;
-        OffboardingEvent event = new OffboardingEvent(UUID.randomUUID().toString(), "/reliability/r5",
-            c % 3 == 0 ? EventType.COMPROMISE : EventType.LEAVER, Instant.now(),
-            new EventData(built.targets, List.of(), "property case " + c, "R5-" + c, "reliability", false));
-        DomainRig.Outcome outcome = rig.process(event, built.protectedUserEntries, built.protectedGroupIds);
+        OffboardingEvent event =
+            new OffboardingEvent(
+                UUID.randomUUID().toString(),
+                "/reliability/r5",
+                c % 3 == 0 ? EventType.COMPROMISE : EventType.LEAVER,
+                Instant.now(),
+                new EventData(
+                    built.targets,
+                    List.of(),
+                    "property case " + c,
+                    "R5-" + c,
+                    "reliability",
+                    false));
+        DomainRig.Outcome outcome =
+            rig.process(event, built.protectedUserEntries, built.protectedGroupIds);
         if (!outcome.protectionReady()) {
           notReady++;
           continue;
@@ -109,7 +160,15 @@ class R5ProtectionPropertyIT {
         for (WriteRecord w : outcome.writes()) {
           if (built.expectedProtected.contains(w.userId())) {
             protectedWrites++;
-            failures.add("case " + c + ": write " + w.kind() + " to protected " + w.userId() + " in " + model);
+            failures.add(
+                "case "
+                    + c
+                    + ": write "
+                    + w.kind()
+                    + " to protected "
+                    + w.userId()
+                    + " in "
+                    + model);
           } else {
             unprotectedWrites++;
           }
@@ -119,7 +178,15 @@ class R5ProtectionPropertyIT {
             protectedReached++;
             if (t.outcome() != TargetOutcome.PROTECTED) {
               protectedNotReported++;
-              failures.add("case " + c + ": protected " + t.userId() + " reported " + t.outcome() + " in " + model);
+              failures.add(
+                  "case "
+                      + c
+                      + ": protected "
+                      + t.userId()
+                      + " reported "
+                      + t.outcome()
+                      + " in "
+                      + model);
             }
           }
         }
@@ -137,26 +204,48 @@ class R5ProtectionPropertyIT {
     figures.put("protectedNotReportedProtected", protectedNotReported);
     figures.put("writesToUnprotectedUsers", unprotectedWrites);
     figures.put("casesProtectionNotReady", notReady);
-    boolean met = protectedWrites == 0 && protectedNotReported == 0 && protectedReached > 0 && unprotectedWrites > 0;
+    boolean met =
+        protectedWrites == 0
+            && protectedNotReported == 0
+            && protectedReached > 0
+            && unprotectedWrites > 0;
     Runs.report("R5", "protection property", seed, figures, met);
 
-    assertEquals(0, protectedWrites, "writes to protected accounts; first: " + failures.stream().limit(3).toList());
-    assertEquals(0, protectedNotReported, "protected users not reported PROTECTED; first: "
-        + failures.stream().limit(3).toList());
+    assertEquals(
+        0,
+        protectedWrites,
+        "writes to protected accounts; first: " + failures.stream().limit(3).toList());
+    assertEquals(
+        0,
+        protectedNotReported,
+        "protected users not reported PROTECTED; first: " + failures.stream().limit(3).toList());
     // Not vacuous: the cases reached protected users, and wrote to the others.
     assertTrue(protectedReached > 0 && unprotectedWrites > 0, "the cases exercised nothing");
   }
 
-  private record Case(List<Target> targets, Set<String> protectedUserEntries, Set<String> protectedGroupIds,
-      Set<String> expectedProtected, boolean cyclic) {}
+  private record Case(
+      List<Target> targets,
+      Set<String> protectedUserEntries,
+      Set<String> protectedGroupIds,
+      Set<String> expectedProtected,
+      boolean cyclic) {}
 
-  /** Adds the case's objects to the shared tenant, each named for the case, and computes the oracle. */
+  /**
+   * Adds the case's objects to the shared tenant, each named for the case, and computes the oracle.
+   */
   private static Case build(DomainRig rig, Model model, int c) {
     String[] departments = {"HR-" + c, "Sales-" + c, "IT-" + c};
     List<FakeUser> users = new ArrayList<>();
     for (int i = 0; i < model.guests().size(); i++) {
-      String upn = "c" + c + "-u" + i + (model.guests().get(i) ? "_fabrikam.example#EXT#" : "") + "@contoso.example";
-      FakeUser.Builder b = FakeUser.builder(upn).department(departments[model.departments().get(i)]);
+      String upn =
+          "c"
+              + c
+              + "-u"
+              + i
+              + (model.guests().get(i) ? "_fabrikam.example#EXT#" : "")
+              + "@contoso.example";
+      FakeUser.Builder b =
+          FakeUser.builder(upn).department(departments[model.departments().get(i)]);
       if (model.guests().get(i)) {
         b.guest();
       }
@@ -176,11 +265,12 @@ class R5ProtectionPropertyIT {
         if (r.kind() == Kind.GROUP && r.index() == g) {
           continue; // Entra ID refuses a group as its own member
         }
-        ids.add(switch (r.kind()) {
-          case USER -> users.get(r.index()).id();
-          case GROUP -> groups.get(r.index()).id();
-          case DEVICE -> devices.get(r.index()).id();
-        });
+        ids.add(
+            switch (r.kind()) {
+              case USER -> users.get(r.index()).id();
+              case GROUP -> groups.get(r.index()).id();
+              case DEVICE -> devices.get(r.index()).id();
+            });
       }
       if (!ids.isEmpty()) {
         rig.tenant.addMembers(groups.get(g).id(), ids);
@@ -237,7 +327,8 @@ class R5ProtectionPropertyIT {
       Set<Integer> seen = new HashSet<>();
       Deque<Integer> todo = new ArrayDeque<>();
       int self = g;
-      model.members().get(g).stream().filter(r -> r.kind() == Kind.GROUP && r.index() != self)
+      model.members().get(g).stream()
+          .filter(r -> r.kind() == Kind.GROUP && r.index() != self)
           .forEach(r -> todo.push(r.index()));
       while (!todo.isEmpty()) {
         int h = todo.pop();
@@ -245,7 +336,9 @@ class R5ProtectionPropertyIT {
           return true;
         }
         if (seen.add(h)) {
-          model.members().get(h).stream().filter(r -> r.kind() == Kind.GROUP).forEach(r -> todo.push(r.index()));
+          model.members().get(h).stream()
+              .filter(r -> r.kind() == Kind.GROUP)
+              .forEach(r -> todo.push(r.index()));
         }
       }
     }

@@ -38,10 +38,14 @@ import org.junit.jupiter.api.Test;
 class R6HostileNamesIT {
   /** Characters a UPN may hold that mean something to OData or to a URL, and confusables. */
   private static final String SPECIAL = "'#$%+&=;,()*!~\"_:\u0430\u0435\u043e\u0131\uff07";
+
   private static final String PLAIN = "aeoxyz019.-";
 
   static Arbitrary<String> hostileText() {
-    return Arbitraries.strings().withChars(PLAIN + SPECIAL).ofMinLength(1).ofMaxLength(14)
+    return Arbitraries.strings()
+        .withChars(PLAIN + SPECIAL)
+        .ofMinLength(1)
+        .ofMaxLength(14)
         .filter(s -> s.chars().anyMatch(ch -> SPECIAL.indexOf(ch) >= 0))
         .filter(s -> !s.startsWith(".") && !s.endsWith(".") && !s.contains(".."));
   }
@@ -59,8 +63,12 @@ class R6HostileNamesIT {
     out.add(s.replace("+", "%2B"));
     out.add(s.replace("+", "-"));
     out.add(s.replace("&", "%26"));
-    out.add(s.replace("\u0430", "a").replace("\u0435", "e").replace("\u043e", "o").replace("\u0131", "i")
-        .replace("\uff07", "'"));
+    out.add(
+        s.replace("\u0430", "a")
+            .replace("\u0435", "e")
+            .replace("\u043e", "o")
+            .replace("\u0131", "i")
+            .replace("\uff07", "'"));
     out.add(s.replace("a", "\u0430"));
     out.add(s + "x");
     out.add("x" + s);
@@ -69,8 +77,13 @@ class R6HostileNamesIT {
       out.add(s.substring(0, cut));
     }
     out.remove(s);
-    out.removeIf(d -> d.isEmpty() || d.toLowerCase(Locale.ROOT).equals(s.toLowerCase(Locale.ROOT))
-        || d.startsWith(".") || d.endsWith(".") || d.contains(".."));
+    out.removeIf(
+        d ->
+            d.isEmpty()
+                || d.toLowerCase(Locale.ROOT).equals(s.toLowerCase(Locale.ROOT))
+                || d.startsWith(".")
+                || d.endsWith(".")
+                || d.contains(".."));
     return out;
   }
 
@@ -103,12 +116,20 @@ class R6HostileNamesIT {
           // The value itself, on two users; each decoy value on a user of its own.
           String value = text + " eq 'x' or 1 eq 1 /" + c;
           for (int i = 0; i < 2; i++) {
-            intended.add(rig.tenant.addUser(FakeUser.builder("c" + c + "-v" + i + "@contoso.example")
-                .jobTitle(value).build()).id());
+            intended.add(
+                rig.tenant
+                    .addUser(
+                        FakeUser.builder("c" + c + "-v" + i + "@contoso.example")
+                            .jobTitle(value)
+                            .build())
+                    .id());
           }
           int d = 0;
           for (String decoy : decoys(value)) {
-            rig.tenant.addUser(FakeUser.builder("c" + c + "-d" + d++ + "@contoso.example").jobTitle(decoy).build());
+            rig.tenant.addUser(
+                FakeUser.builder("c" + c + "-d" + d++ + "@contoso.example")
+                    .jobTitle(decoy)
+                    .build());
             decoyCount++;
           }
           event = event(c, new Target.Attribute("jobTitle", value));
@@ -138,26 +159,54 @@ class R6HostileNamesIT {
           written.add(w.userId());
           if (!intended.contains(w.userId())) {
             unintendedWrites++;
-            failures.add("case " + c + " (" + text + "): wrote " + w.kind() + " to "
-                + rig.tenant.user(w.userId()).map(FakeUser::userPrincipalName).orElse(w.userId()));
+            failures.add(
+                "case "
+                    + c
+                    + " ("
+                    + text
+                    + "): wrote "
+                    + w.kind()
+                    + " to "
+                    + rig.tenant
+                        .user(w.userId())
+                        .map(FakeUser::userPrincipalName)
+                        .orElse(w.userId()));
           }
         }
         if (absent) {
           writesForAbsent += outcome.writes().size();
-          boolean notFound = outcome.targets().stream().anyMatch(t -> t.outcome() == TargetOutcome.NOT_FOUND)
-              || outcome.summaries().stream().anyMatch(s -> s.counts().getOrDefault(TargetOutcome.NOT_FOUND, 0) > 0);
+          boolean notFound =
+              outcome.targets().stream().anyMatch(t -> t.outcome() == TargetOutcome.NOT_FOUND)
+                  || outcome.summaries().stream()
+                      .anyMatch(s -> s.counts().getOrDefault(TargetOutcome.NOT_FOUND, 0) > 0);
           if (!notFound) {
-            failures.add("case " + c + " (" + text + "): absent user not reported NOT_FOUND: " + outcome.summaries());
+            failures.add(
+                "case "
+                    + c
+                    + " ("
+                    + text
+                    + "): absent user not reported NOT_FOUND: "
+                    + outcome.summaries());
             missed++;
           }
         }
         for (String id : intended) {
-          boolean succeeded = outcome.targets().stream()
-              .anyMatch(t -> t.userId().equals(id) && t.outcome() == TargetOutcome.SUCCEEDED);
+          boolean succeeded =
+              outcome.targets().stream()
+                  .anyMatch(t -> t.userId().equals(id) && t.outcome() == TargetOutcome.SUCCEEDED);
           if (!written.contains(id) || !succeeded) {
             missed++;
-            failures.add("case " + c + " (" + text + "): intended user " + id + " not written; "
-                + outcome.targets().stream().map(TargetAudit::outcome).toList() + " " + outcome.summaries());
+            failures.add(
+                "case "
+                    + c
+                    + " ("
+                    + text
+                    + "): intended user "
+                    + id
+                    + " not written; "
+                    + outcome.targets().stream().map(TargetAudit::outcome).toList()
+                    + " "
+                    + outcome.summaries());
           }
         }
       }
@@ -176,16 +225,26 @@ class R6HostileNamesIT {
     boolean met = unintendedWrites == 0 && writesForAbsent == 0 && missed == 0;
     Runs.report("R6", "hostile UPNs and attribute values", seed, figures, met);
 
-    assertEquals(0, unintendedWrites, "writes to users the event did not name; first: "
-        + failures.stream().limit(3).toList());
+    assertEquals(
+        0,
+        unintendedWrites,
+        "writes to users the event did not name; first: " + failures.stream().limit(3).toList());
     assertEquals(0, writesForAbsent, "writes for an event naming an absent user");
-    assertEquals(0, missed, "named users not written, or absent ones not NOT_FOUND; first: "
-        + failures.stream().limit(3).toList());
+    assertEquals(
+        0,
+        missed,
+        "named users not written, or absent ones not NOT_FOUND; first: "
+            + failures.stream().limit(3).toList());
     assertTrue(decoyCount > 0);
   }
 
   private static OffboardingEvent event(int c, Target target) {
-    return new OffboardingEvent(UUID.randomUUID().toString(), "/reliability/r6", EventType.LEAVER, Instant.now(),
-        new EventData(List.of(target), List.of(), "hostile names " + c, "R6-" + c, "reliability", false));
+    return new OffboardingEvent(
+        UUID.randomUUID().toString(),
+        "/reliability/r6",
+        EventType.LEAVER,
+        Instant.now(),
+        new EventData(
+            List.of(target), List.of(), "hostile names " + c, "R6-" + c, "reliability", false));
   }
 }

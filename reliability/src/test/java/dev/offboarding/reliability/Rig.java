@@ -45,11 +45,16 @@ final class Rig implements AutoCloseable {
   static final String URGENT_QUEUE = WorkerSystem.URGENT_QUEUE;
   static final String TOPIC = WorkerSystem.TOPIC;
   static final Duration LOCK = Duration.ofSeconds(5);
-  /** The production recovery with its waits shortened, so an outage and its recovery fit in a run. */
+
+  /**
+   * The production recovery with its waits shortened, so an outage and its recovery fit in a run.
+   */
   static final Wiring.Recovery QUICK_RECOVERY =
       new Wiring.Recovery(10, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
+
   /** The mass-action brake's caps unless a run sets its own: far above any run's users. */
   static final String UNBRAKED = WorkerSystem.UNBRAKED;
+
   static final ServiceBusIntake.Options INTAKE = WorkerSystem.INTAKE;
 
   final String run;
@@ -64,15 +69,32 @@ final class Rig implements AutoCloseable {
    * @param run the run's name, for its evidence files
    * @param extraEnv worker variables on top of the rig's (they win)
    */
-  Rig(String run, FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions, Map<String, String> extraEnv) {
+  Rig(
+      String run,
+      FakeTenant tenant,
+      Consumer<FakeGraphOptions.Builder> graphOptions,
+      Map<String, String> extraEnv) {
     this.run = run;
     this.key = randomKey();
     this.emulator = WorkerSystem.projectEntities(LOCK);
-    this.connectionString = "Endpoint=sb://localhost:" + emulator.port() + ";SharedAccessKeyName="
-        + ServiceBusEmulator.SHARED_ACCESS_KEY_NAME + ";SharedAccessKey=" + key + ";UseDevelopmentEmulator=true;";
+    this.connectionString =
+        "Endpoint=sb://localhost:"
+            + emulator.port()
+            + ";SharedAccessKeyName="
+            + ServiceBusEmulator.SHARED_ACCESS_KEY_NAME
+            + ";SharedAccessKey="
+            + key
+            + ";UseDevelopmentEmulator=true;";
     // A message published twice with one id counts once: the runs count results, not publications.
-    this.system = new WorkerSystem(tenant, graphOptions, emulator, connectionString, extraEnv, true,
-        arrived -> keepAudits(run, arrived));
+    this.system =
+        new WorkerSystem(
+            tenant,
+            graphOptions,
+            emulator,
+            connectionString,
+            extraEnv,
+            true,
+            arrived -> keepAudits(run, arrived));
     this.graph = system.graph;
     this.logs = captureLogs(run);
     Runs.recordSecret(key);
@@ -93,21 +115,24 @@ final class Rig implements AutoCloseable {
     Runs.appendEvidence(run + "-audit.jsonl", bodies.toString());
   }
 
-  /** Every JUL record of the process (the worker's and the SDK's) goes to the run's evidence too. */
+  /**
+   * Every JUL record of the process (the worker's and the SDK's) goes to the run's evidence too.
+   */
   private static Handler captureLogs(String run) {
     SimpleFormatter format = new SimpleFormatter();
-    Handler handler = new Handler() {
-      @Override
-      public synchronized void publish(LogRecord record) {
-        Runs.appendEvidence(run + "-worker.log", format.format(record));
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public synchronized void publish(LogRecord record) {
+            Runs.appendEvidence(run + "-worker.log", format.format(record));
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     handler.setLevel(Level.ALL);
     Logger root = Logger.getLogger("");
     for (Handler h : root.getHandlers()) {
@@ -137,7 +162,10 @@ final class Rig implements AutoCloseable {
     return system.sender(QUEUE);
   }
 
-  /** Sends an event to the urgent queue ({@code offboarding-urgent}, the worker's default), as the SIEM does. */
+  /**
+   * Sends an event to the urgent queue ({@code offboarding-urgent}, the worker's default), as the
+   * SIEM does.
+   */
   void sendUrgent(OffboardingEvent event) {
     system.send(URGENT_QUEUE, event, m -> {});
   }
@@ -193,7 +221,8 @@ final class Rig implements AutoCloseable {
    * {@code settings}; its output goes to the run's evidence as {@code name.log}. Every process
    * started here is killed by {@link #close()}.
    */
-  synchronized Process startProcess(String name, Map<String, String> settings) throws java.io.IOException {
+  synchronized Process startProcess(String name, Map<String, String> settings)
+      throws java.io.IOException {
     if (processes == null) {
       Path evidence = Runs.evidence(name + ".log").getParent();
       java.nio.file.Files.createDirectories(evidence);

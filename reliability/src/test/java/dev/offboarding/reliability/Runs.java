@@ -13,13 +13,14 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * What every run shares: whether it is the full or the short version, its seed, where it keeps
- * what it saw (logs, audit bodies, metrics, for R7's secret scan), and how it reports: one line of
+ * What every run shares: whether it is the full or the short version, its seed, where it keeps what
+ * it saw (logs, audit bodies, metrics, for R7's secret scan), and how it reports: one line of
  * figures on standard output and its JSON in {@code reliability/target/reliability/RUN.json},
  * merged into {@code reliability/target/reliability-results.json}.
  */
 final class Runs {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Runs() {}
 
@@ -52,7 +53,10 @@ final class Runs {
     return dir;
   }
 
-  /** Forgets what an earlier run of the same name kept, so each scan sees this build's evidence only. */
+  /**
+   * Forgets what an earlier run of the same name kept, so each scan sees this build's evidence
+   * only.
+   */
   private static void clearEvidence(String run) {
     Path dir = out().resolve("evidence");
     if (!Files.isDirectory(dir)) {
@@ -86,7 +90,11 @@ final class Runs {
     try {
       Path file = evidence(name);
       Files.createDirectories(file.getParent());
-      Files.writeString(file, text, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          file,
+          text,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -95,7 +103,10 @@ final class Runs {
   /** Remembers a secret of a run (outside the evidence) for R7 to look for. */
   static synchronized void recordSecret(String secret) {
     try {
-      Files.writeString(out().resolve("secrets.txt"), secret + "\n", java.nio.file.StandardOpenOption.CREATE,
+      Files.writeString(
+          out().resolve("secrets.txt"),
+          secret + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -110,7 +121,8 @@ final class Runs {
    * @param figures in the order they are printed
    * @param goalsMet whether every goal of the run was met (the test then asserts each one)
    */
-  static void report(String run, String title, long seed, Map<String, Object> figures, boolean goalsMet) {
+  static void report(
+      String run, String title, long seed, Map<String, Object> figures, boolean goalsMet) {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("run", run);
     all.put("title", title);
@@ -118,8 +130,15 @@ final class Runs {
     all.put("seed", seed);
     all.put("goalsMet", goalsMet);
     all.putAll(figures);
-    StringBuilder line = new StringBuilder(run).append(' ').append(title).append(" [")
-        .append(full() ? "full" : "short").append(", seed ").append(seed).append("]:");
+    StringBuilder line =
+        new StringBuilder(run)
+            .append(' ')
+            .append(title)
+            .append(" [")
+            .append(full() ? "full" : "short")
+            .append(", seed ")
+            .append(seed)
+            .append("]:");
     figures.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
     line.append(goalsMet ? " -> goals met" : " -> GOAL MISSED");
     System.out.println(line);
@@ -134,7 +153,8 @@ final class Runs {
       for (Map.Entry<String, Path> e : files.entrySet()) {
         merged.set(e.getKey().replace(".json", ""), JSON.readTree(e.getValue().toFile()));
       }
-      Path results = Path.of(System.getProperty("reliability.results", "target/reliability-results.json"));
+      Path results =
+          Path.of(System.getProperty("reliability.results", "target/reliability-results.json"));
       Files.writeString(results, JSON.writeValueAsString(merged));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

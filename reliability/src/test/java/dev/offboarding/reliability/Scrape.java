@@ -4,7 +4,10 @@ package dev.offboarding.reliability;
 final class Scrape {
   private Scrape() {}
 
-  /** The sum of every series of {@code name} whose labels contain each of {@code labels} (e.g. {@code type="target"}). */
+  /**
+   * The sum of every series of {@code name} whose labels contain each of {@code labels} (e.g.
+   * {@code type="target"}).
+   */
   static double sum(String scrape, String name, String... labels) {
     double total = 0;
     for (String line : scrape.split("\n")) {

@@ -34,12 +34,13 @@ public final class ManualClock extends Clock {
 
   /** Moves the clock forward to {@code t}, e.g. to a minute a test names. */
   public void set(Instant t) {
-    now.updateAndGet(current -> {
-      if (t.isBefore(current)) {
-        throw new IllegalArgumentException("a clock does not run backwards");
-      }
-      return t;
-    });
+    now.updateAndGet(
+        current -> {
+          if (t.isBefore(current)) {
+            throw new IllegalArgumentException("a clock does not run backwards");
+          }
+          return t;
+        });
   }
 
   @Override

@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Command-line entry of the testkit jar: runs one of its servers, or all of them with the worker. */
+/**
+ * Command-line entry of the testkit jar: runs one of its servers, or all of them with the worker.
+ */
 public final class TestkitMain {
 
   /** One sub-command; returns the process exit code (servers block until stopped). */

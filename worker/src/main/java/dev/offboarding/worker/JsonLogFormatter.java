@@ -17,28 +17,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One JSON object per log record, one per line, for log pipelines ({@code LOG_FORMAT=json}):
- * {@code timestamp} (ISO-8601, UTC), {@code level} (the System.Logger level names: ERROR, WARNING,
- * INFO, DEBUG, TRACE), {@code logger}, {@code message}, {@code thread}, and where the message names
- * an event, {@code eventId} and {@code correlationId} (the audit's correlation id, which is the
- * event id); {@code exception} holds the stack trace when there is one. A record that carries a
- * {@code Map} among its parameters (the line each event's delivery ends with) has the map's
- * entries written as fields of their own (strings, numbers, booleans, nested maps), after the
- * fields above and never replacing one of them. Anything shaped like a
- * secret (a SAS key, a signature, a bearer token or JWT) is replaced with {@code <redacted>}
- * before it is written, as a last line of defence: the worker itself never logs one. Thread-safe.
+ * One JSON object per log record, one per line, for log pipelines ({@code LOG_FORMAT=json}): {@code
+ * timestamp} (ISO-8601, UTC), {@code level} (the System.Logger level names: ERROR, WARNING, INFO,
+ * DEBUG, TRACE), {@code logger}, {@code message}, {@code thread}, and where the message names an
+ * event, {@code eventId} and {@code correlationId} (the audit's correlation id, which is the event
+ * id); {@code exception} holds the stack trace when there is one. A record that carries a {@code
+ * Map} among its parameters (the line each event's delivery ends with) has the map's entries
+ * written as fields of their own (strings, numbers, booleans, nested maps), after the fields above
+ * and never replacing one of them. Anything shaped like a secret (a SAS key, a signature, a bearer
+ * token or JWT) is replaced with {@code <redacted>} before it is written, as a last line of
+ * defence: the worker itself never logs one. Thread-safe.
  */
 public final class JsonLogFormatter extends Formatter {
   private static final JsonFactory JSON = new JsonFactory();
-  private static final Pattern EVENT_ID = Pattern.compile(
-      "\\b(?:event|message)[ =]([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b");
+  private static final Pattern EVENT_ID =
+      Pattern.compile(
+          "\\b(?:event|message)[ =]([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b");
+
   /** The fields every line has, which a record's own fields never replace. */
-  private static final Set<String> RESERVED = Set.of("timestamp", "level", "logger", "message", "thread",
-      "eventId", "correlationId", "exception");
+  private static final Set<String> RESERVED =
+      Set.of(
+          "timestamp",
+          "level",
+          "logger",
+          "message",
+          "thread",
+          "eventId",
+          "correlationId",
+          "exception");
+
   private static final Pattern[] SECRETS = {
-      Pattern.compile("(?i)(SharedAccessKey|SharedAccessSignature|AccountKey|client_secret|password|sig)=[^;&\\s\"]+"),
-      Pattern.compile("(?i)(Bearer\\s+)[A-Za-z0-9._~+/=-]+"),
-      Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*"),
+    Pattern.compile(
+        "(?i)(SharedAccessKey|SharedAccessSignature|AccountKey|client_secret|password|sig)=[^;&\\s\"]+"),
+    Pattern.compile("(?i)(Bearer\\s+)[A-Za-z0-9._~+/=-]+"),
+    Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*"),
   };
 
   @Override
@@ -54,7 +66,8 @@ public final class JsonLogFormatter extends Formatter {
       json.writeStringField("thread", Thread.currentThread().getName());
       Map<String, Object> fields = fields(record);
       Matcher event = EVENT_ID.matcher(message);
-      String eventId = fields.get("eventId") instanceof String id ? id : event.find() ? event.group(1) : null;
+      String eventId =
+          fields.get("eventId") instanceof String id ? id : event.find() ? event.group(1) : null;
       if (eventId != null) {
         json.writeStringField("eventId", redact(eventId));
         json.writeStringField("correlationId", redact(eventId));
@@ -83,11 +96,12 @@ public final class JsonLogFormatter extends Formatter {
     if (record.getParameters() != null) {
       for (Object parameter : record.getParameters()) {
         if (parameter instanceof Map<?, ?> map) {
-          map.forEach((k, v) -> {
-            if (k instanceof String key) {
-              fields.putIfAbsent(key, v);
-            }
-          });
+          map.forEach(
+              (k, v) -> {
+                if (k instanceof String key) {
+                  fields.putIfAbsent(key, v);
+                }
+              });
         }
       }
     }

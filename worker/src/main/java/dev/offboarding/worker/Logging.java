@@ -12,8 +12,7 @@ import java.util.logging.Logger;
  * and their transports at WARNING. {@code text} (the default) writes the plain line ({@link
  * OneLineFormatter}, which escapes control characters, so producer-controlled ids cannot forge
  * lines); {@code LOG_FORMAT=json} makes each line a JSON object ({@link JsonLogFormatter}). An
- * operator's own {@code
- * -Djava.util.logging.config.file} wins.
+ * operator's own {@code -Djava.util.logging.config.file} wins.
  */
 final class Logging {
   static final String DEFAULTS = "/dev/offboarding/worker/logging.properties";
@@ -40,8 +39,10 @@ final class Logging {
       return;
     }
     if (!format.trim().equalsIgnoreCase("json")) {
-      System.err.println("logging: LOG_FORMAT must be 'text' or 'json', got '"
-          + format.replaceAll("\\p{Cntrl}", "?") + "'; logging as text");
+      System.err.println(
+          "logging: LOG_FORMAT must be 'text' or 'json', got '"
+              + format.replaceAll("\\p{Cntrl}", "?")
+              + "'; logging as text");
       return;
     }
     for (Handler handler : Logger.getLogger("").getHandlers()) {

@@ -25,10 +25,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command-line entry: {@code run} (the default), {@code send}, {@code validate}, {@code dry-run},
- * {@code check}, {@code dlq}, {@code scheduled}, {@code cancel}, {@code approve}, {@code restore-plan}.
+ * {@code check}, {@code dlq}, {@code scheduled}, {@code cancel}, {@code approve}, {@code
+ * restore-plan}.
  */
 public final class Main {
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: java -jar offboarding-worker.jar <command>
         run                    the worker: take events from the queue until SIGTERM (the default)
         send [--reply-to ENTITY [--reply-to-session ID]] FILE
@@ -63,7 +65,8 @@ public final class Main {
     Logging.configure();
     int code = run(args, System.getenv(), System.out, System.err);
     if (!SHUTTING_DOWN.get()) {
-      // During a SIGTERM shutdown, System.exit would block forever; the JVM halts once the hook returns.
+      // During a SIGTERM shutdown, System.exit would block forever; the JVM halts once the hook
+      // returns.
       System.exit(code);
     }
   }
@@ -75,8 +78,8 @@ public final class Main {
    * requests here (Graph goes through OkHttp, Service Bus through proton-j), so its portable
    * fallback costs nothing that shows. Set before any Netty class loads, as {@code
    * -Dio.netty.noUnsafe=true} would be (the image sets the flag too); an operator's own {@code
-   * -Dio.netty.noUnsafe} wins. A property rather than {@code --sun-misc-unsafe-memory-access=allow},
-   * which JDK 21 refuses to start with.
+   * -Dio.netty.noUnsafe} wins. A property rather than {@code
+   * --sun-misc-unsafe-memory-access=allow}, which JDK 21 refuses to start with.
    */
   static void quietNetty() {
     if (System.getProperty("io.netty.noUnsafe") == null) {
@@ -137,20 +140,24 @@ public final class Main {
   }
 
   /**
-   * Completes on SIGTERM (or any JVM shutdown); the hook then waits until {@code run} has drained, so
-   * the JVM does not halt mid-shutdown.
+   * Completes on SIGTERM (or any JVM shutdown); the hook then waits until {@code run} has drained,
+   * so the JVM does not halt mid-shutdown.
    */
   private static CompletableFuture<Void> untilShutdown(CountDownLatch stopped) {
     CompletableFuture<Void> stop = new CompletableFuture<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      SHUTTING_DOWN.set(true);
-      stop.complete(null);
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  SHUTTING_DOWN.set(true);
+                  stop.complete(null);
+                  try {
+                    stopped.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "shutdown"));
     return stop;
   }
 
@@ -170,17 +177,36 @@ public final class Main {
     }
     OffboardingEvent event = ((DecodeResult.Valid) result).event();
     if (event.cancellation() != null) {
-      out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " cancelling event "
-          + event.cancellation().eventId());
+      out.println(
+          args[0]
+              + ": valid "
+              + event.type().wireName()
+              + " event "
+              + event.id()
+              + " cancelling event "
+              + event.cancellation().eventId());
       return ExitCode.OK;
     }
     if (event.approval() != null) {
-      out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " approving event "
-          + event.approval().eventId());
+      out.println(
+          args[0]
+              + ": valid "
+              + event.type().wireName()
+              + " event "
+              + event.id()
+              + " approving event "
+              + event.approval().eventId());
       return ExitCode.OK;
     }
-    out.println(args[0] + ": valid " + event.type().wireName() + " event " + event.id() + " with "
-        + event.data().targets().size() + " target(s)");
+    out.println(
+        args[0]
+            + ": valid "
+            + event.type().wireName()
+            + " event "
+            + event.id()
+            + " with "
+            + event.data().targets().size()
+            + " target(s)");
     return ExitCode.OK;
   }
 }

@@ -20,9 +20,13 @@ public final class OneLineFormatter extends Formatter {
 
   @Override
   public String format(LogRecord record) {
-    StringBuilder text = new StringBuilder(String.format(HEAD,
-        ZonedDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault()),
-        record.getLevel().getLocalizedName(), record.getLoggerName()));
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                HEAD,
+                ZonedDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault()),
+                record.getLevel().getLocalizedName(),
+                record.getLoggerName()));
     text.append(formatMessage(record));
     if (record.getThrown() != null) {
       StringWriter trace = new StringWriter();
@@ -35,7 +39,9 @@ public final class OneLineFormatter extends Formatter {
     return escape(text) + System.lineSeparator();
   }
 
-  /** Every control character (and Unicode's line and paragraph separators) as a backslash escape. */
+  /**
+   * Every control character (and Unicode's line and paragraph separators) as a backslash escape.
+   */
   static String escape(CharSequence text) {
     StringBuilder out = new StringBuilder(text.length() + 16);
     for (int i = 0; i < text.length(); i++) {

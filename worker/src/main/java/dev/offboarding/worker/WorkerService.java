@@ -1,9 +1,9 @@
 package dev.offboarding.worker;
 
-import dev.offboarding.worker.protection.Protection;
-import dev.offboarding.worker.protection.ProtectionRefresher;
 import dev.offboarding.worker.http.HttpEndpoints;
 import dev.offboarding.worker.metrics.Metrics;
+import dev.offboarding.worker.protection.Protection;
+import dev.offboarding.worker.protection.ProtectionRefresher;
 import dev.offboarding.worker.servicebus.SdkAuditSenders;
 import dev.offboarding.worker.servicebus.ServiceBusCancellationMarkers;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
@@ -11,10 +11,11 @@ import java.util.List;
 
 /**
  * The running worker, as {@code run} starts it: HTTP endpoints, the audit senders and one intake
- * per queue (the event queue, the urgent queue when configured, and the worker's own queue). {@link #start()} serves
- * {@code /health/live} at once, reads the cancellation markers on the queues, and becomes ready
- * when the audit topic and every queue are connected; {@link #close()} drains the intakes side by side within their bound, then closes the
- * senders and the endpoints; it never throws.
+ * per queue (the event queue, the urgent queue when configured, and the worker's own queue). {@link
+ * #start()} serves {@code /health/live} at once, reads the cancellation markers on the queues, and
+ * becomes ready when the audit topic and every queue are connected; {@link #close()} drains the
+ * intakes side by side within their bound, then closes the senders and the endpoints; it never
+ * throws.
  */
 public final class WorkerService implements AutoCloseable {
   private final int httpPort;
@@ -26,11 +27,18 @@ public final class WorkerService implements AutoCloseable {
   private final ProtectionRefresher refresher;
   private final ServiceBusCancellationMarkers markers;
   private HttpEndpoints http;
+
   /** Parts closed last, after the intakes drained: they serve events in flight. */
   private final List<AutoCloseable> parts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  WorkerService(int httpPort, Metrics metrics, SdkAuditSenders auditSenders, String auditTopic,
-      List<ServiceBusIntake> intakes, Protection protection, ProtectionRefresher refresher,
+  WorkerService(
+      int httpPort,
+      Metrics metrics,
+      SdkAuditSenders auditSenders,
+      String auditTopic,
+      List<ServiceBusIntake> intakes,
+      Protection protection,
+      ProtectionRefresher refresher,
       ServiceBusCancellationMarkers markers) {
     this.markers = markers;
     this.httpPort = httpPort;
@@ -70,7 +78,9 @@ public final class WorkerService implements AutoCloseable {
    * the cancellation markers fit in memory (past their bound, new bulk work waits).
    */
   public boolean ready() {
-    return intakes.stream().allMatch(ServiceBusIntake::ready) && auditSenders.healthy() && protection.ready()
+    return intakes.stream().allMatch(ServiceBusIntake::ready)
+        && auditSenders.healthy()
+        && protection.ready()
         && !markers.saturated();
   }
 

@@ -33,8 +33,10 @@ class JsonLogFormatterTest {
 
   @Test
   void writesOneJsonObjectPerLineWithTheEventIdWhereTheMessageNamesOne() throws Exception {
-    LogRecord record = new LogRecord(Level.WARNING,
-        "event 5a0e1c7e-2b1d-4c55-9a61-1d2e3f405002 failed transiently (GraphUnavailable)\nsecond line");
+    LogRecord record =
+        new LogRecord(
+            Level.WARNING,
+            "event 5a0e1c7e-2b1d-4c55-9a61-1d2e3f405002 failed transiently (GraphUnavailable)\nsecond line");
     record.setLoggerName("dev.offboarding.worker.servicebus.DeliveryHandler");
     record.setThrown(new IllegalStateException("boom"));
 
@@ -77,7 +79,8 @@ class JsonLogFormatterTest {
 
   @Test
   void leavesOutEventFieldsWhenNoEventIsNamed() throws Exception {
-    JsonNode json = JSON.readTree(formatter.format(new LogRecord(Level.SEVERE, "receiving failed")));
+    JsonNode json =
+        JSON.readTree(formatter.format(new LogRecord(Level.SEVERE, "receiving failed")));
 
     assertEquals("ERROR", json.get("level").asText());
     assertFalse(json.has("eventId"));
@@ -86,15 +89,23 @@ class JsonLogFormatterTest {
   @Test
   void redactsAnythingShapedLikeASecret() {
     String jwt = "eyJhbGciOiJub25lIn0.eyJyb2xlcyI6W119.c2ln";
-    String line = formatter.format(new LogRecord(Level.INFO,
-        "Endpoint=sb://x/;SharedAccessKeyName=Root;SharedAccessKey=abc123== Authorization: Bearer " + jwt
-            + " sig=xyz&se=1 token " + jwt));
+    String line =
+        formatter.format(
+            new LogRecord(
+                Level.INFO,
+                "Endpoint=sb://x/;SharedAccessKeyName=Root;SharedAccessKey=abc123== Authorization: Bearer "
+                    + jwt
+                    + " sig=xyz&se=1 token "
+                    + jwt));
 
     assertFalse(line.contains("abc123") || line.contains(jwt) || line.contains("xyz"), line);
     assertTrue(line.contains("SharedAccessKey=<redacted>"), line);
   }
 
-  /** Every line the worker logs while its preflight fails, scanned for the connection string's key and the token. */
+  /**
+   * Every line the worker logs while its preflight fails, scanned for the connection string's key
+   * and the token.
+   */
   @Test
   void theWorkersLogsCarryNoSecret() throws Exception {
     ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -103,12 +114,26 @@ class JsonLogFormatterTest {
     Logger root = Logger.getLogger("");
     root.addHandler(capture);
     String token = dev.offboarding.worker.cli.PreflightTokens.withRoles(List.of("User.Read.All"));
-    try (ServiceBusEmulator emulator = ServiceBusEmulator.start(
-            EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
+    try (ServiceBusEmulator emulator =
+            ServiceBusEmulator.start(
+                EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
         FakeGraphServer graph = FakeGraphServer.start(new FakeTenant())) {
-      Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-          "SERVICEBUS_QUEUE", "no-such-queue", "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none",
-          "HTTP_PORT", "0", Preflight.STATIC_TOKEN_VARIABLE, token, "ALLOW_UNPROTECTED", "true");
+      Map<String, String> env =
+          Map.of(
+              "SERVICEBUS_CONNECTION_STRING",
+              emulator.connectionString(),
+              "SERVICEBUS_QUEUE",
+              "no-such-queue",
+              "GRAPH_BASE_URL",
+              graph.baseUrl(),
+              "GRAPH_AUTH",
+              "none",
+              "HTTP_PORT",
+              "0",
+              Preflight.STATIC_TOKEN_VARIABLE,
+              token,
+              "ALLOW_UNPROTECTED",
+              "true");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
 
@@ -126,7 +151,10 @@ class JsonLogFormatterTest {
     }
     String payload = token.split("\\.")[1];
     assertFalse(all.contains("SAS_KEY_VALUE"), "the SAS key was logged:\n" + all);
-    assertFalse(all.contains(payload) || all.contains(new String(Base64.getUrlDecoder().decode(payload),
-        StandardCharsets.UTF_8)), "the token was logged:\n" + all);
+    assertFalse(
+        all.contains(payload)
+            || all.contains(
+                new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)),
+        "the token was logged:\n" + all);
   }
 }

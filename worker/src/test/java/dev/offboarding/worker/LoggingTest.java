@@ -33,14 +33,18 @@ class LoggingTest {
 
   private static boolean allJson() {
     Handler[] handlers = Logger.getLogger("").getHandlers();
-    return handlers.length > 0 && Arrays.stream(handlers).allMatch(h -> h.getFormatter() instanceof JsonLogFormatter);
+    return handlers.length > 0
+        && Arrays.stream(handlers).allMatch(h -> h.getFormatter() instanceof JsonLogFormatter);
   }
 
   @Test
   void writesARecordWithAForgedLineInItsMessageIdAsExactlyOneLine() throws Exception {
     LogRecord record = new LogRecord(Level.WARNING, "message {0} of {1}: dead-lettered");
     record.setLoggerName("dev.offboarding.worker.servicebus.ServiceBusSettlement");
-    record.setParameters(new Object[] {"0b7c\r\nFAKE LINE 2026-12-02T00:00:00.000+0000 INFO forged", "queue\u001b[2J"});
+    record.setParameters(
+        new Object[] {
+          "0b7c\r\nFAKE LINE 2026-12-02T00:00:00.000+0000 INFO forged", "queue\u001b[2J"
+        });
     record.setThrown(new IllegalStateException("lock lost\nFAKE LINE from the exception"));
 
     String line = configuredFormatter().format(record);
@@ -48,11 +52,17 @@ class LoggingTest {
     String body = line.substring(0, line.length() - System.lineSeparator().length());
     assertEquals(System.lineSeparator(), line.substring(body.length()));
     assertFalse(body.contains("\n") || body.contains("\r"), line);
-    assertTrue(body.contains("message 0b7c\\r\\nFAKE LINE 2026-12-02T00:00:00.000+0000 INFO forged of queue\\u001b[2J"),
+    assertTrue(
+        body.contains(
+            "message 0b7c\\r\\nFAKE LINE 2026-12-02T00:00:00.000+0000 INFO forged of queue\\u001b[2J"),
         body);
-    assertTrue(body.contains("IllegalStateException: lock lost\\nFAKE LINE from the exception"), body);
-    assertTrue(body.contains("\\tat dev.offboarding.worker.LoggingTest."), "the stack trace, on the same line: " + body);
-    assertTrue(body.contains(" WARNING dev.offboarding.worker.servicebus.ServiceBusSettlement - "), body);
+    assertTrue(
+        body.contains("IllegalStateException: lock lost\\nFAKE LINE from the exception"), body);
+    assertTrue(
+        body.contains("\\tat dev.offboarding.worker.LoggingTest."),
+        "the stack trace, on the same line: " + body);
+    assertTrue(
+        body.contains(" WARNING dev.offboarding.worker.servicebus.ServiceBusSettlement - "), body);
   }
 
   @Test

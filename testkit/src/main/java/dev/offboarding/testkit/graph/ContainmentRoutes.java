@@ -42,11 +42,12 @@ import java.util.regex.Pattern;
  *       reads included, counts against one tenant-wide limit (about 1 per second) answered 429
  *       without {@code Retry-After}; 403 without an Entra ID P2 licence.
  *   <li>{@code GET /auditLogs/signIns} with {@code $filter} of {@code createdDateTime ge|gt <time>}
- *       and {@code userId eq '<id>'} (several joined by {@code or} in parentheses), joined by {@code
- *       and}; {@code $top} and paging; interactive sign-ins only, each shown only once the
+ *       and {@code userId eq '<id>'} (several joined by {@code or} in parentheses), joined by
+ *       {@code and}; {@code $top} and paging; interactive sign-ins only, each shown only once the
  *       reporting latency has passed; 5 requests per 10 s (429 with {@code Retry-After}); 403
  *       without a premium licence.
- *   <li>{@code POST /identityGovernance/lifecycleWorkflows/workflows/{w}/tasks/{t}/taskProcessingResults/{r}/resume}
+ *   <li>{@code POST
+ *       /identityGovernance/lifecycleWorkflows/workflows/{w}/tasks/{t}/taskProcessingResults/{r}/resume}
  *       (or {@code .../microsoft.graph.identityGovernance.resume}) with {@code {"data":
  *       {"operationStatus": "completed"|"failed"}, "source": ..., "type": ...}} answering 204.
  * </ul>
@@ -55,23 +56,41 @@ final class ContainmentRoutes {
 
   static final int MAX_CONFIRM_USERS = 60;
   static final int MAX_IN_VALUES = 15;
+
   /** The sign-in log's default and largest page. */
   static final int SIGN_IN_PAGE_SIZE = 1000;
+
   static final String ID_PROTECTION_LICENSE_CODE = "Forbidden";
-  static final String ID_PROTECTION_LICENSE_MESSAGE = "Your tenant is not licensed for this feature.";
-  static final String SIGN_IN_LICENSE_CODE = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
-  static final String SIGN_IN_LICENSE_MESSAGE = "Neither tenant is B2C or tenant doesn't have premium license";
+  static final String ID_PROTECTION_LICENSE_MESSAGE =
+      "Your tenant is not licensed for this feature.";
+  static final String SIGN_IN_LICENSE_CODE =
+      "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+  static final String SIGN_IN_LICENSE_MESSAGE =
+      "Neither tenant is B2C or tenant doesn't have premium license";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Set<String> LIST_OPTIONS = Set.of("$select", "$top", "$skiptoken", "$count");
-  private static final Set<String> FILTERED_LIST_OPTIONS = Set.of("$select", "$top", "$skiptoken", "$count", "$filter");
+  private static final Set<String> FILTERED_LIST_OPTIONS =
+      Set.of("$select", "$top", "$skiptoken", "$count", "$filter");
   private static final Set<String> SIGN_IN_OPTIONS = Set.of("$filter", "$top", "$skiptoken");
   private static final Set<String> SELECT_ONLY = Set.of("$select");
   private static final Set<String> NO_OPTIONS = Set.of();
-  private static final List<String> RISKY_USER_PROPERTIES = List.of("id", "isDeleted", "isProcessing", "riskDetail",
-      "riskLastUpdatedDateTime", "riskLevel", "riskState", "userDisplayName", "userPrincipalName");
-  private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern SINCE = Pattern.compile("(?i)createdDateTime (ge|gt) (\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z)");
+  private static final List<String> RISKY_USER_PROPERTIES =
+      List.of(
+          "id",
+          "isDeleted",
+          "isProcessing",
+          "riskDetail",
+          "riskLastUpdatedDateTime",
+          "riskLevel",
+          "riskState",
+          "userDisplayName",
+          "userPrincipalName");
+  private static final Pattern GUID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern SINCE =
+      Pattern.compile("(?i)createdDateTime (ge|gt) (\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z)");
   private static final Pattern USER = Pattern.compile("(?i)userId eq '(" + GUID.pattern() + ")'");
   private static final Pattern SUCCESS = Pattern.compile("(?i)status/errorCode eq 0");
 
@@ -85,7 +104,11 @@ final class ContainmentRoutes {
   private Instant identityProtectionLast;
   private final Deque<Instant> signInRequests = new ArrayDeque<>();
 
-  ContainmentRoutes(FakeTenant tenant, FakeGraphOptions options, Faults faults, ServerRecorder recorder,
+  ContainmentRoutes(
+      FakeTenant tenant,
+      FakeGraphOptions options,
+      Faults faults,
+      ServerRecorder recorder,
       GraphRouter router) {
     this.tenant = tenant;
     this.options = options;
@@ -105,16 +128,23 @@ final class ContainmentRoutes {
     if (user == null) {
       throw GraphException.notFound(userKey);
     }
-    List<FakeDevice> devices = tenant.security().registeredDeviceIds(user.id()).stream()
-        .map(tenant::device).flatMap(Optional::stream).toList();
-    return router.page(r, q, devices, DirectoryJson.contextSet("directoryObjects", select),
+    List<FakeDevice> devices =
+        tenant.security().registeredDeviceIds(user.id()).stream()
+            .map(tenant::device)
+            .flatMap(Optional::stream)
+            .toList();
+    return router.page(
+        r,
+        q,
+        devices,
+        DirectoryJson.contextSet("directoryObjects", select),
         d -> DirectoryJson.render(d, select, true));
   }
 
   /**
-   * {@code GET /domains/{name}}: a domain of the tenant, which here is every UPN domain of its users,
-   * {@code authenticationType} {@code Federated} when its users are marked federated, else {@code
-   * Managed}; 404 for a domain no user has.
+   * {@code GET /domains/{name}}: a domain of the tenant, which here is every UPN domain of its
+   * users, {@code authenticationType} {@code Federated} when its users are marked federated, else
+   * {@code Managed}; 404 for a domain no user has.
    */
   GraphResponse domains(GraphRequest r, List<String> s) {
     if (s.size() != 2) {
@@ -123,15 +153,22 @@ final class ContainmentRoutes {
     GraphRouter.requireMethod(r, "GET");
     ODataQuery.parse(r.rawQuery()).allowOnly(SELECT_ONLY);
     String name = s.get(1).toLowerCase(Locale.ROOT);
-    List<FakeUser> members = tenant.users().stream().filter(u -> u.userPrincipalName() != null
-        && u.userPrincipalName().toLowerCase(Locale.ROOT).endsWith("@" + name)).toList();
+    List<FakeUser> members =
+        tenant.users().stream()
+            .filter(
+                u ->
+                    u.userPrincipalName() != null
+                        && u.userPrincipalName().toLowerCase(Locale.ROOT).endsWith("@" + name))
+            .toList();
     if (members.isEmpty()) {
       throw GraphException.notFound(s.get(1));
     }
     ObjectNode body = NODES.objectNode();
     body.put("@odata.context", r.baseUrl() + "/$metadata#domains/$entity");
     body.put("id", name);
-    body.put("authenticationType", members.stream().anyMatch(FakeUser::federated) ? "Federated" : "Managed");
+    body.put(
+        "authenticationType",
+        members.stream().anyMatch(FakeUser::federated) ? "Federated" : "Managed");
     body.put("isVerified", true);
     return GraphResponse.of(200, body);
   }
@@ -141,13 +178,24 @@ final class ContainmentRoutes {
       GraphRouter.requireMethod(r, "GET");
       ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(FILTERED_LIST_OPTIONS);
       List<String> select = DirectoryJson.canonicalSelect(q.select(), FakeDevice.class);
-      Predicate<FakeDevice> filter = q.filter() == null ? d -> true : SimpleFilter.parse(q.filter(), Map.of(
-          "id", d -> ((FakeDevice) d).id(),
-          "deviceid", d -> ((FakeDevice) d).deviceId(),
-          "displayname", d -> ((FakeDevice) d).displayName(),
-          "accountenabled", d -> ((FakeDevice) d).accountEnabled())).as();
-      List<FakeDevice> devices = tenant.objectsOfType(FakeDevice.class).stream().filter(filter).toList();
-      return router.page(r, q, devices, DirectoryJson.contextSet("devices", select),
+      Predicate<FakeDevice> filter =
+          q.filter() == null
+              ? d -> true
+              : SimpleFilter.parse(
+                      q.filter(),
+                      Map.of(
+                          "id", d -> ((FakeDevice) d).id(),
+                          "deviceid", d -> ((FakeDevice) d).deviceId(),
+                          "displayname", d -> ((FakeDevice) d).displayName(),
+                          "accountenabled", d -> ((FakeDevice) d).accountEnabled()))
+                  .as();
+      List<FakeDevice> devices =
+          tenant.objectsOfType(FakeDevice.class).stream().filter(filter).toList();
+      return router.page(
+          r,
+          q,
+          devices,
+          DirectoryJson.contextSet("devices", select),
           d -> DirectoryJson.render(d, select, false));
     }
     if (s.size() > 2) {
@@ -160,7 +208,9 @@ final class ContainmentRoutes {
       failForcedRead(id);
       FakeDevice device = tenant.device(id).orElseThrow(() -> GraphException.notFound(id));
       ObjectNode body = NODES.objectNode();
-      body.put("@odata.context", r.baseUrl() + "/$metadata#" + DirectoryJson.contextSet("devices", select) + "/$entity");
+      body.put(
+          "@odata.context",
+          r.baseUrl() + "/$metadata#" + DirectoryJson.contextSet("devices", select) + "/$entity");
       body.setAll(DirectoryJson.render(device, select, false));
       return GraphResponse.of(200, body);
     }
@@ -179,12 +229,17 @@ final class ContainmentRoutes {
       Map.Entry<String, JsonNode> field = it.next();
       if (field.getKey().equals("accountEnabled")) {
         if (!field.getValue().isBoolean()) {
-          throw GraphException.badRequest("Invalid value for property 'accountEnabled': a boolean is expected.");
+          throw GraphException.badRequest(
+              "Invalid value for property 'accountEnabled': a boolean is expected.");
         }
         enabled = field.getValue().booleanValue();
       } else if (!field.getKey().startsWith("@odata.")) {
-        throw new GraphException(400, "Request_BadRequest",
-            "Invalid property '" + field.getKey() + "'. This fake tenant only updates a device's 'accountEnabled'.");
+        throw new GraphException(
+            400,
+            "Request_BadRequest",
+            "Invalid property '"
+                + field.getKey()
+                + "'. This fake tenant only updates a device's 'accountEnabled'.");
       }
     }
     if (enabled == null) {
@@ -200,16 +255,24 @@ final class ContainmentRoutes {
         throw GraphException.notFound(id);
       }
       if (!tenant.security().deviceAdministrator()) {
-        throw new GraphException(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+        throw new GraphException(
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.");
       }
       tenant.setDeviceEnabled(id, value);
       response = router.withLimitWarning(GraphResponse.noContent());
     } catch (GraphException e) {
       response = router.error(r, e);
     }
-    recorder.recordWrite(new WriteRecord(clock.instant(), recordedId,
-        value ? WriteRecord.Kind.ENABLE_DEVICE : WriteRecord.Kind.DISABLE_DEVICE, response.status(), r.requestId(),
-        r.inBatch()));
+    recorder.recordWrite(
+        new WriteRecord(
+            clock.instant(),
+            recordedId,
+            value ? WriteRecord.Kind.ENABLE_DEVICE : WriteRecord.Kind.DISABLE_DEVICE,
+            response.status(),
+            r.requestId(),
+            r.inBatch()));
     return response;
   }
 
@@ -235,7 +298,11 @@ final class ContainmentRoutes {
       ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(SELECT_ONLY);
       List<String> select = selectRisky(q.select());
       failForcedRead(s.get(2));
-      FakeRiskyUser risky = tenant.security().riskyUser(s.get(2)).orElseThrow(() -> GraphException.notFound(s.get(2)));
+      FakeRiskyUser risky =
+          tenant
+              .security()
+              .riskyUser(s.get(2))
+              .orElseThrow(() -> GraphException.notFound(s.get(2)));
       ObjectNode body = NODES.objectNode();
       body.put("@odata.context", r.baseUrl() + "/$metadata#identityProtection/riskyUsers/$entity");
       body.setAll(renderRisky(risky, select));
@@ -244,10 +311,16 @@ final class ContainmentRoutes {
     ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(FILTERED_LIST_OPTIONS);
     List<String> select = selectRisky(q.select());
     failForcedRead("riskyUsers");
-    Predicate<FakeRiskyUser> filter = q.filter() == null ? u -> true : SimpleFilter.parse(q.filter(), Map.of(
-        "id", u -> ((FakeRiskyUser) u).id(),
-        "riskstate", u -> ((FakeRiskyUser) u).riskState(),
-        "risklevel", u -> ((FakeRiskyUser) u).riskLevel())).as();
+    Predicate<FakeRiskyUser> filter =
+        q.filter() == null
+            ? u -> true
+            : SimpleFilter.parse(
+                    q.filter(),
+                    Map.of(
+                        "id", u -> ((FakeRiskyUser) u).id(),
+                        "riskstate", u -> ((FakeRiskyUser) u).riskState(),
+                        "risklevel", u -> ((FakeRiskyUser) u).riskLevel()))
+                .as();
     List<FakeRiskyUser> users = tenant.security().riskyUsers().stream().filter(filter).toList();
     return router.page(r, q, users, "identityProtection/riskyUsers", u -> renderRisky(u, select));
   }
@@ -256,14 +329,18 @@ final class ContainmentRoutes {
     ODataQuery.parse(r.rawQuery()).allowOnly(NO_OPTIONS);
     JsonNode body = router.parseBody(r);
     JsonNode ids = body == null ? null : body.get("userIds");
-    boolean onlyUserIds = body != null && body.isObject() && java.util.stream.StreamSupport.stream(
-        java.util.Spliterators.spliteratorUnknownSize(body.fieldNames(), 0), false)
-        .allMatch(n -> n.equals("userIds") || n.startsWith("@odata."));
+    boolean onlyUserIds =
+        body != null
+            && body.isObject()
+            && java.util.stream.StreamSupport.stream(
+                    java.util.Spliterators.spliteratorUnknownSize(body.fieldNames(), 0), false)
+                .allMatch(n -> n.equals("userIds") || n.startsWith("@odata."));
     if (!onlyUserIds || ids == null || !ids.isArray()) {
       throw GraphException.badRequest("The request body must be {\"userIds\": [...]}.");
     }
     if (ids.isEmpty() || ids.size() > MAX_CONFIRM_USERS) {
-      throw GraphException.badRequest("userIds must name 1 to " + MAX_CONFIRM_USERS + " users; it names " + ids.size() + ".");
+      throw GraphException.badRequest(
+          "userIds must name 1 to " + MAX_CONFIRM_USERS + " users; it names " + ids.size() + ".");
     }
     Set<String> userIds = new LinkedHashSet<>();
     for (JsonNode id : ids) {
@@ -279,23 +356,40 @@ final class ContainmentRoutes {
       }
       List<FakeUser> users = new ArrayList<>();
       for (String id : userIds) {
-        users.add(tenant.user(id).orElseThrow(() -> new GraphException(400, "Request_BadRequest",
-            "These userIds do not exist in your tenant: " + id + ".")));
+        users.add(
+            tenant
+                .user(id)
+                .orElseThrow(
+                    () ->
+                        new GraphException(
+                            400,
+                            "Request_BadRequest",
+                            "These userIds do not exist in your tenant: " + id + ".")));
       }
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-      users.forEach(u -> tenant.security().putRiskyUser(FakeRiskyUser.confirmedCompromised(u, now)));
+      users.forEach(
+          u -> tenant.security().putRiskyUser(FakeRiskyUser.confirmedCompromised(u, now)));
       response = GraphResponse.noContent();
     } catch (GraphException e) {
       response = router.error(r, e);
     }
     for (String id : userIds) {
-      recorder.recordWrite(new WriteRecord(clock.instant(), id, WriteRecord.Kind.CONFIRM_COMPROMISED, response.status(),
-          r.requestId(), r.inBatch()));
+      recorder.recordWrite(
+          new WriteRecord(
+              clock.instant(),
+              id,
+              WriteRecord.Kind.CONFIRM_COMPROMISED,
+              response.status(),
+              r.requestId(),
+              r.inBatch()));
     }
     return response;
   }
 
-  /** One limit for every ID Protection request of the tenant, reads included: 429 with no Retry-After. */
+  /**
+   * One limit for every ID Protection request of the tenant, reads included: 429 with no
+   * Retry-After.
+   */
   private void throttleIdentityProtection() {
     Duration interval = options.identityProtectionInterval();
     if (interval.isZero()) {
@@ -313,9 +407,18 @@ final class ContainmentRoutes {
   private static List<String> selectRisky(List<String> select) {
     List<String> out = new ArrayList<>();
     for (String name : select) {
-      String canonical = RISKY_USER_PROPERTIES.stream().filter(p -> p.equalsIgnoreCase(name)).findFirst()
-          .orElseThrow(() -> new GraphException(400, "Request_BadRequest",
-              "Could not find a property named '" + name + "' on type 'microsoft.graph.riskyUser'."));
+      String canonical =
+          RISKY_USER_PROPERTIES.stream()
+              .filter(p -> p.equalsIgnoreCase(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new GraphException(
+                          400,
+                          "Request_BadRequest",
+                          "Could not find a property named '"
+                              + name
+                              + "' on type 'microsoft.graph.riskyUser'."));
       if (!out.contains(canonical)) {
         out.add(canonical);
       }
@@ -364,13 +467,20 @@ final class ContainmentRoutes {
     failForcedRead("signIns");
     Predicate<FakeSignIn> filter = q.filter() == null ? x -> true : signInFilter(q.filter());
     Instant visibleUntil = clock.instant().minus(options.signInLogLatency());
-    List<FakeSignIn> entries = tenant.security().signIns().stream()
-        .filter(FakeSignIn::isInteractive)
-        .filter(x -> !x.createdDateTime().isAfter(visibleUntil))
-        .filter(filter)
-        .toList();
-    // Graph's list signIns: "The maximum and default page size is 1,000 objects", not the directory's 100 and 999.
-    return router.page(r, q, entries, "auditLogs/signIns", ContainmentRoutes::renderSignIn,
+    List<FakeSignIn> entries =
+        tenant.security().signIns().stream()
+            .filter(FakeSignIn::isInteractive)
+            .filter(x -> !x.createdDateTime().isAfter(visibleUntil))
+            .filter(filter)
+            .toList();
+    // Graph's list signIns: "The maximum and default page size is 1,000 objects", not the
+    // directory's 100 and 999.
+    return router.page(
+        r,
+        q,
+        entries,
+        "auditLogs/signIns",
+        ContainmentRoutes::renderSignIn,
         q.top(SIGN_IN_PAGE_SIZE, SIGN_IN_PAGE_SIZE));
   }
 
@@ -396,7 +506,9 @@ final class ContainmentRoutes {
           throw unsupportedSignInFilter();
         }
         boolean inclusive = m.group(1).equalsIgnoreCase("ge");
-        all = all.and(x -> inclusive ? !x.createdDateTime().isBefore(t) : x.createdDateTime().isAfter(t));
+        all =
+            all.and(
+                x -> inclusive ? !x.createdDateTime().isBefore(t) : x.createdDateTime().isAfter(t));
         continue;
       }
       if (SUCCESS.matcher(clause).matches() && !success) {
@@ -404,7 +516,10 @@ final class ContainmentRoutes {
         all = all.and(x -> x.errorCode() == 0);
         continue;
       }
-      String inner = clause.startsWith("(") && clause.endsWith(")") ? clause.substring(1, clause.length() - 1) : clause;
+      String inner =
+          clause.startsWith("(") && clause.endsWith(")")
+              ? clause.substring(1, clause.length() - 1)
+              : clause;
       Set<String> ids = new LinkedHashSet<>();
       for (String part : inner.split("(?i) or ", -1)) {
         Matcher u = USER.matcher(part);
@@ -452,10 +567,13 @@ final class ContainmentRoutes {
   }
 
   private static GraphException unsupportedSignInFilter() {
-    return new GraphException(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified.");
+    return new GraphException(
+        400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified.");
   }
 
-  /** The reports API's limit: a sliding window of accepted requests, 429 with Retry-After beyond it. */
+  /**
+   * The reports API's limit: a sliding window of accepted requests, 429 with Retry-After beyond it.
+   */
   private void throttleSignInLog() {
     int limit = options.signInLogRequests();
     if (limit <= 0) {
@@ -468,7 +586,8 @@ final class ContainmentRoutes {
         signInRequests.removeFirst();
       }
       if (signInRequests.size() >= limit) {
-        Duration wait = Duration.between(now, signInRequests.peekFirst().plus(options.signInLogWindow()));
+        Duration wait =
+            Duration.between(now, signInRequests.peekFirst().plus(options.signInLogWindow()));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Retry-After", router.formatRetryAfter(wait));
         throw new GraphException(429, "TooManyRequests", "Too many requests.", headers);
@@ -508,8 +627,17 @@ final class ContainmentRoutes {
 
   GraphResponse identityGovernance(GraphRequest r, List<String> s) {
     // identityGovernance/lifecycleWorkflows/workflows/{w}/tasks/{t}/taskProcessingResults/{r}/resume
-    List<String> shape = List.of("identityGovernance", "lifecycleWorkflows", "workflows", "", "tasks", "",
-        "taskProcessingResults", "", "resume");
+    List<String> shape =
+        List.of(
+            "identityGovernance",
+            "lifecycleWorkflows",
+            "workflows",
+            "",
+            "tasks",
+            "",
+            "taskProcessingResults",
+            "",
+            "resume");
     if (s.size() != shape.size()) {
       throw GraphException.segmentNotFound(s.get(Math.min(s.size(), shape.size()) - 1));
     }
@@ -519,7 +647,8 @@ final class ContainmentRoutes {
       }
     }
     String action = s.get(8);
-    if (!action.equalsIgnoreCase("resume") && !action.equalsIgnoreCase("microsoft.graph.identityGovernance.resume")) {
+    if (!action.equalsIgnoreCase("resume")
+        && !action.equalsIgnoreCase("microsoft.graph.identityGovernance.resume")) {
       throw GraphException.segmentNotFound(action);
     }
     GraphRouter.requireMethod(r, "POST");
@@ -534,34 +663,57 @@ final class ContainmentRoutes {
       ODataQuery.parse(r.rawQuery()).allowOnly(NO_OPTIONS);
       JsonNode body = router.parseBody(r);
       if (body != null && body.isObject()) {
-        operationStatus = body.path("data").path("operationStatus").isTextual()
-            ? body.path("data").path("operationStatus").textValue() : null;
+        operationStatus =
+            body.path("data").path("operationStatus").isTextual()
+                ? body.path("data").path("operationStatus").textValue()
+                : null;
         source = body.path("source").isTextual() ? body.path("source").textValue() : null;
         type = body.path("type").isTextual() ? body.path("type").textValue() : null;
       }
       if (body == null || !body.isObject() || !body.path("data").isObject()) {
-        throw GraphException.badRequest("The request body must carry 'data' with an 'operationStatus'.");
+        throw GraphException.badRequest(
+            "The request body must carry 'data' with an 'operationStatus'.");
       }
       if (!"completed".equals(operationStatus) && !"failed".equals(operationStatus)) {
-        throw GraphException.badRequest("Invalid value for 'data.operationStatus': 'completed' or 'failed' is expected.");
+        throw GraphException.badRequest(
+            "Invalid value for 'data.operationStatus': 'completed' or 'failed' is expected.");
       }
       if (source == null || source.isBlank() || type == null || type.isBlank()) {
         throw GraphException.badRequest("'source' and 'type' are required.");
       }
       checkWriteFaults(resultId);
-      FakeSecurityState.TaskProcessingResult result = tenant.security().taskProcessingResult(resultId)
-          .filter(x -> x.workflowId().equalsIgnoreCase(workflowId) && x.taskId().equalsIgnoreCase(taskId))
-          .orElseThrow(() -> GraphException.notFound(resultId));
+      FakeSecurityState.TaskProcessingResult result =
+          tenant
+              .security()
+              .taskProcessingResult(resultId)
+              .filter(
+                  x ->
+                      x.workflowId().equalsIgnoreCase(workflowId)
+                          && x.taskId().equalsIgnoreCase(taskId))
+              .orElseThrow(() -> GraphException.notFound(resultId));
       if (!tenant.security().resume(result.id(), operationStatus)) {
-        throw GraphException.badRequest("The task processing result '" + result.id() + "' is not in progress: it was"
-            + " resumed already.");
+        throw GraphException.badRequest(
+            "The task processing result '"
+                + result.id()
+                + "' is not in progress: it was"
+                + " resumed already.");
       }
       response = GraphResponse.noContent();
     } catch (GraphException e) {
       response = router.error(r, e);
     }
-    tenant.security().recordResume(new FakeSecurityState.ResumeRecord(clock.instant(), workflowId, taskId, resultId,
-        operationStatus, source, type, response.status()));
+    tenant
+        .security()
+        .recordResume(
+            new FakeSecurityState.ResumeRecord(
+                clock.instant(),
+                workflowId,
+                taskId,
+                resultId,
+                operationStatus,
+                source,
+                type,
+                response.status()));
     return response;
   }
 
@@ -577,7 +729,10 @@ final class ContainmentRoutes {
     if (unavailable.isPresent()) {
       Map<String, String> headers = new LinkedHashMap<>();
       unavailable.get().ifPresent(d -> headers.put("Retry-After", router.formatRetryAfter(d)));
-      throw new GraphException(503, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.",
+      throw new GraphException(
+          503,
+          "ServiceUnavailable",
+          "The service is temporarily unavailable. Please retry later.",
           headers);
     }
   }
@@ -595,8 +750,10 @@ final class ContainmentRoutes {
    * values) over the given properties; anything else answers 400.
    */
   record SimpleFilter(Predicate<Object> predicate) {
-    private static final Pattern EQ = Pattern.compile("(?i)([A-Za-z]+) eq (?:'((?:[^']|'')*)'|(true|false))");
-    private static final Pattern IN = Pattern.compile("(?i)([A-Za-z]+) in \\(((?:'(?:[^']|'')*'(?:, ?)?)+)\\)");
+    private static final Pattern EQ =
+        Pattern.compile("(?i)([A-Za-z]+) eq (?:'((?:[^']|'')*)'|(true|false))");
+    private static final Pattern IN =
+        Pattern.compile("(?i)([A-Za-z]+) in \\(((?:'(?:[^']|'')*'(?:, ?)?)+)\\)");
     private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 
     static SimpleFilter parse(String filter, Map<String, Function<Object, Object>> properties) {
@@ -604,7 +761,8 @@ final class ContainmentRoutes {
       boolean or = trimmed.toLowerCase(Locale.ROOT).contains(" or ");
       boolean and = trimmed.toLowerCase(Locale.ROOT).contains(" and ");
       if (or && and) {
-        throw GraphException.unsupportedQuery("Unsupported or invalid query filter clause specified.");
+        throw GraphException.unsupportedQuery(
+            "Unsupported or invalid query filter clause specified.");
       }
       Predicate<Object> result = null;
       for (String clause : trimmed.split(or ? "(?i) or " : "(?i) and ")) {
@@ -614,12 +772,15 @@ final class ContainmentRoutes {
       return new SimpleFilter(result);
     }
 
-    private static Predicate<Object> clause(String clause, Map<String, Function<Object, Object>> properties) {
+    private static Predicate<Object> clause(
+        String clause, Map<String, Function<Object, Object>> properties) {
       Matcher eq = EQ.matcher(clause);
       if (eq.matches()) {
         Function<Object, Object> getter = property(eq.group(1), properties);
-        Object wanted = eq.group(3) != null ? Boolean.valueOf(eq.group(3).toLowerCase(Locale.ROOT))
-            : eq.group(2).replace("''", "'");
+        Object wanted =
+            eq.group(3) != null
+                ? Boolean.valueOf(eq.group(3).toLowerCase(Locale.ROOT))
+                : eq.group(2).replace("''", "'");
         return o -> matches(getter.apply(o), wanted);
       }
       Matcher in = IN.matcher(clause);
@@ -631,17 +792,21 @@ final class ContainmentRoutes {
           values.add(q.group(1).replace("''", "'"));
         }
         if (values.size() > MAX_IN_VALUES) {
-          throw GraphException.unsupportedQuery("Too many values in the 'in' operator: at most " + MAX_IN_VALUES + ".");
+          throw GraphException.unsupportedQuery(
+              "Too many values in the 'in' operator: at most " + MAX_IN_VALUES + ".");
         }
         return o -> values.stream().anyMatch(v -> matches(getter.apply(o), v));
       }
-      throw GraphException.unsupportedQuery("Unsupported or invalid query filter clause specified.");
+      throw GraphException.unsupportedQuery(
+          "Unsupported or invalid query filter clause specified.");
     }
 
-    private static Function<Object, Object> property(String name, Map<String, Function<Object, Object>> properties) {
+    private static Function<Object, Object> property(
+        String name, Map<String, Function<Object, Object>> properties) {
       Function<Object, Object> getter = properties.get(name.toLowerCase(Locale.ROOT));
       if (getter == null) {
-        throw GraphException.unsupportedQuery("Unsupported or invalid query filter clause specified.");
+        throw GraphException.unsupportedQuery(
+            "Unsupported or invalid query filter clause specified.");
       }
       return getter;
     }

@@ -12,28 +12,70 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders directory objects as Graph does: the default property set without {@code $select}
- * (which, as in Graph v1.0, leaves out {@code accountEnabled} and most other user properties), the
- * selected properties with it, and {@code @odata.type} on items of mixed-type collections.
+ * Renders directory objects as Graph does: the default property set without {@code $select} (which,
+ * as in Graph v1.0, leaves out {@code accountEnabled} and most other user properties), the selected
+ * properties with it, and {@code @odata.type} on items of mixed-type collections.
  */
 final class DirectoryJson {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final List<String> USER_DEFAULTS = List.of("businessPhones", "displayName", "givenName", "jobTitle",
-      "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id");
+  private static final List<String> USER_DEFAULTS =
+      List.of(
+          "businessPhones",
+          "displayName",
+          "givenName",
+          "jobTitle",
+          "mail",
+          "mobilePhone",
+          "officeLocation",
+          "preferredLanguage",
+          "surname",
+          "userPrincipalName",
+          "id");
   private static final Map<Class<?>, Map<String, String>> CANONICAL = new LinkedHashMap<>();
   private static final Map<String, String> ALL_CANONICAL = new LinkedHashMap<>();
 
   static {
-    register(FakeUser.class, List.of("id", "userPrincipalName", "displayName", "accountEnabled", "userType", "mail",
-        "department", "companyName", "officeLocation", "jobTitle", "employeeId", "city", "country",
-        "signInSessionsValidFromDateTime", "givenName", "surname", "businessPhones", "mobilePhone",
-        "preferredLanguage", "onPremisesSyncEnabled", "lastPasswordChangeDateTime"));
-    register(FakeGroup.class, List.of("id", "displayName", "description", "groupTypes", "mail", "mailEnabled",
-        "securityEnabled"));
-    register(FakeDevice.class, List.of("id", "displayName", "deviceId", "operatingSystem", "accountEnabled"));
+    register(
+        FakeUser.class,
+        List.of(
+            "id",
+            "userPrincipalName",
+            "displayName",
+            "accountEnabled",
+            "userType",
+            "mail",
+            "department",
+            "companyName",
+            "officeLocation",
+            "jobTitle",
+            "employeeId",
+            "city",
+            "country",
+            "signInSessionsValidFromDateTime",
+            "givenName",
+            "surname",
+            "businessPhones",
+            "mobilePhone",
+            "preferredLanguage",
+            "onPremisesSyncEnabled",
+            "lastPasswordChangeDateTime"));
+    register(
+        FakeGroup.class,
+        List.of(
+            "id",
+            "displayName",
+            "description",
+            "groupTypes",
+            "mail",
+            "mailEnabled",
+            "securityEnabled"));
+    register(
+        FakeDevice.class,
+        List.of("id", "displayName", "deviceId", "operatingSystem", "accountEnabled"));
     register(FakeOrgContact.class, List.of("id", "displayName", "mail"));
-    register(FakeServicePrincipal.class, List.of("id", "displayName", "appId", "servicePrincipalType"));
+    register(
+        FakeServicePrincipal.class, List.of("id", "displayName", "appId", "servicePrincipalType"));
   }
 
   private DirectoryJson() {}
@@ -48,8 +90,8 @@ final class DirectoryJson {
   }
 
   /**
-   * Canonical names of a {@code $select} list, validated against one type (or, for {@code
-   * type == null}, any directory object type); unknown names answer 400 as Graph does.
+   * Canonical names of a {@code $select} list, validated against one type (or, for {@code type ==
+   * null}, any directory object type); unknown names answer 400 as Graph does.
    */
   static List<String> canonicalSelect(List<String> select, Class<? extends DirectoryObject> type) {
     Map<String, String> known = type == null ? ALL_CANONICAL : CANONICAL.get(type);
@@ -58,8 +100,14 @@ final class DirectoryJson {
       String canonical = known.get(name.toLowerCase(Locale.ROOT));
       if (canonical == null) {
         String typeName = type == null ? "directoryObject" : typeName(type);
-        throw new GraphException(400, "Request_BadRequest",
-            "Could not find a property named '" + name + "' on type 'microsoft.graph." + typeName + "'.");
+        throw new GraphException(
+            400,
+            "Request_BadRequest",
+            "Could not find a property named '"
+                + name
+                + "' on type 'microsoft.graph."
+                + typeName
+                + "'.");
       }
       if (!out.contains(canonical)) {
         out.add(canonical);

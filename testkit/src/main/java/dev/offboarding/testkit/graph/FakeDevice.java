@@ -22,7 +22,8 @@ public record FakeDevice(
 
   /** An enabled Windows device with random ids. */
   public static FakeDevice named(String displayName) {
-    return new FakeDevice(DirectoryObject.newId(), displayName, DirectoryObject.newId(), "Windows", true);
+    return new FakeDevice(
+        DirectoryObject.newId(), displayName, DirectoryObject.newId(), "Windows", true);
   }
 
   @Override

@@ -17,15 +17,16 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  *
  * <p>Without {@code --tenant} or {@code --generate} it serves the bundled example seed. It prints
- * the base URL alone on standard output (for scripts), a summary on standard error, and closes
- * the server from a shutdown hook on Ctrl-C.
+ * the base URL alone on standard output (for scripts), a summary on standard error, and closes the
+ * server from a shutdown hook on Ctrl-C.
  */
 public final class FakeGraphCommand {
 
   /** The bundled example seed, a resource of this jar. */
   public static final String EXAMPLE_SEED = "/fake-graph/example-tenant.json";
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: fake-graph [--port P] [--bind ADDR] [--tenant FILE | --generate N [--seed S]]
                         [--writes-per-150s N] [--latency-ms N] [--jitter-ms N] [--page-size N]
                         [--revoke-response 200|204] [--retry-after seconds|fractional|http-date]
@@ -67,13 +68,22 @@ public final class FakeGraphCommand {
     }
     FakeGraphServer server = FakeGraphServer.start(tenant, config.options());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "fake-graph-shutdown"));
-    err.println("fake-graph: serving " + tenant.summary() + ", write budget "
-        + (config.options().writeBudgetEnabled() ? config.options().writesPerWindow() + " per 150 s" : "unlimited")
-        + "; Ctrl-C to stop");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "fake-graph-shutdown"));
+    err.println(
+        "fake-graph: serving "
+            + tenant.summary()
+            + ", write budget "
+            + (config.options().writeBudgetEnabled()
+                ? config.options().writesPerWindow() + " per 150 s"
+                : "unlimited")
+            + "; Ctrl-C to stop");
     out.println(server.baseUrl());
     out.flush();
     stopped.await();
@@ -108,17 +118,24 @@ public final class FakeGraphCommand {
         case "--latency-ms" -> latencyMs = integer(flag, value, 0, 600_000);
         case "--jitter-ms" -> jitterMs = integer(flag, value, 0, 600_000);
         case "--page-size" -> options.pageSize(integer(flag, value, 1, 999));
-        case "--revoke-response" -> options.revokeResponse(switch (value) {
-          case "200" -> FakeGraphOptions.RevokeResponse.OK_WITH_VALUE;
-          case "204" -> FakeGraphOptions.RevokeResponse.NO_CONTENT;
-          default -> throw new IllegalArgumentException("--revoke-response must be 200 or 204");
-        });
-        case "--retry-after" -> options.retryAfterFormat(switch (value.toLowerCase(Locale.ROOT)) {
-          case "seconds" -> FakeGraphOptions.RetryAfterFormat.SECONDS;
-          case "fractional" -> FakeGraphOptions.RetryAfterFormat.FRACTIONAL_SECONDS;
-          case "http-date" -> FakeGraphOptions.RetryAfterFormat.HTTP_DATE;
-          default -> throw new IllegalArgumentException("--retry-after must be seconds, fractional or http-date");
-        });
+        case "--revoke-response" ->
+            options.revokeResponse(
+                switch (value) {
+                  case "200" -> FakeGraphOptions.RevokeResponse.OK_WITH_VALUE;
+                  case "204" -> FakeGraphOptions.RevokeResponse.NO_CONTENT;
+                  default ->
+                      throw new IllegalArgumentException("--revoke-response must be 200 or 204");
+                });
+        case "--retry-after" ->
+            options.retryAfterFormat(
+                switch (value.toLowerCase(Locale.ROOT)) {
+                  case "seconds" -> FakeGraphOptions.RetryAfterFormat.SECONDS;
+                  case "fractional" -> FakeGraphOptions.RetryAfterFormat.FRACTIONAL_SECONDS;
+                  case "http-date" -> FakeGraphOptions.RetryAfterFormat.HTTP_DATE;
+                  default ->
+                      throw new IllegalArgumentException(
+                          "--retry-after must be seconds, fractional or http-date");
+                });
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -155,7 +172,8 @@ public final class FakeGraphCommand {
   private static int integer(String flag, String value, int min, int max) {
     long parsed = longValue(flag, value);
     if (parsed < min || parsed > max) {
-      throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ": " + value);
+      throw new IllegalArgumentException(
+          flag + " must be between " + min + " and " + max + ": " + value);
     }
     return (int) parsed;
   }

@@ -20,19 +20,20 @@ import java.util.Objects;
  * @param revokeResponse how revokeSignInSessions answers success
  * @param retryAfterFormat how {@code Retry-After} is written on 429 and 503 responses
  * @param clock time source of the write budget, timestamps and HTTP dates; inject one in tests
- * @param shuffleBatchResponses answer {@code $batch} items in an order other than the request's,
- *     as Graph may (clients must correlate by id)
+ * @param shuffleBatchResponses answer {@code $batch} items in an order other than the request's, as
+ *     Graph may (clients must correlate by id)
  * @param strictAdvancedQueries require {@code ConsistencyLevel: eventual} for {@code $count} and
  *     OData casts on member lists, as the older Graph docs do
- * @param writeLogCapacity most recent writes kept in {@link FakeGraphServer#writeLog()}, and most recent
- *     requests in {@link FakeGraphServer#requestLog()}
- * @param limitWarnings answer writes with {@code x-ms-throttle-limit-percentage} once more than 0.8 of
- *     the write budget is used, as Graph's identity and access service does (on by default)
+ * @param writeLogCapacity most recent writes kept in {@link FakeGraphServer#writeLog()}, and most
+ *     recent requests in {@link FakeGraphServer#requestLog()}
+ * @param limitWarnings answer writes with {@code x-ms-throttle-limit-percentage} once more than 0.8
+ *     of the write budget is used, as Graph's identity and access service does (on by default)
  * @param identityProtectionInterval the least time between two ID Protection requests the tenant
  *     accepts, reads included (Graph: about 1 request per second per tenant, answered 429 without
  *     {@code Retry-After}); zero for no limit
  * @param signInLogRequests sign-in log requests accepted per {@code signInLogWindow} (Graph's
- *     reports: 5 per 10 s per app and tenant, answered 429 with {@code Retry-After}); 0 for no limit
+ *     reports: 5 per 10 s per app and tenant, answered 429 with {@code Retry-After}); 0 for no
+ *     limit
  * @param signInLogWindow the window of {@code signInLogRequests}
  * @param signInLogLatency how long after a sign-in the log shows it, on {@code clock} (Microsoft's
  *     retired latency page: 2 minutes at p95, 5 at p99)
@@ -61,12 +62,16 @@ public record FakeGraphOptions(
 
   /** Graph's documented write quota per application and tenant. */
   public static final int GRAPH_WRITES_PER_WINDOW = 3_000;
+
   /** The window of {@link #GRAPH_WRITES_PER_WINDOW}. */
   public static final Duration GRAPH_WRITE_WINDOW = Duration.ofSeconds(150);
 
   /** How {@code POST /users/{id}/revokeSignInSessions} answers success. */
   public enum RevokeResponse {
-    /** {@code 200} with {@code {"@odata.context": "...#Edm.Boolean", "value": true}}, as Graph does today. */
+    /**
+     * {@code 200} with {@code {"@odata.context": "...#Edm.Boolean", "value": true}}, as Graph does
+     * today.
+     */
     OK_WITH_VALUE,
     /** {@code 204 No Content}, as Graph's known-issues page says it should. */
     NO_CONTENT
@@ -88,8 +93,10 @@ public record FakeGraphOptions(
       throw new IllegalArgumentException("port out of range: " + port);
     }
     Objects.requireNonNull(writeWindow, "writeWindow");
-    if (writesPerWindow > 0 && (writeWindow.isZero() || writeWindow.isNegative() || writeBurst < 1)) {
-      throw new IllegalArgumentException("a write budget needs a positive window and a burst of at least 1");
+    if (writesPerWindow > 0
+        && (writeWindow.isZero() || writeWindow.isNegative() || writeBurst < 1)) {
+      throw new IllegalArgumentException(
+          "a write budget needs a positive window and a burst of at least 1");
     }
     requireNonNegative(latency, "latency");
     requireNonNegative(jitter, "jitter");
@@ -112,10 +119,13 @@ public record FakeGraphOptions(
 
   /** ID Protection's documented limit: 1 request per second per tenant. */
   public static final Duration GRAPH_IDENTITY_PROTECTION_INTERVAL = Duration.ofSeconds(1);
+
   /** The reports API's documented limit: 5 requests ... */
   public static final int GRAPH_SIGN_IN_LOG_REQUESTS = 5;
+
   /** ... per 10 seconds. */
   public static final Duration GRAPH_SIGN_IN_LOG_WINDOW = Duration.ofSeconds(10);
+
   /** The sign-in log's latency by default: 3 minutes, between the documented p95 and p99. */
   public static final Duration DEFAULT_SIGN_IN_LOG_LATENCY = Duration.ofMinutes(3);
 
@@ -222,7 +232,10 @@ public record FakeGraphOptions(
       return this;
     }
 
-    /** Every HTTP request waits {@code fixed} plus a random {@code [0, jitter]}; neither blocks other requests. */
+    /**
+     * Every HTTP request waits {@code fixed} plus a random {@code [0, jitter]}; neither blocks
+     * other requests.
+     */
     public Builder latency(Duration fixed, Duration jitter) {
       this.latency = fixed;
       this.jitter = jitter;
@@ -269,7 +282,10 @@ public record FakeGraphOptions(
       return this;
     }
 
-    /** Whether writes carry Graph's early throttling warning ({@code x-ms-throttle-limit-percentage}). */
+    /**
+     * Whether writes carry Graph's early throttling warning ({@code
+     * x-ms-throttle-limit-percentage}).
+     */
     public Builder limitWarnings(boolean on) {
       this.limitWarnings = on;
       return this;
@@ -295,9 +311,26 @@ public record FakeGraphOptions(
     }
 
     public FakeGraphOptions build() {
-      return new FakeGraphOptions(bindAddress, port, writesPerWindow, writeWindow, writeBurst, latency, jitter, seed,
-          pageSize, revokeResponse, retryAfterFormat, clock, shuffleBatchResponses, strictAdvancedQueries,
-          writeLogCapacity, limitWarnings, identityProtectionInterval, signInLogRequests, signInLogWindow,
+      return new FakeGraphOptions(
+          bindAddress,
+          port,
+          writesPerWindow,
+          writeWindow,
+          writeBurst,
+          latency,
+          jitter,
+          seed,
+          pageSize,
+          revokeResponse,
+          retryAfterFormat,
+          clock,
+          shuffleBatchResponses,
+          strictAdvancedQueries,
+          writeLogCapacity,
+          limitWarnings,
+          identityProtectionInterval,
+          signInLogRequests,
+          signInLogWindow,
           signInLogLatency);
     }
   }

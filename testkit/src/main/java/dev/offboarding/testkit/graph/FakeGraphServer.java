@@ -40,16 +40,15 @@ import java.util.concurrent.Executors;
  * <p>Serves {@code GET /users/{id|upn}}, {@code GET /users?$filter=<attr> eq '<v>'}, {@code GET
  * /groups[/{id}[/members|/transitiveMembers[/<cast>]]]}, {@code GET /roleManagement/directory/}
  * {@code roleDefinitions}, {@code roleAssignments} and {@code roleEligibilityScheduleInstances},
- * {@code PATCH /users/{id}} ({@code accountEnabled}), {@code POST
- * /users/{id}/revokeSignInSessions} and {@code POST /$batch}; every
- * write passes a tenant-wide token bucket (Graph's 3,000 writes per 150 s unless configured) and
- * answers 429 with {@code Retry-After} when it is empty. Anything else gets a Graph-shaped 400,
- * 404 or 405.
+ * {@code PATCH /users/{id}} ({@code accountEnabled}), {@code POST /users/{id}/revokeSignInSessions}
+ * and {@code POST /$batch}; every write passes a tenant-wide token bucket (Graph's 3,000 writes per
+ * 150 s unless configured) and answers 429 with {@code Retry-After} when it is empty. Anything else
+ * gets a Graph-shaped 400, 404 or 405.
  *
  * <p>Threading: each request runs on its own virtual thread, so injected latency never holds up
  * other requests; the tenant may be read and changed by tests while the server runs. Lifecycle:
- * {@link #start} binds and serves at once; {@link #close()} stops within moments, drops requests
- * in flight and never throws.
+ * {@link #start} binds and serves at once; {@link #close()} stops within moments, drops requests in
+ * flight and never throws.
  */
 public final class FakeGraphServer implements AutoCloseable {
 
@@ -94,8 +93,9 @@ public final class FakeGraphServer implements AutoCloseable {
     try {
       return new FakeGraphServer(tenant, options);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the fake Graph server on " + options.bindAddress() + ":"
-          + options.port(), e);
+      throw new UncheckedIOException(
+          "cannot start the fake Graph server on " + options.bindAddress() + ":" + options.port(),
+          e);
     }
   }
 
@@ -200,19 +200,33 @@ public final class FakeGraphServer implements AutoCloseable {
       Thread.sleep(delay);
     }
     Map<String, String> headers = new HashMap<>();
-    exchange.getRequestHeaders().forEach((name, values) -> {
-      if (!values.isEmpty()) {
-        headers.put(name.toLowerCase(Locale.ROOT), values.get(0));
-      }
-    });
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!values.isEmpty()) {
+                headers.put(name.toLowerCase(Locale.ROOT), values.get(0));
+              }
+            });
     URI uri = exchange.getRequestURI();
     String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
     String host = headers.get("host");
-    String requestBase = host == null || host.isBlank() ? baseUrl : "http://" + host + VERSION_PREFIX;
-    String clientRequestId = headers.getOrDefault("client-request-id", UUID.randomUUID().toString());
+    String requestBase =
+        host == null || host.isBlank() ? baseUrl : "http://" + host + VERSION_PREFIX;
+    String clientRequestId =
+        headers.getOrDefault("client-request-id", UUID.randomUUID().toString());
     boolean versioned = rawPath.equals(VERSION_PREFIX) || rawPath.startsWith(VERSION_PREFIX + "/");
-    GraphRequest request = new GraphRequest(method, versioned ? rawPath.substring(VERSION_PREFIX.length()) : rawPath,
-        uri.getRawQuery(), headers, body, false, UUID.randomUUID().toString(), clientRequestId, requestBase);
+    GraphRequest request =
+        new GraphRequest(
+            method,
+            versioned ? rawPath.substring(VERSION_PREFIX.length()) : rawPath,
+            uri.getRawQuery(),
+            headers,
+            body,
+            false,
+            UUID.randomUUID().toString(),
+            clientRequestId,
+            requestBase);
     GraphResponse response;
     Optional<Optional<Duration>> unavailable = faults.takeUnavailableRequest();
     if (unavailable.isPresent()) {
@@ -234,10 +248,16 @@ public final class FakeGraphServer implements AutoCloseable {
     return fixed.plusNanos((long) (jitter.nextDouble() * jitterNanos));
   }
 
-  private void send(HttpExchange exchange, GraphRequest request, GraphResponse response) throws IOException {
+  private void send(HttpExchange exchange, GraphRequest request, GraphResponse response)
+      throws IOException {
     recorder.recordResponse(response.status());
-    recorder.recordRequest(new RequestRecord(java.time.Instant.now(), request.method(), request.rawPath(),
-        request.rawQuery(), response.status()));
+    recorder.recordRequest(
+        new RequestRecord(
+            java.time.Instant.now(),
+            request.method(),
+            request.rawPath(),
+            request.rawQuery(),
+            response.status()));
     Headers out = exchange.getResponseHeaders();
     out.set("request-id", request.requestId());
     out.set("client-request-id", request.clientRequestId());

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param displayName display name
  * @param description free text, may be null
  */
-public record FakeGroup(String id, String displayName, String description) implements DirectoryObject {
+public record FakeGroup(String id, String displayName, String description)
+    implements DirectoryObject {
 
   public FakeGroup {
     id = DirectoryObject.requireGuid(id, "group id");

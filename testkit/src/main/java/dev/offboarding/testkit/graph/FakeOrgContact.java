@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param displayName display name
  * @param mail mail address, may be null
  */
-public record FakeOrgContact(String id, String displayName, String mail) implements DirectoryObject {
+public record FakeOrgContact(String id, String displayName, String mail)
+    implements DirectoryObject {
 
   public FakeOrgContact {
     id = DirectoryObject.requireGuid(id, "contact id");

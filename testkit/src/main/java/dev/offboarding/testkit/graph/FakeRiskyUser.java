@@ -10,12 +10,19 @@ import java.util.Objects;
  * @param userPrincipalName the user's UPN
  * @param userDisplayName the user's display name
  * @param riskLevel {@code none}, {@code low}, {@code medium}, {@code high}, {@code hidden}
- * @param riskState {@code none}, {@code atRisk}, {@code confirmedCompromised}, {@code dismissed}, ...
+ * @param riskState {@code none}, {@code atRisk}, {@code confirmedCompromised}, {@code dismissed},
+ *     ...
  * @param riskDetail why, e.g. {@code adminConfirmedUserCompromised}
  * @param riskLastUpdatedDateTime when the risk last changed
  */
-public record FakeRiskyUser(String id, String userPrincipalName, String userDisplayName, String riskLevel,
-    String riskState, String riskDetail, Instant riskLastUpdatedDateTime) {
+public record FakeRiskyUser(
+    String id,
+    String userPrincipalName,
+    String userDisplayName,
+    String riskLevel,
+    String riskState,
+    String riskDetail,
+    Instant riskLastUpdatedDateTime) {
 
   public FakeRiskyUser {
     id = DirectoryObject.requireGuid(id, "risky user id");
@@ -27,7 +34,13 @@ public record FakeRiskyUser(String id, String userPrincipalName, String userDisp
 
   /** What {@code confirmCompromised} makes of a user at {@code at}. */
   static FakeRiskyUser confirmedCompromised(FakeUser user, Instant at) {
-    return new FakeRiskyUser(user.id(), user.userPrincipalName(), user.displayName(), "high", "confirmedCompromised",
-        "adminConfirmedUserCompromised", at);
+    return new FakeRiskyUser(
+        user.id(),
+        user.userPrincipalName(),
+        user.displayName(),
+        "high",
+        "confirmedCompromised",
+        "adminConfirmedUserCompromised",
+        at);
   }
 }

@@ -5,9 +5,10 @@ import java.util.Objects;
 
 /**
  * One directory role held by one principal (a user, group or service principal), tenant-wide
- * ({@code directoryScopeId} {@code /}): active, as {@code GET /roleManagement/directory/roleAssignments}
- * lists it, or eligible (Privileged Identity Management), as {@code
- * roleEligibilityScheduleInstances} lists it while {@code now} lies between its start and end.
+ * ({@code directoryScopeId} {@code /}): active, as {@code GET
+ * /roleManagement/directory/roleAssignments} lists it, or eligible (Privileged Identity
+ * Management), as {@code roleEligibilityScheduleInstances} lists it while {@code now} lies between
+ * its start and end.
  *
  * @param id the assignment's id; not a GUID in Graph either (e.g. {@code lAPpYvVp...-1})
  * @param principalId the object id of the user, group or service principal holding the role
@@ -17,8 +18,14 @@ import java.util.Objects;
  * @param end when an eligibility ends; null for permanent eligibility and active assignments
  * @param scheduleId the eligibility's schedule id (null for an active assignment)
  */
-public record FakeRoleAssignment(String id, String principalId, String roleDefinitionId, boolean eligible,
-    Instant start, Instant end, String scheduleId) {
+public record FakeRoleAssignment(
+    String id,
+    String principalId,
+    String roleDefinitionId,
+    boolean eligible,
+    Instant start,
+    Instant end,
+    String scheduleId) {
 
   public FakeRoleAssignment {
     Objects.requireNonNull(id, "id");

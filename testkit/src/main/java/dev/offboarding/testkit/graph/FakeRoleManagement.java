@@ -22,8 +22,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class FakeRoleManagement {
 
   private final FakeTenant tenant;
-  private final ConcurrentSkipListMap<String, FakeRoleDefinition> definitions = new ConcurrentSkipListMap<>();
-  private final ConcurrentSkipListMap<String, FakeRoleAssignment> assignments = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, FakeRoleDefinition> definitions =
+      new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, FakeRoleAssignment> assignments =
+      new ConcurrentSkipListMap<>();
   private volatile boolean pimLicensed = true;
 
   FakeRoleManagement(FakeTenant tenant) {
@@ -45,7 +47,9 @@ public final class FakeRoleManagement {
     if (byId != null) {
       return Optional.of(byId);
     }
-    return definitions.values().stream().filter(d -> d.displayName().equalsIgnoreCase(idOrDisplayName)).findFirst();
+    return definitions.values().stream()
+        .filter(d -> d.displayName().equalsIgnoreCase(idOrDisplayName))
+        .findFirst();
   }
 
   /** Adds a tenant's own role ({@code isBuiltIn} false) with a random id and template id. */
@@ -53,8 +57,14 @@ public final class FakeRoleManagement {
     if (definition(displayName).isPresent()) {
       throw new IllegalArgumentException("a role with this name exists: " + displayName);
     }
-    FakeRoleDefinition role = new FakeRoleDefinition(DirectoryObject.newId(), DirectoryObject.newId(), displayName,
-        "Custom role " + displayName, false, List.of(allowedResourceActions));
+    FakeRoleDefinition role =
+        new FakeRoleDefinition(
+            DirectoryObject.newId(),
+            DirectoryObject.newId(),
+            displayName,
+            "Custom role " + displayName,
+            false,
+            List.of(allowedResourceActions));
     definitions.put(role.id(), role);
     return role;
   }
@@ -68,8 +78,15 @@ public final class FakeRoleManagement {
   public FakeRoleAssignment assign(String role, String principalIdOrUpn) {
     FakeRoleDefinition definition = requireRole(role);
     String principal = requirePrincipal(principalIdOrUpn);
-    FakeRoleAssignment assignment = new FakeRoleAssignment(assignmentId(definition.id(), principal, "-1"), principal,
-        definition.id(), false, null, null, null);
+    FakeRoleAssignment assignment =
+        new FakeRoleAssignment(
+            assignmentId(definition.id(), principal, "-1"),
+            principal,
+            definition.id(),
+            false,
+            null,
+            null,
+            null);
     return put(assignment);
   }
 
@@ -82,11 +99,19 @@ public final class FakeRoleManagement {
    * Makes a principal eligible for a role (Privileged Identity Management) between {@code start}
    * and {@code end} (null: no end); listed as an instance only meanwhile.
    */
-  public FakeRoleAssignment makeEligible(String role, String principalIdOrUpn, Instant start, Instant end) {
+  public FakeRoleAssignment makeEligible(
+      String role, String principalIdOrUpn, Instant start, Instant end) {
     FakeRoleDefinition definition = requireRole(role);
     String principal = requirePrincipal(principalIdOrUpn);
-    FakeRoleAssignment eligibility = new FakeRoleAssignment(assignmentId(definition.id(), principal, "-1-e"),
-        principal, definition.id(), true, start, end, DirectoryObject.newId());
+    FakeRoleAssignment eligibility =
+        new FakeRoleAssignment(
+            assignmentId(definition.id(), principal, "-1-e"),
+            principal,
+            definition.id(),
+            true,
+            start,
+            end,
+            DirectoryObject.newId());
     return put(eligibility);
   }
 
@@ -120,29 +145,37 @@ public final class FakeRoleManagement {
 
   private FakeRoleAssignment put(FakeRoleAssignment assignment) {
     if (assignments.putIfAbsent(assignment.id(), assignment) != null) {
-      throw new IllegalArgumentException("the principal holds this role already: " + assignment.id());
+      throw new IllegalArgumentException(
+          "the principal holds this role already: " + assignment.id());
     }
     return assignment;
   }
 
   private FakeRoleDefinition requireRole(String role) {
-    return definition(role).orElseThrow(() -> new IllegalArgumentException("no such role definition: " + role));
+    return definition(role)
+        .orElseThrow(() -> new IllegalArgumentException("no such role definition: " + role));
   }
 
   private String requirePrincipal(String principalIdOrUpn) {
-    Optional<DirectoryObject> principal = DirectoryObject.isGuid(principalIdOrUpn)
-        ? tenant.object(principalIdOrUpn) : tenant.user(principalIdOrUpn).map(DirectoryObject.class::cast);
-    DirectoryObject found = principal.orElseThrow(
-        () -> new IllegalArgumentException("no such principal: " + principalIdOrUpn));
-    if (!(found instanceof FakeUser || found instanceof FakeGroup || found instanceof FakeServicePrincipal)) {
-      throw new IllegalArgumentException("only users, groups and service principals hold roles: " + principalIdOrUpn);
+    Optional<DirectoryObject> principal =
+        DirectoryObject.isGuid(principalIdOrUpn)
+            ? tenant.object(principalIdOrUpn)
+            : tenant.user(principalIdOrUpn).map(DirectoryObject.class::cast);
+    DirectoryObject found =
+        principal.orElseThrow(
+            () -> new IllegalArgumentException("no such principal: " + principalIdOrUpn));
+    if (!(found instanceof FakeUser
+        || found instanceof FakeGroup
+        || found instanceof FakeServicePrincipal)) {
+      throw new IllegalArgumentException(
+          "only users, groups and service principals hold roles: " + principalIdOrUpn);
     }
     return found.id();
   }
 
   /**
-   * An id shaped like Graph's: the role's and the principal's GUIDs, base64url without padding,
-   * and a suffix ({@code -1} for an assignment, {@code -1-e} for an eligibility instance).
+   * An id shaped like Graph's: the role's and the principal's GUIDs, base64url without padding, and
+   * a suffix ({@code -1} for an assignment, {@code -1-e} for an eligibility instance).
    */
   private static String assignmentId(String roleId, String principalId, String suffix) {
     ByteBuffer bytes = ByteBuffer.allocate(32);
@@ -155,7 +188,13 @@ public final class FakeRoleManagement {
 
   @Override
   public String toString() {
-    return "FakeRoleManagement[definitions=" + definitions.size() + ", assignments=" + activeAssignments().size()
-        + ", eligibilities=" + eligibilities().size() + (pimLicensed ? "" : ", PIM not licensed") + "]";
+    return "FakeRoleManagement[definitions="
+        + definitions.size()
+        + ", assignments="
+        + activeAssignments().size()
+        + ", eligibilities="
+        + eligibilities().size()
+        + (pimLicensed ? "" : ", PIM not licensed")
+        + "]";
   }
 }

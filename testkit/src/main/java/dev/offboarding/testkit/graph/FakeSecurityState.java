@@ -49,7 +49,10 @@ public final class FakeSecurityState {
     return deviceAdministrator;
   }
 
-  /** Whether the tenant has Entra ID P2 (ID Protection); without it riskyUsers answer 403. On by default. */
+  /**
+   * Whether the tenant has Entra ID P2 (ID Protection); without it riskyUsers answer 403. On by
+   * default.
+   */
   public FakeSecurityState identityProtectionLicensed(boolean licensed) {
     this.identityProtectionLicensed = licensed;
     return this;
@@ -59,7 +62,10 @@ public final class FakeSecurityState {
     return identityProtectionLicensed;
   }
 
-  /** Whether the tenant has Entra ID P1 or P2; without it the sign-in log answers 403. On by default. */
+  /**
+   * Whether the tenant has Entra ID P1 or P2; without it the sign-in log answers 403. On by
+   * default.
+   */
   public FakeSecurityState signInLogsLicensed(boolean licensed) {
     this.signInLogsLicensed = licensed;
     return this;
@@ -75,13 +81,15 @@ public final class FakeSecurityState {
   public void registerDevice(String userId, String deviceId) {
     String user = key(DirectoryObject.requireGuid(userId, "user id"));
     String device = key(DirectoryObject.requireGuid(deviceId, "device id"));
-    devicesByUser.compute(user, (k, list) -> {
-      List<String> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
-      if (!next.contains(device)) {
-        next.add(device);
-      }
-      return List.copyOf(next);
-    });
+    devicesByUser.compute(
+        user,
+        (k, list) -> {
+          List<String> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
+          if (!next.contains(device)) {
+            next.add(device);
+          }
+          return List.copyOf(next);
+        });
   }
 
   /** Object ids of the devices {@code userId} registered, in the order registered. */
@@ -119,20 +127,29 @@ public final class FakeSecurityState {
 
   /** Every entry, newest first (the log's default order). */
   public List<FakeSignIn> signIns() {
-    return signIns.stream().sorted(Comparator.comparing(FakeSignIn::createdDateTime).reversed()
-        .thenComparing(FakeSignIn::id)).toList();
+    return signIns.stream()
+        .sorted(
+            Comparator.comparing(FakeSignIn::createdDateTime)
+                .reversed()
+                .thenComparing(FakeSignIn::id))
+        .toList();
   }
 
   // ------------------------------------------------------------------ Lifecycle Workflows
 
   /**
-   * A Lifecycle Workflows task processing result waiting in {@code inProgress} for its custom
-   * task extension's callback.
+   * A Lifecycle Workflows task processing result waiting in {@code inProgress} for its custom task
+   * extension's callback.
    */
-  public void addTaskProcessingResult(String workflowId, String taskId, String resultId, String subjectUserId) {
-    TaskProcessingResult result = new TaskProcessingResult(DirectoryObject.requireGuid(workflowId, "workflow id"),
-        DirectoryObject.requireGuid(taskId, "task id"), DirectoryObject.requireGuid(resultId, "result id"),
-        subjectUserId, "inProgress");
+  public void addTaskProcessingResult(
+      String workflowId, String taskId, String resultId, String subjectUserId) {
+    TaskProcessingResult result =
+        new TaskProcessingResult(
+            DirectoryObject.requireGuid(workflowId, "workflow id"),
+            DirectoryObject.requireGuid(taskId, "task id"),
+            DirectoryObject.requireGuid(resultId, "result id"),
+            subjectUserId,
+            "inProgress");
     if (results.putIfAbsent(key(resultId), result) != null) {
       throw new IllegalArgumentException("task processing result already exists: " + resultId);
     }
@@ -150,16 +167,19 @@ public final class FakeSecurityState {
 
   /** How many resume calls named this task processing result and were accepted (204). */
   public long acceptedResumes(String resultId) {
-    return resumes.stream().filter(r -> r.resultId().equalsIgnoreCase(resultId) && r.status() == 204).count();
+    return resumes.stream()
+        .filter(r -> r.resultId().equalsIgnoreCase(resultId) && r.status() == 204)
+        .count();
   }
 
   /**
    * A task processing result.
    *
-   * @param processingStatus {@code inProgress} until resumed, then {@code completed} or {@code failed}
+   * @param processingStatus {@code inProgress} until resumed, then {@code completed} or {@code
+   *     failed}
    */
-  public record TaskProcessingResult(String workflowId, String taskId, String id, String subjectUserId,
-      String processingStatus) {}
+  public record TaskProcessingResult(
+      String workflowId, String taskId, String id, String subjectUserId, String processingStatus) {}
 
   /**
    * One {@code POST .../taskProcessingResults/{id}/resume} the server received.
@@ -170,8 +190,15 @@ public final class FakeSecurityState {
    * @param type {@code type} as sent
    * @param status the HTTP status answered
    */
-  public record ResumeRecord(Instant time, String workflowId, String taskId, String resultId, String operationStatus,
-      String source, String type, int status) {}
+  public record ResumeRecord(
+      Instant time,
+      String workflowId,
+      String taskId,
+      String resultId,
+      String operationStatus,
+      String source,
+      String type,
+      int status) {}
 
   // ------------------------------------------------------------------ for the routes
 
@@ -185,8 +212,14 @@ public final class FakeSecurityState {
     if (current == null || !current.processingStatus().equals("inProgress")) {
       return false;
     }
-    results.put(key(resultId), new TaskProcessingResult(current.workflowId(), current.taskId(), current.id(),
-        current.subjectUserId(), operationStatus));
+    results.put(
+        key(resultId),
+        new TaskProcessingResult(
+            current.workflowId(),
+            current.taskId(),
+            current.id(),
+            current.subjectUserId(),
+            operationStatus));
     return true;
   }
 

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param displayName display name
  * @param appId the application (client) id (GUID)
  */
-public record FakeServicePrincipal(String id, String displayName, String appId) implements DirectoryObject {
+public record FakeServicePrincipal(String id, String displayName, String appId)
+    implements DirectoryObject {
 
   public FakeServicePrincipal {
     id = DirectoryObject.requireGuid(id, "service principal id");

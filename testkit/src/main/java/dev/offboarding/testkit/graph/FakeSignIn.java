@@ -19,8 +19,17 @@ import java.util.Objects;
  * @param isInteractive whether the user signed in interactively
  * @param errorCode {@code status.errorCode}: 0 for success
  */
-public record FakeSignIn(String id, Instant createdDateTime, String userId, String userPrincipalName, String appId,
-    String appDisplayName, String resourceDisplayName, String ipAddress, boolean isInteractive, int errorCode) {
+public record FakeSignIn(
+    String id,
+    Instant createdDateTime,
+    String userId,
+    String userPrincipalName,
+    String appId,
+    String appDisplayName,
+    String resourceDisplayName,
+    String ipAddress,
+    boolean isInteractive,
+    int errorCode) {
 
   public FakeSignIn {
     id = DirectoryObject.requireGuid(id, "sign-in id");
@@ -28,10 +37,21 @@ public record FakeSignIn(String id, Instant createdDateTime, String userId, Stri
     userId = DirectoryObject.requireGuid(userId, "sign-in userId");
   }
 
-  /** A successful interactive sign-in of {@code user} to Exchange Online from {@code ipAddress} at {@code at}. */
+  /**
+   * A successful interactive sign-in of {@code user} to Exchange Online from {@code ipAddress} at
+   * {@code at}.
+   */
   public static FakeSignIn successful(FakeUser user, Instant at, String ipAddress) {
-    return new FakeSignIn(DirectoryObject.newId(), at, user.id(), user.userPrincipalName(),
-        "00000002-0000-0ff1-ce00-000000000000", "Office 365 Exchange Online", "Office 365 Exchange Online", ipAddress,
-        true, 0);
+    return new FakeSignIn(
+        DirectoryObject.newId(),
+        at,
+        user.id(),
+        user.userPrincipalName(),
+        "00000002-0000-0ff1-ce00-000000000000",
+        "Office 365 Exchange Online",
+        "Office 365 Exchange Online",
+        ipAddress,
+        true,
+        0);
   }
 }

@@ -33,8 +33,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Thread-safe: objects are immutable values replaced atomically per id, so a write to one user
  * never waits for another; group membership is guarded per group. Expanded membership lists are
- * cached per group and invalidated by any membership change, so paging a 100,000-member group
- * costs one expansion, not one per page.
+ * cached per group and invalidated by any membership change, so paging a 100,000-member group costs
+ * one expansion, not one per page.
  *
  * <p>Build one by hand ({@link #addUser(FakeUser)}, {@link #addGroup(String, DirectoryObject...)},
  * ...), from a JSON seed ({@link #fromJson(Path)}, format in {@code testkit/README.md}), or
@@ -44,7 +44,14 @@ public final class FakeTenant {
 
   /** User attributes {@code GET /users?$filter=<attribute> eq '<value>'} accepts. */
   public static final List<String> FILTERABLE_ATTRIBUTES =
-      List.of("department", "companyName", "officeLocation", "jobTitle", "employeeId", "city", "country");
+      List.of(
+          "department",
+          "companyName",
+          "officeLocation",
+          "jobTitle",
+          "employeeId",
+          "city",
+          "country");
 
   private final ConcurrentSkipListMap<String, FakeUser> users = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<String, String> userIdsByUpn = new ConcurrentHashMap<>();
@@ -167,8 +174,8 @@ public final class FakeTenant {
   }
 
   /**
-   * Deletes any directory object (later reads and writes of it answer 404); memberships that
-   * named it simply stop listing it. True when it existed.
+   * Deletes any directory object (later reads and writes of it answer 404); memberships that named
+   * it simply stop listing it. True when it existed.
    */
   public boolean delete(String id) {
     String k = key(id);
@@ -216,8 +223,14 @@ public final class FakeTenant {
   /** Replaces a device's {@code accountEnabled}; returns the updated device. */
   public FakeDevice setDeviceEnabled(String deviceId, boolean enabled) {
     String k = key(deviceId);
-    DirectoryObject updated = others.computeIfPresent(k, (id, o) -> o instanceof FakeDevice d
-        ? new FakeDevice(d.id(), d.displayName(), d.deviceId(), d.operatingSystem(), enabled) : o);
+    DirectoryObject updated =
+        others.computeIfPresent(
+            k,
+            (id, o) ->
+                o instanceof FakeDevice d
+                    ? new FakeDevice(
+                        d.id(), d.displayName(), d.deviceId(), d.operatingSystem(), enabled)
+                    : o);
     if (!(updated instanceof FakeDevice device)) {
       throw new IllegalArgumentException("no such device: " + deviceId);
     }
@@ -229,7 +242,10 @@ public final class FakeTenant {
     return object(id).filter(FakeDevice.class::isInstance).map(FakeDevice.class::cast);
   }
 
-  /** Sets the user's password-change time (what a password reset leaves; the password is never kept). */
+  /**
+   * Sets the user's password-change time (what a password reset leaves; the password is never
+   * kept).
+   */
   public FakeUser passwordChanged(String idOrUpn, Instant at) {
     return update(idOrUpn, u -> u.withPasswordChangedAt(at));
   }
@@ -256,7 +272,8 @@ public final class FakeTenant {
 
   /** The user with this id or UPN, or an exception naming it. */
   public FakeUser requireUser(String idOrUpn) {
-    return user(idOrUpn).orElseThrow(() -> new IllegalArgumentException("no such user: " + idOrUpn));
+    return user(idOrUpn)
+        .orElseThrow(() -> new IllegalArgumentException("no such user: " + idOrUpn));
   }
 
   /** Any directory object by id. */
@@ -301,8 +318,11 @@ public final class FakeTenant {
 
   /** Every object of a type other than user (groups, devices, contacts, service principals). */
   public <T extends DirectoryObject> List<T> objectsOfType(Class<T> type) {
-    return others.values().stream().filter(type::isInstance).map(type::cast)
-        .sorted((a, b) -> a.id().compareTo(b.id())).toList();
+    return others.values().stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .sorted((a, b) -> a.id().compareTo(b.id()))
+        .toList();
   }
 
   /** Direct members of a group in the order they were added. */
@@ -321,7 +341,8 @@ public final class FakeTenant {
   /** The users among {@link #transitiveMembers(String)}. */
   public List<FakeUser> transitiveUsers(String groupId) {
     return resolve(memberIds(groupId, true, "#microsoft.graph.user")).stream()
-        .map(FakeUser.class::cast).toList();
+        .map(FakeUser.class::cast)
+        .toList();
   }
 
   /**
@@ -329,8 +350,10 @@ public final class FakeTenant {
    * the attribute name is one of {@link #FILTERABLE_ATTRIBUTES} (case-insensitive).
    */
   public List<FakeUser> usersWhere(String attribute, String value) {
-    Function<FakeUser, String> getter = attributeGetter(attribute)
-        .orElseThrow(() -> new IllegalArgumentException("not a filterable attribute: " + attribute));
+    Function<FakeUser, String> getter =
+        attributeGetter(attribute)
+            .orElseThrow(
+                () -> new IllegalArgumentException("not a filterable attribute: " + attribute));
     return users.values().stream().filter(u -> attributeEquals(value, getter.apply(u))).toList();
   }
 
@@ -354,13 +377,17 @@ public final class FakeTenant {
   /** Atomically replaces a user; its id and UPN must not change. */
   public FakeUser update(String idOrUpn, UnaryOperator<FakeUser> change) {
     FakeUser current = requireUser(idOrUpn);
-    FakeUser updated = users.computeIfPresent(current.id(), (id, u) -> {
-      FakeUser next = change.apply(u);
-      if (!next.id().equals(u.id()) || !upnKey(next.userPrincipalName()).equals(upnKey(u.userPrincipalName()))) {
-        throw new IllegalArgumentException("a user's id and UPN cannot change");
-      }
-      return next;
-    });
+    FakeUser updated =
+        users.computeIfPresent(
+            current.id(),
+            (id, u) -> {
+              FakeUser next = change.apply(u);
+              if (!next.id().equals(u.id())
+                  || !upnKey(next.userPrincipalName()).equals(upnKey(u.userPrincipalName()))) {
+                throw new IllegalArgumentException("a user's id and UPN cannot change");
+              }
+              return next;
+            });
     if (updated == null) {
       throw new IllegalArgumentException("no such user: " + idOrUpn);
     }
@@ -374,16 +401,17 @@ public final class FakeTenant {
     if (attribute == null) {
       return Optional.empty();
     }
-    Function<FakeUser, String> getter = switch (attribute.toLowerCase(Locale.ROOT)) {
-      case "department" -> FakeUser::department;
-      case "companyname" -> FakeUser::companyName;
-      case "officelocation" -> FakeUser::officeLocation;
-      case "jobtitle" -> FakeUser::jobTitle;
-      case "employeeid" -> FakeUser::employeeId;
-      case "city" -> FakeUser::city;
-      case "country" -> FakeUser::country;
-      default -> null;
-    };
+    Function<FakeUser, String> getter =
+        switch (attribute.toLowerCase(Locale.ROOT)) {
+          case "department" -> FakeUser::department;
+          case "companyname" -> FakeUser::companyName;
+          case "officelocation" -> FakeUser::officeLocation;
+          case "jobtitle" -> FakeUser::jobTitle;
+          case "employeeid" -> FakeUser::employeeId;
+          case "city" -> FakeUser::city;
+          case "country" -> FakeUser::country;
+          default -> null;
+        };
     return Optional.ofNullable(getter);
   }
 
@@ -406,7 +434,10 @@ public final class FakeTenant {
     }
     List<String> ids = transitive ? flatten(gid) : snapshot(gid);
     if (odataType != null) {
-      ids = ids.stream().filter(id -> object(id).map(o -> o.odataType().equals(odataType)).orElse(false)).toList();
+      ids =
+          ids.stream()
+              .filter(id -> object(id).map(o -> o.odataType().equals(odataType)).orElse(false))
+              .toList();
     } else {
       ids = ids.stream().filter(id -> object(id).isPresent()).toList();
     }
@@ -474,7 +505,8 @@ public final class FakeTenant {
    * Graph would not.
    */
   static boolean attributeEquals(String wanted, String actual) {
-    return actual != null && wanted.toLowerCase(Locale.ROOT).equals(actual.toLowerCase(Locale.ROOT));
+    return actual != null
+        && wanted.toLowerCase(Locale.ROOT).equals(actual.toLowerCase(Locale.ROOT));
   }
 
   private static String key(String id) {

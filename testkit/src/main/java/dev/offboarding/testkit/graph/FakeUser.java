@@ -57,8 +57,10 @@ public record FakeUser(
 
   /** {@code userType} of employees. */
   public static final String MEMBER = "Member";
+
   /** {@code userType} of B2B guests. */
   public static final String GUEST = "Guest";
+
   /** The session watermark users start with unless told otherwise. */
   public static final Instant DEFAULT_SESSIONS_VALID_FROM = Instant.parse("2024-01-01T00:00:00Z");
 
@@ -66,7 +68,8 @@ public record FakeUser(
     id = DirectoryObject.requireGuid(id, "user id");
     Objects.requireNonNull(userPrincipalName, "userPrincipalName");
     if (userPrincipalName.isBlank() || userPrincipalName.indexOf('@') < 1) {
-      throw new IllegalArgumentException("userPrincipalName must be name@domain: " + userPrincipalName);
+      throw new IllegalArgumentException(
+          "userPrincipalName must be name@domain: " + userPrincipalName);
     }
     Objects.requireNonNull(displayName, "displayName");
     if (!MEMBER.equals(userType) && !GUEST.equals(userType)) {
@@ -85,7 +88,8 @@ public record FakeUser(
    * UUID, so seeds and tests get the same id on every run.
    */
   public static String idFor(String userPrincipalName) {
-    return UUID.nameUUIDFromBytes(("user:" + userPrincipalName.toLowerCase(Locale.ROOT)).getBytes(UTF_8))
+    return UUID.nameUUIDFromBytes(
+            ("user:" + userPrincipalName.toLowerCase(Locale.ROOT)).getBytes(UTF_8))
         .toString();
   }
 
@@ -100,11 +104,41 @@ public record FakeUser(
   }
 
   /** A user as the generator makes them: not synchronised, never had a password set. */
-  public FakeUser(String id, String userPrincipalName, String displayName, boolean accountEnabled, String userType,
-      String mail, String department, String companyName, String officeLocation, String jobTitle, String employeeId,
-      String city, String country, Instant signInSessionsValidFromDateTime, boolean writesForbidden) {
-    this(id, userPrincipalName, displayName, accountEnabled, userType, mail, department, companyName, officeLocation,
-        jobTitle, employeeId, city, country, signInSessionsValidFromDateTime, writesForbidden, false, false, null);
+  public FakeUser(
+      String id,
+      String userPrincipalName,
+      String displayName,
+      boolean accountEnabled,
+      String userType,
+      String mail,
+      String department,
+      String companyName,
+      String officeLocation,
+      String jobTitle,
+      String employeeId,
+      String city,
+      String country,
+      Instant signInSessionsValidFromDateTime,
+      boolean writesForbidden) {
+    this(
+        id,
+        userPrincipalName,
+        displayName,
+        accountEnabled,
+        userType,
+        mail,
+        department,
+        companyName,
+        officeLocation,
+        jobTitle,
+        employeeId,
+        city,
+        country,
+        signInSessionsValidFromDateTime,
+        writesForbidden,
+        false,
+        false,
+        null);
   }
 
   /** This user with {@code accountEnabled} changed. */
@@ -246,7 +280,10 @@ public record FakeUser(
       return this;
     }
 
-    /** Marks the user as synchronised from on-premises Active Directory (its password cannot be set here). */
+    /**
+     * Marks the user as synchronised from on-premises Active Directory (its password cannot be set
+     * here).
+     */
     public Builder onPremisesSyncEnabled(boolean synced) {
       this.onPremisesSyncEnabled = synced;
       return this;
@@ -264,11 +301,30 @@ public record FakeUser(
     }
 
     public FakeUser build() {
-      String type = userType != null ? userType : userPrincipalName.contains("#EXT#") ? GUEST : MEMBER;
-      String name = displayName != null ? displayName : userPrincipalName.substring(0, Math.max(0, userPrincipalName.indexOf('@')));
-      return new FakeUser(id != null ? id : idFor(userPrincipalName), userPrincipalName, name, accountEnabled, type,
-          mail, department, companyName, officeLocation, jobTitle, employeeId, city, country,
-          signInSessionsValidFromDateTime, writesForbidden, onPremisesSyncEnabled, federated,
+      String type =
+          userType != null ? userType : userPrincipalName.contains("#EXT#") ? GUEST : MEMBER;
+      String name =
+          displayName != null
+              ? displayName
+              : userPrincipalName.substring(0, Math.max(0, userPrincipalName.indexOf('@')));
+      return new FakeUser(
+          id != null ? id : idFor(userPrincipalName),
+          userPrincipalName,
+          name,
+          accountEnabled,
+          type,
+          mail,
+          department,
+          companyName,
+          officeLocation,
+          jobTitle,
+          employeeId,
+          city,
+          country,
+          signInSessionsValidFromDateTime,
+          writesForbidden,
+          onPremisesSyncEnabled,
+          federated,
           lastPasswordChangeDateTime);
     }
   }

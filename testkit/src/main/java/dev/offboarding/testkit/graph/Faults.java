@@ -22,11 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Ineffective writes ({@link #ineffectiveRevokes(int)}, {@link #ineffectiveDisables(int)} and
  * their per-user forms) are the opposite kind of fault: Graph <em>accepts</em> the write, and it
- * does not take effect. Such a write meets every other fault, the budget and the user's checks
- * like any write, is answered its usual success (200 or 204) and logged as accepted, but the user
- * keeps its {@code signInSessionsValidFromDateTime} or {@code accountEnabled}; so a client that
- * reads the user back can tell. A count is consumed only by writes that would otherwise have
- * taken effect.
+ * does not take effect. Such a write meets every other fault, the budget and the user's checks like
+ * any write, is answered its usual success (200 or 204) and logged as accepted, but the user keeps
+ * its {@code signInSessionsValidFromDateTime} or {@code accountEnabled}; so a client that reads the
+ * user back can tell. A count is consumed only by writes that would otherwise have taken effect.
  */
 public final class Faults {
 
@@ -52,8 +51,10 @@ public final class Faults {
   private final AtomicReference<Burst> slow = new AtomicReference<>(Burst.NONE);
   private final ConcurrentHashMap<String, Forced> forced = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> forcedReads = new ConcurrentHashMap<>();
-  private final AtomicReference<Ineffective> ineffectiveRevokes = new AtomicReference<>(Ineffective.NONE);
-  private final AtomicReference<Ineffective> ineffectiveDisables = new AtomicReference<>(Ineffective.NONE);
+  private final AtomicReference<Ineffective> ineffectiveRevokes =
+      new AtomicReference<>(Ineffective.NONE);
+  private final AtomicReference<Ineffective> ineffectiveDisables =
+      new AtomicReference<>(Ineffective.NONE);
 
   Faults() {}
 
@@ -67,9 +68,13 @@ public final class Faults {
     return serviceUnavailable(count, retryAfter, Scope.ALL_REQUESTS);
   }
 
-  /** The next {@code count} requests in {@code scope} answer 503 with this {@code Retry-After} (null: none). */
+  /**
+   * The next {@code count} requests in {@code scope} answer 503 with this {@code Retry-After}
+   * (null: none).
+   */
   public Faults serviceUnavailable(int count, Duration retryAfter, Scope scope) {
-    (scope == Scope.WRITES ? unavailableWrites : unavailableRequests).set(new Burst(count, retryAfter));
+    (scope == Scope.WRITES ? unavailableWrites : unavailableRequests)
+        .set(new Burst(count, retryAfter));
     return this;
   }
 
@@ -78,7 +83,10 @@ public final class Faults {
     return connectionResets(count, Scope.ALL_REQUESTS);
   }
 
-  /** The next {@code count} requests in {@code scope} have their connection closed without any response. */
+  /**
+   * The next {@code count} requests in {@code scope} have their connection closed without any
+   * response.
+   */
   public Faults connectionResets(int count, Scope scope) {
     (scope == Scope.WRITES ? resetWrites : resetRequests).set(new Burst(count, null));
     return this;
@@ -102,7 +110,9 @@ public final class Faults {
     return forceStatus(userIdOrUpn, status, -1);
   }
 
-  /** Like {@link #forceStatus(String, int)}, for the next {@code times} writes to this user only. */
+  /**
+   * Like {@link #forceStatus(String, int)}, for the next {@code times} writes to this user only.
+   */
   public Faults forceStatus(String userIdOrUpn, int status, int times) {
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("forced status must be an error status: " + status);
@@ -291,8 +301,9 @@ public final class Faults {
     }
 
     boolean take(FakeUser user) {
-      if (!users.isEmpty() && (users.contains(user.id().toLowerCase(Locale.ROOT))
-          || users.contains(user.userPrincipalName().toLowerCase(Locale.ROOT)))) {
+      if (!users.isEmpty()
+          && (users.contains(user.id().toLowerCase(Locale.ROOT))
+              || users.contains(user.userPrincipalName().toLowerCase(Locale.ROOT)))) {
         return true;
       }
       return next.take();

@@ -30,8 +30,12 @@ final class GraphException extends RuntimeException {
   }
 
   static GraphException notFound(String key) {
-    return new GraphException(404, "Request_ResourceNotFound",
-        "Resource '" + key + "' does not exist or one of its queried reference-property objects are not present.");
+    return new GraphException(
+        404,
+        "Request_ResourceNotFound",
+        "Resource '"
+            + key
+            + "' does not exist or one of its queried reference-property objects are not present.");
   }
 
   static GraphException segmentNotFound(String segment) {
@@ -39,7 +43,8 @@ final class GraphException extends RuntimeException {
   }
 
   static GraphException methodNotAllowed() {
-    return new GraphException(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
+    return new GraphException(
+        405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
   }
 
   int status() {

@@ -36,9 +36,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Routes one request (top-level or a {@code $batch} item) to its handler and answers as Graph
- * v1.0 would. Stateless apart from the shared tenant, budget, faults and counters, so any number
- * of requests run through it at once.
+ * Routes one request (top-level or a {@code $batch} item) to its handler and answers as Graph v1.0
+ * would. Stateless apart from the shared tenant, budget, faults and counters, so any number of
+ * requests run through it at once.
  */
 final class GraphRouter {
 
@@ -49,30 +49,35 @@ final class GraphRouter {
   private static final Pattern KEY_SEGMENT = Pattern.compile("(?is)^(users|groups)\\('(.*)'\\)$");
   private static final Set<String> SELECT_ONLY = Set.of("$select");
   private static final Set<String> LIST_OPTIONS = Set.of("$select", "$top", "$count", "$skiptoken");
-  private static final Set<String> USER_LIST_OPTIONS = Set.of("$select", "$top", "$count", "$skiptoken", "$filter");
+  private static final Set<String> USER_LIST_OPTIONS =
+      Set.of("$select", "$top", "$count", "$skiptoken", "$filter");
   private static final Set<String> NO_OPTIONS = Set.of();
   private static final Set<String> METHODS = Set.of("GET", "POST", "PATCH", "PUT", "DELETE");
-  private static final DateTimeFormatter ERROR_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+  private static final DateTimeFormatter ERROR_DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
   private static final String FAKE_APP_ID = "00000000-0000-0000-0000-00000000a991";
   private static final String FAKE_TENANT_ID = "00000000-0000-0000-0000-0000000070e4";
-  private static final Map<String, String> CASTS = Map.of(
-      "user", "#microsoft.graph.user",
-      "group", "#microsoft.graph.group",
-      "device", "#microsoft.graph.device",
-      "orgcontact", "#microsoft.graph.orgContact",
-      "serviceprincipal", "#microsoft.graph.servicePrincipal");
-  private static final Map<String, Class<? extends DirectoryObject>> CAST_CLASSES = Map.of(
-      "#microsoft.graph.user", FakeUser.class,
-      "#microsoft.graph.group", FakeGroup.class,
-      "#microsoft.graph.device", FakeDevice.class,
-      "#microsoft.graph.orgContact", FakeOrgContact.class,
-      "#microsoft.graph.servicePrincipal", FakeServicePrincipal.class);
-  private static final Map<String, String> CAST_SETS = Map.of(
-      "#microsoft.graph.user", "users",
-      "#microsoft.graph.group", "groups",
-      "#microsoft.graph.device", "devices",
-      "#microsoft.graph.orgContact", "contacts",
-      "#microsoft.graph.servicePrincipal", "servicePrincipals");
+  private static final Map<String, String> CASTS =
+      Map.of(
+          "user", "#microsoft.graph.user",
+          "group", "#microsoft.graph.group",
+          "device", "#microsoft.graph.device",
+          "orgcontact", "#microsoft.graph.orgContact",
+          "serviceprincipal", "#microsoft.graph.servicePrincipal");
+  private static final Map<String, Class<? extends DirectoryObject>> CAST_CLASSES =
+      Map.of(
+          "#microsoft.graph.user", FakeUser.class,
+          "#microsoft.graph.group", FakeGroup.class,
+          "#microsoft.graph.device", FakeDevice.class,
+          "#microsoft.graph.orgContact", FakeOrgContact.class,
+          "#microsoft.graph.servicePrincipal", FakeServicePrincipal.class);
+  private static final Map<String, String> CAST_SETS =
+      Map.of(
+          "#microsoft.graph.user", "users",
+          "#microsoft.graph.group", "groups",
+          "#microsoft.graph.device", "devices",
+          "#microsoft.graph.orgContact", "contacts",
+          "#microsoft.graph.servicePrincipal", "servicePrincipals");
 
   private final FakeTenant tenant;
   private final FakeGraphOptions options;
@@ -85,13 +90,20 @@ final class GraphRouter {
   private final RoleManagementRoutes roleManagement;
   private final ContainmentRoutes containment;
 
-  GraphRouter(FakeTenant tenant, FakeGraphOptions options, Faults faults, ServerRecorder recorder, ObjectMapper json) {
+  GraphRouter(
+      FakeTenant tenant,
+      FakeGraphOptions options,
+      Faults faults,
+      ServerRecorder recorder,
+      ObjectMapper json) {
     this.tenant = tenant;
     this.options = options;
     this.clock = options.clock();
-    this.budget = options.writeBudgetEnabled()
-        ? new WriteBudget(clock, options.writesPerWindow(), options.writeWindow(), options.writeBurst())
-        : null;
+    this.budget =
+        options.writeBudgetEnabled()
+            ? new WriteBudget(
+                clock, options.writesPerWindow(), options.writeWindow(), options.writeBurst())
+            : null;
     this.faults = faults;
     this.recorder = recorder;
     this.json = json;
@@ -107,7 +119,8 @@ final class GraphRouter {
     } catch (GraphException e) {
       return error(request, e);
     } catch (RuntimeException e) {
-      return error(request, new GraphException(500, "InternalServerError", "Fake tenant failure: " + e));
+      return error(
+          request, new GraphException(500, "InternalServerError", "Fake tenant failure: " + e));
     }
   }
 
@@ -115,14 +128,21 @@ final class GraphRouter {
   GraphResponse unavailable(GraphRequest request, Optional<Duration> retryAfter) {
     Map<String, String> headers = new LinkedHashMap<>();
     retryAfter.ifPresent(d -> headers.put("Retry-After", formatRetryAfter(d)));
-    return error(request, new GraphException(503, "ServiceUnavailable",
-        "The service is temporarily unavailable. Please retry later.", headers));
+    return error(
+        request,
+        new GraphException(
+            503,
+            "ServiceUnavailable",
+            "The service is temporarily unavailable. Please retry later.",
+            headers));
   }
 
   /** The answer to a request outside {@code /v1.0}. */
   GraphResponse wrongVersion(GraphRequest request, String rawPath) {
-    return error(request, GraphException.badRequest("Invalid version: the path must start with /v1.0, got '"
-        + rawPath + "'."));
+    return error(
+        request,
+        GraphException.badRequest(
+            "Invalid version: the path must start with /v1.0, got '" + rawPath + "'."));
   }
 
   // ------------------------------------------------------------------------------ routing
@@ -206,7 +226,12 @@ final class GraphRouter {
       ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(LIST_OPTIONS);
       List<String> select = DirectoryJson.canonicalSelect(q.select(), FakeGroup.class);
       List<FakeGroup> groups = tenant.objectsOfType(FakeGroup.class);
-      return page(r, q, groups, DirectoryJson.contextSet("groups", select), g -> DirectoryJson.render(g, select, false));
+      return page(
+          r,
+          q,
+          groups,
+          DirectoryJson.contextSet("groups", select),
+          g -> DirectoryJson.render(g, select, false));
     }
     String groupId = s.get(1);
     failForcedRead(groupId);
@@ -215,7 +240,9 @@ final class GraphRouter {
       ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(SELECT_ONLY);
       List<String> select = DirectoryJson.canonicalSelect(q.select(), FakeGroup.class);
       ObjectNode body = json.createObjectNode();
-      body.put("@odata.context", r.baseUrl() + "/$metadata#" + DirectoryJson.contextSet("groups", select) + "/$entity");
+      body.put(
+          "@odata.context",
+          r.baseUrl() + "/$metadata#" + DirectoryJson.contextSet("groups", select) + "/$entity");
       body.setAll(DirectoryJson.render(group, select, false));
       return GraphResponse.of(200, body);
     }
@@ -241,10 +268,13 @@ final class GraphRouter {
     ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(SELECT_ONLY);
     List<String> select = DirectoryJson.canonicalSelect(q.select(), FakeUser.class);
     FakeUser found = tenant.user(key).orElse(null);
-    failForcedRead(key, found == null ? null : found.id(), found == null ? null : found.userPrincipalName());
+    failForcedRead(
+        key, found == null ? null : found.id(), found == null ? null : found.userPrincipalName());
     FakeUser user = Optional.ofNullable(found).orElseThrow(() -> GraphException.notFound(key));
     ObjectNode body = json.createObjectNode();
-    body.put("@odata.context", r.baseUrl() + "/$metadata#" + DirectoryJson.contextSet("users", select) + "/$entity");
+    body.put(
+        "@odata.context",
+        r.baseUrl() + "/$metadata#" + DirectoryJson.contextSet("users", select) + "/$entity");
     body.setAll(DirectoryJson.render(user, select, false));
     return GraphResponse.of(200, body);
   }
@@ -257,19 +287,30 @@ final class GraphRouter {
     }
     List<FakeUser> users;
     if (q.filter() != null) {
-      ODataQuery.EqualsClause clause = ODataQuery.parseEqualsFilter(q.filter(), FakeTenant.FILTERABLE_ATTRIBUTES);
-      Function<FakeUser, String> getter = FakeTenant.attributeGetter(clause.attribute()).orElseThrow();
-      users = tenant.userValues().stream().filter(u -> FakeTenant.attributeEquals(clause.value(), getter.apply(u))).toList();
+      ODataQuery.EqualsClause clause =
+          ODataQuery.parseEqualsFilter(q.filter(), FakeTenant.FILTERABLE_ATTRIBUTES);
+      Function<FakeUser, String> getter =
+          FakeTenant.attributeGetter(clause.attribute()).orElseThrow();
+      users =
+          tenant.userValues().stream()
+              .filter(u -> FakeTenant.attributeEquals(clause.value(), getter.apply(u)))
+              .toList();
       for (FakeUser u : users) {
         failForcedRead(u.id(), u.userPrincipalName());
       }
     } else {
       users = List.copyOf(tenant.userValues());
     }
-    return page(r, q, users, DirectoryJson.contextSet("users", select), u -> DirectoryJson.render(u, select, false));
+    return page(
+        r,
+        q,
+        users,
+        DirectoryJson.contextSet("users", select),
+        u -> DirectoryJson.render(u, select, false));
   }
 
-  private GraphResponse listMembers(GraphRequest r, FakeGroup group, boolean transitive, String cast) {
+  private GraphResponse listMembers(
+      GraphRequest r, FakeGroup group, boolean transitive, String cast) {
     ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(LIST_OPTIONS);
     Class<? extends DirectoryObject> type = cast == null ? null : CAST_CLASSES.get(cast);
     List<String> select = DirectoryJson.canonicalSelect(q.select(), type);
@@ -281,25 +322,46 @@ final class GraphRouter {
     }
     List<String> ids = tenant.memberIds(group.id(), transitive, cast);
     String set = cast == null ? "directoryObjects" : CAST_SETS.get(cast);
-    return page(r, q, ids, DirectoryJson.contextSet(set, select), id -> tenant.object(id)
-        .map(o -> DirectoryJson.render(o, select, true))
-        // deleted since the list was cached: Graph would not list it; keep paging stable instead
-        .orElseGet(() -> {
-          ObjectNode gone = json.createObjectNode();
-          gone.put("@odata.type", "#microsoft.graph.directoryObject");
-          gone.put("id", id);
-          return gone;
-        }));
+    return page(
+        r,
+        q,
+        ids,
+        DirectoryJson.contextSet(set, select),
+        id ->
+            tenant
+                .object(id)
+                .map(o -> DirectoryJson.render(o, select, true))
+                // deleted since the list was cached: Graph would not list it; keep paging stable
+                // instead
+                .orElseGet(
+                    () -> {
+                      ObjectNode gone = json.createObjectNode();
+                      gone.put("@odata.type", "#microsoft.graph.directoryObject");
+                      gone.put("id", id);
+                      return gone;
+                    }));
   }
 
-  <T> GraphResponse page(GraphRequest r, ODataQuery q, List<T> items, String contextSet,
+  <T> GraphResponse page(
+      GraphRequest r,
+      ODataQuery q,
+      List<T> items,
+      String contextSet,
       Function<T, ObjectNode> render) {
     return page(r, q, items, contextSet, render, q.top(options.pageSize()));
   }
 
-  /** A page of {@code top} items (a list with its own page sizes: see {@code ODataQuery#top(int, int)}). */
-  <T> GraphResponse page(GraphRequest r, ODataQuery q, List<T> items, String contextSet,
-      Function<T, ObjectNode> render, int top) {
+  /**
+   * A page of {@code top} items (a list with its own page sizes: see {@code ODataQuery#top(int,
+   * int)}).
+   */
+  <T> GraphResponse page(
+      GraphRequest r,
+      ODataQuery q,
+      List<T> items,
+      String contextSet,
+      Function<T, ObjectNode> render,
+      int top) {
     String listing = listingKey(r, q);
     int offset = q.skipToken() == null ? 0 : decodeSkipToken(q.skipToken(), listing);
     int from = Math.min(offset, items.size());
@@ -319,7 +381,9 @@ final class GraphRouter {
     return GraphResponse.of(200, body);
   }
 
-  /** The absolute URL of the next page: the same request with $count dropped and a new $skiptoken. */
+  /**
+   * The absolute URL of the next page: the same request with $count dropped and a new $skiptoken.
+   */
   private static String nextLink(GraphRequest r, String token) {
     StringBuilder url = new StringBuilder(r.baseUrl());
     url.append(r.rawPath().startsWith("/") ? "" : "/").append(r.rawPath()).append('?');
@@ -327,7 +391,9 @@ final class GraphRouter {
       for (String pair : r.rawQuery().split("&")) {
         int eq = pair.indexOf('=');
         String name = ODataQuery.decodeQuery(eq < 0 ? pair : pair.substring(0, eq));
-        if (pair.isEmpty() || name.equalsIgnoreCase("$skiptoken") || name.equalsIgnoreCase("$count")) {
+        if (pair.isEmpty()
+            || name.equalsIgnoreCase("$skiptoken")
+            || name.equalsIgnoreCase("$count")) {
           continue;
         }
         url.append(pair).append('&');
@@ -348,7 +414,9 @@ final class GraphRouter {
   private static int decodeSkipToken(String token, String listing) {
     try {
       String[] parts = new String(Base64.getUrlDecoder().decode(token), UTF_8).split(":");
-      if (parts.length == 3 && parts[0].equals("p1") && parts[2].equals(Integer.toHexString(listing.hashCode()))) {
+      if (parts.length == 3
+          && parts[0].equals("p1")
+          && parts[2].equals(Integer.toHexString(listing.hashCode()))) {
         int offset = Integer.parseInt(parts[1]);
         if (offset >= 0) {
           return offset;
@@ -357,14 +425,18 @@ final class GraphRouter {
     } catch (IllegalArgumentException e) {
       // fall through: not one of ours
     }
-    throw new GraphException(400, "Directory_ExpiredPageToken",
+    throw new GraphException(
+        400,
+        "Directory_ExpiredPageToken",
         "The specified page token value has expired and can no longer be included in your request.");
   }
 
   private static String castType(String segment) {
     String lower = segment.toLowerCase(Locale.ROOT);
-    String name = lower.startsWith("microsoft.graph.") ? lower.substring("microsoft.graph.".length())
-        : lower.startsWith("graph.") ? lower.substring("graph.".length()) : null;
+    String name =
+        lower.startsWith("microsoft.graph.")
+            ? lower.substring("microsoft.graph.".length())
+            : lower.startsWith("graph.") ? lower.substring("graph.".length()) : null;
     String type = name == null ? null : CASTS.get(name);
     if (type == null) {
       throw GraphException.segmentNotFound(segment);
@@ -373,7 +445,8 @@ final class GraphRouter {
   }
 
   private void requireAdvanced(GraphRequest r, String what) {
-    if (options.strictAdvancedQueries() && !"eventual".equalsIgnoreCase(r.header("consistencylevel"))) {
+    if (options.strictAdvancedQueries()
+        && !"eventual".equalsIgnoreCase(r.header("consistencylevel"))) {
       throw GraphException.unsupportedQuery(
           "Request with " + what + " requires the ConsistencyLevel header set to eventual.");
     }
@@ -394,31 +467,41 @@ final class GraphRouter {
       String name = field.getKey();
       if (name.equals("@odata.type")) {
         if (!"#microsoft.graph.user".equals(field.getValue().asText())) {
-          throw GraphException.badRequest("Invalid @odata.type '" + field.getValue().asText() + "' for a user.");
+          throw GraphException.badRequest(
+              "Invalid @odata.type '" + field.getValue().asText() + "' for a user.");
         }
       } else if (name.equals("accountEnabled")) {
         if (!field.getValue().isBoolean()) {
-          throw GraphException.badRequest("Invalid value for property 'accountEnabled': a boolean is expected.");
+          throw GraphException.badRequest(
+              "Invalid value for property 'accountEnabled': a boolean is expected.");
         }
         enabled = field.getValue().booleanValue();
       } else if (name.equals("passwordProfile")) {
         reset = PasswordPolicy.read(field.getValue());
       } else if (!name.startsWith("@odata.")) {
-        throw new GraphException(400, "Request_BadRequest",
-            "Invalid property '" + name + "'. This fake tenant only updates 'accountEnabled' and 'passwordProfile'.");
+        throw new GraphException(
+            400,
+            "Request_BadRequest",
+            "Invalid property '"
+                + name
+                + "'. This fake tenant only updates 'accountEnabled' and 'passwordProfile'.");
       }
     }
     if (reset != null) {
       Boolean alsoEnabled = enabled;
-      return write(r, key, WriteRecord.Kind.RESET_PASSWORD, user -> {
-        PasswordPolicy.requireSettable(user);
-        if (alsoEnabled != null) {
-          tenant.setAccountEnabled(user.id(), alsoEnabled);
-        }
-        // Only the moment is kept: the password itself is checked and dropped.
-        tenant.passwordChanged(user.id(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        return GraphResponse.noContent();
-      });
+      return write(
+          r,
+          key,
+          WriteRecord.Kind.RESET_PASSWORD,
+          user -> {
+            PasswordPolicy.requireSettable(user);
+            if (alsoEnabled != null) {
+              tenant.setAccountEnabled(user.id(), alsoEnabled);
+            }
+            // Only the moment is kept: the password itself is checked and dropped.
+            tenant.passwordChanged(user.id(), clock.instant().truncatedTo(ChronoUnit.SECONDS));
+            return GraphResponse.noContent();
+          });
     }
     if (enabled == null) {
       // Graph answers a PATCH that sets nothing (e.g. {}) 204 and changes nothing; it is still a
@@ -426,32 +509,41 @@ final class GraphRouter {
       return write(r, key, WriteRecord.Kind.UPDATE, user -> GraphResponse.noContent());
     }
     boolean value = enabled;
-    return write(r, key, value ? WriteRecord.Kind.ENABLE : WriteRecord.Kind.DISABLE, user -> {
-      if (value || !faults.takeIneffectiveDisable(user)) {
-        tenant.setAccountEnabled(user.id(), value);
-      }
-      return GraphResponse.noContent();
-    });
+    return write(
+        r,
+        key,
+        value ? WriteRecord.Kind.ENABLE : WriteRecord.Kind.DISABLE,
+        user -> {
+          if (value || !faults.takeIneffectiveDisable(user)) {
+            tenant.setAccountEnabled(user.id(), value);
+          }
+          return GraphResponse.noContent();
+        });
   }
 
   private GraphResponse revoke(GraphRequest r, String key) {
     ODataQuery.parse(r.rawQuery()).allowOnly(NO_OPTIONS);
-    return write(r, key, WriteRecord.Kind.REVOKE, user -> {
-      if (!faults.takeIneffectiveRevoke(user)) {
-        tenant.revokeSignInSessions(user.id(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
-      }
-      if (options.revokeResponse() == FakeGraphOptions.RevokeResponse.NO_CONTENT) {
-        return GraphResponse.noContent();
-      }
-      ObjectNode body = json.createObjectNode();
-      body.put("@odata.context", r.baseUrl() + "/$metadata#Edm.Boolean");
-      body.put("value", true);
-      return GraphResponse.of(200, body);
-    });
+    return write(
+        r,
+        key,
+        WriteRecord.Kind.REVOKE,
+        user -> {
+          if (!faults.takeIneffectiveRevoke(user)) {
+            tenant.revokeSignInSessions(user.id(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+          }
+          if (options.revokeResponse() == FakeGraphOptions.RevokeResponse.NO_CONTENT) {
+            return GraphResponse.noContent();
+          }
+          ObjectNode body = json.createObjectNode();
+          body.put("@odata.context", r.baseUrl() + "/$metadata#Edm.Boolean");
+          body.put("value", true);
+          return GraphResponse.of(200, body);
+        });
   }
 
   /** Faults, then the budget, then the user: the order a real request meets them. */
-  private GraphResponse write(GraphRequest r, String key, WriteRecord.Kind kind, Function<FakeUser, GraphResponse> apply) {
+  private GraphResponse write(
+      GraphRequest r, String key, WriteRecord.Kind kind, Function<FakeUser, GraphResponse> apply) {
     FakeUser user = tenant.user(key).orElse(null);
     GraphResponse response;
     try {
@@ -459,14 +551,23 @@ final class GraphRouter {
     } catch (GraphException e) {
       response = error(r, e);
     }
-    recorder.recordWrite(new WriteRecord(clock.instant(), user != null ? user.id() : key, kind, response.status(),
-        r.requestId(), r.inBatch()));
+    recorder.recordWrite(
+        new WriteRecord(
+            clock.instant(),
+            user != null ? user.id() : key,
+            kind,
+            response.status(),
+            r.requestId(),
+            r.inBatch()));
     return response;
   }
 
-  private GraphResponse attemptWrite(GraphRequest r, String key, FakeUser user, Function<FakeUser, GraphResponse> apply) {
-    Optional<Integer> forced = user == null ? faults.takeForced(key)
-        : faults.takeForced(key, user.id(), user.userPrincipalName());
+  private GraphResponse attemptWrite(
+      GraphRequest r, String key, FakeUser user, Function<FakeUser, GraphResponse> apply) {
+    Optional<Integer> forced =
+        user == null
+            ? faults.takeForced(key)
+            : faults.takeForced(key, user.id(), user.userPrincipalName());
     if (forced.isPresent()) {
       throw forcedError(forced.get(), key);
     }
@@ -474,7 +575,10 @@ final class GraphRouter {
     if (unavailable.isPresent()) {
       Map<String, String> headers = new LinkedHashMap<>();
       unavailable.get().ifPresent(d -> headers.put("Retry-After", formatRetryAfter(d)));
-      throw new GraphException(503, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.",
+      throw new GraphException(
+          503,
+          "ServiceUnavailable",
+          "The service is temporarily unavailable. Please retry later.",
           headers);
     }
     chargeWrite();
@@ -482,7 +586,8 @@ final class GraphRouter {
       throw GraphException.notFound(key);
     }
     if (user.writesForbidden()) {
-      throw new GraphException(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+      throw new GraphException(
+          403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
     }
     GraphResponse response;
     try {
@@ -500,18 +605,25 @@ final class GraphRouter {
       if (!wait.isZero()) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Retry-After", formatRetryAfter(wait));
-        headers.put("x-ms-throttle-scope", "Tenant_Application/Write/" + FAKE_APP_ID + "/" + FAKE_TENANT_ID);
+        headers.put(
+            "x-ms-throttle-scope",
+            "Tenant_Application/Write/" + FAKE_APP_ID + "/" + FAKE_TENANT_ID);
         headers.put("x-ms-throttle-information", "WriteLimitExceeded");
         if (options.limitWarnings()) {
           headers.put(LIMIT_PERCENTAGE, limitPercentage(Math.max(1.0, budget.use())));
         }
-        throw new GraphException(429, "TooManyRequests",
-            "Too many requests. The write quota of this application in this tenant is exhausted.", headers);
+        throw new GraphException(
+            429,
+            "TooManyRequests",
+            "Too many requests. The write quota of this application in this tenant is exhausted.",
+            headers);
       }
     }
   }
 
-  /** The response with Graph's early throttling warning when more than 0.8 of the budget is used. */
+  /**
+   * The response with Graph's early throttling warning when more than 0.8 of the budget is used.
+   */
   GraphResponse withLimitWarning(GraphResponse response) {
     if (budget != null && options.limitWarnings()) {
       double use = budget.use();
@@ -545,16 +657,27 @@ final class GraphRouter {
     }
     return switch (status) {
       case 400 -> new GraphException(status, "Request_BadRequest", "Forced bad request.", headers);
-      case 403 -> new GraphException(status, "Authorization_RequestDenied",
-          "Insufficient privileges to complete the operation.", headers);
+      case 403 ->
+          new GraphException(
+              status,
+              "Authorization_RequestDenied",
+              "Insufficient privileges to complete the operation.",
+              headers);
       case 404 -> GraphException.notFound(key);
-      case 409 -> new GraphException(status, "Request_MultipleObjectsWithSameKeyValue", "Conflict.", headers);
+      case 409 ->
+          new GraphException(
+              status, "Request_MultipleObjectsWithSameKeyValue", "Conflict.", headers);
       case 429 -> new GraphException(status, "TooManyRequests", "Too many requests.", headers);
-      case 500 -> new GraphException(status, "InternalServerError", "Forced internal server error.", headers);
+      case 500 ->
+          new GraphException(
+              status, "InternalServerError", "Forced internal server error.", headers);
       case 502 -> new GraphException(status, "BadGateway", "Forced bad gateway.", headers);
-      case 503 -> new GraphException(status, "ServiceUnavailable", "The service is temporarily unavailable.", headers);
+      case 503 ->
+          new GraphException(
+              status, "ServiceUnavailable", "The service is temporarily unavailable.", headers);
       case 504 -> new GraphException(status, "GatewayTimeout", "Forced gateway timeout.", headers);
-      default -> new GraphException(status, "UnknownError", "Forced status " + status + ".", headers);
+      default ->
+          new GraphException(status, "UnknownError", "Forced status " + status + ".", headers);
     };
   }
 
@@ -564,31 +687,45 @@ final class GraphRouter {
     long seconds = Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     return switch (options.retryAfterFormat()) {
       case SECONDS -> Long.toString(seconds);
-      case FRACTIONAL_SECONDS -> BigDecimal.valueOf(nanos).movePointLeft(9).setScale(3, RoundingMode.CEILING)
-          .toPlainString();
-      case HTTP_DATE -> DateTimeFormatter.RFC_1123_DATE_TIME.format(
-          ZonedDateTime.ofInstant(clock.instant().plusSeconds(seconds), ZoneOffset.UTC));
+      case FRACTIONAL_SECONDS ->
+          BigDecimal.valueOf(nanos)
+              .movePointLeft(9)
+              .setScale(3, RoundingMode.CEILING)
+              .toPlainString();
+      case HTTP_DATE ->
+          DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              ZonedDateTime.ofInstant(clock.instant().plusSeconds(seconds), ZoneOffset.UTC));
     };
   }
 
   // ------------------------------------------------------------------------------ $batch
 
-  private record BatchItem(String id, String method, String url, Map<String, String> headers, byte[] body,
+  private record BatchItem(
+      String id,
+      String method,
+      String url,
+      Map<String, String> headers,
+      byte[] body,
       List<String> dependsOn) {}
 
   private GraphResponse batch(GraphRequest r) {
     ODataQuery.parse(r.rawQuery()).allowOnly(NO_OPTIONS);
     JsonNode root = parseBody(r);
     if (root == null || !root.isObject() || !root.path("requests").isArray()) {
-      throw GraphException.badRequest("Invalid batch payload format: a JSON object with a 'requests' array is expected.");
+      throw GraphException.badRequest(
+          "Invalid batch payload format: a JSON object with a 'requests' array is expected.");
     }
     JsonNode requests = root.get("requests");
     if (requests.isEmpty()) {
       throw GraphException.badRequest("Invalid batch payload format: 'requests' is empty.");
     }
     if (requests.size() > MAX_BATCH_REQUESTS) {
-      throw GraphException.badRequest("The number of requests in the batch (" + requests.size()
-          + ") exceeds the limit of " + MAX_BATCH_REQUESTS + ".");
+      throw GraphException.badRequest(
+          "The number of requests in the batch ("
+              + requests.size()
+              + ") exceeds the limit of "
+              + MAX_BATCH_REQUESTS
+              + ".");
     }
     List<BatchItem> items = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -600,23 +737,39 @@ final class GraphRouter {
     for (BatchItem item : items) {
       GraphRequest inner = innerRequest(r, item);
       GraphResponse response;
-      Optional<String> failedDependency = item.dependsOn().stream()
-          .filter(d -> {
-            int status = statusById.get(d.toLowerCase(Locale.ROOT));
-            return status < 200 || status >= 300;
-          }).findFirst();
+      Optional<String> failedDependency =
+          item.dependsOn().stream()
+              .filter(
+                  d -> {
+                    int status = statusById.get(d.toLowerCase(Locale.ROOT));
+                    return status < 200 || status >= 300;
+                  })
+              .findFirst();
       if (inner == null) {
-        response = error(r, GraphException.badRequest("Invalid relative URL in batch request '" + item.id() + "': '"
-            + item.url() + "'."));
+        response =
+            error(
+                r,
+                GraphException.badRequest(
+                    "Invalid relative URL in batch request '"
+                        + item.id()
+                        + "': '"
+                        + item.url()
+                        + "'."));
       } else if (failedDependency.isPresent()) {
-        response = error(inner, new GraphException(424, "FailedDependency",
-            "The request depends on '" + failedDependency.get() + "', which failed."));
+        response =
+            error(
+                inner,
+                new GraphException(
+                    424,
+                    "FailedDependency",
+                    "The request depends on '" + failedDependency.get() + "', which failed."));
       } else {
         response = handle(inner);
       }
       statusById.put(item.id().toLowerCase(Locale.ROOT), response.status());
       recorder.recordBatchItem(response.status());
-      responses.add(batchResponse(item.id(), response, inner != null ? inner.requestId() : r.requestId()));
+      responses.add(
+          batchResponse(item.id(), response, inner != null ? inner.requestId() : r.requestId()));
     }
     if (options.shuffleBatchResponses()) {
       synchronized (shuffle) {
@@ -631,7 +784,8 @@ final class GraphRouter {
 
   private BatchItem batchItem(JsonNode req, Set<String> ids) {
     if (!req.isObject()) {
-      throw GraphException.badRequest("Invalid batch payload format: every request must be a JSON object.");
+      throw GraphException.badRequest(
+          "Invalid batch payload format: every request must be a JSON object.");
     }
     JsonNode idNode = req.get("id");
     if (idNode == null || !(idNode.isTextual() || idNode.isNumber()) || idNode.asText().isBlank()) {
@@ -653,18 +807,26 @@ final class GraphRouter {
     JsonNode headersNode = req.get("headers");
     if (headersNode != null && !headersNode.isNull()) {
       if (!headersNode.isObject()) {
-        throw GraphException.badRequest("'headers' of batch request '" + id + "' must be an object.");
+        throw GraphException.badRequest(
+            "'headers' of batch request '" + id + "' must be an object.");
       }
-      headersNode.fields().forEachRemaining(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
+      headersNode
+          .fields()
+          .forEachRemaining(
+              h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
     }
     byte[] body = new byte[0];
     JsonNode bodyNode = req.get("body");
     if (bodyNode != null && !bodyNode.isNull()) {
       if (!headers.containsKey("content-type")) {
-        throw GraphException.badRequest("Batch request '" + id + "' has a body but no Content-Type header.");
+        throw GraphException.badRequest(
+            "Batch request '" + id + "' has a body but no Content-Type header.");
       }
       try {
-        body = bodyNode.isTextual() ? bodyNode.asText().getBytes(UTF_8) : json.writeValueAsBytes(bodyNode);
+        body =
+            bodyNode.isTextual()
+                ? bodyNode.asText().getBytes(UTF_8)
+                : json.writeValueAsBytes(bodyNode);
       } catch (JsonProcessingException e) {
         throw GraphException.badRequest("Unreadable body in batch request '" + id + "'.");
       }
@@ -673,13 +835,18 @@ final class GraphRouter {
     JsonNode dependsNode = req.get("dependsOn");
     if (dependsNode != null && !dependsNode.isNull()) {
       if (!dependsNode.isArray()) {
-        throw GraphException.badRequest("'dependsOn' of batch request '" + id + "' must be an array.");
+        throw GraphException.badRequest(
+            "'dependsOn' of batch request '" + id + "' must be an array.");
       }
       for (JsonNode d : dependsNode) {
         String dep = d.asText();
         if (dep.equalsIgnoreCase(id) || !ids.contains(dep.toLowerCase(Locale.ROOT))) {
-          throw GraphException.badRequest("Batch request '" + id + "' depends on '" + dep
-              + "', which is not an earlier request of the batch.");
+          throw GraphException.badRequest(
+              "Batch request '"
+                  + id
+                  + "' depends on '"
+                  + dep
+                  + "', which is not an earlier request of the batch.");
         }
         dependsOn.add(dep);
       }
@@ -699,9 +866,18 @@ final class GraphRouter {
     if (!path.startsWith("/")) {
       path = "/" + path;
     }
-    String clientRequestId = item.headers().getOrDefault("client-request-id", outer.clientRequestId());
-    return new GraphRequest(item.method(), path, query, item.headers(), item.body(), true,
-        UUID.randomUUID().toString(), clientRequestId, outer.baseUrl());
+    String clientRequestId =
+        item.headers().getOrDefault("client-request-id", outer.clientRequestId());
+    return new GraphRequest(
+        item.method(),
+        path,
+        query,
+        item.headers(),
+        item.body(),
+        true,
+        UUID.randomUUID().toString(),
+        clientRequestId,
+        outer.baseUrl());
   }
 
   private ObjectNode batchResponse(String id, GraphResponse response, String requestId) {

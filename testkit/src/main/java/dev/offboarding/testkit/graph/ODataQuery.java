@@ -14,14 +14,14 @@ import java.util.Set;
  * The OData system query options of one request ({@code $select}, {@code $top}, {@code $count},
  * {@code $filter}, {@code $skiptoken}, {@code $expand}), parsed and validated the way Graph does;
  * plus the URI decoding the handlers need. Options Graph would reject here ({@code $skip}, {@code
- * $orderby}, {@code $search}, ...) answer 400 instead of being silently ignored, and so does
- * {@code $expand} everywhere but the role management lists that support it.
+ * $orderby}, {@code $search}, ...) answer 400 instead of being silently ignored, and so does {@code
+ * $expand} everywhere but the role management lists that support it.
  */
 final class ODataQuery {
 
   static final int MAX_TOP = 999;
-  private static final Set<String> KNOWN = Set.of("$select", "$top", "$count", "$filter", "$skiptoken",
-      "$expand");
+  private static final Set<String> KNOWN =
+      Set.of("$select", "$top", "$count", "$filter", "$skiptoken", "$expand");
 
   private final Map<String, String> options;
 
@@ -56,7 +56,8 @@ final class ODataQuery {
   ODataQuery allowOnly(Set<String> allowed) {
     for (String name : options.keySet()) {
       if (!allowed.contains(name)) {
-        throw GraphException.unsupportedQuery("Query option '" + name + "' is not supported for this request.");
+        throw GraphException.unsupportedQuery(
+            "Query option '" + name + "' is not supported for this request.");
       }
     }
     return this;
@@ -92,8 +93,10 @@ final class ODataQuery {
     for (String part : value.split(",")) {
       String name = part.trim();
       if (name.isEmpty() || !name.matches("[A-Za-z][A-Za-z0-9]*")) {
-        throw GraphException.unsupportedQuery("Invalid or unsupported $expand item '" + name
-            + "': this fake expands navigation properties by name only.");
+        throw GraphException.unsupportedQuery(
+            "Invalid or unsupported $expand item '"
+                + name
+                + "': this fake expands navigation properties by name only.");
       }
       names.add(name);
     }
@@ -115,11 +118,18 @@ final class ODataQuery {
     try {
       top = Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new GraphException(400, "Request_BadRequest", "Invalid value '" + value + "' for query option '$top'.");
+      throw new GraphException(
+          400, "Request_BadRequest", "Invalid value '" + value + "' for query option '$top'.");
     }
     if (top < 1 || top > max) {
-      throw new GraphException(400, "Request_BadRequest",
-          "Invalid page size specified: '" + top + "'. Must be between 1 and " + max + " inclusive.");
+      throw new GraphException(
+          400,
+          "Request_BadRequest",
+          "Invalid page size specified: '"
+              + top
+              + "'. Must be between 1 and "
+              + max
+              + " inclusive.");
     }
     return top;
   }
@@ -133,7 +143,9 @@ final class ODataQuery {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw GraphException.badRequest("Invalid value '" + value + "' for query option '$count'.");
+      default ->
+          throw GraphException.badRequest(
+              "Invalid value '" + value + "' for query option '$count'.");
     };
   }
 
@@ -173,11 +185,15 @@ final class ODataQuery {
     if (attribute.isEmpty()) {
       throw invalidFilter("a property name is expected at position " + start);
     }
-    String canonical = allowed.stream().filter(a -> a.equalsIgnoreCase(attribute)).findFirst().orElse(null);
+    String canonical =
+        allowed.stream().filter(a -> a.equalsIgnoreCase(attribute)).findFirst().orElse(null);
     if (canonical == null || (i < n && filter.charAt(i) == '(')) {
       throw GraphException.unsupportedQuery(
-          "Unsupported or invalid query filter clause specified for property '" + attribute + "' of resource '"
-              + resource + "'.");
+          "Unsupported or invalid query filter clause specified for property '"
+              + attribute
+              + "' of resource '"
+              + resource
+              + "'.");
     }
     int afterAttribute = i;
     i = skipSpaces(filter, i);
@@ -190,8 +206,12 @@ final class ODataQuery {
       throw invalidFilter("an operator is expected after '" + attribute + "'");
     }
     if (!operator.equals("eq")) {
-      throw GraphException.unsupportedQuery("Unsupported query operator '" + operator + "' for property '"
-          + attribute + "'; only 'eq' is supported.");
+      throw GraphException.unsupportedQuery(
+          "Unsupported query operator '"
+              + operator
+              + "' for property '"
+              + attribute
+              + "'; only 'eq' is supported.");
     }
     int afterOperator = i;
     i = skipSpaces(filter, i);
@@ -221,7 +241,10 @@ final class ODataQuery {
     }
     i = skipSpaces(filter, i);
     if (i != n) {
-      throw invalidFilter("unexpected '" + filter.substring(i) + "' after the clause; only one 'eq' clause is supported");
+      throw invalidFilter(
+          "unexpected '"
+              + filter.substring(i)
+              + "' after the clause; only one 'eq' clause is supported");
     }
     return new EqualsClause(canonical, value.toString());
   }

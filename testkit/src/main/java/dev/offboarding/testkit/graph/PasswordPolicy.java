@@ -9,8 +9,8 @@ import java.util.Set;
  * The password rules of {@code PATCH /users/{id}} with a {@code passwordProfile}, as Entra ID
  * applies them to cloud users: 8 to 256 characters from the allowed set (letters A-Z and a-z,
  * digits, the listed symbols and the blank), at least three of lower case, upper case, digits and
- * symbols. A user synchronised from on-premises (or of a federated domain) has its password
- * managed there: Graph refuses the update with 400 {@code Request_BadRequest}.
+ * symbols. A user synchronised from on-premises (or of a federated domain) has its password managed
+ * there: Graph refuses the update with 400 {@code Request_BadRequest}.
  *
  * <p>The password is checked and dropped: nothing here keeps, logs or repeats it.
  */
@@ -21,8 +21,9 @@ final class PasswordPolicy {
   static final String SYMBOLS = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<> ";
   static final String COMPLEXITY_MESSAGE =
       "The specified password does not comply with password complexity requirements. Please provide a different password.";
-  static final String SYNCED_MESSAGE = "Unable to update the specified properties for on-premises mastered Directory Sync"
-      + " objects or objects currently undergoing migration.";
+  static final String SYNCED_MESSAGE =
+      "Unable to update the specified properties for on-premises mastered Directory Sync"
+          + " objects or objects currently undergoing migration.";
   private static final Set<String> PROFILE_FIELDS =
       Set.of("password", "forceChangePasswordNextSignIn", "forceChangePasswordNextSignInWithMfa");
 
@@ -34,7 +35,8 @@ final class PasswordPolicy {
   /** Reads and checks a {@code passwordProfile}; throws Graph's 400 for anything else. */
   static Reset read(JsonNode profile) {
     if (profile == null || !profile.isObject()) {
-      throw GraphException.badRequest("Invalid value for property 'passwordProfile': an object is expected.");
+      throw GraphException.badRequest(
+          "Invalid value for property 'passwordProfile': an object is expected.");
     }
     boolean force = false;
     for (Iterator<Map.Entry<String, JsonNode>> it = profile.fields(); it.hasNext(); ) {
@@ -43,18 +45,23 @@ final class PasswordPolicy {
         continue; // the SDK sends the complex type's @odata.type
       }
       if (!PROFILE_FIELDS.contains(field.getKey())) {
-        throw GraphException.badRequest("Invalid property '" + field.getKey() + "' of 'passwordProfile'.");
+        throw GraphException.badRequest(
+            "Invalid property '" + field.getKey() + "' of 'passwordProfile'.");
       }
       if (field.getKey().startsWith("forceChange")) {
         if (!field.getValue().isBoolean()) {
-          throw GraphException.badRequest("Invalid value for property '" + field.getKey() + "': a boolean is expected.");
+          throw GraphException.badRequest(
+              "Invalid value for property '" + field.getKey() + "': a boolean is expected.");
         }
-        force |= field.getKey().equals("forceChangePasswordNextSignIn") && field.getValue().booleanValue();
+        force |=
+            field.getKey().equals("forceChangePasswordNextSignIn")
+                && field.getValue().booleanValue();
       }
     }
     JsonNode password = profile.get("password");
     if (password == null || !password.isTextual()) {
-      throw GraphException.badRequest("Invalid value for property 'password': a string is expected.");
+      throw GraphException.badRequest(
+          "Invalid value for property 'password': a string is expected.");
     }
     if (!complies(password.textValue())) {
       throw new GraphException(400, "Request_BadRequest", COMPLEXITY_MESSAGE);

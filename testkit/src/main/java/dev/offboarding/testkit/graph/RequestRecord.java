@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One request a {@link FakeGraphServer} answered, read or write, in the order answered: what a
- * test counts to know how many round trips precede a write.
+ * One request a {@link FakeGraphServer} answered, read or write, in the order answered: what a test
+ * counts to know how many round trips precede a write.
  *
  * @param time when it was answered, by the system clock
  * @param method the HTTP method, upper case
@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param query the raw query string, or null
  * @param status the HTTP status it was answered with
  */
-public record RequestRecord(java.time.Instant time, String method, String path, String query, int status) {
+public record RequestRecord(
+    java.time.Instant time, String method, String path, String query, int status) {
   public RequestRecord {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(method, "method");

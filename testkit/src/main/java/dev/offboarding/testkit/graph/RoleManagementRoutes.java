@@ -19,19 +19,19 @@ import java.util.function.Function;
  * unifiedRoleAssignments and List roleEligibilityScheduleInstances pages of the Graph reference):
  *
  * <ul>
- *   <li>{@code GET roleDefinitions[/{id}]}: {@code $select}, {@code $filter} with one {@code eq}
- *       on {@code id}, {@code displayName} or {@code templateId};
- *   <li>{@code GET roleAssignments}: {@code $select}, {@code $filter} with one {@code eq} on
- *       {@code roleDefinitionId} or {@code principalId}, {@code $expand} of {@code principal}
- *       (with its {@code @odata.type}) and {@code roleDefinition};
- *   <li>{@code GET roleEligibilityScheduleInstances}: the same options; only eligibilities in
- *       force now; 400 {@code AadPremiumLicenseRequired} when the tenant is not licensed for
- *       Privileged Identity Management.
+ *   <li>{@code GET roleDefinitions[/{id}]}: {@code $select}, {@code $filter} with one {@code eq} on
+ *       {@code id}, {@code displayName} or {@code templateId};
+ *   <li>{@code GET roleAssignments}: {@code $select}, {@code $filter} with one {@code eq} on {@code
+ *       roleDefinitionId} or {@code principalId}, {@code $expand} of {@code principal} (with its
+ *       {@code @odata.type}) and {@code roleDefinition};
+ *   <li>{@code GET roleEligibilityScheduleInstances}: the same options; only eligibilities in force
+ *       now; 400 {@code AadPremiumLicenseRequired} when the tenant is not licensed for Privileged
+ *       Identity Management.
  * </ul>
  *
  * <p>Paging is the server's: pages of the configured size with an absolute {@code @odata.nextLink}
- * ({@code $top} is not among the documented options here and answers 400, as do other options, other
- * {@code $expand} items and nested expand options). {@link Faults#forceReadStatus} with a
+ * ({@code $top} is not among the documented options here and answers 400, as do other options,
+ * other {@code $expand} items and nested expand options). {@link Faults#forceReadStatus} with a
  * collection's name ({@code roleDefinitions}, {@code roleAssignments}, {@code
  * roleEligibilityScheduleInstances}) makes its reads answer that status.
  */
@@ -39,16 +39,43 @@ final class RoleManagementRoutes {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Set<String> DEFINITION_OPTIONS = Set.of("$select", "$filter", "$skiptoken");
-  private static final Set<String> ASSIGNMENT_OPTIONS = Set.of("$select", "$filter", "$expand", "$skiptoken");
-  private static final List<String> DEFINITION_PROPERTIES = List.of("id", "description", "displayName", "isBuiltIn",
-      "isEnabled", "resourceScopes", "templateId", "version", "rolePermissions");
+  private static final Set<String> ASSIGNMENT_OPTIONS =
+      Set.of("$select", "$filter", "$expand", "$skiptoken");
+  private static final List<String> DEFINITION_PROPERTIES =
+      List.of(
+          "id",
+          "description",
+          "displayName",
+          "isBuiltIn",
+          "isEnabled",
+          "resourceScopes",
+          "templateId",
+          "version",
+          "rolePermissions");
   private static final List<String> DEFINITION_FILTERS = List.of("id", "displayName", "templateId");
-  private static final List<String> ASSIGNMENT_PROPERTIES = List.of("id", "principalId", "resourceScope",
-      "directoryScopeId", "roleDefinitionId", "appScopeId", "condition", "principalOrganizationId");
-  private static final List<String> ASSIGNMENT_DEFAULTS = List.of("id", "principalId", "resourceScope",
-      "directoryScopeId", "roleDefinitionId");
-  private static final List<String> INSTANCE_PROPERTIES = List.of("id", "principalId", "roleDefinitionId",
-      "directoryScopeId", "appScopeId", "startDateTime", "endDateTime", "memberType", "roleEligibilityScheduleId");
+  private static final List<String> ASSIGNMENT_PROPERTIES =
+      List.of(
+          "id",
+          "principalId",
+          "resourceScope",
+          "directoryScopeId",
+          "roleDefinitionId",
+          "appScopeId",
+          "condition",
+          "principalOrganizationId");
+  private static final List<String> ASSIGNMENT_DEFAULTS =
+      List.of("id", "principalId", "resourceScope", "directoryScopeId", "roleDefinitionId");
+  private static final List<String> INSTANCE_PROPERTIES =
+      List.of(
+          "id",
+          "principalId",
+          "roleDefinitionId",
+          "directoryScopeId",
+          "appScopeId",
+          "startDateTime",
+          "endDateTime",
+          "memberType",
+          "roleEligibilityScheduleId");
   private static final List<String> ASSIGNMENT_FILTERS = List.of("roleDefinitionId", "principalId");
   private static final List<String> EXPANDABLE = List.of("principal", "roleDefinition");
   static final String LICENSE_REQUIRED_CODE = "AadPremiumLicenseRequired";
@@ -91,21 +118,35 @@ final class RoleManagementRoutes {
       case "roleassignments" -> {
         requireCollection(s);
         forced("roleAssignments", router);
-        return assignments(r, router, "roleAssignments", tenant.roles().activeAssignments(), ASSIGNMENT_PROPERTIES,
-            ASSIGNMENT_DEFAULTS, "unifiedRoleAssignment");
+        return assignments(
+            r,
+            router,
+            "roleAssignments",
+            tenant.roles().activeAssignments(),
+            ASSIGNMENT_PROPERTIES,
+            ASSIGNMENT_DEFAULTS,
+            "unifiedRoleAssignment");
       }
       case "roleeligibilityscheduleinstances" -> {
         requireCollection(s);
         forced("roleEligibilityScheduleInstances", router);
         if (!tenant.roles().pimLicensed()) {
-          throw new GraphException(400, LICENSE_REQUIRED_CODE,
+          throw new GraphException(
+              400,
+              LICENSE_REQUIRED_CODE,
               "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.");
         }
         Instant now = clock.instant();
-        List<FakeRoleAssignment> inForce = tenant.roles().eligibilities().stream().filter(e -> e.inForceAt(now))
-            .toList();
-        return assignments(r, router, "roleEligibilityScheduleInstances", inForce, INSTANCE_PROPERTIES,
-            INSTANCE_PROPERTIES, "unifiedRoleEligibilityScheduleInstance");
+        List<FakeRoleAssignment> inForce =
+            tenant.roles().eligibilities().stream().filter(e -> e.inForceAt(now)).toList();
+        return assignments(
+            r,
+            router,
+            "roleEligibilityScheduleInstances",
+            inForce,
+            INSTANCE_PROPERTIES,
+            INSTANCE_PROPERTIES,
+            "unifiedRoleEligibilityScheduleInstance");
       }
       default -> throw GraphException.segmentNotFound(collection);
     }
@@ -118,9 +159,12 @@ final class RoleManagementRoutes {
   }
 
   private void forced(String collection, GraphRouter router) {
-    faults.forcedRead(collection).ifPresent(status -> {
-      throw router.forcedError(status, collection);
-    });
+    faults
+        .forcedRead(collection)
+        .ifPresent(
+            status -> {
+              throw router.forcedError(status, collection);
+            });
   }
 
   private GraphResponse definitions(GraphRequest r, GraphRouter router) {
@@ -128,51 +172,75 @@ final class RoleManagementRoutes {
     List<String> select = canonical(q.select(), DEFINITION_PROPERTIES, "unifiedRoleDefinition");
     List<FakeRoleDefinition> all = tenant.roles().definitions();
     if (q.filter() != null) {
-      ODataQuery.EqualsClause clause = ODataQuery.parseEqualsFilter(q.filter(), DEFINITION_FILTERS,
-          "unifiedRoleDefinition");
-      Function<FakeRoleDefinition, String> getter = switch (clause.attribute()) {
-        case "id" -> FakeRoleDefinition::id;
-        case "displayName" -> FakeRoleDefinition::displayName;
-        default -> FakeRoleDefinition::templateId;
-      };
+      ODataQuery.EqualsClause clause =
+          ODataQuery.parseEqualsFilter(q.filter(), DEFINITION_FILTERS, "unifiedRoleDefinition");
+      Function<FakeRoleDefinition, String> getter =
+          switch (clause.attribute()) {
+            case "id" -> FakeRoleDefinition::id;
+            case "displayName" -> FakeRoleDefinition::displayName;
+            default -> FakeRoleDefinition::templateId;
+          };
       all = all.stream().filter(d -> clause.value().equalsIgnoreCase(getter.apply(d))).toList();
     }
-    return router.page(r, q, all, context("roleDefinitions", select, List.of()), d -> render(d, select));
+    return router.page(
+        r, q, all, context("roleDefinitions", select, List.of()), d -> render(d, select));
   }
 
   private GraphResponse definition(GraphRequest r, String id) {
     ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(Set.of("$select"));
     List<String> select = canonical(q.select(), DEFINITION_PROPERTIES, "unifiedRoleDefinition");
-    FakeRoleDefinition found = DirectoryObject.isGuid(id) ? tenant.roles().definition(id).orElse(null) : null;
+    FakeRoleDefinition found =
+        DirectoryObject.isGuid(id) ? tenant.roles().definition(id).orElse(null) : null;
     if (found == null) {
       throw GraphException.notFound(id);
     }
     ObjectNode body = NODES.objectNode();
-    body.put("@odata.context", r.baseUrl() + "/$metadata#" + context("roleDefinitions", select, List.of())
-        + "/$entity");
+    body.put(
+        "@odata.context",
+        r.baseUrl() + "/$metadata#" + context("roleDefinitions", select, List.of()) + "/$entity");
     body.setAll(render(found, select));
     return GraphResponse.of(200, body);
   }
 
-  private GraphResponse assignments(GraphRequest r, GraphRouter router, String set, List<FakeRoleAssignment> items,
-      List<String> properties, List<String> defaults, String type) {
+  private GraphResponse assignments(
+      GraphRequest r,
+      GraphRouter router,
+      String set,
+      List<FakeRoleAssignment> items,
+      List<String> properties,
+      List<String> defaults,
+      String type) {
     ODataQuery q = ODataQuery.parse(r.rawQuery()).allowOnly(ASSIGNMENT_OPTIONS);
     List<String> select = canonical(q.select(), properties, type);
     List<String> expand = new ArrayList<>();
     for (String name : q.expand()) {
-      String canonical = EXPANDABLE.stream().filter(e -> e.equalsIgnoreCase(name)).findFirst().orElseThrow(
-          () -> GraphException.badRequest("Could not find a navigation property named '" + name + "' on type"
-              + " 'microsoft.graph." + type + "'."));
+      String canonical =
+          EXPANDABLE.stream()
+              .filter(e -> e.equalsIgnoreCase(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      GraphException.badRequest(
+                          "Could not find a navigation property named '"
+                              + name
+                              + "' on type"
+                              + " 'microsoft.graph."
+                              + type
+                              + "'."));
       if (!expand.contains(canonical)) {
         expand.add(canonical);
       }
     }
     List<FakeRoleAssignment> listed = items;
     if (q.filter() != null) {
-      ODataQuery.EqualsClause clause = ODataQuery.parseEqualsFilter(q.filter(), ASSIGNMENT_FILTERS, type);
-      Function<FakeRoleAssignment, String> getter = clause.attribute().equals("principalId")
-          ? FakeRoleAssignment::principalId : FakeRoleAssignment::roleDefinitionId;
-      listed = items.stream().filter(a -> clause.value().equalsIgnoreCase(getter.apply(a))).toList();
+      ODataQuery.EqualsClause clause =
+          ODataQuery.parseEqualsFilter(q.filter(), ASSIGNMENT_FILTERS, type);
+      Function<FakeRoleAssignment, String> getter =
+          clause.attribute().equals("principalId")
+              ? FakeRoleAssignment::principalId
+              : FakeRoleAssignment::roleDefinitionId;
+      listed =
+          items.stream().filter(a -> clause.value().equalsIgnoreCase(getter.apply(a))).toList();
     }
     List<String> names = select.isEmpty() ? defaults : select;
     return router.page(r, q, listed, context(set, select, expand), a -> render(a, names, expand));
@@ -197,14 +265,22 @@ final class RoleManagementRoutes {
       put(node, name, p.get(name));
     }
     if (expand.contains("principal")) {
-      node.set("principal", tenant.object(a.principalId())
-          .<com.fasterxml.jackson.databind.JsonNode>map(o -> DirectoryJson.render(o, List.of(), true))
-          .orElse(NODES.nullNode()));
+      node.set(
+          "principal",
+          tenant
+              .object(a.principalId())
+              .<com.fasterxml.jackson.databind.JsonNode>map(
+                  o -> DirectoryJson.render(o, List.of(), true))
+              .orElse(NODES.nullNode()));
     }
     if (expand.contains("roleDefinition")) {
-      node.set("roleDefinition", tenant.roles().definition(a.roleDefinitionId())
-          .<com.fasterxml.jackson.databind.JsonNode>map(d -> render(d, List.of()))
-          .orElse(NODES.nullNode()));
+      node.set(
+          "roleDefinition",
+          tenant
+              .roles()
+              .definition(a.roleDefinitionId())
+              .<com.fasterxml.jackson.databind.JsonNode>map(d -> render(d, List.of()))
+              .orElse(NODES.nullNode()));
     }
     return node;
   }
@@ -246,9 +322,20 @@ final class RoleManagementRoutes {
   private static List<String> canonical(List<String> select, List<String> known, String type) {
     List<String> out = new ArrayList<>();
     for (String name : select) {
-      String canonical = known.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst().orElseThrow(
-          () -> new GraphException(400, "Request_BadRequest",
-              "Could not find a property named '" + name + "' on type 'microsoft.graph." + type + "'."));
+      String canonical =
+          known.stream()
+              .filter(k -> k.equalsIgnoreCase(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new GraphException(
+                          400,
+                          "Request_BadRequest",
+                          "Could not find a property named '"
+                              + name
+                              + "' on type 'microsoft.graph."
+                              + type
+                              + "'."));
       if (!out.contains(canonical)) {
         out.add(canonical);
       }

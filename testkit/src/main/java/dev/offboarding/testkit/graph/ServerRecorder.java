@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The request log, the write log and counters of one server; lock-free, as every request touches it. */
+/**
+ * The request log, the write log and counters of one server; lock-free, as every request touches
+ * it.
+ */
 final class ServerRecorder {
 
   private final int capacity;

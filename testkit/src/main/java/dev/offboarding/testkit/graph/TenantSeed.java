@@ -19,28 +19,65 @@ import java.util.UUID;
 
 /**
  * Reads the JSON seed format of {@link FakeTenant#fromJson(InputStream)}; strict, so that a typo in
- * a seed fails loudly instead of silently producing a different tenant. The format is documented
- * in {@code testkit/README.md}.
+ * a seed fails loudly instead of silently producing a different tenant. The format is documented in
+ * {@code testkit/README.md}.
  */
 final class TenantSeed {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> TOP = Set.of("users", "groups", "devices", "orgContacts", "servicePrincipals",
-      "roleAssignments", "riskyUsers", "signIns", "taskProcessingResults", "settings");
-  private static final Set<String> RISKY_FIELDS = Set.of("user", "riskLevel", "riskState", "riskDetail",
-      "riskLastUpdatedDateTime");
-  private static final Set<String> SIGN_IN_FIELDS = Set.of("id", "user", "createdDateTime", "appId", "appDisplayName",
-      "resourceDisplayName", "ipAddress", "isInteractive", "errorCode");
+  private static final Set<String> TOP =
+      Set.of(
+          "users",
+          "groups",
+          "devices",
+          "orgContacts",
+          "servicePrincipals",
+          "roleAssignments",
+          "riskyUsers",
+          "signIns",
+          "taskProcessingResults",
+          "settings");
+  private static final Set<String> RISKY_FIELDS =
+      Set.of("user", "riskLevel", "riskState", "riskDetail", "riskLastUpdatedDateTime");
+  private static final Set<String> SIGN_IN_FIELDS =
+      Set.of(
+          "id",
+          "user",
+          "createdDateTime",
+          "appId",
+          "appDisplayName",
+          "resourceDisplayName",
+          "ipAddress",
+          "isInteractive",
+          "errorCode");
   private static final Set<String> RESULT_FIELDS = Set.of("workflowId", "taskId", "id", "subject");
-  private static final Set<String> SETTINGS_FIELDS = Set.of("deviceAdministrator", "identityProtectionLicensed",
-      "signInLogsLicensed");
-  private static final Set<String> USER_FIELDS = Set.of("id", "userPrincipalName", "displayName", "accountEnabled",
-      "userType", "mail", "department", "companyName", "officeLocation", "jobTitle", "employeeId", "city",
-      "country", "signInSessionsValidFromDateTime", "writesForbidden", "onPremisesSyncEnabled", "federated",
-      "lastPasswordChangeDateTime");
-  private static final Set<String> GROUP_FIELDS = Set.of("id", "displayName", "description", "members");
-  private static final Set<String> DEVICE_FIELDS = Set.of("id", "displayName", "deviceId", "operatingSystem",
-      "accountEnabled", "registeredUsers");
+  private static final Set<String> SETTINGS_FIELDS =
+      Set.of("deviceAdministrator", "identityProtectionLicensed", "signInLogsLicensed");
+  private static final Set<String> USER_FIELDS =
+      Set.of(
+          "id",
+          "userPrincipalName",
+          "displayName",
+          "accountEnabled",
+          "userType",
+          "mail",
+          "department",
+          "companyName",
+          "officeLocation",
+          "jobTitle",
+          "employeeId",
+          "city",
+          "country",
+          "signInSessionsValidFromDateTime",
+          "writesForbidden",
+          "onPremisesSyncEnabled",
+          "federated",
+          "lastPasswordChangeDateTime");
+  private static final Set<String> GROUP_FIELDS =
+      Set.of("id", "displayName", "description", "members");
+  private static final Set<String> DEVICE_FIELDS =
+      Set.of(
+          "id", "displayName", "deviceId", "operatingSystem", "accountEnabled", "registeredUsers");
   private static final Set<String> CONTACT_FIELDS = Set.of("id", "displayName", "mail");
   private static final Set<String> SP_FIELDS = Set.of("id", "displayName", "appId");
   private static final Set<String> ROLE_FIELDS = Set.of("role", "principal", "eligible");
@@ -63,19 +100,29 @@ final class TenantSeed {
     for (JsonNode u : array(root, "users")) {
       checkFields(u, USER_FIELDS, "user");
       FakeUser.Builder b = FakeUser.builder(required(u, "userPrincipalName"));
-      b.id(text(u, "id")).displayName(text(u, "displayName")).userType(text(u, "userType")).mail(text(u, "mail"))
-          .department(text(u, "department")).companyName(text(u, "companyName"))
-          .officeLocation(text(u, "officeLocation")).jobTitle(text(u, "jobTitle"))
-          .employeeId(text(u, "employeeId")).city(text(u, "city")).country(text(u, "country"))
-          .accountEnabled(bool(u, "accountEnabled", true)).writesForbidden(bool(u, "writesForbidden", false))
-          .onPremisesSyncEnabled(bool(u, "onPremisesSyncEnabled", false)).federated(bool(u, "federated", false))
+      b.id(text(u, "id"))
+          .displayName(text(u, "displayName"))
+          .userType(text(u, "userType"))
+          .mail(text(u, "mail"))
+          .department(text(u, "department"))
+          .companyName(text(u, "companyName"))
+          .officeLocation(text(u, "officeLocation"))
+          .jobTitle(text(u, "jobTitle"))
+          .employeeId(text(u, "employeeId"))
+          .city(text(u, "city"))
+          .country(text(u, "country"))
+          .accountEnabled(bool(u, "accountEnabled", true))
+          .writesForbidden(bool(u, "writesForbidden", false))
+          .onPremisesSyncEnabled(bool(u, "onPremisesSyncEnabled", false))
+          .federated(bool(u, "federated", false))
           .lastPasswordChangeDateTime(instant(u, "lastPasswordChangeDateTime"));
       String validFrom = text(u, "signInSessionsValidFromDateTime");
       if (validFrom != null) {
         try {
           b.signInSessionsValidFromDateTime(Instant.parse(validFrom));
         } catch (DateTimeParseException e) {
-          throw new IllegalArgumentException("signInSessionsValidFromDateTime is not an ISO instant: " + validFrom, e);
+          throw new IllegalArgumentException(
+              "signInSessionsValidFromDateTime is not an ISO instant: " + validFrom, e);
         }
       }
       tenant.addUser(b.build());
@@ -84,7 +131,8 @@ final class TenantSeed {
     for (JsonNode g : groups) {
       checkFields(g, GROUP_FIELDS, "group");
       String name = required(g, "displayName");
-      FakeGroup group = tenant.addGroup(new FakeGroup(idOr(g, "group", name), name, text(g, "description")));
+      FakeGroup group =
+          tenant.addGroup(new FakeGroup(idOr(g, "group", name), name, text(g, "description")));
       byName.computeIfAbsent(name, k -> new ArrayList<>()).add(group.id());
     }
     for (JsonNode d : array(root, "devices")) {
@@ -92,8 +140,13 @@ final class TenantSeed {
       String name = required(d, "displayName");
       String id = idOr(d, "device", name);
       String deviceId = text(d, "deviceId");
-      tenant.addDevice(new FakeDevice(id, name, deviceId != null ? deviceId : nameId("deviceId", name),
-          text(d, "operatingSystem") != null ? text(d, "operatingSystem") : "Windows", bool(d, "accountEnabled", true)));
+      tenant.addDevice(
+          new FakeDevice(
+              id,
+              name,
+              deviceId != null ? deviceId : nameId("deviceId", name),
+              text(d, "operatingSystem") != null ? text(d, "operatingSystem") : "Windows",
+              bool(d, "accountEnabled", true)));
       byName.computeIfAbsent(name, k -> new ArrayList<>()).add(id);
       for (JsonNode owner : array(d, "registeredUsers")) {
         if (!owner.isTextual()) {
@@ -114,7 +167,8 @@ final class TenantSeed {
       String name = required(s, "displayName");
       String id = idOr(s, "servicePrincipal", name);
       String appId = text(s, "appId");
-      tenant.addServicePrincipal(new FakeServicePrincipal(id, name, appId != null ? appId : nameId("appId", name)));
+      tenant.addServicePrincipal(
+          new FakeServicePrincipal(id, name, appId != null ? appId : nameId("appId", name)));
       byName.computeIfAbsent(name, k -> new ArrayList<>()).add(id);
     }
     // Members last, so a group may name groups declared after it.
@@ -148,7 +202,9 @@ final class TenantSeed {
     JsonNode settings = root.get("settings");
     if (settings != null && !settings.isNull()) {
       checkFields(settings, SETTINGS_FIELDS, "settings");
-      tenant.security().deviceAdministrator(bool(settings, "deviceAdministrator", false))
+      tenant
+          .security()
+          .deviceAdministrator(bool(settings, "deviceAdministrator", false))
           .identityProtectionLicensed(bool(settings, "identityProtectionLicensed", true))
           .signInLogsLicensed(bool(settings, "signInLogsLicensed", true));
     }
@@ -156,10 +212,17 @@ final class TenantSeed {
       checkFields(r, RISKY_FIELDS, "riskyUser");
       FakeUser user = tenant.requireUser(required(r, "user"));
       Instant updated = instant(r, "riskLastUpdatedDateTime");
-      tenant.security().putRiskyUser(new FakeRiskyUser(user.id(), user.userPrincipalName(), user.displayName(),
-          text(r, "riskLevel") != null ? text(r, "riskLevel") : "medium",
-          text(r, "riskState") != null ? text(r, "riskState") : "atRisk",
-          text(r, "riskDetail") != null ? text(r, "riskDetail") : "none", updated != null ? updated : Instant.EPOCH));
+      tenant
+          .security()
+          .putRiskyUser(
+              new FakeRiskyUser(
+                  user.id(),
+                  user.userPrincipalName(),
+                  user.displayName(),
+                  text(r, "riskLevel") != null ? text(r, "riskLevel") : "medium",
+                  text(r, "riskState") != null ? text(r, "riskState") : "atRisk",
+                  text(r, "riskDetail") != null ? text(r, "riskDetail") : "none",
+                  updated != null ? updated : Instant.EPOCH));
     }
     for (JsonNode x : array(root, "signIns")) {
       checkFields(x, SIGN_IN_FIELDS, "signIn");
@@ -172,19 +235,37 @@ final class TenantSeed {
       if (code != null && !code.isInt()) {
         throw new IllegalArgumentException("'errorCode' must be an integer in " + x);
       }
-      tenant.security().addSignIn(new FakeSignIn(text(x, "id") != null ? text(x, "id") : UUID.randomUUID().toString(),
-          at, user.id(), user.userPrincipalName(),
-          text(x, "appId") != null ? text(x, "appId") : "00000002-0000-0ff1-ce00-000000000000",
-          text(x, "appDisplayName") != null ? text(x, "appDisplayName") : "Office 365 Exchange Online",
-          text(x, "resourceDisplayName") != null ? text(x, "resourceDisplayName") : "Office 365 Exchange Online",
-          text(x, "ipAddress") != null ? text(x, "ipAddress") : "203.0.113.10",
-          bool(x, "isInteractive", true), code == null ? 0 : code.intValue()));
+      tenant
+          .security()
+          .addSignIn(
+              new FakeSignIn(
+                  text(x, "id") != null ? text(x, "id") : UUID.randomUUID().toString(),
+                  at,
+                  user.id(),
+                  user.userPrincipalName(),
+                  text(x, "appId") != null
+                      ? text(x, "appId")
+                      : "00000002-0000-0ff1-ce00-000000000000",
+                  text(x, "appDisplayName") != null
+                      ? text(x, "appDisplayName")
+                      : "Office 365 Exchange Online",
+                  text(x, "resourceDisplayName") != null
+                      ? text(x, "resourceDisplayName")
+                      : "Office 365 Exchange Online",
+                  text(x, "ipAddress") != null ? text(x, "ipAddress") : "203.0.113.10",
+                  bool(x, "isInteractive", true),
+                  code == null ? 0 : code.intValue()));
     }
     for (JsonNode t : array(root, "taskProcessingResults")) {
       checkFields(t, RESULT_FIELDS, "taskProcessingResult");
       String subject = text(t, "subject");
-      tenant.security().addTaskProcessingResult(required(t, "workflowId"), required(t, "taskId"), required(t, "id"),
-          subject == null ? null : tenant.requireUser(subject).id());
+      tenant
+          .security()
+          .addTaskProcessingResult(
+              required(t, "workflowId"),
+              required(t, "taskId"),
+              required(t, "id"),
+              subject == null ? null : tenant.requireUser(subject).id());
     }
   }
 
@@ -204,20 +285,26 @@ final class TenantSeed {
    * A reference to a group member or a role's principal: an object id, a user's UPN, or the unique
    * display name of a non-user.
    */
-  private static String resolveMember(FakeTenant tenant, Map<String, List<String>> byName, String ref) {
+  private static String resolveMember(
+      FakeTenant tenant, Map<String, List<String>> byName, String ref) {
     if (DirectoryObject.isGuid(ref)) {
-      return tenant.object(ref).map(DirectoryObject::id)
+      return tenant
+          .object(ref)
+          .map(DirectoryObject::id)
           .orElseThrow(() -> new IllegalArgumentException("no such user or object: " + ref));
     }
     if (ref.indexOf('@') > 0) {
-      return tenant.user(ref).map(FakeUser::id)
+      return tenant
+          .user(ref)
+          .map(FakeUser::id)
           .orElseThrow(() -> new IllegalArgumentException("no such user or object: " + ref));
     }
     List<String> ids = byName.getOrDefault(ref, List.of());
     if (ids.size() != 1) {
-      throw new IllegalArgumentException(ids.isEmpty()
-          ? "no such user or object: " + ref
-          : "display name is ambiguous, use its id: " + ref);
+      throw new IllegalArgumentException(
+          ids.isEmpty()
+              ? "no such user or object: " + ref
+              : "display name is ambiguous, use its id: " + ref);
     }
     return ids.get(0);
   }
@@ -238,7 +325,8 @@ final class TenantSeed {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!allowed.contains(field)) {
-        throw new IllegalArgumentException("unknown field '" + field + "' in " + what + "; allowed: " + allowed);
+        throw new IllegalArgumentException(
+            "unknown field '" + field + "' in " + what + "; allowed: " + allowed);
       }
     }
   }

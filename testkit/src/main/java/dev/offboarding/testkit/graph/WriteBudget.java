@@ -6,8 +6,8 @@ import java.time.Instant;
 
 /**
  * The tenant's write quota as a token bucket of {@code capacity} tokens refilled continuously at
- * {@code tokensPerWindow / window}, computed as the equivalent generic cell rate algorithm in
- * whole nanoseconds, so that waits come out exact (a bucket of 3 per 150 s says "50 s", never
+ * {@code tokensPerWindow / window}, computed as the equivalent generic cell rate algorithm in whole
+ * nanoseconds, so that waits come out exact (a bucket of 3 per 150 s says "50 s", never
  * "50.000000001 s"). Time comes from a {@link Clock} so tests move it by hand. Thread-safe; the
  * critical section is a few additions.
  */
@@ -15,15 +15,21 @@ final class WriteBudget {
 
   private final Clock clock;
   private final Instant origin;
+
   /** Nanoseconds it takes to refill one token. */
   private final long interval;
+
   /** How far ahead of now the theoretical arrival time may run: (capacity - 1) intervals. */
   private final long tolerance;
+
   private final int capacity;
+
   /** Theoretical arrival time of the next write, in nanoseconds since {@link #origin}. */
   private long tat;
+
   /** Start of the one-second span whose writes and refusals {@link #use()} counts. */
   private long countedSince = Long.MIN_VALUE / 2;
+
   private long secondTotal;
   private long secondRefused;
 
@@ -58,13 +64,15 @@ final class WriteBudget {
   }
 
   /**
-   * The share of the budget used now, as Graph's {@code x-ms-throttle-limit-percentage} tells it:
-   * 1 minus the share of the bucket left, and from 1.0 on, 1 plus the share of the last second's
+   * The share of the budget used now, as Graph's {@code x-ms-throttle-limit-percentage} tells it: 1
+   * minus the share of the bucket left, and from 1.0 on, 1 plus the share of the last second's
    * writes refused (Graph: "1.2 = 20 % throttled"), at most 1.8.
    */
   synchronized double use() {
     boolean refusingThisSecond = now() - countedSince < 1_000_000_000L && secondRefused > 0;
-    return refusingThisSecond ? Math.min(1.8, 1 + secondRefused / (double) secondTotal) : 1 - available() / capacity;
+    return refusingThisSecond
+        ? Math.min(1.8, 1 + secondRefused / (double) secondTotal)
+        : 1 - available() / capacity;
   }
 
   private void count(long now, boolean refused) {

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param requestId the {@code request-id} of its response
  * @param inBatch whether it arrived inside a {@code $batch}
  */
-public record WriteRecord(Instant time, String userId, Kind kind, int status, String requestId, boolean inBatch) {
+public record WriteRecord(
+    Instant time, String userId, Kind kind, int status, String requestId, boolean inBatch) {
 
   /** What a write asked for. */
   public enum Kind {
@@ -24,11 +25,19 @@ public record WriteRecord(Instant time, String userId, Kind kind, int status, St
     ENABLE,
     /** {@code POST /users/{id}/revokeSignInSessions}. */
     REVOKE,
-    /** {@code PATCH /users/{id}} setting no property, e.g. {@code {}}: answered 204, changes nothing. */
+    /**
+     * {@code PATCH /users/{id}} setting no property, e.g. {@code {}}: answered 204, changes
+     * nothing.
+     */
     UPDATE,
-    /** {@code PATCH /users/{id} {"passwordProfile": {...}}} (the password itself is never recorded). */
+    /**
+     * {@code PATCH /users/{id} {"passwordProfile": {...}}} (the password itself is never recorded).
+     */
     RESET_PASSWORD,
-    /** {@code POST /identityProtection/riskyUsers/confirmCompromised}: one record per user id it names. */
+    /**
+     * {@code POST /identityProtection/riskyUsers/confirmCompromised}: one record per user id it
+     * names.
+     */
     CONFIRM_COMPROMISED,
     /** {@code PATCH /devices/{id} {"accountEnabled": false}}. */
     DISABLE_DEVICE,

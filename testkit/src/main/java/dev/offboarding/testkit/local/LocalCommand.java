@@ -48,11 +48,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code local}: everything on one machine. Starts the embedded Service Bus emulator with the
  * project's entity definitions, a fake Graph tenant, and the worker jar as a child process pointed
- * at both; sends the sample events; prints the audit stream as it arrives; then keeps running
- * until Ctrl-C (or exits once the samples are done, with {@code --exit-after-samples}).
+ * at both; sends the sample events; prints the audit stream as it arrives; then keeps running until
+ * Ctrl-C (or exits once the samples are done, with {@code --exit-after-samples}).
  */
 public final class LocalCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: local [--worker-jar FILE] [--tenant FILE] [--servicebus-port P] [--graph-port P]
                    [--http-port P] [--exit-after-samples]
       """;
@@ -89,79 +90,106 @@ public final class LocalCommand {
 
   private int run(Options options) throws Exception {
     if (!Files.isRegularFile(options.workerJar)) {
-      System.err.println("local: no worker jar at " + options.workerJar + "; build it first (./mvnw -DskipTests package)"
-          + " or pass --worker-jar");
+      System.err.println(
+          "local: no worker jar at "
+              + options.workerJar
+              + "; build it first (./mvnw -DskipTests package)"
+              + " or pass --worker-jar");
       return 2;
     }
     ServiceBusEmulator emulator;
     try (InputStream config = LocalCommand.class.getResourceAsStream("/servicebus/config.json")) {
       emulator = ServiceBusEmulator.start(EmulatorConfig.fromJson(config), options.serviceBusPort);
     }
-    FakeTenant tenant = options.tenant != null ? FakeTenant.fromJson(options.tenant) : exampleTenant();
-    FakeGraphServer graph = FakeGraphServer.start(tenant, FakeGraphOptions.builder()
-        .port(options.graphPort)
-        // Graph-like latency so timings mean something; the write budget is Graph's default.
-        .latency(Duration.ofMillis(40), Duration.ofMillis(40))
-        .build());
+    FakeTenant tenant =
+        options.tenant != null ? FakeTenant.fromJson(options.tenant) : exampleTenant();
+    FakeGraphServer graph =
+        FakeGraphServer.start(
+            tenant,
+            FakeGraphOptions.builder()
+                .port(options.graphPort)
+                // Graph-like latency so timings mean something; the write budget is Graph's
+                // default.
+                .latency(Duration.ofMillis(40), Duration.ofMillis(40))
+                .build());
     out.println("local: Service Bus emulator  " + emulator.connectionString());
     out.println("local: fake Graph tenant     " + graph.baseUrl());
 
-    ServiceBusClientBuilder clients = new ServiceBusClientBuilder().connectionString(emulator.connectionString());
-    ServiceBusProcessorClient auditReader = clients.processor()
-        .topicName(TOPIC).subscriptionName(SUBSCRIPTION)
-        .disableAutoComplete()
-        .processMessage(this::printAudit)
-        .processError(this::printReaderError)
-        .buildProcessorClient();
+    ServiceBusClientBuilder clients =
+        new ServiceBusClientBuilder().connectionString(emulator.connectionString());
+    ServiceBusProcessorClient auditReader =
+        clients
+            .processor()
+            .topicName(TOPIC)
+            .subscriptionName(SUBSCRIPTION)
+            .disableAutoComplete()
+            .processMessage(this::printAudit)
+            .processError(this::printReaderError)
+            .buildProcessorClient();
     auditReader.start();
 
     Process worker = startWorker(options, emulator.connectionString(), graph.baseUrl());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      out.println("local: stopping");
-      stopWorker(worker);
-      auditReader.close();
-      graph.close();
-      emulator.close();
-      stopped.countDown();
-    }, "local-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("local: stopping");
+                  stopWorker(worker);
+                  auditReader.close();
+                  graph.close();
+                  emulator.close();
+                  stopped.countDown();
+                },
+                "local-shutdown"));
 
     if (!awaitReady(options.httpPort, worker)) {
       System.err.println("local: the worker did not become ready; see its output above");
       return 1;
     }
-    out.println("local: worker ready, metrics at http://127.0.0.1:" + options.httpPort + "/metrics");
+    out.println(
+        "local: worker ready, metrics at http://127.0.0.1:" + options.httpPort + "/metrics");
 
     try (ServiceBusSenderClient sender = clients.sender().queueName(QUEUE).buildClient();
-        ServiceBusSenderClient urgentSender = clients.sender().queueName(URGENT_QUEUE).buildClient()) {
+        ServiceBusSenderClient urgentSender =
+            clients.sender().queueName(URGENT_QUEUE).buildClient()) {
       for (String sample : SampleEvents.all()) {
         ServiceBusMessage message = sampleMessage(sample);
         // Compromise events take the urgent queue, as `send` does.
         boolean urgent = EventType.COMPROMISE.wireName().equals(message.getSubject());
         (urgent ? urgentSender : sender).sendMessage(message);
-        out.println("local: sent " + sample.substring(sample.lastIndexOf('/') + 1) + " to "
-            + (urgent ? URGENT_QUEUE : QUEUE));
+        out.println(
+            "local: sent "
+                + sample.substring(sample.lastIndexOf('/') + 1)
+                + " to "
+                + (urgent ? URGENT_QUEUE : QUEUE));
       }
     }
     boolean done = summaries.await(SAMPLES_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    out.println(done ? "local: every sample event has its summary" : "local: not every sample was summarised in time");
+    out.println(
+        done
+            ? "local: every sample event has its summary"
+            : "local: not every sample was summarised in time");
     printTimeToRevoke();
     if (options.exitAfterSamples) {
       return done ? 0 : 1;
     }
-    out.println("local: running; send more with `java -jar worker/target/offboarding-worker.jar send FILE`"
-        + " (SERVICEBUS_CONNECTION_STRING as above); Ctrl-C to stop");
+    out.println(
+        "local: running; send more with `java -jar worker/target/offboarding-worker.jar send FILE`"
+            + " (SERVICEBUS_CONNECTION_STRING as above); Ctrl-C to stop");
     stopped.await();
     return 0;
   }
 
   private static FakeTenant exampleTenant() throws IOException {
-    try (InputStream seed = FakeGraphCommand.class.getResourceAsStream(FakeGraphCommand.EXAMPLE_SEED)) {
+    try (InputStream seed =
+        FakeGraphCommand.class.getResourceAsStream(FakeGraphCommand.EXAMPLE_SEED)) {
       return FakeTenant.fromJson(seed);
     }
   }
 
-  private Process startWorker(Options options, String connectionString, String graphBaseUrl) throws IOException {
+  private Process startWorker(Options options, String connectionString, String graphBaseUrl)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb = new ProcessBuilder(java, "-jar", options.workerJar.toString(), "run");
     Map<String, String> env = pb.environment();
@@ -179,7 +207,8 @@ public final class LocalCommand {
     // Local runs set approval explicitly, as tests do: big sample events run at once (restores
     // still wait for a second person's approve).
     env.putIfAbsent("APPROVAL_THRESHOLD", "10000000");
-    // Defaults are for run: local sets the mass-action brake's caps itself, high enough for any sample.
+    // Defaults are for run: local sets the mass-action brake's caps itself, high enough for any
+    // sample.
     env.putIfAbsent("MAX_USERS_PER_HOUR", "100000");
     env.putIfAbsent("MAX_URGENT_USERS_PER_HOUR", "10000");
     pb.redirectErrorStream(true);
@@ -189,7 +218,8 @@ public final class LocalCommand {
   }
 
   private void pump(InputStream in) {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line; (line = reader.readLine()) != null; ) {
         out.println("[worker] " + line);
       }
@@ -215,8 +245,10 @@ public final class LocalCommand {
 
   private static boolean awaitReady(int port, Process worker) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-        .timeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
     while (Instant.now().isBefore(deadline) && worker.isAlive()) {
       try {
@@ -252,13 +284,23 @@ public final class LocalCommand {
       String type = audit.typeOf(body);
       if (TargetAudit.TYPE.equals(type)) {
         TargetAudit t = audit.decodeTarget(body);
-        StringBuilder line = new StringBuilder("audit target   event=").append(t.eventId()).append("  ")
-            .append(t.userPrincipalName() != null ? t.userPrincipalName() : String.join(",", t.via()))
-            .append("  ").append(t.outcome());
+        StringBuilder line =
+            new StringBuilder("audit target   event=")
+                .append(t.eventId())
+                .append("  ")
+                .append(
+                    t.userPrincipalName() != null
+                        ? t.userPrincipalName()
+                        : String.join(",", t.via()))
+                .append("  ")
+                .append(t.outcome());
         for (ActionResult a : t.actions()) {
           line.append("  ").append(a.action().wireName()).append('=').append(a.outcome());
-          if (a.action() == Action.REVOKE_SESSIONS && a.finishedAt() != null && sentAt.containsKey(t.eventId())) {
-            timeToRevokeMillis.add(Duration.between(sentAt.get(t.eventId()), a.finishedAt()).toMillis());
+          if (a.action() == Action.REVOKE_SESSIONS
+              && a.finishedAt() != null
+              && sentAt.containsKey(t.eventId())) {
+            timeToRevokeMillis.add(
+                Duration.between(sentAt.get(t.eventId()), a.finishedAt()).toMillis());
           }
         }
         if (t.detail() != null) {
@@ -267,15 +309,29 @@ public final class LocalCommand {
         out.println(line);
       } else {
         SummaryAudit s = audit.decodeSummary(body);
-        out.println("audit summary  event=" + s.eventId() + "  " + s.status() + "  users=" + s.usersResolved()
-            + "  " + s.counts() + (s.rejectionReason() != null ? "  reason: " + s.rejectionReason() : "")
-            + "  in " + s.durationMillis() + " ms");
+        out.println(
+            "audit summary  event="
+                + s.eventId()
+                + "  "
+                + s.status()
+                + "  users="
+                + s.usersResolved()
+                + "  "
+                + s.counts()
+                + (s.rejectionReason() != null ? "  reason: " + s.rejectionReason() : "")
+                + "  in "
+                + s.durationMillis()
+                + " ms");
         if (s.eventId() != null && sentAt.containsKey(s.eventId())) {
           summaries.countDown();
         }
       }
     } catch (IllegalArgumentException e) {
-      out.println("audit ?        unreadable audit message " + message.getMessageId() + ": " + e.getMessage());
+      out.println(
+          "audit ?        unreadable audit message "
+              + message.getMessageId()
+              + ": "
+              + e.getMessage());
     }
     context.complete();
   }
@@ -293,8 +349,9 @@ public final class LocalCommand {
       return;
     }
     Collections.sort(sorted);
-    out.printf("local: time to revoke (sent -> Graph success) over %d users: p50 %d ms, p99 %d ms%n", sorted.size(),
-        percentile(sorted, 0.50), percentile(sorted, 0.99));
+    out.printf(
+        "local: time to revoke (sent -> Graph success) over %d users: p50 %d ms, p99 %d ms%n",
+        sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99));
   }
 
   static long percentile(List<Long> sorted, double p) {
@@ -303,7 +360,12 @@ public final class LocalCommand {
   }
 
   /** Parsed command-line options. */
-  record Options(Path workerJar, Path tenant, int serviceBusPort, int graphPort, int httpPort,
+  record Options(
+      Path workerJar,
+      Path tenant,
+      int serviceBusPort,
+      int graphPort,
+      int httpPort,
       boolean exitAfterSamples) {
     static Options parse(String[] args) {
       Path workerJar = Path.of("worker", "target", "offboarding-worker.jar");

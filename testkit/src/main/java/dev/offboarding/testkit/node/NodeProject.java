@@ -19,16 +19,19 @@ import java.util.concurrent.TimeUnit;
  * A Node project whose test suites the Java tests run, made ready the way {@code ./mvnw verify}
  * needs it on a fresh clone: {@code node} found on the {@code PATH}, and the packages its {@code
  * package-lock.json} pins installed with {@code npm ci} when {@code node_modules} is missing or was
- * installed from another lock file. The install prefers npm's cache ({@code --prefer-offline}), so a
- * machine that installed once installs again without the network; it runs at most once per
+ * installed from another lock file. The install prefers npm's cache ({@code --prefer-offline}), so
+ * a machine that installed once installs again without the network; it runs at most once per
  * project per process, and not at all while the installed packages match the lock.
  *
  * <p>Where it cannot be made ready, {@link Readiness#problem()} says why, for a test to skip with
  * (or, under CI, fail with). Thread-safe.
  */
 public final class NodeProject {
-  /** Written into {@code node_modules} after an install: the SHA-256 of the lock file it installed. */
+  /**
+   * Written into {@code node_modules} after an install: the SHA-256 of the lock file it installed.
+   */
   static final String STAMP = ".offboarding-lock-sha256";
+
   /** The longest an install may take: a cold cache downloads every package. */
   static final long INSTALL_TIMEOUT_MINUTES = 5;
 
@@ -96,15 +99,18 @@ public final class NodeProject {
     }
     Optional<Path> npm = onPath("npm");
     if (npm.isEmpty()) {
-      return Readiness.notReady("npm is not on the PATH, and " + dir.resolve("node_modules")
-          + " is missing or was not installed from this package-lock.json");
+      return Readiness.notReady(
+          "npm is not on the PATH, and "
+              + dir.resolve("node_modules")
+              + " is missing or was not installed from this package-lock.json");
     }
     String failure = install(npm.get());
     if (failure != null) {
       return Readiness.notReady(failure);
     }
     try {
-      Files.writeString(dir.resolve("node_modules").resolve(STAMP), lock, StandardCharsets.US_ASCII);
+      Files.writeString(
+          dir.resolve("node_modules").resolve(STAMP), lock, StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot record the installed lock in " + dir, e);
     }
@@ -114,7 +120,8 @@ public final class NodeProject {
   /** The lock file the packages in {@code node_modules} were installed from, or null. */
   private String installedLock() {
     try {
-      return Files.readString(dir.resolve("node_modules").resolve(STAMP), StandardCharsets.US_ASCII).strip();
+      return Files.readString(dir.resolve("node_modules").resolve(STAMP), StandardCharsets.US_ASCII)
+          .strip();
     } catch (IOException e) {
       return null;
     }
@@ -129,22 +136,33 @@ public final class NodeProject {
       throw new UncheckedIOException(e);
     }
     try {
-      ProcessBuilder pb = new ProcessBuilder(npm.toString(), "ci", "--prefer-offline", "--no-audit", "--no-fund",
-          "--loglevel=error")
-          .directory(dir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  npm.toString(),
+                  "ci",
+                  "--prefer-offline",
+                  "--no-audit",
+                  "--no-fund",
+                  "--loglevel=error")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       pb.environment().clear();
       pb.environment().putAll(environment);
       Process process = pb.start();
       if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        return "npm ci in " + dir + " did not finish within " + INSTALL_TIMEOUT_MINUTES + " minutes";
+        return "npm ci in "
+            + dir
+            + " did not finish within "
+            + INSTALL_TIMEOUT_MINUTES
+            + " minutes";
       }
       if (process.exitValue() != 0) {
         List<String> output = Files.readAllLines(log);
-        String last = output.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("no output");
+        String last =
+            output.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("no output");
         return "npm ci in " + dir + " failed (exit " + process.exitValue() + "): " + last.strip();
       }
       return null;
@@ -181,7 +199,8 @@ public final class NodeProject {
 
   private static String sha256(Path file) throws IOException {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

@@ -2,8 +2,8 @@ package dev.offboarding.testkit.servicebus;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.qpid.proton.amqp.Binary;
@@ -15,10 +15,15 @@ import org.apache.qpid.proton.codec.EncoderImpl;
 import org.apache.qpid.proton.codec.WritableBuffer;
 import org.apache.qpid.proton.message.Message;
 
-/** Encoding helpers shared by the AMQP layer and the store: messages, batches and lock-token tags. */
+/**
+ * Encoding helpers shared by the AMQP layer and the store: messages, batches and lock-token tags.
+ */
 final class AmqpCodec {
 
-  /** Message format of a transfer that carries a Service Bus batch: one {@code data} section per message. */
+  /**
+   * Message format of a transfer that carries a Service Bus batch: one {@code data} section per
+   * message.
+   */
   static final int BATCH_MESSAGE_FORMAT = 0x80013700;
 
   private AmqpCodec() {}
@@ -26,7 +31,8 @@ final class AmqpCodec {
   static byte[] encode(Message message) {
     DroppingWritableBuffer sizer = new DroppingWritableBuffer();
     message.encode(sizer);
-    // The encoder reserves worst-case room for strings before writing them, so leave slack beyond the size.
+    // The encoder reserves worst-case room for strings before writing them, so leave slack beyond
+    // the size.
     int capacity = sizer.position() + 256;
     while (true) {
       ByteBuffer buffer = ByteBuffer.allocate(capacity);
@@ -52,7 +58,8 @@ final class AmqpCodec {
   }
 
   /**
-   * The messages of one transfer: itself for format 0, the messages in its {@code data} sections for a batch.
+   * The messages of one transfer: itself for format 0, the messages in its {@code data} sections
+   * for a batch.
    *
    * @throws IllegalArgumentException for another message format or a batch without messages
    */
@@ -61,7 +68,8 @@ final class AmqpCodec {
       return List.of(decode(bytes, 0, bytes.length));
     }
     if (messageFormat != BATCH_MESSAGE_FORMAT) {
-      throw new IllegalArgumentException("unsupported message format " + Integer.toUnsignedString(messageFormat, 16));
+      throw new IllegalArgumentException(
+          "unsupported message format " + Integer.toUnsignedString(messageFormat, 16));
     }
     DecoderImpl decoder = new DecoderImpl();
     AMQPDefinedTypes.registerAllTypes(decoder, new EncoderImpl(decoder));
@@ -69,7 +77,8 @@ final class AmqpCodec {
     decoder.setByteBuffer(buffer);
     List<Message> messages = new ArrayList<>();
     while (buffer.hasRemaining()) {
-      // The envelope's header, annotations and properties only describe the batch; the data sections hold it.
+      // The envelope's header, annotations and properties only describe the batch; the data
+      // sections hold it.
       if (decoder.readObject() instanceof Data data) {
         Binary b = data.getValue();
         messages.add(decode(b.getArray(), b.getArrayOffset(), b.getLength()));
@@ -82,14 +91,15 @@ final class AmqpCodec {
   }
 
   /**
-   * The delivery tag that carries a lock token: the 16 bytes of .NET's {@code Guid.ToByteArray()}, which the SDK
-   * turns back into the same UUID.
+   * The delivery tag that carries a lock token: the 16 bytes of .NET's {@code Guid.ToByteArray()},
+   * which the SDK turns back into the same UUID.
    */
   static byte[] lockTokenTag(UUID token) {
-    byte[] b = ByteBuffer.allocate(16)
-        .putLong(token.getMostSignificantBits())
-        .putLong(token.getLeastSignificantBits())
-        .array();
+    byte[] b =
+        ByteBuffer.allocate(16)
+            .putLong(token.getMostSignificantBits())
+            .putLong(token.getLeastSignificantBits())
+            .array();
     return new byte[] {
       b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6],
       b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]

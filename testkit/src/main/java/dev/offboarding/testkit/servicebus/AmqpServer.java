@@ -4,12 +4,12 @@ import dev.offboarding.testkit.servicebus.EmulatorConfig.AccessRight;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,11 +54,13 @@ import org.apache.qpid.proton.engine.Transport;
 import org.apache.qpid.proton.message.Message;
 
 /**
- * The AMQP 1.0 side of the emulator: a non-blocking socket loop driving one Proton-J engine per connection.
+ * The AMQP 1.0 side of the emulator: a non-blocking socket loop driving one Proton-J engine per
+ * connection.
  *
- * <p>One thread (the loop) owns every engine object and the {@link Broker}; other threads reach them only through
- * {@link #call(Callable)}. The loop also runs the broker's housekeeping every {@value #HOUSEKEEPING_MILLIS} ms
- * and calls {@code Transport.tick} so idle connections get heartbeats.
+ * <p>One thread (the loop) owns every engine object and the {@link Broker}; other threads reach
+ * them only through {@link #call(Callable)}. The loop also runs the broker's housekeeping every
+ * {@value #HOUSEKEEPING_MILLIS} ms and calls {@code Transport.tick} so idle connections get
+ * heartbeats.
  */
 final class AmqpServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AmqpServer.class.getName());
@@ -67,14 +69,18 @@ final class AmqpServer implements AutoCloseable {
   static final long HOUSEKEEPING_MILLIS = 50;
   private static final int CREDIT_WINDOW = 200;
   private static final Symbol SESSION_FILTER = Symbol.valueOf("com.microsoft:session-filter");
+
   /** Stands for a session filter without a value (Map.entry takes no null): any session. */
   private static final Object NO_SESSION = new Object();
+
   private static final Symbol LOCKED_UNTIL_UTC = Symbol.valueOf("com.microsoft:locked-until-utc");
   private static final Symbol TIMEOUT = Symbol.valueOf("com.microsoft:timeout");
-  private static final Symbol SESSION_CANNOT_BE_LOCKED = Symbol.valueOf("com.microsoft:session-cannot-be-locked");
+  private static final Symbol SESSION_CANNOT_BE_LOCKED =
+      Symbol.valueOf("com.microsoft:session-cannot-be-locked");
   private static final Symbol SESSION_LOCK_LOST = Symbol.valueOf("com.microsoft:session-lock-lost");
   private static final Symbol MESSAGE_LOCK_LOST = Symbol.valueOf("com.microsoft:message-lock-lost");
-  private static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
+  private static final Symbol MESSAGE_SIZE_EXCEEDED =
+      Symbol.valueOf("amqp:link:message-size-exceeded");
 
   private final Broker broker;
   private final RequestHandler requests;
@@ -148,7 +154,9 @@ final class AmqpServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException("the emulator loop did not answer", e);
     }
@@ -162,22 +170,30 @@ final class AmqpServer implements AutoCloseable {
    * @return how many connections were dropped
    */
   int dropConnections() {
-    return call(() -> {
-      List<AmqpConnection> open = new ArrayList<>(connections);
-      open.forEach(this::drop);
-      return open.size();
-    });
+    return call(
+        () -> {
+          List<AmqpConnection> open = new ArrayList<>(connections);
+          open.forEach(this::drop);
+          return open.size();
+        });
   }
 
-  /** From now on no key carries the Send right on {@code entity} (or every key that had it has it again). */
+  /**
+   * From now on no key carries the Send right on {@code entity} (or every key that had it has it
+   * again).
+   */
   void denySend(String entity, boolean denied) {
-    call(() -> {
-      access.denySend(entity, denied);
-      return null;
-    });
+    call(
+        () -> {
+          access.denySend(entity, denied);
+          return null;
+        });
   }
 
-  /** Closes every connection (sending AMQP close where possible) and the listening socket; never throws. */
+  /**
+   * Closes every connection (sending AMQP close where possible) and the listening socket; never
+   * throws.
+   */
   @Override
   public void close() {
     stopping = true;
@@ -260,7 +276,8 @@ final class AmqpServer implements AutoCloseable {
     Transport transport = Proton.transport();
     Sasl sasl = transport.sasl();
     sasl.server();
-    // The SDK's proton-j client always offers ANONYMOUS; authorization happens afterwards through $cbs.
+    // The SDK's proton-j client always offers ANONYMOUS; authorization happens afterwards through
+    // $cbs.
     sasl.setMechanisms("ANONYMOUS");
     sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
     Connection connection = Proton.connection();
@@ -333,7 +350,9 @@ final class AmqpServer implements AutoCloseable {
 
   private void drop(AmqpConnection c) {
     connections.remove(c);
-    consumers.stream().filter(consumer -> consumer.connection == c).forEach(Consumer::releaseSession);
+    consumers.stream()
+        .filter(consumer -> consumer.connection == c)
+        .forEach(Consumer::releaseSession);
     consumers.removeIf(consumer -> consumer.connection == c);
     pendingSessions.removeIf(pending -> pending.consumer().connection == c);
     c.key.cancel();
@@ -347,8 +366,9 @@ final class AmqpServer implements AutoCloseable {
   private void closeQuietly() {
     for (AmqpConnection c : new ArrayList<>(connections)) {
       try {
-        c.connection.setCondition(new ErrorCondition(Symbol.valueOf("amqp:connection:forced"),
-            "The emulator is shutting down."));
+        c.connection.setCondition(
+            new ErrorCondition(
+                Symbol.valueOf("amqp:connection:forced"), "The emulator is shutting down."));
         c.connection.close();
         processEvents(c);
         int pending;
@@ -384,7 +404,8 @@ final class AmqpServer implements AutoCloseable {
       try {
         handle(c, event);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "failed to handle " + event.getType() + "; closing the connection", e);
+        LOG.log(
+            Level.WARNING, "failed to handle " + event.getType() + "; closing the connection", e);
         c.connection.setCondition(new ErrorCondition(AmqpError.INTERNAL_ERROR, String.valueOf(e)));
         c.connection.close();
       }
@@ -419,7 +440,8 @@ final class AmqpServer implements AutoCloseable {
           onDispositionUpdate(delivery);
         }
       }
-      case TRANSPORT_ERROR -> LOG.log(Level.DEBUG, "transport error: {0}", event.getTransport().getCondition());
+      case TRANSPORT_ERROR ->
+          LOG.log(Level.DEBUG, "transport error: {0}", event.getTransport().getCondition());
       default -> {
         // Flow is handled by the pump after each round; the other events need nothing.
       }
@@ -427,7 +449,11 @@ final class AmqpServer implements AutoCloseable {
   }
 
   /** What a link the client sends on is for. */
-  private enum InboundKind { CBS, MANAGEMENT, ENTITY }
+  private enum InboundKind {
+    CBS,
+    MANAGEMENT,
+    ENTITY
+  }
 
   private record Inbound(InboundKind kind, String entityPath, Broker.SendTarget target) {}
 
@@ -450,8 +476,12 @@ final class AmqpServer implements AutoCloseable {
         }
         inbound = new Inbound(InboundKind.MANAGEMENT, entity, null);
       } else {
-        // The service authorizes before it looks the entity up, so a caller without rights learns nothing of it.
-        String refusal = address == null ? null : access.refusal(c.tokens, address, AccessRight.SEND, hostname(c));
+        // The service authorizes before it looks the entity up, so a caller without rights learns
+        // nothing of it.
+        String refusal =
+            address == null
+                ? null
+                : access.refusal(c.tokens, address, AccessRight.SEND, hostname(c));
         if (refusal != null) {
           refuseWith(link, AmqpError.UNAUTHORIZED_ACCESS, refusal, false);
           return;
@@ -471,12 +501,16 @@ final class AmqpServer implements AutoCloseable {
       Sender sender = (Sender) link;
       Source source = link.getRemoteSource() instanceof Source s ? s : null;
       String address = source == null ? null : source.getAddress();
-      if ("$cbs".equals(address) || (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management"))) {
+      if ("$cbs".equals(address)
+          || (address != null && address.toLowerCase(Locale.ROOT).endsWith("/$management"))) {
         c.replyLinks.add(new ReplyLink(sender, address));
         sender.open();
         return;
       }
-      String refusal = address == null ? null : access.refusal(c.tokens, address, AccessRight.LISTEN, hostname(c));
+      String refusal =
+          address == null
+              ? null
+              : access.refusal(c.tokens, address, AccessRight.LISTEN, hostname(c));
       if (refusal != null) {
         refuseWith(link, AmqpError.UNAUTHORIZED_ACCESS, refusal, true);
         return;
@@ -490,24 +524,38 @@ final class AmqpServer implements AutoCloseable {
       Consumer consumer = new Consumer(c, sender, store, receiveAndDelete);
       Map.Entry<Symbol, Object> sessionFilter = sessionFilter(source);
       if (sessionFilter == null && store.requiresSession()) {
-        refuseWith(link, AmqpError.NOT_ALLOWED, "It is not possible for an entity that requires sessions to create"
-            + " a non-sessionful message receiver.", true);
+        refuseWith(
+            link,
+            AmqpError.NOT_ALLOWED,
+            "It is not possible for an entity that requires sessions to create"
+                + " a non-sessionful message receiver.",
+            true);
         return;
       }
       if (sessionFilter != null) {
         if (!store.requiresSession()) {
-          refuseWith(link, AmqpError.NOT_ALLOWED, "It is not possible for an entity that does not require sessions"
-              + " to create a sessionful message receiver.", true);
+          refuseWith(
+              link,
+              AmqpError.NOT_ALLOWED,
+              "It is not possible for an entity that does not require sessions"
+                  + " to create a sessionful message receiver.",
+              true);
           return;
         }
-        Object value = sessionFilter.getValue() instanceof DescribedType d
-            ? d.getDescribed()
-            : sessionFilter.getValue();
+        Object value =
+            sessionFilter.getValue() instanceof DescribedType d
+                ? d.getDescribed()
+                : sessionFilter.getValue();
         value = value == NO_SESSION ? null : value;
-        Object timeout = link.getRemoteProperties() == null ? null : link.getRemoteProperties().get(TIMEOUT);
+        Object timeout =
+            link.getRemoteProperties() == null ? null : link.getRemoteProperties().get(TIMEOUT);
         long waitMillis = timeout instanceof Number n && n.longValue() > 0 ? n.longValue() : 60_000;
-        pendingSessions.add(new PendingSession(consumer, sessionFilter,
-            value == null ? null : value.toString(), System.currentTimeMillis() + waitMillis));
+        pendingSessions.add(
+            new PendingSession(
+                consumer,
+                sessionFilter,
+                value == null ? null : value.toString(),
+                System.currentTimeMillis() + waitMillis));
         return;
       }
       sender.setContext(consumer);
@@ -516,29 +564,35 @@ final class AmqpServer implements AutoCloseable {
     }
   }
 
-  /** The {@code com.microsoft:session-filter} entry of a receiver's source, or null for a non-session receiver. */
+  /**
+   * The {@code com.microsoft:session-filter} entry of a receiver's source, or null for a
+   * non-session receiver.
+   */
   private static Map.Entry<Symbol, Object> sessionFilter(Source source) {
     if (source.getFilter() == null) {
       return null;
     }
     for (Map.Entry<?, ?> e : ((Map<?, ?>) source.getFilter()).entrySet()) {
       if (SESSION_FILTER.toString().equals(String.valueOf(e.getKey()))) {
-        return Map.entry(Symbol.valueOf(String.valueOf(e.getKey())), e.getValue() == null ? NO_SESSION : e.getValue());
+        return Map.entry(
+            Symbol.valueOf(String.valueOf(e.getKey())),
+            e.getValue() == null ? NO_SESSION : e.getValue());
       }
     }
     return null;
   }
 
   /**
-   * Gives waiting session receivers a session: the one they named, or the next one nobody holds. A named session
-   * that another receiver holds is refused at once; a receiver waiting for any session is refused with
-   * {@code com.microsoft:timeout} when its timeout passes without one.
+   * Gives waiting session receivers a session: the one they named, or the next one nobody holds. A
+   * named session that another receiver holds is refused at once; a receiver waiting for any
+   * session is refused with {@code com.microsoft:timeout} when its timeout passes without one.
    */
   private void acceptSessions() {
     long now = System.currentTimeMillis();
     for (PendingSession pending : new ArrayList<>(pendingSessions)) {
       Sender sender = pending.consumer().sender;
-      if (sender.getRemoteState() != EndpointState.ACTIVE || !connections.contains(pending.consumer().connection)) {
+      if (sender.getRemoteState() != EndpointState.ACTIVE
+          || !connections.contains(pending.consumer().connection)) {
         pendingSessions.remove(pending);
         continue;
       }
@@ -549,12 +603,20 @@ final class AmqpServer implements AutoCloseable {
         openSession(pending, id);
       } else if (pending.requested() != null) {
         pendingSessions.remove(pending);
-        refuseWith(sender, SESSION_CANNOT_BE_LOCKED, "The requested session '" + pending.requested()
-            + "' cannot be accepted. It may be locked by another receiver.", true);
+        refuseWith(
+            sender,
+            SESSION_CANNOT_BE_LOCKED,
+            "The requested session '"
+                + pending.requested()
+                + "' cannot be accepted. It may be locked by another receiver.",
+            true);
       } else if (now >= pending.deadline()) {
         pendingSessions.remove(pending);
-        refuseWith(sender, TIMEOUT, "No unlocked session with messages is available in '"
-            + store.path() + "'.", true);
+        refuseWith(
+            sender,
+            TIMEOUT,
+            "No unlocked session with messages is available in '" + store.path() + "'.",
+            true);
       }
     }
   }
@@ -575,11 +637,14 @@ final class AmqpServer implements AutoCloseable {
     local.setCapabilities(remote.getCapabilities());
     @SuppressWarnings("unchecked")
     Map<Symbol, Object> filter = new LinkedHashMap<>((Map<Symbol, Object>) remote.getFilter());
-    // Answer in the client's own form: a described value stays described, a plain string stays plain.
+    // Answer in the client's own form: a described value stays described, a plain string stays
+    // plain.
     filter.keySet().removeIf(key -> SESSION_FILTER.toString().equals(String.valueOf(key)));
-    filter.put(pending.filter().getKey(), pending.filter().getValue() instanceof DescribedType d
-        ? new UnknownDescribedType(d.getDescriptor(), sessionId)
-        : sessionId);
+    filter.put(
+        pending.filter().getKey(),
+        pending.filter().getValue() instanceof DescribedType d
+            ? new UnknownDescribedType(d.getDescriptor(), sessionId)
+            : sessionId);
     local.setFilter(filter);
     consumer.sender.setSource(local);
     Instant until = consumer.store.sessionLockedUntil(sessionId, consumer);
@@ -594,8 +659,12 @@ final class AmqpServer implements AutoCloseable {
     return instant.toEpochMilli() * 10_000 + 621_355_968_000_000_000L;
   }
 
-  /** Opens and at once closes a link with an error, with a null terminus on the side the client asked for. */
-  private static void refuseWith(Link link, Symbol condition, String description, boolean clientReceives) {
+  /**
+   * Opens and at once closes a link with an error, with a null terminus on the side the client
+   * asked for.
+   */
+  private static void refuseWith(
+      Link link, Symbol condition, String description, boolean clientReceives) {
     if (clientReceives) {
       link.setSource(null);
     } else {
@@ -606,7 +675,10 @@ final class AmqpServer implements AutoCloseable {
     link.close();
   }
 
-  /** Answers an attach to a missing entity the way the SDK recognises as final: null terminus, not-found. */
+  /**
+   * Answers an attach to a missing entity the way the SDK recognises as final: null terminus,
+   * not-found.
+   */
   private void refuse(AmqpConnection c, Link link, String address, boolean clientReceives) {
     if (clientReceives) {
       link.setSource(null);
@@ -614,12 +686,17 @@ final class AmqpServer implements AutoCloseable {
       link.setTarget(null);
     }
     link.open();
-    link.setCondition(new ErrorCondition(AmqpError.NOT_FOUND,
-        "The messaging entity 'sb://" + hostname(c) + "/" + address + "' could not be found."));
+    link.setCondition(
+        new ErrorCondition(
+            AmqpError.NOT_FOUND,
+            "The messaging entity 'sb://" + hostname(c) + "/" + address + "' could not be found."));
     link.close();
   }
 
-  /** The namespace host the client named in its Open ({@code localhost} for the SDKs), else the bound address. */
+  /**
+   * The namespace host the client named in its Open ({@code localhost} for the SDKs), else the
+   * bound address.
+   */
   private String hostname(AmqpConnection c) {
     return c.connection.getRemoteHostname() == null ? host : c.connection.getRemoteHostname();
   }
@@ -654,17 +731,27 @@ final class AmqpServer implements AutoCloseable {
     switch (inbound.kind()) {
       case CBS, MANAGEMENT -> {
         Message request = AmqpCodec.decode(bytes, 0, read);
-        Message response = inbound.kind() == InboundKind.CBS
-            ? requests.cbs(request, c.tokens, hostname(c))
-            : requests.management(inbound.entityPath(), request, c.tokens, hostname(c),
-                (store, sessionId) -> store.sessionHolder(sessionId) instanceof Consumer holder
-                    && holder.connection == c);
+        Message response =
+            inbound.kind() == InboundKind.CBS
+                ? requests.cbs(request, c.tokens, hostname(c))
+                : requests.management(
+                    inbound.entityPath(),
+                    request,
+                    c.tokens,
+                    hostname(c),
+                    (store, sessionId) ->
+                        store.sessionHolder(sessionId) instanceof Consumer holder
+                            && holder.connection == c);
         if (!delivery.remotelySettled()) {
           delivery.disposition(Accepted.getInstance());
         }
         delivery.settle();
-        reply(c, receiver, inbound.kind() == InboundKind.CBS ? "$cbs" : inbound.entityPath() + "/$management",
-            request, response);
+        reply(
+            c,
+            receiver,
+            inbound.kind() == InboundKind.CBS ? "$cbs" : inbound.entityPath() + "/$management",
+            request,
+            response);
       }
       case ENTITY -> {
         DeliveryState outcome = accept(inbound.target(), bytes, read, delivery.getMessageFormat());
@@ -676,17 +763,24 @@ final class AmqpServer implements AutoCloseable {
     }
   }
 
-  private DeliveryState accept(Broker.SendTarget target, byte[] bytes, int length, int messageFormat) {
+  private DeliveryState accept(
+      Broker.SendTarget target, byte[] bytes, int length, int messageFormat) {
     if (length > MAX_MESSAGE_SIZE) {
-      return rejected(MESSAGE_SIZE_EXCEEDED, "The received message (size " + length
-          + " bytes) exceeds the limit (" + MAX_MESSAGE_SIZE + " bytes) currently allowed on the link.");
+      return rejected(
+          MESSAGE_SIZE_EXCEEDED,
+          "The received message (size "
+              + length
+              + " bytes) exceeds the limit ("
+              + MAX_MESSAGE_SIZE
+              + " bytes) currently allowed on the link.");
     }
     List<Message> messages;
     try {
       byte[] exact = length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
       messages = AmqpCodec.decodeTransfer(exact, messageFormat);
     } catch (RuntimeException e) {
-      return rejected(AmqpError.DECODE_ERROR, "The message could not be decoded: " + e.getMessage());
+      return rejected(
+          AmqpError.DECODE_ERROR, "The message could not be decoded: " + e.getMessage());
     }
     for (Message message : messages) {
       String refusal = target.refusal(message);
@@ -704,7 +798,8 @@ final class AmqpServer implements AutoCloseable {
     return rejected;
   }
 
-  private void reply(AmqpConnection c, Receiver requestLink, String node, Message request, Message response) {
+  private void reply(
+      AmqpConnection c, Receiver requestLink, String node, Message request, Message response) {
     Sender sender = replyLink(c, requestLink.getSession(), node, request.getReplyTo());
     if (sender == null) {
       LOG.log(Level.DEBUG, "no reply link for {0}; dropping the response", request.getReplyTo());
@@ -718,16 +813,18 @@ final class AmqpServer implements AutoCloseable {
   }
 
   /**
-   * The client's link a response goes out on. SDKs name their reply address differently: the Java, .NET, Python and
-   * Go clients attach the reply link with the reply-to address as its target; the Node client (rhea) attaches the
-   * $cbs reply link with the reply-to address as the link name and an empty target. So the reply-to is matched
-   * against the target address first, then against the link name; failing both, a request gets its answer on the
-   * only reply link of the same node in the same session, if there is exactly one.
+   * The client's link a response goes out on. SDKs name their reply address differently: the Java,
+   * .NET, Python and Go clients attach the reply link with the reply-to address as its target; the
+   * Node client (rhea) attaches the $cbs reply link with the reply-to address as the link name and
+   * an empty target. So the reply-to is matched against the target address first, then against the
+   * link name; failing both, a request gets its answer on the only reply link of the same node in
+   * the same session, if there is exactly one.
    */
   private static Sender replyLink(AmqpConnection c, Session session, String node, String replyTo) {
-    List<ReplyLink> open = c.replyLinks.stream()
-        .filter(r -> r.sender().getLocalState() == EndpointState.ACTIVE)
-        .toList();
+    List<ReplyLink> open =
+        c.replyLinks.stream()
+            .filter(r -> r.sender().getLocalState() == EndpointState.ACTIVE)
+            .toList();
     if (replyTo != null) {
       for (ReplyLink r : open) {
         if (replyTo.equals(r.targetAddress())) {
@@ -740,9 +837,10 @@ final class AmqpServer implements AutoCloseable {
         }
       }
     }
-    List<ReplyLink> sameNode = open.stream()
-        .filter(r -> r.sender().getSession() == session && r.node().equalsIgnoreCase(node))
-        .toList();
+    List<ReplyLink> sameNode =
+        open.stream()
+            .filter(r -> r.sender().getSession() == session && r.node().equalsIgnoreCase(node))
+            .toList();
     return sameNode.size() == 1 ? sameNode.get(0).sender() : null;
   }
 
@@ -752,16 +850,21 @@ final class AmqpServer implements AutoCloseable {
 
   // ---------------------------------------------------------------- emulator -> client deliveries
 
-  /** Hands receivable messages to consumers with credit, one per consumer per round for fairness. */
+  /**
+   * Hands receivable messages to consumers with credit, one per consumer per round for fairness.
+   */
   private void pump() {
     acceptSessions();
     for (Consumer consumer : new ArrayList<>(consumers)) {
-      if (consumer.sessionId != null && consumer.sender.getLocalState() == EndpointState.ACTIVE
+      if (consumer.sessionId != null
+          && consumer.sender.getLocalState() == EndpointState.ACTIVE
           && consumer.store.sessionLockedUntil(consumer.sessionId, consumer) == null) {
         // The session lock expired unrenewed: the receiver loses the session, as on the service.
         consumers.remove(consumer);
-        consumer.sender.setCondition(new ErrorCondition(SESSION_LOCK_LOST,
-            "The session lock has expired on the MessageSession. Accept a new MessageSession."));
+        consumer.sender.setCondition(
+            new ErrorCondition(
+                SESSION_LOCK_LOST,
+                "The session lock has expired on the MessageSession. Accept a new MessageSession."));
         consumer.sender.close();
       }
     }
@@ -773,20 +876,25 @@ final class AmqpServer implements AutoCloseable {
         if (sender.getLocalState() != EndpointState.ACTIVE || sender.getCredit() <= 0) {
           continue;
         }
-        StoredMessage message = consumer.sessionId == null
-            ? consumer.store.nextAvailable()
-            : consumer.store.nextAvailable(consumer.sessionId);
+        StoredMessage message =
+            consumer.sessionId == null
+                ? consumer.store.nextAvailable()
+                : consumer.store.nextAvailable(consumer.sessionId);
         if (message != null) {
           deliver(consumer, message);
           progress = true;
         }
       }
     }
-    // A receiver asking to drain (the Node SDK does when receiveMessages times out) gets its unused credit back
-    // once nothing is left to deliver; without the answering flow it would wait for the drain forever.
+    // A receiver asking to drain (the Node SDK does when receiveMessages times out) gets its unused
+    // credit back
+    // once nothing is left to deliver; without the answering flow it would wait for the drain
+    // forever.
     for (Consumer consumer : consumers) {
       Sender sender = consumer.sender;
-      if (sender.getLocalState() == EndpointState.ACTIVE && sender.getDrain() && sender.getCredit() > 0) {
+      if (sender.getLocalState() == EndpointState.ACTIVE
+          && sender.getDrain()
+          && sender.getCredit() > 0) {
         sender.drained();
       }
     }
@@ -806,7 +914,10 @@ final class AmqpServer implements AutoCloseable {
     }
   }
 
-  /** Applies a client's settlement of a peek-locked delivery and acknowledges it with the same outcome. */
+  /**
+   * Applies a client's settlement of a peek-locked delivery and acknowledges it with the same
+   * outcome.
+   */
   private void onDispositionUpdate(Delivery delivery) {
     DeliveryState state = delivery.getRemoteState();
     if (!(delivery.getContext() instanceof LockRef ref) || state == null) {
@@ -826,17 +937,24 @@ final class AmqpServer implements AutoCloseable {
       outcome = store.complete(ref.token());
     } else if (state instanceof Modified modified) {
       Map<String, Object> changes = stringKeys(modified.getMessageAnnotations());
-      outcome = Boolean.TRUE.equals(modified.getUndeliverableHere())
-          ? store.defer(ref.token(), changes)
-          : store.abandon(ref.token(), changes);
+      outcome =
+          Boolean.TRUE.equals(modified.getUndeliverableHere())
+              ? store.defer(ref.token(), changes)
+              : store.abandon(ref.token(), changes);
     } else if (state instanceof Rejected rejected) {
-      Map<String, Object> info = rejected.getError() == null ? Map.of() : stringKeys(rejected.getError().getInfo());
+      Map<String, Object> info =
+          rejected.getError() == null ? Map.of() : stringKeys(rejected.getError().getInfo());
       Map<String, Object> changes = new LinkedHashMap<>(info);
       Object reason = changes.remove(MessageStore.DEAD_LETTER_REASON);
       Object description = changes.remove(MessageStore.DEAD_LETTER_DESCRIPTION);
-      outcome = store.deadLetter(ref.token(), reason == null ? null : reason.toString(),
-          description == null ? null : description.toString(), changes);
-      // The Java SDK accepts any Rejected as the acknowledgement of a dead-letter; the Node SDK fails the
+      outcome =
+          store.deadLetter(
+              ref.token(),
+              reason == null ? null : reason.toString(),
+              description == null ? null : description.toString(),
+              changes);
+      // The Java SDK accepts any Rejected as the acknowledgement of a dead-letter; the Node SDK
+      // fails the
       // operation when the acknowledging Rejected carries an error. So the error is not echoed.
       ack = new Rejected();
     } else if (state instanceof Released) {
@@ -846,10 +964,13 @@ final class AmqpServer implements AutoCloseable {
       ack = Released.getInstance();
     }
     if (!delivery.remotelySettled()) {
-      delivery.disposition(outcome == MessageStore.Outcome.LOCK_LOST
-          ? rejected(MESSAGE_LOCK_LOST, "The lock supplied is invalid. Either the lock expired, or the message"
-              + " has already been removed from the queue.")
-          : ack);
+      delivery.disposition(
+          outcome == MessageStore.Outcome.LOCK_LOST
+              ? rejected(
+                  MESSAGE_LOCK_LOST,
+                  "The lock supplied is invalid. Either the lock expired, or the message"
+                      + " has already been removed from the queue.")
+              : ack);
     }
     delivery.settle();
   }
@@ -875,14 +996,15 @@ final class AmqpServer implements AutoCloseable {
 
   /** A client receive link bound to a store. */
   /** A session receiver waiting for its session; {@code requested} null means any. */
-  private record PendingSession(Consumer consumer, Map.Entry<Symbol, Object> filter, String requested,
-      long deadline) {}
+  private record PendingSession(
+      Consumer consumer, Map.Entry<Symbol, Object> filter, String requested, long deadline) {}
 
   private static final class Consumer {
     final AmqpConnection connection;
     final Sender sender;
     final MessageStore store;
     final boolean receiveAndDelete;
+
     /** The session this receiver holds, or null for a receiver of a non-session entity. */
     String sessionId;
 
@@ -892,7 +1014,8 @@ final class AmqpServer implements AutoCloseable {
       }
     }
 
-    Consumer(AmqpConnection connection, Sender sender, MessageStore store, boolean receiveAndDelete) {
+    Consumer(
+        AmqpConnection connection, Sender sender, MessageStore store, boolean receiveAndDelete) {
       this.connection = connection;
       this.sender = Objects.requireNonNull(sender);
       this.store = store;
@@ -905,15 +1028,22 @@ final class AmqpServer implements AutoCloseable {
     final Transport transport;
     final Connection connection;
     final Collector collector;
+
     /** The client's reply links of $cbs and $management, in attach order. */
     final List<ReplyLink> replyLinks = new ArrayList<>();
-    /** The tokens the client put on $cbs, which its links and $management requests are authorized by. */
+
+    /**
+     * The tokens the client put on $cbs, which its links and $management requests are authorized
+     * by.
+     */
     final AccessControl.Tokens tokens = new AccessControl.Tokens();
+
     SelectionKey key;
     long tickDeadline;
     boolean peerGone;
 
-    AmqpConnection(SocketChannel channel, Transport transport, Connection connection, Collector collector) {
+    AmqpConnection(
+        SocketChannel channel, Transport transport, Connection connection, Collector collector) {
       this.channel = channel;
       this.transport = transport;
       this.connection = connection;

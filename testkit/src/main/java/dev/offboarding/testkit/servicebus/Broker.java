@@ -27,7 +27,8 @@ import org.apache.qpid.proton.message.Message;
 /**
  * The namespace: entities by address, routing of sent messages, and time-driven housekeeping.
  *
- * <p>Addresses are matched case-insensitively, as the service does. Confined to the emulator's loop thread.
+ * <p>Addresses are matched case-insensitively, as the service does. Confined to the emulator's loop
+ * thread.
  */
 final class Broker {
 
@@ -37,8 +38,10 @@ final class Broker {
 
   private final Map<String, SendTarget> targets = new LinkedHashMap<>();
   private final Map<String, MessageStore> sources = new LinkedHashMap<>();
+
   /** The subscriptions' rules, by subscription path. */
   private final Map<String, Route> subscriptions = new LinkedHashMap<>();
+
   private final Clock clock;
 
   Broker(EmulatorConfig config, Clock clock) {
@@ -46,22 +49,38 @@ final class Broker {
     for (Queue queue : config.queues()) {
       MessageStore store = store(queue.name(), queue.properties());
       EntityProperties p = queue.properties();
-      targets.put(key(queue.name()), new SendTarget(queue.name(), p.requiresDuplicateDetection(),
-          p.duplicateDetectionHistoryTimeWindow(), null, store, List.of()));
+      targets.put(
+          key(queue.name()),
+          new SendTarget(
+              queue.name(),
+              p.requiresDuplicateDetection(),
+              p.duplicateDetectionHistoryTimeWindow(),
+              null,
+              store,
+              List.of()));
     }
     for (Topic topic : config.topics()) {
       List<Route> routes = new ArrayList<>();
       for (Subscription sub : topic.subscriptions()) {
         MessageStore store = store(topic.name() + "/subscriptions/" + sub.name(), sub.properties());
-        // A subscription created without rules has the service's $Default rule, which matches everything.
-        Route route = new Route(store, sub.rules().isEmpty()
-            ? List.of(Rule.sql(DEFAULT_RULE, "1=1"))
-            : sub.rules());
+        // A subscription created without rules has the service's $Default rule, which matches
+        // everything.
+        Route route =
+            new Route(
+                store,
+                sub.rules().isEmpty() ? List.of(Rule.sql(DEFAULT_RULE, "1=1")) : sub.rules());
         routes.add(route);
         subscriptions.put(key(store.path()), route);
       }
-      targets.put(key(topic.name()), new SendTarget(topic.name(), topic.requiresDuplicateDetection(),
-          topic.duplicateDetectionHistoryTimeWindow(), topic.defaultMessageTimeToLive(), null, routes));
+      targets.put(
+          key(topic.name()),
+          new SendTarget(
+              topic.name(),
+              topic.requiresDuplicateDetection(),
+              topic.duplicateDetectionHistoryTimeWindow(),
+              topic.defaultMessageTimeToLive(),
+              null,
+              routes));
     }
   }
 
@@ -78,7 +97,10 @@ final class Broker {
     return address == null ? null : targets.get(key(address));
   }
 
-  /** The queue, subscription or dead-letter queue messages can be received from at this address, or null. */
+  /**
+   * The queue, subscription or dead-letter queue messages can be received from at this address, or
+   * null.
+   */
   MessageStore source(String address) {
     return address == null ? null : sources.get(key(address));
   }
@@ -131,14 +153,16 @@ final class Broker {
         && same(f.sessionId(), m.getGroupId())
         && same(f.replyToSessionId(), m.getReplyToGroupId())
         && same(f.contentType(), m.getContentType())
-        && f.properties().entrySet().stream().allMatch(e -> {
-          Object expected = SqlFilter.normalize(e.getValue());
-          Object actual = SqlFilter.normalize(SqlFilter.applicationProperty(m, e.getKey()));
-          if (expected instanceof BigDecimal a && actual instanceof BigDecimal b) {
-            return a.compareTo(b) == 0;
-          }
-          return actual != null && actual.equals(expected);
-        });
+        && f.properties().entrySet().stream()
+            .allMatch(
+                e -> {
+                  Object expected = SqlFilter.normalize(e.getValue());
+                  Object actual = SqlFilter.normalize(SqlFilter.applicationProperty(m, e.getKey()));
+                  if (expected instanceof BigDecimal a && actual instanceof BigDecimal b) {
+                    return a.compareTo(b) == 0;
+                  }
+                  return actual != null && actual.equals(expected);
+                });
   }
 
   private static boolean same(String expected, String actual) {
@@ -146,8 +170,9 @@ final class Broker {
   }
 
   /**
-   * A subscription's rules: a message is copied to it when any rule matches, none when it has no rule (as on the
-   * service). Rules change at run time through $management add-rule and remove-rule.
+   * A subscription's rules: a message is copied to it when any rule matches, none when it has no
+   * rule (as on the service). Rules change at run time through $management add-rule and
+   * remove-rule.
    */
   static final class Route {
     private final MessageStore store;
@@ -195,17 +220,28 @@ final class Broker {
     private final String name;
     private final boolean duplicateDetection;
     private final Duration duplicateWindow;
-    /** A topic's default time to live, which caps the copies in its subscriptions; null for queues. */
+
+    /**
+     * A topic's default time to live, which caps the copies in its subscriptions; null for queues.
+     */
     private final Duration topicTimeToLive;
+
     private final MessageStore queue;
     private final List<Route> routes;
     private final Map<String, Instant> recentMessageIds = new LinkedHashMap<>();
+
     /** A topic's scheduled messages, by the sequence number handed to the sender. */
     private final TreeMap<Long, Scheduled> scheduled = new TreeMap<>();
+
     private long nextScheduleNumber = 1;
 
-    private SendTarget(String name, boolean duplicateDetection, Duration duplicateWindow,
-        Duration topicTimeToLive, MessageStore queue, List<Route> routes) {
+    private SendTarget(
+        String name,
+        boolean duplicateDetection,
+        Duration duplicateWindow,
+        Duration topicTimeToLive,
+        MessageStore queue,
+        List<Route> routes) {
       this.name = name;
       this.duplicateDetection = duplicateDetection;
       this.duplicateWindow = duplicateWindow;
@@ -219,8 +255,9 @@ final class Broker {
     }
 
     /**
-     * Accepts a message: drops it silently as the service does when its id was seen within the duplicate
-     * detection window, otherwise stores it (scheduled if it carries a future scheduled enqueue time).
+     * Accepts a message: drops it silently as the service does when its id was seen within the
+     * duplicate detection window, otherwise stores it (scheduled if it carries a future scheduled
+     * enqueue time).
      *
      * @return the sequence number, or -1 for a dropped duplicate
      */
@@ -231,8 +268,10 @@ final class Broker {
       }
       Instant now = clock.instant();
       if (message.getMessageId() == null) {
-        // Receivers rely on every message having an id (the Node SDK's lock renewal keys on it and fails without
-        // one), so a message sent without one gets one, as the service appears to do; the format is a guess.
+        // Receivers rely on every message having an id (the Node SDK's lock renewal keys on it and
+        // fails without
+        // one), so a message sent without one gets one, as the service appears to do; the format is
+        // a guess.
         message.setMessageId(UUID.randomUUID().toString().replace("-", ""));
       }
       if (duplicateDetection && message.getMessageId() != null) {
@@ -258,7 +297,8 @@ final class Broker {
     /** Why this entity refuses the message, or null when it takes it. */
     String refusal(Message message) {
       if (queue != null && queue.requiresSession() && message.getGroupId() == null) {
-        return "The SessionId was not set on a message, and it cannot be sent to the entity '" + name
+        return "The SessionId was not set on a message, and it cannot be sent to the entity '"
+            + name
             + "'. Entities that have session support enabled can only receive messages that have the SessionId"
             + " set to a valid value.";
       }
@@ -315,7 +355,8 @@ final class Broker {
   }
 
   private static Instant scheduledEnqueueTime(Message message) {
-    if (message.getMessageAnnotations() == null || message.getMessageAnnotations().getValue() == null) {
+    if (message.getMessageAnnotations() == null
+        || message.getMessageAnnotations().getValue() == null) {
       return null;
     }
     Object value = message.getMessageAnnotations().getValue().get(SCHEDULED_ENQUEUE_TIME);

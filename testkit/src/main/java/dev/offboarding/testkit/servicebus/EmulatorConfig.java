@@ -24,25 +24,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The entities an emulator serves: queues and topics with their subscriptions and rules, and the shared access
- * keys that may use them.
+ * The entities an emulator serves: queues and topics with their subscriptions and rules, and the
+ * shared access keys that may use them.
  *
- * <p>Read from the official Service Bus emulator's {@code Config.json} format with {@link #fromJson(Path)}, so
- * one file serves this emulator and the Docker one; or built in code with {@link #builder()}. Values are
- * immutable and validated on construction. Limits the official emulator enforces (for example a lock duration
- * of at least five seconds) are deliberately not enforced, so tests can use tiny durations.
+ * <p>Read from the official Service Bus emulator's {@code Config.json} format with {@link
+ * #fromJson(Path)}, so one file serves this emulator and the Docker one; or built in code with
+ * {@link #builder()}. Values are immutable and validated on construction. Limits the official
+ * emulator enforces (for example a lock duration of at least five seconds) are deliberately not
+ * enforced, so tests can use tiny durations.
  *
- * <p>Shared access keys are this emulator's own addition: the official emulator checks no key, so a file it also
- * reads should name none (tests add them with {@link #withSharedAccessKey}). Without keys any token is accepted
- * for anything; with keys every token is checked (see {@link ServiceBusEmulator}).
+ * <p>Shared access keys are this emulator's own addition: the official emulator checks no key, so a
+ * file it also reads should name none (tests add them with {@link #withSharedAccessKey}). Without
+ * keys any token is accepted for anything; with keys every token is checked (see {@link
+ * ServiceBusEmulator}).
  *
- * @param namespace the namespace name ({@code sbemulatorns} in the official emulator; informational here)
+ * @param namespace the namespace name ({@code sbemulatorns} in the official emulator; informational
+ *     here)
  * @param queues the queues, names unique (case-insensitively) across queues and topics
  * @param topics the topics
- * @param sharedAccessKeys the keys besides the built-in {@value ServiceBusEmulator#SHARED_ACCESS_KEY_NAME}, names
- *     unique (case-insensitively), each on the namespace or on one of the queues or topics
+ * @param sharedAccessKeys the keys besides the built-in {@value
+ *     ServiceBusEmulator#SHARED_ACCESS_KEY_NAME}, names unique (case-insensitively), each on the
+ *     namespace or on one of the queues or topics
  */
-public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> topics,
+public record EmulatorConfig(
+    String namespace,
+    List<Queue> queues,
+    List<Topic> topics,
     List<SharedAccessKey> sharedAccessKeys) {
 
   /** The namespace name the official emulator requires. */
@@ -67,16 +74,26 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     Set<String> keyNames = new HashSet<>();
     for (SharedAccessKey key : sharedAccessKeys) {
       if (key.name().equalsIgnoreCase(ServiceBusEmulator.SHARED_ACCESS_KEY_NAME)) {
-        throw new IllegalArgumentException("shared access key " + key.name() + " is built in (Manage on the"
-            + " namespace, key " + ServiceBusEmulator.SHARED_ACCESS_KEY + "); name yours differently");
+        throw new IllegalArgumentException(
+            "shared access key "
+                + key.name()
+                + " is built in (Manage on the"
+                + " namespace, key "
+                + ServiceBusEmulator.SHARED_ACCESS_KEY
+                + "); name yours differently");
       }
-      // Service Bus only needs names unique per entity; here a name alone picks the key a token was signed with.
+      // Service Bus only needs names unique per entity; here a name alone picks the key a token was
+      // signed with.
       if (!keyNames.add(key.name().toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException("duplicate shared access key name: " + key.name());
       }
       if (key.entity() != null && !names.contains(key.entity().toLowerCase(Locale.ROOT))) {
-        throw new IllegalArgumentException("shared access key " + key.name() + " is for " + key.entity()
-            + ", which is no queue or topic");
+        throw new IllegalArgumentException(
+            "shared access key "
+                + key.name()
+                + " is for "
+                + key.entity()
+                + ", which is no queue or topic");
       }
     }
   }
@@ -93,7 +110,10 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     return new EmulatorConfig(namespace, queues, topics, keys);
   }
 
-  /** The configured key with this name (case-insensitively), if any; the built-in root key is not listed. */
+  /**
+   * The configured key with this name (case-insensitively), if any; the built-in root key is not
+   * listed.
+   */
   public Optional<SharedAccessKey> sharedAccessKey(String name) {
     return sharedAccessKeys.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst();
   }
@@ -106,8 +126,8 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
   /**
    * Reads the official emulator's {@code Config.json} format.
    *
-   * @throws IllegalArgumentException naming the offending field when the file is malformed or asks for a
-   *     feature this emulator does not implement (sessions, auto-forwarding, rule actions)
+   * @throws IllegalArgumentException naming the offending field when the file is malformed or asks
+   *     for a feature this emulator does not implement (sessions, auto-forwarding, rule actions)
    * @throws UncheckedIOException when the file cannot be read
    */
   public static EmulatorConfig fromJson(Path file) {
@@ -124,7 +144,8 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     try {
       root = new ObjectMapper().readTree(in);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("emulator config is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "emulator config is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read emulator config", e);
     }
@@ -145,52 +166,98 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       Duration duplicateDetectionHistoryTimeWindow,
       boolean requiresSession) {
 
-    /** The official emulator's defaults: lock PT1M, 3 deliveries, TTL PT1H, no dead-lettering on expiry. */
-    public static final EntityProperties DEFAULTS = new EntityProperties(
-        Duration.ofMinutes(1), 3, Duration.ofHours(1), false, false, Duration.ofSeconds(20), false);
+    /**
+     * The official emulator's defaults: lock PT1M, 3 deliveries, TTL PT1H, no dead-lettering on
+     * expiry.
+     */
+    public static final EntityProperties DEFAULTS =
+        new EntityProperties(
+            Duration.ofMinutes(1),
+            3,
+            Duration.ofHours(1),
+            false,
+            false,
+            Duration.ofSeconds(20),
+            false);
 
     public EntityProperties {
       requirePositive(lockDuration, "LockDuration");
       requirePositive(defaultMessageTimeToLive, "DefaultMessageTimeToLive");
       requirePositive(duplicateDetectionHistoryTimeWindow, "DuplicateDetectionHistoryTimeWindow");
       if (maxDeliveryCount < 1) {
-        throw new IllegalArgumentException("MaxDeliveryCount must be at least 1, was " + maxDeliveryCount);
+        throw new IllegalArgumentException(
+            "MaxDeliveryCount must be at least 1, was " + maxDeliveryCount);
       }
     }
 
     public EntityProperties withLockDuration(Duration value) {
-      return new EntityProperties(value, maxDeliveryCount, defaultMessageTimeToLive,
-          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow,
+      return new EntityProperties(
+          value,
+          maxDeliveryCount,
+          defaultMessageTimeToLive,
+          deadLetteringOnMessageExpiration,
+          requiresDuplicateDetection,
+          duplicateDetectionHistoryTimeWindow,
           requiresSession);
     }
 
     public EntityProperties withMaxDeliveryCount(int value) {
-      return new EntityProperties(lockDuration, value, defaultMessageTimeToLive,
-          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow,
+      return new EntityProperties(
+          lockDuration,
+          value,
+          defaultMessageTimeToLive,
+          deadLetteringOnMessageExpiration,
+          requiresDuplicateDetection,
+          duplicateDetectionHistoryTimeWindow,
           requiresSession);
     }
 
     public EntityProperties withDefaultMessageTimeToLive(Duration value) {
-      return new EntityProperties(lockDuration, maxDeliveryCount, value,
-          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow,
+      return new EntityProperties(
+          lockDuration,
+          maxDeliveryCount,
+          value,
+          deadLetteringOnMessageExpiration,
+          requiresDuplicateDetection,
+          duplicateDetectionHistoryTimeWindow,
           requiresSession);
     }
 
     public EntityProperties withDeadLetteringOnMessageExpiration(boolean value) {
-      return new EntityProperties(lockDuration, maxDeliveryCount, defaultMessageTimeToLive,
-          value, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow, requiresSession);
+      return new EntityProperties(
+          lockDuration,
+          maxDeliveryCount,
+          defaultMessageTimeToLive,
+          value,
+          requiresDuplicateDetection,
+          duplicateDetectionHistoryTimeWindow,
+          requiresSession);
     }
 
     /** Turns duplicate detection on with the given history window. */
     public EntityProperties withDuplicateDetection(Duration window) {
-      return new EntityProperties(lockDuration, maxDeliveryCount, defaultMessageTimeToLive,
-          deadLetteringOnMessageExpiration, true, window, requiresSession);
+      return new EntityProperties(
+          lockDuration,
+          maxDeliveryCount,
+          defaultMessageTimeToLive,
+          deadLetteringOnMessageExpiration,
+          true,
+          window,
+          requiresSession);
     }
 
-    /** Makes the entity session-aware: only session receivers, each holding one session at a time. */
+    /**
+     * Makes the entity session-aware: only session receivers, each holding one session at a time.
+     */
     public EntityProperties withSessions() {
-      return new EntityProperties(lockDuration, maxDeliveryCount, defaultMessageTimeToLive,
-          deadLetteringOnMessageExpiration, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow, true);
+      return new EntityProperties(
+          lockDuration,
+          maxDeliveryCount,
+          defaultMessageTimeToLive,
+          deadLetteringOnMessageExpiration,
+          requiresDuplicateDetection,
+          duplicateDetectionHistoryTimeWindow,
+          true);
     }
   }
 
@@ -235,19 +302,31 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
 
     /** A topic with default properties and no subscriptions. */
     public static Topic named(String name) {
-      return new Topic(name, EntityProperties.DEFAULTS.defaultMessageTimeToLive(), false,
-          EntityProperties.DEFAULTS.duplicateDetectionHistoryTimeWindow(), List.of());
+      return new Topic(
+          name,
+          EntityProperties.DEFAULTS.defaultMessageTimeToLive(),
+          false,
+          EntityProperties.DEFAULTS.duplicateDetectionHistoryTimeWindow(),
+          List.of());
     }
 
     public Topic withSubscription(Subscription subscription) {
       List<Subscription> all = new ArrayList<>(subscriptions);
       all.add(subscription);
-      return new Topic(name, defaultMessageTimeToLive, requiresDuplicateDetection,
-          duplicateDetectionHistoryTimeWindow, all);
+      return new Topic(
+          name,
+          defaultMessageTimeToLive,
+          requiresDuplicateDetection,
+          duplicateDetectionHistoryTimeWindow,
+          all);
     }
 
     public Topic withDefaultMessageTimeToLive(Duration value) {
-      return new Topic(name, value, requiresDuplicateDetection, duplicateDetectionHistoryTimeWindow,
+      return new Topic(
+          name,
+          value,
+          requiresDuplicateDetection,
+          duplicateDetectionHistoryTimeWindow,
           subscriptions);
     }
 
@@ -258,8 +337,8 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
   }
 
   /**
-   * A subscription. Without rules it receives every message (the service's implicit {@code $Default} rule);
-   * with rules it receives a message once if any rule matches.
+   * A subscription. Without rules it receives every message (the service's implicit {@code
+   * $Default} rule); with rules it receives a message once if any rule matches.
    */
   public record Subscription(String name, EntityProperties properties, List<Rule> rules) {
     public Subscription {
@@ -284,7 +363,10 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     }
   }
 
-  /** A right a shared access key grants, named as Service Bus names it ({@code Manage}, {@code Send}, {@code Listen}). */
+  /**
+   * A right a shared access key grants, named as Service Bus names it ({@code Manage}, {@code
+   * Send}, {@code Listen}).
+   */
   public enum AccessRight {
     /** Everything: implies {@link #SEND} and {@link #LISTEN}. */
     MANAGE("Manage"),
@@ -316,29 +398,36 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
   }
 
   /**
-   * A shared access key: what the portal calls a shared access policy and ARM an authorization rule. Tokens signed
-   * with {@code primaryKey} and naming {@code name} carry {@code rights} on {@code entity} (a queue, or a topic
-   * and its subscriptions), or on every entity when {@code entity} is null. {@link AccessRight#MANAGE} implies
-   * Send and Listen, as on the service. {@link #toString()} leaves the key out.
+   * A shared access key: what the portal calls a shared access policy and ARM an authorization
+   * rule. Tokens signed with {@code primaryKey} and naming {@code name} carry {@code rights} on
+   * {@code entity} (a queue, or a topic and its subscriptions), or on every entity when {@code
+   * entity} is null. {@link AccessRight#MANAGE} implies Send and Listen, as on the service. {@link
+   * #toString()} leaves the key out.
    *
-   * @param name the key name, the connection string's {@code SharedAccessKeyName}: letters, digits, {@code .-_}
-   * @param primaryKey the secret, the connection string's {@code SharedAccessKey}; any non-blank text
+   * @param name the key name, the connection string's {@code SharedAccessKeyName}: letters, digits,
+   *     {@code .-_}
+   * @param primaryKey the secret, the connection string's {@code SharedAccessKey}; any non-blank
+   *     text
    * @param rights at least one right
    * @param entity the queue or topic the key belongs to, or null for the namespace
    */
-  public record SharedAccessKey(String name, String primaryKey, Set<AccessRight> rights, String entity) {
+  public record SharedAccessKey(
+      String name, String primaryKey, Set<AccessRight> rights, String entity) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,256}");
 
     public SharedAccessKey {
       if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("a shared access key name is 1 to 256 letters, digits, '.', '-' or"
-            + " '_', was " + name);
+        throw new IllegalArgumentException(
+            "a shared access key name is 1 to 256 letters, digits, '.', '-' or"
+                + " '_', was "
+                + name);
       }
       if (primaryKey == null || primaryKey.isBlank()) {
         throw new IllegalArgumentException("shared access key " + name + " needs a key");
       }
       if (rights == null || rights.isEmpty()) {
-        throw new IllegalArgumentException("shared access key " + name + " needs at least one right");
+        throw new IllegalArgumentException(
+            "shared access key " + name + " needs at least one right");
       }
       rights = Set.copyOf(rights);
       if (entity != null) {
@@ -347,16 +436,22 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     }
 
     /** A key for every queue and topic of the namespace. */
-    public static SharedAccessKey onNamespace(String name, String primaryKey, AccessRight... rights) {
+    public static SharedAccessKey onNamespace(
+        String name, String primaryKey, AccessRight... rights) {
       return new SharedAccessKey(name, primaryKey, Set.of(rights), null);
     }
 
     /** A key for one queue, or one topic and its subscriptions. */
-    public static SharedAccessKey onEntity(String entity, String name, String primaryKey, AccessRight... rights) {
-      return new SharedAccessKey(name, primaryKey, Set.of(rights), Objects.requireNonNull(entity, "entity"));
+    public static SharedAccessKey onEntity(
+        String entity, String name, String primaryKey, AccessRight... rights) {
+      return new SharedAccessKey(
+          name, primaryKey, Set.of(rights), Objects.requireNonNull(entity, "entity"));
     }
 
-    /** Whether a token signed with this key may do what {@code right} allows on the queue or topic {@code entity}. */
+    /**
+     * Whether a token signed with this key may do what {@code right} allows on the queue or topic
+     * {@code entity}.
+     */
     public boolean grants(AccessRight right, String entityName) {
       boolean inScope = entity == null || entity.equalsIgnoreCase(entityName);
       return inScope && (rights.contains(right) || rights.contains(AccessRight.MANAGE));
@@ -364,8 +459,13 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
 
     @Override
     public String toString() {
-      return "SharedAccessKey[name=" + name + ", primaryKey=<redacted>, rights=" + rights + ", entity="
-          + (entity == null ? "<namespace>" : entity) + "]";
+      return "SharedAccessKey[name="
+          + name
+          + ", primaryKey=<redacted>, rights="
+          + rights
+          + ", entity="
+          + (entity == null ? "<namespace>" : entity)
+          + "]";
     }
   }
 
@@ -377,7 +477,8 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
         requireName(name, "rule");
       }
       if ((correlationFilter == null) == (sqlExpression == null)) {
-        throw new IllegalArgumentException("rule " + name + " needs exactly one of a correlation or SQL filter");
+        throw new IllegalArgumentException(
+            "rule " + name + " needs exactly one of a correlation or SQL filter");
       }
       if (sqlExpression != null) {
         // Parse now so a typo fails at start, not at the first message.
@@ -397,8 +498,8 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
   }
 
   /**
-   * A correlation filter: every field that is set must equal the message's; {@code label} is the message's
-   * subject. Application property values compare by value (numbers numerically).
+   * A correlation filter: every field that is set must equal the message's; {@code label} is the
+   * message's subject. Application property values compare by value (numbers numerically).
    */
   public record CorrelationFilter(
       String correlationId,
@@ -413,8 +514,15 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
 
     public CorrelationFilter {
       properties = properties == null ? Map.of() : Map.copyOf(properties);
-      if (correlationId == null && messageId == null && to == null && replyTo == null && label == null
-          && sessionId == null && replyToSessionId == null && contentType == null && properties.isEmpty()) {
+      if (correlationId == null
+          && messageId == null
+          && to == null
+          && replyTo == null
+          && label == null
+          && sessionId == null
+          && replyToSessionId == null
+          && contentType == null
+          && properties.isEmpty()) {
         throw new IllegalArgumentException("a correlation filter needs at least one field");
       }
     }
@@ -426,12 +534,14 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
 
     /** A filter on the correlation id. */
     public static CorrelationFilter onCorrelationId(String correlationId) {
-      return new CorrelationFilter(correlationId, null, null, null, null, null, null, null, Map.of());
+      return new CorrelationFilter(
+          correlationId, null, null, null, null, null, null, null, Map.of());
     }
 
     /** A filter on one application property. */
     public static CorrelationFilter onProperty(String name, Object value) {
-      return new CorrelationFilter(null, null, null, null, null, null, null, null, Map.of(name, value));
+      return new CorrelationFilter(
+          null, null, null, null, null, null, null, null, Map.of(name, value));
     }
   }
 
@@ -490,16 +600,20 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     }
   }
 
-  /** Maps the official emulator's JSON tree onto the records, naming the JSON path of each problem. */
+  /**
+   * Maps the official emulator's JSON tree onto the records, naming the JSON path of each problem.
+   */
   private static final class JsonReader {
     private static final Pattern ISO_PERIOD =
-        Pattern.compile("P(?:(\\d+)Y)?(?:(\\d+)M)?(?:(\\d+)W)?(?:(\\d+)D)?(T.*)?", Pattern.CASE_INSENSITIVE);
+        Pattern.compile(
+            "P(?:(\\d+)Y)?(?:(\\d+)M)?(?:(\\d+)W)?(?:(\\d+)D)?(T.*)?", Pattern.CASE_INSENSITIVE);
 
     static EmulatorConfig read(JsonNode root) {
       JsonNode userConfig = required(root, "UserConfig", "");
       JsonNode namespaces = required(userConfig, "Namespaces", "UserConfig");
       if (!namespaces.isArray() || namespaces.size() != 1) {
-        throw new IllegalArgumentException("UserConfig.Namespaces must be an array with exactly one namespace");
+        throw new IllegalArgumentException(
+            "UserConfig.Namespaces must be an array with exactly one namespace");
       }
       JsonNode ns = namespaces.get(0);
       String path = "UserConfig.Namespaces[0]";
@@ -510,7 +624,8 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
         String at = path + ".Queues[" + i + "]";
         JsonNode queue = queues.get(i);
         String name = text(required(queue, "Name", at), at + ".Name");
-        builder.queue(new Queue(name, properties(queue.path("Properties"), at + ".Properties", true)));
+        builder.queue(
+            new Queue(name, properties(queue.path("Properties"), at + ".Properties", true)));
         authorizationRules(queue, at, name).forEach(builder::sharedAccessKey);
       }
       JsonNode topics = ns.path("Topics");
@@ -528,10 +643,12 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
     }
 
     /**
-     * The optional {@code AuthorizationRules} of the namespace, a queue or a topic, each as the portal lists a
-     * shared access policy: {@code {"Name": "...", "PrimaryKey": "...", "Rights": ["Send", "Listen"]}}.
+     * The optional {@code AuthorizationRules} of the namespace, a queue or a topic, each as the
+     * portal lists a shared access policy: {@code {"Name": "...", "PrimaryKey": "...", "Rights":
+     * ["Send", "Listen"]}}.
      */
-    private static List<SharedAccessKey> authorizationRules(JsonNode owner, String ownerAt, String entity) {
+    private static List<SharedAccessKey> authorizationRules(
+        JsonNode owner, String ownerAt, String entity) {
       JsonNode rules = owner.get("AuthorizationRules");
       if (rules == null || rules.isNull()) {
         return List.of();
@@ -546,15 +663,20 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
         JsonNode rule = rules.get(i);
         JsonNode rightsNode = required(rule, "Rights", ruleAt);
         if (!rightsNode.isArray()) {
-          throw new IllegalArgumentException(ruleAt + ".Rights must be an array of Manage, Send and Listen");
+          throw new IllegalArgumentException(
+              ruleAt + ".Rights must be an array of Manage, Send and Listen");
         }
         try {
           Set<AccessRight> rights = new HashSet<>();
           for (int r = 0; r < rightsNode.size(); r++) {
             rights.add(AccessRight.of(text(rightsNode.get(r), ruleAt + ".Rights[" + r + "]")));
           }
-          keys.add(new SharedAccessKey(text(required(rule, "Name", ruleAt), ruleAt + ".Name"),
-              text(required(rule, "PrimaryKey", ruleAt), ruleAt + ".PrimaryKey"), rights, entity));
+          keys.add(
+              new SharedAccessKey(
+                  text(required(rule, "Name", ruleAt), ruleAt + ".Name"),
+                  text(required(rule, "PrimaryKey", ruleAt), ruleAt + ".PrimaryKey"),
+                  rights,
+                  entity));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(ruleAt + ": " + e.getMessage(), e);
         }
@@ -566,26 +688,36 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       String name = text(required(node, "Name", at), at + ".Name");
       JsonNode props = node.path("Properties");
       EntityProperties defaults = EntityProperties.DEFAULTS;
-      Duration ttl = duration(props, "DefaultMessageTimeToLive", defaults.defaultMessageTimeToLive(), at);
+      Duration ttl =
+          duration(props, "DefaultMessageTimeToLive", defaults.defaultMessageTimeToLive(), at);
       boolean dedup = bool(props, "RequiresDuplicateDetection", false, at);
-      Duration window = duration(props, "DuplicateDetectionHistoryTimeWindow",
-          defaults.duplicateDetectionHistoryTimeWindow(), at);
+      Duration window =
+          duration(
+              props,
+              "DuplicateDetectionHistoryTimeWindow",
+              defaults.duplicateDetectionHistoryTimeWindow(),
+              at);
       List<Subscription> subscriptions = new ArrayList<>();
       JsonNode subs = node.path("Subscriptions");
       for (int i = 0; i < subs.size(); i++) {
         String subAt = at + ".Subscriptions[" + i + "]";
         JsonNode sub = subs.get(i);
         if (sub.has("AuthorizationRules")) {
-          throw new IllegalArgumentException(subAt + ".AuthorizationRules: Service Bus has no shared access keys on"
-              + " subscriptions; a key on the topic or the namespace covers them");
+          throw new IllegalArgumentException(
+              subAt
+                  + ".AuthorizationRules: Service Bus has no shared access keys on"
+                  + " subscriptions; a key on the topic or the namespace covers them");
         }
         List<Rule> rules = new ArrayList<>();
         JsonNode ruleNodes = sub.path("Rules");
         for (int r = 0; r < ruleNodes.size(); r++) {
           rules.add(rule(ruleNodes.get(r), subAt + ".Rules[" + r + "]"));
         }
-        subscriptions.add(new Subscription(text(required(sub, "Name", subAt), subAt + ".Name"),
-            properties(sub.path("Properties"), subAt + ".Properties", false), rules));
+        subscriptions.add(
+            new Subscription(
+                text(required(sub, "Name", subAt), subAt + ".Name"),
+                properties(sub.path("Properties"), subAt + ".Properties", false),
+                rules));
       }
       try {
         return new Topic(name, ttl, dedup, window, subscriptions);
@@ -600,8 +732,8 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       String propsAt = at + ".Properties";
       String action = props.path("Action").path("SqlExpression").asText("");
       if (!action.isBlank()) {
-        throw new IllegalArgumentException(propsAt + ".Action: rule actions are not supported by the embedded"
-            + " emulator");
+        throw new IllegalArgumentException(
+            propsAt + ".Action: rule actions are not supported by the embedded" + " emulator");
       }
       String type = text(required(props, "FilterType", propsAt), propsAt + ".FilterType");
       try {
@@ -612,21 +744,36 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
             Iterator<Map.Entry<String, JsonNode>> fields = cf.path("Properties").fields();
             while (fields.hasNext()) {
               Map.Entry<String, JsonNode> field = fields.next();
-              appProps.put(field.getKey(), scalar(field.getValue(), propsAt + ".CorrelationFilter.Properties."
-                  + field.getKey()));
+              appProps.put(
+                  field.getKey(),
+                  scalar(
+                      field.getValue(),
+                      propsAt + ".CorrelationFilter.Properties." + field.getKey()));
             }
-            return Rule.correlation(name, new CorrelationFilter(optText(cf, "CorrelationId"),
-                optText(cf, "MessageId"), optText(cf, "To"), optText(cf, "ReplyTo"), optText(cf, "Label"),
-                optText(cf, "SessionId"), optText(cf, "ReplyToSessionId"), optText(cf, "ContentType"),
-                appProps));
+            return Rule.correlation(
+                name,
+                new CorrelationFilter(
+                    optText(cf, "CorrelationId"),
+                    optText(cf, "MessageId"),
+                    optText(cf, "To"),
+                    optText(cf, "ReplyTo"),
+                    optText(cf, "Label"),
+                    optText(cf, "SessionId"),
+                    optText(cf, "ReplyToSessionId"),
+                    optText(cf, "ContentType"),
+                    appProps));
           }
           case "sql" -> {
             JsonNode sf = required(props, "SqlFilter", propsAt);
-            return Rule.sql(name, text(required(sf, "SqlExpression", propsAt + ".SqlFilter"),
-                propsAt + ".SqlFilter.SqlExpression"));
+            return Rule.sql(
+                name,
+                text(
+                    required(sf, "SqlExpression", propsAt + ".SqlFilter"),
+                    propsAt + ".SqlFilter.SqlExpression"));
           }
-          default -> throw new IllegalArgumentException(
-              "FilterType must be Correlation or Sql, was " + type);
+          default ->
+              throw new IllegalArgumentException(
+                  "FilterType must be Correlation or Sql, was " + type);
         }
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(propsAt + ": " + e.getMessage(), e);
@@ -637,8 +784,12 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       EntityProperties d = EntityProperties.DEFAULTS;
       for (String forward : List.of("ForwardTo", "ForwardDeadLetteredMessagesTo")) {
         if (!props.path(forward).asText("").isBlank()) {
-          throw new IllegalArgumentException(at + "." + forward + ": auto-forwarding is not supported by the"
-              + " embedded emulator");
+          throw new IllegalArgumentException(
+              at
+                  + "."
+                  + forward
+                  + ": auto-forwarding is not supported by the"
+                  + " embedded emulator");
         }
       }
       JsonNode maxDelivery = props.path("MaxDeliveryCount");
@@ -652,7 +803,11 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
             duration(props, "DefaultMessageTimeToLive", d.defaultMessageTimeToLive(), at),
             bool(props, "DeadLetteringOnMessageExpiration", false, at),
             queue && bool(props, "RequiresDuplicateDetection", false, at),
-            duration(props, "DuplicateDetectionHistoryTimeWindow", d.duplicateDetectionHistoryTimeWindow(), at),
+            duration(
+                props,
+                "DuplicateDetectionHistoryTimeWindow",
+                d.duplicateDetectionHistoryTimeWindow(),
+                at),
             bool(props, "RequiresSession", false, at));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
@@ -711,17 +866,21 @@ public record EmulatorConfig(String namespace, List<Queue> queues, List<Topic> t
       return parseDuration(value.asText(), at + "." + field);
     }
 
-    /** ISO-8601 durations as the emulator writes them ({@code PT1M}, {@code P1D}); weeks are 7 days. */
+    /**
+     * ISO-8601 durations as the emulator writes them ({@code PT1M}, {@code P1D}); weeks are 7 days.
+     */
     static Duration parseDuration(String text, String at) {
       Matcher m = ISO_PERIOD.matcher(text.trim());
       if (!m.matches()) {
         throw new IllegalArgumentException(at + " is not an ISO-8601 duration: " + text);
       }
       if (m.group(1) != null || m.group(2) != null) {
-        throw new IllegalArgumentException(at + ": years and months have no fixed length, use days: " + text);
+        throw new IllegalArgumentException(
+            at + ": years and months have no fixed length, use days: " + text);
       }
-      long days = (m.group(3) == null ? 0 : Long.parseLong(m.group(3)) * 7)
-          + (m.group(4) == null ? 0 : Long.parseLong(m.group(4)));
+      long days =
+          (m.group(3) == null ? 0 : Long.parseLong(m.group(3)) * 7)
+              + (m.group(4) == null ? 0 : Long.parseLong(m.group(4)));
       Duration time = Duration.ZERO;
       if (m.group(5) != null) {
         try {

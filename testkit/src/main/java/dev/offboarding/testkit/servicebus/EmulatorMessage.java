@@ -10,7 +10,8 @@ import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Data;
 
 /**
- * A snapshot of a message held by the emulator, for test assertions; it does not lock or remove the message.
+ * A snapshot of a message held by the emulator, for test assertions; it does not lock or remove the
+ * message.
  *
  * @param sequenceNumber the entity's sequence number
  * @param messageId the message id as text, or null
@@ -18,7 +19,8 @@ import org.apache.qpid.proton.amqp.messaging.Data;
  * @param subject the subject (label), or null
  * @param contentType the content type, or null
  * @param applicationProperties the application properties with their AMQP-decoded Java values
- * @param body the body bytes ({@code data} sections; a string or binary {@code amqp-value} converted)
+ * @param body the body bytes ({@code data} sections; a string or binary {@code amqp-value}
+ *     converted)
  * @param deliveryCount failed deliveries so far (abandons and lock expiries)
  * @param enqueuedTime when the emulator accepted the message
  * @param state {@code ACTIVE}, {@code DEFERRED} or {@code SCHEDULED}
@@ -70,18 +72,33 @@ public record EmulatorMessage(
     byte[] body = new byte[0];
     if (m.message.getBody() instanceof Data data) {
       Binary b = data.getValue();
-      body = java.util.Arrays.copyOfRange(b.getArray(), b.getArrayOffset(), b.getArrayOffset() + b.getLength());
+      body =
+          java.util.Arrays.copyOfRange(
+              b.getArray(), b.getArrayOffset(), b.getArrayOffset() + b.getLength());
     } else if (m.message.getBody() instanceof AmqpValue value && value.getValue() != null) {
-      body = value.getValue() instanceof Binary b
-          ? java.util.Arrays.copyOfRange(b.getArray(), b.getArrayOffset(), b.getArrayOffset() + b.getLength())
-          : value.getValue().toString().getBytes(StandardCharsets.UTF_8);
+      body =
+          value.getValue() instanceof Binary b
+              ? java.util.Arrays.copyOfRange(
+                  b.getArray(), b.getArrayOffset(), b.getArrayOffset() + b.getLength())
+              : value.getValue().toString().getBytes(StandardCharsets.UTF_8);
     }
     Map<String, Object> props = new LinkedHashMap<>();
-    if (m.message.getApplicationProperties() != null && m.message.getApplicationProperties().getValue() != null) {
+    if (m.message.getApplicationProperties() != null
+        && m.message.getApplicationProperties().getValue() != null) {
       props.putAll(m.message.getApplicationProperties().getValue());
     }
-    return new EmulatorMessage(m.sequenceNumber, SqlFilter.idToString(m.message.getMessageId()),
-        SqlFilter.idToString(m.message.getCorrelationId()), m.message.getSubject(), m.message.getContentType(),
-        props, body, m.deliveryCount, m.enqueuedTime, m.state.name(), m.isLocked(), m.deadLetterSource);
+    return new EmulatorMessage(
+        m.sequenceNumber,
+        SqlFilter.idToString(m.message.getMessageId()),
+        SqlFilter.idToString(m.message.getCorrelationId()),
+        m.message.getSubject(),
+        m.message.getContentType(),
+        props,
+        body,
+        m.deliveryCount,
+        m.enqueuedTime,
+        m.state.name(),
+        m.isLocked(),
+        m.deadLetterSource);
   }
 }

@@ -9,4 +9,5 @@ package dev.offboarding.testkit.servicebus;
  * @param scheduled messages waiting for their scheduled enqueue time
  * @param deadLettered messages in the entity's dead-letter subqueue
  */
-public record EntityStats(long active, long locked, long deferred, long scheduled, long deadLettered) {}
+public record EntityStats(
+    long active, long locked, long deferred, long scheduled, long deadLettered) {}

@@ -12,12 +12,12 @@ import java.util.List;
  * topic.
  *
  * <p>Why not receive-and-delete: the SDK's synchronous receiver leaves link credit open after a
- * {@code receiveMessages} call returns, and messages the broker sends on that credit are deleted
- * on sending but dropped by the client (azure-sdk-for-java#30958; Service Bus does the same). Under
- * a steady stream of audit messages that loses a share of them to the reader. Peek-lock with a
- * completion per message does not lose any, but settles one message per round trip and falls
- * behind a burst. A peek is one management request per page, holds no lock, and changes nothing,
- * so a message seen once is never missed and never taken from another reader.
+ * {@code receiveMessages} call returns, and messages the broker sends on that credit are deleted on
+ * sending but dropped by the client (azure-sdk-for-java#30958; Service Bus does the same). Under a
+ * steady stream of audit messages that loses a share of them to the reader. Peek-lock with a
+ * completion per message does not lose any, but settles one message per round trip and falls behind
+ * a burst. A peek is one management request per page, holds no lock, and changes nothing, so a
+ * message seen once is never missed and never taken from another reader.
  *
  * <p>Sequence numbers only grow, so the tail asks from one past the last number it saw. Messages
  * stay in the entity until their time to live ends; a run must read within it. Not thread-safe.
@@ -42,14 +42,17 @@ public final class EntityTail implements AutoCloseable {
     ServiceBusClientBuilder.ServiceBusReceiverClientBuilder b = clients.receiver();
     int split = entityPath.indexOf("/subscriptions/");
     if (split >= 0) {
-      b.topicName(entityPath.substring(0, split)).subscriptionName(entityPath.substring(split + "/subscriptions/".length()));
+      b.topicName(entityPath.substring(0, split))
+          .subscriptionName(entityPath.substring(split + "/subscriptions/".length()));
     } else {
       b.queueName(entityPath);
     }
     return new EntityTail(b.buildClient());
   }
 
-  /** The messages that arrived since the last call (all of them on the first), in sequence order. */
+  /**
+   * The messages that arrived since the last call (all of them on the first), in sequence order.
+   */
   public List<ServiceBusReceivedMessage> poll() {
     List<ServiceBusReceivedMessage> fresh = new ArrayList<>();
     while (true) {

@@ -17,15 +17,20 @@ import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.message.Message;
 
 /**
- * The messages of one receivable entity: a queue, a subscription, or the dead-letter subqueue of either.
+ * The messages of one receivable entity: a queue, a subscription, or the dead-letter subqueue of
+ * either.
  *
- * <p>Implements peek-lock (lock tokens, lock expiry, renewal), dispositions, the maximum delivery count, time to
- * live, deferral and scheduled enqueueing. Confined to the emulator's loop thread; not thread-safe.
+ * <p>Implements peek-lock (lock tokens, lock expiry, renewal), dispositions, the maximum delivery
+ * count, time to live, deferral and scheduled enqueueing. Confined to the emulator's loop thread;
+ * not thread-safe.
  */
 final class MessageStore {
 
   /** Result of a lock-token operation. */
-  enum Outcome { DONE, LOCK_LOST }
+  enum Outcome {
+    DONE,
+    LOCK_LOST
+  }
 
   static final String DEAD_LETTER_REASON = "DeadLetterReason";
   static final String DEAD_LETTER_DESCRIPTION = "DeadLetterErrorDescription";
@@ -36,14 +41,24 @@ final class MessageStore {
   private final Clock clock;
   private final TreeMap<Long, StoredMessage> messages = new TreeMap<>();
   private final Map<UUID, StoredMessage> locks = new HashMap<>();
+
   /** Session locks by session id: who holds the session and until when. */
   private final Map<String, SessionLock> sessionLocks = new HashMap<>();
-  /** Session state by session id; it outlives the locks and the session's messages, as on the service. */
+
+  /**
+   * Session state by session id; it outlives the locks and the session's messages, as on the
+   * service.
+   */
   private final Map<String, Binary> sessionStates = new HashMap<>();
+
   private long nextSequenceNumber = 1;
 
-  /** A store with a dead-letter subqueue ({@code deadLetterQueue} null makes this store a dead-letter queue). */
-  MessageStore(String path, EntityProperties properties, MessageStore deadLetterQueue, Clock clock) {
+  /**
+   * A store with a dead-letter subqueue ({@code deadLetterQueue} null makes this store a
+   * dead-letter queue).
+   */
+  MessageStore(
+      String path, EntityProperties properties, MessageStore deadLetterQueue, Clock clock) {
     this.path = path;
     this.properties = properties;
     this.deadLetterQueue = deadLetterQueue;
@@ -76,8 +91,8 @@ final class MessageStore {
   }
 
   /**
-   * As {@link #enqueue(Message, Instant)}, with a further limit on the time to live (a topic's default TTL caps
-   * its subscriptions' copies).
+   * As {@link #enqueue(Message, Instant)}, with a further limit on the time to live (a topic's
+   * default TTL caps its subscriptions' copies).
    */
   long enqueue(Message message, Instant scheduledFor, Duration ttlCap) {
     Instant now = clock.instant();
@@ -120,8 +135,8 @@ final class MessageStore {
   }
 
   /**
-   * The first active, unlocked message that {@code eligible} accepts, in order; messages met on
-   * the way whose time to live has passed are expired (dead-lettered or dropped).
+   * The first active, unlocked message that {@code eligible} accepts, in order; messages met on the
+   * way whose time to live has passed are expired (dead-lettered or dropped).
    */
   private StoredMessage firstAvailable(java.util.function.Predicate<StoredMessage> eligible) {
     Instant now = clock.instant();
@@ -143,8 +158,8 @@ final class MessageStore {
   }
 
   /**
-   * Locks a session for {@code owner}: the named one unless another owner holds it, or with {@code sessionId}
-   * null the session of the oldest receivable message whose session nobody holds.
+   * Locks a session for {@code owner}: the named one unless another owner holds it, or with {@code
+   * sessionId} null the session of the oldest receivable message whose session nobody holds.
    *
    * @return the session id locked, or null when none can be
    */
@@ -160,7 +175,9 @@ final class MessageStore {
     }
     for (StoredMessage m : messages.values()) {
       String id = m.message.getGroupId();
-      if (id == null || m.state != State.ACTIVE || m.isLocked()
+      if (id == null
+          || m.state != State.ACTIVE
+          || m.isLocked()
           || (m.expiresAt != null && !m.expiresAt.isAfter(now))) {
         continue;
       }
@@ -188,7 +205,10 @@ final class MessageStore {
     return lock == null || !lock.lockedUntil.isAfter(clock.instant()) ? null : lock.owner;
   }
 
-  /** Extends a held session lock by the lock duration; null when the session is not locked (any more). */
+  /**
+   * Extends a held session lock by the lock duration; null when the session is not locked (any
+   * more).
+   */
   Instant renewSession(String sessionId) {
     SessionLock lock = sessionLocks.get(sessionId);
     if (lock == null || !lock.lockedUntil.isAfter(clock.instant())) {
@@ -198,7 +218,10 @@ final class MessageStore {
     return lock.lockedUntil;
   }
 
-  /** Lets go of a session {@code owner} holds; its messages become available to the next session receiver. */
+  /**
+   * Lets go of a session {@code owner} holds; its messages become available to the next session
+   * receiver.
+   */
   void releaseSession(String sessionId, Object owner) {
     SessionLock lock = sessionLocks.get(sessionId);
     if (lock != null && lock.owner == owner) {
@@ -258,7 +281,10 @@ final class MessageStore {
     return Outcome.DONE;
   }
 
-  /** Unlocks, counts the failed delivery and dead-letters when the maximum delivery count is reached. */
+  /**
+   * Unlocks, counts the failed delivery and dead-letters when the maximum delivery count is
+   * reached.
+   */
   Outcome abandon(UUID token, Map<String, Object> propertiesToModify) {
     StoredMessage m = locked(token);
     if (m == null) {
@@ -270,7 +296,9 @@ final class MessageStore {
     return Outcome.DONE;
   }
 
-  /** Unlocks without counting a delivery, for messages the client never handed to the application. */
+  /**
+   * Unlocks without counting a delivery, for messages the client never handed to the application.
+   */
   Outcome release(UUID token) {
     StoredMessage m = locked(token);
     if (m == null) {
@@ -292,14 +320,16 @@ final class MessageStore {
     return Outcome.DONE;
   }
 
-  Outcome deadLetter(UUID token, String reason, String description, Map<String, Object> propertiesToModify) {
+  Outcome deadLetter(
+      UUID token, String reason, String description, Map<String, Object> propertiesToModify) {
     StoredMessage m = locked(token);
     if (m == null) {
       return Outcome.LOCK_LOST;
     }
     modify(m, propertiesToModify);
     if (isDeadLetterQueue()) {
-      // A dead-letter queue has no dead-letter queue of its own; the message stays, with its new reason.
+      // A dead-letter queue has no dead-letter queue of its own; the message stays, with its new
+      // reason.
       setDeadLetterProperties(m.message, reason, description);
       unlock(m);
     } else {
@@ -318,7 +348,10 @@ final class MessageStore {
     return m.lockedUntil;
   }
 
-  /** Deferred messages with these sequence numbers, in the requested order (missing ones are skipped). */
+  /**
+   * Deferred messages with these sequence numbers, in the requested order (missing ones are
+   * skipped).
+   */
   List<StoredMessage> deferred(long[] sequenceNumbers) {
     List<StoredMessage> found = new ArrayList<>();
     for (long n : sequenceNumbers) {
@@ -330,7 +363,10 @@ final class MessageStore {
     return found;
   }
 
-  /** Up to {@code count} messages from a sequence number on, without locking (scheduled ones included). */
+  /**
+   * Up to {@code count} messages from a sequence number on, without locking (scheduled ones
+   * included).
+   */
   List<StoredMessage> peek(long fromSequenceNumber, int count) {
     List<StoredMessage> found = new ArrayList<>();
     for (StoredMessage m : messages.tailMap(fromSequenceNumber, true).values()) {
@@ -342,7 +378,9 @@ final class MessageStore {
     return found;
   }
 
-  /** Removes a scheduled message before it becomes visible; false if there is none with that number. */
+  /**
+   * Removes a scheduled message before it becomes visible; false if there is none with that number.
+   */
   boolean cancelScheduled(long sequenceNumber) {
     StoredMessage m = messages.get(sequenceNumber);
     if (m == null || m.state != State.SCHEDULED) {
@@ -352,7 +390,10 @@ final class MessageStore {
     return true;
   }
 
-  /** Expires locks and time-to-live, and makes due scheduled messages visible. Returns true if any changed. */
+  /**
+   * Expires locks and time-to-live, and makes due scheduled messages visible. Returns true if any
+   * changed.
+   */
   boolean housekeeping() {
     Instant now = clock.instant();
     List<StoredMessage> lockExpired = new ArrayList<>();
@@ -415,8 +456,12 @@ final class MessageStore {
   private void countFailedDelivery(StoredMessage m) {
     m.deliveryCount++;
     if (!isDeadLetterQueue() && m.deliveryCount >= properties.maxDeliveryCount()) {
-      moveToDeadLetterQueue(m, "MaxDeliveryCountExceeded",
-          "Message could not be consumed after " + properties.maxDeliveryCount() + " delivery attempts.");
+      moveToDeadLetterQueue(
+          m,
+          "MaxDeliveryCountExceeded",
+          "Message could not be consumed after "
+              + properties.maxDeliveryCount()
+              + " delivery attempts.");
     }
   }
 
@@ -460,8 +505,11 @@ final class MessageStore {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> mutableApplicationProperties(Message message) {
     Map<String, Object> current =
-        message.getApplicationProperties() == null ? null : message.getApplicationProperties().getValue();
-    Map<String, Object> copy = current == null ? new LinkedHashMap<>() : new LinkedHashMap<>(current);
+        message.getApplicationProperties() == null
+            ? null
+            : message.getApplicationProperties().getValue();
+    Map<String, Object> copy =
+        current == null ? new LinkedHashMap<>() : new LinkedHashMap<>(current);
     message.setApplicationProperties(new ApplicationProperties(copy));
     return copy;
   }

@@ -12,9 +12,9 @@ import java.util.UUID;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnknownDescribedType;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.UnsignedLong;
-import org.apache.qpid.proton.amqp.UnknownDescribedType;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Header;
@@ -22,10 +22,11 @@ import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.message.Message;
 
 /**
- * Answers the request/response nodes: {@code $cbs} put-token and an entity's {@code $management} operations.
+ * Answers the request/response nodes: {@code $cbs} put-token and an entity's {@code $management}
+ * operations.
  *
- * <p>Responses carry {@code statusCode} as an AMQP int and the request's message id as correlation id, as the
- * SDK requires. Confined to the emulator's loop thread.
+ * <p>Responses carry {@code statusCode} as an AMQP int and the request's message id as correlation
+ * id, as the SDK requires. Confined to the emulator's loop thread.
  */
 final class RequestHandler {
   static final Symbol SEQUENCE_NUMBER = Symbol.valueOf("x-opt-sequence-number");
@@ -38,8 +39,13 @@ final class RequestHandler {
   private static final String VENDOR = "com.microsoft:";
   private static final String LOCK_LOST = VENDOR + "message-lock-lost";
   private static final String SESSION_LOCK_LOST = VENDOR + "session-lock-lost";
-  /** Descriptor codes of the rule description encoding, as the Node SDK (constants.js descriptorCodes) decodes it. */
+
+  /**
+   * Descriptor codes of the rule description encoding, as the Node SDK (constants.js
+   * descriptorCodes) decodes it.
+   */
   private static final UnsignedLong RULE_DESCRIPTION = UnsignedLong.valueOf(0x0000013700000004L);
+
   private static final UnsignedLong EMPTY_RULE_ACTION = UnsignedLong.valueOf(0x0000013700000005L);
   private static final UnsignedLong SQL_FILTER = UnsignedLong.valueOf(0x0000001370000006L);
   private static final UnsignedLong CORRELATION_FILTER = UnsignedLong.valueOf(0x0000001370000009L);
@@ -59,9 +65,9 @@ final class RequestHandler {
   }
 
   /**
-   * Answers a put-token: 400 for a malformed request, 401 for a token {@link AccessControl} refuses (without
-   * configured keys only one that is no shared access signature), otherwise 200, and the token is kept in the
-   * connection's {@code tokens}.
+   * Answers a put-token: 400 for a malformed request, 401 for a token {@link AccessControl} refuses
+   * (without configured keys only one that is no shared access signature), otherwise 200, and the
+   * token is kept in the connection's {@code tokens}.
    *
    * @param host the namespace host the client connected to, for error descriptions
    */
@@ -71,19 +77,23 @@ final class RequestHandler {
     Object type = props.get("type");
     Object name = props.get("name");
     if (!"put-token".equals(operation)) {
-      return cbsStatus(request, 400, "Unsupported $cbs operation: " + operation, "amqp:not-implemented");
+      return cbsStatus(
+          request, 400, "Unsupported $cbs operation: " + operation, "amqp:not-implemented");
     }
     if (type == null || name == null || name.toString().isBlank()) {
-      return cbsStatus(request, 400, "A put-token request needs 'type' and 'name'.", "amqp:invalid-field");
+      return cbsStatus(
+          request, 400, "A put-token request needs 'type' and 'name'.", "amqp:invalid-field");
     }
     Object token = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
     if (token == null || token.toString().isBlank()) {
-      return cbsStatus(request, 400, "A put-token request needs the token as its body.", "amqp:invalid-field");
+      return cbsStatus(
+          request, 400, "A put-token request needs the token as its body.", "amqp:invalid-field");
     }
     if (!AccessControl.SAS_TOKEN_TYPE.equals(type) && !AccessControl.JWT_TOKEN_TYPE.equals(type)) {
       return cbsStatus(request, 400, "Unsupported token type: " + type, "amqp:invalid-field");
     }
-    String refusal = access.putToken(tokens, type.toString(), name.toString(), token.toString(), host);
+    String refusal =
+        access.putToken(tokens, type.toString(), name.toString(), token.toString(), host);
     if (refusal != null) {
       return cbsStatus(request, 401, refusal, AccessControl.UNAUTHORIZED);
     }
@@ -91,9 +101,9 @@ final class RequestHandler {
   }
 
   /**
-   * Runs one {@code $management} operation on the entity at {@code entityPath}, if the connection's {@code tokens}
-   * carry the right it needs (401 {@code amqp:unauthorized-access} otherwise, before the entity is even looked at,
-   * as on the service).
+   * Runs one {@code $management} operation on the entity at {@code entityPath}, if the connection's
+   * {@code tokens} carry the right it needs (401 {@code amqp:unauthorized-access} otherwise, before
+   * the entity is even looked at, as on the service).
    *
    * @param host the namespace host the client connected to, for error descriptions
    */
@@ -102,17 +112,23 @@ final class RequestHandler {
   }
 
   /**
-   * As {@link #management(String, Message, AccessControl.Tokens, String)}, where a session's lock renewal and
-   * state operations succeed only when {@code holdsSession} says the caller's connection holds that session's lock
-   * (410 {@code com.microsoft:session-lock-lost} otherwise, as on the service): a receiver whose session link is
-   * gone, or was never given the session, cannot read or write its state.
+   * As {@link #management(String, Message, AccessControl.Tokens, String)}, where a session's lock
+   * renewal and state operations succeed only when {@code holdsSession} says the caller's
+   * connection holds that session's lock (410 {@code com.microsoft:session-lock-lost} otherwise, as
+   * on the service): a receiver whose session link is gone, or was never given the session, cannot
+   * read or write its state.
    */
-  Message management(String entityPath, Message request, AccessControl.Tokens tokens, String host,
+  Message management(
+      String entityPath,
+      Message request,
+      AccessControl.Tokens tokens,
+      String host,
       java.util.function.BiPredicate<MessageStore, String> holdsSession) {
     Object operation = properties(request).get("operation");
-    Map<String, Object> body = request.getBody() instanceof AmqpValue v && v.getValue() instanceof Map<?, ?> m
-        ? AmqpServer.stringKeys(m)
-        : Map.of();
+    Map<String, Object> body =
+        request.getBody() instanceof AmqpValue v && v.getValue() instanceof Map<?, ?> m
+            ? AmqpServer.stringKeys(m)
+            : Map.of();
     MessageStore store = broker.source(entityPath);
     Broker.SendTarget target = broker.target(entityPath);
     String op = operation == null ? "" : operation.toString();
@@ -123,19 +139,27 @@ final class RequestHandler {
     }
     try {
       return switch (op) {
-        case VENDOR + "renew-lock" -> store == null ? notReceivable(request, op) : renewLock(request, store, body);
+        case VENDOR + "renew-lock" ->
+            store == null ? notReceivable(request, op) : renewLock(request, store, body);
         case VENDOR + "update-disposition" ->
             store == null ? notReceivable(request, op) : updateDisposition(request, store, body);
-        case VENDOR + "peek-message" -> store == null ? notReceivable(request, op) : peek(request, store, body);
+        case VENDOR + "peek-message" ->
+            store == null ? notReceivable(request, op) : peek(request, store, body);
         case VENDOR + "receive-by-sequence-number" ->
             store == null ? notReceivable(request, op) : receiveDeferred(request, store, body);
-        case VENDOR + "renew-session-lock", VENDOR + "get-session-state", VENDOR + "set-session-state" -> {
+        case VENDOR + "renew-session-lock",
+            VENDOR + "get-session-state",
+            VENDOR + "set-session-state" -> {
           if (store == null) {
             yield notReceivable(request, op);
           }
           if (!holdsSession.test(store, sessionId(body))) {
-            yield status(request, 410, "The session lock has expired on the MessageSession. Accept a new"
-                + " MessageSession.", SESSION_LOCK_LOST);
+            yield status(
+                request,
+                410,
+                "The session lock has expired on the MessageSession. Accept a new"
+                    + " MessageSession.",
+                SESSION_LOCK_LOST);
           }
           yield switch (op) {
             case VENDOR + "renew-session-lock" -> renewSessionLock(request, store, body);
@@ -150,26 +174,39 @@ final class RequestHandler {
             target == null ? notSendable(request, op) : schedule(request, target, body);
         case VENDOR + "cancel-scheduled-message" ->
             target == null ? notSendable(request, op) : cancelScheduled(request, target, body);
-        default -> status(request, 501, "The operation '" + op + "' is not supported by the embedded emulator.",
-            "amqp:not-implemented");
+        default ->
+            status(
+                request,
+                501,
+                "The operation '" + op + "' is not supported by the embedded emulator.",
+                "amqp:not-implemented");
       };
     } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
-      return status(request, 400, "Malformed " + op + " request: " + e.getMessage(), "amqp:invalid-field");
+      return status(
+          request, 400, "Malformed " + op + " request: " + e.getMessage(), "amqp:invalid-field");
     }
   }
 
   /**
-   * The right a {@code $management} operation needs: Send to schedule or cancel, Listen for everything a receiver
-   * or a rule manager does (the SDKs document rule management as needing Listen only); null for an operation the
-   * emulator does not know.
+   * The right a {@code $management} operation needs: Send to schedule or cancel, Listen for
+   * everything a receiver or a rule manager does (the SDKs document rule management as needing
+   * Listen only); null for an operation the emulator does not know.
    */
   static AccessRight requiredRight(String operation) {
     return switch (operation) {
       case VENDOR + "schedule-message", VENDOR + "cancel-scheduled-message" -> AccessRight.SEND;
-      case VENDOR + "renew-lock", VENDOR + "update-disposition", VENDOR + "peek-message",
-          VENDOR + "receive-by-sequence-number", VENDOR + "renew-session-lock", VENDOR + "get-session-state",
-          VENDOR + "set-session-state", VENDOR + "get-message-sessions", VENDOR + "add-rule",
-          VENDOR + "remove-rule", VENDOR + "enumerate-rules" -> AccessRight.LISTEN;
+      case VENDOR + "renew-lock",
+          VENDOR + "update-disposition",
+          VENDOR + "peek-message",
+          VENDOR + "receive-by-sequence-number",
+          VENDOR + "renew-session-lock",
+          VENDOR + "get-session-state",
+          VENDOR + "set-session-state",
+          VENDOR + "get-message-sessions",
+          VENDOR + "add-rule",
+          VENDOR + "remove-rule",
+          VENDOR + "enumerate-rules" ->
+          AccessRight.LISTEN;
       default -> null;
     };
   }
@@ -190,7 +227,8 @@ final class RequestHandler {
   private Message renewSessionLock(Message request, MessageStore store, Map<String, Object> body) {
     Instant until = store.renewSession(sessionId(body));
     if (until == null) {
-      return status(request, 410, "The session lock has expired on the MessageSession.", SESSION_LOCK_LOST);
+      return status(
+          request, 410, "The session lock has expired on the MessageSession.", SESSION_LOCK_LOST);
     }
     return status(request, 200, "OK", null, Map.of("expiration", Date.from(until)));
   }
@@ -221,9 +259,13 @@ final class RequestHandler {
       return status(request, 400, "Rules exist on subscriptions only.", "amqp:not-allowed");
     }
     String name = String.valueOf(body.get("rule-name"));
-    Map<String, Object> description = AmqpServer.stringKeys((Map<?, ?>) body.get("rule-description"));
+    Map<String, Object> description =
+        AmqpServer.stringKeys((Map<?, ?>) body.get("rule-description"));
     if (description.get("sql-rule-action") != null) {
-      return status(request, 501, "Rule actions are not supported by the embedded emulator.",
+      return status(
+          request,
+          501,
+          "Rule actions are not supported by the embedded emulator.",
           "amqp:not-implemented");
     }
     EmulatorConfig.Rule rule;
@@ -231,17 +273,30 @@ final class RequestHandler {
       rule = EmulatorConfig.Rule.sql(name, String.valueOf(sql.get("expression")));
     } else if (description.get("correlation-filter") instanceof Map<?, ?> raw) {
       Map<String, Object> cf = AmqpServer.stringKeys(raw);
-      Map<String, Object> properties = cf.get("properties") instanceof Map<?, ?> p
-          ? AmqpServer.stringKeys(p)
-          : Map.of();
-      rule = EmulatorConfig.Rule.correlation(name, new EmulatorConfig.CorrelationFilter(text(cf, "correlation-id"),
-          text(cf, "message-id"), text(cf, "to"), text(cf, "reply-to"), text(cf, "label"), text(cf, "session-id"),
-          text(cf, "reply-to-session-id"), text(cf, "content-type"), properties));
+      Map<String, Object> properties =
+          cf.get("properties") instanceof Map<?, ?> p ? AmqpServer.stringKeys(p) : Map.of();
+      rule =
+          EmulatorConfig.Rule.correlation(
+              name,
+              new EmulatorConfig.CorrelationFilter(
+                  text(cf, "correlation-id"),
+                  text(cf, "message-id"),
+                  text(cf, "to"),
+                  text(cf, "reply-to"),
+                  text(cf, "label"),
+                  text(cf, "session-id"),
+                  text(cf, "reply-to-session-id"),
+                  text(cf, "content-type"),
+                  properties));
     } else {
-      throw new IllegalArgumentException("rule-description needs a sql-filter or a correlation-filter");
+      throw new IllegalArgumentException(
+          "rule-description needs a sql-filter or a correlation-filter");
     }
     if (!route.add(rule)) {
-      return status(request, 409, "The messaging entity '" + entityPath + "/Rules/" + name + "' already exists.",
+      return status(
+          request,
+          409,
+          "The messaging entity '" + entityPath + "/Rules/" + name + "' already exists.",
           VENDOR + "entity-already-exists");
     }
     return status(request, 200, "OK", null);
@@ -254,16 +309,19 @@ final class RequestHandler {
     }
     String name = String.valueOf(body.get("rule-name"));
     if (!route.remove(name)) {
-      return status(request, 404, "The messaging entity '" + entityPath + "/Rules/" + name + "' could not be found.",
+      return status(
+          request,
+          404,
+          "The messaging entity '" + entityPath + "/Rules/" + name + "' could not be found.",
           "amqp:not-found");
     }
     return status(request, 200, "OK", null);
   }
 
   /**
-   * The rules as the service describes them: described lists, which the SDKs decode by descriptor (rule
-   * description 0x13700000004, SQL filter 0x1370000006, correlation filter 0x1370000009; the empty rule action's
-   * 0x13700000005 is a guess, which the SDKs tolerate).
+   * The rules as the service describes them: described lists, which the SDKs decode by descriptor
+   * (rule description 0x13700000004, SQL filter 0x1370000006, correlation filter 0x1370000009; the
+   * empty rule action's 0x13700000005 is a guess, which the SDKs tolerate).
    */
   private Message enumerateRules(Message request, String entityPath, Map<String, Object> body) {
     Broker.Route route = broker.subscription(entityPath);
@@ -279,12 +337,25 @@ final class RequestHandler {
         filter = described(SQL_FILTER, java.util.Arrays.asList(rule.sqlExpression(), 20));
       } else {
         EmulatorConfig.CorrelationFilter f = rule.correlationFilter();
-        filter = described(CORRELATION_FILTER, java.util.Arrays.asList(f.correlationId(), f.messageId(), f.to(),
-            f.replyTo(), f.label(), f.sessionId(), f.replyToSessionId(), f.contentType(),
-            new HashMap<>(f.properties())));
+        filter =
+            described(
+                CORRELATION_FILTER,
+                java.util.Arrays.asList(
+                    f.correlationId(),
+                    f.messageId(),
+                    f.to(),
+                    f.replyTo(),
+                    f.label(),
+                    f.sessionId(),
+                    f.replyToSessionId(),
+                    f.contentType(),
+                    new HashMap<>(f.properties())));
       }
       Object action = described(EMPTY_RULE_ACTION, List.of());
-      rules.add(Map.of("rule-description", described(RULE_DESCRIPTION, List.of(filter, action, rule.name()))));
+      rules.add(
+          Map.of(
+              "rule-description",
+              described(RULE_DESCRIPTION, List.of(filter, action, rule.name()))));
     }
     if (rules.isEmpty()) {
       return status(request, 204, "No rules", null);
@@ -304,21 +375,26 @@ final class RequestHandler {
   private Message updateDisposition(Message request, MessageStore store, Map<String, Object> body) {
     List<UUID> tokens = uuids(body.get("lock-tokens"));
     String status = String.valueOf(body.get("disposition-status"));
-    String reason = body.get("deadletter-reason") == null ? null : body.get("deadletter-reason").toString();
+    String reason =
+        body.get("deadletter-reason") == null ? null : body.get("deadletter-reason").toString();
     String description =
-        body.get("deadletter-description") == null ? null : body.get("deadletter-description").toString();
-    Map<String, Object> changes = body.get("properties-to-modify") instanceof Map<?, ?> m
-        ? AmqpServer.stringKeys(m)
-        : Map.of();
+        body.get("deadletter-description") == null
+            ? null
+            : body.get("deadletter-description").toString();
+    Map<String, Object> changes =
+        body.get("properties-to-modify") instanceof Map<?, ?> m
+            ? AmqpServer.stringKeys(m)
+            : Map.of();
     for (UUID token : tokens) {
-      MessageStore.Outcome outcome = switch (status) {
-        case "completed" -> store.complete(token);
-        case "abandoned" -> store.abandon(token, changes);
-        case "suspended" -> store.deadLetter(token, reason, description, changes);
-        case "defered", "deferred" -> store.defer(token, changes);
-        case "released" -> store.release(token);
-        default -> throw new IllegalArgumentException("unknown disposition-status " + status);
-      };
+      MessageStore.Outcome outcome =
+          switch (status) {
+            case "completed" -> store.complete(token);
+            case "abandoned" -> store.abandon(token, changes);
+            case "suspended" -> store.deadLetter(token, reason, description, changes);
+            case "defered", "deferred" -> store.defer(token, changes);
+            case "released" -> store.release(token);
+            default -> throw new IllegalArgumentException("unknown disposition-status " + status);
+          };
       if (outcome == MessageStore.Outcome.LOCK_LOST) {
         return status(request, 410, LOCK_LOST_DESCRIPTION, LOCK_LOST);
       }
@@ -331,7 +407,8 @@ final class RequestHandler {
     int count = ((Number) body.get("message-count")).intValue();
     List<Map<String, Object>> messages = new ArrayList<>();
     Object session = body.get("session-id");
-    List<StoredMessage> found = session == null ? store.peek(from, count) : store.peek(from, count, session.toString());
+    List<StoredMessage> found =
+        session == null ? store.peek(from, count) : store.peek(from, count, session.toString());
     for (StoredMessage m : found) {
       messages.add(Map.of("message", new Binary(AmqpCodec.encode(forDelivery(m)))));
     }
@@ -357,7 +434,10 @@ final class RequestHandler {
       messages.add(entry);
     }
     if (messages.isEmpty()) {
-      return status(request, 404, "No deferred message with the given sequence numbers.",
+      return status(
+          request,
+          404,
+          "No deferred message with the given sequence numbers.",
           VENDOR + "message-not-found");
     }
     return status(request, 200, "OK", null, Map.of("messages", messages));
@@ -367,14 +447,17 @@ final class RequestHandler {
     List<Long> numbers = new ArrayList<>();
     for (Object entry : (Iterable<?>) body.get("messages")) {
       Binary encoded = (Binary) ((Map<?, ?>) entry).get("message");
-      Message message = AmqpCodec.decode(encoded.getArray(), encoded.getArrayOffset(), encoded.getLength());
+      Message message =
+          AmqpCodec.decode(encoded.getArray(), encoded.getArrayOffset(), encoded.getLength());
       numbers.add(target.send(message));
     }
     // Encoded as an AMQP array of long, which the SDK decodes to the long[] it expects.
-    return status(request, 200, "OK", null, Map.of("sequence-numbers", numbers.toArray(new Long[0])));
+    return status(
+        request, 200, "OK", null, Map.of("sequence-numbers", numbers.toArray(new Long[0])));
   }
 
-  private Message cancelScheduled(Message request, Broker.SendTarget target, Map<String, Object> body) {
+  private Message cancelScheduled(
+      Message request, Broker.SendTarget target, Map<String, Object> body) {
     for (long n : longs(body.get("sequence-numbers"))) {
       target.cancelScheduled(n);
     }
@@ -390,8 +473,8 @@ final class RequestHandler {
   }
 
   /**
-   * The message as a receiver sees it: a header with the delivery count (the SDK requires one) and the broker
-   * annotations the SDK reads, with the exact AMQP types it casts to.
+   * The message as a receiver sees it: a header with the delivery count (the SDK requires one) and
+   * the broker annotations the SDK reads, with the exact AMQP types it casts to.
    */
   static Message forDelivery(StoredMessage stored) {
     Message out = AmqpCodec.copy(stored.message);
@@ -417,11 +500,13 @@ final class RequestHandler {
   }
 
   /**
-   * A $cbs response. The service answers put-token with {@code status-code} and {@code status-description}, the
-   * names of the AMQP CBS draft, which the .NET and Python clients read; the Java and Go clients read
-   * {@code statusCode} first and the Node client either. Both spellings go out, with the same values.
+   * A $cbs response. The service answers put-token with {@code status-code} and {@code
+   * status-description}, the names of the AMQP CBS draft, which the .NET and Python clients read;
+   * the Java and Go clients read {@code statusCode} first and the Node client either. Both
+   * spellings go out, with the same values.
    */
-  private static Message cbsStatus(Message request, int code, String description, String condition) {
+  private static Message cbsStatus(
+      Message request, int code, String description, String condition) {
     Message response = status(request, code, description, condition, null);
     @SuppressWarnings("unchecked")
     Map<String, Object> props = response.getApplicationProperties().getValue();
@@ -434,8 +519,8 @@ final class RequestHandler {
     return status(request, code, description, condition, null);
   }
 
-  private static Message status(Message request, int code, String description, String condition,
-      Map<String, Object> body) {
+  private static Message status(
+      Message request, int code, String description, String condition, Map<String, Object> body) {
     Message response = Proton.message();
     Map<String, Object> props = new HashMap<>();
     // The SDK casts the status to int: it must be an AMQP int, not uint or long.
@@ -454,7 +539,8 @@ final class RequestHandler {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> properties(Message message) {
-    return message.getApplicationProperties() == null || message.getApplicationProperties().getValue() == null
+    return message.getApplicationProperties() == null
+            || message.getApplicationProperties().getValue() == null
         ? Map.of()
         : message.getApplicationProperties().getValue();
   }
@@ -485,6 +571,7 @@ final class RequestHandler {
     if (value instanceof Iterable<?> it) {
       return it;
     }
-    throw new IllegalArgumentException("expected an array, got " + (value == null ? "nothing" : value.getClass()));
+    throw new IllegalArgumentException(
+        "expected an array, got " + (value == null ? "nothing" : value.getClass()));
   }
 }

@@ -8,7 +8,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code servicebus} command: runs the emulator alone until the process is stopped.
  *
- * <pre>java -jar offboarding-testkit.jar servicebus [--port 5672] --config deploy/servicebus/config.json</pre>
+ * <pre>
+ * java -jar offboarding-testkit.jar servicebus [--port 5672] --config deploy/servicebus/config.json
+ * </pre>
  *
  * <p>Prints the connection string on standard output, diagnostics on standard error.
  */
@@ -16,13 +18,16 @@ public final class ServiceBusCommand {
 
   private ServiceBusCommand() {}
 
-  /** Parses the options, starts the emulator and blocks until Ctrl-C; returns 2 on a usage error. */
+  /**
+   * Parses the options, starts the emulator and blocks until Ctrl-C; returns 2 on a usage error.
+   */
   public static int run(String[] args) throws InterruptedException {
     return run(args, System.out, System.err, new CountDownLatch(1));
   }
 
   /** As {@link #run(String[])}, stopping when {@code stop} opens (tests) or on JVM shutdown. */
-  static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) throws InterruptedException {
+  static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop)
+      throws InterruptedException {
     int port = 5672;
     Path config = null;
     for (int i = 0; i < args.length; i++) {
@@ -64,14 +69,22 @@ public final class ServiceBusCommand {
       return 1;
     }
     ServiceBusEmulator emulator = ServiceBusEmulator.start(emulatorConfig, port);
-    Thread hook = new Thread(() -> {
-      emulator.close();
-      stop.countDown();
-    }, "servicebus-emulator-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              emulator.close();
+              stop.countDown();
+            },
+            "servicebus-emulator-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    err.println("Service Bus emulator on 127.0.0.1:" + emulator.port() + " serving "
-        + emulatorConfig.queues().size() + " queue(s) and " + emulatorConfig.topics().size()
-        + " topic(s); Ctrl-C stops it");
+    err.println(
+        "Service Bus emulator on 127.0.0.1:"
+            + emulator.port()
+            + " serving "
+            + emulatorConfig.queues().size()
+            + " queue(s) and "
+            + emulatorConfig.topics().size()
+            + " topic(s); Ctrl-C stops it");
     out.println(emulator.connectionString());
     out.flush();
     try {

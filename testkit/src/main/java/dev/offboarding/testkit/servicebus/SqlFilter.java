@@ -14,13 +14,14 @@ import org.apache.qpid.proton.message.Message;
 /**
  * A Service Bus SQL filter expression, parsed once and evaluated per message.
  *
- * <p>Supports the subset subscriptions use in practice: {@code = <> != < > <= >=}, {@code AND OR NOT},
- * {@code IN (...)}, {@code IS [NOT] NULL}, {@code EXISTS(name)}, {@code [NOT] LIKE 'p%' [ESCAPE '!']}, string,
- * integer, decimal and boolean literals, parentheses, application properties ({@code status},
- * {@code user.status}, {@code [odd name]}) and system properties ({@code sys.CorrelationId},
- * {@code sys.Label}, {@code sys.MessageId}, {@code sys.To}, {@code sys.ReplyTo}, {@code sys.ContentType},
- * {@code sys.SessionId}, {@code sys.ReplyToSessionId}). Logic is three-valued as in SQL: a comparison with a
- * missing property is unknown, and only {@code TRUE} matches. Arithmetic and functions are not supported.
+ * <p>Supports the subset subscriptions use in practice: {@code = <> != < > <= >=}, {@code AND OR
+ * NOT}, {@code IN (...)}, {@code IS [NOT] NULL}, {@code EXISTS(name)}, {@code [NOT] LIKE 'p%'
+ * [ESCAPE '!']}, string, integer, decimal and boolean literals, parentheses, application properties
+ * ({@code status}, {@code user.status}, {@code [odd name]}) and system properties ({@code
+ * sys.CorrelationId}, {@code sys.Label}, {@code sys.MessageId}, {@code sys.To}, {@code
+ * sys.ReplyTo}, {@code sys.ContentType}, {@code sys.SessionId}, {@code sys.ReplyToSessionId}).
+ * Logic is three-valued as in SQL: a comparison with a missing property is unknown, and only {@code
+ * TRUE} matches. Arithmetic and functions are not supported.
  */
 final class SqlFilter {
   private final String expression;
@@ -230,34 +231,40 @@ final class SqlFilter {
   }
 
   static Object systemProperty(Message message, String name) {
-    Object value = switch (name.toLowerCase(Locale.ROOT)) {
-      case "messageid" -> message.getMessageId();
-      case "correlationid" -> message.getCorrelationId();
-      case "to" -> message.getAddress();
-      case "replyto" -> message.getReplyTo();
-      case "label", "subject" -> message.getSubject();
-      case "sessionid" -> message.getGroupId();
-      case "replytosessionid" -> message.getReplyToGroupId();
-      case "contenttype" -> message.getContentType();
-      default -> null;
-    };
+    Object value =
+        switch (name.toLowerCase(Locale.ROOT)) {
+          case "messageid" -> message.getMessageId();
+          case "correlationid" -> message.getCorrelationId();
+          case "to" -> message.getAddress();
+          case "replyto" -> message.getReplyTo();
+          case "label", "subject" -> message.getSubject();
+          case "sessionid" -> message.getGroupId();
+          case "replytosessionid" -> message.getReplyToGroupId();
+          case "contenttype" -> message.getContentType();
+          default -> null;
+        };
     return idToString(value);
   }
 
-  /** Message and correlation ids may be strings, uuids, ulongs or binaries; filters see their text. */
+  /**
+   * Message and correlation ids may be strings, uuids, ulongs or binaries; filters see their text.
+   */
   static String idToString(Object id) {
     if (id == null) {
       return null;
     }
     if (id instanceof Binary b) {
-      return new String(b.getArray(), b.getArrayOffset(), b.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+      return new String(
+          b.getArray(), b.getArrayOffset(), b.getLength(), java.nio.charset.StandardCharsets.UTF_8);
     }
     return id.toString();
   }
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> applicationProperties(Message message) {
-    return message.getApplicationProperties() == null ? null : message.getApplicationProperties().getValue();
+    return message.getApplicationProperties() == null
+        ? null
+        : message.getApplicationProperties().getValue();
   }
 
   static Object applicationProperty(Message message, String name) {
@@ -269,7 +276,10 @@ final class SqlFilter {
     return key == null ? null : props.get(key);
   }
 
-  /** Exact key first, then a case-insensitive match (Service Bus property names are case-insensitive). */
+  /**
+   * Exact key first, then a case-insensitive match (Service Bus property names are
+   * case-insensitive).
+   */
   private static String findKey(Map<String, Object> props, String name) {
     if (props.containsKey(name)) {
       return name;
@@ -284,7 +294,13 @@ final class SqlFilter {
 
   // ---------------------------------------------------------------- lexing
 
-  private enum Kind { IDENT, STRING, NUMBER, OP, END }
+  private enum Kind {
+    IDENT,
+    STRING,
+    NUMBER,
+    OP,
+    END
+  }
 
   private record Token(Kind kind, String text, int position) {
     boolean isKeyword(String keyword) {
@@ -325,15 +341,19 @@ final class SqlFilter {
           }
           tokens.add(new Token(Kind.IDENT, input.substring(pos + 1, end), start));
           pos = end + 1;
-        } else if (Character.isDigit(c) || (c == '.' && pos + 1 < input.length()
-            && Character.isDigit(input.charAt(pos + 1)))) {
-          while (pos < input.length() && (Character.isDigit(input.charAt(pos)) || input.charAt(pos) == '.')) {
+        } else if (Character.isDigit(c)
+            || (c == '.' && pos + 1 < input.length() && Character.isDigit(input.charAt(pos + 1)))) {
+          while (pos < input.length()
+              && (Character.isDigit(input.charAt(pos)) || input.charAt(pos) == '.')) {
             pos++;
           }
           tokens.add(new Token(Kind.NUMBER, input.substring(start, pos), start));
         } else if (Character.isLetter(c) || c == '_') {
-          while (pos < input.length() && (Character.isLetterOrDigit(input.charAt(pos))
-              || input.charAt(pos) == '_' || input.charAt(pos) == '.' || input.charAt(pos) == '-')) {
+          while (pos < input.length()
+              && (Character.isLetterOrDigit(input.charAt(pos))
+                  || input.charAt(pos) == '_'
+                  || input.charAt(pos) == '.'
+                  || input.charAt(pos) == '-')) {
             pos++;
           }
           tokens.add(new Token(Kind.IDENT, input.substring(start, pos), start));
@@ -374,7 +394,8 @@ final class SqlFilter {
     }
 
     private IllegalArgumentException error(String what, int at) {
-      return new IllegalArgumentException("SQL filter '" + input + "': " + what + " at position " + at);
+      return new IllegalArgumentException(
+          "SQL filter '" + input + "': " + what + " at position " + at);
     }
   }
 

@@ -4,16 +4,28 @@ import java.time.Instant;
 import java.util.UUID;
 import org.apache.qpid.proton.message.Message;
 
-/** One message in a {@link MessageStore}, with its broker-side state. Confined to the emulator's loop thread. */
+/**
+ * One message in a {@link MessageStore}, with its broker-side state. Confined to the emulator's
+ * loop thread.
+ */
 final class StoredMessage {
 
-  /** Where a message stands: receivable, set aside by sequence number, or waiting for its enqueue time. */
-  enum State { ACTIVE, DEFERRED, SCHEDULED }
+  /**
+   * Where a message stands: receivable, set aside by sequence number, or waiting for its enqueue
+   * time.
+   */
+  enum State {
+    ACTIVE,
+    DEFERRED,
+    SCHEDULED
+  }
 
   final long sequenceNumber;
   final Instant enqueuedTime;
+
   /** Owned by the store: mutated only when a disposition changes application properties. */
   final Message message;
+
   final String deadLetterSource;
   long deliveryCount;
   State state;
@@ -22,7 +34,8 @@ final class StoredMessage {
   UUID lockToken;
   Instant lockedUntil;
 
-  StoredMessage(long sequenceNumber, Instant enqueuedTime, Message message, String deadLetterSource) {
+  StoredMessage(
+      long sequenceNumber, Instant enqueuedTime, Message message, String deadLetterSource) {
     this.sequenceNumber = sequenceNumber;
     this.enqueuedTime = enqueuedTime;
     this.message = message;

@@ -24,12 +24,19 @@ class BatchTest extends FakeGraphTestSupport {
   }
 
   private static String revokeItem(String id, String upn) {
-    return "{\"id\":\"" + id + "\",\"method\":\"POST\",\"url\":\"/users/" + upn + "/revokeSignInSessions\"}";
+    return "{\"id\":\""
+        + id
+        + "\",\"method\":\"POST\",\"url\":\"/users/"
+        + upn
+        + "/revokeSignInSessions\"}";
   }
 
   private static String revokes(int n) {
-    return "{\"requests\":[" + IntStream.range(0, n).mapToObj(i -> revokeItem(String.valueOf(i + 1), "u" + i + "@contoso.com"))
-        .collect(Collectors.joining(",")) + "]}";
+    return "{\"requests\":["
+        + IntStream.range(0, n)
+            .mapToObj(i -> revokeItem(String.valueOf(i + 1), "u" + i + "@contoso.com"))
+            .collect(Collectors.joining(","))
+        + "]}";
   }
 
   private static Map<String, JsonNode> byId(GraphClient.Reply reply) {
@@ -42,7 +49,8 @@ class BatchTest extends FakeGraphTestSupport {
   void runsMixedWritesAndReadsAndAnswersEachById() {
     FakeTenant tenant = users(3);
     FakeGraphServer server = serve(tenant);
-    String body = """
+    String body =
+        """
         {"requests":[
           {"id":"disable","method":"PATCH","url":"/users/u0@contoso.com",
            "headers":{"Content-Type":"application/json"},"body":{"accountEnabled":false}},
@@ -60,12 +68,15 @@ class BatchTest extends FakeGraphTestSupport {
     assertTrue(responses.get("revoke").path("body").path("value").asBoolean());
     assertTrue(responses.get("read").path("body").path("accountEnabled").asBoolean());
     assertEquals(404, responses.get("missing").path("status").asInt());
-    assertEquals("Request_ResourceNotFound", responses.get("missing").path("body").path("error").path("code").asText());
+    assertEquals(
+        "Request_ResourceNotFound",
+        responses.get("missing").path("body").path("error").path("code").asText());
     assertFalse(tenant.requireUser("u0@contoso.com").accountEnabled());
     assertTrue(server.writeLog().stream().allMatch(WriteRecord::inBatch));
     assertEquals(3, server.writeLog().size());
     assertEquals(1, server.stats().responses(200));
-    assertEquals(4, server.stats().batchItemsByStatus().values().stream().mapToLong(Long::longValue).sum());
+    assertEquals(
+        4, server.stats().batchItemsByStatus().values().stream().mapToLong(Long::longValue).sum());
   }
 
   @Test
@@ -75,37 +86,47 @@ class BatchTest extends FakeGraphTestSupport {
     GraphClient.Reply reply = client(server).batch(revokes(2));
 
     Map<String, JsonNode> responses = byId(reply);
-    List<String> innerIds = List.of(responses.get("1").path("headers").path("request-id").asText(),
-        responses.get("2").path("headers").path("request-id").asText());
-    assertEquals(innerIds.stream().sorted().toList(),
+    List<String> innerIds =
+        List.of(
+            responses.get("1").path("headers").path("request-id").asText(),
+            responses.get("2").path("headers").path("request-id").asText());
+    assertEquals(
+        innerIds.stream().sorted().toList(),
         server.writeLog().stream().map(WriteRecord::requestId).sorted().toList());
   }
 
   @Test
   void throttlesInnerWritesIndividuallyWithRetryAfterInTheirHeaders() {
     FakeTenant tenant = users(20);
-    FakeGraphServer server = serve(tenant, FakeGraphOptions.builder().writeBudget(15, Duration.ofSeconds(150)));
+    FakeGraphServer server =
+        serve(tenant, FakeGraphOptions.builder().writeBudget(15, Duration.ofSeconds(150)));
 
     GraphClient.Reply reply = client(server).batch(revokes(20));
 
     assertEquals(200, reply.status());
-    List<JsonNode> throttled = byId(reply).values().stream().filter(r -> r.path("status").asInt() == 429).toList();
+    List<JsonNode> throttled =
+        byId(reply).values().stream().filter(r -> r.path("status").asInt() == 429).toList();
     assertEquals(5, throttled.size());
-    throttled.forEach(r -> {
-      assertEquals("10", r.path("headers").path("Retry-After").asText());
-      assertEquals("TooManyRequests", r.path("body").path("error").path("code").asText());
-    });
+    throttled.forEach(
+        r -> {
+          assertEquals("10", r.path("headers").path("Retry-After").asText());
+          assertEquals("TooManyRequests", r.path("body").path("error").path("code").asText());
+        });
     assertEquals(15, server.stats().writesAccepted());
     assertEquals(5, server.stats().throttled());
   }
 
   @Test
   void answersItemsInAnOrderOtherThanTheRequestsWhenShuffling() {
-    GraphClient graph = client(serve(users(20), FakeGraphOptions.builder().seed(3).shuffleBatchResponses(true)));
+    GraphClient graph =
+        client(serve(users(20), FakeGraphOptions.builder().seed(3).shuffleBatchResponses(true)));
 
     GraphClient.Reply reply = graph.batch(revokes(20));
 
-    List<String> order = IntStream.range(0, 20).mapToObj(i -> reply.body().path("responses").get(i).path("id").asText()).toList();
+    List<String> order =
+        IntStream.range(0, 20)
+            .mapToObj(i -> reply.body().path("responses").get(i).path("id").asText())
+            .toList();
     assertEquals(20, order.size());
     assertFalse(order.equals(IntStream.rangeClosed(1, 20).mapToObj(String::valueOf).toList()));
   }
@@ -125,8 +146,13 @@ class BatchTest extends FakeGraphTestSupport {
   void rejectsIdsThatRepeatIgnoringCase() {
     GraphClient graph = client(serve(users(2)));
 
-    GraphClient.Reply reply = graph.batch("{\"requests\":[" + revokeItem("a", "u0@contoso.com") + ","
-        + revokeItem("A", "u1@contoso.com") + "]}");
+    GraphClient.Reply reply =
+        graph.batch(
+            "{\"requests\":["
+                + revokeItem("a", "u0@contoso.com")
+                + ","
+                + revokeItem("A", "u1@contoso.com")
+                + "]}");
 
     assertEquals(400, reply.status());
   }
@@ -135,14 +161,21 @@ class BatchTest extends FakeGraphTestSupport {
   void rejectsMalformedBatches() {
     GraphClient graph = client(serve(users(1)));
 
-    List<Integer> statuses = List.of(
-        graph.batch("not json").status(),
-        graph.batch("{\"requests\":{}}").status(),
-        graph.batch("{\"requests\":[]}").status(),
-        graph.batch("{\"requests\":[{\"method\":\"GET\",\"url\":\"/users\"}]}").status(),
-        graph.batch("{\"requests\":[{\"id\":\"1\",\"method\":\"PATCH\",\"url\":\"/users/u0@contoso.com\","
-            + "\"body\":{\"accountEnabled\":false}}]}").status(),
-        graph.batch("{\"requests\":[{\"id\":\"1\",\"method\":\"GET\",\"url\":\"/users\",\"dependsOn\":[\"2\"]}]}").status());
+    List<Integer> statuses =
+        List.of(
+            graph.batch("not json").status(),
+            graph.batch("{\"requests\":{}}").status(),
+            graph.batch("{\"requests\":[]}").status(),
+            graph.batch("{\"requests\":[{\"method\":\"GET\",\"url\":\"/users\"}]}").status(),
+            graph
+                .batch(
+                    "{\"requests\":[{\"id\":\"1\",\"method\":\"PATCH\",\"url\":\"/users/u0@contoso.com\","
+                        + "\"body\":{\"accountEnabled\":false}}]}")
+                .status(),
+            graph
+                .batch(
+                    "{\"requests\":[{\"id\":\"1\",\"method\":\"GET\",\"url\":\"/users\",\"dependsOn\":[\"2\"]}]}")
+                .status());
 
     assertEquals(List.of(400, 400, 400, 400, 400, 400), statuses);
   }
@@ -150,7 +183,8 @@ class BatchTest extends FakeGraphTestSupport {
   @Test
   void failsDependentsOfAFailedRequestWith424() {
     GraphClient graph = client(serve(users(1)));
-    String body = """
+    String body =
+        """
         {"requests":[
           {"id":"1","method":"POST","url":"/users/ghost@contoso.com/revokeSignInSessions"},
           {"id":"2","method":"POST","url":"/users/u0@contoso.com/revokeSignInSessions","dependsOn":["1"]}]}""";
@@ -163,7 +197,8 @@ class BatchTest extends FakeGraphTestSupport {
   @Test
   void refusesANestedBatchAndAbsoluteUrlsPerItem() {
     GraphClient graph = client(serve(users(1)));
-    String body = """
+    String body =
+        """
         {"requests":[
           {"id":"1","method":"POST","url":"/$batch","headers":{"Content-Type":"application/json"},"body":{"requests":[]}},
           {"id":"2","method":"GET","url":"https://graph.microsoft.com/v1.0/users"},
@@ -184,8 +219,11 @@ class BatchTest extends FakeGraphTestSupport {
     FakeGraphServer server = serve(tenant);
     GraphClient graph = client(server);
 
-    GraphClient.Reply reply = graph.batch("{\"requests\":[{\"id\":\"1\",\"method\":\"GET\",\"url\":\"/groups/"
-        + group.id() + "/transitiveMembers/microsoft.graph.user?$top=4\"}]}");
+    GraphClient.Reply reply =
+        graph.batch(
+            "{\"requests\":[{\"id\":\"1\",\"method\":\"GET\",\"url\":\"/groups/"
+                + group.id()
+                + "/transitiveMembers/microsoft.graph.user?$top=4\"}]}");
 
     String next = byId(reply).get("1").path("body").path("@odata.nextLink").asText();
     assertTrue(next.startsWith(server.baseUrl() + "/groups/"), next);

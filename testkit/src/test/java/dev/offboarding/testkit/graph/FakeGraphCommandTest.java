@@ -16,9 +16,30 @@ class FakeGraphCommandTest {
 
   @Test
   void parsesEveryOption() {
-    FakeGraphCommand.Config config = FakeGraphCommand.parse(new String[] {"--port", "18080", "--generate", "500",
-        "--seed", "9", "--writes-per-150s", "600", "--latency-ms", "20", "--jitter-ms", "5", "--bind", "0.0.0.0",
-        "--page-size", "50", "--revoke-response", "204", "--retry-after", "http-date"});
+    FakeGraphCommand.Config config =
+        FakeGraphCommand.parse(
+            new String[] {
+              "--port",
+              "18080",
+              "--generate",
+              "500",
+              "--seed",
+              "9",
+              "--writes-per-150s",
+              "600",
+              "--latency-ms",
+              "20",
+              "--jitter-ms",
+              "5",
+              "--bind",
+              "0.0.0.0",
+              "--page-size",
+              "50",
+              "--revoke-response",
+              "204",
+              "--retry-after",
+              "http-date"
+            });
 
     FakeGraphOptions options = config.options();
     assertEquals(18080, options.port());
@@ -46,24 +67,39 @@ class FakeGraphCommandTest {
 
   @Test
   void treatsAZeroBudgetAsUnlimited() {
-    assertFalse(FakeGraphCommand.parse(new String[] {"--writes-per-150s", "0"}).options().writeBudgetEnabled());
+    assertFalse(
+        FakeGraphCommand.parse(new String[] {"--writes-per-150s", "0"})
+            .options()
+            .writeBudgetEnabled());
   }
 
   @Test
   void rejectsConflictingUnknownOrMalformedOptions() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> FakeGraphCommand.parse(new String[] {"--tenant", "t.json", "--generate", "100"}));
-    assertThrows(IllegalArgumentException.class, () -> FakeGraphCommand.parse(new String[] {"--colour", "red"}));
-    assertThrows(IllegalArgumentException.class, () -> FakeGraphCommand.parse(new String[] {"--port"}));
-    assertThrows(IllegalArgumentException.class, () -> FakeGraphCommand.parse(new String[] {"--port", "http"}));
-    assertThrows(IllegalArgumentException.class, () -> FakeGraphCommand.parse(new String[] {"--retry-after", "soon"}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FakeGraphCommand.parse(new String[] {"--colour", "red"}));
+    assertThrows(
+        IllegalArgumentException.class, () -> FakeGraphCommand.parse(new String[] {"--port"}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FakeGraphCommand.parse(new String[] {"--port", "http"}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FakeGraphCommand.parse(new String[] {"--retry-after", "soon"}));
   }
 
   @Test
   void answersAUsageErrorWithExitCodeTwo() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    int code = FakeGraphCommand.run(new String[] {"--bogus", "1"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        FakeGraphCommand.run(
+            new String[] {"--bogus", "1"},
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertEquals(2, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option --bogus"));
@@ -73,7 +109,8 @@ class FakeGraphCommandTest {
   void isRegisteredInTheTestkitCommandLine() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    dev.offboarding.testkit.TestkitMainAccess.run(new String[0], new PrintStream(err, true, StandardCharsets.UTF_8));
+    dev.offboarding.testkit.TestkitMainAccess.run(
+        new String[0], new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("fake-graph"));
   }

@@ -18,7 +18,10 @@ abstract class FakeGraphTestSupport {
   protected final ManualClock clock = ManualClock.startingAt(START);
   private final List<FakeGraphServer> servers = new ArrayList<>();
 
-  /** A server over the tenant with the test clock and unshuffled batches unless the builder says otherwise. */
+  /**
+   * A server over the tenant with the test clock and unshuffled batches unless the builder says
+   * otherwise.
+   */
   protected FakeGraphServer serve(FakeTenant tenant, FakeGraphOptions.Builder options) {
     FakeGraphServer server = FakeGraphServer.start(tenant, options.clock(clock).build());
     servers.add(server);
@@ -35,7 +38,8 @@ abstract class FakeGraphTestSupport {
 
   /** The bundled example tenant. */
   protected static FakeTenant exampleTenant() {
-    try (InputStream in = FakeGraphCommand.class.getResourceAsStream(FakeGraphCommand.EXAMPLE_SEED)) {
+    try (InputStream in =
+        FakeGraphCommand.class.getResourceAsStream(FakeGraphCommand.EXAMPLE_SEED)) {
       return FakeTenant.fromJson(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

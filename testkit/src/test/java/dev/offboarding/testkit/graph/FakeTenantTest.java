@@ -26,21 +26,32 @@ class FakeTenantTest {
     FakeTenant tenant = FakeGraphTestSupport.exampleTenant();
 
     FakeGroup leavers = tenant.group("84b18857-3c01-48be-b707-492019c57142").orElseThrow();
-    List<String> users = tenant.transitiveUsers(leavers.id()).stream().map(FakeUser::userPrincipalName).sorted().toList();
+    List<String> users =
+        tenant.transitiveUsers(leavers.id()).stream()
+            .map(FakeUser::userPrincipalName)
+            .sorted()
+            .toList();
 
-    assertEquals(List.of("alice@contoso.com", "bob@contoso.com", "carol_fabrikam.com#EXT#@contoso.onmicrosoft.com",
-        "o'brien@contoso.com"), users);
+    assertEquals(
+        List.of(
+            "alice@contoso.com",
+            "bob@contoso.com",
+            "carol_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+            "o'brien@contoso.com"),
+        users);
     assertEquals(9, tenant.transitiveMembers(leavers.id()).size());
     assertTrue(tenant.requireUser("carol_fabrikam.com#EXT#@contoso.onmicrosoft.com").isGuest());
     assertTrue(tenant.requireUser("breakglass@contoso.com").writesForbidden());
     assertFalse(tenant.requireUser("zoë.müller@contoso.com").accountEnabled());
-    assertEquals(Instant.parse("2025-06-01T12:00:00Z"),
+    assertEquals(
+        Instant.parse("2025-06-01T12:00:00Z"),
         tenant.requireUser("zoë.müller@contoso.com").signInSessionsValidFromDateTime());
   }
 
   @Test
   void givesSeededObjectsWithoutIdsTheSameIdOnEveryLoad() {
-    String json = "{\"users\":[{\"userPrincipalName\":\"a@contoso.com\"}],\"groups\":[{\"displayName\":\"G\"}]}";
+    String json =
+        "{\"users\":[{\"userPrincipalName\":\"a@contoso.com\"}],\"groups\":[{\"displayName\":\"G\"}]}";
 
     FakeTenant first = seed(json);
     FakeTenant second = seed(json);
@@ -53,12 +64,17 @@ class FakeTenantTest {
   @Test
   void rejectsSeedsWithUnknownFieldsOrDanglingMembers() {
     assertThrows(IllegalArgumentException.class, () -> seed("{\"user\":[]}"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> seed("{\"users\":[{\"userPrincipalName\":\"a@contoso.com\",\"dept\":\"x\"}]}"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> seed("{\"groups\":[{\"displayName\":\"G\",\"members\":[\"ghost@contoso.com\"]}]}"));
-    assertThrows(IllegalArgumentException.class,
-        () -> seed("{\"users\":[{\"userPrincipalName\":\"a@contoso.com\",\"accountEnabled\":\"no\"}]}"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            seed(
+                "{\"users\":[{\"userPrincipalName\":\"a@contoso.com\",\"accountEnabled\":\"no\"}]}"));
   }
 
   @Test
@@ -68,8 +84,12 @@ class FakeTenantTest {
     FakeTenant c = FakeTenant.generate(200, 43);
 
     assertEquals(a.users(), b.users());
-    assertEquals(a.requireGroupNamed(TenantGenerator.ORG_ROOT).id(), b.requireGroupNamed(TenantGenerator.ORG_ROOT).id());
-    assertNotEquals(a.requireGroupNamed(TenantGenerator.ORG_ROOT).id(), c.requireGroupNamed(TenantGenerator.ORG_ROOT).id());
+    assertEquals(
+        a.requireGroupNamed(TenantGenerator.ORG_ROOT).id(),
+        b.requireGroupNamed(TenantGenerator.ORG_ROOT).id());
+    assertNotEquals(
+        a.requireGroupNamed(TenantGenerator.ORG_ROOT).id(),
+        c.requireGroupNamed(TenantGenerator.ORG_ROOT).id());
   }
 
   @Test
@@ -78,8 +98,9 @@ class FakeTenantTest {
     String root = tenant.requireGroupNamed(TenantGenerator.ORG_ROOT).id();
 
     List<DirectoryObject> members = tenant.transitiveMembers(root);
-    Map<String, Long> byType = members.stream().collect(Collectors.groupingBy(DirectoryObject::odataType,
-        Collectors.counting()));
+    Map<String, Long> byType =
+        members.stream()
+            .collect(Collectors.groupingBy(DirectoryObject::odataType, Collectors.counting()));
 
     assertEquals(1_000, tenant.userCount());
     assertEquals(1_000L, byType.get("#microsoft.graph.user"));
@@ -94,15 +115,18 @@ class FakeTenantTest {
   void generatesGuestsAdminsAndHardUserPrincipalNames() {
     FakeTenant tenant = FakeTenant.generate(1_000, 7);
 
-    List<FakeUser> guests = tenant.transitiveUsers(tenant.requireGroupNamed(TenantGenerator.GUESTS).id());
-    List<FakeUser> admins = tenant.transitiveUsers(tenant.requireGroupNamed(TenantGenerator.BREAK_GLASS).id());
+    List<FakeUser> guests =
+        tenant.transitiveUsers(tenant.requireGroupNamed(TenantGenerator.GUESTS).id());
+    List<FakeUser> admins =
+        tenant.transitiveUsers(tenant.requireGroupNamed(TenantGenerator.BREAK_GLASS).id());
 
     assertEquals(50, guests.size());
-    assertTrue(guests.stream().allMatch(u -> u.isGuest() && u.userPrincipalName().contains("#EXT#")));
+    assertTrue(
+        guests.stream().allMatch(u -> u.isGuest() && u.userPrincipalName().contains("#EXT#")));
     assertEquals(10, admins.size());
     assertTrue(admins.stream().allMatch(FakeUser::writesForbidden));
-    TenantGenerator.HARD_UPNS.forEach(upn -> assertEquals(TenantGenerator.HARD_DEPARTMENT,
-        tenant.requireUser(upn).department()));
+    TenantGenerator.HARD_UPNS.forEach(
+        upn -> assertEquals(TenantGenerator.HARD_DEPARTMENT, tenant.requireUser(upn).department()));
     assertEquals(6, tenant.usersWhere("department", "r&d o'neill").size());
   }
 
@@ -112,9 +136,11 @@ class FakeTenantTest {
     tenant.addUser(FakeUser.builder("dotted@contoso.com").jobTitle("Admin").build());
     tenant.addUser(FakeUser.builder("dotless@contoso.com").jobTitle("Admın").build());
 
-    assertEquals(List.of("dotted@contoso.com"),
+    assertEquals(
+        List.of("dotted@contoso.com"),
         tenant.usersWhere("jobTitle", "ADMIN").stream().map(FakeUser::userPrincipalName).toList());
-    assertEquals(List.of("dotless@contoso.com"),
+    assertEquals(
+        List.of("dotless@contoso.com"),
         tenant.usersWhere("jobTitle", "admın").stream().map(FakeUser::userPrincipalName).toList());
   }
 
@@ -123,8 +149,10 @@ class FakeTenantTest {
     FakeTenant tenant = FakeTenant.generate(100, 1);
     String shared = tenant.requireGroupNamed(TenantGenerator.SHARED_SERVICES).id();
 
-    long parents = tenant.objectsOfType(FakeGroup.class).stream()
-        .filter(g -> tenant.members(g.id()).stream().anyMatch(m -> m.id().equals(shared))).count();
+    long parents =
+        tenant.objectsOfType(FakeGroup.class).stream()
+            .filter(g -> tenant.members(g.id()).stream().anyMatch(m -> m.id().equals(shared)))
+            .count();
 
     assertEquals(2, parents);
   }

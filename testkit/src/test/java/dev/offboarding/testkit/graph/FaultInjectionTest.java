@@ -1,11 +1,11 @@
 package dev.offboarding.testkit.graph;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -63,7 +63,9 @@ class FaultInjectionTest extends FakeGraphTestSupport {
     server.faults().serviceUnavailable(2, Duration.ofSeconds(1), Faults.Scope.WRITES);
 
     GraphClient.Reply read = graph.get("/users/alice@contoso.com");
-    GraphClient.Reply batch = graph.batch("""
+    GraphClient.Reply batch =
+        graph.batch(
+            """
         {"requests":[{"id":"1","method":"POST","url":"/users/alice@contoso.com/revokeSignInSessions"},
                      {"id":"2","method":"POST","url":"/users/bob@contoso.com/revokeSignInSessions"},
                      {"id":"3","method":"GET","url":"/users/bob@contoso.com"}]}""");
@@ -74,7 +76,8 @@ class FaultInjectionTest extends FakeGraphTestSupport {
     List<Integer> inner = List.of(status(batch, "1"), status(batch, "2"), status(batch, "3"));
     assertEquals(List.of(503, 503, 200), inner);
     assertEquals(200, after.status());
-    assertEquals(List.of(503, 503, 200), server.writeLog().stream().map(WriteRecord::status).toList());
+    assertEquals(
+        List.of(503, 503, 200), server.writeLog().stream().map(WriteRecord::status).toList());
   }
 
   private static int status(GraphClient.Reply batch, String id) {
@@ -100,12 +103,18 @@ class FaultInjectionTest extends FakeGraphTestSupport {
     assertEquals(1, server.stats().connectionsReset());
   }
 
-  /** Sends a GET on a plain socket (no client retries) and returns the first byte read, -1 on a close. */
+  /**
+   * Sends a GET on a plain socket (no client retries) and returns the first byte read, -1 on a
+   * close.
+   */
   private static int rawGet(FakeGraphServer server, String path) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       return socket.getInputStream().read();
     } catch (SocketException reset) {
       return -1;
@@ -120,10 +129,12 @@ class FaultInjectionTest extends FakeGraphTestSupport {
     server.faults().connectionResets(1, Faults.Scope.WRITES);
 
     GraphClient.Reply read = graph.get("/users/alice@contoso.com");
-    assertThrows(Exception.class, () -> graph.post("/users/alice@contoso.com/revokeSignInSessions", null));
+    assertThrows(
+        Exception.class, () -> graph.post("/users/alice@contoso.com/revokeSignInSessions", null));
 
     assertEquals(200, read.status());
-    assertEquals(FakeUser.DEFAULT_SESSIONS_VALID_FROM,
+    assertEquals(
+        FakeUser.DEFAULT_SESSIONS_VALID_FROM,
         tenant.requireUser("alice@contoso.com").signInSessionsValidFromDateTime());
     assertTrue(server.writeLog().isEmpty());
   }
@@ -135,7 +146,9 @@ class FaultInjectionTest extends FakeGraphTestSupport {
     server.faults().slowResponses(1, Duration.ofSeconds(3));
 
     CompletableFuture<GraphClient.Reply> slow = graph.getAsync("/users/alice@contoso.com");
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.faults().slowResponsesRemaining() == 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.faults().slowResponsesRemaining() == 0);
     GraphClient.Reply fast = graph.get("/users/bob@contoso.com");
     boolean slowWasStillPending = !slow.isDone();
 
@@ -161,7 +174,8 @@ class FaultInjectionTest extends FakeGraphTestSupport {
     assertEquals("InternalServerError", forced.errorCode());
     assertEquals(200, bob.status());
     assertEquals(200, again.status());
-    assertEquals(List.of(500, 200, 200), server.writeLog().stream().map(WriteRecord::status).toList());
+    assertEquals(
+        List.of(500, 200, 200), server.writeLog().stream().map(WriteRecord::status).toList());
   }
 
   @Test
@@ -183,12 +197,18 @@ class FaultInjectionTest extends FakeGraphTestSupport {
 
   @Test
   void servesEveryRequestUnderTheLatencyModel() {
-    FakeGraphServer server = serve(tenant(), FakeGraphOptions.builder()
-        .latency(Duration.ofMillis(5), Duration.ofMillis(5)).seed(11));
+    FakeGraphServer server =
+        serve(
+            tenant(),
+            FakeGraphOptions.builder()
+                .latency(Duration.ofMillis(5), Duration.ofMillis(5))
+                .seed(11));
     GraphClient graph = client(server);
 
-    List<CompletableFuture<GraphClient.Reply>> replies = java.util.stream.IntStream.range(0, 20)
-        .mapToObj(i -> graph.getAsync("/users/alice@contoso.com")).toList();
+    List<CompletableFuture<GraphClient.Reply>> replies =
+        java.util.stream.IntStream.range(0, 20)
+            .mapToObj(i -> graph.getAsync("/users/alice@contoso.com"))
+            .toList();
 
     replies.forEach(r -> assertEquals(200, r.join().status()));
     assertEquals(20, server.stats().responses(200));

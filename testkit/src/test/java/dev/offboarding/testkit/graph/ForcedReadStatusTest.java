@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link Faults#forceReadStatus}: reads of one object answer an error; everything else answers as usual. */
+/**
+ * {@link Faults#forceReadStatus}: reads of one object answer an error; everything else answers as
+ * usual.
+ */
 class ForcedReadStatusTest extends FakeGraphTestSupport {
 
   @Test
@@ -33,7 +36,8 @@ class ForcedReadStatusTest extends FakeGraphTestSupport {
   @Test
   void answersAUserReadByIdOrUpnAndAFilterListingThatUserButNotItsWrites() {
     FakeTenant tenant = new FakeTenant();
-    FakeUser alice = tenant.addUser(FakeUser.builder("alice@contoso.com").department("Finance").build());
+    FakeUser alice =
+        tenant.addUser(FakeUser.builder("alice@contoso.com").department("Finance").build());
     tenant.addUser(FakeUser.builder("bob@contoso.com").department("Sales").build());
     FakeGraphServer server = serve(tenant);
     GraphClient graph = client(server);
@@ -49,7 +53,9 @@ class ForcedReadStatusTest extends FakeGraphTestSupport {
     assertEquals(503, filtered.status());
     assertEquals(200, otherFilter.status());
     assertEquals(200, write.status());
-    assertEquals(List.of(WriteRecord.Kind.REVOKE), server.writeLog().stream().map(WriteRecord::kind).toList());
+    assertEquals(
+        List.of(WriteRecord.Kind.REVOKE),
+        server.writeLog().stream().map(WriteRecord::kind).toList());
   }
 
   @Test
@@ -60,7 +66,10 @@ class ForcedReadStatusTest extends FakeGraphTestSupport {
     FakeGraphServer server = serve(tenant);
     GraphClient graph = client(server);
 
-    server.faults().forceReadStatus(alice.userPrincipalName(), 400).forceReadStatus(group.id(), 404);
+    server
+        .faults()
+        .forceReadStatus(alice.userPrincipalName(), 400)
+        .forceReadStatus(group.id(), 404);
     GraphClient.Reply forcedUser = graph.get("/users/" + alice.id());
     GraphClient.Reply forcedGroup = graph.get("/groups/" + group.id() + "/members");
     server.faults().clearForcedReadStatus(alice.userPrincipalName());

@@ -15,13 +15,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** A small JSON client over {@link HttpClient} for the fake server's tests; paths are sent as given. */
+/**
+ * A small JSON client over {@link HttpClient} for the fake server's tests; paths are sent as given.
+ */
 final class GraphClient {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final String baseUrl;
 
   GraphClient(String baseUrl) {
@@ -53,8 +58,11 @@ final class GraphClient {
   }
 
   Reply patch(String path, String json) {
-    return send(request(path).header("Content-Type", "application/json")
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   Reply post(String path, String json) {
@@ -76,12 +84,14 @@ final class GraphClient {
   }
 
   CompletableFuture<Reply> getAsync(String path) {
-    return http.sendAsync(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(GraphClient::reply);
+    return http.sendAsync(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(GraphClient::reply);
   }
 
   HttpRequest.Builder request(String pathOrUrl) {
     String url = pathOrUrl.startsWith("http") ? pathOrUrl : baseUrl + pathOrUrl;
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(30))
         .header("client-request-id", "test-client-request");
   }
 
@@ -98,7 +108,8 @@ final class GraphClient {
 
   private static Reply reply(HttpResponse<byte[]> response) {
     try {
-      JsonNode body = response.body().length == 0 ? MissingNode.getInstance() : JSON.readTree(response.body());
+      JsonNode body =
+          response.body().length == 0 ? MissingNode.getInstance() : JSON.readTree(response.body());
       return new Reply(response.statusCode(), response.headers(), body);
     } catch (IOException e) {
       throw new UncheckedIOException("not JSON: " + new String(response.body(), UTF_8), e);

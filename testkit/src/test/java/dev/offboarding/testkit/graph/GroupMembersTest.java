@@ -20,7 +20,9 @@ class GroupMembersTest extends FakeGraphTestSupport {
 
   private static final String HP_LEAVERS = "84b18857-3c01-48be-b707-492019c57142";
 
-  /** Every item of every page, following absolute next links; checks each link points at the server. */
+  /**
+   * Every item of every page, following absolute next links; checks each link points at the server.
+   */
   private static List<JsonNode> allPages(GraphClient graph, FakeGraphServer server, String first) {
     List<JsonNode> items = new ArrayList<>();
     String next = first;
@@ -43,7 +45,8 @@ class GroupMembersTest extends FakeGraphTestSupport {
 
   private static Map<String, Integer> countByType(JsonNode page) {
     Map<String, Integer> counts = new TreeMap<>();
-    page.path("value").forEach(item -> counts.merge(item.path("@odata.type").asText(), 1, Integer::sum));
+    page.path("value")
+        .forEach(item -> counts.merge(item.path("@odata.type").asText(), 1, Integer::sum));
     return counts;
   }
 
@@ -54,8 +57,19 @@ class GroupMembersTest extends FakeGraphTestSupport {
     GraphClient.Reply reply = graph.get("/groups/" + HP_LEAVERS + "/members");
 
     assertEquals(200, reply.status());
-    assertEquals(Map.of("#microsoft.graph.user", 1, "#microsoft.graph.group", 1, "#microsoft.graph.device", 1,
-        "#microsoft.graph.orgContact", 1, "#microsoft.graph.servicePrincipal", 1), countByType(reply.body()));
+    assertEquals(
+        Map.of(
+            "#microsoft.graph.user",
+            1,
+            "#microsoft.graph.group",
+            1,
+            "#microsoft.graph.device",
+            1,
+            "#microsoft.graph.orgContact",
+            1,
+            "#microsoft.graph.servicePrincipal",
+            1),
+        countByType(reply.body()));
     assertTrue(reply.body().path("@odata.context").asText().endsWith("#directoryObjects"));
   }
 
@@ -63,11 +77,24 @@ class GroupMembersTest extends FakeGraphTestSupport {
   void flattensTransitiveMembersOnceEachAndListsNestedGroupsThemselves() {
     GraphClient graph = client(serve(exampleTenant()));
 
-    GraphClient.Reply reply = graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers?$select=id,displayName");
+    GraphClient.Reply reply =
+        graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers?$select=id,displayName");
 
-    // alice (also in Shared Desk), bob, carol, o'brien; HP Contractors and Shared Desk; device, contact, app
-    assertEquals(Map.of("#microsoft.graph.user", 4, "#microsoft.graph.group", 2, "#microsoft.graph.device", 1,
-        "#microsoft.graph.orgContact", 1, "#microsoft.graph.servicePrincipal", 1), countByType(reply.body()));
+    // alice (also in Shared Desk), bob, carol, o'brien; HP Contractors and Shared Desk; device,
+    // contact, app
+    assertEquals(
+        Map.of(
+            "#microsoft.graph.user",
+            4,
+            "#microsoft.graph.group",
+            2,
+            "#microsoft.graph.device",
+            1,
+            "#microsoft.graph.orgContact",
+            1,
+            "#microsoft.graph.servicePrincipal",
+            1),
+        countByType(reply.body()));
     List<String> ids = new ArrayList<>();
     reply.body().path("value").forEach(i -> ids.add(i.path("id").asText()));
     assertEquals(ids.size(), new HashSet<>(ids).size());
@@ -78,14 +105,24 @@ class GroupMembersTest extends FakeGraphTestSupport {
   void castsTransitiveMembersToUsersInEveryFormTheSdkMaySend(String cast) {
     GraphClient graph = client(serve(exampleTenant()));
 
-    GraphClient.Reply reply = graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers/" + cast
-        + "?$select=id,userPrincipalName,accountEnabled&$count=true");
+    GraphClient.Reply reply =
+        graph.get(
+            "/groups/"
+                + HP_LEAVERS
+                + "/transitiveMembers/"
+                + cast
+                + "?$select=id,userPrincipalName,accountEnabled&$count=true");
 
     assertEquals(200, reply.status());
     assertEquals(Map.of("#microsoft.graph.user", 4), countByType(reply.body()));
     assertEquals(4, reply.body().path("@odata.count").asInt());
     assertTrue(reply.body().path("value").get(0).has("accountEnabled"));
-    assertTrue(reply.body().path("@odata.context").asText().endsWith("#users(id,userPrincipalName,accountEnabled)"));
+    assertTrue(
+        reply
+            .body()
+            .path("@odata.context")
+            .asText()
+            .endsWith("#users(id,userPrincipalName,accountEnabled)"));
   }
 
   @Test
@@ -93,7 +130,8 @@ class GroupMembersTest extends FakeGraphTestSupport {
     GraphClient graph = client(serve(exampleTenant()));
 
     GraphClient.Reply users = graph.get("/groups/" + HP_LEAVERS + "/members/microsoft.graph.user");
-    GraphClient.Reply groups = graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers/microsoft.graph.group");
+    GraphClient.Reply groups =
+        graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers/microsoft.graph.group");
 
     assertEquals(Map.of("#microsoft.graph.user", 1), countByType(users.body()));
     assertEquals(Map.of("#microsoft.graph.group", 2), countByType(groups.body()));
@@ -103,7 +141,8 @@ class GroupMembersTest extends FakeGraphTestSupport {
   void rejectsAnUnknownCastAndAnUnknownRelation() {
     GraphClient graph = client(serve(exampleTenant()));
 
-    GraphClient.Reply cast = graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers/microsoft.graph.printer");
+    GraphClient.Reply cast =
+        graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers/microsoft.graph.printer");
     GraphClient.Reply relation = graph.get("/groups/" + HP_LEAVERS + "/owners");
 
     assertEquals(400, cast.status());
@@ -115,7 +154,8 @@ class GroupMembersTest extends FakeGraphTestSupport {
   void answersAnUnknownGroupWith404() {
     GraphClient graph = client(serve(exampleTenant()));
 
-    GraphClient.Reply reply = graph.get("/groups/00000000-0000-4000-8000-000000000000/transitiveMembers");
+    GraphClient.Reply reply =
+        graph.get("/groups/00000000-0000-4000-8000-000000000000/transitiveMembers");
 
     assertEquals(404, reply.status());
     assertEquals("Request_ResourceNotFound", reply.errorCode());
@@ -139,12 +179,17 @@ class GroupMembersTest extends FakeGraphTestSupport {
     FakeGraphServer server = serve(tenant);
     GraphClient graph = client(server);
 
-    List<JsonNode> items = allPages(graph, server,
-        "/groups/" + big.id() + "/transitiveMembers/graph.user?$select=id&$top=" + top);
+    List<JsonNode> items =
+        allPages(
+            graph,
+            server,
+            "/groups/" + big.id() + "/transitiveMembers/graph.user?$select=id&$top=" + top);
 
     List<String> ids = items.stream().map(i -> i.path("id").asText()).toList();
     assertEquals(2_345, ids.size());
-    assertEquals(new HashSet<>(tenant.transitiveUsers(big.id()).stream().map(FakeUser::id).toList()), new HashSet<>(ids));
+    assertEquals(
+        new HashSet<>(tenant.transitiveUsers(big.id()).stream().map(FakeUser::id).toList()),
+        new HashSet<>(ids));
   }
 
   @Test
@@ -153,12 +198,14 @@ class GroupMembersTest extends FakeGraphTestSupport {
     FakeGroup big = tenant.addLargeGroup("Counted", 30, 2, 1);
     GraphClient graph = client(serve(tenant));
 
-    GraphClient.Reply first = graph.get("/groups/" + big.id() + "/transitiveMembers?$select=id&$top=10&$count=true");
+    GraphClient.Reply first =
+        graph.get("/groups/" + big.id() + "/transitiveMembers?$select=id&$top=10&$count=true");
     String next = first.body().path("@odata.nextLink").asText();
     GraphClient.Reply second = graph.get(next);
 
     assertEquals(36, first.body().path("@odata.count").asInt()); // 30 users and 6 nested groups
-    assertTrue(next.contains("$select=id") && next.contains("$top=10") && !next.contains("$count"), next);
+    assertTrue(
+        next.contains("$select=id") && next.contains("$top=10") && !next.contains("$count"), next);
     assertFalse(second.body().has("@odata.count"));
   }
 
@@ -168,14 +215,20 @@ class GroupMembersTest extends FakeGraphTestSupport {
     FakeGroup big = tenant.addLargeGroup("Shared Read", 3_000, 4, 9);
     FakeGraphServer server = serve(tenant);
     GraphClient graph = client(server);
-    String first = "/groups/" + big.id() + "/transitiveMembers/microsoft.graph.user?$select=id&$top=101";
+    String first =
+        "/groups/" + big.id() + "/transitiveMembers/microsoft.graph.user?$select=id&$top=101";
 
     List<List<String>> results = new ArrayList<>();
     try (var pool = Executors.newFixedThreadPool(4)) {
       List<CompletableFuture<List<String>>> readers = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        readers.add(CompletableFuture.supplyAsync(
-            () -> allPages(graph, server, first).stream().map(n -> n.path("id").asText()).toList(), pool));
+        readers.add(
+            CompletableFuture.supplyAsync(
+                () ->
+                    allPages(graph, server, first).stream()
+                        .map(n -> n.path("id").asText())
+                        .toList(),
+                pool));
       }
       for (CompletableFuture<List<String>> reader : readers) {
         results.add(reader.get());
@@ -192,11 +245,18 @@ class GroupMembersTest extends FakeGraphTestSupport {
     FakeGroup a = tenant.addLargeGroup("A", 20, 1, 1);
     FakeGroup b = tenant.addLargeGroup("B", 20, 1, 2);
     GraphClient graph = client(serve(tenant));
-    String next = graph.get("/groups/" + a.id() + "/transitiveMembers?$top=5").body().path("@odata.nextLink").asText();
+    String next =
+        graph
+            .get("/groups/" + a.id() + "/transitiveMembers?$top=5")
+            .body()
+            .path("@odata.nextLink")
+            .asText();
     String token = next.substring(next.indexOf("$skiptoken=") + "$skiptoken=".length());
 
-    GraphClient.Reply forged = graph.get("/groups/" + a.id() + "/transitiveMembers?$top=5&$skiptoken=garbage");
-    GraphClient.Reply foreign = graph.get("/groups/" + b.id() + "/transitiveMembers?$top=5&$skiptoken=" + token);
+    GraphClient.Reply forged =
+        graph.get("/groups/" + a.id() + "/transitiveMembers?$top=5&$skiptoken=garbage");
+    GraphClient.Reply foreign =
+        graph.get("/groups/" + b.id() + "/transitiveMembers?$top=5&$skiptoken=" + token);
 
     assertEquals(400, forged.status());
     assertEquals("Directory_ExpiredPageToken", forged.errorCode());
@@ -205,7 +265,8 @@ class GroupMembersTest extends FakeGraphTestSupport {
 
   @Test
   void requiresConsistencyLevelForCountAndCastsWhenStrict() {
-    GraphClient graph = client(serve(exampleTenant(), FakeGraphOptions.builder().strictAdvancedQueries(true)));
+    GraphClient graph =
+        client(serve(exampleTenant(), FakeGraphOptions.builder().strictAdvancedQueries(true)));
     String url = "/groups/" + HP_LEAVERS + "/transitiveMembers/microsoft.graph.user?$count=true";
 
     GraphClient.Reply without = graph.get(url);
@@ -223,7 +284,8 @@ class GroupMembersTest extends FakeGraphTestSupport {
     FakeUser dave = tenant.addUser("dave@contoso.com");
 
     tenant.addMembers(tenant.requireGroupNamed("Shared Desk").id(), dave);
-    GraphClient.Reply reply = graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers/microsoft.graph.user");
+    GraphClient.Reply reply =
+        graph.get("/groups/" + HP_LEAVERS + "/transitiveMembers/microsoft.graph.user");
 
     assertEquals(5, reply.body().path("value").size());
   }

@@ -30,10 +30,14 @@ class IneffectiveWritesTest extends FakeGraphTestSupport {
     assertEquals(200, revoke.status());
     assertEquals(204, disable.status());
     assertEquals(200, read.status());
-    assertEquals("2026-11-27T09:05:00Z", read.body().path("signInSessionsValidFromDateTime").asText());
+    assertEquals(
+        "2026-11-27T09:05:00Z", read.body().path("signInSessionsValidFromDateTime").asText());
     assertFalse(read.body().path("accountEnabled").asBoolean(true));
-    assertTrue(read.body().path("@odata.context").asText()
-        .endsWith("#users(accountEnabled,signInSessionsValidFromDateTime)/$entity"));
+    assertTrue(
+        read.body()
+            .path("@odata.context")
+            .asText()
+            .endsWith("#users(accountEnabled,signInSessionsValidFromDateTime)/$entity"));
   }
 
   @Test
@@ -43,16 +47,20 @@ class IneffectiveWritesTest extends FakeGraphTestSupport {
     server.faults().ineffectiveRevokes(1);
     clock.advance(Duration.ofMinutes(5));
 
-    GraphClient.Reply ineffective = graph.post("/users/" + alice.id() + "/revokeSignInSessions", null);
+    GraphClient.Reply ineffective =
+        graph.post("/users/" + alice.id() + "/revokeSignInSessions", null);
     JsonNode afterIneffective = graph.get("/users/" + alice.id() + READ_BACK).body();
-    GraphClient.Reply effective = graph.post("/users/" + alice.id() + "/revokeSignInSessions", null);
+    GraphClient.Reply effective =
+        graph.post("/users/" + alice.id() + "/revokeSignInSessions", null);
     JsonNode afterEffective = graph.get("/users/" + alice.id() + READ_BACK).body();
 
     assertEquals(200, ineffective.status());
     assertTrue(ineffective.body().path("value").asBoolean());
-    assertEquals("2024-01-01T00:00:00Z", afterIneffective.path("signInSessionsValidFromDateTime").asText());
+    assertEquals(
+        "2024-01-01T00:00:00Z", afterIneffective.path("signInSessionsValidFromDateTime").asText());
     assertEquals(200, effective.status());
-    assertEquals("2026-11-27T09:05:00Z", afterEffective.path("signInSessionsValidFromDateTime").asText());
+    assertEquals(
+        "2026-11-27T09:05:00Z", afterEffective.path("signInSessionsValidFromDateTime").asText());
     assertEquals(List.of(200, 200), server.writeLog().stream().map(WriteRecord::status).toList());
     assertEquals(2, server.stats().writesAccepted());
   }
@@ -64,10 +72,12 @@ class IneffectiveWritesTest extends FakeGraphTestSupport {
     server.faults().ineffectiveRevokes("ALICE@contoso.com");
     clock.advance(Duration.ofMinutes(5));
 
-    GraphClient.Reply batch = graph.batch("""
+    GraphClient.Reply batch =
+        graph.batch(
+            """
         {"requests":[{"id":"1","method":"POST","url":"/users/%s/revokeSignInSessions"},
                      {"id":"2","method":"POST","url":"/users/bob@contoso.com/revokeSignInSessions"}]}"""
-        .formatted(alice.id()));
+                .formatted(alice.id()));
     GraphClient.Reply again = graph.post("/users/alice@contoso.com/revokeSignInSessions", null);
     Instant aliceWhileFaulted = tenant.requireUser(alice.id()).signInSessionsValidFromDateTime();
     server.faults().clear();
@@ -77,9 +87,13 @@ class IneffectiveWritesTest extends FakeGraphTestSupport {
     assertTrue(server.writeLog().stream().allMatch(WriteRecord::accepted));
     assertEquals(200, again.status());
     assertEquals(FakeUser.DEFAULT_SESSIONS_VALID_FROM, aliceWhileFaulted);
-    assertEquals(Instant.parse("2026-11-27T09:05:00Z"), tenant.requireUser(bob.id()).signInSessionsValidFromDateTime());
+    assertEquals(
+        Instant.parse("2026-11-27T09:05:00Z"),
+        tenant.requireUser(bob.id()).signInSessionsValidFromDateTime());
     assertEquals(200, cleared.status());
-    assertEquals(Instant.parse("2026-11-27T09:05:00Z"), tenant.requireUser(alice.id()).signInSessionsValidFromDateTime());
+    assertEquals(
+        Instant.parse("2026-11-27T09:05:00Z"),
+        tenant.requireUser(alice.id()).signInSessionsValidFromDateTime());
   }
 
   @Test
@@ -88,7 +102,8 @@ class IneffectiveWritesTest extends FakeGraphTestSupport {
     GraphClient graph = client(server);
     server.faults().ineffectiveDisables(1);
 
-    GraphClient.Reply ineffective = graph.patch("/users/" + alice.id(), "{\"accountEnabled\":false}");
+    GraphClient.Reply ineffective =
+        graph.patch("/users/" + alice.id(), "{\"accountEnabled\":false}");
     JsonNode afterIneffective = graph.get("/users/" + alice.id() + READ_BACK).body();
     GraphClient.Reply effective = graph.patch("/users/" + bob.id(), "{\"accountEnabled\":false}");
 
@@ -96,7 +111,8 @@ class IneffectiveWritesTest extends FakeGraphTestSupport {
     assertTrue(afterIneffective.path("accountEnabled").asBoolean(false));
     assertEquals(204, effective.status());
     assertFalse(tenant.requireUser(bob.id()).accountEnabled());
-    assertEquals(List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.DISABLE),
+    assertEquals(
+        List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.DISABLE),
         server.writeLog().stream().filter(WriteRecord::accepted).map(WriteRecord::kind).toList());
   }
 
@@ -107,7 +123,8 @@ class IneffectiveWritesTest extends FakeGraphTestSupport {
     GraphClient graph = client(server);
     server.faults().ineffectiveDisables(alice.id(), "bob@contoso.com");
 
-    GraphClient.Reply disableAlice = graph.patch("/users/alice@contoso.com", "{\"accountEnabled\":false}");
+    GraphClient.Reply disableAlice =
+        graph.patch("/users/alice@contoso.com", "{\"accountEnabled\":false}");
     GraphClient.Reply enableBob = graph.patch("/users/" + bob.id(), "{\"accountEnabled\":true}");
     GraphClient.Reply disableBob = graph.patch("/users/" + bob.id(), "{\"accountEnabled\":false}");
 
@@ -131,9 +148,13 @@ class IneffectiveWritesTest extends FakeGraphTestSupport {
 
     assertEquals(404, ghost.status());
     assertEquals(200, first.status());
-    assertEquals(FakeUser.DEFAULT_SESSIONS_VALID_FROM, tenant.requireUser(alice.id()).signInSessionsValidFromDateTime());
+    assertEquals(
+        FakeUser.DEFAULT_SESSIONS_VALID_FROM,
+        tenant.requireUser(alice.id()).signInSessionsValidFromDateTime());
     assertEquals(200, second.status());
-    assertEquals(Instant.parse("2026-11-27T09:05:00Z"), tenant.requireUser(bob.id()).signInSessionsValidFromDateTime());
+    assertEquals(
+        Instant.parse("2026-11-27T09:05:00Z"),
+        tenant.requireUser(bob.id()).signInSessionsValidFromDateTime());
   }
 
   @Test

@@ -10,11 +10,19 @@ class LifecycleWorkflowsResumeTest extends FakeGraphTestSupport {
   private static final String WORKFLOW = "156ce798-1eb6-4e0a-8515-e79f54d04390";
   private static final String TASK = "d3ae3bb7-3de1-4ef3-84f2-9d3a4da1c8e1";
   private static final String RESULT = "a2c3ee4a-0fa7-4c7b-9b5f-2a1a7e3a9d11";
-  private static final String PATH = "/identityGovernance/lifecycleWorkflows/workflows/" + WORKFLOW + "/tasks/" + TASK
-      + "/taskProcessingResults/" + RESULT + "/microsoft.graph.identityGovernance.resume";
+  private static final String PATH =
+      "/identityGovernance/lifecycleWorkflows/workflows/"
+          + WORKFLOW
+          + "/tasks/"
+          + TASK
+          + "/taskProcessingResults/"
+          + RESULT
+          + "/microsoft.graph.identityGovernance.resume";
 
   private static String body(String status) {
-    return "{\"data\":{\"operationStatus\":\"" + status + "\"},\"source\":\"offboarding-worker\","
+    return "{\"data\":{\"operationStatus\":\""
+        + status
+        + "\"},\"source\":\"offboarding-worker\","
         + "\"type\":\"lifecycleEvent\"}";
   }
 
@@ -31,12 +39,15 @@ class LifecycleWorkflowsResumeTest extends FakeGraphTestSupport {
     GraphClient graph = client(serve(tenant));
 
     GraphClient.Reply first = graph.post(PATH, body("completed"));
-    GraphClient.Reply again = graph.post(PATH.replace("microsoft.graph.identityGovernance.resume", "resume"),
-        body("failed"));
+    GraphClient.Reply again =
+        graph.post(
+            PATH.replace("microsoft.graph.identityGovernance.resume", "resume"), body("failed"));
 
     assertEquals(204, first.status());
     assertEquals(400, again.status());
-    assertEquals("completed", tenant.security().taskProcessingResult(RESULT).orElseThrow().processingStatus());
+    assertEquals(
+        "completed",
+        tenant.security().taskProcessingResult(RESULT).orElseThrow().processingStatus());
     assertEquals(1, tenant.security().acceptedResumes(RESULT));
     assertEquals(2, tenant.security().resumes().size());
     assertEquals("failed", tenant.security().resumes().get(1).operationStatus());
@@ -47,8 +58,10 @@ class LifecycleWorkflowsResumeTest extends FakeGraphTestSupport {
     FakeTenant tenant = tenantWithOneResult();
     GraphClient graph = client(serve(tenant));
 
-    GraphClient.Reply unknown = graph.post(PATH.replace(RESULT, "a2c3ee4a-0fa7-4c7b-9b5f-2a1a7e3a9d12"), body("completed"));
-    GraphClient.Reply otherTask = graph.post(PATH.replace(TASK, "d3ae3bb7-3de1-4ef3-84f2-9d3a4da1c8e2"), body("completed"));
+    GraphClient.Reply unknown =
+        graph.post(PATH.replace(RESULT, "a2c3ee4a-0fa7-4c7b-9b5f-2a1a7e3a9d12"), body("completed"));
+    GraphClient.Reply otherTask =
+        graph.post(PATH.replace(TASK, "d3ae3bb7-3de1-4ef3-84f2-9d3a4da1c8e2"), body("completed"));
 
     assertEquals(404, unknown.status());
     assertEquals(404, otherTask.status());
@@ -63,7 +76,9 @@ class LifecycleWorkflowsResumeTest extends FakeGraphTestSupport {
     assertEquals(400, graph.post(PATH, body("done")).status());
     assertEquals(400, graph.post(PATH, "{\"data\":{\"operationStatus\":\"completed\"}}").status());
     assertEquals(400, graph.post(PATH, "{}").status());
-    assertEquals("inProgress", tenant.security().taskProcessingResult(RESULT).orElseThrow().processingStatus());
+    assertEquals(
+        "inProgress",
+        tenant.security().taskProcessingResult(RESULT).orElseThrow().processingStatus());
   }
 
   @Test
@@ -83,11 +98,20 @@ class LifecycleWorkflowsResumeTest extends FakeGraphTestSupport {
 
   @Test
   void readsTaskProcessingResultsFromASeed() {
-    String seed = "{\"users\":[{\"userPrincipalName\":\"alice@contoso.com\"}],\"taskProcessingResults\":[{\"workflowId\":\""
-        + WORKFLOW + "\",\"taskId\":\"" + TASK + "\",\"id\":\"" + RESULT + "\",\"subject\":\"alice@contoso.com\"}]}";
+    String seed =
+        "{\"users\":[{\"userPrincipalName\":\"alice@contoso.com\"}],\"taskProcessingResults\":[{\"workflowId\":\""
+            + WORKFLOW
+            + "\",\"taskId\":\""
+            + TASK
+            + "\",\"id\":\""
+            + RESULT
+            + "\",\"subject\":\"alice@contoso.com\"}]}";
 
-    FakeTenant tenant = FakeTenant.fromJson(new ByteArrayInputStream(seed.getBytes(StandardCharsets.UTF_8)));
+    FakeTenant tenant =
+        FakeTenant.fromJson(new ByteArrayInputStream(seed.getBytes(StandardCharsets.UTF_8)));
 
-    assertEquals("inProgress", tenant.security().taskProcessingResult(RESULT).orElseThrow().processingStatus());
+    assertEquals(
+        "inProgress",
+        tenant.security().taskProcessingResult(RESULT).orElseThrow().processingStatus());
   }
 }

@@ -16,7 +16,9 @@ class PasswordResetTest extends FakeGraphTestSupport {
   private static final String STRONG = "Xk3#pQ9!vR2@mT7$wL5%nB8^cD4&fG6*";
 
   private static String reset(String password) {
-    return "{\"passwordProfile\":{\"password\":\"" + password + "\",\"forceChangePasswordNextSignIn\":true}}";
+    return "{\"passwordProfile\":{\"password\":\""
+        + password
+        + "\",\"forceChangePasswordNextSignIn\":true}}";
   }
 
   @Test
@@ -28,13 +30,21 @@ class PasswordResetTest extends FakeGraphTestSupport {
     clock.advance(Duration.ofMinutes(5));
 
     GraphClient.Reply reply = graph.patch("/users/" + alice.id(), reset(STRONG));
-    GraphClient.Reply read = graph.get("/users/" + alice.id() + "?$select=id,lastPasswordChangeDateTime,onPremisesSyncEnabled");
+    GraphClient.Reply read =
+        graph.get(
+            "/users/"
+                + alice.id()
+                + "?$select=id,lastPasswordChangeDateTime,onPremisesSyncEnabled");
 
     assertEquals(204, reply.status());
     assertEquals("2026-11-27T09:05:00Z", read.body().get("lastPasswordChangeDateTime").asText());
     assertTrue(read.body().get("onPremisesSyncEnabled").isNull());
-    assertEquals(Instant.parse("2026-11-27T09:05:00Z"), tenant.requireUser(alice.id()).lastPasswordChangeDateTime());
-    assertEquals(List.of(WriteRecord.Kind.RESET_PASSWORD), server.writeLog().stream().map(WriteRecord::kind).toList());
+    assertEquals(
+        Instant.parse("2026-11-27T09:05:00Z"),
+        tenant.requireUser(alice.id()).lastPasswordChangeDateTime());
+    assertEquals(
+        List.of(WriteRecord.Kind.RESET_PASSWORD),
+        server.writeLog().stream().map(WriteRecord::kind).toList());
   }
 
   @Test
@@ -53,18 +63,24 @@ class PasswordResetTest extends FakeGraphTestSupport {
   @Test
   void refusesASynchronisedUsersPasswordWithGraphsError() {
     FakeTenant tenant = new FakeTenant();
-    FakeUser bob = tenant.addUser(FakeUser.builder("bob@contoso.com").onPremisesSyncEnabled(true).build());
+    FakeUser bob =
+        tenant.addUser(FakeUser.builder("bob@contoso.com").onPremisesSyncEnabled(true).build());
     FakeUser carol = tenant.addUser(FakeUser.builder("carol@fabrikam.com").federated(true).build());
     FakeGraphServer server = serve(tenant);
     GraphClient graph = client(server);
 
     GraphClient.Reply synced = graph.patch("/users/" + bob.id(), reset(STRONG));
     GraphClient.Reply federated = graph.patch("/users/" + carol.id(), reset(STRONG));
-    GraphClient.Reply read = graph.get("/users/" + bob.id() + "?$select=onPremisesSyncEnabled,lastPasswordChangeDateTime");
+    GraphClient.Reply read =
+        graph.get(
+            "/users/" + bob.id() + "?$select=onPremisesSyncEnabled,lastPasswordChangeDateTime");
 
     assertEquals(400, synced.status());
     assertEquals("Request_BadRequest", synced.errorCode());
-    assertTrue(synced.errorMessage().startsWith("Unable to update the specified properties for on-premises mastered"));
+    assertTrue(
+        synced
+            .errorMessage()
+            .startsWith("Unable to update the specified properties for on-premises mastered"));
     assertEquals(400, federated.status());
     assertTrue(read.body().get("onPremisesSyncEnabled").asBoolean());
     assertTrue(read.body().get("lastPasswordChangeDateTime").isNull());
@@ -73,8 +89,15 @@ class PasswordResetTest extends FakeGraphTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Short1!", "alllowercaseletters", "ALLUPPER123", "NoSymbolsOrDigits", "Ünïcödé1234!",
-      "tab\\tinside1A"})
+  @ValueSource(
+      strings = {
+        "Short1!",
+        "alllowercaseletters",
+        "ALLUPPER123",
+        "NoSymbolsOrDigits",
+        "Ünïcödé1234!",
+        "tab\\tinside1A"
+      })
   void refusesAPasswordEntraWouldRefuse(String password) {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
@@ -97,10 +120,14 @@ class PasswordResetTest extends FakeGraphTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"passwordProfile\":{\"password\":1}}", "{\"passwordProfile\":\"x\"}",
-      "{\"passwordProfile\":{\"forceChangePasswordNextSignIn\":true}}",
-      "{\"passwordProfile\":{\"password\":\"Xk3#pQ9!vR2@\",\"forceChangePasswordNextSignIn\":\"yes\"}}",
-      "{\"passwordProfile\":{\"password\":\"Xk3#pQ9!vR2@\",\"expires\":true}}"})
+  @ValueSource(
+      strings = {
+        "{\"passwordProfile\":{\"password\":1}}",
+        "{\"passwordProfile\":\"x\"}",
+        "{\"passwordProfile\":{\"forceChangePasswordNextSignIn\":true}}",
+        "{\"passwordProfile\":{\"password\":\"Xk3#pQ9!vR2@\",\"forceChangePasswordNextSignIn\":\"yes\"}}",
+        "{\"passwordProfile\":{\"password\":\"Xk3#pQ9!vR2@\",\"expires\":true}}"
+      })
   void refusesAMalformedPasswordProfile(String body) {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");

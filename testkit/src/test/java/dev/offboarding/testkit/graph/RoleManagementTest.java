@@ -31,7 +31,10 @@ class RoleManagementTest extends FakeGraphTestSupport {
       GraphClient.Reply page = graph.get(next);
       assertEquals(200, page.status(), page.body().toString());
       page.body().path("value").forEach(items::add);
-      next = page.body().hasNonNull("@odata.nextLink") ? page.body().get("@odata.nextLink").asText() : null;
+      next =
+          page.body().hasNonNull("@odata.nextLink")
+              ? page.body().get("@odata.nextLink").asText()
+              : null;
       assertTrue(items.size() < 10_000, "next links loop");
     }
     return items;
@@ -44,8 +47,13 @@ class RoleManagementTest extends FakeGraphTestSupport {
     GraphClient.Reply reply = graph.get(ROOT + "/roleDefinitions");
 
     assertEquals(200, reply.status());
-    assertTrue(reply.body().path("@odata.context").asText()
-        .endsWith("/$metadata#roleManagement/directory/roleDefinitions"), reply.body().toString());
+    assertTrue(
+        reply
+            .body()
+            .path("@odata.context")
+            .asText()
+            .endsWith("/$metadata#roleManagement/directory/roleDefinitions"),
+        reply.body().toString());
     JsonNode globalAdmin = find(reply.body().path("value"), "id", GLOBAL_ADMINISTRATOR);
     assertEquals("Global Administrator", globalAdmin.path("displayName").asText());
     assertEquals(GLOBAL_ADMINISTRATOR, globalAdmin.path("templateId").asText());
@@ -59,11 +67,15 @@ class RoleManagementTest extends FakeGraphTestSupport {
   @Test
   void selectsAndFiltersRoleDefinitionsAndAddsCustomRoles() {
     FakeTenant tenant = new FakeTenant();
-    FakeRoleDefinition custom = tenant.roles().addCustomRole("Leaver Desk", "microsoft.directory/users/disable");
+    FakeRoleDefinition custom =
+        tenant.roles().addCustomRole("Leaver Desk", "microsoft.directory/users/disable");
     GraphClient graph = client(serve(tenant));
 
-    GraphClient.Reply reply = graph.get(ROOT + "/roleDefinitions?$select=id,isBuiltIn,templateId&$filter="
-        + query("displayName eq 'Leaver Desk'"));
+    GraphClient.Reply reply =
+        graph.get(
+            ROOT
+                + "/roleDefinitions?$select=id,isBuiltIn,templateId&$filter="
+                + query("displayName eq 'Leaver Desk'"));
 
     assertEquals(200, reply.status(), reply.body().toString());
     assertEquals(1, reply.body().path("value").size());
@@ -80,7 +92,8 @@ class RoleManagementTest extends FakeGraphTestSupport {
     FakeTenant tenant = new FakeTenant();
     FakeUser admin = tenant.addUser("admin@contoso.com");
     FakeGroup helpdesk = tenant.addGroup("Helpdesk Admins", tenant.addUser("desk@contoso.com"));
-    FakeServicePrincipal robot = tenant.addServicePrincipal(FakeServicePrincipal.named("Provisioning"));
+    FakeServicePrincipal robot =
+        tenant.addServicePrincipal(FakeServicePrincipal.named("Provisioning"));
     tenant.roles().assign("Global Administrator", admin.userPrincipalName());
     tenant.roles().assign("User Administrator", helpdesk.id());
     tenant.roles().assign(USER_ADMINISTRATOR, robot.id());
@@ -89,18 +102,25 @@ class RoleManagementTest extends FakeGraphTestSupport {
     GraphClient.Reply reply = graph.get(ROOT + "/roleAssignments?$expand=principal");
 
     assertEquals(200, reply.status(), reply.body().toString());
-    assertTrue(reply.body().path("@odata.context").asText()
-        .endsWith("#roleManagement/directory/roleAssignments(principal())"));
+    assertTrue(
+        reply
+            .body()
+            .path("@odata.context")
+            .asText()
+            .endsWith("#roleManagement/directory/roleAssignments(principal())"));
     JsonNode value = reply.body().path("value");
     assertEquals(3, value.size());
     JsonNode adminAssignment = find(value, "principalId", admin.id());
     assertEquals(GLOBAL_ADMINISTRATOR, adminAssignment.path("roleDefinitionId").asText());
     assertEquals("/", adminAssignment.path("directoryScopeId").asText());
     assertTrue(adminAssignment.path("id").asText().endsWith("-1"));
-    assertEquals("#microsoft.graph.user", adminAssignment.path("principal").path("@odata.type").asText());
-    assertEquals("#microsoft.graph.group",
+    assertEquals(
+        "#microsoft.graph.user", adminAssignment.path("principal").path("@odata.type").asText());
+    assertEquals(
+        "#microsoft.graph.group",
         find(value, "principalId", helpdesk.id()).path("principal").path("@odata.type").asText());
-    assertEquals("#microsoft.graph.servicePrincipal",
+    assertEquals(
+        "#microsoft.graph.servicePrincipal",
         find(value, "principalId", robot.id()).path("principal").path("@odata.type").asText());
   }
 
@@ -114,15 +134,21 @@ class RoleManagementTest extends FakeGraphTestSupport {
     tenant.roles().assign("User Administrator", other.id());
     GraphClient graph = client(serve(tenant));
 
-    GraphClient.Reply byRole = graph.get(ROOT + "/roleAssignments?$filter="
-        + query("roleDefinitionId eq '" + GLOBAL_ADMINISTRATOR + "'") + "&$expand=principal");
-    GraphClient.Reply byPrincipal = graph.get(ROOT + "/roleAssignments?$filter="
-        + query("principalId eq '" + admin.id() + "'"));
+    GraphClient.Reply byRole =
+        graph.get(
+            ROOT
+                + "/roleAssignments?$filter="
+                + query("roleDefinitionId eq '" + GLOBAL_ADMINISTRATOR + "'")
+                + "&$expand=principal");
+    GraphClient.Reply byPrincipal =
+        graph.get(
+            ROOT + "/roleAssignments?$filter=" + query("principalId eq '" + admin.id() + "'"));
 
     assertEquals(1, byRole.body().path("value").size());
     assertEquals(admin.id(), byRole.body().path("value").get(0).path("principalId").asText());
     assertEquals(2, byPrincipal.body().path("value").size());
-    assertFalse(byPrincipal.body().path("value").get(0).has("principal"), "expanded only when asked");
+    assertFalse(
+        byPrincipal.body().path("value").get(0).has("principal"), "expanded only when asked");
   }
 
   @Test
@@ -141,7 +167,12 @@ class RoleManagementTest extends FakeGraphTestSupport {
     List<JsonNode> all = allPages(graph, ROOT + "/roleAssignments?$expand=principal");
 
     assertEquals(3, first.body().path("value").size());
-    assertTrue(first.body().path("@odata.nextLink").asText().startsWith(server.baseUrl() + ROOT + "/roleAssignments?"));
+    assertTrue(
+        first
+            .body()
+            .path("@odata.nextLink")
+            .asText()
+            .startsWith(server.baseUrl() + ROOT + "/roleAssignments?"));
     Set<String> listed = new HashSet<>();
     all.forEach(a -> listed.add(a.path("principal").path("id").asText()));
     assertEquals(admins, listed);
@@ -154,13 +185,21 @@ class RoleManagementTest extends FakeGraphTestSupport {
     FakeUser expired = tenant.addUser("expired@contoso.com");
     FakeUser future = tenant.addUser("future@contoso.com");
     Instant now = Instant.parse(START);
-    tenant.roles().makeEligible("Global Administrator", standing.id(), now.minus(Duration.ofDays(1)));
-    tenant.roles().makeEligible("Global Administrator", expired.id(), now.minus(Duration.ofDays(2)),
-        now.minus(Duration.ofDays(1)));
+    tenant
+        .roles()
+        .makeEligible("Global Administrator", standing.id(), now.minus(Duration.ofDays(1)));
+    tenant
+        .roles()
+        .makeEligible(
+            "Global Administrator",
+            expired.id(),
+            now.minus(Duration.ofDays(2)),
+            now.minus(Duration.ofDays(1)));
     tenant.roles().makeEligible("Global Administrator", future.id(), now.plus(Duration.ofDays(1)));
     GraphClient graph = client(serve(tenant));
 
-    GraphClient.Reply reply = graph.get(ROOT + "/roleEligibilityScheduleInstances?$expand=principal");
+    GraphClient.Reply reply =
+        graph.get(ROOT + "/roleEligibilityScheduleInstances?$expand=principal");
 
     assertEquals(200, reply.status(), reply.body().toString());
     JsonNode value = reply.body().path("value");
@@ -172,8 +211,11 @@ class RoleManagementTest extends FakeGraphTestSupport {
     assertTrue(instance.path("endDateTime").isNull());
     assertEquals("#microsoft.graph.user", instance.path("principal").path("@odata.type").asText());
     clock.advance(Duration.ofDays(2));
-    assertEquals(2, graph.get(ROOT + "/roleEligibilityScheduleInstances").body().path("value").size());
-    assertEquals(0, graph.get(ROOT + "/roleAssignments").body().path("value").size(),
+    assertEquals(
+        2, graph.get(ROOT + "/roleEligibilityScheduleInstances").body().path("value").size());
+    assertEquals(
+        0,
+        graph.get(ROOT + "/roleAssignments").body().path("value").size(),
         "an eligibility is no active assignment");
   }
 
@@ -194,8 +236,16 @@ class RoleManagementTest extends FakeGraphTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"$top=5", "$orderby=id", "$expand=directoryScope", "$expand=principal($select=id)",
-      "$select=nothing", "$filter=directoryScopeId%20eq%20'%2F'", "$count=true"})
+  @ValueSource(
+      strings = {
+        "$top=5",
+        "$orderby=id",
+        "$expand=directoryScope",
+        "$expand=principal($select=id)",
+        "$select=nothing",
+        "$filter=directoryScopeId%20eq%20'%2F'",
+        "$count=true"
+      })
   void answersWhatItDoesNotSupportWith400(String option) {
     GraphClient graph = client(serve(new FakeTenant()));
 
@@ -229,21 +279,31 @@ class RoleManagementTest extends FakeGraphTestSupport {
 
   @Test
   void seedsAssignRolesToUsersAndGroupsByName() {
-    String seed = """
+    String seed =
+        """
         {"users": [{"userPrincipalName": "admin@contoso.com"}, {"userPrincipalName": "desk@contoso.com"}],
          "groups": [{"displayName": "Helpdesk Admins", "members": ["desk@contoso.com"]}],
          "roleAssignments": [
            {"role": "Global Administrator", "principal": "admin@contoso.com"},
            {"role": "Helpdesk Administrator", "principal": "Helpdesk Admins", "eligible": true}]}""";
 
-    FakeTenant tenant = FakeTenant.fromJson(new ByteArrayInputStream(seed.getBytes(StandardCharsets.UTF_8)));
+    FakeTenant tenant =
+        FakeTenant.fromJson(new ByteArrayInputStream(seed.getBytes(StandardCharsets.UTF_8)));
 
     assertEquals(1, tenant.roles().activeAssignments().size());
-    assertEquals(tenant.requireUser("admin@contoso.com").id(), tenant.roles().activeAssignments().get(0).principalId());
-    assertEquals(tenant.requireGroupNamed("Helpdesk Admins").id(), tenant.roles().eligibilities().get(0).principalId());
-    assertThrows(IllegalArgumentException.class, () -> FakeTenant.fromJson(new ByteArrayInputStream(
-        "{\"roleAssignments\": [{\"role\": \"Chief Wizard\", \"principal\": \"nobody@contoso.com\"}]}"
-            .getBytes(StandardCharsets.UTF_8))));
+    assertEquals(
+        tenant.requireUser("admin@contoso.com").id(),
+        tenant.roles().activeAssignments().get(0).principalId());
+    assertEquals(
+        tenant.requireGroupNamed("Helpdesk Admins").id(),
+        tenant.roles().eligibilities().get(0).principalId());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            FakeTenant.fromJson(
+                new ByteArrayInputStream(
+                    "{\"roleAssignments\": [{\"role\": \"Chief Wizard\", \"principal\": \"nobody@contoso.com\"}]}"
+                        .getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test
@@ -253,7 +313,8 @@ class RoleManagementTest extends FakeGraphTestSupport {
     List<FakeRoleAssignment> assignments = tenant.roles().activeAssignments();
 
     assertEquals(1, assignments.size());
-    assertEquals(tenant.requireUser("breakglass@contoso.com").id(), assignments.get(0).principalId());
+    assertEquals(
+        tenant.requireUser("breakglass@contoso.com").id(), assignments.get(0).principalId());
     assertEquals(GLOBAL_ADMINISTRATOR, assignments.get(0).roleDefinitionId());
   }
 

@@ -26,10 +26,13 @@ class SignInLogTest extends FakeGraphTestSupport {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeUser bob = tenant.addUser("bob@contoso.com");
     Instant revokedAt = clock.instant();
-    GraphClient graph = client(serve(tenant, FakeGraphOptions.builder().signInLogLatency(Duration.ofMinutes(3))));
+    GraphClient graph =
+        client(serve(tenant, FakeGraphOptions.builder().signInLogLatency(Duration.ofMinutes(3))));
     clock.advance(Duration.ofMinutes(1));
     tenant.security().addSignIn(FakeSignIn.successful(alice, clock.instant(), "203.0.113.45"));
-    tenant.security().addSignIn(FakeSignIn.successful(bob, revokedAt.minusSeconds(60), "203.0.113.46"));
+    tenant
+        .security()
+        .addSignIn(FakeSignIn.successful(bob, revokedAt.minusSeconds(60), "203.0.113.46"));
 
     GraphClient.Reply tooEarly = graph.get(since(revokedAt, alice, bob));
     clock.advance(Duration.ofMinutes(3));
@@ -49,11 +52,25 @@ class SignInLogTest extends FakeGraphTestSupport {
   void listsOnlyInteractiveSignInsAsVersionOneDoes() {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
-    tenant.security().addSignIn(new FakeSignIn(DirectoryObject.newId(), clock.instant(), alice.id(), alice.userPrincipalName(),
-        "1fec8e78-bce4-4aaf-ab1b-5451cc387264", "Microsoft Teams", "Microsoft Teams", "203.0.113.45", false, 0));
-    GraphClient graph = client(serve(tenant, FakeGraphOptions.builder().signInLogLatency(Duration.ZERO)));
+    tenant
+        .security()
+        .addSignIn(
+            new FakeSignIn(
+                DirectoryObject.newId(),
+                clock.instant(),
+                alice.id(),
+                alice.userPrincipalName(),
+                "1fec8e78-bce4-4aaf-ab1b-5451cc387264",
+                "Microsoft Teams",
+                "Microsoft Teams",
+                "203.0.113.45",
+                false,
+                0));
+    GraphClient graph =
+        client(serve(tenant, FakeGraphOptions.builder().signInLogLatency(Duration.ZERO)));
 
-    assertEquals(0, graph.get(since(clock.instant().minusSeconds(1), alice)).body().get("value").size());
+    assertEquals(
+        0, graph.get(since(clock.instant().minusSeconds(1), alice)).body().get("value").size());
   }
 
   @Test
@@ -76,13 +93,22 @@ class SignInLogTest extends FakeGraphTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"userPrincipalName eq 'alice@contoso.com'", "createdDateTime ge 2026-11-27",
-      "userId eq 'a' or userId eq 'b'", "createdDateTime le 2026-11-27T09:00:00Z",
-      "(userId eq '5f1d3c2a-0000-4000-8000-000000000001' and userId eq '5f1d3c2a-0000-4000-8000-000000000002')",
-      "userId eq '5f1d3c2a-0000-4000-8000-000000000001' or userId eq '5f1d3c2a-0000-4000-8000-000000000002'",
-      "startswith(appDisplayName,'Teams')"})
+  @ValueSource(
+      strings = {
+        "userPrincipalName eq 'alice@contoso.com'",
+        "createdDateTime ge 2026-11-27",
+        "userId eq 'a' or userId eq 'b'",
+        "createdDateTime le 2026-11-27T09:00:00Z",
+        "(userId eq '5f1d3c2a-0000-4000-8000-000000000001' and userId eq '5f1d3c2a-0000-4000-8000-000000000002')",
+        "userId eq '5f1d3c2a-0000-4000-8000-000000000001' or userId eq '5f1d3c2a-0000-4000-8000-000000000002'",
+        "startswith(appDisplayName,'Teams')"
+      })
   void answers400ToFiltersAWatchDoesNotSend(String filter) {
-    GraphClient graph = client(serve(new FakeTenant(), FakeGraphOptions.builder().signInLogLimit(0, Duration.ofSeconds(10))));
+    GraphClient graph =
+        client(
+            serve(
+                new FakeTenant(),
+                FakeGraphOptions.builder().signInLogLimit(0, Duration.ofSeconds(10))));
 
     GraphClient.Reply reply = graph.get("/auditLogs/signIns?$filter=" + query(filter));
 
@@ -94,13 +120,23 @@ class SignInLogTest extends FakeGraphTestSupport {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
     for (int i = 0; i < 3; i++) {
-      tenant.security().addSignIn(FakeSignIn.successful(alice, clock.instant().minusSeconds(i), "198.51.100." + i));
+      tenant
+          .security()
+          .addSignIn(
+              FakeSignIn.successful(alice, clock.instant().minusSeconds(i), "198.51.100." + i));
     }
-    GraphClient graph = client(serve(tenant, FakeGraphOptions.builder().signInLogLatency(Duration.ZERO)
-        .signInLogLimit(0, Duration.ofSeconds(10))));
+    GraphClient graph =
+        client(
+            serve(
+                tenant,
+                FakeGraphOptions.builder()
+                    .signInLogLatency(Duration.ZERO)
+                    .signInLogLimit(0, Duration.ofSeconds(10))));
 
-    GraphClient.Reply first = graph.get("/auditLogs/signIns?$top=2&$filter="
-        + query("userId eq '" + alice.id() + "' and status/errorCode eq 0"));
+    GraphClient.Reply first =
+        graph.get(
+            "/auditLogs/signIns?$top=2&$filter="
+                + query("userId eq '" + alice.id() + "' and status/errorCode eq 0"));
     GraphClient.Reply second = graph.get(first.body().get("@odata.nextLink").asText());
     tenant.security().signInLogsLicensed(false);
     GraphClient.Reply unlicensed = graph.get("/auditLogs/signIns");
@@ -116,11 +152,19 @@ class SignInLogTest extends FakeGraphTestSupport {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
     for (int i = 0; i < 1001; i++) {
-      tenant.security().addSignIn(FakeSignIn.successful(alice, clock.instant().minusSeconds(i), "198.51.100.7"));
+      tenant
+          .security()
+          .addSignIn(FakeSignIn.successful(alice, clock.instant().minusSeconds(i), "198.51.100.7"));
     }
     // The directory's lists page 100 by default and 999 at most; the sign-in log does not.
-    GraphClient graph = client(serve(tenant, FakeGraphOptions.builder().signInLogLatency(Duration.ZERO)
-        .signInLogLimit(0, Duration.ofSeconds(10)).pageSize(100)));
+    GraphClient graph =
+        client(
+            serve(
+                tenant,
+                FakeGraphOptions.builder()
+                    .signInLogLatency(Duration.ZERO)
+                    .signInLogLimit(0, Duration.ofSeconds(10))
+                    .pageSize(100)));
 
     GraphClient.Reply byDefault = graph.get("/auditLogs/signIns");
     GraphClient.Reply largest = graph.get("/auditLogs/signIns?$top=1000");

@@ -33,7 +33,8 @@ class UserFilterTest extends FakeGraphTestSupport {
   void filtersUsersByAnAllowListedAttributeCaseInsensitively() {
     GraphClient graph = client(serve(departments()));
 
-    GraphClient.Reply reply = graph.get("/users?$filter=" + query("department eq 'HP'") + "&$select=userPrincipalName");
+    GraphClient.Reply reply =
+        graph.get("/users?$filter=" + query("department eq 'HP'") + "&$select=userPrincipalName");
 
     assertEquals(200, reply.status());
     assertEquals(List.of("a@contoso.com", "b@contoso.com"), upns(reply.body()));
@@ -70,7 +71,8 @@ class UserFilterTest extends FakeGraphTestSupport {
     tenant.addUser(FakeUser.builder("other@contoso.com").country("DE").build());
     GraphClient graph = client(serve(tenant));
 
-    GraphClient.Reply first = graph.get("/users?$filter=" + query("country eq 'FR'") + "&$top=10&$count=true");
+    GraphClient.Reply first =
+        graph.get("/users?$filter=" + query("country eq 'FR'") + "&$top=10&$count=true");
     GraphClient.Reply second = graph.get(first.body().path("@odata.nextLink").asText());
     GraphClient.Reply third = graph.get(second.body().path("@odata.nextLink").asText());
 
@@ -93,17 +95,19 @@ class UserFilterTest extends FakeGraphTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "accountEnabled eq true",
-      "userPrincipalName eq 'a@contoso.com'",
-      "department ne 'HP'",
-      "startsWith(department,'H')",
-      "department eq 'HP' and city eq 'Paris'",
-      "department eq 'HP",
-      "department eq HP",
-      "department eq 'O'Neill'",
-      "department",
-      "eq 'HP'"})
+  @ValueSource(
+      strings = {
+        "accountEnabled eq true",
+        "userPrincipalName eq 'a@contoso.com'",
+        "department ne 'HP'",
+        "startsWith(department,'H')",
+        "department eq 'HP' and city eq 'Paris'",
+        "department eq 'HP",
+        "department eq HP",
+        "department eq 'O'Neill'",
+        "department",
+        "eq 'HP'"
+      })
   void rejectsFiltersItDoesNotSupportWithUnsupportedQuery(String filter) {
     GraphClient graph = client(serve(departments()));
 
@@ -130,11 +134,19 @@ class UserFilterTest extends FakeGraphTestSupport {
 
     GraphClient.Reply reply = graph.get("/users?$top=1000");
 
-    assertEquals("Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.", reply.errorMessage());
+    assertEquals(
+        "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
+        reply.errorMessage());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"$orderby=displayName", "$skip=5", "$search=%22displayName:a%22", "$expand=manager"})
+  @ValueSource(
+      strings = {
+        "$orderby=displayName",
+        "$skip=5",
+        "$search=%22displayName:a%22",
+        "$expand=manager"
+      })
   void rejectsQueryOptionsItDoesNotSupportInsteadOfIgnoringThem(String option) {
     GraphClient graph = client(serve(departments()));
 
@@ -147,7 +159,8 @@ class UserFilterTest extends FakeGraphTestSupport {
   @Test
   void parsesAnEqualsClauseWithSurroundingSpacesAndCanonicalisesTheAttribute() {
     ODataQuery.EqualsClause clause =
-        ODataQuery.parseEqualsFilter("  EMPLOYEEID   eq   'it''s ''quoted'''  ", FakeTenant.FILTERABLE_ATTRIBUTES);
+        ODataQuery.parseEqualsFilter(
+            "  EMPLOYEEID   eq   'it''s ''quoted'''  ", FakeTenant.FILTERABLE_ATTRIBUTES);
 
     assertEquals("employeeId", clause.attribute());
     assertEquals("it's 'quoted'", clause.value());
@@ -155,15 +168,20 @@ class UserFilterTest extends FakeGraphTestSupport {
 
   @Test
   void parsesAnEmptyStringLiteral() {
-    ODataQuery.EqualsClause clause = ODataQuery.parseEqualsFilter("city eq ''", FakeTenant.FILTERABLE_ATTRIBUTES);
+    ODataQuery.EqualsClause clause =
+        ODataQuery.parseEqualsFilter("city eq ''", FakeTenant.FILTERABLE_ATTRIBUTES);
 
     assertEquals("", clause.value());
   }
 
   @Test
   void rejectsTextAfterAClosedLiteral() {
-    GraphException e = assertThrows(GraphException.class,
-        () -> ODataQuery.parseEqualsFilter("city eq 'Paris' or city eq 'Rome'", FakeTenant.FILTERABLE_ATTRIBUTES));
+    GraphException e =
+        assertThrows(
+            GraphException.class,
+            () ->
+                ODataQuery.parseEqualsFilter(
+                    "city eq 'Paris' or city eq 'Rome'", FakeTenant.FILTERABLE_ATTRIBUTES));
 
     assertEquals("Request_UnsupportedQuery", e.code());
   }

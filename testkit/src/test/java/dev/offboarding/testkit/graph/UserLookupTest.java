@@ -15,7 +15,8 @@ class UserLookupTest extends FakeGraphTestSupport {
   @Test
   void findsAUserByObjectIdInAnyCase() {
     FakeTenant tenant = new FakeTenant();
-    FakeUser alice = tenant.addUser(FakeUser.builder("alice@contoso.com").displayName("Alice").build());
+    FakeUser alice =
+        tenant.addUser(FakeUser.builder("alice@contoso.com").displayName("Alice").build());
     GraphClient graph = client(serve(tenant));
 
     GraphClient.Reply reply = graph.get("/users/" + alice.id().toUpperCase());
@@ -23,7 +24,8 @@ class UserLookupTest extends FakeGraphTestSupport {
     assertEquals(200, reply.status());
     assertEquals(alice.id(), reply.body().path("id").asText());
     assertEquals("Alice", reply.body().path("displayName").asText());
-    assertTrue(reply.body().path("@odata.context").asText().endsWith("/v1.0/$metadata#users/$entity"));
+    assertTrue(
+        reply.body().path("@odata.context").asText().endsWith("/v1.0/$metadata#users/$entity"));
   }
 
   @ParameterizedTest
@@ -93,18 +95,26 @@ class UserLookupTest extends FakeGraphTestSupport {
   @Test
   void returnsExactlyTheSelectedPropertiesWithTheirCanonicalNames() {
     FakeTenant tenant = new FakeTenant();
-    tenant.addUser(FakeUser.builder("alice@contoso.com").department("HP").accountEnabled(false).build());
+    tenant.addUser(
+        FakeUser.builder("alice@contoso.com").department("HP").accountEnabled(false).build());
     GraphClient graph = client(serve(tenant));
 
-    GraphClient.Reply reply = graph.get("/users/alice@contoso.com?%24select=ACCOUNTENABLED,department,signInSessionsValidFromDateTime");
+    GraphClient.Reply reply =
+        graph.get(
+            "/users/alice@contoso.com?%24select=ACCOUNTENABLED,department,signInSessionsValidFromDateTime");
 
     assertEquals(200, reply.status());
     assertFalse(reply.body().path("accountEnabled").asBoolean(true));
     assertEquals("HP", reply.body().path("department").asText());
-    assertEquals("2024-01-01T00:00:00Z", reply.body().path("signInSessionsValidFromDateTime").asText());
+    assertEquals(
+        "2024-01-01T00:00:00Z", reply.body().path("signInSessionsValidFromDateTime").asText());
     assertFalse(reply.body().has("userPrincipalName"));
-    assertTrue(reply.body().path("@odata.context").asText()
-        .endsWith("#users(accountEnabled,department,signInSessionsValidFromDateTime)/$entity"));
+    assertTrue(
+        reply
+            .body()
+            .path("@odata.context")
+            .asText()
+            .endsWith("#users(accountEnabled,department,signInSessionsValidFromDateTime)/$entity"));
   }
 
   @Test
@@ -115,8 +125,10 @@ class UserLookupTest extends FakeGraphTestSupport {
 
     assertEquals(404, reply.status());
     assertEquals("Request_ResourceNotFound", reply.errorCode());
-    assertEquals("Resource 'nobody@contoso.com' does not exist or one of its queried reference-property objects are "
-        + "not present.", reply.errorMessage());
+    assertEquals(
+        "Resource 'nobody@contoso.com' does not exist or one of its queried reference-property objects are "
+            + "not present.",
+        reply.errorMessage());
     var inner = reply.body().path("error").path("innerError");
     assertEquals(reply.header("request-id"), inner.path("request-id").asText());
     assertEquals("test-client-request", inner.path("client-request-id").asText());

@@ -16,12 +16,16 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
   private FakeTenant tenant;
 
-  private GraphClient serveWithBudget(int writes, Duration window, FakeGraphOptions.RetryAfterFormat format) {
+  private GraphClient serveWithBudget(
+      int writes, Duration window, FakeGraphOptions.RetryAfterFormat format) {
     tenant = new FakeTenant();
     for (int i = 0; i < 10; i++) {
       tenant.addUser("u" + i + "@contoso.com");
     }
-    return client(serve(tenant, FakeGraphOptions.builder().writeBudget(writes, window).retryAfterFormat(format)));
+    return client(
+        serve(
+            tenant,
+            FakeGraphOptions.builder().writeBudget(writes, window).retryAfterFormat(format)));
   }
 
   private static GraphClient.Reply revoke(GraphClient graph, int user) {
@@ -30,7 +34,8 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
   @Test
   void throttlesTheWriteAfterTheBurstWithWholeSecondsUntilATokenIsBack() {
-    GraphClient graph = serveWithBudget(3, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
+    GraphClient graph =
+        serveWithBudget(3, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
     for (int i = 0; i < 3; i++) {
       assertEquals(200, revoke(graph, i).status());
     }
@@ -41,13 +46,16 @@ class WriteBudgetTest extends FakeGraphTestSupport {
     assertEquals("TooManyRequests", throttled.errorCode());
     assertEquals("50", throttled.header("Retry-After"));
     assertEquals("WriteLimitExceeded", throttled.header("x-ms-throttle-information"));
-    assertEquals(FakeUser.DEFAULT_SESSIONS_VALID_FROM, tenant.requireUser("u3@contoso.com").signInSessionsValidFromDateTime());
+    assertEquals(
+        FakeUser.DEFAULT_SESSIONS_VALID_FROM,
+        tenant.requireUser("u3@contoso.com").signInSessionsValidFromDateTime());
   }
 
   @Test
   void warnsOnceMoreThanEightyPercentOfTheBudgetIsUsedAsGraphDoes() {
     // 10 writes per 150 s in a bucket of 10: the eighth write leaves 2 of 10, 80 % used.
-    GraphClient graph = serveWithBudget(10, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
+    GraphClient graph =
+        serveWithBudget(10, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
     List<String> warnings = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
       GraphClient.Reply reply = revoke(graph, i);
@@ -57,7 +65,9 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
     GraphClient.Reply throttled = revoke(graph, 0);
 
-    assertEquals(java.util.Arrays.asList(null, null, null, null, null, null, null, null, "0.90", "1.00"), warnings);
+    assertEquals(
+        java.util.Arrays.asList(null, null, null, null, null, null, null, null, "0.90", "1.00"),
+        warnings);
     assertEquals(429, throttled.status());
     // One write of the last second's eleven refused: 1 + 1/11, as "1.2 = 20 % throttled" reads.
     assertEquals("1.09", throttled.header("x-ms-throttle-limit-percentage"));
@@ -65,7 +75,8 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
   @Test
   void acceptsWritesAgainOnceTheClockHasRefilledTheBucket() {
-    GraphClient graph = serveWithBudget(3, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
+    GraphClient graph =
+        serveWithBudget(3, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
     for (int i = 0; i < 3; i++) {
       revoke(graph, i);
     }
@@ -83,7 +94,9 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
   @Test
   void writesRetryAfterAsFractionalSecondsRoundedUp() {
-    GraphClient graph = serveWithBudget(3, Duration.ofSeconds(10), FakeGraphOptions.RetryAfterFormat.FRACTIONAL_SECONDS);
+    GraphClient graph =
+        serveWithBudget(
+            3, Duration.ofSeconds(10), FakeGraphOptions.RetryAfterFormat.FRACTIONAL_SECONDS);
     for (int i = 0; i < 3; i++) {
       revoke(graph, i);
     }
@@ -96,7 +109,8 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
   @Test
   void writesRetryAfterAsAnHttpDate() {
-    GraphClient graph = serveWithBudget(3, Duration.ofSeconds(10), FakeGraphOptions.RetryAfterFormat.HTTP_DATE);
+    GraphClient graph =
+        serveWithBudget(3, Duration.ofSeconds(10), FakeGraphOptions.RetryAfterFormat.HTTP_DATE);
     for (int i = 0; i < 3; i++) {
       revoke(graph, i);
     }
@@ -104,7 +118,9 @@ class WriteBudgetTest extends FakeGraphTestSupport {
     GraphClient.Reply throttled = revoke(graph, 3);
 
     Instant expected = Instant.parse(START).plusSeconds(4);
-    assertEquals(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(expected, ZoneOffset.UTC)),
+    assertEquals(
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            ZonedDateTime.ofInstant(expected, ZoneOffset.UTC)),
         throttled.header("Retry-After"));
     assertEquals("Fri, 27 Nov 2026 09:00:04 GMT", throttled.header("Retry-After"));
   }
@@ -118,7 +134,8 @@ class WriteBudgetTest extends FakeGraphTestSupport {
     GraphClient graph = client(server);
 
     graph.post("/users/alice@contoso.com/revokeSignInSessions", null);
-    GraphClient.Reply throttled = graph.patch("/users/alice@contoso.com", "{\"accountEnabled\":false}");
+    GraphClient.Reply throttled =
+        graph.patch("/users/alice@contoso.com", "{\"accountEnabled\":false}");
 
     assertEquals(429, throttled.status());
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
@@ -130,7 +147,8 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
   @Test
   void neverChargesReadsToTheWriteBudget() {
-    GraphClient graph = serveWithBudget(1, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
+    GraphClient graph =
+        serveWithBudget(1, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
     for (int i = 0; i < 5; i++) {
       assertEquals(200, graph.get("/users/u0@contoso.com").status());
     }
@@ -142,7 +160,8 @@ class WriteBudgetTest extends FakeGraphTestSupport {
 
   @Test
   void chargesWritesToUnknownUsersLikeGraphDoes() {
-    GraphClient graph = serveWithBudget(1, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
+    GraphClient graph =
+        serveWithBudget(1, Duration.ofSeconds(150), FakeGraphOptions.RetryAfterFormat.SECONDS);
 
     GraphClient.Reply missing = graph.post("/users/ghost@contoso.com/revokeSignInSessions", null);
     GraphClient.Reply next = revoke(graph, 0);

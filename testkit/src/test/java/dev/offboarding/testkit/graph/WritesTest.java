@@ -19,23 +19,34 @@ class WritesTest extends FakeGraphTestSupport {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeGraphServer server = serve(tenant);
 
-    GraphClient.Reply reply = client(server).patch("/users/" + alice.id(), "{\"accountEnabled\": false}");
+    GraphClient.Reply reply =
+        client(server).patch("/users/" + alice.id(), "{\"accountEnabled\": false}");
 
     assertEquals(204, reply.status());
     assertTrue(reply.body().isMissingNode());
     assertFalse(tenant.requireUser(alice.id()).accountEnabled());
-    assertEquals(List.of(new WriteRecord(Instant.parse(START), alice.id(), WriteRecord.Kind.DISABLE, 204,
-        reply.header("request-id"), false)), server.writeLog());
+    assertEquals(
+        List.of(
+            new WriteRecord(
+                Instant.parse(START),
+                alice.id(),
+                WriteRecord.Kind.DISABLE,
+                204,
+                reply.header("request-id"),
+                false)),
+        server.writeLog());
     assertEquals(1, server.stats().writesAccepted());
   }
 
   @Test
   void reEnablesAnAccountAddressedByUserPrincipalName() {
     FakeTenant tenant = new FakeTenant();
-    FakeUser alice = tenant.addUser(FakeUser.builder("alice@contoso.com").accountEnabled(false).build());
+    FakeUser alice =
+        tenant.addUser(FakeUser.builder("alice@contoso.com").accountEnabled(false).build());
     FakeGraphServer server = serve(tenant);
 
-    GraphClient.Reply reply = client(server).patch("/users/alice%40contoso.com", "{\"accountEnabled\":true}");
+    GraphClient.Reply reply =
+        client(server).patch("/users/alice%40contoso.com", "{\"accountEnabled\":true}");
 
     assertEquals(204, reply.status());
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
@@ -49,15 +60,23 @@ class WritesTest extends FakeGraphTestSupport {
     tenant.addUser("alice@contoso.com");
     GraphClient graph = client(serve(tenant));
 
-    GraphClient.Reply reply = graph.patch("/users/alice@contoso.com",
-        "{\"@odata.type\":\"#microsoft.graph.user\",\"accountEnabled\":false}");
+    GraphClient.Reply reply =
+        graph.patch(
+            "/users/alice@contoso.com",
+            "{\"@odata.type\":\"#microsoft.graph.user\",\"accountEnabled\":false}");
 
     assertEquals(204, reply.status());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"accountEnabled\":false,\"displayName\":\"x\"}", "{\"accountEnabled\":\"false\"}",
-      "[]", "not json", "{\"@odata.type\":\"#microsoft.graph.group\",\"accountEnabled\":false}"})
+  @ValueSource(
+      strings = {
+        "{\"accountEnabled\":false,\"displayName\":\"x\"}",
+        "{\"accountEnabled\":\"false\"}",
+        "[]",
+        "not json",
+        "{\"@odata.type\":\"#microsoft.graph.group\",\"accountEnabled\":false}"
+      })
   void rejectsAPatchThatIsNotJustAccountEnabled(String body) {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
@@ -85,7 +104,8 @@ class WritesTest extends FakeGraphTestSupport {
     assertTrue(reply.body().isMissingNode());
     assertEquals(alice, tenant.requireUser(alice.id()));
     assertEquals(404, unknown.status());
-    assertEquals(List.of(WriteRecord.Kind.UPDATE, WriteRecord.Kind.UPDATE),
+    assertEquals(
+        List.of(WriteRecord.Kind.UPDATE, WriteRecord.Kind.UPDATE),
         server.writeLog().stream().map(WriteRecord::kind).toList());
   }
 
@@ -96,12 +116,16 @@ class WritesTest extends FakeGraphTestSupport {
     FakeGraphServer server = serve(tenant);
     clock.advance(Duration.ofMinutes(5));
 
-    GraphClient.Reply reply = client(server).post("/users/" + alice.id() + "/revokeSignInSessions", null);
+    GraphClient.Reply reply =
+        client(server).post("/users/" + alice.id() + "/revokeSignInSessions", null);
 
     assertEquals(200, reply.status());
     assertTrue(reply.body().path("value").asBoolean());
-    assertTrue(reply.body().path("@odata.context").asText().endsWith("/v1.0/$metadata#Edm.Boolean"));
-    assertEquals(Instant.parse("2026-11-27T09:05:00Z"), tenant.requireUser(alice.id()).signInSessionsValidFromDateTime());
+    assertTrue(
+        reply.body().path("@odata.context").asText().endsWith("/v1.0/$metadata#Edm.Boolean"));
+    assertEquals(
+        Instant.parse("2026-11-27T09:05:00Z"),
+        tenant.requireUser(alice.id()).signInSessionsValidFromDateTime());
     assertEquals(WriteRecord.Kind.REVOKE, server.writeLog().get(0).kind());
   }
 
@@ -109,8 +133,12 @@ class WritesTest extends FakeGraphTestSupport {
   void revokesSessionsWithNoContentWhenAskedTo() {
     FakeTenant tenant = new FakeTenant();
     tenant.addUser("alice@contoso.com");
-    GraphClient graph = client(serve(tenant,
-        FakeGraphOptions.builder().revokeResponse(FakeGraphOptions.RevokeResponse.NO_CONTENT)));
+    GraphClient graph =
+        client(
+            serve(
+                tenant,
+                FakeGraphOptions.builder()
+                    .revokeResponse(FakeGraphOptions.RevokeResponse.NO_CONTENT)));
 
     GraphClient.Reply reply = graph.post("/users/alice@contoso.com/revokeSignInSessions", null);
 
@@ -120,7 +148,8 @@ class WritesTest extends FakeGraphTestSupport {
   @Test
   void refusesWritesToAProtectedAdminWith403AndChangesNothing() {
     FakeTenant tenant = new FakeTenant();
-    FakeUser admin = tenant.addUser(FakeUser.builder("admin@contoso.com").writesForbidden(true).build());
+    FakeUser admin =
+        tenant.addUser(FakeUser.builder("admin@contoso.com").writesForbidden(true).build());
     FakeGraphServer server = serve(tenant);
     GraphClient graph = client(server);
 
@@ -141,7 +170,8 @@ class WritesTest extends FakeGraphTestSupport {
   void answersAWriteToAnUnknownUserWith404AndLogsTheKeyAsSent() {
     FakeGraphServer server = serve(new FakeTenant());
 
-    GraphClient.Reply reply = client(server).post("/users/ghost%40contoso.com/revokeSignInSessions", null);
+    GraphClient.Reply reply =
+        client(server).post("/users/ghost%40contoso.com/revokeSignInSessions", null);
 
     assertEquals(404, reply.status());
     assertEquals("Request_ResourceNotFound", reply.errorCode());

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a fresh clone's Node project is made ready, with stand-ins for {@code node} and {@code npm} on a PATH of the
- * test's own: each stand-in {@code npm} records how it was called and installs what a real {@code npm ci} would.
+ * How a fresh clone's Node project is made ready, with stand-ins for {@code node} and {@code npm}
+ * on a PATH of the test's own: each stand-in {@code npm} records how it was called and installs
+ * what a real {@code npm ci} would.
  */
 class NodeProjectTest {
   @TempDir Path dir;
@@ -27,7 +28,8 @@ class NodeProjectTest {
   void aProjectWithALockFileAndNothingInstalled() throws IOException {
     project = Files.createDirectories(dir.resolve("node"));
     Files.writeString(project.resolve("package.json"), "{\"name\":\"suite\",\"private\":true}");
-    Files.writeString(project.resolve("package-lock.json"), "{\"lockfileVersion\":3,\"packages\":{}}");
+    Files.writeString(
+        project.resolve("package-lock.json"), "{\"lockfileVersion\":3,\"packages\":{}}");
     bin = Files.createDirectories(dir.resolve("bin"));
   }
 
@@ -47,7 +49,11 @@ class NodeProjectTest {
   }
 
   private void workingNpm() throws IOException {
-    tool("npm", "echo \"$*\" >> '" + dir.resolve("npm-calls.txt") + "'\n/bin/rm -rf node_modules && /bin/mkdir -p node_modules/@azure/service-bus");
+    tool(
+        "npm",
+        "echo \"$*\" >> '"
+            + dir.resolve("npm-calls.txt")
+            + "'\n/bin/rm -rf node_modules && /bin/mkdir -p node_modules/@azure/service-bus");
   }
 
   @Test
@@ -61,7 +67,8 @@ class NodeProjectTest {
     assertTrue(first.ready(), first.problem());
     assertTrue(first.installed());
     assertEquals(bin.resolve("node"), first.node().orElseThrow());
-    assertTrue(second.ready() && !second.installed(), "installed packages that match the lock are kept");
+    assertTrue(
+        second.ready() && !second.installed(), "installed packages that match the lock are kept");
     assertEquals(List.of("ci --prefer-offline --no-audit --no-fund --loglevel=error"), npmCalls());
     assertTrue(Files.isDirectory(project.resolve("node_modules/@azure/service-bus")));
   }
@@ -72,7 +79,8 @@ class NodeProjectTest {
     workingNpm();
     prepare();
 
-    Files.writeString(project.resolve("package-lock.json"), "{\"lockfileVersion\":3,\"packages\":{\"x\":{}}}");
+    Files.writeString(
+        project.resolve("package-lock.json"), "{\"lockfileVersion\":3,\"packages\":{\"x\":{}}}");
     NodeProject.Readiness afterChange = prepare();
 
     assertTrue(afterChange.ready() && afterChange.installed(), afterChange.toString());
@@ -110,19 +118,27 @@ class NodeProjectTest {
     NodeProject.Readiness readiness = prepare();
 
     assertFalse(readiness.ready());
-    assertTrue(readiness.problem().startsWith("npm is not on the PATH, and " + project.resolve("node_modules")),
+    assertTrue(
+        readiness
+            .problem()
+            .startsWith("npm is not on the PATH, and " + project.resolve("node_modules")),
         readiness.problem());
   }
 
   @Test
   void namesTheLastLineOfAFailedInstall() throws IOException {
     tool("node", "exit 0");
-    tool("npm", "echo 'npm error code ENOTCACHED'\necho 'npm error request to https://registry.npmjs.org/rhea failed'\nexit 1");
+    tool(
+        "npm",
+        "echo 'npm error code ENOTCACHED'\necho 'npm error request to https://registry.npmjs.org/rhea failed'\nexit 1");
 
     NodeProject.Readiness readiness = prepare();
 
     assertFalse(readiness.ready());
-    assertEquals("npm ci in " + project + " failed (exit 1): npm error request to https://registry.npmjs.org/rhea failed",
+    assertEquals(
+        "npm ci in "
+            + project
+            + " failed (exit 1): npm error request to https://registry.npmjs.org/rhea failed",
         readiness.problem());
     assertFalse(Files.exists(project.resolve("node_modules").resolve(NodeProject.STAMP)));
   }

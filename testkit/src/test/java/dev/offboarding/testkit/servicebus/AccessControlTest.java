@@ -13,7 +13,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Put-token checks and claims without a socket: which token is accepted, and what it may then do where. */
+/**
+ * Put-token checks and claims without a socket: which token is accepted, and what it may then do
+ * where.
+ */
 class AccessControlTest {
   private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
   private static final Instant IN_AN_HOUR = NOW.plus(Duration.ofHours(1));
@@ -39,29 +42,38 @@ class AccessControlTest {
 
   @Test
   void acceptsATokenSignedWithAConfiguredKeyForItsAudience() {
-    assertNull(put("amqp://localhost/events", token("amqp://localhost/events", PRODUCER, IN_AN_HOUR)));
+    assertNull(
+        put("amqp://localhost/events", token("amqp://localhost/events", PRODUCER, IN_AN_HOUR)));
   }
 
   @Test
   void refusesATokenNamingAKeyNobodyConfigured() {
-    String refusal = put("amqp://localhost/events",
-        SharedAccessSignatures.sign("amqp://localhost/events", "stranger", "producer-secret", IN_AN_HOUR));
+    String refusal =
+        put(
+            "amqp://localhost/events",
+            SharedAccessSignatures.sign(
+                "amqp://localhost/events", "stranger", "producer-secret", IN_AN_HOUR));
 
     assertTrue(refusal.startsWith("InvalidSignature"), refusal);
   }
 
   @Test
   void refusesATokenSignedWithAnotherSecret() {
-    String refusal = put("amqp://localhost/events",
-        SharedAccessSignatures.sign("amqp://localhost/events", "producer", "owner-secret", IN_AN_HOUR));
+    String refusal =
+        put(
+            "amqp://localhost/events",
+            SharedAccessSignatures.sign(
+                "amqp://localhost/events", "producer", "owner-secret", IN_AN_HOUR));
 
     assertTrue(refusal.startsWith("InvalidSignature"), refusal);
   }
 
   @Test
   void refusesATokenThatExpiredEvenIfCorrectlySigned() {
-    String refusal = put("amqp://localhost/events",
-        token("amqp://localhost/events", PRODUCER, NOW.minusSeconds(1)));
+    String refusal =
+        put(
+            "amqp://localhost/events",
+            token("amqp://localhost/events", PRODUCER, NOW.minusSeconds(1)));
 
     assertTrue(refusal.startsWith("ExpiredToken"), refusal);
   }
@@ -69,22 +81,25 @@ class AccessControlTest {
   @Test
   void refusesATokenWhoseResourceWasChangedAfterSigning() {
     String signed = token("amqp://localhost/events", PRODUCER, IN_AN_HOUR);
-    String tampered = signed.replace("sr=amqp%3A%2F%2Flocalhost%2Fevents", "sr=amqp%3A%2F%2Flocalhost%2F");
+    String tampered =
+        signed.replace("sr=amqp%3A%2F%2Flocalhost%2Fevents", "sr=amqp%3A%2F%2Flocalhost%2F");
 
     assertTrue(put("amqp://localhost/events", tampered).startsWith("InvalidSignature"));
   }
 
   @Test
   void refusesATokenPutForAnAudienceItsResourceDoesNotCover() {
-    String refusal = put("amqp://localhost/audit", token("amqp://localhost/events", PRODUCER, IN_AN_HOUR));
+    String refusal =
+        put("amqp://localhost/audit", token("amqp://localhost/events", PRODUCER, IN_AN_HOUR));
 
     assertTrue(refusal.startsWith("InvalidAudience"), refusal);
   }
 
   @Test
   void refusesAJsonWebTokenOnceKeysAreConfigured() {
-    assertNotNull(access.putToken(tokens, AccessControl.JWT_TOKEN_TYPE, "amqp://localhost/events", "eyJ0.e30.sig",
-        HOST));
+    assertNotNull(
+        access.putToken(
+            tokens, AccessControl.JWT_TOKEN_TYPE, "amqp://localhost/events", "eyJ0.e30.sig", HOST));
   }
 
   @Test
@@ -93,8 +108,11 @@ class AccessControlTest {
 
     assertNull(access.refusal(tokens, "events", AccessRight.SEND, HOST));
     String refusal = access.refusal(tokens, "events", AccessRight.LISTEN, HOST);
-    assertTrue(refusal.startsWith("Unauthorized access. 'Listen' claim(s) are required to perform this operation."
-        + " Resource: 'sb://localhost/events'. TrackingId:"), refusal);
+    assertTrue(
+        refusal.startsWith(
+            "Unauthorized access. 'Listen' claim(s) are required to perform this operation."
+                + " Resource: 'sb://localhost/events'. TrackingId:"),
+        refusal);
   }
 
   @Test
@@ -107,12 +125,15 @@ class AccessControlTest {
   @Test
   void manageImpliesSendAndListenOnTheTopicAndItsSubscriptions() {
     put("amqp://localhost/audit", token("amqp://localhost/audit", OWNER, IN_AN_HOUR));
-    put("amqp://localhost/audit/subscriptions/all",
+    put(
+        "amqp://localhost/audit/subscriptions/all",
         token("amqp://localhost/audit/subscriptions/all", OWNER, IN_AN_HOUR));
 
     assertNull(access.refusal(tokens, "audit", AccessRight.SEND, HOST));
     assertNull(access.refusal(tokens, "audit/subscriptions/all", AccessRight.LISTEN, HOST));
-    assertNull(access.refusal(tokens, "Audit/Subscriptions/All/$DeadLetterQueue", AccessRight.LISTEN, HOST));
+    assertNull(
+        access.refusal(
+            tokens, "Audit/Subscriptions/All/$DeadLetterQueue", AccessRight.LISTEN, HOST));
   }
 
   @Test
@@ -143,8 +164,13 @@ class AccessControlTest {
 
   @Test
   void theBuiltInRootKeyManagesTheNamespaceWithItsWellKnownKey() {
-    put("amqp://localhost/events", SharedAccessSignatures.sign("amqp://localhost/events",
-        ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, ServiceBusEmulator.SHARED_ACCESS_KEY, IN_AN_HOUR));
+    put(
+        "amqp://localhost/events",
+        SharedAccessSignatures.sign(
+            "amqp://localhost/events",
+            ServiceBusEmulator.SHARED_ACCESS_KEY_NAME,
+            ServiceBusEmulator.SHARED_ACCESS_KEY,
+            IN_AN_HOUR));
 
     assertNull(access.refusal(tokens, "events", AccessRight.LISTEN, HOST));
     assertNull(access.refusal(tokens, "events", AccessRight.SEND, HOST));
@@ -167,8 +193,14 @@ class AccessControlTest {
     AccessControl open = new AccessControl(List.of(), Clock.fixed(NOW, ZoneOffset.UTC));
     AccessControl.Tokens none = new AccessControl.Tokens();
 
-    String accepted = open.putToken(none, AccessControl.SAS_TOKEN_TYPE, "amqp://localhost/events",
-        SharedAccessSignatures.sign("amqp://localhost/events", "anyone", "anything", NOW.minusSeconds(60)), HOST);
+    String accepted =
+        open.putToken(
+            none,
+            AccessControl.SAS_TOKEN_TYPE,
+            "amqp://localhost/events",
+            SharedAccessSignatures.sign(
+                "amqp://localhost/events", "anyone", "anything", NOW.minusSeconds(60)),
+            HOST);
     open.denySend("audit", true);
 
     assertNull(accepted);

@@ -32,18 +32,29 @@ class BrokerTest {
   @Test
   void aCorrelationFilterMatchesSystemFieldsAndTypedApplicationProperties() {
     // Arrange
-    EmulatorConfig.CorrelationFilter filter = new EmulatorConfig.CorrelationFilter("event-1", null, null,
-        "replies", "summary", null, null, "application/json", Map.of("targets", 3L, "dryRun", false));
+    EmulatorConfig.CorrelationFilter filter =
+        new EmulatorConfig.CorrelationFilter(
+            "event-1",
+            null,
+            null,
+            "replies",
+            "summary",
+            null,
+            null,
+            "application/json",
+            Map.of("targets", 3L, "dryRun", false));
     Message matching = message("m1");
     matching.setCorrelationId("event-1");
     matching.setReplyTo("replies");
     matching.setSubject("summary");
     matching.setContentType("application/json");
-    matching.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(
-        Map.of("targets", 3, "dryRun", false, "other", "x")));
+    matching.setApplicationProperties(
+        new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(
+            Map.of("targets", 3, "dryRun", false, "other", "x")));
     Message wrongProperty = AmqpCodec.copy(matching);
-    wrongProperty.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(
-        Map.of("targets", 4L, "dryRun", false)));
+    wrongProperty.setApplicationProperties(
+        new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(
+            Map.of("targets", 4L, "dryRun", false)));
     Message missingField = AmqpCodec.copy(matching);
     missingField.setSubject(null);
 
@@ -56,9 +67,15 @@ class BrokerTest {
   @Test
   void aTopicsDefaultTimeToLiveCapsItsSubscriptionsCopies() {
     // Arrange
-    Broker broker = new Broker(EmulatorConfig.builder().topic(Topic.named("t")
-        .withDefaultMessageTimeToLive(Duration.ofMinutes(5))
-        .withSubscription(Subscription.named("s"))).build(), clock);
+    Broker broker =
+        new Broker(
+            EmulatorConfig.builder()
+                .topic(
+                    Topic.named("t")
+                        .withDefaultMessageTimeToLive(Duration.ofMinutes(5))
+                        .withSubscription(Subscription.named("s")))
+                .build(),
+            clock);
     broker.target("t").send(message("m1"));
 
     // Act
@@ -72,8 +89,16 @@ class BrokerTest {
   @Test
   void duplicateDetectionForgetsAnIdOnceItsWindowHasPassed() {
     // Arrange
-    Broker broker = new Broker(EmulatorConfig.builder().queue(Queue.named("q")
-        .withProperties(EntityProperties.DEFAULTS.withDuplicateDetection(Duration.ofSeconds(20)))).build(), clock);
+    Broker broker =
+        new Broker(
+            EmulatorConfig.builder()
+                .queue(
+                    Queue.named("q")
+                        .withProperties(
+                            EntityProperties.DEFAULTS.withDuplicateDetection(
+                                Duration.ofSeconds(20))))
+                .build(),
+            clock);
     Broker.SendTarget queue = broker.target("q");
     queue.send(message("m1"));
 
@@ -90,8 +115,15 @@ class BrokerTest {
   @Test
   void aLockExpiresAfterTheLockDurationAndCountsAsAFailedDelivery() {
     // Arrange
-    Broker broker = new Broker(EmulatorConfig.builder().queue(Queue.named("q")
-        .withProperties(EntityProperties.DEFAULTS.withLockDuration(Duration.ofSeconds(30)))).build(), clock);
+    Broker broker =
+        new Broker(
+            EmulatorConfig.builder()
+                .queue(
+                    Queue.named("q")
+                        .withProperties(
+                            EntityProperties.DEFAULTS.withLockDuration(Duration.ofSeconds(30))))
+                .build(),
+            clock);
     broker.target("q").send(message("m1"));
     MessageStore store = broker.source("q");
     StoredMessage first = store.nextAvailable();
@@ -112,8 +144,15 @@ class BrokerTest {
   @Test
   void renewingALockExtendsItByTheLockDurationFromNow() {
     // Arrange
-    Broker broker = new Broker(EmulatorConfig.builder().queue(Queue.named("q")
-        .withProperties(EntityProperties.DEFAULTS.withLockDuration(Duration.ofSeconds(30)))).build(), clock);
+    Broker broker =
+        new Broker(
+            EmulatorConfig.builder()
+                .queue(
+                    Queue.named("q")
+                        .withProperties(
+                            EntityProperties.DEFAULTS.withLockDuration(Duration.ofSeconds(30))))
+                .build(),
+            clock);
     broker.target("q").send(message("m1"));
     MessageStore store = broker.source("q");
     UUID token = store.lock(store.nextAvailable());

@@ -18,19 +18,26 @@ class ConnectionLifecycleTest {
     try (ServiceBusEmulator emulator = ServiceBusEmulator.start(CONFIG, 0);
         RawAmqpClient client = new RawAmqpClient(emulator.port(), 600)) {
       // Arrange: the SASL exchange and the open handshake.
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        client.pump();
-        return client.connection.getRemoteState() == EndpointState.ACTIVE;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                client.pump();
+                return client.connection.getRemoteState() == EndpointState.ACTIVE;
+              });
       assertEquals(Sasl.SaslOutcome.PN_SASL_OK, client.transport.sasl().getOutcome());
       int afterOpen = client.bytesReceived.get();
 
-      // Act: stay idle for several idle-timeout periods; the client's engine fails if the server goes quiet.
+      // Act: stay idle for several idle-timeout periods; the client's engine fails if the server
+      // goes quiet.
       long until = System.currentTimeMillis() + 2_000;
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        client.pump();
-        return System.currentTimeMillis() > until;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                client.pump();
+                return System.currentTimeMillis() > until;
+              });
 
       // Assert: empty frames (8 bytes each) arrived, and the connection is still open.
       assertTrue(client.bytesReceived.get() - afterOpen >= 16, "no heartbeats received");
@@ -60,20 +67,27 @@ class ConnectionLifecycleTest {
     ServiceBusEmulator emulator = ServiceBusEmulator.start(CONFIG, 0);
     try (RawAmqpClient client = new RawAmqpClient(emulator.port(), 0)) {
       // Arrange
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        client.pump();
-        return client.connection.getRemoteState() == EndpointState.ACTIVE;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                client.pump();
+                return client.connection.getRemoteState() == EndpointState.ACTIVE;
+              });
 
       // Act
       emulator.close();
 
       // Assert
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        client.pump();
-        return client.connection.getRemoteState() == EndpointState.CLOSED;
-      });
-      assertEquals("amqp:connection:forced",
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                client.pump();
+                return client.connection.getRemoteState() == EndpointState.CLOSED;
+              });
+      assertEquals(
+          "amqp:connection:forced",
           client.connection.getRemoteCondition().getCondition().toString());
     }
   }

@@ -29,7 +29,8 @@ class EmulatorConfigTest {
   private static String namespace(String queues, String topics) {
     return """
         {"UserConfig": {"Namespaces": [{"Name": "sbemulatorns", "Queues": [%s], "Topics": [%s]}],
-         "Logging": {"Type": "File"}}}""".formatted(queues, topics);
+         "Logging": {"Type": "File"}}}"""
+        .formatted(queues, topics);
   }
 
   @Test
@@ -52,15 +53,19 @@ class EmulatorConfigTest {
     assertEquals("offboarding-ops", config.queues().get(4).name());
     assertEquals(events.properties(), config.queues().get(4).properties());
     assertEquals("offboarding-state", config.queues().get(5).name());
-    assertTrue(config.queues().get(5).properties().requiresSession(), "brake counters live in session state");
+    assertTrue(
+        config.queues().get(5).properties().requiresSession(),
+        "brake counters live in session state");
     Topic audit = config.topics().get(0);
     assertEquals("offboarding-audit", audit.name());
     assertEquals(3, audit.subscriptions().size());
     Subscription all = audit.subscriptions().get(0);
     assertTrue(all.rules().isEmpty());
-    assertEquals("dev.offboarding.audit.summary.v1",
+    assertEquals(
+        "dev.offboarding.audit.summary.v1",
         audit.subscriptions().get(1).rules().get(0).correlationFilter().label());
-    assertEquals("status = 'REJECTED'", audit.subscriptions().get(2).rules().get(0).sqlExpression());
+    assertEquals(
+        "status = 'REJECTED'", audit.subscriptions().get(2).rules().get(0).sqlExpression());
   }
 
   @Test
@@ -76,19 +81,23 @@ class EmulatorConfigTest {
   @Test
   void readsIsoDurationsIncludingDays() {
     // Act
-    EmulatorConfig config = parse(namespace(
-        "{\"Name\": \"q\", \"Properties\": {\"LockDuration\": \"PT2S\", \"DefaultMessageTimeToLive\": \"P1DT2H\"}}",
-        ""));
+    EmulatorConfig config =
+        parse(
+            namespace(
+                "{\"Name\": \"q\", \"Properties\": {\"LockDuration\": \"PT2S\", \"DefaultMessageTimeToLive\": \"P1DT2H\"}}",
+                ""));
 
     // Assert
     assertEquals(Duration.ofSeconds(2), config.queues().get(0).properties().lockDuration());
-    assertEquals(Duration.ofHours(26), config.queues().get(0).properties().defaultMessageTimeToLive());
+    assertEquals(
+        Duration.ofHours(26), config.queues().get(0).properties().defaultMessageTimeToLive());
   }
 
   @Test
   void readsACorrelationFilterWithEveryField() {
     // Arrange
-    String topic = """
+    String topic =
+        """
         {"Name": "t", "Subscriptions": [{"Name": "s", "Rules": [{"Name": "r", "Properties": {
           "FilterType": "Correlation", "CorrelationFilter": {"ContentType": "application/json",
           "CorrelationId": "c", "Label": "l", "MessageId": "m", "ReplyTo": "rt", "ReplyToSessionId": "rs",
@@ -96,26 +105,52 @@ class EmulatorConfigTest {
 
     // Act
     EmulatorConfig.CorrelationFilter filter =
-        parse(namespace("", topic)).topics().get(0).subscriptions().get(0).rules().get(0).correlationFilter();
+        parse(namespace("", topic))
+            .topics()
+            .get(0)
+            .subscriptions()
+            .get(0)
+            .rules()
+            .get(0)
+            .correlationFilter();
 
     // Assert
-    assertEquals(new EmulatorConfig.CorrelationFilter("c", "m", "to", "rt", "l", "s", "rs", "application/json",
-        Map.of("status", "REJECTED", "count", 3L, "dry", false)), filter);
+    assertEquals(
+        new EmulatorConfig.CorrelationFilter(
+            "c",
+            "m",
+            "to",
+            "rt",
+            "l",
+            "s",
+            "rs",
+            "application/json",
+            Map.of("status", "REJECTED", "count", 3L, "dry", false)),
+        filter);
   }
 
   @Test
   void readsRequiresSession() {
-    EmulatorConfig config = parse(namespace("{\"Name\": \"q\", \"Properties\": {\"RequiresSession\": true}}", ""));
+    EmulatorConfig config =
+        parse(namespace("{\"Name\": \"q\", \"Properties\": {\"RequiresSession\": true}}", ""));
 
     assertTrue(config.queues().get(0).properties().requiresSession());
   }
 
   @Test
   void refusesFeaturesTheEmbeddedEmulatorDoesNotImplement() {
-    assertThrows(IllegalArgumentException.class,
-        () -> parse(namespace("{\"Name\": \"q\", \"Properties\": {\"ForwardTo\": \"other\"}}", "")));
-    IllegalArgumentException action = assertThrows(IllegalArgumentException.class, () -> parse(namespace("",
-        """
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            parse(namespace("{\"Name\": \"q\", \"Properties\": {\"ForwardTo\": \"other\"}}", "")));
+    IllegalArgumentException action =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                parse(
+                    namespace(
+                        "",
+                        """
         {"Name": "t", "Subscriptions": [{"Name": "s", "Rules": [{"Name": "r", "Properties": {
           "FilterType": "Sql", "SqlFilter": {"SqlExpression": "1=1"},
           "Action": {"SqlExpression": "SET sys.To = 'x'"}}}]}]}""")));
@@ -124,15 +159,29 @@ class EmulatorConfigTest {
 
   @Test
   void namesTheFieldOfAMalformedValue() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> parse(namespace("{\"Name\": \"q\", \"Properties\": {\"LockDuration\": \"1 minute\"}}", "")));
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                parse(
+                    namespace(
+                        "{\"Name\": \"q\", \"Properties\": {\"LockDuration\": \"1 minute\"}}",
+                        "")));
 
-    assertTrue(error.getMessage().contains("Queues[0].Properties.LockDuration"), error.getMessage());
+    assertTrue(
+        error.getMessage().contains("Queues[0].Properties.LockDuration"), error.getMessage());
   }
 
   @Test
   void refusesABadSqlFilterAtLoadTime() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> parse(namespace("", """
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                parse(
+                    namespace(
+                        "",
+                        """
         {"Name": "t", "Subscriptions": [{"Name": "s", "Rules": [{"Name": "r", "Properties": {
           "FilterType": "Sql", "SqlFilter": {"SqlExpression": "status = "}}}]}]}""")));
 
@@ -141,19 +190,27 @@ class EmulatorConfigTest {
 
   @Test
   void refusesTwoEntitiesWithTheSameName() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> EmulatorConfig.builder().queue("Orders").topic(Topic.named("orders")).build());
   }
 
   @Test
   void buildsTheSameConfigInCode() {
     // Act
-    EmulatorConfig config = EmulatorConfig.builder()
-        .queue(Queue.named("q").withProperties(EntityProperties.DEFAULTS.withLockDuration(Duration.ofSeconds(2))))
-        .topic(Topic.named("t").withSubscription(Subscription.named("all"))
-            .withSubscription(Subscription.named("rejected")
-                .withRule(EmulatorConfig.Rule.sql("r", "status = 'REJECTED'"))))
-        .build();
+    EmulatorConfig config =
+        EmulatorConfig.builder()
+            .queue(
+                Queue.named("q")
+                    .withProperties(
+                        EntityProperties.DEFAULTS.withLockDuration(Duration.ofSeconds(2))))
+            .topic(
+                Topic.named("t")
+                    .withSubscription(Subscription.named("all"))
+                    .withSubscription(
+                        Subscription.named("rejected")
+                            .withRule(EmulatorConfig.Rule.sql("r", "status = 'REJECTED'"))))
+            .build();
 
     // Assert
     assertEquals(Duration.ofSeconds(2), config.queues().get(0).properties().lockDuration());
@@ -164,7 +221,8 @@ class EmulatorConfigTest {
   @Test
   void readsSharedAccessKeysOfTheNamespaceAQueueAndATopic() {
     // Arrange
-    String json = """
+    String json =
+        """
         {"UserConfig": {"Namespaces": [{"Name": "sbemulatorns",
           "AuthorizationRules": [{"Name": "auditor", "PrimaryKey": "a-secret", "Rights": ["Listen"]}],
           "Queues": [{"Name": "events", "AuthorizationRules": [
@@ -176,34 +234,52 @@ class EmulatorConfigTest {
     EmulatorConfig config = parse(json);
 
     // Assert
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new SharedAccessKey("auditor", "a-secret", Set.of(AccessRight.LISTEN), null),
             new SharedAccessKey("hr-producer", "p-secret", Set.of(AccessRight.SEND), "events"),
             new SharedAccessKey("audit-owner", "o-secret", Set.of(AccessRight.MANAGE), "audit")),
         config.sharedAccessKeys());
     SharedAccessKey owner = config.sharedAccessKey("AUDIT-OWNER").orElseThrow();
-    assertTrue(owner.grants(AccessRight.SEND, "audit") && owner.grants(AccessRight.LISTEN, "Audit"));
+    assertTrue(
+        owner.grants(AccessRight.SEND, "audit") && owner.grants(AccessRight.LISTEN, "Audit"));
     assertFalse(owner.grants(AccessRight.LISTEN, "events"));
   }
 
   @Test
   void theProjectConfigNamesNoKeysSoTheOfficialEmulatorReadsItUnchanged() {
-    assertTrue(EmulatorConfig.fromJson(TopicWithSdkTest.PROJECT_CONFIG).sharedAccessKeys().isEmpty());
+    assertTrue(
+        EmulatorConfig.fromJson(TopicWithSdkTest.PROJECT_CONFIG).sharedAccessKeys().isEmpty());
   }
 
   @Test
   void refusesAKeyOnASubscriptionAsServiceBusDoes() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> parse(namespace("", """
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                parse(
+                    namespace(
+                        "",
+                        """
         {"Name": "t", "Subscriptions": [{"Name": "s", "AuthorizationRules": [
           {"Name": "k", "PrimaryKey": "x", "Rights": ["Listen"]}]}]}""")));
 
-    assertTrue(error.getMessage().contains("Subscriptions[0].AuthorizationRules"), error.getMessage());
+    assertTrue(
+        error.getMessage().contains("Subscriptions[0].AuthorizationRules"), error.getMessage());
   }
 
   @Test
   void namesTheRuleWithAnUnknownRight() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> parse(namespace("""
-        {"Name": "q", "AuthorizationRules": [{"Name": "k", "PrimaryKey": "x", "Rights": ["Read"]}]}""", "")));
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                parse(
+                    namespace(
+                        """
+        {"Name": "q", "AuthorizationRules": [{"Name": "k", "PrimaryKey": "x", "Rights": ["Read"]}]}""",
+                        "")));
 
     assertTrue(error.getMessage().contains("Queues[0].AuthorizationRules[0]"), error.getMessage());
     assertTrue(error.getMessage().contains("Manage, Send or Listen"), error.getMessage());
@@ -213,20 +289,32 @@ class EmulatorConfigTest {
   void refusesKeysThatClashWithTheRootKeyOrEachOtherOrNameNoEntity() {
     EmulatorConfig config = EmulatorConfig.builder().queue("q").build();
 
-    assertThrows(IllegalArgumentException.class, () -> config.withSharedAccessKey(SharedAccessKey.onNamespace(
-        ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, "other", AccessRight.LISTEN)));
-    assertThrows(IllegalArgumentException.class, () -> config
-        .withSharedAccessKey(SharedAccessKey.onNamespace("k", "x", AccessRight.LISTEN))
-        .withSharedAccessKey(SharedAccessKey.onEntity("q", "K", "y", AccessRight.SEND)));
-    assertThrows(IllegalArgumentException.class,
-        () -> config.withSharedAccessKey(SharedAccessKey.onEntity("no-such-queue", "k", "x", AccessRight.SEND)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            config.withSharedAccessKey(
+                SharedAccessKey.onNamespace(
+                    ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, "other", AccessRight.LISTEN)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            config
+                .withSharedAccessKey(SharedAccessKey.onNamespace("k", "x", AccessRight.LISTEN))
+                .withSharedAccessKey(SharedAccessKey.onEntity("q", "K", "y", AccessRight.SEND)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            config.withSharedAccessKey(
+                SharedAccessKey.onEntity("no-such-queue", "k", "x", AccessRight.SEND)));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> config.withSharedAccessKey(SharedAccessKey.onNamespace("k", "x")));
   }
 
   @Test
   void leavesTheSecretOutOfAKeysTextForm() {
-    String text = SharedAccessKey.onEntity("q", "hr-producer", "p-secret", AccessRight.SEND).toString();
+    String text =
+        SharedAccessKey.onEntity("q", "hr-producer", "p-secret", AccessRight.SEND).toString();
 
     assertTrue(text.contains("hr-producer") && !text.contains("p-secret"), text);
   }

@@ -25,9 +25,11 @@ class EntityTailTest {
 
   @BeforeEach
   void startEmulator() {
-    fixture = new SdkFixture(EmulatorConfig.builder()
-        .topic(Topic.named(TOPIC).withSubscription(Subscription.named("all")))
-        .build());
+    fixture =
+        new SdkFixture(
+            EmulatorConfig.builder()
+                .topic(Topic.named(TOPIC).withSubscription(Subscription.named("all")))
+                .build());
   }
 
   @AfterEach
@@ -39,16 +41,22 @@ class EntityTailTest {
   void seesEveryMessageOfAStreamOnceInOrderWhilePollingDuringIt() throws Exception {
     // Arrange: more messages than several pages, sent in batches while the tail polls
     int count = EntityTail.PAGE * 4 + 17;
-    ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
     EntityTail tail = fixture.track(EntityTail.of(fixture.builder(), ALL));
-    CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-      for (int from = 0; from < count; from += 50) {
-        ServiceBusMessageBatch batch = sender.createMessageBatch();
-        IntStream.range(from, Math.min(count, from + 50))
-            .forEach(i -> batch.tryAddMessage(new ServiceBusMessage("m" + i).setMessageId("m" + i)));
-        sender.sendMessages(batch);
-      }
-    });
+    CompletableFuture<Void> sending =
+        CompletableFuture.runAsync(
+            () -> {
+              for (int from = 0; from < count; from += 50) {
+                ServiceBusMessageBatch batch = sender.createMessageBatch();
+                IntStream.range(from, Math.min(count, from + 50))
+                    .forEach(
+                        i ->
+                            batch.tryAddMessage(
+                                new ServiceBusMessage("m" + i).setMessageId("m" + i)));
+                sender.sendMessages(batch);
+              }
+            });
 
     // Act
     List<String> seen = new ArrayList<>();
@@ -60,7 +68,8 @@ class EntityTailTest {
 
     // Assert: exactly the messages sent, in sending order, and all still in the subscription
     assertEquals(IntStream.range(0, count).mapToObj(i -> "m" + i).toList(), seen);
-    assertEquals(List.of(), tail.poll().stream().map(ServiceBusReceivedMessage::getMessageId).toList());
+    assertEquals(
+        List.of(), tail.poll().stream().map(ServiceBusReceivedMessage::getMessageId).toList());
     assertEquals(count, fixture.emulator.stats(ALL).active());
   }
 }

@@ -55,13 +55,23 @@ class QueueWithSdkTest {
   @BeforeEach
   void startEmulator() {
     EntityProperties defaults = EntityProperties.DEFAULTS.withMaxDeliveryCount(10);
-    fixture = new SdkFixture(EmulatorConfig.builder()
-        .queue(Queue.named(QUEUE).withProperties(defaults))
-        .queue(Queue.named(SHORT_LOCK_QUEUE)
-            .withProperties(defaults.withLockDuration(Duration.ofSeconds(2)).withMaxDeliveryCount(2)))
-        .queue(Queue.named(DEDUP_QUEUE).withProperties(defaults.withDuplicateDetection(Duration.ofMinutes(5))))
-        .queue(Queue.named(EXPIRING_QUEUE).withProperties(defaults.withDeadLetteringOnMessageExpiration(true)))
-        .build());
+    fixture =
+        new SdkFixture(
+            EmulatorConfig.builder()
+                .queue(Queue.named(QUEUE).withProperties(defaults))
+                .queue(
+                    Queue.named(SHORT_LOCK_QUEUE)
+                        .withProperties(
+                            defaults
+                                .withLockDuration(Duration.ofSeconds(2))
+                                .withMaxDeliveryCount(2)))
+                .queue(
+                    Queue.named(DEDUP_QUEUE)
+                        .withProperties(defaults.withDuplicateDetection(Duration.ofMinutes(5))))
+                .queue(
+                    Queue.named(EXPIRING_QUEUE)
+                        .withProperties(defaults.withDeadLetteringOnMessageExpiration(true)))
+                .build());
     emulator = fixture.emulator;
   }
 
@@ -80,8 +90,13 @@ class QueueWithSdkTest {
 
   /** A peek-lock receiver that never renews locks, so lock expiry can be observed. */
   private ServiceBusReceiverClient nonRenewingReceiver(String queue) {
-    return fixture.track(fixture.builder().receiver().queueName(queue)
-        .maxAutoLockRenewDuration(Duration.ZERO).buildClient());
+    return fixture.track(
+        fixture
+            .builder()
+            .receiver()
+            .queueName(queue)
+            .maxAutoLockRenewDuration(Duration.ZERO)
+            .buildClient());
   }
 
   private static ServiceBusReceivedMessage receiveOne(ServiceBusReceiverClient receiver) {
@@ -94,14 +109,15 @@ class QueueWithSdkTest {
   void receivesASentMessageWithEveryPropertyIntact() {
     // Arrange
     byte[] body = {0, 1, 2, (byte) 0xff, 'x'};
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body))
-        .setMessageId("event-1")
-        .setCorrelationId("corr-1")
-        .setSubject("dev.offboarding.leaver.v1")
-        .setReplyTo("offboarding-replies")
-        .setReplyToSessionId("reply-session")
-        .setContentType("application/cloudevents+json")
-        .setTo("worker");
+    ServiceBusMessage message =
+        new ServiceBusMessage(BinaryData.fromBytes(body))
+            .setMessageId("event-1")
+            .setCorrelationId("corr-1")
+            .setSubject("dev.offboarding.leaver.v1")
+            .setReplyTo("offboarding-replies")
+            .setReplyToSessionId("reply-session")
+            .setContentType("application/cloudevents+json")
+            .setTo("worker");
     message.getApplicationProperties().put("ticket", "HR-20931");
     message.getApplicationProperties().put("targets", 42L);
     message.getApplicationProperties().put("dryRun", true);
@@ -142,10 +158,13 @@ class QueueWithSdkTest {
     sender.sendMessages(batch);
 
     // Assert
-    List<ServiceBusReceivedMessage> received = receiver(QUEUE).receiveMessages(5, WAIT).stream().toList();
-    assertEquals(List.of("message-0", "message-1", "message-2", "message-3", "message-4"),
+    List<ServiceBusReceivedMessage> received =
+        receiver(QUEUE).receiveMessages(5, WAIT).stream().toList();
+    assertEquals(
+        List.of("message-0", "message-1", "message-2", "message-3", "message-4"),
         received.stream().map(m -> m.getBody().toString()).toList());
-    assertEquals(5, received.stream().map(ServiceBusReceivedMessage::getSequenceNumber).distinct().count());
+    assertEquals(
+        5, received.stream().map(ServiceBusReceivedMessage::getSequenceNumber).distinct().count());
   }
 
   @Test
@@ -170,7 +189,8 @@ class QueueWithSdkTest {
     ServiceBusReceivedMessage first = receiveOne(receiver);
 
     // Act
-    receiver.abandon(first, new AbandonOptions().setPropertiesToModify(Map.of("attempt", "first failed")));
+    receiver.abandon(
+        first, new AbandonOptions().setPropertiesToModify(Map.of("attempt", "first failed")));
     ServiceBusReceivedMessage second = receiveOne(receiver);
 
     // Assert
@@ -188,17 +208,26 @@ class QueueWithSdkTest {
     ServiceBusReceivedMessage received = receiveOne(receiver);
 
     // Act
-    receiver.deadLetter(received, new DeadLetterOptions()
-        .setDeadLetterReason("UnknownEventType")
-        .setDeadLetterErrorDescription("type dev.offboarding.unknown.v1 is not supported"));
+    receiver.deadLetter(
+        received,
+        new DeadLetterOptions()
+            .setDeadLetterReason("UnknownEventType")
+            .setDeadLetterErrorDescription("type dev.offboarding.unknown.v1 is not supported"));
 
     // Assert
-    ServiceBusReceiverClient deadLetters = fixture.track(fixture.builder().receiver().queueName(QUEUE)
-        .subQueue(SubQueue.DEAD_LETTER_QUEUE).buildClient());
+    ServiceBusReceiverClient deadLetters =
+        fixture.track(
+            fixture
+                .builder()
+                .receiver()
+                .queueName(QUEUE)
+                .subQueue(SubQueue.DEAD_LETTER_QUEUE)
+                .buildClient());
     ServiceBusReceivedMessage dead = receiveOne(deadLetters);
     assertEquals("bad-1", dead.getMessageId());
     assertEquals("UnknownEventType", dead.getDeadLetterReason());
-    assertEquals("type dev.offboarding.unknown.v1 is not supported", dead.getDeadLetterErrorDescription());
+    assertEquals(
+        "type dev.offboarding.unknown.v1 is not supported", dead.getDeadLetterErrorDescription());
     assertEquals(QUEUE, dead.getDeadLetterSource());
     deadLetters.complete(dead);
     assertEquals(new EntityStats(0, 0, 0, 0, 0), emulator.stats(QUEUE));
@@ -217,7 +246,8 @@ class QueueWithSdkTest {
     // Assert
     assertEquals(first.getSequenceNumber(), second.getSequenceNumber());
     assertEquals(1, second.getDeliveryCount());
-    ServiceBusException lost = assertThrows(ServiceBusException.class, () -> receiver.complete(first));
+    ServiceBusException lost =
+        assertThrows(ServiceBusException.class, () -> receiver.complete(first));
     assertEquals(ServiceBusFailureReason.MESSAGE_LOCK_LOST, lost.getReason());
     receiver.complete(second);
     assertEquals(0, emulator.activeMessageCount(SHORT_LOCK_QUEUE));
@@ -226,7 +256,8 @@ class QueueWithSdkTest {
   @Test
   void reachingTheMaximumDeliveryCountDeadLettersTheMessage() {
     // Arrange: the queue allows two deliveries.
-    sender(SHORT_LOCK_QUEUE).sendMessage(new ServiceBusMessage("always fails").setMessageId("fails-1"));
+    sender(SHORT_LOCK_QUEUE)
+        .sendMessage(new ServiceBusMessage("always fails").setMessageId("fails-1"));
     ServiceBusReceiverClient receiver = nonRenewingReceiver(SHORT_LOCK_QUEUE);
 
     // Act
@@ -253,10 +284,14 @@ class QueueWithSdkTest {
     AtomicReference<OffsetDateTime> renewedUntil = new AtomicReference<>(firstLockedUntil);
 
     // Act: renew until the original lock is well past.
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
-      renewedUntil.set(receiver.renewMessageLock(received));
-      return OffsetDateTime.now().isAfter(firstLockedUntil.plusSeconds(2));
-    });
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              renewedUntil.set(receiver.renewMessageLock(received));
+              return OffsetDateTime.now().isAfter(firstLockedUntil.plusSeconds(2));
+            });
 
     // Assert
     assertEquals(1, emulator.stats(SHORT_LOCK_QUEUE).locked());
@@ -269,8 +304,14 @@ class QueueWithSdkTest {
   void automaticLockRenewalKeepsAMessageLockedWhileItIsProcessed() {
     // Arrange: the SDK's receiver renews locks itself by default.
     sender(SHORT_LOCK_QUEUE).sendMessage(new ServiceBusMessage("auto renewed"));
-    ServiceBusReceiverClient receiver = fixture.track(fixture.builder().receiver().queueName(SHORT_LOCK_QUEUE)
-        .maxAutoLockRenewDuration(Duration.ofMinutes(1)).buildClient());
+    ServiceBusReceiverClient receiver =
+        fixture.track(
+            fixture
+                .builder()
+                .receiver()
+                .queueName(SHORT_LOCK_QUEUE)
+                .maxAutoLockRenewDuration(Duration.ofMinutes(1))
+                .buildClient());
     ServiceBusReceivedMessage received = receiveOne(receiver);
     OffsetDateTime firstLockedUntil = received.getLockedUntil();
 
@@ -290,31 +331,44 @@ class QueueWithSdkTest {
     int count = 30;
     ServiceBusSenderClient sender = sender(QUEUE);
     ServiceBusMessageBatch batch = sender.createMessageBatch();
-    IntStream.range(0, count).forEach(i -> batch.tryAddMessage(new ServiceBusMessage("event-" + i)));
+    IntStream.range(0, count)
+        .forEach(i -> batch.tryAddMessage(new ServiceBusMessage("event-" + i)));
     sender.sendMessages(batch);
     Set<String> processed = ConcurrentHashMap.newKeySet();
     List<Throwable> errors = new CopyOnWriteArrayList<>();
-    ServiceBusProcessorClient processor = fixture.track(fixture.builder().processor().queueName(QUEUE)
-        .disableAutoComplete()
-        .maxConcurrentCalls(2)
-        .processMessage(context -> {
-          ServiceBusReceivedMessage message = context.getMessage();
-          if (message.getBody().toString().equals("event-7") && message.getDeliveryCount() == 0) {
-            context.abandon();
-            return;
-          }
-          processed.add(message.getBody().toString());
-          context.complete();
-        })
-        .processError((ServiceBusErrorContext context) -> errors.add(context.getException()))
-        .buildProcessorClient());
+    ServiceBusProcessorClient processor =
+        fixture.track(
+            fixture
+                .builder()
+                .processor()
+                .queueName(QUEUE)
+                .disableAutoComplete()
+                .maxConcurrentCalls(2)
+                .processMessage(
+                    context -> {
+                      ServiceBusReceivedMessage message = context.getMessage();
+                      if (message.getBody().toString().equals("event-7")
+                          && message.getDeliveryCount() == 0) {
+                        context.abandon();
+                        return;
+                      }
+                      processed.add(message.getBody().toString());
+                      context.complete();
+                    })
+                .processError(
+                    (ServiceBusErrorContext context) -> errors.add(context.getException()))
+                .buildProcessorClient());
 
     // Act
     processor.start();
 
     // Assert
-    await().atMost(WAIT).until(() -> processed.size() == count && emulator.activeMessageCount(QUEUE) == 0);
-    assertEquals(IntStream.range(0, count).mapToObj(i -> "event-" + i).collect(Collectors.toSet()), processed);
+    await()
+        .atMost(WAIT)
+        .until(() -> processed.size() == count && emulator.activeMessageCount(QUEUE) == 0);
+    assertEquals(
+        IntStream.range(0, count).mapToObj(i -> "event-" + i).collect(Collectors.toSet()),
+        processed);
     assertEquals(List.of(), errors);
   }
 
@@ -322,8 +376,13 @@ class QueueWithSdkTest {
   void closingAReceiverLeavesItsUnsettledMessageLockedUntilTheLockExpires() {
     // Arrange
     sender(SHORT_LOCK_QUEUE).sendMessage(new ServiceBusMessage("unfinished"));
-    ServiceBusReceiverClient first = fixture.builder().receiver().queueName(SHORT_LOCK_QUEUE)
-        .maxAutoLockRenewDuration(Duration.ZERO).buildClient();
+    ServiceBusReceiverClient first =
+        fixture
+            .builder()
+            .receiver()
+            .queueName(SHORT_LOCK_QUEUE)
+            .maxAutoLockRenewDuration(Duration.ZERO)
+            .buildClient();
     ServiceBusReceivedMessage received = receiveOne(first);
 
     // Act
@@ -340,8 +399,14 @@ class QueueWithSdkTest {
   void receiveAndDeleteRemovesTheMessageOnDelivery() {
     // Arrange
     sender(QUEUE).sendMessage(new ServiceBusMessage("fire and forget"));
-    ServiceBusReceiverClient receiver = fixture.track(fixture.builder().receiver().queueName(QUEUE)
-        .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient());
+    ServiceBusReceiverClient receiver =
+        fixture.track(
+            fixture
+                .builder()
+                .receiver()
+                .queueName(QUEUE)
+                .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+                .buildClient());
 
     // Act
     ServiceBusReceivedMessage received = receiveOne(receiver);
@@ -360,7 +425,8 @@ class QueueWithSdkTest {
 
     // Act
     receiver.defer(received);
-    ServiceBusReceivedMessage deferred = receiver.receiveDeferredMessage(received.getSequenceNumber());
+    ServiceBusReceivedMessage deferred =
+        receiver.receiveDeferredMessage(received.getSequenceNumber());
 
     // Assert
     assertEquals("later", deferred.getBody().toString());
@@ -395,7 +461,8 @@ class QueueWithSdkTest {
     sender.sendMessage(new ServiceBusMessage("other").setMessageId("event-2"));
 
     // Assert
-    assertEquals(List.of("first", "other"),
+    assertEquals(
+        List.of("first", "other"),
         emulator.peekMessages(DEDUP_QUEUE).stream().map(EmulatorMessage::bodyAsString).toList());
   }
 
@@ -434,7 +501,8 @@ class QueueWithSdkTest {
     // Assert
     assertEquals(1, peeked.size());
     ServiceBusReceivedMessage m = peeked.get(0);
-    assertEquals(com.azure.messaging.servicebus.models.ServiceBusMessageState.SCHEDULED, m.getState());
+    assertEquals(
+        com.azure.messaging.servicebus.models.ServiceBusMessageState.SCHEDULED, m.getState());
     assertEquals(number, m.getSequenceNumber());
     assertEquals("held-1", m.getMessageId());
     assertEquals(later.toInstant(), m.getScheduledEnqueueTime().toInstant());
@@ -453,7 +521,8 @@ class QueueWithSdkTest {
 
     // Assert
     await().atMost(WAIT).until(() -> emulator.deadLetterMessageCount(EXPIRING_QUEUE) == 1);
-    assertEquals("TTLExpiredException",
+    assertEquals(
+        "TTLExpiredException",
         emulator.peekDeadLetterMessages(EXPIRING_QUEUE).get(0).deadLetterReason());
     assertEquals(0, emulator.activeMessageCount(EXPIRING_QUEUE));
   }
@@ -464,8 +533,9 @@ class QueueWithSdkTest {
     ServiceBusSenderClient sender = sender("no-such-queue");
 
     // Act
-    ServiceBusException error = assertThrows(ServiceBusException.class,
-        () -> sender.sendMessage(new ServiceBusMessage("lost")));
+    ServiceBusException error =
+        assertThrows(
+            ServiceBusException.class, () -> sender.sendMessage(new ServiceBusMessage("lost")));
 
     // Assert
     assertEquals(ServiceBusFailureReason.MESSAGING_ENTITY_NOT_FOUND, error.getReason());
@@ -479,8 +549,9 @@ class QueueWithSdkTest {
     ServiceBusSenderClient refused = sender(QUEUE);
 
     // Act
-    ServiceBusException error = assertThrows(ServiceBusException.class,
-        () -> refused.sendMessage(new ServiceBusMessage("refused")));
+    ServiceBusException error =
+        assertThrows(
+            ServiceBusException.class, () -> refused.sendMessage(new ServiceBusMessage("refused")));
     ServiceBusReceivedMessage received = receiveOne(receiver(QUEUE));
     emulator.denySend(QUEUE, false);
     sender(QUEUE).sendMessage(new ServiceBusMessage("after").setMessageId("after"));
@@ -490,8 +561,12 @@ class QueueWithSdkTest {
     assertFalse(error.isTransient());
     assertTrue(error.getMessage().contains("'Send' claim(s) are required"), error.getMessage());
     assertEquals("before", received.getMessageId());
-    assertEquals(List.of("after"), emulator.peekMessages(QUEUE).stream().map(EmulatorMessage::messageId)
-        .filter(id -> !id.equals("before")).toList());
+    assertEquals(
+        List.of("after"),
+        emulator.peekMessages(QUEUE).stream()
+            .map(EmulatorMessage::messageId)
+            .filter(id -> !id.equals("before"))
+            .toList());
   }
 
   @Test
@@ -500,8 +575,9 @@ class QueueWithSdkTest {
     ServiceBusReceiverClient receiver = receiver("no-such-queue");
 
     // Act: the synchronous receiver wraps the link error in its own "terminated" exception.
-    RuntimeException error = assertThrows(RuntimeException.class,
-        () -> receiver.receiveMessages(1, WAIT).stream().toList());
+    RuntimeException error =
+        assertThrows(
+            RuntimeException.class, () -> receiver.receiveMessages(1, WAIT).stream().toList());
 
     // Assert
     AmqpException cause = causeOfType(error, AmqpException.class);
@@ -527,6 +603,7 @@ class QueueWithSdkTest {
     sender(QUEUE).sendMessage(new ServiceBusMessage(text));
 
     // Assert
-    assertEquals(text, new String(receiveOne(receiver(QUEUE)).getBody().toBytes(), StandardCharsets.UTF_8));
+    assertEquals(
+        text, new String(receiveOne(receiver(QUEUE)).getBody().toBytes(), StandardCharsets.UTF_8));
   }
 }

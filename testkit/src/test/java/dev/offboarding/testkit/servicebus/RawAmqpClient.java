@@ -12,8 +12,9 @@ import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.Transport;
 
 /**
- * A bare Proton-J client engine over a blocking socket, pumped by the test thread: for tests that need frames the
- * SDKs do not let them shape (heartbeats, the link attaches of other SDKs' AMQP stacks).
+ * A bare Proton-J client engine over a blocking socket, pumped by the test thread: for tests that
+ * need frames the SDKs do not let them shape (heartbeats, the link attaches of other SDKs' AMQP
+ * stacks).
  */
 final class RawAmqpClient implements AutoCloseable {
   final Socket socket;

@@ -27,18 +27,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The $cbs exchange as each official SDK's AMQP stack shapes it, replayed with a bare Proton-J client: every shape
- * must get its put-token answer, correlated by the request's message id (of the type the client sent), with the
- * status as an AMQP int under both spellings. The shapes are read from each SDK's source; see testkit/README.md.
+ * The $cbs exchange as each official SDK's AMQP stack shapes it, replayed with a bare Proton-J
+ * client: every shape must get its put-token answer, correlated by the request's message id (of the
+ * type the client sent), with the status as an AMQP int under both spellings. The shapes are read
+ * from each SDK's source; see testkit/README.md.
  */
 class ReplyLinkShapesTest {
   private static final EmulatorConfig CONFIG = EmulatorConfig.builder().queue("q").build();
 
   /**
-   * One client's way to ask $cbs: its reply link's name and target address (null = a target without address), the
-   * request's reply-to (null = none) and message id, and whether the request goes pre-settled.
+   * One client's way to ask $cbs: its reply link's name and target address (null = a target without
+   * address), the request's reply-to (null = none) and message id, and whether the request goes
+   * pre-settled.
    */
-  record Shape(String sdk, String replyLinkName, String replyTarget, String replyTo, Object messageId,
+  record Shape(
+      String sdk,
+      String replyLinkName,
+      String replyTarget,
+      String replyTo,
+      Object messageId,
       boolean presettled) {
     @Override
     public String toString() {
@@ -50,15 +57,25 @@ class ReplyLinkShapesTest {
     String guid = UUID.randomUUID().toString().replace("-", "");
     String uuid = UUID.randomUUID().toString();
     return new Shape[] {
-      // azure-core-amqp (proton-j): RequestResponseChannel, reply-to = "<node>-client-reply-to", ulong ids.
-      new Shape("java", "cbs:receiver", "cbs-client-reply-to", "cbs-client-reply-to", UnsignedLong.valueOf(1), true),
+      // azure-core-amqp (proton-j): RequestResponseChannel, reply-to = "<node>-client-reply-to",
+      // ulong ids.
+      new Shape(
+          "java",
+          "cbs:receiver",
+          "cbs-client-reply-to",
+          "cbs-client-reply-to",
+          UnsignedLong.valueOf(1),
+          true),
       // Microsoft.Azure.Amqp RequestResponseAmqpLink: target and reply-to a GUID ("N"), string ids.
       new Shape("dotnet", "duplex1:1:1:receiver", guid, guid, "RequestResponseAmqpLink1", true),
-      // core-amqp CbsClient on rhea: the reply-to is the link *name*; rhea gives the receiver an empty target.
+      // core-amqp CbsClient on rhea: the reply-to is the link *name*; rhea gives the receiver an
+      // empty target.
       new Shape("node", "cbs-" + uuid, null, "cbs-" + uuid, uuid, false),
-      // pyamqp ManagementLink: reply link target = the node address, no reply-to, an integer counter as id.
+      // pyamqp ManagementLink: reply link target = the node address, no reply-to, an integer
+      // counter as id.
       new Shape("python", "$cbs-receiver", "$cbs", null, UnsignedLong.valueOf(0), false),
-      // azservicebus rpcLink (go-amqp): target and reply-to "<address>-reply-to-<uuid>" as the code computes it.
+      // azservicebus rpcLink (go-amqp): target and reply-to "<address>-reply-to-<uuid>" as the code
+      // computes it.
       new Shape("go", "rpc-" + uuid, "-reply-to-" + uuid, "-reply-to-" + uuid, uuid, false),
     };
   }
@@ -76,7 +93,8 @@ class ReplyLinkShapesTest {
       cbs.setAddress("$cbs");
       requests.setTarget(cbs);
       requests.setSource(new Source());
-      requests.setSenderSettleMode(shape.presettled() ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
+      requests.setSenderSettleMode(
+          shape.presettled() ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
       requests.open();
       Receiver replies = session.receiver(shape.replyLinkName());
       Source fromCbs = new Source();
@@ -89,10 +107,14 @@ class ReplyLinkShapesTest {
       replies.setReceiverSettleMode(ReceiverSettleMode.FIRST);
       replies.open();
       replies.flow(10);
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        client.pump();
-        return requests.getRemoteState() == EndpointState.ACTIVE && replies.getRemoteState() == EndpointState.ACTIVE;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                client.pump();
+                return requests.getRemoteState() == EndpointState.ACTIVE
+                    && replies.getRemoteState() == EndpointState.ACTIVE;
+              });
 
       // Act: one put-token request.
       Message request = Proton.message();
@@ -104,7 +126,8 @@ class ReplyLinkShapesTest {
       props.put("name", "amqp://localhost/q");
       props.put("expiration", new Date());
       request.setApplicationProperties(new ApplicationProperties(props));
-      request.setBody(new AmqpValue("SharedAccessSignature sr=amqp%3A%2F%2Flocalhost%2Fq&sig=x&se=1&skn=k"));
+      request.setBody(
+          new AmqpValue("SharedAccessSignature sr=amqp%3A%2F%2Flocalhost%2Fq&sig=x&se=1&skn=k"));
       byte[] bytes = AmqpCodec.encode(request);
       Delivery sent = requests.delivery(UUID.randomUUID().toString().getBytes());
       requests.send(bytes, 0, bytes.length);
@@ -113,18 +136,21 @@ class ReplyLinkShapesTest {
         sent.settle();
       }
       AtomicReference<Message> response = new AtomicReference<>();
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        client.pump();
-        Delivery d = replies.current();
-        if (d != null && d.isReadable() && !d.isPartial()) {
-          byte[] in = new byte[d.pending()];
-          int n = replies.recv(in, 0, in.length);
-          replies.advance();
-          d.settle();
-          response.set(AmqpCodec.decode(in, 0, n));
-        }
-        return response.get() != null;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                client.pump();
+                Delivery d = replies.current();
+                if (d != null && d.isReadable() && !d.isPartial()) {
+                  byte[] in = new byte[d.pending()];
+                  int n = replies.recv(in, 0, in.length);
+                  replies.advance();
+                  d.settle();
+                  response.set(AmqpCodec.decode(in, 0, n));
+                }
+                return response.get() != null;
+              });
 
       // Assert
       Message answer = response.get();

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusRuleManagerClient;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.administration.models.CorrelationRuleFilter;
 import com.azure.messaging.servicebus.administration.models.CreateRuleOptions;
 import com.azure.messaging.servicebus.administration.models.RuleProperties;
 import com.azure.messaging.servicebus.administration.models.SqlRuleFilter;
-import com.azure.messaging.servicebus.ServiceBusRuleManagerClient;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.Subscription;
 import dev.offboarding.testkit.servicebus.EmulatorConfig.Topic;
 import java.time.Duration;
@@ -29,9 +29,11 @@ class RulesWithSdkTest {
 
   @BeforeEach
   void startEmulator() {
-    fixture = new SdkFixture(EmulatorConfig.builder()
-        .topic(Topic.named(TOPIC).withSubscription(Subscription.named("managed")))
-        .build());
+    fixture =
+        new SdkFixture(
+            EmulatorConfig.builder()
+                .topic(Topic.named(TOPIC).withSubscription(Subscription.named("managed")))
+                .build());
   }
 
   @AfterEach
@@ -48,8 +50,14 @@ class RulesWithSdkTest {
   @Test
   void rulesCanBeListedReplacedAndRoutingFollowsThem() {
     // Arrange
-    ServiceBusRuleManagerClient rules = fixture.track(fixture.builder().ruleManager()
-        .topicName(TOPIC).subscriptionName("managed").buildClient());
+    ServiceBusRuleManagerClient rules =
+        fixture.track(
+            fixture
+                .builder()
+                .ruleManager()
+                .topicName(TOPIC)
+                .subscriptionName("managed")
+                .buildClient());
     List<String> initial = rules.listRules().stream().map(RuleProperties::getName).toList();
 
     // Act
@@ -57,20 +65,31 @@ class RulesWithSdkTest {
     rules.createRule("gold", new CreateRuleOptions(new SqlRuleFilter("tier = 'gold'")));
     CorrelationRuleFilter returns = new CorrelationRuleFilter().setLabel("return");
     rules.createRule("returns", new CreateRuleOptions(returns));
-    ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
     sender.sendMessage(order("silver"));
     sender.sendMessage(order("gold"));
     sender.sendMessage(new ServiceBusMessage("return").setSubject("return"));
 
     // Assert
     assertEquals(List.of("$Default"), initial);
-    assertEquals(List.of("gold", "returns"), rules.listRules().stream().map(RuleProperties::getName).toList());
-    assertEquals("tier = 'gold'", ((SqlRuleFilter) rules.listRules().stream().toList().get(0).getFilter())
-        .getSqlExpression());
-    await().atMost(Duration.ofSeconds(10)).until(() -> fixture.emulator.activeMessageCount(SUBSCRIPTION) == 2);
-    assertEquals(List.of("gold", "return"), fixture.emulator.peekMessages(SUBSCRIPTION).stream()
-        .map(m -> new String(m.body())).toList());
-    assertThrows(ServiceBusException.class,
+    assertEquals(
+        List.of("gold", "returns"),
+        rules.listRules().stream().map(RuleProperties::getName).toList());
+    assertEquals(
+        "tier = 'gold'",
+        ((SqlRuleFilter) rules.listRules().stream().toList().get(0).getFilter())
+            .getSqlExpression());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> fixture.emulator.activeMessageCount(SUBSCRIPTION) == 2);
+    assertEquals(
+        List.of("gold", "return"),
+        fixture.emulator.peekMessages(SUBSCRIPTION).stream()
+            .map(m -> new String(m.body()))
+            .toList());
+    assertThrows(
+        ServiceBusException.class,
         () -> rules.createRule("gold", new CreateRuleOptions(new SqlRuleFilter("1=1"))));
   }
 }

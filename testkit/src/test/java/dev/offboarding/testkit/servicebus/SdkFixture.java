@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** Starts an emulator and hands out SDK builders on it; closes the clients and then the emulator. */
+/**
+ * Starts an emulator and hands out SDK builders on it; closes the clients and then the emulator.
+ */
 final class SdkFixture implements AutoCloseable {
   final ServiceBusEmulator emulator;
   private final Deque<AutoCloseable> clients = new ArrayDeque<>();
@@ -15,16 +17,23 @@ final class SdkFixture implements AutoCloseable {
     this.emulator = ServiceBusEmulator.start(config, 0);
   }
 
-  /** A builder with the emulator's connection string and short timeouts, so a broken emulator fails fast. */
+  /**
+   * A builder with the emulator's connection string and short timeouts, so a broken emulator fails
+   * fast.
+   */
   ServiceBusClientBuilder builder() {
     return builder(emulator.connectionString());
   }
 
-  /** A builder with another connection string (another key's, a hand-made signature's) and short timeouts. */
+  /**
+   * A builder with another connection string (another key's, a hand-made signature's) and short
+   * timeouts.
+   */
   ServiceBusClientBuilder builder(String connectionString) {
     return new ServiceBusClientBuilder()
         .connectionString(connectionString)
-        .retryOptions(new AmqpRetryOptions().setTryTimeout(Duration.ofSeconds(20)).setMaxRetries(1));
+        .retryOptions(
+            new AmqpRetryOptions().setTryTimeout(Duration.ofSeconds(20)).setMaxRetries(1));
   }
 
   /** Registers a client to close after the test. */

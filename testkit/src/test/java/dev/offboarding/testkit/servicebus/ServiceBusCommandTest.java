@@ -26,26 +26,39 @@ class ServiceBusCommandTest {
     String[] args = {"--port", "0", "--config", TopicWithSdkTest.PROJECT_CONFIG.toString()};
 
     // Act
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-      try {
-        return ServiceBusCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), stop);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    await().atMost(Duration.ofSeconds(20)).until(() -> out.toString(StandardCharsets.UTF_8).contains("Endpoint="));
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return ServiceBusCommand.run(
+                    args,
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8),
+                    stop);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> out.toString(StandardCharsets.UTF_8).contains("Endpoint="));
     String connectionString = out.toString(StandardCharsets.UTF_8).trim();
-    try (ServiceBusSenderClient sender = new ServiceBusClientBuilder().connectionString(connectionString)
-        .sender().queueName("offboarding-events").buildClient()) {
+    try (ServiceBusSenderClient sender =
+        new ServiceBusClientBuilder()
+            .connectionString(connectionString)
+            .sender()
+            .queueName("offboarding-events")
+            .buildClient()) {
       sender.sendMessage(new ServiceBusMessage("hello"));
     }
     stop.countDown();
 
     // Assert
-    assertTrue(connectionString.matches(
-        "Endpoint=sb://localhost:\\d+;SharedAccessKeyName=RootManageSharedAccessKey;"
-            + "SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"), connectionString);
+    assertTrue(
+        connectionString.matches(
+            "Endpoint=sb://localhost:\\d+;SharedAccessKeyName=RootManageSharedAccessKey;"
+                + "SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"),
+        connectionString);
     assertEquals(0, exit.get());
   }
 
@@ -55,8 +68,12 @@ class ServiceBusCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     // Act
-    int exit = ServiceBusCommand.run(new String[] {"--port", "0"}, System.out,
-        new PrintStream(err, true, StandardCharsets.UTF_8), new CountDownLatch(1));
+    int exit =
+        ServiceBusCommand.run(
+            new String[] {"--port", "0"},
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            new CountDownLatch(1));
 
     // Assert
     assertEquals(2, exit);
@@ -71,12 +88,17 @@ class ServiceBusCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     // Act
-    int exit = ServiceBusCommand.run(new String[] {"--config", file.toString()}, System.out,
-        new PrintStream(err, true, StandardCharsets.UTF_8), new CountDownLatch(1));
+    int exit =
+        ServiceBusCommand.run(
+            new String[] {"--config", file.toString()},
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            new CountDownLatch(1));
 
     // Assert
     assertEquals(1, exit);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("Namespaces is required"), err.toString());
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("Namespaces is required"), err.toString());
     java.nio.file.Files.delete(file);
   }
 }

@@ -31,9 +31,11 @@ class SessionsWithSdkTest {
 
   @BeforeEach
   void startEmulator() {
-    fixture = new SdkFixture(EmulatorConfig.builder()
-        .queue(Queue.named(QUEUE).withProperties(EntityProperties.DEFAULTS.withSessions()))
-        .build());
+    fixture =
+        new SdkFixture(
+            EmulatorConfig.builder()
+                .queue(Queue.named(QUEUE).withProperties(EntityProperties.DEFAULTS.withSessions()))
+                .build());
   }
 
   @AfterEach
@@ -42,7 +44,8 @@ class SessionsWithSdkTest {
   }
 
   private ServiceBusSessionReceiverClient sessions() {
-    return fixture.track(fixture.builder().sessionReceiver().queueName(QUEUE).disableAutoComplete().buildClient());
+    return fixture.track(
+        fixture.builder().sessionReceiver().queueName(QUEUE).disableAutoComplete().buildClient());
   }
 
   private static List<String> bodies(ServiceBusReceiverClient receiver, int count) {
@@ -57,7 +60,8 @@ class SessionsWithSdkTest {
   @Test
   void aSessionReceiverGetsItsSessionsMessagesInOrderAndTheNextSessionGoesToTheNextReceiver() {
     // Arrange
-    ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().queueName(QUEUE).buildClient());
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder().sender().queueName(QUEUE).buildClient());
     sender.sendMessage(new ServiceBusMessage("a1").setSessionId("a"));
     sender.sendMessage(new ServiceBusMessage("b1").setSessionId("b"));
     sender.sendMessage(new ServiceBusMessage("a2").setSessionId("a"));
@@ -89,9 +93,11 @@ class SessionsWithSdkTest {
 
   @Test
   void refusesAMessageWithoutASessionId() {
-    ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().queueName(QUEUE).buildClient());
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder().sender().queueName(QUEUE).buildClient());
 
-    assertThrows(ServiceBusException.class,
+    assertThrows(
+        ServiceBusException.class,
         () -> sender.sendMessage(new ServiceBusMessage(BinaryData.fromString("x"))));
   }
 }

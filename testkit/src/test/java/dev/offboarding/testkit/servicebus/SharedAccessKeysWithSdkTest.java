@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Shared access keys with rights per entity, as the official Java SDK meets them: the project's entities, a
- * producer's key that may only send to the producers' queue, the worker's key for its own queue, and an auditor's
- * key that may listen anywhere.
+ * Shared access keys with rights per entity, as the official Java SDK meets them: the project's
+ * entities, a producer's key that may only send to the producers' queue, the worker's key for its
+ * own queue, and an auditor's key that may listen anywhere.
  */
 class SharedAccessKeysWithSdkTest {
   private static final String EVENTS = "offboarding-events";
@@ -49,11 +49,16 @@ class SharedAccessKeysWithSdkTest {
 
   @BeforeEach
   void startEmulator() {
-    fixture = new SdkFixture(EmulatorConfig.fromJson(TopicWithSdkTest.PROJECT_CONFIG)
-        .withSharedAccessKey(SharedAccessKey.onEntity(EVENTS, PRODUCER, PRODUCER_KEY, AccessRight.SEND))
-        .withSharedAccessKey(SharedAccessKey.onEntity(INTERNAL, WORKER, "worker-secret", AccessRight.SEND,
-            AccessRight.LISTEN))
-        .withSharedAccessKey(SharedAccessKey.onNamespace(AUDITOR, "auditor-secret", AccessRight.LISTEN)));
+    fixture =
+        new SdkFixture(
+            EmulatorConfig.fromJson(TopicWithSdkTest.PROJECT_CONFIG)
+                .withSharedAccessKey(
+                    SharedAccessKey.onEntity(EVENTS, PRODUCER, PRODUCER_KEY, AccessRight.SEND))
+                .withSharedAccessKey(
+                    SharedAccessKey.onEntity(
+                        INTERNAL, WORKER, "worker-secret", AccessRight.SEND, AccessRight.LISTEN))
+                .withSharedAccessKey(
+                    SharedAccessKey.onNamespace(AUDITOR, "auditor-secret", AccessRight.LISTEN)));
     emulator = fixture.emulator;
   }
 
@@ -63,13 +68,21 @@ class SharedAccessKeysWithSdkTest {
   }
 
   private ServiceBusSenderClient sender(String keyName, String queue) {
-    return fixture.track(fixture.builder(emulator.connectionString(keyName)).sender().queueName(queue)
-        .buildClient());
+    return fixture.track(
+        fixture
+            .builder(emulator.connectionString(keyName))
+            .sender()
+            .queueName(queue)
+            .buildClient());
   }
 
   private ServiceBusReceiverClient receiver(String keyName, String queue) {
-    return fixture.track(fixture.builder(emulator.connectionString(keyName)).receiver().queueName(queue)
-        .buildClient());
+    return fixture.track(
+        fixture
+            .builder(emulator.connectionString(keyName))
+            .receiver()
+            .queueName(queue)
+            .buildClient());
   }
 
   private static ServiceBusException assertUnauthorized(String claim, Executable call) {
@@ -77,19 +90,26 @@ class SharedAccessKeysWithSdkTest {
     assertEquals(ServiceBusFailureReason.UNAUTHORIZED, error.getReason(), error.getMessage());
     assertFalse(error.isTransient());
     if (claim != null) {
-      assertTrue(error.getMessage().contains("'" + claim + "' claim(s) are required"), error.getMessage());
+      assertTrue(
+          error.getMessage().contains("'" + claim + "' claim(s) are required"), error.getMessage());
     }
     return error;
   }
 
-  /** The synchronous receiver wraps a refused attach in its own "terminated" exception; the cause says why. */
+  /**
+   * The synchronous receiver wraps a refused attach in its own "terminated" exception; the cause
+   * says why.
+   */
   private static void assertReceiveRefused(String claim, ServiceBusReceiverClient receiver) {
-    RuntimeException error = assertThrows(RuntimeException.class,
-        () -> receiver.receiveMessages(1, WAIT).stream().toList());
+    RuntimeException error =
+        assertThrows(
+            RuntimeException.class, () -> receiver.receiveMessages(1, WAIT).stream().toList());
     AmqpException cause = causeOfType(error, AmqpException.class);
-    assertEquals(AmqpErrorCondition.UNAUTHORIZED_ACCESS, cause.getErrorCondition(), cause.getMessage());
+    assertEquals(
+        AmqpErrorCondition.UNAUTHORIZED_ACCESS, cause.getErrorCondition(), cause.getMessage());
     assertFalse(cause.isTransient());
-    assertTrue(cause.getMessage().contains("'" + claim + "' claim(s) are required"), cause.getMessage());
+    assertTrue(
+        cause.getMessage().contains("'" + claim + "' claim(s) are required"), cause.getMessage());
   }
 
   private static <T extends Throwable> T causeOfType(Throwable error, Class<T> type) {
@@ -111,7 +131,9 @@ class SharedAccessKeysWithSdkTest {
     sender(PRODUCER, EVENTS).sendMessage(new ServiceBusMessage("leaver").setMessageId("event-1"));
 
     // Assert
-    assertEquals(List.of("event-1"), emulator.peekMessages(EVENTS).stream().map(EmulatorMessage::messageId).toList());
+    assertEquals(
+        List.of("event-1"),
+        emulator.peekMessages(EVENTS).stream().map(EmulatorMessage::messageId).toList());
   }
 
   @Test
@@ -120,18 +142,22 @@ class SharedAccessKeysWithSdkTest {
     ServiceBusSenderClient sender = sender(PRODUCER, INTERNAL);
 
     // Act
-    ServiceBusException error = assertUnauthorized("Send",
-        () -> sender.sendMessage(new ServiceBusMessage("forged follow-up")));
+    ServiceBusException error =
+        assertUnauthorized(
+            "Send", () -> sender.sendMessage(new ServiceBusMessage("forged follow-up")));
 
     // Assert
-    assertTrue(error.getMessage().contains("Resource: 'sb://localhost/" + INTERNAL + "'"), error.getMessage());
+    assertTrue(
+        error.getMessage().contains("Resource: 'sb://localhost/" + INTERNAL + "'"),
+        error.getMessage());
     assertEquals(0, emulator.peekMessages(INTERNAL).size());
   }
 
   @Test
   void refusesAProducerKeyThatReceivesFromTheInternalQueue() {
     // Arrange
-    sender(ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, INTERNAL).sendMessage(new ServiceBusMessage("follow-up"));
+    sender(ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, INTERNAL)
+        .sendMessage(new ServiceBusMessage("follow-up"));
     ServiceBusReceiverClient receiver = receiver(PRODUCER, INTERNAL);
 
     // Act
@@ -146,11 +172,14 @@ class SharedAccessKeysWithSdkTest {
   void reportsAProducerKeyThatProcessesTheInternalQueueAsUnauthorizedToTheErrorHandler() {
     // Arrange
     CompletableFuture<ServiceBusErrorContext> failure = new CompletableFuture<>();
-    ServiceBusProcessorClient processor = fixture.builder(emulator.connectionString(PRODUCER)).processor()
-        .queueName(INTERNAL)
-        .processMessage(context -> { })
-        .processError(failure::complete)
-        .buildProcessorClient();
+    ServiceBusProcessorClient processor =
+        fixture
+            .builder(emulator.connectionString(PRODUCER))
+            .processor()
+            .queueName(INTERNAL)
+            .processMessage(context -> {})
+            .processError(failure::complete)
+            .buildProcessorClient();
     fixture.track(processor::close);
 
     // Act
@@ -167,7 +196,8 @@ class SharedAccessKeysWithSdkTest {
   @Test
   void refusesAProducerKeyThatPeeksTheInternalQueue() {
     // Arrange
-    sender(ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, INTERNAL).sendMessage(new ServiceBusMessage("follow-up"));
+    sender(ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, INTERNAL)
+        .sendMessage(new ServiceBusMessage("follow-up"));
     ServiceBusReceiverClient receiver = receiver(PRODUCER, INTERNAL);
 
     // Act and assert
@@ -177,8 +207,9 @@ class SharedAccessKeysWithSdkTest {
   @Test
   void refusesAProducerKeyThatCancelsAMessageScheduledOnTheInternalQueue() {
     // Arrange
-    long scheduled = sender(ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, INTERNAL)
-        .scheduleMessage(new ServiceBusMessage("held event"), later());
+    long scheduled =
+        sender(ServiceBusEmulator.SHARED_ACCESS_KEY_NAME, INTERNAL)
+            .scheduleMessage(new ServiceBusMessage("held event"), later());
     ServiceBusSenderClient producer = sender(PRODUCER, INTERNAL);
 
     // Act
@@ -206,8 +237,11 @@ class SharedAccessKeysWithSdkTest {
 
     // Act
     sender.sendMessage(new ServiceBusMessage("follow-up").setMessageId("follow-up-1"));
-    long held = sender.scheduleMessage(new ServiceBusMessage("held").setMessageId("held-1"), later());
-    long cancelled = sender.scheduleMessage(new ServiceBusMessage("cancelled").setMessageId("cancelled-1"), later());
+    long held =
+        sender.scheduleMessage(new ServiceBusMessage("held").setMessageId("held-1"), later());
+    long cancelled =
+        sender.scheduleMessage(
+            new ServiceBusMessage("cancelled").setMessageId("cancelled-1"), later());
     sender.cancelScheduledMessage(cancelled);
     ServiceBusReceivedMessage peeked = receiver.peekMessage();
     List<ServiceBusReceivedMessage> received = receiver.receiveMessages(1, WAIT).stream().toList();
@@ -215,20 +249,36 @@ class SharedAccessKeysWithSdkTest {
 
     // Assert
     assertEquals("follow-up-1", peeked.getMessageId());
-    assertEquals(List.of("follow-up-1"), received.stream().map(ServiceBusReceivedMessage::getMessageId).toList());
-    assertEquals(List.of("held-1"), emulator.peekMessages(INTERNAL).stream().map(EmulatorMessage::messageId).toList());
+    assertEquals(
+        List.of("follow-up-1"),
+        received.stream().map(ServiceBusReceivedMessage::getMessageId).toList());
+    assertEquals(
+        List.of("held-1"),
+        emulator.peekMessages(INTERNAL).stream().map(EmulatorMessage::messageId).toList());
     assertTrue(held > 0);
   }
 
   @Test
   void aNamespaceListenKeyReadsAnySubscriptionButSendsNowhere() {
     // Arrange
-    fixture.track(fixture.builder().sender().topicName("offboarding-audit").buildClient())
+    fixture
+        .track(fixture.builder().sender().topicName("offboarding-audit").buildClient())
         .sendMessage(new ServiceBusMessage("audit record").setMessageId("audit-1"));
-    ServiceBusReceiverClient receiver = fixture.track(fixture.builder(emulator.connectionString(AUDITOR)).receiver()
-        .topicName("offboarding-audit").subscriptionName("all").buildClient());
-    ServiceBusSenderClient sender = fixture.track(fixture.builder(emulator.connectionString(AUDITOR)).sender()
-        .topicName("offboarding-audit").buildClient());
+    ServiceBusReceiverClient receiver =
+        fixture.track(
+            fixture
+                .builder(emulator.connectionString(AUDITOR))
+                .receiver()
+                .topicName("offboarding-audit")
+                .subscriptionName("all")
+                .buildClient());
+    ServiceBusSenderClient sender =
+        fixture.track(
+            fixture
+                .builder(emulator.connectionString(AUDITOR))
+                .sender()
+                .topicName("offboarding-audit")
+                .buildClient());
 
     // Act
     List<ServiceBusReceivedMessage> received = receiver.receiveMessages(1, WAIT).stream().toList();
@@ -236,19 +286,23 @@ class SharedAccessKeysWithSdkTest {
     assertUnauthorized("Send", () -> sender.sendMessage(new ServiceBusMessage("forged audit")));
 
     // Assert
-    assertEquals(List.of("audit-1"), received.stream().map(ServiceBusReceivedMessage::getMessageId).toList());
+    assertEquals(
+        List.of("audit-1"),
+        received.stream().map(ServiceBusReceivedMessage::getMessageId).toList());
     assertEquals(0, emulator.activeMessageCount(AUDIT_ALL));
   }
 
   @Test
   void refusesAKeyNameTheNamespaceDoesNotHaveAtPutToken() {
     // Arrange
-    String connectionString = emulator.connectionString(PRODUCER).replace(PRODUCER, "hr-producer-2");
-    ServiceBusSenderClient sender = fixture.track(fixture.builder(connectionString).sender().queueName(EVENTS)
-        .buildClient());
+    String connectionString =
+        emulator.connectionString(PRODUCER).replace(PRODUCER, "hr-producer-2");
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder(connectionString).sender().queueName(EVENTS).buildClient());
 
     // Act
-    ServiceBusException error = assertUnauthorized(null, () -> sender.sendMessage(new ServiceBusMessage("x")));
+    ServiceBusException error =
+        assertUnauthorized(null, () -> sender.sendMessage(new ServiceBusMessage("x")));
 
     // Assert
     assertTrue(error.getMessage().contains("InvalidSignature"), error.getMessage());
@@ -258,12 +312,14 @@ class SharedAccessKeysWithSdkTest {
   @Test
   void refusesAKnownKeyNameWithTheWrongKeyAtPutToken() {
     // Arrange
-    String connectionString = emulator.connectionString(PRODUCER).replace(PRODUCER_KEY, "guessed-secret");
-    ServiceBusSenderClient sender = fixture.track(fixture.builder(connectionString).sender().queueName(EVENTS)
-        .buildClient());
+    String connectionString =
+        emulator.connectionString(PRODUCER).replace(PRODUCER_KEY, "guessed-secret");
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder(connectionString).sender().queueName(EVENTS).buildClient());
 
     // Act
-    ServiceBusException error = assertUnauthorized(null, () -> sender.sendMessage(new ServiceBusMessage("x")));
+    ServiceBusException error =
+        assertUnauthorized(null, () -> sender.sendMessage(new ServiceBusMessage("x")));
 
     // Assert
     assertTrue(error.getMessage().contains("InvalidSignature"), error.getMessage());
@@ -273,13 +329,23 @@ class SharedAccessKeysWithSdkTest {
   @Test
   void refusesAnExpiredSignatureAtPutToken() {
     // Arrange: correctly signed, but it expired a minute ago
-    String token = SharedAccessSignatures.sign("amqp://localhost/" + EVENTS, PRODUCER, PRODUCER_KEY,
-        Instant.now().minus(Duration.ofMinutes(1)));
-    ServiceBusSenderClient sender = fixture.track(fixture
-        .builder(SharedAccessSignatures.connectionString(emulator, token)).sender().queueName(EVENTS).buildClient());
+    String token =
+        SharedAccessSignatures.sign(
+            "amqp://localhost/" + EVENTS,
+            PRODUCER,
+            PRODUCER_KEY,
+            Instant.now().minus(Duration.ofMinutes(1)));
+    ServiceBusSenderClient sender =
+        fixture.track(
+            fixture
+                .builder(SharedAccessSignatures.connectionString(emulator, token))
+                .sender()
+                .queueName(EVENTS)
+                .buildClient());
 
     // Act
-    ServiceBusException error = assertUnauthorized(null, () -> sender.sendMessage(new ServiceBusMessage("x")));
+    ServiceBusException error =
+        assertUnauthorized(null, () -> sender.sendMessage(new ServiceBusMessage("x")));
 
     // Assert
     assertTrue(error.getMessage().contains("ExpiredToken"), error.getMessage());
@@ -289,15 +355,25 @@ class SharedAccessKeysWithSdkTest {
   @Test
   void refusesASignatureWhoseExpiryWasMovedAtPutToken() {
     // Arrange: signed for five minutes, then stretched to a day
-    String signed = SharedAccessSignatures.sign("amqp://localhost/" + EVENTS, PRODUCER, PRODUCER_KEY,
-        Instant.now().plus(Duration.ofMinutes(5)));
-    String tampered = SharedAccessSignatures.withExpiry(signed, Instant.now().plus(Duration.ofDays(1)));
-    ServiceBusSenderClient sender = fixture.track(fixture
-        .builder(SharedAccessSignatures.connectionString(emulator, tampered)).sender().queueName(EVENTS)
-        .buildClient());
+    String signed =
+        SharedAccessSignatures.sign(
+            "amqp://localhost/" + EVENTS,
+            PRODUCER,
+            PRODUCER_KEY,
+            Instant.now().plus(Duration.ofMinutes(5)));
+    String tampered =
+        SharedAccessSignatures.withExpiry(signed, Instant.now().plus(Duration.ofDays(1)));
+    ServiceBusSenderClient sender =
+        fixture.track(
+            fixture
+                .builder(SharedAccessSignatures.connectionString(emulator, tampered))
+                .sender()
+                .queueName(EVENTS)
+                .buildClient());
 
     // Act
-    ServiceBusException error = assertUnauthorized(null, () -> sender.sendMessage(new ServiceBusMessage("x")));
+    ServiceBusException error =
+        assertUnauthorized(null, () -> sender.sendMessage(new ServiceBusMessage("x")));
 
     // Assert
     assertTrue(error.getMessage().contains("InvalidSignature"), error.getMessage());
@@ -307,15 +383,23 @@ class SharedAccessKeysWithSdkTest {
   @Test
   void acceptsAHandMadeSignatureForTheNamespaceAsTheSdkSendsIt() {
     // Arrange: the same kind of token as the tampered one, untouched, for every entity
-    String token = SharedAccessSignatures.sign("sb://localhost/", PRODUCER, PRODUCER_KEY,
-        Instant.now().plus(Duration.ofMinutes(5)));
-    ServiceBusSenderClient sender = fixture.track(fixture
-        .builder(SharedAccessSignatures.connectionString(emulator, token)).sender().queueName(EVENTS).buildClient());
+    String token =
+        SharedAccessSignatures.sign(
+            "sb://localhost/", PRODUCER, PRODUCER_KEY, Instant.now().plus(Duration.ofMinutes(5)));
+    ServiceBusSenderClient sender =
+        fixture.track(
+            fixture
+                .builder(SharedAccessSignatures.connectionString(emulator, token))
+                .sender()
+                .queueName(EVENTS)
+                .buildClient());
 
     // Act
     sender.sendMessage(new ServiceBusMessage("leaver").setMessageId("event-1"));
 
     // Assert
-    assertEquals(List.of("event-1"), emulator.peekMessages(EVENTS).stream().map(EmulatorMessage::messageId).toList());
+    assertEquals(
+        List.of("event-1"),
+        emulator.peekMessages(EVENTS).stream().map(EmulatorMessage::messageId).toList());
   }
 }

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Topic fan-out and subscription filters of the project's own config, as the official Java SDK sees them. */
+/**
+ * Topic fan-out and subscription filters of the project's own config, as the official Java SDK sees
+ * them.
+ */
 class TopicWithSdkTest {
   static final Path PROJECT_CONFIG = Path.of("..", "deploy", "servicebus", "config.json");
   private static final String TOPIC = "offboarding-audit";
@@ -40,7 +43,8 @@ class TopicWithSdkTest {
   }
 
   private static ServiceBusMessage audit(String subject, String status, String eventId) {
-    ServiceBusMessage message = new ServiceBusMessage("{}").setSubject(subject).setCorrelationId(eventId);
+    ServiceBusMessage message =
+        new ServiceBusMessage("{}").setSubject(subject).setCorrelationId(eventId);
     if (status != null) {
       message.getApplicationProperties().put("status", status);
     }
@@ -54,7 +58,8 @@ class TopicWithSdkTest {
   @Test
   void routesEachAuditMessageToTheSubscriptionsWhoseFiltersMatch() {
     // Arrange
-    ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
     ServiceBusMessageBatch batch = sender.createMessageBatch();
     batch.tryAddMessage(audit(TARGET, null, "event-1"));
     batch.tryAddMessage(audit(SUMMARY, "COMPLETED", "event-1"));
@@ -65,26 +70,42 @@ class TopicWithSdkTest {
 
     // Assert
     assertEquals(3, emulator.activeMessageCount(subscription("all")));
-    assertEquals(List.of("event-1", "event-2"), emulator.peekMessages(subscription("summaries")).stream()
-        .map(EmulatorMessage::correlationId).toList());
-    assertEquals(List.of("event-2"), emulator.peekMessages(subscription("rejected")).stream()
-        .map(EmulatorMessage::correlationId).toList());
+    assertEquals(
+        List.of("event-1", "event-2"),
+        emulator.peekMessages(subscription("summaries")).stream()
+            .map(EmulatorMessage::correlationId)
+            .toList());
+    assertEquals(
+        List.of("event-2"),
+        emulator.peekMessages(subscription("rejected")).stream()
+            .map(EmulatorMessage::correlationId)
+            .toList());
   }
 
   @Test
   void aSubscriptionReceiverGetsOnlyItsMatchingMessages() {
     // Arrange
-    ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
     sender.sendMessage(audit(SUMMARY, "COMPLETED", "event-1"));
     sender.sendMessage(audit(SUMMARY, "REJECTED", "event-2"));
-    ServiceBusReceiverClient receiver = fixture.track(fixture.builder().receiver()
-        .topicName(TOPIC).subscriptionName("rejected").buildClient());
+    ServiceBusReceiverClient receiver =
+        fixture.track(
+            fixture
+                .builder()
+                .receiver()
+                .topicName(TOPIC)
+                .subscriptionName("rejected")
+                .buildClient());
 
     // Act
-    List<ServiceBusReceivedMessage> received = receiver.receiveMessages(5, Duration.ofSeconds(2)).stream().toList();
+    List<ServiceBusReceivedMessage> received =
+        receiver.receiveMessages(5, Duration.ofSeconds(2)).stream().toList();
 
     // Assert
-    assertEquals(List.of("event-2"), received.stream().map(ServiceBusReceivedMessage::getCorrelationId).toList());
+    assertEquals(
+        List.of("event-2"),
+        received.stream().map(ServiceBusReceivedMessage::getCorrelationId).toList());
     assertEquals("REJECTED", received.get(0).getApplicationProperties().get("status"));
     received.forEach(receiver::complete);
     assertEquals(0, emulator.activeMessageCount(subscription("rejected")));
@@ -94,19 +115,35 @@ class TopicWithSdkTest {
   @Test
   void eachSubscriptionSettlesItsOwnCopy() {
     // Arrange
-    fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient())
+    fixture
+        .track(fixture.builder().sender().topicName(TOPIC).buildClient())
         .sendMessage(audit(SUMMARY, "REJECTED", "event-3"));
-    ServiceBusReceiverClient summaries = fixture.track(fixture.builder().receiver()
-        .topicName(TOPIC).subscriptionName("summaries").buildClient());
-    ServiceBusReceivedMessage received = summaries.receiveMessages(1, WAIT).stream().findFirst().orElseThrow();
+    ServiceBusReceiverClient summaries =
+        fixture.track(
+            fixture
+                .builder()
+                .receiver()
+                .topicName(TOPIC)
+                .subscriptionName("summaries")
+                .buildClient());
+    ServiceBusReceivedMessage received =
+        summaries.receiveMessages(1, WAIT).stream().findFirst().orElseThrow();
 
     // Act
     summaries.deadLetter(received, new DeadLetterOptions().setDeadLetterReason("AuditSinkFailed"));
 
     // Assert
-    ServiceBusReceiverClient deadLetters = fixture.track(fixture.builder().receiver().topicName(TOPIC)
-        .subscriptionName("summaries").subQueue(SubQueue.DEAD_LETTER_QUEUE).buildClient());
-    ServiceBusReceivedMessage dead = deadLetters.receiveMessages(1, WAIT).stream().findFirst().orElseThrow();
+    ServiceBusReceiverClient deadLetters =
+        fixture.track(
+            fixture
+                .builder()
+                .receiver()
+                .topicName(TOPIC)
+                .subscriptionName("summaries")
+                .subQueue(SubQueue.DEAD_LETTER_QUEUE)
+                .buildClient());
+    ServiceBusReceivedMessage dead =
+        deadLetters.receiveMessages(1, WAIT).stream().findFirst().orElseThrow();
     assertEquals("AuditSinkFailed", dead.getDeadLetterReason());
     assertEquals("event-3", dead.getCorrelationId());
     assertEquals(1, emulator.deadLetterMessageCount(subscription("summaries")));
@@ -117,11 +154,14 @@ class TopicWithSdkTest {
   @Test
   void aScheduledTopicMessageReachesTheSubscriptionsAtItsTime() {
     // Arrange
-    ServiceBusSenderClient sender = fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
+    ServiceBusSenderClient sender =
+        fixture.track(fixture.builder().sender().topicName(TOPIC).buildClient());
 
     // Act
-    // Far enough ahead that a slow, shared CI machine still sees it waiting; the wait below is bounded.
-    sender.scheduleMessage(audit(TARGET, null, "event-4"), java.time.OffsetDateTime.now().plusSeconds(5));
+    // Far enough ahead that a slow, shared CI machine still sees it waiting; the wait below is
+    // bounded.
+    sender.scheduleMessage(
+        audit(TARGET, null, "event-4"), java.time.OffsetDateTime.now().plusSeconds(5));
 
     // Assert
     assertEquals(0, emulator.activeMessageCount(subscription("all")));
@@ -131,12 +171,22 @@ class TopicWithSdkTest {
   @Test
   void aSubscriptionOfAnUnknownTopicIsRefused() {
     // Arrange
-    ServiceBusReceiverClient receiver = fixture.track(fixture.builder().receiver()
-        .topicName(TOPIC).subscriptionName("no-such-subscription").buildClient());
+    ServiceBusReceiverClient receiver =
+        fixture.track(
+            fixture
+                .builder()
+                .receiver()
+                .topicName(TOPIC)
+                .subscriptionName("no-such-subscription")
+                .buildClient());
 
     // Act / Assert
-    RuntimeException error = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-        () -> receiver.receiveMessages(1, WAIT).stream().toList());
-    assertEquals(true, String.valueOf(error.getCause()).contains("could not be found"), String.valueOf(error));
+    RuntimeException error =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class, () -> receiver.receiveMessages(1, WAIT).stream().toList());
+    assertEquals(
+        true,
+        String.valueOf(error.getCause()).contains("could not be found"),
+        String.valueOf(error));
   }
 }

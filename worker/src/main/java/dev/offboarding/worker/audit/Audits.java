@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** How one delivery hands its audit to the sink: results in batches, and the refusal of a message. */
+/**
+ * How one delivery hands its audit to the sink: results in batches, and the refusal of a message.
+ */
 public final class Audits {
   /** How many target results go to the sink in one call. */
   static final int CHUNK = 100;
@@ -22,7 +24,9 @@ public final class Audits {
     private final Runnable afterEach;
     private final List<TargetAudit> pending = new ArrayList<>(CHUNK);
 
-    /** @param afterEach run after each full batch went out (the delivery's heartbeat) */
+    /**
+     * @param afterEach run after each full batch went out (the delivery's heartbeat)
+     */
     public Batch(AuditSink audit, Runnable afterEach) {
       this.audit = audit;
       this.afterEach = afterEach;
@@ -46,14 +50,28 @@ public final class Audits {
     }
   }
 
-  /** A SKIPPED result for a user the event no longer reaches, or one not written for {@code why}. */
-  public static TargetAudit skipped(OffboardingEvent event, String userId, String why, boolean redelivery) {
-    return new TargetAudit(event.id(), userId, null, List.of(), false, TargetOutcome.SKIPPED, why,
-        event.effectiveActions().stream().map(a -> ActionResult.skipped(a, why)).toList(), redelivery);
+  /**
+   * A SKIPPED result for a user the event no longer reaches, or one not written for {@code why}.
+   */
+  public static TargetAudit skipped(
+      OffboardingEvent event, String userId, String why, boolean redelivery) {
+    return new TargetAudit(
+        event.id(),
+        userId,
+        null,
+        List.of(),
+        false,
+        TargetOutcome.SKIPPED,
+        why,
+        event.effectiveActions().stream().map(a -> ActionResult.skipped(a, why)).toList(),
+        redelivery);
   }
 
-  /** Publishes the REJECTED summary, then dead-letters; abandons when the summary did not go out. */
-  public static Settlement reject(AuditSink audit, SummaryAudit summary, String reason, String description) {
+  /**
+   * Publishes the REJECTED summary, then dead-letters; abandons when the summary did not go out.
+   */
+  public static Settlement reject(
+      AuditSink audit, SummaryAudit summary, String reason, String description) {
     try {
       audit.summary(summary);
     } catch (AuditSink.AuditException e) {

@@ -1,6 +1,8 @@
 package dev.offboarding.worker.audit;
 
-/** What to do with the message that carried an event, decided once, after the audit is published. */
+/**
+ * What to do with the message that carried an event, decided once, after the audit is published.
+ */
 public sealed interface Settlement {
 
   /**
@@ -18,7 +20,8 @@ public sealed interface Settlement {
     public static final String BRAKE = "brake";
 
     public Complete {
-      if (continuedBecause != null && !java.util.Set.of(BOUND, SHUTDOWN, TRANSIENT, BRAKE).contains(continuedBecause)) {
+      if (continuedBecause != null
+          && !java.util.Set.of(BOUND, SHUTDOWN, TRANSIENT, BRAKE).contains(continuedBecause)) {
         throw new IllegalArgumentException("unknown continuation reason");
       }
     }
@@ -42,9 +45,8 @@ public sealed interface Settlement {
   record DeadLetter(String reason, String description) implements Settlement {}
 
   /**
-   * Try again later: something transient failed before anything was settled for good (the
-   * directory or the protected set unavailable while planning, the audit or the follow-up not
-   * published).
+   * Try again later: something transient failed before anything was settled for good (the directory
+   * or the protected set unavailable while planning, the audit or the follow-up not published).
    *
    * @param reason what failed, for logs
    * @param cause the failure

@@ -15,41 +15,91 @@ public final class Summaries {
 
   /**
    * The summary of an executed event, from its results' counts: COMPLETED when no user failed, was
-   * forbidden or stayed unverified; PARTIAL when some succeeded and some did not; FAILED when none succeeded and
-   * some failed; DRY_RUN for dry runs.
+   * forbidden or stayed unverified; PARTIAL when some succeeded and some did not; FAILED when none
+   * succeeded and some failed; DRY_RUN for dry runs.
    */
-  public static SummaryAudit of(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
-      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
+  public static SummaryAudit of(
+      OffboardingEvent event,
+      Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers,
+      int usersResolved,
+      Instant startedAt,
+      Instant finishedAt,
       boolean redelivery) {
     return of(event, counts, skippedMembers, usersResolved, startedAt, finishedAt, redelivery, 0);
   }
 
   /** The final summary of an event whose last delivery was {@code step}. */
-  public static SummaryAudit of(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
-      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
-      boolean redelivery, int step) {
-    // An unverified write is not a success: Graph accepted it, but reading the user back did not show it.
-    int failed = counts.getOrDefault(TargetOutcome.FAILED, 0) + counts.getOrDefault(TargetOutcome.FORBIDDEN, 0)
-        + counts.getOrDefault(TargetOutcome.UNVERIFIED, 0);
+  public static SummaryAudit of(
+      OffboardingEvent event,
+      Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers,
+      int usersResolved,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean redelivery,
+      int step) {
+    // An unverified write is not a success: Graph accepted it, but reading the user back did not
+    // show it.
+    int failed =
+        counts.getOrDefault(TargetOutcome.FAILED, 0)
+            + counts.getOrDefault(TargetOutcome.FORBIDDEN, 0)
+            + counts.getOrDefault(TargetOutcome.UNVERIFIED, 0);
     int succeeded = counts.getOrDefault(TargetOutcome.SUCCEEDED, 0);
     boolean dryRun = event.data().dryRun();
-    SummaryStatus status = dryRun ? SummaryStatus.DRY_RUN
-        : failed == 0 ? SummaryStatus.COMPLETED
-        : succeeded > 0 ? SummaryStatus.PARTIAL
-        : SummaryStatus.FAILED;
-    return new SummaryAudit(event.id(), event.type().wireName(), status, counts, skippedMembers, usersResolved,
-        startedAt, finishedAt, null, List.of(), redelivery, dryRun, true, step, 0);
+    SummaryStatus status =
+        dryRun
+            ? SummaryStatus.DRY_RUN
+            : failed == 0
+                ? SummaryStatus.COMPLETED
+                : succeeded > 0 ? SummaryStatus.PARTIAL : SummaryStatus.FAILED;
+    return new SummaryAudit(
+        event.id(),
+        event.type().wireName(),
+        status,
+        counts,
+        skippedMembers,
+        usersResolved,
+        startedAt,
+        finishedAt,
+        null,
+        List.of(),
+        redelivery,
+        dryRun,
+        true,
+        step,
+        0);
   }
 
   /**
    * The summary of a delivery after which the event continues: CONTINUING, not final, with the
    * counts so far and the users still to be done.
    */
-  public static SummaryAudit continuing(OffboardingEvent event, Map<TargetOutcome, Integer> counts,
-      Map<String, Integer> skippedMembers, int usersResolved, Instant startedAt, Instant finishedAt,
-      boolean redelivery, int step, int usersPending) {
-    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.CONTINUING, counts, skippedMembers,
-        usersResolved, startedAt, finishedAt, null, List.of(), redelivery, event.data().dryRun(), false, step,
+  public static SummaryAudit continuing(
+      OffboardingEvent event,
+      Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers,
+      int usersResolved,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean redelivery,
+      int step,
+      int usersPending) {
+    return new SummaryAudit(
+        event.id(),
+        event.type().wireName(),
+        SummaryStatus.CONTINUING,
+        counts,
+        skippedMembers,
+        usersResolved,
+        startedAt,
+        finishedAt,
+        null,
+        List.of(),
+        redelivery,
+        event.data().dryRun(),
+        false,
+        step,
         usersPending);
   }
 
@@ -57,10 +107,29 @@ public final class Summaries {
    * The summary of an event held until it takes effect: SCHEDULED, not final, nothing planned. Its
    * final summary comes when it runs.
    */
-  public static SummaryAudit scheduled(OffboardingEvent event, Instant dueAt, Instant startedAt, Instant finishedAt,
+  public static SummaryAudit scheduled(
+      OffboardingEvent event,
+      Instant dueAt,
+      Instant startedAt,
+      Instant finishedAt,
       boolean redelivery) {
-    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.SCHEDULED, Map.of(), Map.of(), 0,
-        startedAt, finishedAt, null, List.of(), redelivery, event.data().dryRun(), false, 0, 0, dueAt,
+    return new SummaryAudit(
+        event.id(),
+        event.type().wireName(),
+        SummaryStatus.SCHEDULED,
+        Map.of(),
+        Map.of(),
+        0,
+        startedAt,
+        finishedAt,
+        null,
+        List.of(),
+        redelivery,
+        event.data().dryRun(),
+        false,
+        0,
+        0,
+        dueAt,
         "held by the broker until " + dueAt + "; nothing planned or written yet");
   }
 
@@ -69,10 +138,31 @@ public final class Summaries {
    * due when an approval no longer counts; nothing written. Its next summary comes when it is
    * approved and runs, is cancelled, or expires.
    */
-  public static SummaryAudit awaitingApproval(OffboardingEvent event, Instant dueAt, int usersResolved,
-      String detail, Instant startedAt, Instant finishedAt, boolean redelivery) {
-    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.AWAITING_APPROVAL, Map.of(), Map.of(),
-        usersResolved, startedAt, finishedAt, null, List.of(), redelivery, event.data().dryRun(), false, 0, 0, dueAt,
+  public static SummaryAudit awaitingApproval(
+      OffboardingEvent event,
+      Instant dueAt,
+      int usersResolved,
+      String detail,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean redelivery) {
+    return new SummaryAudit(
+        event.id(),
+        event.type().wireName(),
+        SummaryStatus.AWAITING_APPROVAL,
+        Map.of(),
+        Map.of(),
+        usersResolved,
+        startedAt,
+        finishedAt,
+        null,
+        List.of(),
+        redelivery,
+        event.data().dryRun(),
+        false,
+        0,
+        0,
+        dueAt,
         detail);
   }
 
@@ -80,31 +170,111 @@ public final class Summaries {
    * The final summary of an event the worker cancelled itself: CANCELLED with the code {@code
    * reason} (e.g. {@code ApprovalExpired}) and a {@code detail} saying why; nothing written.
    */
-  public static SummaryAudit cancelledBecause(OffboardingEvent event, String reason, String detail,
-      Instant startedAt, Instant finishedAt, boolean redelivery) {
-    return new SummaryAudit(event.id(), event.type().wireName(), SummaryStatus.CANCELLED, Map.of(), Map.of(), 0,
-        startedAt, finishedAt, reason, List.of(), redelivery, false, true, 0, 0, null, detail);
+  public static SummaryAudit cancelledBecause(
+      OffboardingEvent event,
+      String reason,
+      String detail,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean redelivery) {
+    return new SummaryAudit(
+        event.id(),
+        event.type().wireName(),
+        SummaryStatus.CANCELLED,
+        Map.of(),
+        Map.of(),
+        0,
+        startedAt,
+        finishedAt,
+        reason,
+        List.of(),
+        redelivery,
+        false,
+        true,
+        0,
+        0,
+        null,
+        detail);
   }
 
   /** The final summary of an event cancelled before it ran; {@code detail} says by whom and why. */
-  public static SummaryAudit cancelled(String eventId, String eventType, String detail, Instant startedAt,
-      Instant finishedAt, boolean redelivery) {
-    return new SummaryAudit(eventId, eventType, SummaryStatus.CANCELLED, Map.of(), Map.of(), 0, startedAt,
-        finishedAt, null, List.of(), redelivery, false, true, 0, 0, null, detail);
+  public static SummaryAudit cancelled(
+      String eventId,
+      String eventType,
+      String detail,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean redelivery) {
+    return new SummaryAudit(
+        eventId,
+        eventType,
+        SummaryStatus.CANCELLED,
+        Map.of(),
+        Map.of(),
+        0,
+        startedAt,
+        finishedAt,
+        null,
+        List.of(),
+        redelivery,
+        false,
+        true,
+        0,
+        0,
+        null,
+        detail);
   }
 
   /** The summary of a cancel or approve event: what it cancelled or approved, or why nothing. */
-  public static SummaryAudit cancel(OffboardingEvent cancel, SummaryStatus status, String detail, Instant startedAt,
-      Instant finishedAt, boolean redelivery) {
-    return new SummaryAudit(cancel.id(), cancel.type().wireName(), status, Map.of(), Map.of(), 0, startedAt,
-        finishedAt, null, List.of(), redelivery, false, true, 0, 0, null, detail);
+  public static SummaryAudit cancel(
+      OffboardingEvent cancel,
+      SummaryStatus status,
+      String detail,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean redelivery) {
+    return new SummaryAudit(
+        cancel.id(),
+        cancel.type().wireName(),
+        status,
+        Map.of(),
+        Map.of(),
+        0,
+        startedAt,
+        finishedAt,
+        null,
+        List.of(),
+        redelivery,
+        false,
+        true,
+        0,
+        0,
+        null,
+        detail);
   }
 
   /** The same summary with a {@code detail} for people reading the audit. */
   public static SummaryAudit withDetail(SummaryAudit s, String detail) {
-    SummaryAudit detailed = new SummaryAudit(s.eventId(), s.eventType(), s.status(), s.counts(), s.skippedMembers(),
-        s.usersResolved(), s.startedAt(), s.finishedAt(), s.rejectionReason(), s.problems(), s.redelivery(), s.dryRun(),
-        s.finalSummary(), s.step(), s.usersPending(), s.dueAt(), detail, s.provenance());
+    SummaryAudit detailed =
+        new SummaryAudit(
+            s.eventId(),
+            s.eventType(),
+            s.status(),
+            s.counts(),
+            s.skippedMembers(),
+            s.usersResolved(),
+            s.startedAt(),
+            s.finishedAt(),
+            s.rejectionReason(),
+            s.problems(),
+            s.redelivery(),
+            s.dryRun(),
+            s.finalSummary(),
+            s.step(),
+            s.usersPending(),
+            s.dueAt(),
+            detail,
+            s.provenance());
     return s.allResourcesBy() == null ? detailed : detailed.withAllResourcesBy(s.allResourcesBy());
   }
 
@@ -117,9 +287,26 @@ public final class Summaries {
   }
 
   /** A summary for an event refused before any write. */
-  public static SummaryAudit rejected(String eventId, String eventType, String reason, List<Problem> problems,
-      Instant startedAt, Instant finishedAt, boolean redelivery) {
-    return new SummaryAudit(eventId, eventType, SummaryStatus.REJECTED, Map.of(), Map.of(), 0, startedAt,
-        finishedAt, reason, problems, redelivery, false);
+  public static SummaryAudit rejected(
+      String eventId,
+      String eventType,
+      String reason,
+      List<Problem> problems,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean redelivery) {
+    return new SummaryAudit(
+        eventId,
+        eventType,
+        SummaryStatus.REJECTED,
+        Map.of(),
+        Map.of(),
+        0,
+        startedAt,
+        finishedAt,
+        reason,
+        problems,
+        redelivery,
+        false);
   }
 }

@@ -1,2 +1,5 @@
-/** Audit: event summaries, their publication through the audit port, and the settlement decided for each delivery. */
+/**
+ * Audit: event summaries, their publication through the audit port, and the settlement decided for
+ * each delivery.
+ */
 package dev.offboarding.worker.audit;

@@ -13,8 +13,13 @@ import java.time.Duration;
  * @param decreaseCooldown 429s closer together than this (or than their Retry-After) count as one
  *     episode and lower the pace once; the answers to writes already in flight arrive together
  */
-public record GovernorSettings(double maxRate, double minRate, double decrease, double recoveryPerSecond,
-    Duration burst, Duration decreaseCooldown) {
+public record GovernorSettings(
+    double maxRate,
+    double minRate,
+    double decrease,
+    double recoveryPerSecond,
+    Duration burst,
+    Duration decreaseCooldown) {
 
   /**
    * The longest a 429's Retry-After may hold every write back, urgent ones included. Graph's write
@@ -45,7 +50,12 @@ public record GovernorSettings(double maxRate, double minRate, double decrease, 
    * raise the 429 share without raising utilisation.
    */
   public static GovernorSettings forBudget(double writesPerSecond) {
-    return new GovernorSettings(writesPerSecond, Math.max(0.05, writesPerSecond * 0.02), 0.5,
-        writesPerSecond / 40, Duration.ofMillis(50), Duration.ofSeconds(1));
+    return new GovernorSettings(
+        writesPerSecond,
+        Math.max(0.05, writesPerSecond * 0.02),
+        0.5,
+        writesPerSecond / 40,
+        Duration.ofMillis(50),
+        Duration.ofSeconds(1));
   }
 }

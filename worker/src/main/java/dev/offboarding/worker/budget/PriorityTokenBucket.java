@@ -9,23 +9,22 @@ import java.util.function.Consumer;
  * in nanoseconds, so tests drive it step by step. Not thread-safe: {@link TenantWriteGovernor}
  * guards it with one lock.
  *
- * <p>Pacing: tokens accrue at the current {@code rate} up to a burst of {@code rate * burst}
- * (at least one), plus {@link #URGENT_RESERVE} that only urgent writes may take. A 429 empties
- * the bucket, stops accrual until its Retry-After (capped at {@link
+ * <p>Pacing: tokens accrue at the current {@code rate} up to a burst of {@code rate * burst} (at
+ * least one), plus {@link #URGENT_RESERVE} that only urgent writes may take. A 429 empties the
+ * bucket, stops accrual until its Retry-After (capped at {@link
  * GovernorSettings#MAX_RETRY_AFTER_PAUSE}) has passed, and multiplies the rate by {@code decrease}
- * (once per episode). Each accepted write adds {@code
- * recoveryPerSecond / rate} to the rate, which amounts to {@code recoveryPerSecond} per second of
- * clean answers (faster after five quiet seconds), up to the configured budget: additive increase,
- * multiplicative decrease, the
- * rule under which independent senders sharing one bottleneck converge on a fair share of it
- * without talking to each other.
+ * (once per episode). Each accepted write adds {@code recoveryPerSecond / rate} to the rate, which
+ * amounts to {@code recoveryPerSecond} per second of clean answers (faster after five quiet
+ * seconds), up to the configured budget: additive increase, multiplicative decrease, the rule under
+ * which independent senders sharing one bottleneck converge on a fair share of it without talking
+ * to each other.
  *
  * <p>Near the pace of the last 429 (from {@link #PLATEAU_FROM} to {@link #PLATEAU_TO} times it) the
- * climb is twenty times slower and the quiet-spell speed-up waits for one and a half times the usual
- * gap between 429 episodes: replicas that found their shares stay near them longer before probing
- * again, so they meet fewer 429s (three replicas in {@code SharedTenantSimulationTest}: 0.9 % of
- * writes instead of 2.1 %), while a share freed by a replica that finished is still taken up once
- * the 429s stay away for longer than usual.
+ * climb is twenty times slower and the quiet-spell speed-up waits for one and a half times the
+ * usual gap between 429 episodes: replicas that found their shares stay near them longer before
+ * probing again, so they meet fewer 429s (three replicas in {@code SharedTenantSimulationTest}: 0.9
+ * % of writes instead of 2.1 %), while a share freed by a replica that finished is still taken up
+ * once the 429s stay away for longer than usual.
  *
  * <p>Graph's early warning ({@code x-ms-throttle-limit-percentage}, sent on answers once more than
  * {@link #WARN_FROM} of the tenant's budget is used) acts before any write is refused: while
@@ -43,12 +42,16 @@ final class PriorityTokenBucket {
   private static final double NANOS = 1_000_000_000d;
   private static final double QUIET_SECONDS = 5;
   private static final long MAX_PAUSE_NANOS = GovernorSettings.MAX_RETRY_AFTER_PAUSE.toNanos();
+
   /** The plateau around the pace of the last 429 starts at this fraction of it ... */
   static final double PLATEAU_FROM = 0.9;
+
   /** ... and ends at this multiple of it. */
   static final double PLATEAU_TO = 1.4;
+
   /** How much slower the pace climbs on the plateau. */
   private static final double PLATEAU_SLOWDOWN = 0.05;
+
   /**
    * With a tenant that warns, the plateau slows the climb less: its warnings stop the climb before
    * a 429 anyway, and a replica whose peers finished crosses the plateau sooner (in {@code
@@ -56,27 +59,39 @@ final class PriorityTokenBucket {
    * 429s; 0.25 brought 36).
    */
   private static final double WARNED_PLATEAU_SLOWDOWN = 0.1;
+
   /** On the plateau, a spell is quiet after this many times the usual gap between 429 episodes. */
   private static final double PLATEAU_QUIET_GAPS = 1.5;
+
   /**
    * Tokens bulk writes leave in the bucket for urgent ones: under a steady bulk load the bucket
-   * holds about one, so a compromise write finds a token at once instead of waiting for the next
-   * (a second one arriving with it waits one token). The pace is unchanged: tokens accrue as
-   * before, the reserve is whole again after a pause, and bulk writes only wait for it after an
-   * urgent write took it. (A reserve of two cost a replica left alone in {@code
+   * holds about one, so a compromise write finds a token at once instead of waiting for the next (a
+   * second one arriving with it waits one token). The pace is unchanged: tokens accrue as before,
+   * the reserve is whole again after a pause, and bulk writes only wait for it after an urgent
+   * write took it. (A reserve of two cost a replica left alone in {@code
    * SharedTenantSimulationTest} a tenth of its budget; one changes none of its figures.)
    */
   static final double URGENT_RESERVE = 1;
+
   /** Graph sends its warning from this share of the budget used on. */
   static final double WARN_FROM = 0.8;
-  /** From this share used on, the pace eases by {@link #EASE_HARD}, below it by {@link #EASE_SOFT}. */
+
+  /**
+   * From this share used on, the pace eases by {@link #EASE_HARD}, below it by {@link #EASE_SOFT}.
+   */
   static final double EASE_HARD_FROM = 0.9;
+
   private static final double EASE_SOFT = 0.95;
   private static final double EASE_HARD = 0.85;
-  /** At most one easing per this long: about one round trip, so each easing is seen before the next. */
+
+  /**
+   * At most one easing per this long: about one round trip, so each easing is seen before the next.
+   */
   static final long EASE_INTERVAL_NANOS = 250_000_000L;
+
   /** With a tenant that warns, a spell is quiet after this long without a warning or a 429. */
   private static final double WARNED_QUIET_SECONDS = 2;
+
   /** The climb stays stopped for this long after the last warning. */
   static final long WARNING_HOLD_NANOS = 500_000_000L;
 
@@ -84,6 +99,7 @@ final class PriorityTokenBucket {
   static final class Ticket {
     final boolean urgent;
     boolean granted;
+
     /** Whatever the owner attaches: the governor keeps the waiting thread's condition here. */
     Object attachment;
 
@@ -101,10 +117,13 @@ final class PriorityTokenBucket {
   private long pausedUntil;
   private long nextDecreaseAllowed;
   private long lastThrottled;
+
   /** The pace when the last 429 episode lowered it; 0 before any. */
   private double ceiling;
+
   /** The usual gap between 429 episodes, in seconds (a moving average); 0 before two episodes. */
   private double episodeGap;
+
   private long lastDecrease;
   private boolean decreasedBefore;
   private boolean pausing;
@@ -134,7 +153,10 @@ final class PriorityTokenBucket {
     (ticket.urgent ? urgent : bulk).remove(ticket);
   }
 
-  /** Takes back the token of a granted ticket whose write will not be made (its thread was interrupted). */
+  /**
+   * Takes back the token of a granted ticket whose write will not be made (its thread was
+   * interrupted).
+   */
   void giveBack() {
     tokens = Math.min(capacity(), tokens + 1);
     granted--;
@@ -250,8 +272,10 @@ final class PriorityTokenBucket {
     double quietSeconds = (now - lastSignal) / NANOS;
     // Near the pace of the last 429 or warning episode the climb is slow.
     boolean plateau = rate >= ceiling * PLATEAU_FROM && rate <= ceiling * PLATEAU_TO;
-    double quietAfter = warned ? WARNED_QUIET_SECONDS
-        : plateau ? Math.max(QUIET_SECONDS, PLATEAU_QUIET_GAPS * episodeGap) : QUIET_SECONDS;
+    double quietAfter =
+        warned
+            ? WARNED_QUIET_SECONDS
+            : plateau ? Math.max(QUIET_SECONDS, PLATEAU_QUIET_GAPS * episodeGap) : QUIET_SECONDS;
     double boost = 1 + Math.max(0, quietSeconds - quietAfter) / 2.5;
     double step = Math.min(8, boost) * settings.recoveryPerSecond() / rate;
     double slowdown = warned ? WARNED_PLATEAU_SLOWDOWN : PLATEAU_SLOWDOWN;

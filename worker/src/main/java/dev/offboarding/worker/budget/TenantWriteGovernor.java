@@ -6,24 +6,24 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one write budget of the process: every Graph write of every in-flight event waits here for
- * a token. Urgent (compromise) writes are served before any queued bulk write; a 429 pauses all
+ * The one write budget of the process: every Graph write of every in-flight event waits here for a
+ * token. Urgent (compromise) writes are served before any queued bulk write; a 429 pauses all
  * writes for its Retry-After (at most {@link GovernorSettings#MAX_RETRY_AFTER_PAUSE}) and lowers
  * the pace; clean answers raise it back toward the configured budget, and Graph's early warning
  * ({@code x-ms-throttle-limit-percentage} on accepted writes) stops the climb and eases the pace
  * before a 429 (see {@link PriorityTokenBucket} for the rule). Replicas sharing a tenant need no
- * coordination: the warnings and 429s every one of them sees are the signal, and additive
- * increase with multiplicative decrease makes them settle on shares of the one budget.
+ * coordination: the warnings and 429s every one of them sees are the signal, and additive increase
+ * with multiplicative decrease makes them settle on shares of the one budget.
  *
  * <p>Why not resilience4j's {@code RateLimiter}: it has no priority between callers, no "pause
  * until" and no adaptive pace beyond {@code changeLimitForPeriod}, and its time source is not
  * injectable. resilience4j still decides each write's retries ({@code RetryPolicy}).
  *
  * <p>Threading: thread-safe; waiting threads (virtual ones are fine: the lock is a {@link
- * ReentrantLock}) each wait on their own condition, and only the next in line waits with a
- * timeout, so a grant wakes one thread rather than all of them; whoever stops being the next in
- * line (granted, or interrupted) wakes the new one. An interrupted waiter leaves the queue, and
- * gives its token back if it was granted one meanwhile. No thread of its own; nothing to close.
+ * ReentrantLock}) each wait on their own condition, and only the next in line waits with a timeout,
+ * so a grant wakes one thread rather than all of them; whoever stops being the next in line
+ * (granted, or interrupted) wakes the new one. An interrupted waiter leaves the queue, and gives
+ * its token back if it was granted one meanwhile. No thread of its own; nothing to close.
  */
 public final class TenantWriteGovernor implements WriteBudget {
   private final ReentrantLock lock = new ReentrantLock();
@@ -41,7 +41,8 @@ public final class TenantWriteGovernor implements WriteBudget {
 
   /** A governor on the system clock for a budget of {@code writesPerSecond}. */
   public static TenantWriteGovernor forBudget(double writesPerSecond) {
-    return new TenantWriteGovernor(GovernorSettings.forBudget(writesPerSecond), Ticker.SYSTEM, Waiter.CONDITION);
+    return new TenantWriteGovernor(
+        GovernorSettings.forBudget(writesPerSecond), Ticker.SYSTEM, Waiter.CONDITION);
   }
 
   @Override
@@ -87,8 +88,10 @@ public final class TenantWriteGovernor implements WriteBudget {
     lock.lock();
     try {
       // Capped before the conversion: Duration.toNanos() throws beyond about 292 years.
-      Duration pause = retryAfter.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) > 0
-          ? GovernorSettings.MAX_RETRY_AFTER_PAUSE : retryAfter;
+      Duration pause =
+          retryAfter.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) > 0
+              ? GovernorSettings.MAX_RETRY_AFTER_PAUSE
+              : retryAfter;
       bucket.throttled(ticker.nanoTime(), pause.toNanos());
     } finally {
       lock.unlock();
@@ -158,7 +161,6 @@ public final class TenantWriteGovernor implements WriteBudget {
   public GovernorSettings settings() {
     return settings;
   }
-
 
   private void wake(PriorityTokenBucket.Ticket ticket) {
     ((Condition) ticket.attachment).signal();

@@ -13,14 +13,17 @@ public interface Waiter {
   /** Waits on the condition, without a time limit. */
   long UNTIMED = Long.MAX_VALUE;
 
-  Waiter CONDITION = (condition, nanos) -> {
-    if (nanos == UNTIMED) {
-      condition.await();
-    } else {
-      condition.await(nanos, TimeUnit.NANOSECONDS);
-    }
-  };
+  Waiter CONDITION =
+      (condition, nanos) -> {
+        if (nanos == UNTIMED) {
+          condition.await();
+        } else {
+          condition.await(nanos, TimeUnit.NANOSECONDS);
+        }
+      };
 
-  /** Waits until signalled or, unless {@code nanos} is {@link #UNTIMED}, until {@code nanos} pass. */
+  /**
+   * Waits until signalled or, unless {@code nanos} is {@link #UNTIMED}, until {@code nanos} pass.
+   */
   void await(Condition condition, long nanos) throws InterruptedException;
 }

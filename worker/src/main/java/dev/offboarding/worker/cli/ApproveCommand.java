@@ -13,13 +13,14 @@ import java.util.UUID;
  * {@code approve --requested-by WHO [--reason TEXT] [--user U]... EVENT_ID}: sends a {@code
  * dev.offboarding.approve.v1} event to the operators' queue ({@code SERVICEBUS_OPS_QUEUE}), the one
  * queue approvals may come from. The worker releases the event {@code EVENT_ID} if it awaits
- * approval and {@code WHO} is not its requester; {@code --user} names a user a restore may re-enable
- * although its sessions were revoked recently ({@code RESTORE_COOLDOWN}). Like {@code cancel}, it
- * sends an event rather than touching the broker itself, so every approval is checked and audited
- * in one place; what was approved is in the approve event's audit summary.
+ * approval and {@code WHO} is not its requester; {@code --user} names a user a restore may
+ * re-enable although its sessions were revoked recently ({@code RESTORE_COOLDOWN}). Like {@code
+ * cancel}, it sends an event rather than touching the broker itself, so every approval is checked
+ * and audited in one place; what was approved is in the approve event's audit summary.
  */
 public final class ApproveCommand {
-  static final String USAGE = "usage: approve --requested-by WHO [--reason TEXT] [--user U]... EVENT_ID";
+  static final String USAGE =
+      "usage: approve --requested-by WHO [--reason TEXT] [--user U]... EVENT_ID";
 
   private ApproveCommand() {}
 
@@ -27,7 +28,8 @@ public final class ApproveCommand {
     return run(args, env, out, err, Clock.systemUTC());
   }
 
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+  static int run(
+      String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
     String reason = null;
     String requestedBy = null;
     String eventId = null;
@@ -59,7 +61,17 @@ public final class ApproveCommand {
     String approved = eventId;
     String why = reason;
     String who = requestedBy;
-    return OperatorEvents.send(() -> OffboardingEvent.approve(UUID.randomUUID().toString(), CancelCommand.SOURCE,
-        clock.instant(), new Approval(approved, who, why, users)), eventId, "what was approved", env, out, err);
+    return OperatorEvents.send(
+        () ->
+            OffboardingEvent.approve(
+                UUID.randomUUID().toString(),
+                CancelCommand.SOURCE,
+                clock.instant(),
+                new Approval(approved, who, why, users)),
+        eventId,
+        "what was approved",
+        env,
+        out,
+        err);
   }
 }

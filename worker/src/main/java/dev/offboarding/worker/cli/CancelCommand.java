@@ -8,15 +8,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code cancel --reason TEXT --requested-by WHO EVENT_ID}: sends a {@code dev.offboarding.cancel.v1}
- * event, as {@code send} would (to the operators' queue, {@code SERVICEBUS_OPS_QUEUE}, whose cancels
- * reach events from every queue), rather than cancelling
- * in the broker itself: the worker does the cancelling, so every cancellation, from this command or
+ * {@code cancel --reason TEXT --requested-by WHO EVENT_ID}: sends a {@code
+ * dev.offboarding.cancel.v1} event, as {@code send} would (to the operators' queue, {@code
+ * SERVICEBUS_OPS_QUEUE}, whose cancels reach events from every queue), rather than cancelling in
+ * the broker itself: the worker does the cancelling, so every cancellation, from this command or
  * any producer, is audited in one place with who asked and why, and this command needs only the
  * right to send. What was cancelled is in the cancel event's audit summary.
  */
 public final class CancelCommand {
   static final String USAGE = "usage: cancel --reason TEXT --requested-by WHO EVENT_ID";
+
   /** The CloudEvents source of the cancel events this command sends. */
   static final String SOURCE = "/offboarding-worker/cli";
 
@@ -26,7 +27,8 @@ public final class CancelCommand {
     return run(args, env, out, err, Clock.systemUTC());
   }
 
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+  static int run(
+      String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
     String reason = null;
     String requestedBy = null;
     String eventId = null;
@@ -50,7 +52,17 @@ public final class CancelCommand {
     String cancelled = eventId;
     String why = reason;
     String who = requestedBy;
-    return OperatorEvents.send(() -> OffboardingEvent.cancel(UUID.randomUUID().toString(), SOURCE, clock.instant(),
-        new Cancellation(cancelled, why, who)), eventId, "what was cancelled", env, out, err);
+    return OperatorEvents.send(
+        () ->
+            OffboardingEvent.cancel(
+                UUID.randomUUID().toString(),
+                SOURCE,
+                clock.instant(),
+                new Cancellation(cancelled, why, who)),
+        eventId,
+        "what was cancelled",
+        env,
+        out,
+        err);
   }
 }

@@ -24,7 +24,8 @@ public final class CheckCommand {
     out.print(report.table());
     if (report.passed()) {
       int warnings = report.warnings().size();
-      out.println(warnings == 0 ? "preflight passed" : "preflight passed with " + warnings + " warning(s)");
+      out.println(
+          warnings == 0 ? "preflight passed" : "preflight passed with " + warnings + " warning(s)");
       return ExitCode.OK;
     }
     out.println("preflight failed: " + report.failures().size() + " check(s)");

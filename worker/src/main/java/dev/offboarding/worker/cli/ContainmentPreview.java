@@ -37,8 +37,11 @@ final class ContainmentPreview {
       Map<Action, String> actions = new EnumMap<>(Action.class);
       boolean readThisOne = read < MAX_USERS;
       for (Action action : containment) {
-        actions.put(action, readThisOne ? describe(action, user.user().id(), reads)
-            : "not previewed (a dry run reads the first " + MAX_USERS + " users)");
+        actions.put(
+            action,
+            readThisOne
+                ? describe(action, user.user().id(), reads)
+                : "not previewed (a dry run reads the first " + MAX_USERS + " users)");
       }
       read++;
       preview.put(user.user().id(), actions);
@@ -55,18 +58,30 @@ final class ContainmentPreview {
             yield "user not found";
           }
           yield owner.get().onPremisesSyncEnabled()
-              ? "SKIPPED " + ActionResult.PASSWORD_MANAGED_ELSEWHERE + ": " + Containment.SYNCED_PASSWORD_REASON
+              ? "SKIPPED "
+                  + ActionResult.PASSWORD_MANAGED_ELSEWHERE
+                  + ": "
+                  + Containment.SYNCED_PASSWORD_REASON
               : owner.get().federated()
-                  ? "SKIPPED " + ActionResult.PASSWORD_MANAGED_ELSEWHERE + ": " + Containment.FEDERATED_PASSWORD_REASON
+                  ? "SKIPPED "
+                      + ActionResult.PASSWORD_MANAGED_ELSEWHERE
+                      + ": "
+                      + Containment.FEDERATED_PASSWORD_REASON
                   : "would set a random password and require a change at next sign-in";
         }
-        case CONFIRM_COMPROMISED -> "would confirm the user compromised in Identity Protection (user risk high;"
-            + " needs Entra ID P2)";
+        case CONFIRM_COMPROMISED ->
+            "would confirm the user compromised in Identity Protection (user risk high;"
+                + " needs Entra ID P2)";
         case DISABLE_DEVICES -> {
           List<ContainmentWrites.DeviceState> devices = reads.registeredDevices(userId);
-          long enabled = devices.stream().filter(d -> !Boolean.FALSE.equals(d.accountEnabled())).count();
-          yield "would disable " + enabled + " registered device(s)"
-              + (devices.size() > enabled ? "; " + (devices.size() - enabled) + " already disabled, left alone" : "");
+          long enabled =
+              devices.stream().filter(d -> !Boolean.FALSE.equals(d.accountEnabled())).count();
+          yield "would disable "
+              + enabled
+              + " registered device(s)"
+              + (devices.size() > enabled
+                  ? "; " + (devices.size() - enabled) + " already disabled, left alone"
+                  : "");
         }
         default -> action.wireName();
       };

@@ -30,11 +30,14 @@ import java.util.Set;
  * queue; events not chosen stay where they are.
  */
 public final class DlqCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: dlq list [--queue QUEUE] [--max N]
              dlq resubmit [--queue QUEUE] [--duplicate-window DURATION] (--all | MESSAGE_ID...)""";
+
   /** The queue's duplicate detection window in deploy/servicebus/config.json. */
   static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(5);
+
   private static final String REASON = "DeadLetterReason";
   private static final String DESCRIPTION = "DeadLetterErrorDescription";
   private static final int MAX_LIST = 10_000;
@@ -45,7 +48,8 @@ public final class DlqCommand {
     return run(args, env, out, err, Clock.systemUTC());
   }
 
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+  static int run(
+      String[] args, Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
     if (args.length == 0 || !(args[0].equals("list") || args[0].equals("resubmit"))) {
       err.println(USAGE);
       return ExitCode.REJECTED;
@@ -66,7 +70,9 @@ public final class DlqCommand {
           queue = args[++i];
         }
         case "--max" -> {
-          if (!hasValue || !args[i + 1].matches("[0-9]{1,5}") || Integer.parseInt(args[i + 1]) < 1
+          if (!hasValue
+              || !args[i + 1].matches("[0-9]{1,5}")
+              || Integer.parseInt(args[i + 1]) < 1
               || Integer.parseInt(args[i + 1]) > MAX_LIST) {
             err.println("--max must be a number from 1 to " + MAX_LIST);
             return ExitCode.REJECTED;
@@ -102,12 +108,23 @@ public final class DlqCommand {
     WorkerConfig config = WorkerConfig.fromEnvironment(env);
     if (queue == null) {
       queue = config.queue();
-    } else if (!queue.equals(config.queue()) && !queue.equals(config.urgentQueue())
-        && !queue.equals(config.opsQueue()) && !queue.equals(config.internalQueue())) {
-      err.println("--queue must be SERVICEBUS_QUEUE (" + config.queue() + ")"
-          + ", SERVICEBUS_URGENT_QUEUE (" + config.urgentQueue() + ")"
-          + ", SERVICEBUS_OPS_QUEUE (" + config.opsQueue() + ")"
-          + " or SERVICEBUS_INTERNAL_QUEUE (" + config.internalQueue() + ")");
+    } else if (!queue.equals(config.queue())
+        && !queue.equals(config.urgentQueue())
+        && !queue.equals(config.opsQueue())
+        && !queue.equals(config.internalQueue())) {
+      err.println(
+          "--queue must be SERVICEBUS_QUEUE ("
+              + config.queue()
+              + ")"
+              + ", SERVICEBUS_URGENT_QUEUE ("
+              + config.urgentQueue()
+              + ")"
+              + ", SERVICEBUS_OPS_QUEUE ("
+              + config.opsQueue()
+              + ")"
+              + " or SERVICEBUS_INTERNAL_QUEUE ("
+              + config.internalQueue()
+              + ")");
       return ExitCode.REJECTED;
     }
     ServiceBusClientBuilder clients = ServiceBusClients.forCommand(config, env);
@@ -131,8 +148,8 @@ public final class DlqCommand {
     return ExitCode.REJECTED;
   }
 
-  private static ServiceBusClientBuilder.ServiceBusReceiverClientBuilder deadLetters(ServiceBusClientBuilder clients,
-      String queue) {
+  private static ServiceBusClientBuilder.ServiceBusReceiverClientBuilder deadLetters(
+      ServiceBusClientBuilder clients, String queue) {
     return clients.receiver().queueName(queue).subQueue(SubQueue.DEAD_LETTER_QUEUE);
   }
 
@@ -143,7 +160,8 @@ public final class DlqCommand {
       while (messages.size() < max) {
         int want = Math.min(100, max - messages.size());
         List<ServiceBusReceivedMessage> page = new ArrayList<>();
-        (next == null ? receiver.peekMessages(want) : receiver.peekMessages(want, next)).forEach(page::add);
+        (next == null ? receiver.peekMessages(want) : receiver.peekMessages(want, next))
+            .forEach(page::add);
         if (page.isEmpty()) {
           break;
         }
@@ -151,11 +169,20 @@ public final class DlqCommand {
         next = page.get(page.size() - 1).getSequenceNumber() + 1;
       }
     }
-    out.println(messages.size() + " dead-lettered message(s) on " + queue
-        + (messages.size() == max ? " (first " + max + "; --max N for more)" : ""));
+    out.println(
+        messages.size()
+            + " dead-lettered message(s) on "
+            + queue
+            + (messages.size() == max ? " (first " + max + "; --max N for more)" : ""));
     for (ServiceBusReceivedMessage m : messages) {
-      out.println(String.format("  #%-6d %-36s %-32s enqueued %s  deliveries %d", m.getSequenceNumber(),
-          printable(m.getMessageId()), printable(m.getSubject()), enqueued(m), m.getDeliveryCount()));
+      out.println(
+          String.format(
+              "  #%-6d %-36s %-32s enqueued %s  deliveries %d",
+              m.getSequenceNumber(),
+              printable(m.getMessageId()),
+              printable(m.getSubject()),
+              enqueued(m),
+              m.getDeliveryCount()));
       out.println("          reason: " + printable(reason(m)));
       String description = description(m);
       if (description != null && !description.isBlank()) {
@@ -165,20 +192,32 @@ public final class DlqCommand {
     return ExitCode.OK;
   }
 
-  private static int resubmit(ServiceBusClientBuilder clients, String queue, boolean all, Set<String> ids,
-      Duration window, Clock clock, PrintStream out, PrintStream err) {
+  private static int resubmit(
+      ServiceBusClientBuilder clients,
+      String queue,
+      boolean all,
+      Set<String> ids,
+      Duration window,
+      Clock clock,
+      PrintStream out,
+      PrintStream err) {
     Set<String> wanted = new LinkedHashSet<>(ids);
     int resubmitted = 0;
     int held = 0;
     Instant now = clock.instant();
     Set<Long> seen = new java.util.HashSet<>();
-    try (ServiceBusReceiverClient receiver = deadLetters(clients, queue)
-            .receiveMode(ServiceBusReceiveMode.PEEK_LOCK).prefetchCount(0).disableAutoComplete().buildClient();
+    try (ServiceBusReceiverClient receiver =
+            deadLetters(clients, queue)
+                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                .prefetchCount(0)
+                .disableAutoComplete()
+                .buildClient();
         ServiceBusSenderClient sender = clients.sender().queueName(queue).buildClient()) {
       while (all || !wanted.isEmpty()) {
         List<ServiceBusReceivedMessage> batch = new ArrayList<>();
         receiver.receiveMessages(50, Duration.ofSeconds(2)).forEach(batch::add);
-        List<ServiceBusReceivedMessage> fresh = batch.stream().filter(m -> seen.add(m.getSequenceNumber())).toList();
+        List<ServiceBusReceivedMessage> fresh =
+            batch.stream().filter(m -> seen.add(m.getSequenceNumber())).toList();
         if (fresh.isEmpty()) {
           batch.forEach(receiver::abandon);
           break;
@@ -192,9 +231,15 @@ public final class DlqCommand {
           Instant firstSent = m.getEnqueuedTime() == null ? null : m.getEnqueuedTime().toInstant();
           if (firstSent != null && firstSent.plus(window).isAfter(now)) {
             // The queue's duplicate detection would drop a copy with this id without a word.
-            err.println("held " + printable(m.getMessageId()) + ": first enqueued " + firstSent
-                + ", within the duplicate detection window (" + window + "); resubmit after "
-                + firstSent.plus(window));
+            err.println(
+                "held "
+                    + printable(m.getMessageId())
+                    + ": first enqueued "
+                    + firstSent
+                    + ", within the duplicate detection window ("
+                    + window
+                    + "); resubmit after "
+                    + firstSent.plus(window));
             receiver.abandon(m);
             wanted.remove(m.getMessageId());
             held++;
@@ -210,7 +255,13 @@ public final class DlqCommand {
           receiver.complete(m);
           wanted.remove(m.getMessageId());
           resubmitted++;
-          out.println("resubmitted " + printable(m.getMessageId()) + " (" + printable(reason(m)) + ") to " + queue);
+          out.println(
+              "resubmitted "
+                  + printable(m.getMessageId())
+                  + " ("
+                  + printable(reason(m))
+                  + ") to "
+                  + queue);
         }
       }
     }

@@ -6,13 +6,13 @@ import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.plan.GraphFailure;
-import dev.offboarding.worker.plan.PlanResult;
 import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.graph.GraphClients;
 import dev.offboarding.worker.identity.AzureCredential;
 import dev.offboarding.worker.identity.AzureCredentials;
 import dev.offboarding.worker.metrics.Metrics;
+import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.plan.PlanResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -42,7 +42,8 @@ public final class DryRun {
     DecodeResult decoded = read.get().result();
     try {
       if (decoded instanceof DecodeResult.Invalid invalid) {
-        String detail = String.join("; ", invalid.problems().stream().map(Problem::toString).toList());
+        String detail =
+            String.join("; ", invalid.problems().stream().map(Problem::toString).toList());
         if (json) {
           DryRunReport.rejectedJson(invalid.eventId(), "InvalidEvent", detail, out);
         } else {
@@ -52,8 +53,12 @@ public final class DryRun {
       }
       OffboardingEvent event = ((DecodeResult.Valid) decoded).event();
       if (!event.type().actsOnTargets()) {
-        err.println("rejected: " + event.type().wireName() + " event " + event.id()
-            + " touches no user; nothing to plan");
+        err.println(
+            "rejected: "
+                + event.type().wireName()
+                + " event "
+                + event.id()
+                + " touches no user; nothing to plan");
         return ExitCode.REJECTED;
       }
       WorkerConfig config = WorkerConfig.forGraphOnly(env);
@@ -61,12 +66,19 @@ public final class DryRun {
       if (config.graphAuth() == WorkerConfig.GraphAuth.AZURE) {
         AzureCredential azure = AzureCredentials.forGraph(env);
         // One token before anything is read: without a credential the command stops here, at once,
-        // saying what to set (Main prints it), rather than in the middle of planning after every retry.
+        // saying what to set (Main prints it), rather than in the middle of planning after every
+        // retry.
         azure.firstToken(GraphClients.scope(config.graphBaseUrl()));
         credential = azure;
       }
-      Wiring wiring = new Wiring(config, Clock.systemUTC(), Sleeper.SYSTEM, new Metrics(), credential,
-          Wiring.Recovery.defaults());
+      Wiring wiring =
+          new Wiring(
+              config,
+              Clock.systemUTC(),
+              Sleeper.SYSTEM,
+              new Metrics(),
+              credential,
+              Wiring.Recovery.defaults());
       // Every user target is read, ids included: a real run learns of a missing id from its
       // write's 404, a dry run writes nothing, so only the read can tell it.
       PlanResult result = wiring.planner().readingEveryUserTarget().plan(event);

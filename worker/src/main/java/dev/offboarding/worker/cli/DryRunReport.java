@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 
 /** Renders a plan for people (aligned text) or scripts (one JSON document). */
 final class DryRunReport {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private DryRunReport() {}
 
@@ -22,32 +23,48 @@ final class DryRunReport {
   }
 
   /** With what each containment action would do, by user id ({@link ContainmentPreview}). */
-  static void text(Plan plan, java.util.Map<String, java.util.Map<Action, String>> preview, PrintStream out) {
+  static void text(
+      Plan plan, java.util.Map<String, java.util.Map<Action, String>> preview, PrintStream out) {
     List<String> actions = plan.actions().stream().map(Action::wireName).toList();
-    out.printf("Event %s (%s)%s%n", plan.event().id(), plan.event().type().wireName(),
+    out.printf(
+        "Event %s (%s)%s%n",
+        plan.event().id(),
+        plan.event().type().wireName(),
         plan.event().data().dryRun() ? ", marked dryRun" : "");
     out.printf("Actions, in order: %s%n", String.join(", ", actions));
     List<PlannedUser> writable = plan.writable();
     out.printf("%nWould write to %d user(s):%n", writable.size());
     for (PlannedUser u : writable) {
-      out.printf("  %-40s %s  via %s%s%n", nullToDash(u.user().userPrincipalName()), u.user().id(),
-          String.join(", ", u.via()), u.guest() ? "  [guest: home-tenant sessions are not revoked]" : "");
-      preview.getOrDefault(u.user().id(), java.util.Map.of())
+      out.printf(
+          "  %-40s %s  via %s%s%n",
+          nullToDash(u.user().userPrincipalName()),
+          u.user().id(),
+          String.join(", ", u.via()),
+          u.guest() ? "  [guest: home-tenant sessions are not revoked]" : "");
+      preview
+          .getOrDefault(u.user().id(), java.util.Map.of())
           .forEach((action, what) -> out.printf("      %-20s %s%n", action.wireName(), what));
     }
     List<PlannedUser> guarded = plan.users().stream().filter(PlannedUser::isProtected).toList();
     out.printf("%nProtected, never touched: %d%n", guarded.size());
     for (PlannedUser u : guarded) {
-      out.printf("  %-40s %s  via %s  (%s)%n", nullToDash(u.user().userPrincipalName()), u.user().id(),
-          String.join(", ", u.via()), u.protectedBecause());
+      out.printf(
+          "  %-40s %s  via %s  (%s)%n",
+          nullToDash(u.user().userPrincipalName()),
+          u.user().id(),
+          String.join(", ", u.via()),
+          u.protectedBecause());
     }
     out.printf("%nNot resolved: %d%n", plan.unresolved().size());
     for (Plan.Unresolved u : plan.unresolved()) {
       out.printf("  %s  %s  (%s)%n", u.via(), u.outcome(), u.detail());
     }
-    out.printf("%nGroup members that are not users, not acted on: %s%n",
-        plan.skippedMembers().isEmpty() ? "none"
-            : plan.skippedMembers().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+    out.printf(
+        "%nGroup members that are not users, not acted on: %s%n",
+        plan.skippedMembers().isEmpty()
+            ? "none"
+            : plan.skippedMembers().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", ")));
     out.println("\nNothing was written.");
   }
@@ -57,7 +74,8 @@ final class DryRunReport {
   }
 
   /** With what each containment action would do, by user id, as {@code users[].containment}. */
-  static void json(Plan plan, java.util.Map<String, java.util.Map<Action, String>> preview, PrintStream out)
+  static void json(
+      Plan plan, java.util.Map<String, java.util.Map<Action, String>> preview, PrintStream out)
       throws java.io.IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("status", "PLANNED");
@@ -89,14 +107,19 @@ final class DryRunReport {
     }
     ArrayNode unresolved = root.putArray("notFound");
     for (Plan.Unresolved u : plan.unresolved()) {
-      unresolved.addObject().put("via", u.via()).put("status", u.outcome().name()).put("reason", u.detail());
+      unresolved
+          .addObject()
+          .put("via", u.via())
+          .put("status", u.outcome().name())
+          .put("reason", u.detail());
     }
     ObjectNode skipped = root.putObject("skippedMembers");
     plan.skippedMembers().forEach(skipped::put);
     out.println(JSON.writeValueAsString(root));
   }
 
-  static void rejectedJson(String eventId, String code, String detail, PrintStream out) throws java.io.IOException {
+  static void rejectedJson(String eventId, String code, String detail, PrintStream out)
+      throws java.io.IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("status", "REJECTED");
     root.put("eventId", eventId);

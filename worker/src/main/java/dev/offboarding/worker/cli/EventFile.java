@@ -20,8 +20,8 @@ public record EventFile(byte[] body, DecodeResult result) {
 
   /**
    * Reads a file, at most one byte over the contract's size limit (enough for the codec to report
-   * the size problem without reading a huge file into memory), and decodes it. Empty, after
-   * saying why on {@code err}, when the file cannot be read.
+   * the size problem without reading a huge file into memory), and decodes it. Empty, after saying
+   * why on {@code err}, when the file cannot be read.
    */
   public static Optional<EventFile> read(String file, PrintStream err) {
     try (InputStream in = Files.newInputStream(Path.of(file))) {
@@ -34,7 +34,8 @@ public record EventFile(byte[] body, DecodeResult result) {
   }
 
   /** Prints every problem of an invalid event, one per line with its JSON path. */
-  public static void printProblems(String file, String what, DecodeResult.Invalid invalid, PrintStream err) {
+  public static void printProblems(
+      String file, String what, DecodeResult.Invalid invalid, PrintStream err) {
     err.println(file + ": " + what + ", " + invalid.problems().size() + " problem(s):");
     for (Problem p : invalid.problems()) {
       err.println("  " + p.path() + ": " + p.message());

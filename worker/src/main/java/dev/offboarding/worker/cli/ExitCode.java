@@ -4,9 +4,14 @@ package dev.offboarding.worker.cli;
 public final class ExitCode {
   /** Success. */
   public static final int OK = 0;
+
   /** Unexpected failure (Graph unreachable, I/O). */
   public static final int FAILED = 1;
-  /** Bad input or configuration: invalid event, rejected plan, bad variable, no Azure credential, bad usage. */
+
+  /**
+   * Bad input or configuration: invalid event, rejected plan, bad variable, no Azure credential,
+   * bad usage.
+   */
   public static final int REJECTED = 2;
 
   private ExitCode() {}

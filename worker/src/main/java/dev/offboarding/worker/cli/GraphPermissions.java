@@ -37,39 +37,62 @@ public final class GraphPermissions {
    * disableAccount (which needs two), group expansion (targets and PROTECTED_GROUPS) and the
    * directory roles (who holds a privileged one, actively or eligibly).
    */
-  public static final List<Required> REQUIRED = List.of(
-      new Required("User.RevokeSessions.All", "revokeSessions", List.of()),
-      new Required("User.EnableDisableAccount.All", "disableAccount, enableAccount", List.of()),
-      new Required("User.Read.All", "disableAccount, user targets",
-          List.of("User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")),
-      new Required("GroupMember.Read.All", "group targets, PROTECTED_GROUPS",
-          List.of("Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")),
-      // Role assignments and PIM eligibilities both: Directory.Read.All covers the first only.
-      new Required("RoleManagement.Read.Directory", "privileged role holders: never reached through groups or"
-          + " attributes", List.of("RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory")));
+  public static final List<Required> REQUIRED =
+      List.of(
+          new Required("User.RevokeSessions.All", "revokeSessions", List.of()),
+          new Required("User.EnableDisableAccount.All", "disableAccount, enableAccount", List.of()),
+          new Required(
+              "User.Read.All",
+              "disableAccount, user targets",
+              List.of("User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")),
+          new Required(
+              "GroupMember.Read.All",
+              "group targets, PROTECTED_GROUPS",
+              List.of(
+                  "Group.Read.All",
+                  "Group.ReadWrite.All",
+                  "Directory.Read.All",
+                  "Directory.ReadWrite.All")),
+          // Role assignments and PIM eligibilities both: Directory.Read.All covers the first only.
+          new Required(
+              "RoleManagement.Read.Directory",
+              "privileged role holders: never reached through groups or" + " attributes",
+              List.of("RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory")));
 
   /**
    * The permissions of the containment actions, asked for per event: a worker whose events never
    * ask for them runs without. Least privileged first; what a token cannot show is in {@link
    * #UNCHECKABLE_ROLES}.
    */
-  public static final List<Required> CONTAINMENT = List.of(
-      new Required("User-PasswordProfile.ReadWrite.All", "resetPassword",
-          List.of("User.ReadWrite.All", "Directory.ReadWrite.All")),
-      new Required("IdentityRiskyUser.ReadWrite.All", "confirmCompromised (and an Entra ID P2 licence)", List.of()),
-      new Required("Device.ReadWrite.All", "disableDevices, enableDevices", List.of("Directory.ReadWrite.All")),
-      new Required("Domain.Read.All", "resetPassword: recognising users of a federated domain before the write",
-          List.of("Domain.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")));
+  public static final List<Required> CONTAINMENT =
+      List.of(
+          new Required(
+              "User-PasswordProfile.ReadWrite.All",
+              "resetPassword",
+              List.of("User.ReadWrite.All", "Directory.ReadWrite.All")),
+          new Required(
+              "IdentityRiskyUser.ReadWrite.All",
+              "confirmCompromised (and an Entra ID P2 licence)",
+              List.of()),
+          new Required(
+              "Device.ReadWrite.All",
+              "disableDevices, enableDevices",
+              List.of("Directory.ReadWrite.All")),
+          new Required(
+              "Domain.Read.All",
+              "resetPassword: recognising users of a federated domain before the write",
+              List.of("Domain.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")));
 
   /**
    * Directory roles the containment actions need besides their permissions. A role assigned to the
    * app does not appear in its access token's roles claim, so check says it cannot check them
    * rather than guess. Each entry: the action, a colon, the role.
    */
-  public static final List<String> UNCHECKABLE_ROLES = List.of(
-      "resetPassword: a directory role allowed to reset passwords (User Administrator; resetting a privileged"
-          + " administrator's password needs Privileged Authentication Administrator)",
-      "disableDevices: Cloud Device Administrator (or Global Administrator) to change a device's accountEnabled");
+  public static final List<String> UNCHECKABLE_ROLES =
+      List.of(
+          "resetPassword: a directory role allowed to reset passwords (User Administrator; resetting a privileged"
+              + " administrator's password needs Privileged Authentication Administrator)",
+          "disableDevices: Cloud Device Administrator (or Global Administrator) to change a device's accountEnabled");
 
   /**
    * The resume of a Lifecycle Workflows task ({@code LIFECYCLE_WORKFLOWS_RESUME}). Graph's resume
@@ -81,9 +104,12 @@ public final class GraphPermissions {
    * {@code check} says what to configure rather than requiring this permission, and the grant
    * script does not grant it.
    */
-  public static final Required LIFECYCLE_WORKFLOWS_RESUME = new Required("LifecycleWorkflows.ReadWrite.All",
-      "resuming Lifecycle Workflows tasks of extensions whose callbackConfiguration.authorizedApps does not list"
-          + " this app", List.of());
+  public static final Required LIFECYCLE_WORKFLOWS_RESUME =
+      new Required(
+          "LifecycleWorkflows.ReadWrite.All",
+          "resuming Lifecycle Workflows tasks of extensions whose callbackConfiguration.authorizedApps does not list"
+              + " this app",
+          List.of());
 
   private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,120}");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,7 +118,8 @@ public final class GraphPermissions {
 
   /**
    * Reads the app roles of a JWT access token. The signature is not verified: the token came from
-   * the identity platform over TLS (or from a test), and only the caller's own permissions are read.
+   * the identity platform over TLS (or from a test), and only the caller's own permissions are
+   * read.
    *
    * @return the role names, empty when the token has no {@code roles} claim; empty Optional when
    *     the token is not a readable JWT
@@ -106,7 +133,9 @@ public final class GraphPermissions {
       return Optional.empty();
     }
     try {
-      JsonNode claims = JSON.readTree(new String(Base64.getUrlDecoder().decode(pad(parts[1])), StandardCharsets.UTF_8));
+      JsonNode claims =
+          JSON.readTree(
+              new String(Base64.getUrlDecoder().decode(pad(parts[1])), StandardCharsets.UTF_8));
       Set<String> roles = new LinkedHashSet<>();
       JsonNode node = claims == null ? null : claims.get("roles");
       if (node != null && node.isArray()) {

@@ -25,10 +25,16 @@ final class OperatorEvents {
    *     refusal, printed without control characters
    * @param about the id of the event the sent one is about, for the confirmation line
    * @param done what the sent event's audit summary tells, e.g. {@code "what was cancelled"}
-   * @return the exit code: {@link ExitCode#OK}, {@link ExitCode#REJECTED} or {@link ExitCode#FAILED}
+   * @return the exit code: {@link ExitCode#OK}, {@link ExitCode#REJECTED} or {@link
+   *     ExitCode#FAILED}
    */
-  static int send(Supplier<OffboardingEvent> build, String about, String done, Map<String, String> env,
-      PrintStream out, PrintStream err) {
+  static int send(
+      Supplier<OffboardingEvent> build,
+      String about,
+      String done,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err) {
     OffboardingEvent event;
     byte[] body;
     try {
@@ -50,8 +56,19 @@ final class OperatorEvents {
       return ExitCode.FAILED;
     }
     String verb = event.type().name().toLowerCase(Locale.ROOT);
-    out.println("sent " + verb + " event " + event.id() + " for event " + about + " to " + queue
-        + "; its audit summary (correlation id " + event.id() + ") says " + done);
+    out.println(
+        "sent "
+            + verb
+            + " event "
+            + event.id()
+            + " for event "
+            + about
+            + " to "
+            + queue
+            + "; its audit summary (correlation id "
+            + event.id()
+            + ") says "
+            + done);
     return ExitCode.OK;
   }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.AuditCodec;
-import dev.offboarding.contracts.EventData;
 import dev.offboarding.contracts.EventCodec;
+import dev.offboarding.contracts.EventData;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
@@ -25,16 +25,16 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR] EVENT_ID}: reads an
- * exported audit, one audit message (a CloudEvent in JSON) per line, and prints the {@code
- * dev.offboarding.restore.v1} event that re-enables exactly the users event {@code EVENT_ID}
- * disabled: those whose {@code disableAccount} result is SUCCEEDED or UNVERIFIED (an unverified
- * disable may have taken effect). Where their {@code disableDevices} results list devices, the
- * restore also asks for {@code enableDevices} and names exactly those ({@code deviceIds}); a
- * password reset and a risk confirmation are not undone by a restore, and the command says so. Prints it for a person to review, save and {@code send}; sends
- * nothing. Summaries and other events' messages in the file are passed over; a line that is not an
- * audit message fails the command with its line number, so a damaged export never yields a partial
- * plan.
+ * {@code restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR]
+ * EVENT_ID}: reads an exported audit, one audit message (a CloudEvent in JSON) per line, and prints
+ * the {@code dev.offboarding.restore.v1} event that re-enables exactly the users event {@code
+ * EVENT_ID} disabled: those whose {@code disableAccount} result is SUCCEEDED or UNVERIFIED (an
+ * unverified disable may have taken effect). Where their {@code disableDevices} results list
+ * devices, the restore also asks for {@code enableDevices} and names exactly those ({@code
+ * deviceIds}); a password reset and a risk confirmation are not undone by a restore, and the
+ * command says so. Prints it for a person to review, save and {@code send}; sends nothing.
+ * Summaries and other events' messages in the file are passed over; a line that is not an audit
+ * message fails the command with its line number, so a damaged export never yields a partial plan.
  *
  * <p>One event names at most {@link EventData#MAX_TARGET_ENTRIES} targets (the contract's limit).
  * More users than that need several restore events: with {@code --out-dir DIR} the command writes
@@ -46,8 +46,10 @@ import java.util.UUID;
 public final class RestorePlanCommand {
   static final String USAGE =
       "usage: restore-plan --from-audit FILE [--requested-by WHO] [--ticket T] [--out-dir DIR] EVENT_ID";
+
   /** The CloudEvents source of the restore events this command writes. */
   static final String SOURCE = "/offboarding-worker/restore-plan";
+
   /** The longest line read: an audit message is at most a Service Bus message. */
   private static final int MAX_LINE = 256 * 1024;
 
@@ -95,7 +97,11 @@ public final class RestorePlanCommand {
           continue;
         }
         if (line.length() > MAX_LINE) {
-          err.println(file + ":" + lineNumber + ": longer than an audit message can be; not an audit export");
+          err.println(
+              file
+                  + ":"
+                  + lineNumber
+                  + ": longer than an audit message can be; not an audit export");
           return ExitCode.REJECTED;
         }
         byte[] message = line.getBytes(StandardCharsets.UTF_8);
@@ -117,15 +123,27 @@ public final class RestorePlanCommand {
     }
     String shownId = eventId.replaceAll("\\p{Cntrl}", "?");
     if (disabled.isEmpty()) {
-      err.println("no user was disabled by event " + shownId + " according to " + file + "; nothing to restore");
+      err.println(
+          "no user was disabled by event "
+              + shownId
+              + " according to "
+              + file
+              + "; nothing to restore");
       return ExitCode.REJECTED;
     }
     int limit = EventData.MAX_TARGET_ENTRIES;
     int parts = (disabled.size() + limit - 1) / limit;
     if (parts > 1 && outDir == null) {
-      err.println(disabled.size() + " users were disabled by event " + shownId + "; one restore event names at most "
-          + limit + ", so restoring them takes " + parts + " events. Run again with --out-dir DIR to write them there,"
-          + " one file each, to review and send one by one");
+      err.println(
+          disabled.size()
+              + " users were disabled by event "
+              + shownId
+              + "; one restore event names at most "
+              + limit
+              + ", so restoring them takes "
+              + parts
+              + " events. Run again with --out-dir DIR to write them there,"
+              + " one file each, to review and send one by one");
       return ExitCode.REJECTED;
     }
     List<String> users = new ArrayList<>(disabled);
@@ -134,23 +152,45 @@ public final class RestorePlanCommand {
     try {
       for (int part = 0; part < parts; part++) {
         List<Target> targets = new ArrayList<>();
-        List<String> partUsers = users.subList(part * limit, Math.min(users.size(), (part + 1) * limit));
+        List<String> partUsers =
+            users.subList(part * limit, Math.min(users.size(), (part + 1) * limit));
         partUsers.forEach(id -> targets.add(new Target.User(id)));
-        List<String> deviceIds = partUsers.stream().flatMap(id -> devicesOf.getOrDefault(id, List.of()).stream())
-            .distinct().toList();
+        List<String> deviceIds =
+            partUsers.stream()
+                .flatMap(id -> devicesOf.getOrDefault(id, List.of()).stream())
+                .distinct()
+                .toList();
         if (deviceIds.size() > EventData.MAX_DEVICE_IDS) {
-          err.println("the users of part " + (part + 1) + " had " + deviceIds.size() + " devices disabled; one restore"
-              + " names at most " + EventData.MAX_DEVICE_IDS + ": nothing written");
+          err.println(
+              "the users of part "
+                  + (part + 1)
+                  + " had "
+                  + deviceIds.size()
+                  + " devices disabled; one restore"
+                  + " names at most "
+                  + EventData.MAX_DEVICE_IDS
+                  + ": nothing written");
           return ExitCode.REJECTED;
         }
-        List<Action> actions = deviceIds.isEmpty() ? List.of(Action.ENABLE_ACCOUNT)
-            : List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES);
-        String reason = "Restore of the accounts disabled by event " + eventId
-            + (parts > 1 ? " (part " + (part + 1) + " of " + parts + ")" : "");
-        OffboardingEvent restore = new OffboardingEvent(UUID.randomUUID().toString(), SOURCE, EventType.RESTORE,
-            clock.instant(), new EventData(targets, actions, reason, ticket, requestedBy, false, null, deviceIds));
-        events.add(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(json.readTree(
-            new EventCodec().encode(restore))));
+        List<Action> actions =
+            deviceIds.isEmpty()
+                ? List.of(Action.ENABLE_ACCOUNT)
+                : List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES);
+        String reason =
+            "Restore of the accounts disabled by event "
+                + eventId
+                + (parts > 1 ? " (part " + (part + 1) + " of " + parts + ")" : "");
+        OffboardingEvent restore =
+            new OffboardingEvent(
+                UUID.randomUUID().toString(),
+                SOURCE,
+                EventType.RESTORE,
+                clock.instant(),
+                new EventData(
+                    targets, actions, reason, ticket, requestedBy, false, null, deviceIds));
+        events.add(
+            json.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(json.readTree(new EventCodec().encode(restore))));
       }
     } catch (IllegalArgumentException | IOException e) {
       err.println("no restore event written: " + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
@@ -172,23 +212,35 @@ public final class RestorePlanCommand {
       try {
         Files.createDirectories(Path.of(outDir));
         for (int part = 0; part < parts; part++) {
-          Files.write(files.get(part), events.get(part), java.nio.file.StandardOpenOption.CREATE_NEW);
+          Files.write(
+              files.get(part), events.get(part), java.nio.file.StandardOpenOption.CREATE_NEW);
           out.println(files.get(part));
         }
       } catch (IOException e) {
         err.println("cannot write the restore events to " + outDir + ": " + e.getMessage());
         return ExitCode.FAILED;
       }
-      err.println(disabled.size() + " user(s) disabled by event " + shownId + ", in " + parts + " restore event(s)"
-          + " of at most " + limit + " users, written to the files above: review each, and enqueue each with"
-          + " `send FILE`. Revoked sessions are not restored: the users sign in again.");
+      err.println(
+          disabled.size()
+              + " user(s) disabled by event "
+              + shownId
+              + ", in "
+              + parts
+              + " restore event(s)"
+              + " of at most "
+              + limit
+              + " users, written to the files above: review each, and enqueue each with"
+              + " `send FILE`. Revoked sessions are not restored: the users sign in again.");
       return ExitCode.OK;
     }
-    err.println(disabled.size() + " user(s) disabled by event " + shownId
-        + ": review the restore event above, save it, and enqueue it with `send FILE`."
-        + " Revoked sessions are not restored: the users sign in again. A password reset and a risk confirmation"
-          + " are not undone by a restore: the users set a new password, and an administrator dismisses the risk in"
-          + " Identity Protection.");
+    err.println(
+        disabled.size()
+            + " user(s) disabled by event "
+            + shownId
+            + ": review the restore event above, save it, and enqueue it with `send FILE`."
+            + " Revoked sessions are not restored: the users sign in again. A password reset and a risk confirmation"
+            + " are not undone by a restore: the users set a new password, and an administrator dismisses the risk in"
+            + " Identity Protection.");
     return ExitCode.OK;
   }
 
@@ -197,8 +249,11 @@ public final class RestorePlanCommand {
    * disable for (a device found already disabled is never listed, so never re-enabled).
    */
   private static List<String> devicesDisabledBy(TargetAudit target) {
-    return target.actions().stream().filter(a -> a.action() == Action.DISABLE_DEVICES)
-        .flatMap(a -> a.deviceIds().stream()).distinct().toList();
+    return target.actions().stream()
+        .filter(a -> a.action() == Action.DISABLE_DEVICES)
+        .flatMap(a -> a.deviceIds().stream())
+        .distinct()
+        .toList();
   }
 
   /** True when the user's disable went through, or may have: Graph accepted it. */

@@ -20,7 +20,8 @@ import java.util.Optional;
  * invalid event is never sent.
  */
 public final class SendCommand {
-  private static final String USAGE = "usage: send [--reply-to ENTITY [--reply-to-session ID]] FILE";
+  private static final String USAGE =
+      "usage: send [--reply-to ENTITY [--reply-to-session ID]] FILE";
 
   private SendCommand() {}
 

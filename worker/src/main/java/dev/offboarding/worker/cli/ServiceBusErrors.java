@@ -14,7 +14,9 @@ final class ServiceBusErrors {
         return sb.getReason() + ": " + Preflight.safeMessage(firstLine(sb));
       }
       if (t instanceof AmqpException amqp && amqp.getErrorCondition() != null) {
-        return amqp.getErrorCondition().getErrorCondition() + ": " + Preflight.safeMessage(firstLine(amqp));
+        return amqp.getErrorCondition().getErrorCondition()
+            + ": "
+            + Preflight.safeMessage(firstLine(amqp));
       }
       if (t instanceof HttpResponseException http) {
         return "HTTP " + http.getResponse().getStatusCode();

@@ -1,4 +1,2 @@
-/**
- * The commands of {@code offboarding-worker.jar}: run, send, validate, dry-run.
- */
+/** The commands of {@code offboarding-worker.jar}: run, send, validate, dry-run. */
 package dev.offboarding.worker.cli;

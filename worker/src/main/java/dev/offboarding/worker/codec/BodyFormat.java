@@ -27,7 +27,8 @@ public enum BodyFormat {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static {
-    JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    JSON.getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
   /** Reads the format member of a body; never throws. */

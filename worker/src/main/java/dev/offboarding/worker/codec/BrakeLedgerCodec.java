@@ -13,14 +13,17 @@ import java.util.TreeMap;
 
 /**
  * The wire form of a {@link BrakeLedger}, kept as the session state of a cap's session on the
- * worker's state queue: {@code {"format":"dev.offboarding.brake.v1","leases":[[<epoch second>,<users>],...]}}.
- * Decoding is strict: nothing read back from the broker is trusted beyond what can be checked.
+ * worker's state queue: {@code {"format":"dev.offboarding.brake.v1","leases":[[<epoch
+ * second>,<users>],...]}}. Decoding is strict: nothing read back from the broker is trusted beyond
+ * what can be checked.
  */
 public final class BrakeLedgerCodec {
   /** The member that names the format, and its value. */
   public static final String FORMAT = "dev.offboarding.brake.v1";
+
   /** More entries than this is not a ledger the worker wrote (it writes about 61 at most). */
   static final int MAX_ENTRIES = 10_000;
+
   /** The largest state read. */
   static final int MAX_BYTES = 256 * 1024;
 
@@ -73,13 +76,20 @@ public final class BrakeLedgerCodec {
     }
     JsonNode list = root.get("leases");
     if (list == null || !list.isArray() || list.size() > MAX_ENTRIES) {
-      throw new IllegalArgumentException("brake state leases must be an array of at most " + MAX_ENTRIES);
+      throw new IllegalArgumentException(
+          "brake state leases must be an array of at most " + MAX_ENTRIES);
     }
     TreeMap<Long, Long> leases = new TreeMap<>();
     for (JsonNode entry : list) {
-      if (!entry.isArray() || entry.size() != 2 || !entry.get(0).canConvertToLong() || !entry.get(1).canConvertToInt()
-          || !entry.get(0).isIntegralNumber() || !entry.get(1).isIntegralNumber() || entry.get(0).longValue() < 0
-          || entry.get(0).longValue() > Instant.MAX.getEpochSecond() / 2 || entry.get(1).intValue() < 1) {
+      if (!entry.isArray()
+          || entry.size() != 2
+          || !entry.get(0).canConvertToLong()
+          || !entry.get(1).canConvertToInt()
+          || !entry.get(0).isIntegralNumber()
+          || !entry.get(1).isIntegralNumber()
+          || entry.get(0).longValue() < 0
+          || entry.get(0).longValue() > Instant.MAX.getEpochSecond() / 2
+          || entry.get(1).intValue() < 1) {
         throw new IllegalArgumentException("brake state leases are [<epoch second>, <users >= 1>]");
       }
       leases.merge(entry.get(0).longValue(), entry.get(1).longValue(), Math::addExact);

@@ -19,20 +19,27 @@ import java.util.Set;
 public final class CancellationMarkerCodec {
   /** The member that marks a cancellation marker, and its value. */
   public static final String MARKER = "cancellationMarker";
+
   public static final String FORMAT = "dev.offboarding.cancellation-marker.v1";
+
   /** The largest marker read. */
   static final int MAX_BYTES = 16 * 1024;
-  /** The longest text member: an event id, a requester or a reason as the contract allows them, with room. */
+
+  /**
+   * The longest text member: an event id, a requester or a reason as the contract allows them, with
+   * room.
+   */
   static final int MAX_TEXT = 2048;
+
   /** The contract's longest event id. */
   static final int MAX_ID = 256;
 
-  private static final Set<String> MEMBERS = Set.of(MARKER, "eventId", "cancelId", "requestedBy", "reason", "until",
-      "removed", "queue");
-  private static final Set<String> REMOVED_MEMBERS = Set.of("queue", "eventType", "dueAt", "messages");
+  private static final Set<String> MEMBERS =
+      Set.of(MARKER, "eventId", "cancelId", "requestedBy", "reason", "until", "removed", "queue");
+  private static final Set<String> REMOVED_MEMBERS =
+      Set.of("queue", "eventType", "dueAt", "messages");
 
   private final ObjectMapper json = new ObjectMapper();
-
 
   public byte[] encode(CancellationMarkers.Marker m) {
     ObjectNode root = json.createObjectNode();
@@ -70,7 +77,8 @@ public final class CancellationMarkerCodec {
    */
   public CancellationMarkers.Marker decode(byte[] body) {
     if (body.length > MAX_BYTES) {
-      throw new IllegalArgumentException("a cancellation marker is at most " + MAX_BYTES + " bytes");
+      throw new IllegalArgumentException(
+          "a cancellation marker is at most " + MAX_BYTES + " bytes");
     }
     JsonNode root;
     try {
@@ -81,39 +89,56 @@ public final class CancellationMarkerCodec {
     if (root == null || !root.isObject() || !FORMAT.equals(root.path(MARKER).asText(null))) {
       throw new IllegalArgumentException("not a " + FORMAT);
     }
-    root.fieldNames().forEachRemaining(n -> {
-      if (!MEMBERS.contains(n)) {
-        throw new IllegalArgumentException("unknown member " + n);
-      }
-    });
+    root.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!MEMBERS.contains(n)) {
+                throw new IllegalArgumentException("unknown member " + n);
+              }
+            });
     CancellationMarkers.Removed removed = null;
     JsonNode r = root.get("removed");
     if (r != null) {
       if (!r.isObject()) {
         throw new IllegalArgumentException("removed must be an object");
       }
-      r.fieldNames().forEachRemaining(n -> {
-        if (!REMOVED_MEMBERS.contains(n)) {
-          throw new IllegalArgumentException("unknown member removed." + n);
-        }
-      });
+      r.fieldNames()
+          .forEachRemaining(
+              n -> {
+                if (!REMOVED_MEMBERS.contains(n)) {
+                  throw new IllegalArgumentException("unknown member removed." + n);
+                }
+              });
       JsonNode messages = r.get("messages");
       if (messages == null || !messages.isInt()) {
         throw new IllegalArgumentException("removed.messages must be an integer");
       }
       String due = optionalText(r, "dueAt");
-      removed = new CancellationMarkers.Removed(text(r, "queue"), optionalText(r, "eventType"),
-          due == null ? null : instant(due), messages.intValue());
+      removed =
+          new CancellationMarkers.Removed(
+              text(r, "queue"),
+              optionalText(r, "eventType"),
+              due == null ? null : instant(due),
+              messages.intValue());
     }
     String queue = optionalText(root, "queue");
     if (queue != null && !Inbound.isEntityName(queue)) {
       throw new IllegalArgumentException("queue is not a Service Bus entity name");
     }
-    return new CancellationMarkers.Marker(id(root, "eventId"), id(root, "cancelId"), text(root, "requestedBy"),
-        text(root, "reason"), instant(text(root, "until")), removed, queue);
+    return new CancellationMarkers.Marker(
+        id(root, "eventId"),
+        id(root, "cancelId"),
+        text(root, "requestedBy"),
+        text(root, "reason"),
+        instant(text(root, "until")),
+        removed,
+        queue);
   }
 
-  /** An event id as the contract allows one: at most {@value #MAX_ID} characters, none a control character. */
+  /**
+   * An event id as the contract allows one: at most {@value #MAX_ID} characters, none a control
+   * character.
+   */
   private static String id(JsonNode node, String name) {
     String value = text(node, name);
     if (value.length() > MAX_ID || value.chars().anyMatch(Character::isISOControl)) {
@@ -136,7 +161,8 @@ public final class CancellationMarkerCodec {
       return null;
     }
     if (!v.isTextual() || v.asText().length() > MAX_TEXT) {
-      throw new IllegalArgumentException(name + " must be text of at most " + MAX_TEXT + " characters");
+      throw new IllegalArgumentException(
+          name + " must be text of at most " + MAX_TEXT + " characters");
     }
     return v.asText();
   }

@@ -30,16 +30,18 @@ import java.util.TreeMap;
 public final class ContinuationCodec {
   /** The member that marks a follow-up, and its value. */
   public static final String MARKER = "continuation";
+
   public static final String FORMAT = "dev.offboarding.continuation.v1";
+
   /** The largest follow-up read: the Service Bus message limit. */
   public static final int MAX_BYTES = 256 * 1024;
 
   private final ObjectMapper json = new ObjectMapper();
 
   public ContinuationCodec() {
-    json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    json.getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
-
 
   public byte[] encode(Continuation c) {
     ObjectNode root = json.createObjectNode();
@@ -104,8 +106,20 @@ public final class ContinuationCodec {
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String name = it.next();
-      if (!List.of(MARKER, "origin", "queue", "step", "startedAt", "counts", "skippedMembers", "usersResolved", "cursor", "pending",
-          "event", "approved").contains(name)) {
+      if (!List.of(
+              MARKER,
+              "origin",
+              "queue",
+              "step",
+              "startedAt",
+              "counts",
+              "skippedMembers",
+              "usersResolved",
+              "cursor",
+              "pending",
+              "event",
+              "approved")
+          .contains(name)) {
         throw new IllegalArgumentException("continuation has an unknown member");
       }
     }
@@ -113,7 +127,8 @@ public final class ContinuationCodec {
       throw new IllegalArgumentException("continuation format must be " + FORMAT);
     }
     Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
-    for (Iterator<Map.Entry<String, JsonNode>> it = object(root, "counts").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = object(root, "counts").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       TargetOutcome outcome;
       try {
@@ -124,7 +139,8 @@ public final class ContinuationCodec {
       counts.put(outcome, count(e.getValue(), "counts"));
     }
     Map<String, Integer> skipped = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = object(root, "skippedMembers").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = object(root, "skippedMembers").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().length() > 64 || !e.getKey().matches("[A-Za-z]+")) {
         throw new IllegalArgumentException("continuation skippedMembers has a bad kind");
@@ -132,15 +148,21 @@ public final class ContinuationCodec {
       skipped.put(e.getKey(), count(e.getValue(), "skippedMembers"));
     }
     JsonNode pendingNode = root.get("pending");
-    if (pendingNode == null || !pendingNode.isArray() || pendingNode.size() > Continuation.MAX_PENDING) {
-      throw new IllegalArgumentException("continuation pending must be an array of at most "
-          + Continuation.MAX_PENDING);
+    if (pendingNode == null
+        || !pendingNode.isArray()
+        || pendingNode.size() > Continuation.MAX_PENDING) {
+      throw new IllegalArgumentException(
+          "continuation pending must be an array of at most " + Continuation.MAX_PENDING);
     }
     List<Continuation.Pending> pending = new ArrayList<>(pendingNode.size());
     for (JsonNode p : pendingNode) {
       String[] parts = p.isTextual() ? p.asText().split("\\.", -1) : new String[0];
-      if (parts.length < 2 || parts.length > 3 || parts[1].length() > 4 || !parts[1].matches("[0-9]+")) {
-        throw new IllegalArgumentException("continuation pending entries are \"<id>.<rounds>[.<done>]\"");
+      if (parts.length < 2
+          || parts.length > 3
+          || parts[1].length() > 4
+          || !parts[1].matches("[0-9]+")) {
+        throw new IllegalArgumentException(
+            "continuation pending entries are \"<id>.<rounds>[.<done>]\"");
       }
       java.util.Set<Action> done = java.util.EnumSet.noneOf(Action.class);
       if (parts.length == 3) {
@@ -173,11 +195,17 @@ public final class ContinuationCodec {
       if (queue == null || !queue.isTextual()) {
         throw new IllegalArgumentException("continuation queue must be a string");
       }
-      return new Continuation(json.writeValueAsBytes(event), origin.asText(), queue.asText(),
+      return new Continuation(
+          json.writeValueAsBytes(event),
+          origin.asText(),
+          queue.asText(),
           count(root.get("step"), "step"),
-          startedAt, counts,
-          skipped, count(root.get("usersResolved"), "usersResolved"),
-          cursor == null ? null : cursor.asText().toLowerCase(java.util.Locale.ROOT), pending,
+          startedAt,
+          counts,
+          skipped,
+          count(root.get("usersResolved"), "usersResolved"),
+          cursor == null ? null : cursor.asText().toLowerCase(java.util.Locale.ROOT),
+          pending,
           approved(root.get("approved")));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("continuation event could not be written back");
@@ -200,7 +228,12 @@ public final class ContinuationCodec {
     JsonNode by = node.get("by");
     JsonNode id = node.get("id");
     JsonNode users = node.get("users");
-    if (by == null || !by.isTextual() || id == null || !id.isTextual() || users == null || !users.isArray()
+    if (by == null
+        || !by.isTextual()
+        || id == null
+        || !id.isTextual()
+        || users == null
+        || !users.isArray()
         || users.size() > Approved.MAX_USERS) {
       throw new IllegalArgumentException("continuation approved needs by, id and users");
     }
@@ -275,7 +308,10 @@ public final class ContinuationCodec {
   }
 
   private static int count(JsonNode node, String what) {
-    if (node == null || !node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
+    if (node == null
+        || !node.isIntegralNumber()
+        || !node.canConvertToInt()
+        || node.intValue() < 0) {
       throw new IllegalArgumentException("continuation " + what + " must be a count >= 0");
     }
     return node.intValue();

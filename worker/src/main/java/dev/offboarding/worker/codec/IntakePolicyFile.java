@@ -17,11 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Reads {@code INTAKE_POLICY_FILE}, the JSON file that may narrow the intake queues' default policies. */
+/**
+ * Reads {@code INTAKE_POLICY_FILE}, the JSON file that may narrow the intake queues' default
+ * policies.
+ */
 public final class IntakePolicyFile {
   private static final String FILE = "INTAKE_POLICY_FILE";
-  private static final List<String> MEMBERS = List.of("eventTypes", "actions", "targetKinds", "maxTargets",
-      "usersPerHour");
+  private static final List<String> MEMBERS =
+      List.of("eventTypes", "actions", "targetKinds", "maxTargets", "usersPerHour");
 
   private IntakePolicyFile() {}
 
@@ -53,11 +56,13 @@ public final class IntakePolicyFile {
       problems.add(FILE + " must be a JSON object {\"queues\": {\"<queue>\": {...}}}");
       return defaults;
     }
-    root.fieldNames().forEachRemaining(n -> {
-      if (!n.equals("queues")) {
-        problems.add(FILE + ": unknown member " + quoted(n) + "; expected queues");
-      }
-    });
+    root.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!n.equals("queues")) {
+                problems.add(FILE + ": unknown member " + quoted(n) + "; expected queues");
+              }
+            });
     Map<String, IntakePolicy> byQueue = new LinkedHashMap<>();
     defaults.all().forEach(p -> byQueue.put(p.queue(), p));
     Map<String, IntakePolicy> narrowed = new LinkedHashMap<>();
@@ -66,8 +71,12 @@ public final class IntakePolicyFile {
       String queue = entry.getKey();
       IntakePolicy base = byQueue.get(queue);
       if (base == null) {
-        problems.add(FILE + ": " + quoted(queue) + " is not an intake queue of this worker; expected one of "
-            + String.join(", ", byQueue.keySet()));
+        problems.add(
+            FILE
+                + ": "
+                + quoted(queue)
+                + " is not an intake queue of this worker; expected one of "
+                + String.join(", ", byQueue.keySet()));
         continue;
       }
       if (!entry.getValue().isObject()) {
@@ -81,26 +90,68 @@ public final class IntakePolicyFile {
 
   private static IntakePolicy narrow(IntakePolicy base, JsonNode node, List<String> problems) {
     String at = FILE + ": queues." + base.queue() + ".";
-    node.fieldNames().forEachRemaining(n -> {
-      if (!MEMBERS.contains(n)) {
-        problems.add(at + quoted(n) + " is not a rule; expected one of " + String.join(", ", MEMBERS));
-      }
-    });
-    Set<EventType> types = subset(node, "eventTypes", base.eventTypes(), EventType.class,
-        w -> EventType.fromWire(w), EventType::wireName, base.queue(), problems);
-    Set<Action> actions = subset(node, "actions", base.actions(), Action.class, Action::fromWire, Action::wireName,
-        base.queue(), problems);
-    Set<IntakePolicy.TargetKind> kinds = subset(node, "targetKinds", base.targetKinds(),
-        IntakePolicy.TargetKind.class, IntakePolicy.TargetKind::fromWire, IntakePolicy.TargetKind::wireName,
-        base.queue(), problems);
+    node.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!MEMBERS.contains(n)) {
+                problems.add(
+                    at
+                        + quoted(n)
+                        + " is not a rule; expected one of "
+                        + String.join(", ", MEMBERS));
+              }
+            });
+    Set<EventType> types =
+        subset(
+            node,
+            "eventTypes",
+            base.eventTypes(),
+            EventType.class,
+            w -> EventType.fromWire(w),
+            EventType::wireName,
+            base.queue(),
+            problems);
+    Set<Action> actions =
+        subset(
+            node,
+            "actions",
+            base.actions(),
+            Action.class,
+            Action::fromWire,
+            Action::wireName,
+            base.queue(),
+            problems);
+    Set<IntakePolicy.TargetKind> kinds =
+        subset(
+            node,
+            "targetKinds",
+            base.targetKinds(),
+            IntakePolicy.TargetKind.class,
+            IntakePolicy.TargetKind::fromWire,
+            IntakePolicy.TargetKind::wireName,
+            base.queue(),
+            problems);
     int maxTargets = atMost(node, "maxTargets", base.maxTargets(), base.queue(), problems);
     int usersPerHour = atMost(node, "usersPerHour", base.usersPerHour(), base.queue(), problems);
-    return new IntakePolicy(base.queue(), types, actions, kinds, maxTargets, usersPerHour,
+    return new IntakePolicy(
+        base.queue(),
+        types,
+        actions,
+        kinds,
+        maxTargets,
+        usersPerHour,
         base.cancelsReachEveryQueue());
   }
 
-  private static <E extends Enum<E>> Set<E> subset(JsonNode node, String rule, Set<E> allowed, Class<E> type,
-      Function<String, Optional<E>> parse, Function<E, String> name, String queue, List<String> problems) {
+  private static <E extends Enum<E>> Set<E> subset(
+      JsonNode node,
+      String rule,
+      Set<E> allowed,
+      Class<E> type,
+      Function<String, Optional<E>> parse,
+      Function<E, String> name,
+      String queue,
+      List<String> problems) {
     JsonNode values = node.get(rule);
     if (values == null) {
       return allowed;
@@ -114,12 +165,22 @@ public final class IntakePolicyFile {
     for (JsonNode v : values) {
       Optional<E> value = v.isTextual() ? parse.apply(v.asText()) : Optional.empty();
       if (value.isEmpty()) {
-        problems.add(at + ": " + (v.isTextual() ? quoted(v.asText()) : "a non-string") + " is not one of "
-            + String.join(", ", EnumSet.allOf(type).stream().map(name).toList()));
+        problems.add(
+            at
+                + ": "
+                + (v.isTextual() ? quoted(v.asText()) : "a non-string")
+                + " is not one of "
+                + String.join(", ", EnumSet.allOf(type).stream().map(name).toList()));
       } else if (!allowed.contains(value.get())) {
-        problems.add(at + " widens the default policy of " + queue + ": " + name.apply(value.get())
-            + " is not allowed there (default: " + String.join(", ", allowed.stream().map(name).toList())
-            + "); the file can only narrow it");
+        problems.add(
+            at
+                + " widens the default policy of "
+                + queue
+                + ": "
+                + name.apply(value.get())
+                + " is not allowed there (default: "
+                + String.join(", ", allowed.stream().map(name).toList())
+                + "); the file can only narrow it");
       } else {
         chosen.add(value.get());
       }
@@ -127,7 +188,8 @@ public final class IntakePolicyFile {
     return chosen;
   }
 
-  private static int atMost(JsonNode node, String rule, int max, String queue, List<String> problems) {
+  private static int atMost(
+      JsonNode node, String rule, int max, String queue, List<String> problems) {
     JsonNode value = node.get(rule);
     if (value == null) {
       return max;
@@ -138,14 +200,24 @@ public final class IntakePolicyFile {
       return max;
     }
     if (value.intValue() > max) {
-      problems.add(at + " widens the default policy of " + queue + ": " + value.intValue() + " is more than its "
-          + max + "; the file can only narrow it");
+      problems.add(
+          at
+              + " widens the default policy of "
+              + queue
+              + ": "
+              + value.intValue()
+              + " is more than its "
+              + max
+              + "; the file can only narrow it");
       return max;
     }
     return value.intValue();
   }
 
-  /** A name from the file, quoted, cut short and with control characters replaced: it goes into logs. */
+  /**
+   * A name from the file, quoted, cut short and with control characters replaced: it goes into
+   * logs.
+   */
   private static String quoted(String name) {
     String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
     return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";

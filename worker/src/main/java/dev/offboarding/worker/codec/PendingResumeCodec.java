@@ -20,17 +20,20 @@ import java.util.Set;
 public final class PendingResumeCodec {
   /** The member that marks a pending resume, and its value. */
   public static final String MARKER = "pendingResume";
+
   public static final String FORMAT = "dev.offboarding.pending-resume.v1";
+
   /** The largest pending resume read: the Service Bus message limit. */
   static final int MAX_BYTES = 256 * 1024;
 
-  private static final Set<String> MEMBERS = Set.of(MARKER, "origin", "queue", "operationStatus", "summaryStatus",
-      "event");
+  private static final Set<String> MEMBERS =
+      Set.of(MARKER, "origin", "queue", "operationStatus", "summaryStatus", "event");
 
   private final ObjectMapper json = new ObjectMapper();
 
   public PendingResumeCodec() {
-    json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    json.getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
   public byte[] encode(PendingResume r) {
@@ -66,11 +69,13 @@ public final class PendingResumeCodec {
     if (root == null || !root.isObject() || !FORMAT.equals(root.path(MARKER).asText(null))) {
       throw new IllegalArgumentException("not a " + FORMAT);
     }
-    root.fieldNames().forEachRemaining(n -> {
-      if (!MEMBERS.contains(n)) {
-        throw new IllegalArgumentException("unknown member " + n);
-      }
-    });
+    root.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!MEMBERS.contains(n)) {
+                throw new IllegalArgumentException("unknown member " + n);
+              }
+            });
     String origin = text(root, "origin");
     if (!Inbound.isOrigin(origin)) {
       throw new IllegalArgumentException("origin is not <sequence number>@<queue>");
@@ -90,7 +95,8 @@ public final class PendingResumeCodec {
       throw new IllegalArgumentException("event must be an object");
     }
     try {
-      return new PendingResume(json.writeValueAsBytes(event), origin, queue, text(root, "operationStatus"), status);
+      return new PendingResume(
+          json.writeValueAsBytes(event), origin, queue, text(root, "operationStatus"), status);
     } catch (IOException e) {
       throw new IllegalArgumentException("the event could not be written back");
     }

@@ -31,7 +31,9 @@ public final class SignInRequestsCodec {
     }
   }
 
-  /** @throws IllegalArgumentException when the state is not one the worker writes */
+  /**
+   * @throws IllegalArgumentException when the state is not one the worker writes
+   */
   public static SignInRequests decode(byte[] state) {
     if (state == null || state.length == 0) {
       return SignInRequests.EMPTY;

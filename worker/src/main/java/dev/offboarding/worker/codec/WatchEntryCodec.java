@@ -25,18 +25,23 @@ import java.util.Set;
 public final class WatchEntryCodec {
   /** The member that marks a watch entry, and its value. */
   public static final String MARKER = "signInWatch";
+
   public static final String FORMAT = "dev.offboarding.watch.v1";
+
   /** The largest entry read. */
   public static final int MAX_BYTES = 64 * 1024;
 
-  private static final Set<String> MEMBERS = Set.of(MARKER, "origin", "eventId", "part", "poll", "provenance", "users");
-  private static final Set<String> PROVENANCE = Set.of("source", "requestedBy", "ticket", "reason", "queue");
+  private static final Set<String> MEMBERS =
+      Set.of(MARKER, "origin", "eventId", "part", "poll", "provenance", "users");
+  private static final Set<String> PROVENANCE =
+      Set.of("source", "requestedBy", "ticket", "reason", "queue");
   private static final Set<String> USER = Set.of("id", "revokedAt", "allResourcesBy", "seen");
 
   private final ObjectMapper json = new ObjectMapper();
 
   public WatchEntryCodec() {
-    json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build());
+    json.getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build());
   }
 
   public byte[] encode(WatchEntry e) {
@@ -97,17 +102,24 @@ public final class WatchEntryCodec {
     object(p, "provenance", PROVENANCE);
     JsonNode users = root.get("users");
     if (users == null || !users.isArray() || users.size() > WatchEntry.MAX_USERS) {
-      throw new IllegalArgumentException("users must be an array of at most " + WatchEntry.MAX_USERS);
+      throw new IllegalArgumentException(
+          "users must be an array of at most " + WatchEntry.MAX_USERS);
     }
     try {
-      Provenance provenance = new Provenance(text(p, "source", false), text(p, "requestedBy", false),
-          text(p, "ticket", false), text(p, "reason", false), text(p, "queue", true));
+      Provenance provenance =
+          new Provenance(
+              text(p, "source", false),
+              text(p, "requestedBy", false),
+              text(p, "ticket", false),
+              text(p, "reason", false),
+              text(p, "queue", true));
       List<WatchEntry.Watched> watched = new ArrayList<>();
       for (JsonNode u : users) {
         object(u, "a user", USER);
         JsonNode seen = u.get("seen");
         if (seen == null || !seen.isArray() || seen.size() > WatchEntry.MAX_SEEN) {
-          throw new IllegalArgumentException("seen must be an array of at most " + WatchEntry.MAX_SEEN);
+          throw new IllegalArgumentException(
+              "seen must be an array of at most " + WatchEntry.MAX_SEEN);
         }
         Set<String> ids = new LinkedHashSet<>();
         for (JsonNode s : seen) {
@@ -116,11 +128,17 @@ public final class WatchEntryCodec {
           }
           ids.add(s.asText());
         }
-        watched.add(new WatchEntry.Watched(text(u, "id", true), instant(u, "revokedAt"), instant(u, "allResourcesBy"),
-            ids));
+        watched.add(
+            new WatchEntry.Watched(
+                text(u, "id", true), instant(u, "revokedAt"), instant(u, "allResourcesBy"), ids));
       }
-      return new WatchEntry(text(root, "origin", true), text(root, "eventId", true), text(root, "part", true),
-          poll.asInt(), provenance, watched);
+      return new WatchEntry(
+          text(root, "origin", true),
+          text(root, "eventId", true),
+          text(root, "part", true),
+          poll.asInt(),
+          provenance,
+          watched);
     } catch (NullPointerException e) {
       throw new IllegalArgumentException("a member is missing");
     }

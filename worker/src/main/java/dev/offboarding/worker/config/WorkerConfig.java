@@ -21,10 +21,12 @@ import java.util.function.Function;
  * from {@link #toString()}.
  *
  * @param serviceBusConnectionString SAS or emulator connection string; a secret
- * @param serviceBusNamespace fully qualified namespace, used with the environment's Azure credential
+ * @param serviceBusNamespace fully qualified namespace, used with the environment's Azure
+ *     credential
  * @param queue the event queue
- * @param urgentQueue the SIEM's queue for urgent (compromise) events ({@code SERVICEBUS_URGENT_QUEUE}),
- *     consumed with its own intake so they never wait for a slot behind bulk work
+ * @param urgentQueue the SIEM's queue for urgent (compromise) events ({@code
+ *     SERVICEBUS_URGENT_QUEUE}), consumed with its own intake so they never wait for a slot behind
+ *     bulk work
  * @param opsQueue the operators' queue ({@code SERVICEBUS_OPS_QUEUE}): restore, cancel, approve
  * @param internalQueue the worker's own queue ({@code SERVICEBUS_INTERNAL_QUEUE}): follow-ups, held
  *     events and cancellation markers go there and nowhere else; only the worker's identity may
@@ -40,8 +42,8 @@ import java.util.function.Function;
  * @param protectedGroups group ids whose transitive members are never written to
  * @param maxTargetsPerEvent blast-radius limit: more distinct users than this rejects the event
  * @param httpPort port of /metrics and /health
- * @param deliveryMaxDuration no user of an event is started later than this into one delivery;
- *     the rest continue in a follow-up ({@code DELIVERY_MAX_DURATION})
+ * @param deliveryMaxDuration no user of an event is started later than this into one delivery; the
+ *     rest continue in a follow-up ({@code DELIVERY_MAX_DURATION})
  * @param deliveryMaxUsers users one delivery takes at most ({@code DELIVERY_MAX_USERS})
  * @param protectedMaxStaleness how old the protected set may be when an event is planned
  * @param verify whether each write is read back to check it took effect ({@code VERIFY})
@@ -64,8 +66,8 @@ import java.util.function.Function;
  *     lcw/<workflow>/<task>/<result>} event id names once its final summary is out ({@code
  *     LIFECYCLE_WORKFLOWS_RESUME}, default false)
  * @param accessTokenMaxLifetime the longest an access token issued before a revoke may still be
- *     used, the tenant's longest access-token lifetime: each result's {@code
- *     access.allResourcesBy} is the revoke plus this ({@code ACCESS_TOKEN_MAX_LIFETIME})
+ *     used, the tenant's longest access-token lifetime: each result's {@code access.allResourcesBy}
+ *     is the revoke plus this ({@code ACCESS_TOKEN_MAX_LIFETIME})
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -98,31 +100,79 @@ public record WorkerConfig(
     java.time.Duration accessTokenMaxLifetime,
     dev.offboarding.worker.watch.WatchSettings signInWatch) {
 
-  /** A configuration with the default {@code ACCESS_TOKEN_MAX_LIFETIME} and the sign-in watch off. */
-  public WorkerConfig(String serviceBusConnectionString, String serviceBusNamespace, String queue, String urgentQueue,
-      String opsQueue, String internalQueue, String stateQueue, String auditTopic, Set<String> replyToAllowed,
-      URI graphBaseUrl, GraphAuth graphAuth, double writesPerSecond, Set<String> protectedUsers,
-      Set<String> protectedGroups, int maxTargetsPerEvent, int httpPort, java.time.Duration deliveryMaxDuration,
-      int deliveryMaxUsers, java.time.Duration protectedMaxStaleness, boolean verify,
-      java.time.Duration maxScheduleAhead, boolean allowUnprotected,
-      dev.offboarding.worker.intake.IntakePolicies intakePolicies, int approvalThreshold,
-      java.time.Duration approvalTtl, java.time.Duration restoreCooldown, boolean lifecycleWorkflowsResume) {
-    this(serviceBusConnectionString, serviceBusNamespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue,
-        auditTopic, replyToAllowed, graphBaseUrl, graphAuth, writesPerSecond, protectedUsers, protectedGroups,
-        maxTargetsPerEvent, httpPort, deliveryMaxDuration, deliveryMaxUsers, protectedMaxStaleness, verify,
-        maxScheduleAhead, allowUnprotected, intakePolicies, approvalThreshold, approvalTtl, restoreCooldown,
-        lifecycleWorkflowsResume, DEFAULT_ACCESS_TOKEN_MAX_LIFETIME,
+  /**
+   * A configuration with the default {@code ACCESS_TOKEN_MAX_LIFETIME} and the sign-in watch off.
+   */
+  public WorkerConfig(
+      String serviceBusConnectionString,
+      String serviceBusNamespace,
+      String queue,
+      String urgentQueue,
+      String opsQueue,
+      String internalQueue,
+      String stateQueue,
+      String auditTopic,
+      Set<String> replyToAllowed,
+      URI graphBaseUrl,
+      GraphAuth graphAuth,
+      double writesPerSecond,
+      Set<String> protectedUsers,
+      Set<String> protectedGroups,
+      int maxTargetsPerEvent,
+      int httpPort,
+      java.time.Duration deliveryMaxDuration,
+      int deliveryMaxUsers,
+      java.time.Duration protectedMaxStaleness,
+      boolean verify,
+      java.time.Duration maxScheduleAhead,
+      boolean allowUnprotected,
+      dev.offboarding.worker.intake.IntakePolicies intakePolicies,
+      int approvalThreshold,
+      java.time.Duration approvalTtl,
+      java.time.Duration restoreCooldown,
+      boolean lifecycleWorkflowsResume) {
+    this(
+        serviceBusConnectionString,
+        serviceBusNamespace,
+        queue,
+        urgentQueue,
+        opsQueue,
+        internalQueue,
+        stateQueue,
+        auditTopic,
+        replyToAllowed,
+        graphBaseUrl,
+        graphAuth,
+        writesPerSecond,
+        protectedUsers,
+        protectedGroups,
+        maxTargetsPerEvent,
+        httpPort,
+        deliveryMaxDuration,
+        deliveryMaxUsers,
+        protectedMaxStaleness,
+        verify,
+        maxScheduleAhead,
+        allowUnprotected,
+        intakePolicies,
+        approvalThreshold,
+        approvalTtl,
+        restoreCooldown,
+        lifecycleWorkflowsResume,
+        DEFAULT_ACCESS_TOKEN_MAX_LIFETIME,
         dev.offboarding.worker.watch.WatchSettings.off());
   }
 
   /**
-   * {@code ACCESS_TOKEN_MAX_LIFETIME}'s default: Entra ID issues access tokens for a random 60 to 90
-   * minutes unless a token-lifetime policy says otherwise.
+   * {@code ACCESS_TOKEN_MAX_LIFETIME}'s default: Entra ID issues access tokens for a random 60 to
+   * 90 minutes unless a token-lifetime policy says otherwise.
    */
   public static final java.time.Duration DEFAULT_ACCESS_TOKEN_MAX_LIFETIME =
       dev.offboarding.contracts.AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME;
+
   /** The shortest access-token lifetime a token-lifetime policy can set in Entra ID: 10 minutes. */
-  public static final java.time.Duration MIN_ACCESS_TOKEN_LIFETIME = java.time.Duration.ofMinutes(10);
+  public static final java.time.Duration MIN_ACCESS_TOKEN_LIFETIME =
+      java.time.Duration.ofMinutes(10);
 
   /** The default horizon of {@code effectiveAt}: 90 days. */
   public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD =
@@ -130,14 +180,22 @@ public record WorkerConfig(
 
   /** {@code APPROVAL_THRESHOLD}'s default: events planning more users wait for a second person. */
   public static final int DEFAULT_APPROVAL_THRESHOLD = 500;
+
   /** {@code APPROVAL_TTL}'s default: a day to approve. */
   public static final java.time.Duration DEFAULT_APPROVAL_TTL = java.time.Duration.ofHours(24);
-  /** {@code RESTORE_COOLDOWN}'s default: sessions revoked within a day make a user "recently revoked". */
+
+  /**
+   * {@code RESTORE_COOLDOWN}'s default: sessions revoked within a day make a user "recently
+   * revoked".
+   */
   public static final java.time.Duration DEFAULT_RESTORE_COOLDOWN = java.time.Duration.ofHours(24);
 
   /** How the worker authenticates to Graph. */
   public enum GraphAuth {
-    /** The Azure credential the environment names (AZURE_* variables, workload or managed identity, az login). */
+    /**
+     * The Azure credential the environment names (AZURE_* variables, workload or managed identity,
+     * az login).
+     */
     AZURE,
     /** No Authorization header; only for loopback URLs such as the fake tenant. */
     NONE
@@ -145,9 +203,19 @@ public record WorkerConfig(
 
   public static final String DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0";
 
-  /** The keys of a Service Bus connection string, as the SDK spells them (it reads them ignoring case). */
-  private static final List<String> CONNECTION_STRING_KEYS = List.of("Endpoint", "SharedAccessKeyName",
-      "SharedAccessKey", "SharedAccessSignature", "EntityPath", "UseDevelopmentEmulator");
+  /**
+   * The keys of a Service Bus connection string, as the SDK spells them (it reads them ignoring
+   * case).
+   */
+  private static final List<String> CONNECTION_STRING_KEYS =
+      List.of(
+          "Endpoint",
+          "SharedAccessKeyName",
+          "SharedAccessKey",
+          "SharedAccessSignature",
+          "EntityPath",
+          "UseDevelopmentEmulator");
+
   private static final String ENTITY_NAME = "[A-Za-z0-9][A-Za-z0-9._/-]{0,259}";
 
   public WorkerConfig {
@@ -182,10 +250,11 @@ public record WorkerConfig(
 
   private static WorkerConfig read(Map<String, String> env, boolean needServiceBus) {
     List<String> problems = new ArrayList<>();
-    Function<String, String> get = name -> {
-      String v = env.get(name);
-      return v == null || v.isBlank() ? null : v.trim();
-    };
+    Function<String, String> get =
+        name -> {
+          String v = env.get(name);
+          return v == null || v.isBlank() ? null : v.trim();
+        };
 
     String connectionString = get.apply("SERVICEBUS_CONNECTION_STRING");
     String namespace = get.apply("SERVICEBUS_NAMESPACE");
@@ -200,49 +269,89 @@ public record WorkerConfig(
         if (h.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {
           plainTextHosts.add(h.toLowerCase(Locale.ROOT));
         } else {
-          problems.add("SERVICEBUS_ALLOW_PLAINTEXT_HOSTS entries must be host names, got '" + h + "'");
+          problems.add(
+              "SERVICEBUS_ALLOW_PLAINTEXT_HOSTS entries must be host names, got '" + h + "'");
         }
       }
       if (connectionString != null) {
         Map<String, String> parts = checkConnectionString(connectionString, problems);
-        // The emulator's plain-text AMQP carries the SAS token and every event unencrypted: loopback only,
+        // The emulator's plain-text AMQP carries the SAS token and every event unencrypted:
+        // loopback only,
         // like GRAPH_AUTH=none, unless the host is named (an emulator container beside the worker).
-        String host = endpointProblem(parts.getOrDefault("Endpoint", "")) == null
-            ? URI.create(parts.get("Endpoint")).getHost() : null;
-        if ("true".equalsIgnoreCase(parts.get("UseDevelopmentEmulator")) && host != null && !isLoopback(host)
+        String host =
+            endpointProblem(parts.getOrDefault("Endpoint", "")) == null
+                ? URI.create(parts.get("Endpoint")).getHost()
+                : null;
+        if ("true".equalsIgnoreCase(parts.get("UseDevelopmentEmulator"))
+            && host != null
+            && !isLoopback(host)
             && !plainTextHosts.contains(host.toLowerCase(Locale.ROOT))) {
-          problems.add("SERVICEBUS_CONNECTION_STRING: UseDevelopmentEmulator=true (plain-text AMQP, no TLS) is only "
-              + "allowed with a loopback Endpoint or a host listed in SERVICEBUS_ALLOW_PLAINTEXT_HOSTS (got host '"
-              + host + "')");
+          problems.add(
+              "SERVICEBUS_CONNECTION_STRING: UseDevelopmentEmulator=true (plain-text AMQP, no TLS) is only "
+                  + "allowed with a loopback Endpoint or a host listed in SERVICEBUS_ALLOW_PLAINTEXT_HOSTS (got host '"
+                  + host
+                  + "')");
         }
       }
       if (namespace != null && !namespace.matches("[A-Za-z0-9.-]+")) {
-        problems.add("SERVICEBUS_NAMESPACE must be a host name such as contoso.servicebus.windows.net");
+        problems.add(
+            "SERVICEBUS_NAMESPACE must be a host name such as contoso.servicebus.windows.net");
       }
     }
-    String queue = entityName(get.apply("SERVICEBUS_QUEUE"), "offboarding-events", "SERVICEBUS_QUEUE", problems);
-    String urgentQueue = entityName(get.apply("SERVICEBUS_URGENT_QUEUE"), "offboarding-urgent",
-        "SERVICEBUS_URGENT_QUEUE", problems);
-    String opsQueue = entityName(get.apply("SERVICEBUS_OPS_QUEUE"), "offboarding-ops", "SERVICEBUS_OPS_QUEUE",
-        problems);
-    String internalQueue = entityName(get.apply("SERVICEBUS_INTERNAL_QUEUE"), "offboarding-internal",
-        "SERVICEBUS_INTERNAL_QUEUE", problems);
-    String stateQueue = entityName(get.apply("SERVICEBUS_STATE_QUEUE"), "offboarding-state",
-        "SERVICEBUS_STATE_QUEUE", problems);
-    // Each queue is one sender's identity (its role assignment): two settings naming one queue would
+    String queue =
+        entityName(
+            get.apply("SERVICEBUS_QUEUE"), "offboarding-events", "SERVICEBUS_QUEUE", problems);
+    String urgentQueue =
+        entityName(
+            get.apply("SERVICEBUS_URGENT_QUEUE"),
+            "offboarding-urgent",
+            "SERVICEBUS_URGENT_QUEUE",
+            problems);
+    String opsQueue =
+        entityName(
+            get.apply("SERVICEBUS_OPS_QUEUE"), "offboarding-ops", "SERVICEBUS_OPS_QUEUE", problems);
+    String internalQueue =
+        entityName(
+            get.apply("SERVICEBUS_INTERNAL_QUEUE"),
+            "offboarding-internal",
+            "SERVICEBUS_INTERNAL_QUEUE",
+            problems);
+    String stateQueue =
+        entityName(
+            get.apply("SERVICEBUS_STATE_QUEUE"),
+            "offboarding-state",
+            "SERVICEBUS_STATE_QUEUE",
+            problems);
+    // Each queue is one sender's identity (its role assignment): two settings naming one queue
+    // would
     // merge two senders into one.
     Map<String, String> queues = new LinkedHashMap<>();
-    for (String[] q : new String[][] {{"SERVICEBUS_QUEUE", queue}, {"SERVICEBUS_URGENT_QUEUE", urgentQueue},
-        {"SERVICEBUS_OPS_QUEUE", opsQueue}, {"SERVICEBUS_INTERNAL_QUEUE", internalQueue},
-        {"SERVICEBUS_STATE_QUEUE", stateQueue}}) {
+    for (String[] q :
+        new String[][] {
+          {"SERVICEBUS_QUEUE", queue},
+          {"SERVICEBUS_URGENT_QUEUE", urgentQueue},
+          {"SERVICEBUS_OPS_QUEUE", opsQueue},
+          {"SERVICEBUS_INTERNAL_QUEUE", internalQueue},
+          {"SERVICEBUS_STATE_QUEUE", stateQueue}
+        }) {
       String taken = queues.putIfAbsent(q[1], q[0]);
       if (taken != null) {
-        problems.add(q[0] + " must name another queue than " + taken + " (" + q[1] + "): each queue is one"
-            + " sender's identity");
+        problems.add(
+            q[0]
+                + " must name another queue than "
+                + taken
+                + " ("
+                + q[1]
+                + "): each queue is one"
+                + " sender's identity");
       }
     }
     String topic =
-        entityName(get.apply("SERVICEBUS_AUDIT_TOPIC"), "offboarding-audit", "SERVICEBUS_AUDIT_TOPIC", problems);
+        entityName(
+            get.apply("SERVICEBUS_AUDIT_TOPIC"),
+            "offboarding-audit",
+            "SERVICEBUS_AUDIT_TOPIC",
+            problems);
     Set<String> replyTo = new LinkedHashSet<>();
     for (String e : csv(get.apply("SERVICEBUS_REPLY_TO_ALLOWED"))) {
       replyTo.add(entityName(e, e, "SERVICEBUS_REPLY_TO_ALLOWED", problems));
@@ -273,21 +382,33 @@ public record WorkerConfig(
     }
     if (baseUrl != null) {
       if (auth == GraphAuth.NONE && !isLoopback(baseUrl.getHost())) {
-        problems.add("GRAPH_AUTH=none is only allowed with a loopback GRAPH_BASE_URL (got host '"
-            + baseUrl.getHost() + "')");
+        problems.add(
+            "GRAPH_AUTH=none is only allowed with a loopback GRAPH_BASE_URL (got host '"
+                + baseUrl.getHost()
+                + "')");
       }
-      if (auth == GraphAuth.AZURE && !"https".equals(baseUrl.getScheme()) && !isLoopback(baseUrl.getHost())) {
+      if (auth == GraphAuth.AZURE
+          && !"https".equals(baseUrl.getScheme())
+          && !isLoopback(baseUrl.getHost())) {
         problems.add("GRAPH_BASE_URL must use https when GRAPH_AUTH=azure");
       }
     }
 
     if (auth == GraphAuth.AZURE || namespace != null) {
-      // An unknown AZURE_TOKEN_CREDENTIALS, or a secret without its client or tenant, would only show
+      // An unknown AZURE_TOKEN_CREDENTIALS, or a secret without its client or tenant, would only
+      // show
       // later as "no credential found".
       problems.addAll(dev.offboarding.worker.identity.AzureCredentials.problems(env));
     }
 
-    double writes = number(get.apply("GRAPH_WRITES_PER_SECOND"), 20, 0.1, 10_000, "GRAPH_WRITES_PER_SECOND", problems);
+    double writes =
+        number(
+            get.apply("GRAPH_WRITES_PER_SECOND"),
+            20,
+            0.1,
+            10_000,
+            "GRAPH_WRITES_PER_SECOND",
+            problems);
 
     Set<String> protectedUsers = new LinkedHashSet<>();
     for (String u : csv(get.apply("PROTECTED_USERS"))) {
@@ -306,18 +427,49 @@ public record WorkerConfig(
       }
     }
 
-    int maxTargets = (int) number(get.apply("MAX_TARGETS_PER_EVENT"), 1000, 1, 10_000_000, "MAX_TARGETS_PER_EVENT", problems);
+    int maxTargets =
+        (int)
+            number(
+                get.apply("MAX_TARGETS_PER_EVENT"),
+                1000,
+                1,
+                10_000_000,
+                "MAX_TARGETS_PER_EVENT",
+                problems);
     int port = (int) number(get.apply("HTTP_PORT"), 8080, 0, 65535, "HTTP_PORT", problems);
-    java.time.Duration deliveryMax = duration(get.apply("DELIVERY_MAX_DURATION"),
-        dev.offboarding.worker.continuation.DeliveryBounds.DEFAULT_MAX_DURATION, java.time.Duration.ofSeconds(1),
-        java.time.Duration.ofHours(1), "DELIVERY_MAX_DURATION", problems);
-    int deliveryUsers = (int) number(get.apply("DELIVERY_MAX_USERS"), dev.offboarding.worker.continuation.Continuation.MAX_PENDING,
-        1, dev.offboarding.worker.continuation.Continuation.MAX_PENDING, "DELIVERY_MAX_USERS", problems);
-    java.time.Duration staleness = duration(get.apply("PROTECTED_MAX_STALENESS"),
-        dev.offboarding.worker.protection.Protection.DEFAULT_MAX_STALENESS, java.time.Duration.ofSeconds(3),
-        java.time.Duration.ofHours(1), "PROTECTED_MAX_STALENESS", problems);
-    java.time.Duration scheduleAhead = duration(get.apply("MAX_SCHEDULE_AHEAD"), DEFAULT_MAX_SCHEDULE_AHEAD,
-        java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(400), "MAX_SCHEDULE_AHEAD", problems);
+    java.time.Duration deliveryMax =
+        duration(
+            get.apply("DELIVERY_MAX_DURATION"),
+            dev.offboarding.worker.continuation.DeliveryBounds.DEFAULT_MAX_DURATION,
+            java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofHours(1),
+            "DELIVERY_MAX_DURATION",
+            problems);
+    int deliveryUsers =
+        (int)
+            number(
+                get.apply("DELIVERY_MAX_USERS"),
+                dev.offboarding.worker.continuation.Continuation.MAX_PENDING,
+                1,
+                dev.offboarding.worker.continuation.Continuation.MAX_PENDING,
+                "DELIVERY_MAX_USERS",
+                problems);
+    java.time.Duration staleness =
+        duration(
+            get.apply("PROTECTED_MAX_STALENESS"),
+            dev.offboarding.worker.protection.Protection.DEFAULT_MAX_STALENESS,
+            java.time.Duration.ofSeconds(3),
+            java.time.Duration.ofHours(1),
+            "PROTECTED_MAX_STALENESS",
+            problems);
+    java.time.Duration scheduleAhead =
+        duration(
+            get.apply("MAX_SCHEDULE_AHEAD"),
+            DEFAULT_MAX_SCHEDULE_AHEAD,
+            java.time.Duration.ofMinutes(1),
+            java.time.Duration.ofDays(400),
+            "MAX_SCHEDULE_AHEAD",
+            problems);
     String verifyText = get.apply("VERIFY");
     boolean verify = true;
     if (verifyText != null && !verifyText.isBlank()) {
@@ -347,24 +499,70 @@ public record WorkerConfig(
         default -> problems.add("ALLOW_UNPROTECTED must be true or false");
       }
     }
-    dev.offboarding.worker.intake.IntakePolicies policies = intakePolicies(get, queue, urgentQueue, opsQueue,
-        problems);
-    int approvalThreshold = wholeNumber(get.apply("APPROVAL_THRESHOLD"), DEFAULT_APPROVAL_THRESHOLD, 0, 10_000_000,
-        "APPROVAL_THRESHOLD", problems);
-    java.time.Duration approvalTtl = duration(get.apply("APPROVAL_TTL"), DEFAULT_APPROVAL_TTL,
-        java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(30), "APPROVAL_TTL", problems);
-    java.time.Duration restoreCooldown = duration(get.apply("RESTORE_COOLDOWN"), DEFAULT_RESTORE_COOLDOWN,
-        java.time.Duration.ZERO, java.time.Duration.ofDays(400), "RESTORE_COOLDOWN", problems);
-    java.time.Duration accessTokenMaxLifetime = accessTokenLifetime(get.apply("ACCESS_TOKEN_MAX_LIFETIME"), problems);
-    dev.offboarding.worker.watch.WatchSettings signInWatch = signInWatch(get, accessTokenMaxLifetime, problems);
+    dev.offboarding.worker.intake.IntakePolicies policies =
+        intakePolicies(get, queue, urgentQueue, opsQueue, problems);
+    int approvalThreshold =
+        wholeNumber(
+            get.apply("APPROVAL_THRESHOLD"),
+            DEFAULT_APPROVAL_THRESHOLD,
+            0,
+            10_000_000,
+            "APPROVAL_THRESHOLD",
+            problems);
+    java.time.Duration approvalTtl =
+        duration(
+            get.apply("APPROVAL_TTL"),
+            DEFAULT_APPROVAL_TTL,
+            java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofDays(30),
+            "APPROVAL_TTL",
+            problems);
+    java.time.Duration restoreCooldown =
+        duration(
+            get.apply("RESTORE_COOLDOWN"),
+            DEFAULT_RESTORE_COOLDOWN,
+            java.time.Duration.ZERO,
+            java.time.Duration.ofDays(400),
+            "RESTORE_COOLDOWN",
+            problems);
+    java.time.Duration accessTokenMaxLifetime =
+        accessTokenLifetime(get.apply("ACCESS_TOKEN_MAX_LIFETIME"), problems);
+    dev.offboarding.worker.watch.WatchSettings signInWatch =
+        signInWatch(get, accessTokenMaxLifetime, problems);
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new WorkerConfig(connectionString, namespace, queue, urgentQueue, opsQueue, internalQueue, stateQueue, topic, replyTo, baseUrl, auth, writes,
-        protectedUsers, protectedGroups, maxTargets, port, deliveryMax, deliveryUsers, staleness, verify,
-        scheduleAhead, allowUnprotected, policies, approvalThreshold, approvalTtl, restoreCooldown,
-        lifecycleResume, accessTokenMaxLifetime, signInWatch);
+    return new WorkerConfig(
+        connectionString,
+        namespace,
+        queue,
+        urgentQueue,
+        opsQueue,
+        internalQueue,
+        stateQueue,
+        topic,
+        replyTo,
+        baseUrl,
+        auth,
+        writes,
+        protectedUsers,
+        protectedGroups,
+        maxTargets,
+        port,
+        deliveryMax,
+        deliveryUsers,
+        staleness,
+        verify,
+        scheduleAhead,
+        allowUnprotected,
+        policies,
+        approvalThreshold,
+        approvalTtl,
+        restoreCooldown,
+        lifecycleResume,
+        accessTokenMaxLifetime,
+        signInWatch);
   }
 
   /**
@@ -372,8 +570,10 @@ public record WorkerConfig(
    * WATCH_SIGN_INS_POLL_INTERVAL} (1 s to 1 h, default 1 minute), {@code SIGN_IN_LOG_LATENCY} (0 to
    * 2 h, default 10 minutes), with {@code ACCESS_TOKEN_MAX_LIFETIME} as read for the access window.
    */
-  private static dev.offboarding.worker.watch.WatchSettings signInWatch(Function<String, String> get,
-      java.time.Duration accessTokenMaxLifetime, List<String> problems) {
+  private static dev.offboarding.worker.watch.WatchSettings signInWatch(
+      Function<String, String> get,
+      java.time.Duration accessTokenMaxLifetime,
+      List<String> problems) {
     boolean enabled = false;
     String text = get.apply("WATCH_SIGN_INS");
     if (text != null) {
@@ -383,18 +583,29 @@ public record WorkerConfig(
         default -> problems.add("WATCH_SIGN_INS must be true or false");
       }
     }
-    java.time.Duration interval = duration(get.apply("WATCH_SIGN_INS_POLL_INTERVAL"),
-        dev.offboarding.worker.watch.WatchSettings.DEFAULT_POLL_INTERVAL, java.time.Duration.ofSeconds(1),
-        java.time.Duration.ofHours(1), "WATCH_SIGN_INS_POLL_INTERVAL", problems);
-    java.time.Duration latency = duration(get.apply("SIGN_IN_LOG_LATENCY"),
-        dev.offboarding.worker.watch.WatchSettings.DEFAULT_LOG_LATENCY, java.time.Duration.ZERO,
-        java.time.Duration.ofHours(2), "SIGN_IN_LOG_LATENCY", problems);
-    return new dev.offboarding.worker.watch.WatchSettings(enabled, interval, latency, accessTokenMaxLifetime);
+    java.time.Duration interval =
+        duration(
+            get.apply("WATCH_SIGN_INS_POLL_INTERVAL"),
+            dev.offboarding.worker.watch.WatchSettings.DEFAULT_POLL_INTERVAL,
+            java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofHours(1),
+            "WATCH_SIGN_INS_POLL_INTERVAL",
+            problems);
+    java.time.Duration latency =
+        duration(
+            get.apply("SIGN_IN_LOG_LATENCY"),
+            dev.offboarding.worker.watch.WatchSettings.DEFAULT_LOG_LATENCY,
+            java.time.Duration.ZERO,
+            java.time.Duration.ofHours(2),
+            "SIGN_IN_LOG_LATENCY",
+            problems);
+    return new dev.offboarding.worker.watch.WatchSettings(
+        enabled, interval, latency, accessTokenMaxLifetime);
   }
 
   /**
-   * {@code ACCESS_TOKEN_MAX_LIFETIME}: an ISO-8601 duration (PT90M) between the shortest lifetime
-   * a token-lifetime policy can set (10 minutes) and the longest token CAE issues (28 hours).
+   * {@code ACCESS_TOKEN_MAX_LIFETIME}: an ISO-8601 duration (PT90M) between the shortest lifetime a
+   * token-lifetime policy can set (10 minutes) and the longest token CAE issues (28 hours).
    */
   private static java.time.Duration accessTokenLifetime(String value, List<String> problems) {
     if (value == null || value.isBlank()) {
@@ -404,14 +615,17 @@ public record WorkerConfig(
     try {
       d = java.time.Duration.parse(value.trim());
     } catch (java.time.format.DateTimeParseException e) {
-      problems.add("ACCESS_TOKEN_MAX_LIFETIME must be an ISO-8601 duration such as PT90M (the tenant's longest"
-          + " access-token lifetime)");
+      problems.add(
+          "ACCESS_TOKEN_MAX_LIFETIME must be an ISO-8601 duration such as PT90M (the tenant's longest"
+              + " access-token lifetime)");
       return DEFAULT_ACCESS_TOKEN_MAX_LIFETIME;
     }
     if (d.compareTo(MIN_ACCESS_TOKEN_LIFETIME) < 0
         || d.compareTo(dev.offboarding.contracts.AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME) > 0) {
-      problems.add("ACCESS_TOKEN_MAX_LIFETIME must be between PT10M (the shortest a token-lifetime policy sets) and"
-          + " PT28H (the longest token continuous access evaluation issues); it is " + value.trim());
+      problems.add(
+          "ACCESS_TOKEN_MAX_LIFETIME must be between PT10M (the shortest a token-lifetime policy sets) and"
+              + " PT28H (the longest token continuous access evaluation issues); it is "
+              + value.trim());
       return DEFAULT_ACCESS_TOKEN_MAX_LIFETIME;
     }
     return d;
@@ -423,18 +637,43 @@ public record WorkerConfig(
    * access windows last seconds, not the ten minutes a tenant's shortest token lives.
    */
   public WorkerConfig withSignInWatch(dev.offboarding.worker.watch.WatchSettings watch) {
-    return new WorkerConfig(serviceBusConnectionString, serviceBusNamespace, queue, urgentQueue, opsQueue,
-        internalQueue, stateQueue, auditTopic, replyToAllowed, graphBaseUrl, graphAuth, writesPerSecond,
-        protectedUsers, protectedGroups, maxTargetsPerEvent, httpPort, deliveryMaxDuration, deliveryMaxUsers,
-        protectedMaxStaleness, verify, maxScheduleAhead, allowUnprotected, intakePolicies, approvalThreshold,
-        approvalTtl, restoreCooldown, lifecycleWorkflowsResume, watch.accessTokenMaxLifetime(), watch);
+    return new WorkerConfig(
+        serviceBusConnectionString,
+        serviceBusNamespace,
+        queue,
+        urgentQueue,
+        opsQueue,
+        internalQueue,
+        stateQueue,
+        auditTopic,
+        replyToAllowed,
+        graphBaseUrl,
+        graphAuth,
+        writesPerSecond,
+        protectedUsers,
+        protectedGroups,
+        maxTargetsPerEvent,
+        httpPort,
+        deliveryMaxDuration,
+        deliveryMaxUsers,
+        protectedMaxStaleness,
+        verify,
+        maxScheduleAhead,
+        allowUnprotected,
+        intakePolicies,
+        approvalThreshold,
+        approvalTtl,
+        restoreCooldown,
+        lifecycleWorkflowsResume,
+        watch.accessTokenMaxLifetime(),
+        watch);
   }
 
   /**
    * Why {@code run} must not start with this configuration, naming the settings, or null when it
-   * may: a worker with no break-glass account to spare would disable every administrator a group
-   * or an attribute reaches but those holding privileged roles, and one mistyped event could lock
-   * the tenant out. {@code ALLOW_UNPROTECTED=true} accepts that knowingly (tests, tenants without
+   * may: a worker with no break-glass account to spare would disable every administrator a group or
+   * an attribute reaches but those holding privileged roles, and one mistyped event could lock the
+   * tenant out. {@code ALLOW_UNPROTECTED=true} accepts that knowingly (tests, tenants without
    * break-glass accounts).
    */
   public String unprotectedProblem() {
@@ -454,7 +693,10 @@ public record WorkerConfig(
     return intakePolicies.of(queue).usersPerHour();
   }
 
-  /** The same cap for events from the urgent queue ({@code MAX_URGENT_USERS_PER_HOUR}, or less by the file). */
+  /**
+   * The same cap for events from the urgent queue ({@code MAX_URGENT_USERS_PER_HOUR}, or less by
+   * the file).
+   */
   public int maxUrgentUsersPerHour() {
     return intakePolicies.of(urgentQueue).usersPerHour();
   }
@@ -464,16 +706,31 @@ public record WorkerConfig(
    * MAX_USERS_PER_HOUR}, {@code MAX_URGENT_USERS_PER_HOUR}), narrowed by {@code INTAKE_POLICY_FILE}
    * when set; a file that widens a default is a problem naming the queue and the rule.
    */
-  private static dev.offboarding.worker.intake.IntakePolicies intakePolicies(Function<String, String> get,
-      String queue, String urgentQueue, String opsQueue, List<String> problems) {
-    int usersPerHour = wholeNumber(get.apply("MAX_USERS_PER_HOUR"),
-        dev.offboarding.worker.intake.IntakePolicies.DEFAULT_MAX_USERS_PER_HOUR, 1, 10_000_000, "MAX_USERS_PER_HOUR",
-        problems);
-    int urgentUsersPerHour = wholeNumber(get.apply("MAX_URGENT_USERS_PER_HOUR"),
-        dev.offboarding.worker.intake.IntakePolicies.DEFAULT_MAX_URGENT_USERS_PER_HOUR, 1, 10_000_000,
-        "MAX_URGENT_USERS_PER_HOUR", problems);
-    dev.offboarding.worker.intake.IntakePolicies defaults = dev.offboarding.worker.intake.IntakePolicies.defaults(
-        queue, urgentQueue, opsQueue, usersPerHour, urgentUsersPerHour);
+  private static dev.offboarding.worker.intake.IntakePolicies intakePolicies(
+      Function<String, String> get,
+      String queue,
+      String urgentQueue,
+      String opsQueue,
+      List<String> problems) {
+    int usersPerHour =
+        wholeNumber(
+            get.apply("MAX_USERS_PER_HOUR"),
+            dev.offboarding.worker.intake.IntakePolicies.DEFAULT_MAX_USERS_PER_HOUR,
+            1,
+            10_000_000,
+            "MAX_USERS_PER_HOUR",
+            problems);
+    int urgentUsersPerHour =
+        wholeNumber(
+            get.apply("MAX_URGENT_USERS_PER_HOUR"),
+            dev.offboarding.worker.intake.IntakePolicies.DEFAULT_MAX_URGENT_USERS_PER_HOUR,
+            1,
+            10_000_000,
+            "MAX_URGENT_USERS_PER_HOUR",
+            problems);
+    dev.offboarding.worker.intake.IntakePolicies defaults =
+        dev.offboarding.worker.intake.IntakePolicies.defaults(
+            queue, urgentQueue, opsQueue, usersPerHour, urgentUsersPerHour);
     String file = get.apply("INTAKE_POLICY_FILE");
     if (file == null) {
       return defaults;
@@ -494,24 +751,33 @@ public record WorkerConfig(
   }
 
   /**
-   * A duration given as whole seconds ({@code 300}) or ISO-8601 ({@code PT5M}), within bounds;
-   * the fallback when unset.
+   * A duration given as whole seconds ({@code 300}) or ISO-8601 ({@code PT5M}), within bounds; the
+   * fallback when unset.
    */
-  private static java.time.Duration duration(String value, java.time.Duration fallback, java.time.Duration min,
-      java.time.Duration max, String name, List<String> problems) {
+  private static java.time.Duration duration(
+      String value,
+      java.time.Duration fallback,
+      java.time.Duration min,
+      java.time.Duration max,
+      String name,
+      List<String> problems) {
     if (value == null || value.isBlank()) {
       return fallback;
     }
     java.time.Duration d;
     try {
       String v = value.trim();
-      d = v.matches("\\d{1,9}") ? java.time.Duration.ofSeconds(Long.parseLong(v)) : java.time.Duration.parse(v);
+      d =
+          v.matches("\\d{1,9}")
+              ? java.time.Duration.ofSeconds(Long.parseLong(v))
+              : java.time.Duration.parse(v);
     } catch (java.time.format.DateTimeParseException e) {
       problems.add(name + " must be seconds or an ISO-8601 duration such as PT5M");
       return fallback;
     }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      problems.add(name + " must be between " + min.toSeconds() + " s and " + max.toSeconds() + " s");
+      problems.add(
+          name + " must be between " + min.toSeconds() + " s and " + max.toSeconds() + " s");
       return fallback;
     }
     return d;
@@ -535,27 +801,36 @@ public record WorkerConfig(
       String piece = pieces[i];
       int eq = piece.indexOf('=');
       if (piece.isBlank() || eq <= 0 || piece.substring(0, eq).isBlank()) {
-        problems.add(variable + ": part " + (i + 1) + " is not key=value (parts are separated by ';')");
+        problems.add(
+            variable + ": part " + (i + 1) + " is not key=value (parts are separated by ';')");
         continue;
       }
       String key = piece.substring(0, eq).trim();
-      String canonical = CONNECTION_STRING_KEYS.stream().filter(key::equalsIgnoreCase).findFirst().orElse(null);
+      String canonical =
+          CONNECTION_STRING_KEYS.stream().filter(key::equalsIgnoreCase).findFirst().orElse(null);
       if (canonical == null) {
-        // A key made of letters is a misspelt name; anything else may be part of a key, never printed.
-        problems.add(variable + ": part " + (i + 1) + " has an unknown key"
-            + (key.matches("[A-Za-z]{1,30}") ? " '" + key + "'" : "")
-            + "; expected " + String.join(", ", CONNECTION_STRING_KEYS));
+        // A key made of letters is a misspelt name; anything else may be part of a key, never
+        // printed.
+        problems.add(
+            variable
+                + ": part "
+                + (i + 1)
+                + " has an unknown key"
+                + (key.matches("[A-Za-z]{1,30}") ? " '" + key + "'" : "")
+                + "; expected "
+                + String.join(", ", CONNECTION_STRING_KEYS));
       } else if (parts.containsKey(canonical)) {
         problems.add(variable + ": " + canonical + " is given more than once");
       } else {
         parts.put(canonical, piece.substring(eq + 1).trim());
       }
     }
-    parts.forEach((key, v) -> {
-      if (v.isEmpty()) {
-        problems.add(variable + ": " + key + " is empty");
-      }
-    });
+    parts.forEach(
+        (key, v) -> {
+          if (v.isEmpty()) {
+            problems.add(variable + ": " + key + " is empty");
+          }
+        });
 
     String endpoint = parts.get("Endpoint");
     if (endpoint == null) {
@@ -572,15 +847,23 @@ public record WorkerConfig(
     String signature = parts.get("SharedAccessSignature");
     if (signature != null) {
       if (keyName || key) {
-        problems.add(variable + ": give SharedAccessKeyName and SharedAccessKey, or SharedAccessSignature, not both");
+        problems.add(
+            variable
+                + ": give SharedAccessKeyName and SharedAccessKey, or SharedAccessSignature, not both");
       }
-      if (!signature.isEmpty() && !signature.toLowerCase(Locale.ROOT).startsWith("sharedaccesssignature ")) {
-        problems.add(variable + ": SharedAccessSignature must be a token of the form "
-            + "'SharedAccessSignature sr=...&sig=...&se=...&skn=...'");
+      if (!signature.isEmpty()
+          && !signature.toLowerCase(Locale.ROOT).startsWith("sharedaccesssignature ")) {
+        problems.add(
+            variable
+                + ": SharedAccessSignature must be a token of the form "
+                + "'SharedAccessSignature sr=...&sig=...&se=...&skn=...'");
       }
     } else if (!keyName || !key) {
-      problems.add(variable + ": needs SharedAccessKeyName and SharedAccessKey (or SharedAccessSignature); "
-          + (keyName ? "SharedAccessKey" : key ? "SharedAccessKeyName" : "both") + " missing");
+      problems.add(
+          variable
+              + ": needs SharedAccessKeyName and SharedAccessKey (or SharedAccessSignature); "
+              + (keyName ? "SharedAccessKey" : key ? "SharedAccessKeyName" : "both")
+              + " missing");
     }
 
     String entityPath = parts.get("EntityPath");
@@ -588,13 +871,18 @@ public record WorkerConfig(
       problems.add(variable + ": EntityPath is not a valid Service Bus entity name");
     }
     String emulator = parts.get("UseDevelopmentEmulator");
-    if (emulator != null && !emulator.isEmpty() && !Set.of("true", "false").contains(emulator.toLowerCase(Locale.ROOT))) {
+    if (emulator != null
+        && !emulator.isEmpty()
+        && !Set.of("true", "false").contains(emulator.toLowerCase(Locale.ROOT))) {
       problems.add(variable + ": UseDevelopmentEmulator must be true or false");
     }
     return parts;
   }
 
-  /** What is wrong with a connection string's Endpoint, in words that never quote it; null when nothing. */
+  /**
+   * What is wrong with a connection string's Endpoint, in words that never quote it; null when
+   * nothing.
+   */
   private static String endpointProblem(String endpoint) {
     URI uri;
     try {
@@ -611,7 +899,8 @@ public record WorkerConfig(
     if (uri.getPort() == 0 || uri.getPort() > 65535) {
       return "the port must be between 1 and 65535";
     }
-    if (!(uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")) || uri.getRawQuery() != null
+    if (!(uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+        || uri.getRawQuery() != null
         || uri.getRawFragment() != null) {
       return "nothing may follow the host and port but '/'";
     }
@@ -625,7 +914,8 @@ public record WorkerConfig(
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  private static String entityName(String value, String fallback, String name, List<String> problems) {
+  private static String entityName(
+      String value, String fallback, String name, List<String> problems) {
     String v = value == null ? fallback : value;
     if (!v.matches(ENTITY_NAME)) {
       problems.add(name + " is not a valid Service Bus entity name: '" + v + "'");
@@ -633,7 +923,8 @@ public record WorkerConfig(
     return v;
   }
 
-  private static double number(String value, double fallback, double min, double max, String name, List<String> problems) {
+  private static double number(
+      String value, double fallback, double min, double max, String name, List<String> problems) {
     if (value == null) {
       return fallback;
     }
@@ -651,12 +942,23 @@ public record WorkerConfig(
   }
 
   /** A whole number from {@code min} to {@code max}; the fallback when unset. */
-  private static int wholeNumber(String value, int fallback, int min, int max, String name, List<String> problems) {
+  private static int wholeNumber(
+      String value, int fallback, int min, int max, String name, List<String> problems) {
     if (value == null) {
       return fallback;
     }
-    if (!value.matches("-?[0-9]{1,10}") || Long.parseLong(value) < min || Long.parseLong(value) > max) {
-      problems.add(name + " must be a whole number between " + min + " and " + max + ", got '" + value + "'");
+    if (!value.matches("-?[0-9]{1,10}")
+        || Long.parseLong(value) < min
+        || Long.parseLong(value) > max) {
+      problems.add(
+          name
+              + " must be a whole number between "
+              + min
+              + " and "
+              + max
+              + ", got '"
+              + value
+              + "'");
       return fallback;
     }
     return Integer.parseInt(value);
@@ -687,19 +989,64 @@ public record WorkerConfig(
 
   @Override
   public String toString() {
-    return "WorkerConfig[serviceBus=" + (serviceBusConnectionString != null ? "connection string (redacted)"
+    return "WorkerConfig[serviceBus="
+        + (serviceBusConnectionString != null
+            ? "connection string (redacted)"
             : "namespace " + serviceBusNamespace)
-        + ", queue=" + queue + ", urgentQueue=" + urgentQueue + ", opsQueue=" + opsQueue
-        + ", internalQueue=" + internalQueue + ", stateQueue=" + stateQueue
-        + ", auditTopic=" + auditTopic + ", replyToAllowed=" + replyToAllowed
-        + ", graphBaseUrl=" + graphBaseUrl + ", graphAuth=" + graphAuth + ", writesPerSecond=" + writesPerSecond
-        + ", protectedUsers=" + protectedUsers.size() + ", protectedGroups=" + protectedGroups
-        + ", maxTargetsPerEvent=" + maxTargetsPerEvent + ", httpPort=" + httpPort
-        + ", deliveryMaxDuration=" + deliveryMaxDuration + ", deliveryMaxUsers=" + deliveryMaxUsers
-        + ", protectedMaxStaleness=" + protectedMaxStaleness + ", verify=" + verify
-        + ", maxScheduleAhead=" + maxScheduleAhead + ", allowUnprotected=" + allowUnprotected + ", intakePolicies=" + intakePolicies
-        + ", approvalThreshold=" + approvalThreshold + ", approvalTtl=" + approvalTtl
-        + ", restoreCooldown=" + restoreCooldown + ", lifecycleWorkflowsResume=" + lifecycleWorkflowsResume
-        + ", accessTokenMaxLifetime=" + accessTokenMaxLifetime + ", signInWatch=" + signInWatch + "]";
+        + ", queue="
+        + queue
+        + ", urgentQueue="
+        + urgentQueue
+        + ", opsQueue="
+        + opsQueue
+        + ", internalQueue="
+        + internalQueue
+        + ", stateQueue="
+        + stateQueue
+        + ", auditTopic="
+        + auditTopic
+        + ", replyToAllowed="
+        + replyToAllowed
+        + ", graphBaseUrl="
+        + graphBaseUrl
+        + ", graphAuth="
+        + graphAuth
+        + ", writesPerSecond="
+        + writesPerSecond
+        + ", protectedUsers="
+        + protectedUsers.size()
+        + ", protectedGroups="
+        + protectedGroups
+        + ", maxTargetsPerEvent="
+        + maxTargetsPerEvent
+        + ", httpPort="
+        + httpPort
+        + ", deliveryMaxDuration="
+        + deliveryMaxDuration
+        + ", deliveryMaxUsers="
+        + deliveryMaxUsers
+        + ", protectedMaxStaleness="
+        + protectedMaxStaleness
+        + ", verify="
+        + verify
+        + ", maxScheduleAhead="
+        + maxScheduleAhead
+        + ", allowUnprotected="
+        + allowUnprotected
+        + ", intakePolicies="
+        + intakePolicies
+        + ", approvalThreshold="
+        + approvalThreshold
+        + ", approvalTtl="
+        + approvalTtl
+        + ", restoreCooldown="
+        + restoreCooldown
+        + ", lifecycleWorkflowsResume="
+        + lifecycleWorkflowsResume
+        + ", accessTokenMaxLifetime="
+        + accessTokenMaxLifetime
+        + ", signInWatch="
+        + signInWatch
+        + "]";
   }
 }

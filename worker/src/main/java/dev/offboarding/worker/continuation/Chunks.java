@@ -28,15 +28,22 @@ public final class Chunks {
    * @param cursor the highest id taken in order after this chunk
    * @param usersBeyond counted users after the cursor, for a later delivery
    */
-  public record Chunk(List<String> users, Map<String, Integer> rounds, Map<String, Set<Action>> done,
-      List<String> noLongerReached, String cursor, int usersBeyond) {
+  public record Chunk(
+      List<String> users,
+      Map<String, Integer> rounds,
+      Map<String, Set<Action>> done,
+      List<String> noLongerReached,
+      String cursor,
+      int usersBeyond) {
 
     /** True when nothing of the event is left after this chunk but {@code pending} users. */
     public boolean last(int pending) {
       return pending == 0 && usersBeyond == 0;
     }
 
-    /** Users taken in order after the cursor, as opposed to a follow-up's pending users tried again. */
+    /**
+     * Users taken in order after the cursor, as opposed to a follow-up's pending users tried again.
+     */
     public int newUsers() {
       return users.size() - rounds.size();
     }
@@ -109,8 +116,13 @@ public final class Chunks {
     }
     List<String> ids = plan.sortedIds();
     int at = Collections.binarySearch(ids, firstLeftOut);
-    return new Chunk(List.copyOf(users), chunk.rounds(), chunk.done(), chunk.noLongerReached(),
-        at == 0 ? null : ids.get(at - 1), ids.size() - at);
+    return new Chunk(
+        List.copyOf(users),
+        chunk.rounds(),
+        chunk.done(),
+        chunk.noLongerReached(),
+        at == 0 ? null : ids.get(at - 1),
+        ids.size() - at);
   }
 
   /** The users of the plan after {@code cursor} in id order (all of them when it is null). */

@@ -18,15 +18,16 @@ import java.util.TreeMap;
  *
  * <p>Follow-ups travel only on the worker's own queue ({@code SERVICEBUS_INTERNAL_QUEUE}), which
  * only the worker's identity may write; one that arrives anywhere else is dead-lettered unread
- * ({@code ForgedInternalMessage}). Even so, a follow-up is only ever a narrowing of its event: every
- * delivery plans the event again (so the blast-radius limit and protection are checked before each
- * chunk's first write), writes only users that the event's own targets still reach, reads back the
- * actions it says were done before reporting them, and its counts are bounded by the event.
+ * ({@code ForgedInternalMessage}). Even so, a follow-up is only ever a narrowing of its event:
+ * every delivery plans the event again (so the blast-radius limit and protection are checked before
+ * each chunk's first write), writes only users that the event's own targets still reach, reads back
+ * the actions it says were done before reporting them, and its counts are bounded by the event.
  *
  * @param event the event message's body, exactly as received
  * @param origin which message of the event this continues ({@link Inbound#origin}: the broker's
- *     sequence number of the event message and the queue it arrived on): the audit and follow-ups of
- *     one run of an event carry ids derived from it, a deliberate re-send of the same event is a new run
+ *     sequence number of the event message and the queue it arrived on): the audit and follow-ups
+ *     of one run of an event carry ids derived from it, a deliberate re-send of the same event is a
+ *     new run
  * @param queue the intake queue the event first arrived on: its provenance, whatever queue the
  *     follow-up travels on
  * @param step the delivery this follow-up starts: 1, 2, ...
@@ -57,6 +58,7 @@ public record Continuation(
    * bytes each on the wire, {@link ContinuationCodec}).
    */
   public static final int MAX_PENDING = 5_000;
+
   /** Steps of one event; far beyond any real event (100,000 users in chunks of 50 is 2,000). */
   public static final int MAX_STEP = 100_000;
 
@@ -74,11 +76,13 @@ public record Continuation(
     }
     EnumMap<TargetOutcome, Integer> all = new EnumMap<>(TargetOutcome.class);
     all.putAll(Objects.requireNonNull(counts, "counts"));
-    all.values().forEach(n -> {
-      if (n == null || n < 0) {
-        throw new IllegalArgumentException("counts must be >= 0");
-      }
-    });
+    all.values()
+        .forEach(
+            n -> {
+              if (n == null || n < 0) {
+                throw new IllegalArgumentException("counts must be >= 0");
+              }
+            });
     counts = java.util.Collections.unmodifiableMap(all);
     skippedMembers = java.util.Collections.unmodifiableMap(new TreeMap<>(skippedMembers));
     if (usersResolved < 0) {
@@ -94,10 +98,29 @@ public record Continuation(
   }
 
   /** The continuation of an event that needed no approval. */
-  public Continuation(byte[] event, String origin, String queue, int step, Instant startedAt,
-      Map<TargetOutcome, Integer> counts, Map<String, Integer> skippedMembers, int usersResolved, String cursor,
+  public Continuation(
+      byte[] event,
+      String origin,
+      String queue,
+      int step,
+      Instant startedAt,
+      Map<TargetOutcome, Integer> counts,
+      Map<String, Integer> skippedMembers,
+      int usersResolved,
+      String cursor,
       List<Pending> pending) {
-    this(event, origin, queue, step, startedAt, counts, skippedMembers, usersResolved, cursor, pending, null);
+    this(
+        event,
+        origin,
+        queue,
+        step,
+        startedAt,
+        counts,
+        skippedMembers,
+        usersResolved,
+        cursor,
+        pending,
+        null);
   }
 
   /**
@@ -108,9 +131,13 @@ public record Continuation(
    * @param done its actions that already succeeded (and were read back) in an earlier delivery:
    *     they are not sent again
    */
-  public record Pending(String userId, int rounds, java.util.Set<dev.offboarding.contracts.Action> done) {
+  public record Pending(
+      String userId, int rounds, java.util.Set<dev.offboarding.contracts.Action> done) {
     public Pending {
-      done = done.isEmpty() ? java.util.Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(done));
+      done =
+          done.isEmpty()
+              ? java.util.Set.of()
+              : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(done));
       if (userId == null || !dev.offboarding.contracts.Target.isGuid(userId)) {
         throw new IllegalArgumentException("a pending user must be an object id");
       }

@@ -3,11 +3,11 @@ package dev.offboarding.worker.continuation;
 import java.time.Duration;
 
 /**
- * How much of an event one delivery may do, so that no delivery outlives its lock and a crash
- * loses little: at most {@code maxUsers} users and no user started after {@code maxDuration}; the
- * rest continue in a follow-up that any replica can take. A user whose writes gave up on transient
- * failures is tried again in up to {@code maxRounds} deliveries, the n-th after {@link #delay(int)},
- * before it gets its final {@code FAILED} result.
+ * How much of an event one delivery may do, so that no delivery outlives its lock and a crash loses
+ * little: at most {@code maxUsers} users and no user started after {@code maxDuration}; the rest
+ * continue in a follow-up that any replica can take. A user whose writes gave up on transient
+ * failures is tried again in up to {@code maxRounds} deliveries, the n-th after {@link
+ * #delay(int)}, before it gets its final {@code FAILED} result.
  *
  * @param maxDuration {@code DELIVERY_MAX_DURATION}
  * @param maxUsers {@code DELIVERY_MAX_USERS}, at most {@link Continuation#MAX_PENDING}
@@ -15,8 +15,8 @@ import java.time.Duration;
  * @param firstDelay the wait before a user's second round; doubling, capped at {@code maxDelay}
  * @param maxDelay the longest wait between rounds
  */
-public record DeliveryBounds(Duration maxDuration, int maxUsers, int maxRounds, Duration firstDelay,
-    Duration maxDelay) {
+public record DeliveryBounds(
+    Duration maxDuration, int maxUsers, int maxRounds, Duration firstDelay, Duration maxDelay) {
   /** 5 minutes per delivery: well inside any lock renewal, and little lost to a crash. */
   public static final Duration DEFAULT_MAX_DURATION = Duration.ofMinutes(5);
 
@@ -41,7 +41,11 @@ public record DeliveryBounds(Duration maxDuration, int maxUsers, int maxRounds, 
    * delivery count let an event survive before).
    */
   public static DeliveryBounds defaults() {
-    return new DeliveryBounds(DEFAULT_MAX_DURATION, Continuation.MAX_PENDING, 14, Duration.ofSeconds(30),
+    return new DeliveryBounds(
+        DEFAULT_MAX_DURATION,
+        Continuation.MAX_PENDING,
+        14,
+        Duration.ofSeconds(30),
         Duration.ofMinutes(15));
   }
 
@@ -61,8 +65,8 @@ public record DeliveryBounds(Duration maxDuration, int maxUsers, int maxRounds, 
   }
 
   /**
-   * An upper bound on how long one run of an event may last, from its first delivery to its last:
-   * a delivery per chunk of {@code maxUsers} of at most {@code maxTargets} users and one per retry
+   * An upper bound on how long one run of an event may last, from its first delivery to its last: a
+   * delivery per chunk of {@code maxUsers} of at most {@code maxTargets} users and one per retry
    * round, each lasting at most {@code maxDuration} plus {@code holdPerDelivery} (the in-process
    * hold of an outage), and the waits between rounds. A cancellation marker outlives it.
    */

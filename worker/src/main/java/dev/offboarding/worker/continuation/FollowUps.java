@@ -19,7 +19,8 @@ import java.time.Instant;
 public interface FollowUps {
 
   /**
-   * Enqueues the follow-up of event {@code eventId}, visible from {@code notBefore} (now or earlier: at once).
+   * Enqueues the follow-up of event {@code eventId}, visible from {@code notBefore} (now or
+   * earlier: at once).
    *
    * @throws AuditSink.AuditException when the broker did not take it: the delivery must not be
    *     completed
@@ -28,9 +29,10 @@ public interface FollowUps {
 
   /**
    * Hands an event that takes effect later to the broker, its body unchanged, to be delivered again
-   * at {@code dueAt} from the worker's own queue, marked as held and naming the intake queue it came
-   * from ({@link MessageClassifier#HELD_UNTIL}, {@link MessageClassifier#INTAKE_QUEUE}), so it runs
-   * then and is not held again. Its correlation id is the event id, so that a cancellation finds it.
+   * at {@code dueAt} from the worker's own queue, marked as held and naming the intake queue it
+   * came from ({@link MessageClassifier#HELD_UNTIL}, {@link MessageClassifier#INTAKE_QUEUE}), so it
+   * runs then and is not held again. Its correlation id is the event id, so that a cancellation
+   * finds it.
    *
    * @param event the event message as delivered
    * @throws AuditSink.AuditException when the broker did not take it: the delivery must not be

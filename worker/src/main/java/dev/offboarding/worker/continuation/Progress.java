@@ -15,14 +15,15 @@ public interface Progress {
   /** The event's execution is over, whatever its outcome. */
   void finished(String eventId);
 
-  Progress NONE = new Progress() {
-    @Override
-    public void started(String eventId, boolean urgent, int users) {}
+  Progress NONE =
+      new Progress() {
+        @Override
+        public void started(String eventId, boolean urgent, int users) {}
 
-    @Override
-    public void advanced(String eventId) {}
+        @Override
+        public void advanced(String eventId) {}
 
-    @Override
-    public void finished(String eventId) {}
-  };
+        @Override
+        public void finished(String eventId) {}
+      };
 }

@@ -1,2 +1,5 @@
-/** Continuation: bounds how much of an event one delivery does and carries the rest in follow-up messages. */
+/**
+ * Continuation: bounds how much of an event one delivery does and carries the rest in follow-up
+ * messages.
+ */
 package dev.offboarding.worker.continuation;

@@ -3,8 +3,8 @@ package dev.offboarding.worker.execute;
 import dev.offboarding.worker.plan.GraphFailure;
 
 /**
- * Port: the writes the worker makes. Each call is exactly one attempt (the domain owns retries
- * and the write budget) and returns Graph's {@code request-id}, or throws {@link GraphFailure}.
+ * Port: the writes the worker makes. Each call is exactly one attempt (the domain owns retries and
+ * the write budget) and returns Graph's {@code request-id}, or throws {@link GraphFailure}.
  * Implementations are safe for concurrent use.
  */
 public interface AccountWrites {

@@ -27,15 +27,20 @@ import java.util.Optional;
  * logged, audited, returned or kept.
  */
 public final class Containment {
-  /** What a reset skipped for a synchronised user says: Microsoft's guidance for a compromised hybrid account. */
-  public static final String SYNCED_PASSWORD_REASON = "the password is synchronised from on-premises Active Directory:"
-      + " reset it there, twice, and let the change synchronise (Microsoft's guidance for a compromised account);"
-      + " not reset here";
+  /**
+   * What a reset skipped for a synchronised user says: Microsoft's guidance for a compromised
+   * hybrid account.
+   */
+  public static final String SYNCED_PASSWORD_REASON =
+      "the password is synchronised from on-premises Active Directory:"
+          + " reset it there, twice, and let the change synchronise (Microsoft's guidance for a compromised account);"
+          + " not reset here";
 
   /** What a reset skipped for a user of a federated domain says. */
-  public static final String FEDERATED_PASSWORD_REASON = "the user's domain is federated: the password lives with"
-      + " the identity provider (for AD FS, on-premises Active Directory): reset it there, twice (Microsoft's guidance"
-      + " for a compromised account); not reset here";
+  public static final String FEDERATED_PASSWORD_REASON =
+      "the user's domain is federated: the password lives with"
+          + " the identity provider (for AD FS, on-premises Active Directory): reset it there, twice (Microsoft's guidance"
+          + " for a compromised account); not reset here";
 
   private final ContainmentWrites writes;
   private final GovernedWrites governed;
@@ -54,8 +59,17 @@ public final class Containment {
    * @param reads reads of a write before it is reported unverified (at least 1)
    * @param firstDelay the wait before the second read, doubled before each further one
    */
-  Containment(ContainmentWrites writes, GovernedWrites governed, RiskConfirmations risks, Passwords passwords,
-      Sleeper sleeper, Clock clock, boolean verify, Duration clockSkew, int reads, Duration firstDelay) {
+  Containment(
+      ContainmentWrites writes,
+      GovernedWrites governed,
+      RiskConfirmations risks,
+      Passwords passwords,
+      Sleeper sleeper,
+      Clock clock,
+      boolean verify,
+      Duration clockSkew,
+      int reads,
+      Duration firstDelay) {
     this.writes = Objects.requireNonNull(writes, "writes");
     this.governed = Objects.requireNonNull(governed, "governed");
     this.risks = Objects.requireNonNull(risks, "risks");
@@ -79,43 +93,59 @@ public final class Containment {
    *
    * @param urgent whether the event is urgent; not used for the budget (see above)
    */
-  ActionResult run(Action action, String userId, boolean urgent, boolean doneEarlier, Instant doneSince)
+  ActionResult run(
+      Action action, String userId, boolean urgent, boolean doneEarlier, Instant doneSince)
       throws InterruptedException {
     return runInLane(action, userId, false, doneEarlier, doneSince);
   }
 
-  private ActionResult runInLane(Action action, String userId, boolean urgent, boolean doneEarlier, Instant doneSince)
+  private ActionResult runInLane(
+      Action action, String userId, boolean urgent, boolean doneEarlier, Instant doneSince)
       throws InterruptedException {
     return switch (action) {
       case RESET_PASSWORD -> resetPassword(userId, urgent, doneEarlier, doneSince);
       case CONFIRM_COMPROMISED -> risks.confirm(userId, urgent, verify);
       case DISABLE_DEVICES -> disableDevices(userId, urgent);
-      default -> throw new IllegalArgumentException(action.wireName() + " is not a containment action");
+      default ->
+          throw new IllegalArgumentException(action.wireName() + " is not a containment action");
     };
   }
 
   // ------------------------------------------------------------------ password
 
-  private ActionResult resetPassword(String userId, boolean urgent, boolean doneEarlier, Instant doneSince)
+  private ActionResult resetPassword(
+      String userId, boolean urgent, boolean doneEarlier, Instant doneSince)
       throws InterruptedException {
     Instant started = clock.instant();
     Optional<ContainmentWrites.PasswordOwner> owner;
     try {
       owner = writes.passwordOwner(userId);
     } catch (GraphFailure f) {
-      return governed.failed(Action.RESET_PASSWORD, withContext(f, "reading the user before its reset failed: "), 0,
+      return governed.failed(
+          Action.RESET_PASSWORD,
+          withContext(f, "reading the user before its reset failed: "),
+          0,
           started);
     }
     if (owner.isEmpty()) {
-      return new ActionResult(Action.RESET_PASSWORD, TargetOutcome.NOT_FOUND, 0, null, started, clock.instant(),
-          "Request_ResourceNotFound", "user not found before its password reset");
+      return new ActionResult(
+          Action.RESET_PASSWORD,
+          TargetOutcome.NOT_FOUND,
+          0,
+          null,
+          started,
+          clock.instant(),
+          "Request_ResourceNotFound",
+          "user not found before its password reset");
     }
     if (owner.get().onPremisesSyncEnabled()) {
-      return ActionResult.skipped(Action.RESET_PASSWORD, ActionResult.PASSWORD_MANAGED_ELSEWHERE,
-          SYNCED_PASSWORD_REASON);
+      return ActionResult.skipped(
+          Action.RESET_PASSWORD, ActionResult.PASSWORD_MANAGED_ELSEWHERE, SYNCED_PASSWORD_REASON);
     }
     if (owner.get().federated()) {
-      return ActionResult.skipped(Action.RESET_PASSWORD, ActionResult.PASSWORD_MANAGED_ELSEWHERE,
+      return ActionResult.skipped(
+          Action.RESET_PASSWORD,
+          ActionResult.PASSWORD_MANAGED_ELSEWHERE,
           FEDERATED_PASSWORD_REASON);
     }
     if (doneEarlier && shows(owner.get().lastPasswordChange(), doneSince)) {
@@ -123,14 +153,20 @@ public final class Containment {
       return ActionResult.succeeded(Action.RESET_PASSWORD, 0, null, null, null)
           .withContainmentVerification(true, owner.get().lastPasswordChange(), null, null, null);
     }
-    Sent sent = governed.send(Action.RESET_PASSWORD, () -> {
-      char[] password = passwords.next();
-      try {
-        return writes.resetPassword(userId, password);
-      } finally {
-        Arrays.fill(password, '\0');
-      }
-    }, urgent, started, 0);
+    Sent sent =
+        governed.send(
+            Action.RESET_PASSWORD,
+            () -> {
+              char[] password = passwords.next();
+              try {
+                return writes.resetPassword(userId, password);
+              } finally {
+                Arrays.fill(password, '\0');
+              }
+            },
+            urgent,
+            started,
+            0);
     if (!verify || sent.at() == null) {
       return sent.result();
     }
@@ -150,8 +186,13 @@ public final class Containment {
       try {
         read = writes.passwordOwner(userId);
       } catch (GraphFailure f) {
-        return sent.result().withContainmentVerification(false, last, null, null,
-            GovernedWrites.truncate("read-back failed: " + f.getMessage()));
+        return sent.result()
+            .withContainmentVerification(
+                false,
+                last,
+                null,
+                null,
+                GovernedWrites.truncate("read-back failed: " + f.getMessage()));
       }
       if (read.isEmpty()) {
         why = "user not found on read-back";
@@ -162,17 +203,25 @@ public final class Containment {
         return sent.result().withContainmentVerification(true, last, null, null, null);
       }
       if (last != null) {
-        why = "lastPasswordChangeDateTime " + last + " is before the reset at "
-            + sent.at().truncatedTo(ChronoUnit.SECONDS) + " (allowing " + clockSkew.toSeconds() + " s of clock skew)";
+        why =
+            "lastPasswordChangeDateTime "
+                + last
+                + " is before the reset at "
+                + sent.at().truncatedTo(ChronoUnit.SECONDS)
+                + " (allowing "
+                + clockSkew.toSeconds()
+                + " s of clock skew)";
       }
     }
-    return sent.result().withContainmentVerification(false, last, null, null,
-        why + (reads > 1 ? " after " + reads + " reads" : ""));
+    return sent.result()
+        .withContainmentVerification(
+            false, last, null, null, why + (reads > 1 ? " after " + reads + " reads" : ""));
   }
 
   /** True when a password change at {@code changed} is the one sent at {@code sentAt}, or later. */
   private boolean shows(Instant changed, Instant sentAt) {
-    return changed != null && sentAt != null
+    return changed != null
+        && sentAt != null
         && !changed.isBefore(sentAt.truncatedTo(ChronoUnit.SECONDS).minus(clockSkew));
   }
 
@@ -184,10 +233,13 @@ public final class Containment {
    * disabled) and that are disabled now. A named device not registered to this user, or already
    * enabled, is left alone; a device an administrator disabled is never named, so never re-enabled.
    */
-  ActionResult enableDevices(String userId, java.util.Set<String> named) throws InterruptedException {
+  ActionResult enableDevices(String userId, java.util.Set<String> named)
+      throws InterruptedException {
     if (named.isEmpty()) {
-      return ActionResult.skipped(Action.ENABLE_DEVICES, "the restore names no device (deviceIds): nothing to"
-          + " re-enable; restore-plan --from-audit copies them from the compromise's result");
+      return ActionResult.skipped(
+          Action.ENABLE_DEVICES,
+          "the restore names no device (deviceIds): nothing to"
+              + " re-enable; restore-plan --from-audit copies them from the compromise's result");
     }
     java.util.Set<String> wanted = new java.util.HashSet<>();
     named.forEach(id -> wanted.add(id.toLowerCase(java.util.Locale.ROOT)));
@@ -196,12 +248,19 @@ public final class Containment {
     try {
       devices = writes.registeredDevices(userId);
     } catch (GraphFailure f) {
-      return governed.failed(Action.ENABLE_DEVICES, withContext(f, "listing the user's registered devices failed: "),
-          0, started);
+      return governed.failed(
+          Action.ENABLE_DEVICES,
+          withContext(f, "listing the user's registered devices failed: "),
+          0,
+          started);
     }
-    List<String> disabled = devices.stream().filter(d -> Boolean.FALSE.equals(d.accountEnabled()))
-        .map(ContainmentWrites.DeviceState::id)
-        .filter(id -> wanted.contains(id.toLowerCase(java.util.Locale.ROOT))).distinct().toList();
+    List<String> disabled =
+        devices.stream()
+            .filter(d -> Boolean.FALSE.equals(d.accountEnabled()))
+            .map(ContainmentWrites.DeviceState::id)
+            .filter(id -> wanted.contains(id.toLowerCase(java.util.Locale.ROOT)))
+            .distinct()
+            .toList();
     return writeDevices(Action.ENABLE_DEVICES, userId, disabled, true, started);
   }
 
@@ -211,13 +270,20 @@ public final class Containment {
     try {
       devices = writes.registeredDevices(userId);
     } catch (GraphFailure f) {
-      return governed.failed(Action.DISABLE_DEVICES, withContext(f, "listing the user's registered devices failed: "),
-          0, started);
+      return governed.failed(
+          Action.DISABLE_DEVICES,
+          withContext(f, "listing the user's registered devices failed: "),
+          0,
+          started);
     }
     // Only devices that can sign in now are written: one already disabled (by an administrator,
     // say) is not this worker's to re-enable later, so it is neither written nor listed.
-    List<String> enabled = devices.stream().filter(d -> !Boolean.FALSE.equals(d.accountEnabled()))
-        .map(ContainmentWrites.DeviceState::id).distinct().toList();
+    List<String> enabled =
+        devices.stream()
+            .filter(d -> !Boolean.FALSE.equals(d.accountEnabled()))
+            .map(ContainmentWrites.DeviceState::id)
+            .distinct()
+            .toList();
     if (enabled.size() > ActionResult.MAX_DEVICE_IDS) {
       enabled = enabled.subList(0, ActionResult.MAX_DEVICE_IDS);
     }
@@ -225,8 +291,9 @@ public final class Containment {
   }
 
   /** Sets {@code accountEnabled} to {@code enable} on each device, then reads them back. */
-  private ActionResult writeDevices(Action action, String userId, List<String> deviceIds, boolean enable,
-      Instant started) throws InterruptedException {
+  private ActionResult writeDevices(
+      Action action, String userId, List<String> deviceIds, boolean enable, Instant started)
+      throws InterruptedException {
     List<String> written = new ArrayList<>();
     Map<String, Instant> sentAt = new LinkedHashMap<>();
     ActionResult worst = null;
@@ -234,7 +301,8 @@ public final class Containment {
     String requestId = null;
     for (String deviceId : deviceIds) {
       // The bulk lane, as every containment write (see run).
-      Sent sent = governed.send(action, () -> writes.setDeviceEnabled(deviceId, enable), false, started, 0);
+      Sent sent =
+          governed.send(action, () -> writes.setDeviceEnabled(deviceId, enable), false, started, 0);
       attempts += sent.result().attempts();
       if (sent.at() != null) {
         written.add(deviceId);
@@ -248,13 +316,30 @@ public final class Containment {
       }
     }
     if (worst != null) {
-      String message = GovernedWrites.truncate("device " + (deviceIds.size() - written.size()) + " of " + deviceIds.size()
-          + " not " + (enable ? "re-enabled" : "disabled") + ": " + worst.errorMessage());
-      return new ActionResult(action, worst.outcome(), attempts, worst.requestId(), started,
-          clock.instant(), worst.errorCode(), message).withDeviceIds(written);
+      String message =
+          GovernedWrites.truncate(
+              "device "
+                  + (deviceIds.size() - written.size())
+                  + " of "
+                  + deviceIds.size()
+                  + " not "
+                  + (enable ? "re-enabled" : "disabled")
+                  + ": "
+                  + worst.errorMessage());
+      return new ActionResult(
+              action,
+              worst.outcome(),
+              attempts,
+              worst.requestId(),
+              started,
+              clock.instant(),
+              worst.errorCode(),
+              message)
+          .withDeviceIds(written);
     }
-    ActionResult accepted = ActionResult.succeeded(action, attempts, requestId, started,
-        clock.instant()).withDeviceIds(written);
+    ActionResult accepted =
+        ActionResult.succeeded(action, attempts, requestId, started, clock.instant())
+            .withDeviceIds(written);
     if (!verify) {
       return accepted;
     }
@@ -279,21 +364,34 @@ public final class Containment {
       try {
         states = writes.devicesEnabled(notYet);
       } catch (GraphFailure f) {
-        return accepted.withContainmentVerification(false, null, null, null,
+        return accepted.withContainmentVerification(
+            false,
+            null,
+            null,
+            null,
             GovernedWrites.truncate("read-back failed: " + f.getMessage()));
       }
       notYet.removeIf(id -> Boolean.valueOf(enable).equals(states.get(id)));
       if (!notYet.isEmpty()) {
         String first = notYet.get(0);
-        why = notYet.size() + " device(s) still " + (enable ? "disabled" : "enabled") + " or not found on read-back,"
-            + " e.g. " + first
-            + (states.containsKey(first) ? "" : " (not found)");
+        why =
+            notYet.size()
+                + " device(s) still "
+                + (enable ? "disabled" : "enabled")
+                + " or not found on read-back,"
+                + " e.g. "
+                + first
+                + (states.containsKey(first) ? "" : " (not found)");
       }
     }
     if (notYet.isEmpty()) {
       return accepted.withContainmentVerification(true, null, null, null, null);
     }
-    return accepted.withContainmentVerification(false, null, null, null,
+    return accepted.withContainmentVerification(
+        false,
+        null,
+        null,
+        null,
         GovernedWrites.truncate(why + (reads > 1 ? " after " + reads + " reads" : "")));
   }
 
@@ -308,7 +406,13 @@ public final class Containment {
   }
 
   private static GraphFailure withContext(GraphFailure f, String prefix) {
-    return new GraphFailure(f.kind(), f.status(), f.errorCode(), prefix + f.getMessage(), f.requestId(),
-        f.retryAfter().orElse(null), f);
+    return new GraphFailure(
+        f.kind(),
+        f.status(),
+        f.errorCode(),
+        prefix + f.getMessage(),
+        f.requestId(),
+        f.retryAfter().orElse(null),
+        f);
   }
 }

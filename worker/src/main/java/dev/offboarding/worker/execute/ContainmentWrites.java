@@ -12,8 +12,8 @@ import java.util.Optional;
  * attempt (the domain owns retries, the write budget and the Identity Protection limit) and returns
  * Graph's {@code request-id}; directory and device reads retry transient failures themselves, as
  * {@code Directory} does, while Identity Protection requests are one attempt each. Every call
- * throws {@link GraphFailure} on failure. Implementations
- * are safe for concurrent use and never log, keep or return a password.
+ * throws {@link GraphFailure} on failure. Implementations are safe for concurrent use and never
+ * log, keep or return a password.
  */
 public interface ContainmentWrites {
 
@@ -27,7 +27,8 @@ public interface ContainmentWrites {
    *     {@code Federated}): its password lives with the identity provider; false when managed or
    *     when the domain could not be read
    */
-  record PasswordOwner(boolean onPremisesSyncEnabled, Instant lastPasswordChange, boolean federated) {
+  record PasswordOwner(
+      boolean onPremisesSyncEnabled, Instant lastPasswordChange, boolean federated) {
     /** A user whose domain was not looked at. */
     public PasswordOwner(boolean onPremisesSyncEnabled, Instant lastPasswordChange) {
       this(onPremisesSyncEnabled, lastPasswordChange, false);
@@ -38,8 +39,8 @@ public interface ContainmentWrites {
   Optional<PasswordOwner> passwordOwner(String userId);
 
   /**
-   * Sets a new password with {@code forceChangePasswordNextSignIn}. The caller wipes the array
-   * once this returns; the implementation keeps no copy.
+   * Sets a new password with {@code forceChangePasswordNextSignIn}. The caller wipes the array once
+   * this returns; the implementation keeps no copy.
    */
   String resetPassword(String userId, char[] password);
 
@@ -76,7 +77,9 @@ public interface ContainmentWrites {
    */
   List<DeviceState> registeredDevices(String userId);
 
-  /** A device by object id and whether it can sign in; {@code accountEnabled} null when not said. */
+  /**
+   * A device by object id and whether it can sign in; {@code accountEnabled} null when not said.
+   */
   record DeviceState(String id, Boolean accountEnabled) {}
 
   /** Sets a device's {@code accountEnabled}. */

@@ -34,10 +34,10 @@ import java.util.function.ToIntFunction;
 
 /**
  * Runs a plan's writes: per user, in order, disable (when asked) then revoke, each write through
- * the shared {@link WriteBudget} and retried under the {@link Retries} policy. Users run concurrently on
- * virtual threads, at most {@code concurrency} of one event at a time, as the plan streams them in;
- * results stream out as users finish. Every counted user and every unresolved target gets exactly
- * one terminal result. Thread-safe.
+ * the shared {@link WriteBudget} and retried under the {@link Retries} policy. Users run
+ * concurrently on virtual threads, at most {@code concurrency} of one event at a time, as the plan
+ * streams them in; results stream out as users finish. Every counted user and every unresolved
+ * target gets exactly one terminal result. Thread-safe.
  */
 public final class Executor {
   private static final System.Logger LOG = System.getLogger(Executor.class.getName());
@@ -55,10 +55,15 @@ public final class Executor {
 
   private final AccountWrites writes;
   private final GovernedWrites governed;
+
   /** The containment actions; null when this executor does not carry them out. */
   private final Containment containment;
-  /** {@code ACCESS_TOKEN_MAX_LIFETIME}: how long after the revoke an access token may still be used. */
+
+  /**
+   * {@code ACCESS_TOKEN_MAX_LIFETIME}: how long after the revoke an access token may still be used.
+   */
   private final java.time.Duration accessTokenLifetime;
+
   private final WriteBudget budget;
   private final Retries retryPolicy;
   private final OutageGuard outage;
@@ -66,6 +71,7 @@ public final class Executor {
   private final Sleeper sleeper;
   private final Clock clock;
   private final int concurrency;
+
   /** A restore of a user revoked more recently than this is refused for it; null: no such guard. */
   private final java.time.Duration restoreCooldown;
 
@@ -74,15 +80,41 @@ public final class Executor {
    * @param verifier reads each acknowledged write back; null when writes are not verified ({@code
    *     VERIFY=false})
    */
-  public Executor(AccountWrites writes, WriteBudget budget, Retries retryPolicy, OutageGuard outage,
-      Verifier verifier, Sleeper sleeper, Clock clock, int concurrency) {
-    this(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, null, null,
+  public Executor(
+      AccountWrites writes,
+      WriteBudget budget,
+      Retries retryPolicy,
+      OutageGuard outage,
+      Verifier verifier,
+      Sleeper sleeper,
+      Clock clock,
+      int concurrency) {
+    this(
+        writes,
+        budget,
+        retryPolicy,
+        outage,
+        verifier,
+        sleeper,
+        clock,
+        concurrency,
+        null,
+        null,
         AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME);
   }
 
-  private Executor(AccountWrites writes, WriteBudget budget, Retries retryPolicy, OutageGuard outage,
-      Verifier verifier, Sleeper sleeper, Clock clock, int concurrency, java.time.Duration restoreCooldown,
-      Containment containment, java.time.Duration accessTokenLifetime) {
+  private Executor(
+      AccountWrites writes,
+      WriteBudget budget,
+      Retries retryPolicy,
+      OutageGuard outage,
+      Verifier verifier,
+      Sleeper sleeper,
+      Clock clock,
+      int concurrency,
+      java.time.Duration restoreCooldown,
+      Containment containment,
+      java.time.Duration accessTokenLifetime) {
     this.restoreCooldown = restoreCooldown;
     this.containment = containment;
     this.accessTokenLifetime = Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime");
@@ -110,8 +142,18 @@ public final class Executor {
     if (cooldown.isNegative()) {
       throw new IllegalArgumentException("cooldown must not be negative");
     }
-    return new Executor(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, cooldown,
-        containment, accessTokenLifetime);
+    return new Executor(
+        writes,
+        budget,
+        retryPolicy,
+        outage,
+        verifier,
+        sleeper,
+        clock,
+        concurrency,
+        cooldown,
+        containment,
+        accessTokenLifetime);
   }
 
   /**
@@ -121,12 +163,34 @@ public final class Executor {
    *
    * @param limit the process's one Identity Protection limit
    */
-  public Executor withContainment(ContainmentWrites containmentWrites, IdentityProtectionLimit limit) {
-    RiskConfirmations risks = new RiskConfirmations(containmentWrites, limit, budget, retryPolicy, sleeper, clock);
-    Containment c = new Containment(containmentWrites, governed, risks, new Passwords(), sleeper, clock,
-        verifier != null, Verifier.DEFAULT_CLOCK_SKEW, Verifier.DEFAULT_READS, Verifier.DEFAULT_FIRST_DELAY);
-    return new Executor(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, restoreCooldown,
-        c, accessTokenLifetime);
+  public Executor withContainment(
+      ContainmentWrites containmentWrites, IdentityProtectionLimit limit) {
+    RiskConfirmations risks =
+        new RiskConfirmations(containmentWrites, limit, budget, retryPolicy, sleeper, clock);
+    Containment c =
+        new Containment(
+            containmentWrites,
+            governed,
+            risks,
+            new Passwords(),
+            sleeper,
+            clock,
+            verifier != null,
+            Verifier.DEFAULT_CLOCK_SKEW,
+            Verifier.DEFAULT_READS,
+            Verifier.DEFAULT_FIRST_DELAY);
+    return new Executor(
+        writes,
+        budget,
+        retryPolicy,
+        outage,
+        verifier,
+        sleeper,
+        clock,
+        concurrency,
+        restoreCooldown,
+        c,
+        accessTokenLifetime);
   }
 
   /**
@@ -136,13 +200,26 @@ public final class Executor {
   public Executor withAccessTokenLifetime(java.time.Duration lifetime) {
     // Checked here as the window will check it, so that a bad value fails at start, not per user.
     AccessWindow.from(Instant.EPOCH, lifetime, null);
-    return new Executor(writes, budget, retryPolicy, outage, verifier, sleeper, clock, concurrency, restoreCooldown,
-        containment, lifetime);
+    return new Executor(
+        writes,
+        budget,
+        retryPolicy,
+        outage,
+        verifier,
+        sleeper,
+        clock,
+        concurrency,
+        restoreCooldown,
+        containment,
+        lifetime);
   }
 
   /** How a streamed execution ended. */
   public enum End {
-    /** Every selected user was reached, or the bounds stopped the pass (see {@link Outcome#unfinished}). */
+    /**
+     * Every selected user was reached, or the bounds stopped the pass (see {@link
+     * Outcome#unfinished}).
+     */
     DONE,
     /** The result sink threw; execution stopped early and the remaining users have no result. */
     SINK_FAILED,
@@ -160,17 +237,30 @@ public final class Executor {
    *     failures
    * @param doneSoFar for a user id, its actions that succeeded in an earlier delivery: not sent
    *     again unless the read-back does not show them
-   * @param doneSince when the event's first delivery began: actions done earlier were sent after it,
-   *     so the read-back must show their effect from then on
+   * @param doneSince when the event's first delivery began: actions done earlier were sent after
+   *     it, so the read-back must show their effect from then on
    * @param maxRounds a user given up on in this many deliveries gets its final FAILED result
    * @param approved the second person's approval that released the event, or null: a restore
    *     re-enables a recently revoked user only when it names that user
    */
-  public record Bounds(boolean redelivery, Instant deadline, BooleanSupplier stop, ToIntFunction<String> roundsSoFar,
-      Function<String, Set<Action>> doneSoFar, Instant doneSince, int maxRounds, Approved approved) {
+  public record Bounds(
+      boolean redelivery,
+      Instant deadline,
+      BooleanSupplier stop,
+      ToIntFunction<String> roundsSoFar,
+      Function<String, Set<Action>> doneSoFar,
+      Instant doneSince,
+      int maxRounds,
+      Approved approved) {
     /** Bounds of an event no approval released. */
-    public Bounds(boolean redelivery, Instant deadline, BooleanSupplier stop, ToIntFunction<String> roundsSoFar,
-        Function<String, Set<Action>> doneSoFar, Instant doneSince, int maxRounds) {
+    public Bounds(
+        boolean redelivery,
+        Instant deadline,
+        BooleanSupplier stop,
+        ToIntFunction<String> roundsSoFar,
+        Function<String, Set<Action>> doneSoFar,
+        Instant doneSince,
+        int maxRounds) {
       this(redelivery, deadline, stop, roundsSoFar, doneSoFar, doneSince, maxRounds, null);
     }
 
@@ -187,7 +277,8 @@ public final class Executor {
 
     /** No deadline, no stop, one round: every user gets its final result now. */
     public static Bounds unbounded(boolean redelivery) {
-      return new Bounds(redelivery, Instant.MAX, () -> false, id -> 0, id -> Set.of(), Instant.MIN, 1);
+      return new Bounds(
+          redelivery, Instant.MAX, () -> false, id -> 0, id -> Set.of(), Instant.MIN, 1);
     }
   }
 
@@ -213,14 +304,24 @@ public final class Executor {
    * @param allResourcesBy the latest {@link AccessWindow#allResourcesBy} of the results handed out;
    *     null when none carried an access window
    */
-  public record Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure,
-      List<Unfinished> unfinished, Instant allResourcesBy) {
+  public record Outcome(
+      End end,
+      Map<TargetOutcome, Integer> counts,
+      RuntimeException failure,
+      List<Unfinished> unfinished,
+      Instant allResourcesBy) {
 
-    public Outcome(End end, Map<TargetOutcome, Integer> counts, RuntimeException failure, List<Unfinished> unfinished) {
+    public Outcome(
+        End end,
+        Map<TargetOutcome, Integer> counts,
+        RuntimeException failure,
+        List<Unfinished> unfinished) {
       this(end, counts, failure, unfinished, null);
     }
 
-    /** True when some users are unfinished because Graph failed transiently: an outage, most likely. */
+    /**
+     * True when some users are unfinished because Graph failed transiently: an outage, most likely.
+     */
     public boolean graphUnavailable() {
       return unfinished.stream().anyMatch(Unfinished::transientFailure);
     }
@@ -232,7 +333,10 @@ public final class Executor {
    */
   public static final String RETRIES_EXHAUSTED = "RetriesExhausted";
 
-  /** The error code of a restore refused for a user whose sessions were revoked within {@code RESTORE_COOLDOWN}. */
+  /**
+   * The error code of a restore refused for a user whose sessions were revoked within {@code
+   * RESTORE_COOLDOWN}.
+   */
   public static final String RESTORE_COOLDOWN = "RestoreCooldown";
 
   /**
@@ -249,7 +353,11 @@ public final class Executor {
    * calling thread stops users that have not started; the thread's interrupt flag is set again on
    * return.
    */
-  public Outcome execute(StreamingPlan plan, Bounds bounds, boolean reportUnresolved, Consumer<TargetAudit> results,
+  public Outcome execute(
+      StreamingPlan plan,
+      Bounds bounds,
+      boolean reportUnresolved,
+      Consumer<TargetAudit> results,
       Progress progress) {
     String eventId = plan.event().id();
     boolean dryRun = plan.event().data().dryRun();
@@ -267,85 +375,115 @@ public final class Executor {
     try {
       try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
         try {
-          plan.stream(user -> {
-            if (gate.failed()) {
-              return false;
-            }
-            if (bounds.stop().getAsBoolean() || !clock.instant().isBefore(bounds.deadline())) {
-              cutShort[0] = true;
-              return false;
-            }
-            if (user.isProtected() || dryRun) {
-              gate.accept(notWritten(eventId, described(plan.directory(), user), actions, redelivery, dryRun));
-              return true;
-            }
-            try {
-              slots.acquire();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              return false;
-            }
-            // Waiting for a slot can take as long as a user's writes: the stop or the deadline may
-            // have come meanwhile, and a user started now would be written after it.
-            if (bounds.stop().getAsBoolean() || !clock.instant().isBefore(bounds.deadline())) {
-              slots.release();
-              cutShort[0] = true;
-              return false;
-            }
-            // The slot bounds users whose account writes are under way; a user past its revoke
-            // gives it back before its containment, which waits in the budget's bulk lane, so
-            // that slow containment never holds back another user's revoke.
-            java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-            Runnable releaseSlot = () -> {
-              if (released.compareAndSet(false, true)) {
-                slots.release();
-              }
-            };
-            threads.submit(() -> {
-              try {
-                String id = user.user().id();
-                TargetAudit result = runUserSafely(eventId, user, actions, bounds.doneSoFar().apply(id),
-                    bounds.doneSince(), urgent, redelivery, plan.directory(), bounds.approved(), releaseSlot,
-                    namedDevices);
-                int rounds = bounds.roundsSoFar().applyAsInt(id);
-                if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
-                  Set<Action> done = EnumSet.noneOf(Action.class);
-                  result.actions().stream().filter(a -> a.outcome() == TargetOutcome.SUCCEEDED)
-                      .forEach(a -> done.add(a.action()));
-                  unfinished.add(new Unfinished(id, rounds + 1, true, done));
-                  gate.unfinished();
-                } else {
-                  gate.accept(result);
+          plan.stream(
+              user -> {
+                if (gate.failed()) {
+                  return false;
                 }
-              } finally {
-                releaseSlot.run();
-              }
-            });
-            return true;
-          });
+                if (bounds.stop().getAsBoolean() || !clock.instant().isBefore(bounds.deadline())) {
+                  cutShort[0] = true;
+                  return false;
+                }
+                if (user.isProtected() || dryRun) {
+                  gate.accept(
+                      notWritten(
+                          eventId, described(plan.directory(), user), actions, redelivery, dryRun));
+                  return true;
+                }
+                try {
+                  slots.acquire();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return false;
+                }
+                // Waiting for a slot can take as long as a user's writes: the stop or the deadline
+                // may
+                // have come meanwhile, and a user started now would be written after it.
+                if (bounds.stop().getAsBoolean() || !clock.instant().isBefore(bounds.deadline())) {
+                  slots.release();
+                  cutShort[0] = true;
+                  return false;
+                }
+                // The slot bounds users whose account writes are under way; a user past its revoke
+                // gives it back before its containment, which waits in the budget's bulk lane, so
+                // that slow containment never holds back another user's revoke.
+                java.util.concurrent.atomic.AtomicBoolean released =
+                    new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable releaseSlot =
+                    () -> {
+                      if (released.compareAndSet(false, true)) {
+                        slots.release();
+                      }
+                    };
+                threads.submit(
+                    () -> {
+                      try {
+                        String id = user.user().id();
+                        TargetAudit result =
+                            runUserSafely(
+                                eventId,
+                                user,
+                                actions,
+                                bounds.doneSoFar().apply(id),
+                                bounds.doneSince(),
+                                urgent,
+                                redelivery,
+                                plan.directory(),
+                                bounds.approved(),
+                                releaseSlot,
+                                namedDevices);
+                        int rounds = bounds.roundsSoFar().applyAsInt(id);
+                        if (gaveUpTransiently(result) && rounds + 1 < bounds.maxRounds()) {
+                          Set<Action> done = EnumSet.noneOf(Action.class);
+                          result.actions().stream()
+                              .filter(a -> a.outcome() == TargetOutcome.SUCCEEDED)
+                              .forEach(a -> done.add(a.action()));
+                          unfinished.add(new Unfinished(id, rounds + 1, true, done));
+                          gate.unfinished();
+                        } else {
+                          gate.accept(result);
+                        }
+                      } finally {
+                        releaseSlot.run();
+                      }
+                    });
+                return true;
+              });
         } catch (GraphFailure e) {
           // The directory failed while streaming: the users not reached yet are tried again later.
           cutShort[0] = true;
-          LOG.log(System.Logger.Level.WARNING, "listing the users of event " + eventId + " again failed ("
-              + e.getMessage() + "); the users not reached continue later");
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "listing the users of event "
+                  + eventId
+                  + " again failed ("
+                  + e.getMessage()
+                  + "); the users not reached continue later");
         }
         // Leaving the block waits for every user in flight.
         interrupted = Thread.interrupted();
       }
       interrupted |= Thread.interrupted();
       if (gate.failed()) {
-        return new Outcome(End.SINK_FAILED, gate.counts(), gate.failure(), List.of(), gate.allResourcesBy());
+        return new Outcome(
+            End.SINK_FAILED, gate.counts(), gate.failure(), List.of(), gate.allResourcesBy());
       }
       if (interrupted) {
         return new Outcome(End.INTERRUPTED, gate.counts(), null, List.of(), gate.allResourcesBy());
       }
-      plan.forEachNotStreamed((id, via) -> {
-        if (cutShort[0]) {
-          unfinished.add(new Unfinished(id, bounds.roundsSoFar().applyAsInt(id), false, bounds.doneSoFar().apply(id)));
-        } else {
-          gate.accept(noLongerReached(eventId, id, via, actions, redelivery));
-        }
-      });
+      plan.forEachNotStreamed(
+          (id, via) -> {
+            if (cutShort[0]) {
+              unfinished.add(
+                  new Unfinished(
+                      id,
+                      bounds.roundsSoFar().applyAsInt(id),
+                      false,
+                      bounds.doneSoFar().apply(id)));
+            } else {
+              gate.accept(noLongerReached(eventId, id, via, actions, redelivery));
+            }
+          });
       if (reportUnresolved) {
         for (Plan.Unresolved u : plan.unresolved()) {
           gate.accept(unresolved(eventId, u, actions, redelivery));
@@ -353,8 +491,12 @@ public final class Executor {
       }
       List<Unfinished> left = new ArrayList<>(unfinished);
       left.sort(java.util.Comparator.comparing(Unfinished::userId));
-      return new Outcome(gate.failed() ? End.SINK_FAILED : End.DONE, gate.counts(),
-          gate.failed() ? gate.failure() : null, List.copyOf(left), gate.allResourcesBy());
+      return new Outcome(
+          gate.failed() ? End.SINK_FAILED : End.DONE,
+          gate.counts(),
+          gate.failed() ? gate.failure() : null,
+          List.copyOf(left),
+          gate.allResourcesBy());
     } finally {
       progress.finished(eventId);
       if (interrupted) {
@@ -363,7 +505,10 @@ public final class Executor {
     }
   }
 
-  /** True when some action of the user gave up on transient failures, or was not sent during an outage. */
+  /**
+   * True when some action of the user gave up on transient failures, or was not sent during an
+   * outage.
+   */
   private static boolean gaveUpTransiently(TargetAudit result) {
     return result.actions().stream().anyMatch(a -> RETRIES_EXHAUSTED.equals(a.errorCode()));
   }
@@ -410,7 +555,9 @@ public final class Executor {
           return;
         }
         counts.merge(result.outcome(), 1, Integer::sum);
-        if (result.access() != null && (allResourcesBy == null || result.access().allResourcesBy().isAfter(allResourcesBy))) {
+        if (result.access() != null
+            && (allResourcesBy == null
+                || result.access().allResourcesBy().isAfter(allResourcesBy))) {
           allResourcesBy = result.access().allResourcesBy();
         }
         progress.advanced(eventId);
@@ -451,24 +598,59 @@ public final class Executor {
     }
   }
 
-  private TargetAudit runUserSafely(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
-      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Approved approved,
-      Runnable accountWritesDone, Set<String> namedDevices) {
+  private TargetAudit runUserSafely(
+      String eventId,
+      PlannedUser user,
+      List<Action> actions,
+      Set<Action> done,
+      Instant doneSince,
+      boolean urgent,
+      boolean redelivery,
+      Directory directory,
+      Approved approved,
+      Runnable accountWritesDone,
+      Set<String> namedDevices) {
     try {
-      TargetAudit refused = refusedByCooldown(eventId, user, actions, done, redelivery, directory, approved);
+      TargetAudit refused =
+          refusedByCooldown(eventId, user, actions, done, redelivery, directory, approved);
       if (refused != null) {
         return refused;
       }
-      return runUser(eventId, user, actions, done, doneSince, urgent, redelivery, directory, accountWritesDone,
+      return runUser(
+          eventId,
+          user,
+          actions,
+          done,
+          doneSince,
+          urgent,
+          redelivery,
+          directory,
+          accountWritesDone,
           namedDevices);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
-          redelivery, "Interrupted", "interrupted before its writes finished");
+      return failedUser(
+          eventId,
+          user.user().id(),
+          user.user().userPrincipalName(),
+          user.via(),
+          user.guest(),
+          actions,
+          redelivery,
+          "Interrupted",
+          "interrupted before its writes finished");
     } catch (RuntimeException e) {
       // A bug or an unexpected runtime error: the user still gets a terminal result.
-      return failedUser(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(), actions,
-          redelivery, "InternalError", GovernedWrites.truncate(String.valueOf(e)));
+      return failedUser(
+          eventId,
+          user.user().id(),
+          user.user().userPrincipalName(),
+          user.via(),
+          user.guest(),
+          actions,
+          redelivery,
+          "InternalError",
+          GovernedWrites.truncate(String.valueOf(e)));
     }
   }
 
@@ -478,9 +660,17 @@ public final class Executor {
    * read, no write budget); a read that fails transiently leaves the user for a later round, as a
    * write would, and one that fails for good is the user's final result.
    */
-  private TargetAudit refusedByCooldown(String eventId, PlannedUser user, List<Action> actions, Set<Action> done,
-      boolean redelivery, Directory directory, Approved approved) {
-    if (restoreCooldown == null || directory == null || !actions.contains(Action.ENABLE_ACCOUNT)
+  private TargetAudit refusedByCooldown(
+      String eventId,
+      PlannedUser user,
+      List<Action> actions,
+      Set<Action> done,
+      boolean redelivery,
+      Directory directory,
+      Approved approved) {
+    if (restoreCooldown == null
+        || directory == null
+        || !actions.contains(Action.ENABLE_ACCOUNT)
         || done.contains(Action.ENABLE_ACCOUNT)) {
       return null;
     }
@@ -490,11 +680,32 @@ public final class Executor {
       state = directory.accountState(id);
     } catch (GraphFailure f) {
       String code = f.isTransient() ? RETRIES_EXHAUSTED : f.errorCode();
-      String message = "reading the user before its restore failed: " + GovernedWrites.truncate(f.getMessage());
-      List<ActionResult> results = actions.stream().map(a -> new ActionResult(a, f.isTransient() ? TargetOutcome.FAILED
-          : outcomeOf(f), 0, f.requestId(), null, null, code, message)).toList();
-      return new TargetAudit(eventId, id, user.user().userPrincipalName(), user.via(), user.guest(),
-          overall(results), message, results, redelivery);
+      String message =
+          "reading the user before its restore failed: " + GovernedWrites.truncate(f.getMessage());
+      List<ActionResult> results =
+          actions.stream()
+              .map(
+                  a ->
+                      new ActionResult(
+                          a,
+                          f.isTransient() ? TargetOutcome.FAILED : outcomeOf(f),
+                          0,
+                          f.requestId(),
+                          null,
+                          null,
+                          code,
+                          message))
+              .toList();
+      return new TargetAudit(
+          eventId,
+          id,
+          user.user().userPrincipalName(),
+          user.via(),
+          user.guest(),
+          overall(results),
+          message,
+          results,
+          redelivery);
     }
     if (state.isEmpty() || state.get().signInSessionsValidFrom() == null) {
       // Not found: the write answers 404 as for any user; no watermark: never revoked.
@@ -508,71 +719,148 @@ public final class Executor {
     if (approved != null && approved.names(id, named.user().userPrincipalName())) {
       return null;
     }
-    String why = "sessions revoked at " + revoked + ", within RESTORE_COOLDOWN (" + restoreCooldown
-        + "): not re-enabled; an approval naming this user (approve --user " + id + ") lets it through";
-    List<ActionResult> results = actions.stream()
-        .map(a -> new ActionResult(a, TargetOutcome.SKIPPED, 0, null, null, null, RESTORE_COOLDOWN, why))
-        .toList();
-    return new TargetAudit(eventId, id, named.user().userPrincipalName(), named.via(), named.guest(),
-        TargetOutcome.SKIPPED, why, results, redelivery);
-  }
-
-  private static TargetAudit failedUser(String eventId, String id, String upn, List<String> via, boolean guest,
-      List<Action> actions, boolean redelivery, String code, String message) {
-    List<ActionResult> failed = actions.stream()
-        .map(a -> new ActionResult(a, TargetOutcome.FAILED, 0, null, null, null, code, message))
-        .toList();
-    return new TargetAudit(eventId, id, upn, via, guest, TargetOutcome.FAILED, message, failed, redelivery);
-  }
-
-  private static TargetAudit noLongerReached(String eventId, String id, List<String> via, List<Action> actions,
-      boolean redelivery) {
-    String why = "no longer reached by the event's targets when executed; not written";
-    return new TargetAudit(eventId, id, null, via, false, TargetOutcome.SKIPPED, why,
-        actions.stream().map(a -> ActionResult.skipped(a, why)).toList(), redelivery);
-  }
-
-  private static TargetAudit unresolved(String eventId, Plan.Unresolved u, List<Action> actions, boolean redelivery) {
-    List<ActionResult> skipped = actions.stream()
-        .map(a -> u.errorCode() == null ? ActionResult.skipped(a, u.detail())
-            : new ActionResult(a, u.outcome(), 0, null, null, null, u.errorCode(), GovernedWrites.truncate(u.detail())))
-        .toList();
-    return new TargetAudit(eventId, null, null, List.of(u.via()), false, u.outcome(), GovernedWrites.truncate(u.detail()), skipped,
+    String why =
+        "sessions revoked at "
+            + revoked
+            + ", within RESTORE_COOLDOWN ("
+            + restoreCooldown
+            + "): not re-enabled; an approval naming this user (approve --user "
+            + id
+            + ") lets it through";
+    List<ActionResult> results =
+        actions.stream()
+            .map(
+                a ->
+                    new ActionResult(
+                        a, TargetOutcome.SKIPPED, 0, null, null, null, RESTORE_COOLDOWN, why))
+            .toList();
+    return new TargetAudit(
+        eventId,
+        id,
+        named.user().userPrincipalName(),
+        named.via(),
+        named.guest(),
+        TargetOutcome.SKIPPED,
+        why,
+        results,
         redelivery);
   }
 
-  private TargetAudit notWritten(String eventId, PlannedUser user, List<Action> actions, boolean redelivery,
-      boolean dryRun) {
-    String why = user.isProtected() ? "protected: " + user.protectedBecause() : "dry run: nothing written";
+  private static TargetAudit failedUser(
+      String eventId,
+      String id,
+      String upn,
+      List<String> via,
+      boolean guest,
+      List<Action> actions,
+      boolean redelivery,
+      String code,
+      String message) {
+    List<ActionResult> failed =
+        actions.stream()
+            .map(a -> new ActionResult(a, TargetOutcome.FAILED, 0, null, null, null, code, message))
+            .toList();
+    return new TargetAudit(
+        eventId, id, upn, via, guest, TargetOutcome.FAILED, message, failed, redelivery);
+  }
+
+  private static TargetAudit noLongerReached(
+      String eventId, String id, List<String> via, List<Action> actions, boolean redelivery) {
+    String why = "no longer reached by the event's targets when executed; not written";
+    return new TargetAudit(
+        eventId,
+        id,
+        null,
+        via,
+        false,
+        TargetOutcome.SKIPPED,
+        why,
+        actions.stream().map(a -> ActionResult.skipped(a, why)).toList(),
+        redelivery);
+  }
+
+  private static TargetAudit unresolved(
+      String eventId, Plan.Unresolved u, List<Action> actions, boolean redelivery) {
+    List<ActionResult> skipped =
+        actions.stream()
+            .map(
+                a ->
+                    u.errorCode() == null
+                        ? ActionResult.skipped(a, u.detail())
+                        : new ActionResult(
+                            a,
+                            u.outcome(),
+                            0,
+                            null,
+                            null,
+                            null,
+                            u.errorCode(),
+                            GovernedWrites.truncate(u.detail())))
+            .toList();
+    return new TargetAudit(
+        eventId,
+        null,
+        null,
+        List.of(u.via()),
+        false,
+        u.outcome(),
+        GovernedWrites.truncate(u.detail()),
+        skipped,
+        redelivery);
+  }
+
+  private TargetAudit notWritten(
+      String eventId, PlannedUser user, List<Action> actions, boolean redelivery, boolean dryRun) {
+    String why =
+        user.isProtected() ? "protected: " + user.protectedBecause() : "dry run: nothing written";
     List<ActionResult> skipped = actions.stream().map(a -> ActionResult.skipped(a, why)).toList();
     TargetOutcome outcome = user.isProtected() ? TargetOutcome.PROTECTED : TargetOutcome.SKIPPED;
-    return new TargetAudit(eventId, user.user().id(), user.user().userPrincipalName(), user.via(), user.guest(),
-        outcome, why, skipped, redelivery);
+    return new TargetAudit(
+        eventId,
+        user.user().id(),
+        user.user().userPrincipalName(),
+        user.via(),
+        user.guest(),
+        outcome,
+        why,
+        skipped,
+        redelivery);
   }
 
   /**
    * The user as the directory names it: a user an id target gave unread is read now (after its
-   * writes, or instead of them when it is protected); a failed read leaves it unnamed, as the
-   * audit can do without its UPN.
+   * writes, or instead of them when it is protected); a failed read leaves it unnamed, as the audit
+   * can do without its UPN.
    */
   private static PlannedUser described(Directory directory, PlannedUser user) {
     if (user.user().described() || directory == null) {
       return user;
     }
     try {
-      return directory.user(user.user().id())
+      return directory
+          .user(user.user().id())
           .map(found -> user.describedBy(found.userPrincipalName(), found.userType()))
           .orElse(user);
     } catch (GraphFailure e) {
-      LOG.log(System.Logger.Level.DEBUG, "reading user " + user.user().id() + " for its audit failed: "
-          + e.getMessage());
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "reading user " + user.user().id() + " for its audit failed: " + e.getMessage());
       return user;
     }
   }
 
-  private TargetAudit runUser(String eventId, PlannedUser planned, List<Action> actions, Set<Action> done,
-      Instant doneSince, boolean urgent, boolean redelivery, Directory directory, Runnable accountWritesDone,
-      Set<String> namedDevices) throws InterruptedException {
+  private TargetAudit runUser(
+      String eventId,
+      PlannedUser planned,
+      List<Action> actions,
+      Set<Action> done,
+      Instant doneSince,
+      boolean urgent,
+      boolean redelivery,
+      Directory directory,
+      Runnable accountWritesDone,
+      Set<String> namedDevices)
+      throws InterruptedException {
     PlannedUser user = planned;
     String id = user.user().id();
     List<Sent> sent = new ArrayList<>(actions.size());
@@ -586,7 +874,8 @@ public final class Executor {
         accountWritesDone.run();
         // After the account's own writes (declaration order), so that nothing delays the revoke;
         // each is read back on its own, so the account's read-back below leaves it alone.
-        sent.add(new Sent(containment.run(action, id, urgent, done.contains(action), doneSince), null));
+        sent.add(
+            new Sent(containment.run(action, id, urgent, done.contains(action), doneSince), null));
         continue;
       }
       if (action == Action.ENABLE_DEVICES && containment != null) {
@@ -597,8 +886,13 @@ public final class Executor {
       if (!WRITTEN_HERE.contains(action)) {
         // Containment or device restores in an executor built without them get a result that says
         // it was not done, never a silent success.
-        sent.add(new Sent(ActionResult.skipped(action, NOT_WRITTEN_HERE,
-            action.wireName() + " is not carried out by this worker version"), null));
+        sent.add(
+            new Sent(
+                ActionResult.skipped(
+                    action,
+                    NOT_WRITTEN_HERE,
+                    action.wireName() + " is not carried out by this worker version"),
+                null));
         continue;
       }
       if (done.contains(action)) {
@@ -613,9 +907,12 @@ public final class Executor {
       // A missing user stays missing; any other failure of disable still lets revoke try.
       gone = result.result().outcome() == TargetOutcome.NOT_FOUND;
     }
-    // Read back only after every write was sent, so that verifying the disable never delays the revoke.
-    ReadBack readBack = verifier == null ? new ReadBack(sent.stream().map(Sent::result).toList(), null)
-        : verified(id, sent, urgent);
+    // Read back only after every write was sent, so that verifying the disable never delays the
+    // revoke.
+    ReadBack readBack =
+        verifier == null
+            ? new ReadBack(sent.stream().map(Sent::result).toList(), null)
+            : verified(id, sent, urgent);
     List<ActionResult> results = readBack.results();
     if (readBack.state() != null) {
       user = user.describedBy(readBack.state().userPrincipalName(), readBack.state().userType());
@@ -626,17 +923,30 @@ public final class Executor {
     }
     TargetOutcome overall = overall(results);
     boolean guest = user.guest();
-    String detail = gone && !user.user().described()
-        ? "user not found: the directory has no user with this object id (its write was answered 404)"
-        : results.stream()
-            .filter(r -> r.outcome() != TargetOutcome.SUCCEEDED && r.errorMessage() != null)
-            .map(r -> r.action().wireName() + ": " + r.errorMessage())
-            .findFirst()
-            .orElse(guest ? "guest account: sessions in the home tenant are not revoked" : null);
-    TargetAudit audit = new TargetAudit(eventId, id, user.user().userPrincipalName(), user.via(), user.guest(), overall,
-        detail, results, redelivery);
+    String detail =
+        gone && !user.user().described()
+            ? "user not found: the directory has no user with this object id (its write was answered 404)"
+            : results.stream()
+                .filter(r -> r.outcome() != TargetOutcome.SUCCEEDED && r.errorMessage() != null)
+                .map(r -> r.action().wireName() + ": " + r.errorMessage())
+                .findFirst()
+                .orElse(
+                    guest ? "guest account: sessions in the home tenant are not revoked" : null);
+    TargetAudit audit =
+        new TargetAudit(
+            eventId,
+            id,
+            user.user().userPrincipalName(),
+            user.via(),
+            user.guest(),
+            overall,
+            detail,
+            results,
+            redelivery);
     Instant revokedAt = revokedAt(results, doneSince);
-    return revokedAt == null ? audit : audit.withAccess(AccessWindow.forUser(revokedAt, accessTokenLifetime, guest));
+    return revokedAt == null
+        ? audit
+        : audit.withAccess(AccessWindow.forUser(revokedAt, accessTokenLifetime, guest));
   }
 
   /**
@@ -669,7 +979,8 @@ public final class Executor {
    * write Graph accepted but the read-back does not show is sent once more and read back again;
    * still not showing, it is UNVERIFIED, never SUCCEEDED.
    */
-  private ReadBack verified(String userId, List<Sent> sent, boolean urgent) throws InterruptedException {
+  private ReadBack verified(String userId, List<Sent> sent, boolean urgent)
+      throws InterruptedException {
     Map<Action, Instant> acknowledged = new EnumMap<>(Action.class);
     for (Sent s : sent) {
       if (s.result().outcome() == TargetOutcome.SUCCEEDED && s.at() != null) {
@@ -691,8 +1002,10 @@ public final class Executor {
       } else {
         Instant since = s.result().startedAt() != null ? s.result().startedAt() : clock.instant();
         Sent again = send(s.result().action(), userId, urgent, since, s.result().attempts());
-        results.add(again.result().outcome() != TargetOutcome.SUCCEEDED ? again.result()
-            : verifier.verify(s.result().action(), userId, again.at()).applyTo(again.result()));
+        results.add(
+            again.result().outcome() != TargetOutcome.SUCCEEDED
+                ? again.result()
+                : verifier.verify(s.result().action(), userId, again.at()).applyTo(again.result()));
       }
     }
     return new ReadBack(results, readBack.state());
@@ -706,15 +1019,22 @@ public final class Executor {
     return ActionResult.succeeded(action, 0, null, null, null);
   }
 
-  private Sent send(Action action, String userId, boolean urgent, Instant started, int priorAttempts)
+  private Sent send(
+      Action action, String userId, boolean urgent, Instant started, int priorAttempts)
       throws InterruptedException {
-    return governed.send(action, () -> switch (action) {
-      case DISABLE_ACCOUNT -> writes.disableAccount(userId);
-      case REVOKE_SESSIONS -> writes.revokeSignInSessions(userId);
-      case ENABLE_ACCOUNT -> writes.enableAccount(userId);
-      case RESET_PASSWORD, CONFIRM_COMPROMISED, DISABLE_DEVICES, ENABLE_DEVICES ->
-          throw new IllegalStateException(action.wireName() + " is not an account write");
-    }, urgent, started, priorAttempts);
+    return governed.send(
+        action,
+        () ->
+            switch (action) {
+              case DISABLE_ACCOUNT -> writes.disableAccount(userId);
+              case REVOKE_SESSIONS -> writes.revokeSignInSessions(userId);
+              case ENABLE_ACCOUNT -> writes.enableAccount(userId);
+              case RESET_PASSWORD, CONFIRM_COMPROMISED, DISABLE_DEVICES, ENABLE_DEVICES ->
+                  throw new IllegalStateException(action.wireName() + " is not an account write");
+            },
+        urgent,
+        started,
+        priorAttempts);
   }
 
   private static TargetOutcome outcomeOf(GraphFailure failure) {
@@ -730,8 +1050,12 @@ public final class Executor {
    * else succeeded.
    */
   static TargetOutcome overall(List<ActionResult> results) {
-    for (TargetOutcome worst : List.of(TargetOutcome.NOT_FOUND, TargetOutcome.FAILED, TargetOutcome.FORBIDDEN,
-        TargetOutcome.UNVERIFIED)) {
+    for (TargetOutcome worst :
+        List.of(
+            TargetOutcome.NOT_FOUND,
+            TargetOutcome.FAILED,
+            TargetOutcome.FORBIDDEN,
+            TargetOutcome.UNVERIFIED)) {
       if (results.stream().anyMatch(r -> r.outcome() == worst)) {
         return worst;
       }

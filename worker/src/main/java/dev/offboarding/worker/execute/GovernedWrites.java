@@ -23,7 +23,8 @@ final class GovernedWrites {
   private final Sleeper sleeper;
   private final Clock clock;
 
-  GovernedWrites(WriteBudget budget, Retries retryPolicy, OutageGuard outage, Sleeper sleeper, Clock clock) {
+  GovernedWrites(
+      WriteBudget budget, Retries retryPolicy, OutageGuard outage, Sleeper sleeper, Clock clock) {
     this.budget = budget;
     this.retryPolicy = retryPolicy;
     this.outage = outage;
@@ -39,16 +40,26 @@ final class GovernedWrites {
    * @param priorAttempts attempts already made for this action (a write sent once more)
    * @return the result, and when its accepted attempt was sent (null unless accepted)
    */
-  Sent send(Action action, Supplier<String> write, boolean urgent, Instant started, int priorAttempts)
+  Sent send(
+      Action action, Supplier<String> write, boolean urgent, Instant started, int priorAttempts)
       throws InterruptedException {
     Retries.Attempts retry = retryPolicy.newCall();
     int attempts = priorAttempts;
     String lastRequestId = null;
     while (true) {
       if (!outage.tryAcquirePermission()) {
-        return new Sent(new ActionResult(action, TargetOutcome.FAILED, attempts, lastRequestId, started,
-            clock.instant(), Executor.RETRIES_EXHAUSTED, "not sent: Graph is unavailable (most recent writes failed);"
-                + " the user is tried again later"), null);
+        return new Sent(
+            new ActionResult(
+                action,
+                TargetOutcome.FAILED,
+                attempts,
+                lastRequestId,
+                started,
+                clock.instant(),
+                Executor.RETRIES_EXHAUSTED,
+                "not sent: Graph is unavailable (most recent writes failed);"
+                    + " the user is tried again later"),
+            null);
       }
       try {
         budget.acquire(urgent);
@@ -63,7 +74,8 @@ final class GovernedWrites {
         outage.onSuccess();
         retry.onSuccess();
         budget.onAccepted();
-        return new Sent(ActionResult.succeeded(action, attempts, requestId, started, clock.instant()), sentAt);
+        return new Sent(
+            ActionResult.succeeded(action, attempts, requestId, started, clock.instant()), sentAt);
       } catch (GraphFailure failure) {
         outage.onFailure(failure);
         lastRequestId = failure.requestId();
@@ -82,11 +94,25 @@ final class GovernedWrites {
   /** The final result of an action whose last attempt failed with {@code failure}. */
   ActionResult failed(Action action, GraphFailure failure, int attempts, Instant started) {
     if (failure.isTransient()) {
-      return new ActionResult(action, TargetOutcome.FAILED, attempts, failure.requestId(), started, clock.instant(),
-          Executor.RETRIES_EXHAUSTED, truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage()));
+      return new ActionResult(
+          action,
+          TargetOutcome.FAILED,
+          attempts,
+          failure.requestId(),
+          started,
+          clock.instant(),
+          Executor.RETRIES_EXHAUSTED,
+          truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage()));
     }
-    return new ActionResult(action, outcomeOf(failure), attempts, failure.requestId(), started, clock.instant(),
-        failure.errorCode(), truncate(failure.getMessage()));
+    return new ActionResult(
+        action,
+        outcomeOf(failure),
+        attempts,
+        failure.requestId(),
+        started,
+        clock.instant(),
+        failure.errorCode(),
+        truncate(failure.getMessage()));
   }
 
   static TargetOutcome outcomeOf(GraphFailure failure) {
@@ -97,7 +123,9 @@ final class GovernedWrites {
     };
   }
 
-  /** An audit's message, cut to the length every result's message keeps (one rule for all writes). */
+  /**
+   * An audit's message, cut to the length every result's message keeps (one rule for all writes).
+   */
   static String truncate(String s) {
     if (s == null) {
       return null;

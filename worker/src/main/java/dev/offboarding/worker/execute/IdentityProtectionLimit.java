@@ -16,7 +16,9 @@ import java.util.Objects;
  * back by one interval too. Thread-safe.
  */
 public final class IdentityProtectionLimit {
-  /** Graph's documented limit, one request per second, plus a margin for the clocks' granularity. */
+  /**
+   * Graph's documented limit, one request per second, plus a margin for the clocks' granularity.
+   */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(1050);
 
   private final Duration interval;

@@ -21,19 +21,20 @@ public interface OutageGuard {
   void onFailure(GraphFailure failure);
 
   /** Never trips: for dry runs and tests that do not exercise outages. */
-  OutageGuard NONE = new OutageGuard() {
-    @Override
-    public boolean tryAcquirePermission() {
-      return true;
-    }
+  OutageGuard NONE =
+      new OutageGuard() {
+        @Override
+        public boolean tryAcquirePermission() {
+          return true;
+        }
 
-    @Override
-    public void releasePermission() {}
+        @Override
+        public void releasePermission() {}
 
-    @Override
-    public void onSuccess() {}
+        @Override
+        public void onSuccess() {}
 
-    @Override
-    public void onFailure(GraphFailure failure) {}
-  };
+        @Override
+        public void onFailure(GraphFailure failure) {}
+      };
 }

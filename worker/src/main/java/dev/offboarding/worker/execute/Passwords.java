@@ -15,8 +15,13 @@ public final class Passwords {
   private static final char[] LOWER = "abcdefghijkmnopqrstuvwxyz".toCharArray();
   private static final char[] UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ".toCharArray();
   private static final char[] DIGITS = "23456789".toCharArray();
-  /** Symbols Entra ID accepts, without quotes, spaces or backslashes that a JSON or shell copy might mangle. */
+
+  /**
+   * Symbols Entra ID accepts, without quotes, spaces or backslashes that a JSON or shell copy might
+   * mangle.
+   */
   private static final char[] SYMBOLS = "@#$%^&*-_!+=[]{}|:,.?/~()<>".toCharArray();
+
   private static final char[][] CLASSES = {LOWER, UPPER, DIGITS, SYMBOLS};
 
   private final SecureRandom random;

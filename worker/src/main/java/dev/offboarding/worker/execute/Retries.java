@@ -3,10 +3,10 @@ package dev.offboarding.worker.execute;
 import dev.offboarding.worker.plan.GraphFailure;
 
 /**
- * Port: what is retried and how long to wait before the next attempt, decided by policy rather
- * than by loops in the domain. The caller does the waiting (through the write budget and an
- * injected {@link Sleeper}), so tests never sleep. Implementations are thread-safe; each call has
- * its own {@link Attempts}.
+ * Port: what is retried and how long to wait before the next attempt, decided by policy rather than
+ * by loops in the domain. The caller does the waiting (through the write budget and an injected
+ * {@link Sleeper}), so tests never sleep. Implementations are thread-safe; each call has its own
+ * {@link Attempts}.
  */
 public interface Retries {
 
@@ -15,7 +15,10 @@ public interface Retries {
 
   /** The retry state of one call. Not thread-safe: one call, one thread. */
   interface Attempts {
-    /** The attempt failed: milliseconds to wait before the next, or -1 when the failure is final or attempts are used up. */
+    /**
+     * The attempt failed: milliseconds to wait before the next, or -1 when the failure is final or
+     * attempts are used up.
+     */
     long onError(GraphFailure failure);
 
     /** The attempt succeeded. */

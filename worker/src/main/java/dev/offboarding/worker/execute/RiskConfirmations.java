@@ -43,13 +43,24 @@ public final class RiskConfirmations {
   private final List<Request> verifying = new ArrayList<>();
   private boolean sending;
 
-  public RiskConfirmations(ContainmentWrites writes, IdentityProtectionLimit limit, WriteBudget budget,
-      Retries retryPolicy, Sleeper sleeper, Clock clock) {
+  public RiskConfirmations(
+      ContainmentWrites writes,
+      IdentityProtectionLimit limit,
+      WriteBudget budget,
+      Retries retryPolicy,
+      Sleeper sleeper,
+      Clock clock) {
     this(writes, limit, budget, retryPolicy, sleeper, clock, DEFAULT_READS);
   }
 
-  RiskConfirmations(ContainmentWrites writes, IdentityProtectionLimit limit, WriteBudget budget, Retries retryPolicy,
-      Sleeper sleeper, Clock clock, int reads) {
+  RiskConfirmations(
+      ContainmentWrites writes,
+      IdentityProtectionLimit limit,
+      WriteBudget budget,
+      Retries retryPolicy,
+      Sleeper sleeper,
+      Clock clock,
+      int reads) {
     this.writes = Objects.requireNonNull(writes, "writes");
     this.limit = Objects.requireNonNull(limit, "limit");
     this.budget = Objects.requireNonNull(budget, "budget");
@@ -84,7 +95,8 @@ public final class RiskConfirmations {
    * Confirms the user compromised with whoever else is waiting, and, when {@code verify}, reads it
    * back; blocks until its result is known.
    */
-  public ActionResult confirm(String userId, boolean urgent, boolean verify) throws InterruptedException {
+  public ActionResult confirm(String userId, boolean urgent, boolean verify)
+      throws InterruptedException {
     Request request = new Request(userId, urgent, verify, clock.instant());
     boolean start;
     synchronized (this) {
@@ -98,8 +110,15 @@ public final class RiskConfirmations {
     try {
       return request.done.get();
     } catch (ExecutionException e) {
-      return new ActionResult(Action.CONFIRM_COMPROMISED, TargetOutcome.FAILED, 0, null, request.started,
-          clock.instant(), "InternalError", GovernedWrites.truncate(String.valueOf(e.getCause())));
+      return new ActionResult(
+          Action.CONFIRM_COMPROMISED,
+          TargetOutcome.FAILED,
+          0,
+          null,
+          request.started,
+          clock.instant(),
+          "InternalError",
+          GovernedWrites.truncate(String.valueOf(e.getCause())));
     }
   }
 
@@ -139,7 +158,8 @@ public final class RiskConfirmations {
         }
       }
     } catch (InterruptedException | RuntimeException e) {
-      failEverything(e instanceof InterruptedException ? "Interrupted" : "InternalError", String.valueOf(e));
+      failEverything(
+          e instanceof InterruptedException ? "Interrupted" : "InternalError", String.valueOf(e));
     }
   }
 
@@ -153,12 +173,23 @@ public final class RiskConfirmations {
       sending = false;
     }
     for (Request r : left) {
-      r.done.complete(new ActionResult(Action.CONFIRM_COMPROMISED, TargetOutcome.FAILED, 0, null, r.started,
-          clock.instant(), code, GovernedWrites.truncate(why)));
+      r.done.complete(
+          new ActionResult(
+              Action.CONFIRM_COMPROMISED,
+              TargetOutcome.FAILED,
+              0,
+              null,
+              r.started,
+              clock.instant(),
+              code,
+              GovernedWrites.truncate(why)));
     }
   }
 
-  /** @param turnTaken whether the first attempt's write budget and Identity Protection turn are taken already */
+  /**
+   * @param turnTaken whether the first attempt's write budget and Identity Protection turn are
+   *     taken already
+   */
   private void sendBatch(List<Request> batch, boolean turnTaken) throws InterruptedException {
     boolean urgent = batch.stream().anyMatch(r -> r.urgent);
     List<String> ids = batch.stream().map(r -> r.userId).distinct().toList();
@@ -183,7 +214,9 @@ public final class RiskConfirmations {
         Instant at = clock.instant();
         synchronized (this) {
           for (Request r : batch) {
-            r.accepted = ActionResult.succeeded(Action.CONFIRM_COMPROMISED, attempts, requestId, r.started, at);
+            r.accepted =
+                ActionResult.succeeded(
+                    Action.CONFIRM_COMPROMISED, attempts, requestId, r.started, at);
             if (r.verify) {
               verifying.add(r);
             }
@@ -193,7 +226,8 @@ public final class RiskConfirmations {
         return;
       } catch (GraphFailure failure) {
         if (failure.kind() == GraphFailure.Kind.THROTTLED) {
-          // Identity Protection's 429 has no Retry-After: its own limit decides, not the write budget.
+          // Identity Protection's 429 has no Retry-After: its own limit decides, not the write
+          // budget.
           limit.onThrottled();
         }
         long wait = retry.onError(failure);
@@ -215,16 +249,32 @@ public final class RiskConfirmations {
 
   private ActionResult failed(GraphFailure failure, int attempts, Instant started) {
     if (failure.isTransient()) {
-      return new ActionResult(Action.CONFIRM_COMPROMISED, TargetOutcome.FAILED, attempts, failure.requestId(), started,
-          clock.instant(), Executor.RETRIES_EXHAUSTED,
-          GovernedWrites.truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage()));
+      return new ActionResult(
+          Action.CONFIRM_COMPROMISED,
+          TargetOutcome.FAILED,
+          attempts,
+          failure.requestId(),
+          started,
+          clock.instant(),
+          Executor.RETRIES_EXHAUSTED,
+          GovernedWrites.truncate(
+              "gave up after " + attempts + " attempts; last: " + failure.getMessage()));
     }
-    String message = failure.kind() == GraphFailure.Kind.FORBIDDEN
-        ? "Identity Protection refused the confirmation (it needs an Entra ID P2 licence and"
-            + " IdentityRiskyUser.ReadWrite.All): " + failure.getMessage()
-        : failure.getMessage();
-    return new ActionResult(Action.CONFIRM_COMPROMISED, GovernedWrites.outcomeOf(failure), attempts,
-        failure.requestId(), started, clock.instant(), failure.errorCode(), GovernedWrites.truncate(message));
+    String message =
+        failure.kind() == GraphFailure.Kind.FORBIDDEN
+            ? "Identity Protection refused the confirmation (it needs an Entra ID P2 licence and"
+                + " IdentityRiskyUser.ReadWrite.All): "
+                + failure.getMessage()
+            : failure.getMessage();
+    return new ActionResult(
+        Action.CONFIRM_COMPROMISED,
+        GovernedWrites.outcomeOf(failure),
+        attempts,
+        failure.requestId(),
+        started,
+        clock.instant(),
+        failure.errorCode(),
+        GovernedWrites.truncate(message));
   }
 
   private void readBack(List<Request> toRead) throws InterruptedException {
@@ -232,15 +282,17 @@ public final class RiskConfirmations {
     String failedWith = null;
     // Each page waits for an interval after the previous page's answer.
     boolean[] first = {true};
-    ContainmentWrites.Pace pace = () -> {
-      if (!first[0]) {
-        limit.answered();
-      }
-      first[0] = false;
-      limit.acquire();
-    };
+    ContainmentWrites.Pace pace =
+        () -> {
+          if (!first[0]) {
+            limit.answered();
+          }
+          first[0] = false;
+          limit.acquire();
+        };
     try {
-      seen = writes.confirmedCompromised(toRead.stream().map(r -> r.userId).distinct().toList(), pace);
+      seen =
+          writes.confirmedCompromised(toRead.stream().map(r -> r.userId).distinct().toList(), pace);
     } catch (GraphFailure failure) {
       if (failure.kind() == GraphFailure.Kind.THROTTLED) {
         limit.onThrottled();
@@ -255,8 +307,13 @@ public final class RiskConfirmations {
       ContainmentWrites.Risk risk = seen.get(r.userId);
       r.readsMade++;
       if (risk != null && "confirmedCompromised".equals(risk.riskState())) {
-        r.done.complete(r.accepted.withContainmentVerification(true, null, risk.riskState(), known(risk.riskLevel(),
-            ActionResult.RISK_LEVELS), null));
+        r.done.complete(
+            r.accepted.withContainmentVerification(
+                true,
+                null,
+                risk.riskState(),
+                known(risk.riskLevel(), ActionResult.RISK_LEVELS),
+                null));
         finished.add(r);
         continue;
       }
@@ -264,11 +321,22 @@ public final class RiskConfirmations {
         r.lastSeen = risk.riskState();
       }
       if (r.readsMade >= reads) {
-        String why = failedWith != null ? failedWith
-            : (r.lastSeen == null ? "Identity Protection does not list the user as confirmed compromised"
-                : "riskState is " + r.lastSeen) + " after " + r.readsMade + " read(s)";
-        r.done.complete(r.accepted.withContainmentVerification(false, null,
-            known(r.lastSeen, ActionResult.RISK_STATES), null, GovernedWrites.truncate(why)));
+        String why =
+            failedWith != null
+                ? failedWith
+                : (r.lastSeen == null
+                        ? "Identity Protection does not list the user as confirmed compromised"
+                        : "riskState is " + r.lastSeen)
+                    + " after "
+                    + r.readsMade
+                    + " read(s)";
+        r.done.complete(
+            r.accepted.withContainmentVerification(
+                false,
+                null,
+                known(r.lastSeen, ActionResult.RISK_STATES),
+                null,
+                GovernedWrites.truncate(why)));
         finished.add(r);
       }
     }

@@ -25,14 +25,15 @@ public interface WriteBudget {
   default void onLimitUse(double use) {}
 
   /** A budget that never waits, for dry runs and tests. */
-  WriteBudget UNLIMITED = new WriteBudget() {
-    @Override
-    public void acquire(boolean urgent) {}
+  WriteBudget UNLIMITED =
+      new WriteBudget() {
+        @Override
+        public void acquire(boolean urgent) {}
 
-    @Override
-    public void onThrottled(Duration retryAfter) {}
+        @Override
+        public void onThrottled(Duration retryAfter) {}
 
-    @Override
-    public void onAccepted() {}
-  };
+        @Override
+        public void onAccepted() {}
+      };
 }

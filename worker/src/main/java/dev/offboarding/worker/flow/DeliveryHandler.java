@@ -1,14 +1,14 @@
 package dev.offboarding.worker.flow;
 
 import dev.offboarding.contracts.SummaryAudit;
+import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.codec.CancellationMarkerCodec;
-import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.continuation.FollowUps;
 import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.intake.IntakePolicy;
 import dev.offboarding.worker.intake.MessageClassifier;
-import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
+import dev.offboarding.worker.process.EventProcessor;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -32,19 +32,19 @@ import java.util.function.BooleanSupplier;
  * MessageClassifier}: the queue it came from decides which kinds it may be), runs it on a virtual
  * thread, retries it in-process after a transient failure under the {@link IntakeBackoff} policy,
  * and settles it once, through {@link DeliverySettlement}; each delivery ends with one line of
- * {@link EventLog}. New bulk work (a leaver or restore event,
- * not a follow-up) waits while {@code bulkHeld} says so (the cancellation markers are at their
- * bound), for up to the policy's {@code maxHold}; urgent work never waits for it.
+ * {@link EventLog}. New bulk work (a leaver or restore event, not a follow-up) waits while {@code
+ * bulkHeld} says so (the cancellation markers are at their bound), for up to the policy's {@code
+ * maxHold}; urgent work never waits for it.
  *
  * <p>Shutdown ({@link #drain}) stops admitting events and tells the events in flight to start no
  * further user: they finish the users in flight, hand the rest to a follow-up and complete, within
  * the bound; an event still running after it is cancelled (its audit sink stops publishing, so
- * nothing half-done is completed). From then
- * on no handler returns to the processor until {@link #release()}, because a returning handler
- * makes the processor pull the next message at once, and an abandoned message would come straight
- * back into a free slot, burning its delivery count in a loop. Cancelled events and messages that
- * arrive while draining are therefore left unsettled: their locks expire after the processor
- * closes and the broker delivers them again, one delivery count each. Thread-safe.
+ * nothing half-done is completed). From then on no handler returns to the processor until {@link
+ * #release()}, because a returning handler makes the processor pull the next message at once, and
+ * an abandoned message would come straight back into a free slot, burning its delivery count in a
+ * loop. Cancelled events and messages that arrive while draining are therefore left unsettled:
+ * their locks expire after the processor closes and the broker delivers them again, one delivery
+ * count each. Thread-safe.
  */
 public final class DeliveryHandler {
   /** The work of one event: the domain's {@code EventProcessor::process}. */
@@ -60,6 +60,7 @@ public final class DeliveryHandler {
   }
 
   private static final Logger LOG = System.getLogger(DeliveryHandler.class.getName());
+
   /** How long held handlers wait for the processor to close before they return on their own. */
   private static final Duration HOLD_BOUND = Duration.ofMinutes(5);
 
@@ -86,8 +87,16 @@ public final class DeliveryHandler {
    * @param classifier decodes each message and says whether its queue may carry it
    * @param bulkHeld true while new bulk work must not start
    */
-  public DeliveryHandler(EventWork work, SinkFactory sinks, FollowUps followUps, DeliverySettlement settlement,
-      IntakeBackoff backoff, Metrics metrics, Clock clock, MessageClassifier classifier, BooleanSupplier bulkHeld) {
+  public DeliveryHandler(
+      EventWork work,
+      SinkFactory sinks,
+      FollowUps followUps,
+      DeliverySettlement settlement,
+      IntakeBackoff backoff,
+      Metrics metrics,
+      Clock clock,
+      MessageClassifier classifier,
+      BooleanSupplier bulkHeld) {
     this.classifier = classifier;
     this.bulkHeld = bulkHeld;
     this.work = work;
@@ -130,20 +139,30 @@ public final class DeliveryHandler {
     Inbound message;
     Meta meta;
     try {
-      message = classifier.classify(delivery.queue(), delivery.sequenceNumber(), delivery.body(), delivery::property);
+      message =
+          classifier.classify(
+              delivery.queue(), delivery.sequenceNumber(), delivery.body(), delivery::property);
       meta = meta(delivery, message);
     } catch (RuntimeException e) {
       // Not one of the worker's queues, or a defect: settled below like any unexpected failure.
       message = null;
       meta = new Meta(delivery.messageId(), null);
-      LOG.log(Level.ERROR, "classifying message " + delivery.messageId() + " from " + delivery.queue()
-          + " failed unexpectedly", e);
+      LOG.log(
+          Level.ERROR,
+          "classifying message "
+              + delivery.messageId()
+              + " from "
+              + delivery.queue()
+              + " failed unexpectedly",
+          e);
     }
     try {
       Outcome outcome;
       try {
-        outcome = message == null ? new Outcome(new Settlement.Abandon("unexpected failure", null), null)
-            : run(delivery, message, meta, attempt);
+        outcome =
+            message == null
+                ? new Outcome(new Settlement.Abandon("unexpected failure", null), null)
+                : run(delivery, message, meta, attempt);
       } catch (RuntimeException e) {
         // A defect here must still settle the message, or it would wait for its lock to expire.
         LOG.log(Level.ERROR, "handling event " + meta.id() + " failed unexpectedly", e);
@@ -152,17 +171,33 @@ public final class DeliveryHandler {
       if (outcome.leftForShutdown()) {
         // Left unsettled: the message is delivered again when its lock expires.
         metrics.eventSettled(meta.type(), "ABANDONED");
-        EventLog.delivered(delivery, meta.id(), meta.type(), outcome.settlement(), outcome.summary(), false,
+        EventLog.delivered(
+            delivery,
+            meta.id(),
+            meta.type(),
+            outcome.settlement(),
+            outcome.summary(),
+            false,
             Duration.between(began, clock.instant()));
       } else {
         // Settling blocks on the SDK, which refuses to block on an interrupted thread.
         boolean interrupted = Thread.interrupted();
-        boolean settled = settlement.settle(outcome.settlement(), delivery, meta.type(), outcome.status());
-        EventLog.delivered(delivery, meta.id(), meta.type(), outcome.settlement(), outcome.summary(), settled,
+        boolean settled =
+            settlement.settle(outcome.settlement(), delivery, meta.type(), outcome.status());
+        EventLog.delivered(
+            delivery,
+            meta.id(),
+            meta.type(),
+            outcome.settlement(),
+            outcome.summary(),
+            settled,
             Duration.between(began, clock.instant()));
-        if (settled && message != null && outcome.settlement() instanceof Settlement.DeadLetter d
+        if (settled
+            && message != null
+            && outcome.settlement() instanceof Settlement.DeadLetter d
             && IntakePolicy.VIOLATION.equals(d.reason())) {
-          // Counted by the intake queue the event arrived on: a configured queue name, never the event's text.
+          // Counted by the intake queue the event arrived on: a configured queue name, never the
+          // event's text.
           metrics.policyViolation(message.provenance().queue());
         }
         if (interrupted) {
@@ -207,8 +242,15 @@ public final class DeliveryHandler {
 
   private Outcome run(Delivery delivery, Inbound message, Meta meta, Attempt attempt) {
     Instant since = clock.instant();
-    DeliveryAudit.Context context = new DeliveryAudit.Context(delivery.messageId(), message.origin(), meta.type(),
-        delivery.enqueuedAt(), delivery.replyTo(), delivery.replyToSessionId(), message.provenance());
+    DeliveryAudit.Context context =
+        new DeliveryAudit.Context(
+            delivery.messageId(),
+            message.origin(),
+            meta.type(),
+            delivery.enqueuedAt(),
+            delivery.replyTo(),
+            delivery.replyToSessionId(),
+            message.provenance());
     boolean newBulkWork = message instanceof Inbound.Event e && !e.event().type().urgent();
     int tries = 0;
     while (true) {
@@ -222,8 +264,10 @@ public final class DeliveryHandler {
       }
       if (newBulkWork && bulkHeld.getAsBoolean()) {
         if (Duration.between(since, clock.instant()).compareTo(backoff.policy().maxHold()) >= 0) {
-          return new Outcome(new Settlement.Abandon("new bulk work waits: more cancellation markers than a worker"
-              + " keeps", null), null);
+          return new Outcome(
+              new Settlement.Abandon(
+                  "new bulk work waits: more cancellation markers than a worker" + " keeps", null),
+              null);
         }
         try {
           TimeUnit.SECONDS.sleep(1);
@@ -237,8 +281,8 @@ public final class DeliveryHandler {
       DeliveryAudit sink = sinks.create(context, () -> attempt.cancelled);
       // Draining asks the event to start no further user: it finishes those in flight, hands the
       // rest to a follow-up and completes, so shutdown leaves nothing half-done.
-      EventProcessor.Work input = new EventProcessor.Work(message, redelivery, sink, followUps, () -> draining,
-          () -> {});
+      EventProcessor.Work input =
+          new EventProcessor.Work(message, redelivery, sink, followUps, () -> draining, () -> {});
       Settlement result;
       try {
         attempt.future = workers.submit(() -> work.process(input));
@@ -264,8 +308,15 @@ public final class DeliveryHandler {
         Duration pause = backoff.onTransientFailure();
         Duration heldFor = Duration.between(since, clock.instant());
         if (!draining && heldFor.plus(pause).compareTo(backoff.policy().maxHold()) <= 0) {
-          LOG.log(Level.WARNING, "event " + meta.id() + " failed transiently (" + abandon.reason()
-              + "); intake paused for " + pause.toMillis() + " ms, then it is tried again");
+          LOG.log(
+              Level.WARNING,
+              "event "
+                  + meta.id()
+                  + " failed transiently ("
+                  + abandon.reason()
+                  + "); intake paused for "
+                  + pause.toMillis()
+                  + " ms, then it is tried again");
           metrics.eventRetried("transient");
           continue;
         }
@@ -283,9 +334,12 @@ public final class DeliveryHandler {
   }
 
   private static Meta meta(Delivery delivery, Inbound message) {
-    String type = message instanceof Inbound.DueMarker ? CancellationMarkerCodec.FORMAT
-        : message instanceof Inbound.WatchEntry ? dev.offboarding.worker.codec.WatchEntryCodec.FORMAT
-        : message.eventType();
+    String type =
+        message instanceof Inbound.DueMarker
+            ? CancellationMarkerCodec.FORMAT
+            : message instanceof Inbound.WatchEntry
+                ? dev.offboarding.worker.codec.WatchEntryCodec.FORMAT
+                : message.eventType();
     return new Meta(message.eventId() != null ? message.eventId() : delivery.messageId(), type);
   }
 
@@ -311,9 +365,9 @@ public final class DeliveryHandler {
   }
 
   /**
-   * Stops admitting events and waits up to {@code bound} for those in flight to settle; then cancels
-   * the rest (they are abandoned) and waits up to {@code settleBound} for that. Returns true when
-   * nothing is left in flight.
+   * Stops admitting events and waits up to {@code bound} for those in flight to settle; then
+   * cancels the rest (they are abandoned) and waits up to {@code settleBound} for that. Returns
+   * true when nothing is left in flight.
    */
   public boolean drain(Duration bound, Duration settleBound) {
     admission.lock();
@@ -326,8 +380,12 @@ public final class DeliveryHandler {
     if (awaitInFlight(bound)) {
       return true;
     }
-    LOG.log(Level.WARNING, inFlight.size() + " event(s) still in flight after " + bound.toMillis()
-        + " ms; cancelling them, they will be delivered again");
+    LOG.log(
+        Level.WARNING,
+        inFlight.size()
+            + " event(s) still in flight after "
+            + bound.toMillis()
+            + " ms; cancelling them, they will be delivered again");
     for (Attempt attempt : inFlight.values()) {
       attempt.cancelled = true;
       Future<Settlement> f = attempt.future;

@@ -62,30 +62,48 @@ final class EventLog {
    * @param summary the summary the delivery published, or null
    * @param settled false when the broker did not take the settlement, or shutdown left it unsettled
    */
-  static void delivered(Delivery delivery, String eventId, String eventType, Settlement settlement,
-      SummaryAudit summary, boolean settled, Duration took) {
-    Map<String, Object> fields = fields(delivery.queue(), eventId, eventType, settlement, summary, settled, took);
+  static void delivered(
+      Delivery delivery,
+      String eventId,
+      String eventType,
+      Settlement settlement,
+      SummaryAudit summary,
+      boolean settled,
+      Duration took) {
+    Map<String, Object> fields =
+        fields(delivery.queue(), eventId, eventType, settlement, summary, settled, took);
     Level level = settlement instanceof Settlement.Abandon || !settled ? Level.WARNING : Level.INFO;
     LOG.log(level, "{0}", text(fields), fields);
   }
 
   /** The line's fields, in order; {@code users} is a map of every outcome to its count. */
-  static Map<String, Object> fields(String queue, String eventId, String eventType, Settlement settlement,
-      SummaryAudit summary, boolean settled, Duration took) {
+  static Map<String, Object> fields(
+      String queue,
+      String eventId,
+      String eventType,
+      Settlement settlement,
+      SummaryAudit summary,
+      boolean settled,
+      Duration took) {
     Disposition disposition = disposition(settlement, summary);
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("eventId", safe(eventId, MAX_ID));
     f.put("disposition", disposition.word());
     f.put("eventType", Metrics.typeTag(eventType));
     f.put("queue", safe(queue, MAX_ID));
-    f.put("status", summary != null ? summary.status().name() : switch (settlement) {
-      case Settlement.Complete c -> "COMPLETED";
-      case Settlement.DeadLetter d -> "REJECTED";
-      case Settlement.Abandon a -> "ABANDONED";
-    });
+    f.put(
+        "status",
+        summary != null
+            ? summary.status().name()
+            : switch (settlement) {
+              case Settlement.Complete c -> "COMPLETED";
+              case Settlement.DeadLetter d -> "REJECTED";
+              case Settlement.Abandon a -> "ABANDONED";
+            });
     f.put("final", disposition == Disposition.FINISHED || disposition == Disposition.REJECTED);
     Map<String, Integer> users = new LinkedHashMap<>();
-    Map<TargetOutcome, Integer> counts = summary != null && summary.counts() != null ? summary.counts() : Map.of();
+    Map<TargetOutcome, Integer> counts =
+        summary != null && summary.counts() != null ? summary.counts() : Map.of();
     for (TargetOutcome outcome : TargetOutcome.values()) {
       users.put(outcome.name(), counts.getOrDefault(outcome, 0));
     }
@@ -98,13 +116,16 @@ final class EventLog {
     }
     f.put("durationMs", took.toMillis());
     switch (settlement) {
-      case Settlement.Complete c when c.continuedBecause() != null -> f.put("continuedBecause", c.continuedBecause());
+      case Settlement.Complete c when c.continuedBecause() != null ->
+          f.put("continuedBecause", c.continuedBecause());
       case Settlement.DeadLetter d -> {
         f.put("reason", safe(d.reason(), MAX_ID));
-        f.put("problems", summary != null && summary.problems() != null ? summary.problems().size() : 0);
+        f.put(
+            "problems",
+            summary != null && summary.problems() != null ? summary.problems().size() : 0);
       }
       case Settlement.Abandon a -> f.put("reason", safe(a.reason(), MAX_REASON));
-      default -> { }
+      default -> {}
     }
     if (summary != null && summary.dueAt() != null && disposition == Disposition.HELD) {
       f.put("dueAt", summary.dueAt().toString());
@@ -120,7 +141,11 @@ final class EventLog {
 
   /** The line as text: {@code event <id> <disposition>[ (<why>)]: key=value ...}. */
   static String text(Map<String, Object> f) {
-    StringBuilder line = new StringBuilder("event ").append(f.get("eventId")).append(' ').append(f.get("disposition"));
+    StringBuilder line =
+        new StringBuilder("event ")
+            .append(f.get("eventId"))
+            .append(' ')
+            .append(f.get("disposition"));
     String why = why(f);
     if (why != null) {
       line.append(" (").append(why).append(')');
@@ -128,14 +153,16 @@ final class EventLog {
     line.append(':');
     for (Map.Entry<String, Object> e : f.entrySet()) {
       switch (e.getKey()) {
-        case "eventId", "disposition", "reason" -> { }
+        case "eventId", "disposition", "reason" -> {}
         case "users" -> {
           StringJoiner users = new StringJoiner(",");
-          ((Map<?, ?>) e.getValue()).forEach((outcome, n) -> {
-            if (((Integer) n) > 0) {
-              users.add(outcome + ":" + n);
-            }
-          });
+          ((Map<?, ?>) e.getValue())
+              .forEach(
+                  (outcome, n) -> {
+                    if (((Integer) n) > 0) {
+                      users.add(outcome + ":" + n);
+                    }
+                  });
           line.append(" users=").append(users.length() == 0 ? "none" : users.toString());
         }
         case "eventType" -> line.append(" type=").append(e.getValue());
@@ -150,11 +177,12 @@ final class EventLog {
 
   private static String why(Map<String, Object> f) {
     return switch ((String) f.get("disposition")) {
-      case "held" -> switch ((String) f.get("status")) {
-        case "SCHEDULED" -> "scheduled";
-        case "AWAITING_APPROVAL" -> "awaiting approval";
-        default -> "mass-action brake";
-      };
+      case "held" ->
+          switch ((String) f.get("status")) {
+            case "SCHEDULED" -> "scheduled";
+            case "AWAITING_APPROVAL" -> "awaiting approval";
+            default -> "mass-action brake";
+          };
       case "continuing" -> (String) f.get("continuedBecause");
       case "rejected", "abandoned" -> (String) f.get("reason");
       default -> null;
@@ -167,11 +195,13 @@ final class EventLog {
       case Settlement.Abandon a -> Disposition.ABANDONED;
       case Settlement.Complete c -> {
         SummaryStatus status = summary != null ? summary.status() : null;
-        if (status == SummaryStatus.SCHEDULED || status == SummaryStatus.AWAITING_APPROVAL
+        if (status == SummaryStatus.SCHEDULED
+            || status == SummaryStatus.AWAITING_APPROVAL
             || Settlement.Complete.BRAKE.equals(c.continuedBecause())) {
           yield Disposition.HELD;
         }
-        yield c.continuedBecause() != null || status == SummaryStatus.CONTINUING ? Disposition.CONTINUING
+        yield c.continuedBecause() != null || status == SummaryStatus.CONTINUING
+            ? Disposition.CONTINUING
             : Disposition.FINISHED;
       }
     };

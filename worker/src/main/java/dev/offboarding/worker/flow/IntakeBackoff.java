@@ -22,9 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       message (its lock is renewed), so no further messages are pulled while Graph is down.
  *   <li>After the pause the same delivery is tried again in-process: an outage does not raise the
  *       message's delivery count, so it cannot burn the message into the dead-letter queue.
- *   <li>Only a delivery held for longer than {@code maxHold} is abandoned (delivery count + 1),
- *       so another replica may try; with MaxDeliveryCount 10 and the defaults, a message survives
- *       an outage of about 10 × maxHold before the broker dead-letters it.
+ *   <li>Only a delivery held for longer than {@code maxHold} is abandoned (delivery count + 1), so
+ *       another replica may try; with MaxDeliveryCount 10 and the defaults, a message survives an
+ *       outage of about 10 × maxHold before the broker dead-letters it.
  *   <li>The first event that completes resets the count and opens the gate for everyone.
  * </ol>
  *
@@ -106,11 +106,14 @@ public final class IntakeBackoff {
       if (!now.isBefore(pausedUntil)) {
         failures++;
         Duration pause = policy.pause(failures);
-        long jittered = (long) (pause.toMillis() * (0.8 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+        long jittered =
+            (long) (pause.toMillis() * (0.8 + 0.2 * ThreadLocalRandom.current().nextDouble()));
         pausedUntil = now.plusMillis(jittered);
         metrics.intakePaused(jittered > 0);
       }
-      return Duration.between(now, pausedUntil).isNegative() ? Duration.ZERO : Duration.between(now, pausedUntil);
+      return Duration.between(now, pausedUntil).isNegative()
+          ? Duration.ZERO
+          : Duration.between(now, pausedUntil);
     } finally {
       lock.unlock();
     }

@@ -21,7 +21,9 @@ public final class GraphAccountWrites implements AccountWrites {
     this(graph, clock, use -> {});
   }
 
-  /** @param limitUse told the share of the tenant's budget used when an answer says it */
+  /**
+   * @param limitUse told the share of the tenant's budget used when an answer says it
+   */
   public GraphAccountWrites(GraphServiceClient graph, Clock clock, DoubleConsumer limitUse) {
     this.graph = graph;
     this.clock = clock;

@@ -42,8 +42,8 @@ public final class GraphClients {
    * AzureCredentials#forGraph}) when it is null. Either way they are cached and replaced once when
    * Graph answers 401 ({@link RefreshingCredential}).
    */
-  public static GraphServiceClient create(WorkerConfig config, TokenCredential credential,
-      Interceptor... networkInterceptors) {
+  public static GraphServiceClient create(
+      WorkerConfig config, TokenCredential credential, Interceptor... networkInterceptors) {
     URI base = config.graphBaseUrl();
     String scope = scope(base);
     RefreshingCredential tokens = null;
@@ -55,20 +55,27 @@ public final class GraphClients {
         }
         auth = new AnonymousAuthenticationProvider();
       }
-      // The credential the environment names: client secret or certificate, workload or managed identity, or a
+      // The credential the environment names: client secret or certificate, workload or managed
+      // identity, or a
       // developer's sign-in (AzureCredentials).
       case AZURE -> {
-        tokens = new RefreshingCredential(credential != null ? credential : AzureCredentials.forGraph(System.getenv()),
-            Clock.systemUTC());
-        auth = new AzureIdentityAuthenticationProvider(tokens, new String[] {base.getHost()}, scope);
+        tokens =
+            new RefreshingCredential(
+                credential != null ? credential : AzureCredentials.forGraph(System.getenv()),
+                Clock.systemUTC());
+        auth =
+            new AzureIdentityAuthenticationProvider(tokens, new String[] {base.getHost()}, scope);
       }
       default -> throw new IllegalStateException("unknown GRAPH_AUTH");
     }
-    OkHttpClient.Builder http = GraphClientFactory
-        .create(new RequestOption[] {new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0)})
-        .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofSeconds(30))
-        .callTimeout(Duration.ofSeconds(60));
+    OkHttpClient.Builder http =
+        GraphClientFactory.create(
+                new RequestOption[] {
+                  new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0)
+                })
+            .connectTimeout(Duration.ofSeconds(10))
+            .readTimeout(Duration.ofSeconds(30))
+            .callTimeout(Duration.ofSeconds(60));
     if (tokens != null) {
       http.addInterceptor(new TokenRefreshInterceptor(tokens, scope));
     }
@@ -78,7 +85,10 @@ public final class GraphClients {
     return new GraphServiceClient(new BaseGraphRequestAdapter(auth, base.toString(), http.build()));
   }
 
-  /** The scope a Graph token is asked for: the Graph root's {@code /.default}, the app's granted roles. */
+  /**
+   * The scope a Graph token is asked for: the Graph root's {@code /.default}, the app's granted
+   * roles.
+   */
   public static String scope(URI graphBaseUrl) {
     return graphBaseUrl.getScheme() + "://" + graphBaseUrl.getAuthority() + "/.default";
   }

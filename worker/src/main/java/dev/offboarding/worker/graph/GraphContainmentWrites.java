@@ -34,26 +34,35 @@ import java.util.function.Supplier;
 /**
  * The containment requests through the Graph SDK v6, always by object id: a password reset ({@code
  * PATCH /users/{id}} with a {@code passwordProfile}), {@code confirmCompromised} and the paged list
- * of {@code riskyUsers}, a user's registered devices and {@code PATCH /devices/{id}}. Writes are one
- * attempt each and pass Graph's early throttling warning to the listener, as {@link
+ * of {@code riskyUsers}, a user's registered devices and {@code PATCH /devices/{id}}. Writes are
+ * one attempt each and pass Graph's early throttling warning to the listener, as {@link
  * GraphAccountWrites} does; directory and device reads retry transient failures under the read
  * policy, as {@link GraphDirectory} does; Identity Protection reads are one attempt per page, paced
  * by the caller. SDK errors become {@link GraphFailure}s in {@link GraphErrors}. The password is
  * put into the request and dropped: it is never logged or kept. Thread-safe.
  */
 public final class GraphContainmentWrites implements ContainmentWrites {
-  private static final String[] PASSWORD_FIELDS = {"id", "onPremisesSyncEnabled", "lastPasswordChangeDateTime",
-      "userPrincipalName"};
+  private static final String[] PASSWORD_FIELDS = {
+    "id", "onPremisesSyncEnabled", "lastPasswordChangeDateTime", "userPrincipalName"
+  };
   private static final String[] DOMAIN_FIELDS = {"id", "authenticationType"};
-  /** By domain name: whether it is federated, read once per process (a domain's federation rarely changes). */
+
+  /**
+   * By domain name: whether it is federated, read once per process (a domain's federation rarely
+   * changes).
+   */
   private final java.util.concurrent.ConcurrentHashMap<String, Boolean> federatedDomains =
       new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final String[] DEVICE_FIELDS = {"id", "accountEnabled"};
   private static final String[] RISK_FIELDS = {"id", "riskState", "riskLevel"};
+
   /** Graph allows at most 15 values in one {@code in} of a directory {@code $filter}. */
   static final int MAX_IN_VALUES = 15;
+
   /** The largest page of {@code riskyUsers} asked for. */
   static final int RISK_PAGE_SIZE = 500;
+
   private static final String DEVICE_TYPE = "#microsoft.graph.device";
 
   private final GraphServiceClient graph;
@@ -63,9 +72,16 @@ public final class GraphContainmentWrites implements ContainmentWrites {
   private final Clock clock;
   private final DoubleConsumer limitUse;
 
-  /** @param limitUse told the share of the tenant's write budget used when an accepted write says it */
-  public GraphContainmentWrites(GraphServiceClient graph, URI baseUrl, Retries readPolicy, Sleeper sleeper,
-      Clock clock, DoubleConsumer limitUse) {
+  /**
+   * @param limitUse told the share of the tenant's write budget used when an accepted write says it
+   */
+  public GraphContainmentWrites(
+      GraphServiceClient graph,
+      URI baseUrl,
+      Retries readPolicy,
+      Sleeper sleeper,
+      Clock clock,
+      DoubleConsumer limitUse) {
     this.graph = graph;
     this.baseUrl = baseUrl;
     this.readPolicy = readPolicy;
@@ -78,10 +94,22 @@ public final class GraphContainmentWrites implements ContainmentWrites {
   public Optional<PasswordOwner> passwordOwner(String userId) {
     requireGuid(userId);
     try {
-      User user = read(() -> graph.users().byUserId(userId).get(rc -> rc.queryParameters.select = PASSWORD_FIELDS));
-      return Optional.ofNullable(user).map(u -> new PasswordOwner(Boolean.TRUE.equals(u.getOnPremisesSyncEnabled()),
-          u.getLastPasswordChangeDateTime() == null ? null : u.getLastPasswordChangeDateTime().toInstant(),
-          federated(u.getUserPrincipalName())));
+      User user =
+          read(
+              () ->
+                  graph
+                      .users()
+                      .byUserId(userId)
+                      .get(rc -> rc.queryParameters.select = PASSWORD_FIELDS));
+      return Optional.ofNullable(user)
+          .map(
+              u ->
+                  new PasswordOwner(
+                      Boolean.TRUE.equals(u.getOnPremisesSyncEnabled()),
+                      u.getLastPasswordChangeDateTime() == null
+                          ? null
+                          : u.getLastPasswordChangeDateTime().toInstant(),
+                      federated(u.getUserPrincipalName())));
     } catch (GraphFailure e) {
       if (e.kind() == GraphFailure.Kind.NOT_FOUND) {
         return Optional.empty();
@@ -99,7 +127,10 @@ public final class GraphContainmentWrites implements ContainmentWrites {
     if (userPrincipalName == null || userPrincipalName.indexOf('@') < 0) {
       return false;
     }
-    String domain = userPrincipalName.substring(userPrincipalName.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    String domain =
+        userPrincipalName
+            .substring(userPrincipalName.lastIndexOf('@') + 1)
+            .toLowerCase(Locale.ROOT);
     // A guest's UPN ends in the tenant's own domain; anything but a DNS name is not looked up.
     if (!domain.matches("[a-z0-9.-]{1,253}")) {
       return false;
@@ -109,9 +140,15 @@ public final class GraphContainmentWrites implements ContainmentWrites {
       return known;
     }
     try {
-      com.microsoft.graph.models.Domain found = read(() -> graph.domains().byDomainId(domain)
-          .get(rc -> rc.queryParameters.select = DOMAIN_FIELDS));
-      boolean federated = found != null && "Federated".equalsIgnoreCase(found.getAuthenticationType());
+      com.microsoft.graph.models.Domain found =
+          read(
+              () ->
+                  graph
+                      .domains()
+                      .byDomainId(domain)
+                      .get(rc -> rc.queryParameters.select = DOMAIN_FIELDS));
+      boolean federated =
+          found != null && "Federated".equalsIgnoreCase(found.getAuthenticationType());
       federatedDomains.put(domain, federated);
       return federated;
     } catch (GraphFailure e) {
@@ -149,7 +186,11 @@ public final class GraphContainmentWrites implements ContainmentWrites {
     ConfirmCompromisedPostRequestBody body = new ConfirmCompromisedPostRequestBody();
     body.setUserIds(List.copyOf(userIds));
     try {
-      graph.identityProtection().riskyUsers().confirmCompromised().post(body, rc -> rc.options.add(inspection));
+      graph
+          .identityProtection()
+          .riskyUsers()
+          .confirmCompromised()
+          .post(body, rc -> rc.options.add(inspection));
     } catch (RuntimeException e) {
       throw GraphErrors.translate(e, clock);
     }
@@ -165,18 +206,24 @@ public final class GraphContainmentWrites implements ContainmentWrites {
     Set<String> seenLinks = new HashSet<>();
     var riskyUsers = graph.identityProtection().riskyUsers();
     beforeEachRequest.await();
-    RiskyUserCollectionResponse page = once(() -> riskyUsers.get(rc -> {
-      // A fixed filter: no event text reaches it.
-      rc.queryParameters.filter = "riskState eq 'confirmedCompromised'";
-      rc.queryParameters.select = RISK_FIELDS;
-      rc.queryParameters.top = RISK_PAGE_SIZE;
-    }));
+    RiskyUserCollectionResponse page =
+        once(
+            () ->
+                riskyUsers.get(
+                    rc -> {
+                      // A fixed filter: no event text reaches it.
+                      rc.queryParameters.filter = "riskState eq 'confirmedCompromised'";
+                      rc.queryParameters.select = RISK_FIELDS;
+                      rc.queryParameters.top = RISK_PAGE_SIZE;
+                    }));
     while (page != null) {
       for (RiskyUser user : page.getValue() == null ? List.<RiskyUser>of() : page.getValue()) {
         if (user.getId() != null && wanted.contains(user.getId().toLowerCase(Locale.ROOT))) {
-          found.put(original(userIds, user.getId()), new Risk(
-              user.getRiskState() == null ? null : user.getRiskState().getValue(),
-              user.getRiskLevel() == null ? null : user.getRiskLevel().getValue()));
+          found.put(
+              original(userIds, user.getId()),
+              new Risk(
+                  user.getRiskState() == null ? null : user.getRiskState().getValue(),
+                  user.getRiskLevel() == null ? null : user.getRiskLevel().getValue()));
         }
       }
       String next = NextLinks.checked(baseUrl, page.getOdataNextLink(), seenLinks);
@@ -197,18 +244,28 @@ public final class GraphContainmentWrites implements ContainmentWrites {
   public List<DeviceState> registeredDevices(String userId) {
     requireGuid(userId);
     var devices = graph.users().byUserId(userId).registeredDevices();
-    DirectoryObjectCollectionResponse page = read(() -> devices.get(rc -> {
-      rc.queryParameters.select = DEVICE_FIELDS;
-      rc.queryParameters.top = GraphDirectory.MAX_PAGE_SIZE;
-    }));
+    DirectoryObjectCollectionResponse page =
+        read(
+            () ->
+                devices.get(
+                    rc -> {
+                      rc.queryParameters.select = DEVICE_FIELDS;
+                      rc.queryParameters.top = GraphDirectory.MAX_PAGE_SIZE;
+                    }));
     List<DeviceState> found = new ArrayList<>();
     Set<String> seenLinks = new HashSet<>();
     while (page != null) {
-      for (DirectoryObject item : page.getValue() == null ? List.<DirectoryObject>of() : page.getValue()) {
-        // Registered "devices" may include other object kinds (an app registration's owner, say): devices only.
-        if (item instanceof Device device && device.getId() != null && Target.isGuid(device.getId())) {
+      for (DirectoryObject item :
+          page.getValue() == null ? List.<DirectoryObject>of() : page.getValue()) {
+        // Registered "devices" may include other object kinds (an app registration's owner, say):
+        // devices only.
+        if (item instanceof Device device
+            && device.getId() != null
+            && Target.isGuid(device.getId())) {
           found.add(new DeviceState(device.getId(), device.getAccountEnabled()));
-        } else if (DEVICE_TYPE.equals(item.getOdataType()) && item.getId() != null && Target.isGuid(item.getId())) {
+        } else if (DEVICE_TYPE.equals(item.getOdataType())
+            && item.getId() != null
+            && Target.isGuid(item.getId())) {
           found.add(new DeviceState(item.getId(), null));
         }
       }
@@ -243,12 +300,20 @@ public final class GraphContainmentWrites implements ContainmentWrites {
     for (int from = 0; from < ids.size(); from += MAX_IN_VALUES) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_IN_VALUES));
       // Only GUIDs checked above reach the filter.
-      String filter = "id in (" + String.join(",", chunk.stream().map(id -> "'" + id + "'").toList()) + ")";
-      DeviceCollectionResponse page = read(() -> graph.devices().get(rc -> {
-        rc.queryParameters.filter = filter;
-        rc.queryParameters.select = DEVICE_FIELDS;
-      }));
-      for (Device device : page == null || page.getValue() == null ? List.<Device>of() : page.getValue()) {
+      String filter =
+          "id in (" + String.join(",", chunk.stream().map(id -> "'" + id + "'").toList()) + ")";
+      DeviceCollectionResponse page =
+          read(
+              () ->
+                  graph
+                      .devices()
+                      .get(
+                          rc -> {
+                            rc.queryParameters.filter = filter;
+                            rc.queryParameters.select = DEVICE_FIELDS;
+                          }));
+      for (Device device :
+          page == null || page.getValue() == null ? List.<Device>of() : page.getValue()) {
         if (device.getId() != null) {
           states.put(original(chunk, device.getId()), device.getAccountEnabled());
         }

@@ -7,11 +7,11 @@ import com.microsoft.graph.models.UserCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.worker.execute.AccountState;
+import dev.offboarding.worker.execute.Retries;
+import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.plan.Directory;
 import dev.offboarding.worker.plan.DirectoryUser;
 import dev.offboarding.worker.plan.GraphFailure;
-import dev.offboarding.worker.execute.Retries;
-import dev.offboarding.worker.execute.Sleeper;
 import java.net.URI;
 import java.time.Clock;
 import java.util.HashSet;
@@ -22,21 +22,25 @@ import java.util.function.Supplier;
 
 /**
  * Directory reads through the Graph SDK v6: users by id or UPN, a user's account state (to read a
- * write back), a group's transitive members page by page (every {@code @odata.nextLink}
- * followed), and users by an allow-listed attribute. Each request is retried on its own under the
- * read {@link Retries} policy. Thread-safe.
+ * write back), a group's transitive members page by page (every {@code @odata.nextLink} followed),
+ * and users by an allow-listed attribute. Each request is retried on its own under the read {@link
+ * Retries} policy. Thread-safe.
  */
 public final class GraphDirectory implements Directory {
   private static final String[] USER_FIELDS = {"id", "userPrincipalName", "userType"};
+
   /**
    * What reading a write back needs: the two properties the worker writes, and who the user is, so
    * that a user written by object id without a prior read gets its UPN and guest flag in the audit
    * at no extra request.
    */
-  private static final String[] STATE_FIELDS = {"accountEnabled", "signInSessionsValidFromDateTime",
-      "userPrincipalName", "userType"};
+  private static final String[] STATE_FIELDS = {
+    "accountEnabled", "signInSessionsValidFromDateTime", "userPrincipalName", "userType"
+  };
+
   /** Graph's largest page: fewest round trips (and resource units) per member. */
   public static final int MAX_PAGE_SIZE = 999;
+
   private static final String ODATA_PREFIX = "#microsoft.graph.";
 
   private final GraphServiceClient graph;
@@ -46,12 +50,18 @@ public final class GraphDirectory implements Directory {
   private final Clock clock;
   private final int pageSize;
 
-  public GraphDirectory(GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper, Clock clock) {
+  public GraphDirectory(
+      GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper, Clock clock) {
     this(graph, baseUrl, retryPolicy, sleeper, clock, MAX_PAGE_SIZE);
   }
 
   /** With a page size ({@code $top}, 1..999) other than the largest, to exercise paging. */
-  public GraphDirectory(GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper, Clock clock,
+  public GraphDirectory(
+      GraphServiceClient graph,
+      URI baseUrl,
+      Retries retryPolicy,
+      Sleeper sleeper,
+      Clock clock,
       int pageSize) {
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw new IllegalArgumentException("pageSize must be 1.." + MAX_PAGE_SIZE);
@@ -73,9 +83,16 @@ public final class GraphDirectory implements Directory {
 
   @Override
   public Optional<AccountState> accountState(String userId) {
-    return readUser(userId, STATE_FIELDS).map(user -> new AccountState(user.getAccountEnabled(),
-        user.getSignInSessionsValidFromDateTime() == null ? null
-            : user.getSignInSessionsValidFromDateTime().toInstant(), user.getUserPrincipalName(), user.getUserType()));
+    return readUser(userId, STATE_FIELDS)
+        .map(
+            user ->
+                new AccountState(
+                    user.getAccountEnabled(),
+                    user.getSignInSessionsValidFromDateTime() == null
+                        ? null
+                        : user.getSignInSessionsValidFromDateTime().toInstant(),
+                    user.getUserPrincipalName(),
+                    user.getUserType()));
   }
 
   /** One user with these properties, retried like every read; empty on 404. */
@@ -85,13 +102,23 @@ public final class GraphDirectory implements Directory {
       if (idOrUserPrincipalName.startsWith("$")) {
         // Graph reads a path segment starting with $ as a system segment; such UPNs must be
         // addressed as users('...'), with quotes doubled inside the literal.
-        String url = baseUrl + "/users('" + PathEncoding.encode(idOrUserPrincipalName.replace("'", "''"))
-            + "')?%24select=" + String.join(",", fields);
+        String url =
+            baseUrl
+                + "/users('"
+                + PathEncoding.encode(idOrUserPrincipalName.replace("'", "''"))
+                + "')?%24select="
+                + String.join(",", fields);
         user = read(() -> graph.users().byUserId(idOrUserPrincipalName).withUrl(url).get());
       } else {
-        // The SDK percent-encodes the path segment, so UPNs with ' # + & and non-ASCII arrive intact.
-        user = read(() -> graph.users().byUserId(idOrUserPrincipalName)
-            .get(rc -> rc.queryParameters.select = fields));
+        // The SDK percent-encodes the path segment, so UPNs with ' # + & and non-ASCII arrive
+        // intact.
+        user =
+            read(
+                () ->
+                    graph
+                        .users()
+                        .byUserId(idOrUserPrincipalName)
+                        .get(rc -> rc.queryParameters.select = fields));
       }
       return Optional.ofNullable(user);
     } catch (GraphFailure e) {
@@ -108,10 +135,14 @@ public final class GraphDirectory implements Directory {
       throw new IllegalArgumentException("group id must be a GUID");
     }
     var members = graph.groups().byGroupId(groupId).transitiveMembers();
-    DirectoryObjectCollectionResponse page = read(() -> members.get(rc -> {
-      rc.queryParameters.select = USER_FIELDS;
-      rc.queryParameters.top = pageSize;
-    }));
+    DirectoryObjectCollectionResponse page =
+        read(
+            () ->
+                members.get(
+                    rc -> {
+                      rc.queryParameters.select = USER_FIELDS;
+                      rc.queryParameters.top = pageSize;
+                    }));
     Set<String> seenLinks = new HashSet<>();
     while (page != null) {
       List<DirectoryObject> items = page.getValue() == null ? List.of() : page.getValue();
@@ -140,13 +171,19 @@ public final class GraphDirectory implements Directory {
     // The attribute is one of a fixed set; the value becomes an OData string literal with its
     // quotes doubled, so no event text can change the shape of the filter.
     String filter = attribute + " eq '" + value.replace("'", "''") + "'";
-    UserCollectionResponse page = read(() -> graph.users().get(rc -> {
-      rc.queryParameters.filter = filter;
-      rc.queryParameters.select = USER_FIELDS;
-      rc.queryParameters.top = pageSize;
-      rc.queryParameters.count = true;
-      rc.headers.add("ConsistencyLevel", "eventual");
-    }));
+    UserCollectionResponse page =
+        read(
+            () ->
+                graph
+                    .users()
+                    .get(
+                        rc -> {
+                          rc.queryParameters.filter = filter;
+                          rc.queryParameters.select = USER_FIELDS;
+                          rc.queryParameters.top = pageSize;
+                          rc.queryParameters.count = true;
+                          rc.headers.add("ConsistencyLevel", "eventual");
+                        }));
     Set<String> seenLinks = new HashSet<>();
     while (page != null) {
       for (User user : page.getValue() == null ? List.<User>of() : page.getValue()) {
@@ -158,7 +195,13 @@ public final class GraphDirectory implements Directory {
       if (next == null) {
         return;
       }
-      page = read(() -> graph.users().withUrl(next).get(rc -> rc.headers.add("ConsistencyLevel", "eventual")));
+      page =
+          read(
+              () ->
+                  graph
+                      .users()
+                      .withUrl(next)
+                      .get(rc -> rc.headers.add("ConsistencyLevel", "eventual")));
     }
   }
 
@@ -178,6 +221,8 @@ public final class GraphDirectory implements Directory {
     if (odataType == null) {
       return "unknown";
     }
-    return odataType.startsWith(ODATA_PREFIX) ? odataType.substring(ODATA_PREFIX.length()) : odataType;
+    return odataType.startsWith(ODATA_PREFIX)
+        ? odataType.substring(ODATA_PREFIX.length())
+        : odataType;
   }
 }

@@ -8,10 +8,10 @@ import com.microsoft.graph.models.UnifiedRoleDefinitionCollectionResponse;
 import com.microsoft.graph.models.UnifiedRoleEligibilityScheduleInstance;
 import com.microsoft.graph.models.UnifiedRoleEligibilityScheduleInstanceCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
-import dev.offboarding.worker.protection.DirectoryRoles;
-import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.execute.Retries;
 import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.protection.DirectoryRoles;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,7 +33,10 @@ import java.util.function.Supplier;
 public final class GraphDirectoryRoles implements DirectoryRoles {
   /** Graph's answer to the eligibility APIs in a tenant without Entra ID P2 or ID Governance. */
   static final String LICENSE_REQUIRED = "AadPremiumLicenseRequired";
-  private static final String[] DEFINITION_FIELDS = {"id", "templateId", "displayName", "isBuiltIn"};
+
+  private static final String[] DEFINITION_FIELDS = {
+    "id", "templateId", "displayName", "isBuiltIn"
+  };
   private static final String[] ASSIGNMENT_FIELDS = {"id", "principalId", "roleDefinitionId"};
   private static final String[] EXPAND = {"principal"};
   private static final String ODATA_PREFIX = "#microsoft.graph.";
@@ -44,8 +47,8 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
   private final Sleeper sleeper;
   private final Clock clock;
 
-  public GraphDirectoryRoles(GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper,
-      Clock clock) {
+  public GraphDirectoryRoles(
+      GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper, Clock clock) {
     this.graph = graph;
     this.baseUrl = baseUrl;
     this.retryPolicy = retryPolicy;
@@ -58,13 +61,18 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
     var requests = graph.roleManagement().directory().roleDefinitions();
     List<Definition> out = new ArrayList<>();
     Set<String> seenLinks = new HashSet<>();
-    UnifiedRoleDefinitionCollectionResponse page = read(() -> requests.get(rc ->
-        rc.queryParameters.select = DEFINITION_FIELDS));
+    UnifiedRoleDefinitionCollectionResponse page =
+        read(() -> requests.get(rc -> rc.queryParameters.select = DEFINITION_FIELDS));
     while (page != null) {
-      for (UnifiedRoleDefinition role : page.getValue() == null ? List.<UnifiedRoleDefinition>of() : page.getValue()) {
+      for (UnifiedRoleDefinition role :
+          page.getValue() == null ? List.<UnifiedRoleDefinition>of() : page.getValue()) {
         if (role.getId() != null) {
-          out.add(new Definition(role.getId(), role.getTemplateId(), role.getDisplayName(),
-              Boolean.TRUE.equals(role.getIsBuiltIn())));
+          out.add(
+              new Definition(
+                  role.getId(),
+                  role.getTemplateId(),
+                  role.getDisplayName(),
+                  Boolean.TRUE.equals(role.getIsBuiltIn())));
         }
       }
       String next = checkedNextLink(page.getOdataNextLink(), seenLinks);
@@ -80,12 +88,17 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
   public void activeAssignments(Consumer<Holder> visitor) {
     var requests = graph.roleManagement().directory().roleAssignments();
     Set<String> seenLinks = new HashSet<>();
-    UnifiedRoleAssignmentCollectionResponse page = read(() -> requests.get(rc -> {
-      rc.queryParameters.select = ASSIGNMENT_FIELDS;
-      rc.queryParameters.expand = EXPAND;
-    }));
+    UnifiedRoleAssignmentCollectionResponse page =
+        read(
+            () ->
+                requests.get(
+                    rc -> {
+                      rc.queryParameters.select = ASSIGNMENT_FIELDS;
+                      rc.queryParameters.expand = EXPAND;
+                    }));
     while (page != null) {
-      for (UnifiedRoleAssignment a : page.getValue() == null ? List.<UnifiedRoleAssignment>of() : page.getValue()) {
+      for (UnifiedRoleAssignment a :
+          page.getValue() == null ? List.<UnifiedRoleAssignment>of() : page.getValue()) {
         holder(a.getPrincipalId(), a.getPrincipal(), a.getRoleDefinitionId(), visitor);
       }
       String next = checkedNextLink(page.getOdataNextLink(), seenLinks);
@@ -102,10 +115,14 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
     Set<String> seenLinks = new HashSet<>();
     UnifiedRoleEligibilityScheduleInstanceCollectionResponse page;
     try {
-      page = read(() -> requests.get(rc -> {
-        rc.queryParameters.select = ASSIGNMENT_FIELDS;
-        rc.queryParameters.expand = EXPAND;
-      }));
+      page =
+          read(
+              () ->
+                  requests.get(
+                      rc -> {
+                        rc.queryParameters.select = ASSIGNMENT_FIELDS;
+                        rc.queryParameters.expand = EXPAND;
+                      }));
     } catch (GraphFailure e) {
       if (LICENSE_REQUIRED.equals(e.errorCode())) {
         return false;
@@ -113,8 +130,10 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
       throw e;
     }
     while (page != null) {
-      for (UnifiedRoleEligibilityScheduleInstance i : page.getValue() == null
-          ? List.<UnifiedRoleEligibilityScheduleInstance>of() : page.getValue()) {
+      for (UnifiedRoleEligibilityScheduleInstance i :
+          page.getValue() == null
+              ? List.<UnifiedRoleEligibilityScheduleInstance>of()
+              : page.getValue()) {
         holder(i.getPrincipalId(), i.getPrincipal(), i.getRoleDefinitionId(), visitor);
       }
       String next = checkedNextLink(page.getOdataNextLink(), seenLinks);
@@ -126,7 +145,10 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
     return true;
   }
 
-  private static void holder(String principalId, DirectoryObject principal, String roleDefinitionId,
+  private static void holder(
+      String principalId,
+      DirectoryObject principal,
+      String roleDefinitionId,
       Consumer<Holder> visitor) {
     if (principalId == null || roleDefinitionId == null) {
       return;
@@ -139,7 +161,9 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
     if (odataType == null) {
       return "unknown";
     }
-    return odataType.startsWith(ODATA_PREFIX) ? odataType.substring(ODATA_PREFIX.length()) : odataType;
+    return odataType.startsWith(ODATA_PREFIX)
+        ? odataType.substring(ODATA_PREFIX.length())
+        : odataType;
   }
 
   /**

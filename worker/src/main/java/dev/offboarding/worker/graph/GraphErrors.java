@@ -5,8 +5,8 @@ import com.azure.identity.CredentialUnavailableException;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.ResponseHeaders;
-import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.identity.NoAzureCredentialException;
+import dev.offboarding.worker.plan.GraphFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
@@ -36,32 +36,59 @@ final class GraphErrors {
         message = "Graph answered HTTP " + status;
       }
       GraphFailure.Kind kind = kindOf(status);
-      return new GraphFailure(kind, status, code, "HTTP " + status + " " + code + ": " + message, requestId,
-          retryAfter, e);
+      return new GraphFailure(
+          kind,
+          status,
+          code,
+          "HTTP " + status + " " + code + ": " + message,
+          requestId,
+          retryAfter,
+          e);
     }
-    if (hasCause(e, ClientAuthenticationException.class) || hasCause(e, CredentialUnavailableException.class)) {
+    if (hasCause(e, ClientAuthenticationException.class)
+        || hasCause(e, CredentialUnavailableException.class)) {
       // Entra ID did not issue a token (its own 5xx or 429, a network blip, a credential not yet
       // available). Nothing is wrong with the user: retry, and let a long run of these open the
       // outage breaker. The identity library's message is not repeated: it can quote configuration;
       // the worker's own advice when no credential is there names variables only.
       NoAzureCredentialException none = cause(e, NoAzureCredentialException.class);
-      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "TokenAcquisitionFailed",
-          none != null ? "no Graph token could be acquired: " + none.getMessage()
-              : "no Graph token could be acquired (" + rootType(e) + ")", null, null, e);
+      return new GraphFailure(
+          GraphFailure.Kind.UNAVAILABLE,
+          0,
+          "TokenAcquisitionFailed",
+          none != null
+              ? "no Graph token could be acquired: " + none.getMessage()
+              : "no Graph token could be acquired (" + rootType(e) + ")",
+          null,
+          null,
+          e);
     }
     if (hasCause(e, IOException.class)) {
       String what = hasCause(e, InterruptedIOException.class) ? "timed out" : "connection failed";
-      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "ConnectionError",
-          "Graph request " + what + ": " + rootMessage(e), null, null, e);
+      return new GraphFailure(
+          GraphFailure.Kind.UNAVAILABLE,
+          0,
+          "ConnectionError",
+          "Graph request " + what + ": " + rootMessage(e),
+          null,
+          null,
+          e);
     }
-    return new GraphFailure(GraphFailure.Kind.OTHER, 0, "ClientError", "Graph request failed: " + rootMessage(e),
-        null, null, e);
+    return new GraphFailure(
+        GraphFailure.Kind.OTHER,
+        0,
+        "ClientError",
+        "Graph request failed: " + rootMessage(e),
+        null,
+        null,
+        e);
   }
 
   /**
    * The failure taxonomy for an HTTP status, written down in docs/design.md (Failures). 401 reaches
-   * here only after the token was replaced and the request sent again ({@link TokenRefreshInterceptor}):
-   * the credential is at fault, not the user, so it is transient like an outage.
+   * here only after the token was replaced and the request sent again ({@link
+   * TokenRefreshInterceptor}): the credential is at fault, not the user, so it is transient like an
+   * outage.
    */
   static GraphFailure.Kind kindOf(int status) {
     return switch (status) {
@@ -117,10 +144,12 @@ final class GraphErrors {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
-  static String requestId(com.microsoft.kiota.http.middleware.options.HeadersInspectionOption inspection) {
+  static String requestId(
+      com.microsoft.kiota.http.middleware.options.HeadersInspectionOption inspection) {
     return first(inspection.getResponseHeaders(), "request-id");
   }
 
@@ -129,7 +158,8 @@ final class GraphErrors {
    * used, sent only above 0.8 (1.0 = throttling starts, 1.8 = 80 % refused). NaN when absent or not
    * a number in that documented range, so a garbled header never moves the pace.
    */
-  static double limitUse(com.microsoft.kiota.http.middleware.options.HeadersInspectionOption inspection) {
+  static double limitUse(
+      com.microsoft.kiota.http.middleware.options.HeadersInspectionOption inspection) {
     String value = first(inspection.getResponseHeaders(), "x-ms-throttle-limit-percentage");
     if (value == null || value.length() > 16) {
       return Double.NaN;

@@ -31,8 +31,13 @@ import java.util.stream.Collectors;
  */
 public final class GraphSignInLog implements SignInLog {
   private static final Logger LOG = System.getLogger(GraphSignInLog.class.getName());
-  /** The page size asked for: the largest Graph serves for this list (1,000), so a window takes one request. */
+
+  /**
+   * The page size asked for: the largest Graph serves for this list (1,000), so a window takes one
+   * request.
+   */
   static final int PAGE_SIZE = 1000;
+
   /** Pages one read follows; a revoked user's window holds far fewer sign-ins. */
   static final int MAX_PAGES = 20;
 
@@ -61,22 +66,35 @@ public final class GraphSignInLog implements SignInLog {
         throw new IllegalArgumentException("user ids must be GUIDs");
       }
     }
-    String users = userIds.stream().map(id -> "userId eq '" + id.toLowerCase(Locale.ROOT) + "'")
-        .collect(Collectors.joining(" or ", "(", ")"));
-    return "createdDateTime ge " + DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS))
-        + " and status/errorCode eq 0 and " + users;
+    String users =
+        userIds.stream()
+            .map(id -> "userId eq '" + id.toLowerCase(Locale.ROOT) + "'")
+            .collect(Collectors.joining(" or ", "(", ")"));
+    return "createdDateTime ge "
+        + DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS))
+        + " and status/errorCode eq 0 and "
+        + users;
   }
 
   @Override
   public List<Seen> successfulSince(Instant since, List<String> userIds, RequestGate gate)
       throws InterruptedException {
     String filter = filter(since, userIds);
-    Set<String> asked = userIds.stream().map(id -> id.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    Set<String> asked =
+        userIds.stream().map(id -> id.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     List<Seen> out = new ArrayList<>();
-    SignInCollectionResponse page = call(gate, () -> graph.auditLogs().signIns().get(rc -> {
-      rc.queryParameters.filter = filter;
-      rc.queryParameters.top = pageSize;
-    }));
+    SignInCollectionResponse page =
+        call(
+            gate,
+            () ->
+                graph
+                    .auditLogs()
+                    .signIns()
+                    .get(
+                        rc -> {
+                          rc.queryParameters.filter = filter;
+                          rc.queryParameters.top = pageSize;
+                        }));
     Set<String> links = new HashSet<>();
     for (int pages = 1; page != null; pages++) {
       for (SignIn s : page.getValue() == null ? List.<SignIn>of() : page.getValue()) {
@@ -90,8 +108,14 @@ public final class GraphSignInLog implements SignInLog {
         break;
       }
       if (pages >= MAX_PAGES || !links.add(next) || !next.contains("/auditLogs/signIns")) {
-        throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "UnexpectedNextLink",
-            "the sign-in log's next link was repeated, foreign or one page too many", null, null, null);
+        throw new GraphFailure(
+            GraphFailure.Kind.OTHER,
+            0,
+            "UnexpectedNextLink",
+            "the sign-in log's next link was repeated, foreign or one page too many",
+            null,
+            null,
+            null);
       }
       page = call(gate, () -> graph.auditLogs().signIns().withUrl(next).get());
     }
@@ -103,17 +127,29 @@ public final class GraphSignInLog implements SignInLog {
    * asked for, or does not read (logged, never published half-read).
    */
   private static Seen toSeen(SignIn s, Set<String> asked) {
-    if (s.getUserId() == null || !asked.contains(s.getUserId().toLowerCase(Locale.ROOT))
-        || s.getStatus() == null || s.getStatus().getErrorCode() == null || s.getStatus().getErrorCode() != 0
+    if (s.getUserId() == null
+        || !asked.contains(s.getUserId().toLowerCase(Locale.ROOT))
+        || s.getStatus() == null
+        || s.getStatus().getErrorCode() == null
+        || s.getStatus().getErrorCode() != 0
         || s.getCreatedDateTime() == null) {
       return null;
     }
     try {
-      return new Seen(s.getUserId().toLowerCase(Locale.ROOT), new AccessAudit.SignIn(s.getId(),
-          s.getCreatedDateTime().toInstant(), name(s.getAppDisplayName()), guidOrNull(s.getAppId()),
-          name(s.getResourceDisplayName()), ipOrNull(s.getIpAddress()), !Boolean.FALSE.equals(s.getIsInteractive())));
+      return new Seen(
+          s.getUserId().toLowerCase(Locale.ROOT),
+          new AccessAudit.SignIn(
+              s.getId(),
+              s.getCreatedDateTime().toInstant(),
+              name(s.getAppDisplayName()),
+              guidOrNull(s.getAppId()),
+              name(s.getResourceDisplayName()),
+              ipOrNull(s.getIpAddress()),
+              !Boolean.FALSE.equals(s.getIsInteractive())));
     } catch (IllegalArgumentException e) {
-      LOG.log(Level.WARNING, "a sign-in of the log could not be read (" + e.getMessage() + "); it is not published");
+      LOG.log(
+          Level.WARNING,
+          "a sign-in of the log could not be read (" + e.getMessage() + "); it is not published");
       return null;
     }
   }
@@ -122,13 +158,18 @@ public final class GraphSignInLog implements SignInLog {
     if (s == null || s.isBlank()) {
       return null;
     }
-    String clean = s.chars().filter(c -> !Character.isISOControl(c))
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+    String clean =
+        s.chars()
+            .filter(c -> !Character.isISOControl(c))
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString()
+            .strip();
     if (clean.isEmpty()) {
       return null;
     }
     return clean.length() > AccessAudit.SignIn.MAX_NAME_LENGTH
-        ? clean.substring(0, AccessAudit.SignIn.MAX_NAME_LENGTH) : clean;
+        ? clean.substring(0, AccessAudit.SignIn.MAX_NAME_LENGTH)
+        : clean;
   }
 
   private static String guidOrNull(String s) {
@@ -141,7 +182,8 @@ public final class GraphSignInLog implements SignInLog {
     }
     // A shape the audit does not take is left out rather than the sign-in dropped.
     try {
-      new AccessAudit.SignIn("00000000-0000-0000-0000-000000000000", Instant.EPOCH, null, null, null, s, true);
+      new AccessAudit.SignIn(
+          "00000000-0000-0000-0000-000000000000", Instant.EPOCH, null, null, null, s, true);
       return s;
     } catch (IllegalArgumentException e) {
       return null;
@@ -149,7 +191,8 @@ public final class GraphSignInLog implements SignInLog {
   }
 
   /** One request through the gate: waits for it first, and tells it when the request is over. */
-  private <T> T call(RequestGate gate, java.util.function.Supplier<T> request) throws InterruptedException {
+  private <T> T call(RequestGate gate, java.util.function.Supplier<T> request)
+      throws InterruptedException {
     gate.pass();
     try {
       return request.get();

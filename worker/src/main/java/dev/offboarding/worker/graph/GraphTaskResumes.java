@@ -27,8 +27,11 @@ public final class GraphTaskResumes implements TaskResumes {
   private final Clock clock;
   private final DoubleConsumer limitUse;
 
-  /** @param limitUse told the share of the tenant's budget used when an answer says it */
-  public GraphTaskResumes(GraphServiceClient graph, URI baseUrl, Clock clock, DoubleConsumer limitUse) {
+  /**
+   * @param limitUse told the share of the tenant's budget used when an answer says it
+   */
+  public GraphTaskResumes(
+      GraphServiceClient graph, URI baseUrl, Clock clock, DoubleConsumer limitUse) {
     this.graph = graph;
     this.baseUrl = baseUrl;
     this.clock = clock;
@@ -41,28 +44,43 @@ public final class GraphTaskResumes implements TaskResumes {
     if (root.endsWith("/")) {
       root = root.substring(0, root.length() - 1);
     }
-    return root + "/identityGovernance/lifecycleWorkflows/workflows/" + PathEncoding.encode(task.workflowId())
-        + "/tasks/" + PathEncoding.encode(task.taskId()) + "/taskProcessingResults/"
-        + PathEncoding.encode(task.resultId()) + "/resume";
+    return root
+        + "/identityGovernance/lifecycleWorkflows/workflows/"
+        + PathEncoding.encode(task.workflowId())
+        + "/tasks/"
+        + PathEncoding.encode(task.taskId())
+        + "/taskProcessingResults/"
+        + PathEncoding.encode(task.resultId())
+        + "/resume";
   }
 
   @Override
   public String resume(LifecycleTask task, String operationStatus) {
     CustomTaskExtensionCallbackData data = new CustomTaskExtensionCallbackData();
-    data.setOperationStatus(switch (operationStatus) {
-      case "completed" -> CustomTaskExtensionOperationStatus.Completed;
-      case "failed" -> CustomTaskExtensionOperationStatus.Failed;
-      default -> throw new IllegalArgumentException("operationStatus must be completed or failed");
-    });
+    data.setOperationStatus(
+        switch (operationStatus) {
+          case "completed" -> CustomTaskExtensionOperationStatus.Completed;
+          case "failed" -> CustomTaskExtensionOperationStatus.Failed;
+          default ->
+              throw new IllegalArgumentException("operationStatus must be completed or failed");
+        });
     ResumePostRequestBody body = new ResumePostRequestBody();
     body.setData(data);
     body.setSource(Resumer.SOURCE);
     body.setType(Resumer.TYPE);
     HeadersInspectionOption inspection = new HeadersInspectionOption(false, true);
     try {
-      graph.identityGovernance().lifecycleWorkflows().workflows().byWorkflowId(task.workflowId()).tasks()
-          .byTaskId(task.taskId()).taskProcessingResults().byTaskProcessingResultId(task.resultId())
-          .microsoftGraphIdentityGovernanceResume().withUrl(url(task))
+      graph
+          .identityGovernance()
+          .lifecycleWorkflows()
+          .workflows()
+          .byWorkflowId(task.workflowId())
+          .tasks()
+          .byTaskId(task.taskId())
+          .taskProcessingResults()
+          .byTaskProcessingResultId(task.resultId())
+          .microsoftGraphIdentityGovernanceResume()
+          .withUrl(url(task))
           .post(body, rc -> rc.options.add(inspection));
     } catch (RuntimeException e) {
       throw GraphErrors.translate(e, clock);

@@ -20,12 +20,24 @@ final class NextLinks {
     if (!baseUrl.getScheme().equalsIgnoreCase(uri.getScheme())
         || !baseUrl.getAuthority().equalsIgnoreCase(uri.getAuthority())
         || !uri.getPath().startsWith(baseUrl.getPath() + "/")) {
-      throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "UnexpectedNextLink",
-          "Graph returned a next link outside " + baseUrl, null, null, null);
+      throw new GraphFailure(
+          GraphFailure.Kind.OTHER,
+          0,
+          "UnexpectedNextLink",
+          "Graph returned a next link outside " + baseUrl,
+          null,
+          null,
+          null);
     }
     if (!seen.add(next)) {
-      throw new GraphFailure(GraphFailure.Kind.OTHER, 0, "NextLinkLoop", "Graph returned the same next link twice",
-          null, null, null);
+      throw new GraphFailure(
+          GraphFailure.Kind.OTHER,
+          0,
+          "NextLinkLoop",
+          "Graph returned the same next link twice",
+          null,
+          null,
+          null);
     }
     return next;
   }

@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 public final class RefreshingCredential implements TokenCredential {
   /** Renew this long before expiry, as the identity libraries do. */
   static final Duration EARLY_RENEWAL = Duration.ofMinutes(5);
+
   /**
    * At most one forced renewal this often: when Graph keeps refusing tokens (a permission removed,
    * an app disabled), every write's retry would otherwise ask Entra ID for yet another token.
@@ -48,7 +49,9 @@ public final class RefreshingCredential implements TokenCredential {
     lock.lock();
     try {
       OffsetDateTime now = OffsetDateTime.now(clock);
-      if (cached != null && scopes.equals(cachedScopes) && request.getClaims() == null
+      if (cached != null
+          && scopes.equals(cachedScopes)
+          && request.getClaims() == null
           && cached.getExpiresAt().minus(EARLY_RENEWAL).isAfter(now)) {
         return cached;
       }
@@ -71,17 +74,22 @@ public final class RefreshingCredential implements TokenCredential {
   public AccessToken refresh(String refused, String claims, String... scopes) {
     lock.lock();
     try {
-      boolean usable = cached != null && cached.getExpiresAt().minus(EARLY_RENEWAL).isAfter(OffsetDateTime.now(clock));
-      if (usable && (!cached.getToken().equals(refused)
-          || lastForced.plus(MIN_FORCED_INTERVAL).isAfter(clock.instant()))) {
+      boolean usable =
+          cached != null
+              && cached.getExpiresAt().minus(EARLY_RENEWAL).isAfter(OffsetDateTime.now(clock));
+      if (usable
+          && (!cached.getToken().equals(refused)
+              || lastForced.plus(MIN_FORCED_INTERVAL).isAfter(clock.instant()))) {
         // Replaced already by another thread, or renewed moments ago and refused anyway: asking
         // again would bring the same answer.
         return cached;
       }
       lastForced = clock.instant();
       cached = null;
-      TokenRequestContext request = new TokenRequestContext().addScopes(scopes)
-          .setClaims(claims != null ? claims : freshnessClaims());
+      TokenRequestContext request =
+          new TokenRequestContext()
+              .addScopes(scopes)
+              .setClaims(claims != null ? claims : freshnessClaims());
       AccessToken fresh = inner.getTokenSync(request);
       cached = fresh;
       cachedScopes = String.join(" ", scopes);
@@ -93,6 +101,8 @@ public final class RefreshingCredential implements TokenCredential {
 
   /** A claims request for a token issued no earlier than now: forces a new token. */
   private String freshnessClaims() {
-    return "{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\"" + clock.instant().getEpochSecond() + "\"}}}";
+    return "{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\""
+        + clock.instant().getEpochSecond()
+        + "\"}}}";
   }
 }

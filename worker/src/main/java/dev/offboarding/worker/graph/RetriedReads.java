@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * How every Graph read is retried: a transient failure ({@link GraphErrors#translate}) is tried
- * again after the wait {@code policy} gives (its {@code Retry-After} when Graph sent one), until the
- * policy gives up; then, or on a failure that is not transient, the failure is thrown.
+ * again after the wait {@code policy} gives (its {@code Retry-After} when Graph sent one), until
+ * the policy gives up; then, or on a failure that is not transient, the failure is thrown.
  */
 final class RetriedReads {
   private RetriedReads() {}
@@ -32,8 +32,14 @@ final class RetriedReads {
           sleeper.sleep(Duration.ofMillis(wait));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "Interrupted", "interrupted while waiting to retry",
-              failure.requestId(), null, interrupted);
+          throw new GraphFailure(
+              GraphFailure.Kind.UNAVAILABLE,
+              0,
+              "Interrupted",
+              "interrupted while waiting to retry",
+              failure.requestId(),
+              null,
+              interrupted);
         }
       }
     }

@@ -33,8 +33,10 @@ final class TokenRefreshInterceptor implements Interceptor {
       return response;
     }
     String authorization = request.header("Authorization");
-    String refused = authorization != null && authorization.startsWith("Bearer ")
-        ? authorization.substring("Bearer ".length()) : "";
+    String refused =
+        authorization != null && authorization.startsWith("Bearer ")
+            ? authorization.substring("Bearer ".length())
+            : "";
     String claims = claimsChallenge(response.header("WWW-Authenticate"));
     AccessToken fresh;
     try {
@@ -44,7 +46,8 @@ final class TokenRefreshInterceptor implements Interceptor {
       return response;
     }
     response.close();
-    return chain.proceed(request.newBuilder().header("Authorization", "Bearer " + fresh.getToken()).build());
+    return chain.proceed(
+        request.newBuilder().header("Authorization", "Bearer " + fresh.getToken()).build());
   }
 
   /** The decoded claims of a CAE challenge ({@code claims="<base64>"}), or null. */
@@ -57,7 +60,9 @@ final class TokenRefreshInterceptor implements Interceptor {
       return null;
     }
     try {
-      return new String(java.util.Base64.getDecoder().decode(m.group(1)), java.nio.charset.StandardCharsets.UTF_8);
+      return new String(
+          java.util.Base64.getDecoder().decode(m.group(1)),
+          java.nio.charset.StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return null;
     }

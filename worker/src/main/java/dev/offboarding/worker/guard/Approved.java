@@ -27,26 +27,40 @@ import java.util.regex.Pattern;
 public record Approved(String approvedBy, String approvalId, Set<String> users) {
   /** The most users an approval names ({@code dev.offboarding.approve.v1}'s {@code maxItems}). */
   public static final int MAX_USERS = dev.offboarding.contracts.Approval.MAX_USERS;
+
   /** The longest approver and approval id, as the contract allows them. */
   static final int MAX_TEXT = 256;
+
   private static final Pattern DIGEST = Pattern.compile("[A-Za-z0-9_-]{11}");
 
   public Approved {
-    if (approvedBy == null || approvedBy.isBlank() || approvedBy.length() > MAX_TEXT
+    if (approvedBy == null
+        || approvedBy.isBlank()
+        || approvedBy.length() > MAX_TEXT
         || approvedBy.chars().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException("approvedBy must be a requester as the contract allows one");
+      throw new IllegalArgumentException(
+          "approvedBy must be a requester as the contract allows one");
     }
-    if (approvalId == null || approvalId.isBlank() || approvalId.length() > MAX_TEXT
+    if (approvalId == null
+        || approvalId.isBlank()
+        || approvalId.length() > MAX_TEXT
         || approvalId.chars().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException("approvalId must be an event id as the contract allows one");
+      throw new IllegalArgumentException(
+          "approvalId must be an event id as the contract allows one");
     }
-    users = java.util.Collections.unmodifiableSet(new TreeSet<>(Objects.requireNonNull(users, "users")));
-    if (users.size() > MAX_USERS || !users.stream().allMatch(u -> u != null && DIGEST.matcher(u).matches())) {
+    users =
+        java.util.Collections.unmodifiableSet(
+            new TreeSet<>(Objects.requireNonNull(users, "users")));
+    if (users.size() > MAX_USERS
+        || !users.stream().allMatch(u -> u != null && DIGEST.matcher(u).matches())) {
       throw new IllegalArgumentException("users must be at most " + MAX_USERS + " digests");
     }
   }
 
-  /** The approval of {@code approver} (approve event {@code approvalId}) naming {@code users}, ids or UPNs. */
+  /**
+   * The approval of {@code approver} (approve event {@code approvalId}) naming {@code users}, ids
+   * or UPNs.
+   */
   public static Approved of(String approver, String approvalId, Collection<String> users) {
     Set<String> digests = new TreeSet<>();
     users.forEach(u -> digests.add(digest(u)));
@@ -60,14 +74,19 @@ public record Approved(String approvedBy, String approvalId, Set<String> users) 
   }
 
   /**
-   * A user's id or UPN as an approval carries it: the first 8 bytes of the SHA-256 of its lower-case
-   * form, in base64url (11 characters). Object ids and UPNs are matched ignoring case, as Entra does.
+   * A user's id or UPN as an approval carries it: the first 8 bytes of the SHA-256 of its
+   * lower-case form, in base64url (11 characters). Object ids and UPNs are matched ignoring case,
+   * as Entra does.
    */
   public static String digest(String idOrUserPrincipalName) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(idOrUserPrincipalName.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  idOrUserPrincipalName.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(java.util.Arrays.copyOf(hash, 8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

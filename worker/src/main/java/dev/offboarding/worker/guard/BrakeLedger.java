@@ -13,14 +13,15 @@ import java.util.TreeMap;
  * at the end of its minute, so it leaves the window no earlier than a full window after it was
  * granted, and the ledger holds at most one entry per minute. A replica that leases users ahead of
  * its work (a reserve) books them at the end of the reserve's life instead ({@link
- * #MAX_BOOKED_AHEAD} at most), so that they too are first written before the moment they are
- * booked at and the users first written in any rolling hour never exceed the cap; what the reserve
- * did not use is given back ({@link #release}). Immutable.
+ * #MAX_BOOKED_AHEAD} at most), so that they too are first written before the moment they are booked
+ * at and the users first written in any rolling hour never exceed the cap; what the reserve did not
+ * use is given back ({@link #release}). Immutable.
  *
- * <p>Its wire form ({@code BrakeLedgerCodec}), kept as the session state of the cap's session on the worker's state queue, is
- * compact JSON: {@code {"format":"dev.offboarding.brake.v1","leases":[[<epoch second>,<users>],...]}}.
- * Only the worker may write that queue, but nothing read back from the broker is trusted beyond what
- * can be checked: decoding is strict, and a lease booked further ahead than a reserve and another
+ * <p>Its wire form ({@code BrakeLedgerCodec}), kept as the session state of the cap's session on
+ * the worker's state queue, is compact JSON: {@code
+ * {"format":"dev.offboarding.brake.v1","leases":[[<epoch second>,<users>],...]}}. Only the worker
+ * may write that queue, but nothing read back from the broker is trusted beyond what can be
+ * checked: decoding is strict, and a lease booked further ahead than a reserve and another
  * replica's clock allow ({@link #MAX_BOOKED_AHEAD} and {@link #CLOCK_SKEW}) is counted as booked
  * now, so that no entry can hold the window shut for much longer than one window.
  *
@@ -29,6 +30,7 @@ import java.util.TreeMap;
 public record BrakeLedger(NavigableMap<Long, Long> leases) {
   /** How far ahead of this clock another replica's clock may book a lease. */
   static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
+
   /** The furthest ahead a lease may be booked: the longest life of a replica's reserve. */
   public static final Duration MAX_BOOKED_AHEAD = Duration.ofMinutes(10);
 
@@ -37,12 +39,13 @@ public record BrakeLedger(NavigableMap<Long, Long> leases) {
 
   public BrakeLedger {
     TreeMap<Long, Long> copy = new TreeMap<>();
-    leases.forEach((t, n) -> {
-      if (t == null || n == null || n < 1) {
-        throw new IllegalArgumentException("a lease books at least one user at a time");
-      }
-      copy.put(t, n);
-    });
+    leases.forEach(
+        (t, n) -> {
+          if (t == null || n == null || n < 1) {
+            throw new IllegalArgumentException("a lease books at least one user at a time");
+          }
+          copy.put(t, n);
+        });
     leases = Collections.unmodifiableNavigableMap(copy);
   }
 
@@ -56,7 +59,8 @@ public record BrakeLedger(NavigableMap<Long, Long> leases) {
    * @param fullUntil when the cap has no room at all after this grant: the earliest moment a lease
    *     leaves the window (nothing else frees room); null while room is left
    */
-  public record Grant(BrakeLedger ledger, MassActionBrake.Lease lease, int extra, long booked, Instant fullUntil) {}
+  public record Grant(
+      BrakeLedger ledger, MassActionBrake.Lease lease, int extra, long booked, Instant fullUntil) {}
 
   /**
    * Grants up to {@code wanted} users against {@code cap} at {@code now}: as many as the window has
@@ -77,7 +81,8 @@ public record BrakeLedger(NavigableMap<Long, Long> leases) {
       throw new IllegalArgumentException("wanted and extra must be >= 0");
     }
     if (bookAt.isBefore(now) || bookAt.isAfter(now.plus(MAX_BOOKED_AHEAD))) {
-      throw new IllegalArgumentException("a lease is booked from now to " + MAX_BOOKED_AHEAD + " ahead");
+      throw new IllegalArgumentException(
+          "a lease is booked from now to " + MAX_BOOKED_AHEAD + " ahead");
     }
     long nowSecond = now.getEpochSecond();
     long left = nowSecond - MassActionBrake.WINDOW.getSeconds();
@@ -98,9 +103,14 @@ public record BrakeLedger(NavigableMap<Long, Long> leases) {
       kept.merge(booked, (long) granted + extraGranted, Math::addExact);
     }
     long total = used + granted + extraGranted;
-    Instant roomAt = granted < wanted ? freedAt(kept, total - cap + Math.min(wanted - granted, cap)) : null;
+    Instant roomAt =
+        granted < wanted ? freedAt(kept, total - cap + Math.min(wanted - granted, cap)) : null;
     Instant fullUntil = total >= cap ? freedAt(kept, total - cap + 1) : null;
-    return new Grant(new BrakeLedger(kept), new MassActionBrake.Lease(granted, roomAt), extraGranted, booked,
+    return new Grant(
+        new BrakeLedger(kept),
+        new MassActionBrake.Lease(granted, roomAt),
+        extraGranted,
+        booked,
         fullUntil);
   }
 
@@ -125,10 +135,15 @@ public record BrakeLedger(NavigableMap<Long, Long> leases) {
   /** Users counted in the window at {@code now}. */
   public long used(Instant now) {
     long left = now.getEpochSecond() - MassActionBrake.WINDOW.getSeconds();
-    return leases.entrySet().stream().filter(e -> e.getKey() > left).mapToLong(Map.Entry::getValue).sum();
+    return leases.entrySet().stream()
+        .filter(e -> e.getKey() > left)
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
-  /** A ledger that counts the whole cap as leased now: the cap holds everything back for one window. */
+  /**
+   * A ledger that counts the whole cap as leased now: the cap holds everything back for one window.
+   */
   public static BrakeLedger full(Instant now, int cap) {
     TreeMap<Long, Long> one = new TreeMap<>();
     one.put(endOfMinute(now.getEpochSecond()), (long) cap);
@@ -145,7 +160,8 @@ public record BrakeLedger(NavigableMap<Long, Long> leases) {
       }
     }
     // Only when the cap is larger than everything booked, which a caller never asks about.
-    return Instant.ofEpochSecond(leases.isEmpty() ? 0 : leases.lastKey()).plus(MassActionBrake.WINDOW);
+    return Instant.ofEpochSecond(leases.isEmpty() ? 0 : leases.lastKey())
+        .plus(MassActionBrake.WINDOW);
   }
 
   private static long endOfMinute(long epochSecond) {

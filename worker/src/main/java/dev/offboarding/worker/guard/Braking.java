@@ -26,16 +26,22 @@ public final class Braking {
   private final MassActionBrake brake;
   private final MassActionCaps caps;
   private final Clock clock;
+
   /** Per cap name, until when its last lease held users back. */
   private final Map<String, Instant> heldUntil = new ConcurrentHashMap<>();
+
   /** The leases of recent chunks, by chunk, so that a delivery tried again is not counted again. */
-  private final Map<String, Admission> recent = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Admission> eldest) {
-      return size() > RECENT;
-    }
-  };
-  private final java.util.concurrent.locks.ReentrantLock recentLock = new java.util.concurrent.locks.ReentrantLock();
+  private final Map<String, Admission> recent =
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Admission> eldest) {
+          return size() > RECENT;
+        }
+      };
+
+  private final java.util.concurrent.locks.ReentrantLock recentLock =
+      new java.util.concurrent.locks.ReentrantLock();
+
   /** Chunks whose lease is remembered. */
   static final int RECENT = 10_000;
 
@@ -49,10 +55,15 @@ public final class Braking {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** No brake: every user is granted, nothing is counted. For processors built without one (unit tests). */
+  /**
+   * No brake: every user is granted, nothing is counted. For processors built without one (unit
+   * tests).
+   */
   public static Braking none(Clock clock) {
-    return new Braking((cap, users) -> MassActionBrake.Lease.all(users),
-        MassActionCaps.of("-", Integer.MAX_VALUE, "--", Integer.MAX_VALUE), clock);
+    return new Braking(
+        (cap, users) -> MassActionBrake.Lease.all(users),
+        MassActionCaps.of("-", Integer.MAX_VALUE, "--", Integer.MAX_VALUE),
+        clock);
   }
 
   /**
@@ -62,7 +73,8 @@ public final class Braking {
    * @param lease what was granted of the chunk's new users
    * @param asked the chunk's new users
    */
-  public record Admission(MassActionBrake.Cap cap, MassActionBrake.Lease lease, int asked, Instant at) {
+  public record Admission(
+      MassActionBrake.Cap cap, MassActionBrake.Lease lease, int asked, Instant at) {
     public boolean braked() {
       return lease.braked();
     }
@@ -78,26 +90,30 @@ public final class Braking {
    *
    * @param chunk names the chunk: its event message's origin and its step; a chunk leased here
    *     within the window is not leased again
-   * @param approved true when a second person approved the event's size: the brake does not hold
-   *     it (the seam for approvals; nothing sets it yet)
+   * @param approved true when a second person approved the event's size: the brake does not hold it
+   *     (the seam for approvals; nothing sets it yet)
    * @throws MassActionBrake.Unavailable when the count could not be read: the chunk waits
    */
-  public Admission admit(OffboardingEvent event, String intakeQueue, String chunk, int newUsers, boolean approved) {
+  public Admission admit(
+      OffboardingEvent event, String intakeQueue, String chunk, int newUsers, boolean approved) {
     MassActionBrake.Cap cap = caps.capOf(intakeQueue);
     Instant now = clock.instant();
     if (newUsers == 0 || approved || event.data().dryRun()) {
       return new Admission(cap, MassActionBrake.Lease.all(newUsers), newUsers, now);
     }
     Admission before = remembered(chunk);
-    if (before != null && before.asked() == newUsers && before.cap().equals(cap)
+    if (before != null
+        && before.asked() == newUsers
+        && before.cap().equals(cap)
         && now.isBefore(before.at().plus(MassActionBrake.WINDOW))
         && (!before.braked() || now.isBefore(before.lease().roomAt()))) {
       return before;
     }
     MassActionBrake.Lease lease = brake.lease(cap, newUsers);
     if (lease.granted() > newUsers || lease.granted() < newUsers && !lease.braked()) {
-      throw new IllegalStateException("the brake granted more users than asked for, or fewer without saying when"
-          + " room comes back");
+      throw new IllegalStateException(
+          "the brake granted more users than asked for, or fewer without saying when"
+              + " room comes back");
     }
     if (lease.braked()) {
       heldUntil.merge(cap.name(), lease.roomAt(), (a, b) -> a.isAfter(b) ? a : b);
@@ -131,8 +147,16 @@ public final class Braking {
 
   /** The summary's detail for a braked delivery. */
   public static String detail(Admission admitted) {
-    return DETAIL + ": the " + admitted.cap().name() + " cap (" + admitted.cap().usersPerHour()
-        + " users per rolling hour) has no room for " + admitted.heldBack() + " user(s) of this event; they wait"
-        + " on the worker's own queue until " + admitted.lease().roomAt() + ", nothing is lost";
+    return DETAIL
+        + ": the "
+        + admitted.cap().name()
+        + " cap ("
+        + admitted.cap().usersPerHour()
+        + " users per rolling hour) has no room for "
+        + admitted.heldBack()
+        + " user(s) of this event; they wait"
+        + " on the worker's own queue until "
+        + admitted.lease().roomAt()
+        + ", nothing is lost";
   }
 }

@@ -23,8 +23,8 @@ public interface MassActionBrake {
   /**
    * One cap.
    *
-   * @param name its name: the metric's label value and the key of its count ({@code bulk},
-   *     {@code urgent})
+   * @param name its name: the metric's label value and the key of its count ({@code bulk}, {@code
+   *     urgent})
    * @param usersPerHour users it lets be written per rolling hour, at least 1
    */
   record Cap(String name, int usersPerHour) {
@@ -91,8 +91,10 @@ public interface MassActionBrake {
     return (cap, users) -> {
       lock.lock();
       try {
-        BrakeLedger.Grant grant = ledgers.getOrDefault(cap.name(), BrakeLedger.EMPTY)
-            .grant(clock.instant(), cap.usersPerHour(), users);
+        BrakeLedger.Grant grant =
+            ledgers
+                .getOrDefault(cap.name(), BrakeLedger.EMPTY)
+                .grant(clock.instant(), cap.usersPerHour(), users);
         ledgers.put(cap.name(), grant.ledger());
         return grant.lease();
       } finally {

@@ -1,2 +1,5 @@
-/** Guards on mass action: two-person approval of large events and restores, and the tenant-wide brake on users per hour. */
+/**
+ * Guards on mass action: two-person approval of large events and restores, and the tenant-wide
+ * brake on users per hour.
+ */
 package dev.offboarding.worker.guard;

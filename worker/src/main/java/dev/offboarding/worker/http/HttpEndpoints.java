@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 /**
  * The worker's HTTP face, on the JDK's own server: {@code GET /health/live} (200 while the process
  * runs), {@code GET /health/ready} (200 only when {@code ready} says so, else 503) and {@code GET
- * /metrics} (Prometheus text format). Anything else is 404; methods other than GET and HEAD are 405.
- * Lifecycle: {@link #start} binds and serves; {@link #close()} stops at once and never throws.
+ * /metrics} (Prometheus text format). Anything else is 404; methods other than GET and HEAD are
+ * 405. Lifecycle: {@link #start} binds and serves; {@link #close()} stops at once and never throws.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -40,24 +40,36 @@ public final class HttpEndpoints implements AutoCloseable {
 
   /**
    * Like {@link #start(int, BooleanSupplier, Supplier)}; while not ready, {@code /health/ready}
-   * also says why ({@code notReadyReason}, one line, never a secret), for operators and probes' logs.
+   * also says why ({@code notReadyReason}, one line, never a secret), for operators and probes'
+   * logs.
    */
-  public static HttpEndpoints start(int port, BooleanSupplier ready, Supplier<String> notReadyReason,
-      Supplier<String> metrics) {
+  public static HttpEndpoints start(
+      int port, BooleanSupplier ready, Supplier<String> notReadyReason, Supplier<String> metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on HTTP_PORT " + port, e);
     }
-    server.createContext("/health/live", exchange -> respond(exchange, 200, "text/plain", "live\n"));
-    server.createContext("/health/ready", exchange -> {
-      boolean ok = ready.getAsBoolean();
-      String reason = ok ? "" : notReadyReason.get();
-      respond(exchange, ok ? 200 : 503, "text/plain",
-          ok ? "ready\n" : reason == null || reason.isBlank() ? "not ready\n" : "not ready: " + reason + "\n");
-    });
-    server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
+    server.createContext(
+        "/health/live", exchange -> respond(exchange, 200, "text/plain", "live\n"));
+    server.createContext(
+        "/health/ready",
+        exchange -> {
+          boolean ok = ready.getAsBoolean();
+          String reason = ok ? "" : notReadyReason.get();
+          respond(
+              exchange,
+              ok ? 200 : 503,
+              "text/plain",
+              ok
+                  ? "ready\n"
+                  : reason == null || reason.isBlank()
+                      ? "not ready\n"
+                      : "not ready: " + reason + "\n");
+        });
+    server.createContext(
+        "/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
     server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found\n"));
     ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(threads);
@@ -70,7 +82,8 @@ public final class HttpEndpoints implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {

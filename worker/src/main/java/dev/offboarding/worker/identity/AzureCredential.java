@@ -29,7 +29,10 @@ public final class AzureCredential implements TokenCredential {
   private final AzureCredentials.Purpose purpose;
   private final TokenCredential inner;
 
-  AzureCredential(AzureCredentials.Source source, String description, AzureCredentials.Purpose purpose,
+  AzureCredential(
+      AzureCredentials.Source source,
+      String description,
+      AzureCredentials.Purpose purpose,
       TokenCredential inner) {
     this.source = source;
     this.description = description;
@@ -54,11 +57,13 @@ public final class AzureCredential implements TokenCredential {
    * message; the failure is ({@link #explain}), and the library's own account is logged at DEBUG.
    *
    * @throws NoAzureCredentialException when no credential is there
-   * @throws AzureTokenException when the credential gave no token (refused, or Entra ID unreachable)
+   * @throws AzureTokenException when the credential gave no token (refused, or Entra ID
+   *     unreachable)
    */
   public AccessToken firstToken(String scope) {
     try {
-      return SdkLoggers.silencedWhile(() -> getTokenSync(new TokenRequestContext().addScopes(scope)));
+      return SdkLoggers.silencedWhile(
+          () -> getTokenSync(new TokenRequestContext().addScopes(scope)));
     } catch (NoAzureCredentialException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -78,7 +83,9 @@ public final class AzureCredential implements TokenCredential {
 
   @Override
   public Mono<AccessToken> getToken(TokenRequestContext request) {
-    return inner.getToken(request).onErrorMap(CredentialUnavailableException.class, this::unavailable);
+    return inner
+        .getToken(request)
+        .onErrorMap(CredentialUnavailableException.class, this::unavailable);
   }
 
   /**
@@ -95,9 +102,12 @@ public final class AzureCredential implements TokenCredential {
       code = code == null && m != null && m.find() ? m.group() : code;
       unreachable = t instanceof IOException ? t : unreachable;
     }
-    String why = code != null ? "Entra ID refused it (" + code + ")"
-        : unreachable != null ? "Entra ID could not be reached (" + unreachable.getClass().getSimpleName() + ")"
-        : failure.getClass().getSimpleName();
+    String why =
+        code != null
+            ? "Entra ID refused it (" + code + ")"
+            : unreachable != null
+                ? "Entra ID could not be reached (" + unreachable.getClass().getSimpleName() + ")"
+                : failure.getClass().getSimpleName();
     return "no token for " + purpose.what() + " from " + description() + ": " + why;
   }
 
@@ -106,12 +116,20 @@ public final class AzureCredential implements TokenCredential {
       return already;
     }
     LOG.log(Level.DEBUG, "the identity library's account of the credentials it tried", e);
-    String advice = switch (source) {
-      case DEVELOPER_SIGN_IN -> "no Azure credential found for " + purpose.what() + ": ";
-      case NAMED_BY_VARIABLE -> "no Azure credential found for " + purpose.what() + " with " + description() + ": ";
-      default -> "the Azure credential for " + purpose.what() + ", " + description() + ", is not available: ";
-    };
-    return new NoAzureCredentialException(advice + AzureCredentials.HOW_TO_SET_ONE + "; " + purpose.withoutCredential(), e);
+    String advice =
+        switch (source) {
+          case DEVELOPER_SIGN_IN -> "no Azure credential found for " + purpose.what() + ": ";
+          case NAMED_BY_VARIABLE ->
+              "no Azure credential found for " + purpose.what() + " with " + description() + ": ";
+          default ->
+              "the Azure credential for "
+                  + purpose.what()
+                  + ", "
+                  + description()
+                  + ", is not available: ";
+        };
+    return new NoAzureCredentialException(
+        advice + AzureCredentials.HOW_TO_SET_ONE + "; " + purpose.withoutCredential(), e);
   }
 
   @Override

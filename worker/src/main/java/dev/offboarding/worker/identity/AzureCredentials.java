@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Chooses the Azure credential from the environment, without a network call, in the order
- * {@code DefaultAzureCredential} looks for one, and builds exactly that credential:
+ * Chooses the Azure credential from the environment, without a network call, in the order {@code
+ * DefaultAzureCredential} looks for one, and builds exactly that credential:
  *
  * <ol>
  *   <li>{@code AZURE_TOKEN_CREDENTIALS}, when set, names the credential or chain itself ({@code
@@ -35,7 +35,10 @@ import java.util.Map;
  * giving up: a command without a credential would hang instead of saying what to set.
  */
 public final class AzureCredentials {
-  /** The identity library's own variable: which credential or chain {@code DefaultAzureCredential} uses. */
+  /**
+   * The identity library's own variable: which credential or chain {@code DefaultAzureCredential}
+   * uses.
+   */
   public static final String TOKEN_CREDENTIALS = "AZURE_TOKEN_CREDENTIALS";
 
   static final String CLIENT_ID = "AZURE_CLIENT_ID";
@@ -45,17 +48,44 @@ public final class AzureCredentials {
   static final String FEDERATED_TOKEN_FILE = "AZURE_FEDERATED_TOKEN_FILE";
   static final String AUTHORITY_HOST = "AZURE_AUTHORITY_HOST";
 
-  /** The values {@value #TOKEN_CREDENTIALS} accepts (the identity library's list, compared in lower case). */
-  static final List<String> TOKEN_CREDENTIALS_VALUES = List.of("prod", "dev", "EnvironmentCredential",
-      "WorkloadIdentityCredential", "ManagedIdentityCredential", "AzureCliCredential", "AzureDeveloperCliCredential",
-      "AzurePowerShellCredential", "IntelliJCredential", "VisualStudioCodeCredential");
+  /**
+   * The values {@value #TOKEN_CREDENTIALS} accepts (the identity library's list, compared in lower
+   * case).
+   */
+  static final List<String> TOKEN_CREDENTIALS_VALUES =
+      List.of(
+          "prod",
+          "dev",
+          "EnvironmentCredential",
+          "WorkloadIdentityCredential",
+          "ManagedIdentityCredential",
+          "AzureCliCredential",
+          "AzureDeveloperCliCredential",
+          "AzurePowerShellCredential",
+          "IntelliJCredential",
+          "VisualStudioCodeCredential");
 
   /** Where the credential comes from, in the order it is looked for. */
   public enum Source {
     NAMED_BY_VARIABLE("the credential " + TOKEN_CREDENTIALS + " names"),
-    CLIENT_SECRET("client secret (" + CLIENT_ID + ", " + TENANT_ID + ", " + AzureCredentials.CLIENT_SECRET + ")"),
-    CLIENT_CERTIFICATE("client certificate (" + CLIENT_ID + ", " + TENANT_ID + ", " + CLIENT_CERTIFICATE_PATH + ")"),
-    WORKLOAD_IDENTITY("workload identity (" + CLIENT_ID + ", " + TENANT_ID + ", " + FEDERATED_TOKEN_FILE + ")"),
+    CLIENT_SECRET(
+        "client secret ("
+            + CLIENT_ID
+            + ", "
+            + TENANT_ID
+            + ", "
+            + AzureCredentials.CLIENT_SECRET
+            + ")"),
+    CLIENT_CERTIFICATE(
+        "client certificate ("
+            + CLIENT_ID
+            + ", "
+            + TENANT_ID
+            + ", "
+            + CLIENT_CERTIFICATE_PATH
+            + ")"),
+    WORKLOAD_IDENTITY(
+        "workload identity (" + CLIENT_ID + ", " + TENANT_ID + ", " + FEDERATED_TOKEN_FILE + ")"),
     MANAGED_IDENTITY("managed identity (IDENTITY_ENDPOINT or MSI_ENDPOINT)"),
     DEVELOPER_SIGN_IN("a developer's sign-in (az login, azd auth login, Connect-AzAccount)");
 
@@ -73,9 +103,11 @@ public final class AzureCredentials {
 
   /** What the credential is for: named in the advice, with the way to do without one. */
   public enum Purpose {
-    GRAPH("Graph (GRAPH_AUTH=azure)",
+    GRAPH(
+        "Graph (GRAPH_AUTH=azure)",
         "against a local fake tenant, GRAPH_AUTH=none with a loopback GRAPH_BASE_URL needs no credential"),
-    SERVICE_BUS("Service Bus (SERVICEBUS_NAMESPACE)",
+    SERVICE_BUS(
+        "Service Bus (SERVICEBUS_NAMESPACE)",
         "or give SERVICEBUS_CONNECTION_STRING instead of SERVICEBUS_NAMESPACE");
 
     private final String what;
@@ -95,12 +127,25 @@ public final class AzureCredentials {
     }
   }
 
-  /** Every way to give the worker a credential, in one line: the heart of each "no credential" message. */
-  static final String HOW_TO_SET_ONE = "set " + CLIENT_ID + " and " + TENANT_ID + " with " + CLIENT_SECRET
-      + " or " + CLIENT_CERTIFICATE_PATH + " (an app registration's secret or certificate), or with "
-      + FEDERATED_TOKEN_FILE + " (workload identity); on an Azure VM with a managed identity, set "
-      + TOKEN_CREDENTIALS + "=ManagedIdentityCredential; or sign in with az login (or azd auth login, "
-      + "Connect-AzAccount)";
+  /**
+   * Every way to give the worker a credential, in one line: the heart of each "no credential"
+   * message.
+   */
+  static final String HOW_TO_SET_ONE =
+      "set "
+          + CLIENT_ID
+          + " and "
+          + TENANT_ID
+          + " with "
+          + CLIENT_SECRET
+          + " or "
+          + CLIENT_CERTIFICATE_PATH
+          + " (an app registration's secret or certificate), or with "
+          + FEDERATED_TOKEN_FILE
+          + " (workload identity); on an Azure VM with a managed identity, set "
+          + TOKEN_CREDENTIALS
+          + "=ManagedIdentityCredential; or sign in with az login (or azd auth login, "
+          + "Connect-AzAccount)";
 
   private AzureCredentials() {}
 
@@ -125,14 +170,18 @@ public final class AzureCredentials {
     }
     Source source = source(env);
     String named = source == Source.NAMED_BY_VARIABLE ? get(env, TOKEN_CREDENTIALS) : null;
-    return new AzureCredential(source, description(env), purpose,
-        defaultAzureCredential(env, chainOf(source, named)));
+    return new AzureCredential(
+        source, description(env), purpose, defaultAzureCredential(env, chainOf(source, named)));
   }
 
-  /** Which credential {@code env} names and the variables it reads (never their values), for messages. */
+  /**
+   * Which credential {@code env} names and the variables it reads (never their values), for
+   * messages.
+   */
   public static String description(Map<String, String> env) {
     Source source = source(env);
-    return source == Source.NAMED_BY_VARIABLE ? TOKEN_CREDENTIALS + "=" + get(env, TOKEN_CREDENTIALS)
+    return source == Source.NAMED_BY_VARIABLE
+        ? TOKEN_CREDENTIALS + "=" + get(env, TOKEN_CREDENTIALS)
         : source.description();
   }
 
@@ -167,15 +216,23 @@ public final class AzureCredentials {
     List<String> problems = new ArrayList<>();
     String authority = get(env, AUTHORITY_HOST);
     if (authority != null && !authority.toLowerCase(Locale.ROOT).startsWith("https://")) {
-      problems.add(AUTHORITY_HOST + " must be an https URL (Entra ID's sign-in endpoint), got '"
-          + authority.replaceAll("\\p{Cntrl}", "?") + "'");
+      problems.add(
+          AUTHORITY_HOST
+              + " must be an https URL (Entra ID's sign-in endpoint), got '"
+              + authority.replaceAll("\\p{Cntrl}", "?")
+              + "'");
     }
     String named = get(env, TOKEN_CREDENTIALS);
     if (named != null) {
       if (TOKEN_CREDENTIALS_VALUES.stream().noneMatch(v -> v.equalsIgnoreCase(named))) {
-        problems.add(TOKEN_CREDENTIALS + " must be prod, dev or one credential's name ("
-            + String.join(", ", TOKEN_CREDENTIALS_VALUES.subList(2, TOKEN_CREDENTIALS_VALUES.size())) + "), got '"
-            + named.replaceAll("\\p{Cntrl}", "?") + "'");
+        problems.add(
+            TOKEN_CREDENTIALS
+                + " must be prod, dev or one credential's name ("
+                + String.join(
+                    ", ", TOKEN_CREDENTIALS_VALUES.subList(2, TOKEN_CREDENTIALS_VALUES.size()))
+                + "), got '"
+                + named.replaceAll("\\p{Cntrl}", "?")
+                + "'");
       }
       return problems;
     }
@@ -185,15 +242,24 @@ public final class AzureCredentials {
       }
       for (String needed : List.of(CLIENT_ID, TENANT_ID)) {
         if (get(env, needed) == null) {
-          problems.add(part + " is set but " + needed + " is not: the credential needs both " + CLIENT_ID
-              + " and " + TENANT_ID);
+          problems.add(
+              part
+                  + " is set but "
+                  + needed
+                  + " is not: the credential needs both "
+                  + CLIENT_ID
+                  + " and "
+                  + TENANT_ID);
         }
       }
     }
     return problems;
   }
 
-  /** The {@value #TOKEN_CREDENTIALS} value that makes {@code DefaultAzureCredential} build exactly {@code source}. */
+  /**
+   * The {@value #TOKEN_CREDENTIALS} value that makes {@code DefaultAzureCredential} build exactly
+   * {@code source}.
+   */
   private static String chainOf(Source source, String named) {
     return switch (source) {
       case NAMED_BY_VARIABLE -> named;
@@ -211,24 +277,35 @@ public final class AzureCredentials {
    */
   private static TokenCredential defaultAzureCredential(Map<String, String> env, String chain) {
     Map<String, String> variables = new HashMap<>();
-    env.forEach((name, value) -> {
-      if (name != null && value != null) {
-        variables.put(name, value);
-      }
-    });
+    env.forEach(
+        (name, value) -> {
+          if (name != null && value != null) {
+            variables.put(name, value);
+          }
+        });
     variables.put(TOKEN_CREDENTIALS, chain);
     Map<String, String> frozen = Map.copyOf(variables);
     ConfigurationSource none = path -> Map.of();
     ConfigurationSource environment = path -> path == null || path.isEmpty() ? frozen : Map.of();
     try {
       // The builder logs what it refuses before throwing it; the refusal is said once, below.
-      return SdkLoggers.silencedWhile(() -> new DefaultAzureCredentialBuilder()
-          .configuration(new ConfigurationBuilder(none, none, environment).build())
-          .build());
+      return SdkLoggers.silencedWhile(
+          () ->
+              new DefaultAzureCredentialBuilder()
+                  .configuration(new ConfigurationBuilder(none, none, environment).build())
+                  .build());
     } catch (IllegalArgumentException | IllegalStateException e) {
       // Its message may quote a variable's value; the variables are named instead.
-      throw new ConfigException(List.of("the identity library refuses the AZURE_* variables ("
-          + e.getClass().getSimpleName() + "); check " + AUTHORITY_HOST + ", " + CLIENT_ID + " and " + TENANT_ID));
+      throw new ConfigException(
+          List.of(
+              "the identity library refuses the AZURE_* variables ("
+                  + e.getClass().getSimpleName()
+                  + "); check "
+                  + AUTHORITY_HOST
+                  + ", "
+                  + CLIENT_ID
+                  + " and "
+                  + TENANT_ID));
     }
   }
 

@@ -22,9 +22,9 @@ public sealed interface Inbound {
   String queue();
 
   /**
-   * The broker's identity of the event message this delivery belongs to: {@code
-   * <sequence number>@<queue>}, assigned by the broker, never chosen by a producer. Audit and
-   * follow-up message ids derive from it, so a re-sent event is a new run.
+   * The broker's identity of the event message this delivery belongs to: {@code <sequence
+   * number>@<queue>}, assigned by the broker, never chosen by a producer. Audit and follow-up
+   * message ids derive from it, so a re-sent event is a new run.
    */
   String origin();
 
@@ -59,8 +59,16 @@ public sealed interface Inbound {
    *     because its approval time ran out: it is not run
    * @param approved the approval that released it, for an approved copy; null otherwise
    */
-  record Event(OffboardingEvent event, byte[] body, String queue, String intakeQueue, String origin, boolean held,
-      boolean awaitingApproval, Approved approved) implements Inbound {
+  record Event(
+      OffboardingEvent event,
+      byte[] body,
+      String queue,
+      String intakeQueue,
+      String origin,
+      boolean held,
+      boolean awaitingApproval,
+      Approved approved)
+      implements Inbound {
     public Event {
       Objects.requireNonNull(event, "event");
       Objects.requireNonNull(body, "body");
@@ -68,12 +76,21 @@ public sealed interface Inbound {
       Objects.requireNonNull(intakeQueue, "intakeQueue");
       Objects.requireNonNull(origin, "origin");
       if (awaitingApproval && approved != null) {
-        throw new IllegalArgumentException("a held copy awaits its approval or carries it, not both");
+        throw new IllegalArgumentException(
+            "a held copy awaits its approval or carries it, not both");
       }
     }
 
-    /** An event as a producer sent it, or held until its {@code effectiveAt}: no approval about it. */
-    public Event(OffboardingEvent event, byte[] body, String queue, String intakeQueue, String origin, boolean held) {
+    /**
+     * An event as a producer sent it, or held until its {@code effectiveAt}: no approval about it.
+     */
+    public Event(
+        OffboardingEvent event,
+        byte[] body,
+        String queue,
+        String intakeQueue,
+        String origin,
+        boolean held) {
       this(event, body, queue, intakeQueue, origin, held, false, null);
     }
 
@@ -94,7 +111,8 @@ public sealed interface Inbound {
   }
 
   /** A follow-up the worker sent itself, from the internal queue, with its event decoded. */
-  record FollowUp(Continuation continuation, OffboardingEvent event, String queue) implements Inbound {
+  record FollowUp(Continuation continuation, OffboardingEvent event, String queue)
+      implements Inbound {
     public FollowUp {
       Objects.requireNonNull(continuation, "continuation");
       Objects.requireNonNull(event, "event");
@@ -126,7 +144,8 @@ public sealed interface Inbound {
    * A sign-in watch entry the worker scheduled for itself, from the internal queue: one poll of the
    * sign-in log for the users it names.
    */
-  record WatchEntry(dev.offboarding.worker.watch.WatchEntry entry, String queue) implements Inbound {
+  record WatchEntry(dev.offboarding.worker.watch.WatchEntry entry, String queue)
+      implements Inbound {
     public WatchEntry {
       Objects.requireNonNull(entry, "entry");
       Objects.requireNonNull(queue, "queue");
@@ -152,7 +171,8 @@ public sealed interface Inbound {
    * A resume the worker owes a Lifecycle Workflows task, from the internal queue, with its event
    * decoded and its event id read again as the task's.
    */
-  record Resume(PendingResume resume, OffboardingEvent event, LifecycleTask task, String queue, String origin)
+  record Resume(
+      PendingResume resume, OffboardingEvent event, LifecycleTask task, String queue, String origin)
       implements Inbound {
     public Resume {
       Objects.requireNonNull(resume, "resume");
@@ -195,15 +215,23 @@ public sealed interface Inbound {
   record Forged(String queue, String origin, String kind, String why) implements Inbound {}
 
   /**
-   * A message of a kind its queue carries that does not decode: an event against the contract, or
-   * a malformed follow-up.
+   * A message of a kind its queue carries that does not decode: an event against the contract, or a
+   * malformed follow-up.
    *
    * @param reason the dead-letter reason ({@code InvalidEvent}, {@code InvalidContinuation})
    * @param description the problems, naming no content
    * @param source the event's source when it could be read, or null
    */
-  record Invalid(String queue, String origin, String reason, String description, List<Problem> problems,
-      String eventId, String eventType, String source) implements Inbound {
+  record Invalid(
+      String queue,
+      String origin,
+      String reason,
+      String description,
+      List<Problem> problems,
+      String eventId,
+      String eventType,
+      String source)
+      implements Inbound {
     public Invalid {
       problems = List.copyOf(problems);
     }
@@ -222,7 +250,9 @@ public sealed interface Inbound {
   /** True for an origin as {@link #origin(long, String)} writes one. */
   static boolean isOrigin(String origin) {
     int at = origin.indexOf('@');
-    return at > 0 && at <= 19 && origin.substring(0, at).chars().allMatch(c -> c >= '0' && c <= '9')
+    return at > 0
+        && at <= 19
+        && origin.substring(0, at).chars().allMatch(c -> c >= '0' && c <= '9')
         && isEntityName(origin.substring(at + 1));
   }
 

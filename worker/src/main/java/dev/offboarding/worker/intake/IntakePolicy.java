@@ -24,15 +24,24 @@ import java.util.stream.Collectors;
  * @param actions the actions its events may ask for (their effective actions, defaults included)
  * @param targetKinds the kinds of target its events may name
  * @param maxTargets the most target entries one of its events may name (the largest event)
- * @param usersPerHour its hourly allowance: users written per rolling hour for events of this queue,
- *     the cap the mass-action brake enforces for it; carried here, not checked here
+ * @param usersPerHour its hourly allowance: users written per rolling hour for events of this
+ *     queue, the cap the mass-action brake enforces for it; carried here, not checked here
  * @param cancelsReachEveryQueue true when a cancel from this queue reaches events that arrived on
  *     any queue (the operators'); otherwise its cancels reach only events of this queue
  */
-public record IntakePolicy(String queue, Set<EventType> eventTypes, Set<Action> actions, Set<TargetKind> targetKinds,
-    int maxTargets, int usersPerHour, boolean cancelsReachEveryQueue) {
+public record IntakePolicy(
+    String queue,
+    Set<EventType> eventTypes,
+    Set<Action> actions,
+    Set<TargetKind> targetKinds,
+    int maxTargets,
+    int usersPerHour,
+    boolean cancelsReachEveryQueue) {
 
-  /** The dead-letter reason, and the summary's rejection reason, of an event its queue's policy refuses. */
+  /**
+   * The dead-letter reason, and the summary's rejection reason, of an event its queue's policy
+   * refuses.
+   */
   public static final String VIOLATION = "PolicyViolation";
 
   /** The kinds of target a policy tells apart, with their names in {@code INTAKE_POLICY_FILE}. */
@@ -82,10 +91,18 @@ public record IntakePolicy(String queue, Set<EventType> eventTypes, Set<Action> 
     }
   }
 
-  /** A policy that lets every event of the contract through, with no hourly allowance to speak of. */
+  /**
+   * A policy that lets every event of the contract through, with no hourly allowance to speak of.
+   */
   public static IntakePolicy unrestricted(String queue) {
-    return new IntakePolicy(queue, EnumSet.allOf(EventType.class), EnumSet.allOf(Action.class),
-        EnumSet.allOf(TargetKind.class), Integer.MAX_VALUE, Integer.MAX_VALUE, true);
+    return new IntakePolicy(
+        queue,
+        EnumSet.allOf(EventType.class),
+        EnumSet.allOf(Action.class),
+        EnumSet.allOf(TargetKind.class),
+        Integer.MAX_VALUE,
+        Integer.MAX_VALUE,
+        true);
   }
 
   /**
@@ -95,16 +112,31 @@ public record IntakePolicy(String queue, Set<EventType> eventTypes, Set<Action> 
    */
   public Violation check(OffboardingEvent event) {
     if (!eventTypes.contains(event.type())) {
-      return new Violation("eventTypes", "$.type", queue + " accepts " + names(eventTypes, EventType::wireName)
-          + " only (rule eventTypes); got " + event.type().wireName());
+      return new Violation(
+          "eventTypes",
+          "$.type",
+          queue
+              + " accepts "
+              + names(eventTypes, EventType::wireName)
+              + " only (rule eventTypes); got "
+              + event.type().wireName());
     }
     List<Action> asked = event.effectiveActions();
     for (Action action : asked) {
       if (!actions.contains(action)) {
-        String path = event.data().actions().isEmpty() ? "$.data" : "$.data.actions[" + asked.indexOf(action) + "]";
-        return new Violation("actions", path, queue + " allows the actions " + names(actions, Action::wireName)
-            + " only (rule actions); the event asks for " + action.wireName()
-            + (event.data().actions().isEmpty() ? " by default" : ""));
+        String path =
+            event.data().actions().isEmpty()
+                ? "$.data"
+                : "$.data.actions[" + asked.indexOf(action) + "]";
+        return new Violation(
+            "actions",
+            path,
+            queue
+                + " allows the actions "
+                + names(actions, Action::wireName)
+                + " only (rule actions); the event asks for "
+                + action.wireName()
+                + (event.data().actions().isEmpty() ? " by default" : ""));
       }
     }
     if (event.data() == null) {
@@ -114,14 +146,27 @@ public record IntakePolicy(String queue, Set<EventType> eventTypes, Set<Action> 
     for (int i = 0; i < targets.size(); i++) {
       TargetKind kind = TargetKind.of(targets.get(i));
       if (!targetKinds.contains(kind)) {
-        return new Violation("targetKinds", "$.data.targets[" + i + "]", queue + " allows targets of kind "
-            + names(targetKinds, TargetKind::wireName) + " only (rule targetKinds); target " + i + " is a "
-            + kind.wireName());
+        return new Violation(
+            "targetKinds",
+            "$.data.targets[" + i + "]",
+            queue
+                + " allows targets of kind "
+                + names(targetKinds, TargetKind::wireName)
+                + " only (rule targetKinds); target "
+                + i
+                + " is a "
+                + kind.wireName());
       }
     }
     if (targets.size() > maxTargets) {
-      return new Violation("maxTargets", "$.data.targets", queue + " allows at most " + maxTargets
-          + " targets in one event (rule maxTargets); the event names " + targets.size());
+      return new Violation(
+          "maxTargets",
+          "$.data.targets",
+          queue
+              + " allows at most "
+              + maxTargets
+              + " targets in one event (rule maxTargets); the event names "
+              + targets.size());
     }
     return null;
   }
@@ -145,15 +190,26 @@ public record IntakePolicy(String queue, Set<EventType> eventTypes, Set<Action> 
     return values.isEmpty() ? EnumSet.noneOf(type) : EnumSet.copyOf(values);
   }
 
-  private static <E extends Enum<E>> String names(Set<E> values, java.util.function.Function<E, String> name) {
-    return values.isEmpty() ? "(none)" : values.stream().map(name).collect(Collectors.joining(", "));
+  private static <E extends Enum<E>> String names(
+      Set<E> values, java.util.function.Function<E, String> name) {
+    return values.isEmpty()
+        ? "(none)"
+        : values.stream().map(name).collect(Collectors.joining(", "));
   }
 
   @Override
   public String toString() {
-    return queue + ": eventTypes " + names(eventTypes, EventType::wireName) + "; actions "
-        + names(actions, Action::wireName) + "; targetKinds " + names(targetKinds, TargetKind::wireName)
-        + "; maxTargets " + maxTargets + "; usersPerHour " + usersPerHour
+    return queue
+        + ": eventTypes "
+        + names(eventTypes, EventType::wireName)
+        + "; actions "
+        + names(actions, Action::wireName)
+        + "; targetKinds "
+        + names(targetKinds, TargetKind::wireName)
+        + "; maxTargets "
+        + maxTargets
+        + "; usersPerHour "
+        + usersPerHour
         + (cancelsReachEveryQueue ? "; its cancels reach every queue" : "");
   }
 }

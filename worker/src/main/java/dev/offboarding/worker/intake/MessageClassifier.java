@@ -5,12 +5,12 @@ import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.Problem;
 import dev.offboarding.worker.codec.BodyFormat;
 import dev.offboarding.worker.codec.ContinuationCodec;
-import dev.offboarding.worker.codec.WatchEntryCodec;
 import dev.offboarding.worker.codec.PendingResumeCodec;
-import dev.offboarding.worker.lifecycle.LifecycleTask;
-import dev.offboarding.worker.lifecycle.PendingResume;
+import dev.offboarding.worker.codec.WatchEntryCodec;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.guard.Approved;
+import dev.offboarding.worker.lifecycle.LifecycleTask;
+import dev.offboarding.worker.lifecycle.PendingResume;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>an intake queue (producers') carries events only: a follow-up, a cancellation marker, a
- *       pending resume or a sign-in watch entry there is {@link Inbound.Forged}, whatever application properties it carries;
+ *       pending resume or a sign-in watch entry there is {@link Inbound.Forged}, whatever
+ *       application properties it carries;
  *   <li>the internal queue (the worker's own) carries follow-ups, held events (marked by the
  *       {@value #HELD_UNTIL} and {@value #INTAKE_QUEUE} properties, naming a configured intake
  *       queue; a copy awaiting approval also by {@value #AWAITING_APPROVAL}, an approved one by
@@ -37,25 +38,41 @@ import java.util.stream.Collectors;
  */
 public final class MessageClassifier {
   /**
-   * The application property that marks an event the worker handed to its own queue to wait for
-   * its {@code effectiveAt}; its value is that instant. Read on the internal queue only.
+   * The application property that marks an event the worker handed to its own queue to wait for its
+   * {@code effectiveAt}; its value is that instant. Read on the internal queue only.
    */
   public static final String HELD_UNTIL = "heldUntil";
+
   /** The application property of a held event naming the intake queue it first arrived on. */
   public static final String INTAKE_QUEUE = "intakeQueue";
+
   /**
    * The application property ({@code true}) that marks a copy held until a second person approves
    * it; delivered, its approval time ran out. Read on the internal queue only.
    */
   public static final String AWAITING_APPROVAL = "awaitingApproval";
-  /** The application property of an approved copy naming who approved it. Read on the internal queue only. */
+
+  /**
+   * The application property of an approved copy naming who approved it. Read on the internal queue
+   * only.
+   */
   public static final String APPROVED_BY = "approvedBy";
+
   /** The application property of an approved copy naming the approve event. */
   public static final String APPROVAL_ID = "approvalId";
-  /** The application property of an approved copy listing the users its approval names ({@link Approved#usersProperty}). */
+
+  /**
+   * The application property of an approved copy listing the users its approval names ({@link
+   * Approved#usersProperty}).
+   */
   public static final String APPROVED_USERS = "approvedUsers";
-  /** The dead-letter reason of a watch entry on the internal queue that does not read as the worker writes one. */
+
+  /**
+   * The dead-letter reason of a watch entry on the internal queue that does not read as the worker
+   * writes one.
+   */
   public static final String INVALID_WATCH_ENTRY = "InvalidWatchEntry";
+
   /** The dead-letter reason of a message of a kind its queue may not carry. */
   public static final String FORGED = "ForgedInternalMessage";
 
@@ -91,13 +108,23 @@ public final class MessageClassifier {
    * @param body the body, as sent
    * @param property the message's application properties, by name (null when absent)
    */
-  public Inbound classify(String queue, long sequenceNumber, byte[] body, Function<String, Object> property) {
+  public Inbound classify(
+      String queue, long sequenceNumber, byte[] body, Function<String, Object> property) {
     String origin = Inbound.origin(sequenceNumber, queue);
     Kind kind = kindOf(body);
     if (intakeQueues.contains(queue)) {
       if (kind != Kind.EVENT) {
-        return new Inbound.Forged(queue, origin, kind.words, "only the worker writes " + kind.plural + ", on "
-            + internalQueue + "; " + queue + " is a producer's queue");
+        return new Inbound.Forged(
+            queue,
+            origin,
+            kind.words,
+            "only the worker writes "
+                + kind.plural
+                + ", on "
+                + internalQueue
+                + "; "
+                + queue
+                + " is a producer's queue");
       }
       return event(body, queue, queue, origin, false);
     }
@@ -117,22 +144,38 @@ public final class MessageClassifier {
       return pendingResume(body, queue, origin);
     }
     Object intake = property.apply(INTAKE_QUEUE);
-    if (property.apply(HELD_UNTIL) == null || !(intake instanceof String from) || !intakeQueues.contains(from)) {
-      return new Inbound.Forged(queue, origin, "event", "producers' events arrive on " + String.join(", ",
-          intakeQueues.stream().sorted().toList()) + "; " + queue + " carries only what the worker held itself");
+    if (property.apply(HELD_UNTIL) == null
+        || !(intake instanceof String from)
+        || !intakeQueues.contains(from)) {
+      return new Inbound.Forged(
+          queue,
+          origin,
+          "event",
+          "producers' events arrive on "
+              + String.join(", ", intakeQueues.stream().sorted().toList())
+              + "; "
+              + queue
+              + " carries only what the worker held itself");
     }
-    boolean awaiting = Boolean.TRUE.equals(property.apply(AWAITING_APPROVAL))
-        || "true".equals(property.apply(AWAITING_APPROVAL));
+    boolean awaiting =
+        Boolean.TRUE.equals(property.apply(AWAITING_APPROVAL))
+            || "true".equals(property.apply(AWAITING_APPROVAL));
     Approved approved;
     try {
       approved = approved(property);
     } catch (IllegalArgumentException e) {
-      return new Inbound.Forged(queue, origin, "approved event", "its approval does not read as the worker writes"
-          + " one (" + e.getMessage() + ")");
+      return new Inbound.Forged(
+          queue,
+          origin,
+          "approved event",
+          "its approval does not read as the worker writes" + " one (" + e.getMessage() + ")");
     }
     if (awaiting && approved != null) {
-      return new Inbound.Forged(queue, origin, "approved event", "a held copy awaits its approval or carries it,"
-          + " not both");
+      return new Inbound.Forged(
+          queue,
+          origin,
+          "approved event",
+          "a held copy awaits its approval or carries it," + " not both");
     }
     return event(body, queue, from, origin, true, awaiting, approved);
   }
@@ -145,24 +188,41 @@ public final class MessageClassifier {
     if (by == null && id == null && users == null) {
       return null;
     }
-    if (!(by instanceof String approver) || !(id instanceof String approval)
+    if (!(by instanceof String approver)
+        || !(id instanceof String approval)
         || (users != null && !(users instanceof String))) {
       throw new IllegalArgumentException("approvedBy and approvalId must be text");
     }
     return new Approved(approver, approval, Approved.usersFromProperty((String) users));
   }
 
-  private Inbound event(byte[] body, String queue, String intakeQueue, String origin, boolean held) {
+  private Inbound event(
+      byte[] body, String queue, String intakeQueue, String origin, boolean held) {
     return event(body, queue, intakeQueue, origin, held, false, null);
   }
 
-  private Inbound event(byte[] body, String queue, String intakeQueue, String origin, boolean held,
-      boolean awaitingApproval, Approved approved) {
+  private Inbound event(
+      byte[] body,
+      String queue,
+      String intakeQueue,
+      String origin,
+      boolean held,
+      boolean awaitingApproval,
+      Approved approved) {
     return switch (events.decode(body)) {
-      case DecodeResult.Valid v -> new Inbound.Event(v.event(), body, queue, intakeQueue, origin, held,
-          awaitingApproval, approved);
-      case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidEvent", describe(i.problems()),
-          i.problems(), i.eventId(), i.eventType(), i.source());
+      case DecodeResult.Valid v ->
+          new Inbound.Event(
+              v.event(), body, queue, intakeQueue, origin, held, awaitingApproval, approved);
+      case DecodeResult.Invalid i ->
+          new Inbound.Invalid(
+              queue,
+              origin,
+              "InvalidEvent",
+              describe(i.problems()),
+              i.problems(),
+              i.eventId(),
+              i.eventType(),
+              i.source());
     };
   }
 
@@ -171,16 +231,32 @@ public final class MessageClassifier {
     try {
       c = continuations.decode(body);
     } catch (IllegalArgumentException e) {
-      return new Inbound.Invalid(queue, origin, "InvalidContinuation", e.getMessage(), List.of(), null, null, null);
+      return new Inbound.Invalid(
+          queue, origin, "InvalidContinuation", e.getMessage(), List.of(), null, null, null);
     }
     if (!intakeQueues.contains(c.queue())) {
-      return new Inbound.Invalid(queue, origin, "InvalidContinuation",
-          "the follow-up names a queue the worker takes no events from", List.of(), null, null, null);
+      return new Inbound.Invalid(
+          queue,
+          origin,
+          "InvalidContinuation",
+          "the follow-up names a queue the worker takes no events from",
+          List.of(),
+          null,
+          null,
+          null);
     }
     return switch (events.decode(c.event())) {
       case DecodeResult.Valid v -> new Inbound.FollowUp(c, v.event(), queue);
-      case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidContinuation",
-          "its event: " + describe(i.problems()), i.problems(), i.eventId(), i.eventType(), i.source());
+      case DecodeResult.Invalid i ->
+          new Inbound.Invalid(
+              queue,
+              origin,
+              "InvalidContinuation",
+              "its event: " + describe(i.problems()),
+              i.problems(),
+              i.eventId(),
+              i.eventType(),
+              i.source());
     };
   }
 
@@ -189,20 +265,43 @@ public final class MessageClassifier {
     try {
       r = resumes.decode(body);
     } catch (IllegalArgumentException e) {
-      return new Inbound.Invalid(queue, origin, "InvalidPendingResume", e.getMessage(), List.of(), null, null, null);
+      return new Inbound.Invalid(
+          queue, origin, "InvalidPendingResume", e.getMessage(), List.of(), null, null, null);
     }
     if (!intakeQueues.contains(r.intakeQueue())) {
-      return new Inbound.Invalid(queue, origin, "InvalidPendingResume",
-          "the pending resume names a queue the worker takes no events from", List.of(), null, null, null);
+      return new Inbound.Invalid(
+          queue,
+          origin,
+          "InvalidPendingResume",
+          "the pending resume names a queue the worker takes no events from",
+          List.of(),
+          null,
+          null,
+          null);
     }
     return switch (events.decode(r.event())) {
-      case DecodeResult.Valid v -> LifecycleTask.parse(v.event().id()) instanceof LifecycleTask.Named named
-          ? new Inbound.Resume(r, v.event(), named.task(), queue, r.origin())
-          : new Inbound.Invalid(queue, origin, "InvalidPendingResume",
-              "its event's id does not name a Lifecycle Workflows task", List.of(), v.event().id(),
-              v.event().type().wireName(), v.event().source());
-      case DecodeResult.Invalid i -> new Inbound.Invalid(queue, origin, "InvalidPendingResume",
-          "its event: " + describe(i.problems()), i.problems(), i.eventId(), i.eventType(), i.source());
+      case DecodeResult.Valid v ->
+          LifecycleTask.parse(v.event().id()) instanceof LifecycleTask.Named named
+              ? new Inbound.Resume(r, v.event(), named.task(), queue, r.origin())
+              : new Inbound.Invalid(
+                  queue,
+                  origin,
+                  "InvalidPendingResume",
+                  "its event's id does not name a Lifecycle Workflows task",
+                  List.of(),
+                  v.event().id(),
+                  v.event().type().wireName(),
+                  v.event().source());
+      case DecodeResult.Invalid i ->
+          new Inbound.Invalid(
+              queue,
+              origin,
+              "InvalidPendingResume",
+              "its event: " + describe(i.problems()),
+              i.problems(),
+              i.eventId(),
+              i.eventType(),
+              i.source());
     };
   }
 
@@ -211,19 +310,29 @@ public final class MessageClassifier {
     try {
       entry = watchEntries.decode(body);
     } catch (IllegalArgumentException e) {
-      return new Inbound.Invalid(queue, origin, INVALID_WATCH_ENTRY, e.getMessage(), List.of(), null, null, null);
+      return new Inbound.Invalid(
+          queue, origin, INVALID_WATCH_ENTRY, e.getMessage(), List.of(), null, null, null);
     }
     if (!intakeQueues.contains(entry.provenance().queue())) {
-      return new Inbound.Invalid(queue, origin, INVALID_WATCH_ENTRY,
-          "the watch entry names a queue the worker takes no events from", List.of(), null, null, null);
+      return new Inbound.Invalid(
+          queue,
+          origin,
+          INVALID_WATCH_ENTRY,
+          "the watch entry names a queue the worker takes no events from",
+          List.of(),
+          null,
+          null,
+          null);
     }
     return new Inbound.WatchEntry(entry, queue);
   }
 
   /** What a body claims to be, by its format member. */
   private enum Kind {
-    EVENT("event", "events"), FOLLOW_UP("follow-up", "follow-ups"),
-    MARKER("cancellation marker", "cancellation markers"), PENDING_RESUME("pending resume", "pending resumes"),
+    EVENT("event", "events"),
+    FOLLOW_UP("follow-up", "follow-ups"),
+    MARKER("cancellation marker", "cancellation markers"),
+    PENDING_RESUME("pending resume", "pending resumes"),
     WATCH("sign-in watch entry", "sign-in watch entries");
 
     final String words;

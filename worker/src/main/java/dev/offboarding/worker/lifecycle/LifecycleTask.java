@@ -18,7 +18,8 @@ public record LifecycleTask(String workflowId, String taskId, String resultId) {
   public static final String PREFIX = "lcw/";
 
   private static final Pattern GUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final String[] NAMES = {"workflow", "task", "task processing result"};
 
   public LifecycleTask {
@@ -55,26 +56,33 @@ public record LifecycleTask(String workflowId, String taskId, String resultId) {
   public static Parsed parse(String eventId) {
     Objects.requireNonNull(eventId, "eventId");
     String lower = eventId.toLowerCase(Locale.ROOT);
-    boolean claims = lower.startsWith("lcw/") || lower.startsWith("lcw%") || lower.startsWith("lcw\\");
+    boolean claims =
+        lower.startsWith("lcw/") || lower.startsWith("lcw%") || lower.startsWith("lcw\\");
     if (!claims) {
       return new NotATask();
     }
     if (!eventId.startsWith(PREFIX)) {
-      return new Malformed("a Lifecycle Workflows event id starts with lcw/ exactly, in lower case, with a plain"
-          + " slash");
+      return new Malformed(
+          "a Lifecycle Workflows event id starts with lcw/ exactly, in lower case, with a plain"
+              + " slash");
     }
     if (eventId.indexOf('%') >= 0 || eventId.indexOf('\\') >= 0) {
-      return new Malformed("a Lifecycle Workflows event id has no percent-encoded characters or backslashes"
-          + " (an encoded separator could name another path)");
+      return new Malformed(
+          "a Lifecycle Workflows event id has no percent-encoded characters or backslashes"
+              + " (an encoded separator could name another path)");
     }
     String[] parts = eventId.substring(PREFIX.length()).split("/", -1);
     if (parts.length != 3) {
-      return new Malformed("a Lifecycle Workflows event id is lcw/<workflowId>/<taskId>/<taskProcessingResultId>:"
-          + " exactly three ids after lcw/, this one has " + parts.length + " segment(s)");
+      return new Malformed(
+          "a Lifecycle Workflows event id is lcw/<workflowId>/<taskId>/<taskProcessingResultId>:"
+              + " exactly three ids after lcw/, this one has "
+              + parts.length
+              + " segment(s)");
     }
     for (int i = 0; i < 3; i++) {
       if (!GUID.matcher(parts[i]).matches()) {
-        return new Malformed("the " + NAMES[i] + " id of a Lifecycle Workflows event id must be a GUID");
+        return new Malformed(
+            "the " + NAMES[i] + " id of a Lifecycle Workflows event id must be a GUID");
       }
     }
     return new Named(new LifecycleTask(parts[0], parts[1], parts[2]));

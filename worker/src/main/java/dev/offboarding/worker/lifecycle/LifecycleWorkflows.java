@@ -21,10 +21,10 @@ import java.util.Objects;
  * <ul>
  *   <li>with {@code LIFECYCLE_WORKFLOWS_RESUME} on, an event whose id claims to name a task is
  *       taken only when the id is exactly {@code lcw/<guid>/<guid>/<guid>} and the event is a
- *       leaver event from the events queue ({@code SERVICEBUS_QUEUE}) with exactly one user
- *       target; else it is REJECTED and dead-lettered {@value #INVALID} before any Graph call;
- *   <li>every summary of such an event that is not final is flagged {@code lifecycleTaskWaits}
- *       (the task's callback times out after at most 3 hours), whether resuming is on or not;
+ *       leaver event from the events queue ({@code SERVICEBUS_QUEUE}) with exactly one user target;
+ *       else it is REJECTED and dead-lettered {@value #INVALID} before any Graph call;
+ *   <li>every summary of such an event that is not final is flagged {@code lifecycleTaskWaits} (the
+ *       task's callback times out after at most 3 hours), whether resuming is on or not;
  *   <li>with resuming on, its final summary is followed, before the delivery is settled, by a
  *       {@link PendingResume} on the worker's own queue: {@code completed} when every target result
  *       was SUCCEEDED (an account found already disabled is SUCCEEDED), else {@code failed}.
@@ -77,7 +77,8 @@ public final class LifecycleWorkflows {
   /** What in the event breaks the rule for tasks' events, or null; the event id is a task's. */
   public String ruleBroken(OffboardingEvent event, String intakeQueue) {
     if (event.type() != EventType.LEAVER) {
-      return "an event whose id names a Lifecycle Workflows task must be a " + EventType.LEAVER.wireName()
+      return "an event whose id names a Lifecycle Workflows task must be a "
+          + EventType.LEAVER.wireName()
           + " event";
     }
     if (resume && !eventsQueue.equals(intakeQueue)) {
@@ -100,7 +101,12 @@ public final class LifecycleWorkflows {
    * @param intakeQueue the intake queue the event arrived on
    * @param followUps the worker's own queue
    */
-  public AuditSink sink(AuditSink audit, OffboardingEvent event, byte[] body, String origin, String intakeQueue,
+  public AuditSink sink(
+      AuditSink audit,
+      OffboardingEvent event,
+      byte[] body,
+      String origin,
+      String intakeQueue,
       FollowUps followUps) {
     if (!(LifecycleTask.parse(event.id()) instanceof LifecycleTask.Named)) {
       return audit;
@@ -123,8 +129,10 @@ public final class LifecycleWorkflows {
         }
         audit.summary(summary);
         if (resume && eventsQueue.equals(intakeQueue)) {
-          followUps.pendingResume(event.id(), new PendingResume(body, origin, intakeQueue,
-              operationStatus(summary), summary.status()));
+          followUps.pendingResume(
+              event.id(),
+              new PendingResume(
+                  body, origin, intakeQueue, operationStatus(summary), summary.status()));
         }
       }
 
@@ -137,16 +145,18 @@ public final class LifecycleWorkflows {
 
   /**
    * {@code completed} when the final summary says every target result was SUCCEEDED (at least one,
-   * and no other outcome), else {@code failed}: PARTIAL, FAILED, REJECTED, CANCELLED, DRY_RUN, and a
-   * COMPLETED event whose user was not found, protected or skipped.
+   * and no other outcome), else {@code failed}: PARTIAL, FAILED, REJECTED, CANCELLED, DRY_RUN, and
+   * a COMPLETED event whose user was not found, protected or skipped.
    */
   public static String operationStatus(SummaryAudit summary) {
     if (summary.status() != SummaryStatus.COMPLETED) {
       return "failed";
     }
     Map<TargetOutcome, Integer> counts = summary.counts();
-    boolean onlySucceeded = counts.getOrDefault(TargetOutcome.SUCCEEDED, 0) > 0 && counts.entrySet().stream()
-        .allMatch(e -> e.getKey() == TargetOutcome.SUCCEEDED || e.getValue() == 0);
+    boolean onlySucceeded =
+        counts.getOrDefault(TargetOutcome.SUCCEEDED, 0) > 0
+            && counts.entrySet().stream()
+                .allMatch(e -> e.getKey() == TargetOutcome.SUCCEEDED || e.getValue() == 0);
     return onlySucceeded ? "completed" : "failed";
   }
 }

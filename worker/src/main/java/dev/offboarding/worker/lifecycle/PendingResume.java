@@ -16,7 +16,11 @@ import java.util.Objects;
  * @param operationStatus {@code completed} or {@code failed}
  * @param summaryStatus the final status of the event's summary
  */
-public record PendingResume(byte[] event, String origin, String intakeQueue, String operationStatus,
+public record PendingResume(
+    byte[] event,
+    String origin,
+    String intakeQueue,
+    String operationStatus,
     SummaryStatus summaryStatus) {
   public PendingResume {
     Objects.requireNonNull(event, "event");

@@ -34,11 +34,13 @@ public final class Resumer {
 
   /** The {@code source} of every resume request: who answers the task. */
   public static final String SOURCE = "offboarding-worker";
+
   /** The {@code type} of every resume request, as Graph's documentation shows it. */
   public static final String TYPE = "lifecycleEvent";
 
   /** Outcomes counted: {@code resumed}, {@code refused}, {@code abandoned}. */
-  public static final java.util.List<String> OUTCOMES = java.util.List.of("resumed", "refused", "abandoned");
+  public static final java.util.List<String> OUTCOMES =
+      java.util.List.of("resumed", "refused", "abandoned");
 
   private final TaskResumes graph;
   private final WriteBudget budget;
@@ -46,8 +48,15 @@ public final class Resumer {
   private final Sleeper sleeper;
   private final Consumer<String> counted;
 
-  /** @param counted told each outcome, one of {@link #OUTCOMES} */
-  public Resumer(TaskResumes graph, WriteBudget budget, Retries retries, Sleeper sleeper, Consumer<String> counted) {
+  /**
+   * @param counted told each outcome, one of {@link #OUTCOMES}
+   */
+  public Resumer(
+      TaskResumes graph,
+      WriteBudget budget,
+      Retries retries,
+      Sleeper sleeper,
+      Consumer<String> counted) {
     this.graph = Objects.requireNonNull(graph, "graph");
     this.budget = Objects.requireNonNull(budget, "budget");
     this.retries = Objects.requireNonNull(retries, "retries");
@@ -61,7 +70,8 @@ public final class Resumer {
    * @return Complete once the outcome is audited; Abandon when Graph stayed unavailable or the
    *     audit was not published
    */
-  public Settlement resume(Inbound.Resume message, AuditSink audit, boolean redelivery) throws InterruptedException {
+  public Settlement resume(Inbound.Resume message, AuditSink audit, boolean redelivery)
+      throws InterruptedException {
     LifecycleTask task = message.task();
     PendingResume pending = message.resume();
     Retries.Attempts attempt = retries.newCall();
@@ -74,18 +84,43 @@ public final class Resumer {
         String requestId = graph.resume(task, pending.operationStatus());
         attempt.onSuccess();
         budget.onAccepted();
-        result = new ResumeAudit(message.eventId(), task.workflowId(), task.taskId(), task.resultId(),
-            pending.operationStatus(), pending.summaryStatus(), ResumeAudit.Outcome.RESUMED, attempts, null, null,
-            requestId, redelivery, message.provenance());
+        result =
+            new ResumeAudit(
+                message.eventId(),
+                task.workflowId(),
+                task.taskId(),
+                task.resultId(),
+                pending.operationStatus(),
+                pending.summaryStatus(),
+                ResumeAudit.Outcome.RESUMED,
+                attempts,
+                null,
+                null,
+                requestId,
+                redelivery,
+                message.provenance());
       } catch (GraphFailure failure) {
         if (failure.kind() == GraphFailure.Kind.THROTTLED) {
           budget.onThrottled(failure.retryAfter().orElse(Duration.ofSeconds(1)));
         }
-        boolean refused = !failure.isTransient() && failure.status() >= 400 && failure.status() < 500;
+        boolean refused =
+            !failure.isTransient() && failure.status() >= 400 && failure.status() < 500;
         if (refused) {
-          result = new ResumeAudit(message.eventId(), task.workflowId(), task.taskId(), task.resultId(),
-              pending.operationStatus(), pending.summaryStatus(), ResumeAudit.Outcome.REFUSED, attempts,
-              failure.status(), code(failure), requestId(failure), redelivery, message.provenance());
+          result =
+              new ResumeAudit(
+                  message.eventId(),
+                  task.workflowId(),
+                  task.taskId(),
+                  task.resultId(),
+                  pending.operationStatus(),
+                  pending.summaryStatus(),
+                  ResumeAudit.Outcome.REFUSED,
+                  attempts,
+                  failure.status(),
+                  code(failure),
+                  requestId(failure),
+                  redelivery,
+                  message.provenance());
         } else {
           long wait = attempt.onError(failure);
           if (wait >= 0) {
@@ -93,8 +128,12 @@ public final class Resumer {
             continue;
           }
           counted.accept("abandoned");
-          return new Settlement.Abandon("resuming Lifecycle Workflows task failed after " + attempts
-              + " attempt(s): " + failure.getMessage(), failure);
+          return new Settlement.Abandon(
+              "resuming Lifecycle Workflows task failed after "
+                  + attempts
+                  + " attempt(s): "
+                  + failure.getMessage(),
+              failure);
         }
       }
       try {
@@ -105,14 +144,25 @@ public final class Resumer {
       }
       if (result.outcome() == ResumeAudit.Outcome.RESUMED) {
         counted.accept("resumed");
-        LOG.log(System.Logger.Level.INFO, "Lifecycle Workflows task of event " + message.eventId() + " resumed: "
-            + pending.operationStatus());
+        LOG.log(
+            System.Logger.Level.INFO,
+            "Lifecycle Workflows task of event "
+                + message.eventId()
+                + " resumed: "
+                + pending.operationStatus());
       } else {
         counted.accept("refused");
-        // The event id is lcw/ and three GUIDs (checked), Graph's code a short token: nothing else is logged.
-        LOG.log(System.Logger.Level.WARNING, "Lifecycle Workflows task of event " + message.eventId()
-            + " refused the resume: HTTP " + result.httpStatus() + " " + result.errorCode()
-            + (redelivery ? " (a redelivery: an earlier call was most likely accepted)" : ""));
+        // The event id is lcw/ and three GUIDs (checked), Graph's code a short token: nothing else
+        // is logged.
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "Lifecycle Workflows task of event "
+                + message.eventId()
+                + " refused the resume: HTTP "
+                + result.httpStatus()
+                + " "
+                + result.errorCode()
+                + (redelivery ? " (a redelivery: an earlier call was most likely accepted)" : ""));
       }
       return new Settlement.Complete();
     }
@@ -128,7 +178,11 @@ public final class Resumer {
 
   private static String requestId(GraphFailure failure) {
     String id = failure.requestId();
-    return id == null || id.isBlank() || id.length() > ResumeAudit.MAX_TEXT
-        || id.chars().anyMatch(Character::isISOControl) ? null : id;
+    return id == null
+            || id.isBlank()
+            || id.length() > ResumeAudit.MAX_TEXT
+            || id.chars().anyMatch(Character::isISOControl)
+        ? null
+        : id;
   }
 }

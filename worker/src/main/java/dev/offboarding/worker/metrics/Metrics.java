@@ -22,105 +22,174 @@ import java.util.concurrent.atomic.AtomicInteger;
  * constructor.
  */
 public final class Metrics {
-  /** Events settled, by {@code type} and {@code outcome} (a summary status, or {@code ABANDONED}). */
+  /**
+   * Events settled, by {@code type} and {@code outcome} (a summary status, or {@code ABANDONED}).
+   */
   public static final String EVENTS = "offboarding_events_total";
+
   /** Events being processed right now. */
   public static final String EVENTS_IN_FLIGHT = "offboarding_events_in_flight";
+
   /** Event attempts repeated in-process after a transient failure, by {@code reason}. */
   public static final String EVENT_RETRIES = "offboarding_event_retries_total";
+
   /** Users' action results, by {@code action} and {@code outcome}. */
   public static final String TARGETS = "offboarding_targets_total";
-  /** From the event message's enqueue to Graph's success of its revokeSignInSessions, by {@code type}. */
+
+  /**
+   * From the event message's enqueue to Graph's success of its revokeSignInSessions, by {@code
+   * type}.
+   */
   public static final String TIME_TO_REVOKE = "offboarding_time_to_revoke_seconds";
-  /** HTTP requests sent to Graph, by {@code method} and {@code status} ({@code error} when no response). */
+
+  /**
+   * HTTP requests sent to Graph, by {@code method} and {@code status} ({@code error} when no
+   * response).
+   */
   public static final String GRAPH_REQUESTS = "offboarding_graph_requests_total";
+
   /** Graph writes answered 429 (including items of a {@code $batch}). */
   public static final String GRAPH_THROTTLED = "offboarding_graph_throttled_total";
-  /** Accepted Graph writes whose answer warned that more than 80 % of a throttling limit is used. */
+
+  /**
+   * Accepted Graph writes whose answer warned that more than 80 % of a throttling limit is used.
+   */
   public static final String GRAPH_LIMIT_WARNINGS = "offboarding_graph_limit_warnings_total";
+
   /** Current pace of the tenant write governor, writes per second. */
   public static final String GRAPH_WRITE_RATE = "offboarding_graph_write_rate";
+
   /** The configured tenant write budget ({@code GRAPH_WRITES_PER_SECOND}). */
   public static final String GRAPH_WRITE_BUDGET = "offboarding_graph_write_budget";
+
   /** Writes waiting for budget, by {@code priority} ({@code urgent} or {@code bulk}). */
   public static final String GRAPH_WRITES_WAITING = "offboarding_graph_writes_waiting";
+
   /** Users of in-flight events still waiting for their result, by {@code priority}. */
   public static final String EVENT_USERS_REMAINING = "offboarding_event_users_remaining";
+
   /** Events whose writes are running. */
   public static final String EVENTS_EXECUTING = "offboarding_events_executing";
+
   /** Graph write attempts beyond the first, by {@code action}. */
   public static final String GRAPH_RETRIES = "offboarding_graph_retries_total";
-  /** Audit messages published, by {@code type} ({@code target} or {@code summary}) and {@code entity} ({@code topic} or {@code reply}). */
+
+  /**
+   * Audit messages published, by {@code type} ({@code target} or {@code summary}) and {@code
+   * entity} ({@code topic} or {@code reply}).
+   */
   public static final String AUDIT_MESSAGES = "offboarding_audit_messages_total";
+
   /** Settlements that failed (lock lost, connection gone), by {@code settlement}. */
   public static final String SETTLEMENT_FAILURES = "offboarding_settlement_failures_total";
+
   /** 1 while intake is paused after a transient failure, else 0. */
   public static final String INTAKE_PAUSED = "offboarding_intake_paused";
+
   /** Pauses of intake after transient failures. */
   public static final String INTAKE_PAUSES = "offboarding_intake_pauses_total";
-  /** Audit copies that could not be sent and are not retried (a reply entity), by {@code entity}. */
+
+  /**
+   * Audit copies that could not be sent and are not retried (a reply entity), by {@code entity}.
+   */
   public static final String AUDIT_FAILURES = "offboarding_audit_failures_total";
-  /** Follow-ups sent for events that continue, by {@code reason} ({@code bound}, {@code transient}, {@code shutdown}, {@code brake}). */
+
+  /**
+   * Follow-ups sent for events that continue, by {@code reason} ({@code bound}, {@code transient},
+   * {@code shutdown}, {@code brake}).
+   */
   public static final String CONTINUATIONS = "offboarding_continuations_total";
-  /** Writes read back, by {@code action} and {@code result} ({@code verified}, {@code unverified}). */
+
+  /**
+   * Writes read back, by {@code action} and {@code result} ({@code verified}, {@code unverified}).
+   */
   public static final String VERIFICATIONS = "offboarding_verifications_total";
+
   /** Age of the protected set in memory, seconds (-1 before the first load). */
   public static final String PROTECTED_SET_AGE = "offboarding_protected_set_age_seconds";
+
   /**
    * 1 while {@code /health/ready} answers 200 (preflight passed, intake receiving, audit sender
    * connected, protected set fresh), else 0, so alerts need no probe of their own.
    */
   public static final String READY = "offboarding_ready";
+
   /** Cancellation markers this worker knows and has not seen expire. */
   public static final String CANCELLATION_MARKERS = "offboarding_cancellation_markers";
-  /** 1 while more unexpired cancellation markers lie on the internal queue than a worker keeps: bulk work waits. */
-  public static final String CANCELLATION_MARKERS_SATURATED = "offboarding_cancellation_markers_saturated";
-  /** Peek requests sent to the queues to learn of cancellation markers, by {@code scan} ({@code startup}, {@code tail}). */
-  public static final String CANCELLATION_MARKER_PEEKS = "offboarding_cancellation_marker_peeks_total";
+
+  /**
+   * 1 while more unexpired cancellation markers lie on the internal queue than a worker keeps: bulk
+   * work waits.
+   */
+  public static final String CANCELLATION_MARKERS_SATURATED =
+      "offboarding_cancellation_markers_saturated";
+
+  /**
+   * Peek requests sent to the queues to learn of cancellation markers, by {@code scan} ({@code
+   * startup}, {@code tail}).
+   */
+  public static final String CANCELLATION_MARKER_PEEKS =
+      "offboarding_cancellation_marker_peeks_total";
+
   /** 1 while the protected set is loaded and fresh enough for events, else 0 (events wait). */
   public static final String PROTECTION_READY = "offboarding_protection_ready";
+
   /**
    * Users the protected set holds as holders of privileged directory roles (never written to when a
    * group or an attribute reaches them); 0 before the first load.
    */
   public static final String PRIVILEGED_ROLE_HOLDERS = "offboarding_privileged_role_holders";
+
   /** Users re-enabled by restores: enable writes Graph acknowledged. Every one raises an alert. */
   public static final String RESTORES = "offboarding_restores_total";
-  /** Events refused by their intake queue's policy (dead-lettered {@code PolicyViolation}), by {@code queue}. */
+
+  /**
+   * Events refused by their intake queue's policy (dead-lettered {@code PolicyViolation}), by
+   * {@code queue}.
+   */
   public static final String POLICY_VIOLATIONS = "offboarding_policy_violations_total";
+
   /**
    * 1 while the mass-action brake's cap holds work back, by {@code priority} ({@code bulk}: {@code
    * MAX_USERS_PER_HOUR}, the events queue; {@code urgent}: {@code MAX_URGENT_USERS_PER_HOUR}, the
    * urgent queue), as far as this replica has seen; else 0.
    */
   public static final String MASS_ACTION_BRAKE = "offboarding_mass_action_brake";
+
   /** Successful sign-ins the sign-in watch saw after a revoke, each published once. */
   public static final String SIGN_INS_AFTER_REVOKE = "offboarding_sign_ins_after_revoke_total";
+
   /** Reads of the sign-in log by the watch, by outcome ({@link #WATCH_POLL_OUTCOMES}). */
   public static final String SIGN_IN_WATCH_POLLS = "offboarding_sign_in_watch_polls_total";
+
   /** Users whose sign-in watch ended, by outcome ({@link #WATCH_WINDOW_OUTCOMES}). */
   public static final String SIGN_IN_WATCH_WINDOWS = "offboarding_sign_in_watch_windows_total";
+
   /** The outcomes of a poll of the sign-in log. */
-  public static final java.util.List<String> WATCH_POLL_OUTCOMES = java.util.List.of("read", "throttled", "refused",
-      "failed", "unavailable");
+  public static final java.util.List<String> WATCH_POLL_OUTCOMES =
+      java.util.List.of("read", "throttled", "refused", "failed", "unavailable");
+
   /** How a user's watch ends. */
-  public static final java.util.List<String> WATCH_WINDOW_OUTCOMES = java.util.List.of("sign_in_seen", "none_seen",
-      "unread");
+  public static final java.util.List<String> WATCH_WINDOW_OUTCOMES =
+      java.util.List.of("sign_in_seen", "none_seen", "unread");
+
   /**
    * Lifecycle Workflows tasks answered, by {@code outcome}: {@code resumed} (Graph accepted the
    * resume), {@code refused} (Graph answered 4xx; audited, not retried), {@code abandoned} (Graph
    * stayed unavailable; the pending resume is delivered again).
    */
   public static final String LIFECYCLE_RESUMES = "offboarding_lifecycle_resumes_total";
+
   /** The outcomes of {@link #LIFECYCLE_RESUMES}. */
   public static final java.util.List<String> LIFECYCLE_RESUME_OUTCOMES =
       dev.offboarding.worker.lifecycle.Resumer.OUTCOMES;
 
   private static final Duration[] REVOKE_BUCKETS = {
-      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-      Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(15),
-      Duration.ofMinutes(30), Duration.ofHours(1)};
+    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+    Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+    Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(15),
+    Duration.ofMinutes(30), Duration.ofHours(1)
+  };
 
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -129,32 +198,58 @@ public final class Metrics {
   public Metrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Gauge.builder(micrometerName(EVENTS_IN_FLIGHT), inFlight, AtomicInteger::get)
-        .description("events being processed").register(registry);
+        .description("events being processed")
+        .register(registry);
     Gauge.builder(micrometerName(INTAKE_PAUSED), paused, AtomicInteger::get)
-        .description("1 while intake is paused after a transient failure").register(registry);
+        .description("1 while intake is paused after a transient failure")
+        .register(registry);
     registerAtZero();
   }
 
   /** Summary statuses and {@code ABANDONED}: the values of {@link #EVENTS}' {@code outcome}. */
-  public static final java.util.List<String> EVENT_OUTCOMES = java.util.stream.Stream.concat(
-      java.util.Arrays.stream(dev.offboarding.contracts.SummaryStatus.values()).map(Enum::name),
-      java.util.stream.Stream.of("ABANDONED")).toList();
-  /** The values of {@code type} on {@link #EVENTS}: every event type, {@code marker} and {@code invalid}. */
-  public static final java.util.List<String> EVENT_TYPES = java.util.stream.Stream.concat(
-      java.util.Arrays.stream(EventType.values()).map(t -> t.name().toLowerCase(Locale.ROOT)),
-      java.util.stream.Stream.of("marker", "invalid")).toList();
-  /** Why an event continues in a follow-up: the values of {@link #CONTINUATIONS}' {@code reason}. */
-  public static final java.util.List<String> CONTINUATION_REASONS = java.util.List.of("bound", "transient",
-      "shutdown", "brake");
-  /** The settlements that can fail: the values of {@link #SETTLEMENT_FAILURES}' {@code settlement}. */
-  public static final java.util.List<String> SETTLEMENTS = java.util.List.of("complete", "deadLetter", "abandon");
+  public static final java.util.List<String> EVENT_OUTCOMES =
+      java.util.stream.Stream.concat(
+              java.util.Arrays.stream(dev.offboarding.contracts.SummaryStatus.values())
+                  .map(Enum::name),
+              java.util.stream.Stream.of("ABANDONED"))
+          .toList();
+
   /**
-   * The event types whose users' sessions are revoked, the values of {@link #TIME_TO_REVOKE}'s {@code
-   * type}.
+   * The values of {@code type} on {@link #EVENTS}: every event type, {@code marker} and {@code
+   * invalid}.
    */
-  private static final java.util.List<EventType> REVOKING = java.util.List.of(EventType.LEAVER, EventType.COMPROMISE);
-  /** The request a Graph write or read is answered first with when all goes well: method and status. */
-  private static final String[][] GRAPH_FIRST_ANSWERS = {{"GET", "200"}, {"POST", "200"}, {"PATCH", "204"}};
+  public static final java.util.List<String> EVENT_TYPES =
+      java.util.stream.Stream.concat(
+              java.util.Arrays.stream(EventType.values())
+                  .map(t -> t.name().toLowerCase(Locale.ROOT)),
+              java.util.stream.Stream.of("marker", "invalid"))
+          .toList();
+
+  /**
+   * Why an event continues in a follow-up: the values of {@link #CONTINUATIONS}' {@code reason}.
+   */
+  public static final java.util.List<String> CONTINUATION_REASONS =
+      java.util.List.of("bound", "transient", "shutdown", "brake");
+
+  /**
+   * The settlements that can fail: the values of {@link #SETTLEMENT_FAILURES}' {@code settlement}.
+   */
+  public static final java.util.List<String> SETTLEMENTS =
+      java.util.List.of("complete", "deadLetter", "abandon");
+
+  /**
+   * The event types whose users' sessions are revoked, the values of {@link #TIME_TO_REVOKE}'s
+   * {@code type}.
+   */
+  private static final java.util.List<EventType> REVOKING =
+      java.util.List.of(EventType.LEAVER, EventType.COMPROMISE);
+
+  /**
+   * The request a Graph write or read is answered first with when all goes well: method and status.
+   */
+  private static final String[][] GRAPH_FIRST_ANSWERS = {
+    {"GET", "200"}, {"POST", "200"}, {"PATCH", "204"}
+  };
 
   /**
    * Registers every series whose labels come from a closed set at 0, before anything happened, so
@@ -173,7 +268,8 @@ public final class Metrics {
     eventRetries("transient");
     for (dev.offboarding.contracts.Action action : dev.offboarding.contracts.Action.values()) {
       String name = action.wireName();
-      for (dev.offboarding.contracts.TargetOutcome outcome : dev.offboarding.contracts.TargetOutcome.values()) {
+      for (dev.offboarding.contracts.TargetOutcome outcome :
+          dev.offboarding.contracts.TargetOutcome.values()) {
         targets(name, outcome.name());
       }
       verifications(name, true);
@@ -210,8 +306,15 @@ public final class Metrics {
       if (!action.containment()) {
         continue;
       }
-      for (dev.offboarding.contracts.TargetOutcome outcome : dev.offboarding.contracts.TargetOutcome.values()) {
-        counter(TARGETS, "users' action results", "action", action.wireName(), "outcome", outcome.name());
+      for (dev.offboarding.contracts.TargetOutcome outcome :
+          dev.offboarding.contracts.TargetOutcome.values()) {
+        counter(
+            TARGETS,
+            "users' action results",
+            "action",
+            action.wireName(),
+            "outcome",
+            outcome.name());
       }
       for (String result : new String[] {"verified", "unverified"}) {
         counter(VERIFICATIONS, "writes read back", "action", action.wireName(), "result", result);
@@ -220,7 +323,10 @@ public final class Metrics {
     LIFECYCLE_RESUME_OUTCOMES.forEach(this::lifecycleResumes);
   }
 
-  /** A Lifecycle Workflows task was answered: {@code outcome} one of {@link #LIFECYCLE_RESUME_OUTCOMES}. */
+  /**
+   * A Lifecycle Workflows task was answered: {@code outcome} one of {@link
+   * #LIFECYCLE_RESUME_OUTCOMES}.
+   */
   public void lifecycleResume(String outcome) {
     if (!LIFECYCLE_RESUME_OUTCOMES.contains(outcome)) {
       throw new IllegalArgumentException("unknown resume outcome");
@@ -229,15 +335,18 @@ public final class Metrics {
   }
 
   private Counter lifecycleResumes(String outcome) {
-    return counter(LIFECYCLE_RESUMES, "Lifecycle Workflows tasks answered, by outcome", "outcome", outcome);
+    return counter(
+        LIFECYCLE_RESUMES, "Lifecycle Workflows tasks answered, by outcome", "outcome", outcome);
   }
 
   private Counter signInsAfterRevoke() {
-    return counter(SIGN_INS_AFTER_REVOKE, "successful sign-ins seen in the sign-in log after a revoke");
+    return counter(
+        SIGN_INS_AFTER_REVOKE, "successful sign-ins seen in the sign-in log after a revoke");
   }
 
   private Counter watchPolls(String outcome) {
-    return counter(SIGN_IN_WATCH_POLLS, "reads of the sign-in log by the sign-in watch", "outcome", outcome);
+    return counter(
+        SIGN_IN_WATCH_POLLS, "reads of the sign-in log by the sign-in watch", "outcome", outcome);
   }
 
   private Counter watchWindows(String outcome) {
@@ -269,14 +378,22 @@ public final class Metrics {
    * Registers a gauge read from a part that owns its own state (the write governor, progress, the
    * protected set): the name is one of the constants above, the tags a closed set.
    */
-  public void gauge(String prometheusName, String description, java.util.function.DoubleSupplier value,
+  public void gauge(
+      String prometheusName,
+      String description,
+      java.util.function.DoubleSupplier value,
       String... tags) {
-    Gauge.Builder<java.util.function.DoubleSupplier> gauge = Gauge
-        .builder(micrometerName(prometheusName), value, java.util.function.DoubleSupplier::getAsDouble)
-        // Micrometer holds a gauge's state weakly; a lambda nothing else keeps would be collected
-        // and the gauge would read NaN.
-        .strongReference(true)
-        .description(description).tags(tags);
+    Gauge.Builder<java.util.function.DoubleSupplier> gauge =
+        Gauge.builder(
+                micrometerName(prometheusName),
+                value,
+                java.util.function.DoubleSupplier::getAsDouble)
+            // Micrometer holds a gauge's state weakly; a lambda nothing else keeps would be
+            // collected
+            // and the gauge would read NaN.
+            .strongReference(true)
+            .description(description)
+            .tags(tags);
     if (prometheusName.endsWith("_seconds")) {
       gauge.baseUnit("seconds");
     }
@@ -297,7 +414,8 @@ public final class Metrics {
   }
 
   private Counter policyViolations(String queue) {
-    return counter(POLICY_VIOLATIONS, "events refused by their intake queue's policy", "queue", queue);
+    return counter(
+        POLICY_VIOLATIONS, "events refused by their intake queue's policy", "queue", queue);
   }
 
   /** An audit copy could not be sent and is not retried. */
@@ -318,13 +436,17 @@ public final class Metrics {
     return counter(CONTINUATIONS, "follow-ups sent for events that continue", "reason", reason);
   }
 
-  /** A peek request was sent to learn of cancellation markers; {@code scan} is {@code startup} or {@code tail}. */
+  /**
+   * A peek request was sent to learn of cancellation markers; {@code scan} is {@code startup} or
+   * {@code tail}.
+   */
   public void markerPeek(String scan) {
     markerPeeks(scan).increment();
   }
 
   private Counter markerPeeks(String scan) {
-    return counter(CANCELLATION_MARKER_PEEKS, "peek requests sent for cancellation markers", "scan", scan);
+    return counter(
+        CANCELLATION_MARKER_PEEKS, "peek requests sent for cancellation markers", "scan", scan);
   }
 
   /** A write was read back; {@code verified} says whether it showed. */
@@ -333,7 +455,13 @@ public final class Metrics {
   }
 
   private Counter verifications(String action, boolean verified) {
-    return counter(VERIFICATIONS, "writes read back", "action", action, "result", verified ? "verified" : "unverified");
+    return counter(
+        VERIFICATIONS,
+        "writes read back",
+        "action",
+        action,
+        "result",
+        verified ? "verified" : "unverified");
   }
 
   /** The Prometheus text exposition of every metric. */
@@ -359,8 +487,10 @@ public final class Metrics {
    */
   public void eventSettled(String eventType, String outcome) {
     if (dev.offboarding.worker.codec.WatchEntryCodec.FORMAT.equals(eventType)) {
-      // A sign-in watch entry is no event: its polls count in offboarding_sign_in_watch_polls_total,
-      // and entries settling every minute must not look like events processed (OffboardingQueueStalled).
+      // A sign-in watch entry is no event: its polls count in
+      // offboarding_sign_in_watch_polls_total,
+      // and entries settling every minute must not look like events processed
+      // (OffboardingQueueStalled).
       return;
     }
     events(typeTag(eventType), outcome).increment();
@@ -376,7 +506,8 @@ public final class Metrics {
   }
 
   private Counter eventRetries(String reason) {
-    return counter(EVENT_RETRIES, "event attempts repeated after a transient failure", "reason", reason);
+    return counter(
+        EVENT_RETRIES, "event attempts repeated after a transient failure", "reason", reason);
   }
 
   /**
@@ -393,15 +524,18 @@ public final class Metrics {
       if (action.attempts() > 1) {
         graphRetries(name).increment(action.attempts() - 1);
       }
-      if (action.action() == dev.offboarding.contracts.Action.ENABLE_ACCOUNT && action.attempts() > 0
+      if (action.action() == dev.offboarding.contracts.Action.ENABLE_ACCOUNT
+          && action.attempts() > 0
           && (action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED
               || action.outcome() == dev.offboarding.contracts.TargetOutcome.UNVERIFIED)) {
-        // Acknowledged by Graph, whether or not the read-back showed it yet: the account may be usable.
+        // Acknowledged by Graph, whether or not the read-back showed it yet: the account may be
+        // usable.
         restores().increment();
       }
       if (action.action() == dev.offboarding.contracts.Action.REVOKE_SESSIONS
           && action.outcome() == dev.offboarding.contracts.TargetOutcome.SUCCEEDED
-          && action.finishedAt() != null && enqueuedAt != null) {
+          && action.finishedAt() != null
+          && enqueuedAt != null) {
         Duration elapsed = Duration.between(enqueuedAt, action.finishedAt());
         timeToRevoke(typeTag(eventType)).record(elapsed.isNegative() ? Duration.ZERO : elapsed);
       }
@@ -426,11 +560,13 @@ public final class Metrics {
 
   /** One HTTP request to Graph got an answer with this status, or none ({@code status} 0). */
   public void graphRequest(String method, int status) {
-    graphRequests(method.toUpperCase(Locale.ROOT), status == 0 ? "error" : Integer.toString(status)).increment();
+    graphRequests(method.toUpperCase(Locale.ROOT), status == 0 ? "error" : Integer.toString(status))
+        .increment();
   }
 
   private Counter graphRequests(String method, String status) {
-    return counter(GRAPH_REQUESTS, "HTTP requests sent to Graph", "method", method, "status", status);
+    return counter(
+        GRAPH_REQUESTS, "HTTP requests sent to Graph", "method", method, "status", status);
   }
 
   /** A Graph write was answered 429. */
@@ -448,7 +584,9 @@ public final class Metrics {
   }
 
   private Counter graphLimitWarnings() {
-    return counter(GRAPH_LIMIT_WARNINGS, "accepted Graph writes whose answer warned of a throttling limit near");
+    return counter(
+        GRAPH_LIMIT_WARNINGS,
+        "accepted Graph writes whose answer warned of a throttling limit near");
   }
 
   /** Audit messages went out. */
@@ -501,7 +639,10 @@ public final class Metrics {
   }
 
   private Counter counter(String name, String description, String... tags) {
-    return Counter.builder(micrometerName(name)).description(description).tags(tags).register(registry);
+    return Counter.builder(micrometerName(name))
+        .description(description)
+        .tags(tags)
+        .register(registry);
   }
 
   /** Micrometer appends the Prometheus suffixes itself; the constants carry them for readers. */
@@ -517,7 +658,8 @@ public final class Metrics {
 
   /**
    * Keeps the tag's values a closed set ({@link #EVENT_TYPES}): our event types in lower case,
-   * {@code marker} for a cancellation marker, else {@code invalid}. The event's log line uses it too.
+   * {@code marker} for a cancellation marker, else {@code invalid}. The event's log line uses it
+   * too.
    */
   public static String typeTag(String eventType) {
     if (dev.offboarding.worker.codec.CancellationMarkerCodec.FORMAT.equals(eventType)) {
@@ -526,6 +668,8 @@ public final class Metrics {
     if (eventType == null) {
       return "invalid";
     }
-    return EventType.fromWire(eventType).map(t -> t.name().toLowerCase(Locale.ROOT)).orElse("invalid");
+    return EventType.fromWire(eventType)
+        .map(t -> t.name().toLowerCase(Locale.ROOT))
+        .orElse("invalid");
   }
 }

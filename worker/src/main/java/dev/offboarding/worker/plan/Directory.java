@@ -4,8 +4,8 @@ import dev.offboarding.worker.execute.AccountState;
 import java.util.Optional;
 
 /**
- * Port: read access to the tenant's directory. Implementations retry transient failures
- * themselves and throw {@link GraphFailure} once they give up; they are safe for concurrent use.
+ * Port: read access to the tenant's directory. Implementations retry transient failures themselves
+ * and throw {@link GraphFailure} once they give up; they are safe for concurrent use.
  */
 public interface Directory {
 
@@ -13,12 +13,11 @@ public interface Directory {
   Optional<DirectoryUser> user(String idOrUserPrincipalName);
 
   /**
-   * The user's {@code accountEnabled} and {@code signInSessionsValidFromDateTime} as the
-   * directory reports them now, to read a write back, with its UPN and type from the same read;
-   * empty when the directory has no such user
-   * (404). Transient failures are retried like every read; a final one, or the last transient
-   * one, is thrown as {@link GraphFailure}. The directory is eventually consistent: a write Graph
-   * has just acknowledged may not show yet.
+   * The user's {@code accountEnabled} and {@code signInSessionsValidFromDateTime} as the directory
+   * reports them now, to read a write back, with its UPN and type from the same read; empty when
+   * the directory has no such user (404). Transient failures are retried like every read; a final
+   * one, or the last transient one, is thrown as {@link GraphFailure}. The directory is eventually
+   * consistent: a write Graph has just acknowledged may not show yet.
    *
    * @param userId the user's object id
    */

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param described false for a user known only by the object id an event gave: written without a
  *     prior read, its UPN and type come from the read that follows its writes
  */
-public record DirectoryUser(String id, String userPrincipalName, String userType, boolean described) {
+public record DirectoryUser(
+    String id, String userPrincipalName, String userType, boolean described) {
   public DirectoryUser {
     Objects.requireNonNull(id, "id");
     id = id.toLowerCase(Locale.ROOT);
@@ -28,7 +29,9 @@ public record DirectoryUser(String id, String userPrincipalName, String userType
     return new DirectoryUser(id, null, null, false);
   }
 
-  /** This user as a read after its writes described it; this user itself when the read said nothing. */
+  /**
+   * This user as a read after its writes described it; this user itself when the read said nothing.
+   */
   public DirectoryUser describedBy(String userPrincipalName, String userType) {
     if (described || (userPrincipalName == null && userType == null)) {
       return this;
@@ -39,6 +42,7 @@ public record DirectoryUser(String id, String userPrincipalName, String userType
   /** Guests sign in through their home tenant: revocation here does not reach those sessions. */
   public boolean guest() {
     return "Guest".equalsIgnoreCase(userType)
-        || (userPrincipalName != null && userPrincipalName.toUpperCase(Locale.ROOT).contains("#EXT#"));
+        || (userPrincipalName != null
+            && userPrincipalName.toUpperCase(Locale.ROOT).contains("#EXT#"));
   }
 }

@@ -42,8 +42,14 @@ public final class GraphFailure extends RuntimeException {
   private final String requestId;
   private final Duration retryAfter;
 
-  public GraphFailure(Kind kind, int status, String errorCode, String message, String requestId,
-      Duration retryAfter, Throwable cause) {
+  public GraphFailure(
+      Kind kind,
+      int status,
+      String errorCode,
+      String message,
+      String requestId,
+      Duration retryAfter,
+      Throwable cause) {
     super(message, cause);
     this.kind = kind;
     this.status = status;

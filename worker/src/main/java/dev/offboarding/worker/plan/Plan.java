@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What an event resolved to, before any write: the distinct users (protected ones included, marked),
- * the targets that resolved to nothing, and the group members that were not users.
+ * What an event resolved to, before any write: the distinct users (protected ones included,
+ * marked), the targets that resolved to nothing, and the group members that were not users.
  */
 public record Plan(
     OffboardingEvent event,
@@ -34,15 +34,18 @@ public record Plan(
   }
 
   /**
-   * A target that resolved to no user, or could not be resolved for a reason that retrying will
-   * not fix (a group whose members the app may not read, a request Graph refuses).
+   * A target that resolved to no user, or could not be resolved for a reason that retrying will not
+   * fix (a group whose members the app may not read, a request Graph refuses).
    *
    * @param via the target, as {@code user:...}, {@code group:...} or {@code attribute:...}
    * @param outcome {@code NOT_FOUND}, {@code FORBIDDEN} or {@code FAILED}
    * @param errorCode Graph's error code, or null when the directory simply has no such object
    * @param detail why, in words
    */
-  public record Unresolved(String via, dev.offboarding.contracts.TargetOutcome outcome, String errorCode,
+  public record Unresolved(
+      String via,
+      dev.offboarding.contracts.TargetOutcome outcome,
+      String errorCode,
       String detail) {
     public Unresolved {
       Objects.requireNonNull(outcome, "outcome");
@@ -55,9 +58,13 @@ public record Plan(
 
     /** Reading the target failed for good: {@code FORBIDDEN} for a 403, else {@code FAILED}. */
     public static Unresolved failed(String via, GraphFailure failure) {
-      return new Unresolved(via, failure.kind() == GraphFailure.Kind.FORBIDDEN
-          ? dev.offboarding.contracts.TargetOutcome.FORBIDDEN : dev.offboarding.contracts.TargetOutcome.FAILED,
-          failure.errorCode(), "the target could not be resolved: " + failure.getMessage());
+      return new Unresolved(
+          via,
+          failure.kind() == GraphFailure.Kind.FORBIDDEN
+              ? dev.offboarding.contracts.TargetOutcome.FORBIDDEN
+              : dev.offboarding.contracts.TargetOutcome.FAILED,
+          failure.errorCode(),
+          "the target could not be resolved: " + failure.getMessage());
     }
   }
 }

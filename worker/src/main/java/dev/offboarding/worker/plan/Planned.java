@@ -15,7 +15,12 @@ import java.util.List;
  */
 public record Planned(StreamingPlan plan, Settlement settlement) {
 
-  public static Planned of(Planner planner, OffboardingEvent event, AuditSink audit, boolean redelivery, Instant started,
+  public static Planned of(
+      Planner planner,
+      OffboardingEvent event,
+      AuditSink audit,
+      boolean redelivery,
+      Instant started,
       Clock clock) {
     PlanResult planned;
     try {
@@ -26,9 +31,20 @@ public record Planned(StreamingPlan plan, Settlement settlement) {
       return new Planned(null, new Settlement.Abandon("planning failed: " + e.getMessage(), e));
     }
     if (planned instanceof PlanResult.Rejected rejected) {
-      return new Planned(null, Audits.reject(audit, Summaries.rejected(event.id(), event.type().wireName(),
-          rejected.code() + ": " + rejected.detail(), List.of(), started, clock.instant(), redelivery),
-          rejected.code(), rejected.detail()));
+      return new Planned(
+          null,
+          Audits.reject(
+              audit,
+              Summaries.rejected(
+                  event.id(),
+                  event.type().wireName(),
+                  rejected.code() + ": " + rejected.detail(),
+                  List.of(),
+                  started,
+                  clock.instant(),
+                  redelivery),
+              rejected.code(),
+              rejected.detail()));
     }
     return new Planned(((PlanResult.Streamed) planned).plan(), null);
   }

@@ -21,7 +21,10 @@ public record PlannedUser(DirectoryUser user, List<String> via, String protected
     return protectedBecause != null;
   }
 
-  /** This planned user, named by a read that followed its writes (see {@link DirectoryUser#describedBy}). */
+  /**
+   * This planned user, named by a read that followed its writes (see {@link
+   * DirectoryUser#describedBy}).
+   */
   public PlannedUser describedBy(String userPrincipalName, String userType) {
     DirectoryUser named = user.describedBy(userPrincipalName, userType);
     return named == user ? this : new PlannedUser(named, via, protectedBecause);

@@ -77,20 +77,31 @@ public final class StreamingPlan {
   private final Protection.Checker guard;
   private final List<String> vias;
   private final BitSet unresolvedTargets;
+
   /** The indexes of the user targets: a user one of them reached is named by the event. */
   private final BitSet namingTargets;
+
   private final Map<String, Reach> reached;
   private final Map<Integer, DirectoryUser> userTargets;
   private final List<Plan.Unresolved> unresolved;
   private final Map<String, Integer> skippedMembers;
   private final boolean retained;
   private boolean streamedOnce;
+
   /** The users this delivery handles, in order; null for all of them. */
   private Set<String> selection;
 
-  StreamingPlan(OffboardingEvent event, Directory directory, Protection.Checker guard, List<String> vias,
-      BitSet unresolvedTargets, Map<String, Reach> reached, Map<Integer, DirectoryUser> userTargets,
-      List<Plan.Unresolved> unresolved, Map<String, Integer> skippedMembers, boolean retained) {
+  StreamingPlan(
+      OffboardingEvent event,
+      Directory directory,
+      Protection.Checker guard,
+      List<String> vias,
+      BitSet unresolvedTargets,
+      Map<String, Reach> reached,
+      Map<Integer, DirectoryUser> userTargets,
+      List<Plan.Unresolved> unresolved,
+      Map<String, Integer> skippedMembers,
+      boolean retained) {
     this.retained = retained;
     this.event = Objects.requireNonNull(event);
     this.directory = directory;
@@ -114,7 +125,9 @@ public final class StreamingPlan {
     return event;
   }
 
-  /** The directory the plan reads; also names, after their writes, users an id target gave unread. */
+  /**
+   * The directory the plan reads; also names, after their writes, users an id target gave unread.
+   */
   public Directory directory() {
     return directory;
   }
@@ -154,8 +167,8 @@ public final class StreamingPlan {
   }
 
   /**
-   * Narrows {@link #stream} and {@link #forEachNotStreamed} to these counted users (a chunk of a big
-   * event); ids the count did not reach are ignored. Call before streaming.
+   * Narrows {@link #stream} and {@link #forEachNotStreamed} to these counted users (a chunk of a
+   * big event); ids the count did not reach are ignored. Call before streaming.
    */
   public void select(java.util.Collection<String> userIds) {
     if (streamedOnce) {
@@ -197,10 +210,11 @@ public final class StreamingPlan {
     }
     streamedOnce = true;
     if (retained) {
-      Iterable<Reach> order = selection == null ? reached.values()
-          : selection.stream().map(reached::get).toList();
+      Iterable<Reach> order =
+          selection == null ? reached.values() : selection.stream().map(reached::get).toList();
       for (Reach reach : order) {
-        if (!sink.user(new PlannedUser(reach.user, viaOf(reach), guard.reason(reach.user, named(reach))))) {
+        if (!sink.user(
+            new PlannedUser(reach.user, viaOf(reach), guard.reason(reach.user, named(reach))))) {
           return;
         }
         reach.streamed = true;
@@ -215,31 +229,33 @@ public final class StreamingPlan {
         continue;
       }
       int index = i;
-      Directory.MemberVisitor visitor = new Directory.MemberVisitor() {
-        @Override
-        public boolean user(DirectoryUser user) {
-          Reach reach = reached.get(user.id());
-          if (reach == null) {
-            skippedMembers.merge("userJoinedDuringEvent", 1, Integer::sum);
-            return true;
-          }
-          if (reach.streamed || !reach.has(index) || !selected(user.id())) {
-            return true;
-          }
-          if (!sink.user(new PlannedUser(user, viaOf(reach), guard.reason(user, named(reach))))) {
-            stopped[0] = true;
-            return false;
-          }
-          reach.streamed = true;
-          // Every user of the selection found: the rest of the listing is not needed.
-          return --left[0] > 0;
-        }
+      Directory.MemberVisitor visitor =
+          new Directory.MemberVisitor() {
+            @Override
+            public boolean user(DirectoryUser user) {
+              Reach reach = reached.get(user.id());
+              if (reach == null) {
+                skippedMembers.merge("userJoinedDuringEvent", 1, Integer::sum);
+                return true;
+              }
+              if (reach.streamed || !reach.has(index) || !selected(user.id())) {
+                return true;
+              }
+              if (!sink.user(
+                  new PlannedUser(user, viaOf(reach), guard.reason(user, named(reach))))) {
+                stopped[0] = true;
+                return false;
+              }
+              reach.streamed = true;
+              // Every user of the selection found: the rest of the listing is not needed.
+              return --left[0] > 0;
+            }
 
-        @Override
-        public void other(String kind) {
-          // counted by the first pass
-        }
-      };
+            @Override
+            public void other(String kind) {
+              // counted by the first pass
+            }
+          };
       switch (targets.get(i)) {
         // Explicit users were kept by the count (they are few): no second read, which matters to
         // a compromise event, where that read would add a round trip before the first write.
@@ -266,12 +282,13 @@ public final class StreamingPlan {
 
   /** Every counted user that {@link #stream} did not hand to the sink, once each. */
   public void forEachNotStreamed(NotStreamed consumer) {
-    reached.forEach((id, reach) -> {
-      if (!reach.streamed && selected(id)) {
-        reach.streamed = true;
-        consumer.user(id, viaOf(reach));
-      }
-    });
+    reached.forEach(
+        (id, reach) -> {
+          if (!reach.streamed && selected(id)) {
+            reach.streamed = true;
+            consumer.user(id, viaOf(reach));
+          }
+        });
   }
 
   /**

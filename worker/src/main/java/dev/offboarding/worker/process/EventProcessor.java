@@ -3,8 +3,8 @@ package dev.offboarding.worker.process;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.contracts.Provenance;
 import dev.offboarding.contracts.Problem;
+import dev.offboarding.contracts.Provenance;
 import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
@@ -52,15 +52,15 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One delivery, start to finish: the message decoded once ({@link Inbound}) is refused, held,
- * cancelled or run. Running it plans the event, executes a bounded chunk of its users, publishes the
- * audit, hands what is left to a follow-up, and decides the settlement. Knows nothing of Service Bus
- * or Graph; thread-safe, one call per delivery.
+ * cancelled or run. Running it plans the event, executes a bounded chunk of its users, publishes
+ * the audit, hands what is left to a follow-up, and decides the settlement. Knows nothing of
+ * Service Bus or Graph; thread-safe, one call per delivery.
  *
  * <p>An event's users are done in ascending id order, at most {@link DeliveryBounds} of them per
  * delivery ({@link Chunks}). Users that finish get their one final result; users whose writes gave
  * up on transient failures, and users not started (the bound, shutdown), go into a {@link
- * Continuation} that the broker holds on the worker's own queue, so finished users stay finished and
- * only the rest are tried again, by any replica. Every delivery, follow-ups included, plans the
+ * Continuation} that the broker holds on the worker's own queue, so finished users stay finished
+ * and only the rest are tried again, by any replica. Every delivery, follow-ups included, plans the
  * event again first: the blast-radius limit and the protected set are checked before each chunk's
  * first write. A follow-up is believed only as far as it can be checked: its counts are bounded by
  * the event, and the actions it says were done are read back before they are reported.
@@ -78,7 +78,9 @@ public final class EventProcessor {
   /** {@code MAX_SCHEDULE_AHEAD}'s default: 90 days. */
   public static final Duration DEFAULT_MAX_SCHEDULE_AHEAD = Duration.ofDays(90);
 
-  /** How far ahead of this clock a follow-up's {@code startedAt} may lie (another replica's clock). */
+  /**
+   * How far ahead of this clock a follow-up's {@code startedAt} may lie (another replica's clock).
+   */
   static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
 
   /**
@@ -89,9 +91,15 @@ public final class EventProcessor {
    * @param audit where this delivery's audit goes
    * @param followUps where the event's continuation goes (the worker's own queue)
    * @param stop true once no further user should be started (shutdown)
-   * @param heartbeat called after planning and after each chunk of results, so intake can renew the lock
+   * @param heartbeat called after planning and after each chunk of results, so intake can renew the
+   *     lock
    */
-  public record Work(Inbound message, boolean redelivery, AuditSink audit, FollowUps followUps, BooleanSupplier stop,
+  public record Work(
+      Inbound message,
+      boolean redelivery,
+      AuditSink audit,
+      FollowUps followUps,
+      BooleanSupplier stop,
       Runnable heartbeat) {
     public Work {
       Objects.requireNonNull(message, "message");
@@ -113,11 +121,17 @@ public final class EventProcessor {
   private final IntakePolicies policies;
   private final Approvals approvals;
   private final Braking braking;
+
   /** Watches revoked users' sign-ins; null when the watch is off. */
   private final SignInWatch watch;
+
   private final LifecycleWorkflows lifecycle;
   private final Resumer resumer;
-  /** The longest an event's run can last: a follow-up claiming to have started earlier was not written by a worker. */
+
+  /**
+   * The longest an event's run can last: a follow-up claiming to have started earlier was not
+   * written by a worker.
+   */
   private final Duration longestRun;
 
   private EventProcessor(Builder b) {
@@ -128,24 +142,41 @@ public final class EventProcessor {
     this.bounds = b.bounds;
     this.running = b.running;
     this.scheduling = new Scheduling(b.maxScheduleAhead, b.clock);
-    this.longestRun = b.markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0 ? MIN_MARKER_LIFETIME
-        : b.markerLifetime.compareTo(KnownMarkers.MAX_LIFETIME) > 0 ? KnownMarkers.MAX_LIFETIME : b.markerLifetime;
+    this.longestRun =
+        b.markerLifetime.compareTo(MIN_MARKER_LIFETIME) < 0
+            ? MIN_MARKER_LIFETIME
+            : b.markerLifetime.compareTo(KnownMarkers.MAX_LIFETIME) > 0
+                ? KnownMarkers.MAX_LIFETIME
+                : b.markerLifetime;
     this.policies = b.policies;
     this.approvals = new Approvals(b.approvals, b.scheduled, b.policies, b.clock);
-    this.cancellations = new Cancellations(b.scheduled, b.running, b.markers, longestRun, b.planner, b.clock,
-        b.policies, b.lifecycle);
+    this.cancellations =
+        new Cancellations(
+            b.scheduled,
+            b.running,
+            b.markers,
+            longestRun,
+            b.planner,
+            b.clock,
+            b.policies,
+            b.lifecycle);
     this.braking = b.braking == null ? Braking.none(b.clock) : b.braking;
     this.watch = b.watch;
     this.lifecycle = b.lifecycle;
     this.resumer = b.resumer;
   }
 
-  /** A processor planning with {@code planner} and writing through {@code executor}; the rest defaults. */
+  /**
+   * A processor planning with {@code planner} and writing through {@code executor}; the rest
+   * defaults.
+   */
   public static Builder builder(Planner planner, Executor executor, Clock clock) {
     return new Builder(planner, executor, clock);
   }
 
-  /** The parts of a processor besides planning and writing, each with a default. Not thread-safe. */
+  /**
+   * The parts of a processor besides planning and writing, each with a default. Not thread-safe.
+   */
   public static final class Builder {
     private final Planner planner;
     private final Executor executor;
@@ -170,7 +201,10 @@ public final class EventProcessor {
       this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Where the progress of events in flight is told (metrics and the progress log); none by default. */
+    /**
+     * Where the progress of events in flight is told (metrics and the progress log); none by
+     * default.
+     */
     public Builder progress(Progress progress) {
       this.progress = Objects.requireNonNull(progress, "progress");
       return this;
@@ -182,7 +216,10 @@ public final class EventProcessor {
       return this;
     }
 
-    /** How far ahead an {@code effectiveAt} may lie ({@code MAX_SCHEDULE_AHEAD}); 90 days by default. */
+    /**
+     * How far ahead an {@code effectiveAt} may lie ({@code MAX_SCHEDULE_AHEAD}); 90 days by
+     * default.
+     */
     public Builder maxScheduleAhead(Duration maxScheduleAhead) {
       this.maxScheduleAhead = Objects.requireNonNull(maxScheduleAhead, "maxScheduleAhead");
       return this;
@@ -194,7 +231,10 @@ public final class EventProcessor {
       return this;
     }
 
-    /** The events this process runs, which a cancel taken here may stop; shared by a process's processors. */
+    /**
+     * The events this process runs, which a cancel taken here may stop; shared by a process's
+     * processors.
+     */
     public Builder running(RunningEvents running) {
       this.running = Objects.requireNonNull(running, "running");
       return this;
@@ -222,15 +262,18 @@ public final class EventProcessor {
 
     /**
      * Which events wait for a second person's approval: every restore, and events planning more
-     * than {@code threshold} users ({@code APPROVAL_THRESHOLD}), each for at most {@code ttl} ({@code
-     * APPROVAL_TTL}); by default none waits.
+     * than {@code threshold} users ({@code APPROVAL_THRESHOLD}), each for at most {@code ttl}
+     * ({@code APPROVAL_TTL}); by default none waits.
      */
     public Builder approvals(int threshold, Duration ttl) {
       this.approvals = new Approvals.Rules(threshold, ttl, true);
       return this;
     }
 
-    /** The mass-action brake each chunk's new users are leased from; by default none (every user granted). */
+    /**
+     * The mass-action brake each chunk's new users are leased from; by default none (every user
+     * granted).
+     */
     public Builder brake(Braking braking) {
       this.braking = Objects.requireNonNull(braking, "braking");
       return this;
@@ -281,13 +324,40 @@ public final class EventProcessor {
       case Inbound.DueMarker m -> new Settlement.Complete();
       // A watch entry of a worker that has the watch on; this one has it off (WATCH_SIGN_INS), and
       // the entry ends here: nothing it names is read.
-      case Inbound.WatchEntry w -> watch == null ? new Settlement.Complete() : watch.poll(w.entry());
-      case Inbound.Forged f -> Audits.reject(work.audit(), Summaries.rejected(null, null, MessageClassifier.FORGED
-          + ": a " + f.kind() + " arrived on " + f.queue() + "; " + f.why(), List.of(), started, clock.instant(),
-          work.redelivery()), MessageClassifier.FORGED, "a " + f.kind() + " arrived on " + f.queue() + "; " + f.why());
-      case Inbound.Invalid i -> Audits.reject(work.audit(), Summaries.rejected(i.eventId(), i.eventType(), i.reason()
-          + ": " + i.description(), i.problems(), started, clock.instant(), work.redelivery()), i.reason(),
-          i.description());
+      case Inbound.WatchEntry w ->
+          watch == null ? new Settlement.Complete() : watch.poll(w.entry());
+      case Inbound.Forged f ->
+          Audits.reject(
+              work.audit(),
+              Summaries.rejected(
+                  null,
+                  null,
+                  MessageClassifier.FORGED
+                      + ": a "
+                      + f.kind()
+                      + " arrived on "
+                      + f.queue()
+                      + "; "
+                      + f.why(),
+                  List.of(),
+                  started,
+                  clock.instant(),
+                  work.redelivery()),
+              MessageClassifier.FORGED,
+              "a " + f.kind() + " arrived on " + f.queue() + "; " + f.why());
+      case Inbound.Invalid i ->
+          Audits.reject(
+              work.audit(),
+              Summaries.rejected(
+                  i.eventId(),
+                  i.eventType(),
+                  i.reason() + ": " + i.description(),
+                  i.problems(),
+                  started,
+                  clock.instant(),
+                  work.redelivery()),
+              i.reason(),
+              i.description());
       case Inbound.Event e -> event(work, e, started);
       case Inbound.FollowUp f -> followUp(work, f, started);
       case Inbound.Resume r -> resume(work, r);
@@ -301,8 +371,10 @@ public final class EventProcessor {
    */
   private Settlement resume(Work work, Inbound.Resume message) throws InterruptedException {
     if (!lifecycle.resumes()) {
-      return new Settlement.DeadLetter("LifecycleWorkflowsResumeOff", "a pending resume arrived while"
-          + " LIFECYCLE_WORKFLOWS_RESUME is off; resubmit it once it is on");
+      return new Settlement.DeadLetter(
+          "LifecycleWorkflowsResumeOff",
+          "a pending resume arrived while"
+              + " LIFECYCLE_WORKFLOWS_RESUME is off; resubmit it once it is on");
     }
     String broken = lifecycle.ruleBroken(message.event(), message.resume().intakeQueue());
     if (broken != null) {
@@ -313,8 +385,15 @@ public final class EventProcessor {
 
   /** The same work with its audit going to {@code audit}. */
   private static Work withAudit(Work work, AuditSink audit) {
-    return audit == work.audit() ? work : new Work(work.message(), work.redelivery(), audit, work.followUps(),
-        work.stop(), work.heartbeat());
+    return audit == work.audit()
+        ? work
+        : new Work(
+            work.message(),
+            work.redelivery(),
+            audit,
+            work.followUps(),
+            work.stop(),
+            work.heartbeat());
   }
 
   /**
@@ -322,24 +401,43 @@ public final class EventProcessor {
    * is not exactly one, or that breaks the rule for tasks' events; null when neither. Nothing is
    * planned or written, and no Graph call is made.
    */
-  private Settlement refusedAsTask(Work work, OffboardingEvent event, String intakeQueue, Instant started) {
+  private Settlement refusedAsTask(
+      Work work, OffboardingEvent event, String intakeQueue, Instant started) {
     String why = lifecycle.refusal(event, intakeQueue);
     if (why == null) {
       return null;
     }
-    return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
-        LifecycleWorkflows.INVALID + ": " + why, List.of(new Problem("$.id", why)), started, clock.instant(),
-        work.redelivery()), LifecycleWorkflows.INVALID, why);
+    return Audits.reject(
+        work.audit(),
+        Summaries.rejected(
+            event.id(),
+            event.type().wireName(),
+            LifecycleWorkflows.INVALID + ": " + why,
+            List.of(new Problem("$.id", why)),
+            started,
+            clock.instant(),
+            work.redelivery()),
+        LifecycleWorkflows.INVALID,
+        why);
   }
 
-  private Settlement event(Work given, Inbound.Event message, Instant started) throws InterruptedException {
+  private Settlement event(Work given, Inbound.Event message, Instant started)
+      throws InterruptedException {
     OffboardingEvent event = message.event();
     Settlement refused = refusedAsTask(given, event, message.intakeQueue(), started);
     if (refused != null) {
       return refused;
     }
-    Work work = withAudit(given, lifecycle.sink(given.audit(), event, message.body(), message.origin(),
-        message.intakeQueue(), given.followUps()));
+    Work work =
+        withAudit(
+            given,
+            lifecycle.sink(
+                given.audit(),
+                event,
+                message.body(),
+                message.origin(),
+                message.intakeQueue(),
+                given.followUps()));
     refused = refusedByPolicy(work, event, message.intakeQueue(), started);
     if (refused != null) {
       return refused;
@@ -360,28 +458,56 @@ public final class EventProcessor {
     if (scheduling.mustWait(message, started)) {
       return scheduling.hold(work, message, started);
     }
-    return run(work, event, message.body(), message.origin(), message.intakeQueue(), null, message,
-        message.approved(), started);
+    return run(
+        work,
+        event,
+        message.body(),
+        message.origin(),
+        message.intakeQueue(),
+        null,
+        message,
+        message.approved(),
+        started);
   }
 
-  private Settlement followUp(Work given, Inbound.FollowUp message, Instant started) throws InterruptedException {
+  private Settlement followUp(Work given, Inbound.FollowUp message, Instant started)
+      throws InterruptedException {
     OffboardingEvent event = message.event();
     Continuation from = message.continuation();
     Settlement refusedTask = refusedAsTask(given, event, from.queue(), started);
     if (refusedTask != null) {
       return refusedTask;
     }
-    Work work = withAudit(given, lifecycle.sink(given.audit(), event, from.event(), from.origin(), from.queue(),
-        given.followUps()));
-    String unbelievable = !event.type().actsOnTargets() ? "a " + event.type().wireName() + " event has no follow-ups"
-        : unbelievable(from, event, started);
+    Work work =
+        withAudit(
+            given,
+            lifecycle.sink(
+                given.audit(),
+                event,
+                from.event(),
+                from.origin(),
+                from.queue(),
+                given.followUps()));
+    String unbelievable =
+        !event.type().actsOnTargets()
+            ? "a " + event.type().wireName() + " event has no follow-ups"
+            : unbelievable(from, event, started);
     if (unbelievable == null) {
       unbelievable = approvals.unapproved(event, from);
     }
     if (unbelievable != null) {
-      return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
-          "InvalidContinuation: " + unbelievable, List.of(), started, clock.instant(), work.redelivery()),
-          "InvalidContinuation", unbelievable);
+      return Audits.reject(
+          work.audit(),
+          Summaries.rejected(
+              event.id(),
+              event.type().wireName(),
+              "InvalidContinuation: " + unbelievable,
+              List.of(),
+              started,
+              clock.instant(),
+              work.redelivery()),
+          "InvalidContinuation",
+          unbelievable);
     }
     // A follow-up is its event's: the policy of the queue the event arrived on, as in force now.
     Settlement refused = refusedByPolicy(work, event, from.queue(), started);
@@ -392,21 +518,40 @@ public final class EventProcessor {
     if (marker != null) {
       return cancellations.finishMarked(work, event, from, marker, started);
     }
-    return run(work, event, from.event(), from.origin(), from.queue(), from, null, from.approved(), started);
+    return run(
+        work,
+        event,
+        from.event(),
+        from.origin(),
+        from.queue(),
+        from,
+        null,
+        from.approved(),
+        started);
   }
 
   /**
-   * The REJECTED summary and dead-letter of an event its intake queue's sender may not send, or null
-   * when the queue's policy lets it through. Nothing is planned or written.
+   * The REJECTED summary and dead-letter of an event its intake queue's sender may not send, or
+   * null when the queue's policy lets it through. Nothing is planned or written.
    */
-  private Settlement refusedByPolicy(Work work, OffboardingEvent event, String intakeQueue, Instant started) {
+  private Settlement refusedByPolicy(
+      Work work, OffboardingEvent event, String intakeQueue, Instant started) {
     IntakePolicy.Violation broken = policies.of(intakeQueue).check(event);
     if (broken == null) {
       return null;
     }
-    return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
-        IntakePolicy.VIOLATION + ": " + broken.description(), List.of(broken.problem()), started, clock.instant(),
-        work.redelivery()), IntakePolicy.VIOLATION, broken.description());
+    return Audits.reject(
+        work.audit(),
+        Summaries.rejected(
+            event.id(),
+            event.type().wireName(),
+            IntakePolicy.VIOLATION + ": " + broken.description(),
+            List.of(broken.problem()),
+            started,
+            clock.instant(),
+            work.redelivery()),
+        IntakePolicy.VIOLATION,
+        broken.description());
   }
 
   /**
@@ -422,7 +567,8 @@ public final class EventProcessor {
     if (from.usersResolved() > planner.maxUsersPerEvent()) {
       return "it counts more users than an event may plan (MAX_TARGETS_PER_EVENT)";
     }
-    long results = from.counts().values().stream().mapToLong(Integer::longValue).sum() + from.pending().size();
+    long results =
+        from.counts().values().stream().mapToLong(Integer::longValue).sum() + from.pending().size();
     if (results > (long) from.usersResolved() + event.data().targets().size()) {
       return "it counts more results than its event has users and targets";
     }
@@ -439,8 +585,17 @@ public final class EventProcessor {
    * @param first the event message of its first run, or null for a follow-up
    * @param approved the approval that released the event, or null
    */
-  private Settlement run(Work work, OffboardingEvent event, byte[] eventBody, String origin, String intakeQueue,
-      Continuation from, Inbound.Event first, Approved approved, Instant started) throws InterruptedException {
+  private Settlement run(
+      Work work,
+      OffboardingEvent event,
+      byte[] eventBody,
+      String origin,
+      String intakeQueue,
+      Continuation from,
+      Inbound.Event first,
+      Approved approved,
+      Instant started)
+      throws InterruptedException {
     AuditSink audit = work.audit();
     boolean redelivery = work.redelivery();
     int step = from == null ? 0 : from.step();
@@ -453,14 +608,18 @@ public final class EventProcessor {
       return approvals.hold(work, first, plan.userCount(), started);
     }
     Chunks.Chunk selected = Chunks.next(plan, from, Chunks.limit(eventBody, bounds));
-    // The mass-action brake, once per chunk before its first write: the new users are leased against
+    // The mass-action brake, once per chunk before its first write: the new users are leased
+    // against
     // the cap of the queue the event arrived on; those it has no room for wait in the follow-up.
     Braking.Admission admitted;
     try {
       // An event a second person approved is not held back by the brake.
-      admitted = braking.admit(event, intakeQueue, origin + "#" + step, selected.newUsers(), approved != null);
+      admitted =
+          braking.admit(
+              event, intakeQueue, origin + "#" + step, selected.newUsers(), approved != null);
     } catch (MassActionBrake.Unavailable e) {
-      return new Settlement.Abandon("mass-action brake unavailable, nothing written: " + e.getMessage(), e);
+      return new Settlement.Abandon(
+          "mass-action brake unavailable, nothing written: " + e.getMessage(), e);
     }
     Chunks.Chunk chunk = Chunks.withNewUsers(selected, admitted.lease().granted(), plan);
     plan.select(chunk.users());
@@ -469,39 +628,62 @@ public final class EventProcessor {
     // Results go out in batches as users finish: a huge group never sits in memory. The sign-in
     // watch keeps the few it needs (those whose access a write ended) as they go out.
     List<TargetAudit> ended = new ArrayList<>();
-    AuditSink results = watch == null ? audit : new AuditSink() {
-      @Override
-      public void targets(List<TargetAudit> batch) {
-        audit.targets(batch);
-        batch.stream().filter(r -> watch.windowOf(r) != null).forEach(ended::add);
-      }
+    AuditSink results =
+        watch == null
+            ? audit
+            : new AuditSink() {
+              @Override
+              public void targets(List<TargetAudit> batch) {
+                audit.targets(batch);
+                batch.stream().filter(r -> watch.windowOf(r) != null).forEach(ended::add);
+              }
 
-      @Override
-      public void summary(SummaryAudit summary) {
-        audit.summary(summary);
-      }
-    };
+              @Override
+              public void summary(SummaryAudit summary) {
+                audit.summary(summary);
+              }
+            };
     Audits.Batch publish = new Audits.Batch(results, work.heartbeat());
     Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
     if (from != null) {
       counts.putAll(from.counts());
     }
     Instant eventStarted = from == null ? started : from.startedAt();
-    // Registered while it executes, so that a cancel event processed here can stop it between users.
+    // Registered while it executes, so that a cancel event processed here can stop it between
+    // users.
     try (RunningEvents.Run run = running.start(event.id(), intakeQueue)) {
       // A cancel taken here flags the run; one taken by another replica arrives as a marker.
-      BooleanSupplier stop = () -> work.stop().getAsBoolean() || run.cancelled()
-          || cancellations.markerOf(event.id(), intakeQueue) != null;
+      BooleanSupplier stop =
+          () ->
+              work.stop().getAsBoolean()
+                  || run.cancelled()
+                  || cancellations.markerOf(event.id(), intakeQueue) != null;
       Executor.Outcome outcome;
       try {
         for (String gone : chunk.noLongerReached()) {
-          publish.accept(Audits.skipped(event, gone,
-              "no longer reached by the event's targets when tried again; not written", redelivery));
+          publish.accept(
+              Audits.skipped(
+                  event,
+                  gone,
+                  "no longer reached by the event's targets when tried again; not written",
+                  redelivery));
           counts.merge(TargetOutcome.SKIPPED, 1, Integer::sum);
         }
-        outcome = executor.execute(plan, new Executor.Bounds(redelivery, started.plus(bounds.maxDuration()),
-            stop, id -> chunk.rounds().getOrDefault(id, 0), id -> chunk.done().getOrDefault(id, Set.of()),
-            eventStarted, bounds.maxRounds(), approved), step == 0, publish, progress);
+        outcome =
+            executor.execute(
+                plan,
+                new Executor.Bounds(
+                    redelivery,
+                    started.plus(bounds.maxDuration()),
+                    stop,
+                    id -> chunk.rounds().getOrDefault(id, 0),
+                    id -> chunk.done().getOrDefault(id, Set.of()),
+                    eventStarted,
+                    bounds.maxRounds(),
+                    approved),
+                step == 0,
+                publish,
+                progress);
         if (outcome.end() == Executor.End.SINK_FAILED) {
           throw outcome.failure();
         }
@@ -520,12 +702,15 @@ public final class EventProcessor {
 
       Map<String, Integer> skipped = from == null ? plan.skippedMembers() : from.skippedMembers();
       int usersResolved = from == null ? plan.userCount() : from.usersResolved();
-      List<Continuation.Pending> pending = outcome.unfinished().stream()
-          .map(u -> new Continuation.Pending(u.userId(), u.rounds(), u.done()))
-          .toList();
+      List<Continuation.Pending> pending =
+          outcome.unfinished().stream()
+              .map(u -> new Continuation.Pending(u.userId(), u.rounds(), u.done()))
+              .toList();
       try {
-        String cancelledBecause = run.cancelled() ? run.cancelledBecause()
-            : cancellations.cancelledBecause(event.id(), intakeQueue);
+        String cancelledBecause =
+            run.cancelled()
+                ? run.cancelledBecause()
+                : cancellations.cancelledBecause(event.id(), intakeQueue);
         if (cancelledBecause != null && !chunk.last(pending.size())) {
           // Cancelled while running: what is left gets its final result now instead of a follow-up.
           Map<String, Set<Action>> left = new LinkedHashMap<>();
@@ -533,22 +718,62 @@ public final class EventProcessor {
           Chunks.afterCursor(plan, chunk.cursor()).forEach(id -> left.putIfAbsent(id, Set.of()));
           Cancellations.skip(event, left, cancelledBecause, redelivery, audit);
           counts.merge(TargetOutcome.SKIPPED, left.size(), Integer::sum);
-          audit.summary(Summaries.withDetail(Summaries.withAllResourcesBy(Summaries.of(event, counts, skipped,
-              usersResolved, eventStarted, clock.instant(), redelivery, step), outcome.allResourcesBy()),
-              "cancelled while running, " + cancelledBecause + "; "
-              + left.size() + " user(s) not yet written were skipped"));
+          audit.summary(
+              Summaries.withDetail(
+                  Summaries.withAllResourcesBy(
+                      Summaries.of(
+                          event,
+                          counts,
+                          skipped,
+                          usersResolved,
+                          eventStarted,
+                          clock.instant(),
+                          redelivery,
+                          step),
+                      outcome.allResourcesBy()),
+                  "cancelled while running, "
+                      + cancelledBecause
+                      + "; "
+                      + left.size()
+                      + " user(s) not yet written were skipped"));
           return new Settlement.Complete();
         }
         if (chunk.last(pending.size())) {
-          audit.summary(Summaries.withAllResourcesBy(Summaries.of(event, counts, skipped, usersResolved, eventStarted,
-              clock.instant(), redelivery, step), outcome.allResourcesBy()));
+          audit.summary(
+              Summaries.withAllResourcesBy(
+                  Summaries.of(
+                      event,
+                      counts,
+                      skipped,
+                      usersResolved,
+                      eventStarted,
+                      clock.instant(),
+                      redelivery,
+                      step),
+                  outcome.allResourcesBy()));
           return new Settlement.Complete();
         }
-        Continuation next = new Continuation(eventBody, origin, intakeQueue, step + 1, eventStarted, counts, skipped,
-            usersResolved, chunk.cursor(), pending, approved);
-        int worstRound = outcome.unfinished().stream().filter(Executor.Unfinished::transientFailure)
-            .mapToInt(Executor.Unfinished::rounds).max().orElse(0);
-        // Users that failed transiently wait before their next round; users merely not reached go on at once.
+        Continuation next =
+            new Continuation(
+                eventBody,
+                origin,
+                intakeQueue,
+                step + 1,
+                eventStarted,
+                counts,
+                skipped,
+                usersResolved,
+                chunk.cursor(),
+                pending,
+                approved);
+        int worstRound =
+            outcome.unfinished().stream()
+                .filter(Executor.Unfinished::transientFailure)
+                .mapToInt(Executor.Unfinished::rounds)
+                .max()
+                .orElse(0);
+        // Users that failed transiently wait before their next round; users merely not reached go
+        // on at once.
         Duration wait = worstRound == 0 ? Duration.ZERO : bounds.delay(worstRound);
         Instant notBefore = clock.instant().plus(wait);
         // Users the brake held back wait until the window has room for them.
@@ -556,16 +781,33 @@ public final class EventProcessor {
           notBefore = admitted.lease().roomAt();
         }
         work.followUps().send(event.id(), next, notBefore);
-        SummaryAudit continuing = Summaries.withAllResourcesBy(Summaries.continuing(event, counts, skipped,
-            usersResolved, eventStarted, clock.instant(), redelivery, step, pending.size() + chunk.usersBeyond()),
-            outcome.allResourcesBy());
-        audit.summary(admitted.braked() ? Summaries.withDetail(continuing, Braking.detail(admitted)) : continuing);
+        SummaryAudit continuing =
+            Summaries.withAllResourcesBy(
+                Summaries.continuing(
+                    event,
+                    counts,
+                    skipped,
+                    usersResolved,
+                    eventStarted,
+                    clock.instant(),
+                    redelivery,
+                    step,
+                    pending.size() + chunk.usersBeyond()),
+                outcome.allResourcesBy());
+        audit.summary(
+            admitted.braked()
+                ? Summaries.withDetail(continuing, Braking.detail(admitted))
+                : continuing);
       } catch (AuditSink.AuditException e) {
-        return new Settlement.Abandon("continuation or summary not published: " + e.getMessage(), e);
+        return new Settlement.Abandon(
+            "continuation or summary not published: " + e.getMessage(), e);
       }
-      return new Settlement.Complete(outcome.graphUnavailable() ? Settlement.Complete.TRANSIENT
-          : work.stop().getAsBoolean() ? Settlement.Complete.SHUTDOWN
-          : admitted.braked() ? Settlement.Complete.BRAKE : Settlement.Complete.BOUND);
+      return new Settlement.Complete(
+          outcome.graphUnavailable()
+              ? Settlement.Complete.TRANSIENT
+              : work.stop().getAsBoolean()
+                  ? Settlement.Complete.SHUTDOWN
+                  : admitted.braked() ? Settlement.Complete.BRAKE : Settlement.Complete.BOUND);
     }
   }
 }

@@ -59,8 +59,10 @@ public final class ProgressLog implements Progress {
       if (Duration.between(r.lastLine, now).compareTo(interval) >= 0) {
         r.lastLine = now;
         double seconds = Math.max(0.001, Duration.between(r.started, now).toMillis() / 1000.0);
-        line = String.format("event %s: %d/%d users done (%.0f%%), %.1f users/s", eventId, r.done, r.users,
-            100.0 * r.done / Math.max(1, r.users), r.done / seconds);
+        line =
+            String.format(
+                "event %s: %d/%d users done (%.0f%%), %.1f users/s",
+                eventId, r.done, r.users, 100.0 * r.done / Math.max(1, r.users), r.done / seconds);
       }
     }
     if (line != null) {

@@ -17,21 +17,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * The accounts no event may touch, kept warm: the object ids of {@code PROTECTED_USERS} (UPNs are
  * resolved to ids, so a renamed account stays protected) and of every transitive user member of
  * {@code PROTECTED_GROUPS} (typically break-glass accounts); and, with {@link PrivilegedRoles}, the
- * holders of privileged directory roles, whom an event may write to only when it names them (a
- * user target), never when a group or an attribute reaches them.
+ * holders of privileged directory roles, whom an event may write to only when it names them (a user
+ * target), never when a group or an attribute reaches them.
  *
  * <p>Fail-closed and off the critical path: {@link #refresh} reads the directory (a background
  * {@link ProtectionRefresher} calls it well within the staleness bound); {@link #checker} hands
  * events the last good set while it is at most {@code maxStaleness} old. Older, or never loaded, an
  * event refreshes it itself, and if that fails the event waits (a transient {@link GraphFailure}
- * with code {@value #UNAVAILABLE_CODE}) rather than risk writing to a protected account. A protected
- * user or group that cannot be read (deleted, mistyped, forbidden) fails the refresh: nothing is
- * ever treated as "not protected" because it could not be read. Thread-safe.
+ * with code {@value #UNAVAILABLE_CODE}) rather than risk writing to a protected account. A
+ * protected user or group that cannot be read (deleted, mistyped, forbidden) fails the refresh:
+ * nothing is ever treated as "not protected" because it could not be read. Thread-safe.
  */
 public final class Protection {
   /** The error code of an event held back because the protected set is unavailable. */
   public static final String UNAVAILABLE_CODE = "ProtectedSetUnavailable";
-  /** How old the protected set may be when an event is planned ({@code PROTECTED_MAX_STALENESS}). */
+
+  /**
+   * How old the protected set may be when an event is planned ({@code PROTECTED_MAX_STALENESS}).
+   */
   public static final Duration DEFAULT_MAX_STALENESS = Duration.ofSeconds(60);
 
   private final Set<String> users;
@@ -43,8 +46,8 @@ public final class Protection {
   private volatile Snapshot snapshot;
   private volatile String problem;
 
-  private record Snapshot(Set<String> userIds, Set<String> memberIds, Set<String> privilegedIds,
-      Instant loadedAt) {}
+  private record Snapshot(
+      Set<String> userIds, Set<String> memberIds, Set<String> privilegedIds, Instant loadedAt) {}
 
   /**
    * Protecting the listed accounts only, not the holders of privileged roles.
@@ -66,7 +69,11 @@ public final class Protection {
    * @param clock for the age of the set
    * @param maxStaleness how old a set events may still use
    */
-  public Protection(Set<String> users, Set<String> groups, PrivilegedRoles roles, Clock clock,
+  public Protection(
+      Set<String> users,
+      Set<String> groups,
+      PrivilegedRoles roles,
+      Clock clock,
       Duration maxStaleness) {
     this.users = lower(users);
     this.groups = lower(groups);
@@ -125,21 +132,29 @@ public final class Protection {
           throw failed("a PROTECTED_USERS entry could not be read: " + e.getMessage(), e);
         }
         // A UPN that no longer resolves may be a renamed break-glass account: stop, never guess.
-        ids.add(found.orElseThrow(() -> failed("a PROTECTED_USERS entry resolves to no user (renamed or deleted?)",
-            null)).id());
+        ids.add(
+            found
+                .orElseThrow(
+                    () ->
+                        failed(
+                            "a PROTECTED_USERS entry resolves to no user (renamed or deleted?)",
+                            null))
+                .id());
       }
       for (String group : groups) {
         try {
-          directory.transitiveMembers(group, new Directory.MemberVisitor() {
-            @Override
-            public boolean user(DirectoryUser user) {
-              members.add(user.id());
-              return true;
-            }
+          directory.transitiveMembers(
+              group,
+              new Directory.MemberVisitor() {
+                @Override
+                public boolean user(DirectoryUser user) {
+                  members.add(user.id());
+                  return true;
+                }
 
-            @Override
-            public void other(String kind) {}
-          });
+                @Override
+                public void other(String kind) {}
+              });
         } catch (GraphFailure e) {
           throw failed("protected group " + group + " could not be read: " + e.getMessage(), e);
         }
@@ -149,9 +164,12 @@ public final class Protection {
         try {
           privileged = roles.read(directory).userIds();
         } catch (GraphFailure e) {
-          throw failed("the holders of privileged directory roles could not be read: " + e.getMessage(), e);
+          throw failed(
+              "the holders of privileged directory roles could not be read: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-          throw failed("the holders of privileged directory roles could not be read: " + e.getMessage(), null);
+          throw failed(
+              "the holders of privileged directory roles could not be read: " + e.getMessage(),
+              null);
         }
       }
       snapshot = new Snapshot(Set.copyOf(ids), Set.copyOf(members), privileged, clock.instant());
@@ -163,8 +181,14 @@ public final class Protection {
 
   private GraphFailure failed(String why, GraphFailure cause) {
     problem = why;
-    return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, cause == null ? 0 : cause.status(), UNAVAILABLE_CODE, why,
-        cause == null ? null : cause.requestId(), null, cause);
+    return new GraphFailure(
+        GraphFailure.Kind.UNAVAILABLE,
+        cause == null ? 0 : cause.status(),
+        UNAVAILABLE_CODE,
+        why,
+        cause == null ? null : cause.requestId(),
+        null,
+        cause);
   }
 
   /**
@@ -201,11 +225,15 @@ public final class Protection {
     if (problem != null) {
       return problem;
     }
-    return snapshot == null ? "the protected set has not been loaded yet"
+    return snapshot == null
+        ? "the protected set has not been loaded yet"
         : "the protected set is older than " + maxStaleness.toSeconds() + " s";
   }
 
-  /** Seconds since the set was last loaded, or -1 before the first load (0 when nothing is configured). */
+  /**
+   * Seconds since the set was last loaded, or -1 before the first load (0 when nothing is
+   * configured).
+   */
   public double ageSeconds() {
     if (empty()) {
       return 0;
@@ -251,13 +279,14 @@ public final class Protection {
     /**
      * Why the user is protected, or null when it is not.
      *
-     * @param named whether the event names this user (a user target): a holder of a privileged
-     *     role may then be written to, as a compromise event naming a compromised administrator
-     *     must; listed and group-protected accounts never may
+     * @param named whether the event names this user (a user target): a holder of a privileged role
+     *     may then be written to, as a compromise event naming a compromised administrator must;
+     *     listed and group-protected accounts never may
      */
     public String reason(DirectoryUser user, boolean named) {
       if (userIds.contains(user.id())
-          || (user.userPrincipalName() != null && users.contains(user.userPrincipalName().toLowerCase(Locale.ROOT)))) {
+          || (user.userPrincipalName() != null
+              && users.contains(user.userPrincipalName().toLowerCase(Locale.ROOT)))) {
         return "listed in PROTECTED_USERS";
       }
       if (memberIds.contains(user.id())) {

@@ -9,10 +9,10 @@ import java.time.Duration;
 
 /**
  * Keeps the {@link Protection} set warm: refreshes it every third of its staleness bound on a
- * virtual thread of its own, so events find it fresh and never read protected groups themselves.
- * A failed refresh is logged once per change of problem and tried again at the next tick.
- * Lifecycle: {@link #start()} loads once at once (its outcome is logged), then keeps going until
- * {@link #close()}, which never throws.
+ * virtual thread of its own, so events find it fresh and never read protected groups themselves. A
+ * failed refresh is logged once per change of problem and tried again at the next tick. Lifecycle:
+ * {@link #start()} loads once at once (its outcome is logged), then keeps going until {@link
+ * #close()}, which never throws.
  */
 public final class ProtectionRefresher implements AutoCloseable {
   private static final Logger LOG = System.getLogger(ProtectionRefresher.class.getName());
@@ -32,7 +32,10 @@ public final class ProtectionRefresher implements AutoCloseable {
     this.every = protection.maxStaleness().dividedBy(3);
   }
 
-  /** Loads the set now, then refreshes it in the background. Returns whether the first load succeeded. */
+  /**
+   * Loads the set now, then refreshes it in the background. Returns whether the first load
+   * succeeded.
+   */
   public boolean start() {
     if (protection.empty()) {
       return true;
@@ -65,13 +68,18 @@ public final class ProtectionRefresher implements AutoCloseable {
       return true;
     } catch (GraphFailure e) {
       if (!e.getMessage().equals(lastProblem)) {
-        LOG.log(Level.ERROR, "protected set could not be loaded; events wait until it can (not ready): "
-            + e.getMessage());
+        LOG.log(
+            Level.ERROR,
+            "protected set could not be loaded; events wait until it can (not ready): "
+                + e.getMessage());
         lastProblem = e.getMessage();
       }
       return false;
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "protected set refresh failed unexpectedly; events wait until it succeeds", e);
+      LOG.log(
+          Level.ERROR,
+          "protected set refresh failed unexpectedly; events wait until it succeeds",
+          e);
       lastProblem = String.valueOf(e);
       return false;
     }

@@ -50,11 +50,17 @@ public interface CancellationMarkers {
    * @param reason why, as the cancel event says
    * @param until when the marker expires
    * @param removed what the cancel removed from the broker, or null
-   * @param queue the intake queue the cancel arrived on: the marker reaches only the events a cancel
-   *     from there may reach ({@link IntakePolicies#reaches}); null in a marker written before
-   *     markers named it, which reaches every event
+   * @param queue the intake queue the cancel arrived on: the marker reaches only the events a
+   *     cancel from there may reach ({@link IntakePolicies#reaches}); null in a marker written
+   *     before markers named it, which reaches every event
    */
-  record Marker(String eventId, String cancelId, String requestedBy, String reason, Instant until, Removed removed,
+  record Marker(
+      String eventId,
+      String cancelId,
+      String requestedBy,
+      String reason,
+      Instant until,
+      Removed removed,
       String queue) {
     public Marker {
       Objects.requireNonNull(eventId, "eventId");
@@ -68,11 +74,19 @@ public interface CancellationMarkers {
     }
 
     /** A marker that names no queue: it reaches every event. */
-    public Marker(String eventId, String cancelId, String requestedBy, String reason, Instant until, Removed removed) {
+    public Marker(
+        String eventId,
+        String cancelId,
+        String requestedBy,
+        String reason,
+        Instant until,
+        Removed removed) {
       this(eventId, cancelId, requestedBy, reason, until, removed, null);
     }
 
-    /** Who cancelled the event and why, for the audit: {@code by cancel event X requested by Y: Z}. */
+    /**
+     * Who cancelled the event and why, for the audit: {@code by cancel event X requested by Y: Z}.
+     */
     public String why() {
       return "by cancel event " + cancelId + " requested by " + requestedBy + ": " + reason;
     }
@@ -88,7 +102,10 @@ public interface CancellationMarkers {
    */
   void place(Marker marker, String origin);
 
-  /** The unexpired markers known for {@code eventId}, oldest first; empty when none. A memory lookup. */
+  /**
+   * The unexpired markers known for {@code eventId}, oldest first; empty when none. A memory
+   * lookup.
+   */
   List<Marker> known(String eventId);
 
   /**

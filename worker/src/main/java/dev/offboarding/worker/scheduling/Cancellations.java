@@ -16,8 +16,8 @@ import dev.offboarding.worker.audit.Summaries;
 import dev.offboarding.worker.continuation.Chunks;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.intake.Inbound;
-import dev.offboarding.worker.lifecycle.LifecycleWorkflows;
 import dev.offboarding.worker.intake.IntakePolicies;
+import dev.offboarding.worker.lifecycle.LifecycleWorkflows;
 import dev.offboarding.worker.plan.Planned;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
@@ -35,10 +35,10 @@ import java.util.stream.Collectors;
 /**
  * Cancellation: a cancel event, and the deliveries of an event a cancellation marker names. A
  * cancel removes a held event through {@link ScheduledEvents}, stops one this process is running
- * ({@link RunningEvents}), and first leaves a {@link CancellationMarkers cancellation marker} in the
- * broker, so that the event also stops wherever else it runs: a running event checks the markers
- * between users, and a follow-up or first delivery of a marked event finishes it as cancelled
- * instead of running it. Thread-safe.
+ * ({@link RunningEvents}), and first leaves a {@link CancellationMarkers cancellation marker} in
+ * the broker, so that the event also stops wherever else it runs: a running event checks the
+ * markers between users, and a follow-up or first delivery of a marked event finishes it as
+ * cancelled instead of running it. Thread-safe.
  */
 public final class Cancellations {
   private final LifecycleWorkflows lifecycle;
@@ -51,10 +51,27 @@ public final class Cancellations {
   private final IntakePolicies policies;
   private final EventCodec codec = new EventCodec();
 
-  /** @param policies who a cancel may reach: the events of its own queue, or (the operators') of every queue */
-  public Cancellations(ScheduledEvents scheduled, RunningEvents running, CancellationMarkers markers, Duration markerLifetime,
-      Planner planner, Clock clock, IntakePolicies policies) {
-    this(scheduled, running, markers, markerLifetime, planner, clock, policies, LifecycleWorkflows.off());
+  /**
+   * @param policies who a cancel may reach: the events of its own queue, or (the operators') of
+   *     every queue
+   */
+  public Cancellations(
+      ScheduledEvents scheduled,
+      RunningEvents running,
+      CancellationMarkers markers,
+      Duration markerLifetime,
+      Planner planner,
+      Clock clock,
+      IntakePolicies policies) {
+    this(
+        scheduled,
+        running,
+        markers,
+        markerLifetime,
+        planner,
+        clock,
+        policies,
+        LifecycleWorkflows.off());
   }
 
   /**
@@ -62,8 +79,15 @@ public final class Cancellations {
    *     cancel removes it: its CANCELLED summary is followed by a pending resume ({@code failed})
    *     when resuming is on
    */
-  public Cancellations(ScheduledEvents scheduled, RunningEvents running, CancellationMarkers markers, Duration markerLifetime,
-      Planner planner, Clock clock, IntakePolicies policies, LifecycleWorkflows lifecycle) {
+  public Cancellations(
+      ScheduledEvents scheduled,
+      RunningEvents running,
+      CancellationMarkers markers,
+      Duration markerLifetime,
+      Planner planner,
+      Clock clock,
+      IntakePolicies policies,
+      LifecycleWorkflows lifecycle) {
     this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     this.scheduled = Objects.requireNonNull(scheduled, "scheduled");
     this.running = Objects.requireNonNull(running, "running");
@@ -88,7 +112,10 @@ public final class Cancellations {
     return null;
   }
 
-  /** Who cancelled {@code eventId} (of {@code intakeQueue}) and why, when a marker reaching it names it now; null otherwise. */
+  /**
+   * Who cancelled {@code eventId} (of {@code intakeQueue}) and why, when a marker reaching it names
+   * it now; null otherwise.
+   */
   public String cancelledBecause(String eventId, String intakeQueue) {
     CancellationMarkers.Marker m = markerOf(eventId, intakeQueue);
     return m == null ? null : m.why();
@@ -107,8 +134,13 @@ public final class Cancellations {
     if (!(new EventCodec().decode(copy.body()) instanceof DecodeResult.Valid valid)) {
       return work.audit();
     }
-    return lifecycle.sink(work.audit(), valid.event(), copy.body(), Inbound.origin(copy.sequenceNumber(),
-        copy.queue()), copy.intakeQueue(), work.followUps());
+    return lifecycle.sink(
+        work.audit(),
+        valid.event(),
+        copy.body(),
+        Inbound.origin(copy.sequenceNumber(), copy.queue()),
+        copy.intakeQueue(),
+        work.followUps());
   }
 
   /**
@@ -131,45 +163,104 @@ public final class Cancellations {
     String by = "by cancel event " + event.id() + " " + asked;
     String from = message.intakeQueue();
     // A cancel reaches the events of its own queue only, the operators' those of every queue.
-    String reach = policies.reaches(from, null) ? "" : "; a cancel from " + from + " reaches only events that"
-        + " arrived on " + from;
+    String reach =
+        policies.reaches(from, null)
+            ? ""
+            : "; a cancel from " + from + " reaches only events that" + " arrived on " + from;
     try {
-      List<ScheduledEvents.Held> held = scheduled.find(c.eventId()).stream()
-          .filter(h -> policies.reaches(from, h.intakeQueue())).toList();
+      List<ScheduledEvents.Held> held =
+          scheduled.find(c.eventId()).stream()
+              .filter(h -> policies.reaches(from, h.intakeQueue()))
+              .toList();
       markers.catchUp();
-      CancellationMarkers.Removed removed = held.isEmpty()
-          ? markers.known(c.eventId()).stream().filter(m -> m.cancelId().equals(event.id()) && m.removed() != null)
-              .map(CancellationMarkers.Marker::removed).findFirst().orElse(null)
-          : new CancellationMarkers.Removed(held.get(0).queue(), typeOf(held.get(0).body()), held.get(0).dueAt(),
-              held.size());
+      CancellationMarkers.Removed removed =
+          held.isEmpty()
+              ? markers.known(c.eventId()).stream()
+                  .filter(m -> m.cancelId().equals(event.id()) && m.removed() != null)
+                  .map(CancellationMarkers.Marker::removed)
+                  .findFirst()
+                  .orElse(null)
+              : new CancellationMarkers.Removed(
+                  held.get(0).queue(),
+                  typeOf(held.get(0).body()),
+                  held.get(0).dueAt(),
+                  held.size());
       Instant until = clock.instant().plus(markerLifetime);
-      markers.place(new CancellationMarkers.Marker(c.eventId(), event.id(), c.requestedBy(), c.reason(), until,
-          removed, from), message.origin());
+      markers.place(
+          new CancellationMarkers.Marker(
+              c.eventId(), event.id(), c.requestedBy(), c.reason(), until, removed, from),
+          message.origin());
       for (ScheduledEvents.Held copy : held) {
         scheduled.cancel(copy);
       }
       String marked = "marked cancelled until " + until + " for every replica" + reach;
       if (removed != null) {
         String due = removed.dueAt() != null ? "due " + removed.dueAt() + ", " : "";
-        cancelledAudit(work, held).summary(Summaries.cancelled(c.eventId(), removed.eventType(),
-            "cancelled before it ran, " + due + by, started, clock.instant(), work.redelivery()));
-        work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "cancelled event " + c.eventId()
-            + (removed.dueAt() != null ? ", due " + removed.dueAt() : "") + ", before it ran (" + removed.messages()
-            + " scheduled message(s) removed from " + removed.queue() + "); " + marked + "; " + asked, started,
-            clock.instant(), work.redelivery()));
+        cancelledAudit(work, held)
+            .summary(
+                Summaries.cancelled(
+                    c.eventId(),
+                    removed.eventType(),
+                    "cancelled before it ran, " + due + by,
+                    started,
+                    clock.instant(),
+                    work.redelivery()));
+        work.audit()
+            .summary(
+                Summaries.cancel(
+                    event,
+                    SummaryStatus.COMPLETED,
+                    "cancelled event "
+                        + c.eventId()
+                        + (removed.dueAt() != null ? ", due " + removed.dueAt() : "")
+                        + ", before it ran ("
+                        + removed.messages()
+                        + " scheduled message(s) removed from "
+                        + removed.queue()
+                        + "); "
+                        + marked
+                        + "; "
+                        + asked,
+                    started,
+                    clock.instant(),
+                    work.redelivery()));
         return new Settlement.Complete();
       }
       if (running.cancel(c.eventId(), by, queue -> policies.reaches(from, queue))) {
-        work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "event " + c.eventId()
-            + " is running in this worker: it starts no further user, and users not yet written get SKIPPED"
-            + " results (Cancelled); " + marked + "; " + asked, started, clock.instant(), work.redelivery()));
+        work.audit()
+            .summary(
+                Summaries.cancel(
+                    event,
+                    SummaryStatus.COMPLETED,
+                    "event "
+                        + c.eventId()
+                        + " is running in this worker: it starts no further user, and users not yet written get SKIPPED"
+                        + " results (Cancelled); "
+                        + marked
+                        + "; "
+                        + asked,
+                    started,
+                    clock.instant(),
+                    work.redelivery()));
         return new Settlement.Complete();
       }
-      work.audit().summary(Summaries.cancel(event, SummaryStatus.COMPLETED, "event " + c.eventId()
-          + " is not scheduled on the worker's own queue and not running in this worker; " + marked + ": any replica"
-          + " running it stops at its next user, and a follow-up or later delivery of it is finished as cancelled"
-          + " (users not yet written get SKIPPED results, Cancelled); an unknown id, or an event already finished,"
-          + " simply expires; " + asked, started, clock.instant(), work.redelivery()));
+      work.audit()
+          .summary(
+              Summaries.cancel(
+                  event,
+                  SummaryStatus.COMPLETED,
+                  "event "
+                      + c.eventId()
+                      + " is not scheduled on the worker's own queue and not running in this worker; "
+                      + marked
+                      + ": any replica"
+                      + " running it stops at its next user, and a follow-up or later delivery of it is finished as cancelled"
+                      + " (users not yet written get SKIPPED results, Cancelled); an unknown id, or an event already finished,"
+                      + " simply expires; "
+                      + asked,
+                  started,
+                  clock.instant(),
+                  work.redelivery()));
     } catch (AuditSink.AuditException e) {
       return new Settlement.Abandon("cancellation not done or not audited: " + e.getMessage(), e);
     }
@@ -186,14 +277,24 @@ public final class Cancellations {
    *
    * @param from the follow-up, or null for the event's first delivery
    */
-  public Settlement finishMarked(EventProcessor.Work work, OffboardingEvent event, Continuation from,
-      CancellationMarkers.Marker marker, Instant started) {
+  public Settlement finishMarked(
+      EventProcessor.Work work,
+      OffboardingEvent event,
+      Continuation from,
+      CancellationMarkers.Marker marker,
+      Instant started) {
     AuditSink audit = work.audit();
     boolean redelivery = work.redelivery();
     if (from == null) {
       try {
-        audit.summary(Summaries.cancelled(event.id(), event.type().wireName(), "cancelled before it ran, "
-            + marker.why() + "; nothing planned or written", started, clock.instant(), redelivery));
+        audit.summary(
+            Summaries.cancelled(
+                event.id(),
+                event.type().wireName(),
+                "cancelled before it ran, " + marker.why() + "; nothing planned or written",
+                started,
+                clock.instant(),
+                redelivery));
       } catch (AuditSink.AuditException e) {
         return new Settlement.Abandon("cancellation not audited: " + e.getMessage(), e);
       }
@@ -212,9 +313,22 @@ public final class Cancellations {
     try {
       skip(event, left, marker.why(), redelivery, audit);
       work.heartbeat().run();
-      audit.summary(Summaries.withDetail(Summaries.of(event, counts, from.skippedMembers(), from.usersResolved(),
-          from.startedAt(), clock.instant(), redelivery, from.step()), "cancelled between deliveries, "
-          + marker.why() + "; " + left.size() + " user(s) not yet written were skipped"));
+      audit.summary(
+          Summaries.withDetail(
+              Summaries.of(
+                  event,
+                  counts,
+                  from.skippedMembers(),
+                  from.usersResolved(),
+                  from.startedAt(),
+                  clock.instant(),
+                  redelivery,
+                  from.step()),
+              "cancelled between deliveries, "
+                  + marker.why()
+                  + "; "
+                  + left.size()
+                  + " user(s) not yet written were skipped"));
     } catch (AuditSink.AuditException e) {
       return new Settlement.Abandon("cancellation not audited: " + e.getMessage(), e);
     }
@@ -227,20 +341,43 @@ public final class Cancellations {
    *
    * @param users the users, each with the actions already done
    */
-  public static void skip(OffboardingEvent event, Map<String, Set<Action>> users, String why, boolean redelivery,
+  public static void skip(
+      OffboardingEvent event,
+      Map<String, Set<Action>> users,
+      String why,
+      boolean redelivery,
       AuditSink audit) {
     Audits.Batch batch = new Audits.Batch(audit, () -> {});
     for (Map.Entry<String, Set<Action>> user : users.entrySet()) {
       Set<Action> already = user.getValue();
-      String detail = "cancelled " + why + "; not written" + (already.isEmpty() ? ""
-          : " further (already done: " + already.stream().map(Action::wireName).collect(Collectors.joining(", "))
-              + ")");
-      List<ActionResult> actions = event.effectiveActions().stream()
-          .filter(a -> !already.contains(a))
-          .map(a -> new ActionResult(a, TargetOutcome.SKIPPED, 0, null, null, null, "Cancelled", detail))
-          .toList();
-      batch.accept(new TargetAudit(event.id(), user.getKey(), null, List.of(), false, TargetOutcome.SKIPPED, detail,
-          actions, redelivery));
+      String detail =
+          "cancelled "
+              + why
+              + "; not written"
+              + (already.isEmpty()
+                  ? ""
+                  : " further (already done: "
+                      + already.stream().map(Action::wireName).collect(Collectors.joining(", "))
+                      + ")");
+      List<ActionResult> actions =
+          event.effectiveActions().stream()
+              .filter(a -> !already.contains(a))
+              .map(
+                  a ->
+                      new ActionResult(
+                          a, TargetOutcome.SKIPPED, 0, null, null, null, "Cancelled", detail))
+              .toList();
+      batch.accept(
+          new TargetAudit(
+              event.id(),
+              user.getKey(),
+              null,
+              List.of(),
+              false,
+              TargetOutcome.SKIPPED,
+              detail,
+              actions,
+              redelivery));
     }
     batch.flush();
   }

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class KnownMarkers {
   /**
-   * The longest a marker may live. The worker's own live a day, or its longest run of an event
-   * when that is longer; one that claims more was not written by a worker and is not kept, so no
-   * marker can cancel an event id for good.
+   * The longest a marker may live. The worker's own live a day, or its longest run of an event when
+   * that is longer; one that claims more was not written by a worker and is not kept, so no marker
+   * can cancel an event id for good.
    */
   public static final Duration MAX_LIFETIME = Duration.ofDays(30);
 
@@ -40,14 +40,17 @@ public final class KnownMarkers {
 
   private final Clock clock;
   private final int bound;
-  private final ConcurrentHashMap<String, List<CancellationMarkers.Marker>> byEvent = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<CancellationMarkers.Marker>> byEvent =
+      new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
 
   public KnownMarkers(Clock clock) {
     this(clock, MAX_KNOWN);
   }
 
-  /** @param bound the most unexpired markers kept */
+  /**
+   * @param bound the most unexpired markers kept
+   */
   public KnownMarkers(Clock clock, int bound) {
     this.clock = Objects.requireNonNull(clock, "clock");
     if (bound < 1) {
@@ -71,22 +74,26 @@ public final class KnownMarkers {
       return Added.FULL;
     }
     boolean[] full = {false};
-    byEvent.compute(marker.eventId(), (id, list) -> {
-      List<CancellationMarkers.Marker> all = list == null ? new ArrayList<>() : new ArrayList<>(list);
-      int before = all.size();
-      all.removeIf(m -> !m.until().isAfter(now));
-      // A later marker of the same cancel may say more (what it removed): it replaces the earlier.
-      all.removeIf(m -> m.cancelId().equals(marker.cancelId()) && marker.removed() != null);
-      if (all.stream().noneMatch(m -> m.cancelId().equals(marker.cancelId()))) {
-        if (size.get() - (before - all.size()) >= bound) {
-          full[0] = true;
-        } else {
-          all.add(marker);
-        }
-      }
-      size.addAndGet(all.size() - before);
-      return all.isEmpty() ? null : List.copyOf(all);
-    });
+    byEvent.compute(
+        marker.eventId(),
+        (id, list) -> {
+          List<CancellationMarkers.Marker> all =
+              list == null ? new ArrayList<>() : new ArrayList<>(list);
+          int before = all.size();
+          all.removeIf(m -> !m.until().isAfter(now));
+          // A later marker of the same cancel may say more (what it removed): it replaces the
+          // earlier.
+          all.removeIf(m -> m.cancelId().equals(marker.cancelId()) && marker.removed() != null);
+          if (all.stream().noneMatch(m -> m.cancelId().equals(marker.cancelId()))) {
+            if (size.get() - (before - all.size()) >= bound) {
+              full[0] = true;
+            } else {
+              all.add(marker);
+            }
+          }
+          size.addAndGet(all.size() - before);
+          return all.isEmpty() ? null : List.copyOf(all);
+        });
     return full[0] ? Added.FULL : Added.KEPT;
   }
 
@@ -101,7 +108,8 @@ public final class KnownMarkers {
       return List.of();
     }
     Instant now = clock.instant();
-    List<CancellationMarkers.Marker> live = all.stream().filter(m -> m.until().isAfter(now)).toList();
+    List<CancellationMarkers.Marker> live =
+        all.stream().filter(m -> m.until().isAfter(now)).toList();
     if (live.size() != all.size()) {
       dropExpired(eventId, now);
     }
@@ -118,10 +126,13 @@ public final class KnownMarkers {
   }
 
   private void dropExpired(String eventId, Instant now) {
-    byEvent.computeIfPresent(eventId, (k, list) -> {
-      List<CancellationMarkers.Marker> kept = list.stream().filter(m -> m.until().isAfter(now)).toList();
-      size.addAndGet(kept.size() - list.size());
-      return kept.isEmpty() ? null : kept;
-    });
+    byEvent.computeIfPresent(
+        eventId,
+        (k, list) -> {
+          List<CancellationMarkers.Marker> kept =
+              list.stream().filter(m -> m.until().isAfter(now)).toList();
+          size.addAndGet(kept.size() - list.size());
+          return kept.isEmpty() ? null : kept;
+        });
   }
 }

@@ -37,10 +37,12 @@ public final class RunningEvents {
 
     @Override
     public void close() {
-      running.computeIfPresent(eventId, (id, runs) -> {
-        runs.remove(this);
-        return runs.isEmpty() ? null : runs;
-      });
+      running.computeIfPresent(
+          eventId,
+          (id, runs) -> {
+            runs.remove(this);
+            return runs.isEmpty() ? null : runs;
+          });
     }
   }
 
@@ -55,11 +57,13 @@ public final class RunningEvents {
    */
   public Run start(String eventId, String intakeQueue) {
     Run run = new Run(Objects.requireNonNull(eventId, "eventId"), intakeQueue);
-    running.compute(eventId, (id, runs) -> {
-      Set<Run> all = runs == null ? ConcurrentHashMap.newKeySet() : runs;
-      all.add(run);
-      return all;
-    });
+    running.compute(
+        eventId,
+        (id, runs) -> {
+          Set<Run> all = runs == null ? ConcurrentHashMap.newKeySet() : runs;
+          all.add(run);
+          return all;
+        });
     return run;
   }
 

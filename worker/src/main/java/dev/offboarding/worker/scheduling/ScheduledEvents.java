@@ -24,10 +24,16 @@ public interface ScheduledEvents {
    * @param body the event, as received
    * @param intakeQueue the intake queue the event first arrived on, as the held copy names it; null
    *     when it names none
-   * @param awaitingApproval true for a copy held until a second person approves it (or its
-   *     approval expires), false for one held until its {@code effectiveAt}
+   * @param awaitingApproval true for a copy held until a second person approves it (or its approval
+   *     expires), false for one held until its {@code effectiveAt}
    */
-  record Held(String queue, long sequenceNumber, String eventId, Instant dueAt, byte[] body, String intakeQueue,
+  record Held(
+      String queue,
+      long sequenceNumber,
+      String eventId,
+      Instant dueAt,
+      byte[] body,
+      String intakeQueue,
       boolean awaitingApproval) {
     public Held {
       Objects.requireNonNull(queue, "queue");
@@ -56,16 +62,22 @@ public interface ScheduledEvents {
    */
   void cancel(Held held);
 
-  /** No broker to ask: every call fails as a transient failure, so nothing is claimed that was not checked. */
-  ScheduledEvents UNAVAILABLE = new ScheduledEvents() {
-    @Override
-    public List<Held> find(String eventId) {
-      throw new AuditSink.AuditException("no broker is configured to look for scheduled events in", null);
-    }
+  /**
+   * No broker to ask: every call fails as a transient failure, so nothing is claimed that was not
+   * checked.
+   */
+  ScheduledEvents UNAVAILABLE =
+      new ScheduledEvents() {
+        @Override
+        public List<Held> find(String eventId) {
+          throw new AuditSink.AuditException(
+              "no broker is configured to look for scheduled events in", null);
+        }
 
-    @Override
-    public void cancel(Held held) {
-      throw new AuditSink.AuditException("no broker is configured to cancel scheduled events in", null);
-    }
-  };
+        @Override
+        public void cancel(Held held) {
+          throw new AuditSink.AuditException(
+              "no broker is configured to cancel scheduled events in", null);
+        }
+      };
 }

@@ -24,7 +24,10 @@ public final class Scheduling {
   private final Duration maxScheduleAhead;
   private final Clock clock;
 
-  /** @param maxScheduleAhead how far ahead an {@code effectiveAt} may lie ({@code MAX_SCHEDULE_AHEAD}) */
+  /**
+   * @param maxScheduleAhead how far ahead an {@code effectiveAt} may lie ({@code
+   *     MAX_SCHEDULE_AHEAD})
+   */
   public Scheduling(Duration maxScheduleAhead, Clock clock) {
     if (maxScheduleAhead.isNegative() || maxScheduleAhead.isZero()) {
       throw new IllegalArgumentException("maxScheduleAhead must be positive");
@@ -43,15 +46,30 @@ public final class Scheduling {
     Instant due = event.data().effectiveAt();
     Instant horizon = started.plus(maxScheduleAhead);
     if (due.isAfter(horizon)) {
-      String detail = "effectiveAt " + due + " is more than " + maxScheduleAhead + " ahead (MAX_SCHEDULE_AHEAD)";
-      return Audits.reject(work.audit(), Summaries.rejected(event.id(), event.type().wireName(),
-          "ScheduleTooFarAhead: " + detail, List.of(new Problem("$.data.effectiveAt", "more than "
-              + maxScheduleAhead + " ahead")), started, clock.instant(), work.redelivery()),
-          "ScheduleTooFarAhead", detail);
+      String detail =
+          "effectiveAt "
+              + due
+              + " is more than "
+              + maxScheduleAhead
+              + " ahead (MAX_SCHEDULE_AHEAD)";
+      return Audits.reject(
+          work.audit(),
+          Summaries.rejected(
+              event.id(),
+              event.type().wireName(),
+              "ScheduleTooFarAhead: " + detail,
+              List.of(
+                  new Problem("$.data.effectiveAt", "more than " + maxScheduleAhead + " ahead")),
+              started,
+              clock.instant(),
+              work.redelivery()),
+          "ScheduleTooFarAhead",
+          detail);
     }
     try {
       work.followUps().hold(message, due);
-      work.audit().summary(Summaries.scheduled(event, due, started, clock.instant(), work.redelivery()));
+      work.audit()
+          .summary(Summaries.scheduled(event, due, started, clock.instant(), work.redelivery()));
     } catch (AuditSink.AuditException e) {
       return new Settlement.Abandon("event not scheduled: " + e.getMessage(), e);
     }

@@ -57,11 +57,12 @@ public final class EventMessages {
    * MessageClassifier#APPROVAL_ID} and, when the approval names users, {@link
    * MessageClassifier#APPROVED_USERS}.
    */
-  public static ServiceBusMessage approved(ScheduledEvents.Held held, String eventType, Approved approved,
-      Instant now) {
+  public static ServiceBusMessage approved(
+      ScheduledEvents.Held held, String eventType, Approved approved, Instant now) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(held.body()));
     message.setContentType(OffboardingEvent.CONTENT_TYPE);
-    message.setMessageId(MessageIds.approved(held.sequenceNumber() + "@" + held.queue(), held.eventId()));
+    message.setMessageId(
+        MessageIds.approved(held.sequenceNumber() + "@" + held.queue(), held.eventId()));
     message.setCorrelationId(held.eventId());
     if (eventType != null) {
       message.setSubject(eventType);
@@ -71,7 +72,9 @@ public final class EventMessages {
     message.getApplicationProperties().put(MessageClassifier.APPROVED_BY, approved.approvedBy());
     message.getApplicationProperties().put(MessageClassifier.APPROVAL_ID, approved.approvalId());
     if (!approved.users().isEmpty()) {
-      message.getApplicationProperties().put(MessageClassifier.APPROVED_USERS, approved.usersProperty());
+      message
+          .getApplicationProperties()
+          .put(MessageClassifier.APPROVED_USERS, approved.usersProperty());
     }
     return message;
   }

@@ -26,7 +26,9 @@ public final class MessageIds {
     return of("target", origin, eventId, userIdOrVia);
   }
 
-  /** The summary closing one step of a run; {@code kind} tells final, continuing and rejected apart. */
+  /**
+   * The summary closing one step of a run; {@code kind} tells final, continuing and rejected apart.
+   */
   public static String summary(String origin, String eventId, int step, String kind) {
     return of("summary", origin, eventId, step + ":" + kind);
   }
@@ -62,11 +64,12 @@ public final class MessageIds {
   }
 
   /**
-   * The cancellation marker a cancel (of origin {@code origin}) leaves for event {@code eventId}:
-   * a cancel delivered again leaves one; whether it removed held copies is part of it, so that a
+   * The cancellation marker a cancel (of origin {@code origin}) leaves for event {@code eventId}: a
+   * cancel delivered again leaves one; whether it removed held copies is part of it, so that a
    * marker saying what was removed is never dropped as a duplicate of one that did not.
    */
-  public static String cancellationMarker(String origin, String eventId, boolean removedHeldCopies) {
+  public static String cancellationMarker(
+      String origin, String eventId, boolean removedHeldCopies) {
     return of("cancellation-marker", origin, eventId, removedHeldCopies ? "removed" : "");
   }
 
@@ -87,8 +90,8 @@ public final class MessageIds {
   }
 
   /**
-   * The pending resume of the Lifecycle Workflows task event {@code eventId} names: derived from the
-   * event id alone, so that a delivery processed again, or the same event sent again within the
+   * The pending resume of the Lifecycle Workflows task event {@code eventId} names: derived from
+   * the event id alone, so that a delivery processed again, or the same event sent again within the
    * duplicate detection window, owes the task one resume.
    */
   public static String pendingResume(String eventId) {
@@ -102,7 +105,18 @@ public final class MessageIds {
 
   private static String of(String kind, String origin, String eventId, String part) {
     // Lengths first, so that no two different tuples give the same name.
-    String name = kind + ":" + origin.length() + ":" + origin + ":" + eventId.length() + ":" + eventId + ":" + part;
+    String name =
+        kind
+            + ":"
+            + origin.length()
+            + ":"
+            + origin
+            + ":"
+            + eventId.length()
+            + ":"
+            + eventId
+            + ":"
+            + part;
     return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
   }
 }

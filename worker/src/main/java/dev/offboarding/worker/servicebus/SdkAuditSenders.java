@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link AuditSenders} over the SDK: one {@link ServiceBusSenderClient} per entity, created on first
- * use, all on the builder's shared connection. {@link #healthy()} is false from a failed send until
- * the next one succeeds. Thread-safe; {@link #close()} never throws.
+ * {@link AuditSenders} over the SDK: one {@link ServiceBusSenderClient} per entity, created on
+ * first use, all on the builder's shared connection. {@link #healthy()} is false from a failed send
+ * until the next one succeeds. Thread-safe; {@link #close()} never throws.
  */
 public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
   private static final Logger LOG = System.getLogger(SdkAuditSenders.class.getName());
@@ -25,7 +25,10 @@ public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
     this.builder = builder;
   }
 
-  /** Opens the sender for {@code entity} now (attaching its link), so a bad name or credential fails at start. */
+  /**
+   * Opens the sender for {@code entity} now (attaching its link), so a bad name or credential fails
+   * at start.
+   */
   public void connect(String entity) {
     sender(entity).createMessageBatch();
     healthy = true;
@@ -43,10 +46,11 @@ public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
 
   @Override
   public void send(String entity, ServiceBusMessageBatch batch) {
-    track(() -> {
-      sender(entity).sendMessages(batch);
-      return null;
-    });
+    track(
+        () -> {
+          sender(entity).sendMessages(batch);
+          return null;
+        });
   }
 
   private <T> T track(java.util.function.Supplier<T> call) {
@@ -70,13 +74,16 @@ public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    senders.values().forEach(s -> {
-      try {
-        s.close();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "closing a Service Bus sender failed", e);
-      }
-    });
+    senders
+        .values()
+        .forEach(
+            s -> {
+              try {
+                s.close();
+              } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "closing a Service Bus sender failed", e);
+              }
+            });
     senders.clear();
   }
 }

@@ -77,6 +77,9 @@ final class SdkDelivery implements Delivery {
 
   @Override
   public void deadLetter(String reason, String description) {
-    context.deadLetter(new DeadLetterOptions().setDeadLetterReason(reason).setDeadLetterErrorDescription(description));
+    context.deadLetter(
+        new DeadLetterOptions()
+            .setDeadLetterReason(reason)
+            .setDeadLetterErrorDescription(description));
   }
 }

@@ -41,16 +41,24 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
    * event it cancelled carries the cancelled event's type, not the cancel's.
    */
   public static final String EVENT_TYPE = "eventType";
+
   /** Application property of summaries: the summary status. */
   public static final String STATUS = "status";
-  /** Application property of summaries: false while the event continues, true on its last summary. */
+
+  /**
+   * Application property of summaries: false while the event continues, true on its last summary.
+   */
   public static final String FINAL = "final";
+
   /** Application property of target audits: the user's outcome. */
   public static final String OUTCOME = "outcome";
+
   /** Application property: true when the event had been delivered before. */
   public static final String REDELIVERY = "redelivery";
+
   /** Application property of summaries when the event asked for a reply: the entity it named. */
   public static final String REPLY_TO = "replyTo";
+
   /**
    * Application property of summaries when the event asked for a reply: {@code sent}, {@code
    * ignored} (entity not allowed) or {@code failed} (the entity refused or is gone).
@@ -69,8 +77,15 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   private final BooleanSupplier cancelled;
   private SummaryAudit published;
 
-  public ServiceBusAuditSink(AuditSenders senders, AuditCodec codec, String topic, Set<String> replyToAllowed,
-      DeliveryAudit.Context context, Clock clock, Metrics metrics, BooleanSupplier cancelled) {
+  public ServiceBusAuditSink(
+      AuditSenders senders,
+      AuditCodec codec,
+      String topic,
+      Set<String> replyToAllowed,
+      DeliveryAudit.Context context,
+      Clock clock,
+      Metrics metrics,
+      BooleanSupplier cancelled) {
     this.senders = senders;
     this.codec = codec;
     this.topic = topic;
@@ -88,12 +103,23 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     }
     List<ServiceBusMessage> messages = new ArrayList<>(results.size());
     for (TargetAudit given : results) {
-      TargetAudit result = given.provenance() == null && context.provenance() != null
-          ? given.withProvenance(context.provenance()) : given;
-      String id = MessageIds.target(context.origin(), result.eventId(),
-          result.userId() != null ? result.userId() : "via:" + String.join(",", result.via()));
-      ServiceBusMessage message = message(id, codec.encodeTarget(id, clock.instant(), result),
-          TargetAudit.TYPE, result.eventId(), context.eventType(), result.redelivery());
+      TargetAudit result =
+          given.provenance() == null && context.provenance() != null
+              ? given.withProvenance(context.provenance())
+              : given;
+      String id =
+          MessageIds.target(
+              context.origin(),
+              result.eventId(),
+              result.userId() != null ? result.userId() : "via:" + String.join(",", result.via()));
+      ServiceBusMessage message =
+          message(
+              id,
+              codec.encodeTarget(id, clock.instant(), result),
+              TargetAudit.TYPE,
+              result.eventId(),
+              context.eventType(),
+              result.redelivery());
       message.getApplicationProperties().put(OUTCOME, result.outcome().name());
       messages.add(message);
     }
@@ -106,16 +132,21 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
 
   @Override
   public void summary(SummaryAudit given) {
-    SummaryAudit summary = given.provenance() == null && context.provenance() != null
-        ? given.withProvenance(context.provenance()) : given;
+    SummaryAudit summary =
+        given.provenance() == null && context.provenance() != null
+            ? given.withProvenance(context.provenance())
+            : given;
     String reply = context.replyTo();
     boolean replying = reply != null && !reply.isBlank();
     String replyStatus = null;
     if (replying) {
       if (!replyToAllowed.contains(reply)) {
         replyStatus = "ignored";
-        LOG.log(Level.WARNING, "event " + correlationId(summary.eventId())
-            + " asked for a reply to an entity not in SERVICEBUS_REPLY_TO_ALLOWED; ignored");
+        LOG.log(
+            Level.WARNING,
+            "event "
+                + correlationId(summary.eventId())
+                + " asked for a reply to an entity not in SERVICEBUS_REPLY_TO_ALLOWED; ignored");
       } else {
         ServiceBusMessage answer = summaryMessage(summary);
         if (context.replyToSessionId() != null && !context.replyToSessionId().isBlank()) {
@@ -130,8 +161,14 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
           // is gone or refuses must not hold the event back (it would fail the same way forever).
           replyStatus = "failed";
           metrics.auditFailed("reply");
-          LOG.log(Level.WARNING, "the reply of event " + correlationId(summary.eventId()) + " to " + reply
-              + " could not be sent; the summary is on the audit topic: " + e.getMessage());
+          LOG.log(
+              Level.WARNING,
+              "the reply of event "
+                  + correlationId(summary.eventId())
+                  + " to "
+                  + reply
+                  + " could not be sent; the summary is on the audit topic: "
+                  + e.getMessage());
         }
       }
     }
@@ -148,8 +185,14 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   @Override
   public void resume(ResumeAudit audit) {
     String id = MessageIds.resume(context.origin(), audit.eventId());
-    ServiceBusMessage message = message(id, codec.encodeResume(id, clock.instant(), audit), ResumeAudit.TYPE,
-        audit.eventId(), context.eventType(), audit.redelivery());
+    ServiceBusMessage message =
+        message(
+            id,
+            codec.encodeResume(id, clock.instant(), audit),
+            ResumeAudit.TYPE,
+            audit.eventId(),
+            context.eventType(),
+            audit.redelivery());
     message.getApplicationProperties().put(OUTCOME, audit.outcome().name());
     sendAll(topic, List.of(message));
     metrics.auditPublished("resume", "topic", 1);
@@ -161,24 +204,38 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   }
 
   private ServiceBusMessage summaryMessage(SummaryAudit summary) {
-    String kind = switch (summary.status()) {
-      case CONTINUING -> "continuing";
-      case SCHEDULED -> "scheduled";
-      case AWAITING_APPROVAL -> "awaiting-approval";
-      case REJECTED -> "rejected";
-      default -> "final";
-    };
+    String kind =
+        switch (summary.status()) {
+          case CONTINUING -> "continuing";
+          case SCHEDULED -> "scheduled";
+          case AWAITING_APPROVAL -> "awaiting-approval";
+          case REJECTED -> "rejected";
+          default -> "final";
+        };
     String correlation = correlationId(summary.eventId());
-    String id = correlation == null ? UUID.randomUUID().toString() : MessageIds.summary(context.origin(), correlation, summary.step(), kind);
-    ServiceBusMessage message = message(id, codec.encodeSummary(id, clock.instant(), summary), SummaryAudit.TYPE,
-        summary.eventId(), summary.eventType() != null ? summary.eventType() : context.eventType(),
-        summary.redelivery());
+    String id =
+        correlation == null
+            ? UUID.randomUUID().toString()
+            : MessageIds.summary(context.origin(), correlation, summary.step(), kind);
+    ServiceBusMessage message =
+        message(
+            id,
+            codec.encodeSummary(id, clock.instant(), summary),
+            SummaryAudit.TYPE,
+            summary.eventId(),
+            summary.eventType() != null ? summary.eventType() : context.eventType(),
+            summary.redelivery());
     message.getApplicationProperties().put(STATUS, summary.status().name());
     message.getApplicationProperties().put(FINAL, summary.finalSummary());
     return message;
   }
 
-  private ServiceBusMessage message(String id, byte[] body, String auditType, String eventId, String eventType,
+  private ServiceBusMessage message(
+      String id,
+      byte[] body,
+      String auditType,
+      String eventId,
+      String eventType,
       boolean redelivery) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
     message.setContentType(OffboardingEvent.CONTENT_TYPE);
@@ -199,7 +256,9 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     return eventId != null ? eventId : context.messageId();
   }
 
-  /** Packs messages into batches in order, sending each batch when the next message does not fit. */
+  /**
+   * Packs messages into batches in order, sending each batch when the next message does not fit.
+   */
   private void sendAll(String entity, List<ServiceBusMessage> messages) {
     try {
       ServiceBusMessageBatch batch = senders.createBatch(entity);
@@ -208,14 +267,22 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
           continue;
         }
         if (batch.getCount() == 0) {
-          throw new AuditException("an audit message is larger than " + batch.getMaxSizeInBytes()
-              + " bytes, the limit of " + entity, null);
+          throw new AuditException(
+              "an audit message is larger than "
+                  + batch.getMaxSizeInBytes()
+                  + " bytes, the limit of "
+                  + entity,
+              null);
         }
         send(entity, batch);
         batch = senders.createBatch(entity);
         if (!batch.tryAddMessage(message)) {
-          throw new AuditException("an audit message is larger than " + batch.getMaxSizeInBytes()
-              + " bytes, the limit of " + entity, null);
+          throw new AuditException(
+              "an audit message is larger than "
+                  + batch.getMaxSizeInBytes()
+                  + " bytes, the limit of "
+                  + entity,
+              null);
         }
       }
       if (batch.getCount() > 0) {
@@ -234,5 +301,4 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     }
     senders.send(entity, batch);
   }
-
 }

@@ -9,9 +9,9 @@ import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusMessageState;
 import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.codec.CancellationMarkerCodec;
+import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.scheduling.CancellationMarkers;
 import dev.offboarding.worker.scheduling.KnownMarkers;
-import dev.offboarding.worker.metrics.Metrics;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -26,21 +26,22 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * {@link CancellationMarkers} on Service Bus, with the broker as the only state. A marker is a
  * scheduled message on the worker's own queue ({@code SERVICEBUS_INTERNAL_QUEUE}, which only the
- * worker's identity may write), due when it expires: subject {@value CancellationMarkerCodec#FORMAT},
- * {@code correlationId} the cancelled event's id, message id {@link MessageIds#cancellationMarker}
- * (derived from the cancel's origin, so the queue's duplicate detection keeps one copy when a cancel
- * is delivered again). When it comes due it is delivered like any message and the worker completes
- * it: that is how it is dropped. Markers on any other queue are not read at all.
+ * worker's identity may write), due when it expires: subject {@value
+ * CancellationMarkerCodec#FORMAT}, {@code correlationId} the cancelled event's id, message id
+ * {@link MessageIds#cancellationMarker} (derived from the cancel's origin, so the queue's duplicate
+ * detection keeps one copy when a cancel is delivered again). When it comes due it is delivered
+ * like any message and the worker completes it: that is how it is dropped. Markers on any other
+ * queue are not read at all.
  *
  * <p>Every worker learns of markers by peeking the internal queue (browsing locks and removes
- * nothing, and shows scheduled messages): at {@link #start()} from its oldest message to its newest,
- * however deep (the place read to is kept page by page, so a read cut short by a failure goes on
- * from there and nothing is read twice); afterwards, every {@code pollEvery}, from the sequence
- * number after the last one seen, which only grows: each tick costs one peek when nothing was
- * enqueued, and one more per {@value #PAGE} messages that were. A cancel event catches up at once
- * ({@link #catchUp()}) before it answers. Sequence numbers grow per entity; the project's queues are
- * not partitioned ({@code deploy/servicebus/config.json}, the Bicep template), where they would
- * grow per partition only.
+ * nothing, and shows scheduled messages): at {@link #start()} from its oldest message to its
+ * newest, however deep (the place read to is kept page by page, so a read cut short by a failure
+ * goes on from there and nothing is read twice); afterwards, every {@code pollEvery}, from the
+ * sequence number after the last one seen, which only grows: each tick costs one peek when nothing
+ * was enqueued, and one more per {@value #PAGE} messages that were. A cancel event catches up at
+ * once ({@link #catchUp()}) before it answers. Sequence numbers grow per entity; the project's
+ * queues are not partitioned ({@code deploy/servicebus/config.json}, the Bicep template), where
+ * they would grow per partition only.
  *
  * <p>At most {@link KnownMarkers#MAX_KNOWN} unexpired markers are kept. Past that the worker is
  * {@link #saturated()}: it remembers where the first marker it could not keep lies, and once
@@ -53,8 +54,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ServiceBusCancellationMarkers implements CancellationMarkers, AutoCloseable {
   private static final Logger LOG = System.getLogger(ServiceBusCancellationMarkers.class.getName());
+
   /** Messages per peek request. */
   static final int PAGE = 250;
+
   /** The tail's pace in production: a replica running a cancelled event stops within about this. */
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
 
@@ -71,10 +74,19 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Condition stopping = lifecycle.newCondition();
   private ServiceBusReceiverClient receiver;
-  /** The sequence number to read from next; -1 before the start-up scan. Guarded by {@link #reading}. */
+
+  /**
+   * The sequence number to read from next; -1 before the start-up scan. Guarded by {@link
+   * #reading}.
+   */
   private long nextSequence = -1;
-  /** Where the first marker not kept lies, while saturated; -1 otherwise. Guarded by {@link #reading}. */
+
+  /**
+   * Where the first marker not kept lies, while saturated; -1 otherwise. Guarded by {@link
+   * #reading}.
+   */
   private long resumeFrom = -1;
+
   private volatile boolean saturated;
   private Thread tail;
   private boolean closed;
@@ -83,14 +95,27 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
    * @param queue the worker's own queue, where markers are placed and read
    * @param pollEvery how often the background tail reads what was enqueued since
    */
-  public ServiceBusCancellationMarkers(ServiceBusClientBuilder clients, AuditSenders senders, String queue,
-      Clock clock, Duration pollEvery, Metrics metrics) {
+  public ServiceBusCancellationMarkers(
+      ServiceBusClientBuilder clients,
+      AuditSenders senders,
+      String queue,
+      Clock clock,
+      Duration pollEvery,
+      Metrics metrics) {
     this(clients, senders, queue, clock, pollEvery, metrics, KnownMarkers.MAX_KNOWN);
   }
 
-  /** @param bound the most unexpired markers kept ({@link KnownMarkers#MAX_KNOWN} in production) */
-  public ServiceBusCancellationMarkers(ServiceBusClientBuilder clients, AuditSenders senders, String queue,
-      Clock clock, Duration pollEvery, Metrics metrics, int bound) {
+  /**
+   * @param bound the most unexpired markers kept ({@link KnownMarkers#MAX_KNOWN} in production)
+   */
+  public ServiceBusCancellationMarkers(
+      ServiceBusClientBuilder clients,
+      AuditSenders senders,
+      String queue,
+      Clock clock,
+      Duration pollEvery,
+      Metrics metrics,
+      int bound) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.senders = Objects.requireNonNull(senders, "senders");
     this.queue = Objects.requireNonNull(queue, "queue");
@@ -98,15 +123,20 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
     this.metrics = metrics;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.known = new KnownMarkers(clock, bound);
-    metrics.gauge(Metrics.CANCELLATION_MARKERS, "cancellation markers known and not expired", known::expire);
-    metrics.gauge(Metrics.CANCELLATION_MARKERS_SATURATED, "1 while more cancellation markers are unexpired than a"
-        + " worker keeps: new bulk work waits", () -> saturated ? 1 : 0);
+    metrics.gauge(
+        Metrics.CANCELLATION_MARKERS, "cancellation markers known and not expired", known::expire);
+    metrics.gauge(
+        Metrics.CANCELLATION_MARKERS_SATURATED,
+        "1 while more cancellation markers are unexpired than a"
+            + " worker keeps: new bulk work waits",
+        () -> saturated ? 1 : 0);
   }
 
   @Override
   public void place(Marker marker, String origin) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(codec.encode(marker)));
-    message.setMessageId(MessageIds.cancellationMarker(origin, marker.eventId(), marker.removed() != null));
+    message.setMessageId(
+        MessageIds.cancellationMarker(origin, marker.eventId(), marker.removed() != null));
     message.setContentType("application/json");
     message.setSubject(CancellationMarkerCodec.FORMAT);
     message.setCorrelationId(marker.eventId());
@@ -114,20 +144,25 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
     try {
       ServiceBusMessageBatch batch = senders.createBatch(queue);
       if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException("a cancellation marker is larger than " + batch.getMaxSizeInBytes()
-            + " bytes, the limit of " + queue, null);
+        throw new AuditSink.AuditException(
+            "a cancellation marker is larger than "
+                + batch.getMaxSizeInBytes()
+                + " bytes, the limit of "
+                + queue,
+            null);
       }
       senders.send(queue, batch);
     } catch (AuditSink.AuditException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new AuditSink.AuditException("leaving a cancellation marker on " + queue + " failed: " + e.getMessage(),
-          e);
+      throw new AuditSink.AuditException(
+          "leaving a cancellation marker on " + queue + " failed: " + e.getMessage(), e);
     }
     if (known.add(marker) == KnownMarkers.Added.FULL) {
       reading.lock();
       try {
-        // Where it lies is not known here: the queue is read again from its start once there is room.
+        // Where it lies is not known here: the queue is read again from its start once there is
+        // room.
         notKept(0);
       } finally {
         reading.unlock();
@@ -151,8 +186,12 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
     try {
       if (saturated && known.expire() < known.bound()) {
         // Markers expired since: read again from the first one that was not kept.
-        LOG.log(Level.INFO, "room for cancellation markers again; reading " + queue + " again from sequence number "
-            + resumeFrom);
+        LOG.log(
+            Level.INFO,
+            "room for cancellation markers again; reading "
+                + queue
+                + " again from sequence number "
+                + resumeFrom);
         nextSequence = Math.min(nextSequence, resumeFrom);
         resumeFrom = -1;
         saturated = false;
@@ -166,8 +205,15 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
   /** A marker at or after {@code sequenceNumber} was not kept. Called holding {@link #reading}. */
   private void notKept(long sequenceNumber) {
     if (!saturated) {
-      LOG.log(Level.ERROR, "more than " + known.bound() + " unexpired cancellation markers on " + queue
-          + ": new bulk work waits until they expire (only the worker's identity may write " + queue + ")");
+      LOG.log(
+          Level.ERROR,
+          "more than "
+              + known.bound()
+              + " unexpired cancellation markers on "
+              + queue
+              + ": new bulk work waits until they expire (only the worker's identity may write "
+              + queue
+              + ")");
     }
     resumeFrom = resumeFrom < 0 ? sequenceNumber : Math.min(resumeFrom, sequenceNumber);
     saturated = true;
@@ -193,8 +239,12 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
       } catch (AuditSink.AuditException e) {
         // Not fatal: the next tick reads on from the same place, and a cancel event that needs the
         // markers catches up itself (and waits like any transient failure when it cannot).
-        LOG.log(Level.WARNING, "reading cancellation markers failed; tried again in " + pollEvery.toMillis()
-            + " ms: " + e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "reading cancellation markers failed; tried again in "
+                + pollEvery.toMillis()
+                + " ms: "
+                + e.getMessage());
       }
     }
   }
@@ -215,7 +265,9 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
     }
   }
 
-  /** Reads the queue from the message after the last one seen; the first read starts at its oldest. */
+  /**
+   * Reads the queue from the message after the last one seen; the first read starts at its oldest.
+   */
   private void read() {
     boolean startup = nextSequence < 0;
     long next = Math.max(0, nextSequence);
@@ -246,8 +298,8 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
       if (broken != null) {
         broken.close();
       }
-      throw new AuditSink.AuditException("peeking " + queue + " for cancellation markers failed: " + e.getMessage(),
-          e);
+      throw new AuditSink.AuditException(
+          "peeking " + queue + " for cancellation markers failed: " + e.getMessage(), e);
     }
   }
 
@@ -258,14 +310,28 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
       if (added == KnownMarkers.Added.FULL) {
         notKept(m.getSequenceNumber());
       } else if (added == KnownMarkers.Added.REFUSED && marker.until().isAfter(clock.instant())) {
-        LOG.log(Level.WARNING, "a cancellation marker on " + queue + " (sequence number " + m.getSequenceNumber()
-            + ") claims to live until " + marker.until() + ", more than " + KnownMarkers.MAX_LIFETIME.toDays()
-            + " days: not written by a worker, ignored");
+        LOG.log(
+            Level.WARNING,
+            "a cancellation marker on "
+                + queue
+                + " (sequence number "
+                + m.getSequenceNumber()
+                + ") claims to live until "
+                + marker.until()
+                + ", more than "
+                + KnownMarkers.MAX_LIFETIME.toDays()
+                + " days: not written by a worker, ignored");
       }
     } catch (IllegalArgumentException e) {
       // Not one the worker wrote: ignored, and completed like any marker when it comes due.
-      LOG.log(Level.WARNING, "a malformed cancellation marker on " + queue + " (sequence number "
-          + m.getSequenceNumber() + ") was ignored: " + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "a malformed cancellation marker on "
+              + queue
+              + " (sequence number "
+              + m.getSequenceNumber()
+              + ") was ignored: "
+              + e.getMessage());
     }
   }
 

@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * Builds the Service Bus client builder from configuration: a connection string (SAS, or an
  * emulator's), or a namespace with the Azure credential the environment names ({@link
- * AzureCredentials#forServiceBus}). Processor and senders built from
- * one builder share one AMQP connection. A connection string the SDK refuses is a {@link
- * ConfigException} that never quotes it.
+ * AzureCredentials#forServiceBus}). Processor and senders built from one builder share one AMQP
+ * connection. A connection string the SDK refuses is a {@link ConfigException} that never quotes
+ * it.
  */
 public final class ServiceBusClients {
   /** The scope of a Service Bus data-plane token. */
@@ -31,15 +31,20 @@ public final class ServiceBusClients {
       } catch (RuntimeException e) {
         // Configuration validates the string first; should the SDK still refuse it, its message may
         // quote the offending part, key included, so only the exception's type is reported.
-        throw new ConfigException(List.of("SERVICEBUS_CONNECTION_STRING is refused by the Service Bus SDK ("
-            + e.getClass().getSimpleName() + ")"));
+        throw new ConfigException(
+            List.of(
+                "SERVICEBUS_CONNECTION_STRING is refused by the Service Bus SDK ("
+                    + e.getClass().getSimpleName()
+                    + ")"));
       }
     }
     if (config.serviceBusNamespace() != null) {
-      return builder.fullyQualifiedNamespace(config.serviceBusNamespace())
+      return builder
+          .fullyQualifiedNamespace(config.serviceBusNamespace())
           .credential(AzureCredentials.forServiceBus(System.getenv()));
     }
-    throw new IllegalStateException("SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE must be set");
+    throw new IllegalStateException(
+        "SERVICEBUS_CONNECTION_STRING or SERVICEBUS_NAMESPACE must be set");
   }
 
   /**
@@ -57,6 +62,8 @@ public final class ServiceBusClients {
     }
     AzureCredential credential = AzureCredentials.forServiceBus(env);
     credential.firstToken(SCOPE);
-    return new ServiceBusClientBuilder().fullyQualifiedNamespace(config.serviceBusNamespace()).credential(credential);
+    return new ServiceBusClientBuilder()
+        .fullyQualifiedNamespace(config.serviceBusNamespace())
+        .credential(credential);
   }
 }

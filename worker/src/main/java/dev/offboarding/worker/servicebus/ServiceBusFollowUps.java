@@ -5,15 +5,15 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
-import dev.offboarding.worker.guard.Approved;
 import dev.offboarding.worker.audit.AuditSink;
-import dev.offboarding.worker.scheduling.ScheduledEvents;
-import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.codec.ContinuationCodec;
-import dev.offboarding.worker.continuation.FollowUps;
-import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.codec.PendingResumeCodec;
+import dev.offboarding.worker.continuation.Continuation;
+import dev.offboarding.worker.continuation.FollowUps;
+import dev.offboarding.worker.guard.Approved;
+import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.lifecycle.PendingResume;
+import dev.offboarding.worker.scheduling.ScheduledEvents;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -22,8 +22,8 @@ import java.time.ZoneOffset;
  * {@link FollowUps} on Service Bus: continuations and held events go to the worker's own queue
  * ({@code SERVICEBUS_INTERNAL_QUEUE}), as scheduled messages when they must wait, with message ids
  * derived from the event's origin, its id and the step ({@link MessageIds}) so that the queue's
- * duplicate detection drops a second copy. A follow-up has subject {@value ContinuationCodec#FORMAT}
- * and {@code correlationId} the event id. Thread-safe.
+ * duplicate detection drops a second copy. A follow-up has subject {@value
+ * ContinuationCodec#FORMAT} and {@code correlationId} the event id. Thread-safe.
  */
 public final class ServiceBusFollowUps implements FollowUps {
   private final AuditSenders senders;
@@ -31,7 +31,8 @@ public final class ServiceBusFollowUps implements FollowUps {
   private final ContinuationCodec codec;
   private final Clock clock;
 
-  public ServiceBusFollowUps(AuditSenders senders, String queue, ContinuationCodec codec, Clock clock) {
+  public ServiceBusFollowUps(
+      AuditSenders senders, String queue, ContinuationCodec codec, Clock clock) {
     this.senders = senders;
     this.queue = queue;
     this.codec = codec;
@@ -45,14 +46,21 @@ public final class ServiceBusFollowUps implements FollowUps {
 
   @Override
   public void holdForApproval(Inbound.Event event, Instant dueAt) {
-    enqueue(EventMessages.awaitingApproval(event, dueAt), "the event", "holding the event for approval on " + queue);
+    enqueue(
+        EventMessages.awaitingApproval(event, dueAt),
+        "the event",
+        "holding the event for approval on " + queue);
   }
 
   @Override
   public void release(ScheduledEvents.Held held, Approved approved) {
-    String type = new EventCodec().decode(held.body()) instanceof DecodeResult.Valid v
-        ? v.event().type().wireName() : null;
-    enqueue(EventMessages.approved(held, type, approved, clock.instant()), "the event",
+    String type =
+        new EventCodec().decode(held.body()) instanceof DecodeResult.Valid v
+            ? v.event().type().wireName()
+            : null;
+    enqueue(
+        EventMessages.approved(held, type, approved, clock.instant()),
+        "the event",
         "releasing the approved event on " + queue);
   }
 
@@ -67,8 +75,9 @@ public final class ServiceBusFollowUps implements FollowUps {
     try {
       ServiceBusMessageBatch batch = senders.createBatch(queue);
       if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException(what + " is larger than " + batch.getMaxSizeInBytes()
-            + " bytes, the limit of " + queue, null);
+        throw new AuditSink.AuditException(
+            what + " is larger than " + batch.getMaxSizeInBytes() + " bytes, the limit of " + queue,
+            null);
       }
       senders.send(queue, batch);
     } catch (AuditSink.AuditException e) {
@@ -93,7 +102,8 @@ public final class ServiceBusFollowUps implements FollowUps {
 
   @Override
   public void pendingResume(String eventId, PendingResume resume) {
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(new PendingResumeCodec().encode(resume)));
+    ServiceBusMessage message =
+        new ServiceBusMessage(BinaryData.fromBytes(new PendingResumeCodec().encode(resume)));
     message.setMessageId(MessageIds.pendingResume(eventId));
     message.setContentType("application/json");
     message.setSubject(PendingResumeCodec.FORMAT);

@@ -33,7 +33,8 @@ public final class ServiceBusIntake implements AutoCloseable {
    * @param drainBound how long shutdown waits for events in flight before it cancels them
    * @param settleBound how long shutdown then waits for cancelled events to stop
    */
-  public record Options(int concurrency, Duration maxLockRenewal, Duration drainBound, Duration settleBound) {
+  public record Options(
+      int concurrency, Duration maxLockRenewal, Duration drainBound, Duration settleBound) {
     public Options {
       if (concurrency < 1) {
         throw new IllegalArgumentException("concurrency must be >= 1");
@@ -42,7 +43,8 @@ public final class ServiceBusIntake implements AutoCloseable {
 
     /**
      * 8 events at once, locks renewed for up to 25 min (a delivery's 5 min bound, the 15 min
-     * in-process hold of an outage, and a margin), 20 s to drain and 5 s to settle (inside k8s' 30 s grace).
+     * in-process hold of an outage, and a margin), 20 s to drain and 5 s to settle (inside k8s' 30
+     * s grace).
      */
     public static Options defaults() {
       return new Options(8, Duration.ofMinutes(25), Duration.ofSeconds(20), Duration.ofSeconds(5));
@@ -60,13 +62,15 @@ public final class ServiceBusIntake implements AutoCloseable {
   private final Options options;
   // Not a monitor: close() runs on a virtual thread and blocks while draining; a monitor held
   // there would pin its carrier on JDK 21 and could starve the handlers it waits for.
-  private final java.util.concurrent.locks.ReentrantLock lifecycle = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.ReentrantLock lifecycle =
+      new java.util.concurrent.locks.ReentrantLock();
   private ServiceBusProcessorClient processor;
   private volatile boolean started;
   private volatile boolean closed;
   private volatile boolean broken;
 
-  public ServiceBusIntake(ServiceBusClientBuilder builder, String queue, DeliveryHandler handler, Options options) {
+  public ServiceBusIntake(
+      ServiceBusClientBuilder builder, String queue, DeliveryHandler handler, Options options) {
     this.builder = builder;
     this.queue = queue;
     this.handler = handler;
@@ -94,19 +98,22 @@ public final class ServiceBusIntake implements AutoCloseable {
     try (ServiceBusReceiverClient probe = builder.receiver().queueName(queue).buildClient()) {
       probe.peekMessage();
     }
-    processor = builder.processor()
-        .queueName(queue)
-        .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
-        .disableAutoComplete()
-        .prefetchCount(0)
-        .maxConcurrentCalls(options.concurrency())
-        .maxAutoLockRenewDuration(options.maxLockRenewal())
-        .processMessage(context -> {
-          broken = false;
-          handler.handle(new SdkDelivery(queue, context));
-        })
-        .processError(this::onError)
-        .buildProcessorClient();
+    processor =
+        builder
+            .processor()
+            .queueName(queue)
+            .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+            .disableAutoComplete()
+            .prefetchCount(0)
+            .maxConcurrentCalls(options.concurrency())
+            .maxAutoLockRenewDuration(options.maxLockRenewal())
+            .processMessage(
+                context -> {
+                  broken = false;
+                  handler.handle(new SdkDelivery(queue, context));
+                })
+            .processError(this::onError)
+            .buildProcessorClient();
     processor.start();
     started = true;
   }
@@ -115,9 +122,15 @@ public final class ServiceBusIntake implements AutoCloseable {
     Throwable e = context.getException();
     if (e instanceof ServiceBusException sb && !sb.isTransient()) {
       broken = true;
-      LOG.log(Level.ERROR, "receiving from " + context.getEntityPath() + " failed: " + sb.getReason(), e);
+      LOG.log(
+          Level.ERROR,
+          "receiving from " + context.getEntityPath() + " failed: " + sb.getReason(),
+          e);
     } else {
-      LOG.log(Level.WARNING, "receiving from " + context.getEntityPath() + " failed; the SDK retries", e);
+      LOG.log(
+          Level.WARNING,
+          "receiving from " + context.getEntityPath() + " failed; the SDK retries",
+          e);
     }
   }
 
@@ -145,8 +158,10 @@ public final class ServiceBusIntake implements AutoCloseable {
     closed = true;
     try {
       if (!handler.drain(options.drainBound(), options.settleBound())) {
-        LOG.log(Level.WARNING, "shutdown: some events could not be settled in time; their locks expire and"
-            + " they are delivered again");
+        LOG.log(
+            Level.WARNING,
+            "shutdown: some events could not be settled in time; their locks expire and"
+                + " they are delivered again");
       }
       if (processor != null) {
         processor.close();

@@ -8,9 +8,9 @@ import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusReceiverAsyncClient;
 import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
 import dev.offboarding.worker.codec.BrakeLedgerCodec;
+import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.guard.BrakeLedger;
 import dev.offboarding.worker.guard.MassActionBrake;
-import dev.offboarding.worker.execute.Sleeper;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
@@ -34,18 +33,18 @@ import java.util.function.ToIntFunction;
  * state of one session, {@code brake-<cap>} ({@code brake-bulk}, {@code brake-urgent}), on the
  * worker's session-enabled state queue ({@code SERVICEBUS_STATE_QUEUE}), which only the worker's
  * identity may receive from. A lease that goes to the broker accepts the cap's session (its lock
- * makes the replicas take turns), reads the state, books the grant, writes the state back and closes
- * the session, which lets go of the lock: the lock is held for those few round trips only. No
- * message is ever sent to or received from the queue; the session state outlives every worker, so a
- * restart does not reset the count and replicas share one.
+ * makes the replicas take turns), reads the state, books the grant, writes the state back and
+ * closes the session, which lets go of the lock: the lock is held for those few round trips only.
+ * No message is ever sent to or received from the queue; the session state outlives every worker,
+ * so a restart does not reset the count and replicas share one.
  *
  * <p>Within one process a cap's round trips take turns on a lock, so only replicas contend for a
  * session; a session another replica holds is asked for again after a short random wait, for up to
  * {@code patience}. The two caps are separate sessions and separate locks, so urgent work never
  * waits for the bulk cap's session. Once a lease found a cap full, leases of that cap are answered
- * from memory until the earliest moment a lease leaves its window: nothing but time frees room
- * (a reserve given back aside), so this never grants more than the broker would, and a flood of
- * braked events costs no round trip.
+ * from memory until the earliest moment a lease leaves its window: nothing but time frees room (a
+ * reserve given back aside), so this never grants more than the broker would, and a flood of braked
+ * events costs no round trip.
  *
  * <p>A cap with users to lease ahead ({@code ahead}: the urgent cap) keeps a reserve: each round
  * trip also leases that many users more, booked at the end of the reserve's life ({@link
@@ -66,14 +65,19 @@ import java.util.function.ToIntFunction;
  */
 public final class ServiceBusMassActionBrake implements MassActionBrake, AutoCloseable {
   private static final Logger LOG = System.getLogger(ServiceBusMassActionBrake.class.getName());
+
   /** How long a lease keeps asking for a session another replica holds, in production. */
   public static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(10);
+
   /** The longest one step of a lease (accept, read, write) may take, in production. */
   public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(20);
+
   /** The prefix of each cap's session id. */
   public static final String SESSION_PREFIX = "brake-";
+
   /** How long users leased ahead may be used: they are booked at its end. */
   static final Duration RESERVE_LIFE = BrakeLedger.MAX_BOOKED_AHEAD;
+
   /** How often the reserve's thread looks, besides when a reserve was used. */
   private static final Duration RESERVE_TICK = Duration.ofSeconds(30);
 
@@ -91,8 +95,12 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
   private ServiceBusSessionReceiverAsyncClient sessions;
   private Thread reserves;
   private boolean wakeUp;
-  /** Set when closing begins: no new lease, the reserve's thread stops, the reserve is given back. */
+
+  /**
+   * Set when closing begins: no new lease, the reserve's thread stops, the reserve is given back.
+   */
   private volatile boolean closing;
+
   /** Set once the session receiver is closed. */
   private boolean closed;
 
@@ -105,8 +113,14 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
    *     MassActionBrake.Unavailable}
    * @param ahead users to keep leased ahead, per cap (0: no reserve)
    */
-  public ServiceBusMassActionBrake(ServiceBusClientBuilder clients, String queue, Clock clock, Sleeper sleeper,
-      Duration patience, Duration stepTimeout, ToIntFunction<Cap> ahead) {
+  public ServiceBusMassActionBrake(
+      ServiceBusClientBuilder clients,
+      String queue,
+      Clock clock,
+      Sleeper sleeper,
+      Duration patience,
+      Duration stepTimeout,
+      ToIntFunction<Cap> ahead) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.queue = Objects.requireNonNull(queue, "queue");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -138,10 +152,13 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
   private static final class CapState {
     final Cap cap;
     final int ahead;
+
     /** One round trip to the broker at a time. */
     final ReentrantLock turn = new ReentrantLock();
+
     /** Guards the fields below; held for moments only, never across a round trip. */
     final ReentrantLock held = new ReentrantLock();
+
     final List<Reserve> reserves = new ArrayList<>();
     Instant fullUntil;
 
@@ -159,7 +176,8 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
       held.lock();
       try {
         Instant halfLife = now.plus(RESERVE_LIFE.dividedBy(2));
-        int live = reserves.stream().filter(r -> halfLife.isBefore(r.until)).mapToInt(r -> r.left).sum();
+        int live =
+            reserves.stream().filter(r -> halfLife.isBefore(r.until)).mapToInt(r -> r.left).sum();
         if (live < users) {
           return false;
         }
@@ -181,12 +199,16 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
       }
     }
 
-    /** True when the reserve should be topped up: fewer than {@code ahead} users usable for half its life. */
+    /**
+     * True when the reserve should be topped up: fewer than {@code ahead} users usable for half its
+     * life.
+     */
     boolean low(Instant now) {
       held.lock();
       try {
         Instant halfLife = now.plus(RESERVE_LIFE.dividedBy(2));
-        return reserves.stream().filter(r -> halfLife.isBefore(r.until)).mapToInt(r -> r.left).sum() < ahead;
+        return reserves.stream().filter(r -> halfLife.isBefore(r.until)).mapToInt(r -> r.left).sum()
+            < ahead;
       } finally {
         held.unlock();
       }
@@ -212,7 +234,8 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
   }
 
   private CapState state(Cap cap) {
-    return caps.computeIfAbsent(cap.name(), name -> new CapState(cap, Math.max(0, ahead.applyAsInt(cap))));
+    return caps.computeIfAbsent(
+        cap.name(), name -> new CapState(cap, Math.max(0, ahead.applyAsInt(cap))));
   }
 
   @Override
@@ -269,26 +292,39 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
     Instant[] bookAt = {null};
     BrakeLedger.Grant grant;
     try {
-      grant = withSession(sessionId(cap), stored -> {
-        Instant now = clock.instant();
-        BrakeLedger ledger;
-        try {
-          ledger = BrakeLedgerCodec.decode(stored);
-          for (Reserve r : over) {
-            ledger = ledger.release(r.booked, r.left);
-          }
-          replaced[0] = false;
-        } catch (IllegalArgumentException e) {
-          LOG.log(Level.ERROR, "the " + cap.name() + " cap's count in session " + sessionId(cap) + " on " + queue
-              + " cannot be read (" + e.getMessage() + "); it is replaced by one that counts the whole cap as used"
-              + " now, so the cap holds work back for one window");
-          ledger = BrakeLedger.full(now, cap.usersPerHour());
-          replaced[0] = true;
-        }
-        bookAt[0] = s.ahead > 0 ? now.plus(RESERVE_LIFE) : now;
-        BrakeLedger.Grant g = ledger.grant(now, cap.usersPerHour(), users, s.ahead, bookAt[0]);
-        return new Turn<>(BrakeLedgerCodec.encode(g.ledger()), g);
-      });
+      grant =
+          withSession(
+              sessionId(cap),
+              stored -> {
+                Instant now = clock.instant();
+                BrakeLedger ledger;
+                try {
+                  ledger = BrakeLedgerCodec.decode(stored);
+                  for (Reserve r : over) {
+                    ledger = ledger.release(r.booked, r.left);
+                  }
+                  replaced[0] = false;
+                } catch (IllegalArgumentException e) {
+                  LOG.log(
+                      Level.ERROR,
+                      "the "
+                          + cap.name()
+                          + " cap's count in session "
+                          + sessionId(cap)
+                          + " on "
+                          + queue
+                          + " cannot be read ("
+                          + e.getMessage()
+                          + "); it is replaced by one that counts the whole cap as used"
+                          + " now, so the cap holds work back for one window");
+                  ledger = BrakeLedger.full(now, cap.usersPerHour());
+                  replaced[0] = true;
+                }
+                bookAt[0] = s.ahead > 0 ? now.plus(RESERVE_LIFE) : now;
+                BrakeLedger.Grant g =
+                    ledger.grant(now, cap.usersPerHour(), users, s.ahead, bookAt[0]);
+                return new Turn<>(BrakeLedgerCodec.encode(g.ledger()), g);
+              });
     } catch (RuntimeException e) {
       // Not given back this time: kept until the next turn, so that they are given back once.
       s.held.lock();
@@ -297,8 +333,14 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
       } finally {
         s.held.unlock();
       }
-      throw new Unavailable("the " + cap.name() + " cap's count on " + queue + " could not be read or written: "
-          + e.getMessage(), e);
+      throw new Unavailable(
+          "the "
+              + cap.name()
+              + " cap's count on "
+              + queue
+              + " could not be read or written: "
+              + e.getMessage(),
+          e);
     }
     s.held.lock();
     try {
@@ -357,7 +399,8 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
         sleeper.sleep(Duration.ofMillis(wait + ThreadLocalRandom.current().nextLong(wait)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new Unavailable("interrupted while session " + sessionId + " was held by another replica", e);
+        throw new Unavailable(
+            "interrupted while session " + sessionId + " was held by another replica", e);
       }
       wait = Math.min(wait * 2, 250);
     }
@@ -369,10 +412,12 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
    */
   static boolean contended(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ServiceBusException sb && (sb.getReason() == ServiceBusFailureReason.SESSION_CANNOT_BE_LOCKED
-          || sb.getReason() == ServiceBusFailureReason.SESSION_LOCK_LOST)
-          || t instanceof AmqpException amqp && (amqp.getErrorCondition() == AmqpErrorCondition.SESSION_CANNOT_BE_LOCKED
-          || amqp.getErrorCondition() == AmqpErrorCondition.SESSION_LOCK_LOST)) {
+      if (t instanceof ServiceBusException sb
+              && (sb.getReason() == ServiceBusFailureReason.SESSION_CANNOT_BE_LOCKED
+                  || sb.getReason() == ServiceBusFailureReason.SESSION_LOCK_LOST)
+          || t instanceof AmqpException amqp
+              && (amqp.getErrorCondition() == AmqpErrorCondition.SESSION_CANNOT_BE_LOCKED
+                  || amqp.getErrorCondition() == AmqpErrorCondition.SESSION_LOCK_LOST)) {
         return true;
       }
     }
@@ -386,7 +431,8 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
         throw new IllegalStateException("the mass-action brake is closed");
       }
       if (sessions == null) {
-        sessions = clients.sessionReceiver().queueName(queue).disableAutoComplete().buildAsyncClient();
+        sessions =
+            clients.sessionReceiver().queueName(queue).disableAutoComplete().buildAsyncClient();
       }
       return sessions;
     } finally {
@@ -415,7 +461,10 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
     }
   }
 
-  /** The reserve's thread: tops up each reserve that runs low or short of life, off any event's path. */
+  /**
+   * The reserve's thread: tops up each reserve that runs low or short of life, off any event's
+   * path.
+   */
   private void keepReserves() {
     while (awaitTick()) {
       for (CapState s : caps.values()) {
@@ -429,8 +478,14 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
           }
         } catch (Unavailable e) {
           // Not fatal: leases the reserve does not cover go to the broker themselves.
-          LOG.log(Level.WARNING, "topping up the " + s.cap.name() + " cap's reserve failed; tried again in "
-              + RESERVE_TICK.toSeconds() + " s: " + e.getMessage());
+          LOG.log(
+              Level.WARNING,
+              "topping up the "
+                  + s.cap.name()
+                  + " cap's reserve failed; tried again in "
+                  + RESERVE_TICK.toSeconds()
+                  + " s: "
+                  + e.getMessage());
         } finally {
           s.turn.unlock();
         }
@@ -460,35 +515,44 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
    * that even the first urgent event of this process takes no round trip before its first write;
    * every other count is read once, writing nothing, so that the first lease pays one round trip
    * and not the setting up of the session receiver. A state queue that cannot be reached is logged
-   * at once, not at the first event. The price: each process start leases the reserve ahead,
-   * given back on an orderly close; a process that crashes leaves it counted until it leaves the
-   * window.
+   * at once, not at the first event. The price: each process start leases the reserve ahead, given
+   * back on an orderly close; a process that crashes leaves it counted until it leaves the window.
    */
   public void warmUp(List<Cap> all) {
-    Thread.ofVirtual().name("mass-action-brake-warm-up").start(() -> {
-      for (Cap cap : all) {
-        CapState s = state(cap);
-        if (closing) {
-          return;
-        }
-        if (s.ahead > 0) {
-          startReserves();
-        }
-        lockTurn(s);
-        try {
-          if (s.ahead > 0) {
-            roundTrip(s, 0);
-          } else {
-            withSession(sessionId(cap), stored -> new Turn<>(null, null));
-          }
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "the " + cap.name() + " cap's count on " + queue + " cannot be read yet; events"
-              + " wait before their first write until it can: " + e.getMessage());
-        } finally {
-          s.turn.unlock();
-        }
-      }
-    });
+    Thread.ofVirtual()
+        .name("mass-action-brake-warm-up")
+        .start(
+            () -> {
+              for (Cap cap : all) {
+                CapState s = state(cap);
+                if (closing) {
+                  return;
+                }
+                if (s.ahead > 0) {
+                  startReserves();
+                }
+                lockTurn(s);
+                try {
+                  if (s.ahead > 0) {
+                    roundTrip(s, 0);
+                  } else {
+                    withSession(sessionId(cap), stored -> new Turn<>(null, null));
+                  }
+                } catch (RuntimeException e) {
+                  LOG.log(
+                      Level.WARNING,
+                      "the "
+                          + cap.name()
+                          + " cap's count on "
+                          + queue
+                          + " cannot be read yet; events"
+                          + " wait before their first write until it can: "
+                          + e.getMessage());
+                } finally {
+                  s.turn.unlock();
+                }
+              }
+            });
   }
 
   /** Gives back what the reserves hold, as far as the broker can be reached within a step. */
@@ -501,16 +565,24 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
       }
       lockTurn(s);
       try {
-        withSession(sessionId(s.cap), stored -> {
-          BrakeLedger ledger = BrakeLedgerCodec.decode(stored);
-          for (Reserve r : left) {
-            ledger = ledger.release(r.booked, r.left);
-          }
-          return new Turn<>(BrakeLedgerCodec.encode(ledger), null);
-        });
+        withSession(
+            sessionId(s.cap),
+            stored -> {
+              BrakeLedger ledger = BrakeLedgerCodec.decode(stored);
+              for (Reserve r : left) {
+                ledger = ledger.release(r.booked, r.left);
+              }
+              return new Turn<>(BrakeLedgerCodec.encode(ledger), null);
+            });
       } catch (RuntimeException e) {
-        LOG.log(Level.INFO, users + " user(s) of the " + s.cap.name() + " cap's reserve were not given back; they"
-            + " count against it until they leave the window: " + e.getMessage());
+        LOG.log(
+            Level.INFO,
+            users
+                + " user(s) of the "
+                + s.cap.name()
+                + " cap's reserve were not given back; they"
+                + " count against it until they leave the window: "
+                + e.getMessage());
       } finally {
         s.turn.unlock();
       }
@@ -548,7 +620,9 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
         try {
           sessions.close();
         } catch (RuntimeException e) {
-          LOG.log(Level.DEBUG, "closing the mass-action brake's session receiver failed: " + e.getMessage());
+          LOG.log(
+              Level.DEBUG,
+              "closing the mass-action brake's session receiver failed: " + e.getMessage());
         }
         sessions = null;
       }

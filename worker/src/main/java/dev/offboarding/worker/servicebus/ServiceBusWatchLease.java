@@ -38,10 +38,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
   private static final Logger LOG = System.getLogger(ServiceBusWatchLease.class.getName());
+
   /** The session whose lock is the lease. */
   public static final String SESSION = "watch-sign-ins";
+
   /** How long a poll keeps asking for the session another replica holds, in production. */
   public static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(30);
+
   /** How long a poll waits for another poll of the same process. */
   static final Duration IN_PROCESS_PATIENCE = Duration.ofSeconds(5);
 
@@ -60,8 +63,13 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
    * @param sleeper the gate's waits and the waits for a session another replica holds: real waits,
    *     since the reporting API's window and the other replica's turn take real time
    */
-  public ServiceBusWatchLease(ServiceBusClientBuilder clients, String queue, Clock clock, Sleeper sleeper,
-      Duration patience, Duration stepTimeout) {
+  public ServiceBusWatchLease(
+      ServiceBusClientBuilder clients,
+      String queue,
+      Clock clock,
+      Sleeper sleeper,
+      Duration patience,
+      Duration stepTimeout) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.queue = Objects.requireNonNull(queue, "queue");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -90,8 +98,14 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
           try {
             session.setSessionState(after).block(stepTimeout);
           } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the sign-in watch's requests could not be written to session " + SESSION + " on "
-                + queue + "; the next poll may not wait for them: " + e.getMessage());
+            LOG.log(
+                Level.WARNING,
+                "the sign-in watch's requests could not be written to session "
+                    + SESSION
+                    + " on "
+                    + queue
+                    + "; the next poll may not wait for them: "
+                    + e.getMessage());
           }
         }
       }
@@ -112,32 +126,45 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
     try {
       stored = session.getSessionState().block(stepTimeout);
     } catch (RuntimeException e) {
-      throw new Unavailable("session " + SESSION + " on " + queue + " could not be read: " + e.getMessage(), e);
+      throw new Unavailable(
+          "session " + SESSION + " on " + queue + " could not be read: " + e.getMessage(), e);
     }
     try {
       return SignInRequestsCodec.decode(stored);
     } catch (IllegalArgumentException e) {
-      LOG.log(Level.ERROR, "the sign-in watch's requests in session " + SESSION + " on " + queue + " cannot be read ("
-          + e.getMessage() + "); they are counted as a full window sent now");
-      List<java.time.Instant> full = new ArrayList<>(Collections.nCopies(SignInRequests.LIMIT, clock.instant()));
+      LOG.log(
+          Level.ERROR,
+          "the sign-in watch's requests in session "
+              + SESSION
+              + " on "
+              + queue
+              + " cannot be read ("
+              + e.getMessage()
+              + "); they are counted as a full window sent now");
+      List<java.time.Instant> full =
+          new ArrayList<>(Collections.nCopies(SignInRequests.LIMIT, clock.instant()));
       return new SignInRequests(full);
     }
   }
 
-  /** Accepts the session, asking again while another replica holds it, for up to {@link #patience}. */
+  /**
+   * Accepts the session, asking again while another replica holds it, for up to {@link #patience}.
+   */
   private ServiceBusReceiverAsyncClient accept() throws InterruptedException {
     long giveUp = System.nanoTime() + patience.toNanos();
     long wait = 20;
     while (true) {
       try {
-        ServiceBusReceiverAsyncClient session = receiver().acceptSession(SESSION).block(stepTimeout);
+        ServiceBusReceiverAsyncClient session =
+            receiver().acceptSession(SESSION).block(stepTimeout);
         if (session == null) {
           throw new IllegalStateException("the broker gave no session " + SESSION);
         }
         return session;
       } catch (RuntimeException e) {
         if (!ServiceBusMassActionBrake.contended(e) || System.nanoTime() - giveUp >= 0) {
-          throw new Unavailable("session " + SESSION + " on " + queue + " could not be had: " + e.getMessage(), e);
+          throw new Unavailable(
+              "session " + SESSION + " on " + queue + " could not be had: " + e.getMessage(), e);
         }
       }
       sleeper.sleep(Duration.ofMillis(wait + ThreadLocalRandom.current().nextLong(wait)));
@@ -152,7 +179,8 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
         throw new IllegalStateException("the sign-in watch's lease is closed");
       }
       if (sessions == null) {
-        sessions = clients.sessionReceiver().queueName(queue).disableAutoComplete().buildAsyncClient();
+        sessions =
+            clients.sessionReceiver().queueName(queue).disableAutoComplete().buildAsyncClient();
       }
       return sessions;
     } finally {
@@ -169,7 +197,9 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
         try {
           sessions.close();
         } catch (RuntimeException e) {
-          LOG.log(Level.DEBUG, "closing the sign-in watch's session receiver failed: " + e.getMessage());
+          LOG.log(
+              Level.DEBUG,
+              "closing the sign-in watch's session receiver failed: " + e.getMessage());
         }
         sessions = null;
       }

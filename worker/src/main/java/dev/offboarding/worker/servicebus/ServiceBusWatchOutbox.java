@@ -18,14 +18,15 @@ import java.time.ZoneOffset;
 /**
  * {@link WatchOutbox} on Service Bus: access audits go to the audit topic (subject {@value
  * AccessAudit#TYPE}, correlation id the event id, application properties {@value #OUTCOME} and
- * {@value #WATCH_POLL}); entries go to the worker's own queue as scheduled messages (subject {@value
- * WatchEntryCodec#FORMAT}). Ids derive from the entry's origin ({@link MessageIds#access}, {@link
- * MessageIds#watchEntry}), so both entities' duplicate detection drop what a poll done again sends
- * again. Thread-safe.
+ * {@value #WATCH_POLL}); entries go to the worker's own queue as scheduled messages (subject
+ * {@value WatchEntryCodec#FORMAT}). Ids derive from the entry's origin ({@link MessageIds#access},
+ * {@link MessageIds#watchEntry}), so both entities' duplicate detection drop what a poll done again
+ * sends again. Thread-safe.
  */
 public final class ServiceBusWatchOutbox implements WatchOutbox {
   /** Application property of access audits: {@code SIGN_IN_SEEN} or {@code NONE_SEEN}. */
   public static final String OUTCOME = "outcome";
+
   /** Application property of access audits: the poll of the entry that saw it (0 is the first). */
   public static final String WATCH_POLL = "watchPoll";
 
@@ -37,8 +38,14 @@ public final class ServiceBusWatchOutbox implements WatchOutbox {
   private final Clock clock;
   private final Metrics metrics;
 
-  public ServiceBusWatchOutbox(AuditSenders senders, String topic, String queue, AuditCodec audits,
-      WatchEntryCodec entries, Clock clock, Metrics metrics) {
+  public ServiceBusWatchOutbox(
+      AuditSenders senders,
+      String topic,
+      String queue,
+      AuditCodec audits,
+      WatchEntryCodec entries,
+      Clock clock,
+      Metrics metrics) {
     this.senders = senders;
     this.topic = topic;
     this.queue = queue;
@@ -50,10 +57,12 @@ public final class ServiceBusWatchOutbox implements WatchOutbox {
 
   @Override
   public void publish(WatchEntry entry, AccessAudit audit, int poll) {
-    String what = audit.outcome() == AccessAudit.Outcome.NONE_SEEN ? "none" : audit.signIns().get(0).id();
+    String what =
+        audit.outcome() == AccessAudit.Outcome.NONE_SEEN ? "none" : audit.signIns().get(0).id();
     String id = MessageIds.access(entry.origin(), entry.eventId(), audit.userId(), what);
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(audits.encodeAccess(id, clock.instant(),
-        audit)));
+    ServiceBusMessage message =
+        new ServiceBusMessage(
+            BinaryData.fromBytes(audits.encodeAccess(id, clock.instant(), audit)));
     message.setMessageId(id);
     message.setContentType(OffboardingEvent.CONTENT_TYPE);
     message.setSubject(AccessAudit.TYPE);
@@ -67,7 +76,8 @@ public final class ServiceBusWatchOutbox implements WatchOutbox {
   @Override
   public void schedule(WatchEntry next, Instant dueAt) {
     ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(entries.encode(next)));
-    message.setMessageId(MessageIds.watchEntry(next.origin(), next.eventId(), next.part(), next.poll()));
+    message.setMessageId(
+        MessageIds.watchEntry(next.origin(), next.eventId(), next.part(), next.poll()));
     message.setContentType("application/json");
     message.setSubject(WatchEntryCodec.FORMAT);
     message.setCorrelationId(next.eventId());
@@ -81,8 +91,12 @@ public final class ServiceBusWatchOutbox implements WatchOutbox {
     try {
       ServiceBusMessageBatch batch = senders.createBatch(entity);
       if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException("a sign-in watch message is larger than " + batch.getMaxSizeInBytes()
-            + " bytes, the limit of " + entity, null);
+        throw new AuditSink.AuditException(
+            "a sign-in watch message is larger than "
+                + batch.getMaxSizeInBytes()
+                + " bytes, the limit of "
+                + entity,
+            null);
       }
       senders.send(entity, batch);
     } catch (AuditSink.AuditException e) {

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param observedSessionsValidFrom {@code signInSessionsValidFromDateTime} as last read; null
  *     likewise
  * @param reads how many reads were made (0 when none could be sent)
- * @param reason why the write is not verified, in words, e.g. {@code user not found on
- *     read-back}; null when verified
+ * @param reason why the write is not verified, in words, e.g. {@code user not found on read-back};
+ *     null when verified
  * @param checkedAt when the answer was known, by the verifier's clock
  */
 public record Verification(
@@ -45,6 +45,7 @@ public record Verification(
    * @throws IllegalArgumentException when {@code written} is not SUCCEEDED or UNVERIFIED
    */
   public ActionResult applyTo(ActionResult written) {
-    return written.withVerification(verified, observedSessionsValidFrom, observedAccountEnabled, reason);
+    return written.withVerification(
+        verified, observedSessionsValidFrom, observedAccountEnabled, reason);
   }
 }

@@ -23,9 +23,9 @@ import java.util.Optional;
  * <p>The directory is eventually consistent, so a read that does not show the write yet is made
  * again, {@code reads} times in all, waiting {@code firstDelay} and then twice as long before each
  * further read; only then is the write reported unverified. A failed read (the directory has
- * already retried what was transient) ends verification at once as unverified, with the failure
- * as the reason: verification never turns an acknowledged write into an exception. Thread-safe;
- * every wait goes through the injected {@link Sleeper}.
+ * already retried what was transient) ends verification at once as unverified, with the failure as
+ * the reason: verification never turns an acknowledged write into an exception. Thread-safe; every
+ * wait goes through the injected {@link Sleeper}.
  */
 public final class Verifier {
 
@@ -69,7 +69,12 @@ public final class Verifier {
    * @param firstDelay the wait before the second read, doubled before each further one (not
    *     negative)
    */
-  public Verifier(Directory directory, Sleeper sleeper, Clock clock, Duration clockSkew, int reads,
+  public Verifier(
+      Directory directory,
+      Sleeper sleeper,
+      Clock clock,
+      Duration clockSkew,
+      int reads,
       Duration firstDelay) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -93,12 +98,13 @@ public final class Verifier {
    *
    * @param action the write Graph acknowledged
    * @param userId the user's object id
-   * @param requestedAt when the write was sent (for a retried write, the first attempt's start
-   *     is earlier and so only more lenient); used for revokes only
+   * @param requestedAt when the write was sent (for a retried write, the first attempt's start is
+   *     earlier and so only more lenient); used for revokes only
    * @throws InterruptedException when interrupted while waiting between reads, or while the
    *     directory waited to retry a read
    */
-  public Verification verify(Action action, String userId, Instant requestedAt) throws InterruptedException {
+  public Verification verify(Action action, String userId, Instant requestedAt)
+      throws InterruptedException {
     Objects.requireNonNull(action, "action");
     return verify(userId, Map.of(action, requestedAt)).get(action);
   }
@@ -110,7 +116,8 @@ public final class Verifier {
    * @param writes each acknowledged write, with when it was sent
    * @return a verification per write, in the map's key set
    */
-  public Map<Action, Verification> verify(String userId, Map<Action, Instant> writes) throws InterruptedException {
+  public Map<Action, Verification> verify(String userId, Map<Action, Instant> writes)
+      throws InterruptedException {
     return readBack(userId, writes).checks();
   }
 
@@ -168,8 +175,15 @@ public final class Verifier {
         Instant threshold = requestedAt.truncatedTo(ChronoUnit.SECONDS).minus(clockSkew);
         String why = notInEffect(entry.getKey(), last, requestedAt, threshold);
         if (why == null) {
-          done.put(entry.getKey(), new Verification(true, last.accountEnabled(), last.signInSessionsValidFrom(), made,
-              null, clock.instant()));
+          done.put(
+              entry.getKey(),
+              new Verification(
+                  true,
+                  last.accountEnabled(),
+                  last.signInSessionsValidFrom(),
+                  made,
+                  null,
+                  clock.instant()));
           it.remove();
         } else {
           entry.setValue(why);
@@ -177,13 +191,16 @@ public final class Verifier {
       }
     }
     for (Map.Entry<Action, String> entry : notYet.entrySet()) {
-      done.put(entry.getKey(), unverified(last, made, entry.getValue() + (made > 1 ? " after " + made + " reads" : "")));
+      done.put(
+          entry.getKey(),
+          unverified(last, made, entry.getValue() + (made > 1 ? " after " + made + " reads" : "")));
     }
     return new ReadBack(done, last);
   }
 
   /** Why this state does not show the write, or null when it does. */
-  private String notInEffect(Action action, AccountState state, Instant requestedAt, Instant threshold) {
+  private String notInEffect(
+      Action action, AccountState state, Instant requestedAt, Instant threshold) {
     return switch (action) {
       case REVOKE_SESSIONS -> {
         Instant validFrom = state.signInSessionsValidFrom();
@@ -191,8 +208,12 @@ public final class Verifier {
           yield "signInSessionsValidFromDateTime was not returned on read-back";
         }
         yield validFrom.isBefore(threshold)
-            ? "signInSessionsValidFromDateTime " + validFrom + " is before the revoke at "
-                + requestedAt.truncatedTo(ChronoUnit.SECONDS) + " (allowing " + clockSkew.toSeconds()
+            ? "signInSessionsValidFromDateTime "
+                + validFrom
+                + " is before the revoke at "
+                + requestedAt.truncatedTo(ChronoUnit.SECONDS)
+                + " (allowing "
+                + clockSkew.toSeconds()
                 + " s of clock skew)"
             : null;
       }
@@ -209,12 +230,18 @@ public final class Verifier {
         yield state.accountEnabled() ? null : "accountEnabled is still false";
       }
       case RESET_PASSWORD, CONFIRM_COMPROMISED, DISABLE_DEVICES, ENABLE_DEVICES ->
-          throw new IllegalArgumentException(action.wireName() + " is not verified by reading the account");
+          throw new IllegalArgumentException(
+              action.wireName() + " is not verified by reading the account");
     };
   }
 
   private Verification unverified(AccountState last, int made, String reason) {
-    return new Verification(false, last == null ? null : last.accountEnabled(),
-        last == null ? null : last.signInSessionsValidFrom(), made, reason, clock.instant());
+    return new Verification(
+        false,
+        last == null ? null : last.accountEnabled(),
+        last == null ? null : last.signInSessionsValidFrom(),
+        made,
+        reason,
+        clock.instant());
   }
 }

@@ -22,19 +22,20 @@ public interface SignInLog {
    * after {@code since}, every page read; {@code gate} is passed before each request (each page
    * included) and told when it is over, so that the reporting API's limit is kept.
    *
-   * @throws GraphFailure when the log could not be read (403 without the permission or the
-   *     licence, 429, an outage)
+   * @throws GraphFailure when the log could not be read (403 without the permission or the licence,
+   *     429, an outage)
    * @throws InterruptedException when interrupted while waiting at the gate
    */
-  List<Seen> successfulSince(Instant since, List<String> userIds, RequestGate gate) throws InterruptedException;
+  List<Seen> successfulSince(Instant since, List<String> userIds, RequestGate gate)
+      throws InterruptedException;
 
   /** One sign-in and whose it is. */
   record Seen(String userId, AccessAudit.SignIn signIn) {}
 
   /**
-   * Spaces requests to the reporting API. A request is counted from the moment its answer came
-   * (or it failed), not from when it was sent: the service counts it on arrival, which lies between
-   * the two, so a request that took long to arrive cannot make the next window look free too soon.
+   * Spaces requests to the reporting API. A request is counted from the moment its answer came (or
+   * it failed), not from when it was sent: the service counts it on arrival, which lies between the
+   * two, so a request that took long to arrive cannot make the next window look free too soon.
    */
   interface RequestGate {
     /** Waits until the next request may go. */

@@ -11,17 +11,19 @@ import java.util.Objects;
 /**
  * The requests sent to the reporting API in its last window: Graph allows about {@value #LIMIT}
  * requests per {@link #WINDOW} per app and tenant ({@code auditLogs/signIns}). Before each request
- * the watch waits until the oldest of the last {@value #LIMIT} left the window; each is counted from
- * the moment its answer came. Immutable; kept in
- * the lease's session state so that every replica counts the same requests.
+ * the watch waits until the oldest of the last {@value #LIMIT} left the window; each is counted
+ * from the moment its answer came. Immutable; kept in the lease's session state so that every
+ * replica counts the same requests.
  *
  * @param times when the last requests went, oldest first, at most {@value #LIMIT}
  */
 public record SignInRequests(List<Instant> times) {
   /** Requests per window. */
   public static final int LIMIT = 5;
+
   /** The window. */
   public static final Duration WINDOW = Duration.ofSeconds(10);
+
   /** No request yet. */
   public static final SignInRequests EMPTY = new SignInRequests(List.of());
 
@@ -71,8 +73,8 @@ public record SignInRequests(List<Instant> times) {
    * A gate over a count kept in {@code requests}: waits for room before each request, counts each
    * when it is over.
    */
-  public static dev.offboarding.worker.watch.SignInLog.RequestGate gate(SignInRequests[] requests, Clock clock,
-      Sleeper sleeper) {
+  public static dev.offboarding.worker.watch.SignInLog.RequestGate gate(
+      SignInRequests[] requests, Clock clock, Sleeper sleeper) {
     return new dev.offboarding.worker.watch.SignInLog.RequestGate() {
       @Override
       public void pass() throws InterruptedException {

@@ -30,12 +30,21 @@ import java.util.TreeSet;
  * @param provenance the event's provenance; its queue is the intake queue the event arrived on
  * @param users the users still watched, by id
  */
-public record WatchEntry(String origin, String eventId, String part, int poll, Provenance provenance,
+public record WatchEntry(
+    String origin,
+    String eventId,
+    String part,
+    int poll,
+    Provenance provenance,
     List<Watched> users) {
   /** Users one entry carries: a few kilobytes on the wire, and a poll of them within one lease. */
   public static final int MAX_USERS = 150;
-  /** Sign-ins one user's entry remembers; a user seen signing in this often is no longer watched. */
+
+  /**
+   * Sign-ins one user's entry remembers; a user seen signing in this often is no longer watched.
+   */
   public static final int MAX_SEEN = 50;
+
   /** Polls of one entry: a 28-hour window polled every 10 s stays far below it. */
   public static final int MAX_POLLS = 1_000_000;
 
@@ -43,7 +52,10 @@ public record WatchEntry(String origin, String eventId, String part, int poll, P
     if (origin == null || !Inbound.isOrigin(origin)) {
       throw new IllegalArgumentException("origin must be <sequence number>@<queue>");
     }
-    if (eventId == null || eventId.isBlank() || eventId.length() > 256 || eventId.chars().anyMatch(Character::isISOControl)) {
+    if (eventId == null
+        || eventId.isBlank()
+        || eventId.length() > 256
+        || eventId.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("eventId must be printable, at most 256 characters");
     }
     if (part == null || !part.matches("\\d{1,6}\\.\\d{1,4}")) {
@@ -56,8 +68,10 @@ public record WatchEntry(String origin, String eventId, String part, int poll, P
     if (provenance.queue() == null || !Inbound.isEntityName(provenance.queue())) {
       throw new IllegalArgumentException("provenance must name the intake queue");
     }
-    users = List.copyOf(Objects.requireNonNull(users, "users")).stream()
-        .sorted(Comparator.comparing(Watched::userId)).toList();
+    users =
+        List.copyOf(Objects.requireNonNull(users, "users")).stream()
+            .sorted(Comparator.comparing(Watched::userId))
+            .toList();
     if (users.isEmpty() || users.size() > MAX_USERS) {
       throw new IllegalArgumentException("an entry watches 1.." + MAX_USERS + " users");
     }
@@ -76,10 +90,12 @@ public record WatchEntry(String origin, String eventId, String part, int poll, P
    *
    * @param userId the user's object id
    * @param revokedAt when Graph accepted the user's first revoke, disable or password reset
-   * @param allResourcesBy when the window closes; not before {@code revokedAt}, at most 28 hours after it
+   * @param allResourcesBy when the window closes; not before {@code revokedAt}, at most 28 hours
+   *     after it
    * @param seen ids of the sign-ins already published, at most {@link #MAX_SEEN}
    */
-  public record Watched(String userId, Instant revokedAt, Instant allResourcesBy, Set<String> seen) {
+  public record Watched(
+      String userId, Instant revokedAt, Instant allResourcesBy, Set<String> seen) {
     public Watched {
       if (!Target.isGuid(userId)) {
         throw new IllegalArgumentException("userId must be an object id");
@@ -87,9 +103,12 @@ public record WatchEntry(String origin, String eventId, String part, int poll, P
       userId = userId.toLowerCase(java.util.Locale.ROOT);
       Objects.requireNonNull(revokedAt, "revokedAt");
       Objects.requireNonNull(allResourcesBy, "allResourcesBy");
-      if (allResourcesBy.isBefore(revokedAt) || allResourcesBy.isAfter(revokedAt.plus(
-          dev.offboarding.contracts.AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME))) {
-        throw new IllegalArgumentException("allResourcesBy must lie within 28 hours after revokedAt");
+      if (allResourcesBy.isBefore(revokedAt)
+          || allResourcesBy.isAfter(
+              revokedAt.plus(
+                  dev.offboarding.contracts.AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME))) {
+        throw new IllegalArgumentException(
+            "allResourcesBy must lie within 28 hours after revokedAt");
       }
       seen = new TreeSet<>(Objects.requireNonNull(seen, "seen"));
       if (seen.size() > MAX_SEEN || !seen.stream().allMatch(Target::isGuid)) {

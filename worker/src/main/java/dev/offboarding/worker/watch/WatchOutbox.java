@@ -5,10 +5,11 @@ import dev.offboarding.worker.audit.AuditSink;
 import java.time.Instant;
 
 /**
- * Port: where the sign-in watch's messages go: what it saw to the audit topic, its next entry to the
- * worker's own queue. Every message id derives from the entry's origin and what the message says,
- * so that a poll done twice (a crash before its entry was completed) publishes each sign-in once and
- * hands on one next entry: the broker's duplicate detection drops the second copy. Thread-safe.
+ * Port: where the sign-in watch's messages go: what it saw to the audit topic, its next entry to
+ * the worker's own queue. Every message id derives from the entry's origin and what the message
+ * says, so that a poll done twice (a crash before its entry was completed) publishes each sign-in
+ * once and hands on one next entry: the broker's duplicate detection drops the second copy.
+ * Thread-safe.
  */
 public interface WatchOutbox {
 

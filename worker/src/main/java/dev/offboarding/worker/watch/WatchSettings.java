@@ -15,10 +15,11 @@ import java.util.Objects;
  * @param accessTokenMaxLifetime the tenant's longest access-token lifetime: the window's length
  *     when a result carries no {@code access} of its own
  */
-public record WatchSettings(boolean enabled, Duration pollInterval, Duration logLatency,
-    Duration accessTokenMaxLifetime) {
+public record WatchSettings(
+    boolean enabled, Duration pollInterval, Duration logLatency, Duration accessTokenMaxLifetime) {
   /** {@code WATCH_SIGN_INS_POLL_INTERVAL}'s default: one read per minute per entry. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(1);
+
   /**
    * {@code SIGN_IN_LOG_LATENCY}'s default: Microsoft gave 2 minutes at p95 and 5 at p99 for sign-in
    * logs; twice the p99 leaves room for a slow day.
@@ -35,15 +36,20 @@ public record WatchSettings(boolean enabled, Duration pollInterval, Duration log
     if (logLatency.isNegative()) {
       throw new IllegalArgumentException("logLatency must not be negative");
     }
-    if (accessTokenMaxLifetime.isNegative() || accessTokenMaxLifetime.isZero()
+    if (accessTokenMaxLifetime.isNegative()
+        || accessTokenMaxLifetime.isZero()
         || accessTokenMaxLifetime.compareTo(AccessWindow.LONGEST_ACCESS_TOKEN_LIFETIME) > 0) {
-      throw new IllegalArgumentException("accessTokenMaxLifetime must be positive and at most 28 hours");
+      throw new IllegalArgumentException(
+          "accessTokenMaxLifetime must be positive and at most 28 hours");
     }
   }
 
   /** The watch off, everything else at its default. */
   public static WatchSettings off() {
-    return new WatchSettings(false, DEFAULT_POLL_INTERVAL, DEFAULT_LOG_LATENCY,
+    return new WatchSettings(
+        false,
+        DEFAULT_POLL_INTERVAL,
+        DEFAULT_LOG_LATENCY,
         AccessWindow.DEFAULT_MAX_ACCESS_TOKEN_LIFETIME);
   }
 }

@@ -14,8 +14,12 @@ public final class TestBatches {
 
   /** An empty batch that holds at most {@code maxSizeInBytes} of encoded messages. */
   public static ServiceBusMessageBatch create(int maxSizeInBytes) {
-    return new ServiceBusMessageBatch(true, maxSizeInBytes, () -> new AmqpErrorContext("test"),
-        new ServiceBusTracer(null, "test.servicebus.windows.net", "test"), new ServiceBusMessageSerializer());
+    return new ServiceBusMessageBatch(
+        true,
+        maxSizeInBytes,
+        () -> new AmqpErrorContext("test"),
+        new ServiceBusTracer(null, "test.servicebus.windows.net", "test"),
+        new ServiceBusMessageSerializer());
   }
 
   /** The messages a batch holds, in order. */

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Replicas of the governor against one tenant budget, in simulated time (1 ms steps): each replica
  * always has bulk work queued; the tenant is the fake tenant's rule, a token bucket of one second's
  * budget that answers 429 with a Retry-After rounded up to whole seconds, and (when warnings are
- * on, as Graph does) tells on each accepted write how much of its budget is used once that is
- * above 0.8. Deterministic; no thread, no clock.
+ * on, as Graph does) tells on each accepted write how much of its budget is used once that is above
+ * 0.8. Deterministic; no thread, no clock.
  */
 class SharedTenantSimulationTest {
   static final long MS = 1_000_000L;
@@ -63,7 +63,9 @@ class SharedTenantSimulationTest {
     }
   }
 
-  /** @param use the budget used as the answer tells it, 0 when it tells nothing */
+  /**
+   * @param use the budget used as the answer tells it, 0 when it tells nothing
+   */
   record Answer(long at, int replica, long retryAfter, double use) {}
 
   Outcome simulate(int replicas, boolean warnings) {
@@ -71,8 +73,8 @@ class SharedTenantSimulationTest {
   }
 
   /**
-   * From {@code stopOthersAt} on, only the first replica has work: the others finished theirs.
-   * With {@code warnings}, accepted writes carry the tenant's early warning above 0.8 used.
+   * From {@code stopOthersAt} on, only the first replica has work: the others finished theirs. With
+   * {@code warnings}, accepted writes carry the tenant's early warning above 0.8 used.
    */
   Outcome simulate(int replicas, long stopOthersAt, boolean warnings) {
     Tenant tenant = new Tenant(BUDGET, BUDGET);
@@ -112,26 +114,34 @@ class SharedTenantSimulationTest {
       java.util.Collections.shuffle(order, random);
       for (int replica : order) {
         long t = now;
-        governors.get(replica).pump(now, ticket -> {
-          long latency = LATENCY + (long) (random.nextDouble() * LATENCY);
-          if (t < pausedUntil[replica]) {
-            sentWhilePaused[0]++;
-          }
-          // The worker keeps a write waiting for every user in flight.
-          if (replica == 0 || t < stopOthersAt) {
-            governors.get(replica).enqueue(new PriorityTokenBucket.Ticket(false));
-          }
-          long retryAfter = tenant.write(t + latency / 2);
-          if (t >= stopOthersAt && retryAfter == 0) {
-            afterStop[0]++;
-          }
-          double use = warnings && retryAfter == 0 && tenant.use() > PriorityTokenBucket.WARN_FROM ? tenant.use() : 0;
-          inFlight.add(new Answer(t + latency, replica, retryAfter, use));
-        });
+        governors
+            .get(replica)
+            .pump(
+                now,
+                ticket -> {
+                  long latency = LATENCY + (long) (random.nextDouble() * LATENCY);
+                  if (t < pausedUntil[replica]) {
+                    sentWhilePaused[0]++;
+                  }
+                  // The worker keeps a write waiting for every user in flight.
+                  if (replica == 0 || t < stopOthersAt) {
+                    governors.get(replica).enqueue(new PriorityTokenBucket.Ticket(false));
+                  }
+                  long retryAfter = tenant.write(t + latency / 2);
+                  if (t >= stopOthersAt && retryAfter == 0) {
+                    afterStop[0]++;
+                  }
+                  double use =
+                      warnings && retryAfter == 0 && tenant.use() > PriorityTokenBucket.WARN_FROM
+                          ? tenant.use()
+                          : 0;
+                  inFlight.add(new Answer(t + latency, replica, retryAfter, use));
+                });
       }
     }
     // Answers still on their way at the end are not counted.
-    long accepted = governors.stream().mapToLong(PriorityTokenBucket::granted).sum() - inFlight.size();
+    long accepted =
+        governors.stream().mapToLong(PriorityTokenBucket::granted).sum() - inFlight.size();
     long throttled = governors.stream().mapToLong(PriorityTokenBucket::throttles).sum();
     return new Outcome(accepted - throttled, throttled, sentWhilePaused[0], afterStop[0]);
   }
@@ -163,8 +173,13 @@ class SharedTenantSimulationTest {
 
     double utilisation = with.accepted() / (BUDGET * DURATION / 1e9);
     assertTrue(utilisation >= 0.9 && utilisation <= 1.01, "utilisation " + utilisation);
-    assertTrue(with.throttledShare() <= without.throttledShare() / 10,
-        "429 share " + with.throttledShare() + " against " + without.throttledShare() + " without warnings");
+    assertTrue(
+        with.throttledShare() <= without.throttledShare() / 10,
+        "429 share "
+            + with.throttledShare()
+            + " against "
+            + without.throttledShare()
+            + " without warnings");
   }
 
   @ParameterizedTest(name = "warnings {0}")

@@ -21,7 +21,8 @@ class TenantWriteGovernorTest {
   final ManualTicker ticker = new ManualTicker();
 
   TenantWriteGovernor lone(double writesPerSecond) {
-    return new TenantWriteGovernor(GovernorSettings.forBudget(writesPerSecond), ticker, ticker.advancingWaiter());
+    return new TenantWriteGovernor(
+        GovernorSettings.forBudget(writesPerSecond), ticker, ticker.advancingWaiter());
   }
 
   @Test
@@ -46,7 +47,9 @@ class TenantWriteGovernorTest {
     governor.onThrottled(Duration.ofMillis(2_128));
     governor.acquire(true);
 
-    assertTrue(ticker.since(throttledAt).compareTo(Duration.ofMillis(2_128)) >= 0, "waited " + ticker.since(throttledAt));
+    assertTrue(
+        ticker.since(throttledAt).compareTo(Duration.ofMillis(2_128)) >= 0,
+        "waited " + ticker.since(throttledAt));
   }
 
   @Test
@@ -61,7 +64,9 @@ class TenantWriteGovernorTest {
     // The pause, then one token at the lowered pace.
     Duration waited = ticker.since(throttledAt);
     assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) >= 0, "waited " + waited);
-    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE.plusSeconds(1)) <= 0, "waited " + waited);
+    assertTrue(
+        waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE.plusSeconds(1)) <= 0,
+        "waited " + waited);
   }
 
   @Test
@@ -75,7 +80,9 @@ class TenantWriteGovernorTest {
 
     Duration waited = ticker.since(throttledAt);
     assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE) >= 0, "waited " + waited);
-    assertTrue(waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE.plusSeconds(1)) <= 0, "waited " + waited);
+    assertTrue(
+        waited.compareTo(GovernorSettings.MAX_RETRY_AFTER_PAUSE.plusSeconds(1)) <= 0,
+        "waited " + waited);
   }
 
   @Test
@@ -152,7 +159,8 @@ class TenantWriteGovernorTest {
       governor.onAccepted();
     }
 
-    assertTrue(whileWarned <= eased, "climbed to " + whileWarned + " from " + eased + " while warned");
+    assertTrue(
+        whileWarned <= eased, "climbed to " + whileWarned + " from " + eased + " while warned");
     assertEquals(20, governor.rate(), 1e-9);
   }
 
@@ -181,7 +189,8 @@ class TenantWriteGovernorTest {
   @Test
   void servesAnUrgentWriteBeforeBulkWritesThatQueuedEarlier() throws Exception {
     // Real waiting threads, hand-driven time: nothing is granted until the test moves the clock.
-    TenantWriteGovernor governor = new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, Waiter.CONDITION);
+    TenantWriteGovernor governor =
+        new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, Waiter.CONDITION);
     // The bucket emptied: its one bulk token, and the reserve only urgent writes may take.
     governor.acquire(false);
     for (int i = 0; i < PriorityTokenBucket.URGENT_RESERVE; i++) {
@@ -192,18 +201,20 @@ class TenantWriteGovernorTest {
       for (int i = 1; i <= 3; i++) {
         String name = "bulk-" + i;
         int queued = i;
-        threads.submit(() -> {
-          governor.acquire(false);
-          order.add(name);
-          return null;
-        });
+        threads.submit(
+            () -> {
+              governor.acquire(false);
+              order.add(name);
+              return null;
+            });
         await().until(() -> governor.waiting(false) == queued);
       }
-      threads.submit(() -> {
-        governor.acquire(true);
-        order.add("urgent");
-        return null;
-      });
+      threads.submit(
+          () -> {
+            governor.acquire(true);
+            order.add("urgent");
+            return null;
+          });
       await().until(() -> governor.waiting(true) == 1);
 
       // One token (100 ms at 10/s) is enough for the urgent write; the first bulk one waits until
@@ -244,15 +255,19 @@ class TenantWriteGovernorTest {
 
   @Test
   void aQueuedWriteThatIsInterruptedLeavesTheQueue() throws Exception {
-    TenantWriteGovernor governor = new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, Waiter.CONDITION);
+    TenantWriteGovernor governor =
+        new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, Waiter.CONDITION);
     governor.acquire(false);
-    Thread waiting = Thread.ofVirtual().start(() -> {
-      try {
-        governor.acquire(false);
-      } catch (InterruptedException expected) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread waiting =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    governor.acquire(false);
+                  } catch (InterruptedException expected) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
     await().until(() -> governor.waiting(false) == 1);
 
     waiting.interrupt();
@@ -266,45 +281,56 @@ class TenantWriteGovernorTest {
     // thread may grant the ticket in between. This waiter plays that race: a marked thread wakes
     // from the signal of its grant and throws. Time stands still, so only signals wake anyone.
     Set<Thread> interruptedOnWake = ConcurrentHashMap.newKeySet();
-    Waiter racing = (condition, nanos) -> {
-      condition.await();
-      if (interruptedOnWake.contains(Thread.currentThread())) {
-        throw new InterruptedException();
-      }
-    };
-    TenantWriteGovernor governor = new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, racing);
+    Waiter racing =
+        (condition, nanos) -> {
+          condition.await();
+          if (interruptedOnWake.contains(Thread.currentThread())) {
+            throw new InterruptedException();
+          }
+        };
+    TenantWriteGovernor governor =
+        new TenantWriteGovernor(GovernorSettings.forBudget(10), ticker, racing);
     governor.acquire(false);
     AtomicReference<Throwable> firstFailed = new AtomicReference<>();
-    Thread first = Thread.ofVirtual().unstarted(() -> {
-      try {
-        governor.acquire(false);
-      } catch (InterruptedException e) {
-        firstFailed.set(e);
-      }
-    });
+    Thread first =
+        Thread.ofVirtual()
+            .unstarted(
+                () -> {
+                  try {
+                    governor.acquire(false);
+                  } catch (InterruptedException e) {
+                    firstFailed.set(e);
+                  }
+                });
     interruptedOnWake.add(first);
     first.start();
     await().until(() -> governor.waiting(false) == 1);
     AtomicBoolean secondGranted = new AtomicBoolean();
-    Thread second = Thread.ofVirtual().start(() -> {
-      try {
-        governor.acquire(false);
-        secondGranted.set(true);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread second =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    governor.acquire(false);
+                    secondGranted.set(true);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
     await().until(() -> governor.waiting(false) == 2);
 
     // One token is due; the next writer to arrive grants it to the first in line.
     ticker.advance(Duration.ofMillis(100));
-    Thread third = Thread.ofVirtual().start(() -> {
-      try {
-        governor.acquire(false);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread third =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    governor.acquire(false);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
 
     await().until(() -> firstFailed.get() instanceof InterruptedException);
     await().until(secondGranted::get);

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What {@code cancel}, {@code approve} and {@code scheduled} refuse before they reach Service Bus. */
+/**
+ * What {@code cancel}, {@code approve} and {@code scheduled} refuse before they reach Service Bus.
+ */
 class CancelAndScheduledUsageTest {
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -53,10 +55,13 @@ class CancelAndScheduledUsageTest {
 
   @Test
   void approveRefusesAUserThatIsNeitherAnIdNorAUpnBeforeReachingServiceBus() {
-    int code = run("approve", "--requested-by", "lead@contoso.com", "--user", "not a user", "evt-1");
+    int code =
+        run("approve", "--requested-by", "lead@contoso.com", "--user", "not a user", "evt-1");
 
     assertEquals(ExitCode.REJECTED, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("not sent:"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).startsWith("not sent:"),
+        err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -68,12 +73,28 @@ class CancelAndScheduledUsageTest {
 
   @Test
   void summarisesTargetsWithTheFirstUsersAndTheCountsOfTheRest() {
-    OffboardingEvent event = new OffboardingEvent("e", "/t", EventType.LEAVER, Instant.now(), new EventData(List.of(
-        new Target.User("a@contoso.com"), new Target.User("b@contoso.com"), new Target.User("c@contoso.com"),
-        new Target.User("d@contoso.com"), new Target.Group("84b18857-3c01-48be-b707-492019c57142"),
-        new Target.Attribute("department", "HP")), List.of(), "r", null, null, false));
+    OffboardingEvent event =
+        new OffboardingEvent(
+            "e",
+            "/t",
+            EventType.LEAVER,
+            Instant.now(),
+            new EventData(
+                List.of(
+                    new Target.User("a@contoso.com"),
+                    new Target.User("b@contoso.com"),
+                    new Target.User("c@contoso.com"),
+                    new Target.User("d@contoso.com"),
+                    new Target.Group("84b18857-3c01-48be-b707-492019c57142"),
+                    new Target.Attribute("department", "HP")),
+                List.of(),
+                "r",
+                null,
+                null,
+                false));
 
-    assertEquals("4 user(s) (a@contoso.com, b@contoso.com, c@contoso.com, ...), 1 group(s), 1 attribute selector(s)",
+    assertEquals(
+        "4 user(s) (a@contoso.com, b@contoso.com, c@contoso.com, ...), 1 group(s), 1 attribute selector(s)",
         ScheduledCommand.targets(event));
   }
 }

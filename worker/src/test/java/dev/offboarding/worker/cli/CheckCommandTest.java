@@ -35,10 +35,12 @@ import org.junit.jupiter.api.Test;
 class CheckCommandTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ServiceBusEmulator emulator = ServiceBusEmulator.start(
-      EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
+  private final ServiceBusEmulator emulator =
+      ServiceBusEmulator.start(
+          EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json")), 0);
   private final FakeTenant tenant = new FakeTenant();
-  private final FakeGroup breakGlass = tenant.addGroup("Break Glass", tenant.addUser("breakglass@contoso.com"));
+  private final FakeGroup breakGlass =
+      tenant.addGroup("Break Glass", tenant.addUser("breakglass@contoso.com"));
   private final FakeGraphServer graph = FakeGraphServer.start(tenant);
 
   @AfterEach
@@ -48,13 +50,21 @@ class CheckCommandTest {
   }
 
   private Map<String, String> env(List<String> roles) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-        "SERVICEBUS_URGENT_QUEUE", "offboarding-urgent",
-        "GRAPH_BASE_URL", graph.baseUrl(),
-        "GRAPH_AUTH", "none",
-        "PROTECTED_GROUPS", breakGlass.id(),
-        "HTTP_PORT", "0"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "SERVICEBUS_CONNECTION_STRING",
+                emulator.connectionString(),
+                "SERVICEBUS_URGENT_QUEUE",
+                "offboarding-urgent",
+                "GRAPH_BASE_URL",
+                graph.baseUrl(),
+                "GRAPH_AUTH",
+                "none",
+                "PROTECTED_GROUPS",
+                breakGlass.id(),
+                "HTTP_PORT",
+                "0"));
     if (roles != null) {
       env.put(Preflight.STATIC_TOKEN_VARIABLE, PreflightTokens.withRoles(roles));
     }
@@ -62,7 +72,10 @@ class CheckCommandTest {
   }
 
   private int check(Map<String, String> env) {
-    return Main.run(new String[] {"check"}, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        new String[] {"check"},
+        env,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -76,37 +89,94 @@ class CheckCommandTest {
 
     assertEquals(ExitCode.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
-    for (String row : new String[] {"servicebus queue offboarding-events", "servicebus queue offboarding-urgent",
-        "servicebus queue offboarding-ops", "servicebus queue offboarding-internal", "servicebus topic offboarding-audit",
-        "graph permission User.RevokeSessions.All",
-        "graph permission GroupMember.Read.All", "graph permission RoleManagement.Read.Directory",
-        "protected group " + breakGlass.id(), "break-glass protection", "privileged role holders"}) {
-      assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.contains(" ok ")), row + " not ok in:\n" + table);
+    for (String row :
+        new String[] {
+          "servicebus queue offboarding-events",
+          "servicebus queue offboarding-urgent",
+          "servicebus queue offboarding-ops",
+          "servicebus queue offboarding-internal",
+          "servicebus topic offboarding-audit",
+          "graph permission User.RevokeSessions.All",
+          "graph permission GroupMember.Read.All",
+          "graph permission RoleManagement.Read.Directory",
+          "protected group " + breakGlass.id(),
+          "break-glass protection",
+          "privileged role holders"
+        }) {
+      assertTrue(
+          table.lines().anyMatch(l -> l.startsWith(row) && l.contains(" ok ")),
+          row + " not ok in:\n" + table);
     }
     assertTrue(table.contains("n/a"), "the emulator's settings row is not applicable:\n" + table);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-internal settings ")), table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(l -> l.startsWith("servicebus queue offboarding-internal settings ")),
+        table);
     // The worker receives from the producers' queues and sends only to its own (follow-ups, held
     // events, markers): sending is tried on the internal queue alone.
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue offboarding-internal ")
-        && l.endsWith("exists, receivable, sendable")), table);
-    for (String producerQueue : List.of("offboarding-events", "offboarding-urgent", "offboarding-ops")) {
-      assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue " + producerQueue + " ")
-          && l.endsWith("exists, receivable")), table);
-    }
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("configuration ") && l.contains("internal queue offboarding-internal")),
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("servicebus queue offboarding-internal ")
+                        && l.endsWith("exists, receivable, sendable")),
         table);
-    assertTrue(table.lines().anyMatch(l -> l.equals("preflight passed")), "no warning against the emulator:\n" + table);
-    // The containment permissions, not granted here, and the roles no token shows: said, never a failure.
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission User-PasswordProfile.ReadWrite.All")
-        && l.contains("n/a") && l.contains("resetPassword")), table);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission IdentityRiskyUser.ReadWrite.All")), table);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph permission Device.ReadWrite.All")), table);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("directory role for disableDevices")
-        && l.contains("not checkable from the token") && l.contains("Cloud Device Administrator")), table);
+    for (String producerQueue :
+        List.of("offboarding-events", "offboarding-urgent", "offboarding-ops")) {
+      assertTrue(
+          table
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.startsWith("servicebus queue " + producerQueue + " ")
+                          && l.endsWith("exists, receivable")),
+          table);
+    }
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("configuration ")
+                        && l.contains("internal queue offboarding-internal")),
+        table);
+    assertTrue(
+        table.lines().anyMatch(l -> l.equals("preflight passed")),
+        "no warning against the emulator:\n" + table);
+    // The containment permissions, not granted here, and the roles no token shows: said, never a
+    // failure.
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("graph permission User-PasswordProfile.ReadWrite.All")
+                        && l.contains("n/a")
+                        && l.contains("resetPassword")),
+        table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(l -> l.startsWith("graph permission IdentityRiskyUser.ReadWrite.All")),
+        table);
+    assertTrue(
+        table.lines().anyMatch(l -> l.startsWith("graph permission Device.ReadWrite.All")), table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("directory role for disableDevices")
+                        && l.contains("not checkable from the token")
+                        && l.contains("Cloud Device Administrator")),
+        table);
   }
 
   @Test
-  void saysTheLifecycleWorkflowsResumeNeedsTheAppInTheExtensionsAuthorizedAppsWhichTheTokenCannotShow() {
+  void
+      saysTheLifecycleWorkflowsResumeNeedsTheAppInTheExtensionsAuthorizedAppsWhichTheTokenCannotShow() {
     Map<String, String> env = env(PreflightTokens.ALL);
     env.put("LIFECYCLE_WORKFLOWS_RESUME", "true");
 
@@ -114,10 +184,17 @@ class CheckCommandTest {
 
     assertEquals(ExitCode.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
-    String row = table.lines().filter(l -> l.startsWith("lifecycle workflows resume ")).findFirst()
-        .orElseThrow(() -> new AssertionError(table));
-    assertTrue(row.contains("n/a") && row.contains("callbackConfiguration.authorizedApps")
-        && row.contains("LifecycleWorkflows.ReadWrite.All"), row);
+    String row =
+        table
+            .lines()
+            .filter(l -> l.startsWith("lifecycle workflows resume "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(table));
+    assertTrue(
+        row.contains("n/a")
+            && row.contains("callbackConfiguration.authorizedApps")
+            && row.contains("LifecycleWorkflows.ReadWrite.All"),
+        row);
   }
 
   @Test
@@ -131,13 +208,23 @@ class CheckCommandTest {
 
     assertEquals(ExitCode.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("lifecycle workflows resume ") && l.contains(" ok ")), table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(l -> l.startsWith("lifecycle workflows resume ") && l.contains(" ok ")),
+        table);
   }
 
   @Test
   void namesTheOnePermissionTheTokenLacksAndExitsTwo() {
-    int code = check(env(List.of("User.EnableDisableAccount.All", "User.Read.All", "GroupMember.Read.All",
-        "RoleManagement.Read.Directory")));
+    int code =
+        check(
+            env(
+                List.of(
+                    "User.EnableDisableAccount.All",
+                    "User.Read.All",
+                    "GroupMember.Read.All",
+                    "RoleManagement.Read.Directory")));
 
     assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
@@ -164,27 +251,48 @@ class CheckCommandTest {
     int code = check(env(null));
 
     assertEquals(ExitCode.OK, code, printed());
-    assertTrue(out.toString(StandardCharsets.UTF_8).lines()
-        .anyMatch(l -> l.startsWith("graph token") && l.contains("n/a")), printed());
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .anyMatch(l -> l.startsWith("graph token") && l.contains("n/a")),
+        printed());
   }
 
   @Test
   void saysWhatToSetInTheTokenRowAndReadsNothingFromGraphWithoutAnAzureCredential() {
     Map<String, String> env = env(null);
     env.put("GRAPH_AUTH", "azure");
-    // The environment credential alone, unconfigured: no credential, whatever this machine is signed in to.
+    // The environment credential alone, unconfigured: no credential, whatever this machine is
+    // signed in to.
     env.put("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential");
 
     int code = check(env);
 
     assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("graph token ") && l.contains(" FAIL ")
-        && l.contains("no Azure credential found for Graph") && l.contains("AZURE_CLIENT_ID") && l.contains("az login")),
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("graph token ")
+                        && l.contains(" FAIL ")
+                        && l.contains("no Azure credential found for Graph")
+                        && l.contains("AZURE_CLIENT_ID")
+                        && l.contains("az login")),
         table);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("protected group " + breakGlass.id()) && l.contains(" n/a ")
-        && l.endsWith("not checked: no Graph token (see graph token)")), table);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" n/a ")), table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("protected group " + breakGlass.id())
+                        && l.contains(" n/a ")
+                        && l.endsWith("not checked: no Graph token (see graph token)")),
+        table);
+    assertTrue(
+        table.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" n/a ")),
+        table);
     assertEquals(1, table.lines().filter(l -> l.contains(" FAIL ")).count(), table);
     assertEquals(List.of(), graph.requestLog(), "nothing is read from Graph without a token");
   }
@@ -199,9 +307,20 @@ class CheckCommandTest {
 
     assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus queue no-such-queue ") && l.contains("FAIL")), table);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("protected group 0badc0de") && l.contains("FAIL")
-        && l.contains("404")), table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(l -> l.startsWith("servicebus queue no-such-queue ") && l.contains("FAIL")),
+        table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("protected group 0badc0de")
+                        && l.contains("FAIL")
+                        && l.contains("404")),
+        table);
   }
 
   @Test
@@ -212,10 +331,14 @@ class CheckCommandTest {
     int code = check(env(PreflightTokens.ALL));
 
     assertEquals(ExitCode.REJECTED, code, printed());
-    List<String> failed = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" FAIL ")).toList();
+    List<String> failed =
+        out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), printed());
-    assertTrue(failed.get(0).startsWith("protected group " + breakGlass.id()) && failed.get(0).contains("no members")
-        && failed.get(0).contains("protects no one"), printed());
+    assertTrue(
+        failed.get(0).startsWith("protected group " + breakGlass.id())
+            && failed.get(0).contains("no members")
+            && failed.get(0).contains("protects no one"),
+        printed());
   }
 
   @Test
@@ -226,10 +349,13 @@ class CheckCommandTest {
     int code = check(env);
 
     assertEquals(ExitCode.REJECTED, code, printed());
-    List<String> failed = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" FAIL ")).toList();
+    List<String> failed =
+        out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), printed());
     for (String setting : List.of("PROTECTED_USERS", "PROTECTED_GROUPS", "ALLOW_UNPROTECTED")) {
-      assertTrue(failed.get(0).startsWith("break-glass protection") && failed.get(0).contains(setting), printed());
+      assertTrue(
+          failed.get(0).startsWith("break-glass protection") && failed.get(0).contains(setting),
+          printed());
     }
   }
 
@@ -243,24 +369,49 @@ class CheckCommandTest {
 
     assertEquals(ExitCode.OK, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("break-glass protection") && l.contains(" WARN ")
-        && l.contains("ALLOW_UNPROTECTED=true")), table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("break-glass protection")
+                        && l.contains(" WARN ")
+                        && l.contains("ALLOW_UNPROTECTED=true")),
+        table);
     assertTrue(table.contains("preflight passed with 1 warning(s)"), table);
   }
 
   @Test
   void readsThePrivilegedRoleHoldersAndNamesTheirPermission() {
     tenant.roles().assign("Global Administrator", "breakglass@contoso.com");
-    tenant.roles().makeEligible("User Administrator", tenant.addUser("helpdesk@contoso.com").id(),
-        java.time.Instant.EPOCH);
+    tenant
+        .roles()
+        .makeEligible(
+            "User Administrator",
+            tenant.addUser("helpdesk@contoso.com").id(),
+            java.time.Instant.EPOCH);
 
-    int code = check(env(List.of("User.RevokeSessions.All", "User.EnableDisableAccount.All", "User.Read.All",
-        "GroupMember.Read.All")));
+    int code =
+        check(
+            env(
+                List.of(
+                    "User.RevokeSessions.All",
+                    "User.EnableDisableAccount.All",
+                    "User.Read.All",
+                    "GroupMember.Read.All")));
 
     assertEquals(ExitCode.REJECTED, code, printed());
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" ok ")
-        && l.contains("2 user(s) hold one") && l.contains("PIM eligibilities")), table);
+    assertTrue(
+        table
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("privileged role holders")
+                        && l.contains(" ok ")
+                        && l.contains("2 user(s) hold one")
+                        && l.contains("PIM eligibilities")),
+        table);
     List<String> failed = table.lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), table);
     assertTrue(failed.get(0).startsWith("graph permission RoleManagement.Read.Directory"), table);
@@ -287,18 +438,48 @@ class CheckCommandTest {
     String forbiddenTable = out.toString(StandardCharsets.UTF_8);
 
     assertEquals(ExitCode.OK, off, offTable);
-    assertTrue(offTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains("n/a")
-        && l.contains("WATCH_SIGN_INS=false")), offTable);
+    assertTrue(
+        offTable
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("sign-in log")
+                        && l.contains("n/a")
+                        && l.contains("WATCH_SIGN_INS=false")),
+        offTable);
     assertEquals(ExitCode.OK, on, onTable);
-    assertTrue(onTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains(" ok ")), onTable);
+    assertTrue(
+        onTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains(" ok ")), onTable);
     assertEquals(ExitCode.REJECTED, unlicensed, unlicensedTable);
-    assertTrue(unlicensedTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains(" FAIL ")
-        && l.contains("no Entra ID P1 or P2 licence")), unlicensedTable);
+    assertTrue(
+        unlicensedTable
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("sign-in log")
+                        && l.contains(" FAIL ")
+                        && l.contains("no Entra ID P1 or P2 licence")),
+        unlicensedTable);
     assertEquals(ExitCode.REJECTED, forbidden, forbiddenTable);
-    assertTrue(forbiddenTable.lines().anyMatch(l -> l.startsWith("sign-in log") && l.contains(" FAIL ")
-        && l.contains("AuditLog.Read.All")), forbiddenTable);
-    assertEquals(1, graph.requestLog().stream().filter(r -> r.path().endsWith("/auditLogs/signIns")
-        && r.status() == 200 && r.query().contains("top=1")).count(), "one read of one entry, when the watch is on");
+    assertTrue(
+        forbiddenTable
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("sign-in log")
+                        && l.contains(" FAIL ")
+                        && l.contains("AuditLog.Read.All")),
+        forbiddenTable);
+    assertEquals(
+        1,
+        graph.requestLog().stream()
+            .filter(
+                r ->
+                    r.path().endsWith("/auditLogs/signIns")
+                        && r.status() == 200
+                        && r.query().contains("top=1"))
+            .count(),
+        "one read of one entry, when the watch is on");
   }
 
   @Test
@@ -313,11 +494,25 @@ class CheckCommandTest {
     int forbidden = check(env);
 
     assertEquals(ExitCode.OK, unlicensed, unlicensedTable);
-    assertTrue(unlicensedTable.lines().anyMatch(l -> l.startsWith("privileged role holders") && l.contains(" ok ")
-        && l.contains("no PIM licence")), unlicensedTable);
+    assertTrue(
+        unlicensedTable
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("privileged role holders")
+                        && l.contains(" ok ")
+                        && l.contains("no PIM licence")),
+        unlicensedTable);
     assertEquals(ExitCode.REJECTED, forbidden, printed());
-    assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.startsWith("privileged role holders")
-        && l.contains(" FAIL ") && l.contains("403")), printed());
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("privileged role holders")
+                        && l.contains(" FAIL ")
+                        && l.contains("403")),
+        printed());
   }
 
   @Test
@@ -331,8 +526,11 @@ class CheckCommandTest {
     String table = out.toString(StandardCharsets.UTF_8);
     List<String> failed = table.lines().filter(l -> l.contains(" FAIL ")).toList();
     assertEquals(1, failed.size(), table);
-    assertTrue(failed.get(0).startsWith("servicebus queue offboarding-internal ")
-        && failed.get(0).contains("receivable but cannot send") && failed.get(0).contains("Data Sender"), table);
+    assertTrue(
+        failed.get(0).startsWith("servicebus queue offboarding-internal ")
+            && failed.get(0).contains("receivable but cannot send")
+            && failed.get(0).contains("Data Sender"),
+        table);
   }
 
   @Test
@@ -354,8 +552,14 @@ class CheckCommandTest {
     int code = check(env);
 
     assertEquals(ExitCode.REJECTED, code, printed());
-    assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l ->
-        l.startsWith("servicebus queue no-such-internal-queue ") && l.contains("FAIL") && l.contains("cannot receive")),
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("servicebus queue no-such-internal-queue ")
+                        && l.contains("FAIL")
+                        && l.contains("cannot receive")),
         printed());
   }
 
@@ -363,47 +567,88 @@ class CheckCommandTest {
   void reportsTheEmulatorsOneKeyAsNotApplicable() {
     check(env(PreflightTokens.ALL));
 
-    assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.startsWith("servicebus credential ")
-        && l.contains("n/a") && l.contains("development emulator")), printed());
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("servicebus credential ")
+                        && l.contains("n/a")
+                        && l.contains("development emulator")),
+        printed());
   }
 
   @Test
   void warnsWhenTheWorkersKeyIsTheNamespacesRootKey() {
-    Preflight.Check check = Preflight.credential(config(
-        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey="
-            + SECRET));
+    Preflight.Check check =
+        Preflight.credential(
+            config(
+                "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey="
+                    + SECRET));
 
     assertEquals(Preflight.Result.WARNING, check.result(), check.toString());
     assertEquals("servicebus credential", check.name());
     assertTrue(check.detail().contains("RootManageSharedAccessKey"), check.detail());
-    assertTrue(check.detail().contains("whoever holds this key can write offboarding-internal and forge the worker's"
-        + " follow-ups; give producers their own keys or Data Sender roles scoped to their queue"), check.detail());
+    assertTrue(
+        check
+            .detail()
+            .contains(
+                "whoever holds this key can write offboarding-internal and forge the worker's"
+                    + " follow-ups; give producers their own keys or Data Sender roles scoped to their queue"),
+        check.detail());
     assertFalse(check.detail().contains(SECRET));
   }
 
   @Test
   void warnsWhenTheWorkersKeyIsAnyNamespaceRuleWithoutNamingIt() {
-    Preflight.Check check = Preflight.credential(config(
-        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=worker-send-listen;SharedAccessKey=" + SECRET));
-    Preflight.Check token = Preflight.credential(config("Endpoint=sb://contoso.servicebus.windows.net/;"
-        + "SharedAccessSignature=SharedAccessSignature sr=sb%3A%2F%2Fcontoso.servicebus.windows.net%2F&sig=" + SECRET
-        + "&se=1900000000&skn=worker-send-listen"));
+    Preflight.Check check =
+        Preflight.credential(
+            config(
+                "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=worker-send-listen;SharedAccessKey="
+                    + SECRET));
+    Preflight.Check token =
+        Preflight.credential(
+            config(
+                "Endpoint=sb://contoso.servicebus.windows.net/;"
+                    + "SharedAccessSignature=SharedAccessSignature sr=sb%3A%2F%2Fcontoso.servicebus.windows.net%2F&sig="
+                    + SECRET
+                    + "&se=1900000000&skn=worker-send-listen"));
 
     assertEquals(Preflight.Result.WARNING, check.result(), check.toString());
     assertTrue(check.detail().contains("namespace rule"), check.detail());
-    assertFalse(check.detail().contains("worker-send-listen"), "a key name may be a mispasted secret: " + check);
+    assertFalse(
+        check.detail().contains("worker-send-listen"),
+        "a key name may be a mispasted secret: " + check);
     assertEquals(Preflight.Result.WARNING, token.result(), token.toString());
   }
 
   @Test
   void acceptsAKeyOfOneEntityAndTheWorkersOwnIdentity() {
-    Preflight.Check entityKey = Preflight.credential(config("Endpoint=sb://contoso.servicebus.windows.net/;"
-        + "SharedAccessKeyName=worker;SharedAccessKey=" + SECRET + ";EntityPath=offboarding-internal"));
-    Preflight.Check entityToken = Preflight.credential(config("Endpoint=sb://contoso.servicebus.windows.net/;"
-        + "SharedAccessSignature=SharedAccessSignature sr=sb%3A%2F%2Fcontoso.servicebus.windows.net%2Foffboarding-internal"
-        + "&sig=" + SECRET + "&se=1900000000&skn=worker"));
-    Preflight.Check identity = Preflight.credential(WorkerConfig.fromEnvironment(Map.of(
-        "SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net", "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none")));
+    Preflight.Check entityKey =
+        Preflight.credential(
+            config(
+                "Endpoint=sb://contoso.servicebus.windows.net/;"
+                    + "SharedAccessKeyName=worker;SharedAccessKey="
+                    + SECRET
+                    + ";EntityPath=offboarding-internal"));
+    Preflight.Check entityToken =
+        Preflight.credential(
+            config(
+                "Endpoint=sb://contoso.servicebus.windows.net/;"
+                    + "SharedAccessSignature=SharedAccessSignature sr=sb%3A%2F%2Fcontoso.servicebus.windows.net%2Foffboarding-internal"
+                    + "&sig="
+                    + SECRET
+                    + "&se=1900000000&skn=worker"));
+    Preflight.Check identity =
+        Preflight.credential(
+            WorkerConfig.fromEnvironment(
+                Map.of(
+                    "SERVICEBUS_NAMESPACE",
+                    "contoso.servicebus.windows.net",
+                    "GRAPH_BASE_URL",
+                    graph.baseUrl(),
+                    "GRAPH_AUTH",
+                    "none")));
 
     assertEquals(Preflight.Result.OK, entityKey.result(), entityKey.toString());
     assertEquals(Preflight.Result.OK, entityToken.result(), entityToken.toString());
@@ -413,23 +658,34 @@ class CheckCommandTest {
 
   @Test
   void passesWithAWarningAndSaysSo() {
-    Preflight.Report report = new Preflight.Report(List.of(
-        new Preflight.Check("configuration", Preflight.Result.OK, "fine"),
-        new Preflight.Check("servicebus credential", Preflight.Result.WARNING, "shared key")));
+    Preflight.Report report =
+        new Preflight.Report(
+            List.of(
+                new Preflight.Check("configuration", Preflight.Result.OK, "fine"),
+                new Preflight.Check(
+                    "servicebus credential", Preflight.Result.WARNING, "shared key")));
 
     int code = CheckCommand.print(report, new PrintStream(out, true, StandardCharsets.UTF_8));
 
     assertEquals(ExitCode.OK, code);
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.lines().anyMatch(l -> l.startsWith("servicebus credential ") && l.contains(" WARN ")), table);
+    assertTrue(
+        table.lines().anyMatch(l -> l.startsWith("servicebus credential ") && l.contains(" WARN ")),
+        table);
     assertTrue(table.contains("preflight passed with 1 warning(s)"), table);
   }
 
   private static final String SECRET = "c2VjcmV0LWtleS12YWx1ZS1mb3ItdGVzdHM9PT09PT0=";
 
   private WorkerConfig config(String connectionString) {
-    return WorkerConfig.fromEnvironment(Map.of(
-        "SERVICEBUS_CONNECTION_STRING", connectionString, "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none"));
+    return WorkerConfig.fromEnvironment(
+        Map.of(
+            "SERVICEBUS_CONNECTION_STRING",
+            connectionString,
+            "GRAPH_BASE_URL",
+            graph.baseUrl(),
+            "GRAPH_AUTH",
+            "none"));
   }
 
   @Test
@@ -438,7 +694,9 @@ class CheckCommandTest {
 
     assertEquals(ExitCode.REJECTED, code);
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.contains("GRAPH_WRITES_PER_SECOND") && table.contains("SERVICEBUS_CONNECTION_STRING"), table);
+    assertTrue(
+        table.contains("GRAPH_WRITES_PER_SECOND") && table.contains("SERVICEBUS_CONNECTION_STRING"),
+        table);
   }
 
   @Test
@@ -450,30 +708,53 @@ class CheckCommandTest {
 
   @Test
   void runRefusesToBecomeReadyWithoutAPermissionAndSaysWhy() throws Exception {
-    Map<String, String> env = env(List.of("User.RevokeSessions.All", "User.Read.All", "GroupMember.Read.All"));
+    Map<String, String> env =
+        env(List.of("User.RevokeSessions.All", "User.Read.All", "GroupMember.Read.All"));
     CompletableFuture<Void> stop = new CompletableFuture<>();
     AtomicInteger exit = new AtomicInteger(-1);
-    Thread running = Thread.ofPlatform().start(() -> exit.set(RunCommand.run(env,
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        stop, new Preflight(env), Duration.ofMinutes(10))));
+    Thread running =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    exit.set(
+                        RunCommand.run(
+                            env,
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8),
+                            stop,
+                            new Preflight(env),
+                            Duration.ofMinutes(10))));
     Pattern port = Pattern.compile("not ready .*HTTP on port (\\d+)");
-    await().atMost(Duration.ofSeconds(60)).until(() -> port.matcher(out.toString(StandardCharsets.UTF_8)).find());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> port.matcher(out.toString(StandardCharsets.UTF_8)).find());
     Matcher m = port.matcher(out.toString(StandardCharsets.UTF_8));
     assertTrue(m.find());
     HttpClient http = HttpClient.newHttpClient();
 
-    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + m.group(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ready =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     stop.complete(null);
     running.join();
 
     assertEquals(503, ready.statusCode());
     assertTrue(ready.body().contains("User.EnableDisableAccount.All"), ready.body());
-    assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("offboarding_ready ") && l.endsWith(" 0.0")),
+    assertTrue(
+        metrics
+            .body()
+            .lines()
+            .anyMatch(l -> l.startsWith("offboarding_ready ") && l.endsWith(" 0.0")),
         metrics.body());
     assertEquals(ExitCode.OK, exit.get());
-    assertEquals(0, emulator.stats("offboarding-events").locked(), "no event is taken while not ready");
+    assertEquals(
+        0, emulator.stats("offboarding-events").locked(), "no event is taken while not ready");
   }
 }

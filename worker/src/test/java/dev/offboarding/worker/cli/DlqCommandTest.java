@@ -37,12 +37,17 @@ class DlqCommandTest {
   void start() {
     // The project's entities, the event queue's duplicate window shortened so a resubmitted id is
     // accepted within a test; duplicate detection itself stays on.
-    EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
+    EmulatorConfig file =
+        EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
     List<EmulatorConfig.Queue> queues = new ArrayList<>();
     for (EmulatorConfig.Queue q : file.queues()) {
-      queues.add(q.name().equals(QUEUE) ? q.withProperties(q.properties().withDuplicateDetection(Duration.ofMillis(1))) : q);
+      queues.add(
+          q.name().equals(QUEUE)
+              ? q.withProperties(q.properties().withDuplicateDetection(Duration.ofMillis(1)))
+              : q);
     }
-    emulator = ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
+    emulator =
+        ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
     clients = new ServiceBusClientBuilder().connectionString(emulator.connectionString());
   }
 
@@ -53,36 +58,51 @@ class DlqCommandTest {
 
   private void deadLetter(String messageId, String reason, String description) {
     try (ServiceBusSenderClient sender = clients.sender().queueName(QUEUE).buildClient();
-        ServiceBusReceiverClient receiver = clients.receiver().queueName(QUEUE).disableAutoComplete().buildClient()) {
+        ServiceBusReceiverClient receiver =
+            clients.receiver().queueName(QUEUE).disableAutoComplete().buildClient()) {
       ServiceBusMessage message = new ServiceBusMessage("{\"id\":\"" + messageId + "\"}");
       message.setMessageId(messageId);
       message.setSubject("dev.offboarding.leaver.v1");
       message.getApplicationProperties().put("origin", "hr");
       sender.sendMessage(message);
-      ServiceBusReceivedMessage received = receiver.receiveMessages(1, Duration.ofSeconds(10)).iterator().next();
-      receiver.deadLetter(received, new DeadLetterOptions().setDeadLetterReason(reason)
-          .setDeadLetterErrorDescription(description));
+      ServiceBusReceivedMessage received =
+          receiver.receiveMessages(1, Duration.ofSeconds(10)).iterator().next();
+      receiver.deadLetter(
+          received,
+          new DeadLetterOptions()
+              .setDeadLetterReason(reason)
+              .setDeadLetterErrorDescription(description));
     }
   }
 
   private int dlq(String... args) {
-    return Main.run(args, Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return Main.run(
+        args,
+        Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
   void listsDeadLetteredEventsWithReasonAndDescription() {
     deadLetter("event-1", "InvalidEvent", "$.data.reason: must not be blank");
-    deadLetter("event-2", "MaxDeliveryCountExceeded", "Message could not be consumed after 10 delivery attempts.");
+    deadLetter(
+        "event-2",
+        "MaxDeliveryCountExceeded",
+        "Message could not be consumed after 10 delivery attempts.");
 
     int code = dlq("dlq", "list");
 
     String listed = out.toString(StandardCharsets.UTF_8);
     assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
     assertTrue(listed.startsWith("2 dead-lettered message(s) on offboarding-events"), listed);
-    assertTrue(listed.contains("event-1") && listed.contains("reason: InvalidEvent")
-        && listed.contains("description: $.data.reason: must not be blank"), listed);
-    assertTrue(listed.contains("event-2") && listed.contains("reason: MaxDeliveryCountExceeded"), listed);
+    assertTrue(
+        listed.contains("event-1")
+            && listed.contains("reason: InvalidEvent")
+            && listed.contains("description: $.data.reason: must not be blank"),
+        listed);
+    assertTrue(
+        listed.contains("event-2") && listed.contains("reason: MaxDeliveryCountExceeded"), listed);
     assertEquals(2, emulator.deadLetterMessageCount(QUEUE), "list removes nothing");
   }
 
@@ -113,7 +133,9 @@ class DlqCommandTest {
     int code = dlq("dlq", "resubmit", "--all");
 
     assertEquals(ExitCode.FAILED, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("held event-1"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("held event-1"),
+        err.toString(StandardCharsets.UTF_8));
     assertEquals(0, emulator.activeMessageCount(QUEUE));
     assertEquals(1, emulator.deadLetterMessageCount(QUEUE));
   }
@@ -125,7 +147,9 @@ class DlqCommandTest {
     int code = dlq("dlq", "resubmit", "--duplicate-window", "PT0S", "event-1", "event-9");
 
     assertEquals(ExitCode.FAILED, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("not found in the dead-letter queue of offboarding-events: event-9"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .contains("not found in the dead-letter queue of offboarding-events: event-9"));
     assertEquals(1, emulator.activeMessageCount(QUEUE));
   }
 

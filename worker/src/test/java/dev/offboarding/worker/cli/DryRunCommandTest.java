@@ -40,12 +40,21 @@ class DryRunCommandTest {
   void start() {
     alice = tenant.addUser("alice@contoso.com");
     glass = tenant.addUser("glass@contoso.com");
-    guest = tenant.addUser(FakeUser.builder("carol_fabrikam.com#EXT#@contoso.onmicrosoft.com").guest().build());
+    guest =
+        tenant.addUser(
+            FakeUser.builder("carol_fabrikam.com#EXT#@contoso.onmicrosoft.com").guest().build());
     team = tenant.addGroup("team", alice, glass, guest);
     tenant.addMembers(team.id(), tenant.addDevice(FakeDevice.named("kiosk")));
     server = FakeGraphServer.start(tenant);
-    env = new HashMap<>(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none",
-        "PROTECTED_USERS", "glass@contoso.com"));
+    env =
+        new HashMap<>(
+            Map.of(
+                "GRAPH_BASE_URL",
+                server.baseUrl(),
+                "GRAPH_AUTH",
+                "none",
+                "PROTECTED_USERS",
+                "glass@contoso.com"));
   }
 
   @AfterEach
@@ -54,29 +63,39 @@ class DryRunCommandTest {
   }
 
   int run(String... args) {
-    return Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        args,
+        env,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   Path event(String targets) throws Exception {
     Path f = dir.resolve("event.json");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         {"specversion":"1.0","id":"dry-1","source":"/hr/workday","type":"dev.offboarding.leaver.v1",
          "data":{"targets":[%s],"reason":"Leaver"}}
-        """.formatted(targets));
+        """
+            .formatted(targets));
     return f;
   }
 
   @Test
   void showsWhatEachContainmentActionWouldDoAndASynchronisedUsersResetAsSkipped() throws Exception {
-    FakeUser synced = tenant.addUser(FakeUser.builder("sam@contoso.com").onPremisesSyncEnabled(true).build());
+    FakeUser synced =
+        tenant.addUser(FakeUser.builder("sam@contoso.com").onPremisesSyncEnabled(true).build());
     tenant.addDevice(FakeDevice.named("alice-laptop"), alice.id());
     Path f = dir.resolve("compromise.json");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         {"specversion":"1.0","id":"dry-2","source":"/siem/sentinel","type":"dev.offboarding.compromise.v1",
          "data":{"targets":[{"user":"%s"},{"user":"%s"}],"reason":"token theft",
                  "actions":["disableAccount","revokeSessions","resetPassword","confirmCompromised","disableDevices"]}}
-        """.formatted(alice.id(), synced.id()));
+        """
+            .formatted(alice.id(), synced.id()));
 
     int code = run("dry-run", f.toString());
 
@@ -92,7 +111,10 @@ class DryRunCommandTest {
 
   @Test
   void printsWhoWouldBeTouchedWhoIsProtectedAndWhatWasSkippedWithoutWriting() throws Exception {
-    int code = run("dry-run", event("{\"group\":\"" + team.id() + "\"},{\"user\":\"gone@contoso.com\"}").toString());
+    int code =
+        run(
+            "dry-run",
+            event("{\"group\":\"" + team.id() + "\"},{\"user\":\"gone@contoso.com\"}").toString());
 
     assertEquals(0, code, err.toString());
     String text = out.toString();
@@ -134,7 +156,10 @@ class DryRunCommandTest {
   void readsAUserGivenByObjectIdSoAMissingOneIsNotResolved() throws Exception {
     String missing = "5f1d3c2a-0000-4000-8000-0000000000ff";
 
-    int code = run("dry-run", event("{\"user\":\"" + missing + "\"},{\"user\":\"" + alice.id() + "\"}").toString());
+    int code =
+        run(
+            "dry-run",
+            event("{\"user\":\"" + missing + "\"},{\"user\":\"" + alice.id() + "\"}").toString());
 
     assertEquals(0, code, err.toString());
     String text = out.toString();
@@ -162,16 +187,23 @@ class DryRunCommandTest {
   @Test
   void stopsBeforeAnyRequestSayingWhatToSetWhenNoAzureCredentialIsThere() throws Exception {
     env.put("GRAPH_AUTH", "azure");
-    // The environment credential alone, unconfigured: no credential, whatever this machine is signed in to.
+    // The environment credential alone, unconfigured: no credential, whatever this machine is
+    // signed in to.
     env.put("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential");
 
     int code = run("dry-run", event("{\"user\":\"" + alice.id() + "\"}").toString());
 
     assertEquals(ExitCode.REJECTED, code, out.toString());
     String printed = err.toString(StandardCharsets.UTF_8);
-    assertTrue(printed.startsWith("no Azure credential found for Graph (GRAPH_AUTH=azure)"), printed);
-    for (String named : List.of("AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "az login",
-        "GRAPH_AUTH=none")) {
+    assertTrue(
+        printed.startsWith("no Azure credential found for Graph (GRAPH_AUTH=azure)"), printed);
+    for (String named :
+        List.of(
+            "AZURE_CLIENT_ID",
+            "AZURE_CLIENT_SECRET",
+            "AZURE_FEDERATED_TOKEN_FILE",
+            "az login",
+            "GRAPH_AUTH=none")) {
       assertTrue(printed.contains(named), named + " missing from: " + printed);
     }
     assertEquals(1, printed.lines().count(), "one line, no stack trace: " + printed);
@@ -186,7 +218,8 @@ class DryRunCommandTest {
     int code = run("dry-run", "--json", event("{\"group\":\"" + team.id() + "\"}").toString());
 
     assertEquals(2, code);
-    assertEquals("BlastRadiusExceeded", new ObjectMapper().readTree(out.toString()).get("reason").asText());
+    assertEquals(
+        "BlastRadiusExceeded", new ObjectMapper().readTree(out.toString()).get("reason").asText());
   }
 
   @Test

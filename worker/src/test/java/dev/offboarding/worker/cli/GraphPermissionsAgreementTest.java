@@ -19,25 +19,32 @@ class GraphPermissionsAgreementTest {
 
   @Test
   void theGrantScriptGrantsExactlyThePermissionsCheckRequires() throws Exception {
-    String script = Files.readString(Path.of("..", "deploy", "azure", "grant-graph-permissions.sh"));
+    String script =
+        Files.readString(Path.of("..", "deploy", "azure", "grant-graph-permissions.sh"));
     Matcher m = Pattern.compile("(?s)PERMISSIONS=\\((.*?)\\)").matcher(script);
     assertTrue(m.find(), "no PERMISSIONS=(...) in the script");
 
     List<String> granted = Arrays.stream(m.group(1).trim().split("\\s+")).toList();
 
-    assertEquals(GraphPermissions.REQUIRED.stream().map(GraphPermissions.Required::name).toList(), granted);
+    assertEquals(
+        GraphPermissions.REQUIRED.stream().map(GraphPermissions.Required::name).toList(), granted);
   }
 
   @Test
   void theGrantScriptGrantsTheContainmentPermissionsCheckListsOnlyWhenAskedTo() throws Exception {
-    String script = Files.readString(Path.of("..", "deploy", "azure", "grant-graph-permissions.sh"));
-    Matcher m = Pattern.compile("(?s)GRANT_CONTAINMENT:-false}\" = true ]; then\\s+PERMISSIONS\\+=\\((.*?)\\)")
-        .matcher(script);
+    String script =
+        Files.readString(Path.of("..", "deploy", "azure", "grant-graph-permissions.sh"));
+    Matcher m =
+        Pattern.compile(
+                "(?s)GRANT_CONTAINMENT:-false}\" = true ]; then\\s+PERMISSIONS\\+=\\((.*?)\\)")
+            .matcher(script);
     assertTrue(m.find(), "no GRANT_CONTAINMENT block adding to PERMISSIONS in the script");
 
     List<String> granted = Arrays.stream(m.group(1).trim().split("\\s+")).toList();
 
-    assertEquals(GraphPermissions.CONTAINMENT.stream().map(GraphPermissions.Required::name).toList(), granted);
+    assertEquals(
+        GraphPermissions.CONTAINMENT.stream().map(GraphPermissions.Required::name).toList(),
+        granted);
   }
 
   @Test
@@ -45,8 +52,12 @@ class GraphPermissionsAgreementTest {
     String configuration = Files.readString(Path.of("..", "docs", "configuration.md"));
     String containment = Files.readString(Path.of("..", "docs", "containment.md"));
     for (GraphPermissions.Required required : GraphPermissions.CONTAINMENT) {
-      assertTrue(configuration.contains("`" + required.name() + "`"), required.name() + " not in configuration.md");
-      assertTrue(containment.contains("`" + required.name() + "`"), required.name() + " not in containment.md");
+      assertTrue(
+          configuration.contains("`" + required.name() + "`"),
+          required.name() + " not in configuration.md");
+      assertTrue(
+          containment.contains("`" + required.name() + "`"),
+          required.name() + " not in containment.md");
     }
   }
 
@@ -59,7 +70,9 @@ class GraphPermissionsAgreementTest {
     section = section.substring(0, section.indexOf("\n## ", 1));
 
     for (GraphPermissions.Required required : GraphPermissions.REQUIRED) {
-      assertTrue(section.contains("`" + required.name() + "`"), required.name() + " is not in docs/configuration.md");
+      assertTrue(
+          section.contains("`" + required.name() + "`"),
+          required.name() + " is not in docs/configuration.md");
     }
   }
 }

@@ -42,9 +42,19 @@ class RestorePlanCommandTest {
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   String line(String eventId, String userId, TargetOutcome outcome, ActionResult... actions) {
-    TargetAudit audit = new TargetAudit(eventId, userId, null, List.of("user:" + userId), false, outcome, null,
-        List.of(actions), false);
-    return new String(codec.encodeTarget("m-" + userId + eventId, T, audit), StandardCharsets.UTF_8);
+    TargetAudit audit =
+        new TargetAudit(
+            eventId,
+            userId,
+            null,
+            List.of("user:" + userId),
+            false,
+            outcome,
+            null,
+            List.of(actions),
+            false);
+    return new String(
+        codec.encodeTarget("m-" + userId + eventId, T, audit), StandardCharsets.UTF_8);
   }
 
   static ActionResult disable(TargetOutcome outcome) {
@@ -52,95 +62,157 @@ class RestorePlanCommandTest {
     return switch (outcome) {
       case SUCCEEDED -> ok;
       case UNVERIFIED -> ok.withVerification(false, null, true, "accountEnabled is still true");
-      default -> new ActionResult(Action.DISABLE_ACCOUNT, outcome, 1, "r", T, T, "Authorization_RequestDenied", "no");
+      default ->
+          new ActionResult(
+              Action.DISABLE_ACCOUNT, outcome, 1, "r", T, T, "Authorization_RequestDenied", "no");
     };
   }
 
   int run(List<String> lines, String eventId) throws Exception {
     Path export = dir.resolve("audit.jsonl");
     Files.write(export, lines);
-    return RestorePlanCommand.run(new String[] {"--from-audit", export.toString(), "--ticket", "HR-1", eventId},
-        new PrintStream(out, true), new PrintStream(err, true));
+    return RestorePlanCommand.run(
+        new String[] {"--from-audit", export.toString(), "--ticket", "HR-1", eventId},
+        new PrintStream(out, true),
+        new PrintStream(err, true));
   }
 
   @Test
   void namesExactlyTheUsersWhoseDisableWentThroughOrMayHave() throws Exception {
     List<String> lines = new ArrayList<>();
-    lines.add(line("evt-1", ALICE, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED),
-        ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", T, T)));
+    lines.add(
+        line(
+            "evt-1",
+            ALICE,
+            TargetOutcome.SUCCEEDED,
+            disable(TargetOutcome.SUCCEEDED),
+            ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", T, T)));
     lines.add(line("evt-1", BOB, TargetOutcome.UNVERIFIED, disable(TargetOutcome.UNVERIFIED)));
     lines.add(line("evt-1", CAROL, TargetOutcome.FORBIDDEN, disable(TargetOutcome.FORBIDDEN)));
-    lines.add(line("evt-1", DAVE, TargetOutcome.SUCCEEDED, ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", T, T)));
+    lines.add(
+        line(
+            "evt-1",
+            DAVE,
+            TargetOutcome.SUCCEEDED,
+            ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", T, T)));
     lines.add(line("evt-2", ERIN, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED)));
     lines.add("");
-    lines.add(new String(codec.encodeSummary("s-1", T, new SummaryAudit("evt-1", EventType.LEAVER.wireName(),
-        SummaryStatus.PARTIAL, Map.of(), Map.of(), 4, T, T, null, List.of(), false, false)), StandardCharsets.UTF_8));
+    lines.add(
+        new String(
+            codec.encodeSummary(
+                "s-1",
+                T,
+                new SummaryAudit(
+                    "evt-1",
+                    EventType.LEAVER.wireName(),
+                    SummaryStatus.PARTIAL,
+                    Map.of(),
+                    Map.of(),
+                    4,
+                    T,
+                    T,
+                    null,
+                    List.of(),
+                    false,
+                    false)),
+            StandardCharsets.UTF_8));
 
     int code = run(lines, "evt-1");
 
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-    OffboardingEvent restore = ((DecodeResult.Valid) new EventCodec().decode(out.toByteArray())).event();
+    OffboardingEvent restore =
+        ((DecodeResult.Valid) new EventCodec().decode(out.toByteArray())).event();
     assertEquals(EventType.RESTORE, restore.type());
-    assertEquals(Set.of(new Target.User(ALICE), new Target.User(BOB)), Set.copyOf(restore.data().targets()));
+    assertEquals(
+        Set.of(new Target.User(ALICE), new Target.User(BOB)), Set.copyOf(restore.data().targets()));
     assertEquals(List.of(Action.ENABLE_ACCOUNT), restore.effectiveActions());
     assertEquals("HR-1", restore.data().ticket());
     assertTrue(restore.data().reason().contains("evt-1"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("2 user(s) disabled by event evt-1"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).startsWith("2 user(s) disabled by event evt-1"));
   }
 
   @Test
   void refusesADamagedExportNamingTheLine() throws Exception {
-    int code = run(List.of(line("evt-1", ALICE, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED)),
-        "{\"not\": \"an audit message\""), "evt-1");
+    int code =
+        run(
+            List.of(
+                line("evt-1", ALICE, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED)),
+                "{\"not\": \"an audit message\""),
+            "evt-1");
 
     assertEquals(2, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("audit.jsonl:2: not an audit message"), err.toString());
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("audit.jsonl:2: not an audit message"),
+        err.toString());
     assertEquals(0, out.size(), "no partial plan");
   }
 
   @Test
   void saysSoWhenTheEventDisabledNobody() throws Exception {
-    int code = run(List.of(line("evt-2", ERIN, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED))), "evt-1");
+    int code =
+        run(
+            List.of(line("evt-2", ERIN, TargetOutcome.SUCCEEDED, disable(TargetOutcome.SUCCEEDED))),
+            "evt-1");
 
     assertEquals(2, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("no user was disabled by event evt-1"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("no user was disabled by event evt-1"));
   }
 
   private List<String> disabledUsers(int n) {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      lines.add(line("evt-big", String.format("30000000-0000-4000-8000-%012d", i), TargetOutcome.SUCCEEDED,
-          disable(TargetOutcome.SUCCEEDED)));
+      lines.add(
+          line(
+              "evt-big",
+              String.format("30000000-0000-4000-8000-%012d", i),
+              TargetOutcome.SUCCEEDED,
+              disable(TargetOutcome.SUCCEEDED)));
     }
     return lines;
   }
 
   @Test
-  void writesSeveralRestoreEventsOfAtMostTheContractsLimitWhenMoreUsersWereDisabled() throws Exception {
+  void writesSeveralRestoreEventsOfAtMostTheContractsLimitWhenMoreUsersWereDisabled()
+      throws Exception {
     Path export = dir.resolve("audit.jsonl");
     Files.write(export, disabledUsers(2_345));
     Path plans = dir.resolve("plans");
 
-    int code = RestorePlanCommand.run(new String[] {"--from-audit", export.toString(), "--out-dir", plans.toString(),
-        "evt-big"}, new PrintStream(out, true), new PrintStream(err, true));
+    int code =
+        RestorePlanCommand.run(
+            new String[] {
+              "--from-audit", export.toString(), "--out-dir", plans.toString(), "evt-big"
+            },
+            new PrintStream(out, true),
+            new PrintStream(err, true));
 
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     List<String> written = out.toString(StandardCharsets.UTF_8).lines().toList();
-    assertEquals(List.of(plans.resolve("restore-1-of-3.json").toString(), plans.resolve("restore-2-of-3.json").toString(),
-        plans.resolve("restore-3-of-3.json").toString()), written);
+    assertEquals(
+        List.of(
+            plans.resolve("restore-1-of-3.json").toString(),
+            plans.resolve("restore-2-of-3.json").toString(),
+            plans.resolve("restore-3-of-3.json").toString()),
+        written);
     List<Target> all = new ArrayList<>();
     for (String file : written) {
-      OffboardingEvent restore = ((DecodeResult.Valid) new EventCodec().decode(Files.readAllBytes(Path.of(file))))
-          .event();
+      OffboardingEvent restore =
+          ((DecodeResult.Valid) new EventCodec().decode(Files.readAllBytes(Path.of(file)))).event();
       assertEquals(EventType.RESTORE, restore.type());
-      assertTrue(restore.data().targets().size() <= dev.offboarding.contracts.EventData.MAX_TARGET_ENTRIES);
+      assertTrue(
+          restore.data().targets().size()
+              <= dev.offboarding.contracts.EventData.MAX_TARGET_ENTRIES);
       assertTrue(restore.data().reason().endsWith(" of 3)"), restore.data().reason());
       all.addAll(restore.data().targets());
     }
     assertEquals(2_345, all.size());
     assertEquals(2_345, Set.copyOf(all).size(), "each user in one restore event");
-    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("2345 user(s) disabled by event evt-big, in 3 restore"
-        + " event(s)"), err.toString());
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .startsWith("2345 user(s) disabled by event evt-big, in 3 restore" + " event(s)"),
+        err.toString());
   }
 
   @Test
@@ -149,8 +221,10 @@ class RestorePlanCommandTest {
 
     assertEquals(2, code);
     assertEquals(0, out.size());
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("restoring them takes 2 events. Run again with --out-dir"
-        + " DIR"), err.toString());
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .contains("restoring them takes 2 events. Run again with --out-dir" + " DIR"),
+        err.toString());
   }
 
   @Test
@@ -160,8 +234,13 @@ class RestorePlanCommandTest {
     Path plans = Files.createDirectories(dir.resolve("plans"));
     Files.writeString(plans.resolve("restore-1-of-1.json"), "reviewed already");
 
-    int code = RestorePlanCommand.run(new String[] {"--from-audit", export.toString(), "--out-dir", plans.toString(),
-        "evt-big"}, new PrintStream(out, true), new PrintStream(err, true));
+    int code =
+        RestorePlanCommand.run(
+            new String[] {
+              "--from-audit", export.toString(), "--out-dir", plans.toString(), "evt-big"
+            },
+            new PrintStream(out, true),
+            new PrintStream(err, true));
 
     assertEquals(2, code);
     assertEquals("reviewed already", Files.readString(plans.resolve("restore-1-of-1.json")));

@@ -56,21 +56,32 @@ class RunAndSendCommandTest {
 
   @Test
   void refusesToRunWithAMessageNamingEveryBadVariableAndExitCodeTwo() {
-    int code = Main.run(new String[] {"run"}, Map.of("GRAPH_WRITES_PER_SECOND", "lots", "HTTP_PORT", "70000"),
-        print(out), print(err));
+    int code =
+        Main.run(
+            new String[] {"run"},
+            Map.of("GRAPH_WRITES_PER_SECOND", "lots", "HTTP_PORT", "70000"),
+            print(out),
+            print(err));
 
     assertEquals(ExitCode.REJECTED, code);
     String message = err.toString(StandardCharsets.UTF_8);
-    for (String variable : new String[] {"SERVICEBUS_CONNECTION_STRING", "GRAPH_WRITES_PER_SECOND", "HTTP_PORT"}) {
+    for (String variable :
+        new String[] {"SERVICEBUS_CONNECTION_STRING", "GRAPH_WRITES_PER_SECOND", "HTTP_PORT"}) {
       assertTrue(message.contains(variable), variable + " not named in:\n" + message);
     }
   }
 
   @Test
   void refusesAMalformedConnectionStringWithExitCodeTwoAndNeverPrintsTheKey() {
-    String malformed = "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey SECRETVALUE";
+    String malformed =
+        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey SECRETVALUE";
 
-    int code = Main.run(new String[] {"run"}, Map.of("SERVICEBUS_CONNECTION_STRING", malformed), print(out), print(err));
+    int code =
+        Main.run(
+            new String[] {"run"},
+            Map.of("SERVICEBUS_CONNECTION_STRING", malformed),
+            print(out),
+            print(err));
 
     assertEquals(ExitCode.REJECTED, code);
     String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
@@ -81,10 +92,15 @@ class RunAndSendCommandTest {
   @Test
   void sendRefusesAMalformedConnectionStringWithExitCodeTwoAndNeverPrintsTheKey() throws Exception {
     Path file = sample(SampleEvents.LEAVER_GROUP);
-    String malformed = "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey SECRETVALUE";
+    String malformed =
+        "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey SECRETVALUE";
 
-    int code = Main.run(new String[] {"send", file.toString()}, Map.of("SERVICEBUS_CONNECTION_STRING", malformed),
-        print(out), print(err));
+    int code =
+        Main.run(
+            new String[] {"send", file.toString()},
+            Map.of("SERVICEBUS_CONNECTION_STRING", malformed),
+            print(out),
+            print(err));
 
     assertEquals(ExitCode.REJECTED, code);
     String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
@@ -96,17 +112,27 @@ class RunAndSendCommandTest {
   void refusesToRunWithoutBreakGlassProtectionNamingTheSettingsAndExitCodeTwo() {
     FakeTenant tenant = new FakeTenant();
     try (FakeGraphServer graph = FakeGraphServer.start(tenant)) {
-      Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-          "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none", "HTTP_PORT", "0");
+      Map<String, String> env =
+          Map.of(
+              "SERVICEBUS_CONNECTION_STRING",
+              emulator.connectionString(),
+              "GRAPH_BASE_URL",
+              graph.baseUrl(),
+              "GRAPH_AUTH",
+              "none",
+              "HTTP_PORT",
+              "0");
 
       int code = Main.run(new String[] {"run"}, env, print(out), print(err));
 
       assertEquals(ExitCode.REJECTED, code);
       String message = err.toString(StandardCharsets.UTF_8);
-      for (String setting : new String[] {"PROTECTED_USERS", "PROTECTED_GROUPS", "ALLOW_UNPROTECTED"}) {
+      for (String setting :
+          new String[] {"PROTECTED_USERS", "PROTECTED_GROUPS", "ALLOW_UNPROTECTED"}) {
         assertTrue(message.contains(setting), setting + " not named in:\n" + message);
       }
-      assertFalse(out.toString(StandardCharsets.UTF_8).contains("HTTP on port"), "nothing was served");
+      assertFalse(
+          out.toString(StandardCharsets.UTF_8).contains("HTTP on port"), "nothing was served");
       assertTrue(graph.requestLog().isEmpty(), "nothing was read from the tenant");
     }
   }
@@ -115,19 +141,37 @@ class RunAndSendCommandTest {
   void runsWithoutBreakGlassProtectionWhenAllowedExplicitly() throws Exception {
     FakeTenant tenant = new FakeTenant();
     try (FakeGraphServer graph = FakeGraphServer.start(tenant)) {
-      Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-          "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none", "HTTP_PORT", "0", "ALLOW_UNPROTECTED", "true");
+      Map<String, String> env =
+          Map.of(
+              "SERVICEBUS_CONNECTION_STRING",
+              emulator.connectionString(),
+              "GRAPH_BASE_URL",
+              graph.baseUrl(),
+              "GRAPH_AUTH",
+              "none",
+              "HTTP_PORT",
+              "0",
+              "ALLOW_UNPROTECTED",
+              "true");
       CompletableFuture<Void> stop = new CompletableFuture<>();
       AtomicInteger exit = new AtomicInteger(-1);
-      Thread running = Thread.ofPlatform().start(() -> exit.set(RunCommand.run(env, print(out), print(err), stop)));
+      Thread running =
+          Thread.ofPlatform()
+              .start(() -> exit.set(RunCommand.run(env, print(out), print(err), stop)));
       Pattern port = Pattern.compile("HTTP on port (\\d+)");
-      await().atMost(Duration.ofSeconds(30)).until(() -> port.matcher(out.toString(StandardCharsets.UTF_8)).find());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> port.matcher(out.toString(StandardCharsets.UTF_8)).find());
       Matcher m = port.matcher(out.toString(StandardCharsets.UTF_8));
       assertTrue(m.find());
 
-      HttpResponse<String> ready = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ready =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       stop.complete(null);
       running.join();
 
@@ -141,20 +185,37 @@ class RunAndSendCommandTest {
     FakeTenant tenant = new FakeTenant();
     tenant.addUser("breakglass@contoso.com");
     try (FakeGraphServer graph = FakeGraphServer.start(tenant)) {
-      Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-          "GRAPH_BASE_URL", graph.baseUrl(), "GRAPH_AUTH", "none", "HTTP_PORT", "0",
-          "PROTECTED_USERS", "breakglass@contoso.com");
+      Map<String, String> env =
+          Map.of(
+              "SERVICEBUS_CONNECTION_STRING",
+              emulator.connectionString(),
+              "GRAPH_BASE_URL",
+              graph.baseUrl(),
+              "GRAPH_AUTH",
+              "none",
+              "HTTP_PORT",
+              "0",
+              "PROTECTED_USERS",
+              "breakglass@contoso.com");
       CompletableFuture<Void> stop = new CompletableFuture<>();
       AtomicInteger exit = new AtomicInteger(-1);
-      Thread running = Thread.ofPlatform().start(() -> exit.set(RunCommand.run(env, print(out), print(err), stop)));
+      Thread running =
+          Thread.ofPlatform()
+              .start(() -> exit.set(RunCommand.run(env, print(out), print(err), stop)));
       Pattern port = Pattern.compile("HTTP on port (\\d+)");
-      await().atMost(Duration.ofSeconds(30)).until(() -> port.matcher(out.toString(StandardCharsets.UTF_8)).find());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> port.matcher(out.toString(StandardCharsets.UTF_8)).find());
       Matcher m = port.matcher(out.toString(StandardCharsets.UTF_8));
       assertTrue(m.find());
 
-      HttpResponse<String> ready = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ready =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       stop.complete(null);
       running.join();
 
@@ -168,88 +229,156 @@ class RunAndSendCommandTest {
   void sendsAValidEventWithItsIdTypeAndContentType() throws Exception {
     Path file = sample(SampleEvents.LEAVER_GROUP);
 
-    int code = Main.run(new String[] {"send", "--reply-to", "offboarding-replies", file.toString()},
-        Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err));
+    int code =
+        Main.run(
+            new String[] {"send", "--reply-to", "offboarding-replies", file.toString()},
+            Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
+            print(out),
+            print(err));
 
     assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
     EmulatorMessage sent = emulator.peekMessages("offboarding-events").get(0);
     assertEquals("5a0e1c7e-2b1d-4c55-9a61-1d2e3f405002", sent.messageId());
     assertEquals("dev.offboarding.leaver.v1", sent.subject());
     assertEquals("application/cloudevents+json", sent.contentType());
-    try (ServiceBusReceiverClient receiver = new ServiceBusClientBuilder().connectionString(emulator.connectionString())
-        .receiver().queueName("offboarding-events").buildClient()) {
+    try (ServiceBusReceiverClient receiver =
+        new ServiceBusClientBuilder()
+            .connectionString(emulator.connectionString())
+            .receiver()
+            .queueName("offboarding-events")
+            .buildClient()) {
       assertEquals("offboarding-replies", receiver.peekMessage().getReplyTo());
     }
   }
 
-  /** The queue a message arrives on is who sent it: each type goes to the queue of the sender it belongs to. */
+  /**
+   * The queue a message arrives on is who sent it: each type goes to the queue of the sender it
+   * belongs to.
+   */
   @Test
   void sendsEachTypeToTheQueueOfTheSenderItBelongsTo() throws Exception {
-    Map<String, String> events = Map.of(
-        "offboarding-urgent", SampleEvents.COMPROMISE_REVOKE_ONLY,
-        "offboarding-events", SampleEvents.LEAVER_ONE_USER);
+    Map<String, String> events =
+        Map.of(
+            "offboarding-urgent", SampleEvents.COMPROMISE_REVOKE_ONLY,
+            "offboarding-events", SampleEvents.LEAVER_ONE_USER);
     for (Map.Entry<String, String> e : events.entrySet()) {
       Path file = dir.resolve(e.getKey() + ".json");
       Files.write(file, SampleEvents.load(e.getValue()));
-      assertEquals(ExitCode.OK, Main.run(new String[] {"send", file.toString()},
-          Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err)));
+      assertEquals(
+          ExitCode.OK,
+          Main.run(
+              new String[] {"send", file.toString()},
+              Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
+              print(out),
+              print(err)));
     }
     Path restore = dir.resolve("restore.json");
-    Files.writeString(restore, """
+    Files.writeString(
+        restore,
+        """
         {"specversion": "1.0", "id": "restore-1", "source": "/ops/console", "type": "dev.offboarding.restore.v1",
          "data": {"targets": [{"user": "alice@contoso.com"}], "reason": "mistaken leaver", "requestedBy": "ops-a"}}
         """);
     Path cancel = dir.resolve("cancel.json");
-    Files.writeString(cancel, """
+    Files.writeString(
+        cancel,
+        """
         {"specversion": "1.0", "id": "cancel-1", "source": "/ops/console", "type": "dev.offboarding.cancel.v1",
          "data": {"eventId": "evt-1", "reason": "sent by mistake", "requestedBy": "ops-a"}}
         """);
     for (Path file : java.util.List.of(restore, cancel)) {
-      assertEquals(ExitCode.OK, Main.run(new String[] {"send", file.toString()},
-          Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err)),
+      assertEquals(
+          ExitCode.OK,
+          Main.run(
+              new String[] {"send", file.toString()},
+              Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
+              print(out),
+              print(err)),
           err.toString(StandardCharsets.UTF_8));
     }
 
-    assertEquals("dev.offboarding.compromise.v1", emulator.peekMessages("offboarding-urgent").get(0).subject());
-    assertEquals("dev.offboarding.leaver.v1", emulator.peekMessages("offboarding-events").get(0).subject());
-    assertEquals(java.util.List.of("restore-1", "cancel-1"),
+    assertEquals(
+        "dev.offboarding.compromise.v1",
+        emulator.peekMessages("offboarding-urgent").get(0).subject());
+    assertEquals(
+        "dev.offboarding.leaver.v1", emulator.peekMessages("offboarding-events").get(0).subject());
+    assertEquals(
+        java.util.List.of("restore-1", "cancel-1"),
         emulator.peekMessages("offboarding-ops").stream().map(EmulatorMessage::messageId).toList());
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("to offboarding-ops"), out.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).contains("to offboarding-ops"),
+        out.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void neverSendsAnInvalidEvent() throws Exception {
     Path file = sample(SampleEvents.MALFORMED);
 
-    int code = Main.run(new String[] {"send", file.toString()},
-        Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()), print(out), print(err));
+    int code =
+        Main.run(
+            new String[] {"send", file.toString()},
+            Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
+            print(out),
+            print(err));
 
     assertEquals(ExitCode.REJECTED, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("$.data.targets[0].user"));
     assertEquals(0, emulator.activeMessageCount("offboarding-events"));
   }
 
-  /** {@code cancel} and {@code approve} send one event each, checked first, to the operators' queue. */
+  /**
+   * {@code cancel} and {@code approve} send one event each, checked first, to the operators' queue.
+   */
   @Test
   void cancelAndApproveEachSendOneEventToTheOperatorsQueueAndSayWhere() {
     Map<String, String> env = Map.of("SERVICEBUS_CONNECTION_STRING", emulator.connectionString());
 
-    assertEquals(ExitCode.OK, Main.run(new String[] {"cancel", "--reason", "sent by mistake", "--requested-by",
-        "ops-a", "evt-1"}, env, print(out), print(err)), err.toString(StandardCharsets.UTF_8));
-    assertEquals(ExitCode.OK, Main.run(new String[] {"approve", "--requested-by", "lead@contoso.com", "--reason",
-        "checked with HR", "--user", "alice@contoso.com", "evt-2"}, env, print(out), print(err)),
+    assertEquals(
+        ExitCode.OK,
+        Main.run(
+            new String[] {
+              "cancel", "--reason", "sent by mistake", "--requested-by", "ops-a", "evt-1"
+            },
+            env,
+            print(out),
+            print(err)),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(
+        ExitCode.OK,
+        Main.run(
+            new String[] {
+              "approve",
+              "--requested-by",
+              "lead@contoso.com",
+              "--reason",
+              "checked with HR",
+              "--user",
+              "alice@contoso.com",
+              "evt-2"
+            },
+            env,
+            print(out),
+            print(err)),
         err.toString(StandardCharsets.UTF_8));
 
     java.util.List<EmulatorMessage> sent = emulator.peekMessages("offboarding-ops");
-    assertEquals(java.util.List.of("dev.offboarding.cancel.v1", "dev.offboarding.approve.v1"),
+    assertEquals(
+        java.util.List.of("dev.offboarding.cancel.v1", "dev.offboarding.approve.v1"),
         sent.stream().map(EmulatorMessage::subject).toList());
     assertTrue(sent.get(0).bodyAsString().contains("\"evt-1\""), sent.get(0).bodyAsString());
     assertTrue(sent.get(1).bodyAsString().contains("\"evt-2\""), sent.get(1).bodyAsString());
-    assertTrue(sent.get(1).bodyAsString().contains("alice@contoso.com"), sent.get(1).bodyAsString());
+    assertTrue(
+        sent.get(1).bodyAsString().contains("alice@contoso.com"), sent.get(1).bodyAsString());
     String printed = out.toString(StandardCharsets.UTF_8);
-    assertTrue(printed.contains("sent cancel event " + sent.get(0).messageId() + " for event evt-1 to offboarding-ops"),
+    assertTrue(
+        printed.contains(
+            "sent cancel event " + sent.get(0).messageId() + " for event evt-1 to offboarding-ops"),
         printed);
-    assertTrue(printed.contains("sent approve event " + sent.get(1).messageId() + " for event evt-2 to offboarding-ops"),
+    assertTrue(
+        printed.contains(
+            "sent approve event "
+                + sent.get(1).messageId()
+                + " for event evt-2 to offboarding-ops"),
         printed);
     assertTrue(printed.contains("says what was approved"), printed);
     assertEquals(0, emulator.activeMessageCount("offboarding-events"));

@@ -19,7 +19,10 @@ class ValidateCommandTest {
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   int run(String... args) {
-    return Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        args,
+        Map.of(),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -31,7 +34,9 @@ class ValidateCommandTest {
 
   @Test
   void acceptsAValidEventWithExitCodeZero() throws Exception {
-    Path f = file("""
+    Path f =
+        file(
+            """
         {"specversion":"1.0","id":"e-1","source":"/hr/workday","type":"dev.offboarding.leaver.v1",
          "data":{"targets":[{"user":"o'brien#1$x+y@contoso.com"}],"reason":"Leaver"}}
         """);
@@ -44,7 +49,9 @@ class ValidateCommandTest {
 
   @Test
   void printsEveryProblemWithItsPathAndExitsTwo() throws Exception {
-    Path f = file("""
+    Path f =
+        file(
+            """
         {"specversion":"1.0","id":"e-2","source":"/siem","type":"dev.offboarding.quit.v1",
          "data":{"targets":[{"user":"not a upn"},{"group":"42"}],"actions":["wipeDevice"],"reason":"x","extra":1}}
         """);
@@ -53,8 +60,14 @@ class ValidateCommandTest {
 
     assertEquals(2, code);
     String printed = err.toString();
-    for (String path : new String[] {"$.type", "$.data.targets[0].user", "$.data.targets[1].group",
-        "$.data.actions[0]", "$.data.extra"}) {
+    for (String path :
+        new String[] {
+          "$.type",
+          "$.data.targets[0].user",
+          "$.data.targets[1].group",
+          "$.data.actions[0]",
+          "$.data.extra"
+        }) {
       assertTrue(printed.contains(path), path + " missing from:\n" + printed);
     }
   }

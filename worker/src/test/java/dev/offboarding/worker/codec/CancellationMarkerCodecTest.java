@@ -17,8 +17,13 @@ class CancellationMarkerCodecTest {
   private final CancellationMarkerCodec codec = new CancellationMarkerCodec();
 
   private CancellationMarkers.Marker marker(String eventId, Duration lifetime) {
-    return new CancellationMarkers.Marker(eventId, "cancel-1", "hr-ops@contoso.com", "contract extended",
-        clock.instant().plus(lifetime), null);
+    return new CancellationMarkers.Marker(
+        eventId,
+        "cancel-1",
+        "hr-ops@contoso.com",
+        "contract extended",
+        clock.instant().plus(lifetime),
+        null);
   }
 
   @Test
@@ -30,25 +35,41 @@ class CancellationMarkerCodecTest {
 
   @Test
   void readsBackTheQueueTheCancelCameFromAndRefusesOneThatIsNoEntityName() {
-    CancellationMarkers.Marker written = new CancellationMarkers.Marker("evt-1", "cancel-1", "hr-ops@contoso.com",
-        "contract extended", clock.instant().plus(Duration.ofDays(1)), null, "offboarding-events");
-    String notAQueue = new String(codec.encode(written), StandardCharsets.UTF_8)
-        .replace("\"offboarding-events\"", "\"../elsewhere\"");
+    CancellationMarkers.Marker written =
+        new CancellationMarkers.Marker(
+            "evt-1",
+            "cancel-1",
+            "hr-ops@contoso.com",
+            "contract extended",
+            clock.instant().plus(Duration.ofDays(1)),
+            null,
+            "offboarding-events");
+    String notAQueue =
+        new String(codec.encode(written), StandardCharsets.UTF_8)
+            .replace("\"offboarding-events\"", "\"../elsewhere\"");
 
     assertEquals(written, codec.decode(codec.encode(written)));
     assertEquals("offboarding-events", codec.decode(codec.encode(written)).queue());
-    assertThrows(IllegalArgumentException.class, () -> codec.decode(notAQueue.getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> codec.decode(notAQueue.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
   void refusesAnEventIdTheContractWouldNot() {
-    String withControl = new String(codec.encode(marker("evt-1", Duration.ofDays(1))), StandardCharsets.UTF_8)
-        .replace("\"evt-1\"", "\"evt\\u0007-1\"");
-    String tooLong = new String(codec.encode(marker("evt-1", Duration.ofDays(1))), StandardCharsets.UTF_8)
-        .replace("\"evt-1\"", "\"" + "e".repeat(257) + "\"");
+    String withControl =
+        new String(codec.encode(marker("evt-1", Duration.ofDays(1))), StandardCharsets.UTF_8)
+            .replace("\"evt-1\"", "\"evt\\u0007-1\"");
+    String tooLong =
+        new String(codec.encode(marker("evt-1", Duration.ofDays(1))), StandardCharsets.UTF_8)
+            .replace("\"evt-1\"", "\"" + "e".repeat(257) + "\"");
 
-    assertThrows(IllegalArgumentException.class, () -> codec.decode(withControl.getBytes(StandardCharsets.UTF_8)));
-    assertThrows(IllegalArgumentException.class, () -> codec.decode(tooLong.getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> codec.decode(withControl.getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> codec.decode(tooLong.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -28,10 +28,18 @@ class ContinuationCodecTest {
   final byte[] event = new EventCodec().encode(Events.leaver(new Target.User(USER)));
 
   Continuation sample() {
-    return new Continuation(event, "4711@offboarding-events", "offboarding-events", 3, Instant.parse("2026-11-27T09:00:00Z"),
-        Map.of(TargetOutcome.SUCCEEDED, 40, TargetOutcome.FAILED, 1), Map.of("device", 2), 45,
+    return new Continuation(
+        event,
+        "4711@offboarding-events",
+        "offboarding-events",
+        3,
+        Instant.parse("2026-11-27T09:00:00Z"),
+        Map.of(TargetOutcome.SUCCEEDED, 40, TargetOutcome.FAILED, 1),
+        Map.of("device", 2),
+        45,
         "40000000-0000-4000-8000-000000000040",
-        List.of(new Continuation.Pending(USER, 2, Set.of(Action.DISABLE_ACCOUNT)),
+        List.of(
+            new Continuation.Pending(USER, 2, Set.of(Action.DISABLE_ACCOUNT)),
             new Continuation.Pending("40000000-0000-4000-8000-000000000002", 0, Set.of())));
   }
 
@@ -50,8 +58,14 @@ class ContinuationCodecTest {
     assertEquals(written.usersResolved(), read.usersResolved());
     assertEquals(written.cursor(), read.cursor());
     assertEquals(written.pending(), read.pending());
-    assertArrayEquals(new EventCodec().encode(((dev.offboarding.contracts.DecodeResult.Valid) new EventCodec()
-        .decode(read.event())).event()), event, "the embedded event survives unchanged");
+    assertArrayEquals(
+        new EventCodec()
+            .encode(
+                ((dev.offboarding.contracts.DecodeResult.Valid)
+                        new EventCodec().decode(read.event()))
+                    .event()),
+        event,
+        "the embedded event survives unchanged");
   }
 
   @Test
@@ -64,11 +78,14 @@ class ContinuationCodecTest {
 
   @Test
   void refusesAFollowUpWithoutTheQueueItsEventArrivedOn() {
-    String body = new String(codec.encode(sample()), StandardCharsets.UTF_8)
-        .replace("\"queue\":\"offboarding-events\",", "");
+    String body =
+        new String(codec.encode(sample()), StandardCharsets.UTF_8)
+            .replace("\"queue\":\"offboarding-events\",", "");
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> codec.decode(body.getBytes(StandardCharsets.UTF_8)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> codec.decode(body.getBytes(StandardCharsets.UTF_8)));
 
     assertTrue(e.getMessage().contains("queue"), e.getMessage());
   }
@@ -77,32 +94,50 @@ class ContinuationCodecTest {
   void keepsAFollowUpOfTheLargestChunkWellUnderTheMessageLimit() {
     List<Continuation.Pending> pending = new ArrayList<>();
     for (int i = 0; i < Continuation.MAX_PENDING; i++) {
-      pending.add(new Continuation.Pending(String.format("40000000-0000-4000-8000-%012d", i), 13,
-          Set.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS)));
+      pending.add(
+          new Continuation.Pending(
+              String.format("40000000-0000-4000-8000-%012d", i),
+              13,
+              Set.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS)));
     }
-    Continuation big = new Continuation(event, "9223372036854775807@offboarding-events", "offboarding-events", 99_999, Instant.now(), Map.of(), Map.of(),
-        100_000, null, pending);
+    Continuation big =
+        new Continuation(
+            event,
+            "9223372036854775807@offboarding-events",
+            "offboarding-events",
+            99_999,
+            Instant.now(),
+            Map.of(),
+            Map.of(),
+            100_000,
+            null,
+            pending);
 
     int size = codec.encode(big).length;
 
-    assertTrue(size + event.length < ContinuationCodec.MAX_BYTES - 4096, "follow-up of " + size + " bytes");
+    assertTrue(
+        size + event.length < ContinuationCodec.MAX_BYTES - 4096,
+        "follow-up of " + size + " bytes");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"continuation\":\"dev.offboarding.continuation.v2\"}",
-      "{\"continuation\":\"dev.offboarding.continuation.v1\",\"extra\":1}",
-      "[1,2]",
-  })
+  @ValueSource(
+      strings = {
+        "{\"continuation\":\"dev.offboarding.continuation.v2\"}",
+        "{\"continuation\":\"dev.offboarding.continuation.v1\",\"extra\":1}",
+        "[1,2]",
+      })
   void refusesWhatIsNotAFollowUpOfThisFormat(String body) {
-    assertThrows(IllegalArgumentException.class, () -> codec.decode(body.getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        IllegalArgumentException.class, () -> codec.decode(body.getBytes(StandardCharsets.UTF_8)));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"id", "rounds", "done", "cursor", "origin", "step", "counts"})
   void refusesAFollowUpWithABadMember(String member) throws Exception {
     ObjectMapper json = new ObjectMapper();
-    var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(codec.encode(sample()));
+    var root =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(codec.encode(sample()));
     var pending = root.withArray("pending");
     String id = ContinuationCodec.compactId(USER);
     switch (member) {

@@ -12,14 +12,27 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The wire form of the sign-in watch's entries and of its lease's state: what is written reads back, nothing else reads. */
+/**
+ * The wire form of the sign-in watch's entries and of its lease's state: what is written reads
+ * back, nothing else reads.
+ */
 class WatchEntryCodecTest {
   final WatchEntryCodec codec = new WatchEntryCodec();
   static final Instant REVOKED = Instant.parse("2026-03-01T10:00:00.500Z");
-  final WatchEntry entry = new WatchEntry("12@offboarding-urgent", "evt-1", "0.1", 7,
-      new Provenance("/siem/sentinel", "soc@contoso.com", null, "compromised", "offboarding-urgent"),
-      List.of(new WatchEntry.Watched("40000000-0000-4000-8000-000000000001", REVOKED, REVOKED.plusSeconds(5400),
-          Set.of("a0000000-0000-4000-8000-000000000001"))));
+  final WatchEntry entry =
+      new WatchEntry(
+          "12@offboarding-urgent",
+          "evt-1",
+          "0.1",
+          7,
+          new Provenance(
+              "/siem/sentinel", "soc@contoso.com", null, "compromised", "offboarding-urgent"),
+          List.of(
+              new WatchEntry.Watched(
+                  "40000000-0000-4000-8000-000000000001",
+                  REVOKED,
+                  REVOKED.plusSeconds(5400),
+                  Set.of("a0000000-0000-4000-8000-000000000001"))));
 
   @Test
   void readsBackWhatItWrites() {
@@ -29,15 +42,20 @@ class WatchEntryCodecTest {
   @Test
   void refusesUnknownMembersWrongTypesAndWindowsBeyondTheLongestToken() {
     String good = new String(codec.encode(entry), StandardCharsets.UTF_8);
-    for (String bad : List.of(
-        good.replace("\"poll\":7", "\"poll\":7,\"extra\":1"),
-        good.replace("\"poll\":7", "\"poll\":\"7\""),
-        good.replace("\"part\":\"0.1\"", "\"part\":\"x\""),
-        good.replace("2026-03-01T11:30:00.500Z", "2026-03-03T11:30:00.500Z"),
-        good.replace("dev.offboarding.watch.v1", "dev.offboarding.watch.v2"),
-        good.replace("\"queue\":\"offboarding-urgent\"", "\"queue\":\"\""),
-        "[]", "not json")) {
-      assertThrows(IllegalArgumentException.class, () -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)), bad);
+    for (String bad :
+        List.of(
+            good.replace("\"poll\":7", "\"poll\":7,\"extra\":1"),
+            good.replace("\"poll\":7", "\"poll\":\"7\""),
+            good.replace("\"part\":\"0.1\"", "\"part\":\"x\""),
+            good.replace("2026-03-01T11:30:00.500Z", "2026-03-03T11:30:00.500Z"),
+            good.replace("dev.offboarding.watch.v1", "dev.offboarding.watch.v2"),
+            good.replace("\"queue\":\"offboarding-urgent\"", "\"queue\":\"\""),
+            "[]",
+            "not json")) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)),
+          bad);
     }
   }
 
@@ -47,6 +65,7 @@ class WatchEntryCodecTest {
 
     assertEquals(r, SignInRequestsCodec.decode(SignInRequestsCodec.encode(r)));
     assertEquals(SignInRequests.EMPTY, SignInRequestsCodec.decode(null));
-    assertThrows(IllegalArgumentException.class, () -> SignInRequestsCodec.decode("{\"x\":1}".getBytes()));
+    assertThrows(
+        IllegalArgumentException.class, () -> SignInRequestsCodec.decode("{\"x\":1}".getBytes()));
   }
 }

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The docs as a reader meets them: the README stays a front page that opens with the two commands
- * a newcomer runs, and no relative link in the project's Markdown leads nowhere, anchors included.
+ * The docs as a reader meets them: the README stays a front page that opens with the two commands a
+ * newcomer runs, and no relative link in the project's Markdown leads nowhere, anchors included.
  * Headings are turned into anchors as GitHub does, so a renamed section breaks this test, not a
  * reader's click.
  */
@@ -37,7 +37,9 @@ class DocsTest {
   void theReadmeIsAFrontPageOfAtMost300Lines() throws IOException {
     List<String> lines = Files.readAllLines(ROOT.resolve("README.md"));
 
-    assertTrue(lines.size() <= README_MAX_LINES, "README.md has " + lines.size() + " lines; move the detail to a guide in docs/");
+    assertTrue(
+        lines.size() <= README_MAX_LINES,
+        "README.md has " + lines.size() + " lines; move the detail to a guide in docs/");
   }
 
   @Test
@@ -69,14 +71,27 @@ class DocsTest {
         Path target = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
         if (!target.startsWith(ROOT) || !Files.exists(target)) {
           broken.add(ROOT.relativize(page) + ": " + href + " (no such file)");
-        } else if (anchor != null && target.toString().endsWith(".md")
+        } else if (anchor != null
+            && target.toString().endsWith(".md")
             && !anchors.computeIfAbsent(target, DocsTest::anchorsOf).contains(anchor)) {
-          broken.add(ROOT.relativize(page) + ": " + href + " (no such heading in " + ROOT.relativize(target) + ")");
+          broken.add(
+              ROOT.relativize(page)
+                  + ": "
+                  + href
+                  + " (no such heading in "
+                  + ROOT.relativize(target)
+                  + ")");
         }
       }
     }
 
-    assertTrue(links > 100, "only " + links + " relative links found in " + pages.size() + " files: is the parser blind?");
+    assertTrue(
+        links > 100,
+        "only "
+            + links
+            + " relative links found in "
+            + pages.size()
+            + " files: is the parser blind?");
     assertEquals(List.of(), broken);
   }
 
@@ -102,25 +117,36 @@ class DocsTest {
       }
     }
 
-    List<Path> orphans = markdownFiles().stream()
-        .filter(p -> ROOT.relativize(p).startsWith("docs"))
-        .filter(p -> !reached.contains(p))
-        .map(ROOT::relativize)
-        .toList();
-    assertEquals(List.of(), orphans, "pages under docs/ that no chain of links from the README leads to");
+    List<Path> orphans =
+        markdownFiles().stream()
+            .filter(p -> ROOT.relativize(p).startsWith("docs"))
+            .filter(p -> !reached.contains(p))
+            .map(ROOT::relativize)
+            .toList();
+    assertEquals(
+        List.of(), orphans, "pages under docs/ that no chain of links from the README leads to");
   }
 
   @Test
   void turnsHeadingsIntoAnchorsAsGitHubDoes() {
-    assertEquals(Set.of("check-the-preflight", "first-deployment-step-by-step", "memory-measure-rsssh",
-            "how-run-takes-and-settles-a-message", "a-5-minute-tour", "sizing", "sizing-1"),
-        anchorsOf("## `check`: the preflight\n### First deployment, step by step\n## Memory: `measure-rss.sh`\n"
-            + "## How `run` takes and settles a message\n## A 5-minute tour\n## Sizing\n## Sizing\n"));
+    assertEquals(
+        Set.of(
+            "check-the-preflight",
+            "first-deployment-step-by-step",
+            "memory-measure-rsssh",
+            "how-run-takes-and-settles-a-message",
+            "a-5-minute-tour",
+            "sizing",
+            "sizing-1"),
+        anchorsOf(
+            "## `check`: the preflight\n### First deployment, step by step\n## Memory: `measure-rss.sh`\n"
+                + "## How `run` takes and settles a message\n## A 5-minute tour\n## Sizing\n## Sizing\n"));
   }
 
   @Test
   void findsLinksOutsideCodeOnly() {
-    String text = """
+    String text =
+        """
         See [design](design.md#failures) and [`check`](commands.md).
         ```
         [not a link](nowhere.md)
@@ -135,15 +161,18 @@ class DocsTest {
   static List<Path> markdownFiles() throws IOException {
     try (Stream<Path> all = Files.walk(ROOT)) {
       return all.filter(p -> p.toString().endsWith(".md"))
-          .filter(p -> {
-            for (Path part : ROOT.relativize(p)) {
-              String name = part.toString();
-              if (name.equals("target") || name.equals("node_modules") || name.startsWith(".")) {
-                return false;
-              }
-            }
-            return true;
-          })
+          .filter(
+              p -> {
+                for (Path part : ROOT.relativize(p)) {
+                  String name = part.toString();
+                  if (name.equals("target")
+                      || name.equals("node_modules")
+                      || name.startsWith(".")) {
+                    return false;
+                  }
+                }
+                return true;
+              })
           .sorted()
           .toList();
     }
@@ -171,13 +200,19 @@ class DocsTest {
     }
   }
 
-  /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+  /**
+   * GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered.
+   */
   static Set<String> anchorsOf(String markdown) {
     Set<String> anchors = new LinkedHashSet<>();
     Map<String, Integer> seen = new HashMap<>();
     Matcher m = HEADING.matcher(FENCE.matcher(markdown).replaceAll(""));
     while (m.find()) {
-      String slug = m.group(1).toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+      String slug =
+          m.group(1)
+              .toLowerCase(Locale.ROOT)
+              .replaceAll("[^\\p{L}\\p{N} _-]", "")
+              .replace(' ', '-');
       int n = seen.merge(slug, 1, Integer::sum) - 1;
       anchors.add(n == 0 ? slug : slug + "-" + n);
     }

@@ -62,13 +62,25 @@ class ApprovalEndToEndTest {
   }
 
   private static OffboardingEvent restore(String requestedBy, FakeUser... users) {
-    return new OffboardingEvent(UUID.randomUUID().toString(), "/ops/console", EventType.RESTORE, Instant.now(),
-        new EventData(java.util.Arrays.stream(users).map(u -> (Target) new Target.User(u.id())).toList(), List.of(),
-            "mistaken leaver event", "OPS-7", requestedBy, false));
+    return new OffboardingEvent(
+        UUID.randomUUID().toString(),
+        "/ops/console",
+        EventType.RESTORE,
+        Instant.now(),
+        new EventData(
+            java.util.Arrays.stream(users).map(u -> (Target) new Target.User(u.id())).toList(),
+            List.of(),
+            "mistaken leaver event",
+            "OPS-7",
+            requestedBy,
+            false));
   }
 
   private static OffboardingEvent approve(OffboardingEvent event, String approver) {
-    return OffboardingEvent.approve(UUID.randomUUID().toString(), "/ops/console", Instant.now(),
+    return OffboardingEvent.approve(
+        UUID.randomUUID().toString(),
+        "/ops/console",
+        Instant.now(),
         new Approval(event.id(), approver, "checked with HR", List.of()));
   }
 
@@ -78,7 +90,10 @@ class ApprovalEndToEndTest {
 
   private SummaryAudit awaitFinal(OffboardingEvent event) {
     harness.awaitFinalSummary(event.id(), WAIT);
-    return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
+    return harness.summaries(event.id()).stream()
+        .filter(SummaryAudit::finalSummary)
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -93,8 +108,13 @@ class ApprovalEndToEndTest {
     awaitStatus(restore, SummaryStatus.AWAITING_APPROVAL);
     SummaryAudit waiting = harness.summaries(restore.id()).get(0);
     assertFalse(waiting.finalSummary());
-    assertTrue(waiting.detail().contains("from someone other than ops-alice@contoso.com"), waiting.detail());
-    assertEquals(1, harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled(), "held on the worker's queue");
+    assertTrue(
+        waiting.detail().contains("from someone other than ops-alice@contoso.com"),
+        waiting.detail());
+    assertEquals(
+        1,
+        harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled(),
+        "held on the worker's queue");
     assertEquals(List.of(), harness.graph.writeLog(), "nothing written before the approval");
 
     OffboardingEvent approve = approve(restore, "ops-bob@contoso.com");
@@ -103,18 +123,30 @@ class ApprovalEndToEndTest {
     SummaryAudit last = awaitFinal(restore);
     assertEquals(SummaryStatus.COMPLETED, last.status());
     assertEquals(2, last.counts().get(TargetOutcome.SUCCEEDED));
-    assertEquals(WorkerHarness.OPS_QUEUE, last.provenance().queue(), "the restore's own provenance");
-    assertEquals(Set.of(alice.id(), bob.id()), harness.graph.writeLog().stream().map(WriteRecord::userId)
-        .collect(Collectors.toSet()));
-    assertTrue(harness.graph.writeLog().stream().allMatch(w -> w.kind() == WriteRecord.Kind.ENABLE));
+    assertEquals(
+        WorkerHarness.OPS_QUEUE, last.provenance().queue(), "the restore's own provenance");
+    assertEquals(
+        Set.of(alice.id(), bob.id()),
+        harness.graph.writeLog().stream().map(WriteRecord::userId).collect(Collectors.toSet()));
+    assertTrue(
+        harness.graph.writeLog().stream().allMatch(w -> w.kind() == WriteRecord.Kind.ENABLE));
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
     assertTrue(tenant.requireUser(bob.id()).accountEnabled());
     assertFalse(tenant.requireUser(carol.id()).accountEnabled(), "not named, not restored");
     SummaryAudit approval = harness.summaries(approve.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, approval.status());
-    assertTrue(approval.detail().startsWith("approved event " + restore.id() + " (dev.offboarding.restore.v1 from"
-        + " offboarding-ops, requested by ops-alice@contoso.com): it runs now"), approval.detail());
-    await().atMost(WAIT).until(() -> harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled() == 0);
+    assertTrue(
+        approval
+            .detail()
+            .startsWith(
+                "approved event "
+                    + restore.id()
+                    + " (dev.offboarding.restore.v1 from"
+                    + " offboarding-ops, requested by ops-alice@contoso.com): it runs now"),
+        approval.detail());
+    await()
+        .atMost(WAIT)
+        .until(() -> harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled() == 0);
   }
 
   @Test
@@ -129,11 +161,15 @@ class ApprovalEndToEndTest {
 
     harness.sendOps(self);
 
-    await().atMost(WAIT).until(() -> harness.emulator.deadLetterMessageCount(WorkerHarness.OPS_QUEUE) == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> harness.emulator.deadLetterMessageCount(WorkerHarness.OPS_QUEUE) == 1);
     EmulatorMessage dead = harness.emulator.peekDeadLetterMessages(WorkerHarness.OPS_QUEUE).get(0);
     assertEquals("SelfApproval", dead.deadLetterReason());
-    assertTrue(dead.deadLetterErrorDescription().contains("was requested by ops-alice@contoso.com, who may not"
-        + " approve it too"), dead.deadLetterErrorDescription());
+    assertTrue(
+        dead.deadLetterErrorDescription()
+            .contains("was requested by ops-alice@contoso.com, who may not" + " approve it too"),
+        dead.deadLetterErrorDescription());
     SummaryAudit refused = harness.summaries(self.id()).get(0);
     assertEquals(SummaryStatus.REJECTED, refused.status());
     assertTrue(refused.rejectionReason().startsWith("SelfApproval: "), refused.rejectionReason());
@@ -159,9 +195,12 @@ class ApprovalEndToEndTest {
     SummaryAudit last = awaitFinal(restore);
     assertEquals(SummaryStatus.CANCELLED, last.status());
     assertEquals("ApprovalExpired", last.rejectionReason());
-    assertTrue(last.detail().startsWith("ApprovalExpired: no second person approved it within APPROVAL_TTL (PT2S)"),
+    assertTrue(
+        last.detail()
+            .startsWith("ApprovalExpired: no second person approved it within APPROVAL_TTL (PT2S)"),
         last.detail());
-    assertEquals(List.of(SummaryStatus.AWAITING_APPROVAL, SummaryStatus.CANCELLED),
+    assertEquals(
+        List.of(SummaryStatus.AWAITING_APPROVAL, SummaryStatus.CANCELLED),
         harness.summaries(restore.id()).stream().map(SummaryAudit::status).toList());
     assertEquals(List.of(), harness.graph.writeLog());
     assertFalse(tenant.requireUser(alice.id()).accountEnabled());
@@ -170,7 +209,12 @@ class ApprovalEndToEndTest {
     harness.sendOps(late);
 
     harness.awaitSummaries(late.id(), WAIT);
-    assertTrue(harness.summaries(late.id()).get(0).detail().startsWith("nothing approved: no event awaits approval"),
+    assertTrue(
+        harness
+            .summaries(late.id())
+            .get(0)
+            .detail()
+            .startsWith("nothing approved: no event awaits approval"),
         harness.summaries(late.id()).get(0).detail());
     assertEquals(List.of(), harness.graph.writeLog(), "a late approval releases nothing");
   }
@@ -183,23 +227,37 @@ class ApprovalEndToEndTest {
     OffboardingEvent restore = restore("ops-alice@contoso.com", alice);
     harness.sendOps(restore);
     awaitStatus(restore, SummaryStatus.AWAITING_APPROVAL);
-    OffboardingEvent cancel = OffboardingEvent.cancel(UUID.randomUUID().toString(), "/hr/workday", Instant.now(),
-        new Cancellation(restore.id(), "HR would rather keep her disabled", "hr-integration"));
+    OffboardingEvent cancel =
+        OffboardingEvent.cancel(
+            UUID.randomUUID().toString(),
+            "/hr/workday",
+            Instant.now(),
+            new Cancellation(restore.id(), "HR would rather keep her disabled", "hr-integration"));
 
     harness.send(cancel);
 
     harness.awaitSummaries(cancel.id(), WAIT);
     String answer = harness.summaries(cancel.id()).get(0).detail();
-    assertTrue(answer.contains("a cancel from offboarding-events reaches only events that arrived on"
-        + " offboarding-events"), answer);
-    assertEquals(List.of(Boolean.TRUE), harness.emulator.peekMessages(WorkerHarness.INTERNAL_QUEUE).stream()
-        .filter(m -> "dev.offboarding.restore.v1".equals(m.subject()))
-        .map(m -> m.applicationProperties().get("awaitingApproval")).toList(), "the held restore stays");
+    assertTrue(
+        answer.contains(
+            "a cancel from offboarding-events reaches only events that arrived on"
+                + " offboarding-events"),
+        answer);
+    assertEquals(
+        List.of(Boolean.TRUE),
+        harness.emulator.peekMessages(WorkerHarness.INTERNAL_QUEUE).stream()
+            .filter(m -> "dev.offboarding.restore.v1".equals(m.subject()))
+            .map(m -> m.applicationProperties().get("awaitingApproval"))
+            .toList(),
+        "the held restore stays");
 
     harness.sendOps(approve(restore, "ops-bob@contoso.com"));
 
     SummaryAudit last = awaitFinal(restore);
-    assertEquals(SummaryStatus.COMPLETED, last.status(), "the HR marker does not reach it: " + last.detail());
+    assertEquals(
+        SummaryStatus.COMPLETED,
+        last.status(),
+        "the HR marker does not reach it: " + last.detail());
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
   }
 
@@ -215,16 +273,20 @@ class ApprovalEndToEndTest {
 
     harness.send(approve(restore, "hr-integration"));
 
-    await().atMost(WAIT).until(() -> harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE) == 1);
-    assertEquals("PolicyViolation", harness.emulator.peekDeadLetterMessages(WorkerHarness.QUEUE).get(0)
-        .deadLetterReason());
+    await()
+        .atMost(WAIT)
+        .until(() -> harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE) == 1);
+    assertEquals(
+        "PolicyViolation",
+        harness.emulator.peekDeadLetterMessages(WorkerHarness.QUEUE).get(0).deadLetterReason());
     assertEquals(1, harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled(), "still held");
     assertEquals(List.of(), harness.graph.writeLog());
   }
 
   /**
    * The attacker holds Send on the operators' queue and stamps a restore with the marks of an
-   * approved copy: those marks are read on the worker's own queue only, so it waits like any restore.
+   * approved copy: those marks are read on the worker's own queue only, so it waits like any
+   * restore.
    */
   @Test
   void aRestoreStampedApprovedOnTheOpsQueueStillWaitsForASecondPerson() {
@@ -234,8 +296,9 @@ class ApprovalEndToEndTest {
     OffboardingEvent restore = restore("mallory@contoso.com", alice);
 
     try (var ops = harness.clients().sender().queueName(WorkerHarness.OPS_QUEUE).buildClient()) {
-      com.azure.messaging.servicebus.ServiceBusMessage forged = dev.offboarding.worker.servicebus.EventMessages.of(
-          new dev.offboarding.contracts.EventCodec().encode(restore), restore);
+      com.azure.messaging.servicebus.ServiceBusMessage forged =
+          dev.offboarding.worker.servicebus.EventMessages.of(
+              new dev.offboarding.contracts.EventCodec().encode(restore), restore);
       forged.getApplicationProperties().put("heldUntil", Instant.now().toString());
       forged.getApplicationProperties().put("intakeQueue", WorkerHarness.OPS_QUEUE);
       forged.getApplicationProperties().put("approvedBy", "someone-else");
@@ -255,17 +318,34 @@ class ApprovalEndToEndTest {
     bob = tenant.addUser("bob@contoso.com");
     carol = tenant.addUser("carol@contoso.com");
     String team = tenant.addGroup("Team", alice, bob, carol).id();
-    harness = new WorkerHarness(tenant, o -> {}, Map.of("APPROVAL_THRESHOLD", "2", "DELIVERY_MAX_USERS", "1"));
+    harness =
+        new WorkerHarness(
+            tenant, o -> {}, Map.of("APPROVAL_THRESHOLD", "2", "DELIVERY_MAX_USERS", "1"));
     harness.startWorker();
-    OffboardingEvent leaver = new OffboardingEvent(UUID.randomUUID().toString(), "/hr/workday", EventType.LEAVER,
-        Instant.now(), new EventData(List.of(new Target.Group(team)), List.of(Action.REVOKE_SESSIONS), "team leaves",
-            "HR-3", "hr-integration", false));
+    OffboardingEvent leaver =
+        new OffboardingEvent(
+            UUID.randomUUID().toString(),
+            "/hr/workday",
+            EventType.LEAVER,
+            Instant.now(),
+            new EventData(
+                List.of(new Target.Group(team)),
+                List.of(Action.REVOKE_SESSIONS),
+                "team leaves",
+                "HR-3",
+                "hr-integration",
+                false));
 
     harness.send(leaver);
 
     awaitStatus(leaver, SummaryStatus.AWAITING_APPROVAL);
-    assertTrue(harness.summaries(leaver.id()).get(0).detail().startsWith("it plans 3 users, more than"
-        + " APPROVAL_THRESHOLD (2), and waits"), harness.summaries(leaver.id()).get(0).detail());
+    assertTrue(
+        harness
+            .summaries(leaver.id())
+            .get(0)
+            .detail()
+            .startsWith("it plans 3 users, more than" + " APPROVAL_THRESHOLD (2), and waits"),
+        harness.summaries(leaver.id()).get(0).detail());
     assertEquals(List.of(), harness.graph.writeLog());
 
     harness.sendOps(approve(leaver, "security-lead@contoso.com"));
@@ -274,8 +354,12 @@ class ApprovalEndToEndTest {
     assertEquals(SummaryStatus.COMPLETED, last.status());
     assertEquals(3, last.counts().get(TargetOutcome.SUCCEEDED));
     assertEquals(WorkerHarness.QUEUE, last.provenance().queue());
-    List<SummaryStatus> statuses = harness.summaries(leaver.id()).stream().map(SummaryAudit::status).toList();
-    assertEquals(1, statuses.stream().filter(s -> s == SummaryStatus.AWAITING_APPROVAL).count(), statuses.toString());
+    List<SummaryStatus> statuses =
+        harness.summaries(leaver.id()).stream().map(SummaryAudit::status).toList();
+    assertEquals(
+        1,
+        statuses.stream().filter(s -> s == SummaryStatus.AWAITING_APPROVAL).count(),
+        statuses.toString());
     assertTrue(statuses.contains(SummaryStatus.CONTINUING), "it ran in chunks: " + statuses);
     assertEquals(3, harness.graph.writeLog().size());
   }

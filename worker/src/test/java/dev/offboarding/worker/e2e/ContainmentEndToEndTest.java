@@ -40,8 +40,13 @@ import org.junit.jupiter.api.Test;
  */
 class ContainmentEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final List<Action> EVERY_ACTION = List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS,
-      Action.RESET_PASSWORD, Action.CONFIRM_COMPROMISED, Action.DISABLE_DEVICES);
+  private static final List<Action> EVERY_ACTION =
+      List.of(
+          Action.DISABLE_ACCOUNT,
+          Action.REVOKE_SESSIONS,
+          Action.RESET_PASSWORD,
+          Action.CONFIRM_COMPROMISED,
+          Action.DISABLE_DEVICES);
 
   private WorkerHarness harness;
 
@@ -54,7 +59,11 @@ class ContainmentEndToEndTest {
 
   private static OffboardingEvent compromise(String... userIds) {
     List<Target> targets = java.util.Arrays.stream(userIds).<Target>map(Target.User::new).toList();
-    return new OffboardingEvent(UUID.randomUUID().toString(), "/siem/sentinel", EventType.COMPROMISE, Instant.now(),
+    return new OffboardingEvent(
+        UUID.randomUUID().toString(),
+        "/siem/sentinel",
+        EventType.COMPROMISE,
+        Instant.now(),
         new EventData(targets, EVERY_ACTION, "token theft", "INC-19", "soc", false));
   }
 
@@ -67,26 +76,38 @@ class ContainmentEndToEndTest {
   }
 
   @Test
-  void aCompromiseWithEveryContainmentActionDisablesRevokesResetsConfirmsAndDisablesDevicesEachVerified() {
+  void
+      aCompromiseWithEveryContainmentActionDisablesRevokesResetsConfirmsAndDisablesDevicesEachVerified() {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
-    FakeUser bob = tenant.addUser(FakeUser.builder("bob@contoso.com").onPremisesSyncEnabled(true).build());
-    FakeUser fred = tenant.addUser(FakeUser.builder("fred@fabrikam-federated.com").federated(true).build());
+    FakeUser bob =
+        tenant.addUser(FakeUser.builder("bob@contoso.com").onPremisesSyncEnabled(true).build());
+    FakeUser fred =
+        tenant.addUser(FakeUser.builder("fred@fabrikam-federated.com").federated(true).build());
     FakeDevice laptop = tenant.addDevice(FakeDevice.named("alice-laptop"), alice.id());
     FakeDevice phone = tenant.addDevice(FakeDevice.named("alice-phone"), alice.id());
-    List<FakeUser> others = List.of(tenant.addUser("carol@contoso.com"), tenant.addUser("dave@contoso.com"),
-        tenant.addUser("erin@contoso.com"));
+    List<FakeUser> others =
+        List.of(
+            tenant.addUser("carol@contoso.com"),
+            tenant.addUser("dave@contoso.com"),
+            tenant.addUser("erin@contoso.com"));
     tenant.security().deviceAdministrator(true);
     harness = new WorkerHarness(tenant, o -> {});
     harness.startWorker();
-    OffboardingEvent event = compromise(alice.id(), bob.id(), others.get(0).id(), others.get(1).id(),
-        others.get(2).id(), fred.id());
+    OffboardingEvent event =
+        compromise(
+            alice.id(),
+            bob.id(),
+            others.get(0).id(),
+            others.get(1).id(),
+            others.get(2).id(),
+            fred.id());
 
     harness.sendUrgent(event);
 
     SummaryAudit summary = awaitFinalSummary(event.id());
-    Map<String, TargetAudit> byUser = harness.targets(event.id()).stream()
-        .collect(Collectors.toMap(TargetAudit::userId, t -> t));
+    Map<String, TargetAudit> byUser =
+        harness.targets(event.id()).stream().collect(Collectors.toMap(TargetAudit::userId, t -> t));
     TargetAudit a = byUser.get(alice.id());
     assertEquals(TargetOutcome.SUCCEEDED, a.outcome(), String.valueOf(a));
     for (Action act : EVERY_ACTION) {
@@ -97,11 +118,13 @@ class ContainmentEndToEndTest {
     assertNotNull(action(a, Action.RESET_PASSWORD).observedLastPasswordChange());
     assertEquals("confirmedCompromised", action(a, Action.CONFIRM_COMPROMISED).observedRiskState());
     assertEquals("high", action(a, Action.CONFIRM_COMPROMISED).observedRiskLevel());
-    assertEquals(Set.of(laptop.id(), phone.id()), Set.copyOf(action(a, Action.DISABLE_DEVICES).deviceIds()));
+    assertEquals(
+        Set.of(laptop.id(), phone.id()), Set.copyOf(action(a, Action.DISABLE_DEVICES).deviceIds()));
     assertFalse(tenant.requireUser(alice.id()).accountEnabled());
     assertFalse(tenant.device(laptop.id()).orElseThrow().accountEnabled());
     assertFalse(tenant.device(phone.id()).orElseThrow().accountEnabled());
-    assertEquals("confirmedCompromised", tenant.security().riskyUser(alice.id()).orElseThrow().riskState());
+    assertEquals(
+        "confirmedCompromised", tenant.security().riskyUser(alice.id()).orElseThrow().riskState());
     assertNotNull(tenant.requireUser(alice.id()).lastPasswordChangeDateTime());
 
     // The access window: from the first accepted disable, revoke or reset; CAE in 15 minutes.
@@ -115,7 +138,9 @@ class ContainmentEndToEndTest {
     ActionResult bobReset = action(b, Action.RESET_PASSWORD);
     assertEquals(TargetOutcome.SKIPPED, bobReset.outcome());
     assertEquals(ActionResult.PASSWORD_MANAGED_ELSEWHERE, bobReset.errorCode());
-    assertTrue(bobReset.errorMessage().contains("Active Directory") && bobReset.errorMessage().contains("twice"),
+    assertTrue(
+        bobReset.errorMessage().contains("Active Directory")
+            && bobReset.errorMessage().contains("twice"),
         bobReset.errorMessage());
     assertEquals(TargetOutcome.SUCCEEDED, action(b, Action.REVOKE_SESSIONS).outcome());
     assertEquals(TargetOutcome.SUCCEEDED, action(b, Action.CONFIRM_COMPROMISED).outcome());
@@ -127,29 +152,45 @@ class ContainmentEndToEndTest {
     assertTrue(fredReset.errorMessage().contains("federated"), fredReset.errorMessage());
 
     assertEquals(SummaryStatus.COMPLETED, summary.status());
-    Instant latest = byUser.values().stream().map(t -> t.access().allResourcesBy()).max(Instant::compareTo)
-        .orElseThrow();
+    Instant latest =
+        byUser.values().stream()
+            .map(t -> t.access().allResourcesBy())
+            .max(Instant::compareTo)
+            .orElseThrow();
     assertEquals(latest, summary.allResourcesBy());
 
     // The revoke is still each user's first write after its disable: containment follows it.
     for (FakeUser user : List.of(alice, bob, fred)) {
-      List<WriteRecord.Kind> writes = harness.graph.writeLog().stream().filter(w -> w.userId().equals(user.id()))
-          .map(WriteRecord::kind).toList();
-      assertEquals(List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.REVOKE), writes.subList(0, 2), user + ": " + writes);
+      List<WriteRecord.Kind> writes =
+          harness.graph.writeLog().stream()
+              .filter(w -> w.userId().equals(user.id()))
+              .map(WriteRecord::kind)
+              .toList();
+      assertEquals(
+          List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.REVOKE),
+          writes.subList(0, 2),
+          user + ": " + writes);
     }
     for (FakeUser other : others) {
-      assertEquals(TargetOutcome.SUCCEEDED, byUser.get(other.id()).outcome(), other.userPrincipalName());
+      assertEquals(
+          TargetOutcome.SUCCEEDED, byUser.get(other.id()).outcome(), other.userPrincipalName());
     }
     // Confirmations are batched over the event's users, not one request per user.
-    long confirmations = harness.graph.requestLog().stream()
-        .filter(r -> r.path().endsWith("/identityProtection/riskyUsers/confirmCompromised")).count();
+    long confirmations =
+        harness.graph.requestLog().stream()
+            .filter(r -> r.path().endsWith("/identityProtection/riskyUsers/confirmCompromised"))
+            .count();
     assertTrue(confirmations < 6, confirmations + " confirmCompromised requests for 6 users");
-    assertEquals(6, harness.graph.writeLog().stream().filter(w -> w.kind() == WriteRecord.Kind.CONFIRM_COMPROMISED)
-        .count());
+    assertEquals(
+        6,
+        harness.graph.writeLog().stream()
+            .filter(w -> w.kind() == WriteRecord.Kind.CONFIRM_COMPROMISED)
+            .count());
   }
 
   @Test
-  void aTenantWithoutAnIdentityProtectionLicenceGetsForbiddenForTheConfirmationWhileTheRestSucceeds() {
+  void
+      aTenantWithoutAnIdentityProtectionLicenceGetsForbiddenForTheConfirmationWhileTheRestSucceeds() {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeDevice laptop = tenant.addDevice(FakeDevice.named("alice-laptop"), alice.id());
@@ -167,8 +208,12 @@ class ContainmentEndToEndTest {
     assertEquals("Forbidden", confirm.errorCode());
     assertTrue(confirm.errorMessage().contains("Entra ID P2"), confirm.errorMessage());
     assertEquals(TargetOutcome.FORBIDDEN, a.outcome());
-    for (Action act : List.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS, Action.RESET_PASSWORD,
-        Action.DISABLE_DEVICES)) {
+    for (Action act :
+        List.of(
+            Action.DISABLE_ACCOUNT,
+            Action.REVOKE_SESSIONS,
+            Action.RESET_PASSWORD,
+            Action.DISABLE_DEVICES)) {
       assertEquals(TargetOutcome.SUCCEEDED, action(a, act).outcome(), act.wireName());
     }
     assertFalse(tenant.device(laptop.id()).orElseThrow().accountEnabled());
@@ -176,8 +221,9 @@ class ContainmentEndToEndTest {
   }
 
   @Test
-  void aRestorePlannedFromTheCompromisesAuditReEnablesTheAccountAndOnlyTheDevicesThisWorkerDisabled()
-      throws Exception {
+  void
+      aRestorePlannedFromTheCompromisesAuditReEnablesTheAccountAndOnlyTheDevicesThisWorkerDisabled()
+          throws Exception {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeDevice laptop = tenant.addDevice(FakeDevice.named("alice-laptop"), alice.id());
@@ -192,30 +238,52 @@ class ContainmentEndToEndTest {
     harness.sendUrgent(compromise);
     awaitFinalSummary(compromise.id());
     TargetAudit contained = harness.targets(compromise.id()).get(0);
-    assertEquals(Set.of(laptop.id(), phone.id()), Set.copyOf(action(contained, Action.DISABLE_DEVICES).deviceIds()));
+    assertEquals(
+        Set.of(laptop.id(), phone.id()),
+        Set.copyOf(action(contained, Action.DISABLE_DEVICES).deviceIds()));
 
     // The operator plans the restore from the exported audit, as restore-plan --from-audit does.
     java.nio.file.Path export = java.nio.file.Files.createTempFile("audit", ".jsonl");
-    java.nio.file.Files.writeString(export, new String(harness.auditCodec().encodeTarget("m-1", Instant.now(),
-        contained), java.nio.charset.StandardCharsets.UTF_8) + "\n");
+    java.nio.file.Files.writeString(
+        export,
+        new String(
+                harness.auditCodec().encodeTarget("m-1", Instant.now(), contained),
+                java.nio.charset.StandardCharsets.UTF_8)
+            + "\n");
     java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
-    int code = dev.offboarding.worker.cli.RestorePlanCommand.run(new String[] {"--from-audit", export.toString(),
-        "--requested-by", "ops-alice@contoso.com", compromise.id()}, new java.io.PrintStream(printed, true),
-        new java.io.PrintStream(said, true));
+    int code =
+        dev.offboarding.worker.cli.RestorePlanCommand.run(
+            new String[] {
+              "--from-audit",
+              export.toString(),
+              "--requested-by",
+              "ops-alice@contoso.com",
+              compromise.id()
+            },
+            new java.io.PrintStream(printed, true),
+            new java.io.PrintStream(said, true));
     assertEquals(0, code, said.toString());
-    assertTrue(said.toString().contains("A password reset and a risk confirmation are not undone"), said.toString());
-    OffboardingEvent restore = ((dev.offboarding.contracts.DecodeResult.Valid) new dev.offboarding.contracts.EventCodec()
-        .decode(printed.toByteArray())).event();
+    assertTrue(
+        said.toString().contains("A password reset and a risk confirmation are not undone"),
+        said.toString());
+    OffboardingEvent restore =
+        ((dev.offboarding.contracts.DecodeResult.Valid)
+                new dev.offboarding.contracts.EventCodec().decode(printed.toByteArray()))
+            .event();
     assertEquals(List.of(Action.ENABLE_ACCOUNT, Action.ENABLE_DEVICES), restore.data().actions());
     assertEquals(Set.of(laptop.id(), phone.id()), Set.copyOf(restore.data().deviceIds()));
 
     harness.sendOps(restore);
     harness.awaitSummary(restore.id(), WAIT, s -> s.status() == SummaryStatus.AWAITING_APPROVAL);
     // Revoked seconds ago, within RESTORE_COOLDOWN: the approval names her.
-    harness.sendOps(OffboardingEvent.approve(UUID.randomUUID().toString(), "/ops/console", Instant.now(),
-        new dev.offboarding.contracts.Approval(restore.id(), "ops-bob@contoso.com", "false positive",
-            List.of(alice.id()))));
+    harness.sendOps(
+        OffboardingEvent.approve(
+            UUID.randomUUID().toString(),
+            "/ops/console",
+            Instant.now(),
+            new dev.offboarding.contracts.Approval(
+                restore.id(), "ops-bob@contoso.com", "false positive", List.of(alice.id()))));
 
     SummaryAudit done = awaitFinalSummary(restore.id());
     assertEquals(SummaryStatus.COMPLETED, done.status());
@@ -227,6 +295,8 @@ class ContainmentEndToEndTest {
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
     assertTrue(tenant.device(laptop.id()).orElseThrow().accountEnabled());
     assertTrue(tenant.device(phone.id()).orElseThrow().accountEnabled());
-    assertFalse(tenant.device(lost.id()).orElseThrow().accountEnabled(), "the administrator's disable stands");
+    assertFalse(
+        tenant.device(lost.id()).orElseThrow().accountEnabled(),
+        "the administrator's disable stands");
   }
 }

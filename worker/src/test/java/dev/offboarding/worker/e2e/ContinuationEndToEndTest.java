@@ -38,7 +38,9 @@ import org.junit.jupiter.api.Test;
  */
 class ContinuationEndToEndTest {
   private static final ServiceBusIntake.Options INTAKE =
-      new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5));
+      new ServiceBusIntake.Options(
+          4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5));
+
   /**
    * The production recovery with its waits shortened (rounds 0.5 s apart doubling to 2 s, the
    * breaker probing after 1 s instead of 30 s), so an outage and its recovery fit in a test. The
@@ -65,12 +67,19 @@ class ContinuationEndToEndTest {
     assertEquals(2_000, last.counts().get(TargetOutcome.SUCCEEDED));
     List<SummaryAudit> summaries = harness.summaries(outage.event().id());
     assertEquals(1, summaries.stream().filter(SummaryAudit::finalSummary).count());
-    assertTrue(summaries.stream().filter(s -> !s.finalSummary()).allMatch(s -> s.status() == SummaryStatus.CONTINUING));
+    assertTrue(
+        summaries.stream()
+            .filter(s -> !s.finalSummary())
+            .allMatch(s -> s.status() == SummaryStatus.CONTINUING));
     assertTrue(summaries.size() >= 2, "the outage left no user for a follow-up");
     assertEveryUserFinishedOnceAndSucceeded(outage.event(), 2_000);
-    assertEquals(2_000, publishedTargets(outage.worker()), "final results published, duplicates included");
-    List<WriteRecord> since = harness.graph.writeLog().subList(outage.writesBefore(), harness.graph.writeLog().size());
-    assertEquals(List.of(), since.stream().filter(w -> outage.finishedBefore().contains(w.userId())).toList(),
+    assertEquals(
+        2_000, publishedTargets(outage.worker()), "final results published, duplicates included");
+    List<WriteRecord> since =
+        harness.graph.writeLog().subList(outage.writesBefore(), harness.graph.writeLog().size());
+    assertEquals(
+        List.of(),
+        since.stream().filter(w -> outage.finishedBefore().contains(w.userId())).toList(),
         "writes to users that had their final result before the outage");
     assertQueueEmpty();
   }
@@ -86,16 +95,21 @@ class ContinuationEndToEndTest {
 
     awaitFinalSummary(outage.event(), Duration.ofSeconds(50));
     List<WriteRecord> again = writesAfterSuccess();
-    assertTrue(again.isEmpty(), again.size() + " writes after a success of the same action, of "
-        + again.stream().map(WriteRecord::userId).distinct().count() + " users; first: "
-        + again.stream().limit(3).toList());
+    assertTrue(
+        again.isEmpty(),
+        again.size()
+            + " writes after a success of the same action, of "
+            + again.stream().map(WriteRecord::userId).distinct().count()
+            + " users; first: "
+            + again.stream().limit(3).toList());
   }
 
   /**
    * @param finishedBefore users with a final result on the topic when the outage began
    * @param writesBefore writes in the tenant's log when the outage began
    */
-  private record Outage(OffboardingEvent event, WorkerService worker, Set<String> finishedBefore, int writesBefore) {}
+  private record Outage(
+      OffboardingEvent event, WorkerService worker, Set<String> finishedBefore, int writesBefore) {}
 
   /**
    * Starts an event of {@code users} users; once some are finished, every write answers 503; once
@@ -105,22 +119,34 @@ class ContinuationEndToEndTest {
   private Outage runThroughAnOutage(int users) {
     FakeTenant tenant = new FakeTenant();
     FakeGroup everyone = tenant.addLargeGroup("Everyone", users, 10, 11);
-    harness = new WorkerHarness(tenant, o -> o.unlimitedWrites().latency(Duration.ofMillis(5), Duration.ZERO));
-    WorkerService worker = harness.startWorker(INTAKE, Map.of(
-        "MAX_TARGETS_PER_EVENT", Integer.toString(2 * users),
-        "GRAPH_WRITES_PER_SECOND", "1000"), QUICK_RECOVERY);
+    harness =
+        new WorkerHarness(
+            tenant, o -> o.unlimitedWrites().latency(Duration.ofMillis(5), Duration.ZERO));
+    WorkerService worker =
+        harness.startWorker(
+            INTAKE,
+            Map.of(
+                "MAX_TARGETS_PER_EVENT",
+                Integer.toString(2 * users),
+                "GRAPH_WRITES_PER_SECOND",
+                "1000"),
+            QUICK_RECOVERY);
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.Group(everyone.id()));
     harness.send(event);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(10))
         .until(() -> !harness.targets(event.id()).isEmpty());
 
     harness.graph.faults().serviceUnavailable(Integer.MAX_VALUE, null, Faults.Scope.WRITES);
-    Set<String> finishedBefore = harness.targets(event.id()).stream().map(TargetAudit::userId)
-        .collect(Collectors.toSet());
+    Set<String> finishedBefore =
+        harness.targets(event.id()).stream().map(TargetAudit::userId).collect(Collectors.toSet());
     int writesBefore = harness.graph.writeLog().size();
-    harness.awaitSummary(event.id(), Duration.ofSeconds(30), s -> s.status() == SummaryStatus.CONTINUING);
+    harness.awaitSummary(
+        event.id(), Duration.ofSeconds(30), s -> s.status() == SummaryStatus.CONTINUING);
     harness.graph.faults().serviceUnavailable(Integer.MAX_VALUE, null, Faults.Scope.ALL_REQUESTS);
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> worker.metrics().count(Metrics.EVENT_RETRIES, "reason", "transient") >= 1);
     harness.graph.faults().clear();
     return new Outage(event, worker, finishedBefore, writesBefore);
@@ -132,11 +158,15 @@ class ContinuationEndToEndTest {
     FakeGroup everyone = tenant.addLargeGroup("Everyone", 400, 4, 13);
     // Latency makes each 50-user chunk take a while, so the event is still running when the
     // first worker is stopped below.
-    harness = new WorkerHarness(tenant, o -> o.unlimitedWrites().latency(Duration.ofMillis(40), Duration.ZERO));
-    Map<String, String> settings = Map.of("DELIVERY_MAX_USERS", "50", "GRAPH_WRITES_PER_SECOND", "1000");
-    List<WorkerService> workers = List.of(
-        harness.startWorker(INTAKE, settings, Wiring.Recovery.defaults()),
-        harness.startWorker(INTAKE, settings, Wiring.Recovery.defaults()));
+    harness =
+        new WorkerHarness(
+            tenant, o -> o.unlimitedWrites().latency(Duration.ofMillis(40), Duration.ZERO));
+    Map<String, String> settings =
+        Map.of("DELIVERY_MAX_USERS", "50", "GRAPH_WRITES_PER_SECOND", "1000");
+    List<WorkerService> workers =
+        List.of(
+            harness.startWorker(INTAKE, settings, Wiring.Recovery.defaults()),
+            harness.startWorker(INTAKE, settings, Wiring.Recovery.defaults()));
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.Group(everyone.id()));
 
     harness.send(event);
@@ -144,12 +174,15 @@ class ContinuationEndToEndTest {
     // Which worker the broker hands each chunk to is its choice, so "both took part" would be
     // left to chance. Instead: whichever worker settles a chunk first is stopped (it hands the
     // rest of its chunk on as shutdown does), and the other one must finish the event.
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(10))
         .until(() -> workers.stream().anyMatch(w -> settled(w) >= 1));
     WorkerService first = workers.stream().filter(w -> settled(w) >= 1).findFirst().orElseThrow();
     WorkerService second = workers.get(0) == first ? workers.get(1) : workers.get(0);
     first.close();
-    assertTrue(harness.summaries(event.id()).stream().noneMatch(SummaryAudit::finalSummary),
+    assertTrue(
+        harness.summaries(event.id()).stream().noneMatch(SummaryAudit::finalSummary),
         "the event finished before the first worker was stopped; the second had nothing to do");
 
     SummaryAudit last = awaitFinalSummary(event, Duration.ofSeconds(50));
@@ -160,37 +193,54 @@ class ContinuationEndToEndTest {
     int chunks = summaries.size();
     assertTrue(chunks >= 400 / 50, "chunks: " + chunks);
     assertEquals(chunks - 1, last.step());
-    assertEquals(Set.copyOf(range(chunks)), summaries.stream().map(SummaryAudit::step).collect(Collectors.toSet()),
+    assertEquals(
+        Set.copyOf(range(chunks)),
+        summaries.stream().map(SummaryAudit::step).collect(Collectors.toSet()),
         "every step summarised once");
     assertTrue(settled(first) >= 1);
     assertTrue(settled(second) >= 1);
     assertEquals(chunks, settled(first) + settled(second), "deliveries settled with a summary");
-    assertEquals(400, publishedTargets(first) + publishedTargets(second),
+    assertEquals(
+        400,
+        publishedTargets(first) + publishedTargets(second),
         "final results published, duplicates included");
-    assertTrue(doneByStep(summaries).stream().allMatch(n -> n <= 50), "users per chunk: " + doneByStep(summaries));
+    assertTrue(
+        doneByStep(summaries).stream().allMatch(n -> n <= 50),
+        "users per chunk: " + doneByStep(summaries));
     assertEquals(List.of(), writesAfterSuccess());
     assertQueueEmpty();
   }
 
   private SummaryAudit awaitFinalSummary(OffboardingEvent event, Duration atMost) {
     harness.awaitFinalSummary(event.id(), atMost);
-    return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
+    return harness.summaries(event.id()).stream()
+        .filter(SummaryAudit::finalSummary)
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Every user of the event has exactly one final result on the topic, and it is SUCCEEDED. */
   private void assertEveryUserFinishedOnceAndSucceeded(OffboardingEvent event, int users) {
     await().atMost(Duration.ofSeconds(20)).until(() -> harness.targets(event.id()).size() >= users);
     List<TargetAudit> targets = harness.targets(event.id());
-    Map<String, Long> perUser = targets.stream()
-        .collect(Collectors.groupingBy(TargetAudit::userId, Collectors.counting()));
+    Map<String, Long> perUser =
+        targets.stream().collect(Collectors.groupingBy(TargetAudit::userId, Collectors.counting()));
     assertEquals(users, perUser.size());
-    assertEquals(Map.of(), perUser.entrySet().stream().filter(e -> e.getValue() != 1)
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), "users with more than one final result");
-    assertEquals(Map.of(TargetOutcome.SUCCEEDED, (long) users), targets.stream()
-        .collect(Collectors.groupingBy(TargetAudit::outcome, Collectors.counting())));
+    assertEquals(
+        Map.of(),
+        perUser.entrySet().stream()
+            .filter(e -> e.getValue() != 1)
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+        "users with more than one final result");
+    assertEquals(
+        Map.of(TargetOutcome.SUCCEEDED, (long) users),
+        targets.stream()
+            .collect(Collectors.groupingBy(TargetAudit::outcome, Collectors.counting())));
   }
 
-  /** Writes sent for an action of a user after one of that user's writes for it had been accepted. */
+  /**
+   * Writes sent for an action of a user after one of that user's writes for it had been accepted.
+   */
   private List<WriteRecord> writesAfterSuccess() {
     Set<String> succeeded = new HashSet<>();
     List<WriteRecord> after = new ArrayList<>();
@@ -206,26 +256,29 @@ class ContinuationEndToEndTest {
   }
 
   private void assertQueueEmpty() {
-    await().atMost(Duration.ofSeconds(10)).until(() -> harness.emulator.stats(WorkerHarness.QUEUE).active() == 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> harness.emulator.stats(WorkerHarness.QUEUE).active() == 0);
     EntityStats queue = harness.emulator.stats(WorkerHarness.QUEUE);
     assertEquals(new EntityStats(0, 0, 0, 0, 0), queue);
   }
 
   /** Deliveries of a leaver event this worker settled with a summary (continuing or final). */
   private static int settled(WorkerService worker) {
-    Function<String, Double> count = outcome -> worker.metrics().count(Metrics.EVENTS, "type", "leaver",
-        "outcome", outcome);
+    Function<String, Double> count =
+        outcome -> worker.metrics().count(Metrics.EVENTS, "type", "leaver", "outcome", outcome);
     return (int) (count.apply("CONTINUING") + count.apply("COMPLETED"));
   }
 
   private static int publishedTargets(WorkerService worker) {
-    return (int) worker.metrics().count(Metrics.AUDIT_MESSAGES, "type", "target", "entity", "topic");
+    return (int)
+        worker.metrics().count(Metrics.AUDIT_MESSAGES, "type", "target", "entity", "topic");
   }
 
   /** Users finished by each step, from the running counts of consecutive summaries. */
   private static List<Integer> doneByStep(List<SummaryAudit> summaries) {
-    List<SummaryAudit> inOrder = summaries.stream()
-        .sorted(java.util.Comparator.comparingInt(SummaryAudit::step)).toList();
+    List<SummaryAudit> inOrder =
+        summaries.stream().sorted(java.util.Comparator.comparingInt(SummaryAudit::step)).toList();
     List<Integer> done = new ArrayList<>();
     int before = 0;
     for (SummaryAudit s : inOrder) {

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class FailuresEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+
   /** The shortest staleness bound the configuration accepts: the refresher ticks every second. */
   private static final String STALENESS = "3";
 
@@ -84,27 +85,36 @@ class FailuresEndToEndTest {
     harness = new WorkerHarness(tenant);
     WorkerService worker = harness.startWorker();
     harness.graph.faults().forceReadStatus(secret.id(), 403);
-    OffboardingEvent event = event(List.of(), new Target.Group(secret.id()), new Target.User(alice.id()),
-        new Target.Group(finance.id()));
+    OffboardingEvent event =
+        event(
+            List.of(),
+            new Target.Group(secret.id()),
+            new Target.User(alice.id()),
+            new Target.Group(finance.id()));
 
     harness.send(event);
 
     SummaryAudit summary = finalSummary(event);
     assertEquals(SummaryStatus.PARTIAL, summary.status());
     List<TargetAudit> results = harness.targets(event.id());
-    TargetAudit forbidden = results.stream().filter(t -> t.userId() == null).findFirst().orElseThrow();
+    TargetAudit forbidden =
+        results.stream().filter(t -> t.userId() == null).findFirst().orElseThrow();
     assertEquals(TargetOutcome.FORBIDDEN, forbidden.outcome());
     assertEquals(List.of("group:" + secret.id()), forbidden.via());
     assertEquals("Authorization_RequestDenied", forbidden.actions().get(0).errorCode());
     assertEquals(TargetOutcome.SUCCEEDED, outcomeOf(results, alice));
     assertEquals(TargetOutcome.SUCCEEDED, outcomeOf(results, bob));
     assertEquals(3, results.size(), "one result per user and per unresolved target: " + results);
-    assertEquals(List.of(), statuses(carol, WriteRecord.Kind.REVOKE), "nothing written through the forbidden group");
+    assertEquals(
+        List.of(),
+        statuses(carol, WriteRecord.Kind.REVOKE),
+        "nothing written through the forbidden group");
     awaitQueueEmpty();
     assertEquals(0, harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE));
     assertEquals(0, worker.metrics().count(Metrics.INTAKE_PAUSES));
     assertEquals(1, worker.metrics().count(Metrics.EVENTS, "type", "leaver", "outcome", "PARTIAL"));
-    assertEquals(0, worker.metrics().count(Metrics.EVENTS, "type", "leaver", "outcome", "ABANDONED"));
+    assertEquals(
+        0, worker.metrics().count(Metrics.EVENTS, "type", "leaver", "outcome", "ABANDONED"));
   }
 
   @Test
@@ -113,21 +123,34 @@ class FailuresEndToEndTest {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeUser glass = tenant.addUser("break-glass@contoso.com");
     String missingGroup = UUID.randomUUID().toString();
-    harness = new WorkerHarness(tenant, o -> {}, Map.of(
-        "PROTECTED_GROUPS", missingGroup,
-        "PROTECTED_MAX_STALENESS", STALENESS));
+    harness =
+        new WorkerHarness(
+            tenant,
+            o -> {},
+            Map.of(
+                "PROTECTED_GROUPS", missingGroup,
+                "PROTECTED_MAX_STALENESS", STALENESS));
     WorkerService worker = harness.startWorker();
     OffboardingEvent event = event(List.of(), new Target.User(alice.id()));
 
     harness.send(event);
 
-    await().atMost(WAIT).until(() -> worker.metrics().count(Metrics.EVENT_RETRIES, "reason", "transient") >= 2);
+    await()
+        .atMost(WAIT)
+        .until(() -> worker.metrics().count(Metrics.EVENT_RETRIES, "reason", "transient") >= 2);
     assertEquals(503, ready(worker));
     assertEquals(0.0, worker.metrics().gauge(Metrics.PROTECTION_READY));
-    assertTrue(scrape(worker).contains("\noffboarding_protection_ready 0.0"), "served on /metrics too");
-    assertEquals(List.of(), harness.graph.writeLog(), "nothing is written while the protected set is unknown");
+    assertTrue(
+        scrape(worker).contains("\noffboarding_protection_ready 0.0"), "served on /metrics too");
+    assertEquals(
+        List.of(),
+        harness.graph.writeLog(),
+        "nothing is written while the protected set is unknown");
     assertEquals(List.of(), harness.summaries(event.id()));
-    assertEquals(1, harness.emulator.activeMessageCount(WorkerHarness.QUEUE), "the event stays on the queue");
+    assertEquals(
+        1,
+        harness.emulator.activeMessageCount(WorkerHarness.QUEUE),
+        "the event stays on the queue");
     assertEquals(0, harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE));
 
     tenant.addGroup(new FakeGroup(missingGroup, "Break glass", null));
@@ -151,8 +174,12 @@ class FailuresEndToEndTest {
     harness = new WorkerHarness(tenant, o -> {}, Map.of("VERIFY", "true"));
     harness.startWorker();
     harness.graph.faults().ineffectiveRevokes(bob.id());
-    OffboardingEvent event = event(List.of(), new Target.User(alice.id()), new Target.User(bob.id()),
-        new Target.User(carol.id()));
+    OffboardingEvent event =
+        event(
+            List.of(),
+            new Target.User(alice.id()),
+            new Target.User(bob.id()),
+            new Target.User(carol.id()));
 
     harness.send(event);
 
@@ -164,7 +191,8 @@ class FailuresEndToEndTest {
     assertEquals(TargetOutcome.SUCCEEDED, outcomeOf(results, alice));
     assertEquals(TargetOutcome.SUCCEEDED, outcomeOf(results, carol));
     assertFalse(statuses(bob, WriteRecord.Kind.REVOKE).isEmpty());
-    assertTrue(statuses(bob, WriteRecord.Kind.REVOKE).stream().allMatch(s -> s == 200),
+    assertTrue(
+        statuses(bob, WriteRecord.Kind.REVOKE).stream().allMatch(s -> s == 200),
         "Graph accepted every revoke of bob; only reading back shows they did nothing");
     awaitQueueEmpty();
   }
@@ -176,9 +204,11 @@ class FailuresEndToEndTest {
     FakeUser bob = tenant.addUser("bob@contoso.com");
     FakeUser glass = tenant.addUser("break-glass@contoso.com");
     FakeGroup breakGlass = tenant.addGroup("Break glass", glass);
-    harness = new WorkerHarness(tenant, o -> {}, Map.of(
-        "PROTECTED_GROUPS", breakGlass.id(),
-        "PROTECTED_MAX_STALENESS", STALENESS));
+    harness =
+        new WorkerHarness(
+            tenant,
+            o -> {},
+            Map.of("PROTECTED_GROUPS", breakGlass.id(), "PROTECTED_MAX_STALENESS", STALENESS));
     WorkerService worker = harness.startWorker();
     await().atMost(WAIT).until(() -> worker.metrics().gauge(Metrics.PROTECTION_READY) == 1.0);
 
@@ -188,7 +218,8 @@ class FailuresEndToEndTest {
     // began after the change, so the set in memory then holds alice.
     Instant firstAfter = awaitLoadAfter(worker, changed);
     awaitLoadAfter(worker, firstAfter);
-    OffboardingEvent event = event(List.of(), new Target.User(alice.id()), new Target.User(bob.id()));
+    OffboardingEvent event =
+        event(List.of(), new Target.User(alice.id()), new Target.User(bob.id()));
 
     harness.send(event);
 
@@ -197,7 +228,8 @@ class FailuresEndToEndTest {
     List<TargetAudit> results = harness.targets(event.id());
     assertEquals(TargetOutcome.PROTECTED, outcomeOf(results, alice));
     assertEquals(TargetOutcome.SUCCEEDED, outcomeOf(results, bob));
-    assertTrue(harness.graph.writeLog().stream().noneMatch(w -> w.userId().equals(alice.id())),
+    assertTrue(
+        harness.graph.writeLog().stream().noneMatch(w -> w.userId().equals(alice.id())),
         "a protected account is never written");
     assertFalse(tenant.requireUser(bob.id()).accountEnabled());
     assertTrue(tenant.requireUser(alice.id()).accountEnabled());
@@ -206,22 +238,32 @@ class FailuresEndToEndTest {
   // ----------------------------------------------------------------------------- helpers
 
   private static OffboardingEvent event(List<Action> actions, Target... targets) {
-    return new OffboardingEvent(UUID.randomUUID().toString(), "/test/e2e", EventType.LEAVER, Instant.now(),
+    return new OffboardingEvent(
+        UUID.randomUUID().toString(),
+        "/test/e2e",
+        EventType.LEAVER,
+        Instant.now(),
         new EventData(List.of(targets), actions, "end-to-end test", "T-1", "tests", false));
   }
 
-  /** Waits for the event's final summary (not a CONTINUING one) and returns it; there is exactly one. */
+  /**
+   * Waits for the event's final summary (not a CONTINUING one) and returns it; there is exactly
+   * one.
+   */
   private SummaryAudit finalSummary(OffboardingEvent event) {
     harness.awaitSummary(event.id(), WAIT, s -> s.status() != SummaryStatus.CONTINUING);
-    List<SummaryAudit> finals = harness.summaries(event.id()).stream()
-        .filter(s -> s.status() != SummaryStatus.CONTINUING).toList();
+    List<SummaryAudit> finals =
+        harness.summaries(event.id()).stream()
+            .filter(s -> s.status() != SummaryStatus.CONTINUING)
+            .toList();
     assertEquals(1, finals.size(), "one final summary: " + finals);
     return finals.get(0);
   }
 
   private static TargetOutcome outcomeOf(List<TargetAudit> results, FakeUser user) {
     List<TargetAudit> mine = results.stream().filter(t -> user.id().equals(t.userId())).toList();
-    assertEquals(1, mine.size(), "one final result for " + user.userPrincipalName() + ": " + results);
+    assertEquals(
+        1, mine.size(), "one final result for " + user.userPrincipalName() + ": " + results);
     return mine.get(0).outcome();
   }
 
@@ -238,14 +280,21 @@ class FailuresEndToEndTest {
 
   private static int ready(WorkerService worker) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + "/health/ready"))
-        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + worker.httpPort() + "/health/ready"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static String scrape(WorkerService worker) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /**
@@ -254,13 +303,17 @@ class FailuresEndToEndTest {
    */
   private static Instant awaitLoadAfter(WorkerService worker, Instant after) {
     Instant[] loaded = new Instant[1];
-    await().atMost(WAIT).until(() -> {
-      double age = worker.metrics().gauge(Metrics.PROTECTED_SET_AGE);
-      Instant at = Instant.now().minusMillis((long) (age * 1000));
-      loaded[0] = at;
-      // The gauge has millisecond steps: a margin keeps a load just before {@code after} from counting.
-      return age >= 0 && at.isAfter(after.plusMillis(50));
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              double age = worker.metrics().gauge(Metrics.PROTECTED_SET_AGE);
+              Instant at = Instant.now().minusMillis((long) (age * 1000));
+              loaded[0] = at;
+              // The gauge has millisecond steps: a margin keeps a load just before {@code after}
+              // from counting.
+              return age >= 0 && at.isAfter(after.plusMillis(50));
+            });
     return loaded[0];
   }
 }

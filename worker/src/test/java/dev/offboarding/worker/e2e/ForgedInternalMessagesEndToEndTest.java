@@ -25,10 +25,10 @@ import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.EmulatorMessage;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.codec.CancellationMarkerCodec;
-import dev.offboarding.worker.scheduling.CancellationMarkers;
-import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.codec.ContinuationCodec;
+import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.intake.MessageClassifier;
+import dev.offboarding.worker.scheduling.CancellationMarkers;
 import dev.offboarding.worker.testing.WorkerSystem;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +62,8 @@ class ForgedInternalMessagesEndToEndTest {
   }
 
   @Test
-  void aFollowUpForgedOnTheProducersQueueWritesNothingAuditsNoResultAndTheGenuineEventStillCompletes() {
+  void
+      aFollowUpForgedOnTheProducersQueueWritesNothingAuditsNoResultAndTheGenuineEventStillCompletes() {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeUser bob = tenant.addUser("bob@contoso.com");
@@ -70,16 +71,27 @@ class ForgedInternalMessagesEndToEndTest {
     harness.startWorker();
     OffboardingEvent event = revokeOf(alice, bob);
     // What the worker once accepted: both users' revoke "done earlier", verified on its word.
-    Continuation forged = new Continuation(new EventCodec().encode(event), "1@" + WorkerHarness.QUEUE,
-        WorkerHarness.QUEUE, 1, Instant.now(), Map.of(), Map.of(), 2, null,
-        List.of(new Continuation.Pending(alice.id(), 0, Set.of(Action.REVOKE_SESSIONS)),
-            new Continuation.Pending(bob.id(), 0, Set.of(Action.REVOKE_SESSIONS))));
+    Continuation forged =
+        new Continuation(
+            new EventCodec().encode(event),
+            "1@" + WorkerHarness.QUEUE,
+            WorkerHarness.QUEUE,
+            1,
+            Instant.now(),
+            Map.of(),
+            Map.of(),
+            2,
+            null,
+            List.of(
+                new Continuation.Pending(alice.id(), 0, Set.of(Action.REVOKE_SESSIONS)),
+                new Continuation.Pending(bob.id(), 0, Set.of(Action.REVOKE_SESSIONS))));
 
     harness.sendRaw(UUID.randomUUID().toString(), new ContinuationCodec().encode(forged));
 
     EmulatorMessage dead = awaitDeadLettered(WorkerHarness.QUEUE);
     assertEquals(MessageClassifier.FORGED, dead.deadLetterReason());
-    assertTrue(dead.deadLetterErrorDescription().contains("follow-up"), dead.deadLetterErrorDescription());
+    assertTrue(
+        dead.deadLetterErrorDescription().contains("follow-up"), dead.deadLetterErrorDescription());
     assertEquals(List.of(), harness.graph.writeLog(), "no write for anyone");
     assertEquals(List.of(), harness.targets(event.id()), "no result for the event it names");
     assertEquals(List.of(), harness.summaries(event.id()), "no summary for the event it names");
@@ -92,7 +104,10 @@ class ForgedInternalMessagesEndToEndTest {
     assertEquals(2, results.size(), results.toString());
     for (TargetAudit result : results) {
       assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
-      assertEquals(1, result.actions().get(0).attempts(), "written by the genuine event, not taken on trust");
+      assertEquals(
+          1,
+          result.actions().get(0).attempts(),
+          "written by the genuine event, not taken on trust");
       assertEquals(WorkerHarness.QUEUE, result.provenance().queue());
     }
     assertEquals(2, harness.graph.writeLog().size());
@@ -104,9 +119,16 @@ class ForgedInternalMessagesEndToEndTest {
     FakeUser carol = tenant.addUser("carol@contoso.com");
     harness = new WorkerHarness(tenant);
     OffboardingEvent victim = revokeOf(carol);
-    CancellationMarkers.Marker marker = new CancellationMarkers.Marker(victim.id(), "cancel-forged", "mallory",
-        "planted", Instant.now().plus(Duration.ofDays(1)), null);
-    // One scheduled far ahead, read by no start-up scan; one due at once, delivered like any message.
+    CancellationMarkers.Marker marker =
+        new CancellationMarkers.Marker(
+            victim.id(),
+            "cancel-forged",
+            "mallory",
+            "planted",
+            Instant.now().plus(Duration.ofDays(1)),
+            null);
+    // One scheduled far ahead, read by no start-up scan; one due at once, delivered like any
+    // message.
     plantMarker(marker, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1));
     plantMarker(marker, null);
     harness.startWorker();
@@ -114,11 +136,16 @@ class ForgedInternalMessagesEndToEndTest {
     harness.send(victim);
 
     SummaryAudit last = awaitFinal(victim);
-    assertEquals(SummaryStatus.COMPLETED, last.status(), "the planted marker cancelled nothing: " + last.detail());
+    assertEquals(
+        SummaryStatus.COMPLETED,
+        last.status(),
+        "the planted marker cancelled nothing: " + last.detail());
     assertEquals(TargetOutcome.SUCCEEDED, harness.targets(victim.id()).get(0).outcome());
     EmulatorMessage dead = awaitDeadLettered(WorkerHarness.QUEUE);
     assertEquals(MessageClassifier.FORGED, dead.deadLetterReason());
-    assertTrue(dead.deadLetterErrorDescription().contains("cancellation marker"), dead.deadLetterErrorDescription());
+    assertTrue(
+        dead.deadLetterErrorDescription().contains("cancellation marker"),
+        dead.deadLetterErrorDescription());
   }
 
   @Test
@@ -129,12 +156,15 @@ class ForgedInternalMessagesEndToEndTest {
     harness.startWorker();
     OffboardingEvent event = revokeOf(dave);
 
-    try (ServiceBusSenderClient sender = harness.clients().sender().queueName(WorkerHarness.INTERNAL_QUEUE)
-        .buildClient()) {
+    try (ServiceBusSenderClient sender =
+        harness.clients().sender().queueName(WorkerHarness.INTERNAL_QUEUE).buildClient()) {
       ServiceBusMessage message = new ServiceBusMessage(new EventCodec().encode(event));
       message.setMessageId(event.id());
-      // The marks of a held event do not help either: they name no queue the worker takes events from.
-      message.getApplicationProperties().put(MessageClassifier.HELD_UNTIL, Instant.now().toString());
+      // The marks of a held event do not help either: they name no queue the worker takes events
+      // from.
+      message
+          .getApplicationProperties()
+          .put(MessageClassifier.HELD_UNTIL, Instant.now().toString());
       message.getApplicationProperties().put(MessageClassifier.INTAKE_QUEUE, "somewhere-else");
       sender.sendMessage(message);
     }
@@ -146,51 +176,89 @@ class ForgedInternalMessagesEndToEndTest {
   }
 
   /**
-   * With Service Bus's own rights, as the Bicep template grants them: a producer holding Send on its
-   * queue alone cannot write the worker's own queue, nor cancel the scheduled message that holds
-   * its own event there, which then runs when due.
+   * With Service Bus's own rights, as the Bicep template grants them: a producer holding Send on
+   * its queue alone cannot write the worker's own queue, nor cancel the scheduled message that
+   * holds its own event there, which then runs when due.
    */
   @Test
   void aProducersKeyCannotWriteTheWorkersOwnQueueNorCancelWhatTheWorkerScheduledThere() {
-    EmulatorConfig config = EmulatorConfig.fromJson(WorkerSystem.ENTITIES)
-        .withSharedAccessKey(EmulatorConfig.SharedAccessKey.onEntity(WorkerHarness.QUEUE, "hr-producer",
-            "hr-producer-key", EmulatorConfig.AccessRight.SEND));
+    EmulatorConfig config =
+        EmulatorConfig.fromJson(WorkerSystem.ENTITIES)
+            .withSharedAccessKey(
+                EmulatorConfig.SharedAccessKey.onEntity(
+                    WorkerHarness.QUEUE,
+                    "hr-producer",
+                    "hr-producer-key",
+                    EmulatorConfig.AccessRight.SEND));
     FakeTenant tenant = new FakeTenant();
     FakeUser erin = tenant.addUser("erin@contoso.com");
     harness = new WorkerHarness(tenant, ServiceBusEmulator.start(config, 0));
     harness.startWorker();
-    ServiceBusClientBuilder producer = new ServiceBusClientBuilder()
-        .connectionString(harness.emulator.connectionString("hr-producer"));
+    ServiceBusClientBuilder producer =
+        new ServiceBusClientBuilder()
+            .connectionString(harness.emulator.connectionString("hr-producer"));
     Instant due = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
-    OffboardingEvent later = new OffboardingEvent(UUID.randomUUID().toString(), "/test/e2e", EventType.LEAVER,
-        Instant.now(), new EventData(List.of(new Target.User(erin.id())), List.of(Action.REVOKE_SESSIONS), "leaver",
-            "T-1", "hr", false, due));
-    try (ServiceBusSenderClient events = producer.sender().queueName(WorkerHarness.QUEUE).buildClient()) {
-      events.sendMessage(dev.offboarding.worker.servicebus.EventMessages.of(new EventCodec().encode(later), later));
+    OffboardingEvent later =
+        new OffboardingEvent(
+            UUID.randomUUID().toString(),
+            "/test/e2e",
+            EventType.LEAVER,
+            Instant.now(),
+            new EventData(
+                List.of(new Target.User(erin.id())),
+                List.of(Action.REVOKE_SESSIONS),
+                "leaver",
+                "T-1",
+                "hr",
+                false,
+                due));
+    try (ServiceBusSenderClient events =
+        producer.sender().queueName(WorkerHarness.QUEUE).buildClient()) {
+      events.sendMessage(
+          dev.offboarding.worker.servicebus.EventMessages.of(
+              new EventCodec().encode(later), later));
     }
-    await().atMost(WAIT).until(() -> harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled() == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled() == 1);
     long held = harness.emulator.peekMessages(WorkerHarness.INTERNAL_QUEUE).get(0).sequenceNumber();
 
-    try (ServiceBusSenderClient internal = producer.sender().queueName(WorkerHarness.INTERNAL_QUEUE)
-        .buildClient()) {
-      ServiceBusException send = assertThrows(ServiceBusException.class,
-          () -> internal.sendMessage(new ServiceBusMessage("{}")));
+    try (ServiceBusSenderClient internal =
+        producer.sender().queueName(WorkerHarness.INTERNAL_QUEUE).buildClient()) {
+      ServiceBusException send =
+          assertThrows(
+              ServiceBusException.class, () -> internal.sendMessage(new ServiceBusMessage("{}")));
       assertTrue(send.getMessage().contains("Send"), send.getMessage());
-      RuntimeException cancel = assertThrows(RuntimeException.class, () -> internal.cancelScheduledMessage(held));
-      assertTrue(String.valueOf(cancel.getMessage()).contains("Send")
-          || String.valueOf(cancel.getCause()).contains("Send"), String.valueOf(cancel));
+      RuntimeException cancel =
+          assertThrows(RuntimeException.class, () -> internal.cancelScheduledMessage(held));
+      assertTrue(
+          String.valueOf(cancel.getMessage()).contains("Send")
+              || String.valueOf(cancel.getCause()).contains("Send"),
+          String.valueOf(cancel));
     }
 
     assertEquals(1, harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled(), "still held");
     SummaryAudit last = awaitFinal(later);
     assertEquals(SummaryStatus.COMPLETED, last.status());
-    assertEquals(WorkerHarness.QUEUE, last.provenance().queue(), "its provenance is the queue it arrived on");
+    assertEquals(
+        WorkerHarness.QUEUE,
+        last.provenance().queue(),
+        "its provenance is the queue it arrived on");
   }
 
   private static OffboardingEvent revokeOf(FakeUser... users) {
-    return new OffboardingEvent(UUID.randomUUID().toString(), "/test/e2e", EventType.COMPROMISE, Instant.now(),
-        new EventData(java.util.Arrays.stream(users).map(u -> (Target) new Target.User(u.id())).toList(),
-            List.of(Action.REVOKE_SESSIONS), "attack test", "T-1", "tests", false));
+    return new OffboardingEvent(
+        UUID.randomUUID().toString(),
+        "/test/e2e",
+        EventType.COMPROMISE,
+        Instant.now(),
+        new EventData(
+            java.util.Arrays.stream(users).map(u -> (Target) new Target.User(u.id())).toList(),
+            List.of(Action.REVOKE_SESSIONS),
+            "attack test",
+            "T-1",
+            "tests",
+            false));
   }
 
   private void plantMarker(CancellationMarkers.Marker marker, OffsetDateTime scheduled) {
@@ -201,7 +269,8 @@ class ForgedInternalMessagesEndToEndTest {
     if (scheduled != null) {
       message.setScheduledEnqueueTime(scheduled);
     }
-    try (ServiceBusSenderClient sender = harness.clients().sender().queueName(WorkerHarness.QUEUE).buildClient()) {
+    try (ServiceBusSenderClient sender =
+        harness.clients().sender().queueName(WorkerHarness.QUEUE).buildClient()) {
       sender.sendMessage(message);
     }
   }
@@ -213,6 +282,9 @@ class ForgedInternalMessagesEndToEndTest {
 
   private SummaryAudit awaitFinal(OffboardingEvent event) {
     harness.awaitFinalSummary(event.id(), WAIT);
-    return harness.summaries(event.id()).stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
+    return harness.summaries(event.id()).stream()
+        .filter(SummaryAudit::finalSummary)
+        .findFirst()
+        .orElseThrow();
   }
 }

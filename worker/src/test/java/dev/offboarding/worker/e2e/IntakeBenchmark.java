@@ -22,8 +22,8 @@ import java.util.List;
 /**
  * Not a test: prints and writes (to {@code target/intake-benchmark.txt}) how many one-user leaver
  * events per second the worker settles through the embedded emulator and the fake tenant, in one
- * JVM. Run with {@code java -cp <test classpath> dev.offboarding.worker.e2e.IntakeBenchmark [events]
- * [concurrency]}.
+ * JVM. Run with {@code java -cp <test classpath> dev.offboarding.worker.e2e.IntakeBenchmark
+ * [events] [concurrency]}.
  */
 public final class IntakeBenchmark {
   private IntakeBenchmark() {}
@@ -38,7 +38,8 @@ public final class IntakeBenchmark {
       batch.add(WorkerHarness.event(EventType.LEAVER, new Target.User(user.id())));
     }
     try (WorkerHarness harness = new WorkerHarness(tenant, o -> o.unlimitedWrites())) {
-      try (ServiceBusSenderClient sender = harness.clients().sender().queueName(WorkerHarness.QUEUE).buildClient()) {
+      try (ServiceBusSenderClient sender =
+          harness.clients().sender().queueName(WorkerHarness.QUEUE).buildClient()) {
         EventCodec codec = new EventCodec();
         ServiceBusMessageBatch b = sender.createMessageBatch();
         for (OffboardingEvent e : batch) {
@@ -52,17 +53,36 @@ public final class IntakeBenchmark {
         sender.sendMessages(b);
       }
       long start = System.nanoTime();
-      WorkerService worker = harness.startWorker(new ServiceBusIntake.Options(concurrency, Duration.ofMinutes(5),
-          Duration.ofSeconds(20), Duration.ofSeconds(5)));
-      org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(10))
-          .until(() -> worker.metrics().count(Metrics.EVENTS, "type", "leaver", "outcome", "COMPLETED") >= events);
+      WorkerService worker =
+          harness.startWorker(
+              new ServiceBusIntake.Options(
+                  concurrency,
+                  Duration.ofMinutes(5),
+                  Duration.ofSeconds(20),
+                  Duration.ofSeconds(5)));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofMinutes(30))
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () ->
+                  worker.metrics().count(Metrics.EVENTS, "type", "leaver", "outcome", "COMPLETED")
+                      >= events);
       double seconds = (System.nanoTime() - start) / 1e9;
-      String line = String.format("%d one-user leaver events (2 Graph writes, 1 target + 1 summary audit each), "
-          + "concurrency %d, pre-loaded queue: settled in %.2f s = %.1f events/s (processors: %d)%n",
-          events, concurrency, seconds, events / seconds, Runtime.getRuntime().availableProcessors());
+      String line =
+          String.format(
+              "%d one-user leaver events (2 Graph writes, 1 target + 1 summary audit each), "
+                  + "concurrency %d, pre-loaded queue: settled in %.2f s = %.1f events/s (processors: %d)%n",
+              events,
+              concurrency,
+              seconds,
+              events / seconds,
+              Runtime.getRuntime().availableProcessors());
       System.out.print(line);
-      Files.writeString(Path.of("target", "intake-benchmark.txt"), line,
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          Path.of("target", "intake-benchmark.txt"),
+          line,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
     }
     System.exit(0);
   }

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
 class MassActionBrakeEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final ServiceBusIntake.Options INTAKE =
-      new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5));
+      new ServiceBusIntake.Options(
+          4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5));
   private static final String STATE_QUEUE = "offboarding-state";
 
   private WorkerHarness harness;
@@ -57,14 +58,23 @@ class MassActionBrakeEndToEndTest {
   }
 
   private WorkerService worker(String usersPerHour) {
-    return harness.startWorker(INTAKE, Map.of("MAX_USERS_PER_HOUR", usersPerHour, "MAX_URGENT_USERS_PER_HOUR", "200",
-        "GRAPH_WRITES_PER_SECOND", "1000"), Wiring.Recovery.defaults());
+    return harness.startWorker(
+        INTAKE,
+        Map.of(
+            "MAX_USERS_PER_HOUR",
+            usersPerHour,
+            "MAX_URGENT_USERS_PER_HOUR",
+            "200",
+            "GRAPH_WRITES_PER_SECOND",
+            "1000"),
+        Wiring.Recovery.defaults());
   }
 
   /** A leaver event of {@code count} users by object id. */
   private static OffboardingEvent leaverOf(List<FakeUser> users) {
-    return WorkerHarness.event(EventType.LEAVER, users.stream().map(u -> (Target) new Target.User(u.id()))
-        .toArray(Target[]::new));
+    return WorkerHarness.event(
+        EventType.LEAVER,
+        users.stream().map(u -> (Target) new Target.User(u.id())).toArray(Target[]::new));
   }
 
   private static List<FakeUser> addUsers(FakeTenant tenant, String prefix, int count) {
@@ -77,20 +87,30 @@ class MassActionBrakeEndToEndTest {
 
   /** Users the fake tenant accepted a write for. */
   private Set<String> usersWritten() {
-    return harness.graph.writeLog().stream().filter(WriteRecord::accepted).map(WriteRecord::userId)
+    return harness.graph.writeLog().stream()
+        .filter(WriteRecord::accepted)
+        .map(WriteRecord::userId)
         .collect(Collectors.toSet());
   }
 
   private boolean braked(SummaryAudit s) {
-    return s.status() == SummaryStatus.CONTINUING && !s.finalSummary() && s.detail() != null
+    return s.status() == SummaryStatus.CONTINUING
+        && !s.finalSummary()
+        && s.detail() != null
         && s.detail().startsWith(Braking.DETAIL);
   }
 
   /** The gauge as this worker exports it on /metrics, for one cap. */
   private static double brakeGauge(WorkerService worker, String priority) {
     String prefix = Metrics.MASS_ACTION_BRAKE + "{priority=\"" + priority + "\"} ";
-    return worker.metrics().scrape().lines().filter(l -> l.startsWith(prefix))
-        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(Double.NaN);
+    return worker
+        .metrics()
+        .scrape()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+        .findFirst()
+        .orElse(Double.NaN);
   }
 
   @Test
@@ -112,8 +132,11 @@ class MassActionBrakeEndToEndTest {
 
     // Act: the flood, then a compromise on the urgent queue once the cap holds work back
     leavers.forEach(harness::send);
-    await().atMost(WAIT).until(() -> leavers.stream().allMatch(e -> !harness.summaries(e.id()).isEmpty()));
-    OffboardingEvent compromise = WorkerHarness.event(EventType.COMPROMISE, new Target.User(victim.id()));
+    await()
+        .atMost(WAIT)
+        .until(() -> leavers.stream().allMatch(e -> !harness.summaries(e.id()).isEmpty()));
+    OffboardingEvent compromise =
+        WorkerHarness.event(EventType.COMPROMISE, new Target.User(victim.id()));
     harness.sendUrgent(compromise);
     harness.awaitFinalSummary(compromise.id(), WAIT);
 
@@ -122,24 +145,48 @@ class MassActionBrakeEndToEndTest {
     long leaversWritten = written.stream().filter(leaverIds::contains).count();
     assertTrue(leaversWritten <= 300, leaversWritten + " leavers written against a cap of 300");
     assertEquals(300, leaversWritten, "the cap is used, not more");
-    List<SummaryAudit> firsts = leavers.stream().map(e -> harness.summaries(e.id()).get(0)).toList();
-    long completed = firsts.stream().filter(s -> s.finalSummary() && s.status() == SummaryStatus.COMPLETED).count();
+    List<SummaryAudit> firsts =
+        leavers.stream().map(e -> harness.summaries(e.id()).get(0)).toList();
+    long completed =
+        firsts.stream()
+            .filter(s -> s.finalSummary() && s.status() == SummaryStatus.COMPLETED)
+            .count();
     long waiting = firsts.stream().filter(this::braked).count();
-    assertEquals(12, completed + waiting, "every event completed or waits for the brake: " + firsts);
+    assertEquals(
+        12, completed + waiting, "every event completed or waits for the brake: " + firsts);
     assertEquals(6, waiting);
-    assertEquals(300, firsts.stream().filter(SummaryAudit::finalSummary)
-        .mapToInt(s -> s.counts().getOrDefault(TargetOutcome.SUCCEEDED, 0)).sum());
-    assertEquals(waiting, harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled(),
+    assertEquals(
+        300,
+        firsts.stream()
+            .filter(SummaryAudit::finalSummary)
+            .mapToInt(s -> s.counts().getOrDefault(TargetOutcome.SUCCEEDED, 0))
+            .sum());
+    assertEquals(
+        waiting,
+        harness.emulator.stats(WorkerHarness.INTERNAL_QUEUE).scheduled(),
         "each waiting event's follow-up is held by the broker until the window has room: nothing is lost");
     assertEquals(0.0, bulkBefore, "the gauge exists at 0 from start");
-    assertTrue(replicas.stream().anyMatch(w -> brakeGauge(w, "bulk") == 1.0), "a replica says the brake holds");
-    assertTrue(replicas.stream().allMatch(w -> brakeGauge(w, "urgent") == 0.0), "the urgent cap holds nothing");
-    SummaryAudit revoked = harness.summaries(compromise.id()).stream().filter(SummaryAudit::finalSummary)
-        .findFirst().orElseThrow();
+    assertTrue(
+        replicas.stream().anyMatch(w -> brakeGauge(w, "bulk") == 1.0),
+        "a replica says the brake holds");
+    assertTrue(
+        replicas.stream().allMatch(w -> brakeGauge(w, "urgent") == 0.0),
+        "the urgent cap holds nothing");
+    SummaryAudit revoked =
+        harness.summaries(compromise.id()).stream()
+            .filter(SummaryAudit::finalSummary)
+            .findFirst()
+            .orElseThrow();
     assertEquals(SummaryStatus.COMPLETED, revoked.status());
     assertTrue(written.contains(victim.id()), "the compromised user was written");
-    assertTrue(harness.graph.writeLog().stream().anyMatch(w -> w.userId().equals(victim.id())
-        && w.kind() == WriteRecord.Kind.REVOKE && w.accepted()), "and revoked");
+    assertTrue(
+        harness.graph.writeLog().stream()
+            .anyMatch(
+                w ->
+                    w.userId().equals(victim.id())
+                        && w.kind() == WriteRecord.Kind.REVOKE
+                        && w.accepted()),
+        "and revoked");
   }
 
   @Test
@@ -176,9 +223,14 @@ class MassActionBrakeEndToEndTest {
    */
   @Test
   void aProducerCanNeitherReachNorResetTheCountAndTheCapStillHolds() {
-    EmulatorConfig config = EmulatorConfig.fromJson(WorkerSystem.ENTITIES)
-        .withSharedAccessKey(EmulatorConfig.SharedAccessKey.onEntity(WorkerHarness.QUEUE, "hr-producer",
-            "hr-producer-key", EmulatorConfig.AccessRight.SEND));
+    EmulatorConfig config =
+        EmulatorConfig.fromJson(WorkerSystem.ENTITIES)
+            .withSharedAccessKey(
+                EmulatorConfig.SharedAccessKey.onEntity(
+                    WorkerHarness.QUEUE,
+                    "hr-producer",
+                    "hr-producer-key",
+                    EmulatorConfig.AccessRight.SEND));
     FakeTenant tenant = new FakeTenant();
     OffboardingEvent first = leaverOf(addUsers(tenant, "first-", 30));
     OffboardingEvent second = leaverOf(addUsers(tenant, "second-", 30));
@@ -186,22 +238,31 @@ class MassActionBrakeEndToEndTest {
     worker("30");
     harness.send(first);
     harness.awaitFinalSummary(first.id(), WAIT);
-    ServiceBusClientBuilder producer = new ServiceBusClientBuilder()
-        .connectionString(harness.emulator.connectionString("hr-producer"));
+    ServiceBusClientBuilder producer =
+        new ServiceBusClientBuilder()
+            .connectionString(harness.emulator.connectionString("hr-producer"));
 
     RuntimeException taken;
-    try (ServiceBusSessionReceiverClient sessions = producer.sessionReceiver().queueName(STATE_QUEUE)
-        .buildClient()) {
+    try (ServiceBusSessionReceiverClient sessions =
+        producer.sessionReceiver().queueName(STATE_QUEUE).buildClient()) {
       taken = assertThrows(RuntimeException.class, () -> sessions.acceptSession("brake-bulk"));
     }
-    harness.sendRaw(UUID.randomUUID().toString(), ("{\"format\":\"dev.offboarding.brake.v1\",\"leases\":[]}")
-        .getBytes(StandardCharsets.UTF_8));
+    harness.sendRaw(
+        UUID.randomUUID().toString(),
+        ("{\"format\":\"dev.offboarding.brake.v1\",\"leases\":[]}")
+            .getBytes(StandardCharsets.UTF_8));
     harness.send(second);
 
-    await().atMost(WAIT).until(() -> !harness.summaries(second.id()).isEmpty()
-        && harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE) >= 1);
-    assertTrue(String.valueOf(taken.getMessage()).contains("Listen")
-        || String.valueOf(taken.getCause()).contains("Listen"), String.valueOf(taken));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                !harness.summaries(second.id()).isEmpty()
+                    && harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE) >= 1);
+    assertTrue(
+        String.valueOf(taken.getMessage()).contains("Listen")
+            || String.valueOf(taken.getCause()).contains("Listen"),
+        String.valueOf(taken));
     EmulatorMessage dead = harness.emulator.peekDeadLetterMessages(WorkerHarness.QUEUE).get(0);
     assertEquals("InvalidEvent", dead.deadLetterReason());
     assertTrue(braked(harness.summaries(second.id()).get(0)), "the cap still holds");

@@ -16,7 +16,8 @@ import org.testcontainers.utility.MountableFile;
  */
 @Testcontainers(disabledWithoutDocker = true)
 class OfficialEmulatorEndToEndTest extends ServiceBusSuite {
-  static final String EMULATOR_IMAGE = "mcr.microsoft.com/azure-messaging/servicebus-emulator:1.1.2";
+  static final String EMULATOR_IMAGE =
+      "mcr.microsoft.com/azure-messaging/servicebus-emulator:1.1.2";
   static final String SQL_IMAGE = "mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04";
 
   static Network network;
@@ -27,11 +28,13 @@ class OfficialEmulatorEndToEndTest extends ServiceBusSuite {
   static void startEmulator() {
     network = Network.newNetwork();
     sql = new MSSQLServerContainer(SQL_IMAGE).acceptLicense().withNetwork(network);
-    emulator = new ServiceBusEmulatorContainer(EMULATOR_IMAGE)
-        .acceptLicense()
-        .withConfig(MountableFile.forHostPath(Path.of("..", "deploy", "servicebus", "config.json")))
-        .withNetwork(network)
-        .withMsSqlServerContainer(sql);
+    emulator =
+        new ServiceBusEmulatorContainer(EMULATOR_IMAGE)
+            .acceptLicense()
+            .withConfig(
+                MountableFile.forHostPath(Path.of("..", "deploy", "servicebus", "config.json")))
+            .withNetwork(network)
+            .withMsSqlServerContainer(sql);
     emulator.start();
   }
 

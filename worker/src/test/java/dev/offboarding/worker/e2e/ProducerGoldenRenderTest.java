@@ -49,16 +49,20 @@ import org.junit.jupiter.api.Test;
  * input, yields one Service Bus message whose body the contract's codec accepts (the code path of
  * {@code validate}) and whose queue's policy allows it; that message, sent as the Service Bus
  * connector would send it to the embedded emulator, is processed by the worker to a final summary.
- * The Sentinel audit-to-incident reader then receives that summary on its own subscription, filtered
- * by the rule its template creates, and comments the result on the incident; the Lifecycle Workflows
- * task the extension waits on is resumed by the worker with {@code completed}.
+ * The Sentinel audit-to-incident reader then receives that summary on its own subscription,
+ * filtered by the rule its template creates, and comments the result on the incident; the Lifecycle
+ * Workflows task the extension waits on is resumed by the worker with {@code completed}.
  */
 class ProducerGoldenRenderTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String AUDIT_SUBSCRIPTION = "sentinel-incidents";
   private static final String INCIDENT = "8c6e4b2a-1f3d-4a5b-9c7d-0e1f2a3b4c5d";
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The worker closes the Lifecycle Workflows loop itself: the template is used in launch-and-wait mode. */
+
+  /**
+   * The worker closes the Lifecycle Workflows loop itself: the template is used in launch-and-wait
+   * mode.
+   */
   private static final Map<String, String> RESUME_ON = Map.of("LIFECYCLE_WORKFLOWS_RESUME", "true");
 
   private static FakeTenant tenant;
@@ -68,20 +72,34 @@ class ProducerGoldenRenderTest {
   @BeforeAll
   static void start() {
     tenant = new FakeTenant();
-    // The users the recorded samples name: by object id, by UPN built from an account entity, by UPN.
-    tenant.addUser(FakeUser.builder("adele.vance@contoso.com").id("6b1f2c0e-3c4d-4e5f-8a9b-0c1d2e3f4a51").build());
+    // The users the recorded samples name: by object id, by UPN built from an account entity, by
+    // UPN.
+    tenant.addUser(
+        FakeUser.builder("adele.vance@contoso.com")
+            .id("6b1f2c0e-3c4d-4e5f-8a9b-0c1d2e3f4a51")
+            .build());
     tenant.addUser("megan.bowen@contoso.com");
-    tenant.addUser(FakeUser.builder("lynne.robbins@contoso.com").id("3e5a7c9e-1b2d-4f6a-8c0e-2a4c6e8a0b13").build());
+    tenant.addUser(
+        FakeUser.builder("lynne.robbins@contoso.com")
+            .id("3e5a7c9e-1b2d-4f6a-8c0e-2a4c6e8a0b13")
+            .build());
     tenant.addUser("pradeep.gupta@contoso.com");
     tenant.addUser("grady.archie@contoso.com");
     // The task the Lifecycle Workflows sample names, in progress, so that the worker can resume it.
     JsonNode lcw = ProducerTemplates.LIFECYCLE_WORKFLOWS.sample().path("data");
-    tenant.security().addTaskProcessingResult(lcw.path("workflow").path("id").asText(),
-        lcw.path("task").path("id").asText(), lcw.path("taskProcessingResult").path("id").asText(),
-        lcw.path("subject").path("id").asText());
+    tenant
+        .security()
+        .addTaskProcessingResult(
+            lcw.path("workflow").path("id").asText(),
+            lcw.path("task").path("id").asText(),
+            lcw.path("taskProcessingResult").path("id").asText(),
+            lcw.path("subject").path("id").asText());
     harness = new WorkerHarness(tenant, emulatorWithTheAuditReadersSubscription());
-    harness.startWorker(new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20),
-        Duration.ofSeconds(5)), RESUME_ON, Wiring.Recovery.defaults());
+    harness.startWorker(
+        new ServiceBusIntake.Options(
+            4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5)),
+        RESUME_ON,
+        Wiring.Recovery.defaults());
     policies = WorkerConfig.fromEnvironment(harness.env).intakePolicies();
   }
 
@@ -92,39 +110,60 @@ class ProducerGoldenRenderTest {
     }
   }
 
-  /** The project's entities plus the subscription the audit-to-incident template creates, with its rule. */
+  /**
+   * The project's entities plus the subscription the audit-to-incident template creates, with its
+   * rule.
+   */
   private static ServiceBusEmulator emulatorWithTheAuditReadersSubscription() {
-    String filter = ProducerTemplates.AUDIT_TO_INCIDENT.template().path("variables").path("SummaryFilter").asText();
+    String filter =
+        ProducerTemplates.AUDIT_TO_INCIDENT
+            .template()
+            .path("variables")
+            .path("SummaryFilter")
+            .asText();
     EmulatorConfig file = EmulatorConfig.fromJson(WorkerSystem.ENTITIES);
     List<EmulatorConfig.Topic> topics = new ArrayList<>();
     for (EmulatorConfig.Topic t : file.topics()) {
-      topics.add(t.name().equals(WorkerHarness.TOPIC) ? t.withSubscription(EmulatorConfig.Subscription
-          .named(AUDIT_SUBSCRIPTION).withRule(EmulatorConfig.Rule.sql("$Default", filter))) : t);
+      topics.add(
+          t.name().equals(WorkerHarness.TOPIC)
+              ? t.withSubscription(
+                  EmulatorConfig.Subscription.named(AUDIT_SUBSCRIPTION)
+                      .withRule(EmulatorConfig.Rule.sql("$Default", filter)))
+              : t);
     }
     return ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), file.queues(), topics), 0);
   }
 
   @Test
-  void aSentinelIncidentOffboardsItsAccountsAndItsResultIsCommentedOnTheIncident() throws Exception {
+  void aSentinelIncidentOffboardsItsAccountsAndItsResultIsCommentedOnTheIncident()
+      throws Exception {
     Producer p = ProducerTemplates.SENTINEL_INCIDENT;
     WorkflowRun.Result run = p.run(p.sample(), Map.of());
 
     Sent sent = sendAsTheConnectorWould(p, run);
     assertEquals("sentinel/" + INCIDENT, sent.event().id());
-    assertEquals(List.of(new Target.User("6b1f2c0e-3c4d-4e5f-8a9b-0c1d2e3f4a51"),
-        new Target.User("megan.bowen@contoso.com")), sent.event().data().targets(),
+    assertEquals(
+        List.of(
+            new Target.User("6b1f2c0e-3c4d-4e5f-8a9b-0c1d2e3f4a51"),
+            new Target.User("megan.bowen@contoso.com")),
+        sent.event().data().targets(),
         "the mapped object id where the rule gave one, else Name@UPNSuffix; the SYSTEM account skipped");
     assertEquals("4471", sent.event().data().ticket());
     assertEquals("sentinel-playbook:Offboard-IncidentAccounts", sent.event().data().requestedBy());
-    assertEquals("Sentinel incident 4471: Sign-ins from an anonymous IP address followed by mass download",
+    assertEquals(
+        "Sentinel incident 4471: Sign-ins from an anonymous IP address followed by mass download",
         sent.event().data().reason());
     WorkflowRun.ApiCall comment = run.callsTo("azuresentinel").get(0);
     assertEquals("/Incidents/Comment", comment.path());
-    assertEquals(ProducerTemplates.WORKSPACE + "/providers/Microsoft.SecurityInsights/Incidents/" + INCIDENT,
+    assertEquals(
+        ProducerTemplates.WORKSPACE + "/providers/Microsoft.SecurityInsights/Incidents/" + INCIDENT,
         comment.body().path("incidentArmId").asText());
     String message = comment.body().path("message").asText();
-    assertTrue(message.contains("sentinel/" + INCIDENT) && message.contains("2 account(s)")
-        && message.contains("neither an Entra object id nor a UPN suffix: SYSTEM."), message);
+    assertTrue(
+        message.contains("sentinel/" + INCIDENT)
+            && message.contains("2 account(s)")
+            && message.contains("neither an Entra object id nor a UPN suffix: SYSTEM."),
+        message);
 
     SummaryAudit summary = awaitFinal(sent.event().id());
     assertEquals(SummaryStatus.COMPLETED, summary.status());
@@ -133,34 +172,52 @@ class ProducerGoldenRenderTest {
 
     // The audit reader's subscription holds that event's final summary and nothing else of it.
     List<ServiceBusReceivedMessage> forIncident = new ArrayList<>();
-    await().atMost(WAIT).until(() -> {
-      forIncident.clear();
-      harness.read(WorkerHarness.TOPIC + "/subscriptions/" + AUDIT_SUBSCRIPTION).stream()
-          .filter(m -> sent.event().id().equals(m.getCorrelationId())).forEach(forIncident::add);
-      return !forIncident.isEmpty();
-    });
-    assertEquals(1, forIncident.size(), "only the final summary passes the rule, not the target audits");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              forIncident.clear();
+              harness.read(WorkerHarness.TOPIC + "/subscriptions/" + AUDIT_SUBSCRIPTION).stream()
+                  .filter(m -> sent.event().id().equals(m.getCorrelationId()))
+                  .forEach(forIncident::add);
+              return !forIncident.isEmpty();
+            });
+    assertEquals(
+        1, forIncident.size(), "only the final summary passes the rule, not the target audits");
     ServiceBusReceivedMessage received = forIncident.get(0);
     assertEquals(SummaryAudit.TYPE, received.getSubject());
 
-    WorkflowRun.Result reader = ProducerTemplates.AUDIT_TO_INCIDENT.run(asConnectorTriggerBody(received), Map.of());
+    WorkflowRun.Result reader =
+        ProducerTemplates.AUDIT_TO_INCIDENT.run(asConnectorTriggerBody(received), Map.of());
     WorkflowRun.ApiCall result = reader.callsTo("azuresentinel").get(0);
-    assertEquals(ProducerTemplates.WORKSPACE + "/providers/Microsoft.SecurityInsights/Incidents/" + INCIDENT,
+    assertEquals(
+        ProducerTemplates.WORKSPACE + "/providers/Microsoft.SecurityInsights/Incidents/" + INCIDENT,
         result.body().path("incidentArmId").asText());
-    assertEquals("Offboarding event sentinel/" + INCIDENT + " ended COMPLETED: 2 succeeded, 0 unverified, 0 not found, "
-        + "0 forbidden, 0 protected, 0 failed, 0 skipped.", result.body().path("message").asText());
+    assertEquals(
+        "Offboarding event sentinel/"
+            + INCIDENT
+            + " ended COMPLETED: 2 succeeded, 0 unverified, 0 not found, "
+            + "0 forbidden, 0 protected, 0 failed, 0 skipped.",
+        result.body().path("message").asText());
   }
 
   @Test
   void theAuditReadersRecordedSampleIsASummaryItComments() {
     Producer p = ProducerTemplates.AUDIT_TO_INCIDENT;
     JsonNode sample = p.sample();
-    SummaryAudit decoded = harness.auditCodec().decodeSummary(
-        Base64.getDecoder().decode(sample.path("ContentData").asText()));
+    SummaryAudit decoded =
+        harness
+            .auditCodec()
+            .decodeSummary(Base64.getDecoder().decode(sample.path("ContentData").asText()));
     assertTrue(decoded.finalSummary());
     WorkflowRun.ApiCall comment = p.run(sample, Map.of()).callsTo("azuresentinel").get(0);
-    assertTrue(comment.body().path("message").asText().startsWith("Offboarding event sentinel/" + INCIDENT
-        + " ended COMPLETED: 2 succeeded"), comment.body().toString());
+    assertTrue(
+        comment
+            .body()
+            .path("message")
+            .asText()
+            .startsWith("Offboarding event sentinel/" + INCIDENT + " ended COMPLETED: 2 succeeded"),
+        comment.body().toString());
   }
 
   @Test
@@ -169,10 +226,19 @@ class ProducerGoldenRenderTest {
     WorkflowRun.Result run = p.run(p.sample(), Map.of());
 
     Sent sent = sendAsTheConnectorWould(p, run);
-    assertEquals("sentinel/" + INCIDENT + "/08584392817263548172635481726CU12", sent.event().id(),
+    assertEquals(
+        "sentinel/" + INCIDENT + "/08584392817263548172635481726CU12",
+        sent.event().id(),
         "one id per run: an analyst's second run is not taken for a duplicate");
-    assertEquals(List.of(new Target.User("megan.bowen@contoso.com")), sent.event().data().targets());
-    assertTrue(run.callsTo("azuresentinel").get(0).body().path("message").asText().contains(sent.event().id()));
+    assertEquals(
+        List.of(new Target.User("megan.bowen@contoso.com")), sent.event().data().targets());
+    assertTrue(
+        run.callsTo("azuresentinel")
+            .get(0)
+            .body()
+            .path("message")
+            .asText()
+            .contains(sent.event().id()));
     assertEquals(SummaryStatus.COMPLETED, awaitFinal(sent.event().id()).status());
 
     ObjectNode noAccount = p.sample().deepCopy();
@@ -188,9 +254,13 @@ class ProducerGoldenRenderTest {
     WorkflowRun.Result run = p.run(p.sample(), Map.of());
 
     Sent sent = sendAsTheConnectorWould(p, run);
-    assertEquals("lcw/156ce798-1eb6-4e0a-8b63-2c6a1d3f9b20/d4b6c8e0-2f1a-4b3c-9d5e-7f8a0b1c2d3e/"
-        + "a9c1e3f5-7b2d-4e6f-8a0b-1c3d5e7f9a2b", sent.event().id());
-    assertEquals(List.of(new Target.User("3e5a7c9e-1b2d-4f6a-8c0e-2a4c6e8a0b13")), sent.event().data().targets());
+    assertEquals(
+        "lcw/156ce798-1eb6-4e0a-8b63-2c6a1d3f9b20/d4b6c8e0-2f1a-4b3c-9d5e-7f8a0b1c2d3e/"
+            + "a9c1e3f5-7b2d-4e6f-8a0b-1c3d5e7f9a2b",
+        sent.event().id());
+    assertEquals(
+        List.of(new Target.User("3e5a7c9e-1b2d-4f6a-8c0e-2a4c6e8a0b13")),
+        sent.event().data().targets());
     assertEquals(202, run.responses().get(0).statusCode());
     assertEquals(sent.event().id(), run.responses().get(0).body().path("eventId").asText());
     SummaryAudit summary = awaitFinal(sent.event().id());
@@ -198,9 +268,12 @@ class ProducerGoldenRenderTest {
     assertEquals(1, summary.counts().get(TargetOutcome.SUCCEEDED));
     // The task the extension waits on is resumed by the worker, once, with completed.
     await().atMost(WAIT).until(() -> !tenant.security().resumes().isEmpty());
-    assertEquals(List.of("completed"), tenant.security().resumes().stream()
-        .filter(r -> r.resultId().equals("a9c1e3f5-7b2d-4e6f-8a0b-1c3d5e7f9a2b"))
-        .map(FakeSecurityState.ResumeRecord::operationStatus).toList());
+    assertEquals(
+        List.of("completed"),
+        tenant.security().resumes().stream()
+            .filter(r -> r.resultId().equals("a9c1e3f5-7b2d-4e6f-8a0b-1c3d5e7f9a2b"))
+            .map(FakeSecurityState.ResumeRecord::operationStatus)
+            .toList());
 
     ObjectNode noTask = p.sample().deepCopy();
     ((ObjectNode) noTask.path("data")).remove("taskProcessingResult");
@@ -216,8 +289,11 @@ class ProducerGoldenRenderTest {
 
     Sent sent = sendAsTheConnectorWould(p, run);
     assertEquals("hr/WD-TERM-000417", sent.event().id());
-    assertEquals(List.of(new Target.User("pradeep.gupta@contoso.com")), sent.event().data().targets());
-    assertEquals("2026-11-30T17:00:00Z", sent.event().data().effectiveAt().toString(),
+    assertEquals(
+        List.of(new Target.User("pradeep.gupta@contoso.com")), sent.event().data().targets());
+    assertEquals(
+        "2026-11-30T17:00:00Z",
+        sent.event().data().effectiveAt().toString(),
         "a termination already in effect: the worker acts at once");
     assertEquals(202, run.responses().get(0).statusCode());
     assertEquals(SummaryStatus.COMPLETED, awaitFinal(sent.event().id()).status());
@@ -246,13 +322,16 @@ class ProducerGoldenRenderTest {
 
     Sent sent = sendAsTheConnectorWould(p, run);
     assertEquals("cipp/5e0c1a2b-3d4e-4f5a-8b6c-7d8e9f0a1b2c", sent.event().id());
-    assertEquals(List.of(new Target.User("grady.archie@contoso.com")), sent.event().data().targets());
+    assertEquals(
+        List.of(new Target.User("grady.archie@contoso.com")), sent.event().data().targets());
     assertEquals(SummaryStatus.COMPLETED, awaitFinal(sent.event().id()).status());
 
     ObjectNode otherTenant = p.sample().deepCopy();
     ((ObjectNode) otherTenant.path("tenant")).put("id", "0f0e0d0c-0b0a-4909-8807-060504030201");
     WorkflowRun.Result refused = p.run(otherTenant, Map.of());
-    assertTrue(refused.calls().isEmpty(), "an alert from another of the SOAR's tenants offboards no one here");
+    assertTrue(
+        refused.calls().isEmpty(),
+        "an alert from another of the SOAR's tenants offboards no one here");
     assertEquals(400, refused.responses().get(0).statusCode());
   }
 
@@ -281,12 +360,15 @@ class ProducerGoldenRenderTest {
     assertEquals(OffboardingEvent.CONTENT_TYPE, send.body().path("ContentType").asText());
     assertNull(policies.of(queue).check(event), p.name() + ": allowed on " + queue);
 
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(
-        Base64.getDecoder().decode(send.body().path("ContentData").asText())));
+    ServiceBusMessage message =
+        new ServiceBusMessage(
+            BinaryData.fromBytes(
+                Base64.getDecoder().decode(send.body().path("ContentData").asText())));
     message.setContentType(send.body().path("ContentType").asText());
     message.setMessageId(send.body().path("MessageId").asText());
     message.setSubject(send.body().path("Label").asText());
-    try (ServiceBusSenderClient sender = harness.clients().sender().queueName(queue).buildClient()) {
+    try (ServiceBusSenderClient sender =
+        harness.clients().sender().queueName(queue).buildClient()) {
       sender.sendMessage(message);
     }
     return new Sent(event, queue);
@@ -294,11 +376,16 @@ class ProducerGoldenRenderTest {
 
   /** The event in the run's one send, decoded by the contract's codec, which must accept it. */
   private static OffboardingEvent decode(WorkflowRun.Result run) {
-    byte[] body = Base64.getDecoder().decode(run.callsTo("servicebus").get(0).body().path("ContentData").asText());
+    byte[] body =
+        Base64.getDecoder()
+            .decode(run.callsTo("servicebus").get(0).body().path("ContentData").asText());
     DecodeResult result = new EventCodec().decode(body);
     if (result instanceof DecodeResult.Invalid invalid) {
-      throw new AssertionError("the contract refuses the rendered event: " + invalid.problems() + "\n"
-          + new String(body, StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "the contract refuses the rendered event: "
+              + invalid.problems()
+              + "\n"
+              + new String(body, StandardCharsets.UTF_8));
     }
     return assertInstanceOf(DecodeResult.Valid.class, result).event();
   }

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * OFFBOARDING_E2E_SERVICEBUS_CONNECTION_STRING} names one (Graph stays the fake tenant). Skipped,
  * with the reason in the test report, otherwise.
  */
-@EnabledIfEnvironmentVariable(named = RealNamespaceEndToEndTest.VARIABLE, matches = ".*Endpoint=.*",
+@EnabledIfEnvironmentVariable(
+    named = RealNamespaceEndToEndTest.VARIABLE,
+    matches = ".*Endpoint=.*",
     disabledReason = "no real namespace: " + RealNamespaceEndToEndTest.VARIABLE + " is not set")
 class RealNamespaceEndToEndTest extends ServiceBusSuite {
   static final String VARIABLE = "OFFBOARDING_E2E_SERVICEBUS_CONNECTION_STRING";

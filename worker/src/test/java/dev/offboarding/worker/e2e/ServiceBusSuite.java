@@ -52,7 +52,8 @@ abstract class ServiceBusSuite {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     harness = new WorkerHarness(tenant, connectionString());
     harness.startWorker();
-    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(alice.userPrincipalName()));
+    OffboardingEvent event =
+        WorkerHarness.event(EventType.LEAVER, new Target.User(alice.userPrincipalName()));
 
     harness.send(event);
 
@@ -60,7 +61,8 @@ abstract class ServiceBusSuite {
     SummaryAudit summary = harness.summaries(event.id()).get(0);
     assertEquals(SummaryStatus.COMPLETED, summary.status());
     assertEquals(1, summary.counts().get(TargetOutcome.SUCCEEDED));
-    assertEquals(List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.REVOKE),
+    assertEquals(
+        List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.REVOKE),
         harness.graph.writeLog().stream().map(WriteRecord::kind).toList());
     assertEquals(1, harness.targets(event.id()).size());
   }
@@ -71,14 +73,26 @@ abstract class ServiceBusSuite {
     FakeUser mallory = tenant.addUser("mallory@contoso.com");
     harness = new WorkerHarness(tenant, connectionString());
     harness.startWorker();
-    OffboardingEvent event = new OffboardingEvent(UUID.randomUUID().toString(), "/siem/sentinel",
-        EventType.COMPROMISE, Instant.now(), new EventData(List.of(new Target.User(mallory.id())),
-        List.of(Action.REVOKE_SESSIONS), "token theft", null, null, false));
+    OffboardingEvent event =
+        new OffboardingEvent(
+            UUID.randomUUID().toString(),
+            "/siem/sentinel",
+            EventType.COMPROMISE,
+            Instant.now(),
+            new EventData(
+                List.of(new Target.User(mallory.id())),
+                List.of(Action.REVOKE_SESSIONS),
+                "token theft",
+                null,
+                null,
+                false));
 
     harness.send(event);
 
     harness.awaitSummaries(event.id(), Duration.ofMinutes(1));
-    assertEquals(List.of(WriteRecord.Kind.REVOKE), harness.graph.writeLog().stream().map(WriteRecord::kind).toList());
+    assertEquals(
+        List.of(WriteRecord.Kind.REVOKE),
+        harness.graph.writeLog().stream().map(WriteRecord::kind).toList());
   }
 
   @Test
@@ -89,17 +103,33 @@ abstract class ServiceBusSuite {
 
     harness.sendRaw(eventId, SampleEvents.load(SampleEvents.MALFORMED));
 
-    try (ServiceBusReceiverClient deadLetters = harness.clients().receiver().queueName(WorkerHarness.QUEUE)
-        .subQueue(SubQueue.DEAD_LETTER_QUEUE).receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient()) {
-      ServiceBusReceivedMessage dead = await().atMost(Duration.ofMinutes(1)).until(
-          () -> deadLetters.receiveMessages(10, Duration.ofSeconds(1)).stream()
-              .filter(m -> eventId.equals(m.getMessageId())).findFirst().orElse(null),
-          m -> m != null);
+    try (ServiceBusReceiverClient deadLetters =
+        harness
+            .clients()
+            .receiver()
+            .queueName(WorkerHarness.QUEUE)
+            .subQueue(SubQueue.DEAD_LETTER_QUEUE)
+            .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+            .buildClient()) {
+      ServiceBusReceivedMessage dead =
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .until(
+                  () ->
+                      deadLetters.receiveMessages(10, Duration.ofSeconds(1)).stream()
+                          .filter(m -> eventId.equals(m.getMessageId()))
+                          .findFirst()
+                          .orElse(null),
+                  m -> m != null);
       assertEquals("InvalidEvent", dead.getDeadLetterReason());
       assertTrue(dead.getDeadLetterErrorDescription().contains("$.data.targets[0].user"));
     }
-    await().atMost(Duration.ofMinutes(1)).until(() -> harness.read(WorkerHarness.TOPIC + "/subscriptions/rejected")
-        .stream().anyMatch(m -> "REJECTED".equals(m.getApplicationProperties().get("status"))));
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () ->
+                harness.read(WorkerHarness.TOPIC + "/subscriptions/rejected").stream()
+                    .anyMatch(m -> "REJECTED".equals(m.getApplicationProperties().get("status"))));
     assertFalse(harness.graph.writeLog().stream().anyMatch(WriteRecord::accepted));
   }
 }

@@ -54,27 +54,49 @@ class SignInWatchEndToEndTest {
 
   /** A harness whose workers watch sign-ins every second, with no log latency. */
   private WorkerHarness watching(FakeTenant tenant) {
-    return new WorkerHarness(tenant, o -> o.signInLogLatency(Duration.ZERO), Map.of("WATCH_SIGN_INS", "true",
-        "WATCH_SIGN_INS_POLL_INTERVAL", "PT1S", "SIGN_IN_LOG_LATENCY", "PT0S"));
+    return new WorkerHarness(
+        tenant,
+        o -> o.signInLogLatency(Duration.ZERO),
+        Map.of(
+            "WATCH_SIGN_INS",
+            "true",
+            "WATCH_SIGN_INS_POLL_INTERVAL",
+            "PT1S",
+            "SIGN_IN_LOG_LATENCY",
+            "PT0S"));
   }
 
   /**
-   * A worker whose access windows last {@code window}: seconds, where a tenant's shortest token lives
-   * ten minutes, so that a window closes within a test.
+   * A worker whose access windows last {@code window}: seconds, where a tenant's shortest token
+   * lives ten minutes, so that a window closes within a test.
    */
   private WorkerService startWorker(Duration window, Map<String, String> settings) {
-    return harness.startWorker(new ServiceBusIntake.Options(4, Duration.ofMinutes(5), Duration.ofSeconds(20),
-        Duration.ofSeconds(5)), settings, Wiring.Recovery.defaults(), c -> c.withSignInWatch(
-        new WatchSettings(true, c.signInWatch().pollInterval(), c.signInWatch().logLatency(), window)));
+    return harness.startWorker(
+        new ServiceBusIntake.Options(
+            4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5)),
+        settings,
+        Wiring.Recovery.defaults(),
+        c ->
+            c.withSignInWatch(
+                new WatchSettings(
+                    true, c.signInWatch().pollInterval(), c.signInWatch().logLatency(), window)));
   }
 
   private List<RequestRecord> signInReads() {
-    return harness.graph.requestLog().stream().filter(r -> r.path().endsWith("/auditLogs/signIns")).toList();
+    return harness.graph.requestLog().stream()
+        .filter(r -> r.path().endsWith("/auditLogs/signIns"))
+        .toList();
   }
 
   private TargetAudit awaitResult(OffboardingEvent event, FakeUser user) {
-    await().atMost(WAIT).until(() -> harness.targets(event.id()).stream().anyMatch(t -> user.id().equals(t.userId())));
-    return harness.targets(event.id()).stream().filter(t -> user.id().equals(t.userId())).findFirst().orElseThrow();
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> harness.targets(event.id()).stream().anyMatch(t -> user.id().equals(t.userId())));
+    return harness.targets(event.id()).stream()
+        .filter(t -> user.id().equals(t.userId()))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -95,8 +117,11 @@ class SignInWatchEndToEndTest {
 
     await().atMost(WAIT).until(() -> !harness.access(event.id()).isEmpty());
     WorkerHarness.Access seen = harness.access(event.id()).get(0);
-    // Poll n (from 0) sends read n + 1: the poll that saw it is at most the first one sent after it.
-    assertTrue(seen.poll() <= readsBefore, "seen by poll " + seen.poll() + "; " + readsBefore + " reads before");
+    // Poll n (from 0) sends read n + 1: the poll that saw it is at most the first one sent after
+    // it.
+    assertTrue(
+        seen.poll() <= readsBefore,
+        "seen by poll " + seen.poll() + "; " + readsBefore + " reads before");
     assertEquals(AccessAudit.Outcome.SIGN_IN_SEEN, seen.audit().outcome());
     assertEquals(alice.id(), seen.audit().userId());
     AccessAudit.SignIn s = seen.audit().signIns().get(0);
@@ -105,11 +130,14 @@ class SignInWatchEndToEndTest {
     assertEquals("Office 365 Exchange Online", s.appDisplayName());
     assertTrue(s.isInteractive());
     assertEquals(WorkerHarness.QUEUE, seen.audit().provenance().queue());
-    assertEquals(Duration.ofMinutes(10), Duration.between(seen.audit().revokedAt(), seen.audit().allResourcesBy()));
+    assertEquals(
+        Duration.ofMinutes(10),
+        Duration.between(seen.audit().revokedAt(), seen.audit().allResourcesBy()));
 
     int readsThen = signInReads().size();
     await().atMost(WAIT).until(() -> signInReads().size() >= readsThen + 3);
-    assertEquals(1, harness.access(event.id()).size(), "later polls see it again and publish nothing");
+    assertEquals(
+        1, harness.access(event.id()).size(), "later polls see it again and publish nothing");
     assertEquals(1.0, worker.metrics().count(Metrics.SIGN_INS_AFTER_REVOKE));
   }
 
@@ -119,27 +147,46 @@ class SignInWatchEndToEndTest {
     FakeUser bob = tenant.addUser("bob@contoso.com");
     FakeUser carol = tenant.addUser("carol@contoso.com");
     // One before the revoke, and a failed one after it: neither is news.
-    tenant.security().addSignIn(FakeSignIn.successful(bob, Instant.now().minusSeconds(120), "203.0.113.8"));
-    tenant.security().addSignIn(new FakeSignIn(UUID.randomUUID().toString(), Instant.now().plusSeconds(2),
-        carol.id(), carol.userPrincipalName(), null, "Portal", "Portal", "203.0.113.9", true, 50126));
+    tenant
+        .security()
+        .addSignIn(FakeSignIn.successful(bob, Instant.now().minusSeconds(120), "203.0.113.8"));
+    tenant
+        .security()
+        .addSignIn(
+            new FakeSignIn(
+                UUID.randomUUID().toString(),
+                Instant.now().plusSeconds(2),
+                carol.id(),
+                carol.userPrincipalName(),
+                null,
+                "Portal",
+                "Portal",
+                "203.0.113.9",
+                true,
+                50126));
     harness = watching(tenant);
-    // One user per delivery: the second user is revoked by a follow-up, and watched by its own entry.
+    // One user per delivery: the second user is revoked by a follow-up, and watched by its own
+    // entry.
     WorkerService worker = startWorker(Duration.ofSeconds(3), Map.of("DELIVERY_MAX_USERS", "1"));
-    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(bob.id()),
-        new Target.User(carol.id()));
+    OffboardingEvent event =
+        WorkerHarness.event(
+            EventType.LEAVER, new Target.User(bob.id()), new Target.User(carol.id()));
     harness.send(event);
     awaitResult(event, bob);
     awaitResult(event, carol);
 
     await().atMost(WAIT).until(() -> harness.access(event.id()).size() >= 2);
-    List<AccessAudit> none = harness.access(event.id()).stream().map(WorkerHarness.Access::audit).toList();
-    assertEquals(Set.of(bob.id(), carol.id()), Set.copyOf(none.stream().map(AccessAudit::userId).toList()));
+    List<AccessAudit> none =
+        harness.access(event.id()).stream().map(WorkerHarness.Access::audit).toList();
+    assertEquals(
+        Set.of(bob.id(), carol.id()), Set.copyOf(none.stream().map(AccessAudit::userId).toList()));
     for (AccessAudit a : none) {
       assertEquals(AccessAudit.Outcome.NONE_SEEN, a.outcome());
       assertEquals(List.of(), a.signIns());
       assertEquals(Duration.ofSeconds(3), Duration.between(a.revokedAt(), a.allResourcesBy()));
     }
-    assertEquals(2.0, worker.metrics().count(Metrics.SIGN_IN_WATCH_WINDOWS, "outcome", "none_seen"));
+    assertEquals(
+        2.0, worker.metrics().count(Metrics.SIGN_IN_WATCH_WINDOWS, "outcome", "none_seen"));
     assertEquals(0.0, worker.metrics().count(Metrics.SIGN_INS_AFTER_REVOKE));
 
     int reads = signInReads().size();
@@ -155,12 +202,15 @@ class SignInWatchEndToEndTest {
     FakeUser bob = tenant.addUser("bob@contoso.com");
     harness = watching(tenant);
     WorkerService first = startWorker(Duration.ofSeconds(20), Map.of());
-    OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.User(alice.id()),
-        new Target.User(bob.id()));
+    OffboardingEvent event =
+        WorkerHarness.event(
+            EventType.LEAVER, new Target.User(alice.id()), new Target.User(bob.id()));
     harness.send(event);
     awaitResult(event, alice);
     awaitResult(event, bob);
-    tenant.security().addSignIn(FakeSignIn.successful(alice, Instant.now().plusMillis(1100), "203.0.113.7"));
+    tenant
+        .security()
+        .addSignIn(FakeSignIn.successful(alice, Instant.now().plusMillis(1100), "203.0.113.7"));
     await().atMost(WAIT).until(() -> !harness.access(event.id()).isEmpty());
 
     first.close();
@@ -169,15 +219,26 @@ class SignInWatchEndToEndTest {
     tenant.security().addSignIn(again);
     startWorker(Duration.ofSeconds(20), Map.of());
 
-    await().atMost(WAIT).until(() -> harness.access(event.id()).stream()
-        .anyMatch(a -> a.audit().outcome() == AccessAudit.Outcome.NONE_SEEN));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                harness.access(event.id()).stream()
+                    .anyMatch(a -> a.audit().outcome() == AccessAudit.Outcome.NONE_SEEN));
     List<WorkerHarness.Access> all = harness.access(event.id());
-    List<String> aliceSignIns = all.stream().filter(a -> alice.id().equals(a.audit().userId()))
-        .map(a -> a.audit().signIns().get(0).id()).toList();
+    List<String> aliceSignIns =
+        all.stream()
+            .filter(a -> alice.id().equals(a.audit().userId()))
+            .map(a -> a.audit().signIns().get(0).id())
+            .toList();
     assertEquals(2, aliceSignIns.size(), "each of alice's sign-ins once: " + aliceSignIns);
     assertTrue(aliceSignIns.contains(again.id()));
-    assertEquals(List.of(bob.id()), all.stream().filter(a -> a.audit().outcome() == AccessAudit.Outcome.NONE_SEEN)
-        .map(a -> a.audit().userId()).toList());
+    assertEquals(
+        List.of(bob.id()),
+        all.stream()
+            .filter(a -> a.audit().outcome() == AccessAudit.Outcome.NONE_SEEN)
+            .map(a -> a.audit().userId())
+            .toList());
     assertEquals(all.size(), all.stream().map(WorkerHarness.Access::messageId).distinct().count());
   }
 
@@ -197,7 +258,10 @@ class SignInWatchEndToEndTest {
     await().atMost(Duration.ofMinutes(2)).until(() -> signInReads().size() >= 16);
 
     List<RequestRecord> reads = signInReads();
-    assertEquals(List.of(), reads.stream().filter(r -> r.status() != 200).toList(), "no read refused or throttled");
+    assertEquals(
+        List.of(),
+        reads.stream().filter(r -> r.status() != 200).toList(),
+        "no read refused or throttled");
     for (RequestRecord r : reads) {
       int users = r.query().split("userId", -1).length - 1;
       assertTrue(users >= 1 && users <= 15, users + " users in one read");
@@ -208,19 +272,33 @@ class SignInWatchEndToEndTest {
   void aWatchEntryPutOnAProducersQueueIsDeadLetteredAndReadsNothing() {
     FakeTenant tenant = new FakeTenant();
     FakeUser alice = tenant.addUser("alice@contoso.com");
-    tenant.security().addSignIn(FakeSignIn.successful(alice, Instant.now().minusSeconds(5), "203.0.113.7"));
+    tenant
+        .security()
+        .addSignIn(FakeSignIn.successful(alice, Instant.now().minusSeconds(5), "203.0.113.7"));
     harness = watching(tenant);
     startWorker(Duration.ofMinutes(10), Map.of());
     // What the worker would write itself: a watch of alice since a minute ago, closing at once.
-    WatchEntry forged = new WatchEntry("1@" + WorkerHarness.QUEUE, "evt-forged", "0.0", 0,
-        new Provenance("/attacker", null, null, "forged", WorkerHarness.QUEUE),
-        List.of(new WatchEntry.Watched(alice.id(), Instant.now().minusSeconds(60), Instant.now().minusSeconds(30),
-            Set.of())));
+    WatchEntry forged =
+        new WatchEntry(
+            "1@" + WorkerHarness.QUEUE,
+            "evt-forged",
+            "0.0",
+            0,
+            new Provenance("/attacker", null, null, "forged", WorkerHarness.QUEUE),
+            List.of(
+                new WatchEntry.Watched(
+                    alice.id(),
+                    Instant.now().minusSeconds(60),
+                    Instant.now().minusSeconds(30),
+                    Set.of())));
 
     harness.sendRaw(UUID.randomUUID().toString(), new WatchEntryCodec().encode(forged));
 
-    await().atMost(WAIT).until(() -> harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE) >= 1);
-    assertEquals(MessageClassifier.FORGED,
+    await()
+        .atMost(WAIT)
+        .until(() -> harness.emulator.deadLetterMessageCount(WorkerHarness.QUEUE) >= 1);
+    assertEquals(
+        MessageClassifier.FORGED,
         harness.emulator.peekDeadLetterMessages(WorkerHarness.QUEUE).get(0).deadLetterReason());
     assertEquals(List.of(), signInReads(), "the sign-in log was not read");
     assertEquals(List.of(), harness.access("evt-forged"));

@@ -32,23 +32,33 @@ import java.util.function.UnaryOperator;
 /**
  * The whole system in one JVM on ephemeral ports ({@link WorkerSystem}): the embedded Service Bus
  * emulator with the project's entities (the queue's lock shortened so expiry and renewal happen
- * within a test), the fake Graph tenant, and the worker built by the same {@link Wiring} that {@code
- * run} uses. Audit messages are read from subscriptions with the official SDK, each decoded once.
+ * within a test), the fake Graph tenant, and the worker built by the same {@link Wiring} that
+ * {@code run} uses. Audit messages are read from subscriptions with the official SDK, each decoded
+ * once.
  */
 final class WorkerHarness implements AutoCloseable {
   static final String QUEUE = WorkerSystem.QUEUE;
   static final String URGENT_QUEUE = WorkerSystem.URGENT_QUEUE;
+
   /** The operators' queue: restore, cancel and approve events. */
   static final String OPS_QUEUE = WorkerSystem.OPS_QUEUE;
+
   /** The worker's own queue: follow-ups, held events and cancellation markers. */
   static final String INTERNAL_QUEUE = WorkerSystem.INTERNAL_QUEUE;
+
   static final String TOPIC = WorkerSystem.TOPIC;
   static final String REPLIES = WorkerSystem.REPLIES;
   static final Duration LOCK = Duration.ofSeconds(2);
+
   /** The mass-action brake's caps unless a test sets its own: far above any test's users. */
   static final String UNBRAKED = WorkerSystem.UNBRAKED;
-  /** How often each worker tails its queues for cancellation markers: quick, so a test need not wait. */
+
+  /**
+   * How often each worker tails its queues for cancellation markers: quick, so a test need not
+   * wait.
+   */
   static final Duration MARKER_POLL = Duration.ofMillis(200);
+
   /** The worker's one sleeper in tests: see {@link WorkerSystem#RETRIES_DO_NOT_WAIT}. */
   static final Sleeper RETRIES_DO_NOT_WAIT = WorkerSystem.RETRIES_DO_NOT_WAIT;
 
@@ -67,7 +77,10 @@ final class WorkerHarness implements AutoCloseable {
    * With more worker configuration, e.g. {@code PROTECTED_GROUPS}, {@code PROTECTED_MAX_STALENESS},
    * {@code VERIFY} or {@code DELIVERY_MAX_USERS}; these override the harness's own variables.
    */
-  WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions, Map<String, String> extraEnv) {
+  WorkerHarness(
+      FakeTenant tenant,
+      Consumer<FakeGraphOptions.Builder> graphOptions,
+      Map<String, String> extraEnv) {
     this(tenant, graphOptions, WorkerSystem.projectEntities(LOCK), null, extraEnv);
   }
 
@@ -79,11 +92,16 @@ final class WorkerHarness implements AutoCloseable {
     this(tenant, o -> {}, null, serviceBusConnectionString, Map.of());
   }
 
-  private WorkerHarness(FakeTenant tenant, Consumer<FakeGraphOptions.Builder> graphOptions,
-      ServiceBusEmulator emulator, String otherConnectionString, Map<String, String> extraEnv) {
+  private WorkerHarness(
+      FakeTenant tenant,
+      Consumer<FakeGraphOptions.Builder> graphOptions,
+      ServiceBusEmulator emulator,
+      String otherConnectionString,
+      Map<String, String> extraEnv) {
     // Every audit message counts, a duplicate too: tests of idempotence count what was published.
-    this.system = new WorkerSystem(tenant, graphOptions, emulator, otherConnectionString, extraEnv, false,
-        arrived -> {});
+    this.system =
+        new WorkerSystem(
+            tenant, graphOptions, emulator, otherConnectionString, extraEnv, false, arrived -> {});
     this.tenant = tenant;
     this.emulator = emulator;
     this.graph = system.graph;
@@ -95,7 +113,9 @@ final class WorkerHarness implements AutoCloseable {
     this(tenant, o -> {});
   }
 
-  /** Against {@code emulator}, e.g. one with shared access keys of its own; the harness closes it. */
+  /**
+   * Against {@code emulator}, e.g. one with shared access keys of its own; the harness closes it.
+   */
   WorkerHarness(FakeTenant tenant, ServiceBusEmulator emulator) {
     this(tenant, o -> {}, emulator, null, Map.of());
   }
@@ -117,8 +137,8 @@ final class WorkerHarness implements AutoCloseable {
    * A worker whose configuration is the harness's environment with {@code settings} added (e.g.
    * {@code DELIVERY_MAX_USERS}), coming back from transient failures as {@code recovery} says.
    */
-  WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
-      Wiring.Recovery recovery) {
+  WorkerService startWorker(
+      ServiceBusIntake.Options options, Map<String, String> settings, Wiring.Recovery recovery) {
     return startWorker(options, settings, recovery, UnaryOperator.identity());
   }
 
@@ -127,8 +147,11 @@ final class WorkerHarness implements AutoCloseable {
    * its configuration then changed by {@code adjust}: for what no variable may say, such as access
    * windows of seconds.
    */
-  WorkerService startWorker(ServiceBusIntake.Options options, Map<String, String> settings,
-      Wiring.Recovery recovery, UnaryOperator<WorkerConfig> adjust) {
+  WorkerService startWorker(
+      ServiceBusIntake.Options options,
+      Map<String, String> settings,
+      Wiring.Recovery recovery,
+      UnaryOperator<WorkerConfig> adjust) {
     return system.startWorker(options, settings, recovery, MARKER_POLL, adjust);
   }
 
@@ -150,7 +173,10 @@ final class WorkerHarness implements AutoCloseable {
     sendTo(URGENT_QUEUE, event);
   }
 
-  /** Sends an event to the operators' queue, as {@code send} does for restore, cancel and approve events. */
+  /**
+   * Sends an event to the operators' queue, as {@code send} does for restore, cancel and approve
+   * events.
+   */
   void sendOps(OffboardingEvent event) {
     sendTo(OPS_QUEUE, event);
   }
@@ -165,8 +191,8 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   /**
-   * Everything a subscription (or queue) has held so far, in sequence order. Browsed, not
-   * received, so nothing is lost to the reader or taken from the entity (see {@link
+   * Everything a subscription (or queue) has held so far, in sequence order. Browsed, not received,
+   * so nothing is lost to the reader or taken from the entity (see {@link
    * dev.offboarding.testkit.servicebus.EntityTail}).
    */
   List<ServiceBusReceivedMessage> read(String entityPath) {
@@ -178,17 +204,24 @@ final class WorkerHarness implements AutoCloseable {
     return system.audits().summaries(eventId);
   }
 
-  /** Waits up to {@code atMost} until one event has a summary on the "all" subscription; returns its summaries. */
+  /**
+   * Waits up to {@code atMost} until one event has a summary on the "all" subscription; returns its
+   * summaries.
+   */
   List<SummaryAudit> awaitSummaries(String eventId, Duration atMost) {
     return system.audits().awaitSummaries(eventId, atMost);
   }
 
   /** Waits up to {@code atMost} until one event's summaries satisfy {@code until}; returns them. */
-  List<SummaryAudit> awaitSummaries(String eventId, Duration atMost, Predicate<List<SummaryAudit>> until) {
+  List<SummaryAudit> awaitSummaries(
+      String eventId, Duration atMost, Predicate<List<SummaryAudit>> until) {
     return system.audits().awaitSummaries(eventId, atMost, until);
   }
 
-  /** Waits up to {@code atMost} until one event has a summary matching {@code which}; returns the first such. */
+  /**
+   * Waits up to {@code atMost} until one event has a summary matching {@code which}; returns the
+   * first such.
+   */
   SummaryAudit awaitSummary(String eventId, Duration atMost, Predicate<SummaryAudit> which) {
     return system.audits().awaitSummary(eventId, atMost, which);
   }
@@ -203,10 +236,21 @@ final class WorkerHarness implements AutoCloseable {
     return system.audits().targets(eventId);
   }
 
-  /** What the sign-in watch published on the "all" subscription for one event, with the poll that saw it. */
+  /**
+   * What the sign-in watch published on the "all" subscription for one event, with the poll that
+   * saw it.
+   */
   List<Access> access(String eventId) {
-    return system.audits().decoded(eventId, AccessAudit.TYPE, m -> new Access(audit.decodeAccess(m.getBody().toBytes()),
-        ((Number) m.getApplicationProperties().get("watchPoll")).intValue(), m.getMessageId()));
+    return system
+        .audits()
+        .decoded(
+            eventId,
+            AccessAudit.TYPE,
+            m ->
+                new Access(
+                    audit.decodeAccess(m.getBody().toBytes()),
+                    ((Number) m.getApplicationProperties().get("watchPoll")).intValue(),
+                    m.getMessageId()));
   }
 
   /** One sign-in watch audit, the poll of its entry that published it, and its message id. */

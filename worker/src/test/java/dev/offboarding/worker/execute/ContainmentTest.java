@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The containment actions at their port: a reset's password is strong and never seen again (not in
  * a log, an audit or a result), a synchronised user is skipped with the reason, confirmations go
- * many users per request and read back with list reads, a missing licence is FORBIDDEN with
- * Graph's code, and only devices that could sign in are disabled and listed.
+ * many users per request and read back with list reads, a missing licence is FORBIDDEN with Graph's
+ * code, and only devices that could sign in are disabled and listed.
  */
 class ContainmentTest {
   private static final String ALICE = "11111111-1111-1111-1111-111111111111";
@@ -47,18 +47,19 @@ class ContainmentTest {
   private final Sleeper sleeper = d -> clock.advance(d);
   private final RecordingWrites writes = new RecordingWrites();
   private final List<LogRecord> logs = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logs.add(record);
-    }
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          logs.add(record);
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeEach
   void captureLogs() {
@@ -73,11 +74,22 @@ class ContainmentTest {
   }
 
   private Containment containment(IdentityProtectionLimit limit) {
-    GovernedWrites governed = new GovernedWrites(WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE,
-        sleeper, clock);
-    RiskConfirmations risks = new RiskConfirmations(writes, limit, WriteBudget.UNLIMITED, RetryPolicy.defaults(),
-        sleeper, clock);
-    return new Containment(writes, governed, risks, new Passwords(), sleeper, clock, true, Duration.ofMinutes(2), 3,
+    GovernedWrites governed =
+        new GovernedWrites(
+            WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE, sleeper, clock);
+    RiskConfirmations risks =
+        new RiskConfirmations(
+            writes, limit, WriteBudget.UNLIMITED, RetryPolicy.defaults(), sleeper, clock);
+    return new Containment(
+        writes,
+        governed,
+        risks,
+        new Passwords(),
+        sleeper,
+        clock,
+        true,
+        Duration.ofMinutes(2),
+        3,
         Duration.ofSeconds(1));
   }
 
@@ -87,26 +99,47 @@ class ContainmentTest {
 
   @Test
   void aResetSendsAStrongPasswordThatNoLogAuditOrResultEverShows() throws Exception {
-    writes.users.put(ALICE, new ContainmentWrites.PasswordOwner(false, Instant.parse("2025-01-01T00:00:00Z")));
+    writes.users.put(
+        ALICE, new ContainmentWrites.PasswordOwner(false, Instant.parse("2025-01-01T00:00:00Z")));
 
     ActionResult result = containment().run(Action.RESET_PASSWORD, ALICE, true, false, Instant.MIN);
 
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
     assertEquals(Boolean.TRUE, result.verified());
-    assertEquals(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), result.observedLastPasswordChange());
+    assertEquals(
+        clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+        result.observedLastPasswordChange());
     assertEquals(1, writes.passwords.size());
     String password = writes.passwords.get(0);
     assertTrue(password.length() >= 32, "at least 32 characters");
-    assertTrue(password.chars().anyMatch(Character::isLowerCase) && password.chars().anyMatch(Character::isUpperCase)
-        && password.chars().anyMatch(Character::isDigit)
-        && password.chars().anyMatch(c -> !Character.isLetterOrDigit(c)), "all four classes");
-    TargetAudit audit = new TargetAudit("e-1", ALICE, "alice@contoso.com", List.of("user:" + ALICE), false,
-        TargetOutcome.SUCCEEDED, null, List.of(result), false);
-    String json = new String(new AuditCodec().encodeTarget("m-1", clock.instant(), audit), StandardCharsets.UTF_8);
+    assertTrue(
+        password.chars().anyMatch(Character::isLowerCase)
+            && password.chars().anyMatch(Character::isUpperCase)
+            && password.chars().anyMatch(Character::isDigit)
+            && password.chars().anyMatch(c -> !Character.isLetterOrDigit(c)),
+        "all four classes");
+    TargetAudit audit =
+        new TargetAudit(
+            "e-1",
+            ALICE,
+            "alice@contoso.com",
+            List.of("user:" + ALICE),
+            false,
+            TargetOutcome.SUCCEEDED,
+            null,
+            List.of(result),
+            false);
+    String json =
+        new String(
+            new AuditCodec().encodeTarget("m-1", clock.instant(), audit), StandardCharsets.UTF_8);
     assertFalse(json.contains(password), "the audit does not carry the password");
-    assertFalse(String.valueOf(result).contains(password), "the result does not carry the password");
+    assertFalse(
+        String.valueOf(result).contains(password), "the result does not carry the password");
     for (LogRecord record : logs) {
-      String text = String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters());
+      String text =
+          String.valueOf(record.getMessage())
+              + " "
+              + java.util.Arrays.toString(record.getParameters());
       assertFalse(text.contains(password), "a log line carries the password: " + text);
     }
   }
@@ -119,24 +152,33 @@ class ContainmentTest {
 
     assertEquals(TargetOutcome.SKIPPED, result.outcome());
     assertEquals(ActionResult.PASSWORD_MANAGED_ELSEWHERE, result.errorCode());
-    assertTrue(result.errorMessage().contains("on-premises Active Directory") && result.errorMessage().contains("twice"));
+    assertTrue(
+        result.errorMessage().contains("on-premises Active Directory")
+            && result.errorMessage().contains("twice"));
     assertEquals(List.of(), writes.passwords);
   }
 
   @Test
-  void confirmationsOfUsersWaitingTogetherGoInOneRequestAndAreReadBackByListReads() throws Exception {
-    Containment containment = containment(new IdentityProtectionLimit(Duration.ofMillis(300), Clock.systemUTC(),
-        Sleeper.SYSTEM));
+  void confirmationsOfUsersWaitingTogetherGoInOneRequestAndAreReadBackByListReads()
+      throws Exception {
+    Containment containment =
+        containment(
+            new IdentityProtectionLimit(Duration.ofMillis(300), Clock.systemUTC(), Sleeper.SYSTEM));
     List<ActionResult> results = new CopyOnWriteArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (String user : List.of(ALICE, BOB)) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          results.add(containment.run(Action.CONFIRM_COMPROMISED, user, true, false, Instant.MIN));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      results.add(
+                          containment.run(
+                              Action.CONFIRM_COMPROMISED, user, true, false, Instant.MIN));
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();
@@ -145,16 +187,25 @@ class ContainmentTest {
     assertEquals(2, results.size());
     results.forEach(r -> assertEquals(TargetOutcome.SUCCEEDED, r.outcome(), String.valueOf(r)));
     results.forEach(r -> assertEquals("confirmedCompromised", r.observedRiskState()));
-    assertEquals(1, writes.confirmRequests.size(), "one request for both: " + writes.confirmRequests);
+    assertEquals(
+        1, writes.confirmRequests.size(), "one request for both: " + writes.confirmRequests);
     assertEquals(1, writes.riskListReads, "one list read answers both");
   }
 
   @Test
   void aMissingIdentityProtectionLicenceIsForbiddenWithGraphsCode() throws Exception {
-    writes.confirmFailure = new GraphFailure(GraphFailure.Kind.FORBIDDEN, 403, "Forbidden",
-        "HTTP 403 Forbidden: Your tenant is not licensed for this feature.", "req-1", null, null);
+    writes.confirmFailure =
+        new GraphFailure(
+            GraphFailure.Kind.FORBIDDEN,
+            403,
+            "Forbidden",
+            "HTTP 403 Forbidden: Your tenant is not licensed for this feature.",
+            "req-1",
+            null,
+            null);
 
-    ActionResult result = containment().run(Action.CONFIRM_COMPROMISED, ALICE, true, false, Instant.MIN);
+    ActionResult result =
+        containment().run(Action.CONFIRM_COMPROMISED, ALICE, true, false, Instant.MIN);
 
     assertEquals(TargetOutcome.FORBIDDEN, result.outcome());
     assertEquals("Forbidden", result.errorCode());
@@ -164,34 +215,47 @@ class ContainmentTest {
 
   @Test
   void onlyDevicesThatCanSignInAreDisabledListedAndReadBack() throws Exception {
-    writes.devices.put(ALICE, List.of(new ContainmentWrites.DeviceState(LAPTOP, true),
-        new ContainmentWrites.DeviceState(OLD_PHONE, false)));
+    writes.devices.put(
+        ALICE,
+        List.of(
+            new ContainmentWrites.DeviceState(LAPTOP, true),
+            new ContainmentWrites.DeviceState(OLD_PHONE, false)));
     writes.deviceEnabled.put(LAPTOP, true);
     writes.deviceEnabled.put(OLD_PHONE, false);
 
-    ActionResult result = containment().run(Action.DISABLE_DEVICES, ALICE, true, false, Instant.MIN);
+    ActionResult result =
+        containment().run(Action.DISABLE_DEVICES, ALICE, true, false, Instant.MIN);
 
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
     assertEquals(Boolean.TRUE, result.verified());
-    assertEquals(List.of(LAPTOP), result.deviceIds(), "a device disabled by someone else is not ours to restore");
+    assertEquals(
+        List.of(LAPTOP),
+        result.deviceIds(),
+        "a device disabled by someone else is not ours to restore");
     assertEquals(List.of(LAPTOP), writes.deviceWrites);
   }
 
   @Test
   void aRestoreReEnablesOnlyTheNamedDevicesOfTheUserThatAreDisabled() throws Exception {
     String othersDevice = "55555555-5555-5555-5555-555555555555";
-    writes.devices.put(ALICE, List.of(new ContainmentWrites.DeviceState(LAPTOP, false),
-        new ContainmentWrites.DeviceState(OLD_PHONE, false)));
+    writes.devices.put(
+        ALICE,
+        List.of(
+            new ContainmentWrites.DeviceState(LAPTOP, false),
+            new ContainmentWrites.DeviceState(OLD_PHONE, false)));
     writes.deviceEnabled.put(LAPTOP, false);
     writes.deviceEnabled.put(OLD_PHONE, false);
 
-    ActionResult result = containment().enableDevices(ALICE, java.util.Set.of(LAPTOP, othersDevice));
+    ActionResult result =
+        containment().enableDevices(ALICE, java.util.Set.of(LAPTOP, othersDevice));
 
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome(), String.valueOf(result));
     assertEquals(Boolean.TRUE, result.verified());
     assertEquals(List.of(LAPTOP), result.deviceIds());
-    assertEquals(List.of(LAPTOP), writes.deviceWrites, "not the unnamed phone, not another user's device");
-    assertEquals(TargetOutcome.SKIPPED, containment().enableDevices(ALICE, java.util.Set.of()).outcome());
+    assertEquals(
+        List.of(LAPTOP), writes.deviceWrites, "not the unnamed phone, not another user's device");
+    assertEquals(
+        TargetOutcome.SKIPPED, containment().enableDevices(ALICE, java.util.Set.of()).outcome());
   }
 
   /** A tenant at the port: records what it was sent, and answers as Graph would. */
@@ -214,7 +278,10 @@ class ContainmentTest {
     @Override
     public String resetPassword(String userId, char[] password) {
       passwords.add(new String(password));
-      users.put(userId, new PasswordOwner(false, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+      users.put(
+          userId,
+          new PasswordOwner(
+              false, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
       return "req-reset";
     }
 
@@ -229,8 +296,8 @@ class ContainmentTest {
     }
 
     @Override
-    public Map<String, Risk> confirmedCompromised(Collection<String> userIds, Pace beforeEachRequest)
-        throws InterruptedException {
+    public Map<String, Risk> confirmedCompromised(
+        Collection<String> userIds, Pace beforeEachRequest) throws InterruptedException {
       beforeEachRequest.await();
       riskListReads++;
       Map<String, Risk> found = new HashMap<>();

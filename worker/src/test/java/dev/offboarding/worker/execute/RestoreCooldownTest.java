@@ -55,29 +55,56 @@ class RestoreCooldownTest {
     directory.addUser(BOB, "bob@contoso.com");
     directory.addUser(CAROL, "carol@contoso.com");
     // Alice was revoked an hour ago, Bob two days ago, Carol never.
-    directory.setAccountState(ALICE, new AccountState(false, NOW.minus(Duration.ofHours(1)), "alice@contoso.com",
-        "Member"));
-    directory.setAccountState(BOB, new AccountState(false, NOW.minus(Duration.ofDays(2)), "bob@contoso.com",
-        "Member"));
+    directory.setAccountState(
+        ALICE,
+        new AccountState(false, NOW.minus(Duration.ofHours(1)), "alice@contoso.com", "Member"));
+    directory.setAccountState(
+        BOB, new AccountState(false, NOW.minus(Duration.ofDays(2)), "bob@contoso.com", "Member"));
     directory.setAccountState(CAROL, new AccountState(false, null, "carol@contoso.com", "Member"));
   }
 
   EventProcessor processor() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8)
-        .withRestoreCooldown(Duration.ofHours(24));
-    return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, clock).build();
+    Executor executor =
+        new Executor(
+                writes,
+                WriteBudget.UNLIMITED,
+                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+                OutageGuard.NONE,
+                null,
+                d -> {},
+                clock,
+                8)
+            .withRestoreCooldown(Duration.ofHours(24));
+    return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, clock)
+        .build();
   }
 
   /** The restore as an approval released it, naming {@code named}, from the operators' queue. */
   Map<String, TargetAudit> restoreApproving(List<String> named) throws Exception {
-    OffboardingEvent restore = new OffboardingEvent("evt-restore", "/ops", EventType.RESTORE, NOW, new EventData(
-        List.of(new Target.User(ALICE), new Target.User(BOB), new Target.User(CAROL)), List.of(), "mistaken leaver",
-        null, "ops-a", false));
+    OffboardingEvent restore =
+        new OffboardingEvent(
+            "evt-restore",
+            "/ops",
+            EventType.RESTORE,
+            NOW,
+            new EventData(
+                List.of(new Target.User(ALICE), new Target.User(BOB), new Target.User(CAROL)),
+                List.of(),
+                "mistaken leaver",
+                null,
+                "ops-a",
+                false));
     Approved approved = Approved.of("ops-b", "approve-1", named);
-    processor().process(new EventProcessor.Work(Inbounds.approved(codec.encode(restore), Inbounds.OPS, approved, 5),
-        false, audit, followUps, () -> false, () -> {}));
+    processor()
+        .process(
+            new EventProcessor.Work(
+                Inbounds.approved(codec.encode(restore), Inbounds.OPS, approved, 5),
+                false,
+                audit,
+                followUps,
+                () -> false,
+                () -> {}));
     return audit.all().stream().collect(Collectors.toMap(TargetAudit::userId, Function.identity()));
   }
 
@@ -91,13 +118,20 @@ class RestoreCooldownTest {
     assertEquals(Action.ENABLE_ACCOUNT, enable.action());
     assertEquals(Executor.RESTORE_COOLDOWN, enable.errorCode());
     assertEquals(0, enable.attempts());
-    assertTrue(enable.errorMessage().startsWith("sessions revoked at 2026-12-01T11:00:00Z, within RESTORE_COOLDOWN"
-        + " (PT24H): not re-enabled; an approval naming this user (approve --user " + ALICE + ")"),
+    assertTrue(
+        enable
+            .errorMessage()
+            .startsWith(
+                "sessions revoked at 2026-12-01T11:00:00Z, within RESTORE_COOLDOWN"
+                    + " (PT24H): not re-enabled; an approval naming this user (approve --user "
+                    + ALICE
+                    + ")"),
         enable.errorMessage());
     assertEquals("alice@contoso.com", alice.userPrincipalName());
     assertEquals(TargetOutcome.SUCCEEDED, results.get(BOB).outcome(), "revoked two days ago");
     assertEquals(TargetOutcome.SUCCEEDED, results.get(CAROL).outcome(), "never revoked");
-    assertEquals(List.of("enable:" + BOB, "enable:" + CAROL), writes.attempts.stream().sorted().toList());
+    assertEquals(
+        List.of("enable:" + BOB, "enable:" + CAROL), writes.attempts.stream().sorted().toList());
     assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
     assertEquals(1, audit.summary.counts().get(TargetOutcome.SKIPPED));
   }
@@ -114,14 +148,40 @@ class RestoreCooldownTest {
   @Test
   void withoutACooldownARecentlyRevokedUserIsReEnabled() throws Exception {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    Executor plain = new Executor(writes, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
-    OffboardingEvent restore = new OffboardingEvent("evt-restore", "/ops", EventType.RESTORE, NOW, new EventData(
-        List.of(new Target.User(ALICE)), List.of(), "mistaken leaver", null, "ops-a", false));
+    Executor plain =
+        new Executor(
+            writes,
+            WriteBudget.UNLIMITED,
+            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+            OutageGuard.NONE,
+            null,
+            d -> {},
+            clock,
+            8);
+    OffboardingEvent restore =
+        new OffboardingEvent(
+            "evt-restore",
+            "/ops",
+            EventType.RESTORE,
+            NOW,
+            new EventData(
+                List.of(new Target.User(ALICE)),
+                List.of(),
+                "mistaken leaver",
+                null,
+                "ops-a",
+                false));
 
-    EventProcessor.builder(new Planner(directory, Protection.none(), 100), plain, clock).build()
-        .process(new EventProcessor.Work(Inbounds.from(Inbounds.OPS, codec.encode(restore), 6), false, audit,
-            followUps, () -> false, () -> {}));
+    EventProcessor.builder(new Planner(directory, Protection.none(), 100), plain, clock)
+        .build()
+        .process(
+            new EventProcessor.Work(
+                Inbounds.from(Inbounds.OPS, codec.encode(restore), 6),
+                false,
+                audit,
+                followUps,
+                () -> false,
+                () -> {}));
 
     assertEquals(List.of("enable:" + ALICE), writes.attempts);
   }

@@ -16,7 +16,9 @@ class DeliverySettlementTest {
 
   @Test
   void completesAndCountsTheSummaryStatus() {
-    boolean settled = settlement.settle(new Settlement.Complete(), delivery, "dev.offboarding.leaver.v1", "PARTIAL");
+    boolean settled =
+        settlement.settle(
+            new Settlement.Complete(), delivery, "dev.offboarding.leaver.v1", "PARTIAL");
 
     assertTrue(settled);
     assertEquals(List.of("complete"), delivery.settlements());
@@ -25,8 +27,11 @@ class DeliverySettlementTest {
 
   @Test
   void deadLettersWithTheReasonCodeAndTheProblemsAsDescription() {
-    settlement.settle(new Settlement.DeadLetter("InvalidEvent", "$.data.reason: must not be blank"), delivery,
-        null, "REJECTED");
+    settlement.settle(
+        new Settlement.DeadLetter("InvalidEvent", "$.data.reason: must not be blank"),
+        delivery,
+        null,
+        "REJECTED");
 
     assertEquals(List.of("deadLetter"), delivery.settlements());
     assertEquals("InvalidEvent", delivery.deadLetterReason);
@@ -36,7 +41,8 @@ class DeliverySettlementTest {
 
   @Test
   void shortensADescriptionTooLongForAnApplicationProperty() {
-    settlement.settle(new Settlement.DeadLetter("InvalidEvent", "x".repeat(10_000)), delivery, null, null);
+    settlement.settle(
+        new Settlement.DeadLetter("InvalidEvent", "x".repeat(10_000)), delivery, null, null);
 
     assertEquals(DeliverySettlement.MAX_DESCRIPTION, delivery.deadLetterDescription.length());
     assertTrue(delivery.deadLetterDescription.endsWith("..."));
@@ -44,7 +50,10 @@ class DeliverySettlementTest {
 
   @Test
   void abandonsOnATransientFailure() {
-    settlement.settle(new Settlement.Abandon("Graph unavailable", null), delivery, "dev.offboarding.compromise.v1",
+    settlement.settle(
+        new Settlement.Abandon("Graph unavailable", null),
+        delivery,
+        "dev.offboarding.compromise.v1",
         null);
 
     assertEquals(List.of("abandon"), delivery.settlements());
@@ -55,7 +64,8 @@ class DeliverySettlementTest {
   void countsButNeverThrowsWhenTheBrokerRefusesASettlement() {
     delivery.refuse = new IllegalStateException("lock lost");
 
-    boolean settled = settlement.settle(new Settlement.Complete(), delivery, "dev.offboarding.leaver.v1", null);
+    boolean settled =
+        settlement.settle(new Settlement.Complete(), delivery, "dev.offboarding.leaver.v1", null);
 
     assertFalse(settled);
     assertEquals(1, metrics.count(Metrics.SETTLEMENT_FAILURES, "settlement", "complete"));

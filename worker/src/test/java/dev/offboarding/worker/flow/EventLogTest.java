@@ -13,9 +13,9 @@ import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.JsonLogFormatter;
 import dev.offboarding.worker.OneLineFormatter;
+import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.continuation.FollowUps;
-import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.RecordingSenders;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
@@ -42,30 +42,34 @@ import org.junit.jupiter.api.Test;
  * counts only, and nothing a producer wrote in free text.
  */
 class EventLogTest {
-  private static final byte[] LEAVER = """
+  private static final byte[] LEAVER =
+      """
       {"specversion":"1.0","id":"e-1","source":"/hr","type":"dev.offboarding.leaver.v1",
        "data":{"targets":[{"user":"alice@contoso.com"}],"reason":"Leaver"}}
-      """.getBytes(StandardCharsets.UTF_8);
+      """
+          .getBytes(StandardCharsets.UTF_8);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant T0 = Instant.parse("2026-12-07T09:00:00Z");
 
   private final Metrics metrics = new Metrics();
   private final RecordingSenders senders = new RecordingSenders(256 * 1024);
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  // Held strongly: java.util.logging keeps loggers weakly, and a collected one would lose the handler.
+  // Held strongly: java.util.logging keeps loggers weakly, and a collected one would lose the
+  // handler.
   private final Logger logger = Logger.getLogger(EventLog.class.getName());
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      records.add(record);
-    }
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          records.add(record);
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   private DeliveryHandler handler;
 
   @BeforeEach
@@ -83,16 +87,28 @@ class EventLogTest {
 
   @Test
   void aFinishedEventSaysItsUsersByOutcomeAndThatItIsFinal() throws Exception {
-    LogRecord record = deliver(new RecordingDelivery(LEAVER, 0), w -> {
-      w.audit().summary(summary(SummaryStatus.PARTIAL, Map.of(TargetOutcome.SUCCEEDED, 2, TargetOutcome.FAILED, 1),
-          true, 0, null));
-      return new Settlement.Complete();
-    });
+    LogRecord record =
+        deliver(
+            new RecordingDelivery(LEAVER, 0),
+            w -> {
+              w.audit()
+                  .summary(
+                      summary(
+                          SummaryStatus.PARTIAL,
+                          Map.of(TargetOutcome.SUCCEEDED, 2, TargetOutcome.FAILED, 1),
+                          true,
+                          0,
+                          null));
+              return new Settlement.Complete();
+            });
 
     assertEquals(Level.INFO, record.getLevel());
     String text = text(record);
-    assertTrue(text.contains(" INFO dev.offboarding.worker.flow.EventLog - event e-1 finished: type=leaver"
-        + " queue=offboarding-events status=PARTIAL final=true users=SUCCEEDED:2,FAILED:1 durationMs="), text);
+    assertTrue(
+        text.contains(
+            " INFO dev.offboarding.worker.flow.EventLog - event e-1 finished: type=leaver"
+                + " queue=offboarding-events status=PARTIAL final=true users=SUCCEEDED:2,FAILED:1 durationMs="),
+        text);
     JsonNode json = json(record);
     assertEquals("e-1", json.get("eventId").asText());
     assertEquals("e-1", json.get("correlationId").asText());
@@ -104,22 +120,38 @@ class EventLogTest {
     assertEquals(2, json.at("/users/SUCCEEDED").asInt());
     assertEquals(1, json.at("/users/FAILED").asInt());
     assertEquals(0, json.at("/users/PROTECTED").asInt(), "every outcome, zero included: " + json);
-    assertTrue(json.get("durationMs").isIntegralNumber() && json.get("durationMs").asLong() >= 0, json.toString());
+    assertTrue(
+        json.get("durationMs").isIntegralNumber() && json.get("durationMs").asLong() >= 0,
+        json.toString());
     assertEquals(text.substring(text.indexOf("event e-1")).strip(), json.get("message").asText());
-    assertFalse(text.contains("alice") || json.toString().contains("alice"), "no user but by count");
+    assertFalse(
+        text.contains("alice") || json.toString().contains("alice"), "no user but by count");
   }
 
   @Test
   void aContinuingEventSaysWhyAndHowManyUsersAreLeft() throws Exception {
-    LogRecord record = deliver(new RecordingDelivery(LEAVER, 0), w -> {
-      w.audit().summary(summary(SummaryStatus.CONTINUING, Map.of(TargetOutcome.SUCCEEDED, 500), false, 1200, null));
-      return new Settlement.Complete(Settlement.Complete.BOUND);
-    });
+    LogRecord record =
+        deliver(
+            new RecordingDelivery(LEAVER, 0),
+            w -> {
+              w.audit()
+                  .summary(
+                      summary(
+                          SummaryStatus.CONTINUING,
+                          Map.of(TargetOutcome.SUCCEEDED, 500),
+                          false,
+                          1200,
+                          null));
+              return new Settlement.Complete(Settlement.Complete.BOUND);
+            });
 
     assertEquals(Level.INFO, record.getLevel());
     String text = text(record);
-    assertTrue(text.contains("event e-1 continuing (bound): type=leaver queue=offboarding-events status=CONTINUING"
-        + " final=false users=SUCCEEDED:500 usersPending=1200 durationMs="), text);
+    assertTrue(
+        text.contains(
+            "event e-1 continuing (bound): type=leaver queue=offboarding-events status=CONTINUING"
+                + " final=false users=SUCCEEDED:500 usersPending=1200 durationMs="),
+        text);
     assertTrue(text.contains(" continuedBecause=bound"), text);
     JsonNode json = json(record);
     assertEquals("continuing", json.get("disposition").asText());
@@ -130,25 +162,49 @@ class EventLogTest {
 
   @Test
   void aRejectedEventNamesTheReasonCodeButNotWhatTheProducerWrote() throws Exception {
-    RecordingDelivery delivery = new RecordingDelivery("not an event\r\nINFO forged".getBytes(StandardCharsets.UTF_8), 0);
-    // A message too broken to carry an event id is named by its message id, which the producer chose.
-    delivery.messageId = "m-9\n2026-12-07T09:00:00.000+0000 INFO dev.offboarding.worker.flow.EventLog - event x finished";
+    RecordingDelivery delivery =
+        new RecordingDelivery("not an event\r\nINFO forged".getBytes(StandardCharsets.UTF_8), 0);
+    // A message too broken to carry an event id is named by its message id, which the producer
+    // chose.
+    delivery.messageId =
+        "m-9\n2026-12-07T09:00:00.000+0000 INFO dev.offboarding.worker.flow.EventLog - event x finished";
     String producerText = "data.reason: 'ignore\u2028previous'";
-    LogRecord record = deliver(delivery, w -> {
-      w.audit().summary(new SummaryAudit(null, null, SummaryStatus.REJECTED, Map.of(), Map.of(), 0, T0, T0,
-          "InvalidEvent: " + producerText, List.of(new Problem("/data/reason", producerText), new Problem("/id", "x")),
-          false, false));
-      return new Settlement.DeadLetter("InvalidEvent", producerText);
-    });
+    LogRecord record =
+        deliver(
+            delivery,
+            w -> {
+              w.audit()
+                  .summary(
+                      new SummaryAudit(
+                          null,
+                          null,
+                          SummaryStatus.REJECTED,
+                          Map.of(),
+                          Map.of(),
+                          0,
+                          T0,
+                          T0,
+                          "InvalidEvent: " + producerText,
+                          List.of(
+                              new Problem("/data/reason", producerText), new Problem("/id", "x")),
+                          false,
+                          false));
+              return new Settlement.DeadLetter("InvalidEvent", producerText);
+            });
 
     assertEquals(Level.INFO, record.getLevel());
     String text = text(record);
-    assertTrue(text.contains(" - event m-9\\u000a2026-12-07T09:00:00.000+0000 INFO dev.offboarding.worker.flow.EventLog"
-        + " - event x finished rejected (InvalidEvent): type=invalid queue=offboarding-events status=REJECTED"
-        + " final=true users=none durationMs="), text);
+    assertTrue(
+        text.contains(
+            " - event m-9\\u000a2026-12-07T09:00:00.000+0000 INFO dev.offboarding.worker.flow.EventLog"
+                + " - event x finished rejected (InvalidEvent): type=invalid queue=offboarding-events status=REJECTED"
+                + " final=true users=none durationMs="),
+        text);
     assertTrue(text.contains(" problems=2"), text);
     assertEquals(1, text.strip().lines().count(), "one line: " + text);
-    assertFalse(text.contains("ignore") || text.contains("previous"), "the producer's text stays out: " + text);
+    assertFalse(
+        text.contains("ignore") || text.contains("previous"),
+        "the producer's text stays out: " + text);
     JsonNode json = json(record);
     assertEquals("rejected", json.get("disposition").asText());
     assertEquals("InvalidEvent", json.get("reason").asText());
@@ -161,26 +217,54 @@ class EventLogTest {
   @Test
   void aHeldEventSaysWhyAndUntilWhen() throws Exception {
     Instant due = T0.plus(Duration.ofDays(2));
-    LogRecord scheduled = deliver(new RecordingDelivery(LEAVER, 0), w -> {
-      w.audit().summary(summary(SummaryStatus.SCHEDULED, Map.of(), false, 0, due));
-      return new Settlement.Complete();
-    });
-    LogRecord approval = deliver(new RecordingDelivery(LEAVER, 0), w -> {
-      w.audit().summary(summary(SummaryStatus.AWAITING_APPROVAL, Map.of(), false, 0, due));
-      return new Settlement.Complete();
-    });
-    LogRecord braked = deliver(new RecordingDelivery(LEAVER, 0), w -> {
-      w.audit().summary(summary(SummaryStatus.CONTINUING, Map.of(TargetOutcome.SUCCEEDED, 10), false, 90, null));
-      return new Settlement.Complete(Settlement.Complete.BRAKE);
-    });
+    LogRecord scheduled =
+        deliver(
+            new RecordingDelivery(LEAVER, 0),
+            w -> {
+              w.audit().summary(summary(SummaryStatus.SCHEDULED, Map.of(), false, 0, due));
+              return new Settlement.Complete();
+            });
+    LogRecord approval =
+        deliver(
+            new RecordingDelivery(LEAVER, 0),
+            w -> {
+              w.audit().summary(summary(SummaryStatus.AWAITING_APPROVAL, Map.of(), false, 0, due));
+              return new Settlement.Complete();
+            });
+    LogRecord braked =
+        deliver(
+            new RecordingDelivery(LEAVER, 0),
+            w -> {
+              w.audit()
+                  .summary(
+                      summary(
+                          SummaryStatus.CONTINUING,
+                          Map.of(TargetOutcome.SUCCEEDED, 10),
+                          false,
+                          90,
+                          null));
+              return new Settlement.Complete(Settlement.Complete.BRAKE);
+            });
 
-    assertTrue(text(scheduled).contains("event e-1 held (scheduled): type=leaver queue=offboarding-events"
-        + " status=SCHEDULED final=false users=none durationMs="), text(scheduled));
+    assertTrue(
+        text(scheduled)
+            .contains(
+                "event e-1 held (scheduled): type=leaver queue=offboarding-events"
+                    + " status=SCHEDULED final=false users=none durationMs="),
+        text(scheduled));
     assertTrue(text(scheduled).contains(" dueAt=2026-12-09T09:00:00Z"), text(scheduled));
-    assertTrue(text(approval).contains("event e-1 held (awaiting approval): type=leaver queue=offboarding-events"
-        + " status=AWAITING_APPROVAL final=false"), text(approval));
-    assertTrue(text(braked).contains("event e-1 held (mass-action brake): type=leaver queue=offboarding-events"
-        + " status=CONTINUING final=false users=SUCCEEDED:10 usersPending=90"), text(braked));
+    assertTrue(
+        text(approval)
+            .contains(
+                "event e-1 held (awaiting approval): type=leaver queue=offboarding-events"
+                    + " status=AWAITING_APPROVAL final=false"),
+        text(approval));
+    assertTrue(
+        text(braked)
+            .contains(
+                "event e-1 held (mass-action brake): type=leaver queue=offboarding-events"
+                    + " status=CONTINUING final=false users=SUCCEEDED:10 usersPending=90"),
+        text(braked));
     for (LogRecord record : List.of(scheduled, approval, braked)) {
       assertEquals(Level.INFO, record.getLevel());
       assertEquals("held", json(record).get("disposition").asText());
@@ -194,12 +278,19 @@ class EventLogTest {
 
   @Test
   void anAbandonedDeliveryWarnsThatItComesBack() throws Exception {
-    LogRecord record = deliver(new RecordingDelivery(LEAVER, 0),
-        w -> new Settlement.Abandon("audit not published: connection reset", null), Duration.ZERO);
+    LogRecord record =
+        deliver(
+            new RecordingDelivery(LEAVER, 0),
+            w -> new Settlement.Abandon("audit not published: connection reset", null),
+            Duration.ZERO);
 
     assertEquals(Level.WARNING, record.getLevel());
-    assertTrue(text(record).contains("event e-1 abandoned (audit not published: connection reset): type=leaver"
-        + " queue=offboarding-events status=ABANDONED final=false users=none durationMs="), text(record));
+    assertTrue(
+        text(record)
+            .contains(
+                "event e-1 abandoned (audit not published: connection reset): type=leaver"
+                    + " queue=offboarding-events status=ABANDONED final=false users=none durationMs="),
+        text(record));
     assertTrue(text(record).strip().endsWith("; delivered again"), text(record));
     assertEquals("abandoned", json(record).get("disposition").asText());
   }
@@ -208,10 +299,20 @@ class EventLogTest {
   void aSettlementTheBrokerRefusedIsSaidToComeBack() throws Exception {
     RecordingDelivery delivery = new RecordingDelivery(LEAVER, 0);
     delivery.refuse = new IllegalStateException("lock lost");
-    LogRecord record = deliver(delivery, w -> {
-      w.audit().summary(summary(SummaryStatus.COMPLETED, Map.of(TargetOutcome.SUCCEEDED, 1), true, 0, null));
-      return new Settlement.Complete();
-    });
+    LogRecord record =
+        deliver(
+            delivery,
+            w -> {
+              w.audit()
+                  .summary(
+                      summary(
+                          SummaryStatus.COMPLETED,
+                          Map.of(TargetOutcome.SUCCEEDED, 1),
+                          true,
+                          0,
+                          null));
+              return new Settlement.Complete();
+            });
 
     assertEquals(Level.WARNING, record.getLevel());
     assertTrue(text(record).contains(" settled=false; delivered again"), text(record));
@@ -220,10 +321,15 @@ class EventLogTest {
 
   @Test
   void writesExactlyOneLinePerDelivery() {
-    deliver(new RecordingDelivery(LEAVER, 0), w -> {
-      w.audit().summary(summary(SummaryStatus.COMPLETED, Map.of(TargetOutcome.SUCCEEDED, 1), true, 0, null));
-      return new Settlement.Complete();
-    });
+    deliver(
+        new RecordingDelivery(LEAVER, 0),
+        w -> {
+          w.audit()
+              .summary(
+                  summary(
+                      SummaryStatus.COMPLETED, Map.of(TargetOutcome.SUCCEEDED, 1), true, 0, null));
+          return new Settlement.Complete();
+        });
 
     assertEquals(1, records.size(), records.toString());
   }
@@ -232,37 +338,74 @@ class EventLogTest {
     return deliver(delivery, work, Duration.ofMinutes(1));
   }
 
-  private LogRecord deliver(RecordingDelivery delivery, DeliveryHandler.EventWork work, Duration maxHold) {
+  private LogRecord deliver(
+      RecordingDelivery delivery, DeliveryHandler.EventWork work, Duration maxHold) {
     if (handler != null) {
       handler.release();
     }
     records.clear();
-    handler = new DeliveryHandler(work,
-        (context, cancelled) -> new ServiceBusAuditSink(senders, new AuditCodec(), "audit", Set.of(), context,
-            Clock.systemUTC(), metrics, cancelled),
-        new FollowUps() {
-          @Override
-          public void send(String eventId, Continuation next, Instant notBefore) {}
+    handler =
+        new DeliveryHandler(
+            work,
+            (context, cancelled) ->
+                new ServiceBusAuditSink(
+                    senders,
+                    new AuditCodec(),
+                    "audit",
+                    Set.of(),
+                    context,
+                    Clock.systemUTC(),
+                    metrics,
+                    cancelled),
+            new FollowUps() {
+              @Override
+              public void send(String eventId, Continuation next, Instant notBefore) {}
 
-          @Override
-          public void hold(dev.offboarding.worker.intake.Inbound.Event event, Instant dueAt) {}
-        },
-        new DeliverySettlement(metrics),
-        new IntakeBackoff(new IntakeBackoff.Policy(Duration.ZERO, Duration.ZERO, maxHold), Clock.systemUTC(), metrics),
-        metrics, Clock.systemUTC(), dev.offboarding.worker.testing.Inbounds.CLASSIFIER, () -> false);
+              @Override
+              public void hold(dev.offboarding.worker.intake.Inbound.Event event, Instant dueAt) {}
+            },
+            new DeliverySettlement(metrics),
+            new IntakeBackoff(
+                new IntakeBackoff.Policy(Duration.ZERO, Duration.ZERO, maxHold),
+                Clock.systemUTC(),
+                metrics),
+            metrics,
+            Clock.systemUTC(),
+            dev.offboarding.worker.testing.Inbounds.CLASSIFIER,
+            () -> false);
     handler.handle(delivery);
     assertEquals(1, records.size(), "one line per delivery: " + records);
     return records.get(0);
   }
 
-  private static SummaryAudit summary(SummaryStatus status, Map<TargetOutcome, Integer> some, boolean finalSummary,
-      int pending, Instant dueAt) {
+  private static SummaryAudit summary(
+      SummaryStatus status,
+      Map<TargetOutcome, Integer> some,
+      boolean finalSummary,
+      int pending,
+      Instant dueAt) {
     Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
     for (TargetOutcome o : TargetOutcome.values()) {
       counts.put(o, some.getOrDefault(o, 0));
     }
-    return new SummaryAudit("e-1", "dev.offboarding.leaver.v1", status, counts, Map.of(), 3, T0, T0, null, List.of(),
-        false, false, finalSummary, 0, pending, dueAt, null);
+    return new SummaryAudit(
+        "e-1",
+        "dev.offboarding.leaver.v1",
+        status,
+        counts,
+        Map.of(),
+        3,
+        T0,
+        T0,
+        null,
+        List.of(),
+        false,
+        false,
+        finalSummary,
+        0,
+        pending,
+        dueAt,
+        null);
   }
 
   private static String text(LogRecord record) {

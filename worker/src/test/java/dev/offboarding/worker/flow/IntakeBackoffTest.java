@@ -12,8 +12,12 @@ import org.junit.jupiter.api.Test;
 class IntakeBackoffTest {
   private final ManualClock clock = ManualClock.startingAt("2026-11-27T09:00:00Z");
   private final Metrics metrics = new Metrics();
-  private final IntakeBackoff backoff = new IntakeBackoff(
-      new IntakeBackoff.Policy(Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMinutes(15)), clock, metrics);
+  private final IntakeBackoff backoff =
+      new IntakeBackoff(
+          new IntakeBackoff.Policy(
+              Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMinutes(15)),
+          clock,
+          metrics);
 
   @Test
   void doublesThePauseWithEachConsecutiveFailureUpToTheCap() {
@@ -31,7 +35,9 @@ class IntakeBackoffTest {
     Duration pause = backoff.onTransientFailure();
 
     assertTrue(backoff.paused());
-    assertTrue(pause.compareTo(Duration.ofMillis(800)) >= 0 && pause.compareTo(Duration.ofSeconds(1)) <= 0, pause.toString());
+    assertTrue(
+        pause.compareTo(Duration.ofMillis(800)) >= 0 && pause.compareTo(Duration.ofSeconds(1)) <= 0,
+        pause.toString());
     assertEquals(1.0, metrics.gauge(Metrics.INTAKE_PAUSED));
     assertEquals(1, metrics.count(Metrics.INTAKE_PAUSES));
   }

@@ -29,28 +29,28 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.Faults;
 import dev.offboarding.testkit.graph.WriteRecord;
-import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.audit.AuditSink;
-import dev.offboarding.worker.continuation.Continuation;
-import dev.offboarding.worker.codec.ContinuationCodec;
-import dev.offboarding.worker.continuation.DeliveryBounds;
-import dev.offboarding.worker.process.EventProcessor;
-import dev.offboarding.worker.execute.Executor;
-import dev.offboarding.worker.continuation.FollowUps;
-import dev.offboarding.worker.plan.GraphFailure;
-import dev.offboarding.worker.intake.Inbound;
-import dev.offboarding.worker.testing.Inbounds;
-import dev.offboarding.worker.plan.Planner;
-import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.audit.Settlement;
+import dev.offboarding.worker.codec.ContinuationCodec;
+import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.continuation.Continuation;
+import dev.offboarding.worker.continuation.DeliveryBounds;
+import dev.offboarding.worker.continuation.FollowUps;
+import dev.offboarding.worker.execute.Executor;
 import dev.offboarding.worker.execute.Sleeper;
-import dev.offboarding.worker.verify.Verifier;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.identity.AzureCredential;
 import dev.offboarding.worker.identity.AzureCredentials;
 import dev.offboarding.worker.identity.NoAzureCredentialException;
+import dev.offboarding.worker.intake.Inbound;
+import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.plan.Planner;
+import dev.offboarding.worker.process.EventProcessor;
+import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.OutageBreaker;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.verify.Verifier;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,12 +103,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FailureTaxonomyTest {
   /** Each transient row is injected this often when it is to succeed after retries. */
   private static final int LIMITED = 2;
+
   /** Attempts per write: more than {@link #LIMITED}, so a limited fault is outlasted. */
   private static final int ATTEMPTS = 4;
 
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T09:00:00Z"));
+
   /** Waiting moves the shared clock; nothing sleeps for real. */
   final Sleeper sleeper = clock::advance;
+
   final FakeTenant tenant = new FakeTenant();
   final FakeUser alice = tenant.addUser("alice@contoso.com");
   final FakeUser bob = tenant.addUser("bob@contoso.com");
@@ -136,8 +139,8 @@ class FailureTaxonomyTest {
 
   @ParameterizedTest(name = "{0} on a revoke is final: {1} {2}")
   @MethodSource("finalStatuses")
-  void givesAUserAFinalResultWithGraphsErrorCodeForAFinalStatus(int status, TargetOutcome outcome, String code)
-      throws Exception {
+  void givesAUserAFinalResultWithGraphsErrorCodeForAFinalStatus(
+      int status, TargetOutcome outcome, String code) throws Exception {
     EventProcessor processor = processor(graphWithoutAuth());
     server.faults().forceStatus(alice.id(), status);
 
@@ -154,25 +157,36 @@ class FailureTaxonomyTest {
 
   /** The transient rows, each a way to inject it for every write until cleared, or a few times. */
   static Stream<Arguments> transientFaults() {
-    Stream<Arguments> statuses = Stream.of(401, 408, 429, 500, 502, 503, 504).map(status -> Arguments.of(
-        String.valueOf(status),
-        (Injection) (faults, user, times) -> faults.forceStatus(user.id(), status, times)));
-    Stream<Arguments> reset = Stream.of(Arguments.of("connection reset",
-        (Injection) (faults, user, times) -> faults.connectionResets(times < 0 ? 1_000 : times,
-            Faults.Scope.WRITES)));
+    Stream<Arguments> statuses =
+        Stream.of(401, 408, 429, 500, 502, 503, 504)
+            .map(
+                status ->
+                    Arguments.of(
+                        String.valueOf(status),
+                        (Injection)
+                            (faults, user, times) -> faults.forceStatus(user.id(), status, times)));
+    Stream<Arguments> reset =
+        Stream.of(
+            Arguments.of(
+                "connection reset",
+                (Injection)
+                    (faults, user, times) ->
+                        faults.connectionResets(times < 0 ? 1_000 : times, Faults.Scope.WRITES)));
     return Stream.concat(statuses, reset);
   }
 
   @FunctionalInterface
   interface Injection {
-    /** Injects the fault on the user's writes, {@code times} times, or until cleared when negative. */
+    /**
+     * Injects the fault on the user's writes, {@code times} times, or until cleared when negative.
+     */
     void inject(Faults faults, FakeUser user, int times);
   }
 
   @ParameterizedTest(name = "{0} persisting on a revoke: the user continues in a follow-up")
   @MethodSource("transientFaults")
-  void handsAUserToAFollowUpWithoutAFinalResultWhileATransientFailurePersists(String row, Injection fault)
-      throws Exception {
+  void handsAUserToAFollowUpWithoutAFinalResultWhileATransientFailurePersists(
+      String row, Injection fault) throws Exception {
     EventProcessor processor = processor(graphWithoutAuth());
     fault.inject(server.faults(), alice, -1);
 
@@ -181,10 +195,13 @@ class FailureTaxonomyTest {
     assertEquals(new Settlement.Complete(Settlement.Complete.TRANSIENT), settlement);
     assertNull(audit.resultOrNull(alice.id()), "no final result while the failure is transient");
     Continuation next = followUps.only();
-    assertEquals(List.of(alice.id()), next.pending().stream().map(Continuation.Pending::userId).toList());
+    assertEquals(
+        List.of(alice.id()), next.pending().stream().map(Continuation.Pending::userId).toList());
     assertEquals(1, next.pending().get(0).rounds());
     assertEquals(1, audit.summaries.size(), "the summary says the event continues");
-    assertTrue(followUps.notBefore.get(0).isAfter(clock.instant()), "the follow-up waits before its round");
+    assertTrue(
+        followUps.notBefore.get(0).isAfter(clock.instant()),
+        "the follow-up waits before its round");
   }
 
   @Test
@@ -196,11 +213,20 @@ class FailureTaxonomyTest {
 
     List<Settlement> settlements = new ArrayList<>();
     settlements.add(processor.process(work(revoke(alice))));
-    while (settlements.get(settlements.size() - 1).equals(new Settlement.Complete(Settlement.Complete.TRANSIENT))
+    while (settlements
+            .get(settlements.size() - 1)
+            .equals(new Settlement.Complete(Settlement.Complete.TRANSIENT))
         && settlements.size() <= rounds) {
       Continuation next = followUps.sent.get(followUps.sent.size() - 1);
-      settlements.add(processor.process(new EventProcessor.Work(Inbounds.of(codec.encode(next), "1"), true, audit, followUps,
-          () -> false, () -> {})));
+      settlements.add(
+          processor.process(
+              new EventProcessor.Work(
+                  Inbounds.of(codec.encode(next), "1"),
+                  true,
+                  audit,
+                  followUps,
+                  () -> false,
+                  () -> {})));
     }
 
     assertEquals(rounds, settlements.size(), "one delivery per round: " + settlements);
@@ -214,7 +240,8 @@ class FailureTaxonomyTest {
 
   @ParameterizedTest(name = "{0} twice on a revoke, then OK: retried and SUCCEEDED")
   @MethodSource("transientFaults")
-  void retriesATransientFailureInjectedAFewTimesAndSucceeds(String row, Injection fault) throws Exception {
+  void retriesATransientFailureInjectedAFewTimesAndSucceeds(String row, Injection fault)
+      throws Exception {
     EventProcessor processor = processor(graphWithoutAuth());
     fault.inject(server.faults(), alice, LIMITED);
 
@@ -223,7 +250,8 @@ class FailureTaxonomyTest {
     assertEquals(new Settlement.Complete(), settlement);
     TargetAudit result = audit.resultOf(alice.id());
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
-    assertTrue(result.actions().get(0).attempts() > 1 || row.equals("connection reset"),
+    assertTrue(
+        result.actions().get(0).attempts() > 1 || row.equals("connection reset"),
         "the failure was answered and retried: " + result.actions().get(0).attempts());
     assertEquals(List.of(), followUps.sent);
     assertTrue(tenant.requireUser(alice.id()).signInSessionsValidFromDateTime() != null);
@@ -238,8 +266,11 @@ class FailureTaxonomyTest {
     EventProcessor processor = processor(graphWithAzureAuth(tokens));
 
     // By UPN: planning reads it (a user given by id is written without a read first).
-    Settlement settlement = processor.process(work(event(List.of(Action.REVOKE_SESSIONS),
-        new Target.User(alice.userPrincipalName()))));
+    Settlement settlement =
+        processor.process(
+            work(
+                event(
+                    List.of(Action.REVOKE_SESSIONS), new Target.User(alice.userPrincipalName()))));
 
     assertInstanceOf(Settlement.Abandon.class, settlement);
     assertEquals(List.of(), server.writeLog());
@@ -249,14 +280,19 @@ class FailureTaxonomyTest {
 
   @Test
   void letsTheEventWaitWithNothingWrittenWhenNoAzureCredentialIsThere() throws Exception {
-    // What makes the one-shot commands stop at once is, for the running worker, a transient failure:
+    // What makes the one-shot commands stop at once is, for the running worker, a transient
+    // failure:
     // the credential may yet appear (a token file mounted late, someone signing in), and no user is
     // given a final outcome for it.
-    AzureCredential nothingThere = AzureCredentials.forGraph(Map.of("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"));
+    AzureCredential nothingThere =
+        AzureCredentials.forGraph(Map.of("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"));
     EventProcessor processor = processor(graphWithAzureAuth(nothingThere));
 
-    Settlement settlement = processor.process(work(event(List.of(Action.REVOKE_SESSIONS),
-        new Target.User(alice.userPrincipalName()))));
+    Settlement settlement =
+        processor.process(
+            work(
+                event(
+                    List.of(Action.REVOKE_SESSIONS), new Target.User(alice.userPrincipalName()))));
 
     assertInstanceOf(Settlement.Abandon.class, settlement);
     assertEquals(List.of(), server.writeLog());
@@ -266,38 +302,58 @@ class FailureTaxonomyTest {
 
   @Test
   void translatesAMissingCredentialIntoATransientFailureThatSaysWhatToSet() {
-    AzureCredential nothingThere = AzureCredentials.forGraph(Map.of("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"));
-    NoAzureCredentialException none = org.junit.jupiter.api.Assertions.assertThrows(NoAzureCredentialException.class,
-        () -> nothingThere.getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")));
+    AzureCredential nothingThere =
+        AzureCredentials.forGraph(Map.of("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"));
+    NoAzureCredentialException none =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            NoAzureCredentialException.class,
+            () ->
+                nothingThere.getTokenSync(
+                    new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")));
 
     // As the Graph SDK hands it over: wrapped by the request that needed the token.
-    GraphFailure failure = GraphErrors.translate(new IllegalStateException("request failed", none), clock);
+    GraphFailure failure =
+        GraphErrors.translate(new IllegalStateException("request failed", none), clock);
 
     assertEquals(GraphFailure.Kind.UNAVAILABLE, failure.kind());
     assertTrue(failure.isTransient());
     assertEquals("TokenAcquisitionFailed", failure.errorCode());
-    assertTrue(failure.getMessage().startsWith("no Graph token could be acquired: no Azure credential found"),
+    assertTrue(
+        failure
+            .getMessage()
+            .startsWith("no Graph token could be acquired: no Azure credential found"),
         failure.getMessage());
     assertTrue(failure.getMessage().contains("AZURE_FEDERATED_TOKEN_FILE"), failure.getMessage());
   }
 
   @Test
-  void treatsATokenThatCannotBeAcquiredForTheWritesAsTransientAndContinuesTheUser() throws Exception {
+  void treatsATokenThatCannotBeAcquiredForTheWritesAsTransientAndContinuesTheUser()
+      throws Exception {
     CountingCredential tokens = new CountingCredential();
     // Tokens inside the early-renewal window are fetched for every request; the first heartbeat
     // comes after planning, so from then on Entra ID refuses: the writes find no token.
     tokens.lifetime = Duration.ofMinutes(1);
     EventProcessor processor = processor(graphWithAzureAuth(tokens));
-    EventProcessor.Work work = new EventProcessor.Work(Inbounds.of(new EventCodec().encode(revoke(alice)), "1"), false, audit,
-        followUps, () -> false, () -> tokens.failing = true);
+    EventProcessor.Work work =
+        new EventProcessor.Work(
+            Inbounds.of(new EventCodec().encode(revoke(alice)), "1"),
+            false,
+            audit,
+            followUps,
+            () -> false,
+            () -> tokens.failing = true);
 
     Settlement settlement = processor.process(work);
 
     assertEquals(new Settlement.Complete(Settlement.Complete.TRANSIENT), settlement);
     assertNull(audit.resultOrNull(alice.id()), "no final result for a credential failure");
-    assertEquals(List.of(alice.id()), followUps.only().pending().stream().map(Continuation.Pending::userId).toList());
+    assertEquals(
+        List.of(alice.id()),
+        followUps.only().pending().stream().map(Continuation.Pending::userId).toList());
     assertEquals(List.of(), server.writeLog(), "nothing is sent without a token");
-    assertTrue(tokens.refused.get() >= ATTEMPTS, "every attempt asked for a token: " + tokens.refused.get());
+    assertTrue(
+        tokens.refused.get() >= ATTEMPTS,
+        "every attempt asked for a token: " + tokens.refused.get());
   }
 
   @Test
@@ -314,7 +370,8 @@ class FailureTaxonomyTest {
     assertEquals(1, result.actions().get(0).attempts(), "the resend is part of the same attempt");
     assertEquals(2, tokens.requests.size(), "asked once, then again after the 401");
     assertNull(tokens.requests.get(0).getClaims());
-    assertNotNull(tokens.requests.get(1).getClaims(), "the renewal skips the identity library's cache");
+    assertNotNull(
+        tokens.requests.get(1).getClaims(), "the renewal skips the identity library's cache");
     List<WriteRecord> revokes = server.writeLog();
     assertEquals(List.of(401, 200), revokes.stream().map(WriteRecord::status).toList());
     List<String> sentWith = authorizations.stream().filter(a -> a.startsWith("POST ")).toList();
@@ -328,27 +385,32 @@ class FailureTaxonomyTest {
     EventProcessor processor = processor(graphWithAzureAuth(tokens));
     server.faults().forceStatus(alice.id(), 401, 1);
 
-    Settlement settlement = processor.process(work(event(List.of(Action.DISABLE_ACCOUNT),
-        new Target.User(alice.id()))));
+    Settlement settlement =
+        processor.process(
+            work(event(List.of(Action.DISABLE_ACCOUNT), new Target.User(alice.id()))));
 
     assertEquals(new Settlement.Complete(), settlement);
     assertEquals(TargetOutcome.SUCCEEDED, audit.resultOf(alice.id()).outcome());
     assertEquals(List.of(401, 204), server.writeLog().stream().map(WriteRecord::status).toList());
-    assertEquals(List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.DISABLE),
-        server.writeLog().stream().map(WriteRecord::kind).toList(), "the PATCH is sent again whole");
+    assertEquals(
+        List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.DISABLE),
+        server.writeLog().stream().map(WriteRecord::kind).toList(),
+        "the PATCH is sent again whole");
     assertFalse(tenant.requireUser(alice.id()).accountEnabled());
   }
 
   // ------------------------------------------------------------------------------- reads
 
   @Test
-  void failsAForbiddenGroupTargetWithGraphsCodeWhileAUserTargetOfTheSameEventCompletes() throws Exception {
+  void failsAForbiddenGroupTargetWithGraphsCodeWhileAUserTargetOfTheSameEventCompletes()
+      throws Exception {
     FakeGroup secret = tenant.addGroup("Secret", bob);
     EventProcessor processor = processor(graphWithoutAuth());
     server.faults().forceReadStatus(secret.id(), 403);
 
-    Settlement settlement = processor.process(work(event(List.of(), new Target.Group(secret.id()),
-        new Target.User(alice.id()))));
+    Settlement settlement =
+        processor.process(
+            work(event(List.of(), new Target.Group(secret.id()), new Target.User(alice.id()))));
 
     assertEquals(new Settlement.Complete(), settlement);
     TargetAudit group = audit.resultOfTarget("group:" + secret.id());
@@ -364,8 +426,9 @@ class FailureTaxonomyTest {
     EventProcessor processor = processor(graphWithoutAuth());
     server.faults().forceReadStatus(odd.id(), 400);
 
-    Settlement settlement = processor.process(work(event(List.of(), new Target.Group(odd.id()),
-        new Target.User(alice.id()))));
+    Settlement settlement =
+        processor.process(
+            work(event(List.of(), new Target.Group(odd.id()), new Target.User(alice.id()))));
 
     assertEquals(new Settlement.Complete(), settlement);
     TargetAudit group = audit.resultOfTarget("group:" + odd.id());
@@ -380,8 +443,9 @@ class FailureTaxonomyTest {
     EventProcessor processor = processor(graphWithoutAuth());
     server.faults().forceReadStatus(busy.id(), 503);
 
-    Settlement settlement = processor.process(work(event(List.of(), new Target.User(alice.id()),
-        new Target.Group(busy.id()))));
+    Settlement settlement =
+        processor.process(
+            work(event(List.of(), new Target.User(alice.id()), new Target.Group(busy.id()))));
 
     assertInstanceOf(Settlement.Abandon.class, settlement);
     assertEquals(List.of(), server.writeLog());
@@ -394,8 +458,9 @@ class FailureTaxonomyTest {
 
   private GraphServiceClient graphWithoutAuth() {
     server = FakeGraphServer.start(tenant, FakeGraphOptions.builder().clock(clock).build());
-    return GraphClients.create(WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(),
-        "GRAPH_AUTH", "none")), recordAuthorization());
+    return GraphClients.create(
+        WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")),
+        recordAuthorization());
   }
 
   /**
@@ -405,8 +470,11 @@ class FailureTaxonomyTest {
   private GraphServiceClient graphWithAzureAuth(TokenCredential credential) {
     server = FakeGraphServer.start(tenant, FakeGraphOptions.builder().clock(clock).build());
     assertTrue(URI.create(server.baseUrl()).getHost().equals("127.0.0.1"), server.baseUrl());
-    return GraphClients.create(WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(),
-        "GRAPH_AUTH", "azure")), credential, recordAuthorization());
+    return GraphClients.create(
+        WorkerConfig.forGraphOnly(
+            Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "azure")),
+        credential,
+        recordAuthorization());
   }
 
   private Interceptor recordAuthorization() {
@@ -419,16 +487,34 @@ class FailureTaxonomyTest {
   /** The processor as {@code Wiring} builds it, with small retry waits that only move the clock. */
   private EventProcessor processor(GraphServiceClient graph) {
     RetryPolicy retries = new RetryPolicy(ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(100));
-    GraphDirectory directory = new GraphDirectory(graph, URI.create(server.baseUrl()), retries, sleeper, clock);
-    Planner planner = new Planner(directory, new Protection(java.util.Set.of(), java.util.Set.of(), clock,
-        Protection.DEFAULT_MAX_STALENESS), 1_000);
-    Executor executor = new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED, retries,
-        OutageBreaker.create(clock), new Verifier(directory, sleeper, clock), sleeper, clock, 4);
+    GraphDirectory directory =
+        new GraphDirectory(graph, URI.create(server.baseUrl()), retries, sleeper, clock);
+    Planner planner =
+        new Planner(
+            directory,
+            new Protection(
+                java.util.Set.of(), java.util.Set.of(), clock, Protection.DEFAULT_MAX_STALENESS),
+            1_000);
+    Executor executor =
+        new Executor(
+            new GraphAccountWrites(graph, clock),
+            WriteBudget.UNLIMITED,
+            retries,
+            OutageBreaker.create(clock),
+            new Verifier(directory, sleeper, clock),
+            sleeper,
+            clock,
+            4);
     return EventProcessor.builder(planner, executor, clock).build();
   }
 
   private EventProcessor.Work work(OffboardingEvent event) {
-    return new EventProcessor.Work(Inbounds.of(new EventCodec().encode(event), "1"), false, audit, followUps, () -> false,
+    return new EventProcessor.Work(
+        Inbounds.of(new EventCodec().encode(event), "1"),
+        false,
+        audit,
+        followUps,
+        () -> false,
         () -> {});
   }
 
@@ -437,7 +523,11 @@ class FailureTaxonomyTest {
   }
 
   private static OffboardingEvent event(List<Action> actions, Target... targets) {
-    return new OffboardingEvent("evt-taxonomy", "/tests", EventType.LEAVER, null,
+    return new OffboardingEvent(
+        "evt-taxonomy",
+        "/tests",
+        EventType.LEAVER,
+        null,
         new EventData(List.of(targets), actions, "failure taxonomy", null, null, false));
   }
 
@@ -469,7 +559,8 @@ class FailureTaxonomyTest {
     }
 
     TargetAudit resultOfTarget(String via) {
-      List<TargetAudit> mine = targets.stream().filter(t -> t.userId() == null && t.via().contains(via)).toList();
+      List<TargetAudit> mine =
+          targets.stream().filter(t -> t.userId() == null && t.via().contains(via)).toList();
       assertEquals(1, mine.size(), "one result for target " + via + " in " + targets);
       return mine.get(0);
     }
@@ -498,8 +589,8 @@ class FailureTaxonomyTest {
   }
 
   /**
-   * Hands out token-1, token-2, ... and records every request for one; while {@code failing}, refuses
-   * as Entra ID does ({@link ClientAuthenticationException}).
+   * Hands out token-1, token-2, ... and records every request for one; while {@code failing},
+   * refuses as Entra ID does ({@link ClientAuthenticationException}).
    */
   static final class CountingCredential implements TokenCredential {
     final List<TokenRequestContext> requests = Collections.synchronizedList(new ArrayList<>());
@@ -517,10 +608,12 @@ class FailureTaxonomyTest {
     public AccessToken getTokenSync(TokenRequestContext request) {
       if (failing) {
         refused.incrementAndGet();
-        throw new ClientAuthenticationException("AADSTS7000215: Invalid client secret provided.", null);
+        throw new ClientAuthenticationException(
+            "AADSTS7000215: Invalid client secret provided.", null);
       }
       requests.add(request);
-      return new AccessToken("token-" + issued.incrementAndGet(), OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime));
+      return new AccessToken(
+          "token-" + issued.incrementAndGet(), OffsetDateTime.now(ZoneOffset.UTC).plus(lifetime));
     }
   }
 }

@@ -57,27 +57,41 @@ class FakeTenantContainmentSdkTest {
 
   private void start() {
     server = FakeGraphServer.start(tenant, FakeGraphOptions.builder().clock(clock).build());
-    graph = GraphClients.create(
-        WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
+    graph =
+        GraphClients.create(
+            WorkerConfig.forGraphOnly(
+                Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
   }
 
   @Test
   void resetsAPasswordAndReadsBackWhenItChanged() {
     FakeUser alice = tenant.addUser("alice@contoso.com");
-    FakeUser bob = tenant.addUser(FakeUser.builder("bob@contoso.com").onPremisesSyncEnabled(true).build());
+    FakeUser bob =
+        tenant.addUser(FakeUser.builder("bob@contoso.com").onPremisesSyncEnabled(true).build());
     start();
 
     graph.users().byUserId(alice.id()).patch(passwordReset());
-    User read = graph.users().byUserId(alice.id()).get(rc -> rc.queryParameters.select =
-        new String[] {"id", "lastPasswordChangeDateTime", "onPremisesSyncEnabled"});
-    ODataError synced = assertThrows(ODataError.class, () -> graph.users().byUserId(bob.id()).patch(passwordReset()));
+    User read =
+        graph
+            .users()
+            .byUserId(alice.id())
+            .get(
+                rc ->
+                    rc.queryParameters.select =
+                        new String[] {"id", "lastPasswordChangeDateTime", "onPremisesSyncEnabled"});
+    ODataError synced =
+        assertThrows(
+            ODataError.class, () -> graph.users().byUserId(bob.id()).patch(passwordReset()));
 
-    assertEquals(OffsetDateTime.parse("2026-11-27T09:00:00Z"), read.getLastPasswordChangeDateTime());
+    assertEquals(
+        OffsetDateTime.parse("2026-11-27T09:00:00Z"), read.getLastPasswordChangeDateTime());
     assertEquals(400, synced.getResponseStatusCode());
     assertEquals("Request_BadRequest", synced.getError().getCode());
   }
 
-  /** A fresh body each time: the SDK's backing store sends only what changed since the last request. */
+  /**
+   * A fresh body each time: the SDK's backing store sends only what changed since the last request.
+   */
   private static User passwordReset() {
     User reset = new User();
     PasswordProfile profile = new PasswordProfile();
@@ -93,10 +107,14 @@ class FakeTenantContainmentSdkTest {
     tenant.addUser(FakeUser.builder("fred@fabrikam.com").federated(true).build());
     start();
 
-    var managed = graph.domains().byDomainId("contoso.com").get(rc -> rc.queryParameters.select =
-        new String[] {"id", "authenticationType"});
+    var managed =
+        graph
+            .domains()
+            .byDomainId("contoso.com")
+            .get(rc -> rc.queryParameters.select = new String[] {"id", "authenticationType"});
     var federated = graph.domains().byDomainId("fabrikam.com").get();
-    ApiException unknown = assertThrows(ApiException.class, () -> graph.domains().byDomainId("example.org").get());
+    ApiException unknown =
+        assertThrows(ApiException.class, () -> graph.domains().byDomainId("example.org").get());
 
     assertEquals("Managed", managed.getAuthenticationType());
     assertEquals("Federated", federated.getAuthenticationType());
@@ -110,12 +128,16 @@ class FakeTenantContainmentSdkTest {
     tenant.security().deviceAdministrator(true);
     start();
 
-    List<DirectoryObject> devices = graph.users().byUserId(alice.id()).registeredDevices().get().getValue();
+    List<DirectoryObject> devices =
+        graph.users().byUserId(alice.id()).registeredDevices().get().getValue();
     Device disable = new Device();
     disable.setAccountEnabled(false);
     graph.devices().byDeviceId(laptop.id()).patch(disable);
-    Device read = graph.devices().byDeviceId(laptop.id()).get(rc -> rc.queryParameters.select =
-        new String[] {"id", "accountEnabled"});
+    Device read =
+        graph
+            .devices()
+            .byDeviceId(laptop.id())
+            .get(rc -> rc.queryParameters.select = new String[] {"id", "accountEnabled"});
 
     assertEquals(1, devices.size());
     assertInstanceOf(Device.class, devices.get(0));
@@ -131,10 +153,15 @@ class FakeTenantContainmentSdkTest {
     body.setUserIds(List.of(alice.id()));
 
     graph.identityProtection().riskyUsers().confirmCompromised().post(body);
-    ApiException tooSoon = assertThrows(ApiException.class, () -> graph.identityProtection().riskyUsers().get());
+    ApiException tooSoon =
+        assertThrows(ApiException.class, () -> graph.identityProtection().riskyUsers().get());
     clock.advance(Duration.ofSeconds(1));
-    List<RiskyUser> risky = graph.identityProtection().riskyUsers().get(rc -> rc.queryParameters.filter =
-        "riskState eq 'confirmedCompromised'").getValue();
+    List<RiskyUser> risky =
+        graph
+            .identityProtection()
+            .riskyUsers()
+            .get(rc -> rc.queryParameters.filter = "riskState eq 'confirmedCompromised'")
+            .getValue();
 
     assertEquals(429, tooSoon.getResponseStatusCode());
     assertEquals(1, risky.size());
@@ -146,11 +173,20 @@ class FakeTenantContainmentSdkTest {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     start();
     Instant revokedAt = clock.instant();
-    tenant.security().addSignIn(FakeSignIn.successful(alice, revokedAt.plusSeconds(30), "203.0.113.45"));
+    tenant
+        .security()
+        .addSignIn(FakeSignIn.successful(alice, revokedAt.plusSeconds(30), "203.0.113.45"));
     clock.advance(Duration.ofMinutes(4));
 
-    List<SignIn> seen = graph.auditLogs().signIns().get(rc -> rc.queryParameters.filter =
-        "createdDateTime ge " + revokedAt + " and (userId eq '" + alice.id() + "')").getValue();
+    List<SignIn> seen =
+        graph
+            .auditLogs()
+            .signIns()
+            .get(
+                rc ->
+                    rc.queryParameters.filter =
+                        "createdDateTime ge " + revokedAt + " and (userId eq '" + alice.id() + "')")
+            .getValue();
 
     assertEquals(1, seen.size());
     assertEquals("203.0.113.45", seen.get(0).getIpAddress());
@@ -168,8 +204,17 @@ class FakeTenantContainmentSdkTest {
     body.setData(data);
     body.setSource("offboarding-worker");
     body.setType("lifecycleEvent");
-    var resume = graph.identityGovernance().lifecycleWorkflows().workflows().byWorkflowId(WORKFLOW).tasks()
-        .byTaskId(TASK).taskProcessingResults().byTaskProcessingResultId(RESULT).microsoftGraphIdentityGovernanceResume();
+    var resume =
+        graph
+            .identityGovernance()
+            .lifecycleWorkflows()
+            .workflows()
+            .byWorkflowId(WORKFLOW)
+            .tasks()
+            .byTaskId(TASK)
+            .taskProcessingResults()
+            .byTaskProcessingResultId(RESULT)
+            .microsoftGraphIdentityGovernanceResume();
 
     resume.post(body);
     ODataError again = assertThrows(ODataError.class, () -> resume.post(body));

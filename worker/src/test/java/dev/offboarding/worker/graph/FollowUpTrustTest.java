@@ -20,21 +20,20 @@ import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.WriteRecord;
+import dev.offboarding.worker.audit.Settlement;
+import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.continuation.Continuation;
-import dev.offboarding.worker.codec.ContinuationCodec;
-import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.execute.Executor;
-import dev.offboarding.worker.testing.Inbounds;
-import dev.offboarding.worker.plan.Planner;
-import dev.offboarding.worker.protection.Protection;
-import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.execute.Sleeper;
-import dev.offboarding.worker.testing.RecordingAudit;
-import dev.offboarding.worker.verify.Verifier;
 import dev.offboarding.worker.execute.WriteBudget;
+import dev.offboarding.worker.plan.Planner;
+import dev.offboarding.worker.process.EventProcessor;
+import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.OutageBreaker;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.testing.Inbounds;
+import dev.offboarding.worker.verify.Verifier;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,12 +55,24 @@ class FollowUpTrustTest {
   final FakeUser alice = tenant.addUser("alice@contoso.com");
   final FakeUser bob = tenant.addUser("bob@contoso.com");
   final FailureTaxonomyTest.RecordingAudit audit = new FailureTaxonomyTest.RecordingAudit();
-  final FailureTaxonomyTest.RecordingFollowUps followUps = new FailureTaxonomyTest.RecordingFollowUps();
-  final FakeGraphServer server = FakeGraphServer.start(tenant, FakeGraphOptions.builder().clock(clock).build());
+  final FailureTaxonomyTest.RecordingFollowUps followUps =
+      new FailureTaxonomyTest.RecordingFollowUps();
+  final FakeGraphServer server =
+      FakeGraphServer.start(tenant, FakeGraphOptions.builder().clock(clock).build());
   final EventProcessor processor = processor();
-  final OffboardingEvent leaver = new OffboardingEvent("evt-trust", "/tests", EventType.LEAVER, null,
-      new EventData(List.of(new Target.User(alice.id()), new Target.User(bob.id())), List.of(), "leaver", null, null,
-          false));
+  final OffboardingEvent leaver =
+      new OffboardingEvent(
+          "evt-trust",
+          "/tests",
+          EventType.LEAVER,
+          null,
+          new EventData(
+              List.of(new Target.User(alice.id()), new Target.User(bob.id())),
+              List.of(),
+              "leaver",
+              null,
+              null,
+              false));
 
   @AfterEach
   void stop() {
@@ -69,10 +80,17 @@ class FollowUpTrustTest {
   }
 
   @Test
-  void writesAndVerifiesActionsAFollowUpSaysWereDoneWhenTheReadBackDoesNotShowThem() throws Exception {
-    Continuation claims = followUp(clock.instant(), Map.of(), 2,
-        List.of(new Continuation.Pending(alice.id(), 0, Set.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS)),
-            new Continuation.Pending(bob.id(), 0, Set.of(Action.REVOKE_SESSIONS))));
+  void writesAndVerifiesActionsAFollowUpSaysWereDoneWhenTheReadBackDoesNotShowThem()
+      throws Exception {
+    Continuation claims =
+        followUp(
+            clock.instant(),
+            Map.of(),
+            2,
+            List.of(
+                new Continuation.Pending(
+                    alice.id(), 0, Set.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS)),
+                new Continuation.Pending(bob.id(), 0, Set.of(Action.REVOKE_SESSIONS))));
 
     Settlement settlement = deliver(claims);
 
@@ -93,26 +111,38 @@ class FollowUpTrustTest {
   @Test
   void sendsNoWriteForAnActionDoneEarlierThatTheReadBackShows() throws Exception {
     Instant started = clock.instant();
-    Continuation first = followUp(started, Map.of(), 2, List.of(new Continuation.Pending(alice.id(), 0, Set.of())));
+    Continuation first =
+        followUp(started, Map.of(), 2, List.of(new Continuation.Pending(alice.id(), 0, Set.of())));
     deliver(first);
     int writes = server.writeLog().size();
     audit.targets.clear();
     audit.summaries.clear();
     clock.advance(Duration.ofMinutes(1));
-    Continuation again = followUp(started, Map.of(), 2, List.of(new Continuation.Pending(alice.id(), 1,
-        Set.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS))));
+    Continuation again =
+        followUp(
+            started,
+            Map.of(),
+            2,
+            List.of(
+                new Continuation.Pending(
+                    alice.id(), 1, Set.of(Action.DISABLE_ACCOUNT, Action.REVOKE_SESSIONS))));
 
     deliver(again);
 
     assertEquals(writes, server.writeLog().size(), "what the read-back shows is not written twice");
-    TargetAudit result = audit.targets.stream().filter(t -> alice.id().equals(t.userId())).findFirst().orElseThrow();
+    TargetAudit result =
+        audit.targets.stream().filter(t -> alice.id().equals(t.userId())).findFirst().orElseThrow();
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
-    assertTrue(result.actions().stream().allMatch(a -> a.attempts() == 0 && Boolean.TRUE.equals(a.verified())), result.toString());
+    assertTrue(
+        result.actions().stream()
+            .allMatch(a -> a.attempts() == 0 && Boolean.TRUE.equals(a.verified())),
+        result.toString());
   }
 
   @Test
   void deadLettersAFollowUpCountingMoreResultsThanItsEventHasUsersAndTargets() throws Exception {
-    Continuation inflated = followUp(clock.instant(), Map.of(TargetOutcome.SUCCEEDED, 5_000), 2, List.of());
+    Continuation inflated =
+        followUp(clock.instant(), Map.of(TargetOutcome.SUCCEEDED, 5_000), 2, List.of());
 
     Settlement settlement = deliver(inflated);
 
@@ -130,8 +160,12 @@ class FollowUpTrustTest {
 
   @Test
   void deadLettersAFollowUpWhoseEventStartsInTheFuture() throws Exception {
-    Continuation early = followUp(clock.instant().plus(Duration.ofDays(1)), Map.of(), 2,
-        List.of(new Continuation.Pending(alice.id(), 0, Set.of(Action.REVOKE_SESSIONS))));
+    Continuation early =
+        followUp(
+            clock.instant().plus(Duration.ofDays(1)),
+            Map.of(),
+            2,
+            List.of(new Continuation.Pending(alice.id(), 0, Set.of(Action.REVOKE_SESSIONS))));
 
     Settlement settlement = deliver(early);
 
@@ -147,31 +181,68 @@ class FollowUpTrustTest {
     assertEquals(List.of(), server.writeLog());
   }
 
-  private Continuation followUp(Instant startedAt, Map<TargetOutcome, Integer> counts, int usersResolved,
+  private Continuation followUp(
+      Instant startedAt,
+      Map<TargetOutcome, Integer> counts,
+      int usersResolved,
       List<Continuation.Pending> pending) {
-    return new Continuation(new EventCodec().encode(leaver), "7@offboarding-events", "offboarding-events", 1,
-        startedAt, counts, Map.of(), usersResolved, "ffffffff-ffff-4fff-bfff-ffffffffffff", pending);
+    return new Continuation(
+        new EventCodec().encode(leaver),
+        "7@offboarding-events",
+        "offboarding-events",
+        1,
+        startedAt,
+        counts,
+        Map.of(),
+        usersResolved,
+        "ffffffff-ffff-4fff-bfff-ffffffffffff",
+        pending);
   }
 
   private Settlement deliver(Continuation c) throws InterruptedException {
-    return processor.process(new EventProcessor.Work(Inbounds.of(new ContinuationCodec().encode(c), "8"), false,
-        audit, followUps, () -> false, () -> {}));
+    return processor.process(
+        new EventProcessor.Work(
+            Inbounds.of(new ContinuationCodec().encode(c), "8"),
+            false,
+            audit,
+            followUps,
+            () -> false,
+            () -> {}));
   }
 
   private List<WriteRecord.Kind> writesTo(FakeUser user) {
-    return server.writeLog().stream().filter(w -> w.userId().equals(user.id())).map(WriteRecord::kind).toList();
+    return server.writeLog().stream()
+        .filter(w -> w.userId().equals(user.id()))
+        .map(WriteRecord::kind)
+        .toList();
   }
 
-  /** The processor as {@code Wiring} builds it, verifying every write; waits only move the clock. */
+  /**
+   * The processor as {@code Wiring} builds it, verifying every write; waits only move the clock.
+   */
   private EventProcessor processor() {
-    var graph = GraphClients.create(WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(),
-        "GRAPH_AUTH", "none")));
+    var graph =
+        GraphClients.create(
+            WorkerConfig.forGraphOnly(
+                Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
     RetryPolicy retries = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100));
-    GraphDirectory directory = new GraphDirectory(graph, URI.create(server.baseUrl()), retries, sleeper, clock);
-    Planner planner = new Planner(directory, new Protection(Set.of(), Set.of(), clock,
-        Protection.DEFAULT_MAX_STALENESS), 1_000);
-    Executor executor = new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED, retries,
-        OutageBreaker.create(clock), new Verifier(directory, sleeper, clock), sleeper, clock, 4);
+    GraphDirectory directory =
+        new GraphDirectory(graph, URI.create(server.baseUrl()), retries, sleeper, clock);
+    Planner planner =
+        new Planner(
+            directory,
+            new Protection(Set.of(), Set.of(), clock, Protection.DEFAULT_MAX_STALENESS),
+            1_000);
+    Executor executor =
+        new Executor(
+            new GraphAccountWrites(graph, clock),
+            WriteBudget.UNLIMITED,
+            retries,
+            OutageBreaker.create(clock),
+            new Verifier(directory, sleeper, clock),
+            sleeper,
+            clock,
+            4);
     return EventProcessor.builder(planner, executor, clock).build();
   }
 }

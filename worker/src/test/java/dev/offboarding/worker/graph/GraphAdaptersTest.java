@@ -24,17 +24,17 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.worker.config.WorkerConfig;
+import dev.offboarding.worker.execute.Executor;
+import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.plan.Directory;
 import dev.offboarding.worker.plan.DirectoryUser;
-import dev.offboarding.worker.execute.Executor;
 import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.plan.PlanResult;
 import dev.offboarding.worker.plan.Planner;
+import dev.offboarding.worker.plan.StreamingPlan;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
-import dev.offboarding.worker.execute.Sleeper;
-import dev.offboarding.worker.plan.StreamingPlan;
-import dev.offboarding.worker.execute.WriteBudget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,11 +54,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GraphAdaptersTest {
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T09:00:00Z"));
   final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
+
   /** Waiting moves the shared clock, so the fake tenant's budget refills without real sleeps. */
-  final Sleeper sleeper = d -> {
-    waits.add(d);
-    clock.advance(d);
-  };
+  final Sleeper sleeper =
+      d -> {
+        waits.add(d);
+        clock.advance(d);
+      };
+
   final FakeTenant tenant = new FakeTenant();
   FakeGraphServer server;
 
@@ -71,12 +74,18 @@ class GraphAdaptersTest {
 
   GraphServiceClient start(FakeGraphOptions.Builder options) {
     server = FakeGraphServer.start(tenant, options.clock(clock).build());
-    WorkerConfig config = WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none"));
+    WorkerConfig config =
+        WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none"));
     return GraphClients.create(config);
   }
 
   GraphDirectory directory(GraphServiceClient graph, int pageSize) {
-    return new GraphDirectory(graph, java.net.URI.create(server.baseUrl()), RetryPolicy.defaults(), sleeper, clock,
+    return new GraphDirectory(
+        graph,
+        java.net.URI.create(server.baseUrl()),
+        RetryPolicy.defaults(),
+        sleeper,
+        clock,
         pageSize);
   }
 
@@ -85,17 +94,28 @@ class GraphAdaptersTest {
   }
 
   Executor executor(GraphServiceClient graph, int concurrency) {
-    return new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED, RetryPolicy.defaults(),
-        dev.offboarding.worker.execute.OutageGuard.NONE, null, sleeper,
-        clock, concurrency);
+    return new Executor(
+        new GraphAccountWrites(graph, clock),
+        WriteBudget.UNLIMITED,
+        RetryPolicy.defaults(),
+        dev.offboarding.worker.execute.OutageGuard.NONE,
+        null,
+        sleeper,
+        clock,
+        concurrency);
   }
 
   static OffboardingEvent event(EventType type, List<Action> actions, Target... targets) {
-    return new OffboardingEvent("evt-graph", "/tests", type, null,
+    return new OffboardingEvent(
+        "evt-graph",
+        "/tests",
+        type,
+        null,
         new EventData(List.of(targets), actions, "adapter test", null, null, false));
   }
 
-  List<TargetAudit> plannedAndRun(GraphServiceClient graph, Protection protection, OffboardingEvent event)
+  List<TargetAudit> plannedAndRun(
+      GraphServiceClient graph, Protection protection, OffboardingEvent event)
       throws InterruptedException {
     Planner planner = new Planner(directory(graph, 999), protection, 10_000);
     StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event)).plan();
@@ -111,8 +131,15 @@ class GraphAdaptersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"o'brien#1$x+y@contoso.com", "$adele@contoso.com", "$o'hara@contoso.com", "zoë.åström@contoso.com", "a&b%c@contoso.com",
-      "plain@contoso.com"})
+  @ValueSource(
+      strings = {
+        "o'brien#1$x+y@contoso.com",
+        "$adele@contoso.com",
+        "$o'hara@contoso.com",
+        "zoë.åström@contoso.com",
+        "a&b%c@contoso.com",
+        "plain@contoso.com"
+      })
   void findsUsersByUpnsThatNeedEncoding(String upn) {
     FakeUser user = tenant.addUser(upn);
     GraphDirectory directory = directory(start(FakeGraphOptions.builder()), 999);
@@ -127,30 +154,39 @@ class GraphAdaptersTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 13, 100})
   void followsEveryPageOfANestedGroupAndCountsMembersThatAreNotUsers(int pageSize) {
-    List<FakeUser> inner = IntStream.range(0, 40).mapToObj(i -> tenant.addUser("inner" + i + "@contoso.com")).toList();
-    List<FakeUser> outer = IntStream.range(0, 23).mapToObj(i -> tenant.addUser("outer" + i + "@contoso.com")).toList();
+    List<FakeUser> inner =
+        IntStream.range(0, 40).mapToObj(i -> tenant.addUser("inner" + i + "@contoso.com")).toList();
+    List<FakeUser> outer =
+        IntStream.range(0, 23).mapToObj(i -> tenant.addUser("outer" + i + "@contoso.com")).toList();
     FakeGroup innerGroup = tenant.addGroup("inner", inner.toArray(FakeUser[]::new));
-    tenant.addMembers(innerGroup.id(), tenant.addDevice(FakeDevice.named("laptop")),
+    tenant.addMembers(
+        innerGroup.id(),
+        tenant.addDevice(FakeDevice.named("laptop")),
         tenant.addContact(FakeOrgContact.named("Vendor", "v@example.com")));
     FakeGroup outerGroup = tenant.addGroup("outer", outer.toArray(FakeUser[]::new));
-    tenant.addMembers(outerGroup.id(), innerGroup, inner.get(0),
+    tenant.addMembers(
+        outerGroup.id(),
+        innerGroup,
+        inner.get(0),
         tenant.addServicePrincipal(FakeServicePrincipal.named("robot")));
     GraphDirectory directory = directory(start(FakeGraphOptions.builder()), pageSize);
     Set<String> seen = new HashSet<>();
     Map<String, Integer> others = new java.util.TreeMap<>();
 
-    directory.transitiveMembers(outerGroup.id(), new Directory.MemberVisitor() {
-      @Override
-      public boolean user(DirectoryUser user) {
-        assertTrue(seen.add(user.id()), "listed twice: " + user.id());
-        return true;
-      }
+    directory.transitiveMembers(
+        outerGroup.id(),
+        new Directory.MemberVisitor() {
+          @Override
+          public boolean user(DirectoryUser user) {
+            assertTrue(seen.add(user.id()), "listed twice: " + user.id());
+            return true;
+          }
 
-      @Override
-      public void other(String kind) {
-        others.merge(kind, 1, Integer::sum);
-      }
-    });
+          @Override
+          public void other(String kind) {
+            others.merge(kind, 1, Integer::sum);
+          }
+        });
 
     assertEquals(63, seen.size());
     assertEquals(Map.of("device", 1, "group", 1, "orgContact", 1, "servicePrincipal", 1), others);
@@ -160,16 +196,21 @@ class GraphAdaptersTest {
   void reportsAMissingGroupAsNotFound() {
     GraphDirectory directory = directory(start(FakeGraphOptions.builder()), 999);
 
-    GraphFailure failure = assertThrows(GraphFailure.class,
-        () -> directory.transitiveMembers("00000000-0000-4000-8000-0000000000aa", new Directory.MemberVisitor() {
-          @Override
-          public boolean user(DirectoryUser user) {
-            return true;
-          }
+    GraphFailure failure =
+        assertThrows(
+            GraphFailure.class,
+            () ->
+                directory.transitiveMembers(
+                    "00000000-0000-4000-8000-0000000000aa",
+                    new Directory.MemberVisitor() {
+                      @Override
+                      public boolean user(DirectoryUser user) {
+                        return true;
+                      }
 
-          @Override
-          public void other(String kind) {}
-        }));
+                      @Override
+                      public void other(String kind) {}
+                    }));
 
     assertEquals(GraphFailure.Kind.NOT_FOUND, failure.kind());
     assertEquals("Request_ResourceNotFound", failure.errorCode());
@@ -177,57 +218,77 @@ class GraphAdaptersTest {
 
   @Test
   void selectsUsersByAnAttributeValueContainingQuotes() {
-    FakeUser match = tenant.addUser(FakeUser.builder("m@contoso.com").department("R&D 'Labs'").build());
+    FakeUser match =
+        tenant.addUser(FakeUser.builder("m@contoso.com").department("R&D 'Labs'").build());
     tenant.addUser(FakeUser.builder("n@contoso.com").department("R&D").build());
     GraphDirectory directory = directory(start(FakeGraphOptions.builder()), 999);
     List<String> ids = new ArrayList<>();
 
-    directory.usersWhere("department", "R&D 'Labs'", new Directory.MemberVisitor() {
-      @Override
-      public boolean user(DirectoryUser user) {
-        ids.add(user.id());
-        return true;
-      }
+    directory.usersWhere(
+        "department",
+        "R&D 'Labs'",
+        new Directory.MemberVisitor() {
+          @Override
+          public boolean user(DirectoryUser user) {
+            ids.add(user.id());
+            return true;
+          }
 
-      @Override
-      public void other(String kind) {}
-    });
+          @Override
+          public void other(String kind) {}
+        });
 
     assertEquals(List.of(match.id()), ids);
   }
 
   @ParameterizedTest
   @EnumSource(FakeGraphOptions.RevokeResponse.class)
-  void disablesThenRevokesAndAcceptsEitherSuccessAnswerOfRevoke(FakeGraphOptions.RevokeResponse answer)
-      throws Exception {
+  void disablesThenRevokesAndAcceptsEitherSuccessAnswerOfRevoke(
+      FakeGraphOptions.RevokeResponse answer) throws Exception {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     GraphServiceClient graph = start(FakeGraphOptions.builder().revokeResponse(answer));
 
-    List<TargetAudit> results = plannedAndRun(graph, Protection.none(),
-        event(EventType.LEAVER, List.of(), new Target.User("alice@contoso.com")));
+    List<TargetAudit> results =
+        plannedAndRun(
+            graph,
+            Protection.none(),
+            event(EventType.LEAVER, List.of(), new Target.User("alice@contoso.com")));
 
     assertEquals(TargetOutcome.SUCCEEDED, results.getFirst().outcome());
-    assertEquals(List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.REVOKE),
+    assertEquals(
+        List.of(WriteRecord.Kind.DISABLE, WriteRecord.Kind.REVOKE),
         server.writeLog().stream().map(WriteRecord::kind).toList());
     assertEquals(false, tenant.requireUser(alice.id()).accountEnabled());
-    assertEquals(server.writeLog().get(1).requestId(), results.getFirst().actions().get(1).requestId());
+    assertEquals(
+        server.writeLog().get(1).requestId(), results.getFirst().actions().get(1).requestId());
   }
 
   @Test
   void reportsForbiddenAndNotFoundWithoutRetrying() throws Exception {
-    FakeUser admin = tenant.addUser(FakeUser.builder("admin@contoso.com").writesForbidden(true).build());
+    FakeUser admin =
+        tenant.addUser(FakeUser.builder("admin@contoso.com").writesForbidden(true).build());
     FakeUser leaver = tenant.addUser("leaver@contoso.com");
     GraphServiceClient graph = start(FakeGraphOptions.builder());
     Planner planner = new Planner(directory(graph, 999), Protection.none(), 100);
-    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event(EventType.LEAVER, List.of(),
-        new Target.User(admin.id()), new Target.User(leaver.id())))).plan();
+    StreamingPlan plan =
+        assertInstanceOf(
+                PlanResult.Streamed.class,
+                planner.prepare(
+                    event(
+                        EventType.LEAVER,
+                        List.of(),
+                        new Target.User(admin.id()),
+                        new Target.User(leaver.id()))))
+            .plan();
     tenant.delete(leaver.id());
 
-    Map<String, TargetAudit> results = executor(graph).executeAll(plan, false).stream()
-        .collect(java.util.stream.Collectors.toMap(TargetAudit::userId, r -> r));
+    Map<String, TargetAudit> results =
+        executor(graph).executeAll(plan, false).stream()
+            .collect(java.util.stream.Collectors.toMap(TargetAudit::userId, r -> r));
 
     assertEquals(TargetOutcome.FORBIDDEN, results.get(admin.id()).outcome());
-    assertEquals("Authorization_RequestDenied", results.get(admin.id()).actions().get(0).errorCode());
+    assertEquals(
+        "Authorization_RequestDenied", results.get(admin.id()).actions().get(0).errorCode());
     assertEquals(TargetOutcome.NOT_FOUND, results.get(leaver.id()).outcome());
     assertEquals("Request_ResourceNotFound", results.get(leaver.id()).actions().get(0).errorCode());
     assertEquals(List.of(), waits);
@@ -235,24 +296,40 @@ class GraphAdaptersTest {
 
   @ParameterizedTest
   @EnumSource(FakeGraphOptions.RetryAfterFormat.class)
-  void waitsWhatEachThrottledAnswerAsksInEveryRetryAfterForm(FakeGraphOptions.RetryAfterFormat format)
-      throws Exception {
-    List<FakeUser> users = IntStream.range(0, 3).mapToObj(i -> tenant.addUser("t" + i + "@contoso.com")).toList();
-    GraphServiceClient graph = start(FakeGraphOptions.builder()
-        .writeBudget(1, Duration.ofSeconds(10), 1).retryAfterFormat(format));
+  void waitsWhatEachThrottledAnswerAsksInEveryRetryAfterForm(
+      FakeGraphOptions.RetryAfterFormat format) throws Exception {
+    List<FakeUser> users =
+        IntStream.range(0, 3).mapToObj(i -> tenant.addUser("t" + i + "@contoso.com")).toList();
+    GraphServiceClient graph =
+        start(
+            FakeGraphOptions.builder()
+                .writeBudget(1, Duration.ofSeconds(10), 1)
+                .retryAfterFormat(format));
 
     Planner planner = new Planner(directory(graph, 999), Protection.none(), 100);
-    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event(EventType.COMPROMISE,
-        List.of(Action.REVOKE_SESSIONS),
-        users.stream().map(u -> (Target) new Target.User(u.id())).toArray(Target[]::new)))).plan();
+    StreamingPlan plan =
+        assertInstanceOf(
+                PlanResult.Streamed.class,
+                planner.prepare(
+                    event(
+                        EventType.COMPROMISE,
+                        List.of(Action.REVOKE_SESSIONS),
+                        users.stream()
+                            .map(u -> (Target) new Target.User(u.id()))
+                            .toArray(Target[]::new))))
+            .plan();
 
     // One user at a time, so the sequence is exact: a write, then each next one is throttled once.
     List<TargetAudit> results = executor(graph, 1).executeAll(plan, false);
 
-    assertTrue(results.stream().allMatch(r -> r.outcome() == TargetOutcome.SUCCEEDED), results.toString());
-    assertEquals(List.of(1, 2, 2), results.stream().map(r -> r.actions().getFirst().attempts()).toList());
+    assertTrue(
+        results.stream().allMatch(r -> r.outcome() == TargetOutcome.SUCCEEDED), results.toString());
+    assertEquals(
+        List.of(1, 2, 2), results.stream().map(r -> r.actions().getFirst().attempts()).toList());
     assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(10)), waits);
-    assertEquals(List.of(200, 429, 200, 429, 200), server.writeLog().stream().map(WriteRecord::status).toList());
+    assertEquals(
+        List.of(200, 429, 200, 429, 200),
+        server.writeLog().stream().map(WriteRecord::status).toList());
   }
 
   @Test
@@ -260,8 +337,15 @@ class GraphAdaptersTest {
     tenant.addUser("burst@contoso.com");
     GraphServiceClient graph = start(FakeGraphOptions.builder());
     Planner planner = new Planner(directory(graph, 999), Protection.none(), 100);
-    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event(EventType.LEAVER,
-        List.of(Action.REVOKE_SESSIONS), new Target.User("burst@contoso.com")))).plan();
+    StreamingPlan plan =
+        assertInstanceOf(
+                PlanResult.Streamed.class,
+                planner.prepare(
+                    event(
+                        EventType.LEAVER,
+                        List.of(Action.REVOKE_SESSIONS),
+                        new Target.User("burst@contoso.com"))))
+            .plan();
     server.faults().serviceUnavailable(3);
 
     TargetAudit result = executor(graph).executeAll(plan, false).getFirst();
@@ -276,8 +360,15 @@ class GraphAdaptersTest {
     tenant.addUser("reset@contoso.com");
     GraphServiceClient graph = start(FakeGraphOptions.builder());
     Planner planner = new Planner(directory(graph, 999), Protection.none(), 100);
-    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event(EventType.LEAVER,
-        List.of(Action.REVOKE_SESSIONS), new Target.User("reset@contoso.com")))).plan();
+    StreamingPlan plan =
+        assertInstanceOf(
+                PlanResult.Streamed.class,
+                planner.prepare(
+                    event(
+                        EventType.LEAVER,
+                        List.of(Action.REVOKE_SESSIONS),
+                        new Target.User("reset@contoso.com"))))
+            .plan();
     server.faults().connectionResets(2);
 
     TargetAudit result = executor(graph).executeAll(plan, false).getFirst();
@@ -297,9 +388,15 @@ class GraphAdaptersTest {
     tenant.addMembers(everyone.id(), breakGlass);
     GraphServiceClient graph = start(FakeGraphOptions.builder());
 
-    List<TargetAudit> results = plannedAndRun(graph,
-        new Protection(Set.of("CEO@contoso.com"), Set.of(breakGlass.id())),
-        event(EventType.COMPROMISE, List.of(), new Target.Group(everyone.id()), new Target.User(glass.id())));
+    List<TargetAudit> results =
+        plannedAndRun(
+            graph,
+            new Protection(Set.of("CEO@contoso.com"), Set.of(breakGlass.id())),
+            event(
+                EventType.COMPROMISE,
+                List.of(),
+                new Target.Group(everyone.id()),
+                new Target.User(glass.id())));
 
     assertEquals(Set.of(leaver.id()), writtenUsers());
     assertEquals(2, results.stream().filter(r -> r.outcome() == TargetOutcome.PROTECTED).count());
@@ -311,7 +408,8 @@ class GraphAdaptersTest {
     GraphServiceClient graph = start(FakeGraphOptions.builder());
     Planner planner = new Planner(directory(graph, 10), Protection.none(), 49);
 
-    PlanResult result = planner.plan(event(EventType.LEAVER, List.of(), new Target.Group(big.id())));
+    PlanResult result =
+        planner.plan(event(EventType.LEAVER, List.of(), new Target.Group(big.id())));
 
     assertEquals("BlastRadiusExceeded", assertInstanceOf(PlanResult.Rejected.class, result).code());
     assertEquals(List.of(), server.writeLog());

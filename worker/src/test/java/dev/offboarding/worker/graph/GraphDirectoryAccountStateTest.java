@@ -12,9 +12,9 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.execute.AccountState;
+import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.resilience.RetryPolicy;
-import dev.offboarding.worker.execute.Sleeper;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,14 +25,18 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link GraphDirectory#accountState}, through the real Graph SDK over a socket against the fake tenant. */
+/**
+ * {@link GraphDirectory#accountState}, through the real Graph SDK over a socket against the fake
+ * tenant.
+ */
 class GraphDirectoryAccountStateTest {
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T09:00:00Z"));
   final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
-  final Sleeper sleeper = d -> {
-    waits.add(d);
-    clock.advance(d);
-  };
+  final Sleeper sleeper =
+      d -> {
+        waits.add(d);
+        clock.advance(d);
+      };
   final FakeTenant tenant = new FakeTenant();
   FakeGraphServer server;
   GraphServiceClient graph;
@@ -46,21 +50,33 @@ class GraphDirectoryAccountStateTest {
 
   GraphDirectory start() {
     server = FakeGraphServer.start(tenant, FakeGraphOptions.builder().clock(clock).build());
-    graph = GraphClients.create(
-        WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
-    return new GraphDirectory(graph, URI.create(server.baseUrl()), new RetryPolicy(3, Duration.ofSeconds(1),
-        Duration.ofSeconds(10)), sleeper, clock);
+    graph =
+        GraphClients.create(
+            WorkerConfig.forGraphOnly(
+                Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
+    return new GraphDirectory(
+        graph,
+        URI.create(server.baseUrl()),
+        new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10)),
+        sleeper,
+        clock);
   }
 
   @Test
   void readsBothPropertiesTheWorkerWrites() {
-    FakeUser alice = tenant.addUser(FakeUser.builder("alice@contoso.com").accountEnabled(false)
-        .signInSessionsValidFromDateTime(Instant.parse("2025-06-01T12:30:45Z")).build());
+    FakeUser alice =
+        tenant.addUser(
+            FakeUser.builder("alice@contoso.com")
+                .accountEnabled(false)
+                .signInSessionsValidFromDateTime(Instant.parse("2025-06-01T12:30:45Z"))
+                .build());
     GraphDirectory directory = start();
 
     AccountState state = directory.accountState(alice.id()).orElseThrow();
 
-    assertEquals(new AccountState(false, Instant.parse("2025-06-01T12:30:45Z"), "alice@contoso.com", "Member"),
+    assertEquals(
+        new AccountState(
+            false, Instant.parse("2025-06-01T12:30:45Z"), "alice@contoso.com", "Member"),
         state);
   }
 
@@ -75,7 +91,9 @@ class GraphDirectoryAccountStateTest {
     writes.revokeSignInSessions(alice.id());
     AccountState state = directory.accountState(alice.id()).orElseThrow();
 
-    assertEquals(new AccountState(false, Instant.parse("2026-11-27T09:03:00Z"), "alice@contoso.com", "Member"),
+    assertEquals(
+        new AccountState(
+            false, Instant.parse("2026-11-27T09:03:00Z"), "alice@contoso.com", "Member"),
         state);
   }
 
@@ -91,7 +109,8 @@ class GraphDirectoryAccountStateTest {
     writes.revokeSignInSessions(alice.id());
     AccountState state = directory.accountState(alice.id()).orElseThrow();
 
-    assertEquals(new AccountState(true, FakeUser.DEFAULT_SESSIONS_VALID_FROM, "alice@contoso.com", "Member"),
+    assertEquals(
+        new AccountState(true, FakeUser.DEFAULT_SESSIONS_VALID_FROM, "alice@contoso.com", "Member"),
         state);
   }
 
@@ -111,7 +130,8 @@ class GraphDirectoryAccountStateTest {
 
     AccountState state = directory.accountState(alice.id()).orElseThrow();
 
-    assertEquals(new AccountState(true, FakeUser.DEFAULT_SESSIONS_VALID_FROM, "alice@contoso.com", "Member"),
+    assertEquals(
+        new AccountState(true, FakeUser.DEFAULT_SESSIONS_VALID_FROM, "alice@contoso.com", "Member"),
         state);
     assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(2)), waits);
   }
@@ -122,7 +142,8 @@ class GraphDirectoryAccountStateTest {
     GraphDirectory directory = start();
     server.faults().serviceUnavailable(3, Duration.ofSeconds(1));
 
-    GraphFailure failure = assertThrows(GraphFailure.class, () -> directory.accountState(alice.id()));
+    GraphFailure failure =
+        assertThrows(GraphFailure.class, () -> directory.accountState(alice.id()));
 
     assertEquals(GraphFailure.Kind.UNAVAILABLE, failure.kind());
     assertEquals(503, failure.status());

@@ -15,10 +15,10 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.RequestRecord;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.protection.DirectoryRoles;
-import dev.offboarding.worker.plan.GraphFailure;
-import dev.offboarding.worker.protection.PrivilegedRoles;
 import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.protection.DirectoryRoles;
+import dev.offboarding.worker.protection.PrivilegedRoles;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -47,12 +47,14 @@ class GraphDirectoryRolesTest {
 
   GraphServiceClient start(FakeGraphOptions.Builder options) {
     server = FakeGraphServer.start(tenant, options.clock(clock).build());
-    return GraphClients.create(WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(),
-        "GRAPH_AUTH", "none")));
+    return GraphClients.create(
+        WorkerConfig.forGraphOnly(
+            Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
   }
 
   GraphDirectoryRoles roles(GraphServiceClient graph) {
-    return new GraphDirectoryRoles(graph, URI.create(server.baseUrl()), RetryPolicy.defaults(), sleeper, clock);
+    return new GraphDirectoryRoles(
+        graph, URI.create(server.baseUrl()), RetryPolicy.defaults(), sleeper, clock);
   }
 
   @Test
@@ -64,7 +66,8 @@ class GraphDirectoryRolesTest {
       admins.add(admin.id());
     }
     FakeGroup helpdesk = tenant.addGroup("Helpdesk", tenant.addUser("desk@contoso.com"));
-    FakeServicePrincipal robot = tenant.addServicePrincipal(FakeServicePrincipal.named("Provisioning"));
+    FakeServicePrincipal robot =
+        tenant.addServicePrincipal(FakeServicePrincipal.named("Provisioning"));
     tenant.roles().assign("User Administrator", helpdesk.id());
     tenant.roles().assign("User Administrator", robot.id());
     GraphDirectoryRoles roles = roles(start(FakeGraphOptions.builder().pageSize(3)));
@@ -76,12 +79,21 @@ class GraphDirectoryRolesTest {
     Set<String> users = new HashSet<>();
     holders.stream().filter(h -> h.kind().equals("user")).forEach(h -> users.add(h.principalId()));
     assertEquals(admins, users);
-    assertTrue(holders.contains(new DirectoryRoles.Holder(helpdesk.id(), "group",
-        "fe930be7-5e62-47db-91af-98c3a49a38b1")));
-    assertTrue(holders.contains(new DirectoryRoles.Holder(robot.id(), "servicePrincipal",
-        "fe930be7-5e62-47db-91af-98c3a49a38b1")));
-    assertTrue(server.requestLog().stream().map(RequestRecord::path)
-        .filter(p -> p.contains("roleAssignments")).count() >= 3, "every page was followed");
+    assertTrue(
+        holders.contains(
+            new DirectoryRoles.Holder(
+                helpdesk.id(), "group", "fe930be7-5e62-47db-91af-98c3a49a38b1")));
+    assertTrue(
+        holders.contains(
+            new DirectoryRoles.Holder(
+                robot.id(), "servicePrincipal", "fe930be7-5e62-47db-91af-98c3a49a38b1")));
+    assertTrue(
+        server.requestLog().stream()
+                .map(RequestRecord::path)
+                .filter(p -> p.contains("roleAssignments"))
+                .count()
+            >= 3,
+        "every page was followed");
   }
 
   @Test
@@ -91,10 +103,13 @@ class GraphDirectoryRolesTest {
 
     List<DirectoryRoles.Definition> definitions = roles.definitions();
 
-    DirectoryRoles.Definition globalAdmin = definitions.stream()
-        .filter(d -> d.id().equals("62e90394-69f5-4237-9190-012177145e10")).findFirst().orElseThrow();
-    DirectoryRoles.Definition leaverDesk = definitions.stream().filter(d -> d.id().equals(custom)).findFirst()
-        .orElseThrow();
+    DirectoryRoles.Definition globalAdmin =
+        definitions.stream()
+            .filter(d -> d.id().equals("62e90394-69f5-4237-9190-012177145e10"))
+            .findFirst()
+            .orElseThrow();
+    DirectoryRoles.Definition leaverDesk =
+        definitions.stream().filter(d -> d.id().equals(custom)).findFirst().orElseThrow();
     assertTrue(globalAdmin.builtIn());
     assertTrue(PrivilegedRoles.privileged(globalAdmin));
     assertFalse(leaverDesk.builtIn());
@@ -104,7 +119,10 @@ class GraphDirectoryRolesTest {
   @Test
   void readsEligibilitiesAndSaysSoWhenTheTenantHasNoPimLicence() {
     FakeUser eligible = tenant.addUser("eligible@contoso.com");
-    tenant.roles().makeEligible("Privileged Role Administrator", eligible.id(), clock.instant().minusSeconds(60));
+    tenant
+        .roles()
+        .makeEligible(
+            "Privileged Role Administrator", eligible.id(), clock.instant().minusSeconds(60));
     GraphDirectoryRoles roles = roles(start(FakeGraphOptions.builder()));
 
     List<DirectoryRoles.Holder> licensed = new ArrayList<>();
@@ -114,7 +132,10 @@ class GraphDirectoryRolesTest {
     boolean readUnlicensed = roles.eligibleAssignments(unlicensed::add);
 
     assertTrue(read);
-    assertEquals(List.of(new DirectoryRoles.Holder(eligible.id(), "user", "e8611ab8-c189-46e8-94e1-60213ab1f814")),
+    assertEquals(
+        List.of(
+            new DirectoryRoles.Holder(
+                eligible.id(), "user", "e8611ab8-c189-46e8-94e1-60213ab1f814")),
         licensed);
     assertFalse(readUnlicensed);
     assertTrue(unlicensed.isEmpty());
@@ -129,7 +150,8 @@ class GraphDirectoryRolesTest {
     List<DirectoryRoles.Holder> afterRetries = new ArrayList<>();
     roles.activeAssignments(afterRetries::add);
     server.faults().forceReadStatus("roleAssignments", 403);
-    GraphFailure forbidden = assertThrows(GraphFailure.class, () -> roles.activeAssignments(h -> {}));
+    GraphFailure forbidden =
+        assertThrows(GraphFailure.class, () -> roles.activeAssignments(h -> {}));
 
     assertEquals(1, afterRetries.size());
     assertEquals(GraphFailure.Kind.FORBIDDEN, forbidden.kind());

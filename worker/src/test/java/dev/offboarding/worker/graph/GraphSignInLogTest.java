@@ -26,7 +26,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The sign-in log read through the Graph SDK against the fake tenant: the filter it accepts, paging, and refusals. */
+/**
+ * The sign-in log read through the Graph SDK against the fake tenant: the filter it accepts,
+ * paging, and refusals.
+ */
 class GraphSignInLogTest {
   static final Instant NOW = Instant.parse("2026-11-27T09:00:00Z");
   final FakeTenant tenant = new FakeTenant();
@@ -45,12 +48,16 @@ class GraphSignInLogTest {
   }
 
   private void start(java.util.function.Consumer<FakeGraphOptions.Builder> options, int pageSize) {
-    FakeGraphOptions.Builder b = FakeGraphOptions.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC))
-        .signInLogLatency(Duration.ZERO);
+    FakeGraphOptions.Builder b =
+        FakeGraphOptions.builder()
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+            .signInLogLatency(Duration.ZERO);
     options.accept(b);
     server = FakeGraphServer.start(tenant, b.build());
-    GraphServiceClient graph = GraphClients.create(
-        WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
+    GraphServiceClient graph =
+        GraphClients.create(
+            WorkerConfig.forGraphOnly(
+                Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
     log = new GraphSignInLog(graph, Clock.fixed(NOW, ZoneOffset.UTC), pageSize);
   }
 
@@ -69,20 +76,40 @@ class GraphSignInLogTest {
   }
 
   @Test
-  void readsTheSuccessfulSignInsOfManyUsersSinceAnInstantInOneRequestThroughTheGate() throws Exception {
+  void readsTheSuccessfulSignInsOfManyUsersSinceAnInstantInOneRequestThroughTheGate()
+      throws Exception {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeUser bob = tenant.addUser("bob@contoso.com");
     FakeUser carol = tenant.addUser("carol@contoso.com");
     Instant revoked = NOW.minus(Duration.ofMinutes(30));
-    tenant.security().addSignIn(FakeSignIn.successful(alice, revoked.plusSeconds(60), "203.0.113.7"));
-    tenant.security().addSignIn(FakeSignIn.successful(bob, revoked.minusSeconds(60), "203.0.113.8"));
-    tenant.security().addSignIn(FakeSignIn.successful(carol, revoked.plusSeconds(60), "203.0.113.9"));
-    tenant.security().addSignIn(new FakeSignIn("b0000000-0000-4000-8000-000000000001", revoked.plusSeconds(90),
-        bob.id(), bob.userPrincipalName(), null, "Portal", "Portal", "2001:db8::1", true, 50126));
+    tenant
+        .security()
+        .addSignIn(FakeSignIn.successful(alice, revoked.plusSeconds(60), "203.0.113.7"));
+    tenant
+        .security()
+        .addSignIn(FakeSignIn.successful(bob, revoked.minusSeconds(60), "203.0.113.8"));
+    tenant
+        .security()
+        .addSignIn(FakeSignIn.successful(carol, revoked.plusSeconds(60), "203.0.113.9"));
+    tenant
+        .security()
+        .addSignIn(
+            new FakeSignIn(
+                "b0000000-0000-4000-8000-000000000001",
+                revoked.plusSeconds(90),
+                bob.id(),
+                bob.userPrincipalName(),
+                null,
+                "Portal",
+                "Portal",
+                "2001:db8::1",
+                true,
+                50126));
     start(o -> {});
     AtomicInteger passed = new AtomicInteger();
 
-    List<SignInLog.Seen> seen = log.successfulSince(revoked, List.of(alice.id(), bob.id()), counting(passed));
+    List<SignInLog.Seen> seen =
+        log.successfulSince(revoked, List.of(alice.id(), bob.id()), counting(passed));
 
     assertEquals(1, passed.get());
     assertEquals(1, seen.size(), "carol's is not asked for; bob's are before the revoke or failed");
@@ -96,13 +123,15 @@ class GraphSignInLogTest {
   void followsEveryPagePassingTheGateBeforeEach() throws Exception {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     for (int i = 0; i < 5; i++) {
-      tenant.security().addSignIn(FakeSignIn.successful(alice, NOW.minusSeconds(100 - i), "203.0.113.7"));
+      tenant
+          .security()
+          .addSignIn(FakeSignIn.successful(alice, NOW.minusSeconds(100 - i), "203.0.113.7"));
     }
     start(o -> {}, 2);
     AtomicInteger passed = new AtomicInteger();
 
-    List<SignInLog.Seen> seen = log.successfulSince(NOW.minusSeconds(200), List.of(alice.id()),
-        counting(passed));
+    List<SignInLog.Seen> seen =
+        log.successfulSince(NOW.minusSeconds(200), List.of(alice.id()), counting(passed));
 
     assertEquals(5, seen.size());
     assertEquals(3, passed.get());
@@ -114,8 +143,10 @@ class GraphSignInLogTest {
     tenant.security().signInLogsLicensed(false);
     start(o -> {});
 
-    GraphFailure e = assertThrows(GraphFailure.class,
-        () -> log.successfulSince(NOW.minusSeconds(60), List.of(alice.id()), GATE_OPEN));
+    GraphFailure e =
+        assertThrows(
+            GraphFailure.class,
+            () -> log.successfulSince(NOW.minusSeconds(60), List.of(alice.id()), GATE_OPEN));
 
     assertEquals(GraphFailure.Kind.FORBIDDEN, e.kind());
     assertEquals("Authentication_RequestFromNonPremiumTenantOrB2CTenant", e.errorCode());
@@ -123,12 +154,18 @@ class GraphSignInLogTest {
 
   @Test
   void buildsTheFilterFromCheckedIdsAndAnInstantOnlyAndRefusesAnythingElse() {
-    assertEquals("createdDateTime ge 2026-11-27T09:00:00Z and status/errorCode eq 0 and (userId eq "
-        + "'40000000-0000-4000-8000-000000000001')", GraphSignInLog.filter(NOW.plusMillis(700),
-        List.of("40000000-0000-4000-8000-000000000001")));
-    assertThrows(IllegalArgumentException.class, () -> GraphSignInLog.filter(NOW, List.of("x' or 1 eq 1")));
-    List<String> tooMany = new ArrayList<>(IntStream.range(0, SignInLog.USERS_PER_REQUEST + 1)
-        .mapToObj(i -> String.format("40000000-0000-4000-8000-%012d", i)).toList());
+    assertEquals(
+        "createdDateTime ge 2026-11-27T09:00:00Z and status/errorCode eq 0 and (userId eq "
+            + "'40000000-0000-4000-8000-000000000001')",
+        GraphSignInLog.filter(
+            NOW.plusMillis(700), List.of("40000000-0000-4000-8000-000000000001")));
+    assertThrows(
+        IllegalArgumentException.class, () -> GraphSignInLog.filter(NOW, List.of("x' or 1 eq 1")));
+    List<String> tooMany =
+        new ArrayList<>(
+            IntStream.range(0, SignInLog.USERS_PER_REQUEST + 1)
+                .mapToObj(i -> String.format("40000000-0000-4000-8000-%012d", i))
+                .toList());
     assertThrows(IllegalArgumentException.class, () -> GraphSignInLog.filter(NOW, tooMany));
     assertTrue(NOW.truncatedTo(ChronoUnit.SECONDS).equals(NOW));
   }

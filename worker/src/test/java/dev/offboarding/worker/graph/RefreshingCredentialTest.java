@@ -21,18 +21,19 @@ class RefreshingCredentialTest {
   final List<TokenRequestContext> asked = new ArrayList<>();
 
   /** Hands out token-1, token-2, ..., each valid for an hour by the test's clock. */
-  final TokenCredential issuer = new TokenCredential() {
-    @Override
-    public Mono<AccessToken> getToken(TokenRequestContext request) {
-      return Mono.just(getTokenSync(request));
-    }
+  final TokenCredential issuer =
+      new TokenCredential() {
+        @Override
+        public Mono<AccessToken> getToken(TokenRequestContext request) {
+          return Mono.just(getTokenSync(request));
+        }
 
-    @Override
-    public AccessToken getTokenSync(TokenRequestContext request) {
-      asked.add(request);
-      return new AccessToken("token-" + asked.size(), OffsetDateTime.now(clock).plusHours(1));
-    }
-  };
+        @Override
+        public AccessToken getTokenSync(TokenRequestContext request) {
+          asked.add(request);
+          return new AccessToken("token-" + asked.size(), OffsetDateTime.now(clock).plusHours(1));
+        }
+      };
 
   final RefreshingCredential credential = new RefreshingCredential(issuer, clock);
 
@@ -59,7 +60,8 @@ class RefreshingCredentialTest {
 
     assertEquals("token-2", fresh.getToken());
     assertNull(asked.get(0).getClaims());
-    assertNotNull(asked.get(1).getClaims(), "a forced renewal must bypass the identity library's cache");
+    assertNotNull(
+        asked.get(1).getClaims(), "a forced renewal must bypass the identity library's cache");
     assertEquals("token-2", token().getToken(), "later requests use the new token");
   }
 

@@ -25,20 +25,28 @@ class RetryAfterTest {
 
   @Test
   void readsAnHttpDateRelativeToNow() {
-    assertEquals(Optional.of(Duration.ofSeconds(30)), RetryAfter.parse("Fri, 27 Nov 2026 10:00:30 GMT", clock));
+    assertEquals(
+        Optional.of(Duration.ofSeconds(30)),
+        RetryAfter.parse("Fri, 27 Nov 2026 10:00:30 GMT", clock));
   }
 
   @Test
   void treatsADateInThePastAsNoWait() {
-    assertEquals(Optional.of(Duration.ZERO), RetryAfter.parse("Fri, 27 Nov 2026 09:00:00 GMT", clock));
+    assertEquals(
+        Optional.of(Duration.ZERO), RetryAfter.parse("Fri, 27 Nov 2026 09:00:00 GMT", clock));
   }
 
   @Test
   void readsHugeValuesAsLongWaitsWithoutOverflowing() {
     // Capped by whoever waits (RetryPolicy's maxWait, the governor's maximum pause), never wrapped.
-    assertEquals(Optional.of(Duration.ofMillis(Long.MAX_VALUE)), RetryAfter.parse("99999999999999999999", clock));
+    assertEquals(
+        Optional.of(Duration.ofMillis(Long.MAX_VALUE)),
+        RetryAfter.parse("99999999999999999999", clock));
     assertEquals(Optional.of(Duration.ofMillis(Long.MAX_VALUE)), RetryAfter.parse("1e300", clock));
-    assertEquals(Optional.of(Duration.between(Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("9999-12-31T23:59:59Z"))),
+    assertEquals(
+        Optional.of(
+            Duration.between(
+                Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("9999-12-31T23:59:59Z"))),
         RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT", clock));
   }
 

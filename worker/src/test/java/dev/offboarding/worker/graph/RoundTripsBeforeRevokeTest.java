@@ -24,14 +24,14 @@ import dev.offboarding.testkit.graph.RequestRecord;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.execute.Executor;
 import dev.offboarding.worker.execute.OutageGuard;
+import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.plan.PlanResult;
 import dev.offboarding.worker.plan.Planner;
-import dev.offboarding.worker.protection.Protection;
-import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.plan.StreamingPlan;
-import dev.offboarding.worker.verify.Verifier;
-import dev.offboarding.worker.execute.WriteBudget;
+import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.verify.Verifier;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,9 +66,13 @@ class RoundTripsBeforeRevokeTest {
 
   void start() {
     server = FakeGraphServer.start(tenant, FakeGraphOptions.builder().clock(clock).build());
-    graph = GraphClients.create(
-        WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
-    directory = new GraphDirectory(graph, URI.create(server.baseUrl()), RetryPolicy.defaults(), sleeper, clock);
+    graph =
+        GraphClients.create(
+            WorkerConfig.forGraphOnly(
+                Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
+    directory =
+        new GraphDirectory(
+            graph, URI.create(server.baseUrl()), RetryPolicy.defaults(), sleeper, clock);
   }
 
   /** A warm protected set, as the background refresher keeps it: its reads are not the event's. */
@@ -79,17 +83,30 @@ class RoundTripsBeforeRevokeTest {
   }
 
   List<TargetAudit> run(Protection protection, boolean verify, OffboardingEvent event) {
-    Executor executor = new Executor(new GraphAccountWrites(graph, clock), WriteBudget.UNLIMITED,
-        RetryPolicy.defaults(), OutageGuard.NONE, verify ? new Verifier(directory, sleeper, clock) : null, sleeper,
-        clock, 4);
+    Executor executor =
+        new Executor(
+            new GraphAccountWrites(graph, clock),
+            WriteBudget.UNLIMITED,
+            RetryPolicy.defaults(),
+            OutageGuard.NONE,
+            verify ? new Verifier(directory, sleeper, clock) : null,
+            sleeper,
+            clock,
+            4);
     server.clearRequestLog();
-    StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class,
-        new Planner(directory, protection, 100).prepare(event)).plan();
+    StreamingPlan plan =
+        assertInstanceOf(
+                PlanResult.Streamed.class, new Planner(directory, protection, 100).prepare(event))
+            .plan();
     return executor.executeAll(plan, false);
   }
 
   static OffboardingEvent compromise(List<Action> actions, Target target) {
-    return new OffboardingEvent("evt-rtt", "/siem", EventType.COMPROMISE, null,
+    return new OffboardingEvent(
+        "evt-rtt",
+        "/siem",
+        EventType.COMPROMISE,
+        null,
         new EventData(List.of(target), actions, "token theft", "INC-1", "siem", false));
   }
 
@@ -118,25 +135,37 @@ class RoundTripsBeforeRevokeTest {
         Arguments.of("by id, revoke only, protected group", true, revokeOnly, true, 0),
         Arguments.of("by id, disable + revoke, protected group", true, disableAndRevoke, true, 1),
         Arguments.of("by UPN, revoke only, protected group", false, revokeOnly, true, 1),
-        Arguments.of("by UPN, disable + revoke, protected group", false, disableAndRevoke, true, 2));
+        Arguments.of(
+            "by UPN, disable + revoke, protected group", false, disableAndRevoke, true, 2));
   }
 
   @ParameterizedTest(name = "{0}: {4} requests before the revoke")
   @MethodSource("compromiseEvents")
-  void sendsOnlyTheWritesAndAUpnLookupBeforeTheRevoke(String name, boolean byId, List<Action> actions,
-      boolean protectedGroup, int expectedBeforeRevoke) {
+  void sendsOnlyTheWritesAndAUpnLookupBeforeTheRevoke(
+      String name,
+      boolean byId,
+      List<Action> actions,
+      boolean protectedGroup,
+      int expectedBeforeRevoke) {
     FakeUser victim = tenant.addUser("victim@contoso.com");
     FakeUser breakGlass = tenant.addUser("breakglass@contoso.com");
     FakeGroup admins = tenant.addGroup("Break glass", breakGlass);
     start();
-    Protection protection = warmProtection(Set.of(), protectedGroup ? Set.of(admins.id()) : Set.of());
+    Protection protection =
+        warmProtection(Set.of(), protectedGroup ? Set.of(admins.id()) : Set.of());
 
-    List<TargetAudit> results = run(protection, true,
-        compromise(actions, new Target.User(byId ? victim.id() : victim.userPrincipalName())));
+    List<TargetAudit> results =
+        run(
+            protection,
+            true,
+            compromise(actions, new Target.User(byId ? victim.id() : victim.userPrincipalName())));
 
     assertEquals(expectedBeforeRevoke, beforeRevoke(), () -> "requests: " + server.requestLog());
     // After the revoke: the one read-back that verifies every write and names the user.
-    assertEquals(expectedBeforeRevoke + 2, server.requestLog().size(), () -> "requests: " + server.requestLog());
+    assertEquals(
+        expectedBeforeRevoke + 2,
+        server.requestLog().size(),
+        () -> "requests: " + server.requestLog());
     TargetAudit result = results.getFirst();
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
     assertEquals("victim@contoso.com", result.userPrincipalName());
@@ -145,12 +174,17 @@ class RoundTripsBeforeRevokeTest {
 
   @Test
   void namesAGuestWrittenByIdFromItsReadBack() {
-    FakeUser guest = tenant.addUser(FakeUser.builder("partner_fabrikam.com#EXT#@contoso.onmicrosoft.com").guest()
-        .build());
+    FakeUser guest =
+        tenant.addUser(
+            FakeUser.builder("partner_fabrikam.com#EXT#@contoso.onmicrosoft.com").guest().build());
     start();
 
-    TargetAudit result = run(Protection.none(), true,
-        compromise(List.of(Action.REVOKE_SESSIONS), new Target.User(guest.id()))).getFirst();
+    TargetAudit result =
+        run(
+                Protection.none(),
+                true,
+                compromise(List.of(Action.REVOKE_SESSIONS), new Target.User(guest.id())))
+            .getFirst();
 
     assertEquals(0, beforeRevoke());
     assertEquals(2, server.requestLog().size());
@@ -164,8 +198,9 @@ class RoundTripsBeforeRevokeTest {
     FakeUser victim = tenant.addUser("victim@contoso.com");
     start();
 
-    TargetAudit result = run(Protection.none(), false,
-        compromise(List.of(), new Target.User(victim.id()))).getFirst();
+    TargetAudit result =
+        run(Protection.none(), false, compromise(List.of(), new Target.User(victim.id())))
+            .getFirst();
 
     List<RequestRecord> log = server.requestLog();
     assertEquals(1, beforeRevoke());
@@ -181,7 +216,8 @@ class RoundTripsBeforeRevokeTest {
     start();
     String missing = "0b6f6c1e-8a5e-4c0e-9d0b-4b6d2f1f5e11";
 
-    TargetAudit result = run(Protection.none(), true, compromise(List.of(), new Target.User(missing))).getFirst();
+    TargetAudit result =
+        run(Protection.none(), true, compromise(List.of(), new Target.User(missing))).getFirst();
 
     // The disable's 404 ends it: no revoke, no read-back of a user that does not exist.
     List<RequestRecord> log = server.requestLog();
@@ -189,7 +225,8 @@ class RoundTripsBeforeRevokeTest {
     assertEquals(404, log.getFirst().status());
     assertEquals(TargetOutcome.NOT_FOUND, result.outcome());
     assertEquals(missing, result.userId());
-    assertEquals("user not found: the directory has no user with this object id (its write was answered 404)",
+    assertEquals(
+        "user not found: the directory has no user with this object id (its write was answered 404)",
         result.detail());
     ActionResult revoke = result.actions().get(1);
     assertEquals(TargetOutcome.SKIPPED, revoke.outcome());
@@ -201,7 +238,8 @@ class RoundTripsBeforeRevokeTest {
     start();
     Protection protection = warmProtection(Set.of("breakglass@contoso.com"), Set.of());
 
-    TargetAudit result = run(protection, true, compromise(List.of(), new Target.User(breakGlass.id()))).getFirst();
+    TargetAudit result =
+        run(protection, true, compromise(List.of(), new Target.User(breakGlass.id()))).getFirst();
 
     assertEquals(TargetOutcome.PROTECTED, result.outcome());
     assertTrue(server.writeLog().isEmpty());
@@ -217,7 +255,8 @@ class RoundTripsBeforeRevokeTest {
     start();
     Protection protection = warmProtection(Set.of(), Set.of(admins.id()));
 
-    TargetAudit result = run(protection, true, compromise(List.of(), new Target.User(breakGlass.id()))).getFirst();
+    TargetAudit result =
+        run(protection, true, compromise(List.of(), new Target.User(breakGlass.id()))).getFirst();
 
     assertEquals(TargetOutcome.PROTECTED, result.outcome());
     assertEquals("protected: member of a protected group", result.detail());
@@ -230,12 +269,26 @@ class RoundTripsBeforeRevokeTest {
     FakeGroup group = tenant.addGroup("Team", victim, tenant.addUser("other@contoso.com"));
     start();
 
-    List<TargetAudit> results = run(Protection.none(), true, new OffboardingEvent("evt-rtt", "/siem",
-        EventType.COMPROMISE, null, new EventData(List.of(new Target.User(victim.id()), new Target.Group(group.id())),
-            List.of(Action.REVOKE_SESSIONS), "token theft", "INC-1", "siem", false)));
+    List<TargetAudit> results =
+        run(
+            Protection.none(),
+            true,
+            new OffboardingEvent(
+                "evt-rtt",
+                "/siem",
+                EventType.COMPROMISE,
+                null,
+                new EventData(
+                    List.of(new Target.User(victim.id()), new Target.Group(group.id())),
+                    List.of(Action.REVOKE_SESSIONS),
+                    "token theft",
+                    "INC-1",
+                    "siem",
+                    false)));
 
     assertEquals(2, results.size());
-    TargetAudit mine = results.stream().filter(r -> victim.id().equals(r.userId())).findFirst().orElseThrow();
+    TargetAudit mine =
+        results.stream().filter(r -> victim.id().equals(r.userId())).findFirst().orElseThrow();
     assertEquals(List.of("user:" + victim.id(), "group:" + group.id()), mine.via());
     assertEquals("victim@contoso.com", mine.userPrincipalName());
     assertEquals(2, server.writeLog().size());

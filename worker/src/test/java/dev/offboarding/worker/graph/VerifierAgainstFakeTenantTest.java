@@ -12,8 +12,8 @@ import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.verify.Verification;
 import dev.offboarding.worker.verify.Verifier;
 import java.net.URI;
@@ -34,11 +34,14 @@ import org.junit.jupiter.api.Test;
 class VerifierAgainstFakeTenantTest {
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T09:00:00Z"));
   final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
+
   /** Waiting moves the shared clock; nothing sleeps for real. */
-  final Sleeper sleeper = d -> {
-    waits.add(d);
-    clock.advance(d);
-  };
+  final Sleeper sleeper =
+      d -> {
+        waits.add(d);
+        clock.advance(d);
+      };
+
   final FakeTenant tenant = new FakeTenant();
   final FakeUser alice = tenant.addUser("alice@contoso.com");
   FakeGraphServer server;
@@ -48,11 +51,14 @@ class VerifierAgainstFakeTenantTest {
   @BeforeEach
   void start() {
     server = FakeGraphServer.start(tenant, FakeGraphOptions.builder().clock(clock).build());
-    GraphServiceClient graph = GraphClients.create(
-        WorkerConfig.forGraphOnly(Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
+    GraphServiceClient graph =
+        GraphClients.create(
+            WorkerConfig.forGraphOnly(
+                Map.of("GRAPH_BASE_URL", server.baseUrl(), "GRAPH_AUTH", "none")));
     writes = new GraphAccountWrites(graph, clock);
-    GraphDirectory directory = new GraphDirectory(graph, URI.create(server.baseUrl()), RetryPolicy.defaults(),
-        sleeper, clock);
+    GraphDirectory directory =
+        new GraphDirectory(
+            graph, URI.create(server.baseUrl()), RetryPolicy.defaults(), sleeper, clock);
     verifier = new Verifier(directory, sleeper, clock);
     clock.advance(Duration.ofMinutes(10).plusMillis(400));
   }
@@ -86,8 +92,10 @@ class VerifierAgainstFakeTenantTest {
     assertFalse(v.verified());
     assertEquals(FakeUser.DEFAULT_SESSIONS_VALID_FROM, v.observedSessionsValidFrom());
     assertEquals(3, v.reads());
-    assertEquals("signInSessionsValidFromDateTime 2024-01-01T00:00:00Z is before the revoke at 2026-11-27T09:10:00Z"
-        + " (allowing 120 s of clock skew) after 3 reads", v.reason());
+    assertEquals(
+        "signInSessionsValidFromDateTime 2024-01-01T00:00:00Z is before the revoke at 2026-11-27T09:10:00Z"
+            + " (allowing 120 s of clock skew) after 3 reads",
+        v.reason());
     assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), waits);
     assertTrue(server.writeLog().getFirst().accepted());
   }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class BrakeLedgerTest {
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:20Z");
+
   /** Where a lease granted at {@link #T0} is booked: the end of its minute. */
   private static final Instant BOOKED = Instant.parse("2026-12-01T10:01:00Z");
 
@@ -25,7 +26,9 @@ class BrakeLedgerTest {
     assertEquals(MassActionBrake.Lease.all(60), first.lease());
     assertNull(first.fullUntil());
     assertEquals(40, second.lease().granted());
-    assertEquals(BOOKED.plus(MassActionBrake.WINDOW), second.lease().roomAt(),
+    assertEquals(
+        BOOKED.plus(MassActionBrake.WINDOW),
+        second.lease().roomAt(),
         "room for the 20 left comes back when the first lease leaves the window");
     assertEquals(BOOKED.plus(MassActionBrake.WINDOW), second.fullUntil());
     assertEquals(100, second.ledger().used(T0.plusSeconds(120)));
@@ -35,7 +38,8 @@ class BrakeLedgerTest {
   void grantsNothingWhileTheCapIsFullAndAgainOnceTheWindowHasRolledPastTheLeases() {
     BrakeLedger full = BrakeLedger.EMPTY.grant(T0, 50, 50).ledger();
 
-    BrakeLedger.Grant during = full.grant(BOOKED.plus(MassActionBrake.WINDOW).minusSeconds(1), 50, 10);
+    BrakeLedger.Grant during =
+        full.grant(BOOKED.plus(MassActionBrake.WINDOW).minusSeconds(1), 50, 10);
     BrakeLedger.Grant after = full.grant(BOOKED.plus(MassActionBrake.WINDOW), 50, 10);
 
     assertEquals(0, during.lease().granted());
@@ -46,27 +50,44 @@ class BrakeLedgerTest {
 
   @Test
   void waitsForRoomForTheWholeRestWhenSeveralLeasesMustLeaveTheWindow() {
-    BrakeLedger ledger = BrakeLedger.EMPTY.grant(T0, 30, 10).ledger()
-        .grant(T0.plus(Duration.ofMinutes(10)), 30, 10).ledger()
-        .grant(T0.plus(Duration.ofMinutes(20)), 30, 10).ledger();
+    BrakeLedger ledger =
+        BrakeLedger.EMPTY
+            .grant(T0, 30, 10)
+            .ledger()
+            .grant(T0.plus(Duration.ofMinutes(10)), 30, 10)
+            .ledger()
+            .grant(T0.plus(Duration.ofMinutes(20)), 30, 10)
+            .ledger();
 
     BrakeLedger.Grant grant = ledger.grant(T0.plus(Duration.ofMinutes(30)), 30, 15);
 
     assertEquals(0, grant.lease().granted());
-    assertEquals(BOOKED.plus(Duration.ofMinutes(10)).plus(MassActionBrake.WINDOW), grant.lease().roomAt(),
+    assertEquals(
+        BOOKED.plus(Duration.ofMinutes(10)).plus(MassActionBrake.WINDOW),
+        grant.lease().roomAt(),
         "15 users need the first two leases gone");
-    assertEquals(BOOKED.plus(MassActionBrake.WINDOW), grant.fullUntil(), "one user needs only the first gone");
+    assertEquals(
+        BOOKED.plus(MassActionBrake.WINDOW),
+        grant.fullUntil(),
+        "one user needs only the first gone");
   }
 
   @Test
   void countsALeaseBookedFurtherAheadThanAnyClockCouldBeAsBookedNow() {
-    BrakeLedger farAhead = BrakeLedgerCodec.decode(("{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[["
-        + T0.plus(Duration.ofDays(365)).getEpochSecond() + ",10]]}").getBytes(StandardCharsets.UTF_8));
+    BrakeLedger farAhead =
+        BrakeLedgerCodec.decode(
+            ("{\"format\":\""
+                    + BrakeLedgerCodec.FORMAT
+                    + "\",\"leases\":[["
+                    + T0.plus(Duration.ofDays(365)).getEpochSecond()
+                    + ",10]]}")
+                .getBytes(StandardCharsets.UTF_8));
 
     BrakeLedger.Grant grant = farAhead.grant(T0, 10, 1);
 
     assertEquals(0, grant.lease().granted());
-    assertEquals(BOOKED.plus(MassActionBrake.WINDOW), grant.lease().roomAt(), "held one window, not a year");
+    assertEquals(
+        BOOKED.plus(MassActionBrake.WINDOW), grant.lease().roomAt(), "held one window, not a year");
   }
 
   @Test
@@ -81,25 +102,39 @@ class BrakeLedgerTest {
 
   @Test
   void readsBackWhatItWrites() {
-    BrakeLedger ledger = BrakeLedger.EMPTY.grant(T0, 100, 7).ledger().grant(T0.plusSeconds(300), 100, 3).ledger();
+    BrakeLedger ledger =
+        BrakeLedger.EMPTY.grant(T0, 100, 7).ledger().grant(T0.plusSeconds(300), 100, 3).ledger();
 
     BrakeLedger read = BrakeLedgerCodec.decode(BrakeLedgerCodec.encode(ledger));
 
     assertEquals(ledger, read);
-    assertTrue(new String(BrakeLedgerCodec.encode(ledger), StandardCharsets.UTF_8).startsWith("{\"format\":\"" + BrakeLedgerCodec.FORMAT));
-    assertEquals(BrakeLedger.EMPTY, BrakeLedgerCodec.decode(null), "a session never written is an empty count");
+    assertTrue(
+        new String(BrakeLedgerCodec.encode(ledger), StandardCharsets.UTF_8)
+            .startsWith("{\"format\":\"" + BrakeLedgerCodec.FORMAT));
+    assertEquals(
+        BrakeLedger.EMPTY,
+        BrakeLedgerCodec.decode(null),
+        "a session never written is an empty count");
   }
 
   @Test
   void refusesAStateItDidNotWriteWithoutQuotingIt() {
-    for (String state : new String[] {"not json", "[]", "{\"format\":\"other\",\"leases\":[]}",
-        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1,0]]}",
-        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1,\"5\"]]}",
-        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[-1,5]]}",
-        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1.5,5]]}",
-        "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[],\"reset\":true}"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> BrakeLedgerCodec.decode(state.getBytes(StandardCharsets.UTF_8)), state);
+    for (String state :
+        new String[] {
+          "not json",
+          "[]",
+          "{\"format\":\"other\",\"leases\":[]}",
+          "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1,0]]}",
+          "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1,\"5\"]]}",
+          "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[-1,5]]}",
+          "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[[1.5,5]]}",
+          "{\"format\":\"" + BrakeLedgerCodec.FORMAT + "\",\"leases\":[],\"reset\":true}"
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> BrakeLedgerCodec.decode(state.getBytes(StandardCharsets.UTF_8)),
+              state);
       assertTrue(!e.getMessage().contains(state), e.getMessage());
     }
   }
@@ -116,7 +151,8 @@ class BrakeLedgerTest {
     assertEquals(Instant.parse("2026-12-01T10:11:00Z").getEpochSecond(), grant.booked());
     assertEquals(7, grant.ledger().used(T0));
     assertEquals(3, givenBack.used(T0));
-    assertEquals(BrakeLedger.EMPTY, givenBack.release(grant.booked(), 3), "nothing is left of that booking");
+    assertEquals(
+        BrakeLedger.EMPTY, givenBack.release(grant.booked(), 3), "nothing is left of that booking");
   }
 
   @Test
@@ -134,9 +170,14 @@ class BrakeLedgerTest {
 
   @Test
   void refusesToBookInThePastOrFurtherAheadThanAReserveLives() {
-    assertThrows(IllegalArgumentException.class, () -> BrakeLedger.EMPTY.grant(T0, 10, 1, 0, T0.minusSeconds(1)));
-    assertThrows(IllegalArgumentException.class, () -> BrakeLedger.EMPTY.grant(T0, 10, 1, 0,
-        T0.plus(BrakeLedger.MAX_BOOKED_AHEAD).plusSeconds(1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BrakeLedger.EMPTY.grant(T0, 10, 1, 0, T0.minusSeconds(1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            BrakeLedger.EMPTY.grant(
+                T0, 10, 1, 0, T0.plus(BrakeLedger.MAX_BOOKED_AHEAD).plusSeconds(1)));
   }
 
   @Test

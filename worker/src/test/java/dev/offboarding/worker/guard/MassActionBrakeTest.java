@@ -39,7 +39,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -57,27 +56,45 @@ class MassActionBrakeTest {
   final RecordingWrites writes = new RecordingWrites();
   final RecordingAudit audit = new RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
+
   /** Every lease asked for: cap name and users. */
   final List<String> leases = new ArrayList<>();
 
   /** A processor whose brake counts in memory on the test's clock, with these caps. */
   EventProcessor processor(int usersPerHour, int urgentUsersPerHour) {
     MassActionBrake inMemory = MassActionBrake.inMemory(clock);
-    return processor(new Braking((cap, users) -> {
-      leases.add(cap.name() + ":" + users);
-      return inMemory.lease(cap, users);
-    }, MassActionCaps.of(Inbounds.EVENTS, usersPerHour, Inbounds.URGENT, urgentUsersPerHour), clock));
+    return processor(
+        new Braking(
+            (cap, users) -> {
+              leases.add(cap.name() + ":" + users);
+              return inMemory.lease(cap, users);
+            },
+            MassActionCaps.of(Inbounds.EVENTS, usersPerHour, Inbounds.URGENT, urgentUsersPerHour),
+            clock));
   }
 
   /** When true, processors built later take at most 4 users per delivery. */
   boolean bounds4;
 
   EventProcessor processor(Braking braking) {
-    Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
-    return EventProcessor.builder(new Planner(directory, Protection.none(), 10_000), executor, clock)
-        .bounds(bounds4 ? DeliveryBounds.of(DeliveryBounds.DEFAULT_MAX_DURATION, 4) : DeliveryBounds.defaults())
-        .brake(braking).build();
+    Executor executor =
+        new Executor(
+            writes,
+            WriteBudget.UNLIMITED,
+            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+            OutageGuard.NONE,
+            null,
+            d -> {},
+            clock,
+            8);
+    return EventProcessor.builder(
+            new Planner(directory, Protection.none(), 10_000), executor, clock)
+        .bounds(
+            bounds4
+                ? DeliveryBounds.of(DeliveryBounds.DEFAULT_MAX_DURATION, 4)
+                : DeliveryBounds.defaults())
+        .brake(braking)
+        .build();
   }
 
   List<String> addUsers(String prefix, int count) {
@@ -93,7 +110,8 @@ class MassActionBrakeTest {
   /** One delivery of {@code body} from {@code queue}, as the intake decodes it. */
   Settlement deliver(byte[] body, String queue) throws InterruptedException {
     Inbound message = Inbounds.CLASSIFIER.classify(queue, 1, body, name -> null);
-    return processor.process(new EventProcessor.Work(message, false, audit, followUps, () -> false, () -> {}));
+    return processor.process(
+        new EventProcessor.Work(message, false, audit, followUps, () -> false, () -> {}));
   }
 
   Settlement deliverFollowUp() throws InterruptedException {
@@ -127,7 +145,10 @@ class MassActionBrakeTest {
     assertEquals(20, audit.summary.usersPending());
     Instant roomAt = Instant.parse("2026-12-01T11:01:00Z");
     assertEquals(roomAt, followUps.notBefore.get(0), "the rest waits until the window has room");
-    assertEquals(List.of(), followUps.sent.get(0).pending(), "users held back are not pending: they were not leased");
+    assertEquals(
+        List.of(),
+        followUps.sent.get(0).pending(),
+        "users held back are not pending: they were not leased");
 
     clock.set(roomAt);
     Settlement second = deliverFollowUp();
@@ -136,7 +157,9 @@ class MassActionBrakeTest {
     assertEquals(50, usersWritten().size());
     assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
     assertEquals(50, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
-    assertEquals(50, new HashSet<>(audit.all().stream().map(TargetAudit::userId).toList()).size(),
+    assertEquals(
+        50,
+        new HashSet<>(audit.all().stream().map(TargetAudit::userId).toList()).size(),
         "every user exactly one result");
     assertEquals(List.of("bulk:50", "bulk:20"), leases);
   }
@@ -165,11 +188,16 @@ class MassActionBrakeTest {
     List<String> victims = addUsers("40000000", 2);
     deliver(new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), Inbounds.EVENTS);
 
-    Settlement urgent = deliver(new EventCodec().encode(compromise("evt-urgent", victims.get(0))), Inbounds.URGENT);
-    Settlement fromHr = deliver(new EventCodec().encode(compromise("evt-hr", victims.get(1))), Inbounds.EVENTS);
+    Settlement urgent =
+        deliver(new EventCodec().encode(compromise("evt-urgent", victims.get(0))), Inbounds.URGENT);
+    Settlement fromHr =
+        deliver(new EventCodec().encode(compromise("evt-hr", victims.get(1))), Inbounds.EVENTS);
 
     assertEquals(new Settlement.Complete(), urgent, "the urgent queue's cap has room");
-    assertEquals(SummaryStatus.CONTINUING, audit.summary.status(), "a compromise from the events queue is braked");
+    assertEquals(
+        SummaryStatus.CONTINUING,
+        audit.summary.status(),
+        "a compromise from the events queue is braked");
     assertEquals(new Settlement.Complete(Settlement.Complete.BRAKE), fromHr);
     assertTrue(usersWritten().contains(victims.get(0)));
     assertFalse(usersWritten().contains(victims.get(1)));
@@ -181,8 +209,9 @@ class MassActionBrakeTest {
     processor = processor(1000, 200);
     List<String> users = addUsers("20000000", 4);
     directory.addGroup(GROUP, users.toArray(String[]::new));
-    GraphFailure unavailable = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down",
-        null, null, null);
+    GraphFailure unavailable =
+        new GraphFailure(
+            GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", null, null, null);
     writes.failNext("disable:" + users.get(2), unavailable, unavailable, unavailable);
 
     deliver(new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), Inbounds.EVENTS);
@@ -194,13 +223,15 @@ class MassActionBrakeTest {
   }
 
   @Test
-  void aChunkWithUsersToRetryAndNewUsersTriesTheRetriedOnesAndLetsTheNewOnesWait() throws Exception {
+  void aChunkWithUsersToRetryAndNewUsersTriesTheRetriedOnesAndLetsTheNewOnesWait()
+      throws Exception {
     bounds4 = true;
     processor = processor(4, 200);
     List<String> users = addUsers("20000000", 6);
     directory.addGroup(GROUP, users.toArray(String[]::new));
-    GraphFailure unavailable = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down",
-        null, null, null);
+    GraphFailure unavailable =
+        new GraphFailure(
+            GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", null, null, null);
     writes.failNext("disable:" + users.get(1), unavailable, unavailable, unavailable);
 
     deliver(new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), Inbounds.EVENTS);
@@ -210,11 +241,13 @@ class MassActionBrakeTest {
     Settlement third = deliverFollowUp();
 
     assertEquals(new Settlement.Complete(Settlement.Complete.BRAKE), second);
-    assertEquals(Set.copyOf(users.subList(0, 4)), afterSecond, "the retried user written, no new one");
+    assertEquals(
+        Set.copyOf(users.subList(0, 4)), afterSecond, "the retried user written, no new one");
     assertEquals(SummaryStatus.COMPLETED, audit.summary.status(), String.valueOf(third));
     assertEquals(6, audit.summary.counts().get(TargetOutcome.SUCCEEDED));
     assertEquals(6, new HashSet<>(audit.all().stream().map(TargetAudit::userId).toList()).size());
-    assertEquals(List.of("bulk:4", "bulk:2", "bulk:2"), leases, "the retried user is never leased again");
+    assertEquals(
+        List.of("bulk:4", "bulk:2", "bulk:2"), leases, "the retried user is never leased again");
   }
 
   @Test
@@ -223,42 +256,52 @@ class MassActionBrakeTest {
     directory.addGroup(GROUP, addUsers("20000000", 8).toArray(String[]::new));
     byte[] body = new EventCodec().encode(Events.leaver(new Target.Group(GROUP)));
     Inbound message = Inbounds.CLASSIFIER.classify(Inbounds.EVENTS, 7, body, name -> null);
-    AuditSink failingOnce = new AuditSink() {
-      boolean failed;
+    AuditSink failingOnce =
+        new AuditSink() {
+          boolean failed;
 
-      @Override
-      public void targets(List<TargetAudit> results) {
-        if (!failed) {
-          failed = true;
-          throw new AuditException("audit topic unreachable", null);
-        }
-        audit.targets(results);
-      }
+          @Override
+          public void targets(List<TargetAudit> results) {
+            if (!failed) {
+              failed = true;
+              throw new AuditException("audit topic unreachable", null);
+            }
+            audit.targets(results);
+          }
 
-      @Override
-      public void summary(dev.offboarding.contracts.SummaryAudit s) {
-        audit.summary(s);
-      }
-    };
+          @Override
+          public void summary(dev.offboarding.contracts.SummaryAudit s) {
+            audit.summary(s);
+          }
+        };
 
-    Settlement first = processor.process(new EventProcessor.Work(message, false, failingOnce, followUps, () -> false,
-        () -> {}));
-    Settlement again = processor.process(new EventProcessor.Work(message, true, failingOnce, followUps, () -> false,
-        () -> {}));
+    Settlement first =
+        processor.process(
+            new EventProcessor.Work(message, false, failingOnce, followUps, () -> false, () -> {}));
+    Settlement again =
+        processor.process(
+            new EventProcessor.Work(message, true, failingOnce, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Abandon.class, first);
-    assertEquals(new Settlement.Complete(), again, "8 users, one lease of 8: the cap of 10 has room");
+    assertEquals(
+        new Settlement.Complete(), again, "8 users, one lease of 8: the cap of 10 has room");
     assertEquals(List.of("bulk:8"), leases);
   }
 
   @Test
   void writesNothingAndWaitsLikeAnyTransientFailureWhenTheCountCannotBeRead() throws Exception {
-    processor = processor(new Braking((cap, users) -> {
-      throw new MassActionBrake.Unavailable("state queue unreachable", null);
-    }, MassActionCaps.of(Inbounds.EVENTS, 1000, Inbounds.URGENT, 200), clock));
+    processor =
+        processor(
+            new Braking(
+                (cap, users) -> {
+                  throw new MassActionBrake.Unavailable("state queue unreachable", null);
+                },
+                MassActionCaps.of(Inbounds.EVENTS, 1000, Inbounds.URGENT, 200),
+                clock));
     directory.addGroup(GROUP, addUsers("20000000", 3).toArray(String[]::new));
 
-    Settlement settlement = deliver(new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), Inbounds.EVENTS);
+    Settlement settlement =
+        deliver(new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), Inbounds.EVENTS);
 
     assertInstanceOf(Settlement.Abandon.class, settlement);
     assertEquals(List.of(), writes.attempts);
@@ -271,8 +314,11 @@ class MassActionBrakeTest {
     processor = processor(1, 1);
     directory.addGroup(GROUP, addUsers("20000000", 5).toArray(String[]::new));
 
-    Settlement settlement = deliver(new EventCodec().encode(Events.event(EventType.LEAVER, List.of(), true,
-        new Target.Group(GROUP))), Inbounds.EVENTS);
+    Settlement settlement =
+        deliver(
+            new EventCodec()
+                .encode(Events.event(EventType.LEAVER, List.of(), true, new Target.Group(GROUP))),
+            Inbounds.EVENTS);
 
     assertEquals(new Settlement.Complete(), settlement);
     assertEquals(SummaryStatus.DRY_RUN, audit.summary.status());
@@ -282,7 +328,8 @@ class MassActionBrakeTest {
   @Test
   void saysItHoldsWorkBackUntilTheWindowHasRoom() throws Exception {
     MassActionBrake inMemory = MassActionBrake.inMemory(clock);
-    Braking braking = new Braking(inMemory, MassActionCaps.of(Inbounds.EVENTS, 3, Inbounds.URGENT, 3), clock);
+    Braking braking =
+        new Braking(inMemory, MassActionCaps.of(Inbounds.EVENTS, 3, Inbounds.URGENT, 3), clock);
     processor = processor(braking);
     directory.addGroup(GROUP, addUsers("20000000", 5).toArray(String[]::new));
 
@@ -301,12 +348,17 @@ class MassActionBrakeTest {
 
   @Test
   void anApprovedEventIsNotHeldByTheBrake() {
-    Braking braking = new Braking((cap, users) -> new MassActionBrake.Lease(0, T0.plus(Duration.ofHours(1))),
-        MassActionCaps.of(Inbounds.EVENTS, 1, Inbounds.URGENT, 1), clock);
+    Braking braking =
+        new Braking(
+            (cap, users) -> new MassActionBrake.Lease(0, T0.plus(Duration.ofHours(1))),
+            MassActionCaps.of(Inbounds.EVENTS, 1, Inbounds.URGENT, 1),
+            clock);
     OffboardingEvent event = Events.leaver(new Target.Group(GROUP));
 
-    Braking.Admission approved = braking.admit(event, Inbounds.EVENTS, "1@offboarding-events#0", 40, true);
-    Braking.Admission notApproved = braking.admit(event, Inbounds.EVENTS, "1@offboarding-events#0", 40, false);
+    Braking.Admission approved =
+        braking.admit(event, Inbounds.EVENTS, "1@offboarding-events#0", 40, true);
+    Braking.Admission notApproved =
+        braking.admit(event, Inbounds.EVENTS, "1@offboarding-events#0", 40, false);
 
     assertEquals(40, approved.lease().granted());
     assertEquals(0, notApproved.lease().granted());
@@ -319,12 +371,22 @@ class MassActionBrakeTest {
     assertEquals(new MassActionBrake.Cap("bulk", 1000), caps.capOf("events"));
     assertEquals(new MassActionBrake.Cap("urgent", 200), caps.capOf("urgent"));
     assertEquals(new MassActionBrake.Cap("bulk", 1000), caps.capOf("offboarding-ops"));
-    assertEquals(List.of("bulk", "urgent"), caps.all().stream().map(MassActionBrake.Cap::name).toList());
+    assertEquals(
+        List.of("bulk", "urgent"), caps.all().stream().map(MassActionBrake.Cap::name).toList());
   }
 
   private static OffboardingEvent compromise(String id, String userId) {
-    return new OffboardingEvent(id, "/siem/test", EventType.COMPROMISE, T0,
-        new dev.offboarding.contracts.EventData(List.of(new Target.User(userId)), List.of(Action.REVOKE_SESSIONS),
-            "test", "T-1", "tests", false));
+    return new OffboardingEvent(
+        id,
+        "/siem/test",
+        EventType.COMPROMISE,
+        T0,
+        new dev.offboarding.contracts.EventData(
+            List.of(new Target.User(userId)),
+            List.of(Action.REVOKE_SESSIONS),
+            "test",
+            "T-1",
+            "tests",
+            false));
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class HttpEndpointsTest {
   private final AtomicBoolean ready = new AtomicBoolean();
-  private final HttpEndpoints endpoints = HttpEndpoints.start(0, ready::get, () -> "# HELP x\nx 1\n");
+  private final HttpEndpoints endpoints =
+      HttpEndpoints.start(0, ready::get, () -> "# HELP x\nx 1\n");
   private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
@@ -22,8 +23,11 @@ class HttpEndpointsTest {
   }
 
   private HttpResponse<String> call(String method, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoints.port() + path))
-        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoints.port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -45,7 +49,12 @@ class HttpEndpointsTest {
     HttpResponse<String> response = call("GET", "/metrics");
 
     assertEquals(200, response.statusCode());
-    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+    assertTrue(
+        response
+            .headers()
+            .firstValue("Content-Type")
+            .orElse("")
+            .startsWith("text/plain; version=0.0.4"));
     assertEquals("# HELP x\nx 1\n", response.body());
   }
 

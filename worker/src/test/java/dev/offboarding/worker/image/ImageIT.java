@@ -24,19 +24,26 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The container image Jib writes with {@code -Pimage} (worker/target/jib-image.tar, an OCI image
  * layout): non-root, the container JVM flags, the health port, OCI labels, and the worker's main
- * class. CI builds it on an empty base ({@code -Dimage.base=scratch}) because base images cannot
- * be pulled there; everything this test reads is the worker's own configuration. Skipped when
- * the tar was not built, except under CI, where it must be.
+ * class. CI builds it on an empty base ({@code -Dimage.base=scratch}) because base images cannot be
+ * pulled there; everything this test reads is the worker's own configuration. Skipped when the tar
+ * was not built, except under CI, where it must be.
  */
 class ImageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path tar = Path.of("target", "jib-image.tar");
 
-  /** The image's container configuration; skips the test when the tar was not built (fails under CI). */
+  /**
+   * The image's container configuration; skips the test when the tar was not built (fails under
+   * CI).
+   */
   private JsonNode imageConfig() throws IOException {
     if (!Files.exists(tar)) {
-      assertFalse("true".equals(System.getenv("CI")), "CI builds the image: ./mvnw -Pimage ... (" + tar + " missing)");
-      assumeTrue(false, "no image tar: build with ./mvnw -Pimage -Dimage.base=scratch -pl worker -am package");
+      assertFalse(
+          "true".equals(System.getenv("CI")),
+          "CI builds the image: ./mvnw -Pimage ... (" + tar + " missing)");
+      assumeTrue(
+          false,
+          "no image tar: build with ./mvnw -Pimage -Dimage.base=scratch -pl worker -am package");
     }
     Map<String, byte[]> entries = readTar(tar);
     JsonNode index = JSON.readTree(entries.get("index.json"));
@@ -49,8 +56,10 @@ class ImageIT {
     JsonNode config = imageConfig();
 
     assertEquals("65532:65532", config.get("User").asText(), "distroless' nonroot user");
-    List<String> entrypoint = StreamSupport.stream(config.get("Entrypoint").spliterator(), false)
-        .map(JsonNode::asText).toList();
+    List<String> entrypoint =
+        StreamSupport.stream(config.get("Entrypoint").spliterator(), false)
+            .map(JsonNode::asText)
+            .toList();
     assertTrue(entrypoint.contains("-XX:MaxRAMPercentage=60"), entrypoint.toString());
     assertTrue(entrypoint.contains("-XX:+ExitOnOutOfMemoryError"), entrypoint.toString());
     // Netty's sun.misc.Unsafe probe, which JDK 24+ warns about; a property, so JDK 21 starts too.
@@ -59,12 +68,19 @@ class ImageIT {
     assertEquals("run", config.at("/Cmd/0").asText());
     assertTrue(config.get("ExposedPorts").has("8080/tcp"));
     JsonNode labels = config.get("Labels");
-    for (String label : new String[] {"org.opencontainers.image.source", "org.opencontainers.image.version",
-        "org.opencontainers.image.licenses", "org.opencontainers.image.revision", "org.opencontainers.image.title"}) {
+    for (String label :
+        new String[] {
+          "org.opencontainers.image.source",
+          "org.opencontainers.image.version",
+          "org.opencontainers.image.licenses",
+          "org.opencontainers.image.revision",
+          "org.opencontainers.image.title"
+        }) {
       assertTrue(labels.hasNonNull(label) && !labels.get(label).asText().isBlank(), label);
     }
-    assertTrue(StreamSupport.stream(config.get("Env").spliterator(), false)
-        .anyMatch(e -> e.asText().equals("LOG_FORMAT=json")));
+    assertTrue(
+        StreamSupport.stream(config.get("Env").spliterator(), false)
+            .anyMatch(e -> e.asText().equals("LOG_FORMAT=json")));
   }
 
   /**
@@ -74,16 +90,35 @@ class ImageIT {
    */
   @Test
   void theImagesJvmFlagsStartTheWorkerWithoutAJdkWarning(@TempDir Path dir) throws Exception {
-    List<String> entrypoint = StreamSupport.stream(imageConfig().get("Entrypoint").spliterator(), false)
-        .map(JsonNode::asText).toList();
+    List<String> entrypoint =
+        StreamSupport.stream(imageConfig().get("Entrypoint").spliterator(), false)
+            .map(JsonNode::asText)
+            .toList();
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.addAll(entrypoint.subList(1, entrypoint.indexOf("-cp")));
-    command.addAll(List.of("-cp", Path.of("target", "offboarding-worker.jar").toString(), "dev.offboarding.worker.Main",
-        "dry-run", Path.of("..", "contracts", "src", "main", "resources", "dev", "offboarding", "contracts", "samples",
-            "leaver-one-user.json").toString()));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("output.txt").toFile());
+    command.addAll(
+        List.of(
+            "-cp",
+            Path.of("target", "offboarding-worker.jar").toString(),
+            "dev.offboarding.worker.Main",
+            "dry-run",
+            Path.of(
+                    "..",
+                    "contracts",
+                    "src",
+                    "main",
+                    "resources",
+                    "dev",
+                    "offboarding",
+                    "contracts",
+                    "samples",
+                    "leaver-one-user.json")
+                .toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("output.txt").toFile());
     pb.environment().clear();
     pb.environment().put("PATH", Files.createDirectories(dir.resolve("bin")).toString());
     pb.environment().put("HOME", Files.createDirectories(dir.resolve("home")).toString());
@@ -114,9 +149,18 @@ class ImageIT {
       byte[] header = new byte[512];
       while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
         String name = new String(header, 0, 100, StandardCharsets.US_ASCII).replaceAll("\0.*", "");
-        String prefix = new String(header, 345, 155, StandardCharsets.US_ASCII).replaceAll("\0.*", "");
-        long size = Long.parseLong(new String(header, 124, 12, StandardCharsets.US_ASCII).replaceAll("[\0 ]", "").trim()
-            .isEmpty() ? "0" : new String(header, 124, 12, StandardCharsets.US_ASCII).replaceAll("[\0 ]", ""), 8);
+        String prefix =
+            new String(header, 345, 155, StandardCharsets.US_ASCII).replaceAll("\0.*", "");
+        long size =
+            Long.parseLong(
+                new String(header, 124, 12, StandardCharsets.US_ASCII)
+                        .replaceAll("[\0 ]", "")
+                        .trim()
+                        .isEmpty()
+                    ? "0"
+                    : new String(header, 124, 12, StandardCharsets.US_ASCII)
+                        .replaceAll("[\0 ]", ""),
+                8);
         String path = (prefix.isEmpty() ? "" : prefix + "/") + name;
         long padded = (size + 511) / 512 * 512;
         if (size <= 1 << 20) {

@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The policy of each intake queue: its defaults, and what INTAKE_POLICY_FILE may (and may not) change. */
+/**
+ * The policy of each intake queue: its defaults, and what INTAKE_POLICY_FILE may (and may not)
+ * change.
+ */
 class IntakePoliciesTest {
   static final String EVENTS = Inbounds.EVENTS;
   static final String URGENT = Inbounds.URGENT;
@@ -33,27 +36,45 @@ class IntakePoliciesTest {
   final IntakePolicies defaults = IntakePolicies.defaults(EVENTS, URGENT, OPS, 1000, 200);
 
   static OffboardingEvent event(EventType type, List<Action> actions, Target... targets) {
-    return new OffboardingEvent("evt-1", "/test", type, Instant.parse("2026-12-01T12:00:00Z"),
+    return new OffboardingEvent(
+        "evt-1",
+        "/test",
+        type,
+        Instant.parse("2026-12-01T12:00:00Z"),
         new EventData(List.of(targets), actions, "test", null, "tests", false));
   }
 
   static OffboardingEvent cancel() {
-    return OffboardingEvent.cancel("cancel-1", "/test", null, new Cancellation("evt-1", "mistake", "ops-a"));
+    return OffboardingEvent.cancel(
+        "cancel-1", "/test", null, new Cancellation("evt-1", "mistake", "ops-a"));
   }
 
   @Test
   void theHrQueueTakesLeaverCompromiseAndCancelWithAnyTargetButNoRestore() {
     IntakePolicy hr = defaults.of(EVENTS);
 
-    assertNull(hr.check(event(EventType.LEAVER, List.of(), new Target.Group(GROUP),
-        new Target.Attribute("department", "Sales"), new Target.User("alice@contoso.com"))));
+    assertNull(
+        hr.check(
+            event(
+                EventType.LEAVER,
+                List.of(),
+                new Target.Group(GROUP),
+                new Target.Attribute("department", "Sales"),
+                new Target.User("alice@contoso.com"))));
     assertNull(hr.check(event(EventType.COMPROMISE, List.of(), new Target.User(ALICE))));
     assertNull(hr.check(cancel()));
-    IntakePolicy.Violation restore = hr.check(event(EventType.RESTORE, List.of(), new Target.User(ALICE)));
+    IntakePolicy.Violation restore =
+        hr.check(event(EventType.RESTORE, List.of(), new Target.User(ALICE)));
     assertEquals("eventTypes", restore.rule());
     assertEquals("$.type", restore.path());
-    assertTrue(restore.description().startsWith(EVENTS + " accepts dev.offboarding.leaver.v1, "
-        + "dev.offboarding.compromise.v1, dev.offboarding.cancel.v1 only (rule eventTypes)"), restore.description());
+    assertTrue(
+        restore
+            .description()
+            .startsWith(
+                EVENTS
+                    + " accepts dev.offboarding.leaver.v1, "
+                    + "dev.offboarding.compromise.v1, dev.offboarding.cancel.v1 only (rule eventTypes)"),
+        restore.description());
     assertEquals(1000, hr.usersPerHour());
     assertFalse(hr.cancelsReachEveryQueue());
   }
@@ -61,23 +82,40 @@ class IntakePoliciesTest {
   @Test
   void theSiemQueueTakesCompromiseEventsNamingAtMostAHundredUsersByIdOrUpn() {
     IntakePolicy siem = defaults.of(URGENT);
-    Target[] hundred = IntStream.range(0, 100).mapToObj(i -> new Target.User("u" + i + "@contoso.com"))
-        .toArray(Target[]::new);
-    Target[] hundredAndOne = IntStream.range(0, 101).mapToObj(i -> new Target.User("u" + i + "@contoso.com"))
-        .toArray(Target[]::new);
+    Target[] hundred =
+        IntStream.range(0, 100)
+            .mapToObj(i -> new Target.User("u" + i + "@contoso.com"))
+            .toArray(Target[]::new);
+    Target[] hundredAndOne =
+        IntStream.range(0, 101)
+            .mapToObj(i -> new Target.User("u" + i + "@contoso.com"))
+            .toArray(Target[]::new);
 
-    assertNull(siem.check(event(EventType.COMPROMISE, List.of(), new Target.User(ALICE),
-        new Target.User("bob@contoso.com"))));
+    assertNull(
+        siem.check(
+            event(
+                EventType.COMPROMISE,
+                List.of(),
+                new Target.User(ALICE),
+                new Target.User("bob@contoso.com"))));
     assertNull(siem.check(event(EventType.COMPROMISE, List.of(), hundred)));
 
-    IntakePolicy.Violation group = siem.check(event(EventType.COMPROMISE, List.of(), new Target.User(ALICE),
-        new Target.Group(GROUP)));
+    IntakePolicy.Violation group =
+        siem.check(
+            event(
+                EventType.COMPROMISE, List.of(), new Target.User(ALICE), new Target.Group(GROUP)));
     assertEquals("targetKinds", group.rule());
     assertEquals("$.data.targets[1]", group.path());
-    assertEquals(URGENT + " allows targets of kind userId, userPrincipalName only (rule targetKinds); target 1 is a"
-        + " group", group.description());
-    assertEquals("maxTargets", siem.check(event(EventType.COMPROMISE, List.of(), hundredAndOne)).rule());
-    assertEquals("eventTypes", siem.check(event(EventType.LEAVER, List.of(), new Target.User(ALICE))).rule());
+    assertEquals(
+        URGENT
+            + " allows targets of kind userId, userPrincipalName only (rule targetKinds); target 1 is a"
+            + " group",
+        group.description());
+    assertEquals(
+        "maxTargets", siem.check(event(EventType.COMPROMISE, List.of(), hundredAndOne)).rule());
+    assertEquals(
+        "eventTypes",
+        siem.check(event(EventType.LEAVER, List.of(), new Target.User(ALICE))).rule());
     assertEquals("eventTypes", siem.check(cancel()).rule(), "the SIEM does not cancel");
     assertEquals(200, siem.usersPerHour());
   }
@@ -88,8 +126,11 @@ class IntakePoliciesTest {
 
     assertNull(ops.check(event(EventType.RESTORE, List.of(), new Target.User(ALICE))));
     assertNull(ops.check(cancel()));
-    assertEquals("eventTypes", ops.check(event(EventType.LEAVER, List.of(), new Target.User(ALICE))).rule());
-    assertEquals("eventTypes", ops.check(event(EventType.COMPROMISE, List.of(), new Target.User(ALICE))).rule());
+    assertEquals(
+        "eventTypes", ops.check(event(EventType.LEAVER, List.of(), new Target.User(ALICE))).rule());
+    assertEquals(
+        "eventTypes",
+        ops.check(event(EventType.COMPROMISE, List.of(), new Target.User(ALICE))).rule());
     assertTrue(ops.cancelsReachEveryQueue());
   }
 
@@ -101,19 +142,30 @@ class IntakePoliciesTest {
     assertFalse(defaults.reaches(URGENT, EVENTS));
     assertTrue(defaults.reaches(OPS, EVENTS));
     assertTrue(defaults.reaches(OPS, URGENT));
-    assertTrue(defaults.reaches(null, URGENT), "a marker written before markers named their queue reaches all");
-    assertTrue(defaults.reaches("offboarding-renamed", URGENT), "so does one from a queue this worker does not know");
-    assertFalse(defaults.reaches(EVENTS, null), "a held copy naming no queue is reached by the operators alone");
+    assertTrue(
+        defaults.reaches(null, URGENT),
+        "a marker written before markers named their queue reaches all");
+    assertTrue(
+        defaults.reaches("offboarding-renamed", URGENT),
+        "so does one from a queue this worker does not know");
+    assertFalse(
+        defaults.reaches(EVENTS, null),
+        "a held copy naming no queue is reached by the operators alone");
   }
 
   @Test
   void aFileNarrowsAQueueItsMembersLeftOutKeepingTheDefault() {
     List<String> problems = new ArrayList<>();
 
-    IntakePolicies narrowed = IntakePolicyFile.narrow(defaults, json("""
+    IntakePolicies narrowed =
+        IntakePolicyFile.narrow(
+            defaults,
+            json(
+                """
         {"queues": {"offboarding-urgent": {"actions": ["revokeSessions"], "targetKinds": ["userId"],
                                            "maxTargets": 10, "usersPerHour": 50}}}
-        """), problems);
+        """),
+            problems);
 
     assertEquals(List.of(), problems);
     IntakePolicy siem = narrowed.of(URGENT);
@@ -121,50 +173,90 @@ class IntakePoliciesTest {
     assertEquals(java.util.Set.of(IntakePolicy.TargetKind.USER_ID), siem.targetKinds());
     assertEquals(10, siem.maxTargets());
     assertEquals(50, siem.usersPerHour());
-    assertEquals(java.util.Set.of(EventType.COMPROMISE), siem.eventTypes(), "left out: the default");
-    assertNull(siem.check(event(EventType.COMPROMISE, List.of(Action.REVOKE_SESSIONS), new Target.User(ALICE))));
-    IntakePolicy.Violation byDefault = siem.check(event(EventType.COMPROMISE, List.of(), new Target.User(ALICE)));
+    assertEquals(
+        java.util.Set.of(EventType.COMPROMISE), siem.eventTypes(), "left out: the default");
+    assertNull(
+        siem.check(
+            event(EventType.COMPROMISE, List.of(Action.REVOKE_SESSIONS), new Target.User(ALICE))));
+    IntakePolicy.Violation byDefault =
+        siem.check(event(EventType.COMPROMISE, List.of(), new Target.User(ALICE)));
     assertEquals("actions", byDefault.rule());
-    assertTrue(byDefault.description().endsWith("the event asks for disableAccount by default"),
+    assertTrue(
+        byDefault.description().endsWith("the event asks for disableAccount by default"),
         byDefault.description());
-    assertEquals("targetKinds", siem.check(event(EventType.COMPROMISE, List.of(Action.REVOKE_SESSIONS),
-        new Target.User("alice@contoso.com"))).rule());
-    assertSame(defaults.of(EVENTS), narrowed.of(EVENTS), "a queue the file does not name keeps its default");
+    assertEquals(
+        "targetKinds",
+        siem.check(
+                event(
+                    EventType.COMPROMISE,
+                    List.of(Action.REVOKE_SESSIONS),
+                    new Target.User("alice@contoso.com")))
+            .rule());
+    assertSame(
+        defaults.of(EVENTS),
+        narrowed.of(EVENTS),
+        "a queue the file does not name keeps its default");
   }
 
   @Test
   void aFileMayTakeEveryEventTypeAwayFromAQueue() {
     List<String> problems = new ArrayList<>();
 
-    IntakePolicies narrowed = IntakePolicyFile.narrow(defaults, json("{\"queues\": {\"offboarding-events\": {\"eventTypes\": []}}}"),
-        problems);
+    IntakePolicies narrowed =
+        IntakePolicyFile.narrow(
+            defaults,
+            json("{\"queues\": {\"offboarding-events\": {\"eventTypes\": []}}}"),
+            problems);
 
     assertEquals(List.of(), problems);
-    assertEquals("eventTypes", narrowed.of(EVENTS).check(event(EventType.LEAVER, List.of(), new Target.User(ALICE)))
-        .rule());
+    assertEquals(
+        "eventTypes",
+        narrowed
+            .of(EVENTS)
+            .check(event(EventType.LEAVER, List.of(), new Target.User(ALICE)))
+            .rule());
   }
 
   @Test
   void aFileThatWidensADefaultIsRefusedNamingTheQueueAndTheRule() {
     List<String> problems = new ArrayList<>();
 
-    IntakePolicies result = IntakePolicyFile.narrow(defaults, json("""
+    IntakePolicies result =
+        IntakePolicyFile.narrow(
+            defaults,
+            json(
+                """
         {"queues": {"offboarding-urgent": {"eventTypes": ["dev.offboarding.compromise.v1", "dev.offboarding.leaver.v1"],
                                            "targetKinds": ["group"], "maxTargets": 500},
                     "offboarding-events": {"usersPerHour": 5000, "actions": ["enableAccount"]}}}
-        """), problems);
+        """),
+            problems);
 
     assertSame(defaults, result, "nothing of a refused file is used");
     assertEquals(5, problems.size(), problems.toString());
-    assertTrue(problems.get(0).startsWith("INTAKE_POLICY_FILE: queues.offboarding-urgent.eventTypes widens the"
-        + " default policy of offboarding-urgent: dev.offboarding.leaver.v1 is not allowed there"), problems.get(0));
-    assertTrue(problems.get(1).startsWith("INTAKE_POLICY_FILE: queues.offboarding-urgent.targetKinds widens"),
+    assertTrue(
+        problems
+            .get(0)
+            .startsWith(
+                "INTAKE_POLICY_FILE: queues.offboarding-urgent.eventTypes widens the"
+                    + " default policy of offboarding-urgent: dev.offboarding.leaver.v1 is not allowed there"),
+        problems.get(0));
+    assertTrue(
+        problems
+            .get(1)
+            .startsWith("INTAKE_POLICY_FILE: queues.offboarding-urgent.targetKinds widens"),
         problems.get(1));
-    assertEquals("INTAKE_POLICY_FILE: queues.offboarding-urgent.maxTargets widens the default policy of"
-        + " offboarding-urgent: 500 is more than its 100; the file can only narrow it", problems.get(2));
-    assertTrue(problems.get(3).startsWith("INTAKE_POLICY_FILE: queues.offboarding-events.actions widens"),
+    assertEquals(
+        "INTAKE_POLICY_FILE: queues.offboarding-urgent.maxTargets widens the default policy of"
+            + " offboarding-urgent: 500 is more than its 100; the file can only narrow it",
+        problems.get(2));
+    assertTrue(
+        problems.get(3).startsWith("INTAKE_POLICY_FILE: queues.offboarding-events.actions widens"),
         problems.get(3));
-    assertTrue(problems.get(4).startsWith("INTAKE_POLICY_FILE: queues.offboarding-events.usersPerHour widens"),
+    assertTrue(
+        problems
+            .get(4)
+            .startsWith("INTAKE_POLICY_FILE: queues.offboarding-events.usersPerHour widens"),
         problems.get(4));
   }
 
@@ -172,27 +264,56 @@ class IntakePoliciesTest {
   void aFileNamingAnUnknownQueueRuleOrValueIsRefused() {
     List<String> problems = new ArrayList<>();
 
-    IntakePolicyFile.narrow(defaults, json("""
+    IntakePolicyFile.narrow(
+        defaults,
+        json(
+            """
         {"queues": {"offboarding-elsewhere": {}, "offboarding-ops": {"maxUsers": 3, "eventTypes": ["restore"],
                                                                     "maxTargets": 0}},
          "version": 2}
-        """), problems);
+        """),
+        problems);
 
     assertEquals(5, problems.size(), problems.toString());
-    assertTrue(problems.contains("INTAKE_POLICY_FILE: unknown member 'version'; expected queues"), problems.toString());
-    assertTrue(problems.stream().anyMatch(p -> p.startsWith("INTAKE_POLICY_FILE: 'offboarding-elsewhere' is not an"
-        + " intake queue of this worker")), problems.toString());
-    assertTrue(problems.stream().anyMatch(p -> p.startsWith("INTAKE_POLICY_FILE: queues.offboarding-ops.'maxUsers'"
-        + " is not a rule")), problems.toString());
-    assertTrue(problems.stream().anyMatch(p -> p.startsWith("INTAKE_POLICY_FILE: queues.offboarding-ops.eventTypes:"
-        + " 'restore' is not one of")), problems.toString());
-    assertTrue(problems.contains("INTAKE_POLICY_FILE: queues.offboarding-ops.maxTargets must be a whole number of at"
-        + " least 1"), problems.toString());
+    assertTrue(
+        problems.contains("INTAKE_POLICY_FILE: unknown member 'version'; expected queues"),
+        problems.toString());
+    assertTrue(
+        problems.stream()
+            .anyMatch(
+                p ->
+                    p.startsWith(
+                        "INTAKE_POLICY_FILE: 'offboarding-elsewhere' is not an"
+                            + " intake queue of this worker")),
+        problems.toString());
+    assertTrue(
+        problems.stream()
+            .anyMatch(
+                p ->
+                    p.startsWith(
+                        "INTAKE_POLICY_FILE: queues.offboarding-ops.'maxUsers'"
+                            + " is not a rule")),
+        problems.toString());
+    assertTrue(
+        problems.stream()
+            .anyMatch(
+                p ->
+                    p.startsWith(
+                        "INTAKE_POLICY_FILE: queues.offboarding-ops.eventTypes:"
+                            + " 'restore' is not one of")),
+        problems.toString());
+    assertTrue(
+        problems.contains(
+            "INTAKE_POLICY_FILE: queues.offboarding-ops.maxTargets must be a whole number of at"
+                + " least 1"),
+        problems.toString());
   }
 
   @Test
   void aFileThatIsNotThePolicyShapeIsRefused() {
-    for (String bad : List.of("not json", "[]", "{\"offboarding-events\": {}}", "{\"queues\": {}, \"queues\": {}}")) {
+    for (String bad :
+        List.of(
+            "not json", "[]", "{\"offboarding-events\": {}}", "{\"queues\": {}, \"queues\": {}}")) {
       List<String> problems = new ArrayList<>();
 
       IntakePolicyFile.narrow(defaults, json(bad), problems);

@@ -53,8 +53,10 @@ class QueuePolicyTest {
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
   final SchedulingTest.HeldEvents scheduled = new SchedulingTest.HeldEvents();
-  final CancellationMarkers markers = CancellationMarkers.inMemory(Clock.fixed(NOW, ZoneOffset.UTC));
-  final IntakePolicies policies = IntakePolicies.defaults(Inbounds.EVENTS, Inbounds.URGENT, Inbounds.OPS, 1000, 200);
+  final CancellationMarkers markers =
+      CancellationMarkers.inMemory(Clock.fixed(NOW, ZoneOffset.UTC));
+  final IntakePolicies policies =
+      IntakePolicies.defaults(Inbounds.EVENTS, Inbounds.URGENT, Inbounds.OPS, 1000, 200);
 
   QueuePolicyTest() {
     directory.addUser(ALICE, "alice@contoso.com");
@@ -63,37 +65,58 @@ class QueuePolicyTest {
 
   EventProcessor processor() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
+    Executor executor =
+        new Executor(
+            writes,
+            WriteBudget.UNLIMITED,
+            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+            OutageGuard.NONE,
+            null,
+            d -> {},
+            clock,
+            8);
     return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, clock)
-        .scheduled(scheduled).markers(markers, Duration.ofHours(30)).policies(policies).build();
+        .scheduled(scheduled)
+        .markers(markers, Duration.ofHours(30))
+        .policies(policies)
+        .build();
   }
 
   Settlement deliver(Inbound message) throws InterruptedException {
-    return processor().process(new EventProcessor.Work(message, false, audit, followUps, () -> false, () -> {}));
+    return processor()
+        .process(new EventProcessor.Work(message, false, audit, followUps, () -> false, () -> {}));
   }
 
   static OffboardingEvent event(String id, EventType type, Target... targets) {
-    return new OffboardingEvent(id, "/test", type, NOW,
+    return new OffboardingEvent(
+        id,
+        "/test",
+        type,
+        NOW,
         new EventData(List.of(targets), List.of(), "test", null, "tests", false));
   }
 
   static OffboardingEvent cancelOf(String eventId) {
-    return OffboardingEvent.cancel("cancel-" + eventId, "/test", NOW, new Cancellation(eventId, "mistake", "ops-a"));
+    return OffboardingEvent.cancel(
+        "cancel-" + eventId, "/test", NOW, new Cancellation(eventId, "mistake", "ops-a"));
   }
 
   @Test
   void aRestoreFromTheHrQueueIsRejectedAndDeadLetteredWithoutAGraphRequest() throws Exception {
-    OffboardingEvent restore = event("evt-restore", EventType.RESTORE, new Target.User("alice@contoso.com"));
+    OffboardingEvent restore =
+        event("evt-restore", EventType.RESTORE, new Target.User("alice@contoso.com"));
 
     Settlement settlement = deliver(Inbounds.from(Inbounds.EVENTS, codec.encode(restore), 4));
 
     Settlement.DeadLetter dead = assertInstanceOf(Settlement.DeadLetter.class, settlement);
     assertEquals(IntakePolicy.VIOLATION, dead.reason());
     assertTrue(dead.description().startsWith("offboarding-events accepts"), dead.description());
-    assertTrue(dead.description().contains("(rule eventTypes); got dev.offboarding.restore.v1"), dead.description());
+    assertTrue(
+        dead.description().contains("(rule eventTypes); got dev.offboarding.restore.v1"),
+        dead.description());
     assertEquals(SummaryStatus.REJECTED, audit.summary.status());
-    assertTrue(audit.summary.rejectionReason().startsWith("PolicyViolation: offboarding-events accepts"),
+    assertTrue(
+        audit.summary.rejectionReason().startsWith("PolicyViolation: offboarding-events accepts"),
         audit.summary.rejectionReason());
     assertEquals("$.type", audit.summary.problems().get(0).path());
     assertEquals(List.of(), writes.attempts);
@@ -106,7 +129,8 @@ class QueuePolicyTest {
 
     Settlement settlement = deliver(Inbounds.from(Inbounds.URGENT, codec.encode(compromise), 5));
 
-    assertEquals(IntakePolicy.VIOLATION, assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
+    assertEquals(
+        IntakePolicy.VIOLATION, assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
     assertEquals("$.data.targets[0]", audit.summary.problems().get(0).path());
     assertEquals(0, directory.memberListings.get());
     assertEquals(List.of(), writes.attempts);
@@ -126,50 +150,83 @@ class QueuePolicyTest {
   @Test
   void aFollowUpIsCheckedAgainstThePolicyOfTheQueueItsEventArrivedOn() throws Exception {
     OffboardingEvent compromise = event("evt-group", EventType.COMPROMISE, new Target.Group(GROUP));
-    Continuation next = new Continuation(codec.encode(compromise), "5@" + Inbounds.URGENT, Inbounds.URGENT, 1, NOW,
-        Map.of(), Map.of(), 1, null, List.of());
+    Continuation next =
+        new Continuation(
+            codec.encode(compromise),
+            "5@" + Inbounds.URGENT,
+            Inbounds.URGENT,
+            1,
+            NOW,
+            Map.of(),
+            Map.of(),
+            1,
+            null,
+            List.of());
 
     Settlement settlement = deliver(Inbounds.of(new ContinuationCodec().encode(next), "9"));
 
-    assertEquals(IntakePolicy.VIOLATION, assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
+    assertEquals(
+        IntakePolicy.VIOLATION, assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
     assertEquals(List.of(), writes.attempts);
   }
 
   @Test
   void aHeldEventIsCheckedAgainstThePolicyOfTheQueueItFirstArrivedOn() throws Exception {
     OffboardingEvent leaver = event("evt-held", EventType.LEAVER, new Target.User(ALICE));
-    Inbound held = Inbounds.CLASSIFIER.classify(Inbounds.INTERNAL, 9, codec.encode(leaver), name -> switch (name) {
-      case MessageClassifier.HELD_UNTIL -> NOW.toString();
-      case MessageClassifier.INTAKE_QUEUE -> Inbounds.URGENT;
-      default -> null;
-    });
+    Inbound held =
+        Inbounds.CLASSIFIER.classify(
+            Inbounds.INTERNAL,
+            9,
+            codec.encode(leaver),
+            name ->
+                switch (name) {
+                  case MessageClassifier.HELD_UNTIL -> NOW.toString();
+                  case MessageClassifier.INTAKE_QUEUE -> Inbounds.URGENT;
+                  default -> null;
+                });
 
     Settlement settlement = deliver(held);
 
-    assertEquals(IntakePolicy.VIOLATION, assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
+    assertEquals(
+        IntakePolicy.VIOLATION, assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
     assertEquals(List.of(), writes.attempts);
   }
 
   @Test
   void aCancelFromTheHrQueueLeavesAHeldCopyFromAnotherQueueWhereItIs() throws Exception {
     byte[] restore = codec.encode(event("evt-ops", EventType.RESTORE, new Target.User(ALICE)));
-    scheduled.held.add(new ScheduledEvents.Held(Inbounds.INTERNAL, 12, "evt-ops", NOW.plusSeconds(3600), restore,
-        Inbounds.OPS, true));
+    scheduled.held.add(
+        new ScheduledEvents.Held(
+            Inbounds.INTERNAL, 12, "evt-ops", NOW.plusSeconds(3600), restore, Inbounds.OPS, true));
 
-    Settlement settlement = deliver(Inbounds.from(Inbounds.EVENTS, codec.encode(cancelOf("evt-ops")), 6));
+    Settlement settlement =
+        deliver(Inbounds.from(Inbounds.EVENTS, codec.encode(cancelOf("evt-ops")), 6));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(1, scheduled.held.size(), "not removed");
-    assertTrue(audit.summary.detail().contains("a cancel from offboarding-events reaches only events that arrived"
-        + " on offboarding-events"), audit.summary.detail());
+    assertTrue(
+        audit
+            .summary
+            .detail()
+            .contains(
+                "a cancel from offboarding-events reaches only events that arrived"
+                    + " on offboarding-events"),
+        audit.summary.detail());
     assertEquals(null, processorsMarkerFor("evt-ops", Inbounds.OPS));
   }
 
   @Test
   void aCancelFromTheOperatorsQueueRemovesAHeldCopyFromAnyQueue() throws Exception {
     byte[] leaver = codec.encode(event("evt-hr", EventType.LEAVER, new Target.User(ALICE)));
-    scheduled.held.add(new ScheduledEvents.Held(Inbounds.INTERNAL, 13, "evt-hr", NOW.plusSeconds(3600), leaver,
-        Inbounds.EVENTS, false));
+    scheduled.held.add(
+        new ScheduledEvents.Held(
+            Inbounds.INTERNAL,
+            13,
+            "evt-hr",
+            NOW.plusSeconds(3600),
+            leaver,
+            Inbounds.EVENTS,
+            false));
 
     deliver(Inbounds.from(Inbounds.OPS, codec.encode(cancelOf("evt-hr")), 7));
 
@@ -179,8 +236,16 @@ class QueuePolicyTest {
 
   @Test
   void aMarkerLeftByAnotherProducersCancelDoesNotStopTheEvent() throws Exception {
-    markers.place(new CancellationMarkers.Marker("evt-siem", "cancel-hr", "hr", "wrong person", NOW.plusSeconds(3600),
-        null, Inbounds.EVENTS), "3@" + Inbounds.EVENTS);
+    markers.place(
+        new CancellationMarkers.Marker(
+            "evt-siem",
+            "cancel-hr",
+            "hr",
+            "wrong person",
+            NOW.plusSeconds(3600),
+            null,
+            Inbounds.EVENTS),
+        "3@" + Inbounds.EVENTS);
     OffboardingEvent compromise = event("evt-siem", EventType.COMPROMISE, new Target.User(ALICE));
 
     Settlement settlement = deliver(Inbounds.from(Inbounds.URGENT, codec.encode(compromise), 8));
@@ -192,8 +257,16 @@ class QueuePolicyTest {
 
   @Test
   void aMarkerLeftByTheOperatorsCancelStopsAnEventOfAnyQueue() throws Exception {
-    markers.place(new CancellationMarkers.Marker("evt-siem", "cancel-ops", "ops-a", "wrong person",
-        NOW.plusSeconds(3600), null, Inbounds.OPS), "3@" + Inbounds.OPS);
+    markers.place(
+        new CancellationMarkers.Marker(
+            "evt-siem",
+            "cancel-ops",
+            "ops-a",
+            "wrong person",
+            NOW.plusSeconds(3600),
+            null,
+            Inbounds.OPS),
+        "3@" + Inbounds.OPS);
     OffboardingEvent compromise = event("evt-siem", EventType.COMPROMISE, new Target.User(ALICE));
 
     deliver(Inbounds.from(Inbounds.URGENT, codec.encode(compromise), 8));
@@ -203,6 +276,9 @@ class QueuePolicyTest {
   }
 
   private CancellationMarkers.Marker processorsMarkerFor(String eventId, String queue) {
-    return markers.known(eventId).stream().filter(m -> policies.reaches(m.queue(), queue)).findFirst().orElse(null);
+    return markers.known(eventId).stream()
+        .filter(m -> policies.reaches(m.queue(), queue))
+        .findFirst()
+        .orElse(null);
   }
 }

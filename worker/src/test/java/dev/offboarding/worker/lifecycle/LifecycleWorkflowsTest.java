@@ -26,37 +26,45 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LifecycleWorkflowsTest {
-  static final String TASK_ID = "lcw/" + LifecycleTaskTest.W + "/" + LifecycleTaskTest.T + "/" + LifecycleTaskTest.R;
+  static final String TASK_ID =
+      "lcw/" + LifecycleTaskTest.W + "/" + LifecycleTaskTest.T + "/" + LifecycleTaskTest.R;
   static final Instant NOW = Instant.parse("2026-12-01T16:00:00Z");
 
   final List<SummaryAudit> published = new ArrayList<>();
   final List<PendingResume> pending = new ArrayList<>();
-  final AuditSink audit = new AuditSink() {
-    @Override
-    public void targets(List<TargetAudit> results) {}
+  final AuditSink audit =
+      new AuditSink() {
+        @Override
+        public void targets(List<TargetAudit> results) {}
 
-    @Override
-    public void summary(SummaryAudit summary) {
-      published.add(summary);
-    }
-  };
-  final FollowUps followUps = new FollowUps() {
-    @Override
-    public void send(String eventId, Continuation next, Instant notBefore) {}
+        @Override
+        public void summary(SummaryAudit summary) {
+          published.add(summary);
+        }
+      };
+  final FollowUps followUps =
+      new FollowUps() {
+        @Override
+        public void send(String eventId, Continuation next, Instant notBefore) {}
 
-    @Override
-    public void hold(Inbound.Event event, Instant dueAt) {}
+        @Override
+        public void hold(Inbound.Event event, Instant dueAt) {}
 
-    @Override
-    public void pendingResume(String eventId, PendingResume resume) {
-      assertEquals(TASK_ID, eventId);
-      pending.add(resume);
-    }
-  };
+        @Override
+        public void pendingResume(String eventId, PendingResume resume) {
+          assertEquals(TASK_ID, eventId);
+          pending.add(resume);
+        }
+      };
 
   static OffboardingEvent event(String id, EventType type, Target... targets) {
-    return new OffboardingEvent(id, "/lifecycle-workflows/test", type, NOW,
-        new EventData(List.of(targets), List.of(), "leaver workflow", "T-21", "lifecycle-workflows", false));
+    return new OffboardingEvent(
+        id,
+        "/lifecycle-workflows/test",
+        type,
+        NOW,
+        new EventData(
+            List.of(targets), List.of(), "leaver workflow", "T-21", "lifecycle-workflows", false));
   }
 
   static SummaryAudit finalSummary(OffboardingEvent e, Map<TargetOutcome, Integer> counts) {
@@ -67,16 +75,37 @@ class LifecycleWorkflowsTest {
   void completedOnlyWhenEveryTargetResultSucceeded() {
     OffboardingEvent e = event(TASK_ID, EventType.LEAVER, new Target.User("alice@contoso.com"));
 
-    assertEquals("completed", LifecycleWorkflows.operationStatus(finalSummary(e, Map.of(TargetOutcome.SUCCEEDED, 1))));
+    assertEquals(
+        "completed",
+        LifecycleWorkflows.operationStatus(finalSummary(e, Map.of(TargetOutcome.SUCCEEDED, 1))));
     for (TargetOutcome other : TargetOutcome.values()) {
       if (other != TargetOutcome.SUCCEEDED) {
-        assertEquals("failed", LifecycleWorkflows.operationStatus(finalSummary(e, Map.of(other, 1))), other::name);
+        assertEquals(
+            "failed",
+            LifecycleWorkflows.operationStatus(finalSummary(e, Map.of(other, 1))),
+            other::name);
       }
     }
-    assertEquals("failed", LifecycleWorkflows.operationStatus(finalSummary(e, Map.of())), "no result at all");
-    SummaryAudit dryRun = new SummaryAudit(TASK_ID, "dev.offboarding.leaver.v1", SummaryStatus.DRY_RUN,
-        Map.of(TargetOutcome.SUCCEEDED, 1), Map.of(), 1, NOW, NOW, null, List.of(), false, true);
-    assertEquals("failed", LifecycleWorkflows.operationStatus(dryRun), "nothing was written by a dry run");
+    assertEquals(
+        "failed",
+        LifecycleWorkflows.operationStatus(finalSummary(e, Map.of())),
+        "no result at all");
+    SummaryAudit dryRun =
+        new SummaryAudit(
+            TASK_ID,
+            "dev.offboarding.leaver.v1",
+            SummaryStatus.DRY_RUN,
+            Map.of(TargetOutcome.SUCCEEDED, 1),
+            Map.of(),
+            1,
+            NOW,
+            NOW,
+            null,
+            List.of(),
+            false,
+            true);
+    assertEquals(
+        "failed", LifecycleWorkflows.operationStatus(dryRun), "nothing was written by a dry run");
   }
 
   @Test
@@ -84,15 +113,24 @@ class LifecycleWorkflowsTest {
     LifecycleWorkflows on = LifecycleWorkflows.resuming("offboarding-events");
     LifecycleWorkflows off = LifecycleWorkflows.off();
     OffboardingEvent good = event(TASK_ID, EventType.LEAVER, new Target.User("alice@contoso.com"));
-    OffboardingEvent twoUsers = event(TASK_ID, EventType.LEAVER, new Target.User("alice@contoso.com"),
-        new Target.User("bob@contoso.com"));
-    OffboardingEvent group = event(TASK_ID, EventType.LEAVER, new Target.Group("84b18857-3c01-48be-b707-492019c57142"));
-    OffboardingEvent compromise = event(TASK_ID, EventType.COMPROMISE, new Target.User("alice@contoso.com"));
-    OffboardingEvent malformed = event(TASK_ID + "/x", EventType.LEAVER, new Target.User("alice@contoso.com"));
-    OffboardingEvent ordinary = event("hr-42", EventType.COMPROMISE, new Target.User("alice@contoso.com"));
+    OffboardingEvent twoUsers =
+        event(
+            TASK_ID,
+            EventType.LEAVER,
+            new Target.User("alice@contoso.com"),
+            new Target.User("bob@contoso.com"));
+    OffboardingEvent group =
+        event(TASK_ID, EventType.LEAVER, new Target.Group("84b18857-3c01-48be-b707-492019c57142"));
+    OffboardingEvent compromise =
+        event(TASK_ID, EventType.COMPROMISE, new Target.User("alice@contoso.com"));
+    OffboardingEvent malformed =
+        event(TASK_ID + "/x", EventType.LEAVER, new Target.User("alice@contoso.com"));
+    OffboardingEvent ordinary =
+        event("hr-42", EventType.COMPROMISE, new Target.User("alice@contoso.com"));
 
     assertNull(on.refusal(good, "offboarding-events"));
-    assertTrue(on.refusal(good, "offboarding-urgent").contains("must arrive on offboarding-events"));
+    assertTrue(
+        on.refusal(good, "offboarding-urgent").contains("must arrive on offboarding-events"));
     assertTrue(on.refusal(twoUsers, "offboarding-events").contains("exactly one user target"));
     assertTrue(on.refusal(group, "offboarding-events").contains("exactly one user target"));
     assertTrue(on.refusal(compromise, "offboarding-events").contains("dev.offboarding.leaver.v1"));
@@ -107,16 +145,21 @@ class LifecycleWorkflowsTest {
   void everySummaryThatIsNotFinalIsFlaggedAndTheFinalOneIsFollowedByOnePendingResume() {
     OffboardingEvent e = event(TASK_ID, EventType.LEAVER, new Target.User("alice@contoso.com"));
     byte[] body = new EventCodec().encode(e);
-    AuditSink sink = LifecycleWorkflows.resuming("offboarding-events").sink(audit, e, body, "7@offboarding-events",
-        "offboarding-events", followUps);
+    AuditSink sink =
+        LifecycleWorkflows.resuming("offboarding-events")
+            .sink(audit, e, body, "7@offboarding-events", "offboarding-events", followUps);
 
     sink.summary(Summaries.scheduled(e, NOW.plusSeconds(3600), NOW, NOW, false));
     sink.summary(Summaries.awaitingApproval(e, NOW.plusSeconds(3600), 1, "waits", NOW, NOW, false));
-    sink.summary(Summaries.withDetail(Summaries.continuing(e, Map.of(), Map.of(), 1, NOW, NOW, false, 0, 1),
-        "MassActionBrake: held back"));
+    sink.summary(
+        Summaries.withDetail(
+            Summaries.continuing(e, Map.of(), Map.of(), 1, NOW, NOW, false, 0, 1),
+            "MassActionBrake: held back"));
     sink.summary(finalSummary(e, Map.of(TargetOutcome.SUCCEEDED, 1)));
 
-    assertEquals(List.of(true, true, true, false), published.stream().map(SummaryAudit::lifecycleTaskWaits).toList());
+    assertEquals(
+        List.of(true, true, true, false),
+        published.stream().map(SummaryAudit::lifecycleTaskWaits).toList());
     assertEquals(1, pending.size());
     assertEquals("completed", pending.get(0).operationStatus());
     assertEquals(SummaryStatus.COMPLETED, pending.get(0).summaryStatus());
@@ -126,8 +169,15 @@ class LifecycleWorkflowsTest {
   @Test
   void withResumingOffTheWaitIsFlaggedAndNothingIsOwed() {
     OffboardingEvent e = event(TASK_ID, EventType.LEAVER, new Target.User("alice@contoso.com"));
-    AuditSink sink = LifecycleWorkflows.off().sink(audit, e, new EventCodec().encode(e), "7@offboarding-events",
-        "offboarding-events", followUps);
+    AuditSink sink =
+        LifecycleWorkflows.off()
+            .sink(
+                audit,
+                e,
+                new EventCodec().encode(e),
+                "7@offboarding-events",
+                "offboarding-events",
+                followUps);
 
     sink.summary(Summaries.scheduled(e, NOW.plusSeconds(3600), NOW, NOW, false));
     sink.summary(finalSummary(e, Map.of(TargetOutcome.SUCCEEDED, 1)));
@@ -140,8 +190,15 @@ class LifecycleWorkflowsTest {
   void anOrdinaryEventsAuditIsUntouched() {
     OffboardingEvent e = event("hr-42", EventType.LEAVER, new Target.User("alice@contoso.com"));
 
-    AuditSink sink = LifecycleWorkflows.resuming("offboarding-events").sink(audit, e, new EventCodec().encode(e),
-        "7@offboarding-events", "offboarding-events", followUps);
+    AuditSink sink =
+        LifecycleWorkflows.resuming("offboarding-events")
+            .sink(
+                audit,
+                e,
+                new EventCodec().encode(e),
+                "7@offboarding-events",
+                "offboarding-events",
+                followUps);
 
     assertTrue(sink == audit);
     sink.summary(Summaries.scheduled(e, NOW.plusSeconds(3600), NOW, NOW, false));

@@ -35,59 +35,77 @@ class ResumerTest {
   final List<String> counted = new ArrayList<>();
   int budgetAcquired;
 
-  final TaskResumes graph = (task, status) -> {
-    calls.add(task.resultId() + ":" + status);
-    GraphFailure next = failures.poll();
-    if (next != null) {
-      throw next;
-    }
-    return "req-" + calls.size();
-  };
-  final WriteBudget budget = new WriteBudget() {
-    @Override
-    public void acquire(boolean urgent) {
-      budgetAcquired++;
-    }
+  final TaskResumes graph =
+      (task, status) -> {
+        calls.add(task.resultId() + ":" + status);
+        GraphFailure next = failures.poll();
+        if (next != null) {
+          throw next;
+        }
+        return "req-" + calls.size();
+      };
+  final WriteBudget budget =
+      new WriteBudget() {
+        @Override
+        public void acquire(boolean urgent) {
+          budgetAcquired++;
+        }
 
-    @Override
-    public void onThrottled(Duration retryAfter) {
-      throttled.add(retryAfter);
-    }
+        @Override
+        public void onThrottled(Duration retryAfter) {
+          throttled.add(retryAfter);
+        }
 
-    @Override
-    public void onAccepted() {}
-  };
-  final AuditSink audit = new AuditSink() {
-    @Override
-    public void targets(List<TargetAudit> results) {}
+        @Override
+        public void onAccepted() {}
+      };
+  final AuditSink audit =
+      new AuditSink() {
+        @Override
+        public void targets(List<TargetAudit> results) {}
 
-    @Override
-    public void summary(SummaryAudit summary) {}
+        @Override
+        public void summary(SummaryAudit summary) {}
 
-    @Override
-    public void resume(ResumeAudit a) {
-      audits.add(a);
-    }
-  };
-  final Resumer resumer = new Resumer(graph, budget, new RetryPolicy(3, Duration.ofMillis(5), Duration.ofSeconds(30)),
-      slept::add, counted::add);
+        @Override
+        public void resume(ResumeAudit a) {
+          audits.add(a);
+        }
+      };
+  final Resumer resumer =
+      new Resumer(
+          graph,
+          budget,
+          new RetryPolicy(3, Duration.ofMillis(5), Duration.ofSeconds(30)),
+          slept::add,
+          counted::add);
 
   static Inbound.Resume pending(String operationStatus) {
-    OffboardingEvent e = LifecycleWorkflowsTest.event(LifecycleWorkflowsTest.TASK_ID, EventType.LEAVER,
-        new Target.User("alice@contoso.com"));
-    PendingResume r = new PendingResume(new EventCodec().encode(e), "3@offboarding-events", "offboarding-events",
-        operationStatus, SummaryStatus.COMPLETED);
+    OffboardingEvent e =
+        LifecycleWorkflowsTest.event(
+            LifecycleWorkflowsTest.TASK_ID, EventType.LEAVER, new Target.User("alice@contoso.com"));
+    PendingResume r =
+        new PendingResume(
+            new EventCodec().encode(e),
+            "3@offboarding-events",
+            "offboarding-events",
+            operationStatus,
+            SummaryStatus.COMPLETED);
     LifecycleTask task = ((LifecycleTask.Named) LifecycleTask.parse(e.id())).task();
     return new Inbound.Resume(r, e, task, "offboarding-internal", r.origin());
   }
 
-  static GraphFailure failure(GraphFailure.Kind kind, int status, String code, Duration retryAfter) {
-    return new GraphFailure(kind, status, code, "HTTP " + status + " " + code, "rid-" + status, retryAfter, null);
+  static GraphFailure failure(
+      GraphFailure.Kind kind, int status, String code, Duration retryAfter) {
+    return new GraphFailure(
+        kind, status, code, "HTTP " + status + " " + code, "rid-" + status, retryAfter, null);
   }
 
   @Test
-  void aThrottledResumeWaitsForRetryAfterThroughTheBudgetAndIsAuditedOnceAccepted() throws Exception {
-    failures.add(failure(GraphFailure.Kind.THROTTLED, 429, "TooManyRequests", Duration.ofSeconds(7)));
+  void aThrottledResumeWaitsForRetryAfterThroughTheBudgetAndIsAuditedOnceAccepted()
+      throws Exception {
+    failures.add(
+        failure(GraphFailure.Kind.THROTTLED, 429, "TooManyRequests", Duration.ofSeconds(7)));
 
     Settlement s = resumer.resume(pending("completed"), audit, false);
 
@@ -133,7 +151,8 @@ class ResumerTest {
   }
 
   @Test
-  void anOutageLongerThanTheRetriesLeavesThePendingResumeForAnotherDeliveryWithNoAudit() throws Exception {
+  void anOutageLongerThanTheRetriesLeavesThePendingResumeForAnotherDeliveryWithNoAudit()
+      throws Exception {
     for (int i = 0; i < 5; i++) {
       failures.add(failure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", null));
     }
@@ -148,19 +167,21 @@ class ResumerTest {
 
   @Test
   void anAuditThatIsNotPublishedLeavesThePendingResume() throws Exception {
-    AuditSink failing = new AuditSink() {
-      @Override
-      public void targets(List<TargetAudit> results) {}
+    AuditSink failing =
+        new AuditSink() {
+          @Override
+          public void targets(List<TargetAudit> results) {}
 
-      @Override
-      public void summary(SummaryAudit summary) {}
+          @Override
+          public void summary(SummaryAudit summary) {}
 
-      @Override
-      public void resume(ResumeAudit a) {
-        throw new AuditSink.AuditException("topic unavailable", null);
-      }
-    };
+          @Override
+          public void resume(ResumeAudit a) {
+            throw new AuditSink.AuditException("topic unavailable", null);
+          }
+        };
 
-    assertInstanceOf(Settlement.Abandon.class, resumer.resume(pending("completed"), failing, false));
+    assertInstanceOf(
+        Settlement.Abandon.class, resumer.resume(pending("completed"), failing, false));
   }
 }

@@ -52,8 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SignInWatchCrashIT {
   private static final String QUEUE = "offboarding-events";
   private static final String TOPIC = "offboarding-audit";
+
   /** Short, so the killed worker's entry and lease come back within the test. */
   private static final Duration LOCK = Duration.ofSeconds(5);
+
   @TempDir Path dir;
   private WorkerProcesses workers;
   private final List<ServiceBusReceivedMessage> access = new ArrayList<>();
@@ -66,18 +68,32 @@ class SignInWatchCrashIT {
 
   @BeforeEach
   void startEmulatorAndTenant() {
-    EmulatorConfig file = EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
-    List<EmulatorConfig.Queue> queues = file.queues().stream()
-        .map(q -> Set.of(QUEUE, "offboarding-internal", "offboarding-state").contains(q.name())
-          ? q.withProperties(q.properties().withLockDuration(LOCK)) : q)
-        .toList();
-    emulator = ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
+    EmulatorConfig file =
+        EmulatorConfig.fromJson(Path.of("..", "deploy", "servicebus", "config.json"));
+    List<EmulatorConfig.Queue> queues =
+        file.queues().stream()
+            .map(
+                q ->
+                    Set.of(QUEUE, "offboarding-internal", "offboarding-state").contains(q.name())
+                        ? q.withProperties(q.properties().withLockDuration(LOCK))
+                        : q)
+            .toList();
+    emulator =
+        ServiceBusEmulator.start(new EmulatorConfig(file.namespace(), queues, file.topics()), 0);
     tenant = new FakeTenant();
     // Latency on every request, so that a poll takes a while and the kill lands inside one.
-    graph = FakeGraphServer.start(tenant, FakeGraphOptions.builder().unlimitedWrites()
-        .latency(Duration.ofMillis(150), Duration.ZERO).signInLogLatency(Duration.ZERO).build());
-    auditReader = EntityTail.of(new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
-        TOPIC + "/subscriptions/all");
+    graph =
+        FakeGraphServer.start(
+            tenant,
+            FakeGraphOptions.builder()
+                .unlimitedWrites()
+                .latency(Duration.ofMillis(150), Duration.ZERO)
+                .signInLogLatency(Duration.ZERO)
+                .build());
+    auditReader =
+        EntityTail.of(
+            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
+            TOPIC + "/subscriptions/all");
   }
 
   @AfterEach
@@ -97,31 +113,56 @@ class SignInWatchCrashIT {
   }
 
   @Test
-  void aWorkerKilledInTheMiddleOfAWatchLosesNothingAndTheNextPublishesNothingTwice() throws Exception {
+  void aWorkerKilledInTheMiddleOfAWatchLosesNothingAndTheNextPublishesNothingTwice()
+      throws Exception {
     FakeUser alice = tenant.addUser("alice@contoso.com");
     FakeUser bob = tenant.addUser("bob@contoso.com");
     FakeUser carol = tenant.addUser("carol@contoso.com");
     workers = new WorkerProcesses(dir);
     Process first = startWorker("first");
     workers.awaitReady(first, "first", Duration.ofMillis(200));
-    OffboardingEvent event = new OffboardingEvent(UUID.randomUUID().toString(), "/test/crash", EventType.LEAVER,
-        Instant.now(), new EventData(List.of(new Target.User(alice.id()), new Target.User(bob.id()),
-            new Target.User(carol.id())), List.of(), "crash test", "T-8", "tests", false));
+    OffboardingEvent event =
+        new OffboardingEvent(
+            UUID.randomUUID().toString(),
+            "/test/crash",
+            EventType.LEAVER,
+            Instant.now(),
+            new EventData(
+                List.of(
+                    new Target.User(alice.id()),
+                    new Target.User(bob.id()),
+                    new Target.User(carol.id())),
+                List.of(),
+                "crash test",
+                "T-8",
+                "tests",
+                false));
     send(event);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      read(event);
-      return targets.size() == 3;
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              read(event);
+              return targets.size() == 3;
+            });
     FakeSignIn before = FakeSignIn.successful(alice, Instant.now().plusMillis(1100), "203.0.113.7");
     tenant.security().addSignIn(before);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      read(event);
-      return !access.isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              read(event);
+              return !access.isEmpty();
+            });
 
     // The next read of the log goes out: kill the worker while that poll is under way.
     int reads = signInReads();
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> signInReads() > reads);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> signInReads() > reads);
     assertTrue(first.isAlive(), "the first worker exited by itself:\n" + workers.output("first"));
     first.destroyForcibly();
     assertTrue(first.waitFor(10, TimeUnit.SECONDS));
@@ -130,52 +171,80 @@ class SignInWatchCrashIT {
     Process second = startWorker("second");
     workers.awaitReady(second, "second", Duration.ofMillis(200));
 
-    // The second worker carries the watch on: bob's sign-in, made while no worker ran, is published.
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      read(event);
-      return access.stream().map(m -> audit.decodeAccess(m.getBody().toBytes()))
-          .anyMatch(a -> a.signIns().stream().anyMatch(s -> s.id().equals(after.id())));
-    });
+    // The second worker carries the watch on: bob's sign-in, made while no worker ran, is
+    // published.
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              read(event);
+              return access.stream()
+                  .map(m -> audit.decodeAccess(m.getBody().toBytes()))
+                  .anyMatch(a -> a.signIns().stream().anyMatch(s -> s.id().equals(after.id())));
+            });
     // A few more polls of the second worker, each seeing both sign-ins again, publish nothing new.
     int readsThen = signInReads();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> signInReads() >= readsThen + 3);
     read(event);
-    List<AccessAudit> audits = access.stream().map(m -> audit.decodeAccess(m.getBody().toBytes())).toList();
-    List<String> seen = audits.stream().filter(a -> a.outcome() == AccessAudit.Outcome.SIGN_IN_SEEN)
-        .map(a -> a.signIns().get(0).id()).sorted().toList();
-    assertEquals(List.of(before.id(), after.id()).stream().sorted().toList(), seen,
+    List<AccessAudit> audits =
+        access.stream().map(m -> audit.decodeAccess(m.getBody().toBytes())).toList();
+    List<String> seen =
+        audits.stream()
+            .filter(a -> a.outcome() == AccessAudit.Outcome.SIGN_IN_SEEN)
+            .map(a -> a.signIns().get(0).id())
+            .sorted()
+            .toList();
+    assertEquals(
+        List.of(before.id(), after.id()).stream().sorted().toList(),
+        seen,
         "each sign-in once:\n" + workers.output("second"));
-    assertEquals(List.of(), audits.stream().filter(a -> a.outcome() == AccessAudit.Outcome.NONE_SEEN).toList(),
+    assertEquals(
+        List.of(),
+        audits.stream().filter(a -> a.outcome() == AccessAudit.Outcome.NONE_SEEN).toList(),
         "carol's window is still open");
-    assertEquals(access.size(), access.stream().map(ServiceBusReceivedMessage::getMessageId).distinct().count());
+    assertEquals(
+        access.size(),
+        access.stream().map(ServiceBusReceivedMessage::getMessageId).distinct().count());
   }
 
   private int signInReads() {
-    return (int) graph.requestLog().stream().map(RequestRecord::path).filter(p -> p.endsWith("/auditLogs/signIns"))
-        .count();
+    return (int)
+        graph.requestLog().stream()
+            .map(RequestRecord::path)
+            .filter(p -> p.endsWith("/auditLogs/signIns"))
+            .count();
   }
 
   private Process startWorker(String name) throws IOException {
-    return workers.start(name, Map.ofEntries(
-        Map.entry("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
-        Map.entry("SERVICEBUS_QUEUE", QUEUE),
-        Map.entry("SERVICEBUS_AUDIT_TOPIC", TOPIC),
-        Map.entry("GRAPH_BASE_URL", graph.baseUrl()),
-        Map.entry("GRAPH_AUTH", "none"),
-        Map.entry("HTTP_PORT", "0"),
-        Map.entry("ALLOW_UNPROTECTED", "true"),
-        Map.entry("APPROVAL_THRESHOLD", "10000000"),
-        Map.entry("MAX_USERS_PER_HOUR", "1000000"),
-        Map.entry("WATCH_SIGN_INS", "true"),
-        Map.entry("WATCH_SIGN_INS_POLL_INTERVAL", "PT1S"),
-        Map.entry("SIGN_IN_LOG_LATENCY", "PT0S"),
-        Map.entry("ACCESS_TOKEN_MAX_LIFETIME", "PT10M")));
+    return workers.start(
+        name,
+        Map.ofEntries(
+            Map.entry("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
+            Map.entry("SERVICEBUS_QUEUE", QUEUE),
+            Map.entry("SERVICEBUS_AUDIT_TOPIC", TOPIC),
+            Map.entry("GRAPH_BASE_URL", graph.baseUrl()),
+            Map.entry("GRAPH_AUTH", "none"),
+            Map.entry("HTTP_PORT", "0"),
+            Map.entry("ALLOW_UNPROTECTED", "true"),
+            Map.entry("APPROVAL_THRESHOLD", "10000000"),
+            Map.entry("MAX_USERS_PER_HOUR", "1000000"),
+            Map.entry("WATCH_SIGN_INS", "true"),
+            Map.entry("WATCH_SIGN_INS_POLL_INTERVAL", "PT1S"),
+            Map.entry("SIGN_IN_LOG_LATENCY", "PT0S"),
+            Map.entry("ACCESS_TOKEN_MAX_LIFETIME", "PT10M")));
   }
 
   private void send(OffboardingEvent event) {
-    try (ServiceBusSenderClient sender = new ServiceBusClientBuilder().connectionString(emulator.connectionString())
-        .sender().queueName(QUEUE).buildClient()) {
+    try (ServiceBusSenderClient sender =
+        new ServiceBusClientBuilder()
+            .connectionString(emulator.connectionString())
+            .sender()
+            .queueName(QUEUE)
+            .buildClient()) {
       sender.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
     }
   }

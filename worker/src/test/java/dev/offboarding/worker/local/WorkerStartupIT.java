@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How long the packaged worker takes from process start to {@code /health/ready} answering 200:
- * the jar runs as a child process against the embedded emulator and the fake tenant in this JVM,
- * with a protected group, so readiness includes the first load of the protected set. Printed, not
+ * How long the packaged worker takes from process start to {@code /health/ready} answering 200: the
+ * jar runs as a child process against the embedded emulator and the fake tenant in this JVM, with a
+ * protected group, so readiness includes the first load of the protected set. Printed, not
  * asserted: it measures the machine as much as the worker.
  */
 class WorkerStartupIT {
@@ -69,26 +69,46 @@ class WorkerStartupIT {
       assertTrue(worker.waitFor(30, TimeUnit.SECONDS), "the worker did not stop on SIGTERM");
     }
     List<Long> sorted = millis.stream().sorted().toList();
-    System.out.println("worker start to ready (process start to /health/ready 200, " + RUNS + " runs, ms): "
-        + millis + "; median " + sorted.get(RUNS / 2) + " ms; "
-        + Runtime.getRuntime().availableProcessors() + " cpus");
+    System.out.println(
+        "worker start to ready (process start to /health/ready 200, "
+            + RUNS
+            + " runs, ms): "
+            + millis
+            + "; median "
+            + sorted.get(RUNS / 2)
+            + " ms; "
+            + Runtime.getRuntime().availableProcessors()
+            + " cpus");
   }
 
   private Process startWorker(String name) throws IOException {
     if (workers == null) {
       workers = new WorkerProcesses(dir);
     }
-    return workers.start(name, Map.of(
-        "SERVICEBUS_CONNECTION_STRING", emulator.connectionString(),
-        "SERVICEBUS_QUEUE", QUEUE,
-        "SERVICEBUS_AUDIT_TOPIC", TOPIC,
-        "GRAPH_BASE_URL", graph.baseUrl(),
-        "GRAPH_AUTH", "none",
-        "PROTECTED_GROUPS", protectedGroup,
-        // Set explicitly, as every test rig does: its big events run as they did before approvals.
-        "APPROVAL_THRESHOLD", "10000000",
-        "MAX_USERS_PER_HOUR", "1000000",
-        "MAX_URGENT_USERS_PER_HOUR", "1000000",
-        "HTTP_PORT", "0"));
+    return workers.start(
+        name,
+        Map.of(
+            "SERVICEBUS_CONNECTION_STRING",
+            emulator.connectionString(),
+            "SERVICEBUS_QUEUE",
+            QUEUE,
+            "SERVICEBUS_AUDIT_TOPIC",
+            TOPIC,
+            "GRAPH_BASE_URL",
+            graph.baseUrl(),
+            "GRAPH_AUTH",
+            "none",
+            "PROTECTED_GROUPS",
+            protectedGroup,
+            // Set explicitly, as every test rig does: its big events run as they did before
+            // approvals.
+            "APPROVAL_THRESHOLD",
+            "10000000",
+            "MAX_USERS_PER_HOUR",
+            "1000000",
+            "MAX_URGENT_USERS_PER_HOUR",
+            "1000000",
+            "HTTP_PORT",
+            "0"));
   }
 }

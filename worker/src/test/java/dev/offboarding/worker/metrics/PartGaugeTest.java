@@ -7,7 +7,10 @@ import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Gauges read from the worker's parts ({@link Metrics#gauge}) keep reading after a garbage collection. */
+/**
+ * Gauges read from the worker's parts ({@link Metrics#gauge}) keep reading after a garbage
+ * collection.
+ */
 class PartGaugeTest {
 
   @Test
@@ -15,7 +18,10 @@ class PartGaugeTest {
     Metrics metrics = new Metrics();
     AtomicInteger ready = new AtomicInteger(1);
     // As Wiring registers them: a lambda that only the gauge holds.
-    metrics.gauge(Metrics.PROTECTION_READY, "1 while the protected set is fresh enough for events", () -> ready.get());
+    metrics.gauge(
+        Metrics.PROTECTION_READY,
+        "1 while the protected set is fresh enough for events",
+        () -> ready.get());
 
     assertTrue(collectGarbage(), "the JVM did not collect an unreachable object");
 

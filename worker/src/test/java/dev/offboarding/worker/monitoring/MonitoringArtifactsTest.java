@@ -31,10 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every PromQL expression of the alert rules and the Grafana dashboard parses (promtool), and
- * every series it reads is one a running worker exports from its start, before any event, so a
- * renamed metric or a label value registered only on first use cannot silently break an alert or
- * a panel.
+ * Every PromQL expression of the alert rules and the Grafana dashboard parses (promtool), and every
+ * series it reads is one a running worker exports from its start, before any event, so a renamed
+ * metric or a label value registered only on first use cannot silently break an alert or a panel.
  */
 class MonitoringArtifactsTest {
   /** Metrics of other exporters: Prometheus' own target health, and KEDA's view of the queue. */
@@ -43,35 +42,60 @@ class MonitoringArtifactsTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> PROMQL_WORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without",
-      "on", "ignoring", "group_left", "group_right", "inf", "nan", "le");
+  private static final Set<String> PROMQL_WORDS =
+      Set.of(
+          "and",
+          "or",
+          "unless",
+          "bool",
+          "offset",
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "group_left",
+          "group_right",
+          "inf",
+          "nan",
+          "le");
 
   @TempDir Path dir;
 
   /** Alert name (or dashboard panel and ref) to expression. */
   static Map<String, String> expressions() throws IOException {
     Map<String, String> all = new LinkedHashMap<>();
-    for (JsonNode group : YAML.readTree(DEPLOY.resolve("prometheus/alerts.yml").toFile()).get("groups")) {
+    for (JsonNode group :
+        YAML.readTree(DEPLOY.resolve("prometheus/alerts.yml").toFile()).get("groups")) {
       for (JsonNode rule : group.get("rules")) {
         all.put("alert " + rule.get("alert").asText(), rule.get("expr").asText());
       }
     }
-    for (JsonNode panel : JSON.readTree(DEPLOY.resolve("grafana/offboarding-worker.json").toFile()).get("panels")) {
+    for (JsonNode panel :
+        JSON.readTree(DEPLOY.resolve("grafana/offboarding-worker.json").toFile()).get("panels")) {
       for (JsonNode target : panel.path("targets")) {
         // Grafana's variables, as a dashboard would send them.
-        String expr = target.get("expr").asText().replace("$__rate_interval", "5m").replace("$namespace", ".*");
-        all.put("panel '" + panel.get("title").asText() + "' " + target.get("refId").asText(), expr);
+        String expr =
+            target
+                .get("expr")
+                .asText()
+                .replace("$__rate_interval", "5m")
+                .replace("$namespace", ".*");
+        all.put(
+            "panel '" + panel.get("title").asText() + "' " + target.get("refId").asText(), expr);
       }
     }
     return all;
   }
 
-  /** The metric names an expression selects (label names, functions, keywords and strings removed). */
+  /**
+   * The metric names an expression selects (label names, functions, keywords and strings removed).
+   */
   static Set<String> metricNames(String expr) {
-    String s = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
-        .replaceAll("\\{[^}]*\\}", "")
-        .replaceAll("\\[[^\\]]*\\]", "")
-        .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "");
+    String s =
+        expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+            .replaceAll("\\{[^}]*\\}", "")
+            .replaceAll("\\[[^\\]]*\\]", "")
+            .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "");
     Set<String> names = new TreeSet<>();
     Matcher m = Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\b(\\s*\\()?").matcher(s);
     while (m.find()) {
@@ -86,7 +110,8 @@ class MonitoringArtifactsTest {
   void everyAlertLinksToItsOwnRunbookPage() throws IOException {
     Path root = Path.of("..");
     Set<String> alerts = new TreeSet<>();
-    for (JsonNode group : YAML.readTree(DEPLOY.resolve("prometheus/alerts.yml").toFile()).get("groups")) {
+    for (JsonNode group :
+        YAML.readTree(DEPLOY.resolve("prometheus/alerts.yml").toFile()).get("groups")) {
       for (JsonNode rule : group.get("rules")) {
         String alert = rule.get("alert").asText();
         alerts.add(alert);
@@ -102,17 +127,24 @@ class MonitoringArtifactsTest {
       }
     }
     try (var pages = Files.list(root.resolve("docs/runbooks"))) {
-      Set<String> named = pages.map(p -> p.getFileName().toString().replaceFirst("\\.md$", "")).collect(Collectors.toCollection(TreeSet::new));
+      Set<String> named =
+          pages
+              .map(p -> p.getFileName().toString().replaceFirst("\\.md$", ""))
+              .collect(Collectors.toCollection(TreeSet::new));
       assertEquals(alerts, named, "one runbook page per alert, and no page without its alert");
     }
   }
 
   @Test
   void extractsMetricNamesFromPromQl() {
-    assertEquals(Set.of("offboarding_time_to_revoke_seconds_bucket"), metricNames(
-        "histogram_quantile(0.99, sum by (namespace, le) (rate(offboarding_time_to_revoke_seconds_bucket{type=\"compromise\"}[15m]))) > 60"));
-    assertEquals(Set.of("keda_scaler_metrics_value", "offboarding_events_total"), metricNames(
-        "(max by (namespace) (keda_scaler_metrics_value{a=\"b\"}) > 0) unless on (namespace) (sum(increase(offboarding_events_total[15m])) > 0)"));
+    assertEquals(
+        Set.of("offboarding_time_to_revoke_seconds_bucket"),
+        metricNames(
+            "histogram_quantile(0.99, sum by (namespace, le) (rate(offboarding_time_to_revoke_seconds_bucket{type=\"compromise\"}[15m]))) > 60"));
+    assertEquals(
+        Set.of("keda_scaler_metrics_value", "offboarding_events_total"),
+        metricNames(
+            "(max by (namespace) (keda_scaler_metrics_value{a=\"b\"}) > 0) unless on (namespace) (sum(increase(offboarding_events_total[15m])) > 0)"));
     assertEquals(Set.of("up"), metricNames("absent(up{job=\"offboarding-worker\"} == 1)"));
   }
 
@@ -123,31 +155,51 @@ class MonitoringArtifactsTest {
     StringBuilder rules = new StringBuilder("groups:\n  - name: expressions\n    rules:\n");
     int i = 0;
     for (String expr : expressions.values()) {
-      rules.append("      - record: check:expression_").append(i++).append("\n        expr: ")
-          .append(JSON.writeValueAsString(expr)).append('\n');
+      rules
+          .append("      - record: check:expression_")
+          .append(i++)
+          .append("\n        expr: ")
+          .append(JSON.writeValueAsString(expr))
+          .append('\n');
     }
     Path file = Files.writeString(dir.resolve("expressions.yml"), rules);
 
-    Process p = new ProcessBuilder(promtool.toString(), "check", "rules", file.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "rules", file.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
 
-    assertEquals(0, p.exitValue(), "promtool rejected an expression (index = order of " + expressions.keySet()
-        + "):\n" + output);
+    assertEquals(
+        0,
+        p.exitValue(),
+        "promtool rejected an expression (index = order of "
+            + expressions.keySet()
+            + "):\n"
+            + output);
     assertTrue(output.contains("SUCCESS: " + expressions.size() + " rules found"), output);
   }
 
   @Test
   void extractsSelectorsAndTheirMatchersFromPromQl() {
-    assertEquals(List.of(
-        new Selector("offboarding_events_total", List.of(new LabelMatcher("outcome", "=~", "FAILED|PARTIAL"))),
-        new Selector("offboarding_events_total", List.of())), selectors(
-        "sum by (namespace, type, outcome) (offboarding_events_total{outcome=~\"FAILED|PARTIAL\"}"
-            + " unless offboarding_events_total offset 15m) > 0"));
-    assertEquals(List.of(new Selector("up", List.of(new LabelMatcher("job", "=", "offboarding-worker")))),
+    assertEquals(
+        List.of(
+            new Selector(
+                "offboarding_events_total",
+                List.of(new LabelMatcher("outcome", "=~", "FAILED|PARTIAL"))),
+            new Selector("offboarding_events_total", List.of())),
+        selectors(
+            "sum by (namespace, type, outcome) (offboarding_events_total{outcome=~\"FAILED|PARTIAL\"}"
+                + " unless offboarding_events_total offset 15m) > 0"));
+    assertEquals(
+        List.of(new Selector("up", List.of(new LabelMatcher("job", "=", "offboarding-worker")))),
         selectors("absent(up{job=\"offboarding-worker\"} == 1)"));
-    assertEquals(Set.of("type", "outcome"), groupingLabels("sum by (type, outcome) (rate(x[5m])) / on (namespace) y"));
-    assertEquals(List.of(Map.of("outcome", "FAILED"), Map.of("outcome", "PARTIAL")),
+    assertEquals(
+        Set.of("type", "outcome"),
+        groupingLabels("sum by (type, outcome) (rate(x[5m])) / on (namespace) y"));
+    assertEquals(
+        List.of(Map.of("outcome", "FAILED"), Map.of("outcome", "PARTIAL")),
         selectors("x{outcome=~\"FAILED|PARTIAL\", namespace=~\".*\"}").get(0).wanted());
   }
 
@@ -163,11 +215,14 @@ class MonitoringArtifactsTest {
     String exposition;
     try (RunningWorker worker = new RunningWorker().start(env -> {})) {
       // Ready: the gauges of the protected set, the brake and readiness are registered by then.
-      await().atMost(Duration.ofSeconds(60)).until(() -> worker.get("/metrics").contains("\n" + Metrics.READY + " 1.0"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> worker.get("/metrics").contains("\n" + Metrics.READY + " 1.0"));
       exposition = worker.get("/metrics");
     }
     List<Series> series = parse(exposition);
-    assertTrue(series.stream().noneMatch(s -> s.name().equals(Metrics.EVENTS) && !s.value().equals("0.0")),
+    assertTrue(
+        series.stream().noneMatch(s -> s.name().equals(Metrics.EVENTS) && !s.value().equals("0.0")),
         "no event was settled yet:\n" + exposition);
 
     List<String> missing = new ArrayList<>();
@@ -189,24 +244,37 @@ class MonitoringArtifactsTest {
         named.forEach(s -> labelsSeen.addAll(s.labels().keySet()));
         for (Map<String, String> wanted : selector.wanted()) {
           if (named.stream().noneMatch(s -> selector.matches(s, wanted))) {
-            missing.add(e.getKey() + ": no series " + selector.name() + wanted + " matching " + selector.matchers());
+            missing.add(
+                e.getKey()
+                    + ": no series "
+                    + selector.name()
+                    + wanted
+                    + " matching "
+                    + selector.matchers());
           }
         }
       }
       if (!external) {
         for (String label : groupingLabels(e.getValue())) {
           if (!labelsSeen.contains(label)) {
-            missing.add(e.getKey() + ": groups by '" + label + "', which no series it reads carries");
+            missing.add(
+                e.getKey() + ": groups by '" + label + "', which no series it reads carries");
           }
         }
       }
     }
     System.out.println(series.size() + " series exported before any event");
-    assertTrue(missing.isEmpty(), String.join("\n", missing) + "\nexported before any event:\n" + exposition);
+    assertTrue(
+        missing.isEmpty(),
+        String.join("\n", missing) + "\nexported before any event:\n" + exposition);
   }
 
-  /** Labels Prometheus attaches to the target (the ServiceMonitor's), and a histogram's bucket bound. */
-  private static final Set<String> TARGET_LABELS = Set.of("namespace", "pod", "job", "instance", "le");
+  /**
+   * Labels Prometheus attaches to the target (the ServiceMonitor's), and a histogram's bucket
+   * bound.
+   */
+  private static final Set<String> TARGET_LABELS =
+      Set.of("namespace", "pod", "job", "instance", "le");
 
   /** One label matcher of a selector. */
   record LabelMatcher(String label, String op, String value) {
@@ -238,7 +306,8 @@ class MonitoringArtifactsTest {
         List<String> values;
         if (m.op().equals("=")) {
           values = List.of(m.value());
-        } else if (m.op().equals("=~") && m.value().matches("[A-Za-z0-9_.-]+(\\|[A-Za-z0-9_.-]+)*")) {
+        } else if (m.op().equals("=~")
+            && m.value().matches("[A-Za-z0-9_.-]+(\\|[A-Za-z0-9_.-]+)*")) {
           values = List.of(m.value().split("\\|"));
         } else {
           continue;
@@ -257,8 +326,10 @@ class MonitoringArtifactsTest {
     }
 
     boolean matches(Series s, Map<String, String> wanted) {
-      return wanted.entrySet().stream().allMatch(w -> w.getValue().equals(s.labels().get(w.getKey())))
-          && matchers.stream().filter(m -> !TARGET_LABELS.contains(m.label()))
+      return wanted.entrySet().stream()
+              .allMatch(w -> w.getValue().equals(s.labels().get(w.getKey())))
+          && matchers.stream()
+              .filter(m -> !TARGET_LABELS.contains(m.label()))
               .allMatch(m -> m.test(s.labels().get(m.label())));
     }
   }
@@ -292,13 +363,19 @@ class MonitoringArtifactsTest {
     return all;
   }
 
-  /** The vector selectors of an expression, in order (functions, keywords and groupings left out). */
+  /**
+   * The vector selectors of an expression, in order (functions, keywords and groupings left out).
+   */
   static List<Selector> selectors(String expr) {
-    String s = expr.replaceAll("\\[[^\\]]*\\]", "")
-        .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "");
+    String s =
+        expr.replaceAll("\\[[^\\]]*\\]", "")
+            .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "");
     List<Selector> all = new ArrayList<>();
-    Matcher m = Pattern.compile("(?<![\\w:\"])([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\{[^}]*\\})?(\\s*\\()?").matcher(s);
-    Pattern matcher = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    Matcher m =
+        Pattern.compile("(?<![\\w:\"])([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\{[^}]*\\})?(\\s*\\()?")
+            .matcher(s);
+    Pattern matcher =
+        Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     while (m.find()) {
       if (m.group(3) != null || PROMQL_WORDS.contains(m.group(1).toLowerCase(Locale.ROOT))) {
         continue;

@@ -35,16 +35,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Prometheus (the Debian package's binary) scrapes a running worker with the project's
- * alert rules, their {@code for:} durations cut to one second: OffboardingWorkerNotReady is
- * inactive while the worker is not yet there, and fires once a worker whose token lacks a Graph
- * permission serves {@code offboarding_ready 0}; OffboardingEventsFailing fires for the very first
- * event that fails after a worker started. Loopback only; both on ephemeral ports.
+ * A real Prometheus (the Debian package's binary) scrapes a running worker with the project's alert
+ * rules, their {@code for:} durations cut to one second: OffboardingWorkerNotReady is inactive
+ * while the worker is not yet there, and fires once a worker whose token lacks a Graph permission
+ * serves {@code offboarding_ready 0}; OffboardingEventsFailing fires for the very first event that
+ * fails after a worker started. Loopback only; both on ephemeral ports.
  */
 class PrometheusScrapeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
-  // Held strongly: java.util.logging keeps loggers weakly, and a collected one would lose the handler.
+  // Held strongly: java.util.logging keeps loggers weakly, and a collected one would lose the
+  // handler.
   private final Logger eventLog = Logger.getLogger("dev.offboarding.worker.flow.EventLog");
 
   @TempDir Path dir;
@@ -54,19 +55,38 @@ class PrometheusScrapeTest {
     int workerPort = freePort();
     try (Prometheus prometheus = startPrometheus(workerPort)) {
       // The target is down and the rule has been evaluated: the alert is inactive.
-      await().atMost(Duration.ofSeconds(30)).until(() -> prometheus.ruleState("OffboardingWorkerNotReady")
-          .filter(s -> s.equals("inactive")).isPresent()
-          && prometheus.query("up{job=\"offboarding-worker\"}").equals("0"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  prometheus
+                          .ruleState("OffboardingWorkerNotReady")
+                          .filter(s -> s.equals("inactive"))
+                          .isPresent()
+                      && prometheus.query("up{job=\"offboarding-worker\"}").equals("0"));
 
-      try (RunningWorker worker = new RunningWorker().start(env -> {
-        env.put("HTTP_PORT", Integer.toString(workerPort));
-        env.put(Preflight.STATIC_TOKEN_VARIABLE, token("User.EnableDisableAccount.All", "User.Read.All",
-            "GroupMember.Read.All"));
-      })) {
+      try (RunningWorker worker =
+          new RunningWorker()
+              .start(
+                  env -> {
+                    env.put("HTTP_PORT", Integer.toString(workerPort));
+                    env.put(
+                        Preflight.STATIC_TOKEN_VARIABLE,
+                        token(
+                            "User.EnableDisableAccount.All",
+                            "User.Read.All",
+                            "GroupMember.Read.All"));
+                  })) {
         assertTrue(worker.output().contains("not ready"), worker.output());
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> prometheus.ruleState("OffboardingWorkerNotReady")
-            .filter(s -> s.equals("firing")).isPresent());
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    prometheus
+                        .ruleState("OffboardingWorkerNotReady")
+                        .filter(s -> s.equals("firing"))
+                        .isPresent());
 
         assertEquals("0", prometheus.query("offboarding_ready{pod=\"worker-under-test\"}"));
       }
@@ -74,34 +94,44 @@ class PrometheusScrapeTest {
   }
 
   /**
-   * The first failed event after a start alerts: Prometheus has scraped the worker's {@code
-   * FAILED} series at 0 before the event, so the failure is an increase. The event is a compromise
-   * event whose only user's writes Graph refuses (403), as a missing permission would.
+   * The first failed event after a start alerts: Prometheus has scraped the worker's {@code FAILED}
+   * series at 0 before the event, so the failure is an increase. The event is a compromise event
+   * whose only user's writes Graph refuses (403), as a missing permission would.
    */
   @Test
   void theFirstFailedEventAfterAStartFiresEventsFailing() throws Exception {
     int workerPort = freePort();
     try (Prometheus prometheus = startPrometheus(workerPort);
-        RunningWorker worker = new RunningWorker().start(env -> env.put("HTTP_PORT", Integer.toString(workerPort)))) {
-      String failed = "offboarding_events_total{pod=\"worker-under-test\", type=\"compromise\", outcome=\"FAILED\"}";
+        RunningWorker worker =
+            new RunningWorker().start(env -> env.put("HTTP_PORT", Integer.toString(workerPort)))) {
+      String failed =
+          "offboarding_events_total{pod=\"worker-under-test\", type=\"compromise\", outcome=\"FAILED\"}";
       // Scraped at 0 and evaluated: nothing fires yet.
-      await().atMost(Duration.ofSeconds(60)).until(() -> prometheus.query(failed).equals("0")
-          && prometheus.ruleState("OffboardingEventsFailing").filter(s -> s.equals("inactive")).isPresent());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  prometheus.query(failed).equals("0")
+                      && prometheus
+                          .ruleState("OffboardingEventsFailing")
+                          .filter(s -> s.equals("inactive"))
+                          .isPresent());
 
       worker.graph.faults().forceStatus("bob@contoso.com", 403);
       List<String> lines = new CopyOnWriteArrayList<>();
-      Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          lines.add(new OneLineFormatter().format(record));
-        }
+      Handler capture =
+          new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+              lines.add(new OneLineFormatter().format(record));
+            }
 
-        @Override
-        public void flush() {}
+            @Override
+            public void flush() {}
 
-        @Override
-        public void close() {}
-      };
+            @Override
+            public void close() {}
+          };
       eventLog.addHandler(capture);
       try {
         send(worker, SampleEvents.COMPROMISE_REVOKE_ONLY);
@@ -111,14 +141,27 @@ class PrometheusScrapeTest {
         eventLog.removeHandler(capture);
       }
       assertEquals(1, lines.size(), lines.toString());
-      String id = JSON.readTree(SampleEvents.load(SampleEvents.COMPROMISE_REVOKE_ONLY)).get("id").asText();
-      assertTrue(lines.get(0).contains(" INFO dev.offboarding.worker.flow.EventLog - event " + id
-          + " finished: type=compromise queue=offboarding-urgent status=FAILED"
-          + " final=true users=FORBIDDEN:1 durationMs="), lines.get(0));
+      String id =
+          JSON.readTree(SampleEvents.load(SampleEvents.COMPROMISE_REVOKE_ONLY)).get("id").asText();
+      assertTrue(
+          lines
+              .get(0)
+              .contains(
+                  " INFO dev.offboarding.worker.flow.EventLog - event "
+                      + id
+                      + " finished: type=compromise queue=offboarding-urgent status=FAILED"
+                      + " final=true users=FORBIDDEN:1 durationMs="),
+          lines.get(0));
       assertFalse(lines.get(0).contains("bob"), lines.get(0));
 
-      await().atMost(Duration.ofSeconds(90)).until(() -> prometheus.ruleState("OffboardingEventsFailing")
-          .filter(s -> s.equals("firing")).isPresent());
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  prometheus
+                      .ruleState("OffboardingEventsFailing")
+                      .filter(s -> s.equals("firing"))
+                      .isPresent());
       assertEquals("1", prometheus.query(failed));
       JsonNode alert = prometheus.alerts("OffboardingEventsFailing").get(0);
       assertEquals("compromise", alert.at("/labels/type").asText());
@@ -140,14 +183,20 @@ class PrometheusScrapeTest {
     }
   }
 
-  /** Prometheus with the project's rules ({@code for:} cut to 1 s), scraping {@code workerPort} every second. */
+  /**
+   * Prometheus with the project's rules ({@code for:} cut to 1 s), scraping {@code workerPort}
+   * every second.
+   */
   private Prometheus startPrometheus(int workerPort) throws Exception {
     Path binary = Tools.require("prometheus");
     int prometheusPort = freePort();
-    String rules = Files.readString(Path.of("..", "deploy", "prometheus", "alerts.yml"))
-        .replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: 1s");
+    String rules =
+        Files.readString(Path.of("..", "deploy", "prometheus", "alerts.yml"))
+            .replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: 1s");
     Files.writeString(dir.resolve("alerts.yml"), rules);
-    Files.writeString(dir.resolve("prometheus.yml"), """
+    Files.writeString(
+        dir.resolve("prometheus.yml"),
+        """
         global:
           scrape_interval: 1s
           evaluation_interval: 1s
@@ -160,15 +209,23 @@ class PrometheusScrapeTest {
                 labels:
                   namespace: offboarding
                   pod: worker-under-test
-        """.formatted(workerPort));
-    Process server = new ProcessBuilder(binary.toString(),
-        "--config.file=" + dir.resolve("prometheus.yml"),
-        "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + prometheusPort)
-        .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-    Prometheus prometheus = new Prometheus(server, URI.create("http://127.0.0.1:" + prometheusPort));
+        """
+            .formatted(workerPort));
+    Process server =
+        new ProcessBuilder(
+                binary.toString(),
+                "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + prometheusPort)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("prometheus.log").toFile())
+            .start();
+    Prometheus prometheus =
+        new Prometheus(server, URI.create("http://127.0.0.1:" + prometheusPort));
     try {
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
           .until(() -> prometheus.get("/-/ready").statusCode() == 200);
     } catch (RuntimeException e) {
       prometheus.close();
@@ -188,7 +245,8 @@ class PrometheusScrapeTest {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
+      return http.send(
+          HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString());
     }
 
@@ -197,7 +255,8 @@ class PrometheusScrapeTest {
       JsonNode groups = JSON.readTree(get("/api/v1/rules?type=alert").body()).at("/data/groups");
       for (JsonNode group : groups) {
         for (JsonNode rule : group.get("rules")) {
-          if (rule.get("name").asText().equals(alert) && !rule.path("lastEvaluation").asText().startsWith("0001")) {
+          if (rule.get("name").asText().equals(alert)
+              && !rule.path("lastEvaluation").asText().startsWith("0001")) {
             return Optional.of(rule.get("state").asText());
           }
         }
@@ -239,8 +298,10 @@ class PrometheusScrapeTest {
   private static String token(String... roles) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String claims = "{\"roles\":[\"" + String.join("\",\"", roles) + "\"]}";
-    return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
-        + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".";
+    return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+        + "."
+        + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+        + ".";
   }
 
   private static int freePort() throws IOException {

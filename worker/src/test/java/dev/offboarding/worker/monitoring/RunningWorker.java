@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * The worker as {@code run} starts it, in this JVM on loopback ports: the embedded emulator with
- * the project's entities, the fake tenant seeded with the example tenant, and {@link RunCommand}
- * on a thread until {@link #close()}.
+ * the project's entities, the fake tenant seeded with the example tenant, and {@link RunCommand} on
+ * a thread until {@link #close()}.
  */
 final class RunningWorker implements AutoCloseable {
   final ServiceBusEmulator emulator = WorkerSystem.projectEntities();
@@ -40,7 +40,8 @@ final class RunningWorker implements AutoCloseable {
   private int port = -1;
 
   RunningWorker() {
-    try (InputStream seed = FakeGraphCommand.class.getResourceAsStream(FakeGraphCommand.EXAMPLE_SEED)) {
+    try (InputStream seed =
+        FakeGraphCommand.class.getResourceAsStream(FakeGraphCommand.EXAMPLE_SEED)) {
       graph = FakeGraphServer.start(FakeTenant.fromJson(seed));
     } catch (java.io.IOException e) {
       throw new UncheckedIOException(e);
@@ -56,7 +57,8 @@ final class RunningWorker implements AutoCloseable {
     adjust.accept(env);
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
     Map<String, String> frozen = Map.copyOf(env);
-    thread = Thread.ofPlatform().name("run").start(() -> RunCommand.run(frozen, print, print, stop));
+    thread =
+        Thread.ofPlatform().name("run").start(() -> RunCommand.run(frozen, print, print, stop));
     Pattern serving = Pattern.compile("HTTP on port (\\d+)");
     await().atMost(Duration.ofSeconds(60)).until(() -> serving.matcher(output()).find());
     Matcher m = serving.matcher(output());
@@ -75,9 +77,11 @@ final class RunningWorker implements AutoCloseable {
 
   String get(String path) {
     try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                  HttpResponse.BodyHandlers.ofString());
       return r.body();
     } catch (java.io.IOException e) {
       throw new UncheckedIOException(e);

@@ -45,7 +45,10 @@ public class PlannerTest {
   void resolvesUsersByIdAndByUpn() {
     Planner planner = new Planner(directory, Protection.none(), 100);
 
-    Plan plan = ready(planner.plan(Events.leaver(new Target.User(ALICE), new Target.User("bob@contoso.com"))));
+    Plan plan =
+        ready(
+            planner.plan(
+                Events.leaver(new Target.User(ALICE), new Target.User("bob@contoso.com"))));
 
     assertEquals(List.of(ALICE, BOB), plan.users().stream().map(u -> u.user().id()).toList());
     assertEquals(List.of("user:bob@contoso.com"), plan.users().get(1).via());
@@ -57,8 +60,12 @@ public class PlannerTest {
 
     Plan plan = ready(planner.plan(Events.leaver(new Target.Group(STAFF))));
 
-    assertEquals(Set.of(ALICE, BOB, CAROL), Set.copyOf(plan.users().stream().map(u -> u.user().id()).toList()));
-    assertEquals(Map.of("device", 2, "orgContact", 1, "servicePrincipal", 1, "group", 1), plan.skippedMembers());
+    assertEquals(
+        Set.of(ALICE, BOB, CAROL),
+        Set.copyOf(plan.users().stream().map(u -> u.user().id()).toList()));
+    assertEquals(
+        Map.of("device", 2, "orgContact", 1, "servicePrincipal", 1, "group", 1),
+        plan.skippedMembers());
   }
 
   @Test
@@ -66,21 +73,30 @@ public class PlannerTest {
     directory.setAttribute(BOB, "department", "HP");
     Planner planner = new Planner(directory, Protection.none(), 100);
 
-    Plan plan = ready(planner.plan(Events.leaver(new Target.User(BOB), new Target.Group(TEAM),
-        new Target.Attribute("department", "HP"), new Target.User("BOB@contoso.com"))));
+    Plan plan =
+        ready(
+            planner.plan(
+                Events.leaver(
+                    new Target.User(BOB),
+                    new Target.Group(TEAM),
+                    new Target.Attribute("department", "HP"),
+                    new Target.User("BOB@contoso.com"))));
 
     assertEquals(1, plan.users().size());
-    assertEquals(List.of("user:" + BOB, "group:" + TEAM, "attribute:department", "user:BOB@contoso.com"),
+    assertEquals(
+        List.of("user:" + BOB, "group:" + TEAM, "attribute:department", "user:BOB@contoso.com"),
         plan.users().getFirst().via());
   }
 
   @Test
   void marksExplicitlyProtectedUsersByIdOrUpnWhateverTheCase() {
-    Planner planner = new Planner(directory, new Protection(Set.of("ALICE@contoso.com", BOB), Set.of()), 100);
+    Planner planner =
+        new Planner(directory, new Protection(Set.of("ALICE@contoso.com", BOB), Set.of()), 100);
 
     Plan plan = ready(planner.plan(Events.leaver(new Target.Group(STAFF))));
 
-    assertEquals(Set.of(CAROL), Set.copyOf(plan.writable().stream().map(u -> u.user().id()).toList()));
+    assertEquals(
+        Set.of(CAROL), Set.copyOf(plan.writable().stream().map(u -> u.user().id()).toList()));
     assertEquals(2, plan.users().stream().filter(PlannedUser::isProtected).count());
   }
 
@@ -91,30 +107,44 @@ public class PlannerTest {
 
     Plan plan = ready(planner.plan(Events.leaver(new Target.Group(STAFF), new Target.User(GLASS))));
 
-    PlannedUser glass = plan.users().stream().filter(u -> u.user().id().equals(GLASS)).findFirst().orElseThrow();
+    PlannedUser glass =
+        plan.users().stream().filter(u -> u.user().id().equals(GLASS)).findFirst().orElseThrow();
     assertEquals("member of a protected group", glass.protectedBecause());
     assertEquals(List.of(ALICE), plan.writable().stream().map(u -> u.user().id()).toList());
   }
 
   @Test
   void failsRatherThanPlanWhenAProtectedGroupCannotBeRead() {
-    Planner planner = new Planner(directory, new Protection(Set.of(), Set.of("10000000-0000-4000-8000-00000000dead")), 100);
+    Planner planner =
+        new Planner(
+            directory,
+            new Protection(Set.of(), Set.of("10000000-0000-4000-8000-00000000dead")),
+            100);
 
-    GraphFailure failure = assertThrows(GraphFailure.class, () -> planner.plan(Events.leaver(new Target.User(ALICE))));
+    GraphFailure failure =
+        assertThrows(GraphFailure.class, () -> planner.plan(Events.leaver(new Target.User(ALICE))));
 
     assertEquals(Protection.UNAVAILABLE_CODE, failure.errorCode());
-    assertTrue(failure.isTransient(), "an unreadable protected group makes events wait, never fail");
+    assertTrue(
+        failure.isTransient(), "an unreadable protected group makes events wait, never fail");
   }
 
   @Test
   void flagsGuestsItReads() {
     Planner planner = new Planner(directory, Protection.none(), 100);
 
-    Plan plan = ready(planner.plan(Events.leaver(new Target.User("carol_fabrikam.com#EXT#@contoso.onmicrosoft.com"),
-        new Target.Group(STAFF))));
+    Plan plan =
+        ready(
+            planner.plan(
+                Events.leaver(
+                    new Target.User("carol_fabrikam.com#EXT#@contoso.onmicrosoft.com"),
+                    new Target.Group(STAFF))));
 
     assertTrue(plan.users().get(0).guest());
-    assertTrue(plan.users().stream().filter(u -> u.user().id().equals(ALICE)).noneMatch(PlannedUser::guest));
+    assertTrue(
+        plan.users().stream()
+            .filter(u -> u.user().id().equals(ALICE))
+            .noneMatch(PlannedUser::guest));
   }
 
   @Test
@@ -133,9 +163,19 @@ public class PlannerTest {
   void readsAUserGivenByIdInADryRun() {
     Planner planner = new Planner(directory, Protection.none(), 100);
     OffboardingEvent leaver = Events.leaver(new Target.User(CAROL));
-    OffboardingEvent dryRun = new OffboardingEvent(leaver.id(), leaver.source(), leaver.type(), leaver.time(),
-        new EventData(leaver.data().targets(), leaver.data().actions(), leaver.data().reason(),
-            leaver.data().ticket(), leaver.data().requestedBy(), true));
+    OffboardingEvent dryRun =
+        new OffboardingEvent(
+            leaver.id(),
+            leaver.source(),
+            leaver.type(),
+            leaver.time(),
+            new EventData(
+                leaver.data().targets(),
+                leaver.data().actions(),
+                leaver.data().reason(),
+                leaver.data().ticket(),
+                leaver.data().requestedBy(),
+                true));
 
     Plan plan = ready(planner.plan(dryRun));
 
@@ -147,11 +187,17 @@ public class PlannerTest {
   void reportsUsersAndGroupsThatDoNotExistWithoutFailingTheRest() {
     Planner planner = new Planner(directory, Protection.none(), 100);
 
-    Plan plan = ready(planner.plan(Events.leaver(new Target.User("nobody@contoso.com"),
-        new Target.Group("10000000-0000-4000-8000-00000000beef"), new Target.User(ALICE))));
+    Plan plan =
+        ready(
+            planner.plan(
+                Events.leaver(
+                    new Target.User("nobody@contoso.com"),
+                    new Target.Group("10000000-0000-4000-8000-00000000beef"),
+                    new Target.User(ALICE))));
 
     assertEquals(List.of(ALICE), plan.users().stream().map(u -> u.user().id()).toList());
-    assertEquals(List.of("user:nobody@contoso.com", "group:10000000-0000-4000-8000-00000000beef"),
+    assertEquals(
+        List.of("user:nobody@contoso.com", "group:10000000-0000-4000-8000-00000000beef"),
         plan.unresolved().stream().map(Plan.Unresolved::via).toList());
   }
 
@@ -169,10 +215,16 @@ public class PlannerTest {
     Planner planner = new Planner(directory, Protection.none(), 2);
     String unknown = "00000000-0000-4000-8000-0000000000ff";
 
-    PlanResult twice = planner.prepare(Events.leaver(new Target.User(ALICE), new Target.User(ALICE.toUpperCase()),
-        new Target.User(CAROL)));
-    PlanResult three = planner.prepare(Events.leaver(new Target.User(ALICE), new Target.User(CAROL),
-        new Target.User(unknown)));
+    PlanResult twice =
+        planner.prepare(
+            Events.leaver(
+                new Target.User(ALICE),
+                new Target.User(ALICE.toUpperCase()),
+                new Target.User(CAROL)));
+    PlanResult three =
+        planner.prepare(
+            Events.leaver(
+                new Target.User(ALICE), new Target.User(CAROL), new Target.User(unknown)));
 
     assertEquals(2, assertInstanceOf(PlanResult.Streamed.class, twice).plan().userCount());
     assertEquals("BlastRadiusExceeded", assertInstanceOf(PlanResult.Rejected.class, three).code());
@@ -189,7 +241,8 @@ public class PlannerTest {
 
   @Test
   void letsDirectoryOutagesThroughSoTheEventIsRetriedLater() {
-    directory.failGroupsWith = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "x", "down", null, null, null);
+    directory.failGroupsWith =
+        new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "x", "down", null, null, null);
     Planner planner = new Planner(directory, Protection.none(), 100);
 
     assertThrows(GraphFailure.class, () -> planner.plan(Events.leaver(new Target.Group(STAFF))));

@@ -1,8 +1,11 @@
 package dev.offboarding.worker.process;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.OffboardingEvent;
-import dev.offboarding.contracts.SummaryAudit;
 import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.contracts.TargetAudit;
@@ -37,11 +40,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-
 public class EventProcessorTest {
   static final String GROUP = "30000000-0000-4000-8000-000000000001";
 
@@ -62,16 +60,26 @@ public class EventProcessorTest {
   }
 
   EventProcessor processor(Directory dir, Protection protection, int limit, int retainLimit) {
-    Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, Clock.systemUTC(),
-        8);
-    return EventProcessor.builder(new Planner(dir, protection, limit, retainLimit), executor, Clock.systemUTC())
-        .bounds(bounds).build();
+    Executor executor =
+        new Executor(
+            writes,
+            WriteBudget.UNLIMITED,
+            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+            OutageGuard.NONE,
+            null,
+            d -> {},
+            Clock.systemUTC(),
+            8);
+    return EventProcessor.builder(
+            new Planner(dir, protection, limit, retainLimit), executor, Clock.systemUTC())
+        .bounds(bounds)
+        .build();
   }
 
   /** Processes the event and each follow-up it leaves, as the queue would deliver them. */
   Settlement process(EventProcessor processor, OffboardingEvent event) throws InterruptedException {
-    return followUps.run(processor, new EventCodec().encode(event), audit, heartbeats::incrementAndGet);
+    return followUps.run(
+        processor, new EventCodec().encode(event), audit, heartbeats::incrementAndGet);
   }
 
   /**
@@ -89,20 +97,29 @@ public class EventProcessorTest {
           return;
         }
         int[] seen = {0};
-        super.transitiveMembers(groupId, new MemberVisitor() {
-          @Override
-          public boolean user(DirectoryUser user) {
-            if (seen[0]++ == 2) {
-              throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", null, null, null);
-            }
-            return visitor.user(user);
-          }
+        super.transitiveMembers(
+            groupId,
+            new MemberVisitor() {
+              @Override
+              public boolean user(DirectoryUser user) {
+                if (seen[0]++ == 2) {
+                  throw new GraphFailure(
+                      GraphFailure.Kind.UNAVAILABLE,
+                      503,
+                      "ServiceUnavailable",
+                      "down",
+                      null,
+                      null,
+                      null);
+                }
+                return visitor.user(user);
+              }
 
-          @Override
-          public void other(String kind) {
-            visitor.other(kind);
-          }
-        });
+              @Override
+              public void other(String kind) {
+                visitor.other(kind);
+              }
+            });
       }
     };
   }
@@ -121,8 +138,10 @@ public class EventProcessorTest {
   void givesEveryMemberOfAHugeNestedGroupExactlyOneResult() throws Exception {
     SyntheticDirectory huge = new SyntheticDirectory(20_000, 50, 0);
 
-    Settlement settlement = process(processor(huge, Protection.none(), 20_000),
-        Events.leaver(new Target.Group(SyntheticDirectory.GROUP)));
+    Settlement settlement =
+        process(
+            processor(huge, Protection.none(), 20_000),
+            Events.leaver(new Target.Group(SyntheticDirectory.GROUP)));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     List<TargetAudit> results = audit.all();
@@ -149,9 +168,12 @@ public class EventProcessorTest {
   void rejectsAnEventOverTheLimitBeforeAnyWrite() throws Exception {
     directory.addGroup(GROUP, addUsers(11).toArray(String[]::new));
 
-    Settlement settlement = process(processor(directory, Protection.none(), 10), Events.leaver(new Target.Group(GROUP)));
+    Settlement settlement =
+        process(
+            processor(directory, Protection.none(), 10), Events.leaver(new Target.Group(GROUP)));
 
-    assertEquals("BlastRadiusExceeded", assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
+    assertEquals(
+        "BlastRadiusExceeded", assertInstanceOf(Settlement.DeadLetter.class, settlement).reason());
     assertEquals(List.of(), writes.attempts);
     assertEquals(List.of(), audit.chunks);
   }
@@ -161,34 +183,39 @@ public class EventProcessorTest {
     List<String> ids = addUsers(30);
     directory.addGroup(GROUP, ids.toArray(String[]::new));
 
-    process(processor(directory, new Protection(Set.of(ids.get(7), "u8@contoso.com"), Set.of()), 1000),
+    process(
+        processor(directory, new Protection(Set.of(ids.get(7), "u8@contoso.com"), Set.of()), 1000),
         Events.leaver(new Target.Group(GROUP)));
 
-    assertTrue(writes.attempts.stream().noneMatch(a -> a.endsWith(ids.get(7)) || a.endsWith(ids.get(8))));
+    assertTrue(
+        writes.attempts.stream().noneMatch(a -> a.endsWith(ids.get(7)) || a.endsWith(ids.get(8))));
     assertEquals(2, audit.summary.counts().get(TargetOutcome.PROTECTED));
     assertEquals(30, audit.all().size());
   }
 
   @Test
-  void reportsAMemberWhoLeftTheGroupBetweenTheTwoPassesAsSkippedAndNeverWritesIt() throws Exception {
+  void reportsAMemberWhoLeftTheGroupBetweenTheTwoPassesAsSkippedAndNeverWritesIt()
+      throws Exception {
     List<String> ids = addUsers(3);
     directory.addGroup(GROUP, ids.toArray(String[]::new));
     // The counting pass sees three members; the group loses one before the second pass.
-    Directory changing = new ForwardingDirectory(directory) {
-      int listings;
+    Directory changing =
+        new ForwardingDirectory(directory) {
+          int listings;
 
-      @Override
-      public void transitiveMembers(String groupId, MemberVisitor visitor) {
-        if (++listings == 2) {
-          directory.addGroup(GROUP, ids.get(0), ids.get(2));
-        }
-        super.transitiveMembers(groupId, visitor);
-      }
-    };
+          @Override
+          public void transitiveMembers(String groupId, MemberVisitor visitor) {
+            if (++listings == 2) {
+              directory.addGroup(GROUP, ids.get(0), ids.get(2));
+            }
+            super.transitiveMembers(groupId, visitor);
+          }
+        };
 
     process(twoPassProcessor(changing, 1000), Events.leaver(new Target.Group(GROUP)));
 
-    TargetAudit gone = audit.all().stream().filter(t -> t.userId().equals(ids.get(1))).findFirst().orElseThrow();
+    TargetAudit gone =
+        audit.all().stream().filter(t -> t.userId().equals(ids.get(1))).findFirst().orElseThrow();
     assertEquals(TargetOutcome.SKIPPED, gone.outcome());
     assertEquals(List.of("group:" + GROUP), gone.via());
     assertTrue(writes.attempts.stream().noneMatch(a -> a.endsWith(ids.get(1))));
@@ -199,18 +226,20 @@ public class EventProcessorTest {
   void neverWritesToAUserWhoJoinedAfterTheCount() throws Exception {
     List<String> ids = addUsers(3);
     directory.addGroup(GROUP, ids.get(0), ids.get(1));
-    Directory changing = new ForwardingDirectory(directory) {
-      int listings;
+    Directory changing =
+        new ForwardingDirectory(directory) {
+          int listings;
 
-      @Override
-      public void transitiveMembers(String groupId, MemberVisitor visitor) {
-        if (++listings == 2) {
-          // Listed ahead of the counted users, so the second pass meets it before it has found them all.
-          directory.addGroup(GROUP, ids.get(2), ids.get(0), ids.get(1));
-        }
-        super.transitiveMembers(groupId, visitor);
-      }
-    };
+          @Override
+          public void transitiveMembers(String groupId, MemberVisitor visitor) {
+            if (++listings == 2) {
+              // Listed ahead of the counted users, so the second pass meets it before it has found
+              // them all.
+              directory.addGroup(GROUP, ids.get(2), ids.get(0), ids.get(1));
+            }
+            super.transitiveMembers(groupId, visitor);
+          }
+        };
 
     process(twoPassProcessor(changing, 2), Events.leaver(new Target.Group(GROUP)));
 
@@ -226,7 +255,17 @@ public class EventProcessorTest {
     // The first listing (the count) succeeds; every later one fails after two users.
     Directory failing = failingAfterTwoUsers(listing -> listing >= 2);
 
-    Settlement first = twoPassProcessor(failing, 1000).process(new EventProcessor.Work(Inbounds.of(new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), "1"), false, audit, followUps, () -> false, () -> {}));
+    Settlement first =
+        twoPassProcessor(failing, 1000)
+            .process(
+                new EventProcessor.Work(
+                    Inbounds.of(
+                        new EventCodec().encode(Events.leaver(new Target.Group(GROUP))), "1"),
+                    false,
+                    audit,
+                    followUps,
+                    () -> false,
+                    () -> {}));
 
     // The two users reached are done for good; the three not reached continue in a follow-up,
     // at once (nothing failed for them), rather than being reported FAILED.
@@ -246,7 +285,8 @@ public class EventProcessorTest {
     // Only the first delivery's second pass fails after two users; the follow-up lists normally.
     Directory failingOnce = failingAfterTwoUsers(listing -> listing == 2);
 
-    Settlement settlement = process(twoPassProcessor(failingOnce, 1000), Events.leaver(new Target.Group(GROUP)));
+    Settlement settlement =
+        process(twoPassProcessor(failingOnce, 1000), Events.leaver(new Target.Group(GROUP)));
 
     assertEquals(new Settlement.Complete(), settlement);
     assertEquals(5, audit.all().size());
@@ -263,7 +303,8 @@ public class EventProcessorTest {
     List<String> ids = addUsers(50);
     directory.addGroup(GROUP, ids.toArray(String[]::new));
 
-    process(processor(directory, Protection.none(), 1000, 50), Events.leaver(new Target.Group(GROUP)));
+    process(
+        processor(directory, Protection.none(), 1000, 50), Events.leaver(new Target.Group(GROUP)));
 
     assertEquals(1, directory.memberListings.get());
     assertEquals(50, audit.all().size());
@@ -275,7 +316,8 @@ public class EventProcessorTest {
     List<String> ids = addUsers(51);
     directory.addGroup(GROUP, ids.toArray(String[]::new));
 
-    process(processor(directory, Protection.none(), 1000, 50), Events.leaver(new Target.Group(GROUP)));
+    process(
+        processor(directory, Protection.none(), 1000, 50), Events.leaver(new Target.Group(GROUP)));
 
     assertEquals(2, directory.memberListings.get());
     assertEquals(51, Set.copyOf(audit.all().stream().map(TargetAudit::userId).toList()).size());
@@ -287,26 +329,37 @@ public class EventProcessorTest {
     List<String> ids = addUsers(3);
     writes.failAlways("revoke:" + ids.get(1), RecordingWrites.status(503));
 
-    Settlement settlement = process(processor(directory, Protection.none(), 1000),
-        Events.leaver(ids.stream().map(id -> (Target) new Target.User(id)).toArray(Target[]::new)));
+    Settlement settlement =
+        process(
+            processor(directory, Protection.none(), 1000),
+            Events.leaver(
+                ids.stream().map(id -> (Target) new Target.User(id)).toArray(Target[]::new)));
 
     // Every delivery but the last hands the failing user to a follow-up, after a growing wait,
     // and asks intake to pause; the other two users are done once, in the first delivery.
     int rounds = bounds.maxRounds();
     assertEquals(rounds, followUps.settlements.size());
-    assertTrue(followUps.settlements.subList(0, rounds - 1).stream()
-        .allMatch(s -> s.equals(new Settlement.Complete(Settlement.Complete.TRANSIENT))));
+    assertTrue(
+        followUps.settlements.subList(0, rounds - 1).stream()
+            .allMatch(s -> s.equals(new Settlement.Complete(Settlement.Complete.TRANSIENT))));
     assertEquals(new Settlement.Complete(), settlement);
     assertEquals(rounds - 1, followUps.sent.size());
-    assertEquals(List.of(ids.get(1)), followUps.sent.getFirst().pending().stream().map(Continuation.Pending::userId).toList());
+    assertEquals(
+        List.of(ids.get(1)),
+        followUps.sent.getFirst().pending().stream().map(Continuation.Pending::userId).toList());
     assertEquals(3, audit.all().size(), "each user has exactly one final result");
     assertEquals(SummaryStatus.PARTIAL, audit.summary.status());
     assertTrue(audit.summary.finalSummary());
-    TargetAudit failed = audit.all().stream().filter(t -> t.userId().equals(ids.get(1))).findFirst().orElseThrow();
+    TargetAudit failed =
+        audit.all().stream().filter(t -> t.userId().equals(ids.get(1))).findFirst().orElseThrow();
     assertEquals(Executor.RETRIES_EXHAUSTED, failed.actions().get(1).errorCode());
-    assertEquals(2L, writes.attempts.stream().filter(a -> a.endsWith(ids.get(0))).count(),
+    assertEquals(
+        2L,
+        writes.attempts.stream().filter(a -> a.endsWith(ids.get(0))).count(),
         "a user that succeeded was written again");
-    assertEquals(1L, writes.attempts.stream().filter(a -> a.equals("disable:" + ids.get(1))).count(),
+    assertEquals(
+        1L,
+        writes.attempts.stream().filter(a -> a.equals("disable:" + ids.get(1))).count(),
         "a disable that succeeded was sent again in a later round");
     assertEquals(TargetOutcome.SUCCEEDED, failed.actions().get(0).outcome());
   }
@@ -317,8 +370,10 @@ public class EventProcessorTest {
     writes.failAlways("disable:" + ids.get(0), RecordingWrites.status(403));
     writes.failAlways("revoke:" + ids.get(0), RecordingWrites.status(400));
 
-    Settlement settlement = process(processor(directory, Protection.none(), 1000),
-        Events.leaver(new Target.User(ids.get(0)), new Target.User(ids.get(1))));
+    Settlement settlement =
+        process(
+            processor(directory, Protection.none(), 1000),
+            Events.leaver(new Target.User(ids.get(0)), new Target.User(ids.get(1))));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(SummaryStatus.PARTIAL, audit.summary.status());

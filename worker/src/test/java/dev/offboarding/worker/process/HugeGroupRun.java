@@ -23,31 +23,31 @@ import java.time.Clock;
 import java.util.BitSet;
 import java.util.List;
 
-
 /**
  * Runs one leaver event over a huge synthetic group through the real planner, executor and
- * processor, with writes that do nothing; exits 0 when every member got exactly one result.
- * {@link BoundedMemoryTest} starts it in a JVM with a small heap.
+ * processor, with writes that do nothing; exits 0 when every member got exactly one result. {@link
+ * BoundedMemoryTest} starts it in a JVM with a small heap.
  *
  * <p>Arguments: users, UPN ballast per user in characters.
  */
 public final class HugeGroupRun {
-  private static final AccountWrites NO_WRITES = new AccountWrites() {
-    @Override
-    public String disableAccount(String userId) {
-      return "r";
-    }
+  private static final AccountWrites NO_WRITES =
+      new AccountWrites() {
+        @Override
+        public String disableAccount(String userId) {
+          return "r";
+        }
 
-    @Override
-    public String revokeSignInSessions(String userId) {
-      return "r";
-    }
+        @Override
+        public String revokeSignInSessions(String userId) {
+          return "r";
+        }
 
-    @Override
-    public String enableAccount(String userId) {
-      return "r";
-    }
-  };
+        @Override
+        public String enableAccount(String userId) {
+          return "r";
+        }
+      };
 
   private HugeGroupRun() {}
 
@@ -57,8 +57,11 @@ public final class HugeGroupRun {
     if (args.length > 2 && args[2].equals("materialize")) {
       // The contrast: the same event planned into memory, every user listed at once.
       SyntheticDirectory directory = new SyntheticDirectory(users, 110, ballast);
-      Plan plan = ((PlanResult.Ready) new Planner(directory, Protection.none(), users)
-          .plan(Events.leaver(new Target.Group(SyntheticDirectory.GROUP)))).plan();
+      Plan plan =
+          ((PlanResult.Ready)
+                  new Planner(directory, Protection.none(), users)
+                      .plan(Events.leaver(new Target.Group(SyntheticDirectory.GROUP))))
+              .plan();
       System.out.println("materialized users=" + plan.users().size());
       System.exit(0);
     }
@@ -67,39 +70,64 @@ public final class HugeGroupRun {
 
   static boolean run(int users, int ballast) throws InterruptedException {
     SyntheticDirectory directory = new SyntheticDirectory(users, 110, ballast);
-    Executor executor = new Executor(NO_WRITES, WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE, null,
-        d -> { throw new AssertionError("no retry expected"); }, Clock.systemUTC(), 64);
-    EventProcessor processor = EventProcessor.builder(new Planner(directory, Protection.none(), users), executor,
-        Clock.systemUTC()).build();
+    Executor executor =
+        new Executor(
+            NO_WRITES,
+            WriteBudget.UNLIMITED,
+            RetryPolicy.defaults(),
+            OutageGuard.NONE,
+            null,
+            d -> {
+              throw new AssertionError("no retry expected");
+            },
+            Clock.systemUTC(),
+            64);
+    EventProcessor processor =
+        EventProcessor.builder(
+                new Planner(directory, Protection.none(), users), executor, Clock.systemUTC())
+            .build();
     BitSet seen = new BitSet(users);
     int[] results = {0, 0};
     SummaryAudit[] summary = {null};
-    AuditSink audit = new AuditSink() {
-      @Override
-      public void targets(List<TargetAudit> chunk) {
-        for (TargetAudit t : chunk) {
-          int n = Integer.parseInt(t.userId().substring(t.userId().lastIndexOf('-') + 1));
-          if (seen.get(n)) {
-            results[1]++;
+    AuditSink audit =
+        new AuditSink() {
+          @Override
+          public void targets(List<TargetAudit> chunk) {
+            for (TargetAudit t : chunk) {
+              int n = Integer.parseInt(t.userId().substring(t.userId().lastIndexOf('-') + 1));
+              if (seen.get(n)) {
+                results[1]++;
+              }
+              seen.set(n);
+              results[0]++;
+            }
           }
-          seen.set(n);
-          results[0]++;
-        }
-      }
 
-      @Override
-      public void summary(SummaryAudit s) {
-        summary[0] = s;
-      }
-    };
-    Settlement settlement = new FollowUpLoop().run(processor,
-        new EventCodec().encode(Events.leaver(new Target.Group(SyntheticDirectory.GROUP))), audit, () -> {});
+          @Override
+          public void summary(SummaryAudit s) {
+            summary[0] = s;
+          }
+        };
+    Settlement settlement =
+        new FollowUpLoop()
+            .run(
+                processor,
+                new EventCodec().encode(Events.leaver(new Target.Group(SyntheticDirectory.GROUP))),
+                audit,
+                () -> {});
     Runtime rt = Runtime.getRuntime();
-    System.out.printf("users=%d results=%d duplicates=%d settlement=%s succeeded=%d maxHeap=%dMiB%n", users,
-        results[0], results[1], settlement, summary[0] == null ? -1 : summary[0].counts().get(TargetOutcome.SUCCEEDED),
+    System.out.printf(
+        "users=%d results=%d duplicates=%d settlement=%s succeeded=%d maxHeap=%dMiB%n",
+        users,
+        results[0],
+        results[1],
+        settlement,
+        summary[0] == null ? -1 : summary[0].counts().get(TargetOutcome.SUCCEEDED),
         rt.maxMemory() >> 20);
-    return settlement instanceof Settlement.Complete && results[0] == users && results[1] == 0
-        && seen.cardinality() == users && summary[0].counts().get(TargetOutcome.SUCCEEDED) == users;
+    return settlement instanceof Settlement.Complete
+        && results[0] == users
+        && results[1] == 0
+        && seen.cardinality() == users
+        && summary[0].counts().get(TargetOutcome.SUCCEEDED) == users;
   }
-
 }

@@ -23,13 +23,20 @@ import java.util.regex.Pattern;
 public final class ProducerTemplates {
   /** deploy/producers, seen from the worker module. */
   public static final Path ROOT = Path.of("..", "deploy", "producers");
-  /** A tenant id standing in for {@code subscription().tenantId}: the one the soar-bridge sample names. */
-  public static final String TENANT_ID = "72f988bf-0000-4000-8000-00000000c0de";
-  /** The workspace the Sentinel samples come from. */
-  public static final String WORKSPACE = "/subscriptions/d1f0a6c3-5b2e-4c7a-9e18-2f4b6c8d0e1a/resourceGroups/soc-rg"
-      + "/providers/Microsoft.OperationalInsights/workspaces/soc-workspace";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /**
+   * A tenant id standing in for {@code subscription().tenantId}: the one the soar-bridge sample
+   * names.
+   */
+  public static final String TENANT_ID = "72f988bf-0000-4000-8000-00000000c0de";
+
+  /** The workspace the Sentinel samples come from. */
+  public static final String WORKSPACE =
+      "/subscriptions/d1f0a6c3-5b2e-4c7a-9e18-2f4b6c8d0e1a/resourceGroups/soc-rg"
+          + "/providers/Microsoft.OperationalInsights/workspaces/soc-workspace";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Pattern PARAMETER = Pattern.compile("^\\[parameters\\('([A-Za-z]+)'\\)\\]$");
 
   /**
@@ -54,11 +61,14 @@ public final class ProducerTemplates {
     /** The one Microsoft.Logic/workflows resource. */
     public JsonNode workflow() {
       List<JsonNode> found = new ArrayList<>();
-      template().path("resources").forEach(r -> {
-        if ("Microsoft.Logic/workflows".equals(r.path("type").asText())) {
-          found.add(r);
-        }
-      });
+      template()
+          .path("resources")
+          .forEach(
+              r -> {
+                if ("Microsoft.Logic/workflows".equals(r.path("type").asText())) {
+                  found.add(r);
+                }
+              });
       if (found.size() != 1) {
         throw new IllegalStateException(name + " has " + found.size() + " workflows");
       }
@@ -73,7 +83,8 @@ public final class ProducerTemplates {
     public String defaultOf(String parameter) {
       JsonNode p = template().path("parameters").path(parameter);
       if (!p.has("defaultValue")) {
-        throw new IllegalStateException(name + ": parameter " + parameter + " has no default value");
+        throw new IllegalStateException(
+            name + ": parameter " + parameter + " has no default value");
       }
       return p.get("defaultValue").asText();
     }
@@ -85,49 +96,78 @@ public final class ProducerTemplates {
      */
     public Map<String, JsonNode> definitionParameters(Map<String, String> given) {
       Map<String, JsonNode> values = new HashMap<>();
-      workflow().path("properties").path("parameters").fields().forEachRemaining(e -> {
-        if (e.getKey().equals("$connections")) {
-          return;
-        }
-        String value = e.getValue().path("value").asText();
-        Matcher m = PARAMETER.matcher(value);
-        if (value.equals("[subscription().tenantId]")) {
-          values.put(e.getKey(), TextNode.valueOf(TENANT_ID));
-        } else if (m.matches()) {
-          String parameter = m.group(1);
-          String resolved = given.containsKey(parameter) ? given.get(parameter) : defaultOf(parameter);
-          values.put(e.getKey(), TextNode.valueOf(resolved));
-        } else {
-          throw new IllegalStateException(name + ": workflow parameter " + e.getKey() + " = " + value
-              + " is not a template parameter");
-        }
-      });
+      workflow()
+          .path("properties")
+          .path("parameters")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getKey().equals("$connections")) {
+                  return;
+                }
+                String value = e.getValue().path("value").asText();
+                Matcher m = PARAMETER.matcher(value);
+                if (value.equals("[subscription().tenantId]")) {
+                  values.put(e.getKey(), TextNode.valueOf(TENANT_ID));
+                } else if (m.matches()) {
+                  String parameter = m.group(1);
+                  String resolved =
+                      given.containsKey(parameter) ? given.get(parameter) : defaultOf(parameter);
+                  values.put(e.getKey(), TextNode.valueOf(resolved));
+                } else {
+                  throw new IllegalStateException(
+                      name
+                          + ": workflow parameter "
+                          + e.getKey()
+                          + " = "
+                          + value
+                          + " is not a template parameter");
+                }
+              });
       return values;
     }
 
-    /** Runs the workflow on {@code trigger}, deployed with the defaults and the test's own values. */
+    /**
+     * Runs the workflow on {@code trigger}, deployed with the defaults and the test's own values.
+     */
     public WorkflowRun.Result run(JsonNode trigger, Map<String, JsonNode> stubs) {
-      return new WorkflowRun(definition(), definitionParameters(DEPLOYED), trigger,
-          Instant.parse("2026-12-07T08:05:12.3456789Z"), "08584392817263548172635481726CU12", stubs).run();
+      return new WorkflowRun(
+              definition(),
+              definitionParameters(DEPLOYED),
+              trigger,
+              Instant.parse("2026-12-07T08:05:12.3456789Z"),
+              "08584392817263548172635481726CU12",
+              stubs)
+          .run();
     }
   }
 
   /** Values for the parameters that have no default, as a deployer would give them. */
-  public static final Map<String, String> DEPLOYED = Map.of(
-      "ServiceBusNamespace", "sb-offboarding-test",
-      "WorkspaceResourceId", WORKSPACE,
-      "HrClientAppId", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+  public static final Map<String, String> DEPLOYED =
+      Map.of(
+          "ServiceBusNamespace", "sb-offboarding-test",
+          "WorkspaceResourceId", WORKSPACE,
+          "HrClientAppId", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
 
-  public static final Producer SENTINEL_INCIDENT = new Producer("sentinel-incident/incident-trigger", true);
-  public static final Producer SENTINEL_ENTITY = new Producer("sentinel-incident/entity-trigger", true);
-  public static final Producer AUDIT_TO_INCIDENT = new Producer("sentinel-incident/audit-to-incident", false);
+  public static final Producer SENTINEL_INCIDENT =
+      new Producer("sentinel-incident/incident-trigger", true);
+  public static final Producer SENTINEL_ENTITY =
+      new Producer("sentinel-incident/entity-trigger", true);
+  public static final Producer AUDIT_TO_INCIDENT =
+      new Producer("sentinel-incident/audit-to-incident", false);
   public static final Producer LIFECYCLE_WORKFLOWS = new Producer("lifecycle-workflows", true);
   public static final Producer HR_WEBHOOK = new Producer("hr-webhook", true);
   public static final Producer SOAR_BRIDGE = new Producer("soar-bridge", true);
 
   /** Every template, the audit reader included. */
   public static List<Producer> all() {
-    return List.of(SENTINEL_INCIDENT, SENTINEL_ENTITY, AUDIT_TO_INCIDENT, LIFECYCLE_WORKFLOWS, HR_WEBHOOK, SOAR_BRIDGE);
+    return List.of(
+        SENTINEL_INCIDENT,
+        SENTINEL_ENTITY,
+        AUDIT_TO_INCIDENT,
+        LIFECYCLE_WORKFLOWS,
+        HR_WEBHOOK,
+        SOAR_BRIDGE);
   }
 
   /** The templates that send events. */

@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The HTTP-triggered templates' request schemas (JSON Schema draft 4, the dialect of the Logic Apps
- * Request trigger): each recorded sample is a request its trigger accepts, and the HR webhook, whose
- * trigger validates the body before the run starts, refuses bodies of any other shape.
+ * Request trigger): each recorded sample is a request its trigger accepts, and the HR webhook,
+ * whose trigger validates the body before the run starts, refuses bodies of any other shape.
  */
 class ProducerTriggerSchemaTest {
-  private static final JsonSchemaFactory DRAFT4 = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+  private static final JsonSchemaFactory DRAFT4 =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
 
   private static JsonSchema triggerSchema(Producer p) {
     JsonNode trigger = p.definition().path("triggers").elements().next();
@@ -31,8 +32,11 @@ class ProducerTriggerSchemaTest {
 
   @Test
   void everyRecordedRequestMatchesItsTriggersSchema() {
-    for (Producer p : List.of(ProducerTemplates.LIFECYCLE_WORKFLOWS, ProducerTemplates.HR_WEBHOOK,
-        ProducerTemplates.SOAR_BRIDGE)) {
+    for (Producer p :
+        List.of(
+            ProducerTemplates.LIFECYCLE_WORKFLOWS,
+            ProducerTemplates.HR_WEBHOOK,
+            ProducerTemplates.SOAR_BRIDGE)) {
       Set<ValidationMessage> problems = triggerSchema(p).validate(p.sample());
       assertTrue(problems.isEmpty(), p.name() + ": " + problems);
     }
@@ -40,12 +44,23 @@ class ProducerTriggerSchemaTest {
 
   @Test
   void theLifecycleWorkflowsSchemaIsTheDocumentedOne() {
-    JsonNode data = ProducerTemplates.LIFECYCLE_WORKFLOWS.definition().path("triggers").path("manual")
-        .path("inputs").path("schema").path("properties").path("data").path("properties");
-    for (String member : List.of("callbackUriPath", "subject", "task", "taskProcessingResult", "workflow")) {
+    JsonNode data =
+        ProducerTemplates.LIFECYCLE_WORKFLOWS
+            .definition()
+            .path("triggers")
+            .path("manual")
+            .path("inputs")
+            .path("schema")
+            .path("properties")
+            .path("data")
+            .path("properties");
+    for (String member :
+        List.of("callbackUriPath", "subject", "task", "taskProcessingResult", "workflow")) {
       assertTrue(data.has(member), member);
     }
-    assertEquals("integer", data.path("workflow").path("properties").path("workflowVersion").path("type").asText());
+    assertEquals(
+        "integer",
+        data.path("workflow").path("properties").path("workflowVersion").path("type").asText());
   }
 
   @Test
@@ -68,7 +83,8 @@ class ProducerTriggerSchemaTest {
     ObjectNode unknownEmployeeField = sample.deepCopy();
     ((ObjectNode) unknownEmployeeField.path("employee")).put("group", "all-staff");
 
-    for (ObjectNode body : List.of(noEmployee, emptyEmployee, extra, slash, longId, number, unknownEmployeeField)) {
+    for (ObjectNode body :
+        List.of(noEmployee, emptyEmployee, extra, slash, longId, number, unknownEmployeeField)) {
       assertFalse(schema.validate(body).isEmpty(), "accepted: " + body);
     }
   }

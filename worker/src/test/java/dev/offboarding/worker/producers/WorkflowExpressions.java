@@ -25,14 +25,15 @@ import java.util.TreeSet;
 /**
  * A strict evaluator for the part of the Logic Apps Workflow Definition Language that the producer
  * templates under {@code deploy/producers} use, so that their mappings can be run offline on
- * recorded trigger inputs. It knows exactly the functions in {@link #FUNCTIONS}; any other function,
- * a wrong argument count or type, a property read on a missing member without {@code ?}, or a syntax
- * it does not know fails with an {@link ExpressionException} naming the expression: a template that
- * needs more must grow this evaluator (and its tests) first. Each function follows Microsoft's
- * "Reference guide to workflow expression functions" for the argument kinds the templates pass;
- * where the reference leaves a reading open, the stricter one is taken: {@code if()} evaluates both
- * branches, {@code concat()} refuses null, and {@code equals()} compares strings case-sensitively
- * (the runtime may ignore case; the templates compare only an entity kind and a tenant GUID).
+ * recorded trigger inputs. It knows exactly the functions in {@link #FUNCTIONS}; any other
+ * function, a wrong argument count or type, a property read on a missing member without {@code ?},
+ * or a syntax it does not know fails with an {@link ExpressionException} naming the expression: a
+ * template that needs more must grow this evaluator (and its tests) first. Each function follows
+ * Microsoft's "Reference guide to workflow expression functions" for the argument kinds the
+ * templates pass; where the reference leaves a reading open, the stricter one is taken: {@code
+ * if()} evaluates both branches, {@code concat()} refuses null, and {@code equals()} compares
+ * strings case-sensitively (the runtime may ignore case; the templates compare only an entity kind
+ * and a tenant GUID).
  *
  * <p>Values: a JSON string that starts with {@code @} (not {@code @@}) is one expression and keeps
  * the expression's type; a string with {@code @{...}} parts is interpolated, each part turned into
@@ -40,15 +41,44 @@ import java.util.TreeSet;
  */
 public final class WorkflowExpressions {
   /** Every function this evaluator knows, and so every function a template may use. */
-  public static final Set<String> FUNCTIONS = Set.copyOf(new TreeSet<>(List.of("addProperty", "and", "base64",
-      "base64ToString", "body", "coalesce", "concat", "empty", "encodeURIComponent", "equals", "if",
-      "item", "join", "json", "last", "length", "lessOrEquals", "listCallbackUrl", "not", "or", "outputs",
-      "parameters", "split", "string", "take", "triggerBody", "union", "utcNow", "workflow")));
+  public static final Set<String> FUNCTIONS =
+      Set.copyOf(
+          new TreeSet<>(
+              List.of(
+                  "addProperty",
+                  "and",
+                  "base64",
+                  "base64ToString",
+                  "body",
+                  "coalesce",
+                  "concat",
+                  "empty",
+                  "encodeURIComponent",
+                  "equals",
+                  "if",
+                  "item",
+                  "join",
+                  "json",
+                  "last",
+                  "length",
+                  "lessOrEquals",
+                  "listCallbackUrl",
+                  "not",
+                  "or",
+                  "outputs",
+                  "parameters",
+                  "split",
+                  "string",
+                  "take",
+                  "triggerBody",
+                  "union",
+                  "utcNow",
+                  "workflow")));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final DateTimeFormatter UTC_NOW = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter UTC_NOW =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   /** What the workflow functions read: the run's trigger, earlier actions, parameters and clock. */
   public interface Context {
@@ -101,7 +131,9 @@ public final class WorkflowExpressions {
     return value;
   }
 
-  /** The expressions in one string value of a definition, each parsed; fails on any it cannot parse. */
+  /**
+   * The expressions in one string value of a definition, each parsed; fails on any it cannot parse.
+   */
   public static List<String> functionsUsed(String text) {
     List<String> names = new ArrayList<>();
     for (Node node : parseString(text)) {
@@ -110,7 +142,10 @@ public final class WorkflowExpressions {
     return names;
   }
 
-  /** True when a JSON string value of a definition holds an expression ({@code @...} or {@code @{...}}). */
+  /**
+   * True when a JSON string value of a definition holds an expression ({@code @...} or
+   * {@code @{...}}).
+   */
   public static boolean isExpression(String text) {
     return (text.startsWith("@") && !text.startsWith("@@")) || text.contains("@{");
   }
@@ -174,7 +209,10 @@ public final class WorkflowExpressions {
     throw new ExpressionException("unclosed @{ in: " + text);
   }
 
-  /** How an interpolated part becomes text: strings as they are, numbers in decimal, null as nothing. */
+  /**
+   * How an interpolated part becomes text: strings as they are, numbers in decimal, null as
+   * nothing.
+   */
   private static String asText(JsonNode value, String expression) {
     if (value.isNull()) {
       return "";
@@ -188,7 +226,8 @@ public final class WorkflowExpressions {
     if (value.isContainerNode()) {
       return value.toString();
     }
-    throw new ExpressionException("no agreed text for " + value.getNodeType() + " in: " + expression);
+    throw new ExpressionException(
+        "no agreed text for " + value.getNodeType() + " in: " + expression);
   }
 
   // ------------------------------------------------------------------ syntax
@@ -248,7 +287,8 @@ public final class WorkflowExpressions {
         }
         return of.get(i);
       }
-      throw new ExpressionException("cannot index " + of.getNodeType() + " with " + key + " in: " + source);
+      throw new ExpressionException(
+          "cannot index " + of.getNodeType() + " with " + key + " in: " + source);
     }
 
     @Override
@@ -335,7 +375,7 @@ public final class WorkflowExpressions {
         case "null" -> {
           return new Literal(NullNode.instance);
         }
-        default -> { }
+        default -> {}
       }
       skipSpace();
       expect('(');
@@ -377,7 +417,8 @@ public final class WorkflowExpressions {
 
     private String identifier() {
       int start = pos;
-      while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+      while (pos < text.length()
+          && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
         pos++;
       }
       if (start == pos) {
@@ -503,7 +544,8 @@ public final class WorkflowExpressions {
       }
       case "lessOrEquals" -> {
         arity(name, n, 2, 2, source);
-        return BooleanNode.valueOf(integer(a.get(0), name, source) <= integer(a.get(1), name, source));
+        return BooleanNode.valueOf(
+            integer(a.get(0), name, source) <= integer(a.get(1), name, source));
       }
       case "length" -> {
         arity(name, n, 1, 1, source);
@@ -569,12 +611,14 @@ public final class WorkflowExpressions {
       case "addProperty" -> {
         arity(name, n, 3, 3, source);
         if (!a.get(0).isObject()) {
-          throw new ExpressionException("addProperty() of a " + a.get(0).getNodeType() + " in: " + source);
+          throw new ExpressionException(
+              "addProperty() of a " + a.get(0).getNodeType() + " in: " + source);
         }
         ObjectNode copy = ((ObjectNode) a.get(0)).deepCopy();
         String property = text(a.get(1), name, source);
         if (copy.has(property)) {
-          throw new ExpressionException("addProperty(): " + property + " exists already in: " + source);
+          throw new ExpressionException(
+              "addProperty(): " + property + " exists already in: " + source);
         }
         copy.set(property, a.get(2));
         return copy;
@@ -600,13 +644,15 @@ public final class WorkflowExpressions {
       }
       case "base64" -> {
         arity(name, n, 1, 1, source);
-        return TextNode.valueOf(Base64.getEncoder().encodeToString(
-            text(a.get(0), name, source).getBytes(StandardCharsets.UTF_8)));
+        return TextNode.valueOf(
+            Base64.getEncoder()
+                .encodeToString(text(a.get(0), name, source).getBytes(StandardCharsets.UTF_8)));
       }
       case "base64ToString" -> {
         arity(name, n, 1, 1, source);
-        return TextNode.valueOf(new String(Base64.getDecoder().decode(text(a.get(0), name, source)),
-            StandardCharsets.UTF_8));
+        return TextNode.valueOf(
+            new String(
+                Base64.getDecoder().decode(text(a.get(0), name, source)), StandardCharsets.UTF_8));
       }
       case "encodeURIComponent" -> {
         arity(name, n, 1, 1, source);
@@ -621,7 +667,10 @@ public final class WorkflowExpressions {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-_.~".indexOf(c) >= 0) {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-_.~".indexOf(c) >= 0) {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xff));
@@ -632,35 +681,45 @@ public final class WorkflowExpressions {
 
   private static void arity(String name, int n, int min, int max, String source) {
     if (n < min || n > max) {
-      throw new ExpressionException(name + "() takes " + (min == max ? min : min + " or more")
-          + " argument(s), got " + n + " in: " + source);
+      throw new ExpressionException(
+          name
+              + "() takes "
+              + (min == max ? min : min + " or more")
+              + " argument(s), got "
+              + n
+              + " in: "
+              + source);
     }
   }
 
   private static String text(JsonNode v, String name, String source) {
     if (!v.isTextual()) {
-      throw new ExpressionException(name + "() wants a string, got " + v.getNodeType() + " in: " + source);
+      throw new ExpressionException(
+          name + "() wants a string, got " + v.getNodeType() + " in: " + source);
     }
     return v.asText();
   }
 
   private static boolean bool(JsonNode v, String name, String source) {
     if (!v.isBoolean()) {
-      throw new ExpressionException(name + "() wants a boolean, got " + v.getNodeType() + " in: " + source);
+      throw new ExpressionException(
+          name + "() wants a boolean, got " + v.getNodeType() + " in: " + source);
     }
     return v.booleanValue();
   }
 
   private static int integer(JsonNode v, String name, String source) {
     if (!v.isIntegralNumber()) {
-      throw new ExpressionException(name + "() wants an integer, got " + v.getNodeType() + " in: " + source);
+      throw new ExpressionException(
+          name + "() wants an integer, got " + v.getNodeType() + " in: " + source);
     }
     return v.intValue();
   }
 
   private static JsonNode array(JsonNode v, String name, String source) {
     if (!v.isArray()) {
-      throw new ExpressionException(name + "() wants an array, got " + v.getNodeType() + " in: " + source);
+      throw new ExpressionException(
+          name + "() wants an array, got " + v.getNodeType() + " in: " + source);
     }
     return v;
   }
@@ -699,7 +758,9 @@ public final class WorkflowExpressions {
 
       @Override
       public JsonNode workflow() {
-        return NODES.objectNode().put("name", "test-workflow")
+        return NODES
+            .objectNode()
+            .put("name", "test-workflow")
             .set("run", NODES.objectNode().put("name", "08584000000000000000000000000CU00"));
       }
 

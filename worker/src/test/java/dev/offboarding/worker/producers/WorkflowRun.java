@@ -26,13 +26,15 @@ public final class WorkflowRun {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** An ApiConnection call the run made: the action, its connection and its evaluated inputs. */
-  public record ApiCall(String action, String connection, String method, String path, JsonNode body) {}
+  public record ApiCall(
+      String action, String connection, String method, String path, JsonNode body) {}
 
   /** A Response the run returned. */
   public record Response(String action, int statusCode, JsonNode body) {}
 
   /** What one run did, in order. */
-  public record Result(List<String> actionsRun, List<ApiCall> calls, List<Response> responses, String terminated) {
+  public record Result(
+      List<String> actionsRun, List<ApiCall> calls, List<Response> responses, String terminated) {
     /** The calls made through one connection ({@code servicebus}, {@code azuresentinel}). */
     public List<ApiCall> callsTo(String connection) {
       return calls.stream().filter(c -> c.connection().equals(connection)).toList();
@@ -59,8 +61,13 @@ public final class WorkflowRun {
    * @param trigger the trigger's body, as recorded
    * @param stubs the body each ApiConnection action returns, by action name (null when absent)
    */
-  public WorkflowRun(JsonNode definition, Map<String, JsonNode> parameters, JsonNode trigger, Instant now,
-      String runName, Map<String, JsonNode> stubs) {
+  public WorkflowRun(
+      JsonNode definition,
+      Map<String, JsonNode> parameters,
+      JsonNode trigger,
+      Instant now,
+      String runName,
+      Map<String, JsonNode> stubs) {
     this.definition = Objects.requireNonNull(definition);
     this.parameters = Map.copyOf(parameters);
     this.trigger = Objects.requireNonNull(trigger);
@@ -72,7 +79,8 @@ public final class WorkflowRun {
   /** Runs the definition's top-level actions and returns what they did. */
   public Result run() {
     runScope(definition.path("actions"), "actions");
-    return new Result(List.copyOf(actionsRun), List.copyOf(calls), List.copyOf(responses), terminated);
+    return new Result(
+        List.copyOf(actionsRun), List.copyOf(calls), List.copyOf(responses), terminated);
   }
 
   private void runScope(JsonNode actions, String where) {
@@ -88,23 +96,33 @@ public final class WorkflowRun {
         }
       }
       if (next == null) {
-        throw new ExpressionException("no action of " + where + " can run: a runAfter cycle among " + pending.keySet());
+        throw new ExpressionException(
+            "no action of " + where + " can run: a runAfter cycle among " + pending.keySet());
       }
       runAction(next, pending.remove(next));
       done.add(next);
     }
   }
 
-  private static boolean ready(String name, JsonNode action, Iterable<String> pending, List<String> done,
-      JsonNode siblings, String where) {
+  private static boolean ready(
+      String name,
+      JsonNode action,
+      Iterable<String> pending,
+      List<String> done,
+      JsonNode siblings,
+      String where) {
     JsonNode after = action.path("runAfter");
     for (Iterator<Map.Entry<String, JsonNode>> it = after.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!siblings.has(e.getKey())) {
-        throw new ExpressionException(name + " runs after " + e.getKey() + ", which is not in " + where);
+        throw new ExpressionException(
+            name + " runs after " + e.getKey() + ", which is not in " + where);
       }
-      if (!(e.getValue().isArray() && e.getValue().size() == 1 && "Succeeded".equals(e.getValue().get(0).asText()))) {
-        throw new ExpressionException(name + ": only runAfter [\"Succeeded\"] is supported, got " + e.getValue());
+      if (!(e.getValue().isArray()
+          && e.getValue().size() == 1
+          && "Succeeded".equals(e.getValue().get(0).asText()))) {
+        throw new ExpressionException(
+            name + ": only runAfter [\"Succeeded\"] is supported, got " + e.getValue());
       }
       if (!done.contains(e.getKey())) {
         return false;
@@ -128,7 +146,11 @@ public final class WorkflowRun {
         requireArray(name, from);
         ArrayNode kept = NODES.arrayNode();
         for (JsonNode item : from) {
-          JsonNode keep = withItem(item, () -> WorkflowExpressions.evaluate(action.path("inputs").get("where"), context()));
+          JsonNode keep =
+              withItem(
+                  item,
+                  () ->
+                      WorkflowExpressions.evaluate(action.path("inputs").get("where"), context()));
           if (!keep.isBoolean()) {
             throw new ExpressionException(name + ": where must be a boolean, got " + keep);
           }
@@ -144,7 +166,12 @@ public final class WorkflowRun {
         requireArray(name, from);
         ArrayNode mapped = NODES.arrayNode();
         for (JsonNode item : from) {
-          mapped.add(withItem(item, () -> WorkflowExpressions.evaluate(action.path("inputs").get("select"), context())));
+          mapped.add(
+              withItem(
+                  item,
+                  () ->
+                      WorkflowExpressions.evaluate(
+                          action.path("inputs").get("select"), context())));
         }
         bodies.put(name, mapped);
         outputs.put(name, NODES.objectNode().set("body", mapped));
@@ -154,7 +181,9 @@ public final class WorkflowRun {
         if (!test.isBoolean()) {
           throw new ExpressionException(name + ": the expression must be a boolean, got " + test);
         }
-        runScope(test.booleanValue() ? action.path("actions") : action.path("else").path("actions"), name);
+        runScope(
+            test.booleanValue() ? action.path("actions") : action.path("else").path("actions"),
+            name);
       }
       case "ApiConnection" -> {
         JsonNode inputs = action.get("inputs");
@@ -163,22 +192,32 @@ public final class WorkflowRun {
         com.fasterxml.jackson.databind.node.ObjectNode request = inputs.deepCopy();
         request.remove("host");
         JsonNode evaluated = WorkflowExpressions.evaluate(request, context);
-        calls.add(new ApiCall(name, connection, evaluated.path("method").asText(), evaluated.path("path").asText(),
-            evaluated.path("body")));
+        calls.add(
+            new ApiCall(
+                name,
+                connection,
+                evaluated.path("method").asText(),
+                evaluated.path("path").asText(),
+                evaluated.path("body")));
         JsonNode body = stubs.getOrDefault(name, NullNode.instance);
         bodies.put(name, body);
         outputs.put(name, NODES.objectNode().put("statusCode", 200).set("body", body));
       }
       case "Response" -> {
         JsonNode evaluated = WorkflowExpressions.evaluate(action.get("inputs"), context);
-        responses.add(new Response(name, evaluated.path("statusCode").asInt(), evaluated.path("body")));
+        responses.add(
+            new Response(name, evaluated.path("statusCode").asInt(), evaluated.path("body")));
       }
       case "Terminate" -> terminated = action.path("inputs").path("runStatus").asText();
-      default -> throw new ExpressionException(name + ": action type " + type + " is not supported");
+      default ->
+          throw new ExpressionException(name + ": action type " + type + " is not supported");
     }
   }
 
-  /** The connection an ApiConnection action names: {@code @parameters('$connections')['X']['connectionId']}. */
+  /**
+   * The connection an ApiConnection action names:
+   * {@code @parameters('$connections')['X']['connectionId']}.
+   */
   static String connectionOf(String action, JsonNode inputs) {
     String ref = inputs.path("host").path("connection").path("name").asText();
     String prefix = "@parameters('$connections')['";
@@ -242,14 +281,18 @@ public final class WorkflowRun {
       public JsonNode parameter(String name) {
         JsonNode v = parameters.get(name);
         if (v == null || !definition.path("parameters").has(name)) {
-          throw new ExpressionException("parameters('" + name + "'): not a declared parameter with a value");
+          throw new ExpressionException(
+              "parameters('" + name + "'): not a declared parameter with a value");
         }
         return v;
       }
 
       @Override
       public JsonNode workflow() {
-        return NODES.objectNode().put("name", "producer").set("run", NODES.objectNode().put("name", runName));
+        return NODES
+            .objectNode()
+            .put("name", "producer")
+            .set("run", NODES.objectNode().put("name", runName));
       }
 
       @Override

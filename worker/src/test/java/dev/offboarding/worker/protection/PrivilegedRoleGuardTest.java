@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Holders of privileged roles: never reached through a group or an attribute, written to when named. */
+/**
+ * Holders of privileged roles: never reached through a group or an attribute, written to when
+ * named.
+ */
 class PrivilegedRoleGuardTest {
   static final String ADMIN = "60000000-0000-4000-8000-000000000001";
   static final String ALICE = "60000000-0000-4000-8000-000000000002";
@@ -57,20 +60,24 @@ class PrivilegedRoleGuardTest {
     }
     directory.addGroup(HELPDESK, DESK);
     directory.addGroup(STAFF, ADMIN, ALICE, BOB, ELIGIBLE, "group:" + HELPDESK);
-    roles.assign(GLOBAL_ADMINISTRATOR, ADMIN, "user")
+    roles
+        .assign(GLOBAL_ADMINISTRATOR, ADMIN, "user")
         .makeEligible(GLOBAL_ADMINISTRATOR, ELIGIBLE, "user")
         .assign(USER_ADMINISTRATOR, HELPDESK, "group");
   }
 
   Protection protection() {
-    return new Protection(Set.of(GLASS), Set.of(), new PrivilegedRoles(roles), clock, Duration.ofSeconds(60));
+    return new Protection(
+        Set.of(GLASS), Set.of(), new PrivilegedRoles(roles), clock, Duration.ofSeconds(60));
   }
 
   /** Planned users by id: the reason each is protected, or "" when it may be written to. */
   Map<String, String> planned(Planner planner, dev.offboarding.contracts.OffboardingEvent event) {
     Plan plan = assertInstanceOf(PlanResult.Ready.class, planner.plan(event)).plan();
-    return plan.users().stream().collect(Collectors.toMap(u -> u.user().id(),
-        u -> u.protectedBecause() == null ? "" : u.protectedBecause()));
+    return plan.users().stream()
+        .collect(
+            Collectors.toMap(
+                u -> u.user().id(), u -> u.protectedBecause() == null ? "" : u.protectedBecause()));
   }
 
   @ParameterizedTest
@@ -78,11 +85,13 @@ class PrivilegedRoleGuardTest {
   void leavesAdministratorsAnAttributeReachesProtectedAndPlansTheOthers(int retainLimit) {
     Planner planner = new Planner(directory, protection(), 100, retainLimit);
 
-    Map<String, String> users = planned(planner, Events.leaver(new Target.Attribute("department", "HP")));
+    Map<String, String> users =
+        planned(planner, Events.leaver(new Target.Attribute("department", "HP")));
 
     assertEquals(Protection.PRIVILEGED_ROLE_REASON, users.get(ADMIN));
     assertEquals(Protection.PRIVILEGED_ROLE_REASON, users.get(ELIGIBLE), "eligible is a holder");
-    assertEquals(Protection.PRIVILEGED_ROLE_REASON, users.get(DESK), "a member of a group holding the role");
+    assertEquals(
+        Protection.PRIVILEGED_ROLE_REASON, users.get(DESK), "a member of a group holding the role");
     assertEquals("", users.get(ALICE));
     assertEquals("", users.get(BOB));
   }
@@ -94,18 +103,27 @@ class PrivilegedRoleGuardTest {
 
     Map<String, String> users = planned(planner, Events.leaver(new Target.Group(STAFF)));
 
-    assertEquals(Set.of(ADMIN, ELIGIBLE, DESK), users.entrySet().stream().filter(e -> !e.getValue().isEmpty())
-        .map(Map.Entry::getKey).collect(Collectors.toSet()));
-    assertEquals(Set.of(ALICE, BOB), users.entrySet().stream().filter(e -> e.getValue().isEmpty())
-        .map(Map.Entry::getKey).collect(Collectors.toSet()));
+    assertEquals(
+        Set.of(ADMIN, ELIGIBLE, DESK),
+        users.entrySet().stream()
+            .filter(e -> !e.getValue().isEmpty())
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet()));
+    assertEquals(
+        Set.of(ALICE, BOB),
+        users.entrySet().stream()
+            .filter(e -> e.getValue().isEmpty())
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet()));
   }
 
   @Test
   void writesToAnAdministratorACompromiseEventNamesById() {
     Planner planner = new Planner(directory, protection(), 100);
 
-    Map<String, String> users = planned(planner, Events.event(EventType.COMPROMISE, List.of(), false,
-        new Target.User(ADMIN)));
+    Map<String, String> users =
+        planned(
+            planner, Events.event(EventType.COMPROMISE, List.of(), false, new Target.User(ADMIN)));
 
     assertEquals("", users.get(ADMIN));
   }
@@ -115,8 +133,15 @@ class PrivilegedRoleGuardTest {
   void writesToANamedAdministratorThatAGroupReachesToo(int retainLimit) {
     Planner planner = new Planner(directory, protection(), 100, retainLimit);
 
-    Map<String, String> users = planned(planner, Events.event(EventType.COMPROMISE, List.of(), false,
-        new Target.Group(STAFF), new Target.User("admin@contoso.com")));
+    Map<String, String> users =
+        planned(
+            planner,
+            Events.event(
+                EventType.COMPROMISE,
+                List.of(),
+                false,
+                new Target.Group(STAFF),
+                new Target.User("admin@contoso.com")));
 
     assertEquals("", users.get(ADMIN), "named by UPN");
     assertEquals(Protection.PRIVILEGED_ROLE_REASON, users.get(ELIGIBLE), "not named");
@@ -127,23 +152,33 @@ class PrivilegedRoleGuardTest {
     roles.assign(GLOBAL_ADMINISTRATOR, GLASS, "user");
     Planner planner = new Planner(directory, protection(), 100);
 
-    Map<String, String> users = planned(planner, Events.event(EventType.COMPROMISE, List.of(), false,
-        new Target.User(GLASS)));
+    Map<String, String> users =
+        planned(
+            planner, Events.event(EventType.COMPROMISE, List.of(), false, new Target.User(GLASS)));
 
     assertEquals("listed in PROTECTED_USERS", users.get(GLASS));
   }
 
   @Test
   void makesEventsWaitWhenTheRoleHoldersCannotBeRead() {
-    roles.failWith = new GraphFailure(GraphFailure.Kind.FORBIDDEN, 403, "Authorization_RequestDenied",
-        "Insufficient privileges to complete the operation.", "r", null, null);
+    roles.failWith =
+        new GraphFailure(
+            GraphFailure.Kind.FORBIDDEN,
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+            "r",
+            null,
+            null);
     Protection protection = protection();
     Planner planner = new Planner(directory, protection, 100);
 
-    GraphFailure failure = assertThrows(GraphFailure.class,
-        () -> planner.plan(Events.leaver(new Target.Group(STAFF))));
+    GraphFailure failure =
+        assertThrows(
+            GraphFailure.class, () -> planner.plan(Events.leaver(new Target.Group(STAFF))));
 
-    assertTrue(failure.isTransient(), "the event waits, it never fails or goes on without the guard");
+    assertTrue(
+        failure.isTransient(), "the event waits, it never fails or goes on without the guard");
     assertEquals(Protection.UNAVAILABLE_CODE, failure.errorCode());
     assertFalse(protection.ready());
     assertTrue(protection.problem().contains("privileged directory roles"), protection.problem());
@@ -153,14 +188,16 @@ class PrivilegedRoleGuardTest {
   void keepsServingTheLastRoleHoldersWithinTheBoundThenMakesEventsWait() {
     Protection protection = protection();
     protection.refresh(directory);
-    roles.failWith = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", "r", null,
-        null);
+    roles.failWith =
+        new GraphFailure(
+            GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "down", "r", null, null);
     clock.advance(Duration.ofSeconds(30));
 
     Protection.Checker withinBound = protection.checker(directory);
     clock.advance(Duration.ofSeconds(31));
 
-    assertEquals(Protection.PRIVILEGED_ROLE_REASON, withinBound.reason(directory.user(ADMIN).orElseThrow()));
+    assertEquals(
+        Protection.PRIVILEGED_ROLE_REASON, withinBound.reason(directory.user(ADMIN).orElseThrow()));
     assertEquals(1, roles.reads.get(), "within the bound, no event reads the roles");
     assertThrows(GraphFailure.class, () -> protection.checker(directory));
   }

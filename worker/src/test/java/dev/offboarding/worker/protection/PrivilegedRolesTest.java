@@ -36,7 +36,9 @@ class PrivilegedRolesTest {
 
   @Test
   void countsTheRolesMicrosoftLabelsPrivilegedAndNotTheOthers() {
-    roles.assign(GLOBAL_ADMINISTRATOR, ADMIN, "user").assign(DIRECTORY_READERS, READER, "user")
+    roles
+        .assign(GLOBAL_ADMINISTRATOR, ADMIN, "user")
+        .assign(DIRECTORY_READERS, READER, "user")
         .assign(REPORTS_READER, READER, "user");
 
     PrivilegedRoles.Holders holders = new PrivilegedRoles(roles).read(directory);
@@ -57,7 +59,9 @@ class PrivilegedRolesTest {
 
   @Test
   void expandsGroupsHoldingARoleAndLeavesServicePrincipalsOut() {
-    roles.assign(USER_ADMINISTRATOR, HELPDESK_GROUP, "group").assign(GLOBAL_ADMINISTRATOR, ROBOT, "servicePrincipal");
+    roles
+        .assign(USER_ADMINISTRATOR, HELPDESK_GROUP, "group")
+        .assign(GLOBAL_ADMINISTRATOR, ROBOT, "servicePrincipal");
 
     PrivilegedRoles.Holders holders = new PrivilegedRoles(roles).read(directory);
 
@@ -67,7 +71,9 @@ class PrivilegedRolesTest {
   @Test
   void countsCustomRolesAndRolesTheTenantDoesNotListAsPrivileged() {
     String custom = roles.addCustomRole("50000000-0000-4000-8000-000000000001", "Leaver Desk");
-    roles.assign(custom, CUSTOM, "user").assign("50000000-0000-4000-8000-00000000dead", ADMIN, "user");
+    roles
+        .assign(custom, CUSTOM, "user")
+        .assign("50000000-0000-4000-8000-00000000dead", ADMIN, "user");
 
     PrivilegedRoles.Holders holders = new PrivilegedRoles(roles).read(directory);
 
@@ -76,7 +82,9 @@ class PrivilegedRolesTest {
 
   @Test
   void readsActiveAssignmentsAloneInATenantWithoutAPimLicence() {
-    roles.assign(GLOBAL_ADMINISTRATOR, ADMIN, "user").makeEligible(GLOBAL_ADMINISTRATOR, ELIGIBLE, "user");
+    roles
+        .assign(GLOBAL_ADMINISTRATOR, ADMIN, "user")
+        .makeEligible(GLOBAL_ADMINISTRATOR, ELIGIBLE, "user");
     roles.pimLicensed = false;
 
     PrivilegedRoles.Holders holders = new PrivilegedRoles(roles).read(directory);
@@ -91,8 +99,15 @@ class PrivilegedRolesTest {
     PrivilegedRoles privileged = new PrivilegedRoles(roles);
 
     GraphFailure goneGroup = assertThrows(GraphFailure.class, () -> privileged.read(directory));
-    roles.failWith = new GraphFailure(GraphFailure.Kind.FORBIDDEN, 403, "Authorization_RequestDenied", "denied",
-        "r", null, null);
+    roles.failWith =
+        new GraphFailure(
+            GraphFailure.Kind.FORBIDDEN,
+            403,
+            "Authorization_RequestDenied",
+            "denied",
+            "r",
+            null,
+            null);
     GraphFailure forbidden = assertThrows(GraphFailure.class, () -> privileged.read(directory));
 
     assertEquals(GraphFailure.Kind.NOT_FOUND, goneGroup.kind());
@@ -101,13 +116,28 @@ class PrivilegedRolesTest {
 
   @Test
   void knowsMicrosoftsPrivilegedBuiltInRolesByTemplateId() {
-    assertTrue(PrivilegedRoles.privileged(new DirectoryRoles.Definition(GLOBAL_ADMINISTRATOR, GLOBAL_ADMINISTRATOR,
-        "Global Administrator", true)));
-    assertTrue(PrivilegedRoles.privileged(new DirectoryRoles.Definition("e8611ab8-c189-46e8-94e1-60213ab1f814",
-        null, "Privileged Role Administrator", true)), "a built-in role's id is its template id");
-    assertFalse(PrivilegedRoles.privileged(new DirectoryRoles.Definition(DIRECTORY_READERS, DIRECTORY_READERS,
-        "Directory Readers", true)));
-    assertTrue(PrivilegedRoles.privileged(new DirectoryRoles.Definition("50000000-0000-4000-8000-000000000001",
-        "c0000000-0000-4000-8000-000000000000", "Leaver Desk", false)));
+    assertTrue(
+        PrivilegedRoles.privileged(
+            new DirectoryRoles.Definition(
+                GLOBAL_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, "Global Administrator", true)));
+    assertTrue(
+        PrivilegedRoles.privileged(
+            new DirectoryRoles.Definition(
+                "e8611ab8-c189-46e8-94e1-60213ab1f814",
+                null,
+                "Privileged Role Administrator",
+                true)),
+        "a built-in role's id is its template id");
+    assertFalse(
+        PrivilegedRoles.privileged(
+            new DirectoryRoles.Definition(
+                DIRECTORY_READERS, DIRECTORY_READERS, "Directory Readers", true)));
+    assertTrue(
+        PrivilegedRoles.privileged(
+            new DirectoryRoles.Definition(
+                "50000000-0000-4000-8000-000000000001",
+                "c0000000-0000-4000-8000-000000000000",
+                "Leaver Desk",
+                false)));
   }
 }

@@ -25,7 +25,8 @@ class ProtectionTest {
   @Test
   void keepsAProtectedUpnProtectedWhenTheDirectoryListsTheAccountUnderAnotherName() {
     directory.addUser(GLASS, "glass@contoso.com");
-    Protection protection = new Protection(Set.of("GLASS@contoso.com"), Set.of(), clock, Duration.ofSeconds(60));
+    Protection protection =
+        new Protection(Set.of("GLASS@contoso.com"), Set.of(), clock, Duration.ofSeconds(60));
     protection.refresh(directory);
 
     // The account was renamed after the set was loaded, or a listing withholds its UPN.
@@ -36,7 +37,8 @@ class ProtectionTest {
 
   @Test
   void failsClosedWhenAProtectedUpnResolvesToNobody() {
-    Protection protection = new Protection(Set.of("gone@contoso.com"), Set.of(), clock, Duration.ofSeconds(60));
+    Protection protection =
+        new Protection(Set.of("gone@contoso.com"), Set.of(), clock, Duration.ofSeconds(60));
 
     GraphFailure failure = assertThrows(GraphFailure.class, () -> protection.checker(directory));
 
@@ -85,7 +87,8 @@ class ProtectionTest {
     clock.advance(Duration.ofSeconds(61));
     Protection.Checker checker = protection.checker(directory);
 
-    assertEquals("member of a protected group", checker.reason(directory.user(ALICE).orElseThrow()));
+    assertEquals(
+        "member of a protected group", checker.reason(directory.user(ALICE).orElseThrow()));
   }
 
   @Test
@@ -94,13 +97,21 @@ class ProtectionTest {
     directory.addGroup(GROUP, GLASS);
     Protection protection = new Protection(Set.of(), Set.of(GROUP), clock, Duration.ofSeconds(60));
     protection.refresh(directory);
-    directory.failGroupsWith = new GraphFailure(GraphFailure.Kind.FORBIDDEN, 403, "Authorization_RequestDenied",
-        "denied", null, null, null);
+    directory.failGroupsWith =
+        new GraphFailure(
+            GraphFailure.Kind.FORBIDDEN,
+            403,
+            "Authorization_RequestDenied",
+            "denied",
+            null,
+            null,
+            null);
 
     clock.advance(Duration.ofSeconds(30));
     assertThrows(GraphFailure.class, () -> protection.refresh(directory));
     assertFalse(protection.ready(), "a failed refresh is reported at once");
-    assertTrue(protection.checker(directory).reason(directory.user(GLASS).orElseThrow()) != null,
+    assertTrue(
+        protection.checker(directory).reason(directory.user(GLASS).orElseThrow()) != null,
         "the last good set, still within the bound, keeps protecting");
 
     clock.advance(Duration.ofSeconds(31));
@@ -113,6 +124,9 @@ class ProtectionTest {
 
     assertTrue(protection.ready());
     assertNull(protection.problem());
-    assertNull(protection.checker(directory).reason(new DirectoryUser(ALICE, "alice@contoso.com", "Member")));
+    assertNull(
+        protection
+            .checker(directory)
+            .reason(new DirectoryUser(ALICE, "alice@contoso.com", "Member")));
   }
 }

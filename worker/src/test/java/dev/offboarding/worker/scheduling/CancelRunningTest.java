@@ -48,48 +48,67 @@ class CancelRunningTest {
   final EventCodec codec = new EventCodec();
   final List<SummaryAudit> summaries = new CopyOnWriteArrayList<>();
   final List<TargetAudit> results = new CopyOnWriteArrayList<>();
-  final AuditSink audit = new AuditSink() {
-    @Override
-    public void targets(List<TargetAudit> r) {
-      results.addAll(r);
-    }
+  final AuditSink audit =
+      new AuditSink() {
+        @Override
+        public void targets(List<TargetAudit> r) {
+          results.addAll(r);
+        }
 
-    @Override
-    public void summary(SummaryAudit s) {
-      summaries.add(s);
-    }
-  };
+        @Override
+        public void summary(SummaryAudit s) {
+          summaries.add(s);
+        }
+      };
   EventProcessor processor;
 
   @Test
   void usersNotYetWrittenAreSkippedAsCancelledAndTheCancelSaysSo() throws Exception {
     fiveUsers();
-    OffboardingEvent cancel = OffboardingEvent.cancel("cancel-1", "/ops", Instant.now(),
-        new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
-    // The first write of the running event is where the cancel arrives, processed by the same process.
-    processor = replica(cancelOnFirstDisable(cancel, () -> processor), CancellationMarkers.inMemory(Clock.systemUTC()),
-        DeliveryBounds.defaults());
+    OffboardingEvent cancel =
+        OffboardingEvent.cancel(
+            "cancel-1",
+            "/ops",
+            Instant.now(),
+            new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
+    // The first write of the running event is where the cancel arrives, processed by the same
+    // process.
+    processor =
+        replica(
+            cancelOnFirstDisable(cancel, () -> processor),
+            CancellationMarkers.inMemory(Clock.systemUTC()),
+            DeliveryBounds.defaults());
     FollowUpLoop followUps = new FollowUpLoop();
 
     byte[] leaver = codec.encode(Events.leaver(new Target.Group(GROUP)));
 
-    Settlement settlement = processor.process(new EventProcessor.Work(Inbounds.of(leaver, "1"), false, audit, followUps,
-        () -> false, () -> {}));
+    Settlement settlement =
+        processor.process(
+            new EventProcessor.Work(
+                Inbounds.of(leaver, "1"), false, audit, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(List.of(), followUps.sent, "no follow-up: what is left ends now");
-    SummaryAudit answer = summaries.stream().filter(s -> s.eventId().equals("cancel-1")).findFirst().orElseThrow();
+    SummaryAudit answer =
+        summaries.stream().filter(s -> s.eventId().equals("cancel-1")).findFirst().orElseThrow();
     assertEquals(SummaryStatus.COMPLETED, answer.status());
-    assertTrue(answer.detail().startsWith("event evt-1 is running in this worker"), answer.detail());
-    SummaryAudit last = summaries.stream().filter(s -> s.eventId().equals("evt-1")).findFirst().orElseThrow();
+    assertTrue(
+        answer.detail().startsWith("event evt-1 is running in this worker"), answer.detail());
+    SummaryAudit last =
+        summaries.stream().filter(s -> s.eventId().equals("evt-1")).findFirst().orElseThrow();
     assertTrue(last.finalSummary());
     assertEquals(1, last.counts().get(TargetOutcome.SUCCEEDED), "the user in flight finished");
     assertEquals(4, last.counts().get(TargetOutcome.SKIPPED));
     assertTrue(last.detail().contains("hr-ops@contoso.com: wrong team"), last.detail());
     assertEquals(5, results.size(), "every user has exactly one result");
     assertEquals(5, results.stream().map(TargetAudit::userId).distinct().count());
-    results.stream().filter(r -> r.outcome() == TargetOutcome.SKIPPED).forEach(r ->
-        assertTrue(r.actions().stream().allMatch(a -> "Cancelled".equals(a.errorCode())), r::toString));
+    results.stream()
+        .filter(r -> r.outcome() == TargetOutcome.SKIPPED)
+        .forEach(
+            r ->
+                assertTrue(
+                    r.actions().stream().allMatch(a -> "Cancelled".equals(a.errorCode())),
+                    r::toString));
     assertEquals(2, writes.attempts.size(), "one user disabled and revoked, nobody else written");
   }
 
@@ -105,7 +124,10 @@ class CancelRunningTest {
     return ids;
   }
 
-  /** The recorded writes, with {@code cancel} processed by {@code by} when the first disable is sent. */
+  /**
+   * The recorded writes, with {@code cancel} processed by {@code by} when the first disable is
+   * sent.
+   */
   private AccountWrites cancelOnFirstDisable(OffboardingEvent cancel, Supplier<EventProcessor> by) {
     AtomicBoolean sent = new AtomicBoolean();
     return new AccountWrites() {
@@ -113,8 +135,15 @@ class CancelRunningTest {
       public String disableAccount(String userId) {
         if (sent.compareAndSet(false, true)) {
           try {
-            by.get().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancel), "9"), false, audit, new FollowUpLoop(),
-                () -> false, () -> {}));
+            by.get()
+                .process(
+                    new EventProcessor.Work(
+                        Inbounds.of(codec.encode(cancel), "9"),
+                        false,
+                        audit,
+                        new FollowUpLoop(),
+                        () -> false,
+                        () -> {}));
           } catch (InterruptedException e) {
             throw new AssertionError(e);
           }
@@ -134,12 +163,24 @@ class CancelRunningTest {
     };
   }
 
-  private EventProcessor replica(AccountWrites accountWrites, CancellationMarkers markers, DeliveryBounds bounds) {
-    Executor executor = new Executor(accountWrites, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {},
-        Clock.systemUTC(), 1);
-    return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC())
-        .bounds(bounds).scheduled(new SchedulingTest.HeldEvents()).markers(markers, Duration.ofDays(1)).build();
+  private EventProcessor replica(
+      AccountWrites accountWrites, CancellationMarkers markers, DeliveryBounds bounds) {
+    Executor executor =
+        new Executor(
+            accountWrites,
+            WriteBudget.UNLIMITED,
+            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+            OutageGuard.NONE,
+            null,
+            d -> {},
+            Clock.systemUTC(),
+            1);
+    return EventProcessor.builder(
+            new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC())
+        .bounds(bounds)
+        .scheduled(new SchedulingTest.HeldEvents())
+        .markers(markers, Duration.ofDays(1))
+        .build();
   }
 
   /** A cancel taken by another replica reaches the running event through the marker it leaves. */
@@ -147,24 +188,48 @@ class CancelRunningTest {
   void aCancelTakenByAnotherReplicaStopsTheRunningEventAtItsNextUser() throws Exception {
     fiveUsers();
     CancellationMarkers broker = CancellationMarkers.inMemory(Clock.systemUTC());
-    OffboardingEvent cancel = OffboardingEvent.cancel("cancel-2", "/ops", Instant.now(),
-        new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
+    OffboardingEvent cancel =
+        OffboardingEvent.cancel(
+            "cancel-2",
+            "/ops",
+            Instant.now(),
+            new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
     EventProcessor other = replica(writes, broker, DeliveryBounds.defaults());
-    EventProcessor running = replica(cancelOnFirstDisable(cancel, () -> other), broker, DeliveryBounds.defaults());
+    EventProcessor running =
+        replica(cancelOnFirstDisable(cancel, () -> other), broker, DeliveryBounds.defaults());
     FollowUpLoop followUps = new FollowUpLoop();
 
-    Settlement settlement = running.process(new EventProcessor.Work(Inbounds.of(codec.encode(Events.leaver(new Target.Group(GROUP))), "1"), false, audit, followUps, () -> false, () -> {}));
+    Settlement settlement =
+        running.process(
+            new EventProcessor.Work(
+                Inbounds.of(codec.encode(Events.leaver(new Target.Group(GROUP))), "1"),
+                false,
+                audit,
+                followUps,
+                () -> false,
+                () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(List.of(), followUps.sent);
-    SummaryAudit answer = summaries.stream().filter(s -> s.eventId().equals("cancel-2")).findFirst().orElseThrow();
+    SummaryAudit answer =
+        summaries.stream().filter(s -> s.eventId().equals("cancel-2")).findFirst().orElseThrow();
     assertEquals(SummaryStatus.COMPLETED, answer.status());
-    assertTrue(answer.detail().startsWith("event evt-1 is not scheduled on the worker's own queue and not running in"
-        + " this worker; marked cancelled until"), answer.detail());
-    SummaryAudit last = summaries.stream().filter(s -> s.eventId().equals("evt-1")).findFirst().orElseThrow();
+    assertTrue(
+        answer
+            .detail()
+            .startsWith(
+                "event evt-1 is not scheduled on the worker's own queue and not running in"
+                    + " this worker; marked cancelled until"),
+        answer.detail());
+    SummaryAudit last =
+        summaries.stream().filter(s -> s.eventId().equals("evt-1")).findFirst().orElseThrow();
     assertTrue(last.finalSummary());
-    assertTrue(last.detail().startsWith("cancelled while running, by cancel event cancel-2 requested by"
-        + " hr-ops@contoso.com: wrong team"), last.detail());
+    assertTrue(
+        last.detail()
+            .startsWith(
+                "cancelled while running, by cancel event cancel-2 requested by"
+                    + " hr-ops@contoso.com: wrong team"),
+        last.detail());
     assertEquals(1, last.counts().get(TargetOutcome.SUCCEEDED));
     assertEquals(4, last.counts().get(TargetOutcome.SKIPPED));
     assertEquals(5, results.stream().map(TargetAudit::userId).distinct().count());
@@ -172,35 +237,76 @@ class CancelRunningTest {
     assertEquals(2, writes.attempts.size());
   }
 
-  /** Between two chunks the event runs nowhere: its follow-up, once delivered, finishes it as cancelled. */
+  /**
+   * Between two chunks the event runs nowhere: its follow-up, once delivered, finishes it as
+   * cancelled.
+   */
   @Test
   void aFollowUpOfAMarkedEventFinishesItAsCancelledWithoutWriting() throws Exception {
     List<String> ids = fiveUsers();
     CancellationMarkers broker = CancellationMarkers.inMemory(Clock.systemUTC());
     EventProcessor processor = replica(writes, broker, DeliveryBounds.of(Duration.ofMinutes(5), 2));
     FollowUpLoop followUps = new FollowUpLoop();
-    processor.process(new EventProcessor.Work(Inbounds.of(codec.encode(Events.leaver(new Target.Group(GROUP))), "1"), false, audit,
-        followUps, () -> false, () -> {}));
+    processor.process(
+        new EventProcessor.Work(
+            Inbounds.of(codec.encode(Events.leaver(new Target.Group(GROUP))), "1"),
+            false,
+            audit,
+            followUps,
+            () -> false,
+            () -> {}));
     assertEquals(1, followUps.sent.size(), "the first chunk hands the rest on");
     int writesBefore = writes.attempts.size();
-    OffboardingEvent cancel = OffboardingEvent.cancel("cancel-3", "/ops", Instant.now(),
-        new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
-    replica(writes, broker, DeliveryBounds.defaults()).process(new EventProcessor.Work(Inbounds.of(codec.encode(cancel), "9"),
-        false, audit, new FollowUpLoop(), () -> false, () -> {}));
+    OffboardingEvent cancel =
+        OffboardingEvent.cancel(
+            "cancel-3",
+            "/ops",
+            Instant.now(),
+            new Cancellation("evt-1", "wrong team", "hr-ops@contoso.com"));
+    replica(writes, broker, DeliveryBounds.defaults())
+        .process(
+            new EventProcessor.Work(
+                Inbounds.of(codec.encode(cancel), "9"),
+                false,
+                audit,
+                new FollowUpLoop(),
+                () -> false,
+                () -> {}));
 
-    Settlement settlement = processor.process(new EventProcessor.Work(Inbounds.of(new ContinuationCodec().encode(followUps.sent.get(0)), "2"), false, audit, followUps, () -> false, () -> {}));
+    Settlement settlement =
+        processor.process(
+            new EventProcessor.Work(
+                Inbounds.of(new ContinuationCodec().encode(followUps.sent.get(0)), "2"),
+                false,
+                audit,
+                followUps,
+                () -> false,
+                () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(1, followUps.sent.size(), "no further follow-up");
     assertEquals(writesBefore, writes.attempts.size(), "nothing written after the cancel");
-    SummaryAudit last = summaries.stream().filter(s -> s.eventId().equals("evt-1") && s.finalSummary()).findFirst()
-        .orElseThrow();
+    SummaryAudit last =
+        summaries.stream()
+            .filter(s -> s.eventId().equals("evt-1") && s.finalSummary())
+            .findFirst()
+            .orElseThrow();
     assertEquals(1, last.step());
     assertEquals(2, last.counts().get(TargetOutcome.SUCCEEDED));
     assertEquals(3, last.counts().get(TargetOutcome.SKIPPED));
-    assertTrue(last.detail().startsWith("cancelled between deliveries, by cancel event cancel-3"), last.detail());
-    assertEquals(ids, results.stream().map(TargetAudit::userId).sorted().toList(), "every user exactly once");
-    results.stream().filter(r -> r.outcome() == TargetOutcome.SKIPPED).forEach(r ->
-        assertTrue(r.actions().stream().allMatch(a -> "Cancelled".equals(a.errorCode())), r::toString));
+    assertTrue(
+        last.detail().startsWith("cancelled between deliveries, by cancel event cancel-3"),
+        last.detail());
+    assertEquals(
+        ids,
+        results.stream().map(TargetAudit::userId).sorted().toList(),
+        "every user exactly once");
+    results.stream()
+        .filter(r -> r.outcome() == TargetOutcome.SKIPPED)
+        .forEach(
+            r ->
+                assertTrue(
+                    r.actions().stream().allMatch(a -> "Cancelled".equals(a.errorCode())),
+                    r::toString));
   }
 }

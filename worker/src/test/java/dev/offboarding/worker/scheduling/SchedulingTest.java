@@ -44,8 +44,13 @@ public class SchedulingTest {
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
   final HeldEvents scheduled = new HeldEvents();
-  /** The broker's cancellation markers, shared by every processor of a test as replicas share the broker. */
-  final CancellationMarkers markers = CancellationMarkers.inMemory(Clock.fixed(NOW, ZoneOffset.UTC));
+
+  /**
+   * The broker's cancellation markers, shared by every processor of a test as replicas share the
+   * broker.
+   */
+  final CancellationMarkers markers =
+      CancellationMarkers.inMemory(Clock.fixed(NOW, ZoneOffset.UTC));
 
   /** The broker's scheduled messages, in memory. */
   public static final class HeldEvents implements ScheduledEvents {
@@ -68,19 +73,42 @@ public class SchedulingTest {
 
   EventProcessor processor() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    Executor executor = new Executor(writes, WriteBudget.UNLIMITED,
-        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)), OutageGuard.NONE, null, d -> {}, clock, 8);
+    Executor executor =
+        new Executor(
+            writes,
+            WriteBudget.UNLIMITED,
+            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+            OutageGuard.NONE,
+            null,
+            d -> {},
+            clock,
+            8);
     return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, clock)
-        .scheduled(scheduled).markers(markers, Duration.ofHours(30)).build();
+        .scheduled(scheduled)
+        .markers(markers, Duration.ofHours(30))
+        .build();
   }
 
   static OffboardingEvent leaverAt(Instant effectiveAt) {
-    return new OffboardingEvent("evt-later", "/hr/test", EventType.LEAVER, NOW,
-        new EventData(List.of(new Target.User(ALICE)), List.of(), "leaver", null, "hr", false, effectiveAt));
+    return new OffboardingEvent(
+        "evt-later",
+        "/hr/test",
+        EventType.LEAVER,
+        NOW,
+        new EventData(
+            List.of(new Target.User(ALICE)), List.of(), "leaver", null, "hr", false, effectiveAt));
   }
 
   Settlement deliver(byte[] body, boolean heldUntilDue) throws InterruptedException {
-    return processor().process(new EventProcessor.Work(heldUntilDue ? Inbounds.held(body, "7") : Inbounds.of(body, "7"), false, audit, followUps, () -> false, () -> {}));
+    return processor()
+        .process(
+            new EventProcessor.Work(
+                heldUntilDue ? Inbounds.held(body, "7") : Inbounds.of(body, "7"),
+                false,
+                audit,
+                followUps,
+                () -> false,
+                () -> {}));
   }
 
   @Test
@@ -135,8 +163,12 @@ public class SchedulingTest {
   }
 
   static OffboardingEvent cancelOf(String eventId) {
-    return OffboardingEvent.cancel("cancel-1", "/ops", NOW,
-        new dev.offboarding.contracts.Cancellation(eventId, "contract extended", "hr-ops@contoso.com"));
+    return OffboardingEvent.cancel(
+        "cancel-1",
+        "/ops",
+        NOW,
+        new dev.offboarding.contracts.Cancellation(
+            eventId, "contract extended", "hr-ops@contoso.com"));
   }
 
   @Test
@@ -145,45 +177,79 @@ public class SchedulingTest {
     byte[] held = codec.encode(leaverAt(due));
     scheduled.held.add(new ScheduledEvents.Held("q", 42, "evt-later", due, held));
     List<dev.offboarding.contracts.SummaryAudit> summaries = new java.util.ArrayList<>();
-    AuditSink sink = new AuditSink() {
-      @Override
-      public void targets(List<dev.offboarding.contracts.TargetAudit> results) {
-        throw new AssertionError("a cancellation writes no target results");
-      }
+    AuditSink sink =
+        new AuditSink() {
+          @Override
+          public void targets(List<dev.offboarding.contracts.TargetAudit> results) {
+            throw new AssertionError("a cancellation writes no target results");
+          }
 
-      @Override
-      public void summary(dev.offboarding.contracts.SummaryAudit s) {
-        summaries.add(s);
-      }
-    };
+          @Override
+          public void summary(dev.offboarding.contracts.SummaryAudit s) {
+            summaries.add(s);
+          }
+        };
 
-    Settlement settlement = processor().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-later")), "8"),
-        false, sink, followUps, () -> false, () -> {}));
+    Settlement settlement =
+        processor()
+            .process(
+                new EventProcessor.Work(
+                    Inbounds.of(codec.encode(cancelOf("evt-later")), "8"),
+                    false,
+                    sink,
+                    followUps,
+                    () -> false,
+                    () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(List.of(), scheduled.held);
-    assertEquals(List.of("evt-later", "cancel-1"), summaries.stream().map(s -> s.eventId()).toList());
+    assertEquals(
+        List.of("evt-later", "cancel-1"), summaries.stream().map(s -> s.eventId()).toList());
     assertEquals(SummaryStatus.CANCELLED, summaries.get(0).status());
     assertEquals("dev.offboarding.leaver.v1", summaries.get(0).eventType());
     assertTrue(summaries.get(0).finalSummary());
-    assertTrue(summaries.get(0).detail().contains("hr-ops@contoso.com: contract extended"), summaries.get(0).detail());
+    assertTrue(
+        summaries.get(0).detail().contains("hr-ops@contoso.com: contract extended"),
+        summaries.get(0).detail());
     assertEquals(SummaryStatus.COMPLETED, summaries.get(1).status());
-    assertTrue(summaries.get(1).detail().startsWith("cancelled event evt-later, due " + due), summaries.get(1).detail());
+    assertTrue(
+        summaries.get(1).detail().startsWith("cancelled event evt-later, due " + due),
+        summaries.get(1).detail());
     assertEquals(List.of(), writes.attempts);
   }
 
   @Test
   void aCancelOfAnEventNeitherScheduledNorRunningHereMarksItAndSaysSo() throws Exception {
-    Settlement settlement = processor().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-unknown")), "8"),
-        false, audit, followUps, () -> false, () -> {}));
+    Settlement settlement =
+        processor()
+            .process(
+                new EventProcessor.Work(
+                    Inbounds.of(codec.encode(cancelOf("evt-unknown")), "8"),
+                    false,
+                    audit,
+                    followUps,
+                    () -> false,
+                    () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, settlement);
     assertEquals(SummaryStatus.COMPLETED, audit.summary.status());
     assertEquals("cancel-1", audit.summary.eventId());
-    assertTrue(audit.summary.detail().startsWith("event evt-unknown is not scheduled on the worker's own queue and not"
-        + " running in this worker; marked cancelled until " + NOW.plus(Duration.ofHours(30))), audit.summary.detail());
-    assertTrue(audit.summary.detail().contains("an unknown id, or an event already finished, simply expires"));
-    assertTrue(audit.summary.detail().endsWith("requested by hr-ops@contoso.com: contract extended"));
+    assertTrue(
+        audit
+            .summary
+            .detail()
+            .startsWith(
+                "event evt-unknown is not scheduled on the worker's own queue and not"
+                    + " running in this worker; marked cancelled until "
+                    + NOW.plus(Duration.ofHours(30))),
+        audit.summary.detail());
+    assertTrue(
+        audit
+            .summary
+            .detail()
+            .contains("an unknown id, or an event already finished, simply expires"));
+    assertTrue(
+        audit.summary.detail().endsWith("requested by hr-ops@contoso.com: contract extended"));
     CancellationMarkers.Marker marker = markers.known("evt-unknown").get(0);
     assertEquals("cancel-1", marker.cancelId());
     assertEquals(null, marker.removed());
@@ -191,8 +257,15 @@ public class SchedulingTest {
 
   @Test
   void aMarkedEventIsCancelledAtItsFirstDeliveryInsteadOfRunningOrBeingHeld() throws Exception {
-    processor().process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-later")), "8"), false,
-        new RecordingAudit(), followUps, () -> false, () -> {}));
+    processor()
+        .process(
+            new EventProcessor.Work(
+                Inbounds.of(codec.encode(cancelOf("evt-later")), "8"),
+                false,
+                new RecordingAudit(),
+                followUps,
+                () -> false,
+                () -> {}));
 
     Settlement settlement = deliver(codec.encode(leaverAt(NOW.plus(Duration.ofDays(3)))), false);
 
@@ -200,68 +273,114 @@ public class SchedulingTest {
     assertEquals(SummaryStatus.CANCELLED, audit.summary.status());
     assertTrue(audit.summary.finalSummary());
     assertEquals("dev.offboarding.leaver.v1", audit.summary.eventType());
-    assertTrue(audit.summary.detail().startsWith("cancelled before it ran, by cancel event cancel-1 requested by"
-        + " hr-ops@contoso.com: contract extended"), audit.summary.detail());
+    assertTrue(
+        audit
+            .summary
+            .detail()
+            .startsWith(
+                "cancelled before it ran, by cancel event cancel-1 requested by"
+                    + " hr-ops@contoso.com: contract extended"),
+        audit.summary.detail());
     assertEquals(List.of(), writes.attempts);
     assertEquals(List.of(), followUps.held, "not held");
   }
 
   /**
    * The worker dies after it removed the held copy from the broker and before it published the
-   * audit: the cancel, delivered again, finds no held copy, but its own marker says what it removed,
-   * so the CANCELLED summary is published after all.
+   * audit: the cancel, delivered again, finds no held copy, but its own marker says what it
+   * removed, so the CANCELLED summary is published after all.
    */
   @Test
-  void aCancelDeliveredAgainAfterACrashBetweenRemovalAndAuditStillAuditsTheCancelledEvent() throws Exception {
+  void aCancelDeliveredAgainAfterACrashBetweenRemovalAndAuditStillAuditsTheCancelledEvent()
+      throws Exception {
     Instant due = NOW.plus(Duration.ofDays(3));
     deliver(codec.encode(leaverAt(due)), false);
-    scheduled.held.add(new ScheduledEvents.Held("offboarding-events", 12, "evt-later", due,
-        codec.encode(leaverAt(due))));
-    AuditSink dies = new AuditSink() {
-      @Override
-      public void targets(List<dev.offboarding.contracts.TargetAudit> results) {}
+    scheduled.held.add(
+        new ScheduledEvents.Held(
+            "offboarding-events", 12, "evt-later", due, codec.encode(leaverAt(due))));
+    AuditSink dies =
+        new AuditSink() {
+          @Override
+          public void targets(List<dev.offboarding.contracts.TargetAudit> results) {}
 
-      @Override
-      public void summary(dev.offboarding.contracts.SummaryAudit s) {
-        throw new AuditException("the process died", null);
-      }
-    };
+          @Override
+          public void summary(dev.offboarding.contracts.SummaryAudit s) {
+            throw new AuditException("the process died", null);
+          }
+        };
     byte[] cancel = codec.encode(cancelOf("evt-later"));
-    assertInstanceOf(Settlement.Abandon.class, processor().process(new EventProcessor.Work(Inbounds.of(cancel, "8"), false, dies,
-        followUps, () -> false, () -> {})));
+    assertInstanceOf(
+        Settlement.Abandon.class,
+        processor()
+            .process(
+                new EventProcessor.Work(
+                    Inbounds.of(cancel, "8"), false, dies, followUps, () -> false, () -> {})));
     assertEquals(List.of(), scheduled.held, "removed from the broker before the audit failed");
     List<dev.offboarding.contracts.SummaryAudit> summaries = new java.util.ArrayList<>();
-    AuditSink after = new AuditSink() {
-      @Override
-      public void targets(List<dev.offboarding.contracts.TargetAudit> results) {}
+    AuditSink after =
+        new AuditSink() {
+          @Override
+          public void targets(List<dev.offboarding.contracts.TargetAudit> results) {}
 
-      @Override
-      public void summary(dev.offboarding.contracts.SummaryAudit s) {
-        summaries.add(s);
-      }
-    };
+          @Override
+          public void summary(dev.offboarding.contracts.SummaryAudit s) {
+            summaries.add(s);
+          }
+        };
 
-    Settlement again = processor().process(new EventProcessor.Work(Inbounds.of(cancel, "8"), true, after, followUps,
-        () -> false, () -> {}));
+    Settlement again =
+        processor()
+            .process(
+                new EventProcessor.Work(
+                    Inbounds.of(cancel, "8"), true, after, followUps, () -> false, () -> {}));
 
     assertInstanceOf(Settlement.Complete.class, again);
-    assertEquals(List.of("evt-later", "cancel-1"), summaries.stream().map(s -> s.eventId()).toList());
+    assertEquals(
+        List.of("evt-later", "cancel-1"), summaries.stream().map(s -> s.eventId()).toList());
     assertEquals(SummaryStatus.CANCELLED, summaries.get(0).status());
     assertEquals("dev.offboarding.leaver.v1", summaries.get(0).eventType());
-    assertTrue(summaries.get(0).detail().startsWith("cancelled before it ran, due " + due), summaries.get(0).detail());
+    assertTrue(
+        summaries.get(0).detail().startsWith("cancelled before it ran, due " + due),
+        summaries.get(0).detail());
     assertEquals(SummaryStatus.COMPLETED, summaries.get(1).status());
-    assertTrue(summaries.get(1).detail().startsWith("cancelled event evt-later, due " + due + ", before it ran (1"
-        + " scheduled message(s) removed from offboarding-events)"), summaries.get(1).detail());
+    assertTrue(
+        summaries
+            .get(1)
+            .detail()
+            .startsWith(
+                "cancelled event evt-later, due "
+                    + due
+                    + ", before it ran (1"
+                    + " scheduled message(s) removed from offboarding-events)"),
+        summaries.get(1).detail());
   }
 
   @Test
   void aCancelWaitsWhenTheBrokerCannotBeAsked() throws Exception {
-    EventProcessor noBroker = EventProcessor.builder(new Planner(directory, Protection.none(), 100),
-        new Executor(writes, WriteBudget.UNLIMITED, RetryPolicy.defaults(), OutageGuard.NONE, null, d -> {},
-            Clock.fixed(NOW, ZoneOffset.UTC), 8), Clock.fixed(NOW, ZoneOffset.UTC)).build();
+    EventProcessor noBroker =
+        EventProcessor.builder(
+                new Planner(directory, Protection.none(), 100),
+                new Executor(
+                    writes,
+                    WriteBudget.UNLIMITED,
+                    RetryPolicy.defaults(),
+                    OutageGuard.NONE,
+                    null,
+                    d -> {},
+                    Clock.fixed(NOW, ZoneOffset.UTC),
+                    8),
+                Clock.fixed(NOW, ZoneOffset.UTC))
+            .build();
 
-    Settlement settlement = noBroker.process(new EventProcessor.Work(Inbounds.of(codec.encode(cancelOf("evt-later")), "8"),
-        false, audit, followUps, () -> false, () -> {}));
+    Settlement settlement =
+        noBroker.process(
+            new EventProcessor.Work(
+                Inbounds.of(codec.encode(cancelOf("evt-later")), "8"),
+                false,
+                audit,
+                followUps,
+                () -> false,
+                () -> {}));
 
     assertInstanceOf(Settlement.Abandon.class, settlement);
     assertEquals(null, audit.summary);

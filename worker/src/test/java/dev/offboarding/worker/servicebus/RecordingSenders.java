@@ -32,6 +32,9 @@ public final class RecordingSenders implements AuditSenders {
   }
 
   public List<ServiceBusMessage> messagesTo(String entity) {
-    return sent.stream().filter(s -> s.entity().equals(entity)).flatMap(s -> s.messages().stream()).toList();
+    return sent.stream()
+        .filter(s -> s.entity().equals(entity))
+        .flatMap(s -> s.messages().stream())
+        .toList();
   }
 }

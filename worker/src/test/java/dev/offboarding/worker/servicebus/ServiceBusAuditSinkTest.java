@@ -25,8 +25,13 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ServiceBusAuditSinkTest {
-  private static final dev.offboarding.contracts.Provenance ASKED = new dev.offboarding.contracts.Provenance(
-      "/hr/workday", "workday-integration", "HR-20931", "Leaver: last working day", "offboarding-events");
+  private static final dev.offboarding.contracts.Provenance ASKED =
+      new dev.offboarding.contracts.Provenance(
+          "/hr/workday",
+          "workday-integration",
+          "HR-20931",
+          "Leaver: last working day",
+          "offboarding-events");
   private static final String TOPIC = "offboarding-audit";
   private static final String EVENT_ID = "evt-42";
   private static final Instant T0 = Instant.parse("2026-11-27T09:00:00Z");
@@ -36,25 +41,55 @@ class ServiceBusAuditSinkTest {
   private boolean cancelled;
 
   private ServiceBusAuditSink sink(RecordingSenders senders, String replyTo, String session) {
-    return new ServiceBusAuditSink(senders, codec, TOPIC, Set.of("offboarding-replies"),
-        new dev.offboarding.worker.flow.DeliveryAudit.Context("msg-1", "7@offboarding-events",
-            "dev.offboarding.leaver.v1", T0, replyTo, session, ASKED),
-        Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), metrics, () -> cancelled);
+    return new ServiceBusAuditSink(
+        senders,
+        codec,
+        TOPIC,
+        Set.of("offboarding-replies"),
+        new dev.offboarding.worker.flow.DeliveryAudit.Context(
+            "msg-1",
+            "7@offboarding-events",
+            "dev.offboarding.leaver.v1",
+            T0,
+            replyTo,
+            session,
+            ASKED),
+        Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC),
+        metrics,
+        () -> cancelled);
   }
 
   private static TargetAudit target(int n, boolean redelivery) {
     String id = String.format("00000000-0000-4000-8000-%012d", n);
-    return new TargetAudit(EVENT_ID, id, "user" + n + "@contoso.com", List.of("group:g"), false,
-        TargetOutcome.SUCCEEDED, null,
-        List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "r-" + n, T0, T0.plusMillis(100)),
-            ActionResult.succeeded(Action.REVOKE_SESSIONS, 2, "r2-" + n, T0.plusMillis(100), T0.plusSeconds(3))),
+    return new TargetAudit(
+        EVENT_ID,
+        id,
+        "user" + n + "@contoso.com",
+        List.of("group:g"),
+        false,
+        TargetOutcome.SUCCEEDED,
+        null,
+        List.of(
+            ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "r-" + n, T0, T0.plusMillis(100)),
+            ActionResult.succeeded(
+                Action.REVOKE_SESSIONS, 2, "r2-" + n, T0.plusMillis(100), T0.plusSeconds(3))),
         redelivery);
   }
 
   private static SummaryAudit summary(SummaryStatus status, boolean redelivery) {
-    return new SummaryAudit(EVENT_ID, "dev.offboarding.leaver.v1", status, Map.of(TargetOutcome.SUCCEEDED, 1),
-        Map.of(), 1, T0, T0.plusSeconds(4), status == SummaryStatus.REJECTED ? "InvalidEvent: x" : null, List.of(),
-        redelivery, false);
+    return new SummaryAudit(
+        EVENT_ID,
+        "dev.offboarding.leaver.v1",
+        status,
+        Map.of(TargetOutcome.SUCCEEDED, 1),
+        Map.of(),
+        1,
+        T0,
+        T0.plusSeconds(4),
+        status == SummaryStatus.REJECTED ? "InvalidEvent: x" : null,
+        List.of(),
+        redelivery,
+        false);
   }
 
   @Test
@@ -88,7 +123,9 @@ class ServiceBusAuditSinkTest {
     for (ServiceBusMessage m : sent) {
       assertEquals(EVENT_ID, m.getCorrelationId());
       assertEquals(dev.offboarding.contracts.OffboardingEvent.CONTENT_TYPE, m.getContentType());
-      assertEquals("dev.offboarding.leaver.v1", m.getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
+      assertEquals(
+          "dev.offboarding.leaver.v1",
+          m.getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
       assertEquals(true, m.getApplicationProperties().get(ServiceBusAuditSink.REDELIVERY));
     }
     assertEquals(TargetAudit.TYPE, target.getSubject());
@@ -114,20 +151,57 @@ class ServiceBusAuditSinkTest {
   @Test
   void labelsTheCancelledSummaryOfACancelDeliveryWithTheCancelledEventsType() {
     RecordingSenders senders = new RecordingSenders(256 * 1024);
-    ServiceBusAuditSink sink = new ServiceBusAuditSink(senders, codec, TOPIC, Set.of(),
-        new dev.offboarding.worker.flow.DeliveryAudit.Context("cancel-1", "9@offboarding-events",
-            "dev.offboarding.cancel.v1", T0, null, null, ASKED), Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), metrics, () -> false);
+    ServiceBusAuditSink sink =
+        new ServiceBusAuditSink(
+            senders,
+            codec,
+            TOPIC,
+            Set.of(),
+            new dev.offboarding.worker.flow.DeliveryAudit.Context(
+                "cancel-1",
+                "9@offboarding-events",
+                "dev.offboarding.cancel.v1",
+                T0,
+                null,
+                null,
+                ASKED),
+            Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC),
+            metrics,
+            () -> false);
 
-    sink.summary(dev.offboarding.worker.audit.Summaries.cancelled(EVENT_ID, "dev.offboarding.leaver.v1",
-        "cancelled before it ran", T0, T0.plusSeconds(1), false));
-    sink.summary(new SummaryAudit("cancel-1", "dev.offboarding.cancel.v1", SummaryStatus.COMPLETED, Map.of(),
-        Map.of(), 0, T0, T0.plusSeconds(1), null, List.of(), false, false));
+    sink.summary(
+        dev.offboarding.worker.audit.Summaries.cancelled(
+            EVENT_ID,
+            "dev.offboarding.leaver.v1",
+            "cancelled before it ran",
+            T0,
+            T0.plusSeconds(1),
+            false));
+    sink.summary(
+        new SummaryAudit(
+            "cancel-1",
+            "dev.offboarding.cancel.v1",
+            SummaryStatus.COMPLETED,
+            Map.of(),
+            Map.of(),
+            0,
+            T0,
+            T0.plusSeconds(1),
+            null,
+            List.of(),
+            false,
+            false));
 
     List<ServiceBusMessage> sent = senders.messagesTo(TOPIC);
     assertEquals(EVENT_ID, sent.get(0).getCorrelationId());
-    assertEquals("CANCELLED", sent.get(0).getApplicationProperties().get(ServiceBusAuditSink.STATUS));
-    assertEquals("dev.offboarding.leaver.v1", sent.get(0).getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
-    assertEquals("dev.offboarding.cancel.v1", sent.get(1).getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
+    assertEquals(
+        "CANCELLED", sent.get(0).getApplicationProperties().get(ServiceBusAuditSink.STATUS));
+    assertEquals(
+        "dev.offboarding.leaver.v1",
+        sent.get(0).getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
+    assertEquals(
+        "dev.offboarding.cancel.v1",
+        sent.get(1).getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
   }
 
   @Test
@@ -136,7 +210,8 @@ class ServiceBusAuditSinkTest {
 
     sink(senders, null, null).targets(List.of(target(1, false), target(2, false)));
 
-    assertEquals(2, metrics.count(Metrics.TARGETS, "action", "revokeSessions", "outcome", "SUCCEEDED"));
+    assertEquals(
+        2, metrics.count(Metrics.TARGETS, "action", "revokeSessions", "outcome", "SUCCEEDED"));
     assertEquals(2, metrics.count(Metrics.GRAPH_RETRIES, "action", "revokeSessions"));
     assertEquals(2, metrics.timerCount(Metrics.TIME_TO_REVOKE, "type", "leaver"));
   }
@@ -145,14 +220,20 @@ class ServiceBusAuditSinkTest {
   void sendsTheSummaryAlsoToAnAllowedReplyEntityWithItsSession() {
     RecordingSenders senders = new RecordingSenders(256 * 1024);
 
-    sink(senders, "offboarding-replies", "playbook-7").summary(summary(SummaryStatus.COMPLETED, false));
+    sink(senders, "offboarding-replies", "playbook-7")
+        .summary(summary(SummaryStatus.COMPLETED, false));
 
     List<ServiceBusMessage> replies = senders.messagesTo("offboarding-replies");
     assertEquals(1, replies.size());
     assertEquals(EVENT_ID, replies.get(0).getCorrelationId());
     assertEquals("playbook-7", replies.get(0).getSessionId());
-    assertEquals("sent", senders.messagesTo(TOPIC).get(0).getApplicationProperties()
-        .get(ServiceBusAuditSink.REPLY_TO_STATUS));
+    assertEquals(
+        "sent",
+        senders
+            .messagesTo(TOPIC)
+            .get(0)
+            .getApplicationProperties()
+            .get(ServiceBusAuditSink.REPLY_TO_STATUS));
   }
 
   @Test
@@ -170,8 +251,20 @@ class ServiceBusAuditSinkTest {
   @Test
   void correlatesAnUnreadableEventByItsMessageId() {
     RecordingSenders senders = new RecordingSenders(256 * 1024);
-    SummaryAudit rejected = new SummaryAudit(null, null, SummaryStatus.REJECTED, Map.of(), Map.of(), 0, T0, T0,
-        "InvalidEvent: not JSON", List.of(), false, false);
+    SummaryAudit rejected =
+        new SummaryAudit(
+            null,
+            null,
+            SummaryStatus.REJECTED,
+            Map.of(),
+            Map.of(),
+            0,
+            T0,
+            T0,
+            "InvalidEvent: not JSON",
+            List.of(),
+            false,
+            false);
 
     sink(senders, null, null).summary(rejected);
 
@@ -181,10 +274,20 @@ class ServiceBusAuditSinkTest {
   @Test
   void refusesAMessageLargerThanAnEmptyBatch() {
     RecordingSenders senders = new RecordingSenders(1024);
-    TargetAudit huge = new TargetAudit(EVENT_ID, null, null, List.of("user:" + "x".repeat(3000)), false,
-        TargetOutcome.NOT_FOUND, "user not found", List.of(), false);
+    TargetAudit huge =
+        new TargetAudit(
+            EVENT_ID,
+            null,
+            null,
+            List.of("user:" + "x".repeat(3000)),
+            false,
+            TargetOutcome.NOT_FOUND,
+            "user not found",
+            List.of(),
+            false);
 
-    assertThrows(AuditSink.AuditException.class, () -> sink(senders, null, null).targets(List.of(huge)));
+    assertThrows(
+        AuditSink.AuditException.class, () -> sink(senders, null, null).targets(List.of(huge)));
   }
 
   @Test
@@ -192,7 +295,8 @@ class ServiceBusAuditSinkTest {
     RecordingSenders senders = new RecordingSenders(256 * 1024);
     senders.failSends = new IllegalStateException("connection lost");
 
-    assertThrows(AuditSink.AuditException.class,
+    assertThrows(
+        AuditSink.AuditException.class,
         () -> sink(senders, null, null).summary(summary(SummaryStatus.COMPLETED, false)));
   }
 
@@ -201,7 +305,8 @@ class ServiceBusAuditSinkTest {
     RecordingSenders senders = new RecordingSenders(256 * 1024);
     cancelled = true;
 
-    assertThrows(AuditSink.AuditException.class,
+    assertThrows(
+        AuditSink.AuditException.class,
         () -> sink(senders, null, null).summary(summary(SummaryStatus.COMPLETED, false)));
     assertTrue(senders.sent.isEmpty());
   }

@@ -12,9 +12,9 @@ import com.azure.messaging.servicebus.ServiceBusSessionReceiverClient;
 import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.codec.BrakeLedgerCodec;
+import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.guard.BrakeLedger;
 import dev.offboarding.worker.guard.MassActionBrake;
-import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.testing.WorkerSystem;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The brake's count as session state on the state queue of the embedded emulator, through the
- * official SDK's session receiver: shared by replicas, kept across restarts, rolling with the clock.
+ * official SDK's session receiver: shared by replicas, kept across restarts, rolling with the
+ * clock.
  */
 class ServiceBusMassActionBrakeTest {
   private static final String STATE = "offboarding-state";
@@ -50,25 +51,41 @@ class ServiceBusMassActionBrakeTest {
 
   /** One replica's brake: its own client builder, so its own AMQP connection. */
   private ServiceBusMassActionBrake replica() {
-    ServiceBusMassActionBrake brake = new ServiceBusMassActionBrake(
-        new ServiceBusClientBuilder().connectionString(emulator.connectionString()), STATE, clock, Sleeper.SYSTEM,
-        Duration.ofSeconds(10), Duration.ofSeconds(10), cap -> 0);
+    ServiceBusMassActionBrake brake =
+        new ServiceBusMassActionBrake(
+            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
+            STATE,
+            clock,
+            Sleeper.SYSTEM,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            cap -> 0);
     opened.add(brake);
     return brake;
   }
 
   private byte[] storedState(String sessionId) {
-    ServiceBusSessionReceiverClient sessions = new ServiceBusClientBuilder()
-        .connectionString(emulator.connectionString()).sessionReceiver().queueName(STATE).buildClient();
-    try (sessions; ServiceBusReceiverClient session = sessions.acceptSession(sessionId)) {
+    ServiceBusSessionReceiverClient sessions =
+        new ServiceBusClientBuilder()
+            .connectionString(emulator.connectionString())
+            .sessionReceiver()
+            .queueName(STATE)
+            .buildClient();
+    try (sessions;
+        ServiceBusReceiverClient session = sessions.acceptSession(sessionId)) {
       return session.getSessionState();
     }
   }
 
   private void storeState(String sessionId, byte[] state) {
-    ServiceBusSessionReceiverClient sessions = new ServiceBusClientBuilder()
-        .connectionString(emulator.connectionString()).sessionReceiver().queueName(STATE).buildClient();
-    try (sessions; ServiceBusReceiverClient session = sessions.acceptSession(sessionId)) {
+    ServiceBusSessionReceiverClient sessions =
+        new ServiceBusClientBuilder()
+            .connectionString(emulator.connectionString())
+            .sessionReceiver()
+            .queueName(STATE)
+            .buildClient();
+    try (sessions;
+        ServiceBusReceiverClient session = sessions.acceptSession(sessionId)) {
       session.setSessionState(state);
     }
   }
@@ -116,7 +133,8 @@ class ServiceBusMassActionBrakeTest {
     clock.set(Instant.parse("2026-12-01T11:01:00Z"));
     MassActionBrake.Lease bulkLater = replica().lease(BULK, 10);
 
-    assertEquals(MassActionBrake.Lease.all(3), urgent, "the bulk cap being full does not hold urgent work");
+    assertEquals(
+        MassActionBrake.Lease.all(3), urgent, "the bulk cap being full does not hold urgent work");
     assertEquals(3, urgentUsed);
     assertEquals(0, bulkBraked.granted());
     assertEquals(MassActionBrake.Lease.all(10), bulkLater);
@@ -130,14 +148,20 @@ class ServiceBusMassActionBrakeTest {
 
     assertEquals(0, lease.granted());
     assertEquals(Instant.parse("2026-12-01T11:01:00Z"), lease.roomAt());
-    assertEquals(BrakeLedger.full(clock.instant(), URGENT.usersPerHour()),
-        BrakeLedgerCodec.decode(storedState("brake-urgent")), "the unreadable state is replaced");
+    assertEquals(
+        BrakeLedger.full(clock.instant(), URGENT.usersPerHour()),
+        BrakeLedgerCodec.decode(storedState("brake-urgent")),
+        "the unreadable state is replaced");
   }
 
   @Test
   void waitsForTheSessionWhileAnotherReplicaHoldsItAndLeasesOnceItIsLetGo() throws Exception {
-    ServiceBusSessionReceiverClient sessions = new ServiceBusClientBuilder()
-        .connectionString(emulator.connectionString()).sessionReceiver().queueName(STATE).buildClient();
+    ServiceBusSessionReceiverClient sessions =
+        new ServiceBusClientBuilder()
+            .connectionString(emulator.connectionString())
+            .sessionReceiver()
+            .queueName(STATE)
+            .buildClient();
     opened.add(sessions);
     ServiceBusReceiverClient held = sessions.acceptSession("brake-bulk");
     ServiceBusMassActionBrake brake = replica();
@@ -156,22 +180,39 @@ class ServiceBusMassActionBrakeTest {
 
   @Test
   void isUnavailableWhenTheSessionStaysHeldOrTheQueueIsMissing() {
-    ServiceBusSessionReceiverClient sessions = new ServiceBusClientBuilder()
-        .connectionString(emulator.connectionString()).sessionReceiver().queueName(STATE).buildClient();
+    ServiceBusSessionReceiverClient sessions =
+        new ServiceBusClientBuilder()
+            .connectionString(emulator.connectionString())
+            .sessionReceiver()
+            .queueName(STATE)
+            .buildClient();
     opened.add(sessions);
     opened.add(sessions.acceptSession("brake-bulk"));
-    ServiceBusMassActionBrake impatient = new ServiceBusMassActionBrake(
-        new ServiceBusClientBuilder().connectionString(emulator.connectionString()), STATE, clock, Sleeper.SYSTEM,
-        Duration.ZERO, Duration.ofSeconds(5), cap -> 0);
+    ServiceBusMassActionBrake impatient =
+        new ServiceBusMassActionBrake(
+            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
+            STATE,
+            clock,
+            Sleeper.SYSTEM,
+            Duration.ZERO,
+            Duration.ofSeconds(5),
+            cap -> 0);
     opened.add(impatient);
-    ServiceBusMassActionBrake nowhere = new ServiceBusMassActionBrake(
-        new ServiceBusClientBuilder().connectionString(emulator.connectionString()), "no-such-queue", clock,
-        Sleeper.SYSTEM, Duration.ofSeconds(1), Duration.ofSeconds(5), cap -> 0);
+    ServiceBusMassActionBrake nowhere =
+        new ServiceBusMassActionBrake(
+            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
+            "no-such-queue",
+            clock,
+            Sleeper.SYSTEM,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            cap -> 0);
     opened.add(nowhere);
 
-    MassActionBrake.Unavailable held = assertThrows(MassActionBrake.Unavailable.class, () -> impatient.lease(BULK, 1));
-    MassActionBrake.Unavailable missing = assertThrows(MassActionBrake.Unavailable.class,
-        () -> nowhere.lease(BULK, 1));
+    MassActionBrake.Unavailable held =
+        assertThrows(MassActionBrake.Unavailable.class, () -> impatient.lease(BULK, 1));
+    MassActionBrake.Unavailable missing =
+        assertThrows(MassActionBrake.Unavailable.class, () -> nowhere.lease(BULK, 1));
 
     assertNotNull(held.getCause());
     assertTrue(missing.getMessage().contains("no-such-queue"), missing.getMessage());
@@ -188,7 +229,8 @@ class ServiceBusMassActionBrakeTest {
     assertEquals(0, whileFull.granted(), "no round trip: nothing but time frees room");
     assertEquals(Instant.parse("2026-12-01T11:01:00Z"), whileFull.roomAt());
     clock.set(Instant.parse("2026-12-01T11:01:00Z"));
-    assertThrows(MassActionBrake.Unavailable.class, () -> brake.lease(BULK, 5), "the broker is asked again");
+    assertThrows(
+        MassActionBrake.Unavailable.class, () -> brake.lease(BULK, 5), "the broker is asked again");
   }
 
   /**
@@ -196,9 +238,15 @@ class ServiceBusMassActionBrakeTest {
    * counts through sessions of its own meanwhile.
    */
   private ServiceBusMassActionBrake replicaWithReserve(int ahead) {
-    ServiceBusMassActionBrake brake = new ServiceBusMassActionBrake(
-        new ServiceBusClientBuilder().connectionString(emulator.connectionString()), STATE, clock, Sleeper.SYSTEM,
-        Duration.ofSeconds(10), Duration.ofSeconds(10), cap -> cap.name().equals("urgent") ? ahead : 0);
+    ServiceBusMassActionBrake brake =
+        new ServiceBusMassActionBrake(
+            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
+            STATE,
+            clock,
+            Sleeper.SYSTEM,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            cap -> cap.name().equals("urgent") ? ahead : 0);
     opened.add(brake);
     return brake;
   }
@@ -214,8 +262,12 @@ class ServiceBusMassActionBrakeTest {
     brake.lease(urgent, 1);
     BrakeLedger afterFirst = BrakeLedgerCodec.decode(storedState("brake-urgent"));
     // Another receiver holds the session until the lease returns: a round trip would have to wait.
-    ServiceBusSessionReceiverClient sessions = new ServiceBusClientBuilder()
-        .connectionString(emulator.connectionString()).sessionReceiver().queueName(STATE).buildClient();
+    ServiceBusSessionReceiverClient sessions =
+        new ServiceBusClientBuilder()
+            .connectionString(emulator.connectionString())
+            .sessionReceiver()
+            .queueName(STATE)
+            .buildClient();
     opened.add(sessions);
     ServiceBusReceiverClient held = sessions.acceptSession("brake-urgent");
 
@@ -223,7 +275,9 @@ class ServiceBusMassActionBrakeTest {
     held.close();
 
     assertEquals(6, afterFirst.used(clock.instant()), "the event's user and five ahead");
-    assertEquals(Instant.parse("2026-12-01T10:11:00Z").getEpochSecond(), afterFirst.leases().firstKey(),
+    assertEquals(
+        Instant.parse("2026-12-01T10:11:00Z").getEpochSecond(),
+        afterFirst.leases().firstKey(),
         "booked at the end of the reserve's life, so each user is first written before it is booked");
     assertEquals(MassActionBrake.Lease.all(3), covered);
   }
@@ -236,10 +290,13 @@ class ServiceBusMassActionBrakeTest {
 
     brake.lease(urgent, 5);
 
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
         .until(() -> urgentUsed() == 11);
     brake.close();
-    assertEquals(6, urgentUsed(), "the six users leased for work stay counted; the reserve is given back");
+    assertEquals(
+        6, urgentUsed(), "the six users leased for work stay counted; the reserve is given back");
   }
 
   @Test
@@ -249,7 +306,9 @@ class ServiceBusMassActionBrakeTest {
 
     brake.warmUp(List.of(BULK, urgent));
 
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
         .until(() -> urgentUsed() == 5);
     assertNull(storedState("brake-bulk"), "the bulk count is only read");
   }

@@ -26,15 +26,36 @@ class ServiceBusWatchOutboxTest {
   static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
   static final String USER = "40000000-0000-4000-8000-000000000001";
   final RecordingSenders senders = new RecordingSenders(256 * 1024);
-  final ServiceBusWatchOutbox outbox = new ServiceBusWatchOutbox(senders, "offboarding-audit", "offboarding-internal",
-      new AuditCodec(), new WatchEntryCodec(), Clock.fixed(T, ZoneOffset.UTC), new Metrics());
-  final Provenance provenance = new Provenance("/siem", null, null, "compromised", "offboarding-urgent");
-  final WatchEntry entry = new WatchEntry("12@offboarding-urgent", "evt-1", "0.0", 3, provenance,
-      List.of(new WatchEntry.Watched(USER, T, T.plusSeconds(5400), Set.of())));
+  final ServiceBusWatchOutbox outbox =
+      new ServiceBusWatchOutbox(
+          senders,
+          "offboarding-audit",
+          "offboarding-internal",
+          new AuditCodec(),
+          new WatchEntryCodec(),
+          Clock.fixed(T, ZoneOffset.UTC),
+          new Metrics());
+  final Provenance provenance =
+      new Provenance("/siem", null, null, "compromised", "offboarding-urgent");
+  final WatchEntry entry =
+      new WatchEntry(
+          "12@offboarding-urgent",
+          "evt-1",
+          "0.0",
+          3,
+          provenance,
+          List.of(new WatchEntry.Watched(USER, T, T.plusSeconds(5400), Set.of())));
 
   AccessAudit seen(String id) {
-    return new AccessAudit("evt-1", USER, T, T.plusSeconds(5400), AccessAudit.Outcome.SIGN_IN_SEEN,
-        List.of(new AccessAudit.SignIn(id, T.plusSeconds(60), null, null, null, "203.0.113.7", true)), provenance);
+    return new AccessAudit(
+        "evt-1",
+        USER,
+        T,
+        T.plusSeconds(5400),
+        AccessAudit.Outcome.SIGN_IN_SEEN,
+        List.of(
+            new AccessAudit.SignIn(id, T.plusSeconds(60), null, null, null, "203.0.113.7", true)),
+        provenance);
   }
 
   @Test
@@ -42,17 +63,30 @@ class ServiceBusWatchOutboxTest {
     outbox.publish(entry, seen("a0000000-0000-4000-8000-000000000001"), 3);
     outbox.publish(entry.next(entry.users()), seen("a0000000-0000-4000-8000-000000000001"), 4);
     outbox.publish(entry, seen("a0000000-0000-4000-8000-000000000002"), 3);
-    outbox.publish(entry, new AccessAudit("evt-1", USER, T, T.plusSeconds(5400), AccessAudit.Outcome.NONE_SEEN,
-        List.of(), provenance), 3);
+    outbox.publish(
+        entry,
+        new AccessAudit(
+            "evt-1",
+            USER,
+            T,
+            T.plusSeconds(5400),
+            AccessAudit.Outcome.NONE_SEEN,
+            List.of(),
+            provenance),
+        3);
 
     List<ServiceBusMessage> sent = senders.messagesTo("offboarding-audit");
-    assertEquals(sent.get(0).getMessageId(), sent.get(1).getMessageId(), "seen again by a later poll: one id");
+    assertEquals(
+        sent.get(0).getMessageId(),
+        sent.get(1).getMessageId(),
+        "seen again by a later poll: one id");
     assertNotEquals(sent.get(0).getMessageId(), sent.get(2).getMessageId());
     assertNotEquals(sent.get(2).getMessageId(), sent.get(3).getMessageId());
     ServiceBusMessage first = sent.get(0);
     assertEquals(AccessAudit.TYPE, first.getSubject());
     assertEquals("evt-1", first.getCorrelationId());
-    assertEquals("SIGN_IN_SEEN", first.getApplicationProperties().get(ServiceBusWatchOutbox.OUTCOME));
+    assertEquals(
+        "SIGN_IN_SEEN", first.getApplicationProperties().get(ServiceBusWatchOutbox.OUTCOME));
     assertEquals(3, first.getApplicationProperties().get(ServiceBusWatchOutbox.WATCH_POLL));
   }
 
@@ -67,6 +101,7 @@ class ServiceBusWatchOutboxTest {
     assertNotEquals(sent.get(0).getMessageId(), sent.get(2).getMessageId());
     assertNotNull(sent.get(0).getScheduledEnqueueTime());
     assertEquals(WatchEntryCodec.FORMAT, sent.get(0).getSubject());
-    assertEquals(entry.next(entry.users()), new WatchEntryCodec().decode(sent.get(0).getBody().toBytes()));
+    assertEquals(
+        entry.next(entry.users()), new WatchEntryCodec().decode(sent.get(0).getBody().toBytes()));
   }
 }

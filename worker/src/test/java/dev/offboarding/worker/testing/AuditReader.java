@@ -36,8 +36,12 @@ public final class AuditReader implements AutoCloseable {
   private final Map<String, List<ServiceBusReceivedMessage>> byEvent = new HashMap<>();
   private final Map<String, List<SummaryAudit>> summaries = new HashMap<>();
   private final Map<String, List<TargetAudit>> targets = new HashMap<>();
-  /** Other audit types decoded on demand, once per message: subject, then message sequence number. */
+
+  /**
+   * Other audit types decoded on demand, once per message: subject, then message sequence number.
+   */
   private final Map<String, Map<Long, Object>> others = new HashMap<>();
+
   private final Set<String> seenIds = new HashSet<>();
   private final List<String> undecodable = new ArrayList<>();
 
@@ -47,7 +51,10 @@ public final class AuditReader implements AutoCloseable {
    *     duplicate detection) counts once, as the reliability runs count results
    * @param onArrival sees each batch of newly arrived messages (e.g. to keep them as evidence)
    */
-  public AuditReader(ServiceBusClientBuilder clients, String entityPath, boolean republishedOnce,
+  public AuditReader(
+      ServiceBusClientBuilder clients,
+      String entityPath,
+      boolean republishedOnce,
       Consumer<List<ServiceBusReceivedMessage>> onArrival) {
     this.clients = clients;
     this.entityPath = entityPath;
@@ -55,7 +62,9 @@ public final class AuditReader implements AutoCloseable {
     this.onArrival = onArrival;
   }
 
-  /** Takes what has arrived since the last read; returns everything read so far, in sequence order. */
+  /**
+   * Takes what has arrived since the last read; returns everything read so far, in sequence order.
+   */
   public synchronized List<ServiceBusReceivedMessage> messages() {
     if (tail == null) {
       tail = EntityTail.of(clients, entityPath);
@@ -71,9 +80,13 @@ public final class AuditReader implements AutoCloseable {
       byEvent.computeIfAbsent(event, e -> new ArrayList<>()).add(m);
       try {
         if (SummaryAudit.TYPE.equals(m.getSubject())) {
-          summaries.computeIfAbsent(event, e -> new ArrayList<>()).add(codec.decodeSummary(m.getBody().toBytes()));
+          summaries
+              .computeIfAbsent(event, e -> new ArrayList<>())
+              .add(codec.decodeSummary(m.getBody().toBytes()));
         } else if (TargetAudit.TYPE.equals(m.getSubject())) {
-          targets.computeIfAbsent(event, e -> new ArrayList<>()).add(codec.decodeTarget(m.getBody().toBytes()));
+          targets
+              .computeIfAbsent(event, e -> new ArrayList<>())
+              .add(codec.decodeTarget(m.getBody().toBytes()));
         }
       } catch (RuntimeException e) {
         // One message the codec refuses must not cost the rest of the batch.
@@ -115,7 +128,8 @@ public final class AuditReader implements AutoCloseable {
    * the first time it is asked for and kept.
    */
   @SuppressWarnings("unchecked")
-  public synchronized <T> List<T> decoded(String eventId, String subject, Function<ServiceBusReceivedMessage, T> decode) {
+  public synchronized <T> List<T> decoded(
+      String eventId, String subject, Function<ServiceBusReceivedMessage, T> decode) {
     Map<Long, Object> bySequence = others.computeIfAbsent(subject, s -> new HashMap<>());
     List<T> out = new ArrayList<>();
     for (ServiceBusReceivedMessage m : messages(eventId)) {
@@ -137,17 +151,26 @@ public final class AuditReader implements AutoCloseable {
   }
 
   /** Waits up to {@code atMost} until one event's summaries satisfy {@code until}; returns them. */
-  public List<SummaryAudit> awaitSummaries(String eventId, Duration atMost, Predicate<List<SummaryAudit>> until) {
+  public List<SummaryAudit> awaitSummaries(
+      String eventId, Duration atMost, Predicate<List<SummaryAudit>> until) {
     return await().atMost(atMost).until(() -> summaries(eventId), until);
   }
 
-  /** Waits up to {@code atMost} until one event has a summary matching {@code which}; returns the first such. */
+  /**
+   * Waits up to {@code atMost} until one event has a summary matching {@code which}; returns the
+   * first such.
+   */
   public SummaryAudit awaitSummary(String eventId, Duration atMost, Predicate<SummaryAudit> which) {
-    return awaitSummaries(eventId, atMost, s -> s.stream().anyMatch(which)).stream().filter(which).findFirst()
+    return awaitSummaries(eventId, atMost, s -> s.stream().anyMatch(which)).stream()
+        .filter(which)
+        .findFirst()
         .orElseThrow();
   }
 
-  /** Waits up to {@code atMost} for one event's final summary (the delivery that finished it); returns it. */
+  /**
+   * Waits up to {@code atMost} for one event's final summary (the delivery that finished it);
+   * returns it.
+   */
   public SummaryAudit awaitFinalSummary(String eventId, Duration atMost) {
     return awaitSummary(eventId, atMost, SummaryAudit::finalSummary);
   }

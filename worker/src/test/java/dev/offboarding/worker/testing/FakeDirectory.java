@@ -20,8 +20,10 @@ public final class FakeDirectory implements Directory {
   private final Map<String, List<Object>> groups = new HashMap<>();
   private final Map<String, AccountState> accountStates = new HashMap<>();
   public final AtomicInteger memberListings = new AtomicInteger();
+
   /** Reads of one user: by id or UPN, and of its account state. */
   public final AtomicInteger userReads = new AtomicInteger();
+
   public GraphFailure failGroupsWith;
 
   public DirectoryUser addUser(String id, String upn) {
@@ -53,8 +55,11 @@ public final class FakeDirectory implements Directory {
     userReads.incrementAndGet();
     String key = idOrUpn.toLowerCase(Locale.ROOT);
     return users.values().stream()
-        .filter(u -> u.id().equals(key) || (u.userPrincipalName() != null
-            && u.userPrincipalName().equalsIgnoreCase(idOrUpn)))
+        .filter(
+            u ->
+                u.id().equals(key)
+                    || (u.userPrincipalName() != null
+                        && u.userPrincipalName().equalsIgnoreCase(idOrUpn)))
         .findFirst();
   }
 
@@ -75,7 +80,14 @@ public final class FakeDirectory implements Directory {
       throw failGroupsWith;
     }
     if (!groups.containsKey(groupId)) {
-      throw new GraphFailure(GraphFailure.Kind.NOT_FOUND, 404, "Request_ResourceNotFound", "no group", "r", null, null);
+      throw new GraphFailure(
+          GraphFailure.Kind.NOT_FOUND,
+          404,
+          "Request_ResourceNotFound",
+          "no group",
+          "r",
+          null,
+          null);
     }
     // Like Graph: a flat, deduplicated list; nested groups are themselves listed as groups.
     LinkedHashMap<String, String> flat = new LinkedHashMap<>();
@@ -111,7 +123,8 @@ public final class FakeDirectory implements Directory {
   @Override
   public void usersWhere(String attribute, String value, MemberVisitor visitor) {
     for (DirectoryUser u : users.values()) {
-      if (value.equals(attributes.getOrDefault(u.id(), Map.of()).get(attribute)) && !visitor.user(u)) {
+      if (value.equals(attributes.getOrDefault(u.id(), Map.of()).get(attribute))
+          && !visitor.user(u)) {
         return;
       }
     }

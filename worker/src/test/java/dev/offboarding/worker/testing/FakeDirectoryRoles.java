@@ -17,11 +17,13 @@ public final class FakeDirectoryRoles implements DirectoryRoles {
   public static final String DIRECTORY_READERS = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b";
   public static final String REPORTS_READER = "4a5d8f65-41da-4de4-8968-e035b65339cf";
 
-  private final List<Definition> definitions = new ArrayList<>(List.of(
-      builtIn(GLOBAL_ADMINISTRATOR, "Global Administrator"),
-      builtIn(USER_ADMINISTRATOR, "User Administrator"),
-      builtIn(DIRECTORY_READERS, "Directory Readers"),
-      builtIn(REPORTS_READER, "Reports Reader")));
+  private final List<Definition> definitions =
+      new ArrayList<>(
+          List.of(
+              builtIn(GLOBAL_ADMINISTRATOR, "Global Administrator"),
+              builtIn(USER_ADMINISTRATOR, "User Administrator"),
+              builtIn(DIRECTORY_READERS, "Directory Readers"),
+              builtIn(REPORTS_READER, "Reports Reader")));
   private final List<Holder> active = new ArrayList<>();
   private final List<Holder> eligible = new ArrayList<>();
   public final AtomicInteger reads = new AtomicInteger();

@@ -22,14 +22,20 @@ public final class FollowUpLoop implements FollowUps {
   public final List<Continuation> sent = new ArrayList<>();
   public final List<Instant> notBefore = new ArrayList<>();
   public final List<Settlement> settlements = new ArrayList<>();
+
   /** Events held until they take effect, with their due times; not delivered by {@link #run}. */
   public final List<byte[]> held = new ArrayList<>();
+
   public final List<Instant> heldUntil = new ArrayList<>();
+
   /** Events held until a second person approves them, with the times their approval runs out. */
   public final List<Inbound.Event> awaitingApproval = new ArrayList<>();
+
   public final List<Instant> approvalDue = new ArrayList<>();
+
   /** Held copies released by an approval, each with the approval it carries. */
   public final List<ScheduledEvents.Held> released = new ArrayList<>();
+
   public final List<Approved> releasedWith = new ArrayList<>();
   private final ContinuationCodec codec = new ContinuationCodec();
 
@@ -61,12 +67,25 @@ public final class FollowUpLoop implements FollowUps {
   public Settlement run(EventProcessor processor, byte[] body, AuditSink audit, Runnable heartbeat)
       throws InterruptedException {
     int seen = sent.size();
-    Settlement last = processor.process(new EventProcessor.Work(Inbounds.of(body, "1"), false, audit, this, () -> false, heartbeat));
+    Settlement last =
+        processor.process(
+            new EventProcessor.Work(
+                Inbounds.of(body, "1"), false, audit, this, () -> false, heartbeat));
     settlements.add(last);
-    while (last instanceof Settlement.Complete c && c.continuedBecause() != null && sent.size() > seen) {
+    while (last instanceof Settlement.Complete c
+        && c.continuedBecause() != null
+        && sent.size() > seen) {
       Continuation next = sent.get(sent.size() - 1);
       seen = sent.size();
-      last = processor.process(new EventProcessor.Work(Inbounds.of(codec.encode(next), "1"), false, audit, this, () -> false, heartbeat));
+      last =
+          processor.process(
+              new EventProcessor.Work(
+                  Inbounds.of(codec.encode(next), "1"),
+                  false,
+                  audit,
+                  this,
+                  () -> false,
+                  heartbeat));
       settlements.add(last);
     }
     return last;

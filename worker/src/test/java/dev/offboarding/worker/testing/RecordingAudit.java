@@ -6,10 +6,14 @@ import dev.offboarding.worker.audit.AuditSink;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An audit sink that keeps what it is given: target results in the chunks they came in, and summaries. Thread-safe. */
+/**
+ * An audit sink that keeps what it is given: target results in the chunks they came in, and
+ * summaries. Thread-safe.
+ */
 public final class RecordingAudit implements AuditSink {
   public final List<List<TargetAudit>> chunks = new CopyOnWriteArrayList<>();
   public final List<SummaryAudit> summaries = new CopyOnWriteArrayList<>();
+
   /** The last summary published, or null. */
   public volatile SummaryAudit summary;
 

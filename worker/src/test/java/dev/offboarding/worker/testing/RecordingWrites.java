@@ -63,15 +63,35 @@ public final class RecordingWrites implements AccountWrites {
 
   public static GraphFailure status(int status) {
     return switch (status) {
-      case 404 -> new GraphFailure(GraphFailure.Kind.NOT_FOUND, 404, "Request_ResourceNotFound", "gone", "r404", null, null);
-      case 403 -> new GraphFailure(GraphFailure.Kind.FORBIDDEN, 403, "Authorization_RequestDenied", "denied", "r403", null, null);
-      case 503 -> new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "busy", "r503", null, null);
-      case 400 -> new GraphFailure(GraphFailure.Kind.OTHER, 400, "BadRequest", "bad", "r400", null, null);
+      case 404 ->
+          new GraphFailure(
+              GraphFailure.Kind.NOT_FOUND,
+              404,
+              "Request_ResourceNotFound",
+              "gone",
+              "r404",
+              null,
+              null);
+      case 403 ->
+          new GraphFailure(
+              GraphFailure.Kind.FORBIDDEN,
+              403,
+              "Authorization_RequestDenied",
+              "denied",
+              "r403",
+              null,
+              null);
+      case 503 ->
+          new GraphFailure(
+              GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "busy", "r503", null, null);
+      case 400 ->
+          new GraphFailure(GraphFailure.Kind.OTHER, 400, "BadRequest", "bad", "r400", null, null);
       default -> throw new IllegalArgumentException("no canned failure for " + status);
     };
   }
 
   public static GraphFailure throttled(java.time.Duration retryAfter) {
-    return new GraphFailure(GraphFailure.Kind.THROTTLED, 429, "TooManyRequests", "slow down", "r429", retryAfter, null);
+    return new GraphFailure(
+        GraphFailure.Kind.THROTTLED, 429, "TooManyRequests", "slow down", "r429", retryAfter, null);
   }
 }

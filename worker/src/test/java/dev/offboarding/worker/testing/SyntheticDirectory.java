@@ -10,8 +10,8 @@ import java.util.Optional;
  * A directory with one huge nested group generated on the fly: nothing is stored, so it shows what
  * the worker itself keeps in memory. Members come like Graph's transitive list: the nested groups
  * themselves appear as {@code group} members, and one user in a hundred appears twice (also a
- * direct member of the top group). Each user's UPN can carry ballast, so that holding users
- * (rather than their ids) shows up in the heap.
+ * direct member of the top group). Each user's UPN can carry ballast, so that holding users (rather
+ * than their ids) shows up in the heap.
  */
 public final class SyntheticDirectory implements Directory {
   public static final String GROUP = "40000000-0000-4000-8000-000000000001";
@@ -47,7 +47,14 @@ public final class SyntheticDirectory implements Directory {
   @Override
   public void transitiveMembers(String groupId, MemberVisitor visitor) {
     if (!groupId.equals(GROUP)) {
-      throw new GraphFailure(GraphFailure.Kind.NOT_FOUND, 404, "Request_ResourceNotFound", "no group", null, null, null);
+      throw new GraphFailure(
+          GraphFailure.Kind.NOT_FOUND,
+          404,
+          "Request_ResourceNotFound",
+          "no group",
+          null,
+          null,
+          null);
     }
     for (int g = 0; g < fanOut; g++) {
       visitor.other("group");

@@ -20,18 +20,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Packaged worker jars ({@code java -jar worker/target/offboarding-worker.jar run}, the path in
- * the {@code worker.jar} system property) run as child processes for tests, each logging to a
- * file of its own; {@link #close()} kills every one of them, whatever the test's outcome. A child
- * inherits none of the test process's Service Bus, Azure, Graph or protection variables: it runs
- * with the configuration it is given.
+ * Packaged worker jars ({@code java -jar worker/target/offboarding-worker.jar run}, the path in the
+ * {@code worker.jar} system property) run as child processes for tests, each logging to a file of
+ * its own; {@link #close()} kills every one of them, whatever the test's outcome. A child inherits
+ * none of the test process's Service Bus, Azure, Graph or protection variables: it runs with the
+ * configuration it is given.
  */
 public class WorkerProcesses implements AutoCloseable {
   private static final Pattern HTTP_PORT = Pattern.compile("HTTP on port (\\d+)");
 
   private final Path logs;
   private final List<Process> started = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   public WorkerProcesses(Path logs) {
     this.logs = logs;
@@ -40,11 +41,19 @@ public class WorkerProcesses implements AutoCloseable {
   /** Starts {@code run} with this configuration; its output goes to {@code name.log}. */
   public Process start(String name, Map<String, String> env) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder pb = new ProcessBuilder(java, "-jar", System.getProperty("worker.jar"), "run")
-        .redirectErrorStream(true)
-        .redirectOutput(logs.resolve(name + ".log").toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("SERVICEBUS_") || k.startsWith("AZURE_")
-        || k.startsWith("GRAPH_") || k.startsWith("PROTECTED_") || k.equals("ALLOW_UNPROTECTED"));
+    ProcessBuilder pb =
+        new ProcessBuilder(java, "-jar", System.getProperty("worker.jar"), "run")
+            .redirectErrorStream(true)
+            .redirectOutput(logs.resolve(name + ".log").toFile());
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("SERVICEBUS_")
+                    || k.startsWith("AZURE_")
+                    || k.startsWith("GRAPH_")
+                    || k.startsWith("PROTECTED_")
+                    || k.equals("ALLOW_UNPROTECTED"));
     pb.environment().putAll(env);
     Process process = pb.start();
     started.add(process);
@@ -52,30 +61,39 @@ public class WorkerProcesses implements AutoCloseable {
   }
 
   /**
-   * Waits until the worker says which port it serves and answers ready there, polling every
-   * {@code poll}; returns the port. Fails at once, with its output, if the worker exits.
+   * Waits until the worker says which port it serves and answers ready there, polling every {@code
+   * poll}; returns the port. Fails at once, with its output, if the worker exits.
    */
   public int awaitReady(Process worker, String name, Duration poll) {
     int[] port = {-1};
-    await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(poll).until(() -> {
-      assertTrue(worker.isAlive(), name + " worker exited:\n" + output(name));
-      if (port[0] < 0) {
-        Matcher m = HTTP_PORT.matcher(output(name));
-        if (!m.find()) {
-          return false;
-        }
-        port[0] = Integer.parseInt(m.group(1));
-      }
-      return get(port[0], "/health/ready").map(r -> r.statusCode() == 200).orElse(false);
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(poll)
+        .until(
+            () -> {
+              assertTrue(worker.isAlive(), name + " worker exited:\n" + output(name));
+              if (port[0] < 0) {
+                Matcher m = HTTP_PORT.matcher(output(name));
+                if (!m.find()) {
+                  return false;
+                }
+                port[0] = Integer.parseInt(m.group(1));
+              }
+              return get(port[0], "/health/ready").map(r -> r.statusCode() == 200).orElse(false);
+            });
     return port[0];
   }
 
   /** A GET to a worker's HTTP port, or empty when it did not answer. */
   public Optional<HttpResponse<String>> get(int port, String path) {
     try {
-      return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()));
+      return Optional.of(
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

@@ -47,13 +47,15 @@ class VerifierTest {
 
     Verification v = verifier.verify(Action.REVOKE_SESSIONS, USER, REQUESTED);
 
-    assertEquals(new Verification(true, true, Instant.parse("2026-11-27T09:00:02Z"), 1, null, NOW), v);
+    assertEquals(
+        new Verification(true, true, Instant.parse("2026-11-27T09:00:02Z"), 1, null, NOW), v);
     assertEquals(List.of(), sleeps);
     assertEquals(List.of(USER), directory.reads);
   }
 
   @Test
-  void countsAWatermarkInTheSecondOfTheRequestAsThisRevokeBecauseGraphReportsWholeSeconds() throws Exception {
+  void countsAWatermarkInTheSecondOfTheRequestAsThisRevokeBecauseGraphReportsWholeSeconds()
+      throws Exception {
     directory.answer(revoked(Instant.parse("2026-11-27T09:00:01Z")));
     Verifier strict = new Verifier(directory, sleeper, clock, Duration.ZERO, 1, Duration.ZERO);
 
@@ -65,15 +67,18 @@ class VerifierTest {
     Instant requested = Instant.parse("2026-11-27T09:00:00Z");
     directory.answer(revoked(requested.minus(Verifier.DEFAULT_CLOCK_SKEW)));
     directory.answer(revoked(requested.minus(Verifier.DEFAULT_CLOCK_SKEW).minusSeconds(1)));
-    Verifier once = new Verifier(directory, sleeper, clock, Verifier.DEFAULT_CLOCK_SKEW, 1, Duration.ZERO);
+    Verifier once =
+        new Verifier(directory, sleeper, clock, Verifier.DEFAULT_CLOCK_SKEW, 1, Duration.ZERO);
 
     Verification within = once.verify(Action.REVOKE_SESSIONS, USER, requested);
     Verification beyond = once.verify(Action.REVOKE_SESSIONS, USER, requested);
 
     assertTrue(within.verified());
     assertFalse(beyond.verified());
-    assertEquals("signInSessionsValidFromDateTime 2026-11-27T08:57:59Z is before the revoke at 2026-11-27T09:00:00Z"
-        + " (allowing 120 s of clock skew)", beyond.reason());
+    assertEquals(
+        "signInSessionsValidFromDateTime 2026-11-27T08:57:59Z is before the revoke at 2026-11-27T09:00:00Z"
+            + " (allowing 120 s of clock skew)",
+        beyond.reason());
   }
 
   @Test
@@ -97,9 +102,16 @@ class VerifierTest {
 
     Verification v = verifier.verify(Action.REVOKE_SESSIONS, USER, REQUESTED);
 
-    assertEquals(new Verification(false, true, OLD_WATERMARK, 3,
-        "signInSessionsValidFromDateTime 2024-01-01T00:00:00Z is before the revoke at 2026-11-27T09:00:01Z"
-            + " (allowing 120 s of clock skew) after 3 reads", NOW), v);
+    assertEquals(
+        new Verification(
+            false,
+            true,
+            OLD_WATERMARK,
+            3,
+            "signInSessionsValidFromDateTime 2024-01-01T00:00:00Z is before the revoke at 2026-11-27T09:00:01Z"
+                + " (allowing 120 s of clock skew) after 3 reads",
+            NOW),
+        v);
     assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), sleeps);
     assertEquals(3, directory.reads.size());
   }
@@ -158,7 +170,9 @@ class VerifierTest {
 
     Verification v = verifier.verify(Action.REVOKE_SESSIONS, USER, REQUESTED);
 
-    assertEquals(new Verification(false, null, null, 3, "user not found on read-back after 3 reads", NOW), v);
+    assertEquals(
+        new Verification(false, null, null, 3, "user not found on read-back after 3 reads", NOW),
+        v);
   }
 
   @Test
@@ -171,15 +185,23 @@ class VerifierTest {
 
   @Test
   void reportsAFailedReadAsUnverifiedAtOnceInsteadOfThrowing() throws Exception {
-    directory.answer(new GraphFailure(GraphFailure.Kind.FORBIDDEN, 403, "Authorization_RequestDenied",
-        "HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the operation.", "req-9", null,
-        null));
+    directory.answer(
+        new GraphFailure(
+            GraphFailure.Kind.FORBIDDEN,
+            403,
+            "Authorization_RequestDenied",
+            "HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the operation.",
+            "req-9",
+            null,
+            null));
 
     Verification v = verifier.verify(Action.REVOKE_SESSIONS, USER, REQUESTED);
 
     assertFalse(v.verified());
-    assertEquals("read-back failed: HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the"
-        + " operation.", v.reason());
+    assertEquals(
+        "read-back failed: HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the"
+            + " operation.",
+        v.reason());
     assertEquals(1, v.reads());
     assertNull(v.observedSessionsValidFrom());
     assertEquals(List.of(), sleeps);
@@ -188,29 +210,42 @@ class VerifierTest {
   @Test
   void keepsWhatAnEarlierReadShowedWhenALaterReadFails() throws Exception {
     directory.answer(revoked(OLD_WATERMARK));
-    directory.answer(new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, "ServiceUnavailable", "HTTP 503", null,
-        null, null));
+    directory.answer(
+        new GraphFailure(
+            GraphFailure.Kind.UNAVAILABLE,
+            503,
+            "ServiceUnavailable",
+            "HTTP 503",
+            null,
+            null,
+            null));
 
     Verification v = verifier.verify(Action.REVOKE_SESSIONS, USER, REQUESTED);
 
-    assertEquals(new Verification(false, true, OLD_WATERMARK, 2, "read-back failed: HTTP 503", NOW), v);
+    assertEquals(
+        new Verification(false, true, OLD_WATERMARK, 2, "read-back failed: HTTP 503", NOW), v);
   }
 
   @Test
   void reportsAPropertyTheDirectoryDidNotReturn() throws Exception {
-    Verifier once = new Verifier(directory, sleeper, clock, Verifier.DEFAULT_CLOCK_SKEW, 1, Duration.ZERO);
+    Verifier once =
+        new Verifier(directory, sleeper, clock, Verifier.DEFAULT_CLOCK_SKEW, 1, Duration.ZERO);
     directory.answer(new AccountState(null, null));
     directory.answer(new AccountState(null, null));
 
-    assertEquals("accountEnabled was not returned on read-back",
+    assertEquals(
+        "accountEnabled was not returned on read-back",
         once.verify(Action.DISABLE_ACCOUNT, USER, REQUESTED).reason());
-    assertEquals("signInSessionsValidFromDateTime was not returned on read-back",
+    assertEquals(
+        "signInSessionsValidFromDateTime was not returned on read-back",
         once.verify(Action.REVOKE_SESSIONS, USER, REQUESTED).reason());
   }
 
   @Test
   void makesAsManyReadsWithSuchWaitsAsConfigured() throws Exception {
-    Verifier patient = new Verifier(directory, sleeper, clock, Verifier.DEFAULT_CLOCK_SKEW, 4, Duration.ofMillis(500));
+    Verifier patient =
+        new Verifier(
+            directory, sleeper, clock, Verifier.DEFAULT_CLOCK_SKEW, 4, Duration.ofMillis(500));
     for (int i = 0; i < 4; i++) {
       directory.answer(revoked(OLD_WATERMARK));
     }
@@ -218,42 +253,62 @@ class VerifierTest {
     Verification v = patient.verify(Action.REVOKE_SESSIONS, USER, REQUESTED);
 
     assertEquals(4, v.reads());
-    assertEquals(List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2)), sleeps);
+    assertEquals(
+        List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2)), sleeps);
   }
 
   @Test
   void letsAnInterruptionWhileWaitingThrough() {
     directory.answer(revoked(OLD_WATERMARK));
-    Verifier interrupted = new Verifier(directory, d -> {
-      throw new InterruptedException("stop");
-    }, clock);
+    Verifier interrupted =
+        new Verifier(
+            directory,
+            d -> {
+              throw new InterruptedException("stop");
+            },
+            clock);
 
-    assertThrows(InterruptedException.class, () -> interrupted.verify(Action.REVOKE_SESSIONS, USER, REQUESTED));
+    assertThrows(
+        InterruptedException.class,
+        () -> interrupted.verify(Action.REVOKE_SESSIONS, USER, REQUESTED));
   }
 
   @Test
   void letsAnInterruptionInsideTheDirectoryThroughRatherThanReportingIt() {
-    directory.answer(new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, "Interrupted",
-        "interrupted while waiting to retry", null, null, null));
+    directory.answer(
+        new GraphFailure(
+            GraphFailure.Kind.UNAVAILABLE,
+            0,
+            "Interrupted",
+            "interrupted while waiting to retry",
+            null,
+            null,
+            null));
     directory.interruptOnFailure = true;
 
-    assertThrows(InterruptedException.class, () -> verifier.verify(Action.REVOKE_SESSIONS, USER, REQUESTED));
+    assertThrows(
+        InterruptedException.class, () -> verifier.verify(Action.REVOKE_SESSIONS, USER, REQUESTED));
     assertFalse(Thread.currentThread().isInterrupted());
   }
 
   @Test
   void refusesSettingsThatCouldNeverVerify() {
-    assertThrows(IllegalArgumentException.class,
-        () -> new Verifier(directory, sleeper, clock, Verifier.DEFAULT_CLOCK_SKEW, 0, Duration.ZERO));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Verifier(directory, sleeper, clock, Verifier.DEFAULT_CLOCK_SKEW, 0, Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Verifier(directory, sleeper, clock, Duration.ofSeconds(-1), 3, Duration.ZERO));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Verifier(directory, sleeper, clock, Duration.ZERO, 3, Duration.ofSeconds(-1)));
   }
 
   @Test
   void turnsAnAcknowledgedWriteIntoUnverifiedOrKeepsItSucceeded() {
-    ActionResult written = ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-1", REQUESTED, REQUESTED);
+    ActionResult written =
+        ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-1", REQUESTED, REQUESTED);
     Verification no = new Verification(false, true, OLD_WATERMARK, 3, "not moved", NOW);
     Verification yes = new Verification(true, true, NOW, 1, null, NOW);
 
@@ -271,9 +326,12 @@ class VerifierTest {
 
   @Test
   void aVerificationSaysWhyExactlyWhenItIsNotVerified() {
-    assertThrows(IllegalArgumentException.class, () -> new Verification(false, null, null, 1, null, NOW));
-    assertThrows(IllegalArgumentException.class, () -> new Verification(true, false, null, 1, "but", NOW));
-    assertThrows(IllegalArgumentException.class, () -> new Verification(true, false, null, -1, null, NOW));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Verification(false, null, null, 1, null, NOW));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Verification(true, false, null, 1, "but", NOW));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Verification(true, false, null, -1, null, NOW));
   }
 
   /** Answers account-state reads from a script, in order; nothing else is expected of it. */

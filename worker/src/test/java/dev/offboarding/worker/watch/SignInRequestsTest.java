@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The reporting API's window: five requests go at once, the sixth waits for the first to leave it. */
+/**
+ * The reporting API's window: five requests go at once, the sixth waits for the first to leave it.
+ */
 class SignInRequestsTest {
   static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
 

@@ -24,13 +24,17 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The watch's polls against a hand-written sign-in log, lease and outbox: what it publishes, when, and once. */
+/**
+ * The watch's polls against a hand-written sign-in log, lease and outbox: what it publishes, when,
+ * and once.
+ */
 class SignInWatchTest {
   static final String ALICE = "40000000-0000-4000-8000-000000000001";
   static final String BOB = "40000000-0000-4000-8000-000000000002";
   static final Instant REVOKED = Instant.parse("2026-03-01T10:00:00.500Z");
-  static final Provenance PROVENANCE = new Provenance("/siem/sentinel", "soc@contoso.com", "INC-1",
-      "compromised", "offboarding-urgent");
+  static final Provenance PROVENANCE =
+      new Provenance(
+          "/siem/sentinel", "soc@contoso.com", "INC-1", "compromised", "offboarding-urgent");
   static final Duration INTERVAL = Duration.ofMinutes(1);
   static final Duration LATENCY = Duration.ofMinutes(10);
 
@@ -38,32 +42,40 @@ class SignInWatchTest {
   final FakeLog log = new FakeLog();
   final RecordingOutbox outbox = new RecordingOutbox();
   final List<String> events = new ArrayList<>();
-  final SignInWatch watch = new SignInWatch(new WatchSettings(true, INTERVAL, LATENCY, Duration.ofMinutes(90)), log,
-      WatchLease.inMemory(clock, d -> clock.advance(d)), outbox, clock, new SignInWatch.Listener() {
-        @Override
-        public void polled(String outcome) {
-          events.add("poll:" + outcome);
-        }
+  final SignInWatch watch =
+      new SignInWatch(
+          new WatchSettings(true, INTERVAL, LATENCY, Duration.ofMinutes(90)),
+          log,
+          WatchLease.inMemory(clock, d -> clock.advance(d)),
+          outbox,
+          clock,
+          new SignInWatch.Listener() {
+            @Override
+            public void polled(String outcome) {
+              events.add("poll:" + outcome);
+            }
 
-        @Override
-        public void signInSeen() {
-          events.add("seen");
-        }
+            @Override
+            public void signInSeen() {
+              events.add("seen");
+            }
 
-        @Override
-        public void windowClosed(String outcome) {
-          events.add("closed:" + outcome);
-        }
-      });
+            @Override
+            public void windowClosed(String outcome) {
+              events.add("closed:" + outcome);
+            }
+          });
 
   @Test
   void startsOneEntryForTheUsersWhoseAccessAWriteEndedDueOnePollIntervalOn() {
-    watch.start("12@offboarding-urgent", 0, "evt-1", PROVENANCE, List.of(revoked(ALICE), failed(BOB)));
+    watch.start(
+        "12@offboarding-urgent", 0, "evt-1", PROVENANCE, List.of(revoked(ALICE), failed(BOB)));
 
     assertEquals(1, outbox.scheduled.size());
     RecordingOutbox.Scheduled s = outbox.scheduled.get(0);
     assertEquals(clock.instant().plus(INTERVAL), s.dueAt());
-    assertEquals(List.of(ALICE), s.entry().users().stream().map(WatchEntry.Watched::userId).toList());
+    assertEquals(
+        List.of(ALICE), s.entry().users().stream().map(WatchEntry.Watched::userId).toList());
     assertEquals(REVOKED, s.entry().users().get(0).revokedAt());
     assertEquals(REVOKED.plus(Duration.ofMinutes(90)), s.entry().users().get(0).allResourcesBy());
     assertEquals("0.0", s.entry().part());
@@ -80,13 +92,18 @@ class SignInWatchTest {
 
   @Test
   void splitsAHugeDeliveryIntoEntriesOfAtMostTheEntrysUsers() {
-    List<TargetAudit> many = IntStream.range(0, WatchEntry.MAX_USERS * 2 + 1)
-        .mapToObj(i -> revoked(String.format("40000000-0000-4000-8000-%012d", i))).toList();
+    List<TargetAudit> many =
+        IntStream.range(0, WatchEntry.MAX_USERS * 2 + 1)
+            .mapToObj(i -> revoked(String.format("40000000-0000-4000-8000-%012d", i)))
+            .toList();
 
     assertEquals(many.size(), watch.start("12@offboarding-urgent", 3, "evt-1", PROVENANCE, many));
 
-    assertEquals(List.of("3.0", "3.1", "3.2"), outbox.scheduled.stream().map(s -> s.entry().part()).toList());
-    assertEquals(many.size(), outbox.scheduled.stream().mapToInt(s -> s.entry().users().size()).sum());
+    assertEquals(
+        List.of("3.0", "3.1", "3.2"),
+        outbox.scheduled.stream().map(s -> s.entry().part()).toList());
+    assertEquals(
+        many.size(), outbox.scheduled.stream().mapToInt(s -> s.entry().users().size()).sum());
   }
 
   @Test
@@ -117,14 +134,17 @@ class SignInWatchTest {
 
   @Test
   void readsManyUsersPerRequestSinceTheEarliestRevokeToTheSecond() throws Exception {
-    List<String> users = IntStream.range(0, 40).mapToObj(i -> String.format("40000000-0000-4000-8000-%012d", i))
-        .toList();
+    List<String> users =
+        IntStream.range(0, 40)
+            .mapToObj(i -> String.format("40000000-0000-4000-8000-%012d", i))
+            .toList();
 
     watch.poll(entry(users.toArray(String[]::new)));
 
     assertEquals(List.of(15, 15, 10), log.requests.stream().map(List::size).toList());
-    assertEquals(List.of(REVOKED.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), log.since.stream().distinct()
-        .toList());
+    assertEquals(
+        List.of(REVOKED.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+        log.since.stream().distinct().toList());
   }
 
   @Test
@@ -136,7 +156,10 @@ class SignInWatchTest {
 
     assertTrue(outbox.published.isEmpty(), "the log may still show a sign-in of the window");
     RecordingOutbox.Scheduled next = outbox.scheduled.get(0);
-    assertEquals(REVOKED.plus(Duration.ofMinutes(90)).plus(LATENCY), next.dueAt(), "polled again when it closes");
+    assertEquals(
+        REVOKED.plus(Duration.ofMinutes(90)).plus(LATENCY),
+        next.dueAt(),
+        "polled again when it closes");
 
     clock.set(next.dueAt());
     watch.poll(next.entry());
@@ -154,15 +177,23 @@ class SignInWatchTest {
 
     watch.poll(entry(ALICE));
 
-    assertEquals(List.of(AccessAudit.Outcome.SIGN_IN_SEEN), outbox.published.stream().map(AccessAudit::outcome)
-        .toList());
+    assertEquals(
+        List.of(AccessAudit.Outcome.SIGN_IN_SEEN),
+        outbox.published.stream().map(AccessAudit::outcome).toList());
     assertTrue(outbox.scheduled.isEmpty());
   }
 
   @Test
   void aLogThatCannotBeReadIsReadAgainLaterPublishingNothing() throws Exception {
-    log.failure = new GraphFailure(GraphFailure.Kind.FORBIDDEN, 403,
-        "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "no licence", null, null, null);
+    log.failure =
+        new GraphFailure(
+            GraphFailure.Kind.FORBIDDEN,
+            403,
+            "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+            "no licence",
+            null,
+            null,
+            null);
 
     assertInstanceOf(Settlement.Complete.class, watch.poll(entry(ALICE)));
 
@@ -174,8 +205,15 @@ class SignInWatchTest {
 
   @Test
   void aThrottledReadWaitsAsLongAsGraphAsks() throws Exception {
-    log.failure = new GraphFailure(GraphFailure.Kind.THROTTLED, 429, "TooManyRequests", "slow down", null,
-        Duration.ofMinutes(3), null);
+    log.failure =
+        new GraphFailure(
+            GraphFailure.Kind.THROTTLED,
+            429,
+            "TooManyRequests",
+            "slow down",
+            null,
+            Duration.ofMinutes(3),
+            null);
 
     watch.poll(entry(ALICE));
 
@@ -190,19 +228,25 @@ class SignInWatchTest {
     Settlement s = watch.poll(entry(ALICE));
 
     assertInstanceOf(Settlement.Abandon.class, s);
-    assertEquals(1, outbox.published.size(), "published already; done again, the same id is dropped by the broker");
+    assertEquals(
+        1,
+        outbox.published.size(),
+        "published already; done again, the same id is dropped by the broker");
   }
 
   @Test
   void theGateKeepsFiveRequestsPerTenSecondsAcrossPolls() throws Exception {
-    List<String> users = IntStream.range(0, 150).mapToObj(i -> String.format("40000000-0000-4000-8000-%012d", i))
-        .toList();
+    List<String> users =
+        IntStream.range(0, 150)
+            .mapToObj(i -> String.format("40000000-0000-4000-8000-%012d", i))
+            .toList();
 
     watch.poll(entry(users.toArray(String[]::new)));
 
     assertEquals(10, log.at.size());
     for (int i = SignInRequests.LIMIT; i < log.at.size(); i++) {
-      assertTrue(!log.at.get(i).isBefore(log.at.get(i - SignInRequests.LIMIT).plus(SignInRequests.WINDOW)),
+      assertTrue(
+          !log.at.get(i).isBefore(log.at.get(i - SignInRequests.LIMIT).plus(SignInRequests.WINDOW)),
           "request " + i + " went within 10 s of the fifth before it");
     }
   }
@@ -212,26 +256,60 @@ class SignInWatchTest {
   static WatchEntry entry(String... users) {
     List<WatchEntry.Watched> watched = new ArrayList<>();
     for (String u : users) {
-      watched.add(new WatchEntry.Watched(u, REVOKED, REVOKED.plus(Duration.ofMinutes(90)), Set.of()));
+      watched.add(
+          new WatchEntry.Watched(u, REVOKED, REVOKED.plus(Duration.ofMinutes(90)), Set.of()));
     }
     return new WatchEntry("12@offboarding-urgent", "evt-1", "0.0", 0, PROVENANCE, watched);
   }
 
   static AccessAudit.SignIn signIn(String id, Instant at) {
-    return new AccessAudit.SignIn(id, at, "Office 365 Exchange Online", "00000002-0000-0ff1-ce00-000000000000",
-        "Office 365 Exchange Online", "203.0.113.7", true);
+    return new AccessAudit.SignIn(
+        id,
+        at,
+        "Office 365 Exchange Online",
+        "00000002-0000-0ff1-ce00-000000000000",
+        "Office 365 Exchange Online",
+        "203.0.113.7",
+        true);
   }
 
   static TargetAudit revoked(String user) {
-    return new TargetAudit("evt-1", user, null, List.of("user:" + user), false, TargetOutcome.SUCCEEDED, null,
-        List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "r1", REVOKED.minusMillis(300), REVOKED),
-            ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r2", REVOKED, REVOKED.plusMillis(200))), false);
+    return new TargetAudit(
+        "evt-1",
+        user,
+        null,
+        List.of("user:" + user),
+        false,
+        TargetOutcome.SUCCEEDED,
+        null,
+        List.of(
+            ActionResult.succeeded(
+                Action.DISABLE_ACCOUNT, 1, "r1", REVOKED.minusMillis(300), REVOKED),
+            ActionResult.succeeded(
+                Action.REVOKE_SESSIONS, 1, "r2", REVOKED, REVOKED.plusMillis(200))),
+        false);
   }
 
   static TargetAudit failed(String user) {
-    return new TargetAudit("evt-1", user, null, List.of("user:" + user), false, TargetOutcome.FAILED, "403",
-        List.of(new ActionResult(Action.REVOKE_SESSIONS, TargetOutcome.FAILED, 1, "r3", REVOKED, REVOKED,
-            "Authorization_RequestDenied", "denied")), false);
+    return new TargetAudit(
+        "evt-1",
+        user,
+        null,
+        List.of("user:" + user),
+        false,
+        TargetOutcome.FAILED,
+        "403",
+        List.of(
+            new ActionResult(
+                Action.REVOKE_SESSIONS,
+                TargetOutcome.FAILED,
+                1,
+                "r3",
+                REVOKED,
+                REVOKED,
+                "Authorization_RequestDenied",
+                "denied")),
+        false);
   }
 
   /** A sign-in log holding what a test adds, counting the requests and when each went. */
@@ -257,8 +335,9 @@ class SignInWatchTest {
       if (failure != null) {
         throw failure;
       }
-      return entries.stream().filter(e -> userIds.contains(e.userId())
-          && !e.signIn().createdDateTime().isBefore(from)).toList();
+      return entries.stream()
+          .filter(e -> userIds.contains(e.userId()) && !e.signIn().createdDateTime().isBefore(from))
+          .toList();
     }
   }
 
