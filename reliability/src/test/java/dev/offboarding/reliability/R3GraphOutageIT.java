@@ -13,8 +13,8 @@ import dev.offboarding.testkit.graph.FakeGroup;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.Faults;
-import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.Tuning;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class R3GraphOutageIT {
   /** The production recovery's shape with short waits, and rounds enough to outlast the outage. */
-  private static final Wiring.Recovery RECOVERY =
-      new Wiring.Recovery(40, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
+  private static final Tuning.Recovery RECOVERY =
+      new Tuning.Recovery(40, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
 
   @Test
   void deadLettersNothingAndFinishesEveryUserAfterAGraphOutageInTheMiddleOfBulkWork() {

@@ -14,6 +14,7 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import dev.offboarding.worker.testing.Events;
 import dev.offboarding.worker.testing.WorkerProcesses;
@@ -49,8 +50,8 @@ final class Rig implements AutoCloseable {
   /**
    * The production recovery with its waits shortened, so an outage and its recovery fit in a run.
    */
-  static final Wiring.Recovery QUICK_RECOVERY =
-      new Wiring.Recovery(10, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
+  static final Tuning.Recovery QUICK_RECOVERY =
+      new Tuning.Recovery(10, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
 
   /** The mass-action brake's caps unless a run sets its own: far above any run's users. */
   static final String UNBRAKED = WorkerSystem.UNBRAKED;
@@ -142,7 +143,7 @@ final class Rig implements AutoCloseable {
     return handler;
   }
 
-  WorkerService startWorker(Map<String, String> settings, Wiring.Recovery recovery) {
+  WorkerService startWorker(Map<String, String> settings, Tuning.Recovery recovery) {
     return system.startWorker(INTAKE, settings, recovery, null);
   }
 

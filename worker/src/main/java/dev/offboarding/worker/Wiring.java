@@ -8,6 +8,7 @@ import dev.offboarding.worker.budget.TenantWriteGovernor;
 import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.codec.WatchEntryCodec;
 import dev.offboarding.worker.config.ConfigException;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.continuation.DeliveryBounds;
 import dev.offboarding.worker.execute.ContainmentWrites;
@@ -98,53 +99,26 @@ public final class Wiring {
   private final DeliveryBounds deliveryBounds;
 
   /**
-   * How the worker comes back from transient Graph failures: how many deliveries try a user again
-   * and how far apart ({@link DeliveryBounds}'s rounds), and how long the outage breaker stops
-   * writes before its probe writes ({@link OutageBreaker}). Production uses {@link #defaults()};
-   * tests shorten the waits so that an outage and its recovery fit in a test.
-   *
-   * @param maxRounds deliveries one user may be tried in
-   * @param firstRoundDelay the wait before a user's second round, doubling up to {@code
-   *     maxRoundDelay}
-   * @param maxRoundDelay the longest wait between rounds
-   * @param outageProbeAfter how long writes stay stopped once the breaker opened
-   */
-  public record Recovery(
-      int maxRounds, Duration firstRoundDelay, Duration maxRoundDelay, Duration outageProbeAfter) {
-    public Recovery {
-      if (outageProbeAfter.isNegative() || outageProbeAfter.isZero()) {
-        throw new IllegalArgumentException("outageProbeAfter must be positive");
-      }
-    }
-
-    /** The rounds of {@link DeliveryBounds#defaults()} and the breaker's 30 s. */
-    public static Recovery defaults() {
-      DeliveryBounds d = DeliveryBounds.defaults();
-      return new Recovery(
-          d.maxRounds(), d.firstDelay(), d.maxDelay(), OutageBreaker.DEFAULT_WAIT_IN_OPEN);
-    }
-  }
-
-  /**
    * The production wiring on this clock and sleeper: its own metrics, tokens from
    * DefaultAzureCredential.
    */
   public Wiring(WorkerConfig config, Clock clock, Sleeper sleeper) {
-    this(config, clock, sleeper, new Metrics(), null, Recovery.defaults());
+    this(config, clock, sleeper, new Metrics(), null);
   }
 
   /**
    * Wiring whose Graph requests and events are counted in {@code metrics}; with {@code
    * GRAPH_AUTH=azure}, Graph tokens come from {@code credential} (null: {@code
-   * DefaultAzureCredential}); coming back from transient failures as {@code recovery} says.
+   * DefaultAzureCredential}); coming back from transient failures as the configuration's {@link
+   * Tuning#recovery()} says.
    */
   public Wiring(
       WorkerConfig config,
       Clock clock,
       Sleeper sleeper,
       Metrics metrics,
-      TokenCredential credential,
-      Recovery recovery) {
+      TokenCredential credential) {
+    Tuning.Recovery recovery = config.tuning().recovery();
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
@@ -280,24 +254,16 @@ public final class Wiring {
   /**
    * A processor writing through {@code budget}, whose cancel events look for held events in {@code
    * scheduled} and leave cancellation markers in {@code markers}, each living longer than any run
-   * of an event can last ({@link DeliveryBounds#longestRun} with the intake's in-process hold).
+   * of an event can last ({@link DeliveryBounds#longestRun} with the intake's in-process hold); the
+   * sign-in watch {@code watch} when on (null: off).
    */
   private EventProcessor processor(
       WriteBudget budget,
       ScheduledEvents scheduled,
       CancellationMarkers markers,
-      Duration holdPerDelivery,
-      Braking braking) {
-    return processor(budget, scheduled, markers, holdPerDelivery, braking, null);
-  }
-
-  private EventProcessor processor(
-      WriteBudget budget,
-      ScheduledEvents scheduled,
-      CancellationMarkers markers,
-      Duration holdPerDelivery,
       Braking braking,
       SignInWatch watch) {
+    Duration holdPerDelivery = config.tuning().backoff().maxHold();
     EventProcessor.Builder builder = EventProcessor.builder(planner, executor(budget), clock);
     if (watch != null) {
       builder.signInWatch(watch);
@@ -394,8 +360,8 @@ public final class Wiring {
         governor,
         ScheduledEvents.UNAVAILABLE,
         CancellationMarkers.inMemory(clock),
-        IntakeBackoff.Policy.defaults().maxHold(),
-        new Braking(MassActionBrake.inMemory(clock), massActionCaps(), clock));
+        new Braking(MassActionBrake.inMemory(clock), massActionCaps(), clock),
+        null);
   }
 
   /** The write budget of {@code run}: the process's one tenant write governor. */
@@ -403,29 +369,10 @@ public final class Wiring {
     return governor;
   }
 
-  /** The long-running worker of {@code run}, with the default intake options and backoff policy. */
-  public WorkerService service(WriteBudget budget) {
-    IntakeBackoff.Policy policy = IntakeBackoff.Policy.defaults();
-    return service(
-        budget,
-        ServiceBusIntake.Options.defaults()
-            .withLockRenewal(
-                config.deliveryMaxDuration().plus(policy.maxHold()).plus(Duration.ofMinutes(5))),
-        policy);
-  }
-
   /**
-   * The long-running worker: intake from {@code SERVICEBUS_QUEUE}, audit to {@code
-   * SERVICEBUS_AUDIT_TOPIC} (and allowed reply entities), HTTP on {@code HTTP_PORT}. Not started.
-   */
-  public WorkerService service(
-      WriteBudget budget, ServiceBusIntake.Options options, IntakeBackoff.Policy policy) {
-    return service(budget, options, policy, ServiceBusCancellationMarkers.DEFAULT_POLL);
-  }
-
-  /**
-   * The long-running worker, its cancellation markers tailed every {@code markerPoll} (tests
-   * shorten it; production uses {@link ServiceBusCancellationMarkers#DEFAULT_POLL}). Not started.
+   * The long-running worker of {@code run}: intake from {@code SERVICEBUS_QUEUE}, audit to {@code
+   * SERVICEBUS_AUDIT_TOPIC} (and allowed reply entities), HTTP on {@code HTTP_PORT}, its intake
+   * options, backoff and cancellation-marker poll the configuration's {@link Tuning}. Not started.
    * One intake per queue: the producers' queues and the worker's own, each with its own handler and
    * backoff, so urgent events never wait for a slot behind bulk work, nor in a pause caused by it.
    * Writes still share the one governor. Follow-ups, held events and markers go to the worker's own
@@ -435,11 +382,11 @@ public final class Wiring {
    *     is not set ({@link WorkerConfig#unprotectedProblem()}): no long-running worker is built
    *     then
    */
-  public WorkerService service(
-      WriteBudget budget,
-      ServiceBusIntake.Options options,
-      IntakeBackoff.Policy policy,
-      Duration markerPoll) {
+  public WorkerService service(WriteBudget budget) {
+    Tuning tuning = config.tuning();
+    IntakeBackoff.Policy policy = tuning.backoff();
+    ServiceBusIntake.Options options = tuning.intakeOptions(config.deliveryMaxDuration());
+    Duration markerPoll = tuning.markerPoll();
     String unprotected = config.unprotectedProblem();
     if (unprotected != null) {
       throw new ConfigException(List.of(unprotected));
@@ -503,7 +450,6 @@ public final class Wiring {
             new MeteredWriteBudget(budget, metrics),
             new ServiceBusScheduledEvents(serviceBus, List.of(internal)),
             markers,
-            policy.maxHold(),
             braking,
             watch);
     MessageClassifier classifier = classifier();

@@ -72,13 +72,7 @@ public final class DryRun {
         credential = azure;
       }
       Wiring wiring =
-          new Wiring(
-              config,
-              Clock.systemUTC(),
-              Sleeper.SYSTEM,
-              new Metrics(),
-              credential,
-              Wiring.Recovery.defaults());
+          new Wiring(config, Clock.systemUTC(), Sleeper.SYSTEM, new Metrics(), credential);
       // Every user target is read, ids included: a real run learns of a missing id from its
       // write's 404, a dry run writes nothing, so only the read can tell it.
       PlanResult result = wiring.planner().readingEveryUserTarget().plan(event);

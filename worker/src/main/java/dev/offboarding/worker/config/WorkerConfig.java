@@ -68,6 +68,8 @@ import java.util.function.Function;
  * @param accessTokenMaxLifetime the longest an access token issued before a revoke may still be
  *     used, the tenant's longest access-token lifetime: each result's {@code access.allResourcesBy}
  *     is the revoke plus this ({@code ACCESS_TOKEN_MAX_LIFETIME})
+ * @param tuning the timings no variable sets ({@link Tuning#defaults()} unless a test's {@code
+ *     with...} copy shortens them)
  */
 public record WorkerConfig(
     String serviceBusConnectionString,
@@ -98,7 +100,8 @@ public record WorkerConfig(
     java.time.Duration restoreCooldown,
     boolean lifecycleWorkflowsResume,
     java.time.Duration accessTokenMaxLifetime,
-    dev.offboarding.worker.watch.WatchSettings signInWatch) {
+    dev.offboarding.worker.watch.WatchSettings signInWatch,
+    Tuning tuning) {
 
   /**
    * A configuration with the default {@code ACCESS_TOKEN_MAX_LIFETIME} and the sign-in watch off.
@@ -160,7 +163,8 @@ public record WorkerConfig(
         restoreCooldown,
         lifecycleWorkflowsResume,
         DEFAULT_ACCESS_TOKEN_MAX_LIFETIME,
-        dev.offboarding.worker.watch.WatchSettings.off());
+        dev.offboarding.worker.watch.WatchSettings.off(),
+        Tuning.defaults());
   }
 
   /**
@@ -562,7 +566,8 @@ public record WorkerConfig(
         restoreCooldown,
         lifecycleResume,
         accessTokenMaxLifetime,
-        signInWatch);
+        signInWatch,
+        Tuning.defaults());
   }
 
   /**
@@ -666,7 +671,66 @@ public record WorkerConfig(
         restoreCooldown,
         lifecycleWorkflowsResume,
         watch.accessTokenMaxLifetime(),
-        watch);
+        watch,
+        tuning);
+  }
+
+  /**
+   * The same configuration coming back from transient Graph failures as {@code recovery} says: for
+   * tests whose outages and recoveries last seconds.
+   */
+  public WorkerConfig withRecovery(Tuning.Recovery recovery) {
+    return withTuning(tuning.withRecovery(recovery));
+  }
+
+  /** The same configuration, each intake running with {@code options}. */
+  public WorkerConfig withIntakeOptions(
+      dev.offboarding.worker.servicebus.ServiceBusIntake.Options options) {
+    return withTuning(tuning.withIntakeOptions(options));
+  }
+
+  /** The same configuration, its intakes backing off after failures as {@code backoff} says. */
+  public WorkerConfig withBackoff(dev.offboarding.worker.flow.IntakeBackoff.Policy backoff) {
+    return withTuning(tuning.withBackoff(backoff));
+  }
+
+  /** The same configuration, its cancellation markers tailed every {@code markerPoll}. */
+  public WorkerConfig withMarkerPoll(java.time.Duration markerPoll) {
+    return withTuning(tuning.withMarkerPoll(markerPoll));
+  }
+
+  private WorkerConfig withTuning(Tuning tuning) {
+    return new WorkerConfig(
+        serviceBusConnectionString,
+        serviceBusNamespace,
+        queue,
+        urgentQueue,
+        opsQueue,
+        internalQueue,
+        stateQueue,
+        auditTopic,
+        replyToAllowed,
+        graphBaseUrl,
+        graphAuth,
+        writesPerSecond,
+        protectedUsers,
+        protectedGroups,
+        maxTargetsPerEvent,
+        httpPort,
+        deliveryMaxDuration,
+        deliveryMaxUsers,
+        protectedMaxStaleness,
+        verify,
+        maxScheduleAhead,
+        allowUnprotected,
+        intakePolicies,
+        approvalThreshold,
+        approvalTtl,
+        restoreCooldown,
+        lifecycleWorkflowsResume,
+        accessTokenMaxLifetime,
+        signInWatch,
+        tuning);
   }
 
   /**

@@ -586,4 +586,53 @@ class WorkerConfigTest {
       assertTrue(all.contains(name), name + " in " + all);
     }
   }
+
+  @Test
+  void runsProductionTimingsUnlessACopyShortensThem() {
+    WorkerConfig c =
+        WorkerConfig.fromEnvironment(
+            Map.of("SERVICEBUS_NAMESPACE", "contoso.servicebus.windows.net"));
+    assertEquals(Tuning.defaults(), c.tuning());
+    assertEquals(
+        dev.offboarding.worker.servicebus.ServiceBusIntake.Options.defaults()
+            .withLockRenewal(
+                c.deliveryMaxDuration()
+                    .plus(dev.offboarding.worker.flow.IntakeBackoff.Policy.defaults().maxHold())
+                    .plus(java.time.Duration.ofMinutes(5))),
+        c.tuning().intakeOptions(c.deliveryMaxDuration()),
+        "the intake's lock outlives a delivery and its longest hold");
+
+    Tuning.Recovery quick =
+        new Tuning.Recovery(
+            10,
+            java.time.Duration.ofMillis(500),
+            java.time.Duration.ofSeconds(2),
+            java.time.Duration.ofSeconds(1));
+    dev.offboarding.worker.servicebus.ServiceBusIntake.Options one =
+        new dev.offboarding.worker.servicebus.ServiceBusIntake.Options(
+            1,
+            java.time.Duration.ofMinutes(1),
+            java.time.Duration.ofSeconds(5),
+            java.time.Duration.ofSeconds(1));
+    dev.offboarding.worker.flow.IntakeBackoff.Policy backoff =
+        new dev.offboarding.worker.flow.IntakeBackoff.Policy(
+            java.time.Duration.ofMillis(50),
+            java.time.Duration.ofMillis(200),
+            java.time.Duration.ofMinutes(2));
+    WorkerConfig shortened =
+        c.withRecovery(quick)
+            .withIntakeOptions(one)
+            .withBackoff(backoff)
+            .withMarkerPoll(java.time.Duration.ofMillis(200));
+    assertEquals(
+        new Tuning(quick, one, backoff, java.time.Duration.ofMillis(200)), shortened.tuning());
+    assertEquals(one, shortened.tuning().intakeOptions(c.deliveryMaxDuration()));
+    assertEquals(
+        shortened.tuning(),
+        shortened.withSignInWatch(c.signInWatch()).tuning(),
+        "other copies keep the timings");
+    assertEquals(c.queue(), shortened.queue());
+    assertEquals(c.deliveryMaxDuration(), shortened.deliveryMaxDuration());
+    assertThrows(IllegalArgumentException.class, () -> c.withMarkerPoll(java.time.Duration.ZERO));
+  }
 }

@@ -15,8 +15,8 @@ import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.testkit.graph.FakeGroup;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.WriteRecord;
-import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +76,7 @@ class CancellationEndToEndTest {
   }
 
   private WorkerService worker(Map<String, String> settings) {
-    return harness.startWorker(INTAKE, settings, Wiring.Recovery.defaults());
+    return harness.startWorker(INTAKE, settings, Tuning.Recovery.defaults());
   }
 
   private static OffboardingEvent cancelOf(OffboardingEvent event) {

@@ -16,8 +16,8 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.Faults;
 import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.testkit.servicebus.EntityStats;
-import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import java.time.Duration;
@@ -46,8 +46,8 @@ class ContinuationEndToEndTest {
    * breaker probing after 1 s instead of 30 s), so an outage and its recovery fit in a test. The
    * ten rounds still outlast the outage below.
    */
-  private static final Wiring.Recovery QUICK_RECOVERY =
-      new Wiring.Recovery(10, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
+  private static final Tuning.Recovery QUICK_RECOVERY =
+      new Tuning.Recovery(10, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1));
 
   private WorkerHarness harness;
 
@@ -165,8 +165,8 @@ class ContinuationEndToEndTest {
         Map.of("DELIVERY_MAX_USERS", "50", "GRAPH_WRITES_PER_SECOND", "1000");
     List<WorkerService> workers =
         List.of(
-            harness.startWorker(INTAKE, settings, Wiring.Recovery.defaults()),
-            harness.startWorker(INTAKE, settings, Wiring.Recovery.defaults()));
+            harness.startWorker(INTAKE, settings, Tuning.Recovery.defaults()),
+            harness.startWorker(INTAKE, settings, Tuning.Recovery.defaults()));
     OffboardingEvent event = WorkerHarness.event(EventType.LEAVER, new Target.Group(everyone.id()));
 
     harness.send(event);

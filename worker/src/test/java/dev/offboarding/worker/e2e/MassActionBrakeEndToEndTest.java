@@ -19,8 +19,8 @@ import dev.offboarding.testkit.graph.WriteRecord;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.EmulatorMessage;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
-import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.guard.Braking;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
@@ -67,7 +67,7 @@ class MassActionBrakeEndToEndTest {
             "200",
             "GRAPH_WRITES_PER_SECOND",
             "1000"),
-        Wiring.Recovery.defaults());
+        Tuning.Recovery.defaults());
   }
 
   /** A leaver event of {@code count} users by object id. */

@@ -17,9 +17,9 @@ import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.testkit.graph.FakeGroup;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
-import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
 import dev.offboarding.worker.config.ConfigException;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
@@ -186,10 +186,10 @@ class PrivilegedRolesEndToEndTest {
     ConfigException refused =
         assertThrows(
             ConfigException.class,
-            () -> harness.startWorker(options, Map.of(), Wiring.Recovery.defaults()));
+            () -> harness.startWorker(options, Map.of(), Tuning.Recovery.defaults()));
     WorkerService allowed =
         harness.startWorker(
-            options, Map.of("ALLOW_UNPROTECTED", "true"), Wiring.Recovery.defaults());
+            options, Map.of("ALLOW_UNPROTECTED", "true"), Tuning.Recovery.defaults());
     OffboardingEvent event = event(EventType.LEAVER, new Target.Group(leavers.id()));
     harness.send(event);
 

@@ -26,7 +26,7 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.servicebus.EmulatorConfig;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
-import dev.offboarding.worker.Wiring;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.intake.IntakePolicies;
 import dev.offboarding.worker.producers.ProducerTemplates;
@@ -99,7 +99,7 @@ class ProducerGoldenRenderTest {
         new ServiceBusIntake.Options(
             4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5)),
         RESUME_ON,
-        Wiring.Recovery.defaults());
+        Tuning.Recovery.defaults());
     policies = WorkerConfig.fromEnvironment(harness.env).intakePolicies();
   }
 

@@ -14,9 +14,9 @@ import dev.offboarding.testkit.graph.FakeSignIn;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.graph.RequestRecord;
-import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
 import dev.offboarding.worker.codec.WatchEntryCodec;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.intake.MessageClassifier;
 import dev.offboarding.worker.metrics.Metrics;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
@@ -75,7 +75,7 @@ class SignInWatchEndToEndTest {
         new ServiceBusIntake.Options(
             4, Duration.ofMinutes(5), Duration.ofSeconds(20), Duration.ofSeconds(5)),
         settings,
-        Wiring.Recovery.defaults(),
+        Tuning.Recovery.defaults(),
         c ->
             c.withSignInWatch(
                 new WatchSettings(

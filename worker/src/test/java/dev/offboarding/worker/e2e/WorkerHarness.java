@@ -16,6 +16,7 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.flow.IntakeBackoff;
@@ -130,7 +131,7 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   WorkerService startWorker(ServiceBusIntake.Options options) {
-    return startWorker(options, Map.of(), Wiring.Recovery.defaults());
+    return startWorker(options, Map.of(), Tuning.Recovery.defaults());
   }
 
   /**
@@ -138,19 +139,19 @@ final class WorkerHarness implements AutoCloseable {
    * {@code DELIVERY_MAX_USERS}), coming back from transient failures as {@code recovery} says.
    */
   WorkerService startWorker(
-      ServiceBusIntake.Options options, Map<String, String> settings, Wiring.Recovery recovery) {
+      ServiceBusIntake.Options options, Map<String, String> settings, Tuning.Recovery recovery) {
     return startWorker(options, settings, recovery, UnaryOperator.identity());
   }
 
   /**
-   * A worker as {@link #startWorker(ServiceBusIntake.Options, Map, Wiring.Recovery)} starts one,
+   * A worker as {@link #startWorker(ServiceBusIntake.Options, Map, Tuning.Recovery)} starts one,
    * its configuration then changed by {@code adjust}: for what no variable may say, such as access
    * windows of seconds.
    */
   WorkerService startWorker(
       ServiceBusIntake.Options options,
       Map<String, String> settings,
-      Wiring.Recovery recovery,
+      Tuning.Recovery recovery,
       UnaryOperator<WorkerConfig> adjust) {
     return system.startWorker(options, settings, recovery, MARKER_POLL, adjust);
   }

@@ -14,6 +14,7 @@ import dev.offboarding.testkit.servicebus.EntityTail;
 import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.Wiring;
 import dev.offboarding.worker.WorkerService;
+import dev.offboarding.worker.config.Tuning;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.flow.IntakeBackoff;
@@ -195,31 +196,35 @@ public final class WorkerSystem implements AutoCloseable {
   public WorkerService startWorker(
       ServiceBusIntake.Options options,
       Map<String, String> settings,
-      Wiring.Recovery recovery,
+      Tuning.Recovery recovery,
       Duration markerPoll) {
     return startWorker(options, settings, recovery, markerPoll, UnaryOperator.identity());
   }
 
   /**
-   * A worker as {@link #startWorker(ServiceBusIntake.Options, Map, Wiring.Recovery, Duration)}
+   * A worker as {@link #startWorker(ServiceBusIntake.Options, Map, Tuning.Recovery, Duration)}
    * starts one, its configuration then changed by {@code adjust}: for what no variable may say,
    * such as access windows of seconds.
    */
   public WorkerService startWorker(
       ServiceBusIntake.Options options,
       Map<String, String> settings,
-      Wiring.Recovery recovery,
+      Tuning.Recovery recovery,
       Duration markerPoll,
       UnaryOperator<WorkerConfig> adjust) {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(settings);
-    WorkerConfig config = adjust.apply(WorkerConfig.fromEnvironment(all));
-    Wiring wiring =
-        new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null, recovery);
-    WorkerService service =
-        markerPoll == null
-            ? wiring.service(wiring.writeBudget(), options, quickBackoff())
-            : wiring.service(wiring.writeBudget(), options, quickBackoff(), markerPoll);
+    WorkerConfig config =
+        adjust
+            .apply(WorkerConfig.fromEnvironment(all))
+            .withRecovery(recovery)
+            .withIntakeOptions(options)
+            .withBackoff(quickBackoff());
+    if (markerPoll != null) {
+      config = config.withMarkerPoll(markerPoll);
+    }
+    Wiring wiring = new Wiring(config, Clock.systemUTC(), RETRIES_DO_NOT_WAIT, new Metrics(), null);
+    WorkerService service = wiring.service(wiring.writeBudget());
     service.start();
     services.add(service);
     return service;
