@@ -513,17 +513,6 @@ public final class Executor {
     return result.actions().stream().anyMatch(a -> RETRIES_EXHAUSTED.equals(a.errorCode()));
   }
 
-  /**
-   * Executes a streaming plan as {@link #execute} does, unbounded, and returns every result, in
-   * completion order (unresolved targets last). For callers that want the results in hand: small
-   * events, the dry run and tests.
-   */
-  public List<TargetAudit> executeAll(StreamingPlan plan, boolean redelivery) {
-    List<TargetAudit> results = new ArrayList<>(plan.userCount() + plan.unresolved().size());
-    execute(plan, Bounds.unbounded(redelivery), true, results::add, Progress.NONE);
-    return results;
-  }
-
   /** Serialises results into the caller's consumer, counts them, and remembers a sink failure. */
   private static final class ResultGate {
     private final Consumer<TargetAudit> sink;

@@ -28,6 +28,7 @@ import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.plan.StreamingPlan;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.testing.Executions;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,7 +161,7 @@ class GovernorAgainstFakeTenantTest {
     StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event)).plan();
     Instant start = clock.instant();
 
-    List<TargetAudit> results = executor.executeAll(plan, false);
+    List<TargetAudit> results = Executions.all(executor, plan, false);
 
     assertEquals(USERS, results.size());
     assertTrue(results.stream().allMatch(r -> r.outcome() == TargetOutcome.SUCCEEDED));

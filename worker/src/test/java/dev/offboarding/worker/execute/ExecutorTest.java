@@ -18,6 +18,7 @@ import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.OutageBreaker;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.testing.Events;
+import dev.offboarding.worker.testing.Executions;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.RecordingWrites;
 import java.time.Clock;
@@ -72,7 +73,7 @@ class ExecutorTest {
         assertInstanceOf(
                 PlanResult.Streamed.class, new Planner(directory, protection, 1000).prepare(event))
             .plan();
-    return executor.executeAll(plan, false);
+    return Executions.all(executor, plan, false);
   }
 
   @Test
@@ -214,7 +215,7 @@ class ExecutorTest {
                             targets.toArray(Target[]::new))))
             .plan();
 
-    List<TargetAudit> results = oneAtATime.executeAll(plan, false);
+    List<TargetAudit> results = Executions.all(oneAtATime, plan, false);
 
     // Ten failed writes open the breaker; every later write gives up without being sent.
     assertEquals(10, writes.attempts.size());

@@ -35,6 +35,7 @@ import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.plan.StreamingPlan;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.testing.Executions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ class GraphAdaptersTest {
       throws InterruptedException {
     Planner planner = new Planner(directory(graph, 999), protection, 10_000);
     StreamingPlan plan = assertInstanceOf(PlanResult.Streamed.class, planner.prepare(event)).plan();
-    return executor(graph).executeAll(plan, false);
+    return Executions.all(executor(graph), plan, false);
   }
 
   Set<String> writtenUsers() {
@@ -283,7 +284,7 @@ class GraphAdaptersTest {
     tenant.delete(leaver.id());
 
     Map<String, TargetAudit> results =
-        executor(graph).executeAll(plan, false).stream()
+        Executions.all(executor(graph), plan, false).stream()
             .collect(java.util.stream.Collectors.toMap(TargetAudit::userId, r -> r));
 
     assertEquals(TargetOutcome.FORBIDDEN, results.get(admin.id()).outcome());
@@ -320,7 +321,7 @@ class GraphAdaptersTest {
             .plan();
 
     // One user at a time, so the sequence is exact: a write, then each next one is throttled once.
-    List<TargetAudit> results = executor(graph, 1).executeAll(plan, false);
+    List<TargetAudit> results = Executions.all(executor(graph, 1), plan, false);
 
     assertTrue(
         results.stream().allMatch(r -> r.outcome() == TargetOutcome.SUCCEEDED), results.toString());
@@ -348,7 +349,7 @@ class GraphAdaptersTest {
             .plan();
     server.faults().serviceUnavailable(3);
 
-    TargetAudit result = executor(graph).executeAll(plan, false).getFirst();
+    TargetAudit result = Executions.all(executor(graph), plan, false).getFirst();
 
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());
     assertEquals(4, result.actions().getFirst().attempts());
@@ -371,7 +372,7 @@ class GraphAdaptersTest {
             .plan();
     server.faults().connectionResets(2);
 
-    TargetAudit result = executor(graph).executeAll(plan, false).getFirst();
+    TargetAudit result = Executions.all(executor(graph), plan, false).getFirst();
 
     // OkHttp may itself retry a reset connection once; either way the write lands exactly once.
     assertEquals(TargetOutcome.SUCCEEDED, result.outcome());

@@ -31,6 +31,7 @@ import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.plan.StreamingPlan;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.testing.Executions;
 import dev.offboarding.worker.verify.Verifier;
 import java.net.URI;
 import java.time.Duration;
@@ -98,7 +99,7 @@ class RoundTripsBeforeRevokeTest {
         assertInstanceOf(
                 PlanResult.Streamed.class, new Planner(directory, protection, 100).prepare(event))
             .plan();
-    return executor.executeAll(plan, false);
+    return Executions.all(executor, plan, false);
   }
 
   static OffboardingEvent compromise(List<Action> actions, Target target) {

@@ -1,0 +1,25 @@
+package dev.offboarding.worker.testing;
+
+import dev.offboarding.contracts.TargetAudit;
+import dev.offboarding.worker.continuation.Progress;
+import dev.offboarding.worker.execute.Executor;
+import dev.offboarding.worker.plan.StreamingPlan;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a plan through an {@link Executor} on its own, without planner or processor, for tests of
+ * the executor and the Graph adapters: unbounded, every result in hand, in completion order
+ * (unresolved targets last).
+ */
+public final class Executions {
+  private Executions() {}
+
+  /** Every result of {@code plan}, as {@link Executor#execute} hands them out, unbounded. */
+  public static List<TargetAudit> all(Executor executor, StreamingPlan plan, boolean redelivery) {
+    List<TargetAudit> results = new ArrayList<>(plan.userCount() + plan.unresolved().size());
+    executor.execute(
+        plan, Executor.Bounds.unbounded(redelivery), true, results::add, Progress.NONE);
+    return results;
+  }
+}
