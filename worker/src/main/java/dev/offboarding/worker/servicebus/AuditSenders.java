@@ -1,17 +1,64 @@
 package dev.offboarding.worker.servicebus;
 
-import com.azure.messaging.servicebus.ServiceBusMessageBatch;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
- * Where audit message batches go: the audit topic, and reply entities by name. The Service Bus
- * implementation keeps one sender per entity; tests use a recording fake with real SDK batches.
- * Both methods throw a runtime exception when the broker is unreachable or refuses.
+ * Where the worker's outgoing messages go: the audit topic, the worker's own queue and reply
+ * entities, by name. The Service Bus implementation ({@link SdkAuditSenders}) keeps one sender per
+ * entity and packs messages into as few batches as the entity's size limit allows; tests use a
+ * recording fake. Implementations are thread-safe.
  */
 public interface AuditSenders {
 
-  /** An empty batch sized to the entity's maximum message size (256 KB on Standard). */
-  ServiceBusMessageBatch createBatch(String entity);
+  /**
+   * Sends {@code messages} to {@code entity} in order, in one or more batches. {@code stop} is
+   * asked before each batch: once it is true, nothing more is sent and this returns false (the
+   * batches sent before stay sent).
+   *
+   * @return true when every message was sent, false when {@code stop} cut the sending short
+   * @throws MessageTooLargeException when a message alone is larger than the entity's limit: the
+   *     batches filled before it were sent, the one it would have joined was not, nor anything
+   *     after
+   * @throws RuntimeException when the broker is unreachable or refuses
+   */
+  boolean sendAll(String entity, List<OutgoingMessage> messages, BooleanSupplier stop);
 
-  /** Sends a batch; it has arrived when this returns. */
-  void send(String entity, ServiceBusMessageBatch batch);
+  /**
+   * Sends one message to {@code entity}; it has arrived when this returns.
+   *
+   * @throws MessageTooLargeException when it is larger than the entity's limit
+   * @throws RuntimeException when the broker is unreachable or refuses
+   */
+  default void send(String entity, OutgoingMessage message) {
+    sendAll(entity, List.of(message), () -> false);
+  }
+
+  /**
+   * A message that does not fit even alone in a batch of the entity it was for; nothing sent it.
+   */
+  final class MessageTooLargeException extends RuntimeException {
+    private final String entity;
+    private final long maxSizeInBytes;
+
+    /**
+     * @param entity the entity the message was for
+     * @param maxSizeInBytes the entity's limit, as its link announced it
+     */
+    public MessageTooLargeException(String entity, long maxSizeInBytes) {
+      super("a message is larger than " + maxSizeInBytes + " bytes, the limit of " + entity);
+      this.entity = entity;
+      this.maxSizeInBytes = maxSizeInBytes;
+    }
+
+    /** The entity the message was for. */
+    public String entity() {
+      return entity;
+    }
+
+    /** The entity's limit in bytes (262144 on the Standard tier). */
+    public long maxSizeInBytes() {
+      return maxSizeInBytes;
+    }
+  }
 }

@@ -8,7 +8,6 @@ import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.intake.MessageClassifier;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 /**
  * How an event travels as a Service Bus message: the CloudEvents JSON as body, {@code contentType}
@@ -25,16 +24,16 @@ public final class EventMessages {
    * {@link MessageClassifier#HELD_UNTIL} and {@link MessageClassifier#INTAKE_QUEUE}, which the
    * worker reads on its own queue only.
    */
-  public static ServiceBusMessage held(Inbound.Event event, Instant dueAt) {
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(event.body()));
-    message.setContentType(OffboardingEvent.CONTENT_TYPE);
-    message.setMessageId(MessageIds.scheduled(event.origin(), event.eventId()));
-    message.setCorrelationId(event.eventId());
-    message.setSubject(event.eventType());
-    message.getApplicationProperties().put(MessageClassifier.HELD_UNTIL, dueAt.toString());
-    message.getApplicationProperties().put(MessageClassifier.INTAKE_QUEUE, event.intakeQueue());
-    message.setScheduledEnqueueTime(dueAt.atOffset(ZoneOffset.UTC));
-    return message;
+  public static OutgoingMessage held(Inbound.Event event, Instant dueAt) {
+    return OutgoingMessage.of(
+            event.body(),
+            OffboardingEvent.CONTENT_TYPE,
+            event.eventType(),
+            MessageIds.scheduled(event.origin(), event.eventId()),
+            event.eventId())
+        .withProperty(MessageClassifier.HELD_UNTIL, dueAt.toString())
+        .withProperty(MessageClassifier.INTAKE_QUEUE, event.intakeQueue())
+        .withScheduledEnqueueTime(dueAt);
   }
 
   /**
@@ -42,11 +41,10 @@ public final class EventMessages {
    * approves it or {@code dueAt} comes: as {@link #held}, with message id {@link
    * MessageIds#awaitingApproval} and the property {@link MessageClassifier#AWAITING_APPROVAL}.
    */
-  public static ServiceBusMessage awaitingApproval(Inbound.Event event, Instant dueAt) {
-    ServiceBusMessage message = held(event, dueAt);
-    message.setMessageId(MessageIds.awaitingApproval(event.origin(), event.eventId()));
-    message.getApplicationProperties().put(MessageClassifier.AWAITING_APPROVAL, true);
-    return message;
+  public static OutgoingMessage awaitingApproval(Inbound.Event event, Instant dueAt) {
+    return held(event, dueAt)
+        .withMessageId(MessageIds.awaitingApproval(event.origin(), event.eventId()))
+        .withProperty(MessageClassifier.AWAITING_APPROVAL, true);
   }
 
   /**
@@ -57,24 +55,21 @@ public final class EventMessages {
    * MessageClassifier#APPROVAL_ID} and, when the approval names users, {@link
    * MessageClassifier#APPROVED_USERS}.
    */
-  public static ServiceBusMessage approved(
+  public static OutgoingMessage approved(
       ScheduledEvents.Held held, String eventType, Approved approved, Instant now) {
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(held.body()));
-    message.setContentType(OffboardingEvent.CONTENT_TYPE);
-    message.setMessageId(
-        MessageIds.approved(held.sequenceNumber() + "@" + held.queue(), held.eventId()));
-    message.setCorrelationId(held.eventId());
-    if (eventType != null) {
-      message.setSubject(eventType);
-    }
-    message.getApplicationProperties().put(MessageClassifier.HELD_UNTIL, now.toString());
-    message.getApplicationProperties().put(MessageClassifier.INTAKE_QUEUE, held.intakeQueue());
-    message.getApplicationProperties().put(MessageClassifier.APPROVED_BY, approved.approvedBy());
-    message.getApplicationProperties().put(MessageClassifier.APPROVAL_ID, approved.approvalId());
+    OutgoingMessage message =
+        OutgoingMessage.of(
+                held.body(),
+                OffboardingEvent.CONTENT_TYPE,
+                eventType,
+                MessageIds.approved(held.sequenceNumber() + "@" + held.queue(), held.eventId()),
+                held.eventId())
+            .withProperty(MessageClassifier.HELD_UNTIL, now.toString())
+            .withProperty(MessageClassifier.INTAKE_QUEUE, held.intakeQueue())
+            .withProperty(MessageClassifier.APPROVED_BY, approved.approvedBy())
+            .withProperty(MessageClassifier.APPROVAL_ID, approved.approvalId());
     if (!approved.users().isEmpty()) {
-      message
-          .getApplicationProperties()
-          .put(MessageClassifier.APPROVED_USERS, approved.usersProperty());
+      message = message.withProperty(MessageClassifier.APPROVED_USERS, approved.usersProperty());
     }
     return message;
   }

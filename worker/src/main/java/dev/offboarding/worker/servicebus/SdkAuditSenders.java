@@ -1,17 +1,28 @@
 package dev.offboarding.worker.servicebus;
 
+import com.azure.core.amqp.exception.AmqpErrorCondition;
+import com.azure.core.amqp.exception.AmqpException;
+import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusException;
+import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@link AuditSenders} over the SDK: one {@link ServiceBusSenderClient} per entity, created on
- * first use, all on the builder's shared connection. {@link #healthy()} is false from a failed send
- * until the next one succeeds. Thread-safe; {@link #close()} never throws.
+ * first use, all on the builder's shared connection. Messages are packed into real SDK batches,
+ * which size each message as it is encoded and hold at most what the entity's link announced (AMQP
+ * {@code max-message-size}: 262144 bytes on Standard). {@link #healthy()} is false from a failed
+ * send until the next one succeeds. Thread-safe; {@link #close()} never throws.
  */
 public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
   private static final Logger LOG = System.getLogger(SdkAuditSenders.class.getName());
@@ -21,6 +32,7 @@ public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
   private volatile boolean healthy;
   private volatile boolean closed;
 
+  /** Senders on {@code builder}'s connection; nothing is opened until first used or connected. */
   public SdkAuditSenders(ServiceBusClientBuilder builder) {
     this.builder = builder;
   }
@@ -39,21 +51,103 @@ public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
     return healthy && !closed;
   }
 
+  /**
+   * Packs the messages into SDK batches sized by the entity's link (256 KB on Standard), in order,
+   * sending a batch when the next message does not fit; {@code stop} is asked before each batch.
+   */
   @Override
-  public ServiceBusMessageBatch createBatch(String entity) {
+  public boolean sendAll(String entity, List<OutgoingMessage> messages, BooleanSupplier stop) {
+    if (messages.isEmpty()) {
+      return true;
+    }
+    ServiceBusMessageBatch batch = newBatch(entity);
+    for (OutgoingMessage outgoing : messages) {
+      ServiceBusMessage message = toServiceBus(outgoing);
+      if (tryAdd(entity, batch, message)) {
+        continue;
+      }
+      if (batch.getCount() == 0) {
+        throw new MessageTooLargeException(entity, batch.getMaxSizeInBytes());
+      }
+      // Into a fresh batch first: a message too large even alone stops everything before the full
+      // batch goes, as when the SDK finds it too large at once.
+      ServiceBusMessageBatch next = newBatch(entity);
+      if (!tryAdd(entity, next, message)) {
+        throw new MessageTooLargeException(entity, next.getMaxSizeInBytes());
+      }
+      if (!send(entity, batch, stop)) {
+        return false;
+      }
+      batch = next;
+    }
+    return batch.getCount() == 0 || send(entity, batch, stop);
+  }
+
+  /**
+   * The SDK message for {@code outgoing}: each field that is not null set, the application
+   * properties in their order.
+   */
+  static ServiceBusMessage toServiceBus(OutgoingMessage outgoing) {
+    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(outgoing.body()));
+    if (outgoing.contentType() != null) {
+      message.setContentType(outgoing.contentType());
+    }
+    if (outgoing.subject() != null) {
+      message.setSubject(outgoing.subject());
+    }
+    if (outgoing.messageId() != null) {
+      message.setMessageId(outgoing.messageId());
+    }
+    if (outgoing.correlationId() != null) {
+      message.setCorrelationId(outgoing.correlationId());
+    }
+    if (outgoing.sessionId() != null) {
+      message.setSessionId(outgoing.sessionId());
+    }
+    if (outgoing.scheduledEnqueueTime() != null) {
+      message.setScheduledEnqueueTime(outgoing.scheduledEnqueueTime().atOffset(ZoneOffset.UTC));
+    }
+    // One by one, as the SDK's own map expects: putAll would size its table to the entries and so
+    // change the order they are encoded in.
+    outgoing.applicationProperties().forEach(message.getApplicationProperties()::put);
+    return message;
+  }
+
+  /**
+   * Adds the message if it fits. A message that alone exceeds the batch's limit makes the SDK throw
+   * ({@code amqp:link:payload-size-exceeded}) rather than answer false: that is the same refusal.
+   */
+  private static boolean tryAdd(
+      String entity, ServiceBusMessageBatch batch, ServiceBusMessage message) {
+    try {
+      return batch.tryAddMessage(message);
+    } catch (ServiceBusException e) {
+      if (e.getCause() instanceof AmqpException amqp
+          && amqp.getErrorCondition() == AmqpErrorCondition.LINK_PAYLOAD_SIZE_EXCEEDED) {
+        throw new MessageTooLargeException(entity, batch.getMaxSizeInBytes());
+      }
+      throw e;
+    }
+  }
+
+  private ServiceBusMessageBatch newBatch(String entity) {
     return track(() -> sender(entity).createMessageBatch());
   }
 
-  @Override
-  public void send(String entity, ServiceBusMessageBatch batch) {
+  /** Sends a batch unless {@code stop} says not to; false when it did not. */
+  private boolean send(String entity, ServiceBusMessageBatch batch, BooleanSupplier stop) {
+    if (stop.getAsBoolean()) {
+      return false;
+    }
     track(
         () -> {
           sender(entity).sendMessages(batch);
           return null;
         });
+    return true;
   }
 
-  private <T> T track(java.util.function.Supplier<T> call) {
+  private <T> T track(Supplier<T> call) {
     try {
       T result = call.get();
       healthy = true;

@@ -1,8 +1,5 @@
 package dev.offboarding.worker.servicebus;
 
-import com.azure.core.util.BinaryData;
-import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.ResumeAudit;
@@ -101,7 +98,7 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     if (results.isEmpty()) {
       return;
     }
-    List<ServiceBusMessage> messages = new ArrayList<>(results.size());
+    List<OutgoingMessage> messages = new ArrayList<>(results.size());
     for (TargetAudit given : results) {
       TargetAudit result =
           given.provenance() == null && context.provenance() != null
@@ -112,16 +109,15 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
               context.origin(),
               result.eventId(),
               result.userId() != null ? result.userId() : "via:" + String.join(",", result.via()));
-      ServiceBusMessage message =
+      messages.add(
           message(
-              id,
-              codec.encodeTarget(id, clock.instant(), result),
-              TargetAudit.TYPE,
-              result.eventId(),
-              context.eventType(),
-              result.redelivery());
-      message.getApplicationProperties().put(OUTCOME, result.outcome().name());
-      messages.add(message);
+                  id,
+                  codec.encodeTarget(id, clock.instant(), result),
+                  TargetAudit.TYPE,
+                  result.eventId(),
+                  context.eventType(),
+                  result.redelivery())
+              .withProperty(OUTCOME, result.outcome().name()));
     }
     sendAll(topic, messages);
     metrics.auditPublished("target", "topic", messages.size());
@@ -148,9 +144,9 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
                 + correlationId(summary.eventId())
                 + " asked for a reply to an entity not in SERVICEBUS_REPLY_TO_ALLOWED; ignored");
       } else {
-        ServiceBusMessage answer = summaryMessage(summary);
+        OutgoingMessage answer = summaryMessage(summary);
         if (context.replyToSessionId() != null && !context.replyToSessionId().isBlank()) {
-          answer.setSessionId(context.replyToSessionId());
+          answer = answer.withSessionId(context.replyToSessionId());
         }
         try {
           sendAll(reply, List.of(answer));
@@ -172,10 +168,9 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
         }
       }
     }
-    ServiceBusMessage message = summaryMessage(summary);
+    OutgoingMessage message = summaryMessage(summary);
     if (replying) {
-      message.getApplicationProperties().put(REPLY_TO, reply);
-      message.getApplicationProperties().put(REPLY_TO_STATUS, replyStatus);
+      message = message.withProperty(REPLY_TO, reply).withProperty(REPLY_TO_STATUS, replyStatus);
     }
     sendAll(topic, List.of(message));
     metrics.auditPublished("summary", "topic", 1);
@@ -185,15 +180,15 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   @Override
   public void resume(ResumeAudit audit) {
     String id = MessageIds.resume(context.origin(), audit.eventId());
-    ServiceBusMessage message =
+    OutgoingMessage message =
         message(
-            id,
-            codec.encodeResume(id, clock.instant(), audit),
-            ResumeAudit.TYPE,
-            audit.eventId(),
-            context.eventType(),
-            audit.redelivery());
-    message.getApplicationProperties().put(OUTCOME, audit.outcome().name());
+                id,
+                codec.encodeResume(id, clock.instant(), audit),
+                ResumeAudit.TYPE,
+                audit.eventId(),
+                context.eventType(),
+                audit.redelivery())
+            .withProperty(OUTCOME, audit.outcome().name());
     sendAll(topic, List.of(message));
     metrics.auditPublished("resume", "topic", 1);
   }
@@ -203,7 +198,7 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
     return published;
   }
 
-  private ServiceBusMessage summaryMessage(SummaryAudit summary) {
+  private OutgoingMessage summaryMessage(SummaryAudit summary) {
     String kind =
         switch (summary.status()) {
           case CONTINUING -> "continuing";
@@ -217,39 +212,31 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
         correlation == null
             ? UUID.randomUUID().toString()
             : MessageIds.summary(context.origin(), correlation, summary.step(), kind);
-    ServiceBusMessage message =
-        message(
+    return message(
             id,
             codec.encodeSummary(id, clock.instant(), summary),
             SummaryAudit.TYPE,
             summary.eventId(),
             summary.eventType() != null ? summary.eventType() : context.eventType(),
-            summary.redelivery());
-    message.getApplicationProperties().put(STATUS, summary.status().name());
-    message.getApplicationProperties().put(FINAL, summary.finalSummary());
-    return message;
+            summary.redelivery())
+        .withProperty(STATUS, summary.status().name())
+        .withProperty(FINAL, summary.finalSummary());
   }
 
-  private ServiceBusMessage message(
+  private OutgoingMessage message(
       String id,
       byte[] body,
       String auditType,
       String eventId,
       String eventType,
       boolean redelivery) {
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
-    message.setContentType(OffboardingEvent.CONTENT_TYPE);
-    message.setSubject(auditType);
-    String correlation = correlationId(eventId);
-    if (correlation != null) {
-      message.setCorrelationId(correlation);
-    }
-    message.setMessageId(id);
+    OutgoingMessage message =
+        OutgoingMessage.of(
+            body, OffboardingEvent.CONTENT_TYPE, auditType, id, correlationId(eventId));
     if (eventType != null) {
-      message.getApplicationProperties().put(EVENT_TYPE, eventType);
+      message = message.withProperty(EVENT_TYPE, eventType);
     }
-    message.getApplicationProperties().put(REDELIVERY, redelivery);
-    return message;
+    return message.withProperty(REDELIVERY, redelivery);
   }
 
   private String correlationId(String eventId) {
@@ -257,48 +244,25 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   }
 
   /**
-   * Packs messages into batches in order, sending each batch when the next message does not fit.
+   * Sends messages in order, in as few batches as the entity's size limit allows; before each batch
+   * the {@code cancelled} signal is asked, and once it is true nothing more goes out.
    */
-  private void sendAll(String entity, List<ServiceBusMessage> messages) {
+  private void sendAll(String entity, List<OutgoingMessage> messages) {
+    boolean sent;
     try {
-      ServiceBusMessageBatch batch = senders.createBatch(entity);
-      for (ServiceBusMessage message : messages) {
-        if (batch.tryAddMessage(message)) {
-          continue;
-        }
-        if (batch.getCount() == 0) {
-          throw new AuditException(
-              "an audit message is larger than "
-                  + batch.getMaxSizeInBytes()
-                  + " bytes, the limit of "
-                  + entity,
-              null);
-        }
-        send(entity, batch);
-        batch = senders.createBatch(entity);
-        if (!batch.tryAddMessage(message)) {
-          throw new AuditException(
-              "an audit message is larger than "
-                  + batch.getMaxSizeInBytes()
-                  + " bytes, the limit of "
-                  + entity,
-              null);
-        }
-      }
-      if (batch.getCount() > 0) {
-        send(entity, batch);
-      }
-    } catch (AuditException e) {
-      throw e;
+      sent = senders.sendAll(entity, messages, cancelled);
+    } catch (AuditSenders.MessageTooLargeException e) {
+      throw new AuditException(
+          "an audit message is larger than "
+              + e.maxSizeInBytes()
+              + " bytes, the limit of "
+              + entity,
+          null);
     } catch (RuntimeException e) {
       throw new AuditException("publishing to " + entity + " failed: " + e.getMessage(), e);
     }
-  }
-
-  private void send(String entity, ServiceBusMessageBatch batch) {
-    if (cancelled.getAsBoolean()) {
+    if (!sent) {
       throw new AuditException("shutting down: the event is left for another delivery", null);
     }
-    senders.send(entity, batch);
   }
 }

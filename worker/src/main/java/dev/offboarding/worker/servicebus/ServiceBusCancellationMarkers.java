@@ -1,9 +1,6 @@
 package dev.offboarding.worker.servicebus;
 
-import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import com.azure.messaging.servicebus.models.ServiceBusMessageState;
@@ -16,7 +13,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -134,26 +130,23 @@ public final class ServiceBusCancellationMarkers implements CancellationMarkers,
 
   @Override
   public void place(Marker marker, String origin) {
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(codec.encode(marker)));
-    message.setMessageId(
-        MessageIds.cancellationMarker(origin, marker.eventId(), marker.removed() != null));
-    message.setContentType("application/json");
-    message.setSubject(CancellationMarkerCodec.FORMAT);
-    message.setCorrelationId(marker.eventId());
-    message.setScheduledEnqueueTime(marker.until().atOffset(ZoneOffset.UTC));
+    OutgoingMessage message =
+        OutgoingMessage.of(
+                codec.encode(marker),
+                "application/json",
+                CancellationMarkerCodec.FORMAT,
+                MessageIds.cancellationMarker(origin, marker.eventId(), marker.removed() != null),
+                marker.eventId())
+            .withScheduledEnqueueTime(marker.until());
     try {
-      ServiceBusMessageBatch batch = senders.createBatch(queue);
-      if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException(
-            "a cancellation marker is larger than "
-                + batch.getMaxSizeInBytes()
-                + " bytes, the limit of "
-                + queue,
-            null);
-      }
-      senders.send(queue, batch);
-    } catch (AuditSink.AuditException e) {
-      throw e;
+      senders.send(queue, message);
+    } catch (AuditSenders.MessageTooLargeException e) {
+      throw new AuditSink.AuditException(
+          "a cancellation marker is larger than "
+              + e.maxSizeInBytes()
+              + " bytes, the limit of "
+              + queue,
+          null);
     } catch (RuntimeException e) {
       throw new AuditSink.AuditException(
           "leaving a cancellation marker on " + queue + " failed: " + e.getMessage(), e);

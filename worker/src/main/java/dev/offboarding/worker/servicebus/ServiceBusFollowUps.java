@@ -1,8 +1,5 @@
 package dev.offboarding.worker.servicebus;
 
-import com.azure.core.util.BinaryData;
-import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import dev.offboarding.contracts.DecodeResult;
 import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.worker.audit.AuditSink;
@@ -16,7 +13,6 @@ import dev.offboarding.worker.lifecycle.PendingResume;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 /**
  * {@link FollowUps} on Service Bus: continuations and held events go to the worker's own queue
@@ -71,17 +67,12 @@ public final class ServiceBusFollowUps implements FollowUps {
    * @param doing what sending it does, for the error when the broker did not take it
    * @throws AuditSink.AuditException when the broker did not take it
    */
-  private void enqueue(ServiceBusMessage message, String what, String doing) {
+  private void enqueue(OutgoingMessage message, String what, String doing) {
     try {
-      ServiceBusMessageBatch batch = senders.createBatch(queue);
-      if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException(
-            what + " is larger than " + batch.getMaxSizeInBytes() + " bytes, the limit of " + queue,
-            null);
-      }
-      senders.send(queue, batch);
-    } catch (AuditSink.AuditException e) {
-      throw e;
+      senders.send(queue, message);
+    } catch (AuditSenders.MessageTooLargeException e) {
+      throw new AuditSink.AuditException(
+          what + " is larger than " + e.maxSizeInBytes() + " bytes, the limit of " + queue, null);
     } catch (RuntimeException e) {
       throw new AuditSink.AuditException(doing + " failed: " + e.getMessage(), e);
     }
@@ -89,25 +80,28 @@ public final class ServiceBusFollowUps implements FollowUps {
 
   @Override
   public void send(String eventId, Continuation next, Instant notBefore) {
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(codec.encode(next)));
-    message.setMessageId(MessageIds.followUp(next.origin(), eventId, next.step()));
-    message.setContentType("application/json");
-    message.setSubject(ContinuationCodec.FORMAT);
-    message.setCorrelationId(eventId);
+    OutgoingMessage message =
+        OutgoingMessage.of(
+            codec.encode(next),
+            "application/json",
+            ContinuationCodec.FORMAT,
+            MessageIds.followUp(next.origin(), eventId, next.step()),
+            eventId);
     if (notBefore.isAfter(clock.instant())) {
-      message.setScheduledEnqueueTime(notBefore.atOffset(ZoneOffset.UTC));
+      message = message.withScheduledEnqueueTime(notBefore);
     }
     enqueue(message, "the follow-up of an event", "sending the follow-up to " + queue);
   }
 
   @Override
   public void pendingResume(String eventId, PendingResume resume) {
-    ServiceBusMessage message =
-        new ServiceBusMessage(BinaryData.fromBytes(new PendingResumeCodec().encode(resume)));
-    message.setMessageId(MessageIds.pendingResume(eventId));
-    message.setContentType("application/json");
-    message.setSubject(PendingResumeCodec.FORMAT);
-    message.setCorrelationId(eventId);
+    OutgoingMessage message =
+        OutgoingMessage.of(
+            new PendingResumeCodec().encode(resume),
+            "application/json",
+            PendingResumeCodec.FORMAT,
+            MessageIds.pendingResume(eventId),
+            eventId);
     enqueue(message, "the pending resume of an event", "sending the pending resume to " + queue);
   }
 }

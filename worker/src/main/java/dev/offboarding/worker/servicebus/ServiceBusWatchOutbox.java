@@ -1,8 +1,5 @@
 package dev.offboarding.worker.servicebus;
 
-import com.azure.core.util.BinaryData;
-import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import dev.offboarding.contracts.AccessAudit;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.OffboardingEvent;
@@ -13,7 +10,6 @@ import dev.offboarding.worker.watch.WatchEntry;
 import dev.offboarding.worker.watch.WatchOutbox;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 /**
  * {@link WatchOutbox} on Service Bus: access audits go to the audit topic (subject {@value
@@ -60,47 +56,44 @@ public final class ServiceBusWatchOutbox implements WatchOutbox {
     String what =
         audit.outcome() == AccessAudit.Outcome.NONE_SEEN ? "none" : audit.signIns().get(0).id();
     String id = MessageIds.access(entry.origin(), entry.eventId(), audit.userId(), what);
-    ServiceBusMessage message =
-        new ServiceBusMessage(
-            BinaryData.fromBytes(audits.encodeAccess(id, clock.instant(), audit)));
-    message.setMessageId(id);
-    message.setContentType(OffboardingEvent.CONTENT_TYPE);
-    message.setSubject(AccessAudit.TYPE);
-    message.setCorrelationId(entry.eventId());
-    message.getApplicationProperties().put(OUTCOME, audit.outcome().name());
-    message.getApplicationProperties().put(WATCH_POLL, poll);
+    OutgoingMessage message =
+        OutgoingMessage.of(
+                audits.encodeAccess(id, clock.instant(), audit),
+                OffboardingEvent.CONTENT_TYPE,
+                AccessAudit.TYPE,
+                id,
+                entry.eventId())
+            .withProperty(OUTCOME, audit.outcome().name())
+            .withProperty(WATCH_POLL, poll);
     send(topic, message, "publishing a sign-in watch audit to " + topic);
     metrics.auditPublished("access", "topic", 1);
   }
 
   @Override
   public void schedule(WatchEntry next, Instant dueAt) {
-    ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(entries.encode(next)));
-    message.setMessageId(
-        MessageIds.watchEntry(next.origin(), next.eventId(), next.part(), next.poll()));
-    message.setContentType("application/json");
-    message.setSubject(WatchEntryCodec.FORMAT);
-    message.setCorrelationId(next.eventId());
+    OutgoingMessage message =
+        OutgoingMessage.of(
+            entries.encode(next),
+            "application/json",
+            WatchEntryCodec.FORMAT,
+            MessageIds.watchEntry(next.origin(), next.eventId(), next.part(), next.poll()),
+            next.eventId());
     if (dueAt.isAfter(clock.instant())) {
-      message.setScheduledEnqueueTime(dueAt.atOffset(ZoneOffset.UTC));
+      message = message.withScheduledEnqueueTime(dueAt);
     }
     send(queue, message, "scheduling a sign-in watch entry on " + queue);
   }
 
-  private void send(String entity, ServiceBusMessage message, String doing) {
+  private void send(String entity, OutgoingMessage message, String doing) {
     try {
-      ServiceBusMessageBatch batch = senders.createBatch(entity);
-      if (!batch.tryAddMessage(message)) {
-        throw new AuditSink.AuditException(
-            "a sign-in watch message is larger than "
-                + batch.getMaxSizeInBytes()
-                + " bytes, the limit of "
-                + entity,
-            null);
-      }
-      senders.send(entity, batch);
-    } catch (AuditSink.AuditException e) {
-      throw e;
+      senders.send(entity, message);
+    } catch (AuditSenders.MessageTooLargeException e) {
+      throw new AuditSink.AuditException(
+          "a sign-in watch message is larger than "
+              + e.maxSizeInBytes()
+              + " bytes, the limit of "
+              + entity,
+          null);
     } catch (RuntimeException e) {
       throw new AuditSink.AuditException(doing + " failed: " + e.getMessage(), e);
     }

@@ -36,7 +36,7 @@ class DeliveryHandlerTest {
           .getBytes(StandardCharsets.UTF_8);
 
   private final Metrics metrics = new Metrics();
-  private final RecordingSenders senders = new RecordingSenders(256 * 1024);
+  private final RecordingSenders senders = new RecordingSenders();
   private final List<Boolean> redeliveries = new CopyOnWriteArrayList<>();
   private final List<Continuation> followed = new CopyOnWriteArrayList<>();
   private final FollowUps followUps =

@@ -52,7 +52,7 @@ class EventLogTest {
   private static final Instant T0 = Instant.parse("2026-12-07T09:00:00Z");
 
   private final Metrics metrics = new Metrics();
-  private final RecordingSenders senders = new RecordingSenders(256 * 1024);
+  private final RecordingSenders senders = new RecordingSenders();
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
   // Held strongly: java.util.logging keeps loggers weakly, and a collected one would lose the
   // handler.

@@ -1,37 +1,39 @@
 package dev.offboarding.worker.servicebus;
 
-import com.azure.messaging.servicebus.ServiceBusMessage;
-import com.azure.messaging.servicebus.ServiceBusMessageBatch;
-import com.azure.messaging.servicebus.TestBatches;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
-/** {@link AuditSenders} that records each batch sent, with real SDK batches of a chosen size. */
+/**
+ * {@link AuditSenders} that records what each call sent, per entity and in order. It packs nothing
+ * (the packing into batches is {@link SdkAuditSenders}'s, tested against the emulator): the stop
+ * signal is asked once per call, before anything is recorded. Told to, it fails every send.
+ */
 public final class RecordingSenders implements AuditSenders {
-  public record Sent(String entity, List<ServiceBusMessage> messages) {}
+  /** One call: the entity and the messages it was given, in order. */
+  public record Sent(String entity, List<OutgoingMessage> messages) {}
 
+  /** Every call that sent something, in order. */
   public final List<Sent> sent = new ArrayList<>();
-  private final int maxBatchBytes;
+
+  /** When set, every send throws it and records nothing. */
   RuntimeException failSends;
 
-  public RecordingSenders(int maxBatchBytes) {
-    this.maxBatchBytes = maxBatchBytes;
-  }
-
   @Override
-  public ServiceBusMessageBatch createBatch(String entity) {
-    return TestBatches.create(maxBatchBytes);
-  }
-
-  @Override
-  public void send(String entity, ServiceBusMessageBatch batch) {
+  public synchronized boolean sendAll(
+      String entity, List<OutgoingMessage> messages, BooleanSupplier stop) {
     if (failSends != null) {
       throw failSends;
     }
-    sent.add(new Sent(entity, TestBatches.messages(batch)));
+    if (stop.getAsBoolean()) {
+      return false;
+    }
+    sent.add(new Sent(entity, List.copyOf(messages)));
+    return true;
   }
 
-  public List<ServiceBusMessage> messagesTo(String entity) {
+  /** Every message sent to {@code entity}, in order. */
+  public synchronized List<OutgoingMessage> messagesTo(String entity) {
     return sent.stream()
         .filter(s -> s.entity().equals(entity))
         .flatMap(s -> s.messages().stream())

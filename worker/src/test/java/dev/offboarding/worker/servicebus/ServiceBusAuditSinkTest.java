@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.messaging.servicebus.ServiceBusMessage;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.AuditCodec;
@@ -93,64 +92,63 @@ class ServiceBusAuditSinkTest {
   }
 
   @Test
-  void packsManyTargetsIntoSeveralBatchesUnderTheSizeLimitInOrder() {
-    RecordingSenders senders = new RecordingSenders(4096);
+  void handsAllTargetsToTheTopicInOneCallInOrder() {
+    RecordingSenders senders = new RecordingSenders();
     List<TargetAudit> targets = IntStream.range(0, 40).mapToObj(n -> target(n, false)).toList();
 
     sink(senders, null, null).targets(targets);
 
-    assertTrue(senders.sent.size() > 1, "expected several batches, got " + senders.sent.size());
-    assertTrue(senders.sent.stream().allMatch(s -> !s.messages().isEmpty()));
+    assertEquals(1, senders.sent.size(), "packing into batches is the senders' own");
     List<String> users = new ArrayList<>();
-    for (ServiceBusMessage m : senders.messagesTo(TOPIC)) {
-      users.add(codec.decodeTarget(m.getBody().toBytes()).userId());
+    for (OutgoingMessage m : senders.messagesTo(TOPIC)) {
+      users.add(codec.decodeTarget(m.body()).userId());
     }
     assertEquals(targets.stream().map(TargetAudit::userId).toList(), users);
   }
 
   @Test
   void labelsEveryMessageForCorrelationAndSubscriptionRules() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
     ServiceBusAuditSink sink = sink(senders, null, null);
 
     sink.targets(List.of(target(1, true)));
     sink.summary(summary(SummaryStatus.COMPLETED, true));
 
-    List<ServiceBusMessage> sent = senders.messagesTo(TOPIC);
+    List<OutgoingMessage> sent = senders.messagesTo(TOPIC);
     assertEquals(2, sent.size());
-    ServiceBusMessage target = sent.get(0);
-    ServiceBusMessage summary = sent.get(1);
-    for (ServiceBusMessage m : sent) {
-      assertEquals(EVENT_ID, m.getCorrelationId());
-      assertEquals(dev.offboarding.contracts.OffboardingEvent.CONTENT_TYPE, m.getContentType());
+    OutgoingMessage target = sent.get(0);
+    OutgoingMessage summary = sent.get(1);
+    for (OutgoingMessage m : sent) {
+      assertEquals(EVENT_ID, m.correlationId());
+      assertEquals(dev.offboarding.contracts.OffboardingEvent.CONTENT_TYPE, m.contentType());
       assertEquals(
           "dev.offboarding.leaver.v1",
-          m.getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
-      assertEquals(true, m.getApplicationProperties().get(ServiceBusAuditSink.REDELIVERY));
+          m.applicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
+      assertEquals(true, m.applicationProperties().get(ServiceBusAuditSink.REDELIVERY));
     }
-    assertEquals(TargetAudit.TYPE, target.getSubject());
-    assertEquals("SUCCEEDED", target.getApplicationProperties().get(ServiceBusAuditSink.OUTCOME));
-    assertEquals(SummaryAudit.TYPE, summary.getSubject());
-    assertEquals("COMPLETED", summary.getApplicationProperties().get(ServiceBusAuditSink.STATUS));
+    assertEquals(TargetAudit.TYPE, target.subject());
+    assertEquals("SUCCEEDED", target.applicationProperties().get(ServiceBusAuditSink.OUTCOME));
+    assertEquals(SummaryAudit.TYPE, summary.subject());
+    assertEquals("COMPLETED", summary.applicationProperties().get(ServiceBusAuditSink.STATUS));
     assertEquals("COMPLETED", sink.publishedStatus());
   }
 
   @Test
   void everyAuditMessageSaysWhoAskedOnWhoseWordAndFromWhichQueue() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
     ServiceBusAuditSink sink = sink(senders, null, null);
 
     sink.targets(List.of(target(1, true)));
     sink.summary(summary(SummaryStatus.COMPLETED, true));
 
-    List<ServiceBusMessage> sent = senders.messagesTo(TOPIC);
-    assertEquals(ASKED, codec.decodeTarget(sent.get(0).getBody().toBytes()).provenance());
-    assertEquals(ASKED, codec.decodeSummary(sent.get(1).getBody().toBytes()).provenance());
+    List<OutgoingMessage> sent = senders.messagesTo(TOPIC);
+    assertEquals(ASKED, codec.decodeTarget(sent.get(0).body()).provenance());
+    assertEquals(ASKED, codec.decodeSummary(sent.get(1).body()).provenance());
   }
 
   @Test
   void labelsTheCancelledSummaryOfACancelDeliveryWithTheCancelledEventsType() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
     ServiceBusAuditSink sink =
         new ServiceBusAuditSink(
             senders,
@@ -192,21 +190,20 @@ class ServiceBusAuditSinkTest {
             false,
             false));
 
-    List<ServiceBusMessage> sent = senders.messagesTo(TOPIC);
-    assertEquals(EVENT_ID, sent.get(0).getCorrelationId());
-    assertEquals(
-        "CANCELLED", sent.get(0).getApplicationProperties().get(ServiceBusAuditSink.STATUS));
+    List<OutgoingMessage> sent = senders.messagesTo(TOPIC);
+    assertEquals(EVENT_ID, sent.get(0).correlationId());
+    assertEquals("CANCELLED", sent.get(0).applicationProperties().get(ServiceBusAuditSink.STATUS));
     assertEquals(
         "dev.offboarding.leaver.v1",
-        sent.get(0).getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
+        sent.get(0).applicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
     assertEquals(
         "dev.offboarding.cancel.v1",
-        sent.get(1).getApplicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
+        sent.get(1).applicationProperties().get(ServiceBusAuditSink.EVENT_TYPE));
   }
 
   @Test
   void countsTargetsAndTimeToRevokeFromTheEnqueueOnce() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
 
     sink(senders, null, null).targets(List.of(target(1, false), target(2, false)));
 
@@ -218,39 +215,39 @@ class ServiceBusAuditSinkTest {
 
   @Test
   void sendsTheSummaryAlsoToAnAllowedReplyEntityWithItsSession() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
 
     sink(senders, "offboarding-replies", "playbook-7")
         .summary(summary(SummaryStatus.COMPLETED, false));
 
-    List<ServiceBusMessage> replies = senders.messagesTo("offboarding-replies");
+    List<OutgoingMessage> replies = senders.messagesTo("offboarding-replies");
     assertEquals(1, replies.size());
-    assertEquals(EVENT_ID, replies.get(0).getCorrelationId());
-    assertEquals("playbook-7", replies.get(0).getSessionId());
+    assertEquals(EVENT_ID, replies.get(0).correlationId());
+    assertEquals("playbook-7", replies.get(0).sessionId());
     assertEquals(
         "sent",
         senders
             .messagesTo(TOPIC)
             .get(0)
-            .getApplicationProperties()
+            .applicationProperties()
             .get(ServiceBusAuditSink.REPLY_TO_STATUS));
   }
 
   @Test
   void ignoresAReplyEntityThatIsNotAllowedAndSaysSoInTheSummary() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
 
     sink(senders, "offboarding-events", null).summary(summary(SummaryStatus.COMPLETED, false));
 
     assertEquals(List.of(TOPIC), senders.sent.stream().map(RecordingSenders.Sent::entity).toList());
-    Map<String, Object> props = senders.messagesTo(TOPIC).get(0).getApplicationProperties();
+    Map<String, Object> props = senders.messagesTo(TOPIC).get(0).applicationProperties();
     assertEquals("ignored", props.get(ServiceBusAuditSink.REPLY_TO_STATUS));
     assertEquals("offboarding-events", props.get(ServiceBusAuditSink.REPLY_TO));
   }
 
   @Test
   void correlatesAnUnreadableEventByItsMessageId() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
     SummaryAudit rejected =
         new SummaryAudit(
             null,
@@ -268,31 +265,26 @@ class ServiceBusAuditSinkTest {
 
     sink(senders, null, null).summary(rejected);
 
-    assertEquals("msg-1", senders.messagesTo(TOPIC).get(0).getCorrelationId());
+    assertEquals("msg-1", senders.messagesTo(TOPIC).get(0).correlationId());
   }
 
   @Test
-  void refusesAMessageLargerThanAnEmptyBatch() {
-    RecordingSenders senders = new RecordingSenders(1024);
-    TargetAudit huge =
-        new TargetAudit(
-            EVENT_ID,
-            null,
-            null,
-            List.of("user:" + "x".repeat(3000)),
-            false,
-            TargetOutcome.NOT_FOUND,
-            "user not found",
-            List.of(),
-            false);
+  void saysWhichLimitAnAuditMessageTooLargeForTheTopicPassed() {
+    RecordingSenders senders = new RecordingSenders();
+    senders.failSends = new AuditSenders.MessageTooLargeException(TOPIC, 262144);
 
-    assertThrows(
-        AuditSink.AuditException.class, () -> sink(senders, null, null).targets(List.of(huge)));
+    AuditSink.AuditException e =
+        assertThrows(
+            AuditSink.AuditException.class,
+            () -> sink(senders, null, null).targets(List.of(target(1, false))));
+    assertEquals(
+        "an audit message is larger than 262144 bytes, the limit of offboarding-audit",
+        e.getMessage());
   }
 
   @Test
   void turnsABrokerFailureIntoAnAuditException() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
     senders.failSends = new IllegalStateException("connection lost");
 
     assertThrows(
@@ -302,7 +294,7 @@ class ServiceBusAuditSinkTest {
 
   @Test
   void publishesNothingOnceShutdownCancelledTheEvent() {
-    RecordingSenders senders = new RecordingSenders(256 * 1024);
+    RecordingSenders senders = new RecordingSenders();
     cancelled = true;
 
     assertThrows(

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import com.azure.messaging.servicebus.ServiceBusMessage;
 import dev.offboarding.contracts.AccessAudit;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.Provenance;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ServiceBusWatchOutboxTest {
   static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
   static final String USER = "40000000-0000-4000-8000-000000000001";
-  final RecordingSenders senders = new RecordingSenders(256 * 1024);
+  final RecordingSenders senders = new RecordingSenders();
   final ServiceBusWatchOutbox outbox =
       new ServiceBusWatchOutbox(
           senders,
@@ -75,19 +74,16 @@ class ServiceBusWatchOutboxTest {
             provenance),
         3);
 
-    List<ServiceBusMessage> sent = senders.messagesTo("offboarding-audit");
+    List<OutgoingMessage> sent = senders.messagesTo("offboarding-audit");
     assertEquals(
-        sent.get(0).getMessageId(),
-        sent.get(1).getMessageId(),
-        "seen again by a later poll: one id");
-    assertNotEquals(sent.get(0).getMessageId(), sent.get(2).getMessageId());
-    assertNotEquals(sent.get(2).getMessageId(), sent.get(3).getMessageId());
-    ServiceBusMessage first = sent.get(0);
-    assertEquals(AccessAudit.TYPE, first.getSubject());
-    assertEquals("evt-1", first.getCorrelationId());
-    assertEquals(
-        "SIGN_IN_SEEN", first.getApplicationProperties().get(ServiceBusWatchOutbox.OUTCOME));
-    assertEquals(3, first.getApplicationProperties().get(ServiceBusWatchOutbox.WATCH_POLL));
+        sent.get(0).messageId(), sent.get(1).messageId(), "seen again by a later poll: one id");
+    assertNotEquals(sent.get(0).messageId(), sent.get(2).messageId());
+    assertNotEquals(sent.get(2).messageId(), sent.get(3).messageId());
+    OutgoingMessage first = sent.get(0);
+    assertEquals(AccessAudit.TYPE, first.subject());
+    assertEquals("evt-1", first.correlationId());
+    assertEquals("SIGN_IN_SEEN", first.applicationProperties().get(ServiceBusWatchOutbox.OUTCOME));
+    assertEquals(3, first.applicationProperties().get(ServiceBusWatchOutbox.WATCH_POLL));
   }
 
   @Test
@@ -96,12 +92,11 @@ class ServiceBusWatchOutboxTest {
     outbox.schedule(entry.next(entry.users()), T.plusSeconds(61));
     outbox.schedule(entry.next(entry.users()).next(entry.users()), T.plusSeconds(120));
 
-    List<ServiceBusMessage> sent = senders.messagesTo("offboarding-internal");
-    assertEquals(sent.get(0).getMessageId(), sent.get(1).getMessageId());
-    assertNotEquals(sent.get(0).getMessageId(), sent.get(2).getMessageId());
-    assertNotNull(sent.get(0).getScheduledEnqueueTime());
-    assertEquals(WatchEntryCodec.FORMAT, sent.get(0).getSubject());
-    assertEquals(
-        entry.next(entry.users()), new WatchEntryCodec().decode(sent.get(0).getBody().toBytes()));
+    List<OutgoingMessage> sent = senders.messagesTo("offboarding-internal");
+    assertEquals(sent.get(0).messageId(), sent.get(1).messageId());
+    assertNotEquals(sent.get(0).messageId(), sent.get(2).messageId());
+    assertNotNull(sent.get(0).scheduledEnqueueTime());
+    assertEquals(WatchEntryCodec.FORMAT, sent.get(0).subject());
+    assertEquals(entry.next(entry.users()), new WatchEntryCodec().decode(sent.get(0).body()));
   }
 }
