@@ -67,6 +67,6 @@ test("an array and a batch arrive as separate messages, in order", async () => {
 test("a batch's maximum size is the link's maximum message size", async () => {
   const sender = client.createSender("batch");
   const batch = await sender.createMessageBatch();
-  assert.equal(batch.maxSizeInBytes, 1024 * 1024);
+  assert.equal(batch.maxSizeInBytes, 256 * 1024);
   await sender.close();
 });

@@ -20,6 +20,7 @@ import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.testkit.servicebus.EmulatorMessage;
 import dev.offboarding.worker.WorkerService;
 import dev.offboarding.worker.servicebus.EventMessages;
+import dev.offboarding.worker.testing.WorkerSystem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +66,10 @@ class R4HostileMessagesIT {
         "the generator's base event is not valid");
 
     try (Rig rig = new Rig("R4", tenant, o -> o.unlimitedWrites(), Map.of())) {
+      // Messages past the contract's 256 KB bound reach the worker only where the entity takes
+      // them:
+      // on Premium (1 MB). On Standard the broker refuses them before the worker could.
+      rig.emulator.maxMessageSize(WorkerSystem.QUEUE, 1024 * 1024);
       WorkerService worker =
           rig.startWorker(Map.of("GRAPH_WRITES_PER_SECOND", "500"), Rig.QUICK_RECOVERY);
       await().atMost(Duration.ofSeconds(60)).until(worker::ready);

@@ -11,6 +11,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,12 @@ import org.apache.qpid.proton.message.Message;
 final class AmqpServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AmqpServer.class.getName());
 
-  static final int MAX_MESSAGE_SIZE = 1024 * 1024;
+  /**
+   * The most bytes one transfer (a message or a batch) may have, announced as {@code
+   * max-message-size} on every link a client sends on: 262144, as the Standard tier announces.
+   */
+  static final int MAX_MESSAGE_SIZE = 256 * 1024;
+
   static final long HOUSEKEEPING_MILLIS = 50;
   private static final int CREDIT_WINDOW = 200;
   private static final Symbol SESSION_FILTER = Symbol.valueOf("com.microsoft:session-filter");
@@ -84,6 +90,10 @@ final class AmqpServer implements AutoCloseable {
 
   private final Broker broker;
   private final RequestHandler requests;
+
+  /** Entities (lower case) whose limit is not {@link #MAX_MESSAGE_SIZE}. Loop thread only. */
+  private final Map<String, Integer> maxMessageSizes = new HashMap<>();
+
   private final String host;
   private final ServerSocketChannel serverChannel;
   private final Selector selector;
@@ -182,6 +192,26 @@ final class AmqpServer implements AutoCloseable {
    * From now on no key carries the Send right on {@code entity} (or every key that had it has it
    * again).
    */
+  /**
+   * From now on links attached to {@code entity} (and its {@code $management} link) announce, and
+   * transfers to it are held to, {@code bytes} rather than {@link #MAX_MESSAGE_SIZE}. Links already
+   * attached keep the size they announced, but their transfers are held to the new one.
+   */
+  void maxMessageSize(String entity, int bytes) {
+    call(
+        () -> {
+          maxMessageSizes.put(entity.toLowerCase(Locale.ROOT), bytes);
+          return null;
+        });
+  }
+
+  /** The limit of an entity, or {@link #MAX_MESSAGE_SIZE} for a control link ({@code $cbs}). */
+  private int maxMessageSize(String entity) {
+    return entity == null
+        ? MAX_MESSAGE_SIZE
+        : maxMessageSizes.getOrDefault(entity.toLowerCase(Locale.ROOT), MAX_MESSAGE_SIZE);
+  }
+
   void denySend(String entity, boolean denied) {
     call(
         () -> {
@@ -494,7 +524,7 @@ final class AmqpServer implements AutoCloseable {
         inbound = new Inbound(InboundKind.ENTITY, address, target);
       }
       receiver.setContext(inbound);
-      receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_MESSAGE_SIZE));
+      receiver.setMaxMessageSize(UnsignedLong.valueOf(maxMessageSize(inbound.entityPath())));
       receiver.open();
       receiver.flow(CREDIT_WINDOW);
     } else {
@@ -754,7 +784,13 @@ final class AmqpServer implements AutoCloseable {
             response);
       }
       case ENTITY -> {
-        DeliveryState outcome = accept(inbound.target(), bytes, read, delivery.getMessageFormat());
+        DeliveryState outcome =
+            accept(
+                inbound.target(),
+                bytes,
+                read,
+                delivery.getMessageFormat(),
+                maxMessageSize(inbound.entityPath()));
         if (!delivery.remotelySettled()) {
           delivery.disposition(outcome);
         }
@@ -764,14 +800,14 @@ final class AmqpServer implements AutoCloseable {
   }
 
   private DeliveryState accept(
-      Broker.SendTarget target, byte[] bytes, int length, int messageFormat) {
-    if (length > MAX_MESSAGE_SIZE) {
+      Broker.SendTarget target, byte[] bytes, int length, int messageFormat, int limit) {
+    if (length > limit) {
       return rejected(
           MESSAGE_SIZE_EXCEEDED,
           "The received message (size "
               + length
               + " bytes) exceeds the limit ("
-              + MAX_MESSAGE_SIZE
+              + limit
               + " bytes) currently allowed on the link.");
     }
     List<Message> messages;

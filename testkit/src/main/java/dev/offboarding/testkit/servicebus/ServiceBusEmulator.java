@@ -202,6 +202,24 @@ public final class ServiceBusEmulator implements AutoCloseable {
   }
 
   /**
+   * Sets the most bytes one transfer (a message, or a batch of them) to {@code entityPath} (a queue
+   * or topic) may have. By default every entity has 262144 (256 KB), what the Standard tier
+   * announces; a Premium entity has 1 MB or more ({@code maxMessageSizeInKilobytes}), which is what
+   * a test of messages past 256 KB reaching a receiver needs. The limit is announced as AMQP {@code
+   * max-message-size} on the links attached afterwards (the SDK sizes its batches by it) and
+   * enforced on every transfer: a larger one is rejected with {@code
+   * amqp:link:message-size-exceeded}.
+   *
+   * @throws IllegalArgumentException when {@code bytes} is not positive
+   */
+  public void maxMessageSize(String entityPath, int bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("a message size limit must be positive, was " + bytes);
+    }
+    server.maxMessageSize(entityPath, bytes);
+  }
+
+  /**
    * Fault injection: takes the Send right on {@code entityPath} (a queue or topic) from every key,
    * as if the identity had lost its Data Sender role: a new sender's attach, and scheduling or
    * cancelling a scheduled message, are answered {@code amqp:unauthorized-access}, "'Send' claim(s)

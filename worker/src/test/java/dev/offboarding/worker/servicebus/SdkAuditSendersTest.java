@@ -89,6 +89,7 @@ class SdkAuditSendersTest {
     int size = (int) (limit - 32 * 1024) / 3;
     List<OutgoingMessage> seven = IntStream.range(0, 7).mapToObj(n -> sized(n, size)).toList();
     Batches batches = new Batches(Integer.MAX_VALUE);
+    assertEquals(256 * 1024, limit, "the emulator announces what the Standard tier does");
 
     assertTrue(senders.sendAll(QUEUE, seven, batches));
 
