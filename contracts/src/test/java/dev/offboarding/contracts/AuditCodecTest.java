@@ -35,241 +35,139 @@ class AuditCodecTest {
 
   static Stream<TargetAudit> targetAudits() {
     return Stream.of(
-        new TargetAudit(
-            "evt-1",
-            "5f1d3c2a-0000-4000-8000-000000000001",
-            "alice@contoso.com",
-            List.of("user:alice@contoso.com", "group:84b18857-3c01-48be-b707-492019c57142"),
-            false,
-            TargetOutcome.SUCCEEDED,
-            null,
-            List.of(
-                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-1", T0, T1),
-                new ActionResult(
-                    Action.REVOKE_SESSIONS,
-                    TargetOutcome.SUCCEEDED,
-                    3,
-                    "req-2",
-                    T0,
-                    T1,
-                    null,
-                    null)),
-            false),
-        new TargetAudit(
-            "evt-1",
-            null,
-            "o'brien#1$x+y@contoso.com",
-            List.of("user:o'brien#1$x+y@contoso.com"),
-            false,
-            TargetOutcome.NOT_FOUND,
-            "no such user",
-            List.of(
-                new ActionResult(
-                    Action.DISABLE_ACCOUNT,
-                    TargetOutcome.NOT_FOUND,
-                    1,
-                    "req-3",
-                    T0,
-                    T1,
-                    "Request_ResourceNotFound",
-                    "Resource 'o'brien' does not exist"),
-                ActionResult.skipped(Action.REVOKE_SESSIONS, "an earlier action failed")),
-            true),
-        new TargetAudit(
-            "evt-2",
-            "5f1d3c2a-0000-4000-8000-000000000009",
-            null,
-            List.of("attribute:department"),
-            true,
-            TargetOutcome.PROTECTED,
-            "break-glass account",
-            List.of(),
-            false),
-        new TargetAudit(
-            "evt-3",
-            "5f1d3c2a-0000-4000-8000-000000000002",
-            "bob@contoso.com",
-            List.of("user:bob@contoso.com"),
-            false,
-            TargetOutcome.UNVERIFIED,
-            "revokeSessions: not seen on read-back",
-            List.of(
-                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-4", T0, T1)
-                    .withVerification(true, null, false, null),
-                ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-5", T0, T1)
-                    .withVerification(
-                        false,
-                        Instant.parse("2024-01-01T00:00:00Z"),
-                        false,
-                        "not seen on read-back")),
-            false),
-        new TargetAudit(
-            "evt-3",
-            "5f1d3c2a-0000-4000-8000-000000000003",
-            "carol@contoso.com",
-            List.of("user:carol@contoso.com"),
-            false,
-            TargetOutcome.UNVERIFIED,
-            "revokeSessions: user not found on read-back",
-            List.of(
-                ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-6", T0, T1)
-                    .withVerification(false, null, null, "user not found on read-back")),
-            false),
-        new TargetAudit(
-                "evt-4",
-                "5f1d3c2a-0000-4000-8000-000000000004",
-                "dave@contoso.com",
-                List.of("user:dave@contoso.com"),
-                false,
-                TargetOutcome.SUCCEEDED,
-                null,
-                List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-7", T0, T1)),
-                false)
-            .withProvenance(FROM_HR),
-        new TargetAudit(
-                "evt-5",
-                "5f1d3c2a-0000-4000-8000-000000000005",
-                null,
-                List.of("user:5f1d3c2a-0000-4000-8000-000000000005"),
-                false,
-                TargetOutcome.SUCCEEDED,
-                null,
-                List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-8", T0, T1)),
-                false)
-            .withProvenance(
+        TargetAudit.builder("evt-1", TargetOutcome.SUCCEEDED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000001")
+            .userPrincipalName("alice@contoso.com")
+            .via(List.of("user:alice@contoso.com", "group:84b18857-3c01-48be-b707-492019c57142"))
+            .actions(
+                List.of(
+                    ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-1", T0, T1),
+                    ActionResult.succeeded(Action.REVOKE_SESSIONS, 3, "req-2", T0, T1)))
+            .build(),
+        TargetAudit.builder("evt-1", TargetOutcome.NOT_FOUND)
+            .userPrincipalName("o'brien#1$x+y@contoso.com")
+            .via(List.of("user:o'brien#1$x+y@contoso.com"))
+            .detail("no such user")
+            .actions(
+                List.of(
+                    ActionResult.failed(
+                        Action.DISABLE_ACCOUNT,
+                        TargetOutcome.NOT_FOUND,
+                        1,
+                        "req-3",
+                        T0,
+                        T1,
+                        "Request_ResourceNotFound",
+                        "Resource 'o'brien' does not exist"),
+                    ActionResult.skipped(Action.REVOKE_SESSIONS, "an earlier action failed")))
+            .redelivery(true)
+            .build(),
+        TargetAudit.builder("evt-2", TargetOutcome.PROTECTED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000009")
+            .via(List.of("attribute:department"))
+            .guest(true)
+            .detail("break-glass account")
+            .build(),
+        TargetAudit.builder("evt-3", TargetOutcome.UNVERIFIED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000002")
+            .userPrincipalName("bob@contoso.com")
+            .via(List.of("user:bob@contoso.com"))
+            .detail("revokeSessions: not seen on read-back")
+            .actions(
+                List.of(
+                    ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-4", T0, T1)
+                        .withVerification(true, null, false, null),
+                    ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-5", T0, T1)
+                        .withVerification(
+                            false,
+                            Instant.parse("2024-01-01T00:00:00Z"),
+                            false,
+                            "not seen on read-back")))
+            .build(),
+        TargetAudit.builder("evt-3", TargetOutcome.UNVERIFIED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000003")
+            .userPrincipalName("carol@contoso.com")
+            .via(List.of("user:carol@contoso.com"))
+            .detail("revokeSessions: user not found on read-back")
+            .actions(
+                List.of(
+                    ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-6", T0, T1)
+                        .withVerification(false, null, null, "user not found on read-back")))
+            .build(),
+        TargetAudit.builder("evt-4", TargetOutcome.SUCCEEDED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000004")
+            .userPrincipalName("dave@contoso.com")
+            .via(List.of("user:dave@contoso.com"))
+            .actions(List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-7", T0, T1)))
+            .provenance(FROM_HR)
+            .build(),
+        TargetAudit.builder("evt-5", TargetOutcome.SUCCEEDED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000005")
+            .via(List.of("user:5f1d3c2a-0000-4000-8000-000000000005"))
+            .actions(List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-8", T0, T1)))
+            .provenance(
                 new Provenance(
-                    "/siem/sentinel",
-                    null,
-                    null,
-                    "Token theft\nsecond line",
-                    "offboarding-urgent")));
+                    "/siem/sentinel", null, null, "Token theft\nsecond line", "offboarding-urgent"))
+            .build());
   }
 
   static Stream<SummaryAudit> summaryAudits() {
     DecodeResult.Invalid rejected =
         (DecodeResult.Invalid) new EventCodec().decode(SampleEvents.load(SampleEvents.MALFORMED));
     return Stream.of(
-        new SummaryAudit(
-            "evt-1",
-            EventType.LEAVER.wireName(),
-            SummaryStatus.PARTIAL,
-            Map.of(TargetOutcome.SUCCEEDED, 41, TargetOutcome.FORBIDDEN, 1),
-            Map.of("device", 3, "orgContact", 1),
-            42,
-            T0,
-            T1,
-            null,
-            List.of(),
-            false,
-            false),
-        new SummaryAudit(
-            rejected.eventId(),
-            rejected.eventType(),
-            SummaryStatus.REJECTED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            "the event breaks the v1 contract",
-            rejected.problems(),
-            false,
-            false),
-        new SummaryAudit(
-            null,
-            null,
-            SummaryStatus.REJECTED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            "not valid JSON",
-            List.of(new Problem("$", "not valid JSON at line 1, column 2")),
-            true,
-            false),
-        new SummaryAudit(
-            "evt-3",
-            EventType.COMPROMISE.wireName(),
-            SummaryStatus.DRY_RUN,
-            Map.of(TargetOutcome.SKIPPED, 7),
-            Map.of(),
-            7,
-            T0,
-            T1,
-            null,
-            List.of(),
-            false,
-            true),
-        new SummaryAudit(
-            "evt-4",
-            EventType.LEAVER.wireName(),
-            SummaryStatus.SCHEDULED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            null,
-            List.of(),
-            false,
-            false,
-            false,
-            0,
-            0,
-            Instant.parse("2026-12-31T16:00:00Z"),
-            "held by the broker until 2026-12-31T16:00:00Z"),
-        new SummaryAudit(
-                "evt-6",
-                EventType.LEAVER.wireName(),
-                SummaryStatus.COMPLETED,
-                Map.of(TargetOutcome.SUCCEEDED, 1),
-                Map.of(),
-                1,
-                T0,
-                T1,
-                null,
-                List.of(),
-                false,
-                false)
-            .withProvenance(FROM_HR),
-        new SummaryAudit(
-                null,
-                null,
-                SummaryStatus.REJECTED,
-                Map.of(),
-                Map.of(),
-                0,
-                T0,
-                T0,
-                "not valid JSON",
-                List.of(new Problem("$", "not valid JSON at line 1, column 2")),
-                false,
-                false)
-            .withProvenance(new Provenance(null, null, null, null, "offboarding-ops")));
+        SummaryAudit.builder(SummaryStatus.PARTIAL, T0, T1)
+            .eventId("evt-1")
+            .eventType(EventType.LEAVER.wireName())
+            .counts(Map.of(TargetOutcome.SUCCEEDED, 41, TargetOutcome.FORBIDDEN, 1))
+            .skippedMembers(Map.of("device", 3, "orgContact", 1))
+            .usersResolved(42)
+            .build(),
+        SummaryAudit.builder(SummaryStatus.REJECTED, T0, T0)
+            .eventId(rejected.eventId())
+            .eventType(rejected.eventType())
+            .rejectionReason("the event breaks the v1 contract")
+            .problems(rejected.problems())
+            .build(),
+        SummaryAudit.builder(SummaryStatus.REJECTED, T0, T0)
+            .rejectionReason("not valid JSON")
+            .problems(List.of(new Problem("$", "not valid JSON at line 1, column 2")))
+            .redelivery(true)
+            .build(),
+        SummaryAudit.builder(SummaryStatus.DRY_RUN, T0, T1)
+            .eventId("evt-3")
+            .eventType(EventType.COMPROMISE.wireName())
+            .counts(Map.of(TargetOutcome.SKIPPED, 7))
+            .usersResolved(7)
+            .dryRun(true)
+            .build(),
+        SummaryAudit.builder(SummaryStatus.SCHEDULED, T0, T0)
+            .eventId("evt-4")
+            .eventType(EventType.LEAVER.wireName())
+            .dueAt(Instant.parse("2026-12-31T16:00:00Z"))
+            .detail("held by the broker until 2026-12-31T16:00:00Z")
+            .build(),
+        SummaryAudit.builder(SummaryStatus.COMPLETED, T0, T1)
+            .eventId("evt-6")
+            .eventType(EventType.LEAVER.wireName())
+            .counts(Map.of(TargetOutcome.SUCCEEDED, 1))
+            .usersResolved(1)
+            .provenance(FROM_HR)
+            .build(),
+        SummaryAudit.builder(SummaryStatus.REJECTED, T0, T0)
+            .rejectionReason("not valid JSON")
+            .problems(List.of(new Problem("$", "not valid JSON at line 1, column 2")))
+            .provenance(new Provenance(null, null, null, null, "offboarding-ops"))
+            .build());
   }
 
   @Test
   void theSchemaRejectsAScheduledSummaryWithoutADueTime() throws Exception {
     SummaryAudit scheduled =
-        new SummaryAudit(
-            "evt-5",
-            EventType.LEAVER.wireName(),
-            SummaryStatus.SCHEDULED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            null,
-            List.of(),
-            false,
-            false,
-            false,
-            0,
-            0,
-            T1,
-            null);
+        SummaryAudit.builder(SummaryStatus.SCHEDULED, T0, T0)
+            .eventId("evt-5")
+            .eventType(EventType.LEAVER.wireName())
+            .dueAt(T1)
+            .build();
     ObjectNode message =
         (ObjectNode) EventJson.MAPPER.readTree(codec.encodeSummary("msg-5", T1, scheduled));
     ((ObjectNode) message.get("data")).remove("dueAt");
