@@ -49,7 +49,7 @@ final class GovernedWrites {
     while (true) {
       if (!outage.tryAcquirePermission()) {
         return new Sent(
-            new ActionResult(
+            ActionResult.failed(
                 action,
                 TargetOutcome.FAILED,
                 attempts,
@@ -94,7 +94,7 @@ final class GovernedWrites {
   /** The final result of an action whose last attempt failed with {@code failure}. */
   ActionResult failed(Action action, GraphFailure failure, int attempts, Instant started) {
     if (failure.isTransient()) {
-      return new ActionResult(
+      return ActionResult.failed(
           action,
           TargetOutcome.FAILED,
           attempts,
@@ -104,7 +104,7 @@ final class GovernedWrites {
           Executor.RETRIES_EXHAUSTED,
           truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage()));
     }
-    return new ActionResult(
+    return ActionResult.failed(
         action,
         outcomeOf(failure),
         attempts,

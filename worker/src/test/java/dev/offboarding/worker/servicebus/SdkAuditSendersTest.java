@@ -294,16 +294,11 @@ class SdkAuditSendersTest {
   }
 
   private static TargetAudit target(int n) {
-    return new TargetAudit(
-        "evt-42",
-        String.format("00000000-0000-4000-8000-%012d", n),
-        "user" + n + "@contoso.com",
-        List.of("group:g"),
-        false,
-        TargetOutcome.SUCCEEDED,
-        null,
-        List.of(),
-        false);
+    return TargetAudit.builder("evt-42", TargetOutcome.SUCCEEDED)
+        .userId(String.format("00000000-0000-4000-8000-%012d", n))
+        .userPrincipalName("user" + n + "@contoso.com")
+        .via(List.of("group:g"))
+        .build();
   }
 
   private static List<String> ids(List<EmulatorMessage> messages) {
