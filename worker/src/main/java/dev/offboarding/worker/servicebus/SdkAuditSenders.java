@@ -69,8 +69,8 @@ public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
       if (batch.getCount() == 0) {
         throw new MessageTooLargeException(entity, batch.getMaxSizeInBytes());
       }
-      // Into a fresh batch first: a message too large even alone stops everything before the full
-      // batch goes, as when the SDK finds it too large at once.
+      // Into a fresh batch before the full one goes: a message too large even alone then stops the
+      // sending with the full batch unsent, as when the SDK finds it too large at once.
       ServiceBusMessageBatch next = newBatch(entity);
       if (!tryAdd(entity, next, message)) {
         throw new MessageTooLargeException(entity, next.getMaxSizeInBytes());
@@ -107,15 +107,16 @@ public final class SdkAuditSenders implements AuditSenders, AutoCloseable {
     if (outgoing.scheduledEnqueueTime() != null) {
       message.setScheduledEnqueueTime(outgoing.scheduledEnqueueTime().atOffset(ZoneOffset.UTC));
     }
-    // One by one, as the SDK's own map expects: putAll would size its table to the entries and so
-    // change the order they are encoded in.
+    // One by one, as the worker always set them: putAll would presize the SDK's hash map to the
+    // entries, and a smaller table changes the order they are encoded in.
     outgoing.applicationProperties().forEach(message.getApplicationProperties()::put);
     return message;
   }
 
   /**
    * Adds the message if it fits. A message that alone exceeds the batch's limit makes the SDK throw
-   * ({@code amqp:link:payload-size-exceeded}) rather than answer false: that is the same refusal.
+   * ({@link AmqpErrorCondition#LINK_PAYLOAD_SIZE_EXCEEDED}) rather than answer false: that is the
+   * same refusal.
    */
   private static boolean tryAdd(
       String entity, ServiceBusMessageBatch batch, ServiceBusMessage message) {
