@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
-import com.azure.messaging.servicebus.ServiceBusSessionReceiverClient;
 import dev.offboarding.testkit.ManualClock;
-import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.codec.SignInRequestsCodec;
 import dev.offboarding.worker.execute.Sleeper;
-import dev.offboarding.worker.testing.WorkerSystem;
 import dev.offboarding.worker.watch.WatchLease;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,49 +25,31 @@ import org.junit.jupiter.api.Test;
  * and is unavailable when the session stays held.
  */
 class ServiceBusWatchLeaseTest {
-  private static final String STATE = "offboarding-state";
-
-  private final ServiceBusEmulator emulator = WorkerSystem.projectEntities();
+  private final StateQueueFixture stateQueue = new StateQueueFixture();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:20Z"));
-  private final List<AutoCloseable> opened = new ArrayList<>();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (AutoCloseable c : opened) {
-      c.close();
-    }
-    emulator.close();
+    stateQueue.close();
   }
 
   /** One replica's lease: its own client builder, so its own AMQP connection. */
   private ServiceBusWatchLease replica(Duration patience) {
     ServiceBusWatchLease lease =
         new ServiceBusWatchLease(
-            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
-            STATE,
+            stateQueue.clients(),
+            StateQueueFixture.QUEUE,
             clock,
             Sleeper.SYSTEM,
             patience,
             Duration.ofSeconds(10));
-    opened.add(lease);
-    return lease;
-  }
-
-  private ServiceBusReceiverClient holdSession() {
-    ServiceBusSessionReceiverClient sessions =
-        new ServiceBusClientBuilder()
-            .connectionString(emulator.connectionString())
-            .sessionReceiver()
-            .queueName(STATE)
-            .buildClient();
-    opened.add(sessions);
-    return sessions.acceptSession(ServiceBusWatchLease.SESSION);
+    return stateQueue.closing(lease);
   }
 
   private int requestsStored() {
-    try (ServiceBusReceiverClient session = holdSession()) {
-      return SignInRequestsCodec.decode(session.getSessionState()).times().size();
-    }
+    return SignInRequestsCodec.decode(stateQueue.state(ServiceBusWatchLease.SESSION))
+        .times()
+        .size();
   }
 
   private static WatchLease.Poll<Void> sending(int requests) {
@@ -90,7 +66,7 @@ class ServiceBusWatchLeaseTest {
   void aPollWaitsWhileAnotherReplicaHoldsTheSessionAndCountsWhatThePollBeforeItSent()
       throws Exception {
     replica(Duration.ofSeconds(10)).hold(sending(2));
-    ServiceBusReceiverClient held = holdSession();
+    ServiceBusReceiverClient held = stateQueue.hold(ServiceBusWatchLease.SESSION);
     ServiceBusWatchLease second = replica(Duration.ofSeconds(10));
 
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -106,8 +82,7 @@ class ServiceBusWatchLeaseTest {
 
   @Test
   void isUnavailableWhenTheSessionStaysHeld() {
-    ServiceBusReceiverClient held = holdSession();
-    opened.add(held);
+    stateQueue.closing(stateQueue.hold(ServiceBusWatchLease.SESSION));
     ServiceBusWatchLease impatient = replica(Duration.ZERO);
 
     WatchLease.Unavailable unavailable =
