@@ -60,6 +60,10 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * The launcher: runs the command {@code args} names and exits with its {@link
+   * dev.offboarding.worker.cli.ExitCode}; during a shutdown the JVM halts once the hook returns.
+   */
   public static void main(String[] args) {
     quietNetty();
     Logging.configure();

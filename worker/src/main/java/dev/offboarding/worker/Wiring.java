@@ -190,6 +190,7 @@ public final class Wiring {
         protection::privilegedHolders);
   }
 
+  /** The wiring of a running worker: the system clock, real sleeps. */
   public static Wiring system(WorkerConfig config) {
     return new Wiring(config, Clock.systemUTC(), Sleeper.SYSTEM);
   }
@@ -215,6 +216,7 @@ public final class Wiring {
         graph, config.graphBaseUrl(), RetryPolicy.defaults(), sleeper, clock, use -> {});
   }
 
+  /** The planner over the Graph directory and the protected set, shared by every processor. */
   public Planner planner() {
     return planner;
   }
@@ -228,6 +230,10 @@ public final class Wiring {
     return (int) Math.max(USER_CONCURRENCY, Math.ceil(writesPerSecond * 2));
   }
 
+  /**
+   * An executor writing through Graph under {@code budget}, with the default retry policy, the
+   * outage breaker and the configured containment and verification.
+   */
   public Executor executor(WriteBudget budget) {
     return new Executor(
             new GraphAccountWrites(graph, clock, budget::onLimitUse),

@@ -111,6 +111,7 @@ public final class WorkerService implements AutoCloseable {
     return http == null ? -1 : http.port();
   }
 
+  /** The worker's meters, as {@code /metrics} serves them. */
   public Metrics metrics() {
     return metrics;
   }

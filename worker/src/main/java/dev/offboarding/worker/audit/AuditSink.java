@@ -23,6 +23,10 @@ public interface AuditSink {
 
   /** Publishing failed; the event must not be completed. */
   final class AuditException extends RuntimeException {
+    /**
+     * @param message what failed, without user data
+     * @param cause the broker's failure, or null
+     */
     public AuditException(String message, Throwable cause) {
       super(message, cause);
     }

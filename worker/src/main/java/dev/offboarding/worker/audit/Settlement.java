@@ -14,9 +14,16 @@ public sealed interface Settlement {
    *     (the mass-action brake held users back until the window has room)
    */
   record Complete(String continuedBecause) implements Settlement {
+    /** Continued: the delivery reached its bound of users or time. */
     public static final String BOUND = "bound";
+
+    /** Continued: the worker is shutting down. */
     public static final String SHUTDOWN = "shutdown";
+
+    /** Continued: Graph was unavailable; users are tried again later. */
     public static final String TRANSIENT = "transient";
+
+    /** Continued: the mass-action brake held users back. */
     public static final String BRAKE = "brake";
 
     public Complete {
@@ -31,6 +38,7 @@ public sealed interface Settlement {
       this(null);
     }
 
+    /** Whether the event continues because Graph was unavailable. */
     public boolean graphUnavailable() {
       return TRANSIENT.equals(continuedBecause);
     }

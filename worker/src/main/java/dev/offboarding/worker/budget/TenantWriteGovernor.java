@@ -32,7 +32,7 @@ public final class TenantWriteGovernor implements WriteBudget {
   private final PriorityTokenBucket bucket;
   private final GovernorSettings settings;
 
-  public TenantWriteGovernor(GovernorSettings settings, Ticker ticker, Waiter waiter) {
+  TenantWriteGovernor(GovernorSettings settings, Ticker ticker, Waiter waiter) {
     this.settings = settings;
     this.ticker = ticker;
     this.waiter = waiter;
@@ -158,6 +158,7 @@ public final class TenantWriteGovernor implements WriteBudget {
     }
   }
 
+  /** The rates and limits it runs with. */
   public GovernorSettings settings() {
     return settings;
   }

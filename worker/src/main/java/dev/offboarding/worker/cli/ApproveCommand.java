@@ -24,6 +24,11 @@ public final class ApproveCommand {
 
   private ApproveCommand() {}
 
+  /**
+   * {@code approve}: a second person approves an event held for approval.
+   *
+   * @return an {@link ExitCode}
+   */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     return run(args, env, out, err, Clock.systemUTC());
   }

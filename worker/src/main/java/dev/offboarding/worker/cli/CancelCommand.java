@@ -23,6 +23,11 @@ public final class CancelCommand {
 
   private CancelCommand() {}
 
+  /**
+   * {@code cancel}: sends the event that asks the workers to cancel a held or running event.
+   *
+   * @return an {@link ExitCode}
+   */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     return run(args, env, out, err, Clock.systemUTC());
   }

@@ -12,6 +12,11 @@ import java.util.Map;
 public final class CheckCommand {
   private CheckCommand() {}
 
+  /**
+   * {@code check}: validates the configuration and reaches Service Bus and Graph.
+   *
+   * @return an {@link ExitCode}
+   */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.length != 0) {
       err.println("usage: check (configured by environment variables only)");

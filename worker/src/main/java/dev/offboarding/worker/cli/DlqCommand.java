@@ -44,6 +44,11 @@ public final class DlqCommand {
 
   private DlqCommand() {}
 
+  /**
+   * {@code dlq list|resubmit}: reads the dead-letter queues and sends messages back.
+   *
+   * @return an {@link ExitCode}
+   */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     return run(args, env, out, err, Clock.systemUTC());
   }

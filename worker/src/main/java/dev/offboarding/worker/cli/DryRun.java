@@ -28,6 +28,12 @@ import java.util.Optional;
 public final class DryRun {
   private DryRun() {}
 
+  /**
+   * {@code dry-run [--json] FILE}: reads the tenant and prints what the event would do; writes
+   * nothing.
+   *
+   * @return an {@link ExitCode}
+   */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     boolean json = args.length == 2 && args[0].equals("--json");
     if (!(args.length == 1 && !args[0].startsWith("--")) && !json) {

@@ -84,6 +84,7 @@ public final class Preflight {
       this.label = label;
     }
 
+    /** How the result is printed. */
     public String label() {
       return label;
     }
@@ -125,6 +126,7 @@ public final class Preflight {
       return failures().isEmpty();
     }
 
+    /** The checks that failed, in order. */
     public List<Check> failures() {
       return checks.stream().filter(c -> c.result() == Result.FAILED).toList();
     }

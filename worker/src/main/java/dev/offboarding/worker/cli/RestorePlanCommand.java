@@ -55,6 +55,11 @@ public final class RestorePlanCommand {
 
   private RestorePlanCommand() {}
 
+  /**
+   * {@code restore-plan}: the restore event that undoes an event, from its audit.
+   *
+   * @return an {@link ExitCode}
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     return run(args, out, err, Clock.systemUTC());
   }

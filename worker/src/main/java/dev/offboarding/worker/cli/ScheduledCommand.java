@@ -26,6 +26,11 @@ public final class ScheduledCommand {
 
   private ScheduledCommand() {}
 
+  /**
+   * {@code scheduled list}: events held until their {@code effectiveAt}.
+   *
+   * @return an {@link ExitCode}
+   */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.length == 0 || !args[0].equals("list")) {
       err.println(USAGE);

@@ -25,6 +25,11 @@ public final class SendCommand {
 
   private SendCommand() {}
 
+  /**
+   * {@code send}: validates an event file and sends it to the queue.
+   *
+   * @return an {@link ExitCode}
+   */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     String replyTo = null;
     String replyToSession = null;

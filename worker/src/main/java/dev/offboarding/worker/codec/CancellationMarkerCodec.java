@@ -20,6 +20,7 @@ public final class CancellationMarkerCodec {
   /** The member that marks a cancellation marker, and its value. */
   public static final String MARKER = "cancellationMarker";
 
+  /** The value of the {@link #MARKER} field: the format and its version. */
   public static final String FORMAT = "dev.offboarding.cancellation-marker.v1";
 
   /** The largest marker read. */
@@ -41,6 +42,7 @@ public final class CancellationMarkerCodec {
 
   private final ObjectMapper json = new ObjectMapper();
 
+  /** The marker's JSON, as the worker writes it to its own queue. */
   public byte[] encode(CancellationMarkers.Marker m) {
     ObjectNode root = json.createObjectNode();
     root.put(MARKER, FORMAT);

@@ -31,6 +31,7 @@ public final class ContinuationCodec {
   /** The member that marks a follow-up, and its value. */
   public static final String MARKER = "continuation";
 
+  /** The value of the {@link #MARKER} field: the format and its version. */
   public static final String FORMAT = "dev.offboarding.continuation.v1";
 
   /** The largest follow-up read: the Service Bus message limit. */
@@ -38,11 +39,13 @@ public final class ContinuationCodec {
 
   private final ObjectMapper json = new ObjectMapper();
 
+  /** A codec that reads at most 64 levels of nesting. */
   public ContinuationCodec() {
     json.getFactory()
         .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
+  /** The follow-up's JSON, as the worker writes it to its own queue. */
   public byte[] encode(Continuation c) {
     ObjectNode root = json.createObjectNode();
     root.put(MARKER, FORMAT);

@@ -21,6 +21,7 @@ public final class PendingResumeCodec {
   /** The member that marks a pending resume, and its value. */
   public static final String MARKER = "pendingResume";
 
+  /** The value of the {@link #MARKER} field: the format and its version. */
   public static final String FORMAT = "dev.offboarding.pending-resume.v1";
 
   /** The largest pending resume read: the Service Bus message limit. */
@@ -31,11 +32,13 @@ public final class PendingResumeCodec {
 
   private final ObjectMapper json = new ObjectMapper();
 
+  /** A codec that reads at most 64 levels of nesting. */
   public PendingResumeCodec() {
     json.getFactory()
         .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
+  /** The pending resume's JSON, as the worker writes it to its own queue. */
   public byte[] encode(PendingResume r) {
     ObjectNode root = json.createObjectNode();
     root.put(MARKER, FORMAT);

@@ -20,6 +20,7 @@ public final class SignInRequestsCodec {
 
   private SignInRequestsCodec() {}
 
+  /** The request times as {@code {"signInRequests": [RFC 3339 instants]}}. */
   public static byte[] encode(SignInRequests requests) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode times = root.putArray("signInRequests");

@@ -26,6 +26,7 @@ public final class WatchEntryCodec {
   /** The member that marks a watch entry, and its value. */
   public static final String MARKER = "signInWatch";
 
+  /** The value of the {@link #MARKER} field: the format and its version. */
   public static final String FORMAT = "dev.offboarding.watch.v1";
 
   /** The largest entry read. */
@@ -39,11 +40,13 @@ public final class WatchEntryCodec {
 
   private final ObjectMapper json = new ObjectMapper();
 
+  /** A codec that reads at most 16 levels of nesting. */
   public WatchEntryCodec() {
     json.getFactory()
         .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build());
   }
 
+  /** The entry's JSON, as the worker writes it to its own queue. */
   public byte[] encode(WatchEntry e) {
     ObjectNode root = json.createObjectNode();
     root.put(MARKER, FORMAT);

@@ -205,6 +205,7 @@ public record WorkerConfig(
     NONE
   }
 
+  /** Graph's global endpoint, when {@code GRAPH_BASE_URL} is not set. */
   public static final String DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0";
 
   /**

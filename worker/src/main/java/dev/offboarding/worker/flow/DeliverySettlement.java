@@ -22,6 +22,10 @@ public final class DeliverySettlement {
 
   private final Metrics metrics;
 
+  /**
+   * Settles deliveries, counting events settled, continued and settlements refused in {@code
+   * metrics}.
+   */
   public DeliverySettlement(Metrics metrics) {
     this.metrics = metrics;
   }

@@ -68,13 +68,15 @@ public final class IntakeBackoff {
   private Instant pausedUntil = Instant.EPOCH;
   private boolean closed;
 
+  /** A backoff not paused yet; whether intake is paused shows in {@code metrics}. */
   public IntakeBackoff(Policy policy, Clock clock, Metrics metrics) {
     this.policy = policy;
     this.clock = clock;
     this.metrics = metrics;
   }
 
-  public Policy policy() {
+  /** How long pauses and holds last. */
+  Policy policy() {
     return policy;
   }
 

@@ -17,6 +17,7 @@ public final class GraphAccountWrites implements AccountWrites {
   private final Clock clock;
   private final DoubleConsumer limitUse;
 
+  /** Writes through {@code graph}; the budget share Graph's answers report goes nowhere. */
   public GraphAccountWrites(GraphServiceClient graph, Clock clock) {
     this(graph, clock, use -> {});
   }

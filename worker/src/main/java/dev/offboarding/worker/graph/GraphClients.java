@@ -24,6 +24,9 @@ import okhttp3.OkHttpClient;
 public final class GraphClients {
   private GraphClients() {}
 
+  /**
+   * The Graph client {@code config} describes (base URL, credential), without extra interceptors.
+   */
   public static GraphServiceClient create(WorkerConfig config) {
     return create(config, new Interceptor[0]);
   }

@@ -50,6 +50,10 @@ public final class GraphDirectory implements Directory {
   private final Clock clock;
   private final int pageSize;
 
+  /**
+   * The directory read through {@code graph}, pages of Graph's largest size, reads retried under
+   * {@code retryPolicy}.
+   */
   public GraphDirectory(
       GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper, Clock clock) {
     this(graph, baseUrl, retryPolicy, sleeper, clock, MAX_PAGE_SIZE);

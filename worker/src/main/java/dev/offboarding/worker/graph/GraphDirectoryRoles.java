@@ -47,6 +47,7 @@ public final class GraphDirectoryRoles implements DirectoryRoles {
   private final Sleeper sleeper;
   private final Clock clock;
 
+  /** Role assignments read through {@code graph}, reads retried under {@code retryPolicy}. */
   public GraphDirectoryRoles(
       GraphServiceClient graph, URI baseUrl, Retries retryPolicy, Sleeper sleeper, Clock clock) {
     this.graph = graph;

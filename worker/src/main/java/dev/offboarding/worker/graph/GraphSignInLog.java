@@ -45,6 +45,7 @@ public final class GraphSignInLog implements SignInLog {
   private final Clock clock;
   private final int pageSize;
 
+  /** The sign-in log read through {@code graph}, 1,000 sign-ins a page. */
   public GraphSignInLog(GraphServiceClient graph, Clock clock) {
     this(graph, clock, PAGE_SIZE);
   }

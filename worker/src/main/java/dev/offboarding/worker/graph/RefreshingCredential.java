@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * ID with a claims challenge (the same form Graph sends for continuous access evaluation), which
  * makes the identity library skip its own cache. Thread-safe; the token itself is never logged.
  */
-public final class RefreshingCredential implements TokenCredential {
+final class RefreshingCredential implements TokenCredential {
   /** Renew this long before expiry, as the identity libraries do. */
   static final Duration EARLY_RENEWAL = Duration.ofMinutes(5);
 
@@ -33,7 +33,7 @@ public final class RefreshingCredential implements TokenCredential {
   private String cachedScopes;
   private java.time.Instant lastForced = java.time.Instant.MIN;
 
-  public RefreshingCredential(TokenCredential inner, Clock clock) {
+  RefreshingCredential(TokenCredential inner, Clock clock) {
     this.inner = inner;
     this.clock = clock;
   }

@@ -15,6 +15,10 @@ import java.util.Optional;
 public final class RetryAfter {
   private RetryAfter() {}
 
+  /**
+   * A {@code Retry-After} value as a wait: delta-seconds, or an HTTP date measured from {@code
+   * clock}'s now (never negative); empty when absent or unreadable.
+   */
   public static Optional<Duration> parse(String value, Clock clock) {
     if (value == null || value.isBlank()) {
       return Optional.empty();

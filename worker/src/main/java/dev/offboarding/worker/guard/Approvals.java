@@ -71,6 +71,12 @@ public final class Approvals {
   private final Clock clock;
   private final EventCodec codec = new EventCodec();
 
+  /**
+   * @param rules who must approve what
+   * @param scheduled where held events wait for their approval
+   * @param policies each intake queue's policy
+   * @param clock the time approvals are checked against
+   */
   public Approvals(Rules rules, ScheduledEvents scheduled, IntakePolicies policies, Clock clock) {
     this.rules = Objects.requireNonNull(rules, "rules");
     this.scheduled = Objects.requireNonNull(scheduled, "scheduled");

@@ -75,6 +75,7 @@ public final class Braking {
    */
   public record Admission(
       MassActionBrake.Cap cap, MassActionBrake.Lease lease, int asked, Instant at) {
+    /** Whether the brake held users back. */
     public boolean braked() {
       return lease.braked();
     }

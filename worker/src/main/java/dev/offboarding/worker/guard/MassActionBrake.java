@@ -74,6 +74,10 @@ public interface MassActionBrake {
 
   /** The count could not be read or written; transient: try again later. */
   final class Unavailable extends RuntimeException {
+    /**
+     * @param message what failed, without user data
+     * @param cause the broker's failure, or null
+     */
     public Unavailable(String message, Throwable cause) {
       super(message, cause);
     }

@@ -12,6 +12,7 @@ import okhttp3.Response;
 public final class GraphRequestMetrics implements Interceptor {
   private final Metrics metrics;
 
+  /** Counts each Graph request by method and status in {@code metrics}. */
   public GraphRequestMetrics(Metrics metrics) {
     this.metrics = metrics;
   }

@@ -12,6 +12,7 @@ public final class MeteredWriteBudget implements WriteBudget {
   private final WriteBudget delegate;
   private final Metrics metrics;
 
+  /** {@code delegate}, its throttles and Graph's limit warnings counted in {@code metrics}. */
   public MeteredWriteBudget(WriteBudget delegate, Metrics metrics) {
     this.delegate = delegate;
     this.metrics = metrics;

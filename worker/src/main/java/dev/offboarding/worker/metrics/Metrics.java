@@ -195,6 +195,7 @@ public final class Metrics {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger paused = new AtomicInteger();
 
+  /** Meters on a fresh Prometheus registry, every series of a closed label set registered at 0. */
   public Metrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Gauge.builder(micrometerName(EVENTS_IN_FLIGHT), inFlight, AtomicInteger::get)

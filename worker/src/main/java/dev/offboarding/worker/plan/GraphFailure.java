@@ -31,6 +31,7 @@ public final class GraphFailure extends RuntimeException {
       this.transientFailure = transientFailure;
     }
 
+    /** Whether a later attempt may succeed. */
     public boolean isTransient() {
       return transientFailure;
     }
@@ -42,6 +43,15 @@ public final class GraphFailure extends RuntimeException {
   private final String requestId;
   private final Duration retryAfter;
 
+  /**
+   * @param kind how the request failed
+   * @param status the HTTP status, or 0 when no response arrived
+   * @param errorCode Graph's error code, or null
+   * @param message what failed, without user data
+   * @param requestId Graph's {@code request-id}, or null
+   * @param retryAfter the wait Graph asked for, or null
+   * @param cause the underlying failure, or null
+   */
   public GraphFailure(
       Kind kind,
       int status,
@@ -58,6 +68,7 @@ public final class GraphFailure extends RuntimeException {
     this.retryAfter = retryAfter;
   }
 
+  /** How the request failed. */
   public Kind kind() {
     return kind;
   }
@@ -82,6 +93,7 @@ public final class GraphFailure extends RuntimeException {
     return Optional.ofNullable(retryAfter);
   }
 
+  /** Whether a later attempt may succeed. */
   public boolean isTransient() {
     return kind.isTransient();
   }

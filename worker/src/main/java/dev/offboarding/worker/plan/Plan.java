@@ -24,6 +24,7 @@ public record Plan(
     skippedMembers = java.util.Collections.unmodifiableMap(new TreeMap<>(skippedMembers));
   }
 
+  /** The actions each user receives, in order. */
   public List<Action> actions() {
     return event.effectiveActions();
   }

@@ -15,6 +15,10 @@ import java.util.List;
  */
 public record Planned(StreamingPlan plan, Settlement settlement) {
 
+  /**
+   * Plans {@code event}; when planning fails transiently or the event is refused, audits that and
+   * returns how the delivery settles instead.
+   */
   public static Planned of(
       Planner planner,
       OffboardingEvent event,

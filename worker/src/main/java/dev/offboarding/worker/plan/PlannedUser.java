@@ -17,6 +17,7 @@ public record PlannedUser(DirectoryUser user, List<String> via, String protected
     via = List.copyOf(via);
   }
 
+  /** Whether the user is protected: reported, never written to. */
   public boolean isProtected() {
     return protectedBecause != null;
   }
@@ -30,6 +31,7 @@ public record PlannedUser(DirectoryUser user, List<String> via, String protected
     return named == user ? this : new PlannedUser(named, via, protectedBecause);
   }
 
+  /** Whether the user is a guest ({@code userType} Guest). */
   public boolean guest() {
     return user.guest();
   }

@@ -36,6 +36,9 @@ public final class Planner {
   private final int retainLimit;
   private final boolean readIdTargets;
 
+  /**
+   * @param maxUsersPerEvent the most users one event may resolve to ({@code MAX_TARGETS_PER_EVENT})
+   */
   public Planner(Directory directory, Protection protection, int maxUsersPerEvent) {
     this(directory, protection, maxUsersPerEvent, StreamingPlan.RETAIN_LIMIT);
   }

@@ -121,6 +121,7 @@ public final class StreamingPlan {
     this.skippedMembers = new TreeMap<>(skippedMembers);
   }
 
+  /** The event planned. */
   public OffboardingEvent event() {
     return event;
   }
@@ -132,6 +133,7 @@ public final class StreamingPlan {
     return directory;
   }
 
+  /** The actions each user receives, in order. */
   public List<Action> actions() {
     return event.effectiveActions();
   }
@@ -141,6 +143,7 @@ public final class StreamingPlan {
     return reached.size();
   }
 
+  /** Targets that resolved to no user, each with why. */
   public List<Plan.Unresolved> unresolved() {
     return unresolved;
   }

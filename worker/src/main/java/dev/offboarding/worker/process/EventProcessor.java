@@ -303,6 +303,7 @@ public final class EventProcessor {
       return this;
     }
 
+    /** The processor; markers held in memory unless {@link #markers} was given. */
     public EventProcessor build() {
       if (markers == null) {
         markers = CancellationMarkers.inMemory(clock);

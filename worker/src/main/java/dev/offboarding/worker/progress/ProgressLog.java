@@ -21,6 +21,7 @@ public final class ProgressLog implements Progress {
   private final Duration interval;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
+  /** Logs each running event's progress at most once per {@code interval}. */
   public ProgressLog(Clock clock, Duration interval) {
     this.clock = clock;
     this.interval = interval;

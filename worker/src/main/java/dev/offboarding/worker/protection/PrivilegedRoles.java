@@ -88,6 +88,7 @@ public final class PrivilegedRoles {
 
   private final DirectoryRoles roles;
 
+  /** Reads role assignments through {@code roles}. */
   public PrivilegedRoles(DirectoryRoles roles) {
     this.roles = Objects.requireNonNull(roles);
   }

@@ -90,6 +90,7 @@ public final class Protection {
     this(users, groups, Clock.systemUTC(), DEFAULT_MAX_STALENESS);
   }
 
+  /** No protected account: every user may be written to. For tests. */
   public static Protection none() {
     return new Protection(Set.of(), Set.of());
   }
@@ -104,7 +105,8 @@ public final class Protection {
     return roles != null;
   }
 
-  public Duration maxStaleness() {
+  /** How old the protected set may be before events wait for a refresh. */
+  Duration maxStaleness() {
     return maxStaleness;
   }
 

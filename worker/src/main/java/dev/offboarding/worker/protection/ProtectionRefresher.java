@@ -25,6 +25,7 @@ public final class ProtectionRefresher implements AutoCloseable {
   private Thread thread;
   private String lastProblem;
 
+  /** Refreshes {@code protection} from {@code directory}; {@code start} begins. */
   public ProtectionRefresher(Protection protection, Directory directory, Sleeper sleeper) {
     this.protection = protection;
     this.directory = directory;

@@ -44,6 +44,7 @@ public final class KnownMarkers {
       new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
 
+  /** An empty set that keeps at most {@code MAX_KNOWN} markers, expiring them by {@code clock}. */
   public KnownMarkers(Clock clock) {
     this(clock, MAX_KNOWN);
   }

@@ -41,6 +41,10 @@ public final class Scheduling {
     return !message.held() && message.event().dueAfter(now);
   }
 
+  /**
+   * Holds an event whose {@code effectiveAt} is later: refused beyond the scheduling horizon, else
+   * scheduled on the worker's own queue for then and audited as held; nothing is written.
+   */
   public Settlement hold(EventProcessor.Work work, Inbound.Event message, Instant started) {
     OffboardingEvent event = message.event();
     Instant due = event.data().effectiveAt();

@@ -82,6 +82,11 @@ public final class SignInWatch {
   private final Clock clock;
   private final Listener listener;
 
+  /**
+   * A watch reading {@code log} under {@code settings}, each poll under {@code lease}, what it
+   * finds published and its next entries scheduled through {@code outbox}; {@code listener} hears
+   * of each poll.
+   */
   public SignInWatch(
       WatchSettings settings,
       SignInLog log,

@@ -31,6 +31,10 @@ public interface WatchLease {
 
   /** The lease could not be had or kept; transient: the entry polls again later. */
   final class Unavailable extends RuntimeException {
+    /**
+     * @param message what failed, without user data
+     * @param cause the broker's failure, or null
+     */
     public Unavailable(String message, Throwable cause) {
       super(message, cause);
     }

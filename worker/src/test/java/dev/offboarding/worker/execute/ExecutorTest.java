@@ -12,7 +12,6 @@ import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.plan.PlanResult;
 import dev.offboarding.worker.plan.Planner;
-import dev.offboarding.worker.plan.PlannerTest;
 import dev.offboarding.worker.plan.StreamingPlan;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.OutageBreaker;
@@ -37,6 +36,10 @@ class ExecutorTest {
   final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
   final List<Duration> throttles = Collections.synchronizedList(new ArrayList<>());
   final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+  static final String ALICE = "00000000-0000-4000-8000-000000000001";
+  static final String BOB = "00000000-0000-4000-8000-000000000002";
+  static final String GLASS = "00000000-0000-4000-8000-0000000000ff";
+
   final WriteBudget budget =
       new WriteBudget() {
         @Override
@@ -62,9 +65,9 @@ class ExecutorTest {
           4);
 
   ExecutorTest() {
-    directory.addUser(PlannerTest.ALICE, "alice@contoso.com");
-    directory.addUser(PlannerTest.BOB, "bob@contoso.com");
-    directory.addUser(PlannerTest.GLASS, "glass@contoso.com");
+    directory.addUser(ALICE, "alice@contoso.com");
+    directory.addUser(BOB, "bob@contoso.com");
+    directory.addUser(GLASS, "glass@contoso.com");
   }
 
   List<TargetAudit> run(Protection protection, dev.offboarding.contracts.OffboardingEvent event)
@@ -78,11 +81,9 @@ class ExecutorTest {
 
   @Test
   void disablesThenRevokesEachUser() throws Exception {
-    List<TargetAudit> results =
-        run(Protection.none(), Events.leaver(new Target.User(PlannerTest.ALICE)));
+    List<TargetAudit> results = run(Protection.none(), Events.leaver(new Target.User(ALICE)));
 
-    assertEquals(
-        List.of("disable:" + PlannerTest.ALICE, "revoke:" + PlannerTest.ALICE), writes.attempts);
+    assertEquals(List.of("disable:" + ALICE, "revoke:" + ALICE), writes.attempts);
     TargetAudit alice = results.getFirst();
     assertEquals(TargetOutcome.SUCCEEDED, alice.outcome());
     assertEquals(
@@ -97,12 +98,9 @@ class ExecutorTest {
     run(
         Protection.none(),
         Events.event(
-            EventType.COMPROMISE,
-            List.of(Action.REVOKE_SESSIONS),
-            false,
-            new Target.User(PlannerTest.ALICE)));
+            EventType.COMPROMISE, List.of(Action.REVOKE_SESSIONS), false, new Target.User(ALICE)));
 
-    assertEquals(List.of("revoke:" + PlannerTest.ALICE), writes.attempts);
+    assertEquals(List.of("revoke:" + ALICE), writes.attempts);
   }
 
   @Test
@@ -110,10 +108,9 @@ class ExecutorTest {
     List<TargetAudit> results =
         run(
             new Protection(Set.of("glass@contoso.com"), Set.of()),
-            Events.leaver(new Target.User(PlannerTest.GLASS), new Target.User(PlannerTest.ALICE)));
+            Events.leaver(new Target.User(GLASS), new Target.User(ALICE)));
 
-    assertEquals(
-        List.of("disable:" + PlannerTest.ALICE, "revoke:" + PlannerTest.ALICE), writes.attempts);
+    assertEquals(List.of("disable:" + ALICE, "revoke:" + ALICE), writes.attempts);
     assertEquals(TargetOutcome.PROTECTED, results.getFirst().outcome());
     assertEquals(
         List.of(TargetOutcome.SKIPPED, TargetOutcome.SKIPPED),
@@ -125,7 +122,7 @@ class ExecutorTest {
     List<TargetAudit> results =
         run(
             Protection.none(),
-            Events.event(EventType.LEAVER, List.of(), true, new Target.User(PlannerTest.ALICE)));
+            Events.event(EventType.LEAVER, List.of(), true, new Target.User(ALICE)));
 
     assertEquals(List.of(), writes.attempts);
     assertEquals(TargetOutcome.SKIPPED, results.getFirst().outcome());
@@ -134,12 +131,11 @@ class ExecutorTest {
   @Test
   void retriesAThrottledWriteAfterItsRetryAfter() throws Exception {
     writes.failNext(
-        "revoke:" + PlannerTest.ALICE,
+        "revoke:" + ALICE,
         RecordingWrites.throttled(Duration.ofMillis(2128)),
         RecordingWrites.throttled(Duration.ofSeconds(7)));
 
-    List<TargetAudit> results =
-        run(Protection.none(), Events.leaver(new Target.User(PlannerTest.ALICE)));
+    List<TargetAudit> results = run(Protection.none(), Events.leaver(new Target.User(ALICE)));
 
     assertEquals(List.of(Duration.ofMillis(2128), Duration.ofSeconds(7)), waits);
     assertEquals(List.of(Duration.ofMillis(2128), Duration.ofSeconds(7)), throttles);
@@ -150,13 +146,12 @@ class ExecutorTest {
   @Test
   void backsOffExponentiallyThroughA503BurstWithoutRetryAfter() throws Exception {
     writes.failNext(
-        "disable:" + PlannerTest.ALICE,
+        "disable:" + ALICE,
         RecordingWrites.status(503),
         RecordingWrites.status(503),
         RecordingWrites.status(503));
 
-    List<TargetAudit> results =
-        run(Protection.none(), Events.leaver(new Target.User(PlannerTest.ALICE)));
+    List<TargetAudit> results = run(Protection.none(), Events.leaver(new Target.User(ALICE)));
 
     assertEquals(3, waits.size());
     assertEquals(
@@ -169,10 +164,9 @@ class ExecutorTest {
 
   @Test
   void givesUpAfterTheLastAttemptAndStillRevokes() throws Exception {
-    writes.failAlways("disable:" + PlannerTest.ALICE, RecordingWrites.status(503));
+    writes.failAlways("disable:" + ALICE, RecordingWrites.status(503));
 
-    TargetAudit alice =
-        run(Protection.none(), Events.leaver(new Target.User(PlannerTest.ALICE))).getFirst();
+    TargetAudit alice = run(Protection.none(), Events.leaver(new Target.User(ALICE))).getFirst();
 
     assertEquals(TargetOutcome.FAILED, alice.actions().get(0).outcome());
     assertEquals(Executor.RETRIES_EXHAUSTED, alice.actions().get(0).errorCode());
@@ -228,12 +222,11 @@ class ExecutorTest {
 
   @Test
   void treatsNotFoundAsFinalAndSkipsTheRevocation() throws Exception {
-    writes.failNext("disable:" + PlannerTest.ALICE, RecordingWrites.status(404));
+    writes.failNext("disable:" + ALICE, RecordingWrites.status(404));
 
-    TargetAudit alice =
-        run(Protection.none(), Events.leaver(new Target.User(PlannerTest.ALICE))).getFirst();
+    TargetAudit alice = run(Protection.none(), Events.leaver(new Target.User(ALICE))).getFirst();
 
-    assertEquals(List.of("disable:" + PlannerTest.ALICE), writes.attempts);
+    assertEquals(List.of("disable:" + ALICE), writes.attempts);
     assertEquals(TargetOutcome.NOT_FOUND, alice.outcome());
     assertEquals("Request_ResourceNotFound", alice.actions().get(0).errorCode());
     assertEquals(TargetOutcome.SKIPPED, alice.actions().get(1).outcome());
@@ -242,10 +235,9 @@ class ExecutorTest {
 
   @Test
   void treatsForbiddenAsFinalWithoutRetrying() throws Exception {
-    writes.failNext("disable:" + PlannerTest.ALICE, RecordingWrites.status(403));
+    writes.failNext("disable:" + ALICE, RecordingWrites.status(403));
 
-    TargetAudit alice =
-        run(Protection.none(), Events.leaver(new Target.User(PlannerTest.ALICE))).getFirst();
+    TargetAudit alice = run(Protection.none(), Events.leaver(new Target.User(ALICE))).getFirst();
 
     assertEquals(1, alice.actions().get(0).attempts());
     assertEquals(TargetOutcome.FORBIDDEN, alice.outcome());

@@ -28,9 +28,9 @@ import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
-import dev.offboarding.worker.scheduling.SchedulingTest;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
+import dev.offboarding.worker.testing.HeldEvents;
 import dev.offboarding.worker.testing.Inbounds;
 import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
@@ -57,7 +57,7 @@ class ApprovalsTest {
   final RecordingAudit audit = new RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
-  final SchedulingTest.HeldEvents scheduled = new SchedulingTest.HeldEvents();
+  final HeldEvents scheduled = new HeldEvents();
   final IntakePolicies policies =
       IntakePolicies.defaults(Inbounds.EVENTS, Inbounds.URGENT, Inbounds.OPS, 1000, 200);
   DeliveryBounds bounds = DeliveryBounds.defaults();

@@ -24,9 +24,9 @@ import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.scheduling.CancellationMarkers;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
-import dev.offboarding.worker.scheduling.SchedulingTest;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
+import dev.offboarding.worker.testing.HeldEvents;
 import dev.offboarding.worker.testing.Inbounds;
 import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
@@ -52,7 +52,7 @@ class QueuePolicyTest {
   final RecordingAudit audit = new RecordingAudit();
   final FollowUpLoop followUps = new FollowUpLoop();
   final EventCodec codec = new EventCodec();
-  final SchedulingTest.HeldEvents scheduled = new SchedulingTest.HeldEvents();
+  final HeldEvents scheduled = new HeldEvents();
   final CancellationMarkers markers =
       CancellationMarkers.inMemory(Clock.fixed(NOW, ZoneOffset.UTC));
   final IntakePolicies policies =

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-public class PlannerTest {
-  public static final String ALICE = "00000000-0000-4000-8000-000000000001";
-  public static final String BOB = "00000000-0000-4000-8000-000000000002";
+class PlannerTest {
+  static final String ALICE = "00000000-0000-4000-8000-000000000001";
+  static final String BOB = "00000000-0000-4000-8000-000000000002";
   static final String CAROL = "00000000-0000-4000-8000-000000000003";
-  public static final String GLASS = "00000000-0000-4000-8000-0000000000ff";
+  static final String GLASS = "00000000-0000-4000-8000-0000000000ff";
   static final String STAFF = "10000000-0000-4000-8000-000000000001";
   static final String TEAM = "10000000-0000-4000-8000-000000000002";
   static final String BREAK_GLASS = "10000000-0000-4000-8000-0000000000ff";

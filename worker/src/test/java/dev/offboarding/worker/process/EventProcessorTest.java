@@ -40,7 +40,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-public class EventProcessorTest {
+class EventProcessorTest {
   static final String GROUP = "30000000-0000-4000-8000-000000000001";
 
   final FakeDirectory directory = new FakeDirectory();

@@ -27,6 +27,7 @@ import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.testing.Events;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
+import dev.offboarding.worker.testing.HeldEvents;
 import dev.offboarding.worker.testing.Inbounds;
 import dev.offboarding.worker.testing.RecordingWrites;
 import java.time.Clock;
@@ -178,7 +179,7 @@ class CancelRunningTest {
     return EventProcessor.builder(
             new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC())
         .bounds(bounds)
-        .scheduled(new SchedulingTest.HeldEvents())
+        .scheduled(new HeldEvents())
         .markers(markers, Duration.ofDays(1))
         .build();
   }

@@ -23,6 +23,7 @@ import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
+import dev.offboarding.worker.testing.HeldEvents;
 import dev.offboarding.worker.testing.Inbounds;
 import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
@@ -34,7 +35,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Events with an {@code effectiveAt}: held by the broker until then, run when it comes. */
-public class SchedulingTest {
+class SchedulingTest {
   static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
   static final String ALICE = "20000000-0000-4000-8000-000000000001";
 
@@ -51,21 +52,6 @@ public class SchedulingTest {
    */
   final CancellationMarkers markers =
       CancellationMarkers.inMemory(Clock.fixed(NOW, ZoneOffset.UTC));
-
-  /** The broker's scheduled messages, in memory. */
-  public static final class HeldEvents implements ScheduledEvents {
-    public final List<Held> held = new java.util.ArrayList<>();
-
-    @Override
-    public List<Held> find(String eventId) {
-      return held.stream().filter(h -> h.eventId().equals(eventId)).toList();
-    }
-
-    @Override
-    public void cancel(Held h) {
-      held.remove(h);
-    }
-  }
 
   SchedulingTest() {
     directory.addUser(ALICE, "alice@contoso.com");
