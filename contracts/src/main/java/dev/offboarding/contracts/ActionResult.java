@@ -138,67 +138,46 @@ public record ActionResult(
     }
   }
 
-  /** A result that observed nothing of the containment actions and wrote no device. */
-  public ActionResult(
-      Action action,
-      TargetOutcome outcome,
-      int attempts,
-      String requestId,
-      Instant startedAt,
-      Instant finishedAt,
-      String errorCode,
-      String errorMessage,
-      Boolean verified,
-      Instant observedSessionsValidFrom,
-      Boolean observedAccountEnabled) {
-    this(
+  /**
+   * A write Graph acknowledged, not (yet) read back: {@link #withVerification} or {@link
+   * #withContainmentVerification} adds what the read showed, {@link #withDeviceIds} the devices
+   * written.
+   *
+   * @param action which write
+   * @param attempts how many requests were sent, the last one accepted
+   * @param requestId Graph's {@code request-id} of the accepting response, if any
+   * @param startedAt when the first attempt started
+   * @param finishedAt when Graph accepted it
+   * @return a SUCCEEDED result
+   */
+  public static ActionResult succeeded(
+      Action action, int attempts, String requestId, Instant startedAt, Instant finishedAt) {
+    return new ActionResult(
         action,
-        outcome,
+        TargetOutcome.SUCCEEDED,
         attempts,
         requestId,
         startedAt,
         finishedAt,
-        errorCode,
-        errorMessage,
-        verified,
-        observedSessionsValidFrom,
-        observedAccountEnabled,
+        null,
+        null,
+        null,
+        null,
+        null,
         null,
         null,
         null,
         List.of());
   }
 
-  /** A result without verification, as every result was before writes were read back. */
-  public ActionResult(
-      Action action,
-      TargetOutcome outcome,
-      int attempts,
-      String requestId,
-      Instant startedAt,
-      Instant finishedAt,
-      String errorCode,
-      String errorMessage) {
-    this(
-        action,
-        outcome,
-        attempts,
-        requestId,
-        startedAt,
-        finishedAt,
-        errorCode,
-        errorMessage,
-        null,
-        null,
-        null);
-  }
-
-  public static ActionResult succeeded(
-      Action action, int attempts, String requestId, Instant startedAt, Instant finishedAt) {
-    return new ActionResult(
-        action, TargetOutcome.SUCCEEDED, attempts, requestId, startedAt, finishedAt, null, null);
-  }
-
+  /**
+   * An action not attempted by design (a dry run, a protected account, an earlier action that
+   * failed), with {@link #SKIPPED_CODE}.
+   *
+   * @param action which write
+   * @param why why it was not attempted, in words
+   * @return a SKIPPED result with no attempts or timings
+   */
   public static ActionResult skipped(Action action, String why) {
     return skipped(action, SKIPPED_CODE, why);
   }
@@ -211,7 +190,74 @@ public record ActionResult(
   public static ActionResult skipped(Action action, String code, String why) {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(why, "why");
-    return new ActionResult(action, TargetOutcome.SKIPPED, 0, null, null, null, code, why);
+    return new ActionResult(
+        action,
+        TargetOutcome.SKIPPED,
+        0,
+        null,
+        null,
+        null,
+        code,
+        why,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of());
+  }
+
+  /**
+   * An action that did not take effect: Graph refused it ({@link TargetOutcome#NOT_FOUND}, {@link
+   * TargetOutcome#FORBIDDEN}) or it failed for good ({@link TargetOutcome#FAILED}: retries
+   * exhausted, Graph unavailable, an error of the worker's own). An action never sent because of
+   * what happened before it (a failed read, a target that could not be resolved) has 0 attempts and
+   * no timings.
+   *
+   * @param action which write
+   * @param outcome NOT_FOUND, FORBIDDEN or FAILED
+   * @param attempts how many requests were sent, 0 when none
+   * @param requestId Graph's {@code request-id} of the last response, if any
+   * @param startedAt when the first attempt started, or null when none was
+   * @param finishedAt when the outcome was known, or null with no attempt
+   * @param errorCode Graph's error code (e.g. {@code Request_ResourceNotFound}) or the worker's own
+   * @param errorMessage a human-readable message, never a token or secret
+   * @return the failed result
+   * @throws IllegalArgumentException for any other outcome
+   */
+  public static ActionResult failed(
+      Action action,
+      TargetOutcome outcome,
+      int attempts,
+      String requestId,
+      Instant startedAt,
+      Instant finishedAt,
+      String errorCode,
+      String errorMessage) {
+    Objects.requireNonNull(outcome, "outcome");
+    if (outcome != TargetOutcome.NOT_FOUND
+        && outcome != TargetOutcome.FORBIDDEN
+        && outcome != TargetOutcome.FAILED) {
+      throw new IllegalArgumentException(
+          "a failed result is NOT_FOUND, FORBIDDEN or FAILED, not " + outcome);
+    }
+    return new ActionResult(
+        action,
+        outcome,
+        attempts,
+        requestId,
+        startedAt,
+        finishedAt,
+        errorCode,
+        errorMessage,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of());
   }
 
   /**

@@ -114,231 +114,48 @@ public record SummaryAudit(
   }
 
   /**
-   * A summary that does not flag a waiting Lifecycle Workflows task; {@link
-   * #withLifecycleTaskWaits} adds it.
+   * A builder for a summary with this status, started and finished at these instants; everything
+   * else starts empty, zero, false or null. Whether the summary is final follows from the status
+   * (see {@link SummaryStatus#followedByAnother()}), so the builder does not ask for it.
+   *
+   * @param status the overall status
+   * @param startedAt when processing began
+   * @param finishedAt when the outcome was known
+   * @return a builder; {@link Builder#build()} checks the summary as the canonical constructor does
    */
-  public SummaryAudit(
-      String eventId,
-      String eventType,
-      SummaryStatus status,
-      Map<TargetOutcome, Integer> counts,
-      Map<String, Integer> skippedMembers,
-      int usersResolved,
-      Instant startedAt,
-      Instant finishedAt,
-      String rejectionReason,
-      List<Problem> problems,
-      boolean redelivery,
-      boolean dryRun,
-      boolean finalSummary,
-      int step,
-      int usersPending,
-      Instant dueAt,
-      String detail,
-      Provenance provenance,
-      Instant allResourcesBy) {
-    this(
-        eventId,
-        eventType,
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        rejectionReason,
-        problems,
-        redelivery,
-        dryRun,
-        finalSummary,
-        step,
-        usersPending,
-        dueAt,
-        detail,
-        provenance,
-        allResourcesBy,
-        false);
+  public static Builder builder(SummaryStatus status, Instant startedAt, Instant finishedAt) {
+    return new Builder(status, startedAt, finishedAt);
   }
 
-  /** A summary without an access window; {@link #withAllResourcesBy} adds it. */
-  public SummaryAudit(
-      String eventId,
-      String eventType,
-      SummaryStatus status,
-      Map<TargetOutcome, Integer> counts,
-      Map<String, Integer> skippedMembers,
-      int usersResolved,
-      Instant startedAt,
-      Instant finishedAt,
-      String rejectionReason,
-      List<Problem> problems,
-      boolean redelivery,
-      boolean dryRun,
-      boolean finalSummary,
-      int step,
-      int usersPending,
-      Instant dueAt,
-      String detail,
-      Provenance provenance) {
-    this(
-        eventId,
-        eventType,
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        rejectionReason,
-        problems,
-        redelivery,
-        dryRun,
-        finalSummary,
-        step,
-        usersPending,
-        dueAt,
-        detail,
-        provenance,
-        null);
-  }
-
-  /** A summary that does not say who asked; {@link #withProvenance} adds it. */
-  public SummaryAudit(
-      String eventId,
-      String eventType,
-      SummaryStatus status,
-      Map<TargetOutcome, Integer> counts,
-      Map<String, Integer> skippedMembers,
-      int usersResolved,
-      Instant startedAt,
-      Instant finishedAt,
-      String rejectionReason,
-      List<Problem> problems,
-      boolean redelivery,
-      boolean dryRun,
-      boolean finalSummary,
-      int step,
-      int usersPending,
-      Instant dueAt,
-      String detail) {
-    this(
-        eventId,
-        eventType,
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        rejectionReason,
-        problems,
-        redelivery,
-        dryRun,
-        finalSummary,
-        step,
-        usersPending,
-        dueAt,
-        detail,
-        null);
-  }
-
-  /** A summary with no due time and no detail. */
-  public SummaryAudit(
-      String eventId,
-      String eventType,
-      SummaryStatus status,
-      Map<TargetOutcome, Integer> counts,
-      Map<String, Integer> skippedMembers,
-      int usersResolved,
-      Instant startedAt,
-      Instant finishedAt,
-      String rejectionReason,
-      List<Problem> problems,
-      boolean redelivery,
-      boolean dryRun,
-      boolean finalSummary,
-      int step,
-      int usersPending) {
-    this(
-        eventId,
-        eventType,
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        rejectionReason,
-        problems,
-        redelivery,
-        dryRun,
-        finalSummary,
-        step,
-        usersPending,
-        null,
-        null,
-        null);
-  }
-
-  /** The final summary of an event done in one delivery. */
-  public SummaryAudit(
-      String eventId,
-      String eventType,
-      SummaryStatus status,
-      Map<TargetOutcome, Integer> counts,
-      Map<String, Integer> skippedMembers,
-      int usersResolved,
-      Instant startedAt,
-      Instant finishedAt,
-      String rejectionReason,
-      List<Problem> problems,
-      boolean redelivery,
-      boolean dryRun) {
-    this(
-        eventId,
-        eventType,
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        rejectionReason,
-        problems,
-        redelivery,
-        dryRun,
-        true,
-        0,
-        0,
-        null,
-        null,
-        null);
+  /**
+   * A builder holding every value of this summary, to build a copy that differs in a few.
+   *
+   * @return a builder that builds this summary unless told otherwise
+   */
+  public Builder toBuilder() {
+    return new Builder(status, startedAt, finishedAt)
+        .eventId(eventId)
+        .eventType(eventType)
+        .counts(counts)
+        .skippedMembers(skippedMembers)
+        .usersResolved(usersResolved)
+        .rejectionReason(rejectionReason)
+        .problems(problems)
+        .redelivery(redelivery)
+        .dryRun(dryRun)
+        .step(step)
+        .usersPending(usersPending)
+        .dueAt(dueAt)
+        .detail(detail)
+        .provenance(provenance)
+        .allResourcesBy(allResourcesBy)
+        .lifecycleTaskWaits(lifecycleTaskWaits);
   }
 
   /** The same summary, saying who asked for the event. */
   public SummaryAudit withProvenance(Provenance p) {
     Objects.requireNonNull(p, "provenance");
-    return new SummaryAudit(
-        eventId,
-        eventType,
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        rejectionReason,
-        problems,
-        redelivery,
-        dryRun,
-        finalSummary,
-        step,
-        usersPending,
-        dueAt,
-        detail,
-        p,
-        allResourcesBy,
-        lifecycleTaskWaits);
+    return toBuilder().provenance(p).build();
   }
 
   /**
@@ -347,27 +164,7 @@ public record SummaryAudit(
    */
   public SummaryAudit withAllResourcesBy(Instant latest) {
     Objects.requireNonNull(latest, "allResourcesBy");
-    return new SummaryAudit(
-        eventId,
-        eventType,
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        rejectionReason,
-        problems,
-        redelivery,
-        dryRun,
-        finalSummary,
-        step,
-        usersPending,
-        dueAt,
-        detail,
-        provenance,
-        latest,
-        lifecycleTaskWaits);
+    return toBuilder().allResourcesBy(latest).build();
   }
 
   /**
@@ -377,27 +174,7 @@ public record SummaryAudit(
    * @throws IllegalArgumentException for a final summary
    */
   public SummaryAudit withLifecycleTaskWaits() {
-    return new SummaryAudit(
-        eventId,
-        eventType,
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        rejectionReason,
-        problems,
-        redelivery,
-        dryRun,
-        finalSummary,
-        step,
-        usersPending,
-        dueAt,
-        detail,
-        provenance,
-        allResourcesBy,
-        true);
+    return toBuilder().lifecycleTaskWaits(true).build();
   }
 
   private static void requireCount(Integer n, String what) {
@@ -409,5 +186,164 @@ public record SummaryAudit(
   /** Duration of processing in milliseconds. */
   public long durationMillis() {
     return java.time.Duration.between(startedAt, finishedAt).toMillis();
+  }
+
+  /**
+   * Builds a {@link SummaryAudit} from its status and timestamps and whichever other values the
+   * summary has. Each setter replaces the value given before. Not thread-safe; {@link #build()} can
+   * be called more than once.
+   */
+  public static final class Builder {
+    private final SummaryStatus status;
+    private final Instant startedAt;
+    private final Instant finishedAt;
+    private String eventId;
+    private String eventType;
+    private Map<TargetOutcome, Integer> counts = Map.of();
+    private Map<String, Integer> skippedMembers = Map.of();
+    private int usersResolved;
+    private String rejectionReason;
+    private List<Problem> problems = List.of();
+    private boolean redelivery;
+    private boolean dryRun;
+    private int step;
+    private int usersPending;
+    private Instant dueAt;
+    private String detail;
+    private Provenance provenance;
+    private Instant allResourcesBy;
+    private boolean lifecycleTaskWaits;
+
+    private Builder(SummaryStatus status, Instant startedAt, Instant finishedAt) {
+      this.status = Objects.requireNonNull(status, "status");
+      this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+      this.finishedAt = Objects.requireNonNull(finishedAt, "finishedAt");
+    }
+
+    /** See {@link SummaryAudit#eventId()}; null (the default) when the event had none readable. */
+    public Builder eventId(String eventId) {
+      this.eventId = eventId;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#eventType()}; null by default. */
+    public Builder eventType(String eventType) {
+      this.eventType = eventType;
+      return this;
+    }
+
+    /** Users by outcome (see {@link SummaryAudit#counts()}); outcomes left out count 0. */
+    public Builder counts(Map<TargetOutcome, Integer> counts) {
+      this.counts = counts;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#skippedMembers()}; empty by default. */
+    public Builder skippedMembers(Map<String, Integer> skippedMembers) {
+      this.skippedMembers = skippedMembers;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#usersResolved()}; 0 by default. */
+    public Builder usersResolved(int usersResolved) {
+      this.usersResolved = usersResolved;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#rejectionReason()}; required for a REJECTED summary. */
+    public Builder rejectionReason(String rejectionReason) {
+      this.rejectionReason = rejectionReason;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#problems()}; empty by default. */
+    public Builder problems(List<Problem> problems) {
+      this.problems = problems;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#redelivery()}; false by default. */
+    public Builder redelivery(boolean redelivery) {
+      this.redelivery = redelivery;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#dryRun()}; false by default. */
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#step()}; 0 (the event message itself) by default. */
+    public Builder step(int step) {
+      this.step = step;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#usersPending()}; 0 by default, and 0 in a final summary. */
+    public Builder usersPending(int usersPending) {
+      this.usersPending = usersPending;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#dueAt()}; required exactly for SCHEDULED and AWAITING_APPROVAL. */
+    public Builder dueAt(Instant dueAt) {
+      this.dueAt = dueAt;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#detail()}; null by default. */
+    public Builder detail(String detail) {
+      this.detail = detail;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#provenance()}; null by default. */
+    public Builder provenance(Provenance provenance) {
+      this.provenance = provenance;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#allResourcesBy()}; null by default. */
+    public Builder allResourcesBy(Instant allResourcesBy) {
+      this.allResourcesBy = allResourcesBy;
+      return this;
+    }
+
+    /** See {@link SummaryAudit#lifecycleTaskWaits()}; false by default. */
+    public Builder lifecycleTaskWaits(boolean lifecycleTaskWaits) {
+      this.lifecycleTaskWaits = lifecycleTaskWaits;
+      return this;
+    }
+
+    /**
+     * The summary, final exactly when its status is not followed by another.
+     *
+     * @throws IllegalArgumentException when the values break a rule of {@link SummaryAudit}
+     * @throws NullPointerException when counts, skipped members or problems were set to null
+     */
+    public SummaryAudit build() {
+      return new SummaryAudit(
+          eventId,
+          eventType,
+          status,
+          counts,
+          skippedMembers,
+          usersResolved,
+          startedAt,
+          finishedAt,
+          rejectionReason,
+          problems,
+          redelivery,
+          dryRun,
+          !status.followedByAnother(),
+          step,
+          usersPending,
+          dueAt,
+          detail,
+          provenance,
+          allResourcesBy,
+          lifecycleTaskWaits);
+    }
   }
 }

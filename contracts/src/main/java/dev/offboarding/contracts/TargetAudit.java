@@ -43,78 +43,143 @@ public record TargetAudit(
     actions = List.copyOf(Objects.requireNonNull(actions, "actions"));
   }
 
-  /** An audit without an access window; {@link #withAccess} adds it. */
-  public TargetAudit(
-      String eventId,
-      String userId,
-      String userPrincipalName,
-      List<String> via,
-      boolean guest,
-      TargetOutcome outcome,
-      String detail,
-      List<ActionResult> actions,
-      boolean redelivery,
-      Provenance provenance) {
-    this(
-        eventId,
-        userId,
-        userPrincipalName,
-        via,
-        guest,
-        outcome,
-        detail,
-        actions,
-        redelivery,
-        provenance,
-        null);
+  /**
+   * A builder for the audit of one user of this event with this overall outcome; everything else
+   * starts empty, false or null.
+   *
+   * @param eventId the id of the event that asked for it
+   * @param outcome the user's overall outcome
+   * @return a builder; {@link Builder#build()} checks the audit as the canonical constructor does
+   */
+  public static Builder builder(String eventId, TargetOutcome outcome) {
+    return new Builder(eventId, outcome);
   }
 
-  /** An audit that does not say who asked; {@link #withProvenance} adds it. */
-  public TargetAudit(
-      String eventId,
-      String userId,
-      String userPrincipalName,
-      List<String> via,
-      boolean guest,
-      TargetOutcome outcome,
-      String detail,
-      List<ActionResult> actions,
-      boolean redelivery) {
-    this(
-        eventId, userId, userPrincipalName, via, guest, outcome, detail, actions, redelivery, null);
+  /**
+   * A builder holding every value of this audit, to build a copy that differs in a few.
+   *
+   * @return a builder that builds this audit unless told otherwise
+   */
+  public Builder toBuilder() {
+    return new Builder(eventId, outcome)
+        .userId(userId)
+        .userPrincipalName(userPrincipalName)
+        .via(via)
+        .guest(guest)
+        .detail(detail)
+        .actions(actions)
+        .redelivery(redelivery)
+        .provenance(provenance)
+        .access(access);
   }
 
   /** The same audit, saying who asked for the event. */
   public TargetAudit withProvenance(Provenance p) {
     Objects.requireNonNull(p, "provenance");
-    return new TargetAudit(
-        eventId,
-        userId,
-        userPrincipalName,
-        via,
-        guest,
-        outcome,
-        detail,
-        actions,
-        redelivery,
-        p,
-        access);
+    return toBuilder().provenance(p).build();
   }
 
   /** The same audit, saying when the user's access ends. */
   public TargetAudit withAccess(AccessWindow window) {
     Objects.requireNonNull(window, "access");
-    return new TargetAudit(
-        eventId,
-        userId,
-        userPrincipalName,
-        via,
-        guest,
-        outcome,
-        detail,
-        actions,
-        redelivery,
-        provenance,
-        window);
+    return toBuilder().access(window).build();
+  }
+
+  /**
+   * Builds a {@link TargetAudit} from its event id and outcome and whichever other values the audit
+   * has. Each setter replaces the value given before. Not thread-safe; {@link #build()} can be
+   * called more than once.
+   */
+  public static final class Builder {
+    private final String eventId;
+    private final TargetOutcome outcome;
+    private String userId;
+    private String userPrincipalName;
+    private List<String> via = List.of();
+    private boolean guest;
+    private String detail;
+    private List<ActionResult> actions = List.of();
+    private boolean redelivery;
+    private Provenance provenance;
+    private AccessWindow access;
+
+    private Builder(String eventId, TargetOutcome outcome) {
+      this.eventId = Objects.requireNonNull(eventId, "eventId");
+      this.outcome = Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** See {@link TargetAudit#userId()}; null (the default) for a user target not found. */
+    public Builder userId(String userId) {
+      this.userId = userId;
+      return this;
+    }
+
+    /** See {@link TargetAudit#userPrincipalName()}; null by default. */
+    public Builder userPrincipalName(String userPrincipalName) {
+      this.userPrincipalName = userPrincipalName;
+      return this;
+    }
+
+    /** See {@link TargetAudit#via()}; empty by default. */
+    public Builder via(List<String> via) {
+      this.via = via;
+      return this;
+    }
+
+    /** See {@link TargetAudit#guest()}; false by default. */
+    public Builder guest(boolean guest) {
+      this.guest = guest;
+      return this;
+    }
+
+    /** See {@link TargetAudit#detail()}; null by default. */
+    public Builder detail(String detail) {
+      this.detail = detail;
+      return this;
+    }
+
+    /** See {@link TargetAudit#actions()}; empty by default. */
+    public Builder actions(List<ActionResult> actions) {
+      this.actions = actions;
+      return this;
+    }
+
+    /** See {@link TargetAudit#redelivery()}; false by default. */
+    public Builder redelivery(boolean redelivery) {
+      this.redelivery = redelivery;
+      return this;
+    }
+
+    /** See {@link TargetAudit#provenance()}; null by default. */
+    public Builder provenance(Provenance provenance) {
+      this.provenance = provenance;
+      return this;
+    }
+
+    /** See {@link TargetAudit#access()}; null by default. */
+    public Builder access(AccessWindow access) {
+      this.access = access;
+      return this;
+    }
+
+    /**
+     * The audit.
+     *
+     * @throws NullPointerException when via or actions were set to null
+     */
+    public TargetAudit build() {
+      return new TargetAudit(
+          eventId,
+          userId,
+          userPrincipalName,
+          via,
+          guest,
+          outcome,
+          detail,
+          actions,
+          redelivery,
+          provenance,
+          access);
+    }
   }
 }

@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class AuditCodecTest {
@@ -35,248 +37,129 @@ class AuditCodecTest {
 
   static Stream<TargetAudit> targetAudits() {
     return Stream.of(
-        new TargetAudit(
-            "evt-1",
-            "5f1d3c2a-0000-4000-8000-000000000001",
-            "alice@contoso.com",
-            List.of("user:alice@contoso.com", "group:84b18857-3c01-48be-b707-492019c57142"),
-            false,
-            TargetOutcome.SUCCEEDED,
-            null,
-            List.of(
-                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-1", T0, T1),
-                new ActionResult(
-                    Action.REVOKE_SESSIONS,
-                    TargetOutcome.SUCCEEDED,
-                    3,
-                    "req-2",
-                    T0,
-                    T1,
-                    null,
-                    null)),
-            false),
-        new TargetAudit(
-            "evt-1",
-            null,
-            "o'brien#1$x+y@contoso.com",
-            List.of("user:o'brien#1$x+y@contoso.com"),
-            false,
-            TargetOutcome.NOT_FOUND,
-            "no such user",
-            List.of(
-                new ActionResult(
-                    Action.DISABLE_ACCOUNT,
-                    TargetOutcome.NOT_FOUND,
-                    1,
-                    "req-3",
-                    T0,
-                    T1,
-                    "Request_ResourceNotFound",
-                    "Resource 'o'brien' does not exist"),
-                ActionResult.skipped(Action.REVOKE_SESSIONS, "an earlier action failed")),
-            true),
-        new TargetAudit(
-            "evt-2",
-            "5f1d3c2a-0000-4000-8000-000000000009",
-            null,
-            List.of("attribute:department"),
-            true,
-            TargetOutcome.PROTECTED,
-            "break-glass account",
-            List.of(),
-            false),
-        new TargetAudit(
-            "evt-3",
-            "5f1d3c2a-0000-4000-8000-000000000002",
-            "bob@contoso.com",
-            List.of("user:bob@contoso.com"),
-            false,
-            TargetOutcome.UNVERIFIED,
-            "revokeSessions: not seen on read-back",
-            List.of(
-                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-4", T0, T1)
-                    .withVerification(true, null, false, null),
-                ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-5", T0, T1)
-                    .withVerification(
-                        false,
-                        Instant.parse("2024-01-01T00:00:00Z"),
-                        false,
-                        "not seen on read-back")),
-            false),
-        new TargetAudit(
-            "evt-3",
-            "5f1d3c2a-0000-4000-8000-000000000003",
-            "carol@contoso.com",
-            List.of("user:carol@contoso.com"),
-            false,
-            TargetOutcome.UNVERIFIED,
-            "revokeSessions: user not found on read-back",
-            List.of(
-                ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-6", T0, T1)
-                    .withVerification(false, null, null, "user not found on read-back")),
-            false),
-        new TargetAudit(
-                "evt-4",
-                "5f1d3c2a-0000-4000-8000-000000000004",
-                "dave@contoso.com",
-                List.of("user:dave@contoso.com"),
-                false,
-                TargetOutcome.SUCCEEDED,
-                null,
-                List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-7", T0, T1)),
-                false)
-            .withProvenance(FROM_HR),
-        new TargetAudit(
-                "evt-5",
-                "5f1d3c2a-0000-4000-8000-000000000005",
-                null,
-                List.of("user:5f1d3c2a-0000-4000-8000-000000000005"),
-                false,
-                TargetOutcome.SUCCEEDED,
-                null,
-                List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-8", T0, T1)),
-                false)
-            .withProvenance(
+        TargetAudit.builder("evt-1", TargetOutcome.SUCCEEDED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000001")
+            .userPrincipalName("alice@contoso.com")
+            .via(List.of("user:alice@contoso.com", "group:84b18857-3c01-48be-b707-492019c57142"))
+            .actions(
+                List.of(
+                    ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-1", T0, T1),
+                    ActionResult.succeeded(Action.REVOKE_SESSIONS, 3, "req-2", T0, T1)))
+            .build(),
+        TargetAudit.builder("evt-1", TargetOutcome.NOT_FOUND)
+            .userPrincipalName("o'brien#1$x+y@contoso.com")
+            .via(List.of("user:o'brien#1$x+y@contoso.com"))
+            .detail("no such user")
+            .actions(
+                List.of(
+                    ActionResult.failed(
+                        Action.DISABLE_ACCOUNT,
+                        TargetOutcome.NOT_FOUND,
+                        1,
+                        "req-3",
+                        T0,
+                        T1,
+                        "Request_ResourceNotFound",
+                        "Resource 'o'brien' does not exist"),
+                    ActionResult.skipped(Action.REVOKE_SESSIONS, "an earlier action failed")))
+            .redelivery(true)
+            .build(),
+        TargetAudit.builder("evt-2", TargetOutcome.PROTECTED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000009")
+            .via(List.of("attribute:department"))
+            .guest(true)
+            .detail("break-glass account")
+            .build(),
+        TargetAudit.builder("evt-3", TargetOutcome.UNVERIFIED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000002")
+            .userPrincipalName("bob@contoso.com")
+            .via(List.of("user:bob@contoso.com"))
+            .detail("revokeSessions: not seen on read-back")
+            .actions(
+                List.of(
+                    ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-4", T0, T1)
+                        .withVerification(true, null, false, null),
+                    ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-5", T0, T1)
+                        .withVerification(
+                            false,
+                            Instant.parse("2024-01-01T00:00:00Z"),
+                            false,
+                            "not seen on read-back")))
+            .build(),
+        TargetAudit.builder("evt-3", TargetOutcome.UNVERIFIED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000003")
+            .userPrincipalName("carol@contoso.com")
+            .via(List.of("user:carol@contoso.com"))
+            .detail("revokeSessions: user not found on read-back")
+            .actions(
+                List.of(
+                    ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-6", T0, T1)
+                        .withVerification(false, null, null, "user not found on read-back")))
+            .build(),
+        TargetAudit.builder("evt-4", TargetOutcome.SUCCEEDED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000004")
+            .userPrincipalName("dave@contoso.com")
+            .via(List.of("user:dave@contoso.com"))
+            .actions(List.of(ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "req-7", T0, T1)))
+            .provenance(FROM_HR)
+            .build(),
+        TargetAudit.builder("evt-5", TargetOutcome.SUCCEEDED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000005")
+            .via(List.of("user:5f1d3c2a-0000-4000-8000-000000000005"))
+            .actions(List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "req-8", T0, T1)))
+            .provenance(
                 new Provenance(
-                    "/siem/sentinel",
-                    null,
-                    null,
-                    "Token theft\nsecond line",
-                    "offboarding-urgent")));
+                    "/siem/sentinel", null, null, "Token theft\nsecond line", "offboarding-urgent"))
+            .build());
   }
 
   static Stream<SummaryAudit> summaryAudits() {
     DecodeResult.Invalid rejected =
         (DecodeResult.Invalid) new EventCodec().decode(SampleEvents.load(SampleEvents.MALFORMED));
     return Stream.of(
-        new SummaryAudit(
-            "evt-1",
-            EventType.LEAVER.wireName(),
-            SummaryStatus.PARTIAL,
-            Map.of(TargetOutcome.SUCCEEDED, 41, TargetOutcome.FORBIDDEN, 1),
-            Map.of("device", 3, "orgContact", 1),
-            42,
-            T0,
-            T1,
-            null,
-            List.of(),
-            false,
-            false),
-        new SummaryAudit(
-            rejected.eventId(),
-            rejected.eventType(),
-            SummaryStatus.REJECTED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            "the event breaks the v1 contract",
-            rejected.problems(),
-            false,
-            false),
-        new SummaryAudit(
-            null,
-            null,
-            SummaryStatus.REJECTED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            "not valid JSON",
-            List.of(new Problem("$", "not valid JSON at line 1, column 2")),
-            true,
-            false),
-        new SummaryAudit(
-            "evt-3",
-            EventType.COMPROMISE.wireName(),
-            SummaryStatus.DRY_RUN,
-            Map.of(TargetOutcome.SKIPPED, 7),
-            Map.of(),
-            7,
-            T0,
-            T1,
-            null,
-            List.of(),
-            false,
-            true),
-        new SummaryAudit(
-            "evt-4",
-            EventType.LEAVER.wireName(),
-            SummaryStatus.SCHEDULED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            null,
-            List.of(),
-            false,
-            false,
-            false,
-            0,
-            0,
-            Instant.parse("2026-12-31T16:00:00Z"),
-            "held by the broker until 2026-12-31T16:00:00Z"),
-        new SummaryAudit(
-                "evt-6",
-                EventType.LEAVER.wireName(),
-                SummaryStatus.COMPLETED,
-                Map.of(TargetOutcome.SUCCEEDED, 1),
-                Map.of(),
-                1,
-                T0,
-                T1,
-                null,
-                List.of(),
-                false,
-                false)
-            .withProvenance(FROM_HR),
-        new SummaryAudit(
-                null,
-                null,
-                SummaryStatus.REJECTED,
-                Map.of(),
-                Map.of(),
-                0,
-                T0,
-                T0,
-                "not valid JSON",
-                List.of(new Problem("$", "not valid JSON at line 1, column 2")),
-                false,
-                false)
-            .withProvenance(new Provenance(null, null, null, null, "offboarding-ops")));
-  }
-
-  @Test
-  void theSchemaRejectsAScheduledSummaryWithoutADueTime() throws Exception {
-    SummaryAudit scheduled =
-        new SummaryAudit(
-            "evt-5",
-            EventType.LEAVER.wireName(),
-            SummaryStatus.SCHEDULED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            null,
-            List.of(),
-            false,
-            false,
-            false,
-            0,
-            0,
-            T1,
-            null);
-    ObjectNode message =
-        (ObjectNode) EventJson.MAPPER.readTree(codec.encodeSummary("msg-5", T1, scheduled));
-    ((ObjectNode) message.get("data")).remove("dueAt");
-
-    boolean accepted = SUMMARY_SCHEMA.accepts(EventJson.MAPPER.writeValueAsBytes(message));
-
-    assertFalse(accepted);
+        SummaryAudit.builder(SummaryStatus.PARTIAL, T0, T1)
+            .eventId("evt-1")
+            .eventType(EventType.LEAVER.wireName())
+            .counts(Map.of(TargetOutcome.SUCCEEDED, 41, TargetOutcome.FORBIDDEN, 1))
+            .skippedMembers(Map.of("device", 3, "orgContact", 1))
+            .usersResolved(42)
+            .build(),
+        SummaryAudit.builder(SummaryStatus.REJECTED, T0, T0)
+            .eventId(rejected.eventId())
+            .eventType(rejected.eventType())
+            .rejectionReason("the event breaks the v1 contract")
+            .problems(rejected.problems())
+            .build(),
+        SummaryAudit.builder(SummaryStatus.REJECTED, T0, T0)
+            .rejectionReason("not valid JSON")
+            .problems(List.of(new Problem("$", "not valid JSON at line 1, column 2")))
+            .redelivery(true)
+            .build(),
+        SummaryAudit.builder(SummaryStatus.DRY_RUN, T0, T1)
+            .eventId("evt-3")
+            .eventType(EventType.COMPROMISE.wireName())
+            .counts(Map.of(TargetOutcome.SKIPPED, 7))
+            .usersResolved(7)
+            .dryRun(true)
+            .build(),
+        SummaryAudit.builder(SummaryStatus.SCHEDULED, T0, T0)
+            .eventId("evt-4")
+            .eventType(EventType.LEAVER.wireName())
+            .dueAt(Instant.parse("2026-12-31T16:00:00Z"))
+            .detail("held by the broker until 2026-12-31T16:00:00Z")
+            .build(),
+        SummaryAudit.builder(SummaryStatus.COMPLETED, T0, T1)
+            .eventId("evt-6")
+            .eventType(EventType.LEAVER.wireName())
+            .counts(Map.of(TargetOutcome.SUCCEEDED, 1))
+            .usersResolved(1)
+            .provenance(FROM_HR)
+            .build(),
+        SummaryAudit.builder(SummaryStatus.REJECTED, T0, T0)
+            .rejectionReason("not valid JSON")
+            .problems(List.of(new Problem("$", "not valid JSON at line 1, column 2")))
+            .provenance(new Provenance(null, null, null, null, "offboarding-ops"))
+            .build());
   }
 
   @ParameterizedTest
@@ -363,25 +246,6 @@ class AuditCodecTest {
   }
 
   @Test
-  void namesThePathOfAVerificationThatContradictsItsOutcome() throws Exception {
-    ObjectNode root =
-        (ObjectNode)
-            EventJson.MAPPER.readTree(
-                codec.encodeTarget("m", T0, targetAudits().skip(3).findFirst().orElseThrow()));
-    ((ObjectNode) root.at("/data/actions/1")).put("outcome", "SUCCEEDED");
-
-    IllegalArgumentException thrown =
-        assertThrows(
-            IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
-
-    assertTrue(
-        thrown
-            .getMessage()
-            .startsWith("not a valid dev.offboarding.audit.target.v1 message: $.data.actions[1]: "),
-        thrown.getMessage());
-  }
-
-  @Test
   void writesTheSummaryDurationAndEveryOutcomeCount() throws Exception {
     SummaryAudit audit = summaryAudits().findFirst().orElseThrow();
 
@@ -452,56 +316,6 @@ class AuditCodecTest {
   }
 
   @Test
-  void refusesAProvenanceMemberItDoesNotKnowThoughItToleratesNewDataProperties() throws Exception {
-    ObjectNode root =
-        (ObjectNode)
-            EventJson.MAPPER.readTree(
-                codec.encodeTarget("m", T1, targetAudits().skip(5).findFirst().orElseThrow()));
-    ((ObjectNode) root.at("/data/provenance")).put("approvedBy", "soc-lead@contoso.com");
-
-    IllegalArgumentException thrown =
-        assertThrows(
-            IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
-
-    assertEquals(
-        "not a valid dev.offboarding.audit.target.v1 message: $.data.provenance.approvedBy: unexpected property",
-        thrown.getMessage());
-  }
-
-  @Test
-  void namesTheProvenanceMemberThatBreaksTheEventsRule() throws Exception {
-    ObjectNode root =
-        (ObjectNode)
-            EventJson.MAPPER.readTree(
-                codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
-    ((ObjectNode) root.at("/data/provenance")).put("ticket", "T".repeat(129));
-
-    IllegalArgumentException thrown =
-        assertThrows(
-            IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
-
-    assertEquals(
-        "not a valid dev.offboarding.audit.summary.v1 message: $.data.provenance.ticket: at most 128 characters",
-        thrown.getMessage());
-  }
-
-  @Test
-  void refusesAProvenanceWithoutItsQueue() throws Exception {
-    ObjectNode root =
-        (ObjectNode)
-            EventJson.MAPPER.readTree(
-                codec.encodeSummary("m", T1, summaryAudits().skip(5).findFirst().orElseThrow()));
-    ((ObjectNode) root.at("/data/provenance")).remove("queue");
-
-    IllegalArgumentException thrown =
-        assertThrows(
-            IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
-
-    assertTrue(
-        thrown.getMessage().endsWith("$.data.provenance.queue: required"), thrown.getMessage());
-  }
-
-  @Test
   void tellsTheTypeOfAnAuditMessage() {
     byte[] target = codec.encodeTarget("m", T0, targetAudits().findFirst().orElseThrow());
     byte[] summary = codec.encodeSummary("m", T0, summaryAudits().findFirst().orElseThrow());
@@ -518,38 +332,6 @@ class AuditCodecTest {
         assertThrows(IllegalArgumentException.class, () -> codec.decodeTarget(summary));
 
     assertTrue(thrown.getMessage().contains("$.type"), thrown.getMessage());
-  }
-
-  @Test
-  void namesThePathOfABadFieldWhenDecoding() throws Exception {
-    ObjectNode root =
-        (ObjectNode)
-            EventJson.MAPPER.readTree(
-                codec.encodeTarget("m", T0, targetAudits().findFirst().orElseThrow()));
-    ((ObjectNode) root.at("/data/actions/1")).put("outcome", "EXPLODED");
-
-    IllegalArgumentException thrown =
-        assertThrows(
-            IllegalArgumentException.class, () -> codec.decodeTarget(EventJson.bytes(root)));
-
-    assertEquals(
-        "not a valid dev.offboarding.audit.target.v1 message: $.data.actions[1].outcome: unknown outcome",
-        thrown.getMessage());
-  }
-
-  @Test
-  void rejectsAMissingRequiredFieldWhenDecoding() throws Exception {
-    ObjectNode root =
-        (ObjectNode)
-            EventJson.MAPPER.readTree(
-                codec.encodeSummary("m", T0, summaryAudits().findFirst().orElseThrow()));
-    ((ObjectNode) root.get("data")).remove("finishedAt");
-
-    IllegalArgumentException thrown =
-        assertThrows(
-            IllegalArgumentException.class, () -> codec.decodeSummary(EventJson.bytes(root)));
-
-    assertTrue(thrown.getMessage().endsWith("$.data.finishedAt: required"), thrown.getMessage());
   }
 
   @Test
@@ -582,17 +364,6 @@ class AuditCodecTest {
   }
 
   @Test
-  void theSchemaRejectsARejectedSummaryWithoutAReason() throws Exception {
-    ObjectNode root =
-        (ObjectNode)
-            EventJson.MAPPER.readTree(
-                codec.encodeSummary("m", T0, summaryAudits().skip(1).findFirst().orElseThrow()));
-    ((ObjectNode) root.get("data")).remove("rejectionReason");
-
-    assertFalse(SUMMARY_SCHEMA.accepts(EventJson.bytes(root)));
-  }
-
-  @Test
   void aRejectionSummaryCarriesEveryProblemOfTheDecodedEvent() {
     DecodeResult.Invalid rejected =
         assertInstanceOf(
@@ -604,5 +375,114 @@ class AuditCodecTest {
 
     assertEquals(rejected.problems(), decoded.problems());
     assertEquals(rejected.eventId(), decoded.eventId());
+  }
+
+  /**
+   * Encoded audits each broken in one place, with the message decoding them gives: the type, then
+   * where and what.
+   */
+  static Stream<Arguments> brokenAudits() {
+    String target = "not a valid dev.offboarding.audit.target.v1 message: ";
+    String summary = "not a valid dev.offboarding.audit.summary.v1 message: ";
+    return Stream.of(
+        Arguments.of(
+            "a verification that contradicts its outcome",
+            editedTarget(3, d -> ((ObjectNode) d.at("/actions/1")).put("outcome", "SUCCEEDED")),
+            target
+                + "$.data.actions[1]: a write the read-back did not show is UNVERIFIED, never"
+                + " SUCCEEDED"),
+        Arguments.of(
+            "a provenance member it does not know",
+            editedTarget(
+                5,
+                d -> ((ObjectNode) d.get("provenance")).put("approvedBy", "soc-lead@contoso.com")),
+            target + "$.data.provenance.approvedBy: unexpected property"),
+        Arguments.of(
+            "a provenance member that breaks the event's rule",
+            editedSummary(
+                5, d -> ((ObjectNode) d.get("provenance")).put("ticket", "T".repeat(129))),
+            summary + "$.data.provenance.ticket: at most 128 characters"),
+        Arguments.of(
+            "a provenance without its queue",
+            editedSummary(5, d -> ((ObjectNode) d.get("provenance")).remove("queue")),
+            summary + "$.data.provenance.queue: required"),
+        Arguments.of(
+            "an unknown outcome",
+            editedTarget(0, d -> ((ObjectNode) d.at("/actions/1")).put("outcome", "EXPLODED")),
+            target + "$.data.actions[1].outcome: unknown outcome"),
+        Arguments.of(
+            "a missing required field",
+            editedSummary(0, d -> d.remove("finishedAt")),
+            summary + "$.data.finishedAt: required"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenAudits")
+  void namesWhereADecodedAuditBreaksTheContract(
+      String description, byte[] broken, String expected) {
+    IllegalArgumentException thrown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> {
+              if (TargetAudit.TYPE.equals(codec.typeOf(broken))) {
+                codec.decodeTarget(broken);
+              } else {
+                codec.decodeSummary(broken);
+              }
+            });
+
+    assertEquals(expected, thrown.getMessage());
+  }
+
+  /** Summaries each without a field their status requires, and that field. */
+  static Stream<Arguments> summariesMissingWhatTheirStatusRequires() {
+    return Stream.of(
+        Arguments.of(
+            "a scheduled summary without a due time",
+            SummaryAudit.builder(SummaryStatus.SCHEDULED, T0, T0)
+                .eventId("evt-5")
+                .eventType(EventType.LEAVER.wireName())
+                .dueAt(T1)
+                .build(),
+            "dueAt"),
+        Arguments.of(
+            "a rejected summary without a reason",
+            summaryAudits().skip(1).findFirst().orElseThrow(),
+            "rejectionReason"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("summariesMissingWhatTheirStatusRequires")
+  void theSchemaRejectsASummaryWithoutAFieldItsStatusRequires(
+      String description, SummaryAudit summary, String field) throws Exception {
+    ObjectNode message =
+        (ObjectNode) EventJson.MAPPER.readTree(codec.encodeSummary("msg-5", T1, summary));
+    ((ObjectNode) message.get("data")).remove(field);
+
+    boolean accepted = SUMMARY_SCHEMA.accepts(EventJson.MAPPER.writeValueAsBytes(message));
+
+    assertFalse(accepted);
+  }
+
+  /** Target audit example {@code n} encoded, with its {@code data} changed. */
+  private static byte[] editedTarget(int n, Consumer<ObjectNode> changeData) {
+    TargetAudit audit = targetAudits().skip(n).findFirst().orElseThrow();
+    return edited(new AuditCodec().encodeTarget("m", T1, audit), changeData);
+  }
+
+  /** Summary example {@code n} encoded, with its {@code data} changed. */
+  private static byte[] editedSummary(int n, Consumer<ObjectNode> changeData) {
+    SummaryAudit audit = summaryAudits().skip(n).findFirst().orElseThrow();
+    return edited(new AuditCodec().encodeSummary("m", T1, audit), changeData);
+  }
+
+  private static byte[] edited(byte[] message, Consumer<ObjectNode> changeData) {
+    try {
+      ObjectNode root = (ObjectNode) EventJson.MAPPER.readTree(message);
+      changeData.accept((ObjectNode) root.get("data"));
+      return EventJson.bytes(root);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -64,16 +64,14 @@ class ContainmentContractTest {
   void aTargetAuditCarriesItsAccessWindowThroughTheCodecAndKeepsItWhenProvenanceIsAdded()
       throws Exception {
     TargetAudit audit =
-        new TargetAudit(
-                "e-1",
-                USER,
-                "bob@contoso.com",
-                List.of("user:bob@contoso.com"),
-                true,
-                TargetOutcome.SUCCEEDED,
-                null,
-                List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", REVOKED, REVOKED)),
-                false)
+        TargetAudit.builder("e-1", TargetOutcome.SUCCEEDED)
+            .userId(USER)
+            .userPrincipalName("bob@contoso.com")
+            .via(List.of("user:bob@contoso.com"))
+            .guest(true)
+            .actions(
+                List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", REVOKED, REVOKED)))
+            .build()
             .withAccess(AccessWindow.forUser(REVOKED, Duration.ofMinutes(90), true))
             .withProvenance(PROVENANCE);
 
@@ -146,19 +144,12 @@ class ContainmentContractTest {
   void theSummaryCarriesTheEventsLatestAllResourcesBy() throws Exception {
     Instant by = REVOKED.plus(Duration.ofMinutes(90));
     SummaryAudit summary =
-        new SummaryAudit(
-                "e-1",
-                EventType.COMPROMISE.wireName(),
-                SummaryStatus.COMPLETED,
-                Map.of(TargetOutcome.SUCCEEDED, 1),
-                Map.of(),
-                1,
-                REVOKED,
-                REVOKED,
-                null,
-                List.of(),
-                false,
-                false)
+        SummaryAudit.builder(SummaryStatus.COMPLETED, REVOKED, REVOKED)
+            .eventId("e-1")
+            .eventType(EventType.COMPROMISE.wireName())
+            .counts(Map.of(TargetOutcome.SUCCEEDED, 1))
+            .usersResolved(1)
+            .build()
             .withAllResourcesBy(by)
             .withProvenance(PROVENANCE);
 

@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -202,16 +201,13 @@ class ProvenanceTest {
   @Test
   void aTargetAuditGainsProvenanceAndKeepsEverythingElse() {
     TargetAudit audit =
-        new TargetAudit(
-            "evt-1",
-            "5f1d3c2a-0000-4000-8000-000000000001",
-            "alice@contoso.com",
-            List.of("user:alice@contoso.com"),
-            false,
-            TargetOutcome.SKIPPED,
-            "dry run",
-            List.of(),
-            true);
+        TargetAudit.builder("evt-1", TargetOutcome.SKIPPED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000001")
+            .userPrincipalName("alice@contoso.com")
+            .via(List.of("user:alice@contoso.com"))
+            .detail("dry run")
+            .redelivery(true)
+            .build();
     Provenance provenance =
         new Provenance("/hr/workday", "workday-integration", null, "Leaver", QUEUE);
 
@@ -230,31 +226,21 @@ class ProvenanceTest {
             withProvenance.outcome(),
             withProvenance.detail(),
             withProvenance.actions(),
-            withProvenance.redelivery()));
+            withProvenance.redelivery(),
+            null,
+            withProvenance.access()));
   }
 
   @Test
   void aSummaryGainsProvenanceAndKeepsEverythingElse() {
     Instant t = Instant.parse("2026-11-27T09:00:00Z");
     SummaryAudit summary =
-        new SummaryAudit(
-            "evt-1",
-            EventType.LEAVER.wireName(),
-            SummaryStatus.SCHEDULED,
-            Map.of(),
-            Map.of(),
-            0,
-            t,
-            t,
-            null,
-            List.of(),
-            false,
-            false,
-            false,
-            0,
-            0,
-            t.plusSeconds(3600),
-            "held");
+        SummaryAudit.builder(SummaryStatus.SCHEDULED, t, t)
+            .eventId("evt-1")
+            .eventType(EventType.LEAVER.wireName())
+            .dueAt(t.plusSeconds(3600))
+            .detail("held")
+            .build();
     Provenance provenance = new Provenance("/hr/workday", null, "HR-1", "Leaver", QUEUE);
 
     SummaryAudit withProvenance = summary.withProvenance(provenance);
@@ -280,23 +266,19 @@ class ProvenanceTest {
             summary.usersPending(),
             summary.dueAt(),
             summary.detail(),
-            provenance),
+            provenance,
+            summary.allResourcesBy(),
+            summary.lifecycleTaskWaits()),
         withProvenance);
   }
 
   @Test
   void anAuditIsNotGivenAnEmptyProvenance() {
     TargetAudit audit =
-        new TargetAudit(
-            "evt-1",
-            null,
-            "alice@contoso.com",
-            List.of("user:alice@contoso.com"),
-            false,
-            TargetOutcome.NOT_FOUND,
-            null,
-            List.of(),
-            false);
+        TargetAudit.builder("evt-1", TargetOutcome.NOT_FOUND)
+            .userPrincipalName("alice@contoso.com")
+            .via(List.of("user:alice@contoso.com"))
+            .build();
 
     assertThrows(NullPointerException.class, () -> audit.withProvenance(null));
   }

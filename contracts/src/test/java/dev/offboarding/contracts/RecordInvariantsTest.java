@@ -53,51 +53,24 @@ class RecordInvariantsTest {
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            new SummaryAudit(
-                "e",
-                null,
-                SummaryStatus.COMPLETED,
-                Map.of(TargetOutcome.FAILED, -1),
-                Map.of(),
-                0,
-                t,
-                t,
-                null,
-                List.of(),
-                false,
-                false));
+            SummaryAudit.builder(SummaryStatus.COMPLETED, t, t)
+                .eventId("e")
+                .counts(Map.of(TargetOutcome.FAILED, -1))
+                .build());
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            new SummaryAudit(
-                "e",
-                null,
-                SummaryStatus.COMPLETED,
-                Map.of(),
-                Map.of("device", -2),
-                0,
-                t,
-                t,
-                null,
-                List.of(),
-                false,
-                false));
+            SummaryAudit.builder(SummaryStatus.COMPLETED, t, t)
+                .eventId("e")
+                .skippedMembers(Map.of("device", -2))
+                .build());
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            new SummaryAudit(
-                "e",
-                null,
-                SummaryStatus.COMPLETED,
-                Map.of(),
-                Map.of(),
-                -1,
-                t,
-                t,
-                null,
-                List.of(),
-                false,
-                false));
+            SummaryAudit.builder(SummaryStatus.COMPLETED, t, t)
+                .eventId("e")
+                .usersResolved(-1)
+                .build());
   }
 
   @Test
@@ -109,27 +82,97 @@ class RecordInvariantsTest {
         IllegalArgumentException.class,
         () ->
             new ActionResult(
-                revoke, TargetOutcome.SUCCEEDED, 1, "r", t, t, null, null, false, t, null));
+                revoke,
+                TargetOutcome.SUCCEEDED,
+                1,
+                "r",
+                t,
+                t,
+                null,
+                null,
+                false,
+                t,
+                null,
+                null,
+                null,
+                null,
+                List.of()));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new ActionResult(
-                revoke, TargetOutcome.UNVERIFIED, 1, "r", t, t, null, null, true, t, null));
+                revoke,
+                TargetOutcome.UNVERIFIED,
+                1,
+                "r",
+                t,
+                t,
+                null,
+                null,
+                true,
+                t,
+                null,
+                null,
+                null,
+                null,
+                List.of()));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new ActionResult(
-                revoke, TargetOutcome.UNVERIFIED, 1, "r", t, t, null, null, null, null, null));
+                revoke,
+                TargetOutcome.UNVERIFIED,
+                1,
+                "r",
+                t,
+                t,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of()));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new ActionResult(
-                revoke, TargetOutcome.FAILED, 1, "r", t, t, "x", "y", true, null, null));
+                revoke,
+                TargetOutcome.FAILED,
+                1,
+                "r",
+                t,
+                t,
+                "x",
+                "y",
+                true,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of()));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new ActionResult(
-                revoke, TargetOutcome.SUCCEEDED, 1, "r", t, t, null, null, null, t, null));
+                revoke,
+                TargetOutcome.SUCCEEDED,
+                1,
+                "r",
+                t,
+                t,
+                null,
+                null,
+                null,
+                t,
+                null,
+                null,
+                null,
+                null,
+                List.of()));
   }
 
   @Test
@@ -154,7 +197,11 @@ class RecordInvariantsTest {
             null,
             true,
             t0,
-            true),
+            true,
+            null,
+            null,
+            null,
+            List.of()),
         verified);
     assertEquals(
         new ActionResult(
@@ -168,7 +215,11 @@ class RecordInvariantsTest {
             "not moved",
             false,
             Instant.parse("2024-01-01T00:00:00Z"),
-            true),
+            true,
+            null,
+            null,
+            null,
+            List.of()),
         unverified);
     assertEquals(verified, unverified.withVerification(true, t0, true, null));
   }
@@ -192,19 +243,11 @@ class RecordInvariantsTest {
     Instant t = Instant.parse("2026-11-27T09:00:00Z");
 
     SummaryAudit summary =
-        new SummaryAudit(
-            "e",
-            null,
-            SummaryStatus.PARTIAL,
-            Map.of(TargetOutcome.UNVERIFIED, 2),
-            Map.of(),
-            2,
-            t,
-            t,
-            null,
-            List.of(),
-            false,
-            false);
+        SummaryAudit.builder(SummaryStatus.PARTIAL, t, t)
+            .eventId("e")
+            .counts(Map.of(TargetOutcome.UNVERIFIED, 2))
+            .usersResolved(2)
+            .build();
 
     assertEquals(2, summary.counts().get(TargetOutcome.UNVERIFIED));
     assertEquals(0, summary.counts().get(TargetOutcome.SUCCEEDED));
@@ -226,5 +269,110 @@ class RecordInvariantsTest {
             null);
 
     assertEquals("$.type: unknown type\n$.data.reason: required", invalid.describe());
+  }
+
+  @Test
+  void aBuiltSummaryIsFinalExactlyWhenItsStatusIsNotFollowedByAnother() {
+    Instant t = Instant.parse("2026-11-27T09:00:00Z");
+
+    for (SummaryStatus status : SummaryStatus.values()) {
+      SummaryAudit.Builder builder =
+          SummaryAudit.builder(status, t, t)
+              .dueAt(status.held() ? t.plusSeconds(60) : null)
+              .rejectionReason(status == SummaryStatus.REJECTED ? "InvalidEvent" : null);
+
+      assertEquals(!status.followedByAnother(), builder.build().finalSummary(), status.name());
+    }
+  }
+
+  @Test
+  void aSummaryRebuiltFromItsBuilderIsTheSameSummary() {
+    Instant t = Instant.parse("2026-11-27T09:00:00Z");
+    SummaryAudit summary =
+        SummaryAudit.builder(SummaryStatus.CONTINUING, t, t.plusSeconds(2))
+            .eventId("lcw/wf/task/result")
+            .eventType(EventType.LEAVER.wireName())
+            .counts(Map.of(TargetOutcome.SUCCEEDED, 3))
+            .skippedMembers(Map.of("device", 1))
+            .usersResolved(5)
+            .redelivery(true)
+            .step(2)
+            .usersPending(2)
+            .detail("held back")
+            .provenance(new Provenance("/hr/workday", null, "HR-1", null, "offboarding-events"))
+            .allResourcesBy(t.plusSeconds(5400))
+            .lifecycleTaskWaits(true)
+            .build();
+
+    assertEquals(summary, summary.toBuilder().build());
+    assertEquals("other", summary.toBuilder().detail("other").build().detail());
+    assertEquals(
+        summary.allResourcesBy(), summary.toBuilder().detail("x").build().allResourcesBy());
+  }
+
+  @Test
+  void aSummaryBuilderRefusesWhatTheRecordRefuses() {
+    Instant t = Instant.parse("2026-11-27T09:00:00Z");
+
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SummaryAudit.builder(SummaryStatus.REJECTED, t, t).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SummaryAudit.builder(SummaryStatus.SCHEDULED, t, t).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SummaryAudit.builder(SummaryStatus.COMPLETED, t, t).usersPending(1).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SummaryAudit.builder(SummaryStatus.COMPLETED, t, t).lifecycleTaskWaits(true).build());
+    assertThrows(NullPointerException.class, () -> SummaryAudit.builder(null, t, t));
+  }
+
+  @Test
+  void aTargetAuditRebuiltFromItsBuilderIsTheSameAudit() {
+    Instant t = Instant.parse("2026-11-27T09:00:00Z");
+    TargetAudit audit =
+        TargetAudit.builder("e", TargetOutcome.SUCCEEDED)
+            .userId("5f1d3c2a-0000-4000-8000-000000000001")
+            .userPrincipalName("alice@contoso.com")
+            .via(List.of("user:alice@contoso.com"))
+            .guest(true)
+            .detail("guest account")
+            .actions(List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 1, "r", t, t)))
+            .redelivery(true)
+            .provenance(new Provenance(null, null, null, null, "offboarding-events"))
+            .access(AccessWindow.forUser(t, java.time.Duration.ofMinutes(90), true))
+            .build();
+
+    assertEquals(audit, audit.toBuilder().build());
+    assertThrows(NullPointerException.class, () -> TargetAudit.builder("e", null));
+    assertThrows(
+        NullPointerException.class,
+        () -> TargetAudit.builder("e", TargetOutcome.SKIPPED).actions(null).build());
+  }
+
+  @Test
+  void aFailedResultIsOneThatDidNotTakeEffect() {
+    Instant t = Instant.parse("2026-11-27T09:00:00Z");
+
+    for (TargetOutcome outcome :
+        List.of(TargetOutcome.NOT_FOUND, TargetOutcome.FORBIDDEN, TargetOutcome.FAILED)) {
+      ActionResult failed =
+          ActionResult.failed(Action.DISABLE_ACCOUNT, outcome, 2, "r", t, t, "code", "message");
+      assertEquals(outcome, failed.outcome());
+      assertEquals(List.of(), failed.deviceIds());
+    }
+    for (TargetOutcome outcome :
+        List.of(
+            TargetOutcome.SUCCEEDED,
+            TargetOutcome.UNVERIFIED,
+            TargetOutcome.PROTECTED,
+            TargetOutcome.SKIPPED)) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ActionResult.failed(Action.DISABLE_ACCOUNT, outcome, 0, null, null, null, "c", "m"),
+          outcome.name());
+    }
   }
 }

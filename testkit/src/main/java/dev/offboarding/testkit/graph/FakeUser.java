@@ -103,44 +103,6 @@ public record FakeUser(
     return GUEST.equals(userType);
   }
 
-  /** A user as the generator makes them: not synchronised, never had a password set. */
-  public FakeUser(
-      String id,
-      String userPrincipalName,
-      String displayName,
-      boolean accountEnabled,
-      String userType,
-      String mail,
-      String department,
-      String companyName,
-      String officeLocation,
-      String jobTitle,
-      String employeeId,
-      String city,
-      String country,
-      Instant signInSessionsValidFromDateTime,
-      boolean writesForbidden) {
-    this(
-        id,
-        userPrincipalName,
-        displayName,
-        accountEnabled,
-        userType,
-        mail,
-        department,
-        companyName,
-        officeLocation,
-        jobTitle,
-        employeeId,
-        city,
-        country,
-        signInSessionsValidFromDateTime,
-        writesForbidden,
-        false,
-        false,
-        null);
-  }
-
   /** This user with {@code accountEnabled} changed. */
   public FakeUser withAccountEnabled(boolean enabled) {
     return toBuilder().accountEnabled(enabled).build();

@@ -280,22 +280,13 @@ public final class TenantGenerator {
       String upn = prefix + "-" + i + "@contoso.com";
       FakeUser user =
           tenant.addUser(
-              new FakeUser(
-                  randomId(random),
-                  upn,
-                  displayName + " member " + i,
-                  true,
-                  FakeUser.MEMBER,
-                  upn,
-                  "Bulk",
-                  "Contoso",
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  FakeUser.DEFAULT_SESSIONS_VALID_FROM,
-                  false));
+              FakeUser.builder(upn)
+                  .id(randomId(random))
+                  .displayName(displayName + " member " + i)
+                  .mail(upn)
+                  .department("Bulk")
+                  .companyName("Contoso")
+                  .build());
       leafMembers.get(i % leaves.size()).add(user.id());
       if (i % 100 == 0) {
         direct.add(user.id());

@@ -55,16 +55,12 @@ public final class Audits {
    */
   public static TargetAudit skipped(
       OffboardingEvent event, String userId, String why, boolean redelivery) {
-    return new TargetAudit(
-        event.id(),
-        userId,
-        null,
-        List.of(),
-        false,
-        TargetOutcome.SKIPPED,
-        why,
-        event.effectiveActions().stream().map(a -> ActionResult.skipped(a, why)).toList(),
-        redelivery);
+    return TargetAudit.builder(event.id(), TargetOutcome.SKIPPED)
+        .userId(userId)
+        .detail(why)
+        .actions(event.effectiveActions().stream().map(a -> ActionResult.skipped(a, why)).toList())
+        .redelivery(redelivery)
+        .build();
   }
 
   /**

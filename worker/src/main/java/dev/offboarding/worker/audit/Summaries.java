@@ -53,22 +53,16 @@ public final class Summaries {
             : failed == 0
                 ? SummaryStatus.COMPLETED
                 : succeeded > 0 ? SummaryStatus.PARTIAL : SummaryStatus.FAILED;
-    return new SummaryAudit(
-        event.id(),
-        event.type().wireName(),
-        status,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        null,
-        List.of(),
-        redelivery,
-        dryRun,
-        true,
-        step,
-        0);
+    return SummaryAudit.builder(status, startedAt, finishedAt)
+        .eventId(event.id())
+        .eventType(event.type().wireName())
+        .counts(counts)
+        .skippedMembers(skippedMembers)
+        .usersResolved(usersResolved)
+        .redelivery(redelivery)
+        .dryRun(dryRun)
+        .step(step)
+        .build();
   }
 
   /**
@@ -85,22 +79,17 @@ public final class Summaries {
       boolean redelivery,
       int step,
       int usersPending) {
-    return new SummaryAudit(
-        event.id(),
-        event.type().wireName(),
-        SummaryStatus.CONTINUING,
-        counts,
-        skippedMembers,
-        usersResolved,
-        startedAt,
-        finishedAt,
-        null,
-        List.of(),
-        redelivery,
-        event.data().dryRun(),
-        false,
-        step,
-        usersPending);
+    return SummaryAudit.builder(SummaryStatus.CONTINUING, startedAt, finishedAt)
+        .eventId(event.id())
+        .eventType(event.type().wireName())
+        .counts(counts)
+        .skippedMembers(skippedMembers)
+        .usersResolved(usersResolved)
+        .redelivery(redelivery)
+        .dryRun(event.data().dryRun())
+        .step(step)
+        .usersPending(usersPending)
+        .build();
   }
 
   /**
@@ -113,24 +102,14 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return new SummaryAudit(
-        event.id(),
-        event.type().wireName(),
-        SummaryStatus.SCHEDULED,
-        Map.of(),
-        Map.of(),
-        0,
-        startedAt,
-        finishedAt,
-        null,
-        List.of(),
-        redelivery,
-        event.data().dryRun(),
-        false,
-        0,
-        0,
-        dueAt,
-        "held by the broker until " + dueAt + "; nothing planned or written yet");
+    return SummaryAudit.builder(SummaryStatus.SCHEDULED, startedAt, finishedAt)
+        .eventId(event.id())
+        .eventType(event.type().wireName())
+        .redelivery(redelivery)
+        .dryRun(event.data().dryRun())
+        .dueAt(dueAt)
+        .detail("held by the broker until " + dueAt + "; nothing planned or written yet")
+        .build();
   }
 
   /**
@@ -146,24 +125,15 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return new SummaryAudit(
-        event.id(),
-        event.type().wireName(),
-        SummaryStatus.AWAITING_APPROVAL,
-        Map.of(),
-        Map.of(),
-        usersResolved,
-        startedAt,
-        finishedAt,
-        null,
-        List.of(),
-        redelivery,
-        event.data().dryRun(),
-        false,
-        0,
-        0,
-        dueAt,
-        detail);
+    return SummaryAudit.builder(SummaryStatus.AWAITING_APPROVAL, startedAt, finishedAt)
+        .eventId(event.id())
+        .eventType(event.type().wireName())
+        .usersResolved(usersResolved)
+        .redelivery(redelivery)
+        .dryRun(event.data().dryRun())
+        .dueAt(dueAt)
+        .detail(detail)
+        .build();
   }
 
   /**
@@ -177,24 +147,13 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return new SummaryAudit(
-        event.id(),
-        event.type().wireName(),
-        SummaryStatus.CANCELLED,
-        Map.of(),
-        Map.of(),
-        0,
-        startedAt,
-        finishedAt,
-        reason,
-        List.of(),
-        redelivery,
-        false,
-        true,
-        0,
-        0,
-        null,
-        detail);
+    return SummaryAudit.builder(SummaryStatus.CANCELLED, startedAt, finishedAt)
+        .eventId(event.id())
+        .eventType(event.type().wireName())
+        .rejectionReason(reason)
+        .redelivery(redelivery)
+        .detail(detail)
+        .build();
   }
 
   /** The final summary of an event cancelled before it ran; {@code detail} says by whom and why. */
@@ -205,24 +164,12 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return new SummaryAudit(
-        eventId,
-        eventType,
-        SummaryStatus.CANCELLED,
-        Map.of(),
-        Map.of(),
-        0,
-        startedAt,
-        finishedAt,
-        null,
-        List.of(),
-        redelivery,
-        false,
-        true,
-        0,
-        0,
-        null,
-        detail);
+    return SummaryAudit.builder(SummaryStatus.CANCELLED, startedAt, finishedAt)
+        .eventId(eventId)
+        .eventType(eventType)
+        .redelivery(redelivery)
+        .detail(detail)
+        .build();
   }
 
   /** The summary of a cancel or approve event: what it cancelled or approved, or why nothing. */
@@ -233,49 +180,17 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return new SummaryAudit(
-        cancel.id(),
-        cancel.type().wireName(),
-        status,
-        Map.of(),
-        Map.of(),
-        0,
-        startedAt,
-        finishedAt,
-        null,
-        List.of(),
-        redelivery,
-        false,
-        true,
-        0,
-        0,
-        null,
-        detail);
+    return SummaryAudit.builder(status, startedAt, finishedAt)
+        .eventId(cancel.id())
+        .eventType(cancel.type().wireName())
+        .redelivery(redelivery)
+        .detail(detail)
+        .build();
   }
 
   /** The same summary with a {@code detail} for people reading the audit. */
   public static SummaryAudit withDetail(SummaryAudit s, String detail) {
-    SummaryAudit detailed =
-        new SummaryAudit(
-            s.eventId(),
-            s.eventType(),
-            s.status(),
-            s.counts(),
-            s.skippedMembers(),
-            s.usersResolved(),
-            s.startedAt(),
-            s.finishedAt(),
-            s.rejectionReason(),
-            s.problems(),
-            s.redelivery(),
-            s.dryRun(),
-            s.finalSummary(),
-            s.step(),
-            s.usersPending(),
-            s.dueAt(),
-            detail,
-            s.provenance());
-    return s.allResourcesBy() == null ? detailed : detailed.withAllResourcesBy(s.allResourcesBy());
+    return s.toBuilder().detail(detail).build();
   }
 
   /**
@@ -295,18 +210,12 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return new SummaryAudit(
-        eventId,
-        eventType,
-        SummaryStatus.REJECTED,
-        Map.of(),
-        Map.of(),
-        0,
-        startedAt,
-        finishedAt,
-        reason,
-        problems,
-        redelivery,
-        false);
+    return SummaryAudit.builder(SummaryStatus.REJECTED, startedAt, finishedAt)
+        .eventId(eventId)
+        .eventType(eventType)
+        .rejectionReason(reason)
+        .problems(problems)
+        .redelivery(redelivery)
+        .build();
   }
 }

@@ -128,7 +128,7 @@ public final class Containment {
           started);
     }
     if (owner.isEmpty()) {
-      return new ActionResult(
+      return ActionResult.failed(
           Action.RESET_PASSWORD,
           TargetOutcome.NOT_FOUND,
           0,
@@ -326,7 +326,7 @@ public final class Containment {
                   + (enable ? "re-enabled" : "disabled")
                   + ": "
                   + worst.errorMessage());
-      return new ActionResult(
+      return ActionResult.failed(
               action,
               worst.outcome(),
               attempts,

@@ -675,7 +675,7 @@ public final class Executor {
           actions.stream()
               .map(
                   a ->
-                      new ActionResult(
+                      ActionResult.failed(
                           a,
                           f.isTransient() ? TargetOutcome.FAILED : outcomeOf(f),
                           0,
@@ -685,16 +685,15 @@ public final class Executor {
                           code,
                           message))
               .toList();
-      return new TargetAudit(
-          eventId,
-          id,
-          user.user().userPrincipalName(),
-          user.via(),
-          user.guest(),
-          overall(results),
-          message,
-          results,
-          redelivery);
+      return TargetAudit.builder(eventId, overall(results))
+          .userId(id)
+          .userPrincipalName(user.user().userPrincipalName())
+          .via(user.via())
+          .guest(user.guest())
+          .detail(message)
+          .actions(results)
+          .redelivery(redelivery)
+          .build();
     }
     if (state.isEmpty() || state.get().signInSessionsValidFrom() == null) {
       // Not found: the write answers 404 as for any user; no watermark: never revoked.
@@ -717,22 +716,16 @@ public final class Executor {
             + id
             + ") lets it through";
     List<ActionResult> results =
-        actions.stream()
-            .map(
-                a ->
-                    new ActionResult(
-                        a, TargetOutcome.SKIPPED, 0, null, null, null, RESTORE_COOLDOWN, why))
-            .toList();
-    return new TargetAudit(
-        eventId,
-        id,
-        named.user().userPrincipalName(),
-        named.via(),
-        named.guest(),
-        TargetOutcome.SKIPPED,
-        why,
-        results,
-        redelivery);
+        actions.stream().map(a -> ActionResult.skipped(a, RESTORE_COOLDOWN, why)).toList();
+    return TargetAudit.builder(eventId, TargetOutcome.SKIPPED)
+        .userId(id)
+        .userPrincipalName(named.user().userPrincipalName())
+        .via(named.via())
+        .guest(named.guest())
+        .detail(why)
+        .actions(results)
+        .redelivery(redelivery)
+        .build();
   }
 
   private static TargetAudit failedUser(
@@ -747,25 +740,32 @@ public final class Executor {
       String message) {
     List<ActionResult> failed =
         actions.stream()
-            .map(a -> new ActionResult(a, TargetOutcome.FAILED, 0, null, null, null, code, message))
+            .map(
+                a ->
+                    ActionResult.failed(
+                        a, TargetOutcome.FAILED, 0, null, null, null, code, message))
             .toList();
-    return new TargetAudit(
-        eventId, id, upn, via, guest, TargetOutcome.FAILED, message, failed, redelivery);
+    return TargetAudit.builder(eventId, TargetOutcome.FAILED)
+        .userId(id)
+        .userPrincipalName(upn)
+        .via(via)
+        .guest(guest)
+        .detail(message)
+        .actions(failed)
+        .redelivery(redelivery)
+        .build();
   }
 
   private static TargetAudit noLongerReached(
       String eventId, String id, List<String> via, List<Action> actions, boolean redelivery) {
     String why = "no longer reached by the event's targets when executed; not written";
-    return new TargetAudit(
-        eventId,
-        id,
-        null,
-        via,
-        false,
-        TargetOutcome.SKIPPED,
-        why,
-        actions.stream().map(a -> ActionResult.skipped(a, why)).toList(),
-        redelivery);
+    return TargetAudit.builder(eventId, TargetOutcome.SKIPPED)
+        .userId(id)
+        .via(via)
+        .detail(why)
+        .actions(actions.stream().map(a -> ActionResult.skipped(a, why)).toList())
+        .redelivery(redelivery)
+        .build();
   }
 
   private static TargetAudit unresolved(
@@ -776,7 +776,7 @@ public final class Executor {
                 a ->
                     u.errorCode() == null
                         ? ActionResult.skipped(a, u.detail())
-                        : new ActionResult(
+                        : ActionResult.failed(
                             a,
                             u.outcome(),
                             0,
@@ -786,16 +786,12 @@ public final class Executor {
                             u.errorCode(),
                             GovernedWrites.truncate(u.detail())))
             .toList();
-    return new TargetAudit(
-        eventId,
-        null,
-        null,
-        List.of(u.via()),
-        false,
-        u.outcome(),
-        GovernedWrites.truncate(u.detail()),
-        skipped,
-        redelivery);
+    return TargetAudit.builder(eventId, u.outcome())
+        .via(List.of(u.via()))
+        .detail(GovernedWrites.truncate(u.detail()))
+        .actions(skipped)
+        .redelivery(redelivery)
+        .build();
   }
 
   private TargetAudit notWritten(
@@ -804,16 +800,15 @@ public final class Executor {
         user.isProtected() ? "protected: " + user.protectedBecause() : "dry run: nothing written";
     List<ActionResult> skipped = actions.stream().map(a -> ActionResult.skipped(a, why)).toList();
     TargetOutcome outcome = user.isProtected() ? TargetOutcome.PROTECTED : TargetOutcome.SKIPPED;
-    return new TargetAudit(
-        eventId,
-        user.user().id(),
-        user.user().userPrincipalName(),
-        user.via(),
-        user.guest(),
-        outcome,
-        why,
-        skipped,
-        redelivery);
+    return TargetAudit.builder(eventId, outcome)
+        .userId(user.user().id())
+        .userPrincipalName(user.user().userPrincipalName())
+        .via(user.via())
+        .guest(user.guest())
+        .detail(why)
+        .actions(skipped)
+        .redelivery(redelivery)
+        .build();
   }
 
   /**
@@ -922,16 +917,15 @@ public final class Executor {
                 .orElse(
                     guest ? "guest account: sessions in the home tenant are not revoked" : null);
     TargetAudit audit =
-        new TargetAudit(
-            eventId,
-            id,
-            user.user().userPrincipalName(),
-            user.via(),
-            user.guest(),
-            overall,
-            detail,
-            results,
-            redelivery);
+        TargetAudit.builder(eventId, overall)
+            .userId(id)
+            .userPrincipalName(user.user().userPrincipalName())
+            .via(user.via())
+            .guest(user.guest())
+            .detail(detail)
+            .actions(results)
+            .redelivery(redelivery)
+            .build();
     Instant revokedAt = revokedAt(results, doneSince);
     return revokedAt == null
         ? audit

@@ -56,7 +56,7 @@ final class GovernedWrites {
             if (!outage.tryAcquirePermission()) {
               return Optional.of(
                   new Sent(
-                      new ActionResult(
+                      ActionResult.failed(
                           action,
                           TargetOutcome.FAILED,
                           attemptsMade,
@@ -107,7 +107,7 @@ final class GovernedWrites {
   /** The final result of an action whose last attempt failed with {@code failure}. */
   ActionResult failed(Action action, GraphFailure failure, int attempts, Instant started) {
     if (failure.isTransient()) {
-      return new ActionResult(
+      return ActionResult.failed(
           action,
           TargetOutcome.FAILED,
           attempts,
@@ -117,7 +117,7 @@ final class GovernedWrites {
           Executor.RETRIES_EXHAUSTED,
           truncate("gave up after " + attempts + " attempts; last: " + failure.getMessage()));
     }
-    return new ActionResult(
+    return ActionResult.failed(
         action,
         outcomeOf(failure),
         attempts,

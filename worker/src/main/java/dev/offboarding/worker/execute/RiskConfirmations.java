@@ -110,7 +110,7 @@ public final class RiskConfirmations {
     try {
       return request.done.get();
     } catch (ExecutionException e) {
-      return new ActionResult(
+      return ActionResult.failed(
           Action.CONFIRM_COMPROMISED,
           TargetOutcome.FAILED,
           0,
@@ -174,7 +174,7 @@ public final class RiskConfirmations {
     }
     for (Request r : left) {
       r.done.complete(
-          new ActionResult(
+          ActionResult.failed(
               Action.CONFIRM_COMPROMISED,
               TargetOutcome.FAILED,
               0,
@@ -259,7 +259,7 @@ public final class RiskConfirmations {
 
   private ActionResult failed(GraphFailure failure, int attempts, Instant started) {
     if (failure.isTransient()) {
-      return new ActionResult(
+      return ActionResult.failed(
           Action.CONFIRM_COMPROMISED,
           TargetOutcome.FAILED,
           attempts,
@@ -276,7 +276,7 @@ public final class RiskConfirmations {
                 + " IdentityRiskyUser.ReadWrite.All): "
                 + failure.getMessage()
             : failure.getMessage();
-    return new ActionResult(
+    return ActionResult.failed(
         Action.CONFIRM_COMPROMISED,
         GovernedWrites.outcomeOf(failure),
         attempts,

@@ -362,22 +362,15 @@ public final class Cancellations {
       List<ActionResult> actions =
           event.effectiveActions().stream()
               .filter(a -> !already.contains(a))
-              .map(
-                  a ->
-                      new ActionResult(
-                          a, TargetOutcome.SKIPPED, 0, null, null, null, "Cancelled", detail))
+              .map(a -> ActionResult.skipped(a, "Cancelled", detail))
               .toList();
       batch.accept(
-          new TargetAudit(
-              event.id(),
-              user.getKey(),
-              null,
-              List.of(),
-              false,
-              TargetOutcome.SKIPPED,
-              detail,
-              actions,
-              redelivery));
+          TargetAudit.builder(event.id(), TargetOutcome.SKIPPED)
+              .userId(user.getKey())
+              .detail(detail)
+              .actions(actions)
+              .redelivery(redelivery)
+              .build());
     }
     batch.flush();
   }

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,16 +42,11 @@ class RestorePlanCommandTest {
 
   String line(String eventId, String userId, TargetOutcome outcome, ActionResult... actions) {
     TargetAudit audit =
-        new TargetAudit(
-            eventId,
-            userId,
-            null,
-            List.of("user:" + userId),
-            false,
-            outcome,
-            null,
-            List.of(actions),
-            false);
+        TargetAudit.builder(eventId, outcome)
+            .userId(userId)
+            .via(List.of("user:" + userId))
+            .actions(List.of(actions))
+            .build();
     return new String(
         codec.encodeTarget("m-" + userId + eventId, T, audit), StandardCharsets.UTF_8);
   }
@@ -63,7 +57,7 @@ class RestorePlanCommandTest {
       case SUCCEEDED -> ok;
       case UNVERIFIED -> ok.withVerification(false, null, true, "accountEnabled is still true");
       default ->
-          new ActionResult(
+          ActionResult.failed(
               Action.DISABLE_ACCOUNT, outcome, 1, "r", T, T, "Authorization_RequestDenied", "no");
     };
   }
@@ -102,19 +96,11 @@ class RestorePlanCommandTest {
             codec.encodeSummary(
                 "s-1",
                 T,
-                new SummaryAudit(
-                    "evt-1",
-                    EventType.LEAVER.wireName(),
-                    SummaryStatus.PARTIAL,
-                    Map.of(),
-                    Map.of(),
-                    4,
-                    T,
-                    T,
-                    null,
-                    List.of(),
-                    false,
-                    false)),
+                SummaryAudit.builder(SummaryStatus.PARTIAL, T, T)
+                    .eventId("evt-1")
+                    .eventType(EventType.LEAVER.wireName())
+                    .usersResolved(4)
+                    .build()),
             StandardCharsets.UTF_8));
 
     int code = run(lines, "evt-1");

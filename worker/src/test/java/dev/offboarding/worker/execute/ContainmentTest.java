@@ -119,16 +119,12 @@ class ContainmentTest {
             && password.chars().anyMatch(c -> !Character.isLetterOrDigit(c)),
         "all four classes");
     TargetAudit audit =
-        new TargetAudit(
-            "e-1",
-            ALICE,
-            "alice@contoso.com",
-            List.of("user:" + ALICE),
-            false,
-            TargetOutcome.SUCCEEDED,
-            null,
-            List.of(result),
-            false);
+        TargetAudit.builder("e-1", TargetOutcome.SUCCEEDED)
+            .userId(ALICE)
+            .userPrincipalName("alice@contoso.com")
+            .via(List.of("user:" + ALICE))
+            .actions(List.of(result))
+            .build();
     String json =
         new String(
             new AuditCodec().encodeTarget("m-1", clock.instant(), audit), StandardCharsets.UTF_8);

@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -88,19 +87,10 @@ class DeliveryHandlerTest {
   private static Settlement completed(dev.offboarding.worker.audit.AuditSink audit) {
     Instant now = Instant.now();
     audit.summary(
-        new SummaryAudit(
-            "e-1",
-            "dev.offboarding.leaver.v1",
-            SummaryStatus.COMPLETED,
-            Map.of(),
-            Map.of(),
-            0,
-            now,
-            now,
-            null,
-            List.of(),
-            false,
-            false));
+        SummaryAudit.builder(SummaryStatus.COMPLETED, now, now)
+            .eventId("e-1")
+            .eventType("dev.offboarding.leaver.v1")
+            .build());
     return new Settlement.Complete();
   }
 

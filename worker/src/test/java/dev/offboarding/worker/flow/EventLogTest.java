@@ -96,7 +96,6 @@ class EventLogTest {
                       summary(
                           SummaryStatus.PARTIAL,
                           Map.of(TargetOutcome.SUCCEEDED, 2, TargetOutcome.FAILED, 1),
-                          true,
                           0,
                           null));
               return new Settlement.Complete();
@@ -139,7 +138,6 @@ class EventLogTest {
                       summary(
                           SummaryStatus.CONTINUING,
                           Map.of(TargetOutcome.SUCCEEDED, 500),
-                          false,
                           1200,
                           null));
               return new Settlement.Complete(Settlement.Complete.BOUND);
@@ -175,20 +173,13 @@ class EventLogTest {
             w -> {
               w.audit()
                   .summary(
-                      new SummaryAudit(
-                          null,
-                          null,
-                          SummaryStatus.REJECTED,
-                          Map.of(),
-                          Map.of(),
-                          0,
-                          T0,
-                          T0,
-                          "InvalidEvent: " + producerText,
-                          List.of(
-                              new Problem("/data/reason", producerText), new Problem("/id", "x")),
-                          false,
-                          false));
+                      SummaryAudit.builder(SummaryStatus.REJECTED, T0, T0)
+                          .rejectionReason("InvalidEvent: " + producerText)
+                          .problems(
+                              List.of(
+                                  new Problem("/data/reason", producerText),
+                                  new Problem("/id", "x")))
+                          .build());
               return new Settlement.DeadLetter("InvalidEvent", producerText);
             });
 
@@ -221,14 +212,14 @@ class EventLogTest {
         deliver(
             new RecordingDelivery(LEAVER, 0),
             w -> {
-              w.audit().summary(summary(SummaryStatus.SCHEDULED, Map.of(), false, 0, due));
+              w.audit().summary(summary(SummaryStatus.SCHEDULED, Map.of(), 0, due));
               return new Settlement.Complete();
             });
     LogRecord approval =
         deliver(
             new RecordingDelivery(LEAVER, 0),
             w -> {
-              w.audit().summary(summary(SummaryStatus.AWAITING_APPROVAL, Map.of(), false, 0, due));
+              w.audit().summary(summary(SummaryStatus.AWAITING_APPROVAL, Map.of(), 0, due));
               return new Settlement.Complete();
             });
     LogRecord braked =
@@ -238,11 +229,7 @@ class EventLogTest {
               w.audit()
                   .summary(
                       summary(
-                          SummaryStatus.CONTINUING,
-                          Map.of(TargetOutcome.SUCCEEDED, 10),
-                          false,
-                          90,
-                          null));
+                          SummaryStatus.CONTINUING, Map.of(TargetOutcome.SUCCEEDED, 10), 90, null));
               return new Settlement.Complete(Settlement.Complete.BRAKE);
             });
 
@@ -306,11 +293,7 @@ class EventLogTest {
               w.audit()
                   .summary(
                       summary(
-                          SummaryStatus.COMPLETED,
-                          Map.of(TargetOutcome.SUCCEEDED, 1),
-                          true,
-                          0,
-                          null));
+                          SummaryStatus.COMPLETED, Map.of(TargetOutcome.SUCCEEDED, 1), 0, null));
               return new Settlement.Complete();
             });
 
@@ -326,8 +309,7 @@ class EventLogTest {
         w -> {
           w.audit()
               .summary(
-                  summary(
-                      SummaryStatus.COMPLETED, Map.of(TargetOutcome.SUCCEEDED, 1), true, 0, null));
+                  summary(SummaryStatus.COMPLETED, Map.of(TargetOutcome.SUCCEEDED, 1), 0, null));
           return new Settlement.Complete();
         });
 
@@ -379,33 +361,19 @@ class EventLogTest {
   }
 
   private static SummaryAudit summary(
-      SummaryStatus status,
-      Map<TargetOutcome, Integer> some,
-      boolean finalSummary,
-      int pending,
-      Instant dueAt) {
+      SummaryStatus status, Map<TargetOutcome, Integer> some, int pending, Instant dueAt) {
     Map<TargetOutcome, Integer> counts = new EnumMap<>(TargetOutcome.class);
     for (TargetOutcome o : TargetOutcome.values()) {
       counts.put(o, some.getOrDefault(o, 0));
     }
-    return new SummaryAudit(
-        "e-1",
-        "dev.offboarding.leaver.v1",
-        status,
-        counts,
-        Map.of(),
-        3,
-        T0,
-        T0,
-        null,
-        List.of(),
-        false,
-        false,
-        finalSummary,
-        0,
-        pending,
-        dueAt,
-        null);
+    return SummaryAudit.builder(status, T0, T0)
+        .eventId("e-1")
+        .eventType("dev.offboarding.leaver.v1")
+        .counts(counts)
+        .usersResolved(3)
+        .usersPending(pending)
+        .dueAt(dueAt)
+        .build();
   }
 
   private static String text(LogRecord record) {

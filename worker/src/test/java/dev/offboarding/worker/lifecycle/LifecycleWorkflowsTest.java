@@ -91,19 +91,13 @@ class LifecycleWorkflowsTest {
         LifecycleWorkflows.operationStatus(finalSummary(e, Map.of())),
         "no result at all");
     SummaryAudit dryRun =
-        new SummaryAudit(
-            TASK_ID,
-            "dev.offboarding.leaver.v1",
-            SummaryStatus.DRY_RUN,
-            Map.of(TargetOutcome.SUCCEEDED, 1),
-            Map.of(),
-            1,
-            NOW,
-            NOW,
-            null,
-            List.of(),
-            false,
-            true);
+        SummaryAudit.builder(SummaryStatus.DRY_RUN, NOW, NOW)
+            .eventId(TASK_ID)
+            .eventType("dev.offboarding.leaver.v1")
+            .counts(Map.of(TargetOutcome.SUCCEEDED, 1))
+            .usersResolved(1)
+            .dryRun(true)
+            .build();
     assertEquals(
         "failed", LifecycleWorkflows.operationStatus(dryRun), "nothing was written by a dry run");
   }

@@ -19,16 +19,14 @@ class MetricsTest {
     metrics.eventRetried("transient");
     metrics.targetResult(
         "dev.offboarding.leaver.v1",
-        new TargetAudit(
-            "e-1",
-            "u-1",
-            "a@b.c",
-            List.of("user:a@b.c"),
-            false,
-            TargetOutcome.SUCCEEDED,
-            null,
-            List.of(ActionResult.succeeded(Action.REVOKE_SESSIONS, 2, "r", t0, t0.plusSeconds(2))),
-            false),
+        TargetAudit.builder("e-1", TargetOutcome.SUCCEEDED)
+            .userId("u-1")
+            .userPrincipalName("a@b.c")
+            .via(List.of("user:a@b.c"))
+            .actions(
+                List.of(
+                    ActionResult.succeeded(Action.REVOKE_SESSIONS, 2, "r", t0, t0.plusSeconds(2))))
+            .build(),
         t0);
     metrics.graphRequest("post", 429);
     metrics.graphThrottled();
@@ -90,36 +88,19 @@ class MetricsTest {
         metrics.scrape());
     Instant t0 = Instant.parse("2026-11-27T09:00:00Z");
     TargetAudit enabled =
-        new TargetAudit(
-            "e-1",
-            "u-1",
-            null,
-            List.of("user:u-1"),
-            false,
-            TargetOutcome.SUCCEEDED,
-            null,
-            List.of(ActionResult.succeeded(Action.ENABLE_ACCOUNT, 1, "r", t0, t0)),
-            false);
+        TargetAudit.builder("e-1", TargetOutcome.SUCCEEDED)
+            .userId("u-1")
+            .via(List.of("user:u-1"))
+            .actions(List.of(ActionResult.succeeded(Action.ENABLE_ACCOUNT, 1, "r", t0, t0)))
+            .build();
     TargetAudit refused =
-        new TargetAudit(
-            "e-1",
-            "u-2",
-            null,
-            List.of("user:u-2"),
-            false,
-            TargetOutcome.SKIPPED,
-            "cooldown",
-            List.of(
-                new ActionResult(
-                    Action.ENABLE_ACCOUNT,
-                    TargetOutcome.SKIPPED,
-                    0,
-                    null,
-                    null,
-                    null,
-                    "RestoreCooldown",
-                    "cooldown")),
-            false);
+        TargetAudit.builder("e-1", TargetOutcome.SKIPPED)
+            .userId("u-2")
+            .via(List.of("user:u-2"))
+            .detail("cooldown")
+            .actions(
+                List.of(ActionResult.skipped(Action.ENABLE_ACCOUNT, "RestoreCooldown", "cooldown")))
+            .build();
 
     metrics.targetResult("dev.offboarding.restore.v1", enabled, t0);
     metrics.targetResult("dev.offboarding.restore.v1", refused, t0);

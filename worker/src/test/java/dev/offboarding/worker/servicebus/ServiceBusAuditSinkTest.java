@@ -61,35 +61,28 @@ class ServiceBusAuditSinkTest {
 
   private static TargetAudit target(int n, boolean redelivery) {
     String id = String.format("00000000-0000-4000-8000-%012d", n);
-    return new TargetAudit(
-        EVENT_ID,
-        id,
-        "user" + n + "@contoso.com",
-        List.of("group:g"),
-        false,
-        TargetOutcome.SUCCEEDED,
-        null,
-        List.of(
-            ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "r-" + n, T0, T0.plusMillis(100)),
-            ActionResult.succeeded(
-                Action.REVOKE_SESSIONS, 2, "r2-" + n, T0.plusMillis(100), T0.plusSeconds(3))),
-        redelivery);
+    return TargetAudit.builder(EVENT_ID, TargetOutcome.SUCCEEDED)
+        .userId(id)
+        .userPrincipalName("user" + n + "@contoso.com")
+        .via(List.of("group:g"))
+        .actions(
+            List.of(
+                ActionResult.succeeded(Action.DISABLE_ACCOUNT, 1, "r-" + n, T0, T0.plusMillis(100)),
+                ActionResult.succeeded(
+                    Action.REVOKE_SESSIONS, 2, "r2-" + n, T0.plusMillis(100), T0.plusSeconds(3))))
+        .redelivery(redelivery)
+        .build();
   }
 
   private static SummaryAudit summary(SummaryStatus status, boolean redelivery) {
-    return new SummaryAudit(
-        EVENT_ID,
-        "dev.offboarding.leaver.v1",
-        status,
-        Map.of(TargetOutcome.SUCCEEDED, 1),
-        Map.of(),
-        1,
-        T0,
-        T0.plusSeconds(4),
-        status == SummaryStatus.REJECTED ? "InvalidEvent: x" : null,
-        List.of(),
-        redelivery,
-        false);
+    return SummaryAudit.builder(status, T0, T0.plusSeconds(4))
+        .eventId(EVENT_ID)
+        .eventType("dev.offboarding.leaver.v1")
+        .counts(Map.of(TargetOutcome.SUCCEEDED, 1))
+        .usersResolved(1)
+        .rejectionReason(status == SummaryStatus.REJECTED ? "InvalidEvent: x" : null)
+        .redelivery(redelivery)
+        .build();
   }
 
   @Test
@@ -178,19 +171,10 @@ class ServiceBusAuditSinkTest {
             T0.plusSeconds(1),
             false));
     sink.summary(
-        new SummaryAudit(
-            "cancel-1",
-            "dev.offboarding.cancel.v1",
-            SummaryStatus.COMPLETED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0.plusSeconds(1),
-            null,
-            List.of(),
-            false,
-            false));
+        SummaryAudit.builder(SummaryStatus.COMPLETED, T0, T0.plusSeconds(1))
+            .eventId("cancel-1")
+            .eventType("dev.offboarding.cancel.v1")
+            .build());
 
     List<ServiceBusMessage> sent = senders.messagesTo(TOPIC);
     assertEquals(EVENT_ID, sent.get(0).getCorrelationId());
@@ -252,19 +236,9 @@ class ServiceBusAuditSinkTest {
   void correlatesAnUnreadableEventByItsMessageId() {
     RecordingSenders senders = new RecordingSenders(256 * 1024);
     SummaryAudit rejected =
-        new SummaryAudit(
-            null,
-            null,
-            SummaryStatus.REJECTED,
-            Map.of(),
-            Map.of(),
-            0,
-            T0,
-            T0,
-            "InvalidEvent: not JSON",
-            List.of(),
-            false,
-            false);
+        SummaryAudit.builder(SummaryStatus.REJECTED, T0, T0)
+            .rejectionReason("InvalidEvent: not JSON")
+            .build();
 
     sink(senders, null, null).summary(rejected);
 
@@ -275,16 +249,10 @@ class ServiceBusAuditSinkTest {
   void refusesAMessageLargerThanAnEmptyBatch() {
     RecordingSenders senders = new RecordingSenders(1024);
     TargetAudit huge =
-        new TargetAudit(
-            EVENT_ID,
-            null,
-            null,
-            List.of("user:" + "x".repeat(3000)),
-            false,
-            TargetOutcome.NOT_FOUND,
-            "user not found",
-            List.of(),
-            false);
+        TargetAudit.builder(EVENT_ID, TargetOutcome.NOT_FOUND)
+            .via(List.of("user:" + "x".repeat(3000)))
+            .detail("user not found")
+            .build();
 
     assertThrows(
         AuditSink.AuditException.class, () -> sink(senders, null, null).targets(List.of(huge)));

@@ -274,42 +274,35 @@ class SignInWatchTest {
   }
 
   static TargetAudit revoked(String user) {
-    return new TargetAudit(
-        "evt-1",
-        user,
-        null,
-        List.of("user:" + user),
-        false,
-        TargetOutcome.SUCCEEDED,
-        null,
-        List.of(
-            ActionResult.succeeded(
-                Action.DISABLE_ACCOUNT, 1, "r1", REVOKED.minusMillis(300), REVOKED),
-            ActionResult.succeeded(
-                Action.REVOKE_SESSIONS, 1, "r2", REVOKED, REVOKED.plusMillis(200))),
-        false);
+    return TargetAudit.builder("evt-1", TargetOutcome.SUCCEEDED)
+        .userId(user)
+        .via(List.of("user:" + user))
+        .actions(
+            List.of(
+                ActionResult.succeeded(
+                    Action.DISABLE_ACCOUNT, 1, "r1", REVOKED.minusMillis(300), REVOKED),
+                ActionResult.succeeded(
+                    Action.REVOKE_SESSIONS, 1, "r2", REVOKED, REVOKED.plusMillis(200))))
+        .build();
   }
 
   static TargetAudit failed(String user) {
-    return new TargetAudit(
-        "evt-1",
-        user,
-        null,
-        List.of("user:" + user),
-        false,
-        TargetOutcome.FAILED,
-        "403",
-        List.of(
-            new ActionResult(
-                Action.REVOKE_SESSIONS,
-                TargetOutcome.FAILED,
-                1,
-                "r3",
-                REVOKED,
-                REVOKED,
-                "Authorization_RequestDenied",
-                "denied")),
-        false);
+    return TargetAudit.builder("evt-1", TargetOutcome.FAILED)
+        .userId(user)
+        .via(List.of("user:" + user))
+        .detail("403")
+        .actions(
+            List.of(
+                ActionResult.failed(
+                    Action.REVOKE_SESSIONS,
+                    TargetOutcome.FAILED,
+                    1,
+                    "r3",
+                    REVOKED,
+                    REVOKED,
+                    "Authorization_RequestDenied",
+                    "denied")))
+        .build();
   }
 
   /** A sign-in log holding what a test adds, counting the requests and when each went. */
