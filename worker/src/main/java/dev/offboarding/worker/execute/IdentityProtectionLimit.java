@@ -1,5 +1,6 @@
 package dev.offboarding.worker.execute;
 
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

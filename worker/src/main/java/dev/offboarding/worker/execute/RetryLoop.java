@@ -1,6 +1,7 @@
 package dev.offboarding.worker.execute;
 
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Duration;
 import java.util.Optional;
 

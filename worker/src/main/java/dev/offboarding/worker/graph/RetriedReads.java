@@ -2,8 +2,8 @@ package dev.offboarding.worker.graph;
 
 import dev.offboarding.worker.execute.Retries;
 import dev.offboarding.worker.execute.RetryLoop;
-import dev.offboarding.worker.execute.Sleeper;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Clock;
 import java.util.function.Supplier;
 

@@ -1,7 +1,7 @@
 package dev.offboarding.worker.resilience;
 
 import dev.offboarding.worker.execute.OutageGuard;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.offboarding.worker.resilience;
 
 import dev.offboarding.worker.execute.Retries;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;

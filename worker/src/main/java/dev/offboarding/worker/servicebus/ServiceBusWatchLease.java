@@ -3,7 +3,7 @@ package dev.offboarding.worker.servicebus;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverAsyncClient;
 import dev.offboarding.worker.codec.SignInRequestsCodec;
-import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.tenant.Sleeper;
 import dev.offboarding.worker.watch.SignInRequests;
 import dev.offboarding.worker.watch.WatchLease;
 import java.lang.System.Logger;

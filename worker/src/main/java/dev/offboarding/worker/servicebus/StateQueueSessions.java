@@ -7,7 +7,7 @@ import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusReceiverAsyncClient;
 import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
-import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

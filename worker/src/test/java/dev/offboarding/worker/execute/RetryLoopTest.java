@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

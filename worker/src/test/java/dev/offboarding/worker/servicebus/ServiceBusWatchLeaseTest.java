@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
 import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.worker.codec.SignInRequestsCodec;
-import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.tenant.Sleeper;
 import dev.offboarding.worker.watch.WatchLease;
 import java.time.Duration;
 import java.time.Instant;
