@@ -313,6 +313,7 @@ public final class Executor {
       List<Unfinished> unfinished,
       Instant allResourcesBy) {
 
+    /** An outcome whose results carried no access window. */
     public Outcome(
         End end,
         Map<TargetOutcome, Integer> counts,

@@ -28,7 +28,7 @@ import java.util.concurrent.ExecutionException;
  * (Graph refuses a whole batch for one unknown id) is sent again one user at a time, so one deleted
  * user cannot fail the others. Thread-safe; the sender is a virtual thread started on demand.
  */
-public final class RiskConfirmations {
+final class RiskConfirmations {
   /** Reads of a confirmation before it is reported unverified. */
   public static final int DEFAULT_READS = 3;
 
@@ -44,7 +44,8 @@ public final class RiskConfirmations {
   private final List<Request> verifying = new ArrayList<>();
   private boolean sending;
 
-  public RiskConfirmations(
+  /** Confirmations read back up to {@value #DEFAULT_READS} times before they are UNVERIFIED. */
+  RiskConfirmations(
       ContainmentWrites writes,
       IdentityProtectionLimit limit,
       WriteBudget budget,
