@@ -152,22 +152,8 @@ public record ActionResult(
    */
   public static ActionResult succeeded(
       Action action, int attempts, String requestId, Instant startedAt, Instant finishedAt) {
-    return new ActionResult(
-        action,
-        TargetOutcome.SUCCEEDED,
-        attempts,
-        requestId,
-        startedAt,
-        finishedAt,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of());
+    return unread(
+        action, TargetOutcome.SUCCEEDED, attempts, requestId, startedAt, finishedAt, null, null);
   }
 
   /**
@@ -190,22 +176,7 @@ public record ActionResult(
   public static ActionResult skipped(Action action, String code, String why) {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(why, "why");
-    return new ActionResult(
-        action,
-        TargetOutcome.SKIPPED,
-        0,
-        null,
-        null,
-        null,
-        code,
-        why,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of());
+    return unread(action, TargetOutcome.SKIPPED, 0, null, null, null, code, why);
   }
 
   /**
@@ -242,6 +213,20 @@ public record ActionResult(
       throw new IllegalArgumentException(
           "a failed result is NOT_FOUND, FORBIDDEN or FAILED, not " + outcome);
     }
+    return unread(
+        action, outcome, attempts, requestId, startedAt, finishedAt, errorCode, errorMessage);
+  }
+
+  /** A result with nothing read back and no devices: what every factory starts from. */
+  private static ActionResult unread(
+      Action action,
+      TargetOutcome outcome,
+      int attempts,
+      String requestId,
+      Instant startedAt,
+      Instant finishedAt,
+      String errorCode,
+      String errorMessage) {
     return new ActionResult(
         action,
         outcome,

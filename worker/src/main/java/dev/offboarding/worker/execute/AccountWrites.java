@@ -1,6 +1,6 @@
 package dev.offboarding.worker.execute;
 
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 
 /**
  * Port: the writes the worker makes. Each call is exactly one attempt (the domain owns retries and

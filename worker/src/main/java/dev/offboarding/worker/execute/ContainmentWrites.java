@@ -1,6 +1,6 @@
 package dev.offboarding.worker.execute;
 
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

@@ -7,11 +7,13 @@ import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.continuation.Progress;
 import dev.offboarding.worker.guard.Approved;
-import dev.offboarding.worker.plan.Directory;
-import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.plan.Plan;
 import dev.offboarding.worker.plan.PlannedUser;
 import dev.offboarding.worker.plan.StreamingPlan;
+import dev.offboarding.worker.tenant.AccountState;
+import dev.offboarding.worker.tenant.Directory;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import dev.offboarding.worker.verify.Verification;
 import dev.offboarding.worker.verify.Verifier;
 import java.time.Clock;
@@ -311,6 +313,7 @@ public final class Executor {
       List<Unfinished> unfinished,
       Instant allResourcesBy) {
 
+    /** An outcome whose results carried no access window. */
     public Outcome(
         End end,
         Map<TargetOutcome, Integer> counts,

@@ -3,10 +3,12 @@ package dev.offboarding.worker.execute;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.TargetOutcome;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -43,52 +45,64 @@ final class GovernedWrites {
   Sent send(
       Action action, Supplier<String> write, boolean urgent, Instant started, int priorAttempts)
       throws InterruptedException {
-    Retries.Attempts retry = retryPolicy.newCall();
-    int attempts = priorAttempts;
-    String lastRequestId = null;
-    while (true) {
-      if (!outage.tryAcquirePermission()) {
-        return new Sent(
-            ActionResult.failed(
-                action,
-                TargetOutcome.FAILED,
-                attempts,
-                lastRequestId,
-                started,
-                clock.instant(),
-                Executor.RETRIES_EXHAUSTED,
-                "not sent: Graph is unavailable (most recent writes failed);"
-                    + " the user is tried again later"),
-            null);
-      }
-      try {
-        budget.acquire(urgent);
-      } catch (InterruptedException e) {
-        outage.releasePermission();
-        throw e;
-      }
-      attempts++;
-      Instant sentAt = clock.instant();
-      try {
-        String requestId = write.get();
-        outage.onSuccess();
-        retry.onSuccess();
-        budget.onAccepted();
-        return new Sent(
-            ActionResult.succeeded(action, attempts, requestId, started, clock.instant()), sentAt);
-      } catch (GraphFailure failure) {
-        outage.onFailure(failure);
-        lastRequestId = failure.requestId();
-        if (failure.kind() == GraphFailure.Kind.THROTTLED) {
-          budget.onThrottled(failure.retryAfter().orElse(Duration.ofSeconds(1)));
-        }
-        long waitMillis = retry.onError(failure);
-        if (waitMillis < 0) {
-          return new Sent(failed(action, failure, attempts, started), null);
-        }
-        sleeper.sleep(Duration.ofMillis(waitMillis));
-      }
-    }
+    return RetryLoop.run(
+        retryPolicy,
+        sleeper,
+        priorAttempts,
+        new RetryLoop.Call<>() {
+          private String lastRequestId;
+
+          @Override
+          public Optional<Sent> beforeAttempt(int attemptsMade) throws InterruptedException {
+            if (!outage.tryAcquirePermission()) {
+              return Optional.of(
+                  new Sent(
+                      ActionResult.failed(
+                          action,
+                          TargetOutcome.FAILED,
+                          attemptsMade,
+                          lastRequestId,
+                          started,
+                          clock.instant(),
+                          Executor.RETRIES_EXHAUSTED,
+                          "not sent: Graph is unavailable (most recent writes failed);"
+                              + " the user is tried again later"),
+                      null));
+            }
+            try {
+              budget.acquire(urgent);
+            } catch (InterruptedException e) {
+              outage.releasePermission();
+              throw e;
+            }
+            return Optional.empty();
+          }
+
+          @Override
+          public Sent attempt(int attempt) {
+            Instant sentAt = clock.instant();
+            String requestId = write.get();
+            outage.onSuccess();
+            budget.onAccepted();
+            return new Sent(
+                ActionResult.succeeded(action, attempt, requestId, started, clock.instant()),
+                sentAt);
+          }
+
+          @Override
+          public void afterFailure(GraphFailure failure) {
+            outage.onFailure(failure);
+            lastRequestId = failure.requestId();
+            if (failure.kind() == GraphFailure.Kind.THROTTLED) {
+              budget.onThrottled(failure.retryAfter().orElse(Duration.ofSeconds(1)));
+            }
+          }
+
+          @Override
+          public Sent gaveUp(GraphFailure failure, int attempts) {
+            return new Sent(failed(action, failure, attempts, started), null);
+          }
+        });
   }
 
   /** The final result of an action whose last attempt failed with {@code failure}. */

@@ -1,5 +1,6 @@
 package dev.offboarding.worker.execute;
 
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,12 @@ public final class IdentityProtectionLimit {
   private final Sleeper sleeper;
   private Instant nextFree = Instant.MIN;
 
+  /**
+   * @param interval the least time between an answer and the next request ({@link
+   *     #DEFAULT_INTERVAL})
+   * @param clock where the slots are measured
+   * @param sleeper how callers wait for their slot
+   */
   public IdentityProtectionLimit(Duration interval, Clock clock, Sleeper sleeper) {
     this.interval = Objects.requireNonNull(interval, "interval");
     if (interval.isNegative()) {

@@ -1,6 +1,6 @@
 package dev.offboarding.worker.execute;
 
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 
 /**
  * Port: notices that Graph is down, so that writes stop being started while it is (see the

@@ -8,7 +8,7 @@ import java.security.SecureRandom;
  * digits, symbols), so every password meets it whatever the draw. The password lives in a {@code
  * char[]} the caller wipes after use; nothing here keeps, logs or prints one. Thread-safe.
  */
-public final class Passwords {
+final class Passwords {
   /** Well above the 32 characters asked for, and far inside Entra ID's 256. */
   public static final int LENGTH = 40;
 
@@ -26,7 +26,8 @@ public final class Passwords {
 
   private final SecureRandom random;
 
-  public Passwords() {
+  /** Passwords drawn from the platform's default {@link SecureRandom}. */
+  Passwords() {
     this(new SecureRandom());
   }
 

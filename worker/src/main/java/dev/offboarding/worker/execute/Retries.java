@@ -1,12 +1,12 @@
 package dev.offboarding.worker.execute;
 
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 
 /**
  * Port: what is retried and how long to wait before the next attempt, decided by policy rather than
  * by loops in the domain. The caller does the waiting (through the write budget and an injected
- * {@link Sleeper}), so tests never sleep. Implementations are thread-safe; each call has its own
- * {@link Attempts}.
+ * {@link dev.offboarding.worker.tenant.Sleeper}), so tests never sleep. Implementations are
+ * thread-safe; each call has its own {@link Attempts}.
  */
 public interface Retries {
 

@@ -3,9 +3,9 @@ package dev.offboarding.worker.execute;
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.TargetOutcome;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -27,7 +28,7 @@ import java.util.concurrent.ExecutionException;
  * (Graph refuses a whole batch for one unknown id) is sent again one user at a time, so one deleted
  * user cannot fail the others. Thread-safe; the sender is a virtual thread started on demand.
  */
-public final class RiskConfirmations {
+final class RiskConfirmations {
   /** Reads of a confirmation before it is reported unverified. */
   public static final int DEFAULT_READS = 3;
 
@@ -43,7 +44,8 @@ public final class RiskConfirmations {
   private final List<Request> verifying = new ArrayList<>();
   private boolean sending;
 
-  public RiskConfirmations(
+  /** Confirmations read back up to {@value #DEFAULT_READS} times before they are UNVERIFIED. */
+  RiskConfirmations(
       ContainmentWrites writes,
       IdentityProtectionLimit limit,
       WriteBudget budget,
@@ -193,58 +195,68 @@ public final class RiskConfirmations {
   private void sendBatch(List<Request> batch, boolean turnTaken) throws InterruptedException {
     boolean urgent = batch.stream().anyMatch(r -> r.urgent);
     List<String> ids = batch.stream().map(r -> r.userId).distinct().toList();
-    Retries.Attempts retry = retryPolicy.newCall();
-    int attempts = 0;
-    boolean taken = turnTaken;
-    while (true) {
-      if (!taken) {
-        budget.acquire(urgent);
-        limit.acquire();
-      }
-      taken = false;
-      attempts++;
-      try {
-        String requestId;
-        try {
-          requestId = writes.confirmCompromised(ids);
-        } finally {
-          limit.answered();
-        }
-        budget.onAccepted();
-        Instant at = clock.instant();
-        synchronized (this) {
-          for (Request r : batch) {
-            r.accepted =
-                ActionResult.succeeded(
-                    Action.CONFIRM_COMPROMISED, attempts, requestId, r.started, at);
-            if (r.verify) {
-              verifying.add(r);
+    RetryLoop.run(
+        retryPolicy,
+        sleeper,
+        new RetryLoop.Call<Void>() {
+          @Override
+          public Optional<Void> beforeAttempt(int attemptsMade) throws InterruptedException {
+            if (attemptsMade > 0 || !turnTaken) {
+              budget.acquire(urgent);
+              limit.acquire();
+            }
+            return Optional.empty();
+          }
+
+          @Override
+          public Void attempt(int attempt) {
+            String requestId;
+            try {
+              requestId = writes.confirmCompromised(ids);
+            } finally {
+              limit.answered();
+            }
+            budget.onAccepted();
+            accepted(batch, attempt, requestId);
+            return null;
+          }
+
+          @Override
+          public void afterFailure(GraphFailure failure) {
+            if (failure.kind() == GraphFailure.Kind.THROTTLED) {
+              // Identity Protection's 429 has no Retry-After: its own limit decides, not the write
+              // budget.
+              limit.onThrottled();
             }
           }
-        }
-        batch.stream().filter(r -> !r.verify).forEach(r -> r.done.complete(r.accepted));
-        return;
-      } catch (GraphFailure failure) {
-        if (failure.kind() == GraphFailure.Kind.THROTTLED) {
-          // Identity Protection's 429 has no Retry-After: its own limit decides, not the write
-          // budget.
-          limit.onThrottled();
-        }
-        long wait = retry.onError(failure);
-        if (wait < 0) {
-          if (failure.status() == 400 && ids.size() > 1) {
-            for (Request r : batch) {
-              sendBatch(List.of(r), false);
+
+          @Override
+          public Void gaveUp(GraphFailure failure, int attempts) throws InterruptedException {
+            if (failure.status() == 400 && ids.size() > 1) {
+              for (Request r : batch) {
+                sendBatch(List.of(r), false);
+              }
+              return null;
             }
-            return;
+            batch.forEach(r -> r.done.complete(failed(failure, attempts, r.started)));
+            return null;
           }
-          int made = attempts;
-          batch.forEach(r -> r.done.complete(failed(failure, made, r.started)));
-          return;
+        });
+  }
+
+  /** Graph accepted the batch: its users are done, or wait for their read-back. */
+  private void accepted(List<Request> batch, int attempts, String requestId) {
+    Instant at = clock.instant();
+    synchronized (this) {
+      for (Request r : batch) {
+        r.accepted =
+            ActionResult.succeeded(Action.CONFIRM_COMPROMISED, attempts, requestId, r.started, at);
+        if (r.verify) {
+          verifying.add(r);
         }
-        sleeper.sleep(Duration.ofMillis(wait));
       }
     }
+    batch.stream().filter(r -> !r.verify).forEach(r -> r.done.complete(r.accepted));
   }
 
   private ActionResult failed(GraphFailure failure, int attempts, Instant started) {

@@ -6,7 +6,7 @@ import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.ResponseHeaders;
 import dev.offboarding.worker.identity.NoAzureCredentialException;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;

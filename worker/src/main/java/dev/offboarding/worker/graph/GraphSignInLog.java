@@ -5,7 +5,7 @@ import com.microsoft.graph.models.SignInCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.offboarding.contracts.AccessAudit;
 import dev.offboarding.contracts.Target;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import dev.offboarding.worker.watch.SignInLog;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

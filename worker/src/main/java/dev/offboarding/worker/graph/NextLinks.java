@@ -1,6 +1,6 @@
 package dev.offboarding.worker.graph;
 
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.net.URI;
 import java.util.Set;
 

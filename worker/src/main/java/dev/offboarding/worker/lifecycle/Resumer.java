@@ -4,12 +4,14 @@ import dev.offboarding.contracts.ResumeAudit;
 import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.execute.Retries;
-import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.execute.RetryLoop;
 import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.intake.Inbound;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -74,98 +76,128 @@ public final class Resumer {
       throws InterruptedException {
     LifecycleTask task = message.task();
     PendingResume pending = message.resume();
-    Retries.Attempts attempt = retries.newCall();
-    int attempts = 0;
-    while (true) {
-      budget.acquire(false);
-      attempts++;
-      ResumeAudit result;
-      try {
-        String requestId = graph.resume(task, pending.operationStatus());
-        attempt.onSuccess();
-        budget.onAccepted();
-        result =
-            new ResumeAudit(
-                message.eventId(),
-                task.workflowId(),
-                task.taskId(),
-                task.resultId(),
-                pending.operationStatus(),
-                pending.summaryStatus(),
-                ResumeAudit.Outcome.RESUMED,
-                attempts,
-                null,
-                null,
-                requestId,
-                redelivery,
-                message.provenance());
-      } catch (GraphFailure failure) {
-        if (failure.kind() == GraphFailure.Kind.THROTTLED) {
-          budget.onThrottled(failure.retryAfter().orElse(Duration.ofSeconds(1)));
-        }
-        boolean refused =
-            !failure.isTransient() && failure.status() >= 400 && failure.status() < 500;
-        if (refused) {
-          result =
-              new ResumeAudit(
-                  message.eventId(),
-                  task.workflowId(),
-                  task.taskId(),
-                  task.resultId(),
-                  pending.operationStatus(),
-                  pending.summaryStatus(),
-                  ResumeAudit.Outcome.REFUSED,
-                  attempts,
-                  failure.status(),
-                  code(failure),
-                  requestId(failure),
-                  redelivery,
-                  message.provenance());
-        } else {
-          long wait = attempt.onError(failure);
-          if (wait >= 0) {
-            sleeper.sleep(Duration.ofMillis(wait));
-            continue;
-          }
-          counted.accept("abandoned");
-          return new Settlement.Abandon(
-              "resuming Lifecycle Workflows task failed after "
-                  + attempts
-                  + " attempt(s): "
-                  + failure.getMessage(),
-              failure);
-        }
-      }
-      try {
-        audit.resume(result);
-      } catch (AuditSink.AuditException e) {
-        // Graph has answered; a delivery again meets a result no longer in progress, and says so.
-        return new Settlement.Abandon("resume audit not published: " + e.getMessage(), e);
-      }
-      if (result.outcome() == ResumeAudit.Outcome.RESUMED) {
-        counted.accept("resumed");
-        LOG.log(
-            System.Logger.Level.INFO,
-            "Lifecycle Workflows task of event "
-                + message.eventId()
-                + " resumed: "
-                + pending.operationStatus());
-      } else {
-        counted.accept("refused");
-        // The event id is lcw/ and three GUIDs (checked), Graph's code a short token: nothing else
-        // is logged.
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "Lifecycle Workflows task of event "
-                + message.eventId()
-                + " refused the resume: HTTP "
-                + result.httpStatus()
-                + " "
-                + result.errorCode()
-                + (redelivery ? " (a redelivery: an earlier call was most likely accepted)" : ""));
-      }
-      return new Settlement.Complete();
+    Answer answer =
+        RetryLoop.run(
+            retries,
+            sleeper,
+            new RetryLoop.Call<>() {
+              @Override
+              public Optional<Answer> beforeAttempt(int attemptsMade) throws InterruptedException {
+                budget.acquire(false);
+                return Optional.empty();
+              }
+
+              @Override
+              public Answer attempt(int attempt) {
+                String requestId = graph.resume(task, pending.operationStatus());
+                budget.onAccepted();
+                return new Answer(
+                    resumeAudit(
+                        message,
+                        redelivery,
+                        ResumeAudit.Outcome.RESUMED,
+                        attempt,
+                        null,
+                        null,
+                        requestId),
+                    null);
+              }
+
+              @Override
+              public void afterFailure(GraphFailure failure) {
+                if (failure.kind() == GraphFailure.Kind.THROTTLED) {
+                  budget.onThrottled(failure.retryAfter().orElse(Duration.ofSeconds(1)));
+                }
+              }
+
+              @Override
+              public Answer gaveUp(GraphFailure failure, int attempts) {
+                // A 4xx other than 429 is final: Graph refused; anything else was transient.
+                if (!failure.isTransient() && failure.status() >= 400 && failure.status() < 500) {
+                  return new Answer(
+                      resumeAudit(
+                          message,
+                          redelivery,
+                          ResumeAudit.Outcome.REFUSED,
+                          attempts,
+                          failure.status(),
+                          code(failure),
+                          requestId(failure)),
+                      null);
+                }
+                return new Answer(
+                    null,
+                    new Settlement.Abandon(
+                        "resuming Lifecycle Workflows task failed after "
+                            + attempts
+                            + " attempt(s): "
+                            + failure.getMessage(),
+                        failure));
+              }
+            });
+    if (answer.abandoned() != null) {
+      counted.accept("abandoned");
+      return answer.abandoned();
     }
+    ResumeAudit result = answer.audit();
+    try {
+      audit.resume(result);
+    } catch (AuditSink.AuditException e) {
+      // Graph has answered; a delivery again meets a result no longer in progress, and says so.
+      return new Settlement.Abandon("resume audit not published: " + e.getMessage(), e);
+    }
+    if (result.outcome() == ResumeAudit.Outcome.RESUMED) {
+      counted.accept("resumed");
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Lifecycle Workflows task of event "
+              + message.eventId()
+              + " resumed: "
+              + pending.operationStatus());
+    } else {
+      counted.accept("refused");
+      // The event id is lcw/ and three GUIDs (checked), Graph's code a short token: nothing else
+      // is logged.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Lifecycle Workflows task of event "
+              + message.eventId()
+              + " refused the resume: HTTP "
+              + result.httpStatus()
+              + " "
+              + result.errorCode()
+              + (redelivery ? " (a redelivery: an earlier call was most likely accepted)" : ""));
+    }
+    return new Settlement.Complete();
+  }
+
+  /** What the retried call came to: an audit to publish, or the pending resume abandoned. */
+  private record Answer(ResumeAudit audit, Settlement.Abandon abandoned) {}
+
+  private static ResumeAudit resumeAudit(
+      Inbound.Resume message,
+      boolean redelivery,
+      ResumeAudit.Outcome outcome,
+      int attempts,
+      Integer httpStatus,
+      String errorCode,
+      String requestId) {
+    LifecycleTask task = message.task();
+    PendingResume pending = message.resume();
+    return new ResumeAudit(
+        message.eventId(),
+        task.workflowId(),
+        task.taskId(),
+        task.resultId(),
+        pending.operationStatus(),
+        pending.summaryStatus(),
+        outcome,
+        attempts,
+        httpStatus,
+        errorCode,
+        requestId,
+        redelivery,
+        message.provenance());
   }
 
   private static String code(GraphFailure failure) {

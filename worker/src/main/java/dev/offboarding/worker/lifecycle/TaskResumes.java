@@ -1,6 +1,6 @@
 package dev.offboarding.worker.lifecycle;
 
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 
 /**
  * Port: Graph's {@code POST

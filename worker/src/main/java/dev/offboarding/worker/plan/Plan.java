@@ -2,6 +2,7 @@ package dev.offboarding.worker.plan;
 
 import dev.offboarding.contracts.Action;
 import dev.offboarding.contracts.OffboardingEvent;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -5,6 +5,7 @@ import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.audit.Audits;
 import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.audit.Summaries;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

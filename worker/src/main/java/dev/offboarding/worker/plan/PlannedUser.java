@@ -1,5 +1,6 @@
 package dev.offboarding.worker.plan;
 
+import dev.offboarding.worker.tenant.DirectoryUser;
 import java.util.List;
 import java.util.Objects;
 

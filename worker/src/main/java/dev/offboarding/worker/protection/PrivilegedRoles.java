@@ -1,8 +1,9 @@
 package dev.offboarding.worker.protection;
 
-import dev.offboarding.worker.plan.Directory;
-import dev.offboarding.worker.plan.DirectoryUser;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.Directory;
+import dev.offboarding.worker.tenant.DirectoryRoles;
+import dev.offboarding.worker.tenant.DirectoryUser;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;

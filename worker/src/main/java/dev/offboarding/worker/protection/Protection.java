@@ -1,8 +1,8 @@
 package dev.offboarding.worker.protection;
 
-import dev.offboarding.worker.plan.Directory;
-import dev.offboarding.worker.plan.DirectoryUser;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.Directory;
+import dev.offboarding.worker.tenant.DirectoryUser;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.offboarding.worker.protection;
 
-import dev.offboarding.worker.execute.Sleeper;
-import dev.offboarding.worker.plan.Directory;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.Directory;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

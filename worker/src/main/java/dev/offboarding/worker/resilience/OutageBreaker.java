@@ -1,7 +1,7 @@
 package dev.offboarding.worker.resilience;
 
 import dev.offboarding.worker.execute.OutageGuard;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
@@ -38,6 +38,10 @@ public final class OutageBreaker {
     return create(clock, 20, 10, waitInOpen);
   }
 
+  /**
+   * Opens when half of the last {@code window} writes (at least {@code minimumCalls}) failed as
+   * unavailable; probes after {@code waitInOpen}.
+   */
   public static OutageGuard create(Clock clock, int window, int minimumCalls, Duration waitInOpen) {
     return guard(
         CircuitBreaker.of(

@@ -1,7 +1,7 @@
 package dev.offboarding.worker.resilience;
 
 import dev.offboarding.worker.execute.Retries;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -17,6 +17,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RetryPolicy implements Retries {
   private final Retry retry;
 
+  /**
+   * @param maxAttempts attempts of one call, the first included
+   * @param initialBackoff the first wait without a Retry-After, doubling with jitter
+   * @param maxWait the longest wait, a server's Retry-After included
+   */
   public RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxWait) {
     IntervalBiFunction<Object> interval =
         (attempt, either) -> {

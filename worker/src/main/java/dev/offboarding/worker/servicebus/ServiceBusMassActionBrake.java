@@ -1,16 +1,11 @@
 package dev.offboarding.worker.servicebus;
 
-import com.azure.core.amqp.exception.AmqpErrorCondition;
-import com.azure.core.amqp.exception.AmqpException;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusException;
-import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusReceiverAsyncClient;
-import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
 import dev.offboarding.worker.codec.BrakeLedgerCodec;
-import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.guard.BrakeLedger;
 import dev.offboarding.worker.guard.MassActionBrake;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -23,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
@@ -81,18 +75,15 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
   /** How often the reserve's thread looks, besides when a reserve was used. */
   private static final Duration RESERVE_TICK = Duration.ofSeconds(30);
 
-  private final ServiceBusClientBuilder clients;
+  private final StateQueueSessions sessions;
   private final String queue;
   private final Clock clock;
-  private final Sleeper sleeper;
-  private final Duration patience;
   private final Duration stepTimeout;
   private final ToIntFunction<Cap> ahead;
   private final Map<String, CapState> caps = new ConcurrentHashMap<>();
   // Locks rather than monitors: callers are virtual threads, and round trips block.
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Condition wake = lifecycle.newCondition();
-  private ServiceBusSessionReceiverAsyncClient sessions;
   private Thread reserves;
   private boolean wakeUp;
 
@@ -100,9 +91,6 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
    * Set when closing begins: no new lease, the reserve's thread stops, the reserve is given back.
    */
   private volatile boolean closing;
-
-  /** Set once the session receiver is closed. */
-  private boolean closed;
 
   /**
    * @param queue the worker's session-enabled state queue
@@ -121,12 +109,12 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
       Duration patience,
       Duration stepTimeout,
       ToIntFunction<Cap> ahead) {
-    this.clients = Objects.requireNonNull(clients, "clients");
-    this.queue = Objects.requireNonNull(queue, "queue");
+    this.sessions =
+        new StateQueueSessions(
+            clients, queue, "the mass-action brake", sleeper, patience, stepTimeout);
+    this.queue = queue;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-    this.patience = Objects.requireNonNull(patience, "patience");
-    this.stepTimeout = Objects.requireNonNull(stepTimeout, "stepTimeout");
+    this.stepTimeout = stepTimeout;
     this.ahead = Objects.requireNonNull(ahead, "ahead");
   }
 
@@ -365,78 +353,31 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
    * Accepts the session, reads its state, lets {@code step} compute the next state, writes it back
    * and closes the session. While another replica holds the session, or this receiver turns out not
    * to hold it (the SDK may hand back a link of the same name that is still closing, whose lock is
-   * gone), the turn is tried again after a short random wait, for up to {@link #patience}; {@code
+   * gone), the turn is tried again after a short random wait, for up to {@code patience}; {@code
    * step} is then applied again to what is read then, so it must have no effect of its own.
    */
   private <T> T withSession(String sessionId, java.util.function.Function<byte[], Turn<T>> step) {
-    // Elapsed time, not the clock of the counts: another replica's turn takes real time.
-    long giveUp = System.nanoTime() + patience.toNanos();
-    long wait = 10;
-    while (true) {
-      ServiceBusReceiverAsyncClient session = null;
-      try {
-        session = receiver().acceptSession(sessionId).block(stepTimeout);
-        if (session == null) {
-          throw new IllegalStateException("the broker gave no session " + sessionId);
-        }
-        byte[] stored = session.getSessionState().block(stepTimeout);
-        Turn<T> turn = step.apply(stored);
-        if (turn.next() != null && !Arrays.equals(stored, turn.next())) {
-          session.setSessionState(turn.next()).block(stepTimeout);
-        }
-        return turn.result();
-      } catch (RuntimeException e) {
-        if (!contended(e) || System.nanoTime() - giveUp >= 0) {
-          throw e;
-        }
-      } finally {
-        if (session != null) {
-          session.close();
-        }
-      }
-      try {
-        // Random, so that two replicas that met do not meet again at once.
-        sleeper.sleep(Duration.ofMillis(wait + ThreadLocalRandom.current().nextLong(wait)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new Unavailable(
-            "interrupted while session " + sessionId + " was held by another replica", e);
-      }
-      wait = Math.min(wait * 2, 250);
-    }
-  }
-
-  /**
-   * True when the broker refused the session because another receiver holds its lock, or refused
-   * its state because this receiver does not hold the lock (any more).
-   */
-  static boolean contended(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ServiceBusException sb
-              && (sb.getReason() == ServiceBusFailureReason.SESSION_CANNOT_BE_LOCKED
-                  || sb.getReason() == ServiceBusFailureReason.SESSION_LOCK_LOST)
-          || t instanceof AmqpException amqp
-              && (amqp.getErrorCondition() == AmqpErrorCondition.SESSION_CANNOT_BE_LOCKED
-                  || amqp.getErrorCondition() == AmqpErrorCondition.SESSION_LOCK_LOST)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private ServiceBusSessionReceiverAsyncClient receiver() {
-    lifecycle.lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("the mass-action brake is closed");
-      }
-      if (sessions == null) {
-        sessions =
-            clients.sessionReceiver().queueName(queue).disableAutoComplete().buildAsyncClient();
-      }
-      return sessions;
-    } finally {
-      lifecycle.unlock();
+      return sessions.whileContended(
+          Duration.ofMillis(10),
+          Duration.ofMillis(250),
+          () -> {
+            ServiceBusReceiverAsyncClient session = sessions.accept(sessionId);
+            try {
+              byte[] stored = sessions.state(session);
+              Turn<T> turn = step.apply(stored);
+              if (turn.next() != null && !Arrays.equals(stored, turn.next())) {
+                sessions.setState(session, turn.next());
+              }
+              return turn.result();
+            } finally {
+              session.close();
+            }
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unavailable(
+          "interrupted while session " + sessionId + " was held by another replica", e);
     }
   }
 
@@ -613,21 +554,6 @@ public final class ServiceBusMassActionBrake implements MassActionBrake, AutoClo
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "giving back the mass-action brake's reserve failed: " + e.getMessage());
     }
-    lifecycle.lock();
-    try {
-      closed = true;
-      if (sessions != null) {
-        try {
-          sessions.close();
-        } catch (RuntimeException e) {
-          LOG.log(
-              Level.DEBUG,
-              "closing the mass-action brake's session receiver failed: " + e.getMessage());
-        }
-        sessions = null;
-      }
-    } finally {
-      lifecycle.unlock();
-    }
+    sessions.close();
   }
 }

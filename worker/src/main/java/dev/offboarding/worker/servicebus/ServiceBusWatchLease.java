@@ -2,9 +2,8 @@ package dev.offboarding.worker.servicebus;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverAsyncClient;
-import com.azure.messaging.servicebus.ServiceBusSessionReceiverAsyncClient;
 import dev.offboarding.worker.codec.SignInRequestsCodec;
-import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.tenant.Sleeper;
 import dev.offboarding.worker.watch.SignInRequests;
 import dev.offboarding.worker.watch.WatchLease;
 import java.lang.System.Logger;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,16 +46,11 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
   /** How long a poll waits for another poll of the same process. */
   static final Duration IN_PROCESS_PATIENCE = Duration.ofSeconds(5);
 
-  private final ServiceBusClientBuilder clients;
+  private final StateQueueSessions sessions;
   private final String queue;
   private final Clock clock;
   private final Sleeper sleeper;
-  private final Duration patience;
-  private final Duration stepTimeout;
   private final ReentrantLock turn = new ReentrantLock();
-  private final ReentrantLock lifecycle = new ReentrantLock();
-  private ServiceBusSessionReceiverAsyncClient sessions;
-  private boolean closed;
 
   /**
    * @param sleeper the gate's waits and the waits for a session another replica holds: real waits,
@@ -70,12 +63,12 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
       Sleeper sleeper,
       Duration patience,
       Duration stepTimeout) {
-    this.clients = Objects.requireNonNull(clients, "clients");
-    this.queue = Objects.requireNonNull(queue, "queue");
+    this.sessions =
+        new StateQueueSessions(
+            clients, queue, "the sign-in watch's lease", sleeper, patience, stepTimeout);
+    this.queue = queue;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-    this.patience = Objects.requireNonNull(patience, "patience");
-    this.stepTimeout = Objects.requireNonNull(stepTimeout, "stepTimeout");
+    this.sleeper = sleeper;
   }
 
   @Override
@@ -96,7 +89,7 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
         byte[] after = SignInRequestsCodec.encode(requests[0]);
         if (!java.util.Arrays.equals(before, after)) {
           try {
-            session.setSessionState(after).block(stepTimeout);
+            sessions.setState(session, after);
           } catch (RuntimeException e) {
             LOG.log(
                 Level.WARNING,
@@ -124,7 +117,7 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
   private SignInRequests read(ServiceBusReceiverAsyncClient session) {
     byte[] stored;
     try {
-      stored = session.getSessionState().block(stepTimeout);
+      stored = sessions.state(session);
     } catch (RuntimeException e) {
       throw new Unavailable(
           "session " + SESSION + " on " + queue + " could not be read: " + e.getMessage(), e);
@@ -148,63 +141,20 @@ public final class ServiceBusWatchLease implements WatchLease, AutoCloseable {
   }
 
   /**
-   * Accepts the session, asking again while another replica holds it, for up to {@link #patience}.
+   * Accepts the session, asking again while another replica holds it, for up to {@code patience}.
    */
   private ServiceBusReceiverAsyncClient accept() throws InterruptedException {
-    long giveUp = System.nanoTime() + patience.toNanos();
-    long wait = 20;
-    while (true) {
-      try {
-        ServiceBusReceiverAsyncClient session =
-            receiver().acceptSession(SESSION).block(stepTimeout);
-        if (session == null) {
-          throw new IllegalStateException("the broker gave no session " + SESSION);
-        }
-        return session;
-      } catch (RuntimeException e) {
-        if (!ServiceBusMassActionBrake.contended(e) || System.nanoTime() - giveUp >= 0) {
-          throw new Unavailable(
-              "session " + SESSION + " on " + queue + " could not be had: " + e.getMessage(), e);
-        }
-      }
-      sleeper.sleep(Duration.ofMillis(wait + ThreadLocalRandom.current().nextLong(wait)));
-      wait = Math.min(wait * 2, 1000);
-    }
-  }
-
-  private ServiceBusSessionReceiverAsyncClient receiver() {
-    lifecycle.lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("the sign-in watch's lease is closed");
-      }
-      if (sessions == null) {
-        sessions =
-            clients.sessionReceiver().queueName(queue).disableAutoComplete().buildAsyncClient();
-      }
-      return sessions;
-    } finally {
-      lifecycle.unlock();
+      return sessions.whileContended(
+          Duration.ofMillis(20), Duration.ofSeconds(1), () -> sessions.accept(SESSION));
+    } catch (RuntimeException e) {
+      throw new Unavailable(
+          "session " + SESSION + " on " + queue + " could not be had: " + e.getMessage(), e);
     }
   }
 
   @Override
   public void close() {
-    lifecycle.lock();
-    try {
-      closed = true;
-      if (sessions != null) {
-        try {
-          sessions.close();
-        } catch (RuntimeException e) {
-          LOG.log(
-              Level.DEBUG,
-              "closing the sign-in watch's session receiver failed: " + e.getMessage());
-        }
-        sessions = null;
-      }
-    } finally {
-      lifecycle.unlock();
-    }
+    sessions.close();
   }
 }

@@ -1,10 +1,10 @@
 package dev.offboarding.worker.verify;
 
 import dev.offboarding.contracts.Action;
-import dev.offboarding.worker.execute.AccountState;
-import dev.offboarding.worker.execute.Sleeper;
-import dev.offboarding.worker.plan.Directory;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.AccountState;
+import dev.offboarding.worker.tenant.Directory;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

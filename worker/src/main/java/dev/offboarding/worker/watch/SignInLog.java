@@ -1,7 +1,7 @@
 package dev.offboarding.worker.watch;
 
 import dev.offboarding.contracts.AccessAudit;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.time.Instant;
 import java.util.List;
 

@@ -9,7 +9,7 @@ import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.audit.Settlement;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.offboarding.worker.watch;
 
-import dev.offboarding.worker.execute.Sleeper;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;

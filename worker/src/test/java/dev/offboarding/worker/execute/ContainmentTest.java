@@ -10,8 +10,9 @@ import dev.offboarding.contracts.ActionResult;
 import dev.offboarding.contracts.AuditCodec;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
-import dev.offboarding.worker.plan.GraphFailure;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.tenant.GraphFailure;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -189,6 +190,86 @@ class ContainmentTest {
   }
 
   @Test
+  void aBatchRefusedWith400IsSentAgainOneUserAtATimeSoAnUnknownUserFailsAlone() throws Exception {
+    writes.unknownToGraph.add(BOB);
+    RiskConfirmations[] risks = {null};
+    Thread[] bob = {null};
+    List<ActionResult> bobs = new CopyOnWriteArrayList<>();
+    // Bob's confirmation arrives while Alice's request lingers, so both go in one request.
+    Sleeper lingerUntilBobWaits =
+        d -> {
+          if (bob[0] == null) {
+            bob[0] =
+                Thread.ofVirtual()
+                    .start(
+                        () -> {
+                          try {
+                            bobs.add(risks[0].confirm(BOB, false, false));
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                        });
+            org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> bob[0].getState() == Thread.State.WAITING);
+          }
+          clock.advance(d);
+        };
+    risks[0] =
+        new RiskConfirmations(
+            writes,
+            new IdentityProtectionLimit(Duration.ofSeconds(1), clock, lingerUntilBobWaits),
+            WriteBudget.UNLIMITED,
+            RetryPolicy.defaults(),
+            sleeper,
+            clock);
+
+    ActionResult alice = risks[0].confirm(ALICE, false, false);
+    bob[0].join();
+
+    assertEquals(
+        List.of(List.of(ALICE, BOB), List.of(ALICE), List.of(BOB)), writes.confirmAttempts);
+    assertEquals(TargetOutcome.SUCCEEDED, alice.outcome(), String.valueOf(alice));
+    assertEquals(1, alice.attempts());
+    assertEquals(1, bobs.size());
+    assertEquals(TargetOutcome.FAILED, bobs.get(0).outcome());
+    assertEquals("BadRequest", bobs.get(0).errorCode());
+    assertEquals(1, bobs.get(0).attempts());
+  }
+
+  @Test
+  void aThrottledConfirmationWaitsForTheLimitsNextSlotAndCountsBothAttempts() throws Exception {
+    writes.failNext.add(
+        new GraphFailure(
+            GraphFailure.Kind.THROTTLED,
+            429,
+            "TooManyRequests",
+            "HTTP 429 Too Many Requests",
+            "req-429",
+            null,
+            null));
+    RiskConfirmations risks =
+        new RiskConfirmations(
+            writes,
+            new IdentityProtectionLimit(Duration.ofSeconds(5), clock, sleeper),
+            WriteBudget.UNLIMITED,
+            RetryPolicy.defaults(),
+            sleeper,
+            clock);
+
+    ActionResult result = risks.confirm(ALICE, false, false);
+
+    assertEquals(TargetOutcome.SUCCEEDED, result.outcome(), String.valueOf(result));
+    assertEquals(2, result.attempts());
+    assertEquals(2, writes.confirmAttemptTimes.size());
+    Instant first = writes.confirmAttemptTimes.get(0);
+    Instant second = writes.confirmAttemptTimes.get(1);
+    assertFalse(
+        second.isBefore(first.plus(Duration.ofSeconds(5))),
+        "the retry waits for Identity Protection's next slot: " + first + " then " + second);
+  }
+
+  @Test
   void aMissingIdentityProtectionLicenceIsForbiddenWithGraphsCode() throws Exception {
     writes.confirmFailure =
         new GraphFailure(
@@ -262,6 +343,11 @@ class ContainmentTest {
     final Map<String, Risk> risky = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int riskListReads;
     volatile GraphFailure confirmFailure;
+    final List<List<String>> confirmAttempts = new CopyOnWriteArrayList<>();
+    final List<Instant> confirmAttemptTimes = new CopyOnWriteArrayList<>();
+    final java.util.Set<String> unknownToGraph = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.Queue<GraphFailure> failNext =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
     final Map<String, List<DeviceState>> devices = new HashMap<>();
     final Map<String, Boolean> deviceEnabled = new java.util.concurrent.ConcurrentHashMap<>();
     final List<String> deviceWrites = new CopyOnWriteArrayList<>();
@@ -285,6 +371,23 @@ class ContainmentTest {
     public String confirmCompromised(List<String> userIds) {
       if (confirmFailure != null) {
         throw confirmFailure;
+      }
+      confirmAttempts.add(List.copyOf(userIds));
+      confirmAttemptTimes.add(clock.instant());
+      GraphFailure next = failNext.poll();
+      if (next != null) {
+        throw next;
+      }
+      if (userIds.stream().anyMatch(unknownToGraph::contains)) {
+        // Graph refuses the whole batch for one id it does not know.
+        throw new GraphFailure(
+            GraphFailure.Kind.OTHER,
+            400,
+            "BadRequest",
+            "HTTP 400 Bad Request",
+            "req-400",
+            null,
+            null);
       }
       confirmRequests.add(List.copyOf(userIds));
       userIds.forEach(id -> risky.put(id, new Risk("confirmedCompromised", "high")));

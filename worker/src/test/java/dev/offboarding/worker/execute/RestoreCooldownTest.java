@@ -18,6 +18,7 @@ import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.tenant.AccountState;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;

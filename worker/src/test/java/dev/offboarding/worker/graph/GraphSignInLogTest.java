@@ -11,7 +11,7 @@ import dev.offboarding.testkit.graph.FakeSignIn;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.worker.config.WorkerConfig;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import dev.offboarding.worker.watch.SignInLog;
 import java.time.Clock;
 import java.time.Duration;

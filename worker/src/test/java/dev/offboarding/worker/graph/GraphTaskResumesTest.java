@@ -11,7 +11,7 @@ import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.graph.FakeUser;
 import dev.offboarding.worker.config.WorkerConfig;
 import dev.offboarding.worker.lifecycle.LifecycleTask;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;

@@ -9,6 +9,7 @@ import dev.offboarding.contracts.EventData;
 import dev.offboarding.contracts.OffboardingEvent;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.worker.protection.Protection;
+import dev.offboarding.worker.tenant.GraphFailure;
 import dev.offboarding.worker.testing.Events;
 import dev.offboarding.worker.testing.FakeDirectory;
 import java.util.List;

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.DirectoryRoles;
+import dev.offboarding.worker.tenant.GraphFailure;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FakeDirectoryRoles;
 import java.util.Set;

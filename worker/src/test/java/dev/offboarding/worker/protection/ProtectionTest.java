@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offboarding.testkit.ManualClock;
-import dev.offboarding.worker.plan.DirectoryUser;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.DirectoryUser;
+import dev.offboarding.worker.tenant.GraphFailure;
 import dev.offboarding.worker.testing.FakeDirectory;
 import java.time.Duration;
 import java.util.Set;

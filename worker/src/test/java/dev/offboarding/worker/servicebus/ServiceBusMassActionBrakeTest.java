@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceiverClient;
-import com.azure.messaging.servicebus.ServiceBusSessionReceiverClient;
 import dev.offboarding.testkit.ManualClock;
-import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
 import dev.offboarding.worker.codec.BrakeLedgerCodec;
-import dev.offboarding.worker.execute.Sleeper;
 import dev.offboarding.worker.guard.BrakeLedger;
 import dev.offboarding.worker.guard.MassActionBrake;
-import dev.offboarding.worker.testing.WorkerSystem;
+import dev.offboarding.worker.tenant.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,61 +29,30 @@ import org.junit.jupiter.api.Test;
  * clock.
  */
 class ServiceBusMassActionBrakeTest {
-  private static final String STATE = "offboarding-state";
   private static final MassActionBrake.Cap BULK = new MassActionBrake.Cap("bulk", 100);
   private static final MassActionBrake.Cap URGENT = new MassActionBrake.Cap("urgent", 5);
 
-  private final ServiceBusEmulator emulator = WorkerSystem.projectEntities();
+  private final StateQueueFixture stateQueue = new StateQueueFixture();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:20Z"));
-  private final List<AutoCloseable> opened = new ArrayList<>();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (AutoCloseable c : opened) {
-      c.close();
-    }
-    emulator.close();
+    stateQueue.close();
   }
 
   /** One replica's brake: its own client builder, so its own AMQP connection. */
   private ServiceBusMassActionBrake replica() {
     ServiceBusMassActionBrake brake =
         new ServiceBusMassActionBrake(
-            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
-            STATE,
+            stateQueue.clients(),
+            StateQueueFixture.QUEUE,
             clock,
             Sleeper.SYSTEM,
             Duration.ofSeconds(10),
             Duration.ofSeconds(10),
             cap -> 0);
-    opened.add(brake);
+    stateQueue.closing(brake);
     return brake;
-  }
-
-  private byte[] storedState(String sessionId) {
-    ServiceBusSessionReceiverClient sessions =
-        new ServiceBusClientBuilder()
-            .connectionString(emulator.connectionString())
-            .sessionReceiver()
-            .queueName(STATE)
-            .buildClient();
-    try (sessions;
-        ServiceBusReceiverClient session = sessions.acceptSession(sessionId)) {
-      return session.getSessionState();
-    }
-  }
-
-  private void storeState(String sessionId, byte[] state) {
-    ServiceBusSessionReceiverClient sessions =
-        new ServiceBusClientBuilder()
-            .connectionString(emulator.connectionString())
-            .sessionReceiver()
-            .queueName(STATE)
-            .buildClient();
-    try (sessions;
-        ServiceBusReceiverClient session = sessions.acceptSession(sessionId)) {
-      session.setSessionState(state);
-    }
   }
 
   @Test
@@ -107,7 +72,8 @@ class ServiceBusMassActionBrakeTest {
       granted += lease.get().granted();
     }
     assertEquals(100, granted, "twelve leases of 10 against a cap of 100");
-    assertEquals(100, BrakeLedgerCodec.decode(storedState("brake-bulk")).used(clock.instant()));
+    assertEquals(
+        100, BrakeLedgerCodec.decode(stateQueue.state("brake-bulk")).used(clock.instant()));
   }
 
   @Test
@@ -129,7 +95,8 @@ class ServiceBusMassActionBrakeTest {
 
     MassActionBrake.Lease urgent = brake.lease(URGENT, 3);
     MassActionBrake.Lease bulkBraked = brake.lease(BULK, 10);
-    long urgentUsed = BrakeLedgerCodec.decode(storedState("brake-urgent")).used(clock.instant());
+    long urgentUsed =
+        BrakeLedgerCodec.decode(stateQueue.state("brake-urgent")).used(clock.instant());
     clock.set(Instant.parse("2026-12-01T11:01:00Z"));
     MassActionBrake.Lease bulkLater = replica().lease(BULK, 10);
 
@@ -142,7 +109,7 @@ class ServiceBusMassActionBrakeTest {
 
   @Test
   void aCountThatCannotBeReadHoldsTheWholeCapForOneWindow() {
-    storeState("brake-urgent", "{\"leases\":\"reset\"}".getBytes(StandardCharsets.UTF_8));
+    stateQueue.setState("brake-urgent", "{\"leases\":\"reset\"}".getBytes(StandardCharsets.UTF_8));
 
     MassActionBrake.Lease lease = replica().lease(URGENT, 1);
 
@@ -150,20 +117,13 @@ class ServiceBusMassActionBrakeTest {
     assertEquals(Instant.parse("2026-12-01T11:01:00Z"), lease.roomAt());
     assertEquals(
         BrakeLedger.full(clock.instant(), URGENT.usersPerHour()),
-        BrakeLedgerCodec.decode(storedState("brake-urgent")),
+        BrakeLedgerCodec.decode(stateQueue.state("brake-urgent")),
         "the unreadable state is replaced");
   }
 
   @Test
   void waitsForTheSessionWhileAnotherReplicaHoldsItAndLeasesOnceItIsLetGo() throws Exception {
-    ServiceBusSessionReceiverClient sessions =
-        new ServiceBusClientBuilder()
-            .connectionString(emulator.connectionString())
-            .sessionReceiver()
-            .queueName(STATE)
-            .buildClient();
-    opened.add(sessions);
-    ServiceBusReceiverClient held = sessions.acceptSession("brake-bulk");
+    ServiceBusReceiverClient held = stateQueue.hold("brake-bulk");
     ServiceBusMassActionBrake brake = replica();
 
     MassActionBrake.Lease lease;
@@ -180,34 +140,27 @@ class ServiceBusMassActionBrakeTest {
 
   @Test
   void isUnavailableWhenTheSessionStaysHeldOrTheQueueIsMissing() {
-    ServiceBusSessionReceiverClient sessions =
-        new ServiceBusClientBuilder()
-            .connectionString(emulator.connectionString())
-            .sessionReceiver()
-            .queueName(STATE)
-            .buildClient();
-    opened.add(sessions);
-    opened.add(sessions.acceptSession("brake-bulk"));
+    stateQueue.closing(stateQueue.hold("brake-bulk"));
     ServiceBusMassActionBrake impatient =
         new ServiceBusMassActionBrake(
-            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
-            STATE,
+            stateQueue.clients(),
+            StateQueueFixture.QUEUE,
             clock,
             Sleeper.SYSTEM,
             Duration.ZERO,
             Duration.ofSeconds(5),
             cap -> 0);
-    opened.add(impatient);
+    stateQueue.closing(impatient);
     ServiceBusMassActionBrake nowhere =
         new ServiceBusMassActionBrake(
-            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
+            stateQueue.clients(),
             "no-such-queue",
             clock,
             Sleeper.SYSTEM,
             Duration.ofSeconds(1),
             Duration.ofSeconds(5),
             cap -> 0);
-    opened.add(nowhere);
+    stateQueue.closing(nowhere);
 
     MassActionBrake.Unavailable held =
         assertThrows(MassActionBrake.Unavailable.class, () -> impatient.lease(BULK, 1));
@@ -222,7 +175,7 @@ class ServiceBusMassActionBrakeTest {
   void answersFromMemoryWhileTheCapIsKnownFullAndAsksTheBrokerOnceItMayHaveRoom() {
     ServiceBusMassActionBrake brake = replica();
     brake.lease(BULK, 100);
-    emulator.close();
+    stateQueue.emulator.close();
 
     MassActionBrake.Lease whileFull = brake.lease(BULK, 5);
 
@@ -240,19 +193,19 @@ class ServiceBusMassActionBrakeTest {
   private ServiceBusMassActionBrake replicaWithReserve(int ahead) {
     ServiceBusMassActionBrake brake =
         new ServiceBusMassActionBrake(
-            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
-            STATE,
+            stateQueue.clients(),
+            StateQueueFixture.QUEUE,
             clock,
             Sleeper.SYSTEM,
             Duration.ofSeconds(10),
             Duration.ofSeconds(10),
             cap -> cap.name().equals("urgent") ? ahead : 0);
-    opened.add(brake);
+    stateQueue.closing(brake);
     return brake;
   }
 
   private long urgentUsed() {
-    return BrakeLedgerCodec.decode(storedState("brake-urgent")).used(clock.instant());
+    return BrakeLedgerCodec.decode(stateQueue.state("brake-urgent")).used(clock.instant());
   }
 
   @Test
@@ -260,16 +213,9 @@ class ServiceBusMassActionBrakeTest {
     MassActionBrake.Cap urgent = new MassActionBrake.Cap("urgent", 200);
     ServiceBusMassActionBrake brake = replicaWithReserve(5);
     brake.lease(urgent, 1);
-    BrakeLedger afterFirst = BrakeLedgerCodec.decode(storedState("brake-urgent"));
+    BrakeLedger afterFirst = BrakeLedgerCodec.decode(stateQueue.state("brake-urgent"));
     // Another receiver holds the session until the lease returns: a round trip would have to wait.
-    ServiceBusSessionReceiverClient sessions =
-        new ServiceBusClientBuilder()
-            .connectionString(emulator.connectionString())
-            .sessionReceiver()
-            .queueName(STATE)
-            .buildClient();
-    opened.add(sessions);
-    ServiceBusReceiverClient held = sessions.acceptSession("brake-urgent");
+    ServiceBusReceiverClient held = stateQueue.hold("brake-urgent");
 
     MassActionBrake.Lease covered = brake.lease(urgent, 3);
     held.close();
@@ -310,7 +256,7 @@ class ServiceBusMassActionBrakeTest {
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(500))
         .until(() -> urgentUsed() == 5);
-    assertNull(storedState("brake-bulk"), "the bulk count is only read");
+    assertNull(stateQueue.state("brake-bulk"), "the bulk count is only read");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.offboarding.worker.testing;
 
-import dev.offboarding.worker.plan.GraphFailure;
-import dev.offboarding.worker.protection.DirectoryRoles;
+import dev.offboarding.worker.tenant.DirectoryRoles;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,7 +1,7 @@
 package dev.offboarding.worker.testing;
 
 import dev.offboarding.worker.execute.AccountWrites;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,9 +1,9 @@
 package dev.offboarding.worker.testing;
 
-import dev.offboarding.worker.execute.AccountState;
-import dev.offboarding.worker.plan.Directory;
-import dev.offboarding.worker.plan.DirectoryUser;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.AccountState;
+import dev.offboarding.worker.tenant.Directory;
+import dev.offboarding.worker.tenant.DirectoryUser;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.util.Optional;
 
 /**

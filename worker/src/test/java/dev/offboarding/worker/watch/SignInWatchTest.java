@@ -15,7 +15,7 @@ import dev.offboarding.contracts.TargetOutcome;
 import dev.offboarding.testkit.ManualClock;
 import dev.offboarding.worker.audit.AuditSink;
 import dev.offboarding.worker.audit.Settlement;
-import dev.offboarding.worker.plan.GraphFailure;
+import dev.offboarding.worker.tenant.GraphFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.offboarding.worker.plan;
+package dev.offboarding.worker.tenant;
 
 import java.time.Duration;
 import java.util.Optional;

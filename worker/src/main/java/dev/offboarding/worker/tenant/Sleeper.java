@@ -1,4 +1,4 @@
-package dev.offboarding.worker.execute;
+package dev.offboarding.worker.tenant;
 
 import java.time.Duration;
 

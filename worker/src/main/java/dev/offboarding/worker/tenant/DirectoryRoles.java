@@ -1,6 +1,5 @@
-package dev.offboarding.worker.protection;
+package dev.offboarding.worker.tenant;
 
-import dev.offboarding.worker.plan.GraphFailure;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;

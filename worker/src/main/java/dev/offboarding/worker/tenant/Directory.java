@@ -1,6 +1,5 @@
-package dev.offboarding.worker.plan;
+package dev.offboarding.worker.tenant;
 
-import dev.offboarding.worker.execute.AccountState;
 import java.util.Optional;
 
 /**

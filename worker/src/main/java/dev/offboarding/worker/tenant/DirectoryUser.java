@@ -1,4 +1,4 @@
-package dev.offboarding.worker.plan;
+package dev.offboarding.worker.tenant;
 
 import java.util.Locale;
 import java.util.Objects;
