@@ -74,6 +74,19 @@ public final class ServiceBusAuditSink implements DeliveryAudit {
   private final BooleanSupplier cancelled;
   private SummaryAudit published;
 
+  /**
+   * The audit of one delivery.
+   *
+   * @param senders where messages go
+   * @param codec how audits are encoded
+   * @param topic the audit topic
+   * @param replyToAllowed the reply entities a producer may name ({@code
+   *     SERVICEBUS_REPLY_TO_ALLOWED})
+   * @param context the delivery: its message id, origin, reply-to and provenance
+   * @param clock the time audits carry
+   * @param metrics where audit messages are counted
+   * @param cancelled true once the worker shuts down: nothing more is sent
+   */
   public ServiceBusAuditSink(
       AuditSenders senders,
       AuditCodec codec,

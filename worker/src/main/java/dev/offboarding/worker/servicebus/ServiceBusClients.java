@@ -23,6 +23,12 @@ public final class ServiceBusClients {
 
   private ServiceBusClients() {}
 
+  /**
+   * The builder {@code config} names: its connection string, else its namespace with the Azure
+   * credential the environment names.
+   *
+   * @throws ConfigException when the SDK refuses the connection string (never quoted)
+   */
   public static ServiceBusClientBuilder builder(WorkerConfig config) {
     ServiceBusClientBuilder builder = new ServiceBusClientBuilder();
     if (config.serviceBusConnectionString() != null) {

@@ -27,6 +27,7 @@ public final class ServiceBusFollowUps implements FollowUps {
   private final ContinuationCodec codec;
   private final Clock clock;
 
+  /** Follow-ups, held events and pending resumes, sent to {@code queue}: the worker's own. */
   public ServiceBusFollowUps(
       AuditSenders senders, String queue, ContinuationCodec codec, Clock clock) {
     this.senders = senders;

@@ -69,6 +69,7 @@ public final class ServiceBusIntake implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean broken;
 
+  /** An intake of {@code queue} handing each delivery to {@code handler}; {@code start} begins. */
   public ServiceBusIntake(
       ServiceBusClientBuilder builder, String queue, DeliveryHandler handler, Options options) {
     this.builder = builder;

@@ -56,6 +56,7 @@ public final class ServiceBusScheduledEvents implements ScheduledEvents {
   private final ServiceBusClientBuilder clients;
   private final List<String> queues;
 
+  /** The messages scheduled on {@code queues}, read and cancelled through {@code clients}. */
   public ServiceBusScheduledEvents(ServiceBusClientBuilder clients, List<String> queues) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.queues = List.copyOf(queues);

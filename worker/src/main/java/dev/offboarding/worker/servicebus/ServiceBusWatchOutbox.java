@@ -34,6 +34,10 @@ public final class ServiceBusWatchOutbox implements WatchOutbox {
   private final Clock clock;
   private final Metrics metrics;
 
+  /**
+   * Access audits published to {@code topic}, the next watch entries scheduled on {@code queue}
+   * (the worker's own).
+   */
   public ServiceBusWatchOutbox(
       AuditSenders senders,
       String topic,

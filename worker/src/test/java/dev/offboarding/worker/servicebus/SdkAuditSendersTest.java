@@ -84,8 +84,9 @@ class SdkAuditSendersTest {
   @Test
   void packsMessagesInOrderIntoBatchesOfTheEntitysLimitSendingOneWhenTheNextDoesNotFit() {
     long limit = limitOf(QUEUE);
-    // Three fit in one batch with room for their headers (the SDK counts about 16 KB more for the
-    // first message of a batch, as measured with 7.17); a fourth does not.
+    // Three fit in one batch with room for the envelope and their headers (alone, a message with a
+    // few headers fits with at most 257,893 body bytes on a 262,144-byte link, measured with the
+    // SDK 7.17); a fourth does not.
     int size = (int) (limit - 32 * 1024) / 3;
     List<OutgoingMessage> seven = IntStream.range(0, 7).mapToObj(n -> sized(n, size)).toList();
     Batches batches = new Batches(Integer.MAX_VALUE);
