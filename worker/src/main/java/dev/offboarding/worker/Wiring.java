@@ -49,7 +49,6 @@ import dev.offboarding.worker.scheduling.ScheduledEvents;
 import dev.offboarding.worker.servicebus.SdkAuditSenders;
 import dev.offboarding.worker.servicebus.ServiceBusAuditSink;
 import dev.offboarding.worker.servicebus.ServiceBusCancellationMarkers;
-import dev.offboarding.worker.servicebus.ServiceBusClients;
 import dev.offboarding.worker.servicebus.ServiceBusFollowUps;
 import dev.offboarding.worker.servicebus.ServiceBusIntake;
 import dev.offboarding.worker.servicebus.ServiceBusMassActionBrake;

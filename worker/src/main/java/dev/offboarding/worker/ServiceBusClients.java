@@ -1,4 +1,4 @@
-package dev.offboarding.worker.servicebus;
+package dev.offboarding.worker;
 
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import dev.offboarding.worker.config.ConfigException;
