@@ -643,37 +643,7 @@ public record WorkerConfig(
    * access windows last seconds, not the ten minutes a tenant's shortest token lives.
    */
   public WorkerConfig withSignInWatch(dev.offboarding.worker.watch.WatchSettings watch) {
-    return new WorkerConfig(
-        serviceBusConnectionString,
-        serviceBusNamespace,
-        queue,
-        urgentQueue,
-        opsQueue,
-        internalQueue,
-        stateQueue,
-        auditTopic,
-        replyToAllowed,
-        graphBaseUrl,
-        graphAuth,
-        writesPerSecond,
-        protectedUsers,
-        protectedGroups,
-        maxTargetsPerEvent,
-        httpPort,
-        deliveryMaxDuration,
-        deliveryMaxUsers,
-        protectedMaxStaleness,
-        verify,
-        maxScheduleAhead,
-        allowUnprotected,
-        intakePolicies,
-        approvalThreshold,
-        approvalTtl,
-        restoreCooldown,
-        lifecycleWorkflowsResume,
-        watch.accessTokenMaxLifetime(),
-        watch,
-        tuning);
+    return copy(watch.accessTokenMaxLifetime(), watch, tuning);
   }
 
   /**
@@ -701,6 +671,14 @@ public record WorkerConfig(
   }
 
   private WorkerConfig withTuning(Tuning tuning) {
+    return copy(accessTokenMaxLifetime, signInWatch, tuning);
+  }
+
+  /** This configuration with the fields tests may shorten replaced. */
+  private WorkerConfig copy(
+      java.time.Duration accessTokenMaxLifetime,
+      dev.offboarding.worker.watch.WatchSettings signInWatch,
+      Tuning tuning) {
     return new WorkerConfig(
         serviceBusConnectionString,
         serviceBusNamespace,

@@ -144,18 +144,7 @@ public final class Executor {
     if (cooldown.isNegative()) {
       throw new IllegalArgumentException("cooldown must not be negative");
     }
-    return new Executor(
-        writes,
-        budget,
-        retryPolicy,
-        outage,
-        verifier,
-        sleeper,
-        clock,
-        concurrency,
-        cooldown,
-        containment,
-        accessTokenLifetime);
+    return copy(cooldown, containment, accessTokenLifetime);
   }
 
   /**
@@ -181,18 +170,7 @@ public final class Executor {
             Verifier.DEFAULT_CLOCK_SKEW,
             Verifier.DEFAULT_READS,
             Verifier.DEFAULT_FIRST_DELAY);
-    return new Executor(
-        writes,
-        budget,
-        retryPolicy,
-        outage,
-        verifier,
-        sleeper,
-        clock,
-        concurrency,
-        restoreCooldown,
-        c,
-        accessTokenLifetime);
+    return copy(restoreCooldown, c, accessTokenLifetime);
   }
 
   /**
@@ -202,6 +180,14 @@ public final class Executor {
   public Executor withAccessTokenLifetime(java.time.Duration lifetime) {
     // Checked here as the window will check it, so that a bad value fails at start, not per user.
     AccessWindow.from(Instant.EPOCH, lifetime, null);
+    return copy(restoreCooldown, containment, lifetime);
+  }
+
+  /** This executor with its optional parts replaced. */
+  private Executor copy(
+      java.time.Duration restoreCooldown,
+      Containment containment,
+      java.time.Duration accessTokenLifetime) {
     return new Executor(
         writes,
         budget,
@@ -213,7 +199,7 @@ public final class Executor {
         concurrency,
         restoreCooldown,
         containment,
-        lifetime);
+        accessTokenLifetime);
   }
 
   /** How a streamed execution ended. */
