@@ -53,9 +53,7 @@ public final class Summaries {
             : failed == 0
                 ? SummaryStatus.COMPLETED
                 : succeeded > 0 ? SummaryStatus.PARTIAL : SummaryStatus.FAILED;
-    return SummaryAudit.builder(status, startedAt, finishedAt)
-        .eventId(event.id())
-        .eventType(event.type().wireName())
+    return about(event, status, startedAt, finishedAt)
         .counts(counts)
         .skippedMembers(skippedMembers)
         .usersResolved(usersResolved)
@@ -79,9 +77,7 @@ public final class Summaries {
       boolean redelivery,
       int step,
       int usersPending) {
-    return SummaryAudit.builder(SummaryStatus.CONTINUING, startedAt, finishedAt)
-        .eventId(event.id())
-        .eventType(event.type().wireName())
+    return about(event, SummaryStatus.CONTINUING, startedAt, finishedAt)
         .counts(counts)
         .skippedMembers(skippedMembers)
         .usersResolved(usersResolved)
@@ -102,9 +98,7 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return SummaryAudit.builder(SummaryStatus.SCHEDULED, startedAt, finishedAt)
-        .eventId(event.id())
-        .eventType(event.type().wireName())
+    return about(event, SummaryStatus.SCHEDULED, startedAt, finishedAt)
         .redelivery(redelivery)
         .dryRun(event.data().dryRun())
         .dueAt(dueAt)
@@ -125,9 +119,7 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return SummaryAudit.builder(SummaryStatus.AWAITING_APPROVAL, startedAt, finishedAt)
-        .eventId(event.id())
-        .eventType(event.type().wireName())
+    return about(event, SummaryStatus.AWAITING_APPROVAL, startedAt, finishedAt)
         .usersResolved(usersResolved)
         .redelivery(redelivery)
         .dryRun(event.data().dryRun())
@@ -147,9 +139,7 @@ public final class Summaries {
       Instant startedAt,
       Instant finishedAt,
       boolean redelivery) {
-    return SummaryAudit.builder(SummaryStatus.CANCELLED, startedAt, finishedAt)
-        .eventId(event.id())
-        .eventType(event.type().wireName())
+    return about(event, SummaryStatus.CANCELLED, startedAt, finishedAt)
         .rejectionReason(reason)
         .redelivery(redelivery)
         .detail(detail)
@@ -217,5 +207,13 @@ public final class Summaries {
         .problems(problems)
         .redelivery(redelivery)
         .build();
+  }
+
+  /** A summary of {@code event} with its id and type. */
+  private static SummaryAudit.Builder about(
+      OffboardingEvent event, SummaryStatus status, Instant startedAt, Instant finishedAt) {
+    return SummaryAudit.builder(status, startedAt, finishedAt)
+        .eventId(event.id())
+        .eventType(event.type().wireName());
   }
 }
