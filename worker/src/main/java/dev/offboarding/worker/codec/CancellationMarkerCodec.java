@@ -78,26 +78,8 @@ public final class CancellationMarkerCodec {
    * @throws IllegalArgumentException when the body is not a well-formed marker
    */
   public CancellationMarkers.Marker decode(byte[] body) {
-    if (body.length > MAX_BYTES) {
-      throw new IllegalArgumentException(
-          "a cancellation marker is at most " + MAX_BYTES + " bytes");
-    }
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not JSON");
-    }
-    if (root == null || !root.isObject() || !FORMAT.equals(root.path(MARKER).asText(null))) {
-      throw new IllegalArgumentException("not a " + FORMAT);
-    }
-    root.fieldNames()
-        .forEachRemaining(
-            n -> {
-              if (!MEMBERS.contains(n)) {
-                throw new IllegalArgumentException("unknown member " + n);
-              }
-            });
+    JsonNode root =
+        MarkedObjects.read(json, body, MAX_BYTES, "cancellation marker", MARKER, FORMAT, MEMBERS);
     CancellationMarkers.Removed removed = null;
     JsonNode r = root.get("removed");
     if (r != null) {

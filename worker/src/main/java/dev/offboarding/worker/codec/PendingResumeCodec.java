@@ -60,25 +60,8 @@ public final class PendingResumeCodec {
    * @throws IllegalArgumentException when the body is not a well-formed one, naming no content
    */
   public PendingResume decode(byte[] body) {
-    if (body.length > MAX_BYTES) {
-      throw new IllegalArgumentException("a pending resume is at most " + MAX_BYTES + " bytes");
-    }
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not JSON");
-    }
-    if (root == null || !root.isObject() || !FORMAT.equals(root.path(MARKER).asText(null))) {
-      throw new IllegalArgumentException("not a " + FORMAT);
-    }
-    root.fieldNames()
-        .forEachRemaining(
-            n -> {
-              if (!MEMBERS.contains(n)) {
-                throw new IllegalArgumentException("unknown member " + n);
-              }
-            });
+    JsonNode root =
+        MarkedObjects.read(json, body, MAX_BYTES, "pending resume", MARKER, FORMAT, MEMBERS);
     String origin = text(root, "origin");
     if (!Inbound.isOrigin(origin)) {
       throw new IllegalArgumentException("origin is not <sequence number>@<queue>");
