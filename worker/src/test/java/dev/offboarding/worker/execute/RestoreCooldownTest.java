@@ -17,8 +17,8 @@ import dev.offboarding.worker.guard.Approved;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.protection.Protection;
-import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.tenant.AccountState;
+import dev.offboarding.worker.testing.Executions;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
@@ -67,16 +67,7 @@ class RestoreCooldownTest {
   EventProcessor processor() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     Executor executor =
-        new Executor(
-                writes,
-                WriteBudget.UNLIMITED,
-                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
-                OutageGuard.NONE,
-                null,
-                d -> {},
-                clock,
-                8)
-            .withRestoreCooldown(Duration.ofHours(24));
+        Executions.unthrottled(writes, clock, 8).withRestoreCooldown(Duration.ofHours(24));
     return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, clock)
         .build();
   }
@@ -149,16 +140,7 @@ class RestoreCooldownTest {
   @Test
   void withoutACooldownARecentlyRevokedUserIsReEnabled() throws Exception {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    Executor plain =
-        new Executor(
-            writes,
-            WriteBudget.UNLIMITED,
-            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
-            OutageGuard.NONE,
-            null,
-            d -> {},
-            clock,
-            8);
+    Executor plain = Executions.unthrottled(writes, clock, 8);
     OffboardingEvent restore =
         new OffboardingEvent(
             "evt-restore",

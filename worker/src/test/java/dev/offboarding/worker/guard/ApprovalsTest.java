@@ -18,16 +18,14 @@ import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.continuation.DeliveryBounds;
 import dev.offboarding.worker.execute.Executor;
-import dev.offboarding.worker.execute.OutageGuard;
-import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.intake.IntakePolicies;
 import dev.offboarding.worker.intake.IntakePolicy;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.protection.Protection;
-import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.scheduling.ScheduledEvents;
+import dev.offboarding.worker.testing.Executions;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.HeldEvents;
@@ -71,16 +69,7 @@ class ApprovalsTest {
 
   EventProcessor processor() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    Executor executor =
-        new Executor(
-            writes,
-            WriteBudget.UNLIMITED,
-            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
-            OutageGuard.NONE,
-            null,
-            d -> {},
-            clock,
-            8);
+    Executor executor = Executions.unthrottled(writes, clock, 8);
     return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, clock)
         .bounds(bounds)
         .scheduled(scheduled)

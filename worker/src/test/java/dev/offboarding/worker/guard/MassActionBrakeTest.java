@@ -20,15 +20,13 @@ import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.continuation.DeliveryBounds;
 import dev.offboarding.worker.execute.Executor;
-import dev.offboarding.worker.execute.OutageGuard;
-import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.intake.Inbound;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.protection.Protection;
-import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.tenant.GraphFailure;
 import dev.offboarding.worker.testing.Events;
+import dev.offboarding.worker.testing.Executions;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
@@ -77,16 +75,7 @@ class MassActionBrakeTest {
   boolean bounds4;
 
   EventProcessor processor(Braking braking) {
-    Executor executor =
-        new Executor(
-            writes,
-            WriteBudget.UNLIMITED,
-            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
-            OutageGuard.NONE,
-            null,
-            d -> {},
-            clock,
-            8);
+    Executor executor = Executions.unthrottled(writes, clock, 8);
     return EventProcessor.builder(
             new Planner(directory, Protection.none(), 10_000), executor, clock)
         .bounds(

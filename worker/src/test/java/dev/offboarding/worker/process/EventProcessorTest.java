@@ -14,17 +14,15 @@ import dev.offboarding.worker.audit.Settlement;
 import dev.offboarding.worker.continuation.Continuation;
 import dev.offboarding.worker.continuation.DeliveryBounds;
 import dev.offboarding.worker.execute.Executor;
-import dev.offboarding.worker.execute.OutageGuard;
-import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.plan.StreamingPlan;
 import dev.offboarding.worker.protection.Protection;
-import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.tenant.AccountState;
 import dev.offboarding.worker.tenant.Directory;
 import dev.offboarding.worker.tenant.DirectoryUser;
 import dev.offboarding.worker.tenant.GraphFailure;
 import dev.offboarding.worker.testing.Events;
+import dev.offboarding.worker.testing.Executions;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.Inbounds;
@@ -32,7 +30,6 @@ import dev.offboarding.worker.testing.RecordingAudit;
 import dev.offboarding.worker.testing.RecordingWrites;
 import dev.offboarding.worker.testing.SyntheticDirectory;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -60,16 +57,7 @@ class EventProcessorTest {
   }
 
   EventProcessor processor(Directory dir, Protection protection, int limit, int retainLimit) {
-    Executor executor =
-        new Executor(
-            writes,
-            WriteBudget.UNLIMITED,
-            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
-            OutageGuard.NONE,
-            null,
-            d -> {},
-            Clock.systemUTC(),
-            8);
+    Executor executor = Executions.unthrottled(writes, Clock.systemUTC(), 8);
     return EventProcessor.builder(
             new Planner(dir, protection, limit, retainLimit), executor, Clock.systemUTC())
         .bounds(bounds)

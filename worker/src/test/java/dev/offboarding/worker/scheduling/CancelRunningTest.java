@@ -18,13 +18,11 @@ import dev.offboarding.worker.codec.ContinuationCodec;
 import dev.offboarding.worker.continuation.DeliveryBounds;
 import dev.offboarding.worker.execute.AccountWrites;
 import dev.offboarding.worker.execute.Executor;
-import dev.offboarding.worker.execute.OutageGuard;
-import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.protection.Protection;
-import dev.offboarding.worker.resilience.RetryPolicy;
 import dev.offboarding.worker.testing.Events;
+import dev.offboarding.worker.testing.Executions;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.HeldEvents;
@@ -166,16 +164,7 @@ class CancelRunningTest {
 
   private EventProcessor replica(
       AccountWrites accountWrites, CancellationMarkers markers, DeliveryBounds bounds) {
-    Executor executor =
-        new Executor(
-            accountWrites,
-            WriteBudget.UNLIMITED,
-            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
-            OutageGuard.NONE,
-            null,
-            d -> {},
-            Clock.systemUTC(),
-            1);
+    Executor executor = Executions.unthrottled(accountWrites, Clock.systemUTC(), 1);
     return EventProcessor.builder(
             new Planner(directory, Protection.none(), 100), executor, Clock.systemUTC())
         .bounds(bounds)

@@ -21,6 +21,7 @@ import dev.offboarding.worker.plan.Planner;
 import dev.offboarding.worker.process.EventProcessor;
 import dev.offboarding.worker.protection.Protection;
 import dev.offboarding.worker.resilience.RetryPolicy;
+import dev.offboarding.worker.testing.Executions;
 import dev.offboarding.worker.testing.FakeDirectory;
 import dev.offboarding.worker.testing.FollowUpLoop;
 import dev.offboarding.worker.testing.HeldEvents;
@@ -59,16 +60,7 @@ class SchedulingTest {
 
   EventProcessor processor() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    Executor executor =
-        new Executor(
-            writes,
-            WriteBudget.UNLIMITED,
-            new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
-            OutageGuard.NONE,
-            null,
-            d -> {},
-            clock,
-            8);
+    Executor executor = Executions.unthrottled(writes, clock, 8);
     return EventProcessor.builder(new Planner(directory, Protection.none(), 100), executor, clock)
         .scheduled(scheduled)
         .markers(markers, Duration.ofHours(30))

@@ -2,8 +2,14 @@ package dev.offboarding.worker.testing;
 
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.worker.continuation.Progress;
+import dev.offboarding.worker.execute.AccountWrites;
 import dev.offboarding.worker.execute.Executor;
+import dev.offboarding.worker.execute.OutageGuard;
+import dev.offboarding.worker.execute.WriteBudget;
 import dev.offboarding.worker.plan.StreamingPlan;
+import dev.offboarding.worker.resilience.RetryPolicy;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +20,22 @@ import java.util.List;
  */
 public final class Executions {
   private Executions() {}
+
+  /**
+   * An executor for tests of what surrounds the writes: no write budget, no outage guard, no
+   * verification, three attempts a millisecond apart, waits that return at once.
+   */
+  public static Executor unthrottled(AccountWrites writes, Clock clock, int concurrency) {
+    return new Executor(
+        writes,
+        WriteBudget.UNLIMITED,
+        new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+        OutageGuard.NONE,
+        null,
+        d -> {},
+        clock,
+        concurrency);
+  }
 
   /** Every result of {@code plan}, as {@link Executor#execute} hands them out, unbounded. */
   public static List<TargetAudit> all(Executor executor, StreamingPlan plan, boolean redelivery) {
