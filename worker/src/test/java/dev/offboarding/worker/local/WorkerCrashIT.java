@@ -4,11 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
-import com.azure.messaging.servicebus.ServiceBusSenderClient;
-import dev.offboarding.contracts.AuditCodec;
-import dev.offboarding.contracts.EventCodec;
 import dev.offboarding.contracts.EventData;
 import dev.offboarding.contracts.EventType;
 import dev.offboarding.contracts.OffboardingEvent;
@@ -17,21 +12,16 @@ import dev.offboarding.contracts.SummaryStatus;
 import dev.offboarding.contracts.Target;
 import dev.offboarding.contracts.TargetAudit;
 import dev.offboarding.contracts.TargetOutcome;
-import dev.offboarding.testkit.graph.FakeGraphOptions;
-import dev.offboarding.testkit.graph.FakeGraphServer;
 import dev.offboarding.testkit.graph.FakeGroup;
 import dev.offboarding.testkit.graph.FakeTenant;
 import dev.offboarding.testkit.servicebus.EntityStats;
-import dev.offboarding.testkit.servicebus.EntityTail;
-import dev.offboarding.testkit.servicebus.ServiceBusEmulator;
-import dev.offboarding.worker.servicebus.EventMessages;
 import dev.offboarding.worker.testing.WorkerSystem;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,8 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * message ids, and the audit topic's duplicate detection drops the copies.
  */
 class WorkerCrashIT {
-  private static final String QUEUE = "offboarding-events";
-  private static final String TOPIC = "offboarding-audit";
+  private static final String QUEUE = WorkerSystem.QUEUE;
   private static final int USERS = 1_000;
 
   /** Short, so the killed worker's message comes back within the test. */
@@ -59,30 +48,22 @@ class WorkerCrashIT {
 
   @TempDir Path dir;
   private WorkerProcesses workers;
-  private final List<TargetAudit> targets = new ArrayList<>();
-  private final List<SummaryAudit> summaries = new ArrayList<>();
-  private final AuditCodec audit = new AuditCodec();
-  private ServiceBusEmulator emulator;
-  private FakeGraphServer graph;
-  private EntityTail auditReader;
+  private WorkerSystem system;
 
   @BeforeEach
   void startEmulatorAndTenant() {
-    emulator = WorkerSystem.projectEntities(LOCK);
     FakeTenant tenant = new FakeTenant();
     tenant.addLargeGroup("Everyone", USERS, 10, 17);
     // Latency and a modest write budget, so one pass over the event takes several seconds.
-    graph =
-        FakeGraphServer.start(
+    system =
+        new WorkerSystem(
             tenant,
-            FakeGraphOptions.builder()
-                .unlimitedWrites()
-                .latency(Duration.ofMillis(50), Duration.ZERO)
-                .build());
-    auditReader =
-        EntityTail.of(
-            new ServiceBusClientBuilder().connectionString(emulator.connectionString()),
-            TOPIC + "/subscriptions/all");
+            o -> o.unlimitedWrites().latency(Duration.ofMillis(50), Duration.ZERO),
+            WorkerSystem.projectEntities(LOCK),
+            null,
+            Map.of(),
+            false,
+            m -> {});
   }
 
   @AfterEach
@@ -91,14 +72,8 @@ class WorkerCrashIT {
     if (workers != null) {
       workers.close();
     }
-    if (auditReader != null) {
-      auditReader.close();
-    }
-    if (graph != null) {
-      graph.close();
-    }
-    if (emulator != null) {
-      emulator.close();
+    if (system != null) {
+      system.close();
     }
   }
 
@@ -107,7 +82,7 @@ class WorkerCrashIT {
     workers = new WorkerProcesses(dir);
     Process first = startWorker("first");
     workers.awaitReady(first, "first", Duration.ofMillis(200));
-    FakeGroup everyone = graph.tenant().requireGroupNamed("Everyone");
+    FakeGroup everyone = system.tenant.requireGroupNamed("Everyone");
     OffboardingEvent event =
         new OffboardingEvent(
             UUID.randomUUID().toString(),
@@ -121,16 +96,16 @@ class WorkerCrashIT {
                 "T-7",
                 "tests",
                 false));
-    send(event);
+    system.send(QUEUE, event, m -> {});
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> readAudit(event) >= 100);
+        .until(() -> system.audits().targets(event.id()).size() >= 100);
     assertTrue(first.isAlive(), "the first worker exited by itself:\n" + workers.output("first"));
 
     first.destroyForcibly();
     assertTrue(first.waitFor(10, TimeUnit.SECONDS));
-    int beforeCrash = targets.size();
+    int beforeCrash = system.audits().targets(event.id()).size();
     Process second = startWorker("second");
     int secondPort = workers.awaitReady(second, "second", Duration.ofMillis(200));
 
@@ -138,10 +113,10 @@ class WorkerCrashIT {
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
         .until(
-            () -> {
-              readAudit(event);
-              return summaries.stream().anyMatch(SummaryAudit::finalSummary);
-            });
+            () ->
+                system.audits().summaries(event.id()).stream()
+                    .anyMatch(SummaryAudit::finalSummary));
+    List<SummaryAudit> summaries = system.audits().summaries(event.id());
     SummaryAudit last =
         summaries.stream().filter(SummaryAudit::finalSummary).findFirst().orElseThrow();
     assertEquals(SummaryStatus.COMPLETED, last.status(), workers.output("second"));
@@ -150,7 +125,7 @@ class WorkerCrashIT {
     assertTrue(beforeCrash < USERS, "the event was done before the first worker was killed");
     // The second worker published every user's result again; the topic kept one of each.
     await().atMost(Duration.ofSeconds(10)).until(() -> publishedTargets(secondPort) >= USERS);
-    readAudit(event);
+    List<TargetAudit> targets = system.audits().targets(event.id());
     System.out.println(
         "results on the topic before the kill: "
             + beforeCrash
@@ -163,31 +138,18 @@ class WorkerCrashIT {
     assertEquals(USERS, perUser.size());
     assertEquals(USERS, targets.size(), "users with more than one final result on the topic");
     assertTrue(targets.stream().allMatch(t -> t.outcome() == TargetOutcome.SUCCEEDED));
-    assertEquals(1, summaries.stream().filter(SummaryAudit::finalSummary).count());
-    await().atMost(Duration.ofSeconds(10)).until(() -> emulator.stats(QUEUE).active() == 0);
-    assertEquals(new EntityStats(0, 0, 0, 0, 0), emulator.stats(QUEUE));
+    assertEquals(
+        1,
+        system.audits().summaries(event.id()).stream().filter(SummaryAudit::finalSummary).count());
+    await().atMost(Duration.ofSeconds(10)).until(() -> system.emulator.stats(QUEUE).active() == 0);
+    assertEquals(new EntityStats(0, 0, 0, 0, 0), system.emulator.stats(QUEUE));
   }
 
   private Process startWorker(String name) throws IOException {
-    return workers.start(
-        name,
-        Map.ofEntries(
-            Map.entry("SERVICEBUS_CONNECTION_STRING", emulator.connectionString()),
-            Map.entry("SERVICEBUS_QUEUE", QUEUE),
-            Map.entry("SERVICEBUS_AUDIT_TOPIC", TOPIC),
-            Map.entry("GRAPH_BASE_URL", graph.baseUrl()),
-            Map.entry("GRAPH_AUTH", "none"),
-            Map.entry("GRAPH_WRITES_PER_SECOND", "250"),
-            Map.entry("MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS)),
-            Map.entry("HTTP_PORT", "0"),
-            // A tenant of leavers only: nothing to protect, and this run is about crashes.
-            Map.entry("ALLOW_UNPROTECTED", "true"),
-            // Set explicitly, as every test rig does: its big event runs as it did before
-            // approvals.
-            Map.entry("APPROVAL_THRESHOLD", "10000000"),
-            // A crash re-leases the chunk in flight: the default cap would brake the rerun of this
-            // size.
-            Map.entry("MAX_USERS_PER_HOUR", Integer.toString(100 * USERS))));
+    Map<String, String> env = new HashMap<>(system.env);
+    env.put("GRAPH_WRITES_PER_SECOND", "250");
+    env.put("MAX_TARGETS_PER_EVENT", Integer.toString(2 * USERS));
+    return workers.start(name, env);
   }
 
   private double publishedTargets(int port) {
@@ -201,34 +163,5 @@ class WorkerCrashIT {
                     && l.contains("entity=\"topic\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
-  }
-
-  private void send(OffboardingEvent event) {
-    try (ServiceBusSenderClient sender =
-        new ServiceBusClientBuilder()
-            .connectionString(emulator.connectionString())
-            .sender()
-            .queueName(QUEUE)
-            .buildClient()) {
-      sender.sendMessage(EventMessages.of(new EventCodec().encode(event), event));
-    }
-  }
-
-  /**
-   * Reads what has arrived on the audit topic for the event; returns the target results seen so
-   * far.
-   */
-  private int readAudit(OffboardingEvent event) {
-    for (ServiceBusReceivedMessage m : auditReader.poll()) {
-      if (!event.id().equals(m.getCorrelationId())) {
-        continue;
-      }
-      if (TargetAudit.TYPE.equals(m.getSubject())) {
-        targets.add(audit.decodeTarget(m.getBody().toBytes()));
-      } else if (SummaryAudit.TYPE.equals(m.getSubject())) {
-        summaries.add(audit.decodeSummary(m.getBody().toBytes()));
-      }
-    }
-    return targets.size();
   }
 }

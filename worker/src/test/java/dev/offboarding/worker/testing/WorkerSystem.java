@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -100,11 +101,19 @@ public final class WorkerSystem implements AutoCloseable {
    * lock} so that expiry and renewal happen within a test.
    */
   public static ServiceBusEmulator projectEntities(Duration lock) {
+    return projectEntities(lock, Set.of(QUEUE, INTERNAL_QUEUE));
+  }
+
+  /**
+   * The embedded emulator with the project's entities, the lock of {@code shortened} set to {@code
+   * lock}.
+   */
+  public static ServiceBusEmulator projectEntities(Duration lock, Set<String> shortened) {
     EmulatorConfig file = EmulatorConfig.fromJson(ENTITIES);
     List<EmulatorConfig.Queue> queues = new ArrayList<>();
     for (EmulatorConfig.Queue q : file.queues()) {
       queues.add(
-          q.name().equals(QUEUE) || q.name().equals(INTERNAL_QUEUE)
+          shortened.contains(q.name())
               ? q.withProperties(q.properties().withLockDuration(lock))
               : q);
     }
